@@ -1,0 +1,80 @@
+//! The image-model trait.
+
+use async_trait::async_trait;
+use http::HeaderMap;
+
+use super::content::FileData;
+use super::metadata::{ProviderMetadata, ProviderOptions, ResponseMetadata};
+use super::prompt::FilePart;
+use super::warning::Warning;
+use crate::error::Result;
+
+/// A model that generates or edits images.
+#[async_trait]
+pub trait ImageModel: Send + Sync {
+    /// The provider id.
+    fn provider(&self) -> &str;
+
+    /// The model id.
+    fn model_id(&self) -> &str;
+
+    /// The most images one call may return; `generate_image` splits `n` by it.
+    fn max_images_per_call(&self) -> Option<usize>;
+
+    /// Generates images.
+    async fn do_generate(&self, options: &ImageOptions) -> Result<ImageResponse>;
+}
+
+/// The options of one image call.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct ImageOptions {
+    /// What to draw.
+    pub prompt: Option<String>,
+    /// How many images.
+    pub n: u32,
+    /// `"{width}x{height}"`, e.g. `"1024x1024"`.
+    pub size: Option<String>,
+    /// `"{width}:{height}"`, e.g. `"16:9"`.
+    pub aspect_ratio: Option<String>,
+    /// Seed, where supported.
+    pub seed: Option<u64>,
+    /// Input images, for edits and variations.
+    pub files: Vec<FilePart>,
+    /// A mask for edits: transparent where the image should change.
+    pub mask: Option<FilePart>,
+    /// Extra HTTP headers.
+    pub headers: HeaderMap,
+    /// Provider-specific options (quality, style...).
+    pub provider_options: ProviderOptions,
+}
+
+impl ImageOptions {
+    /// Options for `n` images of a prompt.
+    pub fn new(prompt: impl Into<String>, n: u32) -> Self {
+        ImageOptions { prompt: Some(prompt.into()), n, ..Default::default() }
+    }
+}
+
+/// The result of one image call.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct ImageResponse {
+    /// The images.
+    pub images: Vec<GeneratedImage>,
+    /// Provider-specific metadata (e.g. revised prompts).
+    pub provider_metadata: Option<ProviderMetadata>,
+    /// Response metadata.
+    pub response: ResponseMetadata,
+    /// Options the model could not honour.
+    pub warnings: Vec<Warning>,
+}
+
+/// One generated image.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GeneratedImage {
+    /// The image content.
+    pub data: FileData,
+    /// Its media type.
+    pub media_type: String,
+}

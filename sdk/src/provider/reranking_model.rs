@@ -1,0 +1,68 @@
+//! The reranking-model trait.
+
+use async_trait::async_trait;
+use http::HeaderMap;
+use serde_json::Value;
+
+use super::metadata::{ProviderMetadata, ProviderOptions, ResponseMetadata};
+use super::warning::Warning;
+use crate::error::Result;
+
+/// A model that orders documents by relevance to a query.
+#[async_trait]
+pub trait RerankingModel: Send + Sync {
+    /// The provider id.
+    fn provider(&self) -> &str;
+
+    /// The model id.
+    fn model_id(&self) -> &str;
+
+    /// Ranks the documents.
+    async fn do_rerank(&self, options: &RerankOptions) -> Result<RerankResponse>;
+}
+
+/// The options of one rerank call.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct RerankOptions {
+    /// The query.
+    pub query: String,
+    /// The documents: strings or JSON objects.
+    pub documents: Vec<Value>,
+    /// Return only the best N.
+    pub top_n: Option<usize>,
+    /// Extra HTTP headers.
+    pub headers: HeaderMap,
+    /// Provider-specific options.
+    pub provider_options: ProviderOptions,
+}
+
+impl RerankOptions {
+    /// Options for ranking documents against a query.
+    pub fn new(query: impl Into<String>, documents: Vec<Value>) -> Self {
+        RerankOptions { query: query.into(), documents, ..Default::default() }
+    }
+}
+
+/// The result of one rerank call.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct RerankResponse {
+    /// The documents by decreasing relevance.
+    pub ranking: Vec<RankedDocument>,
+    /// Provider-specific metadata.
+    pub provider_metadata: Option<ProviderMetadata>,
+    /// Response metadata.
+    pub response: ResponseMetadata,
+    /// Options the model could not honour.
+    pub warnings: Vec<Warning>,
+}
+
+/// A document's place in a ranking.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RankedDocument {
+    /// Its index in the input.
+    pub index: usize,
+    /// Its relevance score.
+    pub relevance_score: f64,
+}

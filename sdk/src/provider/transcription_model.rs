@@ -1,0 +1,74 @@
+//! The transcription-model trait (speech to text).
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use http::HeaderMap;
+
+use super::metadata::{ProviderMetadata, ProviderOptions, ResponseMetadata};
+use super::warning::Warning;
+use crate::error::Result;
+
+/// A model that transcribes audio.
+#[async_trait]
+pub trait TranscriptionModel: Send + Sync {
+    /// The provider id.
+    fn provider(&self) -> &str;
+
+    /// The model id.
+    fn model_id(&self) -> &str;
+
+    /// Transcribes audio.
+    async fn do_generate(&self, options: &TranscriptionOptions) -> Result<TranscriptionResponse>;
+}
+
+/// The options of one transcription call.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct TranscriptionOptions {
+    /// The audio.
+    pub audio: Bytes,
+    /// Its media type, e.g. `audio/wav`.
+    pub media_type: String,
+    /// Extra HTTP headers.
+    pub headers: HeaderMap,
+    /// Provider-specific options (language, prompt, timestamp granularities...).
+    pub provider_options: ProviderOptions,
+}
+
+impl TranscriptionOptions {
+    /// Options for transcribing audio of a media type.
+    pub fn new(audio: impl Into<Bytes>, media_type: impl Into<String>) -> Self {
+        TranscriptionOptions { audio: audio.into(), media_type: media_type.into(), ..Default::default() }
+    }
+}
+
+/// The result of one transcription call.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct TranscriptionResponse {
+    /// The full text.
+    pub text: String,
+    /// Timed segments, when the provider returns them.
+    pub segments: Vec<TranscriptionSegment>,
+    /// The detected language, ISO 639-1.
+    pub language: Option<String>,
+    /// The audio's duration in seconds.
+    pub duration_in_seconds: Option<f64>,
+    /// Provider-specific metadata.
+    pub provider_metadata: Option<ProviderMetadata>,
+    /// Response metadata.
+    pub response: ResponseMetadata,
+    /// Options the model could not honour.
+    pub warnings: Vec<Warning>,
+}
+
+/// A timed piece of a transcript.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TranscriptionSegment {
+    /// The text.
+    pub text: String,
+    /// Start, in seconds from the beginning.
+    pub start_second: f64,
+    /// End, in seconds from the beginning.
+    pub end_second: f64,
+}
