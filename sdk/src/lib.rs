@@ -6,6 +6,8 @@
 pub mod error;
 pub mod provider;
 pub mod provider_utils;
+pub mod registry;
 pub mod retry;
 
 pub use error::{Error, Result};
+pub use registry::{ProviderRegistry, create_provider_registry, custom_provider};

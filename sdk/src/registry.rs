@@ -1,0 +1,329 @@
+//! Provider registries: models by `"<provider>:<model>"` id, and custom providers with aliases.
+//!
+//! A registry maps provider ids to [`Provider`]s, so that an application can pick models from
+//! configuration (`SPECAI_MODEL=groq:llama-3.3-70b-versatile`) without naming provider types in
+//! code. The separator between provider and model id is configurable because some model ids
+//! contain `:` themselves (the model id is everything after the first separator).
+//! [`custom_provider`] builds a provider from aliases and pre-configured models, falling back to
+//! another provider for ids it does not know.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::error::{Error, ModelType, Result};
+use crate::provider::{
+    EmbeddingModel, ImageModel, LanguageModel, Provider, RerankingModel, SpeechModel, TranscriptionModel,
+};
+
+/// Models from several providers, addressed as `"<provider><separator><model>"`.
+#[derive(Clone)]
+pub struct ProviderRegistry {
+    providers: BTreeMap<String, Arc<dyn Provider>>,
+    separator: String,
+}
+
+/// Starts a registry builder with the `:` separator and no providers.
+pub fn create_provider_registry() -> ProviderRegistryBuilder {
+    ProviderRegistryBuilder { providers: BTreeMap::new(), separator: ":".to_owned() }
+}
+
+/// Builds a [`ProviderRegistry`].
+#[must_use]
+pub struct ProviderRegistryBuilder {
+    providers: BTreeMap<String, Arc<dyn Provider>>,
+    separator: String,
+}
+
+impl ProviderRegistryBuilder {
+    /// Registers a provider under an id; a later registration of the same id replaces it.
+    pub fn provider(mut self, id: impl Into<String>, provider: impl Provider + 'static) -> Self {
+        self.providers.insert(id.into(), Arc::new(provider));
+        self
+    }
+
+    /// Registers a shared provider under an id.
+    pub fn shared_provider(mut self, id: impl Into<String>, provider: Arc<dyn Provider>) -> Self {
+        self.providers.insert(id.into(), provider);
+        self
+    }
+
+    /// Sets the separator between provider id and model id (default `:`).
+    pub fn separator(mut self, separator: impl Into<String>) -> Self {
+        self.separator = separator.into();
+        self
+    }
+
+    /// The registry.
+    pub fn build(self) -> ProviderRegistry {
+        ProviderRegistry { providers: self.providers, separator: self.separator }
+    }
+}
+
+impl ProviderRegistry {
+    /// The registered provider ids, sorted.
+    pub fn provider_ids(&self) -> Vec<String> {
+        self.providers.keys().cloned().collect()
+    }
+
+    /// The provider registered under an id.
+    pub fn provider(&self, provider_id: &str) -> Result<&Arc<dyn Provider>> {
+        self.providers.get(provider_id).ok_or_else(|| Error::NoSuchProvider {
+            provider_id: provider_id.to_owned(),
+            available_providers: self.provider_ids(),
+        })
+    }
+
+    fn split<'a>(&'a self, id: &'a str, model_type: ModelType) -> Result<(&'a Arc<dyn Provider>, &'a str)> {
+        let (provider_id, model_id) = id.split_once(self.separator.as_str()).ok_or_else(|| {
+            Error::invalid_argument(
+                "id",
+                format!(
+                    "invalid {model_type} model id `{id}`: expected `<provider>{}<model>`",
+                    self.separator
+                ),
+            )
+        })?;
+        Ok((self.provider(provider_id)?, model_id))
+    }
+
+    /// The language model of a `"<provider>:<model>"` id.
+    pub fn language_model(&self, id: &str) -> Result<Arc<dyn LanguageModel>> {
+        let (provider, model_id) = self.split(id, ModelType::Language)?;
+        provider.language_model(model_id)
+    }
+
+    /// The embedding model of a `"<provider>:<model>"` id.
+    pub fn embedding_model(&self, id: &str) -> Result<Arc<dyn EmbeddingModel>> {
+        let (provider, model_id) = self.split(id, ModelType::Embedding)?;
+        provider.embedding_model(model_id)
+    }
+
+    /// The image model of a `"<provider>:<model>"` id.
+    pub fn image_model(&self, id: &str) -> Result<Arc<dyn ImageModel>> {
+        let (provider, model_id) = self.split(id, ModelType::Image)?;
+        provider.image_model(model_id)
+    }
+
+    /// The speech model of a `"<provider>:<model>"` id.
+    pub fn speech_model(&self, id: &str) -> Result<Arc<dyn SpeechModel>> {
+        let (provider, model_id) = self.split(id, ModelType::Speech)?;
+        provider.speech_model(model_id)
+    }
+
+    /// The transcription model of a `"<provider>:<model>"` id.
+    pub fn transcription_model(&self, id: &str) -> Result<Arc<dyn TranscriptionModel>> {
+        let (provider, model_id) = self.split(id, ModelType::Transcription)?;
+        provider.transcription_model(model_id)
+    }
+
+    /// The reranking model of a `"<provider>:<model>"` id.
+    pub fn reranking_model(&self, id: &str) -> Result<Arc<dyn RerankingModel>> {
+        let (provider, model_id) = self.split(id, ModelType::Reranking)?;
+        provider.reranking_model(model_id)
+    }
+}
+
+impl std::fmt::Debug for ProviderRegistry {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("ProviderRegistry")
+            .field("providers", &self.provider_ids())
+            .field("separator", &self.separator)
+            .finish()
+    }
+}
+
+/// Starts a custom provider: aliases and pre-configured models, with an optional fallback.
+pub fn custom_provider() -> CustomProvider {
+    CustomProvider::default()
+}
+
+/// A provider made of named models, e.g. `"fast"` for a small model with preset options; ids it
+/// does not know go to the fallback provider, or fail with [`Error::NoSuchModel`].
+#[derive(Clone, Default)]
+#[must_use]
+pub struct CustomProvider {
+    language_models: BTreeMap<String, Arc<dyn LanguageModel>>,
+    embedding_models: BTreeMap<String, Arc<dyn EmbeddingModel>>,
+    image_models: BTreeMap<String, Arc<dyn ImageModel>>,
+    speech_models: BTreeMap<String, Arc<dyn SpeechModel>>,
+    transcription_models: BTreeMap<String, Arc<dyn TranscriptionModel>>,
+    reranking_models: BTreeMap<String, Arc<dyn RerankingModel>>,
+    fallback: Option<Arc<dyn Provider>>,
+}
+
+impl CustomProvider {
+    /// Adds a language model under an id.
+    pub fn with_language_model(mut self, id: impl Into<String>, model: Arc<dyn LanguageModel>) -> Self {
+        self.language_models.insert(id.into(), model);
+        self
+    }
+
+    /// Adds an embedding model under an id.
+    pub fn with_embedding_model(mut self, id: impl Into<String>, model: Arc<dyn EmbeddingModel>) -> Self {
+        self.embedding_models.insert(id.into(), model);
+        self
+    }
+
+    /// Adds an image model under an id.
+    pub fn with_image_model(mut self, id: impl Into<String>, model: Arc<dyn ImageModel>) -> Self {
+        self.image_models.insert(id.into(), model);
+        self
+    }
+
+    /// Adds a speech model under an id.
+    pub fn with_speech_model(mut self, id: impl Into<String>, model: Arc<dyn SpeechModel>) -> Self {
+        self.speech_models.insert(id.into(), model);
+        self
+    }
+
+    /// Adds a transcription model under an id.
+    pub fn with_transcription_model(mut self, id: impl Into<String>, model: Arc<dyn TranscriptionModel>) -> Self {
+        self.transcription_models.insert(id.into(), model);
+        self
+    }
+
+    /// Adds a reranking model under an id.
+    pub fn with_reranking_model(mut self, id: impl Into<String>, model: Arc<dyn RerankingModel>) -> Self {
+        self.reranking_models.insert(id.into(), model);
+        self
+    }
+
+    /// Sends ids this provider does not know to another provider.
+    pub fn with_fallback_provider(mut self, provider: Arc<dyn Provider>) -> Self {
+        self.fallback = Some(provider);
+        self
+    }
+}
+
+fn find<Model: ?Sized>(
+    models: &BTreeMap<String, Arc<Model>>,
+    fallback: Option<&Arc<dyn Provider>>,
+    model_id: &str,
+    model_type: ModelType,
+    from_fallback: impl FnOnce(&dyn Provider) -> Result<Arc<Model>>,
+) -> Result<Arc<Model>> {
+    if let Some(model) = models.get(model_id) {
+        return Ok(model.clone());
+    }
+    match fallback {
+        Some(provider) => from_fallback(provider.as_ref()),
+        None => Err(Error::NoSuchModel { model_id: model_id.to_owned(), model_type }),
+    }
+}
+
+impl Provider for CustomProvider {
+    fn language_model(&self, model_id: &str) -> Result<Arc<dyn LanguageModel>> {
+        find(&self.language_models, self.fallback.as_ref(), model_id, ModelType::Language, |provider| {
+            provider.language_model(model_id)
+        })
+    }
+
+    fn embedding_model(&self, model_id: &str) -> Result<Arc<dyn EmbeddingModel>> {
+        find(&self.embedding_models, self.fallback.as_ref(), model_id, ModelType::Embedding, |provider| {
+            provider.embedding_model(model_id)
+        })
+    }
+
+    fn image_model(&self, model_id: &str) -> Result<Arc<dyn ImageModel>> {
+        find(&self.image_models, self.fallback.as_ref(), model_id, ModelType::Image, |provider| {
+            provider.image_model(model_id)
+        })
+    }
+
+    fn speech_model(&self, model_id: &str) -> Result<Arc<dyn SpeechModel>> {
+        find(&self.speech_models, self.fallback.as_ref(), model_id, ModelType::Speech, |provider| {
+            provider.speech_model(model_id)
+        })
+    }
+
+    fn transcription_model(&self, model_id: &str) -> Result<Arc<dyn TranscriptionModel>> {
+        find(&self.transcription_models, self.fallback.as_ref(), model_id, ModelType::Transcription, |provider| {
+            provider.transcription_model(model_id)
+        })
+    }
+
+    fn reranking_model(&self, model_id: &str) -> Result<Arc<dyn RerankingModel>> {
+        find(&self.reranking_models, self.fallback.as_ref(), model_id, ModelType::Reranking, |provider| {
+            provider.reranking_model(model_id)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use async_trait::async_trait;
+
+    use super::*;
+    use crate::provider::{CallOptions, GenerateResponse, StreamResponse};
+
+    struct NamedModel(String);
+
+    #[async_trait]
+    impl LanguageModel for NamedModel {
+        fn provider(&self) -> &str {
+            "named"
+        }
+        fn model_id(&self) -> &str {
+            &self.0
+        }
+        async fn do_generate(&self, _: &CallOptions) -> Result<GenerateResponse> {
+            Err(Error::unsupported("generate", None))
+        }
+        async fn do_stream(&self, _: &CallOptions) -> Result<StreamResponse> {
+            Err(Error::unsupported("stream", None))
+        }
+    }
+
+    /// Hands out a model for any id.
+    struct AnyModelProvider;
+
+    impl Provider for AnyModelProvider {
+        fn language_model(&self, model_id: &str) -> Result<Arc<dyn LanguageModel>> {
+            Ok(Arc::new(NamedModel(model_id.to_owned())))
+        }
+    }
+
+    #[test]
+    fn resolves_provider_and_keeps_separators_in_model_ids() {
+        let registry = create_provider_registry().provider("acme", AnyModelProvider).build();
+        let model = registry.language_model("acme:ft:base:org").unwrap();
+        assert_eq!(model.model_id(), "ft:base:org");
+    }
+
+    #[test]
+    fn unknown_provider_and_unknown_kind_are_typed_errors() {
+        let registry = create_provider_registry().provider("acme", AnyModelProvider).build();
+        match registry.language_model("nope:model").err().unwrap() {
+            Error::NoSuchProvider { provider_id, available_providers } => {
+                assert_eq!(provider_id, "nope");
+                assert_eq!(available_providers, vec!["acme".to_owned()]);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            registry.embedding_model("acme:e").err().unwrap(),
+            Error::NoSuchModel { model_type: ModelType::Embedding, .. }
+        ));
+        assert!(matches!(registry.language_model("no-separator").err().unwrap(), Error::InvalidArgument { .. }));
+    }
+
+    #[test]
+    fn custom_separator() {
+        let registry = create_provider_registry().separator(" > ").provider("acme", AnyModelProvider).build();
+        assert_eq!(registry.language_model("acme > m:1").unwrap().model_id(), "m:1");
+    }
+
+    #[test]
+    fn custom_provider_aliases_then_fallback() {
+        let provider = custom_provider()
+            .with_language_model("fast", Arc::new(NamedModel("small-model".into())))
+            .with_fallback_provider(Arc::new(AnyModelProvider));
+        assert_eq!(provider.language_model("fast").unwrap().model_id(), "small-model");
+        assert_eq!(provider.language_model("other").unwrap().model_id(), "other");
+        let without_fallback = custom_provider();
+        assert!(matches!(without_fallback.language_model("x").err().unwrap(), Error::NoSuchModel { .. }));
+        let registry = create_provider_registry().provider("mine", provider).build();
+        assert_eq!(registry.language_model("mine:fast").unwrap().model_id(), "small-model");
+    }
+}
