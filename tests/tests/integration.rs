@@ -1,0 +1,6 @@
+//! The workspace's integration tests, compiled into this one binary
+//! (`autotests = false` in Cargo.toml): add new test files as modules here.
+
+mod support;
+
+mod real_model_smoke;
