@@ -1,0 +1,64 @@
+//! One spec -> one Rust module: prune, normalize, progenitor, rewrites, prettyplease.
+
+use serde_json::Value;
+
+use crate::normalize::{self, Log};
+use crate::postprocess;
+use crate::prune::{self, Roots};
+
+/// The generated module source (without header) and the log of what was changed on the way.
+pub struct Generated {
+    pub code: String,
+    pub log: Log,
+}
+
+/// Generator settings, declared once for every provider.
+fn settings() -> progenitor::GenerationSettings {
+    let mut settings = progenitor::GenerationSettings::default();
+    settings
+        // Positional methods: builder structs per operation and per type would double the code.
+        .with_interface(progenitor::InterfaceStyle::Positional)
+        .with_tag(progenitor::TagStyle::Merged)
+        // Tests and the SDK compare decoded values.
+        .with_derive("PartialEq");
+    settings
+}
+
+/// Generates Rust for `doc` (already parsed; any OpenAPI version), keeping `roots`.
+pub fn generate(mut doc: Value, roots: &Roots) -> Result<Generated, String> {
+    let mut log = Log::default();
+    prune::prune(&mut doc, roots, &mut log)?;
+    // Roots the tagged-unions pass must not drop; removed again before parsing.
+    doc["x-specai-roots"] = serde_json::json!(roots.schemas.iter().collect::<Vec<_>>());
+    normalize::run(&mut doc, false, &mut log);
+    if let Some(object) = doc.as_object_mut() {
+        object.remove("x-specai-roots");
+    }
+    let spec: openapiv3::OpenAPI =
+        serde_json::from_value(doc).map_err(|e| format!("normalized spec does not parse as OpenAPI 3.0: {e}"))?;
+    let mut generator = progenitor::Generator::new(&settings());
+    // progenitor and typify panic on some inputs; report them as errors naming the spec.
+    let tokens = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| generator.generate_tokens(&spec)))
+        .map_err(|panic| {
+            let message = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            format!("progenitor panicked: {message}")
+        })?
+        .map_err(|e| format!("progenitor: {e}"))?;
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| format!("progenitor output does not parse: {e}"))?;
+    let report = postprocess::run(&mut file);
+    let pass = "rewrite-output";
+    log.change(pass, format!("removed {} `api-version` request headers", report.stray_headers_removed));
+    log.change(pass, "removed `Client::new` (15 s timeout): build with `Client::new_with_client`".to_string());
+    for name in &report.open_enums {
+        log.change(pass, format!("enum {name}: + Other(String) for values the spec does not list"));
+    }
+    for name in &report.tagged_unions_with_unknown {
+        log.change(pass, format!("tagged union {name}: + Unknown for tags the spec does not list"));
+    }
+    let code = prettyplease::unparse(&file);
+    Ok(Generated { code, log })
+}

@@ -1,0 +1,173 @@
+//! Declared rewrites of progenitor's output (syntax-tree edits, never text patches of
+//! generated/). Each rewrite says why it exists.
+
+use quote::ToTokens;
+use syn::visit_mut::VisitMut;
+use syn::{Arm, Expr, ImplItem, Item, ItemEnum, Stmt, parse_quote};
+
+/// What the rewrites did, for the normalize log.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub stray_headers_removed: usize,
+    pub open_enums: Vec<String>,
+    pub tagged_unions_with_unknown: Vec<String>,
+}
+
+/// Applies every rewrite to a generated file.
+pub fn run(file: &mut syn::File) -> Report {
+    let mut report = Report::default();
+    let mut headers = StrayHeaders { removed: 0 };
+    headers.visit_file_mut(file);
+    report.stray_headers_removed = headers.removed;
+    remove_timeout_constructor(&mut file.items);
+    open_enums(&mut file.items, &mut report);
+    report
+}
+
+fn contains(tokens: &impl ToTokens, needle: &str) -> bool {
+    tokens.to_token_stream().to_string().contains(needle)
+}
+
+/// progenitor adds `api-version: <info.version>` to every request; providers never asked for
+/// it and some reject unknown headers. Removed, and `header_map` made immutable where nothing
+/// else is appended (so the output compiles without warnings).
+struct StrayHeaders {
+    removed: usize,
+}
+
+impl VisitMut for StrayHeaders {
+    fn visit_block_mut(&mut self, block: &mut syn::Block) {
+        let before = block.stmts.len();
+        block.stmts.retain(|stmt| !(contains(stmt, "header_map . append") && contains(stmt, "\"api-version\"")));
+        if block.stmts.len() != before {
+            self.removed += before - block.stmts.len();
+            let appends = block.stmts.iter().any(|stmt| contains(stmt, "header_map . append"));
+            if !appends {
+                for stmt in &mut block.stmts {
+                    if let Stmt::Local(local) = stmt {
+                        if let syn::Pat::Ident(ident) = &mut local.pat {
+                            if ident.ident == "header_map" {
+                                ident.mutability = None;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        syn::visit_mut::visit_block_mut(self, block);
+    }
+}
+
+/// `Client::new` builds its own `reqwest::Client` with a 15 s total timeout, which cuts off
+/// long generations and streams. Clients are built with `Client::new_with_client(base_url,
+/// caller_client)` only, so the timeout constructor is removed.
+fn remove_timeout_constructor(items: &mut [Item]) {
+    for item in items.iter_mut() {
+        if let Item::Impl(imp) = item {
+            if imp.trait_.is_none() && contains(&imp.self_ty, "Client") && imp.self_ty.to_token_stream().to_string() == "Client" {
+                imp.items.retain(|i| !matches!(i, ImplItem::Fn(f) if f.sig.ident == "new"));
+            }
+        }
+    }
+}
+
+fn is_string_enum(item: &ItemEnum) -> bool {
+    !item.variants.is_empty()
+        && item.variants.iter().all(|v| {
+            matches!(v.fields, syn::Fields::Unit) && v.attrs.iter().any(|a| contains(a, "rename ="))
+        })
+        && item.attrs.iter().any(|a| contains(a, "Deserialize"))
+}
+
+fn is_tagged_union(item: &ItemEnum) -> bool {
+    item.attrs.iter().any(|a| a.path().is_ident("serde") && contains(a, "tag ="))
+}
+
+/// Almost-compatible servers send enum values the spec does not list (a new `finish_reason`,
+/// a new stream event). Every string enum gets a last `#[serde(untagged)] Other(String)`
+/// variant that keeps such values, and every internally tagged union gets
+/// `#[serde(other)] Unknown`, so decoding never fails on them.
+fn open_enums(items: &mut [Item], report: &mut Report) {
+    let mut string_enums = std::collections::BTreeSet::new();
+    for item in items.iter_mut() {
+        match item {
+            Item::Enum(item) if is_string_enum(item) => {
+                for attr in &mut item.attrs {
+                    if attr.path().is_ident("derive") {
+                        let text = attr.to_token_stream().to_string();
+                        if text.contains("Copy") {
+                            let paths: syn::punctuated::Punctuated<syn::Path, syn::Token![,]> = attr
+                                .parse_args_with(syn::punctuated::Punctuated::parse_terminated)
+                                .expect("derive list parses");
+                            let kept: Vec<&syn::Path> =
+                                paths.iter().filter(|p| p.to_token_stream().to_string() != "Copy").collect();
+                            *attr = parse_quote!(#[derive(#(#kept),*)]);
+                        }
+                    }
+                }
+                item.variants.push(parse_quote! {
+                    /// A value this spec does not list, kept as sent.
+                    #[serde(untagged)]
+                    Other(::std::string::String)
+                });
+                string_enums.insert(item.ident.to_string());
+                report.open_enums.push(item.ident.to_string());
+            }
+            Item::Enum(item) if is_tagged_union(item) => {
+                item.variants.push(parse_quote! {
+                    /// An event or block type this spec does not list (its fields are skipped).
+                    #[serde(other)]
+                    Unknown
+                });
+                report.tagged_unions_with_unknown.push(item.ident.to_string());
+            }
+            _ => {}
+        }
+    }
+    for item in items.iter_mut() {
+        let Item::Impl(imp) = item else { continue };
+        let self_name = imp.self_ty.to_token_stream().to_string();
+        if !string_enums.contains(&self_name) {
+            continue;
+        }
+        let Some((trait_path, _)) = &imp.trait_ else { continue };
+        let trait_name = trait_path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+        for impl_item in &mut imp.items {
+            let ImplItem::Fn(function) = impl_item else { continue };
+            let mut fixer = MatchFixer { trait_name: trait_name.clone() };
+            fixer.visit_block_mut(&mut function.block);
+        }
+    }
+    for item in items.iter_mut() {
+        if let Item::Mod(module) = item {
+            if let Some((_, content)) = &mut module.content {
+                open_enums(content, report);
+            }
+        }
+    }
+}
+
+/// Adds the `Other` arm to typify's `Display` and `FromStr` impls of an opened enum.
+struct MatchFixer {
+    trait_name: String,
+}
+
+impl VisitMut for MatchFixer {
+    fn visit_expr_match_mut(&mut self, node: &mut syn::ExprMatch) {
+        match self.trait_name.as_str() {
+            "Display" => {
+                let arm: Arm = parse_quote! { Self::Other(ref value) => f.write_str(value), };
+                node.arms.push(arm);
+            }
+            "FromStr" => {
+                for arm in &mut node.arms {
+                    if matches!(arm.pat, syn::Pat::Wild(_)) {
+                        let body: Expr = parse_quote! { Ok(Self::Other(value.to_string())) };
+                        *arm.body = body;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,201 @@
+//! Pruning a spec to the operations a mapping file names, keeping the transitive closure of
+//! everything they (and the mapping's extra root schemas, such as stream events) reference.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use crate::normalize::Log;
+
+/// HTTP methods that can appear as keys of a path item.
+pub const HTTP_METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// What to keep.
+#[derive(Debug, Clone, Default)]
+pub struct Roots {
+    /// Operation ids.
+    pub operations: BTreeSet<String>,
+    /// Component schema names kept even if no operation references them.
+    pub schemas: BTreeSet<String>,
+}
+
+/// A `#/components/<kind>/<name>` reference, split.
+pub fn parse_ref(reference: &str) -> Option<(String, String)> {
+    let rest = reference.strip_prefix("#/components/")?;
+    let (kind, name) = rest.split_once('/')?;
+    Some((kind.to_string(), name.replace("~1", "/").replace("~0", "~")))
+}
+
+/// Collects every `$ref` target inside `value`.
+pub fn collect_refs(value: &Value, out: &mut BTreeSet<(String, String)>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(reference)) = map.get("$ref") {
+                if let Some(target) = parse_ref(reference) {
+                    out.insert(target);
+                }
+            }
+            for child in map.values() {
+                collect_refs(child, out);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| collect_refs(item, out)),
+        _ => {}
+    }
+}
+
+/// Removes every operation not in `roots`, then every component not reachable from what is
+/// left. Logs what it removed under the pass name `prune`.
+pub fn prune(doc: &mut Value, roots: &Roots, log: &mut Log) -> Result<(), String> {
+    let pass = "prune";
+    let mut found = BTreeSet::new();
+    let mut removed_operations = 0usize;
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        let mut empty_paths = Vec::new();
+        for (path, item) in paths.iter_mut() {
+            let Some(item) = item.as_object_mut() else { continue };
+            let methods: Vec<String> =
+                item.keys().filter(|k| HTTP_METHODS.contains(&k.as_str())).cloned().collect();
+            for method in methods {
+                let id = item[&method].get("operationId").and_then(Value::as_str).map(str::to_string);
+                match id {
+                    Some(id) if roots.operations.contains(&id) => {
+                        found.insert(id);
+                    }
+                    _ => {
+                        item.remove(&method);
+                        removed_operations += 1;
+                    }
+                }
+            }
+            if !item.keys().any(|k| HTTP_METHODS.contains(&k.as_str())) {
+                empty_paths.push(path.clone());
+            }
+        }
+        for path in empty_paths {
+            paths.remove(&path);
+        }
+    }
+    let missing: Vec<_> = roots.operations.difference(&found).cloned().collect();
+    if !missing.is_empty() {
+        return Err(format!("operations named by the mapping but not in the spec: {}", missing.join(", ")));
+    }
+    log.change(pass, format!("kept {} operations, removed {removed_operations}", found.len()));
+
+    // Everything but components is a root of the closure.
+    let mut pending = BTreeSet::new();
+    if let Some(object) = doc.as_object() {
+        for (key, value) in object {
+            if key != "components" {
+                collect_refs(value, &mut pending);
+            }
+        }
+    }
+    for schema in &roots.schemas {
+        pending.insert(("schemas".to_string(), schema.clone()));
+    }
+    let mut reachable: BTreeSet<(String, String)> = BTreeSet::new();
+    let components = doc.get("components").cloned().unwrap_or(Value::Null);
+    while let Some(next) = pending.pop_first() {
+        if !reachable.insert(next.clone()) {
+            continue;
+        }
+        let (kind, name) = &next;
+        match components.get(kind).and_then(|c| c.get(name)) {
+            Some(value) => {
+                let mut refs = BTreeSet::new();
+                collect_refs(value, &mut refs);
+                pending.extend(refs.into_iter().filter(|r| !reachable.contains(r)));
+            }
+            None => return Err(format!("dangling reference #/components/{kind}/{name}")),
+        }
+    }
+    let mut removed: BTreeMap<String, usize> = BTreeMap::new();
+    if let Some(components) = doc.get_mut("components").and_then(Value::as_object_mut) {
+        for (kind, entries) in components.iter_mut() {
+            // Security schemes are referenced by name, not `$ref`: keep them.
+            if kind == "securitySchemes" {
+                continue;
+            }
+            let Some(entries) = entries.as_object_mut() else { continue };
+            let before = entries.len();
+            entries.retain(|name, _| reachable.contains(&(kind.clone(), name.clone())));
+            if before != entries.len() {
+                removed.insert(kind.clone(), before - entries.len());
+            }
+        }
+        components.retain(|_, entries| entries.as_object().is_none_or(|e| !e.is_empty()));
+    }
+    for (kind, count) in removed {
+        log.change(pass, format!("removed {count} unreferenced components.{kind}"));
+    }
+    // Tags that no kept operation uses.
+    let mut used_tags = BTreeSet::new();
+    if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
+        for item in paths.values().filter_map(Value::as_object) {
+            for (method, operation) in item {
+                if HTTP_METHODS.contains(&method.as_str()) {
+                    for tag in operation.get("tags").and_then(Value::as_array).into_iter().flatten() {
+                        if let Some(tag) = tag.as_str() {
+                            used_tags.insert(tag.to_string());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if let Some(tags) = doc.get_mut("tags").and_then(Value::as_array_mut) {
+        tags.retain(|tag| tag.get("name").and_then(Value::as_str).is_some_and(|n| used_tags.contains(n)));
+    }
+    for key in ["webhooks", "x-oaiMeta", "x-stainless", "x-fern-base-path"] {
+        if doc.as_object_mut().and_then(|d| d.remove(key)).is_some() {
+            log.change(pass, format!("removed top-level `{key}`"));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn keeps_closure_of_named_operations_and_roots() {
+        let mut doc = json!({
+            "openapi": "3.0.3",
+            "paths": {
+                "/a": {"post": {"operationId": "a", "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/A"}}}}}},
+                "/b": {"get": {"operationId": "b", "responses": {"200": {"$ref": "#/components/responses/B"}}}}
+            },
+            "components": {
+                "schemas": {
+                    "A": {"properties": {"x": {"$ref": "#/components/schemas/X"}}},
+                    "X": {"type": "string"},
+                    "B": {"type": "string"},
+                    "Event": {"properties": {"y": {"$ref": "#/components/schemas/Y"}}},
+                    "Y": {"type": "integer"},
+                    "Unused": {"type": "string"}
+                },
+                "responses": {"B": {"description": "", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/B"}}}}}
+            }
+        });
+        let roots = Roots {
+            operations: ["a".to_string()].into(),
+            schemas: ["Event".to_string()].into(),
+        };
+        let mut log = Log::default();
+        prune(&mut doc, &roots, &mut log).unwrap();
+        let schemas: Vec<_> = doc["components"]["schemas"].as_object().unwrap().keys().cloned().collect();
+        assert_eq!(schemas, ["A", "Event", "X", "Y"]);
+        assert!(doc["paths"].get("/b").is_none());
+        assert!(doc["components"].get("responses").is_none());
+    }
+
+    #[test]
+    fn missing_operation_is_an_error() {
+        let mut doc = json!({"paths": {}});
+        let roots = Roots { operations: ["nope".to_string()].into(), ..Roots::default() };
+        assert!(prune(&mut doc, &roots, &mut Log::default()).unwrap_err().contains("nope"));
+    }
+}

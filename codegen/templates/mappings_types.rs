@@ -1,0 +1,302 @@
+// Template: the type definitions of `specai_generated::mappings`. codegen copies this file
+// verbatim to the top of generated/src/mappings.rs and appends one `static` per
+// specs/<id>/provider.toml. The format is documented in specs/README.md.
+
+/// Everything specs/<id>/provider.toml says about one provider, resolved (defaults applied).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProviderMapping {
+    /// Provider id, as used in `"<id>:<model>"` registry strings.
+    pub id: &'static str,
+    /// Human-readable name.
+    pub display_name: &'static str,
+    /// Which SDK adapter family speaks this provider's wire format.
+    pub api: Api,
+    /// Module of `specai_generated` (and its cargo feature) that holds the wire types.
+    pub module: &'static str,
+    /// Default base URL without a trailing slash; `None` when the caller must give one.
+    pub base_url: Option<&'static str>,
+    /// Environment variable that overrides the base URL.
+    pub base_url_env: Option<&'static str>,
+    /// Prefix inserted between the base URL and every operation path.
+    pub path_prefix: &'static str,
+    /// How the API key is sent.
+    pub auth: Auth,
+    /// Where the API key comes from.
+    pub api_key: ApiKey,
+    /// Operation per capability; `None` when the provider lacks the capability.
+    pub operations: Operations,
+    /// Model-independent capabilities.
+    pub capabilities: Capabilities,
+    /// Capability overrides for some models, first match wins.
+    pub model_overrides: &'static [ModelOverride],
+    /// Request shaping: static headers and query parameters, renames, value maps.
+    pub request: RequestMapping,
+    /// Streaming quirks.
+    pub stream: StreamMapping,
+    /// Reasoning text fields in messages and stream deltas.
+    pub reasoning: ReasoningMapping,
+    /// Where the error body keeps its message, type and code, and which statuses retry.
+    pub errors: ErrorMapping,
+    /// Values copied by JSON path from responses (and stream chunks) into provider metadata.
+    pub response_metadata: &'static [MetadataPath],
+    /// Where token counts are inside the provider's usage object.
+    pub usage: UsageMapping,
+    /// Named hook functions that the SDK resolves, for quirks a mapping cannot express.
+    pub hooks: Hooks,
+}
+
+/// SDK adapter family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Api {
+    /// OpenAI's own API (Responses, chat completions, ...).
+    OpenAi,
+    /// The chat-completions dialect shared by OpenAI-compatible vendors.
+    OpenAiCompatible,
+    /// Anthropic Messages API.
+    Anthropic,
+    /// Google Gemini API.
+    Google,
+}
+
+/// How the API key is attached to requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auth {
+    /// No authentication (local servers).
+    None,
+    /// `Authorization: Bearer <key>`.
+    Bearer,
+    /// `<name>: [<scheme> ]<key>`.
+    Header {
+        /// Header name, lowercase.
+        name: &'static str,
+        /// Optional scheme written before the key, e.g. `Token`.
+        scheme: Option<&'static str>,
+    },
+    /// `?<param>=<key>`.
+    Query {
+        /// Query parameter name.
+        param: &'static str,
+    },
+}
+
+/// Where the API key is read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ApiKey {
+    /// Environment variables, first set one wins.
+    pub env: &'static [&'static str],
+    /// Deprecated variables read after `env`, with a warning naming the replacement.
+    pub deprecated_env: &'static [&'static str],
+    /// Whether a missing key is acceptable (local servers).
+    pub optional: bool,
+}
+
+/// One HTTP operation of the provider's spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Operation {
+    /// `operationId` in the spec (also the generated client's method name, snake-cased).
+    pub operation_id: &'static str,
+    /// HTTP method, uppercase.
+    pub method: &'static str,
+    /// Path relative to base URL and prefix; `{name}` marks a path parameter (e.g. `{model}`).
+    pub path: &'static str,
+    /// Static query parameters for this operation (e.g. `alt=sse`).
+    pub query: &'static [(&'static str, &'static str)],
+}
+
+/// Operation per capability.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Operations {
+    /// Chat / messages / generateContent.
+    pub chat: Option<Operation>,
+    /// Streaming chat when it is a different operation (Gemini); `None` means `chat` with `stream: true`.
+    pub chat_stream: Option<Operation>,
+    /// OpenAI Responses API.
+    pub responses: Option<Operation>,
+    /// Legacy text completions.
+    pub completion: Option<Operation>,
+    /// Embeddings (one or many inputs).
+    pub embedding: Option<Operation>,
+    /// Batch embeddings when it is a different operation (Gemini).
+    pub embedding_batch: Option<Operation>,
+    /// Image generation.
+    pub image: Option<Operation>,
+    /// Image edit.
+    pub image_edit: Option<Operation>,
+    /// Text to speech.
+    pub speech: Option<Operation>,
+    /// Speech to text (multipart upload).
+    pub transcription: Option<Operation>,
+    /// Model list.
+    pub models: Option<Operation>,
+}
+
+/// How structured output is requested.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StructuredOutputs {
+    /// `response_format: {type: json_schema}` (or the provider's equivalent).
+    JsonSchema,
+    /// Only `response_format: {type: json_object}`; the schema goes in the prompt.
+    JsonObject,
+    /// No native support.
+    None,
+}
+
+/// Model-independent capabilities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Capabilities {
+    /// Function tools.
+    pub tools: bool,
+    /// Streaming chat.
+    pub streaming: bool,
+    /// Structured-output mode.
+    pub structured_outputs: StructuredOutputs,
+    /// Image parts in user messages.
+    pub image_input: bool,
+    /// PDF/document parts in user messages.
+    pub pdf_input: bool,
+    /// Emits reasoning text.
+    pub reasoning: bool,
+    /// Accepts `parallel_tool_calls`.
+    pub parallel_tool_calls: bool,
+}
+
+/// Capability overrides for models matched by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModelOverride {
+    /// Exact model ids, or prefixes ending in `*`.
+    pub models: &'static [&'static str],
+    /// Overrides `Capabilities::tools`.
+    pub tools: Option<bool>,
+    /// Overrides `Capabilities::streaming`.
+    pub streaming: Option<bool>,
+    /// Overrides `Capabilities::structured_outputs`.
+    pub structured_outputs: Option<StructuredOutputs>,
+    /// Overrides `Capabilities::image_input`.
+    pub image_input: Option<bool>,
+    /// Overrides `Capabilities::pdf_input`.
+    pub pdf_input: Option<bool>,
+    /// Overrides `Capabilities::reasoning`.
+    pub reasoning: Option<bool>,
+    /// Overrides `Capabilities::parallel_tool_calls`.
+    pub parallel_tool_calls: Option<bool>,
+    /// Request renames for these models, applied after the provider's.
+    pub renames: &'static [(&'static str, &'static str)],
+}
+
+impl ModelOverride {
+    /// Whether this override applies to `model_id`.
+    pub fn matches(&self, model_id: &str) -> bool {
+        self.models.iter().any(|pattern| match pattern.strip_suffix('*') {
+            Some(prefix) => model_id.starts_with(prefix),
+            None => *pattern == model_id,
+        })
+    }
+}
+
+/// Maps values of one request field (e.g. clamps `reasoning_effort`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ValueMap {
+    /// Request body field name (after renames are not applied: the OpenAI name).
+    pub field: &'static str,
+    /// `(from, to)` pairs.
+    pub values: &'static [(&'static str, &'static str)],
+}
+
+/// Request shaping.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestMapping {
+    /// Headers sent with every request, names lowercase.
+    pub headers: &'static [(&'static str, &'static str)],
+    /// Query parameters added to every request.
+    pub query: &'static [(&'static str, &'static str)],
+    /// Whether to send `stream_options: {include_usage: true}` when streaming.
+    pub stream_include_usage: bool,
+    /// Body field renames `(openai_name, vendor_name)`, e.g. `max_tokens` -> `max_completion_tokens`.
+    pub renames: &'static [(&'static str, &'static str)],
+    /// Value maps per field.
+    pub value_maps: &'static [ValueMap],
+    /// Body fields the vendor rejects: dropped with an unsupported-setting warning.
+    pub unsupported_fields: &'static [&'static str],
+}
+
+/// A dot-separated JSON path, e.g. `x_groq.usage`; numeric segments index arrays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JsonPath {
+    /// The path as written in the mapping file.
+    pub text: &'static str,
+    /// The path split at dots.
+    pub segments: &'static [&'static str],
+}
+
+/// Streaming quirks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StreamMapping {
+    /// Where a chunk carries usage (e.g. `usage`, or `x_groq.usage`).
+    pub usage_path: JsonPath,
+}
+
+/// Reasoning text fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReasoningMapping {
+    /// Field names carrying reasoning text in assistant messages and deltas, first present wins.
+    pub fields: &'static [&'static str],
+    /// Whether reasoning must be removed from assistant messages sent back as history.
+    pub strip_from_history: bool,
+}
+
+/// Error body shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ErrorMapping {
+    /// Candidate paths of the message, first string found wins (`error.message`, `error`, `message`).
+    pub message: &'static [JsonPath],
+    /// Candidate paths of the error type.
+    pub error_type: &'static [JsonPath],
+    /// Candidate paths of the error code.
+    pub code: &'static [JsonPath],
+    /// HTTP statuses worth retrying.
+    pub retryable_statuses: &'static [u16],
+}
+
+/// A value copied into provider metadata.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MetadataPath {
+    /// Key in provider metadata.
+    pub key: &'static str,
+    /// Where the value is in a response body or stream chunk.
+    pub path: JsonPath,
+}
+
+/// Where token counts are inside the usage object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UsageMapping {
+    /// Input (prompt) tokens.
+    pub input_tokens: JsonPath,
+    /// Output (completion) tokens.
+    pub output_tokens: JsonPath,
+    /// Total tokens, if reported.
+    pub total_tokens: Option<JsonPath>,
+    /// Input tokens read from cache, if reported.
+    pub cached_input_tokens: Option<JsonPath>,
+    /// Reasoning tokens, if reported.
+    pub reasoning_tokens: Option<JsonPath>,
+    /// Whether `output_tokens` excludes reasoning tokens (add them to get the real output).
+    pub output_excludes_reasoning: bool,
+}
+
+/// Named hook functions, resolved by the SDK.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hooks {
+    /// Rewrites the JSON request body before it is sent.
+    pub request: Option<&'static str>,
+    /// Rewrites a JSON response body before it is decoded.
+    pub response: Option<&'static str>,
+    /// Rewrites each stream chunk before it is decoded.
+    pub stream_chunk: Option<&'static str>,
+    /// Extracts an error from a body the error paths cannot read.
+    pub error: Option<&'static str>,
+}
+
+/// Finds a provider mapping by id.
+pub fn by_id(id: &str) -> Option<&'static ProviderMapping> {
+    ALL.iter().copied().find(|mapping| mapping.id == id)
+}
