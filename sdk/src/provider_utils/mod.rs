@@ -1,2 +1,53 @@
 //! Building blocks that providers share: API keys, HTTP calls with error mapping, SSE and JSON
-//! event streams.
+//! event streams, JSON-output emulation and provider-option parsing.
+//!
+//! A provider's call is three steps, each one function here:
+//!
+//! ```no_run
+//! # use specai::provider_utils::*;
+//! # use serde::{Deserialize, Serialize};
+//! # #[derive(Serialize)] struct ChatRequest<'a> { model: &'a str, stream: bool }
+//! # #[derive(Deserialize)] struct ChatChunk { text: String }
+//! # async fn example(client: &reqwest::Client, call_headers: &http::HeaderMap) -> specai::Result<()> {
+//! use futures::StreamExt;
+//! // Built once per provider; the key is read on the first call.
+//! let headers = LazyHeaders::new(|| {
+//!     let key = load_api_key(None, "ACME_API_KEY", &[], "Acme")?;
+//!     let mut headers = http::HeaderMap::new();
+//!     headers.insert(http::header::AUTHORIZATION, key.bearer_header()?);
+//!     Ok(headers)
+//! });
+//! let errors = JsonErrorParser::new(); // {"error": {"message", "type", "code"}} and friends
+//! let body = ChatRequest { model: "m", stream: true };
+//! let response = post_json(client, "https://api.acme.test/v1/chat", headers.with_call_headers(call_headers)?, &body, &errors).await?;
+//! let mut chunks = response.json_events::<ChatChunk>(); // ends at [DONE]
+//! while let Some(chunk) = chunks.next().await {
+//!     print!("{}", chunk?.value.text);
+//! }
+//! # Ok(()) }
+//! ```
+
+mod api_key;
+mod headers;
+mod json_event_stream;
+mod json_instruction;
+mod post_to_api;
+mod provider_options;
+mod redact_url;
+mod response_handler;
+mod sse;
+#[cfg(any(test, feature = "test-util"))]
+pub mod test_server;
+
+pub use api_key::{ApiKey, load_api_key, load_setting, sensitive_header_value, without_trailing_slash};
+pub use headers::{LazyHeaders, combine_headers};
+pub use json_event_stream::{JsonEvent, JsonEventStream, json_events_from_response};
+pub use json_instruction::{emulate_json_response_format, inject_json_instruction, json_instruction};
+pub use post_to_api::{get, get_json, post_json, post_json_for, post_multipart, send};
+pub use provider_options::{parse_provider_options, provider_options_key};
+pub use redact_url::redact_url;
+pub use response_handler::{
+    ApiResponse, ErrorBody, ErrorBodyParser, JsonErrorParser, JsonResponse, api_call_error, decode_json,
+    failed_response, handle_response, transport_error,
+};
+pub use sse::{SseEvent, SseStream, SseText, sse_from_response};

@@ -1,0 +1,113 @@
+//! Request headers: a provider's static headers built once, merged with each call's headers.
+
+use std::sync::OnceLock;
+
+use http::HeaderMap;
+
+use crate::error::Result;
+
+/// Headers fixed for a provider (auth, version, organization...), built on first use and then
+/// reused, so that a missing API key is reported by the first call, not at construction, and the
+/// auth header is not formatted again for every call.
+pub struct LazyHeaders {
+    headers: OnceLock<HeaderMap>,
+    build: Box<dyn Fn() -> Result<HeaderMap> + Send + Sync>,
+}
+
+impl LazyHeaders {
+    /// Headers built by `build` on first use. A failed build is not cached: the next call tries
+    /// again (the environment may have changed).
+    pub fn new(build: impl Fn() -> Result<HeaderMap> + Send + Sync + 'static) -> Self {
+        LazyHeaders { headers: OnceLock::new(), build: Box::new(build) }
+    }
+
+    /// Headers known up front.
+    pub fn ready(headers: HeaderMap) -> Self {
+        let cell = OnceLock::new();
+        let _ = cell.set(headers);
+        LazyHeaders { headers: cell, build: Box::new(|| Ok(HeaderMap::new())) }
+    }
+
+    /// The static headers, building them if needed.
+    pub fn get(&self) -> Result<&HeaderMap> {
+        if let Some(headers) = self.headers.get() {
+            return Ok(headers);
+        }
+        let built = (self.build)()?;
+        // Two racing first calls both build; one result is kept, and they are equal.
+        Ok(self.headers.get_or_init(|| built))
+    }
+
+    /// The static headers with one call's headers on top (a call's header replaces a static one
+    /// of the same name).
+    pub fn with_call_headers(&self, call_headers: &HeaderMap) -> Result<HeaderMap> {
+        Ok(combine_headers(self.get()?, call_headers))
+    }
+}
+
+impl std::fmt::Debug for LazyHeaders {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // `HeaderMap`'s Debug prints sensitive values as `Sensitive`.
+        formatter.debug_struct("LazyHeaders").field("headers", &self.headers.get()).finish_non_exhaustive()
+    }
+}
+
+/// `base` with `overrides` on top: each header name in `overrides` replaces all of its values in
+/// `base`. One map clone; values are reference-counted, not copied.
+pub fn combine_headers(base: &HeaderMap, overrides: &HeaderMap) -> HeaderMap {
+    let mut combined = base.clone();
+    let mut last_name = None;
+    for (name, value) in overrides {
+        // Keep several values of one name in `overrides`; drop the base's values of that name.
+        if last_name != Some(name) {
+            combined.remove(name);
+            last_name = Some(name);
+        }
+        combined.append(name.clone(), value.clone());
+    }
+    combined
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    use http::HeaderValue;
+
+    use super::*;
+    use crate::error::Error;
+
+    #[test]
+    fn builds_once_and_retries_after_failure() {
+        let builds = Arc::new(AtomicU32::new(0));
+        let counter = builds.clone();
+        let headers = LazyHeaders::new(move || {
+            if counter.fetch_add(1, Ordering::SeqCst) == 0 {
+                return Err(Error::MissingApiKey { provider: "P".into(), env_var: "P_KEY".into() });
+            }
+            let mut map = HeaderMap::new();
+            map.insert("x-static", HeaderValue::from_static("1"));
+            Ok(map)
+        });
+        assert!(headers.get().is_err());
+        assert_eq!(headers.get().unwrap()["x-static"], "1");
+        assert_eq!(headers.get().unwrap()["x-static"], "1");
+        assert_eq!(builds.load(Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn call_headers_override_static_ones() {
+        let mut base = HeaderMap::new();
+        base.insert("x-a", HeaderValue::from_static("base"));
+        base.insert("x-b", HeaderValue::from_static("base"));
+        let mut call = HeaderMap::new();
+        call.append("x-b", HeaderValue::from_static("call1"));
+        call.append("x-b", HeaderValue::from_static("call2"));
+        call.insert("x-c", HeaderValue::from_static("call"));
+        let combined = LazyHeaders::ready(base).with_call_headers(&call).unwrap();
+        assert_eq!(combined["x-a"], "base");
+        assert_eq!(combined.get_all("x-b").iter().collect::<Vec<_>>(), ["call1", "call2"]);
+        assert_eq!(combined["x-c"], "call");
+    }
+}

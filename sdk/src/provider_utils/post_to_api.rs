@@ -1,0 +1,275 @@
+//! Sending requests to a provider's API: JSON posts, multipart uploads and GETs.
+//!
+//! Each function sends once (retries belong to the generation functions, per model call) and
+//! returns an [`ApiResponse`] for a 2xx answer or an [`Error::ApiCall`] built by the provider's
+//! [`ErrorBodyParser`]. The JSON body is serialized once, from the typed request, and kept as
+//! bytes for the request metadata.
+
+use bytes::Bytes;
+use http::header::{CONTENT_TYPE, HeaderValue};
+use http::HeaderMap;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::response_handler::{ApiResponse, ErrorBodyParser, JsonResponse, handle_response, transport_error};
+use crate::error::{Error, Result};
+
+/// Posts `body` as JSON with `headers` (see [`LazyHeaders::with_call_headers`](super::LazyHeaders)).
+///
+/// # Errors
+/// [`Error::ApiCall`] for a non-2xx status, [`Error::Connection`] when the request could not be
+/// sent, [`Error::InvalidArgument`] when the body does not serialize.
+pub async fn post_json<B: Serialize + ?Sized>(
+    client: &reqwest::Client,
+    url: &str,
+    headers: HeaderMap,
+    body: &B,
+    errors: &dyn ErrorBodyParser,
+) -> Result<ApiResponse> {
+    let body = Bytes::from(
+        serde_json::to_vec(body).map_err(|error| Error::invalid_argument("request body", error.to_string()))?,
+    );
+    let mut headers = headers;
+    if !headers.contains_key(CONTENT_TYPE) {
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    }
+    let request = client.post(url).headers(headers).body(body.clone());
+    send(request, url, Some(body), errors).await
+}
+
+/// Posts `body` as JSON and decodes a JSON answer into `T`.
+pub async fn post_json_for<B: Serialize + ?Sized, T: DeserializeOwned>(
+    client: &reqwest::Client,
+    url: &str,
+    headers: HeaderMap,
+    body: &B,
+    errors: &dyn ErrorBodyParser,
+) -> Result<JsonResponse<T>> {
+    post_json(client, url, headers, body, errors).await?.json().await
+}
+
+/// Posts a multipart form (audio for transcription, images for edits).
+pub async fn post_multipart(
+    client: &reqwest::Client,
+    url: &str,
+    headers: HeaderMap,
+    form: reqwest::multipart::Form,
+    errors: &dyn ErrorBodyParser,
+) -> Result<ApiResponse> {
+    send(client.post(url).headers(headers).multipart(form), url, None, errors).await
+}
+
+/// Sends a GET.
+pub async fn get(
+    client: &reqwest::Client,
+    url: &str,
+    headers: HeaderMap,
+    errors: &dyn ErrorBodyParser,
+) -> Result<ApiResponse> {
+    send(client.get(url).headers(headers), url, None, errors).await
+}
+
+/// Sends a GET and decodes a JSON answer into `T`.
+pub async fn get_json<T: DeserializeOwned>(
+    client: &reqwest::Client,
+    url: &str,
+    headers: HeaderMap,
+    errors: &dyn ErrorBodyParser,
+) -> Result<JsonResponse<T>> {
+    get(client, url, headers, errors).await?.json().await
+}
+
+/// Sends any request and maps its answer; `request_body` is kept for the request metadata.
+pub async fn send(
+    request: reqwest::RequestBuilder,
+    url: &str,
+    request_body: Option<Bytes>,
+    errors: &dyn ErrorBodyParser,
+) -> Result<ApiResponse> {
+    let response = request.send().await.map_err(|error| transport_error(url, error))?;
+    handle_response(response, url, request_body, errors).await
+}
+
+#[cfg(test)]
+mod tests {
+    use futures::StreamExt;
+    use http::HeaderValue;
+    use serde::Deserialize;
+    use serde_json::json;
+
+    use super::*;
+    use crate::provider_utils::test_server::{TestResponse, TestServer};
+    use crate::provider_utils::{ApiKey, JsonErrorParser, LazyHeaders};
+
+    #[derive(Serialize)]
+    struct Request<'a> {
+        model: &'a str,
+        stream: bool,
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Answer {
+        text: String,
+    }
+
+    fn static_headers() -> LazyHeaders {
+        LazyHeaders::new(|| {
+            let mut headers = HeaderMap::new();
+            headers.insert("authorization", ApiKey::new("sk-test").bearer_header()?);
+            headers.insert("x-static", HeaderValue::from_static("s"));
+            Ok(headers)
+        })
+    }
+
+    #[tokio::test]
+    async fn posts_typed_json_with_merged_headers_and_decodes_answer() {
+        let server = TestServer::start(vec![TestResponse::json(200, json!({"text": "hi"}))]).await;
+        let mut call_headers = HeaderMap::new();
+        call_headers.insert("x-call", HeaderValue::from_static("c"));
+        let headers = static_headers().with_call_headers(&call_headers).unwrap();
+        let response = post_json(
+            &reqwest::Client::new(),
+            &server.url("/v1/answer"),
+            headers,
+            &Request { model: "m", stream: false },
+            &JsonErrorParser::new(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(response.request_body_json(), Some(json!({"model": "m", "stream": false})));
+        let answer = response.json::<Answer>().await.unwrap();
+        assert_eq!(answer.value, Answer { text: "hi".into() });
+        assert_eq!(answer.raw_json(), Some(json!({"text": "hi"})));
+
+        let request = &server.requests()[0];
+        assert_eq!((request.method.as_str(), request.path.as_str()), ("POST", "/v1/answer"));
+        assert_eq!(request.header("authorization"), Some("Bearer sk-test"));
+        assert_eq!(request.header("x-static"), Some("s"));
+        assert_eq!(request.header("x-call"), Some("c"));
+        assert_eq!(request.header("content-type"), Some("application/json"));
+        assert_eq!(request.json(), json!({"model": "m", "stream": false}));
+    }
+
+    #[tokio::test]
+    async fn error_status_becomes_api_call_error_with_parsed_body_and_clean_url() {
+        let body = r#"{"error":{"message":"Slow down","type":"rate_limit","code":"rate_limit_exceeded"}}"#;
+        let server = TestServer::start(vec![TestResponse::text(429, body).header("retry-after", "3")]).await;
+        let url = format!("{}?alt=sse&key=SECRET", server.url("/v1/x"));
+        let error = post_json(&reqwest::Client::new(), &url, HeaderMap::new(), &json!({}), &JsonErrorParser::new())
+            .await
+            .unwrap_err();
+        assert!(error.is_retryable());
+        let api = error.as_api_call().unwrap();
+        assert_eq!(api.status, 429);
+        assert_eq!(api.message, "Slow down");
+        assert_eq!(api.code.as_deref(), Some("rate_limit_exceeded"));
+        assert_eq!(api.error_type.as_deref(), Some("rate_limit"));
+        assert_eq!(api.response_headers["retry-after"], "3");
+        assert_eq!(api.response_body.as_deref(), Some(body));
+        assert!(!api.url.contains("SECRET") && api.url.contains("alt=sse"), "{}", api.url);
+        assert!(!format!("{error:?}").contains("SECRET"));
+    }
+
+    #[tokio::test]
+    async fn anthropic_style_overloaded_status_is_retryable_and_plain_text_body_is_message() {
+        let server = TestServer::start(vec![
+            TestResponse::text(529, r#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#),
+            TestResponse::text(400, "plain failure"),
+        ])
+        .await;
+        let parser = JsonErrorParser::new().retry_also(&[529]);
+        let client = reqwest::Client::new();
+        let error = get(&client, &server.url("/a"), HeaderMap::new(), &parser).await.unwrap_err();
+        assert!(error.is_retryable());
+        assert_eq!(error.as_api_call().unwrap().error_type.as_deref(), Some("overloaded_error"));
+        let error = get(&client, &server.url("/b"), HeaderMap::new(), &parser).await.unwrap_err();
+        assert!(!error.is_retryable());
+        assert_eq!(error.as_api_call().unwrap().message, "plain failure");
+    }
+
+    #[tokio::test]
+    async fn malformed_json_answer_keeps_raw_text() {
+        let server = TestServer::start(vec![TestResponse::text(200, "{\"text\": 1")]).await;
+        let error = get_json::<Answer>(&reqwest::Client::new(), &server.url("/x"), HeaderMap::new(), &JsonErrorParser::new())
+            .await
+            .unwrap_err();
+        match error {
+            Error::InvalidResponse { raw: Some(raw), .. } => assert_eq!(raw, "{\"text\": 1"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn refused_connection_is_a_connection_error() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/x?key=SECRET", listener.local_addr().unwrap());
+        drop(listener);
+        let error = get(&reqwest::Client::new(), &url, HeaderMap::new(), &JsonErrorParser::new()).await.unwrap_err();
+        match &error {
+            Error::Connection { url, .. } => assert!(!url.contains("SECRET")),
+            other => panic!("{other:?}"),
+        }
+        assert!(error.is_retryable());
+        assert!(!error.to_string().contains("SECRET"));
+    }
+
+    #[tokio::test]
+    async fn posts_multipart_form() {
+        let server = TestServer::start(vec![TestResponse::json(200, json!({"text": "heard"}))]).await;
+        let form = reqwest::multipart::Form::new()
+            .text("model", "whisper-1")
+            .part("file", reqwest::multipart::Part::bytes(b"RIFFaudio".to_vec()).file_name("audio.wav"));
+        let response = post_multipart(&reqwest::Client::new(), &server.url("/v1/audio"), HeaderMap::new(), form, &JsonErrorParser::new())
+            .await
+            .unwrap();
+        assert_eq!(response.json::<Answer>().await.unwrap().value.text, "heard");
+        let request = &server.requests()[0];
+        assert!(request.header("content-type").unwrap().starts_with("multipart/form-data; boundary="));
+        let body = request.body_text();
+        assert!(body.contains("name=\"model\"") && body.contains("whisper-1"), "{body}");
+        assert!(body.contains("filename=\"audio.wav\"") && body.contains("RIFFaudio"), "{body}");
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    #[serde(tag = "type")]
+    enum Event {
+        #[serde(rename = "delta")]
+        Delta { text: String },
+    }
+
+    #[tokio::test]
+    async fn streams_typed_events_over_http_one_chunk_per_event() {
+        let server = TestServer::start(vec![TestResponse::sse_events([
+            r#"{"type":"delta","text":"a"}"#,
+            r#"{"type":"delta","text":"é"}"#,
+            "[DONE]",
+        ])])
+        .await;
+        let response = post_json(&reqwest::Client::new(), &server.url("/s"), HeaderMap::new(), &json!({"stream": true}), &JsonErrorParser::new())
+            .await
+            .unwrap();
+        assert_eq!(response.headers["content-type"], "text/event-stream");
+        let events: Vec<_> = response.json_events::<Event>().collect().await;
+        let texts: Vec<_> = events.into_iter().map(|event| event.unwrap().value).collect();
+        assert_eq!(texts, [Event::Delta { text: "a".into() }, Event::Delta { text: "é".into() }]);
+    }
+
+    #[tokio::test]
+    async fn stream_cut_mid_event_is_an_error_not_a_panic() {
+        let server = TestServer::start(vec![TestResponse::sse_chunks([
+            "data: {\"type\":\"delta\",\"text\":\"a\"}\n\n",
+            "data: {\"type\":\"del",
+        ])
+        .cut_connection()])
+        .await;
+        let response = get(&reqwest::Client::new(), &server.url("/s"), HeaderMap::new(), &JsonErrorParser::new()).await.unwrap();
+        let events: Vec<_> = response.json_events::<Event>().collect().await;
+        assert_eq!(events.len(), 2, "{events:?}");
+        assert!(events[0].is_ok());
+        assert!(
+            matches!(&events[1], Err(Error::Connection { .. } | Error::InvalidResponse { .. })),
+            "{:?}",
+            events[1]
+        );
+    }
+}

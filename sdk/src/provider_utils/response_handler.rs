@@ -1,0 +1,338 @@
+//! Turning HTTP responses into typed values or structured errors.
+//!
+//! A non-2xx answer becomes an [`ApiCallError`] with the provider's own message, type, code and
+//! param (read by the provider's [`ErrorBodyParser`]), the response headers (for `retry-after`),
+//! the raw body and the URL without credentials. A 2xx answer is an [`ApiResponse`] that the
+//! provider reads as typed JSON ([`ApiResponse::json`], keeping the raw text when decoding
+//! fails), as a typed event stream ([`ApiResponse::json_events`]), or as bytes.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use futures::Stream;
+use http::HeaderMap;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::json_event_stream::JsonEventStream;
+use super::redact_url::redact_url;
+use super::sse::SseStream;
+use crate::error::{ApiCallError, Error, Result, is_retryable_status};
+
+/// What a provider's error body says.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ErrorBody {
+    /// The human-readable message.
+    pub message: String,
+    /// The error type, e.g. `invalid_request_error`.
+    pub error_type: Option<String>,
+    /// The error code, e.g. `rate_limit_exceeded`.
+    pub code: Option<String>,
+    /// The request parameter at fault.
+    pub param: Option<String>,
+}
+
+impl ErrorBody {
+    /// An error body with only a message.
+    pub fn new(message: impl Into<String>) -> Self {
+        ErrorBody { message: message.into(), ..Default::default() }
+    }
+
+    /// Sets the type.
+    pub fn with_type(mut self, error_type: Option<String>) -> Self {
+        self.error_type = error_type;
+        self
+    }
+
+    /// Sets the code.
+    pub fn with_code(mut self, code: Option<String>) -> Self {
+        self.code = code;
+        self
+    }
+
+    /// Sets the param.
+    pub fn with_param(mut self, param: Option<String>) -> Self {
+        self.param = param;
+        self
+    }
+}
+
+/// How a provider reads its error bodies and which statuses it retries.
+///
+/// Closures `Fn(&str) -> Option<ErrorBody>` implement it with the default retry rule.
+pub trait ErrorBodyParser: Send + Sync {
+    /// Reads an error body; `None` when it is not in the provider's shape (the raw text is then
+    /// the message).
+    fn parse(&self, body: &str) -> Option<ErrorBody>;
+
+    /// Whether a failed call may succeed when retried: 408, 409, 429 and 5xx by default.
+    fn is_retryable(&self, status: u16, _body: Option<&ErrorBody>) -> bool {
+        is_retryable_status(status)
+    }
+}
+
+impl<F> ErrorBodyParser for F
+where
+    F: Fn(&str) -> Option<ErrorBody> + Send + Sync,
+{
+    fn parse(&self, body: &str) -> Option<ErrorBody> {
+        self(body)
+    }
+}
+
+/// Reads the common JSON error shapes: `{"error": {"message", "type", "code", "param"}}`
+/// (OpenAI, Anthropic, Gemini with `status` as the type), `{"error": "text"}`, and a top-level
+/// `{"message", "type", "code"}` (or `detail`). Statuses listed with
+/// [`JsonErrorParser::retry_also`] retry besides the default ones.
+#[derive(Debug, Clone, Default)]
+pub struct JsonErrorParser {
+    extra_retryable_statuses: Vec<u16>,
+}
+
+impl JsonErrorParser {
+    /// The parser with the default retry rule.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Also retries these statuses (a vendor's own "overloaded" status, say).
+    pub fn retry_also(mut self, statuses: &[u16]) -> Self {
+        self.extra_retryable_statuses.extend_from_slice(statuses);
+        self
+    }
+}
+
+impl ErrorBodyParser for JsonErrorParser {
+    fn parse(&self, body: &str) -> Option<ErrorBody> {
+        // The failure path: a `Value` is fine here, and tolerates every shape.
+        let value: Value = serde_json::from_str(body).ok()?;
+        let scalar = |value: Option<&Value>| match value? {
+            Value::String(text) => Some(text.clone()),
+            Value::Number(number) => Some(number.to_string()),
+            Value::Bool(flag) => Some(flag.to_string()),
+            _ => None,
+        };
+        let object = match value.get("error") {
+            Some(Value::String(message)) => return Some(ErrorBody::new(message.clone())),
+            Some(error @ Value::Object(_)) => error,
+            _ => &value,
+        };
+        let message = scalar(object.get("message")).or_else(|| scalar(object.get("detail")))?;
+        Some(ErrorBody {
+            message,
+            error_type: scalar(object.get("type")).or_else(|| scalar(object.get("status"))),
+            code: scalar(object.get("code")),
+            param: scalar(object.get("param")),
+        })
+    }
+
+    fn is_retryable(&self, status: u16, _body: Option<&ErrorBody>) -> bool {
+        is_retryable_status(status) || self.extra_retryable_statuses.contains(&status)
+    }
+}
+
+/// A 2xx response whose body has not been read yet.
+#[derive(Debug)]
+pub struct ApiResponse {
+    /// The HTTP status.
+    pub status: u16,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The URL called, without credentials.
+    pub url: String,
+    /// The request body as sent, when it was JSON (for [`RequestMetadata`](crate::provider::RequestMetadata)).
+    pub request_body: Option<Bytes>,
+    response: reqwest::Response,
+}
+
+/// A decoded JSON response, with the raw body kept.
+#[derive(Debug, Clone)]
+pub struct JsonResponse<T> {
+    /// The decoded value.
+    pub value: T,
+    /// The HTTP status.
+    pub status: u16,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The raw body.
+    pub raw_body: Bytes,
+    /// The request body as sent, when it was JSON.
+    pub request_body: Option<Bytes>,
+}
+
+impl<T> JsonResponse<T> {
+    /// The raw body as JSON, for [`ResponseMetadata::body`](crate::provider::ResponseMetadata).
+    pub fn raw_json(&self) -> Option<Value> {
+        serde_json::from_slice(&self.raw_body).ok()
+    }
+
+    /// The request body as JSON, for [`RequestMetadata::body`](crate::provider::RequestMetadata).
+    pub fn request_body_json(&self) -> Option<Value> {
+        self.request_body.as_ref().and_then(|body| serde_json::from_slice(body).ok())
+    }
+}
+
+impl ApiResponse {
+    pub(crate) fn new(mut response: reqwest::Response, url: String, request_body: Option<Bytes>) -> Self {
+        let headers = std::mem::take(response.headers_mut());
+        ApiResponse { status: response.status().as_u16(), headers, url, request_body, response }
+    }
+
+    /// The request body as JSON.
+    pub fn request_body_json(&self) -> Option<Value> {
+        self.request_body.as_ref().and_then(|body| serde_json::from_slice(body).ok())
+    }
+
+    /// Reads the whole body. A cut connection is an [`Error::Connection`].
+    pub async fn bytes(self) -> Result<Bytes> {
+        let url = self.url;
+        self.response.bytes().await.map_err(|error| transport_error(&url, error))
+    }
+
+    /// Reads the body and decodes it into `T` in one pass. Malformed JSON is an
+    /// [`Error::InvalidResponse`] keeping the raw text.
+    pub async fn json<T: DeserializeOwned>(self) -> Result<JsonResponse<T>> {
+        let (status, headers) = (self.status, self.headers.clone());
+        let url = self.url.clone();
+        let request_body = self.request_body.clone();
+        let raw_body = self.bytes().await?;
+        let value = decode_json(&raw_body).map_err(|error| {
+            let message = format!("could not decode the response of {url}: {error}");
+            Error::invalid_response(message, Some(String::from_utf8_lossy(&raw_body).into_owned()), Some(Arc::new(error)))
+        })?;
+        Ok(JsonResponse { value, status, headers, raw_body, request_body })
+    }
+
+    /// The body as server-sent events.
+    pub fn sse(self) -> SseStream<impl Stream<Item = reqwest::Result<Bytes>> + Send + 'static> {
+        SseStream::with_url(self.response.bytes_stream(), self.url)
+    }
+
+    /// The body as server-sent events whose data decode into `T`, ending at `[DONE]`.
+    pub fn json_events<T: DeserializeOwned>(
+        self,
+    ) -> JsonEventStream<impl Stream<Item = reqwest::Result<Bytes>> + Send + 'static, T> {
+        JsonEventStream::new(self.sse())
+    }
+
+    /// The underlying response (headers already moved into [`ApiResponse::headers`]).
+    pub fn into_inner(self) -> reqwest::Response {
+        self.response
+    }
+}
+
+/// Decodes JSON once into `T`.
+pub fn decode_json<T: DeserializeOwned>(raw: &[u8]) -> std::result::Result<T, serde_json::Error> {
+    serde_json::from_slice(raw)
+}
+
+/// Checks the status: a 2xx response becomes an [`ApiResponse`], any other an [`ApiCallError`]
+/// built from its body by `errors`.
+pub async fn handle_response(
+    response: reqwest::Response,
+    url: &str,
+    request_body: Option<Bytes>,
+    errors: &dyn ErrorBodyParser,
+) -> Result<ApiResponse> {
+    let url = redact_url(url);
+    if response.status().is_success() {
+        return Ok(ApiResponse::new(response, url, request_body));
+    }
+    Err(failed_response(response, url, errors).await.into())
+}
+
+/// Builds the [`ApiCallError`] of a non-2xx response, reading its body.
+pub async fn failed_response(mut response: reqwest::Response, url: String, errors: &dyn ErrorBodyParser) -> ApiCallError {
+    let status = response.status();
+    let headers = std::mem::take(response.headers_mut());
+    let body = response.bytes().await.ok().map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
+    api_call_error(status.as_u16(), url, headers, body, errors)
+}
+
+/// Builds the [`ApiCallError`] of a status, headers and body (also for errors sent mid-stream).
+pub fn api_call_error(
+    status: u16,
+    url: String,
+    headers: HeaderMap,
+    body: Option<String>,
+    errors: &dyn ErrorBodyParser,
+) -> ApiCallError {
+    let parsed = body.as_deref().and_then(|body| errors.parse(body));
+    let retryable = errors.is_retryable(status, parsed.as_ref());
+    let message = match (&parsed, body.as_deref().map(str::trim)) {
+        (Some(parsed), _) => parsed.message.clone(),
+        (None, Some(text)) if !text.is_empty() => truncate(text, 1000),
+        _ => http::StatusCode::from_u16(status)
+            .ok()
+            .and_then(|status| status.canonical_reason())
+            .unwrap_or("request failed")
+            .to_owned(),
+    };
+    let error = ApiCallError::new(status, url, message).with_headers(headers).with_retryable(retryable);
+    let error = match body {
+        Some(body) => error.with_body(body),
+        None => error,
+    };
+    match parsed {
+        Some(parsed) => error.with_error_type(parsed.error_type).with_code(parsed.code).with_param(parsed.param),
+        None => error,
+    }
+}
+
+fn truncate(text: &str, limit: usize) -> String {
+    match text.char_indices().nth(limit) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
+    }
+}
+
+/// Maps a transport error: a request that could not be built is an
+/// [`Error::InvalidArgument`]; anything else (refused, reset, timed out, cut) an
+/// [`Error::Connection`]. The URL is dropped from reqwest's message (it may hold a key).
+pub fn transport_error(url: &str, error: reqwest::Error) -> Error {
+    let error = error.without_url();
+    if error.is_builder() {
+        return Error::invalid_argument("request", error.to_string());
+    }
+    let message = if error.is_timeout() { format!("timed out: {error}") } else { error.to_string() };
+    Error::Connection { url: redact_url(url), message, source: Some(Arc::new(error)) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_common_error_shapes() {
+        let parser = JsonErrorParser::new();
+        let openai = r#"{"error":{"message":"Bad temp","type":"invalid_request_error","param":"temperature","code":null}}"#;
+        assert_eq!(
+            parser.parse(openai),
+            Some(ErrorBody::new("Bad temp").with_type(Some("invalid_request_error".into())).with_param(Some("temperature".into())))
+        );
+        let anthropic = r#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#;
+        assert_eq!(parser.parse(anthropic).unwrap().error_type.as_deref(), Some("overloaded_error"));
+        let google = r#"{"error":{"code":400,"message":"Invalid","status":"INVALID_ARGUMENT"}}"#;
+        let google = parser.parse(google).unwrap();
+        assert_eq!((google.code.as_deref(), google.error_type.as_deref()), (Some("400"), Some("INVALID_ARGUMENT")));
+        assert_eq!(parser.parse(r#"{"error":"model not found"}"#), Some(ErrorBody::new("model not found")));
+        assert_eq!(parser.parse(r#"{"message":"top","code":"c"}"#).unwrap().code.as_deref(), Some("c"));
+        assert_eq!(parser.parse(r#"{"detail":"nope"}"#).unwrap().message, "nope");
+        assert_eq!(parser.parse("<html>bad gateway</html>"), None);
+    }
+
+    #[test]
+    fn api_call_error_falls_back_to_raw_text_and_marks_retryable() {
+        let error = api_call_error(502, "u".into(), HeaderMap::new(), Some("<html>bad gateway</html>".into()), &JsonErrorParser::new());
+        assert_eq!(error.message, "<html>bad gateway</html>");
+        assert!(error.is_retryable);
+        let error = api_call_error(400, "u".into(), HeaderMap::new(), None, &JsonErrorParser::new());
+        assert_eq!(error.message, "Bad Request");
+        assert!(!error.is_retryable);
+        let overloaded = JsonErrorParser::new().retry_also(&[499]);
+        assert!(api_call_error(499, "u".into(), HeaderMap::new(), None, &overloaded).is_retryable);
+        let custom = |body: &str| Some(ErrorBody::new(format!("custom: {body}")));
+        assert_eq!(api_call_error(401, "u".into(), HeaderMap::new(), Some("x".into()), &custom).message, "custom: x");
+    }
+}
