@@ -3,11 +3,28 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod call_settings;
 pub mod error;
+pub mod generate_text;
+pub mod prepare_step;
+pub mod prompt;
 pub mod provider;
 pub mod provider_utils;
 pub mod registry;
 pub mod retry;
+pub mod step;
+pub mod stop_condition;
+#[cfg(any(test, feature = "test-util"))]
+pub mod test_util;
+pub mod tool;
 
+pub use call_settings::{CallSettings, Timeouts};
 pub use error::{Error, Result};
+pub use generate_text::{GenerateText, GenerateTextResult, IntoLanguageModel, OutputSpec, PlainText, generate_text};
+pub use prepare_step::{PrepareStepContext, PrepareStepResult};
+pub use prompt::Prompt;
+pub use step::{ParsedToolCall, StepContent, StepResult, ToolCallError, ToolCallResult};
+pub use stop_condition::{StopCondition, has_tool_call, step_count_is};
+pub use tool::{Tool, ToolCallRepairRequest, ToolContext, ToolError, ToolSet, TypedTool};
+pub use tokio_util::sync::CancellationToken;
 pub use registry::{ProviderRegistry, create_provider_registry, custom_provider};

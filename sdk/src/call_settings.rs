@@ -1,0 +1,297 @@
+//! Settings shared by every generation function: sampling, retries, headers, provider options,
+//! timeouts and cancellation.
+//!
+//! One struct, so that `generate_text` and `stream_text` (and the structured-output functions)
+//! take the same settings under the same names; the builders expose each field as a method.
+
+use std::time::Duration;
+
+use http::{HeaderMap, HeaderName, HeaderValue};
+use tokio_util::sync::CancellationToken;
+
+use crate::error::{Error, Result};
+use crate::provider::{CallOptions, Message, ProviderOptions, ReasoningEffort, ResponseFormat, ToolChoice, ToolDefinition};
+use crate::retry::RetryPolicy;
+
+/// Settings of one generation: what is sent with every model call, and how calls are controlled.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct CallSettings {
+    /// The most tokens to generate per model call.
+    pub max_output_tokens: Option<u32>,
+    /// Sampling temperature.
+    pub temperature: Option<f32>,
+    /// Nucleus sampling.
+    pub top_p: Option<f32>,
+    /// Sample only from the top K tokens.
+    pub top_k: Option<u32>,
+    /// Penalise tokens that already appeared.
+    pub presence_penalty: Option<f32>,
+    /// Penalise tokens by how often they appeared.
+    pub frequency_penalty: Option<f32>,
+    /// Stop generating at any of these.
+    pub stop_sequences: Vec<String>,
+    /// Seed for deterministic sampling, where supported.
+    pub seed: Option<u64>,
+    /// How hard a reasoning model should think.
+    pub reasoning_effort: Option<ReasoningEffort>,
+    /// Extra HTTP headers for every call.
+    pub headers: HeaderMap,
+    /// Provider-specific options, keyed by provider id.
+    pub provider_options: ProviderOptions,
+    /// Ask streams for the provider's raw chunks.
+    pub include_raw_chunks: bool,
+    /// Retries per model call (default: 2 retries with exponential backoff).
+    pub retry: RetryPolicy,
+    /// Deadlines.
+    pub timeouts: Timeouts,
+    /// Cancels the operation when triggered; the operation then fails with [`Error::Cancelled`].
+    pub cancellation_token: Option<CancellationToken>,
+}
+
+/// Deadlines of a generation; `None` means no deadline.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Timeouts {
+    /// The whole operation, all steps and tools included.
+    pub total: Option<Duration>,
+    /// One model call, retries included (for streams: until the stream ends).
+    pub step: Option<Duration>,
+    /// Waiting for a stream's first part.
+    pub first_chunk: Option<Duration>,
+    /// Waiting for each next part of a stream.
+    pub between_chunks: Option<Duration>,
+    /// One tool execution; a timed-out tool becomes an error result for the model.
+    pub tool: Option<Duration>,
+}
+
+impl CallSettings {
+    /// Builds the options of one model call from these settings.
+    pub(crate) fn call_options(
+        &self,
+        prompt: Vec<Message>,
+        tools: Vec<ToolDefinition>,
+        tool_choice: Option<ToolChoice>,
+        response_format: Option<ResponseFormat>,
+    ) -> CallOptions {
+        let mut options = CallOptions::new(prompt);
+        options.max_output_tokens = self.max_output_tokens;
+        options.temperature = self.temperature;
+        options.top_p = self.top_p;
+        options.top_k = self.top_k;
+        options.presence_penalty = self.presence_penalty;
+        options.frequency_penalty = self.frequency_penalty;
+        options.stop_sequences.clone_from(&self.stop_sequences);
+        options.seed = self.seed;
+        options.reasoning_effort = self.reasoning_effort;
+        options.include_raw_chunks = self.include_raw_chunks;
+        options.headers.clone_from(&self.headers);
+        options.provider_options.clone_from(&self.provider_options);
+        options.tools = tools;
+        options.tool_choice = tool_choice;
+        options.response_format = response_format;
+        options
+    }
+
+    /// Checks the settings that can be wrong before any call is made.
+    pub(crate) fn validate(&self) -> Result<()> {
+        if let Some(temperature) = self.temperature {
+            if !temperature.is_finite() || temperature < 0.0 {
+                return Err(Error::invalid_argument("temperature", "must be a finite number >= 0"));
+            }
+        }
+        if self.max_output_tokens == Some(0) {
+            return Err(Error::invalid_argument("max_output_tokens", "must be at least 1"));
+        }
+        Ok(())
+    }
+}
+
+/// Parses a header pair for the builders' `header` method.
+pub(crate) fn parse_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue)> {
+    let header_name = HeaderName::try_from(name).map_err(|error| Error::invalid_argument("headers", error.to_string()))?;
+    let header_value =
+        HeaderValue::try_from(value).map_err(|error| Error::invalid_argument("headers", error.to_string()))?;
+    Ok((header_name, header_value))
+}
+
+/// The builder methods for [`CallSettings`] fields, shared by the generation builders, which keep
+/// their settings in a `settings` field and may record a deferred error in `error`.
+macro_rules! call_settings_methods {
+    () => {
+        /// Replaces all call settings at once.
+        pub fn settings(mut self, settings: $crate::call_settings::CallSettings) -> Self {
+            self.settings = settings;
+            self
+        }
+
+        /// The most tokens to generate per model call.
+        pub fn max_output_tokens(mut self, max_output_tokens: u32) -> Self {
+            self.settings.max_output_tokens = Some(max_output_tokens);
+            self
+        }
+
+        /// Sampling temperature.
+        pub fn temperature(mut self, temperature: f32) -> Self {
+            self.settings.temperature = Some(temperature);
+            self
+        }
+
+        /// Nucleus sampling.
+        pub fn top_p(mut self, top_p: f32) -> Self {
+            self.settings.top_p = Some(top_p);
+            self
+        }
+
+        /// Sample only from the top K tokens.
+        pub fn top_k(mut self, top_k: u32) -> Self {
+            self.settings.top_k = Some(top_k);
+            self
+        }
+
+        /// Penalise tokens that already appeared.
+        pub fn presence_penalty(mut self, penalty: f32) -> Self {
+            self.settings.presence_penalty = Some(penalty);
+            self
+        }
+
+        /// Penalise tokens by how often they appeared.
+        pub fn frequency_penalty(mut self, penalty: f32) -> Self {
+            self.settings.frequency_penalty = Some(penalty);
+            self
+        }
+
+        /// Stop generating at any of these sequences.
+        pub fn stop_sequences<I: IntoIterator<Item = S>, S: Into<String>>(mut self, sequences: I) -> Self {
+            self.settings.stop_sequences = sequences.into_iter().map(Into::into).collect();
+            self
+        }
+
+        /// Seed for deterministic sampling.
+        pub fn seed(mut self, seed: u64) -> Self {
+            self.settings.seed = Some(seed);
+            self
+        }
+
+        /// How hard a reasoning model should think.
+        pub fn reasoning_effort(mut self, effort: $crate::provider::ReasoningEffort) -> Self {
+            self.settings.reasoning_effort = Some(effort);
+            self
+        }
+
+        /// Adds an HTTP header to every call; an invalid header fails the operation.
+        pub fn header(mut self, name: &str, value: &str) -> Self {
+            match $crate::call_settings::parse_header(name, value) {
+                Ok((name, value)) => {
+                    self.settings.headers.insert(name, value);
+                }
+                Err(error) => {
+                    self.error.get_or_insert(error);
+                }
+            }
+            self
+        }
+
+        /// Replaces the extra HTTP headers.
+        pub fn headers(mut self, headers: http::HeaderMap) -> Self {
+            self.settings.headers = headers;
+            self
+        }
+
+        /// Provider-specific options, keyed by provider id.
+        pub fn provider_options(mut self, options: $crate::provider::ProviderOptions) -> Self {
+            self.settings.provider_options = options;
+            self
+        }
+
+        /// Asks streams for the provider's raw chunks.
+        pub fn include_raw_chunks(mut self, include: bool) -> Self {
+            self.settings.include_raw_chunks = include;
+            self
+        }
+
+        /// Retries per model call after the first attempt (default 2; 0 disables retrying).
+        pub fn max_retries(mut self, max_retries: u32) -> Self {
+            self.settings.retry.max_retries = max_retries;
+            self
+        }
+
+        /// The whole retry policy.
+        pub fn retry_policy(mut self, policy: $crate::retry::RetryPolicy) -> Self {
+            self.settings.retry = policy;
+            self
+        }
+
+        /// A deadline for the whole operation.
+        pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.settings.timeouts.total = Some(timeout);
+            self
+        }
+
+        /// A deadline for each model call (step).
+        pub fn step_timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.settings.timeouts.step = Some(timeout);
+            self
+        }
+
+        /// A deadline for a stream's first part.
+        pub fn first_chunk_timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.settings.timeouts.first_chunk = Some(timeout);
+            self
+        }
+
+        /// A deadline for each next part of a stream.
+        pub fn chunk_timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.settings.timeouts.between_chunks = Some(timeout);
+            self
+        }
+
+        /// A deadline for each tool execution.
+        pub fn tool_timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.settings.timeouts.tool = Some(timeout);
+            self
+        }
+
+        /// Cancels the operation when the token is cancelled ([`Error::Cancelled`](crate::Error::Cancelled)).
+        pub fn cancellation_token(mut self, token: tokio_util::sync::CancellationToken) -> Self {
+            self.settings.cancellation_token = Some(token);
+            self
+        }
+    };
+}
+
+pub(crate) use call_settings_methods;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn call_options_carry_every_setting() {
+        let settings = CallSettings {
+            max_output_tokens: Some(10),
+            temperature: Some(0.5),
+            seed: Some(7),
+            stop_sequences: vec!["END".into()],
+            ..Default::default()
+        };
+        let options = settings.call_options(vec![Message::user("hi")], Vec::new(), Some(ToolChoice::Auto), None);
+        assert_eq!(options.max_output_tokens, Some(10));
+        assert_eq!(options.temperature, Some(0.5));
+        assert_eq!(options.seed, Some(7));
+        assert_eq!(options.stop_sequences, vec!["END".to_owned()]);
+        assert_eq!(options.tool_choice, Some(ToolChoice::Auto));
+        assert_eq!(options.prompt.len(), 1);
+    }
+
+    #[test]
+    fn default_retries_twice() {
+        assert_eq!(CallSettings::default().retry.max_retries, 2);
+    }
+
+    #[test]
+    fn rejects_negative_temperature() {
+        let settings = CallSettings { temperature: Some(-1.0), ..Default::default() };
+        assert!(matches!(settings.validate(), Err(Error::InvalidArgument { .. })));
+    }
+}

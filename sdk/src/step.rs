@@ -1,0 +1,355 @@
+//! One step of a generation: a model call and the tool executions that followed it.
+//!
+//! A step's content keeps the model's output in order, with tool results and tool errors appended
+//! as they are known. From it come the messages that continue the conversation: an assistant
+//! message with what the model said, and a tool message with the results of the tools the
+//! application ran.
+
+use serde_json::Value;
+
+use crate::error::Error;
+use crate::provider::{
+    AssistantPart, FinishReason, GeneratedFile, Message, ProviderMetadata, ProviderOptions, ReasoningPart,
+    RequestMetadata, ResponseMetadata, Source, TextPart, ToolCallPart, ToolResultOutput, ToolResultPart, Usage,
+    Warning,
+};
+
+/// A tool call whose input was parsed as JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedToolCall {
+    /// The call's id.
+    pub tool_call_id: String,
+    /// The tool's name.
+    pub tool_name: String,
+    /// The input.
+    pub input: Value,
+    /// Whether the provider executes the tool itself.
+    pub provider_executed: bool,
+    /// Provider metadata of the call.
+    pub provider_metadata: Option<ProviderMetadata>,
+    /// Whether the call could not be parsed or names no available tool; it is answered with a
+    /// [`ToolCallError`] and never executed.
+    pub invalid: bool,
+}
+
+/// The output of a tool execution (or of a provider-executed tool).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToolCallResult {
+    /// The call's id.
+    pub tool_call_id: String,
+    /// The tool's name.
+    pub tool_name: String,
+    /// The call's input.
+    pub input: Value,
+    /// What the tool returned.
+    pub output: Value,
+    /// Whether the provider executed the tool.
+    pub provider_executed: bool,
+}
+
+/// A tool call that failed: the tool's error, a timeout, an unknown tool or invalid input.
+#[derive(Debug, Clone)]
+pub struct ToolCallError {
+    /// The call's id.
+    pub tool_call_id: String,
+    /// The tool's name.
+    pub tool_name: String,
+    /// The call's input (the raw text as a JSON string when it did not parse).
+    pub input: Value,
+    /// What went wrong.
+    pub error: Error,
+    /// Whether the provider executed the tool.
+    pub provider_executed: bool,
+}
+
+/// One piece of a step's output, in order.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum StepContent {
+    /// Text.
+    Text {
+        /// The text.
+        text: String,
+        /// Provider metadata.
+        provider_metadata: Option<ProviderMetadata>,
+    },
+    /// Reasoning.
+    Reasoning {
+        /// The reasoning text.
+        text: String,
+        /// Provider metadata (signatures, encrypted content).
+        provider_metadata: Option<ProviderMetadata>,
+    },
+    /// A generated file.
+    File(GeneratedFile),
+    /// A cited source.
+    Source(Source),
+    /// A tool call.
+    ToolCall(ParsedToolCall),
+    /// A tool's result.
+    ToolResult(ToolCallResult),
+    /// A tool's failure.
+    ToolError(ToolCallError),
+}
+
+/// The result of one step.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct StepResult {
+    /// The step's number, from 0.
+    pub step_number: usize,
+    /// The output, in order, with tool results and errors.
+    pub content: Vec<StepContent>,
+    /// Why the model stopped.
+    pub finish_reason: FinishReason,
+    /// The provider's own finish reason.
+    pub raw_finish_reason: Option<String>,
+    /// Token usage of this step's model call.
+    pub usage: Usage,
+    /// Warnings of this step's model call.
+    pub warnings: Vec<Warning>,
+    /// What was sent.
+    pub request: RequestMetadata,
+    /// What came back besides the content.
+    pub response: ResponseMetadata,
+    /// The messages this step adds to the conversation.
+    pub response_messages: Vec<Message>,
+    /// Provider metadata of the response.
+    pub provider_metadata: Option<ProviderMetadata>,
+}
+
+impl StepResult {
+    /// The text: all text parts joined.
+    pub fn text(&self) -> String {
+        join_text(&self.content, |content| match content {
+            StepContent::Text { text, .. } => Some(text),
+            _ => None,
+        })
+    }
+
+    /// The reasoning text: all reasoning parts joined.
+    pub fn reasoning_text(&self) -> Option<String> {
+        let has_reasoning = self.content.iter().any(|content| matches!(content, StepContent::Reasoning { .. }));
+        has_reasoning.then(|| {
+            join_text(&self.content, |content| match content {
+                StepContent::Reasoning { text, .. } => Some(text),
+                _ => None,
+            })
+        })
+    }
+
+    /// The tool calls.
+    pub fn tool_calls(&self) -> impl Iterator<Item = &ParsedToolCall> {
+        self.content.iter().filter_map(|content| match content {
+            StepContent::ToolCall(call) => Some(call),
+            _ => None,
+        })
+    }
+
+    /// The tool results.
+    pub fn tool_results(&self) -> impl Iterator<Item = &ToolCallResult> {
+        self.content.iter().filter_map(|content| match content {
+            StepContent::ToolResult(result) => Some(result),
+            _ => None,
+        })
+    }
+
+    /// The tool errors.
+    pub fn tool_errors(&self) -> impl Iterator<Item = &ToolCallError> {
+        self.content.iter().filter_map(|content| match content {
+            StepContent::ToolError(error) => Some(error),
+            _ => None,
+        })
+    }
+
+    /// The generated files.
+    pub fn files(&self) -> impl Iterator<Item = &GeneratedFile> {
+        self.content.iter().filter_map(|content| match content {
+            StepContent::File(file) => Some(file),
+            _ => None,
+        })
+    }
+
+    /// The cited sources.
+    pub fn sources(&self) -> impl Iterator<Item = &Source> {
+        self.content.iter().filter_map(|content| match content {
+            StepContent::Source(source) => Some(source),
+            _ => None,
+        })
+    }
+
+    /// Whether the loop may go on after this step: there are tool calls for the application and
+    /// every one of them has a result or an error (no call was left for the caller).
+    pub(crate) fn all_client_tool_calls_answered(&self) -> bool {
+        let mut calls = 0usize;
+        let mut answered = 0usize;
+        for content in &self.content {
+            match content {
+                StepContent::ToolCall(call) if !call.provider_executed => calls += 1,
+                StepContent::ToolResult(result) if !result.provider_executed => answered += 1,
+                StepContent::ToolError(error) if !error.provider_executed => answered += 1,
+                _ => {}
+            }
+        }
+        calls > 0 && answered >= calls
+    }
+}
+
+fn join_text<'a>(content: &'a [StepContent], select: impl Fn(&'a StepContent) -> Option<&'a String>) -> String {
+    let mut texts = content.iter().filter_map(select);
+    match texts.next() {
+        None => String::new(),
+        Some(first) => {
+            let mut joined = first.clone();
+            texts.for_each(|text| joined.push_str(text));
+            joined
+        }
+    }
+}
+
+/// What the model receives for a tool's output: a string as text, anything else as JSON.
+pub(crate) fn tool_output_for_model(output: &Value) -> ToolResultOutput {
+    match output {
+        Value::String(text) => ToolResultOutput::Text { value: text.clone() },
+        other => ToolResultOutput::Json { value: other.clone() },
+    }
+}
+
+/// The messages a step adds to the conversation: the assistant's output, then the results of the
+/// tools the application ran (if any).
+pub(crate) fn response_messages(content: &[StepContent]) -> Vec<Message> {
+    let mut assistant = Vec::new();
+    let mut tool = Vec::new();
+    for part in content {
+        match part {
+            StepContent::Text { text, provider_metadata } => {
+                if !text.is_empty() {
+                    assistant.push(AssistantPart::Text(TextPart {
+                        text: text.clone(),
+                        provider_options: provider_metadata.clone().unwrap_or_default(),
+                    }));
+                }
+            }
+            StepContent::Reasoning { text, provider_metadata } => {
+                assistant.push(AssistantPart::Reasoning(ReasoningPart {
+                    text: text.clone(),
+                    provider_options: provider_metadata.clone().unwrap_or_default(),
+                }));
+            }
+            StepContent::File(file) => {
+                let mut part = crate::provider::FilePart::new(file.data.clone(), file.media_type.clone());
+                part.provider_options = file.provider_metadata.clone().unwrap_or_default();
+                assistant.push(AssistantPart::File(part));
+            }
+            StepContent::Source(_) => {}
+            StepContent::ToolCall(call) => assistant.push(AssistantPart::ToolCall(ToolCallPart {
+                tool_call_id: call.tool_call_id.clone(),
+                tool_name: call.tool_name.clone(),
+                input: call.input.clone(),
+                provider_executed: call.provider_executed,
+                provider_options: call.provider_metadata.clone().unwrap_or_default(),
+            })),
+            StepContent::ToolResult(result) => {
+                let part = ToolResultPart {
+                    tool_call_id: result.tool_call_id.clone(),
+                    tool_name: result.tool_name.clone(),
+                    output: tool_output_for_model(&result.output),
+                    provider_options: ProviderOptions::default(),
+                };
+                if result.provider_executed { assistant.push(AssistantPart::ToolResult(part)) } else { tool.push(part) }
+            }
+            StepContent::ToolError(error) => {
+                let part = ToolResultPart {
+                    tool_call_id: error.tool_call_id.clone(),
+                    tool_name: error.tool_name.clone(),
+                    output: ToolResultOutput::ErrorText { value: error.error.to_string() },
+                    provider_options: ProviderOptions::default(),
+                };
+                if error.provider_executed { assistant.push(AssistantPart::ToolResult(part)) } else { tool.push(part) }
+            }
+        }
+    }
+    let mut messages = Vec::with_capacity(2);
+    if !assistant.is_empty() {
+        messages.push(Message::assistant_parts(assistant));
+    }
+    if !tool.is_empty() {
+        messages.push(Message::tool(tool));
+    }
+    messages
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn call(id: &str, name: &str) -> ParsedToolCall {
+        ParsedToolCall {
+            tool_call_id: id.into(),
+            tool_name: name.into(),
+            input: json!({"city": "Paris"}),
+            provider_executed: false,
+            provider_metadata: None,
+            invalid: false,
+        }
+    }
+
+    #[test]
+    fn response_messages_hold_assistant_output_then_tool_results() {
+        let content = vec![
+            StepContent::Reasoning { text: "think".into(), provider_metadata: None },
+            StepContent::Text { text: "Let me look.".into(), provider_metadata: None },
+            StepContent::ToolCall(call("c1", "weather")),
+            StepContent::ToolCall(call("c2", "time")),
+            StepContent::ToolResult(ToolCallResult {
+                tool_call_id: "c1".into(),
+                tool_name: "weather".into(),
+                input: json!({}),
+                output: json!({"celsius": 20}),
+                provider_executed: false,
+            }),
+            StepContent::ToolError(ToolCallError {
+                tool_call_id: "c2".into(),
+                tool_name: "time".into(),
+                input: json!({}),
+                error: Error::invalid_argument("x", "broken clock"),
+                provider_executed: false,
+            }),
+        ];
+        let messages = response_messages(&content);
+        assert_eq!(messages.len(), 2);
+        match &messages[0] {
+            Message::Assistant { content, .. } => {
+                assert_eq!(content.len(), 4);
+                assert!(matches!(&content[0], AssistantPart::Reasoning(part) if part.text == "think"));
+                assert!(matches!(&content[1], AssistantPart::Text(part) if part.text == "Let me look."));
+                assert!(matches!(&content[3], AssistantPart::ToolCall(part) if part.tool_call_id == "c2"));
+            }
+            other => panic!("{other:?}"),
+        }
+        match &messages[1] {
+            Message::Tool { content, .. } => {
+                assert_eq!(content[0].output, ToolResultOutput::Json { value: json!({"celsius": 20}) });
+                assert!(content[1].output.is_error());
+                assert!(content[1].output.to_text().contains("broken clock"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn step_is_answered_only_when_every_client_call_has_an_output() {
+        let mut step = StepResult { content: vec![StepContent::ToolCall(call("c1", "weather"))], ..Default::default() };
+        assert!(!step.all_client_tool_calls_answered());
+        step.content.push(StepContent::ToolResult(ToolCallResult {
+            tool_call_id: "c1".into(),
+            tool_name: "weather".into(),
+            input: json!({}),
+            output: json!(1),
+            provider_executed: false,
+        }));
+        assert!(step.all_client_tool_calls_answered());
+    }
+}

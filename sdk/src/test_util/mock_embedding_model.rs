@@ -1,0 +1,1 @@
+//! A mock embedding model (being written).

@@ -1,0 +1,1 @@
+//! A mock image model (being written).

@@ -1,0 +1,1 @@
+//! A mock speech model (being written).

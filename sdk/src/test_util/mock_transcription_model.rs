@@ -1,0 +1,1 @@
+//! A mock transcription model (being written).
