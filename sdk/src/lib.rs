@@ -6,6 +6,8 @@
 pub mod call_settings;
 pub mod error;
 pub mod generate_text;
+pub mod output;
+pub mod partial_json;
 pub mod prepare_step;
 pub mod prompt;
 pub mod provider;
@@ -21,6 +23,7 @@ pub mod tool;
 pub use call_settings::{CallSettings, Timeouts};
 pub use error::{Error, Result};
 pub use generate_text::{GenerateText, GenerateTextResult, IntoLanguageModel, OutputSpec, PlainText, generate_text};
+pub use output::{ElementCursor, Output, OutputParseError};
 pub use prepare_step::{PrepareStepContext, PrepareStepResult};
 pub use prompt::Prompt;
 pub use step::{ParsedToolCall, StepContent, StepResult, ToolCallError, ToolCallResult};
