@@ -14,7 +14,7 @@ use futures::future::{BoxFuture, join_all};
 use tokio_util::sync::CancellationToken;
 
 use crate::call_settings::{CallSettings, call_settings_methods};
-use crate::error::{Error, NoObjectGeneratedError, Result, TimeoutKind};
+use crate::error::{Error, Result, TimeoutKind};
 use crate::prepare_step::{PrepareStep, PrepareStepContext, PrepareStepResult};
 use crate::prompt::{PromptInput, StandardizedPrompt};
 use crate::provider::{
@@ -26,52 +26,7 @@ use crate::step::{ParsedToolCall, StepContent, StepResult, ToolCallError, ToolCa
 use crate::stop_condition::{StopCondition, is_stop_condition_met};
 use crate::tool::{Tool, ToolCallRepair, ToolSet, execute_tool_call, parse_or_repair_tool_call};
 
-pub use output_seam::{OutputParseError, OutputSpec};
-
-/// Placeholder for the structured-output seam until `crate::output` lands; same interface.
-mod output_seam {
-    use crate::provider::ResponseFormat;
-
-    /// How a generation's text becomes a typed output.
-    pub trait OutputSpec: Send + Sync + 'static {
-        /// The final typed value.
-        type Complete: Send + 'static;
-        /// The partial value while streaming.
-        type Partial: Send + Clone + 'static;
-        /// What to put in the call's response format.
-        fn response_format(&self) -> ResponseFormat;
-        /// Parses the complete text.
-        fn parse_complete(&self, text: &str) -> std::result::Result<Self::Complete, OutputParseError>;
-        /// Parses a prefix of the text; `None` when nothing new is parseable.
-        fn parse_partial(&self, text: &str) -> Option<Self::Partial>;
-    }
-
-    /// The text did not parse as the output.
-    #[derive(Debug, thiserror::Error)]
-    #[error("{0}")]
-    pub struct OutputParseError(pub String);
-}
-
-/// The default output: the text itself, with no response format sent.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct PlainText;
-
-impl OutputSpec for PlainText {
-    type Complete = String;
-    type Partial = String;
-
-    fn response_format(&self) -> ResponseFormat {
-        ResponseFormat::Text
-    }
-
-    fn parse_complete(&self, text: &str) -> std::result::Result<String, OutputParseError> {
-        Ok(text.to_owned())
-    }
-
-    fn parse_partial(&self, text: &str) -> Option<String> {
-        Some(text.to_owned())
-    }
-}
+pub use crate::output::{OutputParseError, OutputSpec, TextOutput};
 
 /// Anything that can serve as a language model: a model value or an `Arc` of one.
 pub trait IntoLanguageModel {
@@ -242,14 +197,14 @@ pub fn generate_text(model: impl IntoLanguageModel) -> GenerateText {
     GenerateText {
         request: TextRequest::new(model.into_language_model()),
         settings: CallSettings::default(),
-        output: PlainText,
+        output: TextOutput,
         error: None,
     }
 }
 
 /// The builder of a `generate_text` call; `.await` runs it.
 #[must_use = "a generation does nothing until awaited"]
-pub struct GenerateText<O: OutputSpec = PlainText> {
+pub struct GenerateText<O: OutputSpec = TextOutput> {
     request: TextRequest,
     settings: CallSettings,
     output: O,
@@ -444,15 +399,9 @@ async fn run<O: OutputSpec>(
 /// Parses the final step's text with the output spec.
 pub(crate) fn parse_output<O: OutputSpec>(output: &O, last: &StepResult, total_usage: &Usage) -> Result<O::Complete> {
     let text = last.text();
-    output.parse_complete(&text).map_err(|error| {
-        Error::from(NoObjectGeneratedError::new(
-            "the model's text is not a valid output",
-            Some(text),
-            total_usage.clone(),
-            Some(last.finish_reason),
-            Some(Arc::new(error)),
-        ))
-    })
+    output
+        .parse_complete(&text)
+        .map_err(|error| error.into_error(Some(text), total_usage.clone(), Some(last.finish_reason)))
 }
 
 /// Turns a model response into a step: parses tool calls (repairing them if asked), runs the
@@ -581,6 +530,10 @@ pub struct GenerateTextResult<T = String> {
 }
 
 impl<T> GenerateTextResult<T> {
+    pub(crate) fn new(steps: Vec<StepResult>, total_usage: Usage, output: T) -> Self {
+        GenerateTextResult { steps, total_usage, output }
+    }
+
     /// The final step.
     pub fn final_step(&self) -> &StepResult {
         self.steps.last().expect("a result has at least one step")
