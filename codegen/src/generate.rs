@@ -54,10 +54,10 @@ pub fn generate(mut doc: Value, roots: &Roots) -> Result<Generated, String> {
     log.change(pass, format!("removed {} `api-version` request headers", report.stray_headers_removed));
     log.change(pass, "removed `Client::new` (15 s timeout): build with `Client::new_with_client`".to_string());
     for name in &report.open_enums {
-        log.change(pass, format!("enum {name}: + Other(String) for values the spec does not list"));
+        log.change(pass, format!("enum {name}: + Unlisted(String) for values the spec does not list"));
     }
     for name in &report.tagged_unions_with_unknown {
-        log.change(pass, format!("tagged union {name}: + Unknown for tags the spec does not list"));
+        log.change(pass, format!("tagged union {name}: + Unlisted for tags the spec does not list"));
     }
     let code = prettyplease::unparse(&file);
     Ok(Generated { code, log })

@@ -84,11 +84,11 @@ fn is_tagged_union(item: &ItemEnum) -> bool {
 }
 
 /// Almost-compatible servers send enum values the spec does not list (a new `finish_reason`,
-/// a new stream event). Every string enum gets a last `#[serde(untagged)] Other(String)`
+/// a new stream event). Every string enum gets a last `#[serde(untagged)] Unlisted(String)`
 /// variant that keeps such values, and every internally tagged union gets
-/// `#[serde(other)] Unknown`, so decoding never fails on them.
+/// `#[serde(other)] Unlisted`, so decoding never fails on them.
 fn open_enums(items: &mut [Item], report: &mut Report) {
-    let mut string_enums = std::collections::BTreeSet::new();
+    let mut string_enums = std::collections::BTreeMap::new();
     for item in items.iter_mut() {
         match item {
             Item::Enum(item) if is_string_enum(item) => {
@@ -105,19 +105,21 @@ fn open_enums(items: &mut [Item], report: &mut Report) {
                         }
                     }
                 }
+                let name = catch_all_name(item);
                 item.variants.push(parse_quote! {
                     /// A value this spec does not list, kept as sent.
                     #[serde(untagged)]
-                    Other(::std::string::String)
+                    #name(::std::string::String)
                 });
-                string_enums.insert(item.ident.to_string());
+                string_enums.insert(item.ident.to_string(), name);
                 report.open_enums.push(item.ident.to_string());
             }
             Item::Enum(item) if is_tagged_union(item) => {
+                let name = catch_all_name(item);
                 item.variants.push(parse_quote! {
                     /// An event or block type this spec does not list (its fields are skipped).
                     #[serde(other)]
-                    Unknown
+                    #name
                 });
                 report.tagged_unions_with_unknown.push(item.ident.to_string());
             }
@@ -127,14 +129,12 @@ fn open_enums(items: &mut [Item], report: &mut Report) {
     for item in items.iter_mut() {
         let Item::Impl(imp) = item else { continue };
         let self_name = imp.self_ty.to_token_stream().to_string();
-        if !string_enums.contains(&self_name) {
-            continue;
-        }
+        let Some(variant) = string_enums.get(&self_name).cloned() else { continue };
         let Some((trait_path, _)) = &imp.trait_ else { continue };
         let trait_name = trait_path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
         for impl_item in &mut imp.items {
             let ImplItem::Fn(function) = impl_item else { continue };
-            let mut fixer = MatchFixer { trait_name: trait_name.clone() };
+            let mut fixer = MatchFixer { trait_name: trait_name.clone(), variant: variant.clone() };
             fixer.visit_block_mut(&mut function.block);
         }
     }
@@ -147,22 +147,34 @@ fn open_enums(items: &mut [Item], report: &mut Report) {
     }
 }
 
-/// Adds the `Other` arm to typify's `Display` and `FromStr` impls of an opened enum.
+/// `Unlisted`, or `UnlistedValue` if the enum already has an `Unlisted` variant.
+fn catch_all_name(item: &ItemEnum) -> syn::Ident {
+    if item.variants.iter().any(|v| v.ident == "Unlisted") {
+        syn::Ident::new("UnlistedValue", proc_macro2::Span::call_site())
+    } else {
+        syn::Ident::new("Unlisted", proc_macro2::Span::call_site())
+    }
+}
+
+/// Adds the `Unlisted` arm to typify's `Display` and `FromStr` impls of an opened enum.
 struct MatchFixer {
     trait_name: String,
+    variant: syn::Ident,
 }
 
 impl VisitMut for MatchFixer {
     fn visit_expr_match_mut(&mut self, node: &mut syn::ExprMatch) {
         match self.trait_name.as_str() {
             "Display" => {
-                let arm: Arm = parse_quote! { Self::Other(ref value) => f.write_str(value), };
+                let name = &self.variant;
+                let arm: Arm = parse_quote! { Self::#name(ref value) => f.write_str(value), };
                 node.arms.push(arm);
             }
             "FromStr" => {
                 for arm in &mut node.arms {
                     if matches!(arm.pat, syn::Pat::Wild(_)) {
-                        let body: Expr = parse_quote! { Ok(Self::Other(value.to_string())) };
+                        let name = &self.variant;
+                        let body: Expr = parse_quote! { Ok(Self::#name(value.to_string())) };
                         *arm.body = body;
                     }
                 }

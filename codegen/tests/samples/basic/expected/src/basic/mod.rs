@@ -71,13 +71,13 @@ pub mod types {
         Chat,
         /// A value this spec does not list, kept as sent.
         #[serde(untagged)]
-        Other(::std::string::String),
+        Unlisted(::std::string::String),
     }
     impl ::std::fmt::Display for ChatResponseObject {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Chat => f.write_str("chat"),
-                Self::Other(ref value) => f.write_str(value),
+                Self::Unlisted(ref value) => f.write_str(value),
             }
         }
     }
@@ -88,7 +88,7 @@ pub mod types {
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "chat" => Ok(Self::Chat),
-                _ => Ok(Self::Other(value.to_string())),
+                _ => Ok(Self::Unlisted(value.to_string())),
             }
         }
     }
@@ -137,14 +137,14 @@ pub mod types {
         Length,
         /// A value this spec does not list, kept as sent.
         #[serde(untagged)]
-        Other(::std::string::String),
+        Unlisted(::std::string::String),
     }
     impl ::std::fmt::Display for ChoiceFinishReason {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Stop => f.write_str("stop"),
                 Self::Length => f.write_str("length"),
-                Self::Other(ref value) => f.write_str(value),
+                Self::Unlisted(ref value) => f.write_str(value),
             }
         }
     }
@@ -156,7 +156,7 @@ pub mod types {
             match value {
                 "stop" => Ok(Self::Stop),
                 "length" => Ok(Self::Length),
-                _ => Ok(Self::Other(value.to_string())),
+                _ => Ok(Self::Unlisted(value.to_string())),
             }
         }
     }
@@ -223,7 +223,7 @@ pub mod types {
         Assistant,
         /// A value this spec does not list, kept as sent.
         #[serde(untagged)]
-        Other(::std::string::String),
+        Unlisted(::std::string::String),
     }
     impl ::std::fmt::Display for MessageRole {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -231,7 +231,7 @@ pub mod types {
                 Self::System => f.write_str("system"),
                 Self::User => f.write_str("user"),
                 Self::Assistant => f.write_str("assistant"),
-                Self::Other(ref value) => f.write_str(value),
+                Self::Unlisted(ref value) => f.write_str(value),
             }
         }
     }
@@ -244,7 +244,7 @@ pub mod types {
                 "system" => Ok(Self::System),
                 "user" => Ok(Self::User),
                 "assistant" => Ok(Self::Assistant),
-                _ => Ok(Self::Other(value.to_string())),
+                _ => Ok(Self::Unlisted(value.to_string())),
             }
         }
     }
@@ -274,7 +274,7 @@ pub mod types {
         Stop,
         /// An event or block type this spec does not list (its fields are skipped).
         #[serde(other)]
-        Unknown,
+        Unlisted,
     }
     ///`Transcription`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
