@@ -1,0 +1,209 @@
+//! Image generation: `generate_image(model).prompt("...").n(4).await`.
+//!
+//! `n` is split into calls of at most the model's per-call limit (or the builder's override),
+//! which run concurrently; the images come back in call order. Each call is retried on its own.
+
+use std::future::IntoFuture;
+use std::sync::Arc;
+
+use futures::future::{BoxFuture, try_join_all};
+
+use crate::error::{Error, Result};
+use crate::provider::{FilePart, GeneratedImage, ImageModel, ImageOptions, ProviderMetadata, ResponseMetadata, Warning};
+use crate::request_settings::{RequestSettings, request_settings_methods};
+
+/// Anything that can serve as an image model: a model value or an `Arc` of one.
+pub trait IntoImageModel {
+    /// The model behind an `Arc`.
+    fn into_image_model(self) -> Arc<dyn ImageModel>;
+}
+
+impl IntoImageModel for Arc<dyn ImageModel> {
+    fn into_image_model(self) -> Arc<dyn ImageModel> {
+        self
+    }
+}
+
+impl<M: ImageModel + 'static> IntoImageModel for Arc<M> {
+    fn into_image_model(self) -> Arc<dyn ImageModel> {
+        self
+    }
+}
+
+impl<M: ImageModel + 'static> IntoImageModel for M {
+    fn into_image_model(self) -> Arc<dyn ImageModel> {
+        Arc::new(self)
+    }
+}
+
+/// Generates (or edits) images.
+pub fn generate_image(model: impl IntoImageModel) -> GenerateImage {
+    GenerateImage {
+        model: model.into_image_model(),
+        options: ImageOptions { n: 1, ..Default::default() },
+        max_images_per_call: None,
+        settings: RequestSettings::default(),
+        error: None,
+    }
+}
+
+/// The builder of [`generate_image`]; await it.
+#[must_use = "an image request does nothing until awaited"]
+pub struct GenerateImage {
+    model: Arc<dyn ImageModel>,
+    options: ImageOptions,
+    max_images_per_call: Option<usize>,
+    settings: RequestSettings,
+    error: Option<Error>,
+}
+
+impl GenerateImage {
+    /// What to draw.
+    pub fn prompt(mut self, prompt: impl Into<String>) -> Self {
+        self.options.prompt = Some(prompt.into());
+        self
+    }
+
+    /// How many images (default 1).
+    pub fn n(mut self, n: u32) -> Self {
+        self.options.n = n;
+        self
+    }
+
+    /// `"{width}x{height}"`, e.g. `"1024x1024"`.
+    pub fn size(mut self, size: impl Into<String>) -> Self {
+        self.options.size = Some(size.into());
+        self
+    }
+
+    /// `"{width}:{height}"`, e.g. `"16:9"`.
+    pub fn aspect_ratio(mut self, aspect_ratio: impl Into<String>) -> Self {
+        self.options.aspect_ratio = Some(aspect_ratio.into());
+        self
+    }
+
+    /// Seed, where supported.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.options.seed = Some(seed);
+        self
+    }
+
+    /// Input images, for edits and variations.
+    pub fn files(mut self, files: Vec<FilePart>) -> Self {
+        self.options.files = files;
+        self
+    }
+
+    /// A mask for edits.
+    pub fn mask(mut self, mask: FilePart) -> Self {
+        self.options.mask = Some(mask);
+        self
+    }
+
+    /// Overrides the model's per-call image limit.
+    pub fn max_images_per_call(mut self, limit: usize) -> Self {
+        if limit == 0 {
+            self.error.get_or_insert(Error::invalid_argument("max_images_per_call", "must be at least 1"));
+        }
+        self.max_images_per_call = Some(limit);
+        self
+    }
+
+    request_settings_methods!();
+}
+
+/// The result of [`generate_image`].
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct GenerateImageResult {
+    /// The images, in call order.
+    pub images: Vec<GeneratedImage>,
+    /// Options the model could not honour, from every call.
+    pub warnings: Vec<Warning>,
+    /// The response metadata of each call.
+    pub responses: Vec<ResponseMetadata>,
+    /// Provider-specific metadata, merged over the calls.
+    pub provider_metadata: Option<ProviderMetadata>,
+}
+
+impl GenerateImageResult {
+    /// The first image.
+    pub fn image(&self) -> Option<&GeneratedImage> {
+        self.images.first()
+    }
+}
+
+impl IntoFuture for GenerateImage {
+    type Output = Result<GenerateImageResult>;
+    type IntoFuture = BoxFuture<'static, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            if let Some(error) = self.error {
+                return Err(error);
+            }
+            if self.options.n == 0 {
+                return Err(Error::invalid_argument("n", "must be at least 1"));
+            }
+            let total = self.options.n as usize;
+            let per_call = self.max_images_per_call.or(self.model.max_images_per_call()).unwrap_or(total).max(1);
+            let mut base = self.options;
+            base.headers = self.settings.headers.clone();
+            base.provider_options = self.settings.provider_options.clone();
+            let calls: Vec<ImageOptions> = (0..total)
+                .step_by(per_call)
+                .map(|start| ImageOptions { n: (total - start).min(per_call) as u32, ..base.clone() })
+                .collect();
+            let model = &*self.model;
+            let settings = &self.settings;
+            let responses =
+                try_join_all(calls.iter().map(|options| settings.call(|| model.do_generate(options)))).await?;
+            let mut result = GenerateImageResult::default();
+            for response in responses {
+                result.images.extend(response.images);
+                result.warnings.extend(response.warnings);
+                result.responses.push(response.response);
+                if let Some(metadata) = response.provider_metadata {
+                    let merged = result.provider_metadata.get_or_insert_with(ProviderMetadata::default);
+                    for (provider, value) in metadata.0 {
+                        merged.merge(&provider, value);
+                    }
+                }
+            }
+            if result.images.is_empty() {
+                return Err(Error::invalid_response("the image model returned no images", None, None));
+            }
+            Ok(result)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::ImageResponse;
+    use crate::test_util::MockImageModel;
+
+    #[tokio::test]
+    async fn splits_n_by_the_per_call_limit_and_keeps_order() {
+        let model = MockImageModel::new().with_max_images_per_call(Some(2));
+        let result = generate_image(model.clone()).prompt("a cat").n(5).size("512x512").seed(7).await.unwrap();
+        let counts: Vec<u32> = model.calls().iter().map(|call| call.n).collect();
+        assert_eq!(counts, [2, 2, 1]);
+        assert!(model.calls().iter().all(|call| call.prompt.as_deref() == Some("a cat") && call.seed == Some(7)));
+        assert_eq!(result.images.len(), 5);
+        assert_eq!(result.responses.len(), 3);
+        let first = result.image().unwrap().data.to_bytes().unwrap();
+        assert_eq!(&first[..], b"call0-image0");
+    }
+
+    #[tokio::test]
+    async fn override_limit_and_errors() {
+        let model = MockImageModel::new();
+        generate_image(model.clone()).prompt("x").n(3).max_images_per_call(1).await.unwrap();
+        assert_eq!(model.calls().len(), 3);
+        assert!(matches!(generate_image(MockImageModel::new()).n(0).await, Err(Error::InvalidArgument { .. })));
+        let empty = MockImageModel::new().with_response(ImageResponse::default());
+        assert!(matches!(generate_image(empty).prompt("x").await, Err(Error::InvalidResponse { .. })));
+    }
+}

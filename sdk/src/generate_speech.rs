@@ -1,0 +1,168 @@
+//! Text to speech: `generate_speech(model).text("...").voice("alloy").await`.
+
+use std::future::IntoFuture;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use futures::future::BoxFuture;
+
+use crate::error::{Error, Result};
+use crate::provider::{ProviderMetadata, RequestMetadata, ResponseMetadata, SpeechModel, SpeechOptions, Warning};
+use crate::request_settings::{RequestSettings, request_settings_methods};
+
+/// Anything that can serve as a speech model: a model value or an `Arc` of one.
+pub trait IntoSpeechModel {
+    /// The model behind an `Arc`.
+    fn into_speech_model(self) -> Arc<dyn SpeechModel>;
+}
+
+impl IntoSpeechModel for Arc<dyn SpeechModel> {
+    fn into_speech_model(self) -> Arc<dyn SpeechModel> {
+        self
+    }
+}
+
+impl<M: SpeechModel + 'static> IntoSpeechModel for Arc<M> {
+    fn into_speech_model(self) -> Arc<dyn SpeechModel> {
+        self
+    }
+}
+
+impl<M: SpeechModel + 'static> IntoSpeechModel for M {
+    fn into_speech_model(self) -> Arc<dyn SpeechModel> {
+        Arc::new(self)
+    }
+}
+
+/// Speaks a text.
+pub fn generate_speech(model: impl IntoSpeechModel) -> GenerateSpeech {
+    GenerateSpeech {
+        model: model.into_speech_model(),
+        options: SpeechOptions::default(),
+        settings: RequestSettings::default(),
+        error: None,
+    }
+}
+
+/// The builder of [`generate_speech`]; await it.
+#[must_use = "a speech request does nothing until awaited"]
+pub struct GenerateSpeech {
+    model: Arc<dyn SpeechModel>,
+    options: SpeechOptions,
+    settings: RequestSettings,
+    error: Option<Error>,
+}
+
+impl GenerateSpeech {
+    /// The text to speak.
+    pub fn text(mut self, text: impl Into<String>) -> Self {
+        self.options.text = text.into();
+        self
+    }
+
+    /// The voice.
+    pub fn voice(mut self, voice: impl Into<String>) -> Self {
+        self.options.voice = Some(voice.into());
+        self
+    }
+
+    /// The audio format, e.g. `mp3`, `wav`.
+    pub fn output_format(mut self, format: impl Into<String>) -> Self {
+        self.options.output_format = Some(format.into());
+        self
+    }
+
+    /// How to speak (tone, pace), for models that take instructions.
+    pub fn instructions(mut self, instructions: impl Into<String>) -> Self {
+        self.options.instructions = Some(instructions.into());
+        self
+    }
+
+    /// Speed factor.
+    pub fn speed(mut self, speed: f32) -> Self {
+        self.options.speed = Some(speed);
+        self
+    }
+
+    /// The language, as an ISO 639-1 code.
+    pub fn language(mut self, language: impl Into<String>) -> Self {
+        self.options.language = Some(language.into());
+        self
+    }
+
+    request_settings_methods!();
+}
+
+/// The result of [`generate_speech`].
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct SpeechResult {
+    /// The audio.
+    pub audio: Bytes,
+    /// Its media type, e.g. `audio/mpeg`.
+    pub media_type: String,
+    /// Options the model could not honour.
+    pub warnings: Vec<Warning>,
+    /// What was sent.
+    pub request: RequestMetadata,
+    /// Response metadata.
+    pub response: ResponseMetadata,
+    /// Provider-specific metadata.
+    pub provider_metadata: Option<ProviderMetadata>,
+}
+
+impl IntoFuture for GenerateSpeech {
+    type Output = Result<SpeechResult>;
+    type IntoFuture = BoxFuture<'static, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            if let Some(error) = self.error {
+                return Err(error);
+            }
+            if self.options.text.is_empty() {
+                return Err(Error::invalid_argument("text", "no text to speak was given"));
+            }
+            let mut options = self.options;
+            options.headers = self.settings.headers.clone();
+            options.provider_options = self.settings.provider_options.clone();
+            let model = &*self.model;
+            let response = self.settings.call(|| model.do_generate(&options)).await?;
+            if response.audio.is_empty() {
+                return Err(Error::invalid_response("the speech model returned no audio", None, None));
+            }
+            Ok(SpeechResult {
+                audio: response.audio,
+                media_type: response.media_type,
+                warnings: response.warnings,
+                request: response.request,
+                response: response.response,
+                provider_metadata: response.provider_metadata,
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::SpeechResponse;
+    use crate::test_util::MockSpeechModel;
+
+    #[tokio::test]
+    async fn passes_options_and_returns_audio() {
+        let model = MockSpeechModel::new();
+        let result = generate_speech(model.clone()).text("hello").voice("alloy").speed(1.5).output_format("mp3").await.unwrap();
+        assert_eq!(&result.audio[..], b"hello");
+        assert_eq!(result.media_type, "audio/mpeg");
+        let call = &model.calls()[0];
+        assert_eq!((call.voice.as_deref(), call.speed, call.output_format.as_deref()), (Some("alloy"), Some(1.5), Some("mp3")));
+    }
+
+    #[tokio::test]
+    async fn empty_text_or_audio_is_an_error() {
+        assert!(matches!(generate_speech(MockSpeechModel::new()).await, Err(Error::InvalidArgument { .. })));
+        let silent = MockSpeechModel::new().with_response(SpeechResponse::default());
+        assert!(matches!(generate_speech(silent).text("x").await, Err(Error::InvalidResponse { .. })));
+    }
+}

@@ -1,0 +1,215 @@
+//! Reranking: `rerank(model).query("...").documents([...]).top_n(3).await`.
+
+use std::future::IntoFuture;
+use std::sync::Arc;
+
+use futures::future::BoxFuture;
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::provider::{ProviderMetadata, RerankOptions, RerankingModel, ResponseMetadata, Warning};
+use crate::request_settings::{RequestSettings, request_settings_methods};
+
+/// Anything that can serve as a reranking model: a model value or an `Arc` of one.
+pub trait IntoRerankingModel {
+    /// The model behind an `Arc`.
+    fn into_reranking_model(self) -> Arc<dyn RerankingModel>;
+}
+
+impl IntoRerankingModel for Arc<dyn RerankingModel> {
+    fn into_reranking_model(self) -> Arc<dyn RerankingModel> {
+        self
+    }
+}
+
+impl<M: RerankingModel + 'static> IntoRerankingModel for Arc<M> {
+    fn into_reranking_model(self) -> Arc<dyn RerankingModel> {
+        self
+    }
+}
+
+impl<M: RerankingModel + 'static> IntoRerankingModel for M {
+    fn into_reranking_model(self) -> Arc<dyn RerankingModel> {
+        Arc::new(self)
+    }
+}
+
+/// Orders documents by relevance to a query.
+pub fn rerank(model: impl IntoRerankingModel) -> Rerank {
+    Rerank {
+        model: model.into_reranking_model(),
+        options: RerankOptions::default(),
+        settings: RequestSettings::default(),
+        error: None,
+    }
+}
+
+/// The builder of [`rerank`]; await it.
+#[must_use = "a rerank request does nothing until awaited"]
+pub struct Rerank {
+    model: Arc<dyn RerankingModel>,
+    options: RerankOptions,
+    settings: RequestSettings,
+    error: Option<Error>,
+}
+
+impl Rerank {
+    /// The query.
+    pub fn query(mut self, query: impl Into<String>) -> Self {
+        self.options.query = query.into();
+        self
+    }
+
+    /// The documents: strings or JSON objects.
+    pub fn documents<I, D>(mut self, documents: I) -> Self
+    where
+        I: IntoIterator<Item = D>,
+        D: Into<Value>,
+    {
+        self.options.documents = documents.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Return only the best N.
+    pub fn top_n(mut self, top_n: usize) -> Self {
+        self.options.top_n = Some(top_n);
+        self
+    }
+
+    request_settings_methods!();
+}
+
+/// A document with its place in the ranking.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RerankedDocument {
+    /// Its index in the input.
+    pub index: usize,
+    /// Its relevance score.
+    pub relevance_score: f64,
+    /// The document.
+    pub document: Value,
+}
+
+/// The result of [`rerank`].
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct RerankResult {
+    /// The documents by decreasing relevance.
+    pub ranking: Vec<RerankedDocument>,
+    /// Options the model could not honour.
+    pub warnings: Vec<Warning>,
+    /// Response metadata.
+    pub response: ResponseMetadata,
+    /// Provider-specific metadata.
+    pub provider_metadata: Option<ProviderMetadata>,
+}
+
+impl RerankResult {
+    /// The documents alone, by decreasing relevance.
+    pub fn reranked_documents(&self) -> Vec<&Value> {
+        self.ranking.iter().map(|ranked| &ranked.document).collect()
+    }
+}
+
+impl IntoFuture for Rerank {
+    type Output = Result<RerankResult>;
+    type IntoFuture = BoxFuture<'static, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            if let Some(error) = self.error {
+                return Err(error);
+            }
+            if self.options.documents.is_empty() {
+                return Ok(RerankResult::default());
+            }
+            let mut options = self.options;
+            options.headers = self.settings.headers.clone();
+            options.provider_options = self.settings.provider_options.clone();
+            let model = &*self.model;
+            let response = self.settings.call(|| model.do_rerank(&options)).await?;
+            let mut ranking = Vec::with_capacity(response.ranking.len());
+            for ranked in response.ranking {
+                let document = options.documents.get(ranked.index).cloned().ok_or_else(|| {
+                    Error::invalid_response(
+                        format!("the reranking model returned index {} for {} documents", ranked.index, options.documents.len()),
+                        None,
+                        None,
+                    )
+                })?;
+                ranking.push(RerankedDocument { index: ranked.index, relevance_score: ranked.relevance_score, document });
+            }
+            ranking.sort_by(|left, right| right.relevance_score.total_cmp(&left.relevance_score));
+            Ok(RerankResult {
+                ranking,
+                warnings: response.warnings,
+                response: response.response,
+                provider_metadata: response.provider_metadata,
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use async_trait::async_trait;
+    use serde_json::json;
+
+    use super::*;
+    use crate::provider::{RankedDocument, RerankResponse};
+
+    /// Scores each document by how many query words it contains.
+    #[derive(Default)]
+    struct WordOverlapModel {
+        calls: Mutex<Vec<RerankOptions>>,
+    }
+
+    #[async_trait]
+    impl RerankingModel for WordOverlapModel {
+        fn provider(&self) -> &str {
+            "mock"
+        }
+        fn model_id(&self) -> &str {
+            "overlap"
+        }
+        async fn do_rerank(&self, options: &RerankOptions) -> Result<RerankResponse> {
+            self.calls.lock().unwrap().push(options.clone());
+            let ranking = options
+                .documents
+                .iter()
+                .enumerate()
+                .map(|(index, document)| {
+                    let text = document.to_string();
+                    let score = options.query.split_whitespace().filter(|word| text.contains(word)).count();
+                    RankedDocument { index, relevance_score: score as f64 }
+                })
+                .collect();
+            Ok(RerankResponse { ranking, ..Default::default() })
+        }
+    }
+
+    #[tokio::test]
+    async fn ranks_by_score_and_keeps_documents() {
+        let model = Arc::new(WordOverlapModel::default());
+        let result = rerank(model.clone())
+            .query("sunny beach")
+            .documents(vec![json!("rainy city"), json!("sunny beach day"), json!({"text": "sunny hills"})])
+            .top_n(2)
+            .await
+            .unwrap();
+        let indexes: Vec<usize> = result.ranking.iter().map(|ranked| ranked.index).collect();
+        assert_eq!(indexes, [1, 2, 0]);
+        assert_eq!(result.reranked_documents()[0], &json!("sunny beach day"));
+        assert_eq!(model.calls.lock().unwrap()[0].top_n, Some(2));
+    }
+
+    #[tokio::test]
+    async fn no_documents_makes_no_call() {
+        let model = Arc::new(WordOverlapModel::default());
+        let result = rerank(model.clone()).query("q").documents(Vec::<Value>::new()).await.unwrap();
+        assert!(result.ranking.is_empty());
+        assert!(model.calls.lock().unwrap().is_empty());
+    }
+}

@@ -1,0 +1,198 @@
+//! Speech to text: `transcribe(model).audio(bytes).await`.
+//!
+//! The media type is detected from the audio's first bytes (WAV, MP3, OGG, FLAC, MP4/M4A, WebM)
+//! unless given.
+
+use std::future::IntoFuture;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use futures::future::BoxFuture;
+
+use crate::error::{Error, Result};
+use crate::provider::{
+    ProviderMetadata, ResponseMetadata, TranscriptionModel, TranscriptionOptions, TranscriptionSegment, Warning,
+};
+use crate::request_settings::{RequestSettings, request_settings_methods};
+
+/// Anything that can serve as a transcription model: a model value or an `Arc` of one.
+pub trait IntoTranscriptionModel {
+    /// The model behind an `Arc`.
+    fn into_transcription_model(self) -> Arc<dyn TranscriptionModel>;
+}
+
+impl IntoTranscriptionModel for Arc<dyn TranscriptionModel> {
+    fn into_transcription_model(self) -> Arc<dyn TranscriptionModel> {
+        self
+    }
+}
+
+impl<M: TranscriptionModel + 'static> IntoTranscriptionModel for Arc<M> {
+    fn into_transcription_model(self) -> Arc<dyn TranscriptionModel> {
+        self
+    }
+}
+
+impl<M: TranscriptionModel + 'static> IntoTranscriptionModel for M {
+    fn into_transcription_model(self) -> Arc<dyn TranscriptionModel> {
+        Arc::new(self)
+    }
+}
+
+/// Transcribes audio.
+pub fn transcribe(model: impl IntoTranscriptionModel) -> Transcribe {
+    Transcribe {
+        model: model.into_transcription_model(),
+        audio: None,
+        media_type: None,
+        settings: RequestSettings::default(),
+        error: None,
+    }
+}
+
+/// The builder of [`transcribe`]; await it.
+#[must_use = "a transcription request does nothing until awaited"]
+pub struct Transcribe {
+    model: Arc<dyn TranscriptionModel>,
+    audio: Option<Bytes>,
+    media_type: Option<String>,
+    settings: RequestSettings,
+    error: Option<Error>,
+}
+
+impl Transcribe {
+    /// The audio.
+    pub fn audio(mut self, audio: impl Into<Bytes>) -> Self {
+        self.audio = Some(audio.into());
+        self
+    }
+
+    /// The audio's media type, when detection from its bytes is not wanted.
+    pub fn media_type(mut self, media_type: impl Into<String>) -> Self {
+        self.media_type = Some(media_type.into());
+        self
+    }
+
+    request_settings_methods!();
+}
+
+/// The result of [`transcribe`].
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct TranscriptionResult {
+    /// The full text (empty for silence).
+    pub text: String,
+    /// Timed segments, when the provider returns them.
+    pub segments: Vec<TranscriptionSegment>,
+    /// The detected language, ISO 639-1.
+    pub language: Option<String>,
+    /// The audio's duration in seconds.
+    pub duration_in_seconds: Option<f64>,
+    /// Options the model could not honour.
+    pub warnings: Vec<Warning>,
+    /// Response metadata.
+    pub response: ResponseMetadata,
+    /// Provider-specific metadata.
+    pub provider_metadata: Option<ProviderMetadata>,
+}
+
+impl IntoFuture for Transcribe {
+    type Output = Result<TranscriptionResult>;
+    type IntoFuture = BoxFuture<'static, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            if let Some(error) = self.error {
+                return Err(error);
+            }
+            let audio = self.audio.filter(|audio| !audio.is_empty());
+            let audio = audio.ok_or_else(|| Error::invalid_argument("audio", "no audio was given"))?;
+            let media_type = match self.media_type {
+                Some(media_type) => media_type,
+                None => detect_audio_media_type(&audio)
+                    .ok_or_else(|| {
+                        Error::invalid_argument("media_type", "the audio format was not recognised; set the media type")
+                    })?
+                    .to_owned(),
+            };
+            let mut options = TranscriptionOptions::new(audio, media_type);
+            options.headers = self.settings.headers.clone();
+            options.provider_options = self.settings.provider_options.clone();
+            let model = &*self.model;
+            let response = self.settings.call(|| model.do_generate(&options)).await?;
+            Ok(TranscriptionResult {
+                text: response.text,
+                segments: response.segments,
+                language: response.language,
+                duration_in_seconds: response.duration_in_seconds,
+                warnings: response.warnings,
+                response: response.response,
+                provider_metadata: response.provider_metadata,
+            })
+        })
+    }
+}
+
+/// The media type of audio, from its signature bytes.
+pub fn detect_audio_media_type(audio: &[u8]) -> Option<&'static str> {
+    let starts = |signature: &[u8]| audio.starts_with(signature);
+    if starts(b"RIFF") && audio.get(8..12) == Some(b"WAVE") {
+        Some("audio/wav")
+    } else if starts(b"ID3") || (audio.len() >= 2 && audio[0] == 0xFF && audio[1] & 0xE0 == 0xE0) {
+        Some("audio/mpeg")
+    } else if starts(b"OggS") {
+        Some("audio/ogg")
+    } else if starts(b"fLaC") {
+        Some("audio/flac")
+    } else if audio.get(4..8) == Some(b"ftyp") {
+        Some("audio/mp4")
+    } else if starts(&[0x1A, 0x45, 0xDF, 0xA3]) {
+        Some("audio/webm")
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::TranscriptionResponse;
+    use crate::test_util::MockTranscriptionModel;
+
+    #[tokio::test]
+    async fn detects_the_media_type_and_returns_segments() {
+        let model = MockTranscriptionModel::new().with_response(TranscriptionResponse {
+            text: "hello world".into(),
+            segments: vec![TranscriptionSegment { text: "hello world".into(), start_second: 0.0, end_second: 1.2 }],
+            language: Some("en".into()),
+            duration_in_seconds: Some(1.2),
+            ..Default::default()
+        });
+        let wav = b"RIFF\x24\x00\x00\x00WAVEfmt ".to_vec();
+        let result = transcribe(model.clone()).audio(wav).await.unwrap();
+        assert_eq!(result.text, "hello world");
+        assert_eq!(result.segments[0].end_second, 1.2);
+        assert_eq!(model.calls()[0].media_type, "audio/wav");
+    }
+
+    #[tokio::test]
+    async fn explicit_media_type_and_errors() {
+        let model = MockTranscriptionModel::new();
+        let result = transcribe(model.clone()).audio(&b"spoken"[..]).media_type("audio/x-custom").await.unwrap();
+        assert_eq!(result.text, "spoken");
+        assert_eq!(model.calls()[0].media_type, "audio/x-custom");
+        assert!(matches!(transcribe(model.clone()).audio(&b"????"[..]).await, Err(Error::InvalidArgument { .. })));
+        assert!(matches!(transcribe(model).await, Err(Error::InvalidArgument { .. })));
+    }
+
+    #[test]
+    fn recognises_common_signatures() {
+        assert_eq!(detect_audio_media_type(b"ID3\x04"), Some("audio/mpeg"));
+        assert_eq!(detect_audio_media_type(&[0xFF, 0xFB, 0x90]), Some("audio/mpeg"));
+        assert_eq!(detect_audio_media_type(b"OggS\x00"), Some("audio/ogg"));
+        assert_eq!(detect_audio_media_type(b"fLaC"), Some("audio/flac"));
+        assert_eq!(detect_audio_media_type(b"\x00\x00\x00\x20ftypM4A "), Some("audio/mp4"));
+        assert_eq!(detect_audio_media_type(&[0x1A, 0x45, 0xDF, 0xA3]), Some("audio/webm"));
+        assert_eq!(detect_audio_media_type(b"RIFF\x00\x00\x00\x00AVI "), None);
+    }
+}
