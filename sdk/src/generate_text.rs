@@ -356,7 +356,7 @@ async fn call_model(model: &dyn LanguageModel, options: &CallOptions, settings: 
 }
 
 async fn run<O: OutputSpec>(
-    request: TextRequest,
+    mut request: TextRequest,
     settings: CallSettings,
     output: O,
     error: Option<Error>,
@@ -365,7 +365,7 @@ async fn run<O: OutputSpec>(
         return Err(error);
     }
     settings.validate()?;
-    let StandardizedPrompt { system, messages: mut conversation } = request.prompt.clone().standardize()?;
+    let StandardizedPrompt { system, messages: mut conversation } = std::mem::take(&mut request.prompt).standardize()?;
     let response_format = response_format_of(&output);
     let mut steps: Vec<StepResult> = Vec::new();
     let mut total_usage = Usage::default();
@@ -978,5 +978,36 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(*finished.lock().unwrap(), Some((1, Some(15))));
+    }
+
+    #[derive(Debug, PartialEq, Deserialize, schemars::JsonSchema)]
+    struct Forecast {
+        city: String,
+        celsius: f64,
+    }
+
+    #[tokio::test]
+    async fn typed_structured_output() {
+        let model = MockLanguageModel::new().with_response(text_response(r#"{"city":"Oslo","celsius":-3.5}"#));
+        let result = generate_text(model.clone()).prompt("forecast").output(crate::output::Output::object::<Forecast>()).await.unwrap();
+        assert_eq!(result.output, Forecast { city: "Oslo".into(), celsius: -3.5 });
+        match &model.calls()[0].response_format {
+            Some(ResponseFormat::Json { schema: Some(schema), .. }) => assert_eq!(schema["properties"]["city"]["type"], "string"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn unparseable_output_is_no_object_generated() {
+        let model = MockLanguageModel::new().with_response(text_response("It is cold."));
+        let error = generate_text(model).prompt("forecast").output(crate::output::Output::object::<Forecast>()).await.unwrap_err();
+        match error {
+            Error::NoObjectGenerated(details) => {
+                assert_eq!(details.text.as_deref(), Some("It is cold."));
+                assert_eq!(details.finish_reason, Some(FinishReason::Stop));
+                assert_eq!(details.usage.total_tokens(), Some(15));
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

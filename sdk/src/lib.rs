@@ -1,5 +1,59 @@
 //! specai: one set of model traits and generation functions over many LLM providers, with every
 //! provider's HTTP client generated from a spec.
+//!
+//! # A tour
+//! - [`generate_text`] and [`stream_text`]: text from a language model, with tools run in a
+//!   multi-step loop ([`Tool`], [`ToolSet`], [`step_count_is`], [`has_tool_call`],
+//!   `prepare_step`), retries, timeouts and cancellation ([`CallSettings`]). Both take
+//!   [`Output`] specs for typed structured output.
+//! - [`provider`]: the small traits every model implements ([`provider::LanguageModel`] and the
+//!   other model kinds); providers live in their own modules behind cargo features.
+//! - `test_util` (feature `test-util`): mock models that return scripted answers and record
+//!   every call, for testing code built on specai without a network.
+//!
+//! # Example
+//! ```
+//! use futures::StreamExt;
+//! use schemars::JsonSchema;
+//! use serde::Deserialize;
+//! use specai::test_util::{MockLanguageModel, MockStream, text_response, tool_calls_response};
+//! use specai::{Tool, ToolError, generate_text, step_count_is, stream_text};
+//!
+//! #[derive(Deserialize, JsonSchema)]
+//! struct WeatherInput {
+//!     city: String,
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> specai::Result<()> {
+//! // A scripted model; real ones come from providers (e.g. `openai("gpt-4o-mini")`).
+//! let model = MockLanguageModel::new()
+//!     .with_response(tool_calls_response([("call_1", "weather", serde_json::json!({"city": "Paris"}))]))
+//!     .with_response(text_response("It is sunny in Paris."))
+//!     .with_stream(MockStream::text(["Hello", " there!"]));
+//!
+//! // generate_text: the model calls the tool, sees its result, and answers.
+//! let weather = Tool::typed::<WeatherInput>("The weather in a city")
+//!     .execute(|input: WeatherInput, _context| async move { Ok::<_, ToolError>(format!("sunny in {}", input.city)) });
+//! let result = generate_text(model.clone())
+//!     .system("You are a weather bot.")
+//!     .prompt("What is the weather in Paris?")
+//!     .tool("weather", weather)
+//!     .stop_when(step_count_is(5))
+//!     .await?;
+//! assert_eq!(result.text(), "It is sunny in Paris.");
+//! assert_eq!(result.steps.len(), 2);
+//!
+//! // stream_text: deltas as they arrive, then the final values.
+//! let mut stream = stream_text(model).prompt("Say hello").start();
+//! let mut deltas = stream.text_stream();
+//! let mut text = String::new();
+//! while let Some(delta) = deltas.next().await {
+//!     text.push_str(&delta?);
+//! }
+//! assert_eq!(text, stream.text().await?);
+//! # Ok(()) }
+//! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -42,7 +96,7 @@ pub use prepare_step::{PrepareStepContext, PrepareStepResult};
 pub use prompt::Prompt;
 pub use step::{ParsedToolCall, StepContent, StepResult, ToolCallError, ToolCallResult};
 pub use stop_condition::{StopCondition, has_tool_call, step_count_is};
-pub use stream_text::{StreamText, StreamTextResult, TextStreamPart, stream_text};
+pub use stream_text::{ElementStream, GenerationFinish, StepFinish, StreamText, StreamTextResult, TextStreamPart, stream_text};
 pub use tool::{Tool, ToolCallRepairRequest, ToolContext, ToolError, ToolSet, TypedTool};
 pub use tokio_util::sync::CancellationToken;
 pub use registry::{ProviderRegistry, create_provider_registry, custom_provider};

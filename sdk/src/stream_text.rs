@@ -18,6 +18,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use futures::future::BoxFuture;
+use serde::de::DeserializeOwned;
 use futures::stream::{FuturesUnordered, Stream, StreamExt};
 use tokio::time::{Instant, Sleep};
 use tokio_util::sync::WaitForCancellationFutureOwned;
@@ -28,6 +29,7 @@ use crate::generate_text::{
     GenerateTextResult, IntoLanguageModel, OutputSpec, TextOutput, PreparedStep, TextRequest, parse_output,
     prepare_step, provider_tool_result, response_format_of, text_request_methods, tool_call_input,
 };
+use crate::output::{ArrayOutput, ElementCursor};
 use crate::prompt::StandardizedPrompt;
 use crate::provider::{
     BlockId, CallOptions, FinishReason, GeneratedFile, Message, PartStream, ProviderMetadata, RequestMetadata,
@@ -116,44 +118,54 @@ pub enum TextStreamPart {
         id: BlockId,
     },
     /// A complete tool call.
-    ToolCall(ParsedToolCall),
+    ToolCall(Box<ParsedToolCall>),
     /// A tool's result.
-    ToolResult(ToolCallResult),
+    ToolResult(Box<ToolCallResult>),
     /// A tool's failure (also for unknown tools and invalid input).
-    ToolError(ToolCallError),
+    ToolError(Box<ToolCallError>),
     /// A generated file.
-    File(GeneratedFile),
+    File(Box<GeneratedFile>),
     /// A cited source.
-    Source(Source),
+    Source(Box<Source>),
     /// A step ends (after its tools ran).
-    FinishStep {
-        /// The step's number.
-        step_number: usize,
-        /// Why the model stopped.
-        finish_reason: FinishReason,
-        /// The provider's own finish reason.
-        raw_finish_reason: Option<String>,
-        /// The step's token usage.
-        usage: Usage,
-        /// The step's response metadata.
-        response: ResponseMetadata,
-        /// Provider metadata of the step.
-        provider_metadata: Option<ProviderMetadata>,
-    },
+    FinishStep(Box<StepFinish>),
     /// The generation ends.
-    Finish {
-        /// Why the final step stopped.
-        finish_reason: FinishReason,
-        /// The provider's own finish reason of the final step.
-        raw_finish_reason: Option<String>,
-        /// Token usage summed over all steps.
-        total_usage: Usage,
-    },
+    Finish(Box<GenerationFinish>),
     /// A provider chunk as received, when raw chunks were asked for.
     Raw {
         /// The chunk.
         raw_value: serde_json::Value,
     },
+}
+
+/// The end of a step, as [`TextStreamPart::FinishStep`] reports it.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct StepFinish {
+    /// The step's number.
+    pub step_number: usize,
+    /// Why the model stopped.
+    pub finish_reason: FinishReason,
+    /// The provider's own finish reason.
+    pub raw_finish_reason: Option<String>,
+    /// The step's token usage.
+    pub usage: Usage,
+    /// The step's response metadata.
+    pub response: ResponseMetadata,
+    /// Provider metadata of the step.
+    pub provider_metadata: Option<ProviderMetadata>,
+}
+
+/// The end of a generation, as [`TextStreamPart::Finish`] reports it.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct GenerationFinish {
+    /// Why the final step stopped.
+    pub finish_reason: FinishReason,
+    /// The provider's own finish reason of the final step.
+    pub raw_finish_reason: Option<String>,
+    /// Token usage summed over all steps.
+    pub total_usage: Usage,
 }
 
 /// Streams text, running tools in a multi-step loop. Configure the returned builder, then call
@@ -498,7 +510,7 @@ impl<O: OutputSpec> StreamTextResult<O> {
                 return Err(error);
             }
             self.settings.validate()?;
-            let StandardizedPrompt { system, messages } = self.request.prompt.clone().standardize()?;
+            let StandardizedPrompt { system, messages } = std::mem::take(&mut self.request.prompt).standardize()?;
             self.system = system;
             self.conversation = messages;
             if let Some(total) = self.settings.timeouts.total {
@@ -636,7 +648,7 @@ impl<O: OutputSpec> StreamTextResult<O> {
                     Ok(parsed) => {
                         self.start_tool(&parsed);
                         self.recorder.content.push(StepContent::ToolCall(parsed.clone()));
-                        Some(TextStreamPart::ToolCall(parsed))
+                        Some(TextStreamPart::ToolCall(Box::new(parsed)))
                     }
                     Err(error) => match &self.request.repair_tool_call {
                         // The repair hook is async: it runs beside the tools, and the call is
@@ -675,11 +687,11 @@ impl<O: OutputSpec> StreamTextResult<O> {
             }
             StreamPart::File(file) => {
                 recorder.content.push(StepContent::File(file.clone()));
-                Some(TextStreamPart::File(file))
+                Some(TextStreamPart::File(Box::new(file)))
             }
             StreamPart::Source(source) => {
                 recorder.content.push(StepContent::Source(source.clone()));
-                Some(TextStreamPart::Source(source))
+                Some(TextStreamPart::Source(Box::new(source)))
             }
             StreamPart::Finish { usage, finish_reason, raw_finish_reason, provider_metadata } => {
                 recorder.usage = usage;
@@ -696,8 +708,8 @@ impl<O: OutputSpec> StreamTextResult<O> {
     fn record_invalid_call(&mut self, parsed: ParsedToolCall, failure: ToolCallError) -> TextStreamPart {
         self.recorder.content.push(StepContent::ToolCall(parsed.clone()));
         self.recorder.content.push(StepContent::ToolError(failure.clone()));
-        self.pending.push_back(TextStreamPart::ToolError(failure));
-        TextStreamPart::ToolCall(parsed)
+        self.pending.push_back(TextStreamPart::ToolError(Box::new(failure)));
+        TextStreamPart::ToolCall(Box::new(parsed))
     }
 
     /// Starts executing a call whose tool has an execute function.
@@ -724,7 +736,7 @@ impl<O: OutputSpec> StreamTextResult<O> {
             ToolTask::Repaired(parsed, None) => {
                 self.start_tool(&parsed);
                 self.recorder.content.push(StepContent::ToolCall(parsed.clone()));
-                Some(TextStreamPart::ToolCall(parsed))
+                Some(TextStreamPart::ToolCall(Box::new(parsed)))
             }
         }
     }
@@ -763,14 +775,14 @@ impl<O: OutputSpec> StreamTextResult<O> {
             };
             self.pending.push_back(start);
         }
-        self.pending.push_back(TextStreamPart::FinishStep {
+        self.pending.push_back(TextStreamPart::FinishStep(Box::new(StepFinish {
             step_number: step.step_number,
             finish_reason: step.finish_reason,
             raw_finish_reason: step.raw_finish_reason.clone(),
             usage: step.usage.clone(),
             response: step.response.clone(),
             provider_metadata: step.provider_metadata.clone(),
-        });
+        })));
         let go_on = step.all_client_tool_calls_answered();
         if go_on {
             self.conversation.extend(step.response_messages.iter().cloned());
@@ -781,11 +793,11 @@ impl<O: OutputSpec> StreamTextResult<O> {
             return;
         }
         let last = self.steps.last().expect("a step just finished");
-        self.pending.push_back(TextStreamPart::Finish {
+        self.pending.push_back(TextStreamPart::Finish(Box::new(GenerationFinish {
             finish_reason: last.finish_reason,
             raw_finish_reason: last.raw_finish_reason.clone(),
             total_usage: self.total_usage.clone(),
-        });
+        })));
         self.phase = Phase::Done;
         self.total_deadline = None;
         self.cancelled = None;
@@ -913,8 +925,8 @@ impl<O: OutputSpec> StreamTextResult<O> {
 /// The part announcing a tool result or error recorded as step content.
 fn content_part(content: &StepContent) -> Option<TextStreamPart> {
     match content {
-        StepContent::ToolResult(result) => Some(TextStreamPart::ToolResult(result.clone())),
-        StepContent::ToolError(error) => Some(TextStreamPart::ToolError(error.clone())),
+        StepContent::ToolResult(result) => Some(TextStreamPart::ToolResult(Box::new(result.clone()))),
+        StepContent::ToolError(error) => Some(TextStreamPart::ToolError(Box::new(error.clone()))),
         _ => None,
     }
 }
@@ -946,6 +958,72 @@ impl<O: OutputSpec> Stream for TextStream<'_, O> {
                 Poll::Ready(Some(Err(error))) => return Poll::Ready(Some(Err(error))),
                 Poll::Ready(None) => return Poll::Ready(None),
                 Poll::Pending => return Poll::Pending,
+            }
+        }
+    }
+}
+
+impl<T> StreamTextResult<ArrayOutput<T>>
+where
+    T: DeserializeOwned + Clone + Send + Sync + 'static,
+{
+    /// Each element of the array, once, as soon as it is complete.
+    pub fn element_stream(&mut self) -> ElementStream<'_, T> {
+        ElementStream { partials: self.partial_output_stream(), cursor: ElementCursor::new(), ready: VecDeque::new(), ended: false }
+    }
+}
+
+/// The completed elements of an array output, from [`StreamTextResult::element_stream`].
+#[must_use = "streams do nothing unless polled"]
+pub struct ElementStream<'a, T>
+where
+    T: DeserializeOwned + Clone + Send + Sync + 'static,
+{
+    partials: PartialOutputStream<'a, ArrayOutput<T>>,
+    cursor: ElementCursor,
+    ready: VecDeque<T>,
+    ended: bool,
+}
+
+// Nothing in it is ever pinned in place.
+impl<T> Unpin for ElementStream<'_, T> where T: DeserializeOwned + Clone + Send + Sync + 'static {}
+
+impl<T> Stream for ElementStream<'_, T>
+where
+    T: DeserializeOwned + Clone + Send + Sync + 'static,
+{
+    type Item = Result<T>;
+
+    fn poll_next(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if let Some(element) = this.ready.pop_front() {
+                return Poll::Ready(Some(Ok(element)));
+            }
+            if this.ended {
+                return Poll::Ready(None);
+            }
+            match this.partials.poll_next_unpin(context) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Some(Err(error))) => {
+                    this.ended = true;
+                    return Poll::Ready(Some(Err(error)));
+                }
+                Poll::Ready(Some(Ok(elements))) => this.ready.extend(this.cursor.next_elements(&elements).iter().cloned()),
+                Poll::Ready(None) => {
+                    // The last element is complete only once the whole array is.
+                    this.ended = true;
+                    let result = &mut *this.partials.result;
+                    if result.error.is_none() {
+                        let last = result.last_step().and_then(|step| {
+                            parse_output(result.output.as_ref(), step, &result.total_usage)
+                        });
+                        match last {
+                            Ok(elements) => this.ready.extend(this.cursor.next_elements(&elements).iter().cloned()),
+                            Err(error) => return Poll::Ready(Some(Err(error))),
+                        }
+                    }
+                }
             }
         }
     }
@@ -1029,6 +1107,12 @@ mod tests {
         city: String,
     }
 
+    #[test]
+    fn parts_stay_small() {
+        // Every event is moved through the poll chain: rare, large parts are boxed.
+        assert!(std::mem::size_of::<TextStreamPart>() <= 64, "{}", std::mem::size_of::<TextStreamPart>());
+    }
+
     #[tokio::test]
     async fn text_stream_and_final_values_agree() {
         let model = MockLanguageModel::new().with_stream(MockStream::text(["Hel", "lo", ", world"]));
@@ -1057,13 +1141,13 @@ mod tests {
                 TextStreamPart::TextStart { .. } => "text-start",
                 TextStreamPart::TextDelta { .. } => "text-delta",
                 TextStreamPart::TextEnd { .. } => "text-end",
-                TextStreamPart::FinishStep { .. } => "finish-step",
-                TextStreamPart::Finish { .. } => "finish",
+                TextStreamPart::FinishStep(_) => "finish-step",
+                TextStreamPart::Finish(_) => "finish",
                 _ => "other",
             })
             .collect();
         assert_eq!(names, ["start-step", "text-start", "text-delta", "text-delta", "text-end", "finish-step", "finish"]);
-        assert!(matches!(&parts[6], TextStreamPart::Finish { total_usage, .. } if total_usage.total_tokens() == Some(15)));
+        assert!(matches!(&parts[6], TextStreamPart::Finish(finish) if finish.total_usage.total_tokens() == Some(15)));
     }
 
     #[tokio::test]
@@ -1106,14 +1190,14 @@ mod tests {
         let results: Vec<&ToolCallResult> = parts
             .iter()
             .filter_map(|part| match part {
-                TextStreamPart::ToolResult(result) => Some(result),
+                TextStreamPart::ToolResult(result) => Some(&**result),
                 _ => None,
             })
             .collect();
         assert_eq!(results.len(), 2);
         let step_starts = parts.iter().filter(|part| matches!(part, TextStreamPart::StartStep { .. })).count();
         assert_eq!(step_starts, 2);
-        let first_finish = parts.iter().position(|part| matches!(part, TextStreamPart::FinishStep { .. })).unwrap();
+        let first_finish = parts.iter().position(|part| matches!(part, TextStreamPart::FinishStep(_))).unwrap();
         let last_result = parts.iter().rposition(|part| matches!(part, TextStreamPart::ToolResult(_))).unwrap();
         assert!(last_result < first_finish, "tool results come before the step's finish");
         assert_eq!(result.text().await.unwrap(), "Both sunny.");
@@ -1143,7 +1227,7 @@ mod tests {
         let errors: Vec<&ToolCallError> = parts
             .iter()
             .filter_map(|part| match part {
-                TextStreamPart::ToolError(error) => Some(error),
+                TextStreamPart::ToolError(error) => Some(&**error),
                 _ => None,
             })
             .collect();
@@ -1274,5 +1358,24 @@ mod tests {
         let recipe = result.output().await.unwrap();
         assert_eq!(recipe, Recipe { name: "Soup".into(), steps: vec!["boil".into()] });
         assert!(matches!(model.calls()[0].response_format, Some(ResponseFormat::Json { .. })));
+    }
+
+    #[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
+    struct Hero {
+        name: String,
+    }
+
+    #[tokio::test]
+    async fn element_stream_yields_each_element_once() {
+        let model = MockLanguageModel::new().with_stream(MockStream::text([
+            r#"{"elements":[{"name":"#,
+            r#""Ada"},{"name":"Grace"#,
+            r#""},{"name":"Linus"}"#,
+            r#"]}"#,
+        ]));
+        let mut result = stream_text(model).prompt("heroes").output(Output::array::<Hero>()).start();
+        let heroes: Vec<Hero> = result.element_stream().map(Result::unwrap).collect().await;
+        let names: Vec<&str> = heroes.iter().map(|hero| hero.name.as_str()).collect();
+        assert_eq!(names, ["Ada", "Grace", "Linus"]);
     }
 }
