@@ -1,0 +1,104 @@
+//! The Gemini embedding model: `embedContent` for one value, `batchEmbedContents` for several
+//! (at most 100 per call).
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use serde_json::Map;
+
+use super::GoogleConfig;
+use super::convert_to_google_messages::{text_part, wire_enum};
+use super::google_error::GoogleErrorParser;
+use super::google_options::GoogleEmbeddingOptions;
+use super::wire::{BatchEmbedContentsRequest, BatchEmbedContentsResponse, Content, EmbedContentRequest, EmbedContentResponse};
+use crate::error::{Error, Result};
+use crate::provider::{EmbedOptions, EmbedResponse, EmbeddingModel, ResponseMetadata};
+use crate::provider_utils::post_json_for;
+
+/// The most values one `batchEmbedContents` call takes.
+pub const MAX_EMBEDDINGS_PER_CALL: usize = 100;
+
+/// A Gemini embedding model, e.g. `gemini-embedding-001`.
+#[derive(Debug, Clone)]
+pub struct GoogleEmbeddingModel {
+    model_id: String,
+    config: Arc<GoogleConfig>,
+}
+
+impl GoogleEmbeddingModel {
+    pub(crate) fn new(model_id: &str, config: Arc<GoogleConfig>) -> Self {
+        GoogleEmbeddingModel { model_id: model_id.to_owned(), config }
+    }
+
+    fn request(&self, value: &str, options: &GoogleEmbeddingOptions) -> Result<EmbedContentRequest> {
+        Ok(EmbedContentRequest {
+            model: Some(GoogleConfig::model_name(&self.model_id)),
+            content: Content { parts: vec![text_part(value)], role: Some("user".into()), extra: Map::new() },
+            task_type: options.task_type.as_deref().map(wire_enum).transpose()?,
+            output_dimensionality: options
+                .output_dimensionality
+                .map(|dimensions| i32::try_from(dimensions).unwrap_or(i32::MAX)),
+            title: None,
+            extra: Map::new(),
+        })
+    }
+}
+
+#[async_trait]
+impl EmbeddingModel for GoogleEmbeddingModel {
+    fn provider(&self) -> &str {
+        self.config.provider
+    }
+
+    fn model_id(&self) -> &str {
+        &self.model_id
+    }
+
+    fn max_embeddings_per_call(&self) -> Option<usize> {
+        Some(MAX_EMBEDDINGS_PER_CALL)
+    }
+
+    fn supports_parallel_calls(&self) -> bool {
+        true
+    }
+
+    async fn do_embed(&self, options: &EmbedOptions) -> Result<EmbedResponse> {
+        if options.values.len() > MAX_EMBEDDINGS_PER_CALL {
+            return Err(Error::invalid_argument(
+                "values",
+                format!("{} values, but Gemini embeds at most {MAX_EMBEDDINGS_PER_CALL} per call", options.values.len()),
+            ));
+        }
+        let google: GoogleEmbeddingOptions = options.provider_options.parse("google")?.unwrap_or_default();
+        let headers = self.config.headers.with_call_headers(&options.headers)?;
+        let (embeddings, headers, body) = if let [value] = options.values.as_slice() {
+            let url = self.config.model_url(&self.model_id, "embedContent");
+            let body = self.request(value, &google)?;
+            let response = post_json_for::<_, EmbedContentResponse>(&self.config.client, &url, headers, &body, &GoogleErrorParser).await?;
+            let raw = response.raw_json();
+            (vec![response.value.embedding.values], response.headers, raw)
+        } else {
+            let url = self.config.model_url(&self.model_id, "batchEmbedContents");
+            let body = BatchEmbedContentsRequest {
+                requests: options.values.iter().map(|value| self.request(value, &google)).collect::<Result<_>>()?,
+                extra: Map::new(),
+            };
+            let response =
+                post_json_for::<_, BatchEmbedContentsResponse>(&self.config.client, &url, headers, &body, &GoogleErrorParser).await?;
+            let raw = response.raw_json();
+            let embeddings: Vec<Vec<f32>> =
+                response.value.embeddings.into_iter().map(|embedding| embedding.values).collect();
+            if embeddings.len() != options.values.len() {
+                return Err(Error::invalid_response(
+                    format!("asked for {} embeddings, got {}", options.values.len(), embeddings.len()),
+                    raw.map(|raw| raw.to_string()),
+                    None,
+                ));
+            }
+            (embeddings, response.headers, raw)
+        };
+        let mut result = EmbedResponse::new(embeddings, None);
+        result.response = Some(ResponseMetadata::default().with_headers(headers).with_body(body));
+        Ok(result)
+    }
+}

@@ -1,0 +1,457 @@
+//! The Gemini language model: `models/{model}:generateContent` and
+//! `models/{model}:streamGenerateContent?alt=sse`.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use async_trait::async_trait;
+use serde_json::{Map, Value, json};
+
+use super::GoogleConfig;
+use super::convert_json_schema_to_openapi_schema::convert_json_schema_to_openapi_schema;
+use super::convert_to_google_messages::{convert_to_google_messages, wire_enum};
+use super::google_error::GoogleErrorParser;
+use super::google_options::GoogleOptions;
+use super::google_prepare_tools::{google_prepare_tools, to_wire_schema};
+use super::google_stream::GoogleStream;
+use super::map_google_finish_reason::map_google_finish_reason;
+use super::wire::{
+    Candidate, GenerateContentRequest, GenerateContentResponse, GenerationConfig, GroundingMetadata, Part,
+    SafetySetting, ThinkingConfig, UsageMetadata,
+};
+use crate::error::Result;
+use crate::provider::{
+    CallOptions, Content, FileData, GenerateResponse, GeneratedFile, InputTokens, LanguageModel, OutputTokens,
+    ProviderMetadata, ReasoningEffort, RequestMetadata, ResponseFormat, ResponseMetadata, Source, StreamResponse,
+    SupportedUrl, ToolCall, ToolResult, Usage, Warning,
+};
+use crate::provider_utils::post_json;
+
+/// A Gemini model, e.g. `gemini-2.5-flash`.
+#[derive(Debug, Clone)]
+pub struct GoogleLanguageModel {
+    model_id: String,
+    config: Arc<GoogleConfig>,
+}
+
+impl GoogleLanguageModel {
+    pub(crate) fn new(model_id: &str, config: Arc<GoogleConfig>) -> Self {
+        GoogleLanguageModel { model_id: model_id.to_owned(), config }
+    }
+
+    fn is_gemma(&self) -> bool {
+        self.model_id.trim_start_matches("models/").starts_with("gemma-")
+    }
+
+    /// The request body for these options, and the warnings about what it could not express.
+    pub(crate) fn request_body(&self, options: &CallOptions) -> Result<(GenerateContentRequest, Vec<Warning>)> {
+        let google: GoogleOptions = options.provider_options.parse("google")?.unwrap_or_default();
+        let mut warnings = Vec::new();
+
+        let prompt = convert_to_google_messages(&options.prompt, self.is_gemma())?;
+        let prepared = google_prepare_tools(&options.tools, options.tool_choice.as_ref())?;
+        warnings.extend(prepared.warnings);
+
+        let (response_mime_type, response_schema) = match &options.response_format {
+            Some(ResponseFormat::Json { schema, .. }) => {
+                let schema = match schema {
+                    Some(schema) if google.structured_outputs != Some(false) => {
+                        let converted = convert_json_schema_to_openapi_schema(schema);
+                        if let Some(details) = converted.removed_details() {
+                            warnings.push(Warning::unsupported("responseFormat schema", details));
+                        }
+                        converted.schema.map(to_wire_schema).transpose()?
+                    }
+                    _ => None,
+                };
+                (Some("application/json".to_owned()), schema)
+            }
+            _ => (None, None),
+        };
+
+        let thinking_config = match (&google.thinking_config, options.reasoning_effort) {
+            (Some(config), effort) => {
+                if effort.is_some() {
+                    warnings.push(Warning::unsupported(
+                        "reasoningEffort",
+                        Some("provider_options.google.thinkingConfig takes precedence".to_owned()),
+                    ));
+                }
+                Some(ThinkingConfig {
+                    include_thoughts: config.include_thoughts,
+                    thinking_budget: config.thinking_budget,
+                    extra: Map::new(),
+                })
+            }
+            (None, Some(effort)) => Some(ThinkingConfig {
+                include_thoughts: None,
+                thinking_budget: Some(thinking_budget_for(effort)),
+                extra: Map::new(),
+            }),
+            (None, None) => None,
+        };
+
+        let seed = options.seed.map(|seed| {
+            i32::try_from(seed).unwrap_or_else(|_| {
+                warnings.push(Warning::unsupported(
+                    "seed",
+                    Some(format!("Gemini seeds are 32-bit; {seed} was sent as {}", seed as u32 as i32)),
+                ));
+                seed as u32 as i32
+            })
+        });
+        let generation_config = GenerationConfig {
+            candidate_count: None,
+            logprobs: None,
+            media_resolution: None,
+            response_json_schema: Map::new(),
+            response_logprobs: None,
+            stop_sequences: options.stop_sequences.clone(),
+            max_output_tokens: options.max_output_tokens.map(saturating_i32),
+            temperature: options.temperature.map(f64::from),
+            top_p: options.top_p.map(f64::from),
+            top_k: options.top_k.map(saturating_i32),
+            seed,
+            presence_penalty: options.presence_penalty.map(f64::from),
+            frequency_penalty: options.frequency_penalty.map(f64::from),
+            response_mime_type,
+            response_schema,
+            response_modalities: google
+                .response_modalities
+                .iter()
+                .flatten()
+                .map(|modality| wire_enum(modality))
+                .collect::<Result<_>>()?,
+            thinking_config,
+            extra: Map::new(),
+        };
+
+        let request = GenerateContentRequest {
+            contents: prompt.contents,
+            system_instruction: prompt.system_instruction,
+            tools: prepared.tools,
+            tool_config: prepared.tool_config,
+            safety_settings: google
+                .safety_settings
+                .unwrap_or_default()
+                .into_iter()
+                .map(|setting| {
+                    Ok(SafetySetting {
+                        category: wire_enum(&setting.category)?,
+                        threshold: wire_enum(&setting.threshold)?,
+                        extra: Map::new(),
+                    })
+                })
+                .collect::<Result<_>>()?,
+            generation_config: Some(generation_config),
+            cached_content: google.cached_content,
+            extra: Map::new(),
+        };
+        Ok((request, warnings))
+    }
+}
+
+/// A thinking budget for a reasoning effort: Gemini 2.5's budgets span 0 to 24576 tokens.
+fn thinking_budget_for(effort: ReasoningEffort) -> i32 {
+    match effort {
+        ReasoningEffort::None => 0,
+        ReasoningEffort::Minimal => 512,
+        ReasoningEffort::Low => 1024,
+        ReasoningEffort::Medium => 8192,
+        ReasoningEffort::High => 16384,
+        _ => 24576,
+    }
+}
+
+fn saturating_i32(value: u32) -> i32 {
+    i32::try_from(value).unwrap_or(i32::MAX)
+}
+
+static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+
+/// A process-unique id for tool calls and sources that Gemini does not name.
+pub(crate) fn generate_id(prefix: &str) -> String {
+    let count = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    format!("{prefix}_{nanos:08x}{count:04x}")
+}
+
+/// Gemini's usage as the unified usage: thoughts count as output (reasoning) tokens, cached
+/// content as cache-read input tokens.
+pub(crate) fn convert_usage(usage: Option<&UsageMetadata>) -> Usage {
+    let Some(usage) = usage else { return Usage::default() };
+    let count = |value: Option<i32>| value.map(|value| value.max(0) as u64);
+    let prompt = count(usage.prompt_token_count);
+    let cached = count(usage.cached_content_token_count);
+    let candidates = count(usage.candidates_token_count);
+    let thoughts = count(usage.thoughts_token_count);
+    let output_total = match (candidates, thoughts) {
+        (None, None) => None,
+        (candidates, thoughts) => Some(candidates.unwrap_or(0) + thoughts.unwrap_or(0)),
+    };
+    Usage {
+        input_tokens: InputTokens {
+            total: prompt,
+            no_cache: prompt.map(|prompt| prompt.saturating_sub(cached.unwrap_or(0))),
+            cache_read: cached,
+            cache_write: None,
+        },
+        output_tokens: OutputTokens { total: output_total, text: candidates, reasoning: thoughts },
+        raw: serde_json::to_value(usage).ok(),
+    }
+}
+
+/// `{"google": {"thoughtSignature": ...}}` for a part that carries a signature.
+pub(crate) fn signature_metadata(signature: Option<&str>) -> Option<ProviderMetadata> {
+    signature.map(|signature| ProviderMetadata::new().with("google", json!({"thoughtSignature": signature})))
+}
+
+/// The response-level metadata under `google`: prompt feedback, grounding, URL context,
+/// safety ratings and the usage object.
+pub(crate) fn response_provider_metadata(
+    prompt_feedback: Option<&impl serde::Serialize>,
+    candidate: Option<&Candidate>,
+    grounding: Option<&GroundingMetadata>,
+    usage: Option<&UsageMetadata>,
+) -> ProviderMetadata {
+    fn to_value<T: serde::Serialize>(value: Option<T>) -> Value {
+        value.and_then(|value| serde_json::to_value(value).ok()).unwrap_or(Value::Null)
+    }
+    ProviderMetadata::new().with(
+        "google",
+        json!({
+            "promptFeedback": to_value(prompt_feedback),
+            "groundingMetadata": to_value(grounding),
+            "urlContextMetadata": to_value(candidate.and_then(|candidate| candidate.url_context_metadata.as_ref())),
+            "safetyRatings": to_value(candidate.map(|candidate| &candidate.safety_ratings)),
+            "usageMetadata": to_value(usage),
+        }),
+    )
+}
+
+/// The web and retrieved-context chunks of grounding metadata as URL sources.
+pub(crate) fn grounding_sources(grounding: &GroundingMetadata) -> impl Iterator<Item = (String, Option<String>)> + '_ {
+    grounding.grounding_chunks.iter().filter_map(|chunk| {
+        let source = chunk.web.as_ref().or(chunk.retrieved_context.as_ref())?;
+        Some((source.uri.clone()?, source.title.clone()))
+    })
+}
+
+/// A function call's provider metadata: its signature and Gemini's id for it, when given.
+pub(crate) fn function_call_metadata(signature: Option<&str>, server_id: Option<&str>) -> Option<ProviderMetadata> {
+    if signature.is_none() && server_id.is_none() {
+        return None;
+    }
+    let mut google = Map::new();
+    if let Some(signature) = signature {
+        google.insert("thoughtSignature".into(), Value::String(signature.to_owned()));
+    }
+    if let Some(id) = server_id {
+        google.insert("functionCallId".into(), Value::String(id.to_owned()));
+    }
+    Some(ProviderMetadata::new().with("google", Value::Object(google)))
+}
+
+/// The contents of one candidate, in order; the second value says whether it called functions.
+fn convert_parts(parts: &[Part]) -> (Vec<Content>, bool) {
+    let mut content = Vec::with_capacity(parts.len());
+    let mut has_tool_calls = false;
+    let mut last_code_id: Option<String> = None;
+    for part in parts {
+        let signature = part.thought_signature.as_deref();
+        if let Some(text) = &part.text {
+            if text.is_empty() && signature.is_none() {
+                continue;
+            }
+            let provider_metadata = signature_metadata(signature);
+            content.push(if part.thought == Some(true) {
+                Content::Reasoning { text: text.clone(), provider_metadata }
+            } else {
+                Content::Text { text: text.clone(), provider_metadata }
+            });
+        } else if let Some(call) = &part.function_call {
+            has_tool_calls = true;
+            content.push(Content::ToolCall(ToolCall {
+                tool_call_id: call.id.clone().unwrap_or_else(|| generate_id("call")),
+                tool_name: call.name.clone(),
+                input: serde_json::to_string(&call.args).unwrap_or_else(|_| "{}".into()),
+                provider_executed: false,
+                provider_metadata: function_call_metadata(signature, call.id.as_deref()),
+            }));
+        } else if let Some(code) = &part.executable_code {
+            let id = generate_id("code");
+            last_code_id = Some(id.clone());
+            content.push(Content::ToolCall(ToolCall {
+                tool_call_id: id,
+                tool_name: "code_execution".into(),
+                input: json!({"language": code.language.to_string(), "code": code.code}).to_string(),
+                provider_executed: true,
+                provider_metadata: signature_metadata(signature),
+            }));
+        } else if let Some(result) = &part.code_execution_result {
+            content.push(Content::ToolResult(ToolResult {
+                tool_call_id: last_code_id.take().unwrap_or_else(|| generate_id("code")),
+                tool_name: "code_execution".into(),
+                result: json!({"outcome": result.outcome.to_string(), "output": result.output}),
+                is_error: result.outcome.to_string() != "OUTCOME_OK",
+                provider_metadata: None,
+            }));
+        } else if let Some(blob) = &part.inline_data {
+            content.push(Content::File(GeneratedFile {
+                data: FileData::Base64(blob.data.clone()),
+                media_type: blob.mime_type.clone(),
+                provider_metadata: signature_metadata(signature),
+            }));
+        }
+    }
+    (content, has_tool_calls)
+}
+
+#[async_trait]
+impl LanguageModel for GoogleLanguageModel {
+    fn provider(&self) -> &str {
+        self.config.provider
+    }
+
+    fn model_id(&self) -> &str {
+        &self.model_id
+    }
+
+    fn supported_urls(&self) -> Vec<SupportedUrl> {
+        // Files uploaded through the Files API, and YouTube videos.
+        vec![
+            SupportedUrl::new("*/*", "https://generativelanguage.googleapis.com/v1beta/files/"),
+            SupportedUrl::new("video/*", "https://www.youtube.com/"),
+            SupportedUrl::new("video/*", "https://youtu.be/"),
+        ]
+    }
+
+    async fn do_generate(&self, options: &CallOptions) -> Result<GenerateResponse> {
+        let (body, warnings) = self.request_body(options)?;
+        let url = self.config.model_url(&self.model_id, "generateContent");
+        let headers = self.config.headers.with_call_headers(&options.headers)?;
+        let response = post_json(&self.config.client, &url, headers, &body, &GoogleErrorParser)
+            .await?
+            .json::<GenerateContentResponse>()
+            .await?;
+        let answer = &response.value;
+        let candidate = answer.candidates.first();
+        let parts = candidate.and_then(|candidate| candidate.content.as_ref()).map(|content| content.parts.as_slice());
+        let (mut content, has_tool_calls) = convert_parts(parts.unwrap_or_default());
+        let grounding = candidate.and_then(|candidate| candidate.grounding_metadata.as_ref());
+        if let Some(grounding) = grounding {
+            for (url, title) in grounding_sources(grounding) {
+                content.push(Content::Source(Source::Url {
+                    id: generate_id("source"),
+                    url,
+                    title,
+                    provider_metadata: None,
+                }));
+            }
+        }
+        let raw_finish_reason = candidate.and_then(|candidate| candidate.finish_reason.as_ref()).map(ToString::to_string);
+
+        let mut result = GenerateResponse::new(
+            content,
+            map_google_finish_reason(raw_finish_reason.as_deref(), has_tool_calls),
+            convert_usage(answer.usage_metadata.as_ref()),
+        );
+        result.raw_finish_reason = raw_finish_reason;
+        result.provider_metadata = Some(response_provider_metadata(
+            answer.prompt_feedback.as_ref(),
+            candidate,
+            grounding,
+            answer.usage_metadata.as_ref(),
+        ));
+        result.request = RequestMetadata::with_body(response.request_body_json());
+        result.response = ResponseMetadata::new(answer.response_id.clone(), answer.model_version.clone(), None)
+            .with_headers(response.headers.clone())
+            .with_body(response.raw_json());
+        result.warnings = warnings;
+        Ok(result)
+    }
+
+    async fn do_stream(&self, options: &CallOptions) -> Result<StreamResponse> {
+        let (body, warnings) = self.request_body(options)?;
+        let url = format!("{}?alt=sse", self.config.model_url(&self.model_id, "streamGenerateContent"));
+        let headers = self.config.headers.with_call_headers(&options.headers)?;
+        let response = post_json(&self.config.client, &url, headers, &body, &GoogleErrorParser).await?;
+        let request = RequestMetadata::with_body(response.request_body_json());
+        let response_metadata = ResponseMetadata::default().with_headers(response.headers.clone());
+        let headers = response.headers.clone();
+        let url = response.url.clone();
+        let stream = GoogleStream::new(response.sse(), warnings, options.include_raw_chunks, url, headers);
+        Ok(StreamResponse::new(Box::pin(stream), request, response_metadata))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::{Message, ProviderOptions};
+
+    fn model() -> GoogleLanguageModel {
+        super::super::create_google(Default::default()).language_model("gemini-2.5-flash")
+    }
+
+    #[test]
+    fn generation_config_maps_every_core_option() {
+        let mut options = CallOptions::new(vec![Message::user("hi")]);
+        options.max_output_tokens = Some(100);
+        options.temperature = Some(0.5);
+        options.top_p = Some(0.25);
+        options.top_k = Some(40);
+        options.stop_sequences = vec!["END".into()];
+        options.seed = Some(7);
+        options.presence_penalty = Some(0.5);
+        options.frequency_penalty = Some(0.25);
+        options.provider_options = ProviderOptions::new().with(
+            "google",
+            json!({"thinkingConfig": {"thinkingBudget": 1024, "includeThoughts": true}, "cachedContent": "cachedContents/c1",
+                   "safetySettings": [{"category": "HARM_CATEGORY_HATE_SPEECH", "threshold": "BLOCK_ONLY_HIGH"}]}),
+        );
+        let (body, warnings) = model().request_body(&options).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(
+            serde_json::to_value(&body).unwrap(),
+            json!({
+                "contents": [{"role": "user", "parts": [{"text": "hi"}]}],
+                "generationConfig": {
+                    "maxOutputTokens": 100, "temperature": 0.5, "topP": 0.25, "topK": 40, "stopSequences": ["END"],
+                    "seed": 7, "presencePenalty": 0.5, "frequencyPenalty": 0.25,
+                    "thinkingConfig": {"thinkingBudget": 1024, "includeThoughts": true}
+                },
+                "safetySettings": [{"category": "HARM_CATEGORY_HATE_SPEECH", "threshold": "BLOCK_ONLY_HIGH"}],
+                "cachedContent": "cachedContents/c1"
+            })
+        );
+    }
+
+    #[test]
+    fn json_response_format_with_schema_and_warning() {
+        let mut options = CallOptions::new(vec![Message::user("hi")]);
+        options.response_format = Some(ResponseFormat::Json {
+            schema: Some(json!({"type": "object", "properties": {"n": {"type": "integer", "multipleOf": 2}}, "required": ["n"]})),
+            name: None,
+            description: None,
+        });
+        let (body, warnings) = model().request_body(&options).unwrap();
+        let config = serde_json::to_value(&body.generation_config).unwrap();
+        assert_eq!(config["responseMimeType"], "application/json");
+        assert_eq!(config["responseSchema"], json!({"type": "OBJECT", "properties": {"n": {"type": "INTEGER"}}, "required": ["n"]}));
+        assert_eq!(warnings.len(), 1);
+        assert!(matches!(&warnings[0], Warning::Unsupported { feature, details: Some(details) } if feature == "responseFormat schema" && details.contains("multipleOf")));
+    }
+
+    #[test]
+    fn usage_counts_thoughts_as_output_and_cache_as_input() {
+        let usage: UsageMetadata = serde_json::from_value(json!({
+            "promptTokenCount": 100, "cachedContentTokenCount": 40, "candidatesTokenCount": 20,
+            "thoughtsTokenCount": 30, "totalTokenCount": 150
+        }))
+        .unwrap();
+        let usage = convert_usage(Some(&usage));
+        assert_eq!(usage.input_tokens, InputTokens { total: Some(100), no_cache: Some(60), cache_read: Some(40), cache_write: None });
+        assert_eq!(usage.output_tokens, OutputTokens { total: Some(50), text: Some(20), reasoning: Some(30) });
+    }
+}

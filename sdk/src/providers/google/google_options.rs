@@ -1,0 +1,96 @@
+//! Typed provider options for Gemini, read from `provider_options["google"]`.
+//!
+//! Misspelt keys are rejected (`deny_unknown_fields`), so a typo is an
+//! [`Error::InvalidArgument`](crate::Error::InvalidArgument) rather than a silent no-op. Names are
+//! the wire's lowerCamelCase, as in `@ai-sdk/google`.
+
+use serde::{Deserialize, Serialize};
+
+/// Options of a Gemini language-model call.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
+pub struct GoogleOptions {
+    /// Thinking: a token budget and whether thoughts are returned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thinking_config: Option<GoogleThinkingConfig>,
+    /// The name of a cached content (`cachedContents/...`) to use as prompt prefix.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cached_content: Option<String>,
+    /// Send a JSON response format as `responseSchema` (default `true`); `false` sends only
+    /// `responseMimeType: application/json`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub structured_outputs: Option<bool>,
+    /// Safety settings: a block threshold per harm category.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub safety_settings: Option<Vec<GoogleSafetySetting>>,
+    /// Output modalities, e.g. `["TEXT", "IMAGE"]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_modalities: Option<Vec<String>>,
+}
+
+/// Gemini's `ThinkingConfig`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
+pub struct GoogleThinkingConfig {
+    /// The number of thinking tokens the model may use (0 turns thinking off where allowed,
+    /// -1 lets the model decide).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thinking_budget: Option<i32>,
+    /// Return thought summaries as reasoning parts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub include_thoughts: Option<bool>,
+}
+
+impl GoogleThinkingConfig {
+    /// A thinking config with a budget and thoughts included.
+    pub fn new(thinking_budget: Option<i32>, include_thoughts: Option<bool>) -> Self {
+        GoogleThinkingConfig { thinking_budget, include_thoughts }
+    }
+}
+
+/// One safety setting: block content of `category` at or above `threshold`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct GoogleSafetySetting {
+    /// The harm category, e.g. `HARM_CATEGORY_HATE_SPEECH`.
+    pub category: String,
+    /// The threshold, e.g. `BLOCK_ONLY_HIGH`, `BLOCK_NONE`.
+    pub threshold: String,
+}
+
+/// Options of a Gemini embedding call, read from `provider_options["google"]`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
+pub struct GoogleEmbeddingOptions {
+    /// Truncate the vectors to this many dimensions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_dimensionality: Option<u32>,
+    /// What the embeddings are for, e.g. `RETRIEVAL_QUERY`, `SEMANTIC_SIMILARITY`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_type: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::ProviderOptions;
+    use serde_json::json;
+
+    #[test]
+    fn parses_wire_names_and_rejects_typos() {
+        let options = ProviderOptions::new().with(
+            "google",
+            json!({"thinkingConfig": {"thinkingBudget": 1024, "includeThoughts": true}, "cachedContent": "cachedContents/abc"}),
+        );
+        let parsed: GoogleOptions = options.parse("google").unwrap().unwrap();
+        assert_eq!(parsed.thinking_config, Some(GoogleThinkingConfig::new(Some(1024), Some(true))));
+        assert_eq!(parsed.cached_content.as_deref(), Some("cachedContents/abc"));
+
+        let typo = ProviderOptions::new().with("google", json!({"thinkingConfig": {"thinkingBudgett": 1}}));
+        let error = typo.parse::<GoogleOptions>("google").unwrap_err();
+        assert!(error.to_string().contains("thinkingBudgett"), "{error}");
+    }
+}

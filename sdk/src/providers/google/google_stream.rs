@@ -1,0 +1,384 @@
+//! Gemini's `streamGenerateContent?alt=sse` events mapped into [`StreamPart`]s, in one place.
+//!
+//! Each SSE event is a whole `GenerateContentResponse` holding the next parts; it is decoded
+//! once, straight from the read buffer into the wire type. Text and thought parts extend the
+//! open text or reasoning block (a thought after text closes the text block, and the other way
+//! round); function calls arrive whole and become a tool-input block plus the call; executable
+//! code and its result a provider-executed call and result; grounding chunks sources. The last
+//! event carries the finish reason and usage. An error object in place of a chunk, or a stream
+//! that ends before a finish reason, ends the stream with an error.
+
+use std::collections::{HashSet, VecDeque};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll, ready};
+
+use futures::Stream;
+use http::HeaderMap;
+use serde_json::{Value, json};
+
+use super::google_error::{google_stream_error, is_error_event};
+use super::google_language_model::{
+    convert_usage, function_call_metadata, generate_id, grounding_sources, response_provider_metadata,
+    signature_metadata,
+};
+use super::map_google_finish_reason::map_google_finish_reason;
+use super::wire::{GenerateContentResponse, GroundingMetadata, Part, UsageMetadata};
+use crate::error::{Error, Result};
+use crate::provider::{
+    BlockId, FileData, GeneratedFile, ProviderMetadata, ResponseMetadata, Source, StreamPart, ToolCall, ToolResult,
+    Warning,
+};
+use crate::provider_utils::SseEvent;
+
+/// What the stream remembers between events.
+#[derive(Debug, Default)]
+pub(crate) struct GoogleStreamState {
+    text_block: Option<BlockId>,
+    /// The last thought signature seen on the open text block, reported at its end.
+    text_signature: Option<String>,
+    reasoning_block: Option<BlockId>,
+    reasoning_signature: Option<String>,
+    next_block: u32,
+    sent_metadata: bool,
+    has_tool_calls: bool,
+    last_code_id: Option<String>,
+    source_urls: HashSet<String>,
+    raw_finish_reason: Option<String>,
+    usage: Option<UsageMetadata>,
+    grounding: Option<GroundingMetadata>,
+    last_chunk: Option<GenerateContentResponse>,
+}
+
+impl GoogleStreamState {
+    fn block_id(&mut self) -> BlockId {
+        let id = self.next_block;
+        self.next_block += 1;
+        Arc::from(id.to_string())
+    }
+
+    fn close_text(&mut self, out: &mut VecDeque<StreamPart>) {
+        if let Some(id) = self.text_block.take() {
+            out.push_back(StreamPart::TextEnd { id, provider_metadata: signature_metadata(self.text_signature.take().as_deref()) });
+        }
+    }
+
+    fn close_reasoning(&mut self, out: &mut VecDeque<StreamPart>) {
+        if let Some(id) = self.reasoning_block.take() {
+            let provider_metadata = signature_metadata(self.reasoning_signature.take().as_deref());
+            out.push_back(StreamPart::ReasoningEnd { id, provider_metadata });
+        }
+    }
+
+    /// Maps one decoded chunk.
+    pub(crate) fn process(&mut self, mut chunk: GenerateContentResponse, out: &mut VecDeque<StreamPart>) {
+        if !self.sent_metadata && (chunk.response_id.is_some() || chunk.model_version.is_some()) {
+            self.sent_metadata = true;
+            out.push_back(StreamPart::ResponseMetadata(ResponseMetadata::new(
+                chunk.response_id.clone(),
+                chunk.model_version.clone(),
+                None,
+            )));
+        }
+        if let Some(usage) = chunk.usage_metadata.take() {
+            self.usage = Some(usage);
+        }
+        if let Some(candidate) = chunk.candidates.first_mut() {
+            if let Some(content) = candidate.content.take() {
+                for part in content.parts {
+                    self.process_part(part, out);
+                }
+            }
+            if let Some(grounding) = candidate.grounding_metadata.take() {
+                for (url, title) in grounding_sources(&grounding) {
+                    if self.source_urls.insert(url.clone()) {
+                        out.push_back(StreamPart::Source(Source::Url {
+                            id: generate_id("source"),
+                            url,
+                            title,
+                            provider_metadata: None,
+                        }));
+                    }
+                }
+                self.grounding = Some(grounding);
+            }
+            if let Some(reason) = &candidate.finish_reason {
+                self.raw_finish_reason = Some(reason.to_string());
+            }
+        }
+        // Prompt feedback, safety ratings and URL context metadata of the last chunk go into
+        // the finish part's metadata.
+        self.last_chunk = Some(chunk);
+    }
+
+    fn process_part(&mut self, part: Part, out: &mut VecDeque<StreamPart>) {
+        let signature = part.thought_signature;
+        if let Some(text) = part.text {
+            if part.thought == Some(true) {
+                self.close_text(out);
+                let id = match &self.reasoning_block {
+                    Some(id) => id.clone(),
+                    None => {
+                        let id = self.block_id();
+                        self.reasoning_block = Some(id.clone());
+                        out.push_back(StreamPart::ReasoningStart { id: id.clone(), provider_metadata: None });
+                        id
+                    }
+                };
+                let provider_metadata = signature_metadata(signature.as_deref());
+                if signature.is_some() {
+                    self.reasoning_signature = signature;
+                }
+                if !text.is_empty() || provider_metadata.is_some() {
+                    out.push_back(StreamPart::ReasoningDelta { id, delta: text, provider_metadata });
+                }
+            } else {
+                if text.is_empty() && signature.is_none() {
+                    return;
+                }
+                self.close_reasoning(out);
+                let id = match &self.text_block {
+                    Some(id) => id.clone(),
+                    None => {
+                        let id = self.block_id();
+                        self.text_block = Some(id.clone());
+                        out.push_back(StreamPart::TextStart { id: id.clone(), provider_metadata: None });
+                        id
+                    }
+                };
+                if signature.is_some() {
+                    self.text_signature = signature;
+                }
+                if !text.is_empty() {
+                    out.push_back(StreamPart::TextDelta { id, delta: text });
+                }
+            }
+        } else if let Some(call) = part.function_call {
+            self.has_tool_calls = true;
+            let tool_call_id = call.id.clone().unwrap_or_else(|| generate_id("call"));
+            let id: BlockId = Arc::from(tool_call_id.as_str());
+            let input = serde_json::to_string(&call.args).unwrap_or_else(|_| "{}".into());
+            let provider_metadata = function_call_metadata(signature.as_deref(), call.id.as_deref());
+            out.push_back(StreamPart::ToolInputStart {
+                id: id.clone(),
+                tool_name: call.name.clone(),
+                provider_executed: false,
+                provider_metadata: provider_metadata.clone(),
+            });
+            out.push_back(StreamPart::ToolInputDelta { id: id.clone(), delta: input.clone() });
+            out.push_back(StreamPart::ToolInputEnd { id, provider_metadata: provider_metadata.clone() });
+            out.push_back(StreamPart::ToolCall(ToolCall {
+                tool_call_id,
+                tool_name: call.name,
+                input,
+                provider_executed: false,
+                provider_metadata,
+            }));
+        } else if let Some(code) = part.executable_code {
+            let tool_call_id = generate_id("code");
+            self.last_code_id = Some(tool_call_id.clone());
+            out.push_back(StreamPart::ToolCall(ToolCall {
+                tool_call_id,
+                tool_name: "code_execution".into(),
+                input: json!({"language": code.language.to_string(), "code": code.code}).to_string(),
+                provider_executed: true,
+                provider_metadata: signature_metadata(signature.as_deref()),
+            }));
+        } else if let Some(result) = part.code_execution_result {
+            let outcome = result.outcome.to_string();
+            out.push_back(StreamPart::ToolResult(ToolResult {
+                tool_call_id: self.last_code_id.take().unwrap_or_else(|| generate_id("code")),
+                tool_name: "code_execution".into(),
+                is_error: outcome != "OUTCOME_OK",
+                result: json!({"outcome": outcome, "output": result.output}),
+                provider_metadata: None,
+            }));
+        } else if let Some(blob) = part.inline_data {
+            out.push_back(StreamPart::File(GeneratedFile {
+                data: FileData::Base64(blob.data),
+                media_type: blob.mime_type,
+                provider_metadata: signature_metadata(signature.as_deref()),
+            }));
+        }
+    }
+
+    /// Closes open blocks and emits the finish part; an error when no finish reason arrived.
+    pub(crate) fn finish(&mut self, out: &mut VecDeque<StreamPart>) -> Result<()> {
+        self.close_reasoning(out);
+        self.close_text(out);
+        let Some(raw_finish_reason) = self.raw_finish_reason.take() else {
+            return Err(Error::invalid_response(
+                "the Gemini stream ended before a finish reason (the connection may have been cut)",
+                None,
+                None,
+            ));
+        };
+        let last = self.last_chunk.as_ref();
+        let candidate = last.and_then(|chunk| chunk.candidates.first());
+        let provider_metadata: ProviderMetadata = response_provider_metadata(
+            last.and_then(|chunk| chunk.prompt_feedback.as_ref()),
+            candidate,
+            self.grounding.as_ref(),
+            self.usage.as_ref(),
+        );
+        out.push_back(StreamPart::Finish {
+            usage: convert_usage(self.usage.as_ref()),
+            finish_reason: map_google_finish_reason(Some(&raw_finish_reason), self.has_tool_calls),
+            raw_finish_reason: Some(raw_finish_reason),
+            provider_metadata: Some(provider_metadata),
+        });
+        Ok(())
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The part stream over the SSE events of one response: one `Stream` deep, no task.
+    pub(crate) struct GoogleStream<S> {
+        #[pin]
+        events: S,
+        state: GoogleStreamState,
+        pending: VecDeque<StreamPart>,
+        include_raw: bool,
+        url: String,
+        headers: HeaderMap,
+        done: bool,
+    }
+}
+
+impl<S> GoogleStream<S> {
+    pub(crate) fn new(events: S, warnings: Vec<Warning>, include_raw: bool, url: String, headers: HeaderMap) -> Self {
+        let mut pending = VecDeque::with_capacity(8);
+        pending.push_back(StreamPart::StreamStart { warnings });
+        GoogleStream { events, state: GoogleStreamState::default(), pending, include_raw, url, headers, done: false }
+    }
+}
+
+impl<S> Stream for GoogleStream<S>
+where
+    S: Stream<Item = Result<SseEvent>>,
+{
+    type Item = Result<StreamPart>;
+
+    fn poll_next(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let mut this = self.project();
+        loop {
+            if let Some(part) = this.pending.pop_front() {
+                return Poll::Ready(Some(Ok(part)));
+            }
+            if *this.done {
+                return Poll::Ready(None);
+            }
+            let event = match ready!(this.events.as_mut().poll_next(context)) {
+                Some(Ok(event)) => event,
+                Some(Err(error)) => {
+                    *this.done = true;
+                    return Poll::Ready(Some(Err(error)));
+                }
+                None => {
+                    *this.done = true;
+                    if let Err(error) = this.state.finish(this.pending) {
+                        return Poll::Ready(Some(Err(error)));
+                    }
+                    continue;
+                }
+            };
+            let data = &event.data;
+            if data.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            if is_error_event(data) {
+                *this.done = true;
+                return Poll::Ready(Some(Err(google_stream_error(data, this.url, this.headers.clone()))));
+            }
+            if *this.include_raw {
+                let raw_value = serde_json::from_slice(data).unwrap_or(Value::Null);
+                this.pending.push_back(StreamPart::Raw { raw_value });
+            }
+            match serde_json::from_slice::<GenerateContentResponse>(data) {
+                Ok(chunk) => this.state.process(chunk, this.pending),
+                Err(error) => {
+                    *this.done = true;
+                    return Poll::Ready(Some(Err(Error::invalid_response(
+                        format!("invalid Gemini stream event: {error}"),
+                        Some(String::from_utf8_lossy(data).into_owned()),
+                        Some(Arc::new(error)),
+                    ))));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::FinishReason;
+
+    fn run(chunks: &[Value]) -> (Vec<StreamPart>, Result<()>) {
+        let mut state = GoogleStreamState::default();
+        let mut out = VecDeque::new();
+        for chunk in chunks {
+            state.process(serde_json::from_value(chunk.clone()).unwrap(), &mut out);
+        }
+        let finished = state.finish(&mut out);
+        (out.into_iter().collect(), finished)
+    }
+
+    #[test]
+    fn thoughts_then_text_then_finish() {
+        let (parts, finished) = run(&[
+            json!({"candidates": [{"content": {"role": "model", "parts": [{"text": "Let me think", "thought": true}]}}], "modelVersion": "gemini-2.5-flash", "responseId": "r1"}),
+            json!({"candidates": [{"content": {"role": "model", "parts": [{"text": "Hello", "thoughtSignature": "c2ln"}]}}]}),
+            json!({"candidates": [{"content": {"role": "model", "parts": [{"text": " world"}]}, "finishReason": "STOP"}],
+                   "usageMetadata": {"promptTokenCount": 5, "candidatesTokenCount": 2, "thoughtsTokenCount": 3, "totalTokenCount": 10}}),
+        ]);
+        finished.unwrap();
+        let block = |id: &str| -> BlockId { Arc::from(id) };
+        assert_eq!(parts[0], StreamPart::ResponseMetadata(ResponseMetadata::new(Some("r1".into()), Some("gemini-2.5-flash".into()), None)));
+        assert_eq!(parts[1], StreamPart::ReasoningStart { id: block("0"), provider_metadata: None });
+        assert_eq!(parts[2], StreamPart::ReasoningDelta { id: block("0"), delta: "Let me think".into(), provider_metadata: None });
+        assert_eq!(parts[3], StreamPart::ReasoningEnd { id: block("0"), provider_metadata: None });
+        assert_eq!(parts[4], StreamPart::TextStart { id: block("1"), provider_metadata: None });
+        assert_eq!(parts[5], StreamPart::TextDelta { id: block("1"), delta: "Hello".into() });
+        assert_eq!(parts[6], StreamPart::TextDelta { id: block("1"), delta: " world".into() });
+        assert_eq!(parts[7], StreamPart::TextEnd { id: block("1"), provider_metadata: signature_metadata(Some("c2ln")) });
+        match &parts[8] {
+            StreamPart::Finish { usage, finish_reason, raw_finish_reason, .. } => {
+                assert_eq!(*finish_reason, FinishReason::Stop);
+                assert_eq!(raw_finish_reason.as_deref(), Some("STOP"));
+                assert_eq!(usage.output_tokens.total, Some(5));
+                assert_eq!(usage.output_tokens.reasoning, Some(3));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(parts.len(), 9);
+    }
+
+    #[test]
+    fn function_calls_end_with_tool_calls() {
+        let (parts, finished) = run(&[json!({"candidates": [{"content": {"role": "model", "parts": [
+            {"functionCall": {"name": "weather", "args": {"city": "Paris"}}, "thoughtSignature": "c2ln"},
+            {"functionCall": {"id": "fc-2", "name": "weather", "args": {"city": "Rome"}}}
+        ]}, "finishReason": "STOP"}]})]);
+        finished.unwrap();
+        let calls: Vec<&ToolCall> = parts.iter().filter_map(|part| match part { StreamPart::ToolCall(call) => Some(call), _ => None }).collect();
+        assert_eq!(calls.len(), 2);
+        assert_eq!(calls[0].input, r#"{"city":"Paris"}"#);
+        assert_eq!(calls[0].provider_metadata, signature_metadata(Some("c2ln")));
+        assert_eq!(calls[1].tool_call_id, "fc-2");
+        match &parts[0] {
+            StreamPart::ToolInputStart { id, tool_name, .. } => {
+                assert_eq!(id.as_ref(), calls[0].tool_call_id);
+                assert_eq!(tool_name, "weather");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(parts.last(), Some(StreamPart::Finish { finish_reason: FinishReason::ToolCalls, .. })));
+    }
+
+    #[test]
+    fn stream_without_finish_reason_is_an_error() {
+        let (_, finished) = run(&[json!({"candidates": [{"content": {"parts": [{"text": "Hel"}]}}]})]);
+        assert!(matches!(finished, Err(Error::InvalidResponse { .. })));
+    }
+}
