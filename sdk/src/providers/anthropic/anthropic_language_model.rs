@@ -1,0 +1,504 @@
+//! The Messages API as a [`LanguageModel`].
+//!
+//! One function builds the request from the call options (warning about what Anthropic cannot
+//! take); `do_generate` maps the answer's content blocks, `do_stream` hands the events to
+//! `anthropic_stream`. Structured output uses a forced tool named `json` whose input is the
+//! object (Anthropic has no JSON mode), reported as text and flagged with a compatibility warning.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use serde_json::{Value, json};
+
+use super::AnthropicConfig;
+use super::anthropic_api::{
+    ContentBlock, CustomToolParam, MessageResponse, MessagesRequest, RequestMetadataParam, ResponseUsage, ThinkingParam,
+    ToolChoiceParam, ToolParam,
+};
+use super::anthropic_options::{AnthropicOptions, PROVIDER_KEY, ThinkingOptions};
+use super::anthropic_prepare_tools::prepare_tools;
+use super::anthropic_stream::AnthropicStream;
+use super::convert_to_anthropic_messages::convert_to_anthropic_messages;
+use super::map_anthropic_finish_reason::map_anthropic_finish_reason;
+use crate::error::Result;
+use crate::provider::{
+    CallOptions, Content, GenerateResponse, InputTokens, LanguageModel, OutputTokens, ProviderMetadata, ReasoningEffort,
+    RequestMetadata, ResponseFormat, ResponseMetadata, Source, StreamResponse, SupportedUrl, ToolCall, ToolResult, Usage,
+    Warning,
+};
+
+/// The name of the tool that carries structured output.
+pub(crate) const JSON_TOOL_NAME: &str = "json";
+
+/// `max_tokens` when the model is unknown and the call sets no limit.
+const FALLBACK_MAX_TOKENS: u32 = 4096;
+
+/// The most output tokens a known model takes, which is also the default `max_tokens` (the API
+/// requires one). `None` for models this SDK does not know.
+pub fn known_max_output_tokens(model_id: &str) -> Option<u32> {
+    const TABLE: &[(&str, u32)] = &[
+        ("claude-opus-4-5", 64_000),
+        ("claude-opus-4-1", 32_000),
+        ("claude-opus-4", 32_000),
+        ("claude-sonnet-4-5", 64_000),
+        ("claude-sonnet-4", 64_000),
+        ("claude-haiku-4-5", 64_000),
+        ("claude-3-7-sonnet", 64_000),
+        ("claude-3-5-sonnet", 8_192),
+        ("claude-3-5-haiku", 8_192),
+        ("claude-3-opus", 4_096),
+        ("claude-3-sonnet", 4_096),
+        ("claude-3-haiku", 4_096),
+    ];
+    TABLE.iter().find(|(prefix, _)| model_id.starts_with(prefix)).map(|(_, max)| *max)
+}
+
+/// A thinking budget for the unified reasoning effort, when provider options set none.
+fn budget_for_effort(effort: ReasoningEffort) -> Option<u32> {
+    match effort {
+        ReasoningEffort::None => None,
+        ReasoningEffort::Minimal => Some(1_024),
+        ReasoningEffort::Low => Some(2_048),
+        ReasoningEffort::Medium => Some(8_192),
+        ReasoningEffort::High => Some(16_384),
+        ReasoningEffort::ExtraHigh => Some(32_000),
+    }
+}
+
+/// A Messages API model.
+#[derive(Debug, Clone)]
+pub struct AnthropicLanguageModel {
+    model_id: String,
+    config: Result<Arc<AnthropicConfig>>,
+}
+
+/// A request ready to send, with what it needs besides the body.
+#[derive(Debug)]
+pub(crate) struct PreparedRequest {
+    pub body: MessagesRequest,
+    pub warnings: Vec<Warning>,
+    pub betas: Vec<&'static str>,
+    /// Structured output through the forced `json` tool: its input is the answer's text.
+    pub uses_json_response_tool: bool,
+}
+
+impl AnthropicLanguageModel {
+    pub(crate) fn new(model_id: String, config: Result<Arc<AnthropicConfig>>) -> Self {
+        AnthropicLanguageModel { model_id, config }
+    }
+
+    /// Builds the request body for these options.
+    pub(crate) fn prepare(&self, options: &CallOptions, stream: bool) -> Result<PreparedRequest> {
+        let mut warnings = Vec::new();
+        let anthropic = AnthropicOptions::from_provider_options(&options.provider_options)?;
+
+        if options.seed.is_some() {
+            warnings.push(Warning::unsupported("seed", None));
+        }
+        if options.presence_penalty.is_some() {
+            warnings.push(Warning::unsupported("presence_penalty", None));
+        }
+        if options.frequency_penalty.is_some() {
+            warnings.push(Warning::unsupported("frequency_penalty", None));
+        }
+
+        let thinking_budget = match anthropic.thinking {
+            Some(ThinkingOptions::Enabled { budget_tokens }) => Some(budget_tokens),
+            Some(ThinkingOptions::Disabled) => None,
+            None => options.reasoning_effort.and_then(budget_for_effort),
+        };
+        let thinking = match (anthropic.thinking, thinking_budget) {
+            (_, Some(budget_tokens)) => Some(ThinkingParam::Enabled { budget_tokens }),
+            (Some(ThinkingOptions::Disabled), None) => Some(ThinkingParam::Disabled),
+            _ => None,
+        };
+
+        let (mut temperature, mut top_p, mut top_k) = (options.temperature, options.top_p, options.top_k);
+        if thinking_budget.is_some() {
+            for (name, set) in [("temperature", temperature.is_some()), ("top_p", top_p.is_some()), ("top_k", top_k.is_some())] {
+                if set {
+                    warnings.push(Warning::unsupported(name, Some("not supported when thinking is enabled".to_owned())));
+                }
+            }
+            (temperature, top_p, top_k) = (None, None, None);
+        }
+
+        let known_max = known_max_output_tokens(&self.model_id);
+        let requested = match (options.max_output_tokens, known_max) {
+            (Some(max), _) => max,
+            (None, Some(known)) => known,
+            (None, None) => {
+                warnings.push(Warning::other(format!(
+                    "unknown model `{}`: max_tokens defaults to {FALLBACK_MAX_TOKENS}; set max_output_tokens",
+                    self.model_id
+                )));
+                FALLBACK_MAX_TOKENS
+            }
+        };
+        // The thinking budget counts against max_tokens, so it is added on top.
+        let mut max_tokens = requested.saturating_add(thinking_budget.unwrap_or(0));
+        if let Some(known) = known_max
+            && max_tokens > known
+        {
+            if options.max_output_tokens.is_some() {
+                warnings.push(Warning::unsupported(
+                    "max_output_tokens",
+                    Some(format!("{max_tokens} (thinking budget included) is over the model's limit of {known}; {known} was sent")),
+                ));
+            }
+            max_tokens = known;
+        }
+
+        let send_reasoning = anthropic.send_reasoning.unwrap_or(true);
+        let prompt = convert_to_anthropic_messages(&options.prompt, send_reasoning, &mut warnings)?;
+        let mut betas = prompt.betas;
+
+        let json_schema = match &options.response_format {
+            Some(ResponseFormat::Json { schema: Some(schema), .. }) => Some(schema.clone()),
+            Some(ResponseFormat::Json { schema: None, .. }) => {
+                warnings.push(Warning::unsupported(
+                    "response_format",
+                    Some("JSON output without a schema is not supported by Anthropic; the answer is free text".to_owned()),
+                ));
+                None
+            }
+            _ => None,
+        };
+        let uses_json_response_tool = json_schema.is_some();
+        let (tools, tool_choice) = match json_schema {
+            Some(schema) => {
+                warnings.push(Warning::compatibility(
+                    "response_format",
+                    Some("JSON output is produced through a forced tool call named `json`".to_owned()),
+                ));
+                if !options.tools.is_empty() {
+                    warnings.push(Warning::unsupported(
+                        "tools",
+                        Some("tools cannot be combined with JSON output on Anthropic; they were left out".to_owned()),
+                    ));
+                }
+                let description = match &options.response_format {
+                    Some(ResponseFormat::Json { description: Some(description), .. }) => description.clone(),
+                    _ => "Respond with a JSON object.".to_owned(),
+                };
+                let tool = ToolParam::Custom(CustomToolParam {
+                    name: JSON_TOOL_NAME.to_owned(),
+                    description: Some(description),
+                    input_schema: schema,
+                    cache_control: None,
+                });
+                (vec![tool], Some(ToolChoiceParam::Tool { name: JSON_TOOL_NAME.to_owned(), disable_parallel_tool_use: None }))
+            }
+            None => {
+                let prepared = prepare_tools(
+                    &options.tools,
+                    options.tool_choice.as_ref(),
+                    anthropic.disable_parallel_tool_use,
+                    &mut warnings,
+                )?;
+                for beta in prepared.betas {
+                    if !betas.contains(&beta) {
+                        betas.push(beta);
+                    }
+                }
+                (prepared.tools, prepared.tool_choice)
+            }
+        };
+
+        let body = MessagesRequest {
+            model: self.model_id.clone(),
+            max_tokens,
+            system: prompt.system,
+            messages: prompt.messages,
+            temperature,
+            top_p,
+            top_k,
+            stop_sequences: options.stop_sequences.clone(),
+            metadata: anthropic.user_id.map(|user_id| RequestMetadataParam { user_id }),
+            thinking,
+            tools,
+            tool_choice,
+            stream: stream.then_some(true),
+        };
+        Ok(PreparedRequest { body, warnings, betas, uses_json_response_tool })
+    }
+}
+
+#[async_trait]
+impl LanguageModel for AnthropicLanguageModel {
+    fn provider(&self) -> &str {
+        match &self.config {
+            Ok(config) => config.provider_id(),
+            Err(_) => "anthropic.messages",
+        }
+    }
+
+    fn model_id(&self) -> &str {
+        &self.model_id
+    }
+
+    fn supported_urls(&self) -> Vec<SupportedUrl> {
+        vec![SupportedUrl::new("image/*", "https://"), SupportedUrl::new("application/pdf", "https://")]
+    }
+
+    async fn do_generate(&self, options: &CallOptions) -> Result<GenerateResponse> {
+        let config = self.config.clone()?;
+        let prepared = self.prepare(options, false)?;
+        let response = config.post_messages(&prepared.body, &options.headers, &prepared.betas).await?;
+        let request = request_metadata(response.request_body.as_ref());
+        let answer = response.json::<MessageResponse>().await?;
+        let raw = answer.raw_json();
+        let message = answer.value;
+
+        let mut content = Vec::with_capacity(message.content.len());
+        for block in message.content {
+            match block {
+                ContentBlock::Text { text, .. } => {
+                    // With the forced JSON tool, stray text is not the answer.
+                    if !prepared.uses_json_response_tool {
+                        content.push(Content::text(text));
+                    }
+                }
+                ContentBlock::Thinking { thinking, signature } => content.push(Content::Reasoning {
+                    text: thinking,
+                    provider_metadata: Some(anthropic_metadata(json!({"signature": signature}))),
+                }),
+                ContentBlock::RedactedThinking { data } => content.push(Content::Reasoning {
+                    text: String::new(),
+                    provider_metadata: Some(anthropic_metadata(json!({"redacted_data": data}))),
+                }),
+                ContentBlock::ToolUse { id, name, input } => {
+                    if prepared.uses_json_response_tool {
+                        content.push(Content::text(input.to_string()));
+                    } else {
+                        content.push(Content::ToolCall(ToolCall {
+                            tool_call_id: id,
+                            tool_name: name,
+                            input: input.to_string(),
+                            provider_executed: false,
+                            provider_metadata: None,
+                        }));
+                    }
+                }
+                ContentBlock::ServerToolUse { id, name, input } => content.push(Content::ToolCall(ToolCall {
+                    tool_call_id: id,
+                    tool_name: name,
+                    input: input.to_string(),
+                    provider_executed: true,
+                    provider_metadata: None,
+                })),
+                ContentBlock::WebSearchToolResult { tool_use_id, content: result } => {
+                    let (tool_result, sources) = web_search_result(tool_use_id, result);
+                    content.push(Content::ToolResult(tool_result));
+                    content.extend(sources.into_iter().map(Content::Source));
+                }
+                ContentBlock::Unknown => {}
+            }
+        }
+
+        let raw_usage = raw.as_ref().and_then(|body| body.get("usage").cloned());
+        let mut result = GenerateResponse::new(
+            content,
+            map_anthropic_finish_reason(message.stop_reason.as_deref(), prepared.uses_json_response_tool),
+            convert_usage(&message.usage, raw_usage.clone()),
+        );
+        result.raw_finish_reason = message.stop_reason;
+        result.provider_metadata = Some(response_provider_metadata(raw_usage, message.stop_sequence));
+        result.request = request;
+        result.response = ResponseMetadata::new(Some(message.id), Some(message.model), None)
+            .with_headers(answer.headers)
+            .with_body(raw);
+        result.warnings = prepared.warnings;
+        Ok(result)
+    }
+
+    async fn do_stream(&self, options: &CallOptions) -> Result<StreamResponse> {
+        let config = self.config.clone()?;
+        let prepared = self.prepare(options, true)?;
+        let response = config.post_messages(&prepared.body, &options.headers, &prepared.betas).await?;
+        let request = request_metadata(response.request_body.as_ref());
+        let metadata = ResponseMetadata::default().with_headers(response.headers.clone());
+        let (status, url) = (response.status, response.url.clone());
+        let events = response.json_events();
+        let stream = AnthropicStream::new(
+            events,
+            prepared.warnings,
+            prepared.uses_json_response_tool,
+            options.include_raw_chunks,
+            status,
+            url,
+        );
+        Ok(StreamResponse::new(Box::pin(stream), request, metadata))
+    }
+}
+
+/// The request body as sent.
+fn request_metadata(body: Option<&bytes::Bytes>) -> RequestMetadata {
+    RequestMetadata::with_body(body.and_then(|body| serde_json::from_slice(body).ok()))
+}
+
+/// `{"anthropic": value}`.
+pub(crate) fn anthropic_metadata(value: Value) -> ProviderMetadata {
+    ProviderMetadata::new().with(PROVIDER_KEY, value)
+}
+
+/// The response-level metadata: the usage object as sent and the stop sequence that matched.
+pub(crate) fn response_provider_metadata(raw_usage: Option<Value>, stop_sequence: Option<String>) -> ProviderMetadata {
+    anthropic_metadata(json!({"usage": raw_usage, "stop_sequence": stop_sequence}))
+}
+
+/// Anthropic's usage in the unified shape: `input_tokens` counts only uncached input, so the
+/// total adds cache reads and writes.
+pub(crate) fn convert_usage(usage: &ResponseUsage, raw: Option<Value>) -> Usage {
+    let no_cache = usage.input_tokens;
+    let cache_read = usage.cache_read_input_tokens;
+    let cache_write = usage.cache_creation_input_tokens;
+    let total = no_cache.map(|input| input + cache_read.unwrap_or(0) + cache_write.unwrap_or(0));
+    Usage {
+        input_tokens: InputTokens { total, no_cache, cache_read, cache_write },
+        output_tokens: OutputTokens { total: usage.output_tokens, text: None, reasoning: None },
+        raw,
+    }
+}
+
+/// A `web_search_tool_result` block: the provider-executed tool result (sent back unchanged in
+/// later turns) and a source per result found.
+pub(crate) fn web_search_result(tool_use_id: String, result: Value) -> (ToolResult, Vec<Source>) {
+    let is_error = result.get("type").and_then(Value::as_str) == Some("web_search_tool_result_error");
+    let sources = result
+        .as_array()
+        .map(|results| {
+            results
+                .iter()
+                .enumerate()
+                .filter(|(_, item)| item.get("type").and_then(Value::as_str) == Some("web_search_result"))
+                .filter_map(|(index, item)| {
+                    Some(Source::Url {
+                        id: format!("{tool_use_id}:{index}"),
+                        url: item.get("url")?.as_str()?.to_owned(),
+                        title: item.get("title").and_then(Value::as_str).map(str::to_owned),
+                        provider_metadata: item
+                            .get("page_age")
+                            .filter(|age| !age.is_null())
+                            .map(|age| anthropic_metadata(json!({"page_age": age}))),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let tool_result =
+        ToolResult { tool_call_id: tool_use_id, tool_name: "web_search".to_owned(), result, is_error, provider_metadata: None };
+    (tool_result, sources)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::provider::{FunctionTool, Message, ProviderOptions, ToolDefinition};
+
+    fn model(id: &str) -> AnthropicLanguageModel {
+        super::super::create_anthropic(super::super::AnthropicSettings { api_key: Some("k".into()), ..Default::default() })
+            .language_model(id)
+    }
+
+    fn body(prepared: &PreparedRequest) -> Value {
+        serde_json::to_value(&prepared.body).unwrap()
+    }
+
+    #[test]
+    fn known_models_default_max_tokens_and_unknown_ones_warn() {
+        let options = CallOptions::new(vec![Message::user("hi")]);
+        let prepared = model("claude-sonnet-4-5-20250929").prepare(&options, false).unwrap();
+        assert_eq!(prepared.body.max_tokens, 64_000);
+        assert!(prepared.warnings.is_empty());
+        let prepared = model("claude-next").prepare(&options, false).unwrap();
+        assert_eq!(prepared.body.max_tokens, FALLBACK_MAX_TOKENS);
+        assert!(matches!(&prepared.warnings[0], Warning::Other { message } if message.contains("claude-next")));
+        assert_eq!(known_max_output_tokens("claude-3-5-haiku-latest"), Some(8_192));
+    }
+
+    #[test]
+    fn sampling_options_and_unsupported_ones() {
+        let mut options = CallOptions::new(vec![Message::user("hi")]);
+        options.max_output_tokens = Some(100);
+        options.temperature = Some(0.5);
+        options.top_p = Some(0.9);
+        options.top_k = Some(40);
+        options.stop_sequences = vec!["END".into()];
+        options.seed = Some(7);
+        options.frequency_penalty = Some(0.1);
+        let prepared = model("claude-3-5-haiku-latest").prepare(&options, true).unwrap();
+        assert_eq!(
+            body(&prepared),
+            json!({"model": "claude-3-5-haiku-latest", "max_tokens": 100, "messages": [{"role": "user", "content": [{"type": "text", "text": "hi"}]}],
+                   "temperature": 0.5, "top_p": 0.8999999761581421, "top_k": 40, "stop_sequences": ["END"], "stream": true})
+        );
+        let features: Vec<_> = prepared.warnings.iter().map(ToString::to_string).collect();
+        assert_eq!(features, ["unsupported: seed", "unsupported: frequency_penalty"]);
+    }
+
+    #[test]
+    fn thinking_adds_its_budget_and_drops_sampling() {
+        let mut options = CallOptions::new(vec![Message::user("hi")]);
+        options.max_output_tokens = Some(1000);
+        options.temperature = Some(0.2);
+        options.provider_options = ProviderOptions::new().with("anthropic", json!({"thinking": {"type": "enabled", "budget_tokens": 2048}}));
+        let prepared = model("claude-sonnet-4-5").prepare(&options, false).unwrap();
+        let body = body(&prepared);
+        assert_eq!(body["max_tokens"], 3048);
+        assert_eq!(body["thinking"], json!({"type": "enabled", "budget_tokens": 2048}));
+        assert!(body.get("temperature").is_none());
+        assert_eq!(prepared.warnings.len(), 1);
+    }
+
+    #[test]
+    fn json_output_is_a_forced_tool_with_a_compatibility_warning() {
+        let mut options = CallOptions::new(vec![Message::user("recipe")]);
+        options.response_format =
+            Some(ResponseFormat::Json { schema: Some(json!({"type": "object"})), name: None, description: None });
+        options.tools = vec![ToolDefinition::Function(FunctionTool {
+            name: "x".into(),
+            description: None,
+            input_schema: json!({"type": "object"}),
+            strict: None,
+            provider_options: ProviderOptions::new(),
+        })];
+        let prepared = model("claude-sonnet-4-5").prepare(&options, false).unwrap();
+        assert!(prepared.uses_json_response_tool);
+        let body = body(&prepared);
+        assert_eq!(body["tools"], json!([{"name": "json", "description": "Respond with a JSON object.", "input_schema": {"type": "object"}}]));
+        assert_eq!(body["tool_choice"], json!({"type": "tool", "name": "json"}));
+        assert!(matches!(&prepared.warnings[0], Warning::Compatibility { .. }));
+        assert!(matches!(&prepared.warnings[1], Warning::Unsupported { feature, .. } if feature == "tools"));
+    }
+
+    #[test]
+    fn usage_totals_include_cache_reads_and_writes() {
+        let usage = ResponseUsage {
+            input_tokens: Some(21),
+            output_tokens: Some(10),
+            cache_creation_input_tokens: Some(188),
+            cache_read_input_tokens: Some(2048),
+            ..Default::default()
+        };
+        let usage = convert_usage(&usage, None);
+        assert_eq!(usage.input_tokens, InputTokens { total: Some(2257), no_cache: Some(21), cache_read: Some(2048), cache_write: Some(188) });
+        assert_eq!(usage.output_tokens.total, Some(10));
+    }
+
+    #[test]
+    fn web_search_results_become_a_tool_result_and_sources() {
+        let (result, sources) = web_search_result(
+            "srv_1".into(),
+            json!([{"type": "web_search_result", "url": "https://a.example", "title": "A", "encrypted_content": "x", "page_age": null}]),
+        );
+        assert!(!result.is_error);
+        assert_eq!(sources, vec![Source::Url { id: "srv_1:0".into(), url: "https://a.example".into(), title: Some("A".into()), provider_metadata: None }]);
+        let (error, sources) =
+            web_search_result("srv_2".into(), json!({"type": "web_search_tool_result_error", "error_code": "max_uses_exceeded"}));
+        assert!(error.is_error);
+        assert!(sources.is_empty());
+    }
+}

@@ -1,0 +1,491 @@
+//! Anthropic's stream events mapped into [`StreamPart`]s, in this one place.
+//!
+//! The stream is one `Stream` deep: the typed JSON event stream (each event decoded once,
+//! straight into [`StreamEvent`]) polled by a small state machine that keeps per-block state
+//! (kind, tool id, accumulated tool input, signature) by the event's `index` and queues the one
+//! to three parts an event can yield. Text and reasoning blocks are identified by their index,
+//! tool-input blocks by the tool call id, as the part vocabulary requires.
+//!
+//! `ping` and unknown events are skipped; an `error` event ends the stream with an
+//! [`Error::ApiCall`] (retryable for `overloaded_error`); a stream that ends before
+//! `message_stop` ends with [`Error::InvalidResponse`], never with a made-up finish.
+
+use std::collections::VecDeque;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures::Stream;
+use serde_json::Value;
+
+use super::anthropic_api::{ContentBlock, ContentBlockDelta, ResponseUsage, StreamEvent};
+use super::anthropic_error::stream_error_event;
+use super::anthropic_language_model::{
+    anthropic_metadata, convert_usage, response_provider_metadata, web_search_result,
+};
+use super::map_anthropic_finish_reason::map_anthropic_finish_reason;
+use crate::error::{Error, Result};
+use crate::provider::{BlockId, ResponseMetadata, StreamPart, ToolCall, Warning};
+use crate::provider_utils::JsonEvent;
+
+/// What a started content block is, by its index.
+#[derive(Debug)]
+enum Block {
+    Text { id: BlockId },
+    Reasoning { id: BlockId, signature: Option<String>, redacted_data: Option<String> },
+    ToolInput { id: BlockId, tool_name: String, input: String, provider_executed: bool },
+    /// Input of the forced JSON tool, streamed as text.
+    JsonText { id: BlockId },
+    /// A block that yields nothing more after its start (a server tool's result).
+    Done,
+}
+
+/// The state machine, separate from the transport so it can be tested on events alone.
+#[derive(Debug)]
+pub(crate) struct StreamState {
+    blocks: Vec<Option<Block>>,
+    usage: ResponseUsage,
+    stop_reason: Option<String>,
+    stop_sequence: Option<String>,
+    uses_json_response_tool: bool,
+    status: u16,
+    url: String,
+    finished: bool,
+}
+
+impl StreamState {
+    pub(crate) fn new(uses_json_response_tool: bool, status: u16, url: String) -> Self {
+        StreamState {
+            blocks: Vec::new(),
+            usage: ResponseUsage::default(),
+            stop_reason: None,
+            stop_sequence: None,
+            uses_json_response_tool,
+            status,
+            url,
+            finished: false,
+        }
+    }
+
+    /// Whether `message_stop` was seen.
+    pub(crate) fn is_finished(&self) -> bool {
+        self.finished
+    }
+
+    fn block_mut(&mut self, index: u32) -> Option<&mut Block> {
+        self.blocks.get_mut(index as usize).and_then(Option::as_mut)
+    }
+
+    fn start_block(&mut self, index: u32, block: Block) {
+        let index = index as usize;
+        if self.blocks.len() <= index {
+            self.blocks.resize_with(index + 1, || None);
+        }
+        self.blocks[index] = Some(block);
+    }
+
+    /// Maps one event, pushing the parts it yields; `raw` is the event's data (for errors).
+    pub(crate) fn process(&mut self, event: StreamEvent, raw: &[u8], parts: &mut VecDeque<StreamPart>) -> Result<()> {
+        match event {
+            StreamEvent::MessageStart { message } => {
+                self.usage = message.usage;
+                parts.push_back(StreamPart::ResponseMetadata(ResponseMetadata::new(
+                    Some(message.id),
+                    Some(message.model),
+                    None,
+                )));
+            }
+            StreamEvent::ContentBlockStart { index, content_block } => self.start(index, content_block, parts),
+            StreamEvent::ContentBlockDelta { index, delta } => self.delta(index, delta, parts),
+            StreamEvent::ContentBlockStop { index } => self.stop(index, parts),
+            StreamEvent::MessageDelta { delta, usage } => {
+                self.stop_reason = delta.stop_reason.or(self.stop_reason.take());
+                self.stop_sequence = delta.stop_sequence.or(self.stop_sequence.take());
+                // `message_delta` usage is cumulative; fields it leaves out keep their value.
+                let current = &mut self.usage;
+                current.output_tokens = usage.output_tokens.or(current.output_tokens);
+                current.input_tokens = usage.input_tokens.or(current.input_tokens);
+                current.cache_creation_input_tokens =
+                    usage.cache_creation_input_tokens.or(current.cache_creation_input_tokens);
+                current.cache_read_input_tokens = usage.cache_read_input_tokens.or(current.cache_read_input_tokens);
+                current.server_tool_use = usage.server_tool_use.or(current.server_tool_use);
+            }
+            StreamEvent::MessageStop => {
+                self.finished = true;
+                let raw_usage = serde_json::to_value(&self.usage).ok();
+                parts.push_back(StreamPart::Finish {
+                    usage: convert_usage(&self.usage, raw_usage.clone()),
+                    finish_reason: map_anthropic_finish_reason(self.stop_reason.as_deref(), self.uses_json_response_tool),
+                    raw_finish_reason: self.stop_reason.clone(),
+                    provider_metadata: Some(response_provider_metadata(raw_usage, self.stop_sequence.clone())),
+                });
+            }
+            StreamEvent::Error { error } => {
+                self.finished = true;
+                return Err(stream_error_event(error, &String::from_utf8_lossy(raw), self.status, &self.url));
+            }
+            StreamEvent::Ping | StreamEvent::Unknown => {}
+        }
+        Ok(())
+    }
+
+    fn start(&mut self, index: u32, content_block: ContentBlock, parts: &mut VecDeque<StreamPart>) {
+        let block_id = || BlockId::from(index.to_string());
+        let block = match content_block {
+            ContentBlock::Text { text, .. } => {
+                let id = block_id();
+                if !self.uses_json_response_tool {
+                    parts.push_back(StreamPart::TextStart { id: id.clone(), provider_metadata: None });
+                    if !text.is_empty() {
+                        parts.push_back(StreamPart::TextDelta { id: id.clone(), delta: text });
+                    }
+                    Block::Text { id }
+                } else {
+                    // Text beside the forced JSON tool is not the answer.
+                    Block::Done
+                }
+            }
+            ContentBlock::Thinking { thinking, signature } => {
+                let id = block_id();
+                parts.push_back(StreamPart::ReasoningStart { id: id.clone(), provider_metadata: None });
+                if !thinking.is_empty() {
+                    parts.push_back(StreamPart::ReasoningDelta { id: id.clone(), delta: thinking, provider_metadata: None });
+                }
+                let signature = (!signature.is_empty()).then_some(signature);
+                Block::Reasoning { id, signature, redacted_data: None }
+            }
+            ContentBlock::RedactedThinking { data } => {
+                let id = block_id();
+                let metadata = anthropic_metadata(serde_json::json!({"redacted_data": data}));
+                parts.push_back(StreamPart::ReasoningStart { id: id.clone(), provider_metadata: Some(metadata) });
+                Block::Reasoning { id, signature: None, redacted_data: Some(data) }
+            }
+            ContentBlock::ToolUse { id, name, input } if self.uses_json_response_tool => {
+                let _ = (id, name);
+                let id = block_id();
+                parts.push_back(StreamPart::TextStart { id: id.clone(), provider_metadata: None });
+                if let Some(text) = nonempty_input(&input) {
+                    parts.push_back(StreamPart::TextDelta { id: id.clone(), delta: text });
+                }
+                Block::JsonText { id }
+            }
+            ContentBlock::ToolUse { id, name, input } | ContentBlock::ServerToolUse { id, name, input } => {
+                let provider_executed = self.is_server_tool_block(&id);
+                let id = BlockId::from(id);
+                parts.push_back(StreamPart::ToolInputStart {
+                    id: id.clone(),
+                    tool_name: name.clone(),
+                    provider_executed,
+                    provider_metadata: None,
+                });
+                // The input usually arrives in deltas; a block may also start with all of it.
+                let input = nonempty_input(&input).unwrap_or_default();
+                if !input.is_empty() {
+                    parts.push_back(StreamPart::ToolInputDelta { id: id.clone(), delta: input.clone() });
+                }
+                Block::ToolInput { id, tool_name: name, input, provider_executed }
+            }
+            ContentBlock::WebSearchToolResult { tool_use_id, content } => {
+                let (result, sources) = web_search_result(tool_use_id, content);
+                parts.push_back(StreamPart::ToolResult(result));
+                parts.extend(sources.into_iter().map(StreamPart::Source));
+                Block::Done
+            }
+            ContentBlock::Unknown => Block::Done,
+        };
+        self.start_block(index, block);
+    }
+
+    /// Server tool ids start with `srvtoolu_`; client tool ids with `toolu_`.
+    fn is_server_tool_block(&self, id: &str) -> bool {
+        id.starts_with("srvtoolu_")
+    }
+
+    fn delta(&mut self, index: u32, delta: ContentBlockDelta, parts: &mut VecDeque<StreamPart>) {
+        let Some(block) = self.block_mut(index) else { return };
+        match (block, delta) {
+            (Block::Text { id }, ContentBlockDelta::TextDelta { text }) => {
+                parts.push_back(StreamPart::TextDelta { id: id.clone(), delta: text });
+            }
+            (Block::Reasoning { id, .. }, ContentBlockDelta::ThinkingDelta { thinking }) => {
+                parts.push_back(StreamPart::ReasoningDelta { id: id.clone(), delta: thinking, provider_metadata: None });
+            }
+            (Block::Reasoning { signature, .. }, ContentBlockDelta::SignatureDelta { signature: delta }) => {
+                signature.get_or_insert_with(String::new).push_str(&delta);
+            }
+            (Block::ToolInput { id, input, .. }, ContentBlockDelta::InputJsonDelta { partial_json }) => {
+                if !partial_json.is_empty() {
+                    input.push_str(&partial_json);
+                    parts.push_back(StreamPart::ToolInputDelta { id: id.clone(), delta: partial_json });
+                }
+            }
+            (Block::JsonText { id }, ContentBlockDelta::InputJsonDelta { partial_json }) => {
+                if !partial_json.is_empty() {
+                    parts.push_back(StreamPart::TextDelta { id: id.clone(), delta: partial_json });
+                }
+            }
+            // Citations, deltas of unknown kinds, and deltas that do not fit their block.
+            _ => {}
+        }
+    }
+
+    fn stop(&mut self, index: u32, parts: &mut VecDeque<StreamPart>) {
+        let Some(block) = self.blocks.get_mut(index as usize).and_then(Option::take) else { return };
+        match block {
+            Block::Text { id } | Block::JsonText { id } => parts.push_back(StreamPart::TextEnd { id, provider_metadata: None }),
+            Block::Reasoning { id, signature, redacted_data } => {
+                let metadata = match (signature, redacted_data) {
+                    (Some(signature), _) => Some(anthropic_metadata(serde_json::json!({"signature": signature}))),
+                    (None, Some(data)) => Some(anthropic_metadata(serde_json::json!({"redacted_data": data}))),
+                    (None, None) => None,
+                };
+                parts.push_back(StreamPart::ReasoningEnd { id, provider_metadata: metadata });
+            }
+            Block::ToolInput { id, tool_name, input, provider_executed } => {
+                parts.push_back(StreamPart::ToolInputEnd { id: id.clone(), provider_metadata: None });
+                let input = if input.trim().is_empty() { "{}".to_owned() } else { input };
+                parts.push_back(StreamPart::ToolCall(ToolCall {
+                    tool_call_id: id.to_string(),
+                    tool_name,
+                    input,
+                    provider_executed,
+                    provider_metadata: None,
+                }));
+            }
+            Block::Done => {}
+        }
+    }
+}
+
+/// A start block's input, as JSON text, unless it is the empty object the API starts with.
+fn nonempty_input(input: &Value) -> Option<String> {
+    match input {
+        Value::Null => None,
+        Value::Object(map) if map.is_empty() => None,
+        other => Some(other.to_string()),
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The parts of a streamed answer.
+    pub(crate) struct AnthropicStream<S> {
+        #[pin]
+        events: S,
+        state: StreamState,
+        parts: VecDeque<StreamPart>,
+        include_raw_chunks: bool,
+        ended: bool,
+    }
+}
+
+impl<S> AnthropicStream<S> {
+    pub(crate) fn new(
+        events: S,
+        warnings: Vec<Warning>,
+        uses_json_response_tool: bool,
+        include_raw_chunks: bool,
+        status: u16,
+        url: String,
+    ) -> Self {
+        let mut parts = VecDeque::with_capacity(4);
+        parts.push_back(StreamPart::StreamStart { warnings });
+        AnthropicStream {
+            events,
+            state: StreamState::new(uses_json_response_tool, status, url),
+            parts,
+            include_raw_chunks,
+            ended: false,
+        }
+    }
+}
+
+impl<S> Stream for AnthropicStream<S>
+where
+    S: Stream<Item = Result<JsonEvent<StreamEvent>>>,
+{
+    type Item = Result<StreamPart>;
+
+    fn poll_next(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let mut this = self.project();
+        loop {
+            if let Some(part) = this.parts.pop_front() {
+                return Poll::Ready(Some(Ok(part)));
+            }
+            if *this.ended {
+                return Poll::Ready(None);
+            }
+            if this.state.is_finished() {
+                // Everything after `message_stop` (nothing, normally) is ignored.
+                *this.ended = true;
+                return Poll::Ready(None);
+            }
+            match std::task::ready!(this.events.as_mut().poll_next(context)) {
+                Some(Ok(event)) => {
+                    if *this.include_raw_chunks
+                        && let Some(raw_value) = event.raw_json()
+                    {
+                        this.parts.push_back(StreamPart::Raw { raw_value });
+                    }
+                    if let Err(error) = this.state.process(event.value, &event.raw, this.parts) {
+                        *this.ended = true;
+                        this.parts.clear();
+                        return Poll::Ready(Some(Err(error)));
+                    }
+                }
+                Some(Err(error)) => {
+                    *this.ended = true;
+                    return Poll::Ready(Some(Err(error)));
+                }
+                None => {
+                    *this.ended = true;
+                    return Poll::Ready(Some(Err(Error::invalid_response(
+                        "the stream ended before `message_stop`",
+                        None,
+                        None,
+                    ))));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::FinishReason;
+
+    fn run(lines: &[&str], uses_json_response_tool: bool) -> (Vec<StreamPart>, Option<Error>) {
+        let mut state = StreamState::new(uses_json_response_tool, 200, "u".into());
+        let mut parts = VecDeque::new();
+        for line in lines {
+            let event: StreamEvent = serde_json::from_str(line).unwrap();
+            if let Err(error) = state.process(event, line.as_bytes(), &mut parts) {
+                return (parts.into(), Some(error));
+            }
+        }
+        (parts.into(), None)
+    }
+
+    const START: &str = r#"{"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"claude-x","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":10,"output_tokens":1}}}"#;
+
+    #[test]
+    fn text_blocks_by_index() {
+        let (parts, error) = run(
+            &[
+                START,
+                r#"{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"#,
+                r#"{"type":"ping"}"#,
+                r#"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi"}}"#,
+                r#"{"type":"content_block_stop","index":0}"#,
+                r#"{"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":5}}"#,
+                r#"{"type":"message_stop"}"#,
+            ],
+            false,
+        );
+        assert!(error.is_none());
+        let id = BlockId::from("0");
+        assert_eq!(parts[0], StreamPart::ResponseMetadata(ResponseMetadata::new(Some("msg_1".into()), Some("claude-x".into()), None)));
+        assert_eq!(parts[1], StreamPart::TextStart { id: id.clone(), provider_metadata: None });
+        assert_eq!(parts[2], StreamPart::TextDelta { id: id.clone(), delta: "Hi".into() });
+        assert_eq!(parts[3], StreamPart::TextEnd { id, provider_metadata: None });
+        match &parts[4] {
+            StreamPart::Finish { usage, finish_reason, raw_finish_reason, .. } => {
+                assert_eq!(*finish_reason, FinishReason::Stop);
+                assert_eq!(raw_finish_reason.as_deref(), Some("end_turn"));
+                assert_eq!(usage.input_tokens.total, Some(10));
+                assert_eq!(usage.output_tokens.total, Some(5));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn tool_input_deltas_end_in_a_tool_call_with_the_same_id() {
+        let (parts, _) = run(
+            &[
+                START,
+                r#"{"type":"content_block_start","index":0,"content_block":{"type":"tool_use","id":"toolu_1","name":"f","input":{}}}"#,
+                r#"{"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":""}}"#,
+                r#"{"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"{\"a\":"}}"#,
+                r#"{"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"1}"}}"#,
+                r#"{"type":"content_block_stop","index":0}"#,
+            ],
+            false,
+        );
+        let id = BlockId::from("toolu_1");
+        assert_eq!(parts[1], StreamPart::ToolInputStart { id: id.clone(), tool_name: "f".into(), provider_executed: false, provider_metadata: None });
+        assert_eq!(parts[2], StreamPart::ToolInputDelta { id: id.clone(), delta: "{\"a\":".into() });
+        assert_eq!(parts[3], StreamPart::ToolInputDelta { id: id.clone(), delta: "1}".into() });
+        assert_eq!(parts[4], StreamPart::ToolInputEnd { id, provider_metadata: None });
+        assert!(matches!(&parts[5], StreamPart::ToolCall(call) if call.tool_call_id == "toolu_1" && call.input == "{\"a\":1}"));
+    }
+
+    #[test]
+    fn tool_without_input_deltas_has_empty_object_input() {
+        let (parts, _) = run(
+            &[
+                r#"{"type":"content_block_start","index":0,"content_block":{"type":"tool_use","id":"toolu_1","name":"now","input":{}}}"#,
+                r#"{"type":"content_block_stop","index":0}"#,
+            ],
+            false,
+        );
+        assert!(matches!(parts.last(), Some(StreamPart::ToolCall(call)) if call.input == "{}"));
+    }
+
+    #[test]
+    fn signature_arrives_on_reasoning_end() {
+        let (parts, _) = run(
+            &[
+                r#"{"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":"","signature":""}}"#,
+                r#"{"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"hmm"}}"#,
+                r#"{"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"sig"}}"#,
+                r#"{"type":"content_block_stop","index":0}"#,
+            ],
+            false,
+        );
+        assert_eq!(
+            parts.last(),
+            Some(&StreamPart::ReasoningEnd { id: "0".into(), provider_metadata: Some(anthropic_metadata(serde_json::json!({"signature": "sig"}))) })
+        );
+    }
+
+    #[test]
+    fn forced_json_tool_streams_as_text() {
+        let (parts, _) = run(
+            &[
+                r#"{"type":"content_block_start","index":0,"content_block":{"type":"tool_use","id":"toolu_1","name":"json","input":{}}}"#,
+                r#"{"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"{\"a\":1}"}}"#,
+                r#"{"type":"content_block_stop","index":0}"#,
+                r#"{"type":"message_delta","delta":{"stop_reason":"tool_use"},"usage":{"output_tokens":5}}"#,
+                r#"{"type":"message_stop"}"#,
+            ],
+            true,
+        );
+        assert_eq!(parts[0], StreamPart::TextStart { id: "0".into(), provider_metadata: None });
+        assert_eq!(parts[1], StreamPart::TextDelta { id: "0".into(), delta: "{\"a\":1}".into() });
+        assert_eq!(parts[2], StreamPart::TextEnd { id: "0".into(), provider_metadata: None });
+        assert!(matches!(parts[3], StreamPart::Finish { finish_reason: FinishReason::Stop, .. }));
+    }
+
+    #[test]
+    fn error_event_is_an_api_error() {
+        let (_, error) = run(&[START, r#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#], false);
+        let error = error.unwrap();
+        assert!(error.is_retryable());
+        assert_eq!(error.as_api_call().unwrap().message, "Overloaded");
+    }
+
+    #[test]
+    fn unknown_events_and_deltas_are_skipped() {
+        let (parts, error) = run(
+            &[
+                r#"{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"#,
+                r#"{"type":"content_block_delta","index":0,"delta":{"type":"citations_delta","citation":{"type":"char_location"}}}"#,
+                r#"{"type":"content_block_delta","index":0,"delta":{"type":"brand_new_delta"}}"#,
+                r#"{"type":"brand_new_event","x":1}"#,
+            ],
+            false,
+        );
+        assert!(error.is_none());
+        assert_eq!(parts.len(), 1);
+    }
+}

@@ -1,0 +1,274 @@
+//! Anthropic: the Messages API as a [`LanguageModel`], with tools (including server tools such as
+//! web search), extended thinking, prompt caching, PDFs and images, and streaming.
+//!
+//! ```no_run
+//! # async fn run() -> specai::Result<()> {
+//! use specai::anthropic::{AnthropicSettings, anthropic, create_anthropic};
+//! use specai::provider::{CallOptions, LanguageModel, Message};
+//!
+//! // The key comes from ANTHROPIC_API_KEY, read at the first call.
+//! let model = anthropic("claude-sonnet-4-5");
+//! let answer = model.do_generate(&CallOptions::new(vec![Message::user("Hi!")])).await?;
+//!
+//! // Explicit settings: a key, a proxy's base URL, a beta flag.
+//! let provider = create_anthropic(AnthropicSettings {
+//!     api_key: Some("sk-ant-...".into()),
+//!     base_url: Some("https://proxy.example.com/v1".into()),
+//!     betas: vec!["context-1m-2025-08-07".into()],
+//!     ..Default::default()
+//! });
+//! let model = provider.language_model("claude-sonnet-4-5");
+//! # Ok(()) }
+//! ```
+//!
+//! The configuration is built once per provider and shared by its models (`Arc`); the static
+//! headers (`x-api-key`, `anthropic-version`, `anthropic-beta`, the caller's headers) are built
+//! at the first call, so a missing key is reported then, naming `ANTHROPIC_API_KEY`. Options that
+//! only Anthropic has (thinking, cache breakpoints, document citations) travel as provider
+//! options under the `anthropic` key; see [`AnthropicOptions`] and [`AnthropicPartOptions`].
+
+mod anthropic_api;
+mod anthropic_error;
+mod anthropic_language_model;
+mod anthropic_options;
+mod anthropic_prepare_tools;
+mod anthropic_stream;
+mod convert_to_anthropic_messages;
+mod map_anthropic_finish_reason;
+
+use std::sync::Arc;
+
+use http::{HeaderMap, HeaderName, HeaderValue};
+
+pub use anthropic_error::{AnthropicErrorParser, is_retryable_error_type};
+pub use anthropic_language_model::{AnthropicLanguageModel, known_max_output_tokens};
+pub use anthropic_options::{
+    AnthropicOptions, AnthropicPartOptions, AnthropicToolOptions, CacheControl, CitationsOptions, PROVIDER_KEY,
+    ThinkingOptions,
+};
+pub use map_anthropic_finish_reason::map_anthropic_finish_reason;
+
+use crate::error::{Error, Result};
+use crate::provider::{LanguageModel, Provider};
+use crate::provider_utils::{ApiKey, ApiResponse, LazyHeaders, load_api_key, load_setting, post_json, without_trailing_slash};
+
+/// The API's default base URL.
+pub const DEFAULT_BASE_URL: &str = "https://api.anthropic.com/v1";
+/// The environment variable the API key is read from.
+pub const API_KEY_ENV_VAR: &str = "ANTHROPIC_API_KEY";
+/// The environment variable the base URL is read from.
+pub const BASE_URL_ENV_VAR: &str = "ANTHROPIC_BASE_URL";
+/// The `anthropic-version` this provider speaks.
+pub const ANTHROPIC_VERSION: &str = "2023-06-01";
+
+const BETA_HEADER: HeaderName = HeaderName::from_static("anthropic-beta");
+
+/// How to reach Anthropic. Every field is optional.
+#[derive(Debug, Clone, Default)]
+pub struct AnthropicSettings {
+    /// The API key, sent as `x-api-key`; default: `ANTHROPIC_API_KEY`, read at the first call.
+    pub api_key: Option<ApiKey>,
+    /// The base URL; default: `ANTHROPIC_BASE_URL`, else `https://api.anthropic.com/v1`.
+    pub base_url: Option<String>,
+    /// Beta features, sent as `anthropic-beta` (comma-separated) with every request.
+    pub betas: Vec<String>,
+    /// Extra headers sent with every request (they may replace the ones above).
+    pub headers: HeaderMap,
+    /// The HTTP client to use (proxies, timeouts, TLS); default: a new `reqwest::Client`.
+    pub client: Option<reqwest::Client>,
+    /// The provider name models report (`<name>.messages`); default `anthropic`.
+    pub name: Option<String>,
+}
+
+/// What every model of one provider shares.
+pub(crate) struct AnthropicConfig {
+    name: String,
+    provider_id: String,
+    messages_url: String,
+    headers: LazyHeaders,
+    client: reqwest::Client,
+}
+
+impl std::fmt::Debug for AnthropicConfig {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("AnthropicConfig")
+            .field("name", &self.name)
+            .field("messages_url", &self.messages_url)
+            .field("headers", &self.headers)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AnthropicConfig {
+    fn new(settings: AnthropicSettings) -> Result<AnthropicConfig> {
+        let base_url = load_setting(settings.base_url.as_deref(), BASE_URL_ENV_VAR)
+            .map(|url| without_trailing_slash(&url).to_owned())
+            .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
+        let mut fixed = HeaderMap::new();
+        fixed.insert(HeaderName::from_static("anthropic-version"), HeaderValue::from_static(ANTHROPIC_VERSION));
+        if !settings.betas.is_empty() {
+            let betas = settings.betas.join(",");
+            let value = HeaderValue::from_str(&betas)
+                .map_err(|_| Error::invalid_argument("betas", "not a valid HTTP header value"))?;
+            fixed.insert(BETA_HEADER, value);
+        }
+        let caller_headers = settings.headers;
+        let api_key = settings.api_key;
+        let headers = LazyHeaders::new(move || {
+            let key = load_api_key(api_key.clone(), API_KEY_ENV_VAR, &[], "Anthropic")?;
+            let mut headers = HeaderMap::with_capacity(fixed.len() + caller_headers.len() + 1);
+            headers.insert(HeaderName::from_static("x-api-key"), key.header_value()?);
+            headers.extend(fixed.iter().map(|(name, value)| (name.clone(), value.clone())));
+            // The caller's headers replace ours of the same name (a proxy's own auth, say).
+            for name in caller_headers.keys() {
+                headers.remove(name);
+            }
+            for (name, value) in &caller_headers {
+                headers.append(name.clone(), value.clone());
+            }
+            Ok(headers)
+        });
+        let name = settings.name.unwrap_or_else(|| PROVIDER_KEY.to_owned());
+        Ok(AnthropicConfig {
+            provider_id: format!("{name}.messages"),
+            name,
+            messages_url: format!("{base_url}/messages"),
+            headers,
+            client: settings.client.unwrap_or_default(),
+        })
+    }
+
+    /// The provider id models report, e.g. `anthropic.messages`.
+    pub fn provider_id(&self) -> &str {
+        &self.provider_id
+    }
+
+    /// `<base URL>/messages`.
+    #[cfg(test)]
+    pub fn messages_url(&self) -> &str {
+        &self.messages_url
+    }
+
+    /// The static headers, one call's headers on top, and `betas` added to `anthropic-beta`.
+    pub fn headers(&self, call_headers: &HeaderMap, betas: &[&str]) -> Result<HeaderMap> {
+        let mut headers = self.headers.with_call_headers(call_headers)?;
+        if !betas.is_empty() {
+            let mut all: Vec<&str> = headers
+                .get_all(&BETA_HEADER)
+                .iter()
+                .filter_map(|value| value.to_str().ok())
+                .flat_map(|value| value.split(','))
+                .map(str::trim)
+                .filter(|beta| !beta.is_empty())
+                .collect();
+            for beta in betas {
+                if !all.contains(beta) {
+                    all.push(beta);
+                }
+            }
+            let value = HeaderValue::from_str(&all.join(","))
+                .map_err(|_| Error::invalid_argument("anthropic-beta", "not a valid HTTP header value"))?;
+            headers.insert(BETA_HEADER, value);
+        }
+        Ok(headers)
+    }
+
+    /// POSTs a typed JSON body to `/messages`; a non-2xx answer is Anthropic's error.
+    pub async fn post_messages<B: serde::Serialize + ?Sized>(
+        &self,
+        body: &B,
+        call_headers: &HeaderMap,
+        betas: &[&str],
+    ) -> Result<ApiResponse> {
+        let headers = self.headers(call_headers, betas)?;
+        post_json(&self.client, &self.messages_url, headers, body, &AnthropicErrorParser).await
+    }
+}
+
+/// An Anthropic provider: hands out language models sharing one configuration.
+#[derive(Debug, Clone)]
+pub struct AnthropicProvider {
+    config: Result<Arc<AnthropicConfig>>,
+}
+
+impl AnthropicProvider {
+    /// The Messages API model of this id (`claude-sonnet-4-5`, `claude-opus-4-1`...).
+    pub fn language_model(&self, model_id: impl Into<String>) -> AnthropicLanguageModel {
+        AnthropicLanguageModel::new(model_id.into(), self.config.clone())
+    }
+
+    /// The same as [`language_model`](Self::language_model).
+    pub fn messages(&self, model_id: impl Into<String>) -> AnthropicLanguageModel {
+        self.language_model(model_id)
+    }
+}
+
+impl Provider for AnthropicProvider {
+    fn language_model(&self, model_id: &str) -> Result<Arc<dyn LanguageModel>> {
+        Ok(Arc::new(AnthropicProvider::language_model(self, model_id)))
+    }
+}
+
+/// A provider with these settings. Invalid settings (a beta flag that is not a valid header)
+/// are reported by the first call of any of its models.
+pub fn create_anthropic(settings: AnthropicSettings) -> AnthropicProvider {
+    AnthropicProvider { config: AnthropicConfig::new(settings).map(Arc::new) }
+}
+
+/// The language model of this id from the default provider (key from `ANTHROPIC_API_KEY`).
+pub fn anthropic(model_id: impl Into<String>) -> AnthropicLanguageModel {
+    create_anthropic(AnthropicSettings::default()).language_model(model_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn provider(settings: AnthropicSettings) -> Arc<AnthropicConfig> {
+        create_anthropic(settings).config.unwrap()
+    }
+
+    #[test]
+    fn static_headers_carry_key_version_and_betas() {
+        let mut extra = HeaderMap::new();
+        extra.insert("x-extra", HeaderValue::from_static("1"));
+        let config = provider(AnthropicSettings {
+            api_key: Some("sk-ant-test".into()),
+            base_url: Some("http://127.0.0.1:1/v1/".into()),
+            betas: vec!["a-beta".into()],
+            headers: extra,
+            ..Default::default()
+        });
+        assert_eq!(config.messages_url(), "http://127.0.0.1:1/v1/messages");
+        assert_eq!(config.provider_id(), "anthropic.messages");
+        let headers = config.headers(&HeaderMap::new(), &["pdfs-2024-09-25", "a-beta"]).unwrap();
+        assert_eq!(headers["x-api-key"], "sk-ant-test");
+        assert!(headers["x-api-key"].is_sensitive());
+        assert_eq!(headers["anthropic-version"], ANTHROPIC_VERSION);
+        assert_eq!(headers["anthropic-beta"], "a-beta,pdfs-2024-09-25");
+        assert_eq!(headers["x-extra"], "1");
+        assert!(!format!("{config:?}").contains("sk-ant-test"));
+    }
+
+    #[test]
+    fn missing_key_is_reported_at_the_call_naming_the_variable() {
+        // ANTHROPIC_API_KEY may be set where tests run; a name of our own makes the case certain.
+        let config = provider(AnthropicSettings { api_key: Some("  ".into()), ..Default::default() });
+        if std::env::var(API_KEY_ENV_VAR).is_err() {
+            match config.headers(&HeaderMap::new(), &[]).unwrap_err() {
+                Error::MissingApiKey { env_var, .. } => assert_eq!(env_var, API_KEY_ENV_VAR),
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn registry_resolves_anthropic_models() {
+        let provider = create_anthropic(AnthropicSettings { api_key: Some("k".into()), ..Default::default() });
+        let registry = crate::create_provider_registry().provider("anthropic", provider).build();
+        let model = registry.language_model("anthropic:claude-sonnet-4-5").unwrap();
+        assert_eq!(model.model_id(), "claude-sonnet-4-5");
+        assert_eq!(model.provider(), "anthropic.messages");
+    }
+}
