@@ -85,6 +85,59 @@ class SetupError(Exception):
     pass
 
 
+# Child processes to stop if the launcher is told to go away (stdin EOF, a
+# signal). Each runs in its own process group so that pip's build backend,
+# cmake, ninja and the compilers go too.
+_children = []
+_children_lock = threading.Lock()
+
+
+def _register(proc):
+    with _children_lock:
+        _children.append(proc)
+
+
+def _unregister(proc):
+    with _children_lock:
+        if proc in _children:
+            _children.remove(proc)
+
+
+def _kill_group(proc, sig):
+    try:
+        os.killpg(proc.pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def abort(status, why):
+    """Stop every child (process group: SIGTERM, then SIGKILL after 5 s) and exit."""
+    with _children_lock:
+        procs = list(_children)
+    for proc in procs:
+        if proc.poll() is None:
+            _kill_group(proc, signal.SIGTERM)
+    deadline = time.monotonic() + 5
+    for proc in procs:
+        try:
+            proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            _kill_group(proc, signal.SIGKILL)
+            proc.wait()
+    if why:
+        progress(why)
+    sys.stdout.flush()
+    os._exit(status)
+
+
+def install_signal_handlers():
+    def on_signal(signum, _frame):
+        abort(128 + signum, "stopped by signal %d" % signum)
+
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, on_signal)
+
+
 def log_tail(path, lines=40):
     try:
         with open(path, "rb") as f:
@@ -104,18 +157,23 @@ def run_logged(cmd, log, env=None, heartbeat=None):
     log.flush()
     started = time.monotonic()
     proc = subprocess.Popen(
-        cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env
+        cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
+        preexec_fn=child_setup,
     )
+    _register(proc)
     next_beat = 30
-    while True:
-        try:
-            rc = proc.wait(timeout=1)
-            break
-        except subprocess.TimeoutExpired:
-            elapsed = time.monotonic() - started
-            if heartbeat and elapsed >= next_beat:
-                progress("%s (%dm%02ds so far)" % (heartbeat, elapsed // 60, elapsed % 60))
-                next_beat += 30
+    try:
+        while True:
+            try:
+                rc = proc.wait(timeout=1)
+                break
+            except subprocess.TimeoutExpired:
+                elapsed = time.monotonic() - started
+                if heartbeat and elapsed >= next_beat:
+                    progress("%s (%dm%02ds so far)" % (heartbeat, elapsed // 60, elapsed % 60))
+                    next_beat += 30
+    finally:
+        _unregister(proc)
     log.flush()
     if rc != 0:
         raise SetupError("command failed with exit status %d: %s" % (rc, " ".join(cmd)))
@@ -155,14 +213,15 @@ def venv_ok(root):
     with open(stamp) as f:
         if f.read().strip() != venv_stamp_value():
             return False
-    # Cheap import check: catches a venv whose base interpreter went away.
-    r = subprocess.run(
-        [py, "-c", "import llama_cpp, llama_cpp.server.app"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        stdin=subprocess.DEVNULL,
+    # Cheap checks (no import: importing llama_cpp.server takes seconds on a busy
+    # machine). os.path.exists follows the venv's python symlink, so a venv
+    # whose base interpreter went away is caught here.
+    site = os.path.join(
+        root, "venv", "lib", "python%d.%d" % sys.version_info[:2], "site-packages", "llama_cpp"
     )
-    return r.returncode == 0
+    return os.path.isfile(os.path.join(site, "server", "app.py")) and os.path.isdir(
+        os.path.join(site, "lib")
+    )
 
 
 def pip_env(root):
@@ -335,8 +394,10 @@ def free_port():
         return s.getsockname()[1]
 
 
-def set_pdeathsig():
-    """preexec_fn for the server: die with SIGKILL when the launcher dies."""
+def child_setup():
+    """preexec_fn for every child: its own process group (so the launcher can
+    stop it with everything it started), and SIGKILL when the launcher dies."""
+    os.setpgid(0, 0)
     try:
         libc = ctypes.CDLL("libc.so.6", use_errno=True)
         PR_SET_PDEATHSIG = 1
@@ -375,22 +436,39 @@ def models_ready(port):
 def stop(proc):
     if proc.poll() is not None:
         return
-    proc.terminate()
+    _kill_group(proc, signal.SIGTERM)
     try:
         proc.wait(timeout=5)
     except subprocess.TimeoutExpired:
-        proc.kill()
+        _kill_group(proc, signal.SIGKILL)
         proc.wait()
 
 
 def start(args):
     out = sys.stdout
+    install_signal_handlers()
+
+    # Watchdog, from the very start: stdin EOF means the parent is gone (or
+    # closed the pipe on purpose), during setup as well as after READY.
+    eof = threading.Event()
+
+    def watch_stdin():
+        try:
+            while os.read(0, 4096):
+                pass
+        except OSError:
+            pass
+        eof.set()
+        abort(0, None)
+
+    if not args.no_watch_stdin:
+        threading.Thread(target=watch_stdin, daemon=True).start()
 
     def fail(msg):
         progress("ERROR: " + msg)
         out.write("ERROR %s\n" % msg.splitlines()[0])
         out.flush()
-        sys.exit(1)
+        abort(1, None)
 
     try:
         model = setup()
@@ -411,28 +489,17 @@ def start(args):
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
-                preexec_fn=set_pdeathsig,
+                preexec_fn=child_setup,
                 cwd=root,
             )
-
-        # Stop the server on SIGTERM/SIGINT/SIGHUP too.
-        def on_signal(signum, _frame):
-            stop(proc)
-            os._exit(128 + signum)
-
-        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-            signal.signal(sig, on_signal)
-
+        _register(proc)
         deadline = started + args.timeout
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                break
-            if models_ready(port):
-                break
+        while time.monotonic() < deadline and proc.poll() is None and not models_ready(port):
             time.sleep(0.1)
         if proc.poll() is None and models_ready(port):
             break
         stop(proc)
+        _unregister(proc)
         tail = log_tail(log_path, 30)
         if attempt + 1 < attempts and "address already in use" in tail.lower():
             progress("port %d was taken, trying another one" % port)
@@ -448,29 +515,12 @@ def start(args):
     out.write("READY %s %s %s\n" % (base_url, CHAT_ALIAS, EMBED_ALIAS))
     out.flush()
 
-    if args.no_watch_stdin:
-        rc = proc.wait()
-        sys.exit(rc)
-
-    # Watchdog: stdin EOF means the parent is gone (or closed the pipe on purpose).
-    eof = threading.Event()
-
-    def watch_stdin():
-        try:
-            while os.read(0, 4096):
-                pass
-        except OSError:
-            pass
-        eof.set()
-        stop(proc)
-
-    threading.Thread(target=watch_stdin, daemon=True).start()
     rc = proc.wait()
-    if not eof.is_set():
-        progress("llama_cpp.server exited unexpectedly with status %s; log tail:\n%s"
-                 % (rc, log_tail(log_path, 30)))
-        sys.exit(1)
-    sys.exit(0)
+    if eof.is_set():
+        abort(0, None)  # the watchdog is already stopping everything
+    progress("llama_cpp.server exited unexpectedly with status %s; log tail:\n%s"
+             % (rc, log_tail(log_path, 30)))
+    abort(1, None)
 
 
 def main():
@@ -484,6 +534,7 @@ def main():
                     help="do not stop the server on stdin EOF (for running it by hand; stop with Ctrl-C)")
     args = p.parse_args()
     if args.cmd == "setup":
+        install_signal_handlers()
         try:
             setup()
         except SetupError as e:

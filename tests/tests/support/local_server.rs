@@ -169,7 +169,15 @@ pub fn launch(root: &Path, timeout: Duration) -> Result<Launched, String> {
         let _ = line_tx.send(line);
     });
 
-    let failure = |child: &mut Child, what: String| -> String {
+    let mut stdin = Some(stdin);
+    let mut failure = |child: &mut Child, what: String| -> String {
+        // Closing stdin asks the launcher to stop everything it started (pip's
+        // build included); SIGKILL only if it does not exit within 10 s.
+        drop(stdin.take());
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while matches!(child.try_wait(), Ok(None)) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(100));
+        }
         let _ = child.kill();
         let _ = child.wait();
         let _ = stderr_done.recv_timeout(Duration::from_secs(2));
@@ -190,7 +198,7 @@ pub fn launch(root: &Path, timeout: Duration) -> Result<Launched, String> {
                     if !base_url.starts_with("http://127.0.0.1:") {
                         return Err(failure(&mut child, format!("unexpected READY line: {line}")));
                     }
-                    Ok(Launched { base_url, child, stdin })
+                    Ok(Launched { base_url, child, stdin: stdin.take().expect("stdin still open") })
                 }
                 _ => Err(failure(&mut child, format!("launcher failed: {line}"))),
             }
