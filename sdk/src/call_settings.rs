@@ -95,10 +95,10 @@ impl CallSettings {
 
     /// Checks the settings that can be wrong before any call is made.
     pub(crate) fn validate(&self) -> Result<()> {
-        if let Some(temperature) = self.temperature {
-            if !temperature.is_finite() || temperature < 0.0 {
-                return Err(Error::invalid_argument("temperature", "must be a finite number >= 0"));
-            }
+        if let Some(temperature) = self.temperature
+            && (!temperature.is_finite() || temperature < 0.0)
+        {
+            return Err(Error::invalid_argument("temperature", "must be a finite number >= 0"));
         }
         if self.max_output_tokens == Some(0) {
             return Err(Error::invalid_argument("max_output_tokens", "must be at least 1"));

@@ -872,6 +872,27 @@ mod tests {
         assert_eq!(calls[1].prompt.iter().filter(|message| matches!(message, Message::System { .. })).count(), 1);
     }
 
+    #[tokio::test]
+    async fn prepare_step_switches_the_model() {
+        let first = MockLanguageModel::new().with_response(tool_calls_response([("c1", "search", json!({}))]));
+        let second = MockLanguageModel::with_ids("mock", "bigger-model").with_response(text_response("done"));
+        let search = Tool::dynamic("Search", json!({"type": "object"})).execute(|_, _| async { Ok::<_, ToolError>("found") });
+        let switch_to = second.clone();
+        let result = generate_text(first.clone())
+            .prompt("go")
+            .tool("search", search)
+            .stop_when(step_count_is(2))
+            .prepare_step(move |context| match context.step_number {
+                0 => PrepareStepResult::new(),
+                _ => PrepareStepResult::new().model(switch_to.clone()),
+            })
+            .await
+            .unwrap();
+        assert_eq!(result.text(), "done");
+        assert_eq!((first.call_count(), second.call_count()), (1, 1));
+        assert_eq!(second.calls()[0].prompt.len(), 3);
+    }
+
     #[tokio::test(start_paused = true)]
     async fn retries_honour_retry_after() {
         let mut headers = HeaderMap::new();

@@ -11,7 +11,9 @@ use crate::step::StepResult;
 
 /// A condition on the steps so far that ends the loop when it holds.
 #[derive(Clone)]
-pub struct StopCondition(Arc<dyn Fn(&[StepResult]) -> bool + Send + Sync>);
+pub struct StopCondition(Arc<StopFunction>);
+
+type StopFunction = dyn Fn(&[StepResult]) -> bool + Send + Sync;
 
 impl StopCondition {
     /// A condition from a closure over the steps so far.

@@ -361,7 +361,8 @@ pub struct StreamTextResult<O: OutputSpec = TextOutput> {
 enum Event {
     Part(Result<StreamPart>),
     StreamEnded,
-    Connected(Result<StreamResponse>, CallOptions),
+    /// Once per step; boxed so that the per-part events stay small.
+    Connected(Box<(Result<StreamResponse>, CallOptions)>),
     Tool(ToolTask),
     ToolsDone,
 }
@@ -389,7 +390,7 @@ impl<O: OutputSpec> StreamTextResult<O> {
                 }
                 Phase::Connecting(connecting) => match connecting.as_mut().poll(context) {
                     Poll::Pending => return self.poll_chunk_deadline(context),
-                    Poll::Ready((response, options)) => Event::Connected(response, options),
+                    Poll::Ready(connected) => Event::Connected(Box::new(connected)),
                 },
                 Phase::Streaming(stream) => {
                     let tool = if self.running_tools.is_empty() {
@@ -422,14 +423,17 @@ impl<O: OutputSpec> StreamTextResult<O> {
                 Event::Part(Err(error)) => return Poll::Ready(Some(Err(self.fail(error)))),
                 Event::StreamEnded => {
                     self.chunk_deadline = None;
+                    self.step_deadline = None;
                     self.close_open_blocks();
                     self.phase = Phase::AwaitingTools;
                 }
-                Event::Connected(Ok(response), options) => self.connected(response, options),
-                Event::Connected(Err(error), options) => {
-                    self.restore_conversation(options);
-                    return Poll::Ready(Some(Err(self.fail(error))));
-                }
+                Event::Connected(connected) => match *connected {
+                    (Ok(response), options) => self.connected(response, options),
+                    (Err(error), options) => {
+                        self.restore_conversation(options);
+                        return Poll::Ready(Some(Err(self.fail(error))));
+                    }
+                },
                 Event::Tool(task) => {
                     if let Some(part) = self.handle_tool_task(task) {
                         return Poll::Ready(Some(Ok(part)));
@@ -442,33 +446,33 @@ impl<O: OutputSpec> StreamTextResult<O> {
 
     /// Checks cancellation and the total and step deadlines (only those configured).
     fn poll_guards(&mut self, context: &mut Context<'_>) -> Option<Error> {
-        if let Some(cancelled) = &mut self.cancelled {
-            if cancelled.as_mut().poll(context).is_ready() {
-                return Some(Error::Cancelled);
-            }
+        if let Some(cancelled) = &mut self.cancelled
+            && cancelled.as_mut().poll(context).is_ready()
+        {
+            return Some(Error::Cancelled);
         }
-        if let Some(deadline) = &mut self.total_deadline {
-            if deadline.as_mut().poll(context).is_ready() {
-                let duration = self.settings.timeouts.total.unwrap_or_default();
-                return Some(Error::Timeout { kind: TimeoutKind::Total, duration });
-            }
+        if let Some(deadline) = &mut self.total_deadline
+            && deadline.as_mut().poll(context).is_ready()
+        {
+            let duration = self.settings.timeouts.total.unwrap_or_default();
+            return Some(Error::Timeout { kind: TimeoutKind::Total, duration });
         }
-        if let Some(deadline) = &mut self.step_deadline {
-            if deadline.as_mut().poll(context).is_ready() {
-                let duration = self.settings.timeouts.step.unwrap_or_default();
-                return Some(Error::Timeout { kind: TimeoutKind::Step, duration });
-            }
+        if let Some(deadline) = &mut self.step_deadline
+            && deadline.as_mut().poll(context).is_ready()
+        {
+            let duration = self.settings.timeouts.step.unwrap_or_default();
+            return Some(Error::Timeout { kind: TimeoutKind::Step, duration });
         }
         None
     }
 
     /// Returns `Pending`, or the chunk timeout's error when it has passed.
     fn poll_chunk_deadline(&mut self, context: &mut Context<'_>) -> Poll<Option<Result<TextStreamPart>>> {
-        if let Some((deadline, kind, duration)) = &mut self.chunk_deadline {
-            if deadline.as_mut().poll(context).is_ready() {
-                let error = Error::Timeout { kind: *kind, duration: *duration };
-                return Poll::Ready(Some(Err(self.fail(error))));
-            }
+        if let Some((deadline, kind, duration)) = &mut self.chunk_deadline
+            && deadline.as_mut().poll(context).is_ready()
+        {
+            let error = Error::Timeout { kind: *kind, duration: *duration };
+            return Poll::Ready(Some(Err(self.fail(error))));
         }
         Poll::Pending
     }
@@ -1064,11 +1068,11 @@ impl<O: OutputSpec> Stream for PartialOutputStream<'_, O> {
                 Poll::Ready(Some(Ok(TextStreamPart::TextDelta { delta, .. }))) => {
                     this.text.push_str(&delta);
                     let output = &this.result.output;
-                    if let Some(partial) = output.parse_partial(&this.text) {
-                        if output.is_new_partial(this.previous.as_ref(), &partial) {
-                            this.previous = Some(partial.clone());
-                            return Poll::Ready(Some(Ok(partial)));
-                        }
+                    if let Some(partial) = output.parse_partial(&this.text)
+                        && output.is_new_partial(this.previous.as_ref(), &partial)
+                    {
+                        this.previous = Some(partial.clone());
+                        return Poll::Ready(Some(Ok(partial)));
                     }
                 }
                 Poll::Ready(Some(Ok(TextStreamPart::StartStep { .. }))) => {
@@ -1105,6 +1109,16 @@ mod tests {
     #[derive(Debug, Deserialize, schemars::JsonSchema)]
     struct CityInput {
         city: String,
+    }
+
+    #[test]
+    fn results_and_their_futures_can_move_to_other_tasks() {
+        fn assert_send<T: Send>(_: &T) {}
+        let model = MockLanguageModel::new();
+        let mut result = stream_text(model).prompt("hi").start();
+        assert_send(&result.text());
+        assert_send(&result.text_stream());
+        assert_send(&result);
     }
 
     #[test]
