@@ -494,11 +494,11 @@ mod tests {
         let mut previous: Option<Value> = None;
         let mut emitted = 0;
         for end in 1..=text.len() {
-            if let Some(partial) = output.parse_partial(&text[..end]) {
-                if output.is_new_partial(previous.as_ref(), &partial) {
-                    emitted += 1;
-                    previous = Some(partial);
-                }
+            if let Some(partial) = output.parse_partial(&text[..end])
+                && output.is_new_partial(previous.as_ref(), &partial)
+            {
+                emitted += 1;
+                previous = Some(partial);
             }
         }
         assert_eq!(previous, Some(serde_json::from_str(text).unwrap()));

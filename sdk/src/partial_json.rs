@@ -204,7 +204,7 @@ impl<'a> Parser<'a> {
         loop {
             let rest = &self.bytes[self.position..];
             let Some(offset) = memchr::memchr2(b'"', b'\\', rest) else {
-                check_no_control(&rest[..])?;
+                check_no_control(rest)?;
                 text.push_str(&self.text[self.position..]);
                 self.position = self.bytes.len();
                 return Ok((text, false));

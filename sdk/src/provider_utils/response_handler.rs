@@ -193,10 +193,8 @@ impl ApiResponse {
     /// Reads the body and decodes it into `T` in one pass. Malformed JSON is an
     /// [`Error::InvalidResponse`] keeping the raw text.
     pub async fn json<T: DeserializeOwned>(self) -> Result<JsonResponse<T>> {
-        let (status, headers) = (self.status, self.headers.clone());
-        let url = self.url.clone();
-        let request_body = self.request_body.clone();
-        let raw_body = self.bytes().await?;
+        let ApiResponse { status, headers, url, request_body, response } = self;
+        let raw_body = response.bytes().await.map_err(|error| transport_error(&url, error))?;
         let value = decode_json(&raw_body).map_err(|error| {
             let message = format!("could not decode the response of {url}: {error}");
             Error::invalid_response(message, Some(String::from_utf8_lossy(&raw_body).into_owned()), Some(Arc::new(error)))

@@ -103,6 +103,30 @@ impl TestResponse {
         Self::sse_chunks(data.into_iter().map(|line| Bytes::from(format!("data: {}\n\n", line.as_ref()))))
     }
 
+    /// A wire-exact `.sse` fixture, served one event per HTTP chunk (split after each blank
+    /// line; `\r\n` framing is kept as is).
+    pub fn sse_fixture(text: &str) -> Self {
+        let mut chunks = Vec::new();
+        let mut rest = text;
+        while !rest.is_empty() {
+            let end = ["\n\n", "\r\n\r\n"]
+                .iter()
+                .filter_map(|separator| rest.find(separator).map(|index| index + separator.len()))
+                .min()
+                .unwrap_or(rest.len());
+            chunks.push(Bytes::copy_from_slice(rest[..end].as_bytes()));
+            rest = &rest[end..];
+        }
+        Self::sse_chunks(chunks)
+    }
+
+    /// A `.chunks.txt` fixture (one JSON event per line) re-framed as `data:` events, one per
+    /// HTTP chunk, followed by `data: [DONE]` when `done` (OpenAI-style APIs send it).
+    pub fn chunks_fixture(text: &str, done: bool) -> Self {
+        let lines = text.lines().map(str::trim).filter(|line| !line.is_empty());
+        Self::sse_events(lines.chain(done.then_some("[DONE]")))
+    }
+
     /// Adds a header.
     pub fn header(mut self, name: &str, value: &str) -> Self {
         self.headers.push((name.to_owned(), value.to_owned()));
@@ -163,6 +187,11 @@ impl TestServer {
     /// Adds responses to the script.
     pub fn push(&self, response: TestResponse) {
         self.state.lock().expect("state").responses.push_back(response);
+    }
+
+    /// The last request received; panics when there was none (a test failure).
+    pub fn last_request(&self) -> RecordedRequest {
+        self.requests().pop().expect("the test server received no request")
     }
 
     /// The requests received so far.
@@ -268,6 +297,25 @@ async fn write_response(socket: &mut TcpStream, response: TestResponse) -> std::
             }
             socket.write_all(b"0\r\n\r\n").await?;
             socket.flush().await
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixtures_are_framed_one_event_per_chunk() {
+        let response = TestResponse::sse_fixture("event: a\ndata: 1\n\ndata: 2\r\n\r\n: tail");
+        match response.body {
+            Body::Chunks(chunks) => assert_eq!(chunks, ["event: a\ndata: 1\n\n", "data: 2\r\n\r\n", ": tail"]),
+            Body::Full(_) => panic!("not chunked"),
+        }
+        let response = TestResponse::chunks_fixture("{\"a\":1}\n\n{\"b\":2}\n", true);
+        match response.body {
+            Body::Chunks(chunks) => assert_eq!(chunks, ["data: {\"a\":1}\n\n", "data: {\"b\":2}\n\n", "data: [DONE]\n\n"]),
+            Body::Full(_) => panic!("not chunked"),
         }
     }
 }
