@@ -70,6 +70,7 @@ pub mod prepare_step;
 pub mod prompt;
 pub mod provider;
 pub mod provider_utils;
+pub mod providers;
 pub mod registry;
 pub mod request_settings;
 pub mod rerank;
@@ -100,3 +101,5 @@ pub use stream_text::{ElementStream, GenerationFinish, StepFinish, StreamText, S
 pub use tool::{Tool, ToolCallRepairRequest, ToolContext, ToolError, ToolSet, TypedTool};
 pub use tokio_util::sync::CancellationToken;
 pub use registry::{ProviderRegistry, create_provider_registry, custom_provider};
+#[cfg(feature = "openai")]
+pub use providers::openai;

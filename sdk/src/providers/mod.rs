@@ -1,0 +1,9 @@
+//! The providers that ship with specai, each behind a cargo feature of its name.
+//!
+//! Every provider is a folder with the same file names (see `openai/` for the template):
+//! `mod.rs` (settings and factory functions), `convert_to_<name>_messages.rs`,
+//! `map_<name>_finish_reason.rs`, `<name>_prepare_tools.rs`, `<name>_options.rs`,
+//! `<name>_stream.rs`, and one file per model kind.
+
+#[cfg(feature = "openai")]
+pub mod openai;

@@ -1,0 +1,325 @@
+//! The prompt as Responses API `input` items.
+//!
+//! Messages become `message` items with typed content (`input_text`, `input_image`,
+//! `input_file`, `output_text`); tool calls become `function_call` items and tool results
+//! `function_call_output` items. Reasoning parts are sent back as `reasoning` items, identified by
+//! the `item_id` their provider metadata carries (`{"openai": {"item_id": "rs_...",
+//! "reasoning_encrypted_content": "..."}}`), so that a conversation with a reasoning model can go
+//! on without server-side storage (`store: false`). Several reasoning parts of one item (one per
+//! summary) are merged back into one item.
+
+use std::borrow::Cow;
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::provider::{AssistantPart, FileData, FilePart, Message, ProviderOptions, UserPart, Warning};
+
+use super::convert_to_openai_messages::{image_detail, tool_output_text};
+use super::openai_options::{OPENAI_PROVIDER_ID, SystemMessageMode};
+
+/// One input item on the wire.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub(crate) enum InputItem<'a> {
+    Message(InputMessage<'a>),
+    Item(TypedItem<'a>),
+}
+
+/// A message: system/developer/user content, or an assistant's earlier output.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct InputMessage<'a> {
+    pub role: &'static str,
+    pub content: InputContent<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub(crate) enum InputContent<'a> {
+    Text(&'a str),
+    Parts(Vec<InputPart<'a>>),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub(crate) enum InputPart<'a> {
+    InputText {
+        text: &'a str,
+    },
+    InputImage {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        image_url: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        file_id: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        detail: Option<String>,
+    },
+    InputFile {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        filename: Option<Cow<'a, str>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        file_data: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        file_url: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        file_id: Option<&'a str>,
+    },
+    OutputText {
+        text: &'a str,
+    },
+}
+
+/// Items other than messages.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub(crate) enum TypedItem<'a> {
+    FunctionCall {
+        call_id: &'a str,
+        name: &'a str,
+        arguments: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        id: Option<&'a str>,
+    },
+    FunctionCallOutput {
+        call_id: &'a str,
+        output: String,
+    },
+    Reasoning {
+        id: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        encrypted_content: Option<&'a str>,
+        summary: Vec<SummaryText<'a>>,
+    },
+    ItemReference {
+        id: &'a str,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct SummaryText<'a> {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub text: &'a str,
+}
+
+/// A string field of the `openai` entry of part options (`item_id`...).
+fn openai_string<'a>(options: &'a ProviderOptions, key: &str) -> Option<&'a str> {
+    options.get(OPENAI_PROVIDER_ID)?.get(key)?.as_str()
+}
+
+/// Converts the prompt. `store` says whether OpenAI keeps items server-side, in which case
+/// provider-executed tool calls are sent back by reference.
+pub(crate) fn convert_to_openai_responses_input(
+    prompt: &[Message],
+    system_message_mode: SystemMessageMode,
+    store: bool,
+) -> Result<(Vec<InputItem<'_>>, Vec<Warning>)> {
+    let mut input = Vec::with_capacity(prompt.len());
+    let mut warnings = Vec::new();
+    for message in prompt {
+        match message {
+            Message::System { content, .. } => match system_message_mode {
+                SystemMessageMode::System => {
+                    input.push(InputItem::Message(InputMessage { role: "system", content: InputContent::Text(content), id: None }))
+                }
+                SystemMessageMode::Developer => input.push(InputItem::Message(InputMessage {
+                    role: "developer",
+                    content: InputContent::Text(content),
+                    id: None,
+                })),
+                SystemMessageMode::Remove => warnings.push(Warning::other("system messages are removed for this model")),
+            },
+            Message::User { content, .. } => {
+                let mut parts = Vec::with_capacity(content.len());
+                for (index, part) in content.iter().enumerate() {
+                    parts.push(match part {
+                        UserPart::Text(part) => InputPart::InputText { text: &part.text },
+                        UserPart::File(file) => convert_file(file, index)?,
+                    });
+                }
+                input.push(InputItem::Message(InputMessage { role: "user", content: InputContent::Parts(parts), id: None }));
+            }
+            Message::Assistant { content, .. } => {
+                // Index of the reasoning item of each item id, to merge summaries.
+                let mut reasoning_items: Vec<(&str, usize)> = Vec::new();
+                for part in content {
+                    match part {
+                        AssistantPart::Text(part) => input.push(InputItem::Message(InputMessage {
+                            role: "assistant",
+                            content: InputContent::Parts(vec![InputPart::OutputText { text: &part.text }]),
+                            id: openai_string(&part.provider_options, "item_id"),
+                        })),
+                        AssistantPart::ToolCall(call) if call.provider_executed => {
+                            if store {
+                                if let Some(id) = openai_string(&call.provider_options, "item_id") {
+                                    input.push(InputItem::Item(TypedItem::ItemReference { id }));
+                                }
+                            }
+                        }
+                        AssistantPart::ToolCall(call) => input.push(InputItem::Item(TypedItem::FunctionCall {
+                            call_id: &call.tool_call_id,
+                            name: &call.tool_name,
+                            arguments: call.input.to_string(),
+                            id: openai_string(&call.provider_options, "item_id"),
+                        })),
+                        AssistantPart::ToolResult(_) => {}
+                        AssistantPart::Reasoning(part) => {
+                            let Some(id) = openai_string(&part.provider_options, "item_id") else {
+                                warnings.push(Warning::other(
+                                    "a reasoning part without an OpenAI item id cannot be sent back; it was dropped",
+                                ));
+                                continue;
+                            };
+                            let encrypted = openai_string(&part.provider_options, "reasoning_encrypted_content");
+                            let summary = (!part.text.is_empty()).then(|| SummaryText { kind: "summary_text", text: &part.text });
+                            match reasoning_items.iter().find(|(item_id, _)| *item_id == id) {
+                                Some(&(_, index)) => {
+                                    if let InputItem::Item(TypedItem::Reasoning { summary: summaries, encrypted_content, .. }) =
+                                        &mut input[index]
+                                    {
+                                        summaries.extend(summary);
+                                        if encrypted_content.is_none() {
+                                            *encrypted_content = encrypted;
+                                        }
+                                    }
+                                }
+                                None => {
+                                    reasoning_items.push((id, input.len()));
+                                    input.push(InputItem::Item(TypedItem::Reasoning {
+                                        id,
+                                        encrypted_content: encrypted,
+                                        summary: summary.into_iter().collect(),
+                                    }));
+                                }
+                            }
+                        }
+                        AssistantPart::File(_) => warnings.push(Warning::unsupported(
+                            "file part in assistant message",
+                            Some("dropped".to_owned()),
+                        )),
+                    }
+                }
+            }
+            Message::Tool { content, .. } => {
+                for result in content {
+                    input.push(InputItem::Item(TypedItem::FunctionCallOutput {
+                        call_id: &result.tool_call_id,
+                        output: tool_output_text(&result.output),
+                    }));
+                }
+            }
+        }
+    }
+    Ok((input, warnings))
+}
+
+fn convert_file(file: &FilePart, index: usize) -> Result<InputPart<'_>> {
+    let media_type = file.media_type.as_str();
+    let file_id = match &file.data {
+        FileData::Url(url) if url.starts_with("file-") => Some(url.as_str()),
+        _ => None,
+    };
+    if media_type.starts_with("image/") {
+        let media_type = if media_type == "image/*" { "image/jpeg" } else { media_type };
+        return Ok(InputPart::InputImage {
+            image_url: file_id.is_none().then(|| file.data.to_data_url(media_type)),
+            file_id,
+            detail: image_detail(file),
+        });
+    }
+    if media_type == "application/pdf" {
+        return Ok(match (&file.data, file_id) {
+            (_, Some(file_id)) => InputPart::InputFile { filename: None, file_data: None, file_url: None, file_id: Some(file_id) },
+            (FileData::Url(url), None) => InputPart::InputFile { filename: None, file_data: None, file_url: Some(url), file_id: None },
+            (inline, None) => InputPart::InputFile {
+                filename: Some(file.filename.as_deref().map(Cow::Borrowed).unwrap_or_else(|| Cow::Owned(format!("part-{index}.pdf")))),
+                file_data: Some(inline.to_data_url(media_type)),
+                file_url: None,
+                file_id: None,
+            },
+        });
+    }
+    Err(Error::unsupported(format!("file of type {media_type} in a Responses prompt"), None))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::{ReasoningPart, TextPart, ToolCallPart, ToolResultOutput, ToolResultPart};
+    use serde_json::json;
+
+    #[test]
+    fn converts_a_conversation_with_reasoning_and_tools() {
+        let reasoning = |text: &str, encrypted: Option<&str>| {
+            let mut options = json!({"item_id": "rs_1"});
+            if let Some(encrypted) = encrypted {
+                options["reasoning_encrypted_content"] = json!(encrypted);
+            }
+            AssistantPart::Reasoning(ReasoningPart {
+                text: text.into(),
+                provider_options: ProviderOptions::new().with("openai", options),
+            })
+        };
+        let prompt = vec![
+            Message::system("rules"),
+            Message::user_parts(vec![UserPart::text("look"), UserPart::file_url("https://x/cat.png", "image/png")]),
+            Message::assistant_parts(vec![
+                reasoning("step 1", Some("enc")),
+                reasoning("step 2", None),
+                AssistantPart::Text(TextPart {
+                    text: "calling".into(),
+                    provider_options: ProviderOptions::new().with("openai", json!({"item_id": "msg_1"})),
+                }),
+                AssistantPart::ToolCall(ToolCallPart {
+                    tool_call_id: "call_1".into(),
+                    tool_name: "weather".into(),
+                    input: json!({"city": "Oslo"}),
+                    provider_executed: false,
+                    provider_options: ProviderOptions::new(),
+                }),
+            ]),
+            Message::tool(vec![ToolResultPart {
+                tool_call_id: "call_1".into(),
+                tool_name: "weather".into(),
+                output: ToolResultOutput::Text { value: "sunny".into() },
+                provider_options: ProviderOptions::new(),
+            }]),
+        ];
+        let (input, warnings) = convert_to_openai_responses_input(&prompt, SystemMessageMode::Developer, false).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(
+            serde_json::to_value(&input).unwrap(),
+            json!([
+                {"role": "developer", "content": "rules"},
+                {"role": "user", "content": [
+                    {"type": "input_text", "text": "look"},
+                    {"type": "input_image", "image_url": "https://x/cat.png"}
+                ]},
+                {"type": "reasoning", "id": "rs_1", "encrypted_content": "enc", "summary": [
+                    {"type": "summary_text", "text": "step 1"}, {"type": "summary_text", "text": "step 2"}
+                ]},
+                {"role": "assistant", "content": [{"type": "output_text", "text": "calling"}], "id": "msg_1"},
+                {"type": "function_call", "call_id": "call_1", "name": "weather", "arguments": "{\"city\":\"Oslo\"}"},
+                {"type": "function_call_output", "call_id": "call_1", "output": "sunny"}
+            ])
+        );
+    }
+
+    #[test]
+    fn pdfs_go_inline_or_by_url() {
+        let prompt = vec![Message::user_parts(vec![
+            UserPart::File(FilePart::new(FileData::Base64("JVBERi0=".into()), "application/pdf")),
+            UserPart::file_url("https://x/doc.pdf", "application/pdf"),
+        ])];
+        let (input, _) = convert_to_openai_responses_input(&prompt, SystemMessageMode::System, true).unwrap();
+        assert_eq!(
+            serde_json::to_value(&input).unwrap(),
+            json!([{"role": "user", "content": [
+                {"type": "input_file", "filename": "part-0.pdf", "file_data": "data:application/pdf;base64,JVBERi0="},
+                {"type": "input_file", "file_url": "https://x/doc.pdf"}
+            ]}])
+        );
+    }
+}

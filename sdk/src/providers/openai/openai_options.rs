@@ -1,0 +1,284 @@
+//! Typed provider options, read from `provider_options["openai"]`.
+//!
+//! One struct per model kind. Unknown keys are an error (`deny_unknown_fields`), so a misspelt
+//! option fails loudly instead of being ignored. Options a model cannot take (a Responses-only
+//! option given to the chat model, say) produce a warning, not an error.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::provider::ReasoningEffort;
+
+/// The key provider options are read from.
+pub const OPENAI_PROVIDER_ID: &str = "openai";
+
+/// Options of the OpenAI language models (Responses, chat and legacy completions).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct OpenAiOptions {
+    /// Token id -> bias (-100..100). Chat and completions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logit_bias: Option<BTreeMap<String, f64>>,
+    /// Return log probabilities: `true`, or the number of top alternatives per token (0..20).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logprobs: Option<Logprobs>,
+    /// Allow several tool calls in one step (default: the API's, true).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parallel_tool_calls: Option<bool>,
+    /// A stable id of the end user, for abuse monitoring.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// Reasoning effort; overrides the call option of the same name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reasoning_effort: Option<ReasoningEffort>,
+    /// `max_completion_tokens` for the chat API (reasoning models use it instead of
+    /// `max_tokens`; the call's `max_output_tokens` is mapped to it automatically for them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_completion_tokens: Option<u32>,
+    /// Whether OpenAI stores the output (for distillation, evals, or `previous_response_id`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store: Option<bool>,
+    /// Up to 16 key-value pairs stored with the request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<BTreeMap<String, String>>,
+    /// Predicted output, e.g. `{"type": "content", "content": "..."}`. Chat only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prediction: Option<Value>,
+    /// The processing tier: `auto`, `default`, `flex`, `priority`, `scale`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_tier: Option<ServiceTier>,
+    /// Use structured outputs (`json_schema`) when a schema is given (default true); false
+    /// falls back to `json_object`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub structured_outputs: Option<bool>,
+    /// Whether JSON schemas (of the output and of function tools without their own setting) are
+    /// enforced strictly (default true).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strict_json_schema: Option<bool>,
+    /// How verbose the text output is (`low`, `medium`, `high`), for models that take it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text_verbosity: Option<TextVerbosity>,
+    /// A key to improve prompt-cache hits across requests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prompt_cache_key: Option<String>,
+    /// A stable, hashed identifier of the end user for safety monitoring.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub safety_identifier: Option<String>,
+    /// How system messages are sent: as `system`, as `developer`, or removed. The default is
+    /// `developer` for reasoning models and `system` otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system_message_mode: Option<SystemMessageMode>,
+    /// Responses API: continue from a stored response.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_response_id: Option<String>,
+    /// Responses API: instructions placed before the input.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instructions: Option<String>,
+    /// Responses API: extra output to include, e.g. `reasoning.encrypted_content`,
+    /// `file_search_call.results`, `message.output_text.logprobs`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub include: Option<Vec<String>>,
+    /// Responses API: reasoning summaries, `auto`, `concise` or `detailed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reasoning_summary: Option<String>,
+    /// Responses API: `auto` or `disabled` truncation of the context.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub truncation: Option<String>,
+    /// Responses API: the most built-in tool calls in one response.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_tool_calls: Option<u32>,
+    /// Responses API: the conversation this response belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation: Option<String>,
+    /// Legacy completions: echo the prompt back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub echo: Option<bool>,
+    /// Legacy completions: text after the completion.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suffix: Option<String>,
+}
+
+/// `true` (log probabilities of the chosen tokens) or a number of top alternatives per token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Logprobs {
+    /// On or off.
+    Enabled(bool),
+    /// On, with this many top alternatives per token.
+    Top(u8),
+}
+
+impl Logprobs {
+    /// The number of top alternatives asked for, when log probabilities are on.
+    pub fn top(self) -> Option<u8> {
+        match self {
+            Logprobs::Enabled(true) => Some(0),
+            Logprobs::Enabled(false) => None,
+            Logprobs::Top(count) => Some(count),
+        }
+    }
+}
+
+/// OpenAI's processing tiers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum ServiceTier {
+    /// The project's default.
+    Auto,
+    /// Standard processing.
+    Default,
+    /// Cheaper, slower, for some reasoning models.
+    Flex,
+    /// Faster, for some models.
+    Priority,
+    /// Scale-tier credits.
+    Scale,
+}
+
+/// How verbose the text output is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TextVerbosity {
+    /// Terse.
+    Low,
+    /// The default.
+    Medium,
+    /// Thorough.
+    High,
+}
+
+/// How system messages are sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SystemMessageMode {
+    /// `role: system`.
+    System,
+    /// `role: developer` (reasoning models).
+    Developer,
+    /// Dropped, with a warning.
+    Remove,
+}
+
+/// Options of the embedding model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct OpenAiEmbeddingOptions {
+    /// The size of the vectors (text-embedding-3 and later).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dimensions: Option<u32>,
+    /// A stable id of the end user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+}
+
+/// Options of the image model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct OpenAiImageOptions {
+    /// `standard`/`hd` (dall-e-3), `low`/`medium`/`high`/`auto` (gpt-image-1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quality: Option<String>,
+    /// `vivid` or `natural` (dall-e-3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub style: Option<String>,
+    /// `transparent`, `opaque` or `auto` (gpt-image-1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub background: Option<String>,
+    /// `png`, `jpeg` or `webp` (gpt-image-1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_format: Option<String>,
+    /// 0..100 for jpeg and webp (gpt-image-1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_compression: Option<u8>,
+    /// `low` or `auto` (gpt-image-1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moderation: Option<String>,
+    /// A stable id of the end user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+}
+
+/// Options of the speech model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct OpenAiSpeechOptions {
+    /// Instructions for the voice (gpt-4o-mini-tts); overrides the call's `instructions`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instructions: Option<String>,
+    /// Speed, 0.25..4.0; overrides the call's `speed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speed: Option<f32>,
+}
+
+/// Options of the transcription model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct OpenAiTranscriptionOptions {
+    /// The spoken language, ISO 639-1 (improves accuracy and latency).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// Text to guide the style or continue a previous segment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prompt: Option<String>,
+    /// Sampling temperature, 0..1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub temperature: Option<f32>,
+    /// `segment` and/or `word` timestamps (whisper-1; asks for `verbose_json`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp_granularities: Option<Vec<String>>,
+    /// Extra output, e.g. `logprobs` (gpt-4o-transcribe).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub include: Option<Vec<String>>,
+}
+
+/// Whether a model id names a reasoning model (o-series, gpt-5 and its variants except the chat
+/// ones, codex). Reasoning models take `developer` messages, `max_completion_tokens` and
+/// `reasoning_effort`, and reject sampling settings.
+pub fn is_reasoning_model(model_id: &str) -> bool {
+    let id = model_id.rsplit('/').next().unwrap_or(model_id);
+    (id.starts_with('o') && id[1..].starts_with(|c: char| c.is_ascii_digit()))
+        || (id.starts_with("gpt-5") && !id.starts_with("gpt-5-chat"))
+        || id.starts_with("codex-")
+        || id.starts_with("computer-use")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::ProviderOptions;
+    use serde_json::json;
+
+    #[test]
+    fn parses_options_and_rejects_unknown_keys() {
+        let options = ProviderOptions::new().with(
+            OPENAI_PROVIDER_ID,
+            json!({"logprobs": 3, "user": "u1", "service_tier": "flex", "reasoning_effort": "low", "store": false}),
+        );
+        let parsed: OpenAiOptions = options.parse(OPENAI_PROVIDER_ID).unwrap().unwrap();
+        assert_eq!(parsed.logprobs, Some(Logprobs::Top(3)));
+        assert_eq!(parsed.service_tier, Some(ServiceTier::Flex));
+        assert_eq!(parsed.reasoning_effort, Some(ReasoningEffort::Low));
+        assert_eq!(Logprobs::Enabled(true).top(), Some(0));
+        let bad = ProviderOptions::new().with(OPENAI_PROVIDER_ID, json!({"temprature": 1}));
+        let error = bad.parse::<OpenAiOptions>(OPENAI_PROVIDER_ID).unwrap_err();
+        assert!(error.to_string().contains("temprature"), "{error}");
+    }
+
+    #[test]
+    fn recognises_reasoning_models() {
+        for id in ["o1", "o1-mini", "o3-mini-2025-01-31", "o4-mini", "gpt-5", "gpt-5-mini", "codex-mini-latest"] {
+            assert!(is_reasoning_model(id), "{id}");
+        }
+        for id in ["gpt-4o-mini", "gpt-4.1", "gpt-5-chat-latest", "omni-moderation-latest", "smollm2-chat"] {
+            assert!(!is_reasoning_model(id), "{id}");
+        }
+    }
+}

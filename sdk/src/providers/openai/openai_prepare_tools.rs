@@ -1,0 +1,260 @@
+//! Tools and tool choice for the chat and Responses APIs.
+//!
+//! Function tools go to both. Provider-defined tools (`openai.web_search`,
+//! `openai.web_search_preview`, `openai.file_search`, `openai.code_interpreter`) exist only in
+//! the Responses API: their `args` are the tool's wire fields (`search_context_size`,
+//! `vector_store_ids`, `container`...), passed through. The chat API drops them with a warning.
+
+use serde::Serialize;
+use serde::ser::SerializeMap;
+use serde_json::Value;
+
+use crate::provider::{ToolChoice, ToolDefinition, Warning};
+
+/// A function tool on the chat wire.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct ChatTool<'a> {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub function: ChatFunction<'a>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct ChatFunction<'a> {
+    pub name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<&'a str>,
+    pub parameters: &'a Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub strict: Option<bool>,
+}
+
+/// `tool_choice` on the chat wire.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub(crate) enum ChatToolChoice<'a> {
+    Mode(&'static str),
+    Function {
+        #[serde(rename = "type")]
+        kind: &'static str,
+        function: NamedFunction<'a>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct NamedFunction<'a> {
+    pub name: &'a str,
+}
+
+/// Tools and choice for the chat API.
+pub(crate) fn prepare_chat_tools<'a>(
+    tools: &'a [ToolDefinition],
+    tool_choice: Option<&'a ToolChoice>,
+    warnings: &mut Vec<Warning>,
+) -> (Option<Vec<ChatTool<'a>>>, Option<ChatToolChoice<'a>>) {
+    if tools.is_empty() {
+        return (None, None);
+    }
+    let mut chat_tools = Vec::with_capacity(tools.len());
+    for tool in tools {
+        match tool {
+            ToolDefinition::Function(function) => chat_tools.push(ChatTool {
+                kind: "function",
+                function: ChatFunction {
+                    name: &function.name,
+                    description: function.description.as_deref(),
+                    parameters: &function.input_schema,
+                    strict: function.strict,
+                },
+            }),
+            ToolDefinition::ProviderDefined(tool) => warnings.push(Warning::unsupported(
+                format!("tool:{}", tool.name),
+                Some(format!("`{}` is not available in the chat API; use the Responses API model", tool.id)),
+            )),
+        }
+    }
+    let choice = tool_choice.map(|choice| match choice {
+        ToolChoice::Auto => ChatToolChoice::Mode("auto"),
+        ToolChoice::None => ChatToolChoice::Mode("none"),
+        ToolChoice::Required => ChatToolChoice::Mode("required"),
+        ToolChoice::Tool { tool_name } => {
+            ChatToolChoice::Function { kind: "function", function: NamedFunction { name: tool_name } }
+        }
+    });
+    if chat_tools.is_empty() {
+        return (None, None);
+    }
+    (Some(chat_tools), choice)
+}
+
+/// A tool on the Responses wire.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum ResponsesTool<'a> {
+    Function {
+        name: &'a str,
+        description: Option<&'a str>,
+        parameters: &'a Value,
+        strict: Option<bool>,
+    },
+    /// A built-in tool: its wire type and its arguments.
+    BuiltIn { kind: &'static str, args: &'a Value },
+}
+
+impl Serialize for ResponsesTool<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            ResponsesTool::Function { name, description, parameters, strict } => {
+                let mut map = serializer.serialize_map(None)?;
+                map.serialize_entry("type", "function")?;
+                map.serialize_entry("name", name)?;
+                if let Some(description) = description {
+                    map.serialize_entry("description", description)?;
+                }
+                map.serialize_entry("parameters", parameters)?;
+                // The Responses API defaults `strict` to true; say false unless asked for.
+                map.serialize_entry("strict", &strict.unwrap_or(false))?;
+                map.end()
+            }
+            ResponsesTool::BuiltIn { kind, args } => {
+                let mut map = serializer.serialize_map(None)?;
+                map.serialize_entry("type", kind)?;
+                if let Value::Object(args) = args {
+                    for (key, value) in args.iter().filter(|(key, _)| key.as_str() != "type") {
+                        map.serialize_entry(key, value)?;
+                    }
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+/// `tool_choice` on the Responses wire.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub(crate) enum ResponsesToolChoice<'a> {
+    Mode(&'static str),
+    Function {
+        #[serde(rename = "type")]
+        kind: &'static str,
+        name: &'a str,
+    },
+    BuiltIn {
+        #[serde(rename = "type")]
+        kind: &'static str,
+    },
+}
+
+/// The Responses API type of a provider-defined tool id.
+pub(crate) fn built_in_tool_type(id: &str) -> Option<&'static str> {
+    match id {
+        "openai.web_search" => Some("web_search"),
+        "openai.web_search_preview" => Some("web_search_preview"),
+        "openai.file_search" => Some("file_search"),
+        "openai.code_interpreter" => Some("code_interpreter"),
+        "openai.image_generation" => Some("image_generation"),
+        _ => None,
+    }
+}
+
+/// Tools and choice for the Responses API.
+pub(crate) fn prepare_responses_tools<'a>(
+    tools: &'a [ToolDefinition],
+    tool_choice: Option<&'a ToolChoice>,
+    warnings: &mut Vec<Warning>,
+) -> (Option<Vec<ResponsesTool<'a>>>, Option<ResponsesToolChoice<'a>>) {
+    if tools.is_empty() {
+        return (None, None);
+    }
+    let mut wire_tools = Vec::with_capacity(tools.len());
+    for tool in tools {
+        match tool {
+            ToolDefinition::Function(function) => wire_tools.push(ResponsesTool::Function {
+                name: &function.name,
+                description: function.description.as_deref(),
+                parameters: &function.input_schema,
+                strict: function.strict,
+            }),
+            ToolDefinition::ProviderDefined(tool) => match built_in_tool_type(&tool.id) {
+                Some(kind) => wire_tools.push(ResponsesTool::BuiltIn { kind, args: &tool.args }),
+                None => warnings.push(Warning::unsupported(format!("tool:{}", tool.name), Some(format!("unknown tool `{}`", tool.id)))),
+            },
+        }
+    }
+    let choice = tool_choice.map(|choice| match choice {
+        ToolChoice::Auto => ResponsesToolChoice::Mode("auto"),
+        ToolChoice::None => ResponsesToolChoice::Mode("none"),
+        ToolChoice::Required => ResponsesToolChoice::Mode("required"),
+        ToolChoice::Tool { tool_name } => {
+            let built_in = tools.iter().find_map(|tool| match tool {
+                ToolDefinition::ProviderDefined(tool) if &tool.name == tool_name => built_in_tool_type(&tool.id),
+                _ => None,
+            });
+            match built_in {
+                Some(kind) => ResponsesToolChoice::BuiltIn { kind },
+                None => ResponsesToolChoice::Function { kind: "function", name: tool_name },
+            }
+        }
+    });
+    (Some(wire_tools), choice)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::{FunctionTool, ProviderDefinedTool, ProviderOptions};
+    use serde_json::json;
+
+    fn tools() -> Vec<ToolDefinition> {
+        vec![
+            ToolDefinition::Function(FunctionTool {
+                name: "weather".into(),
+                description: Some("Weather of a city".into()),
+                input_schema: json!({"type": "object", "properties": {"city": {"type": "string"}}}),
+                strict: Some(true),
+                provider_options: ProviderOptions::new(),
+            }),
+            ToolDefinition::ProviderDefined(ProviderDefinedTool {
+                id: "openai.web_search".into(),
+                name: "web_search".into(),
+                args: json!({"search_context_size": "low"}),
+            }),
+        ]
+    }
+
+    #[test]
+    fn chat_tools_drop_provider_tools_with_a_warning() {
+        let tools = tools();
+        let choice = ToolChoice::Tool { tool_name: "weather".into() };
+        let mut warnings = Vec::new();
+        let (wire, choice) = prepare_chat_tools(&tools, Some(&choice), &mut warnings);
+        assert_eq!(
+            serde_json::to_value(&wire).unwrap(),
+            json!([{"type": "function", "function": {"name": "weather", "description": "Weather of a city",
+                "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}, "strict": true}}])
+        );
+        assert_eq!(serde_json::to_value(&choice).unwrap(), json!({"type": "function", "function": {"name": "weather"}}));
+        assert_eq!(warnings.len(), 1);
+    }
+
+    #[test]
+    fn responses_tools_include_built_ins() {
+        let tools = tools();
+        let choice = ToolChoice::Tool { tool_name: "web_search".into() };
+        let mut warnings = Vec::new();
+        let (wire, choice) = prepare_responses_tools(&tools, Some(&choice), &mut warnings);
+        assert_eq!(
+            serde_json::to_value(&wire).unwrap(),
+            json!([
+                {"type": "function", "name": "weather", "description": "Weather of a city",
+                 "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}, "strict": true},
+                {"type": "web_search", "search_context_size": "low"}
+            ])
+        );
+        assert_eq!(serde_json::to_value(&choice).unwrap(), json!({"type": "web_search"}));
+        assert!(warnings.is_empty());
+        let required = ToolChoice::Required;
+        let (_, choice) = prepare_responses_tools(&tools, Some(&required), &mut warnings);
+        assert_eq!(serde_json::to_value(&choice).unwrap(), json!("required"));
+    }
+}

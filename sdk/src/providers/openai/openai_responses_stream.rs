@@ -1,0 +1,367 @@
+//! The Responses API event stream mapped to [`StreamPart`]s.
+//!
+//! Each event is decoded once into one flat struct that borrows its strings: the fields of all
+//! event kinds are optional, so no tagged-enum buffering happens per event. Text deltas
+//! (`response.output_text.delta`), function-call argument deltas and reasoning-summary deltas
+//! take no allocation but their delta `String`; whole output items (`response.output_item.*`)
+//! and the response object (`response.created`, `response.completed`) are decoded into the
+//! owned types of the generate path, a few times per response.
+//!
+//! Block ids are the item ids (`msg_...`), the call ids of function calls, and
+//! `<reasoning item id>:<summary index>` for reasoning summaries.
+
+use std::borrow::Cow;
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::error::{Error, Result};
+use crate::provider::{BlockId, ResponseMetadata, StreamPart, ToolCall, Warning};
+use crate::provider_utils::SseEvent;
+
+use super::map_openai_finish_reason::map_openai_responses_finish_reason;
+use super::openai_error::{OpenAiErrorDetail, stream_error};
+use super::openai_responses_language_model::{
+    Annotation, OutputItem, ResponseObject, ResponsesUsage, annotation_source, built_in_tool_call, failed_response_error,
+    openai_metadata, reasoning_metadata,
+};
+use super::openai_stream::{EventMapper, borrowed_text};
+use super::timestamp;
+
+/// One Responses stream event (the spec's `ResponseStreamEvent` union, flattened).
+#[derive(Debug, Deserialize)]
+struct ResponsesEvent<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: Cow<'a, str>,
+    #[serde(borrow, default, deserialize_with = "borrowed_text")]
+    item_id: Option<Cow<'a, str>>,
+    #[serde(default)]
+    output_index: Option<usize>,
+    #[serde(default)]
+    summary_index: Option<usize>,
+    #[serde(borrow, default, deserialize_with = "borrowed_text")]
+    delta: Option<Cow<'a, str>>,
+    #[serde(default)]
+    item: Option<OutputItem>,
+    #[serde(default)]
+    response: Option<ResponseObject>,
+    #[serde(default)]
+    annotation: Option<Annotation>,
+    // The fields of an `error` event.
+    #[serde(default)]
+    code: Option<String>,
+    #[serde(default)]
+    message: Option<String>,
+    #[serde(default)]
+    param: Option<String>,
+}
+
+/// A function call whose arguments are streaming.
+#[derive(Debug)]
+struct OpenCall {
+    output_index: usize,
+    call_id: BlockId,
+}
+
+/// What the stream remembers between events.
+#[derive(Debug)]
+pub(crate) struct ResponsesStreamState {
+    warnings: Option<Vec<Warning>>,
+    include_raw_chunks: bool,
+    url: String,
+    response_id: Option<String>,
+    open_texts: Vec<BlockId>,
+    open_calls: Vec<OpenCall>,
+    /// Reasoning items with their open summary blocks.
+    open_reasoning: Vec<(BlockId, Vec<BlockId>)>,
+    has_function_calls: bool,
+    source_count: usize,
+    incomplete_reason: Option<String>,
+    status: Option<String>,
+    usage: Option<ResponsesUsage>,
+    service_tier: Option<String>,
+    ended: bool,
+}
+
+impl ResponsesStreamState {
+    pub fn new(warnings: Vec<Warning>, include_raw_chunks: bool, url: String) -> Self {
+        ResponsesStreamState {
+            warnings: Some(warnings),
+            include_raw_chunks,
+            url,
+            response_id: None,
+            open_texts: Vec::new(),
+            open_calls: Vec::new(),
+            open_reasoning: Vec::new(),
+            has_function_calls: false,
+            source_count: 0,
+            incomplete_reason: None,
+            status: None,
+            usage: None,
+            service_tier: None,
+            ended: false,
+        }
+    }
+
+    fn start(&mut self, out: &mut VecDeque<StreamPart>) {
+        if let Some(warnings) = self.warnings.take() {
+            out.push_back(StreamPart::StreamStart { warnings });
+        }
+    }
+
+    fn text_id(&self, item_id: &str) -> Option<BlockId> {
+        self.open_texts.iter().find(|id| ***id == *item_id).cloned()
+    }
+
+    fn on_data(&mut self, data: &[u8], out: &mut VecDeque<StreamPart>) -> Result<()> {
+        self.start(out);
+        if self.include_raw_chunks {
+            if let Ok(raw_value) = serde_json::from_slice(data) {
+                out.push_back(StreamPart::Raw { raw_value });
+            }
+        }
+        let event: ResponsesEvent<'_> = serde_json::from_slice(data).map_err(|error| {
+            Error::invalid_response(
+                format!("malformed Responses stream event: {error}"),
+                Some(String::from_utf8_lossy(data).into_owned()),
+                Some(Arc::new(error)),
+            )
+        })?;
+        match event.kind.as_ref() {
+            "response.output_text.delta" => {
+                let (Some(item_id), Some(delta)) = (event.item_id, event.delta) else { return Ok(()) };
+                let id = match self.text_id(&item_id) {
+                    Some(id) => id,
+                    // A delta for a message whose `output_item.added` was not seen: open it.
+                    None => self.open_text(&item_id, out),
+                };
+                out.push_back(StreamPart::TextDelta { id, delta: delta.into_owned() });
+            }
+            "response.function_call_arguments.delta" => {
+                let (Some(index), Some(delta)) = (event.output_index, event.delta) else { return Ok(()) };
+                if let Some(call) = self.open_calls.iter().find(|call| call.output_index == index) {
+                    out.push_back(StreamPart::ToolInputDelta { id: call.call_id.clone(), delta: delta.into_owned() });
+                }
+            }
+            "response.reasoning_summary_text.delta" => {
+                let (Some(item_id), Some(delta)) = (event.item_id, event.delta) else { return Ok(()) };
+                let summary_index = event.summary_index.unwrap_or(0);
+                let id = self.summary_block(&item_id, summary_index, out);
+                out.push_back(StreamPart::ReasoningDelta { id, delta: delta.into_owned(), provider_metadata: None });
+            }
+            "response.reasoning_summary_part.added" => {
+                if let (Some(item_id), Some(summary_index)) = (event.item_id, event.summary_index) {
+                    self.summary_block(&item_id, summary_index, out);
+                }
+            }
+            "response.output_text.annotation.added" => {
+                if let Some(source) =
+                    event.annotation.and_then(|annotation| annotation_source(annotation, format!("source-{}", self.source_count)))
+                {
+                    self.source_count += 1;
+                    out.push_back(StreamPart::Source(source));
+                }
+            }
+            "response.output_item.added" => {
+                if let Some(item) = event.item {
+                    self.on_item_added(item, event.output_index.unwrap_or(0), out);
+                }
+            }
+            "response.output_item.done" => {
+                if let Some(item) = event.item {
+                    self.on_item_done(item, event.output_index.unwrap_or(0), out);
+                }
+            }
+            "response.created" | "response.in_progress" => {
+                if let Some(response) = event.response {
+                    if self.response_id.is_none() {
+                        self.response_id = response.id.clone();
+                        out.push_back(StreamPart::ResponseMetadata(ResponseMetadata::new(
+                            response.id,
+                            response.model,
+                            timestamp(response.created_at),
+                        )));
+                    }
+                }
+            }
+            "response.completed" | "response.incomplete" => {
+                if let Some(response) = event.response {
+                    self.incomplete_reason = response.incomplete_details.and_then(|details| details.reason);
+                    self.status = response.status;
+                    self.usage = response.usage;
+                    self.service_tier = response.service_tier;
+                }
+            }
+            "response.failed" => {
+                let response = event.response.unwrap_or_default();
+                return Err(failed_response_error(&response, &self.url));
+            }
+            "error" => {
+                let detail = OpenAiErrorDetail {
+                    message: event.message.unwrap_or_else(|| "stream error".to_owned()),
+                    error_type: event.code.clone(),
+                    param: event.param,
+                    code: event.code,
+                };
+                return Err(stream_error(detail, &self.url));
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn open_text(&mut self, item_id: &str, out: &mut VecDeque<StreamPart>) -> BlockId {
+        let id: BlockId = Arc::from(item_id);
+        self.open_texts.push(id.clone());
+        out.push_back(StreamPart::TextStart {
+            id: id.clone(),
+            provider_metadata: Some(openai_metadata(json!({"item_id": item_id}))),
+        });
+        id
+    }
+
+    /// The block of one reasoning summary part, opening it (and its item) when new.
+    fn summary_block(&mut self, item_id: &str, summary_index: usize, out: &mut VecDeque<StreamPart>) -> BlockId {
+        let position = match self.open_reasoning.iter().position(|(id, _)| **id == *item_id) {
+            Some(position) => position,
+            None => {
+                self.open_reasoning.push((Arc::from(item_id), Vec::new()));
+                self.open_reasoning.len() - 1
+            }
+        };
+        let (item, blocks) = &mut self.open_reasoning[position];
+        while blocks.len() <= summary_index {
+            let id: BlockId = Arc::from(format!("{item}:{}", blocks.len()).as_str());
+            out.push_back(StreamPart::ReasoningStart {
+                id: id.clone(),
+                provider_metadata: Some(reasoning_metadata(item, None)),
+            });
+            blocks.push(id);
+        }
+        blocks[summary_index].clone()
+    }
+
+    fn on_item_added(&mut self, item: OutputItem, output_index: usize, out: &mut VecDeque<StreamPart>) {
+        match item {
+            OutputItem::Message { id, .. } => {
+                if self.text_id(&id).is_none() {
+                    self.open_text(&id, out);
+                }
+            }
+            OutputItem::FunctionCall { id, call_id, name, .. } => {
+                let call_id: BlockId = Arc::from(call_id);
+                self.open_calls.push(OpenCall { output_index, call_id: call_id.clone() });
+                out.push_back(StreamPart::ToolInputStart {
+                    id: call_id,
+                    tool_name: name,
+                    provider_executed: false,
+                    provider_metadata: id.map(|id| openai_metadata(json!({"item_id": id}))),
+                });
+            }
+            OutputItem::Reasoning { id, .. } => {
+                self.summary_block(&id, 0, out);
+            }
+            _ => {}
+        }
+    }
+
+    fn on_item_done(&mut self, item: OutputItem, output_index: usize, out: &mut VecDeque<StreamPart>) {
+        if let Some((call, result)) = built_in_tool_call(&item) {
+            out.push_back(StreamPart::ToolCall(call));
+            out.push_back(StreamPart::ToolResult(result));
+            return;
+        }
+        match item {
+            OutputItem::Message { id, .. } => {
+                if let Some(position) = self.open_texts.iter().position(|open| **open == *id) {
+                    let block = self.open_texts.remove(position);
+                    out.push_back(StreamPart::TextEnd {
+                        id: block,
+                        provider_metadata: Some(openai_metadata(json!({"item_id": id}))),
+                    });
+                }
+            }
+            OutputItem::FunctionCall { id, call_id, name, arguments } => {
+                self.has_function_calls = true;
+                let block = match self.open_calls.iter().position(|call| call.output_index == output_index) {
+                    Some(position) => self.open_calls.remove(position).call_id,
+                    None => {
+                        // Not announced by `output_item.added`: open and fill it now.
+                        let block: BlockId = Arc::from(call_id.as_str());
+                        out.push_back(StreamPart::ToolInputStart {
+                            id: block.clone(),
+                            tool_name: name.clone(),
+                            provider_executed: false,
+                            provider_metadata: None,
+                        });
+                        out.push_back(StreamPart::ToolInputDelta { id: block.clone(), delta: arguments.clone() });
+                        block
+                    }
+                };
+                let metadata = id.map(|id| openai_metadata(json!({"item_id": id})));
+                out.push_back(StreamPart::ToolInputEnd { id: block, provider_metadata: metadata.clone() });
+                out.push_back(StreamPart::ToolCall(ToolCall {
+                    tool_call_id: call_id,
+                    tool_name: name,
+                    input: if arguments.trim().is_empty() { "{}".to_owned() } else { arguments },
+                    provider_executed: false,
+                    provider_metadata: metadata,
+                }));
+            }
+            OutputItem::Reasoning { id, encrypted_content, .. } => {
+                let blocks = match self.open_reasoning.iter().position(|(open, _)| **open == *id) {
+                    Some(position) => self.open_reasoning.remove(position).1,
+                    None => Vec::new(),
+                };
+                let metadata = reasoning_metadata(&id, encrypted_content.as_deref());
+                for block in blocks {
+                    out.push_back(StreamPart::ReasoningEnd { id: block, provider_metadata: Some(metadata.clone()) });
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn on_end(&mut self, out: &mut VecDeque<StreamPart>) -> Result<()> {
+        if std::mem::replace(&mut self.ended, true) {
+            return Ok(());
+        }
+        self.start(out);
+        for id in self.open_texts.drain(..) {
+            out.push_back(StreamPart::TextEnd { id, provider_metadata: None });
+        }
+        for (_, blocks) in self.open_reasoning.drain(..) {
+            for id in blocks {
+                out.push_back(StreamPart::ReasoningEnd { id, provider_metadata: None });
+            }
+        }
+        let finish_reason = if self.status.is_none() {
+            // The stream ended without `response.completed`.
+            crate::provider::FinishReason::Other
+        } else {
+            map_openai_responses_finish_reason(self.incomplete_reason.as_deref(), self.has_function_calls)
+        };
+        out.push_back(StreamPart::Finish {
+            usage: self.usage.as_ref().map(ResponsesUsage::to_usage).unwrap_or_default(),
+            finish_reason,
+            raw_finish_reason: self.incomplete_reason.take().or(self.status.take()),
+            provider_metadata: Some(openai_metadata(json!({
+                "response_id": self.response_id.take(),
+                "service_tier": self.service_tier.take().map(Value::String),
+            }))),
+        });
+        Ok(())
+    }
+}
+
+impl EventMapper for ResponsesStreamState {
+    fn on_event(&mut self, event: &SseEvent, out: &mut VecDeque<StreamPart>) -> Result<()> {
+        self.on_data(&event.data, out)
+    }
+
+    fn on_end(&mut self, out: &mut VecDeque<StreamPart>) -> Result<()> {
+        ResponsesStreamState::on_end(self, out)
+    }
+}

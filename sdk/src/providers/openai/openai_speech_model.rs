@@ -1,0 +1,107 @@
+//! The speech model (`POST /audio/speech`): text in, audio bytes out.
+
+use async_trait::async_trait;
+use serde::Serialize;
+
+use crate::error::Result;
+use crate::provider::{ResponseMetadata, SpeechModel, SpeechOptions, SpeechResponse, Warning};
+
+use super::openai_options::{OPENAI_PROVIDER_ID, OpenAiSpeechOptions};
+use super::{SharedConfig, config_for_call, request_metadata};
+
+/// The voice used when the call names none.
+pub const DEFAULT_VOICE: &str = "alloy";
+
+/// A speech model. Built by [`OpenAiProvider::speech`](super::OpenAiProvider::speech).
+#[derive(Debug, Clone)]
+pub struct OpenAiSpeechModel {
+    model_id: String,
+    provider: String,
+    url: String,
+    config: SharedConfig,
+}
+
+impl OpenAiSpeechModel {
+    pub(crate) fn new(model_id: String, config: SharedConfig) -> Self {
+        let (provider, url) = match &config {
+            Ok(config) => (config.provider_id("speech"), config.url("/audio/speech")),
+            Err(_) => ("openai.speech".to_owned(), String::new()),
+        };
+        OpenAiSpeechModel { model_id, provider, url, config }
+    }
+}
+
+/// The spec's `CreateSpeechRequest`.
+#[derive(Debug, Serialize)]
+struct SpeechRequest<'a> {
+    model: &'a str,
+    input: &'a str,
+    voice: &'a str,
+    response_format: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    speed: Option<f32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    instructions: Option<&'a str>,
+}
+
+/// The formats the API produces, with their media types.
+const FORMATS: [(&str, &str); 6] = [
+    ("mp3", "audio/mpeg"),
+    ("opus", "audio/opus"),
+    ("aac", "audio/aac"),
+    ("flac", "audio/flac"),
+    ("wav", "audio/wav"),
+    ("pcm", "audio/pcm"),
+];
+
+#[async_trait]
+impl SpeechModel for OpenAiSpeechModel {
+    fn provider(&self) -> &str {
+        &self.provider
+    }
+
+    fn model_id(&self) -> &str {
+        &self.model_id
+    }
+
+    async fn do_generate(&self, options: &SpeechOptions) -> Result<SpeechResponse> {
+        let config = config_for_call(&self.config)?;
+        let provider_options: OpenAiSpeechOptions = options.provider_options.parse(OPENAI_PROVIDER_ID)?.unwrap_or_default();
+        let mut warnings = Vec::new();
+        let requested = options.output_format.as_deref().unwrap_or("mp3");
+        let (format, media_type) = match FORMATS.iter().find(|(name, _)| *name == requested) {
+            Some(&(name, media_type)) => (name, media_type),
+            None => {
+                warnings.push(Warning::unsupported(
+                    "output_format",
+                    Some(format!("unsupported format `{requested}`; using mp3")),
+                ));
+                FORMATS[0]
+            }
+        };
+        if options.language.is_some() {
+            warnings.push(Warning::unsupported("language", Some("OpenAI speech detects the language from the text".to_owned())));
+        }
+        let request = SpeechRequest {
+            model: &self.model_id,
+            input: &options.text,
+            voice: options.voice.as_deref().unwrap_or(DEFAULT_VOICE),
+            response_format: format,
+            speed: provider_options.speed.or(options.speed),
+            instructions: provider_options.instructions.as_deref().or(options.instructions.as_deref()),
+        };
+        let mut response = config.post_json(&self.url, &request, &options.headers).await?;
+        let request = request_metadata(response.request_body.as_ref());
+        let headers = std::mem::take(&mut response.headers);
+        let audio = response.bytes().await?;
+        Ok(SpeechResponse {
+            audio,
+            media_type: media_type.to_owned(),
+            request,
+            response: ResponseMetadata::new(None, Some(self.model_id.clone()), Some(std::time::SystemTime::now()))
+                .with_headers(headers),
+            warnings,
+            ..Default::default()
+        })
+    }
+}
