@@ -1,363 +1,164 @@
-//! The Messages API wire types this provider sends and reads.
+//! The Messages API wire types: the ones generated from `specs/anthropic/openapi.json`
+//! (`specai_generated::anthropic::types`), small constructors for them, and the stream event.
 //!
-//! WORKAROUND: `specai_generated::anthropic` (generated from `specs/anthropic/openapi.json`) had
-//! not landed when this provider was written. These types follow the Messages API reference
-//! field for field; they are to be replaced by the generated ones (see the report of issue 6).
-//! Only the stream events below are meant to stay hand-written: they decode each event once,
-//! straight into a typed value.
+//! The stream event is [`types::MessageStreamEvent`] with one difference: a `content_block_start`
+//! whose thinking block has no `signature` (the API reference's own streaming example omits it;
+//! the signature arrives later as a `signature_delta`) is accepted. The generated
+//! `ContentBlock::Thinking` requires `signature`, so such an event would not decode.
 
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde::Deserialize;
+use serde_json::{Map, Value};
 
-use super::anthropic_error::AnthropicErrorDetail;
+pub use specai_generated::anthropic::types;
+
 use super::anthropic_options::CacheControl;
 
-// ---------------------------------------------------------------------------------------------
-// Request
-
-/// `POST /messages`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct MessagesRequest {
-    pub model: String,
-    pub max_tokens: u32,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub system: Option<SystemPrompt>,
-    pub messages: Vec<MessageParam>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub temperature: Option<f32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub top_p: Option<f32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub top_k: Option<u32>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub stop_sequences: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<RequestMetadataParam>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub thinking: Option<ThinkingParam>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub tools: Vec<ToolParam>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tool_choice: Option<ToolChoiceParam>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stream: Option<bool>,
+/// `cache_control` on the wire.
+pub fn cache_control(cache_control: &CacheControl) -> types::CacheControlEphemeral {
+    let CacheControl::Ephemeral { ttl } = cache_control;
+    types::CacheControlEphemeral {
+        ttl: ttl.as_deref().map(|ttl| match ttl {
+            "5m" => types::CacheControlEphemeralTtl::X5m,
+            "1h" => types::CacheControlEphemeralTtl::X1h,
+            other => types::CacheControlEphemeralTtl::Unlisted(other.to_owned()),
+        }),
+        type_: types::CacheControlEphemeralType::Ephemeral,
+        extra: Map::new(),
+    }
 }
 
-/// `system`: a string or text blocks (blocks can carry `cache_control`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// An image block's media type.
+pub fn image_media_type(media_type: &str) -> types::ImageSourceMediaType {
+    match media_type {
+        "image/jpeg" => types::ImageSourceMediaType::ImageJpeg,
+        "image/png" => types::ImageSourceMediaType::ImagePng,
+        "image/gif" => types::ImageSourceMediaType::ImageGif,
+        "image/webp" => types::ImageSourceMediaType::ImageWebp,
+        other => types::ImageSourceMediaType::Unlisted(other.to_owned()),
+    }
+}
+
+/// A document block's media type.
+pub fn document_media_type(media_type: &str) -> types::DocumentSourceMediaType {
+    match media_type {
+        "application/pdf" => types::DocumentSourceMediaType::ApplicationPdf,
+        other => types::DocumentSourceMediaType::Unlisted(other.to_owned()),
+    }
+}
+
+/// The block's `cache_control` slot, for the kinds that have one.
+pub fn cache_control_slot(block: &mut types::ContentBlockParam) -> Option<&mut Option<types::CacheControlEphemeral>> {
+    use types::ContentBlockParam as Block;
+    match block {
+        Block::Text { cache_control, .. }
+        | Block::Image { cache_control, .. }
+        | Block::Document { cache_control, .. }
+        | Block::ToolUse { cache_control, .. }
+        | Block::ToolResult { cache_control, .. }
+        | Block::ServerToolUse { cache_control, .. }
+        | Block::WebSearchToolResult { cache_control, .. } => Some(cache_control),
+        Block::Thinking { .. } | Block::RedactedThinking { .. } | Block::Unlisted => None,
+    }
+}
+
+/// A JSON value as an object (tool inputs and schemas); anything else is an empty object.
+pub fn into_object(value: Value) -> Map<String, Value> {
+    match value {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    }
+}
+
+/// A count the API sends as a signed integer, as the unsigned count it is.
+pub fn count(value: i64) -> Option<u64> {
+    u64::try_from(value).ok()
+}
+
+/// One event of a streamed answer: [`types::MessageStreamEvent`], except for the start block
+/// (see the module docs).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum StreamEvent {
+    MessageStart { message: types::Message },
+    ContentBlockStart { index: u32, content_block: StartBlock },
+    ContentBlockDelta { index: u32, delta: types::ContentBlockDelta },
+    ContentBlockStop { index: u32 },
+    MessageDelta { delta: types::MessageStreamEventDelta, usage: types::MessageDeltaUsage },
+    MessageStop,
+    Ping,
+    Error { error: types::ErrorDetail },
+    /// An event the spec does not list yet.
+    #[serde(other)]
+    Unknown,
+}
+
+/// The block of `content_block_start`: a generated [`types::ContentBlock`], or a thinking block
+/// without its signature.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(untagged)]
-pub enum SystemPrompt {
-    Text(String),
-    Blocks(Vec<TextBlockParam>),
+pub enum StartBlock {
+    Block(types::ContentBlock),
+    ThinkingWithoutSignature(ThinkingStart),
 }
 
-/// `metadata`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RequestMetadataParam {
-    pub user_id: String,
+/// `{"type": "thinking", "thinking": ""}`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ThinkingStart {
+    #[serde(rename = "type")]
+    pub type_: ThinkingTag,
+    pub thinking: String,
 }
 
-/// `thinking`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum ThinkingParam {
-    Enabled { budget_tokens: u32 },
-    Disabled,
-}
-
-/// A message of the conversation.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct MessageParam {
-    pub role: Role,
-    pub content: Vec<ContentBlockParam>,
-}
-
-/// `user` or `assistant`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// The `thinking` tag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Role {
-    User,
-    Assistant,
+pub enum ThinkingTag {
+    Thinking,
 }
 
-/// A `text` block.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "type", rename = "text")]
-pub struct TextBlockParam {
-    pub text: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cache_control: Option<CacheControl>,
-}
-
-/// A content block of a request message.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum ContentBlockParam {
-    Text {
-        text: String,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        cache_control: Option<CacheControl>,
-    },
-    Image {
-        source: MediaSource,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        cache_control: Option<CacheControl>,
-    },
-    Document {
-        source: MediaSource,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        title: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        context: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        citations: Option<CitationsParam>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        cache_control: Option<CacheControl>,
-    },
-    ToolUse {
-        id: String,
-        name: String,
-        input: Value,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        cache_control: Option<CacheControl>,
-    },
-    ToolResult {
-        tool_use_id: String,
-        content: ToolResultContentParam,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        is_error: Option<bool>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        cache_control: Option<CacheControl>,
-    },
-    Thinking {
-        thinking: String,
-        signature: String,
-    },
-    RedactedThinking {
-        data: String,
-    },
-    ServerToolUse {
-        id: String,
-        name: String,
-        input: Value,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        cache_control: Option<CacheControl>,
-    },
-    WebSearchToolResult {
-        tool_use_id: String,
-        content: Value,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        cache_control: Option<CacheControl>,
-    },
-}
-
-impl ContentBlockParam {
-    /// The block's cache-control slot, for the kinds that have one.
-    pub fn cache_control_mut(&mut self) -> Option<&mut Option<CacheControl>> {
+impl StartBlock {
+    /// The block, with an empty signature where it had none.
+    pub fn into_block(self) -> types::ContentBlock {
         match self {
-            ContentBlockParam::Text { cache_control, .. }
-            | ContentBlockParam::Image { cache_control, .. }
-            | ContentBlockParam::Document { cache_control, .. }
-            | ContentBlockParam::ToolUse { cache_control, .. }
-            | ContentBlockParam::ToolResult { cache_control, .. }
-            | ContentBlockParam::ServerToolUse { cache_control, .. }
-            | ContentBlockParam::WebSearchToolResult { cache_control, .. } => Some(cache_control),
-            ContentBlockParam::Thinking { .. } | ContentBlockParam::RedactedThinking { .. } => None,
+            StartBlock::Block(block) => block,
+            StartBlock::ThinkingWithoutSignature(start) => {
+                types::ContentBlock::Thinking { signature: String::new(), thinking: start.thinking }
+            }
         }
     }
 }
 
-/// `citations` of a document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct CitationsParam {
-    pub enabled: bool,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// Where an image's or document's bytes come from.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum MediaSource {
-    Base64 { media_type: String, data: String },
-    Url { url: String },
-    Text { media_type: String, data: String },
-}
+    #[test]
+    fn thinking_start_with_or_without_signature() {
+        for data in [
+            r#"{"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":""}}"#,
+            r#"{"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":"","signature":""}}"#,
+        ] {
+            match serde_json::from_str::<StreamEvent>(data).unwrap() {
+                StreamEvent::ContentBlockStart { index: 0, content_block } => assert_eq!(
+                    content_block.into_block(),
+                    types::ContentBlock::Thinking { signature: String::new(), thinking: String::new() }
+                ),
+                other => panic!("{other:?}"),
+            }
+        }
+    }
 
-/// A tool result's `content`: a string or text and image blocks.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum ToolResultContentParam {
-    Text(String),
-    Blocks(Vec<ContentBlockParam>),
-}
+    #[test]
+    fn unknown_events_and_blocks_decode() {
+        assert_eq!(serde_json::from_str::<StreamEvent>(r#"{"type":"brand_new","x":1}"#).unwrap(), StreamEvent::Unknown);
+        let event: StreamEvent =
+            serde_json::from_str(r#"{"type":"content_block_start","index":3,"content_block":{"type":"container_upload"}}"#).unwrap();
+        assert!(matches!(event, StreamEvent::ContentBlockStart { content_block: StartBlock::Block(types::ContentBlock::Unlisted), .. }));
+    }
 
-/// A tool definition: a custom (function) tool, or a server/client tool defined by Anthropic
-/// (`web_search_20250305`, `bash_20250124`...) with its own settings.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum ToolParam {
-    Custom(CustomToolParam),
-    Versioned(VersionedToolParam),
-}
-
-/// A function tool.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CustomToolParam {
-    pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    pub input_schema: Value,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cache_control: Option<CacheControl>,
-}
-
-/// A tool Anthropic defines: `{"type": "web_search_20250305", "name": "web_search", ...settings}`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct VersionedToolParam {
-    #[serde(rename = "type")]
-    pub tool_type: String,
-    pub name: String,
-    #[serde(flatten)]
-    pub settings: serde_json::Map<String, Value>,
-}
-
-/// `tool_choice`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum ToolChoiceParam {
-    Auto {
-        #[serde(skip_serializing_if = "Option::is_none")]
-        disable_parallel_tool_use: Option<bool>,
-    },
-    Any {
-        #[serde(skip_serializing_if = "Option::is_none")]
-        disable_parallel_tool_use: Option<bool>,
-    },
-    Tool {
-        name: String,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        disable_parallel_tool_use: Option<bool>,
-    },
-    None,
-}
-
-// ---------------------------------------------------------------------------------------------
-// Response
-
-/// The answer of `POST /messages` (and the `message` of `message_start`, with empty content).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct MessageResponse {
-    pub id: String,
-    pub model: String,
-    #[serde(default)]
-    pub content: Vec<ContentBlock>,
-    #[serde(default)]
-    pub stop_reason: Option<String>,
-    #[serde(default)]
-    pub stop_sequence: Option<String>,
-    #[serde(default)]
-    pub usage: ResponseUsage,
-}
-
-/// Token usage. In `message_delta` events every field may be absent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ResponseUsage {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub input_tokens: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub output_tokens: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cache_creation_input_tokens: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cache_read_input_tokens: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub server_tool_use: Option<ServerToolUsage>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service_tier: Option<String>,
-}
-
-/// Server tool requests counted in usage.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ServerToolUsage {
-    #[serde(default)]
-    pub web_search_requests: u64,
-}
-
-/// A content block of a response (and of `content_block_start`).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum ContentBlock {
-    Text {
-        text: String,
-        #[serde(default)]
-        citations: Option<Vec<Value>>,
-    },
-    Thinking {
-        thinking: String,
-        #[serde(default)]
-        signature: String,
-    },
-    RedactedThinking {
-        data: String,
-    },
-    ToolUse {
-        id: String,
-        name: String,
-        #[serde(default)]
-        input: Value,
-    },
-    ServerToolUse {
-        id: String,
-        name: String,
-        #[serde(default)]
-        input: Value,
-    },
-    WebSearchToolResult {
-        tool_use_id: String,
-        content: Value,
-    },
-    /// A block this SDK does not know yet.
-    #[serde(other)]
-    Unknown,
-}
-
-// ---------------------------------------------------------------------------------------------
-// Stream events (hand-written by design: one typed decode per event)
-
-/// One event of a streamed answer.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum StreamEvent {
-    MessageStart { message: MessageResponse },
-    ContentBlockStart { index: u32, content_block: ContentBlock },
-    ContentBlockDelta { index: u32, delta: ContentBlockDelta },
-    ContentBlockStop { index: u32 },
-    MessageDelta { delta: MessageDeltaBody, #[serde(default)] usage: ResponseUsage },
-    MessageStop,
-    Ping,
-    Error { error: AnthropicErrorDetail },
-    /// An event this SDK does not know yet (the API may add some).
-    #[serde(other)]
-    Unknown,
-}
-
-/// The delta of `content_block_delta`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum ContentBlockDelta {
-    TextDelta { text: String },
-    InputJsonDelta { partial_json: String },
-    ThinkingDelta { thinking: String },
-    SignatureDelta { signature: String },
-    CitationsDelta { citation: Value },
-    #[serde(other)]
-    Unknown,
-}
-
-/// The delta of `message_delta`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-pub struct MessageDeltaBody {
-    #[serde(default)]
-    pub stop_reason: Option<String>,
-    #[serde(default)]
-    pub stop_sequence: Option<String>,
+    #[test]
+    fn cache_control_on_the_wire() {
+        let wire = cache_control(&CacheControl::Ephemeral { ttl: Some("1h".into()) });
+        assert_eq!(serde_json::to_value(wire).unwrap(), serde_json::json!({"type": "ephemeral", "ttl": "1h"}));
+    }
 }

@@ -6,27 +6,9 @@
 //! error type, `overloaded_error`, `rate_limit_error`, `api_error` and `timeout_error`, which is
 //! what decides for an error sent mid-stream under a 200 status.
 
-use serde::Deserialize;
-
+use super::anthropic_api::types::{ErrorDetail, ErrorResponse};
 use crate::error::{ApiCallError, Error, is_retryable_status};
 use crate::provider_utils::{ErrorBody, ErrorBodyParser};
-
-/// The error body (and the payload of an `error` stream event).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct AnthropicErrorBody {
-    /// The inner error.
-    pub error: AnthropicErrorDetail,
-}
-
-/// The inner error: its type and message.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct AnthropicErrorDetail {
-    /// E.g. `invalid_request_error`, `overloaded_error`.
-    #[serde(rename = "type")]
-    pub error_type: String,
-    /// The human-readable message.
-    pub message: String,
-}
 
 /// Whether an Anthropic error type says that trying again may succeed.
 pub fn is_retryable_error_type(error_type: &str) -> bool {
@@ -39,8 +21,8 @@ pub struct AnthropicErrorParser;
 
 impl ErrorBodyParser for AnthropicErrorParser {
     fn parse(&self, body: &str) -> Option<ErrorBody> {
-        let detail = serde_json::from_str::<AnthropicErrorBody>(body).ok()?.error;
-        Some(ErrorBody::new(detail.message).with_type(Some(detail.error_type)))
+        let detail = serde_json::from_str::<ErrorResponse>(body).ok()?.error;
+        Some(ErrorBody::new(detail.message).with_type(Some(detail.type_)))
     }
 
     fn is_retryable(&self, status: u16, body: Option<&ErrorBody>) -> bool {
@@ -50,11 +32,11 @@ impl ErrorBodyParser for AnthropicErrorParser {
 }
 
 /// The error for an `error` event received mid-stream, under a response of `status` from `url`.
-pub fn stream_error_event(detail: AnthropicErrorDetail, raw: &str, status: u16, url: &str) -> Error {
-    let retryable = is_retryable_error_type(&detail.error_type);
+pub fn stream_error_event(detail: ErrorDetail, raw: &str, status: u16, url: &str) -> Error {
+    let retryable = is_retryable_error_type(&detail.type_);
     ApiCallError::new(status, url, detail.message)
         .with_body(raw)
-        .with_error_type(Some(detail.error_type))
+        .with_error_type(Some(detail.type_))
         .with_retryable(retryable)
         .into()
 }
@@ -100,11 +82,11 @@ mod tests {
 
     #[test]
     fn overloaded_mid_stream_is_retryable_but_invalid_request_is_not() {
-        let detail = serde_json::from_str::<AnthropicErrorBody>(OVERLOADED).unwrap().error;
+        let detail = serde_json::from_str::<ErrorResponse>(OVERLOADED).unwrap().error;
         let error = stream_error_event(detail, OVERLOADED, 200, "u");
         assert!(error.is_retryable());
         assert_eq!(error.as_api_call().unwrap().error_type.as_deref(), Some("overloaded_error"));
-        let detail = AnthropicErrorDetail { error_type: "invalid_request_error".into(), message: "no".into() };
+        let detail = ErrorDetail { type_: "invalid_request_error".into(), message: "no".into(), extra: Default::default() };
         assert!(!stream_error_event(detail, "{}", 200, "u").is_retryable());
     }
 }

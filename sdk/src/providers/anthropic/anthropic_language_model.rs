@@ -11,12 +11,11 @@ use async_trait::async_trait;
 use serde_json::{Value, json};
 
 use super::AnthropicConfig;
-use super::anthropic_api::{
-    ContentBlock, CustomToolParam, MessageResponse, MessagesRequest, RequestMetadataParam, ResponseUsage, ThinkingParam,
-    ToolChoiceParam, ToolParam,
-};
-use super::anthropic_options::{AnthropicOptions, PROVIDER_KEY, ThinkingOptions};
-use super::anthropic_prepare_tools::prepare_tools;
+use serde_json::Map;
+
+use super::anthropic_api::{count, types};
+use super::anthropic_options::{AnthropicOptions, AnthropicToolOptions, PROVIDER_KEY, ThinkingOptions};
+use super::anthropic_prepare_tools::{custom_tool, prepare_tools};
 use super::anthropic_stream::AnthropicStream;
 use super::convert_to_anthropic_messages::convert_to_anthropic_messages;
 use super::map_anthropic_finish_reason::map_anthropic_finish_reason;
@@ -75,7 +74,7 @@ pub struct AnthropicLanguageModel {
 /// A request ready to send, with what it needs besides the body.
 #[derive(Debug)]
 pub(crate) struct PreparedRequest {
-    pub body: MessagesRequest,
+    pub body: types::CreateMessageParams,
     pub warnings: Vec<Warning>,
     pub betas: Vec<&'static str>,
     /// Structured output through the forced `json` tool: its input is the answer's text.
@@ -108,8 +107,8 @@ impl AnthropicLanguageModel {
             None => options.reasoning_effort.and_then(budget_for_effort),
         };
         let thinking = match (anthropic.thinking, thinking_budget) {
-            (_, Some(budget_tokens)) => Some(ThinkingParam::Enabled { budget_tokens }),
-            (Some(ThinkingOptions::Disabled), None) => Some(ThinkingParam::Disabled),
+            (_, Some(budget_tokens)) => Some(types::ThinkingConfig::Enabled(i64::from(budget_tokens))),
+            (Some(ThinkingOptions::Disabled), None) => Some(types::ThinkingConfig::Disabled),
             _ => None,
         };
 
@@ -181,13 +180,8 @@ impl AnthropicLanguageModel {
                     Some(ResponseFormat::Json { description: Some(description), .. }) => description.clone(),
                     _ => "Respond with a JSON object.".to_owned(),
                 };
-                let tool = ToolParam::Custom(CustomToolParam {
-                    name: JSON_TOOL_NAME.to_owned(),
-                    description: Some(description),
-                    input_schema: schema,
-                    cache_control: None,
-                });
-                (vec![tool], Some(ToolChoiceParam::Tool { name: JSON_TOOL_NAME.to_owned(), disable_parallel_tool_use: None }))
+                let tool = custom_tool(JSON_TOOL_NAME, Some(&description), &schema, &AnthropicToolOptions::default())?;
+                (vec![tool], Some(types::ToolChoice::Tool { disable_parallel_tool_use: None, name: JSON_TOOL_NAME.to_owned() }))
             }
             None => {
                 let prepared = prepare_tools(
@@ -205,20 +199,24 @@ impl AnthropicLanguageModel {
             }
         };
 
-        let body = MessagesRequest {
-            model: self.model_id.clone(),
-            max_tokens,
-            system: prompt.system,
+        let body = types::CreateMessageParams {
+            max_tokens: i64::from(max_tokens),
             messages: prompt.messages,
-            temperature,
-            top_p,
-            top_k,
+            metadata: anthropic
+                .user_id
+                .map(|user_id| types::CreateMessageParamsMetadata { user_id: Some(user_id), extra: Map::new() }),
+            model: self.model_id.clone(),
+            service_tier: None,
             stop_sequences: options.stop_sequences.clone(),
-            metadata: anthropic.user_id.map(|user_id| RequestMetadataParam { user_id }),
-            thinking,
-            tools,
-            tool_choice,
             stream: stream.then_some(true),
+            system: prompt.system,
+            temperature: temperature.map(shortest_f64),
+            thinking,
+            tool_choice,
+            tools,
+            top_k: top_k.map(i64::from),
+            top_p: top_p.map(shortest_f64),
+            extra: Map::new(),
         };
         Ok(PreparedRequest { body, warnings, betas, uses_json_response_tool })
     }
@@ -246,63 +244,65 @@ impl LanguageModel for AnthropicLanguageModel {
         let prepared = self.prepare(options, false)?;
         let response = config.post_messages(&prepared.body, &options.headers, &prepared.betas).await?;
         let request = request_metadata(response.request_body.as_ref());
-        let answer = response.json::<MessageResponse>().await?;
+        let answer = response.json::<types::Message>().await?;
         let raw = answer.raw_json();
         let message = answer.value;
 
         let mut content = Vec::with_capacity(message.content.len());
         for block in message.content {
             match block {
-                ContentBlock::Text { text, .. } => {
+                types::ContentBlock::Text { text, .. } => {
                     // With the forced JSON tool, stray text is not the answer.
                     if !prepared.uses_json_response_tool {
                         content.push(Content::text(text));
                     }
                 }
-                ContentBlock::Thinking { thinking, signature } => content.push(Content::Reasoning {
+                types::ContentBlock::Thinking { signature, thinking } => content.push(Content::Reasoning {
                     text: thinking,
                     provider_metadata: Some(anthropic_metadata(json!({"signature": signature}))),
                 }),
-                ContentBlock::RedactedThinking { data } => content.push(Content::Reasoning {
+                types::ContentBlock::RedactedThinking { data } => content.push(Content::Reasoning {
                     text: String::new(),
                     provider_metadata: Some(anthropic_metadata(json!({"redacted_data": data}))),
                 }),
-                ContentBlock::ToolUse { id, name, input } => {
+                types::ContentBlock::ToolUse { id, input, name } => {
+                    let input = Value::Object(input).to_string();
                     if prepared.uses_json_response_tool {
-                        content.push(Content::text(input.to_string()));
+                        content.push(Content::text(input));
                     } else {
                         content.push(Content::ToolCall(ToolCall {
                             tool_call_id: id,
                             tool_name: name,
-                            input: input.to_string(),
+                            input,
                             provider_executed: false,
                             provider_metadata: None,
                         }));
                     }
                 }
-                ContentBlock::ServerToolUse { id, name, input } => content.push(Content::ToolCall(ToolCall {
+                types::ContentBlock::ServerToolUse { id, input, name } => content.push(Content::ToolCall(ToolCall {
                     tool_call_id: id,
                     tool_name: name,
-                    input: input.to_string(),
+                    input: Value::Object(input).to_string(),
                     provider_executed: true,
                     provider_metadata: None,
                 })),
-                ContentBlock::WebSearchToolResult { tool_use_id, content: result } => {
+                types::ContentBlock::WebSearchToolResult { content: result, tool_use_id } => {
                     let (tool_result, sources) = web_search_result(tool_use_id, result);
                     content.push(Content::ToolResult(tool_result));
                     content.extend(sources.into_iter().map(Content::Source));
                 }
-                ContentBlock::Unknown => {}
+                types::ContentBlock::Unlisted => {}
             }
         }
 
+        let stop_reason = message.stop_reason.map(|reason| reason.to_string());
         let raw_usage = raw.as_ref().and_then(|body| body.get("usage").cloned());
         let mut result = GenerateResponse::new(
             content,
-            map_anthropic_finish_reason(message.stop_reason.as_deref(), prepared.uses_json_response_tool),
-            convert_usage(&message.usage, raw_usage.clone()),
+            map_anthropic_finish_reason(stop_reason.as_deref(), prepared.uses_json_response_tool),
+            convert_usage(&UsageCounts::from(&message.usage), raw_usage.clone()),
         );
-        result.raw_finish_reason = message.stop_reason;
+        result.raw_finish_reason = stop_reason;
         result.provider_metadata = Some(response_provider_metadata(raw_usage, message.stop_sequence));
         result.request = request;
         result.response = ResponseMetadata::new(Some(message.id), Some(message.model), None)
@@ -347,45 +347,68 @@ pub(crate) fn response_provider_metadata(raw_usage: Option<Value>, stop_sequence
     anthropic_metadata(json!({"usage": raw_usage, "stop_sequence": stop_sequence}))
 }
 
+/// The token counts of a response or of a stream so far.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct UsageCounts {
+    pub input: Option<u64>,
+    pub output: Option<u64>,
+    pub cache_read: Option<u64>,
+    pub cache_write: Option<u64>,
+}
+
+impl From<&types::Usage> for UsageCounts {
+    fn from(usage: &types::Usage) -> Self {
+        UsageCounts {
+            input: count(usage.input_tokens),
+            output: count(usage.output_tokens),
+            cache_read: usage.cache_read_input_tokens.and_then(count),
+            cache_write: usage.cache_creation_input_tokens.and_then(count),
+        }
+    }
+}
+
 /// Anthropic's usage in the unified shape: `input_tokens` counts only uncached input, so the
 /// total adds cache reads and writes.
-pub(crate) fn convert_usage(usage: &ResponseUsage, raw: Option<Value>) -> Usage {
-    let no_cache = usage.input_tokens;
-    let cache_read = usage.cache_read_input_tokens;
-    let cache_write = usage.cache_creation_input_tokens;
-    let total = no_cache.map(|input| input + cache_read.unwrap_or(0) + cache_write.unwrap_or(0));
+pub(crate) fn convert_usage(usage: &UsageCounts, raw: Option<Value>) -> Usage {
+    let total = usage.input.map(|input| input + usage.cache_read.unwrap_or(0) + usage.cache_write.unwrap_or(0));
     Usage {
-        input_tokens: InputTokens { total, no_cache, cache_read, cache_write },
-        output_tokens: OutputTokens { total: usage.output_tokens, text: None, reasoning: None },
+        input_tokens: InputTokens {
+            total,
+            no_cache: usage.input,
+            cache_read: usage.cache_read,
+            cache_write: usage.cache_write,
+        },
+        output_tokens: OutputTokens { total: usage.output, text: None, reasoning: None },
         raw,
     }
 }
 
+/// An `f32` option as the `f64` the wire type takes, without widening noise (`0.9`, not
+/// `0.8999999761581421`).
+fn shortest_f64(value: f32) -> f64 {
+    value.to_string().parse().unwrap_or(f64::from(value))
+}
+
 /// A `web_search_tool_result` block: the provider-executed tool result (sent back unchanged in
 /// later turns) and a source per result found.
-pub(crate) fn web_search_result(tool_use_id: String, result: Value) -> (ToolResult, Vec<Source>) {
-    let is_error = result.get("type").and_then(Value::as_str) == Some("web_search_tool_result_error");
-    let sources = result
-        .as_array()
-        .map(|results| {
+pub(crate) fn web_search_result(tool_use_id: String, content: types::WebSearchToolResultContent) -> (ToolResult, Vec<Source>) {
+    let (is_error, sources) = match &content {
+        types::WebSearchToolResultContent::Array(results) => (
+            false,
             results
                 .iter()
                 .enumerate()
-                .filter(|(_, item)| item.get("type").and_then(Value::as_str) == Some("web_search_result"))
-                .filter_map(|(index, item)| {
-                    Some(Source::Url {
-                        id: format!("{tool_use_id}:{index}"),
-                        url: item.get("url")?.as_str()?.to_owned(),
-                        title: item.get("title").and_then(Value::as_str).map(str::to_owned),
-                        provider_metadata: item
-                            .get("page_age")
-                            .filter(|age| !age.is_null())
-                            .map(|age| anthropic_metadata(json!({"page_age": age}))),
-                    })
+                .map(|(index, item)| Source::Url {
+                    id: format!("{tool_use_id}:{index}"),
+                    url: item.url.clone(),
+                    title: Some(item.title.clone()),
+                    provider_metadata: item.page_age.as_ref().map(|age| anthropic_metadata(json!({"page_age": age}))),
                 })
-                .collect()
-        })
-        .unwrap_or_default();
+                .collect(),
+        ),
+        types::WebSearchToolResultContent::WebSearchToolResultError(_) => (true, Vec::new()),
+    };
+    let result = serde_json::to_value(&content).unwrap_or(Value::Null);
     let tool_result =
         ToolResult { tool_call_id: tool_use_id, tool_name: "web_search".to_owned(), result, is_error, provider_metadata: None };
     (tool_result, sources)
@@ -414,7 +437,7 @@ mod tests {
         assert_eq!(prepared.body.max_tokens, 64_000);
         assert!(prepared.warnings.is_empty());
         let prepared = model("claude-next").prepare(&options, false).unwrap();
-        assert_eq!(prepared.body.max_tokens, FALLBACK_MAX_TOKENS);
+        assert_eq!(prepared.body.max_tokens, i64::from(FALLBACK_MAX_TOKENS));
         assert!(matches!(&prepared.warnings[0], Warning::Other { message } if message.contains("claude-next")));
         assert_eq!(known_max_output_tokens("claude-3-5-haiku-latest"), Some(8_192));
     }
@@ -433,7 +456,7 @@ mod tests {
         assert_eq!(
             body(&prepared),
             json!({"model": "claude-3-5-haiku-latest", "max_tokens": 100, "messages": [{"role": "user", "content": [{"type": "text", "text": "hi"}]}],
-                   "temperature": 0.5, "top_p": 0.8999999761581421, "top_k": 40, "stop_sequences": ["END"], "stream": true})
+                   "temperature": 0.5, "top_p": 0.9, "top_k": 40, "stop_sequences": ["END"], "stream": true})
         );
         let features: Vec<_> = prepared.warnings.iter().map(ToString::to_string).collect();
         assert_eq!(features, ["unsupported: seed", "unsupported: frequency_penalty"]);
@@ -476,13 +499,7 @@ mod tests {
 
     #[test]
     fn usage_totals_include_cache_reads_and_writes() {
-        let usage = ResponseUsage {
-            input_tokens: Some(21),
-            output_tokens: Some(10),
-            cache_creation_input_tokens: Some(188),
-            cache_read_input_tokens: Some(2048),
-            ..Default::default()
-        };
+        let usage = UsageCounts { input: Some(21), output: Some(10), cache_write: Some(188), cache_read: Some(2048) };
         let usage = convert_usage(&usage, None);
         assert_eq!(usage.input_tokens, InputTokens { total: Some(2257), no_cache: Some(21), cache_read: Some(2048), cache_write: Some(188) });
         assert_eq!(usage.output_tokens.total, Some(10));
@@ -490,14 +507,16 @@ mod tests {
 
     #[test]
     fn web_search_results_become_a_tool_result_and_sources() {
-        let (result, sources) = web_search_result(
-            "srv_1".into(),
-            json!([{"type": "web_search_result", "url": "https://a.example", "title": "A", "encrypted_content": "x", "page_age": null}]),
-        );
+        let results = serde_json::from_value(json!([
+            {"type": "web_search_result", "url": "https://a.example", "title": "A", "encrypted_content": "x", "page_age": null}
+        ]))
+        .unwrap();
+        let (result, sources) = web_search_result("srv_1".into(), results);
         assert!(!result.is_error);
         assert_eq!(sources, vec![Source::Url { id: "srv_1:0".into(), url: "https://a.example".into(), title: Some("A".into()), provider_metadata: None }]);
-        let (error, sources) =
-            web_search_result("srv_2".into(), json!({"type": "web_search_tool_result_error", "error_code": "max_uses_exceeded"}));
+        let error_content =
+            serde_json::from_value(json!({"type": "web_search_tool_result_error", "error_code": "max_uses_exceeded"})).unwrap();
+        let (error, sources) = web_search_result("srv_2".into(), error_content);
         assert!(error.is_error);
         assert!(sources.is_empty());
     }

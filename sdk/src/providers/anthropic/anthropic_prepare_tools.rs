@@ -7,9 +7,9 @@
 //! Tool choice maps `auto`, `required` (`any`), a named tool (`tool`) and `none`;
 //! `disable_parallel_tool_use` rides on the choice.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-use super::anthropic_api::{CustomToolParam, ToolChoiceParam, ToolParam, VersionedToolParam};
+use super::anthropic_api::{cache_control, types};
 use super::anthropic_options::AnthropicToolOptions;
 use crate::error::{Error, Result};
 use crate::provider::{ToolChoice, ToolDefinition, Warning};
@@ -18,11 +18,34 @@ use crate::provider::{ToolChoice, ToolDefinition, Warning};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PreparedTools {
     /// `tools`.
-    pub tools: Vec<ToolParam>,
+    pub tools: Vec<types::Tool>,
     /// `tool_choice`.
-    pub tool_choice: Option<ToolChoiceParam>,
+    pub tool_choice: Option<types::ToolChoice>,
     /// Beta flags the tools need.
     pub betas: Vec<&'static str>,
+}
+
+/// A function tool on the wire.
+pub fn custom_tool(
+    name: &str,
+    description: Option<&str>,
+    input_schema: &Value,
+    options: &AnthropicToolOptions,
+) -> Result<types::Tool> {
+    let Value::Object(input_schema) = input_schema else {
+        return Err(Error::invalid_argument(
+            format!("tools.{name}.input_schema"),
+            "Anthropic takes an object schema for tool input",
+        ));
+    };
+    Ok(types::Tool::CustomTool(types::CustomTool {
+        cache_control: options.cache_control.as_ref().map(cache_control),
+        description: description.map(str::to_owned),
+        input_schema: input_schema.clone(),
+        name: name.to_owned(),
+        type_: None,
+        extra: Map::new(),
+    }))
 }
 
 /// Maps the call's tools and tool choice.
@@ -43,18 +66,18 @@ pub fn prepare_tools(
                         Some("Anthropic does not enforce tool input schemas strictly".to_owned()),
                     ));
                 }
-                prepared.tools.push(ToolParam::Custom(CustomToolParam {
-                    name: function.name.clone(),
-                    description: function.description.clone(),
-                    input_schema: function.input_schema.clone(),
-                    cache_control: options.cache_control,
-                }));
+                prepared.tools.push(custom_tool(
+                    &function.name,
+                    function.description.as_deref(),
+                    &function.input_schema,
+                    &options,
+                )?);
             }
             ToolDefinition::ProviderDefined(tool) => match tool.id.strip_prefix("anthropic.") {
                 Some(tool_type) => {
-                    let settings = match &tool.args {
+                    let mut settings = match &tool.args {
                         Value::Object(settings) => settings.clone(),
-                        Value::Null => Default::default(),
+                        Value::Null => Map::new(),
                         other => {
                             return Err(Error::invalid_argument(
                                 format!("tools.{}.args", tool.name),
@@ -67,11 +90,14 @@ pub fn prepare_tools(
                     {
                         prepared.betas.push(beta);
                     }
-                    prepared.tools.push(ToolParam::Versioned(VersionedToolParam {
-                        tool_type: tool_type.to_owned(),
-                        name: tool.name.clone(),
-                        settings,
-                    }));
+                    settings.insert("type".to_owned(), Value::String(tool_type.to_owned()));
+                    settings.insert("name".to_owned(), Value::String(tool.name.clone()));
+                    // The spec subset types one versioned tool, web search; its shape (`type`,
+                    // `name`, settings kept in the flattened `extra`) carries the others too
+                    // (bash, text editor, code execution), which the subset does not describe.
+                    let versioned: types::WebSearchTool = serde_json::from_value(Value::Object(settings))
+                        .map_err(|error| Error::invalid_argument(format!("tools.{}.args", tool.name), error.to_string()))?;
+                    prepared.tools.push(types::Tool::WebSearchTool(versioned));
                 }
                 None => warnings.push(Warning::unsupported(
                     format!("tool:{}", tool.id),
@@ -83,15 +109,15 @@ pub fn prepare_tools(
 
     prepared.tool_choice = match tool_choice {
         None if disable_parallel_tool_use.is_some() && !prepared.tools.is_empty() => {
-            Some(ToolChoiceParam::Auto { disable_parallel_tool_use })
+            Some(types::ToolChoice::Auto { disable_parallel_tool_use })
         }
         None => None,
-        Some(ToolChoice::Auto) => Some(ToolChoiceParam::Auto { disable_parallel_tool_use }),
-        Some(ToolChoice::Required) => Some(ToolChoiceParam::Any { disable_parallel_tool_use }),
+        Some(ToolChoice::Auto) => Some(types::ToolChoice::Auto { disable_parallel_tool_use }),
+        Some(ToolChoice::Required) => Some(types::ToolChoice::Any { disable_parallel_tool_use }),
         Some(ToolChoice::Tool { tool_name }) => {
-            Some(ToolChoiceParam::Tool { name: tool_name.clone(), disable_parallel_tool_use })
+            Some(types::ToolChoice::Tool { disable_parallel_tool_use, name: tool_name.clone() })
         }
-        Some(ToolChoice::None) => Some(ToolChoiceParam::None),
+        Some(ToolChoice::None) => Some(types::ToolChoice::None),
     };
     Ok(prepared)
 }

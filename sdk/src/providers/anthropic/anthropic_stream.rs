@@ -17,10 +17,10 @@ use std::task::{Context, Poll};
 use futures::Stream;
 use serde_json::Value;
 
-use super::anthropic_api::{ContentBlock, ContentBlockDelta, ResponseUsage, StreamEvent};
+use super::anthropic_api::{StreamEvent, count, types};
 use super::anthropic_error::stream_error_event;
 use super::anthropic_language_model::{
-    anthropic_metadata, convert_usage, response_provider_metadata, web_search_result,
+    UsageCounts, anthropic_metadata, convert_usage, response_provider_metadata, web_search_result,
 };
 use super::map_anthropic_finish_reason::map_anthropic_finish_reason;
 use crate::error::{Error, Result};
@@ -43,7 +43,9 @@ enum Block {
 #[derive(Debug)]
 pub(crate) struct StreamState {
     blocks: Vec<Option<Block>>,
-    usage: ResponseUsage,
+    usage: UsageCounts,
+    /// The usage object as sent (`message_start`'s, updated by `message_delta`).
+    raw_usage: Option<types::Usage>,
     stop_reason: Option<String>,
     stop_sequence: Option<String>,
     uses_json_response_tool: bool,
@@ -56,7 +58,8 @@ impl StreamState {
     pub(crate) fn new(uses_json_response_tool: bool, status: u16, url: String) -> Self {
         StreamState {
             blocks: Vec::new(),
-            usage: ResponseUsage::default(),
+            usage: UsageCounts::default(),
+            raw_usage: None,
             stop_reason: None,
             stop_sequence: None,
             uses_json_response_tool,
@@ -87,31 +90,44 @@ impl StreamState {
     pub(crate) fn process(&mut self, event: StreamEvent, raw: &[u8], parts: &mut VecDeque<StreamPart>) -> Result<()> {
         match event {
             StreamEvent::MessageStart { message } => {
-                self.usage = message.usage;
+                self.usage = UsageCounts::from(&message.usage);
+                self.raw_usage = Some(message.usage);
                 parts.push_back(StreamPart::ResponseMetadata(ResponseMetadata::new(
                     Some(message.id),
                     Some(message.model),
                     None,
                 )));
             }
-            StreamEvent::ContentBlockStart { index, content_block } => self.start(index, content_block, parts),
+            StreamEvent::ContentBlockStart { index, content_block } => self.start(index, content_block.into_block(), parts),
             StreamEvent::ContentBlockDelta { index, delta } => self.delta(index, delta, parts),
             StreamEvent::ContentBlockStop { index } => self.stop(index, parts),
             StreamEvent::MessageDelta { delta, usage } => {
-                self.stop_reason = delta.stop_reason.or(self.stop_reason.take());
+                if let Some(reason) = delta.stop_reason {
+                    self.stop_reason = Some(reason.to_string());
+                }
                 self.stop_sequence = delta.stop_sequence.or(self.stop_sequence.take());
                 // `message_delta` usage is cumulative; fields it leaves out keep their value.
-                let current = &mut self.usage;
-                current.output_tokens = usage.output_tokens.or(current.output_tokens);
-                current.input_tokens = usage.input_tokens.or(current.input_tokens);
-                current.cache_creation_input_tokens =
-                    usage.cache_creation_input_tokens.or(current.cache_creation_input_tokens);
-                current.cache_read_input_tokens = usage.cache_read_input_tokens.or(current.cache_read_input_tokens);
-                current.server_tool_use = usage.server_tool_use.or(current.server_tool_use);
+                let counts = &mut self.usage;
+                counts.output = count(usage.output_tokens).or(counts.output);
+                counts.input = usage.input_tokens.and_then(count).or(counts.input);
+                counts.cache_write = usage.cache_creation_input_tokens.and_then(count).or(counts.cache_write);
+                counts.cache_read = usage.cache_read_input_tokens.and_then(count).or(counts.cache_read);
+                if let Some(raw) = &mut self.raw_usage {
+                    raw.output_tokens = usage.output_tokens;
+                    raw.input_tokens = usage.input_tokens.unwrap_or(raw.input_tokens);
+                    raw.cache_creation_input_tokens = usage.cache_creation_input_tokens.or(raw.cache_creation_input_tokens);
+                    raw.cache_read_input_tokens = usage.cache_read_input_tokens.or(raw.cache_read_input_tokens);
+                    if let Some(server_tool_use) = usage.server_tool_use {
+                        raw.server_tool_use = Some(types::UsageServerToolUse {
+                            web_search_requests: server_tool_use.web_search_requests,
+                            extra: server_tool_use.extra,
+                        });
+                    }
+                }
             }
             StreamEvent::MessageStop => {
                 self.finished = true;
-                let raw_usage = serde_json::to_value(&self.usage).ok();
+                let raw_usage = self.raw_usage.as_ref().and_then(|usage| serde_json::to_value(usage).ok());
                 parts.push_back(StreamPart::Finish {
                     usage: convert_usage(&self.usage, raw_usage.clone()),
                     finish_reason: map_anthropic_finish_reason(self.stop_reason.as_deref(), self.uses_json_response_tool),
@@ -128,7 +144,8 @@ impl StreamState {
         Ok(())
     }
 
-    fn start(&mut self, index: u32, content_block: ContentBlock, parts: &mut VecDeque<StreamPart>) {
+    fn start(&mut self, index: u32, content_block: types::ContentBlock, parts: &mut VecDeque<StreamPart>) {
+        use types::ContentBlock;
         let block_id = || BlockId::from(index.to_string());
         let block = match content_block {
             ContentBlock::Text { text, .. } => {
@@ -144,7 +161,7 @@ impl StreamState {
                     Block::Done
                 }
             }
-            ContentBlock::Thinking { thinking, signature } => {
+            ContentBlock::Thinking { signature, thinking } => {
                 let id = block_id();
                 parts.push_back(StreamPart::ReasoningStart { id: id.clone(), provider_metadata: None });
                 if !thinking.is_empty() {
@@ -163,7 +180,7 @@ impl StreamState {
                 let _ = (id, name);
                 let id = block_id();
                 parts.push_back(StreamPart::TextStart { id: id.clone(), provider_metadata: None });
-                if let Some(text) = nonempty_input(&input) {
+                if let Some(text) = nonempty_input(input) {
                     parts.push_back(StreamPart::TextDelta { id: id.clone(), delta: text });
                 }
                 Block::JsonText { id }
@@ -178,7 +195,7 @@ impl StreamState {
                     provider_metadata: None,
                 });
                 // The input usually arrives in deltas; a block may also start with all of it.
-                let input = nonempty_input(&input).unwrap_or_default();
+                let input = nonempty_input(input).unwrap_or_default();
                 if !input.is_empty() {
                     parts.push_back(StreamPart::ToolInputDelta { id: id.clone(), delta: input.clone() });
                 }
@@ -190,7 +207,7 @@ impl StreamState {
                 parts.extend(sources.into_iter().map(StreamPart::Source));
                 Block::Done
             }
-            ContentBlock::Unknown => Block::Done,
+            ContentBlock::Unlisted => Block::Done,
         };
         self.start_block(index, block);
     }
@@ -200,7 +217,8 @@ impl StreamState {
         id.starts_with("srvtoolu_")
     }
 
-    fn delta(&mut self, index: u32, delta: ContentBlockDelta, parts: &mut VecDeque<StreamPart>) {
+    fn delta(&mut self, index: u32, delta: types::ContentBlockDelta, parts: &mut VecDeque<StreamPart>) {
+        use types::ContentBlockDelta;
         let Some(block) = self.block_mut(index) else { return };
         match (block, delta) {
             (Block::Text { id }, ContentBlockDelta::TextDelta { text }) => {
@@ -257,12 +275,8 @@ impl StreamState {
 }
 
 /// A start block's input, as JSON text, unless it is the empty object the API starts with.
-fn nonempty_input(input: &Value) -> Option<String> {
-    match input {
-        Value::Null => None,
-        Value::Object(map) if map.is_empty() => None,
-        other => Some(other.to_string()),
-    }
+fn nonempty_input(input: serde_json::Map<String, Value>) -> Option<String> {
+    (!input.is_empty()).then(|| Value::Object(input).to_string())
 }
 
 pin_project_lite::pin_project! {
@@ -479,7 +493,7 @@ mod tests {
         let (parts, error) = run(
             &[
                 r#"{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"#,
-                r#"{"type":"content_block_delta","index":0,"delta":{"type":"citations_delta","citation":{"type":"char_location"}}}"#,
+                r#"{"type":"content_block_delta","index":0,"delta":{"type":"citations_delta","citation":{"type":"char_location","cited_text":"x","document_index":0,"document_title":null,"start_char_index":0,"end_char_index":1}}}"#,
                 r#"{"type":"content_block_delta","index":0,"delta":{"type":"brand_new_delta"}}"#,
                 r#"{"type":"brand_new_event","x":1}"#,
             ],

@@ -9,12 +9,9 @@
 //! API requires for a tool conversation with extended thinking.
 
 use base64::Engine as _;
-use serde_json::Value;
+use serde_json::Map;
 
-use super::anthropic_api::{
-    CitationsParam, ContentBlockParam, MediaSource, MessageParam, Role, SystemPrompt, TextBlockParam,
-    ToolResultContentParam,
-};
+use super::anthropic_api::{cache_control, cache_control_slot, document_media_type, image_media_type, into_object, types};
 use super::anthropic_options::AnthropicPartOptions;
 use crate::error::{Error, Result};
 use crate::provider::{
@@ -22,15 +19,23 @@ use crate::provider::{
     UserPart, Warning,
 };
 
+use types::ContentBlockParam as Block;
+
 /// The converted prompt.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AnthropicPrompt {
     /// The system prompt, when there is one.
-    pub system: Option<SystemPrompt>,
+    pub system: Option<types::CreateMessageParamsSystem>,
     /// The conversation.
-    pub messages: Vec<MessageParam>,
+    pub messages: Vec<types::InputMessage>,
     /// Beta features the content needs (sent in `anthropic-beta`).
     pub betas: Vec<&'static str>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    User,
+    Assistant,
 }
 
 /// Converts a prompt; `send_reasoning` says whether earlier reasoning is sent back.
@@ -39,8 +44,8 @@ pub fn convert_to_anthropic_messages(
     send_reasoning: bool,
     warnings: &mut Vec<Warning>,
 ) -> Result<AnthropicPrompt> {
-    let mut system_blocks: Vec<TextBlockParam> = Vec::new();
-    let mut messages: Vec<MessageParam> = Vec::new();
+    let mut system_blocks: Vec<types::RequestTextBlock> = Vec::new();
+    let mut turns: Vec<(Role, Vec<Block>)> = Vec::new();
     let mut betas = Vec::new();
     let last_assistant_index = prompt.iter().rposition(|message| matches!(message, Message::Assistant { .. }));
     let is_last_message_assistant = matches!(prompt.last(), Some(Message::Assistant { .. }));
@@ -49,16 +54,22 @@ pub fn convert_to_anthropic_messages(
         let message_options = AnthropicPartOptions::from_provider_options(message.provider_options())?;
         match message {
             Message::System { content, .. } => {
-                if !messages.is_empty() {
+                if !turns.is_empty() {
                     return Err(Error::unsupported(
                         "system messages after the conversation started",
                         Some("Anthropic takes system instructions only before the first user message".into()),
                     ));
                 }
-                system_blocks.push(TextBlockParam { text: content.clone(), cache_control: message_options.cache_control });
+                system_blocks.push(types::RequestTextBlock {
+                    cache_control: message_options.cache_control.as_ref().map(cache_control),
+                    citations: None,
+                    text: content.clone(),
+                    type_: types::RequestTextBlockType::Text,
+                    extra: Map::new(),
+                });
             }
             Message::User { content, .. } => {
-                let blocks = turn(&mut messages, Role::User);
+                let blocks = turn(&mut turns, Role::User);
                 let start = blocks.len();
                 for part in content {
                     blocks.push(convert_user_part(part, &mut betas)?);
@@ -66,7 +77,7 @@ pub fn convert_to_anthropic_messages(
                 apply_message_cache_control(&mut blocks[start..], &message_options);
             }
             Message::Tool { content, .. } => {
-                let blocks = turn(&mut messages, Role::User);
+                let blocks = turn(&mut turns, Role::User);
                 let start = blocks.len();
                 for part in content {
                     blocks.push(convert_tool_result(part)?);
@@ -74,7 +85,7 @@ pub fn convert_to_anthropic_messages(
                 apply_message_cache_control(&mut blocks[start..], &message_options);
             }
             Message::Assistant { content, .. } => {
-                let blocks = turn(&mut messages, Role::Assistant);
+                let blocks = turn(&mut turns, Role::Assistant);
                 let start = blocks.len();
                 // The API rejects a final assistant turn (a prefill) that ends in whitespace.
                 let trim_last_text = is_last_message_assistant && Some(index) == last_assistant_index;
@@ -92,28 +103,41 @@ pub fn convert_to_anthropic_messages(
 
     let system = match system_blocks.len() {
         0 => None,
-        1 if system_blocks[0].cache_control.is_none() => system_blocks.pop().map(|block| SystemPrompt::Text(block.text)),
-        _ => Some(SystemPrompt::Blocks(system_blocks)),
+        1 if system_blocks[0].cache_control.is_none() => {
+            system_blocks.pop().map(|block| types::CreateMessageParamsSystem::String(block.text))
+        }
+        _ => Some(types::CreateMessageParamsSystem::Array(system_blocks)),
     };
-    messages.retain(|message| !message.content.is_empty());
+    let messages = turns
+        .into_iter()
+        .filter(|(_, blocks)| !blocks.is_empty())
+        .map(|(role, blocks)| types::InputMessage {
+            content: types::InputMessageContent::Array(blocks),
+            role: match role {
+                Role::User => types::InputMessageRole::User,
+                Role::Assistant => types::InputMessageRole::Assistant,
+            },
+            extra: Map::new(),
+        })
+        .collect();
     Ok(AnthropicPrompt { system, messages, betas })
 }
 
 /// The blocks of the current turn of `role`, starting a new turn when the role changes.
-fn turn(messages: &mut Vec<MessageParam>, role: Role) -> &mut Vec<ContentBlockParam> {
-    if messages.last().is_none_or(|message| message.role != role) {
-        messages.push(MessageParam { role, content: Vec::new() });
+fn turn(turns: &mut Vec<(Role, Vec<Block>)>, role: Role) -> &mut Vec<Block> {
+    if turns.last().is_none_or(|(last, _)| *last != role) {
+        turns.push((role, Vec::new()));
     }
-    &mut messages.last_mut().expect("a turn was just pushed").content
+    &mut turns.last_mut().expect("a turn was just pushed").1
 }
 
 /// A message-level breakpoint goes on the message's last block, unless that block has its own.
-fn apply_message_cache_control(blocks: &mut [ContentBlockParam], options: &AnthropicPartOptions) {
-    let Some(cache_control) = &options.cache_control else { return };
-    if let Some(slot) = blocks.iter_mut().rev().find_map(ContentBlockParam::cache_control_mut)
+fn apply_message_cache_control(blocks: &mut [Block], options: &AnthropicPartOptions) {
+    let Some(control) = &options.cache_control else { return };
+    if let Some(slot) = blocks.iter_mut().rev().find_map(cache_control_slot)
         && slot.is_none()
     {
-        *slot = Some(cache_control.clone());
+        *slot = Some(cache_control(control));
     }
 }
 
@@ -121,33 +145,45 @@ fn part_options(options: &ProviderOptions) -> Result<AnthropicPartOptions> {
     AnthropicPartOptions::from_provider_options(options)
 }
 
-fn convert_user_part(part: &UserPart, betas: &mut Vec<&'static str>) -> Result<ContentBlockParam> {
+fn text_block(text: String, options: &AnthropicPartOptions) -> Block {
+    Block::Text { cache_control: options.cache_control.as_ref().map(cache_control), citations: None, text }
+}
+
+fn convert_user_part(part: &UserPart, betas: &mut Vec<&'static str>) -> Result<Block> {
     match part {
-        UserPart::Text(text) => Ok(ContentBlockParam::Text {
-            text: text.text.clone(),
-            cache_control: part_options(&text.provider_options)?.cache_control,
-        }),
+        UserPart::Text(text) => Ok(text_block(text.text.clone(), &part_options(&text.provider_options)?)),
         UserPart::File(file) => convert_file(file, betas),
     }
 }
 
-fn convert_file(file: &FilePart, betas: &mut Vec<&'static str>) -> Result<ContentBlockParam> {
+fn convert_file(file: &FilePart, betas: &mut Vec<&'static str>) -> Result<Block> {
     let options = part_options(&file.provider_options)?;
     let media_type = file.media_type.as_str();
+    let control = options.cache_control.as_ref().map(cache_control);
     if media_type.starts_with("image/") {
         let media_type = if media_type == "image/*" { "image/jpeg" } else { media_type };
-        return Ok(ContentBlockParam::Image { source: media_source(&file.data, media_type), cache_control: options.cache_control });
+        let source = match inline_or_url(&file.data) {
+            Inline::Base64 { media_type: data_media_type, data } => types::ImageSource::Base64 {
+                data,
+                media_type: image_media_type(data_media_type.unwrap_or(media_type)),
+            },
+            Inline::Url(url) => types::ImageSource::Url { url },
+        };
+        return Ok(Block::Image { cache_control: control, source });
     }
     let source = match media_type {
         "application/pdf" => {
             if !betas.contains(&PDF_BETA) {
                 betas.push(PDF_BETA);
             }
-            media_source(&file.data, media_type)
+            match inline_or_url(&file.data) {
+                Inline::Base64 { data, .. } => types::DocumentSource::Base64 { data, media_type: document_media_type(media_type) },
+                Inline::Url(url) => types::DocumentSource::Url { url },
+            }
         }
         "text/plain" => match &file.data {
-            FileData::Url(url) if !url.starts_with("data:") => MediaSource::Url { url: url.clone() },
-            data => MediaSource::Text { media_type: "text/plain".into(), data: text_of(data)? },
+            FileData::Url(url) if !url.starts_with("data:") => types::DocumentSource::Url { url: url.clone() },
+            data => types::DocumentSource::Text { data: text_of(data)?, media_type: document_media_type("text/plain") },
         },
         other => {
             return Err(Error::unsupported(
@@ -156,29 +192,34 @@ fn convert_file(file: &FilePart, betas: &mut Vec<&'static str>) -> Result<Conten
             ));
         }
     };
-    Ok(ContentBlockParam::Document {
+    Ok(Block::Document {
+        cache_control: control,
+        citations: options
+            .citations
+            .map(|citations| types::ContentBlockParamCitations { enabled: Some(citations.enabled), extra: Map::new() }),
+        context: options.context,
         source,
         title: options.title.or_else(|| file.filename.clone()),
-        context: options.context,
-        citations: options.citations.map(|citations| CitationsParam { enabled: citations.enabled }),
-        cache_control: options.cache_control,
     })
 }
 
 /// PDF input was a beta feature; the header is harmless where it is generally available.
 const PDF_BETA: &str = "pdfs-2024-09-25";
 
-/// Inline data as base64, a `data:` URL unpacked, any other URL passed on (the API fetches it).
-fn media_source(data: &FileData, media_type: &str) -> MediaSource {
+enum Inline<'a> {
+    Base64 { media_type: Option<&'a str>, data: String },
+    Url(String),
+}
+
+/// Inline data as base64 (a `data:` URL unpacked, with its media type), any other URL passed on
+/// (the API fetches it).
+fn inline_or_url(data: &FileData) -> Inline<'_> {
     match data {
         FileData::Url(url) => match parse_data_url(url) {
-            Some((data_media_type, base64)) => MediaSource::Base64 {
-                media_type: data_media_type.unwrap_or(media_type).to_owned(),
-                data: base64.to_owned(),
-            },
-            None => MediaSource::Url { url: url.clone() },
+            Some((media_type, base64)) => Inline::Base64 { media_type, data: base64.to_owned() },
+            None => Inline::Url(url.clone()),
         },
-        inline => MediaSource::Base64 { media_type: media_type.to_owned(), data: inline.to_base64().unwrap_or_default() },
+        inline => Inline::Base64 { media_type: None, data: inline.to_base64().unwrap_or_default() },
     }
 }
 
@@ -205,46 +246,56 @@ fn text_of(data: &FileData) -> Result<String> {
     String::from_utf8(bytes.to_vec()).map_err(|_| Error::invalid_argument("file data", "text/plain file is not UTF-8"))
 }
 
-fn convert_tool_result(part: &ToolResultPart) -> Result<ContentBlockParam> {
+fn convert_tool_result(part: &ToolResultPart) -> Result<Block> {
     let options = part_options(&part.provider_options)?;
     let content = match &part.output {
         ToolResultOutput::Text { value } | ToolResultOutput::ErrorText { value } => {
-            ToolResultContentParam::Text(value.clone())
+            types::ContentBlockParamContent::String(value.clone())
         }
         ToolResultOutput::Json { value } | ToolResultOutput::ErrorJson { value } => {
-            ToolResultContentParam::Text(value.to_string())
+            types::ContentBlockParamContent::String(value.to_string())
         }
-        ToolResultOutput::ExecutionDenied { .. } => ToolResultContentParam::Text(part.output.to_text()),
-        ToolResultOutput::Content { value } => ToolResultContentParam::Blocks(
+        ToolResultOutput::ExecutionDenied { .. } => types::ContentBlockParamContent::String(part.output.to_text()),
+        ToolResultOutput::Content { value } => types::ContentBlockParamContent::Array(
             value.iter().map(convert_tool_result_content).collect::<Result<Vec<_>>>()?,
         ),
     };
-    Ok(ContentBlockParam::ToolResult {
-        tool_use_id: part.tool_call_id.clone(),
-        content,
+    Ok(Block::ToolResult {
+        cache_control: options.cache_control.as_ref().map(cache_control),
+        content: Some(content),
         is_error: part.output.is_error().then_some(true),
-        cache_control: options.cache_control,
+        tool_use_id: part.tool_call_id.clone(),
     })
 }
 
-fn convert_tool_result_content(part: &ToolResultContent) -> Result<ContentBlockParam> {
+fn convert_tool_result_content(part: &ToolResultContent) -> Result<types::ToolResultContentBlock> {
+    use types::ToolResultContentBlock as Content;
     match part {
-        ToolResultContent::Text { text } => Ok(ContentBlockParam::Text { text: text.clone(), cache_control: None }),
-        ToolResultContent::Media { data, media_type } if media_type.starts_with("image/") => Ok(ContentBlockParam::Image {
-            source: MediaSource::Base64 { media_type: media_type.clone(), data: data.clone() },
+        ToolResultContent::Text { text } => Ok(Content::Text { cache_control: None, citations: None, text: text.clone() }),
+        ToolResultContent::Media { data, media_type } if media_type.starts_with("image/") => Ok(Content::Image {
             cache_control: None,
+            source: types::ImageSource::Base64 { data: data.clone(), media_type: image_media_type(media_type) },
         }),
-        ToolResultContent::Media { data, media_type } if media_type == "application/pdf" => Ok(ContentBlockParam::Document {
-            source: MediaSource::Base64 { media_type: media_type.clone(), data: data.clone() },
-            title: None,
-            context: None,
-            citations: None,
+        ToolResultContent::Media { data, media_type } if media_type == "application/pdf" => Ok(Content::Document {
             cache_control: None,
+            citations: None,
+            context: None,
+            source: types::DocumentSource::Base64 { data: data.clone(), media_type: document_media_type(media_type) },
+            title: None,
         }),
         ToolResultContent::MediaUrl { url, media_type }
             if media_type.as_deref().is_none_or(|media_type| media_type.starts_with("image/")) =>
         {
-            Ok(ContentBlockParam::Image { source: MediaSource::Url { url: url.clone() }, cache_control: None })
+            Ok(Content::Image { cache_control: None, source: types::ImageSource::Url { url: url.clone() } })
+        }
+        ToolResultContent::MediaUrl { url, media_type: Some(media_type) } if media_type == "application/pdf" => {
+            Ok(Content::Document {
+                cache_control: None,
+                citations: None,
+                context: None,
+                source: types::DocumentSource::Url { url: url.clone() },
+                title: None,
+            })
         }
         ToolResultContent::Media { media_type, .. } | ToolResultContent::MediaUrl { media_type: Some(media_type), .. } => {
             Err(Error::unsupported(format!("tool result content of media type {media_type}"), None))
@@ -258,14 +309,17 @@ fn convert_assistant_part(
     trim: bool,
     send_reasoning: bool,
     warnings: &mut Vec<Warning>,
-) -> Result<Option<ContentBlockParam>> {
+) -> Result<Option<Block>> {
     Ok(match part {
         AssistantPart::Text(text) => {
             let value = if trim { text.text.trim_end().to_owned() } else { text.text.clone() };
-            Some(ContentBlockParam::Text { text: value, cache_control: part_options(&text.provider_options)?.cache_control })
+            Some(text_block(value, &part_options(&text.provider_options)?))
         }
         AssistantPart::File(_) => {
-            warnings.push(Warning::unsupported("assistant file parts", Some("Anthropic assistant turns take no files; the part was left out".into())));
+            warnings.push(Warning::unsupported(
+                "assistant file parts",
+                Some("Anthropic assistant turns take no files; the part was left out".into()),
+            ));
             None
         }
         AssistantPart::Reasoning(reasoning) => {
@@ -274,9 +328,9 @@ fn convert_assistant_part(
                 warnings.push(Warning::other("reasoning was not sent back because `send_reasoning` is false"));
                 None
             } else if let Some(signature) = options.signature {
-                Some(ContentBlockParam::Thinking { thinking: reasoning.text.clone(), signature })
+                Some(Block::Thinking { signature, thinking: reasoning.text.clone() })
             } else if let Some(data) = options.redacted_data {
-                Some(ContentBlockParam::RedactedThinking { data })
+                Some(Block::RedactedThinking { data })
             } else {
                 warnings.push(Warning::other(
                     "reasoning without an Anthropic signature or redacted data was not sent back",
@@ -285,21 +339,29 @@ fn convert_assistant_part(
             }
         }
         AssistantPart::ToolCall(call) => {
-            let cache_control = part_options(&call.provider_options)?.cache_control;
-            let input = if call.input.is_object() { call.input.clone() } else { Value::Object(Default::default()) };
-            if call.provider_executed {
-                Some(ContentBlockParam::ServerToolUse { id: call.tool_call_id.clone(), name: call.tool_name.clone(), input, cache_control })
+            let cache_control = part_options(&call.provider_options)?.cache_control.as_ref().map(cache_control);
+            let (id, name, input) = (call.tool_call_id.clone(), call.tool_name.clone(), into_object(call.input.clone()));
+            Some(if call.provider_executed {
+                Block::ServerToolUse { cache_control, id, input, name }
             } else {
-                Some(ContentBlockParam::ToolUse { id: call.tool_call_id.clone(), name: call.tool_name.clone(), input, cache_control })
-            }
+                Block::ToolUse { cache_control, id, input, name }
+            })
         }
         AssistantPart::ToolResult(result) => match (result.tool_name.as_str(), &result.output) {
             ("web_search", ToolResultOutput::Json { value } | ToolResultOutput::ErrorJson { value }) => {
-                Some(ContentBlockParam::WebSearchToolResult {
-                    tool_use_id: result.tool_call_id.clone(),
-                    content: value.clone(),
-                    cache_control: part_options(&result.provider_options)?.cache_control,
-                })
+                match serde_json::from_value::<types::WebSearchToolResultContent>(value.clone()) {
+                    Ok(content) => Some(Block::WebSearchToolResult {
+                        cache_control: part_options(&result.provider_options)?.cache_control.as_ref().map(cache_control),
+                        content,
+                        tool_use_id: result.tool_call_id.clone(),
+                    }),
+                    Err(error) => {
+                        warnings.push(Warning::other(format!(
+                            "a web_search result that is not in Anthropic's shape was left out: {error}"
+                        )));
+                        None
+                    }
+                }
             }
             (name, _) => {
                 warnings.push(Warning::unsupported(
@@ -314,7 +376,7 @@ fn convert_assistant_part(
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     use super::*;
     use crate::provider::{ReasoningPart, TextPart, ToolCallPart};
