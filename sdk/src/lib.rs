@@ -103,3 +103,5 @@ pub use tokio_util::sync::CancellationToken;
 pub use registry::{ProviderRegistry, create_provider_registry, custom_provider};
 #[cfg(feature = "openai")]
 pub use providers::openai;
+#[cfg(feature = "anthropic")]
+pub use providers::anthropic;

@@ -7,3 +7,5 @@
 
 #[cfg(feature = "openai")]
 pub mod openai;
+#[cfg(feature = "anthropic")]
+pub mod anthropic;
