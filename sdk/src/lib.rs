@@ -103,5 +103,11 @@ pub use tokio_util::sync::CancellationToken;
 pub use registry::{ProviderRegistry, create_provider_registry, custom_provider};
 #[cfg(feature = "openai")]
 pub use providers::openai;
+#[cfg(feature = "google")]
+pub use providers::google;
 #[cfg(feature = "anthropic")]
 pub use providers::anthropic;
+#[cfg(feature = "openai-compatible")]
+pub use providers::openai_compatible;
+pub mod default_registry;
+pub use default_registry::default_registry;

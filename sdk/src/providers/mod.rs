@@ -7,5 +7,9 @@
 
 #[cfg(feature = "openai")]
 pub mod openai;
+#[cfg(feature = "google")]
+pub mod google;
 #[cfg(feature = "anthropic")]
 pub mod anthropic;
+#[cfg(feature = "openai-compatible")]
+pub mod openai_compatible;

@@ -204,8 +204,6 @@ impl GoogleStreamState {
 
     /// Closes open blocks and emits the finish part; an error when no finish reason arrived.
     pub(crate) fn finish(&mut self, out: &mut VecDeque<StreamPart>) -> Result<()> {
-        self.close_reasoning(out);
-        self.close_text(out);
         let Some(raw_finish_reason) = self.raw_finish_reason.take() else {
             return Err(Error::invalid_response(
                 "the Gemini stream ended before a finish reason (the connection may have been cut)",
@@ -213,6 +211,8 @@ impl GoogleStreamState {
                 None,
             ));
         };
+        self.close_reasoning(out);
+        self.close_text(out);
         let last = self.last_chunk.as_ref();
         let candidate = last.and_then(|chunk| chunk.candidates.first());
         let provider_metadata: ProviderMetadata = response_provider_metadata(
