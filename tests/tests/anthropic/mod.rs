@@ -2,6 +2,7 @@
 //! mock server on 127.0.0.1: each test asserts the request the server received (path, headers,
 //! exact body) and what the provider made of the answer.
 
+mod core_functions;
 mod generate;
 mod stream;
 
