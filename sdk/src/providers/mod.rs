@@ -11,5 +11,3 @@ pub mod openai;
 pub mod google;
 #[cfg(feature = "anthropic")]
 pub mod anthropic;
-#[cfg(feature = "openai-compatible")]
-pub mod openai_compatible;
