@@ -190,12 +190,13 @@ impl Parser {
                 *position = chunk.len();
                 return Ok(None);
             };
-            let line = if self.carry.is_empty() {
-                chunk.slice(*position..*position + end)
+            let carried = if self.carry.is_empty() {
+                None
             } else {
                 self.carry.extend_from_slice(&rest[..end]);
-                self.carry.split().freeze()
+                Some(self.carry.split().freeze())
             };
+            let start = *position;
             *position += end + 1;
             if rest[end] == b'\r' {
                 match chunk.get(*position) {
@@ -204,8 +205,12 @@ impl Parser {
                     None => self.skip_leading_newline = true,
                 }
             }
-            if let Some(event) = self.line(line)? {
-                return Ok(Some(event));
+            let event = match carried {
+                None => self.line(chunk, start, start + end)?,
+                Some(line) => self.line(&line, 0, line.len())?,
+            };
+            if event.is_some() {
+                return Ok(event);
             }
         }
         Ok(None)
@@ -215,32 +220,40 @@ impl Parser {
     fn finish(&mut self) -> Result<Option<SseEvent>> {
         if !self.carry.is_empty() {
             let line = self.carry.split().freeze();
-            if let Some(event) = self.line(line)? {
+            if let Some(event) = self.line(&line, 0, line.len())? {
                 return Ok(Some(event));
             }
         }
         self.dispatch()
     }
 
-    fn line(&mut self, mut line: Bytes) -> Result<Option<SseEvent>> {
+    /// Reads the line `source[start..end]`; values are kept as slices of `source`.
+    fn line(&mut self, source: &Bytes, mut start: usize, end: usize) -> Result<Option<SseEvent>> {
         if self.at_start {
             self.at_start = false;
-            if line.starts_with(b"\xEF\xBB\xBF") {
-                line = line.slice(3..);
+            if source[start..end].starts_with(b"\xEF\xBB\xBF") {
+                start += 3;
             }
         }
-        if line.is_empty() {
+        let line = &source[start..end];
+        let Some(&first) = line.first() else {
             return self.dispatch();
-        }
-        if line[0] == b':' {
+        };
+        if first == b':' {
             return Ok(None);
         }
-        let (name_end, value_start) = match memchr::memchr(b':', &line) {
+        // The common case first: a `data:` line.
+        if let Some(value) = line.strip_prefix(b"data:") {
+            let skip = usize::from(value.first() == Some(&b' '));
+            self.data.push(source.slice(end - value.len() + skip..end));
+            return Ok(None);
+        }
+        let (name_end, value_start) = match memchr::memchr(b':', line) {
             Some(colon) if line.get(colon + 1) == Some(&b' ') => (colon, colon + 2),
             Some(colon) => (colon, colon + 1),
             None => (line.len(), line.len()),
         };
-        let value = || line.slice(value_start..);
+        let value = || source.slice(start + value_start..end);
         match &line[..name_end] {
             b"data" => self.data.push(value()),
             b"event" => self.event = Some(value()),
