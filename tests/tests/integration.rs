@@ -4,3 +4,4 @@
 mod support;
 
 mod real_model_smoke;
+mod google;
