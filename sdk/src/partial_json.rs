@@ -429,6 +429,60 @@ mod tests {
         }
     }
 
+    /// A small deterministic generator of JSON values (no dependency on a random crate).
+    struct Generator(u64);
+
+    impl Generator {
+        fn next(&mut self, below: u64) -> u64 {
+            self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (self.0 >> 33) % below
+        }
+
+        fn string(&mut self) -> String {
+            const PIECES: &[&str] = &["a", "Z", " ", "\"", "\\", "/", "\n", "\t", "\u{1}", "é", "日", "🎉", "x y"];
+            (0..self.next(6)).map(|_| PIECES[self.next(PIECES.len() as u64) as usize]).collect()
+        }
+
+        fn value(&mut self, depth: u32) -> Value {
+            let choice = if depth == 0 { 6 + self.next(2) } else { self.next(if depth > 3 { 6 } else { 8 }) };
+            match choice {
+                0 => Value::Null,
+                1 => Value::Bool(self.next(2) == 0),
+                2 => json!(self.next(100_000) as i64 - 50_000),
+                3 => json!((self.next(2_000_000) as f64 - 1_000_000.0) / 64.0),
+                4 | 5 => Value::String(self.string()),
+                6 => Value::Array((0..self.next(5)).map(|_| self.value(depth + 1)).collect()),
+                _ => Value::Object((0..self.next(5)).map(|_| (self.string(), self.value(depth + 1))).collect()),
+            }
+        }
+    }
+
+    #[test]
+    fn every_prefix_of_generated_documents_parses_consistently() {
+        let mut generator = Generator(7);
+        let mut prefixes = 0;
+        for _ in 0..200 {
+            let full = generator.value(0);
+            for document in [serde_json::to_string(&full).unwrap(), serde_json::to_string_pretty(&full).unwrap()] {
+                for (end, _) in document.char_indices().chain([(document.len(), ' ')]) {
+                    let prefix = &document[..end];
+                    prefixes += 1;
+                    match parse_partial_json(prefix) {
+                        None => assert!(matches!(prefix.trim(), "" | "-"), "prefix {prefix:?} of {document} gave None"),
+                        Some(partial) => {
+                            assert!(is_partial_of(&partial.value, &full), "prefix {prefix:?}: {:?} vs {full}", partial.value);
+                            if partial.complete {
+                                assert_eq!(partial.value, full, "complete too early at {prefix:?}");
+                            }
+                        }
+                    }
+                }
+                assert_eq!(parse_partial_json(&document).unwrap().value, full);
+            }
+        }
+        assert!(prefixes > 10_000, "the generator made too little: {prefixes} prefixes");
+    }
+
     #[test]
     fn cut_values_show_what_is_known() {
         let cases = [
