@@ -368,3 +368,15 @@ async fn tool_calls_are_step_content() {
     assert_eq!(call.tool_name, "weather");
     assert_eq!(call.input, json!({"city": "Paris"}));
 }
+
+#[tokio::test]
+async fn blocked_prompt_is_a_content_filter_finish() {
+    let server = TestServer::start(vec![json_response("prompt_blocked")]).await;
+    let model = provider(&server).language_model(MODEL);
+    let response = model.do_generate(&CallOptions::new(vec![Message::user("...")])).await.unwrap();
+    assert!(response.content.is_empty());
+    assert_eq!(response.finish_reason, FinishReason::ContentFilter);
+    assert_eq!(response.raw_finish_reason.as_deref(), Some("SAFETY"));
+    let metadata = response.provider_metadata.unwrap();
+    assert_eq!(metadata.get("google").unwrap()["promptFeedback"]["blockReason"], "SAFETY");
+}

@@ -21,7 +21,7 @@ use super::wire::{
 };
 use crate::error::Result;
 use crate::provider::{
-    CallOptions, Content, FileData, GenerateResponse, GeneratedFile, InputTokens, LanguageModel, OutputTokens,
+    CallOptions, Content, FileData, FinishReason, GenerateResponse, GeneratedFile, InputTokens, LanguageModel, OutputTokens,
     ProviderMetadata, ReasoningEffort, RequestMetadata, ResponseFormat, ResponseMetadata, Source, StreamResponse,
     SupportedUrl, ToolCall, ToolResult, Usage, Warning,
 };
@@ -350,10 +350,21 @@ impl LanguageModel for GoogleLanguageModel {
             }
         }
         let raw_finish_reason = candidate.and_then(|candidate| candidate.finish_reason.as_ref()).map(ToString::to_string);
+        // A blocked prompt has no candidate, only `promptFeedback.blockReason`.
+        let blocked = candidate.is_none()
+            && answer.prompt_feedback.as_ref().is_some_and(|feedback| feedback.block_reason.is_some());
+        let finish_reason = if blocked {
+            FinishReason::ContentFilter
+        } else {
+            map_google_finish_reason(raw_finish_reason.as_deref(), has_tool_calls)
+        };
+        let raw_finish_reason = raw_finish_reason.or_else(|| {
+            answer.prompt_feedback.as_ref().and_then(|feedback| feedback.block_reason.as_ref()).map(ToString::to_string)
+        });
 
         let mut result = GenerateResponse::new(
             content,
-            map_google_finish_reason(raw_finish_reason.as_deref(), has_tool_calls),
+            finish_reason,
             convert_usage(answer.usage_metadata.as_ref()),
         );
         result.raw_finish_reason = raw_finish_reason;

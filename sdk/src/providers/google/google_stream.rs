@@ -26,7 +26,7 @@ use super::map_google_finish_reason::map_google_finish_reason;
 use super::wire::{GenerateContentResponse, GroundingMetadata, Part, UsageMetadata};
 use crate::error::{Error, Result};
 use crate::provider::{
-    BlockId, FileData, GeneratedFile, ProviderMetadata, ResponseMetadata, Source, StreamPart, ToolCall, ToolResult,
+    BlockId, FileData, FinishReason, GeneratedFile, ProviderMetadata, ResponseMetadata, Source, StreamPart, ToolCall, ToolResult,
     Warning,
 };
 use crate::provider_utils::SseEvent;
@@ -48,6 +48,7 @@ pub(crate) struct GoogleStreamState {
     usage: Option<UsageMetadata>,
     grounding: Option<GroundingMetadata>,
     last_chunk: Option<GenerateContentResponse>,
+    prompt_blocked: bool,
 }
 
 impl GoogleStreamState {
@@ -82,6 +83,13 @@ impl GoogleStreamState {
         }
         if let Some(usage) = chunk.usage_metadata.take() {
             self.usage = Some(usage);
+        }
+        if chunk.candidates.is_empty()
+            && let Some(reason) = chunk.prompt_feedback.as_ref().and_then(|feedback| feedback.block_reason.as_ref())
+        {
+            // A blocked prompt: no candidate, only the block reason.
+            self.raw_finish_reason = Some(reason.to_string());
+            self.prompt_blocked = true;
         }
         if let Some(candidate) = chunk.candidates.first_mut() {
             if let Some(content) = candidate.content.take() {
@@ -223,7 +231,11 @@ impl GoogleStreamState {
         );
         out.push_back(StreamPart::Finish {
             usage: convert_usage(self.usage.as_ref()),
-            finish_reason: map_google_finish_reason(Some(&raw_finish_reason), self.has_tool_calls),
+            finish_reason: if self.prompt_blocked {
+                FinishReason::ContentFilter
+            } else {
+                map_google_finish_reason(Some(&raw_finish_reason), self.has_tool_calls)
+            },
             raw_finish_reason: Some(raw_finish_reason),
             provider_metadata: Some(provider_metadata),
         });

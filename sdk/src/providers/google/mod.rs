@@ -44,13 +44,20 @@ pub use map_google_finish_reason::map_google_finish_reason;
 
 use crate::error::Result;
 use crate::provider::{EmbeddingModel, LanguageModel, Provider};
-use crate::provider_utils::{ApiKey, LazyHeaders, load_api_key, sensitive_header_value, without_trailing_slash};
+use crate::provider_utils::{
+    ApiKey, LazyHeaders, load_api_key, load_setting, sensitive_header_value, without_trailing_slash,
+};
+use specai_generated::mappings::GOOGLE;
 
 /// The default base URL.
 pub const DEFAULT_BASE_URL: &str = "https://generativelanguage.googleapis.com/v1beta";
 
-/// The environment variable the API key is read from.
+/// The environment variable the API key is read from (`GOOGLE_API_KEY` and `GEMINI_API_KEY` are
+/// read too, as deprecated fallbacks, as specs/google/provider.toml lists them).
 pub const API_KEY_ENV_VAR: &str = "GOOGLE_GENERATIVE_AI_API_KEY";
+
+/// The environment variable that overrides the default base URL.
+pub const BASE_URL_ENV_VAR: &str = "GOOGLE_GENERATIVE_AI_BASE_URL";
 
 /// Settings of a Google provider; every field is optional.
 #[derive(Clone, Default)]
@@ -59,7 +66,7 @@ pub struct GoogleSettings {
     /// The API key, sent as `x-goog-api-key`; by default read from
     /// `GOOGLE_GENERATIVE_AI_API_KEY` when the first call is made.
     pub api_key: Option<ApiKey>,
-    /// The base URL; default [`DEFAULT_BASE_URL`].
+    /// The base URL; by default `GOOGLE_GENERATIVE_AI_BASE_URL`, else [`DEFAULT_BASE_URL`].
     pub base_url: Option<String>,
     /// Headers sent with every request.
     pub headers: HeaderMap,
@@ -139,9 +146,10 @@ pub struct GoogleProvider {
 /// A Google provider with these settings.
 pub fn create_google(settings: GoogleSettings) -> GoogleProvider {
     let GoogleSettings { api_key, base_url, headers: extra_headers, client } = settings;
+    let base_url = load_setting(base_url.as_deref(), BASE_URL_ENV_VAR);
     let base_url = without_trailing_slash(base_url.as_deref().unwrap_or(DEFAULT_BASE_URL)).to_owned();
     let headers = LazyHeaders::new(move || {
-        let key = load_api_key(api_key.clone(), API_KEY_ENV_VAR, &[], "Google Generative AI")?;
+        let key = load_api_key(api_key.clone(), API_KEY_ENV_VAR, GOOGLE.api_key.deprecated_env, GOOGLE.display_name)?;
         let mut headers = HeaderMap::new();
         headers.insert(HeaderName::from_static("x-goog-api-key"), sensitive_header_value(key.expose())?);
         for (name, value) in &extra_headers {
