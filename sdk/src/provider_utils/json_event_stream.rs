@@ -90,7 +90,8 @@ where
                 *this.done = true;
                 return Poll::Ready(None);
             }
-            if event.data.iter().all(u8::is_ascii_whitespace) {
+            // Checked from the first byte only, so a JSON event costs no extra pass.
+            if event.data.first().is_none_or(u8::is_ascii_whitespace) && event.data.iter().all(u8::is_ascii_whitespace) {
                 // A data-less keep-alive (`data:` with nothing); not a chunk.
                 continue;
             }
