@@ -1,0 +1,424 @@
+//! Stream and request throughput of specai against the raw transport limit and async-openai.
+//!
+//! A one-thread hyper server on 127.0.0.1 serves `POST /v1/chat/completions` from pre-rendered
+//! bytes, so the client is the bottleneck. Each measurement runs in a child process (this binary
+//! re-executed with `--child`), so that its peak RSS is its own, and inside that process in a
+//! spawned task on a one-worker runtime (consuming inside `block_on` on the main thread distorts
+//! results). Runs are interleaved, client by client, and every ratio is taken against the raw
+//! client of the same run. Run with `cargo bench -p specai-tests --bench throughput`; set
+//! `SPECAI_BENCH_RUNS` (default 5) and `SPECAI_BENCH_DELTAS` (default 20000) to change the size.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::process::Command;
+use std::sync::Arc;
+use std::time::Instant;
+
+use bytes::Bytes;
+use futures::StreamExt;
+use http_body_util::{BodyExt, Full, StreamBody};
+use hyper::body::{Frame, Incoming};
+use hyper::{Request, Response};
+
+/// Characters per text delta.
+const DELTA: &str = "abcd";
+const SMALL_REQUESTS: usize = 2_000;
+const CONCURRENCY: usize = 64;
+const FRAME_SIZE: usize = 64 * 1024;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Framing {
+    /// One HTTP chunk per SSE event, as real servers send.
+    PerEvent,
+    /// 64 KiB chunks of ~230 events, as a client sees already-buffered data.
+    Large,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Work {
+    Stream(Framing),
+    Sequential,
+    Concurrent,
+}
+
+impl Work {
+    const ALL: [Work; 4] = [Work::Stream(Framing::PerEvent), Work::Stream(Framing::Large), Work::Sequential, Work::Concurrent];
+
+    fn name(self) -> &'static str {
+        match self {
+            Work::Stream(Framing::PerEvent) => "stream, one event per chunk",
+            Work::Stream(Framing::Large) => "stream, 64 KiB chunks",
+            Work::Sequential => "2,000 sequential requests",
+            Work::Concurrent => "2,000 requests, 64 in flight",
+        }
+    }
+
+    fn key(self) -> &'static str {
+        match self {
+            Work::Stream(Framing::PerEvent) => "stream-event",
+            Work::Stream(Framing::Large) => "stream-64k",
+            Work::Sequential => "sequential",
+            Work::Concurrent => "concurrent",
+        }
+    }
+
+    fn from_key(key: &str) -> Work {
+        *Work::ALL.iter().find(|work| work.key() == key).expect("unknown work")
+    }
+
+    fn unit(self) -> &'static str {
+        match self {
+            Work::Stream(_) => "chunks/s",
+            _ => "req/s",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Client {
+    Raw,
+    AsyncOpenAi,
+}
+
+impl Client {
+    const ALL: [Client; 2] = [Client::Raw, Client::AsyncOpenAi];
+
+    fn key(self) -> &'static str {
+        match self {
+            Client::Raw => "raw",
+            Client::AsyncOpenAi => "async-openai",
+        }
+    }
+
+    fn from_key(key: &str) -> Client {
+        *Client::ALL.iter().find(|client| client.key() == key).expect("unknown client")
+    }
+
+    fn supports(self, _work: Work) -> bool {
+        true
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server
+
+struct Bodies {
+    per_event: Vec<Bytes>,
+    large: Vec<Bytes>,
+    completion: Bytes,
+}
+
+fn chunk_json(delta: &str, finish: Option<&str>, role: bool) -> String {
+    let delta_json = if role {
+        r#"{"role":"assistant","content":""}"#.to_owned()
+    } else if finish.is_some() {
+        "{}".to_owned()
+    } else {
+        format!(r#"{{"content":"{delta}"}}"#)
+    };
+    let finish_json = finish.map(|reason| format!(r#""{reason}""#)).unwrap_or_else(|| "null".to_owned());
+    format!(
+        r#"{{"id":"chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT","object":"chat.completion.chunk","created":1741570283,"model":"gpt-4o-mini-2024-07-18","service_tier":"default","system_fingerprint":"fp_06737a9306","choices":[{{"index":0,"delta":{delta_json},"logprobs":null,"finish_reason":{finish_json}}}],"usage":null}}"#
+    )
+}
+
+fn render_bodies(deltas: usize) -> Bodies {
+    let mut events = Vec::with_capacity(deltas + 4);
+    let event = |json: String| Bytes::from(format!("data: {json}\n\n"));
+    events.push(event(chunk_json("", None, true)));
+    for _ in 0..deltas {
+        events.push(event(chunk_json(DELTA, None, false)));
+    }
+    events.push(event(chunk_json("", Some("stop"), false)));
+    events.push(event(
+        r#"{"id":"chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT","object":"chat.completion.chunk","created":1741570283,"model":"gpt-4o-mini-2024-07-18","service_tier":"default","system_fingerprint":"fp_06737a9306","choices":[],"usage":{"prompt_tokens":12,"completion_tokens":20000,"total_tokens":20012,"prompt_tokens_details":{"cached_tokens":0,"audio_tokens":0},"completion_tokens_details":{"reasoning_tokens":0,"audio_tokens":0,"accepted_prediction_tokens":0,"rejected_prediction_tokens":0}}}"#
+            .to_owned(),
+    ));
+    events.push(Bytes::from_static(b"data: [DONE]\n\n"));
+    let all: Vec<u8> = events.iter().flat_map(|event| event.iter().copied()).collect();
+    let large = all.chunks(FRAME_SIZE).map(Bytes::copy_from_slice).collect();
+    let content = "The quick brown fox jumps over the lazy dog. ".repeat(5);
+    let completion = format!(
+        r#"{{"id":"chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG","object":"chat.completion","created":1741570283,"model":"gpt-4o-mini-2024-07-18","choices":[{{"index":0,"message":{{"role":"assistant","content":"{}","refusal":null,"annotations":[]}},"logprobs":null,"finish_reason":"stop"}}],"usage":{{"prompt_tokens":19,"completion_tokens":40,"total_tokens":59,"prompt_tokens_details":{{"cached_tokens":0,"audio_tokens":0}},"completion_tokens_details":{{"reasoning_tokens":0,"audio_tokens":0,"accepted_prediction_tokens":0,"rejected_prediction_tokens":0}}}},"service_tier":"default","system_fingerprint":"fp_06737a9306"}}"#,
+        content.trim_end()
+    );
+    Bodies { per_event: events, large, completion: Bytes::from(completion) }
+}
+
+type ServerBody = http_body_util::Either<
+    Full<Bytes>,
+    StreamBody<futures::stream::Iter<std::vec::IntoIter<Result<Frame<Bytes>, Infallible>>>>,
+>;
+
+async fn serve(request: Request<Incoming>, bodies: Arc<Bodies>, framing: Framing) -> Result<Response<ServerBody>, Infallible> {
+    let body = request.into_body().collect().await.map(|collected| collected.to_bytes()).unwrap_or_default();
+    let streaming = memchr_find(&body, br#""stream":true"#);
+    let response = if streaming {
+        let frames = match framing {
+            Framing::PerEvent => &bodies.per_event,
+            Framing::Large => &bodies.large,
+        };
+        let frames: Vec<_> = frames.iter().map(|bytes| Ok(Frame::data(bytes.clone()))).collect();
+        Response::builder()
+            .header("content-type", "text/event-stream")
+            .body(http_body_util::Either::Right(StreamBody::new(futures::stream::iter(frames))))
+    } else {
+        Response::builder()
+            .header("content-type", "application/json")
+            .body(http_body_util::Either::Left(Full::new(bodies.completion.clone())))
+    };
+    Ok(response.expect("valid response"))
+}
+
+fn memchr_find(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|window| window == needle)
+}
+
+/// Starts the server on its own thread; returns the addresses for per-event and 64 KiB framing.
+fn start_server(deltas: usize) -> (SocketAddr, SocketAddr) {
+    let bodies = Arc::new(render_bodies(deltas));
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+        runtime.block_on(async move {
+            let mut addresses = Vec::new();
+            for framing in [Framing::PerEvent, Framing::Large] {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+                addresses.push(listener.local_addr().expect("address"));
+                let bodies = bodies.clone();
+                tokio::spawn(async move {
+                    loop {
+                        let Ok((socket, _)) = listener.accept().await else { continue };
+                        socket.set_nodelay(true).ok();
+                        let bodies = bodies.clone();
+                        tokio::spawn(async move {
+                            let service = hyper::service::service_fn(move |request| serve(request, bodies.clone(), framing));
+                            let _ = hyper::server::conn::http1::Builder::new()
+                                .serve_connection(hyper_util::rt::TokioIo::new(socket), service)
+                                .await;
+                        });
+                    }
+                });
+            }
+            sender.send((addresses[0], addresses[1])).expect("send addresses");
+            std::future::pending::<()>().await;
+        });
+    });
+    receiver.recv().expect("server addresses")
+}
+
+// ---------------------------------------------------------------------------------------------
+// The clients (each run in a child process)
+
+struct Measured {
+    units: usize,
+    seconds: f64,
+}
+
+const REQUEST_STREAM: &str = r#"{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Say something."}],"stream":true,"stream_options":{"include_usage":true}}"#;
+const REQUEST_SMALL: &str = r#"{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Say something."}]}"#;
+
+async fn run_raw(work: Work, base_url: String, deltas: usize) -> Measured {
+    let client = reqwest::Client::new();
+    let url = format!("{base_url}/chat/completions");
+    match work {
+        Work::Stream(_) => {
+            let started = Instant::now();
+            let response = client
+                .post(&url)
+                .header("content-type", "application/json")
+                .body(REQUEST_STREAM)
+                .send()
+                .await
+                .expect("raw stream request");
+            let mut chunks = 0;
+            let mut bytes = 0;
+            let mut body = response.bytes_stream();
+            while let Some(chunk) = body.next().await {
+                bytes += chunk.expect("raw chunk").len();
+                chunks += 1;
+            }
+            assert!(bytes > deltas * DELTA.len(), "stream too short: {bytes} bytes");
+            let _ = chunks;
+            Measured { units: deltas, seconds: started.elapsed().as_secs_f64() }
+        }
+        Work::Sequential | Work::Concurrent => {
+            let in_flight = if work == Work::Sequential { 1 } else { CONCURRENCY };
+            let started = Instant::now();
+            futures::stream::iter(0..SMALL_REQUESTS)
+                .map(|_| {
+                    let request = client.post(&url).header("content-type", "application/json").body(REQUEST_SMALL);
+                    async move {
+                        let body = request.send().await.expect("raw request").bytes().await.expect("raw body");
+                        assert!(body.len() > 200);
+                    }
+                })
+                .buffer_unordered(in_flight)
+                .collect::<()>()
+                .await;
+            Measured { units: SMALL_REQUESTS, seconds: started.elapsed().as_secs_f64() }
+        }
+    }
+}
+
+async fn run_async_openai(work: Work, base_url: String, deltas: usize) -> Measured {
+    use async_openai::Client as OpenAiClient;
+    use async_openai::config::OpenAIConfig;
+    use async_openai::types::chat::{ChatCompletionRequestUserMessageArgs, CreateChatCompletionRequestArgs};
+
+    let client = OpenAiClient::with_config(OpenAIConfig::new().with_api_base(base_url).with_api_key("sk-bench"));
+    let request = |stream: bool| {
+        let mut builder = CreateChatCompletionRequestArgs::default();
+        builder
+            .model("gpt-4o-mini")
+            .messages([ChatCompletionRequestUserMessageArgs::default()
+                .content("Say something.")
+                .build()
+                .expect("message")
+                .into()]);
+        if stream {
+            builder.stream(true);
+        }
+        builder.build().expect("request")
+    };
+    match work {
+        Work::Stream(_) => {
+            let started = Instant::now();
+            let mut stream = client.chat().create_stream(request(true)).await.expect("async-openai stream");
+            let mut text = String::new();
+            while let Some(chunk) = stream.next().await {
+                let chunk = chunk.expect("async-openai chunk");
+                if let Some(content) = chunk.choices.first().and_then(|choice| choice.delta.content.as_deref()) {
+                    text.push_str(content);
+                }
+            }
+            assert_eq!(text.len(), deltas * DELTA.len());
+            Measured { units: deltas, seconds: started.elapsed().as_secs_f64() }
+        }
+        Work::Sequential | Work::Concurrent => {
+            let in_flight = if work == Work::Sequential { 1 } else { CONCURRENCY };
+            let request = request(false);
+            let started = Instant::now();
+            futures::stream::iter(0..SMALL_REQUESTS)
+                .map(|_| {
+                    let client = &client;
+                    let request = request.clone();
+                    async move {
+                        let response = client.chat().create(request).await.expect("async-openai request");
+                        assert!(response.choices[0].message.content.as_ref().is_some_and(|text| text.len() > 200));
+                    }
+                })
+                .buffer_unordered(in_flight)
+                .collect::<()>()
+                .await;
+            Measured { units: SMALL_REQUESTS, seconds: started.elapsed().as_secs_f64() }
+        }
+    }
+}
+
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status.lines().find_map(|line| {
+                line.strip_prefix("VmHWM:").and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+            })
+        })
+        .unwrap_or(0)
+}
+
+fn child(client: Client, work: Work, base_url: String, deltas: usize) {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().expect("runtime");
+    let measured = runtime.block_on(async move {
+        let task = match client {
+            Client::Raw => tokio::spawn(run_raw(work, base_url, deltas)),
+            Client::AsyncOpenAi => tokio::spawn(run_async_openai(work, base_url, deltas)),
+        };
+        task.await.expect("benchmark task")
+    });
+    println!("RESULT {} {} {}", measured.units, measured.seconds, peak_rss_kib());
+}
+
+// ---------------------------------------------------------------------------------------------
+// The parent: run, collect, report
+
+struct Sample {
+    rate: f64,
+    ratio: f64,
+    rss_kib: u64,
+}
+
+fn run_child(client: Client, work: Work, base_url: &str, deltas: usize) -> (f64, u64) {
+    let output = Command::new(std::env::current_exe().expect("current exe"))
+        .args(["--child", client.key(), work.key(), base_url, &deltas.to_string()])
+        .output()
+        .expect("run child");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let line = stdout.lines().find(|line| line.starts_with("RESULT ")).unwrap_or_else(|| {
+        panic!("{} / {} failed:\n{}\n{}", client.key(), work.key(), stdout, String::from_utf8_lossy(&output.stderr))
+    });
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    let units: f64 = fields[1].parse().expect("units");
+    let seconds: f64 = fields[2].parse().expect("seconds");
+    (units / seconds, fields[3].parse().expect("rss"))
+}
+
+fn summary(values: &mut [f64]) -> (f64, f64, f64) {
+    values.sort_by(f64::total_cmp);
+    (values[values.len() / 2], values[0], values[values.len() - 1])
+}
+
+fn main() {
+    let arguments: Vec<String> = std::env::args().collect();
+    if arguments.get(1).map(String::as_str) == Some("--child") {
+        let deltas = arguments[5].parse().expect("deltas");
+        child(Client::from_key(&arguments[2]), Work::from_key(&arguments[3]), arguments[4].clone(), deltas);
+        return;
+    }
+    // `cargo bench` passes `--bench`; `cargo test --benches` passes nothing we need: run a tiny size then.
+    let quick = !arguments.iter().any(|argument| argument == "--bench");
+    let runs: usize = std::env::var("SPECAI_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(if quick { 1 } else { 5 });
+    let deltas: usize =
+        std::env::var("SPECAI_BENCH_DELTAS").ok().and_then(|v| v.parse().ok()).unwrap_or(if quick { 500 } else { 20_000 });
+    let (per_event, large) = start_server(deltas);
+    let base_url = |work: Work| match work {
+        Work::Stream(Framing::Large) => format!("http://{large}/v1"),
+        _ => format!("http://{per_event}/v1"),
+    };
+    println!("specai throughput benchmark: {runs} runs, {deltas} deltas per stream, {SMALL_REQUESTS} small requests");
+    println!();
+    println!("| work | client | median | min | max | ratio to raw (median, min, max) | peak RSS |");
+    println!("|---|---|---|---|---|---|---|");
+    for work in Work::ALL {
+        let clients: Vec<Client> = Client::ALL.into_iter().filter(|client| client.supports(work)).collect();
+        let mut samples: Vec<Vec<Sample>> = clients.iter().map(|_| Vec::new()).collect();
+        for _ in 0..runs {
+            let mut raw_rate = 0.0;
+            for (index, client) in clients.iter().enumerate() {
+                let (rate, rss_kib) = run_child(*client, work, &base_url(work), deltas);
+                if *client == Client::Raw {
+                    raw_rate = rate;
+                }
+                samples[index].push(Sample { rate, ratio: rate / raw_rate, rss_kib });
+            }
+        }
+        for (client, samples) in clients.iter().zip(&samples) {
+            let (rate, rate_min, rate_max) = summary(&mut samples.iter().map(|s| s.rate).collect::<Vec<_>>());
+            let (ratio, ratio_min, ratio_max) = summary(&mut samples.iter().map(|s| s.ratio).collect::<Vec<_>>());
+            let rss = samples.iter().map(|s| s.rss_kib).max().unwrap_or(0);
+            println!(
+                "| {} | {} | {:.0} {} | {:.0} | {:.0} | {:.3} ({:.3}, {:.3}) | {:.1} MB |",
+                work.name(),
+                client.key(),
+                rate,
+                work.unit(),
+                rate_min,
+                rate_max,
+                ratio,
+                ratio_min,
+                ratio_max,
+                rss as f64 / 1024.0
+            );
+        }
+    }
+}
