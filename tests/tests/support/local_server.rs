@@ -60,10 +60,15 @@ pub struct LocalServer {
 /// panics with the launcher's output if that fails.
 pub fn shared() -> Option<&'static LocalServer> {
     if skip_requested() {
-        eprintln!(
-            "SKIPPED: real-model test skipped because {SKIP_ENV}=1 \
-             (unset it to build and run the local SmolLM2 server)"
-        );
+        // Once per process, and past the test harness's output capture, so it is seen.
+        static NOTICE: std::sync::Once = std::sync::Once::new();
+        NOTICE.call_once(|| {
+            let _ = writeln!(
+                std::io::stderr(),
+                "SKIPPED: the real-model tests are skipped because {SKIP_ENV}=1 \
+                 (unset it to build and run the local SmolLM2 server; CI never sets it)"
+            );
+        });
         return None;
     }
     static SERVER: OnceLock<Result<LocalServer, String>> = OnceLock::new();
@@ -197,6 +202,13 @@ pub fn launch(root: &Path, timeout: Duration) -> Result<Launched, String> {
                     let base_url = words.next().unwrap_or_default().to_string();
                     if !base_url.starts_with("http://127.0.0.1:") {
                         return Err(failure(&mut child, format!("unexpected READY line: {line}")));
+                    }
+                    // Let the forwarder print the launcher's "ready in" line first.
+                    let deadline = Instant::now() + Duration::from_millis(500);
+                    while Instant::now() < deadline
+                        && !log.lock().unwrap().iter().any(|l| l.contains("] ready in "))
+                    {
+                        std::thread::sleep(Duration::from_millis(10));
                     }
                     Ok(Launched { base_url, child, stdin: stdin.take().expect("stdin still open") })
                 }
