@@ -73,13 +73,17 @@ pub const PASSES: &[Pass] = &[
     Pass { name: "exclusive-bounds", import: true, why: "3.1 numeric exclusive bounds are 3.0 booleans beside minimum/maximum", run: exclusive_bounds },
     Pass { name: "unsupported-keywords", import: true, why: "JSON Schema keywords that 3.0 (and openapiv3) lacks", run: unsupported_keywords },
     Pass { name: "enum-cleanup", import: true, why: "null inside `enum` means nullable; non-string enum values break typify's string enums", run: enum_cleanup },
+    Pass { name: "single-composition", import: true, why: "typify asserts a schema has not both anyOf and oneOf: keep oneOf", run: single_composition },
     Pass { name: "ref-siblings", import: true, why: "3.0 ignores keywords beside `$ref`; keep `nullable` via allOf", run: ref_siblings },
     Pass { name: "drop-defaults", import: false, why: "typify panics on some defaults; clients should not send what the caller did not set", run: drop_defaults },
     Pass { name: "plain-scalars", import: false, why: "formats, patterns, lengths and bounds make chrono/uuid/regress types, constrained newtypes and NonZero integers: the server validates, callers pass plain String/i64/f64", run: plain_scalars },
     Pass { name: "hoist-top-level-nullable", import: false, why: "typify emits duplicate types for nullable top-level components", run: hoist_top_level_nullable },
     Pass { name: "relax-required-nullable", import: false, why: "lenient servers omit nullable fields that the spec requires", run: relax_required_nullable },
+    Pass { name: "enum-or-string", import: false, why: "`anyOf: [enum, string]` (an open enum) is what every generated string enum already is", run: enum_or_string },
     Pass { name: "tagged-unions", import: false, why: "typify tags a union only when its variants are inline objects: inline $ref variants that share a constant `type`-like property, so decoding picks the variant by tag", run: tagged_unions },
+    Pass { name: "inline-titles", import: false, why: "typify names inline types by title: a title equal to a component name makes two types of one name", run: inline_titles },
     Pass { name: "open-objects", import: false, why: "keep vendor extras (reasoning_content, x_groq, ...) in a flattened `extra` map", run: open_objects },
+    Pass { name: "parameters", import: false, why: "header parameters (keys, versions) come from provider.toml, not method arguments; nullable parameters make Option<Option<_>>", run: parameters },
     Pass { name: "single-success-response", import: false, why: "progenitor panics on several response types per operation", run: single_success_response },
     Pass { name: "json-request-bodies", import: false, why: "progenitor has no multipart methods: such operations become types only", run: json_request_bodies },
 ];
@@ -333,6 +337,17 @@ fn exclusive_bounds(doc: &mut Value, changes: &mut Vec<String>) {
                 changes.push(format!("{pointer}: {exclusive} {n} -> {bound} {n}, {exclusive} true"));
             }
         }
+        // 3.0 integer bounds are i64: drop ones written as (or parsed to) non-integers.
+        if schema.get("type") == Some(&json!("integer")) {
+            for bound in ["minimum", "maximum"] {
+                if let Some(value) = schema.get(bound) {
+                    if value.as_i64().is_none() {
+                        changes.push(format!("{pointer}: integer {bound} {value} is not an i64: removed"));
+                        schema.remove(bound);
+                    }
+                }
+            }
+        }
     });
 }
 
@@ -417,6 +432,15 @@ fn enum_cleanup(doc: &mut Value, changes: &mut Vec<String>) {
             schema.remove("enum");
         } else {
             schema.insert("enum".into(), Value::Array(kept));
+        }
+    });
+}
+
+fn single_composition(doc: &mut Value, changes: &mut Vec<String>) {
+    for_each_schema(doc, &mut |schema, pointer| {
+        if schema.contains_key("anyOf") && schema.contains_key("oneOf") {
+            schema.remove("anyOf");
+            changes.push(format!("{pointer}: anyOf beside oneOf removed"));
         }
     });
 }
@@ -528,6 +552,45 @@ fn relax_required_nullable(doc: &mut Value, changes: &mut Vec<String>) {
     });
 }
 
+fn enum_or_string(doc: &mut Value, changes: &mut Vec<String>) {
+    let components = doc.pointer("/components/schemas").cloned().unwrap_or(json!({}));
+    let is_string_enum = |member: &Value| -> bool {
+        let target = match member.get("$ref").and_then(Value::as_str).and_then(crate::prune::parse_ref) {
+            Some((_, name)) => components.get(&name).cloned().unwrap_or(Value::Null),
+            None => member.clone(),
+        };
+        target.get("enum").is_some() && target.get("type").is_none_or(|t| t == "string")
+    };
+    let is_plain_string = |member: &Value| -> bool {
+        member.get("type") == Some(&json!("string"))
+            && member.as_object().is_some_and(|m| m.keys().all(|k| matches!(k.as_str(), "type" | "description" | "title")))
+    };
+    for_each_schema(doc, &mut |schema, pointer| {
+        for key in ["anyOf", "oneOf"] {
+            let Some(Value::Array(members)) = schema.get(key) else { continue };
+            if members.len() != 2 {
+                continue;
+            }
+            let enum_member = if is_string_enum(&members[0]) && is_plain_string(&members[1]) {
+                members[0].clone()
+            } else if is_string_enum(&members[1]) && is_plain_string(&members[0]) {
+                members[1].clone()
+            } else {
+                continue;
+            };
+            schema.remove(key);
+            if enum_member.get("$ref").is_some() {
+                schema.insert("allOf".into(), json!([enum_member]));
+            } else if let Some(object) = enum_member.as_object() {
+                for (k, v) in object {
+                    schema.entry(k.clone()).or_insert(v.clone());
+                }
+            }
+            changes.push(format!("{pointer}: {key} [enum, string] -> the enum (generated enums keep unlisted strings)"));
+        }
+    });
+}
+
 /// Marks an inline variant of a tagged union: typify cannot tag variants with extras.
 const TAGGED_VARIANT: &str = "x-specai-tagged-variant";
 
@@ -634,6 +697,81 @@ fn open_objects(doc: &mut Value, changes: &mut Vec<String>) {
         }
         schema.insert("additionalProperties".into(), json!({}));
     });
+}
+
+fn inline_titles(doc: &mut Value, changes: &mut Vec<String>) {
+    let components: std::collections::BTreeSet<String> = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|s| s.keys().map(|k| pascal(k).to_lowercase()).collect())
+        .unwrap_or_default();
+    for_each_schema(doc, &mut |schema, pointer| {
+        let is_component_root = pointer.starts_with("#/components/schemas/") && pointer.matches('/').count() == 3;
+        if is_component_root {
+            return;
+        }
+        if let Some(Value::String(title)) = schema.get("title") {
+            if components.contains(&pascal(title).to_lowercase()) {
+                changes.push(format!("{pointer}: removed title `{title}` (a component has that name)"));
+                schema.remove("title");
+            }
+        }
+    });
+}
+
+fn parameters(doc: &mut Value, changes: &mut Vec<String>) {
+    let fix = |parameters: &mut Value, at: &str, changes: &mut Vec<String>| {
+        let Some(list) = parameters.as_array_mut() else { return };
+        let before = list.len();
+        list.retain(|p| p.get("in") != Some(&json!("header")));
+        if list.len() != before {
+            changes.push(format!("{at}: removed {} header parameters", before - list.len()));
+        }
+        for parameter in list.iter_mut() {
+            if let Some(schema) = parameter.get_mut("schema").and_then(Value::as_object_mut) {
+                if schema.remove("nullable").is_some() {
+                    changes.push(format!("{at}: parameter {} is not nullable", parameter["name"]));
+                }
+            }
+        }
+    };
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        for (path, item) in paths.iter_mut() {
+            let Some(item) = item.as_object_mut() else { continue };
+            for (key, value) in item.iter_mut() {
+                if key == "parameters" {
+                    fix(value, path, changes);
+                } else if HTTP_METHODS.contains(&key.as_str()) {
+                    if let Some(parameters) = value.get_mut("parameters") {
+                        fix(parameters, &format!("{key} {path}"), changes);
+                    }
+                }
+            }
+        }
+    }
+    // Header parameters defined once in components and used by `$ref`.
+    let headers: Vec<String> = doc
+        .pointer("/components/parameters")
+        .and_then(Value::as_object)
+        .map(|p| p.iter().filter(|(_, p)| p.get("in") == Some(&json!("header"))).map(|(k, _)| k.clone()).collect())
+        .unwrap_or_default();
+    for name in headers {
+        if let Some(parameters) = doc.pointer_mut("/components/parameters").and_then(Value::as_object_mut) {
+            parameters.remove(&name);
+        }
+        changes.push(format!("#/components/parameters/{}: removed header parameter and its uses", escape(&name)));
+        let reference = json!(format!("#/components/parameters/{}", escape(&name)));
+        if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+            for item in paths.values_mut().filter_map(Value::as_object_mut) {
+                for (key, value) in item.iter_mut() {
+                    let list = if key == "parameters" { Some(value) } else { value.get_mut("parameters") };
+                    if let Some(Value::Array(list)) = list {
+                        list.retain(|p| p.get("$ref") != Some(&reference));
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn is_json(media: &str) -> bool {
@@ -813,8 +951,9 @@ mod tests {
         // Keep this list in step with PASSES: each name has a test below.
         let tested = [
             "openapi-version", "operation-ids", "type-arrays", "null-unions", "const-to-enum", "exclusive-bounds",
-            "unsupported-keywords", "enum-cleanup", "ref-siblings", "drop-defaults", "plain-scalars",
-            "hoist-top-level-nullable", "relax-required-nullable", "tagged-unions", "open-objects", "single-success-response",
+            "unsupported-keywords", "enum-cleanup", "single-composition", "ref-siblings", "drop-defaults", "plain-scalars",
+            "hoist-top-level-nullable", "relax-required-nullable", "enum-or-string", "tagged-unions", "inline-titles", "open-objects", "parameters",
+            "single-success-response",
             "json-request-bodies",
         ];
         let names: Vec<_> = PASSES.iter().map(|p| p.name).collect();
@@ -874,6 +1013,8 @@ mod tests {
     fn exclusive_bounds_become_booleans() {
         let (doc, _) = apply("exclusive-bounds", doc_with(json!({"type": "number", "exclusiveMinimum": 0})));
         assert_eq!(schema(&doc), &json!({"type": "number", "minimum": 0, "exclusiveMinimum": true}));
+        let (doc, _) = apply("exclusive-bounds", doc_with(json!({"type": "integer", "minimum": -9.2e18, "maximum": 5})));
+        assert_eq!(schema(&doc), &json!({"type": "integer", "maximum": 5}));
     }
 
     #[test]
@@ -898,6 +1039,12 @@ mod tests {
         assert_eq!(schema(&doc), &json!({"type": "integer"}));
         let (doc, _) = apply("enum-cleanup", doc_with(json!({"type": "string", "enum": ["a-b", "a_b", ""]})));
         assert_eq!(schema(&doc), &json!({"type": "string", "enum": ["a-b"]}));
+    }
+
+    #[test]
+    fn one_composition_keyword_per_schema() {
+        let (doc, _) = apply("single-composition", doc_with(json!({"anyOf": [{"type": "string"}], "oneOf": [{"type": "integer"}]})));
+        assert_eq!(schema(&doc), &json!({"oneOf": [{"type": "integer"}]}));
     }
 
     #[test]
@@ -955,6 +1102,20 @@ mod tests {
     }
 
     #[test]
+    fn enum_or_string_becomes_the_enum() {
+        let doc = json!({"components": {"schemas": {
+            "Code": {"type": "string", "enum": ["en", "fr"]},
+            "S": {"properties": {"c": {"anyOf": [{"$ref": "#/components/schemas/Code"}, {"type": "string"}], "description": "d"}}}
+        }}});
+        let (doc, changes) = apply("enum-or-string", doc);
+        assert_eq!(
+            doc["components"]["schemas"]["S"]["properties"]["c"],
+            json!({"allOf": [{"$ref": "#/components/schemas/Code"}], "description": "d"})
+        );
+        assert_eq!(changes.len(), 1);
+    }
+
+    #[test]
     fn ref_variants_with_a_constant_tag_are_inlined() {
         let doc = json!({"components": {"schemas": {
             "U": {"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]},
@@ -984,6 +1145,29 @@ mod tests {
         let (_, changes) =
             apply("open-objects", doc_with(json!({"additionalProperties": {"type": "string"}, "properties": {"a": {}}})));
         assert!(changes.is_empty());
+    }
+
+    #[test]
+    fn inline_titles_that_clash_with_components_are_removed() {
+        let doc = json!({"components": {"schemas": {
+            "ToolChoice": {"title": "ToolChoice", "type": "object", "properties": {"a": {"type": "string"}}},
+            "U": {"oneOf": [{"$ref": "#/components/schemas/ToolChoice"}, {"title": "ToolChoice", "type": "string"}]}
+        }}});
+        let (doc, changes) = apply("inline-titles", doc);
+        assert!(doc["components"]["schemas"]["U"]["oneOf"][1].get("title").is_none());
+        assert_eq!(doc["components"]["schemas"]["ToolChoice"]["title"], "ToolChoice");
+        assert_eq!(changes.len(), 1);
+    }
+
+    #[test]
+    fn header_parameters_are_removed() {
+        let doc = json!({"paths": {"/x": {"get": {"operationId": "x", "parameters": [
+            {"name": "xi-api-key", "in": "header", "schema": {"type": "string"}},
+            {"name": "q", "in": "query", "schema": {"type": "string", "nullable": true}}
+        ]}}}});
+        let (doc, changes) = apply("parameters", doc);
+        assert_eq!(doc["paths"]["/x"]["get"]["parameters"], json!([{"name": "q", "in": "query", "schema": {"type": "string"}}]));
+        assert_eq!(changes.len(), 2);
     }
 
     #[test]

@@ -196,7 +196,6 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(tag = "type")]
     pub enum ContentBlockParam {
-        ///RequestTextBlock
         #[serde(rename = "text")]
         Text {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1310,7 +1309,6 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(tag = "type")]
     pub enum ToolResultContentBlock {
-        ///RequestTextBlock
         #[serde(rename = "text")]
         Text {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]

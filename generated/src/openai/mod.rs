@@ -295,7 +295,6 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(tag = "type")]
     pub enum ChatCompletionRequestAssistantMessageContentPart {
-        ///ChatCompletionRequestMessageContentPartText
         #[serde(rename = "text")]
         Text { text: ::std::string::String },
         ///ChatCompletionRequestMessageContentPartRefusal
@@ -443,7 +442,6 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(tag = "type")]
     pub enum ChatCompletionRequestUserMessageContentPart {
-        ///ChatCompletionRequestMessageContentPartText
         #[serde(rename = "text")]
         Text { text: ::std::string::String },
         ///ChatCompletionRequestMessageContentPartImage
