@@ -380,3 +380,32 @@ async fn blocked_prompt_is_a_content_filter_finish() {
     let metadata = response.provider_metadata.unwrap();
     assert_eq!(metadata.get("google").unwrap()["promptFeedback"]["blockReason"], "SAFETY");
 }
+
+#[tokio::test]
+async fn media_resolution_retrieval_config_and_cached_content_options() {
+    let server = TestServer::start(vec![json_response("grounding")]).await;
+    let model = provider(&server).language_model(MODEL);
+    let mut options = CallOptions::new(vec![Message::user("Restaurants near me?")]);
+    options.tools = vec![specai::google::tools::google_search()];
+    options.provider_options = ProviderOptions::new().with(
+        "google",
+        json!({
+            "mediaResolution": "MEDIA_RESOLUTION_LOW",
+            "retrievalConfig": {"latLng": {"latitude": 48.85, "longitude": 2.35}, "languageCode": "fr"},
+            "cachedContent": "cachedContents/abc123",
+            "responseModalities": ["TEXT"]
+        }),
+    );
+    model.do_generate(&options).await.unwrap();
+    assert_request(
+        &server.requests()[0],
+        GENERATE_PATH,
+        json!({
+            "contents": [{"role": "user", "parts": [{"text": "Restaurants near me?"}]}],
+            "tools": [{"googleSearch": {}}],
+            "toolConfig": {"retrievalConfig": {"latLng": {"latitude": 48.85, "longitude": 2.35}, "languageCode": "fr"}},
+            "cachedContent": "cachedContents/abc123",
+            "generationConfig": {"mediaResolution": "MEDIA_RESOLUTION_LOW", "responseModalities": ["TEXT"]}
+        }),
+    );
+}

@@ -191,3 +191,39 @@ async fn raw_chunks_when_asked() {
     assert_eq!(raw.len(), 3);
     assert_eq!(raw[2]["candidates"][0]["finishReason"], "STOP");
 }
+
+#[derive(Debug, serde::Deserialize, schemars::JsonSchema, PartialEq)]
+struct Person {
+    name: String,
+    born: u32,
+}
+
+#[tokio::test]
+async fn streamed_structured_output() {
+    let server = TestServer::start(vec![sse_response("stream_object")]).await;
+    let model = provider(&server).language_model(MODEL);
+    let mut stream = specai::stream_object::<Person>(model).prompt("Who wrote the first program?").start();
+    let mut partials = 0;
+    {
+        let mut partial_stream = stream.partial_output_stream();
+        while let Some(partial) = partial_stream.next().await {
+            partial.unwrap();
+            partials += 1;
+        }
+    }
+    assert!(partials >= 2, "{partials} partial objects");
+    assert_eq!(stream.output().await.unwrap(), Person { name: "Ada Lovelace".into(), born: 1815 });
+    let body = server.requests()[0].json();
+    assert_eq!(body["generationConfig"]["responseMimeType"], "application/json");
+    assert_eq!(body["generationConfig"]["responseSchema"]["type"], "OBJECT");
+}
+
+#[tokio::test]
+async fn error_status_on_a_stream_request_fails_before_streaming() {
+    let server = TestServer::start(vec![super::error_response("error_429", 429)]).await;
+    let model = provider(&server).language_model(MODEL);
+    let error = model.do_stream(&CallOptions::new(vec![Message::user("Hello")])).await.unwrap_err();
+    let api = error.as_api_call().unwrap_or_else(|| panic!("{error:?}"));
+    assert_eq!((api.status, api.error_type.as_deref()), (429, Some("RESOURCE_EXHAUSTED")));
+    assert!(api.is_retryable);
+}

@@ -17,9 +17,9 @@ use super::google_stream::GoogleStream;
 use super::map_google_finish_reason::map_google_finish_reason;
 use super::wire::{
     Candidate, GenerateContentRequest, GenerateContentResponse, GenerationConfig, GroundingMetadata, Part,
-    SafetySetting, ThinkingConfig, UsageMetadata,
+    SafetySetting, ThinkingConfig, ToolConfig, UsageMetadata,
 };
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::provider::{
     CallOptions, Content, FileData, FinishReason, GenerateResponse, GeneratedFile, InputTokens, LanguageModel, OutputTokens,
     ProviderMetadata, ReasoningEffort, RequestMetadata, ResponseFormat, ResponseMetadata, Source, StreamResponse,
@@ -103,7 +103,7 @@ impl GoogleLanguageModel {
         let generation_config = GenerationConfig {
             candidate_count: None,
             logprobs: None,
-            media_resolution: None,
+            media_resolution: google.media_resolution.as_deref().map(wire_enum).transpose()?,
             response_json_schema: Map::new(),
             response_logprobs: None,
             stop_sequences: options.stop_sequences.clone(),
@@ -126,11 +126,25 @@ impl GoogleLanguageModel {
             extra: Map::new(),
         };
 
+        let mut tool_config = prepared.tool_config;
+        if let Some(retrieval) = google.retrieval_config {
+            let retrieval = serde_json::from_value(retrieval).map_err(|error| {
+                Error::invalid_argument("provider_options.google.retrievalConfig", error.to_string())
+            })?;
+            match &mut tool_config {
+                Some(config) => config.retrieval_config = Some(retrieval),
+                None => {
+                    tool_config =
+                        Some(ToolConfig { function_calling_config: None, retrieval_config: Some(retrieval), extra: Map::new() })
+                }
+            }
+        }
+
         let request = GenerateContentRequest {
             contents: prompt.contents,
             system_instruction: prompt.system_instruction,
             tools: prepared.tools,
-            tool_config: prepared.tool_config,
+            tool_config,
             safety_settings: google
                 .safety_settings
                 .unwrap_or_default()

@@ -27,6 +27,13 @@ pub struct GoogleOptions {
     /// Output modalities, e.g. `["TEXT", "IMAGE"]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_modalities: Option<Vec<String>>,
+    /// Token budget per image, video frame or PDF page: `MEDIA_RESOLUTION_LOW`, `_MEDIUM`, `_HIGH`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_resolution: Option<String>,
+    /// Location context for Google Search and Maps grounding: `{"latLng": {"latitude", "longitude"},
+    /// "languageCode"}`, sent as `toolConfig.retrievalConfig`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retrieval_config: Option<serde_json::Value>,
 }
 
 /// Gemini's `ThinkingConfig`.
