@@ -181,7 +181,17 @@ impl AnthropicLanguageModel {
                     _ => "Respond with a JSON object.".to_owned(),
                 };
                 let tool = custom_tool(JSON_TOOL_NAME, Some(&description), &schema, &AnthropicToolOptions::default())?;
-                (vec![tool], Some(types::ToolChoice::Tool { disable_parallel_tool_use: None, name: JSON_TOOL_NAME.to_owned() }))
+                let choice = if thinking_budget.is_some() {
+                    // The API refuses a forced tool choice while thinking.
+                    warnings.push(Warning::compatibility(
+                        "response_format",
+                        Some("with thinking enabled the `json` tool cannot be forced; the model is asked to use it (tool_choice auto)".to_owned()),
+                    ));
+                    types::ToolChoice::Auto { disable_parallel_tool_use: None }
+                } else {
+                    types::ToolChoice::Tool { disable_parallel_tool_use: None, name: JSON_TOOL_NAME.to_owned() }
+                };
+                (vec![tool], Some(choice))
             }
             None => {
                 let prepared = prepare_tools(
@@ -495,6 +505,17 @@ mod tests {
         assert_eq!(body["tool_choice"], json!({"type": "tool", "name": "json"}));
         assert!(matches!(&prepared.warnings[0], Warning::Compatibility { .. }));
         assert!(matches!(&prepared.warnings[1], Warning::Unsupported { feature, .. } if feature == "tools"));
+    }
+
+    #[test]
+    fn json_output_with_thinking_does_not_force_the_tool() {
+        let mut options = CallOptions::new(vec![Message::user("recipe")]);
+        options.response_format =
+            Some(ResponseFormat::Json { schema: Some(json!({"type": "object"})), name: None, description: None });
+        options.provider_options = ProviderOptions::new().with("anthropic", json!({"thinking": {"type": "enabled", "budget_tokens": 1024}}));
+        let prepared = model("claude-sonnet-4-5").prepare(&options, false).unwrap();
+        assert_eq!(body(&prepared)["tool_choice"], json!({"type": "auto"}));
+        assert_eq!(prepared.warnings.len(), 2);
     }
 
     #[test]

@@ -230,16 +230,14 @@ impl StreamState {
             (Block::Reasoning { signature, .. }, ContentBlockDelta::SignatureDelta { signature: delta }) => {
                 signature.get_or_insert_with(String::new).push_str(&delta);
             }
-            (Block::ToolInput { id, input, .. }, ContentBlockDelta::InputJsonDelta { partial_json }) => {
-                if !partial_json.is_empty() {
-                    input.push_str(&partial_json);
-                    parts.push_back(StreamPart::ToolInputDelta { id: id.clone(), delta: partial_json });
-                }
+            (Block::ToolInput { id, input, .. }, ContentBlockDelta::InputJsonDelta { partial_json })
+                if !partial_json.is_empty() =>
+            {
+                input.push_str(&partial_json);
+                parts.push_back(StreamPart::ToolInputDelta { id: id.clone(), delta: partial_json });
             }
-            (Block::JsonText { id }, ContentBlockDelta::InputJsonDelta { partial_json }) => {
-                if !partial_json.is_empty() {
-                    parts.push_back(StreamPart::TextDelta { id: id.clone(), delta: partial_json });
-                }
+            (Block::JsonText { id }, ContentBlockDelta::InputJsonDelta { partial_json }) if !partial_json.is_empty() => {
+                parts.push_back(StreamPart::TextDelta { id: id.clone(), delta: partial_json });
             }
             // Citations, deltas of unknown kinds, and deltas that do not fit their block.
             _ => {}

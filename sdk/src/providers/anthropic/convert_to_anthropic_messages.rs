@@ -313,6 +313,10 @@ fn convert_assistant_part(
     Ok(match part {
         AssistantPart::Text(text) => {
             let value = if trim { text.text.trim_end().to_owned() } else { text.text.clone() };
+            // The API rejects empty text blocks; an empty assistant text says nothing anyway.
+            if value.is_empty() {
+                return Ok(None);
+            }
             Some(text_block(value, &part_options(&text.provider_options)?))
         }
         AssistantPart::File(_) => {
