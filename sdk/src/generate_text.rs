@@ -16,7 +16,7 @@ use tokio_util::sync::CancellationToken;
 use crate::call_settings::{CallSettings, call_settings_methods};
 use crate::error::{Error, Result, TimeoutKind};
 use crate::prepare_step::{PrepareStep, PrepareStepContext, PrepareStepResult};
-use crate::prompt::{PromptInput, StandardizedPrompt};
+use crate::prompt::{PromptInput, StandardizedPrompt, download_unsupported_urls};
 use crate::provider::{
     CallOptions, Content, FinishReason, GenerateResponse, LanguageModel, Message, ProviderMetadata,
     RequestMetadata, ResponseFormat, ResponseMetadata, ToolChoice, ToolResult, Usage, Warning,
@@ -371,7 +371,11 @@ async fn run<O: OutputSpec>(
     let mut total_usage = Usage::default();
     loop {
         let mut prepared = prepare_step(&request, &settings, &system, &mut conversation, &steps, &response_format);
-        let response = call_model(prepared.model.as_ref(), &prepared.options, &settings).await;
+        let supported_urls = prepared.model.supported_urls();
+        let response = match download_unsupported_urls(&mut prepared.options.prompt, &supported_urls).await {
+            Ok(()) => call_model(prepared.model.as_ref(), &prepared.options, &settings).await,
+            Err(error) => Err(error),
+        };
         prepared.restore_conversation(&mut conversation);
         let response = response?;
         let step = run_step(&request, &settings, &prepared, &conversation, steps.len(), response).await;

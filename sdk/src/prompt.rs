@@ -3,11 +3,17 @@
 //!
 //! The caller gives either a `prompt` (a user turn) or `messages` (a whole conversation), never
 //! both, and optionally a `system` text, which is kept apart so that `prepare_step` can change it
-//! per step. Downloading file URLs a model cannot fetch itself is not done here yet: such parts are
-//! passed on, and the provider reports what it cannot read.
+//! per step. File parts given by URL that the model cannot fetch itself (see
+//! [`LanguageModel::supported_urls`](crate::provider::LanguageModel::supported_urls)) are
+//! downloaded before the call; `data:` URLs are decoded in place. A prompt without URLs costs one
+//! scan of its parts.
 
-use crate::error::{Error, Result};
-use crate::provider::{Message, UserPart};
+use std::sync::OnceLock;
+
+use bytes::Bytes;
+
+use crate::error::{ApiCallError, Error, Result};
+use crate::provider::{FileData, FilePart, Message, SupportedUrl, UserPart};
 
 /// The user's turn: a text or several parts (text and files).
 #[derive(Debug, Clone, PartialEq)]
@@ -80,9 +86,85 @@ impl PromptInput {
     }
 }
 
+/// The user file parts given by a URL the model does not read itself.
+fn unsupported_url_parts<'a>(
+    messages: &'a mut [Message],
+    supported: &'a [SupportedUrl],
+) -> impl Iterator<Item = &'a mut FilePart> + 'a {
+    messages
+        .iter_mut()
+        .filter_map(|message| match message {
+            Message::User { content, .. } => Some(content),
+            _ => None,
+        })
+        .flatten()
+        .filter_map(move |part| match part {
+            UserPart::File(file) => match &file.data {
+                FileData::Url(url) if !supported.iter().any(|rule| rule.matches(&file.media_type, url)) => Some(file),
+                _ => None,
+            },
+            UserPart::Text(_) => None,
+        })
+}
+
+/// Replaces file URLs the model cannot read with their content: `data:` URLs are decoded,
+/// others downloaded (one at a time; prompts rarely hold many).
+pub(crate) async fn download_unsupported_urls(messages: &mut [Message], supported: &[SupportedUrl]) -> Result<()> {
+    for file in unsupported_url_parts(messages, supported) {
+        let FileData::Url(url) = &file.data else { continue };
+        let (data, media_type) = match url.strip_prefix("data:") {
+            Some(inline) => decode_data_url(inline, url)?,
+            None => download(url).await?,
+        };
+        if let Some(media_type) = media_type.filter(|_| file.media_type.ends_with("/*") || file.media_type.is_empty()) {
+            file.media_type = media_type;
+        }
+        file.data = data;
+    }
+    Ok(())
+}
+
+fn decode_data_url(inline: &str, url: &str) -> Result<(FileData, Option<String>)> {
+    let invalid = || Error::invalid_argument("prompt", format!("invalid data URL `{}`", url.chars().take(64).collect::<String>()));
+    let (header, data) = inline.split_once(',').ok_or_else(invalid)?;
+    let media_type = header.split(';').next().filter(|media_type| !media_type.is_empty()).map(str::to_owned);
+    if header.ends_with(";base64") {
+        Ok((FileData::Base64(data.to_owned()), media_type))
+    } else {
+        Ok((FileData::Bytes(Bytes::from(data.to_owned())), media_type))
+    }
+}
+
+async fn download(url: &str) -> Result<(FileData, Option<String>)> {
+    static CLIENT: OnceLock<reqwest::Client> = OnceLock::new();
+    let client = CLIENT.get_or_init(reqwest::Client::new);
+    let connection = |error: reqwest::Error| Error::Connection {
+        url: url.to_owned(),
+        message: format!("downloading a prompt file failed: {error}"),
+        source: Some(std::sync::Arc::new(error)),
+    };
+    let response = client.get(url).send().await.map_err(connection)?;
+    let status = response.status();
+    if !status.is_success() {
+        return Err(ApiCallError::new(status.as_u16(), url, "downloading a prompt file failed").into());
+    }
+    let media_type = response
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .map(|value| value.split(';').next().unwrap_or(value).trim().to_owned());
+    let bytes = response.bytes().await.map_err(connection)?;
+    Ok((FileData::Bytes(bytes), media_type))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn decode_base64(text: &str) -> Vec<u8> {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD.decode(text).unwrap()
+    }
 
     #[test]
     fn prompt_becomes_a_user_message_after_the_system() {
@@ -99,5 +181,49 @@ mod tests {
         assert!(matches!(PromptInput::default().standardize(), Err(Error::InvalidArgument { .. })));
         let empty = PromptInput { messages: Some(Vec::new()), ..Default::default() };
         assert!(matches!(empty.standardize(), Err(Error::InvalidArgument { .. })));
+    }
+
+    #[tokio::test]
+    async fn data_urls_are_decoded_and_supported_urls_kept() {
+        let mut messages = vec![Message::user_parts(vec![
+            UserPart::text("look"),
+            UserPart::file_url("data:image/png;base64,AQID", "image/*"),
+            UserPart::file_url("https://example.com/a.pdf", "application/pdf"),
+        ])];
+        let supported = [SupportedUrl::new("application/pdf", "https://")];
+        download_unsupported_urls(&mut messages, &supported).await.unwrap();
+        let Message::User { content, .. } = &messages[0] else { panic!() };
+        match &content[1] {
+            UserPart::File(file) => {
+                assert_eq!(file.media_type, "image/png");
+                assert_eq!(decode_base64(&file.data.to_base64().unwrap()), [1, 2, 3]);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(&content[2], UserPart::File(FilePart { data: FileData::Url(_), .. })));
+    }
+
+    #[tokio::test]
+    async fn unsupported_urls_are_downloaded() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut request = [0u8; 1024];
+            let _ = socket.read(&mut request).await.unwrap();
+            let response = "HTTP/1.1 200 OK\r\ncontent-type: image/gif\r\ncontent-length: 3\r\nconnection: close\r\n\r\nGIF";
+            socket.write_all(response.as_bytes()).await.unwrap();
+        });
+        let mut messages = vec![Message::user_parts(vec![UserPart::file_url(format!("http://{address}/cat.gif"), "image/*")])];
+        download_unsupported_urls(&mut messages, &[]).await.unwrap();
+        let Message::User { content, .. } = &messages[0] else { panic!() };
+        match &content[0] {
+            UserPart::File(file) => {
+                assert_eq!(file.media_type, "image/gif");
+                assert_eq!(file.data.to_bytes().unwrap().as_ref(), b"GIF");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -30,7 +30,7 @@ use crate::generate_text::{
     prepare_step, provider_tool_result, response_format_of, text_request_methods, tool_call_input,
 };
 use crate::output::{ArrayOutput, ElementCursor};
-use crate::prompt::StandardizedPrompt;
+use crate::prompt::{StandardizedPrompt, download_unsupported_urls};
 use crate::provider::{
     BlockId, CallOptions, FinishReason, GeneratedFile, Message, PartStream, ProviderMetadata, RequestMetadata,
     ResponseFormat, ResponseMetadata, Source, StreamPart, StreamResponse, Usage, Warning,
@@ -402,6 +402,15 @@ impl<O: OutputSpec> StreamTextResult<O> {
                         Poll::Ready(Some(task)) => Event::Tool(task),
                         _ => match stream.poll_next_unpin(context) {
                             Poll::Pending => return self.poll_chunk_deadline(context),
+                            // The hot path: a text delta goes straight to the caller, appended
+                            // once to the step's text on the way.
+                            Poll::Ready(Some(Ok(StreamPart::TextDelta { id, delta })))
+                                if self.recorder.announced && self.chunk_deadline.is_none() =>
+                            {
+                                let index = self.recorder.text_index(&id);
+                                self.recorder.push_text(index, &delta);
+                                return Poll::Ready(Some(Ok(TextStreamPart::TextDelta { id, delta })));
+                            }
                             Poll::Ready(Some(part)) => Event::Part(part),
                             Poll::Ready(None) => Event::StreamEnded,
                         },
@@ -540,11 +549,15 @@ impl<O: OutputSpec> StreamTextResult<O> {
             .map(|duration| (Box::pin(tokio::time::sleep(duration)), TimeoutKind::FirstChunk, duration));
         let model = prepared.model.clone();
         let retry = self.settings.retry;
-        let options = std::mem::take(&mut prepared.options);
+        let mut options = std::mem::take(&mut prepared.options);
         // The conversation was moved into the options; it comes back with them.
         self.recorder.announced = false;
         self.conversation_moved = (prepared.conversation_moved, prepared.has_system);
         self.phase = Phase::Connecting(Box::pin(async move {
+            let supported_urls = model.supported_urls();
+            if let Err(error) = download_unsupported_urls(&mut options.prompt, &supported_urls).await {
+                return (Err(error), options);
+            }
             let response = retry_with_backoff(&retry, || model.do_stream(&options)).await;
             (response, options)
         }));
@@ -838,6 +851,11 @@ impl<O: OutputSpec> StreamTextResult<O> {
     /// Partial structured outputs as the text grows (each new parseable prefix of a step's text).
     pub fn partial_output_stream(&mut self) -> PartialOutputStream<'_, O> {
         PartialOutputStream { result: self, text: String::new(), previous: None }
+    }
+
+    /// Drives the generation to its end without reading it (the final values stay available).
+    pub async fn consume(&mut self) -> Result<()> {
+        self.drive().await
     }
 
     /// Waits for the end and returns the steps.
@@ -1391,5 +1409,69 @@ mod tests {
         let heroes: Vec<Hero> = result.element_stream().map(Result::unwrap).collect().await;
         let names: Vec<&str> = heroes.iter().map(|hero| hero.name.as_str()).collect();
         assert_eq!(names, ["Ada", "Grace", "Linus"]);
+    }
+
+    /// Not a benchmark (that is `cargo bench`): a guard that the text stream stays a thin layer
+    /// over the provider's stream. Run with `--ignored --nocapture`, preferably in release.
+    #[tokio::test]
+    #[ignore]
+    async fn text_stream_overhead_over_the_provider_stream() {
+        const DELTAS: usize = 200_000;
+        let parts = || {
+            let id: BlockId = Arc::from("t");
+            let mut parts = vec![Ok(StreamPart::TextStart { id: id.clone(), provider_metadata: None })];
+            parts.extend((0..DELTAS).map(|_| Ok(StreamPart::TextDelta { id: id.clone(), delta: "abcd".to_owned() })));
+            parts.push(Ok(StreamPart::TextEnd { id, provider_metadata: None }));
+            parts.push(Ok(StreamPart::Finish {
+                usage: Usage::default(),
+                finish_reason: FinishReason::Stop,
+                raw_finish_reason: None,
+                provider_metadata: None,
+            }));
+            parts
+        };
+        struct Prebuilt(std::sync::Mutex<Vec<Result<StreamPart>>>);
+        #[async_trait::async_trait]
+        impl crate::provider::LanguageModel for Prebuilt {
+            fn provider(&self) -> &str {
+                "prebuilt"
+            }
+            fn model_id(&self) -> &str {
+                "prebuilt"
+            }
+            async fn do_generate(&self, _: &CallOptions) -> Result<crate::provider::GenerateResponse> {
+                unreachable!()
+            }
+            async fn do_stream(&self, _: &CallOptions) -> Result<StreamResponse> {
+                let parts = std::mem::take(&mut *self.0.lock().unwrap());
+                Ok(StreamResponse::new(
+                    Box::pin(futures::stream::iter(parts)),
+                    RequestMetadata::default(),
+                    ResponseMetadata::default(),
+                ))
+            }
+        }
+        let raw_parts = parts();
+        let started = std::time::Instant::now();
+        let mut raw: PartStream = Box::pin(futures::stream::iter(raw_parts));
+        let mut length = 0;
+        while let Some(part) = raw.next().await {
+            if let Ok(StreamPart::TextDelta { delta, .. }) = part {
+                length += delta.len();
+            }
+        }
+        let raw_time = started.elapsed();
+        let model = Prebuilt(std::sync::Mutex::new(parts()));
+        let started = std::time::Instant::now();
+        let mut result = stream_text(model).prompt("x").start();
+        let mut deltas = result.text_stream();
+        let mut streamed = 0;
+        while let Some(delta) = deltas.next().await {
+            streamed += delta.unwrap().len();
+        }
+        let stream_time = started.elapsed();
+        assert_eq!(length, streamed);
+        assert_eq!(result.text().await.unwrap().len(), streamed);
+        println!("raw {raw_time:?}, stream_text {stream_time:?} for {DELTAS} deltas");
     }
 }
