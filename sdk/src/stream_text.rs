@@ -1274,6 +1274,44 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn stream_loop_honours_prepare_step_stop_conditions_and_callbacks() {
+        use crate::prepare_step::PrepareStepResult;
+        use crate::provider::ToolChoice;
+        use crate::stop_condition::has_tool_call;
+        let model = MockLanguageModel::new()
+            .with_stream(MockStream::tool_calls([("c1", "search", json!({}))]))
+            .with_stream(MockStream::tool_calls([("c2", "answer", json!({}))]))
+            .with_stream(MockStream::text(["never"]));
+        let tool = || Tool::dynamic("t", json!({"type": "object"})).execute(|_, _| async { Ok::<_, ToolError>("ok") });
+        let finished_steps = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = finished_steps.clone();
+        let totals = Arc::new(std::sync::Mutex::new(None));
+        let total_seen = totals.clone();
+        let mut result = stream_text(model.clone())
+            .prompt("go")
+            .tool("search", tool())
+            .tool("answer", tool())
+            .stop_when(step_count_is(10))
+            .stop_when(has_tool_call("answer"))
+            .prepare_step(|context| match context.step_number {
+                0 => PrepareStepResult::new().tool_choice(ToolChoice::Required).active_tools(["search"]),
+                _ => PrepareStepResult::new(),
+            })
+            .on_step_finish(move |step| seen.lock().unwrap().push(step.finish_reason))
+            .on_finish(move |steps, usage| *total_seen.lock().unwrap() = Some((steps.len(), usage.total_tokens())))
+            .start();
+        result.consume().await.unwrap();
+        assert_eq!(model.call_count(), 2);
+        let calls = model.calls();
+        assert_eq!(calls[0].tool_choice, Some(ToolChoice::Required));
+        assert_eq!(calls[0].tools.len(), 1);
+        assert_eq!(calls[1].tools.len(), 2);
+        assert_eq!(*finished_steps.lock().unwrap(), [FinishReason::ToolCalls, FinishReason::ToolCalls]);
+        assert_eq!(*totals.lock().unwrap(), Some((2, Some(30))));
+        assert_eq!(result.finish_reason().await.unwrap(), FinishReason::ToolCalls);
+    }
+
+    #[tokio::test]
     async fn repair_hook_fixes_a_streamed_call() {
         let model = MockLanguageModel::new()
             .with_stream(MockStream::tool_calls([("c1", "Weather", json!({"city": "Oslo"}))]))
