@@ -233,3 +233,62 @@ async fn raw_chunks_when_asked() {
     assert_eq!(raw.len(), 9, "{raw:?}");
     assert_eq!(raw[2], "ping");
 }
+
+#[tokio::test]
+async fn streamed_web_search_is_a_provider_executed_call_result_and_source() {
+    let server = MockServer::with_responses([raw_sse_response(PROVIDER, "web_search_stream", 97)]).await;
+    let model = provider(&server).language_model(MODEL);
+    let mut options = CallOptions::new(vec![Message::user("Weather in NYC today?")]);
+    options.tools = vec![ToolDefinition::ProviderDefined(specai::provider::ProviderDefinedTool {
+        id: "anthropic.web_search_20250305".into(),
+        name: "web_search".into(),
+        args: json!({"max_uses": 1, "user_location": {"type": "approximate", "city": "New York", "country": "US"}}),
+    })];
+
+    let (parts, error) = collect(model.do_stream(&options).await.unwrap().stream).await;
+
+    assert!(error.is_none(), "{error:?}");
+    let body = assert_messages_request(&server.single_request());
+    assert_eq!(
+        body["tools"],
+        json!([{"type": "web_search_20250305", "name": "web_search", "max_uses": 1,
+                "user_location": {"type": "approximate", "city": "New York", "country": "US"}}])
+    );
+    let id = "srvtoolu_014hJH82Qum7Td6UV8gDXThB";
+    assert!(parts.contains(&StreamPart::ToolInputStart {
+        id: id.into(),
+        tool_name: "web_search".into(),
+        provider_executed: true,
+        provider_metadata: None
+    }));
+    let call = parts
+        .iter()
+        .find_map(|part| match part {
+            StreamPart::ToolCall(call) => Some(call),
+            _ => None,
+        })
+        .unwrap();
+    assert!(call.provider_executed);
+    assert_eq!((call.tool_call_id.as_str(), call.input.as_str()), (id, r#"{"query": "weather NYC today"}"#));
+    let result = parts
+        .iter()
+        .find_map(|part| match part {
+            StreamPart::ToolResult(result) => Some(result),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(result.tool_call_id, id);
+    assert_eq!(result.result[0]["title"], "Weather in New York City in May 2025");
+    assert!(parts.iter().any(|part| matches!(part,
+        StreamPart::Source(specai::provider::Source::Url { url, .. }) if url == "https://www.timeanddate.com/weather/usa/new-york/historic")));
+    assert_eq!(streamed_text(&parts), "I'll search for that.It is mild and cloudy in New York today.");
+    match parts.last() {
+        Some(StreamPart::Finish { usage, finish_reason, .. }) => {
+            assert_eq!(*finish_reason, FinishReason::Stop);
+            assert_eq!(usage.input_tokens.total, Some(10682), "message_delta usage replaces message_start's");
+            assert_eq!(usage.output_tokens.total, Some(510));
+            assert_eq!(usage.raw.as_ref().unwrap()["server_tool_use"]["web_search_requests"], 1);
+        }
+        other => panic!("{other:?}"),
+    }
+}

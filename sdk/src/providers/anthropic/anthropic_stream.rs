@@ -185,22 +185,8 @@ impl StreamState {
                 }
                 Block::JsonText { id }
             }
-            ContentBlock::ToolUse { id, name, input } | ContentBlock::ServerToolUse { id, name, input } => {
-                let provider_executed = self.is_server_tool_block(&id);
-                let id = BlockId::from(id);
-                parts.push_back(StreamPart::ToolInputStart {
-                    id: id.clone(),
-                    tool_name: name.clone(),
-                    provider_executed,
-                    provider_metadata: None,
-                });
-                // The input usually arrives in deltas; a block may also start with all of it.
-                let input = nonempty_input(input).unwrap_or_default();
-                if !input.is_empty() {
-                    parts.push_back(StreamPart::ToolInputDelta { id: id.clone(), delta: input.clone() });
-                }
-                Block::ToolInput { id, tool_name: name, input, provider_executed }
-            }
+            ContentBlock::ToolUse { id, name, input } => Self::start_tool_input(id, name, input, false, parts),
+            ContentBlock::ServerToolUse { id, name, input } => Self::start_tool_input(id, name, input, true, parts),
             ContentBlock::WebSearchToolResult { tool_use_id, content } => {
                 let (result, sources) = web_search_result(tool_use_id, content);
                 parts.push_back(StreamPart::ToolResult(result));
@@ -212,9 +198,26 @@ impl StreamState {
         self.start_block(index, block);
     }
 
-    /// Server tool ids start with `srvtoolu_`; client tool ids with `toolu_`.
-    fn is_server_tool_block(&self, id: &str) -> bool {
-        id.starts_with("srvtoolu_")
+    fn start_tool_input(
+        id: String,
+        name: String,
+        input: serde_json::Map<String, Value>,
+        provider_executed: bool,
+        parts: &mut VecDeque<StreamPart>,
+    ) -> Block {
+        let id = BlockId::from(id);
+        parts.push_back(StreamPart::ToolInputStart {
+            id: id.clone(),
+            tool_name: name.clone(),
+            provider_executed,
+            provider_metadata: None,
+        });
+        // The input usually arrives in deltas; a block may also start with all of it.
+        let input = nonempty_input(input).unwrap_or_default();
+        if !input.is_empty() {
+            parts.push_back(StreamPart::ToolInputDelta { id: id.clone(), delta: input.clone() });
+        }
+        Block::ToolInput { id, tool_name: name, input, provider_executed }
     }
 
     fn delta(&mut self, index: u32, delta: types::ContentBlockDelta, parts: &mut VecDeque<StreamPart>) {
