@@ -2,7 +2,7 @@
 //! provider's HTTP client generated from a spec.
 //!
 //! # A tour
-//! - [`generate_text`] and [`stream_text`]: text from a language model, with tools run in a
+//! - [`generate_text()`] and [`stream_text()`]: text from a language model, with tools run in a
 //!   multi-step loop ([`Tool`], [`ToolSet`], [`step_count_is`], [`has_tool_call`],
 //!   `prepare_step`), retries, timeouts and cancellation ([`CallSettings`]). Both take
 //!   [`Output`] specs for typed structured output.
