@@ -5,3 +5,4 @@ mod support;
 
 mod real_model_smoke;
 mod google;
+mod openai;

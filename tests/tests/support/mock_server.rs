@@ -263,9 +263,13 @@ fn render(scripted: MockResponse) -> Response<ResponseBody> {
                             }
                             Some((Ok(Frame::data(chunk)), (chunks, cut_off)))
                         }
-                        // An error frame makes hyper abort the connection mid-body.
+                        // An error frame makes hyper abort the connection mid-body. Wait first
+                        // so that what was written reaches the client before the abort.
                         None if cut_off => Some((
-                            Err(std::io::Error::new(std::io::ErrorKind::ConnectionAborted, "scripted cut-off")),
+                            {
+                                tokio::time::sleep(Duration::from_millis(50)).await;
+                                Err(std::io::Error::new(std::io::ErrorKind::ConnectionAborted, "scripted cut-off"))
+                            },
                             (chunks, false),
                         )),
                         None => None,

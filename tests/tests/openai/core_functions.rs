@@ -1,0 +1,41 @@
+//! The provider through the core functions (`generate_text`, `stream_text`, `embed_many`).
+
+use futures::StreamExt;
+use specai::{embed_many, generate_text, stream_text};
+
+use super::{FIXTURES, provider};
+use crate::support::fixtures::{json_response, sse_response};
+use crate::support::mock_server::MockServer;
+
+#[tokio::test]
+async fn generate_text_with_the_chat_model() {
+    let server = MockServer::with_responses([json_response(FIXTURES, "chat_text")]).await;
+    let result = generate_text(provider(&server).chat("gpt-4o-mini")).prompt("Hello!").await.unwrap();
+    assert_eq!(result.text(), "Hello! How can I assist you today?");
+    assert_eq!(result.usage().input_tokens.total, Some(19));
+}
+
+#[tokio::test]
+async fn stream_text_deltas_concatenate_to_the_final_text() {
+    let server = MockServer::with_responses([sse_response(FIXTURES, "chat_text")]).await;
+    let mut result = stream_text(provider(&server).chat("gpt-4o-mini")).prompt("Hello").start();
+    let mut streamed = String::new();
+    {
+        let mut text_stream = result.text_stream();
+        while let Some(delta) = text_stream.next().await {
+            streamed.push_str(&delta.unwrap());
+        }
+    }
+    assert_eq!(streamed, "Hello, wörld!");
+    assert_eq!(result.text().await.unwrap(), streamed);
+}
+
+#[tokio::test]
+async fn embed_many_with_the_embedding_model() {
+    let server = MockServer::with_responses([json_response(FIXTURES, "embedding")]).await;
+    let result = embed_many(provider(&server).embedding("text-embedding-3-small"))
+        .values(["a", "b"])
+        .await
+        .unwrap();
+    assert_eq!(result.embeddings.len(), 2);
+}

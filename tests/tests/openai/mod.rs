@@ -1,0 +1,104 @@
+//! The OpenAI provider against a scripted mock server: wire-exact fixtures from
+//! `tests/fixtures/openai/`, assertions on the request the server received (path, headers, body)
+//! and on the parsed result, for every model kind and mode.
+
+mod chat;
+mod completion;
+mod core_functions;
+mod embedding;
+mod errors;
+mod image;
+mod responses;
+mod speech;
+mod transcription;
+
+use futures::StreamExt;
+use http::{HeaderMap, HeaderValue};
+use specai::openai::{OpenAiProvider, OpenAiSettings, create_openai};
+use specai::provider::{PartStream, StreamPart};
+
+use crate::support::mock_server::{MockServer, RecordedRequest};
+
+/// The fixture folder.
+pub const FIXTURES: &str = "openai";
+
+/// A provider pointed at the mock server, with a key, an organization, a project and a custom
+/// header.
+pub fn provider(server: &MockServer) -> OpenAiProvider {
+    let mut headers = HeaderMap::new();
+    headers.insert("x-custom", HeaderValue::from_static("custom-value"));
+    create_openai(OpenAiSettings {
+        api_key: Some("sk-test-key".into()),
+        base_url: Some(server.base_url("/v1")),
+        organization: Some("org-123".into()),
+        project: Some("proj-456".into()),
+        headers,
+        ..Default::default()
+    })
+}
+
+/// Asserts the headers every request carries.
+pub fn assert_standard_headers(request: &RecordedRequest, content_type: &str) {
+    assert_eq!(request.method, "POST");
+    assert_eq!(request.header("authorization"), Some("Bearer sk-test-key"));
+    assert_eq!(request.header("openai-organization"), Some("org-123"));
+    assert_eq!(request.header("openai-project"), Some("proj-456"));
+    assert_eq!(request.header("x-custom"), Some("custom-value"));
+    let actual = request.header("content-type").unwrap_or_default();
+    assert!(actual.starts_with(content_type), "content-type {actual}");
+}
+
+/// Every part of a stream; panics on an error.
+pub async fn collect_parts(stream: PartStream) -> Vec<StreamPart> {
+    stream.map(|part| part.expect("stream part")).collect().await
+}
+
+/// The parts up to and including the first error.
+pub async fn collect_until_error(mut stream: PartStream) -> (Vec<StreamPart>, Option<specai::Error>) {
+    let mut parts = Vec::new();
+    while let Some(part) = stream.next().await {
+        match part {
+            Ok(part) => parts.push(part),
+            Err(error) => return (parts, Some(error)),
+        }
+    }
+    (parts, None)
+}
+
+/// The concatenated text deltas.
+pub fn text_of(parts: &[StreamPart]) -> String {
+    parts
+        .iter()
+        .filter_map(|part| match part {
+            StreamPart::TextDelta { delta, .. } => Some(delta.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A short name per part, to compare sequences.
+pub fn kinds(parts: &[StreamPart]) -> Vec<&'static str> {
+    parts
+        .iter()
+        .map(|part| match part {
+            StreamPart::StreamStart { .. } => "stream-start",
+            StreamPart::ResponseMetadata(_) => "response-metadata",
+            StreamPart::TextStart { .. } => "text-start",
+            StreamPart::TextDelta { .. } => "text-delta",
+            StreamPart::TextEnd { .. } => "text-end",
+            StreamPart::ReasoningStart { .. } => "reasoning-start",
+            StreamPart::ReasoningDelta { .. } => "reasoning-delta",
+            StreamPart::ReasoningEnd { .. } => "reasoning-end",
+            StreamPart::ToolInputStart { .. } => "tool-input-start",
+            StreamPart::ToolInputDelta { .. } => "tool-input-delta",
+            StreamPart::ToolInputEnd { .. } => "tool-input-end",
+            StreamPart::ToolCall(_) => "tool-call",
+            StreamPart::ToolResult(_) => "tool-result",
+            StreamPart::File(_) => "file",
+            StreamPart::Source(_) => "source",
+            StreamPart::Finish { .. } => "finish",
+            StreamPart::Raw { .. } => "raw",
+            _ => "other",
+        })
+        .collect()
+}
