@@ -515,6 +515,7 @@ pub(crate) fn provider_tool_result(result: ToolResult, input: serde_json::Value)
             tool_name: result.tool_name,
             input,
             output: result.result,
+            model_output: None,
             provider_executed: true,
         })
     }

@@ -16,6 +16,7 @@ use crate::provider::{
 
 /// A tool call whose input was parsed as JSON.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ParsedToolCall {
     /// The call's id.
     pub tool_call_id: String,
@@ -34,6 +35,7 @@ pub struct ParsedToolCall {
 
 /// The output of a tool execution (or of a provider-executed tool).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ToolCallResult {
     /// The call's id.
     pub tool_call_id: String,
@@ -43,12 +45,16 @@ pub struct ToolCallResult {
     pub input: Value,
     /// What the tool returned.
     pub output: Value,
+    /// What the model receives instead of `output`, when the tool converts its output
+    /// ([`Tool::to_model_output`](crate::tool::Tool::to_model_output)).
+    pub model_output: Option<ToolResultOutput>,
     /// Whether the provider executed the tool.
     pub provider_executed: bool,
 }
 
 /// A tool call that failed: the tool's error, a timeout, an unknown tool or invalid input.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ToolCallError {
     /// The call's id.
     pub tool_call_id: String,
@@ -253,7 +259,10 @@ pub(crate) fn response_messages(content: &[StepContent]) -> Vec<Message> {
                 let part = ToolResultPart {
                     tool_call_id: result.tool_call_id.clone(),
                     tool_name: result.tool_name.clone(),
-                    output: tool_output_for_model(&result.output),
+                    output: match &result.model_output {
+                        Some(output) => output.clone(),
+                        None => tool_output_for_model(&result.output),
+                    },
                     provider_options: ProviderOptions::default(),
                 };
                 if result.provider_executed { assistant.push(AssistantPart::ToolResult(part)) } else { tool.push(part) }
@@ -308,6 +317,7 @@ mod tests {
                 tool_name: "weather".into(),
                 input: json!({}),
                 output: json!({"celsius": 20}),
+                model_output: None,
                 provider_executed: false,
             }),
             StepContent::ToolError(ToolCallError {
@@ -348,6 +358,7 @@ mod tests {
             tool_name: "weather".into(),
             input: json!({}),
             output: json!(1),
+            model_output: None,
             provider_executed: false,
         }));
         assert!(step.all_client_tool_calls_answered());

@@ -21,7 +21,9 @@ use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
 use crate::error::{BoxedSource, Error, Result, TimeoutKind};
-use crate::provider::{FunctionTool, Message, ProviderDefinedTool, ProviderOptions, ToolCall, ToolDefinition};
+use crate::provider::{
+    FunctionTool, Message, ProviderDefinedTool, ProviderOptions, ToolCall, ToolDefinition, ToolResultOutput,
+};
 use crate::step::{ParsedToolCall, StepContent, ToolCallError, ToolCallResult};
 
 /// The error a tool's execute function returns; any error type converts into it, and so do
@@ -30,6 +32,7 @@ pub type ToolError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 type ExecuteFunction = Arc<dyn Fn(Value, ToolContext) -> BoxFuture<'static, Result<Value, ToolError>> + Send + Sync>;
 type InputCheck = Arc<dyn Fn(&Value) -> std::result::Result<(), String> + Send + Sync>;
+type ModelOutput = Arc<dyn Fn(&Value) -> ToolResultOutput + Send + Sync>;
 
 /// What a tool's execute function learns about the call besides its input.
 #[derive(Debug, Clone)]
@@ -49,6 +52,7 @@ pub struct Tool {
     kind: ToolKind,
     execute: Option<ExecuteFunction>,
     check_input: Option<InputCheck>,
+    to_model_output: Option<ModelOutput>,
     strict: Option<bool>,
     provider_options: ProviderOptions,
 }
@@ -103,6 +107,7 @@ impl Tool {
                 kind: ToolKind::Function,
                 execute: None,
                 check_input: Some(check),
+                to_model_output: None,
                 strict: None,
                 provider_options: ProviderOptions::default(),
             },
@@ -118,6 +123,7 @@ impl Tool {
             kind: ToolKind::Function,
             execute: None,
             check_input: None,
+            to_model_output: None,
             strict: None,
             provider_options: ProviderOptions::default(),
         }
@@ -132,6 +138,7 @@ impl Tool {
             kind: ToolKind::ProviderDefined { id: id.into(), args },
             execute: None,
             check_input: None,
+            to_model_output: None,
             strict: None,
             provider_options: ProviderOptions::default(),
         }
@@ -149,6 +156,13 @@ impl Tool {
             let running = execute(input, context);
             Box::pin(async move { to_json_output(running.await) })
         }));
+        self
+    }
+
+    /// Converts the tool's output into what the model receives (e.g. text and images as
+    /// [`ToolResultOutput::Content`]); by default a string is sent as text and anything else as JSON.
+    pub fn to_model_output(mut self, convert: impl Fn(&Value) -> ToolResultOutput + Send + Sync + 'static) -> Tool {
+        self.to_model_output = Some(Arc::new(convert));
         self
     }
 
@@ -449,7 +463,9 @@ pub(crate) fn execute_tool_call(
     if call.invalid || call.provider_executed {
         return None;
     }
-    let execute = tools.get(&call.tool_name)?.execute.clone()?;
+    let tool = tools.get(&call.tool_name)?;
+    let execute = tool.execute.clone()?;
+    let to_model_output = tool.to_model_output.clone();
     let token = cancellation_token.map_or_else(CancellationToken::new, CancellationToken::child_token);
     let context = ToolContext { tool_call_id: call.tool_call_id.clone(), cancellation_token: token };
     let running = execute(call.input.clone(), context);
@@ -466,7 +482,15 @@ pub(crate) fn execute_tool_call(
         };
         match outcome {
             Ok(output) => {
-                StepContent::ToolResult(ToolCallResult { tool_call_id, tool_name, input, output, provider_executed: false })
+                let model_output = to_model_output.map(|convert| convert(&output));
+                StepContent::ToolResult(ToolCallResult {
+                    tool_call_id,
+                    tool_name,
+                    input,
+                    output,
+                    model_output,
+                    provider_executed: false,
+                })
             }
             Err(error) => {
                 StepContent::ToolError(ToolCallError { tool_call_id, tool_name, input, error, provider_executed: false })
@@ -577,6 +601,29 @@ mod tests {
         let parsed_call = parse_tool_call(&call("weather", r#"{"city":"Oslo"}"#), &tools, None).unwrap();
         match execute_tool_call(&tools, &parsed_call, None, None).unwrap().await {
             StepContent::ToolResult(result) => assert_eq!(result.output, json!("sunny in Oslo")),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn to_model_output_shapes_what_the_model_receives() {
+        use crate::provider::ToolResultContent;
+        let tools = ToolSet::new().with(
+            "screenshot",
+            Tool::dynamic("Screenshot", json!({"type": "object"}))
+                .execute(|_, _| async { Ok::<_, ToolError>(json!({"png": "AQID"})) })
+                .to_model_output(|output| ToolResultOutput::Content {
+                    value: vec![ToolResultContent::Media {
+                        data: output["png"].as_str().unwrap_or_default().to_owned(),
+                        media_type: "image/png".into(),
+                    }],
+                }),
+        );
+        let parsed_call = parse_tool_call(&call("screenshot", "{}"), &tools, None).unwrap();
+        let content = execute_tool_call(&tools, &parsed_call, None, None).unwrap().await;
+        let messages = crate::step::response_messages(&[StepContent::ToolCall(parsed_call), content]);
+        match &messages[1] {
+            Message::Tool { content, .. } => assert!(matches!(&content[0].output, ToolResultOutput::Content { .. })),
             other => panic!("{other:?}"),
         }
     }
