@@ -37,8 +37,14 @@ async fn post_sse(server: &LocalServer, path: &str, body: &Value) -> Vec<Value> 
         .await
         .unwrap_or_else(|e| panic!("POST {path}: {e}"));
     assert_eq!(response.status().as_u16(), 200);
-    let content_type = response.headers()["content-type"].to_str().unwrap().to_string();
-    assert!(content_type.starts_with("text/event-stream"), "{content_type}");
+    let content_type = response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        content_type.starts_with("text/event-stream"),
+        "{content_type}"
+    );
     let mut raw = Vec::new();
     while let Some(chunk) = response.chunk().await.expect("stream chunk") {
         raw.extend_from_slice(&chunk);
@@ -76,7 +82,9 @@ fn chat_request(server: &LocalServer, prompt: &str) -> Value {
 
 #[tokio::test]
 async fn real_model_smoke_chat() {
-    let Some(server) = local_server::shared() else { return };
+    let Some(server) = local_server::shared() else {
+        return;
+    };
     let request = chat_request(server, "Say hello in five words.");
 
     let body = post_json(server, "/chat/completions", &request).await;
@@ -84,7 +92,9 @@ async fn real_model_smoke_chat() {
     assert_eq!(body["model"], server.chat_model);
     let choice = &body["choices"][0];
     assert_eq!(choice["message"]["role"], "assistant");
-    let content = choice["message"]["content"].as_str().expect("string content");
+    let content = choice["message"]["content"]
+        .as_str()
+        .expect("string content");
     assert!(!content.trim().is_empty());
     let finish = choice["finish_reason"].as_str().unwrap();
     assert!(finish == "stop" || finish == "length", "{finish}");
@@ -93,7 +103,9 @@ async fn real_model_smoke_chat() {
     assert!(usage["completion_tokens"].as_u64().unwrap() > 0);
     assert_eq!(
         usage["total_tokens"].as_u64(),
-        Some(usage["prompt_tokens"].as_u64().unwrap() + usage["completion_tokens"].as_u64().unwrap())
+        Some(
+            usage["prompt_tokens"].as_u64().unwrap() + usage["completion_tokens"].as_u64().unwrap()
+        )
     );
 
     // Streaming the same request at temperature 0 yields the same text.
@@ -108,19 +120,27 @@ async fn real_model_smoke_chat() {
         .iter()
         .filter_map(|e| e["choices"][0]["delta"]["content"].as_str())
         .collect();
-    assert_eq!(text, content, "stream deltas concatenate to the non-streamed text");
+    assert_eq!(
+        text, content,
+        "stream deltas concatenate to the non-streamed text"
+    );
     let last = events.last().unwrap();
     assert_eq!(last["choices"][0]["delta"], json!({}));
     assert_eq!(last["choices"][0]["finish_reason"].as_str(), Some(finish));
     // Quirk: no usage in streams, even with stream_options.include_usage.
-    assert!(events.iter().all(|e| e.get("usage").is_none()), "a stream now carries usage");
+    assert!(
+        events.iter().all(|e| e.get("usage").is_none()),
+        "a stream now carries usage"
+    );
     // All chunks share one id.
     assert!(events.iter().all(|e| e["id"] == events[0]["id"]));
 }
 
 #[tokio::test]
 async fn real_model_smoke_length() {
-    let Some(server) = local_server::shared() else { return };
+    let Some(server) = local_server::shared() else {
+        return;
+    };
     let mut request = chat_request(server, "Tell me a long story about a dragon.");
     request["max_tokens"] = json!(5);
     let body = post_json(server, "/chat/completions", &request).await;
@@ -130,7 +150,9 @@ async fn real_model_smoke_length() {
 
 #[tokio::test]
 async fn real_model_smoke_forced_tool_call() {
-    let Some(server) = local_server::shared() else { return };
+    let Some(server) = local_server::shared() else {
+        return;
+    };
     let tool = json!({
         "type": "function",
         "function": {
@@ -163,9 +185,13 @@ async fn real_model_smoke_forced_tool_call() {
     assert_eq!(call["type"], "function");
     assert_eq!(call["function"]["name"], "get_weather");
     assert!(call["id"].as_str().is_some_and(|id| !id.is_empty()));
-    let args: Value = serde_json::from_str(call["function"]["arguments"].as_str().unwrap()).unwrap();
+    let args: Value =
+        serde_json::from_str(call["function"]["arguments"].as_str().unwrap()).unwrap();
     assert!(args["city"].is_string(), "{args}");
-    assert!(args["unit"] == "celsius" || args["unit"] == "fahrenheit", "{args}");
+    assert!(
+        args["unit"] == "celsius" || args["unit"] == "fahrenheit",
+        "{args}"
+    );
 
     // Streamed: argument fragments over many chunks; EVERY chunk repeats the
     // same id, type and function.name (only `arguments` is a fragment).
@@ -178,12 +204,23 @@ async fn real_model_smoke_forced_tool_call() {
         .map(|calls| &calls[0])
         .collect();
     assert!(calls.len() > 2, "arguments should arrive in fragments");
-    assert!(calls.iter().all(|c| c["index"] == 0 && c["id"] == calls[0]["id"]));
+    assert!(
+        calls
+            .iter()
+            .all(|c| c["index"] == 0 && c["id"] == calls[0]["id"])
+    );
     assert!(calls.iter().all(|c| c["function"]["name"] == "get_weather"));
-    let arguments: String = calls.iter().map(|c| c["function"]["arguments"].as_str().unwrap()).collect();
-    let streamed_args: Value = serde_json::from_str(&arguments).expect("concatenated arguments parse");
+    let arguments: String = calls
+        .iter()
+        .map(|c| c["function"]["arguments"].as_str().unwrap())
+        .collect();
+    let streamed_args: Value =
+        serde_json::from_str(&arguments).expect("concatenated arguments parse");
     assert_eq!(streamed_args, args);
-    assert_eq!(events.last().unwrap()["choices"][0]["finish_reason"], "tool_calls");
+    assert_eq!(
+        events.last().unwrap()["choices"][0]["finish_reason"],
+        "tool_calls"
+    );
 
     // Quirk: tool_choice "auto" (and "required") give plain text, no tool call.
     let mut auto = request.clone();
@@ -195,7 +232,9 @@ async fn real_model_smoke_forced_tool_call() {
 
 #[tokio::test]
 async fn real_model_smoke_json_object() {
-    let Some(server) = local_server::shared() else { return };
+    let Some(server) = local_server::shared() else {
+        return;
+    };
     let request = json!({
         "model": server.chat_model,
         "messages": [
@@ -225,12 +264,17 @@ async fn real_model_smoke_json_object() {
     let body = post_json(server, "/chat/completions", &with_schema).await;
     let content = body["choices"][0]["message"]["content"].as_str().unwrap();
     let parsed: Value = serde_json::from_str(content).unwrap_or_else(|e| panic!("{e}: {content}"));
-    assert!(parsed["name"].is_string() && parsed["age"].is_i64(), "{content}");
+    assert!(
+        parsed["name"].is_string() && parsed["age"].is_i64(),
+        "{content}"
+    );
 }
 
 #[tokio::test]
 async fn real_model_smoke_embeddings() {
-    let Some(server) = local_server::shared() else { return };
+    let Some(server) = local_server::shared() else {
+        return;
+    };
     let inputs = ["sunny day", "rainy night", "a cat"];
     let body = post_json(
         server,
@@ -248,7 +292,11 @@ async fn real_model_smoke_embeddings() {
         let vector = item["embedding"].as_array().unwrap();
         // One pooled vector per input (not per token), not normalised.
         assert_eq!(vector.len(), EMBEDDING_DIMENSIONS);
-        assert!(vector.iter().all(|x| x.as_f64().is_some_and(f64::is_finite)));
+        assert!(
+            vector
+                .iter()
+                .all(|x| x.as_f64().is_some_and(f64::is_finite))
+        );
     }
     assert_ne!(data[0]["embedding"], data[1]["embedding"]);
     assert!(body["usage"]["prompt_tokens"].as_u64().unwrap() > 0);
@@ -261,13 +309,18 @@ async fn real_model_smoke_embeddings() {
     )
     .await;
     assert_eq!(body["data"].as_array().unwrap().len(), 1);
-    assert_eq!(body["data"][0]["embedding"].as_array().unwrap().len(), EMBEDDING_DIMENSIONS);
+    assert_eq!(
+        body["data"][0]["embedding"].as_array().unwrap().len(),
+        EMBEDDING_DIMENSIONS
+    );
 }
 
 /// The server's departures from OpenAI that the SDK has to live with.
 #[tokio::test]
 async fn real_model_smoke_quirks() {
-    let Some(server) = local_server::shared() else { return };
+    let Some(server) = local_server::shared() else {
+        return;
+    };
     let model = server.chat_model;
 
     // Content as an array of parts: HTTP 500 (send a plain string instead).
@@ -329,6 +382,11 @@ async fn real_model_smoke_quirks() {
     assert_eq!(body["model"], "no-such-model");
 
     // Embeddings from the chat alias (loaded without embedding: true): 500.
-    let (status, _) = post(server, "/embeddings", &json!({"model": model, "input": "Hi"})).await;
+    let (status, _) = post(
+        server,
+        "/embeddings",
+        &json!({"model": model, "input": "Hi"}),
+    )
+    .await;
     assert_eq!(status, 500);
 }

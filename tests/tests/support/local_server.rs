@@ -91,15 +91,15 @@ pub fn workspace_root() -> PathBuf {
 }
 
 fn start_shared() -> Result<LocalServer, String> {
-    if let Ok(url) = std::env::var(URL_ENV) {
-        if !url.is_empty() {
-            return Ok(LocalServer {
-                base_url: url.trim_end_matches('/').to_string(),
-                chat_model: CHAT_MODEL,
-                embedding_model: EMBEDDING_MODEL,
-                _launcher: None,
-            });
-        }
+    if let Ok(url) = std::env::var(URL_ENV)
+        && !url.is_empty()
+    {
+        return Ok(LocalServer {
+            base_url: url.trim_end_matches('/').to_string(),
+            chat_model: CHAT_MODEL,
+            embedding_model: EMBEDDING_MODEL,
+            _launcher: None,
+        });
     }
     let timeout = std::env::var(TIMEOUT_ENV)
         .ok()
@@ -201,24 +201,41 @@ pub fn launch(root: &Path, timeout: Duration) -> Result<Launched, String> {
                 Some("READY") => {
                     let base_url = words.next().unwrap_or_default().to_string();
                     if !base_url.starts_with("http://127.0.0.1:") {
-                        return Err(failure(&mut child, format!("unexpected READY line: {line}")));
+                        return Err(failure(
+                            &mut child,
+                            format!("unexpected READY line: {line}"),
+                        ));
                     }
                     // Let the forwarder print the launcher's "ready in" line first.
                     let deadline = Instant::now() + Duration::from_millis(500);
                     while Instant::now() < deadline
-                        && !log.lock().unwrap().iter().any(|l| l.contains("] ready in "))
+                        && !log
+                            .lock()
+                            .unwrap()
+                            .iter()
+                            .any(|l| l.contains("] ready in "))
                     {
                         std::thread::sleep(Duration::from_millis(10));
                     }
-                    Ok(Launched { base_url, child, stdin: stdin.take().expect("stdin still open") })
+                    Ok(Launched {
+                        base_url,
+                        child,
+                        stdin: stdin.take().expect("stdin still open"),
+                    })
                 }
                 _ => Err(failure(&mut child, format!("launcher failed: {line}"))),
             }
         }
-        Ok(None) => Err(failure(&mut child, "launcher exited without a READY line".into())),
+        Ok(None) => Err(failure(
+            &mut child,
+            "launcher exited without a READY line".into(),
+        )),
         Err(_) => Err(failure(
             &mut child,
-            format!("no READY line within {} s ({TIMEOUT_ENV} to change)", timeout.as_secs()),
+            format!(
+                "no READY line within {} s ({TIMEOUT_ENV} to change)",
+                timeout.as_secs()
+            ),
         )),
     }
 }
