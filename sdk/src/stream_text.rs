@@ -316,14 +316,16 @@ impl StepRecorder {
         }
     }
 
+    /// Merges metadata into a block's, provider by provider (later keys win).
     fn set_metadata(&mut self, index: usize, metadata: Option<ProviderMetadata>) {
-        if metadata.is_none() {
-            return;
-        }
+        let Some(metadata) = metadata else { return };
         if let Some(StepContent::Text { provider_metadata, .. } | StepContent::Reasoning { provider_metadata, .. }) =
             self.content.get_mut(index)
         {
-            *provider_metadata = metadata;
+            match provider_metadata {
+                None => *provider_metadata = Some(metadata),
+                Some(existing) => metadata.0.into_iter().for_each(|(provider, value)| existing.merge(&provider, value)),
+            }
         }
     }
 }
@@ -1180,6 +1182,39 @@ mod tests {
             .collect();
         assert_eq!(names, ["start-step", "text-start", "text-delta", "text-delta", "text-end", "finish-step", "finish"]);
         assert!(matches!(&parts[6], TextStreamPart::Finish(finish) if finish.total_usage.total_tokens() == Some(15)));
+    }
+
+    #[tokio::test]
+    async fn reasoning_is_recorded_with_merged_metadata() {
+        use crate::provider::{AssistantPart, ProviderOptions};
+        let id: BlockId = Arc::from("r");
+        let stream = MockStream::new()
+            .part(StreamPart::ReasoningStart {
+                id: id.clone(),
+                provider_metadata: Some(ProviderOptions::new().with("vendor", json!({"item": "r1"}))),
+            })
+            .part(StreamPart::ReasoningDelta { id: id.clone(), delta: "Think".into(), provider_metadata: None })
+            .part(StreamPart::ReasoningDelta { id: id.clone(), delta: "ing".into(), provider_metadata: None })
+            .part(StreamPart::ReasoningEnd {
+                id,
+                provider_metadata: Some(ProviderOptions::new().with("vendor", json!({"signature": "s1"}))),
+            })
+            .text_block(["Answer"])
+            .finish(FinishReason::Stop);
+        let model = MockLanguageModel::new().with_stream(stream);
+        let mut result = stream_text(model).prompt("hi").start();
+        assert_eq!(result.reasoning_text().await.unwrap().as_deref(), Some("Thinking"));
+        assert_eq!(result.text().await.unwrap(), "Answer");
+        let messages = result.response_messages().await.unwrap();
+        match &messages[0] {
+            Message::Assistant { content, .. } => match &content[0] {
+                AssistantPart::Reasoning(part) => {
+                    assert_eq!(part.provider_options.get("vendor"), Some(&json!({"item": "r1", "signature": "s1"})))
+                }
+                other => panic!("{other:?}"),
+            },
+            other => panic!("{other:?}"),
+        }
     }
 
     #[tokio::test]
