@@ -533,3 +533,44 @@ async fn registry_resolves_anthropic_models() {
         .build();
     assert_eq!(registry.language_model("anthropic:claude-opus-4-1").unwrap().model_id(), "claude-opus-4-1");
 }
+
+#[tokio::test]
+async fn document_citations_become_document_sources() {
+    let server = MockServer::with_responses([json_response(PROVIDER, "document_citations")]).await;
+    let model = provider(&server).language_model(MODEL);
+    let options = CallOptions::new(vec![Message::user_parts(vec![
+        UserPart::File(specai::provider::FilePart {
+            data: specai::provider::FileData::Url("https://example.com/annual-report-2024.pdf".into()),
+            media_type: "application/pdf".into(),
+            filename: Some("annual-report-2024.pdf".into()),
+            provider_options: anthropic_options(json!({"citations": {"enabled": true}, "title": "Annual report 2024"})),
+        }),
+        UserPart::text("How did revenue develop?"),
+    ])]);
+
+    let response = model.do_generate(&options).await.unwrap();
+
+    let body = assert_messages_request(&server.single_request());
+    assert_eq!(
+        body["messages"][0]["content"][0],
+        json!({"type": "document", "source": {"type": "url", "url": "https://example.com/annual-report-2024.pdf"},
+               "title": "Annual report 2024", "citations": {"enabled": true}})
+    );
+    let texts: String = response.content.iter().filter_map(Content::as_text).collect();
+    assert_eq!(texts, "According to the report, revenue grew 12% in 2024.");
+    let sources: Vec<_> = response.content.iter().filter(|item| matches!(item, Content::Source(_))).collect();
+    assert_eq!(
+        sources,
+        [&Content::Source(Source::Document {
+            id: "citation:0".into(),
+            media_type: "application/pdf".into(),
+            title: "Annual report 2024".into(),
+            filename: Some("annual-report-2024.pdf".into()),
+            provider_metadata: Some(anthropic_options(json!({
+                "cited_text": "Revenue grew 12% year over year, driven by subscriptions.",
+                "start_page_number": 2,
+                "end_page_number": 3
+            }))),
+        })]
+    );
+}

@@ -17,7 +17,7 @@ use super::anthropic_api::{count, types};
 use super::anthropic_options::{AnthropicOptions, AnthropicToolOptions, PROVIDER_KEY, ThinkingOptions};
 use super::anthropic_prepare_tools::{custom_tool, prepare_tools};
 use super::anthropic_stream::AnthropicStream;
-use super::convert_to_anthropic_messages::convert_to_anthropic_messages;
+use super::convert_to_anthropic_messages::{CitedDocument, convert_to_anthropic_messages};
 use super::map_anthropic_finish_reason::map_anthropic_finish_reason;
 use crate::error::Result;
 use crate::provider::{
@@ -79,6 +79,8 @@ pub(crate) struct PreparedRequest {
     pub betas: Vec<&'static str>,
     /// Structured output through the forced `json` tool: its input is the answer's text.
     pub uses_json_response_tool: bool,
+    /// The prompt's documents, which citations refer to.
+    pub documents: Vec<CitedDocument>,
 }
 
 impl AnthropicLanguageModel {
@@ -151,6 +153,7 @@ impl AnthropicLanguageModel {
         let send_reasoning = anthropic.send_reasoning.unwrap_or(true);
         let prompt = convert_to_anthropic_messages(&options.prompt, send_reasoning, &mut warnings)?;
         let mut betas = prompt.betas;
+        let documents = prompt.documents;
 
         let json_schema = match &options.response_format {
             Some(ResponseFormat::Json { schema: Some(schema), .. }) => Some(schema.clone()),
@@ -228,7 +231,7 @@ impl AnthropicLanguageModel {
             top_p: top_p.map(shortest_f64),
             extra: Map::new(),
         };
-        Ok(PreparedRequest { body, warnings, betas, uses_json_response_tool })
+        Ok(PreparedRequest { body, warnings, betas, uses_json_response_tool, documents })
     }
 }
 
@@ -259,12 +262,20 @@ impl LanguageModel for AnthropicLanguageModel {
         let message = answer.value;
 
         let mut content = Vec::with_capacity(message.content.len());
+        let mut citation_count = 0;
         for block in message.content {
             match block {
-                types::ContentBlock::Text { text, .. } => {
+                types::ContentBlock::Text { citations, text } => {
                     // With the forced JSON tool, stray text is not the answer.
                     if !prepared.uses_json_response_tool {
                         content.push(Content::text(text));
+                        for citation in citations.iter().flatten() {
+                            let id = format!("citation:{citation_count}");
+                            if let Some(source) = citation_source(citation, &prepared.documents, id) {
+                                citation_count += 1;
+                                content.push(Content::Source(source));
+                            }
+                        }
                     }
                 }
                 types::ContentBlock::Thinking { signature, thinking } => content.push(Content::Reasoning {
@@ -334,6 +345,7 @@ impl LanguageModel for AnthropicLanguageModel {
             events,
             prepared.warnings,
             prepared.uses_json_response_tool,
+            prepared.documents,
             options.include_raw_chunks,
             status,
             url,
@@ -397,6 +409,41 @@ pub(crate) fn convert_usage(usage: &UsageCounts, raw: Option<Value>) -> Usage {
 /// `0.8999999761581421`).
 fn shortest_f64(value: f32) -> f64 {
     value.to_string().parse().unwrap_or(f64::from(value))
+}
+
+/// A citation of one of the prompt's documents as a document source (web search citations are
+/// covered by the search results' sources). The location travels in the provider metadata.
+pub(crate) fn citation_source(citation: &types::TextCitation, documents: &[CitedDocument], id: String) -> Option<Source> {
+    use types::TextCitation as Citation;
+    let (document_index, document_title, location) = match citation {
+        Citation::CharLocation { cited_text, document_index, document_title, end_char_index, start_char_index } => (
+            *document_index,
+            document_title,
+            json!({"cited_text": cited_text, "start_char_index": start_char_index, "end_char_index": end_char_index}),
+        ),
+        Citation::PageLocation { cited_text, document_index, document_title, end_page_number, start_page_number } => (
+            *document_index,
+            document_title,
+            json!({"cited_text": cited_text, "start_page_number": start_page_number, "end_page_number": end_page_number}),
+        ),
+        Citation::ContentBlockLocation { cited_text, document_index, document_title, end_block_index, start_block_index } => (
+            *document_index,
+            document_title,
+            json!({"cited_text": cited_text, "start_block_index": start_block_index, "end_block_index": end_block_index}),
+        ),
+        Citation::WebSearchResultLocation { .. } | Citation::Unlisted => return None,
+    };
+    let document = usize::try_from(document_index).ok().and_then(|index| documents.get(index));
+    Some(Source::Document {
+        id,
+        media_type: document.map_or_else(|| "application/octet-stream".to_owned(), |document| document.media_type.clone()),
+        title: document_title
+            .clone()
+            .or_else(|| document.map(|document| document.title.clone()))
+            .unwrap_or_else(|| "Untitled Document".to_owned()),
+        filename: document.and_then(|document| document.filename.clone()),
+        provider_metadata: Some(anthropic_metadata(location)),
+    })
 }
 
 /// A `web_search_tool_result` block: the provider-executed tool result (sent back unchanged in

@@ -20,8 +20,9 @@ use serde_json::Value;
 use super::anthropic_api::{StreamEvent, count, types};
 use super::anthropic_error::stream_error_event;
 use super::anthropic_language_model::{
-    UsageCounts, anthropic_metadata, convert_usage, response_provider_metadata, web_search_result,
+    UsageCounts, anthropic_metadata, citation_source, convert_usage, response_provider_metadata, web_search_result,
 };
+use super::convert_to_anthropic_messages::CitedDocument;
 use super::map_anthropic_finish_reason::map_anthropic_finish_reason;
 use crate::error::{Error, Result};
 use crate::provider::{BlockId, ResponseMetadata, StreamPart, ToolCall, Warning};
@@ -49,13 +50,16 @@ pub(crate) struct StreamState {
     stop_reason: Option<String>,
     stop_sequence: Option<String>,
     uses_json_response_tool: bool,
+    /// The prompt's documents, which citations refer to.
+    documents: Vec<CitedDocument>,
+    citation_count: usize,
     status: u16,
     url: String,
     finished: bool,
 }
 
 impl StreamState {
-    pub(crate) fn new(uses_json_response_tool: bool, status: u16, url: String) -> Self {
+    pub(crate) fn new(uses_json_response_tool: bool, documents: Vec<CitedDocument>, status: u16, url: String) -> Self {
         StreamState {
             blocks: Vec::new(),
             usage: UsageCounts::default(),
@@ -63,6 +67,8 @@ impl StreamState {
             stop_reason: None,
             stop_sequence: None,
             uses_json_response_tool,
+            documents,
+            citation_count: 0,
             status,
             url,
             finished: false,
@@ -222,6 +228,16 @@ impl StreamState {
 
     fn delta(&mut self, index: u32, delta: types::ContentBlockDelta, parts: &mut VecDeque<StreamPart>) {
         use types::ContentBlockDelta;
+        if let ContentBlockDelta::CitationsDelta { citation } = &delta {
+            if matches!(self.block_mut(index), Some(Block::Text { .. })) {
+                let id = format!("citation:{}", self.citation_count);
+                if let Some(source) = citation_source(citation, &self.documents, id) {
+                    self.citation_count += 1;
+                    parts.push_back(StreamPart::Source(source));
+                }
+            }
+            return;
+        }
         let Some(block) = self.block_mut(index) else { return };
         match (block, delta) {
             (Block::Text { id }, ContentBlockDelta::TextDelta { text }) => {
@@ -297,6 +313,7 @@ impl<S> AnthropicStream<S> {
         events: S,
         warnings: Vec<Warning>,
         uses_json_response_tool: bool,
+        documents: Vec<CitedDocument>,
         include_raw_chunks: bool,
         status: u16,
         url: String,
@@ -305,7 +322,7 @@ impl<S> AnthropicStream<S> {
         parts.push_back(StreamPart::StreamStart { warnings });
         AnthropicStream {
             events,
-            state: StreamState::new(uses_json_response_tool, status, url),
+            state: StreamState::new(uses_json_response_tool, documents, status, url),
             parts,
             include_raw_chunks,
             ended: false,
@@ -369,7 +386,7 @@ mod tests {
     use crate::provider::FinishReason;
 
     fn run(lines: &[&str], uses_json_response_tool: bool) -> (Vec<StreamPart>, Option<Error>) {
-        let mut state = StreamState::new(uses_json_response_tool, 200, "u".into());
+        let mut state = StreamState::new(uses_json_response_tool, Vec::new(), 200, "u".into());
         let mut parts = VecDeque::new();
         for line in lines {
             let event: StreamEvent = serde_json::from_str(line).unwrap();
@@ -494,7 +511,7 @@ mod tests {
         let (parts, error) = run(
             &[
                 r#"{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"#,
-                r#"{"type":"content_block_delta","index":0,"delta":{"type":"citations_delta","citation":{"type":"char_location","cited_text":"x","document_index":0,"document_title":null,"start_char_index":0,"end_char_index":1}}}"#,
+                r#"{"type":"content_block_delta","index":0,"delta":{"type":"citations_delta","citation":{"type":"web_search_result_location","cited_text":"x","url":"https://a.example","title":"A","encrypted_index":"e"}}}"#,
                 r#"{"type":"content_block_delta","index":0,"delta":{"type":"brand_new_delta"}}"#,
                 r#"{"type":"brand_new_event","x":1}"#,
             ],
@@ -502,5 +519,34 @@ mod tests {
         );
         assert!(error.is_none());
         assert_eq!(parts.len(), 1);
+    }
+
+    #[test]
+    fn document_citations_become_document_sources() {
+        let mut state = StreamState::new(
+            false,
+            vec![CitedDocument { media_type: "application/pdf".into(), title: "report.pdf".into(), filename: Some("report.pdf".into()) }],
+            200,
+            "u".into(),
+        );
+        let mut parts = VecDeque::new();
+        for line in [
+            r#"{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"#,
+            r#"{"type":"content_block_delta","index":0,"delta":{"type":"citations_delta","citation":{"type":"page_location","cited_text":"Revenue grew 12%.","document_index":0,"document_title":null,"start_page_number":2,"end_page_number":3}}}"#,
+        ] {
+            state.process(serde_json::from_str(line).unwrap(), line.as_bytes(), &mut parts).unwrap();
+        }
+        assert_eq!(
+            parts[1],
+            StreamPart::Source(crate::provider::Source::Document {
+                id: "citation:0".into(),
+                media_type: "application/pdf".into(),
+                title: "report.pdf".into(),
+                filename: Some("report.pdf".into()),
+                provider_metadata: Some(anthropic_metadata(
+                    serde_json::json!({"cited_text": "Revenue grew 12%.", "start_page_number": 2, "end_page_number": 3})
+                )),
+            })
+        );
     }
 }

@@ -30,6 +30,19 @@ pub struct AnthropicPrompt {
     pub messages: Vec<types::InputMessage>,
     /// Beta features the content needs (sent in `anthropic-beta`).
     pub betas: Vec<&'static str>,
+    /// The documents of the prompt in order, which citations refer to by index.
+    pub documents: Vec<CitedDocument>,
+}
+
+/// A document of the prompt, as citations of it are reported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CitedDocument {
+    /// Its media type.
+    pub media_type: String,
+    /// Its title (the given title, else the file name, else a placeholder).
+    pub title: String,
+    /// Its file name, when known.
+    pub filename: Option<String>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -47,6 +60,7 @@ pub fn convert_to_anthropic_messages(
     let mut system_blocks: Vec<types::RequestTextBlock> = Vec::new();
     let mut turns: Vec<(Role, Vec<Block>)> = Vec::new();
     let mut betas = Vec::new();
+    let mut documents = Vec::new();
     let last_assistant_index = prompt.iter().rposition(|message| matches!(message, Message::Assistant { .. }));
     let is_last_message_assistant = matches!(prompt.last(), Some(Message::Assistant { .. }));
 
@@ -72,7 +86,7 @@ pub fn convert_to_anthropic_messages(
                 let blocks = turn(&mut turns, Role::User);
                 let start = blocks.len();
                 for part in content {
-                    blocks.push(convert_user_part(part, &mut betas)?);
+                    blocks.push(convert_user_part(part, &mut betas, &mut documents)?);
                 }
                 apply_message_cache_control(&mut blocks[start..], &message_options);
             }
@@ -120,7 +134,7 @@ pub fn convert_to_anthropic_messages(
             extra: Map::new(),
         })
         .collect();
-    Ok(AnthropicPrompt { system, messages, betas })
+    Ok(AnthropicPrompt { system, messages, betas, documents })
 }
 
 /// The blocks of the current turn of `role`, starting a new turn when the role changes.
@@ -149,14 +163,14 @@ fn text_block(text: String, options: &AnthropicPartOptions) -> Block {
     Block::Text { cache_control: options.cache_control.as_ref().map(cache_control), citations: None, text }
 }
 
-fn convert_user_part(part: &UserPart, betas: &mut Vec<&'static str>) -> Result<Block> {
+fn convert_user_part(part: &UserPart, betas: &mut Vec<&'static str>, documents: &mut Vec<CitedDocument>) -> Result<Block> {
     match part {
         UserPart::Text(text) => Ok(text_block(text.text.clone(), &part_options(&text.provider_options)?)),
-        UserPart::File(file) => convert_file(file, betas),
+        UserPart::File(file) => convert_file(file, betas, documents),
     }
 }
 
-fn convert_file(file: &FilePart, betas: &mut Vec<&'static str>) -> Result<Block> {
+fn convert_file(file: &FilePart, betas: &mut Vec<&'static str>, documents: &mut Vec<CitedDocument>) -> Result<Block> {
     let options = part_options(&file.provider_options)?;
     let media_type = file.media_type.as_str();
     let control = options.cache_control.as_ref().map(cache_control);
@@ -192,6 +206,12 @@ fn convert_file(file: &FilePart, betas: &mut Vec<&'static str>) -> Result<Block>
             ));
         }
     };
+    let title = options.title.or_else(|| file.filename.clone());
+    documents.push(CitedDocument {
+        media_type: media_type.to_owned(),
+        title: title.clone().unwrap_or_else(|| "Untitled Document".to_owned()),
+        filename: file.filename.clone(),
+    });
     Ok(Block::Document {
         cache_control: control,
         citations: options
@@ -199,7 +219,7 @@ fn convert_file(file: &FilePart, betas: &mut Vec<&'static str>) -> Result<Block>
             .map(|citations| types::ContentBlockParamCitations { enabled: Some(citations.enabled), extra: Map::new() }),
         context: options.context,
         source,
-        title: options.title.or_else(|| file.filename.clone()),
+        title,
     })
 }
 
