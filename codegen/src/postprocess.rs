@@ -87,7 +87,7 @@ fn is_tagged_union(item: &ItemEnum) -> bool {
 /// a new stream event). Every string enum gets a last `#[serde(untagged)] Unlisted(String)`
 /// variant that keeps such values, and every internally tagged union gets
 /// `#[serde(other)] Unlisted`, so decoding never fails on them.
-fn open_enums(items: &mut [Item], report: &mut Report) {
+fn open_enums(items: &mut Vec<Item>, report: &mut Report) {
     let mut string_enums = std::collections::BTreeMap::new();
     for item in items.iter_mut() {
         match item {
@@ -126,6 +126,14 @@ fn open_enums(items: &mut [Item], report: &mut Report) {
             _ => {}
         }
     }
+    // With a catch-all every string parses: typify's three fallible `TryFrom` impls say
+    // nothing that `FromStr` (kept, now infallible) does not; dropping them keeps modules small.
+    items.retain(|item| {
+        let Item::Impl(imp) = item else { return true };
+        let Some((trait_path, _)) = &imp.trait_ else { return true };
+        let is_try_from = trait_path.segments.last().is_some_and(|s| s.ident == "TryFrom");
+        !(is_try_from && string_enums.contains_key(&imp.self_ty.to_token_stream().to_string()))
+    });
     for item in items.iter_mut() {
         let Item::Impl(imp) = item else { continue };
         let self_name = imp.self_ty.to_token_stream().to_string();

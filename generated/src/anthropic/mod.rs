@@ -58,22 +58,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for CacheControlEphemeralTtl {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CacheControlEphemeralTtl {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`CacheControlEphemeralType`
     #[derive(
         ::serde::Deserialize,
@@ -110,22 +94,6 @@ pub mod types {
                 "ephemeral" => Ok(Self::Ephemeral),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CacheControlEphemeralType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CacheControlEphemeralType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///A block of the assistant's response (also `content_block_start.content_block`).
@@ -373,23 +341,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for CreateMessageParamsServiceTier {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateMessageParamsServiceTier {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`CreateMessageParamsSystem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
@@ -455,22 +406,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for CustomToolType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CustomToolType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`DocumentSource`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(tag = "type")]
@@ -527,22 +462,6 @@ pub mod types {
                 "application/pdf" => Ok(Self::ApplicationPdf),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DocumentSourceMediaType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for DocumentSourceMediaType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`ErrorDetail`
@@ -602,22 +521,6 @@ pub mod types {
                 "error" => Ok(Self::Error),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ErrorResponseType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ErrorResponseType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`ImageSource`
@@ -687,22 +590,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for ImageSourceMediaType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ImageSourceMediaType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`InputMessage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct InputMessage {
@@ -764,22 +651,6 @@ pub mod types {
                 "assistant" => Ok(Self::Assistant),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for InputMessageRole {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for InputMessageRole {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`ListModelsResponse`
@@ -872,22 +743,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for MessageRole {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for MessageRole {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///One SSE event of a streamed message (`event:` equals `type`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(tag = "type")]
@@ -966,22 +821,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for MessageType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for MessageType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`ModelInfo`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ModelInfo {
@@ -1029,22 +868,6 @@ pub mod types {
                 "model" => Ok(Self::Model),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ModelInfoType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ModelInfoType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`RequestTextBlock`
@@ -1096,22 +919,6 @@ pub mod types {
                 "text" => Ok(Self::Text),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for RequestTextBlockType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for RequestTextBlockType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`StopReason`
@@ -1176,22 +983,6 @@ pub mod types {
                 "model_context_window_exceeded" => Ok(Self::ModelContextWindowExceeded),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for StopReason {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for StopReason {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`TextCitation`
@@ -1436,22 +1227,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for WebSearchResultType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for WebSearchResultType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`WebSearchTool`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct WebSearchTool {
@@ -1512,22 +1287,6 @@ pub mod types {
                 "web_search" => Ok(Self::WebSearch),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for WebSearchToolName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for WebSearchToolName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///The results, or an error.
@@ -1611,23 +1370,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for WebSearchToolResultErrorErrorCode {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for WebSearchToolResultErrorErrorCode {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`WebSearchToolResultErrorType`
     #[derive(
         ::serde::Deserialize,
@@ -1666,23 +1408,6 @@ pub mod types {
                 "web_search_tool_result_error" => Ok(Self::WebSearchToolResultError),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for WebSearchToolResultErrorType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for WebSearchToolResultErrorType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`WebSearchToolUserLocation`
@@ -1737,23 +1462,6 @@ pub mod types {
                 "approximate" => Ok(Self::Approximate),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for WebSearchToolUserLocationType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for WebSearchToolUserLocationType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     /// Error types.

@@ -213,24 +213,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str>
-    for CandidateUrlContextMetadataUrlMetadataItemUrlRetrievalStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CandidateUrlContextMetadataUrlMetadataItemUrlRetrievalStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`CodeExecutionResult`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CodeExecutionResult {
@@ -288,22 +270,6 @@ pub mod types {
                 "OUTCOME_DEADLINE_EXCEEDED" => Ok(Self::OutcomeDeadlineExceeded),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CodeExecutionResultOutcome {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CodeExecutionResultOutcome {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`Content`
@@ -426,22 +392,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for ExecutableCodeLanguage {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ExecutableCodeLanguage {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`FileData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct FileData {
@@ -559,22 +509,6 @@ pub mod types {
                 "TOO_MANY_TOOL_CALLS" => Ok(Self::TooManyToolCalls),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for FinishReason {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for FinishReason {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`FunctionCall`
@@ -864,23 +798,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for GenerationConfigMediaResolution {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for GenerationConfigMediaResolution {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`GenerationConfigResponseModalitiesItem`
     #[derive(
         ::serde::Deserialize,
@@ -929,23 +846,6 @@ pub mod types {
                 "AUDIO" => Ok(Self::Audio),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for GenerationConfigResponseModalitiesItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for GenerationConfigResponseModalitiesItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///One of web, retrievedContext or maps is set.
@@ -1178,22 +1078,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for HarmCategory {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for HarmCategory {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`ListModelsResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ListModelsResponse {
@@ -1276,22 +1160,6 @@ pub mod types {
                 "DOCUMENT" => Ok(Self::Document),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ModalityTokenCountModality {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ModalityTokenCountModality {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`Model`
@@ -1490,22 +1358,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for PromptFeedbackBlockReason {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for PromptFeedbackBlockReason {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`SafetyRating`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SafetyRating {
@@ -1570,22 +1422,6 @@ pub mod types {
                 "HIGH" => Ok(Self::High),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for SafetyRatingProbability {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for SafetyRatingProbability {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`SafetySetting`
@@ -1658,22 +1494,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for SafetySettingThreshold {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for SafetySettingThreshold {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`TaskType`
     #[derive(
         ::serde::Deserialize,
@@ -1742,22 +1562,6 @@ pub mod types {
                 "CODE_RETRIEVAL_QUERY" => Ok(Self::CodeRetrievalQuery),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for TaskType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for TaskType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`ThinkingConfig`
@@ -1900,23 +1704,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for ToolConfigFunctionCallingConfigMode {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ToolConfigFunctionCallingConfigMode {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`ToolConfigRetrievalConfig`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ToolConfigRetrievalConfig {
@@ -2022,24 +1809,6 @@ pub mod types {
                 "MODE_DYNAMIC" => Ok(Self::ModeDynamic),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for ToolGoogleSearchRetrievalDynamicRetrievalConfigMode {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ToolGoogleSearchRetrievalDynamicRetrievalConfigMode {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`ToolGoogleSearchTimeRangeFilter`

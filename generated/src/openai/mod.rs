@@ -139,23 +139,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for ChatCompletionMessageToolCallChunkType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ChatCompletionMessageToolCallChunkType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`ChatCompletionMessageToolCallFunction`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ChatCompletionMessageToolCallFunction {
@@ -201,23 +184,6 @@ pub mod types {
                 "function" => Ok(Self::Function),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ChatCompletionMessageToolCallType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ChatCompletionMessageToolCallType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`ChatCompletionNamedToolChoice`
@@ -272,23 +238,6 @@ pub mod types {
                 "function" => Ok(Self::Function),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ChatCompletionNamedToolChoiceType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ChatCompletionNamedToolChoiceType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`ChatCompletionRequestAssistantMessageContentPart`
@@ -420,24 +369,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str>
-    for ChatCompletionRequestMessageContentPartTextType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ChatCompletionRequestMessageContentPartTextType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`ChatCompletionRequestUserMessageContentPart`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(tag = "type")]
@@ -532,24 +463,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str>
-    for ChatCompletionRequestUserMessageContentPartImageUrlDetail {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ChatCompletionRequestUserMessageContentPartImageUrlDetail {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`ChatCompletionRequestUserMessageContentPartInputAudio`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ChatCompletionRequestUserMessageContentPartInputAudio {
@@ -601,24 +514,6 @@ pub mod types {
                 "mp3" => Ok(Self::Mp3),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for ChatCompletionRequestUserMessageContentPartInputAudioFormat {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ChatCompletionRequestUserMessageContentPartInputAudioFormat {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`ChatCompletionResponseMessage`
@@ -684,23 +579,6 @@ pub mod types {
                 "assistant" => Ok(Self::Assistant),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ChatCompletionResponseMessageRole {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ChatCompletionResponseMessageRole {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`ChatCompletionStreamChoice`
@@ -791,23 +669,6 @@ pub mod types {
                 "tool" => Ok(Self::Tool),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ChatCompletionStreamResponseDeltaRole {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ChatCompletionStreamResponseDeltaRole {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`ChatCompletionTokenLogprob`
@@ -905,23 +766,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for ChatCompletionToolChoiceOptionString {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ChatCompletionToolChoiceOptionString {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`ChatCompletionToolType`
     #[derive(
         ::serde::Deserialize,
@@ -958,22 +802,6 @@ pub mod types {
                 "function" => Ok(Self::Function),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ChatCompletionToolType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ChatCompletionToolType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`ChatCompletionUrlCitation`
@@ -1021,23 +849,6 @@ pub mod types {
                 "url_citation" => Ok(Self::UrlCitation),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ChatCompletionUrlCitationType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ChatCompletionUrlCitationType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`ChatCompletionUrlCitationUrlCitation`
@@ -1222,23 +1033,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for CreateChatCompletionRequestModalitiesItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateChatCompletionRequestModalitiesItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`CreateChatCompletionRequestVerbosity`
     #[derive(
         ::serde::Deserialize,
@@ -1283,23 +1077,6 @@ pub mod types {
                 "high" => Ok(Self::High),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateChatCompletionRequestVerbosity {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateChatCompletionRequestVerbosity {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`CreateChatCompletionResponse`
@@ -1357,23 +1134,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for CreateChatCompletionResponseObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateChatCompletionResponseObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///One SSE `data:` chunk. With stream_options.include_usage the last chunk before `[DONE]` has `choices: []` and `usage` set.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreateChatCompletionStreamResponse {
@@ -1427,23 +1187,6 @@ pub mod types {
                 "chat.completion.chunk" => Ok(Self::ChatCompletionChunk),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateChatCompletionStreamResponseObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateChatCompletionStreamResponseObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`CreateCompletionRequest`
@@ -1598,23 +1341,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for CreateCompletionResponseObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateCompletionResponseObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`CreateEmbeddingRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreateEmbeddingRequest {
@@ -1669,23 +1395,6 @@ pub mod types {
                 "base64" => Ok(Self::Base64),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateEmbeddingRequestEncodingFormat {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateEmbeddingRequestEncodingFormat {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`CreateEmbeddingRequestInput`
@@ -1760,23 +1469,6 @@ pub mod types {
                 "list" => Ok(Self::List),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateEmbeddingResponseObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateEmbeddingResponseObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`CreateEmbeddingResponseUsage`
@@ -1860,23 +1552,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for CreateImageEditRequestBackground {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateImageEditRequestBackground {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`CreateImageEditRequestOutputFormat`
     #[derive(
         ::serde::Deserialize,
@@ -1921,23 +1596,6 @@ pub mod types {
                 "webp" => Ok(Self::Webp),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateImageEditRequestOutputFormat {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateImageEditRequestOutputFormat {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`CreateImageEditRequestQuality`
@@ -1994,23 +1652,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for CreateImageEditRequestQuality {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateImageEditRequestQuality {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`CreateImageEditRequestResponseFormat`
     #[derive(
         ::serde::Deserialize,
@@ -2051,23 +1692,6 @@ pub mod types {
                 "b64_json" => Ok(Self::B64Json),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateImageEditRequestResponseFormat {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateImageEditRequestResponseFormat {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`CreateImageRequest`
@@ -2146,23 +1770,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for CreateImageRequestBackground {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateImageRequestBackground {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`CreateImageRequestModeration`
     #[derive(
         ::serde::Deserialize,
@@ -2203,23 +1810,6 @@ pub mod types {
                 "auto" => Ok(Self::Auto),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateImageRequestModeration {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateImageRequestModeration {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`CreateImageRequestOutputFormat`
@@ -2266,23 +1856,6 @@ pub mod types {
                 "webp" => Ok(Self::Webp),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateImageRequestOutputFormat {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateImageRequestOutputFormat {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`CreateImageRequestQuality`
@@ -2343,22 +1916,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for CreateImageRequestQuality {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CreateImageRequestQuality {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`CreateImageRequestResponseFormat`
     #[derive(
         ::serde::Deserialize,
@@ -2401,23 +1958,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for CreateImageRequestResponseFormat {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateImageRequestResponseFormat {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`CreateImageRequestStyle`
     #[derive(
         ::serde::Deserialize,
@@ -2458,22 +1998,6 @@ pub mod types {
                 "natural" => Ok(Self::Natural),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateImageRequestStyle {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CreateImageRequestStyle {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`CreateResponse`
@@ -2582,22 +2106,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for CreateResponseTruncation {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CreateResponseTruncation {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`CreateSpeechRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreateSpeechRequest {
@@ -2674,23 +2182,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for CreateSpeechRequestResponseFormat {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateSpeechRequestResponseFormat {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`CreateSpeechRequestStreamFormat`
     #[derive(
         ::serde::Deserialize,
@@ -2731,23 +2222,6 @@ pub mod types {
                 "audio" => Ok(Self::Audio),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateSpeechRequestStreamFormat {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateSpeechRequestStreamFormat {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///multipart/form-data body of /audio/transcriptions.
@@ -2814,23 +2288,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for CreateTranscriptionRequestIncludeItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateTranscriptionRequestIncludeItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`CreateTranscriptionRequestResponseFormat`
     #[derive(
         ::serde::Deserialize,
@@ -2885,23 +2342,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for CreateTranscriptionRequestResponseFormat {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateTranscriptionRequestResponseFormat {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`CreateTranscriptionRequestTimestampGranularitiesItem`
     #[derive(
         ::serde::Deserialize,
@@ -2942,24 +2382,6 @@ pub mod types {
                 "segment" => Ok(Self::Segment),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for CreateTranscriptionRequestTimestampGranularitiesItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateTranscriptionRequestTimestampGranularitiesItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`CreateTranscriptionResponse`
@@ -3074,22 +2496,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for EmbeddingObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for EmbeddingObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`FinishReason`
     #[derive(
         ::serde::Deserialize,
@@ -3142,22 +2548,6 @@ pub mod types {
                 "function_call" => Ok(Self::FunctionCall),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for FinishReason {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for FinishReason {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`FunctionObject`
@@ -3349,22 +2739,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for InputContentDetail {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for InputContentDetail {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///An item of the conversation sent as input.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(tag = "type")]
@@ -3480,22 +2854,6 @@ A message; assistant messages from earlier output may carry output_text parts.*/
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for InputItemContentItemType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for InputItemContentItemType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`InputItemOutput`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
@@ -3558,22 +2916,6 @@ A message; assistant messages from earlier output may carry output_text parts.*/
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for InputItemRole {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for InputItemRole {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`InputItemStatus`
     #[derive(
         ::serde::Deserialize,
@@ -3618,22 +2960,6 @@ A message; assistant messages from earlier output may carry output_text parts.*/
                 "incomplete" => Ok(Self::Incomplete),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for InputItemStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for InputItemStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`JsonSchemaFormat`
@@ -3693,22 +3019,6 @@ A message; assistant messages from earlier output may carry output_text parts.*/
                 "list" => Ok(Self::List),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ListModelsResponseObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ListModelsResponseObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///Up to 16 string key-value pairs.
@@ -3792,22 +3102,6 @@ A message; assistant messages from earlier output may carry output_text parts.*/
                 "model" => Ok(Self::Model),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ModelObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ModelObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`OutputItem`
@@ -3958,22 +3252,6 @@ A message; assistant messages from earlier output may carry output_text parts.*/
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for OutputItemActionType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for OutputItemActionType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`OutputItemContentItem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct OutputItemContentItem {
@@ -4019,22 +3297,6 @@ A message; assistant messages from earlier output may carry output_text parts.*/
                 "reasoning_text" => Ok(Self::ReasoningText),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for OutputItemContentItemType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for OutputItemContentItemType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`OutputItemOutputsItem`
@@ -4089,22 +3351,6 @@ A message; assistant messages from earlier output may carry output_text parts.*/
                 "image" => Ok(Self::Image),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for OutputItemOutputsItemType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for OutputItemOutputsItemType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`OutputItemResultsItem`
@@ -4163,22 +3409,6 @@ A message; assistant messages from earlier output may carry output_text parts.*/
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for OutputItemRole {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for OutputItemRole {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`OutputItemStatus`
     #[derive(
         ::serde::Deserialize,
@@ -4223,22 +3453,6 @@ A message; assistant messages from earlier output may carry output_text parts.*/
                 "incomplete" => Ok(Self::Incomplete),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for OutputItemStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for OutputItemStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`OutputMessageContent`
@@ -4324,22 +3538,6 @@ A message; assistant messages from earlier output may carry output_text parts.*/
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for PredictionContentType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for PredictionContentType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`Reasoning`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Reasoning {
@@ -4408,22 +3606,6 @@ A message; assistant messages from earlier output may carry output_text parts.*/
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for ReasoningEffort {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ReasoningEffort {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`ReasoningSummary`
     #[derive(
         ::serde::Deserialize,
@@ -4468,22 +3650,6 @@ A message; assistant messages from earlier output may carry output_text parts.*/
                 "detailed" => Ok(Self::Detailed),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ReasoningSummary {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ReasoningSummary {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`Response`
@@ -4588,23 +3754,6 @@ A message; assistant messages from earlier output may carry output_text parts.*/
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for ResponseIncompleteDetailsReason {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ResponseIncompleteDetailsReason {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`ResponseInstructions`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
@@ -4675,22 +3824,6 @@ A message; assistant messages from earlier output may carry output_text parts.*/
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for ResponseObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ResponseObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`ResponseStatus`
     #[derive(
         ::serde::Deserialize,
@@ -4747,22 +3880,6 @@ A message; assistant messages from earlier output may carry output_text parts.*/
                 "incomplete" => Ok(Self::Incomplete),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ResponseStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ResponseStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///One SSE event of a streamed response (the `type` field names it).
@@ -5144,22 +4261,6 @@ A message; assistant messages from earlier output may carry output_text parts.*/
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for ResponseTextConfigVerbosity {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ResponseTextConfigVerbosity {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`ResponseUsage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResponseUsage {
@@ -5245,22 +4346,6 @@ A message; assistant messages from earlier output may carry output_text parts.*/
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for ServiceTier {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ServiceTier {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`StopConfiguration`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
@@ -5319,22 +4404,6 @@ A message; assistant messages from earlier output may carry output_text parts.*/
                 "summary_text" => Ok(Self::SummaryText),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for SummaryTextType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for SummaryTextType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///A string, or text parts.
@@ -5493,22 +4562,6 @@ A message; assistant messages from earlier output may carry output_text parts.*/
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for ToolBackground {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ToolBackground {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`ToolChoice`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
@@ -5579,22 +4632,6 @@ A message; assistant messages from earlier output may carry output_text parts.*/
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for ToolChoiceFunctionType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ToolChoiceFunctionType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`ToolChoiceString`
     #[derive(
         ::serde::Deserialize,
@@ -5639,22 +4676,6 @@ A message; assistant messages from earlier output may carry output_text parts.*/
                 "required" => Ok(Self::Required),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ToolChoiceString {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ToolChoiceString {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`ToolChoiceTypes`
@@ -5719,22 +4740,6 @@ A message; assistant messages from earlier output may carry output_text parts.*/
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for ToolChoiceTypesType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ToolChoiceTypesType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///A container id, or {type: auto, file_ids}.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
@@ -5785,22 +4790,6 @@ A message; assistant messages from earlier output may carry output_text parts.*/
                 "auto" => Ok(Self::Auto),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ToolContainerObjectType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ToolContainerObjectType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`ToolFilters`
@@ -5859,22 +4848,6 @@ A message; assistant messages from earlier output may carry output_text parts.*/
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for ToolOutputFormat {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ToolOutputFormat {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`ToolQuality`
     #[derive(
         ::serde::Deserialize,
@@ -5923,22 +4896,6 @@ A message; assistant messages from earlier output may carry output_text parts.*/
                 "auto" => Ok(Self::Auto),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ToolQuality {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ToolQuality {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`ToolRankingOptions`
@@ -5995,22 +4952,6 @@ A message; assistant messages from earlier output may carry output_text parts.*/
                 "high" => Ok(Self::High),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ToolSearchContextSize {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ToolSearchContextSize {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`TranscriptionSegment`
@@ -6093,22 +5034,6 @@ A message; assistant messages from earlier output may carry output_text parts.*/
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for TranscriptionUsageType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for TranscriptionUsageType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`WebSearchLocation`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct WebSearchLocation {
@@ -6161,22 +5086,6 @@ A message; assistant messages from earlier output may carry output_text parts.*/
                 "approximate" => Ok(Self::Approximate),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for WebSearchLocationType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for WebSearchLocationType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     /// Error types.

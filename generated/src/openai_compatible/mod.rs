@@ -101,23 +101,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for ChatCompletionMessageToolCallChunkType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ChatCompletionMessageToolCallChunkType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`ChatCompletionMessageToolCallFunction`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ChatCompletionMessageToolCallFunction {
@@ -164,23 +147,6 @@ pub mod types {
                 "function" => Ok(Self::Function),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ChatCompletionMessageToolCallType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ChatCompletionMessageToolCallType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`ChatCompletionNamedToolChoice`
@@ -235,23 +201,6 @@ pub mod types {
                 "function" => Ok(Self::Function),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ChatCompletionNamedToolChoiceType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ChatCompletionNamedToolChoiceType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`ChatCompletionRequestAssistantMessageContentPart`
@@ -386,24 +335,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str>
-    for ChatCompletionRequestMessageContentPartTextType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ChatCompletionRequestMessageContentPartTextType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`ChatCompletionRequestUserMessageContentPart`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(tag = "type")]
@@ -498,24 +429,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str>
-    for ChatCompletionRequestUserMessageContentPartImageUrlDetail {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ChatCompletionRequestUserMessageContentPartImageUrlDetail {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`ChatCompletionRequestUserMessageContentPartInputAudio`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ChatCompletionRequestUserMessageContentPartInputAudio {
@@ -567,24 +480,6 @@ pub mod types {
                 "mp3" => Ok(Self::Mp3),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for ChatCompletionRequestUserMessageContentPartInputAudioFormat {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ChatCompletionRequestUserMessageContentPartInputAudioFormat {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`ChatCompletionResponseMessage`
@@ -657,23 +552,6 @@ pub mod types {
                 "assistant" => Ok(Self::Assistant),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ChatCompletionResponseMessageRole {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ChatCompletionResponseMessageRole {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`ChatCompletionStreamChoice`
@@ -773,23 +651,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for ChatCompletionStreamResponseDeltaRole {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ChatCompletionStreamResponseDeltaRole {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`ChatCompletionTokenLogprob`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ChatCompletionTokenLogprob {
@@ -885,23 +746,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for ChatCompletionToolChoiceOptionString {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ChatCompletionToolChoiceOptionString {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`ChatCompletionToolType`
     #[derive(
         ::serde::Deserialize,
@@ -938,22 +782,6 @@ pub mod types {
                 "function" => Ok(Self::Function),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ChatCompletionToolType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ChatCompletionToolType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`ChatCompletionUrlCitation`
@@ -1001,23 +829,6 @@ pub mod types {
                 "url_citation" => Ok(Self::UrlCitation),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ChatCompletionUrlCitationType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ChatCompletionUrlCitationType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`ChatCompletionUrlCitationUrlCitation`
@@ -1211,23 +1022,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for CreateChatCompletionRequestModalitiesItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateChatCompletionRequestModalitiesItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`CreateChatCompletionRequestVerbosity`
     #[derive(
         ::serde::Deserialize,
@@ -1272,23 +1066,6 @@ pub mod types {
                 "high" => Ok(Self::High),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateChatCompletionRequestVerbosity {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateChatCompletionRequestVerbosity {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`CreateChatCompletionResponse`
@@ -1350,23 +1127,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for CreateChatCompletionResponseObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateChatCompletionResponseObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///One SSE `data:` chunk. With stream_options.include_usage the last chunk before `[DONE]` has `choices: []` and `usage` set.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreateChatCompletionStreamResponse {
@@ -1424,23 +1184,6 @@ pub mod types {
                 "chat.completion.chunk" => Ok(Self::ChatCompletionChunk),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateChatCompletionStreamResponseObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateChatCompletionStreamResponseObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`CreateCompletionRequest`
@@ -1599,23 +1342,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for CreateCompletionResponseObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateCompletionResponseObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`CreateEmbeddingRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreateEmbeddingRequest {
@@ -1670,23 +1396,6 @@ pub mod types {
                 "base64" => Ok(Self::Base64),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateEmbeddingRequestEncodingFormat {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateEmbeddingRequestEncodingFormat {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`CreateEmbeddingRequestInput`
@@ -1764,23 +1473,6 @@ pub mod types {
                 "list" => Ok(Self::List),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateEmbeddingResponseObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateEmbeddingResponseObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`CreateEmbeddingResponseUsage`
@@ -1867,23 +1559,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for CreateImageRequestBackground {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateImageRequestBackground {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`CreateImageRequestModeration`
     #[derive(
         ::serde::Deserialize,
@@ -1924,23 +1599,6 @@ pub mod types {
                 "auto" => Ok(Self::Auto),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateImageRequestModeration {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateImageRequestModeration {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`CreateImageRequestOutputFormat`
@@ -1987,23 +1645,6 @@ pub mod types {
                 "webp" => Ok(Self::Webp),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateImageRequestOutputFormat {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateImageRequestOutputFormat {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`CreateImageRequestQuality`
@@ -2064,22 +1705,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for CreateImageRequestQuality {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CreateImageRequestQuality {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`CreateImageRequestResponseFormat`
     #[derive(
         ::serde::Deserialize,
@@ -2122,23 +1747,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for CreateImageRequestResponseFormat {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateImageRequestResponseFormat {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`CreateImageRequestStyle`
     #[derive(
         ::serde::Deserialize,
@@ -2179,22 +1787,6 @@ pub mod types {
                 "natural" => Ok(Self::Natural),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateImageRequestStyle {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CreateImageRequestStyle {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`Embedding`
@@ -2259,22 +1851,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for EmbeddingObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for EmbeddingObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`FinishReason`
     #[derive(
         ::serde::Deserialize,
@@ -2327,22 +1903,6 @@ pub mod types {
                 "function_call" => Ok(Self::FunctionCall),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for FinishReason {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for FinishReason {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`FunctionObject`
@@ -2501,22 +2061,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for ListModelsResponseObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ListModelsResponseObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///Up to 16 string key-value pairs.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
@@ -2603,22 +2147,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for ModelObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ModelObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`PredictionContent`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PredictionContent {
@@ -2682,22 +2210,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for PredictionContentType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for PredictionContentType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`ReasoningEffort`
     #[derive(
         ::serde::Deserialize,
@@ -2756,22 +2268,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for ReasoningEffort {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ReasoningEffort {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`ServiceTier`
     #[derive(
         ::serde::Deserialize,
@@ -2824,22 +2320,6 @@ pub mod types {
                 "priority" => Ok(Self::Priority),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ServiceTier {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ServiceTier {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`StopConfiguration`

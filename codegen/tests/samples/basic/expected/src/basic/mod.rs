@@ -92,22 +92,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for ChatResponseObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ChatResponseObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`Choice`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Choice {
@@ -158,22 +142,6 @@ pub mod types {
                 "length" => Ok(Self::Length),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ChoiceFinishReason {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ChoiceFinishReason {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`CreateTranscriptionRequest`
@@ -246,22 +214,6 @@ pub mod types {
                 "assistant" => Ok(Self::Assistant),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for MessageRole {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for MessageRole {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`StreamEvent`
