@@ -335,6 +335,29 @@ mod tests {
     }
 
     #[test]
+    fn multi_part_tool_results_send_media_after_the_response() {
+        let prompt = vec![Message::tool(vec![ToolResultPart {
+            tool_call_id: "c1".into(),
+            tool_name: "screenshot".into(),
+            output: ToolResultOutput::Content {
+                value: vec![
+                    ToolResultContent::Text { text: "the screen".into() },
+                    ToolResultContent::Media { data: "iVBORw==".into(), media_type: "image/png".into() },
+                ],
+            },
+            provider_options: ProviderOptions::new(),
+        }])];
+        let converted = convert_to_google_messages(&prompt, false).unwrap();
+        assert_eq!(
+            to_json(&converted.contents),
+            json!([{"role": "user", "parts": [
+                {"functionResponse": {"name": "screenshot", "response": {"name": "screenshot", "content": "the screen"}}},
+                {"inlineData": {"mimeType": "image/png", "data": "iVBORw=="}}
+            ]}])
+        );
+    }
+
+    #[test]
     fn late_system_message_is_an_error() {
         let prompt = vec![Message::user("hi"), Message::system("late")];
         assert!(matches!(convert_to_google_messages(&prompt, false), Err(Error::Unsupported { .. })));

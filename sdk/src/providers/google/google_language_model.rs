@@ -53,16 +53,36 @@ impl GoogleLanguageModel {
         warnings.extend(prepared.warnings);
 
         let (response_mime_type, response_schema) = match &options.response_format {
-            Some(ResponseFormat::Json { schema, .. }) => {
+            Some(ResponseFormat::Json { schema, name, description }) => {
                 let schema = match schema {
                     Some(schema) if google.structured_outputs != Some(false) => {
                         let converted = convert_json_schema_to_openapi_schema(schema);
                         if let Some(details) = converted.removed_details() {
                             warnings.push(Warning::unsupported("responseFormat schema", details));
                         }
-                        converted.schema.map(to_wire_schema).transpose()?
+                        // Gemini has no separate name and description for the output: they go
+                        // into the schema's own `title` and `description` when it has none.
+                        let schema = converted.schema.map(|mut schema| {
+                            if let Some(object) = schema.as_object_mut() {
+                                if let Some(name) = name {
+                                    object.entry("title").or_insert_with(|| Value::String(name.clone()));
+                                }
+                                if let Some(description) = description {
+                                    object.entry("description").or_insert_with(|| Value::String(description.clone()));
+                                }
+                            }
+                            schema
+                        });
+                        schema.map(to_wire_schema).transpose()?
                     }
-                    _ => None,
+                    Some(_) => {
+                        warnings.push(Warning::unsupported(
+                            "responseFormat schema",
+                            Some("structuredOutputs is off: only responseMimeType application/json is sent".to_owned()),
+                        ));
+                        None
+                    }
+                    None => None,
                 };
                 (Some("application/json".to_owned()), schema)
             }
@@ -466,6 +486,37 @@ mod tests {
         assert_eq!(config["responseSchema"], json!({"type": "OBJECT", "properties": {"n": {"type": "INTEGER"}}, "required": ["n"]}));
         assert_eq!(warnings.len(), 1);
         assert!(matches!(&warnings[0], Warning::Unsupported { feature, details: Some(details) } if feature == "responseFormat schema" && details.contains("multipleOf")));
+    }
+
+    #[test]
+    fn reasoning_effort_becomes_a_thinking_budget() {
+        let mut options = CallOptions::new(vec![Message::user("hi")]);
+        options.reasoning_effort = Some(ReasoningEffort::Low);
+        let (body, warnings) = model().request_body(&options).unwrap();
+        assert!(warnings.is_empty());
+        assert_eq!(
+            serde_json::to_value(&body.generation_config).unwrap(),
+            json!({"thinkingConfig": {"thinkingBudget": 1024}})
+        );
+        options.provider_options = ProviderOptions::new().with("google", json!({"thinkingConfig": {"thinkingBudget": 0}}));
+        let (body, warnings) = model().request_body(&options).unwrap();
+        assert_eq!(serde_json::to_value(&body.generation_config).unwrap(), json!({"thinkingConfig": {"thinkingBudget": 0}}));
+        assert_eq!(warnings.len(), 1, "the explicit config wins, with a warning");
+    }
+
+    #[test]
+    fn output_name_and_description_go_into_the_schema() {
+        let mut options = CallOptions::new(vec![Message::user("hi")]);
+        options.response_format = Some(ResponseFormat::Json {
+            schema: Some(json!({"type": "object", "properties": {"n": {"type": "integer"}}})),
+            name: Some("count".into()),
+            description: Some("A count.".into()),
+        });
+        let (body, _) = model().request_body(&options).unwrap();
+        assert_eq!(
+            serde_json::to_value(&body.generation_config.unwrap().response_schema).unwrap(),
+            json!({"type": "OBJECT", "properties": {"n": {"type": "INTEGER"}}, "title": "count", "description": "A count."})
+        );
     }
 
     #[test]

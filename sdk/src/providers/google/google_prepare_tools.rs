@@ -70,7 +70,8 @@ pub fn google_prepare_tools(tools: &[ToolDefinition], tool_choice: Option<&ToolC
                 }
                 declarations.push(FunctionDeclaration {
                     name: function.name.clone(),
-                    description: function.description.clone(),
+                    // Required by the API (`FunctionDeclaration.description`); empty when absent.
+                    description: Some(function.description.clone().unwrap_or_default()),
                     parameters: converted.schema.map(to_wire_schema).transpose()?,
                     parameters_json_schema: Map::new(),
                     response: None,
