@@ -574,3 +574,23 @@ async fn document_citations_become_document_sources() {
         })]
     );
 }
+
+#[tokio::test]
+async fn the_callers_reqwest_client_is_used() {
+    let server = MockServer::with_responses([json_response(PROVIDER, "text")]).await;
+    let mut default_headers = http::HeaderMap::new();
+    default_headers.insert("x-from-client", http::HeaderValue::from_static("yes"));
+    let client = reqwest::Client::builder().default_headers(default_headers).build().unwrap();
+    let provider = create_anthropic(AnthropicSettings {
+        api_key: Some(API_KEY.into()),
+        base_url: Some(format!("{}/", server.base_url("/v1"))),
+        client: Some(client),
+        ..Default::default()
+    });
+
+    provider.language_model(MODEL).do_generate(&CallOptions::new(vec![Message::user("Hello!")])).await.unwrap();
+
+    let request = server.single_request();
+    assert_messages_request(&request);
+    assert_eq!(request.header("x-from-client"), Some("yes"));
+}
