@@ -6,3 +6,4 @@ mod support;
 mod real_model_smoke;
 mod google;
 mod openai;
+mod anthropic;
