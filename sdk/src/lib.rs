@@ -107,3 +107,7 @@ pub use providers::openai;
 pub use providers::google;
 #[cfg(feature = "anthropic")]
 pub use providers::anthropic;
+#[cfg(feature = "openai-compatible")]
+pub use providers::openai_compatible;
+pub mod default_registry;
+pub use default_registry::default_registry;

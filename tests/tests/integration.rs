@@ -7,3 +7,5 @@ mod real_model_smoke;
 mod google;
 mod openai;
 mod anthropic;
+mod openai_compatible;
+mod real_model;

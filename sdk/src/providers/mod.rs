@@ -11,3 +11,5 @@ pub mod openai;
 pub mod google;
 #[cfg(feature = "anthropic")]
 pub mod anthropic;
+#[cfg(feature = "openai-compatible")]
+pub mod openai_compatible;

@@ -1,0 +1,70 @@
+//! The default registry: every provider compiled into this build, under its usual id.
+//!
+//! `openai`, `anthropic` and `google` come from their own modules (each behind its feature);
+//! every OpenAI-compatible mapping in `specs/` (`groq`, `mistral`, `ollama`, ...) is registered
+//! from [`specai_generated::mappings::ALL`], so a provider added with only a mapping file is
+//! here without any Rust. Building the registry reads nothing from the environment: each
+//! provider reads its API key at its first call, so a missing key fails that call only.
+//!
+//! ```no_run
+//! # fn run() -> specai::Result<()> {
+//! let registry = specai::default_registry();
+//! let model = registry.language_model("groq:llama-3.3-70b-versatile")?;
+//! # Ok(()) }
+//! ```
+
+use crate::registry::{ProviderRegistry, ProviderRegistryBuilder, create_provider_registry};
+
+/// A registry of every provider compiled in, with default settings, separator `:`.
+pub fn default_registry() -> ProviderRegistry {
+    default_registry_builder().build()
+}
+
+/// The default registry's builder, to add providers or change the separator before building.
+pub fn default_registry_builder() -> ProviderRegistryBuilder {
+    #[allow(unused_mut)]
+    let mut builder = create_provider_registry();
+    #[cfg(feature = "openai-compatible")]
+    {
+        use specai_generated::mappings::{ALL, Api};
+        // The core mapping has no base URL of its own (it backs `openai_compatible(name, url)`).
+        for mapping in ALL.iter().filter(|mapping| mapping.api == Api::OpenAiCompatible) {
+            if mapping.base_url.is_some() || mapping.base_url_env.is_some() {
+                builder = builder.provider(mapping.id, crate::openai_compatible::from_mapping(mapping, Default::default()));
+            }
+        }
+    }
+    #[cfg(feature = "openai")]
+    {
+        builder = builder.provider("openai", crate::providers::openai::create_openai(Default::default()));
+    }
+    #[cfg(feature = "anthropic")]
+    {
+        builder = builder.provider("anthropic", crate::providers::anthropic::create_anthropic(Default::default()));
+    }
+    #[cfg(feature = "google")]
+    {
+        builder = builder.provider("google", crate::providers::google::create_google(Default::default()));
+    }
+    builder
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builds_without_keys_and_resolves_every_compiled_provider() {
+        let registry = default_registry();
+        for id in registry.provider_ids() {
+            registry.language_model(&format!("{id}:some-model")).unwrap_or_else(|error| panic!("{id}: {error}"));
+        }
+        #[cfg(feature = "openai-compatible")]
+        for mapping in specai_generated::mappings::ALL {
+            if mapping.api == specai_generated::mappings::Api::OpenAiCompatible && mapping.base_url.is_some() {
+                assert!(registry.provider_ids().contains(&mapping.id.to_owned()), "{} missing", mapping.id);
+            }
+        }
+        assert!(matches!(registry.language_model("nope:m"), Err(crate::Error::NoSuchProvider { .. })));
+    }
+}

@@ -1,0 +1,296 @@
+//! The legacy text-completions model (`POST /completions` of the mapping's `completion`
+//! operation): the prompt is flattened to text (`user:` / `assistant:` turns), tools are not taken.
+
+use std::collections::VecDeque;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll, ready};
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use futures::Stream;
+use serde_json::{Map, Value};
+use specai_generated::openai_compatible::types::{
+    ChatCompletionStreamOptions, CreateCompletionRequest, CreateCompletionRequestPrompt, CreateCompletionResponse, StopConfiguration,
+};
+
+use super::map_openai_compatible_finish_reason::map_openai_compatible_finish_reason;
+use super::openai_compatible_chat_language_model::shape_request;
+use super::openai_compatible_options::{OpenAiCompatibleOptions, parse_options};
+use super::openai_compatible_usage::usage_from_value;
+use super::{Config, SharedConfig, config_for_call, request_metadata, timestamp};
+use crate::error::{Error, Result};
+use crate::provider::{
+    AssistantPart, BlockId, CallOptions, Content, GenerateResponse, LanguageModel, Message, ResponseFormat, ResponseMetadata, StreamPart,
+    StreamResponse, Usage, UserPart, Warning,
+};
+use crate::provider_utils::{SseStream, emulate_json_response_format};
+
+/// A text-completions model of an OpenAI-compatible provider.
+#[derive(Debug, Clone)]
+pub struct OpenAiCompatibleCompletionLanguageModel {
+    model_id: String,
+    provider: String,
+    config: SharedConfig,
+}
+
+impl OpenAiCompatibleCompletionLanguageModel {
+    pub(crate) fn new(model_id: String, config: SharedConfig, name: &str) -> Self {
+        OpenAiCompatibleCompletionLanguageModel { model_id, provider: format!("{name}.completion"), config }
+    }
+}
+
+/// The prompt as one text: system text first, then `user:` and `assistant:` turns, ending with
+/// `assistant:` so the model continues as the assistant. The stop sequence `\nuser:` is added.
+fn completion_prompt(prompt: &[Message]) -> Result<String> {
+    let mut text = String::new();
+    for message in prompt {
+        match message {
+            Message::System { content, .. } => {
+                text.push_str(content);
+                text.push_str("\n\n");
+            }
+            Message::User { content, .. } => {
+                let parts: Vec<&str> = content
+                    .iter()
+                    .map(|part| match part {
+                        UserPart::Text(part) => Ok(part.text.as_str()),
+                        UserPart::File(_) => Err(Error::unsupported("file parts in a text-completion prompt", None)),
+                    })
+                    .collect::<Result<_>>()?;
+                text.push_str(&format!("user:\n{}\n\n", parts.join("")));
+            }
+            Message::Assistant { content, .. } => {
+                let mut turn = String::new();
+                for part in content {
+                    match part {
+                        AssistantPart::Text(part) => turn.push_str(&part.text),
+                        AssistantPart::ToolCall(_) => return Err(Error::unsupported("tool calls in a text-completion prompt", None)),
+                        _ => {}
+                    }
+                }
+                text.push_str(&format!("assistant:\n{turn}\n\n"));
+            }
+            Message::Tool { .. } => return Err(Error::unsupported("tool messages in a text-completion prompt", None)),
+        }
+    }
+    text.push_str("assistant:\n");
+    Ok(text)
+}
+
+impl OpenAiCompatibleCompletionLanguageModel {
+    fn prepare(&self, config: &Config, options: &CallOptions, stream: bool) -> Result<(super::openai_compatible_chat_language_model::RequestBody<CreateCompletionRequest>, Vec<Warning>, String)> {
+        let mut warnings = Vec::new();
+        if !options.tools.is_empty() {
+            return Err(Error::unsupported("tools", Some("the text-completions API takes no tools".to_owned())));
+        }
+        let provider_options: OpenAiCompatibleOptions = parse_options(&options.provider_options, &config.name)?;
+        let mut prompt = options.prompt.clone();
+        if let Some(ResponseFormat::Json { .. }) = &options.response_format {
+            warnings.extend(emulate_json_response_format(&mut prompt, options.response_format.as_ref()));
+        }
+        if options.top_k.is_some() {
+            warnings.push(Warning::unsupported("topK", None));
+        }
+        let mut stop = vec!["\nuser:".to_owned()];
+        stop.extend(options.stop_sequences.iter().cloned());
+        let request = CreateCompletionRequest {
+            model: self.model_id.clone(),
+            prompt: Some(CreateCompletionRequestPrompt::Variant0(completion_prompt(&prompt)?)),
+            max_tokens: options.max_output_tokens.map(i64::from),
+            temperature: options.temperature.map(f64::from),
+            top_p: options.top_p.map(f64::from),
+            frequency_penalty: options.frequency_penalty.map(f64::from),
+            presence_penalty: options.presence_penalty.map(f64::from),
+            seed: options.seed.and_then(|seed| i64::try_from(seed).ok()),
+            stop: Some(StopConfiguration::Array(stop)),
+            stream: stream.then_some(true),
+            stream_options: (stream && config.mapping.request.stream_include_usage)
+                .then(|| ChatCompletionStreamOptions { include_usage: Some(true), include_obfuscation: None, extra: Map::new() }),
+            user: provider_options.user,
+            best_of: None,
+            echo: None,
+            logit_bias: None,
+            logprobs: None,
+            n: None,
+            suffix: None,
+            extra: provider_options.extra,
+        };
+        let url = {
+            let operation = config.mapping.operations.completion.as_ref().ok_or_else(|| {
+                Error::unsupported("text completions", Some(format!("{} has no completion operation in its mapping", config.mapping.display_name)))
+            })?;
+            config.url(operation, &self.model_id)?
+        };
+        Ok((shape_request(config, request, &[], &mut warnings)?, warnings, url))
+    }
+}
+
+fn usage_of(config: &Config, completion: &CreateCompletionResponse) -> Usage {
+    completion
+        .usage
+        .as_ref()
+        .and_then(|usage| serde_json::to_value(usage).ok())
+        .map(|usage| usage_from_value(usage, &config.mapping.usage))
+        .unwrap_or_default()
+}
+
+#[async_trait]
+impl LanguageModel for OpenAiCompatibleCompletionLanguageModel {
+    fn provider(&self) -> &str {
+        &self.provider
+    }
+
+    fn model_id(&self) -> &str {
+        &self.model_id
+    }
+
+    async fn do_generate(&self, options: &CallOptions) -> Result<GenerateResponse> {
+        let config = config_for_call(&self.config)?;
+        let (body, warnings, url) = self.prepare(config, options, false)?;
+        let response = config.post_json(&url, &body, &options.headers).await?;
+        let request = request_metadata(response.request_body.as_ref());
+        let decoded = response.json::<CreateCompletionResponse>().await?;
+        let raw = decoded.raw_json();
+        let completion = decoded.value;
+        let usage = usage_of(config, &completion);
+        let choice = completion.choices.first();
+        let raw_finish_reason = choice.and_then(|choice| choice.finish_reason.as_ref().map(ToString::to_string));
+        let text = choice.map(|choice| choice.text.clone()).unwrap_or_default();
+        let content = if text.is_empty() { Vec::new() } else { vec![Content::text(text)] };
+        let mut result = GenerateResponse::new(content, map_openai_compatible_finish_reason(raw_finish_reason.as_deref()), usage);
+        result.raw_finish_reason = raw_finish_reason;
+        result.request = request;
+        result.response = ResponseMetadata::new(completion.id, completion.model, timestamp(completion.created))
+            .with_headers(decoded.headers)
+            .with_body(raw);
+        result.warnings = warnings;
+        Ok(result)
+    }
+
+    async fn do_stream(&self, options: &CallOptions) -> Result<StreamResponse> {
+        let config = config_for_call(&self.config)?;
+        let (body, warnings, url) = self.prepare(config, options, true)?;
+        let response = config.post_json(&url, &body, &options.headers).await?;
+        let request = request_metadata(response.request_body.as_ref());
+        let metadata = ResponseMetadata::default().with_headers(response.headers.clone());
+        let mut pending = VecDeque::new();
+        pending.push_back(StreamPart::StreamStart { warnings });
+        let stream = CompletionPartsStream {
+            events: response.sse(),
+            usage_mapping: config.mapping.usage,
+            include_raw_chunks: options.include_raw_chunks,
+            pending,
+            text: None,
+            metadata_sent: false,
+            finish_reason: None,
+            usage: None,
+            done: false,
+        };
+        Ok(StreamResponse::new(Box::pin(stream), request, metadata))
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// Text-completion chunks (the `CreateCompletionResponse` shape) mapped to parts.
+    struct CompletionPartsStream<S> {
+        #[pin]
+        events: SseStream<S>,
+        usage_mapping: specai_generated::mappings::UsageMapping,
+        include_raw_chunks: bool,
+        pending: VecDeque<StreamPart>,
+        text: Option<BlockId>,
+        metadata_sent: bool,
+        finish_reason: Option<String>,
+        usage: Option<Value>,
+        done: bool,
+    }
+}
+
+impl<S, B, E> Stream for CompletionPartsStream<S>
+where
+    S: Stream<Item = std::result::Result<B, E>>,
+    B: Into<Bytes>,
+    E: std::error::Error + Send + Sync + 'static,
+{
+    type Item = Result<StreamPart>;
+
+    fn poll_next(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let mut this = self.project();
+        loop {
+            if let Some(part) = this.pending.pop_front() {
+                return Poll::Ready(Some(Ok(part)));
+            }
+            if *this.done {
+                return Poll::Ready(None);
+            }
+            match ready!(this.events.as_mut().poll_next(context)) {
+                Some(Ok(event)) if !event.is_done() => {
+                    if event.data.iter().all(u8::is_ascii_whitespace) {
+                        continue;
+                    }
+                    let chunk: CreateCompletionResponse = match serde_json::from_slice(&event.data) {
+                        Ok(chunk) => chunk,
+                        Err(error) => {
+                            *this.done = true;
+                            let raw = String::from_utf8_lossy(&event.data).into_owned();
+                            return Poll::Ready(Some(Err(Error::invalid_response(format!("invalid completion chunk: {error}"), Some(raw), Some(Arc::new(error))))));
+                        }
+                    };
+                    if *this.include_raw_chunks {
+                        if let Ok(raw_value) = serde_json::from_slice(&event.data) {
+                            this.pending.push_back(StreamPart::Raw { raw_value });
+                        }
+                    }
+                    if !*this.metadata_sent {
+                        *this.metadata_sent = true;
+                        this.pending.push_back(StreamPart::ResponseMetadata(ResponseMetadata::new(chunk.id.clone(), chunk.model.clone(), timestamp(chunk.created))));
+                    }
+                    if let Some(usage) = chunk.usage.as_ref().and_then(|usage| serde_json::to_value(usage).ok()) {
+                        *this.usage = Some(usage);
+                    }
+                    if let Some(choice) = chunk.choices.into_iter().next() {
+                        if let Some(reason) = choice.finish_reason {
+                            *this.finish_reason = Some(reason.to_string());
+                        }
+                        if !choice.text.is_empty() {
+                            let id = this.text.get_or_insert_with(|| {
+                                let id: BlockId = Arc::from("text-0");
+                                this.pending.push_back(StreamPart::TextStart { id: id.clone(), provider_metadata: None });
+                                id
+                            });
+                            this.pending.push_back(StreamPart::TextDelta { id: id.clone(), delta: choice.text });
+                        }
+                    }
+                }
+                Some(Err(error)) => {
+                    *this.done = true;
+                    return Poll::Ready(Some(Err(error)));
+                }
+                Some(Ok(_)) | None => {
+                    *this.done = true;
+                    if let Some(id) = this.text.take() {
+                        this.pending.push_back(StreamPart::TextEnd { id, provider_metadata: None });
+                    }
+                    this.pending.push_back(StreamPart::Finish {
+                        usage: this.usage.take().map(|usage| usage_from_value(usage, this.usage_mapping)).unwrap_or_default(),
+                        finish_reason: map_openai_compatible_finish_reason(this.finish_reason.as_deref()),
+                        raw_finish_reason: this.finish_reason.take(),
+                        provider_metadata: None,
+                    });
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prompt_is_flattened_into_turns() {
+        let prompt = vec![Message::system("Be brief."), Message::user("Hi"), Message::assistant("Hello"), Message::user("Bye")];
+        assert_eq!(completion_prompt(&prompt).unwrap(), "Be brief.\n\nuser:\nHi\n\nassistant:\nHello\n\nuser:\nBye\n\nassistant:\n");
+    }
+}

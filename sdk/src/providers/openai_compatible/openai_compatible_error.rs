@@ -1,0 +1,67 @@
+//! Error bodies read at the mapping's paths (`error.message`, `error`, `message`, ...), for failed
+//! responses and for error events inside a stream; retryable statuses come from the mapping.
+
+use serde_json::Value;
+use specai_generated::mappings::ErrorMapping;
+
+use super::hooks::ErrorHook;
+use super::json_path::first_scalar;
+use crate::provider_utils::{ErrorBody, ErrorBodyParser};
+
+/// Reads a vendor's error body as its mapping describes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct MappingErrorParser {
+    mapping: ErrorMapping,
+    hook: Option<ErrorHook>,
+}
+
+impl MappingErrorParser {
+    pub fn new(mapping: ErrorMapping, hook: Option<ErrorHook>) -> Self {
+        MappingErrorParser { mapping, hook }
+    }
+
+    /// The error in a JSON value, when its message path holds a string.
+    pub fn parse_value(&self, value: &Value) -> Option<ErrorBody> {
+        let message = first_scalar(value, self.mapping.message)?;
+        Some(
+            ErrorBody::new(message)
+                .with_type(first_scalar(value, self.mapping.error_type))
+                .with_code(first_scalar(value, self.mapping.code))
+                .with_param(value.pointer("/error/param").or_else(|| value.get("param")).and_then(Value::as_str).map(str::to_owned)),
+        )
+    }
+}
+
+impl ErrorBodyParser for MappingErrorParser {
+    fn parse(&self, body: &str) -> Option<ErrorBody> {
+        if let Some(parsed) = self.hook.and_then(|hook| hook(body)) {
+            return Some(parsed);
+        }
+        // The failure path: a `Value` is fine here and tolerates every shape.
+        let value: Value = serde_json::from_str(body).ok()?;
+        self.parse_value(&value)
+    }
+
+    fn is_retryable(&self, status: u16, _body: Option<&ErrorBody>) -> bool {
+        self.mapping.retryable_statuses.contains(&status)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use specai_generated::mappings::OPENAI_COMPATIBLE;
+
+    use super::*;
+
+    #[test]
+    fn reads_the_three_shapes_of_the_core_mapping() {
+        let parser = MappingErrorParser::new(OPENAI_COMPATIBLE.errors, None);
+        let nested = parser.parse(r#"{"error":{"message":"bad","type":"invalid_request_error","code":"x"}}"#).unwrap();
+        assert_eq!((nested.message.as_str(), nested.error_type.as_deref(), nested.code.as_deref()), ("bad", Some("invalid_request_error"), Some("x")));
+        assert_eq!(parser.parse(r#"{"error":"model not found"}"#).unwrap().message, "model not found");
+        let top = parser.parse(r#"{"message":"top","type":"t","code":400}"#).unwrap();
+        assert_eq!((top.message.as_str(), top.code.as_deref()), ("top", Some("400")));
+        assert!(parser.parse("<html>").is_none());
+        assert!(parser.is_retryable(429, None) && parser.is_retryable(503, None) && !parser.is_retryable(400, None));
+    }
+}

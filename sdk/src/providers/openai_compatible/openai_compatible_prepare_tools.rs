@@ -1,0 +1,86 @@
+//! Function tools and the tool choice as chat-completions `tools` and `tool_choice`.
+
+use serde_json::{Map, Value};
+use specai_generated::openai_compatible::types::{
+    ChatCompletionNamedToolChoice, ChatCompletionNamedToolChoiceFunction, ChatCompletionNamedToolChoiceType, ChatCompletionTool,
+    ChatCompletionToolChoiceOption, ChatCompletionToolChoiceOptionString, ChatCompletionToolType, FunctionObject, FunctionParameters,
+};
+
+use crate::provider::{ToolChoice, ToolDefinition, Warning};
+
+/// The tools and tool choice to send; provider-defined tools are not sent (with a warning).
+pub(crate) fn prepare_tools(
+    tools: &[ToolDefinition],
+    tool_choice: Option<&ToolChoice>,
+    warnings: &mut Vec<Warning>,
+) -> (Vec<ChatCompletionTool>, Option<ChatCompletionToolChoiceOption>) {
+    let mut prepared = Vec::with_capacity(tools.len());
+    for tool in tools {
+        match tool {
+            ToolDefinition::Function(function) => {
+                let parameters = match &function.input_schema {
+                    Value::Object(schema) => schema.clone(),
+                    _ => Map::new(),
+                };
+                prepared.push(ChatCompletionTool {
+                    type_: ChatCompletionToolType::Function,
+                    function: FunctionObject {
+                        name: function.name.clone(),
+                        description: function.description.clone(),
+                        parameters: Some(FunctionParameters(parameters)),
+                        strict: function.strict,
+                        extra: Map::new(),
+                    },
+                    extra: Map::new(),
+                });
+            }
+            ToolDefinition::ProviderDefined(defined) => {
+                warnings.push(Warning::unsupported(format!("tool:{}", defined.id), Some("OpenAI-compatible APIs take function tools only".to_owned())));
+            }
+        }
+    }
+    if prepared.is_empty() {
+        return (prepared, None);
+    }
+    let choice = tool_choice.map(|choice| match choice {
+        ToolChoice::Auto => ChatCompletionToolChoiceOption::String(ChatCompletionToolChoiceOptionString::Auto),
+        ToolChoice::None => ChatCompletionToolChoiceOption::String(ChatCompletionToolChoiceOptionString::None),
+        ToolChoice::Required => ChatCompletionToolChoiceOption::String(ChatCompletionToolChoiceOptionString::Required),
+        ToolChoice::Tool { tool_name } => ChatCompletionToolChoiceOption::ChatCompletionNamedToolChoice(ChatCompletionNamedToolChoice {
+            type_: ChatCompletionNamedToolChoiceType::Function,
+            function: ChatCompletionNamedToolChoiceFunction { name: tool_name.clone(), extra: Map::new() },
+            extra: Map::new(),
+        }),
+    });
+    (prepared, choice)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::provider::{FunctionTool, ProviderDefinedTool, ProviderOptions};
+
+    #[test]
+    fn function_tools_and_named_choice() {
+        let tools = vec![
+            ToolDefinition::Function(FunctionTool {
+                name: "weather".into(),
+                description: Some("Weather".into()),
+                input_schema: json!({"type": "object", "properties": {}}),
+                strict: None,
+                provider_options: ProviderOptions::new(),
+            }),
+            ToolDefinition::ProviderDefined(ProviderDefinedTool { id: "openai.web_search".into(), name: "web".into(), args: json!({}) }),
+        ];
+        let mut warnings = Vec::new();
+        let (tools, choice) = prepare_tools(&tools, Some(&ToolChoice::Tool { tool_name: "weather".into() }), &mut warnings);
+        assert_eq!(
+            serde_json::to_value(&tools).unwrap(),
+            json!([{"type": "function", "function": {"name": "weather", "description": "Weather", "parameters": {"type": "object", "properties": {}}}}])
+        );
+        assert_eq!(serde_json::to_value(choice).unwrap(), json!({"type": "function", "function": {"name": "weather"}}));
+        assert_eq!(warnings.len(), 1);
+    }
+}

@@ -1,0 +1,107 @@
+//! `openai_compatible(name, base_url)`: a server not in the mappings, configured at run time,
+//! and the embedding and image models of mapped providers.
+
+use futures::StreamExt;
+use http::{HeaderName, HeaderValue};
+use serde_json::json;
+use specai::openai_compatible::{OpenAiCompatibleSettings, create_openai_compatible, openai_compatible};
+use specai::provider::{EmbedOptions, EmbeddingModel, ImageModel, ImageOptions, LanguageModel, StreamPart};
+
+use super::options;
+use crate::support::fixtures::json_response;
+use crate::support::mock_server::{MockResponse, MockServer};
+
+#[tokio::test]
+async fn runtime_provider_sends_key_headers_and_query_parameters() {
+    let server = MockServer::with_responses([json_response("llamacpp", "chat_text")]).await;
+    let provider = openai_compatible("my-server", server.base_url("/v1"))
+        .api_key("local-key")
+        .header(HeaderName::from_static("x-team"), HeaderValue::from_static("search"))
+        .query_param("api-version", "2025-01-01")
+        .build();
+    let model = provider.chat("smollm2-chat");
+    assert_eq!(model.provider(), "my-server.chat");
+    let response = model.do_generate(&options()).await.unwrap();
+    assert_eq!(response.content.len(), 1);
+    let request = server.single_request();
+    assert_eq!(request.path, "/v1/chat/completions?api-version=2025-01-01");
+    assert_eq!(request.header("authorization"), Some("Bearer local-key"));
+    assert_eq!(request.header("x-team"), Some("search"));
+}
+
+#[tokio::test]
+async fn runtime_provider_without_key_or_streaming_or_json_schema() {
+    let server = MockServer::with_responses([json_response("llamacpp", "chat_text")]).await;
+    let provider = openai_compatible("plain", server.base_url("/v1")).streaming(false).structured_outputs_json_object().build();
+    let mut call = options();
+    call.response_format = Some(specai::provider::ResponseFormat::Json { schema: Some(json!({"type": "object"})), name: None, description: None });
+    let response = provider.chat("m").do_stream(&call).await.unwrap();
+    let parts: Vec<StreamPart> = response.stream.map(Result::unwrap).collect().await;
+    let request = server.single_request();
+    assert_eq!(request.header("authorization"), None);
+    let body = request.json();
+    assert!(body.get("stream").is_none(), "a non-streaming server gets a plain request: {body}");
+    assert_eq!(body["response_format"], json!({"type": "json_object"}));
+    match &parts[0] {
+        StreamPart::StreamStart { warnings } => assert_eq!(warnings.len(), 2, "{warnings:?}"),
+        other => panic!("{other:?}"),
+    }
+    assert!(parts.iter().any(|part| matches!(part, StreamPart::TextDelta { delta, .. } if delta == "Hello!")));
+    assert!(matches!(parts.last(), Some(StreamPart::Finish { .. })));
+}
+
+#[tokio::test]
+async fn retryable_status_comes_from_the_mapping() {
+    let server = MockServer::with_responses([MockResponse::json(503, r#"{"error":{"message":"overloaded","type":"server_error"}}"#)]).await;
+    let provider = openai_compatible("flaky", server.base_url("/v1")).build();
+    let error = provider.chat("m").do_generate(&options()).await.unwrap_err();
+    assert!(error.is_retryable());
+    assert_eq!(error.as_api_call().unwrap().message, "overloaded");
+}
+
+#[tokio::test]
+async fn embeddings_through_a_mapping() {
+    let server = MockServer::with_responses([MockResponse::json(
+        200,
+        json!({"object": "list", "model": "mistral-embed", "data": [
+            {"object": "embedding", "index": 1, "embedding": [0.5, 0.25]},
+            {"object": "embedding", "index": 0, "embedding": [0.1, 0.2]}],
+            "usage": {"prompt_tokens": 6, "total_tokens": 6}})
+        .to_string(),
+    )])
+    .await;
+    let mistral = create_openai_compatible(
+        "mistral",
+        OpenAiCompatibleSettings { api_key: Some("k".into()), base_url: Some(server.base_url("/v1")), ..Default::default() },
+    )
+    .unwrap();
+    let model = mistral.embedding("mistral-embed");
+    let response = model.do_embed(&EmbedOptions::new(vec!["a".into(), "b".into()])).await.unwrap();
+    assert_eq!(response.embeddings, vec![vec![0.1, 0.2], vec![0.5, 0.25]]);
+    assert_eq!(response.usage.unwrap().tokens, 6);
+    let request = server.single_request();
+    assert_eq!(request.path, "/v1/embeddings");
+    assert_eq!(request.json(), json!({"model": "mistral-embed", "input": ["a", "b"], "encoding_format": "float"}));
+}
+
+#[tokio::test]
+async fn images_through_a_mapping() {
+    let server = MockServer::with_responses([MockResponse::json(200, json!({"created": 1764000000, "data": [{"b64_json": "aGVsbG8="}]}).to_string())]).await;
+    let together = create_openai_compatible(
+        "togetherai",
+        OpenAiCompatibleSettings { api_key: Some("k".into()), base_url: Some(server.base_url("/v1")), ..Default::default() },
+    )
+    .unwrap();
+    let model = together.image("black-forest-labs/FLUX.1-schnell");
+    let mut options = ImageOptions::new("a cat", 1);
+    options.size = Some("512x512".into());
+    let response = model.do_generate(&options).await.unwrap();
+    assert_eq!(response.images.len(), 1);
+    assert_eq!(response.images[0].data.to_bytes().unwrap().as_ref(), b"hello");
+    let request = server.single_request();
+    assert_eq!(request.path, "/v1/images/generations");
+    assert_eq!(
+        request.json(),
+        json!({"model": "black-forest-labs/FLUX.1-schnell", "prompt": "a cat", "n": 1, "size": "512x512", "response_format": "b64_json"})
+    );
+}
