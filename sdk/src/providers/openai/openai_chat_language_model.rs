@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::Result;
+use crate::provider_utils::json_instruction;
 use crate::provider::{
     CallOptions, Content, GenerateResponse, LanguageModel, ProviderMetadata, ResponseFormat, ResponseMetadata, Source,
     StreamResponse, SupportedUrl, ToolCall, Warning,
@@ -210,7 +211,7 @@ impl OpenAiChatLanguageModel {
         } else {
             SystemMessageMode::System
         });
-        let (messages, mut warnings) = convert_to_openai_messages(&options.prompt, system_message_mode)?;
+        let (mut messages, mut warnings) = convert_to_openai_messages(&options.prompt, system_message_mode)?;
         if options.top_k.is_some() {
             warnings.push(Warning::unsupported("top_k", None));
         }
@@ -239,10 +240,13 @@ impl OpenAiChatLanguageModel {
                 })
             }
             Some(ResponseFormat::Json { schema, .. }) => {
-                if schema.is_some() {
-                    warnings.push(Warning::unsupported(
+                if let Some(schema) = schema {
+                    // Without structured outputs (servers that only know json_object), the
+                    // schema goes into the system message, as the AI SDK does.
+                    inject_schema_instruction(&mut messages, schema);
+                    warnings.push(Warning::compatibility(
                         "response_format.schema",
-                        Some("JSON schema is ignored when structured_outputs is false; json_object is used".to_owned()),
+                        Some("structured_outputs is false: json_object with the schema in the system message".to_owned()),
                     ));
                 }
                 Some(ChatResponseFormat::JsonObject)
@@ -305,6 +309,17 @@ impl OpenAiChatLanguageModel {
             ));
         }
         Ok((request, warnings))
+    }
+}
+
+/// Appends the JSON instruction for `schema` to the leading system (or developer) message, or
+/// adds a system message with it.
+fn inject_schema_instruction(messages: &mut Vec<ChatMessage<'_>>, schema: &Value) {
+    match messages.first_mut() {
+        Some(ChatMessage::System { content } | ChatMessage::Developer { content }) => {
+            *content = std::borrow::Cow::Owned(json_instruction(Some(content), Some(schema)));
+        }
+        _ => messages.insert(0, ChatMessage::System { content: std::borrow::Cow::Owned(json_instruction(None, Some(schema))) }),
     }
 }
 
@@ -472,6 +487,20 @@ mod tests {
             })
         );
         assert_eq!(warnings.len(), 1, "{warnings:?}");
+    }
+
+    #[test]
+    fn without_structured_outputs_the_schema_goes_into_the_system_message() {
+        let mut options = CallOptions::new(vec![Message::user("hi")]);
+        options.response_format = Some(ResponseFormat::Json { schema: Some(json!({"type": "object"})), name: None, description: None });
+        options.provider_options = ProviderOptions::new().with("openai", json!({"structured_outputs": false}));
+        let (request, warnings) = body(&model("smollm2-chat"), &options, false);
+        assert_eq!(request["response_format"], json!({"type": "json_object"}));
+        assert_eq!(
+            request["messages"][0],
+            json!({"role": "system", "content": "JSON schema:\n{\"type\":\"object\"}\nYou MUST answer with a JSON object that matches the JSON schema above."})
+        );
+        assert!(matches!(warnings[..], [Warning::Compatibility { .. }]));
     }
 
     #[test]
