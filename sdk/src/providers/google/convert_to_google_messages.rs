@@ -102,14 +102,12 @@ pub fn convert_to_google_messages(prompt: &[Message], is_gemma: bool) -> Result<
                 for part in parts {
                     match part {
                         AssistantPart::Text(text) => {
-                            if text.text.is_empty() {
+                            let signature = google_option(&text.provider_options, "thoughtSignature").map(str::to_owned);
+                            // Gemini may sign an empty text part; keep it so the signature goes back.
+                            if text.text.is_empty() && signature.is_none() {
                                 continue;
                             }
-                            converted.push(Part {
-                                thought_signature: google_option(&text.provider_options, "thoughtSignature")
-                                    .map(str::to_owned),
-                                ..text_part(text.text.clone())
-                            });
+                            converted.push(Part { thought_signature: signature, ..text_part(text.text.clone()) });
                         }
                         AssistantPart::Reasoning(reasoning) => {
                             let signature =

@@ -389,6 +389,19 @@ mod tests {
     }
 
     #[test]
+    fn signature_on_an_empty_final_text_part_reaches_the_text_end() {
+        let (parts, finished) = run(&[
+            json!({"candidates": [{"content": {"parts": [{"text": "Hi"}]}}]}),
+            json!({"candidates": [{"content": {"parts": [{"text": "", "thoughtSignature": "c2ln"}]}, "finishReason": "STOP"}]}),
+        ]);
+        finished.unwrap();
+        let deltas = parts.iter().filter(|part| matches!(part, StreamPart::TextDelta { .. })).count();
+        assert_eq!(deltas, 1, "no empty delta");
+        assert!(parts.iter().any(|part| matches!(part,
+            StreamPart::TextEnd { provider_metadata, .. } if *provider_metadata == signature_metadata(Some("c2ln")))));
+    }
+
+    #[test]
     fn stream_without_finish_reason_is_an_error() {
         let (_, finished) = run(&[json!({"candidates": [{"content": {"parts": [{"text": "Hel"}]}}]})]);
         assert!(matches!(finished, Err(Error::InvalidResponse { .. })));
