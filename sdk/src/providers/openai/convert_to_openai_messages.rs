@@ -5,118 +5,55 @@
 //! message without text has `content: ""` rather than `null` for the same reason. Reasoning parts
 //! cannot be sent to this API and are dropped with a warning.
 
-use std::borrow::Cow;
-
-use serde::Serialize;
+use serde_json::Map;
+use specai_generated::openai::types as api;
 
 use crate::error::{Error, Result};
 use crate::provider::{AssistantPart, FileData, FilePart, Message, ToolResultContent, ToolResultOutput, UserPart, Warning};
 
 use super::openai_options::{OPENAI_PROVIDER_ID, SystemMessageMode};
 
-/// One chat message on the wire.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "role", rename_all = "lowercase")]
-pub(crate) enum ChatMessage<'a> {
-    System { content: Cow<'a, str> },
-    Developer { content: Cow<'a, str> },
-    User { content: ChatUserContent<'a> },
-    Assistant {
-        content: Cow<'a, str>,
-        #[serde(skip_serializing_if = "Vec::is_empty")]
-        tool_calls: Vec<ChatToolCall<'a>>,
-    },
-    Tool { tool_call_id: &'a str, content: String },
-}
-
-/// A user message's content: a string, or parts when there are files.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-pub(crate) enum ChatUserContent<'a> {
-    Text(Cow<'a, str>),
-    Parts(Vec<ChatContentPart<'a>>),
-}
-
-/// One part of a user message with files.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub(crate) enum ChatContentPart<'a> {
-    Text { text: &'a str },
-    ImageUrl { image_url: ImageUrl },
-    InputAudio { input_audio: InputAudio },
-    File { file: InputFile<'a> },
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub(crate) struct ImageUrl {
-    pub url: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub(crate) struct InputAudio {
-    pub data: String,
-    pub format: &'static str,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub(crate) struct InputFile<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filename: Option<Cow<'a, str>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub file_data: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub file_id: Option<&'a str>,
-}
-
-/// A tool call in an assistant message.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub(crate) struct ChatToolCall<'a> {
-    pub id: &'a str,
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    pub function: ChatFunctionCall<'a>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub(crate) struct ChatFunctionCall<'a> {
-    pub name: &'a str,
-    pub arguments: String,
-}
-
 /// Converts the prompt; `Err` for content the API cannot take at all (an audio URL, say).
 pub(crate) fn convert_to_openai_messages(
     prompt: &[Message],
     system_message_mode: SystemMessageMode,
-) -> Result<(Vec<ChatMessage<'_>>, Vec<Warning>)> {
+) -> Result<(Vec<api::ChatCompletionRequestMessage>, Vec<Warning>)> {
     let mut messages = Vec::with_capacity(prompt.len());
     let mut warnings = Vec::new();
     for message in prompt {
         match message {
             Message::System { content, .. } => match system_message_mode {
-                SystemMessageMode::System => messages.push(ChatMessage::System { content: Cow::Borrowed(content) }),
-                SystemMessageMode::Developer => messages.push(ChatMessage::Developer { content: Cow::Borrowed(content) }),
+                SystemMessageMode::System => messages.push(api::ChatCompletionRequestMessage::System {
+                    content: api::TextContent::String(content.clone()),
+                    name: None,
+                }),
+                SystemMessageMode::Developer => messages.push(api::ChatCompletionRequestMessage::Developer {
+                    content: api::TextContent::String(content.clone()),
+                    name: None,
+                }),
                 SystemMessageMode::Remove => warnings.push(Warning::other("system messages are removed for this model")),
             },
-            Message::User { content, .. } => messages.push(ChatMessage::User { content: convert_user_content(content)? }),
+            Message::User { content, .. } => {
+                messages.push(api::ChatCompletionRequestMessage::User { content: convert_user_content(content)?, name: None })
+            }
             Message::Assistant { content, .. } => {
-                let mut text = Cow::Borrowed("");
+                let mut text = String::new();
                 let mut tool_calls = Vec::new();
                 for part in content {
                     match part {
-                        AssistantPart::Text(part) => {
-                            if text.is_empty() {
-                                text = Cow::Borrowed(&part.text);
-                            } else {
-                                text.to_mut().push_str(&part.text);
-                            }
+                        AssistantPart::Text(part) => text.push_str(&part.text),
+                        AssistantPart::ToolCall(call) if !call.provider_executed => {
+                            tool_calls.push(api::ChatCompletionMessageToolCall {
+                                id: call.tool_call_id.clone(),
+                                type_: api::ChatCompletionMessageToolCallType::Function,
+                                function: api::ChatCompletionMessageToolCallFunction {
+                                    name: call.tool_name.clone(),
+                                    arguments: call.input.to_string(),
+                                    extra: Map::new(),
+                                },
+                                extra: Map::new(),
+                            })
                         }
-                        AssistantPart::ToolCall(call) if !call.provider_executed => tool_calls.push(ChatToolCall {
-                            id: &call.tool_call_id,
-                            kind: "function",
-                            function: ChatFunctionCall { name: &call.tool_name, arguments: call.input.to_string() },
-                        }),
                         AssistantPart::ToolCall(_) | AssistantPart::ToolResult(_) => warnings.push(Warning::unsupported(
                             "provider-executed tool in chat prompt",
                             Some("the chat API cannot replay provider-executed tools; they were dropped".to_owned()),
@@ -131,11 +68,21 @@ pub(crate) fn convert_to_openai_messages(
                         )),
                     }
                 }
-                messages.push(ChatMessage::Assistant { content: text, tool_calls });
+                // `""`, not `null`, when there is no text: llama.cpp rejects `null` beside tool calls.
+                messages.push(api::ChatCompletionRequestMessage::Assistant {
+                    content: Some(api::ChatCompletionRequestMessageContent::String(text)),
+                    tool_calls,
+                    audio: None,
+                    name: None,
+                    refusal: None,
+                });
             }
             Message::Tool { content, .. } => {
                 for result in content {
-                    messages.push(ChatMessage::Tool { tool_call_id: &result.tool_call_id, content: tool_output_text(&result.output) });
+                    messages.push(api::ChatCompletionRequestMessage::Tool {
+                        tool_call_id: result.tool_call_id.clone(),
+                        content: api::TextContent::String(tool_output_text(&result.output)),
+                    });
                 }
             }
         }
@@ -162,34 +109,27 @@ pub(crate) fn tool_output_text(output: &ToolResultOutput) -> String {
     }
 }
 
-fn convert_user_content(content: &[UserPart]) -> Result<ChatUserContent<'_>> {
+fn convert_user_content(content: &[UserPart]) -> Result<api::ChatCompletionRequestMessageContent> {
     if content.iter().all(|part| matches!(part, UserPart::Text(_))) {
-        let mut texts = content.iter().filter_map(|part| match part {
-            UserPart::Text(part) => Some(part.text.as_str()),
-            UserPart::File(_) => None,
-        });
-        let first = texts.next().unwrap_or("");
-        let text = match texts.next() {
-            None => Cow::Borrowed(first),
-            Some(second) => {
-                let mut joined = format!("{first}\n{second}");
-                texts.for_each(|text| {
-                    joined.push('\n');
-                    joined.push_str(text);
-                });
-                Cow::Owned(joined)
-            }
-        };
-        return Ok(ChatUserContent::Text(text));
+        let texts: Vec<&str> = content
+            .iter()
+            .filter_map(|part| match part {
+                UserPart::Text(part) => Some(part.text.as_str()),
+                UserPart::File(_) => None,
+            })
+            .collect();
+        return Ok(api::ChatCompletionRequestMessageContent::String(texts.join("\n")));
     }
     let mut parts = Vec::with_capacity(content.len());
     for (index, part) in content.iter().enumerate() {
         match part {
-            UserPart::Text(part) => parts.push(ChatContentPart::Text { text: &part.text }),
+            UserPart::Text(part) => {
+                parts.push(api::ChatCompletionRequestUserMessageContentPart::Text { text: part.text.clone() })
+            }
             UserPart::File(file) => parts.push(convert_file(file, index)?),
         }
     }
-    Ok(ChatUserContent::Parts(parts))
+    Ok(api::ChatCompletionRequestMessageContent::Array(parts))
 }
 
 /// The `openai` provider option of a file part, e.g. `{"image_detail": "low"}`.
@@ -201,45 +141,59 @@ pub(crate) fn image_detail(file: &FilePart) -> Option<String> {
         .map(str::to_owned)
 }
 
-fn convert_file(file: &FilePart, index: usize) -> Result<ChatContentPart<'_>> {
+fn convert_file(file: &FilePart, index: usize) -> Result<api::ChatCompletionRequestUserMessageContentPart> {
     let media_type = file.media_type.as_str();
     if media_type.starts_with("image/") {
         let media_type = if media_type == "image/*" { "image/jpeg" } else { media_type };
-        return Ok(ChatContentPart::ImageUrl {
-            image_url: ImageUrl { url: file.data.to_data_url(media_type), detail: image_detail(file) },
+        return Ok(api::ChatCompletionRequestUserMessageContentPart::ImageUrl {
+            image_url: api::ChatCompletionRequestUserMessageContentPartImageUrl {
+                url: file.data.to_data_url(media_type),
+                detail: image_detail(file).map(|detail| match detail.as_str() {
+                    "auto" => api::ChatCompletionRequestUserMessageContentPartImageUrlDetail::Auto,
+                    "low" => api::ChatCompletionRequestUserMessageContentPartImageUrlDetail::Low,
+                    "high" => api::ChatCompletionRequestUserMessageContentPartImageUrlDetail::High,
+                    _ => api::ChatCompletionRequestUserMessageContentPartImageUrlDetail::Unlisted(detail),
+                }),
+                extra: Map::new(),
+            },
         });
     }
     if media_type.starts_with("audio/") {
         let format = match media_type {
-            "audio/wav" | "audio/x-wav" | "audio/wave" => "wav",
-            "audio/mp3" | "audio/mpeg" => "mp3",
+            "audio/wav" | "audio/x-wav" | "audio/wave" => api::ChatCompletionRequestUserMessageContentPartInputAudioFormat::Wav,
+            "audio/mp3" | "audio/mpeg" => api::ChatCompletionRequestUserMessageContentPartInputAudioFormat::Mp3,
             other => return Err(Error::unsupported(format!("audio file of type {other}"), Some("send wav or mp3".to_owned()))),
         };
         let data = file.data.to_base64().ok_or_else(|| {
             Error::unsupported("audio file URL", Some("the chat API takes audio inline only; download it first".to_owned()))
         })?;
-        return Ok(ChatContentPart::InputAudio { input_audio: InputAudio { data, format } });
+        return Ok(api::ChatCompletionRequestUserMessageContentPart::InputAudio {
+            input_audio: api::ChatCompletionRequestUserMessageContentPartInputAudio { data, format, extra: Map::new() },
+        });
     }
     if media_type == "application/pdf" {
-        return Ok(ChatContentPart::File {
-            file: match &file.data {
-                // An uploaded file's id (`file-...`) is passed by reference.
-                FileData::Url(url) if url.starts_with("file-") => InputFile { filename: None, file_data: None, file_id: Some(url) },
-                FileData::Url(_) => {
-                    return Err(Error::unsupported(
-                        "PDF file URL",
-                        Some("the chat API takes PDFs inline or by file id; download it first".to_owned()),
-                    ));
-                }
-                inline => InputFile {
-                    filename: Some(
-                        file.filename.as_deref().map(Cow::Borrowed).unwrap_or_else(|| Cow::Owned(format!("part-{index}.pdf"))),
-                    ),
-                    file_data: Some(inline.to_data_url(media_type)),
-                    file_id: None,
-                },
+        let file = match &file.data {
+            // An uploaded file's id (`file-...`) is passed by reference.
+            FileData::Url(url) if url.starts_with("file-") => api::ChatCompletionRequestUserMessageContentPartFile {
+                file_id: Some(url.clone()),
+                file_data: None,
+                filename: None,
+                extra: Map::new(),
             },
-        });
+            FileData::Url(_) => {
+                return Err(Error::unsupported(
+                    "PDF file URL",
+                    Some("the chat API takes PDFs inline or by file id; download it first".to_owned()),
+                ));
+            }
+            inline => api::ChatCompletionRequestUserMessageContentPartFile {
+                filename: Some(file.filename.clone().unwrap_or_else(|| format!("part-{index}.pdf"))),
+                file_data: Some(inline.to_data_url(media_type)),
+                file_id: None,
+                extra: Map::new(),
+            },
+        };
+        return Ok(api::ChatCompletionRequestUserMessageContentPart::File { file });
     }
     Err(Error::unsupported(format!("file of type {media_type} in a chat prompt"), None))
 }
@@ -250,7 +204,7 @@ mod tests {
     use crate::provider::{ProviderOptions, ReasoningPart, TextPart, ToolCallPart, ToolResultPart};
     use serde_json::json;
 
-    fn to_json(messages: &[ChatMessage<'_>]) -> serde_json::Value {
+    fn to_json(messages: &[api::ChatCompletionRequestMessage]) -> serde_json::Value {
         serde_json::to_value(messages).unwrap()
     }
 

@@ -1,26 +1,32 @@
 //! The chat-completions language model (`POST /chat/completions`), also the way to reach
 //! OpenAI-compatible servers.
+//!
+//! Request and response bodies are the generated `CreateChatCompletionRequest` and
+//! `CreateChatCompletionResponse`. The stream is decoded by `openai_stream.rs` into lean borrowed
+//! chunk types instead of the generated `CreateChatCompletionStreamResponse`, whose flattened
+//! `extra` map makes serde buffer every field of every event (see the notes there).
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde::Serialize;
+use serde_json::{Map, Value};
+use specai_generated::openai::types as api;
 
-use crate::error::Result;
-use crate::provider_utils::json_instruction;
+use crate::error::{Error, Result};
 use crate::provider::{
-    CallOptions, Content, GenerateResponse, LanguageModel, ProviderMetadata, ResponseFormat, ResponseMetadata, Source,
-    StreamResponse, SupportedUrl, ToolCall, Warning,
+    CallOptions, Content, GenerateResponse, InputTokens, LanguageModel, OutputTokens, ProviderMetadata, ReasoningEffort,
+    ResponseFormat, ResponseMetadata, Source, StreamResponse, SupportedUrl, ToolCall, Usage, Warning,
 };
+use crate::provider_utils::json_instruction;
 
-use super::convert_to_openai_messages::{ChatMessage, convert_to_openai_messages};
+use super::convert_to_openai_messages::convert_to_openai_messages;
 use super::map_openai_finish_reason::map_openai_finish_reason;
 use super::openai_options::{
     OPENAI_PROVIDER_ID, OpenAiOptions, ServiceTier, SystemMessageMode, TextVerbosity, is_reasoning_model,
 };
-use super::openai_prepare_tools::{ChatTool, ChatToolChoice, prepare_chat_tools};
-use super::openai_stream::{ChatStreamState, ChatUsage, PartsStream};
+use super::openai_prepare_tools::prepare_chat_tools;
+use super::openai_stream::{ChatStreamState, PartsStream};
 use super::{SharedConfig, config_for_call, request_metadata, timestamp};
 
 /// A chat-completions model. Built by [`OpenAiProvider::chat`](super::OpenAiProvider::chat).
@@ -42,71 +48,9 @@ impl OpenAiChatLanguageModel {
     }
 }
 
-/// The request body (the spec's `CreateChatCompletionRequest`), borrowing from the call options.
-#[derive(Debug, Serialize)]
-pub(crate) struct ChatRequest<'a> {
-    model: &'a str,
-    messages: Vec<ChatMessage<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    max_tokens: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    max_completion_tokens: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    temperature: Option<f32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    top_p: Option<f32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    frequency_penalty: Option<f32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    presence_penalty: Option<f32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    seed: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    stop: Option<&'a [String]>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    response_format: Option<ChatResponseFormat<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    tools: Option<Vec<ChatTool<'a>>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    tool_choice: Option<ChatToolChoice<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    parallel_tool_calls: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    logit_bias: Option<&'a BTreeMap<String, f64>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    logprobs: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    top_logprobs: Option<u8>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    user: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    reasoning_effort: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    store: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    metadata: Option<&'a BTreeMap<String, String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    prediction: Option<&'a Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    service_tier: Option<ServiceTier>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    verbosity: Option<TextVerbosity>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    prompt_cache_key: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    safety_identifier: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    stream: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    stream_options: Option<StreamOptions>,
-}
-
-#[derive(Debug, Serialize)]
-struct StreamOptions {
-    include_usage: bool,
-}
-
-/// `response_format` of chat completions (and of OpenAI-compatible servers).
+/// Chat `response_format`. The generated `ChatResponseFormat` puts the JSON-schema fields beside
+/// `type` (the Responses API's `text.format` shape) where chat completions nest them under
+/// `json_schema`, so this one is written here and sent through the request's `extra` map.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub(crate) enum ChatResponseFormat<'a> {
@@ -123,88 +67,73 @@ pub(crate) struct JsonSchemaFormat<'a> {
     pub strict: bool,
 }
 
-/// A chat completion (the spec's `CreateChatCompletionResponse`), lenient about absent and
-/// `null` fields as compatible servers send them.
-#[derive(Debug, Deserialize)]
-struct ChatCompletion {
-    #[serde(default)]
-    id: Option<String>,
-    #[serde(default)]
-    model: Option<String>,
-    #[serde(default)]
-    created: Option<i64>,
-    #[serde(default)]
-    choices: Vec<ChatChoice>,
-    #[serde(default)]
-    usage: Option<ChatUsage>,
-    #[serde(default)]
-    service_tier: Option<String>,
+/// An `f32` option as the `f64` the generated types hold, without widening noise (0.7, not
+/// 0.699999988079071).
+pub(crate) fn widen(value: f32) -> f64 {
+    value.to_string().parse().unwrap_or(f64::from(value))
 }
 
-#[derive(Debug, Deserialize)]
-struct ChatChoice {
-    message: ChatResponseMessage,
-    #[serde(default)]
-    finish_reason: Option<String>,
-    #[serde(default)]
-    logprobs: Option<ChoiceLogprobs>,
+pub(crate) fn api_reasoning_effort(effort: ReasoningEffort) -> api::ReasoningEffort {
+    match effort {
+        ReasoningEffort::None => api::ReasoningEffort::None,
+        ReasoningEffort::Minimal => api::ReasoningEffort::Minimal,
+        ReasoningEffort::Low => api::ReasoningEffort::Low,
+        ReasoningEffort::Medium => api::ReasoningEffort::Medium,
+        ReasoningEffort::High => api::ReasoningEffort::High,
+        ReasoningEffort::ExtraHigh => api::ReasoningEffort::Xhigh,
+    }
 }
 
-#[derive(Debug, Deserialize)]
-struct ChoiceLogprobs {
-    #[serde(default)]
-    content: Option<Vec<Value>>,
+pub(crate) fn api_service_tier(tier: ServiceTier) -> api::ServiceTier {
+    match tier {
+        ServiceTier::Auto => api::ServiceTier::Auto,
+        ServiceTier::Default => api::ServiceTier::Default,
+        ServiceTier::Flex => api::ServiceTier::Flex,
+        ServiceTier::Priority => api::ServiceTier::Priority,
+        ServiceTier::Scale => api::ServiceTier::Scale,
+    }
 }
 
-#[derive(Debug, Deserialize)]
-struct ChatResponseMessage {
-    #[serde(default)]
-    content: Option<String>,
-    #[serde(default, alias = "reasoning")]
-    reasoning_content: Option<String>,
-    #[serde(default)]
-    tool_calls: Option<Vec<ResponseToolCall>>,
-    #[serde(default)]
-    annotations: Option<Vec<Annotation>>,
+fn api_verbosity(verbosity: TextVerbosity) -> api::CreateChatCompletionRequestVerbosity {
+    match verbosity {
+        TextVerbosity::Low => api::CreateChatCompletionRequestVerbosity::Low,
+        TextVerbosity::Medium => api::CreateChatCompletionRequestVerbosity::Medium,
+        TextVerbosity::High => api::CreateChatCompletionRequestVerbosity::High,
+    }
 }
 
-#[derive(Debug, Deserialize)]
-struct ResponseToolCall {
-    #[serde(default)]
-    id: Option<String>,
-    function: ResponseFunction,
-}
-
-#[derive(Debug, Deserialize)]
-struct ResponseFunction {
-    name: String,
-    #[serde(default)]
-    arguments: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Annotation {
-    #[serde(rename = "type")]
-    kind: String,
-    #[serde(default)]
-    url_citation: Option<UrlCitation>,
-}
-
-#[derive(Debug, Deserialize)]
-struct UrlCitation {
-    url: String,
-    #[serde(default)]
-    title: Option<String>,
+/// Usage of a chat completion: cached input tokens are `cache_read`, reasoning tokens are split
+/// from text tokens.
+fn usage(usage: &api::CompletionUsage) -> Usage {
+    let known = |count: i64| u64::try_from(count).ok();
+    let cached = usage.prompt_tokens_details.as_ref().and_then(|details| details.cached_tokens).and_then(known);
+    let reasoning = usage.completion_tokens_details.as_ref().and_then(|details| details.reasoning_tokens).and_then(known);
+    let input = known(usage.prompt_tokens);
+    let output = known(usage.completion_tokens);
+    Usage {
+        input_tokens: InputTokens {
+            total: input,
+            no_cache: input.map(|total| total.saturating_sub(cached.unwrap_or(0))),
+            cache_read: cached,
+            cache_write: None,
+        },
+        output_tokens: OutputTokens {
+            total: output,
+            text: output.map(|total| total.saturating_sub(reasoning.unwrap_or(0))),
+            reasoning,
+        },
+        raw: serde_json::to_value(usage).ok(),
+    }
 }
 
 impl OpenAiChatLanguageModel {
     /// Maps the call options to a request body; the warnings list what was not sent.
-    fn request<'a>(
-        &'a self,
-        options: &'a CallOptions,
-        provider_options: &'a OpenAiOptions,
+    fn request(
+        &self,
+        options: &CallOptions,
+        provider_options: &OpenAiOptions,
         stream: bool,
-    ) -> Result<(ChatRequest<'a>, Vec<Warning>)> {
+    ) -> Result<(api::CreateChatCompletionRequest, Vec<Warning>)> {
         let reasoning_model = is_reasoning_model(&self.model_id);
         let system_message_mode = provider_options.system_message_mode.unwrap_or(if reasoning_model {
             SystemMessageMode::Developer
@@ -252,37 +181,62 @@ impl OpenAiChatLanguageModel {
                 Some(ChatResponseFormat::JsonObject)
             }
         };
+        let mut extra = Map::new();
+        if let Some(format) = &response_format {
+            let format = serde_json::to_value(format).map_err(|error| Error::invalid_argument("response_format", error.to_string()))?;
+            extra.insert("response_format".to_owned(), format);
+        }
         let (tools, tool_choice) = prepare_chat_tools(&options.tools, options.tool_choice.as_ref(), &mut warnings);
         let top_logprobs = provider_options.logprobs.and_then(|logprobs| logprobs.top());
-        let mut request = ChatRequest {
-            model: &self.model_id,
+        let prediction = match &provider_options.prediction {
+            Some(prediction) => Some(
+                serde_json::from_value::<api::PredictionContent>(prediction.clone())
+                    .map_err(|error| Error::invalid_argument("provider_options.openai.prediction", error.to_string()))?,
+            ),
+            None => None,
+        };
+        let mut request = api::CreateChatCompletionRequest {
+            model: self.model_id.clone(),
             messages,
-            max_tokens: options.max_output_tokens,
-            max_completion_tokens: provider_options.max_completion_tokens,
-            temperature: options.temperature,
-            top_p: options.top_p,
-            frequency_penalty: options.frequency_penalty,
-            presence_penalty: options.presence_penalty,
-            seed: options.seed,
-            stop: (!options.stop_sequences.is_empty()).then_some(options.stop_sequences.as_slice()),
-            response_format,
+            max_tokens: options.max_output_tokens.map(i64::from),
+            max_completion_tokens: provider_options.max_completion_tokens.map(i64::from),
+            temperature: options.temperature.map(widen),
+            top_p: options.top_p.map(widen),
+            frequency_penalty: options.frequency_penalty.map(widen),
+            presence_penalty: options.presence_penalty.map(widen),
+            seed: options.seed.map(|seed| seed as i64),
+            stop: (!options.stop_sequences.is_empty()).then(|| api::StopConfiguration::Array(options.stop_sequences.clone())),
+            response_format: None,
             tools,
             tool_choice,
             parallel_tool_calls: provider_options.parallel_tool_calls,
-            logit_bias: provider_options.logit_bias.as_ref(),
+            logit_bias: provider_options
+                .logit_bias
+                .as_ref()
+                .map(|bias| bias.iter().map(|(token, bias)| (token.clone(), bias.round() as i64)).collect()),
             logprobs: top_logprobs.map(|_| true),
-            top_logprobs: top_logprobs.filter(|top| *top > 0),
-            user: provider_options.user.as_deref(),
-            reasoning_effort: provider_options.reasoning_effort.or(options.reasoning_effort).map(|effort| effort.as_str()),
+            top_logprobs: top_logprobs.filter(|top| *top > 0).map(i64::from),
+            user: provider_options.user.clone(),
+            reasoning_effort: provider_options.reasoning_effort.or(options.reasoning_effort).map(api_reasoning_effort),
             store: provider_options.store,
-            metadata: provider_options.metadata.as_ref(),
-            prediction: provider_options.prediction.as_ref(),
-            service_tier: provider_options.service_tier,
-            verbosity: provider_options.text_verbosity,
-            prompt_cache_key: provider_options.prompt_cache_key.as_deref(),
-            safety_identifier: provider_options.safety_identifier.as_deref(),
+            metadata: provider_options
+                .metadata
+                .as_ref()
+                .map(|metadata| api::Metadata(metadata.iter().map(|(key, value)| (key.clone(), value.clone())).collect::<HashMap<_, _>>())),
+            prediction,
+            service_tier: provider_options.service_tier.map(api_service_tier),
+            verbosity: provider_options.text_verbosity.map(api_verbosity),
+            prompt_cache_key: provider_options.prompt_cache_key.clone(),
+            safety_identifier: provider_options.safety_identifier.clone(),
+            modalities: None,
+            n: None,
             stream: stream.then_some(true),
-            stream_options: stream.then_some(StreamOptions { include_usage: true }),
+            stream_options: stream.then(|| api::ChatCompletionStreamOptions {
+                include_usage: Some(true),
+                include_obfuscation: None,
+                extra: Map::new(),
+            }),
+            extra,
         };
         if reasoning_model {
             // Reasoning models reject sampling settings and take max_completion_tokens.
@@ -314,12 +268,24 @@ impl OpenAiChatLanguageModel {
 
 /// Appends the JSON instruction for `schema` to the leading system (or developer) message, or
 /// adds a system message with it.
-fn inject_schema_instruction(messages: &mut Vec<ChatMessage<'_>>, schema: &Value) {
+fn inject_schema_instruction(messages: &mut Vec<api::ChatCompletionRequestMessage>, schema: &Value) {
     match messages.first_mut() {
-        Some(ChatMessage::System { content } | ChatMessage::Developer { content }) => {
-            *content = std::borrow::Cow::Owned(json_instruction(Some(content), Some(schema)));
+        Some(
+            api::ChatCompletionRequestMessage::System { content, .. } | api::ChatCompletionRequestMessage::Developer { content, .. },
+        ) => {
+            let system = match content {
+                api::TextContent::String(text) => text.clone(),
+                api::TextContent::Array(parts) => parts.iter().map(|part| part.text.as_str()).collect::<Vec<_>>().join("\n"),
+            };
+            *content = api::TextContent::String(json_instruction(Some(&system), Some(schema)));
         }
-        _ => messages.insert(0, ChatMessage::System { content: std::borrow::Cow::Owned(json_instruction(None, Some(schema))) }),
+        _ => messages.insert(
+            0,
+            api::ChatCompletionRequestMessage::System {
+                content: api::TextContent::String(json_instruction(None, Some(schema))),
+                name: None,
+            },
+        ),
     }
 }
 
@@ -331,6 +297,14 @@ fn responses_only_option_set(options: &OpenAiOptions, name: &str) -> bool {
         "reasoning_summary" => options.reasoning_summary.is_some(),
         "truncation" => options.truncation.is_some(),
         _ => false,
+    }
+}
+
+/// The raw finish reason as sent.
+fn finish_reason_text(reason: &api::FinishReason) -> String {
+    match reason {
+        api::FinishReason::Unlisted(other) => other.clone(),
+        known => known.to_string(),
     }
 }
 
@@ -353,45 +327,53 @@ impl LanguageModel for OpenAiChatLanguageModel {
         let provider_options: OpenAiOptions = options.provider_options.parse(OPENAI_PROVIDER_ID)?.unwrap_or_default();
         let (request, warnings) = self.request(options, &provider_options, false)?;
         let response = config.post_json(&self.url, &request, &options.headers).await?;
-        let response = response.json::<ChatCompletion>().await?;
+        let response = response.json::<api::CreateChatCompletionResponse>().await?;
         let completion = response.value;
         let mut content = Vec::new();
         let mut finish_reason = None;
-        let mut metadata = serde_json::Map::new();
+        let mut metadata = Map::new();
         if let Some(choice) = completion.choices.into_iter().next() {
-            let message = choice.message;
-            if let Some(reasoning) = message.reasoning_content.filter(|text| !text.is_empty()) {
-                content.push(Content::Reasoning { text: reasoning, provider_metadata: None });
+            let mut message = choice.message;
+            // Reasoning text, as some OpenAI-compatible servers send it (a vendor extra).
+            if let Some(Value::String(reasoning)) =
+                message.extra.remove("reasoning_content").or_else(|| message.extra.remove("reasoning"))
+            {
+                if !reasoning.is_empty() {
+                    content.push(Content::Reasoning { text: reasoning, provider_metadata: None });
+                }
             }
             if let Some(text) = message.content.filter(|text| !text.is_empty()) {
                 content.push(Content::text(text));
             }
-            for (index, call) in message.tool_calls.into_iter().flatten().enumerate() {
+            for (index, call) in message.tool_calls.into_iter().enumerate() {
                 content.push(Content::ToolCall(ToolCall {
-                    tool_call_id: call.id.filter(|id| !id.is_empty()).unwrap_or_else(|| format!("call_{index}")),
+                    tool_call_id: if call.id.is_empty() { format!("call_{index}") } else { call.id },
                     tool_name: call.function.name,
-                    input: call.function.arguments.filter(|arguments| !arguments.trim().is_empty()).unwrap_or_else(|| "{}".to_owned()),
+                    input: if call.function.arguments.trim().is_empty() { "{}".to_owned() } else { call.function.arguments },
                     provider_executed: false,
                     provider_metadata: None,
                 }));
             }
-            for (index, annotation) in message.annotations.into_iter().flatten().enumerate() {
-                if let (true, Some(citation)) = (annotation.kind == "url_citation", annotation.url_citation) {
-                    content.push(Content::Source(Source::Url {
-                        id: format!("source-{index}"),
-                        url: citation.url,
-                        title: citation.title,
-                        provider_metadata: None,
-                    }));
-                }
+            for (index, annotation) in message.annotations.into_iter().enumerate() {
+                content.push(Content::Source(Source::Url {
+                    id: format!("source-{index}"),
+                    url: annotation.url_citation.url,
+                    title: Some(annotation.url_citation.title).filter(|title| !title.is_empty()),
+                    provider_metadata: None,
+                }));
             }
             if let Some(logprobs) = choice.logprobs.and_then(|logprobs| logprobs.content) {
-                metadata.insert("logprobs".into(), Value::Array(logprobs));
+                metadata.insert("logprobs".into(), serde_json::to_value(logprobs).unwrap_or(Value::Null));
             }
-            finish_reason = choice.finish_reason;
+            finish_reason = choice.finish_reason.as_ref().map(finish_reason_text);
         }
-        if let Some(usage) = &completion.usage {
-            usage.prediction_metadata(&mut metadata);
+        if let Some(details) = completion.usage.as_ref().and_then(|usage| usage.completion_tokens_details.as_ref()) {
+            if let Some(accepted) = details.accepted_prediction_tokens {
+                metadata.insert("accepted_prediction_tokens".into(), accepted.into());
+            }
+            if let Some(rejected) = details.rejected_prediction_tokens {
+                metadata.insert("rejected_prediction_tokens".into(), rejected.into());
+            }
         }
         if let Some(tier) = completion.service_tier {
             metadata.insert("service_tier".into(), Value::String(tier));
@@ -399,13 +381,13 @@ impl LanguageModel for OpenAiChatLanguageModel {
         let mut result = GenerateResponse::new(
             content,
             map_openai_finish_reason(finish_reason.as_deref()),
-            completion.usage.as_ref().map(ChatUsage::to_usage).unwrap_or_default(),
+            completion.usage.as_ref().map(usage).unwrap_or_default(),
         );
         result.raw_finish_reason = finish_reason;
         result.provider_metadata =
             (!metadata.is_empty()).then(|| ProviderMetadata::new().with(OPENAI_PROVIDER_ID, Value::Object(metadata)));
         result.request = request_metadata(response.request_body.as_ref());
-        result.response = ResponseMetadata::new(completion.id, completion.model, timestamp(completion.created))
+        result.response = ResponseMetadata::new(Some(completion.id), Some(completion.model), timestamp(Some(completion.created)))
             .with_headers(response.headers);
         result.warnings = warnings;
         Ok(result)

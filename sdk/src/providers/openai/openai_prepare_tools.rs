@@ -7,65 +7,33 @@
 
 use serde::Serialize;
 use serde::ser::SerializeMap;
-use serde_json::Value;
+use serde_json::{Map, Value};
+use specai_generated::openai::types as api;
 
 use crate::provider::{ToolChoice, ToolDefinition, Warning};
 
-/// A function tool on the chat wire.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub(crate) struct ChatTool<'a> {
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    pub function: ChatFunction<'a>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub(crate) struct ChatFunction<'a> {
-    pub name: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<&'a str>,
-    pub parameters: &'a Value,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub strict: Option<bool>,
-}
-
-/// `tool_choice` on the chat wire.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-pub(crate) enum ChatToolChoice<'a> {
-    Mode(&'static str),
-    Function {
-        #[serde(rename = "type")]
-        kind: &'static str,
-        function: NamedFunction<'a>,
-    },
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub(crate) struct NamedFunction<'a> {
-    pub name: &'a str,
-}
-
 /// Tools and choice for the chat API.
-pub(crate) fn prepare_chat_tools<'a>(
-    tools: &'a [ToolDefinition],
-    tool_choice: Option<&'a ToolChoice>,
+pub(crate) fn prepare_chat_tools(
+    tools: &[ToolDefinition],
+    tool_choice: Option<&ToolChoice>,
     warnings: &mut Vec<Warning>,
-) -> (Option<Vec<ChatTool<'a>>>, Option<ChatToolChoice<'a>>) {
-    if tools.is_empty() {
-        return (None, None);
-    }
+) -> (Vec<api::ChatCompletionTool>, Option<api::ChatCompletionToolChoiceOption>) {
     let mut chat_tools = Vec::with_capacity(tools.len());
     for tool in tools {
         match tool {
-            ToolDefinition::Function(function) => chat_tools.push(ChatTool {
-                kind: "function",
-                function: ChatFunction {
-                    name: &function.name,
-                    description: function.description.as_deref(),
-                    parameters: &function.input_schema,
+            ToolDefinition::Function(function) => chat_tools.push(api::ChatCompletionTool {
+                type_: api::ChatCompletionToolType::Function,
+                function: api::FunctionObject {
+                    name: function.name.clone(),
+                    description: function.description.clone(),
+                    parameters: match &function.input_schema {
+                        Value::Object(schema) => Some(api::FunctionParameters(schema.clone())),
+                        _ => None,
+                    },
                     strict: function.strict,
+                    extra: Map::new(),
                 },
+                extra: Map::new(),
             }),
             ToolDefinition::ProviderDefined(tool) => warnings.push(Warning::unsupported(
                 format!("tool:{}", tool.name),
@@ -73,18 +41,25 @@ pub(crate) fn prepare_chat_tools<'a>(
             )),
         }
     }
-    let choice = tool_choice.map(|choice| match choice {
-        ToolChoice::Auto => ChatToolChoice::Mode("auto"),
-        ToolChoice::None => ChatToolChoice::Mode("none"),
-        ToolChoice::Required => ChatToolChoice::Mode("required"),
-        ToolChoice::Tool { tool_name } => {
-            ChatToolChoice::Function { kind: "function", function: NamedFunction { name: tool_name } }
+    if chat_tools.is_empty() {
+        return (chat_tools, None);
+    }
+    let choice = tool_choice.map(|choice| {
+        use api::ChatCompletionToolChoiceOptionString as Mode;
+        match choice {
+            ToolChoice::Auto => api::ChatCompletionToolChoiceOption::String(Mode::Auto),
+            ToolChoice::None => api::ChatCompletionToolChoiceOption::String(Mode::None),
+            ToolChoice::Required => api::ChatCompletionToolChoiceOption::String(Mode::Required),
+            ToolChoice::Tool { tool_name } => {
+                api::ChatCompletionToolChoiceOption::ChatCompletionNamedToolChoice(api::ChatCompletionNamedToolChoice {
+                    type_: api::ChatCompletionNamedToolChoiceType::Function,
+                    function: api::ChatCompletionNamedToolChoiceFunction { name: tool_name.clone(), extra: Map::new() },
+                    extra: Map::new(),
+                })
+            }
         }
     });
-    if chat_tools.is_empty() {
-        return (None, None);
-    }
-    (Some(chat_tools), choice)
+    (chat_tools, choice)
 }
 
 /// A tool on the Responses wire.
