@@ -8,7 +8,9 @@ use crate::prune::{self, Roots};
 
 /// The generated module source (without header) and the log of what was changed on the way.
 pub struct Generated {
+    /// Formatted Rust, without the header.
     pub code: String,
+    /// What pruning, the passes and the rewrites changed.
     pub log: Log,
 }
 

@@ -13,6 +13,9 @@
 //! specai_codegen::ensure(std::path::Path::new("generated"), &files, specai_codegen::Mode::Check, "cargo codegen").unwrap();
 //! ```
 
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
 pub mod generate;
 pub mod mapping;
 pub mod normalize;

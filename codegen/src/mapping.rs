@@ -35,8 +35,9 @@ impl std::fmt::Display for MappingError {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The file format (raw, as written).
+// The file format (raw, as written). Fields are the TOML keys, documented in specs/README.md.
 
+#[allow(missing_docs)]
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawMapping {
@@ -74,6 +75,7 @@ pub struct RawMapping {
     pub hooks: RawHooks,
 }
 
+#[allow(missing_docs)]
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "kebab-case")]
 pub enum ApiKind {
@@ -83,6 +85,7 @@ pub enum ApiKind {
     Google,
 }
 
+#[allow(missing_docs)]
 #[derive(Debug, Clone, Deserialize)]
 #[serde(tag = "type", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum RawAuth {
@@ -92,6 +95,7 @@ pub enum RawAuth {
     Query { param: String },
 }
 
+#[allow(missing_docs)]
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawApiKey {
@@ -103,6 +107,7 @@ pub struct RawApiKey {
     pub optional: bool,
 }
 
+#[allow(missing_docs)]
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum Capability {
@@ -120,6 +125,7 @@ pub enum Capability {
 }
 
 impl Capability {
+    /// Every capability, in the order `Operations` lists them.
     pub const ALL: [Capability; 11] = [
         Capability::Chat,
         Capability::ChatStream,
@@ -134,6 +140,7 @@ impl Capability {
         Capability::Models,
     ];
 
+    /// The key in `[operations]`.
     pub fn name(self) -> &'static str {
         match self {
             Capability::Chat => "chat",
@@ -151,6 +158,7 @@ impl Capability {
     }
 }
 
+#[allow(missing_docs)]
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
 pub enum RawOperation {
@@ -158,6 +166,7 @@ pub enum RawOperation {
     Full(RawOperationFull),
 }
 
+#[allow(missing_docs)]
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawOperationFull {
@@ -180,6 +189,7 @@ impl RawOperation {
     }
 }
 
+#[allow(missing_docs)]
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawGenerate {
@@ -194,6 +204,7 @@ pub struct RawGenerate {
     pub extra_operations: Vec<String>,
 }
 
+#[allow(missing_docs)]
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum StructuredOutputs {
@@ -202,6 +213,7 @@ pub enum StructuredOutputs {
     None,
 }
 
+#[allow(missing_docs)]
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawCapabilities {
@@ -242,6 +254,7 @@ fn json_schema() -> StructuredOutputs {
     StructuredOutputs::JsonSchema
 }
 
+#[allow(missing_docs)]
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawModelOverride {
@@ -257,6 +270,7 @@ pub struct RawModelOverride {
     pub renames: BTreeMap<String, String>,
 }
 
+#[allow(missing_docs)]
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawRequest {
@@ -287,12 +301,14 @@ impl Default for RawRequest {
     }
 }
 
+#[allow(missing_docs)]
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawStream {
     pub usage_path: Option<String>,
 }
 
+#[allow(missing_docs)]
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawReasoning {
@@ -303,6 +319,7 @@ pub struct RawReasoning {
 }
 
 /// One path or a list of candidate paths.
+#[allow(missing_docs)]
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
 pub enum OneOrMany {
@@ -319,6 +336,7 @@ impl OneOrMany {
     }
 }
 
+#[allow(missing_docs)]
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawErrors {
@@ -329,6 +347,7 @@ pub struct RawErrors {
     pub retryable_statuses: Option<Vec<i64>>,
 }
 
+#[allow(missing_docs)]
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawMetadataPath {
@@ -336,6 +355,7 @@ pub struct RawMetadataPath {
     pub path: String,
 }
 
+#[allow(missing_docs)]
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawUsage {
@@ -348,6 +368,7 @@ pub struct RawUsage {
     pub output_excludes_reasoning: bool,
 }
 
+#[allow(missing_docs)]
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawHooks {
@@ -361,6 +382,7 @@ pub struct RawHooks {
 // Resolved form.
 
 /// A resolved operation: the spec supplies method and path unless the mapping overrides the path.
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResolvedOperation {
     pub capability: Capability,
@@ -373,10 +395,13 @@ pub struct ResolvedOperation {
 /// A validated mapping file with defaults applied.
 #[derive(Debug, Clone)]
 pub struct Mapping {
+    /// The file it came from, e.g. `specs/groq/provider.toml`.
     pub file: String,
+    /// The file as written.
     pub raw: RawMapping,
     /// Spec directory providing the wire format.
     pub spec: String,
+    /// The operations per capability, with method and path from the spec.
     pub operations: Vec<ResolvedOperation>,
 }
 
@@ -477,7 +502,9 @@ fn check_path(file: &str, key: &str, path: &str) -> Result<(), MappingError> {
 /// What validation needs to know about a spec: its operations (id -> method, path) and schemas.
 #[derive(Debug, Clone, Default)]
 pub struct SpecIndex {
+    /// operationId -> (METHOD, path).
     pub operations: BTreeMap<String, (String, String)>,
+    /// Component schema names.
     pub schemas: std::collections::BTreeSet<String>,
 }
 

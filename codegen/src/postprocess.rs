@@ -8,8 +8,11 @@ use syn::{Arm, Expr, ImplItem, Item, ItemEnum, Stmt, parse_quote};
 /// What the rewrites did, for the normalize log.
 #[derive(Debug, Default)]
 pub struct Report {
+    /// `api-version` header statements removed.
     pub stray_headers_removed: usize,
+    /// String enums that got an `Unlisted(String)` variant.
     pub open_enums: Vec<String>,
+    /// Tagged unions that got an `Unlisted` variant.
     pub tagged_unions_with_unknown: Vec<String>,
 }
 
