@@ -50,12 +50,13 @@ fn generate(root: &Path, mode: Mode) -> Result<(), String> {
 }
 
 fn run_import(root: &Path, provider: &str, file: &Path) -> Result<(), String> {
+    let given = file.display().to_string();
     let file = if file.is_absolute() { file.to_path_buf() } else { std::env::current_dir().map_err(|e| e.to_string())?.join(file) };
     let (spec, log) = import(&root.join("specs"), provider, &file)?;
     let target = root.join("specs").join(provider).join("openapi.json");
     std::fs::write(&target, spec).map_err(|e| format!("{}: {e}", target.display()))?;
     let log_path = root.join("specs").join(provider).join("import.log");
-    std::fs::write(&log_path, log.render(&format!("What `cargo codegen import {provider}` changed in {}.", file.display())))
+    std::fs::write(&log_path, log.render(&format!("What `cargo codegen import {provider} {given}` changed.")))
         .map_err(|e| format!("{}: {e}", log_path.display()))?;
     println!("wrote specs/{provider}/openapi.json (log: specs/{provider}/import.log)");
     generate(root, Mode::Write)

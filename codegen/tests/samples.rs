@@ -31,3 +31,28 @@ fn generation_is_deterministic() {
         assert_eq!(first, second, "{}", sample.display());
     }
 }
+
+#[test]
+fn check_reports_differences_and_write_fixes_them() {
+    let sample = samples().into_iter().next().unwrap();
+    let files = outputs(&sample.join("specs")).unwrap();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/codegen-ensure-test");
+    let _ = std::fs::remove_dir_all(&dir);
+    ensure(&dir, &files, Mode::Write, "cargo codegen").unwrap();
+    assert!(ensure(&dir, &files, Mode::Check, "cargo codegen").unwrap().is_empty());
+    // A hand edit, a deleted file and a leftover file are all reported, with the fix command.
+    let edited = files.keys().find(|f| f.ends_with("mod.rs")).unwrap().clone();
+    std::fs::write(dir.join(&edited), "// edited by hand\n").unwrap();
+    std::fs::remove_file(dir.join("src/lib.rs")).unwrap();
+    std::fs::write(dir.join("src/stale.rs"), "").unwrap();
+    let error = ensure(&dir, &files, Mode::Check, "cargo codegen").unwrap_err();
+    assert!(error.contains(&format!("differs: {edited}")), "{error}");
+    assert!(error.contains("missing: src/lib.rs"), "{error}");
+    assert!(error.contains("stale: src/stale.rs"), "{error}");
+    assert!(error.contains("run `cargo codegen`"), "{error}");
+    // Check changed nothing; Write repairs everything through the same function.
+    assert_eq!(std::fs::read_to_string(dir.join(&edited)).unwrap(), "// edited by hand\n");
+    assert_eq!(ensure(&dir, &files, Mode::Write, "cargo codegen").unwrap().len(), 3);
+    assert!(ensure(&dir, &files, Mode::Check, "cargo codegen").unwrap().is_empty());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
