@@ -2,31 +2,10 @@
 //! its parser for failed HTTP responses, and the error for an error object sent as a stream event.
 
 use http::HeaderMap;
-use serde::Deserialize;
 
+use super::wire::ErrorResponse;
 use crate::error::{Error, is_retryable_status};
 use crate::provider_utils::{ErrorBody, ErrorBodyParser, api_call_error};
-
-/// The body Google APIs answer errors with.
-#[derive(Debug, Clone, Deserialize)]
-pub struct GoogleErrorBody {
-    /// The error.
-    pub error: GoogleErrorDetail,
-}
-
-/// The error object inside [`GoogleErrorBody`].
-#[derive(Debug, Clone, Deserialize)]
-pub struct GoogleErrorDetail {
-    /// The HTTP status code the error corresponds to.
-    #[serde(default)]
-    pub code: Option<u16>,
-    /// The message.
-    #[serde(default)]
-    pub message: Option<String>,
-    /// The canonical status name, e.g. `INVALID_ARGUMENT`, `RESOURCE_EXHAUSTED`.
-    #[serde(default)]
-    pub status: Option<String>,
-}
 
 /// Reads Gemini error bodies: the message, `status` as the error type and `code` as the code.
 #[derive(Debug, Clone, Copy, Default)]
@@ -35,8 +14,8 @@ pub struct GoogleErrorParser;
 impl ErrorBodyParser for GoogleErrorParser {
     fn parse(&self, body: &str) -> Option<ErrorBody> {
         // Some Google front ends answer with a list holding the error object.
-        let detail = serde_json::from_str::<GoogleErrorBody>(body)
-            .or_else(|_| serde_json::from_str::<[GoogleErrorBody; 1]>(body).map(|[only]| only))
+        let detail = serde_json::from_str::<ErrorResponse>(body)
+            .or_else(|_| serde_json::from_str::<[ErrorResponse; 1]>(body).map(|[only]| only))
             .ok()?
             .error;
         Some(
@@ -72,9 +51,10 @@ pub fn is_error_event(data: &[u8]) -> bool {
 /// status is the error's own `code` (so a 503 `UNAVAILABLE` sent mid-stream is retryable).
 pub fn google_stream_error(data: &[u8], url: &str, headers: HeaderMap) -> Error {
     let body = String::from_utf8_lossy(data).into_owned();
-    let status = serde_json::from_slice::<GoogleErrorBody>(data)
+    let status = serde_json::from_slice::<ErrorResponse>(data)
         .ok()
         .and_then(|body| body.error.code)
+        .and_then(|code| u16::try_from(code).ok())
         .filter(|code| (400..600).contains(code))
         .unwrap_or(500);
     Error::from(api_call_error(status, url.to_owned(), headers, Some(body), &GoogleErrorParser))
