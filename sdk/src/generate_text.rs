@@ -420,6 +420,8 @@ async fn run_step(
 ) -> StepResult {
     let mut content = Vec::with_capacity(response.content.len());
     let mut running: Vec<BoxFuture<'static, StepContent>> = Vec::new();
+    // The conversation as tools see it, built once and only if a tool runs.
+    let mut shared_messages: Option<Arc<[Message]>> = None;
     let mut failures = Vec::new();
     for part in response.content {
         match part {
@@ -435,7 +437,7 @@ async fn run_step(
                     &request.tools,
                     prepared.active_tools.as_deref(),
                     request.repair_tool_call.as_ref(),
-                    || with_system(&prepared.options.prompt, conversation),
+                    || conversation.to_vec(),
                 )
                 .await;
                 match failure {
@@ -445,6 +447,7 @@ async fn run_step(
                         &parsed,
                         settings.timeouts.tool,
                         settings.cancellation_token.as_ref(),
+                        || shared_messages.get_or_insert_with(|| Arc::from(conversation)).clone(),
                     )),
                 }
                 content.push(StepContent::ToolCall(parsed));
@@ -472,15 +475,6 @@ async fn run_step(
         response_messages,
         provider_metadata: response.provider_metadata,
     }
-}
-
-/// The conversation as the model saw it (for the repair hook): the call's prompt when the
-/// conversation was not moved into it, else the system message and the conversation.
-fn with_system(prompt: &[Message], conversation: &[Message]) -> Vec<Message> {
-    if !prompt.is_empty() {
-        return prompt.to_vec();
-    }
-    conversation.to_vec()
 }
 
 /// The input of the tool call with this id among the content so far.
@@ -730,6 +724,16 @@ mod tests {
         assert_eq!(messages.len(), 5);
         assert_eq!(messages[..4], calls[2].prompt[1..]);
         assert_eq!(messages[4], Message::assistant("Paris: 21°C at noon; Rome too."));
+    }
+
+    #[tokio::test]
+    async fn tools_see_the_conversation_and_their_call_id() {
+        let model = MockLanguageModel::new().with_response(tool_calls_response([("c7", "inspect", json!({}))]));
+        let inspect = Tool::dynamic("Inspect", json!({"type": "object"})).execute(|_, context: crate::tool::ToolContext| async move {
+            Ok::<_, ToolError>(json!({"id": context.tool_call_id, "messages": context.messages.len()}))
+        });
+        let result = generate_text(model).system("s").prompt("hi").tool("inspect", inspect).await.unwrap();
+        assert_eq!(result.tool_results()[0].output, json!({"id": "c7", "messages": 1}));
     }
 
     #[tokio::test]

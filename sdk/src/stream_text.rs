@@ -280,6 +280,8 @@ struct StepRecorder {
     usage: Usage,
     provider_metadata: Option<ProviderMetadata>,
     active_tools: Option<Vec<String>>,
+    /// The conversation as tools see it, built once and only if a tool runs.
+    messages: Option<Arc<[Message]>>,
 }
 
 impl StepRecorder {
@@ -733,11 +735,14 @@ impl<O: OutputSpec> StreamTextResult<O> {
 
     /// Starts executing a call whose tool has an execute function.
     fn start_tool(&mut self, parsed: &ParsedToolCall) {
+        let shared_messages = &mut self.recorder.messages;
+        let conversation = &self.conversation;
         let running = execute_tool_call(
             &self.request.tools,
             parsed,
             self.settings.timeouts.tool,
             self.settings.cancellation_token.as_ref(),
+            || shared_messages.get_or_insert_with(|| Arc::from(conversation.as_slice())).clone(),
         );
         if let Some(running) = running {
             self.running_tools.push(Box::pin(async move { ToolTask::Executed(running.await) }));

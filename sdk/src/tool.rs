@@ -40,6 +40,8 @@ type ModelOutput = Arc<dyn Fn(&Value) -> ToolResultOutput + Send + Sync>;
 pub struct ToolContext {
     /// The call's id.
     pub tool_call_id: String,
+    /// The conversation the model answered with this call (without the system text).
+    pub messages: Arc<[Message]>,
     /// Cancelled when the generation is cancelled or times out; long tools should watch it.
     pub cancellation_token: CancellationToken,
 }
@@ -453,12 +455,14 @@ pub(crate) async fn parse_or_repair_tool_call(
 }
 
 /// Starts executing a parsed call, when its tool has an execute function. The future is
-/// `'static` and never fails: errors and timeouts become [`StepContent::ToolError`].
+/// `'static` and never fails: errors and timeouts become [`StepContent::ToolError`]. `messages`
+/// is asked for the conversation only when the tool runs.
 pub(crate) fn execute_tool_call(
     tools: &ToolSet,
     call: &ParsedToolCall,
     timeout: Option<Duration>,
     cancellation_token: Option<&CancellationToken>,
+    messages: impl FnOnce() -> Arc<[Message]>,
 ) -> Option<BoxFuture<'static, StepContent>> {
     if call.invalid || call.provider_executed {
         return None;
@@ -467,7 +471,7 @@ pub(crate) fn execute_tool_call(
     let execute = tool.execute.clone()?;
     let to_model_output = tool.to_model_output.clone();
     let token = cancellation_token.map_or_else(CancellationToken::new, CancellationToken::child_token);
-    let context = ToolContext { tool_call_id: call.tool_call_id.clone(), cancellation_token: token };
+    let context = ToolContext { tool_call_id: call.tool_call_id.clone(), messages: messages(), cancellation_token: token };
     let running = execute(call.input.clone(), context);
     let tool_call_id = call.tool_call_id.clone();
     let tool_name = call.tool_name.clone();
@@ -531,6 +535,10 @@ mod tests {
         }
     }
 
+    fn no_messages() -> Arc<[Message]> {
+        Arc::from(Vec::new())
+    }
+
     fn weather_tools() -> ToolSet {
         ToolSet::new().with(
             "weather",
@@ -581,13 +589,13 @@ mod tests {
                 }),
             );
         let failing = parse_tool_call(&call("fails", "{}"), &tools, None).unwrap();
-        match execute_tool_call(&tools, &failing, None, None).unwrap().await {
+        match execute_tool_call(&tools, &failing, None, None, no_messages).unwrap().await {
             StepContent::ToolError(failure) => assert!(failure.error.to_string().contains("boom")),
             other => panic!("{other:?}"),
         }
         let slow = parse_tool_call(&call("slow", "{}"), &tools, None).unwrap();
         tokio::time::pause();
-        match execute_tool_call(&tools, &slow, Some(Duration::from_millis(5)), None).unwrap().await {
+        match execute_tool_call(&tools, &slow, Some(Duration::from_millis(5)), None, no_messages).unwrap().await {
             StepContent::ToolError(failure) => {
                 assert!(matches!(failure.error, Error::Timeout { kind: TimeoutKind::Tool, .. }))
             }
@@ -599,7 +607,7 @@ mod tests {
     async fn typed_tools_receive_the_deserialized_input() {
         let tools = weather_tools();
         let parsed_call = parse_tool_call(&call("weather", r#"{"city":"Oslo"}"#), &tools, None).unwrap();
-        match execute_tool_call(&tools, &parsed_call, None, None).unwrap().await {
+        match execute_tool_call(&tools, &parsed_call, None, None, no_messages).unwrap().await {
             StepContent::ToolResult(result) => assert_eq!(result.output, json!("sunny in Oslo")),
             other => panic!("{other:?}"),
         }
@@ -620,7 +628,7 @@ mod tests {
                 }),
         );
         let parsed_call = parse_tool_call(&call("screenshot", "{}"), &tools, None).unwrap();
-        let content = execute_tool_call(&tools, &parsed_call, None, None).unwrap().await;
+        let content = execute_tool_call(&tools, &parsed_call, None, None, no_messages).unwrap().await;
         let messages = crate::step::response_messages(&[StepContent::ToolCall(parsed_call), content]);
         match &messages[1] {
             Message::Tool { content, .. } => assert!(matches!(&content[0].output, ToolResultOutput::Content { .. })),
