@@ -1274,6 +1274,29 @@ mod tests {
         assert!(last_result < first_finish, "tool results come before the step's finish");
         assert_eq!(result.text().await.unwrap(), "Both sunny.");
         assert_eq!(result.total_usage().await.unwrap().input_tokens.total, Some(20));
+        // What the stream showed is what the steps recorded.
+        let streamed_calls: Vec<&ParsedToolCall> = parts
+            .iter()
+            .filter_map(|part| match part {
+                TextStreamPart::ToolCall(call) => Some(&**call),
+                _ => None,
+            })
+            .collect();
+        let steps = result.steps().await.unwrap();
+        assert_eq!(streamed_calls, steps[0].tool_calls().collect::<Vec<_>>());
+        let mut recorded_results: Vec<&ToolCallResult> = steps[0].tool_results().collect();
+        let mut streamed_results = results.clone();
+        recorded_results.sort_by(|a, b| a.tool_call_id.cmp(&b.tool_call_id));
+        streamed_results.sort_by(|a, b| a.tool_call_id.cmp(&b.tool_call_id));
+        assert_eq!(streamed_results, recorded_results);
+        let streamed_text: String = parts
+            .iter()
+            .filter_map(|part| match part {
+                TextStreamPart::TextDelta { delta, .. } => Some(delta.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(streamed_text, steps[1].text());
         let second_prompt = &model.calls()[1].prompt;
         assert_eq!(second_prompt.len(), 3);
         match &second_prompt[2] {
