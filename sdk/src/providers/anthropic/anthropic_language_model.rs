@@ -20,6 +20,7 @@ use super::anthropic_stream::AnthropicStream;
 use super::convert_to_anthropic_messages::{CitedDocument, convert_to_anthropic_messages};
 use super::map_anthropic_finish_reason::map_anthropic_finish_reason;
 use crate::error::Result;
+use crate::provider_utils::emulate_json_response_format;
 use crate::provider::{
     CallOptions, Content, GenerateResponse, InputTokens, LanguageModel, OutputTokens, ProviderMetadata, ReasoningEffort,
     RequestMetadata, ResponseFormat, ResponseMetadata, Source, StreamResponse, SupportedUrl, ToolCall, ToolResult, Usage,
@@ -151,21 +152,22 @@ impl AnthropicLanguageModel {
         }
 
         let send_reasoning = anthropic.send_reasoning.unwrap_or(true);
-        let prompt = convert_to_anthropic_messages(&options.prompt, send_reasoning, &mut warnings)?;
+        let json_schema = match &options.response_format {
+            Some(ResponseFormat::Json { schema: Some(schema), .. }) => Some(schema.clone()),
+            _ => None,
+        };
+        let prompt = match &options.response_format {
+            // JSON without a schema has no tool to force: the instruction goes into the system prompt.
+            Some(ResponseFormat::Json { schema: None, .. }) => {
+                let mut prompt = options.prompt.clone();
+                warnings.extend(emulate_json_response_format(&mut prompt, options.response_format.as_ref()));
+                convert_to_anthropic_messages(&prompt, send_reasoning, &mut warnings)?
+            }
+            _ => convert_to_anthropic_messages(&options.prompt, send_reasoning, &mut warnings)?,
+        };
         let mut betas = prompt.betas;
         let documents = prompt.documents;
 
-        let json_schema = match &options.response_format {
-            Some(ResponseFormat::Json { schema: Some(schema), .. }) => Some(schema.clone()),
-            Some(ResponseFormat::Json { schema: None, .. }) => {
-                warnings.push(Warning::unsupported(
-                    "response_format",
-                    Some("JSON output without a schema is not supported by Anthropic; the answer is free text".to_owned()),
-                ));
-                None
-            }
-            _ => None,
-        };
         let uses_json_response_tool = json_schema.is_some();
         let (tools, tool_choice) = match json_schema {
             Some(schema) => {
@@ -552,6 +554,18 @@ mod tests {
         assert_eq!(body["tool_choice"], json!({"type": "tool", "name": "json"}));
         assert!(matches!(&prepared.warnings[0], Warning::Compatibility { .. }));
         assert!(matches!(&prepared.warnings[1], Warning::Unsupported { feature, .. } if feature == "tools"));
+    }
+
+    #[test]
+    fn json_output_without_schema_is_an_instruction() {
+        let mut options = CallOptions::new(vec![Message::user("list three colors")]);
+        options.response_format = Some(ResponseFormat::Json { schema: None, name: None, description: None });
+        let prepared = model("claude-sonnet-4-5").prepare(&options, false).unwrap();
+        assert!(!prepared.uses_json_response_tool);
+        let body = body(&prepared);
+        assert!(body["system"].as_str().unwrap().contains("JSON"), "{body}");
+        assert!(body.get("tools").is_none());
+        assert!(matches!(&prepared.warnings[..], [Warning::Compatibility { .. }]));
     }
 
     #[test]
