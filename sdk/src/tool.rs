@@ -118,13 +118,17 @@ impl Tool {
     }
 
     /// A tool whose input is described by a JSON Schema and arrives as a `serde_json::Value`.
+    /// Inputs are checked against the schema's `type`, `required`, `properties`, `items`, `enum`
+    /// and `additionalProperties: false` (other keywords are not checked).
     pub fn dynamic(description: impl Into<String>, input_schema: Value) -> Tool {
+        let schema = Arc::new(input_schema.clone());
+        let check: InputCheck = Arc::new(move |value: &Value| check_against_schema(value, &schema, "input"));
         Tool {
             description: Some(description.into()),
             input_schema,
             kind: ToolKind::Function,
             execute: None,
-            check_input: None,
+            check_input: Some(check),
             to_model_output: None,
             strict: None,
             provider_options: ProviderOptions::default(),
@@ -212,6 +216,65 @@ impl Tool {
             }),
         }
     }
+}
+
+/// Checks a value against the common structural keywords of a JSON Schema.
+fn check_against_schema(value: &Value, schema: &Value, path: &str) -> std::result::Result<(), String> {
+    let Value::Object(schema) = schema else { return Ok(()) };
+    if let Some(expected) = schema.get("type") {
+        let matches = |name: &Value| match name.as_str() {
+            Some("object") => value.is_object(),
+            Some("array") => value.is_array(),
+            Some("string") => value.is_string(),
+            Some("number") => value.is_number(),
+            Some("integer") => value.is_i64() || value.is_u64(),
+            Some("boolean") => value.is_boolean(),
+            Some("null") => value.is_null(),
+            _ => true,
+        };
+        let fits = match expected {
+            Value::Array(names) => names.iter().any(matches),
+            name => matches(name),
+        };
+        if !fits {
+            return Err(format!("{path} should be of type {expected}, got {value}"));
+        }
+    }
+    if let Some(Value::Array(allowed)) = schema.get("enum")
+        && !allowed.contains(value)
+    {
+        return Err(format!("{path} should be one of {}", Value::Array(allowed.clone())));
+    }
+    match value {
+        Value::Object(object) => {
+            if let Some(Value::Array(required)) = schema.get("required") {
+                for name in required.iter().filter_map(Value::as_str) {
+                    if !object.contains_key(name) {
+                        return Err(format!("{path} is missing the required property `{name}`"));
+                    }
+                }
+            }
+            let properties = schema.get("properties").and_then(Value::as_object);
+            for (name, item) in object {
+                match properties.and_then(|properties| properties.get(name)) {
+                    Some(property) => check_against_schema(item, property, &format!("{path}.{name}"))?,
+                    None if schema.get("additionalProperties") == Some(&Value::Bool(false)) => {
+                        return Err(format!("{path} has the unexpected property `{name}`"));
+                    }
+                    None => {}
+                }
+            }
+        }
+        Value::Array(items) => {
+            if let Some(item_schema) = schema.get("items") {
+                for (index, item) in items.iter().enumerate() {
+                    check_against_schema(item, item_schema, &format!("{path}[{index}]"))?;
+                }
+            }
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 fn to_json_output<O: Serialize, E: Into<ToolError>>(result: std::result::Result<O, E>) -> Result<Value, ToolError> {
@@ -633,6 +696,38 @@ mod tests {
         match &messages[1] {
             Message::Tool { content, .. } => assert!(matches!(&content[0].output, ToolResultOutput::Content { .. })),
             other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn dynamic_tools_check_input_against_their_schema() {
+        let schema = json!({
+            "type": "object",
+            "properties": {
+                "city": {"type": "string"},
+                "days": {"type": "integer"},
+                "units": {"enum": ["metric", "imperial"]},
+                "tags": {"type": "array", "items": {"type": "string"}}
+            },
+            "required": ["city"],
+            "additionalProperties": false
+        });
+        let tools = ToolSet::new().with("forecast", Tool::dynamic("Forecast", schema));
+        let parse = |input: &str| parse_tool_call(&call("forecast", input), &tools, None);
+        assert!(parse(r#"{"city":"Oslo","days":3,"units":"metric","tags":["a"]}"#).is_ok());
+        for (input, expected) in [
+            (r#"{"days":3}"#, "required property `city`"),
+            (r#"{"city":1}"#, "input.city should be of type"),
+            (r#"{"city":"Oslo","days":1.5}"#, "input.days"),
+            (r#"{"city":"Oslo","units":"kelvin"}"#, "input.units should be one of"),
+            (r#"{"city":"Oslo","tags":[1]}"#, "input.tags[0]"),
+            (r#"{"city":"Oslo","extra":true}"#, "unexpected property `extra`"),
+            (r#"[1]"#, "input should be of type"),
+        ] {
+            match parse(input) {
+                Err(Error::InvalidToolInput { message, .. }) => assert!(message.contains(expected), "{input}: {message}"),
+                other => panic!("{input}: {other:?}"),
+            }
         }
     }
 }
