@@ -200,3 +200,31 @@ async fn mid_stream_overloaded_error_reaches_the_caller() {
     });
     assert_eq!(api.and_then(|api| api.error_type.as_deref()), Some("overloaded_error"), "{error:?}");
 }
+
+#[tokio::test]
+async fn stream_text_output_object_streams_partial_objects() {
+    let server = MockServer::with_responses([raw_sse_response(PROVIDER, "structured_output_stream", 61)]).await;
+
+    let mut result = stream_text(provider(&server).language_model(MODEL))
+        .prompt("A lasagna recipe.")
+        .output(Output::object::<Recipe>())
+        .start();
+    let mut partials = 0;
+    {
+        let mut stream = result.partial_output_stream();
+        while let Some(partial) = stream.next().await {
+            partial.unwrap();
+            partials += 1;
+        }
+    }
+
+    assert!(partials >= 2, "several partial objects arrive while the tool input streams ({partials})");
+    assert_eq!(
+        result.output().await.unwrap(),
+        Recipe { name: "Lasagna".into(), minutes: 90, ingredients: vec!["pasta".into(), "tomato".into(), "cheese".into()] }
+    );
+    assert_eq!(result.finish_reason().await.unwrap(), FinishReason::Stop);
+    let body = assert_messages_request(&server.single_request());
+    assert_eq!(body["stream"], true);
+    assert_eq!(body["tool_choice"], json!({"type": "tool", "name": "json"}));
+}
