@@ -18,8 +18,8 @@ use crate::error::{Error, Result, TimeoutKind};
 use crate::prepare_step::{PrepareStep, PrepareStepContext, PrepareStepResult};
 use crate::prompt::{PromptInput, StandardizedPrompt, download_unsupported_urls};
 use crate::provider::{
-    CallOptions, Content, FinishReason, GenerateResponse, LanguageModel, Message, ProviderMetadata,
-    RequestMetadata, ResponseFormat, ResponseMetadata, ToolChoice, ToolResult, Usage, Warning,
+    CallOptions, Content, FinishReason, GenerateResponse, GeneratedFile, LanguageModel, Message, ProviderMetadata,
+    RequestMetadata, ResponseFormat, ResponseMetadata, Source, ToolChoice, ToolResult, Usage, Warning,
 };
 use crate::retry::retry_with_backoff;
 use crate::step::{ParsedToolCall, StepContent, StepResult, ToolCallError, ToolCallResult, response_messages};
@@ -561,6 +561,21 @@ impl<T> GenerateTextResult<T> {
     /// The final step's tool results.
     pub fn tool_results(&self) -> Vec<&ToolCallResult> {
         self.final_step().tool_results().collect()
+    }
+
+    /// The final step's tool errors.
+    pub fn tool_errors(&self) -> Vec<&ToolCallError> {
+        self.final_step().tool_errors().collect()
+    }
+
+    /// The final step's generated files.
+    pub fn files(&self) -> Vec<&GeneratedFile> {
+        self.final_step().files().collect()
+    }
+
+    /// The sources cited in all steps.
+    pub fn sources(&self) -> Vec<&Source> {
+        self.steps.iter().flat_map(StepResult::sources).collect()
     }
 
     /// Why the final step stopped.

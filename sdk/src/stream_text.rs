@@ -901,6 +901,12 @@ impl<O: OutputSpec> StreamTextResult<O> {
         Ok(self.last_step()?.tool_results().collect())
     }
 
+    /// The sources cited in all steps.
+    pub async fn sources(&mut self) -> Result<Vec<&Source>> {
+        self.drive().await?;
+        Ok(self.steps.iter().flat_map(StepResult::sources).collect())
+    }
+
     /// Why the final step stopped.
     pub async fn finish_reason(&mut self) -> Result<FinishReason> {
         self.drive().await?;
