@@ -198,6 +198,12 @@ pub(crate) fn request_metadata(request_body: Option<&bytes::Bytes>) -> RequestMe
     RequestMetadata::with_body(request_body.and_then(|body| serde_json::from_slice(body).ok()))
 }
 
+/// A generated string enum from its wire name (unknown names become its `Unlisted` variant).
+pub(crate) fn wire_enum<T: serde::de::DeserializeOwned>(setting: &str, value: &str) -> Result<T> {
+    serde_json::from_value(serde_json::Value::String(value.to_owned()))
+        .map_err(|error| Error::invalid_argument(setting, error.to_string()))
+}
+
 /// Seconds since the epoch as a time.
 pub(crate) fn timestamp(seconds: Option<i64>) -> Option<std::time::SystemTime> {
     let seconds = u64::try_from(seconds?).ok()?;

@@ -5,8 +5,9 @@
 //! write the user's next turn. Tools, files and JSON schemas cannot be expressed and fail or warn.
 
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use specai_generated::openai::types as api;
 
 use crate::error::{Error, Result};
 use crate::provider::{
@@ -17,6 +18,7 @@ use crate::provider_utils::SseEvent;
 
 use super::map_openai_finish_reason::map_openai_finish_reason;
 use super::openai_options::{OPENAI_PROVIDER_ID, OpenAiOptions};
+use super::openai_chat_language_model::widen;
 use super::openai_stream::{ChatUsage, EventMapper, PartsStream};
 use super::{SharedConfig, config_for_call, request_metadata, timestamp};
 
@@ -39,43 +41,10 @@ impl OpenAiCompletionLanguageModel {
     }
 }
 
-/// The spec's `CreateCompletionRequest`.
-#[derive(Debug, Serialize)]
-struct CompletionRequest<'a> {
-    model: &'a str,
-    prompt: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    max_tokens: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    temperature: Option<f32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    top_p: Option<f32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    frequency_penalty: Option<f32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    presence_penalty: Option<f32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    seed: Option<u64>,
-    stop: Vec<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    logit_bias: Option<&'a std::collections::BTreeMap<String, f64>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    logprobs: Option<u8>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    echo: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    suffix: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    user: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    stream: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    stream_options: Option<Value>,
-}
-
-/// The spec's `CreateCompletionResponse` (also each stream chunk).
+/// A stream chunk (the spec's `CreateCompletionResponse`), lenient and without the flattened
+/// `extra` map of the generated type, which would make serde buffer every field of every event.
 #[derive(Debug, Deserialize)]
-struct Completion {
+struct CompletionChunk {
     #[serde(default)]
     id: Option<String>,
     #[serde(default)]
@@ -96,8 +65,6 @@ struct CompletionChoice {
     text: String,
     #[serde(default)]
     finish_reason: Option<String>,
-    #[serde(default)]
-    logprobs: Option<Value>,
 }
 
 /// The prompt as one text, and the stop sequence that ends the assistant's turn.
@@ -145,7 +112,7 @@ impl OpenAiCompletionLanguageModel {
         options: &'a CallOptions,
         provider_options: &'a OpenAiOptions,
         stream: bool,
-    ) -> Result<(CompletionRequest<'a>, Vec<Warning>)> {
+    ) -> Result<(api::CreateCompletionRequest, Vec<Warning>)> {
         let mut warnings = Vec::new();
         if options.top_k.is_some() {
             warnings.push(Warning::unsupported("top_k", None));
@@ -162,26 +129,36 @@ impl OpenAiCompletionLanguageModel {
         if options.reasoning_effort.is_some() {
             warnings.push(Warning::unsupported("reasoning_effort", None));
         }
-        let mut stop: Vec<&str> = vec!["\nuser:"];
-        stop.extend(options.stop_sequences.iter().map(String::as_str));
+        let mut stop = vec!["\nuser:".to_owned()];
+        stop.extend(options.stop_sequences.iter().cloned());
         Ok((
-            CompletionRequest {
-                model: &self.model_id,
-                prompt: completion_prompt(&options.prompt)?,
-                max_tokens: options.max_output_tokens,
-                temperature: options.temperature,
-                top_p: options.top_p,
-                frequency_penalty: options.frequency_penalty,
-                presence_penalty: options.presence_penalty,
-                seed: options.seed,
-                stop,
-                logit_bias: provider_options.logit_bias.as_ref(),
-                logprobs: provider_options.logprobs.and_then(|logprobs| logprobs.top()).map(|top| top.max(1)),
+            api::CreateCompletionRequest {
+                model: self.model_id.clone(),
+                prompt: Some(api::CreateCompletionRequestPrompt::Variant0(completion_prompt(&options.prompt)?)),
+                max_tokens: options.max_output_tokens.map(i64::from),
+                temperature: options.temperature.map(widen),
+                top_p: options.top_p.map(widen),
+                frequency_penalty: options.frequency_penalty.map(widen),
+                presence_penalty: options.presence_penalty.map(widen),
+                seed: options.seed.map(|seed| seed as i64),
+                stop: Some(api::StopConfiguration::Array(stop)),
+                logit_bias: provider_options
+                    .logit_bias
+                    .as_ref()
+                    .map(|bias| bias.iter().map(|(token, bias)| (token.clone(), bias.round() as i64)).collect()),
+                logprobs: provider_options.logprobs.and_then(|logprobs| logprobs.top()).map(|top| i64::from(top.max(1))),
                 echo: provider_options.echo,
-                suffix: provider_options.suffix.as_deref(),
-                user: provider_options.user.as_deref(),
+                suffix: provider_options.suffix.clone(),
+                user: provider_options.user.clone(),
+                best_of: None,
+                n: None,
                 stream: stream.then_some(true),
-                stream_options: stream.then(|| serde_json::json!({"include_usage": true})),
+                stream_options: stream.then(|| api::ChatCompletionStreamOptions {
+                    include_usage: Some(true),
+                    include_obfuscation: None,
+                    extra: Map::new(),
+                }),
+                extra: Map::new(),
             },
             warnings,
         ))
@@ -202,21 +179,27 @@ impl LanguageModel for OpenAiCompletionLanguageModel {
         let config = config_for_call(&self.config)?;
         let provider_options: OpenAiOptions = options.provider_options.parse(OPENAI_PROVIDER_ID)?.unwrap_or_default();
         let (request, warnings) = self.request(options, &provider_options, false)?;
-        let response = config.post_json(&self.url, &request, &options.headers).await?.json::<Completion>().await?;
+        let response =
+            config.post_json(&self.url, &request, &options.headers).await?.json::<api::CreateCompletionResponse>().await?;
         let completion = response.value;
         let choice = completion.choices.into_iter().next();
-        let finish_reason = choice.as_ref().and_then(|choice| choice.finish_reason.clone());
+        let finish_reason = choice.as_ref().and_then(|choice| choice.finish_reason.as_ref()).map(|reason| match reason {
+            api::FinishReason::Unlisted(other) => other.clone(),
+            known => known.to_string(),
+        });
+        let usage = completion.usage.as_ref().and_then(|usage| serde_json::from_value::<ChatUsage>(serde_json::to_value(usage).ok()?).ok());
         let mut result = GenerateResponse::new(
             choice.as_ref().filter(|choice| !choice.text.is_empty()).map(|choice| Content::text(choice.text.clone())).into_iter().collect(),
             map_openai_finish_reason(finish_reason.as_deref()),
-            completion.usage.as_ref().map(ChatUsage::to_usage).unwrap_or_default(),
+            usage.as_ref().map(ChatUsage::to_usage).unwrap_or_default(),
         );
-        if let Some(logprobs) = choice.and_then(|choice| choice.logprobs).filter(|logprobs| !logprobs.is_null()) {
+        if let Some(logprobs) = choice.and_then(|choice| choice.logprobs) {
+            let logprobs = serde_json::to_value(logprobs).unwrap_or(Value::Null);
             result.provider_metadata = Some(ProviderMetadata::new().with(OPENAI_PROVIDER_ID, serde_json::json!({"logprobs": logprobs})));
         }
         result.raw_finish_reason = finish_reason;
         result.request = request_metadata(response.request_body.as_ref());
-        result.response = ResponseMetadata::new(completion.id, completion.model, timestamp(completion.created))
+        result.response = ResponseMetadata::new(Some(completion.id), Some(completion.model), timestamp(Some(completion.created)))
             .with_headers(response.headers);
         result.warnings = warnings;
         Ok(result)
@@ -262,7 +245,7 @@ impl EventMapper for CompletionStreamState {
         if let Some(warnings) = self.warnings.take() {
             out.push_back(StreamPart::StreamStart { warnings });
         }
-        let chunk: Completion = serde_json::from_slice(&event.data).map_err(|error| {
+        let chunk: CompletionChunk = serde_json::from_slice(&event.data).map_err(|error| {
             Error::invalid_response(
                 format!("malformed completion chunk: {error}"),
                 Some(String::from_utf8_lossy(&event.data).into_owned()),

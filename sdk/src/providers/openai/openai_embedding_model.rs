@@ -1,10 +1,11 @@
 //! The embedding model (`POST /embeddings`).
 
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
+use serde_json::Map;
+use specai_generated::openai::types as api;
 
 use crate::error::{Error, Result};
-use crate::provider::{EmbedOptions, EmbedResponse, Embedding, EmbeddingModel, EmbeddingUsage, ResponseMetadata};
+use crate::provider::{EmbedOptions, EmbedResponse, EmbeddingModel, EmbeddingUsage, ResponseMetadata};
 
 use super::openai_options::{OPENAI_PROVIDER_ID, OpenAiEmbeddingOptions};
 use super::{SharedConfig, config_for_call};
@@ -29,41 +30,6 @@ impl OpenAiEmbeddingModel {
         };
         OpenAiEmbeddingModel { model_id, provider, url, config }
     }
-}
-
-/// The spec's `CreateEmbeddingRequest`.
-#[derive(Debug, Serialize)]
-struct EmbeddingRequest<'a> {
-    model: &'a str,
-    input: &'a [String],
-    encoding_format: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    dimensions: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    user: Option<&'a str>,
-}
-
-/// The spec's `CreateEmbeddingResponse`.
-#[derive(Debug, Deserialize)]
-struct EmbeddingResponse {
-    data: Vec<EmbeddingData>,
-    #[serde(default)]
-    model: Option<String>,
-    #[serde(default)]
-    usage: Option<EmbeddingResponseUsage>,
-}
-
-#[derive(Debug, Deserialize)]
-struct EmbeddingData {
-    #[serde(default)]
-    index: Option<usize>,
-    embedding: Embedding,
-}
-
-#[derive(Debug, Deserialize)]
-struct EmbeddingResponseUsage {
-    #[serde(default)]
-    prompt_tokens: u64,
 }
 
 #[async_trait]
@@ -94,14 +60,16 @@ impl EmbeddingModel for OpenAiEmbeddingModel {
         }
         let provider_options: OpenAiEmbeddingOptions =
             options.provider_options.parse(OPENAI_PROVIDER_ID)?.unwrap_or_default();
-        let request = EmbeddingRequest {
-            model: &self.model_id,
-            input: &options.values,
-            encoding_format: "float",
-            dimensions: provider_options.dimensions,
-            user: provider_options.user.as_deref(),
+        let request = api::CreateEmbeddingRequest {
+            model: self.model_id.clone(),
+            input: api::CreateEmbeddingRequestInput::Variant1(options.values.clone()),
+            encoding_format: Some(api::CreateEmbeddingRequestEncodingFormat::Float),
+            dimensions: provider_options.dimensions.map(i64::from),
+            user: provider_options.user.clone(),
+            extra: Map::new(),
         };
-        let response = config.post_json(&self.url, &request, &options.headers).await?.json::<EmbeddingResponse>().await?;
+        let response =
+            config.post_json(&self.url, &request, &options.headers).await?.json::<api::CreateEmbeddingResponse>().await?;
         let mut data = response.value.data;
         if data.len() != options.values.len() {
             return Err(Error::invalid_response(
@@ -111,14 +79,19 @@ impl EmbeddingModel for OpenAiEmbeddingModel {
             ));
         }
         // The API returns them in input order with their index; sort in case a server does not.
-        if data.iter().all(|item| item.index.is_some()) {
-            data.sort_by_key(|item| item.index);
+        data.sort_by_key(|item| item.index);
+        let mut embeddings = Vec::with_capacity(data.len());
+        for item in data {
+            match item.embedding {
+                api::EmbeddingEmbedding::Array(vector) => embeddings.push(vector),
+                api::EmbeddingEmbedding::String(_) => {
+                    return Err(Error::invalid_response("a base64 embedding where floats were asked for", None, None));
+                }
+            }
         }
-        let mut result = EmbedResponse::new(
-            data.into_iter().map(|item| item.embedding).collect(),
-            response.value.usage.map(|usage| EmbeddingUsage { tokens: usage.prompt_tokens }),
-        );
-        result.response = Some(ResponseMetadata::new(None, response.value.model, None).with_headers(response.headers));
+        let tokens = u64::try_from(response.value.usage.prompt_tokens).unwrap_or(0);
+        let mut result = EmbedResponse::new(embeddings, Some(EmbeddingUsage { tokens }));
+        result.response = Some(ResponseMetadata::new(None, Some(response.value.model), None).with_headers(response.headers));
         Ok(result)
     }
 }

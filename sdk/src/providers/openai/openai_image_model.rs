@@ -3,14 +3,14 @@
 use std::time::SystemTime;
 
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
+use specai_generated::openai::types as api;
 
 use crate::error::{Error, Result};
 use crate::provider::{FileData, GeneratedImage, ImageModel, ImageOptions, ImageResponse, ProviderMetadata, ResponseMetadata, Warning};
 
 use super::openai_options::{OPENAI_PROVIDER_ID, OpenAiImageOptions};
-use super::{SharedConfig, config_for_call, timestamp};
+use super::{SharedConfig, config_for_call, timestamp, wire_enum};
 
 /// An image model. Built by [`OpenAiProvider::image`](super::OpenAiProvider::image).
 #[derive(Debug, Clone)]
@@ -44,49 +44,9 @@ pub fn max_images_per_call(model_id: &str) -> usize {
     }
 }
 
-/// The spec's `CreateImageRequest`.
-#[derive(Debug, Serialize)]
-struct ImageRequest<'a> {
-    model: &'a str,
-    prompt: &'a str,
-    n: u32,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    size: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    quality: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    style: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    response_format: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    background: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    output_format: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    output_compression: Option<u8>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    moderation: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    user: Option<&'a str>,
-}
-
-/// The spec's `ImagesResponse`.
-#[derive(Debug, Deserialize)]
-struct ImagesResponse {
-    #[serde(default)]
-    created: Option<i64>,
-    #[serde(default)]
-    data: Vec<ImageData>,
-}
-
-#[derive(Debug, Deserialize)]
-struct ImageData {
-    #[serde(default)]
-    b64_json: Option<String>,
-    #[serde(default)]
-    url: Option<String>,
-    #[serde(default)]
-    revised_prompt: Option<String>,
+/// An optional option as a generated enum.
+fn option<T: serde::de::DeserializeOwned>(name: &str, value: &Option<String>) -> Result<Option<T>> {
+    value.as_deref().map(|value| wire_enum(name, value)).transpose()
 }
 
 #[async_trait]
@@ -121,21 +81,22 @@ impl ImageModel for OpenAiImageModel {
             warnings.push(Warning::unsupported("seed", None));
         }
         let provider_options: OpenAiImageOptions = options.provider_options.parse(OPENAI_PROVIDER_ID)?.unwrap_or_default();
-        let request = ImageRequest {
-            model: &self.model_id,
-            prompt,
-            n: options.n.max(1),
-            size: options.size.as_deref(),
-            quality: provider_options.quality.as_deref(),
-            style: provider_options.style.as_deref(),
-            response_format: (!self.is_gpt_image()).then_some("b64_json"),
-            background: provider_options.background.as_deref(),
-            output_format: provider_options.output_format.as_deref(),
-            output_compression: provider_options.output_compression,
-            moderation: provider_options.moderation.as_deref(),
-            user: provider_options.user.as_deref(),
+        let request = api::CreateImageRequest {
+            model: Some(self.model_id.clone()),
+            prompt: prompt.to_owned(),
+            n: Some(i64::from(options.n.max(1))),
+            size: options.size.clone(),
+            quality: option("quality", &provider_options.quality)?,
+            style: option("style", &provider_options.style)?,
+            response_format: (!self.is_gpt_image()).then_some(api::CreateImageRequestResponseFormat::B64Json),
+            background: option("background", &provider_options.background)?,
+            output_format: option("output_format", &provider_options.output_format)?,
+            output_compression: provider_options.output_compression.map(i64::from),
+            moderation: option("moderation", &provider_options.moderation)?,
+            user: provider_options.user.clone(),
+            extra: Map::new(),
         };
-        let response = config.post_json(&self.url, &request, &options.headers).await?.json::<ImagesResponse>().await?;
+        let response = config.post_json(&self.url, &request, &options.headers).await?.json::<api::ImagesResponse>().await?;
         let media_type = match provider_options.output_format.as_deref() {
             Some("jpeg" | "jpg") => "image/jpeg",
             Some("webp") => "image/webp",
@@ -157,7 +118,7 @@ impl ImageModel for OpenAiImageModel {
             let images: Vec<Value> = revised_prompts.into_iter().map(|prompt| json!({"revised_prompt": prompt})).collect();
             result.provider_metadata = Some(ProviderMetadata::new().with(OPENAI_PROVIDER_ID, json!({"images": images})));
         }
-        result.response = ResponseMetadata::new(None, Some(self.model_id.clone()), timestamp(response.value.created).or(Some(SystemTime::now())))
+        result.response = ResponseMetadata::new(None, Some(self.model_id.clone()), timestamp(Some(response.value.created)).or(Some(SystemTime::now())))
             .with_headers(response.headers);
         Ok(result)
     }

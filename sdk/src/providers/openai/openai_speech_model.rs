@@ -1,13 +1,15 @@
 //! The speech model (`POST /audio/speech`): text in, audio bytes out.
 
 use async_trait::async_trait;
-use serde::Serialize;
+use serde_json::Map;
+use specai_generated::openai::types as api;
 
 use crate::error::Result;
 use crate::provider::{ResponseMetadata, SpeechModel, SpeechOptions, SpeechResponse, Warning};
 
 use super::openai_options::{OPENAI_PROVIDER_ID, OpenAiSpeechOptions};
-use super::{SharedConfig, config_for_call, request_metadata};
+use super::openai_chat_language_model::widen;
+use super::{SharedConfig, config_for_call, request_metadata, wire_enum};
 
 /// The voice used when the call names none.
 pub const DEFAULT_VOICE: &str = "alloy";
@@ -29,19 +31,6 @@ impl OpenAiSpeechModel {
         };
         OpenAiSpeechModel { model_id, provider, url, config }
     }
-}
-
-/// The spec's `CreateSpeechRequest`.
-#[derive(Debug, Serialize)]
-struct SpeechRequest<'a> {
-    model: &'a str,
-    input: &'a str,
-    voice: &'a str,
-    response_format: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    speed: Option<f32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    instructions: Option<&'a str>,
 }
 
 /// The formats the API produces, with their media types.
@@ -82,13 +71,15 @@ impl SpeechModel for OpenAiSpeechModel {
         if options.language.is_some() {
             warnings.push(Warning::unsupported("language", Some("OpenAI speech detects the language from the text".to_owned())));
         }
-        let request = SpeechRequest {
-            model: &self.model_id,
-            input: &options.text,
-            voice: options.voice.as_deref().unwrap_or(DEFAULT_VOICE),
-            response_format: format,
-            speed: provider_options.speed.or(options.speed),
-            instructions: provider_options.instructions.as_deref().or(options.instructions.as_deref()),
+        let request = api::CreateSpeechRequest {
+            model: self.model_id.clone(),
+            input: options.text.clone(),
+            voice: options.voice.clone().unwrap_or_else(|| DEFAULT_VOICE.to_owned()),
+            response_format: Some(wire_enum("output_format", format)?),
+            speed: provider_options.speed.or(options.speed).map(widen),
+            instructions: provider_options.instructions.clone().or_else(|| options.instructions.clone()),
+            stream_format: None,
+            extra: Map::new(),
         };
         let mut response = config.post_json(&self.url, &request, &options.headers).await?;
         let request = request_metadata(response.request_body.as_ref());

@@ -5,7 +5,7 @@
 
 use async_trait::async_trait;
 use reqwest::multipart::{Form, Part};
-use serde::Deserialize;
+use specai_generated::openai::types as api;
 
 use crate::error::{Error, Result};
 use crate::provider::{ResponseMetadata, TranscriptionModel, TranscriptionOptions, TranscriptionResponse, TranscriptionSegment};
@@ -34,26 +34,6 @@ impl OpenAiTranscriptionModel {
     fn supports_verbose_json(&self) -> bool {
         !self.model_id.starts_with("gpt-4o")
     }
-}
-
-/// The spec's `CreateTranscriptionResponseVerboseJson` (and the plain `json` answer, which has
-/// only `text`).
-#[derive(Debug, Deserialize)]
-struct TranscriptionBody {
-    text: String,
-    #[serde(default)]
-    language: Option<String>,
-    #[serde(default)]
-    duration: Option<f64>,
-    #[serde(default)]
-    segments: Option<Vec<Segment>>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Segment {
-    text: String,
-    start: f64,
-    end: f64,
 }
 
 /// The file extension the API recognises the audio format by.
@@ -133,18 +113,26 @@ impl TranscriptionModel for OpenAiTranscriptionModel {
         for include in provider_options.include.into_iter().flatten() {
             form = form.text("include[]", include);
         }
-        let response = config.post_multipart(&self.url, form, &options.headers).await?.json::<TranscriptionBody>().await?;
-        let body = response.value;
+        let response =
+            config.post_multipart(&self.url, form, &options.headers).await?.json::<api::CreateTranscriptionResponse>().await?;
+        let (text, segments, language, duration) = match response.value {
+            api::CreateTranscriptionResponse::VerboseJson(body) => {
+                (body.text, body.segments, language_code(&body.language), Some(body.duration))
+            }
+            api::CreateTranscriptionResponse::Json(body) => (body.text, Vec::new(), None, None),
+        };
         Ok(TranscriptionResponse {
-            text: body.text,
-            segments: body
-                .segments
-                .unwrap_or_default()
+            text,
+            segments: segments
                 .into_iter()
-                .map(|segment| TranscriptionSegment { text: segment.text, start_second: segment.start, end_second: segment.end })
+                .map(|segment| TranscriptionSegment {
+                    text: segment.text,
+                    start_second: f64::from(segment.start),
+                    end_second: f64::from(segment.end),
+                })
                 .collect(),
-            language: body.language.as_deref().and_then(language_code),
-            duration_in_seconds: body.duration,
+            language,
+            duration_in_seconds: duration,
             response: ResponseMetadata::new(None, Some(self.model_id.clone()), Some(std::time::SystemTime::now()))
                 .with_headers(response.headers),
             warnings,
