@@ -182,8 +182,7 @@ impl StreamState {
                 parts.push_back(StreamPart::ReasoningStart { id: id.clone(), provider_metadata: Some(metadata) });
                 Block::Reasoning { id, signature: None, redacted_data: Some(data) }
             }
-            ContentBlock::ToolUse { id, name, input } if self.uses_json_response_tool => {
-                let _ = (id, name);
+            ContentBlock::ToolUse { input, .. } if self.uses_json_response_tool => {
                 let id = block_id();
                 parts.push_back(StreamPart::TextStart { id: id.clone(), provider_metadata: None });
                 if let Some(text) = nonempty_input(input) {
