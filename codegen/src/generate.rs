@@ -36,6 +36,11 @@ pub fn generate(mut doc: Value, roots: &Roots) -> Result<Generated, String> {
     if let Some(object) = doc.as_object_mut() {
         object.remove("x-specai-roots");
     }
+    let lean = if roots.lean.is_empty() {
+        None
+    } else {
+        Some(crate::lean::emit(&doc, &roots.lean.iter().cloned().collect::<Vec<_>>())?)
+    };
     let spec: openapiv3::OpenAPI =
         serde_json::from_value(doc).map_err(|e| format!("normalized spec does not parse as OpenAPI 3.0: {e}"))?;
     let mut generator = progenitor::Generator::new(&settings());
@@ -52,6 +57,11 @@ pub fn generate(mut doc: Value, roots: &Roots) -> Result<Generated, String> {
         .map_err(|e| format!("progenitor: {e}"))?;
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| format!("progenitor output does not parse: {e}"))?;
     let report = postprocess::run(&mut file);
+    if let Some(lean) = lean {
+        let module: syn::Item = syn::parse2(lean).map_err(|e| format!("lean types do not parse: {e}"))?;
+        file.items.push(module);
+        log.change("rewrite-output", format!("added module `lean` for {}", roots.lean.iter().cloned().collect::<Vec<_>>().join(", ")));
+    }
     let pass = "rewrite-output";
     log.change(pass, format!("removed {} `api-version` request headers", report.stray_headers_removed));
     log.change(pass, "removed `Client::new` (15 s timeout): build with `Client::new_with_client`".to_string());

@@ -17,6 +17,7 @@
 #![warn(missing_docs)]
 
 pub mod generate;
+pub mod lean;
 pub mod mapping;
 pub mod normalize;
 pub mod postprocess;
@@ -91,6 +92,8 @@ fn roots_for(spec: &str, mappings: &[Mapping]) -> Result<prune::Roots, String> {
     roots.operations.extend(generate.extra_operations.iter().cloned());
     roots.schemas.extend(generate.stream_schemas.iter().cloned());
     roots.schemas.extend(generate.extra_schemas.iter().cloned());
+    roots.schemas.extend(generate.lean_schemas.iter().cloned());
+    roots.lean.extend(generate.lean_schemas.iter().cloned());
     Ok(roots)
 }
 

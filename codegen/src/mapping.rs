@@ -202,6 +202,9 @@ pub struct RawGenerate {
     /// Operations to keep that no capability names.
     #[serde(default)]
     pub extra_operations: Vec<String>,
+    /// Object schemas that also get lean, borrowing decode types (module `lean`).
+    #[serde(default)]
+    pub lean_schemas: Vec<String>,
 }
 
 #[allow(missing_docs)]
@@ -625,11 +628,18 @@ pub fn validate(
     let generate = &raw.generate;
     let owns_spec = spec == raw.id;
     if !owns_spec
-        && !(generate.stream_schemas.is_empty() && generate.extra_schemas.is_empty() && generate.extra_operations.is_empty())
+        && !(generate.stream_schemas.is_empty()
+            && generate.extra_schemas.is_empty()
+            && generate.extra_operations.is_empty()
+            && generate.lean_schemas.is_empty())
     {
         return Err(e("generate", format!("only the mapping in specs/{spec}/ decides what its spec generates")));
     }
-    for (key, names) in [("generate.stream_schemas", &generate.stream_schemas), ("generate.extra_schemas", &generate.extra_schemas)] {
+    for (key, names) in [
+        ("generate.stream_schemas", &generate.stream_schemas),
+        ("generate.extra_schemas", &generate.extra_schemas),
+        ("generate.lean_schemas", &generate.lean_schemas),
+    ] {
         for name in names.iter() {
             if !index.schemas.contains(name) {
                 return Err(e(key, format!("schema `{name}` is not in specs/{spec}/openapi.json components")));

@@ -17,6 +17,8 @@ pub struct Roots {
     pub operations: BTreeSet<String>,
     /// Component schema names kept even if no operation references them.
     pub schemas: BTreeSet<String>,
+    /// Component schemas that also get lean decode types.
+    pub lean: BTreeSet<String>,
 }
 
 /// A `#/components/<kind>/<name>` reference, split.
@@ -183,6 +185,7 @@ mod tests {
         let roots = Roots {
             operations: ["a".to_string()].into(),
             schemas: ["Event".to_string()].into(),
+            ..Roots::default()
         };
         let mut log = Log::default();
         prune(&mut doc, &roots, &mut log).unwrap();

@@ -67,6 +67,35 @@ mod openai {
     }
 
     #[test]
+    fn lean_chunk_types_decode_the_same_stream_and_borrow_plain_strings() {
+        use specai_generated::openai::lean;
+        use std::borrow::Cow;
+        let lines = chunks("openai_chat_stream.chunks.txt");
+        for line in &lines {
+            let owned: CreateChatCompletionStreamResponse = serde_json::from_str(line).unwrap();
+            let lean: lean::CreateChatCompletionStreamResponse = serde_json::from_str(line).unwrap();
+            assert_eq!(lean.id.as_deref(), Some(owned.id.as_str()));
+            assert_eq!(lean.choices.len(), owned.choices.len());
+            for (lean, owned) in lean.choices.iter().zip(&owned.choices) {
+                let delta = lean.delta.as_ref().unwrap();
+                assert_eq!(delta.content.as_deref(), owned.delta.content.as_deref());
+                assert_eq!(delta.tool_calls.len(), owned.delta.tool_calls.len());
+                for (lean, owned) in delta.tool_calls.iter().zip(&owned.delta.tool_calls) {
+                    let arguments = lean.function.as_ref().and_then(|f| f.arguments.as_deref());
+                    assert_eq!(arguments, owned.function.as_ref().and_then(|f| f.arguments.as_deref()));
+                }
+            }
+            assert_eq!(lean.usage.and_then(|u| u.total_tokens), owned.usage.map(|u| u.total_tokens));
+        }
+        let lean: lean::CreateChatCompletionStreamResponse = serde_json::from_str(&lines[1]).unwrap();
+        assert!(matches!(lean.choices[0].delta.as_ref().unwrap().content.as_ref().unwrap().0, Cow::Borrowed("Hello")));
+        // Escaped text cannot be borrowed; it is decoded into an owned string.
+        let lean: lean::CreateChatCompletionStreamResponse = serde_json::from_str(&lines[3]).unwrap();
+        let arguments = &lean.choices[0].delta.as_ref().unwrap().tool_calls[0].function.as_ref().unwrap().arguments;
+        assert!(matches!(&arguments.as_ref().unwrap().0, Cow::Owned(text) if text == "{\"location\":"));
+    }
+
+    #[test]
     fn responses_api_events_including_an_unlisted_one() {
         let decoded: Vec<ResponseStreamEvent> =
             chunks("openai_responses_stream.chunks.txt").iter().map(|c| serde_json::from_str(c).unwrap()).collect();

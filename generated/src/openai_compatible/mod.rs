@@ -2593,3 +2593,261 @@ pub mod prelude {
     #[allow(unused_imports)]
     pub use super::Client;
 }
+/// Lean, borrowing decode types for stream payloads (see `CowStr`); generated from the
+/// same schemas as `types`, for decoders that read known fields only.
+pub mod lean {
+    use ::std::borrow::Cow;
+    /// A string borrowed from the input when it has no escapes, owned otherwise.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+    pub struct CowStr<'a>(pub Cow<'a, str>);
+    impl<'a> ::std::ops::Deref for CowStr<'a> {
+        type Target = str;
+        fn deref(&self) -> &str {
+            &self.0
+        }
+    }
+    impl<'de: 'a, 'a> ::serde::Deserialize<'de> for CowStr<'a> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            struct Visitor;
+            impl<'de> ::serde::de::Visitor<'de> for Visitor {
+                type Value = CowStr<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string")
+                }
+                fn visit_borrowed_str<E>(
+                    self,
+                    value: &'de str,
+                ) -> Result<CowStr<'de>, E> {
+                    Ok(CowStr(Cow::Borrowed(value)))
+                }
+                fn visit_str<E>(self, value: &str) -> Result<CowStr<'de>, E> {
+                    Ok(CowStr(Cow::Owned(value.to_owned())))
+                }
+                fn visit_string<E>(self, value: String) -> Result<CowStr<'de>, E> {
+                    Ok(CowStr(Cow::Owned(value)))
+                }
+            }
+            deserializer.deserialize_str(Visitor)
+        }
+    }
+    /// `null` or absent lists decode as empty.
+    fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+        T: ::serde::Deserialize<'de> + Default,
+    {
+        Ok(
+            <Option<T> as ::serde::Deserialize>::deserialize(deserializer)?
+                .unwrap_or_default(),
+        )
+    }
+    ///Lean `ChatChoiceLogprobs`: known fields only, strings borrowed where possible.
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    pub struct ChatChoiceLogprobs<'a> {
+        ///`content`
+        #[serde(borrow, default, deserialize_with = "null_as_default")]
+        pub content: ::std::vec::Vec<ChatCompletionTokenLogprob<'a>>,
+        ///`refusal`
+        #[serde(borrow, default, deserialize_with = "null_as_default")]
+        pub refusal: ::std::vec::Vec<ChatCompletionTokenLogprob<'a>>,
+        #[serde(skip)]
+        _borrowed: ::std::marker::PhantomData<&'a str>,
+    }
+    ///Lean `ChatCompletionMessageToolCallChunk`: known fields only, strings borrowed where possible.
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    pub struct ChatCompletionMessageToolCallChunk<'a> {
+        ///`function`
+        #[serde(borrow, default)]
+        pub function: ::std::option::Option<
+            ChatCompletionMessageToolCallChunkFunction<'a>,
+        >,
+        ///`id`
+        #[serde(borrow, default)]
+        pub id: ::std::option::Option<CowStr<'a>>,
+        ///`index`
+        #[serde(default)]
+        pub index: ::std::option::Option<i64>,
+        ///`type`
+        #[serde(rename = "type", borrow, default)]
+        pub type_: ::std::option::Option<CowStr<'a>>,
+        #[serde(skip)]
+        _borrowed: ::std::marker::PhantomData<&'a str>,
+    }
+    ///Lean `ChatCompletionMessageToolCallChunkFunction`: known fields only, strings borrowed where possible.
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    pub struct ChatCompletionMessageToolCallChunkFunction<'a> {
+        ///`arguments`
+        #[serde(borrow, default)]
+        pub arguments: ::std::option::Option<CowStr<'a>>,
+        ///`name`
+        #[serde(borrow, default)]
+        pub name: ::std::option::Option<CowStr<'a>>,
+        #[serde(skip)]
+        _borrowed: ::std::marker::PhantomData<&'a str>,
+    }
+    ///Lean `ChatCompletionStreamChoice`: known fields only, strings borrowed where possible.
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    pub struct ChatCompletionStreamChoice<'a> {
+        ///`delta`
+        #[serde(borrow, default)]
+        pub delta: ::std::option::Option<ChatCompletionStreamResponseDelta<'a>>,
+        ///`finish_reason`
+        #[serde(borrow, default)]
+        pub finish_reason: ::std::option::Option<CowStr<'a>>,
+        ///`index`
+        #[serde(default)]
+        pub index: ::std::option::Option<i64>,
+        ///`logprobs`
+        #[serde(borrow, default)]
+        pub logprobs: ::std::option::Option<ChatChoiceLogprobs<'a>>,
+        #[serde(skip)]
+        _borrowed: ::std::marker::PhantomData<&'a str>,
+    }
+    ///Lean `ChatCompletionStreamResponseDelta`: known fields only, strings borrowed where possible.
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    pub struct ChatCompletionStreamResponseDelta<'a> {
+        ///`content`
+        #[serde(borrow, default)]
+        pub content: ::std::option::Option<CowStr<'a>>,
+        ///`reasoning`
+        #[serde(borrow, default)]
+        pub reasoning: ::std::option::Option<CowStr<'a>>,
+        ///`reasoning_content`
+        #[serde(borrow, default)]
+        pub reasoning_content: ::std::option::Option<CowStr<'a>>,
+        ///`refusal`
+        #[serde(borrow, default)]
+        pub refusal: ::std::option::Option<CowStr<'a>>,
+        ///`role`
+        #[serde(borrow, default)]
+        pub role: ::std::option::Option<CowStr<'a>>,
+        ///`tool_calls`
+        #[serde(borrow, default, deserialize_with = "null_as_default")]
+        pub tool_calls: ::std::vec::Vec<ChatCompletionMessageToolCallChunk<'a>>,
+        #[serde(skip)]
+        _borrowed: ::std::marker::PhantomData<&'a str>,
+    }
+    ///Lean `ChatCompletionTokenLogprob`: known fields only, strings borrowed where possible.
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    pub struct ChatCompletionTokenLogprob<'a> {
+        ///`bytes`
+        #[serde(default, deserialize_with = "null_as_default")]
+        pub bytes: ::std::vec::Vec<i64>,
+        ///`logprob`
+        #[serde(default)]
+        pub logprob: ::std::option::Option<f64>,
+        ///`token`
+        #[serde(borrow, default)]
+        pub token: ::std::option::Option<CowStr<'a>>,
+        ///`top_logprobs`
+        #[serde(borrow, default, deserialize_with = "null_as_default")]
+        pub top_logprobs: ::std::vec::Vec<ChatCompletionTokenLogprobTopLogprobs<'a>>,
+        #[serde(skip)]
+        _borrowed: ::std::marker::PhantomData<&'a str>,
+    }
+    ///Lean `ChatCompletionTokenLogprobTopLogprobs`: known fields only, strings borrowed where possible.
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    pub struct ChatCompletionTokenLogprobTopLogprobs<'a> {
+        ///`bytes`
+        #[serde(default, deserialize_with = "null_as_default")]
+        pub bytes: ::std::vec::Vec<i64>,
+        ///`logprob`
+        #[serde(default)]
+        pub logprob: ::std::option::Option<f64>,
+        ///`token`
+        #[serde(borrow, default)]
+        pub token: ::std::option::Option<CowStr<'a>>,
+        #[serde(skip)]
+        _borrowed: ::std::marker::PhantomData<&'a str>,
+    }
+    ///Lean `CompletionUsage`: known fields only, strings borrowed where possible.
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    pub struct CompletionUsage<'a> {
+        ///`completion_tokens`
+        #[serde(default)]
+        pub completion_tokens: ::std::option::Option<i64>,
+        ///`completion_tokens_details`
+        #[serde(borrow, default)]
+        pub completion_tokens_details: ::std::option::Option<
+            CompletionUsageCompletionTokensDetails<'a>,
+        >,
+        ///`prompt_tokens`
+        #[serde(default)]
+        pub prompt_tokens: ::std::option::Option<i64>,
+        ///`prompt_tokens_details`
+        #[serde(borrow, default)]
+        pub prompt_tokens_details: ::std::option::Option<
+            CompletionUsagePromptTokensDetails<'a>,
+        >,
+        ///`total_tokens`
+        #[serde(default)]
+        pub total_tokens: ::std::option::Option<i64>,
+        #[serde(skip)]
+        _borrowed: ::std::marker::PhantomData<&'a str>,
+    }
+    ///Lean `CompletionUsageCompletionTokensDetails`: known fields only, strings borrowed where possible.
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    pub struct CompletionUsageCompletionTokensDetails<'a> {
+        ///`accepted_prediction_tokens`
+        #[serde(default)]
+        pub accepted_prediction_tokens: ::std::option::Option<i64>,
+        ///`audio_tokens`
+        #[serde(default)]
+        pub audio_tokens: ::std::option::Option<i64>,
+        ///`reasoning_tokens`
+        #[serde(default)]
+        pub reasoning_tokens: ::std::option::Option<i64>,
+        ///`rejected_prediction_tokens`
+        #[serde(default)]
+        pub rejected_prediction_tokens: ::std::option::Option<i64>,
+        #[serde(skip)]
+        _borrowed: ::std::marker::PhantomData<&'a str>,
+    }
+    ///Lean `CompletionUsagePromptTokensDetails`: known fields only, strings borrowed where possible.
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    pub struct CompletionUsagePromptTokensDetails<'a> {
+        ///`audio_tokens`
+        #[serde(default)]
+        pub audio_tokens: ::std::option::Option<i64>,
+        ///`cached_tokens`
+        #[serde(default)]
+        pub cached_tokens: ::std::option::Option<i64>,
+        #[serde(skip)]
+        _borrowed: ::std::marker::PhantomData<&'a str>,
+    }
+    ///Lean `CreateChatCompletionStreamResponse`: known fields only, strings borrowed where possible.
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    pub struct CreateChatCompletionStreamResponse<'a> {
+        ///`choices`
+        #[serde(borrow, default, deserialize_with = "null_as_default")]
+        pub choices: ::std::vec::Vec<ChatCompletionStreamChoice<'a>>,
+        ///`created`
+        #[serde(default)]
+        pub created: ::std::option::Option<i64>,
+        ///`id`
+        #[serde(borrow, default)]
+        pub id: ::std::option::Option<CowStr<'a>>,
+        ///`model`
+        #[serde(borrow, default)]
+        pub model: ::std::option::Option<CowStr<'a>>,
+        ///`object`
+        #[serde(borrow, default)]
+        pub object: ::std::option::Option<CowStr<'a>>,
+        ///`service_tier`
+        #[serde(borrow, default)]
+        pub service_tier: ::std::option::Option<CowStr<'a>>,
+        ///`system_fingerprint`
+        #[serde(borrow, default)]
+        pub system_fingerprint: ::std::option::Option<CowStr<'a>>,
+        ///`usage`
+        #[serde(borrow, default)]
+        pub usage: ::std::option::Option<CompletionUsage<'a>>,
+        #[serde(skip)]
+        _borrowed: ::std::marker::PhantomData<&'a str>,
+    }
+}
