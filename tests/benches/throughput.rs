@@ -76,16 +76,23 @@ impl Work {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Client {
+    /// reqwest reading body bytes, no parsing: the limit on this machine.
     Raw,
+    /// `stream_text(..).text_stream()` / `generate_text`.
+    SpecaiText,
+    /// `stream_text(..).full_stream()`.
+    SpecaiFull,
     AsyncOpenAi,
 }
 
 impl Client {
-    const ALL: [Client; 2] = [Client::Raw, Client::AsyncOpenAi];
+    const ALL: [Client; 4] = [Client::Raw, Client::SpecaiText, Client::SpecaiFull, Client::AsyncOpenAi];
 
     fn key(self) -> &'static str {
         match self {
             Client::Raw => "raw",
+            Client::SpecaiText => "specai",
+            Client::SpecaiFull => "specai-full-stream",
             Client::AsyncOpenAi => "async-openai",
         }
     }
@@ -94,8 +101,9 @@ impl Client {
         *Client::ALL.iter().find(|client| client.key() == key).expect("unknown client")
     }
 
-    fn supports(self, _work: Work) -> bool {
-        true
+    fn supports(self, work: Work) -> bool {
+        // The full part stream differs from the text stream only when streaming.
+        self != Client::SpecaiFull || matches!(work, Work::Stream(_))
     }
 }
 
@@ -316,6 +324,54 @@ async fn run_async_openai(work: Work, base_url: String, deltas: usize) -> Measur
     }
 }
 
+async fn run_specai(work: Work, base_url: String, deltas: usize, full_stream: bool) -> Measured {
+    use specai::openai::{OpenAiSettings, create_openai};
+    use specai::{TextStreamPart, generate_text, stream_text};
+
+    let settings = OpenAiSettings { api_key: Some("sk-bench".into()), base_url: Some(base_url), ..Default::default() };
+    let model = std::sync::Arc::new(create_openai(settings).chat("gpt-4o-mini"));
+    match work {
+        Work::Stream(_) => {
+            let started = Instant::now();
+            let mut result = stream_text(model).prompt("Say something.").max_retries(0).start();
+            let mut text = String::new();
+            if full_stream {
+                let mut parts = result.full_stream();
+                while let Some(part) = parts.next().await {
+                    if let TextStreamPart::TextDelta { delta, .. } = part.expect("specai part") {
+                        text.push_str(&delta);
+                    }
+                }
+            } else {
+                let mut stream = result.text_stream();
+                while let Some(delta) = stream.next().await {
+                    text.push_str(&delta.expect("specai delta"));
+                }
+            }
+            assert_eq!(text.len(), deltas * DELTA.len());
+            let usage = result.usage().await.expect("specai usage");
+            assert_eq!(usage.output_tokens.total, Some(20_000));
+            Measured { units: deltas, seconds: started.elapsed().as_secs_f64() }
+        }
+        Work::Sequential | Work::Concurrent => {
+            let in_flight = if work == Work::Sequential { 1 } else { CONCURRENCY };
+            let started = Instant::now();
+            futures::stream::iter(0..SMALL_REQUESTS)
+                .map(|_| {
+                    let request = generate_text(model.clone()).prompt("Say something.").max_retries(0);
+                    async move {
+                        let result = request.await.expect("specai request");
+                        assert!(result.text().len() > 200);
+                    }
+                })
+                .buffer_unordered(in_flight)
+                .collect::<()>()
+                .await;
+            Measured { units: SMALL_REQUESTS, seconds: started.elapsed().as_secs_f64() }
+        }
+    }
+}
+
 fn peak_rss_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
@@ -332,6 +388,8 @@ fn child(client: Client, work: Work, base_url: String, deltas: usize) {
     let measured = runtime.block_on(async move {
         let task = match client {
             Client::Raw => tokio::spawn(run_raw(work, base_url, deltas)),
+            Client::SpecaiText => tokio::spawn(run_specai(work, base_url, deltas, false)),
+            Client::SpecaiFull => tokio::spawn(run_specai(work, base_url, deltas, true)),
             Client::AsyncOpenAi => tokio::spawn(run_async_openai(work, base_url, deltas)),
         };
         task.await.expect("benchmark task")
