@@ -5,7 +5,9 @@
 //! call, and an error body in the vendor's shape; each asserts the request the server got
 //! (path under the vendor's base-URL prefix, auth header, body field names).
 
+mod contributor_path;
 mod providers;
+mod real_server;
 mod runtime;
 
 use futures::StreamExt;

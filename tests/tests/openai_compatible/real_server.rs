@@ -1,0 +1,108 @@
+//! The OpenAI-compatible adapter against the real local model server (llama-cpp-python with
+//! SmolLM2-135M, started by `support::local_server`), through the `llamacpp` preset: the mapping
+//! is the shipped one, only the base URL points at the harness. The model is tiny: assert on
+//! structure, never on facts.
+
+use futures::StreamExt;
+use serde_json::json;
+use specai::openai_compatible::{OpenAiCompatibleProvider, OpenAiCompatibleSettings, create_openai_compatible};
+use specai::provider::{
+    CallOptions, Content, EmbedOptions, EmbeddingModel, FinishReason, FunctionTool, LanguageModel, Message, ProviderOptions, ResponseFormat,
+    StreamPart, ToolChoice, ToolDefinition,
+};
+
+use crate::support::local_server::{self, EMBEDDING_DIMENSIONS, LocalServer};
+
+fn llamacpp(server: &LocalServer) -> OpenAiCompatibleProvider {
+    create_openai_compatible("llamacpp", OpenAiCompatibleSettings { base_url: Some(server.base_url.clone()), ..Default::default() }).unwrap()
+}
+
+fn options(prompt: &str) -> CallOptions {
+    let mut options = CallOptions::new(vec![Message::user(prompt)]);
+    options.max_output_tokens = Some(24);
+    options.temperature = Some(0.0);
+    options.seed = Some(42);
+    options
+}
+
+#[tokio::test]
+async fn real_server_llamacpp_generate_and_stream_agree() {
+    let Some(server) = local_server::shared() else { return };
+    let model = llamacpp(server).chat(server.chat_model);
+    let answer = model.do_generate(&options("Say hello in five words.")).await.unwrap();
+    let text: String = answer.content.iter().filter_map(Content::as_text).collect();
+    assert!(!text.trim().is_empty());
+    assert!(matches!(answer.finish_reason, FinishReason::Stop | FinishReason::Length));
+    assert!(answer.usage.input_tokens.total.unwrap() > 0 && answer.usage.output_tokens.total.unwrap() > 0);
+    assert_eq!(answer.response.model_id.as_deref(), Some(server.chat_model));
+
+    let response = model.do_stream(&options("Say hello in five words.")).await.unwrap();
+    let parts: Vec<StreamPart> = response.stream.map(Result::unwrap).collect().await;
+    let streamed: String = parts
+        .iter()
+        .filter_map(|part| match part {
+            StreamPart::TextDelta { delta, .. } => Some(delta.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(streamed, text, "greedy decoding with a seed: the stream matches the answer");
+    assert!(matches!(parts.last(), Some(StreamPart::Finish { finish_reason: FinishReason::Stop | FinishReason::Length, .. })));
+}
+
+#[tokio::test]
+async fn real_server_llamacpp_forced_tool_call() {
+    let Some(server) = local_server::shared() else { return };
+    let mut call = options("What is the weather in Paris? Answer in celsius.");
+    call.max_output_tokens = Some(64);
+    call.tools = vec![ToolDefinition::Function(FunctionTool {
+        name: "get_weather".into(),
+        description: Some("Get the current weather for a city.".into()),
+        input_schema: json!({"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"], "additionalProperties": false}),
+        strict: None,
+        provider_options: ProviderOptions::new(),
+    })];
+    call.tool_choice = Some(ToolChoice::Tool { tool_name: "get_weather".into() });
+    let model = llamacpp(server).chat(server.chat_model);
+    let answer = model.do_generate(&call).await.unwrap();
+    let tool_call = answer
+        .content
+        .iter()
+        .find_map(|content| match content {
+            Content::ToolCall(call) => Some(call),
+            _ => None,
+        })
+        .expect("a tool call");
+    assert_eq!(tool_call.tool_name, "get_weather");
+    assert!(serde_json::from_str::<serde_json::Value>(&tool_call.input).unwrap()["city"].is_string());
+    assert_eq!(answer.finish_reason, FinishReason::ToolCalls);
+
+    let parts: Vec<StreamPart> = model.do_stream(&call).await.unwrap().stream.map(Result::unwrap).collect().await;
+    let streamed = parts.iter().find_map(|part| match part {
+        StreamPart::ToolCall(call) => Some(call),
+        _ => None,
+    });
+    assert_eq!(streamed.expect("a streamed tool call").tool_name, "get_weather");
+}
+
+#[tokio::test]
+async fn real_server_llamacpp_json_schema_and_embeddings() {
+    let Some(server) = local_server::shared() else { return };
+    let mut call = options("Give me a JSON object with a field `greeting`.");
+    call.max_output_tokens = Some(40);
+    call.response_format = Some(ResponseFormat::Json {
+        schema: Some(json!({"type": "object", "properties": {"greeting": {"type": "string"}}, "required": ["greeting"]})),
+        name: Some("reply".into()),
+        description: None,
+    });
+    let answer = llamacpp(server).chat(server.chat_model).do_generate(&call).await.unwrap();
+    let text: String = answer.content.iter().filter_map(Content::as_text).collect();
+    if answer.finish_reason == FinishReason::Stop {
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|error| panic!("{error}: {text}"));
+        assert!(value["greeting"].is_string(), "{value}");
+    }
+
+    let embedding = llamacpp(server).embedding(server.embedding_model);
+    let response = embedding.do_embed(&EmbedOptions::new(vec!["hello".into(), "world".into()])).await.unwrap();
+    assert_eq!(response.embeddings.len(), 2);
+    assert!(response.embeddings.iter().all(|vector| vector.len() == EMBEDDING_DIMENSIONS));
+}
