@@ -38,8 +38,8 @@ async fn responses_generate_text() {
         json!({
             "model": "gpt-4o-mini",
             "input": [
-                {"role": "system", "content": "Be kind."},
-                {"role": "user", "content": [{"type": "input_text", "text": "Tell me a story."}]}
+                {"type": "message", "role": "system", "content": "Be kind."},
+                {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "Tell me a story."}]}
             ],
             "temperature": 0.7,
             "max_output_tokens": 200,

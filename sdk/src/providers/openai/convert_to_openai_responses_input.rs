@@ -8,9 +8,8 @@
 //! on without server-side storage (`store: false`). Several reasoning parts of one item (one per
 //! summary) are merged back into one item.
 
-use std::borrow::Cow;
-
-use serde::Serialize;
+use serde_json::Map;
+use specai_generated::openai::types as api;
 
 use crate::error::{Error, Result};
 use crate::provider::{AssistantPart, FileData, FilePart, Message, ProviderOptions, UserPart, Warning};
@@ -18,95 +17,17 @@ use crate::provider::{AssistantPart, FileData, FilePart, Message, ProviderOption
 use super::convert_to_openai_messages::{image_detail, tool_output_text};
 use super::openai_options::{OPENAI_PROVIDER_ID, SystemMessageMode};
 
-/// One input item on the wire.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-pub(crate) enum InputItem<'a> {
-    Message(InputMessage<'a>),
-    Item(TypedItem<'a>),
+fn input_message(role: api::InputItemRole, content: api::InputItemContent, id: Option<String>) -> api::InputItem {
+    api::InputItem::Message { role, content, id, status: None }
 }
 
-/// A message: system/developer/user content, or an assistant's earlier output.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub(crate) struct InputMessage<'a> {
-    pub role: &'static str,
-    pub content: InputContent<'a>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<&'a str>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-pub(crate) enum InputContent<'a> {
-    Text(&'a str),
-    Parts(Vec<InputPart<'a>>),
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub(crate) enum InputPart<'a> {
-    InputText {
-        text: &'a str,
-    },
-    InputImage {
-        #[serde(skip_serializing_if = "Option::is_none")]
-        image_url: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        file_id: Option<&'a str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        detail: Option<String>,
-    },
-    InputFile {
-        #[serde(skip_serializing_if = "Option::is_none")]
-        filename: Option<Cow<'a, str>>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        file_data: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        file_url: Option<&'a str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        file_id: Option<&'a str>,
-    },
-    OutputText {
-        text: &'a str,
-    },
-}
-
-/// Items other than messages.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub(crate) enum TypedItem<'a> {
-    FunctionCall {
-        call_id: &'a str,
-        name: &'a str,
-        arguments: String,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        id: Option<&'a str>,
-    },
-    FunctionCallOutput {
-        call_id: &'a str,
-        output: String,
-    },
-    Reasoning {
-        id: &'a str,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        encrypted_content: Option<&'a str>,
-        summary: Vec<SummaryText<'a>>,
-    },
-    ItemReference {
-        id: &'a str,
-    },
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub(crate) struct SummaryText<'a> {
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    pub text: &'a str,
+fn summary_text(text: &str) -> api::SummaryText {
+    api::SummaryText { text: text.to_owned(), type_: api::SummaryTextType::SummaryText, extra: Map::new() }
 }
 
 /// A string field of the `openai` entry of part options (`item_id`...).
-fn openai_string<'a>(options: &'a ProviderOptions, key: &str) -> Option<&'a str> {
-    options.get(OPENAI_PROVIDER_ID)?.get(key)?.as_str()
+fn openai_string(options: &ProviderOptions, key: &str) -> Option<String> {
+    options.get(OPENAI_PROVIDER_ID)?.get(key)?.as_str().map(str::to_owned)
 }
 
 /// Converts the prompt. `store` says whether OpenAI keeps items server-side, in which case
@@ -115,55 +36,58 @@ pub(crate) fn convert_to_openai_responses_input(
     prompt: &[Message],
     system_message_mode: SystemMessageMode,
     store: bool,
-) -> Result<(Vec<InputItem<'_>>, Vec<Warning>)> {
+) -> Result<(Vec<api::InputItem>, Vec<Warning>)> {
     let mut input = Vec::with_capacity(prompt.len());
     let mut warnings = Vec::new();
     for message in prompt {
         match message {
             Message::System { content, .. } => match system_message_mode {
                 SystemMessageMode::System => {
-                    input.push(InputItem::Message(InputMessage { role: "system", content: InputContent::Text(content), id: None }))
+                    input.push(input_message(api::InputItemRole::System, api::InputItemContent::String(content.clone()), None))
                 }
-                SystemMessageMode::Developer => input.push(InputItem::Message(InputMessage {
-                    role: "developer",
-                    content: InputContent::Text(content),
-                    id: None,
-                })),
+                SystemMessageMode::Developer => {
+                    input.push(input_message(api::InputItemRole::Developer, api::InputItemContent::String(content.clone()), None))
+                }
                 SystemMessageMode::Remove => warnings.push(Warning::other("system messages are removed for this model")),
             },
             Message::User { content, .. } => {
                 let mut parts = Vec::with_capacity(content.len());
                 for (index, part) in content.iter().enumerate() {
                     parts.push(match part {
-                        UserPart::Text(part) => InputPart::InputText { text: &part.text },
+                        UserPart::Text(part) => api::InputContent::InputText { text: part.text.clone() },
                         UserPart::File(file) => convert_file(file, index)?,
                     });
                 }
-                input.push(InputItem::Message(InputMessage { role: "user", content: InputContent::Parts(parts), id: None }));
+                input.push(input_message(api::InputItemRole::User, api::InputItemContent::Array(parts), None));
             }
             Message::Assistant { content, .. } => {
                 // Index of the reasoning item of each item id, to merge summaries.
-                let mut reasoning_items: Vec<(&str, usize)> = Vec::new();
+                let mut reasoning_items: Vec<(String, usize)> = Vec::new();
                 for part in content {
                     match part {
-                        AssistantPart::Text(part) => input.push(InputItem::Message(InputMessage {
-                            role: "assistant",
-                            content: InputContent::Parts(vec![InputPart::OutputText { text: &part.text }]),
-                            id: openai_string(&part.provider_options, "item_id"),
-                        })),
+                        AssistantPart::Text(part) => input.push(input_message(
+                            api::InputItemRole::Assistant,
+                            api::InputItemContent::Array(vec![api::InputContent::OutputText {
+                                text: part.text.clone(),
+                                annotations: Vec::new(),
+                                logprobs: Vec::new(),
+                            }]),
+                            openai_string(&part.provider_options, "item_id"),
+                        )),
                         AssistantPart::ToolCall(call) if call.provider_executed => {
                             if store {
                                 if let Some(id) = openai_string(&call.provider_options, "item_id") {
-                                    input.push(InputItem::Item(TypedItem::ItemReference { id }));
+                                    input.push(api::InputItem::ItemReference { id });
                                 }
                             }
                         }
-                        AssistantPart::ToolCall(call) => input.push(InputItem::Item(TypedItem::FunctionCall {
-                            call_id: &call.tool_call_id,
-                            name: &call.tool_name,
+                        AssistantPart::ToolCall(call) => input.push(api::InputItem::FunctionCall {
+                            call_id: call.tool_call_id.clone(),
+                            name: call.tool_name.clone(),
                             arguments: call.input.to_string(),
                             id: openai_string(&call.provider_options, "item_id"),
-                        })),
+                            status: None,
+                        }),
                         AssistantPart::ToolResult(_) => {}
                         AssistantPart::Reasoning(part) => {
                             let Some(id) = openai_string(&part.provider_options, "item_id") else {
@@ -173,12 +97,10 @@ pub(crate) fn convert_to_openai_responses_input(
                                 continue;
                             };
                             let encrypted = openai_string(&part.provider_options, "reasoning_encrypted_content");
-                            let summary = (!part.text.is_empty()).then(|| SummaryText { kind: "summary_text", text: &part.text });
+                            let summary = (!part.text.is_empty()).then(|| summary_text(&part.text));
                             match reasoning_items.iter().find(|(item_id, _)| *item_id == id) {
                                 Some(&(_, index)) => {
-                                    if let InputItem::Item(TypedItem::Reasoning { summary: summaries, encrypted_content, .. }) =
-                                        &mut input[index]
-                                    {
+                                    if let api::InputItem::Reasoning { summary: summaries, encrypted_content, .. } = &mut input[index] {
                                         summaries.extend(summary);
                                         if encrypted_content.is_none() {
                                             *encrypted_content = encrypted;
@@ -186,12 +108,14 @@ pub(crate) fn convert_to_openai_responses_input(
                                     }
                                 }
                                 None => {
-                                    reasoning_items.push((id, input.len()));
-                                    input.push(InputItem::Item(TypedItem::Reasoning {
+                                    reasoning_items.push((id.clone(), input.len()));
+                                    input.push(api::InputItem::Reasoning {
                                         id,
                                         encrypted_content: encrypted,
                                         summary: summary.into_iter().collect(),
-                                    }));
+                                        content: Vec::new(),
+                                        status: None,
+                                    });
                                 }
                             }
                         }
@@ -204,10 +128,12 @@ pub(crate) fn convert_to_openai_responses_input(
             }
             Message::Tool { content, .. } => {
                 for result in content {
-                    input.push(InputItem::Item(TypedItem::FunctionCallOutput {
-                        call_id: &result.tool_call_id,
-                        output: tool_output_text(&result.output),
-                    }));
+                    input.push(api::InputItem::FunctionCallOutput {
+                        call_id: result.tool_call_id.clone(),
+                        output: api::InputItemOutput::String(tool_output_text(&result.output)),
+                        id: None,
+                        status: None,
+                    });
                 }
             }
         }
@@ -215,29 +141,38 @@ pub(crate) fn convert_to_openai_responses_input(
     Ok((input, warnings))
 }
 
-fn convert_file(file: &FilePart, index: usize) -> Result<InputPart<'_>> {
+fn convert_file(file: &FilePart, index: usize) -> Result<api::InputContent> {
     let media_type = file.media_type.as_str();
     let file_id = match &file.data {
-        FileData::Url(url) if url.starts_with("file-") => Some(url.as_str()),
+        FileData::Url(url) if url.starts_with("file-") => Some(url.clone()),
         _ => None,
     };
     if media_type.starts_with("image/") {
         let media_type = if media_type == "image/*" { "image/jpeg" } else { media_type };
-        return Ok(InputPart::InputImage {
+        return Ok(api::InputContent::InputImage {
             image_url: file_id.is_none().then(|| file.data.to_data_url(media_type)),
             file_id,
-            detail: image_detail(file),
+            detail: image_detail(file).map(|detail| match detail.as_str() {
+                "low" => api::InputContentDetail::Low,
+                "high" => api::InputContentDetail::High,
+                "auto" => api::InputContentDetail::Auto,
+                _ => api::InputContentDetail::Unlisted(detail),
+            }),
         });
     }
     if media_type == "application/pdf" {
         return Ok(match (&file.data, file_id) {
-            (_, Some(file_id)) => InputPart::InputFile { filename: None, file_data: None, file_url: None, file_id: Some(file_id) },
-            (FileData::Url(url), None) => InputPart::InputFile { filename: None, file_data: None, file_url: Some(url), file_id: None },
-            (inline, None) => InputPart::InputFile {
-                filename: Some(file.filename.as_deref().map(Cow::Borrowed).unwrap_or_else(|| Cow::Owned(format!("part-{index}.pdf")))),
+            (_, Some(file_id)) => {
+                api::InputContent::InputFile { file_id: Some(file_id), file_data: None, file_url: None, filename: None }
+            }
+            (FileData::Url(url), None) => {
+                api::InputContent::InputFile { file_url: Some(url.clone()), file_data: None, file_id: None, filename: None }
+            }
+            (inline, None) => api::InputContent::InputFile {
+                filename: Some(file.filename.clone().unwrap_or_else(|| format!("part-{index}.pdf"))),
                 file_data: Some(inline.to_data_url(media_type)),
-                file_url: None,
                 file_id: None,
+                file_url: None,
             },
         });
     }
@@ -292,15 +227,15 @@ mod tests {
         assert_eq!(
             serde_json::to_value(&input).unwrap(),
             json!([
-                {"role": "developer", "content": "rules"},
-                {"role": "user", "content": [
+                {"type": "message", "role": "developer", "content": "rules"},
+                {"type": "message", "role": "user", "content": [
                     {"type": "input_text", "text": "look"},
                     {"type": "input_image", "image_url": "https://x/cat.png"}
                 ]},
                 {"type": "reasoning", "id": "rs_1", "encrypted_content": "enc", "summary": [
                     {"type": "summary_text", "text": "step 1"}, {"type": "summary_text", "text": "step 2"}
                 ]},
-                {"role": "assistant", "content": [{"type": "output_text", "text": "calling"}], "id": "msg_1"},
+                {"type": "message", "role": "assistant", "content": [{"type": "output_text", "text": "calling"}], "id": "msg_1"},
                 {"type": "function_call", "call_id": "call_1", "name": "weather", "arguments": "{\"city\":\"Oslo\"}"},
                 {"type": "function_call_output", "call_id": "call_1", "output": "sunny"}
             ])
@@ -316,7 +251,7 @@ mod tests {
         let (input, _) = convert_to_openai_responses_input(&prompt, SystemMessageMode::System, true).unwrap();
         assert_eq!(
             serde_json::to_value(&input).unwrap(),
-            json!([{"role": "user", "content": [
+            json!([{"type": "message", "role": "user", "content": [
                 {"type": "input_file", "filename": "part-0.pdf", "file_data": "data:application/pdf;base64,JVBERi0="},
                 {"type": "input_file", "file_url": "https://x/doc.pdf"}
             ]}])

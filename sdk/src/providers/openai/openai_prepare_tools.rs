@@ -5,11 +5,10 @@
 //! the Responses API: their `args` are the tool's wire fields (`search_context_size`,
 //! `vector_store_ids`, `container`...), passed through. The chat API drops them with a warning.
 
-use serde::Serialize;
-use serde::ser::SerializeMap;
 use serde_json::{Map, Value};
 use specai_generated::openai::types as api;
 
+use crate::error::{Error, Result};
 use crate::provider::{ToolChoice, ToolDefinition, Warning};
 
 /// Tools and choice for the chat API.
@@ -62,64 +61,6 @@ pub(crate) fn prepare_chat_tools(
     (chat_tools, choice)
 }
 
-/// A tool on the Responses wire.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum ResponsesTool<'a> {
-    Function {
-        name: &'a str,
-        description: Option<&'a str>,
-        parameters: &'a Value,
-        strict: Option<bool>,
-    },
-    /// A built-in tool: its wire type and its arguments.
-    BuiltIn { kind: &'static str, args: &'a Value },
-}
-
-impl Serialize for ResponsesTool<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            ResponsesTool::Function { name, description, parameters, strict } => {
-                let mut map = serializer.serialize_map(None)?;
-                map.serialize_entry("type", "function")?;
-                map.serialize_entry("name", name)?;
-                if let Some(description) = description {
-                    map.serialize_entry("description", description)?;
-                }
-                map.serialize_entry("parameters", parameters)?;
-                // The Responses API defaults `strict` to true; say false unless asked for.
-                map.serialize_entry("strict", &strict.unwrap_or(false))?;
-                map.end()
-            }
-            ResponsesTool::BuiltIn { kind, args } => {
-                let mut map = serializer.serialize_map(None)?;
-                map.serialize_entry("type", kind)?;
-                if let Value::Object(args) = args {
-                    for (key, value) in args.iter().filter(|(key, _)| key.as_str() != "type") {
-                        map.serialize_entry(key, value)?;
-                    }
-                }
-                map.end()
-            }
-        }
-    }
-}
-
-/// `tool_choice` on the Responses wire.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-pub(crate) enum ResponsesToolChoice<'a> {
-    Mode(&'static str),
-    Function {
-        #[serde(rename = "type")]
-        kind: &'static str,
-        name: &'a str,
-    },
-    BuiltIn {
-        #[serde(rename = "type")]
-        kind: &'static str,
-    },
-}
-
 /// The Responses API type of a provider-defined tool id.
 pub(crate) fn built_in_tool_type(id: &str) -> Option<&'static str> {
     match id {
@@ -132,46 +73,69 @@ pub(crate) fn built_in_tool_type(id: &str) -> Option<&'static str> {
     }
 }
 
-/// Tools and choice for the Responses API.
-pub(crate) fn prepare_responses_tools<'a>(
-    tools: &'a [ToolDefinition],
-    tool_choice: Option<&'a ToolChoice>,
+/// Tools and choice for the Responses API. A built-in tool's arguments are checked against the
+/// generated `Tool` type: a misspelt argument is an [`Error::InvalidArgument`].
+pub(crate) fn prepare_responses_tools(
+    tools: &[ToolDefinition],
+    tool_choice: Option<&ToolChoice>,
     warnings: &mut Vec<Warning>,
-) -> (Option<Vec<ResponsesTool<'a>>>, Option<ResponsesToolChoice<'a>>) {
-    if tools.is_empty() {
-        return (None, None);
-    }
+) -> Result<(Vec<api::Tool>, Option<api::ToolChoice>)> {
     let mut wire_tools = Vec::with_capacity(tools.len());
     for tool in tools {
         match tool {
-            ToolDefinition::Function(function) => wire_tools.push(ResponsesTool::Function {
-                name: &function.name,
-                description: function.description.as_deref(),
-                parameters: &function.input_schema,
-                strict: function.strict,
+            ToolDefinition::Function(function) => wire_tools.push(api::Tool::Function {
+                name: function.name.clone(),
+                description: function.description.clone(),
+                parameters: match &function.input_schema {
+                    Value::Object(schema) => Some(schema.clone()),
+                    _ => None,
+                },
+                // The Responses API defaults `strict` to true; say false unless asked for.
+                strict: Some(function.strict.unwrap_or(false)),
             }),
             ToolDefinition::ProviderDefined(tool) => match built_in_tool_type(&tool.id) {
-                Some(kind) => wire_tools.push(ResponsesTool::BuiltIn { kind, args: &tool.args }),
+                Some(kind) => {
+                    let mut wire = match &tool.args {
+                        Value::Object(args) => args.clone(),
+                        Value::Null => Map::new(),
+                        _ => return Err(Error::invalid_argument(format!("tool {}", tool.name), "arguments must be an object")),
+                    };
+                    wire.insert("type".to_owned(), Value::String(kind.to_owned()));
+                    let wire = serde_json::from_value::<api::Tool>(Value::Object(wire))
+                        .map_err(|error| Error::invalid_argument(format!("tool {}", tool.name), error.to_string()))?;
+                    wire_tools.push(wire);
+                }
                 None => warnings.push(Warning::unsupported(format!("tool:{}", tool.name), Some(format!("unknown tool `{}`", tool.id)))),
             },
         }
     }
+    if wire_tools.is_empty() {
+        return Ok((wire_tools, None));
+    }
     let choice = tool_choice.map(|choice| match choice {
-        ToolChoice::Auto => ResponsesToolChoice::Mode("auto"),
-        ToolChoice::None => ResponsesToolChoice::Mode("none"),
-        ToolChoice::Required => ResponsesToolChoice::Mode("required"),
+        ToolChoice::Auto => api::ToolChoice::String(api::ToolChoiceString::Auto),
+        ToolChoice::None => api::ToolChoice::String(api::ToolChoiceString::None),
+        ToolChoice::Required => api::ToolChoice::String(api::ToolChoiceString::Required),
         ToolChoice::Tool { tool_name } => {
             let built_in = tools.iter().find_map(|tool| match tool {
                 ToolDefinition::ProviderDefined(tool) if &tool.name == tool_name => built_in_tool_type(&tool.id),
                 _ => None,
             });
             match built_in {
-                Some(kind) => ResponsesToolChoice::BuiltIn { kind },
-                None => ResponsesToolChoice::Function { kind: "function", name: tool_name },
+                Some(kind) => api::ToolChoice::ToolChoiceTypes(api::ToolChoiceTypes {
+                    type_: serde_json::from_value(Value::String(kind.to_owned()))
+                        .unwrap_or_else(|_| api::ToolChoiceTypesType::Unlisted(kind.to_owned())),
+                    extra: Map::new(),
+                }),
+                None => api::ToolChoice::ToolChoiceFunction(api::ToolChoiceFunction {
+                    name: tool_name.clone(),
+                    type_: api::ToolChoiceFunctionType::Function,
+                    extra: Map::new(),
+                }),
             }
         }
     });
-    (Some(wire_tools), choice)
+    Ok((wire_tools, choice))
 }
 
 #[cfg(test)]
@@ -217,7 +181,7 @@ mod tests {
         let tools = tools();
         let choice = ToolChoice::Tool { tool_name: "web_search".into() };
         let mut warnings = Vec::new();
-        let (wire, choice) = prepare_responses_tools(&tools, Some(&choice), &mut warnings);
+        let (wire, choice) = prepare_responses_tools(&tools, Some(&choice), &mut warnings).unwrap();
         assert_eq!(
             serde_json::to_value(&wire).unwrap(),
             json!([
@@ -229,7 +193,7 @@ mod tests {
         assert_eq!(serde_json::to_value(&choice).unwrap(), json!({"type": "web_search"}));
         assert!(warnings.is_empty());
         let required = ToolChoice::Required;
-        let (_, choice) = prepare_responses_tools(&tools, Some(&required), &mut warnings);
+        let (_, choice) = prepare_responses_tools(&tools, Some(&required), &mut warnings).unwrap();
         assert_eq!(serde_json::to_value(&choice).unwrap(), json!("required"));
     }
 }

@@ -4,14 +4,12 @@
 //! `reasoning` summaries (one reasoning block per summary part, carrying the item id and the
 //! encrypted reasoning in provider metadata so they can be sent back), `function_call`s, and the
 //! built-in tools' calls (web search, file search, code interpreter) as provider-executed tool
-//! calls with their results.
-
-use std::borrow::Cow;
-use std::collections::BTreeMap;
+//! calls with their results. Request and response bodies are the generated `CreateResponse` and
+//! `Response`.
 
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
+use specai_generated::openai::types as api;
 
 use crate::error::{Error, Result};
 use crate::provider::{
@@ -19,16 +17,15 @@ use crate::provider::{
     ResponseMetadata, Source, StreamResponse, SupportedUrl, ToolCall, ToolResult, Usage, Warning,
 };
 
-use super::convert_to_openai_responses_input::{InputItem, convert_to_openai_responses_input};
+use super::convert_to_openai_responses_input::convert_to_openai_responses_input;
 use super::map_openai_finish_reason::map_openai_responses_finish_reason;
+use super::openai_chat_language_model::{api_reasoning_effort, api_service_tier, widen};
 use super::openai_error::{OpenAiErrorDetail, stream_error};
-use super::openai_options::{
-    OPENAI_PROVIDER_ID, OpenAiOptions, ServiceTier, SystemMessageMode, TextVerbosity, is_reasoning_model,
-};
-use super::openai_prepare_tools::{ResponsesTool, ResponsesToolChoice, prepare_responses_tools};
+use super::openai_options::{OPENAI_PROVIDER_ID, OpenAiOptions, SystemMessageMode, TextVerbosity, is_reasoning_model};
+use super::openai_prepare_tools::prepare_responses_tools;
 use super::openai_responses_stream::ResponsesStreamState;
 use super::openai_stream::PartsStream;
-use super::{SharedConfig, config_for_call, request_metadata, timestamp};
+use super::{SharedConfig, config_for_call, request_metadata, timestamp, wire_enum};
 
 /// A Responses API model. Built by [`openai`](super::openai) or
 /// [`OpenAiProvider::responses`](super::OpenAiProvider::responses).
@@ -50,255 +47,43 @@ impl OpenAiResponsesLanguageModel {
     }
 }
 
-/// The request body (the spec's `CreateResponse`), borrowing from the call options.
-#[derive(Debug, Serialize)]
-struct ResponsesRequest<'a> {
-    model: &'a str,
-    input: Vec<InputItem<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    temperature: Option<f32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    top_p: Option<f32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    max_output_tokens: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    text: Option<TextConfig<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    tools: Option<Vec<ResponsesTool<'a>>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    tool_choice: Option<ResponsesToolChoice<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    parallel_tool_calls: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    store: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    metadata: Option<&'a BTreeMap<String, String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    previous_response_id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    instructions: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    user: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    service_tier: Option<ServiceTier>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    include: Vec<Cow<'a, str>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    prompt_cache_key: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    safety_identifier: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    truncation: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    max_tool_calls: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    conversation: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    reasoning: Option<ReasoningConfig<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    top_logprobs: Option<u8>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    stream: Option<bool>,
+/// Usage of a response: cached input tokens are `cache_read`, reasoning tokens are split from
+/// text tokens.
+pub(crate) fn responses_usage(usage: &api::ResponseUsage) -> Usage {
+    let known = |count: i64| u64::try_from(count).ok();
+    let cached = usage.input_tokens_details.as_ref().and_then(|details| details.cached_tokens).and_then(known);
+    let reasoning = usage.output_tokens_details.as_ref().and_then(|details| details.reasoning_tokens).and_then(known);
+    let input = known(usage.input_tokens);
+    let output = known(usage.output_tokens);
+    Usage {
+        input_tokens: InputTokens {
+            total: input,
+            no_cache: input.map(|total| total.saturating_sub(cached.unwrap_or(0))),
+            cache_read: cached,
+            cache_write: None,
+        },
+        output_tokens: OutputTokens {
+            total: output,
+            text: output.map(|total| total.saturating_sub(reasoning.unwrap_or(0))),
+            reasoning,
+        },
+        raw: serde_json::to_value(usage).ok(),
+    }
 }
 
-#[derive(Debug, Serialize)]
-struct TextConfig<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    format: Option<TextFormat<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    verbosity: Option<TextVerbosity>,
+/// The wire name of an incomplete reason.
+pub(crate) fn incomplete_reason(details: Option<&api::ResponseIncompleteDetails>) -> Option<String> {
+    details.and_then(|details| details.reason.as_ref()).map(|reason| match reason {
+        api::ResponseIncompleteDetailsReason::Unlisted(other) => other.clone(),
+        known => known.to_string(),
+    })
 }
 
-#[derive(Debug, Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-enum TextFormat<'a> {
-    JsonObject,
-    JsonSchema {
-        name: &'a str,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        description: Option<&'a str>,
-        schema: &'a Value,
-        strict: bool,
-    },
-}
-
-#[derive(Debug, Serialize)]
-struct ReasoningConfig<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    effort: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    summary: Option<&'a str>,
-}
-
-/// A response object (the spec's `Response`), as returned by `POST /responses` and inside the
-/// `response.*` stream events.
-#[derive(Debug, Default, Deserialize)]
-pub(crate) struct ResponseObject {
-    #[serde(default)]
-    pub id: Option<String>,
-    #[serde(default)]
-    pub model: Option<String>,
-    #[serde(default)]
-    pub created_at: Option<i64>,
-    #[serde(default)]
-    pub status: Option<String>,
-    #[serde(default)]
-    pub error: Option<OpenAiErrorDetail>,
-    #[serde(default)]
-    pub incomplete_details: Option<IncompleteDetails>,
-    #[serde(default)]
-    pub output: Vec<OutputItem>,
-    #[serde(default)]
-    pub usage: Option<ResponsesUsage>,
-    #[serde(default)]
-    pub service_tier: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub(crate) struct IncompleteDetails {
-    #[serde(default)]
-    pub reason: Option<String>,
-}
-
-/// An output item (the spec's `OutputItem` union), keeping the kinds specai maps.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub(crate) enum OutputItem {
-    Message {
-        id: String,
-        #[serde(default)]
-        content: Vec<OutputContent>,
-    },
-    FunctionCall {
-        #[serde(default)]
-        id: Option<String>,
-        call_id: String,
-        name: String,
-        #[serde(default)]
-        arguments: String,
-    },
-    Reasoning {
-        id: String,
-        #[serde(default)]
-        summary: Vec<SummaryPart>,
-        #[serde(default)]
-        encrypted_content: Option<String>,
-    },
-    WebSearchCall {
-        id: String,
-        #[serde(default)]
-        status: Option<String>,
-        #[serde(default)]
-        action: Option<Value>,
-    },
-    FileSearchCall {
-        id: String,
-        #[serde(default)]
-        status: Option<String>,
-        #[serde(default)]
-        queries: Option<Value>,
-        #[serde(default)]
-        results: Option<Value>,
-    },
-    CodeInterpreterCall {
-        id: String,
-        #[serde(default)]
-        status: Option<String>,
-        #[serde(default)]
-        code: Option<String>,
-        #[serde(default)]
-        container_id: Option<String>,
-        #[serde(default)]
-        outputs: Option<Value>,
-    },
-    #[serde(other)]
-    Other,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub(crate) enum OutputContent {
-    OutputText {
-        text: String,
-        #[serde(default)]
-        annotations: Vec<Annotation>,
-    },
-    Refusal {
-        refusal: String,
-    },
-    #[serde(other)]
-    Other,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub(crate) struct SummaryPart {
-    #[serde(default)]
-    pub text: String,
-}
-
-/// A citation inside output text.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub(crate) enum Annotation {
-    UrlCitation {
-        url: String,
-        #[serde(default)]
-        title: Option<String>,
-    },
-    FileCitation {
-        file_id: String,
-        #[serde(default)]
-        filename: Option<String>,
-    },
-    #[serde(other)]
-    Other,
-}
-
-/// Token usage of a response (the spec's `ResponseUsage`).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub(crate) struct ResponsesUsage {
-    #[serde(default)]
-    pub input_tokens: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub input_tokens_details: Option<InputTokensDetails>,
-    #[serde(default)]
-    pub output_tokens: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub output_tokens_details: Option<OutputTokensDetails>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_tokens: Option<u64>,
-}
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub(crate) struct InputTokensDetails {
-    #[serde(default)]
-    pub cached_tokens: Option<u64>,
-}
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub(crate) struct OutputTokensDetails {
-    #[serde(default)]
-    pub reasoning_tokens: Option<u64>,
-}
-
-impl ResponsesUsage {
-    pub fn to_usage(&self) -> Usage {
-        let cached = self.input_tokens_details.as_ref().and_then(|details| details.cached_tokens);
-        let reasoning = self.output_tokens_details.as_ref().and_then(|details| details.reasoning_tokens);
-        Usage {
-            input_tokens: InputTokens {
-                total: self.input_tokens,
-                no_cache: self.input_tokens.map(|total| total.saturating_sub(cached.unwrap_or(0))),
-                cache_read: cached,
-                cache_write: None,
-            },
-            output_tokens: OutputTokens {
-                total: self.output_tokens,
-                text: self.output_tokens.map(|total| total.saturating_sub(reasoning.unwrap_or(0))),
-                reasoning,
-            },
-            raw: serde_json::to_value(self).ok(),
-        }
+/// The wire name of a response status.
+pub(crate) fn status_text(status: &api::ResponseStatus) -> String {
+    match status {
+        api::ResponseStatus::Unlisted(other) => other.clone(),
+        known => known.to_string(),
     }
 }
 
@@ -313,30 +98,30 @@ pub(crate) fn reasoning_metadata(item_id: &str, encrypted_content: Option<&str>)
 }
 
 /// A source from a citation.
-pub(crate) fn annotation_source(annotation: Annotation, id: String) -> Option<Source> {
+pub(crate) fn annotation_source(annotation: api::Annotation, id: String) -> Option<Source> {
     match annotation {
-        Annotation::UrlCitation { url, title } => Some(Source::Url { id, url, title, provider_metadata: None }),
-        Annotation::FileCitation { file_id, filename } => Some(Source::Document {
+        api::Annotation::UrlCitation { url, title, .. } => Some(Source::Url { id, url, title, provider_metadata: None }),
+        api::Annotation::FileCitation { file_id, filename, .. } => Some(Source::Document {
             id,
             media_type: "text/plain".to_owned(),
             title: filename.clone().unwrap_or_else(|| file_id.clone()),
             filename,
             provider_metadata: Some(openai_metadata(json!({"file_id": file_id}))),
         }),
-        Annotation::Other => None,
+        _ => None,
     }
 }
 
 /// The call and result of a built-in tool's output item, when the item is one.
-pub(crate) fn built_in_tool_call(item: &OutputItem) -> Option<(ToolCall, ToolResult)> {
+pub(crate) fn built_in_tool_call(item: &api::OutputItem) -> Option<(ToolCall, ToolResult)> {
     let (id, tool_name, input, result) = match item {
-        OutputItem::WebSearchCall { id, status, action } => {
+        api::OutputItem::WebSearchCall { id, status, action } => {
             (id, "web_search", json!({}), json!({"status": status, "action": action}))
         }
-        OutputItem::FileSearchCall { id, status, queries, results } => {
+        api::OutputItem::FileSearchCall { id, status, queries, results } => {
             (id, "file_search", json!({}), json!({"status": status, "queries": queries, "results": results}))
         }
-        OutputItem::CodeInterpreterCall { id, status, code, container_id, outputs } => (
+        api::OutputItem::CodeInterpreterCall { id, status, code, container_id, outputs } => (
             id,
             "code_interpreter",
             json!({"code": code, "container_id": container_id}),
@@ -364,12 +149,12 @@ pub(crate) fn built_in_tool_call(item: &OutputItem) -> Option<(ToolCall, ToolRes
 }
 
 impl OpenAiResponsesLanguageModel {
-    fn request<'a>(
-        &'a self,
-        options: &'a CallOptions,
-        provider_options: &'a OpenAiOptions,
+    fn request(
+        &self,
+        options: &CallOptions,
+        provider_options: &OpenAiOptions,
         stream: bool,
-    ) -> Result<(ResponsesRequest<'a>, Vec<Warning>)> {
+    ) -> Result<(api::CreateResponse, Vec<Warning>)> {
         let reasoning_model = is_reasoning_model(&self.model_id);
         let system_message_mode = provider_options.system_message_mode.unwrap_or(if reasoning_model {
             SystemMessageMode::Developer
@@ -406,59 +191,79 @@ impl OpenAiResponsesLanguageModel {
         let strict = provider_options.strict_json_schema.unwrap_or(true);
         let format = match &options.response_format {
             None | Some(ResponseFormat::Text) => None,
-            Some(ResponseFormat::Json { schema: Some(schema), name, description })
+            Some(ResponseFormat::Json { schema: Some(Value::Object(schema)), name, description })
                 if provider_options.structured_outputs.unwrap_or(true) =>
             {
-                Some(TextFormat::JsonSchema {
-                    name: name.as_deref().unwrap_or("response"),
-                    description: description.as_deref(),
-                    schema,
-                    strict,
+                Some(api::TextResponseFormat::JsonSchema {
+                    name: name.clone().unwrap_or_else(|| "response".to_owned()),
+                    description: description.clone(),
+                    schema: schema.clone(),
+                    strict: Some(strict),
                 })
             }
-            Some(ResponseFormat::Json { .. }) => Some(TextFormat::JsonObject),
+            Some(ResponseFormat::Json { .. }) => Some(api::TextResponseFormat::JsonObject),
         };
-        let text = (format.is_some() || provider_options.text_verbosity.is_some())
-            .then_some(TextConfig { format, verbosity: provider_options.text_verbosity });
-        let (tools, tool_choice) = prepare_responses_tools(&options.tools, options.tool_choice.as_ref(), &mut warnings);
-        let mut include: Vec<Cow<'a, str>> =
-            provider_options.include.iter().flatten().map(|item| Cow::Borrowed(item.as_str())).collect();
+        let text = (format.is_some() || provider_options.text_verbosity.is_some()).then(|| api::ResponseTextConfig {
+            format,
+            verbosity: provider_options.text_verbosity.map(|verbosity| match verbosity {
+                TextVerbosity::Low => api::ResponseTextConfigVerbosity::Low,
+                TextVerbosity::Medium => api::ResponseTextConfigVerbosity::Medium,
+                TextVerbosity::High => api::ResponseTextConfigVerbosity::High,
+            }),
+            extra: Map::new(),
+        });
+        let (tools, tool_choice) = prepare_responses_tools(&options.tools, options.tool_choice.as_ref(), &mut warnings)?;
+        let mut include: Vec<String> = provider_options.include.clone().unwrap_or_default();
         let top_logprobs = provider_options.logprobs.and_then(|logprobs| logprobs.top());
         if top_logprobs.is_some() && !include.iter().any(|item| item == "message.output_text.logprobs") {
-            include.push(Cow::Borrowed("message.output_text.logprobs"));
+            include.push("message.output_text.logprobs".to_owned());
         }
         // Without server-side storage, reasoning can only be sent back encrypted.
         if reasoning_model && !store && !include.iter().any(|item| item == "reasoning.encrypted_content") {
-            include.push(Cow::Borrowed("reasoning.encrypted_content"));
+            include.push("reasoning.encrypted_content".to_owned());
         }
-        let effort = provider_options.reasoning_effort.or(options.reasoning_effort).map(|effort| effort.as_str());
-        let reasoning = (effort.is_some() || provider_options.reasoning_summary.is_some())
-            .then_some(ReasoningConfig { effort, summary: provider_options.reasoning_summary.as_deref() });
-        let mut request = ResponsesRequest {
-            model: &self.model_id,
-            input,
-            temperature: options.temperature,
-            top_p: options.top_p,
-            max_output_tokens: options.max_output_tokens,
+        let effort = provider_options.reasoning_effort.or(options.reasoning_effort);
+        let reasoning = match (effort, &provider_options.reasoning_summary) {
+            (None, None) => None,
+            (effort, summary) => Some(api::Reasoning {
+                effort: effort.map(api_reasoning_effort),
+                summary: summary.as_deref().map(|summary| wire_enum("reasoning_summary", summary)).transpose()?,
+                extra: Map::new(),
+            }),
+        };
+        let mut extra = Map::new();
+        if let Some(conversation) = &provider_options.conversation {
+            // Not in the generated subset of `CreateResponse`.
+            extra.insert("conversation".to_owned(), Value::String(conversation.clone()));
+        }
+        let mut request = api::CreateResponse {
+            model: self.model_id.clone(),
+            input: Some(api::CreateResponseInput::Array(input)),
+            temperature: options.temperature.map(widen),
+            top_p: options.top_p.map(widen),
+            max_output_tokens: options.max_output_tokens.map(i64::from),
             text,
             tools,
             tool_choice,
             parallel_tool_calls: provider_options.parallel_tool_calls,
             store: provider_options.store,
-            metadata: provider_options.metadata.as_ref(),
-            previous_response_id: provider_options.previous_response_id.as_deref(),
-            instructions: provider_options.instructions.as_deref(),
-            user: provider_options.user.as_deref(),
-            service_tier: provider_options.service_tier,
-            include,
-            prompt_cache_key: provider_options.prompt_cache_key.as_deref(),
-            safety_identifier: provider_options.safety_identifier.as_deref(),
-            truncation: provider_options.truncation.as_deref(),
-            max_tool_calls: provider_options.max_tool_calls,
-            conversation: provider_options.conversation.as_deref(),
+            metadata: provider_options
+                .metadata
+                .as_ref()
+                .map(|metadata| api::Metadata(metadata.iter().map(|(key, value)| (key.clone(), value.clone())).collect())),
+            previous_response_id: provider_options.previous_response_id.clone(),
+            instructions: provider_options.instructions.clone(),
+            user: provider_options.user.clone(),
+            service_tier: provider_options.service_tier.map(api_service_tier),
+            include: (!include.is_empty()).then_some(include),
+            prompt_cache_key: provider_options.prompt_cache_key.clone(),
+            safety_identifier: provider_options.safety_identifier.clone(),
+            truncation: provider_options.truncation.as_deref().map(|truncation| wire_enum("truncation", truncation)).transpose()?,
+            max_tool_calls: provider_options.max_tool_calls.map(i64::from),
             reasoning,
-            top_logprobs: top_logprobs.filter(|top| *top > 0),
+            top_logprobs: top_logprobs.filter(|top| *top > 0).map(i64::from),
             stream: stream.then_some(true),
+            extra,
         };
         if reasoning_model {
             for (name, set) in
@@ -479,7 +284,7 @@ impl OpenAiResponsesLanguageModel {
 }
 
 /// Maps a complete response's output to content, and says whether it holds function calls.
-fn map_output(output: Vec<OutputItem>) -> (Vec<Content>, bool) {
+fn map_output(output: Vec<api::OutputItem>) -> (Vec<Content>, bool) {
     let mut content = Vec::new();
     let mut has_function_calls = false;
     let mut source_count = 0;
@@ -490,10 +295,10 @@ fn map_output(output: Vec<OutputItem>) -> (Vec<Content>, bool) {
             continue;
         }
         match item {
-            OutputItem::Message { id, content: parts } => {
+            api::OutputItem::Message { id, content: parts, .. } => {
                 for part in parts {
                     match part {
-                        OutputContent::OutputText { text, annotations } => {
+                        api::OutputMessageContent::OutputText { text, annotations, .. } => {
                             content.push(Content::Text {
                                 text,
                                 provider_metadata: Some(openai_metadata(json!({"item_id": id}))),
@@ -505,15 +310,15 @@ fn map_output(output: Vec<OutputItem>) -> (Vec<Content>, bool) {
                                 }
                             }
                         }
-                        OutputContent::Refusal { refusal } => content.push(Content::Text {
+                        api::OutputMessageContent::Refusal { refusal } => content.push(Content::Text {
                             text: refusal,
                             provider_metadata: Some(openai_metadata(json!({"item_id": id, "refusal": true}))),
                         }),
-                        OutputContent::Other => {}
+                        api::OutputMessageContent::Unlisted => {}
                     }
                 }
             }
-            OutputItem::FunctionCall { id, call_id, name, arguments } => {
+            api::OutputItem::FunctionCall { id, call_id, name, arguments, .. } => {
                 has_function_calls = true;
                 content.push(Content::ToolCall(ToolCall {
                     tool_call_id: call_id,
@@ -523,7 +328,7 @@ fn map_output(output: Vec<OutputItem>) -> (Vec<Content>, bool) {
                     provider_metadata: id.map(|id| openai_metadata(json!({"item_id": id}))),
                 }));
             }
-            OutputItem::Reasoning { id, summary, encrypted_content } => {
+            api::OutputItem::Reasoning { id, summary, encrypted_content, .. } => {
                 let metadata = reasoning_metadata(&id, encrypted_content.as_deref());
                 if summary.is_empty() {
                     content.push(Content::Reasoning { text: String::new(), provider_metadata: Some(metadata) });
@@ -537,6 +342,20 @@ fn map_output(output: Vec<OutputItem>) -> (Vec<Content>, bool) {
         }
     }
     (content, has_function_calls)
+}
+
+/// The error of a failed response.
+pub(crate) fn failed_response_error(error: Option<&api::ResponseError>, url: &str) -> Error {
+    let detail = match error {
+        Some(error) => OpenAiErrorDetail {
+            message: error.message.clone(),
+            error_type: None,
+            param: None,
+            code: Some(error.code.clone()),
+        },
+        None => OpenAiErrorDetail { message: "the response failed".to_owned(), ..Default::default() },
+    };
+    stream_error(detail, url)
 }
 
 #[async_trait]
@@ -562,23 +381,24 @@ impl LanguageModel for OpenAiResponsesLanguageModel {
         let config = config_for_call(&self.config)?;
         let provider_options: OpenAiOptions = options.provider_options.parse(OPENAI_PROVIDER_ID)?.unwrap_or_default();
         let (request, warnings) = self.request(options, &provider_options, false)?;
-        let response = config.post_json(&self.url, &request, &options.headers).await?.json::<ResponseObject>().await?;
+        let response = config.post_json(&self.url, &request, &options.headers).await?.json::<api::Response>().await?;
         let body = response.value;
-        if let Some(error) = body.error.filter(|_| body.status.as_deref() == Some("failed")) {
-            return Err(stream_error(error, &self.url));
+        if body.status == api::ResponseStatus::Failed {
+            return Err(failed_response_error(body.error.as_ref(), &self.url));
         }
         let (content, has_function_calls) = map_output(body.output);
-        let incomplete_reason = body.incomplete_details.and_then(|details| details.reason);
+        let incomplete = incomplete_reason(body.incomplete_details.as_ref());
         let mut result = GenerateResponse::new(
             content,
-            map_openai_responses_finish_reason(incomplete_reason.as_deref(), has_function_calls),
-            body.usage.as_ref().map(ResponsesUsage::to_usage).unwrap_or_default(),
+            map_openai_responses_finish_reason(incomplete.as_deref(), has_function_calls),
+            body.usage.as_ref().map(responses_usage).unwrap_or_default(),
         );
-        result.raw_finish_reason = incomplete_reason.or(body.status);
+        result.raw_finish_reason = incomplete.or_else(|| Some(status_text(&body.status)));
         result.provider_metadata =
             Some(openai_metadata(json!({"response_id": body.id, "service_tier": body.service_tier})));
         result.request = request_metadata(response.request_body.as_ref());
-        result.response = ResponseMetadata::new(body.id, body.model, timestamp(body.created_at)).with_headers(response.headers);
+        let created = (body.created_at >= 0.0).then(|| body.created_at as i64);
+        result.response = ResponseMetadata::new(Some(body.id), Some(body.model), timestamp(created)).with_headers(response.headers);
         result.warnings = warnings;
         Ok(result)
     }
@@ -594,15 +414,6 @@ impl LanguageModel for OpenAiResponsesLanguageModel {
         let stream = PartsStream::new(response.sse(), state);
         Ok(StreamResponse::new(Box::pin(stream), request, ResponseMetadata::default().with_headers(headers)))
     }
-}
-
-/// An error for a response that failed while streaming (`response.failed`).
-pub(crate) fn failed_response_error(response: &ResponseObject, url: &str) -> Error {
-    let detail = response.error.clone().unwrap_or_else(|| OpenAiErrorDetail {
-        message: "the response failed".to_owned(),
-        ..Default::default()
-    });
-    stream_error(detail, url)
 }
 
 #[cfg(test)]
@@ -643,7 +454,10 @@ mod tests {
             request,
             json!({
                 "model": "o4-mini",
-                "input": [{"role": "developer", "content": "s"}, {"role": "user", "content": [{"type": "input_text", "text": "hi"}]}],
+                "input": [
+                    {"type": "message", "role": "developer", "content": "s"},
+                    {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "hi"}]}
+                ],
                 "max_output_tokens": 300,
                 "text": {"format": {"type": "json_schema", "name": "answer", "schema": {"type": "object"}, "strict": true}},
                 "tools": [{"type": "file_search", "vector_store_ids": ["vs_1"]}],

@@ -16,6 +16,7 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 use serde_json::{Value, json};
+use specai_generated::openai::types as api;
 
 use crate::error::{Error, Result};
 use crate::provider::{BlockId, ResponseMetadata, StreamPart, ToolCall, Warning};
@@ -24,8 +25,8 @@ use crate::provider_utils::SseEvent;
 use super::map_openai_finish_reason::map_openai_responses_finish_reason;
 use super::openai_error::{OpenAiErrorDetail, stream_error};
 use super::openai_responses_language_model::{
-    Annotation, OutputItem, ResponseObject, ResponsesUsage, annotation_source, built_in_tool_call, failed_response_error,
-    openai_metadata, reasoning_metadata,
+    annotation_source, built_in_tool_call, failed_response_error, incomplete_reason, openai_metadata, reasoning_metadata,
+    responses_usage, status_text,
 };
 use super::openai_stream::{EventMapper, borrowed_text};
 use super::timestamp;
@@ -44,11 +45,11 @@ struct ResponsesEvent<'a> {
     #[serde(borrow, default, deserialize_with = "borrowed_text")]
     delta: Option<Cow<'a, str>>,
     #[serde(default)]
-    item: Option<OutputItem>,
+    item: Option<api::OutputItem>,
     #[serde(default)]
-    response: Option<ResponseObject>,
+    response: Option<api::Response>,
     #[serde(default)]
-    annotation: Option<Annotation>,
+    annotation: Option<api::Annotation>,
     // The fields of an `error` event.
     #[serde(default)]
     code: Option<String>,
@@ -80,7 +81,7 @@ pub(crate) struct ResponsesStreamState {
     source_count: usize,
     incomplete_reason: Option<String>,
     status: Option<String>,
-    usage: Option<ResponsesUsage>,
+    usage: Option<api::ResponseUsage>,
     service_tier: Option<String>,
     ended: bool,
 }
@@ -177,26 +178,27 @@ impl ResponsesStreamState {
             "response.created" | "response.in_progress" => {
                 if let Some(response) = event.response {
                     if self.response_id.is_none() {
-                        self.response_id = response.id.clone();
+                        self.response_id = Some(response.id.clone());
+                        let created = (response.created_at >= 0.0).then(|| response.created_at as i64);
                         out.push_back(StreamPart::ResponseMetadata(ResponseMetadata::new(
-                            response.id,
-                            response.model,
-                            timestamp(response.created_at),
+                            Some(response.id),
+                            Some(response.model),
+                            timestamp(created),
                         )));
                     }
                 }
             }
             "response.completed" | "response.incomplete" => {
                 if let Some(response) = event.response {
-                    self.incomplete_reason = response.incomplete_details.and_then(|details| details.reason);
-                    self.status = response.status;
+                    self.incomplete_reason = incomplete_reason(response.incomplete_details.as_ref());
+                    self.status = Some(status_text(&response.status));
                     self.usage = response.usage;
                     self.service_tier = response.service_tier;
                 }
             }
             "response.failed" => {
-                let response = event.response.unwrap_or_default();
-                return Err(failed_response_error(&response, &self.url));
+                let error = event.response.and_then(|response| response.error);
+                return Err(failed_response_error(error.as_ref(), &self.url));
             }
             "error" => {
                 let detail = OpenAiErrorDetail {
@@ -243,14 +245,14 @@ impl ResponsesStreamState {
         blocks[summary_index].clone()
     }
 
-    fn on_item_added(&mut self, item: OutputItem, output_index: usize, out: &mut VecDeque<StreamPart>) {
+    fn on_item_added(&mut self, item: api::OutputItem, output_index: usize, out: &mut VecDeque<StreamPart>) {
         match item {
-            OutputItem::Message { id, .. } => {
+            api::OutputItem::Message { id, .. } => {
                 if self.text_id(&id).is_none() {
                     self.open_text(&id, out);
                 }
             }
-            OutputItem::FunctionCall { id, call_id, name, .. } => {
+            api::OutputItem::FunctionCall { id, call_id, name, .. } => {
                 let call_id: BlockId = Arc::from(call_id);
                 self.open_calls.push(OpenCall { output_index, call_id: call_id.clone() });
                 out.push_back(StreamPart::ToolInputStart {
@@ -260,21 +262,21 @@ impl ResponsesStreamState {
                     provider_metadata: id.map(|id| openai_metadata(json!({"item_id": id}))),
                 });
             }
-            OutputItem::Reasoning { id, .. } => {
+            api::OutputItem::Reasoning { id, .. } => {
                 self.summary_block(&id, 0, out);
             }
             _ => {}
         }
     }
 
-    fn on_item_done(&mut self, item: OutputItem, output_index: usize, out: &mut VecDeque<StreamPart>) {
+    fn on_item_done(&mut self, item: api::OutputItem, output_index: usize, out: &mut VecDeque<StreamPart>) {
         if let Some((call, result)) = built_in_tool_call(&item) {
             out.push_back(StreamPart::ToolCall(call));
             out.push_back(StreamPart::ToolResult(result));
             return;
         }
         match item {
-            OutputItem::Message { id, .. } => {
+            api::OutputItem::Message { id, .. } => {
                 if let Some(position) = self.open_texts.iter().position(|open| **open == *id) {
                     let block = self.open_texts.remove(position);
                     out.push_back(StreamPart::TextEnd {
@@ -283,7 +285,7 @@ impl ResponsesStreamState {
                     });
                 }
             }
-            OutputItem::FunctionCall { id, call_id, name, arguments } => {
+            api::OutputItem::FunctionCall { id, call_id, name, arguments, .. } => {
                 self.has_function_calls = true;
                 let block = match self.open_calls.iter().position(|call| call.output_index == output_index) {
                     Some(position) => self.open_calls.remove(position).call_id,
@@ -310,7 +312,7 @@ impl ResponsesStreamState {
                     provider_metadata: metadata,
                 }));
             }
-            OutputItem::Reasoning { id, encrypted_content, .. } => {
+            api::OutputItem::Reasoning { id, encrypted_content, .. } => {
                 let blocks = match self.open_reasoning.iter().position(|(open, _)| **open == *id) {
                     Some(position) => self.open_reasoning.remove(position).1,
                     None => Vec::new(),
@@ -344,7 +346,7 @@ impl ResponsesStreamState {
             map_openai_responses_finish_reason(self.incomplete_reason.as_deref(), self.has_function_calls)
         };
         out.push_back(StreamPart::Finish {
-            usage: self.usage.as_ref().map(ResponsesUsage::to_usage).unwrap_or_default(),
+            usage: self.usage.as_ref().map(responses_usage).unwrap_or_default(),
             finish_reason,
             raw_finish_reason: self.incomplete_reason.take().or(self.status.take()),
             provider_metadata: Some(openai_metadata(json!({
