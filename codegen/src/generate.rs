@@ -22,7 +22,13 @@ fn settings() -> progenitor::GenerationSettings {
         .with_interface(progenitor::InterfaceStyle::Positional)
         .with_tag(progenitor::TagStyle::Merged)
         // Tests and the SDK compare decoded values.
-        .with_derive("PartialEq");
+        .with_derive("PartialEq")
+        // Headers the caller sets once (auth, `anthropic-version`, ...) ride in the client and
+        // are added to every request: the caller's reqwest::Client cannot be given defaults, and
+        // `ClientHooks` cannot be implemented outside this crate.
+        .with_inner_type(quote::quote!(::reqwest::header::HeaderMap))
+        // `apply_headers` is added to every module by postprocess::remove_timeout_constructor.
+        .with_pre_hook(quote::quote!(apply_headers));
     settings
 }
 
@@ -65,6 +71,7 @@ pub fn generate(mut doc: Value, roots: &Roots) -> Result<Generated, String> {
     let pass = "rewrite-output";
     log.change(pass, format!("removed {} `api-version` request headers", report.stray_headers_removed));
     log.change(pass, "removed `Client::new` (15 s timeout): build with `Client::new_with_client`".to_string());
+    log.change(pass, "`new_with_client(base_url, client)` + `with_headers(headers)` instead of an inner-value argument".to_string());
     for name in &report.open_enums {
         log.change(pass, format!("enum {name}: + Unlisted(String) for values the spec does not list"));
     }

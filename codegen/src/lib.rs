@@ -145,11 +145,15 @@ fn lib_rs(modules: &[(String, String)]) -> String {
          //!\n\
          //! One module per spec, each behind the cargo feature of the same name; [`mappings`] (always\n\
          //! compiled) holds every specs/<id>/provider.toml as data. Build a client from the caller's\n\
-         //! `reqwest::Client` (the generated `Client::new` with its 15 s timeout is removed):\n\
+         //! `reqwest::Client` and the headers every request needs (the generated `Client::new` with its 15 s
+         //! timeout is removed, and no header is sent that the caller did not give):\n\
          //!\n\
          //! ```\n\
          //! # #[cfg(feature = \"openai\")] {\n\
-         //! let client = specai_generated::openai::Client::new_with_client(\"https://api.openai.com/v1\", reqwest::Client::new());\n\
+         //! let mut headers = reqwest::header::HeaderMap::new();\n\
+         //! headers.insert(\"authorization\", \"Bearer sk-...\".parse().unwrap());\n\
+         //! let client = specai_generated::openai::Client::new_with_client(\"https://api.openai.com/v1\", reqwest::Client::new())\n\
+         //!     .with_headers(headers);\n\
          //! # let _ = client; }\n\
          //! ```\n\
          //!\n\
@@ -186,7 +190,9 @@ fn cargo_toml(modules: &[(String, String)]) -> String {
          progenitor-client.workspace = true\n\
          reqwest.workspace = true\n\
          serde.workspace = true\n\
-         serde_json.workspace = true\n",
+         serde_json.workspace = true\n\n\
+         [dev-dependencies]\n\
+         tokio.workspace = true\n",
     );
     out
 }

@@ -64,11 +64,49 @@ impl VisitMut for StrayHeaders {
 /// `Client::new` builds its own `reqwest::Client` with a 15 s total timeout, which cuts off
 /// long generations and streams. Clients are built with `Client::new_with_client(base_url,
 /// caller_client)` only, so the timeout constructor is removed.
-fn remove_timeout_constructor(items: &mut [Item]) {
+///
+/// progenitor's `new_with_client(base_url, client, inner)` takes the inner header map as a third
+/// argument; it becomes `new_with_client(base_url, client)` plus `with_headers(headers)`.
+fn remove_timeout_constructor(items: &mut Vec<Item>) {
+    items.push(parse_quote! {
+        /// Adds the client's headers to a request (progenitor's pre-request hook).
+        fn apply_headers(headers: &::reqwest::header::HeaderMap, request: &mut ::reqwest::Request) {
+            for (name, value) in headers {
+                request.headers_mut().insert(name.clone(), value.clone());
+            }
+        }
+    });
     for item in items.iter_mut() {
         if let Item::Impl(imp) = item {
-            if imp.trait_.is_none() && contains(&imp.self_ty, "Client") && imp.self_ty.to_token_stream().to_string() == "Client" {
+            let constructs = imp.items.iter().any(|i| matches!(i, ImplItem::Fn(f) if f.sig.ident == "new_with_client"));
+            if imp.trait_.is_none() && imp.self_ty.to_token_stream().to_string() == "Client" && constructs {
                 imp.items.retain(|i| !matches!(i, ImplItem::Fn(f) if f.sig.ident == "new"));
+                for impl_item in imp.items.iter_mut() {
+                    if let ImplItem::Fn(function) = impl_item {
+                        if function.sig.ident == "new_with_client" {
+                            *impl_item = parse_quote! {
+                                /// A client for `baseurl` (scheme, host, and path stem such as `/v1`)
+                                /// that sends its requests through the caller's `client`
+                                /// (proxies, timeouts, TLS are the caller's).
+                                pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
+                                    Self {
+                                        baseurl: baseurl.trim_end_matches('/').to_string(),
+                                        client,
+                                        inner: ::reqwest::header::HeaderMap::new(),
+                                    }
+                                }
+                            };
+                        }
+                    }
+                }
+                imp.items.push(parse_quote! {
+                    /// Headers added to every request (auth, API version, ...), replacing any
+                    /// of the same name.
+                    pub fn with_headers(mut self, headers: ::reqwest::header::HeaderMap) -> Self {
+                        self.inner = headers;
+                        self
+                    }
+                });
             }
         }
     }

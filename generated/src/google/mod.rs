@@ -1923,22 +1923,27 @@ Version: v1beta*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
+    pub(crate) inner: ::reqwest::header::HeaderMap,
 }
 impl Client {
-    /// Construct a new client with an existing `reqwest::Client`,
-    /// allowing more control over its configuration.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
+    /// A client for `baseurl` (scheme, host, and path stem such as `/v1`)
+    /// that sends its requests through the caller's `client`
+    /// (proxies, timeouts, TLS are the caller's).
     pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
         Self {
-            baseurl: baseurl.to_string(),
+            baseurl: baseurl.trim_end_matches('/').to_string(),
             client,
+            inner: ::reqwest::header::HeaderMap::new(),
         }
     }
+    /// Headers added to every request (auth, API version, ...), replacing any
+    /// of the same name.
+    pub fn with_headers(mut self, headers: ::reqwest::header::HeaderMap) -> Self {
+        self.inner = headers;
+        self
+    }
 }
-impl ClientInfo<()> for Client {
+impl ClientInfo<::reqwest::header::HeaderMap> for Client {
     fn api_version() -> &'static str {
         "v1beta"
     }
@@ -1948,11 +1953,11 @@ impl ClientInfo<()> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &() {
-        &()
+    fn inner(&self) -> &::reqwest::header::HeaderMap {
+        &self.inner
     }
 }
-impl ClientHooks<()> for &Client {}
+impl ClientHooks<::reqwest::header::HeaderMap> for &Client {}
 #[allow(clippy::all)]
 impl Client {
     /**Sends a `GET` request to `/models`
@@ -1980,6 +1985,7 @@ impl Client {
         let info = OperationInfo {
             operation_id: "list_models",
         };
+        (apply_headers)(&self.inner, &mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -2016,6 +2022,7 @@ impl Client {
         let info = OperationInfo {
             operation_id: "batch_embed_contents",
         };
+        (apply_headers)(&self.inner, &mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -2051,6 +2058,7 @@ impl Client {
         let info = OperationInfo {
             operation_id: "embed_content",
         };
+        (apply_headers)(&self.inner, &mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -2090,6 +2098,7 @@ Arguments:
         let info = OperationInfo {
             operation_id: "generate_content",
         };
+        (apply_headers)(&self.inner, &mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -2119,6 +2128,7 @@ Sends a `POST` request to `/models/{model}:streamGenerateContent`
         let info = OperationInfo {
             operation_id: "stream_generate_content",
         };
+        (apply_headers)(&self.inner, &mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -2133,4 +2143,13 @@ Sends a `POST` request to `/models/{model}:streamGenerateContent`
 pub mod prelude {
     #[allow(unused_imports)]
     pub use super::Client;
+}
+/// Adds the client's headers to a request (progenitor's pre-request hook).
+fn apply_headers(
+    headers: &::reqwest::header::HeaderMap,
+    request: &mut ::reqwest::Request,
+) {
+    for (name, value) in headers {
+        request.headers_mut().insert(name.clone(), value.clone());
+    }
 }

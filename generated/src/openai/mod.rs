@@ -5130,22 +5130,27 @@ Version: 2.3.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
+    pub(crate) inner: ::reqwest::header::HeaderMap,
 }
 impl Client {
-    /// Construct a new client with an existing `reqwest::Client`,
-    /// allowing more control over its configuration.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
+    /// A client for `baseurl` (scheme, host, and path stem such as `/v1`)
+    /// that sends its requests through the caller's `client`
+    /// (proxies, timeouts, TLS are the caller's).
     pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
         Self {
-            baseurl: baseurl.to_string(),
+            baseurl: baseurl.trim_end_matches('/').to_string(),
             client,
+            inner: ::reqwest::header::HeaderMap::new(),
         }
     }
+    /// Headers added to every request (auth, API version, ...), replacing any
+    /// of the same name.
+    pub fn with_headers(mut self, headers: ::reqwest::header::HeaderMap) -> Self {
+        self.inner = headers;
+        self
+    }
 }
-impl ClientInfo<()> for Client {
+impl ClientInfo<::reqwest::header::HeaderMap> for Client {
     fn api_version() -> &'static str {
         "2.3.0"
     }
@@ -5155,11 +5160,11 @@ impl ClientInfo<()> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &() {
-        &()
+    fn inner(&self) -> &::reqwest::header::HeaderMap {
+        &self.inner
     }
 }
-impl ClientHooks<()> for &Client {}
+impl ClientHooks<::reqwest::header::HeaderMap> for &Client {}
 #[allow(clippy::all)]
 impl Client {
     /**Sends a `POST` request to `/audio/speech`
@@ -5176,6 +5181,7 @@ impl Client {
         let info = OperationInfo {
             operation_id: "create_speech",
         };
+        (apply_headers)(&self.inner, &mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5210,6 +5216,7 @@ Sends a `POST` request to `/chat/completions`
         let info = OperationInfo {
             operation_id: "create_chat_completion",
         };
+        (apply_headers)(&self.inner, &mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5244,6 +5251,7 @@ Sends a `POST` request to `/completions`
         let info = OperationInfo {
             operation_id: "create_completion",
         };
+        (apply_headers)(&self.inner, &mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5276,6 +5284,7 @@ Sends a `POST` request to `/completions`
         let info = OperationInfo {
             operation_id: "create_embedding",
         };
+        (apply_headers)(&self.inner, &mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5308,6 +5317,7 @@ Sends a `POST` request to `/completions`
         let info = OperationInfo {
             operation_id: "create_image",
         };
+        (apply_headers)(&self.inner, &mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5338,6 +5348,7 @@ Sends a `POST` request to `/completions`
         let info = OperationInfo {
             operation_id: "list_models",
         };
+        (apply_headers)(&self.inner, &mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5372,6 +5383,7 @@ Sends a `POST` request to `/responses`
         let info = OperationInfo {
             operation_id: "create_response",
         };
+        (apply_headers)(&self.inner, &mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5386,6 +5398,15 @@ Sends a `POST` request to `/responses`
 pub mod prelude {
     #[allow(unused_imports)]
     pub use super::Client;
+}
+/// Adds the client's headers to a request (progenitor's pre-request hook).
+fn apply_headers(
+    headers: &::reqwest::header::HeaderMap,
+    request: &mut ::reqwest::Request,
+) {
+    for (name, value) in headers {
+        request.headers_mut().insert(name.clone(), value.clone());
+    }
 }
 /// Lean, borrowing decode types for stream payloads (see `CowStr`); generated from the
 /// same schemas as `types`, for decoders that read known fields only.

@@ -3,11 +3,15 @@
 //!
 //! One module per spec, each behind the cargo feature of the same name; [`mappings`] (always
 //! compiled) holds every specs/<id>/provider.toml as data. Build a client from the caller's
-//! `reqwest::Client` (the generated `Client::new` with its 15 s timeout is removed):
+//! `reqwest::Client` and the headers every request needs (the generated `Client::new` with its 15 s
+         //! timeout is removed, and no header is sent that the caller did not give):
 //!
 //! ```
 //! # #[cfg(feature = "openai")] {
-//! let client = specai_generated::openai::Client::new_with_client("https://api.openai.com/v1", reqwest::Client::new());
+//! let mut headers = reqwest::header::HeaderMap::new();
+//! headers.insert("authorization", "Bearer sk-...".parse().unwrap());
+//! let client = specai_generated::openai::Client::new_with_client("https://api.openai.com/v1", reqwest::Client::new())
+//!     .with_headers(headers);
 //! # let _ = client; }
 //! ```
 //!
