@@ -145,8 +145,8 @@ fn lib_rs(modules: &[(String, String)]) -> String {
          //!\n\
          //! One module per spec, each behind the cargo feature of the same name; [`mappings`] (always\n\
          //! compiled) holds every specs/<id>/provider.toml as data. Build a client from the caller's\n\
-         //! `reqwest::Client` and the headers every request needs (the generated `Client::new` with its 15 s
-         //! timeout is removed, and no header is sent that the caller did not give):\n\
+         //! `reqwest::Client` and the headers every request needs (the generated `Client::new` with its\n\
+         //! 15 s timeout is removed, and no header is sent that the caller did not give):\n\
          //!\n\
          //! ```\n\
          //! # #[cfg(feature = \"openai\")] {\n\
