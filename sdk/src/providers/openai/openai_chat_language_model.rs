@@ -2,9 +2,9 @@
 //! OpenAI-compatible servers.
 //!
 //! Request and response bodies are the generated `CreateChatCompletionRequest` and
-//! `CreateChatCompletionResponse`. The stream is decoded by `openai_stream.rs` into lean borrowed
-//! chunk types instead of the generated `CreateChatCompletionStreamResponse`, whose flattened
-//! `extra` map makes serde buffer every field of every event (see the notes there).
+//! `CreateChatCompletionResponse`; the stream is decoded by `openai_stream.rs` into the generated
+//! lean (borrowing) chunk types. Vendor extras such as `reasoning_content` are not read: the
+//! OpenAI-compatible adapter handles vendors.
 
 use std::collections::HashMap;
 
@@ -102,9 +102,9 @@ fn api_verbosity(verbosity: TextVerbosity) -> api::CreateChatCompletionRequestVe
     }
 }
 
-/// Usage of a chat completion: cached input tokens are `cache_read`, reasoning tokens are split
-/// from text tokens.
-fn usage(usage: &api::CompletionUsage) -> Usage {
+/// Usage of a chat (or legacy) completion: cached input tokens are `cache_read`, reasoning
+/// tokens are split from text tokens.
+pub(crate) fn chat_usage(usage: &api::CompletionUsage) -> Usage {
     let known = |count: i64| u64::try_from(count).ok();
     let cached = usage.prompt_tokens_details.as_ref().and_then(|details| details.cached_tokens).and_then(known);
     let reasoning = usage.completion_tokens_details.as_ref().and_then(|details| details.reasoning_tokens).and_then(known);
@@ -333,15 +333,7 @@ impl LanguageModel for OpenAiChatLanguageModel {
         let mut finish_reason = None;
         let mut metadata = Map::new();
         if let Some(choice) = completion.choices.into_iter().next() {
-            let mut message = choice.message;
-            // Reasoning text, as some OpenAI-compatible servers send it (a vendor extra).
-            if let Some(Value::String(reasoning)) =
-                message.extra.remove("reasoning_content").or_else(|| message.extra.remove("reasoning"))
-            {
-                if !reasoning.is_empty() {
-                    content.push(Content::Reasoning { text: reasoning, provider_metadata: None });
-                }
-            }
+            let message = choice.message;
             if let Some(text) = message.content.filter(|text| !text.is_empty()) {
                 content.push(Content::text(text));
             }
@@ -381,7 +373,7 @@ impl LanguageModel for OpenAiChatLanguageModel {
         let mut result = GenerateResponse::new(
             content,
             map_openai_finish_reason(finish_reason.as_deref()),
-            completion.usage.as_ref().map(usage).unwrap_or_default(),
+            completion.usage.as_ref().map(chat_usage).unwrap_or_default(),
         );
         result.raw_finish_reason = finish_reason;
         result.provider_metadata =

@@ -19,7 +19,8 @@ use crate::provider_utils::SseEvent;
 use super::map_openai_finish_reason::map_openai_finish_reason;
 use super::openai_options::{OPENAI_PROVIDER_ID, OpenAiOptions};
 use super::openai_chat_language_model::widen;
-use super::openai_stream::{ChatUsage, EventMapper, PartsStream};
+use super::openai_chat_language_model::chat_usage;
+use super::openai_stream::{EventMapper, PartsStream};
 use super::{SharedConfig, config_for_call, request_metadata, timestamp};
 
 /// A legacy completions model. Built by [`OpenAiProvider::completion`](super::OpenAiProvider::completion).
@@ -54,7 +55,7 @@ struct CompletionChunk {
     #[serde(default)]
     choices: Vec<CompletionChoice>,
     #[serde(default)]
-    usage: Option<ChatUsage>,
+    usage: Option<api::CompletionUsage>,
     #[serde(default)]
     error: Option<super::openai_error::OpenAiErrorDetail>,
 }
@@ -187,11 +188,10 @@ impl LanguageModel for OpenAiCompletionLanguageModel {
             api::FinishReason::Unlisted(other) => other.clone(),
             known => known.to_string(),
         });
-        let usage = completion.usage.as_ref().and_then(|usage| serde_json::from_value::<ChatUsage>(serde_json::to_value(usage).ok()?).ok());
         let mut result = GenerateResponse::new(
             choice.as_ref().filter(|choice| !choice.text.is_empty()).map(|choice| Content::text(choice.text.clone())).into_iter().collect(),
             map_openai_finish_reason(finish_reason.as_deref()),
-            usage.as_ref().map(ChatUsage::to_usage).unwrap_or_default(),
+            completion.usage.as_ref().map(chat_usage).unwrap_or_default(),
         );
         if let Some(logprobs) = choice.and_then(|choice| choice.logprobs) {
             let logprobs = serde_json::to_value(logprobs).unwrap_or(Value::Null);
@@ -232,7 +232,7 @@ struct CompletionStreamState {
     metadata_sent: bool,
     text_started: bool,
     finish_reason: Option<String>,
-    usage: Option<ChatUsage>,
+    usage: Option<api::CompletionUsage>,
     url: String,
     ended: bool,
 }
@@ -289,7 +289,7 @@ impl EventMapper for CompletionStreamState {
             out.push_back(StreamPart::TextEnd { id: TEXT_ID.into(), provider_metadata: None });
         }
         out.push_back(StreamPart::Finish {
-            usage: self.usage.as_ref().map(ChatUsage::to_usage).unwrap_or_default(),
+            usage: self.usage.as_ref().map(chat_usage).unwrap_or_default(),
             finish_reason: map_openai_finish_reason(self.finish_reason.as_deref()),
             raw_finish_reason: self.finish_reason.take(),
             provider_metadata: None,

@@ -2,12 +2,14 @@
 //! [`StreamPart`]s in one place.
 //!
 //! This is the hot path of every chat product, so it is one `Stream` deep over the SSE reader
-//! (no task, no channel) and each event is decoded once, straight from the read buffer, into
-//! small types that borrow their strings (`Cow<str>`, owned only when the JSON string has
-//! escapes). Only the first choice is kept and the `choices` array is never collected, constant
-//! fields (`object`, `system_fingerprint`, `service_tier`) are skipped without allocating, and
-//! `id`/`model` become owned once, for the [`StreamPart::ResponseMetadata`] part. A text delta
-//! costs one allocation: the `String` of its [`StreamPart::TextDelta`].
+//! (no task, no channel) and each event is decoded once, straight from the read buffer, into the
+//! generated lean types (`specai_generated::openai::lean`, emitted by codegen from the same
+//! schema as the owned types), whose strings borrow from the buffer unless they hold escapes and
+//! which have no flattened `extra` map (that map makes serde buffer every field of every event).
+//! Constant fields (`object`, `system_fingerprint`, `service_tier`) are borrowed and dropped; `id`
+//! and `model` become owned once, for the [`StreamPart::ResponseMetadata`] part. A text delta
+//! costs two allocations: the one-element `choices` vector and the `String` of its
+//! [`StreamPart::TextDelta`].
 //!
 //! Tool calls arrive as fragments keyed by `index`: the first fragment usually carries the id
 //! and the name, later ones only argument text. Some servers send the id and arguments before the
@@ -19,16 +21,16 @@
 
 use std::borrow::Cow;
 use std::collections::VecDeque;
-use std::fmt;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, ready};
 
 use bytes::Bytes;
 use futures::Stream;
-use serde::de::{Deserializer, IgnoredAny, SeqAccess, Visitor};
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde::Deserialize;
+use serde::de::Deserializer;
+use serde_json::{Value, json};
+use specai_generated::openai::lean;
 
 use crate::error::{Error, Result};
 use crate::provider::{
@@ -42,140 +44,59 @@ use super::openai_error::{OpenAiErrorDetail, stream_error};
 use super::openai_options::OPENAI_PROVIDER_ID;
 use super::timestamp;
 
-/// One chunk of a chat-completions stream (the spec's `CreateChatCompletionStreamResponse`),
-/// keeping only what the stream maps.
-#[derive(Debug, Deserialize)]
-pub(crate) struct ChatChunk<'a> {
-    #[serde(borrow, default, deserialize_with = "borrowed_text")]
-    pub id: Option<Cow<'a, str>>,
-    #[serde(borrow, default, deserialize_with = "borrowed_text")]
-    pub model: Option<Cow<'a, str>>,
-    #[serde(default)]
-    pub created: Option<i64>,
-    /// The first choice (`choices[0]`); further choices (`n > 1`) are skipped.
-    #[serde(borrow, default, rename = "choices", deserialize_with = "first_choice")]
-    pub choice: Option<ChunkChoice<'a>>,
-    #[serde(default)]
-    pub usage: Option<ChatUsage>,
-    #[serde(default)]
-    pub error: Option<OpenAiErrorDetail>,
+/// An error sent as a stream event: `{"error": {...}}`.
+#[derive(Deserialize)]
+struct ErrorEvent {
+    error: OpenAiErrorDetail,
 }
 
-#[derive(Debug, Deserialize)]
-pub(crate) struct ChunkChoice<'a> {
-    #[serde(borrow, default)]
-    pub delta: Option<ChunkDelta<'a>>,
-    #[serde(borrow, default, deserialize_with = "borrowed_text")]
-    pub finish_reason: Option<Cow<'a, str>>,
-    #[serde(default)]
-    pub logprobs: Option<ChunkLogprobs>,
-}
-
-#[derive(Debug, Deserialize)]
-pub(crate) struct ChunkDelta<'a> {
-    #[serde(borrow, default, deserialize_with = "borrowed_text")]
-    pub content: Option<Cow<'a, str>>,
-    /// Reasoning text, as some OpenAI-compatible servers send it (`reasoning_content`, or
-    /// `reasoning`); OpenAI itself does not send reasoning in chat completions.
-    #[serde(borrow, default, alias = "reasoning", deserialize_with = "borrowed_text")]
-    pub reasoning_content: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    pub tool_calls: Option<Vec<ToolCallDelta<'a>>>,
-}
-
-#[derive(Debug, Deserialize)]
-pub(crate) struct ToolCallDelta<'a> {
-    #[serde(default)]
-    pub index: Option<usize>,
-    #[serde(borrow, default, deserialize_with = "borrowed_text")]
-    pub id: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    pub function: Option<FunctionDelta<'a>>,
-}
-
-#[derive(Debug, Deserialize)]
-pub(crate) struct FunctionDelta<'a> {
-    #[serde(borrow, default, deserialize_with = "borrowed_text")]
-    pub name: Option<Cow<'a, str>>,
-    #[serde(borrow, default, deserialize_with = "borrowed_text")]
-    pub arguments: Option<Cow<'a, str>>,
-}
-
-/// Log probabilities of a choice (only present when asked for).
-#[derive(Debug, Clone, Deserialize)]
-pub(crate) struct ChunkLogprobs {
-    #[serde(default)]
-    pub content: Option<Vec<Value>>,
-}
-
-/// Token usage of a chat completion (the spec's `CompletionUsage`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub(crate) struct ChatUsage {
-    #[serde(default)]
-    pub prompt_tokens: Option<u64>,
-    #[serde(default)]
-    pub completion_tokens: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_tokens: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prompt_tokens_details: Option<PromptTokensDetails>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub completion_tokens_details: Option<CompletionTokensDetails>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub(crate) struct PromptTokensDetails {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cached_tokens: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub audio_tokens: Option<u64>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub(crate) struct CompletionTokensDetails {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reasoning_tokens: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub audio_tokens: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub accepted_prediction_tokens: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rejected_prediction_tokens: Option<u64>,
-}
-
-impl ChatUsage {
-    /// As the SDK's usage: cached input tokens are `cache_read`, reasoning tokens are split from
-    /// text tokens.
-    pub fn to_usage(&self) -> Usage {
-        let cached = self.prompt_tokens_details.as_ref().and_then(|details| details.cached_tokens);
-        let reasoning = self.completion_tokens_details.as_ref().and_then(|details| details.reasoning_tokens);
-        Usage {
-            input_tokens: InputTokens {
-                total: self.prompt_tokens,
-                no_cache: self.prompt_tokens.map(|total| total.saturating_sub(cached.unwrap_or(0))),
-                cache_read: cached,
-                cache_write: None,
-            },
-            output_tokens: OutputTokens {
-                total: self.completion_tokens,
-                text: self.completion_tokens.map(|total| total.saturating_sub(reasoning.unwrap_or(0))),
-                reasoning,
-            },
-            raw: serde_json::to_value(self).ok(),
-        }
+/// Usage of a chat stream's final chunk.
+fn usage(usage: &lean::CompletionUsage<'_>) -> Usage {
+    let known = |count: Option<i64>| count.and_then(|count| u64::try_from(count).ok());
+    let cached = known(usage.prompt_tokens_details.as_ref().and_then(|details| details.cached_tokens));
+    let reasoning = known(usage.completion_tokens_details.as_ref().and_then(|details| details.reasoning_tokens));
+    let input = known(usage.prompt_tokens);
+    let output = known(usage.completion_tokens);
+    let mut raw = serde_json::Map::new();
+    raw.insert("prompt_tokens".into(), json!(usage.prompt_tokens));
+    raw.insert("completion_tokens".into(), json!(usage.completion_tokens));
+    raw.insert("total_tokens".into(), json!(usage.total_tokens));
+    if let Some(details) = &usage.prompt_tokens_details {
+        raw.insert("prompt_tokens_details".into(), json!({"cached_tokens": details.cached_tokens, "audio_tokens": details.audio_tokens}));
     }
-
-    /// Prediction-token counts for the provider metadata.
-    pub fn prediction_metadata(&self, metadata: &mut serde_json::Map<String, Value>) {
-        if let Some(details) = &self.completion_tokens_details {
-            if let Some(accepted) = details.accepted_prediction_tokens {
-                metadata.insert("accepted_prediction_tokens".into(), accepted.into());
-            }
-            if let Some(rejected) = details.rejected_prediction_tokens {
-                metadata.insert("rejected_prediction_tokens".into(), rejected.into());
-            }
-        }
+    if let Some(details) = &usage.completion_tokens_details {
+        raw.insert(
+            "completion_tokens_details".into(),
+            json!({
+                "reasoning_tokens": details.reasoning_tokens,
+                "audio_tokens": details.audio_tokens,
+                "accepted_prediction_tokens": details.accepted_prediction_tokens,
+                "rejected_prediction_tokens": details.rejected_prediction_tokens,
+            }),
+        );
     }
+    Usage {
+        input_tokens: InputTokens {
+            total: input,
+            no_cache: input.map(|total| total.saturating_sub(cached.unwrap_or(0))),
+            cache_read: cached,
+            cache_write: None,
+        },
+        output_tokens: OutputTokens {
+            total: output,
+            text: output.map(|total| total.saturating_sub(reasoning.unwrap_or(0))),
+            reasoning,
+        },
+        raw: Some(Value::Object(raw)),
+    }
+}
+
+/// The usage numbers kept until the end of the stream (the borrowed chunk is gone by then).
+#[derive(Debug, Clone, Default)]
+struct StreamUsage {
+    usage: Usage,
+    accepted_prediction_tokens: Option<i64>,
+    rejected_prediction_tokens: Option<i64>,
 }
 
 /// An optional string that borrows from the input unless it has escapes (serde does not borrow
@@ -184,32 +105,6 @@ pub(crate) fn borrowed_text<'de: 'a, 'a, D: Deserializer<'de>>(deserializer: D) 
     #[derive(Deserialize)]
     struct Text<'a>(#[serde(borrow)] Cow<'a, str>);
     Ok(Option::<Text<'a>>::deserialize(deserializer)?.map(|text| text.0))
-}
-
-/// Deserializes `choices` keeping only the first element, without collecting a `Vec`.
-fn first_choice<'de: 'a, 'a, D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Option<ChunkChoice<'a>>, D::Error> {
-    struct FirstChoice<'a>(std::marker::PhantomData<ChunkChoice<'a>>);
-    impl<'de: 'a, 'a> Visitor<'de> for FirstChoice<'a> {
-        type Value = Option<ChunkChoice<'a>>;
-        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-            formatter.write_str("an array of choices or null")
-        }
-        fn visit_unit<E: serde::de::Error>(self) -> std::result::Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_none<E: serde::de::Error>(self) -> std::result::Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> std::result::Result<Self::Value, D::Error> {
-            deserializer.deserialize_seq(self)
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Self::Value, A::Error> {
-            let first = seq.next_element::<ChunkChoice<'a>>()?;
-            while seq.next_element::<IgnoredAny>()?.is_some() {}
-            Ok(first)
-        }
-    }
-    deserializer.deserialize_option(FirstChoice(std::marker::PhantomData))
 }
 
 /// One tool call being assembled from fragments.
@@ -229,10 +124,9 @@ pub(crate) struct ChatStreamState {
     warnings: Option<Vec<Warning>>,
     metadata_sent: bool,
     text_id: Option<BlockId>,
-    reasoning_id: Option<BlockId>,
     tool_calls: Vec<ToolCallState>,
     finish_reason: Option<String>,
-    usage: Option<ChatUsage>,
+    usage: Option<StreamUsage>,
     logprobs: Option<Vec<Value>>,
     include_raw_chunks: bool,
     url: String,
@@ -245,7 +139,6 @@ impl ChatStreamState {
             warnings: Some(warnings),
             metadata_sent: false,
             text_id: None,
-            reasoning_id: None,
             tool_calls: Vec::new(),
             finish_reason: None,
             usage: None,
@@ -271,68 +164,82 @@ impl ChatStreamState {
                 out.push_back(StreamPart::Raw { raw_value });
             }
         }
-        let chunk: ChatChunk<'_> = serde_json::from_slice(data).map_err(|error| {
+        let chunk: lean::CreateChatCompletionStreamResponse<'_> = serde_json::from_slice(data).map_err(|error| {
             Error::invalid_response(
                 format!("malformed chat completion chunk: {error}"),
                 Some(String::from_utf8_lossy(data).into_owned()),
                 Some(Arc::new(error)),
             )
         })?;
-        if let Some(error) = chunk.error {
-            return Err(stream_error(error, &self.url));
+        if chunk.id.is_none() && chunk.choices.is_empty() && chunk.usage.is_none() {
+            // Not a chunk: an error event, which the chunk type has no field for. Only such
+            // events are decoded a second time.
+            if let Ok(event) = serde_json::from_slice::<ErrorEvent>(data) {
+                return Err(stream_error(event.error, &self.url));
+            }
         }
         if !self.metadata_sent && (chunk.id.is_some() || chunk.model.is_some()) {
             self.metadata_sent = true;
             out.push_back(StreamPart::ResponseMetadata(ResponseMetadata::new(
-                chunk.id.map(Cow::into_owned),
-                chunk.model.map(Cow::into_owned),
+                chunk.id.map(|id| id.0.into_owned()),
+                chunk.model.map(|model| model.0.into_owned()),
                 timestamp(chunk.created),
             )));
         }
-        if let Some(usage) = chunk.usage {
-            self.usage = Some(usage);
+        if let Some(chunk_usage) = &chunk.usage {
+            let details = chunk_usage.completion_tokens_details.as_ref();
+            self.usage = Some(StreamUsage {
+                usage: usage(chunk_usage),
+                accepted_prediction_tokens: details.and_then(|details| details.accepted_prediction_tokens),
+                rejected_prediction_tokens: details.and_then(|details| details.rejected_prediction_tokens),
+            });
         }
-        let Some(choice) = chunk.choice else { return Ok(()) };
+        // Only the first choice is mapped; further choices (`n > 1`) are not.
+        let Some(choice) = chunk.choices.into_iter().next() else { return Ok(()) };
         if let Some(delta) = choice.delta {
-            if let Some(reasoning) = delta.reasoning_content.filter(|text| !text.is_empty()) {
-                let id = self.reasoning_id.get_or_insert_with(|| {
-                    let id: BlockId = Arc::from("reasoning-0");
-                    out.push_back(StreamPart::ReasoningStart { id: id.clone(), provider_metadata: None });
-                    id
-                });
-                out.push_back(StreamPart::ReasoningDelta { id: id.clone(), delta: reasoning.into_owned(), provider_metadata: None });
-            }
             if let Some(content) = delta.content.filter(|text| !text.is_empty()) {
-                self.end_reasoning(out);
                 let id = self.text_id.get_or_insert_with(|| {
                     let id: BlockId = Arc::from("txt-0");
                     out.push_back(StreamPart::TextStart { id: id.clone(), provider_metadata: None });
                     id
                 });
-                out.push_back(StreamPart::TextDelta { id: id.clone(), delta: content.into_owned() });
+                out.push_back(StreamPart::TextDelta { id: id.clone(), delta: content.0.into_owned() });
             }
-            for fragment in delta.tool_calls.into_iter().flatten() {
-                self.end_reasoning(out);
+            for fragment in delta.tool_calls {
                 self.on_tool_call_fragment(fragment, out)?;
             }
         }
-        if let Some(logprobs) = choice.logprobs.and_then(|logprobs| logprobs.content) {
-            self.logprobs.get_or_insert_with(Vec::new).extend(logprobs);
+        if let Some(logprobs) = choice.logprobs.filter(|logprobs| !logprobs.content.is_empty()) {
+            let tokens = logprobs.content.iter().map(|token| {
+                json!({
+                    "token": token.token.as_deref(),
+                    "logprob": token.logprob,
+                    "top_logprobs": token.top_logprobs.iter()
+                        .map(|top| json!({"token": top.token.as_deref(), "logprob": top.logprob}))
+                        .collect::<Vec<_>>(),
+                })
+            });
+            self.logprobs.get_or_insert_with(Vec::new).extend(tokens);
         }
         if let Some(reason) = choice.finish_reason {
-            self.finish_reason = Some(reason.into_owned());
+            self.finish_reason = Some(reason.0.into_owned());
             self.end_blocks(out)?;
         }
         Ok(())
     }
 
-    fn on_tool_call_fragment(&mut self, fragment: ToolCallDelta<'_>, out: &mut VecDeque<StreamPart>) -> Result<()> {
+    fn on_tool_call_fragment(
+        &mut self,
+        fragment: lean::ChatCompletionMessageToolCallChunk<'_>,
+        out: &mut VecDeque<StreamPart>,
+    ) -> Result<()> {
         let (name, arguments) = match fragment.function {
-            Some(function) => (function.name, function.arguments),
+            Some(function) => (function.name.map(|name| name.0), function.arguments.map(|arguments| arguments.0)),
             None => (None, None),
         };
+        let fragment_id = fragment.id.map(|id| id.0);
         // Servers without `index` send one fragment stream per call: a new id starts a new call.
-        let index = fragment.index.unwrap_or_else(|| match (&fragment.id, self.tool_calls.last()) {
+        let index = fragment.index.and_then(|index| usize::try_from(index).ok()).unwrap_or_else(|| match (&fragment_id, self.tool_calls.last()) {
             (Some(id), Some(last)) if *last.id != **id => self.tool_calls.len(),
             (_, Some(_)) => self.tool_calls.len() - 1,
             (_, None) => 0,
@@ -345,7 +252,7 @@ impl ChatStreamState {
                     None,
                 ));
             }
-            let id: BlockId = match fragment.id {
+            let id: BlockId = match fragment_id {
                 Some(id) if !id.is_empty() => Arc::from(id.as_ref()),
                 _ => Arc::from(format!("call_{index}").as_str()),
             };
@@ -392,15 +299,8 @@ impl ChatStreamState {
         Ok(())
     }
 
-    fn end_reasoning(&mut self, out: &mut VecDeque<StreamPart>) {
-        if let Some(id) = self.reasoning_id.take() {
-            out.push_back(StreamPart::ReasoningEnd { id, provider_metadata: None });
-        }
-    }
-
-    /// Closes the open text and reasoning blocks and completes the tool calls.
+    /// Closes the open text block and completes the tool calls.
     fn end_blocks(&mut self, out: &mut VecDeque<StreamPart>) -> Result<()> {
-        self.end_reasoning(out);
         if let Some(id) = self.text_id.take() {
             out.push_back(StreamPart::TextEnd { id, provider_metadata: None });
         }
@@ -439,13 +339,18 @@ impl ChatStreamState {
         self.end_blocks(out)?;
         let mut metadata = serde_json::Map::new();
         if let Some(usage) = &self.usage {
-            usage.prediction_metadata(&mut metadata);
+            if let Some(accepted) = usage.accepted_prediction_tokens {
+                metadata.insert("accepted_prediction_tokens".into(), accepted.into());
+            }
+            if let Some(rejected) = usage.rejected_prediction_tokens {
+                metadata.insert("rejected_prediction_tokens".into(), rejected.into());
+            }
         }
         if let Some(logprobs) = self.logprobs.take() {
             metadata.insert("logprobs".into(), Value::Array(logprobs));
         }
         out.push_back(StreamPart::Finish {
-            usage: self.usage.as_ref().map(ChatUsage::to_usage).unwrap_or_default(),
+            usage: self.usage.take().map(|usage| usage.usage).unwrap_or_default(),
             finish_reason: map_openai_finish_reason(self.finish_reason.as_deref()),
             raw_finish_reason: self.finish_reason.take(),
             provider_metadata: (!metadata.is_empty())
@@ -544,18 +449,26 @@ mod tests {
     }
 
     #[test]
-    fn decodes_borrowed_chunks_keeping_only_the_first_choice() {
-        let data = r#"{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","system_fingerprint":"fp","choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":null},{"index":1,"delta":{"content":"other"}}]}"#;
-        let chunk: ChatChunk<'_> = serde_json::from_str(data).unwrap();
-        assert!(matches!(chunk.id, Some(Cow::Borrowed("c1"))));
-        let delta = chunk.choice.unwrap().delta.unwrap();
-        assert!(matches!(delta.content, Some(Cow::Borrowed("Hi"))));
-        let escaped: ChatChunk<'_> = serde_json::from_str(r#"{"choices":[{"delta":{"content":"a\nb"}}]}"#).unwrap();
-        assert_eq!(escaped.choice.unwrap().delta.unwrap().content.as_deref(), Some("a\nb"));
-        let empty: ChatChunk<'_> = serde_json::from_str(r#"{"choices":[],"usage":{"prompt_tokens":1,"completion_tokens":2}}"#).unwrap();
-        assert!(empty.choice.is_none());
-        let null: ChatChunk<'_> = serde_json::from_str(r#"{"choices":null}"#).unwrap();
-        assert!(null.choice.is_none());
+    fn chunks_borrow_from_the_event_data() {
+        let data = r#"{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","system_fingerprint":"fp","choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":null}]}"#;
+        let chunk: lean::CreateChatCompletionStreamResponse<'_> = serde_json::from_str(data).unwrap();
+        assert!(matches!(chunk.id.as_ref().map(|id| &id.0), Some(Cow::Borrowed("c1"))));
+        let delta = chunk.choices.into_iter().next().unwrap().delta.unwrap();
+        assert!(matches!(delta.content.map(|content| content.0), Some(Cow::Borrowed("Hi"))));
+        let escaped: lean::CreateChatCompletionStreamResponse<'_> =
+            serde_json::from_str(r#"{"choices":[{"delta":{"content":"a\nb"}}]}"#).unwrap();
+        let content = escaped.choices.into_iter().next().unwrap().delta.unwrap().content.unwrap();
+        assert_eq!(&*content, "a\nb");
+    }
+
+    #[test]
+    fn error_events_end_the_stream() {
+        let mut state = ChatStreamState::new(Vec::new(), false, "u".into());
+        let error = state
+            .on_data(br#"{"error":{"message":"boom","type":"server_error","param":null,"code":null}}"#, &mut VecDeque::new())
+            .unwrap_err();
+        assert_eq!(error.as_api_call().unwrap().message, "boom");
+        assert!(error.is_retryable());
     }
 
     #[test]
@@ -593,32 +506,6 @@ mod tests {
             .on_data(br#"{"choices":[{"delta":{"tool_calls":[{"index":0,"id":"c","function":{"arguments":"{}"}}]}}]}"#, &mut out)
             .unwrap();
         assert!(matches!(state.on_end(&mut out), Err(Error::InvalidResponse { .. })));
-    }
-
-    #[test]
-    fn reasoning_content_of_compatible_servers_becomes_a_reasoning_block() {
-        let (parts, _) = run(&[
-            r#"{"choices":[{"delta":{"reasoning_content":"think"}}]}"#,
-            r#"{"choices":[{"delta":{"content":"answer"},"finish_reason":"stop"}]}"#,
-        ]);
-        let kinds: Vec<&str> = parts
-            .iter()
-            .map(|part| match part {
-                StreamPart::StreamStart { .. } => "start",
-                StreamPart::ReasoningStart { .. } => "reasoning-start",
-                StreamPart::ReasoningDelta { .. } => "reasoning-delta",
-                StreamPart::ReasoningEnd { .. } => "reasoning-end",
-                StreamPart::TextStart { .. } => "text-start",
-                StreamPart::TextDelta { .. } => "text-delta",
-                StreamPart::TextEnd { .. } => "text-end",
-                StreamPart::Finish { .. } => "finish",
-                _ => "other",
-            })
-            .collect();
-        assert_eq!(
-            kinds,
-            ["start", "reasoning-start", "reasoning-delta", "reasoning-end", "text-start", "text-delta", "text-end", "finish"]
-        );
     }
 
     #[test]
