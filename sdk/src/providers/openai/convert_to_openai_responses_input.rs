@@ -75,10 +75,8 @@ pub(crate) fn convert_to_openai_responses_input(
                             openai_string(&part.provider_options, "item_id"),
                         )),
                         AssistantPart::ToolCall(call) if call.provider_executed => {
-                            if store {
-                                if let Some(id) = openai_string(&call.provider_options, "item_id") {
-                                    input.push(api::InputItem::ItemReference { id });
-                                }
+                            if store && let Some(id) = openai_string(&call.provider_options, "item_id") {
+                                input.push(api::InputItem::ItemReference { id });
                             }
                         }
                         AssistantPart::ToolCall(call) => input.push(api::InputItem::FunctionCall {

@@ -397,7 +397,7 @@ impl LanguageModel for OpenAiResponsesLanguageModel {
         result.provider_metadata =
             Some(openai_metadata(json!({"response_id": body.id, "service_tier": body.service_tier})));
         result.request = request_metadata(response.request_body.as_ref());
-        let created = (body.created_at >= 0.0).then(|| body.created_at as i64);
+        let created = (body.created_at >= 0.0).then_some(body.created_at as i64);
         result.response = ResponseMetadata::new(Some(body.id), Some(body.model), timestamp(created)).with_headers(response.headers);
         result.warnings = warnings;
         Ok(result)

@@ -118,10 +118,10 @@ impl ResponsesStreamState {
 
     fn on_data(&mut self, data: &[u8], out: &mut VecDeque<StreamPart>) -> Result<()> {
         self.start(out);
-        if self.include_raw_chunks {
-            if let Ok(raw_value) = serde_json::from_slice(data) {
-                out.push_back(StreamPart::Raw { raw_value });
-            }
+        if self.include_raw_chunks
+            && let Ok(raw_value) = serde_json::from_slice(data)
+        {
+            out.push_back(StreamPart::Raw { raw_value });
         }
         let event: ResponsesEvent<'_> = serde_json::from_slice(data).map_err(|error| {
             Error::invalid_response(
@@ -176,16 +176,16 @@ impl ResponsesStreamState {
                 }
             }
             "response.created" | "response.in_progress" => {
-                if let Some(response) = event.response {
-                    if self.response_id.is_none() {
-                        self.response_id = Some(response.id.clone());
-                        let created = (response.created_at >= 0.0).then(|| response.created_at as i64);
-                        out.push_back(StreamPart::ResponseMetadata(ResponseMetadata::new(
-                            Some(response.id),
-                            Some(response.model),
-                            timestamp(created),
-                        )));
-                    }
+                if let Some(response) = event.response
+                    && self.response_id.is_none()
+                {
+                    self.response_id = Some(response.id.clone());
+                    let created = (response.created_at >= 0.0).then_some(response.created_at as i64);
+                    out.push_back(StreamPart::ResponseMetadata(ResponseMetadata::new(
+                        Some(response.id),
+                        Some(response.model),
+                        timestamp(created),
+                    )));
                 }
             }
             "response.completed" | "response.incomplete" => {
@@ -247,10 +247,8 @@ impl ResponsesStreamState {
 
     fn on_item_added(&mut self, item: api::OutputItem, output_index: usize, out: &mut VecDeque<StreamPart>) {
         match item {
-            api::OutputItem::Message { id, .. } => {
-                if self.text_id(&id).is_none() {
-                    self.open_text(&id, out);
-                }
+            api::OutputItem::Message { id, .. } if self.text_id(&id).is_none() => {
+                self.open_text(&id, out);
             }
             api::OutputItem::FunctionCall { id, call_id, name, .. } => {
                 let call_id: BlockId = Arc::from(call_id);

@@ -159,10 +159,10 @@ impl ChatStreamState {
     /// Maps one event's data.
     pub fn on_data(&mut self, data: &[u8], out: &mut VecDeque<StreamPart>) -> Result<()> {
         self.start(out);
-        if self.include_raw_chunks {
-            if let Ok(raw_value) = serde_json::from_slice(data) {
-                out.push_back(StreamPart::Raw { raw_value });
-            }
+        if self.include_raw_chunks
+            && let Ok(raw_value) = serde_json::from_slice(data)
+        {
+            out.push_back(StreamPart::Raw { raw_value });
         }
         let chunk: lean::CreateChatCompletionStreamResponse<'_> = serde_json::from_slice(data).map_err(|error| {
             Error::invalid_response(
@@ -268,10 +268,10 @@ impl ChatStreamState {
         if call.finished {
             return Ok(());
         }
-        if call.name.is_none() {
-            if let Some(name) = name.filter(|name| !name.is_empty()) {
-                call.name = Some(name.into_owned());
-            }
+        if call.name.is_none()
+            && let Some(name) = name.filter(|name| !name.is_empty())
+        {
+            call.name = Some(name.into_owned());
         }
         let arguments = arguments.filter(|arguments| !arguments.is_empty());
         if call.started {
