@@ -39,3 +39,18 @@ async fn embed_many_with_the_embedding_model() {
         .unwrap();
     assert_eq!(result.embeddings.len(), 2);
 }
+
+#[tokio::test]
+async fn registry_resolves_openai_models_by_id() {
+    let server = MockServer::with_responses([json_response(FIXTURES, "responses_text"), json_response(FIXTURES, "embedding")]).await;
+    let registry = specai::create_provider_registry().provider("openai", provider(&server)).build();
+    let model = registry.language_model("openai:gpt-4o-mini").unwrap();
+    assert_eq!(model.provider(), "openai.responses");
+    let result = generate_text(model).prompt("Story?").await.unwrap();
+    assert!(result.text().starts_with("In a peaceful grove"));
+    let embedder = registry.embedding_model("openai:text-embedding-3-small").unwrap();
+    let embedded = embed_many(embedder).values(["a", "b"]).await.unwrap();
+    assert_eq!(embedded.embeddings.len(), 2);
+    let paths: Vec<String> = server.requests().into_iter().map(|request| request.path).collect();
+    assert_eq!(paths, ["/v1/responses", "/v1/embeddings"]);
+}

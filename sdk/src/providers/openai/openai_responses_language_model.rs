@@ -283,8 +283,9 @@ impl OpenAiResponsesLanguageModel {
     }
 }
 
-/// Maps a complete response's output to content, and says whether it holds function calls.
-fn map_output(output: Vec<api::OutputItem>) -> (Vec<Content>, bool) {
+/// Maps a complete response's output to content, and says whether it holds function calls; the
+/// log probabilities of the output text (when asked for) are added to `logprobs`.
+fn map_output(output: Vec<api::OutputItem>, logprobs: &mut Vec<Value>) -> (Vec<Content>, bool) {
     let mut content = Vec::new();
     let mut has_function_calls = false;
     let mut source_count = 0;
@@ -298,7 +299,8 @@ fn map_output(output: Vec<api::OutputItem>) -> (Vec<Content>, bool) {
             api::OutputItem::Message { id, content: parts, .. } => {
                 for part in parts {
                     match part {
-                        api::OutputMessageContent::OutputText { text, annotations, .. } => {
+                        api::OutputMessageContent::OutputText { text, annotations, logprobs: tokens } => {
+                            logprobs.extend(tokens.iter().filter_map(|token| serde_json::to_value(token).ok()));
                             content.push(Content::Text {
                                 text,
                                 provider_metadata: Some(openai_metadata(json!({"item_id": id}))),
@@ -386,7 +388,8 @@ impl LanguageModel for OpenAiResponsesLanguageModel {
         if body.status == api::ResponseStatus::Failed {
             return Err(failed_response_error(body.error.as_ref(), &self.url));
         }
-        let (content, has_function_calls) = map_output(body.output);
+        let mut logprobs = Vec::new();
+        let (content, has_function_calls) = map_output(body.output, &mut logprobs);
         let incomplete = incomplete_reason(body.incomplete_details.as_ref());
         let mut result = GenerateResponse::new(
             content,
@@ -394,8 +397,11 @@ impl LanguageModel for OpenAiResponsesLanguageModel {
             body.usage.as_ref().map(responses_usage).unwrap_or_default(),
         );
         result.raw_finish_reason = incomplete.or_else(|| Some(status_text(&body.status)));
-        result.provider_metadata =
-            Some(openai_metadata(json!({"response_id": body.id, "service_tier": body.service_tier})));
+        let mut metadata = json!({"response_id": body.id, "service_tier": body.service_tier});
+        if !logprobs.is_empty() {
+            metadata["logprobs"] = Value::Array(logprobs);
+        }
+        result.provider_metadata = Some(openai_metadata(metadata));
         result.request = request_metadata(response.request_body.as_ref());
         let created = (body.created_at >= 0.0).then_some(body.created_at as i64);
         result.response = ResponseMetadata::new(Some(body.id), Some(body.model), timestamp(created)).with_headers(response.headers);
