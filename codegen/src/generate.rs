@@ -72,6 +72,7 @@ pub fn generate(mut doc: Value, roots: &Roots) -> Result<Generated, String> {
     log.change(pass, format!("removed {} `api-version` request headers", report.stray_headers_removed));
     log.change(pass, "removed `Client::new` (15 s timeout): build with `Client::new_with_client`".to_string());
     log.change(pass, "`new_with_client(base_url, client)` + `with_headers(headers)` instead of an inner-value argument".to_string());
+    log.change(pass, format!("derived Default for {} structs whose fields all have one", report.defaults));
     for name in &report.open_enums {
         log.change(pass, format!("enum {name}: + Unlisted(String) for values the spec does not list"));
     }

@@ -14,6 +14,8 @@ pub struct Report {
     pub open_enums: Vec<String>,
     /// Tagged unions that got an `Unlisted` variant.
     pub tagged_unions_with_unknown: Vec<String>,
+    /// Structs that got `#[derive(Default)]`.
+    pub defaults: usize,
 }
 
 /// Applies every rewrite to a generated file.
@@ -24,6 +26,7 @@ pub fn run(file: &mut syn::File) -> Report {
     report.stray_headers_removed = headers.removed;
     remove_timeout_constructor(&mut file.items);
     open_enums(&mut file.items, &mut report);
+    derive_default(&mut file.items, &mut report);
     report
 }
 
@@ -229,6 +232,75 @@ impl VisitMut for MatchFixer {
                 }
             }
             _ => {}
+        }
+    }
+}
+
+/// typify derives `Default` only for structs without a flattened `extra` map, i.e. never here.
+/// Request structs have dozens of optional fields, so every struct whose fields all have a
+/// default (options, lists, strings, numbers, maps, other such structs) derives it, letting
+/// callers write `Request { model, messages, ..Default::default() }`.
+fn derive_default(items: &mut [Item], report: &mut Report) {
+    for item in items.iter_mut() {
+        if let Item::Mod(module) = item {
+            if let Some((_, content)) = &mut module.content {
+                derive_default(content, report);
+            }
+        }
+    }
+    let mut candidates: std::collections::BTreeMap<String, Vec<String>> = std::collections::BTreeMap::new();
+    let mut has_default_impl = std::collections::BTreeSet::new();
+    for item in items.iter() {
+        match item {
+            Item::Struct(item) if item.generics.params.is_empty() => {
+                let types = item.fields.iter().map(|f| f.ty.to_token_stream().to_string().replace(' ', "")).collect();
+                candidates.insert(item.ident.to_string(), types);
+            }
+            Item::Impl(imp) => {
+                if let Some((path, _)) = &imp.trait_ {
+                    if path.segments.last().is_some_and(|s| s.ident == "Default") {
+                        has_default_impl.insert(imp.self_ty.to_token_stream().to_string());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    const DEFAULT_TYPES: &[&str] = &[
+        "::std::option::Option<", "::std::vec::Vec<", "::std::string::String", "::serde_json::Map<",
+        "::serde_json::Value", "::std::collections::HashMap<", "::std::collections::BTreeMap<", "i64", "i32",
+        "u64", "u32", "f64", "f32", "bool",
+    ];
+    let mut defaultable: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    loop {
+        let before = defaultable.len();
+        for (name, types) in &candidates {
+            let ok = types.iter().all(|t| {
+                let t = t.strip_prefix("::std::boxed::Box<").and_then(|t| t.strip_suffix('>')).unwrap_or(t);
+                DEFAULT_TYPES.iter().any(|d| t == *d || (d.ends_with('<') && t.starts_with(d))) || defaultable.contains(t)
+            });
+            if ok {
+                defaultable.insert(name.clone());
+            }
+        }
+        if defaultable.len() == before {
+            break;
+        }
+    }
+    for item in items.iter_mut() {
+        let Item::Struct(item) = item else { continue };
+        let name = item.ident.to_string();
+        if !defaultable.contains(&name) || has_default_impl.contains(&name) {
+            continue;
+        }
+        for attr in &mut item.attrs {
+            if attr.path().is_ident("derive") && !contains(attr, "Default") {
+                let paths: syn::punctuated::Punctuated<syn::Path, syn::Token![,]> =
+                    attr.parse_args_with(syn::punctuated::Punctuated::parse_terminated).expect("derive list parses");
+                let paths = paths.iter();
+                *attr = parse_quote!(#[derive(#(#paths),*, Default)]);
+                report.defaults += 1;
+            }
         }
     }
 }

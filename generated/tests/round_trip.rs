@@ -108,6 +108,23 @@ mod openai {
     }
 
     #[test]
+    fn requests_build_from_defaults_and_send_only_what_is_set() {
+        let request = CreateChatCompletionRequest {
+            model: "gpt-4o-mini".into(),
+            messages: vec![ChatCompletionRequestMessage::User {
+                content: ChatCompletionRequestMessageContent::String("Hi".into()),
+                name: None,
+            }],
+            max_completion_tokens: Some(16),
+            ..Default::default()
+        };
+        assert_eq!(
+            serde_json::to_value(&request).unwrap(),
+            serde_json::json!({"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Hi"}], "max_completion_tokens": 16})
+        );
+    }
+
+    #[test]
     fn client_is_built_from_the_callers_reqwest_client() {
         let client = specai_generated::openai::Client::new_with_client("http://127.0.0.1:9/v1", reqwest::Client::new());
         use specai_generated::openai::ClientInfo;

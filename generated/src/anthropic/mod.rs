@@ -240,7 +240,7 @@ pub mod types {
         Unlisted,
     }
     ///`ContentBlockParamCitations`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ContentBlockParamCitations {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enabled: ::std::option::Option<bool>,
@@ -261,7 +261,7 @@ pub mod types {
         }
     }
     ///`CreateMessageParams`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct CreateMessageParams {
         pub max_tokens: i64,
         pub messages: ::std::vec::Vec<InputMessage>,
@@ -292,7 +292,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`CreateMessageParamsMetadata`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct CreateMessageParamsMetadata {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_id: ::std::option::Option<::std::string::String>,
@@ -355,7 +355,7 @@ pub mod types {
         }
     }
     ///`CustomTool`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct CustomTool {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cache_control: ::std::option::Option<CacheControlEphemeral>,
@@ -465,7 +465,7 @@ pub mod types {
         }
     }
     ///`ErrorDetail`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ErrorDetail {
         pub message: ::std::string::String,
         ///invalid_request_error, authentication_error, permission_error, not_found_error, request_too_large, rate_limit_error, api_error, overloaded_error, ...
@@ -654,7 +654,7 @@ pub mod types {
         }
     }
     ///`ListModelsResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ListModelsResponse {
         pub data: ::std::vec::Vec<ModelInfo>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -683,7 +683,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`MessageDeltaUsage`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct MessageDeltaUsage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cache_creation_input_tokens: ::std::option::Option<i64>,
@@ -698,7 +698,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`MessageDeltaUsageServerToolUse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct MessageDeltaUsageServerToolUse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub web_search_requests: ::std::option::Option<i64>,
@@ -774,7 +774,7 @@ pub mod types {
         Unlisted,
     }
     ///`MessageStreamEventDelta`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct MessageStreamEventDelta {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub stop_reason: ::std::option::Option<StopReason>,
@@ -1133,7 +1133,7 @@ pub mod types {
         Unlisted,
     }
     ///`ToolResultContentBlockCitations`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ToolResultContentBlockCitations {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enabled: ::std::option::Option<bool>,
@@ -1141,7 +1141,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`Usage`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Usage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cache_creation: ::std::option::Option<UsageCacheCreation>,
@@ -1159,7 +1159,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`UsageCacheCreation`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct UsageCacheCreation {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ephemeral_1h_input_tokens: ::std::option::Option<i64>,
@@ -1169,7 +1169,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`UsageServerToolUse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct UsageServerToolUse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub web_search_requests: ::std::option::Option<i64>,

@@ -7,14 +7,14 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///`BatchEmbedContentsRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct BatchEmbedContentsRequest {
         pub requests: ::std::vec::Vec<EmbedContentRequest>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`BatchEmbedContentsResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct BatchEmbedContentsResponse {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub embeddings: ::std::vec::Vec<ContentEmbedding>,
@@ -22,7 +22,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`Blob`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Blob {
         pub data: ::std::string::String,
         #[serde(rename = "mimeType")]
@@ -31,7 +31,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`Candidate`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Candidate {
         #[serde(
             rename = "avgLogprobs",
@@ -82,7 +82,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`CandidateCitationMetadata`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct CandidateCitationMetadata {
         #[serde(
             rename = "citationSources",
@@ -96,7 +96,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`CandidateCitationMetadataCitationSourcesItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct CandidateCitationMetadataCitationSourcesItem {
         #[serde(
             rename = "endIndex",
@@ -116,7 +116,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`CandidateUrlContextMetadata`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct CandidateUrlContextMetadata {
         #[serde(
             rename = "urlMetadata",
@@ -128,7 +128,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`CandidateUrlContextMetadataUrlMetadataItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct CandidateUrlContextMetadataUrlMetadataItem {
         #[serde(
             rename = "retrievedUrl",
@@ -273,7 +273,7 @@ pub mod types {
         }
     }
     ///`Content`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Content {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub parts: ::std::vec::Vec<Part>,
@@ -284,14 +284,14 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ContentEmbedding`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ContentEmbedding {
         pub values: ::std::vec::Vec<f32>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`EmbedContentRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct EmbedContentRequest {
         pub content: Content,
         ///models/{model}; required inside batchEmbedContents.
@@ -313,21 +313,21 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`EmbedContentResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct EmbedContentResponse {
         pub embedding: ContentEmbedding,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Google API error body: {"error": {"code": 400, "message": "...", "status": "INVALID_ARGUMENT"}}.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ErrorResponse {
         pub error: ErrorResponseError,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ErrorResponseError`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ErrorResponseError {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<i64>,
@@ -393,7 +393,7 @@ pub mod types {
         }
     }
     ///`FileData`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct FileData {
         #[serde(rename = "fileUri")]
         pub file_uri: ::std::string::String,
@@ -512,7 +512,7 @@ pub mod types {
         }
     }
     ///`FunctionCall`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct FunctionCall {
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -523,7 +523,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`FunctionDeclaration`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct FunctionDeclaration {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
@@ -555,7 +555,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`FunctionResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct FunctionResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
@@ -570,7 +570,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Gemini's OpenAPI-subset Schema object (type in upper case: STRING, NUMBER, INTEGER, BOOLEAN, ARRAY, OBJECT, NULL; properties, required, items, enum, anyOf, nullable, format, description, propertyOrdering, minimum, maximum, ...). Free-form: the SDK converts JSON Schema into it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[serde(transparent)]
     pub struct GeminiSchema(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -599,7 +599,7 @@ pub mod types {
         }
     }
     ///`GenerateContentRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct GenerateContentRequest {
         ///Name of cached content, cachedContents/{id}.
         #[serde(
@@ -635,7 +635,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///The response, and also each chunk of streamGenerateContent.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct GenerateContentResponse {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub candidates: ::std::vec::Vec<Candidate>,
@@ -663,7 +663,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`GenerationConfig`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct GenerationConfig {
         #[serde(
             rename = "candidateCount",
@@ -849,7 +849,7 @@ pub mod types {
         }
     }
     ///One of web, retrievedContext or maps is set.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct GroundingChunk {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub maps: ::std::option::Option<GroundingChunkSource>,
@@ -864,7 +864,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`GroundingChunkSource`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct GroundingChunkSource {
         #[serde(
             rename = "placeId",
@@ -881,7 +881,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`GroundingMetadata`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct GroundingMetadata {
         #[serde(
             rename = "groundingChunks",
@@ -917,7 +917,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`GroundingMetadataRetrievalMetadata`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct GroundingMetadataRetrievalMetadata {
         #[serde(
             rename = "googleSearchDynamicRetrievalScore",
@@ -928,7 +928,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`GroundingMetadataSearchEntryPoint`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct GroundingMetadataSearchEntryPoint {
         #[serde(
             rename = "renderedContent",
@@ -944,7 +944,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`GroundingSupport`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct GroundingSupport {
         #[serde(
             rename = "confidenceScores",
@@ -964,7 +964,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`GroundingSupportSegment`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct GroundingSupportSegment {
         #[serde(
             rename = "endIndex",
@@ -1079,7 +1079,7 @@ pub mod types {
         }
     }
     ///`ListModelsResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ListModelsResponse {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub models: ::std::vec::Vec<Model>,
@@ -1092,7 +1092,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModalityTokenCount`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ModalityTokenCount {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub modality: ::std::option::Option<ModalityTokenCountModality>,
@@ -1163,7 +1163,7 @@ pub mod types {
         }
     }
     ///`Model`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Model {
         #[serde(
             rename = "baseModelId",
@@ -1214,7 +1214,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///One part; exactly one of the data fields is set.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Part {
         #[serde(
             rename = "codeExecutionResult",
@@ -1266,7 +1266,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PartVideoMetadata`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct PartVideoMetadata {
         #[serde(
             rename = "endOffset",
@@ -1284,7 +1284,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PromptFeedback`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct PromptFeedback {
         #[serde(
             rename = "blockReason",
@@ -1565,7 +1565,7 @@ pub mod types {
         }
     }
     ///`ThinkingConfig`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ThinkingConfig {
         #[serde(
             rename = "includeThoughts",
@@ -1582,7 +1582,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`Tool`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Tool {
         #[serde(
             rename = "codeExecution",
@@ -1619,7 +1619,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ToolConfig`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ToolConfig {
         #[serde(
             rename = "functionCallingConfig",
@@ -1637,7 +1637,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ToolConfigFunctionCallingConfig`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ToolConfigFunctionCallingConfig {
         #[serde(
             rename = "allowedFunctionNames",
@@ -1705,7 +1705,7 @@ pub mod types {
         }
     }
     ///`ToolConfigRetrievalConfig`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ToolConfigRetrievalConfig {
         #[serde(
             rename = "languageCode",
@@ -1721,7 +1721,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ToolConfigRetrievalConfigLatLng`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ToolConfigRetrievalConfigLatLng {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub latitude: ::std::option::Option<f64>,
@@ -1731,7 +1731,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ToolGoogleSearch`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ToolGoogleSearch {
         #[serde(
             rename = "timeRangeFilter",
@@ -1742,7 +1742,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ToolGoogleSearchRetrieval`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ToolGoogleSearchRetrieval {
         #[serde(
             rename = "dynamicRetrievalConfig",
@@ -1755,7 +1755,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ToolGoogleSearchRetrievalDynamicRetrievalConfig`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ToolGoogleSearchRetrievalDynamicRetrievalConfig {
         #[serde(
             rename = "dynamicThreshold",
@@ -1812,7 +1812,7 @@ pub mod types {
         }
     }
     ///`ToolGoogleSearchTimeRangeFilter`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ToolGoogleSearchTimeRangeFilter {
         #[serde(
             rename = "endTime",
@@ -1828,7 +1828,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`UsageMetadata`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct UsageMetadata {
         #[serde(
             rename = "cacheTokensDetails",

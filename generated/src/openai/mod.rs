@@ -47,7 +47,7 @@ pub mod types {
         Unlisted,
     }
     ///`ChatChoiceLogprobs`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ChatChoiceLogprobs {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub content: ::std::option::Option<::std::vec::Vec<ChatCompletionTokenLogprob>>,
@@ -79,7 +79,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///A fragment of a tool call; fragments with the same index form one call.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ChatCompletionMessageToolCallChunk {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub function: ::std::option::Option<ChatCompletionMessageToolCallChunkFunction>,
@@ -92,7 +92,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ChatCompletionMessageToolCallChunkFunction`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ChatCompletionMessageToolCallChunkFunction {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub arguments: ::std::option::Option<::std::string::String>,
@@ -140,7 +140,7 @@ pub mod types {
         }
     }
     ///`ChatCompletionMessageToolCallFunction`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ChatCompletionMessageToolCallFunction {
         ///JSON text of the arguments as the model produced it.
         pub arguments: ::std::string::String,
@@ -196,7 +196,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ChatCompletionNamedToolChoiceFunction`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ChatCompletionNamedToolChoiceFunction {
         pub name: ::std::string::String,
         #[serde(flatten)]
@@ -300,7 +300,7 @@ pub mod types {
         Unlisted,
     }
     ///`ChatCompletionRequestMessageAudio`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ChatCompletionRequestMessageAudio {
         pub id: ::std::string::String,
         #[serde(flatten)]
@@ -391,7 +391,7 @@ pub mod types {
         Unlisted,
     }
     ///`ChatCompletionRequestUserMessageContentPartFile`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ChatCompletionRequestUserMessageContentPartFile {
         ///A data URL with base64 file data.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -404,7 +404,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ChatCompletionRequestUserMessageContentPartImageUrl`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ChatCompletionRequestUserMessageContentPartImageUrl {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub detail: ::std::option::Option<
@@ -534,7 +534,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ChatCompletionResponseMessageAudio`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ChatCompletionResponseMessageAudio {
         pub data: ::std::string::String,
         pub expires_at: i64,
@@ -582,7 +582,7 @@ pub mod types {
         }
     }
     ///`ChatCompletionStreamChoice`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ChatCompletionStreamChoice {
         pub delta: ChatCompletionStreamResponseDelta,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -594,7 +594,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ChatCompletionStreamOptions`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ChatCompletionStreamOptions {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub include_obfuscation: ::std::option::Option<bool>,
@@ -604,7 +604,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ChatCompletionStreamResponseDelta`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ChatCompletionStreamResponseDelta {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub content: ::std::option::Option<::std::string::String>,
@@ -672,7 +672,7 @@ pub mod types {
         }
     }
     ///`ChatCompletionTokenLogprob`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ChatCompletionTokenLogprob {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bytes: ::std::option::Option<::std::vec::Vec<i64>>,
@@ -683,7 +683,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ChatCompletionTokenLogprobTopLogprobsItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ChatCompletionTokenLogprobTopLogprobsItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bytes: ::std::option::Option<::std::vec::Vec<i64>>,
@@ -852,7 +852,7 @@ pub mod types {
         }
     }
     ///`ChatCompletionUrlCitationUrlCitation`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ChatCompletionUrlCitationUrlCitation {
         pub end_index: i64,
         pub start_index: i64,
@@ -882,7 +882,7 @@ pub mod types {
         }
     }
     ///`CompletionUsage`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct CompletionUsage {
         pub completion_tokens: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -899,7 +899,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`CompletionUsageCompletionTokensDetails`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct CompletionUsageCompletionTokensDetails {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub accepted_prediction_tokens: ::std::option::Option<i64>,
@@ -913,7 +913,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`CompletionUsagePromptTokensDetails`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct CompletionUsagePromptTokensDetails {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub audio_tokens: ::std::option::Option<i64>,
@@ -923,7 +923,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`CreateChatCompletionRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct CreateChatCompletionRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub frequency_penalty: ::std::option::Option<f64>,
@@ -1190,7 +1190,7 @@ pub mod types {
         }
     }
     ///`CreateCompletionRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct CreateCompletionRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub best_of: ::std::option::Option<i64>,
@@ -1274,7 +1274,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`CreateCompletionResponseChoicesItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct CreateCompletionResponseChoicesItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub finish_reason: ::std::option::Option<FinishReason>,
@@ -1286,7 +1286,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`CreateCompletionResponseChoicesItemLogprobs`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct CreateCompletionResponseChoicesItemLogprobs {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub text_offset: ::std::vec::Vec<i64>,
@@ -1472,7 +1472,7 @@ pub mod types {
         }
     }
     ///`CreateEmbeddingResponseUsage`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct CreateEmbeddingResponseUsage {
         pub prompt_tokens: i64,
         pub total_tokens: i64,
@@ -1480,7 +1480,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///multipart/form-data body of /images/edits.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct CreateImageEditRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub background: ::std::option::Option<CreateImageEditRequestBackground>,
@@ -1695,7 +1695,7 @@ pub mod types {
         }
     }
     ///`CreateImageRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct CreateImageRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub background: ::std::option::Option<CreateImageRequestBackground>,
@@ -2001,7 +2001,7 @@ pub mod types {
         }
     }
     ///`CreateResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct CreateResponse {
         ///e.g. reasoning.encrypted_content, file_search_call.results, message.output_text.logprobs
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2107,7 +2107,7 @@ pub mod types {
         }
     }
     ///`CreateSpeechRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct CreateSpeechRequest {
         pub input: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2225,7 +2225,7 @@ pub mod types {
         }
     }
     ///multipart/form-data body of /audio/transcriptions.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct CreateTranscriptionRequest {
         pub file: ::std::string::String,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -2404,7 +2404,7 @@ pub mod types {
         }
     }
     ///`CreateTranscriptionResponseJson`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct CreateTranscriptionResponseJson {
         pub text: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2413,7 +2413,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`CreateTranscriptionResponseVerboseJson`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct CreateTranscriptionResponseVerboseJson {
         pub duration: f64,
         pub language: ::std::string::String,
@@ -2428,7 +2428,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`CreateTranscriptionResponseVerboseJsonWordsItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct CreateTranscriptionResponseVerboseJsonWordsItem {
         pub end: f32,
         pub start: f32,
@@ -2551,7 +2551,7 @@ pub mod types {
         }
     }
     ///`FunctionObject`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct FunctionObject {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
@@ -2564,7 +2564,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///JSON Schema of the function's arguments.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[serde(transparent)]
     pub struct FunctionParameters(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -2593,7 +2593,7 @@ pub mod types {
         }
     }
     ///`ImagesResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ImagesResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub background: ::std::option::Option<::std::string::String>,
@@ -2612,7 +2612,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ImagesResponseDataItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ImagesResponseDataItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub b64_json: ::std::option::Option<::std::string::String>,
@@ -2624,7 +2624,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ImagesResponseUsage`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ImagesResponseUsage {
         pub input_tokens: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2637,7 +2637,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ImagesResponseUsageInputTokensDetails`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ImagesResponseUsageInputTokensDetails {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub image_tokens: ::std::option::Option<i64>,
@@ -2963,7 +2963,7 @@ A message; assistant messages from earlier output may carry output_text parts.*/
         }
     }
     ///`JsonSchemaFormat`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct JsonSchemaFormat {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
@@ -3022,7 +3022,7 @@ A message; assistant messages from earlier output may carry output_text parts.*/
         }
     }
     ///Up to 16 string key-value pairs.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[serde(transparent)]
     pub struct Metadata(
         pub ::std::collections::HashMap<::std::string::String, ::std::string::String>,
@@ -3197,7 +3197,7 @@ A message; assistant messages from earlier output may carry output_text parts.*/
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`OutputItemActionSourcesItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct OutputItemActionSourcesItem {
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
@@ -3354,7 +3354,7 @@ A message; assistant messages from earlier output may carry output_text parts.*/
         }
     }
     ///`OutputItemResultsItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct OutputItemResultsItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attributes: ::std::option::Option<
@@ -3539,7 +3539,7 @@ A message; assistant messages from earlier output may carry output_text parts.*/
         }
     }
     ///`Reasoning`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Reasoning {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub effort: ::std::option::Option<ReasoningEffort>,
@@ -3697,7 +3697,7 @@ A message; assistant messages from earlier output may carry output_text parts.*/
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ResponseError`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ResponseError {
         pub code: ::std::string::String,
         pub message: ::std::string::String,
@@ -3705,7 +3705,7 @@ A message; assistant messages from earlier output may carry output_text parts.*/
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ResponseIncompleteDetails`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ResponseIncompleteDetails {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub reason: ::std::option::Option<ResponseIncompleteDetailsReason>,
@@ -3767,7 +3767,7 @@ A message; assistant messages from earlier output may carry output_text parts.*/
         }
     }
     ///`ResponseLogProb`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ResponseLogProb {
         pub logprob: f64,
         pub token: ::std::string::String,
@@ -3777,7 +3777,7 @@ A message; assistant messages from earlier output may carry output_text parts.*/
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ResponseLogProbTopLogprobsItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ResponseLogProbTopLogprobsItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub logprob: ::std::option::Option<f64>,
@@ -4206,7 +4206,7 @@ A message; assistant messages from earlier output may carry output_text parts.*/
         Unlisted,
     }
     ///`ResponseTextConfig`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ResponseTextConfig {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub format: ::std::option::Option<TextResponseFormat>,
@@ -4262,7 +4262,7 @@ A message; assistant messages from earlier output may carry output_text parts.*/
         }
     }
     ///`ResponseUsage`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ResponseUsage {
         pub input_tokens: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4277,7 +4277,7 @@ A message; assistant messages from earlier output may carry output_text parts.*/
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ResponseUsageInputTokensDetails`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ResponseUsageInputTokensDetails {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cached_tokens: ::std::option::Option<i64>,
@@ -4285,7 +4285,7 @@ A message; assistant messages from earlier output may carry output_text parts.*/
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ResponseUsageOutputTokensDetails`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ResponseUsageOutputTokensDetails {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub reasoning_tokens: ::std::option::Option<i64>,
@@ -4793,7 +4793,7 @@ A message; assistant messages from earlier output may carry output_text parts.*/
         }
     }
     ///`ToolFilters`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ToolFilters {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub allowed_domains: ::std::option::Option<
@@ -4899,7 +4899,7 @@ A message; assistant messages from earlier output may carry output_text parts.*/
         }
     }
     ///`ToolRankingOptions`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ToolRankingOptions {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ranker: ::std::option::Option<::std::string::String>,
@@ -4955,7 +4955,7 @@ A message; assistant messages from earlier output may carry output_text parts.*/
         }
     }
     ///`TranscriptionSegment`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct TranscriptionSegment {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub avg_logprob: ::std::option::Option<f32>,
@@ -5035,7 +5035,7 @@ A message; assistant messages from earlier output may carry output_text parts.*/
         }
     }
     ///`WebSearchLocation`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct WebSearchLocation {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub city: ::std::option::Option<::std::string::String>,

@@ -7,7 +7,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///`ChatChoiceLogprobs`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ChatChoiceLogprobs {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub content: ::std::option::Option<::std::vec::Vec<ChatCompletionTokenLogprob>>,
@@ -17,7 +17,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ChatCompletionChoice`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ChatCompletionChoice {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub finish_reason: ::std::option::Option<FinishReason>,
@@ -30,7 +30,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ChatCompletionMessageToolCall`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ChatCompletionMessageToolCall {
         pub function: ChatCompletionMessageToolCallFunction,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -41,7 +41,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///A fragment of a tool call; fragments with the same index form one call.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ChatCompletionMessageToolCallChunk {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub function: ::std::option::Option<ChatCompletionMessageToolCallChunkFunction>,
@@ -54,7 +54,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ChatCompletionMessageToolCallChunkFunction`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ChatCompletionMessageToolCallChunkFunction {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub arguments: ::std::option::Option<::std::string::String>,
@@ -102,7 +102,7 @@ pub mod types {
         }
     }
     ///`ChatCompletionMessageToolCallFunction`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ChatCompletionMessageToolCallFunction {
         ///JSON text of the arguments as the model produced it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -159,7 +159,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ChatCompletionNamedToolChoiceFunction`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ChatCompletionNamedToolChoiceFunction {
         pub name: ::std::string::String,
         #[serde(flatten)]
@@ -266,7 +266,7 @@ pub mod types {
         Unlisted,
     }
     ///`ChatCompletionRequestMessageAudio`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ChatCompletionRequestMessageAudio {
         pub id: ::std::string::String,
         #[serde(flatten)]
@@ -357,7 +357,7 @@ pub mod types {
         Unlisted,
     }
     ///`ChatCompletionRequestUserMessageContentPartFile`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ChatCompletionRequestUserMessageContentPartFile {
         ///A data URL with base64 file data.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -370,7 +370,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ChatCompletionRequestUserMessageContentPartImageUrl`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ChatCompletionRequestUserMessageContentPartImageUrl {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub detail: ::std::option::Option<
@@ -483,7 +483,7 @@ pub mod types {
         }
     }
     ///`ChatCompletionResponseMessage`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ChatCompletionResponseMessage {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub annotations: ::std::vec::Vec<ChatCompletionUrlCitation>,
@@ -507,7 +507,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ChatCompletionResponseMessageAudio`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ChatCompletionResponseMessageAudio {
         pub data: ::std::string::String,
         pub expires_at: i64,
@@ -555,7 +555,7 @@ pub mod types {
         }
     }
     ///`ChatCompletionStreamChoice`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ChatCompletionStreamChoice {
         pub delta: ChatCompletionStreamResponseDelta,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -568,7 +568,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ChatCompletionStreamOptions`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ChatCompletionStreamOptions {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub include_obfuscation: ::std::option::Option<bool>,
@@ -578,7 +578,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ChatCompletionStreamResponseDelta`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ChatCompletionStreamResponseDelta {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub content: ::std::option::Option<::std::string::String>,
@@ -652,7 +652,7 @@ pub mod types {
         }
     }
     ///`ChatCompletionTokenLogprob`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ChatCompletionTokenLogprob {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bytes: ::std::option::Option<::std::vec::Vec<i64>>,
@@ -663,7 +663,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ChatCompletionTokenLogprobTopLogprobsItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ChatCompletionTokenLogprobTopLogprobsItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bytes: ::std::option::Option<::std::vec::Vec<i64>>,
@@ -832,7 +832,7 @@ pub mod types {
         }
     }
     ///`ChatCompletionUrlCitationUrlCitation`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ChatCompletionUrlCitationUrlCitation {
         pub end_index: i64,
         pub start_index: i64,
@@ -862,7 +862,7 @@ pub mod types {
         }
     }
     ///`CompletionUsage`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct CompletionUsage {
         pub completion_tokens: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -879,7 +879,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`CompletionUsageCompletionTokensDetails`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct CompletionUsageCompletionTokensDetails {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub accepted_prediction_tokens: ::std::option::Option<i64>,
@@ -893,7 +893,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`CompletionUsagePromptTokensDetails`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct CompletionUsagePromptTokensDetails {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub audio_tokens: ::std::option::Option<i64>,
@@ -903,7 +903,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`CreateChatCompletionRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct CreateChatCompletionRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub frequency_penalty: ::std::option::Option<f64>,
@@ -1069,7 +1069,7 @@ pub mod types {
         }
     }
     ///`CreateChatCompletionResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct CreateChatCompletionResponse {
         pub choices: ::std::vec::Vec<ChatCompletionChoice>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1128,7 +1128,7 @@ pub mod types {
         }
     }
     ///One SSE `data:` chunk. With stream_options.include_usage the last chunk before `[DONE]` has `choices: []` and `usage` set.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct CreateChatCompletionStreamResponse {
         pub choices: ::std::vec::Vec<ChatCompletionStreamChoice>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1187,7 +1187,7 @@ pub mod types {
         }
     }
     ///`CreateCompletionRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct CreateCompletionRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub best_of: ::std::option::Option<i64>,
@@ -1256,7 +1256,7 @@ pub mod types {
         }
     }
     ///The response, and also each SSE chunk when streaming (object `text_completion`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct CreateCompletionResponse {
         pub choices: ::std::vec::Vec<CreateCompletionResponseChoicesItem>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1275,7 +1275,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`CreateCompletionResponseChoicesItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct CreateCompletionResponseChoicesItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub finish_reason: ::std::option::Option<FinishReason>,
@@ -1287,7 +1287,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`CreateCompletionResponseChoicesItemLogprobs`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct CreateCompletionResponseChoicesItemLogprobs {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub text_offset: ::std::vec::Vec<i64>,
@@ -1425,7 +1425,7 @@ pub mod types {
         }
     }
     ///`CreateEmbeddingResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct CreateEmbeddingResponse {
         pub data: ::std::vec::Vec<Embedding>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1476,7 +1476,7 @@ pub mod types {
         }
     }
     ///`CreateEmbeddingResponseUsage`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct CreateEmbeddingResponseUsage {
         pub prompt_tokens: i64,
         pub total_tokens: i64,
@@ -1484,7 +1484,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`CreateImageRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct CreateImageRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub background: ::std::option::Option<CreateImageRequestBackground>,
@@ -1906,7 +1906,7 @@ pub mod types {
         }
     }
     ///`FunctionObject`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct FunctionObject {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
@@ -1919,7 +1919,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///JSON Schema of the function's arguments.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[serde(transparent)]
     pub struct FunctionParameters(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -1948,7 +1948,7 @@ pub mod types {
         }
     }
     ///`ImagesResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ImagesResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub background: ::std::option::Option<::std::string::String>,
@@ -1967,7 +1967,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ImagesResponseDataItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ImagesResponseDataItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub b64_json: ::std::option::Option<::std::string::String>,
@@ -1979,7 +1979,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ImagesResponseUsage`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ImagesResponseUsage {
         pub input_tokens: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1992,7 +1992,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ImagesResponseUsageInputTokensDetails`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ImagesResponseUsageInputTokensDetails {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub image_tokens: ::std::option::Option<i64>,
@@ -2002,7 +2002,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`JsonSchemaFormat`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct JsonSchemaFormat {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
@@ -2015,7 +2015,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ListModelsResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ListModelsResponse {
         pub data: ::std::vec::Vec<Model>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2062,7 +2062,7 @@ pub mod types {
         }
     }
     ///Up to 16 string key-value pairs.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[serde(transparent)]
     pub struct Metadata(
         pub ::std::collections::HashMap<::std::string::String, ::std::string::String>,
@@ -2097,7 +2097,7 @@ pub mod types {
         }
     }
     ///`Model`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Model {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created: ::std::option::Option<i64>,

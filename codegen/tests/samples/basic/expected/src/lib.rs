@@ -3,8 +3,8 @@
 //!
 //! One module per spec, each behind the cargo feature of the same name; [`mappings`] (always
 //! compiled) holds every specs/<id>/provider.toml as data. Build a client from the caller's
-//! `reqwest::Client` and the headers every request needs (the generated `Client::new` with its 15 s
-         //! timeout is removed, and no header is sent that the caller did not give):
+//! `reqwest::Client` and the headers every request needs (the generated `Client::new` with its
+//! 15 s timeout is removed, and no header is sent that the caller did not give):
 //!
 //! ```
 //! # #[cfg(feature = "openai")] {
