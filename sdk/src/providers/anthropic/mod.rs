@@ -26,6 +26,17 @@
 //! at the first call, so a missing key is reported then, naming `ANTHROPIC_API_KEY`. Options that
 //! only Anthropic has (thinking, cache breakpoints, document citations) travel as provider
 //! options under the `anthropic` key; see [`AnthropicOptions`] and [`AnthropicPartOptions`].
+//!
+//! Mappings worth knowing: structured output is a forced tool named `json` whose input is
+//! returned as text (with a compatibility warning); the unified reasoning effort becomes a
+//! thinking budget (minimal 1024, low 2048, medium 8192, high 16384, xhigh 32000 tokens) unless
+//! provider options set one; `max_tokens` defaults to the model's limit for known models (the
+//! thinking budget is added on top, within that limit) and to 4096 with a warning for others.
+//!
+//! Not covered: the Files API (`file` sources), message batches, token counting, the models
+//! list, and the result blocks of server tools other than web search (code execution, web
+//! fetch); such blocks are skipped. Versioned client tools (bash, text editor, computer) are sent
+//! as given, and their calls come back as ordinary tool calls.
 
 mod anthropic_api;
 mod anthropic_error;
