@@ -195,6 +195,7 @@ async fn perplexity_citations_and_search_usage_in_metadata() {
             let metadata = metadata_of(provider_metadata, "perplexity");
             assert_eq!(metadata["citations"][1], "https://example.org/greetings");
             assert_eq!(metadata["search_results"][0]["title"], "Hello");
+            assert_eq!(metadata["citation_tokens"], 120, "a vendor field inside the streamed usage object");
         }
         other => panic!("{other:?}"),
     }

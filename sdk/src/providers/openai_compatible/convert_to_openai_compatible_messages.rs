@@ -130,10 +130,10 @@ fn user_part(part: &UserPart, capabilities: &Capabilities) -> Result<ChatComplet
             },
         });
     }
-    if media_type.starts_with("text/") {
-        if let Ok(bytes) = file.data.to_bytes() {
-            return Ok(ChatCompletionRequestUserMessageContentPart::Text { text: String::from_utf8_lossy(&bytes).into_owned() });
-        }
+    if media_type.starts_with("text/")
+        && let Ok(bytes) = file.data.to_bytes()
+    {
+        return Ok(ChatCompletionRequestUserMessageContentPart::Text { text: String::from_utf8_lossy(&bytes).into_owned() });
     }
     Err(Error::unsupported(format!("file part of type {media_type}"), None))
 }

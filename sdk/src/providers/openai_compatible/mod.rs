@@ -32,6 +32,7 @@ pub mod hooks;
 
 mod convert_to_openai_compatible_messages;
 mod json_path;
+mod lenient_json;
 mod map_openai_compatible_finish_reason;
 mod openai_compatible_chat_language_model;
 mod openai_compatible_completion_language_model;
@@ -253,14 +254,14 @@ impl Config {
             push(&mut url, &format!("{name}={value}"));
         }
         push(&mut url, &self.query);
-        if let Auth::Query { param } = self.mapping.auth {
-            if let Some(key) = self.key.load()? {
-                let encoded: String = reqwest::Url::parse_with_params("http://q/", [(param, key.expose())])
-                    .ok()
-                    .and_then(|url| url.query().map(str::to_owned))
-                    .unwrap_or_default();
-                push(&mut url, &encoded);
-            }
+        if let Auth::Query { param } = self.mapping.auth
+            && let Some(key) = self.key.load()?
+        {
+            let encoded: String = reqwest::Url::parse_with_params("http://q/", [(param, key.expose())])
+                .ok()
+                .and_then(|url| url.query().map(str::to_owned))
+                .unwrap_or_default();
+            push(&mut url, &encoded);
         }
         Ok(url)
     }
@@ -297,6 +298,29 @@ impl Config {
         }
         (capabilities, found.renames)
     }
+}
+
+/// A decoded JSON response body, with the response headers and the body as JSON.
+pub(crate) struct DecodedResponse<T> {
+    pub value: T,
+    pub headers: HeaderMap,
+    pub raw: Option<serde_json::Value>,
+}
+
+/// Reads a JSON body into `T`, tolerating `null` members (see `lenient_json`); an undecodable
+/// body is an [`Error::InvalidResponse`] keeping the raw text.
+pub(crate) async fn read_json<T: serde::de::DeserializeOwned>(response: ApiResponse) -> Result<DecodedResponse<T>> {
+    let headers = response.headers.clone();
+    let url = response.url.clone();
+    let bytes = response.bytes().await?;
+    let value = lenient_json::decode_lenient::<T>(&bytes).map_err(|error| {
+        Error::invalid_response(
+            format!("could not decode the response of {url}: {error}"),
+            Some(String::from_utf8_lossy(&bytes).into_owned()),
+            Some(Arc::new(error)),
+        )
+    })?;
+    Ok(DecodedResponse { value, headers, raw: serde_json::from_slice(&bytes).ok() })
 }
 
 /// The request body as sent, for [`RequestMetadata`].

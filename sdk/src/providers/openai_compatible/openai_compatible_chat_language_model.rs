@@ -17,6 +17,7 @@ use specai_generated::openai_compatible::types::{
 
 use super::convert_to_openai_compatible_messages::convert_to_openai_compatible_messages;
 use super::json_path::lookup;
+use super::lenient_json::from_value_lenient;
 use super::map_openai_compatible_finish_reason::map_openai_compatible_finish_reason;
 use super::openai_compatible_options::{OpenAiCompatibleOptions, parse_options};
 use super::openai_compatible_prepare_tools::prepare_tools;
@@ -26,7 +27,7 @@ use super::{Config, SharedConfig, config_for_call, request_metadata, timestamp};
 use crate::error::{Error, Result};
 use crate::provider::{
     CallOptions, Content, GenerateResponse, LanguageModel, Message, ProviderMetadata, ResponseFormat, ResponseMetadata, Source,
-    StreamResponse, SupportedUrl, ToolCall, Usage, Warning,
+    StreamResponse, SupportedUrl, ToolCall, Warning,
 };
 use crate::provider_utils::{api_call_error, emulate_json_response_format};
 
@@ -74,10 +75,10 @@ pub(crate) fn shape_request<T: Serialize>(
         return Err(Error::invalid_argument("request body", "not a JSON object"));
     };
     for map in shaping.value_maps {
-        if let Some(Value::String(value)) = body.get_mut(map.field) {
-            if let Some((_, to)) = map.values.iter().find(|(from, _)| from == value) {
-                *value = (*to).to_owned();
-            }
+        if let Some(Value::String(value)) = body.get_mut(map.field)
+            && let Some((_, to)) = map.values.iter().find(|(from, _)| from == value)
+        {
+            *value = (*to).to_owned();
         }
     }
     for field in shaping.unsupported_fields {
@@ -259,7 +260,7 @@ impl LanguageModel for OpenAiCompatibleChatLanguageModel {
         if let Some(hook) = config.hooks.response {
             hook(&mut raw);
         }
-        let completion = match CreateChatCompletionResponse::deserialize_from(&raw) {
+        let completion = match from_value_lenient::<CreateChatCompletionResponse>(&raw) {
             Ok(completion) => completion,
             Err(error) => {
                 // A 200 carrying an error body (some servers do this).
@@ -307,7 +308,7 @@ impl LanguageModel for OpenAiCompatibleChatLanguageModel {
             .get("usage")
             .filter(|usage| usage.is_object())
             .or_else(|| lookup(&raw, config.mapping.stream.usage_path.segments).filter(|usage| usage.is_object()));
-        let usage = usage_value.map(|usage| usage_from_value(usage.clone(), &config.mapping.usage)).unwrap_or_else(Usage::default);
+        let usage = usage_value.map(|usage| usage_from_value(usage.clone(), &config.mapping.usage)).unwrap_or_default();
         let mut metadata = Map::new();
         for path in config.mapping.response_metadata {
             if let Some(found) = lookup(&raw, path.path.segments) {
@@ -351,16 +352,5 @@ impl LanguageModel for OpenAiCompatibleChatLanguageModel {
         };
         let stream = ChatPartsStream::new(response.sse(), ChatStreamState::new(setup), warnings);
         Ok(StreamResponse::new(Box::pin(stream), request, metadata))
-    }
-}
-
-/// Decoding from a borrowed `Value` without cloning it.
-trait DeserializeFrom: Sized {
-    fn deserialize_from(value: &Value) -> std::result::Result<Self, serde_json::Error>;
-}
-
-impl<T: serde::de::DeserializeOwned> DeserializeFrom for T {
-    fn deserialize_from(value: &Value) -> std::result::Result<Self, serde_json::Error> {
-        T::deserialize(value)
     }
 }

@@ -150,8 +150,8 @@ impl LanguageModel for OpenAiCompatibleCompletionLanguageModel {
         let (body, warnings, url) = self.prepare(config, options, false)?;
         let response = config.post_json(&url, &body, &options.headers).await?;
         let request = request_metadata(response.request_body.as_ref());
-        let decoded = response.json::<CreateCompletionResponse>().await?;
-        let raw = decoded.raw_json();
+        let decoded = super::read_json::<CreateCompletionResponse>(response).await?;
+        let raw = decoded.raw;
         let completion = decoded.value;
         let usage = usage_of(config, &completion);
         let choice = completion.choices.first();
@@ -229,7 +229,7 @@ where
                     if event.data.iter().all(u8::is_ascii_whitespace) {
                         continue;
                     }
-                    let chunk: CreateCompletionResponse = match serde_json::from_slice(&event.data) {
+                    let chunk: CreateCompletionResponse = match super::lenient_json::decode_lenient(&event.data) {
                         Ok(chunk) => chunk,
                         Err(error) => {
                             *this.done = true;
@@ -237,10 +237,10 @@ where
                             return Poll::Ready(Some(Err(Error::invalid_response(format!("invalid completion chunk: {error}"), Some(raw), Some(Arc::new(error))))));
                         }
                     };
-                    if *this.include_raw_chunks {
-                        if let Ok(raw_value) = serde_json::from_slice(&event.data) {
-                            this.pending.push_back(StreamPart::Raw { raw_value });
-                        }
+                    if *this.include_raw_chunks
+                        && let Ok(raw_value) = serde_json::from_slice(&event.data)
+                    {
+                        this.pending.push_back(StreamPart::Raw { raw_value });
                     }
                     if !*this.metadata_sent {
                         *this.metadata_sent = true;

@@ -81,8 +81,8 @@ impl EmbeddingModel for OpenAiCompatibleEmbeddingModel {
         let body = shape_request(config, request, &[], &mut warnings)?;
         let url = config.url(operation, &self.model_id)?;
         let response = config.post_json(&url, &body, &options.headers).await?;
-        let decoded = response.json::<CreateEmbeddingResponse>().await?;
-        let raw = decoded.raw_json();
+        let decoded = super::read_json::<CreateEmbeddingResponse>(response).await?;
+        let raw = decoded.raw;
         let mut data = decoded.value.data;
         data.sort_by_key(|item| item.index.unwrap_or(0));
         let embeddings = data.into_iter().map(|item| decode(item.embedding)).collect::<Result<Vec<_>>>()?;

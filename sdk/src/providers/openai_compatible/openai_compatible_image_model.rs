@@ -72,8 +72,8 @@ impl ImageModel for OpenAiCompatibleImageModel {
         let body = shape_request(config, request, &[], &mut warnings)?;
         let url = config.url(operation, &self.model_id)?;
         let response = config.post_json(&url, &body, &options.headers).await?;
-        let decoded = response.json::<ImagesResponse>().await?;
-        let raw = decoded.raw_json();
+        let decoded = super::read_json::<ImagesResponse>(response).await?;
+        let raw = decoded.raw;
         let images = decoded
             .value
             .data

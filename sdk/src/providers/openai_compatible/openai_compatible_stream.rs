@@ -22,6 +22,7 @@ use specai_generated::openai_compatible::types::{ChatCompletionStreamResponseDel
 
 use super::hooks::ResponseHook;
 use super::json_path::lookup;
+use super::lenient_json::{decode_lenient, from_value_lenient};
 use super::map_openai_compatible_finish_reason::map_openai_compatible_finish_reason;
 use super::openai_compatible_error::MappingErrorParser;
 use super::openai_compatible_usage::usage_from_value;
@@ -89,21 +90,22 @@ impl ChatStreamState {
 
     fn decode(&self, data: &[u8]) -> Result<CreateChatCompletionStreamResponse> {
         let decoded = match self.setup.chunk_hook {
-            None => serde_json::from_slice::<CreateChatCompletionStreamResponse>(data),
+            None => decode_lenient::<CreateChatCompletionStreamResponse>(data),
             Some(hook) => serde_json::from_slice::<Value>(data).and_then(|mut value| {
                 hook(&mut value);
-                serde_json::from_value(value)
+                from_value_lenient(&value)
             }),
         };
         decoded.map_err(|error| {
             // Not a chunk: perhaps an error event in the vendor's error shape.
             let text = String::from_utf8_lossy(data).into_owned();
-            if let Ok(value) = serde_json::from_slice::<Value>(data) {
-                if value.get("choices").is_none() && self.setup.errors.parse_value(&value).is_some() {
-                    return api_call_error(200, self.setup.url.clone(), HeaderMap::new(), Some(text), &self.setup.errors)
-                        .with_retryable(false)
-                        .into();
-                }
+            if let Ok(value) = serde_json::from_slice::<Value>(data)
+                && value.get("choices").is_none()
+                && self.setup.errors.parse_value(&value).is_some()
+            {
+                return api_call_error(200, self.setup.url.clone(), HeaderMap::new(), Some(text), &self.setup.errors)
+                    .with_retryable(false)
+                    .into();
             }
             Error::invalid_response(format!("invalid stream chunk: {error}"), Some(text), Some(Arc::new(error)))
         })
@@ -112,10 +114,10 @@ impl ChatStreamState {
     /// Maps one event's data.
     pub fn on_data(&mut self, data: &[u8], out: &mut VecDeque<StreamPart>) -> Result<()> {
         let mut chunk = self.decode(data)?;
-        if self.setup.include_raw_chunks {
-            if let Ok(raw_value) = serde_json::from_slice(data) {
-                out.push_back(StreamPart::Raw { raw_value });
-            }
+        if self.setup.include_raw_chunks
+            && let Ok(raw_value) = serde_json::from_slice(data)
+        {
+            out.push_back(StreamPart::Raw { raw_value });
         }
         if !self.metadata_sent {
             self.metadata_sent = true;
@@ -125,10 +127,17 @@ impl ChatStreamState {
                 timestamp(chunk.created),
             )));
         }
+        let mut usage_value = None;
         for path in self.setup.metadata_paths {
             let Some((first, rest)) = path.path.segments.split_first() else { continue };
             if let Some(found) = chunk.extra.get(*first).and_then(|root| lookup(root, rest)) {
                 self.metadata.insert(path.key.to_owned(), found.clone());
+            } else if *first == "usage" && chunk.usage.is_some() {
+                // A vendor field inside the typed usage object (Perplexity's `citation_tokens`).
+                let usage = usage_value.get_or_insert_with(|| serde_json::to_value(&chunk.usage).unwrap_or_default());
+                if let Some(found) = lookup(usage, rest) {
+                    self.metadata.insert(path.key.to_owned(), found.clone());
+                }
             }
         }
         self.take_usage(&mut chunk);

@@ -1,0 +1,61 @@
+//! Decoding that tolerates almost-compatible servers: a `null` where the spec has an array or a
+//! default (llama-cpp-python sends `"tool_calls": null` in every stream delta) is treated as
+//! absent.
+//!
+//! The typed decode is tried first, straight from the bytes; only when it fails is the text
+//! parsed into a `serde_json::Value`, its `null` members removed, and decoded again. A
+//! conforming server never pays for the second pass.
+//! TODO(codegen): emit `null`-tolerant defaults for optional arrays so this fallback goes away.
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// Removes every object member whose value is `null`, recursively.
+pub(crate) fn strip_nulls(value: &mut Value) {
+    match value {
+        Value::Object(object) => {
+            object.retain(|_, member| !member.is_null());
+            object.values_mut().for_each(strip_nulls);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_nulls),
+        _ => {}
+    }
+}
+
+/// Decodes `data` into `T`, retrying without `null` members when the first attempt fails. The
+/// first attempt's error is returned when both fail.
+pub(crate) fn decode_lenient<T: DeserializeOwned>(data: &[u8]) -> Result<T, serde_json::Error> {
+    serde_json::from_slice::<T>(data).or_else(|error| {
+        let Ok(mut value) = serde_json::from_slice::<Value>(data) else { return Err(error) };
+        strip_nulls(&mut value);
+        serde_json::from_value(value).map_err(|_| error)
+    })
+}
+
+/// Decodes a parsed value into `T`, retrying without `null` members when the first attempt fails.
+pub(crate) fn from_value_lenient<T: DeserializeOwned>(value: &Value) -> Result<T, serde_json::Error> {
+    T::deserialize(value).or_else(|error| {
+        let mut value = value.clone();
+        strip_nulls(&mut value);
+        serde_json::from_value(value).map_err(|_| error)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use specai_generated::openai_compatible::types::CreateChatCompletionStreamResponse;
+
+    use super::*;
+
+    /// Regression: llama-cpp-python's stream deltas carry `"tool_calls": null`, which the
+    /// generated `Vec` field rejects.
+    #[test]
+    fn null_tool_calls_from_llama_cpp_python_decode() {
+        let chunk = br#"{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"finish_reason":null,"logprobs":null,"delta":{"role":"assistant","content":null,"function_call":null,"tool_calls":null}}]}"#;
+        assert!(serde_json::from_slice::<CreateChatCompletionStreamResponse>(chunk).is_err(), "the fallback is still needed");
+        let decoded: CreateChatCompletionStreamResponse = decode_lenient(chunk).unwrap();
+        assert!(decoded.choices[0].delta.tool_calls.is_empty());
+        let value: Value = serde_json::from_slice(chunk).unwrap();
+        assert!(from_value_lenient::<CreateChatCompletionStreamResponse>(&value).is_ok());
+    }
+}
