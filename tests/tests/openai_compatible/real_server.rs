@@ -85,7 +85,7 @@ async fn real_server_llamacpp_forced_tool_call() {
 }
 
 #[tokio::test]
-async fn real_server_llamacpp_json_schema_and_embeddings() {
+async fn real_server_llamacpp_json_output_and_embeddings() {
     let Some(server) = local_server::shared() else { return };
     let mut call = options("Give me a JSON object with a field `greeting`.");
     call.max_output_tokens = Some(40);
@@ -96,9 +96,12 @@ async fn real_server_llamacpp_json_schema_and_embeddings() {
     });
     let answer = llamacpp(server).chat(server.chat_model).do_generate(&call).await.unwrap();
     let text: String = answer.content.iter().filter_map(Content::as_text).collect();
+    // The preset asks for `json_object` (the schema goes into the prompt): the server guarantees
+    // JSON; a 135M model does not follow the schema, so only the JSON is checked.
+    assert!(answer.warnings.iter().any(|warning| matches!(warning, specai::provider::Warning::Compatibility { .. })));
     if answer.finish_reason == FinishReason::Stop {
         let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|error| panic!("{error}: {text}"));
-        assert!(value["greeting"].is_string(), "{value}");
+        assert!(value.is_object(), "{value}");
     }
 
     let embedding = llamacpp(server).embedding(server.embedding_model);
