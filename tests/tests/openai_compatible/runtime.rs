@@ -105,3 +105,43 @@ async fn images_through_a_mapping() {
         json!({"model": "black-forest-labs/FLUX.1-schnell", "prompt": "a cat", "n": 1, "size": "512x512", "response_format": "b64_json"})
     );
 }
+
+#[tokio::test]
+async fn text_completions_through_a_mapping() {
+    use crate::support::fixtures::sse_response;
+    let server = MockServer::with_responses([json_response("togetherai", "completion_text"), sse_response("togetherai", "completion_stream")]).await;
+    let together = create_openai_compatible(
+        "togetherai",
+        OpenAiCompatibleSettings { api_key: Some("k".into()), base_url: Some(server.base_url("/v1")), ..Default::default() },
+    )
+    .unwrap();
+    let model = together.completion("meta-llama/Llama-3.3-70B-Instruct-Turbo");
+    assert_eq!(model.provider(), "togetherai.completion");
+    let response = model.do_generate(&options()).await.unwrap();
+    assert_eq!(response.content.iter().filter_map(specai::provider::Content::as_text).collect::<Vec<_>>(), ["Hello!"]);
+    assert_eq!(response.usage.input_tokens.total, Some(12));
+    let request = &server.requests()[0];
+    assert_eq!(request.path, "/v1/completions");
+    let body = request.json();
+    assert_eq!(body["prompt"], "Be brief.\n\nuser:\nHi!\n\nassistant:\n");
+    assert_eq!(body["stop"], json!(["\nuser:"]));
+    assert_eq!(body["max_tokens"], 100);
+
+    let parts: Vec<StreamPart> = model.do_stream(&options()).await.unwrap().stream.map(Result::unwrap).collect().await;
+    let text: String = parts
+        .iter()
+        .filter_map(|part| match part {
+            StreamPart::TextDelta { delta, .. } => Some(delta.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(text, "Hello!");
+    match parts.last() {
+        Some(StreamPart::Finish { usage, finish_reason, .. }) => {
+            assert_eq!((usage.input_tokens.total, usage.output_tokens.total), (Some(12), Some(3)));
+            assert_eq!(*finish_reason, specai::provider::FinishReason::Stop);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(server.requests()[1].json()["stream_options"], json!({"include_usage": true}));
+}
