@@ -16,6 +16,8 @@ pub struct Report {
     pub tagged_unions_with_unknown: Vec<String>,
     /// Structs that got `#[derive(Default)]`.
     pub defaults: usize,
+    /// Optional list/map fields that decode `null` as empty.
+    pub null_as_empty: usize,
 }
 
 /// Applies every rewrite to a generated file.
@@ -27,6 +29,7 @@ pub fn run(file: &mut syn::File) -> Report {
     remove_timeout_constructor(&mut file.items);
     open_enums(&mut file.items, &mut report);
     derive_default(&mut file.items, &mut report);
+    null_as_empty(&mut file.items, &mut report);
     report
 }
 
@@ -302,5 +305,57 @@ fn derive_default(items: &mut [Item], report: &mut Report) {
                 report.defaults += 1;
             }
         }
+    }
+}
+
+/// Optional lists and maps are `Vec`/`Map` with `#[serde(default)]`: absent decodes as empty, but
+/// almost-compatible servers also send `null` (llama-cpp-python: `"tool_calls": null`), which
+/// serde rejects. Such fields get `deserialize_with = "null_as_empty"`, a helper added to the
+/// `types` module.
+fn null_as_empty(items: &mut [Item], report: &mut Report) {
+    struct Fields {
+        count: usize,
+    }
+    impl VisitMut for Fields {
+        fn visit_field_mut(&mut self, field: &mut syn::Field) {
+            for attr in &mut field.attrs {
+                if !attr.path().is_ident("serde") {
+                    continue;
+                }
+                let text = attr.to_token_stream().to_string();
+                if text.contains("default") && text.contains("is_empty") && !text.contains("deserialize_with") {
+                    let syn::Meta::List(list) = &attr.meta else { continue };
+                    let tokens = &list.tokens;
+                    *attr = parse_quote!(#[serde(#tokens, deserialize_with = "null_as_empty")]);
+                    self.count += 1;
+                }
+            }
+            syn::visit_mut::visit_field_mut(self, field);
+        }
+    }
+    for item in items.iter_mut() {
+        let Item::Mod(module) = item else { continue };
+        if module.ident != "types" {
+            continue;
+        }
+        let Some((_, content)) = &mut module.content else { continue };
+        let mut fields = Fields { count: 0 };
+        for item in content.iter_mut() {
+            fields.visit_item_mut(item);
+        }
+        if fields.count > 0 {
+            content.push(parse_quote! {
+                /// Decodes `null` like an absent field: an empty list or map.
+                fn null_as_empty<'de, D, T>(deserializer: D) -> ::std::result::Result<T, D::Error>
+                where
+                    D: ::serde::Deserializer<'de>,
+                    T: ::serde::Deserialize<'de> + ::std::default::Default,
+                {
+                    let value: ::std::option::Option<T> = ::serde::Deserialize::deserialize(deserializer)?;
+                    Ok(value.unwrap_or_default())
+                }
+            });
+        }
+        report.null_as_empty += fields.count;
     }
 }

@@ -139,10 +139,12 @@ mod openai_compatible {
 
     #[test]
     fn lenient_server_that_omits_nullable_fields() {
-        // No `refusal`, `logprobs`, `system_fingerprint`, `tool_calls`: all optional.
+        // No `refusal`, `logprobs`, `system_fingerprint`: all optional. `tool_calls: null`
+        // (llama-cpp-python) decodes as an empty list.
         let response: CreateChatCompletionResponse = round_trip(&fixture("compat_lenient_completion.json"));
         assert_eq!(response.choices[0].message.content.as_deref(), Some("Hi there!"));
         assert_eq!(response.choices[0].message.refusal, None);
+        assert!(response.choices[0].message.tool_calls.is_empty());
     }
 
     #[test]

@@ -16,7 +16,11 @@ pub mod types {
     ///`BatchEmbedContentsResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct BatchEmbedContentsResponse {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub embeddings: ::std::vec::Vec<ContentEmbedding>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -65,7 +69,8 @@ pub mod types {
         #[serde(
             rename = "safetyRatings",
             default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
         )]
         pub safety_ratings: ::std::vec::Vec<SafetyRating>,
         #[serde(
@@ -87,7 +92,8 @@ pub mod types {
         #[serde(
             rename = "citationSources",
             default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
         )]
         pub citation_sources: ::std::vec::Vec<
             CandidateCitationMetadataCitationSourcesItem,
@@ -121,7 +127,8 @@ pub mod types {
         #[serde(
             rename = "urlMetadata",
             default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
         )]
         pub url_metadata: ::std::vec::Vec<CandidateUrlContextMetadataUrlMetadataItem>,
         #[serde(flatten)]
@@ -275,7 +282,11 @@ pub mod types {
     ///`Content`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Content {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub parts: ::std::vec::Vec<Part>,
         ///user or model.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -331,7 +342,11 @@ pub mod types {
     pub struct ErrorResponseError {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<i64>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub details: ::std::vec::Vec<
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
@@ -514,7 +529,11 @@ pub mod types {
     ///`FunctionCall`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct FunctionCall {
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
@@ -534,7 +553,8 @@ pub mod types {
         #[serde(
             rename = "parametersJsonSchema",
             default,
-            skip_serializing_if = "::serde_json::Map::is_empty"
+            skip_serializing_if = "::serde_json::Map::is_empty",
+            deserialize_with = "null_as_empty"
         )]
         pub parameters_json_schema: ::serde_json::Map<
             ::std::string::String,
@@ -545,7 +565,8 @@ pub mod types {
         #[serde(
             rename = "responseJsonSchema",
             default,
-            skip_serializing_if = "::serde_json::Map::is_empty"
+            skip_serializing_if = "::serde_json::Map::is_empty",
+            deserialize_with = "null_as_empty"
         )]
         pub response_json_schema: ::serde_json::Map<
             ::std::string::String,
@@ -616,7 +637,8 @@ pub mod types {
         #[serde(
             rename = "safetySettings",
             default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
         )]
         pub safety_settings: ::std::vec::Vec<SafetySetting>,
         #[serde(
@@ -629,7 +651,11 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub tool_config: ::std::option::Option<ToolConfig>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub tools: ::std::vec::Vec<Tool>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -637,7 +663,11 @@ pub mod types {
     ///The response, and also each chunk of streamGenerateContent.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct GenerateContentResponse {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub candidates: ::std::vec::Vec<Candidate>,
         #[serde(
             rename = "modelVersion",
@@ -696,7 +726,8 @@ pub mod types {
         #[serde(
             rename = "responseJsonSchema",
             default,
-            skip_serializing_if = "::serde_json::Map::is_empty"
+            skip_serializing_if = "::serde_json::Map::is_empty",
+            deserialize_with = "null_as_empty"
         )]
         pub response_json_schema: ::serde_json::Map<
             ::std::string::String,
@@ -716,7 +747,8 @@ pub mod types {
         #[serde(
             rename = "responseModalities",
             default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
         )]
         pub response_modalities: ::std::vec::Vec<GenerationConfigResponseModalitiesItem>,
         #[serde(
@@ -729,7 +761,8 @@ pub mod types {
         #[serde(
             rename = "stopSequences",
             default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
         )]
         pub stop_sequences: ::std::vec::Vec<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -886,13 +919,15 @@ pub mod types {
         #[serde(
             rename = "groundingChunks",
             default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
         )]
         pub grounding_chunks: ::std::vec::Vec<GroundingChunk>,
         #[serde(
             rename = "groundingSupports",
             default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
         )]
         pub grounding_supports: ::std::vec::Vec<GroundingSupport>,
         #[serde(
@@ -910,7 +945,8 @@ pub mod types {
         #[serde(
             rename = "webSearchQueries",
             default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
         )]
         pub web_search_queries: ::std::vec::Vec<::std::string::String>,
         #[serde(flatten)]
@@ -949,13 +985,15 @@ pub mod types {
         #[serde(
             rename = "confidenceScores",
             default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
         )]
         pub confidence_scores: ::std::vec::Vec<f64>,
         #[serde(
             rename = "groundingChunkIndices",
             default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
         )]
         pub grounding_chunk_indices: ::std::vec::Vec<i32>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1081,7 +1119,11 @@ pub mod types {
     ///`ListModelsResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ListModelsResponse {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub models: ::std::vec::Vec<Model>,
         #[serde(
             rename = "nextPageToken",
@@ -1197,7 +1239,8 @@ pub mod types {
         #[serde(
             rename = "supportedGenerationMethods",
             default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
         )]
         pub supported_generation_methods: ::std::vec::Vec<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1294,7 +1337,8 @@ pub mod types {
         #[serde(
             rename = "safetyRatings",
             default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
         )]
         pub safety_ratings: ::std::vec::Vec<SafetyRating>,
         #[serde(flatten)]
@@ -1587,7 +1631,8 @@ pub mod types {
         #[serde(
             rename = "codeExecution",
             default,
-            skip_serializing_if = "::serde_json::Map::is_empty"
+            skip_serializing_if = "::serde_json::Map::is_empty",
+            deserialize_with = "null_as_empty"
         )]
         pub code_execution: ::serde_json::Map<
             ::std::string::String,
@@ -1596,7 +1641,8 @@ pub mod types {
         #[serde(
             rename = "functionDeclarations",
             default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
         )]
         pub function_declarations: ::std::vec::Vec<FunctionDeclaration>,
         #[serde(
@@ -1612,7 +1658,8 @@ pub mod types {
         #[serde(
             rename = "urlContext",
             default,
-            skip_serializing_if = "::serde_json::Map::is_empty"
+            skip_serializing_if = "::serde_json::Map::is_empty",
+            deserialize_with = "null_as_empty"
         )]
         pub url_context: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         #[serde(flatten)]
@@ -1642,7 +1689,8 @@ pub mod types {
         #[serde(
             rename = "allowedFunctionNames",
             default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
         )]
         pub allowed_function_names: ::std::vec::Vec<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1833,7 +1881,8 @@ pub mod types {
         #[serde(
             rename = "cacheTokensDetails",
             default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
         )]
         pub cache_tokens_details: ::std::vec::Vec<ModalityTokenCount>,
         #[serde(
@@ -1849,7 +1898,8 @@ pub mod types {
         #[serde(
             rename = "candidatesTokensDetails",
             default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
         )]
         pub candidates_tokens_details: ::std::vec::Vec<ModalityTokenCount>,
         #[serde(
@@ -1860,7 +1910,8 @@ pub mod types {
         #[serde(
             rename = "promptTokensDetails",
             default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
         )]
         pub prompt_tokens_details: ::std::vec::Vec<ModalityTokenCount>,
         #[serde(
@@ -1912,6 +1963,17 @@ pub mod types {
                 Self(value.into())
             }
         }
+    }
+    /// Decodes `null` like an absent field: an empty list or map.
+    fn null_as_empty<'de, D, T>(deserializer: D) -> ::std::result::Result<T, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+        T: ::serde::Deserialize<'de> + ::std::default::Default,
+    {
+        let value: ::std::option::Option<T> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(value.unwrap_or_default())
     }
 }
 #[derive(Clone, Debug)]

@@ -289,7 +289,11 @@ pub mod types {
             name: ::std::option::Option<::std::string::String>,
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             refusal: ::std::option::Option<::std::string::String>,
-            #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+            #[serde(
+                default,
+                skip_serializing_if = "::std::vec::Vec::is_empty",
+                deserialize_with = "null_as_empty"
+            )]
             tool_calls: ::std::vec::Vec<ChatCompletionMessageToolCall>,
         },
         ///ChatCompletionRequestToolMessage
@@ -519,7 +523,11 @@ pub mod types {
     ///`ChatCompletionResponseMessage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ChatCompletionResponseMessage {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub annotations: ::std::vec::Vec<ChatCompletionUrlCitation>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub audio: ::std::option::Option<ChatCompletionResponseMessageAudio>,
@@ -528,7 +536,11 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub refusal: ::std::option::Option<::std::string::String>,
         pub role: ChatCompletionResponseMessageRole,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub tool_calls: ::std::vec::Vec<ChatCompletionMessageToolCall>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -612,7 +624,11 @@ pub mod types {
         pub refusal: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub role: ::std::option::Option<ChatCompletionStreamResponseDeltaRole>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub tool_calls: ::std::vec::Vec<ChatCompletionMessageToolCallChunk>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -978,7 +994,11 @@ pub mod types {
         pub temperature: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tool_choice: ::std::option::Option<ChatCompletionToolChoiceOption>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub tools: ::std::vec::Vec<ChatCompletionTool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub top_logprobs: ::std::option::Option<i64>,
@@ -1288,13 +1308,29 @@ pub mod types {
     ///`CreateCompletionResponseChoicesItemLogprobs`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct CreateCompletionResponseChoicesItemLogprobs {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub text_offset: ::std::vec::Vec<i64>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub token_logprobs: ::std::vec::Vec<::std::option::Option<f64>>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub tokens: ::std::vec::Vec<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub top_logprobs: ::std::vec::Vec<
             ::std::option::Option<
                 ::std::collections::HashMap<::std::string::String, f64>,
@@ -2039,7 +2075,11 @@ pub mod types {
         pub text: ::std::option::Option<ResponseTextConfig>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tool_choice: ::std::option::Option<ToolChoice>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub tools: ::std::vec::Vec<Tool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub top_logprobs: ::std::option::Option<i64>,
@@ -2228,7 +2268,11 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct CreateTranscriptionRequest {
         pub file: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub include: ::std::vec::Vec<CreateTranscriptionRequestIncludeItem>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub language: ::std::option::Option<::std::string::String>,
@@ -2243,7 +2287,11 @@ pub mod types {
         pub stream: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub temperature: ::std::option::Option<f64>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub timestamp_granularities: ::std::vec::Vec<
             CreateTranscriptionRequestTimestampGranularitiesItem,
         >,
@@ -2417,12 +2465,20 @@ pub mod types {
     pub struct CreateTranscriptionResponseVerboseJson {
         pub duration: f64,
         pub language: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub segments: ::std::vec::Vec<TranscriptionSegment>,
         pub text: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub usage: ::std::option::Option<TranscriptionUsage>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub words: ::std::vec::Vec<CreateTranscriptionResponseVerboseJsonWordsItem>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -2598,7 +2654,11 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub background: ::std::option::Option<::std::string::String>,
         pub created: i64,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub data: ::std::vec::Vec<ImagesResponseDataItem>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub output_format: ::std::option::Option<::std::string::String>,
@@ -2680,9 +2740,17 @@ pub mod types {
         ///OutputTextContent
         #[serde(rename = "output_text")]
         OutputText {
-            #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+            #[serde(
+                default,
+                skip_serializing_if = "::std::vec::Vec::is_empty",
+                deserialize_with = "null_as_empty"
+            )]
             annotations: ::std::vec::Vec<Annotation>,
-            #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+            #[serde(
+                default,
+                skip_serializing_if = "::std::vec::Vec::is_empty",
+                deserialize_with = "null_as_empty"
+            )]
             logprobs: ::std::vec::Vec<ResponseLogProb>,
             text: ::std::string::String,
         },
@@ -2779,7 +2847,11 @@ A message; assistant messages from earlier output may carry output_text parts.*/
         ///ReasoningItem
         #[serde(rename = "reasoning")]
         Reasoning {
-            #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+            #[serde(
+                default,
+                skip_serializing_if = "::std::vec::Vec::is_empty",
+                deserialize_with = "null_as_empty"
+            )]
             content: ::std::vec::Vec<InputItemContentItem>,
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             encrypted_content: ::std::option::Option<::std::string::String>,
@@ -2968,7 +3040,11 @@ A message; assistant messages from earlier output may carry output_text parts.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         pub name: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub schema: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub strict: ::std::option::Option<bool>,
@@ -3130,7 +3206,11 @@ A message; assistant messages from earlier output may carry output_text parts.*/
         ///ReasoningItem
         #[serde(rename = "reasoning")]
         Reasoning {
-            #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+            #[serde(
+                default,
+                skip_serializing_if = "::std::vec::Vec::is_empty",
+                deserialize_with = "null_as_empty"
+            )]
             content: ::std::vec::Vec<OutputItemContentItem>,
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             encrypted_content: ::std::option::Option<::std::string::String>,
@@ -3187,7 +3267,11 @@ A message; assistant messages from earlier output may carry output_text parts.*/
         pub pattern: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub query: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub sources: ::std::vec::Vec<OutputItemActionSourcesItem>,
         #[serde(rename = "type")]
         pub type_: OutputItemActionType,
@@ -3462,9 +3546,17 @@ A message; assistant messages from earlier output may carry output_text parts.*/
         ///OutputTextContent
         #[serde(rename = "output_text")]
         OutputText {
-            #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+            #[serde(
+                default,
+                skip_serializing_if = "::std::vec::Vec::is_empty",
+                deserialize_with = "null_as_empty"
+            )]
             annotations: ::std::vec::Vec<Annotation>,
-            #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+            #[serde(
+                default,
+                skip_serializing_if = "::std::vec::Vec::is_empty",
+                deserialize_with = "null_as_empty"
+            )]
             logprobs: ::std::vec::Vec<ResponseLogProb>,
             text: ::std::string::String,
         },
@@ -3771,7 +3863,11 @@ A message; assistant messages from earlier output may carry output_text parts.*/
     pub struct ResponseLogProb {
         pub logprob: f64,
         pub token: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub top_logprobs: ::std::vec::Vec<ResponseLogProbTopLogprobsItem>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -3970,7 +4066,11 @@ A message; assistant messages from earlier output may carry output_text parts.*/
             content_index: i64,
             delta: ::std::string::String,
             item_id: ::std::string::String,
-            #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+            #[serde(
+                default,
+                skip_serializing_if = "::std::vec::Vec::is_empty",
+                deserialize_with = "null_as_empty"
+            )]
             logprobs: ::std::vec::Vec<ResponseLogProb>,
             output_index: i64,
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3981,7 +4081,11 @@ A message; assistant messages from earlier output may carry output_text parts.*/
         ResponseOutputTextDone {
             content_index: i64,
             item_id: ::std::string::String,
-            #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+            #[serde(
+                default,
+                skip_serializing_if = "::std::vec::Vec::is_empty",
+                deserialize_with = "null_as_empty"
+            )]
             logprobs: ::std::vec::Vec<ResponseLogProb>,
             output_index: i64,
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4746,7 +4850,11 @@ A message; assistant messages from earlier output may carry output_text parts.*/
     pub enum ToolContainer {
         String(::std::string::String),
         Object {
-            #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+            #[serde(
+                default,
+                skip_serializing_if = "::std::vec::Vec::is_empty",
+                deserialize_with = "null_as_empty"
+            )]
             file_ids: ::std::vec::Vec<::std::string::String>,
             #[serde(rename = "type")]
             type_: ToolContainerObjectType,
@@ -4971,7 +5079,11 @@ A message; assistant messages from earlier output may carry output_text parts.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub temperature: ::std::option::Option<f32>,
         pub text: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "null_as_empty"
+        )]
         pub tokens: ::std::vec::Vec<i64>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -5119,6 +5231,17 @@ A message; assistant messages from earlier output may carry output_text parts.*/
                 Self(value.into())
             }
         }
+    }
+    /// Decodes `null` like an absent field: an empty list or map.
+    fn null_as_empty<'de, D, T>(deserializer: D) -> ::std::result::Result<T, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+        T: ::serde::Deserialize<'de> + ::std::default::Default,
+    {
+        let value: ::std::option::Option<T> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(value.unwrap_or_default())
     }
 }
 #[derive(Clone, Debug)]
