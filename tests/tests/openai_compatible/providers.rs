@@ -283,3 +283,22 @@ async fn a_missing_key_fails_the_call_naming_the_variable() {
         other => panic!("{other:?}"),
     }
 }
+
+/// OpenRouter keeps slow connections open with SSE comments (`: OPENROUTER PROCESSING`) before
+/// the first chunk; they are not events.
+#[tokio::test]
+async fn openrouter_processing_comments_are_skipped() {
+    let mut chunks = vec![bytes::Bytes::from_static(b": OPENROUTER PROCESSING\n\n"), bytes::Bytes::from_static(b": OPENROUTER PROCESSING\n\n")];
+    chunks.extend(crate::support::fixtures::sse_chunks("openrouter", "chat_stream"));
+    let server = MockServer::with_responses([crate::support::mock_server::MockResponse::sse(chunks)]).await;
+    let response = provider(&OPENROUTER, &server).chat(OPENROUTER.model).do_stream(&options()).await.unwrap();
+    let parts: Vec<StreamPart> = futures::StreamExt::collect::<Vec<_>>(response.stream).await.into_iter().map(Result::unwrap).collect();
+    let text: String = parts
+        .iter()
+        .filter_map(|part| match part {
+            StreamPart::TextDelta { delta, .. } => Some(delta.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(text, "Hello!");
+}
