@@ -433,6 +433,14 @@ fn main() {
         child(Client::from_key(&arguments[2]), Work::from_key(&arguments[3]), arguments[4].clone(), deltas);
         return;
     }
+    if arguments.get(1).map(String::as_str) == Some("--serve") {
+        // For profiling one client by hand: `throughput --serve` then `throughput --child ...`.
+        let (per_event, large) = start_server(20_000);
+        println!("per-event framing: http://{per_event}/v1\n64 KiB framing:    http://{large}/v1");
+        loop {
+            std::thread::park();
+        }
+    }
     // `cargo bench` passes `--bench`; `cargo test --benches` passes nothing we need: run a tiny size then.
     let quick = !arguments.iter().any(|argument| argument == "--bench");
     let runs: usize = std::env::var("SPECAI_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(if quick { 1 } else { 5 });
