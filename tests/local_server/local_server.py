@@ -110,6 +110,22 @@ def _kill_group(proc, sig):
         pass
 
 
+def _reap(proc, timeout):
+    """Waits for `proc` to exit without Popen.wait, whose lock a signal handler may find held
+    by the very wait it interrupted (a deadlock); True once the child is gone."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            pid, _ = os.waitpid(proc.pid, os.WNOHANG)
+        except ChildProcessError:
+            return True  # already reaped, by us or by the wait we interrupted
+        if pid:
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
+
+
 def abort(status, why):
     """Stop every child (process group: SIGTERM, then SIGKILL after 5 s) and exit."""
     with _children_lock:
@@ -119,11 +135,9 @@ def abort(status, why):
             _kill_group(proc, signal.SIGTERM)
     deadline = time.monotonic() + 5
     for proc in procs:
-        try:
-            proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
+        if not _reap(proc, max(0.1, deadline - time.monotonic())):
             _kill_group(proc, signal.SIGKILL)
-            proc.wait()
+            _reap(proc, 5)
     if why:
         progress(why)
     sys.stdout.flush()
