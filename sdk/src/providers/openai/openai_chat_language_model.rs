@@ -23,7 +23,7 @@ use crate::provider_utils::json_instruction;
 use super::convert_to_openai_messages::convert_to_openai_messages;
 use super::map_openai_finish_reason::map_openai_finish_reason;
 use super::openai_options::{
-    OPENAI_PROVIDER_ID, OpenAiOptions, ServiceTier, SystemMessageMode, TextVerbosity, is_reasoning_model,
+    OPENAI_PROVIDER_ID, OpenAiOptions, supported_service_tier, ServiceTier, SystemMessageMode, TextVerbosity, is_reasoning_model,
 };
 use super::openai_prepare_tools::prepare_chat_tools;
 use super::openai_stream::{ChatStreamState, PartsStream};
@@ -224,7 +224,7 @@ impl OpenAiChatLanguageModel {
                 .as_ref()
                 .map(|metadata| api::Metadata(metadata.iter().map(|(key, value)| (key.clone(), value.clone())).collect::<HashMap<_, _>>())),
             prediction,
-            service_tier: provider_options.service_tier.map(api_service_tier),
+            service_tier: supported_service_tier(&self.model_id, provider_options.service_tier, &mut warnings).map(api_service_tier),
             verbosity: provider_options.text_verbosity.map(api_verbosity),
             prompt_cache_key: provider_options.prompt_cache_key.clone(),
             safety_identifier: provider_options.safety_identifier.clone(),

@@ -250,6 +250,33 @@ pub fn is_reasoning_model(model_id: &str) -> bool {
         || id.starts_with("computer-use")
 }
 
+/// The service tier to send: `flex` and `priority` only exist for some models; asked for another
+/// model, the tier is dropped with a warning (the API would reject the call).
+pub(crate) fn supported_service_tier(
+    model_id: &str,
+    tier: Option<ServiceTier>,
+    warnings: &mut Vec<crate::provider::Warning>,
+) -> Option<ServiceTier> {
+    let id = model_id.rsplit('/').next().unwrap_or(model_id);
+    let supported = match tier? {
+        ServiceTier::Flex => ["o3", "o4-mini", "gpt-5"].iter().any(|prefix| id.starts_with(prefix)) && !id.starts_with("gpt-5-chat"),
+        ServiceTier::Priority => {
+            ["gpt-4", "gpt-5", "o3", "o4-mini"].iter().any(|prefix| id.starts_with(prefix))
+                && !id.starts_with("gpt-5-nano")
+                && !id.starts_with("gpt-5-chat")
+        }
+        _ => true,
+    };
+    if supported {
+        return tier;
+    }
+    warnings.push(crate::provider::Warning::unsupported(
+        "service_tier",
+        Some(format!("{tier:?} processing is not available for {model_id}; the tier was not sent")),
+    ));
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -270,6 +297,18 @@ mod tests {
         let bad = ProviderOptions::new().with(OPENAI_PROVIDER_ID, json!({"temprature": 1}));
         let error = bad.parse::<OpenAiOptions>(OPENAI_PROVIDER_ID).unwrap_err();
         assert!(error.to_string().contains("temprature"), "{error}");
+    }
+
+    #[test]
+    fn flex_and_priority_tiers_only_for_models_that_offer_them() {
+        let mut warnings = Vec::new();
+        assert_eq!(supported_service_tier("o4-mini", Some(ServiceTier::Flex), &mut warnings), Some(ServiceTier::Flex));
+        assert_eq!(supported_service_tier("gpt-4o-mini", Some(ServiceTier::Priority), &mut warnings), Some(ServiceTier::Priority));
+        assert!(warnings.is_empty());
+        assert_eq!(supported_service_tier("gpt-4o-mini", Some(ServiceTier::Flex), &mut warnings), None);
+        assert_eq!(supported_service_tier("gpt-5-nano", Some(ServiceTier::Priority), &mut warnings), None);
+        assert_eq!(supported_service_tier("gpt-3.5-turbo", Some(ServiceTier::Auto), &mut warnings), Some(ServiceTier::Auto));
+        assert_eq!(warnings.len(), 2);
     }
 
     #[test]

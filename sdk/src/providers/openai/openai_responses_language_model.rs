@@ -21,7 +21,7 @@ use super::convert_to_openai_responses_input::convert_to_openai_responses_input;
 use super::map_openai_finish_reason::map_openai_responses_finish_reason;
 use super::openai_chat_language_model::{api_reasoning_effort, api_service_tier, widen};
 use super::openai_error::{OpenAiErrorDetail, stream_error};
-use super::openai_options::{OPENAI_PROVIDER_ID, OpenAiOptions, SystemMessageMode, TextVerbosity, is_reasoning_model};
+use super::openai_options::{OPENAI_PROVIDER_ID, OpenAiOptions, supported_service_tier, SystemMessageMode, TextVerbosity, is_reasoning_model};
 use super::openai_prepare_tools::prepare_responses_tools;
 use super::openai_responses_stream::ResponsesStreamState;
 use super::openai_stream::PartsStream;
@@ -254,7 +254,7 @@ impl OpenAiResponsesLanguageModel {
             previous_response_id: provider_options.previous_response_id.clone(),
             instructions: provider_options.instructions.clone(),
             user: provider_options.user.clone(),
-            service_tier: provider_options.service_tier.map(api_service_tier),
+            service_tier: supported_service_tier(&self.model_id, provider_options.service_tier, &mut warnings).map(api_service_tier),
             include: (!include.is_empty()).then_some(include),
             prompt_cache_key: provider_options.prompt_cache_key.clone(),
             safety_identifier: provider_options.safety_identifier.clone(),
