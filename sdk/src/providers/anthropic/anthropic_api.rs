@@ -92,6 +92,26 @@ pub enum StreamEvent {
     Unknown,
 }
 
+/// `content_block_delta`, the hot path, decoded as a plain struct (its `type` field is known
+/// from the SSE event name and ignored): one pass, where the tagged [`StreamEvent`] buffers the
+/// event first (about 3x the decoding cost).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ContentBlockDeltaEvent {
+    pub index: u32,
+    pub delta: types::ContentBlockDelta,
+}
+
+impl StreamEvent {
+    /// Decodes an event's data; the SSE event name (`content_block_delta`...) picks the fast path.
+    pub fn decode(event_name: Option<&str>, data: &[u8]) -> serde_json::Result<StreamEvent> {
+        match event_name {
+            Some("content_block_delta") => serde_json::from_slice::<ContentBlockDeltaEvent>(data)
+                .map(|event| StreamEvent::ContentBlockDelta { index: event.index, delta: event.delta }),
+            _ => serde_json::from_slice(data),
+        }
+    }
+}
+
 /// The block of `content_block_start`: a generated [`types::ContentBlock`], or a thinking block
 /// without its signature.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -154,6 +174,17 @@ mod tests {
         let event: StreamEvent =
             serde_json::from_str(r#"{"type":"content_block_start","index":3,"content_block":{"type":"container_upload"}}"#).unwrap();
         assert!(matches!(event, StreamEvent::ContentBlockStart { content_block: StartBlock::Block(types::ContentBlock::Unlisted), .. }));
+    }
+
+    #[test]
+    fn named_delta_events_take_the_fast_path_to_the_same_value() {
+        let data = br#"{"type":"content_block_delta","index":2,"delta":{"type":"text_delta","text":"Hi"}}"#;
+        let fast = StreamEvent::decode(Some("content_block_delta"), data).unwrap();
+        assert_eq!(fast, StreamEvent::decode(None, data).unwrap());
+        assert_eq!(
+            fast,
+            StreamEvent::ContentBlockDelta { index: 2, delta: types::ContentBlockDelta::TextDelta { text: "Hi".into() } }
+        );
     }
 
     #[test]

@@ -342,7 +342,7 @@ impl LanguageModel for AnthropicLanguageModel {
         let request = request_metadata(response.request_body.as_ref());
         let metadata = ResponseMetadata::default().with_headers(response.headers.clone());
         let (status, url) = (response.status, response.url.clone());
-        let events = response.json_events();
+        let events = response.sse();
         let stream = AnthropicStream::new(
             events,
             prepared.warnings,

@@ -1,7 +1,8 @@
 //! Anthropic's stream events mapped into [`StreamPart`]s, in this one place.
 //!
-//! The stream is one `Stream` deep: the typed JSON event stream (each event decoded once,
-//! straight into [`StreamEvent`]) polled by a small state machine that keeps per-block state
+//! The stream is one `Stream` deep: the SSE reader, each event's data decoded once straight into
+//! [`StreamEvent`] (the SSE event name picks a one-pass decoder for the many
+//! `content_block_delta` events), polled by a small state machine that keeps per-block state
 //! (kind, tool id, accumulated tool input, signature) by the event's `index` and queues the one
 //! to three parts an event can yield. Text and reasoning blocks are identified by their index,
 //! tool-input blocks by the tool call id, as the part vocabulary requires.
@@ -12,6 +13,7 @@
 
 use std::collections::VecDeque;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use futures::Stream;
@@ -26,7 +28,7 @@ use super::convert_to_anthropic_messages::CitedDocument;
 use super::map_anthropic_finish_reason::map_anthropic_finish_reason;
 use crate::error::{Error, Result};
 use crate::provider::{BlockId, ResponseMetadata, StreamPart, ToolCall, Warning};
-use crate::provider_utils::JsonEvent;
+use crate::provider_utils::SseEvent;
 
 /// What a started content block is, by its index.
 #[derive(Debug)]
@@ -331,7 +333,7 @@ impl<S> AnthropicStream<S> {
 
 impl<S> Stream for AnthropicStream<S>
 where
-    S: Stream<Item = Result<JsonEvent<StreamEvent>>>,
+    S: Stream<Item = Result<SseEvent>>,
 {
     type Item = Result<StreamPart>;
 
@@ -349,19 +351,8 @@ where
                 *this.ended = true;
                 return Poll::Ready(None);
             }
-            match std::task::ready!(this.events.as_mut().poll_next(context)) {
-                Some(Ok(event)) => {
-                    if *this.include_raw_chunks
-                        && let Some(raw_value) = event.raw_json()
-                    {
-                        this.parts.push_back(StreamPart::Raw { raw_value });
-                    }
-                    if let Err(error) = this.state.process(event.value, &event.raw, this.parts) {
-                        *this.ended = true;
-                        this.parts.clear();
-                        return Poll::Ready(Some(Err(error)));
-                    }
-                }
+            let event = match std::task::ready!(this.events.as_mut().poll_next(context)) {
+                Some(Ok(event)) => event,
                 Some(Err(error)) => {
                     *this.ended = true;
                     return Poll::Ready(Some(Err(error)));
@@ -374,6 +365,33 @@ where
                         None,
                     ))));
                 }
+            };
+            let data: &[u8] = &event.data;
+            if data.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            let decoded = match StreamEvent::decode(event.event_name(), data) {
+                Ok(decoded) => decoded,
+                Err(error) => {
+                    *this.ended = true;
+                    let message = if error.is_eof() {
+                        format!("truncated JSON event (the stream may have been cut): {error}")
+                    } else {
+                        format!("invalid JSON event: {error}")
+                    };
+                    let raw = String::from_utf8_lossy(data).into_owned();
+                    return Poll::Ready(Some(Err(Error::invalid_response(message, Some(raw), Some(Arc::new(error))))));
+                }
+            };
+            if *this.include_raw_chunks
+                && let Ok(raw_value) = serde_json::from_slice::<Value>(data)
+            {
+                this.parts.push_back(StreamPart::Raw { raw_value });
+            }
+            if let Err(error) = this.state.process(decoded, data, this.parts) {
+                *this.ended = true;
+                this.parts.clear();
+                return Poll::Ready(Some(Err(error)));
             }
         }
     }
