@@ -46,3 +46,32 @@ async fn gpt_image_models_send_no_response_format_and_dall_e_3_makes_one_per_cal
     let error = dalle3.do_generate(&ImageOptions::new("A square", 2)).await.unwrap_err();
     assert!(matches!(error, specai::Error::InvalidArgument { .. }), "{error:?}");
 }
+
+#[tokio::test]
+async fn image_edits_upload_the_images_and_mask_as_multipart() {
+    let server = MockServer::with_responses([json_response(FIXTURES, "image_b64")]).await;
+    let model = provider(&server).image("gpt-image-1");
+    let mut options = ImageOptions::new("Add a hat", 1);
+    options.files = vec![specai::provider::FilePart::new(FileData::Bytes(vec![137u8, 80, 78, 71].into()), "image/png")];
+    options.mask = Some(specai::provider::FilePart::new(FileData::Bytes(vec![1u8, 2].into()), "image/png"));
+    options.size = Some("1024x1024".into());
+    options.provider_options = ProviderOptions::new().with("openai", json!({"quality": "low"}));
+    let result = model.do_generate(&options).await.unwrap();
+    let request = server.single_request();
+    assert_eq!(request.path, "/v1/images/edits");
+    assert_standard_headers(&request, "multipart/form-data");
+    let body = request.body_text();
+    for expected in [
+        "name=\"prompt\"\r\n\r\nAdd a hat",
+        "name=\"model\"\r\n\r\ngpt-image-1",
+        "name=\"n\"\r\n\r\n1",
+        "name=\"size\"\r\n\r\n1024x1024",
+        "name=\"quality\"\r\n\r\nlow",
+        "name=\"image\"; filename=\"image-0.png\"",
+        "name=\"mask\"; filename=\"mask.png\"",
+    ] {
+        assert!(body.contains(expected), "missing {expected:?} in {body}");
+    }
+    assert!(!body.contains("response_format"), "gpt-image models take no response_format");
+    assert_eq!(result.images.len(), 2);
+}

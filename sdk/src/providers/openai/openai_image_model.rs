@@ -1,13 +1,17 @@
-//! The image model (`POST /images/generations`), returning base64 images.
+//! The image model: generations (`POST /images/generations`, JSON) and, when the call has input
+//! images, edits (`POST /images/edits`, multipart, with an optional mask); base64 images back.
 
 use std::time::SystemTime;
 
 use async_trait::async_trait;
+use reqwest::multipart::{Form, Part};
 use serde_json::{Map, Value, json};
 use specai_generated::openai::types as api;
 
 use crate::error::{Error, Result};
-use crate::provider::{FileData, GeneratedImage, ImageModel, ImageOptions, ImageResponse, ProviderMetadata, ResponseMetadata, Warning};
+use crate::provider::{
+    FileData, FilePart, GeneratedImage, ImageModel, ImageOptions, ImageResponse, ProviderMetadata, ResponseMetadata, Warning,
+};
 
 use super::openai_options::{OPENAI_PROVIDER_ID, OpenAiImageOptions};
 use super::{SharedConfig, config_for_call, timestamp, wire_enum};
@@ -18,16 +22,17 @@ pub struct OpenAiImageModel {
     model_id: String,
     provider: String,
     url: String,
+    edits_url: String,
     config: SharedConfig,
 }
 
 impl OpenAiImageModel {
     pub(crate) fn new(model_id: String, config: SharedConfig) -> Self {
-        let (provider, url) = match &config {
-            Ok(config) => (config.provider_id("image"), config.url("/images/generations")),
-            Err(_) => ("openai.image".to_owned(), String::new()),
+        let (provider, url, edits_url) = match &config {
+            Ok(config) => (config.provider_id("image"), config.url("/images/generations"), config.url("/images/edits")),
+            Err(_) => ("openai.image".to_owned(), String::new(), String::new()),
         };
-        OpenAiImageModel { model_id, provider, url, config }
+        OpenAiImageModel { model_id, provider, url, edits_url, config }
     }
 
     /// gpt-image models always answer in base64 and reject `response_format`.
@@ -42,6 +47,45 @@ pub fn max_images_per_call(model_id: &str) -> usize {
         "dall-e-3" => 1,
         _ => 10,
     }
+}
+
+/// The multipart form of an image edit: the request's fields as text parts, the input images
+/// (`image`, or `image[]` for several) and the mask.
+fn edit_form(request: api::CreateImageRequest, files: &[FilePart], mask: Option<&FilePart>) -> Result<Form> {
+    let mut form = Form::new().text("prompt", request.prompt);
+    // The other fields, as the JSON body would have them (model, n, size, quality...).
+    let fields = serde_json::to_value(api::CreateImageRequest { prompt: String::new(), ..request })
+        .map_err(|error| Error::invalid_argument("image request", error.to_string()))?;
+    for (name, value) in fields.as_object().into_iter().flatten().filter(|(name, _)| name.as_str() != "prompt") {
+        let text = match value {
+            Value::String(text) => text.clone(),
+            other => other.to_string(),
+        };
+        form = form.text(name.clone(), text);
+    }
+    let field = if files.len() > 1 { "image[]" } else { "image" };
+    for (index, file) in files.iter().enumerate() {
+        form = form.part(field, file_part(file, &format!("image-{index}"))?);
+    }
+    if let Some(mask) = mask {
+        form = form.part("mask", file_part(mask, "mask")?);
+    }
+    Ok(form)
+}
+
+/// One uploaded image.
+fn file_part(file: &FilePart, stem: &str) -> Result<Part> {
+    let bytes = file.data.to_bytes()?;
+    let extension = match file.media_type.as_str() {
+        "image/jpeg" | "image/jpg" => "jpg",
+        "image/webp" => "webp",
+        _ => "png",
+    };
+    let media_type = if file.media_type.contains('*') { "image/png" } else { file.media_type.as_str() };
+    Part::stream_with_length(reqwest::Body::from(bytes.clone()), bytes.len() as u64)
+        .file_name(file.filename.clone().unwrap_or_else(|| format!("{stem}.{extension}")))
+        .mime_str(media_type)
+        .map_err(|_| Error::invalid_argument("media_type", format!("`{}` is not a media type", file.media_type)))
 }
 
 /// An optional option as a generated enum.
@@ -66,8 +110,8 @@ impl ImageModel for OpenAiImageModel {
     async fn do_generate(&self, options: &ImageOptions) -> Result<ImageResponse> {
         let config = config_for_call(&self.config)?;
         let prompt = options.prompt.as_deref().ok_or_else(|| Error::invalid_argument("prompt", "an image prompt is required"))?;
-        if !options.files.is_empty() || options.mask.is_some() {
-            return Err(Error::unsupported("image edits", Some("the OpenAI image model generates from a prompt only".to_owned())));
+        if options.mask.is_some() && options.files.is_empty() {
+            return Err(Error::invalid_argument("mask", "a mask needs an input image"));
         }
         let limit = max_images_per_call(&self.model_id);
         if options.n as usize > limit {
@@ -96,7 +140,13 @@ impl ImageModel for OpenAiImageModel {
             user: provider_options.user.clone(),
             extra: Map::new(),
         };
-        let response = config.post_json(&self.url, &request, &options.headers).await?.json::<api::ImagesResponse>().await?;
+        let response = if options.files.is_empty() {
+            config.post_json(&self.url, &request, &options.headers).await?
+        } else {
+            // Edits are a multipart upload of the same fields and the images (and mask).
+            config.post_multipart(&self.edits_url, edit_form(request, &options.files, options.mask.as_ref())?, &options.headers).await?
+        };
+        let response = response.json::<api::ImagesResponse>().await?;
         let media_type = match provider_options.output_format.as_deref() {
             Some("jpeg" | "jpg") => "image/jpeg",
             Some("webp") => "image/webp",
