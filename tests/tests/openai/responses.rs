@@ -289,3 +289,28 @@ async fn responses_stream_error_event_ends_the_stream() {
     assert_eq!(api.message, "The model produced invalid content.");
     assert_eq!(api.code.as_deref(), Some("server_error"));
 }
+
+#[tokio::test]
+async fn responses_stream_web_search_call_and_citation() {
+    let server = MockServer::with_responses([raw_sse_response(FIXTURES, "responses_web_search", 256)]).await;
+    let model = provider(&server).responses("gpt-4.1");
+    let parts = collect_parts(model.do_stream(&CallOptions::new(vec![Message::user("News?")])).await.unwrap().stream).await;
+    assert_eq!(
+        kinds(&parts),
+        [
+            "stream-start", "response-metadata", "tool-call", "tool-result", "text-start", "text-delta", "text-delta",
+            "source", "text-end", "finish"
+        ]
+    );
+    match &parts[2] {
+        StreamPart::ToolCall(call) => assert!(call.provider_executed && call.tool_name == "web_search"),
+        other => panic!("{other:?}"),
+    }
+    match &parts[3] {
+        StreamPart::ToolResult(result) => assert_eq!(result.result["action"]["query"], "kitten rescue news"),
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(&parts[7], StreamPart::Source(Source::Url { url, title: Some(title), .. })
+        if url == "https://www.nbcnews.com/news/kitten" && title == "Kitten rescued"));
+    assert!(matches!(parts.last(), Some(StreamPart::Finish { finish_reason: FinishReason::Stop, .. })));
+}
