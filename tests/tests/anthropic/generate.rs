@@ -594,3 +594,18 @@ async fn the_callers_reqwest_client_is_used() {
     assert_messages_request(&request);
     assert_eq!(request.header("x-from-client"), Some("yes"));
 }
+
+#[tokio::test]
+async fn generated_client_lists_models_with_the_providers_headers() {
+    let server = MockServer::with_responses([json_response(PROVIDER, "models").for_path("/v1/models")]).await;
+
+    let client = provider(&server).api_client().unwrap();
+    let models = client.list_models(None, None, Some(20)).await.unwrap().into_inner();
+
+    let ids: Vec<_> = models.data.iter().map(|model| model.id.as_str()).collect();
+    assert_eq!(ids, ["claude-sonnet-4-5-20250929", "claude-opus-4-1-20250805"]);
+    let request = server.single_request();
+    assert_eq!((request.method.as_str(), request.path.as_str()), ("GET", "/v1/models?limit=20"));
+    assert_eq!(request.header("x-api-key"), Some(API_KEY));
+    assert_eq!(request.header("anthropic-version"), Some("2023-06-01"));
+}

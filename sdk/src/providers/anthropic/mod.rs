@@ -33,9 +33,10 @@
 //! provider options set one; `max_tokens` defaults to the model's limit for known models (the
 //! thinking budget is added on top, within that limit) and to 4096 with a warning for others.
 //!
-//! Not covered: the Files API (`file` sources), message batches, token counting, the models
-//! list, and the result blocks of server tools other than web search (code execution, web
-//! fetch); such blocks are skipped. Versioned client tools (bash, text editor, computer) are sent
+//! Not covered: the Files API (`file` sources), message batches, token counting, and the result
+//! blocks of server tools other than web search (code execution, web fetch); such blocks are
+//! skipped. The models list is reachable through the generated client,
+//! [`AnthropicProvider::api_client`]. Versioned client tools (bash, text editor, computer) are sent
 //! as given, and their calls come back as ordinary tool calls.
 
 mod anthropic_api;
@@ -95,6 +96,7 @@ pub struct AnthropicSettings {
 pub(crate) struct AnthropicConfig {
     name: String,
     provider_id: String,
+    base_url: String,
     messages_url: String,
     headers: LazyHeaders,
     client: reqwest::Client,
@@ -145,6 +147,7 @@ impl AnthropicConfig {
             provider_id: format!("{name}.messages"),
             name,
             messages_url: format!("{base_url}/messages"),
+            base_url,
             headers,
             client: settings.client.unwrap_or_default(),
         })
@@ -212,6 +215,17 @@ impl AnthropicProvider {
     /// The same as [`language_model`](Self::language_model).
     pub fn messages(&self, model_id: impl Into<String>) -> AnthropicLanguageModel {
         self.language_model(model_id)
+    }
+
+    /// The generated API client with this provider's base URL, headers (key, version, betas)
+    /// and HTTP client, for endpoints the models do not wrap, such as `list_models`.
+    ///
+    /// # Errors
+    /// [`Error::MissingApiKey`] when no key is set; invalid settings.
+    pub fn api_client(&self) -> Result<specai_generated::anthropic::Client> {
+        let config = self.config.clone()?;
+        Ok(specai_generated::anthropic::Client::new_with_client(&config.base_url, config.client.clone())
+            .with_headers(config.headers.get()?.clone()))
     }
 }
 
