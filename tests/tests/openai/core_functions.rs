@@ -54,3 +54,16 @@ async fn registry_resolves_openai_models_by_id() {
     let paths: Vec<String> = server.requests().into_iter().map(|request| request.path).collect();
     assert_eq!(paths, ["/v1/responses", "/v1/embeddings"]);
 }
+
+#[tokio::test]
+async fn the_generated_client_shares_the_providers_configuration() {
+    let server = MockServer::with_responses([json_response(FIXTURES, "models")]).await;
+    let client = provider(&server).api_client().unwrap();
+    let models = client.list_models().await.unwrap().into_inner();
+    let ids: Vec<&str> = models.data.iter().map(|model| model.id.as_str()).collect();
+    assert_eq!(ids, ["gpt-4o-mini", "text-embedding-3-small"]);
+    let request = server.single_request();
+    assert_eq!((request.method.as_str(), request.path.as_str()), ("GET", "/v1/models"));
+    assert_eq!(request.header("authorization"), Some("Bearer sk-test-key"));
+    assert_eq!(request.header("openai-organization"), Some("org-123"));
+}

@@ -221,6 +221,15 @@ impl OpenAiProvider {
         self.config.clone()
     }
 
+    /// The generated client of the OpenAI API (`specai_generated::openai::Client`) with this
+    /// provider's base URL, HTTP client and headers, for the operations specai does not wrap
+    /// (listing models, say). Reads the API key, so a missing key is an error here.
+    pub fn api_client(&self) -> Result<specai_generated::openai::Client> {
+        let config = self.config()?;
+        Ok(specai_generated::openai::Client::new_with_client(&config.base_url, config.client.clone())
+            .with_headers(config.headers.get()?.clone()))
+    }
+
     /// The Responses API language model (what [`openai`] returns).
     pub fn responses(&self, model_id: impl Into<String>) -> OpenAiResponsesLanguageModel {
         OpenAiResponsesLanguageModel::new(model_id.into(), self.config())
