@@ -302,3 +302,11 @@ async fn openrouter_processing_comments_are_skipped() {
         .collect();
     assert_eq!(text, "Hello!");
 }
+
+/// xAI's `completion_tokens` leaves out reasoning tokens; the mapping's usage fix-up adds them.
+#[tokio::test]
+async fn xai_output_tokens_include_reasoning() {
+    let response = generate(&XAI).await;
+    let output = response.usage.output_tokens;
+    assert_eq!((output.total, output.text, output.reasoning), (Some(3), Some(2), Some(1)));
+}

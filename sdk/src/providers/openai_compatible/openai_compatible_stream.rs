@@ -462,6 +462,39 @@ mod tests {
         }
     }
 
+    /// The per-event decode cost against a `serde_json::Value` parse and a skip-only parse, for
+    /// issue 7. Timing, not a check: `cargo test --release -p specai --no-default-features
+    /// --features openai-compatible --lib -- --ignored --nocapture decode_cost`.
+    #[test]
+    #[ignore = "timing; run in release with --ignored --nocapture"]
+    fn decode_cost_per_event() {
+        use std::time::Instant;
+        let chunk = br#"{"id":"chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG","object":"chat.completion.chunk","created":1741569952,"model":"gpt-4o-2024-08-06","service_tier":"default","system_fingerprint":"fp_eb9dce56a8","choices":[{"index":0,"delta":{"content":"abcd"},"logprobs":null,"finish_reason":null}]}"#;
+        const N: u32 = 200_000;
+        let time = |label: &str, run: &mut dyn FnMut()| {
+            let start = Instant::now();
+            for _ in 0..N {
+                run();
+            }
+            eprintln!("{label}: {:.0} ns/event", start.elapsed().as_nanos() as f64 / f64::from(N));
+        };
+        time("skip only (IgnoredAny)", &mut || {
+            std::hint::black_box(serde_json::from_slice::<serde::de::IgnoredAny>(chunk).unwrap());
+        });
+        time("serde_json::Value", &mut || {
+            std::hint::black_box(serde_json::from_slice::<Value>(chunk).unwrap());
+        });
+        time("generated CreateChatCompletionStreamResponse", &mut || {
+            std::hint::black_box(serde_json::from_slice::<CreateChatCompletionStreamResponse>(chunk).unwrap());
+        });
+        let mut state = ChatStreamState::new(setup(&["usage"]));
+        let mut out = VecDeque::new();
+        time("adapter: decode and map to parts", &mut || {
+            state.on_data(chunk, &mut out).unwrap();
+            out.clear();
+        });
+    }
+
     #[test]
     fn error_event_is_an_api_error_and_garbage_keeps_raw_text() {
         let error = run(&["usage"], &[r#"{"error":{"message":"overloaded","type":"server_error"}}"#]).unwrap_err();
