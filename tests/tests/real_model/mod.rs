@@ -6,13 +6,9 @@
 //! (text, finish reasons, a tool call whose input parses into its type, JSON that parses into a
 //! struct, vectors of the right length), never on facts.
 //!
-//! `openai.rs` (from the OpenAI provider's engineer) covers the OpenAI provider too, with its own
-//! cases.
-//!
 //! Timings: `cargo test -p specai-tests --test integration real_model -- --nocapture` prints a
 //! `real-model timing:` line per case.
 
 mod cases;
 mod llamacpp_preset;
-mod openai;
 mod openai_chat;
