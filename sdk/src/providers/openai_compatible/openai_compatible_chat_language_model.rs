@@ -130,7 +130,7 @@ impl OpenAiCompatibleChatLanguageModel {
                         description: description.clone(),
                         schema: schema.as_object().cloned().unwrap_or_default(),
                         strict: provider_options.strict_json_schema,
-                        extra: Map::new(),
+                        ..Default::default()
                     }));
                 }
                 (StructuredOutputs::JsonSchema, None) => response_format = Some(ChatResponseFormat::JsonObject),
@@ -165,7 +165,6 @@ impl OpenAiCompatibleChatLanguageModel {
             model: self.model_id.clone(),
             messages,
             max_tokens: options.max_output_tokens.map(i64::from),
-            max_completion_tokens: None,
             temperature: options.temperature.map(f64::from),
             top_p: options.top_p.map(f64::from),
             top_k: options.top_k.map(i64::from),
@@ -181,23 +180,9 @@ impl OpenAiCompatibleChatLanguageModel {
             user: provider_options.user.clone(),
             stream: stream.then_some(true),
             stream_options: (stream && config.mapping.request.stream_include_usage)
-                .then(|| ChatCompletionStreamOptions { include_usage: Some(true), include_obfuscation: None, extra: Map::new() }),
-            logit_bias: None,
-            logprobs: None,
-            metadata: None,
-            min_p: None,
-            modalities: None,
-            n: None,
-            prediction: None,
-            prompt_cache_key: None,
-            reasoning_format: None,
-            repetition_penalty: None,
-            safety_identifier: None,
-            service_tier: None,
-            store: None,
-            top_logprobs: None,
-            verbosity: None,
+                .then(|| ChatCompletionStreamOptions { include_usage: Some(true), ..Default::default() }),
             extra: provider_options.extra,
+            ..Default::default()
         };
         Ok((shape_request(config, request, model_renames, &mut warnings)?, warnings))
     }

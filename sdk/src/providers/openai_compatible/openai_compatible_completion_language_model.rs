@@ -9,7 +9,7 @@ use std::task::{Context, Poll, ready};
 use async_trait::async_trait;
 use bytes::Bytes;
 use futures::Stream;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use specai_generated::openai_compatible::types::{
     ChatCompletionStreamOptions, CreateCompletionRequest, CreateCompletionRequestPrompt, CreateCompletionResponse, StopConfiguration,
 };
@@ -106,15 +106,10 @@ impl OpenAiCompatibleCompletionLanguageModel {
             stop: Some(StopConfiguration::Array(stop)),
             stream: stream.then_some(true),
             stream_options: (stream && config.mapping.request.stream_include_usage)
-                .then(|| ChatCompletionStreamOptions { include_usage: Some(true), include_obfuscation: None, extra: Map::new() }),
+                .then(|| ChatCompletionStreamOptions { include_usage: Some(true), ..Default::default() }),
             user: provider_options.user,
-            best_of: None,
-            echo: None,
-            logit_bias: None,
-            logprobs: None,
-            n: None,
-            suffix: None,
             extra: provider_options.extra,
+            ..Default::default()
         };
         let url = {
             let operation = config.mapping.operations.completion.as_ref().ok_or_else(|| {

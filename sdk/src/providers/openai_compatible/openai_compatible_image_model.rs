@@ -61,13 +61,8 @@ impl ImageModel for OpenAiCompatibleImageModel {
             size: options.size.clone(),
             response_format: Some(CreateImageRequestResponseFormat::B64Json),
             user: provider_options.user,
-            background: None,
-            moderation: None,
-            output_compression: None,
-            output_format: None,
-            quality: None,
-            style: None,
             extra: provider_options.extra,
+            ..Default::default()
         };
         let body = shape_request(config, request, &[], &mut warnings)?;
         let url = config.url(operation, &self.model_id)?;
