@@ -9,7 +9,6 @@
 use std::collections::HashMap;
 
 use async_trait::async_trait;
-use serde::Serialize;
 use serde_json::{Map, Value};
 use specai_generated::openai::types as api;
 
@@ -46,25 +45,6 @@ impl OpenAiChatLanguageModel {
         };
         OpenAiChatLanguageModel { model_id, provider, url, config }
     }
-}
-
-/// Chat `response_format`. The generated `ChatResponseFormat` puts the JSON-schema fields beside
-/// `type` (the Responses API's `text.format` shape) where chat completions nest them under
-/// `json_schema`, so this one is written here and sent through the request's `extra` map.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub(crate) enum ChatResponseFormat<'a> {
-    JsonObject,
-    JsonSchema { json_schema: JsonSchemaFormat<'a> },
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub(crate) struct JsonSchemaFormat<'a> {
-    pub name: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<&'a str>,
-    pub schema: &'a Value,
-    pub strict: bool,
 }
 
 /// An `f32` option as the `f64` the generated types hold, without widening noise (0.7, not
@@ -159,14 +139,17 @@ impl OpenAiChatLanguageModel {
             Some(ResponseFormat::Json { schema: Some(schema), name, description })
                 if provider_options.structured_outputs.unwrap_or(true) =>
             {
-                Some(ChatResponseFormat::JsonSchema {
-                    json_schema: JsonSchemaFormat {
-                        name: name.as_deref().unwrap_or("response"),
-                        description: description.as_deref(),
-                        schema,
-                        strict,
-                    },
-                })
+                // The generated union is adjacently tagged: `{"type": "json_schema", "json_schema": {..}}`.
+                let Value::Object(schema) = schema else {
+                    return Err(Error::invalid_argument("response_format.schema", "a JSON schema must be an object"));
+                };
+                Some(api::ChatResponseFormat::JsonSchema(api::JsonSchemaFormat {
+                    name: name.clone().unwrap_or_else(|| "response".to_owned()),
+                    description: description.clone(),
+                    schema: schema.clone(),
+                    strict: Some(strict),
+                    extra: Map::new(),
+                }))
             }
             Some(ResponseFormat::Json { schema, .. }) => {
                 if let Some(schema) = schema {
@@ -178,14 +161,9 @@ impl OpenAiChatLanguageModel {
                         Some("structured_outputs is false: json_object with the schema in the system message".to_owned()),
                     ));
                 }
-                Some(ChatResponseFormat::JsonObject)
+                Some(api::ChatResponseFormat::JsonObject)
             }
         };
-        let mut extra = Map::new();
-        if let Some(format) = &response_format {
-            let format = serde_json::to_value(format).map_err(|error| Error::invalid_argument("response_format", error.to_string()))?;
-            extra.insert("response_format".to_owned(), format);
-        }
         let (tools, tool_choice) = prepare_chat_tools(&options.tools, options.tool_choice.as_ref(), &mut warnings);
         let top_logprobs = provider_options.logprobs.and_then(|logprobs| logprobs.top());
         let prediction = match &provider_options.prediction {
@@ -206,7 +184,7 @@ impl OpenAiChatLanguageModel {
             presence_penalty: options.presence_penalty.map(widen),
             seed: options.seed.map(|seed| seed as i64),
             stop: (!options.stop_sequences.is_empty()).then(|| api::StopConfiguration::Array(options.stop_sequences.clone())),
-            response_format: None,
+            response_format,
             tools,
             tool_choice,
             parallel_tool_calls: provider_options.parallel_tool_calls,
@@ -236,7 +214,7 @@ impl OpenAiChatLanguageModel {
                 include_obfuscation: None,
                 extra: Map::new(),
             }),
-            extra,
+            extra: Map::new(),
         };
         if reasoning_model {
             // Reasoning models reject sampling settings and take max_completion_tokens.
