@@ -310,3 +310,40 @@ async fn xai_output_tokens_include_reasoning() {
     let output = response.usage.output_tokens;
     assert_eq!((output.total, output.text, output.reasoning), (Some(3), Some(2), Some(1)));
 }
+
+/// Streamed tool calls in three shapes: Mistral's whole call in one delta (no `type`), Groq's
+/// whole call in one chunk with usage in `x_groq`, Fireworks' OpenAI-style argument fragments.
+#[tokio::test]
+async fn streamed_tool_calls_in_each_vendor_shape() {
+    for vendor in [&MISTRAL, &GROQ, &FIREWORKS] {
+        let server = MockServer::with_responses([crate::support::fixtures::sse_response(vendor.id, "chat_tool_call_stream")]).await;
+        let mut call = options();
+        call.tools = vec![super::weather_tool()];
+        let response = provider(vendor, &server).chat(vendor.model).do_stream(&call).await.unwrap();
+        let parts: Vec<StreamPart> = futures::StreamExt::collect::<Vec<_>>(response.stream).await.into_iter().map(Result::unwrap).collect();
+        let input: String = parts
+            .iter()
+            .filter_map(|part| match part {
+                StreamPart::ToolInputDelta { delta, .. } => Some(delta.as_str()),
+                _ => None,
+            })
+            .collect();
+        let call = parts
+            .iter()
+            .find_map(|part| match part {
+                StreamPart::ToolCall(call) => Some(call),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("{}: no tool call in {parts:?}", vendor.id));
+        assert_eq!(call.tool_name, "get_weather", "{}", vendor.id);
+        assert_eq!(call.input, input, "{}: the deltas add up to the input", vendor.id);
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&call.input).unwrap(), json!({"city": "Paris"}), "{}", vendor.id);
+        match parts.last().unwrap() {
+            StreamPart::Finish { usage, finish_reason, .. } => {
+                assert_eq!(*finish_reason, specai::provider::FinishReason::ToolCalls, "{}", vendor.id);
+                assert_eq!((usage.input_tokens.total, usage.output_tokens.total), (Some(60), Some(18)), "{}", vendor.id);
+            }
+            other => panic!("{}: {other:?}", vendor.id),
+        }
+    }
+}
