@@ -1,10 +1,8 @@
 //! The Messages API wire types: the ones generated from `specs/anthropic/openapi.json`
 //! (`specai_generated::anthropic::types`), small constructors for them, and the stream event.
 //!
-//! The stream event is [`types::MessageStreamEvent`] with one difference: a `content_block_start`
-//! whose thinking block has no `signature` (the API reference's own streaming example omits it;
-//! the signature arrives later as a `signature_delta`) is accepted. The generated
-//! `ContentBlock::Thinking` requires `signature`, so such an event would not decode.
+//! The stream event mirrors [`types::MessageStreamEvent`] with `u32` block indices and a one-pass
+//! decoder for `content_block_delta` (see [`StreamEvent::decode`]).
 
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -74,13 +72,12 @@ pub fn count(value: i64) -> Option<u64> {
     u64::try_from(value).ok()
 }
 
-/// One event of a streamed answer: [`types::MessageStreamEvent`], except for the start block
-/// (see the module docs).
+/// One event of a streamed answer: [`types::MessageStreamEvent`] with `u32` block indices.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum StreamEvent {
     MessageStart { message: types::Message },
-    ContentBlockStart { index: u32, content_block: StartBlock },
+    ContentBlockStart { index: u32, content_block: types::ContentBlock },
     ContentBlockDelta { index: u32, delta: types::ContentBlockDelta },
     ContentBlockStop { index: u32 },
     MessageDelta { delta: types::MessageStreamEventDelta, usage: types::MessageDeltaUsage },
@@ -112,57 +109,21 @@ impl StreamEvent {
     }
 }
 
-/// The block of `content_block_start`: a generated [`types::ContentBlock`], or a thinking block
-/// without its signature.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(untagged)]
-pub enum StartBlock {
-    Block(types::ContentBlock),
-    ThinkingWithoutSignature(ThinkingStart),
-}
-
-/// `{"type": "thinking", "thinking": ""}`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct ThinkingStart {
-    #[serde(rename = "type")]
-    pub type_: ThinkingTag,
-    pub thinking: String,
-}
-
-/// The `thinking` tag.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ThinkingTag {
-    Thinking,
-}
-
-impl StartBlock {
-    /// The block, with an empty signature where it had none.
-    pub fn into_block(self) -> types::ContentBlock {
-        match self {
-            StartBlock::Block(block) => block,
-            StartBlock::ThinkingWithoutSignature(start) => {
-                types::ContentBlock::Thinking { signature: String::new(), thinking: start.thinking }
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// A stream's thinking block starts without `signature` (it arrives as a `signature_delta`).
     #[test]
     fn thinking_start_with_or_without_signature() {
-        for data in [
-            r#"{"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":""}}"#,
-            r#"{"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":"","signature":""}}"#,
+        for (data, signature) in [
+            (r#"{"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":""}}"#, None),
+            (r#"{"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":"","signature":""}}"#, Some(String::new())),
         ] {
             match serde_json::from_str::<StreamEvent>(data).unwrap() {
-                StreamEvent::ContentBlockStart { index: 0, content_block } => assert_eq!(
-                    content_block.into_block(),
-                    types::ContentBlock::Thinking { signature: String::new(), thinking: String::new() }
-                ),
+                StreamEvent::ContentBlockStart { index: 0, content_block } => {
+                    assert_eq!(content_block, types::ContentBlock::Thinking { signature, thinking: String::new() })
+                }
                 other => panic!("{other:?}"),
             }
         }
@@ -173,7 +134,7 @@ mod tests {
         assert_eq!(serde_json::from_str::<StreamEvent>(r#"{"type":"brand_new","x":1}"#).unwrap(), StreamEvent::Unknown);
         let event: StreamEvent =
             serde_json::from_str(r#"{"type":"content_block_start","index":3,"content_block":{"type":"container_upload"}}"#).unwrap();
-        assert!(matches!(event, StreamEvent::ContentBlockStart { content_block: StartBlock::Block(types::ContentBlock::Unlisted), .. }));
+        assert!(matches!(event, StreamEvent::ContentBlockStart { content_block: types::ContentBlock::Unlisted, .. }));
     }
 
     #[test]

@@ -282,7 +282,7 @@ impl LanguageModel for AnthropicLanguageModel {
                 }
                 types::ContentBlock::Thinking { signature, thinking } => content.push(Content::Reasoning {
                     text: thinking,
-                    provider_metadata: Some(anthropic_metadata(json!({"signature": signature}))),
+                    provider_metadata: signature.map(|signature| anthropic_metadata(json!({"signature": signature}))),
                 }),
                 types::ContentBlock::RedactedThinking { data } => content.push(Content::Reasoning {
                     text: String::new(),

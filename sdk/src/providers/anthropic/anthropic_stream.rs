@@ -106,7 +106,7 @@ impl StreamState {
                     None,
                 )));
             }
-            StreamEvent::ContentBlockStart { index, content_block } => self.start(index, content_block.into_block(), parts),
+            StreamEvent::ContentBlockStart { index, content_block } => self.start(index, content_block, parts),
             StreamEvent::ContentBlockDelta { index, delta } => self.delta(index, delta, parts),
             StreamEvent::ContentBlockStop { index } => self.stop(index, parts),
             StreamEvent::MessageDelta { delta, usage } => {
@@ -175,7 +175,7 @@ impl StreamState {
                 if !thinking.is_empty() {
                     parts.push_back(StreamPart::ReasoningDelta { id: id.clone(), delta: thinking, provider_metadata: None });
                 }
-                let signature = (!signature.is_empty()).then_some(signature);
+                let signature = signature.filter(|signature| !signature.is_empty());
                 Block::Reasoning { id, signature, redacted_data: None }
             }
             ContentBlock::RedactedThinking { data } => {
