@@ -6,8 +6,13 @@
 //!   multi-step loop ([`Tool`], [`ToolSet`], [`step_count_is`], [`has_tool_call`],
 //!   `prepare_step`), retries, timeouts and cancellation ([`CallSettings`]). Both take
 //!   [`Output`] specs for typed structured output.
+//! - [`generate_object()`] / [`Output`]: typed structured output, with partial objects and array
+//!   elements while streaming; [`embed()`], [`embed_many`], [`generate_image()`], [`generate_speech()`],
+//!   [`transcribe()`] and [`rerank()`] for the other model kinds.
 //! - [`provider`]: the small traits every model implements ([`provider::LanguageModel`] and the
-//!   other model kinds); providers live in their own modules behind cargo features.
+//!   other model kinds); providers live in their own modules behind cargo features: `openai`,
+//!   `anthropic`, `google`, and `openai_compatible` (every vendor with a mapping file in `specs/`).
+//! - [`default_registry()`] / [`create_provider_registry`]: models by `"<provider>:<model>"` id.
 //! - `test_util` (feature `test-util`): mock models that return scripted answers and record
 //!   every call, for testing code built on specai without a network.
 //!
@@ -58,6 +63,7 @@
 #![warn(missing_docs)]
 
 pub mod call_settings;
+pub mod default_registry;
 pub mod embed;
 pub mod error;
 pub mod generate_image;
@@ -84,6 +90,7 @@ pub mod tool;
 pub mod transcribe;
 
 pub use call_settings::{CallSettings, Timeouts};
+pub use default_registry::default_registry;
 pub use embed::{EmbedManyResult, EmbedResult, cosine_similarity, embed, embed_many};
 pub use error::{Error, Result};
 pub use generate_image::{GenerateImageResult, generate_image};
@@ -91,23 +98,24 @@ pub use generate_object::{generate_object, stream_object};
 pub use generate_speech::{SpeechResult, generate_speech};
 pub use generate_text::{GenerateText, GenerateTextResult, IntoLanguageModel, OutputSpec, generate_text};
 pub use output::{ElementCursor, Output, OutputParseError};
-pub use rerank::{RerankResult, RerankedDocument, rerank};
-pub use transcribe::{TranscriptionResult, transcribe};
 pub use prepare_step::{PrepareStepContext, PrepareStepResult};
 pub use prompt::Prompt;
+pub use registry::{ProviderRegistry, create_provider_registry, custom_provider};
+pub use rerank::{RerankResult, RerankedDocument, rerank};
 pub use step::{ParsedToolCall, StepContent, StepResult, ToolCallError, ToolCallResult};
 pub use stop_condition::{StopCondition, has_tool_call, step_count_is};
-pub use stream_text::{ElementStream, GenerationFinish, StepFinish, StreamText, StreamTextResult, TextStreamPart, stream_text};
-pub use tool::{Tool, ToolCallRepairRequest, ToolContext, ToolError, ToolSet, TypedTool};
+pub use stream_text::{
+    ElementStream, GenerationFinish, StepFinish, StreamText, StreamTextResult, TextStreamPart, stream_text,
+};
 pub use tokio_util::sync::CancellationToken;
-pub use registry::{ProviderRegistry, create_provider_registry, custom_provider};
-#[cfg(feature = "openai")]
-pub use providers::openai;
-#[cfg(feature = "google")]
-pub use providers::google;
+pub use tool::{Tool, ToolCallRepairRequest, ToolContext, ToolError, ToolSet, TypedTool};
+pub use transcribe::{TranscriptionResult, transcribe};
+
 #[cfg(feature = "anthropic")]
 pub use providers::anthropic;
+#[cfg(feature = "google")]
+pub use providers::google;
+#[cfg(feature = "openai")]
+pub use providers::openai;
 #[cfg(feature = "openai-compatible")]
 pub use providers::openai_compatible;
-pub mod default_registry;
-pub use default_registry::default_registry;
