@@ -80,6 +80,9 @@ pub fn generate(mut doc: Value, roots: &Roots) -> Result<Generated, String> {
     for name in &report.tagged_unions_with_unknown {
         log.change(pass, format!("tagged union {name}: + Unlisted for tags the spec does not list"));
     }
+    for name in &report.tolerant_structs {
+        log.change(pass, format!("struct {name}: skips unknown fields (no deny_unknown_fields)"));
+    }
     let code = prettyplease::unparse(&file);
     Ok(Generated { code, log })
 }

@@ -18,6 +18,8 @@ pub struct Report {
     pub defaults: usize,
     /// Optional list/map fields that decode `null` as empty.
     pub null_as_empty: usize,
+    /// Structs whose `deny_unknown_fields` was removed (empty objects).
+    pub tolerant_structs: Vec<String>,
 }
 
 /// Applies every rewrite to a generated file.
@@ -30,6 +32,7 @@ pub fn run(file: &mut syn::File) -> Report {
     open_enums(&mut file.items, &mut report);
     derive_default(&mut file.items, &mut report);
     null_as_empty(&mut file.items, &mut report);
+    tolerant_structs(&mut file.items, &mut report);
     report
 }
 
@@ -357,5 +360,29 @@ fn null_as_empty(items: &mut [Item], report: &mut Report) {
             });
         }
         report.null_as_empty += fields.count;
+    }
+}
+
+/// typify makes an object with no properties and `additionalProperties: false` (an empty message
+/// such as Gemini's `CodeExecution {}`, whose presence as `{}` enables a feature) an empty struct
+/// with `#[serde(deny_unknown_fields)]`. Every other object keeps unknown fields (the open-objects
+/// pass), so these skip them instead of failing to decode when the vendor adds a field.
+fn tolerant_structs(items: &mut [Item], report: &mut Report) {
+    for item in items.iter_mut() {
+        match item {
+            Item::Mod(module) => {
+                if let Some((_, content)) = &mut module.content {
+                    tolerant_structs(content, report);
+                }
+            }
+            Item::Struct(item) => {
+                let before = item.attrs.len();
+                item.attrs.retain(|attr| !(attr.path().is_ident("serde") && contains(attr, "deny_unknown_fields")));
+                if item.attrs.len() != before {
+                    report.tolerant_structs.push(item.ident.to_string());
+                }
+            }
+            _ => {}
+        }
     }
 }

@@ -9,7 +9,9 @@ use serde_json::Map;
 
 use super::convert_json_schema_to_openapi_schema::convert_json_schema_to_openapi_schema;
 use super::convert_to_google_messages::wire_enum;
-use super::wire::{FunctionDeclaration, GeminiSchema, Tool, ToolConfig, ToolConfigFunctionCallingConfig, ToolGoogleSearch};
+use super::wire::{
+    CodeExecution, FunctionDeclaration, GeminiSchema, Tool, ToolConfig, ToolConfigFunctionCallingConfig, ToolGoogleSearch, UrlContext,
+};
 use crate::error::{Error, Result};
 use crate::provider::{ToolChoice, ToolDefinition, Warning};
 
@@ -22,26 +24,6 @@ pub struct GoogleTools {
     pub tool_config: Option<ToolConfig>,
     /// What could not be sent as asked.
     pub warnings: Vec<Warning>,
-}
-
-fn empty_tool() -> Tool {
-    Tool {
-        code_execution: Map::new(),
-        function_declarations: Vec::new(),
-        google_search: None,
-        google_search_retrieval: None,
-        url_context: Map::new(),
-        extra: Map::new(),
-    }
-}
-
-/// A tool enabled by an empty object, e.g. `{"codeExecution": {}}`. The generated `Tool` types
-/// `codeExecution` and `urlContext` as maps skipped when empty, so the empty object that enables
-/// them would never be sent: it goes through `extra` instead.
-fn enabled_tool(wire_name: &str) -> Tool {
-    let mut tool = empty_tool();
-    tool.extra.insert(wire_name.to_owned(), serde_json::Value::Object(Map::new()));
-    tool
 }
 
 /// Converts a JSON Schema value to the wire schema type.
@@ -83,10 +65,11 @@ pub fn google_prepare_tools(tools: &[ToolDefinition], tool_choice: Option<&ToolC
                 let tool = match provider_tool.id.as_str() {
                     "google.google_search" => Tool {
                         google_search: Some(ToolGoogleSearch { time_range_filter: None, extra: Map::new() }),
-                        ..empty_tool()
+                        ..Tool::default()
                     },
-                    "google.code_execution" => enabled_tool("codeExecution"),
-                    "google.url_context" => enabled_tool("urlContext"),
+                    // An empty object enables these: `Some(..)` serializes as `{}`.
+                    "google.code_execution" => Tool { code_execution: Some(CodeExecution {}), ..Tool::default() },
+                    "google.url_context" => Tool { url_context: Some(UrlContext {}), ..Tool::default() },
                     other => {
                         prepared.warnings.push(Warning::unsupported(format!("tool:{other}"), None));
                         continue;
@@ -98,7 +81,7 @@ pub fn google_prepare_tools(tools: &[ToolDefinition], tool_choice: Option<&ToolC
     }
     let has_functions = !declarations.is_empty();
     if has_functions {
-        prepared.tools.insert(0, Tool { function_declarations: declarations, ..empty_tool() });
+        prepared.tools.insert(0, Tool { function_declarations: declarations, ..Tool::default() });
     }
 
     if let Some(choice) = tool_choice
