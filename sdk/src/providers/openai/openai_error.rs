@@ -3,6 +3,8 @@
 
 use serde::Deserialize;
 
+use specai_generated::openai::lean;
+
 use crate::error::{ApiCallError, Error};
 use crate::provider_utils::{ErrorBody, ErrorBodyParser};
 
@@ -43,6 +45,23 @@ fn string_or_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result
         Some(Loose::Number(number)) => Some(number.to_string()),
         Some(Loose::Other(_)) | None => None,
     })
+}
+
+impl From<lean::Error<'_>> for OpenAiErrorDetail {
+    /// The `error` of a stream event, decoded with the chunk (a numeric `code` becomes its text).
+    fn from(error: lean::Error<'_>) -> Self {
+        let text = |value: Option<lean::CowStr<'_>>| value.map(|value| value.0.into_owned());
+        OpenAiErrorDetail {
+            message: text(error.message).unwrap_or_default(),
+            error_type: text(error.type_),
+            param: text(error.param),
+            code: match error.code {
+                Some(serde_json::Value::String(code)) => Some(code),
+                Some(serde_json::Value::Number(code)) => Some(code.to_string()),
+                _ => None,
+            },
+        }
+    }
 }
 
 impl OpenAiErrorDetail {

@@ -44,12 +44,6 @@ use super::openai_error::{OpenAiErrorDetail, stream_error};
 use super::openai_options::OPENAI_PROVIDER_ID;
 use super::timestamp;
 
-/// An error sent as a stream event: `{"error": {...}}`.
-#[derive(Deserialize)]
-struct ErrorEvent {
-    error: OpenAiErrorDetail,
-}
-
 /// Usage of a chat stream's final chunk.
 fn usage(usage: &lean::CompletionUsage<'_>) -> Usage {
     let known = |count: Option<i64>| count.and_then(|count| u64::try_from(count).ok());
@@ -171,12 +165,9 @@ impl ChatStreamState {
                 Some(Arc::new(error)),
             )
         })?;
-        if chunk.id.is_none() && chunk.choices.is_empty() && chunk.usage.is_none() {
-            // Not a chunk: an error event, which the chunk type has no field for. Only such
-            // events are decoded a second time.
-            if let Ok(event) = serde_json::from_slice::<ErrorEvent>(data) {
-                return Err(stream_error(event.error, &self.url));
-            }
+        if let Some(error) = chunk.error {
+            // An error event (`{"error": {...}}`), decoded in the same pass as chunks.
+            return Err(stream_error(OpenAiErrorDetail::from(error), &self.url));
         }
         if !self.metadata_sent && (chunk.id.is_some() || chunk.model.is_some()) {
             self.metadata_sent = true;
@@ -469,6 +460,15 @@ mod tests {
             .unwrap_err();
         assert_eq!(error.as_api_call().unwrap().message, "boom");
         assert!(error.is_retryable());
+    }
+
+    /// Compatible servers behind a custom base URL may send a numeric `code`.
+    #[test]
+    fn error_events_with_numeric_codes_keep_the_code() {
+        let mut state = ChatStreamState::new(Vec::new(), false, "u".into());
+        let error = state.on_data(br#"{"error":{"message":"busy","code":503}}"#, &mut VecDeque::new()).unwrap_err();
+        let api_call = error.as_api_call().unwrap();
+        assert_eq!((api_call.message.as_str(), api_call.code.as_deref()), ("busy", Some("503")));
     }
 
     #[test]
