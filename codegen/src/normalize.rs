@@ -642,7 +642,7 @@ fn tagged_unions(doc: &mut Value, changes: &mut Vec<String>) {
                 })
             });
             let Some(tag) = tag else { continue };
-            let variants: Vec<Value> = resolved
+            let mut variants: Vec<Map<String, Value>> = resolved
                 .into_iter()
                 .map(|(name, mut object)| {
                     object.remove("additionalProperties");
@@ -651,11 +651,13 @@ fn tagged_unions(doc: &mut Value, changes: &mut Vec<String>) {
                         inlined.insert(name.clone());
                         object.entry("title").or_insert(json!(name));
                     }
-                    Value::Object(object)
+                    object
                 })
                 .collect();
+            let union_name = pointer.rsplit('/').next().map(pascal).unwrap_or_default();
+            title_clashing_variant_properties(&mut variants, &tag, &union_name, &components, pointer, changes);
             schema.remove(key);
-            schema.insert("oneOf".into(), Value::Array(variants));
+            schema.insert("oneOf".into(), Value::Array(variants.into_iter().map(Value::Object).collect()));
             changes.push(format!("{pointer}: {key} inlined as a union tagged by `{tag}`"));
         }
     });
@@ -672,6 +674,93 @@ fn tagged_unions(doc: &mut Value, changes: &mut Vec<String>) {
             if !referenced.contains(&("schemas".to_string(), name.clone())) && !roots.contains(&name) {
                 schemas.remove(&name);
                 changes.push(format!("#/components/schemas/{}: removed (only used inline in a tagged union)", escape(&name)));
+            }
+        }
+    }
+}
+
+/// Whether typify makes a named type of this inline schema (an enum or an object with
+/// properties), which it names `<Union><Property>` inside a tagged union's variant. Unions
+/// (`oneOf`...) are named the same way but not handled yet: the one clash, OpenAI's assistant
+/// message `content` typed as the user's, needs the SDK adapters changed with it.
+fn makes_named_type(schema: &Value) -> bool {
+    schema.get("$ref").is_none()
+        && ["oneOf", "anyOf", "allOf"].iter().all(|k| schema.get(*k).is_none())
+        && (schema.get("enum").is_some() || schema.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty()))
+}
+
+/// typify names an inline type in a tagged union's variant `<Union><Property>` and, when two
+/// variants have different inline types under one property name, silently reuses the first
+/// (Anthropic's document sources: the text source's `media_type` became the PDF source's enum).
+/// Each variant whose inline type differs from the first one's gets its own name by a title:
+/// `<Variant><Property>` (the variant's title, or the union's name and the tag value).
+fn title_clashing_variant_properties(
+    variants: &mut [Map<String, Value>],
+    tag: &str,
+    union_name: &str,
+    components: &Value,
+    pointer: &str,
+    changes: &mut Vec<String>,
+) {
+    let shape = |schema: &Value| {
+        let mut schema = schema.clone();
+        if let Some(object) = schema.as_object_mut() {
+            for key in ["nullable", "description", "title"] {
+                object.remove(key);
+            }
+        }
+        schema
+    };
+    let component_names: std::collections::BTreeSet<String> =
+        components.as_object().map(|c| c.keys().map(|k| pascal(k).to_lowercase()).collect()).unwrap_or_default();
+    let mut first: std::collections::BTreeMap<String, Value> = std::collections::BTreeMap::new();
+    let mut clashing = std::collections::BTreeSet::new();
+    for variant in variants.iter() {
+        for (property, schema) in variant.get("properties").and_then(Value::as_object).into_iter().flatten() {
+            if property == tag || !makes_named_type(schema) || schema.get("title").is_some() {
+                continue;
+            }
+            match first.get(property) {
+                Some(seen) if *seen != shape(schema) => {
+                    clashing.insert(property.clone());
+                }
+                Some(_) => {}
+                None => {
+                    first.insert(property.clone(), shape(schema));
+                }
+            }
+        }
+    }
+    for property in clashing {
+        for variant in variants.iter_mut() {
+            let variant_name = match (variant.get("title").and_then(Value::as_str), variant["properties"].get(tag).and_then(constant)) {
+                (Some(title), _) => pascal(title),
+                (None, Some(value)) => format!("{union_name}{}", pascal(value)),
+                (None, None) => continue,
+            };
+            let required: Vec<String> = variant
+                .get("required")
+                .and_then(Value::as_array)
+                .map(|r| r.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+                .unwrap_or_default();
+            let Some(schema) = variant.get_mut("properties").and_then(|p| p.get_mut(&property)).and_then(Value::as_object_mut) else {
+                continue;
+            };
+            let inline = Value::Object(schema.clone());
+            if !makes_named_type(&inline) || inline.get("title").is_some() || shape(&inline) == first[&property] {
+                continue;
+            }
+            let title = format!("{variant_name}{}", pascal(&property));
+            if component_names.contains(&title.to_lowercase()) {
+                changes.push(format!("{pointer}: variant {variant_name} property `{property}` shares a name (`{title}` is a component)"));
+                continue;
+            }
+            changes.push(format!("{pointer}: variant {variant_name} property `{property}` named `{title}` (another variant has a different `{property}`)"));
+            schema.insert("title".into(), json!(title));
+            // progenitor moves the title of a nullable union to a null wrapper, leaving the union
+            // unnamed; an optional property decodes `null` as `None` without `nullable`.
+            if !required.contains(&property) && schema.remove("nullable").is_some() {
+                changes.push(format!("{pointer}: variant {variant_name} property `{property}`: nullable dropped (optional, null decodes as None)"));
             }
         }
     }

@@ -429,7 +429,7 @@ pub mod types {
         Base64 { data: ::std::string::String, media_type: DocumentSourceMediaType },
         ///PlainTextSource
         #[serde(rename = "text")]
-        Text { data: ::std::string::String, media_type: DocumentSourceMediaType },
+        Text { data: ::std::string::String, media_type: PlainTextSourceMediaType },
         ///UrlPdfSource
         #[serde(rename = "url")]
         Url { url: ::std::string::String },
@@ -880,6 +880,44 @@ pub mod types {
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "model" => Ok(Self::Model),
+                _ => Ok(Self::Unlisted(value.to_string())),
+            }
+        }
+    }
+    ///`PlainTextSourceMediaType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum PlainTextSourceMediaType {
+        #[serde(rename = "text/plain")]
+        TextPlain,
+        /// A value this spec does not list, kept as sent.
+        #[serde(untagged)]
+        Unlisted(::std::string::String),
+    }
+    impl ::std::fmt::Display for PlainTextSourceMediaType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::TextPlain => f.write_str("text/plain"),
+                Self::Unlisted(ref value) => f.write_str(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PlainTextSourceMediaType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "text/plain" => Ok(Self::TextPlain),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
         }

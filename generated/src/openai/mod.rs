@@ -897,6 +897,60 @@ pub mod types {
             Self::JsonSchema(value)
         }
     }
+    ///`CodeInterpreterToolCallStatus`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum CodeInterpreterToolCallStatus {
+        #[serde(rename = "in_progress")]
+        InProgress,
+        #[serde(rename = "completed")]
+        Completed,
+        #[serde(rename = "incomplete")]
+        Incomplete,
+        #[serde(rename = "interpreting")]
+        Interpreting,
+        #[serde(rename = "failed")]
+        Failed,
+        /// A value this spec does not list, kept as sent.
+        #[serde(untagged)]
+        Unlisted(::std::string::String),
+    }
+    impl ::std::fmt::Display for CodeInterpreterToolCallStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::InProgress => f.write_str("in_progress"),
+                Self::Completed => f.write_str("completed"),
+                Self::Incomplete => f.write_str("incomplete"),
+                Self::Interpreting => f.write_str("interpreting"),
+                Self::Failed => f.write_str("failed"),
+                Self::Unlisted(ref value) => f.write_str(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CodeInterpreterToolCallStatus {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "in_progress" => Ok(Self::InProgress),
+                "completed" => Ok(Self::Completed),
+                "incomplete" => Ok(Self::Incomplete),
+                "interpreting" => Ok(Self::Interpreting),
+                "failed" => Ok(Self::Failed),
+                _ => Ok(Self::Unlisted(value.to_string())),
+            }
+        }
+    }
     ///`CompletionUsage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct CompletionUsage {
@@ -2587,6 +2641,60 @@ pub mod types {
             Self::Integer(value)
         }
     }
+    ///`FileSearchToolCallStatus`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum FileSearchToolCallStatus {
+        #[serde(rename = "in_progress")]
+        InProgress,
+        #[serde(rename = "searching")]
+        Searching,
+        #[serde(rename = "completed")]
+        Completed,
+        #[serde(rename = "incomplete")]
+        Incomplete,
+        #[serde(rename = "failed")]
+        Failed,
+        /// A value this spec does not list, kept as sent.
+        #[serde(untagged)]
+        Unlisted(::std::string::String),
+    }
+    impl ::std::fmt::Display for FileSearchToolCallStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::InProgress => f.write_str("in_progress"),
+                Self::Searching => f.write_str("searching"),
+                Self::Completed => f.write_str("completed"),
+                Self::Incomplete => f.write_str("incomplete"),
+                Self::Failed => f.write_str("failed"),
+                Self::Unlisted(ref value) => f.write_str(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for FileSearchToolCallStatus {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "in_progress" => Ok(Self::InProgress),
+                "searching" => Ok(Self::Searching),
+                "completed" => Ok(Self::Completed),
+                "incomplete" => Ok(Self::Incomplete),
+                "failed" => Ok(Self::Failed),
+                _ => Ok(Self::Unlisted(value.to_string())),
+            }
+        }
+    }
     ///`FinishReason`
     #[derive(
         ::serde::Deserialize,
@@ -2681,6 +2789,56 @@ pub mod types {
             value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ) -> Self {
             Self(value)
+        }
+    }
+    ///`ImageGenToolCallStatus`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ImageGenToolCallStatus {
+        #[serde(rename = "in_progress")]
+        InProgress,
+        #[serde(rename = "completed")]
+        Completed,
+        #[serde(rename = "generating")]
+        Generating,
+        #[serde(rename = "failed")]
+        Failed,
+        /// A value this spec does not list, kept as sent.
+        #[serde(untagged)]
+        Unlisted(::std::string::String),
+    }
+    impl ::std::fmt::Display for ImageGenToolCallStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::InProgress => f.write_str("in_progress"),
+                Self::Completed => f.write_str("completed"),
+                Self::Generating => f.write_str("generating"),
+                Self::Failed => f.write_str("failed"),
+                Self::Unlisted(ref value) => f.write_str(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ImageGenToolCallStatus {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "in_progress" => Ok(Self::InProgress),
+                "completed" => Ok(Self::Completed),
+                "generating" => Ok(Self::Generating),
+                "failed" => Ok(Self::Failed),
+                _ => Ok(Self::Unlisted(value.to_string())),
+            }
         }
     }
     ///`ImagesResponse`
@@ -3260,7 +3418,7 @@ A message; assistant messages from earlier output may carry output_text parts.*/
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             action: ::std::option::Option<OutputItemAction>,
             id: ::std::string::String,
-            status: OutputItemStatus,
+            status: WebSearchToolCallStatus,
         },
         ///FileSearchToolCall
         #[serde(rename = "file_search_call")]
@@ -3269,7 +3427,7 @@ A message; assistant messages from earlier output may carry output_text parts.*/
             queries: ::std::vec::Vec<::std::string::String>,
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             results: ::std::option::Option<::std::vec::Vec<OutputItemResultsItem>>,
-            status: OutputItemStatus,
+            status: FileSearchToolCallStatus,
         },
         ///CodeInterpreterToolCall
         #[serde(rename = "code_interpreter_call")]
@@ -3280,7 +3438,7 @@ A message; assistant messages from earlier output may carry output_text parts.*/
             id: ::std::string::String,
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             outputs: ::std::option::Option<::std::vec::Vec<OutputItemOutputsItem>>,
-            status: OutputItemStatus,
+            status: CodeInterpreterToolCallStatus,
         },
         ///ImageGenToolCall
         #[serde(rename = "image_generation_call")]
@@ -3289,7 +3447,7 @@ A message; assistant messages from earlier output may carry output_text parts.*/
             ///Base64 image.
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             result: ::std::option::Option<::std::string::String>,
-            status: OutputItemStatus,
+            status: ImageGenToolCallStatus,
         },
         /// An event or block type this spec does not list (its fields are skipped).
         #[serde(other)]
@@ -5231,6 +5389,56 @@ A message; assistant messages from earlier output may carry output_text parts.*/
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "approximate" => Ok(Self::Approximate),
+                _ => Ok(Self::Unlisted(value.to_string())),
+            }
+        }
+    }
+    ///`WebSearchToolCallStatus`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum WebSearchToolCallStatus {
+        #[serde(rename = "in_progress")]
+        InProgress,
+        #[serde(rename = "searching")]
+        Searching,
+        #[serde(rename = "completed")]
+        Completed,
+        #[serde(rename = "failed")]
+        Failed,
+        /// A value this spec does not list, kept as sent.
+        #[serde(untagged)]
+        Unlisted(::std::string::String),
+    }
+    impl ::std::fmt::Display for WebSearchToolCallStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::InProgress => f.write_str("in_progress"),
+                Self::Searching => f.write_str("searching"),
+                Self::Completed => f.write_str("completed"),
+                Self::Failed => f.write_str("failed"),
+                Self::Unlisted(ref value) => f.write_str(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for WebSearchToolCallStatus {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "in_progress" => Ok(Self::InProgress),
+                "searching" => Ok(Self::Searching),
+                "completed" => Ok(Self::Completed),
+                "failed" => Ok(Self::Failed),
                 _ => Ok(Self::Unlisted(value.to_string())),
             }
         }

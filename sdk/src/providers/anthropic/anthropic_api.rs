@@ -36,14 +36,6 @@ pub fn image_media_type(media_type: &str) -> types::ImageSourceMediaType {
     }
 }
 
-/// A document block's media type.
-pub fn document_media_type(media_type: &str) -> types::DocumentSourceMediaType {
-    match media_type {
-        "application/pdf" => types::DocumentSourceMediaType::ApplicationPdf,
-        other => types::DocumentSourceMediaType::Unlisted(other.to_owned()),
-    }
-}
-
 /// The block's `cache_control` slot, for the kinds that have one.
 pub fn cache_control_slot(block: &mut types::ContentBlockParam) -> Option<&mut Option<types::CacheControlEphemeral>> {
     use types::ContentBlockParam as Block;

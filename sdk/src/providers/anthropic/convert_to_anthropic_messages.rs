@@ -11,7 +11,7 @@
 use base64::Engine as _;
 use serde_json::Map;
 
-use super::anthropic_api::{cache_control, cache_control_slot, document_media_type, image_media_type, into_object, types};
+use super::anthropic_api::{cache_control, cache_control_slot, image_media_type, into_object, types};
 use super::anthropic_options::AnthropicPartOptions;
 use crate::error::{Error, Result};
 use crate::provider::{
@@ -191,13 +191,15 @@ fn convert_file(file: &FilePart, betas: &mut Vec<&'static str>, documents: &mut 
                 betas.push(PDF_BETA);
             }
             match inline_or_url(&file.data) {
-                Inline::Base64 { data, .. } => types::DocumentSource::Base64 { data, media_type: document_media_type(media_type) },
+                Inline::Base64 { data, .. } => {
+                    types::DocumentSource::Base64 { data, media_type: types::DocumentSourceMediaType::ApplicationPdf }
+                }
                 Inline::Url(url) => types::DocumentSource::Url { url },
             }
         }
         "text/plain" => match &file.data {
             FileData::Url(url) if !url.starts_with("data:") => types::DocumentSource::Url { url: url.clone() },
-            data => types::DocumentSource::Text { data: text_of(data)?, media_type: document_media_type("text/plain") },
+            data => types::DocumentSource::Text { data: text_of(data)?, media_type: types::PlainTextSourceMediaType::TextPlain },
         },
         other => {
             return Err(Error::unsupported(
@@ -300,7 +302,7 @@ fn convert_tool_result_content(part: &ToolResultContent) -> Result<types::ToolRe
             cache_control: None,
             citations: None,
             context: None,
-            source: types::DocumentSource::Base64 { data: data.clone(), media_type: document_media_type(media_type) },
+            source: types::DocumentSource::Base64 { data: data.clone(), media_type: types::DocumentSourceMediaType::ApplicationPdf },
             title: None,
         }),
         ToolResultContent::MediaUrl { url, media_type }
@@ -483,6 +485,25 @@ mod tests {
             ])
         );
         assert_eq!(converted.betas, vec![PDF_BETA]);
+    }
+
+    /// The text source's media type is `text/plain` (the generated enum once held only `application/pdf`).
+    #[test]
+    fn plain_text_is_a_text_document_source() {
+        let (converted, _) = convert(&[Message::user_parts(vec![UserPart::file(b"Hello".to_vec(), "text/plain")])]);
+        let content = &converted.messages[0].content;
+        let types::InputMessageContent::Array(blocks) = content else { panic!("{content:?}") };
+        assert!(matches!(
+            blocks[..],
+            [types::ContentBlockParam::Document {
+                source: types::DocumentSource::Text { media_type: types::PlainTextSourceMediaType::TextPlain, .. },
+                ..
+            }]
+        ));
+        assert_eq!(
+            serde_json::to_value(content).unwrap(),
+            json!([{"type": "document", "source": {"type": "text", "media_type": "text/plain", "data": "Hello"}}])
+        );
     }
 
     #[test]
