@@ -31,6 +31,7 @@ mod api_key;
 mod headers;
 mod json_event_stream;
 mod json_instruction;
+mod parts_stream;
 mod post_to_api;
 mod provider_options;
 mod redact_url;
@@ -43,6 +44,7 @@ pub use api_key::{ApiKey, load_api_key, load_setting, sensitive_header_value, wi
 pub use headers::{LazyHeaders, combine_headers};
 pub use json_event_stream::{JsonEvent, JsonEventStream, json_events_from_response};
 pub use json_instruction::{emulate_json_response_format, inject_json_instruction, json_instruction};
+pub use parts_stream::{EventMapper, PartsStream};
 pub use post_to_api::{get, get_json, post_json, post_json_for, post_multipart, send};
 pub use provider_options::{parse_provider_options, provider_options_key};
 pub use redact_url::redact_url;

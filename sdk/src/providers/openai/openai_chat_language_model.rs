@@ -17,7 +17,7 @@ use crate::provider::{
     CallOptions, Content, GenerateResponse, InputTokens, LanguageModel, OutputTokens, ProviderMetadata, ReasoningEffort,
     ResponseFormat, ResponseMetadata, Source, StreamResponse, SupportedUrl, ToolCall, Usage, Warning,
 };
-use crate::provider_utils::json_instruction;
+use crate::provider_utils::{PartsStream, json_instruction};
 
 use super::convert_to_openai_messages::convert_to_openai_messages;
 use super::map_openai_finish_reason::map_openai_finish_reason;
@@ -25,7 +25,7 @@ use super::openai_options::{
     OPENAI_PROVIDER_ID, OpenAiOptions, supported_service_tier, ServiceTier, SystemMessageMode, TextVerbosity, is_reasoning_model,
 };
 use super::openai_prepare_tools::prepare_chat_tools;
-use super::openai_stream::{ChatStreamState, PartsStream};
+use super::openai_stream::ChatStreamState;
 use super::{SharedConfig, config_for_call, request_metadata, timestamp};
 
 /// A chat-completions model. Built by [`OpenAiProvider::chat`](super::OpenAiProvider::chat).

@@ -14,13 +14,13 @@ use crate::provider::{
     AssistantPart, CallOptions, Content, GenerateResponse, LanguageModel, Message, ProviderMetadata, ResponseFormat,
     ResponseMetadata, StreamResponse, UserPart, Warning,
 };
-use crate::provider_utils::SseEvent;
+use crate::provider_utils::{EventMapper, PartsStream, SseEvent};
 
 use super::map_openai_finish_reason::map_openai_finish_reason;
 use super::openai_options::{OPENAI_PROVIDER_ID, OpenAiOptions};
 use super::openai_chat_language_model::widen;
 use super::openai_chat_language_model::chat_usage;
-use super::openai_stream::{EventMapper, PartsStream};
+
 use super::{SharedConfig, config_for_call, request_metadata, timestamp};
 
 /// A legacy completions model. Built by [`OpenAiProvider::completion`](super::OpenAiProvider::completion).

@@ -16,6 +16,7 @@ use crate::provider::{
     CallOptions, Content, GenerateResponse, InputTokens, LanguageModel, OutputTokens, ProviderMetadata, ResponseFormat,
     ResponseMetadata, Source, StreamResponse, SupportedUrl, ToolCall, ToolResult, Usage, Warning,
 };
+use crate::provider_utils::PartsStream;
 
 use super::convert_to_openai_responses_input::convert_to_openai_responses_input;
 use super::map_openai_finish_reason::map_openai_responses_finish_reason;
@@ -24,7 +25,6 @@ use super::openai_error::{OpenAiErrorDetail, stream_error};
 use super::openai_options::{OPENAI_PROVIDER_ID, OpenAiOptions, supported_service_tier, SystemMessageMode, TextVerbosity, is_reasoning_model};
 use super::openai_prepare_tools::prepare_responses_tools;
 use super::openai_responses_stream::ResponsesStreamState;
-use super::openai_stream::PartsStream;
 use super::{SharedConfig, config_for_call, request_metadata, timestamp, wire_enum};
 
 /// A Responses API model. Built by [`openai`](super::openai) or

@@ -20,7 +20,7 @@ use specai_generated::openai::types as api;
 
 use crate::error::{Error, Result};
 use crate::provider::{BlockId, ResponseMetadata, StreamPart, ToolCall, Warning};
-use crate::provider_utils::SseEvent;
+use crate::provider_utils::{EventMapper, SseEvent};
 
 use super::map_openai_finish_reason::map_openai_responses_finish_reason;
 use super::openai_error::{OpenAiErrorDetail, stream_error};
@@ -28,7 +28,7 @@ use super::openai_responses_language_model::{
     annotation_source, built_in_tool_call, failed_response_error, incomplete_reason, openai_metadata, reasoning_metadata,
     responses_usage, status_text,
 };
-use super::openai_stream::{EventMapper, borrowed_text};
+use super::openai_stream::borrowed_text;
 use super::timestamp;
 
 /// One Responses stream event (the spec's `ResponseStreamEvent` union, flattened).

@@ -21,12 +21,8 @@
 
 use std::borrow::Cow;
 use std::collections::VecDeque;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll, ready};
 
-use bytes::Bytes;
-use futures::Stream;
 use serde::Deserialize;
 use serde::de::Deserializer;
 use serde_json::{Value, json};
@@ -37,7 +33,7 @@ use crate::provider::{
     BlockId, InputTokens, OutputTokens, ProviderMetadata, ResponseMetadata, StreamPart, ToolCall, Usage,
     Warning,
 };
-use crate::provider_utils::{SseEvent, SseStream};
+use crate::provider_utils::{EventMapper, SseEvent};
 
 use super::map_openai_finish_reason::map_openai_finish_reason;
 use super::openai_error::{OpenAiErrorDetail, stream_error};
@@ -351,14 +347,6 @@ impl ChatStreamState {
     }
 }
 
-/// What a provider stream decoder does with each event's data and at the end.
-pub(crate) trait EventMapper: Send + Unpin + 'static {
-    /// Maps one event (never `[DONE]`).
-    fn on_event(&mut self, event: &SseEvent, out: &mut VecDeque<StreamPart>) -> Result<()>;
-    /// Maps the end of the stream.
-    fn on_end(&mut self, out: &mut VecDeque<StreamPart>) -> Result<()>;
-}
-
 impl EventMapper for ChatStreamState {
     fn on_event(&mut self, event: &SseEvent, out: &mut VecDeque<StreamPart>) -> Result<()> {
         self.on_data(&event.data, out)
@@ -366,62 +354,6 @@ impl EventMapper for ChatStreamState {
 
     fn on_end(&mut self, out: &mut VecDeque<StreamPart>) -> Result<()> {
         ChatStreamState::on_end(self, out)
-    }
-}
-
-pin_project_lite::pin_project! {
-    /// SSE events mapped to parts by an [`EventMapper`], one `Stream` deep.
-    pub(crate) struct PartsStream<S, M> {
-        #[pin]
-        events: SseStream<S>,
-        mapper: M,
-        pending: VecDeque<StreamPart>,
-        done: bool,
-    }
-}
-
-impl<S, M> PartsStream<S, M> {
-    pub fn new(events: SseStream<S>, mapper: M) -> Self {
-        PartsStream { events, mapper, pending: VecDeque::with_capacity(4), done: false }
-    }
-}
-
-impl<S, B, E, M> Stream for PartsStream<S, M>
-where
-    S: Stream<Item = std::result::Result<B, E>>,
-    B: Into<Bytes>,
-    E: std::error::Error + Send + Sync + 'static,
-    M: EventMapper,
-{
-    type Item = Result<StreamPart>;
-
-    fn poll_next(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let mut this = self.project();
-        loop {
-            if let Some(part) = this.pending.pop_front() {
-                return Poll::Ready(Some(Ok(part)));
-            }
-            if *this.done {
-                return Poll::Ready(None);
-            }
-            let result = match ready!(this.events.as_mut().poll_next(context)) {
-                Some(Ok(event)) if event.is_done() => {
-                    *this.done = true;
-                    this.mapper.on_end(this.pending)
-                }
-                Some(Ok(event)) => this.mapper.on_event(&event, this.pending),
-                Some(Err(error)) => Err(error),
-                None => {
-                    *this.done = true;
-                    this.mapper.on_end(this.pending)
-                }
-            };
-            if let Err(error) = result {
-                *this.done = true;
-                this.pending.clear();
-                return Poll::Ready(Some(Err(error)));
-            }
-        }
     }
 }
 

@@ -21,15 +21,15 @@ use super::lenient_json::from_value_lenient;
 use super::map_openai_compatible_finish_reason::map_openai_compatible_finish_reason;
 use super::openai_compatible_options::{OpenAiCompatibleOptions, parse_options};
 use super::openai_compatible_prepare_tools::prepare_tools;
-use super::openai_compatible_stream::{ChatPartsStream, ChatStreamState, StreamSetup, simulate_stream};
+use super::openai_compatible_stream::{ChatStreamState, StreamSetup, simulate_stream};
 use super::openai_compatible_usage::usage_from_value;
 use super::{Config, SharedConfig, config_for_call, request_metadata, timestamp};
 use crate::error::{Error, Result};
 use crate::provider::{
     CallOptions, Content, GenerateResponse, LanguageModel, Message, ProviderMetadata, ResponseFormat, ResponseMetadata, Source,
-    StreamResponse, SupportedUrl, ToolCall, Warning,
+    StreamPart, StreamResponse, SupportedUrl, ToolCall, Warning,
 };
-use crate::provider_utils::{api_call_error, emulate_json_response_format};
+use crate::provider_utils::{PartsStream, api_call_error, emulate_json_response_format};
 
 /// A chat-completions model of an OpenAI-compatible provider.
 #[derive(Debug, Clone)]
@@ -335,7 +335,7 @@ impl LanguageModel for OpenAiCompatibleChatLanguageModel {
             errors: config.errors,
             chunk_hook: config.hooks.stream_chunk,
         };
-        let stream = ChatPartsStream::new(response.sse(), ChatStreamState::new(setup), warnings);
+        let stream = PartsStream::starting_with(response.sse(), ChatStreamState::new(setup), StreamPart::StreamStart { warnings });
         Ok(StreamResponse::new(Box::pin(stream), request, metadata))
     }
 }

@@ -9,12 +9,8 @@
 //! error sent as an event (`{"error": {...}}`) ends the stream with [`Error::ApiCall`].
 
 use std::collections::VecDeque;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll, ready};
 
-use bytes::Bytes;
-use futures::Stream;
 use http::HeaderMap;
 use serde_json::{Map, Value};
 use specai_generated::mappings::{MetadataPath, ReasoningMapping, UsageMapping};
@@ -31,7 +27,7 @@ use crate::error::{Error, Result};
 use crate::provider::{
     BlockId, Content, GenerateResponse, ProviderMetadata, ResponseMetadata, StreamPart, ToolCall, Usage, Warning,
 };
-use crate::provider_utils::{SseEvent, SseStream, api_call_error};
+use crate::provider_utils::{EventMapper, SseEvent, api_call_error};
 
 /// Everything the stream needs from the provider configuration, copied once per call.
 pub(crate) struct StreamSetup {
@@ -251,9 +247,11 @@ impl ChatStreamState {
             out.push_back(StreamPart::ReasoningEnd { id, provider_metadata: None });
         }
     }
+}
 
+impl EventMapper for ChatStreamState {
     /// Maps the end of the stream: open blocks end, tool calls complete, then the finish part.
-    pub fn on_end(&mut self, out: &mut VecDeque<StreamPart>) -> Result<()> {
+    fn on_end(&mut self, out: &mut VecDeque<StreamPart>) -> Result<()> {
         self.end_reasoning(out);
         if let Some(id) = self.text.take() {
             out.push_back(StreamPart::TextEnd { id, provider_metadata: None });
@@ -296,63 +294,6 @@ impl ChatStreamState {
             return Ok(());
         }
         self.on_data(&event.data, out)
-    }
-}
-
-pin_project_lite::pin_project! {
-    /// SSE events mapped to parts, one `Stream` deep.
-    pub(crate) struct ChatPartsStream<S> {
-        #[pin]
-        events: SseStream<S>,
-        state: ChatStreamState,
-        pending: VecDeque<StreamPart>,
-        done: bool,
-    }
-}
-
-impl<S> ChatPartsStream<S> {
-    pub fn new(events: SseStream<S>, state: ChatStreamState, warnings: Vec<Warning>) -> Self {
-        let mut pending = VecDeque::with_capacity(4);
-        pending.push_back(StreamPart::StreamStart { warnings });
-        ChatPartsStream { events, state, pending, done: false }
-    }
-}
-
-impl<S, B, E> Stream for ChatPartsStream<S>
-where
-    S: Stream<Item = std::result::Result<B, E>>,
-    B: Into<Bytes>,
-    E: std::error::Error + Send + Sync + 'static,
-{
-    type Item = Result<StreamPart>;
-
-    fn poll_next(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let mut this = self.project();
-        loop {
-            if let Some(part) = this.pending.pop_front() {
-                return Poll::Ready(Some(Ok(part)));
-            }
-            if *this.done {
-                return Poll::Ready(None);
-            }
-            let result = match ready!(this.events.as_mut().poll_next(context)) {
-                Some(Ok(event)) if event.is_done() => {
-                    *this.done = true;
-                    this.state.on_end(this.pending)
-                }
-                Some(Ok(event)) => this.state.on_event(&event, this.pending),
-                Some(Err(error)) => Err(error),
-                None => {
-                    *this.done = true;
-                    this.state.on_end(this.pending)
-                }
-            };
-            if let Err(error) = result {
-                *this.done = true;
-                this.pending.clear();
-                return Poll::Ready(Some(Err(error)));
-            }
-        }
     }
 }
 
