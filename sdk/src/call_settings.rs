@@ -179,46 +179,13 @@ macro_rules! call_settings_methods {
             self
         }
 
-        /// Adds an HTTP header to every call; an invalid header fails the operation.
-        pub fn header(mut self, name: &str, value: &str) -> Self {
-            match $crate::call_settings::parse_header(name, value) {
-                Ok((name, value)) => {
-                    self.settings.headers.insert(name, value);
-                }
-                Err(error) => {
-                    self.error.get_or_insert(error);
-                }
-            }
-            self
-        }
-
-        /// Replaces the extra HTTP headers.
-        pub fn headers(mut self, headers: http::HeaderMap) -> Self {
-            self.settings.headers = headers;
-            self
-        }
-
-        /// Provider-specific options, keyed by provider id.
-        pub fn provider_options(mut self, options: $crate::provider::ProviderOptions) -> Self {
-            self.settings.provider_options = options;
-            self
-        }
+        // header, headers, provider_options, max_retries, retry_policy, cancellation_token:
+        // the same fields and methods as the single-call functions' settings.
+        $crate::request_settings::request_settings_methods!();
 
         /// Asks streams for the provider's raw chunks.
         pub fn include_raw_chunks(mut self, include: bool) -> Self {
             self.settings.include_raw_chunks = include;
-            self
-        }
-
-        /// Retries per model call after the first attempt (default 2; 0 disables retrying).
-        pub fn max_retries(mut self, max_retries: u32) -> Self {
-            self.settings.retry.max_retries = max_retries;
-            self
-        }
-
-        /// The whole retry policy.
-        pub fn retry_policy(mut self, policy: $crate::retry::RetryPolicy) -> Self {
-            self.settings.retry = policy;
             self
         }
 
@@ -249,12 +216,6 @@ macro_rules! call_settings_methods {
         /// A deadline for each tool execution.
         pub fn tool_timeout(mut self, timeout: std::time::Duration) -> Self {
             self.settings.timeouts.tool = Some(timeout);
-            self
-        }
-
-        /// Cancels the operation when the token is cancelled ([`Error::Cancelled`](crate::Error::Cancelled)).
-        pub fn cancellation_token(mut self, token: tokio_util::sync::CancellationToken) -> Self {
-            self.settings.cancellation_token = Some(token);
             self
         }
     };

@@ -13,7 +13,7 @@
 //! ```
 //!
 //! Request and response bodies are the Gemini wire types; streaming decodes each SSE event once
-//! into the response type and maps it in [`google_stream`]. Gemini-only features (thinking
+//! into the response type and maps it in `google_stream`. Gemini-only features (thinking
 //! budget, safety settings, cached content) are [`GoogleOptions`] under `provider_options["google"]`;
 //! thought signatures come back in provider metadata under `google.thoughtSignature` and are sent
 //! back from the same key.

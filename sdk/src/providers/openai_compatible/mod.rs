@@ -4,7 +4,7 @@
 //! Baseten, OpenRouter, Vercel v0 and the local servers (Ollama, LM Studio, vLLM, llama.cpp)
 //! all speak a dialect of OpenAI's chat-completions API. Each is described by
 //! `specs/<id>/provider.toml`, which `cargo codegen` turns into a
-//! [`ProviderMapping`](specai_generated::mappings::ProviderMapping) static; this module reads
+//! [`ProviderMapping`] static; this module reads
 //! that data (base URL, auth, key variables, capabilities, request renames and value maps,
 //! stream usage location, reasoning fields, error paths, metadata paths) and needs no code per
 //! vendor. A quirk a mapping cannot say is a named function in [`hooks`], referred to by name.
