@@ -41,6 +41,25 @@ pub struct OutputTokens {
     pub reasoning: Option<u64>,
 }
 
+impl InputTokens {
+    /// Input tokens from the total and the part read from the cache; the uncached rest is derived.
+    pub fn with_cache_read(total: Option<u64>, cache_read: Option<u64>) -> Self {
+        InputTokens {
+            total,
+            no_cache: total.map(|total| total.saturating_sub(cache_read.unwrap_or(0))),
+            cache_read,
+            cache_write: None,
+        }
+    }
+}
+
+impl OutputTokens {
+    /// Output tokens from the total and the part spent on reasoning; the text rest is derived.
+    pub fn with_reasoning(total: Option<u64>, reasoning: Option<u64>) -> Self {
+        OutputTokens { total, text: total.map(|total| total.saturating_sub(reasoning.unwrap_or(0))), reasoning }
+    }
+}
+
 impl Usage {
     /// Usage from input and output totals only.
     pub fn from_totals(input: Option<u64>, output: Option<u64>) -> Self {

@@ -224,12 +224,7 @@ pub(crate) fn convert_usage(usage: Option<&UsageMetadata>) -> Usage {
         (candidates, thoughts) => Some(candidates.unwrap_or(0) + thoughts.unwrap_or(0)),
     };
     Usage {
-        input_tokens: InputTokens {
-            total: prompt,
-            no_cache: prompt.map(|prompt| prompt.saturating_sub(cached.unwrap_or(0))),
-            cache_read: cached,
-            cache_write: None,
-        },
+        input_tokens: InputTokens::with_cache_read(prompt, cached),
         output_tokens: OutputTokens { total: output_total, text: candidates, reasoning: thoughts },
         raw: serde_json::to_value(usage).ok(),
     }

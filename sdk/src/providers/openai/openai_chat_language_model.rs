@@ -91,17 +91,8 @@ pub(crate) fn chat_usage(usage: &api::CompletionUsage) -> Usage {
     let input = known(usage.prompt_tokens);
     let output = known(usage.completion_tokens);
     Usage {
-        input_tokens: InputTokens {
-            total: input,
-            no_cache: input.map(|total| total.saturating_sub(cached.unwrap_or(0))),
-            cache_read: cached,
-            cache_write: None,
-        },
-        output_tokens: OutputTokens {
-            total: output,
-            text: output.map(|total| total.saturating_sub(reasoning.unwrap_or(0))),
-            reasoning,
-        },
+        input_tokens: InputTokens::with_cache_read(input, cached),
+        output_tokens: OutputTokens::with_reasoning(output, reasoning),
         raw: serde_json::to_value(usage).ok(),
     }
 }

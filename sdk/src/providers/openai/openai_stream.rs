@@ -66,17 +66,8 @@ fn usage(usage: &lean::CompletionUsage<'_>) -> Usage {
         );
     }
     Usage {
-        input_tokens: InputTokens {
-            total: input,
-            no_cache: input.map(|total| total.saturating_sub(cached.unwrap_or(0))),
-            cache_read: cached,
-            cache_write: None,
-        },
-        output_tokens: OutputTokens {
-            total: output,
-            text: output.map(|total| total.saturating_sub(reasoning.unwrap_or(0))),
-            reasoning,
-        },
+        input_tokens: InputTokens::with_cache_read(input, cached),
+        output_tokens: OutputTokens::with_reasoning(output, reasoning),
         raw: Some(Value::Object(raw)),
     }
 }

@@ -13,19 +13,14 @@ pub(crate) fn usage_from_value(value: Value, mapping: &UsageMapping) -> Usage {
     let output = count(&value, &mapping.output_tokens);
     let cached = mapping.cached_input_tokens.as_ref().and_then(|path| count(&value, path));
     let reasoning = mapping.reasoning_tokens.as_ref().and_then(|path| count(&value, path));
-    let (output_total, text) = if mapping.output_excludes_reasoning {
-        (add(output, reasoning), output)
+    let output_tokens = if mapping.output_excludes_reasoning {
+        OutputTokens { total: add(output, reasoning), text: output, reasoning }
     } else {
-        (output, output.map(|output| output.saturating_sub(reasoning.unwrap_or(0))))
+        OutputTokens::with_reasoning(output, reasoning)
     };
     Usage {
-        input_tokens: InputTokens {
-            total: input,
-            no_cache: input.map(|input| input.saturating_sub(cached.unwrap_or(0))),
-            cache_read: cached,
-            cache_write: None,
-        },
-        output_tokens: OutputTokens { total: output_total, text, reasoning },
+        input_tokens: InputTokens::with_cache_read(input, cached),
+        output_tokens,
         raw: Some(value),
     }
 }
