@@ -45,7 +45,7 @@ pub fn generate(mut doc: Value, roots: &Roots) -> Result<Generated, String> {
     let lean = if roots.lean.is_empty() {
         None
     } else {
-        Some(crate::lean::emit(&doc, &roots.lean.iter().cloned().collect::<Vec<_>>())?)
+        Some(crate::lean::emit(&doc, roots)?)
     };
     let spec: openapiv3::OpenAPI =
         serde_json::from_value(doc).map_err(|e| format!("normalized spec does not parse as OpenAPI 3.0: {e}"))?;

@@ -6,7 +6,10 @@
 //! instead: emitted from the same (normalized) schema, every string is a [`CowStr`] that borrows
 //! from the input unless it has escapes, every field is optional (arrays default to empty),
 //! unknown fields are skipped, and shapes this generator does not model (unions, free-form
-//! objects) are kept as `serde_json::Value`.
+//! objects) are kept as `serde_json::Value`. A mapping can leave out properties its decoder never
+//! reads (`lean_omit`: skipping a value costs less than decoding it) and ask for a second type
+//! of the same schema under another name (`lean_variants`), e.g. for the chunks after the first
+//! of a stream, where the fields that are constant for the stream need not be decoded again.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -15,23 +18,41 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use crate::normalize::pascal;
+use crate::prune::Roots;
 
-/// Emits `pub mod lean { ... }` for `roots` (component schema names) of a normalized document.
-pub fn emit(doc: &Value, roots: &[String]) -> Result<TokenStream, String> {
+/// Emits `pub mod lean { ... }` for the lean schemas and variants of `roots`, from a normalized
+/// document.
+pub fn emit(doc: &Value, roots: &Roots) -> Result<TokenStream, String> {
     let components = doc.pointer("/components/schemas").and_then(Value::as_object).cloned().unwrap_or_default();
-    let mut emitter = Emitter { components, structs: BTreeMap::new(), pending: Vec::new(), done: BTreeSet::new() };
-    for root in roots {
+    // A variant's inline nested objects are named after (and shared with) its schema's.
+    let naming = roots.lean_variants.iter().map(|(variant, of)| (variant.clone(), pascal(of))).collect();
+    let mut emitter = Emitter { components, structs: BTreeMap::new(), pending: Vec::new(), done: BTreeSet::new(), naming };
+    let named = roots.lean.iter().map(|root| (pascal(root), root)).chain(roots.lean_variants.iter().map(|(variant, of)| (variant.clone(), of)));
+    for (name, root) in named {
         let schema = emitter.components.get(root).cloned().ok_or_else(|| format!("lean schema `{root}` is not a component"))?;
         if !is_object(&schema) {
             return Err(format!("lean schema `{root}` is not an object schema"));
         }
-        emitter.pending.push((pascal(root), schema));
+        emitter.pending.push((name, schema));
     }
-    while let Some((name, schema)) = emitter.pending.pop() {
-        if emitter.done.insert(name.clone()) {
-            let item = emitter.object(&name, &schema);
-            emitter.structs.insert(name, item);
+    let mut unused_omits: BTreeSet<&String> = roots.lean_omit.keys().collect();
+    while let Some((name, mut schema)) = emitter.pending.pop() {
+        if !emitter.done.insert(name.clone()) {
+            continue;
         }
+        let omitted = roots.lean_omit.get(&name);
+        if let Some(omit) = omitted {
+            unused_omits.remove(&name);
+            let properties = schema.get_mut("properties").and_then(Value::as_object_mut).expect("lean types are objects");
+            for property in omit {
+                properties.remove(property).ok_or_else(|| format!("lean_omit: `{name}` has no property `{property}`"))?;
+            }
+        }
+        let item = emitter.object(&name, &schema, omitted);
+        emitter.structs.insert(name, item);
+    }
+    if let Some(name) = unused_omits.first() {
+        return Err(format!("lean_omit: `{name}` is not a lean type (known: {})", emitter.structs.keys().cloned().collect::<Vec<_>>().join(", ")));
     }
     let structs = emitter.structs.values();
     Ok(quote! {
@@ -97,6 +118,8 @@ struct Emitter {
     structs: BTreeMap<String, TokenStream>,
     pending: Vec<(String, Value)>,
     done: BTreeSet<String>,
+    /// Lean type name -> the name its inline nested types are named after, where they differ.
+    naming: BTreeMap<String, String>,
 }
 
 /// A field's Rust type and whether it borrows (needs `'a` and `#[serde(borrow)]`).
@@ -142,12 +165,13 @@ impl Emitter {
         }
     }
 
-    fn object(&mut self, name: &str, schema: &Value) -> TokenStream {
+    fn object(&mut self, name: &str, schema: &Value, omitted: Option<&BTreeSet<String>>) -> TokenStream {
         let ident = format_ident!("{}", name);
         let properties = schema.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
         let mut fields = Vec::new();
+        let parent = self.naming.get(name).cloned().unwrap_or_else(|| name.to_string());
         for (property, property_schema) in &properties {
-            let field_type = self.field_type(name, property, property_schema);
+            let field_type = self.field_type(&parent, property, property_schema);
             let field = field_ident(property);
             let rename = (field.to_string().trim_start_matches("r#") != property.as_str()).then(|| quote! { rename = #property, });
             let borrow = field_type.borrows.then(|| quote! { borrow, });
@@ -167,7 +191,13 @@ impl Emitter {
                 });
             }
         }
-        let doc = format!("Lean `{name}`: known fields only, strings borrowed where possible.");
+        let doc = match omitted {
+            Some(omitted) => format!(
+                "Lean `{name}`: known fields but {}, strings borrowed where possible.",
+                omitted.iter().map(|property| format!("`{property}`")).collect::<Vec<_>>().join(", ")
+            ),
+            None => format!("Lean `{name}`: known fields only, strings borrowed where possible."),
+        };
         quote! {
             #[doc = #doc]
             #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
@@ -198,4 +228,51 @@ fn field_ident(property: &str) -> syn::Ident {
         return format_ident!("type_");
     }
     syn::parse_str::<syn::Ident>(&snake).unwrap_or_else(|_| format_ident!("r#{}", snake))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn doc() -> Value {
+        json!({"components": {"schemas": {
+            "Chunk": {"type": "object", "properties": {
+                "id": {"type": "string"},
+                "choices": {"type": "array", "items": {"type": "object", "properties": {"text": {"type": "string"}}}}
+            }}
+        }}})
+    }
+
+    fn roots(variants: &[(&str, &str)], omit: &[(&str, &[&str])]) -> Roots {
+        Roots {
+            lean: ["Chunk".to_string()].into(),
+            lean_variants: variants.iter().map(|(name, of)| (name.to_string(), of.to_string())).collect(),
+            lean_omit: omit
+                .iter()
+                .map(|(name, properties)| (name.to_string(), properties.iter().map(|p| p.to_string()).collect()))
+                .collect(),
+            ..Roots::default()
+        }
+    }
+
+    #[test]
+    fn variants_leave_out_their_omitted_properties_and_share_nested_types() {
+        let tokens = emit(&doc(), &roots(&[("ChunkRest", "Chunk")], &[("ChunkRest", &["id"])])).unwrap().to_string();
+        let rest = tokens.split("pub struct ChunkRest").nth(1).unwrap().split("pub struct").next().unwrap().to_string();
+        assert!(!rest.contains("pub id"), "{rest}");
+        assert!(rest.contains("Vec < ChunkChoices < 'a > >"), "{rest}");
+        let full = tokens.split("pub struct Chunk <").nth(1).unwrap().split("pub struct").next().unwrap().to_string();
+        assert!(full.contains("pub id"), "{full}");
+        assert!(!tokens.contains("ChunkRestChoices"), "{tokens}");
+    }
+
+    #[test]
+    fn omitting_an_unknown_property_or_type_is_an_error() {
+        let error = emit(&doc(), &roots(&[], &[("Chunk", &["nope"])])).unwrap_err();
+        assert!(error.contains("`Chunk` has no property `nope`"), "{error}");
+        let error = emit(&doc(), &roots(&[], &[("Missing", &["id"])])).unwrap_err();
+        assert!(error.contains("`Missing` is not a lean type"), "{error}");
+    }
 }

@@ -94,6 +94,10 @@ fn roots_for(spec: &str, mappings: &[Mapping]) -> Result<prune::Roots, String> {
     roots.schemas.extend(generate.extra_schemas.iter().cloned());
     roots.schemas.extend(generate.lean_schemas.iter().cloned());
     roots.lean.extend(generate.lean_schemas.iter().cloned());
+    roots.lean_variants.extend(generate.lean_variants.clone());
+    for (name, properties) in &generate.lean_omit {
+        roots.lean_omit.entry(name.clone()).or_default().extend(properties.iter().cloned());
+    }
     Ok(roots)
 }
 

@@ -205,6 +205,14 @@ pub struct RawGenerate {
     /// Object schemas that also get lean, borrowing decode types (module `lean`).
     #[serde(default)]
     pub lean_schemas: Vec<String>,
+    /// Further lean types, by name, each of a schema in `lean_schemas`, so that one schema can
+    /// be decoded with different `lean_omit` lists (e.g. stream chunks after the first).
+    #[serde(default)]
+    pub lean_variants: BTreeMap<String, String>,
+    /// Properties a lean type leaves out, by lean type name: skipped like unknown fields,
+    /// which costs less than decoding a value the decoder never reads.
+    #[serde(default)]
+    pub lean_omit: BTreeMap<String, Vec<String>>,
 }
 
 #[allow(missing_docs)]
@@ -631,7 +639,9 @@ pub fn validate(
         && !(generate.stream_schemas.is_empty()
             && generate.extra_schemas.is_empty()
             && generate.extra_operations.is_empty()
-            && generate.lean_schemas.is_empty())
+            && generate.lean_schemas.is_empty()
+            && generate.lean_variants.is_empty()
+            && generate.lean_omit.is_empty())
     {
         return Err(e("generate", format!("only the mapping in specs/{spec}/ decides what its spec generates")));
     }
@@ -644,6 +654,14 @@ pub fn validate(
             if !index.schemas.contains(name) {
                 return Err(e(key, format!("schema `{name}` is not in specs/{spec}/openapi.json components")));
             }
+        }
+    }
+    for (variant, of) in &generate.lean_variants {
+        if !generate.lean_schemas.contains(of) {
+            return Err(e("generate.lean_variants", format!("`{variant}` is of `{of}`, which is not in generate.lean_schemas")));
+        }
+        if index.schemas.contains(variant) {
+            return Err(e("generate.lean_variants", format!("`{variant}` is already a schema name")));
         }
     }
     for id in &generate.extra_operations {
@@ -1156,6 +1174,23 @@ message = ["error.message", "error"]
     fn generate_section_only_for_spec_owner() {
         let text = format!("{GOOD}[generate]\nstream_schemas = [\"Chunk\"]\n");
         assert_eq!(check(&text).unwrap_err().key, "generate");
+    }
+
+    #[test]
+    fn lean_variants_must_be_of_a_lean_schema_and_not_shadow_a_schema() {
+        let owner = |generate: &str| {
+            let text = format!("{}[generate]\n{generate}", GOOD.replace("spec = \"openai-compatible\"", "spec = \"groq\""));
+            let mut specs = specs();
+            let index = specs.remove("openai-compatible").unwrap();
+            specs.insert("groq".to_string(), index);
+            validate("specs/groq/provider.toml", "groq", parse("specs/groq/provider.toml", &text)?, &specs)
+        };
+        owner("lean_schemas = [\"Chunk\"]\nlean_variants = { ChunkRest = \"Chunk\" }\n").unwrap();
+        let error = owner("lean_variants = { ChunkRest = \"Chunk\" }\n").unwrap_err();
+        assert_eq!(error.key, "generate.lean_variants", "{error}");
+        assert!(error.message.contains("not in generate.lean_schemas"), "{error}");
+        let error = owner("lean_schemas = [\"Chunk\"]\nlean_variants = { Chunk = \"Chunk\" }\n").unwrap_err();
+        assert!(error.message.contains("already a schema name"), "{error}");
     }
 
     #[test]

@@ -19,6 +19,10 @@ pub struct Roots {
     pub schemas: BTreeSet<String>,
     /// Component schemas that also get lean decode types.
     pub lean: BTreeSet<String>,
+    /// Further lean types: name -> the lean schema it is a variant of.
+    pub lean_variants: BTreeMap<String, String>,
+    /// Properties each lean type (by type name) leaves out.
+    pub lean_omit: BTreeMap<String, BTreeSet<String>>,
 }
 
 /// A `#/components/<kind>/<name>` reference, split.

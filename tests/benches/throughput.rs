@@ -6,7 +6,9 @@
 //! spawned task on a one-worker runtime (consuming inside `block_on` on the main thread distorts
 //! results). Runs are interleaved, client by client, and every ratio is taken against the raw
 //! client of the same run. Run with `cargo bench -p specai-tests --bench throughput`; set
-//! `SPECAI_BENCH_RUNS` (default 5) and `SPECAI_BENCH_DELTAS` (default 20000) to change the size.
+//! `SPECAI_BENCH_RUNS` (default 5) and `SPECAI_BENCH_DELTAS` (default 20000) to change the size,
+//! and `SPECAI_BENCH_WORK` (comma-separated: stream-event, stream-64k, sequential, concurrent)
+//! to run part of the suite.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -455,7 +457,12 @@ fn main() {
     println!();
     println!("| work | client | median | min | max | ratio to raw (median, min, max) | peak RSS |");
     println!("|---|---|---|---|---|---|---|");
-    for work in Work::ALL {
+    let selected = std::env::var("SPECAI_BENCH_WORK").ok();
+    let selected: Vec<Work> = match &selected {
+        Some(keys) => keys.split(',').map(|key| Work::from_key(key.trim())).collect(),
+        None => Work::ALL.to_vec(),
+    };
+    for work in selected {
         let clients: Vec<Client> = Client::ALL.into_iter().filter(|client| client.supports(work)).collect();
         let mut samples: Vec<Vec<Sample>> = clients.iter().map(|_| Vec::new()).collect();
         for _ in 0..runs {

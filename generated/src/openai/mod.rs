@@ -5871,7 +5871,7 @@ pub mod lean {
         #[serde(skip)]
         _borrowed: ::std::marker::PhantomData<&'a str>,
     }
-    ///Lean `ChatCompletionStreamChoice`: known fields only, strings borrowed where possible.
+    ///Lean `ChatCompletionStreamChoice`: known fields but `index`, strings borrowed where possible.
     #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     pub struct ChatCompletionStreamChoice<'a> {
         ///`delta`
@@ -5880,9 +5880,6 @@ pub mod lean {
         ///`finish_reason`
         #[serde(borrow, default)]
         pub finish_reason: ::std::option::Option<CowStr<'a>>,
-        ///`index`
-        #[serde(default)]
-        pub index: ::std::option::Option<i64>,
         ///`logprobs`
         #[serde(borrow, default)]
         pub logprobs: ::std::option::Option<ChatChoiceLogprobs<'a>>,
@@ -5995,7 +5992,7 @@ pub mod lean {
         #[serde(skip)]
         _borrowed: ::std::marker::PhantomData<&'a str>,
     }
-    ///Lean `CreateChatCompletionStreamResponse`: known fields only, strings borrowed where possible.
+    ///Lean `CreateChatCompletionStreamResponse`: known fields but `object`, `service_tier`, `system_fingerprint`, strings borrowed where possible.
     #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     pub struct CreateChatCompletionStreamResponse<'a> {
         ///`choices`
@@ -6013,15 +6010,21 @@ pub mod lean {
         ///`model`
         #[serde(borrow, default)]
         pub model: ::std::option::Option<CowStr<'a>>,
-        ///`object`
+        ///`usage`
         #[serde(borrow, default)]
-        pub object: ::std::option::Option<CowStr<'a>>,
-        ///`service_tier`
+        pub usage: ::std::option::Option<CompletionUsage<'a>>,
+        #[serde(skip)]
+        _borrowed: ::std::marker::PhantomData<&'a str>,
+    }
+    ///Lean `CreateChatCompletionStreamResponseContinued`: known fields but `created`, `id`, `model`, `object`, `service_tier`, `system_fingerprint`, strings borrowed where possible.
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    pub struct CreateChatCompletionStreamResponseContinued<'a> {
+        ///`choices`
+        #[serde(borrow, default, deserialize_with = "null_as_default")]
+        pub choices: ::std::vec::Vec<ChatCompletionStreamChoice<'a>>,
+        ///`error`
         #[serde(borrow, default)]
-        pub service_tier: ::std::option::Option<CowStr<'a>>,
-        ///`system_fingerprint`
-        #[serde(borrow, default)]
-        pub system_fingerprint: ::std::option::Option<CowStr<'a>>,
+        pub error: ::std::option::Option<Error<'a>>,
         ///`usage`
         #[serde(borrow, default)]
         pub usage: ::std::option::Option<CompletionUsage<'a>>,

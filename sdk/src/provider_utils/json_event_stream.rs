@@ -95,7 +95,12 @@ where
                 // A data-less keep-alive (`data:` with nothing); not a chunk.
                 continue;
             }
-            return Poll::Ready(Some(match serde_json::from_slice::<T>(&event.data) {
+            // One UTF-8 check for the whole event; `from_slice` would check every string again.
+            let decoded = match std::str::from_utf8(&event.data) {
+                Ok(text) => serde_json::from_str::<T>(text),
+                Err(_) => serde_json::from_slice::<T>(&event.data),
+            };
+            return Poll::Ready(Some(match decoded {
                 Ok(value) => Ok(JsonEvent { event: event.event, value, raw: event.data }),
                 Err(error) => {
                     let truncated = error.is_eof();

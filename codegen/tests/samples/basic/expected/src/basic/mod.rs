@@ -549,4 +549,13 @@ pub mod lean {
         #[serde(skip)]
         _borrowed: ::std::marker::PhantomData<&'a str>,
     }
+    ///Lean `ChatChunkContinued`: known fields but `id`, strings borrowed where possible.
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    pub struct ChatChunkContinued<'a> {
+        ///`choices`
+        #[serde(borrow, default, deserialize_with = "null_as_default")]
+        pub choices: ::std::vec::Vec<ChatChunkChoices<'a>>,
+        #[serde(skip)]
+        _borrowed: ::std::marker::PhantomData<&'a str>,
+    }
 }
