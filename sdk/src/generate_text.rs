@@ -230,7 +230,12 @@ impl<O: OutputSpec> IntoFuture for GenerateText<O> {
         let total = self.settings.timeouts.total;
         let token = self.settings.cancellation_token.clone();
         let run = run(self.request, self.settings, self.output, self.error);
-        Box::pin(guard(run, total, token))
+        // Without a deadline or token the guard adds nothing but size (it holds the run future
+        // in both of its branches: twice the bytes to move into the box).
+        match (total, token) {
+            (None, None) => Box::pin(run),
+            (total, token) => Box::pin(guard(run, total, token)),
+        }
     }
 }
 

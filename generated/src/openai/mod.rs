@@ -5839,6 +5839,36 @@ pub mod lean {
         #[serde(skip)]
         _borrowed: ::std::marker::PhantomData<&'a str>,
     }
+    ///Lean `ChatCompletionChoice`: known fields but `index`, strings borrowed where possible.
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    pub struct ChatCompletionChoice<'a> {
+        ///`finish_reason`
+        #[serde(borrow, default)]
+        pub finish_reason: ::std::option::Option<CowStr<'a>>,
+        ///`logprobs`
+        #[serde(borrow, default)]
+        pub logprobs: ::std::option::Option<ChatChoiceLogprobs<'a>>,
+        ///`message`
+        #[serde(borrow, default)]
+        pub message: ::std::option::Option<ChatCompletionResponseMessage<'a>>,
+        #[serde(skip)]
+        _borrowed: ::std::marker::PhantomData<&'a str>,
+    }
+    ///Lean `ChatCompletionMessageToolCall`: known fields only, strings borrowed where possible.
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    pub struct ChatCompletionMessageToolCall<'a> {
+        ///`function`
+        #[serde(borrow, default)]
+        pub function: ::std::option::Option<ChatCompletionMessageToolCallFunction<'a>>,
+        ///`id`
+        #[serde(borrow, default)]
+        pub id: ::std::option::Option<CowStr<'a>>,
+        ///`type`
+        #[serde(rename = "type", borrow, default)]
+        pub type_: ::std::option::Option<CowStr<'a>>,
+        #[serde(skip)]
+        _borrowed: ::std::marker::PhantomData<&'a str>,
+    }
     ///Lean `ChatCompletionMessageToolCallChunk`: known fields only, strings borrowed where possible.
     #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     pub struct ChatCompletionMessageToolCallChunk<'a> {
@@ -5868,6 +5898,36 @@ pub mod lean {
         ///`name`
         #[serde(borrow, default)]
         pub name: ::std::option::Option<CowStr<'a>>,
+        #[serde(skip)]
+        _borrowed: ::std::marker::PhantomData<&'a str>,
+    }
+    ///Lean `ChatCompletionMessageToolCallFunction`: known fields only, strings borrowed where possible.
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    pub struct ChatCompletionMessageToolCallFunction<'a> {
+        ///`arguments`
+        #[serde(borrow, default)]
+        pub arguments: ::std::option::Option<CowStr<'a>>,
+        ///`name`
+        #[serde(borrow, default)]
+        pub name: ::std::option::Option<CowStr<'a>>,
+        #[serde(skip)]
+        _borrowed: ::std::marker::PhantomData<&'a str>,
+    }
+    ///Lean `ChatCompletionResponseMessage`: known fields but `audio`, `role`, strings borrowed where possible.
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    pub struct ChatCompletionResponseMessage<'a> {
+        ///`annotations`
+        #[serde(borrow, default, deserialize_with = "null_as_default")]
+        pub annotations: ::std::vec::Vec<ChatCompletionUrlCitation<'a>>,
+        ///`content`
+        #[serde(borrow, default)]
+        pub content: ::std::option::Option<CowStr<'a>>,
+        ///`refusal`
+        #[serde(borrow, default)]
+        pub refusal: ::std::option::Option<CowStr<'a>>,
+        ///`tool_calls`
+        #[serde(borrow, default, deserialize_with = "null_as_default")]
+        pub tool_calls: ::std::vec::Vec<ChatCompletionMessageToolCall<'a>>,
         #[serde(skip)]
         _borrowed: ::std::marker::PhantomData<&'a str>,
     }
@@ -5937,6 +5997,38 @@ pub mod lean {
         #[serde(skip)]
         _borrowed: ::std::marker::PhantomData<&'a str>,
     }
+    ///Lean `ChatCompletionUrlCitation`: known fields only, strings borrowed where possible.
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    pub struct ChatCompletionUrlCitation<'a> {
+        ///`type`
+        #[serde(rename = "type", borrow, default)]
+        pub type_: ::std::option::Option<CowStr<'a>>,
+        ///`url_citation`
+        #[serde(borrow, default)]
+        pub url_citation: ::std::option::Option<
+            ChatCompletionUrlCitationUrlCitation<'a>,
+        >,
+        #[serde(skip)]
+        _borrowed: ::std::marker::PhantomData<&'a str>,
+    }
+    ///Lean `ChatCompletionUrlCitationUrlCitation`: known fields only, strings borrowed where possible.
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    pub struct ChatCompletionUrlCitationUrlCitation<'a> {
+        ///`end_index`
+        #[serde(default)]
+        pub end_index: ::std::option::Option<i64>,
+        ///`start_index`
+        #[serde(default)]
+        pub start_index: ::std::option::Option<i64>,
+        ///`title`
+        #[serde(borrow, default)]
+        pub title: ::std::option::Option<CowStr<'a>>,
+        ///`url`
+        #[serde(borrow, default)]
+        pub url: ::std::option::Option<CowStr<'a>>,
+        #[serde(skip)]
+        _borrowed: ::std::marker::PhantomData<&'a str>,
+    }
     ///Lean `CompletionUsage`: known fields only, strings borrowed where possible.
     #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     pub struct CompletionUsage<'a> {
@@ -5989,6 +6081,30 @@ pub mod lean {
         ///`cached_tokens`
         #[serde(default)]
         pub cached_tokens: ::std::option::Option<i64>,
+        #[serde(skip)]
+        _borrowed: ::std::marker::PhantomData<&'a str>,
+    }
+    ///Lean `CreateChatCompletionResponse`: known fields but `object`, `system_fingerprint`, strings borrowed where possible.
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    pub struct CreateChatCompletionResponse<'a> {
+        ///`choices`
+        #[serde(borrow, default, deserialize_with = "null_as_default")]
+        pub choices: ::std::vec::Vec<ChatCompletionChoice<'a>>,
+        ///`created`
+        #[serde(default)]
+        pub created: ::std::option::Option<i64>,
+        ///`id`
+        #[serde(borrow, default)]
+        pub id: ::std::option::Option<CowStr<'a>>,
+        ///`model`
+        #[serde(borrow, default)]
+        pub model: ::std::option::Option<CowStr<'a>>,
+        ///`service_tier`
+        #[serde(borrow, default)]
+        pub service_tier: ::std::option::Option<CowStr<'a>>,
+        ///`usage`
+        #[serde(borrow, default)]
+        pub usage: ::std::option::Option<CompletionUsage<'a>>,
         #[serde(skip)]
         _borrowed: ::std::marker::PhantomData<&'a str>,
     }

@@ -32,7 +32,7 @@ pub use embedding_model::{EmbedOptions, EmbedResponse, Embedding, EmbeddingModel
 pub use finish_reason::FinishReason;
 pub use image_model::{GeneratedImage, ImageModel, ImageOptions, ImageResponse};
 pub use language_model::{GenerateResponse, LanguageModel, PartStream, StreamResponse, SupportedUrl};
-pub use metadata::{ProviderMetadata, ProviderOptions, RequestMetadata, ResponseMetadata};
+pub use metadata::{JsonBody, ProviderMetadata, ProviderOptions, RequestMetadata, ResponseMetadata};
 pub use model_provider::Provider;
 pub use prompt::{
     AssistantPart, FilePart, Message, ReasoningPart, TextPart, ToolCallPart, ToolResultContent,

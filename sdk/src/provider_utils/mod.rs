@@ -45,11 +45,11 @@ pub use headers::{LazyHeaders, combine_headers};
 pub use json_event_stream::{JsonEvent, JsonEventStream, json_events_from_response};
 pub use json_instruction::{emulate_json_response_format, inject_json_instruction, json_instruction};
 pub use parts_stream::{EventMapper, PartsStream};
-pub use post_to_api::{get, get_json, post_json, post_json_for, post_multipart, send};
+pub use post_to_api::{Endpoint, ModelUrl, get, get_json, post_json, post_json_for, post_multipart, send};
 pub use provider_options::{parse_provider_options, provider_options_key};
 pub use redact_url::redact_url;
 pub use response_handler::{
-    ApiResponse, ErrorBody, ErrorBodyParser, JsonErrorParser, JsonResponse, api_call_error, decode_json,
+    ApiResponse, ErrorBody, ErrorBodyParser, JsonErrorParser, JsonResponse, ReadResponse, api_call_error, decode_json,
     failed_response, handle_response, transport_error,
 };
 pub use sse::{SseEvent, SseStream, SseText, sse_from_response};

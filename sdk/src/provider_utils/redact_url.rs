@@ -6,6 +6,11 @@ const SECRET_PARAMETERS: &[&str] =
 
 /// `url` without credential query parameters and without a password in its user info.
 pub fn redact_url(url: &str) -> String {
+    // Credentials live in the query or the user info: without `?` or `@` there is nothing to
+    // remove, and no parse to pay for (this runs on every response).
+    if !url.contains(['?', '@']) {
+        return url.to_owned();
+    }
     let Ok(mut parsed) = reqwest::Url::parse(url) else {
         // Not a URL: cut any query rather than risk printing a key.
         return url.split('?').next().unwrap_or_default().to_owned();

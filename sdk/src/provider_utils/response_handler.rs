@@ -190,16 +190,21 @@ impl ApiResponse {
         self.response.bytes().await.map_err(|error| transport_error(&url, error))
     }
 
+    /// Reads the body to the end, for decoding into types that may borrow from it
+    /// ([`ReadResponse::decode`]).
+    pub async fn read(self) -> Result<ReadResponse> {
+        let ApiResponse { status, headers, url, request_body, response } = self;
+        let body = response.bytes().await.map_err(|error| transport_error(&url, error))?;
+        Ok(ReadResponse { status, headers, url, request_body, body })
+    }
+
     /// Reads the body and decodes it into `T` in one pass. Malformed JSON is an
     /// [`Error::InvalidResponse`] keeping the raw text.
     pub async fn json<T: DeserializeOwned>(self) -> Result<JsonResponse<T>> {
-        let ApiResponse { status, headers, url, request_body, response } = self;
-        let raw_body = response.bytes().await.map_err(|error| transport_error(&url, error))?;
-        let value = decode_json(&raw_body).map_err(|error| {
-            let message = format!("could not decode the response of {url}: {error}");
-            Error::invalid_response(message, Some(String::from_utf8_lossy(&raw_body).into_owned()), Some(Arc::new(error)))
-        })?;
-        Ok(JsonResponse { value, status, headers, raw_body, request_body })
+        let read = self.read().await?;
+        let value = read.decode()?;
+        let ReadResponse { status, headers, request_body, body, .. } = read;
+        Ok(JsonResponse { value, status, headers, raw_body: body, request_body })
     }
 
     /// The body as server-sent events.
@@ -217,6 +222,38 @@ impl ApiResponse {
     /// The underlying response (headers already moved into [`ApiResponse::headers`]).
     pub fn into_inner(self) -> reqwest::Response {
         self.response
+    }
+}
+
+/// A 2xx response read to the end.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ReadResponse {
+    /// The HTTP status.
+    pub status: u16,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The URL called, without credentials.
+    pub url: String,
+    /// The request body as sent, when it was JSON.
+    pub request_body: Option<Bytes>,
+    /// The response body.
+    pub body: Bytes,
+}
+
+impl ReadResponse {
+    /// Decodes the body as JSON into `T`, which may borrow strings from it. The body is checked
+    /// as UTF-8 once, then decoded from `&str`, so strings are not checked again one by one.
+    /// Malformed JSON is an [`Error::InvalidResponse`] keeping the raw text.
+    pub fn decode<'a, T: serde::Deserialize<'a>>(&'a self) -> Result<T> {
+        let decoded = match std::str::from_utf8(&self.body) {
+            Ok(text) => serde_json::from_str(text),
+            Err(_) => serde_json::from_slice(&self.body),
+        };
+        decoded.map_err(|error| {
+            let message = format!("could not decode the response of {}: {error}", self.url);
+            Error::invalid_response(message, Some(String::from_utf8_lossy(&self.body).into_owned()), Some(Arc::new(error)))
+        })
     }
 }
 

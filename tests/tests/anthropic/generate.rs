@@ -92,7 +92,7 @@ async fn text() {
             "messages": [{"role": "user", "content": [{"type": "text", "text": "Hello!"}]}]
         })
     );
-    assert_eq!(response.request.body.as_ref(), Some(&body));
+    assert_eq!(response.request.body.as_ref().and_then(|body| body.json()), Some(body));
     assert_eq!(response.content, vec![Content::text("Hello! How can I help you today?")]);
     assert_eq!(response.finish_reason, FinishReason::Stop);
     assert_eq!(response.raw_finish_reason.as_deref(), Some("end_turn"));

@@ -43,7 +43,7 @@ async fn text_stream() {
             "stream": true
         })
     );
-    assert_eq!(body.as_ref(), Some(&sent));
+    assert_eq!(body.and_then(|body| body.json()), Some(sent));
     let id = BlockId::from("0");
     assert_eq!(parts[0], StreamPart::StreamStart { warnings: vec![] });
     match &parts[1] {

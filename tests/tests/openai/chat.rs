@@ -57,9 +57,26 @@ async fn chat_generate_sends_the_request_and_parses_text_usage_and_metadata() {
     assert_eq!(result.response.model_id.as_deref(), Some("gpt-4o-mini-2024-07-18"));
     assert_eq!(result.response.timestamp, Some(UNIX_EPOCH + Duration::from_secs(1741569952)));
     assert_eq!(result.response.headers.get("content-type").unwrap(), "application/json");
-    assert_eq!(result.request.body.as_ref().unwrap()["model"], "gpt-4o-mini");
+    assert_eq!(result.request.body.as_ref().and_then(|body| body.json()).unwrap()["model"], "gpt-4o-mini");
     assert_eq!(result.provider_metadata.unwrap().get("openai").unwrap()["service_tier"], "default");
     assert!(result.warnings.is_empty());
+}
+
+#[tokio::test]
+async fn chat_generate_rejects_an_answer_that_is_not_a_completion_and_keeps_its_text() {
+    let not_a_completion = r#"{"object":"chat.completion","choices":[]}"#;
+    let malformed = r#"{"id":"chatcmpl-1","choices":[{"message":{"content":"Hi"#;
+    let server =
+        MockServer::with_responses([MockResponse::json(200, not_a_completion), MockResponse::json(200, malformed)]).await;
+    let model = provider(&server).chat("gpt-4o-mini");
+    let options = CallOptions::new(vec![Message::user("Hello!")]);
+    for expected in [not_a_completion, malformed] {
+        match model.do_generate(&options).await.unwrap_err() {
+            specai::Error::InvalidResponse { raw, .. } => assert_eq!(raw.as_deref(), Some(expected)),
+            other => panic!("expected an invalid response, got {other:?}"),
+        }
+    }
+    assert_eq!(server.requests().len(), 2);
 }
 
 #[tokio::test]

@@ -72,7 +72,7 @@ pub async fn generate(label: &str, model: Arc<dyn LanguageModel>) {
     );
     // The server rejects `developer` messages and content-part arrays: a system string and a
     // user string must have been sent.
-    let body = result.request().body.as_ref().expect("request body");
+    let body = result.request().body.as_ref().and_then(|body| body.json()).expect("request body");
     assert_eq!(body["messages"][0]["role"], "system", "{label}: {body}");
     assert!(
         body["messages"][1]["content"].is_string(),
@@ -197,7 +197,7 @@ pub async fn forced_tool_call(label: &str, model: Arc<dyn LanguageModel>) {
         results[0].output,
         json!(format!("It is 18 degrees and sunny in {}.", input.city))
     );
-    let body = result.request().body.as_ref().expect("request body");
+    let body = result.request().body.as_ref().and_then(|body| body.json()).expect("request body");
     assert_eq!(
         body["tool_choice"],
         json!({"type": "function", "function": {"name": "get_weather"}}),
@@ -309,6 +309,7 @@ pub async fn tool_round_trip(label: &str, model: Arc<dyn LanguageModel>) {
         .request()
         .body
         .as_ref()
+        .and_then(|body| body.json())
         .expect("request body of the second step");
     let roles: Vec<&str> = body["messages"]
         .as_array()
@@ -343,7 +344,7 @@ pub async fn json_mode_into_struct(label: &str, model: Arc<dyn LanguageModel>) {
         .await
         .unwrap_or_else(|error| panic!("{label}: JSON-mode generate_text failed: {error:?}"));
     report(&format!("{label}: JSON mode into a struct"), started);
-    let body = result.request().body.as_ref().expect("request body");
+    let body = result.request().body.as_ref().and_then(|body| body.json()).expect("request body");
     assert_eq!(
         body["response_format"],
         json!({"type": "json_object"}),
@@ -377,7 +378,7 @@ pub async fn object_with_schema_as_json_object(
         &format!("{label}: generate_object (json_object + schema)"),
         started,
     );
-    let body = result.request().body.as_ref().expect("request body");
+    let body = result.request().body.as_ref().and_then(|body| body.json()).expect("request body");
     assert_eq!(
         body["response_format"],
         json!({"type": "json_object"}),

@@ -258,7 +258,7 @@ impl LanguageModel for AnthropicLanguageModel {
         let config = self.config.clone()?;
         let prepared = self.prepare(options, false)?;
         let response = config.post_messages(&prepared.body, &options.headers, &prepared.betas).await?;
-        let request = request_metadata(response.request_body.as_ref());
+        let request = RequestMetadata::sent(response.request_body.as_ref());
         let answer = response.json::<types::Message>().await?;
         let raw = answer.raw_json();
         let message = answer.value;
@@ -339,7 +339,7 @@ impl LanguageModel for AnthropicLanguageModel {
         let config = self.config.clone()?;
         let prepared = self.prepare(options, true)?;
         let response = config.post_messages(&prepared.body, &options.headers, &prepared.betas).await?;
-        let request = request_metadata(response.request_body.as_ref());
+        let request = RequestMetadata::sent(response.request_body.as_ref());
         let metadata = ResponseMetadata::default().with_headers(response.headers.clone());
         let (status, url) = (response.status, response.url.clone());
         let events = response.sse();
@@ -356,10 +356,6 @@ impl LanguageModel for AnthropicLanguageModel {
     }
 }
 
-/// The request body as sent.
-fn request_metadata(body: Option<&bytes::Bytes>) -> RequestMetadata {
-    RequestMetadata::with_body(body.and_then(|body| serde_json::from_slice(body).ok()))
-}
 
 /// `{"anthropic": value}`.
 pub(crate) fn anthropic_metadata(value: Value) -> ProviderMetadata {

@@ -403,7 +403,7 @@ impl LanguageModel for GoogleLanguageModel {
             grounding,
             answer.usage_metadata.as_ref(),
         ));
-        result.request = RequestMetadata::with_body(response.request_body_json());
+        result.request = RequestMetadata::with_body(response.request_body.clone().map(crate::provider::JsonBody::new));
         result.response = ResponseMetadata::new(answer.response_id.clone(), answer.model_version.clone(), None)
             .with_headers(response.headers.clone())
             .with_body(response.raw_json());
@@ -416,7 +416,7 @@ impl LanguageModel for GoogleLanguageModel {
         let url = format!("{}?alt=sse", self.config.model_url(&self.model_id, "streamGenerateContent"));
         let headers = self.config.headers.with_call_headers(&options.headers)?;
         let response = post_json(&self.config.client, &url, headers, &body, &GoogleErrorParser).await?;
-        let request = RequestMetadata::with_body(response.request_body_json());
+        let request = RequestMetadata::with_body(response.request_body.clone().map(crate::provider::JsonBody::new));
         let response_metadata = ResponseMetadata::default().with_headers(response.headers.clone());
         let headers = response.headers.clone();
         let url = response.url.clone();

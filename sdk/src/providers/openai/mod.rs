@@ -67,7 +67,6 @@ use crate::error::{Error, Result};
 use crate::provider::{
     EmbeddingModel, ImageModel, LanguageModel, Provider, SpeechModel, TranscriptionModel,
 };
-use crate::provider::RequestMetadata;
 use crate::provider_utils::{
     ApiKey, ApiResponse, LazyHeaders, load_api_key, load_setting, post_json, post_multipart, without_trailing_slash,
 };
@@ -169,9 +168,9 @@ impl OpenAiConfig {
     }
 
     /// POSTs a typed JSON body; a non-2xx answer is OpenAI's error as [`Error::ApiCall`].
-    pub async fn post_json<B: serde::Serialize + ?Sized>(
+    pub async fn post_json<'a, B: serde::Serialize + ?Sized>(
         &self,
-        url: &str,
+        url: impl Into<crate::provider_utils::Endpoint<'a>>,
         body: &B,
         call_headers: &HeaderMap,
     ) -> Result<ApiResponse> {
@@ -193,10 +192,6 @@ fn header_value(setting: &str, value: &str) -> Result<HeaderValue> {
     HeaderValue::from_str(value).map_err(|_| Error::invalid_argument(setting, "not a valid HTTP header value"))
 }
 
-/// The request body as sent, for [`RequestMetadata`].
-pub(crate) fn request_metadata(request_body: Option<&bytes::Bytes>) -> RequestMetadata {
-    RequestMetadata::with_body(request_body.and_then(|body| serde_json::from_slice(body).ok()))
-}
 
 /// A generated string enum from its wire name (unknown names become its `Unlisted` variant).
 pub(crate) fn wire_enum<T: serde::de::DeserializeOwned>(setting: &str, value: &str) -> Result<T> {

@@ -10,10 +10,11 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use serde_json::{Map, Value};
+use specai_generated::openai::lean;
 use specai_generated::openai::types as api;
 
 use crate::error::{Error, Result};
-use crate::provider::{
+use crate::provider::{RequestMetadata, 
     CallOptions, Content, GenerateResponse, InputTokens, LanguageModel, OutputTokens, ProviderMetadata, ReasoningEffort,
     ResponseFormat, ResponseMetadata, Source, StreamResponse, SupportedUrl, ToolCall, Usage, Warning,
 };
@@ -25,15 +26,16 @@ use super::openai_options::{
     OPENAI_PROVIDER_ID, OpenAiOptions, supported_service_tier, ServiceTier, SystemMessageMode, TextVerbosity, is_reasoning_model,
 };
 use super::openai_prepare_tools::prepare_chat_tools;
-use super::openai_stream::ChatStreamState;
-use super::{SharedConfig, config_for_call, request_metadata, timestamp};
+use super::openai_stream::{ChatStreamState, logprobs_metadata, usage};
+use super::{SharedConfig, config_for_call, timestamp};
+use crate::provider_utils::ModelUrl;
 
 /// A chat-completions model. Built by [`OpenAiProvider::chat`](super::OpenAiProvider::chat).
 #[derive(Debug, Clone)]
 pub struct OpenAiChatLanguageModel {
     model_id: String,
     provider: String,
-    url: String,
+    url: ModelUrl,
     config: SharedConfig,
 }
 
@@ -43,7 +45,7 @@ impl OpenAiChatLanguageModel {
             Ok(config) => (config.provider_id("chat"), config.url("/chat/completions")),
             Err(_) => ("openai.chat".to_owned(), String::new()),
         };
-        OpenAiChatLanguageModel { model_id, provider, url, config }
+        OpenAiChatLanguageModel { model_id, provider, url: ModelUrl::new(url), config }
     }
 }
 
@@ -270,12 +272,6 @@ fn responses_only_option_set(options: &OpenAiOptions, name: &str) -> bool {
 }
 
 /// The raw finish reason as sent.
-fn finish_reason_text(reason: &api::FinishReason) -> String {
-    match reason {
-        api::FinishReason::Unlisted(other) => other.clone(),
-        known => known.to_string(),
-    }
-}
 
 #[async_trait]
 impl LanguageModel for OpenAiChatLanguageModel {
@@ -295,39 +291,50 @@ impl LanguageModel for OpenAiChatLanguageModel {
         let config = config_for_call(&self.config)?;
         let provider_options: OpenAiOptions = options.provider_options.parse(OPENAI_PROVIDER_ID)?.unwrap_or_default();
         let (request, warnings) = self.request(options, &provider_options, false)?;
-        let response = config.post_json(&self.url, &request, &options.headers).await?;
-        let response = response.json::<api::CreateChatCompletionResponse>().await?;
-        let completion = response.value;
+        let mut response = config.post_json(&self.url, &request, &options.headers).await?.read().await?;
+        // Decoded into the lean types: strings borrow from the body until they become content.
+        let completion: lean::CreateChatCompletionResponse<'_> = response.decode()?;
+        // The lean types accept any object: a body without a choice is not a completion.
+        let Some(choice) = completion.choices.into_iter().next() else {
+            return Err(Error::invalid_response(
+                format!("the response of {} has no choices", response.url),
+                Some(String::from_utf8_lossy(&response.body).into_owned()),
+                None,
+            ));
+        };
         let mut content = Vec::new();
-        let mut finish_reason = None;
         let mut metadata = Map::new();
-        if let Some(choice) = completion.choices.into_iter().next() {
-            let message = choice.message;
-            if let Some(text) = message.content.filter(|text| !text.is_empty()) {
-                content.push(Content::text(text));
-            }
-            for (index, call) in message.tool_calls.into_iter().enumerate() {
-                content.push(Content::ToolCall(ToolCall {
-                    tool_call_id: if call.id.is_empty() { format!("call_{index}") } else { call.id },
-                    tool_name: call.function.name,
-                    input: if call.function.arguments.trim().is_empty() { "{}".to_owned() } else { call.function.arguments },
-                    provider_executed: false,
-                    provider_metadata: None,
-                }));
-            }
-            for (index, annotation) in message.annotations.into_iter().enumerate() {
-                content.push(Content::Source(Source::Url {
-                    id: format!("source-{index}"),
-                    url: annotation.url_citation.url,
-                    title: Some(annotation.url_citation.title).filter(|title| !title.is_empty()),
-                    provider_metadata: None,
-                }));
-            }
-            if let Some(logprobs) = choice.logprobs.and_then(|logprobs| logprobs.content) {
-                metadata.insert("logprobs".into(), serde_json::to_value(logprobs).unwrap_or(Value::Null));
-            }
-            finish_reason = choice.finish_reason.as_ref().map(finish_reason_text);
+        let message = choice.message.unwrap_or_default();
+        if let Some(text) = message.content.filter(|text| !text.is_empty()) {
+            content.push(Content::text(text.0.into_owned()));
         }
+        for (index, call) in message.tool_calls.into_iter().enumerate() {
+            let function = call.function.unwrap_or_default();
+            let arguments = function.arguments.map(|arguments| arguments.0.into_owned()).unwrap_or_default();
+            content.push(Content::ToolCall(ToolCall {
+                tool_call_id: match call.id {
+                    Some(id) if !id.is_empty() => id.0.into_owned(),
+                    _ => format!("call_{index}"),
+                },
+                tool_name: function.name.map(|name| name.0.into_owned()).unwrap_or_default(),
+                input: if arguments.trim().is_empty() { "{}".to_owned() } else { arguments },
+                provider_executed: false,
+                provider_metadata: None,
+            }));
+        }
+        for (index, annotation) in message.annotations.into_iter().enumerate() {
+            let Some(citation) = annotation.url_citation else { continue };
+            content.push(Content::Source(Source::Url {
+                id: format!("source-{index}"),
+                url: citation.url.map(|url| url.0.into_owned()).unwrap_or_default(),
+                title: citation.title.filter(|title| !title.is_empty()).map(|title| title.0.into_owned()),
+                provider_metadata: None,
+            }));
+        }
+        if let Some(logprobs) = choice.logprobs.filter(|logprobs| !logprobs.content.is_empty()) {
+            metadata.insert("logprobs".into(), Value::Array(logprobs_metadata(&logprobs).collect()));
+        }
+        let finish_reason = choice.finish_reason.map(|reason| reason.0.into_owned());
         if let Some(details) = completion.usage.as_ref().and_then(|usage| usage.completion_tokens_details.as_ref()) {
             if let Some(accepted) = details.accepted_prediction_tokens {
                 metadata.insert("accepted_prediction_tokens".into(), accepted.into());
@@ -337,19 +344,21 @@ impl LanguageModel for OpenAiChatLanguageModel {
             }
         }
         if let Some(tier) = completion.service_tier {
-            metadata.insert("service_tier".into(), Value::String(tier));
+            metadata.insert("service_tier".into(), Value::String(tier.0.into_owned()));
         }
         let mut result = GenerateResponse::new(
             content,
             map_openai_finish_reason(finish_reason.as_deref()),
-            completion.usage.as_ref().map(chat_usage).unwrap_or_default(),
+            completion.usage.as_ref().map(usage).unwrap_or_default(),
         );
         result.raw_finish_reason = finish_reason;
         result.provider_metadata =
             (!metadata.is_empty()).then(|| ProviderMetadata::new().with(OPENAI_PROVIDER_ID, Value::Object(metadata)));
-        result.request = request_metadata(response.request_body.as_ref());
-        result.response = ResponseMetadata::new(Some(completion.id), Some(completion.model), timestamp(Some(completion.created)))
-            .with_headers(response.headers);
+        let id = completion.id.map(|id| id.0.into_owned());
+        let model = completion.model.map(|model| model.0.into_owned());
+        let created = completion.created;
+        result.request = RequestMetadata::sent(response.request_body.as_ref());
+        result.response = ResponseMetadata::new(id, model, timestamp(created)).with_headers(std::mem::take(&mut response.headers));
         result.warnings = warnings;
         Ok(result)
     }
@@ -359,7 +368,7 @@ impl LanguageModel for OpenAiChatLanguageModel {
         let provider_options: OpenAiOptions = options.provider_options.parse(OPENAI_PROVIDER_ID)?.unwrap_or_default();
         let (request, warnings) = self.request(options, &provider_options, true)?;
         let mut response = config.post_json(&self.url, &request, &options.headers).await?;
-        let request = request_metadata(response.request_body.as_ref());
+        let request = RequestMetadata::sent(response.request_body.as_ref());
         let headers = std::mem::take(&mut response.headers);
         let state = ChatStreamState::new(warnings, options.include_raw_chunks, response.url.clone());
         let stream = PartsStream::new(response.sse(), state);

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use specai_generated::openai::types as api;
 
 use crate::error::{Error, Result};
-use crate::provider::{
+use crate::provider::{RequestMetadata, 
     AssistantPart, CallOptions, Content, GenerateResponse, LanguageModel, Message, ProviderMetadata, ResponseFormat,
     ResponseMetadata, StreamResponse, UserPart, Warning,
 };
@@ -21,7 +21,7 @@ use super::openai_options::{OPENAI_PROVIDER_ID, OpenAiOptions};
 use super::openai_chat_language_model::widen;
 use super::openai_chat_language_model::chat_usage;
 
-use super::{SharedConfig, config_for_call, request_metadata, timestamp};
+use super::{SharedConfig, config_for_call, timestamp};
 
 /// A legacy completions model. Built by [`OpenAiProvider::completion`](super::OpenAiProvider::completion).
 #[derive(Debug, Clone)]
@@ -198,7 +198,7 @@ impl LanguageModel for OpenAiCompletionLanguageModel {
             result.provider_metadata = Some(ProviderMetadata::new().with(OPENAI_PROVIDER_ID, serde_json::json!({"logprobs": logprobs})));
         }
         result.raw_finish_reason = finish_reason;
-        result.request = request_metadata(response.request_body.as_ref());
+        result.request = RequestMetadata::sent(response.request_body.as_ref());
         result.response = ResponseMetadata::new(Some(completion.id), Some(completion.model), timestamp(Some(completion.created)))
             .with_headers(response.headers);
         result.warnings = warnings;
@@ -210,7 +210,7 @@ impl LanguageModel for OpenAiCompletionLanguageModel {
         let provider_options: OpenAiOptions = options.provider_options.parse(OPENAI_PROVIDER_ID)?.unwrap_or_default();
         let (request, warnings) = self.request(options, &provider_options, true)?;
         let mut response = config.post_json(&self.url, &request, &options.headers).await?;
-        let request = request_metadata(response.request_body.as_ref());
+        let request = RequestMetadata::sent(response.request_body.as_ref());
         let headers = std::mem::take(&mut response.headers);
         let mapper = CompletionStreamState {
             warnings: Some(warnings),

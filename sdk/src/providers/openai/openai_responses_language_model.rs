@@ -12,11 +12,11 @@ use serde_json::{Map, Value, json};
 use specai_generated::openai::types as api;
 
 use crate::error::{Error, Result};
-use crate::provider::{
+use crate::provider::{RequestMetadata, 
     CallOptions, Content, GenerateResponse, InputTokens, LanguageModel, OutputTokens, ProviderMetadata, ResponseFormat,
     ResponseMetadata, Source, StreamResponse, SupportedUrl, ToolCall, ToolResult, Usage, Warning,
 };
-use crate::provider_utils::PartsStream;
+use crate::provider_utils::{ModelUrl, PartsStream, redact_url};
 
 use super::convert_to_openai_responses_input::convert_to_openai_responses_input;
 use super::map_openai_finish_reason::map_openai_responses_finish_reason;
@@ -25,7 +25,7 @@ use super::openai_error::{OpenAiErrorDetail, stream_error};
 use super::openai_options::{OPENAI_PROVIDER_ID, OpenAiOptions, supported_service_tier, SystemMessageMode, TextVerbosity, is_reasoning_model};
 use super::openai_prepare_tools::prepare_responses_tools;
 use super::openai_responses_stream::ResponsesStreamState;
-use super::{SharedConfig, config_for_call, request_metadata, timestamp, wire_enum};
+use super::{SharedConfig, config_for_call, timestamp, wire_enum};
 
 /// A Responses API model. Built by [`openai`](super::openai) or
 /// [`OpenAiProvider::responses`](super::OpenAiProvider::responses).
@@ -33,7 +33,7 @@ use super::{SharedConfig, config_for_call, request_metadata, timestamp, wire_enu
 pub struct OpenAiResponsesLanguageModel {
     model_id: String,
     provider: String,
-    url: String,
+    url: ModelUrl,
     config: SharedConfig,
 }
 
@@ -43,7 +43,7 @@ impl OpenAiResponsesLanguageModel {
             Ok(config) => (config.provider_id("responses"), config.url("/responses")),
             Err(_) => ("openai.responses".to_owned(), String::new()),
         };
-        OpenAiResponsesLanguageModel { model_id, provider, url, config }
+        OpenAiResponsesLanguageModel { model_id, provider, url: ModelUrl::new(url), config }
     }
 }
 
@@ -377,7 +377,7 @@ impl LanguageModel for OpenAiResponsesLanguageModel {
         let response = config.post_json(&self.url, &request, &options.headers).await?.json::<api::Response>().await?;
         let body = response.value;
         if body.status == api::ResponseStatus::Failed {
-            return Err(failed_response_error(body.error.as_ref(), &self.url));
+            return Err(failed_response_error(body.error.as_ref(), &redact_url(self.url.as_str())));
         }
         let mut logprobs = Vec::new();
         let (content, has_function_calls) = map_output(body.output, &mut logprobs);
@@ -393,7 +393,7 @@ impl LanguageModel for OpenAiResponsesLanguageModel {
             metadata["logprobs"] = Value::Array(logprobs);
         }
         result.provider_metadata = Some(openai_metadata(metadata));
-        result.request = request_metadata(response.request_body.as_ref());
+        result.request = RequestMetadata::sent(response.request_body.as_ref());
         let created = (body.created_at >= 0.0).then_some(body.created_at as i64);
         result.response = ResponseMetadata::new(Some(body.id), Some(body.model), timestamp(created)).with_headers(response.headers);
         result.warnings = warnings;
@@ -405,7 +405,7 @@ impl LanguageModel for OpenAiResponsesLanguageModel {
         let provider_options: OpenAiOptions = options.provider_options.parse(OPENAI_PROVIDER_ID)?.unwrap_or_default();
         let (request, warnings) = self.request(options, &provider_options, true)?;
         let mut response = config.post_json(&self.url, &request, &options.headers).await?;
-        let request = request_metadata(response.request_body.as_ref());
+        let request = RequestMetadata::sent(response.request_body.as_ref());
         let headers = std::mem::take(&mut response.headers);
         let state = ResponsesStreamState::new(warnings, options.include_raw_chunks, response.url.clone());
         let stream = PartsStream::new(response.sse(), state);

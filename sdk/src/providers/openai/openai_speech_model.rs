@@ -5,11 +5,11 @@ use serde_json::Map;
 use specai_generated::openai::types as api;
 
 use crate::error::Result;
-use crate::provider::{ResponseMetadata, SpeechModel, SpeechOptions, SpeechResponse, Warning};
+use crate::provider::{RequestMetadata, ResponseMetadata, SpeechModel, SpeechOptions, SpeechResponse, Warning};
 
 use super::openai_options::{OPENAI_PROVIDER_ID, OpenAiSpeechOptions};
 use super::openai_chat_language_model::widen;
-use super::{SharedConfig, config_for_call, request_metadata, wire_enum};
+use super::{SharedConfig, config_for_call, wire_enum};
 
 /// The voice used when the call names none.
 pub const DEFAULT_VOICE: &str = "alloy";
@@ -82,7 +82,7 @@ impl SpeechModel for OpenAiSpeechModel {
             extra: Map::new(),
         };
         let mut response = config.post_json(&self.url, &request, &options.headers).await?;
-        let request = request_metadata(response.request_body.as_ref());
+        let request = RequestMetadata::sent(response.request_body.as_ref());
         let headers = std::mem::take(&mut response.headers);
         let audio = response.bytes().await?;
         Ok(SpeechResponse {

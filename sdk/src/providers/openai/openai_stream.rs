@@ -40,7 +40,6 @@ use super::openai_error::{OpenAiErrorDetail, stream_error};
 use super::openai_options::OPENAI_PROVIDER_ID;
 use super::timestamp;
 
-/// Usage of a chat stream's final chunk.
 /// Decodes one chunk, keeping the event text in the error.
 fn decode_chunk<'a, T: serde::Deserialize<'a>>(text: &'a str) -> Result<T> {
     serde_json::from_str(text).map_err(|error| {
@@ -48,7 +47,22 @@ fn decode_chunk<'a, T: serde::Deserialize<'a>>(text: &'a str) -> Result<T> {
     })
 }
 
-fn usage(usage: &lean::CompletionUsage<'_>) -> Usage {
+/// The `logprobs` provider metadata of a choice: one object per token, as on the wire.
+pub(crate) fn logprobs_metadata<'a>(logprobs: &'a lean::ChatChoiceLogprobs<'_>) -> impl Iterator<Item = Value> + 'a {
+    logprobs.content.iter().map(|token| {
+        json!({
+            "token": token.token.as_deref(),
+            "logprob": token.logprob,
+            "bytes": token.bytes,
+            "top_logprobs": token.top_logprobs.iter()
+                .map(|top| json!({"token": top.token.as_deref(), "logprob": top.logprob, "bytes": top.bytes}))
+                .collect::<Vec<_>>(),
+        })
+    })
+}
+
+/// Usage of a chat completion or of a chat stream's final chunk.
+pub(crate) fn usage(usage: &lean::CompletionUsage<'_>) -> Usage {
     let known = |count: Option<i64>| count.and_then(|count| u64::try_from(count).ok());
     let cached = known(usage.prompt_tokens_details.as_ref().and_then(|details| details.cached_tokens));
     let reasoning = known(usage.completion_tokens_details.as_ref().and_then(|details| details.reasoning_tokens));
@@ -206,16 +220,7 @@ impl ChatStreamState {
             }
         }
         if let Some(logprobs) = choice.logprobs.filter(|logprobs| !logprobs.content.is_empty()) {
-            let tokens = logprobs.content.iter().map(|token| {
-                json!({
-                    "token": token.token.as_deref(),
-                    "logprob": token.logprob,
-                    "top_logprobs": token.top_logprobs.iter()
-                        .map(|top| json!({"token": top.token.as_deref(), "logprob": top.logprob}))
-                        .collect::<Vec<_>>(),
-                })
-            });
-            self.logprobs.get_or_insert_with(Vec::new).extend(tokens);
+            self.logprobs.get_or_insert_with(Vec::new).extend(logprobs_metadata(&logprobs));
         }
         if let Some(reason) = choice.finish_reason {
             self.finish_reason = Some(reason.0.into_owned());

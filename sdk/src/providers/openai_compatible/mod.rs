@@ -46,7 +46,6 @@ mod openai_compatible_usage;
 
 use std::sync::{Arc, OnceLock};
 
-use bytes::Bytes;
 use http::header::AUTHORIZATION;
 use http::{HeaderMap, HeaderName, HeaderValue};
 use specai_generated::mappings::{self, Api, Auth, Capabilities, ProviderMapping, StructuredOutputs};
@@ -59,7 +58,7 @@ pub use openai_compatible_options::{OpenAiCompatibleEmbeddingOptions, OpenAiComp
 pub use specai_generated::mappings::ProviderMapping as Mapping;
 
 use crate::error::{Error, Result};
-use crate::provider::{EmbeddingModel, ImageModel, LanguageModel, Provider, RequestMetadata};
+use crate::provider::{EmbeddingModel, ImageModel, LanguageModel, Provider};
 use crate::provider_utils::{ApiKey, ApiResponse, LazyHeaders, load_api_key, load_setting, post_json, sensitive_header_value};
 use hooks::ResolvedHooks;
 use openai_compatible_error::MappingErrorParser;
@@ -323,10 +322,6 @@ pub(crate) async fn read_json<T: serde::de::DeserializeOwned>(response: ApiRespo
     Ok(DecodedResponse { value, headers, raw: serde_json::from_slice(&bytes).ok() })
 }
 
-/// The request body as sent, for [`RequestMetadata`].
-pub(crate) fn request_metadata(request_body: Option<&Bytes>) -> RequestMetadata {
-    RequestMetadata::with_body(request_body.and_then(|body| serde_json::from_slice(body).ok()))
-}
 
 /// Seconds since the epoch as a time.
 pub(crate) fn timestamp(seconds: Option<i64>) -> Option<std::time::SystemTime> {

@@ -23,9 +23,9 @@ use super::openai_compatible_options::{OpenAiCompatibleOptions, parse_options};
 use super::openai_compatible_prepare_tools::prepare_tools;
 use super::openai_compatible_stream::{ChatStreamState, StreamSetup, simulate_stream};
 use super::openai_compatible_usage::usage_from_value;
-use super::{Config, SharedConfig, config_for_call, request_metadata, timestamp};
+use super::{Config, SharedConfig, config_for_call, timestamp};
 use crate::error::{Error, Result};
-use crate::provider::{
+use crate::provider::{RequestMetadata, 
     CallOptions, Content, GenerateResponse, LanguageModel, Message, ProviderMetadata, ResponseFormat, ResponseMetadata, Source,
     StreamPart, StreamResponse, SupportedUrl, ToolCall, Warning,
 };
@@ -231,7 +231,7 @@ impl LanguageModel for OpenAiCompatibleChatLanguageModel {
         let (body, warnings) = self.prepare(config, options, false)?;
         let url = self.url(config)?;
         let response = config.post_json(&url, &body, &options.headers).await?;
-        let request = request_metadata(response.request_body.as_ref());
+        let request = RequestMetadata::sent(response.request_body.as_ref());
         let headers = response.headers.clone();
         let response_url = response.url.clone();
         let raw_body = response.bytes().await?;
@@ -322,7 +322,7 @@ impl LanguageModel for OpenAiCompatibleChatLanguageModel {
         let (body, warnings) = self.prepare(config, options, true)?;
         let url = self.url(config)?;
         let response = config.post_json(&url, &body, &options.headers).await?;
-        let request = request_metadata(response.request_body.as_ref());
+        let request = RequestMetadata::sent(response.request_body.as_ref());
         let metadata = ResponseMetadata::default().with_headers(response.headers.clone());
         let setup = StreamSetup {
             provider_name: config.name.clone(),

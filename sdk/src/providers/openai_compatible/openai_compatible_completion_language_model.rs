@@ -18,9 +18,9 @@ use super::map_openai_compatible_finish_reason::map_openai_compatible_finish_rea
 use super::openai_compatible_chat_language_model::shape_request;
 use super::openai_compatible_options::{OpenAiCompatibleOptions, parse_options};
 use super::openai_compatible_usage::usage_from_value;
-use super::{Config, SharedConfig, config_for_call, request_metadata, timestamp};
+use super::{Config, SharedConfig, config_for_call, timestamp};
 use crate::error::{Error, Result};
-use crate::provider::{
+use crate::provider::{RequestMetadata, 
     AssistantPart, BlockId, CallOptions, Content, GenerateResponse, LanguageModel, Message, ResponseFormat, ResponseMetadata, StreamPart,
     StreamResponse, Usage, UserPart, Warning,
 };
@@ -144,7 +144,7 @@ impl LanguageModel for OpenAiCompatibleCompletionLanguageModel {
         let config = config_for_call(&self.config)?;
         let (body, warnings, url) = self.prepare(config, options, false)?;
         let response = config.post_json(&url, &body, &options.headers).await?;
-        let request = request_metadata(response.request_body.as_ref());
+        let request = RequestMetadata::sent(response.request_body.as_ref());
         let decoded = super::read_json::<CreateCompletionResponse>(response).await?;
         let raw = decoded.raw;
         let completion = decoded.value;
@@ -167,7 +167,7 @@ impl LanguageModel for OpenAiCompatibleCompletionLanguageModel {
         let config = config_for_call(&self.config)?;
         let (body, warnings, url) = self.prepare(config, options, true)?;
         let response = config.post_json(&url, &body, &options.headers).await?;
-        let request = request_metadata(response.request_body.as_ref());
+        let request = RequestMetadata::sent(response.request_body.as_ref());
         let metadata = ResponseMetadata::default().with_headers(response.headers.clone());
         let mut pending = VecDeque::new();
         pending.push_back(StreamPart::StreamStart { warnings });
