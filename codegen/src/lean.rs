@@ -26,13 +26,24 @@ pub fn emit(doc: &Value, roots: &Roots) -> Result<TokenStream, String> {
     let components = doc.pointer("/components/schemas").and_then(Value::as_object).cloned().unwrap_or_default();
     // A variant's inline nested objects are named after (and shared with) its schema's.
     let naming = roots.lean_variants.iter().map(|(variant, of)| (variant.clone(), pascal(of))).collect();
-    let mut emitter = Emitter { components, structs: BTreeMap::new(), pending: Vec::new(), done: BTreeSet::new(), naming };
+    for owned in &roots.lean_owned {
+        if !components.contains_key(owned) {
+            return Err(format!("lean_owned: `{owned}` is not a component schema"));
+        }
+    }
+    let owned = roots.lean_owned.clone();
+    let mut emitter =
+        Emitter { components, structs: BTreeMap::new(), pending: Vec::new(), done: BTreeSet::new(), naming, owned };
     let named = roots.lean.iter().map(|root| (pascal(root), root)).chain(roots.lean_variants.iter().map(|(variant, of)| (variant.clone(), of)));
     for (name, root) in named {
         let schema = emitter.components.get(root).cloned().ok_or_else(|| format!("lean schema `{root}` is not a component"))?;
-        if !is_object(&schema) {
-            return Err(format!("lean schema `{root}` is not an object schema"));
-        }
+        let schema = if is_object(&schema) {
+            schema
+        } else {
+            emitter.flattened_union(&schema).ok_or_else(|| {
+                format!("lean schema `{root}` is neither an object schema nor a union of object schemas")
+            })?
+        };
         emitter.pending.push((name, schema));
     }
     let mut unused_omits: BTreeSet<&String> = roots.lean_omit.keys().collect();
@@ -108,6 +119,11 @@ pub fn emit(doc: &Value, roots: &Roots) -> Result<TokenStream, String> {
     })
 }
 
+/// The `type` of a scalar schema.
+fn scalar_type(schema: &Value) -> Option<&str> {
+    schema.get("type").and_then(Value::as_str).filter(|kind| ["string", "integer", "number", "boolean"].contains(kind))
+}
+
 fn is_object(schema: &Value) -> bool {
     schema.get("properties").is_some_and(Value::is_object)
         && !["oneOf", "anyOf"].iter().any(|k| schema.get(*k).is_some())
@@ -120,6 +136,8 @@ struct Emitter {
     done: BTreeSet<String>,
     /// Lean type name -> the name its inline nested types are named after, where they differ.
     naming: BTreeMap<String, String>,
+    /// Components referenced as their owned generated type (`super::types::X`).
+    owned: BTreeSet<String>,
 }
 
 /// A field's Rust type and whether it borrows (needs `'a` and `#[serde(borrow)]`).
@@ -141,8 +159,45 @@ impl Emitter {
         }
     }
 
+    /// A `oneOf`/`anyOf` of object schemas as one object with every member's properties (all
+    /// optional, as every lean field is), so an event union decodes in one pass without serde's
+    /// tagged-enum buffering. A property whose members disagree keeps their common scalar type
+    /// (the `type` tags: strings with different enum values), else becomes a `serde_json::Value`.
+    /// `None` when a member is not an object schema.
+    fn flattened_union(&self, schema: &Value) -> Option<Value> {
+        let members = ["oneOf", "anyOf"].iter().find_map(|key| schema.get(*key)).and_then(Value::as_array)?;
+        let mut properties = serde_json::Map::new();
+        for member in members {
+            let (_, member) = self.resolve(member);
+            if !is_object(&member) {
+                return None;
+            }
+            for (property, property_schema) in member["properties"].as_object()? {
+                match properties.get(property) {
+                    Some(existing) if existing != property_schema => {
+                        // Members' `type` tags differ only in their enum value: both are strings.
+                        let merged = match (scalar_type(existing), scalar_type(property_schema)) {
+                            (Some(left), Some(right)) if left == right => serde_json::json!({"type": left}),
+                            _ => Value::Object(Default::default()),
+                        };
+                        properties.insert(property.clone(), merged);
+                    }
+                    Some(_) => {}
+                    None => {
+                        properties.insert(property.clone(), property_schema.clone());
+                    }
+                }
+            }
+        }
+        Some(serde_json::json!({"type": "object", "properties": properties}))
+    }
+
     fn field_type(&mut self, parent: &str, property: &str, schema: &Value) -> FieldType {
         let (component, schema) = self.resolve(schema);
+        if let Some(component) = component.as_ref().filter(|component| self.owned.contains(*component)) {
+            let ident = format_ident!("{}", pascal(component));
+            return FieldType { tokens: quote! { super::types::#ident }, borrows: false, vec: false };
+        }
         let value = || FieldType { tokens: quote! { ::serde_json::Value }, borrows: false, vec: false };
         match schema.get("type").and_then(Value::as_str) {
             Some("string") => FieldType { tokens: quote! { CowStr<'a> }, borrows: true, vec: false },
@@ -266,6 +321,30 @@ mod tests {
         let full = tokens.split("pub struct Chunk <").nth(1).unwrap().split("pub struct").next().unwrap().to_string();
         assert!(full.contains("pub id"), "{full}");
         assert!(!tokens.contains("ChunkRestChoices"), "{tokens}");
+    }
+
+    #[test]
+    fn a_union_of_objects_is_flattened_and_owned_components_keep_their_generated_type() {
+        let doc = json!({"components": {"schemas": {
+            "Delta": {"type": "object", "properties": {
+                "type": {"type": "string", "enum": ["delta"]}, "delta": {"type": "string"}, "part": {"$ref": "#/components/schemas/Item"}
+            }},
+            "Done": {"type": "object", "properties": {
+                "type": {"type": "string", "enum": ["done"]}, "item": {"$ref": "#/components/schemas/Item"}, "part": {"type": "integer"}
+            }},
+            "Event": {"oneOf": [{"$ref": "#/components/schemas/Delta"}, {"$ref": "#/components/schemas/Done"}]},
+            "Item": {"type": "object", "properties": {"id": {"type": "string"}}}
+        }}});
+        let roots = Roots { lean: ["Event".to_string()].into(), lean_owned: ["Item".to_string()].into(), ..Roots::default() };
+        let tokens = emit(&doc, &roots).unwrap().to_string();
+        let event = tokens.split("pub struct Event").nth(1).unwrap().to_string();
+        assert!(event.contains("pub type_ : :: std :: option :: Option < CowStr < 'a > >"), "{event}");
+        assert!(event.contains("pub delta : :: std :: option :: Option < CowStr < 'a > >"), "{event}");
+        assert!(event.contains("pub item : :: std :: option :: Option < super :: types :: Item >"), "{event}");
+        assert!(event.contains("pub part : :: std :: option :: Option < :: serde_json :: Value >"), "{event}");
+        assert!(!tokens.contains("pub struct Item"), "{tokens}");
+        let roots = Roots { lean: ["Event".to_string()].into(), lean_owned: ["Nope".to_string()].into(), ..Roots::default() };
+        assert!(emit(&doc, &roots).unwrap_err().contains("`Nope` is not a component schema"));
     }
 
     #[test]

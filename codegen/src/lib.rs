@@ -95,6 +95,8 @@ fn roots_for(spec: &str, mappings: &[Mapping]) -> Result<prune::Roots, String> {
     roots.schemas.extend(generate.lean_schemas.iter().cloned());
     roots.lean.extend(generate.lean_schemas.iter().cloned());
     roots.lean_variants.extend(generate.lean_variants.clone());
+    roots.lean_owned.extend(generate.lean_owned.iter().cloned());
+    roots.schemas.extend(generate.lean_owned.iter().cloned());
     for (name, properties) in &generate.lean_omit {
         roots.lean_omit.entry(name.clone()).or_default().extend(properties.iter().cloned());
     }

@@ -213,6 +213,10 @@ pub struct RawGenerate {
     /// which costs less than decoding a value the decoder never reads.
     #[serde(default)]
     pub lean_omit: BTreeMap<String, Vec<String>>,
+    /// Schemas that lean types refer to as their owned generated types (`types::X`), for
+    /// payloads decoded a few times per response, whose owned form the SDK maps anyway.
+    #[serde(default)]
+    pub lean_owned: Vec<String>,
 }
 
 #[allow(missing_docs)]
@@ -641,7 +645,8 @@ pub fn validate(
             && generate.extra_operations.is_empty()
             && generate.lean_schemas.is_empty()
             && generate.lean_variants.is_empty()
-            && generate.lean_omit.is_empty())
+            && generate.lean_omit.is_empty()
+            && generate.lean_owned.is_empty())
     {
         return Err(e("generate", format!("only the mapping in specs/{spec}/ decides what its spec generates")));
     }
@@ -649,6 +654,7 @@ pub fn validate(
         ("generate.stream_schemas", &generate.stream_schemas),
         ("generate.extra_schemas", &generate.extra_schemas),
         ("generate.lean_schemas", &generate.lean_schemas),
+        ("generate.lean_owned", &generate.lean_owned),
     ] {
         for name in names.iter() {
             if !index.schemas.contains(name) {

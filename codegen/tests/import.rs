@@ -59,7 +59,17 @@ fn import_generate_and_check_every_official_openapi_document() {
     for (provider, official, mapping) in cases(&root) {
         let dir = specs.join(provider);
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::copy(&mapping, dir.join("provider.toml")).unwrap();
+        // `lean_omit` names lean types of our spec subset, some of them inline objects that the
+        // official document names differently: the official documents are generated without it.
+        let text = std::fs::read_to_string(&mapping).unwrap();
+        let text = match text.find("[generate.lean_omit]") {
+            Some(start) => {
+                let end = text[start + 1..].find("\n[").map_or(text.len(), |end| start + 1 + end + 1);
+                format!("{}{}", &text[..start], &text[end..])
+            }
+            None => text,
+        };
+        std::fs::write(dir.join("provider.toml"), text).unwrap();
         let started = std::time::Instant::now();
         match import(&specs, provider, &official) {
             Ok((spec, log)) => {

@@ -6165,4 +6165,43 @@ pub mod lean {
         #[serde(skip)]
         _borrowed: ::std::marker::PhantomData<&'a str>,
     }
+    ///Lean `ResponseStreamEvent`: known fields but `annotation_index`, `arguments`, `content_index`, `logprobs`, `name`, `part`, `refusal`, `sequence_number`, `text`, strings borrowed where possible.
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    pub struct ResponseStreamEvent<'a> {
+        ///`annotation`
+        #[serde(default)]
+        pub annotation: ::std::option::Option<super::types::Annotation>,
+        ///`code`
+        #[serde(borrow, default)]
+        pub code: ::std::option::Option<CowStr<'a>>,
+        ///`delta`
+        #[serde(borrow, default)]
+        pub delta: ::std::option::Option<CowStr<'a>>,
+        ///`item`
+        #[serde(default)]
+        pub item: ::std::option::Option<super::types::OutputItem>,
+        ///`item_id`
+        #[serde(borrow, default)]
+        pub item_id: ::std::option::Option<CowStr<'a>>,
+        ///`message`
+        #[serde(borrow, default)]
+        pub message: ::std::option::Option<CowStr<'a>>,
+        ///`output_index`
+        #[serde(default)]
+        pub output_index: ::std::option::Option<i64>,
+        ///`param`
+        #[serde(borrow, default)]
+        pub param: ::std::option::Option<CowStr<'a>>,
+        ///`response`
+        #[serde(default)]
+        pub response: ::std::option::Option<super::types::Response>,
+        ///`summary_index`
+        #[serde(default)]
+        pub summary_index: ::std::option::Option<i64>,
+        ///`type`
+        #[serde(rename = "type", borrow, default)]
+        pub type_: ::std::option::Option<CowStr<'a>>,
+        #[serde(skip)]
+        _borrowed: ::std::marker::PhantomData<&'a str>,
+    }
 }

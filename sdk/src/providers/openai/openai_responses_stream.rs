@@ -1,7 +1,8 @@
 //! The Responses API event stream mapped to [`StreamPart`]s.
 //!
-//! Each event is decoded once into one flat struct that borrows its strings: the fields of all
-//! event kinds are optional, so no tagged-enum buffering happens per event. Text deltas
+//! Each event is decoded once into `lean::ResponseStreamEvent`, which codegen emits from the
+//! spec's `ResponseStreamEvent` union flattened into one struct that borrows its strings: the
+//! fields of all event kinds are optional, so no tagged-enum buffering happens per event. Text deltas
 //! (`response.output_text.delta`), function-call argument deltas and reasoning-summary deltas
 //! take no allocation but their delta `String`; whole output items (`response.output_item.*`)
 //! and the response object (`response.created`, `response.completed`) are decoded into the
@@ -10,12 +11,11 @@
 //! Block ids are the item ids (`msg_...`), the call ids of function calls, and
 //! `<reasoning item id>:<summary index>` for reasoning summaries.
 
-use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use serde::Deserialize;
 use serde_json::{Value, json};
+use specai_generated::openai::lean;
 use specai_generated::openai::types as api;
 
 use crate::error::{Error, Result};
@@ -28,36 +28,7 @@ use super::openai_responses_language_model::{
     annotation_source, built_in_tool_call, failed_response_error, incomplete_reason, openai_metadata, reasoning_metadata,
     responses_usage, status_text,
 };
-use super::openai_stream::borrowed_text;
 use super::timestamp;
-
-/// One Responses stream event (the spec's `ResponseStreamEvent` union, flattened).
-#[derive(Debug, Deserialize)]
-struct ResponsesEvent<'a> {
-    #[serde(rename = "type", borrow)]
-    kind: Cow<'a, str>,
-    #[serde(borrow, default, deserialize_with = "borrowed_text")]
-    item_id: Option<Cow<'a, str>>,
-    #[serde(default)]
-    output_index: Option<usize>,
-    #[serde(default)]
-    summary_index: Option<usize>,
-    #[serde(borrow, default, deserialize_with = "borrowed_text")]
-    delta: Option<Cow<'a, str>>,
-    #[serde(default)]
-    item: Option<api::OutputItem>,
-    #[serde(default)]
-    response: Option<api::Response>,
-    #[serde(default)]
-    annotation: Option<api::Annotation>,
-    // The fields of an `error` event.
-    #[serde(default)]
-    code: Option<String>,
-    #[serde(default)]
-    message: Option<String>,
-    #[serde(default)]
-    param: Option<String>,
-}
 
 /// A function call whose arguments are streaming.
 #[derive(Debug)]
@@ -119,18 +90,27 @@ impl ResponsesStreamState {
     fn on_data(&mut self, data: &[u8], out: &mut VecDeque<StreamPart>) -> Result<()> {
         self.start(out);
         if self.include_raw_chunks
-            && let Ok(raw_value) = serde_json::from_slice(data)
+            && let Ok(raw_value) = serde_json::from_slice::<Value>(data)
         {
             out.push_back(StreamPart::Raw { raw_value });
         }
-        let event: ResponsesEvent<'_> = serde_json::from_slice(data).map_err(|error| {
+        // One UTF-8 check for the whole event, then strings borrowed unchecked (see the chat stream).
+        let text = std::str::from_utf8(data).map_err(|error| {
             Error::invalid_response(
-                format!("malformed Responses stream event: {error}"),
+                "Responses stream event is not valid UTF-8",
                 Some(String::from_utf8_lossy(data).into_owned()),
                 Some(Arc::new(error)),
             )
         })?;
-        match event.kind.as_ref() {
+        let event: lean::ResponseStreamEvent<'_> = serde_json::from_str(text).map_err(|error| {
+            Error::invalid_response(
+                format!("malformed Responses stream event: {error}"),
+                Some(text.to_owned()),
+                Some(Arc::new(error)),
+            )
+        })?;
+        let output_index = event.output_index.and_then(|index| usize::try_from(index).ok());
+        match event.type_.as_deref().unwrap_or_default() {
             "response.output_text.delta" => {
                 let (Some(item_id), Some(delta)) = (event.item_id, event.delta) else { return Ok(()) };
                 let id = match self.text_id(&item_id) {
@@ -138,22 +118,24 @@ impl ResponsesStreamState {
                     // A delta for a message whose `output_item.added` was not seen: open it.
                     None => self.open_text(&item_id, out),
                 };
-                out.push_back(StreamPart::TextDelta { id, delta: delta.into_owned() });
+                out.push_back(StreamPart::TextDelta { id, delta: delta.0.into_owned() });
             }
             "response.function_call_arguments.delta" => {
-                let (Some(index), Some(delta)) = (event.output_index, event.delta) else { return Ok(()) };
+                let (Some(index), Some(delta)) = (output_index, event.delta) else { return Ok(()) };
                 if let Some(call) = self.open_calls.iter().find(|call| call.output_index == index) {
-                    out.push_back(StreamPart::ToolInputDelta { id: call.call_id.clone(), delta: delta.into_owned() });
+                    out.push_back(StreamPart::ToolInputDelta { id: call.call_id.clone(), delta: delta.0.into_owned() });
                 }
             }
             "response.reasoning_summary_text.delta" => {
                 let (Some(item_id), Some(delta)) = (event.item_id, event.delta) else { return Ok(()) };
-                let summary_index = event.summary_index.unwrap_or(0);
+                let summary_index = event.summary_index.and_then(|index| usize::try_from(index).ok()).unwrap_or(0);
                 let id = self.summary_block(&item_id, summary_index, out);
-                out.push_back(StreamPart::ReasoningDelta { id, delta: delta.into_owned(), provider_metadata: None });
+                out.push_back(StreamPart::ReasoningDelta { id, delta: delta.0.into_owned(), provider_metadata: None });
             }
             "response.reasoning_summary_part.added" => {
-                if let (Some(item_id), Some(summary_index)) = (event.item_id, event.summary_index) {
+                if let (Some(item_id), Some(summary_index)) =
+                    (event.item_id, event.summary_index.and_then(|index| usize::try_from(index).ok()))
+                {
                     self.summary_block(&item_id, summary_index, out);
                 }
             }
@@ -167,12 +149,12 @@ impl ResponsesStreamState {
             }
             "response.output_item.added" => {
                 if let Some(item) = event.item {
-                    self.on_item_added(item, event.output_index.unwrap_or(0), out);
+                    self.on_item_added(item, output_index.unwrap_or(0), out);
                 }
             }
             "response.output_item.done" => {
                 if let Some(item) = event.item {
-                    self.on_item_done(item, event.output_index.unwrap_or(0), out);
+                    self.on_item_done(item, output_index.unwrap_or(0), out);
                 }
             }
             "response.created" | "response.in_progress" => {
@@ -201,11 +183,12 @@ impl ResponsesStreamState {
                 return Err(failed_response_error(error.as_ref(), &self.url));
             }
             "error" => {
+                let code = event.code.map(|code| code.0.into_owned());
                 let detail = OpenAiErrorDetail {
-                    message: event.message.unwrap_or_else(|| "stream error".to_owned()),
-                    error_type: event.code.clone(),
-                    param: event.param,
-                    code: event.code,
+                    message: event.message.map_or_else(|| "stream error".to_owned(), |message| message.0.into_owned()),
+                    error_type: code.clone(),
+                    param: event.param.map(|param| param.0.into_owned()),
+                    code,
                 };
                 return Err(stream_error(detail, &self.url));
             }

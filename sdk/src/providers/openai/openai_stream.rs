@@ -19,12 +19,9 @@
 //! usage-only final chunk. Errors sent as an event (`{"error": {...}}`) end the stream with
 //! [`Error::ApiCall`]; a cut connection ends it with [`Error::Connection`].
 
-use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use serde::Deserialize;
-use serde::de::Deserializer;
 use serde_json::{Value, json};
 use specai_generated::openai::lean;
 
@@ -99,14 +96,6 @@ struct StreamUsage {
     usage: Usage,
     accepted_prediction_tokens: Option<i64>,
     rejected_prediction_tokens: Option<i64>,
-}
-
-/// An optional string that borrows from the input unless it has escapes (serde does not borrow
-/// `Option<Cow<str>>` by itself).
-pub(crate) fn borrowed_text<'de: 'a, 'a, D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Option<Cow<'a, str>>, D::Error> {
-    #[derive(Deserialize)]
-    struct Text<'a>(#[serde(borrow)] Cow<'a, str>);
-    Ok(Option::<Text<'a>>::deserialize(deserializer)?.map(|text| text.0))
 }
 
 /// One tool call being assembled from fragments.
@@ -373,6 +362,8 @@ impl EventMapper for ChatStreamState {
 
 #[cfg(test)]
 mod tests {
+    use std::borrow::Cow;
+
     use super::*;
 
     fn run(events: &[&str]) -> (Vec<StreamPart>, ChatStreamState) {
