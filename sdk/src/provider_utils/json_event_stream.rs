@@ -95,12 +95,7 @@ where
                 // A data-less keep-alive (`data:` with nothing); not a chunk.
                 continue;
             }
-            // One UTF-8 check for the whole event; `from_slice` would check every string again.
-            let decoded = match std::str::from_utf8(&event.data) {
-                Ok(text) => serde_json::from_str::<T>(text),
-                Err(_) => serde_json::from_slice::<T>(&event.data),
-            };
-            return Poll::Ready(Some(match decoded {
+            return Poll::Ready(Some(match super::decode_json::<T>(&event.data) {
                 Ok(value) => Ok(JsonEvent { event: event.event, value, raw: event.data }),
                 Err(error) => {
                     let truncated = error.is_eof();

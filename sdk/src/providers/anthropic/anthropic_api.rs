@@ -94,7 +94,7 @@ impl StreamEvent {
     /// Decodes an event's data; the SSE event name (`content_block_delta`...) picks the fast path.
     pub fn decode(event_name: Option<&str>, data: &[u8]) -> serde_json::Result<StreamEvent> {
         match event_name {
-            Some("content_block_delta") => serde_json::from_slice::<ContentBlockDeltaEvent>(data)
+            Some("content_block_delta") => crate::provider_utils::decode_json::<ContentBlockDeltaEvent>(data)
                 .map(|event| StreamEvent::ContentBlockDelta { index: event.index, delta: event.delta }),
             _ => serde_json::from_slice(data),
         }

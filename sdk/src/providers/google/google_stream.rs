@@ -306,7 +306,7 @@ where
                 let raw_value = serde_json::from_slice(data).unwrap_or(Value::Null);
                 this.pending.push_back(StreamPart::Raw { raw_value });
             }
-            match serde_json::from_slice::<GenerateContentResponse>(data) {
+            match crate::provider_utils::decode_json::<GenerateContentResponse>(data) {
                 Ok(chunk) => this.state.process(chunk, this.pending),
                 Err(error) => {
                     *this.done = true;

@@ -20,7 +20,7 @@ use specai_generated::openai::types as api;
 
 use crate::error::{Error, Result};
 use crate::provider::{BlockId, ResponseMetadata, StreamPart, ToolCall, Warning};
-use crate::provider_utils::{EventMapper, SseEvent};
+use crate::provider_utils::{EventMapper, SseEvent, decode_json};
 
 use super::map_openai_finish_reason::map_openai_responses_finish_reason;
 use super::openai_error::{OpenAiErrorDetail, stream_error};
@@ -90,22 +90,14 @@ impl ResponsesStreamState {
     fn on_data(&mut self, data: &[u8], out: &mut VecDeque<StreamPart>) -> Result<()> {
         self.start(out);
         if self.include_raw_chunks
-            && let Ok(raw_value) = serde_json::from_slice::<Value>(data)
+            && let Ok(raw_value) = serde_json::from_slice(data)
         {
             out.push_back(StreamPart::Raw { raw_value });
         }
-        // One UTF-8 check for the whole event, then strings borrowed unchecked (see the chat stream).
-        let text = std::str::from_utf8(data).map_err(|error| {
-            Error::invalid_response(
-                "Responses stream event is not valid UTF-8",
-                Some(String::from_utf8_lossy(data).into_owned()),
-                Some(Arc::new(error)),
-            )
-        })?;
-        let event: lean::ResponseStreamEvent<'_> = serde_json::from_str(text).map_err(|error| {
+        let event: lean::ResponseStreamEvent<'_> = decode_json(data).map_err(|error| {
             Error::invalid_response(
                 format!("malformed Responses stream event: {error}"),
-                Some(text.to_owned()),
+                Some(String::from_utf8_lossy(data).into_owned()),
                 Some(Arc::new(error)),
             )
         })?;

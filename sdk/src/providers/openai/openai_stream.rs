@@ -30,7 +30,7 @@ use crate::provider::{
     BlockId, InputTokens, OutputTokens, ProviderMetadata, ResponseMetadata, StreamPart, ToolCall, Usage,
     Warning,
 };
-use crate::provider_utils::{EventMapper, SseEvent};
+use crate::provider_utils::{EventMapper, SseEvent, decode_json};
 
 use super::map_openai_finish_reason::map_openai_finish_reason;
 use super::openai_error::{OpenAiErrorDetail, stream_error};
@@ -38,9 +38,13 @@ use super::openai_options::OPENAI_PROVIDER_ID;
 use super::timestamp;
 
 /// Decodes one chunk, keeping the event text in the error.
-fn decode_chunk<'a, T: serde::Deserialize<'a>>(text: &'a str) -> Result<T> {
-    serde_json::from_str(text).map_err(|error| {
-        Error::invalid_response(format!("malformed chat completion chunk: {error}"), Some(text.to_owned()), Some(Arc::new(error)))
+fn decode_chunk<'a, T: serde::Deserialize<'a>>(data: &'a [u8]) -> Result<T> {
+    decode_json(data).map_err(|error| {
+        Error::invalid_response(
+            format!("malformed chat completion chunk: {error}"),
+            Some(String::from_utf8_lossy(data).into_owned()),
+            Some(Arc::new(error)),
+        )
     })
 }
 
@@ -150,27 +154,18 @@ impl ChatStreamState {
     /// Maps one event's data.
     pub fn on_data(&mut self, data: &[u8], out: &mut VecDeque<StreamPart>) -> Result<()> {
         self.start(out);
-        // One UTF-8 check for the whole event: `from_str` then borrows strings unchecked, where
-        // `from_slice` validates each string again (measured: a fifth of the decode).
-        let text = std::str::from_utf8(data).map_err(|error| {
-            Error::invalid_response(
-                "chat completion chunk is not valid UTF-8",
-                Some(String::from_utf8_lossy(data).into_owned()),
-                Some(Arc::new(error)),
-            )
-        })?;
         if self.include_raw_chunks
-            && let Ok(raw_value) = serde_json::from_str(text)
+            && let Ok(raw_value) = serde_json::from_slice(data)
         {
             out.push_back(StreamPart::Raw { raw_value });
         }
         // `id`, `model` and `created` are constant for a stream: once they have been read,
         // later chunks are decoded into the lean type that skips them.
         let (choices, chunk_usage, error) = if self.metadata_sent {
-            let chunk: lean::CreateChatCompletionStreamResponseContinued<'_> = decode_chunk(text)?;
+            let chunk: lean::CreateChatCompletionStreamResponseContinued<'_> = decode_chunk(data)?;
             (chunk.choices, chunk.usage, chunk.error)
         } else {
-            let chunk: lean::CreateChatCompletionStreamResponse<'_> = decode_chunk(text)?;
+            let chunk: lean::CreateChatCompletionStreamResponse<'_> = decode_chunk(data)?;
             if chunk.error.is_none() && (chunk.id.is_some() || chunk.model.is_some()) {
                 self.metadata_sent = true;
                 out.push_back(StreamPart::ResponseMetadata(ResponseMetadata::new(

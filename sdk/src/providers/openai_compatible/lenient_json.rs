@@ -25,7 +25,7 @@ pub(crate) fn strip_nulls(value: &mut Value) {
 /// Decodes `data` into `T`, retrying without `null` members when the first attempt fails. The
 /// first attempt's error is returned when both fail.
 pub(crate) fn decode_lenient<T: DeserializeOwned>(data: &[u8]) -> Result<T, serde_json::Error> {
-    serde_json::from_slice::<T>(data).or_else(|error| {
+    crate::provider_utils::decode_json::<T>(data).or_else(|error| {
         let Ok(mut value) = serde_json::from_slice::<Value>(data) else { return Err(error) };
         strip_nulls(&mut value);
         serde_json::from_value(value).map_err(|_| error)
