@@ -182,6 +182,20 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    #[test]
+    fn a_json_body_keeps_the_bytes_sent_and_parses_on_demand() {
+        let sent = bytes::Bytes::from_static(br#"{"model":"m","stream":false}"#);
+        let metadata = RequestMetadata::sent(Some(&sent));
+        let body = metadata.body.as_ref().unwrap();
+        assert_eq!(body.as_bytes(), sent.as_ref());
+        assert_eq!(body.json(), Some(json!({"model": "m", "stream": false})));
+        assert_eq!(format!("{body}"), r#"{"model":"m","stream":false}"#);
+        assert_eq!(format!("{body:?}"), r#"{"model":"m","stream":false}"#);
+        assert_eq!(JsonBody::new("not json").json(), None);
+        assert_eq!(JsonBody::from_value(&json!({"a": 1})).json(), Some(json!({"a": 1})));
+        assert_eq!(RequestMetadata::sent(None).body, None);
+    }
+
     #[derive(Debug, Deserialize, PartialEq)]
     #[serde(deny_unknown_fields)]
     struct Options {

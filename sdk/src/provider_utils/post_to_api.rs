@@ -276,6 +276,24 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_model_url_is_parsed_once_and_a_bad_one_fails_at_the_call() {
+        let server = TestServer::start(vec![TestResponse::json(200, json!({"text": "hi"}))]).await;
+        let url = ModelUrl::new(server.url("/v1/answer"));
+        assert!(matches!(Endpoint::from(&url), Endpoint::Parsed(_)));
+        let answer: JsonResponse<Answer> =
+            post_json_for(&reqwest::Client::new(), &url, HeaderMap::new(), &json!({}), &JsonErrorParser::new()).await.unwrap();
+        assert_eq!(answer.value, Answer { text: "hi".into() });
+        assert_eq!(server.requests()[0].path, "/v1/answer");
+
+        let bad = ModelUrl::new("no scheme/v1/chat".to_owned());
+        assert!(matches!(Endpoint::from(&bad), Endpoint::Text("no scheme/v1/chat")));
+        let error = post_json(&reqwest::Client::new(), &bad, HeaderMap::new(), &json!({}), &JsonErrorParser::new())
+            .await
+            .unwrap_err();
+        assert!(matches!(error, Error::InvalidArgument { .. }), "{error:?}");
+    }
+
+    #[tokio::test]
     async fn refused_connection_is_a_connection_error() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}/x?key=SECRET", listener.local_addr().unwrap());
