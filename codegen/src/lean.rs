@@ -31,9 +31,15 @@ pub fn emit(doc: &Value, roots: &Roots) -> Result<TokenStream, String> {
             return Err(format!("lean_owned: `{owned}` is not a component schema"));
         }
     }
+    for raw in &roots.lean_raw {
+        if !components.get(raw).is_some_and(is_object) {
+            return Err(format!("lean_raw: `{raw}` is not an object component schema"));
+        }
+    }
     let owned = roots.lean_owned.clone();
+    let raw = roots.lean_raw.clone();
     let mut emitter =
-        Emitter { components, structs: BTreeMap::new(), pending: Vec::new(), done: BTreeSet::new(), naming, owned };
+        Emitter { components, structs: BTreeMap::new(), pending: Vec::new(), done: BTreeSet::new(), naming, owned, raw };
     let named = roots.lean.iter().map(|root| (pascal(root), root)).chain(roots.lean_variants.iter().map(|(variant, of)| (variant.clone(), of)));
     for (name, root) in named {
         let schema = emitter.components.get(root).cloned().ok_or_else(|| format!("lean schema `{root}` is not a component"))?;
@@ -66,6 +72,40 @@ pub fn emit(doc: &Value, roots: &Roots) -> Result<TokenStream, String> {
         return Err(format!("lean_omit: `{name}` is not a lean type (known: {})", emitter.structs.keys().cloned().collect::<Vec<_>>().join(", ")));
     }
     let structs = emitter.structs.values();
+    // Only specs that keep raw JSON need serde_json's `raw_value` feature.
+    let raw_type = (!roots.lean_raw.is_empty()).then(|| {
+        quote! {
+                /// A JSON value kept as the text it arrived as, borrowed from the input: passed on
+                /// unchanged, and decoded (into its lean type) only where it is read.
+                #[derive(Clone, Copy, Debug)]
+                pub struct Raw<'a>(pub &'a ::serde_json::value::RawValue);
+
+                impl<'a> Raw<'a> {
+                    /// The JSON text, exactly as received.
+                    pub fn text(&self) -> &'a str {
+                        self.0.get()
+                    }
+
+                    /// Decodes the text into `T`, borrowing from it where `T` does.
+                    pub fn decode<T: ::serde::Deserialize<'a>>(&self) -> Result<T, ::serde_json::Error> {
+                        ::serde_json::from_str(self.0.get())
+                    }
+                }
+
+                impl PartialEq for Raw<'_> {
+                    fn eq(&self, other: &Self) -> bool {
+                        self.0.get() == other.0.get()
+                    }
+                }
+
+                impl<'de: 'a, 'a> ::serde::Deserialize<'de> for Raw<'a> {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        <&'a ::serde_json::value::RawValue as ::serde::Deserialize>::deserialize(deserializer).map(Raw)
+                    }
+                }
+
+        }
+    });
     Ok(quote! {
         /// Lean, borrowing decode types for stream payloads (see `CowStr`); generated from the
         /// same schemas as `types`, for decoders that read known fields only.
@@ -105,6 +145,7 @@ pub fn emit(doc: &Value, roots: &Roots) -> Result<TokenStream, String> {
                 }
             }
 
+            #raw_type
             /// `null` or absent lists decode as empty.
             fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
             where
@@ -138,6 +179,8 @@ struct Emitter {
     naming: BTreeMap<String, String>,
     /// Components referenced as their owned generated type (`super::types::X`).
     owned: BTreeSet<String>,
+    /// Components referenced as [`Raw`] JSON text; their lean struct is emitted for decoding it.
+    raw: BTreeSet<String>,
 }
 
 /// A field's Rust type and whether it borrows (needs `'a` and `#[serde(borrow)]`).
@@ -197,6 +240,10 @@ impl Emitter {
         if let Some(component) = component.as_ref().filter(|component| self.owned.contains(*component)) {
             let ident = format_ident!("{}", pascal(component));
             return FieldType { tokens: quote! { super::types::#ident }, borrows: false, vec: false };
+        }
+        if let Some(component) = component.as_ref().filter(|component| self.raw.contains(*component)) {
+            self.pending.push((pascal(component), schema.clone()));
+            return FieldType { tokens: quote! { Raw<'a> }, borrows: true, vec: false };
         }
         let value = || FieldType { tokens: quote! { ::serde_json::Value }, borrows: false, vec: false };
         match schema.get("type").and_then(Value::as_str) {
@@ -345,6 +392,24 @@ mod tests {
         assert!(!tokens.contains("pub struct Item"), "{tokens}");
         let roots = Roots { lean: ["Event".to_string()].into(), lean_owned: ["Nope".to_string()].into(), ..Roots::default() };
         assert!(emit(&doc, &roots).unwrap_err().contains("`Nope` is not a component schema"));
+    }
+
+    #[test]
+    fn raw_components_are_kept_as_json_text_and_still_get_their_lean_type() {
+        let doc = json!({"components": {"schemas": {
+            "Chunk": {"type": "object", "properties": {"usage": {"$ref": "#/components/schemas/Usage"}}},
+            "Usage": {"type": "object", "properties": {"total": {"type": "integer"}}}
+        }}});
+        let plain = emit(&doc, &Roots { lean: ["Chunk".to_string()].into(), ..Roots::default() }).unwrap().to_string();
+        assert!(!plain.contains("pub struct Raw"), "Raw (and serde_json's raw_value) only where asked: {plain}");
+        let roots = Roots { lean: ["Chunk".to_string()].into(), lean_raw: ["Usage".to_string()].into(), ..Roots::default() };
+        let tokens = emit(&doc, &roots).unwrap().to_string();
+        assert!(tokens.contains("pub struct Raw"), "{tokens}");
+        let chunk = tokens.split("pub struct Chunk").nth(1).unwrap().split("pub struct").next().unwrap().to_string();
+        assert!(chunk.contains("pub usage : :: std :: option :: Option < Raw < 'a > >"), "{chunk}");
+        assert!(tokens.contains("pub struct Usage"), "{tokens}");
+        let roots = Roots { lean: ["Chunk".to_string()].into(), lean_raw: ["Chunk2".to_string()].into(), ..Roots::default() };
+        assert!(emit(&doc, &roots).unwrap_err().contains("`Chunk2` is not an object component schema"));
     }
 
     #[test]

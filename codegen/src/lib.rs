@@ -97,6 +97,7 @@ fn roots_for(spec: &str, mappings: &[Mapping]) -> Result<prune::Roots, String> {
     roots.lean_variants.extend(generate.lean_variants.clone());
     roots.lean_owned.extend(generate.lean_owned.iter().cloned());
     roots.schemas.extend(generate.lean_owned.iter().cloned());
+    roots.lean_raw.extend(generate.lean_raw.iter().cloned());
     for (name, properties) in &generate.lean_omit {
         roots.lean_omit.entry(name.clone()).or_default().extend(properties.iter().cloned());
     }
@@ -196,7 +197,7 @@ fn cargo_toml(modules: &[(String, String)]) -> String {
          progenitor-client.workspace = true\n\
          reqwest.workspace = true\n\
          serde.workspace = true\n\
-         serde_json.workspace = true\n\n\
+         serde_json = { workspace = true, features = [\"raw_value\"] }\n\n\
          [dev-dependencies]\n\
          tokio.workspace = true\n",
     );

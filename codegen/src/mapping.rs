@@ -217,6 +217,10 @@ pub struct RawGenerate {
     /// payloads decoded a few times per response, whose owned form the SDK maps anyway.
     #[serde(default)]
     pub lean_owned: Vec<String>,
+    /// Schemas that lean types keep as their JSON text ([`lean::Raw`], borrowed), decoded into
+    /// their lean type when read: for objects the SDK passes on unchanged (a usage object).
+    #[serde(default)]
+    pub lean_raw: Vec<String>,
 }
 
 #[allow(missing_docs)]
@@ -646,7 +650,8 @@ pub fn validate(
             && generate.lean_schemas.is_empty()
             && generate.lean_variants.is_empty()
             && generate.lean_omit.is_empty()
-            && generate.lean_owned.is_empty())
+            && generate.lean_owned.is_empty()
+            && generate.lean_raw.is_empty())
     {
         return Err(e("generate", format!("only the mapping in specs/{spec}/ decides what its spec generates")));
     }
@@ -655,6 +660,7 @@ pub fn validate(
         ("generate.extra_schemas", &generate.extra_schemas),
         ("generate.lean_schemas", &generate.lean_schemas),
         ("generate.lean_owned", &generate.lean_owned),
+        ("generate.lean_raw", &generate.lean_raw),
     ] {
         for name in names.iter() {
             if !index.schemas.contains(name) {

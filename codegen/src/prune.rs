@@ -25,6 +25,8 @@ pub struct Roots {
     pub lean_omit: BTreeMap<String, BTreeSet<String>>,
     /// Components lean types refer to as their owned generated types.
     pub lean_owned: BTreeSet<String>,
+    /// Components lean types keep as raw JSON text (their lean type is still emitted).
+    pub lean_raw: BTreeSet<String>,
 }
 
 /// A `#/components/<kind>/<name>` reference, split.

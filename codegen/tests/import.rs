@@ -41,7 +41,7 @@ publish = false
 progenitor-client = "=0.15.1"
 reqwest = { version = "0.13", default-features = false, features = ["json", "stream", "query"] }
 serde = { version = "1", features = ["derive"] }
-serde_json = "1"
+serde_json = { version = "1", features = ["raw_value"] }
 "#;
 
 #[test]

@@ -3,7 +3,8 @@
 use std::ops::{Add, AddAssign};
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+
+use super::JsonBody;
 
 /// Tokens used by one call, or summed over several. `None` means the provider did not say.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -12,9 +13,9 @@ pub struct Usage {
     pub input_tokens: InputTokens,
     /// Completion-side tokens.
     pub output_tokens: OutputTokens,
-    /// The provider's usage object, unchanged.
+    /// The provider's usage object, unchanged (parsed by [`JsonBody::json`] when read).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub raw: Option<Value>,
+    pub raw: Option<JsonBody>,
 }
 
 /// Prompt-side tokens.

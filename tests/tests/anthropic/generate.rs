@@ -99,7 +99,7 @@ async fn text() {
     assert_eq!(response.usage.input_tokens.total, Some(12));
     assert_eq!(response.usage.input_tokens.no_cache, Some(12));
     assert_eq!(response.usage.output_tokens.total, Some(12));
-    assert_eq!(response.usage.raw.as_ref().unwrap()["service_tier"], "standard");
+    assert_eq!(response.usage.raw.as_ref().and_then(|raw| raw.json()).unwrap()["service_tier"], "standard");
     assert_eq!(response.response.id.as_deref(), Some("msg_01XFDUDYJgAACzvnptvVoYEL"));
     assert_eq!(response.response.model_id.as_deref(), Some(MODEL));
     assert_eq!(response.response.headers["content-type"], "application/json");
@@ -455,7 +455,7 @@ async fn web_search_server_tool_yields_provider_executed_call_result_and_sources
     }
     assert!(matches!(&response.content[4], Content::Source(Source::Url { url, .. }) if url.contains("britannica")));
     assert_eq!(response.content[5].as_text(), Some("Claude Shannon was born on April 30, 1916, in Petoskey, Michigan."));
-    assert_eq!(response.usage.raw.as_ref().unwrap()["server_tool_use"]["web_search_requests"], 1);
+    assert_eq!(response.usage.raw.as_ref().and_then(|raw| raw.json()).unwrap()["server_tool_use"]["web_search_requests"], 1);
 
     // The server tool's call and result go back as they came.
     options.prompt.push(assistant_message(&response.content));

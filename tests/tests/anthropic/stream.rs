@@ -287,7 +287,7 @@ async fn streamed_web_search_is_a_provider_executed_call_result_and_source() {
             assert_eq!(*finish_reason, FinishReason::Stop);
             assert_eq!(usage.input_tokens.total, Some(10682), "message_delta usage replaces message_start's");
             assert_eq!(usage.output_tokens.total, Some(510));
-            assert_eq!(usage.raw.as_ref().unwrap()["server_tool_use"]["web_search_requests"], 1);
+            assert_eq!(usage.raw.as_ref().and_then(|raw| raw.json()).unwrap()["server_tool_use"]["web_search_requests"], 1);
         }
         other => panic!("{other:?}"),
     }

@@ -80,6 +80,39 @@ async fn chat_generate_rejects_an_answer_that_is_not_a_completion_and_keeps_its_
 }
 
 #[tokio::test]
+async fn chat_usage_raw_is_the_usage_object_unchanged_in_generate_and_stream() {
+    // A usage object with a field the spec does not name: `Usage.raw` keeps it.
+    let usage = json!({"prompt_tokens": 9, "completion_tokens": 4, "total_tokens": 13, "vendor_tokens": {"queued": 2}});
+    let completion = json!({
+        "id": "chatcmpl-1", "object": "chat.completion", "created": 1741569952, "model": "gpt-4o-mini",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": "Hi"}, "finish_reason": "stop"}],
+        "usage": usage
+    });
+    let chunks = vec![
+        bytes::Bytes::from(format!("data: {}\n\n", json!({"id": "c", "model": "m", "choices": [{"index": 0, "delta": {"content": "Hi"}, "finish_reason": null}]}))),
+        bytes::Bytes::from(format!("data: {}\n\n", json!({"id": "c", "model": "m", "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}))),
+        bytes::Bytes::from(format!("data: {}\n\n", json!({"id": "c", "model": "m", "choices": [], "usage": usage}))),
+        bytes::Bytes::from_static(b"data: [DONE]\n\n"),
+    ];
+    let server = MockServer::with_responses([MockResponse::json(200, completion.to_string()), MockResponse::sse(chunks)]).await;
+    let model = provider(&server).chat("gpt-4o-mini");
+    let options = CallOptions::new(vec![Message::user("Hello!")]);
+
+    let result = model.do_generate(&options).await.unwrap();
+    assert_eq!((result.usage.input_tokens.total, result.usage.output_tokens.total), (Some(9), Some(4)));
+    assert_eq!(result.usage.raw.as_ref().and_then(|raw| raw.json()), Some(usage.clone()));
+
+    let parts = collect_parts(model.do_stream(&options).await.unwrap().stream).await;
+    match parts.last().unwrap() {
+        StreamPart::Finish { usage: streamed, .. } => {
+            assert_eq!((streamed.input_tokens.total, streamed.output_tokens.total), (Some(9), Some(4)));
+            assert_eq!(streamed.raw.as_ref().and_then(|raw| raw.json()), Some(usage));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
 async fn chat_generate_parses_two_tool_calls_and_sends_tools() {
     let server = MockServer::with_responses([json_response(FIXTURES, "chat_tool_calls")]).await;
     let model = provider(&server).chat("gpt-4o-mini");
@@ -145,7 +178,7 @@ async fn chat_generate_reasoning_model_maps_options_and_usage_details() {
     assert_eq!(result.usage.output_tokens.total, Some(600));
     assert_eq!(result.usage.output_tokens.reasoning, Some(512));
     assert_eq!(result.usage.output_tokens.text, Some(88));
-    assert_eq!(result.usage.raw.as_ref().unwrap()["prompt_tokens_details"]["cached_tokens"], 1024);
+    assert_eq!(result.usage.raw.as_ref().and_then(|raw| raw.json()).unwrap()["prompt_tokens_details"]["cached_tokens"], 1024);
 }
 
 #[tokio::test]

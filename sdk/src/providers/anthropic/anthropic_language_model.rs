@@ -21,7 +21,7 @@ use super::convert_to_anthropic_messages::{CitedDocument, convert_to_anthropic_m
 use super::map_anthropic_finish_reason::map_anthropic_finish_reason;
 use crate::error::Result;
 use crate::provider_utils::emulate_json_response_format;
-use crate::provider::{
+use crate::provider::{JsonBody, 
     CallOptions, Content, GenerateResponse, InputTokens, LanguageModel, OutputTokens, ProviderMetadata, ReasoningEffort,
     RequestMetadata, ResponseFormat, ResponseMetadata, Source, StreamResponse, SupportedUrl, ToolCall, ToolResult, Usage,
     Warning,
@@ -399,7 +399,7 @@ pub(crate) fn convert_usage(usage: &UsageCounts, raw: Option<Value>) -> Usage {
             cache_write: usage.cache_write,
         },
         output_tokens: OutputTokens { total: usage.output, text: None, reasoning: None },
-        raw,
+        raw: raw.map(|raw| JsonBody::from_value(&raw)),
     }
 }
 

@@ -20,7 +20,7 @@ use super::wire::{
     SafetySetting, ThinkingConfig, ToolConfig, UsageMetadata,
 };
 use crate::error::{Error, Result};
-use crate::provider::{
+use crate::provider::{JsonBody, 
     CallOptions, Content, FileData, FinishReason, GenerateResponse, GeneratedFile, InputTokens, LanguageModel, OutputTokens,
     ProviderMetadata, ReasoningEffort, RequestMetadata, ResponseFormat, ResponseMetadata, Source, StreamResponse,
     SupportedUrl, ToolCall, ToolResult, Usage, Warning,
@@ -226,7 +226,7 @@ pub(crate) fn convert_usage(usage: Option<&UsageMetadata>) -> Usage {
     Usage {
         input_tokens: InputTokens::with_cache_read(prompt, cached),
         output_tokens: OutputTokens { total: output_total, text: candidates, reasoning: thoughts },
-        raw: serde_json::to_value(usage).ok(),
+        raw: JsonBody::from_serialize(usage),
     }
 }
 

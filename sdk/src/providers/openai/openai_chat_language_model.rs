@@ -14,7 +14,7 @@ use specai_generated::openai::lean;
 use specai_generated::openai::types as api;
 
 use crate::error::{Error, Result};
-use crate::provider::{RequestMetadata, 
+use crate::provider::{JsonBody, RequestMetadata, 
     CallOptions, Content, GenerateResponse, InputTokens, LanguageModel, OutputTokens, ProviderMetadata, ReasoningEffort,
     ResponseFormat, ResponseMetadata, Source, StreamResponse, SupportedUrl, ToolCall, Usage, Warning,
 };
@@ -95,7 +95,7 @@ pub(crate) fn chat_usage(usage: &api::CompletionUsage) -> Usage {
     Usage {
         input_tokens: InputTokens::with_cache_read(input, cached),
         output_tokens: OutputTokens::with_reasoning(output, reasoning),
-        raw: serde_json::to_value(usage).ok(),
+        raw: JsonBody::from_serialize(usage),
     }
 }
 
@@ -335,7 +335,15 @@ impl LanguageModel for OpenAiChatLanguageModel {
             metadata.insert("logprobs".into(), Value::Array(logprobs_metadata(&logprobs).collect()));
         }
         let finish_reason = choice.finish_reason.map(|reason| reason.0.into_owned());
-        if let Some(details) = completion.usage.as_ref().and_then(|usage| usage.completion_tokens_details.as_ref()) {
+        let (usage, counts) = match completion.usage {
+            // The usage object is shared with the response body as `Usage.raw`, not copied.
+            Some(raw) => {
+                let (usage, counts) = usage(raw, JsonBody::within(&response.body, raw.text()))?;
+                (usage, Some(counts))
+            }
+            None => (Usage::default(), None),
+        };
+        if let Some(details) = counts.as_ref().and_then(|counts| counts.completion_tokens_details.as_ref()) {
             if let Some(accepted) = details.accepted_prediction_tokens {
                 metadata.insert("accepted_prediction_tokens".into(), accepted.into());
             }
@@ -349,7 +357,7 @@ impl LanguageModel for OpenAiChatLanguageModel {
         let mut result = GenerateResponse::new(
             content,
             map_openai_finish_reason(finish_reason.as_deref()),
-            completion.usage.as_ref().map(usage).unwrap_or_default(),
+            usage,
         );
         result.raw_finish_reason = finish_reason;
         result.provider_metadata =

@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 use specai_generated::openai::types as api;
 
 use crate::error::{Error, Result};
-use crate::provider::{RequestMetadata, 
+use crate::provider::{JsonBody, RequestMetadata, 
     CallOptions, Content, GenerateResponse, InputTokens, LanguageModel, OutputTokens, ProviderMetadata, ResponseFormat,
     ResponseMetadata, Source, StreamResponse, SupportedUrl, ToolCall, ToolResult, Usage, Warning,
 };
@@ -58,7 +58,7 @@ pub(crate) fn responses_usage(usage: &api::ResponseUsage) -> Usage {
     Usage {
         input_tokens: InputTokens::with_cache_read(input, cached),
         output_tokens: OutputTokens::with_reasoning(output, reasoning),
-        raw: serde_json::to_value(usage).ok(),
+        raw: JsonBody::from_serialize(usage),
     }
 }
 

@@ -27,7 +27,7 @@ use specai_generated::openai::lean;
 
 use crate::error::{Error, Result};
 use crate::provider::{
-    BlockId, InputTokens, OutputTokens, ProviderMetadata, ResponseMetadata, StreamPart, ToolCall, Usage,
+    BlockId, InputTokens, JsonBody, OutputTokens, ProviderMetadata, ResponseMetadata, StreamPart, ToolCall, Usage,
     Warning,
 };
 use crate::provider_utils::{EventMapper, SseEvent, decode_json};
@@ -62,36 +62,21 @@ pub(crate) fn logprobs_metadata<'a>(logprobs: &'a lean::ChatChoiceLogprobs<'_>) 
     })
 }
 
-/// Usage of a chat completion or of a chat stream's final chunk.
-pub(crate) fn usage(usage: &lean::CompletionUsage<'_>) -> Usage {
+/// Usage of a chat completion or of a chat stream's final chunk. The usage object is kept as
+/// the JSON it arrived as (`raw`, passed on unchanged as `Usage.raw`) and decoded for the counts.
+pub(crate) fn usage(raw: lean::Raw<'_>, raw_body: JsonBody) -> Result<(Usage, lean::CompletionUsage<'_>)> {
+    let counts: lean::CompletionUsage<'_> = raw.decode().map_err(|error| {
+        Error::invalid_response(format!("malformed usage object: {error}"), Some(raw.text().to_owned()), Some(Arc::new(error)))
+    })?;
     let known = |count: Option<i64>| count.and_then(|count| u64::try_from(count).ok());
-    let cached = known(usage.prompt_tokens_details.as_ref().and_then(|details| details.cached_tokens));
-    let reasoning = known(usage.completion_tokens_details.as_ref().and_then(|details| details.reasoning_tokens));
-    let input = known(usage.prompt_tokens);
-    let output = known(usage.completion_tokens);
-    let mut raw = serde_json::Map::new();
-    raw.insert("prompt_tokens".into(), json!(usage.prompt_tokens));
-    raw.insert("completion_tokens".into(), json!(usage.completion_tokens));
-    raw.insert("total_tokens".into(), json!(usage.total_tokens));
-    if let Some(details) = &usage.prompt_tokens_details {
-        raw.insert("prompt_tokens_details".into(), json!({"cached_tokens": details.cached_tokens, "audio_tokens": details.audio_tokens}));
-    }
-    if let Some(details) = &usage.completion_tokens_details {
-        raw.insert(
-            "completion_tokens_details".into(),
-            json!({
-                "reasoning_tokens": details.reasoning_tokens,
-                "audio_tokens": details.audio_tokens,
-                "accepted_prediction_tokens": details.accepted_prediction_tokens,
-                "rejected_prediction_tokens": details.rejected_prediction_tokens,
-            }),
-        );
-    }
-    Usage {
-        input_tokens: InputTokens::with_cache_read(input, cached),
-        output_tokens: OutputTokens::with_reasoning(output, reasoning),
-        raw: Some(Value::Object(raw)),
-    }
+    let cached = known(counts.prompt_tokens_details.as_ref().and_then(|details| details.cached_tokens));
+    let reasoning = known(counts.completion_tokens_details.as_ref().and_then(|details| details.reasoning_tokens));
+    let usage = Usage {
+        input_tokens: InputTokens::with_cache_read(known(counts.prompt_tokens), cached),
+        output_tokens: OutputTokens::with_reasoning(known(counts.completion_tokens), reasoning),
+        raw: Some(raw_body),
+    };
+    Ok((usage, counts))
 }
 
 /// The usage numbers kept until the end of the stream (the borrowed chunk is gone by then).
@@ -180,10 +165,12 @@ impl ChatStreamState {
             // An error event (`{"error": {...}}`), decoded in the same pass as chunks.
             return Err(stream_error(OpenAiErrorDetail::from(error), &self.url));
         }
-        if let Some(chunk_usage) = &chunk_usage {
-            let details = chunk_usage.completion_tokens_details.as_ref();
+        if let Some(raw_usage) = chunk_usage {
+            let raw_body = JsonBody::new(bytes::Bytes::copy_from_slice(raw_usage.text().as_bytes()));
+            let (usage, counts) = usage(raw_usage, raw_body)?;
+            let details = counts.completion_tokens_details.as_ref();
             self.usage = Some(StreamUsage {
-                usage: usage(chunk_usage),
+                usage,
                 accepted_prediction_tokens: details.and_then(|details| details.accepted_prediction_tokens),
                 rejected_prediction_tokens: details.and_then(|details| details.rejected_prediction_tokens),
             });

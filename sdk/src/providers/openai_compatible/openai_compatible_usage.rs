@@ -4,7 +4,7 @@ use serde_json::Value;
 use specai_generated::mappings::UsageMapping;
 
 use super::json_path::count;
-use crate::provider::{InputTokens, OutputTokens, Usage};
+use crate::provider::{JsonBody, InputTokens, OutputTokens, Usage};
 
 /// Usage from a provider's usage object, following the mapping's paths (`prompt_tokens`,
 /// `prompt_cache_hit_tokens`, ...). The object is kept as `raw`.
@@ -21,7 +21,7 @@ pub(crate) fn usage_from_value(value: Value, mapping: &UsageMapping) -> Usage {
     Usage {
         input_tokens: InputTokens::with_cache_read(input, cached),
         output_tokens,
-        raw: Some(value),
+        raw: Some(JsonBody::from_value(&value)),
     }
 }
 
