@@ -21,10 +21,10 @@ use super::convert_to_anthropic_messages::{CitedDocument, convert_to_anthropic_m
 use super::map_anthropic_finish_reason::map_anthropic_finish_reason;
 use crate::error::Result;
 use crate::provider_utils::emulate_json_response_format;
-use crate::provider::{JsonBody, 
-    CallOptions, Content, GenerateResponse, InputTokens, LanguageModel, OutputTokens, ProviderMetadata, ReasoningEffort,
-    RequestMetadata, ResponseFormat, ResponseMetadata, Source, StreamResponse, SupportedUrl, ToolCall, ToolResult, Usage,
-    Warning,
+use crate::provider::{
+    CallOptions, Content, GenerateResponse, InputTokens, JsonBody, LanguageModel, OutputTokens, ProviderMetadata,
+    ReasoningEffort, RequestMetadata, ResponseFormat, ResponseMetadata, Source, StreamResponse, SupportedUrl, ToolCall,
+    ToolResult, Usage, Warning,
 };
 
 /// The name of the tool that carries structured output.

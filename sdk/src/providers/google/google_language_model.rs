@@ -20,10 +20,10 @@ use super::wire::{
     SafetySetting, ThinkingConfig, ToolConfig, UsageMetadata,
 };
 use crate::error::{Error, Result};
-use crate::provider::{JsonBody, 
-    CallOptions, Content, FileData, FinishReason, GenerateResponse, GeneratedFile, InputTokens, LanguageModel, OutputTokens,
-    ProviderMetadata, ReasoningEffort, RequestMetadata, ResponseFormat, ResponseMetadata, Source, StreamResponse,
-    SupportedUrl, ToolCall, ToolResult, Usage, Warning,
+use crate::provider::{
+    CallOptions, Content, FileData, FinishReason, GenerateResponse, GeneratedFile, InputTokens, JsonBody, LanguageModel,
+    OutputTokens, ProviderMetadata, ReasoningEffort, RequestMetadata, ResponseFormat, ResponseMetadata, Source,
+    StreamResponse, SupportedUrl, ToolCall, ToolResult, Usage, Warning,
 };
 use crate::provider_utils::post_json;
 

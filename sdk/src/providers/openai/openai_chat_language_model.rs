@@ -14,11 +14,12 @@ use specai_generated::openai::lean;
 use specai_generated::openai::types as api;
 
 use crate::error::{Error, Result};
-use crate::provider::{JsonBody, RequestMetadata, 
-    CallOptions, Content, GenerateResponse, InputTokens, LanguageModel, OutputTokens, ProviderMetadata, ReasoningEffort,
-    ResponseFormat, ResponseMetadata, Source, StreamResponse, SupportedUrl, ToolCall, Usage, Warning,
+use crate::provider::{
+    CallOptions, Content, GenerateResponse, InputTokens, JsonBody, LanguageModel, OutputTokens, ProviderMetadata,
+    ReasoningEffort, RequestMetadata, ResponseFormat, ResponseMetadata, Source, StreamResponse, SupportedUrl, ToolCall,
+    Usage, Warning,
 };
-use crate::provider_utils::{PartsStream, json_instruction};
+use crate::provider_utils::{ModelUrl, PartsStream, json_instruction};
 
 use super::convert_to_openai_messages::convert_to_openai_messages;
 use super::map_openai_finish_reason::map_openai_finish_reason;
@@ -28,7 +29,6 @@ use super::openai_options::{
 use super::openai_prepare_tools::prepare_chat_tools;
 use super::openai_stream::{ChatStreamState, logprobs_metadata, usage};
 use super::{SharedConfig, config_for_call, timestamp};
-use crate::provider_utils::ModelUrl;
 
 /// A chat-completions model. Built by [`OpenAiProvider::chat`](super::OpenAiProvider::chat).
 #[derive(Debug, Clone)]
@@ -270,8 +270,6 @@ fn responses_only_option_set(options: &OpenAiOptions, name: &str) -> bool {
         _ => false,
     }
 }
-
-/// The raw finish reason as sent.
 
 #[async_trait]
 impl LanguageModel for OpenAiChatLanguageModel {

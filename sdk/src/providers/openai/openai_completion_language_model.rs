@@ -10,9 +10,9 @@ use serde_json::{Map, Value};
 use specai_generated::openai::types as api;
 
 use crate::error::{Error, Result};
-use crate::provider::{RequestMetadata, 
-    AssistantPart, CallOptions, Content, GenerateResponse, LanguageModel, Message, ProviderMetadata, ResponseFormat,
-    ResponseMetadata, StreamResponse, UserPart, Warning,
+use crate::provider::{
+    AssistantPart, CallOptions, Content, GenerateResponse, LanguageModel, Message, ProviderMetadata, RequestMetadata,
+    ResponseFormat, ResponseMetadata, StreamResponse, UserPart, Warning,
 };
 use crate::provider_utils::{EventMapper, PartsStream, SseEvent};
 

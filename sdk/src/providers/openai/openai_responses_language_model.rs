@@ -12,9 +12,10 @@ use serde_json::{Map, Value, json};
 use specai_generated::openai::types as api;
 
 use crate::error::{Error, Result};
-use crate::provider::{JsonBody, RequestMetadata, 
-    CallOptions, Content, GenerateResponse, InputTokens, LanguageModel, OutputTokens, ProviderMetadata, ResponseFormat,
-    ResponseMetadata, Source, StreamResponse, SupportedUrl, ToolCall, ToolResult, Usage, Warning,
+use crate::provider::{
+    CallOptions, Content, GenerateResponse, InputTokens, JsonBody, LanguageModel, OutputTokens, ProviderMetadata,
+    RequestMetadata, ResponseFormat, ResponseMetadata, Source, StreamResponse, SupportedUrl, ToolCall, ToolResult,
+    Usage, Warning,
 };
 use crate::provider_utils::{ModelUrl, PartsStream, redact_url};
 

@@ -25,9 +25,9 @@ use super::openai_compatible_stream::{ChatStreamState, StreamSetup, simulate_str
 use super::openai_compatible_usage::usage_from_value;
 use super::{Config, SharedConfig, config_for_call, timestamp};
 use crate::error::{Error, Result};
-use crate::provider::{RequestMetadata, 
-    CallOptions, Content, GenerateResponse, LanguageModel, Message, ProviderMetadata, ResponseFormat, ResponseMetadata, Source,
-    StreamPart, StreamResponse, SupportedUrl, ToolCall, Warning,
+use crate::provider::{
+    CallOptions, Content, GenerateResponse, LanguageModel, Message, ProviderMetadata, RequestMetadata, ResponseFormat,
+    ResponseMetadata, Source, StreamPart, StreamResponse, SupportedUrl, ToolCall, Warning,
 };
 use crate::provider_utils::{PartsStream, api_call_error, emulate_json_response_format};
 

@@ -20,9 +20,9 @@ use super::openai_compatible_options::{OpenAiCompatibleOptions, parse_options};
 use super::openai_compatible_usage::usage_from_value;
 use super::{Config, SharedConfig, config_for_call, timestamp};
 use crate::error::{Error, Result};
-use crate::provider::{RequestMetadata, 
-    AssistantPart, BlockId, CallOptions, Content, GenerateResponse, LanguageModel, Message, ResponseFormat, ResponseMetadata, StreamPart,
-    StreamResponse, Usage, UserPart, Warning,
+use crate::provider::{
+    AssistantPart, BlockId, CallOptions, Content, GenerateResponse, LanguageModel, Message, RequestMetadata,
+    ResponseFormat, ResponseMetadata, StreamPart, StreamResponse, Usage, UserPart, Warning,
 };
 use crate::provider_utils::{SseStream, emulate_json_response_format};
 

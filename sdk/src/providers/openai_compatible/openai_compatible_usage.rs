@@ -4,7 +4,7 @@ use serde_json::Value;
 use specai_generated::mappings::UsageMapping;
 
 use super::json_path::count;
-use crate::provider::{JsonBody, InputTokens, OutputTokens, Usage};
+use crate::provider::{InputTokens, JsonBody, OutputTokens, Usage};
 
 /// Usage from a provider's usage object, following the mapping's paths (`prompt_tokens`,
 /// `prompt_cache_hit_tokens`, ...). The object is kept as `raw`.
