@@ -10,6 +10,9 @@
 //! reads (`lean_omit`: skipping a value costs less than decoding it) and ask for a second type
 //! of the same schema under another name (`lean_variants`), e.g. for the chunks after the first
 //! of a stream, where the fields that are constant for the stream need not be decoded again.
+//! A lean schema that is a `oneOf` of objects (an event union) becomes one flattened struct.
+//! `lean_owned` components stay their owned generated types (big payloads the SDK maps anyway);
+//! `lean_raw` components are kept as their JSON text (`Raw`), for objects passed on unchanged.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -179,7 +182,7 @@ struct Emitter {
     naming: BTreeMap<String, String>,
     /// Components referenced as their owned generated type (`super::types::X`).
     owned: BTreeSet<String>,
-    /// Components referenced as [`Raw`] JSON text; their lean struct is emitted for decoding it.
+    /// Components referenced as `Raw` JSON text; their lean struct is emitted for decoding it.
     raw: BTreeSet<String>,
 }
 

@@ -217,7 +217,7 @@ pub struct RawGenerate {
     /// payloads decoded a few times per response, whose owned form the SDK maps anyway.
     #[serde(default)]
     pub lean_owned: Vec<String>,
-    /// Schemas that lean types keep as their JSON text ([`lean::Raw`], borrowed), decoded into
+    /// Schemas that lean types keep as their JSON text (`lean::Raw`, borrowed), decoded into
     /// their lean type when read: for objects the SDK passes on unchanged (a usage object).
     #[serde(default)]
     pub lean_raw: Vec<String>,
