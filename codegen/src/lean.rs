@@ -3,7 +3,7 @@
 //! The regular generated types own every string and keep unknown fields in a flattened map,
 //! which makes serde buffer each object (measured: ~1.5 us per OpenAI chunk against ~0.8 us for
 //! a borrowing struct). A stream decoder that only reads known fields can decode into these
-//! instead: emitted from the same (normalized) schema, every string is a [`CowStr`] that borrows
+//! instead: emitted from the same (normalized) schema, every string is a `CowStr` that borrows
 //! from the input unless it has escapes, every field is optional (arrays default to empty),
 //! unknown fields are skipped, and shapes this generator does not model (unions, free-form
 //! objects) are kept as `serde_json::Value`. A mapping can leave out properties its decoder never

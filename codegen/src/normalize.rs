@@ -2,7 +2,7 @@
 //! digests and whose generated types decode what real servers send.
 //!
 //! Each pass logs every change it makes; the log is committed beside the generated module
-//! (generated/src/<module>/normalize.log) so that a spec update shows as a reviewable diff.
+//! (`generated/src/<module>/normalize.log`) so that a spec update shows as a reviewable diff.
 //! Passes marked `import` make an OpenAPI 3.1 document valid 3.0 and also run on
 //! `cargo codegen import`; the others adjust the generated types and run only when generating.
 
