@@ -2,13 +2,9 @@
 //! operation): the prompt is flattened to text (`user:` / `assistant:` turns), tools are not taken.
 
 use std::collections::VecDeque;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll, ready};
 
 use async_trait::async_trait;
-use bytes::Bytes;
-use futures::Stream;
 use serde_json::Value;
 use specai_generated::openai_compatible::types::{
     ChatCompletionStreamOptions, CreateCompletionRequest, CreateCompletionRequestPrompt, CreateCompletionResponse, StopConfiguration,
@@ -24,7 +20,7 @@ use crate::provider::{
     AssistantPart, BlockId, CallOptions, Content, GenerateResponse, LanguageModel, Message, RequestMetadata,
     ResponseFormat, ResponseMetadata, StreamPart, StreamResponse, Usage, UserPart, Warning,
 };
-use crate::provider_utils::{SseStream, emulate_json_response_format};
+use crate::provider_utils::{EventMapper, PartsStream, SseEvent, emulate_json_response_format};
 
 /// A text-completions model of an OpenAI-compatible provider.
 #[derive(Debug, Clone)]
@@ -169,113 +165,77 @@ impl LanguageModel for OpenAiCompatibleCompletionLanguageModel {
         let response = config.post_json(&url, &body, &options.headers).await?;
         let request = RequestMetadata::sent(response.request_body.as_ref());
         let metadata = ResponseMetadata::default().with_headers(response.headers.clone());
-        let mut pending = VecDeque::new();
-        pending.push_back(StreamPart::StreamStart { warnings });
-        let stream = CompletionPartsStream {
-            events: response.sse(),
+        let state = CompletionStreamState {
             usage_mapping: config.mapping.usage,
             include_raw_chunks: options.include_raw_chunks,
-            pending,
             text: None,
             metadata_sent: false,
             finish_reason: None,
             usage: None,
-            done: false,
         };
+        let stream = PartsStream::starting_with(response.sse(), state, StreamPart::StreamStart { warnings });
         Ok(StreamResponse::new(Box::pin(stream), request, metadata))
     }
 }
 
-pin_project_lite::pin_project! {
-    /// Text-completion chunks (the `CreateCompletionResponse` shape) mapped to parts.
-    struct CompletionPartsStream<S> {
-        #[pin]
-        events: SseStream<S>,
-        usage_mapping: specai_generated::mappings::UsageMapping,
-        include_raw_chunks: bool,
-        pending: VecDeque<StreamPart>,
-        text: Option<BlockId>,
-        metadata_sent: bool,
-        finish_reason: Option<String>,
-        usage: Option<Value>,
-        done: bool,
-    }
+/// Maps text-completion chunks (the `CreateCompletionResponse` shape) to parts.
+struct CompletionStreamState {
+    usage_mapping: specai_generated::mappings::UsageMapping,
+    include_raw_chunks: bool,
+    text: Option<BlockId>,
+    metadata_sent: bool,
+    finish_reason: Option<String>,
+    usage: Option<Value>,
 }
 
-impl<S, B, E> Stream for CompletionPartsStream<S>
-where
-    S: Stream<Item = std::result::Result<B, E>>,
-    B: Into<Bytes>,
-    E: std::error::Error + Send + Sync + 'static,
-{
-    type Item = Result<StreamPart>;
-
-    fn poll_next(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let mut this = self.project();
-        loop {
-            if let Some(part) = this.pending.pop_front() {
-                return Poll::Ready(Some(Ok(part)));
+impl EventMapper for CompletionStreamState {
+    fn on_event(&mut self, event: &SseEvent, out: &mut VecDeque<StreamPart>) -> Result<()> {
+        if event.data.iter().all(u8::is_ascii_whitespace) {
+            return Ok(());
+        }
+        let chunk: CreateCompletionResponse = super::lenient_json::decode_lenient(&event.data).map_err(|error| {
+            let raw = String::from_utf8_lossy(&event.data).into_owned();
+            Error::invalid_response(format!("invalid completion chunk: {error}"), Some(raw), Some(Arc::new(error)))
+        })?;
+        if self.include_raw_chunks
+            && let Ok(raw_value) = serde_json::from_slice(&event.data)
+        {
+            out.push_back(StreamPart::Raw { raw_value });
+        }
+        if !self.metadata_sent {
+            self.metadata_sent = true;
+            out.push_back(StreamPart::ResponseMetadata(ResponseMetadata::new(chunk.id.clone(), chunk.model.clone(), timestamp(chunk.created))));
+        }
+        if let Some(usage) = chunk.usage.as_ref().and_then(|usage| serde_json::to_value(usage).ok()) {
+            self.usage = Some(usage);
+        }
+        if let Some(choice) = chunk.choices.into_iter().next() {
+            if let Some(reason) = choice.finish_reason {
+                self.finish_reason = Some(reason.to_string());
             }
-            if *this.done {
-                return Poll::Ready(None);
-            }
-            match ready!(this.events.as_mut().poll_next(context)) {
-                Some(Ok(event)) if !event.is_done() => {
-                    if event.data.iter().all(u8::is_ascii_whitespace) {
-                        continue;
-                    }
-                    let chunk: CreateCompletionResponse = match super::lenient_json::decode_lenient(&event.data) {
-                        Ok(chunk) => chunk,
-                        Err(error) => {
-                            *this.done = true;
-                            let raw = String::from_utf8_lossy(&event.data).into_owned();
-                            return Poll::Ready(Some(Err(Error::invalid_response(format!("invalid completion chunk: {error}"), Some(raw), Some(Arc::new(error))))));
-                        }
-                    };
-                    if *this.include_raw_chunks
-                        && let Ok(raw_value) = serde_json::from_slice(&event.data)
-                    {
-                        this.pending.push_back(StreamPart::Raw { raw_value });
-                    }
-                    if !*this.metadata_sent {
-                        *this.metadata_sent = true;
-                        this.pending.push_back(StreamPart::ResponseMetadata(ResponseMetadata::new(chunk.id.clone(), chunk.model.clone(), timestamp(chunk.created))));
-                    }
-                    if let Some(usage) = chunk.usage.as_ref().and_then(|usage| serde_json::to_value(usage).ok()) {
-                        *this.usage = Some(usage);
-                    }
-                    if let Some(choice) = chunk.choices.into_iter().next() {
-                        if let Some(reason) = choice.finish_reason {
-                            *this.finish_reason = Some(reason.to_string());
-                        }
-                        if !choice.text.is_empty() {
-                            let id = this.text.get_or_insert_with(|| {
-                                let id: BlockId = Arc::from("text-0");
-                                this.pending.push_back(StreamPart::TextStart { id: id.clone(), provider_metadata: None });
-                                id
-                            });
-                            this.pending.push_back(StreamPart::TextDelta { id: id.clone(), delta: choice.text });
-                        }
-                    }
-                }
-                Some(Err(error)) => {
-                    *this.done = true;
-                    return Poll::Ready(Some(Err(error)));
-                }
-                Some(Ok(_)) | None => {
-                    *this.done = true;
-                    if let Some(id) = this.text.take() {
-                        this.pending.push_back(StreamPart::TextEnd { id, provider_metadata: None });
-                    }
-                    this.pending.push_back(StreamPart::Finish {
-                        usage: this.usage.take().map(|usage| usage_from_value(usage, this.usage_mapping)).unwrap_or_default(),
-                        finish_reason: map_openai_compatible_finish_reason(this.finish_reason.as_deref()),
-                        raw_finish_reason: this.finish_reason.take(),
-                        provider_metadata: None,
-                    });
-                }
+            if !choice.text.is_empty() {
+                let id = self.text.get_or_insert_with(|| {
+                    let id: BlockId = Arc::from("text-0");
+                    out.push_back(StreamPart::TextStart { id: id.clone(), provider_metadata: None });
+                    id
+                });
+                out.push_back(StreamPart::TextDelta { id: id.clone(), delta: choice.text });
             }
         }
+        Ok(())
+    }
+
+    fn on_end(&mut self, out: &mut VecDeque<StreamPart>) -> Result<()> {
+        if let Some(id) = self.text.take() {
+            out.push_back(StreamPart::TextEnd { id, provider_metadata: None });
+        }
+        out.push_back(StreamPart::Finish {
+            usage: self.usage.take().map(|usage| usage_from_value(usage, &self.usage_mapping)).unwrap_or_default(),
+            finish_reason: map_openai_compatible_finish_reason(self.finish_reason.as_deref()),
+            raw_finish_reason: self.finish_reason.take(),
+            provider_metadata: None,
+        });
+        Ok(())
     }
 }
 
