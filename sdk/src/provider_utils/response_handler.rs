@@ -245,10 +245,14 @@ impl ReadResponse {
     /// Decodes the body as JSON into `T`, which may borrow strings from it ([`decode_json`]).
     /// Malformed JSON is an [`Error::InvalidResponse`] keeping the raw text.
     pub fn decode<'a, T: serde::Deserialize<'a>>(&'a self) -> Result<T> {
-        decode_json(&self.body).map_err(|error| {
-            let message = format!("could not decode the response of {}: {error}", self.url);
-            Error::invalid_response(message, Some(String::from_utf8_lossy(&self.body).into_owned()), Some(Arc::new(error)))
-        })
+        decode_json(&self.body).map_err(|error| self.undecodable(error))
+    }
+
+    /// The [`Error::InvalidResponse`] of a body that did not decode (by whichever decoder),
+    /// naming the URL and keeping the raw text.
+    pub fn undecodable(&self, error: serde_json::Error) -> Error {
+        let message = format!("could not decode the response of {}: {error}", self.url);
+        Error::invalid_response(message, Some(String::from_utf8_lossy(&self.body).into_owned()), Some(Arc::new(error)))
     }
 }
 

@@ -309,17 +309,10 @@ pub(crate) struct DecodedResponse<T> {
 /// Reads a JSON body into `T`, tolerating `null` members (see `lenient_json`); an undecodable
 /// body is an [`Error::InvalidResponse`] keeping the raw text.
 pub(crate) async fn read_json<T: serde::de::DeserializeOwned>(response: ApiResponse) -> Result<DecodedResponse<T>> {
-    let headers = response.headers.clone();
-    let url = response.url.clone();
-    let bytes = response.bytes().await?;
-    let value = lenient_json::decode_lenient::<T>(&bytes).map_err(|error| {
-        Error::invalid_response(
-            format!("could not decode the response of {url}: {error}"),
-            Some(String::from_utf8_lossy(&bytes).into_owned()),
-            Some(Arc::new(error)),
-        )
-    })?;
-    Ok(DecodedResponse { value, headers, raw: serde_json::from_slice(&bytes).ok() })
+    let read = response.read().await?;
+    let value = lenient_json::decode_lenient::<T>(&read.body).map_err(|error| read.undecodable(error))?;
+    let raw = serde_json::from_slice(&read.body).ok();
+    Ok(DecodedResponse { value, headers: read.headers, raw })
 }
 
 

@@ -230,18 +230,9 @@ impl LanguageModel for OpenAiCompatibleChatLanguageModel {
         let config = config_for_call(&self.config)?;
         let (body, warnings) = self.prepare(config, options, false)?;
         let url = self.url(config)?;
-        let response = config.post_json(&url, &body, &options.headers).await?;
+        let response = config.post_json(&url, &body, &options.headers).await?.read().await?;
         let request = RequestMetadata::sent(response.request_body.as_ref());
-        let headers = response.headers.clone();
-        let response_url = response.url.clone();
-        let raw_body = response.bytes().await?;
-        let mut raw: Value = serde_json::from_slice(&raw_body).map_err(|error| {
-            Error::invalid_response(
-                format!("could not decode the response of {response_url}: {error}"),
-                Some(String::from_utf8_lossy(&raw_body).into_owned()),
-                Some(std::sync::Arc::new(error)),
-            )
-        })?;
+        let mut raw: Value = response.decode()?;
         if let Some(hook) = config.hooks.response {
             hook(&mut raw);
         }
@@ -249,13 +240,14 @@ impl LanguageModel for OpenAiCompatibleChatLanguageModel {
             Ok(completion) => completion,
             Err(error) => {
                 // A 200 carrying an error body (some servers do this).
+                let text = String::from_utf8_lossy(&response.body).into_owned();
                 if raw.get("choices").is_none() && config.errors.parse_value(&raw).is_some() {
-                    let text = String::from_utf8_lossy(&raw_body).into_owned();
-                    return Err(api_call_error(200, response_url, headers, Some(text), &config.errors).with_retryable(false).into());
+                    let error = api_call_error(200, response.url, response.headers, Some(text), &config.errors);
+                    return Err(error.with_retryable(false).into());
                 }
                 return Err(Error::invalid_response(
-                    format!("unexpected chat completion from {response_url}: {error}"),
-                    Some(String::from_utf8_lossy(&raw_body).into_owned()),
+                    format!("unexpected chat completion from {}: {error}", response.url),
+                    Some(text),
                     Some(std::sync::Arc::new(error)),
                 ));
             }
@@ -305,7 +297,7 @@ impl LanguageModel for OpenAiCompatibleChatLanguageModel {
         result.provider_metadata = (!metadata.is_empty()).then(|| ProviderMetadata::new().with(config.name.clone(), Value::Object(metadata)));
         result.request = request;
         result.response = ResponseMetadata::new(completion.id, completion.model, timestamp(completion.created))
-            .with_headers(headers)
+            .with_headers(response.headers)
             .with_body(Some(raw));
         result.warnings = warnings;
         Ok(result)
