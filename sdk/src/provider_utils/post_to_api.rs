@@ -33,10 +33,10 @@ impl Endpoint<'_> {
         }
     }
 
-    fn request(self, client: &reqwest::Client, method: reqwest::Method) -> reqwest::RequestBuilder {
+    fn post(self, client: &reqwest::Client) -> reqwest::RequestBuilder {
         match self {
-            Endpoint::Text(url) => client.request(method, url),
-            Endpoint::Parsed(url) => client.request(method, url.clone()),
+            Endpoint::Text(url) => client.post(url),
+            Endpoint::Parsed(url) => client.post(url.clone()),
         }
     }
 }
@@ -109,7 +109,7 @@ pub async fn post_json<'a, B: Serialize + ?Sized>(
     if !headers.contains_key(CONTENT_TYPE) {
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     }
-    let request = url.request(client, reqwest::Method::POST).headers(headers).body(body.clone());
+    let request = url.post(client).headers(headers).body(body.clone());
     send(request, url.as_str(), Some(body), errors).await
 }
 
