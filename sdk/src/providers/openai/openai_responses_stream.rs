@@ -101,7 +101,8 @@ impl ResponsesStreamState {
                 Some(Arc::new(error)),
             )
         })?;
-        let output_index = event.output_index.and_then(|index| usize::try_from(index).ok());
+        let index = |index: Option<i64>| index.and_then(|index| usize::try_from(index).ok());
+        let (output_index, summary_index) = (index(event.output_index), index(event.summary_index));
         match event.type_.as_deref().unwrap_or_default() {
             "response.output_text.delta" => {
                 let (Some(item_id), Some(delta)) = (event.item_id, event.delta) else { return Ok(()) };
@@ -120,14 +121,11 @@ impl ResponsesStreamState {
             }
             "response.reasoning_summary_text.delta" => {
                 let (Some(item_id), Some(delta)) = (event.item_id, event.delta) else { return Ok(()) };
-                let summary_index = event.summary_index.and_then(|index| usize::try_from(index).ok()).unwrap_or(0);
-                let id = self.summary_block(&item_id, summary_index, out);
+                let id = self.summary_block(&item_id, summary_index.unwrap_or(0), out);
                 out.push_back(StreamPart::ReasoningDelta { id, delta: delta.0.into_owned(), provider_metadata: None });
             }
             "response.reasoning_summary_part.added" => {
-                if let (Some(item_id), Some(summary_index)) =
-                    (event.item_id, event.summary_index.and_then(|index| usize::try_from(index).ok()))
-                {
+                if let (Some(item_id), Some(summary_index)) = (event.item_id, summary_index) {
                     self.summary_block(&item_id, summary_index, out);
                 }
             }
