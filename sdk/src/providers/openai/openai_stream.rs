@@ -6,8 +6,11 @@
 //! generated lean types (`specai_generated::openai::lean`, emitted by codegen from the same
 //! schema as the owned types), whose strings borrow from the buffer unless they hold escapes and
 //! which have no flattened `extra` map (that map makes serde buffer every field of every event).
-//! Constant fields (`object`, `system_fingerprint`, `service_tier`) are borrowed and dropped; `id`
-//! and `model` become owned once, for the [`StreamPart::ResponseMetadata`] part. A text delta
+//! Fields the stream never reads (`object`, `system_fingerprint`, `service_tier`) are left out of
+//! the lean types (`lean_omit` in specs/openai/provider.toml), so serde skips them; `id`, `model`
+//! and `created` are read from the first chunk only (later chunks decode into the `Continued`
+//! variant without them) and become owned once, for the [`StreamPart::ResponseMetadata`] part.
+//! The usage object is kept as its JSON text (`lean_raw`) for `Usage.raw`. A text delta
 //! costs two allocations: the one-element `choices` vector and the `String` of its
 //! [`StreamPart::TextDelta`].
 //!
