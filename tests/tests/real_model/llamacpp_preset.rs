@@ -53,14 +53,11 @@ async fn llamacpp_preset_forced_tool_call_with_a_typed_input() {
     cases::forced_tool_call(LABEL, Arc::new(provider(server).chat(server.chat_model))).await;
 }
 
-/// Fails: the server's first chunk of a streamed tool call is
-/// `"delta": {"role": "assistant", "content": null, "function_call": null, "tool_calls": null}`,
-/// and the adapter's chunk type (generated from `specs/openai-compatible/openapi.json`, where
-/// `ChatCompletionStreamResponseDelta.tool_calls` is an array that is not nullable) rejects
-/// `null`: `InvalidResponse { message: "invalid stream chunk: invalid type: null, expected a
-/// sequence" }`. The OpenAI chat model (hand-written chunk type) passes the same case.
+/// The server's first chunk of a streamed tool call is
+/// `"delta": {"role": "assistant", "content": null, "function_call": null, "tool_calls": null}`:
+/// the generated chunk types read a `null` list as empty (this once failed with "invalid type:
+/// null, expected a sequence").
 #[tokio::test]
-#[ignore = "bug: the OpenAI-compatible stream rejects `\"tool_calls\": null` in a delta (spec: tool_calls not nullable)"]
 async fn llamacpp_preset_streamed_forced_tool_call() {
     let Some(server) = local_server::shared() else {
         return;
@@ -85,10 +82,9 @@ async fn llamacpp_preset_json_mode_into_a_typed_struct() {
     cases::json_mode_into_struct(LABEL, Arc::new(provider(server).chat(server.chat_model))).await;
 }
 
-/// `generate_object` with a schema: the preset requests `json_schema` (right for `llama-server`),
-/// which llama-cpp-python answers with HTTP 500.
+/// `generate_object` with a schema: the preset declares `structured_outputs = "json_object"`, so
+/// the schema goes into the system message (llama-cpp-python answers `json_schema` with HTTP 500).
 #[tokio::test]
-#[ignore = "llama-cpp-python rejects response_format json_schema (HTTP 500); the llamacpp preset declares json_schema, as llama-server supports it"]
 async fn llamacpp_preset_generate_object_with_a_schema() {
     let Some(server) = local_server::shared() else {
         return;
