@@ -5,7 +5,7 @@ use http::HeaderMap;
 
 use super::metadata::{ProviderMetadata, ProviderOptions, ResponseMetadata};
 use super::warning::Warning;
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// One embedding vector.
 pub type Embedding = Vec<f32>;
@@ -46,6 +46,18 @@ impl EmbedOptions {
     pub fn new(values: Vec<String>) -> Self {
         EmbedOptions { values, ..Default::default() }
     }
+
+    /// Checks that the values fit in one call of a model that embeds at most `limit` per call
+    /// (its `max_embeddings_per_call`): more is an [`Error::InvalidArgument`] naming both counts.
+    pub fn check_value_count(&self, limit: usize) -> Result<()> {
+        if self.values.len() > limit {
+            return Err(Error::invalid_argument(
+                "values",
+                format!("{} values exceed the limit of {limit} per call", self.values.len()),
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// The result of one embedding call.
@@ -76,4 +88,19 @@ impl EmbedResponse {
 pub struct EmbeddingUsage {
     /// Input tokens.
     pub tokens: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn value_count_is_checked_against_the_per_call_limit() {
+        let options = EmbedOptions::new(vec!["a".into(), "b".into(), "c".into()]);
+        assert!(options.check_value_count(3).is_ok());
+        match options.check_value_count(2) {
+            Err(Error::InvalidArgument { .. }) => {}
+            other => panic!("{other:?}"),
+        }
+    }
 }

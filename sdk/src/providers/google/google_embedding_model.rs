@@ -63,12 +63,7 @@ impl EmbeddingModel for GoogleEmbeddingModel {
     }
 
     async fn do_embed(&self, options: &EmbedOptions) -> Result<EmbedResponse> {
-        if options.values.len() > MAX_EMBEDDINGS_PER_CALL {
-            return Err(Error::invalid_argument(
-                "values",
-                format!("{} values, but Gemini embeds at most {MAX_EMBEDDINGS_PER_CALL} per call", options.values.len()),
-            ));
-        }
+        options.check_value_count(MAX_EMBEDDINGS_PER_CALL)?;
         let google: GoogleEmbeddingOptions = options.provider_options.parse("google")?.unwrap_or_default();
         let headers = self.config.headers.with_call_headers(&options.headers)?;
         let (embeddings, headers, body) = if let [value] = options.values.as_slice() {

@@ -52,12 +52,7 @@ impl EmbeddingModel for OpenAiEmbeddingModel {
 
     async fn do_embed(&self, options: &EmbedOptions) -> Result<EmbedResponse> {
         let config = config_for_call(&self.config)?;
-        if options.values.len() > MAX_EMBEDDINGS_PER_CALL {
-            return Err(Error::invalid_argument(
-                "values",
-                format!("{} values exceed the limit of {MAX_EMBEDDINGS_PER_CALL} per call", options.values.len()),
-            ));
-        }
+        options.check_value_count(MAX_EMBEDDINGS_PER_CALL)?;
         let provider_options: OpenAiEmbeddingOptions =
             options.provider_options.parse(OPENAI_PROVIDER_ID)?.unwrap_or_default();
         let request = api::CreateEmbeddingRequest {

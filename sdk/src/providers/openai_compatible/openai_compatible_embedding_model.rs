@@ -62,9 +62,7 @@ impl EmbeddingModel for OpenAiCompatibleEmbeddingModel {
 
     async fn do_embed(&self, options: &EmbedOptions) -> Result<EmbedResponse> {
         let config = config_for_call(&self.config)?;
-        if options.values.len() > MAX_EMBEDDINGS_PER_CALL {
-            return Err(Error::invalid_argument("values", format!("at most {MAX_EMBEDDINGS_PER_CALL} values per call")));
-        }
+        options.check_value_count(MAX_EMBEDDINGS_PER_CALL)?;
         let operation = config.mapping.operations.embedding.as_ref().ok_or_else(|| {
             Error::unsupported("embeddings", Some(format!("{} has no embedding operation in its mapping", config.mapping.display_name)))
         })?;
