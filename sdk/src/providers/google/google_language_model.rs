@@ -13,7 +13,7 @@ use super::convert_to_google_messages::{convert_to_google_messages, wire_enum};
 use super::google_error::GoogleErrorParser;
 use super::google_options::GoogleOptions;
 use super::google_prepare_tools::{google_prepare_tools, to_wire_schema};
-use super::google_stream::GoogleStream;
+use super::google_stream::GoogleEventMapper;
 use super::map_google_finish_reason::map_google_finish_reason;
 use super::wire::{
     Candidate, GenerateContentRequest, GenerateContentResponse, GenerationConfig, GroundingMetadata, Part,
@@ -23,9 +23,9 @@ use crate::error::{Error, Result};
 use crate::provider::{
     CallOptions, Content, FileData, FinishReason, GenerateResponse, GeneratedFile, InputTokens, JsonBody, LanguageModel,
     OutputTokens, ProviderMetadata, ReasoningEffort, RequestMetadata, ResponseFormat, ResponseMetadata, Source,
-    StreamResponse, SupportedUrl, ToolCall, ToolResult, Usage, Warning,
+    StreamPart, StreamResponse, SupportedUrl, ToolCall, ToolResult, Usage, Warning,
 };
-use crate::provider_utils::post_json;
+use crate::provider_utils::{PartsStream, post_json};
 
 /// A Gemini model, e.g. `gemini-2.5-flash`.
 #[derive(Debug, Clone)]
@@ -403,7 +403,7 @@ impl LanguageModel for GoogleLanguageModel {
             grounding,
             answer.usage_metadata.as_ref(),
         ));
-        result.request = RequestMetadata::with_body(response.request_body.clone().map(crate::provider::JsonBody::new));
+        result.request = RequestMetadata::sent(response.request_body.as_ref());
         result.response = ResponseMetadata::new(answer.response_id.clone(), answer.model_version.clone(), None)
             .with_headers(response.headers.clone())
             .with_body(response.raw_json());
@@ -415,12 +415,12 @@ impl LanguageModel for GoogleLanguageModel {
         let (body, warnings) = self.request_body(options)?;
         let url = format!("{}?alt=sse", self.config.model_url(&self.model_id, "streamGenerateContent"));
         let headers = self.config.headers.with_call_headers(&options.headers)?;
-        let response = post_json(&self.config.client, &url, headers, &body, &GoogleErrorParser).await?;
-        let request = RequestMetadata::with_body(response.request_body.clone().map(crate::provider::JsonBody::new));
-        let response_metadata = ResponseMetadata::default().with_headers(response.headers.clone());
-        let headers = response.headers.clone();
-        let url = response.url.clone();
-        let stream = GoogleStream::new(response.sse(), warnings, options.include_raw_chunks, url, headers);
+        let mut response = post_json(&self.config.client, &url, headers, &body, &GoogleErrorParser).await?;
+        let request = RequestMetadata::sent(response.request_body.as_ref());
+        let headers = std::mem::take(&mut response.headers);
+        let response_metadata = ResponseMetadata::default().with_headers(headers.clone());
+        let mapper = GoogleEventMapper::new(options.include_raw_chunks, response.url.clone(), headers);
+        let stream = PartsStream::starting_with(response.sse(), mapper, StreamPart::StreamStart { warnings });
         Ok(StreamResponse::new(Box::pin(stream), request, response_metadata))
     }
 }

@@ -9,11 +9,8 @@
 //! that ends before a finish reason, ends the stream with an error.
 
 use std::collections::{HashSet, VecDeque};
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll, ready};
 
-use futures::Stream;
 use http::HeaderMap;
 use serde_json::{Value, json};
 
@@ -27,9 +24,8 @@ use super::wire::{GenerateContentResponse, GroundingMetadata, Part, UsageMetadat
 use crate::error::{Error, Result};
 use crate::provider::{
     BlockId, FileData, FinishReason, GeneratedFile, ProviderMetadata, ResponseMetadata, Source, StreamPart, ToolCall, ToolResult,
-    Warning,
 };
-use crate::provider_utils::SseEvent;
+use crate::provider_utils::{EventMapper, SseEvent};
 
 /// What the stream remembers between events.
 #[derive(Debug, Default)]
@@ -243,81 +239,47 @@ impl GoogleStreamState {
     }
 }
 
-pin_project_lite::pin_project! {
-    /// The part stream over the SSE events of one response: one `Stream` deep, no task.
-    pub(crate) struct GoogleStream<S> {
-        #[pin]
-        events: S,
-        state: GoogleStreamState,
-        pending: VecDeque<StreamPart>,
-        include_raw: bool,
-        url: String,
-        headers: HeaderMap,
-        done: bool,
+/// Maps the SSE events of one response to parts (with [`PartsStream`]: one `Stream` deep, no
+/// task). Gemini sends no `[DONE]`: the stream ends with the body.
+pub(crate) struct GoogleEventMapper {
+    state: GoogleStreamState,
+    include_raw: bool,
+    url: String,
+    headers: HeaderMap,
+}
+
+impl GoogleEventMapper {
+    pub(crate) fn new(include_raw: bool, url: String, headers: HeaderMap) -> Self {
+        GoogleEventMapper { state: GoogleStreamState::default(), include_raw, url, headers }
     }
 }
 
-impl<S> GoogleStream<S> {
-    pub(crate) fn new(events: S, warnings: Vec<Warning>, include_raw: bool, url: String, headers: HeaderMap) -> Self {
-        let mut pending = VecDeque::with_capacity(8);
-        pending.push_back(StreamPart::StreamStart { warnings });
-        GoogleStream { events, state: GoogleStreamState::default(), pending, include_raw, url, headers, done: false }
-    }
-}
-
-impl<S> Stream for GoogleStream<S>
-where
-    S: Stream<Item = Result<SseEvent>>,
-{
-    type Item = Result<StreamPart>;
-
-    fn poll_next(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let mut this = self.project();
-        loop {
-            if let Some(part) = this.pending.pop_front() {
-                return Poll::Ready(Some(Ok(part)));
-            }
-            if *this.done {
-                return Poll::Ready(None);
-            }
-            let event = match ready!(this.events.as_mut().poll_next(context)) {
-                Some(Ok(event)) => event,
-                Some(Err(error)) => {
-                    *this.done = true;
-                    return Poll::Ready(Some(Err(error)));
-                }
-                None => {
-                    *this.done = true;
-                    if let Err(error) = this.state.finish(this.pending) {
-                        return Poll::Ready(Some(Err(error)));
-                    }
-                    continue;
-                }
-            };
-            let data = &event.data;
-            if data.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            if is_error_event(data) {
-                *this.done = true;
-                return Poll::Ready(Some(Err(google_stream_error(data, this.url, this.headers.clone()))));
-            }
-            if *this.include_raw {
-                let raw_value = serde_json::from_slice(data).unwrap_or(Value::Null);
-                this.pending.push_back(StreamPart::Raw { raw_value });
-            }
-            match crate::provider_utils::decode_json::<GenerateContentResponse>(data) {
-                Ok(chunk) => this.state.process(chunk, this.pending),
-                Err(error) => {
-                    *this.done = true;
-                    return Poll::Ready(Some(Err(Error::invalid_response(
-                        format!("invalid Gemini stream event: {error}"),
-                        Some(String::from_utf8_lossy(data).into_owned()),
-                        Some(Arc::new(error)),
-                    ))));
-                }
-            }
+impl EventMapper for GoogleEventMapper {
+    fn on_event(&mut self, event: &SseEvent, out: &mut VecDeque<StreamPart>) -> Result<()> {
+        let data = &event.data;
+        if data.iter().all(u8::is_ascii_whitespace) {
+            return Ok(());
         }
+        if is_error_event(data) {
+            return Err(google_stream_error(data, &self.url, self.headers.clone()));
+        }
+        if self.include_raw {
+            let raw_value = serde_json::from_slice(data).unwrap_or(Value::Null);
+            out.push_back(StreamPart::Raw { raw_value });
+        }
+        let chunk = crate::provider_utils::decode_json::<GenerateContentResponse>(data).map_err(|error| {
+            Error::invalid_response(
+                format!("invalid Gemini stream event: {error}"),
+                Some(String::from_utf8_lossy(data).into_owned()),
+                Some(Arc::new(error)),
+            )
+        })?;
+        self.state.process(chunk, out);
+        Ok(())
+    }
+
+    fn on_end(&mut self, out: &mut VecDeque<StreamPart>) -> Result<()> {
+        self.state.finish(out)
     }
 }
 
