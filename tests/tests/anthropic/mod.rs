@@ -53,13 +53,3 @@ async fn collect(mut stream: specai::provider::PartStream) -> (Vec<StreamPart>, 
     (parts, None)
 }
 
-/// The concatenated text deltas of a stream.
-fn streamed_text(parts: &[StreamPart]) -> String {
-    parts
-        .iter()
-        .filter_map(|part| match part {
-            StreamPart::TextDelta { delta, .. } => Some(delta.as_str()),
-            _ => None,
-        })
-        .collect()
-}

@@ -7,7 +7,8 @@ use specai::provider::{
     StreamPart, ToolDefinition,
 };
 
-use super::{MODEL, PROVIDER, assert_messages_request, collect, provider, streamed_text};
+use super::{MODEL, PROVIDER, assert_messages_request, collect, provider};
+use crate::support::text_of;
 use crate::support::fixtures::{error_response, raw_sse_response, sse_raw, split_every};
 use crate::support::mock_server::{MockResponse, MockServer};
 
@@ -54,7 +55,7 @@ async fn text_stream() {
         other => panic!("{other:?}"),
     }
     assert_eq!(parts[2], StreamPart::TextStart { id: id.clone(), provider_metadata: None });
-    assert_eq!(streamed_text(&parts), "Hello! How can I help you today? ✨");
+    assert_eq!(text_of(&parts), "Hello! How can I help you today? ✨");
     assert_eq!(parts[6], StreamPart::TextEnd { id, provider_metadata: None });
     match &parts[7] {
         StreamPart::Finish { usage, finish_reason, raw_finish_reason, .. } => {
@@ -165,7 +166,7 @@ async fn streamed_structured_output_is_text() {
     let (parts, error) = collect(model.do_stream(&options).await.unwrap().stream).await;
 
     assert!(error.is_none(), "{error:?}");
-    assert_eq!(streamed_text(&parts), r#"{"name": "Lasagna"}"#);
+    assert_eq!(text_of(&parts), r#"{"name": "Lasagna"}"#);
     assert!(!parts.iter().any(|part| matches!(part, StreamPart::ToolCall(_))));
     assert!(matches!(parts.last(), Some(StreamPart::Finish { finish_reason: FinishReason::Stop, .. })));
     assert!(matches!(&parts[0], StreamPart::StreamStart { warnings } if warnings.len() == 1));
@@ -178,7 +179,7 @@ async fn mid_stream_overloaded_error_is_a_retryable_api_error() {
 
     let (parts, error) = collect(model.do_stream(&CallOptions::new(vec![Message::user("A story.")])).await.unwrap().stream).await;
 
-    assert_eq!(streamed_text(&parts), "Once upon");
+    assert_eq!(text_of(&parts), "Once upon");
     assert!(!parts.iter().any(|part| matches!(part, StreamPart::Finish { .. })));
     let error = error.expect("the error event ends the stream with an error");
     assert!(error.is_retryable());
@@ -281,7 +282,7 @@ async fn streamed_web_search_is_a_provider_executed_call_result_and_source() {
     assert_eq!(result.result[0]["title"], "Weather in New York City in May 2025");
     assert!(parts.iter().any(|part| matches!(part,
         StreamPart::Source(specai::provider::Source::Url { url, .. }) if url == "https://www.timeanddate.com/weather/usa/new-york/historic")));
-    assert_eq!(streamed_text(&parts), "I'll search for that.It is mild and cloudy in New York today.");
+    assert_eq!(text_of(&parts), "I'll search for that.It is mild and cloudy in New York today.");
     match parts.last() {
         Some(StreamPart::Finish { usage, finish_reason, .. }) => {
             assert_eq!(*finish_reason, FinishReason::Stop);

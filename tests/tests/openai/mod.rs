@@ -65,16 +65,7 @@ pub async fn collect_until_error(mut stream: PartStream) -> (Vec<StreamPart>, Op
     (parts, None)
 }
 
-/// The concatenated text deltas.
-pub fn text_of(parts: &[StreamPart]) -> String {
-    parts
-        .iter()
-        .filter_map(|part| match part {
-            StreamPart::TextDelta { delta, .. } => Some(delta.as_str()),
-            _ => None,
-        })
-        .collect()
-}
+pub use crate::support::text_of;
 
 /// A short name per part, to compare sequences.
 pub fn kinds(parts: &[StreamPart]) -> Vec<&'static str> {

@@ -137,13 +137,7 @@ pub(crate) async fn stream(vendor: &Vendor) -> Vec<StreamPart> {
     let expected_options = vendor.include_usage.then(|| serde_json::json!({"include_usage": true}));
     assert_eq!(body.get("stream_options").cloned(), expected_options, "{}: stream_options", vendor.id);
     assert!(matches!(parts.first(), Some(StreamPart::StreamStart { .. })), "{}", vendor.id);
-    let text: String = parts
-        .iter()
-        .filter_map(|part| match part {
-            StreamPart::TextDelta { delta, .. } => Some(delta.as_str()),
-            _ => None,
-        })
-        .collect();
+    let text = crate::support::text_of(&parts);
     assert_eq!(text, "Hello!", "{}", vendor.id);
     let reasoning: String = parts
         .iter()

@@ -293,13 +293,7 @@ async fn openrouter_processing_comments_are_skipped() {
     let server = MockServer::with_responses([crate::support::mock_server::MockResponse::sse(chunks)]).await;
     let response = provider(&OPENROUTER, &server).chat(OPENROUTER.model).do_stream(&options()).await.unwrap();
     let parts: Vec<StreamPart> = futures::StreamExt::collect::<Vec<_>>(response.stream).await.into_iter().map(Result::unwrap).collect();
-    let text: String = parts
-        .iter()
-        .filter_map(|part| match part {
-            StreamPart::TextDelta { delta, .. } => Some(delta.as_str()),
-            _ => None,
-        })
-        .collect();
+    let text = crate::support::text_of(&parts);
     assert_eq!(text, "Hello!");
 }
 

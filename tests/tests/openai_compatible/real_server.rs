@@ -38,13 +38,7 @@ async fn real_server_llamacpp_generate_and_stream_agree() {
 
     let response = model.do_stream(&options("Say hello in five words.")).await.unwrap();
     let parts: Vec<StreamPart> = response.stream.map(Result::unwrap).collect().await;
-    let streamed: String = parts
-        .iter()
-        .filter_map(|part| match part {
-            StreamPart::TextDelta { delta, .. } => Some(delta.as_str()),
-            _ => None,
-        })
-        .collect();
+    let streamed = crate::support::text_of(&parts);
     assert_eq!(streamed, text, "greedy decoding with a seed: the stream matches the answer");
     assert!(matches!(parts.last(), Some(StreamPart::Finish { finish_reason: FinishReason::Stop | FinishReason::Length, .. })));
 }

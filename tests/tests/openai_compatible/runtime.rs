@@ -128,13 +128,7 @@ async fn text_completions_through_a_mapping() {
     assert_eq!(body["max_tokens"], 100);
 
     let parts: Vec<StreamPart> = model.do_stream(&options()).await.unwrap().stream.map(Result::unwrap).collect().await;
-    let text: String = parts
-        .iter()
-        .filter_map(|part| match part {
-            StreamPart::TextDelta { delta, .. } => Some(delta.as_str()),
-            _ => None,
-        })
-        .collect();
+    let text = crate::support::text_of(&parts);
     assert_eq!(text, "Hello!");
     match parts.last() {
         Some(StreamPart::Finish { usage, finish_reason, .. }) => {

@@ -3,3 +3,16 @@
 pub mod local_server;
 pub mod fixtures;
 pub mod mock_server;
+
+use specai::provider::StreamPart;
+
+/// The concatenated text deltas of a part stream.
+pub fn text_of(parts: &[StreamPart]) -> String {
+    parts
+        .iter()
+        .filter_map(|part| match part {
+            StreamPart::TextDelta { delta, .. } => Some(delta.as_str()),
+            _ => None,
+        })
+        .collect()
+}
