@@ -85,8 +85,8 @@ fn roots_for(spec: &str, mappings: &[Mapping]) -> Result<prune::Roots, String> {
         return Err(format!("specs/{spec}/ has a spec but no provider.toml naming its operations"));
     };
     let mut roots = prune::Roots::default();
-    for mapping in mappings.iter().filter(|m| m.spec == spec) {
-        roots.operations.extend(mapping.operations.iter().map(|o| o.operation_id.clone()));
+    for mapping in mappings {
+        roots.operations.extend(mapping.operations.iter().filter(|o| o.spec == spec).map(|o| o.operation_id.clone()));
     }
     let generate = &owner.raw.generate;
     roots.operations.extend(generate.extra_operations.iter().cloned());
@@ -264,6 +264,13 @@ pub fn import(specs_dir: &Path, provider: &str, official: &Path) -> Result<(Stri
     let mut doc = spec::load(official)?;
     // Validate against the official document: its operations are what the mapping must name.
     let mut index = BTreeMap::new();
+    // Operations the mapping takes from another spec (OpenAI's chat completions from the shared
+    // chat-completions spec) are checked against that spec as it is in specs/.
+    for dir in list_dirs(specs_dir).into_iter().filter(|dir| dir != provider) {
+        if let Some(file) = spec_file(&specs_dir.join(&dir)) {
+            index.insert(dir, SpecIndex::of(&spec::load(&file)?));
+        }
+    }
     index.insert(raw.spec.clone().unwrap_or_else(|| provider.to_string()), SpecIndex::of(&doc));
     let mapping = mapping::validate(&label, provider, raw, &index).map_err(|e| e.to_string())?;
     if mapping.spec != provider {

@@ -171,17 +171,21 @@ pub enum RawOperation {
 #[serde(deny_unknown_fields)]
 pub struct RawOperationFull {
     pub operation: String,
+    /// The spec holding the operation, when not the mapping's own (OpenAI's chat completions
+    /// live in the shared `openai-compatible` spec: one type set for one wire format).
+    pub spec: Option<String>,
     pub path: Option<String>,
     #[serde(default)]
     pub query: BTreeMap<String, String>,
 }
 
 impl RawOperation {
-    fn parts(&self) -> (&str, Option<&str>, Vec<(String, String)>) {
+    fn parts(&self) -> (&str, Option<&str>, Option<&str>, Vec<(String, String)>) {
         match self {
-            RawOperation::Id(id) => (id, None, Vec::new()),
+            RawOperation::Id(id) => (id, None, None, Vec::new()),
             RawOperation::Full(full) => (
                 &full.operation,
+                full.spec.as_deref(),
                 full.path.as_deref(),
                 full.query.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
             ),
@@ -287,6 +291,20 @@ pub struct RawModelOverride {
     pub parallel_tool_calls: Option<bool>,
     #[serde(default)]
     pub renames: BTreeMap<String, String>,
+    /// Body fields these models reject: dropped with a warning.
+    #[serde(default)]
+    pub unsupported_fields: Vec<String>,
+    /// How system messages are sent to these models.
+    pub system_message_mode: Option<SystemMessageMode>,
+}
+
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum SystemMessageMode {
+    System,
+    Developer,
+    Remove,
 }
 
 #[allow(missing_docs)]
@@ -305,6 +323,8 @@ pub struct RawRequest {
     pub value_maps: BTreeMap<String, BTreeMap<String, String>>,
     #[serde(default)]
     pub unsupported_fields: Vec<String>,
+    /// The `strict` flag sent with JSON schemas when the caller does not choose (unset: not sent).
+    pub strict_json_schema: Option<bool>,
 }
 
 impl Default for RawRequest {
@@ -316,6 +336,7 @@ impl Default for RawRequest {
             renames: BTreeMap::new(),
             value_maps: BTreeMap::new(),
             unsupported_fields: Vec::new(),
+            strict_json_schema: None,
         }
     }
 }
@@ -405,6 +426,8 @@ pub struct RawHooks {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResolvedOperation {
     pub capability: Capability,
+    /// The spec directory the operation is in.
+    pub spec: String,
     pub operation_id: String,
     pub method: String,
     pub path: String,
@@ -624,9 +647,13 @@ pub fn validate(
     let mut operations = Vec::new();
     for (capability, operation) in &raw.operations {
         let key = format!("operations.{}", capability.name());
-        let (id, path, query) = operation.parts();
-        let Some((method, spec_path)) = index.operations.get(id) else {
-            return Err(e(&key, format!("operation `{id}` is not in specs/{spec}/openapi.json")));
+        let (id, operation_spec, path, query) = operation.parts();
+        let operation_spec = operation_spec.unwrap_or(&spec);
+        let Some(operation_index) = specs.get(operation_spec) else {
+            return Err(e(&format!("{key}.spec"), format!("no specs/{operation_spec}/openapi.json")));
+        };
+        let Some((method, spec_path)) = operation_index.operations.get(id) else {
+            return Err(e(&key, format!("operation `{id}` is not in specs/{operation_spec}/openapi.json")));
         };
         if let Some(path) = path {
             if !path.starts_with('/') {
@@ -635,6 +662,7 @@ pub fn validate(
         }
         operations.push(ResolvedOperation {
             capability: *capability,
+            spec: operation_spec.to_string(),
             operation_id: id.to_string(),
             method: method.clone(),
             path: path.unwrap_or(spec_path).to_string(),
@@ -695,6 +723,8 @@ pub fn validate(
             && o.reasoning.is_none()
             && o.parallel_tool_calls.is_none()
             && o.renames.is_empty()
+            && o.unsupported_fields.is_empty()
+            && o.system_message_mode.is_none()
         {
             return Err(e(&key, "overrides nothing".into()));
         }
@@ -909,12 +939,20 @@ impl Mapping {
             let reasoning = opt_bool(o.reasoning);
             let parallel = opt_bool(o.parallel_tool_calls);
             let renames = pairs(&o.renames);
+            let unsupported_fields = strs(&o.unsupported_fields);
+            let system_message_mode = match o.system_message_mode {
+                Some(SystemMessageMode::System) => quote! { Some(SystemMessageMode::System) },
+                Some(SystemMessageMode::Developer) => quote! { Some(SystemMessageMode::Developer) },
+                Some(SystemMessageMode::Remove) => quote! { Some(SystemMessageMode::Remove) },
+                None => quote! { None },
+            };
             quote! {
                 ModelOverride {
                     models: #models, tools: #tools, streaming: #streaming,
                     structured_outputs: #structured_outputs, image_input: #image_input,
                     pdf_input: #pdf_input, reasoning: #reasoning, parallel_tool_calls: #parallel,
-                    renames: #renames,
+                    renames: #renames, unsupported_fields: #unsupported_fields,
+                    system_message_mode: #system_message_mode,
                 }
             }
         });
@@ -928,6 +966,7 @@ impl Mapping {
             quote! { ValueMap { field: #field, values: #values } }
         });
         let unsupported_fields = strs(&request.unsupported_fields);
+        let strict_json_schema = opt_bool(request.strict_json_schema);
         let usage_path = json_path(raw.stream.usage_path.as_deref().unwrap_or("usage"));
         let reasoning_fields = strs(&raw.reasoning.fields);
         let strip = raw.reasoning.strip_from_history;
@@ -991,7 +1030,7 @@ impl Mapping {
                 request: RequestMapping {
                     headers: #headers, query: #query, stream_include_usage: #stream_include_usage,
                     renames: #renames, value_maps: &[#(#value_maps),*],
-                    unsupported_fields: #unsupported_fields,
+                    unsupported_fields: #unsupported_fields, strict_json_schema: #strict_json_schema,
                 },
                 stream: StreamMapping { usage_path: #usage_path },
                 reasoning: ReasoningMapping { fields: #reasoning_fields, strip_from_history: #strip },

@@ -55,6 +55,13 @@ fn import_generate_and_check_every_official_openapi_document() {
     let work = root.join("target/codegen-import");
     let specs = work.join("specs");
     let _ = std::fs::remove_dir_all(&specs);
+    // OpenAI's mapping takes its chat-completions operations from our shared spec, which has
+    // no official document of its own: it is used as written.
+    let shared_spec = specs.join("openai-compatible");
+    std::fs::create_dir_all(&shared_spec).unwrap();
+    for file in ["provider.toml", "openapi.json"] {
+        std::fs::copy(root.join("specs/openai-compatible").join(file), shared_spec.join(file)).unwrap();
+    }
     let mut failures = Vec::new();
     for (provider, official, mapping) in cases(&root) {
         let dir = specs.join(provider);
@@ -80,13 +87,15 @@ fn import_generate_and_check_every_official_openapi_document() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     let files = outputs(&specs).unwrap_or_else(|e| panic!("generate: {e}"));
     let crate_dir = work.join("crate");
+    let mut modules: Vec<String> = cases(&root).iter().map(|(p, _, _)| p.to_string()).collect();
+    modules.push("openai-compatible".into());
     ensure(&crate_dir, &files, Mode::Write, "").unwrap();
     std::fs::write(crate_dir.join("Cargo.toml"), CRATE_MANIFEST.replace(
         "[workspace]",
         &format!(
             "[features]\ndefault = [{}]\n{}\n[workspace]",
-            cases(&root).iter().map(|(p, _, _)| format!("\"{p}\"")).collect::<Vec<_>>().join(", "),
-            cases(&root).iter().map(|(p, _, _)| format!("{p} = []")).collect::<Vec<_>>().join("\n")
+            modules.iter().map(|p| format!("\"{p}\"")).collect::<Vec<_>>().join(", "),
+            modules.iter().map(|p| format!("{p} = []")).collect::<Vec<_>>().join("\n")
         ),
     ))
     .unwrap();

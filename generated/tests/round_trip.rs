@@ -42,6 +42,32 @@ mod openai {
     use specai_generated::openai::types::*;
 
     #[test]
+    fn responses_api_events_including_an_unlisted_one() {
+        let decoded: Vec<ResponseStreamEvent> =
+            chunks("openai_responses_stream.chunks.txt").iter().map(|c| serde_json::from_str(c).unwrap()).collect();
+        assert!(matches!(&decoded[2], ResponseStreamEvent::ResponseReasoningSummaryTextDelta { delta, .. } if delta == "Thinking"));
+        assert!(matches!(&decoded[4], ResponseStreamEvent::ResponseOutputTextDelta { delta, .. } if delta == "Hi"));
+        let ResponseStreamEvent::ResponseCompleted { response, .. } = &decoded[6] else { panic!("{:?}", decoded[6]) };
+        assert!(matches!(&response.output[1], OutputItem::FunctionCall { arguments, .. } if arguments == "{\"a\":1}"));
+        assert_eq!(response.usage.as_ref().unwrap().total_tokens, 123);
+        assert!(matches!(decoded[7], ResponseStreamEvent::Unlisted));
+    }
+
+    #[test]
+    fn client_is_built_from_the_callers_reqwest_client() {
+        let client = specai_generated::openai::Client::new_with_client("http://127.0.0.1:9/v1", reqwest::Client::new());
+        use specai_generated::openai::ClientInfo;
+        assert_eq!(client.baseurl(), "http://127.0.0.1:9/v1");
+    }
+}
+
+#[cfg(feature = "openai-compatible")]
+mod openai_compatible {
+    use super::*;
+    use specai_generated::openai_compatible::types::*;
+
+    // OpenAI's chat completions: one type set for the chat-completions wire.
+    #[test]
     fn chat_completion_with_tool_call() {
         let response: CreateChatCompletionResponse = round_trip(&fixture("openai_chat_completion.json"));
         let choice = &response.choices[0];
@@ -68,13 +94,13 @@ mod openai {
 
     #[test]
     fn lean_chunk_types_decode_the_same_stream_and_borrow_plain_strings() {
-        use specai_generated::openai::lean;
+        use specai_generated::openai_compatible::lean;
         use std::borrow::Cow;
         let lines = chunks("openai_chat_stream.chunks.txt");
         for line in &lines {
             let owned: CreateChatCompletionStreamResponse = serde_json::from_str(line).unwrap();
             let lean: lean::CreateChatCompletionStreamResponse = serde_json::from_str(line).unwrap();
-            assert_eq!(lean.id.as_deref(), Some(owned.id.as_str()));
+            assert_eq!(lean.id.as_deref(), owned.id.as_deref());
             assert_eq!(lean.choices.len(), owned.choices.len());
             for (lean, owned) in lean.choices.iter().zip(&owned.choices) {
                 let delta = lean.delta.as_ref().unwrap();
@@ -98,18 +124,6 @@ mod openai {
     }
 
     #[test]
-    fn responses_api_events_including_an_unlisted_one() {
-        let decoded: Vec<ResponseStreamEvent> =
-            chunks("openai_responses_stream.chunks.txt").iter().map(|c| serde_json::from_str(c).unwrap()).collect();
-        assert!(matches!(&decoded[2], ResponseStreamEvent::ResponseReasoningSummaryTextDelta { delta, .. } if delta == "Thinking"));
-        assert!(matches!(&decoded[4], ResponseStreamEvent::ResponseOutputTextDelta { delta, .. } if delta == "Hi"));
-        let ResponseStreamEvent::ResponseCompleted { response, .. } = &decoded[6] else { panic!("{:?}", decoded[6]) };
-        assert!(matches!(&response.output[1], OutputItem::FunctionCall { arguments, .. } if arguments == "{\"a\":1}"));
-        assert_eq!(response.usage.as_ref().unwrap().total_tokens, 123);
-        assert!(matches!(decoded[7], ResponseStreamEvent::Unlisted));
-    }
-
-    #[test]
     fn requests_build_from_defaults_and_send_only_what_is_set() {
         let request = CreateChatCompletionRequest {
             model: "gpt-4o-mini".into(),
@@ -126,18 +140,6 @@ mod openai {
         );
     }
 
-    #[test]
-    fn client_is_built_from_the_callers_reqwest_client() {
-        let client = specai_generated::openai::Client::new_with_client("http://127.0.0.1:9/v1", reqwest::Client::new());
-        use specai_generated::openai::ClientInfo;
-        assert_eq!(client.baseurl(), "http://127.0.0.1:9/v1");
-    }
-}
-
-#[cfg(feature = "openai-compatible")]
-mod openai_compatible {
-    use super::*;
-    use specai_generated::openai_compatible::types::*;
 
     #[test]
     fn lenient_server_that_omits_nullable_fields() {

@@ -36,6 +36,7 @@ mod post_to_api;
 mod provider_options;
 mod redact_url;
 mod response_handler;
+mod shortest_decimal;
 mod sse;
 #[cfg(any(test, feature = "test-util"))]
 pub mod test_server;
@@ -52,4 +53,5 @@ pub use response_handler::{
     ApiResponse, ErrorBody, ErrorBodyParser, JsonErrorParser, JsonResponse, ReadResponse, api_call_error, decode_json,
     failed_response, handle_response, transport_error,
 };
+pub use shortest_decimal::shortest_decimal;
 pub use sse::{SseEvent, SseStream, SseText, sse_from_response};

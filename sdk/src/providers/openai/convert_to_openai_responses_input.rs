@@ -14,7 +14,7 @@ use specai_generated::openai::types as api;
 use crate::error::{Error, Result};
 use crate::provider::{AssistantPart, FileData, FilePart, Message, ProviderOptions, UserPart, Warning};
 
-use super::convert_to_openai_messages::{image_detail, tool_output_text};
+use crate::providers::openai_compatible::{image_detail, tool_output_text};
 use super::openai_options::{OPENAI_PROVIDER_ID, SystemMessageMode};
 
 fn input_message(role: api::InputItemRole, content: api::InputItemContent, id: Option<String>) -> api::InputItem {
@@ -150,7 +150,7 @@ fn convert_file(file: &FilePart, index: usize) -> Result<api::InputContent> {
         return Ok(api::InputContent::InputImage {
             image_url: file_id.is_none().then(|| file.data.to_data_url(media_type)),
             file_id,
-            detail: image_detail(file).map(|detail| match detail.as_str() {
+            detail: image_detail(file, OPENAI_PROVIDER_ID).map(|detail| match detail.as_str() {
                 "low" => api::InputContentDetail::Low,
                 "high" => api::InputContentDetail::High,
                 "auto" => api::InputContentDetail::Auto,

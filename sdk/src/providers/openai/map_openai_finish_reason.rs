@@ -2,17 +2,6 @@
 
 use crate::provider::FinishReason;
 
-/// Chat and legacy completions: `finish_reason` of a choice.
-pub(crate) fn map_openai_finish_reason(reason: Option<&str>) -> FinishReason {
-    match reason {
-        Some("stop") => FinishReason::Stop,
-        Some("length") => FinishReason::Length,
-        Some("content_filter") => FinishReason::ContentFilter,
-        Some("function_call" | "tool_calls") => FinishReason::ToolCalls,
-        _ => FinishReason::Other,
-    }
-}
-
 /// Responses API: `incomplete_details.reason` (absent when the response completed), and whether
 /// the output holds function calls the application must run.
 pub(crate) fn map_openai_responses_finish_reason(incomplete_reason: Option<&str>, has_function_calls: bool) -> FinishReason {
@@ -29,17 +18,6 @@ pub(crate) fn map_openai_responses_finish_reason(incomplete_reason: Option<&str>
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn maps_chat_reasons() {
-        assert_eq!(map_openai_finish_reason(Some("stop")), FinishReason::Stop);
-        assert_eq!(map_openai_finish_reason(Some("length")), FinishReason::Length);
-        assert_eq!(map_openai_finish_reason(Some("content_filter")), FinishReason::ContentFilter);
-        assert_eq!(map_openai_finish_reason(Some("tool_calls")), FinishReason::ToolCalls);
-        assert_eq!(map_openai_finish_reason(Some("function_call")), FinishReason::ToolCalls);
-        assert_eq!(map_openai_finish_reason(Some("eos")), FinishReason::Other);
-        assert_eq!(map_openai_finish_reason(None), FinishReason::Other);
-    }
 
     #[test]
     fn maps_responses_reasons() {

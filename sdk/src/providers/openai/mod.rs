@@ -30,12 +30,8 @@
 //! headers (authorization, organization, project, the caller's headers) are built on the first
 //! call, so a missing API key is reported then, naming `OPENAI_API_KEY`, and not rebuilt after.
 
-mod convert_to_openai_messages;
 mod convert_to_openai_responses_input;
 mod map_openai_finish_reason;
-mod openai_chat_language_model;
-mod openai_completion_language_model;
-mod openai_embedding_model;
 mod openai_error;
 mod openai_image_model;
 mod openai_options;
@@ -43,17 +39,13 @@ mod openai_prepare_tools;
 mod openai_responses_language_model;
 mod openai_responses_stream;
 mod openai_speech_model;
-mod openai_stream;
 mod openai_transcription_model;
 
 use std::sync::Arc;
 
-use http::header::AUTHORIZATION;
 use http::{HeaderMap, HeaderName, HeaderValue};
+use specai_generated::mappings::{self, Operation};
 
-pub use openai_chat_language_model::OpenAiChatLanguageModel;
-pub use openai_completion_language_model::OpenAiCompletionLanguageModel;
-pub use openai_embedding_model::OpenAiEmbeddingModel;
 pub use openai_image_model::OpenAiImageModel;
 pub use openai_options::{
     Logprobs, OPENAI_PROVIDER_ID, OpenAiEmbeddingOptions, OpenAiImageOptions, OpenAiOptions, OpenAiSpeechOptions,
@@ -64,27 +56,27 @@ pub use openai_speech_model::OpenAiSpeechModel;
 pub use openai_transcription_model::OpenAiTranscriptionModel;
 
 use crate::error::{Error, Result};
-use crate::provider::{
-    EmbeddingModel, ImageModel, LanguageModel, Provider, SpeechModel, TranscriptionModel,
+use crate::provider::{EmbeddingModel, ImageModel, LanguageModel, Provider, SpeechModel, TranscriptionModel};
+use crate::providers::openai_compatible::{
+    self, Config, OpenAiCompatibleChatLanguageModel, OpenAiCompatibleCompletionLanguageModel, OpenAiCompatibleEmbeddingModel,
+    OpenAiCompatibleSettings,
 };
-use crate::provider_utils::{
-    ApiKey, ApiResponse, LazyHeaders, load_api_key, load_setting, post_json, post_multipart, without_trailing_slash,
-};
-use openai_error::OpenAiErrorParser;
+use crate::provider_utils::ApiKey;
 
-/// The API's default base URL.
-pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
-/// The environment variable the API key is read from.
-pub const API_KEY_ENV_VAR: &str = "OPENAI_API_KEY";
-/// The environment variable the base URL is read from.
-pub const BASE_URL_ENV_VAR: &str = "OPENAI_BASE_URL";
+/// OpenAI's chat-completions model: the one chat-completions engine with OpenAI's mapping.
+pub type OpenAiChatLanguageModel = OpenAiCompatibleChatLanguageModel;
+/// OpenAI's legacy completions model: the compatible engine with OpenAI's mapping.
+pub type OpenAiCompletionLanguageModel = OpenAiCompatibleCompletionLanguageModel;
+/// OpenAI's embedding model: the compatible engine with OpenAI's mapping.
+pub type OpenAiEmbeddingModel = OpenAiCompatibleEmbeddingModel;
 
-/// How to reach OpenAI (or an OpenAI-compatible server). Every field is optional.
+/// How to reach OpenAI (or an OpenAI-compatible server). Every field is optional; the defaults
+/// (base URL, key variable, its override variable) come from `specs/openai/provider.toml`.
 #[derive(Debug, Clone, Default)]
 pub struct OpenAiSettings {
-    /// The API key; default: the `OPENAI_API_KEY` environment variable, read at the first call.
+    /// The API key; default: the mapping's key variable (`OPENAI_API_KEY`), read at the first call.
     pub api_key: Option<ApiKey>,
-    /// The base URL; default: `OPENAI_BASE_URL`, else `https://api.openai.com/v1`.
+    /// The base URL; default: the mapping's `base_url_env` (`OPENAI_BASE_URL`), else its `base_url`.
     pub base_url: Option<String>,
     /// Sent as `OpenAI-Organization`.
     pub organization: Option<String>,
@@ -94,104 +86,35 @@ pub struct OpenAiSettings {
     pub headers: HeaderMap,
     /// The HTTP client to use (proxies, timeouts, TLS); default: a new `reqwest::Client`.
     pub client: Option<reqwest::Client>,
-    /// The provider name models report (`<name>.chat`...); default `openai`.
+    /// The provider name models report (`<name>.chat`...) and read provider options under;
+    /// default `openai`.
     pub name: Option<String>,
 }
 
-/// What every OpenAI model of one provider shares.
-pub(crate) struct OpenAiConfig {
-    /// The provider name, e.g. `openai`.
-    pub name: String,
-    base_url: String,
-    headers: LazyHeaders,
-    client: reqwest::Client,
-}
-
-impl std::fmt::Debug for OpenAiConfig {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter
-            .debug_struct("OpenAiConfig")
-            .field("name", &self.name)
-            .field("base_url", &self.base_url)
-            .field("headers", &self.headers)
-            .finish_non_exhaustive()
-    }
-}
-
-impl OpenAiConfig {
-    fn new(settings: OpenAiSettings) -> Result<OpenAiConfig> {
-        let base_url = load_setting(settings.base_url.as_deref(), BASE_URL_ENV_VAR)
-            .map(|url| without_trailing_slash(&url).to_owned())
-            .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
-        let mut fixed = HeaderMap::new();
-        if let Some(organization) = &settings.organization {
-            fixed.insert(HeaderName::from_static("openai-organization"), header_value("organization", organization)?);
+/// The shared configuration built from OpenAI's mapping and the settings.
+fn config(settings: OpenAiSettings) -> Result<Config> {
+    let mut headers = HeaderMap::new();
+    for (name, value) in [("openai-organization", &settings.organization), ("openai-project", &settings.project)] {
+        if let Some(value) = value {
+            let value = HeaderValue::from_str(value).map_err(|_| Error::invalid_argument(name, "not a valid HTTP header value"))?;
+            headers.insert(HeaderName::from_static(name), value);
         }
-        if let Some(project) = &settings.project {
-            fixed.insert(HeaderName::from_static("openai-project"), header_value("project", project)?);
-        }
-        for (name, value) in &settings.headers {
-            fixed.append(name.clone(), value.clone());
-        }
-        let api_key = settings.api_key;
-        let headers = LazyHeaders::new(move || {
-            let key = load_api_key(api_key.clone(), API_KEY_ENV_VAR, &[], "OpenAI")?;
-            let mut headers = HeaderMap::with_capacity(fixed.len() + 1);
-            headers.insert(AUTHORIZATION, key.bearer_header()?);
-            // The caller's headers may replace the authorization header (proxies with their own).
-            for (name, value) in &fixed {
-                headers.insert(name.clone(), value.clone());
-            }
-            Ok(headers)
-        });
-        Ok(OpenAiConfig {
-            name: settings.name.unwrap_or_else(|| OPENAI_PROVIDER_ID.to_owned()),
-            base_url,
-            headers,
-            client: settings.client.unwrap_or_default(),
-        })
     }
-
-    /// The full URL of an API path such as `/chat/completions`.
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base_url)
+    for (name, value) in &settings.headers {
+        headers.append(name.clone(), value.clone());
     }
-
-    /// The provider id a model reports, e.g. `openai.chat`.
-    pub fn provider_id(&self, kind: &str) -> String {
-        format!("{}.{kind}", self.name)
-    }
-
-    /// The provider's headers with one call's headers on top.
-    pub fn headers(&self, call_headers: &HeaderMap) -> Result<HeaderMap> {
-        self.headers.with_call_headers(call_headers)
-    }
-
-    /// POSTs a typed JSON body; a non-2xx answer is OpenAI's error as [`Error::ApiCall`].
-    pub async fn post_json<'a, B: serde::Serialize + ?Sized>(
-        &self,
-        url: impl Into<crate::provider_utils::Endpoint<'a>>,
-        body: &B,
-        call_headers: &HeaderMap,
-    ) -> Result<ApiResponse> {
-        post_json(&self.client, url, self.headers(call_headers)?, body, &OpenAiErrorParser).await
-    }
-
-    /// POSTs a multipart form.
-    pub async fn post_multipart(
-        &self,
-        url: &str,
-        form: reqwest::multipart::Form,
-        call_headers: &HeaderMap,
-    ) -> Result<ApiResponse> {
-        post_multipart(&self.client, url, self.headers(call_headers)?, form, &OpenAiErrorParser).await
-    }
+    let compatible = OpenAiCompatibleSettings {
+        api_key: settings.api_key,
+        base_url: settings.base_url,
+        headers,
+        query_params: Vec::new(),
+        client: settings.client,
+        name: settings.name,
+    };
+    let mut config = Config::new(mappings::OPENAI, compatible)?;
+    config.options_reader = openai_options::read_chat_options;
+    Ok(config)
 }
-
-fn header_value(setting: &str, value: &str) -> Result<HeaderValue> {
-    HeaderValue::from_str(value).map_err(|_| Error::invalid_argument(setting, "not a valid HTTP header value"))
-}
-
 
 /// A generated string enum from its wire name (unknown names become its `Unlisted` variant).
 pub(crate) fn wire_enum<T: serde::de::DeserializeOwned>(setting: &str, value: &str) -> Result<T> {
@@ -205,15 +128,31 @@ pub(crate) fn timestamp(seconds: Option<i64>) -> Option<std::time::SystemTime> {
     Some(std::time::UNIX_EPOCH + std::time::Duration::from_secs(seconds))
 }
 
+/// The provider id a model reports (`openai.responses`) and the URL of its operation, from the
+/// mapping; an empty URL when the configuration failed (every call reports that error).
+pub(crate) fn model_endpoint(config: &SharedConfig, kind: &str, operation: fn(&mappings::Operations) -> Option<&Operation>, model_id: &str) -> (String, String) {
+    match config {
+        Ok(config) => (
+            format!("{}.{kind}", config.name),
+            config.fixed_url(operation(&config.mapping.operations), model_id).unwrap_or_default(),
+        ),
+        Err(_) => (format!("{OPENAI_PROVIDER_ID}.{kind}"), String::new()),
+    }
+}
+
 /// An OpenAI provider: hands out models of every kind, sharing one configuration.
 #[derive(Debug, Clone)]
 pub struct OpenAiProvider {
-    config: Result<Arc<OpenAiConfig>>,
+    config: SharedConfig,
 }
 
 impl OpenAiProvider {
-    fn config(&self) -> Result<Arc<OpenAiConfig>> {
+    fn config(&self) -> SharedConfig {
         self.config.clone()
+    }
+
+    fn name(&self) -> &str {
+        self.config.as_ref().map_or(OPENAI_PROVIDER_ID, |config| config.name.as_str())
     }
 
     /// The generated client of the OpenAI API (`specai_generated::openai::Client`) with this
@@ -221,8 +160,8 @@ impl OpenAiProvider {
     /// (listing models, say). Reads the API key, so a missing key is an error here.
     pub fn api_client(&self) -> Result<specai_generated::openai::Client> {
         let config = self.config()?;
-        Ok(specai_generated::openai::Client::new_with_client(&config.base_url, config.client.clone())
-            .with_headers(config.headers.get()?.clone()))
+        let (base_url, client, headers) = config.client_parts()?;
+        Ok(specai_generated::openai::Client::new_with_client(base_url, client).with_headers(headers))
     }
 
     /// The Responses API language model (what [`openai`] returns).
@@ -232,12 +171,12 @@ impl OpenAiProvider {
 
     /// The chat-completions language model (also for OpenAI-compatible servers).
     pub fn chat(&self, model_id: impl Into<String>) -> OpenAiChatLanguageModel {
-        OpenAiChatLanguageModel::new(model_id.into(), self.config())
+        OpenAiChatLanguageModel::new(model_id.into(), self.config(), self.name())
     }
 
     /// The legacy completions language model (`gpt-3.5-turbo-instruct`).
     pub fn completion(&self, model_id: impl Into<String>) -> OpenAiCompletionLanguageModel {
-        OpenAiCompletionLanguageModel::new(model_id.into(), self.config())
+        OpenAiCompletionLanguageModel::new(model_id.into(), self.config(), self.name())
     }
 
     /// The default language model: the Responses API.
@@ -247,7 +186,7 @@ impl OpenAiProvider {
 
     /// An embedding model (`text-embedding-3-small`...).
     pub fn embedding(&self, model_id: impl Into<String>) -> OpenAiEmbeddingModel {
-        OpenAiEmbeddingModel::new(model_id.into(), self.config())
+        OpenAiEmbeddingModel::new(model_id.into(), self.config(), self.name())
     }
 
     /// An image model (`gpt-image-1`, `dall-e-3`...).
@@ -291,19 +230,13 @@ impl Provider for OpenAiProvider {
 /// A provider from settings. Nothing is checked or read from the environment for the key until
 /// the first call; an invalid header value in the settings is reported by every call.
 pub fn create_openai(settings: OpenAiSettings) -> OpenAiProvider {
-    OpenAiProvider { config: OpenAiConfig::new(settings).map(Arc::new) }
+    OpenAiProvider { config: config(settings).map(Arc::new) }
 }
 
-/// The Responses API model of this id, configured from the environment (`OPENAI_API_KEY`,
-/// `OPENAI_BASE_URL`).
+/// The Responses API model of this id, configured from the environment (the mapping's key and
+/// base-URL variables, `OPENAI_API_KEY` and `OPENAI_BASE_URL`).
 pub fn openai(model_id: impl Into<String>) -> OpenAiResponsesLanguageModel {
     create_openai(OpenAiSettings::default()).responses(model_id)
 }
 
-/// The models keep the configuration or the error that building it gave, reported at each call.
-pub(crate) type SharedConfig = Result<Arc<OpenAiConfig>>;
-
-/// The configuration, or the construction error, for a call.
-pub(crate) fn config_for_call(config: &SharedConfig) -> Result<&OpenAiConfig> {
-    config.as_deref().map_err(Clone::clone)
-}
+pub(crate) use openai_compatible::{SharedConfig, config_for_call};

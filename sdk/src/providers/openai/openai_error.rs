@@ -3,10 +3,9 @@
 
 use serde::Deserialize;
 
-use specai_generated::openai::lean;
 
 use crate::error::{ApiCallError, Error};
-use crate::provider_utils::{ErrorBody, ErrorBodyParser};
+use crate::provider_utils::ErrorBody;
 
 /// The error object OpenAI sends, in a failed response body or as a stream event.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -26,11 +25,6 @@ pub(crate) struct OpenAiErrorDetail {
     pub code: Option<String>,
 }
 
-#[derive(Deserialize)]
-struct OpenAiErrorEnvelope {
-    error: OpenAiErrorDetail,
-}
-
 /// `"x"`, `42` or `null` as an optional string.
 fn string_or_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
     #[derive(Deserialize)]
@@ -47,37 +41,10 @@ fn string_or_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result
     })
 }
 
-impl From<lean::Error<'_>> for OpenAiErrorDetail {
-    /// The `error` of a stream event, decoded with the chunk (a numeric `code` becomes its text).
-    fn from(error: lean::Error<'_>) -> Self {
-        let text = |value: Option<lean::CowStr<'_>>| value.map(|value| value.0.into_owned());
-        OpenAiErrorDetail {
-            message: text(error.message).unwrap_or_default(),
-            error_type: text(error.type_),
-            param: text(error.param),
-            code: match error.code {
-                Some(serde_json::Value::String(code)) => Some(code),
-                Some(serde_json::Value::Number(code)) => Some(code.to_string()),
-                _ => None,
-            },
-        }
-    }
-}
-
 impl OpenAiErrorDetail {
     fn into_error_body(self) -> ErrorBody {
         let message = if self.message.is_empty() { "unknown error".to_owned() } else { self.message };
         ErrorBody::new(message).with_type(self.error_type).with_code(self.code).with_param(self.param)
-    }
-}
-
-/// Reads OpenAI's error body: message, type, code and param. 408, 409, 429 and 5xx are retryable.
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct OpenAiErrorParser;
-
-impl ErrorBodyParser for OpenAiErrorParser {
-    fn parse(&self, body: &str) -> Option<ErrorBody> {
-        serde_json::from_str::<OpenAiErrorEnvelope>(body).ok().map(|parsed| parsed.error.into_error_body())
     }
 }
 
@@ -98,11 +65,16 @@ pub(crate) fn stream_error(detail: OpenAiErrorDetail, url: &str) -> Error {
 mod tests {
     use http::HeaderMap;
 
+    use specai_generated::mappings::OPENAI;
+
     use super::*;
+    use crate::providers::openai_compatible::MappingErrorParser;
     use crate::provider_utils::api_call_error;
 
+    /// OpenAI's error bodies are read at the paths of its mapping.
     fn error(status: u16, body: &str) -> ApiCallError {
-        api_call_error(status, "https://api.openai.com/v1/x".into(), HeaderMap::new(), Some(body.into()), &OpenAiErrorParser)
+        let parser = MappingErrorParser::new(OPENAI.errors, None);
+        api_call_error(status, "https://api.openai.com/v1/x".into(), HeaderMap::new(), Some(body.into()), &parser)
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::time::SystemTime;
 use async_trait::async_trait;
 use reqwest::multipart::{Form, Part};
 use serde_json::{Map, Value, json};
-use specai_generated::openai::types as api;
+use specai_generated::openai_compatible::types as api;
 
 use crate::error::{Error, Result};
 use crate::provider::{
@@ -28,10 +28,8 @@ pub struct OpenAiImageModel {
 
 impl OpenAiImageModel {
     pub(crate) fn new(model_id: String, config: SharedConfig) -> Self {
-        let (provider, url, edits_url) = match &config {
-            Ok(config) => (config.provider_id("image"), config.url("/images/generations"), config.url("/images/edits")),
-            Err(_) => ("openai.image".to_owned(), String::new(), String::new()),
-        };
+        let (provider, url) = super::model_endpoint(&config, "image", |operations| operations.image.as_ref(), &model_id);
+        let (_, edits_url) = super::model_endpoint(&config, "image", |operations| operations.image_edit.as_ref(), &model_id);
         OpenAiImageModel { model_id, provider, url, edits_url, config }
     }
 

@@ -239,6 +239,65 @@ pub struct OpenAiTranscriptionOptions {
     pub include: Option<Vec<String>>,
 }
 
+/// The chat-completions engine's options reader for OpenAI: OpenAI's typed options (unknown
+/// keys are an error), with a warning for each Responses-only option and the service tier
+/// checked against the model.
+pub(crate) fn read_chat_options(
+    options: &crate::provider::ProviderOptions,
+    provider_name: &str,
+    model_id: &str,
+) -> crate::error::Result<(crate::providers::openai_compatible::OpenAiCompatibleOptions, Vec<crate::provider::Warning>)> {
+    use crate::provider::Warning;
+    let parsed: OpenAiOptions = options.parse(provider_name)?.unwrap_or_default();
+    let mut warnings = Vec::new();
+    for (name, set) in [
+        ("previous_response_id", parsed.previous_response_id.is_some()),
+        ("instructions", parsed.instructions.is_some()),
+        ("include", parsed.include.is_some()),
+        ("reasoning_summary", parsed.reasoning_summary.is_some()),
+        ("truncation", parsed.truncation.is_some()),
+        ("max_tool_calls", parsed.max_tool_calls.is_some()),
+        ("conversation", parsed.conversation.is_some()),
+    ] {
+        if set {
+            warnings.push(Warning::unsupported(format!("provider_options.{provider_name}.{name}"), Some("Responses API only".to_owned())));
+        }
+    }
+    let service_tier = supported_service_tier(model_id, parsed.service_tier, &mut warnings);
+    let mut chat = crate::providers::openai_compatible::OpenAiCompatibleOptions::default();
+    chat.user = parsed.user;
+    chat.reasoning_effort = parsed.reasoning_effort.map(|effort| effort.as_str().to_owned());
+    chat.parallel_tool_calls = parsed.parallel_tool_calls;
+    chat.strict_json_schema = parsed.strict_json_schema;
+    chat.structured_outputs = parsed.structured_outputs;
+    chat.system_message_mode = parsed.system_message_mode.map(|mode| match mode {
+        SystemMessageMode::System => crate::providers::openai_compatible::SystemMessageMode::System,
+        SystemMessageMode::Developer => crate::providers::openai_compatible::SystemMessageMode::Developer,
+        SystemMessageMode::Remove => crate::providers::openai_compatible::SystemMessageMode::Remove,
+    });
+    chat.logit_bias = parsed.logit_bias;
+    chat.top_logprobs = parsed.logprobs.and_then(Logprobs::top);
+    chat.max_completion_tokens = parsed.max_completion_tokens;
+    chat.store = parsed.store;
+    chat.metadata = parsed.metadata;
+    chat.prediction = parsed.prediction;
+    chat.service_tier = service_tier.as_ref().and_then(wire_name);
+    chat.text_verbosity = parsed.text_verbosity.as_ref().and_then(wire_name);
+    chat.prompt_cache_key = parsed.prompt_cache_key;
+    chat.safety_identifier = parsed.safety_identifier;
+    chat.echo = parsed.echo;
+    chat.suffix = parsed.suffix;
+    Ok((chat, warnings))
+}
+
+/// A serde unit enum's wire name (`"flex"`).
+fn wire_name<T: Serialize>(value: &T) -> Option<String> {
+    match serde_json::to_value(value) {
+        Ok(Value::String(name)) => Some(name),
+        _ => None,
+    }
+}
+
 /// Whether a model id names a reasoning model (o-series, gpt-5 and its variants except the chat
 /// ones, codex). Reasoning models take `developer` messages, `max_completion_tokens` and
 /// `reasoning_effort`, and reject sampling settings.

@@ -11,56 +11,6 @@ use specai_generated::openai::types as api;
 use crate::error::{Error, Result};
 use crate::provider::{ToolChoice, ToolDefinition, Warning};
 
-/// Tools and choice for the chat API.
-pub(crate) fn prepare_chat_tools(
-    tools: &[ToolDefinition],
-    tool_choice: Option<&ToolChoice>,
-    warnings: &mut Vec<Warning>,
-) -> (Vec<api::ChatCompletionTool>, Option<api::ChatCompletionToolChoiceOption>) {
-    let mut chat_tools = Vec::with_capacity(tools.len());
-    for tool in tools {
-        match tool {
-            ToolDefinition::Function(function) => chat_tools.push(api::ChatCompletionTool {
-                type_: api::ChatCompletionToolType::Function,
-                function: api::FunctionObject {
-                    name: function.name.clone(),
-                    description: function.description.clone(),
-                    parameters: match &function.input_schema {
-                        Value::Object(schema) => Some(api::FunctionParameters(schema.clone())),
-                        _ => None,
-                    },
-                    strict: function.strict,
-                    extra: Map::new(),
-                },
-                extra: Map::new(),
-            }),
-            ToolDefinition::ProviderDefined(tool) => warnings.push(Warning::unsupported(
-                format!("tool:{}", tool.name),
-                Some(format!("`{}` is not available in the chat API; use the Responses API model", tool.id)),
-            )),
-        }
-    }
-    if chat_tools.is_empty() {
-        return (chat_tools, None);
-    }
-    let choice = tool_choice.map(|choice| {
-        use api::ChatCompletionToolChoiceOptionString as Mode;
-        match choice {
-            ToolChoice::Auto => api::ChatCompletionToolChoiceOption::String(Mode::Auto),
-            ToolChoice::None => api::ChatCompletionToolChoiceOption::String(Mode::None),
-            ToolChoice::Required => api::ChatCompletionToolChoiceOption::String(Mode::Required),
-            ToolChoice::Tool { tool_name } => {
-                api::ChatCompletionToolChoiceOption::ChatCompletionNamedToolChoice(api::ChatCompletionNamedToolChoice {
-                    type_: api::ChatCompletionNamedToolChoiceType::Function,
-                    function: api::ChatCompletionNamedToolChoiceFunction { name: tool_name.clone(), extra: Map::new() },
-                    extra: Map::new(),
-                })
-            }
-        }
-    });
-    (chat_tools, choice)
-}
-
 /// The Responses API type of a provider-defined tool id.
 pub(crate) fn built_in_tool_type(id: &str) -> Option<&'static str> {
     match id {
@@ -159,21 +109,6 @@ mod tests {
                 args: json!({"search_context_size": "low"}),
             }),
         ]
-    }
-
-    #[test]
-    fn chat_tools_drop_provider_tools_with_a_warning() {
-        let tools = tools();
-        let choice = ToolChoice::Tool { tool_name: "weather".into() };
-        let mut warnings = Vec::new();
-        let (wire, choice) = prepare_chat_tools(&tools, Some(&choice), &mut warnings);
-        assert_eq!(
-            serde_json::to_value(&wire).unwrap(),
-            json!([{"type": "function", "function": {"name": "weather", "description": "Weather of a city",
-                "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}, "strict": true}}])
-        );
-        assert_eq!(serde_json::to_value(&choice).unwrap(), json!({"type": "function", "function": {"name": "weather"}}));
-        assert_eq!(warnings.len(), 1);
     }
 
     #[test]

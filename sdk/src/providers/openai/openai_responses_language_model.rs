@@ -17,16 +17,15 @@ use crate::provider::{
     RequestMetadata, ResponseFormat, ResponseMetadata, Source, StreamResponse, SupportedUrl, ToolCall, ToolResult,
     Usage, Warning,
 };
-use crate::provider_utils::{ModelUrl, PartsStream, redact_url};
+use crate::provider_utils::{ModelUrl, PartsStream, redact_url, shortest_decimal};
 
 use super::convert_to_openai_responses_input::convert_to_openai_responses_input;
 use super::map_openai_finish_reason::map_openai_responses_finish_reason;
-use super::openai_chat_language_model::{api_reasoning_effort, api_service_tier, widen};
 use super::openai_error::{OpenAiErrorDetail, stream_error};
-use super::openai_options::{OPENAI_PROVIDER_ID, OpenAiOptions, supported_service_tier, SystemMessageMode, TextVerbosity, is_reasoning_model};
+use super::openai_options::{OPENAI_PROVIDER_ID, OpenAiOptions, ServiceTier, SystemMessageMode, TextVerbosity, is_reasoning_model, supported_service_tier};
 use super::openai_prepare_tools::prepare_responses_tools;
 use super::openai_responses_stream::ResponsesStreamState;
-use super::{SharedConfig, config_for_call, timestamp, wire_enum};
+use super::{SharedConfig, config_for_call, model_endpoint, timestamp, wire_enum};
 
 /// A Responses API model. Built by [`openai`](super::openai) or
 /// [`OpenAiProvider::responses`](super::OpenAiProvider::responses).
@@ -40,11 +39,30 @@ pub struct OpenAiResponsesLanguageModel {
 
 impl OpenAiResponsesLanguageModel {
     pub(crate) fn new(model_id: String, config: SharedConfig) -> Self {
-        let (provider, url) = match &config {
-            Ok(config) => (config.provider_id("responses"), config.url("/responses")),
-            Err(_) => ("openai.responses".to_owned(), String::new()),
-        };
+        let (provider, url) = model_endpoint(&config, "responses", |operations| operations.responses.as_ref(), &model_id);
         OpenAiResponsesLanguageModel { model_id, provider, url: ModelUrl::new(url), config }
+    }
+}
+
+pub(crate) fn api_reasoning_effort(effort: crate::provider::ReasoningEffort) -> api::ReasoningEffort {
+    use crate::provider::ReasoningEffort;
+    match effort {
+        ReasoningEffort::None => api::ReasoningEffort::None,
+        ReasoningEffort::Minimal => api::ReasoningEffort::Minimal,
+        ReasoningEffort::Low => api::ReasoningEffort::Low,
+        ReasoningEffort::Medium => api::ReasoningEffort::Medium,
+        ReasoningEffort::High => api::ReasoningEffort::High,
+        ReasoningEffort::ExtraHigh => api::ReasoningEffort::Xhigh,
+    }
+}
+
+pub(crate) fn api_service_tier(tier: ServiceTier) -> api::ServiceTier {
+    match tier {
+        ServiceTier::Auto => api::ServiceTier::Auto,
+        ServiceTier::Default => api::ServiceTier::Default,
+        ServiceTier::Flex => api::ServiceTier::Flex,
+        ServiceTier::Priority => api::ServiceTier::Priority,
+        ServiceTier::Scale => api::ServiceTier::Scale,
     }
 }
 
@@ -147,7 +165,11 @@ impl OpenAiResponsesLanguageModel {
         provider_options: &OpenAiOptions,
         stream: bool,
     ) -> Result<(api::CreateResponse, Vec<Warning>)> {
-        let reasoning_model = is_reasoning_model(&self.model_id);
+        // The mapping's per-model rule says which models reason (and so take developer messages).
+        let reasoning_model = match &self.config {
+            Ok(config) => config.model_rules(&self.model_id).capabilities.reasoning,
+            Err(_) => is_reasoning_model(&self.model_id),
+        };
         let system_message_mode = provider_options.system_message_mode.unwrap_or(if reasoning_model {
             SystemMessageMode::Developer
         } else {
@@ -231,8 +253,8 @@ impl OpenAiResponsesLanguageModel {
         let mut request = api::CreateResponse {
             model: self.model_id.clone(),
             input: Some(api::CreateResponseInput::Array(input)),
-            temperature: options.temperature.map(widen),
-            top_p: options.top_p.map(widen),
+            temperature: options.temperature.map(shortest_decimal),
+            top_p: options.top_p.map(shortest_decimal),
             max_output_tokens: options.max_output_tokens.map(i64::from),
             text,
             tools,

@@ -8,7 +8,7 @@ use crate::error::Result;
 use crate::provider::{RequestMetadata, ResponseMetadata, SpeechModel, SpeechOptions, SpeechResponse, Warning};
 
 use super::openai_options::{OPENAI_PROVIDER_ID, OpenAiSpeechOptions};
-use super::openai_chat_language_model::widen;
+use crate::provider_utils::shortest_decimal;
 use super::{SharedConfig, config_for_call, wire_enum};
 
 /// The voice used when the call names none.
@@ -25,10 +25,7 @@ pub struct OpenAiSpeechModel {
 
 impl OpenAiSpeechModel {
     pub(crate) fn new(model_id: String, config: SharedConfig) -> Self {
-        let (provider, url) = match &config {
-            Ok(config) => (config.provider_id("speech"), config.url("/audio/speech")),
-            Err(_) => ("openai.speech".to_owned(), String::new()),
-        };
+        let (provider, url) = super::model_endpoint(&config, "speech", |operations| operations.speech.as_ref(), &model_id);
         OpenAiSpeechModel { model_id, provider, url, config }
     }
 }
@@ -76,7 +73,7 @@ impl SpeechModel for OpenAiSpeechModel {
             input: options.text.clone(),
             voice: options.voice.clone().unwrap_or_else(|| DEFAULT_VOICE.to_owned()),
             response_format: Some(wire_enum("output_format", format)?),
-            speed: provider_options.speed.or(options.speed).map(widen),
+            speed: provider_options.speed.or(options.speed).map(shortest_decimal),
             instructions: provider_options.instructions.clone().or_else(|| options.instructions.clone()),
             stream_format: None,
             extra: Map::new(),

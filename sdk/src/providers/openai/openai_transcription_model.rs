@@ -24,10 +24,7 @@ pub struct OpenAiTranscriptionModel {
 
 impl OpenAiTranscriptionModel {
     pub(crate) fn new(model_id: String, config: SharedConfig) -> Self {
-        let (provider, url) = match &config {
-            Ok(config) => (config.provider_id("transcription"), config.url("/audio/transcriptions")),
-            Err(_) => ("openai.transcription".to_owned(), String::new()),
-        };
+        let (provider, url) = super::model_endpoint(&config, "transcription", |operations| operations.transcription.as_ref(), &model_id);
         OpenAiTranscriptionModel { model_id, provider, url, config }
     }
 

@@ -41,6 +41,7 @@ mod openai_compatible_error;
 mod openai_compatible_image_model;
 mod openai_compatible_options;
 mod openai_compatible_prepare_tools;
+mod openai_compatible_request;
 mod openai_compatible_stream;
 mod openai_compatible_usage;
 
@@ -54,14 +55,18 @@ pub use openai_compatible_chat_language_model::OpenAiCompatibleChatLanguageModel
 pub use openai_compatible_completion_language_model::OpenAiCompatibleCompletionLanguageModel;
 pub use openai_compatible_embedding_model::OpenAiCompatibleEmbeddingModel;
 pub use openai_compatible_image_model::OpenAiCompatibleImageModel;
-pub use openai_compatible_options::{OpenAiCompatibleEmbeddingOptions, OpenAiCompatibleImageOptions, OpenAiCompatibleOptions};
+pub use openai_compatible_options::{OpenAiCompatibleEmbeddingOptions, OpenAiCompatibleImageOptions, OpenAiCompatibleOptions, SystemMessageMode};
 pub use specai_generated::mappings::ProviderMapping as Mapping;
 
 use crate::error::{Error, Result};
 use crate::provider::{EmbeddingModel, ImageModel, LanguageModel, Provider};
-use crate::provider_utils::{ApiKey, ApiResponse, LazyHeaders, load_api_key, load_setting, post_json, sensitive_header_value};
+use crate::provider_utils::{
+    ApiKey, ApiResponse, Endpoint, LazyHeaders, load_api_key, load_setting, post_json, post_multipart, sensitive_header_value,
+};
 use hooks::ResolvedHooks;
-use openai_compatible_error::MappingErrorParser;
+pub(crate) use convert_to_openai_compatible_messages::{image_detail, tool_output_text};
+pub(crate) use openai_compatible_error::MappingErrorParser;
+use openai_compatible_options::{OptionsReader, read_options};
 
 /// Overrides of what a mapping file says. Every field is optional.
 #[derive(Debug, Clone, Default)]
@@ -95,6 +100,18 @@ pub(crate) struct Config {
     client: reqwest::Client,
     pub hooks: ResolvedHooks,
     pub errors: MappingErrorParser,
+    /// Reads the chat options from the provider options.
+    pub options_reader: OptionsReader,
+}
+
+/// What the mapping says about one model: the provider's capabilities with the first matching
+/// override applied, and the override's request rules.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ModelRules {
+    pub capabilities: Capabilities,
+    pub renames: &'static [(&'static str, &'static str)],
+    pub unsupported_fields: &'static [&'static str],
+    pub system_message_mode: Option<SystemMessageMode>,
 }
 
 impl std::fmt::Debug for Config {
@@ -142,8 +159,8 @@ impl KeySource {
 }
 
 impl Config {
-    fn new(mapping: ProviderMapping, settings: OpenAiCompatibleSettings) -> Result<Config> {
-        if mapping.api != Api::OpenAiCompatible {
+    pub(crate) fn new(mapping: ProviderMapping, settings: OpenAiCompatibleSettings) -> Result<Config> {
+        if !matches!(mapping.api, Api::OpenAiCompatible | Api::OpenAi) {
             return Err(Error::invalid_argument(
                 "mapping",
                 format!("`{}` is not an OpenAI-compatible provider (api = {:?})", mapping.id, mapping.api),
@@ -233,7 +250,24 @@ impl Config {
             client: settings.client.unwrap_or_default(),
             hooks,
             errors,
+            options_reader: read_options,
         })
+    }
+
+    /// The URL of an operation when it is the same for every call (the key is not in the query).
+    pub fn fixed_url(&self, operation: Option<&mappings::Operation>, model_id: &str) -> Option<String> {
+        match self.mapping.auth {
+            Auth::Query { .. } => None,
+            _ => self.url(operation?, model_id).ok(),
+        }
+    }
+
+    /// The URL of the operation of a capability; `Unsupported` when the mapping has none.
+    pub fn operation_url(&self, operation: Option<&mappings::Operation>, capability: &str, model_id: &str) -> Result<String> {
+        let operation = operation.ok_or_else(|| {
+            Error::unsupported(capability, Some(format!("{} has no {capability} operation in its mapping", self.mapping.display_name)))
+        })?;
+        self.url(operation, model_id)
     }
 
     /// The full URL of an operation path such as `/chat/completions`, with `{model}` replaced,
@@ -271,15 +305,25 @@ impl Config {
     }
 
     /// POSTs a JSON body; a non-2xx answer is read with the mapping's error paths.
-    pub async fn post_json<B: serde::Serialize + ?Sized>(&self, url: &str, body: &B, call_headers: &HeaderMap) -> Result<ApiResponse> {
+    pub async fn post_json<'a, B: serde::Serialize + ?Sized>(&self, url: impl Into<Endpoint<'a>>, body: &B, call_headers: &HeaderMap) -> Result<ApiResponse> {
         post_json(&self.client, url, self.headers(call_headers)?, body, &self.errors).await
     }
 
-    /// The capabilities of one model: the provider's, with the first matching override applied.
-    pub fn capabilities_for(&self, model_id: &str) -> (Capabilities, &'static [(&'static str, &'static str)]) {
+    /// POSTs a multipart form; a non-2xx answer is read with the mapping's error paths.
+    pub async fn post_multipart(&self, url: &str, form: reqwest::multipart::Form, call_headers: &HeaderMap) -> Result<ApiResponse> {
+        post_multipart(&self.client, url, self.headers(call_headers)?, form, &self.errors).await
+    }
+
+    /// The HTTP client and the base URL, for a generated client.
+    pub fn client_parts(&self) -> Result<(&str, reqwest::Client, HeaderMap)> {
+        Ok((&self.base_url, self.client.clone(), self.headers.get()?.clone()))
+    }
+
+    /// What the mapping says about one model (see [`ModelRules`]).
+    pub fn model_rules(&self, model_id: &str) -> ModelRules {
         let mut capabilities = self.mapping.capabilities;
         let Some(found) = self.mapping.model_overrides.iter().find(|o| o.matches(model_id)) else {
-            return (capabilities, &[]);
+            return ModelRules { capabilities, renames: &[], unsupported_fields: &[], system_message_mode: None };
         };
         let set = |slot: &mut bool, value: Option<bool>| {
             if let Some(value) = value {
@@ -295,7 +339,12 @@ impl Config {
         if let Some(structured) = found.structured_outputs {
             capabilities.structured_outputs = structured;
         }
-        (capabilities, found.renames)
+        ModelRules {
+            capabilities,
+            renames: found.renames,
+            unsupported_fields: found.unsupported_fields,
+            system_message_mode: found.system_message_mode.map(SystemMessageMode::from),
+        }
     }
 }
 
@@ -529,7 +578,7 @@ mod tests {
     use specai_generated::mappings::{Auth, by_id};
 
     use super::*;
-    use crate::provider::{CallOptions, LanguageModel, Message};
+    use crate::provider::{CallOptions, LanguageModel, Message, Warning};
     use crate::provider_utils::test_server::{TestResponse, TestServer};
 
     fn answer() -> TestResponse {
@@ -590,15 +639,22 @@ mod tests {
             reasoning: None,
             parallel_tool_calls: None,
             renames: &[("max_tokens", "max_completion_tokens")],
+            unsupported_fields: &["temperature"],
+            system_message_mode: Some(specai_generated::mappings::SystemMessageMode::Developer),
         }];
         mapping.model_overrides = OVERRIDES;
         let provider = from_mapping(&mapping, OpenAiCompatibleSettings { api_key: Some("k".into()), base_url: Some(server.url("/v1")), ..Default::default() });
         let mut options = call();
         options.max_output_tokens = Some(9);
-        provider.chat("o-mini").do_generate(&options).await.unwrap();
+        options.temperature = Some(0.5);
+        options.prompt.insert(0, Message::system("rules"));
+        let result = provider.chat("o-mini").do_generate(&options).await.unwrap();
         let body = server.last_request().json();
         assert_eq!(body["max_completion_tokens"], 9);
         assert!(body.get("max_tokens").is_none());
+        assert!(body.get("temperature").is_none(), "the model's rule drops it");
+        assert_eq!(body["messages"][0]["role"], "developer");
+        assert!(matches!(&result.warnings[..], [Warning::Unsupported { feature, .. }] if feature == "temperature"), "{:?}", result.warnings);
         options.tools = vec![crate::provider::ToolDefinition::Function(crate::provider::FunctionTool {
             name: "f".into(),
             description: None,

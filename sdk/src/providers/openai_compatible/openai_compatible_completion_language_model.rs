@@ -11,7 +11,7 @@ use specai_generated::openai_compatible::types::{
 };
 
 use super::map_openai_compatible_finish_reason::map_openai_compatible_finish_reason;
-use super::openai_compatible_chat_language_model::shape_request;
+use super::openai_compatible_request::shape_request;
 use super::openai_compatible_options::{OpenAiCompatibleOptions, parse_options};
 use super::openai_compatible_usage::usage_from_value;
 use super::{Config, SharedConfig, config_for_call, timestamp};
@@ -75,7 +75,7 @@ fn completion_prompt(prompt: &[Message]) -> Result<String> {
 }
 
 impl OpenAiCompatibleCompletionLanguageModel {
-    fn prepare(&self, config: &Config, options: &CallOptions, stream: bool) -> Result<(super::openai_compatible_chat_language_model::RequestBody<CreateCompletionRequest>, Vec<Warning>, String)> {
+    fn prepare(&self, config: &Config, options: &CallOptions, stream: bool) -> Result<(super::openai_compatible_request::RequestBody<CreateCompletionRequest>, Vec<Warning>, String)> {
         let mut warnings = Vec::new();
         if !options.tools.is_empty() {
             return Err(Error::unsupported("tools", Some("the text-completions API takes no tools".to_owned())));
@@ -113,7 +113,7 @@ impl OpenAiCompatibleCompletionLanguageModel {
             })?;
             config.url(operation, &self.model_id)?
         };
-        Ok((shape_request(config, request, &[], &mut warnings)?, warnings, url))
+        Ok((shape_request(config, request, &[], Some(&mut warnings))?, warnings, url))
     }
 }
 
@@ -122,7 +122,7 @@ fn usage_of(config: &Config, completion: &CreateCompletionResponse) -> Usage {
         .usage
         .as_ref()
         .and_then(|usage| serde_json::to_value(usage).ok())
-        .map(|usage| usage_from_value(usage, &config.mapping.usage))
+        .map(|usage| usage_from_value(&usage, &config.mapping.usage).usage)
         .unwrap_or_default()
 }
 
@@ -230,7 +230,7 @@ impl EventMapper for CompletionStreamState {
             out.push_back(StreamPart::TextEnd { id, provider_metadata: None });
         }
         out.push_back(StreamPart::Finish {
-            usage: self.usage.take().map(|usage| usage_from_value(usage, &self.usage_mapping)).unwrap_or_default(),
+            usage: self.usage.take().map(|usage| usage_from_value(&usage, &self.usage_mapping).usage).unwrap_or_default(),
             finish_reason: map_openai_compatible_finish_reason(self.finish_reason.as_deref()),
             raw_finish_reason: self.finish_reason.take(),
             provider_metadata: None,

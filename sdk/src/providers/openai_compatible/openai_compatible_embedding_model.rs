@@ -7,7 +7,7 @@ use specai_generated::openai_compatible::types::{
     CreateEmbeddingRequest, CreateEmbeddingRequestEncodingFormat, CreateEmbeddingRequestInput, CreateEmbeddingResponse, EmbeddingEmbedding,
 };
 
-use super::openai_compatible_chat_language_model::shape_request;
+use super::openai_compatible_request::shape_request;
 use super::openai_compatible_options::{OpenAiCompatibleEmbeddingOptions, parse_options};
 use super::{SharedConfig, config_for_call};
 use crate::error::{Error, Result};
@@ -76,7 +76,7 @@ impl EmbeddingModel for OpenAiCompatibleEmbeddingModel {
             extra: provider_options.extra,
         };
         let mut warnings = Vec::new();
-        let body = shape_request(config, request, &[], &mut warnings)?;
+        let body = shape_request(config, request, &[], Some(&mut warnings))?;
         let url = config.url(operation, &self.model_id)?;
         let response = config.post_json(&url, &body, &options.headers).await?;
         let decoded = super::read_json::<CreateEmbeddingResponse>(response).await?;

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use specai_generated::openai_compatible::types::{CreateImageRequest, CreateImageRequestResponseFormat, ImagesResponse};
 
-use super::openai_compatible_chat_language_model::shape_request;
+use super::openai_compatible_request::shape_request;
 use super::openai_compatible_options::{OpenAiCompatibleImageOptions, parse_options};
 use super::{SharedConfig, config_for_call, timestamp};
 use crate::error::{Error, Result};
@@ -64,7 +64,7 @@ impl ImageModel for OpenAiCompatibleImageModel {
             extra: provider_options.extra,
             ..Default::default()
         };
-        let body = shape_request(config, request, &[], &mut warnings)?;
+        let body = shape_request(config, request, &[], Some(&mut warnings))?;
         let url = config.url(operation, &self.model_id)?;
         let response = config.post_json(&url, &body, &options.headers).await?;
         let decoded = super::read_json::<ImagesResponse>(response).await?;

@@ -5,6 +5,8 @@
 //! sent in the request body as given (`reasoning_format` for Groq, `provider` for OpenRouter,
 //! `search_domain_filter` for Perplexity), as the AI SDK's OpenAI-compatible provider does.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -14,7 +16,8 @@ use crate::provider::ProviderOptions;
 /// The generic key every OpenAI-compatible provider also reads.
 pub const GENERIC_OPTIONS_KEY: &str = "openai-compatible";
 
-/// Options of the chat and completion models.
+/// Options of the chat and completion models: the chat-completions fields the engine maps
+/// (OpenAI's among them), then vendor fields.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OpenAiCompatibleOptions {
@@ -27,9 +30,55 @@ pub struct OpenAiCompatibleOptions {
     /// Allow several tool calls in one step, where the vendor takes the flag.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parallel_tool_calls: Option<bool>,
-    /// Whether the output schema is enforced strictly (default true).
+    /// Whether the output schema is enforced strictly (default: the mapping's
+    /// `request.strict_json_schema`, else not sent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strict_json_schema: Option<bool>,
+    /// Use `json_schema` structured outputs when a schema is given (default: per the mapping's
+    /// capabilities); false falls back to `json_object` with the schema in the prompt.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub structured_outputs: Option<bool>,
+    /// How system messages are sent (`system`, `developer`, `remove`); default: the model's
+    /// mapping rule, else `system`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system_message_mode: Option<SystemMessageMode>,
+    /// Token id -> bias (-100..100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logit_bias: Option<BTreeMap<String, f64>>,
+    /// The number of top alternatives per token whose log probabilities are returned (0: only
+    /// the chosen tokens'); `None`: no log probabilities.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub top_logprobs: Option<u8>,
+    /// `max_completion_tokens`, sent beside or instead of `max_tokens`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_completion_tokens: Option<u32>,
+    /// Whether the vendor stores the output.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store: Option<bool>,
+    /// Key-value pairs stored with the request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<BTreeMap<String, String>>,
+    /// Predicted output, e.g. `{"type": "content", "content": "..."}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prediction: Option<Value>,
+    /// The processing tier as the vendor spells it (`auto`, `flex`, `priority`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_tier: Option<String>,
+    /// How verbose the text output is (`low`, `medium`, `high`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text_verbosity: Option<String>,
+    /// A key to improve prompt-cache hits across requests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prompt_cache_key: Option<String>,
+    /// A stable, hashed identifier of the end user for safety monitoring.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub safety_identifier: Option<String>,
+    /// Legacy completions: echo the prompt back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub echo: Option<bool>,
+    /// Legacy completions: text after the completion.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suffix: Option<String>,
     /// Vendor fields, sent in the request body unchanged.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -60,6 +109,39 @@ pub struct OpenAiCompatibleImageOptions {
     /// Vendor fields (`quality`, `steps`, ...), sent in the request body unchanged.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+/// How system messages are sent in chat completions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum SystemMessageMode {
+    /// `role: system`.
+    System,
+    /// `role: developer` (OpenAI's reasoning models).
+    Developer,
+    /// Left out, with a warning.
+    Remove,
+}
+
+impl From<specai_generated::mappings::SystemMessageMode> for SystemMessageMode {
+    fn from(mode: specai_generated::mappings::SystemMessageMode) -> Self {
+        match mode {
+            specai_generated::mappings::SystemMessageMode::System => SystemMessageMode::System,
+            specai_generated::mappings::SystemMessageMode::Developer => SystemMessageMode::Developer,
+            specai_generated::mappings::SystemMessageMode::Remove => SystemMessageMode::Remove,
+        }
+    }
+}
+
+/// Reads a provider's chat options, with the warnings reading them gave. The default reader
+/// ([`parse_options`]) keeps unknown keys as vendor fields; a provider with a typed, strict
+/// options struct of its own (OpenAI) installs its own reader.
+pub(crate) type OptionsReader = fn(&ProviderOptions, &str, &str) -> Result<(OpenAiCompatibleOptions, Vec<crate::provider::Warning>)>;
+
+/// The default [`OptionsReader`]: the generic key merged with the provider's own.
+pub(crate) fn read_options(options: &ProviderOptions, provider_name: &str, _model_id: &str) -> Result<(OpenAiCompatibleOptions, Vec<crate::provider::Warning>)> {
+    Ok((parse_options(options, provider_name)?, Vec::new()))
 }
 
 /// The options under the generic key, with the provider's own key merged on top.

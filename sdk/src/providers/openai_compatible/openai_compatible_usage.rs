@@ -1,27 +1,96 @@
-//! Token usage read at the mapping's paths inside the provider's usage object.
+//! Token usage of a chat completion or of a stream's usage chunk.
+//!
+//! The usage object is kept as the JSON it arrived as (`Usage.raw`) and counted either from the
+//! generated lean type, when the mapping's usage paths are the chat-completions defaults (the
+//! fast path every OpenAI-shaped vendor takes), or at the mapping's paths inside a
+//! `serde_json::Value` (DeepSeek's `prompt_cache_hit_tokens`, say).
+
+use std::sync::Arc;
 
 use serde_json::Value;
-use specai_generated::mappings::UsageMapping;
+use specai_generated::mappings::{OPENAI_COMPATIBLE, UsageMapping};
+use specai_generated::openai_compatible::lean;
 
 use super::json_path::count;
+use crate::error::{Error, Result};
 use crate::provider::{InputTokens, JsonBody, OutputTokens, Usage};
+
+/// Usage counted from a usage object, with the prediction counts OpenAI reports beside it.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CountedUsage {
+    pub usage: Usage,
+    pub accepted_prediction_tokens: Option<i64>,
+    pub rejected_prediction_tokens: Option<i64>,
+}
+
+impl CountedUsage {
+    /// The prediction counts as provider metadata entries.
+    pub fn metadata(&self, metadata: &mut serde_json::Map<String, Value>) {
+        if let Some(accepted) = self.accepted_prediction_tokens {
+            metadata.insert("accepted_prediction_tokens".into(), accepted.into());
+        }
+        if let Some(rejected) = self.rejected_prediction_tokens {
+            metadata.insert("rejected_prediction_tokens".into(), rejected.into());
+        }
+    }
+}
+
+/// Whether a mapping reads usage at the chat-completions default paths.
+pub(crate) fn is_default_usage(mapping: &UsageMapping) -> bool {
+    *mapping == OPENAI_COMPATIBLE.usage
+}
+
+/// Usage from the borrowed usage object of a completion or chunk; `raw_body` is that object's
+/// text, passed on unchanged as `Usage.raw`.
+pub(crate) fn usage_from_raw(raw: lean::Raw<'_>, raw_body: JsonBody, mapping: &UsageMapping) -> Result<CountedUsage> {
+    if !is_default_usage(mapping) {
+        let value: Value = raw.decode().map_err(|error| malformed(raw.text(), error))?;
+        let mut counted = usage_from_value(&value, mapping);
+        counted.usage.raw = Some(raw_body);
+        return Ok(counted);
+    }
+    let counts: lean::CompletionUsage<'_> = raw.decode().map_err(|error| malformed(raw.text(), error))?;
+    let known = |count: Option<i64>| count.and_then(|count| u64::try_from(count).ok());
+    let cached = known(counts.prompt_tokens_details.as_ref().and_then(|details| details.cached_tokens));
+    let details = counts.completion_tokens_details.as_ref();
+    let reasoning = known(details.and_then(|details| details.reasoning_tokens));
+    Ok(CountedUsage {
+        usage: Usage {
+            input_tokens: InputTokens::with_cache_read(known(counts.prompt_tokens), cached),
+            output_tokens: OutputTokens::with_reasoning(known(counts.completion_tokens), reasoning),
+            raw: Some(raw_body),
+        },
+        accepted_prediction_tokens: details.and_then(|details| details.accepted_prediction_tokens),
+        rejected_prediction_tokens: details.and_then(|details| details.rejected_prediction_tokens),
+    })
+}
+
+fn malformed(text: &str, error: serde_json::Error) -> Error {
+    Error::invalid_response(format!("malformed usage object: {error}"), Some(text.to_owned()), Some(Arc::new(error)))
+}
 
 /// Usage from a provider's usage object, following the mapping's paths (`prompt_tokens`,
 /// `prompt_cache_hit_tokens`, ...). The object is kept as `raw`.
-pub(crate) fn usage_from_value(value: Value, mapping: &UsageMapping) -> Usage {
-    let input = count(&value, &mapping.input_tokens);
-    let output = count(&value, &mapping.output_tokens);
-    let cached = mapping.cached_input_tokens.as_ref().and_then(|path| count(&value, path));
-    let reasoning = mapping.reasoning_tokens.as_ref().and_then(|path| count(&value, path));
+pub(crate) fn usage_from_value(value: &Value, mapping: &UsageMapping) -> CountedUsage {
+    let input = count(value, &mapping.input_tokens);
+    let output = count(value, &mapping.output_tokens);
+    let cached = mapping.cached_input_tokens.as_ref().and_then(|path| count(value, path));
+    let reasoning = mapping.reasoning_tokens.as_ref().and_then(|path| count(value, path));
     let output_tokens = if mapping.output_excludes_reasoning {
         OutputTokens { total: add(output, reasoning), text: output, reasoning }
     } else {
         OutputTokens::with_reasoning(output, reasoning)
     };
-    Usage {
-        input_tokens: InputTokens::with_cache_read(input, cached),
-        output_tokens,
-        raw: Some(JsonBody::from_value(&value)),
+    let details = value.get("completion_tokens_details");
+    let detail = |name: &str| details.and_then(|details| details.get(name)).and_then(Value::as_i64);
+    CountedUsage {
+        usage: Usage {
+            input_tokens: InputTokens::with_cache_read(input, cached),
+            output_tokens,
+            raw: Some(JsonBody::from_value(value)),
+        },
+        accepted_prediction_tokens: detail("accepted_prediction_tokens"),
+        rejected_prediction_tokens: detail("rejected_prediction_tokens"),
     }
 }
 
@@ -35,18 +104,33 @@ fn add(left: Option<u64>, right: Option<u64>) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use serde_json::json;
-    use specai_generated::mappings::OPENAI_COMPATIBLE;
+    use specai_generated::mappings::{DEEPSEEK, OPENAI_COMPATIBLE};
 
     use super::*;
 
+    const USAGE: &str = r#"{"prompt_tokens": 10, "completion_tokens": 7, "total_tokens": 17,
+        "prompt_tokens_details": {"cached_tokens": 4},
+        "completion_tokens_details": {"reasoning_tokens": 5, "accepted_prediction_tokens": 2}}"#;
+
     #[test]
-    fn reads_openai_shaped_usage_with_details() {
-        let usage = usage_from_value(
-            json!({"prompt_tokens": 10, "completion_tokens": 7, "total_tokens": 17,
-                   "prompt_tokens_details": {"cached_tokens": 4}, "completion_tokens_details": {"reasoning_tokens": 5}}),
-            &OPENAI_COMPATIBLE.usage,
-        );
-        assert_eq!(usage.input_tokens, InputTokens { total: Some(10), no_cache: Some(6), cache_read: Some(4), cache_write: None });
-        assert_eq!(usage.output_tokens, OutputTokens { total: Some(7), text: Some(2), reasoning: Some(5) });
+    fn typed_and_value_paths_count_the_same() {
+        let raw: lean::Raw<'_> = serde_json::from_str(USAGE).unwrap();
+        let typed = usage_from_raw(raw, JsonBody::new(USAGE.as_bytes().to_vec()), &OPENAI_COMPATIBLE.usage).unwrap();
+        let value = usage_from_value(&serde_json::from_str(USAGE).unwrap(), &OPENAI_COMPATIBLE.usage);
+        for counted in [&typed, &value] {
+            assert_eq!(counted.usage.input_tokens, InputTokens { total: Some(10), no_cache: Some(6), cache_read: Some(4), cache_write: None });
+            assert_eq!(counted.usage.output_tokens, OutputTokens { total: Some(7), text: Some(2), reasoning: Some(5) });
+            assert_eq!(counted.accepted_prediction_tokens, Some(2));
+        }
+    }
+
+    #[test]
+    fn a_vendor_mapping_reads_its_own_paths() {
+        assert!(!is_default_usage(&DEEPSEEK.usage));
+        let text = r#"{"prompt_tokens": 9, "completion_tokens": 1, "prompt_cache_hit_tokens": 8}"#;
+        let raw: lean::Raw<'_> = serde_json::from_str(text).unwrap();
+        let counted = usage_from_raw(raw, JsonBody::new(text.as_bytes().to_vec()), &DEEPSEEK.usage).unwrap();
+        assert_eq!(counted.usage.input_tokens.cache_read, Some(8));
+        assert_eq!(counted.usage.raw.unwrap().json().unwrap(), json!({"prompt_tokens": 9, "completion_tokens": 1, "prompt_cache_hit_tokens": 8}));
     }
 }

@@ -132,6 +132,17 @@ pub struct Operations {
     pub models: Option<Operation>,
 }
 
+/// How system messages are sent in chat completions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SystemMessageMode {
+    /// `role: system`.
+    System,
+    /// `role: developer` (OpenAI's reasoning models).
+    Developer,
+    /// Left out, with a warning.
+    Remove,
+}
+
 /// How structured output is requested.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StructuredOutputs {
@@ -183,6 +194,10 @@ pub struct ModelOverride {
     pub parallel_tool_calls: Option<bool>,
     /// Request renames for these models, applied after the provider's.
     pub renames: &'static [(&'static str, &'static str)],
+    /// Body fields these models reject: dropped with an unsupported-setting warning.
+    pub unsupported_fields: &'static [&'static str],
+    /// How system messages are sent to these models (default: as `system`).
+    pub system_message_mode: Option<SystemMessageMode>,
 }
 
 impl ModelOverride {
@@ -219,6 +234,8 @@ pub struct RequestMapping {
     pub value_maps: &'static [ValueMap],
     /// Body fields the vendor rejects: dropped with an unsupported-setting warning.
     pub unsupported_fields: &'static [&'static str],
+    /// The `strict` flag sent with JSON schemas when the caller does not choose (`None`: not sent).
+    pub strict_json_schema: Option<bool>,
 }
 
 /// A dot-separated JSON path, e.g. `x_groq.usage`; numeric segments index arrays.
@@ -353,6 +370,7 @@ pub static YAML31: ProviderMapping = ProviderMapping {
         renames: &[],
         value_maps: &[],
         unsupported_fields: &[],
+        strict_json_schema: None,
     },
     stream: StreamMapping {
         usage_path: JsonPath {

@@ -1,0 +1,189 @@
+use std::borrow::Cow;
+
+use specai_generated::mappings::{GROQ, OPENAI, OPENAI_COMPATIBLE, ProviderMapping};
+
+use super::*;
+use crate::provider::FinishReason;
+
+fn setup(mapping: &ProviderMapping) -> StreamSetup {
+    StreamSetup {
+        provider_name: mapping.id.into(),
+        url: "http://x".into(),
+        include_raw_chunks: false,
+        usage_path: mapping.stream.usage_path.segments,
+        usage: mapping.usage,
+        reasoning: mapping.reasoning,
+        metadata_paths: mapping.response_metadata,
+        errors: MappingErrorParser::new(mapping.errors, None),
+        chunk_hook: None,
+    }
+}
+
+fn run(mapping: &ProviderMapping, events: &[&str]) -> Result<Vec<StreamPart>> {
+    let mut state = ChatStreamState::new(setup(mapping));
+    let mut out = VecDeque::new();
+    for event in events {
+        state.on_data(event.as_bytes(), &mut out)?;
+    }
+    state.on_end(&mut out)?;
+    Ok(out.into_iter().collect())
+}
+
+fn kinds(parts: &[StreamPart]) -> Vec<String> {
+    parts.iter().map(|part| format!("{part:?}").split([' ', '(', '{']).next().unwrap().to_owned()).collect()
+}
+
+#[test]
+fn reasoning_text_tool_call_and_vendor_usage_location() {
+    let parts = run(
+        &GROQ,
+        &[
+            r#"{"id":"c1","model":"m","created":1,"choices":[{"index":0,"delta":{"role":"assistant","reasoning":"hm"}}]}"#,
+            r#"{"id":"c1","choices":[{"index":0,"delta":{"content":"Hi"}}]}"#,
+            r#"{"id":"c1","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_a","type":"function","function":{"name":"f","arguments":"{\"a\""}}]}}]}"#,
+            r#"{"id":"c1","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":":1}"}}]},"finish_reason":"tool_calls"}],"x_groq":{"id":"req_1","usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}}"#,
+        ],
+    )
+    .unwrap();
+    assert_eq!(
+        kinds(&parts),
+        [
+            "ResponseMetadata", "ReasoningStart", "ReasoningDelta", "ReasoningEnd", "TextStart", "TextDelta", "ToolInputStart",
+            "ToolInputDelta", "ToolInputDelta", "TextEnd", "ToolInputEnd", "ToolCall", "Finish"
+        ]
+    );
+    match &parts[11] {
+        StreamPart::ToolCall(call) => assert_eq!((call.tool_call_id.as_str(), call.input.as_str()), ("call_a", "{\"a\":1}")),
+        other => panic!("{other:?}"),
+    }
+    match parts.last().unwrap() {
+        StreamPart::Finish { usage, finish_reason, provider_metadata, .. } => {
+            assert_eq!(*finish_reason, FinishReason::ToolCalls);
+            assert_eq!((usage.input_tokens.total, usage.output_tokens.total), (Some(3), Some(2)));
+            assert_eq!(provider_metadata.as_ref().unwrap().get("groq").unwrap()["request_id"], "req_1");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn openai_reads_no_reasoning_fields_and_counts_typed_usage() {
+    let parts = run(
+        &OPENAI,
+        &[
+            r#"{"id":"c1","model":"m","created":1,"choices":[{"index":0,"delta":{"content":"Hi","reasoning_content":"not read"}}]}"#,
+            r#"{"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}"#,
+            r#"{"choices":[],"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5,"completion_tokens_details":{"accepted_prediction_tokens":1}}}"#,
+        ],
+    )
+    .unwrap();
+    assert_eq!(kinds(&parts), ["ResponseMetadata", "TextStart", "TextDelta", "TextEnd", "Finish"]);
+    match parts.last().unwrap() {
+        StreamPart::Finish { usage, provider_metadata, .. } => {
+            assert_eq!(usage.output_tokens.total, Some(2));
+            assert_eq!(usage.raw.as_ref().unwrap().json().unwrap()["total_tokens"], 5);
+            assert_eq!(provider_metadata.as_ref().unwrap().get("openai").unwrap()["accepted_prediction_tokens"], 1);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn chunks_borrow_from_the_event_data() {
+    let data = r#"{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","system_fingerprint":"fp","choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":null}]}"#;
+    let chunk: lean::CreateChatCompletionStreamResponse<'_> = serde_json::from_str(data).unwrap();
+    assert!(matches!(chunk.id.as_ref().map(|id| &id.0), Some(Cow::Borrowed("c1"))));
+    let delta = chunk.choices.into_iter().next().unwrap().delta.unwrap();
+    assert!(matches!(delta.content.map(|content| content.0), Some(Cow::Borrowed("Hi"))));
+    let escaped: lean::CreateChatCompletionStreamResponse<'_> = serde_json::from_str(r#"{"choices":[{"delta":{"content":"a\nb"}}]}"#).unwrap();
+    let content = escaped.choices.into_iter().next().unwrap().delta.unwrap().content.unwrap();
+    assert_eq!(&*content, "a\nb");
+}
+
+#[test]
+fn error_events_end_the_stream_retryable_when_the_server_failed() {
+    let error = run(&OPENAI, &[r#"{"error":{"message":"boom","type":"server_error","param":null,"code":null}}"#]).unwrap_err();
+    assert_eq!(error.as_api_call().unwrap().message, "boom");
+    assert!(error.is_retryable());
+    let error = run(&OPENAI, &[r#"{"error":{"message":"bad","type":"invalid_request_error"}}"#]).unwrap_err();
+    assert!(!error.is_retryable());
+    // A compatible server's error as a plain string, or with a numeric code.
+    let error = run(&OPENAI_COMPATIBLE, &[r#"{"error":"model not loaded"}"#]).unwrap_err();
+    assert_eq!(error.as_api_call().unwrap().message, "model not loaded");
+    let error = run(&OPENAI, &[r#"{"error":{"message":"busy","code":503}}"#]).unwrap_err();
+    let api_call = error.as_api_call().unwrap();
+    assert_eq!((api_call.message.as_str(), api_call.code.as_deref()), ("busy", Some("503")));
+}
+
+#[test]
+fn garbage_keeps_the_raw_text() {
+    for data in [r#"{"choices": 3}"#, "{not json"] {
+        match run(&OPENAI_COMPATIBLE, &[data]).unwrap_err() {
+            Error::InvalidResponse { raw: Some(raw), .. } => assert_eq!(raw, data),
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+#[test]
+fn tool_call_name_after_arguments_starts_the_block_with_the_arguments_so_far() {
+    let parts = run(
+        &OPENAI,
+        &[
+            r#"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"c","function":{"arguments":"{\"a\":"}}]}}]}"#,
+            r#"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"name":"f","arguments":"1}"}}]}}]}"#,
+            r#"{"choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]}"#,
+        ],
+    )
+    .unwrap();
+    let deltas: Vec<&str> = parts
+        .iter()
+        .filter_map(|part| match part {
+            StreamPart::ToolInputDelta { delta, .. } => Some(delta.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(deltas, ["{\"a\":1}"]);
+    assert!(matches!(parts.last(), Some(StreamPart::Finish { finish_reason: FinishReason::ToolCalls, .. })));
+}
+
+/// Servers without `index` (some local servers): each new id is a new call.
+#[test]
+fn fragments_without_index_split_by_id() {
+    let parts = run(
+        &OPENAI_COMPATIBLE,
+        &[
+            r#"{"choices":[{"delta":{"tool_calls":[{"id":"a","function":{"name":"f","arguments":"{}"}}]}}]}"#,
+            r#"{"choices":[{"delta":{"tool_calls":[{"id":"b","function":{"name":"g","arguments":"{\"x\":1}"}}]}}]}"#,
+        ],
+    )
+    .unwrap();
+    let calls: Vec<(&str, &str)> = parts
+        .iter()
+        .filter_map(|part| match part {
+            StreamPart::ToolCall(call) => Some((call.tool_name.as_str(), call.input.as_str())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(calls, [("f", "{}"), ("g", "{\"x\":1}")]);
+}
+
+#[test]
+fn a_tool_call_without_a_name_or_with_a_gap_in_indices_is_an_error() {
+    let missing_name = run(&OPENAI, &[r#"{"choices":[{"delta":{"tool_calls":[{"index":0,"id":"c","function":{"arguments":"{}"}}]}}]}"#]);
+    assert!(matches!(missing_name, Err(Error::InvalidResponse { .. })));
+    let gap = run(&OPENAI, &[r#"{"choices":[{"delta":{"tool_calls":[{"index":2,"id":"c","function":{"name":"f"}}]}}]}"#]);
+    assert!(matches!(gap, Err(Error::InvalidResponse { .. })));
+}
+
+/// Regression: llama-cpp-python's stream deltas carry `"tool_calls": null`, which a `Vec`
+/// field must read as empty.
+#[test]
+fn null_lists_from_llama_cpp_python_decode_as_empty() {
+    let parts = run(
+        &OPENAI_COMPATIBLE,
+        &[r#"{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"finish_reason":null,"logprobs":null,"delta":{"role":"assistant","content":"x","function_call":null,"tool_calls":null}}]}"#],
+    )
+    .unwrap();
+    assert_eq!(kinds(&parts), ["ResponseMetadata", "TextStart", "TextDelta", "TextEnd", "Finish"]);
+}
