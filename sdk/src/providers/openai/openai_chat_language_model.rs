@@ -63,6 +63,8 @@ pub(crate) fn api_reasoning_effort(effort: ReasoningEffort) -> api::ReasoningEff
         ReasoningEffort::Medium => api::ReasoningEffort::Medium,
         ReasoningEffort::High => api::ReasoningEffort::High,
         ReasoningEffort::ExtraHigh => api::ReasoningEffort::Xhigh,
+        // A level newer than this SDK: the API's default.
+        _ => api::ReasoningEffort::Medium,
     }
 }
 
