@@ -25,6 +25,7 @@ use crate::provider::{
     Warning,
 };
 use crate::request_settings::{RequestSettings, request_settings_methods};
+use crate::shared_model::share;
 
 /// Anything that can serve as an embedding model: a model value or an `Arc` of one.
 pub trait IntoEmbeddingModel {
@@ -32,21 +33,10 @@ pub trait IntoEmbeddingModel {
     fn into_embedding_model(self) -> Arc<dyn EmbeddingModel>;
 }
 
-impl IntoEmbeddingModel for Arc<dyn EmbeddingModel> {
-    fn into_embedding_model(self) -> Arc<dyn EmbeddingModel> {
-        self
-    }
-}
-
-impl<M: EmbeddingModel + 'static> IntoEmbeddingModel for Arc<M> {
-    fn into_embedding_model(self) -> Arc<dyn EmbeddingModel> {
-        self
-    }
-}
-
+/// Every model, `Arc<dyn EmbeddingModel>` and `Arc<M>` among them (the spec implements `EmbeddingModel` for `Arc`).
 impl<M: EmbeddingModel + 'static> IntoEmbeddingModel for M {
     fn into_embedding_model(self) -> Arc<dyn EmbeddingModel> {
-        Arc::new(self)
+        share(self, |model| Arc::new(model))
     }
 }
 

@@ -11,6 +11,7 @@ use futures::future::{BoxFuture, try_join_all};
 use crate::error::{Error, Result};
 use crate::provider::{FilePart, GeneratedImage, ImageModel, ImageOptions, ProviderMetadata, ResponseMetadata, Warning};
 use crate::request_settings::{RequestSettings, request_settings_methods};
+use crate::shared_model::share;
 
 /// Anything that can serve as an image model: a model value or an `Arc` of one.
 pub trait IntoImageModel {
@@ -18,29 +19,20 @@ pub trait IntoImageModel {
     fn into_image_model(self) -> Arc<dyn ImageModel>;
 }
 
-impl IntoImageModel for Arc<dyn ImageModel> {
-    fn into_image_model(self) -> Arc<dyn ImageModel> {
-        self
-    }
-}
-
-impl<M: ImageModel + 'static> IntoImageModel for Arc<M> {
-    fn into_image_model(self) -> Arc<dyn ImageModel> {
-        self
-    }
-}
-
+/// Every model, `Arc<dyn ImageModel>` and `Arc<M>` among them (the spec implements `ImageModel` for `Arc`).
 impl<M: ImageModel + 'static> IntoImageModel for M {
     fn into_image_model(self) -> Arc<dyn ImageModel> {
-        Arc::new(self)
+        share(self, |model| Arc::new(model))
     }
 }
 
 /// Generates (or edits) images.
 pub fn generate_image(model: impl IntoImageModel) -> GenerateImage {
+    let mut options = ImageOptions::default();
+    options.n = 1;
     GenerateImage {
         model: model.into_image_model(),
-        options: ImageOptions { n: 1, ..Default::default() },
+        options,
         max_images_per_call: None,
         settings: RequestSettings::default(),
         error: None,
@@ -152,7 +144,11 @@ impl IntoFuture for GenerateImage {
             base.provider_options = self.settings.provider_options.clone();
             let calls: Vec<ImageOptions> = (0..total)
                 .step_by(per_call)
-                .map(|start| ImageOptions { n: (total - start).min(per_call) as u32, ..base.clone() })
+                .map(|start| {
+                    let mut options = base.clone();
+                    options.n = (total - start).min(per_call) as u32;
+                    options
+                })
                 .collect();
             let model = &*self.model;
             let settings = &self.settings;

@@ -9,6 +9,7 @@ use futures::future::BoxFuture;
 use crate::error::{Error, Result};
 use crate::provider::{ProviderMetadata, RequestMetadata, ResponseMetadata, SpeechModel, SpeechOptions, Warning};
 use crate::request_settings::{RequestSettings, request_settings_methods};
+use crate::shared_model::share;
 
 /// Anything that can serve as a speech model: a model value or an `Arc` of one.
 pub trait IntoSpeechModel {
@@ -16,21 +17,10 @@ pub trait IntoSpeechModel {
     fn into_speech_model(self) -> Arc<dyn SpeechModel>;
 }
 
-impl IntoSpeechModel for Arc<dyn SpeechModel> {
-    fn into_speech_model(self) -> Arc<dyn SpeechModel> {
-        self
-    }
-}
-
-impl<M: SpeechModel + 'static> IntoSpeechModel for Arc<M> {
-    fn into_speech_model(self) -> Arc<dyn SpeechModel> {
-        self
-    }
-}
-
+/// Every model, `Arc<dyn SpeechModel>` and `Arc<M>` among them (the spec implements `SpeechModel` for `Arc`).
 impl<M: SpeechModel + 'static> IntoSpeechModel for M {
     fn into_speech_model(self) -> Arc<dyn SpeechModel> {
-        Arc::new(self)
+        share(self, |model| Arc::new(model))
     }
 }
 

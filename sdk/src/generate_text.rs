@@ -22,6 +22,7 @@ use crate::provider::{
     RequestMetadata, ResponseFormat, ResponseMetadata, Source, ToolChoice, ToolResult, Usage, Warning,
 };
 use crate::retry::retry_with_backoff;
+use crate::shared_model::share;
 use crate::step::{ParsedToolCall, StepContent, StepResult, ToolCallError, ToolCallResult, response_messages};
 use crate::stop_condition::{StopCondition, is_stop_condition_met};
 use crate::tool::{Tool, ToolCallRepair, ToolSet, execute_tool_call, parse_or_repair_tool_call};
@@ -34,21 +35,10 @@ pub trait IntoLanguageModel {
     fn into_language_model(self) -> Arc<dyn LanguageModel>;
 }
 
-impl IntoLanguageModel for Arc<dyn LanguageModel> {
-    fn into_language_model(self) -> Arc<dyn LanguageModel> {
-        self
-    }
-}
-
-impl<M: LanguageModel + 'static> IntoLanguageModel for Arc<M> {
-    fn into_language_model(self) -> Arc<dyn LanguageModel> {
-        self
-    }
-}
-
+/// Every model, `Arc<dyn LanguageModel>` and `Arc<M>` among them (the spec implements `LanguageModel` for `Arc`).
 impl<M: LanguageModel + 'static> IntoLanguageModel for M {
     fn into_language_model(self) -> Arc<dyn LanguageModel> {
-        Arc::new(self)
+        share(self, |model| Arc::new(model))
     }
 }
 
@@ -461,6 +451,7 @@ async fn run_step(
                 let input = tool_call_input(&content, &result.tool_call_id);
                 content.push(provider_tool_result(result, input));
             }
+            unknown => tracing::debug!(?unknown, "content kind newer than this SDK, skipped"),
         }
     }
     content.extend(failures);

@@ -10,8 +10,11 @@
 //!   elements while streaming; [`embed()`], [`embed_many`], [`generate_image()`], [`generate_speech()`],
 //!   [`transcribe()`] and [`rerank()`] for the other model kinds.
 //! - [`provider`]: the small traits every model implements ([`provider::LanguageModel`] and the
-//!   other model kinds); providers live in their own modules behind cargo features: `openai`,
-//!   `anthropic`, `google`, and `openai_compatible` (every vendor with a mapping file in `specs/`).
+//!   other model kinds), with the [`Error`] type they share. It is the crate `specai-provider`,
+//!   re-exported whole (and its `error` module as [`error`]), so that a third-party provider can
+//!   depend on that crate alone. Providers live in their own modules behind cargo features:
+//!   `openai`, `anthropic`, `google`, and `openai_compatible` (every vendor with a mapping file in
+//!   `specs/`).
 //! - [`default_registry()`] / [`create_provider_registry`]: models by `"<provider>:<model>"` id.
 //! - `test_util` (feature `test-util`): mock models that return scripted answers and record
 //!   every call, for testing code built on specai without a network.
@@ -65,7 +68,6 @@
 pub mod call_settings;
 pub mod default_registry;
 pub mod embed;
-pub mod error;
 pub mod generate_image;
 pub mod generate_object;
 pub mod generate_speech;
@@ -74,13 +76,13 @@ pub mod output;
 pub mod partial_json;
 pub mod prepare_step;
 pub mod prompt;
-pub mod provider;
 pub mod provider_utils;
 pub mod providers;
 pub mod registry;
 pub mod request_settings;
 pub mod rerank;
 pub mod retry;
+mod shared_model;
 pub mod step;
 pub mod stop_condition;
 pub mod stream_text;
@@ -88,6 +90,13 @@ pub mod stream_text;
 pub mod test_util;
 pub mod tool;
 pub mod transcribe;
+
+// The provider specification (model traits, call options, prompt, content, stream parts, usage,
+// warnings, the error type) is the crate `specai-provider`, so that a third-party provider can
+// depend on it alone; `specai::provider::*` and `specai::error::*` are its paths here.
+pub use specai_provider as provider;
+/// Re-exported from `specai_provider::error`.
+pub use specai_provider::error;
 
 pub use call_settings::{CallSettings, Timeouts};
 pub use default_registry::default_registry;

@@ -9,6 +9,7 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 use crate::provider::{ProviderMetadata, RerankOptions, RerankingModel, ResponseMetadata, Warning};
 use crate::request_settings::{RequestSettings, request_settings_methods};
+use crate::shared_model::share;
 
 /// Anything that can serve as a reranking model: a model value or an `Arc` of one.
 pub trait IntoRerankingModel {
@@ -16,21 +17,10 @@ pub trait IntoRerankingModel {
     fn into_reranking_model(self) -> Arc<dyn RerankingModel>;
 }
 
-impl IntoRerankingModel for Arc<dyn RerankingModel> {
-    fn into_reranking_model(self) -> Arc<dyn RerankingModel> {
-        self
-    }
-}
-
-impl<M: RerankingModel + 'static> IntoRerankingModel for Arc<M> {
-    fn into_reranking_model(self) -> Arc<dyn RerankingModel> {
-        self
-    }
-}
-
+/// Every model, `Arc<dyn RerankingModel>` and `Arc<M>` among them (the spec implements `RerankingModel` for `Arc`).
 impl<M: RerankingModel + 'static> IntoRerankingModel for M {
     fn into_reranking_model(self) -> Arc<dyn RerankingModel> {
-        Arc::new(self)
+        share(self, |model| Arc::new(model))
     }
 }
 
@@ -186,7 +176,7 @@ mod tests {
                     RankedDocument { index, relevance_score: score as f64 }
                 })
                 .collect();
-            Ok(RerankResponse { ranking, ..Default::default() })
+            Ok(RerankResponse::new(ranking))
         }
     }
 

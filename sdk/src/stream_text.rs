@@ -722,6 +722,10 @@ impl<O: OutputSpec> StreamTextResult<O> {
                 None
             }
             StreamPart::Raw { raw_value } => Some(TextStreamPart::Raw { raw_value }),
+            unknown => {
+                tracing::debug!(?unknown, "stream part newer than this SDK, skipped");
+                None
+            }
         }
     }
 

@@ -14,6 +14,7 @@ use crate::provider::{
     ProviderMetadata, ResponseMetadata, TranscriptionModel, TranscriptionOptions, TranscriptionSegment, Warning,
 };
 use crate::request_settings::{RequestSettings, request_settings_methods};
+use crate::shared_model::share;
 
 /// Anything that can serve as a transcription model: a model value or an `Arc` of one.
 pub trait IntoTranscriptionModel {
@@ -21,21 +22,10 @@ pub trait IntoTranscriptionModel {
     fn into_transcription_model(self) -> Arc<dyn TranscriptionModel>;
 }
 
-impl IntoTranscriptionModel for Arc<dyn TranscriptionModel> {
-    fn into_transcription_model(self) -> Arc<dyn TranscriptionModel> {
-        self
-    }
-}
-
-impl<M: TranscriptionModel + 'static> IntoTranscriptionModel for Arc<M> {
-    fn into_transcription_model(self) -> Arc<dyn TranscriptionModel> {
-        self
-    }
-}
-
+/// Every model, `Arc<dyn TranscriptionModel>` and `Arc<M>` among them (the spec implements `TranscriptionModel` for `Arc`).
 impl<M: TranscriptionModel + 'static> IntoTranscriptionModel for M {
     fn into_transcription_model(self) -> Arc<dyn TranscriptionModel> {
-        Arc::new(self)
+        share(self, |model| Arc::new(model))
     }
 }
 
@@ -161,13 +151,11 @@ mod tests {
 
     #[tokio::test]
     async fn detects_the_media_type_and_returns_segments() {
-        let model = MockTranscriptionModel::new().with_response(TranscriptionResponse {
-            text: "hello world".into(),
-            segments: vec![TranscriptionSegment { text: "hello world".into(), start_second: 0.0, end_second: 1.2 }],
-            language: Some("en".into()),
-            duration_in_seconds: Some(1.2),
-            ..Default::default()
-        });
+        let mut response = TranscriptionResponse::new("hello world");
+        response.segments = vec![TranscriptionSegment { text: "hello world".into(), start_second: 0.0, end_second: 1.2 }];
+        response.language = Some("en".into());
+        response.duration_in_seconds = Some(1.2);
+        let model = MockTranscriptionModel::new().with_response(response);
         let wav = b"RIFF\x24\x00\x00\x00WAVEfmt ".to_vec();
         let result = transcribe(model.clone()).audio(wav).await.unwrap();
         assert_eq!(result.text, "hello world");

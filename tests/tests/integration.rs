@@ -9,3 +9,4 @@ mod openai;
 mod anthropic;
 mod openai_compatible;
 mod real_model;
+mod third_party_provider;

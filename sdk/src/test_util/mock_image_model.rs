@@ -102,6 +102,6 @@ impl ImageModel for MockImageModel {
                 media_type: "image/png".into(),
             })
             .collect();
-        Ok(ImageResponse { images, ..Default::default() })
+        Ok(ImageResponse::new(images))
     }
 }

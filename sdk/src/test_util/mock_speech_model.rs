@@ -4,7 +4,6 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
-use bytes::Bytes;
 
 use crate::error::{Error, Result};
 use crate::provider::{SpeechModel, SpeechOptions, SpeechResponse};
@@ -67,10 +66,6 @@ impl SpeechModel for MockSpeechModel {
         if let Some(scripted) = self.inner.responses.lock().expect("mock state").pop_front() {
             return scripted;
         }
-        Ok(SpeechResponse {
-            audio: Bytes::from(options.text.clone().into_bytes()),
-            media_type: "audio/mpeg".into(),
-            ..Default::default()
-        })
+        Ok(SpeechResponse::new(options.text.clone().into_bytes(), "audio/mpeg"))
     }
 }

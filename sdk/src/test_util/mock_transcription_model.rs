@@ -66,6 +66,6 @@ impl TranscriptionModel for MockTranscriptionModel {
         if let Some(scripted) = self.inner.responses.lock().expect("mock state").pop_front() {
             return scripted;
         }
-        Ok(TranscriptionResponse { text: String::from_utf8_lossy(&options.audio).into_owned(), ..Default::default() })
+        Ok(TranscriptionResponse::new(String::from_utf8_lossy(&options.audio)))
     }
 }

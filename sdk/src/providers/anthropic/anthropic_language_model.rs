@@ -62,6 +62,8 @@ fn budget_for_effort(effort: ReasoningEffort) -> Option<u32> {
         ReasoningEffort::Medium => Some(8_192),
         ReasoningEffort::High => Some(16_384),
         ReasoningEffort::ExtraHigh => Some(32_000),
+        // A level newer than this SDK: the medium budget.
+        _ => Some(8_192),
     }
 }
 

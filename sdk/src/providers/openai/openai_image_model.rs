@@ -161,7 +161,8 @@ impl ImageModel for OpenAiImageModel {
             images.push(GeneratedImage { data, media_type: media_type.to_owned() });
             revised_prompts.push(image.revised_prompt.map(Value::String).unwrap_or(Value::Null));
         }
-        let mut result = ImageResponse { images, warnings, ..Default::default() };
+        let mut result = ImageResponse::new(images);
+        result.warnings = warnings;
         if revised_prompts.iter().any(|prompt| !prompt.is_null()) {
             let images: Vec<Value> = revised_prompts.into_iter().map(|prompt| json!({"revised_prompt": prompt})).collect();
             result.provider_metadata = Some(ProviderMetadata::new().with(OPENAI_PROVIDER_ID, json!({"images": images})));

@@ -53,6 +53,8 @@ pub(crate) fn api_reasoning_effort(effort: crate::provider::ReasoningEffort) -> 
         ReasoningEffort::Medium => api::ReasoningEffort::Medium,
         ReasoningEffort::High => api::ReasoningEffort::High,
         ReasoningEffort::ExtraHigh => api::ReasoningEffort::Xhigh,
+        // A level added to the spec later: the API's own middle.
+        _ => api::ReasoningEffort::Medium,
     }
 }
 

@@ -82,14 +82,11 @@ impl SpeechModel for OpenAiSpeechModel {
         let request = RequestMetadata::sent(response.request_body.as_ref());
         let headers = std::mem::take(&mut response.headers);
         let audio = response.bytes().await?;
-        Ok(SpeechResponse {
-            audio,
-            media_type: media_type.to_owned(),
-            request,
-            response: ResponseMetadata::new(None, Some(self.model_id.clone()), Some(std::time::SystemTime::now()))
-                .with_headers(headers),
-            warnings,
-            ..Default::default()
-        })
+        let mut result = SpeechResponse::new(audio, media_type);
+        result.request = request;
+        result.response =
+            ResponseMetadata::new(None, Some(self.model_id.clone()), Some(std::time::SystemTime::now())).with_headers(headers);
+        result.warnings = warnings;
+        Ok(result)
     }
 }

@@ -118,23 +118,21 @@ impl TranscriptionModel for OpenAiTranscriptionModel {
             }
             api::CreateTranscriptionResponse::Json(body) => (body.text, Vec::new(), None, None),
         };
-        Ok(TranscriptionResponse {
-            text,
-            segments: segments
-                .into_iter()
-                .map(|segment| TranscriptionSegment {
-                    text: segment.text,
-                    start_second: f64::from(segment.start),
-                    end_second: f64::from(segment.end),
-                })
-                .collect(),
-            language,
-            duration_in_seconds: duration,
-            response: ResponseMetadata::new(None, Some(self.model_id.clone()), Some(std::time::SystemTime::now()))
-                .with_headers(response.headers),
-            warnings,
-            ..Default::default()
-        })
+        let mut result = TranscriptionResponse::new(text);
+        result.segments = segments
+            .into_iter()
+            .map(|segment| TranscriptionSegment {
+                text: segment.text,
+                start_second: f64::from(segment.start),
+                end_second: f64::from(segment.end),
+            })
+            .collect();
+        result.language = language;
+        result.duration_in_seconds = duration;
+        result.response = ResponseMetadata::new(None, Some(self.model_id.clone()), Some(std::time::SystemTime::now()))
+            .with_headers(response.headers);
+        result.warnings = warnings;
+        Ok(result)
     }
 }
 

@@ -82,13 +82,11 @@ impl ImageModel for OpenAiCompatibleImageModel {
                 Some(GeneratedImage { data, media_type: "image/png".to_owned() })
             })
             .collect();
-        Ok(ImageResponse {
-            images,
-            provider_metadata: None,
-            response: ResponseMetadata::new(None, Some(self.model_id.clone()), timestamp(Some(decoded.value.created)))
-                .with_headers(decoded.headers)
-                .with_body(raw),
-            warnings,
-        })
+        let mut result = ImageResponse::new(images);
+        result.response = ResponseMetadata::new(None, Some(self.model_id.clone()), timestamp(Some(decoded.value.created)))
+            .with_headers(decoded.headers)
+            .with_body(raw);
+        result.warnings = warnings;
+        Ok(result)
     }
 }

@@ -444,6 +444,7 @@ pub(crate) fn simulate_stream(response: GenerateResponse, mut warnings: Vec<Warn
             Content::Source(source) => parts.push(StreamPart::Source(source)),
             Content::File(file) => parts.push(StreamPart::File(file)),
             Content::ToolResult(result) => parts.push(StreamPart::ToolResult(result)),
+            unknown => tracing::debug!(?unknown, "content kind newer than this SDK, not replayed"),
         }
     }
     parts.push(StreamPart::Finish {

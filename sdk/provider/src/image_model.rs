@@ -70,6 +70,13 @@ pub struct ImageResponse {
     pub warnings: Vec<Warning>,
 }
 
+impl ImageResponse {
+    /// A response holding images; the rest empty.
+    pub fn new(images: Vec<GeneratedImage>) -> Self {
+        ImageResponse { images, ..Default::default() }
+    }
+}
+
 /// One generated image.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GeneratedImage {

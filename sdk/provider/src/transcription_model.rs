@@ -62,6 +62,13 @@ pub struct TranscriptionResponse {
     pub warnings: Vec<Warning>,
 }
 
+impl TranscriptionResponse {
+    /// A response holding the full text; the rest empty.
+    pub fn new(text: impl Into<String>) -> Self {
+        TranscriptionResponse { text: text.into(), ..Default::default() }
+    }
+}
+
 /// A timed piece of a transcript.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TranscriptionSegment {

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use http::HeaderMap;
 
-use crate::provider::{FinishReason, Usage};
+use crate::{FinishReason, Usage};
 
 /// A `Result` whose error is [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -351,17 +351,17 @@ impl fmt::Display for TimeoutKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ModelType {
-    /// A [`LanguageModel`](crate::provider::LanguageModel).
+    /// A [`LanguageModel`](crate::LanguageModel).
     Language,
-    /// An [`EmbeddingModel`](crate::provider::EmbeddingModel).
+    /// An [`EmbeddingModel`](crate::EmbeddingModel).
     Embedding,
-    /// An [`ImageModel`](crate::provider::ImageModel).
+    /// An [`ImageModel`](crate::ImageModel).
     Image,
-    /// A [`SpeechModel`](crate::provider::SpeechModel).
+    /// A [`SpeechModel`](crate::SpeechModel).
     Speech,
-    /// A [`TranscriptionModel`](crate::provider::TranscriptionModel).
+    /// A [`TranscriptionModel`](crate::TranscriptionModel).
     Transcription,
-    /// A [`RerankingModel`](crate::provider::RerankingModel).
+    /// A [`RerankingModel`](crate::RerankingModel).
     Reranking,
 }
 

@@ -67,3 +67,10 @@ pub struct SpeechResponse {
     /// Options the model could not honour.
     pub warnings: Vec<Warning>,
 }
+
+impl SpeechResponse {
+    /// A response holding audio of a media type; the rest empty.
+    pub fn new(audio: impl Into<Bytes>, media_type: impl Into<String>) -> Self {
+        SpeechResponse { audio: audio.into(), media_type: media_type.into(), ..Default::default() }
+    }
+}

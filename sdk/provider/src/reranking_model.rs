@@ -58,6 +58,13 @@ pub struct RerankResponse {
     pub warnings: Vec<Warning>,
 }
 
+impl RerankResponse {
+    /// A response holding a ranking; the rest empty.
+    pub fn new(ranking: Vec<RankedDocument>) -> Self {
+        RerankResponse { ranking, ..Default::default() }
+    }
+}
+
 /// A document's place in a ranking.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RankedDocument {

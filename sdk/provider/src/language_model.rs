@@ -2,9 +2,8 @@
 
 use std::borrow::Cow;
 use std::pin::Pin;
-
 use async_trait::async_trait;
-use futures::Stream;
+use futures_core::Stream;
 
 use super::call_options::CallOptions;
 use super::content::Content;
