@@ -1,6 +1,8 @@
 //! The normalization log: what each pass changed, in pass order, committed beside the output so
 //! that a spec or generator update shows as a reviewable diff.
 
+use crate::versions::Versions;
+
 /// What the passes changed, in pass order.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Log {
@@ -26,10 +28,10 @@ impl Log {
         self.entries.iter().filter(|(name, _)| name == pass).flat_map(|(_, c)| c.clone()).collect()
     }
 
-    /// Renders the log as committed beside the output.
-    pub fn render(&self, title: &str) -> String {
+    /// Renders the log as committed beside the output, naming the generator that wrote it.
+    pub fn render(&self, title: &str, versions: &Versions) -> String {
         let mut out = format!(
-            "# {title}\n# Passes ran in this order; each line below a pass is one change it made.\n"
+            "# {title}\n# Generator: {versions}.\n# Passes ran in this order; each line below a pass is one change it made.\n"
         );
         for (pass, changes) in &self.entries {
             out.push_str(&format!("\n## {pass} ({} changes)\n", changes.len()));
