@@ -39,26 +39,8 @@ pub(super) fn tagged_unions(doc: &mut Value, changes: &mut Vec<String>) {
                 continue;
             }
             let Some(resolved) = members.iter().map(|m| resolve(m)).collect::<Option<Vec<_>>>() else { continue };
-            let is_plain_object = |object: &Map<String, Value>| {
-                object.get("properties").is_some_and(Value::is_object)
-                    && !["oneOf", "anyOf", "allOf", "$ref"].iter().any(|k| object.contains_key(*k))
-                    && object.get("type").is_none_or(|t| t == "object")
-            };
-            if !resolved.iter().all(|(_, object)| is_plain_object(object)) {
-                continue;
-            }
-            // A property that every variant requires with a distinct constant value.
-            let first = &resolved[0].1;
-            let candidates: Vec<String> = first["properties"].as_object().map(|p| p.keys().cloned().collect()).unwrap_or_default();
-            let tag = candidates.into_iter().find(|name| {
-                let mut values = BTreeSet::new();
-                resolved.iter().all(|(_, object)| {
-                    let required = object.get("required").and_then(Value::as_array).is_some_and(|r| r.iter().any(|v| v == name));
-                    let value = object["properties"].get(name).and_then(constant);
-                    required && value.is_some_and(|v| values.insert(v.to_string()))
-                })
-            });
-            let Some(tag) = tag else { continue };
+            let objects: Vec<&Map<String, Value>> = resolved.iter().map(|(_, object)| object).collect();
+            let Some(tag) = union_tag(&objects) else { continue };
             let mut variants: Vec<Map<String, Value>> = resolved
                 .into_iter()
                 .map(|(name, mut object)| {
@@ -78,7 +60,33 @@ pub(super) fn tagged_unions(doc: &mut Value, changes: &mut Vec<String>) {
             changes.push(format!("{pointer}: {key} inlined as a union tagged by `{tag}`"));
         }
     });
-    // Inlined components that nothing references any more (and no mapping keeps) are dropped.
+    drop_inlined_components(doc, inlined, changes);
+}
+
+/// The tag of a union of plain objects: a property that every variant requires with a
+/// distinct constant value.
+fn union_tag(objects: &[&Map<String, Value>]) -> Option<String> {
+    let is_plain_object = |object: &Map<String, Value>| {
+        object.get("properties").is_some_and(Value::is_object)
+            && !["oneOf", "anyOf", "allOf", "$ref"].iter().any(|k| object.contains_key(*k))
+            && object.get("type").is_none_or(|t| t == "object")
+    };
+    if !objects.iter().all(|object| is_plain_object(object)) {
+        return None;
+    }
+    let candidates: Vec<String> = objects[0]["properties"].as_object().map(|p| p.keys().cloned().collect()).unwrap_or_default();
+    candidates.into_iter().find(|name| {
+        let mut values = BTreeSet::new();
+        objects.iter().all(|object| {
+            let required = object.get("required").and_then(Value::as_array).is_some_and(|r| r.iter().any(|v| v == name));
+            let value = object["properties"].get(name).and_then(constant);
+            required && value.is_some_and(|v| values.insert(v.to_string()))
+        })
+    })
+}
+
+/// Inlined components that nothing references any more (and no mapping keeps) are dropped.
+fn drop_inlined_components(doc: &mut Value, inlined: BTreeSet<String>, changes: &mut Vec<String>) {
     let roots: Vec<String> = doc
         .get("x-specai-roots")
         .and_then(Value::as_array)
@@ -95,7 +103,6 @@ pub(super) fn tagged_unions(doc: &mut Value, changes: &mut Vec<String>) {
         }
     }
 }
-
 /// Whether typify makes a named type of this inline schema (an enum or an object with
 /// properties), which it names `<Union><Property>` inside a tagged union's variant. Unions
 /// (`oneOf`...) are named the same way but not handled yet: the one clash, OpenAI's assistant
