@@ -40,10 +40,10 @@ pub fn parse_ref(reference: &str) -> Option<(String, String)> {
 pub fn collect_refs(value: &Value, out: &mut BTreeSet<(String, String)>) {
     match value {
         Value::Object(map) => {
-            if let Some(Value::String(reference)) = map.get("$ref") {
-                if let Some(target) = parse_ref(reference) {
-                    out.insert(target);
-                }
+            if let Some(Value::String(reference)) = map.get("$ref")
+                && let Some(target) = parse_ref(reference)
+            {
+                out.insert(target);
             }
             for child in map.values() {
                 collect_refs(child, out);

@@ -90,10 +90,10 @@ fn check_identity(file: &str, dir_name: &str, raw: &RawMapping) -> Result<(), Ma
 
 /// `base_url`, `base_url_env` and `path_prefix`.
 fn check_endpoint(file: &str, raw: &RawMapping) -> Result<(), MappingError> {
-    if let Some(url) = &raw.base_url {
-        if !(url.starts_with("http://") || url.starts_with("https://")) || url.ends_with('/') {
-            return Err(MappingError::new(file, "base_url", format!("`{url}` must be an http(s) URL without a trailing slash")));
-        }
+    if let Some(url) = &raw.base_url
+        && (!(url.starts_with("http://") || url.starts_with("https://")) || url.ends_with('/'))
+    {
+        return Err(MappingError::new(file, "base_url", format!("`{url}` must be an http(s) URL without a trailing slash")));
     }
     if let Some(var) = &raw.base_url_env {
         check_env_var(file, "base_url_env", var)?;

@@ -22,15 +22,15 @@ pub(super) fn openapi_version(doc: &mut Value, changes: &mut Vec<String>) {
         doc["openapi"] = json!("3.0.3");
         changes.push(format!("openapi `{version}` -> `3.0.3`"));
     }
-    if let Some(object) = doc.as_object_mut() {
-        if object.remove("jsonSchemaDialect").is_some() {
-            changes.push("removed `jsonSchemaDialect`".into());
-        }
+    if let Some(object) = doc.as_object_mut()
+        && object.remove("jsonSchemaDialect").is_some()
+    {
+        changes.push("removed `jsonSchemaDialect`".into());
     }
-    if let Some(license) = doc.pointer_mut("/info/license").and_then(Value::as_object_mut) {
-        if license.remove("identifier").is_some() {
-            changes.push("removed `info.license.identifier`".into());
-        }
+    if let Some(license) = doc.pointer_mut("/info/license").and_then(Value::as_object_mut)
+        && license.remove("identifier").is_some()
+    {
+        changes.push("removed `info.license.identifier`".into());
     }
 }
 
@@ -154,11 +154,11 @@ pub(super) fn exclusive_bounds(doc: &mut Value, changes: &mut Vec<String>) {
         // 3.0 integer bounds are i64: drop ones written as (or parsed to) non-integers.
         if schema.get("type") == Some(&json!("integer")) {
             for bound in ["minimum", "maximum"] {
-                if let Some(value) = schema.get(bound) {
-                    if value.as_i64().is_none() {
-                        changes.push(format!("{pointer}: integer {bound} {value} is not an i64: removed"));
-                        schema.remove(bound);
-                    }
+                if let Some(value) = schema.get(bound)
+                    && value.as_i64().is_none()
+                {
+                    changes.push(format!("{pointer}: integer {bound} {value} is not an i64: removed"));
+                    schema.remove(bound);
                 }
             }
         }

@@ -17,10 +17,10 @@ pub(super) fn parameters(doc: &mut Value, changes: &mut Vec<String>) {
             changes.push(format!("{at}: removed {} header parameters", before - list.len()));
         }
         for parameter in list.iter_mut() {
-            if let Some(schema) = parameter.get_mut("schema").and_then(Value::as_object_mut) {
-                if schema.remove("nullable").is_some() {
-                    changes.push(format!("{at}: parameter {} is not nullable", parameter["name"]));
-                }
+            if let Some(schema) = parameter.get_mut("schema").and_then(Value::as_object_mut)
+                && schema.remove("nullable").is_some()
+            {
+                changes.push(format!("{at}: parameter {} is not nullable", parameter["name"]));
             }
         }
     };
@@ -30,10 +30,10 @@ pub(super) fn parameters(doc: &mut Value, changes: &mut Vec<String>) {
             for (key, value) in item.iter_mut() {
                 if key == "parameters" {
                     fix(value, path, changes);
-                } else if HTTP_METHODS.contains(&key.as_str()) {
-                    if let Some(parameters) = value.get_mut("parameters") {
-                        fix(parameters, &format!("{key} {path}"), changes);
-                    }
+                } else if HTTP_METHODS.contains(&key.as_str())
+                    && let Some(parameters) = value.get_mut("parameters")
+                {
+                    fix(parameters, &format!("{key} {path}"), changes);
                 }
             }
         }
@@ -92,12 +92,11 @@ pub(super) fn single_success_response(doc: &mut Value, changes: &mut Vec<String>
             }
             for (media, body) in content.iter_mut() {
                 // A non-JSON body decodes as raw bytes: progenitor needs no schema for it.
-                if !is_json(media) {
-                    if let Some(body) = body.as_object_mut() {
-                        if body.remove("schema").is_some() {
-                            changes.push(format!("{method} {path}: {code} {media} body is raw bytes"));
-                        }
-                    }
+                if !is_json(media)
+                    && let Some(body) = body.as_object_mut()
+                    && body.remove("schema").is_some()
+                {
+                    changes.push(format!("{method} {path}: {code} {media} body is raw bytes"));
                 }
                 if let Some(body) = body.as_object_mut() {
                     if body.remove("encoding").is_some() {
@@ -149,11 +148,11 @@ fn unsendable_body(
     changes: &mut Vec<String>,
 ) -> Option<String> {
     let body = operation.get_mut("requestBody")?;
-    if let Some(Value::String(reference)) = body.get("$ref").cloned() {
-        if let Some((_, name)) = crate::prune::parse_ref(&reference) {
-            *body = request_bodies.get(&name).cloned().unwrap_or(Value::Null);
-            changes.push(format!("{at}: inlined requestBody {reference}"));
-        }
+    if let Some(Value::String(reference)) = body.get("$ref").cloned()
+        && let Some((_, name)) = crate::prune::parse_ref(&reference)
+    {
+        *body = request_bodies.get(&name).cloned().unwrap_or(Value::Null);
+        changes.push(format!("{at}: inlined requestBody {reference}"));
     }
     let Some(Value::Object(content)) = body.get_mut("content") else { return None };
     let supported = |m: &str| {
@@ -168,10 +167,10 @@ fn unsendable_body(
             content.retain(|m, _| *m == json);
             changes.push(format!("{at}: request body keeps {json} only, dropped {}", dropped.join(", ")));
         }
-        if let Some(Value::Object(media)) = content.get_mut(&json) {
-            if media.remove("encoding").is_some() {
-                changes.push(format!("{at}: removed request encoding"));
-            }
+        if let Some(Value::Object(media)) = content.get_mut(&json)
+            && media.remove("encoding").is_some()
+        {
+            changes.push(format!("{at}: removed request encoding"));
         }
         return None;
     }
@@ -191,21 +190,17 @@ fn unsendable_body(
 fn inline_body_and_response(operation: &Map<String, Value>, id: &str, media: &str) -> Vec<(String, Value)> {
     let mut hoist = Vec::new();
     let body = operation.get("requestBody").and_then(|b| b.get("content")).and_then(|c| c.get(media));
-    if let Some(schema) = body.and_then(|m| m.get("schema")) {
-        if schema.get("$ref").is_none() {
-            hoist.push((format!("{}Request", pascal(id)), schema.clone()));
-        }
+    if let Some(schema) = body.and_then(|m| m.get("schema"))
+        && schema.get("$ref").is_none()
+    {
+        hoist.push((format!("{}Request", pascal(id)), schema.clone()));
     }
-    if let Some(responses) = operation.get("responses").and_then(Value::as_object) {
-        if let Some((_, response)) = responses.iter().find(|(c, _)| c.starts_with('2')) {
-            if let Some(schema) = response.get("content").and_then(Value::as_object).and_then(|c| {
-                c.iter().find(|(m, _)| is_json(m)).and_then(|(_, v)| v.get("schema"))
-            }) {
-                if schema.get("$ref").is_none() {
-                    hoist.push((format!("{}Response", pascal(id)), schema.clone()));
-                }
-            }
-        }
+    let response = operation.get("responses").and_then(Value::as_object).and_then(|r| r.iter().find(|(c, _)| c.starts_with('2')));
+    let content = response.and_then(|(_, response)| response.get("content")).and_then(Value::as_object);
+    if let Some(schema) = content.and_then(|c| c.iter().find(|(m, _)| is_json(m))).and_then(|(_, v)| v.get("schema"))
+        && schema.get("$ref").is_none()
+    {
+        hoist.push((format!("{}Response", pascal(id)), schema.clone()));
     }
     hoist
 }

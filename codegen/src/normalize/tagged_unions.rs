@@ -38,7 +38,7 @@ pub(super) fn tagged_unions(doc: &mut Value, changes: &mut Vec<String>) {
             if members.len() < 2 {
                 continue;
             }
-            let Some(resolved) = members.iter().map(|m| resolve(m)).collect::<Option<Vec<_>>>() else { continue };
+            let Some(resolved) = members.iter().map(&resolve).collect::<Option<Vec<_>>>() else { continue };
             let objects: Vec<&Map<String, Value>> = resolved.iter().map(|(_, object)| object).collect();
             let Some(tag) = union_tag(&objects) else { continue };
             let mut variants: Vec<Map<String, Value>> = resolved

@@ -21,13 +21,12 @@ pub(super) fn drop_defaults(doc: &mut Value, changes: &mut Vec<String>) {
 pub(super) fn plain_scalars(doc: &mut Value, changes: &mut Vec<String>) {
     for_each_schema(doc, &mut |schema, pointer| {
         let mut removed = Vec::new();
-        if schema.get("type") == Some(&json!("string")) {
-            if let Some(format) = schema.get("format").and_then(Value::as_str).map(str::to_string) {
-                if !matches!(format.as_str(), "binary" | "byte" | "password") {
-                    schema.remove("format");
-                    removed.push(format!("format {format}"));
-                }
-            }
+        if schema.get("type") == Some(&json!("string"))
+            && let Some(format) = schema.get("format").and_then(Value::as_str).map(str::to_string)
+            && !matches!(format.as_str(), "binary" | "byte" | "password")
+        {
+            schema.remove("format");
+            removed.push(format!("format {format}"));
         }
         for key in ["pattern", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"] {
             if let Some(value) = schema.remove(key) {
@@ -44,11 +43,11 @@ pub(super) fn hoist_top_level_nullable(doc: &mut Value, changes: &mut Vec<String
     let mut hoisted = BTreeSet::new();
     if let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
         for (name, schema) in schemas.iter_mut() {
-            if let Some(map) = schema.as_object_mut() {
-                if map.remove("nullable") == Some(json!(true)) {
-                    hoisted.insert(format!("#/components/schemas/{}", escape(name)));
-                    changes.push(format!("#/components/schemas/{}: nullable moved to its uses", escape(name)));
-                }
+            if let Some(map) = schema.as_object_mut()
+                && map.remove("nullable") == Some(json!(true))
+            {
+                hoisted.insert(format!("#/components/schemas/{}", escape(name)));
+                changes.push(format!("#/components/schemas/{}: nullable moved to its uses", escape(name)));
             }
         }
     }
@@ -164,11 +163,11 @@ pub(super) fn inline_titles(doc: &mut Value, changes: &mut Vec<String>) {
         if is_component_root {
             return;
         }
-        if let Some(Value::String(title)) = schema.get("title") {
-            if components.contains(&pascal(title).to_lowercase()) {
-                changes.push(format!("{pointer}: removed title `{title}` (a component has that name)"));
-                schema.remove("title");
-            }
+        if let Some(Value::String(title)) = schema.get("title")
+            && components.contains(&pascal(title).to_lowercase())
+        {
+            changes.push(format!("{pointer}: removed title `{title}` (a component has that name)"));
+            schema.remove("title");
         }
     });
 }

@@ -59,10 +59,10 @@ fn walk(schema: &mut Value, pointer: &str, f: &mut dyn FnMut(&mut Map<String, Va
     let Value::Object(map) = schema else { return };
     f(map, pointer);
     for key in ["items", "additionalProperties", "not"] {
-        if let Some(child) = map.get_mut(key) {
-            if child.is_object() {
-                walk(child, &format!("{pointer}/{key}"), f);
-            }
+        if let Some(child) = map.get_mut(key)
+            && child.is_object()
+        {
+            walk(child, &format!("{pointer}/{key}"), f);
         }
     }
     for key in ["allOf", "anyOf", "oneOf"] {
@@ -85,10 +85,10 @@ pub(super) fn operations_mut(doc: &mut Value) -> Vec<(String, String, &mut Map<S
         for (path, item) in paths.iter_mut() {
             let Some(item) = item.as_object_mut() else { continue };
             for (method, operation) in item.iter_mut() {
-                if HTTP_METHODS.contains(&method.as_str()) {
-                    if let Some(operation) = operation.as_object_mut() {
-                        out.push((path.clone(), method.clone(), operation));
-                    }
+                if HTTP_METHODS.contains(&method.as_str())
+                    && let Some(operation) = operation.as_object_mut()
+                {
+                    out.push((path.clone(), method.clone(), operation));
                 }
             }
         }
