@@ -6,7 +6,8 @@
 //! code path; [`import`] turns a vendor's official OpenAPI document into our pruned
 //! `specs/<provider>/openapi.json`. Pipeline per spec: [`prune`] to the operations its mapping
 //! names, [`normalize`] with ordered logged passes, progenitor, [`postprocess`] rewrites,
-//! prettyplease.
+//! prettyplease. Every generated file opens with a header naming its source and the generator's
+//! [`versions`].
 //!
 //! ```no_run
 //! let files = specai_codegen::outputs(std::path::Path::new("specs")).unwrap();
@@ -16,8 +17,10 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod directories;
 pub mod generate;
 pub mod lean;
+pub mod log;
 pub mod mapping;
 pub mod normalize;
 pub mod postprocess;
@@ -28,6 +31,8 @@ pub mod versions;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+pub use directories::{list_dirs, spec_file};
+use log::Log;
 use mapping::{Mapping, SpecIndex};
 use serde_json::Value;
 use versions::Versions;
@@ -39,24 +44,6 @@ pub enum Mode {
     Write,
     /// `cargo codegen --check`.
     Check,
-}
-
-/// Sorted names of the subdirectories of `dir`.
-pub fn list_dirs(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter(|entry| entry.path().is_dir())
-        .filter_map(|entry| entry.file_name().to_str().map(str::to_string))
-        .collect();
-    names.sort();
-    names
-}
-
-/// The spec file of a spec directory, if it has one.
-pub fn spec_file(dir: &Path) -> Option<PathBuf> {
-    ["openapi.json", "openapi.yaml", "openapi.yml"].iter().map(|name| dir.join(name)).find(|path| path.exists())
 }
 
 /// A spec directory with its parsed document.
@@ -261,7 +248,7 @@ fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) {
 /// `cargo codegen import <provider> <file>`: reads an official document (OpenAPI 3.0/3.1, JSON
 /// or YAML), prunes it to the operations `specs/<provider>/provider.toml` names, runs the
 /// import passes (3.1 -> 3.0) and returns the spec JSON and the log. The caller writes it.
-pub fn import(specs_dir: &Path, provider: &str, official: &Path) -> Result<(String, normalize::Log), String> {
+pub fn import(specs_dir: &Path, provider: &str, official: &Path) -> Result<(String, Log), String> {
     let mapping_file = specs_dir.join(provider).join("provider.toml");
     let label = format!("specs/{provider}/provider.toml");
     let text = std::fs::read_to_string(&mapping_file).map_err(|e| format!("{label}: {e}"))?;
@@ -275,7 +262,7 @@ pub fn import(specs_dir: &Path, provider: &str, official: &Path) -> Result<(Stri
         return Err(format!("{label}: `spec = \"{}\"`: only a provider that owns its spec imports one", mapping.spec));
     }
     let roots = roots_for(provider, std::slice::from_ref(&mapping))?;
-    let mut log = normalize::Log::default();
+    let mut log = Log::default();
     prune::prune(&mut doc, &roots, &mut log)?;
     normalize::run(&mut doc, true, &mut log);
     // Check that the result parses as OpenAPI 3.0 before anything is written.

@@ -2,7 +2,7 @@
 //!
 //! The keys are documented in specs/README.md. `deny_unknown_fields` everywhere, so that a typo
 //! is an error naming the key rather than a setting silently ignored; defaults live here, beside
-//! the field they apply to. What serde cannot check is left to [`super::validate`].
+//! the field they apply to. What serde cannot check is left to validation (validate.rs).
 
 use std::collections::BTreeMap;
 

@@ -27,7 +27,7 @@ pub use validate::{Mapping, ResolvedOperation, validate};
 /// Reads and validates every `specs/*/provider.toml`.
 pub fn load_all(specs_dir: &Path, specs: &BTreeMap<String, SpecIndex>) -> Result<Vec<Mapping>, MappingError> {
     let mut mappings = Vec::new();
-    for dir in crate::list_dirs(specs_dir) {
+    for dir in crate::directories::list_dirs(specs_dir) {
         let path = specs_dir.join(&dir).join("provider.toml");
         if !path.exists() {
             continue;

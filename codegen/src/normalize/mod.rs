@@ -10,8 +10,9 @@
 
 use serde_json::Value;
 
+use crate::log::Log;
+
 pub mod import;
-pub mod log;
 pub mod naming;
 pub mod operations;
 pub mod tagged_unions;
@@ -24,7 +25,6 @@ use import::{
     const_to_enum, enum_cleanup, exclusive_bounds, null_unions, openapi_version, operation_ids, ref_siblings,
     single_composition, type_arrays, unsupported_keywords,
 };
-pub use log::Log;
 pub use naming::pascal;
 use operations::{json_request_bodies, parameters, single_success_response};
 use tagged_unions::tagged_unions;

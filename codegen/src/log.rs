@@ -1,5 +1,6 @@
-//! The normalization log: what each pass changed, in pass order, committed beside the output so
-//! that a spec or generator update shows as a reviewable diff.
+//! The log of what generation changed on the way (pruning, the normalization passes, the output
+//! rewrites), in pass order, committed beside the output so that a spec or generator update
+//! shows as a reviewable diff. Its own module because prune, normalize and generate all write it.
 
 use crate::versions::Versions;
 
@@ -16,7 +17,7 @@ impl Log {
     }
 
     /// Starts (or continues) the section of `pass`, so passes without changes are listed too.
-    pub(super) fn section(&mut self, pass: &str) -> &mut Vec<String> {
+    pub(crate) fn section(&mut self, pass: &str) -> &mut Vec<String> {
         if self.entries.last().is_none_or(|(name, _)| name != pass) {
             self.entries.push((pass.to_string(), Vec::new()));
         }
