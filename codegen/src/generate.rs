@@ -2,7 +2,8 @@
 
 use serde_json::Value;
 
-use crate::normalize::{self, Log};
+use crate::log::Log;
+use crate::normalize;
 use crate::postprocess;
 use crate::prune::{self, Roots};
 

@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::normalize::pascal;
 use crate::prune::Roots;
@@ -27,8 +27,21 @@ use crate::prune::Roots;
 /// document.
 pub fn emit(doc: &Value, roots: &Roots) -> Result<TokenStream, String> {
     let components = doc.pointer("/components/schemas").and_then(Value::as_object).cloned().unwrap_or_default();
-    // A variant's inline nested objects are named after (and shared with) its schema's.
-    let naming = roots.lean_variants.iter().map(|(variant, of)| (variant.clone(), pascal(of))).collect();
+    check_kept_components(&components, roots)?;
+    let structs = lean_structs(components, roots)?;
+    let support = support_items(!roots.lean_raw.is_empty());
+    Ok(quote! {
+        /// Lean, borrowing decode types for stream payloads (see `CowStr`); generated from the
+        /// same schemas as `types`, for decoders that read known fields only.
+        pub mod lean {
+            #support
+            #(#structs)*
+        }
+    })
+}
+
+/// `lean_owned` and `lean_raw` name component schemas (objects, for `lean_raw`).
+fn check_kept_components(components: &Map<String, Value>, roots: &Roots) -> Result<(), String> {
     for owned in &roots.lean_owned {
         if !components.contains_key(owned) {
             return Err(format!("lean_owned: `{owned}` is not a component schema"));
@@ -39,6 +52,14 @@ pub fn emit(doc: &Value, roots: &Roots) -> Result<TokenStream, String> {
             return Err(format!("lean_raw: `{raw}` is not an object component schema"));
         }
     }
+    Ok(())
+}
+
+/// One struct per lean type, sorted by name: the roots, their variants, and the inline objects
+/// they reach.
+fn lean_structs(components: Map<String, Value>, roots: &Roots) -> Result<Vec<TokenStream>, String> {
+    // A variant's inline nested objects are named after (and shared with) its schema's.
+    let naming = roots.lean_variants.iter().map(|(variant, of)| (variant.clone(), pascal(of))).collect();
     let owned = roots.lean_owned.clone();
     let raw = roots.lean_raw.clone();
     let mut emitter =
@@ -74,93 +95,94 @@ pub fn emit(doc: &Value, roots: &Roots) -> Result<TokenStream, String> {
     if let Some(name) = unused_omits.first() {
         return Err(format!("lean_omit: `{name}` is not a lean type (known: {})", emitter.structs.keys().cloned().collect::<Vec<_>>().join(", ")));
     }
-    let structs = emitter.structs.values();
+    Ok(emitter.structs.into_values().collect())
+}
+
+/// The types and helper every lean module has (`CowStr`, `null_as_default`), and `Raw` where a
+/// spec keeps raw JSON.
+fn support_items(keeps_raw_json: bool) -> TokenStream {
     // Only specs that keep raw JSON need serde_json's `raw_value` feature.
-    let raw_type = (!roots.lean_raw.is_empty()).then(|| {
-        quote! {
-                /// A JSON value kept as the text it arrived as, borrowed from the input: passed on
-                /// unchanged, and decoded (into its lean type) only where it is read.
-                #[derive(Clone, Copy, Debug)]
-                pub struct Raw<'a>(pub &'a ::serde_json::value::RawValue);
+    let raw_type = keeps_raw_json.then(raw_json_type);
+    quote! {
+        use ::std::borrow::Cow;
 
-                impl<'a> Raw<'a> {
-                    /// The JSON text, exactly as received.
-                    pub fn text(&self) -> &'a str {
-                        self.0.get()
-                    }
+        /// A string borrowed from the input when it has no escapes, owned otherwise.
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+        pub struct CowStr<'a>(pub Cow<'a, str>);
 
-                    /// Decodes the text into `T`, borrowing from it where `T` does.
-                    pub fn decode<T: ::serde::Deserialize<'a>>(&self) -> Result<T, ::serde_json::Error> {
-                        ::serde_json::from_str(self.0.get())
-                    }
-                }
-
-                impl PartialEq for Raw<'_> {
-                    fn eq(&self, other: &Self) -> bool {
-                        self.0.get() == other.0.get()
-                    }
-                }
-
-                impl<'de: 'a, 'a> ::serde::Deserialize<'de> for Raw<'a> {
-                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        <&'a ::serde_json::value::RawValue as ::serde::Deserialize>::deserialize(deserializer).map(Raw)
-                    }
-                }
-
+        impl<'a> ::std::ops::Deref for CowStr<'a> {
+            type Target = str;
+            fn deref(&self) -> &str {
+                &self.0
+            }
         }
-    });
-    Ok(quote! {
-        /// Lean, borrowing decode types for stream payloads (see `CowStr`); generated from the
-        /// same schemas as `types`, for decoders that read known fields only.
-        pub mod lean {
-            use ::std::borrow::Cow;
 
-            /// A string borrowed from the input when it has no escapes, owned otherwise.
-            #[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
-            pub struct CowStr<'a>(pub Cow<'a, str>);
-
-            impl<'a> ::std::ops::Deref for CowStr<'a> {
-                type Target = str;
-                fn deref(&self) -> &str {
-                    &self.0
-                }
-            }
-
-            impl<'de: 'a, 'a> ::serde::Deserialize<'de> for CowStr<'a> {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    struct Visitor;
-                    impl<'de> ::serde::de::Visitor<'de> for Visitor {
-                        type Value = CowStr<'de>;
-                        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                            f.write_str("a string")
-                        }
-                        fn visit_borrowed_str<E>(self, value: &'de str) -> Result<CowStr<'de>, E> {
-                            Ok(CowStr(Cow::Borrowed(value)))
-                        }
-                        fn visit_str<E>(self, value: &str) -> Result<CowStr<'de>, E> {
-                            Ok(CowStr(Cow::Owned(value.to_owned())))
-                        }
-                        fn visit_string<E>(self, value: String) -> Result<CowStr<'de>, E> {
-                            Ok(CowStr(Cow::Owned(value)))
-                        }
+        impl<'de: 'a, 'a> ::serde::Deserialize<'de> for CowStr<'a> {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct Visitor;
+                impl<'de> ::serde::de::Visitor<'de> for Visitor {
+                    type Value = CowStr<'de>;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str("a string")
                     }
-                    deserializer.deserialize_str(Visitor)
+                    fn visit_borrowed_str<E>(self, value: &'de str) -> Result<CowStr<'de>, E> {
+                        Ok(CowStr(Cow::Borrowed(value)))
+                    }
+                    fn visit_str<E>(self, value: &str) -> Result<CowStr<'de>, E> {
+                        Ok(CowStr(Cow::Owned(value.to_owned())))
+                    }
+                    fn visit_string<E>(self, value: String) -> Result<CowStr<'de>, E> {
+                        Ok(CowStr(Cow::Owned(value)))
+                    }
                 }
+                deserializer.deserialize_str(Visitor)
             }
-
-            #raw_type
-            /// `null` or absent lists decode as empty.
-            fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
-            where
-                D: ::serde::Deserializer<'de>,
-                T: ::serde::Deserialize<'de> + Default,
-            {
-                Ok(<Option<T> as ::serde::Deserialize>::deserialize(deserializer)?.unwrap_or_default())
-            }
-
-            #(#structs)*
         }
-    })
+
+        #raw_type
+        /// `null` or absent lists decode as empty.
+        fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+            T: ::serde::Deserialize<'de> + Default,
+        {
+            Ok(<Option<T> as ::serde::Deserialize>::deserialize(deserializer)?.unwrap_or_default())
+        }
+    }
+}
+
+/// `Raw`: a JSON value kept as its text, for `lean_raw` components.
+fn raw_json_type() -> TokenStream {
+    quote! {
+        /// A JSON value kept as the text it arrived as, borrowed from the input: passed on
+        /// unchanged, and decoded (into its lean type) only where it is read.
+        #[derive(Clone, Copy, Debug)]
+        pub struct Raw<'a>(pub &'a ::serde_json::value::RawValue);
+
+        impl<'a> Raw<'a> {
+            /// The JSON text, exactly as received.
+            pub fn text(&self) -> &'a str {
+                self.0.get()
+            }
+
+            /// Decodes the text into `T`, borrowing from it where `T` does.
+            pub fn decode<T: ::serde::Deserialize<'a>>(&self) -> Result<T, ::serde_json::Error> {
+                ::serde_json::from_str(self.0.get())
+            }
+        }
+
+        impl PartialEq for Raw<'_> {
+            fn eq(&self, other: &Self) -> bool {
+                self.0.get() == other.0.get()
+            }
+        }
+
+        impl<'de: 'a, 'a> ::serde::Deserialize<'de> for Raw<'a> {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                <&'a ::serde_json::value::RawValue as ::serde::Deserialize>::deserialize(deserializer).map(Raw)
+            }
+        }
+    }
 }
 
 /// The `type` of a scalar schema.

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use specai_codegen::versions::Versions;
 use specai_codegen::{Mode, ensure, import, outputs};
 
 const USAGE: &str = "usage:
@@ -56,7 +57,8 @@ fn run_import(root: &Path, provider: &str, file: &Path) -> Result<(), String> {
     let target = root.join("specs").join(provider).join("openapi.json");
     std::fs::write(&target, spec).map_err(|e| format!("{}: {e}", target.display()))?;
     let log_path = root.join("specs").join(provider).join("import.log");
-    std::fs::write(&log_path, log.render(&format!("What `cargo codegen import {provider} {given}` changed.")))
+    let title = format!("What `cargo codegen import {provider} {given}` changed.");
+    std::fs::write(&log_path, log.render(&title, &Versions::resolved()?))
         .map_err(|e| format!("{}: {e}", log_path.display()))?;
     println!("wrote specs/{provider}/openapi.json (log: specs/{provider}/import.log)");
     generate(root, Mode::Write)

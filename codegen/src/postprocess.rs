@@ -56,12 +56,11 @@ impl VisitMut for StrayHeaders {
             let appends = block.stmts.iter().any(|stmt| contains(stmt, "header_map . append"));
             if !appends {
                 for stmt in &mut block.stmts {
-                    if let Stmt::Local(local) = stmt {
-                        if let syn::Pat::Ident(ident) = &mut local.pat {
-                            if ident.ident == "header_map" {
-                                ident.mutability = None;
-                            }
-                        }
+                    if let Stmt::Local(local) = stmt
+                        && let syn::Pat::Ident(ident) = &mut local.pat
+                        && ident.ident == "header_map"
+                    {
+                        ident.mutability = None;
                     }
                 }
             }
@@ -91,21 +90,21 @@ fn remove_timeout_constructor(items: &mut Vec<Item>) {
             if imp.trait_.is_none() && imp.self_ty.to_token_stream().to_string() == "Client" && constructs {
                 imp.items.retain(|i| !matches!(i, ImplItem::Fn(f) if f.sig.ident == "new"));
                 for impl_item in imp.items.iter_mut() {
-                    if let ImplItem::Fn(function) = impl_item {
-                        if function.sig.ident == "new_with_client" {
-                            *impl_item = parse_quote! {
-                                /// A client for `baseurl` (scheme, host, and path stem such as `/v1`)
-                                /// that sends its requests through the caller's `client`
-                                /// (proxies, timeouts, TLS are the caller's).
-                                pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
-                                    Self {
-                                        baseurl: baseurl.trim_end_matches('/').to_string(),
-                                        client,
-                                        inner: ::reqwest::header::HeaderMap::new(),
-                                    }
+                    if let ImplItem::Fn(function) = impl_item
+                        && function.sig.ident == "new_with_client"
+                    {
+                        *impl_item = parse_quote! {
+                            /// A client for `baseurl` (scheme, host, and path stem such as `/v1`)
+                            /// that sends its requests through the caller's `client`
+                            /// (proxies, timeouts, TLS are the caller's).
+                            pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
+                                Self {
+                                    baseurl: baseurl.trim_end_matches('/').to_string(),
+                                    client,
+                                    inner: ::reqwest::header::HeaderMap::new(),
                                 }
-                            };
-                        }
+                            }
+                        };
                     }
                 }
                 imp.items.push(parse_quote! {
@@ -197,10 +196,10 @@ fn open_enums(items: &mut Vec<Item>, report: &mut Report) {
         }
     }
     for item in items.iter_mut() {
-        if let Item::Mod(module) = item {
-            if let Some((_, content)) = &mut module.content {
-                open_enums(content, report);
-            }
+        if let Item::Mod(module) = item
+            && let Some((_, content)) = &mut module.content
+        {
+            open_enums(content, report);
         }
     }
 }
@@ -248,10 +247,10 @@ impl VisitMut for MatchFixer {
 /// callers write `Request { model, messages, ..Default::default() }`.
 fn derive_default(items: &mut [Item], report: &mut Report) {
     for item in items.iter_mut() {
-        if let Item::Mod(module) = item {
-            if let Some((_, content)) = &mut module.content {
-                derive_default(content, report);
-            }
+        if let Item::Mod(module) = item
+            && let Some((_, content)) = &mut module.content
+        {
+            derive_default(content, report);
         }
     }
     let mut candidates: std::collections::BTreeMap<String, Vec<String>> = std::collections::BTreeMap::new();
@@ -263,10 +262,10 @@ fn derive_default(items: &mut [Item], report: &mut Report) {
                 candidates.insert(item.ident.to_string(), types);
             }
             Item::Impl(imp) => {
-                if let Some((path, _)) = &imp.trait_ {
-                    if path.segments.last().is_some_and(|s| s.ident == "Default") {
-                        has_default_impl.insert(imp.self_ty.to_token_stream().to_string());
-                    }
+                if let Some((path, _)) = &imp.trait_
+                    && path.segments.last().is_some_and(|s| s.ident == "Default")
+                {
+                    has_default_impl.insert(imp.self_ty.to_token_stream().to_string());
                 }
             }
             _ => {}

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::normalize::Log;
+use crate::log::Log;
 
 /// HTTP methods that can appear as keys of a path item.
 pub const HTTP_METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
@@ -40,10 +40,10 @@ pub fn parse_ref(reference: &str) -> Option<(String, String)> {
 pub fn collect_refs(value: &Value, out: &mut BTreeSet<(String, String)>) {
     match value {
         Value::Object(map) => {
-            if let Some(Value::String(reference)) = map.get("$ref") {
-                if let Some(target) = parse_ref(reference) {
-                    out.insert(target);
-                }
+            if let Some(Value::String(reference)) = map.get("$ref")
+                && let Some(target) = parse_ref(reference)
+            {
+                out.insert(target);
             }
             for child in map.values() {
                 collect_refs(child, out);
@@ -58,41 +58,60 @@ pub fn collect_refs(value: &Value, out: &mut BTreeSet<(String, String)>) {
 /// left. Logs what it removed under the pass name `prune`.
 pub fn prune(doc: &mut Value, roots: &Roots, log: &mut Log) -> Result<(), String> {
     let pass = "prune";
-    let mut found = BTreeSet::new();
-    let mut removed_operations = 0usize;
-    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
-        let mut empty_paths = Vec::new();
-        for (path, item) in paths.iter_mut() {
-            let Some(item) = item.as_object_mut() else { continue };
-            let methods: Vec<String> =
-                item.keys().filter(|k| HTTP_METHODS.contains(&k.as_str())).cloned().collect();
-            for method in methods {
-                let id = item[&method].get("operationId").and_then(Value::as_str).map(str::to_string);
-                match id {
-                    Some(id) if roots.operations.contains(&id) => {
-                        found.insert(id);
-                    }
-                    _ => {
-                        item.remove(&method);
-                        removed_operations += 1;
-                    }
-                }
-            }
-            if !item.keys().any(|k| HTTP_METHODS.contains(&k.as_str())) {
-                empty_paths.push(path.clone());
-            }
-        }
-        for path in empty_paths {
-            paths.remove(&path);
-        }
-    }
+    let (found, removed_operations) = keep_operations(doc, roots);
     let missing: Vec<_> = roots.operations.difference(&found).cloned().collect();
     if !missing.is_empty() {
         return Err(format!("operations named by the mapping but not in the spec: {}", missing.join(", ")));
     }
     log.change(pass, format!("kept {} operations, removed {removed_operations}", found.len()));
+    let reachable = reachable_components(doc, roots)?;
+    for (kind, count) in remove_components(doc, &reachable) {
+        log.change(pass, format!("removed {count} unreferenced components.{kind}"));
+    }
+    remove_unused_tags(doc);
+    for key in ["webhooks", "x-oaiMeta", "x-stainless", "x-fern-base-path"] {
+        if doc.as_object_mut().and_then(|d| d.remove(key)).is_some() {
+            log.change(pass, format!("removed top-level `{key}`"));
+        }
+    }
+    Ok(())
+}
 
-    // Everything but components is a root of the closure.
+/// Removes the operations `roots` does not name (and paths left empty); returns the ids kept and
+/// how many were removed.
+fn keep_operations(doc: &mut Value, roots: &Roots) -> (BTreeSet<String>, usize) {
+    let mut found = BTreeSet::new();
+    let mut removed_operations = 0usize;
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else { return (found, removed_operations) };
+    let mut empty_paths = Vec::new();
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else { continue };
+        let methods: Vec<String> = item.keys().filter(|k| HTTP_METHODS.contains(&k.as_str())).cloned().collect();
+        for method in methods {
+            let id = item[&method].get("operationId").and_then(Value::as_str).map(str::to_string);
+            match id {
+                Some(id) if roots.operations.contains(&id) => {
+                    found.insert(id);
+                }
+                _ => {
+                    item.remove(&method);
+                    removed_operations += 1;
+                }
+            }
+        }
+        if !item.keys().any(|k| HTTP_METHODS.contains(&k.as_str())) {
+            empty_paths.push(path.clone());
+        }
+    }
+    for path in empty_paths {
+        paths.remove(&path);
+    }
+    (found, removed_operations)
+}
+
+/// The components (kind, name) reachable from everything but components, and from the root
+/// schemas; a reference to a missing component is an error.
+fn reachable_components(doc: &Value, roots: &Roots) -> Result<BTreeSet<(String, String)>, String> {
     let mut pending = BTreeSet::new();
     if let Some(object) = doc.as_object() {
         for (key, value) in object {
@@ -105,7 +124,7 @@ pub fn prune(doc: &mut Value, roots: &Roots, log: &mut Log) -> Result<(), String
         pending.insert(("schemas".to_string(), schema.clone()));
     }
     let mut reachable: BTreeSet<(String, String)> = BTreeSet::new();
-    let components = doc.get("components").cloned().unwrap_or(Value::Null);
+    let components = doc.get("components").unwrap_or(&Value::Null);
     while let Some(next) = pending.pop_first() {
         if !reachable.insert(next.clone()) {
             continue;
@@ -120,6 +139,11 @@ pub fn prune(doc: &mut Value, roots: &Roots, log: &mut Log) -> Result<(), String
             None => return Err(format!("dangling reference #/components/{kind}/{name}")),
         }
     }
+    Ok(reachable)
+}
+
+/// Removes the components not in `reachable`; returns how many of each kind were removed.
+fn remove_components(doc: &mut Value, reachable: &BTreeSet<(String, String)>) -> BTreeMap<String, usize> {
     let mut removed: BTreeMap<String, usize> = BTreeMap::new();
     if let Some(components) = doc.get_mut("components").and_then(Value::as_object_mut) {
         for (kind, entries) in components.iter_mut() {
@@ -136,10 +160,11 @@ pub fn prune(doc: &mut Value, roots: &Roots, log: &mut Log) -> Result<(), String
         }
         components.retain(|_, entries| entries.as_object().is_none_or(|e| !e.is_empty()));
     }
-    for (kind, count) in removed {
-        log.change(pass, format!("removed {count} unreferenced components.{kind}"));
-    }
-    // Tags that no kept operation uses.
+    removed
+}
+
+/// Removes the tags that no kept operation uses.
+fn remove_unused_tags(doc: &mut Value) {
     let mut used_tags = BTreeSet::new();
     if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
         for item in paths.values().filter_map(Value::as_object) {
@@ -157,12 +182,6 @@ pub fn prune(doc: &mut Value, roots: &Roots, log: &mut Log) -> Result<(), String
     if let Some(tags) = doc.get_mut("tags").and_then(Value::as_array_mut) {
         tags.retain(|tag| tag.get("name").and_then(Value::as_str).is_some_and(|n| used_tags.contains(n)));
     }
-    for key in ["webhooks", "x-oaiMeta", "x-stainless", "x-fern-base-path"] {
-        if doc.as_object_mut().and_then(|d| d.remove(key)).is_some() {
-            log.change(pass, format!("removed top-level `{key}`"));
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use specai_codegen::versions::Versions;
 use specai_codegen::{Mode, ensure, import, outputs};
 
 fn workspace() -> PathBuf {
@@ -63,6 +64,7 @@ fn import_generate_and_check_every_official_openapi_document() {
         std::fs::copy(root.join("specs/openai-compatible").join(file), shared_spec.join(file)).unwrap();
     }
     let mut failures = Vec::new();
+    let versions = Versions::resolved().unwrap();
     for (provider, official, mapping) in cases(&root) {
         let dir = specs.join(provider);
         std::fs::create_dir_all(&dir).unwrap();
@@ -78,7 +80,7 @@ fn import_generate_and_check_every_official_openapi_document() {
         match import(&specs, provider, &official) {
             Ok((spec, log)) => {
                 std::fs::write(dir.join("openapi.json"), spec).unwrap();
-                std::fs::write(dir.join("import.log"), log.render(provider)).unwrap();
+                std::fs::write(dir.join("import.log"), log.render(provider, &versions)).unwrap();
                 eprintln!("imported {provider} in {:?}", started.elapsed());
             }
             Err(error) => failures.push(format!("import {provider}: {error}")),

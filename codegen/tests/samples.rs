@@ -56,3 +56,36 @@ fn check_reports_differences_and_write_fixes_them() {
     assert!(ensure(&dir, &files, Mode::Check, "cargo codegen").unwrap().is_empty());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The one version of `name` in the workspace's Cargo.lock, read with a TOML parser (not the
+/// generator's own reader).
+fn locked_version(name: &str) -> String {
+    let lock = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock")).unwrap();
+    let lock: toml::Table = lock.parse().unwrap();
+    let versions: Vec<&str> = lock["package"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|package| package["name"].as_str() == Some(name))
+        .filter_map(|package| package["version"].as_str())
+        .collect();
+    assert_eq!(versions.len(), 1, "{name}: {versions:?}");
+    versions[0].to_string()
+}
+
+#[test]
+fn every_generated_file_names_its_generator_versions() {
+    let expected = [
+        format!("specai-codegen {}", env!("CARGO_PKG_VERSION")),
+        format!("progenitor {}", locked_version("progenitor")),
+        format!("typify {}", locked_version("typify")),
+    ];
+    for sample in samples() {
+        for (file, content) in outputs(&sample.join("specs")).unwrap() {
+            let header: String = content.lines().take(3).collect::<Vec<_>>().join("\n");
+            for version in &expected {
+                assert!(header.contains(version.as_str()), "{}: {file} header lacks `{version}`:\n{header}", sample.display());
+            }
+        }
+    }
+}

@@ -1,0 +1,180 @@
+//! Tests of the whole path of a mapping file, parse -> validate -> emit, on one sample file
+//! (`GOOD`) edited a key at a time: each error must name the file and the key.
+
+use std::collections::BTreeMap;
+
+use super::*;
+
+fn specs() -> BTreeMap<String, SpecIndex> {
+    let doc = serde_json::json!({
+        "openapi": "3.0.3",
+        "paths": {
+            "/chat/completions": {"post": {"operationId": "createChatCompletion"}},
+            "/embeddings": {"post": {"operationId": "createEmbedding"}}
+        },
+        "components": {"schemas": {"Chunk": {"type": "object"}}}
+    });
+    let mut specs = BTreeMap::new();
+    specs.insert("openai-compatible".to_string(), SpecIndex::of(&doc));
+    specs
+}
+
+const GOOD: &str = r#"
+id = "groq"
+display_name = "Groq"
+api = "openai-compatible"
+spec = "openai-compatible"
+base_url = "https://api.groq.com/openai/v1"
+auth = { type = "bearer" }
+
+[api_key]
+env = ["GROQ_API_KEY"]
+
+[operations]
+chat = "createChatCompletion"
+embedding = { operation = "createEmbedding", path = "/v2/embeddings" }
+
+[stream]
+usage_path = "x_groq.usage"
+
+[errors]
+message = ["error.message", "error"]
+"#;
+
+fn check(text: &str) -> Result<Mapping, MappingError> {
+    let file = "specs/groq/provider.toml";
+    validate(file, "groq", parse(file, text)?, &specs())
+}
+
+#[test]
+fn good_mapping_resolves_paths_and_defaults() {
+    let mapping = check(GOOD).unwrap();
+    assert_eq!(mapping.operations[0].path, "/chat/completions");
+    assert_eq!(mapping.operations[0].method, "POST");
+    assert_eq!(mapping.operations[1].path, "/v2/embeddings");
+    let tokens = mapping.to_tokens().to_string();
+    assert!(tokens.contains("\"x_groq\" , \"usage\""), "{tokens}");
+}
+
+#[test]
+fn unknown_key_is_named() {
+    let error = check(&GOOD.replace("[stream]", "[stream]\nusage_pth = \"x\"")).unwrap_err();
+    assert_eq!(error.file, "specs/groq/provider.toml");
+    assert_eq!(error.key, "stream.usage_pth", "{error}");
+    assert!(error.message.contains("unknown field"), "{error}");
+}
+
+#[test]
+fn unknown_top_level_key_is_named() {
+    let error = check(&format!("colour = \"red\"\n{GOOD}")).unwrap_err();
+    assert_eq!(error.key, "colour", "{error}");
+}
+
+#[test]
+fn missing_required_key_is_named() {
+    let error = check(&GOOD.replace("display_name = \"Groq\"\n", "")).unwrap_err();
+    assert_eq!(error.key, "display_name", "{error}");
+    assert!(error.message.contains("missing field"), "{error}");
+}
+
+#[test]
+fn wrong_type_is_named() {
+    let error = check(&GOOD.replace("usage_path = \"x_groq.usage\"", "usage_path = 3")).unwrap_err();
+    assert_eq!(error.key, "stream.usage_path", "{error}");
+    assert!(error.message.contains("invalid type"), "{error}");
+}
+
+#[test]
+fn invalid_enum_value_is_rejected() {
+    let error = check(&GOOD.replace("api = \"openai-compatible\"", "api = \"cohere\"")).unwrap_err();
+    assert_eq!(error.key, "api", "{error}");
+}
+
+#[test]
+fn unknown_auth_type_is_rejected() {
+    let error = check(&GOOD.replace("type = \"bearer\"", "type = \"basic\"")).unwrap_err();
+    assert!(error.to_string().contains("specs/groq/provider.toml"), "{error}");
+    assert!(error.message.contains("basic"), "{error}");
+}
+
+#[test]
+fn header_auth_needs_a_valid_name() {
+    let error =
+        check(&GOOD.replace("auth = { type = \"bearer\" }", "auth = { type = \"header\", name = \"X Key\" }"))
+            .unwrap_err();
+    assert_eq!(error.key, "auth.name");
+}
+
+#[test]
+fn unknown_operation_is_rejected() {
+    let error = check(&GOOD.replace("chat = \"createChatCompletion\"", "chat = \"createChat\"")).unwrap_err();
+    assert_eq!(error.key, "operations.chat");
+    assert!(error.message.contains("createChat"));
+}
+
+#[test]
+fn unknown_capability_is_rejected() {
+    let error = check(&GOOD.replace("chat = ", "rerank = ")).unwrap_err();
+    assert!(error.message.contains("rerank"), "{error}");
+}
+
+#[test]
+fn id_must_match_directory() {
+    let error = check(&GOOD.replace("id = \"groq\"", "id = \"grok\"")).unwrap_err();
+    assert_eq!(error.key, "id");
+}
+
+#[test]
+fn bad_json_path_is_rejected() {
+    let error = check(&GOOD.replace("x_groq.usage", "x_groq..usage")).unwrap_err();
+    assert_eq!(error.key, "stream.usage_path");
+}
+
+#[test]
+fn missing_api_key_env_is_rejected_unless_auth_none() {
+    let text = GOOD.replace("[api_key]\nenv = [\"GROQ_API_KEY\"]\n", "");
+    assert_eq!(check(&text).unwrap_err().key, "api_key.env");
+    assert!(check(&text.replace("type = \"bearer\"", "type = \"none\"")).is_ok());
+}
+
+#[test]
+fn bad_status_and_hook_and_header_are_rejected() {
+    let text = format!("{GOOD}retryable_statuses = [429, 1000]\n");
+    assert_eq!(check(&text).unwrap_err().key, "errors.retryable_statuses");
+    let text = format!("{GOOD}[hooks]\nrequest = \"Fix-It\"\n");
+    assert_eq!(check(&text).unwrap_err().key, "hooks.request");
+    let text = format!("{GOOD}[request]\nheaders = {{ authorization = \"x\" }}\n");
+    assert_eq!(check(&text).unwrap_err().key, "request.headers.authorization");
+}
+
+#[test]
+fn generate_section_only_for_spec_owner() {
+    let text = format!("{GOOD}[generate]\nstream_schemas = [\"Chunk\"]\n");
+    assert_eq!(check(&text).unwrap_err().key, "generate");
+}
+
+#[test]
+fn lean_variants_must_be_of_a_lean_schema_and_not_shadow_a_schema() {
+    let owner = |generate: &str| {
+        let text = format!("{}[generate]\n{generate}", GOOD.replace("spec = \"openai-compatible\"", "spec = \"groq\""));
+        let mut specs = specs();
+        let index = specs.remove("openai-compatible").unwrap();
+        specs.insert("groq".to_string(), index);
+        validate("specs/groq/provider.toml", "groq", parse("specs/groq/provider.toml", &text)?, &specs)
+    };
+    owner("lean_schemas = [\"Chunk\"]\nlean_variants = { ChunkRest = \"Chunk\" }\n").unwrap();
+    let error = owner("lean_variants = { ChunkRest = \"Chunk\" }\n").unwrap_err();
+    assert_eq!(error.key, "generate.lean_variants", "{error}");
+    assert!(error.message.contains("not in generate.lean_schemas"), "{error}");
+    let error = owner("lean_schemas = [\"Chunk\"]\nlean_variants = { Chunk = \"Chunk\" }\n").unwrap_err();
+    assert!(error.message.contains("already a schema name"), "{error}");
+}
+
+#[test]
+fn empty_model_override_is_rejected() {
+    let text = format!("{GOOD}[[model_overrides]]\nmodels = [\"a*\"]\n");
+    assert_eq!(check(&text).unwrap_err().key, "model_overrides[0]");
+    let text = format!("{GOOD}[[model_overrides]]\nmodels = [\"a*\"]\ntools = \"no\"\n");
+    let error = check(&text).unwrap_err();
+    assert_eq!(error.key, "model_overrides.tools", "{error}");
+}

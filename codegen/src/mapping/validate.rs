@@ -1,0 +1,362 @@
+//! Validation: what serde cannot check in a parsed mapping (ids, URLs, header names, JSON paths,
+//! operation ids and schemas that must exist in the spec), and resolution of each operation to
+//! its method and path. One function per table of the file, run in file order, so that the
+//! first error reported is the first one a reader meets; every error names the file and key.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::error::MappingError;
+use super::format::{Capability, RawAuth, RawErrors, RawGenerate, RawMapping, RawModelOverride, RawRequest};
+use super::spec_index::SpecIndex;
+
+/// A resolved operation: the spec supplies method and path unless the mapping overrides the path.
+#[allow(missing_docs)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedOperation {
+    pub capability: Capability,
+    /// The spec directory the operation is in.
+    pub spec: String,
+    pub operation_id: String,
+    pub method: String,
+    pub path: String,
+    pub query: Vec<(String, String)>,
+}
+
+/// A validated mapping file with defaults applied.
+#[derive(Debug, Clone)]
+pub struct Mapping {
+    /// The file it came from, e.g. `specs/groq/provider.toml`.
+    pub file: String,
+    /// The file as written.
+    pub raw: RawMapping,
+    /// Spec directory providing the wire format.
+    pub spec: String,
+    /// The operations per capability, with method and path from the spec.
+    pub operations: Vec<ResolvedOperation>,
+}
+
+/// Validates a parsed mapping against its directory name and the specs available.
+/// `specs` maps spec directory names to their index.
+pub fn validate(
+    file: &str,
+    dir_name: &str,
+    raw: RawMapping,
+    specs: &BTreeMap<String, SpecIndex>,
+) -> Result<Mapping, MappingError> {
+    check_identity(file, dir_name, &raw)?;
+    let spec = raw.spec.clone().unwrap_or_else(|| raw.id.clone());
+    let Some(index) = specs.get(&spec) else {
+        return Err(MappingError::new(
+            file,
+            "spec",
+            format!("no specs/{spec}/openapi.json (set `spec` to the directory whose spec this provider speaks)"),
+        ));
+    };
+    check_endpoint(file, &raw)?;
+    check_auth(file, &raw)?;
+    let operations = resolve_operations(file, &raw, &spec, specs)?;
+    check_generate(file, &raw.generate, spec == raw.id, &spec, index)?;
+    for (i, model_override) in raw.model_overrides.iter().enumerate() {
+        check_model_override(file, &format!("model_overrides[{i}]"), model_override)?;
+    }
+    check_request(file, &raw.request)?;
+    if let Some(path) = &raw.stream.usage_path {
+        check_path(file, "stream.usage_path", path)?;
+    }
+    for field in &raw.reasoning.fields {
+        if !is_identifier(field, false) {
+            return Err(MappingError::new(file, "reasoning.fields", format!("`{field}` is not a field name")));
+        }
+    }
+    check_errors(file, &raw.errors)?;
+    check_response_paths(file, &raw)?;
+    check_hooks(file, &raw)?;
+    Ok(Mapping { file: file.to_string(), raw, spec, operations })
+}
+
+/// `id` (the directory name) and `display_name`.
+fn check_identity(file: &str, dir_name: &str, raw: &RawMapping) -> Result<(), MappingError> {
+    if !raw.id.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        || !raw.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        return Err(MappingError::new(file, "id", format!("`{}` must be lowercase letters, digits and `-`", raw.id)));
+    }
+    if raw.id != dir_name {
+        return Err(MappingError::new(file, "id", format!("`{}` must equal the directory name `{dir_name}`", raw.id)));
+    }
+    if raw.display_name.trim().is_empty() {
+        return Err(MappingError::new(file, "display_name", "must not be empty"));
+    }
+    Ok(())
+}
+
+/// `base_url`, `base_url_env` and `path_prefix`.
+fn check_endpoint(file: &str, raw: &RawMapping) -> Result<(), MappingError> {
+    if let Some(url) = &raw.base_url
+        && (!(url.starts_with("http://") || url.starts_with("https://")) || url.ends_with('/'))
+    {
+        return Err(MappingError::new(file, "base_url", format!("`{url}` must be an http(s) URL without a trailing slash")));
+    }
+    if let Some(var) = &raw.base_url_env {
+        check_env_var(file, "base_url_env", var)?;
+    }
+    if !raw.path_prefix.is_empty() && (!raw.path_prefix.starts_with('/') || raw.path_prefix.ends_with('/')) {
+        return Err(MappingError::new(file, "path_prefix", "must start with `/` and not end with `/`"));
+    }
+    Ok(())
+}
+
+/// `[auth]` and `[api_key]`: a key is required unless auth is `none`.
+fn check_auth(file: &str, raw: &RawMapping) -> Result<(), MappingError> {
+    match &raw.auth {
+        RawAuth::Header { name, scheme } => {
+            if !is_header_name(name) {
+                return Err(MappingError::new(file, "auth.name", format!("`{name}` is not a lowercase header name")));
+            }
+            if scheme.as_deref().is_some_and(|s| s.is_empty() || s.contains(' ')) {
+                return Err(MappingError::new(file, "auth.scheme", "must be one word, e.g. `Token`"));
+            }
+        }
+        RawAuth::Query { param } if param.is_empty() => {
+            return Err(MappingError::new(file, "auth.param", "must not be empty"));
+        }
+        RawAuth::Query { .. } | RawAuth::None | RawAuth::Bearer => {}
+    }
+    if !matches!(raw.auth, RawAuth::None) && raw.api_key.env.is_empty() {
+        return Err(MappingError::new(file, "api_key.env", "name at least one environment variable (auth is not `none`)"));
+    }
+    for (key, vars) in [("api_key.env", &raw.api_key.env), ("api_key.deprecated_env", &raw.api_key.deprecated_env)] {
+        for var in vars {
+            check_env_var(file, key, var)?;
+        }
+    }
+    Ok(())
+}
+
+/// `[operations]`: each names an operation of the spec; method and path come from there.
+fn resolve_operations(
+    file: &str,
+    raw: &RawMapping,
+    spec: &str,
+    specs: &BTreeMap<String, SpecIndex>,
+) -> Result<Vec<ResolvedOperation>, MappingError> {
+    if raw.operations.is_empty() {
+        return Err(MappingError::new(file, "operations", "name at least one capability's operation"));
+    }
+    let mut operations = Vec::new();
+    for (capability, operation) in &raw.operations {
+        let key = format!("operations.{}", capability.name());
+        let (id, operation_spec, path, query) = operation.parts();
+        let operation_spec = operation_spec.unwrap_or(spec);
+        let Some(operation_index) = specs.get(operation_spec) else {
+            return Err(MappingError::new(file, &format!("{key}.spec"), format!("no specs/{operation_spec}/openapi.json")));
+        };
+        let Some((method, spec_path)) = operation_index.operations.get(id) else {
+            return Err(MappingError::new(file, &key, format!("operation `{id}` is not in specs/{operation_spec}/openapi.json")));
+        };
+        if path.is_some_and(|path| !path.starts_with('/')) {
+            return Err(MappingError::new(file, &format!("{key}.path"), "must start with `/`"));
+        }
+        operations.push(ResolvedOperation {
+            capability: *capability,
+            spec: operation_spec.to_string(),
+            operation_id: id.to_string(),
+            method: method.clone(),
+            path: path.unwrap_or(spec_path).to_string(),
+            query,
+        });
+    }
+    Ok(operations)
+}
+
+/// `[generate]`: only the spec's owner has one, and everything it names is in the spec.
+fn check_generate(
+    file: &str,
+    generate: &RawGenerate,
+    owns_spec: bool,
+    spec: &str,
+    index: &SpecIndex,
+) -> Result<(), MappingError> {
+    if !owns_spec && !generates_nothing(generate) {
+        return Err(MappingError::new(file, "generate", format!("only the mapping in specs/{spec}/ decides what its spec generates")));
+    }
+    for (key, names) in [
+        ("generate.stream_schemas", &generate.stream_schemas),
+        ("generate.extra_schemas", &generate.extra_schemas),
+        ("generate.lean_schemas", &generate.lean_schemas),
+        ("generate.lean_owned", &generate.lean_owned),
+        ("generate.lean_raw", &generate.lean_raw),
+    ] {
+        if let Some(name) = names.iter().find(|name| !index.schemas.contains(*name)) {
+            return Err(MappingError::new(file, key, format!("schema `{name}` is not in specs/{spec}/openapi.json components")));
+        }
+    }
+    let key = "generate.lean_variants";
+    for (variant, of) in &generate.lean_variants {
+        if !generate.lean_schemas.contains(of) {
+            return Err(MappingError::new(file, key, format!("`{variant}` is of `{of}`, which is not in generate.lean_schemas")));
+        }
+        if index.schemas.contains(variant) {
+            return Err(MappingError::new(file, key, format!("`{variant}` is already a schema name")));
+        }
+    }
+    if let Some(id) = generate.extra_operations.iter().find(|id| !index.operations.contains_key(*id)) {
+        let message = format!("operation `{id}` is not in specs/{spec}/openapi.json");
+        return Err(MappingError::new(file, "generate.extra_operations", message));
+    }
+    Ok(())
+}
+
+fn generates_nothing(generate: &RawGenerate) -> bool {
+    generate.stream_schemas.is_empty()
+        && generate.extra_schemas.is_empty()
+        && generate.extra_operations.is_empty()
+        && generate.lean_schemas.is_empty()
+        && generate.lean_variants.is_empty()
+        && generate.lean_omit.is_empty()
+        && generate.lean_owned.is_empty()
+        && generate.lean_raw.is_empty()
+}
+
+/// One `[[model_overrides]]` entry: model ids or `prefix*` patterns, and at least one setting.
+fn check_model_override(file: &str, key: &str, model_override: &RawModelOverride) -> Result<(), MappingError> {
+    let models = &model_override.models;
+    if models.is_empty() || models.iter().any(|m| m.is_empty() || m[..m.len() - 1].contains('*')) {
+        return Err(MappingError::new(file, &format!("{key}.models"), "list model ids, or prefixes ending in `*`"));
+    }
+    let o = model_override;
+    if o.tools.is_none()
+        && o.streaming.is_none()
+        && o.structured_outputs.is_none()
+        && o.image_input.is_none()
+        && o.pdf_input.is_none()
+        && o.reasoning.is_none()
+        && o.parallel_tool_calls.is_none()
+        && o.renames.is_empty()
+        && o.unsupported_fields.is_empty()
+        && o.system_message_mode.is_none()
+    {
+        return Err(MappingError::new(file, key, "overrides nothing"));
+    }
+    Ok(())
+}
+
+/// `[request]`: header names (never the API key's), value maps and renames.
+fn check_request(file: &str, request: &RawRequest) -> Result<(), MappingError> {
+    for name in request.headers.keys() {
+        let key = format!("request.headers.{name}");
+        if !is_header_name(name) {
+            return Err(MappingError::new(file, &key, "header names are lowercase token characters"));
+        }
+        if name == "authorization" {
+            return Err(MappingError::new(file, &key, "the API key belongs in [auth]"));
+        }
+    }
+    if let Some((field, _)) = request.value_maps.iter().find(|(_, map)| map.is_empty()) {
+        return Err(MappingError::new(file, &format!("request.value_maps.{field}"), "must map at least one value"));
+    }
+    for (from, to) in &request.renames {
+        if from.is_empty() || to.is_empty() || from == to {
+            let message = "renames a field to a different, non-empty name";
+            return Err(MappingError::new(file, &format!("request.renames.{from}"), message));
+        }
+    }
+    Ok(())
+}
+
+/// `[errors]`: the paths to the message, type and code, and the retryable statuses.
+fn check_errors(file: &str, errors: &RawErrors) -> Result<(), MappingError> {
+    for (key, paths) in [("errors.message", &errors.message), ("errors.type", &errors.error_type), ("errors.code", &errors.code)] {
+        let Some(paths) = paths else { continue };
+        let list = paths.clone().into_vec();
+        if list.is_empty() {
+            return Err(MappingError::new(file, key, "give at least one path"));
+        }
+        for path in &list {
+            check_path(file, key, path)?;
+        }
+    }
+    let mut statuses = errors.retryable_statuses.iter().flatten();
+    if let Some(bad) = statuses.find(|s| !(100..=599).contains(*s)) {
+        return Err(MappingError::new(file, "errors.retryable_statuses", format!("{bad} is not an HTTP status")));
+    }
+    Ok(())
+}
+
+/// `[[response_metadata]]` (unique keys) and `[usage]`: JSON paths into a response.
+fn check_response_paths(file: &str, raw: &RawMapping) -> Result<(), MappingError> {
+    let mut keys = BTreeSet::new();
+    for (i, item) in raw.response_metadata.iter().enumerate() {
+        let key = format!("response_metadata[{i}]");
+        if item.key.is_empty() || !keys.insert(item.key.clone()) {
+            return Err(MappingError::new(file, &format!("{key}.key"), format!("`{}` is empty or repeated", item.key)));
+        }
+        check_path(file, &format!("{key}.path"), &item.path)?;
+    }
+    let usage = &raw.usage;
+    for (key, path) in [
+        ("usage.input_tokens", &usage.input_tokens),
+        ("usage.output_tokens", &usage.output_tokens),
+        ("usage.total_tokens", &usage.total_tokens),
+        ("usage.cached_input_tokens", &usage.cached_input_tokens),
+        ("usage.reasoning_tokens", &usage.reasoning_tokens),
+    ] {
+        if let Some(path) = path {
+            check_path(file, key, path)?;
+        }
+    }
+    Ok(())
+}
+
+/// `[hooks]`: the names of the SDK functions a provider plugs in.
+fn check_hooks(file: &str, raw: &RawMapping) -> Result<(), MappingError> {
+    for (key, hook) in [
+        ("hooks.request", &raw.hooks.request),
+        ("hooks.response", &raw.hooks.response),
+        ("hooks.stream_chunk", &raw.hooks.stream_chunk),
+        ("hooks.error", &raw.hooks.error),
+    ] {
+        if let Some(hook) = hook.as_deref().filter(|hook| !is_identifier(hook, false)) {
+            return Err(MappingError::new(file, key, format!("`{hook}` is not a snake_case function name")));
+        }
+    }
+    Ok(())
+}
+
+fn check_env_var(file: &str, key: &str, var: &str) -> Result<(), MappingError> {
+    if is_identifier(var, true) {
+        Ok(())
+    } else {
+        Err(MappingError::new(file, key, format!("`{var}` is not an environment variable name")))
+    }
+}
+
+fn check_path(file: &str, key: &str, path: &str) -> Result<(), MappingError> {
+    let ok = !path.is_empty()
+        && path.split('.').all(|segment| {
+            !segment.is_empty() && segment.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(MappingError::new(file, key, format!("`{path}` is not a JSON path (dot-separated keys, e.g. `x_groq.usage`)")))
+    }
+}
+
+/// An upper-case (`GROQ_API_KEY`) or lower-case (`reasoning_content`) identifier.
+fn is_identifier(text: &str, upper: bool) -> bool {
+    let mut chars = text.chars();
+    let first_ok = match chars.next() {
+        Some(c) if upper => c.is_ascii_uppercase(),
+        Some(c) => c.is_ascii_lowercase() || c == '_',
+        None => false,
+    };
+    first_ok
+        && chars.all(|c| {
+            c == '_' || c.is_ascii_digit() || if upper { c.is_ascii_uppercase() } else { c.is_ascii_lowercase() }
+        })
+}
+
+fn is_header_name(text: &str) -> bool {
+    !text.is_empty() && text.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
