@@ -9,37 +9,14 @@ use std::sync::Arc;
 use futures::future::{BoxFuture, try_join_all};
 
 use crate::error::{Error, Result};
+use crate::into_model::IntoModel;
 use crate::provider::{FilePart, GeneratedImage, ImageModel, ImageOptions, ProviderMetadata, ResponseMetadata, Warning};
 use crate::request_settings::{RequestSettings, request_settings_methods};
 
-/// Anything that can serve as an image model: a model value or an `Arc` of one.
-pub trait IntoImageModel {
-    /// The model behind an `Arc`.
-    fn into_image_model(self) -> Arc<dyn ImageModel>;
-}
-
-impl IntoImageModel for Arc<dyn ImageModel> {
-    fn into_image_model(self) -> Arc<dyn ImageModel> {
-        self
-    }
-}
-
-impl<M: ImageModel + 'static> IntoImageModel for Arc<M> {
-    fn into_image_model(self) -> Arc<dyn ImageModel> {
-        self
-    }
-}
-
-impl<M: ImageModel + 'static> IntoImageModel for M {
-    fn into_image_model(self) -> Arc<dyn ImageModel> {
-        Arc::new(self)
-    }
-}
-
 /// Generates (or edits) images.
-pub fn generate_image(model: impl IntoImageModel) -> GenerateImage {
+pub fn generate_image(model: impl IntoModel<dyn ImageModel>) -> GenerateImage {
     GenerateImage {
-        model: model.into_image_model(),
+        model: model.into_model(),
         options: ImageOptions { n: 1, ..Default::default() },
         max_images_per_call: None,
         settings: RequestSettings::default(),

@@ -15,6 +15,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::call_settings::{CallSettings, call_settings_methods};
 use crate::error::{Error, Result, TimeoutKind};
+use crate::into_model::IntoModel;
 use crate::prepare_step::{PrepareStep, PrepareStepContext, PrepareStepResult};
 use crate::prompt::{PromptInput, StandardizedPrompt, download_unsupported_urls};
 use crate::provider::{
@@ -27,30 +28,6 @@ use crate::stop_condition::{StopCondition, is_stop_condition_met};
 use crate::tool::{Tool, ToolCallRepair, ToolSet, execute_tool_call, parse_or_repair_tool_call};
 
 pub use crate::output::{OutputParseError, OutputSpec, TextOutput};
-
-/// Anything that can serve as a language model: a model value or an `Arc` of one.
-pub trait IntoLanguageModel {
-    /// The model behind an `Arc`.
-    fn into_language_model(self) -> Arc<dyn LanguageModel>;
-}
-
-impl IntoLanguageModel for Arc<dyn LanguageModel> {
-    fn into_language_model(self) -> Arc<dyn LanguageModel> {
-        self
-    }
-}
-
-impl<M: LanguageModel + 'static> IntoLanguageModel for Arc<M> {
-    fn into_language_model(self) -> Arc<dyn LanguageModel> {
-        self
-    }
-}
-
-impl<M: LanguageModel + 'static> IntoLanguageModel for M {
-    fn into_language_model(self) -> Arc<dyn LanguageModel> {
-        Arc::new(self)
-    }
-}
 
 /// Called with each finished step.
 pub type OnStepFinish = Arc<dyn Fn(&StepResult) + Send + Sync>;
@@ -193,9 +170,9 @@ pub(crate) use text_request_methods;
 /// println!("{} ({:?} tokens)", result.text(), result.total_usage.total_tokens());
 /// # Ok(()) }
 /// ```
-pub fn generate_text(model: impl IntoLanguageModel) -> GenerateText {
+pub fn generate_text(model: impl IntoModel<dyn LanguageModel>) -> GenerateText {
     GenerateText {
-        request: TextRequest::new(model.into_language_model()),
+        request: TextRequest::new(model.into_model()),
         settings: CallSettings::default(),
         output: TextOutput,
         error: None,

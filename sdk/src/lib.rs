@@ -13,6 +13,8 @@
 //!   other model kinds); providers live in their own modules behind cargo features: `openai`,
 //!   `anthropic`, `google`, and `openai_compatible` (every vendor with a mapping file in `specs/`).
 //! - [`default_registry()`] / [`create_provider_registry`]: models by `"<provider>:<model>"` id.
+//!   Every builder takes its model as an [`IntoModel`]: a model value, an `Arc` of one, or an
+//!   `Arc<dyn ...>` from a registry.
 //! - `test_util` (feature `test-util`): mock models that return scripted answers and record
 //!   every call, for testing code built on specai without a network.
 //!
@@ -70,6 +72,7 @@ pub mod generate_image;
 pub mod generate_object;
 pub mod generate_speech;
 pub mod generate_text;
+mod into_model;
 pub mod output;
 pub mod partial_json;
 pub mod prepare_step;
@@ -96,7 +99,8 @@ pub use error::{Error, Result};
 pub use generate_image::{GenerateImageResult, generate_image};
 pub use generate_object::{generate_object, stream_object};
 pub use generate_speech::{SpeechResult, generate_speech};
-pub use generate_text::{GenerateText, GenerateTextResult, IntoLanguageModel, OutputSpec, generate_text};
+pub use generate_text::{GenerateText, GenerateTextResult, OutputSpec, generate_text};
+pub use into_model::IntoModel;
 pub use output::{ElementCursor, Output, OutputParseError};
 pub use prepare_step::{PrepareStepContext, PrepareStepResult};
 pub use prompt::Prompt;

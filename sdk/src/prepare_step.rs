@@ -7,6 +7,7 @@
 
 use std::sync::Arc;
 
+use crate::into_model::IntoModel;
 use crate::provider::{LanguageModel, Message, ProviderOptions, ToolChoice};
 use crate::step::StepResult;
 
@@ -49,8 +50,8 @@ impl PrepareStepResult {
     }
 
     /// Uses another model.
-    pub fn model(mut self, model: impl crate::generate_text::IntoLanguageModel) -> Self {
-        self.model = Some(model.into_language_model());
+    pub fn model(mut self, model: impl IntoModel<dyn LanguageModel>) -> Self {
+        self.model = Some(model.into_model());
         self
     }
 

@@ -26,13 +26,14 @@ use tokio_util::sync::WaitForCancellationFutureOwned;
 use crate::call_settings::{CallSettings, call_settings_methods};
 use crate::error::{Error, Result, TimeoutKind};
 use crate::generate_text::{
-    GenerateTextResult, IntoLanguageModel, OutputSpec, TextOutput, PreparedStep, TextRequest, parse_output,
+    GenerateTextResult, OutputSpec, TextOutput, PreparedStep, TextRequest, parse_output,
     prepare_step, provider_tool_result, response_format_of, text_request_methods, tool_call_input,
 };
+use crate::into_model::IntoModel;
 use crate::output::{ArrayOutput, ElementCursor};
 use crate::prompt::{StandardizedPrompt, download_unsupported_urls};
 use crate::provider::{
-    BlockId, CallOptions, FinishReason, GeneratedFile, Message, PartStream, ProviderMetadata, RequestMetadata,
+    BlockId, CallOptions, FinishReason, GeneratedFile, LanguageModel, Message, PartStream, ProviderMetadata, RequestMetadata,
     ResponseFormat, ResponseMetadata, Source, StreamPart, StreamResponse, Usage, Warning,
 };
 use crate::retry::retry_with_backoff;
@@ -185,9 +186,9 @@ pub struct GenerationFinish {
 /// println!("\n{:?} tokens", result.total_usage().await?.total_tokens());
 /// # Ok(()) }
 /// ```
-pub fn stream_text(model: impl IntoLanguageModel) -> StreamText {
+pub fn stream_text(model: impl IntoModel<dyn LanguageModel>) -> StreamText {
     StreamText {
-        request: TextRequest::new(model.into_language_model()),
+        request: TextRequest::new(model.into_model()),
         settings: CallSettings::default(),
         output: TextOutput,
         error: None,
