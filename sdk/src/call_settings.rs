@@ -3,10 +3,12 @@
 //!
 //! One struct, so that `generate_text` and `stream_text` (and the structured-output functions)
 //! take the same settings under the same names; the builders expose each field as a method.
+//! The settings a single call also has (headers, provider options, retries, cancellation) get
+//! their methods from [`request_settings`](crate::request_settings), the module below this one.
 
 use std::time::Duration;
 
-use http::{HeaderMap, HeaderName, HeaderValue};
+use http::HeaderMap;
 use tokio_util::sync::CancellationToken;
 
 use crate::error::{Error, Result};
@@ -105,14 +107,6 @@ impl CallSettings {
         }
         Ok(())
     }
-}
-
-/// Parses a header pair for the builders' `header` method.
-pub(crate) fn parse_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue)> {
-    let header_name = HeaderName::try_from(name).map_err(|error| Error::invalid_argument("headers", error.to_string()))?;
-    let header_value =
-        HeaderValue::try_from(value).map_err(|error| Error::invalid_argument("headers", error.to_string()))?;
-    Ok((header_name, header_value))
 }
 
 /// The builder methods for [`CallSettings`] fields, shared by the generation builders, which keep

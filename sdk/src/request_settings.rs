@@ -1,10 +1,13 @@
 //! Settings shared by the single-call functions (`embed`, `embed_many`, `generate_image`,
 //! `generate_speech`, `transcribe`, `rerank`): headers, provider options, retries and
 //! cancellation, under the same builder-method names as the generation builders.
+//!
+//! [`call_settings`](crate::call_settings) builds on this module (its builders include these
+//! methods); this module knows nothing of it.
 
 use std::future::Future;
 
-use http::HeaderMap;
+use http::{HeaderMap, HeaderName, HeaderValue};
 use tokio_util::sync::CancellationToken;
 
 use crate::error::{Error, Result};
@@ -44,13 +47,21 @@ impl RequestSettings {
     }
 }
 
+/// Parses a header pair for the builders' `header` method.
+pub(crate) fn parse_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue)> {
+    let header_name = HeaderName::try_from(name).map_err(|error| Error::invalid_argument("headers", error.to_string()))?;
+    let header_value =
+        HeaderValue::try_from(value).map_err(|error| Error::invalid_argument("headers", error.to_string()))?;
+    Ok((header_name, header_value))
+}
+
 /// Builder methods for [`RequestSettings`]; the builder keeps them in `settings` and a deferred
 /// argument error in `error: Option<Error>`.
 macro_rules! request_settings_methods {
     () => {
         /// Adds an HTTP header to every call (an invalid header fails the operation).
         pub fn header(mut self, name: &str, value: &str) -> Self {
-            match $crate::call_settings::parse_header(name, value) {
+            match $crate::request_settings::parse_header(name, value) {
                 Ok((name, value)) => {
                     self.settings.headers.insert(name, value);
                 }
