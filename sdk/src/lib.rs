@@ -85,6 +85,7 @@ pub mod request_settings;
 pub mod rerank;
 pub mod retry;
 pub mod step;
+mod step_engine;
 pub mod stop_condition;
 pub mod stream_text;
 #[cfg(any(test, feature = "test-util"))]
