@@ -74,7 +74,7 @@ pub mod generate_speech;
 pub mod generate_text;
 mod into_model;
 pub mod output;
-pub mod partial_json;
+pub(crate) mod partial_json;
 pub mod prepare_step;
 pub mod prompt;
 pub mod provider;
@@ -83,7 +83,13 @@ pub mod providers;
 pub mod registry;
 pub mod request_settings;
 pub mod rerank;
+// Internal: the retry loop every model call goes through. Public for the integration tests and
+// providers' own tests (`retry_with_backoff`, `server_requested_delay`); its one user-facing type,
+// `RetryPolicy`, is re-exported below.
+#[doc(hidden)]
 pub mod retry;
+// The step types are all re-exported below; the module adds only crate-internal helpers.
+#[doc(hidden)]
 pub mod step;
 mod step_engine;
 pub mod stop_condition;
@@ -107,6 +113,7 @@ pub use prepare_step::{PrepareStepContext, PrepareStepResult};
 pub use prompt::Prompt;
 pub use registry::{ProviderRegistry, create_provider_registry, custom_provider};
 pub use rerank::{RerankResult, RerankedDocument, rerank};
+pub use retry::RetryPolicy;
 pub use step::{ParsedToolCall, StepContent, StepResult, ToolCallError, ToolCallResult};
 pub use stop_condition::{StopCondition, has_tool_call, step_count_is};
 pub use stream_text::{

@@ -5,8 +5,8 @@
 //! step only. It is a plain function (not async) so that it costs nothing when unused and keeps
 //! the loop's borrows simple.
 //!
-//! [`prepare_step()`] applies the hook: it builds a step's call options from the builder's
-//! [`StepDefaults`] and whatever the hook changed.
+//! The crate-internal `prepare_step()` applies the hook: it builds a step's call options from the
+//! builder's defaults and whatever the hook changed.
 
 use std::sync::Arc;
 

@@ -116,7 +116,7 @@ impl<O: OutputSpec> StreamTextResult<O> {
         Ok(self.state.steps.iter().flat_map(|step| step.response_messages.iter().cloned()).collect())
     }
 
-    /// The final text parsed by the output spec; [`Error::NoObjectGenerated`] when it does not parse.
+    /// The final text parsed by the output spec; [`Error::NoObjectGenerated`](crate::Error::NoObjectGenerated) when it does not parse.
     pub async fn output(&mut self) -> Result<O::Complete> {
         self.drive().await?;
         parse_output(self.output.as_ref(), self.state.last_step()?, &self.state.total_usage)
