@@ -5,10 +5,9 @@
 //! the conversation and call the model again, until a stop condition holds or a tool call is left
 //! for the caller. Everything runs inside the awaited future: no task is spawned, so dropping the
 //! future cancels the call, and a call costs one boxed future beyond the provider's own work.
-
 //!
-//! The loop itself is the crate's step engine, which `stream_text` runs too; this
-//! module is the builder (here) and the awaited run of the loop (`run`).
+//! The loop itself is the crate's step engine, which `stream_text` runs too; this module is the
+//! builder (here) and the awaited run of the loop (`run`).
 
 use std::future::IntoFuture;
 

@@ -4,9 +4,9 @@
 //! [`StreamTextResult`] is a state machine driven by whoever polls it: the caller's text stream,
 //! full stream, partial-output stream, or one of the awaitable final values (which drive the
 //! rest of the stream themselves). Nothing is spawned and no channel sits between the provider and
-//! the caller: polling the text stream polls the provider's [`PartStream`](crate::provider::PartStream) directly, moves each
-//! delta out to the caller and appends it to the step's text, which is what the final values are
-//! built from. Tool calls run concurrently inside the same poll loop (a `FuturesUnordered`), as
+//! the caller: polling the text stream polls the provider's
+//! [`PartStream`](crate::provider::PartStream) directly, moves each delta out to the caller and
+//! appends it to the step's text, which is what the final values are built from. Tool calls run concurrently inside the same poll loop (a `FuturesUnordered`), as
 //! soon as the model has made them. Dropping the result drops the provider's stream, which cancels
 //! the request.
 //!
