@@ -2,8 +2,8 @@
 //! `generate_speech`, `transcribe`, `rerank`): headers, provider options, retries and
 //! cancellation, under the same builder-method names as the generation builders.
 //!
-//! [`call_settings`](crate::call_settings) builds on this module (its builders include these
-//! methods); this module knows nothing of it.
+//! The generation builders' settings (`call_settings`) build on this module: their builders
+//! include these methods, and this module knows nothing of them.
 
 use std::future::Future;
 
