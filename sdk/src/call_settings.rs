@@ -3,10 +3,12 @@
 //!
 //! One struct, so that `generate_text` and `stream_text` (and the structured-output functions)
 //! take the same settings under the same names; the builders expose each field as a method.
+//! The settings a single call also has (headers, provider options, retries, cancellation) get
+//! their methods from [`request_settings`](crate::request_settings), the module below this one.
 
 use std::time::Duration;
 
-use http::{HeaderMap, HeaderName, HeaderValue};
+use http::HeaderMap;
 use tokio_util::sync::CancellationToken;
 
 use crate::error::{Error, Result};
@@ -107,14 +109,6 @@ impl CallSettings {
     }
 }
 
-/// Parses a header pair for the builders' `header` method.
-pub(crate) fn parse_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue)> {
-    let header_name = HeaderName::try_from(name).map_err(|error| Error::invalid_argument("headers", error.to_string()))?;
-    let header_value =
-        HeaderValue::try_from(value).map_err(|error| Error::invalid_argument("headers", error.to_string()))?;
-    Ok((header_name, header_value))
-}
-
 /// The builder methods for [`CallSettings`] fields, shared by the generation builders, which keep
 /// their settings in a `settings` field and may record a deferred error in `error`.
 macro_rules! call_settings_methods {
@@ -125,40 +119,19 @@ macro_rules! call_settings_methods {
             self
         }
 
-        /// The most tokens to generate per model call.
-        pub fn max_output_tokens(mut self, max_output_tokens: u32) -> Self {
-            self.settings.max_output_tokens = Some(max_output_tokens);
-            self
-        }
-
-        /// Sampling temperature.
-        pub fn temperature(mut self, temperature: f32) -> Self {
-            self.settings.temperature = Some(temperature);
-            self
-        }
-
-        /// Nucleus sampling.
-        pub fn top_p(mut self, top_p: f32) -> Self {
-            self.settings.top_p = Some(top_p);
-            self
-        }
-
-        /// Sample only from the top K tokens.
-        pub fn top_k(mut self, top_k: u32) -> Self {
-            self.settings.top_k = Some(top_k);
-            self
-        }
-
-        /// Penalise tokens that already appeared.
-        pub fn presence_penalty(mut self, penalty: f32) -> Self {
-            self.settings.presence_penalty = Some(penalty);
-            self
-        }
-
-        /// Penalise tokens by how often they appeared.
-        pub fn frequency_penalty(mut self, penalty: f32) -> Self {
-            self.settings.frequency_penalty = Some(penalty);
-            self
+        $crate::request_settings::settings_setters! {
+            /// The most tokens to generate per model call.
+            max_output_tokens(u32) => Some(max_output_tokens);
+            /// Sampling temperature.
+            temperature(f32) => Some(temperature);
+            /// Nucleus sampling.
+            top_p(f32) => Some(top_p);
+            /// Sample only from the top K tokens.
+            top_k(u32) => Some(top_k);
+            /// Penalise tokens that already appeared.
+            presence_penalty(f32) => Some(presence_penalty);
+            /// Penalise tokens by how often they appeared.
+            frequency_penalty(f32) => Some(frequency_penalty);
         }
 
         /// Stop generating at any of these sequences.
@@ -167,56 +140,30 @@ macro_rules! call_settings_methods {
             self
         }
 
-        /// Seed for deterministic sampling.
-        pub fn seed(mut self, seed: u64) -> Self {
-            self.settings.seed = Some(seed);
-            self
-        }
-
-        /// How hard a reasoning model should think.
-        pub fn reasoning_effort(mut self, effort: $crate::provider::ReasoningEffort) -> Self {
-            self.settings.reasoning_effort = Some(effort);
-            self
+        $crate::request_settings::settings_setters! {
+            /// Seed for deterministic sampling.
+            seed(u64) => Some(seed);
+            /// How hard a reasoning model should think.
+            reasoning_effort($crate::provider::ReasoningEffort) => Some(reasoning_effort);
         }
 
         // header, headers, provider_options, max_retries, retry_policy, cancellation_token:
         // the same fields and methods as the single-call functions' settings.
         $crate::request_settings::request_settings_methods!();
 
-        /// Asks streams for the provider's raw chunks.
-        pub fn include_raw_chunks(mut self, include: bool) -> Self {
-            self.settings.include_raw_chunks = include;
-            self
-        }
-
-        /// A deadline for the whole operation.
-        pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.settings.timeouts.total = Some(timeout);
-            self
-        }
-
-        /// A deadline for each model call (step).
-        pub fn step_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.settings.timeouts.step = Some(timeout);
-            self
-        }
-
-        /// A deadline for a stream's first part.
-        pub fn first_chunk_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.settings.timeouts.first_chunk = Some(timeout);
-            self
-        }
-
-        /// A deadline for each next part of a stream.
-        pub fn chunk_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.settings.timeouts.between_chunks = Some(timeout);
-            self
-        }
-
-        /// A deadline for each tool execution.
-        pub fn tool_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.settings.timeouts.tool = Some(timeout);
-            self
+        $crate::request_settings::settings_setters! {
+            /// Asks streams for the provider's raw chunks.
+            include_raw_chunks(bool) => include_raw_chunks;
+            /// A deadline for the whole operation.
+            timeout(std::time::Duration) => Some(timeouts.total);
+            /// A deadline for each model call (step).
+            step_timeout(std::time::Duration) => Some(timeouts.step);
+            /// A deadline for a stream's first part.
+            first_chunk_timeout(std::time::Duration) => Some(timeouts.first_chunk);
+            /// A deadline for each next part of a stream.
+            chunk_timeout(std::time::Duration) => Some(timeouts.between_chunks);
+            /// A deadline for each tool execution.
+            tool_timeout(std::time::Duration) => Some(timeouts.tool);
         }
     };
 }

@@ -20,35 +20,22 @@ use futures::future::BoxFuture;
 use futures::{StreamExt, TryStreamExt};
 
 use crate::error::{Error, Result};
+use crate::into_model::IntoModel;
 use crate::provider::{
     EmbedOptions, EmbedResponse, Embedding, EmbeddingModel, EmbeddingUsage, ProviderMetadata, ResponseMetadata,
     Warning,
 };
 use crate::request_settings::{RequestSettings, request_settings_methods};
-use crate::shared_model::share;
-
-/// Anything that can serve as an embedding model: a model value or an `Arc` of one.
-pub trait IntoEmbeddingModel {
-    /// The model behind an `Arc`.
-    fn into_embedding_model(self) -> Arc<dyn EmbeddingModel>;
-}
-
-/// Every model, `Arc<dyn EmbeddingModel>` and `Arc<M>` among them (the spec implements `EmbeddingModel` for `Arc`).
-impl<M: EmbeddingModel + 'static> IntoEmbeddingModel for M {
-    fn into_embedding_model(self) -> Arc<dyn EmbeddingModel> {
-        share(self, |model| Arc::new(model))
-    }
-}
 
 /// Embeds one value: `embed(model).value("...").await`.
-pub fn embed(model: impl IntoEmbeddingModel) -> Embed {
-    Embed { model: model.into_embedding_model(), value: None, settings: RequestSettings::default(), error: None }
+pub fn embed(model: impl IntoModel<dyn EmbeddingModel>) -> Embed {
+    Embed { model: model.into_model(), value: None, settings: RequestSettings::default(), error: None }
 }
 
 /// Embeds many values: `embed_many(model).values([...]).await`.
-pub fn embed_many(model: impl IntoEmbeddingModel) -> EmbedMany {
+pub fn embed_many(model: impl IntoModel<dyn EmbeddingModel>) -> EmbedMany {
     EmbedMany {
-        model: model.into_embedding_model(),
+        model: model.into_model(),
         values: Vec::new(),
         max_parallel_calls: None,
         settings: RequestSettings::default(),

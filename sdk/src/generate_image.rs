@@ -9,30 +9,19 @@ use std::sync::Arc;
 use futures::future::{BoxFuture, try_join_all};
 
 use crate::error::{Error, Result};
+use crate::into_model::IntoModel;
 use crate::provider::{FilePart, GeneratedImage, ImageModel, ImageOptions, ProviderMetadata, ResponseMetadata, Warning};
 use crate::request_settings::{RequestSettings, request_settings_methods};
-use crate::shared_model::share;
-
-/// Anything that can serve as an image model: a model value or an `Arc` of one.
-pub trait IntoImageModel {
-    /// The model behind an `Arc`.
-    fn into_image_model(self) -> Arc<dyn ImageModel>;
-}
-
-/// Every model, `Arc<dyn ImageModel>` and `Arc<M>` among them (the spec implements `ImageModel` for `Arc`).
-impl<M: ImageModel + 'static> IntoImageModel for M {
-    fn into_image_model(self) -> Arc<dyn ImageModel> {
-        share(self, |model| Arc::new(model))
-    }
-}
 
 /// Generates (or edits) images.
-pub fn generate_image(model: impl IntoImageModel) -> GenerateImage {
-    let mut options = ImageOptions::default();
-    options.n = 1;
+pub fn generate_image(model: impl IntoModel<dyn ImageModel>) -> GenerateImage {
     GenerateImage {
-        model: model.into_image_model(),
-        options,
+        model: model.into_model(),
+        options: {
+            let mut options = ImageOptions::default();
+            options.n = 1;
+            options
+        },
         max_images_per_call: None,
         settings: RequestSettings::default(),
         error: None,

@@ -19,12 +19,14 @@
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 
-use crate::generate_text::{GenerateText, IntoLanguageModel, generate_text};
+use crate::generate_text::{GenerateText, generate_text};
+use crate::into_model::IntoModel;
 use crate::output::{ObjectOutput, Output};
+use crate::provider::LanguageModel;
 use crate::stream_text::{StreamText, stream_text};
 
 /// Generates a `T`: `generate_object::<T>(model).prompt("...").await?.output`.
-pub fn generate_object<T>(model: impl IntoLanguageModel) -> GenerateText<ObjectOutput<T>>
+pub fn generate_object<T>(model: impl IntoModel<dyn LanguageModel>) -> GenerateText<ObjectOutput<T>>
 where
     T: JsonSchema + DeserializeOwned + Send + 'static,
 {
@@ -32,7 +34,7 @@ where
 }
 
 /// Streams a `T`: partial objects from `partial_output_stream()`, the final value from `output()`.
-pub fn stream_object<T>(model: impl IntoLanguageModel) -> StreamText<ObjectOutput<T>>
+pub fn stream_object<T>(model: impl IntoModel<dyn LanguageModel>) -> StreamText<ObjectOutput<T>>
 where
     T: JsonSchema + DeserializeOwned + Send + 'static,
 {

@@ -7,27 +7,14 @@ use bytes::Bytes;
 use futures::future::BoxFuture;
 
 use crate::error::{Error, Result};
+use crate::into_model::IntoModel;
 use crate::provider::{ProviderMetadata, RequestMetadata, ResponseMetadata, SpeechModel, SpeechOptions, Warning};
 use crate::request_settings::{RequestSettings, request_settings_methods};
-use crate::shared_model::share;
-
-/// Anything that can serve as a speech model: a model value or an `Arc` of one.
-pub trait IntoSpeechModel {
-    /// The model behind an `Arc`.
-    fn into_speech_model(self) -> Arc<dyn SpeechModel>;
-}
-
-/// Every model, `Arc<dyn SpeechModel>` and `Arc<M>` among them (the spec implements `SpeechModel` for `Arc`).
-impl<M: SpeechModel + 'static> IntoSpeechModel for M {
-    fn into_speech_model(self) -> Arc<dyn SpeechModel> {
-        share(self, |model| Arc::new(model))
-    }
-}
 
 /// Speaks a text.
-pub fn generate_speech(model: impl IntoSpeechModel) -> GenerateSpeech {
+pub fn generate_speech(model: impl IntoModel<dyn SpeechModel>) -> GenerateSpeech {
     GenerateSpeech {
-        model: model.into_speech_model(),
+        model: model.into_model(),
         options: SpeechOptions::default(),
         settings: RequestSettings::default(),
         error: None,

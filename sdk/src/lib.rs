@@ -16,6 +16,8 @@
 //!   `openai`, `anthropic`, `google`, and `openai_compatible` (every vendor with a mapping file in
 //!   `specs/`).
 //! - [`default_registry()`] / [`create_provider_registry`]: models by `"<provider>:<model>"` id.
+//!   Every builder takes its model as an [`IntoModel`]: a model value, an `Arc` of one, or an
+//!   `Arc<dyn ...>` from a registry.
 //! - `test_util` (feature `test-util`): mock models that return scripted answers and record
 //!   every call, for testing code built on specai without a network.
 //!
@@ -72,8 +74,9 @@ pub mod generate_image;
 pub mod generate_object;
 pub mod generate_speech;
 pub mod generate_text;
+mod into_model;
 pub mod output;
-pub mod partial_json;
+pub(crate) mod partial_json;
 pub mod prepare_step;
 pub mod prompt;
 pub mod provider_utils;
@@ -81,9 +84,16 @@ pub mod providers;
 pub mod registry;
 pub mod request_settings;
 pub mod rerank;
+// Internal: the retry loop every model call goes through. Public for the integration tests and
+// providers' own tests (`retry_with_backoff`, `server_requested_delay`); its one user-facing type,
+// `RetryPolicy`, is re-exported below.
+#[doc(hidden)]
 pub mod retry;
 mod shared_model;
+// The step types are all re-exported below; the module adds only crate-internal helpers.
+#[doc(hidden)]
 pub mod step;
+mod step_engine;
 pub mod stop_condition;
 pub mod stream_text;
 #[cfg(any(test, feature = "test-util"))]
@@ -105,12 +115,14 @@ pub use error::{Error, Result};
 pub use generate_image::{GenerateImageResult, generate_image};
 pub use generate_object::{generate_object, stream_object};
 pub use generate_speech::{SpeechResult, generate_speech};
-pub use generate_text::{GenerateText, GenerateTextResult, IntoLanguageModel, OutputSpec, generate_text};
+pub use generate_text::{GenerateText, GenerateTextResult, OutputSpec, generate_text};
+pub use into_model::IntoModel;
 pub use output::{ElementCursor, Output, OutputParseError};
 pub use prepare_step::{PrepareStepContext, PrepareStepResult};
 pub use prompt::Prompt;
 pub use registry::{ProviderRegistry, create_provider_registry, custom_provider};
 pub use rerank::{RerankResult, RerankedDocument, rerank};
+pub use retry::RetryPolicy;
 pub use step::{ParsedToolCall, StepContent, StepResult, ToolCallError, ToolCallResult};
 pub use stop_condition::{StopCondition, has_tool_call, step_count_is};
 pub use stream_text::{

@@ -4,11 +4,17 @@
 //! sent, and may replace the model, tool choice, active tools, system text or messages for that
 //! step only. It is a plain function (not async) so that it costs nothing when unused and keeps
 //! the loop's borrows simple.
+//!
+//! The crate-internal `prepare_step()` applies the hook: it builds a step's call options from the
+//! builder's defaults and whatever the hook changed.
 
 use std::sync::Arc;
 
-use crate::provider::{LanguageModel, Message, ProviderOptions, ToolChoice};
+use crate::call_settings::CallSettings;
+use crate::into_model::IntoModel;
+use crate::provider::{CallOptions, LanguageModel, Message, ProviderOptions, ResponseFormat, ToolChoice};
 use crate::step::StepResult;
+use crate::tool::ToolSet;
 
 /// What a `prepare_step` hook sees.
 #[derive(Clone, Copy)]
@@ -49,8 +55,8 @@ impl PrepareStepResult {
     }
 
     /// Uses another model.
-    pub fn model(mut self, model: impl crate::generate_text::IntoLanguageModel) -> Self {
-        self.model = Some(model.into_language_model());
+    pub fn model(mut self, model: impl IntoModel<dyn LanguageModel>) -> Self {
+        self.model = Some(model.into_model());
         self
     }
 
@@ -87,3 +93,106 @@ impl PrepareStepResult {
 
 /// A `prepare_step` hook.
 pub type PrepareStep = Arc<dyn Fn(PrepareStepContext<'_>) -> PrepareStepResult + Send + Sync>;
+
+/// What each step uses unless a `prepare_step` hook changes it, as the builder set it.
+#[derive(Clone)]
+pub(crate) struct StepDefaults {
+    pub(crate) model: Arc<dyn LanguageModel>,
+    pub(crate) tools: ToolSet,
+    pub(crate) tool_choice: Option<ToolChoice>,
+    pub(crate) active_tools: Option<Vec<String>>,
+    pub(crate) hook: Option<PrepareStep>,
+}
+
+impl StepDefaults {
+    pub(crate) fn new(model: Arc<dyn LanguageModel>) -> Self {
+        StepDefaults { model, tools: ToolSet::new(), tool_choice: None, active_tools: None, hook: None }
+    }
+}
+
+/// The state of the loop that a step is prepared from.
+pub(crate) struct StepInputs<'a> {
+    /// The system text of the prompt.
+    pub(crate) system: &'a Option<String>,
+    /// The conversation so far, without the system text; lent to the call options.
+    pub(crate) conversation: &'a mut Vec<Message>,
+    /// The steps so far.
+    pub(crate) steps: &'a [StepResult],
+}
+
+/// The settings of one step after `prepare_step`.
+pub(crate) struct PreparedStep {
+    pub(crate) model: Arc<dyn LanguageModel>,
+    pub(crate) options: CallOptions,
+    pub(crate) active_tools: Option<Vec<String>>,
+    /// How to take the conversation back from `options` after the call.
+    pub(crate) loan: ConversationLoan,
+}
+
+/// Whether the conversation was moved into a call's prompt (and behind a system message), so
+/// that it can be taken back after the call instead of being cloned for it.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct ConversationLoan {
+    moved: bool,
+    has_system: bool,
+}
+
+impl ConversationLoan {
+    /// The conversation, taken back out of the options' prompt, when it was lent to them.
+    pub(crate) fn take_back(self, options: &mut CallOptions) -> Option<Vec<Message>> {
+        if !self.moved {
+            return None;
+        }
+        let mut prompt = std::mem::take(&mut options.prompt);
+        if self.has_system {
+            prompt.remove(0);
+        }
+        Some(prompt)
+    }
+}
+
+/// Builds a step's call options, asking the `prepare_step` hook first. The conversation (without
+/// the system text) is moved into the options unless the hook replaced the messages.
+pub(crate) fn prepare_step(
+    defaults: &StepDefaults,
+    settings: &CallSettings,
+    inputs: StepInputs<'_>,
+    response_format: &Option<ResponseFormat>,
+) -> PreparedStep {
+    let StepInputs { system, conversation, steps } = inputs;
+    let prepared = match &defaults.hook {
+        Some(hook) => hook(PrepareStepContext {
+            step_number: steps.len(),
+            steps,
+            model: &defaults.model,
+            messages: conversation,
+        }),
+        None => PrepareStepResult::default(),
+    };
+    let model = prepared.model.unwrap_or_else(|| defaults.model.clone());
+    let active_tools = prepared.active_tools.or_else(|| defaults.active_tools.clone());
+    let tool_definitions =
+        if defaults.tools.is_empty() { Vec::new() } else { defaults.tools.definitions(active_tools.as_deref()) };
+    let tool_choice = prepared.tool_choice.or_else(|| defaults.tool_choice.clone());
+    let tool_choice = if tool_definitions.is_empty() { None } else { tool_choice };
+    let system = prepared.system.as_ref().or(system.as_ref());
+    let (messages, moved) = match prepared.messages {
+        Some(messages) => (messages, false),
+        None => (std::mem::take(conversation), true),
+    };
+    let prompt = match system {
+        None => messages,
+        Some(system) => {
+            let mut prompt = Vec::with_capacity(messages.len() + 1);
+            prompt.push(Message::system(system.clone()));
+            prompt.extend(messages);
+            prompt
+        }
+    };
+    let mut options = settings.call_options(prompt, tool_definitions, tool_choice, response_format.clone());
+    if let Some(provider_options) = prepared.provider_options {
+        options.provider_options = provider_options;
+    }
+    let loan = ConversationLoan { moved, has_system: system.is_some() };
+    PreparedStep { model, options, active_tools, loan }
+}

@@ -1,10 +1,13 @@
 //! Settings shared by the single-call functions (`embed`, `embed_many`, `generate_image`,
 //! `generate_speech`, `transcribe`, `rerank`): headers, provider options, retries and
 //! cancellation, under the same builder-method names as the generation builders.
+//!
+//! The generation builders' settings (`call_settings`) build on this module: their builders
+//! include these methods, and this module knows nothing of them.
 
 use std::future::Future;
 
-use http::HeaderMap;
+use http::{HeaderMap, HeaderName, HeaderValue};
 use tokio_util::sync::CancellationToken;
 
 use crate::error::{Error, Result};
@@ -44,13 +47,47 @@ impl RequestSettings {
     }
 }
 
+/// Parses a header pair for the builders' `header` method.
+pub(crate) fn parse_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue)> {
+    let header_name = HeaderName::try_from(name).map_err(|error| Error::invalid_argument("headers", error.to_string()))?;
+    let header_value =
+        HeaderValue::try_from(value).map_err(|error| Error::invalid_argument("headers", error.to_string()))?;
+    Ok((header_name, header_value))
+}
+
+/// Builder setters that store their argument in a field of the builder's `settings`: wrapped in
+/// `Some` (`name(Type) => Some(field.path);`) or as it is (`name(Type) => field.path;`).
+macro_rules! settings_setters {
+    () => {};
+    ($(#[$doc:meta])* $name:ident($type:ty) => Some($($field:ident).+); $($rest:tt)*) => {
+        $(#[$doc])*
+        pub fn $name(mut self, value: $type) -> Self {
+            self.settings.$($field).+ = Some(value);
+            self
+        }
+
+        $crate::request_settings::settings_setters!($($rest)*);
+    };
+    ($(#[$doc:meta])* $name:ident($type:ty) => $($field:ident).+; $($rest:tt)*) => {
+        $(#[$doc])*
+        pub fn $name(mut self, value: $type) -> Self {
+            self.settings.$($field).+ = value;
+            self
+        }
+
+        $crate::request_settings::settings_setters!($($rest)*);
+    };
+}
+
+pub(crate) use settings_setters;
+
 /// Builder methods for [`RequestSettings`]; the builder keeps them in `settings` and a deferred
 /// argument error in `error: Option<Error>`.
 macro_rules! request_settings_methods {
     () => {
         /// Adds an HTTP header to every call (an invalid header fails the operation).
         pub fn header(mut self, name: &str, value: &str) -> Self {
-            match $crate::call_settings::parse_header(name, value) {
+            match $crate::request_settings::parse_header(name, value) {
                 Ok((name, value)) => {
                     self.settings.headers.insert(name, value);
                 }
@@ -61,34 +98,17 @@ macro_rules! request_settings_methods {
             self
         }
 
-        /// Replaces the extra HTTP headers.
-        pub fn headers(mut self, headers: http::HeaderMap) -> Self {
-            self.settings.headers = headers;
-            self
-        }
-
-        /// Provider-specific options, keyed by provider id.
-        pub fn provider_options(mut self, options: $crate::provider::ProviderOptions) -> Self {
-            self.settings.provider_options = options;
-            self
-        }
-
-        /// Retries per model call (0 disables retrying).
-        pub fn max_retries(mut self, max_retries: u32) -> Self {
-            self.settings.retry.max_retries = max_retries;
-            self
-        }
-
-        /// The whole retry policy.
-        pub fn retry_policy(mut self, policy: $crate::retry::RetryPolicy) -> Self {
-            self.settings.retry = policy;
-            self
-        }
-
-        /// Cancels the operation when the token is triggered.
-        pub fn cancellation_token(mut self, token: tokio_util::sync::CancellationToken) -> Self {
-            self.settings.cancellation_token = Some(token);
-            self
+        $crate::request_settings::settings_setters! {
+            /// Replaces the extra HTTP headers.
+            headers(http::HeaderMap) => headers;
+            /// Provider-specific options, keyed by provider id.
+            provider_options($crate::provider::ProviderOptions) => provider_options;
+            /// Retries per model call (0 disables retrying).
+            max_retries(u32) => retry.max_retries;
+            /// The whole retry policy.
+            retry_policy($crate::retry::RetryPolicy) => retry;
+            /// Cancels the operation when the token is triggered.
+            cancellation_token(tokio_util::sync::CancellationToken) => Some(cancellation_token);
         }
     };
 }

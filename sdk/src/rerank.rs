@@ -7,27 +7,14 @@ use futures::future::BoxFuture;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
+use crate::into_model::IntoModel;
 use crate::provider::{ProviderMetadata, RerankOptions, RerankingModel, ResponseMetadata, Warning};
 use crate::request_settings::{RequestSettings, request_settings_methods};
-use crate::shared_model::share;
-
-/// Anything that can serve as a reranking model: a model value or an `Arc` of one.
-pub trait IntoRerankingModel {
-    /// The model behind an `Arc`.
-    fn into_reranking_model(self) -> Arc<dyn RerankingModel>;
-}
-
-/// Every model, `Arc<dyn RerankingModel>` and `Arc<M>` among them (the spec implements `RerankingModel` for `Arc`).
-impl<M: RerankingModel + 'static> IntoRerankingModel for M {
-    fn into_reranking_model(self) -> Arc<dyn RerankingModel> {
-        share(self, |model| Arc::new(model))
-    }
-}
 
 /// Orders documents by relevance to a query.
-pub fn rerank(model: impl IntoRerankingModel) -> Rerank {
+pub fn rerank(model: impl IntoModel<dyn RerankingModel>) -> Rerank {
     Rerank {
-        model: model.into_reranking_model(),
+        model: model.into_model(),
         options: RerankOptions::default(),
         settings: RequestSettings::default(),
         error: None,

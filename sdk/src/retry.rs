@@ -91,10 +91,11 @@ fn exhausted(mut errors: Vec<Error>, last: Error) -> Error {
 /// The delay a server asked for with `retry-after-ms` or `retry-after` (seconds or HTTP date).
 pub fn server_requested_delay(headers: &HeaderMap) -> Option<Duration> {
     let text = |name: &str| headers.get(name).and_then(|value| value.to_str().ok()).map(str::trim);
-    if let Some(milliseconds) = text("retry-after-ms").and_then(|value| value.parse::<f64>().ok()) {
-        if milliseconds.is_finite() && milliseconds >= 0.0 {
-            return Some(Duration::from_secs_f64(milliseconds / 1000.0));
-        }
+    if let Some(milliseconds) = text("retry-after-ms").and_then(|value| value.parse::<f64>().ok())
+        && milliseconds.is_finite()
+        && milliseconds >= 0.0
+    {
+        return Some(Duration::from_secs_f64(milliseconds / 1000.0));
     }
     let value = text("retry-after")?;
     if let Ok(seconds) = value.parse::<f64>() {

@@ -10,29 +10,16 @@ use bytes::Bytes;
 use futures::future::BoxFuture;
 
 use crate::error::{Error, Result};
+use crate::into_model::IntoModel;
 use crate::provider::{
     ProviderMetadata, ResponseMetadata, TranscriptionModel, TranscriptionOptions, TranscriptionSegment, Warning,
 };
 use crate::request_settings::{RequestSettings, request_settings_methods};
-use crate::shared_model::share;
-
-/// Anything that can serve as a transcription model: a model value or an `Arc` of one.
-pub trait IntoTranscriptionModel {
-    /// The model behind an `Arc`.
-    fn into_transcription_model(self) -> Arc<dyn TranscriptionModel>;
-}
-
-/// Every model, `Arc<dyn TranscriptionModel>` and `Arc<M>` among them (the spec implements `TranscriptionModel` for `Arc`).
-impl<M: TranscriptionModel + 'static> IntoTranscriptionModel for M {
-    fn into_transcription_model(self) -> Arc<dyn TranscriptionModel> {
-        share(self, |model| Arc::new(model))
-    }
-}
 
 /// Transcribes audio.
-pub fn transcribe(model: impl IntoTranscriptionModel) -> Transcribe {
+pub fn transcribe(model: impl IntoModel<dyn TranscriptionModel>) -> Transcribe {
     Transcribe {
-        model: model.into_transcription_model(),
+        model: model.into_model(),
         audio: None,
         media_type: None,
         settings: RequestSettings::default(),

@@ -1,0 +1,91 @@
+//! `generate_text`: a complete answer, with tools run in a multi-step loop.
+//!
+//! The builder collects the model, the prompt, tools and settings; awaiting it runs the loop:
+//! call the model (with retries), run the tool calls it made concurrently, append the results to
+//! the conversation and call the model again, until a stop condition holds or a tool call is left
+//! for the caller. Everything runs inside the awaited future: no task is spawned, so dropping the
+//! future cancels the call, and a call costs one boxed future beyond the provider's own work.
+//!
+//! The loop itself is the crate's step engine, which `stream_text` runs too; this module is the
+//! builder (here) and the awaited run of the loop (`run`).
+
+use std::future::IntoFuture;
+
+use futures::future::BoxFuture;
+
+use crate::call_settings::{CallSettings, call_settings_methods};
+use crate::error::{Error, Result};
+use crate::into_model::IntoModel;
+use crate::provider::LanguageModel;
+use crate::step_engine::{TextRequest, text_request_methods};
+use crate::tool::Tool;
+
+pub use crate::output::{OutputParseError, OutputSpec, TextOutput};
+pub use crate::step_engine::{GenerateTextResult, OnFinish, OnStepFinish};
+
+mod run;
+#[cfg(test)]
+mod tests;
+
+/// Generates text, running tools in a multi-step loop. Configure the returned builder, then
+/// `.await` it.
+///
+/// ```
+/// # async fn example() -> specai::Result<()> {
+/// # let model = specai::test_util::MockLanguageModel::new().with_response(specai::test_util::text_response("4"));
+/// let result = specai::generate_text(model).system("Answer with a number.").prompt("2 + 2?").await?;
+/// println!("{} ({:?} tokens)", result.text(), result.total_usage.total_tokens());
+/// # Ok(()) }
+/// ```
+pub fn generate_text(model: impl IntoModel<dyn LanguageModel>) -> GenerateText {
+    GenerateText {
+        request: TextRequest::new(model.into_model()),
+        settings: CallSettings::default(),
+        output: TextOutput,
+        error: None,
+    }
+}
+
+/// The builder of a `generate_text` call; `.await` runs it.
+#[must_use = "a generation does nothing until awaited"]
+pub struct GenerateText<O: OutputSpec = TextOutput> {
+    request: TextRequest,
+    settings: CallSettings,
+    output: O,
+    error: Option<Error>,
+}
+
+impl<O: OutputSpec> GenerateText<O> {
+    text_request_methods!();
+    call_settings_methods!();
+
+    /// Asks for structured output (`Output::object::<T>()`...): the result's `output` holds the
+    /// parsed value, and a text that does not parse fails with [`Error::NoObjectGenerated`].
+    pub fn output<Next: OutputSpec>(self, output: Next) -> GenerateText<Next> {
+        GenerateText { request: self.request, settings: self.settings, output, error: self.error }
+    }
+}
+
+impl<O: OutputSpec> IntoFuture for GenerateText<O> {
+    type Output = Result<GenerateTextResult<O::Complete>>;
+    type IntoFuture = BoxFuture<'static, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        let total = self.settings.timeouts.total;
+        let token = self.settings.cancellation_token.clone();
+        let run = run::run(self.request, self.settings, self.output, self.error);
+        // Without a deadline or token the guard adds nothing but size (it holds the run future
+        // in both of its branches: twice the bytes to move into the box).
+        match (total, token) {
+            (None, None) => Box::pin(run),
+            (total, token) => Box::pin(run::guard(run, total, token)),
+        }
+    }
+}
+
+#[allow(dead_code)]
+fn assert_tool_is_send_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<Tool>();
+    check::<GenerateText>();
+}

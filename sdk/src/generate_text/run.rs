@@ -1,0 +1,175 @@
+//! The awaited run of the step loop: each step's model call is awaited whole, then its tool
+//! calls run concurrently.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::future::{BoxFuture, join_all};
+use tokio_util::sync::CancellationToken;
+
+use crate::call_settings::CallSettings;
+use crate::error::{Error, Result, TimeoutKind};
+use crate::output::OutputSpec;
+use crate::prepare_step::PreparedStep;
+use crate::prompt::download_unsupported_urls;
+use crate::provider::{CallOptions, Content, GenerateResponse, LanguageModel, Message};
+use crate::retry::retry_with_backoff;
+use crate::step::{StepContent, StepResult, response_messages};
+use crate::step_engine::{
+    GenerateTextResult, StepLoop, TextRequest, parse_output, provider_tool_result, response_format_of,
+    start_tool_call, tool_call_input,
+};
+use crate::tool::parse_or_repair_tool_call;
+
+/// Runs `future` under the total deadline and the cancellation token, when there are any.
+pub(super) async fn guard<T>(
+    future: impl Future<Output = Result<T>>,
+    total: Option<Duration>,
+    token: Option<CancellationToken>,
+) -> Result<T> {
+    match (total, token) {
+        (None, None) => future.await,
+        (total, token) => {
+            let deadline = async {
+                match total {
+                    Some(duration) => {
+                        tokio::time::sleep(duration).await;
+                        Error::Timeout { kind: TimeoutKind::Total, duration }
+                    }
+                    None => std::future::pending().await,
+                }
+            };
+            let cancelled = async {
+                match &token {
+                    Some(token) => token.cancelled().await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                biased;
+                () = cancelled => Err(Error::Cancelled),
+                error = deadline => Err(error),
+                result = future => result,
+            }
+        }
+    }
+}
+
+/// Runs the loop: one model call per step, until the loop stops; then parses the output.
+pub(super) async fn run<O: OutputSpec>(
+    mut request: TextRequest,
+    settings: CallSettings,
+    output: O,
+    error: Option<Error>,
+) -> Result<GenerateTextResult<O::Complete>> {
+    if let Some(error) = error {
+        return Err(error);
+    }
+    let mut state = StepLoop::start(&mut request, &settings)?;
+    let response_format = response_format_of(&output);
+    loop {
+        let mut prepared = state.prepare(&request, &settings, &response_format);
+        let response = call_model(&mut prepared, &settings).await;
+        state.take_back(prepared.loan, &mut prepared.options);
+        let step = run_step(&request, &settings, &prepared, state.conversation(), state.step_number(), response?).await;
+        if !state.record(&request, step) {
+            break;
+        }
+    }
+    let last = state.steps.last().expect("at least one step");
+    let parsed = parse_output(&output, last, &state.total_usage)?;
+    state.report_finish(&request);
+    Ok(state.into_result(parsed))
+}
+
+/// Makes a step's model call: downloads the files the model cannot fetch, then calls it with
+/// retries, under the step timeout.
+async fn call_model(prepared: &mut PreparedStep, settings: &CallSettings) -> Result<GenerateResponse> {
+    let supported_urls = prepared.model.supported_urls();
+    download_unsupported_urls(&mut prepared.options.prompt, &supported_urls).await?;
+    let model: &dyn LanguageModel = prepared.model.as_ref();
+    let options: &CallOptions = &prepared.options;
+    let attempts = retry_with_backoff(&settings.retry, || model.do_generate(options));
+    match settings.timeouts.step {
+        None => attempts.await,
+        Some(duration) => tokio::time::timeout(duration, attempts)
+            .await
+            .map_err(|_| Error::Timeout { kind: TimeoutKind::Step, duration })?,
+    }
+}
+
+/// Turns a model response into a step: its content, with the tools' results appended.
+async fn run_step(
+    request: &TextRequest,
+    settings: &CallSettings,
+    prepared: &PreparedStep,
+    conversation: &[Message],
+    step_number: usize,
+    response: GenerateResponse,
+) -> StepResult {
+    let content = step_content(request, settings, prepared, conversation, response.content).await;
+    let response_messages = response_messages(&content);
+    StepResult {
+        step_number,
+        content,
+        finish_reason: response.finish_reason,
+        raw_finish_reason: response.raw_finish_reason,
+        usage: response.usage,
+        warnings: response.warnings,
+        request: response.request,
+        response: response.response,
+        response_messages,
+        provider_metadata: response.provider_metadata,
+    }
+}
+
+/// A step's content: the model's output in order, then the errors of the tool calls that stayed
+/// invalid, then the results of the calls that ran (concurrently), in call order. Tool calls are
+/// parsed (and repaired, if asked) as they come.
+async fn step_content(
+    request: &TextRequest,
+    settings: &CallSettings,
+    prepared: &PreparedStep,
+    conversation: &[Message],
+    parts: Vec<Content>,
+) -> Vec<StepContent> {
+    let tools = &request.defaults.tools;
+    let mut content = Vec::with_capacity(parts.len());
+    let mut running: Vec<BoxFuture<'static, StepContent>> = Vec::new();
+    let mut shared_messages: Option<Arc<[Message]>> = None;
+    let mut failures = Vec::new();
+    for part in parts {
+        match part {
+            Content::Text { text, provider_metadata } => content.push(StepContent::Text { text, provider_metadata }),
+            Content::Reasoning { text, provider_metadata } => {
+                content.push(StepContent::Reasoning { text, provider_metadata })
+            }
+            Content::File(file) => content.push(StepContent::File(file)),
+            Content::Source(source) => content.push(StepContent::Source(source)),
+            Content::ToolCall(call) => {
+                let active_tools = prepared.active_tools.as_deref();
+                let repair = request.repair_tool_call.as_ref();
+                let (parsed, failure) =
+                    parse_or_repair_tool_call(call, tools, active_tools, repair, || conversation.to_vec()).await;
+                match failure {
+                    Some(failure) => failures.push(StepContent::ToolError(failure)),
+                    None => {
+                        running.extend(start_tool_call(tools, settings, &parsed, &mut shared_messages, conversation))
+                    }
+                }
+                content.push(StepContent::ToolCall(parsed));
+            }
+            Content::ToolResult(result) => {
+                let input = tool_call_input(&content, &result.tool_call_id);
+                content.push(provider_tool_result(result, input));
+            }
+            unknown => tracing::debug!(?unknown, "content newer than this SDK, skipped"),
+        }
+    }
+    content.extend(failures);
+    if !running.is_empty() {
+        content.extend(join_all(running).await);
+    }
+    content
+}

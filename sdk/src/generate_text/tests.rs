@@ -1,0 +1,427 @@
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use http::{HeaderMap, HeaderValue};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use tokio_util::sync::CancellationToken;
+
+use super::*;
+use crate::error::{ApiCallError, Error, TimeoutKind};
+use crate::prepare_step::PrepareStepResult;
+use crate::provider::{
+    AssistantPart, Content, FinishReason, Message, ResponseFormat, ToolCall, ToolChoice, ToolResult, ToolResultOutput,
+};
+use crate::stop_condition::{has_tool_call, step_count_is};
+use crate::test_util::{MockLanguageModel, text_response, tool_calls_response};
+use crate::tool::{Tool, ToolError, ToolSet};
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+struct CityInput {
+    city: String,
+}
+
+/// Two tools that both wait on one barrier: they finish only if they run at the same time.
+fn barrier_tools() -> ToolSet {
+    let barrier = Arc::new(tokio::sync::Barrier::new(2));
+    let weather_barrier = barrier.clone();
+    ToolSet::new()
+        .with(
+            "weather",
+            Tool::typed::<CityInput>("Weather in a city").execute(move |input: CityInput, _| {
+                let barrier = weather_barrier.clone();
+                async move {
+                    barrier.wait().await;
+                    Ok::<_, ToolError>(json!({"city": input.city, "celsius": 21}))
+                }
+            }),
+        )
+        .with(
+            "time",
+            Tool::typed::<CityInput>("Time in a city").execute(move |input: CityInput, _| {
+                let barrier = barrier.clone();
+                async move {
+                    barrier.wait().await;
+                    Ok::<_, ToolError>(format!("noon in {}", input.city))
+                }
+            }),
+        )
+}
+
+#[tokio::test]
+async fn single_step_text() {
+    let model = MockLanguageModel::new().with_response(text_response("Hello!"));
+    let result = generate_text(model.clone()).system("be nice").prompt("Hi").temperature(0.2).await.unwrap();
+    assert_eq!(result.text(), "Hello!");
+    assert_eq!(result.output, "Hello!");
+    assert_eq!(result.steps.len(), 1);
+    assert_eq!(result.total_usage.total_tokens(), Some(15));
+    let calls = model.calls();
+    assert_eq!(calls[0].prompt, vec![Message::system("be nice"), Message::user("Hi")]);
+    assert_eq!(calls[0].temperature, Some(0.2));
+    assert!(calls[0].tools.is_empty());
+    assert_eq!(calls[0].response_format, None);
+}
+
+#[tokio::test]
+async fn three_step_loop_runs_two_tools_concurrently() {
+    let model = MockLanguageModel::new()
+        .with_response(tool_calls_response([
+            ("c1", "weather", json!({"city": "Paris"})),
+            ("c2", "time", json!({"city": "Paris"})),
+        ]))
+        .with_response(tool_calls_response([("c3", "weather", json!({"city": "Rome"})), ("c4", "time", json!({"city": "Rome"}))]))
+        .with_response(text_response("Paris: 21°C at noon; Rome too."));
+    let finished_steps = Arc::new(AtomicUsize::new(0));
+    let counter = finished_steps.clone();
+    let result = tokio::time::timeout(
+        Duration::from_secs(5),
+        generate_text(model.clone())
+            .prompt("Weather and time in Paris and Rome?")
+            .tools(barrier_tools())
+            .stop_when(step_count_is(5))
+            .on_step_finish(move |_| {
+                counter.fetch_add(1, Ordering::SeqCst);
+            })
+            .into_future(),
+    )
+    .await
+    .expect("the tools deadlock unless they run concurrently")
+    .unwrap();
+    assert_eq!(result.steps.len(), 3);
+    assert_eq!(finished_steps.load(Ordering::SeqCst), 3);
+    assert_eq!(result.text(), "Paris: 21°C at noon; Rome too.");
+    let first = &result.steps[0];
+    let results: Vec<_> = first.tool_results().collect();
+    assert_eq!(results.len(), 2);
+    assert_eq!(results[0].output, json!({"city": "Paris", "celsius": 21}));
+    assert_eq!(results[1].output, json!("noon in Paris"));
+    assert_eq!(result.total_usage.input_tokens.total, Some(30));
+    // The third call saw the whole conversation: user, then assistant + tool per step.
+    let calls = model.calls();
+    assert_eq!(calls.len(), 3);
+    assert_eq!(calls[2].prompt.len(), 5);
+    assert_eq!(calls[2].tools.len(), 2);
+    assert!(matches!(&calls[1].prompt[2], Message::Tool { content, .. } if content.len() == 2));
+    // The response messages are what a caller appends for the next turn.
+    let messages = result.response_messages();
+    assert_eq!(messages.len(), 5);
+    assert_eq!(messages[..4], calls[2].prompt[1..]);
+    assert_eq!(messages[4], Message::assistant("Paris: 21°C at noon; Rome too."));
+}
+
+#[tokio::test]
+async fn tools_see_the_conversation_and_their_call_id() {
+    let model = MockLanguageModel::new().with_response(tool_calls_response([("c7", "inspect", json!({}))]));
+    let inspect = Tool::dynamic("Inspect", json!({"type": "object"})).execute(|_, context: crate::tool::ToolContext| async move {
+        Ok::<_, ToolError>(json!({"id": context.tool_call_id, "messages": context.messages.len()}))
+    });
+    let result = generate_text(model).system("s").prompt("hi").tool("inspect", inspect).await.unwrap();
+    assert_eq!(result.tool_results()[0].output, json!({"id": "c7", "messages": 1}));
+}
+
+#[tokio::test]
+async fn default_stop_runs_tools_once_and_returns() {
+    let model = MockLanguageModel::new().with_response(tool_calls_response([("c1", "echo", json!({"x": 1}))]));
+    let echo = Tool::dynamic("Echo", json!({"type": "object"})).execute(|input: Value, _| async move { Ok::<_, ToolError>(input) });
+    let result = generate_text(model.clone()).prompt("echo").tool("echo", echo).await.unwrap();
+    assert_eq!(model.call_count(), 1);
+    assert_eq!(result.finish_reason(), FinishReason::ToolCalls);
+    assert_eq!(result.tool_results()[0].output, json!({"x": 1}));
+}
+
+#[tokio::test]
+async fn failing_tool_goes_back_to_the_model_as_an_error_result() {
+    let model = MockLanguageModel::new()
+        .with_response(tool_calls_response([("c1", "flaky", json!({}))]))
+        .with_response(text_response("Sorry, the tool failed."));
+    let flaky = Tool::dynamic("Fails", json!({"type": "object"}))
+        .execute(|_, _| async { Err::<Value, _>("database is down") });
+    let result = generate_text(model.clone()).prompt("go").tool("flaky", flaky).stop_when(step_count_is(3)).await.unwrap();
+    assert_eq!(result.steps.len(), 2);
+    assert_eq!(result.text(), "Sorry, the tool failed.");
+    let errors: Vec<_> = result.steps[0].tool_errors().collect();
+    assert!(matches!(&errors[0].error, Error::ToolExecution { message, .. } if message == "database is down"));
+    let second_prompt = &model.calls()[1].prompt;
+    match &second_prompt[2] {
+        Message::Tool { content, .. } => {
+            assert_eq!(content[0].output, ToolResultOutput::ErrorText { value: "tool `flaky` failed: database is down".into() })
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn unknown_tool_is_repaired_by_the_hook() {
+    let model = MockLanguageModel::new()
+        .with_response(tool_calls_response([("c1", "get_weather", json!({"city": "Oslo"}))]))
+        .with_response(text_response("Cold."));
+    let seen_errors = Arc::new(Mutex::new(Vec::new()));
+    let seen = seen_errors.clone();
+    let result = generate_text(model.clone())
+        .prompt("Weather in Oslo?")
+        .tools(barrier_tools())
+        .active_tools(["weather"])
+        .stop_when(step_count_is(2))
+        .repair_tool_call(move |request| {
+            seen.lock().unwrap().push(request.error.to_string());
+            async move {
+                assert_eq!(request.tools.len(), 1);
+                Ok(Some(ToolCall { tool_name: "weather".into(), ..request.tool_call }))
+            }
+        })
+        .tool("weather", Tool::typed::<CityInput>("Weather").execute(|input: CityInput, _| async move {
+            Ok::<_, ToolError>(format!("cold in {}", input.city))
+        }))
+        .await
+        .unwrap();
+    assert!(seen_errors.lock().unwrap()[0].contains("get_weather"));
+    let call = result.steps[0].tool_calls().next().unwrap();
+    assert_eq!(call.tool_name, "weather");
+    assert!(!call.invalid);
+    assert_eq!(result.steps[0].tool_results().next().unwrap().output, json!("cold in Oslo"));
+    assert_eq!(result.text(), "Cold.");
+}
+
+#[tokio::test]
+async fn unrepaired_invalid_input_becomes_an_error_result() {
+    let model = MockLanguageModel::new()
+        .with_response(tool_calls_response([("c1", "weather", json!({"town": "Oslo"}))]))
+        .with_response(text_response("Let me retry."));
+    let result = generate_text(model)
+        .prompt("Weather?")
+        .tool("weather", Tool::typed::<CityInput>("Weather").execute(|_: CityInput, _| async { Ok::<_, ToolError>(1) }))
+        .stop_when(step_count_is(2))
+        .await
+        .unwrap();
+    let step = &result.steps[0];
+    assert!(step.tool_calls().next().unwrap().invalid);
+    assert!(matches!(step.tool_errors().next().unwrap().error, Error::InvalidToolInput { .. }));
+    assert_eq!(result.steps.len(), 2);
+}
+
+#[tokio::test]
+async fn has_tool_call_stops_the_loop() {
+    let model = MockLanguageModel::new()
+        .with_response(tool_calls_response([("c1", "search", json!({}))]))
+        .with_response(tool_calls_response([("c2", "answer", json!({}))]))
+        .with_response(text_response("never asked"));
+    let tool = || Tool::dynamic("t", json!({"type": "object"})).execute(|_, _| async { Ok::<_, ToolError>("ok") });
+    let result = generate_text(model.clone())
+        .prompt("go")
+        .tool("search", tool())
+        .tool("answer", tool())
+        .stop_when(step_count_is(10))
+        .stop_when(has_tool_call("answer"))
+        .await
+        .unwrap();
+    assert_eq!(result.steps.len(), 2);
+    assert_eq!(model.call_count(), 2);
+}
+
+#[tokio::test]
+async fn tool_without_execute_ends_the_loop_with_the_call() {
+    let model = MockLanguageModel::new().with_response(tool_calls_response([("c1", "ask_user", json!({"city": "Oslo"}))]));
+    let result = generate_text(model.clone())
+        .prompt("go")
+        .tool("ask_user", Tool::typed::<CityInput>("Ask the user").without_execute())
+        .stop_when(step_count_is(10))
+        .await
+        .unwrap();
+    assert_eq!(model.call_count(), 1);
+    assert_eq!(result.tool_calls()[0].input, json!({"city": "Oslo"}));
+    assert!(result.tool_results().is_empty());
+}
+
+#[tokio::test]
+async fn prepare_step_switches_tool_choice_and_system() {
+    let model = MockLanguageModel::new()
+        .with_response(tool_calls_response([("c1", "search", json!({}))]))
+        .with_response(text_response("done"));
+    let search = Tool::dynamic("Search", json!({"type": "object"})).execute(|_, _| async { Ok::<_, ToolError>("found") });
+    let result = generate_text(model.clone())
+        .system("base")
+        .prompt("go")
+        .tool("search", search)
+        .tool("other", Tool::dynamic("Other", json!({"type": "object"})))
+        .stop_when(step_count_is(3))
+        .prepare_step(|context| match context.step_number {
+            0 => PrepareStepResult::new()
+                .tool_choice(ToolChoice::Tool { tool_name: "search".into() })
+                .active_tools(["search"]),
+            _ => PrepareStepResult::new().tool_choice(ToolChoice::None).system("answer now"),
+        })
+        .await
+        .unwrap();
+    assert_eq!(result.text(), "done");
+    let calls = model.calls();
+    assert_eq!(calls[0].tool_choice, Some(ToolChoice::Tool { tool_name: "search".into() }));
+    assert_eq!(calls[0].tools.len(), 1);
+    assert_eq!(calls[1].tool_choice, Some(ToolChoice::None));
+    assert_eq!(calls[1].tools.len(), 2);
+    assert_eq!(calls[1].prompt[0], Message::system("answer now"));
+    assert_eq!(calls[0].prompt[0], Message::system("base"));
+    // The conversation given to step 1 has no duplicated system message.
+    assert_eq!(calls[1].prompt.iter().filter(|message| matches!(message, Message::System { .. })).count(), 1);
+}
+
+#[tokio::test]
+async fn prepare_step_switches_the_model() {
+    let first = MockLanguageModel::new().with_response(tool_calls_response([("c1", "search", json!({}))]));
+    let second = MockLanguageModel::with_ids("mock", "bigger-model").with_response(text_response("done"));
+    let search = Tool::dynamic("Search", json!({"type": "object"})).execute(|_, _| async { Ok::<_, ToolError>("found") });
+    let switch_to = second.clone();
+    let result = generate_text(first.clone())
+        .prompt("go")
+        .tool("search", search)
+        .stop_when(step_count_is(2))
+        .prepare_step(move |context| match context.step_number {
+            0 => PrepareStepResult::new(),
+            _ => PrepareStepResult::new().model(switch_to.clone()),
+        })
+        .await
+        .unwrap();
+    assert_eq!(result.text(), "done");
+    assert_eq!((first.call_count(), second.call_count()), (1, 1));
+    assert_eq!(second.calls()[0].prompt.len(), 3);
+}
+
+#[tokio::test(start_paused = true)]
+async fn retries_honour_retry_after() {
+    let mut headers = HeaderMap::new();
+    headers.insert("retry-after", HeaderValue::from_static("5"));
+    let model = MockLanguageModel::new()
+        .with_error(ApiCallError::new(429, "http://127.0.0.1/v1/x", "slow down").with_headers(headers))
+        .with_response(text_response("ok"));
+    let started = tokio::time::Instant::now();
+    let result = generate_text(model.clone()).prompt("hi").await.unwrap();
+    assert_eq!(result.text(), "ok");
+    assert_eq!(model.call_count(), 2);
+    assert_eq!(started.elapsed(), Duration::from_secs(5));
+}
+
+#[tokio::test(start_paused = true)]
+async fn max_retries_zero_fails_at_once() {
+    let model = MockLanguageModel::new().with_error(ApiCallError::new(503, "http://x", "down")).with_response(text_response("ok"));
+    let error = generate_text(model.clone()).prompt("hi").max_retries(0).await.unwrap_err();
+    assert!(matches!(error, Error::ApiCall(_)));
+    assert_eq!(model.call_count(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn step_and_total_timeouts_fire() {
+    let model = MockLanguageModel::new().with_delayed_response(Duration::from_secs(30), text_response("late"));
+    let error = generate_text(model).prompt("hi").step_timeout(Duration::from_secs(1)).await.unwrap_err();
+    assert!(matches!(error, Error::Timeout { kind: TimeoutKind::Step, .. }), "{error:?}");
+    let model = MockLanguageModel::new().with_delayed_response(Duration::from_secs(30), text_response("late"));
+    let error = generate_text(model).prompt("hi").timeout(Duration::from_secs(2)).await.unwrap_err();
+    assert!(matches!(error, Error::Timeout { kind: TimeoutKind::Total, .. }), "{error:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn cancellation_token_cancels() {
+    let model = MockLanguageModel::new().with_delayed_response(Duration::from_secs(30), text_response("late"));
+    let token = CancellationToken::new();
+    let cancel = token.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        cancel.cancel();
+    });
+    let error = generate_text(model).prompt("hi").cancellation_token(token).await.unwrap_err();
+    assert!(matches!(error, Error::Cancelled));
+}
+
+#[tokio::test]
+async fn invalid_arguments_fail_before_calling() {
+    let model = MockLanguageModel::new().with_response(text_response("x"));
+    let error = generate_text(model.clone()).await.unwrap_err();
+    assert!(matches!(error, Error::InvalidArgument { .. }));
+    let error = generate_text(model.clone()).prompt("hi").header("bad header", "v").await.unwrap_err();
+    assert!(matches!(error, Error::InvalidArgument { .. }));
+    assert_eq!(model.call_count(), 0);
+}
+
+#[tokio::test]
+async fn provider_executed_tool_results_stay_in_the_assistant_message() {
+    let mut response = text_response("Found it.");
+    response.content.insert(
+        0,
+        Content::ToolCall(ToolCall {
+            tool_call_id: "ws1".into(),
+            tool_name: "web_search".into(),
+            input: r#"{"query":"rust"}"#.into(),
+            provider_executed: true,
+            provider_metadata: None,
+        }),
+    );
+    response.content.insert(
+        1,
+        Content::ToolResult(ToolResult {
+            tool_call_id: "ws1".into(),
+            tool_name: "web_search".into(),
+            result: json!([{"url": "https://rust-lang.org"}]),
+            is_error: false,
+            provider_metadata: None,
+        }),
+    );
+    let model = MockLanguageModel::new().with_response(response);
+    let result = generate_text(model)
+        .prompt("search")
+        .tool("web_search", Tool::provider_defined("openai.web_search", json!({})))
+        .await
+        .unwrap();
+    let messages = result.response_messages();
+    assert_eq!(messages.len(), 1);
+    match &messages[0] {
+        Message::Assistant { content, .. } => {
+            assert!(matches!(&content[1], AssistantPart::ToolResult(part) if part.tool_call_id == "ws1"));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(result.tool_results()[0].input, json!({"query": "rust"}));
+}
+
+#[tokio::test]
+async fn callbacks_see_every_step_and_the_total() {
+    let model = MockLanguageModel::new().with_response(text_response("a"));
+    let finished = Arc::new(Mutex::new(None));
+    let seen = finished.clone();
+    generate_text(model)
+        .prompt("hi")
+        .on_finish(move |steps, usage| *seen.lock().unwrap() = Some((steps.len(), usage.total_tokens())))
+        .await
+        .unwrap();
+    assert_eq!(*finished.lock().unwrap(), Some((1, Some(15))));
+}
+
+#[derive(Debug, PartialEq, Deserialize, schemars::JsonSchema)]
+struct Forecast {
+    city: String,
+    celsius: f64,
+}
+
+#[tokio::test]
+async fn typed_structured_output() {
+    let model = MockLanguageModel::new().with_response(text_response(r#"{"city":"Oslo","celsius":-3.5}"#));
+    let result = generate_text(model.clone()).prompt("forecast").output(crate::output::Output::object::<Forecast>()).await.unwrap();
+    assert_eq!(result.output, Forecast { city: "Oslo".into(), celsius: -3.5 });
+    match &model.calls()[0].response_format {
+        Some(ResponseFormat::Json { schema: Some(schema), .. }) => assert_eq!(schema["properties"]["city"]["type"], "string"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn unparseable_output_is_no_object_generated() {
+    let model = MockLanguageModel::new().with_response(text_response("It is cold."));
+    let error = generate_text(model).prompt("forecast").output(crate::output::Output::object::<Forecast>()).await.unwrap_err();
+    match error {
+        Error::NoObjectGenerated(details) => {
+            assert_eq!(details.text.as_deref(), Some("It is cold."));
+            assert_eq!(details.finish_reason, Some(FinishReason::Stop));
+            assert_eq!(details.usage.total_tokens(), Some(15));
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -1,0 +1,116 @@
+//! The result of a whole generation: what `generate_text` returns, and `stream_text` too once it
+//! has ended (`StreamTextResult::into_result`).
+
+use crate::provider::{
+    FinishReason, GeneratedFile, Message, ProviderMetadata, RequestMetadata, ResponseMetadata, Source, Usage, Warning,
+};
+use crate::step::{ParsedToolCall, StepContent, StepResult, ToolCallError, ToolCallResult};
+
+/// The result of `generate_text`: every step, the total usage, and the output. Accessors without
+/// a step in their name read the final step.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct GenerateTextResult<T = String> {
+    /// Every step, in order.
+    pub steps: Vec<StepResult>,
+    /// Token usage summed over all steps.
+    pub total_usage: Usage,
+    /// The output: the final text, or the parsed structured output.
+    pub output: T,
+}
+
+impl<T> GenerateTextResult<T> {
+    pub(crate) fn new(steps: Vec<StepResult>, total_usage: Usage, output: T) -> Self {
+        GenerateTextResult { steps, total_usage, output }
+    }
+
+    /// The final step.
+    pub fn final_step(&self) -> &StepResult {
+        self.steps.last().expect("a result has at least one step")
+    }
+
+    /// The final step's text.
+    pub fn text(&self) -> String {
+        self.final_step().text()
+    }
+
+    /// The final step's content.
+    pub fn content(&self) -> &[StepContent] {
+        &self.final_step().content
+    }
+
+    /// The final step's reasoning text, when it reasoned.
+    pub fn reasoning_text(&self) -> Option<String> {
+        self.final_step().reasoning_text()
+    }
+
+    /// The final step's tool calls.
+    pub fn tool_calls(&self) -> Vec<&ParsedToolCall> {
+        self.final_step().tool_calls().collect()
+    }
+
+    /// The final step's tool results.
+    pub fn tool_results(&self) -> Vec<&ToolCallResult> {
+        self.final_step().tool_results().collect()
+    }
+
+    /// The final step's tool errors.
+    pub fn tool_errors(&self) -> Vec<&ToolCallError> {
+        self.final_step().tool_errors().collect()
+    }
+
+    /// The final step's generated files.
+    pub fn files(&self) -> Vec<&GeneratedFile> {
+        self.final_step().files().collect()
+    }
+
+    /// The sources cited in all steps.
+    pub fn sources(&self) -> Vec<&Source> {
+        self.steps.iter().flat_map(StepResult::sources).collect()
+    }
+
+    /// Why the final step stopped.
+    pub fn finish_reason(&self) -> FinishReason {
+        self.final_step().finish_reason
+    }
+
+    /// The final step's usage (see `total_usage` for all steps).
+    pub fn usage(&self) -> &Usage {
+        &self.final_step().usage
+    }
+
+    /// The warnings of all steps.
+    pub fn warnings(&self) -> Vec<&Warning> {
+        self.steps.iter().flat_map(|step| &step.warnings).collect()
+    }
+
+    /// What was sent in the final step.
+    pub fn request(&self) -> &RequestMetadata {
+        &self.final_step().request
+    }
+
+    /// The final step's response metadata.
+    pub fn response(&self) -> &ResponseMetadata {
+        &self.final_step().response
+    }
+
+    /// The final step's provider metadata.
+    pub fn provider_metadata(&self) -> Option<&ProviderMetadata> {
+        self.final_step().provider_metadata.as_ref()
+    }
+
+    /// The messages all steps added, to append to the conversation for the next turn.
+    pub fn response_messages(&self) -> Vec<Message> {
+        self.steps.iter().flat_map(|step| step.response_messages.iter().cloned()).collect()
+    }
+
+    /// The output.
+    pub fn output(&self) -> &T {
+        &self.output
+    }
+
+    /// The output, consuming the result.
+    pub fn into_output(self) -> T {
+        self.output
+    }
+}

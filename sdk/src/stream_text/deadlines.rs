@@ -1,0 +1,114 @@
+//! The guards of a stream: cancellation and the total, step and chunk deadlines, each armed only
+//! when configured, and polled by the driver before each phase.
+
+use std::pin::Pin;
+use std::task::Context;
+use std::time::Duration;
+
+use tokio::time::{Instant, Sleep};
+use tokio_util::sync::{CancellationToken, WaitForCancellationFutureOwned};
+
+use crate::call_settings::Timeouts;
+use crate::error::{Error, TimeoutKind};
+
+/// The armed guards of a stream.
+pub(super) struct Deadlines {
+    cancelled: Option<Pin<Box<WaitForCancellationFutureOwned>>>,
+    total: Option<Pin<Box<Sleep>>>,
+    step: Option<Pin<Box<Sleep>>>,
+    /// The first-chunk or between-chunks deadline, with its kind and duration.
+    chunk: Option<(Pin<Box<Sleep>>, TimeoutKind, Duration)>,
+}
+
+impl Deadlines {
+    /// Guards that watch the token, if any; the deadlines are armed as the stream goes.
+    pub(super) fn new(token: Option<CancellationToken>) -> Self {
+        Deadlines { cancelled: token.map(|token| Box::pin(token.cancelled_owned())), total: None, step: None, chunk: None }
+    }
+
+    /// Arms the total deadline, when there is one.
+    pub(super) fn start_total(&mut self, timeouts: &Timeouts) {
+        if let Some(total) = timeouts.total {
+            self.total = Some(Box::pin(tokio::time::sleep(total)));
+        }
+    }
+
+    /// Arms the step and first-chunk deadlines of a new step, when there are any.
+    pub(super) fn start_step(&mut self, timeouts: &Timeouts) {
+        if let Some(step) = timeouts.step {
+            self.step = Some(Box::pin(tokio::time::sleep(step)));
+        }
+        self.chunk = timeouts.first_chunk.map(|duration| (sleep(duration), TimeoutKind::FirstChunk, duration));
+    }
+
+    /// Checks cancellation and the total and step deadlines (only those armed).
+    pub(super) fn poll(&mut self, context: &mut Context<'_>, timeouts: &Timeouts) -> Option<Error> {
+        if let Some(cancelled) = &mut self.cancelled
+            && cancelled.as_mut().poll(context).is_ready()
+        {
+            return Some(Error::Cancelled);
+        }
+        if let Some(deadline) = &mut self.total
+            && deadline.as_mut().poll(context).is_ready()
+        {
+            let duration = timeouts.total.unwrap_or_default();
+            return Some(Error::Timeout { kind: TimeoutKind::Total, duration });
+        }
+        if let Some(deadline) = &mut self.step
+            && deadline.as_mut().poll(context).is_ready()
+        {
+            let duration = timeouts.step.unwrap_or_default();
+            return Some(Error::Timeout { kind: TimeoutKind::Step, duration });
+        }
+        None
+    }
+
+    /// The chunk deadline's error, when it has passed.
+    pub(super) fn poll_chunk(&mut self, context: &mut Context<'_>) -> Option<Error> {
+        if let Some((deadline, kind, duration)) = &mut self.chunk
+            && deadline.as_mut().poll(context).is_ready()
+        {
+            return Some(Error::Timeout { kind: *kind, duration: *duration });
+        }
+        None
+    }
+
+    /// Whether a chunk deadline is armed.
+    pub(super) fn chunk_is_armed(&self) -> bool {
+        self.chunk.is_some()
+    }
+
+    /// Arms the between-chunks deadline anew after a part arrived.
+    pub(super) fn rearm_chunk(&mut self, timeouts: &Timeouts) {
+        match (timeouts.between_chunks, &mut self.chunk) {
+            (None, None) => {}
+            (None, Some(_)) => self.chunk = None,
+            (Some(duration), Some((deadline, kind, configured))) => {
+                deadline.as_mut().reset(Instant::now() + duration);
+                *kind = TimeoutKind::BetweenChunks;
+                *configured = duration;
+            }
+            (Some(duration), None) => self.chunk = Some((sleep(duration), TimeoutKind::BetweenChunks, duration)),
+        }
+    }
+
+    /// Disarms the step's deadlines once its model stream ended.
+    pub(super) fn end_stream(&mut self) {
+        self.chunk = None;
+        self.step = None;
+    }
+
+    /// Disarms the step deadline once the step ended.
+    pub(super) fn end_step(&mut self) {
+        self.step = None;
+    }
+
+    /// Disarms every guard: the generation is over.
+    pub(super) fn clear(&mut self) {
+        *self = Deadlines { cancelled: None, total: None, step: None, chunk: None };
+    }
+}
+
+fn sleep(duration: Duration) -> Pin<Box<Sleep>> {
+    Box::pin(tokio::time::sleep(duration))
+}

@@ -1,0 +1,86 @@
+//! `stream_text`: text as it is generated, with tools run in the same multi-step loop as
+//! `generate_text`.
+//!
+//! [`StreamTextResult`] is a state machine driven by whoever polls it: the caller's text stream,
+//! full stream, partial-output stream, or one of the awaitable final values (which drive the
+//! rest of the stream themselves). Nothing is spawned and no channel sits between the provider and
+//! the caller: polling the text stream polls the provider's
+//! [`PartStream`](crate::provider::PartStream) directly, moves each delta out to the caller and
+//! appends it to the step's text, which is what the final values are built from. Tool calls run concurrently inside the same poll loop (a `FuturesUnordered`), as
+//! soon as the model has made them. Dropping the result drops the provider's stream, which cancels
+//! the request.
+//!
+//! The loop's bookkeeping is the crate's step engine, which `generate_text` runs too. Here: the
+//! builder, the parts ([`TextStreamPart`]), the recorder that turns parts into the step result,
+//! the driver (the state machine and its deadlines) and the views that read it.
+
+use crate::call_settings::{CallSettings, call_settings_methods};
+use crate::error::Error;
+use crate::into_model::IntoModel;
+use crate::output::{OutputSpec, TextOutput};
+use crate::provider::LanguageModel;
+use crate::step_engine::{TextRequest, text_request_methods};
+
+mod deadlines;
+mod driver;
+mod part;
+mod recorder;
+#[cfg(test)]
+mod tests;
+mod views;
+
+pub use driver::StreamTextResult;
+pub use part::{GenerationFinish, StepFinish, TextStreamPart};
+pub use views::{ElementStream, FullStream, PartialOutputStream, TextStream};
+
+/// Streams text, running tools in a multi-step loop. Configure the returned builder, then call
+/// [`start`](StreamText::start), which returns at once; the request is made when the result is
+/// first polled.
+///
+/// ```
+/// # async fn example() -> specai::Result<()> {
+/// # let model = specai::test_util::MockLanguageModel::new().with_stream(specai::test_util::MockStream::text(["Hel", "lo"]));
+/// use futures::StreamExt;
+///
+/// let mut result = specai::stream_text(model).prompt("Say hello").start();
+/// let mut deltas = result.text_stream();
+/// while let Some(delta) = deltas.next().await {
+///     print!("{}", delta?);
+/// }
+/// println!("\n{:?} tokens", result.total_usage().await?.total_tokens());
+/// # Ok(()) }
+/// ```
+pub fn stream_text(model: impl IntoModel<dyn LanguageModel>) -> StreamText {
+    StreamText {
+        request: TextRequest::new(model.into_model()),
+        settings: CallSettings::default(),
+        output: TextOutput,
+        error: None,
+    }
+}
+
+/// The builder of a `stream_text` call; [`start`](StreamText::start) returns the result.
+#[must_use = "a stream does nothing until started and polled"]
+pub struct StreamText<O: OutputSpec = TextOutput> {
+    request: TextRequest,
+    settings: CallSettings,
+    output: O,
+    error: Option<Error>,
+}
+
+impl<O: OutputSpec> StreamText<O> {
+    text_request_methods!();
+    call_settings_methods!();
+
+    /// Asks for structured output: partial values stream from
+    /// [`partial_output_stream`](StreamTextResult::partial_output_stream), and
+    /// [`output`](StreamTextResult::output) parses the final text.
+    pub fn output<Next: OutputSpec>(self, output: Next) -> StreamText<Next> {
+        StreamText { request: self.request, settings: self.settings, output, error: self.error }
+    }
+
+    /// Returns the result at once; nothing is sent until it is polled.
+    pub fn start(self) -> StreamTextResult<O> {
+        StreamTextResult::new(self.request, self.settings, self.output, self.error)
+    }
+}

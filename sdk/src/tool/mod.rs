@@ -1,0 +1,262 @@
+//! Tools: what the model may call, and how calls are checked, repaired and executed.
+//!
+//! A [`Tool`] is a description, a JSON Schema for its input and, optionally, an async execute
+//! function. Typed tools ([`Tool::typed`]) derive the schema from a Rust type with `schemars` and
+//! receive the deserialized value; dynamic tools ([`Tool::dynamic`]) take a schema and receive a
+//! `serde_json::Value`. A tool without an execute function is not run: its calls are returned to
+//! the caller, and the loop stops there. Tool failures never abort a generation: they go back to
+//! the model as error results, so it can try again or explain.
+
+//!
+//! Here: [`Tool`] and its builders. The set of tools is `tool_set`, the handling of one call
+//! (parse, repair, execute) is `tool_call`, and the schema check of dynamic tools `input_check`.
+
+use std::fmt;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use futures::future::BoxFuture;
+use schemars::JsonSchema;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use tokio_util::sync::CancellationToken;
+
+use crate::error::Result;
+use crate::provider::{FunctionTool, Message, ProviderDefinedTool, ProviderOptions, ToolDefinition, ToolResultOutput};
+
+mod input_check;
+#[cfg(test)]
+mod tests;
+mod tool_call;
+mod tool_set;
+
+use input_check::check_against_schema;
+pub(crate) use tool_call::{execute_tool_call, invalid_tool_call, parse_or_repair_tool_call, parse_tool_call};
+pub use tool_call::{ToolCallRepair, ToolCallRepairRequest};
+pub use tool_set::ToolSet;
+
+/// The error a tool's execute function returns; any error type converts into it, and so do
+/// `String` and `&str`.
+pub type ToolError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+type ExecuteFunction = Arc<dyn Fn(Value, ToolContext) -> BoxFuture<'static, Result<Value, ToolError>> + Send + Sync>;
+type InputCheck = Arc<dyn Fn(&Value) -> std::result::Result<(), String> + Send + Sync>;
+type ModelOutput = Arc<dyn Fn(&Value) -> ToolResultOutput + Send + Sync>;
+
+/// What a tool's execute function learns about the call besides its input.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ToolContext {
+    /// The call's id.
+    pub tool_call_id: String,
+    /// The conversation the model answered with this call (without the system text).
+    pub messages: Arc<[Message]>,
+    /// Cancelled when the generation is cancelled or times out; long tools should watch it.
+    pub cancellation_token: CancellationToken,
+}
+
+/// A tool the model may call.
+#[derive(Clone)]
+pub struct Tool {
+    description: Option<String>,
+    input_schema: Value,
+    kind: ToolKind,
+    execute: Option<ExecuteFunction>,
+    check_input: Option<InputCheck>,
+    to_model_output: Option<ModelOutput>,
+    strict: Option<bool>,
+    provider_options: ProviderOptions,
+}
+
+#[derive(Clone, Debug)]
+enum ToolKind {
+    Function,
+    ProviderDefined { id: String, args: Value },
+}
+
+impl fmt::Debug for Tool {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter
+            .debug_struct("Tool")
+            .field("description", &self.description)
+            .field("input_schema", &self.input_schema)
+            .field("kind", &self.kind)
+            .field("executable", &self.execute.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A typed tool under construction: add an execute function with [`TypedTool::execute`], or turn
+/// it into a [`Tool`] without one (its calls are returned to the caller).
+pub struct TypedTool<I> {
+    tool: Tool,
+    input: PhantomData<fn() -> I>,
+}
+
+/// The JSON Schema of a type, as tools and structured output send it.
+pub fn json_schema_for<T: JsonSchema + ?Sized>() -> Value {
+    let mut schema = schemars::schema_for!(T).to_value();
+    if let Value::Object(object) = &mut schema {
+        object.remove("$schema");
+    }
+    schema
+}
+
+impl Tool {
+    /// A tool without an execute function or options.
+    fn new(description: Option<String>, input_schema: Value, kind: ToolKind, check_input: Option<InputCheck>) -> Tool {
+        Tool {
+            description,
+            input_schema,
+            kind,
+            execute: None,
+            check_input,
+            to_model_output: None,
+            strict: None,
+            provider_options: ProviderOptions::default(),
+        }
+    }
+
+    /// A tool whose input is the Rust type `I`: the schema is derived from it, and calls whose
+    /// input does not deserialize into it are invalid (and may be repaired).
+    pub fn typed<I>(description: impl Into<String>) -> TypedTool<I>
+    where
+        I: JsonSchema + DeserializeOwned + Send + 'static,
+    {
+        let check: InputCheck =
+            Arc::new(|value: &Value| I::deserialize(value).map(drop).map_err(|error| error.to_string()));
+        TypedTool { tool: Tool::new(Some(description.into()), json_schema_for::<I>(), ToolKind::Function, Some(check)), input: PhantomData }
+    }
+
+    /// A tool whose input is described by a JSON Schema and arrives as a `serde_json::Value`.
+    /// Inputs are checked against the schema's `type`, `required`, `properties`, `items`, `enum`
+    /// and `additionalProperties: false` (other keywords are not checked).
+    pub fn dynamic(description: impl Into<String>, input_schema: Value) -> Tool {
+        let schema = Arc::new(input_schema.clone());
+        let check: InputCheck = Arc::new(move |value: &Value| check_against_schema(value, &schema, "input"));
+        Tool::new(Some(description.into()), input_schema, ToolKind::Function, Some(check))
+    }
+
+    /// A tool the provider defines and usually executes (web search, code execution...), by id
+    /// (`<provider>.<tool>`) and configuration.
+    pub fn provider_defined(id: impl Into<String>, args: Value) -> Tool {
+        Tool::new(None, Value::Null, ToolKind::ProviderDefined { id: id.into(), args }, None)
+    }
+
+    /// Sets the execute function of a dynamic tool: it receives the input as JSON.
+    pub fn execute<F, Fut, O, E>(mut self, execute: F) -> Tool
+    where
+        F: Fn(Value, ToolContext) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = std::result::Result<O, E>> + Send + 'static,
+        O: Serialize,
+        E: Into<ToolError>,
+    {
+        self.execute = Some(Arc::new(move |input, context| {
+            let running = execute(input, context);
+            Box::pin(async move { to_json_output(running.await) })
+        }));
+        self
+    }
+
+    /// Converts the tool's output into what the model receives (e.g. text and images as
+    /// [`ToolResultOutput::Content`]); by default a string is sent as text and anything else as JSON.
+    pub fn to_model_output(mut self, convert: impl Fn(&Value) -> ToolResultOutput + Send + Sync + 'static) -> Tool {
+        self.to_model_output = Some(Arc::new(convert));
+        self
+    }
+
+    /// Asks the provider to enforce the input schema strictly, where it can.
+    pub fn strict(mut self, strict: bool) -> Tool {
+        self.strict = Some(strict);
+        self
+    }
+
+    /// Per-tool provider options (e.g. `cache_control`).
+    pub fn provider_options(mut self, options: ProviderOptions) -> Tool {
+        self.provider_options = options;
+        self
+    }
+
+    /// The description given to the model.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The JSON Schema of the input (`null` for provider-defined tools).
+    pub fn input_schema(&self) -> &Value {
+        &self.input_schema
+    }
+
+    /// Whether the tool has an execute function.
+    pub fn is_executable(&self) -> bool {
+        self.execute.is_some()
+    }
+
+    /// The definition sent to the model under `name`.
+    pub fn definition(&self, name: &str) -> ToolDefinition {
+        match &self.kind {
+            ToolKind::Function => ToolDefinition::Function(FunctionTool {
+                name: name.to_owned(),
+                description: self.description.clone(),
+                input_schema: self.input_schema.clone(),
+                strict: self.strict,
+                provider_options: self.provider_options.clone(),
+            }),
+            ToolKind::ProviderDefined { id, args } => ToolDefinition::ProviderDefined(ProviderDefinedTool {
+                id: id.clone(),
+                name: name.to_owned(),
+                args: args.clone(),
+            }),
+        }
+    }
+}
+
+
+fn to_json_output<O: Serialize, E: Into<ToolError>>(result: std::result::Result<O, E>) -> Result<Value, ToolError> {
+    let output = result.map_err(Into::into)?;
+    serde_json::to_value(output).map_err(|error| Box::new(error) as ToolError)
+}
+
+impl<I> TypedTool<I>
+where
+    I: JsonSchema + DeserializeOwned + Send + 'static,
+{
+    /// Sets the execute function: it receives the deserialized input and returns anything
+    /// serializable, or an error that goes back to the model.
+    pub fn execute<F, Fut, O, E>(mut self, execute: F) -> Tool
+    where
+        F: Fn(I, ToolContext) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = std::result::Result<O, E>> + Send + 'static,
+        O: Serialize,
+        E: Into<ToolError>,
+    {
+        self.tool.execute = Some(Arc::new(move |input, context| match serde_json::from_value::<I>(input) {
+            Ok(input) => {
+                let running = execute(input, context);
+                Box::pin(async move { to_json_output(running.await) })
+            }
+            Err(error) => Box::pin(std::future::ready(Err(Box::new(error) as ToolError))),
+        }));
+        self.tool
+    }
+
+    /// Asks the provider to enforce the input schema strictly, where it can.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.tool.strict = Some(strict);
+        self
+    }
+
+    /// Finishes the tool without an execute function: its calls are returned to the caller.
+    pub fn without_execute(self) -> Tool {
+        self.tool
+    }
+}
+
+impl<I> From<TypedTool<I>> for Tool {
+    fn from(typed: TypedTool<I>) -> Tool {
+        typed.tool
+    }
+}
+
