@@ -150,8 +150,11 @@ pub struct RawOperationFull {
     pub query: BTreeMap<String, String>,
 }
 
+/// An operation reference split into its parts: operation id, spec, path, query.
+pub(super) type OperationParts<'a> = (&'a str, Option<&'a str>, Option<&'a str>, Vec<(String, String)>);
+
 impl RawOperation {
-    pub(super) fn parts(&self) -> (&str, Option<&str>, Option<&str>, Vec<(String, String)>) {
+    pub(super) fn parts(&self) -> OperationParts<'_> {
         match self {
             RawOperation::Id(id) => (id, None, None, Vec::new()),
             RawOperation::Full(full) => (

@@ -42,7 +42,7 @@ pub fn sse_response(case: &str) -> TestResponse {
 /// A 200 SSE response of the raw bytes of `<case>.sse`, cut into chunks of `size` bytes.
 pub fn raw_sse_response(case: &str, size: usize) -> TestResponse {
     let bytes = fixture(&format!("{case}.sse")).into_bytes();
-    TestResponse::sse_chunks(bytes.chunks(size).map(|chunk| bytes::Bytes::copy_from_slice(chunk)).collect::<Vec<_>>())
+    TestResponse::sse_chunks(bytes.chunks(size).map(bytes::Bytes::copy_from_slice).collect::<Vec<_>>())
 }
 
 /// A provider pointed at the server, with a fixed key.

@@ -151,17 +151,8 @@ pub enum TextVerbosity {
     High,
 }
 
-/// How system messages are sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SystemMessageMode {
-    /// `role: system`.
-    System,
-    /// `role: developer` (reasoning models).
-    Developer,
-    /// Dropped, with a warning.
-    Remove,
-}
+/// How system messages are sent: the chat engine's setting, shared by the Responses model.
+pub use crate::providers::openai_compatible::SystemMessageMode;
 
 /// Options of the embedding model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -264,29 +255,27 @@ pub(crate) fn read_chat_options(
         }
     }
     let service_tier = supported_service_tier(model_id, parsed.service_tier, &mut warnings);
-    let mut chat = crate::providers::openai_compatible::OpenAiCompatibleOptions::default();
-    chat.user = parsed.user;
-    chat.reasoning_effort = parsed.reasoning_effort.map(|effort| effort.as_str().to_owned());
-    chat.parallel_tool_calls = parsed.parallel_tool_calls;
-    chat.strict_json_schema = parsed.strict_json_schema;
-    chat.structured_outputs = parsed.structured_outputs;
-    chat.system_message_mode = parsed.system_message_mode.map(|mode| match mode {
-        SystemMessageMode::System => crate::providers::openai_compatible::SystemMessageMode::System,
-        SystemMessageMode::Developer => crate::providers::openai_compatible::SystemMessageMode::Developer,
-        SystemMessageMode::Remove => crate::providers::openai_compatible::SystemMessageMode::Remove,
-    });
-    chat.logit_bias = parsed.logit_bias;
-    chat.top_logprobs = parsed.logprobs.and_then(Logprobs::top);
-    chat.max_completion_tokens = parsed.max_completion_tokens;
-    chat.store = parsed.store;
-    chat.metadata = parsed.metadata;
-    chat.prediction = parsed.prediction;
-    chat.service_tier = service_tier.as_ref().and_then(wire_name);
-    chat.text_verbosity = parsed.text_verbosity.as_ref().and_then(wire_name);
-    chat.prompt_cache_key = parsed.prompt_cache_key;
-    chat.safety_identifier = parsed.safety_identifier;
-    chat.echo = parsed.echo;
-    chat.suffix = parsed.suffix;
+    let chat = crate::providers::openai_compatible::OpenAiCompatibleOptions {
+        user: parsed.user,
+        reasoning_effort: parsed.reasoning_effort.map(|effort| effort.as_str().to_owned()),
+        parallel_tool_calls: parsed.parallel_tool_calls,
+        strict_json_schema: parsed.strict_json_schema,
+        structured_outputs: parsed.structured_outputs,
+        system_message_mode: parsed.system_message_mode,
+        logit_bias: parsed.logit_bias,
+        top_logprobs: parsed.logprobs.and_then(Logprobs::top),
+        max_completion_tokens: parsed.max_completion_tokens,
+        store: parsed.store,
+        metadata: parsed.metadata,
+        prediction: parsed.prediction,
+        service_tier: service_tier.as_ref().and_then(wire_name),
+        text_verbosity: parsed.text_verbosity.as_ref().and_then(wire_name),
+        prompt_cache_key: parsed.prompt_cache_key,
+        safety_identifier: parsed.safety_identifier,
+        echo: parsed.echo,
+        suffix: parsed.suffix,
+        ..Default::default()
+    };
     Ok((chat, warnings))
 }
 

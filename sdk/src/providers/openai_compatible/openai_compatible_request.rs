@@ -35,7 +35,7 @@ pub(crate) fn shape_request<T: Serialize>(
     config: &Config,
     request: T,
     model_renames: &[(&str, &str)],
-    mut warnings: Option<&mut Vec<Warning>>,
+    warnings: Option<&mut Vec<Warning>>,
 ) -> Result<RequestBody<T>> {
     let shaping = &config.mapping.request;
     let drops = warnings.is_some() && !shaping.unsupported_fields.is_empty();
@@ -52,7 +52,7 @@ pub(crate) fn shape_request<T: Serialize>(
             *value = (*to).to_owned();
         }
     }
-    if let Some(warnings) = warnings.as_deref_mut() {
+    if let Some(warnings) = warnings {
         for field in shaping.unsupported_fields {
             if body.remove(*field).is_some() {
                 let display_name = config.mapping.display_name;
