@@ -64,6 +64,7 @@ use crate::provider_utils::{
     ApiKey, ApiResponse, Endpoint, LazyHeaders, load_api_key, load_setting, post_json, post_multipart, sensitive_header_value,
 };
 use hooks::ResolvedHooks;
+#[cfg(feature = "openai")]
 pub(crate) use convert_to_openai_compatible_messages::{image_detail, tool_output_text};
 pub(crate) use openai_compatible_error::MappingErrorParser;
 use openai_compatible_options::{OptionsReader, read_options};
@@ -310,11 +311,13 @@ impl Config {
     }
 
     /// POSTs a multipart form; a non-2xx answer is read with the mapping's error paths.
+    #[cfg(feature = "openai")]
     pub async fn post_multipart(&self, url: &str, form: reqwest::multipart::Form, call_headers: &HeaderMap) -> Result<ApiResponse> {
         post_multipart(&self.client, url, self.headers(call_headers)?, form, &self.errors).await
     }
 
     /// The HTTP client and the base URL, for a generated client.
+    #[cfg(feature = "openai")]
     pub fn client_parts(&self) -> Result<(&str, reqwest::Client, HeaderMap)> {
         Ok((&self.base_url, self.client.clone(), self.headers.get()?.clone()))
     }
