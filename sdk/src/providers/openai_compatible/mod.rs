@@ -61,7 +61,7 @@ pub use specai_generated::mappings::ProviderMapping as Mapping;
 use crate::error::{Error, Result};
 use crate::provider::{EmbeddingModel, ImageModel, LanguageModel, Provider};
 use crate::provider_utils::{
-    ApiKey, ApiResponse, Endpoint, LazyHeaders, load_api_key, load_setting, post_json, post_multipart, sensitive_header_value,
+    ApiKey, ApiResponse, Endpoint, LazyHeaders, load_api_key, load_setting, post_json, sensitive_header_value,
 };
 use hooks::ResolvedHooks;
 #[cfg(feature = "openai")]
@@ -313,7 +313,7 @@ impl Config {
     /// POSTs a multipart form; a non-2xx answer is read with the mapping's error paths.
     #[cfg(feature = "openai")]
     pub async fn post_multipart(&self, url: &str, form: reqwest::multipart::Form, call_headers: &HeaderMap) -> Result<ApiResponse> {
-        post_multipart(&self.client, url, self.headers(call_headers)?, form, &self.errors).await
+        crate::provider_utils::post_multipart(&self.client, url, self.headers(call_headers)?, form, &self.errors).await
     }
 
     /// The HTTP client and the base URL, for a generated client.
