@@ -188,8 +188,9 @@ pub struct ResponseMetadata {
     pub timestamp: Option<SystemTime>,
     /// The HTTP response headers.
     pub headers: HeaderMap,
-    /// The raw response body (not kept for streams).
-    pub body: Option<Value>,
+    /// The raw response body as it arrived, parsed when read ([`JsonBody::json`]); not kept for
+    /// streams.
+    pub body: Option<JsonBody>,
 }
 
 impl ResponseMetadata {
@@ -205,7 +206,7 @@ impl ResponseMetadata {
     }
 
     /// Sets the raw body.
-    pub fn with_body(mut self, body: Option<Value>) -> Self {
+    pub fn with_body(mut self, body: Option<JsonBody>) -> Self {
         self.body = body;
         self
     }

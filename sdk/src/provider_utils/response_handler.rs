@@ -162,9 +162,10 @@ pub struct JsonResponse<T> {
 }
 
 impl<T> JsonResponse<T> {
-    /// The raw body as JSON, for [`ResponseMetadata::body`](crate::provider::ResponseMetadata).
-    pub fn raw_json(&self) -> Option<Value> {
-        serde_json::from_slice(&self.raw_body).ok()
+    /// The raw body, for [`ResponseMetadata::body`](crate::provider::ResponseMetadata): the
+    /// bytes as received, shared, parsed only when read.
+    pub fn raw_json(&self) -> Option<crate::provider::JsonBody> {
+        Some(crate::provider::JsonBody::new(self.raw_body.clone()))
     }
 
     /// The request body as JSON, for [`RequestMetadata::body`](crate::provider::RequestMetadata).

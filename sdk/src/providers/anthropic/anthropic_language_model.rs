@@ -321,7 +321,7 @@ impl LanguageModel for AnthropicLanguageModel {
         }
 
         let stop_reason = message.stop_reason.map(|reason| reason.to_string());
-        let raw_usage = raw.as_ref().and_then(|body| body.get("usage").cloned());
+        let raw_usage = raw.as_ref().and_then(|body| body.json()).and_then(|mut body| body.get_mut("usage").map(Value::take));
         let mut result = GenerateResponse::new(
             content,
             map_anthropic_finish_reason(stop_reason.as_deref(), prepared.uses_json_response_tool),

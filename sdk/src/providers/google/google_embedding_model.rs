@@ -86,7 +86,7 @@ impl EmbeddingModel for GoogleEmbeddingModel {
             if embeddings.len() != options.values.len() {
                 return Err(Error::invalid_response(
                     format!("asked for {} embeddings, got {}", options.values.len(), embeddings.len()),
-                    raw.map(|raw| raw.to_string()),
+                    raw.map(|raw| raw.text().into_owned()),
                     None,
                 ));
             }

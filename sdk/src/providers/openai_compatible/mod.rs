@@ -355,7 +355,8 @@ impl Config {
 pub(crate) struct DecodedResponse<T> {
     pub value: T,
     pub headers: HeaderMap,
-    pub raw: Option<serde_json::Value>,
+    /// The body as it arrived, parsed only when read.
+    pub raw: crate::provider::JsonBody,
 }
 
 /// Reads a JSON body into `T`, tolerating `null` members (see `lenient_json`); an undecodable
@@ -363,8 +364,7 @@ pub(crate) struct DecodedResponse<T> {
 pub(crate) async fn read_json<T: serde::de::DeserializeOwned>(response: ApiResponse) -> Result<DecodedResponse<T>> {
     let read = response.read().await?;
     let value = lenient_json::decode_lenient::<T>(&read.body).map_err(|error| read.undecodable(error))?;
-    let raw = serde_json::from_slice(&read.body).ok();
-    Ok(DecodedResponse { value, headers: read.headers, raw })
+    Ok(DecodedResponse { value, headers: read.headers, raw: crate::provider::JsonBody::new(read.body) })
 }
 
 

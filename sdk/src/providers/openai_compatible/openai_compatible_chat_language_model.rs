@@ -51,6 +51,15 @@ impl OpenAiCompatibleChatLanguageModel {
     }
 }
 
+/// Whether the JSON view of a response is needed: the mapping's metadata paths, usage at a
+/// vendor path, vendor reasoning fields, or a response hook read what the lean types do not hold.
+fn needs_value(config: &Config) -> bool {
+    config.hooks.response.is_some()
+        || !config.mapping.response_metadata.is_empty()
+        || config.mapping.stream.usage_path.segments != ["usage"]
+        || config.mapping.reasoning.fields.iter().any(|field| !matches!(*field, "reasoning_content" | "reasoning"))
+}
+
 /// A completion whose body holds an error (some servers answer errors with 200), or one
 /// without a choice.
 fn no_choice(config: &Config, response: &ReadResponse, value: Option<&Value>) -> Error {
@@ -115,9 +124,10 @@ fn message_content(config: &Config, message: lean::ChatCompletionResponseMessage
 impl OpenAiCompatibleChatLanguageModel {
     /// Decodes a completion body (after the response hook, when the mapping has one).
     fn read_completion(&self, config: &Config, mut response: ReadResponse) -> Result<GenerateResponse> {
-        // The body as JSON is kept in the response metadata (vendor extras included), and read
-        // for what the lean types do not hold.
-        let mut value = Some(response.decode::<Value>()?);
+        // The body is kept as it arrived (vendor extras included) in the response metadata,
+        // parsed only when read; a JSON view is built only for what the lean types do not hold.
+        let raw_body = crate::provider::JsonBody::new(response.body.clone());
+        let mut value = needs_value(config).then(|| response.decode::<Value>()).transpose()?;
         if let (Some(hook), Some(value)) = (config.hooks.response, value.as_mut()) {
             hook(value);
             let rewritten = serde_json::to_vec(value).map_err(|error| Error::invalid_response(error.to_string(), None, None))?;
@@ -164,7 +174,7 @@ impl OpenAiCompatibleChatLanguageModel {
         result.request = RequestMetadata::sent(response.request_body.as_ref());
         result.response = ResponseMetadata::new(id, model, timestamp(completion.created))
             .with_headers(std::mem::take(&mut response.headers))
-            .with_body(value);
+            .with_body(Some(raw_body));
         Ok(result)
     }
 }

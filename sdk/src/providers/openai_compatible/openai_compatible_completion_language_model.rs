@@ -154,7 +154,7 @@ impl LanguageModel for OpenAiCompatibleCompletionLanguageModel {
         result.request = request;
         result.response = ResponseMetadata::new(completion.id, completion.model, timestamp(completion.created))
             .with_headers(decoded.headers)
-            .with_body(raw);
+            .with_body(Some(raw));
         result.warnings = warnings;
         Ok(result)
     }

@@ -86,7 +86,7 @@ impl EmbeddingModel for OpenAiCompatibleEmbeddingModel {
         let embeddings = data.into_iter().map(|item| decode(item.embedding)).collect::<Result<Vec<_>>>()?;
         let usage = decoded.value.usage.map(|usage| EmbeddingUsage { tokens: u64::try_from(usage.prompt_tokens).unwrap_or(0) });
         let mut result = EmbedResponse::new(embeddings, usage);
-        result.response = Some(ResponseMetadata::new(None, decoded.value.model, None).with_headers(decoded.headers).with_body(raw));
+        result.response = Some(ResponseMetadata::new(None, decoded.value.model, None).with_headers(decoded.headers).with_body(Some(raw)));
         result.warnings = warnings;
         Ok(result)
     }

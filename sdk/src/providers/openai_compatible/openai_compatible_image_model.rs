@@ -85,7 +85,7 @@ impl ImageModel for OpenAiCompatibleImageModel {
         let mut result = ImageResponse::new(images);
         result.response = ResponseMetadata::new(None, Some(self.model_id.clone()), timestamp(Some(decoded.value.created)))
             .with_headers(decoded.headers)
-            .with_body(raw);
+            .with_body(Some(raw));
         result.warnings = warnings;
         Ok(result)
     }
