@@ -42,6 +42,7 @@ impl Deadlines {
     }
 
     /// Checks cancellation and the total and step deadlines (only those armed).
+    #[inline]
     pub(super) fn poll(&mut self, context: &mut Context<'_>, timeouts: &Timeouts) -> Option<Error> {
         if let Some(cancelled) = &mut self.cancelled
             && cancelled.as_mut().poll(context).is_ready()
@@ -64,6 +65,7 @@ impl Deadlines {
     }
 
     /// The chunk deadline's error, when it has passed.
+    #[inline]
     pub(super) fn poll_chunk(&mut self, context: &mut Context<'_>) -> Option<Error> {
         if let Some((deadline, kind, duration)) = &mut self.chunk
             && deadline.as_mut().poll(context).is_ready()
@@ -74,11 +76,13 @@ impl Deadlines {
     }
 
     /// Whether a chunk deadline is armed.
+    #[inline]
     pub(super) fn chunk_is_armed(&self) -> bool {
         self.chunk.is_some()
     }
 
     /// Arms the between-chunks deadline anew after a part arrived.
+    #[inline]
     pub(super) fn rearm_chunk(&mut self, timeouts: &Timeouts) {
         match (timeouts.between_chunks, &mut self.chunk) {
             (None, None) => {}

@@ -124,6 +124,10 @@ impl<O: OutputSpec> StreamTextResult<O> {
                     None => return Poll::Pending,
                 },
             };
+            // The hot path returns the delta as it came, without a trip through `handle_event`.
+            if let Event::Delta(part) = event {
+                return Poll::Ready(Some(Ok(part)));
+            }
             if let Some(item) = self.handle_event(event) {
                 return Poll::Ready(Some(item));
             }

@@ -150,6 +150,7 @@ impl ChatStreamState {
         self.on_chunk(data, Some(&value), out)
     }
 
+    #[inline]
     fn on_chunk(&mut self, data: &[u8], value: Option<&Value>, out: &mut VecDeque<StreamPart>) -> Result<()> {
         let chunk = match self.decode(data, out) {
             Ok(chunk) => chunk,
@@ -168,14 +169,16 @@ impl ChatStreamState {
             self.usage = Some(usage_from_raw(raw, body, &self.setup.usage)?);
         }
         // Only the first choice is mapped; further choices (`n > 1`) are not.
-        let Some(choice) = chunk.choices.into_iter().next() else { return Ok(()) };
-        if let Some(delta) = choice.delta {
+        // The choice is read in place: moving the borrowed structs costs a copy of each.
+        let mut choices = chunk.choices;
+        let Some(choice) = choices.first_mut() else { return Ok(()) };
+        if let Some(delta) = &mut choice.delta {
             self.on_delta(delta, value, out)?;
         }
-        if let Some(logprobs) = choice.logprobs.filter(|logprobs| !logprobs.content.is_empty()) {
-            self.logprobs.get_or_insert_with(Vec::new).extend(logprobs_metadata(&logprobs));
+        if let Some(logprobs) = choice.logprobs.as_ref().filter(|logprobs| !logprobs.content.is_empty()) {
+            self.logprobs.get_or_insert_with(Vec::new).extend(logprobs_metadata(logprobs));
         }
-        if let Some(reason) = choice.finish_reason {
+        if let Some(reason) = choice.finish_reason.take() {
             self.finish_reason = Some(reason.0.into_owned());
             self.end_blocks(out)?;
         }
@@ -184,6 +187,7 @@ impl ChatStreamState {
 
     /// Decodes a chunk; `id`, `model` and `created` are constant for a stream, so once they
     /// have been read, later chunks are decoded into the lean type that skips them.
+    #[inline]
     fn decode<'a>(&mut self, data: &'a [u8], out: &mut VecDeque<StreamPart>) -> Result<Chunk<'a>> {
         if self.metadata_sent {
             let chunk: lean::CreateChatCompletionStreamResponseContinued<'_> = decode_json(data).map_err(|error| malformed(data, error))?;
@@ -245,8 +249,9 @@ impl ChatStreamState {
         })
     }
 
-    fn on_delta(&mut self, delta: lean::ChatCompletionStreamResponseDelta<'_>, value: Option<&Value>, out: &mut VecDeque<StreamPart>) -> Result<()> {
-        if let Some(reasoning) = self.reasoning_text(&delta, value) {
+    #[inline]
+    fn on_delta(&mut self, delta: &mut lean::ChatCompletionStreamResponseDelta<'_>, value: Option<&Value>, out: &mut VecDeque<StreamPart>) -> Result<()> {
+        if let Some(reasoning) = self.reasoning_text(delta, value) {
             let id = self.reasoning_id.get_or_insert_with(|| {
                 let id: BlockId = Arc::from(REASONING_ID);
                 out.push_back(StreamPart::ReasoningStart { id: id.clone(), provider_metadata: None });
@@ -254,7 +259,7 @@ impl ChatStreamState {
             });
             out.push_back(StreamPart::ReasoningDelta { id: id.clone(), delta: reasoning, provider_metadata: None });
         }
-        if let Some(content) = delta.content.filter(|text| !text.is_empty()) {
+        if let Some(content) = delta.content.take().filter(|text| !text.is_empty()) {
             self.end_reasoning(out);
             let id = self.text_id.get_or_insert_with(|| {
                 let id: BlockId = Arc::from(TEXT_ID);
@@ -263,7 +268,7 @@ impl ChatStreamState {
             });
             out.push_back(StreamPart::TextDelta { id: id.clone(), delta: content.0.into_owned() });
         }
-        for fragment in delta.tool_calls {
+        for fragment in std::mem::take(&mut delta.tool_calls) {
             self.end_reasoning(out);
             self.on_tool_call_fragment(fragment, out)?;
         }
