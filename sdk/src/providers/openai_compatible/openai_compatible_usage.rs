@@ -11,7 +11,7 @@ use serde_json::Value;
 use specai_generated::mappings::{OPENAI_COMPATIBLE, UsageMapping};
 use specai_generated::openai_compatible::lean;
 
-use super::json_path::count;
+use crate::provider_utils::json_path::count;
 use crate::error::{Error, Result};
 use crate::provider::{InputTokens, JsonBody, OutputTokens, Usage};
 

@@ -1,5 +1,5 @@
 //! Reading values at the dot-separated JSON paths of a mapping file (`x_groq.usage`,
-//! `error.message`, `detail.0.msg`).
+//! `error.message`, `detail.0.msg`): error bodies, usage objects, response metadata.
 
 use serde_json::Value;
 use specai_generated::mappings::JsonPath;
