@@ -299,4 +299,10 @@ impl ModelOperation {
         let url = connection.and_then(|connection| connection.fixed_url(operation.as_ref(), model_id)).map(ModelUrl::new);
         ModelOperation { operation, capability, url }
     }
+
+    /// The URL built when the model was made, if any.
+    #[cfg(test)]
+    pub fn url(&self) -> Option<&ModelUrl> {
+        self.url.as_ref()
+    }
 }
