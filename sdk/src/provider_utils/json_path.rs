@@ -23,12 +23,6 @@ pub(crate) fn first_scalar(value: &Value, paths: &[JsonPath]) -> Option<String> 
     })
 }
 
-/// A token count at a path (integers, or floats some servers send).
-pub(crate) fn count(value: &Value, path: &JsonPath) -> Option<u64> {
-    let found = lookup(value, path.segments)?;
-    found.as_u64().or_else(|| found.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64))
-}
-
 #[cfg(test)]
 mod tests {
     use serde_json::json;

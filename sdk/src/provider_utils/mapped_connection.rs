@@ -22,9 +22,10 @@ use super::post_to_api::{Endpoint, ModelUrl, post_json, post_multipart};
 use super::response_handler::{ApiResponse, ErrorBody};
 use crate::error::{Error, Result};
 
-/// What a caller may set over a mapping; every field is optional.
+/// What a caller may set over a provider's mapping file; every field is optional. (The
+/// OpenAI-compatible providers take it as `OpenAiCompatibleSettings`.)
 #[derive(Debug, Clone, Default)]
-pub(crate) struct ConnectionSettings {
+pub struct ConnectionSettings {
     /// The API key; default: the mapping's key variables, read at the first call.
     pub api_key: Option<ApiKey>,
     /// The base URL; default: the mapping's `base_url_env` variable, else its `base_url`.
@@ -179,6 +180,7 @@ impl MappedConnection {
     }
 
     /// Builds operation paths with `model_path` instead of replacing `{model}` by the model id.
+    #[cfg_attr(not(feature = "google"), allow(dead_code))]
     pub fn with_model_path(mut self, model_path: ModelPath) -> Self {
         self.model_path = model_path;
         self
@@ -235,6 +237,7 @@ impl MappedConnection {
     }
 
     /// POSTs a JSON body; a non-2xx answer is read with the mapping's error paths.
+    #[cfg_attr(not(feature = "openai-compatible"), allow(dead_code))]
     pub async fn post_json<'a, B: serde::Serialize + ?Sized>(&self, url: impl Into<Endpoint<'a>>, body: &B, call_headers: &HeaderMap) -> Result<ApiResponse> {
         post_json(&self.client, url, self.headers(call_headers)?, body, &self.errors).await
     }
@@ -251,11 +254,13 @@ impl MappedConnection {
     }
 
     /// POSTs a multipart form; a non-2xx answer is read with the mapping's error paths.
+    #[cfg_attr(not(feature = "openai"), allow(dead_code))]
     pub async fn post_multipart(&self, url: &str, form: reqwest::multipart::Form, call_headers: &HeaderMap) -> Result<ApiResponse> {
         post_multipart(&self.client, url, self.headers(call_headers)?, form, &self.errors).await
     }
 
     /// The base URL, the HTTP client and the static headers, for a generated client.
+    #[cfg_attr(not(any(feature = "openai", feature = "anthropic")), allow(dead_code))]
     pub fn client_parts(&self) -> Result<(&str, reqwest::Client, HeaderMap)> {
         Ok((&self.base_url, self.client.clone(), self.headers.get()?.clone()))
     }

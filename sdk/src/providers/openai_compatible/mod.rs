@@ -62,23 +62,9 @@ use hooks::ResolvedHooks;
 pub(crate) use convert_to_openai_compatible_messages::{image_detail, tool_output_text};
 use openai_compatible_options::{OptionsReader, read_options};
 
-/// Overrides of what a mapping file says. Every field is optional.
-#[derive(Debug, Clone, Default)]
-pub struct OpenAiCompatibleSettings {
-    /// The API key; default: the mapping's environment variables, read at the first call.
-    pub api_key: Option<ApiKey>,
-    /// The base URL; default: the mapping's `base_url_env` variable, else its `base_url`.
-    pub base_url: Option<String>,
-    /// Extra headers sent with every request.
-    pub headers: HeaderMap,
-    /// Extra query parameters sent with every request.
-    pub query_params: Vec<(String, String)>,
-    /// The HTTP client (proxies, timeouts, TLS); default: a new `reqwest::Client`.
-    pub client: Option<reqwest::Client>,
-    /// The provider name models report (`<name>.chat`) and read provider options under;
-    /// default: the mapping's id.
-    pub name: Option<String>,
-}
+/// Overrides of what a mapping file says (key, base URL, headers, query parameters, client,
+/// name). Every field is optional.
+pub type OpenAiCompatibleSettings = ConnectionSettings;
 
 /// What every model of one provider shares, built once: the provider's connection (see
 /// [`MappedConnection`], which it dereferences to) and what the chat engine adds on top.
@@ -113,13 +99,6 @@ impl std::ops::Deref for Config {
     }
 }
 
-impl From<OpenAiCompatibleSettings> for ConnectionSettings {
-    fn from(settings: OpenAiCompatibleSettings) -> Self {
-        let OpenAiCompatibleSettings { api_key, base_url, headers, query_params, client, name } = settings;
-        ConnectionSettings { api_key, base_url, headers, query_params, client, name }
-    }
-}
-
 impl Config {
     pub(crate) fn new(mapping: ProviderMapping, settings: OpenAiCompatibleSettings) -> Result<Config> {
         if !matches!(mapping.api, Api::OpenAiCompatible | Api::OpenAi) {
@@ -129,7 +108,7 @@ impl Config {
             ));
         }
         let hooks = ResolvedHooks::resolve(&mapping.hooks)?;
-        let connection = MappedConnection::new(mapping, settings.into(), hooks.error)?;
+        let connection = MappedConnection::new(mapping, settings, hooks.error)?;
         Ok(Config { connection, hooks, options_reader: read_options })
     }
 
