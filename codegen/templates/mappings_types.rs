@@ -272,6 +272,9 @@ pub struct ErrorMapping {
     pub code: &'static [JsonPath],
     /// HTTP statuses worth retrying.
     pub retryable_statuses: &'static [u16],
+    /// Error types (read at the type paths) worth retrying whatever the status, e.g. an
+    /// overload reported mid-stream under a 200.
+    pub retryable_types: &'static [&'static str],
 }
 
 /// A value copied into provider metadata.

@@ -223,10 +223,11 @@ fn errors(errors: &RawErrors) -> TokenStream {
         .into_iter()
         .map(|s| s as u16)
         .collect();
+    let retryable_types = strs(&errors.retryable_types);
     quote! {
         ErrorMapping {
             message: #message, error_type: #error_type, code: #code,
-            retryable_statuses: &[#(#statuses),*],
+            retryable_statuses: &[#(#statuses),*], retryable_types: #retryable_types,
         }
     }
 }

@@ -359,6 +359,8 @@ pub struct RawErrors {
     pub error_type: Option<OneOrMany>,
     pub code: Option<OneOrMany>,
     pub retryable_statuses: Option<Vec<i64>>,
+    #[serde(default)]
+    pub retryable_types: Vec<String>,
 }
 
 #[allow(missing_docs)]

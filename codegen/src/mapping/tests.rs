@@ -141,6 +141,8 @@ fn missing_api_key_env_is_rejected_unless_auth_none() {
 fn bad_status_and_hook_and_header_are_rejected() {
     let text = format!("{GOOD}retryable_statuses = [429, 1000]\n");
     assert_eq!(check(&text).unwrap_err().key, "errors.retryable_statuses");
+    let text = format!("{GOOD}retryable_types = [\"overloaded\", \" \"]\n");
+    assert_eq!(check(&text).unwrap_err().key, "errors.retryable_types");
     let text = format!("{GOOD}[hooks]\nrequest = \"Fix-It\"\n");
     assert_eq!(check(&text).unwrap_err().key, "hooks.request");
     let text = format!("{GOOD}[request]\nheaders = {{ authorization = \"x\" }}\n");

@@ -264,7 +264,7 @@ fn check_request(file: &str, request: &RawRequest) -> Result<(), MappingError> {
     Ok(())
 }
 
-/// `[errors]`: the paths to the message, type and code, and the retryable statuses.
+/// `[errors]`: the paths to the message, type and code, and the retryable statuses and types.
 fn check_errors(file: &str, errors: &RawErrors) -> Result<(), MappingError> {
     for (key, paths) in [("errors.message", &errors.message), ("errors.type", &errors.error_type), ("errors.code", &errors.code)] {
         let Some(paths) = paths else { continue };
@@ -279,6 +279,9 @@ fn check_errors(file: &str, errors: &RawErrors) -> Result<(), MappingError> {
     let mut statuses = errors.retryable_statuses.iter().flatten();
     if let Some(bad) = statuses.find(|s| !(100..=599).contains(*s)) {
         return Err(MappingError::new(file, "errors.retryable_statuses", format!("{bad} is not an HTTP status")));
+    }
+    if errors.retryable_types.iter().any(|error_type| error_type.trim().is_empty()) {
+        return Err(MappingError::new(file, "errors.retryable_types", "an error type is a non-empty string"));
     }
     Ok(())
 }

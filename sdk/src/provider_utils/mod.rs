@@ -1,5 +1,6 @@
 //! Building blocks that providers share: API keys, HTTP calls with error mapping, SSE and JSON
-//! event streams, JSON-output emulation and provider-option parsing.
+//! event streams, JSON-output emulation and provider-option parsing; inside the crate, the
+//! connection every mapping-driven provider is built on (`MappedConnection`).
 //!
 //! A provider's call is three steps, each one function here:
 //!
@@ -31,6 +32,13 @@ mod api_key;
 mod headers;
 mod json_event_stream;
 mod json_instruction;
+// The mapping-driven connection, for the providers built on it.
+#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google"))]
+pub(crate) mod json_path;
+#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google"))]
+mod mapped_connection;
+#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google"))]
+mod mapping_error_parser;
 mod parts_stream;
 mod post_to_api;
 mod provider_options;
@@ -44,6 +52,12 @@ pub mod test_server;
 pub use api_key::{ApiKey, load_api_key, load_setting, sensitive_header_value, without_trailing_slash};
 pub use headers::{LazyHeaders, combine_headers};
 pub use json_event_stream::{JsonEvent, JsonEventStream, json_events_from_response};
+#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google"))]
+pub use mapped_connection::ConnectionSettings;
+#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google"))]
+pub(crate) use mapped_connection::{MappedConnection, ModelOperation};
+#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google"))]
+pub(crate) use mapping_error_parser::MappingErrorParser;
 pub use json_instruction::{emulate_json_response_format, inject_json_instruction, json_instruction};
 pub use parts_stream::{EventMapper, PartsStream};
 pub use post_to_api::{Endpoint, ModelUrl, get, get_json, post_json, post_json_for, post_multipart, send};

@@ -13,3 +13,6 @@ pub mod google;
 pub mod anthropic;
 #[cfg(feature = "openai-compatible")]
 pub mod openai_compatible;
+
+#[cfg(test)]
+mod mapping_edit_tests;

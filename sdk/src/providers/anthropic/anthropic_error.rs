@@ -1,57 +1,52 @@
-//! Anthropic's error body, `{"type": "error", "error": {"type": "...", "message": "..."}}`, read
-//! into an [`ApiCallError`]; it arrives as an HTTP error response or as an `error` event
-//! mid-stream.
+//! Anthropic's error body, `{"type": "error", "error": {"type": "...", "message": "..."}}`, as an
+//! `error` event sent mid-stream; an HTTP error response is read by the connection's
+//! [`MappingErrorParser`] at the paths of `specs/anthropic/provider.toml`.
 //!
-//! Retrying: by status, 408, 409, 429 and 5xx (Anthropic's 529 "overloaded" among them); by
-//! error type, `overloaded_error`, `rate_limit_error`, `api_error` and `timeout_error`, which is
-//! what decides for an error sent mid-stream under a 200 status.
+//! Retrying follows the mapping's `[errors]`: by status (`retryable_statuses`, 529 "overloaded"
+//! among them) and by error type (`retryable_types`: `overloaded_error`, `rate_limit_error`...),
+//! which is what decides for an error sent mid-stream under a 200 status.
 
-use super::anthropic_api::types::{ErrorDetail, ErrorResponse};
-use crate::error::{ApiCallError, Error, is_retryable_status};
-use crate::provider_utils::{ErrorBody, ErrorBodyParser};
+use super::anthropic_api::types::ErrorDetail;
+use crate::error::{ApiCallError, Error};
+use crate::provider_utils::MappingErrorParser;
 
-/// Whether an Anthropic error type says that trying again may succeed.
-pub fn is_retryable_error_type(error_type: &str) -> bool {
-    matches!(error_type, "overloaded_error" | "rate_limit_error" | "api_error" | "timeout_error")
+/// What an `error` event sent mid-stream is read with: the response's status and URL, and the
+/// mapping's error rules.
+#[derive(Debug, Clone)]
+pub(crate) struct StreamErrorContext {
+    pub status: u16,
+    pub url: String,
+    pub errors: MappingErrorParser,
 }
 
-/// Reads Anthropic's error bodies for [`post_json`](crate::provider_utils::post_json).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct AnthropicErrorParser;
-
-impl ErrorBodyParser for AnthropicErrorParser {
-    fn parse(&self, body: &str) -> Option<ErrorBody> {
-        let detail = serde_json::from_str::<ErrorResponse>(body).ok()?.error;
-        Some(ErrorBody::new(detail.message).with_type(Some(detail.type_)))
+impl StreamErrorContext {
+    /// The error for an `error` event, whose raw data is `raw`.
+    pub fn error(&self, detail: ErrorDetail, raw: &str) -> Error {
+        let retryable = self.errors.is_retryable_type(&detail.type_);
+        ApiCallError::new(self.status, &self.url, detail.message)
+            .with_body(raw)
+            .with_error_type(Some(detail.type_))
+            .with_retryable(retryable)
+            .into()
     }
-
-    fn is_retryable(&self, status: u16, body: Option<&ErrorBody>) -> bool {
-        is_retryable_status(status)
-            || body.and_then(|body| body.error_type.as_deref()).is_some_and(is_retryable_error_type)
-    }
-}
-
-/// The error for an `error` event received mid-stream, under a response of `status` from `url`.
-pub fn stream_error_event(detail: ErrorDetail, raw: &str, status: u16, url: &str) -> Error {
-    let retryable = is_retryable_error_type(&detail.type_);
-    ApiCallError::new(status, url, detail.message)
-        .with_body(raw)
-        .with_error_type(Some(detail.type_))
-        .with_retryable(retryable)
-        .into()
 }
 
 #[cfg(test)]
 mod tests {
     use http::HeaderMap;
+    use specai_generated::mappings::ANTHROPIC;
 
     use super::*;
     use crate::provider_utils::api_call_error;
 
     const OVERLOADED: &str = r#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#;
 
+    fn parser() -> MappingErrorParser {
+        MappingErrorParser::new(ANTHROPIC.errors, None)
+    }
+
     fn error_for(status: u16, body: &str) -> ApiCallError {
-        api_call_error(status, "https://api.anthropic.com/v1/messages".into(), HeaderMap::new(), Some(body.into()), &AnthropicErrorParser)
+        api_call_error(status, "https://api.anthropic.com/v1/messages".into(), HeaderMap::new(), Some(body.into()), &parser())
     }
 
     #[test]
@@ -82,11 +77,12 @@ mod tests {
 
     #[test]
     fn overloaded_mid_stream_is_retryable_but_invalid_request_is_not() {
-        let detail = serde_json::from_str::<ErrorResponse>(OVERLOADED).unwrap().error;
-        let error = stream_error_event(detail, OVERLOADED, 200, "u");
+        let context = StreamErrorContext { status: 200, url: "u".into(), errors: parser() };
+        let detail = serde_json::from_str::<super::super::anthropic_api::types::ErrorResponse>(OVERLOADED).unwrap().error;
+        let error = context.error(detail, OVERLOADED);
         assert!(error.is_retryable());
         assert_eq!(error.as_api_call().unwrap().error_type.as_deref(), Some("overloaded_error"));
         let detail = ErrorDetail { type_: "invalid_request_error".into(), message: "no".into(), extra: Default::default() };
-        assert!(!stream_error_event(detail, "{}", 200, "u").is_retryable());
+        assert!(!context.error(detail, "{}").is_retryable());
     }
 }

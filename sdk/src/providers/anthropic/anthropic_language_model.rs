@@ -20,7 +20,7 @@ use super::anthropic_stream::AnthropicStream;
 use super::convert_to_anthropic_messages::{CitedDocument, convert_to_anthropic_messages};
 use super::map_anthropic_finish_reason::map_anthropic_finish_reason;
 use crate::error::Result;
-use crate::provider_utils::emulate_json_response_format;
+use crate::provider_utils::{ModelOperation, emulate_json_response_format};
 use crate::provider::{
     CallOptions, Content, GenerateResponse, InputTokens, JsonBody, LanguageModel, OutputTokens, ProviderMetadata,
     ReasoningEffort, RequestMetadata, ResponseFormat, ResponseMetadata, Source, StreamResponse, SupportedUrl, ToolCall,
@@ -72,6 +72,8 @@ fn budget_for_effort(effort: ReasoningEffort) -> Option<u32> {
 pub struct AnthropicLanguageModel {
     model_id: String,
     config: Result<Arc<AnthropicConfig>>,
+    /// The Messages operation, its URL built once.
+    messages: ModelOperation,
 }
 
 /// A request ready to send, with what it needs besides the body.
@@ -88,7 +90,8 @@ pub(crate) struct PreparedRequest {
 
 impl AnthropicLanguageModel {
     pub(crate) fn new(model_id: String, config: Result<Arc<AnthropicConfig>>) -> Self {
-        AnthropicLanguageModel { model_id, config }
+        let messages = AnthropicConfig::messages(&config, &model_id);
+        AnthropicLanguageModel { model_id, config, messages }
     }
 
     /// Builds the request body for these options.
@@ -259,7 +262,7 @@ impl LanguageModel for AnthropicLanguageModel {
     async fn do_generate(&self, options: &CallOptions) -> Result<GenerateResponse> {
         let config = self.config.clone()?;
         let prepared = self.prepare(options, false)?;
-        let response = config.post_messages(&prepared.body, &options.headers, &prepared.betas).await?;
+        let response = config.post_messages(&self.messages, &self.model_id, &prepared.body, &options.headers, &prepared.betas).await?;
         let request = RequestMetadata::sent(response.request_body.as_ref());
         let answer = response.json::<types::Message>().await?;
         let raw = answer.raw_json();
@@ -340,10 +343,10 @@ impl LanguageModel for AnthropicLanguageModel {
     async fn do_stream(&self, options: &CallOptions) -> Result<StreamResponse> {
         let config = self.config.clone()?;
         let prepared = self.prepare(options, true)?;
-        let response = config.post_messages(&prepared.body, &options.headers, &prepared.betas).await?;
+        let response = config.post_messages(&self.messages, &self.model_id, &prepared.body, &options.headers, &prepared.betas).await?;
         let request = RequestMetadata::sent(response.request_body.as_ref());
         let metadata = ResponseMetadata::default().with_headers(response.headers.clone());
-        let (status, url) = (response.status, response.url.clone());
+        let errors = config.stream_errors(response.status, response.url.clone());
         let events = response.sse();
         let stream = AnthropicStream::new(
             events,
@@ -351,8 +354,7 @@ impl LanguageModel for AnthropicLanguageModel {
             prepared.uses_json_response_tool,
             prepared.documents,
             options.include_raw_chunks,
-            status,
-            url,
+            errors,
         );
         Ok(StreamResponse::new(Box::pin(stream), request, metadata))
     }

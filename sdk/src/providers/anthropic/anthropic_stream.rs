@@ -20,7 +20,7 @@ use futures::Stream;
 use serde_json::Value;
 
 use super::anthropic_api::{StreamEvent, count, types};
-use super::anthropic_error::stream_error_event;
+use super::anthropic_error::StreamErrorContext;
 use super::anthropic_language_model::{
     UsageCounts, anthropic_metadata, citation_source, convert_usage, response_provider_metadata, web_search_result,
 };
@@ -55,13 +55,13 @@ pub(crate) struct StreamState {
     /// The prompt's documents, which citations refer to.
     documents: Vec<CitedDocument>,
     citation_count: usize,
-    status: u16,
-    url: String,
+    /// Reads an `error` event.
+    errors: StreamErrorContext,
     finished: bool,
 }
 
 impl StreamState {
-    pub(crate) fn new(uses_json_response_tool: bool, documents: Vec<CitedDocument>, status: u16, url: String) -> Self {
+    pub(crate) fn new(uses_json_response_tool: bool, documents: Vec<CitedDocument>, errors: StreamErrorContext) -> Self {
         StreamState {
             blocks: Vec::new(),
             usage: UsageCounts::default(),
@@ -71,8 +71,7 @@ impl StreamState {
             uses_json_response_tool,
             documents,
             citation_count: 0,
-            status,
-            url,
+            errors,
             finished: false,
         }
     }
@@ -145,7 +144,7 @@ impl StreamState {
             }
             StreamEvent::Error { error } => {
                 self.finished = true;
-                return Err(stream_error_event(error, &String::from_utf8_lossy(raw), self.status, &self.url));
+                return Err(self.errors.error(error, &String::from_utf8_lossy(raw)));
             }
             StreamEvent::Ping | StreamEvent::Unknown => {}
         }
@@ -316,14 +315,13 @@ impl<S> AnthropicStream<S> {
         uses_json_response_tool: bool,
         documents: Vec<CitedDocument>,
         include_raw_chunks: bool,
-        status: u16,
-        url: String,
+        errors: StreamErrorContext,
     ) -> Self {
         let mut parts = VecDeque::with_capacity(4);
         parts.push_back(StreamPart::StreamStart { warnings });
         AnthropicStream {
             events,
-            state: StreamState::new(uses_json_response_tool, documents, status, url),
+            state: StreamState::new(uses_json_response_tool, documents, errors),
             parts,
             include_raw_chunks,
             ended: false,
@@ -402,8 +400,14 @@ mod tests {
     use super::*;
     use crate::provider::FinishReason;
 
+    /// Error events read with the Anthropic mapping's rules, under a 200 response.
+    fn errors() -> StreamErrorContext {
+        let errors = crate::provider_utils::MappingErrorParser::new(specai_generated::mappings::ANTHROPIC.errors, None);
+        StreamErrorContext { status: 200, url: "u".into(), errors }
+    }
+
     fn run(lines: &[&str], uses_json_response_tool: bool) -> (Vec<StreamPart>, Option<Error>) {
-        let mut state = StreamState::new(uses_json_response_tool, Vec::new(), 200, "u".into());
+        let mut state = StreamState::new(uses_json_response_tool, Vec::new(), errors());
         let mut parts = VecDeque::new();
         for line in lines {
             let event: StreamEvent = serde_json::from_str(line).unwrap();
@@ -543,8 +547,7 @@ mod tests {
         let mut state = StreamState::new(
             false,
             vec![CitedDocument { media_type: "application/pdf".into(), title: "report.pdf".into(), filename: Some("report.pdf".into()) }],
-            200,
-            "u".into(),
+            errors(),
         );
         let mut parts = VecDeque::new();
         for line in [

@@ -21,9 +21,12 @@
 //! # Ok(()) }
 //! ```
 //!
-//! The configuration is built once per provider and shared by its models (`Arc`); the static
-//! headers (`x-api-key`, `anthropic-version`, `anthropic-beta`, the caller's headers) are built
-//! at the first call, so a missing key is reported then, naming `ANTHROPIC_API_KEY`. Options that
+//! The base URL, key variables, auth header, `anthropic-version`, the Messages path and the
+//! retryable statuses and error types come from `specs/anthropic/provider.toml`, read through the
+//! shared mapping-driven connection; none is restated here. The configuration is built once per
+//! provider and shared by its models (`Arc`); the static headers (`x-api-key`,
+//! `anthropic-version`, `anthropic-beta`, the caller's headers) are built at the first call, so a
+//! missing key is reported then, naming `ANTHROPIC_API_KEY`. Options that
 //! only Anthropic has (thinking, cache breakpoints, document citations) travel as provider
 //! options under the `anthropic` key; see [`AnthropicOptions`] and [`AnthropicPartOptions`].
 //!
@@ -51,8 +54,8 @@ mod map_anthropic_finish_reason;
 use std::sync::Arc;
 
 use http::{HeaderMap, HeaderName, HeaderValue};
+use specai_generated::mappings::{ANTHROPIC, ProviderMapping};
 
-pub use anthropic_error::{AnthropicErrorParser, is_retryable_error_type};
 pub use anthropic_language_model::{AnthropicLanguageModel, known_max_output_tokens};
 pub use anthropic_options::{
     AnthropicOptions, AnthropicPartOptions, AnthropicToolOptions, CacheControl, CitationsOptions, PROVIDER_KEY,
@@ -62,25 +65,17 @@ pub use map_anthropic_finish_reason::map_anthropic_finish_reason;
 
 use crate::error::{Error, Result};
 use crate::provider::{LanguageModel, Provider};
-use crate::provider_utils::{ApiKey, ApiResponse, LazyHeaders, load_api_key, load_setting, post_json, without_trailing_slash};
-
-/// The API's default base URL.
-pub const DEFAULT_BASE_URL: &str = "https://api.anthropic.com/v1";
-/// The environment variable the API key is read from.
-pub const API_KEY_ENV_VAR: &str = "ANTHROPIC_API_KEY";
-/// The environment variable the base URL is read from.
-pub const BASE_URL_ENV_VAR: &str = "ANTHROPIC_BASE_URL";
-/// The `anthropic-version` this provider speaks.
-pub const ANTHROPIC_VERSION: &str = "2023-06-01";
+use crate::provider_utils::{ApiKey, ApiResponse, ConnectionSettings, MappedConnection, ModelOperation, combine_headers};
 
 const BETA_HEADER: HeaderName = HeaderName::from_static("anthropic-beta");
 
-/// How to reach Anthropic. Every field is optional.
+/// How to reach Anthropic. Every field is optional; the defaults come from
+/// `specs/anthropic/provider.toml`.
 #[derive(Debug, Clone, Default)]
 pub struct AnthropicSettings {
-    /// The API key, sent as `x-api-key`; default: `ANTHROPIC_API_KEY`, read at the first call.
+    /// The API key; default: the mapping's key variable (`ANTHROPIC_API_KEY`), read at the first call.
     pub api_key: Option<ApiKey>,
-    /// The base URL; default: `ANTHROPIC_BASE_URL`, else `https://api.anthropic.com/v1`.
+    /// The base URL; default: the mapping's `base_url_env` (`ANTHROPIC_BASE_URL`), else its `base_url`.
     pub base_url: Option<String>,
     /// Beta features, sent as `anthropic-beta` (comma-separated) with every request.
     pub betas: Vec<String>,
@@ -92,65 +87,36 @@ pub struct AnthropicSettings {
     pub name: Option<String>,
 }
 
-/// What every model of one provider shares.
+/// What every model of one provider shares: the connection its mapping describes, and the
+/// provider id models report.
+#[derive(Debug)]
 pub(crate) struct AnthropicConfig {
-    name: String,
+    connection: MappedConnection,
     provider_id: String,
-    base_url: String,
-    messages_url: String,
-    headers: LazyHeaders,
-    client: reqwest::Client,
-}
-
-impl std::fmt::Debug for AnthropicConfig {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter
-            .debug_struct("AnthropicConfig")
-            .field("name", &self.name)
-            .field("messages_url", &self.messages_url)
-            .field("headers", &self.headers)
-            .finish_non_exhaustive()
-    }
 }
 
 impl AnthropicConfig {
-    fn new(settings: AnthropicSettings) -> Result<AnthropicConfig> {
-        let base_url = load_setting(settings.base_url.as_deref(), BASE_URL_ENV_VAR)
-            .map(|url| without_trailing_slash(&url).to_owned())
-            .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
-        let mut fixed = HeaderMap::new();
-        fixed.insert(HeaderName::from_static("anthropic-version"), HeaderValue::from_static(ANTHROPIC_VERSION));
+    fn new(mapping: ProviderMapping, settings: AnthropicSettings) -> Result<AnthropicConfig> {
+        let mut betas = HeaderMap::new();
         if !settings.betas.is_empty() {
-            let betas = settings.betas.join(",");
-            let value = HeaderValue::from_str(&betas)
+            let value = HeaderValue::from_str(&settings.betas.join(","))
                 .map_err(|_| Error::invalid_argument("betas", "not a valid HTTP header value"))?;
-            fixed.insert(BETA_HEADER, value);
+            betas.insert(BETA_HEADER, value);
         }
-        let caller_headers = settings.headers;
-        let api_key = settings.api_key;
-        let headers = LazyHeaders::new(move || {
-            let key = load_api_key(api_key.clone(), API_KEY_ENV_VAR, &[], "Anthropic")?;
-            let mut headers = HeaderMap::with_capacity(fixed.len() + caller_headers.len() + 1);
-            headers.insert(HeaderName::from_static("x-api-key"), key.header_value()?);
-            headers.extend(fixed.iter().map(|(name, value)| (name.clone(), value.clone())));
-            // The caller's headers replace ours of the same name (a proxy's own auth, say).
-            for name in caller_headers.keys() {
-                headers.remove(name);
-            }
-            for (name, value) in &caller_headers {
-                headers.append(name.clone(), value.clone());
-            }
-            Ok(headers)
-        });
-        let name = settings.name.unwrap_or_else(|| PROVIDER_KEY.to_owned());
-        Ok(AnthropicConfig {
-            provider_id: format!("{name}.messages"),
-            name,
-            messages_url: format!("{base_url}/messages"),
-            base_url,
-            headers,
-            client: settings.client.unwrap_or_default(),
-        })
+        let connection = MappedConnection::new(
+            mapping,
+            ConnectionSettings {
+                api_key: settings.api_key,
+                base_url: settings.base_url,
+                // The caller's headers replace ours of the same name (a proxy's own auth, say).
+                headers: combine_headers(&betas, &settings.headers),
+                query_params: Vec::new(),
+                client: settings.client,
+                name: settings.name,
+            },
+            None,
+        )?;
+        Ok(AnthropicConfig { provider_id: format!("{}.messages", connection.name), connection })
     }
 
     /// The provider id models report, e.g. `anthropic.messages`.
@@ -158,15 +124,15 @@ impl AnthropicConfig {
         &self.provider_id
     }
 
-    /// `<base URL>/messages`.
-    #[cfg(test)]
-    pub fn messages_url(&self) -> &str {
-        &self.messages_url
+    /// The Messages operation of a model, its URL built once.
+    pub fn messages(config: &Result<Arc<AnthropicConfig>>, model_id: &str) -> ModelOperation {
+        let connection = config.as_deref().ok().map(|config| &config.connection);
+        ModelOperation::new(connection, |operations| operations.chat.as_ref(), "messages", model_id)
     }
 
     /// The static headers, one call's headers on top, and `betas` added to `anthropic-beta`.
     pub fn headers(&self, call_headers: &HeaderMap, betas: &[&str]) -> Result<HeaderMap> {
-        let mut headers = self.headers.with_call_headers(call_headers)?;
+        let mut headers = self.connection.headers(call_headers)?;
         if !betas.is_empty() {
             let mut all: Vec<&str> = headers
                 .get_all(&BETA_HEADER)
@@ -188,15 +154,23 @@ impl AnthropicConfig {
         Ok(headers)
     }
 
-    /// POSTs a typed JSON body to `/messages`; a non-2xx answer is Anthropic's error.
+    /// POSTs a typed JSON body to a model's Messages operation; a non-2xx answer is read with the
+    /// mapping's error paths.
     pub async fn post_messages<B: serde::Serialize + ?Sized>(
         &self,
+        messages: &ModelOperation,
+        model_id: &str,
         body: &B,
         call_headers: &HeaderMap,
         betas: &[&str],
     ) -> Result<ApiResponse> {
         let headers = self.headers(call_headers, betas)?;
-        post_json(&self.client, &self.messages_url, headers, body, &AnthropicErrorParser).await
+        self.connection.post_operation(messages, model_id, body, headers).await
+    }
+
+    /// Reads an `error` event sent mid-stream under a response of `status` from `url`.
+    pub fn stream_errors(&self, status: u16, url: String) -> anthropic_error::StreamErrorContext {
+        anthropic_error::StreamErrorContext { status, url, errors: self.connection.errors }
     }
 }
 
@@ -224,8 +198,8 @@ impl AnthropicProvider {
     /// [`Error::MissingApiKey`] when no key is set; invalid settings.
     pub fn api_client(&self) -> Result<specai_generated::anthropic::Client> {
         let config = self.config.clone()?;
-        Ok(specai_generated::anthropic::Client::new_with_client(&config.base_url, config.client.clone())
-            .with_headers(config.headers.get()?.clone()))
+        let (base_url, client, headers) = config.connection.client_parts()?;
+        Ok(specai_generated::anthropic::Client::new_with_client(base_url, client).with_headers(headers))
     }
 }
 
@@ -238,7 +212,12 @@ impl Provider for AnthropicProvider {
 /// A provider with these settings. Invalid settings (a beta flag that is not a valid header)
 /// are reported by the first call of any of its models.
 pub fn create_anthropic(settings: AnthropicSettings) -> AnthropicProvider {
-    AnthropicProvider { config: AnthropicConfig::new(settings).map(Arc::new) }
+    create_anthropic_from_mapping(ANTHROPIC, settings)
+}
+
+/// A provider following `mapping` (a modified copy of the Anthropic mapping, in tests).
+pub(crate) fn create_anthropic_from_mapping(mapping: ProviderMapping, settings: AnthropicSettings) -> AnthropicProvider {
+    AnthropicProvider { config: AnthropicConfig::new(mapping, settings).map(Arc::new) }
 }
 
 /// The language model of this id from the default provider (key from `ANTHROPIC_API_KEY`).
@@ -265,12 +244,14 @@ mod tests {
             headers: extra,
             ..Default::default()
         });
-        assert_eq!(config.messages_url(), "http://127.0.0.1:1/v1/messages");
+        let messages = AnthropicConfig::messages(&Ok(config.clone()), "claude");
+        assert_eq!(messages.url().map(|url| url.as_str()), Some("http://127.0.0.1:1/v1/messages"));
         assert_eq!(config.provider_id(), "anthropic.messages");
         let headers = config.headers(&HeaderMap::new(), &["pdfs-2024-09-25", "a-beta"]).unwrap();
         assert_eq!(headers["x-api-key"], "sk-ant-test");
         assert!(headers["x-api-key"].is_sensitive());
-        assert_eq!(headers["anthropic-version"], ANTHROPIC_VERSION);
+        assert_eq!(ANTHROPIC.request.headers, [("anthropic-version", "2023-06-01")]);
+        assert_eq!(headers["anthropic-version"], "2023-06-01");
         assert_eq!(headers["anthropic-beta"], "a-beta,pdfs-2024-09-25");
         assert_eq!(headers["x-extra"], "1");
         assert!(!format!("{config:?}").contains("sk-ant-test"));
@@ -280,9 +261,9 @@ mod tests {
     fn missing_key_is_reported_at_the_call_naming_the_variable() {
         // ANTHROPIC_API_KEY may be set where tests run; a name of our own makes the case certain.
         let config = provider(AnthropicSettings { api_key: Some("  ".into()), ..Default::default() });
-        if std::env::var(API_KEY_ENV_VAR).is_err() {
+        if std::env::var("ANTHROPIC_API_KEY").is_err() {
             match config.headers(&HeaderMap::new(), &[]).unwrap_err() {
-                Error::MissingApiKey { env_var, .. } => assert_eq!(env_var, API_KEY_ENV_VAR),
+                Error::MissingApiKey { env_var, .. } => assert_eq!(env_var, "ANTHROPIC_API_KEY"),
                 other => panic!("{other:?}"),
             }
         }

@@ -1,19 +1,16 @@
 //! The Gemini embedding model: `embedContent` for one value, `batchEmbedContents` for several
 //! (at most 100 per call).
 
-use std::sync::Arc;
-
 use async_trait::async_trait;
 use serde_json::Map;
 
-use super::GoogleConfig;
 use super::convert_to_google_messages::{text_part, wire_enum};
-use super::google_error::GoogleErrorParser;
 use super::google_options::GoogleEmbeddingOptions;
+use super::{PROVIDER_ID, SharedConnection, connection_for_call, model_name};
 use super::wire::{BatchEmbedContentsRequest, BatchEmbedContentsResponse, Content, EmbedContentRequest, EmbedContentResponse};
 use crate::error::{Error, Result};
 use crate::provider::{EmbedOptions, EmbedResponse, EmbeddingModel, ResponseMetadata};
-use crate::provider_utils::post_json_for;
+use crate::provider_utils::ModelOperation;
 
 /// The most values one `batchEmbedContents` call takes.
 pub const MAX_EMBEDDINGS_PER_CALL: usize = 100;
@@ -22,17 +19,23 @@ pub const MAX_EMBEDDINGS_PER_CALL: usize = 100;
 #[derive(Debug, Clone)]
 pub struct GoogleEmbeddingModel {
     model_id: String,
-    config: Arc<GoogleConfig>,
+    connection: SharedConnection,
+    /// `embedContent` and `batchEmbedContents`, their URLs built once.
+    embed: ModelOperation,
+    batch: ModelOperation,
 }
 
 impl GoogleEmbeddingModel {
-    pub(crate) fn new(model_id: &str, config: Arc<GoogleConfig>) -> Self {
-        GoogleEmbeddingModel { model_id: model_id.to_owned(), config }
+    pub(crate) fn new(model_id: &str, connection: SharedConnection) -> Self {
+        let shared = connection.as_deref().ok();
+        let embed = ModelOperation::new(shared, |operations| operations.embedding.as_ref(), "embedding", model_id);
+        let batch = ModelOperation::new(shared, |operations| operations.embedding_batch.as_ref(), "batch embedding", model_id);
+        GoogleEmbeddingModel { model_id: model_id.to_owned(), connection, embed, batch }
     }
 
     fn request(&self, value: &str, options: &GoogleEmbeddingOptions) -> Result<EmbedContentRequest> {
         Ok(EmbedContentRequest {
-            model: Some(GoogleConfig::model_name(&self.model_id)),
+            model: Some(model_name(&self.model_id)),
             content: Content { parts: vec![text_part(value)], role: Some("user".into()), extra: Map::new() },
             task_type: options.task_type.as_deref().map(wire_enum).transpose()?,
             output_dimensionality: options
@@ -47,7 +50,7 @@ impl GoogleEmbeddingModel {
 #[async_trait]
 impl EmbeddingModel for GoogleEmbeddingModel {
     fn provider(&self) -> &str {
-        self.config.provider
+        PROVIDER_ID
     }
 
     fn model_id(&self) -> &str {
@@ -65,21 +68,24 @@ impl EmbeddingModel for GoogleEmbeddingModel {
     async fn do_embed(&self, options: &EmbedOptions) -> Result<EmbedResponse> {
         options.check_value_count(MAX_EMBEDDINGS_PER_CALL)?;
         let google: GoogleEmbeddingOptions = options.provider_options.parse("google")?.unwrap_or_default();
-        let headers = self.config.headers.with_call_headers(&options.headers)?;
+        let connection = connection_for_call(&self.connection)?;
+        let headers = connection.headers(&options.headers)?;
         let (embeddings, headers, body) = if let [value] = options.values.as_slice() {
-            let url = self.config.model_url(&self.model_id, "embedContent");
             let body = self.request(value, &google)?;
-            let response = post_json_for::<_, EmbedContentResponse>(&self.config.client, &url, headers, &body, &GoogleErrorParser).await?;
+            let response =
+                connection.post_operation(&self.embed, &self.model_id, &body, headers).await?.json::<EmbedContentResponse>().await?;
             let raw = response.raw_json();
             (vec![response.value.embedding.values], response.headers, raw)
         } else {
-            let url = self.config.model_url(&self.model_id, "batchEmbedContents");
             let body = BatchEmbedContentsRequest {
                 requests: options.values.iter().map(|value| self.request(value, &google)).collect::<Result<_>>()?,
                 extra: Map::new(),
             };
-            let response =
-                post_json_for::<_, BatchEmbedContentsResponse>(&self.config.client, &url, headers, &body, &GoogleErrorParser).await?;
+            let response = connection
+                .post_operation(&self.batch, &self.model_id, &body, headers)
+                .await?
+                .json::<BatchEmbedContentsResponse>()
+                .await?;
             let raw = response.raw_json();
             let embeddings: Vec<Vec<f32>> =
                 response.value.embeddings.into_iter().map(|embedding| embedding.values).collect();

@@ -1,16 +1,14 @@
-//! The Gemini language model: `models/{model}:generateContent` and
-//! `models/{model}:streamGenerateContent?alt=sse`.
+//! The Gemini language model: the mapping's `chat` operation (`generateContent`) and its
+//! `chat_stream` operation (`streamGenerateContent?alt=sse`).
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use async_trait::async_trait;
 use serde_json::{Map, Value, json};
 
-use super::GoogleConfig;
+use super::{PROVIDER_ID, SharedConnection, connection_for_call};
 use super::convert_json_schema_to_openapi_schema::convert_json_schema_to_openapi_schema;
 use super::convert_to_google_messages::{convert_to_google_messages, wire_enum};
-use super::google_error::GoogleErrorParser;
 use super::google_options::GoogleOptions;
 use super::google_prepare_tools::{google_prepare_tools, to_wire_schema};
 use super::google_stream::GoogleEventMapper;
@@ -25,18 +23,24 @@ use crate::provider::{
     OutputTokens, ProviderMetadata, ReasoningEffort, RequestMetadata, ResponseFormat, ResponseMetadata, Source,
     StreamPart, StreamResponse, SupportedUrl, ToolCall, ToolResult, Usage, Warning,
 };
-use crate::provider_utils::{PartsStream, post_json};
+use crate::provider_utils::{ModelOperation, PartsStream};
 
 /// A Gemini model, e.g. `gemini-2.5-flash`.
 #[derive(Debug, Clone)]
 pub struct GoogleLanguageModel {
     model_id: String,
-    config: Arc<GoogleConfig>,
+    connection: SharedConnection,
+    /// `generateContent` and `streamGenerateContent`, their URLs built once.
+    generate: ModelOperation,
+    stream: ModelOperation,
 }
 
 impl GoogleLanguageModel {
-    pub(crate) fn new(model_id: &str, config: Arc<GoogleConfig>) -> Self {
-        GoogleLanguageModel { model_id: model_id.to_owned(), config }
+    pub(crate) fn new(model_id: &str, connection: SharedConnection) -> Self {
+        let shared = connection.as_deref().ok();
+        let generate = ModelOperation::new(shared, |operations| operations.chat.as_ref(), "chat", model_id);
+        let stream = ModelOperation::new(shared, |operations| operations.chat_stream.as_ref(), "chat streaming", model_id);
+        GoogleLanguageModel { model_id: model_id.to_owned(), connection, generate, stream }
     }
 
     fn is_gemma(&self) -> bool {
@@ -339,7 +343,7 @@ fn convert_parts(parts: &[Part]) -> (Vec<Content>, bool) {
 #[async_trait]
 impl LanguageModel for GoogleLanguageModel {
     fn provider(&self) -> &str {
-        self.config.provider
+        PROVIDER_ID
     }
 
     fn model_id(&self) -> &str {
@@ -347,19 +351,22 @@ impl LanguageModel for GoogleLanguageModel {
     }
 
     fn supported_urls(&self) -> Vec<SupportedUrl> {
-        // Files uploaded through the Files API, and YouTube videos.
-        vec![
-            SupportedUrl::new("*/*", "https://generativelanguage.googleapis.com/v1beta/files/"),
-            SupportedUrl::new("video/*", "https://www.youtube.com/"),
-            SupportedUrl::new("video/*", "https://youtu.be/"),
-        ]
+        // Files uploaded through the Files API (under the mapping's default base URL, whatever
+        // URL the requests go to), and YouTube videos.
+        let files = self.connection.as_deref().ok().and_then(|connection| connection.mapping.base_url).map(|base| format!("{base}/files/"));
+        files
+            .map(|files| SupportedUrl { media_type: "*/*".into(), url_prefix: files.into() })
+            .into_iter()
+            .chain([SupportedUrl::new("video/*", "https://www.youtube.com/"), SupportedUrl::new("video/*", "https://youtu.be/")])
+            .collect()
     }
 
     async fn do_generate(&self, options: &CallOptions) -> Result<GenerateResponse> {
         let (body, warnings) = self.request_body(options)?;
-        let url = self.config.model_url(&self.model_id, "generateContent");
-        let headers = self.config.headers.with_call_headers(&options.headers)?;
-        let response = post_json(&self.config.client, &url, headers, &body, &GoogleErrorParser)
+        let connection = connection_for_call(&self.connection)?;
+        let headers = connection.headers(&options.headers)?;
+        let response = connection
+            .post_operation(&self.generate, &self.model_id, &body, headers)
             .await?
             .json::<GenerateContentResponse>()
             .await?;
@@ -413,13 +420,13 @@ impl LanguageModel for GoogleLanguageModel {
 
     async fn do_stream(&self, options: &CallOptions) -> Result<StreamResponse> {
         let (body, warnings) = self.request_body(options)?;
-        let url = format!("{}?alt=sse", self.config.model_url(&self.model_id, "streamGenerateContent"));
-        let headers = self.config.headers.with_call_headers(&options.headers)?;
-        let mut response = post_json(&self.config.client, &url, headers, &body, &GoogleErrorParser).await?;
+        let connection = connection_for_call(&self.connection)?;
+        let headers = connection.headers(&options.headers)?;
+        let mut response = connection.post_operation(&self.stream, &self.model_id, &body, headers).await?;
         let request = RequestMetadata::sent(response.request_body.as_ref());
         let headers = std::mem::take(&mut response.headers);
         let response_metadata = ResponseMetadata::default().with_headers(headers.clone());
-        let mapper = GoogleEventMapper::new(options.include_raw_chunks, response.url.clone(), headers);
+        let mapper = GoogleEventMapper::new(options.include_raw_chunks, response.url.clone(), headers, connection.errors);
         let stream = PartsStream::starting_with(response.sse(), mapper, StreamPart::StreamStart { warnings });
         Ok(StreamResponse::new(Box::pin(stream), request, response_metadata))
     }

@@ -25,7 +25,7 @@ use crate::error::{Error, Result};
 use crate::provider::{
     BlockId, FileData, FinishReason, GeneratedFile, ProviderMetadata, ResponseMetadata, Source, StreamPart, ToolCall, ToolResult,
 };
-use crate::provider_utils::{EventMapper, SseEvent};
+use crate::provider_utils::{EventMapper, MappingErrorParser, SseEvent};
 
 /// What the stream remembers between events.
 #[derive(Debug, Default)]
@@ -246,11 +246,12 @@ pub(crate) struct GoogleEventMapper {
     include_raw: bool,
     url: String,
     headers: HeaderMap,
+    errors: MappingErrorParser,
 }
 
 impl GoogleEventMapper {
-    pub(crate) fn new(include_raw: bool, url: String, headers: HeaderMap) -> Self {
-        GoogleEventMapper { state: GoogleStreamState::default(), include_raw, url, headers }
+    pub(crate) fn new(include_raw: bool, url: String, headers: HeaderMap, errors: MappingErrorParser) -> Self {
+        GoogleEventMapper { state: GoogleStreamState::default(), include_raw, url, headers, errors }
     }
 }
 
@@ -261,7 +262,7 @@ impl EventMapper for GoogleEventMapper {
             return Ok(());
         }
         if is_error_event(data) {
-            return Err(google_stream_error(data, &self.url, self.headers.clone()));
+            return Err(google_stream_error(data, &self.url, self.headers.clone(), &self.errors));
         }
         if self.include_raw {
             let raw_value = serde_json::from_slice(data).unwrap_or(Value::Null);

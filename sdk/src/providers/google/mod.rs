@@ -12,6 +12,11 @@
 //! # Ok(()) }
 //! ```
 //!
+//! The base URL, key variables (with the deprecated `GOOGLE_API_KEY` and `GEMINI_API_KEY`), the
+//! `x-goog-api-key` auth, the operation paths (`alt=sse` on the streaming one) and the retryable
+//! statuses come from `specs/google/provider.toml`, read through the shared mapping-driven
+//! connection; none is restated here.
+//!
 //! Request and response bodies are the Gemini wire types; streaming decodes each SSE event once
 //! into the response type and maps it in `google_stream`. Gemini-only features (thinking
 //! budget, safety settings, cached content) are [`GoogleOptions`] under `provider_options["google"]`;
@@ -34,39 +39,31 @@ use specai_generated::google::types as wire;
 use std::sync::Arc;
 
 use http::{HeaderMap, HeaderName, HeaderValue};
+use specai_generated::mappings::{GOOGLE, ProviderMapping};
 
 pub use convert_json_schema_to_openapi_schema::{ConvertedSchema, convert_json_schema_to_openapi_schema};
 pub use google_embedding_model::GoogleEmbeddingModel;
-pub use google_error::GoogleErrorParser;
 pub use google_language_model::GoogleLanguageModel;
 pub use google_options::{GoogleEmbeddingOptions, GoogleOptions, GoogleSafetySetting, GoogleThinkingConfig};
 pub use map_google_finish_reason::map_google_finish_reason;
 
 use crate::error::Result;
 use crate::provider::{EmbeddingModel, LanguageModel, Provider};
-use crate::provider_utils::{
-    ApiKey, LazyHeaders, load_api_key, load_setting, sensitive_header_value, without_trailing_slash,
-};
-use specai_generated::mappings::GOOGLE;
+use crate::provider_utils::{ApiKey, ConnectionSettings, MappedConnection};
 
-/// The default base URL.
-pub const DEFAULT_BASE_URL: &str = "https://generativelanguage.googleapis.com/v1beta";
+/// The provider id models report.
+const PROVIDER_ID: &str = "google.generative-ai";
 
-/// The environment variable the API key is read from (`GOOGLE_API_KEY` and `GEMINI_API_KEY` are
-/// read too, as deprecated fallbacks, as specs/google/provider.toml lists them).
-pub const API_KEY_ENV_VAR: &str = "GOOGLE_GENERATIVE_AI_API_KEY";
-
-/// The environment variable that overrides the default base URL.
-pub const BASE_URL_ENV_VAR: &str = "GOOGLE_GENERATIVE_AI_BASE_URL";
-
-/// Settings of a Google provider; every field is optional.
+/// Settings of a Google provider; every field is optional, and the defaults come from
+/// `specs/google/provider.toml`.
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GoogleSettings {
-    /// The API key, sent as `x-goog-api-key`; by default read from
-    /// `GOOGLE_GENERATIVE_AI_API_KEY` when the first call is made.
+    /// The API key, sent as the mapping's auth header (`x-goog-api-key`); by default read from
+    /// the mapping's key variables (`GOOGLE_GENERATIVE_AI_API_KEY`) when the first call is made.
     pub api_key: Option<ApiKey>,
-    /// The base URL; by default `GOOGLE_GENERATIVE_AI_BASE_URL`, else [`DEFAULT_BASE_URL`].
+    /// The base URL; by default the mapping's `base_url_env` (`GOOGLE_GENERATIVE_AI_BASE_URL`),
+    /// else its `base_url`.
     pub base_url: Option<String>,
     /// Headers sent with every request.
     pub headers: HeaderMap,
@@ -111,60 +108,51 @@ impl std::fmt::Debug for GoogleSettings {
     }
 }
 
-/// What every model of one provider shares: URL, client and the static headers.
-#[derive(Debug)]
-pub(crate) struct GoogleConfig {
-    /// The provider id reported by models, `google.generative-ai`.
-    pub provider: &'static str,
-    pub base_url: String,
-    pub client: reqwest::Client,
-    pub headers: LazyHeaders,
+/// What every model of one provider shares: the connection its mapping describes, or the error
+/// building it gave, which every call reports.
+pub(crate) type SharedConnection = Result<Arc<MappedConnection>>;
+
+/// The connection for a call, or the construction error.
+fn connection_for_call(connection: &SharedConnection) -> Result<&MappedConnection> {
+    connection.as_deref().map_err(Clone::clone)
 }
 
-impl GoogleConfig {
-    /// `{base}/models/{model}:{method}`; a model id with a `/` (`tunedModels/x`) is used as is.
-    pub fn model_url(&self, model_id: &str, method: &str) -> String {
-        if model_id.contains('/') {
-            format!("{}/{model_id}:{method}", self.base_url)
-        } else {
-            format!("{}/models/{model_id}:{method}", self.base_url)
-        }
+/// An operation path for a model: `{model}` replaced by the id, except that an id naming its own
+/// collection (`tunedModels/t1`) replaces the mapping's collection segment too
+/// (`/models/{model}:generateContent` becomes `/tunedModels/t1:generateContent`).
+fn resource_path(path: &str, model_id: &str) -> String {
+    if model_id.contains('/')
+        && let Some(at) = path.find("{model}")
+    {
+        let collection = path[..at].trim_end_matches('/').rfind('/').unwrap_or(0);
+        return format!("{}/{model_id}{}", &path[..collection], &path[at + "{model}".len()..]);
     }
+    path.replace("{model}", model_id)
+}
 
-    /// The `models/...` resource name of a model, as request bodies name it.
-    pub fn model_name(model_id: &str) -> String {
-        if model_id.contains('/') { model_id.to_owned() } else { format!("models/{model_id}") }
-    }
+/// The `models/...` resource name of a model, as request bodies name it.
+fn model_name(model_id: &str) -> String {
+    if model_id.contains('/') { model_id.to_owned() } else { format!("models/{model_id}") }
 }
 
 /// The Google Gemini provider: hands out language and embedding models.
 #[derive(Debug, Clone)]
 pub struct GoogleProvider {
-    config: Arc<GoogleConfig>,
+    connection: SharedConnection,
 }
 
-/// A Google provider with these settings.
+/// A Google provider with these settings. Invalid settings are reported by every call of its
+/// models.
 pub fn create_google(settings: GoogleSettings) -> GoogleProvider {
-    let GoogleSettings { api_key, base_url, headers: extra_headers, client } = settings;
-    let base_url = load_setting(base_url.as_deref(), BASE_URL_ENV_VAR);
-    let base_url = without_trailing_slash(base_url.as_deref().unwrap_or(DEFAULT_BASE_URL)).to_owned();
-    let headers = LazyHeaders::new(move || {
-        let key = load_api_key(api_key.clone(), API_KEY_ENV_VAR, GOOGLE.api_key.deprecated_env, GOOGLE.display_name)?;
-        let mut headers = HeaderMap::new();
-        headers.insert(HeaderName::from_static("x-goog-api-key"), sensitive_header_value(key.expose())?);
-        for (name, value) in &extra_headers {
-            headers.insert(name.clone(), value.clone());
-        }
-        Ok(headers)
-    });
-    GoogleProvider {
-        config: Arc::new(GoogleConfig {
-            provider: "google.generative-ai",
-            base_url,
-            client: client.unwrap_or_default(),
-            headers,
-        }),
-    }
+    create_google_from_mapping(GOOGLE, settings)
+}
+
+/// A provider following `mapping` (a modified copy of the Google mapping, in tests).
+pub(crate) fn create_google_from_mapping(mapping: ProviderMapping, settings: GoogleSettings) -> GoogleProvider {
+    let GoogleSettings { api_key, base_url, headers, client } = settings;
+    let settings = ConnectionSettings { api_key, base_url, headers, query_params: Vec::new(), client, name: None };
+    let connection = MappedConnection::new(mapping, settings, None).map(|connection| Arc::new(connection.with_model_path(resource_path)));
+    GoogleProvider { connection }
 }
 
 /// The language model of this id from a default provider (settings from the environment).
@@ -175,12 +163,12 @@ pub fn google(model_id: &str) -> GoogleLanguageModel {
 impl GoogleProvider {
     /// The language model of this id, e.g. `gemini-2.5-flash`.
     pub fn language_model(&self, model_id: &str) -> GoogleLanguageModel {
-        GoogleLanguageModel::new(model_id, self.config.clone())
+        GoogleLanguageModel::new(model_id, self.connection.clone())
     }
 
     /// The embedding model of this id, e.g. `gemini-embedding-001`.
     pub fn embedding_model(&self, model_id: &str) -> GoogleEmbeddingModel {
-        GoogleEmbeddingModel::new(model_id, self.config.clone())
+        GoogleEmbeddingModel::new(model_id, self.connection.clone())
     }
 }
 
@@ -227,9 +215,13 @@ mod tests {
     #[test]
     fn model_urls_and_names() {
         let provider = create_google(GoogleSettings::default().with_base_url("http://h/v1beta/"));
-        assert_eq!(provider.config.model_url("gemini-2.5-flash", "generateContent"), "http://h/v1beta/models/gemini-2.5-flash:generateContent");
-        assert_eq!(provider.config.model_url("tunedModels/t1", "generateContent"), "http://h/v1beta/tunedModels/t1:generateContent");
-        assert_eq!(GoogleConfig::model_name("gemini-embedding-001"), "models/gemini-embedding-001");
+        let connection = provider.connection.unwrap();
+        let generate = GOOGLE.operations.chat.unwrap();
+        assert_eq!(connection.url(&generate, "gemini-2.5-flash").unwrap(), "http://h/v1beta/models/gemini-2.5-flash:generateContent");
+        assert_eq!(connection.url(&generate, "tunedModels/t1").unwrap(), "http://h/v1beta/tunedModels/t1:generateContent");
+        let stream = GOOGLE.operations.chat_stream.unwrap();
+        assert_eq!(connection.url(&stream, "gemini-2.5-flash").unwrap(), "http://h/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse");
+        assert_eq!(model_name("gemini-embedding-001"), "models/gemini-embedding-001");
     }
 
     #[test]

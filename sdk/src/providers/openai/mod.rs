@@ -44,7 +44,7 @@ mod openai_transcription_model;
 use std::sync::Arc;
 
 use http::{HeaderMap, HeaderName, HeaderValue};
-use specai_generated::mappings::{self, Operation};
+use specai_generated::mappings::{self, Operation, ProviderMapping};
 
 pub use openai_image_model::OpenAiImageModel;
 pub use openai_options::{
@@ -91,8 +91,8 @@ pub struct OpenAiSettings {
     pub name: Option<String>,
 }
 
-/// The shared configuration built from OpenAI's mapping and the settings.
-fn config(settings: OpenAiSettings) -> Result<Config> {
+/// The shared configuration built from an OpenAI mapping and the settings.
+fn config(mapping: ProviderMapping, settings: OpenAiSettings) -> Result<Config> {
     let mut headers = HeaderMap::new();
     for (name, value) in [("openai-organization", &settings.organization), ("openai-project", &settings.project)] {
         if let Some(value) = value {
@@ -111,7 +111,7 @@ fn config(settings: OpenAiSettings) -> Result<Config> {
         client: settings.client,
         name: settings.name,
     };
-    let mut config = Config::new(mappings::OPENAI, compatible)?;
+    let mut config = Config::new(mapping, compatible)?;
     config.options_reader = openai_options::read_chat_options;
     Ok(config)
 }
@@ -230,7 +230,12 @@ impl Provider for OpenAiProvider {
 /// A provider from settings. Nothing is checked or read from the environment for the key until
 /// the first call; an invalid header value in the settings is reported by every call.
 pub fn create_openai(settings: OpenAiSettings) -> OpenAiProvider {
-    OpenAiProvider { config: config(settings).map(Arc::new) }
+    create_openai_from_mapping(mappings::OPENAI, settings)
+}
+
+/// A provider following `mapping` (a modified copy of the OpenAI mapping, in tests).
+pub(crate) fn create_openai_from_mapping(mapping: ProviderMapping, settings: OpenAiSettings) -> OpenAiProvider {
+    OpenAiProvider { config: config(mapping, settings).map(Arc::new) }
 }
 
 /// The Responses API model of this id, configured from the environment (the mapping's key and

@@ -68,7 +68,7 @@ mod tests {
     use specai_generated::mappings::OPENAI;
 
     use super::*;
-    use crate::providers::openai_compatible::MappingErrorParser;
+    use crate::provider_utils::MappingErrorParser;
     use crate::provider_utils::api_call_error;
 
     /// OpenAI's error bodies are read at the paths of its mapping.

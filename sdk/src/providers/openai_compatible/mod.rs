@@ -31,13 +31,11 @@
 pub mod hooks;
 
 mod convert_to_openai_compatible_messages;
-mod json_path;
 mod lenient_json;
 mod map_openai_compatible_finish_reason;
 mod openai_compatible_chat_language_model;
 mod openai_compatible_completion_language_model;
 mod openai_compatible_embedding_model;
-mod openai_compatible_error;
 mod openai_compatible_image_model;
 mod openai_compatible_options;
 mod openai_compatible_prepare_tools;
@@ -45,11 +43,10 @@ mod openai_compatible_request;
 mod openai_compatible_stream;
 mod openai_compatible_usage;
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
-use http::header::AUTHORIZATION;
 use http::{HeaderMap, HeaderName, HeaderValue};
-use specai_generated::mappings::{self, Api, Auth, Capabilities, ProviderMapping, StructuredOutputs};
+use specai_generated::mappings::{self, Api, Capabilities, ProviderMapping, StructuredOutputs};
 
 pub use openai_compatible_chat_language_model::OpenAiCompatibleChatLanguageModel;
 pub use openai_compatible_completion_language_model::OpenAiCompatibleCompletionLanguageModel;
@@ -60,47 +57,21 @@ pub use specai_generated::mappings::ProviderMapping as Mapping;
 
 use crate::error::{Error, Result};
 use crate::provider::{EmbeddingModel, ImageModel, LanguageModel, Provider};
-use crate::provider_utils::{
-    ApiKey, ApiResponse, Endpoint, LazyHeaders, load_api_key, load_setting, post_json, sensitive_header_value,
-};
+use crate::provider_utils::{ApiKey, ApiResponse, ConnectionSettings, MappedConnection};
 use hooks::ResolvedHooks;
 #[cfg(feature = "openai")]
 pub(crate) use convert_to_openai_compatible_messages::{image_detail, tool_output_text};
-pub(crate) use openai_compatible_error::MappingErrorParser;
 use openai_compatible_options::{OptionsReader, read_options};
 
-/// Overrides of what a mapping file says. Every field is optional.
-#[derive(Debug, Clone, Default)]
-pub struct OpenAiCompatibleSettings {
-    /// The API key; default: the mapping's environment variables, read at the first call.
-    pub api_key: Option<ApiKey>,
-    /// The base URL; default: the mapping's `base_url_env` variable, else its `base_url`.
-    pub base_url: Option<String>,
-    /// Extra headers sent with every request.
-    pub headers: HeaderMap,
-    /// Extra query parameters sent with every request.
-    pub query_params: Vec<(String, String)>,
-    /// The HTTP client (proxies, timeouts, TLS); default: a new `reqwest::Client`.
-    pub client: Option<reqwest::Client>,
-    /// The provider name models report (`<name>.chat`) and read provider options under;
-    /// default: the mapping's id.
-    pub name: Option<String>,
-}
+/// Overrides of what a mapping file says (key, base URL, headers, query parameters, client,
+/// name). Every field is optional.
+pub type OpenAiCompatibleSettings = ConnectionSettings;
 
-/// What every model of one provider shares, built once.
+/// What every model of one provider shares, built once: the provider's connection (see
+/// [`MappedConnection`], which it dereferences to) and what the chat engine adds on top.
 pub(crate) struct Config {
-    /// The mapping, with run-time capability overrides applied.
-    pub mapping: ProviderMapping,
-    /// The provider name, e.g. `groq`.
-    pub name: String,
-    base_url: String,
-    /// Query parameters for every request (the mapping's and the caller's), pre-encoded.
-    query: String,
-    headers: LazyHeaders,
-    key: Arc<KeySource>,
-    client: reqwest::Client,
+    connection: MappedConnection,
     pub hooks: ResolvedHooks,
-    pub errors: MappingErrorParser,
     /// Reads the chat options from the provider options.
     pub options_reader: OptionsReader,
 }
@@ -117,45 +88,15 @@ pub(crate) struct ModelRules {
 
 impl std::fmt::Debug for Config {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter
-            .debug_struct("Config")
-            .field("name", &self.name)
-            .field("base_url", &self.base_url)
-            .field("headers", &self.headers)
-            .finish_non_exhaustive()
+        self.connection.fmt(formatter)
     }
 }
 
-/// Where the API key comes from; loaded at the first call and then kept.
-struct KeySource {
-    explicit: Option<ApiKey>,
-    env: &'static [&'static str],
-    deprecated_env: &'static [&'static str],
-    optional: bool,
-    display_name: String,
-    loaded: OnceLock<Option<ApiKey>>,
-}
+impl std::ops::Deref for Config {
+    type Target = MappedConnection;
 
-impl KeySource {
-    fn load(&self) -> Result<Option<ApiKey>> {
-        if let Some(key) = self.loaded.get() {
-            return Ok(key.clone());
-        }
-        let found = match self.explicit.clone().filter(|key| !key.is_empty()) {
-            Some(key) => Some(key),
-            None => match self.env.iter().find_map(|var| load_setting(None, var)) {
-                Some(key) => Some(ApiKey::new(key)),
-                None => {
-                    let primary = self.env.first().copied().unwrap_or("API_KEY");
-                    match load_api_key(None, primary, self.deprecated_env, &self.display_name) {
-                        Ok(key) => Some(key),
-                        Err(_) if self.optional => None,
-                        Err(error) => return Err(error),
-                    }
-                }
-            },
-        };
-        Ok(self.loaded.get_or_init(|| found).clone())
+    fn deref(&self) -> &MappedConnection {
+        &self.connection
     }
 }
 
@@ -168,158 +109,8 @@ impl Config {
             ));
         }
         let hooks = ResolvedHooks::resolve(&mapping.hooks)?;
-        let explicit_base = settings.base_url.as_deref();
-        let base_url = match mapping.base_url_env {
-            Some(var) => load_setting(explicit_base, var),
-            None => explicit_base.filter(|url| !url.trim().is_empty()).map(str::to_owned),
-        }
-        .or_else(|| mapping.base_url.map(str::to_owned))
-        .ok_or_else(|| {
-            Error::invalid_argument(
-                "base_url",
-                format!(
-                    "{} has no default base URL: pass one in the settings{}",
-                    mapping.display_name,
-                    mapping.base_url_env.map(|var| format!(" or set `{var}`")).unwrap_or_default()
-                ),
-            )
-        })?;
-        let base_url = format!("{}{}", base_url.trim_end_matches('/'), mapping.path_prefix);
-        let mut query = reqwest::Url::parse("http://q/").expect("static URL");
-        {
-            let mut pairs = query.query_pairs_mut();
-            for (name, value) in mapping.request.query {
-                pairs.append_pair(name, value);
-            }
-            for (name, value) in &settings.query_params {
-                pairs.append_pair(name, value);
-            }
-        }
-        let query = query.query().unwrap_or_default().to_owned();
-        let mut fixed = HeaderMap::new();
-        for (name, value) in mapping.request.headers {
-            let name = HeaderName::from_static(name);
-            let value = HeaderValue::from_str(value)
-                .map_err(|_| Error::invalid_argument("headers", format!("invalid value of header `{name}`")))?;
-            fixed.insert(name, value);
-        }
-        for (name, value) in &settings.headers {
-            fixed.insert(name.clone(), value.clone());
-        }
-        let name = settings.name.unwrap_or_else(|| mapping.id.to_owned());
-        let key = Arc::new(KeySource {
-            explicit: settings.api_key,
-            env: mapping.api_key.env,
-            deprecated_env: mapping.api_key.deprecated_env,
-            optional: mapping.api_key.optional,
-            display_name: mapping.display_name.to_owned(),
-            loaded: OnceLock::new(),
-        });
-        let auth = mapping.auth;
-        let header_key = key.clone();
-        let headers = LazyHeaders::new(move || {
-            let mut headers = HeaderMap::with_capacity(fixed.len() + 1);
-            if let Some(key) = header_key.load()? {
-                match auth {
-                    Auth::Bearer => {
-                        headers.insert(AUTHORIZATION, key.bearer_header()?);
-                    }
-                    Auth::Header { name, scheme } => {
-                        let value = match scheme {
-                            Some(scheme) => sensitive_header_value(&format!("{scheme} {}", key.expose()))?,
-                            None => key.header_value()?,
-                        };
-                        headers.insert(HeaderName::from_static(name), value);
-                    }
-                    Auth::Query { .. } | Auth::None => {}
-                }
-            }
-            // The caller's headers may replace the authorization header (proxies with their own).
-            for (name, value) in &fixed {
-                headers.insert(name.clone(), value.clone());
-            }
-            Ok(headers)
-        });
-        let errors = MappingErrorParser::new(mapping.errors, hooks.error);
-        Ok(Config {
-            mapping,
-            name,
-            base_url,
-            query,
-            headers,
-            key,
-            client: settings.client.unwrap_or_default(),
-            hooks,
-            errors,
-            options_reader: read_options,
-        })
-    }
-
-    /// The URL of an operation when it is the same for every call (the key is not in the query).
-    pub fn fixed_url(&self, operation: Option<&mappings::Operation>, model_id: &str) -> Option<String> {
-        match self.mapping.auth {
-            Auth::Query { .. } => None,
-            _ => self.url(operation?, model_id).ok(),
-        }
-    }
-
-    /// The URL of the operation of a capability; `Unsupported` when the mapping has none.
-    pub fn operation_url(&self, operation: Option<&mappings::Operation>, capability: &str, model_id: &str) -> Result<String> {
-        let operation = operation.ok_or_else(|| {
-            Error::unsupported(capability, Some(format!("{} has no {capability} operation in its mapping", self.mapping.display_name)))
-        })?;
-        self.url(operation, model_id)
-    }
-
-    /// The full URL of an operation path such as `/chat/completions`, with `{model}` replaced,
-    /// the operation's and the provider's query parameters, and a query-parameter key.
-    pub fn url(&self, operation: &mappings::Operation, model_id: &str) -> Result<String> {
-        let path = operation.path.replace("{model}", model_id);
-        let mut url = format!("{}{path}", self.base_url);
-        let mut separator = if url.contains('?') { '&' } else { '?' };
-        let mut push = |url: &mut String, text: &str| {
-            if !text.is_empty() {
-                url.push(separator);
-                url.push_str(text);
-                separator = '&';
-            }
-        };
-        for (name, value) in operation.query {
-            push(&mut url, &format!("{name}={value}"));
-        }
-        push(&mut url, &self.query);
-        if let Auth::Query { param } = self.mapping.auth
-            && let Some(key) = self.key.load()?
-        {
-            let encoded: String = reqwest::Url::parse_with_params("http://q/", [(param, key.expose())])
-                .ok()
-                .and_then(|url| url.query().map(str::to_owned))
-                .unwrap_or_default();
-            push(&mut url, &encoded);
-        }
-        Ok(url)
-    }
-
-    /// The provider's headers with one call's headers on top.
-    pub fn headers(&self, call_headers: &HeaderMap) -> Result<HeaderMap> {
-        self.headers.with_call_headers(call_headers)
-    }
-
-    /// POSTs a JSON body; a non-2xx answer is read with the mapping's error paths.
-    pub async fn post_json<'a, B: serde::Serialize + ?Sized>(&self, url: impl Into<Endpoint<'a>>, body: &B, call_headers: &HeaderMap) -> Result<ApiResponse> {
-        post_json(&self.client, url, self.headers(call_headers)?, body, &self.errors).await
-    }
-
-    /// POSTs a multipart form; a non-2xx answer is read with the mapping's error paths.
-    #[cfg(feature = "openai")]
-    pub async fn post_multipart(&self, url: &str, form: reqwest::multipart::Form, call_headers: &HeaderMap) -> Result<ApiResponse> {
-        crate::provider_utils::post_multipart(&self.client, url, self.headers(call_headers)?, form, &self.errors).await
-    }
-
-    /// The HTTP client and the base URL, for a generated client.
-    #[cfg(feature = "openai")]
-    pub fn client_parts(&self) -> Result<(&str, reqwest::Client, HeaderMap)> {
-        Ok((&self.base_url, self.client.clone(), self.headers.get()?.clone()))
+        let connection = MappedConnection::new(mapping, settings, hooks.error)?;
+        Ok(Config { connection, hooks, options_reader: read_options })
     }
 
     /// What the mapping says about one model (see [`ModelRules`]).

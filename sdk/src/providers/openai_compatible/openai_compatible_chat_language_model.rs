@@ -11,7 +11,7 @@ use async_trait::async_trait;
 use serde_json::{Map, Value};
 use specai_generated::openai_compatible::lean;
 
-use super::json_path::lookup;
+use crate::provider_utils::json_path::lookup;
 use super::map_openai_compatible_finish_reason::map_openai_compatible_finish_reason;
 use super::openai_compatible_stream::{ChatStreamState, StreamSetup, logprobs_metadata, simulate_stream};
 use super::openai_compatible_usage::{CountedUsage, usage_from_raw, usage_from_value};
@@ -21,7 +21,7 @@ use crate::provider::{
     CallOptions, Content, GenerateResponse, JsonBody, LanguageModel, ProviderMetadata, RequestMetadata, ResponseMetadata, Source,
     StreamPart, StreamResponse, SupportedUrl, ToolCall,
 };
-use crate::provider_utils::{ModelUrl, PartsStream, ReadResponse, api_call_error};
+use crate::provider_utils::{ModelOperation, PartsStream, ReadResponse, api_call_error};
 
 /// A chat-completions model: OpenAI's ([`crate::openai::OpenAiProvider::chat`]) or an
 /// OpenAI-compatible vendor's.
@@ -30,24 +30,19 @@ pub struct OpenAiCompatibleChatLanguageModel {
     pub(super) model_id: String,
     provider: String,
     pub(super) config: SharedConfig,
-    /// The operation's URL, built once unless the key travels in the query.
-    url: Option<ModelUrl>,
+    /// The chat operation, its URL built once unless the key travels in the query.
+    chat: ModelOperation,
 }
 
 impl OpenAiCompatibleChatLanguageModel {
     pub(crate) fn new(model_id: String, config: SharedConfig, name: &str) -> Self {
-        let url = config.as_ref().ok().and_then(|config| config.fixed_url(config.mapping.operations.chat.as_ref(), &model_id)).map(ModelUrl::new);
-        OpenAiCompatibleChatLanguageModel { model_id, provider: format!("{name}.chat"), config, url }
+        let connection = config.as_deref().ok().map(|config| &**config);
+        let chat = ModelOperation::new(connection, |operations| operations.chat.as_ref(), "chat", &model_id);
+        OpenAiCompatibleChatLanguageModel { model_id, provider: format!("{name}.chat"), config, chat }
     }
 
     async fn post(&self, config: &Config, body: &(impl serde::Serialize + Sync), options: &CallOptions) -> Result<crate::provider_utils::ApiResponse> {
-        match &self.url {
-            Some(url) => config.post_json(url, body, &options.headers).await,
-            None => {
-                let url = config.operation_url(config.mapping.operations.chat.as_ref(), "chat", &self.model_id)?;
-                config.post_json(&url, body, &options.headers).await
-            }
-        }
+        config.post_operation(&self.chat, &self.model_id, body, config.headers(&options.headers)?).await
     }
 }
 

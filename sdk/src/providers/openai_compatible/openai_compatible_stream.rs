@@ -29,9 +29,9 @@ use specai_generated::mappings::{MetadataPath, ReasoningMapping, UsageMapping};
 use specai_generated::openai_compatible::lean;
 
 use super::hooks::ResponseHook;
-use super::json_path::lookup;
+use crate::provider_utils::json_path::lookup;
 use super::map_openai_compatible_finish_reason::map_openai_compatible_finish_reason;
-use super::openai_compatible_error::MappingErrorParser;
+use crate::provider_utils::MappingErrorParser;
 use super::openai_compatible_usage::{CountedUsage, usage_from_raw, usage_from_value};
 use super::timestamp;
 use crate::error::{Error, Result};

@@ -8,10 +8,10 @@
 use std::sync::Arc;
 
 use serde_json::Value;
-use specai_generated::mappings::{OPENAI_COMPATIBLE, UsageMapping};
+use specai_generated::mappings::{JsonPath, OPENAI_COMPATIBLE, UsageMapping};
 use specai_generated::openai_compatible::lean;
 
-use super::json_path::count;
+use crate::provider_utils::json_path::lookup;
 use crate::error::{Error, Result};
 use crate::provider::{InputTokens, JsonBody, OutputTokens, Usage};
 
@@ -99,6 +99,12 @@ fn add(left: Option<u64>, right: Option<u64>) -> Option<u64> {
         (None, None) => None,
         (left, right) => Some(left.unwrap_or(0) + right.unwrap_or(0)),
     }
+}
+
+/// A token count at a path (integers, or floats some servers send).
+fn count(value: &Value, path: &JsonPath) -> Option<u64> {
+    let found = lookup(value, path.segments)?;
+    found.as_u64().or_else(|| found.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64))
 }
 
 #[cfg(test)]

@@ -275,6 +275,9 @@ pub struct ErrorMapping {
     pub code: &'static [JsonPath],
     /// HTTP statuses worth retrying.
     pub retryable_statuses: &'static [u16],
+    /// Error types (read at the type paths) worth retrying whatever the status, e.g. an
+    /// overload reported mid-stream under a 200.
+    pub retryable_types: &'static [&'static str],
 }
 
 /// A value copied into provider metadata.
@@ -408,6 +411,7 @@ pub static BASIC: ProviderMapping = ProviderMapping {
             },
         ],
         retryable_statuses: &[408u16, 409u16, 429u16, 500u16, 502u16, 503u16, 504u16],
+        retryable_types: &[],
     },
     response_metadata: &[],
     usage: UsageMapping {

@@ -1,23 +1,33 @@
 //! Error bodies read at the mapping's paths (`error.message`, `error`, `message`, ...), for failed
-//! responses and for error events inside a stream; retryable statuses come from the mapping.
+//! responses and for error events inside a stream; retryable statuses and error types come from
+//! the mapping's `[errors]`.
+//!
+//! Every mapping-driven provider reads its errors here, so a provider's error shape is data: a
+//! body no path can read gets a named hook (a function from the body text), not a parser type.
 
 use serde_json::Value;
 use specai_generated::mappings::ErrorMapping;
 
-use super::hooks::ErrorHook;
 use super::json_path::first_scalar;
-use crate::provider_utils::{ErrorBody, ErrorBodyParser};
+use super::response_handler::{ErrorBody, ErrorBodyParser};
 
 /// Reads a vendor's error body as its mapping describes.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct MappingErrorParser {
     mapping: ErrorMapping,
-    hook: Option<ErrorHook>,
+    hook: Option<fn(&str) -> Option<ErrorBody>>,
 }
 
 impl MappingErrorParser {
-    pub fn new(mapping: ErrorMapping, hook: Option<ErrorHook>) -> Self {
+    /// A parser of the mapping's paths; `hook`, when given, is tried first.
+    pub fn new(mapping: ErrorMapping, hook: Option<fn(&str) -> Option<ErrorBody>>) -> Self {
         MappingErrorParser { mapping, hook }
+    }
+
+    /// Whether an error of this type is worth retrying, whatever the status (the mapping's
+    /// `retryable_types`): an overload reported mid-stream under a 200, say.
+    pub fn is_retryable_type(&self, error_type: &str) -> bool {
+        self.mapping.retryable_types.contains(&error_type)
     }
 
     /// The error in a JSON value, when its message path holds a string.
@@ -42,14 +52,15 @@ impl ErrorBodyParser for MappingErrorParser {
         self.parse_value(&value)
     }
 
-    fn is_retryable(&self, status: u16, _body: Option<&ErrorBody>) -> bool {
+    fn is_retryable(&self, status: u16, body: Option<&ErrorBody>) -> bool {
         self.mapping.retryable_statuses.contains(&status)
+            || body.and_then(|body| body.error_type.as_deref()).is_some_and(|error_type| self.is_retryable_type(error_type))
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use specai_generated::mappings::OPENAI_COMPATIBLE;
+    use specai_generated::mappings::{ANTHROPIC, OPENAI_COMPATIBLE};
 
     use super::*;
 
@@ -63,5 +74,16 @@ mod tests {
         assert_eq!((top.message.as_str(), top.code.as_deref()), ("top", Some("400")));
         assert!(parser.parse("<html>").is_none());
         assert!(parser.is_retryable(429, None) && parser.is_retryable(503, None) && !parser.is_retryable(400, None));
+    }
+
+    #[test]
+    fn retryable_types_retry_whatever_the_status() {
+        let parser = MappingErrorParser::new(ANTHROPIC.errors, None);
+        let overloaded = parser.parse(r#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#).unwrap();
+        assert_eq!((overloaded.message.as_str(), overloaded.error_type.as_deref()), ("Overloaded", Some("overloaded_error")));
+        assert!(parser.is_retryable(400, Some(&overloaded)));
+        assert!(parser.is_retryable(529, None));
+        let invalid = parser.parse(r#"{"type":"error","error":{"type":"invalid_request_error","message":"no"}}"#).unwrap();
+        assert!(!parser.is_retryable(400, Some(&invalid)));
     }
 }

@@ -1,5 +1,5 @@
 //! Reading values at the dot-separated JSON paths of a mapping file (`x_groq.usage`,
-//! `error.message`, `detail.0.msg`).
+//! `error.message`, `detail.0.msg`): error bodies, usage objects, response metadata.
 
 use serde_json::Value;
 use specai_generated::mappings::JsonPath;
@@ -21,12 +21,6 @@ pub(crate) fn first_scalar(value: &Value, paths: &[JsonPath]) -> Option<String> 
         Value::Bool(flag) => Some(flag.to_string()),
         _ => None,
     })
-}
-
-/// A token count at a path (integers, or floats some servers send).
-pub(crate) fn count(value: &Value, path: &JsonPath) -> Option<u64> {
-    let found = lookup(value, path.segments)?;
-    found.as_u64().or_else(|| found.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64))
 }
 
 #[cfg(test)]

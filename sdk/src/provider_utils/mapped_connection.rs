@@ -1,0 +1,313 @@
+//! A provider's HTTP connection as its mapping file describes it: base URL, API key, auth form,
+//! static headers and query parameters, operation URLs, error bodies and retryable statuses.
+//!
+//! Every mapping-driven provider (OpenAI, the OpenAI-compatible vendors, Anthropic, Google) is
+//! built on this one type, so that a provider's constants live in `specs/<id>/provider.toml`
+//! only: the Rust reads them here and never restates them. What a caller sets
+//! ([`ConnectionSettings`]: key, base URL, headers, query parameters, client) overrides the
+//! mapping. Two costs are paid once, not per call: the static headers (with the auth header) are
+//! built at the first call and kept, and a model builds its operation's URL when it is made
+//! ([`ModelOperation`]), unless the key travels in the query.
+
+use std::sync::{Arc, OnceLock};
+
+use http::header::AUTHORIZATION;
+use http::{HeaderMap, HeaderName, HeaderValue};
+use specai_generated::mappings::{Auth, Operation, Operations, ProviderMapping};
+
+use super::api_key::{ApiKey, load_api_key, load_setting, sensitive_header_value};
+use super::headers::{LazyHeaders, combine_headers};
+use super::mapping_error_parser::MappingErrorParser;
+use super::post_to_api::{Endpoint, ModelUrl, post_json, post_multipart};
+use super::response_handler::{ApiResponse, ErrorBody};
+use crate::error::{Error, Result};
+
+/// What a caller may set over a provider's mapping file; every field is optional. (The
+/// OpenAI-compatible providers take it as `OpenAiCompatibleSettings`.)
+#[derive(Debug, Clone, Default)]
+pub struct ConnectionSettings {
+    /// The API key; default: the mapping's key variables, read at the first call.
+    pub api_key: Option<ApiKey>,
+    /// The base URL; default: the mapping's `base_url_env` variable, else its `base_url`.
+    pub base_url: Option<String>,
+    /// Headers sent with every request, over the mapping's (and over the auth header).
+    pub headers: HeaderMap,
+    /// Query parameters sent with every request, after the mapping's.
+    pub query_params: Vec<(String, String)>,
+    /// The HTTP client; default: a new `reqwest::Client`.
+    pub client: Option<reqwest::Client>,
+    /// The provider name models report; default: the mapping's id.
+    pub name: Option<String>,
+}
+
+/// The path of an operation for one model: `{model}` replaced by the model id.
+pub(crate) type ModelPath = fn(path: &str, model_id: &str) -> String;
+
+/// A provider's connection, built once from its mapping and the caller's settings and shared by
+/// its models.
+pub(crate) struct MappedConnection {
+    /// The mapping, with any run-time overrides applied.
+    pub mapping: ProviderMapping,
+    /// The provider name, e.g. `groq`.
+    pub name: String,
+    base_url: String,
+    /// Query parameters for every request (the mapping's and the caller's), pre-encoded.
+    query: String,
+    headers: LazyHeaders,
+    key: Arc<KeySource>,
+    client: reqwest::Client,
+    /// Reads error bodies at the mapping's paths; retryable statuses and types from the mapping.
+    pub errors: MappingErrorParser,
+    model_path: ModelPath,
+}
+
+impl std::fmt::Debug for MappedConnection {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The key is in `headers` only as a sensitive value, which `HeaderMap` prints redacted.
+        formatter
+            .debug_struct("MappedConnection")
+            .field("name", &self.name)
+            .field("base_url", &self.base_url)
+            .field("headers", &self.headers)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Where the API key comes from; loaded at the first call and then kept.
+struct KeySource {
+    explicit: Option<ApiKey>,
+    env: &'static [&'static str],
+    deprecated_env: &'static [&'static str],
+    optional: bool,
+    display_name: &'static str,
+    loaded: OnceLock<Option<ApiKey>>,
+}
+
+impl KeySource {
+    fn load(&self) -> Result<Option<ApiKey>> {
+        if let Some(key) = self.loaded.get() {
+            return Ok(key.clone());
+        }
+        let found = match self.explicit.clone().filter(|key| !key.is_empty()) {
+            Some(key) => Some(key),
+            None => match self.env.iter().find_map(|var| load_setting(None, var)) {
+                Some(key) => Some(ApiKey::new(key)),
+                None => {
+                    let primary = self.env.first().copied().unwrap_or("API_KEY");
+                    match load_api_key(None, primary, self.deprecated_env, self.display_name) {
+                        Ok(key) => Some(key),
+                        Err(_) if self.optional => None,
+                        Err(error) => return Err(error),
+                    }
+                }
+            },
+        };
+        Ok(self.loaded.get_or_init(|| found).clone())
+    }
+
+    /// The auth headers of the mapping's auth form (none when the key is in the query or absent).
+    fn auth_headers(&self, auth: Auth) -> Result<HeaderMap> {
+        let mut headers = HeaderMap::new();
+        let Some(key) = self.load()? else { return Ok(headers) };
+        match auth {
+            Auth::Bearer => {
+                headers.insert(AUTHORIZATION, key.bearer_header()?);
+            }
+            Auth::Header { name, scheme } => {
+                let value = match scheme {
+                    Some(scheme) => sensitive_header_value(&format!("{scheme} {}", key.expose()))?,
+                    None => key.header_value()?,
+                };
+                headers.insert(HeaderName::from_static(name), value);
+            }
+            Auth::Query { .. } | Auth::None => {}
+        }
+        Ok(headers)
+    }
+}
+
+impl MappedConnection {
+    /// The connection of `mapping` with `settings` on top; `error_hook`, when given, reads error
+    /// bodies before the mapping's paths. Nothing is read from the environment for the key yet.
+    ///
+    /// # Errors
+    /// No base URL (neither the settings, the variable nor the mapping give one); a static
+    /// header value that is not valid in HTTP.
+    pub fn new(mapping: ProviderMapping, settings: ConnectionSettings, error_hook: Option<fn(&str) -> Option<ErrorBody>>) -> Result<Self> {
+        let base_url = base_url(&mapping, settings.base_url.as_deref())?;
+        let mut query = reqwest::Url::parse("http://q/").expect("static URL");
+        {
+            let mut pairs = query.query_pairs_mut();
+            for (name, value) in mapping.request.query {
+                pairs.append_pair(name, value);
+            }
+            for (name, value) in &settings.query_params {
+                pairs.append_pair(name, value);
+            }
+        }
+        let query = query.query().unwrap_or_default().to_owned();
+        let mut mapping_headers = HeaderMap::new();
+        for (name, value) in mapping.request.headers {
+            let name = HeaderName::from_static(name);
+            let value = HeaderValue::from_str(value)
+                .map_err(|_| Error::invalid_argument("headers", format!("invalid value of header `{name}`")))?;
+            mapping_headers.insert(name, value);
+        }
+        // The caller's headers replace the mapping's and the auth header (a proxy with its own).
+        let fixed = combine_headers(&mapping_headers, &settings.headers);
+        let key = Arc::new(KeySource {
+            explicit: settings.api_key,
+            env: mapping.api_key.env,
+            deprecated_env: mapping.api_key.deprecated_env,
+            optional: mapping.api_key.optional,
+            display_name: mapping.display_name,
+            loaded: OnceLock::new(),
+        });
+        let auth = mapping.auth;
+        let header_key = key.clone();
+        let headers = LazyHeaders::new(move || Ok(combine_headers(&header_key.auth_headers(auth)?, &fixed)));
+        Ok(MappedConnection {
+            name: settings.name.unwrap_or_else(|| mapping.id.to_owned()),
+            mapping,
+            base_url,
+            query,
+            headers,
+            key,
+            client: settings.client.unwrap_or_default(),
+            errors: MappingErrorParser::new(mapping.errors, error_hook),
+            model_path: |path, model_id| path.replace("{model}", model_id),
+        })
+    }
+
+    /// Builds operation paths with `model_path` instead of replacing `{model}` by the model id.
+    #[cfg_attr(not(feature = "google"), allow(dead_code))]
+    pub fn with_model_path(mut self, model_path: ModelPath) -> Self {
+        self.model_path = model_path;
+        self
+    }
+
+    /// The URL of an operation when it is the same for every call (the key is not in the query).
+    pub fn fixed_url(&self, operation: Option<&Operation>, model_id: &str) -> Option<String> {
+        match self.mapping.auth {
+            Auth::Query { .. } => None,
+            _ => self.url(operation?, model_id).ok(),
+        }
+    }
+
+    /// The URL of the operation of a capability; `Unsupported` when the mapping has none.
+    pub fn operation_url(&self, operation: Option<&Operation>, capability: &str, model_id: &str) -> Result<String> {
+        let operation = operation.ok_or_else(|| {
+            Error::unsupported(capability, Some(format!("{} has no {capability} operation in its mapping", self.mapping.display_name)))
+        })?;
+        self.url(operation, model_id)
+    }
+
+    /// The full URL of an operation: base URL, prefix and path with `{model}` replaced, the
+    /// operation's and the provider's query parameters, and the key when it goes in the query.
+    pub fn url(&self, operation: &Operation, model_id: &str) -> Result<String> {
+        let path = (self.model_path)(operation.path, model_id);
+        let mut url = format!("{}{path}", self.base_url);
+        let mut separator = if url.contains('?') { '&' } else { '?' };
+        let mut push = |url: &mut String, text: &str| {
+            if !text.is_empty() {
+                url.push(separator);
+                url.push_str(text);
+                separator = '&';
+            }
+        };
+        for (name, value) in operation.query {
+            push(&mut url, &format!("{name}={value}"));
+        }
+        push(&mut url, &self.query);
+        if let Auth::Query { param } = self.mapping.auth
+            && let Some(key) = self.key.load()?
+        {
+            let encoded: String = reqwest::Url::parse_with_params("http://q/", [(param, key.expose())])
+                .ok()
+                .and_then(|url| url.query().map(str::to_owned))
+                .unwrap_or_default();
+            push(&mut url, &encoded);
+        }
+        Ok(url)
+    }
+
+    /// The provider's headers with one call's headers on top.
+    pub fn headers(&self, call_headers: &HeaderMap) -> Result<HeaderMap> {
+        self.headers.with_call_headers(call_headers)
+    }
+
+    /// POSTs a JSON body; a non-2xx answer is read with the mapping's error paths.
+    #[cfg_attr(not(feature = "openai-compatible"), allow(dead_code))]
+    pub async fn post_json<'a, B: serde::Serialize + ?Sized>(&self, url: impl Into<Endpoint<'a>>, body: &B, call_headers: &HeaderMap) -> Result<ApiResponse> {
+        post_json(&self.client, url, self.headers(call_headers)?, body, &self.errors).await
+    }
+
+    /// POSTs a JSON body to a model's operation with these (complete) headers.
+    pub async fn post_operation<B: serde::Serialize + ?Sized>(&self, operation: &ModelOperation, model_id: &str, body: &B, headers: HeaderMap) -> Result<ApiResponse> {
+        match &operation.url {
+            Some(url) => post_json(&self.client, url, headers, body, &self.errors).await,
+            None => {
+                let url = self.operation_url(operation.operation.as_ref(), operation.capability, model_id)?;
+                post_json(&self.client, &url, headers, body, &self.errors).await
+            }
+        }
+    }
+
+    /// POSTs a multipart form; a non-2xx answer is read with the mapping's error paths.
+    #[cfg_attr(not(feature = "openai"), allow(dead_code))]
+    pub async fn post_multipart(&self, url: &str, form: reqwest::multipart::Form, call_headers: &HeaderMap) -> Result<ApiResponse> {
+        post_multipart(&self.client, url, self.headers(call_headers)?, form, &self.errors).await
+    }
+
+    /// The base URL, the HTTP client and the static headers, for a generated client.
+    #[cfg_attr(not(any(feature = "openai", feature = "anthropic")), allow(dead_code))]
+    pub fn client_parts(&self) -> Result<(&str, reqwest::Client, HeaderMap)> {
+        Ok((&self.base_url, self.client.clone(), self.headers.get()?.clone()))
+    }
+}
+
+/// The base URL: the settings', else the mapping's variable, else the mapping's default; the
+/// mapping's `path_prefix` appended.
+fn base_url(mapping: &ProviderMapping, explicit: Option<&str>) -> Result<String> {
+    let base_url = match mapping.base_url_env {
+        Some(var) => load_setting(explicit, var),
+        None => explicit.filter(|url| !url.trim().is_empty()).map(str::to_owned),
+    }
+    .or_else(|| mapping.base_url.map(str::to_owned))
+    .ok_or_else(|| {
+        Error::invalid_argument(
+            "base_url",
+            format!(
+                "{} has no default base URL: pass one in the settings{}",
+                mapping.display_name,
+                mapping.base_url_env.map(|var| format!(" or set `{var}`")).unwrap_or_default()
+            ),
+        )
+    })?;
+    Ok(format!("{}{}", base_url.trim_end_matches('/'), mapping.path_prefix))
+}
+
+/// One operation of one model (a capability such as `chat`), with its URL built when the model
+/// is made unless the key travels in the query (then each call builds it).
+#[derive(Debug, Clone)]
+pub(crate) struct ModelOperation {
+    operation: Option<Operation>,
+    capability: &'static str,
+    url: Option<ModelUrl>,
+}
+
+impl ModelOperation {
+    /// The operation `select` picks from the mapping, for `model_id`; without a connection (its
+    /// construction failed, which every call reports) there is none.
+    pub fn new(connection: Option<&MappedConnection>, select: fn(&Operations) -> Option<&Operation>, capability: &'static str, model_id: &str) -> Self {
+        let operation = connection.and_then(|connection| select(&connection.mapping.operations).copied());
+        let url = connection.and_then(|connection| connection.fixed_url(operation.as_ref(), model_id)).map(ModelUrl::new);
+        ModelOperation { operation, capability, url }
+    }
+
+    /// The URL built when the model was made, if any.
+    #[cfg(test)]
+    pub fn url(&self) -> Option<&ModelUrl> {
+        self.url.as_ref()
+    }
+}

@@ -1,0 +1,176 @@
+//! Editing a first-party mapping changes what its provider sends: each test builds a provider
+//! from a modified copy of its `ProviderMapping` (another base URL, path, auth form, static
+//! header, key variable and retryable statuses), makes one call against the test server, and
+//! checks the request the server received and which statuses are retried. This is the proof that
+//! the Rust reads these constants from the mapping and restates none of them.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use specai_generated::mappings::{Operation, ProviderMapping};
+
+use crate::error::{Error, Result};
+use crate::provider::{CallOptions, GenerateResponse, LanguageModel, Message};
+use crate::provider_utils::test_server::{RecordedRequest, TestResponse, TestServer};
+use crate::retry::{RetryPolicy, retry_with_backoff};
+
+const KEY: &str = "secret-key-123";
+
+/// The mapping with the test server's base URL (under `/edited`), no base-URL variable (so the
+/// environment cannot override it), a key variable of the test's own, status 418 as the only
+/// retryable one, and an extra static header.
+fn edited(mapping: &ProviderMapping, server: &TestServer, extra_headers: &'static [(&'static str, &'static str)]) -> ProviderMapping {
+    let mut mapping = *mapping;
+    mapping.base_url = Some(Box::leak(server.url("/edited").into_boxed_str()));
+    mapping.base_url_env = None;
+    mapping.api_key.env = &["SPECAI_TEST_EDITED_MAPPING_KEY"];
+    mapping.api_key.deprecated_env = &[];
+    mapping.errors.retryable_statuses = &[418];
+    mapping.request.headers = extra_headers;
+    mapping
+}
+
+/// The same operation at another path.
+fn moved(operation: Option<Operation>, path: &'static str) -> Option<Operation> {
+    operation.map(|operation| Operation { path, ..operation })
+}
+
+/// One call, retried at once (no delay) when its error is retryable.
+async fn call_with_one_retry(model: &dyn LanguageModel) -> Result<GenerateResponse> {
+    let policy = RetryPolicy { max_retries: 1, initial_delay: Duration::ZERO, ..RetryPolicy::default() };
+    let options = CallOptions::new(vec![Message::user("hi")]);
+    retry_with_backoff(&policy, || model.do_generate(&options)).await
+}
+
+/// 418 (the edited mapping's retryable status) is retried and the answer then read; 503 (no
+/// longer in the list) is not retried.
+async fn assert_retries_follow_the_mapping(server: &TestServer, model: &dyn LanguageModel, error_body: Value, answer: Value) {
+    server.push(TestResponse::json(418, error_body.clone()));
+    server.push(TestResponse::json(200, answer));
+    server.push(TestResponse::json(503, error_body));
+    let before = server.requests().len();
+    call_with_one_retry(model).await.expect("418 is retried, then the answer is read");
+    assert_eq!(server.requests().len(), before + 2);
+    let error = call_with_one_retry(model).await.expect_err("503 fails");
+    assert!(!error.is_retryable(), "{error:?}");
+    assert_debug_hides_the_key(&[&error]);
+    assert_eq!(server.requests().len(), before + 3, "503 is not retried");
+}
+
+/// A missing key names the mapping's (edited) key variable.
+async fn assert_missing_key_names_the_mapping_variable(model: &dyn LanguageModel) {
+    match model.do_generate(&CallOptions::new(vec![Message::user("hi")])).await {
+        Err(Error::MissingApiKey { env_var, .. }) => assert_eq!(env_var, "SPECAI_TEST_EDITED_MAPPING_KEY"),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// `Debug` of everything a user holds, after a call (the key is in the built headers), never
+/// shows the key.
+fn assert_debug_hides_the_key(values: &[&dyn std::fmt::Debug]) {
+    for value in values {
+        let text = format!("{value:?}");
+        assert!(!text.contains(KEY), "the key leaked: {text}");
+    }
+}
+
+fn sent(server: &TestServer) -> RecordedRequest {
+    server.requests().remove(0)
+}
+
+#[cfg(feature = "openai")]
+#[tokio::test]
+async fn editing_the_openai_mapping_changes_what_openai_sends() {
+    use specai_generated::mappings::{Auth, OPENAI};
+
+    use crate::openai::{OpenAiSettings, create_openai_from_mapping};
+
+    let answer = json!({"id": "c", "object": "chat.completion", "created": 1, "model": "m",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": "ok"}, "finish_reason": "stop"}]});
+    let server = TestServer::start(vec![TestResponse::json(200, answer.clone())]).await;
+    let mut mapping = edited(&OPENAI, &server, &[("x-edited", "openai")]);
+    mapping.auth = Auth::Header { name: "x-edited-key", scheme: Some("Key") };
+    mapping.operations.chat = moved(mapping.operations.chat, "/v2/chat");
+    let settings = OpenAiSettings { api_key: Some(KEY.into()), ..Default::default() };
+    let provider = create_openai_from_mapping(mapping, settings.clone());
+    let model = provider.chat("gpt-4o-mini");
+    model.do_generate(&CallOptions::new(vec![Message::user("hi")])).await.unwrap();
+
+    let request = sent(&server);
+    assert_eq!(request.path, "/edited/v2/chat");
+    assert_eq!(request.header("x-edited-key"), Some("Key secret-key-123"));
+    assert_eq!(request.header("authorization"), None, "the bearer form is the mapping's, now replaced");
+    assert_eq!(request.header("x-edited"), Some("openai"));
+    assert_debug_hides_the_key(&[&provider, &settings, &model]);
+
+    let error_body = json!({"error": {"message": "busy", "type": "teapot"}});
+    assert_retries_follow_the_mapping(&server, &model, error_body, answer).await;
+    let keyless = create_openai_from_mapping(mapping, OpenAiSettings::default());
+    assert_missing_key_names_the_mapping_variable(&keyless.chat("gpt-4o-mini")).await;
+}
+
+#[cfg(feature = "anthropic")]
+#[tokio::test]
+async fn editing_the_anthropic_mapping_changes_what_anthropic_sends() {
+    use specai_generated::mappings::{ANTHROPIC, Auth};
+
+    use crate::anthropic::{AnthropicSettings, create_anthropic_from_mapping};
+
+    let answer = json!({"id": "msg_1", "type": "message", "role": "assistant", "model": "claude-sonnet-4-5",
+        "content": [{"type": "text", "text": "ok"}], "stop_reason": "end_turn", "stop_sequence": null,
+        "usage": {"input_tokens": 1, "output_tokens": 1}});
+    let server = TestServer::start(vec![TestResponse::json(200, answer.clone())]).await;
+    let mut mapping = edited(&ANTHROPIC, &server, &[("anthropic-version", "2099-01-01"), ("x-edited", "anthropic")]);
+    mapping.auth = Auth::Header { name: "x-edited-key", scheme: None };
+    mapping.operations.chat = moved(mapping.operations.chat, "/v2/messages");
+    mapping.errors.retryable_types = &[];
+    let settings = AnthropicSettings { api_key: Some(KEY.into()), ..Default::default() };
+    let provider = create_anthropic_from_mapping(mapping, settings.clone());
+    let model = provider.language_model("claude-sonnet-4-5");
+    model.do_generate(&CallOptions::new(vec![Message::user("hi")])).await.unwrap();
+
+    let request = sent(&server);
+    assert_eq!(request.path, "/edited/v2/messages");
+    assert_eq!(request.header("x-edited-key"), Some(KEY));
+    assert_eq!(request.header("x-api-key"), None, "the auth header's name is the mapping's");
+    assert_eq!(request.header("anthropic-version"), Some("2099-01-01"));
+    assert_eq!(request.header("x-edited"), Some("anthropic"));
+    assert_debug_hides_the_key(&[&provider, &settings, &model]);
+
+    let error_body = json!({"type": "error", "error": {"type": "overloaded_error", "message": "busy"}});
+    assert_retries_follow_the_mapping(&server, &model, error_body, answer).await;
+    let keyless = create_anthropic_from_mapping(mapping, AnthropicSettings::default());
+    assert_missing_key_names_the_mapping_variable(&keyless.language_model("claude-sonnet-4-5")).await;
+}
+
+#[cfg(feature = "google")]
+#[tokio::test]
+async fn editing_the_google_mapping_changes_what_google_sends() {
+    use specai_generated::mappings::{Auth, GOOGLE};
+
+    use crate::google::{GoogleSettings, create_google_from_mapping};
+
+    let answer = json!({"candidates": [{"content": {"role": "model", "parts": [{"text": "ok"}]}, "finishReason": "STOP"}],
+        "usageMetadata": {"promptTokenCount": 1, "candidatesTokenCount": 1, "totalTokenCount": 2}});
+    let server = TestServer::start(vec![TestResponse::json(200, answer.clone())]).await;
+    let mut mapping = edited(&GOOGLE, &server, &[("x-edited", "google")]);
+    // The key in the query: the URL is built per call.
+    mapping.auth = Auth::Query { param: "key" };
+    mapping.operations.chat = moved(mapping.operations.chat, "/v2/models/{model}:generate");
+    mapping.errors.retryable_types = &[];
+    let settings = GoogleSettings::default().with_api_key(KEY);
+    let provider = create_google_from_mapping(mapping, settings.clone());
+    let model = provider.language_model("gemini-2.5-flash");
+    model.do_generate(&CallOptions::new(vec![Message::user("hi")])).await.unwrap();
+
+    let request = sent(&server);
+    assert_eq!(request.path, "/edited/v2/models/gemini-2.5-flash:generate?key=secret-key-123");
+    assert_eq!(request.header("x-goog-api-key"), None, "the auth form is the mapping's");
+    assert_eq!(request.header("x-edited"), Some("google"));
+    assert_debug_hides_the_key(&[&provider, &settings, &model]);
+
+    let error_body = json!({"error": {"code": 503, "message": "busy", "status": "UNAVAILABLE"}});
+    assert_retries_follow_the_mapping(&server, &model, error_body, answer).await;
+    let keyless = create_google_from_mapping(mapping, GoogleSettings::default());
+    assert_missing_key_names_the_mapping_variable(&keyless.language_model("gemini-2.5-flash")).await;
+}
