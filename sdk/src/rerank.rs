@@ -129,47 +129,15 @@ impl IntoFuture for Rerank {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Mutex;
-
-    use async_trait::async_trait;
     use serde_json::json;
 
     use super::*;
     use crate::provider::{RankedDocument, RerankResponse};
-
-    /// Scores each document by how many query words it contains.
-    #[derive(Default)]
-    struct WordOverlapModel {
-        calls: Mutex<Vec<RerankOptions>>,
-    }
-
-    #[async_trait]
-    impl RerankingModel for WordOverlapModel {
-        fn provider(&self) -> &str {
-            "mock"
-        }
-        fn model_id(&self) -> &str {
-            "overlap"
-        }
-        async fn do_rerank(&self, options: &RerankOptions) -> Result<RerankResponse> {
-            self.calls.lock().unwrap().push(options.clone());
-            let ranking = options
-                .documents
-                .iter()
-                .enumerate()
-                .map(|(index, document)| {
-                    let text = document.to_string();
-                    let score = options.query.split_whitespace().filter(|word| text.contains(word)).count();
-                    RankedDocument { index, relevance_score: score as f64 }
-                })
-                .collect();
-            Ok(RerankResponse::new(ranking))
-        }
-    }
+    use crate::test_util::MockRerankingModel;
 
     #[tokio::test]
     async fn ranks_by_score_and_keeps_documents() {
-        let model = Arc::new(WordOverlapModel::default());
+        let model = MockRerankingModel::new();
         let result = rerank(model.clone())
             .query("sunny beach")
             .documents(vec![json!("rainy city"), json!("sunny beach day"), json!({"text": "sunny hills"})])
@@ -179,14 +147,21 @@ mod tests {
         let indexes: Vec<usize> = result.ranking.iter().map(|ranked| ranked.index).collect();
         assert_eq!(indexes, [1, 2, 0]);
         assert_eq!(result.reranked_documents()[0], &json!("sunny beach day"));
-        assert_eq!(model.calls.lock().unwrap()[0].top_n, Some(2));
+        assert_eq!(model.calls()[0].top_n, Some(2));
     }
 
     #[tokio::test]
     async fn no_documents_makes_no_call() {
-        let model = Arc::new(WordOverlapModel::default());
+        let model = MockRerankingModel::new();
         let result = rerank(model.clone()).query("q").documents(Vec::<Value>::new()).await.unwrap();
         assert!(result.ranking.is_empty());
-        assert!(model.calls.lock().unwrap().is_empty());
+        assert!(model.calls().is_empty());
+    }
+
+    #[tokio::test]
+    async fn an_index_beyond_the_documents_is_an_invalid_response() {
+        let model = MockRerankingModel::new().with_response(RerankResponse::new(vec![RankedDocument { index: 5, relevance_score: 1.0 }]));
+        let error = rerank(model).query("q").documents(["a"]).await.unwrap_err();
+        assert!(matches!(error, Error::InvalidResponse { .. }), "{error:?}");
     }
 }

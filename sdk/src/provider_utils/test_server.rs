@@ -291,7 +291,7 @@ fn split_events(text: &str) -> Vec<Bytes> {
             .filter_map(|separator| rest.find(separator).map(|index| index + separator.len()))
             .min()
             .unwrap_or(rest.len());
-        chunks.push(Bytes::copy_from_slice(rest[..end].as_bytes()));
+        chunks.push(Bytes::copy_from_slice(&rest.as_bytes()[..end]));
         rest = &rest[end..];
     }
     chunks
