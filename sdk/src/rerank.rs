@@ -1,15 +1,13 @@
 //! Reranking: `rerank(model).query("...").documents([...]).top_n(3).await`.
 
-use std::future::IntoFuture;
 use std::sync::Arc;
 
-use futures::future::BoxFuture;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::into_model::IntoModel;
 use crate::provider::{ProviderMetadata, RerankOptions, RerankingModel, ResponseMetadata, Warning};
-use crate::request_settings::{RequestSettings, request_settings_methods};
+use crate::request_settings::{RequestSettings, into_future_runs, request_settings_methods};
 
 /// Orders documents by relevance to a query.
 pub fn rerank(model: impl IntoModel<dyn RerankingModel>) -> Rerank {
@@ -88,41 +86,34 @@ impl RerankResult {
     }
 }
 
-impl IntoFuture for Rerank {
-    type Output = Result<RerankResult>;
-    type IntoFuture = BoxFuture<'static, Self::Output>;
+into_future_runs!(Rerank => RerankResult);
 
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            if let Some(error) = self.error {
-                return Err(error);
-            }
-            if self.options.documents.is_empty() {
-                return Ok(RerankResult::default());
-            }
-            let mut options = self.options;
-            options.headers = self.settings.headers.clone();
-            options.provider_options = self.settings.provider_options.clone();
-            let model = &*self.model;
-            let response = self.settings.call(|| model.do_rerank(&options)).await?;
-            let mut ranking = Vec::with_capacity(response.ranking.len());
-            for ranked in response.ranking {
-                let document = options.documents.get(ranked.index).cloned().ok_or_else(|| {
-                    Error::invalid_response(
-                        format!("the reranking model returned index {} for {} documents", ranked.index, options.documents.len()),
-                        None,
-                        None,
-                    )
-                })?;
-                ranking.push(RerankedDocument { index: ranked.index, relevance_score: ranked.relevance_score, document });
-            }
-            ranking.sort_by(|left, right| right.relevance_score.total_cmp(&left.relevance_score));
-            Ok(RerankResult {
-                ranking,
-                warnings: response.warnings,
-                response: response.response,
-                provider_metadata: response.provider_metadata,
-            })
+impl Rerank {
+    /// What awaiting the builder does.
+    async fn run(self) -> Result<RerankResult> {
+        let options = self.settings.start(self.error, self.options)?;
+        if options.documents.is_empty() {
+            return Ok(RerankResult::default());
+        }
+        let model = &*self.model;
+        let response = self.settings.call(|| model.do_rerank(&options)).await?;
+        let mut ranking = Vec::with_capacity(response.ranking.len());
+        for ranked in response.ranking {
+            let document = options.documents.get(ranked.index).cloned().ok_or_else(|| {
+                Error::invalid_response(
+                    format!("the reranking model returned index {} for {} documents", ranked.index, options.documents.len()),
+                    None,
+                    None,
+                )
+            })?;
+            ranking.push(RerankedDocument { index: ranked.index, relevance_score: ranked.relevance_score, document });
+        }
+        ranking.sort_by(|left, right| right.relevance_score.total_cmp(&left.relevance_score));
+        Ok(RerankResult {
+            ranking,
+            warnings: response.warnings,
+            response: response.response,
+            provider_metadata: response.provider_metadata,
         })
     }
 }
