@@ -21,21 +21,16 @@ type EmbedFunction = Arc<dyn Fn(&str) -> Embedding + Send + Sync>;
 ///     .with_max_embeddings_per_call(Some(2))
 ///     .with_embed_fn(|value| vec![value.len() as f32, 1.0]);
 /// ```
-#[derive(Clone)]
+#[derive(Clone, Default)]
 pub struct MockEmbeddingModel {
     max_embeddings_per_call: Option<usize>,
-    supports_parallel_calls: bool,
+    /// Whether the model refuses parallel calls (not the default, hence the negative).
+    sequential_only: bool,
     delay: Option<Duration>,
     embed_fn: Option<EmbedFunction>,
     script: Arc<Script<EmbedResponse, EmbedOptions>>,
     running: Arc<AtomicUsize>,
     most_running: Arc<AtomicUsize>,
-}
-
-impl Default for MockEmbeddingModel {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 
 impl std::fmt::Debug for MockEmbeddingModel {
@@ -48,15 +43,7 @@ impl MockEmbeddingModel {
     /// A mock with provider `mock`, model `mock-embedding`, no per-call limit, parallel calls
     /// allowed, and nothing scripted.
     pub fn new() -> Self {
-        MockEmbeddingModel {
-            max_embeddings_per_call: None,
-            supports_parallel_calls: true,
-            delay: None,
-            embed_fn: None,
-            script: Arc::default(),
-            running: Arc::default(),
-            most_running: Arc::default(),
-        }
+        Self::default()
     }
 
     /// The most values per call.
@@ -67,7 +54,7 @@ impl MockEmbeddingModel {
 
     /// Whether the model allows parallel calls.
     pub fn with_parallel_calls(mut self, supported: bool) -> Self {
-        self.supports_parallel_calls = supported;
+        self.sequential_only = !supported;
         self
     }
 
@@ -114,7 +101,7 @@ impl EmbeddingModel for MockEmbeddingModel {
     }
 
     fn supports_parallel_calls(&self) -> bool {
-        self.supports_parallel_calls
+        !self.sequential_only
     }
 
     async fn do_embed(&self, options: &EmbedOptions) -> Result<EmbedResponse> {
