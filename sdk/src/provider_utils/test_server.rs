@@ -526,6 +526,21 @@ fn chunk_frames(
 mod tests {
     use super::*;
 
+    #[tokio::test]
+    async fn empty_chunks_do_not_end_the_body_and_bound_responses_wait_for_their_path() {
+        let server = TestServer::start([
+            TestResponse::text(200, "models").for_path("/v1/models"),
+            TestResponse::sse_chunks(["a", "", "b"]),
+        ])
+        .await;
+        let client = reqwest::Client::new();
+        let streamed = client.post(server.url("/v1/chat?x=1")).send().await.unwrap().text().await.unwrap();
+        assert_eq!(streamed, "ab");
+        let models = client.get(server.url("/v1/models?limit=5")).send().await.unwrap().text().await.unwrap();
+        assert_eq!(models, "models");
+        assert_eq!(server.pending(), 0);
+    }
+
     #[test]
     fn fixtures_are_framed_one_event_per_chunk() {
         let chunks_of = |response: TestResponse| match response.body {
