@@ -13,10 +13,8 @@
 //! # let _ = closest; Ok(()) }
 //! ```
 
-use std::future::IntoFuture;
 use std::sync::Arc;
 
-use futures::future::BoxFuture;
 use futures::{StreamExt, TryStreamExt};
 
 use crate::error::{Error, Result};
@@ -25,7 +23,7 @@ use crate::provider::{
     EmbedOptions, EmbedResponse, Embedding, EmbeddingModel, EmbeddingUsage, ProviderMetadata, ResponseMetadata,
     Warning,
 };
-use crate::request_settings::{RequestSettings, request_settings_methods};
+use crate::request_settings::{RequestSettings, into_future_runs, request_settings_methods};
 
 /// Embeds one value: `embed(model).value("...").await`.
 pub fn embed(model: impl IntoModel<dyn EmbeddingModel>) -> Embed {
@@ -80,30 +78,24 @@ pub struct EmbedResult {
     pub warnings: Vec<Warning>,
 }
 
-impl IntoFuture for Embed {
-    type Output = Result<EmbedResult>;
-    type IntoFuture = BoxFuture<'static, Self::Output>;
+into_future_runs!(Embed => EmbedResult);
 
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            if let Some(error) = self.error {
-                return Err(error);
-            }
-            let value = self.value.ok_or_else(|| Error::invalid_argument("value", "no value to embed was given"))?;
-            let mut options = EmbedOptions::new(vec![value]);
-            options.headers = self.settings.headers.clone();
-            options.provider_options = self.settings.provider_options.clone();
-            let response = call_model(&*self.model, &self.settings, &options).await?;
-            let EmbedOptions { mut values, .. } = options;
-            let mut embeddings = response.embeddings;
-            Ok(EmbedResult {
-                value: values.remove(0),
-                embedding: embeddings.remove(0),
-                usage: response.usage,
-                provider_metadata: response.provider_metadata,
-                response: response.response,
-                warnings: response.warnings,
-            })
+impl Embed {
+    /// What awaiting the builder does.
+    async fn run(self) -> Result<EmbedResult> {
+        let mut options = self.settings.start(self.error, EmbedOptions::default())?;
+        let value = self.value.ok_or_else(|| Error::invalid_argument("value", "no value to embed was given"))?;
+        options.values = vec![value];
+        let response = call_model(&*self.model, &self.settings, &options).await?;
+        let EmbedOptions { mut values, .. } = options;
+        let mut embeddings = response.embeddings;
+        Ok(EmbedResult {
+            value: values.remove(0),
+            embedding: embeddings.remove(0),
+            usage: response.usage,
+            provider_metadata: response.provider_metadata,
+            response: response.response,
+            warnings: response.warnings,
         })
     }
 }
@@ -159,59 +151,54 @@ pub struct EmbedManyResult {
     pub warnings: Vec<Warning>,
 }
 
-impl IntoFuture for EmbedMany {
-    type Output = Result<EmbedManyResult>;
-    type IntoFuture = BoxFuture<'static, Self::Output>;
+into_future_runs!(EmbedMany => EmbedManyResult);
 
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            if let Some(error) = self.error {
-                return Err(error);
+impl EmbedMany {
+    /// What awaiting the builder does.
+    async fn run(self) -> Result<EmbedManyResult> {
+        let base = self.settings.start(self.error, EmbedOptions::default())?;
+        if self.values.is_empty() {
+            return Ok(EmbedManyResult::default());
+        }
+        let chunk_size = match self.model.max_embeddings_per_call() {
+            Some(0) => return Err(Error::invalid_argument("max_embeddings_per_call", "the model reports a limit of 0")),
+            Some(limit) => limit,
+            None => self.values.len(),
+        };
+        let concurrency = if self.model.supports_parallel_calls() { self.max_parallel_calls.unwrap_or(usize::MAX) } else { 1 };
+        let model = &*self.model;
+        let settings = &self.settings;
+        let call_options: Vec<EmbedOptions> = self
+            .values
+            .chunks(chunk_size)
+            .map(|chunk| {
+                let mut options = base.clone();
+                options.values = chunk.to_vec();
+                options
+            })
+            .collect();
+        // The futures are built up front (a closure inside the stream trips the `Send`
+        // check of the boxed future); `buffered` keeps results in input order while up to
+        // `concurrency` calls run.
+        let calls: Vec<_> = call_options.iter().map(|options| call_model(model, settings, options)).collect();
+        let responses: Vec<EmbedResponse> = futures::stream::iter(calls).buffered(concurrency).try_collect().await?;
+        let mut result = EmbedManyResult { embeddings: Vec::with_capacity(self.values.len()), ..Default::default() };
+        for response in responses {
+            result.embeddings.extend(response.embeddings);
+            if let Some(usage) = response.usage {
+                result.usage.get_or_insert_with(EmbeddingUsage::default).tokens += usage.tokens;
             }
-            if self.values.is_empty() {
-                return Ok(EmbedManyResult::default());
-            }
-            let chunk_size = match self.model.max_embeddings_per_call() {
-                Some(0) => return Err(Error::invalid_argument("max_embeddings_per_call", "the model reports a limit of 0")),
-                Some(limit) => limit,
-                None => self.values.len(),
-            };
-            let concurrency = if self.model.supports_parallel_calls() { self.max_parallel_calls.unwrap_or(usize::MAX) } else { 1 };
-            let model = &*self.model;
-            let settings = &self.settings;
-            let call_options: Vec<EmbedOptions> = self
-                .values
-                .chunks(chunk_size)
-                .map(|chunk| {
-                    let mut options = EmbedOptions::new(chunk.to_vec());
-                    options.headers = settings.headers.clone();
-                    options.provider_options = settings.provider_options.clone();
-                    options
-                })
-                .collect();
-            // The futures are built up front (a closure inside the stream trips the `Send`
-            // check of the boxed future); `buffered` keeps results in input order while up to
-            // `concurrency` calls run.
-            let calls: Vec<_> = call_options.iter().map(|options| call_model(model, settings, options)).collect();
-            let responses: Vec<EmbedResponse> = futures::stream::iter(calls).buffered(concurrency).try_collect().await?;
-            let mut result = EmbedManyResult { embeddings: Vec::with_capacity(self.values.len()), ..Default::default() };
-            for response in responses {
-                result.embeddings.extend(response.embeddings);
-                if let Some(usage) = response.usage {
-                    result.usage.get_or_insert_with(EmbeddingUsage::default).tokens += usage.tokens;
+            if let Some(metadata) = response.provider_metadata {
+                let merged = result.provider_metadata.get_or_insert_with(ProviderMetadata::default);
+                for (provider, value) in metadata.0 {
+                    merged.merge(&provider, value);
                 }
-                if let Some(metadata) = response.provider_metadata {
-                    let merged = result.provider_metadata.get_or_insert_with(ProviderMetadata::default);
-                    for (provider, value) in metadata.0 {
-                        merged.merge(&provider, value);
-                    }
-                }
-                result.responses.push(response.response);
-                result.warnings.extend(response.warnings);
             }
-            result.values = self.values;
-            Ok(result)
-        })
+            result.responses.push(response.response);
+            result.warnings.extend(response.warnings);
+        }
+        result.values = self.values;
+        Ok(result)
     }
 }
 

@@ -3,15 +3,14 @@
 //! `n` is split into calls of at most the model's per-call limit (or the builder's override),
 //! which run concurrently; the images come back in call order. Each call is retried on its own.
 
-use std::future::IntoFuture;
 use std::sync::Arc;
 
-use futures::future::{BoxFuture, try_join_all};
+use futures::future::try_join_all;
 
 use crate::error::{Error, Result};
 use crate::into_model::IntoModel;
 use crate::provider::{FilePart, GeneratedImage, ImageModel, ImageOptions, ProviderMetadata, ResponseMetadata, Warning};
-use crate::request_settings::{RequestSettings, request_settings_methods};
+use crate::request_settings::{RequestSettings, into_future_runs, request_settings_methods};
 
 /// Generates (or edits) images.
 pub fn generate_image(model: impl IntoModel<dyn ImageModel>) -> GenerateImage {
@@ -114,52 +113,45 @@ impl GenerateImageResult {
     }
 }
 
-impl IntoFuture for GenerateImage {
-    type Output = Result<GenerateImageResult>;
-    type IntoFuture = BoxFuture<'static, Self::Output>;
+into_future_runs!(GenerateImage => GenerateImageResult);
 
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            if let Some(error) = self.error {
-                return Err(error);
-            }
-            if self.options.n == 0 {
-                return Err(Error::invalid_argument("n", "must be at least 1"));
-            }
-            let total = self.options.n as usize;
-            let per_call = self.max_images_per_call.or(self.model.max_images_per_call()).unwrap_or(total).max(1);
-            let mut base = self.options;
-            base.headers = self.settings.headers.clone();
-            base.provider_options = self.settings.provider_options.clone();
-            let calls: Vec<ImageOptions> = (0..total)
-                .step_by(per_call)
-                .map(|start| {
-                    let mut options = base.clone();
-                    options.n = (total - start).min(per_call) as u32;
-                    options
-                })
-                .collect();
-            let model = &*self.model;
-            let settings = &self.settings;
-            let responses =
-                try_join_all(calls.iter().map(|options| settings.call(|| model.do_generate(options)))).await?;
-            let mut result = GenerateImageResult::default();
-            for response in responses {
-                result.images.extend(response.images);
-                result.warnings.extend(response.warnings);
-                result.responses.push(response.response);
-                if let Some(metadata) = response.provider_metadata {
-                    let merged = result.provider_metadata.get_or_insert_with(ProviderMetadata::default);
-                    for (provider, value) in metadata.0 {
-                        merged.merge(&provider, value);
-                    }
+impl GenerateImage {
+    /// What awaiting the builder does.
+    async fn run(self) -> Result<GenerateImageResult> {
+        let base = self.settings.start(self.error, self.options)?;
+        if base.n == 0 {
+            return Err(Error::invalid_argument("n", "must be at least 1"));
+        }
+        let total = base.n as usize;
+        let per_call = self.max_images_per_call.or(self.model.max_images_per_call()).unwrap_or(total).max(1);
+        let calls: Vec<ImageOptions> = (0..total)
+            .step_by(per_call)
+            .map(|start| {
+                let mut options = base.clone();
+                options.n = (total - start).min(per_call) as u32;
+                options
+            })
+            .collect();
+        let model = &*self.model;
+        let settings = &self.settings;
+        let responses =
+            try_join_all(calls.iter().map(|options| settings.call(|| model.do_generate(options)))).await?;
+        let mut result = GenerateImageResult::default();
+        for response in responses {
+            result.images.extend(response.images);
+            result.warnings.extend(response.warnings);
+            result.responses.push(response.response);
+            if let Some(metadata) = response.provider_metadata {
+                let merged = result.provider_metadata.get_or_insert_with(ProviderMetadata::default);
+                for (provider, value) in metadata.0 {
+                    merged.merge(&provider, value);
                 }
             }
-            if result.images.is_empty() {
-                return Err(Error::invalid_response("the image model returned no images", None, None));
-            }
-            Ok(result)
-        })
+        }
+        if result.images.is_empty() {
+            return Err(Error::invalid_response("the image model returned no images", None, None));
+        }
+        Ok(result)
     }
 }
 

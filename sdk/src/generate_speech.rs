@@ -1,15 +1,13 @@
 //! Text to speech: `generate_speech(model).text("...").voice("alloy").await`.
 
-use std::future::IntoFuture;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use futures::future::BoxFuture;
 
 use crate::error::{Error, Result};
 use crate::into_model::IntoModel;
 use crate::provider::{ProviderMetadata, RequestMetadata, ResponseMetadata, SpeechModel, SpeechOptions, Warning};
-use crate::request_settings::{RequestSettings, request_settings_methods};
+use crate::request_settings::{RequestSettings, into_future_runs, request_settings_methods};
 
 /// Speaks a text.
 pub fn generate_speech(model: impl IntoModel<dyn SpeechModel>) -> GenerateSpeech {
@@ -88,34 +86,27 @@ pub struct SpeechResult {
     pub provider_metadata: Option<ProviderMetadata>,
 }
 
-impl IntoFuture for GenerateSpeech {
-    type Output = Result<SpeechResult>;
-    type IntoFuture = BoxFuture<'static, Self::Output>;
+into_future_runs!(GenerateSpeech => SpeechResult);
 
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            if let Some(error) = self.error {
-                return Err(error);
-            }
-            if self.options.text.is_empty() {
-                return Err(Error::invalid_argument("text", "no text to speak was given"));
-            }
-            let mut options = self.options;
-            options.headers = self.settings.headers.clone();
-            options.provider_options = self.settings.provider_options.clone();
-            let model = &*self.model;
-            let response = self.settings.call(|| model.do_generate(&options)).await?;
-            if response.audio.is_empty() {
-                return Err(Error::invalid_response("the speech model returned no audio", None, None));
-            }
-            Ok(SpeechResult {
-                audio: response.audio,
-                media_type: response.media_type,
-                warnings: response.warnings,
-                request: response.request,
-                response: response.response,
-                provider_metadata: response.provider_metadata,
-            })
+impl GenerateSpeech {
+    /// What awaiting the builder does.
+    async fn run(self) -> Result<SpeechResult> {
+        let options = self.settings.start(self.error, self.options)?;
+        if options.text.is_empty() {
+            return Err(Error::invalid_argument("text", "no text to speak was given"));
+        }
+        let model = &*self.model;
+        let response = self.settings.call(|| model.do_generate(&options)).await?;
+        if response.audio.is_empty() {
+            return Err(Error::invalid_response("the speech model returned no audio", None, None));
+        }
+        Ok(SpeechResult {
+            audio: response.audio,
+            media_type: response.media_type,
+            warnings: response.warnings,
+            request: response.request,
+            response: response.response,
+            provider_metadata: response.provider_metadata,
         })
     }
 }

@@ -19,7 +19,8 @@
 //!   Every builder takes its model as an [`IntoModel`]: a model value, an `Arc` of one, or an
 //!   `Arc<dyn ...>` from a registry.
 //! - `test_util` (feature `test-util`): mock models that return scripted answers and record
-//!   every call, for testing code built on specai without a network.
+//!   every call, for testing code built on specai without a network; with it,
+//!   `provider_utils::test_server`, the mock HTTP server that provider tests serve fixtures from.
 //!
 //! # Example
 //! ```

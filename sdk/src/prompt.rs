@@ -205,17 +205,9 @@ mod tests {
 
     #[tokio::test]
     async fn unsupported_urls_are_downloaded() {
-        use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let address = listener.local_addr().unwrap();
-        tokio::spawn(async move {
-            let (mut socket, _) = listener.accept().await.unwrap();
-            let mut request = [0u8; 1024];
-            let _ = socket.read(&mut request).await.unwrap();
-            let response = "HTTP/1.1 200 OK\r\ncontent-type: image/gif\r\ncontent-length: 3\r\nconnection: close\r\n\r\nGIF";
-            socket.write_all(response.as_bytes()).await.unwrap();
-        });
-        let mut messages = vec![Message::user_parts(vec![UserPart::file_url(format!("http://{address}/cat.gif"), "image/*")])];
+        use crate::provider_utils::test_server::{TestResponse, TestServer};
+        let server = TestServer::start([TestResponse::bytes(200, &b"GIF"[..], "image/gif")]).await;
+        let mut messages = vec![Message::user_parts(vec![UserPart::file_url(server.url("/cat.gif"), "image/*")])];
         download_unsupported_urls(&mut messages, &[]).await.unwrap();
         let Message::User { content, .. } = &messages[0] else { panic!() };
         match &content[0] {

@@ -4,6 +4,13 @@
 //!
 //! The generation builders' settings (`call_settings`) build on this module: their builders
 //! include these methods, and this module knows nothing of them.
+//!
+//! A single-call builder holds its model, the options of its model call, these settings and
+//! the first argument error a builder method met (`error`: builder methods cannot fail, so the
+//! error waits for the await). Awaiting it runs the builder's `run` (`into_future_runs!`), which
+//! takes the same two steps everywhere: `RequestSettings::start` (the deferred error, or the
+//! options with the settings' headers and provider options) and `RequestSettings::call` (the
+//! model call, retried and cancellable).
 
 use std::future::Future;
 
@@ -11,7 +18,7 @@ use http::{HeaderMap, HeaderName, HeaderValue};
 use tokio_util::sync::CancellationToken;
 
 use crate::error::{Error, Result};
-use crate::provider::ProviderOptions;
+use crate::provider::{EmbedOptions, ImageOptions, ProviderOptions, RerankOptions, SpeechOptions, TranscriptionOptions};
 use crate::retry::{RetryPolicy, retry_with_backoff};
 
 /// Headers, provider options, retries and cancellation of a model call.
@@ -29,6 +36,17 @@ pub struct RequestSettings {
 }
 
 impl RequestSettings {
+    /// The first step of awaiting a single-call builder: its deferred argument error, if a
+    /// builder method met one; otherwise `options` with these settings' headers and provider
+    /// options.
+    pub(crate) fn start<Options: ModelCallOptions>(&self, deferred_error: Option<Error>, mut options: Options) -> Result<Options> {
+        if let Some(error) = deferred_error {
+            return Err(error);
+        }
+        options.set_request_settings(self.headers.clone(), self.provider_options.clone());
+        Ok(options)
+    }
+
     /// Runs one model call with retries, stopping early when cancelled.
     pub(crate) async fn call<T, Operation, Attempt>(&self, operation: Operation) -> Result<T>
     where
@@ -46,6 +64,27 @@ impl RequestSettings {
         }
     }
 }
+
+/// The options of one model call of a single-call builder, which carry the request settings'
+/// headers and provider options.
+pub(crate) trait ModelCallOptions {
+    /// Sets the headers and provider options.
+    fn set_request_settings(&mut self, headers: HeaderMap, provider_options: ProviderOptions);
+}
+
+/// Implements [`ModelCallOptions`] for options types with `headers` and `provider_options` fields.
+macro_rules! model_call_options {
+    ($($options:ty),* $(,)?) => {$(
+        impl ModelCallOptions for $options {
+            fn set_request_settings(&mut self, headers: HeaderMap, provider_options: ProviderOptions) {
+                self.headers = headers;
+                self.provider_options = provider_options;
+            }
+        }
+    )*};
+}
+
+model_call_options!(EmbedOptions, ImageOptions, SpeechOptions, TranscriptionOptions, RerankOptions);
 
 /// Parses a header pair for the builders' `header` method.
 pub(crate) fn parse_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue)> {
@@ -114,3 +153,20 @@ macro_rules! request_settings_methods {
 }
 
 pub(crate) use request_settings_methods;
+
+/// `IntoFuture` for a single-call builder with an `async fn run(self) -> Result<$output>`:
+/// awaiting the builder runs it, as a boxed `Send` future.
+macro_rules! into_future_runs {
+    ($builder:ty => $output:ty) => {
+        impl std::future::IntoFuture for $builder {
+            type Output = $crate::error::Result<$output>;
+            type IntoFuture = futures::future::BoxFuture<'static, Self::Output>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.run())
+            }
+        }
+    };
+}
+
+pub(crate) use into_future_runs;

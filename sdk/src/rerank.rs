@@ -1,15 +1,13 @@
 //! Reranking: `rerank(model).query("...").documents([...]).top_n(3).await`.
 
-use std::future::IntoFuture;
 use std::sync::Arc;
 
-use futures::future::BoxFuture;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::into_model::IntoModel;
 use crate::provider::{ProviderMetadata, RerankOptions, RerankingModel, ResponseMetadata, Warning};
-use crate::request_settings::{RequestSettings, request_settings_methods};
+use crate::request_settings::{RequestSettings, into_future_runs, request_settings_methods};
 
 /// Orders documents by relevance to a query.
 pub fn rerank(model: impl IntoModel<dyn RerankingModel>) -> Rerank {
@@ -88,88 +86,49 @@ impl RerankResult {
     }
 }
 
-impl IntoFuture for Rerank {
-    type Output = Result<RerankResult>;
-    type IntoFuture = BoxFuture<'static, Self::Output>;
+into_future_runs!(Rerank => RerankResult);
 
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            if let Some(error) = self.error {
-                return Err(error);
-            }
-            if self.options.documents.is_empty() {
-                return Ok(RerankResult::default());
-            }
-            let mut options = self.options;
-            options.headers = self.settings.headers.clone();
-            options.provider_options = self.settings.provider_options.clone();
-            let model = &*self.model;
-            let response = self.settings.call(|| model.do_rerank(&options)).await?;
-            let mut ranking = Vec::with_capacity(response.ranking.len());
-            for ranked in response.ranking {
-                let document = options.documents.get(ranked.index).cloned().ok_or_else(|| {
-                    Error::invalid_response(
-                        format!("the reranking model returned index {} for {} documents", ranked.index, options.documents.len()),
-                        None,
-                        None,
-                    )
-                })?;
-                ranking.push(RerankedDocument { index: ranked.index, relevance_score: ranked.relevance_score, document });
-            }
-            ranking.sort_by(|left, right| right.relevance_score.total_cmp(&left.relevance_score));
-            Ok(RerankResult {
-                ranking,
-                warnings: response.warnings,
-                response: response.response,
-                provider_metadata: response.provider_metadata,
-            })
+impl Rerank {
+    /// What awaiting the builder does.
+    async fn run(self) -> Result<RerankResult> {
+        let options = self.settings.start(self.error, self.options)?;
+        if options.documents.is_empty() {
+            return Ok(RerankResult::default());
+        }
+        let model = &*self.model;
+        let response = self.settings.call(|| model.do_rerank(&options)).await?;
+        let mut ranking = Vec::with_capacity(response.ranking.len());
+        for ranked in response.ranking {
+            let document = options.documents.get(ranked.index).cloned().ok_or_else(|| {
+                Error::invalid_response(
+                    format!("the reranking model returned index {} for {} documents", ranked.index, options.documents.len()),
+                    None,
+                    None,
+                )
+            })?;
+            ranking.push(RerankedDocument { index: ranked.index, relevance_score: ranked.relevance_score, document });
+        }
+        ranking.sort_by(|left, right| right.relevance_score.total_cmp(&left.relevance_score));
+        Ok(RerankResult {
+            ranking,
+            warnings: response.warnings,
+            response: response.response,
+            provider_metadata: response.provider_metadata,
         })
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Mutex;
-
-    use async_trait::async_trait;
     use serde_json::json;
 
     use super::*;
     use crate::provider::{RankedDocument, RerankResponse};
-
-    /// Scores each document by how many query words it contains.
-    #[derive(Default)]
-    struct WordOverlapModel {
-        calls: Mutex<Vec<RerankOptions>>,
-    }
-
-    #[async_trait]
-    impl RerankingModel for WordOverlapModel {
-        fn provider(&self) -> &str {
-            "mock"
-        }
-        fn model_id(&self) -> &str {
-            "overlap"
-        }
-        async fn do_rerank(&self, options: &RerankOptions) -> Result<RerankResponse> {
-            self.calls.lock().unwrap().push(options.clone());
-            let ranking = options
-                .documents
-                .iter()
-                .enumerate()
-                .map(|(index, document)| {
-                    let text = document.to_string();
-                    let score = options.query.split_whitespace().filter(|word| text.contains(word)).count();
-                    RankedDocument { index, relevance_score: score as f64 }
-                })
-                .collect();
-            Ok(RerankResponse::new(ranking))
-        }
-    }
+    use crate::test_util::MockRerankingModel;
 
     #[tokio::test]
     async fn ranks_by_score_and_keeps_documents() {
-        let model = Arc::new(WordOverlapModel::default());
+        let model = MockRerankingModel::new();
         let result = rerank(model.clone())
             .query("sunny beach")
             .documents(vec![json!("rainy city"), json!("sunny beach day"), json!({"text": "sunny hills"})])
@@ -179,14 +138,21 @@ mod tests {
         let indexes: Vec<usize> = result.ranking.iter().map(|ranked| ranked.index).collect();
         assert_eq!(indexes, [1, 2, 0]);
         assert_eq!(result.reranked_documents()[0], &json!("sunny beach day"));
-        assert_eq!(model.calls.lock().unwrap()[0].top_n, Some(2));
+        assert_eq!(model.calls()[0].top_n, Some(2));
     }
 
     #[tokio::test]
     async fn no_documents_makes_no_call() {
-        let model = Arc::new(WordOverlapModel::default());
+        let model = MockRerankingModel::new();
         let result = rerank(model.clone()).query("q").documents(Vec::<Value>::new()).await.unwrap();
         assert!(result.ranking.is_empty());
-        assert!(model.calls.lock().unwrap().is_empty());
+        assert!(model.calls().is_empty());
+    }
+
+    #[tokio::test]
+    async fn an_index_beyond_the_documents_is_an_invalid_response() {
+        let model = MockRerankingModel::new().with_response(RerankResponse::new(vec![RankedDocument { index: 5, relevance_score: 1.0 }]));
+        let error = rerank(model).query("q").documents(["a"]).await.unwrap_err();
+        assert!(matches!(error, Error::InvalidResponse { .. }), "{error:?}");
     }
 }

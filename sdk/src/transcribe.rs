@@ -3,18 +3,16 @@
 //! The media type is detected from the audio's first bytes (WAV, MP3, OGG, FLAC, MP4/M4A, WebM)
 //! unless given.
 
-use std::future::IntoFuture;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use futures::future::BoxFuture;
 
 use crate::error::{Error, Result};
 use crate::into_model::IntoModel;
 use crate::provider::{
     ProviderMetadata, ResponseMetadata, TranscriptionModel, TranscriptionOptions, TranscriptionSegment, Warning,
 };
-use crate::request_settings::{RequestSettings, request_settings_methods};
+use crate::request_settings::{RequestSettings, into_future_runs, request_settings_methods};
 
 /// Transcribes audio.
 pub fn transcribe(model: impl IntoModel<dyn TranscriptionModel>) -> Transcribe {
@@ -73,39 +71,34 @@ pub struct TranscriptionResult {
     pub provider_metadata: Option<ProviderMetadata>,
 }
 
-impl IntoFuture for Transcribe {
-    type Output = Result<TranscriptionResult>;
-    type IntoFuture = BoxFuture<'static, Self::Output>;
+into_future_runs!(Transcribe => TranscriptionResult);
 
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            if let Some(error) = self.error {
-                return Err(error);
-            }
-            let audio = self.audio.filter(|audio| !audio.is_empty());
-            let audio = audio.ok_or_else(|| Error::invalid_argument("audio", "no audio was given"))?;
-            let media_type = match self.media_type {
-                Some(media_type) => media_type,
-                None => detect_audio_media_type(&audio)
-                    .ok_or_else(|| {
-                        Error::invalid_argument("media_type", "the audio format was not recognised; set the media type")
-                    })?
-                    .to_owned(),
-            };
-            let mut options = TranscriptionOptions::new(audio, media_type);
-            options.headers = self.settings.headers.clone();
-            options.provider_options = self.settings.provider_options.clone();
-            let model = &*self.model;
-            let response = self.settings.call(|| model.do_generate(&options)).await?;
-            Ok(TranscriptionResult {
-                text: response.text,
-                segments: response.segments,
-                language: response.language,
-                duration_in_seconds: response.duration_in_seconds,
-                warnings: response.warnings,
-                response: response.response,
-                provider_metadata: response.provider_metadata,
-            })
+impl Transcribe {
+    /// What awaiting the builder does.
+    async fn run(self) -> Result<TranscriptionResult> {
+        let mut options = self.settings.start(self.error, TranscriptionOptions::default())?;
+        let audio = self.audio.filter(|audio| !audio.is_empty());
+        let audio = audio.ok_or_else(|| Error::invalid_argument("audio", "no audio was given"))?;
+        let media_type = match self.media_type {
+            Some(media_type) => media_type,
+            None => detect_audio_media_type(&audio)
+                .ok_or_else(|| {
+                    Error::invalid_argument("media_type", "the audio format was not recognised; set the media type")
+                })?
+                .to_owned(),
+        };
+        options.audio = audio;
+        options.media_type = media_type;
+        let model = &*self.model;
+        let response = self.settings.call(|| model.do_generate(&options)).await?;
+        Ok(TranscriptionResult {
+            text: response.text,
+            segments: response.segments,
+            language: response.language,
+            duration_in_seconds: response.duration_in_seconds,
+            warnings: response.warnings,
+            response: response.response,
+            provider_metadata: response.provider_metadata,
         })
     }
 }

@@ -1,76 +1,46 @@
 //! A scripted image model that records its calls.
 
-use std::collections::VecDeque;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use bytes::Bytes;
 
-use crate::error::{Error, Result};
+use super::script::{Script, script_methods};
+use crate::error::Result;
 use crate::provider::{FileData, GeneratedImage, ImageModel, ImageOptions, ImageResponse};
 
 /// An image model that answers with scripted responses in order, and otherwise with `n` tiny
 /// PNG-labelled images whose bytes name the call and index (`call0-image1`); it records every
 /// call.
-#[derive(Clone)]
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use specai::test_util::MockImageModel;
+/// let model = MockImageModel::new().with_max_images_per_call(Some(1));
+/// let result = specai::generate_image(model.clone()).prompt("a cat").n(2).await?;
+/// assert_eq!(result.images[1].data.to_bytes()?.as_ref(), b"call1-image0");
+/// assert_eq!(model.calls().len(), 2);
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, Default)]
 pub struct MockImageModel {
-    inner: Arc<Inner>,
-}
-
-struct Inner {
-    model_id: String,
     max_images_per_call: Option<usize>,
-    responses: Mutex<VecDeque<Result<ImageResponse>>>,
-    calls: Mutex<Vec<ImageOptions>>,
-}
-
-impl Default for MockImageModel {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl std::fmt::Debug for MockImageModel {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter.debug_struct("MockImageModel").field("model_id", &self.inner.model_id).finish_non_exhaustive()
-    }
+    script: Arc<Script<ImageResponse, ImageOptions>>,
 }
 
 impl MockImageModel {
     /// A mock with model id `mock-image`, no per-call limit and nothing scripted.
     pub fn new() -> Self {
-        MockImageModel {
-            inner: Arc::new(Inner {
-                model_id: "mock-image".into(),
-                max_images_per_call: None,
-                responses: Mutex::default(),
-                calls: Mutex::default(),
-            }),
-        }
+        Self::default()
     }
 
-    /// The most images per call (set before cloning the mock).
+    /// The most images per call.
     pub fn with_max_images_per_call(mut self, limit: Option<usize>) -> Self {
-        Arc::get_mut(&mut self.inner).expect("configure the mock before cloning it").max_images_per_call = limit;
+        self.max_images_per_call = limit;
         self
     }
 
-    /// Scripts the next answer.
-    pub fn with_response(self, response: ImageResponse) -> Self {
-        self.inner.responses.lock().expect("mock state").push_back(Ok(response));
-        self
-    }
-
-    /// Scripts the next call to fail.
-    pub fn with_error(self, error: Error) -> Self {
-        self.inner.responses.lock().expect("mock state").push_back(Err(error));
-        self
-    }
-
-    /// The options of every call, in order.
-    pub fn calls(&self) -> Vec<ImageOptions> {
-        self.inner.calls.lock().expect("mock state").clone()
-    }
+    script_methods!(ImageResponse, ImageOptions);
 }
 
 #[async_trait]
@@ -80,28 +50,21 @@ impl ImageModel for MockImageModel {
     }
 
     fn model_id(&self) -> &str {
-        &self.inner.model_id
+        "mock-image"
     }
 
     fn max_images_per_call(&self) -> Option<usize> {
-        self.inner.max_images_per_call
+        self.max_images_per_call
     }
 
     async fn do_generate(&self, options: &ImageOptions) -> Result<ImageResponse> {
-        let call = {
-            let mut calls = self.inner.calls.lock().expect("mock state");
-            calls.push(options.clone());
-            calls.len() - 1
-        };
-        if let Some(scripted) = self.inner.responses.lock().expect("mock state").pop_front() {
-            return scripted;
-        }
-        let images = (0..options.n)
-            .map(|index| GeneratedImage {
+        let labelled = |call| {
+            let image = |index| GeneratedImage {
                 data: FileData::Bytes(Bytes::from(format!("call{call}-image{index}"))),
                 media_type: "image/png".into(),
-            })
-            .collect();
-        Ok(ImageResponse::new(images))
+            };
+            Ok(ImageResponse::new((0..options.n).map(image).collect()))
+        };
+        self.script.answer(options, labelled).await
     }
 }

@@ -3,8 +3,8 @@
 use std::collections::VecDeque;
 use std::future::Future as _;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -12,6 +12,7 @@ use async_trait::async_trait;
 use futures::Stream;
 use serde_json::Value;
 
+use super::script::Script;
 use crate::error::{Error, Result};
 use crate::provider::{
     BlockId, CallOptions, Content, FinishReason, GenerateResponse, LanguageModel, RequestMetadata, ResponseMetadata,
@@ -44,21 +45,12 @@ struct Inner {
     provider: String,
     model_id: String,
     supported_urls: Vec<SupportedUrl>,
-    responses: Mutex<VecDeque<ScriptedResponse>>,
-    streams: Mutex<VecDeque<ScriptedStream>>,
-    calls: Mutex<Vec<CallOptions>>,
+    /// The `do_generate` answers, and every call (`do_stream`'s too).
+    responses: Script<GenerateResponse, CallOptions>,
+    /// The `do_stream` answers.
+    streams: Script<MockStream>,
     streams_dropped_early: Arc<AtomicUsize>,
     streams_finished: Arc<AtomicUsize>,
-}
-
-struct ScriptedResponse {
-    delay: Option<Duration>,
-    outcome: Result<GenerateResponse>,
-}
-
-enum ScriptedStream {
-    Stream(MockStream),
-    Error(Error),
 }
 
 impl Default for MockLanguageModel {
@@ -90,9 +82,8 @@ impl MockLanguageModel {
                 provider: provider.into(),
                 model_id: model_id.into(),
                 supported_urls: Vec::new(),
-                responses: Mutex::default(),
-                streams: Mutex::default(),
-                calls: Mutex::default(),
+                responses: Script::default(),
+                streams: Script::default(),
                 streams_dropped_early: Arc::default(),
                 streams_finished: Arc::default(),
             }),
@@ -110,44 +101,42 @@ impl MockLanguageModel {
 
     /// Scripts the next `do_generate` answer.
     pub fn with_response(self, response: GenerateResponse) -> Self {
-        self.push_response(None, Ok(response))
+        self.inner.responses.push(Ok(response));
+        self
     }
 
     /// Scripts the next `do_generate` answer, given after a delay (on the tokio clock).
     pub fn with_delayed_response(self, delay: Duration, response: GenerateResponse) -> Self {
-        self.push_response(Some(delay), Ok(response))
+        self.inner.responses.push_delayed(Some(delay), Ok(response));
+        self
     }
 
     /// Scripts the next `do_generate` call to fail.
     pub fn with_error(self, error: impl Into<Error>) -> Self {
-        self.push_response(None, Err(error.into()))
+        self.inner.responses.push(Err(error.into()));
+        self
     }
 
     /// Scripts the next `do_stream` answer.
     pub fn with_stream(self, stream: MockStream) -> Self {
-        self.inner.streams.lock().unwrap().push_back(ScriptedStream::Stream(stream));
+        self.inner.streams.push(Ok(stream));
         self
     }
 
     /// Scripts the next `do_stream` call to fail before any part.
     pub fn with_stream_error(self, error: impl Into<Error>) -> Self {
-        self.inner.streams.lock().unwrap().push_back(ScriptedStream::Error(error.into()));
-        self
-    }
-
-    fn push_response(self, delay: Option<Duration>, outcome: Result<GenerateResponse>) -> Self {
-        self.inner.responses.lock().unwrap().push_back(ScriptedResponse { delay, outcome });
+        self.inner.streams.push(Err(error.into()));
         self
     }
 
     /// Every call received so far, in order (both `do_generate` and `do_stream`).
     pub fn calls(&self) -> Vec<CallOptions> {
-        self.inner.calls.lock().unwrap().clone()
+        self.inner.responses.calls()
     }
 
     /// How many calls were received.
     pub fn call_count(&self) -> usize {
-        self.inner.calls.lock().unwrap().len()
+        self.inner.responses.call_count()
     }
 
     /// How many returned streams were dropped before their end: each one a cancelled request.
@@ -158,10 +147,6 @@ impl MockLanguageModel {
     /// How many returned streams were read to their end.
     pub fn streams_finished(&self) -> usize {
         self.inner.streams_finished.load(Ordering::SeqCst)
-    }
-
-    fn record(&self, options: &CallOptions) {
-        self.inner.calls.lock().unwrap().push(options.clone());
     }
 }
 
@@ -184,31 +169,20 @@ impl LanguageModel for MockLanguageModel {
     }
 
     async fn do_generate(&self, options: &CallOptions) -> Result<GenerateResponse> {
-        self.record(options);
-        let scripted = self.inner.responses.lock().unwrap().pop_front();
-        let scripted = scripted.ok_or_else(|| script_exhausted("response"))?;
-        if let Some(delay) = scripted.delay {
-            tokio::time::sleep(delay).await;
-        }
-        scripted.outcome
+        self.inner.responses.answer(options, |_| Err(script_exhausted("response"))).await
     }
 
     async fn do_stream(&self, options: &CallOptions) -> Result<StreamResponse> {
-        self.record(options);
-        let scripted = self.inner.streams.lock().unwrap().pop_front();
-        match scripted.ok_or_else(|| script_exhausted("stream"))? {
-            ScriptedStream::Error(error) => Err(error),
-            ScriptedStream::Stream(script) => {
-                let stream = PlayingStream {
-                    items: script.items,
-                    sleep: None,
-                    finished: false,
-                    dropped_early: self.inner.streams_dropped_early.clone(),
-                    finished_count: self.inner.streams_finished.clone(),
-                };
-                Ok(StreamResponse::new(Box::pin(stream), RequestMetadata::default(), ResponseMetadata::default()))
-            }
-        }
+        self.inner.responses.record(options);
+        let script = self.inner.streams.next().await.unwrap_or_else(|| Err(script_exhausted("stream")))?;
+        let stream = PlayingStream {
+            items: script.items,
+            sleep: None,
+            finished: false,
+            dropped_early: self.inner.streams_dropped_early.clone(),
+            finished_count: self.inner.streams_finished.clone(),
+        };
+        Ok(StreamResponse::new(Box::pin(stream), RequestMetadata::default(), ResponseMetadata::default()))
     }
 }
 

@@ -13,7 +13,7 @@ use specai::{Output, Tool, ToolError, generate_text, step_count_is, stream_text}
 
 use super::{MODEL, PROVIDER, assert_messages_request, provider};
 use crate::support::fixtures::{error_response, json_response, raw_sse_response};
-use crate::support::mock_server::MockServer;
+use specai::provider_utils::test_server::TestServer;
 
 #[derive(Debug, Deserialize, JsonSchema)]
 struct WeatherInput {
@@ -30,7 +30,7 @@ fn thinking() -> ProviderOptions {
 }
 
 /// The assistant turn and the tool-result turn of the second request.
-fn second_request_turns(server: &MockServer) -> (Value, Value) {
+fn second_request_turns(server: &TestServer) -> (Value, Value) {
     let requests = server.requests();
     assert_eq!(requests.len(), 2);
     let body = assert_messages_request(&requests[1]);
@@ -40,7 +40,7 @@ fn second_request_turns(server: &MockServer) -> (Value, Value) {
 #[tokio::test]
 async fn generate_text_runs_the_tool_loop() {
     let server =
-        MockServer::with_responses([json_response(PROVIDER, "tool_call"), json_response(PROVIDER, "tool_result_answer")])
+        TestServer::start([json_response(PROVIDER, "tool_call"), json_response(PROVIDER, "tool_result_answer")])
             .await;
 
     let result = generate_text(provider(&server).language_model(MODEL))
@@ -66,7 +66,7 @@ async fn generate_text_runs_the_tool_loop() {
 
 #[tokio::test]
 async fn generate_text_sends_thinking_back_in_the_tool_loop() {
-    let server = MockServer::with_responses([
+    let server = TestServer::start([
         json_response(PROVIDER, "thinking_tool_call"),
         json_response(PROVIDER, "tool_result_answer"),
     ])
@@ -95,7 +95,7 @@ async fn generate_text_sends_thinking_back_in_the_tool_loop() {
 
 #[tokio::test]
 async fn stream_text_deltas_concatenate_to_the_final_text() {
-    let server = MockServer::with_responses([raw_sse_response(PROVIDER, "text_stream", 5)]).await;
+    let server = TestServer::start([raw_sse_response(PROVIDER, "text_stream", 5)]).await;
 
     let mut result = stream_text(provider(&server).language_model(MODEL)).prompt("Hello!").start();
     let mut streamed = String::new();
@@ -114,7 +114,7 @@ async fn stream_text_deltas_concatenate_to_the_final_text() {
 
 #[tokio::test]
 async fn stream_text_sends_streamed_signatures_back_in_the_tool_loop() {
-    let server = MockServer::with_responses([
+    let server = TestServer::start([
         raw_sse_response(PROVIDER, "thinking_stream", 33),
         raw_sse_response(PROVIDER, "text_stream", 4096),
     ])
@@ -150,7 +150,7 @@ struct Recipe {
 
 #[tokio::test]
 async fn output_object_through_the_forced_json_tool() {
-    let server = MockServer::with_responses([json_response(PROVIDER, "structured_output")]).await;
+    let server = TestServer::start([json_response(PROVIDER, "structured_output")]).await;
 
     let result = generate_text(provider(&server).language_model(MODEL))
         .prompt("A lasagna recipe.")
@@ -170,7 +170,7 @@ async fn output_object_through_the_forced_json_tool() {
 
 #[tokio::test]
 async fn overloaded_529_is_retried_then_succeeds() {
-    let server = MockServer::with_responses([
+    let server = TestServer::start([
         error_response(PROVIDER, "error_overloaded", 529),
         json_response(PROVIDER, "text"),
     ])
@@ -188,7 +188,7 @@ async fn overloaded_529_is_retried_then_succeeds() {
 
 #[tokio::test]
 async fn mid_stream_overloaded_error_reaches_the_caller() {
-    let server = MockServer::with_responses([raw_sse_response(PROVIDER, "stream_error_overloaded", 4096)]).await;
+    let server = TestServer::start([raw_sse_response(PROVIDER, "stream_error_overloaded", 4096)]).await;
 
     let mut result = stream_text(provider(&server).language_model(MODEL)).prompt("A story.").max_retries(0).start();
     let error = result.text().await.unwrap_err();
@@ -203,7 +203,7 @@ async fn mid_stream_overloaded_error_reaches_the_caller() {
 
 #[tokio::test]
 async fn stream_text_output_object_streams_partial_objects() {
-    let server = MockServer::with_responses([raw_sse_response(PROVIDER, "structured_output_stream", 61)]).await;
+    let server = TestServer::start([raw_sse_response(PROVIDER, "structured_output_stream", 61)]).await;
 
     let mut result = stream_text(provider(&server).language_model(MODEL))
         .prompt("A lasagna recipe.")

@@ -11,7 +11,7 @@ use specai::provider::{
 
 use super::{API_KEY, MODEL, PROVIDER, assert_messages_request, provider};
 use crate::support::fixtures::{error_response, json_response};
-use crate::support::mock_server::MockServer;
+use specai::provider_utils::test_server::TestServer;
 
 fn weather_tool() -> ToolDefinition {
     ToolDefinition::Function(FunctionTool {
@@ -76,7 +76,7 @@ fn weather_result(id: &str, value: Value) -> ToolResultPart {
 
 #[tokio::test]
 async fn text() {
-    let server = MockServer::with_responses([json_response(PROVIDER, "text")]).await;
+    let server = TestServer::start([json_response(PROVIDER, "text")]).await;
     let model = provider(&server).language_model(MODEL);
     let options = CallOptions::new(vec![Message::system("You are a concise assistant."), Message::user("Hello!")]);
 
@@ -110,7 +110,7 @@ async fn text() {
 #[tokio::test]
 async fn tool_round_trip_sends_the_call_and_its_result_back() {
     let server =
-        MockServer::with_responses([json_response(PROVIDER, "tool_call"), json_response(PROVIDER, "tool_result_answer")])
+        TestServer::start([json_response(PROVIDER, "tool_call"), json_response(PROVIDER, "tool_result_answer")])
             .await;
     let model = provider(&server).language_model(MODEL);
     let question = Message::user("What's the weather in Paris?");
@@ -172,7 +172,7 @@ async fn tool_round_trip_sends_the_call_and_its_result_back() {
 
 #[tokio::test]
 async fn parallel_tool_calls_and_their_results_in_one_user_turn() {
-    let server = MockServer::with_responses([
+    let server = TestServer::start([
         json_response(PROVIDER, "parallel_tool_calls"),
         json_response(PROVIDER, "tool_result_answer"),
     ])
@@ -228,7 +228,7 @@ async fn parallel_tool_calls_and_their_results_in_one_user_turn() {
 
 #[tokio::test]
 async fn thinking_signatures_and_redacted_thinking_round_trip() {
-    let server = MockServer::with_responses([
+    let server = TestServer::start([
         json_response(PROVIDER, "thinking_tool_call"),
         json_response(PROVIDER, "tool_result_answer"),
     ])
@@ -280,7 +280,7 @@ async fn thinking_signatures_and_redacted_thinking_round_trip() {
 
 #[tokio::test]
 async fn structured_output_through_the_forced_json_tool() {
-    let server = MockServer::with_responses([json_response(PROVIDER, "structured_output")]).await;
+    let server = TestServer::start([json_response(PROVIDER, "structured_output")]).await;
     let model = provider(&server).language_model(MODEL);
     let schema = json!({
         "type": "object",
@@ -316,7 +316,7 @@ async fn structured_output_through_the_forced_json_tool() {
 
 #[tokio::test]
 async fn images_inline_and_by_url() {
-    let server = MockServer::with_responses([json_response(PROVIDER, "image_description")]).await;
+    let server = TestServer::start([json_response(PROVIDER, "image_description")]).await;
     let model = provider(&server).language_model(MODEL);
     // A 1x1 red PNG.
     let png: &[u8] = &[
@@ -346,12 +346,12 @@ async fn images_inline_and_by_url() {
 
 #[tokio::test]
 async fn pdf_input_with_betas_and_extra_headers() {
-    let server = MockServer::with_responses([json_response(PROVIDER, "text")]).await;
+    let server = TestServer::start([json_response(PROVIDER, "text")]).await;
     let mut headers = http::HeaderMap::new();
     headers.insert("x-team", http::HeaderValue::from_static("research"));
     let provider = create_anthropic(AnthropicSettings {
         api_key: Some(API_KEY.into()),
-        base_url: Some(server.base_url("/v1")),
+        base_url: Some(server.url("/v1")),
         betas: vec!["context-1m-2025-08-07".into()],
         headers,
         ..Default::default()
@@ -383,7 +383,7 @@ async fn pdf_input_with_betas_and_extra_headers() {
 
 #[tokio::test]
 async fn prompt_caching_breakpoints_and_cache_usage() {
-    let server = MockServer::with_responses([json_response(PROVIDER, "cached_prompt")]).await;
+    let server = TestServer::start([json_response(PROVIDER, "cached_prompt")]).await;
     let model = provider(&server).language_model(MODEL);
     let ephemeral = || anthropic_options(json!({"cache_control": {"type": "ephemeral"}}));
     let mut options = CallOptions::new(vec![
@@ -423,7 +423,7 @@ async fn prompt_caching_breakpoints_and_cache_usage() {
 
 #[tokio::test]
 async fn web_search_server_tool_yields_provider_executed_call_result_and_sources() {
-    let server = MockServer::with_responses([json_response(PROVIDER, "web_search"), json_response(PROVIDER, "text")]).await;
+    let server = TestServer::start([json_response(PROVIDER, "web_search"), json_response(PROVIDER, "text")]).await;
     let model = provider(&server).language_model(MODEL);
     let mut options = CallOptions::new(vec![Message::user("When was Claude Shannon born?")]);
     options.max_output_tokens = Some(1024);
@@ -474,7 +474,7 @@ async fn web_search_server_tool_yields_provider_executed_call_result_and_sources
 
 #[tokio::test]
 async fn error_body_becomes_an_api_call_error() {
-    let server = MockServer::with_responses([error_response(PROVIDER, "error_invalid_request", 400)]).await;
+    let server = TestServer::start([error_response(PROVIDER, "error_invalid_request", 400)]).await;
     let model = provider(&server).language_model(MODEL);
 
     let error = model.do_generate(&CallOptions::new(vec![Message::user("Hi")])).await.unwrap_err();
@@ -491,7 +491,7 @@ async fn error_body_becomes_an_api_call_error() {
 
 #[tokio::test]
 async fn overloaded_529_is_retryable() {
-    let server = MockServer::with_responses([error_response(PROVIDER, "error_overloaded", 529)]).await;
+    let server = TestServer::start([error_response(PROVIDER, "error_overloaded", 529)]).await;
     let model = provider(&server).language_model(MODEL);
 
     let error = model.do_generate(&CallOptions::new(vec![Message::user("Hi")])).await.unwrap_err();
@@ -504,7 +504,7 @@ async fn overloaded_529_is_retryable() {
 
 #[tokio::test]
 async fn misspelt_provider_option_is_an_error_naming_it() {
-    let server = MockServer::start().await;
+    let server = TestServer::start([]).await;
     let model = provider(&server).language_model(MODEL);
     let mut options = CallOptions::new(vec![Message::user("Hi")]);
     options.provider_options = anthropic_options(json!({"thinkin": {"type": "enabled", "budget_tokens": 1024}}));
@@ -517,7 +517,7 @@ async fn misspelt_provider_option_is_an_error_naming_it() {
 
 #[tokio::test]
 async fn registry_resolves_anthropic_models() {
-    let server = MockServer::with_responses([json_response(PROVIDER, "text")]).await;
+    let server = TestServer::start([json_response(PROVIDER, "text")]).await;
     let registry = specai::create_provider_registry().provider("anthropic", provider(&server)).build();
 
     let model = registry.language_model(&format!("anthropic:{MODEL}")).unwrap();
@@ -536,7 +536,7 @@ async fn registry_resolves_anthropic_models() {
 
 #[tokio::test]
 async fn document_citations_become_document_sources() {
-    let server = MockServer::with_responses([json_response(PROVIDER, "document_citations")]).await;
+    let server = TestServer::start([json_response(PROVIDER, "document_citations")]).await;
     let model = provider(&server).language_model(MODEL);
     let options = CallOptions::new(vec![Message::user_parts(vec![
         UserPart::File(specai::provider::FilePart {
@@ -577,13 +577,13 @@ async fn document_citations_become_document_sources() {
 
 #[tokio::test]
 async fn the_callers_reqwest_client_is_used() {
-    let server = MockServer::with_responses([json_response(PROVIDER, "text")]).await;
+    let server = TestServer::start([json_response(PROVIDER, "text")]).await;
     let mut default_headers = http::HeaderMap::new();
     default_headers.insert("x-from-client", http::HeaderValue::from_static("yes"));
     let client = reqwest::Client::builder().default_headers(default_headers).build().unwrap();
     let provider = create_anthropic(AnthropicSettings {
         api_key: Some(API_KEY.into()),
-        base_url: Some(format!("{}/", server.base_url("/v1"))),
+        base_url: Some(format!("{}/", server.url("/v1"))),
         client: Some(client),
         ..Default::default()
     });
@@ -597,7 +597,7 @@ async fn the_callers_reqwest_client_is_used() {
 
 #[tokio::test]
 async fn generated_client_lists_models_with_the_providers_headers() {
-    let server = MockServer::with_responses([json_response(PROVIDER, "models").for_path("/v1/models")]).await;
+    let server = TestServer::start([json_response(PROVIDER, "models").for_path("/v1/models")]).await;
 
     let client = provider(&server).api_client().unwrap();
     let models = client.list_models(None, None, Some(20)).await.unwrap().into_inner();

@@ -11,17 +11,17 @@ use serde_json::Value;
 use specai::anthropic::{AnthropicProvider, AnthropicSettings, create_anthropic};
 use specai::provider::StreamPart;
 
-use crate::support::mock_server::{MockServer, RecordedRequest};
+use specai::provider_utils::test_server::{TestServer, RecordedRequest};
 
 const PROVIDER: &str = "anthropic";
 const MODEL: &str = "claude-sonnet-4-5-20250929";
 const API_KEY: &str = "sk-ant-test-key";
 
 /// A provider pointed at the mock server, with a fixed key.
-fn provider(server: &MockServer) -> AnthropicProvider {
+fn provider(server: &TestServer) -> AnthropicProvider {
     create_anthropic(AnthropicSettings {
         api_key: Some(API_KEY.into()),
-        base_url: Some(server.base_url("/v1")),
+        base_url: Some(server.url("/v1")),
         ..Default::default()
     })
 }

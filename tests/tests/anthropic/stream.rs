@@ -10,7 +10,7 @@ use specai::provider::{
 use super::{MODEL, PROVIDER, assert_messages_request, collect, provider};
 use crate::support::text_of;
 use crate::support::fixtures::{error_response, raw_sse_response, sse_raw, split_every};
-use crate::support::mock_server::{MockResponse, MockServer};
+use specai::provider_utils::test_server::{TestResponse, TestServer};
 
 fn weather_tool() -> ToolDefinition {
     ToolDefinition::Function(FunctionTool {
@@ -24,7 +24,7 @@ fn weather_tool() -> ToolDefinition {
 
 #[tokio::test]
 async fn text_stream() {
-    let server = MockServer::with_responses([raw_sse_response(PROVIDER, "text_stream", 7)]).await;
+    let server = TestServer::start([raw_sse_response(PROVIDER, "text_stream", 7)]).await;
     let model = provider(&server).language_model(MODEL);
     let mut options = CallOptions::new(vec![Message::user("Hello!")]);
     options.max_output_tokens = Some(256);
@@ -71,7 +71,7 @@ async fn text_stream() {
 
 #[tokio::test]
 async fn parallel_tool_calls_stream_their_input_under_the_call_id() {
-    let server = MockServer::with_responses([raw_sse_response(PROVIDER, "parallel_tool_calls_stream", 64)]).await;
+    let server = TestServer::start([raw_sse_response(PROVIDER, "parallel_tool_calls_stream", 64)]).await;
     let model = provider(&server).language_model(MODEL);
     let mut options = CallOptions::new(vec![Message::user("Weather in Paris and Tokyo?")]);
     options.tools = vec![weather_tool()];
@@ -115,7 +115,7 @@ async fn parallel_tool_calls_stream_their_input_under_the_call_id() {
 
 #[tokio::test]
 async fn streamed_thinking_carries_signature_and_redacted_data() {
-    let server = MockServer::with_responses([raw_sse_response(PROVIDER, "thinking_stream", 50)]).await;
+    let server = TestServer::start([raw_sse_response(PROVIDER, "thinking_stream", 50)]).await;
     let model = provider(&server).language_model(MODEL);
     let mut options = CallOptions::new(vec![Message::user("What's the weather in Paris?")]);
     options.tools = vec![weather_tool()];
@@ -157,8 +157,8 @@ async fn streamed_structured_output_is_text() {
         r#"{"type":"message_delta","delta":{"stop_reason":"tool_use","stop_sequence":null},"usage":{"output_tokens":12}}"#,
         r#"{"type":"message_stop"}"#,
     ];
-    let chunks = events.iter().map(|event| bytes::Bytes::from(format!("data: {event}\n\n"))).collect();
-    let server = MockServer::with_responses([MockResponse::sse(chunks)]).await;
+    let chunks = events.iter().map(|event| bytes::Bytes::from(format!("data: {event}\n\n"))).collect::<Vec<_>>();
+    let server = TestServer::start([TestResponse::sse_chunks(chunks)]).await;
     let model = provider(&server).language_model(MODEL);
     let mut options = CallOptions::new(vec![Message::user("A recipe.")]);
     options.response_format = Some(ResponseFormat::Json { schema: Some(json!({"type": "object"})), name: None, description: None });
@@ -174,7 +174,7 @@ async fn streamed_structured_output_is_text() {
 
 #[tokio::test]
 async fn mid_stream_overloaded_error_is_a_retryable_api_error() {
-    let server = MockServer::with_responses([raw_sse_response(PROVIDER, "stream_error_overloaded", 40)]).await;
+    let server = TestServer::start([raw_sse_response(PROVIDER, "stream_error_overloaded", 40)]).await;
     let model = provider(&server).language_model(MODEL);
 
     let (parts, error) = collect(model.do_stream(&CallOptions::new(vec![Message::user("A story.")])).await.unwrap().stream).await;
@@ -191,7 +191,7 @@ async fn mid_stream_overloaded_error_is_a_retryable_api_error() {
 
 #[tokio::test]
 async fn http_529_before_the_stream_is_retryable() {
-    let server = MockServer::with_responses([error_response(PROVIDER, "error_overloaded", 529)]).await;
+    let server = TestServer::start([error_response(PROVIDER, "error_overloaded", 529)]).await;
     let model = provider(&server).language_model(MODEL);
 
     let error = model.do_stream(&CallOptions::new(vec![Message::user("Hi")])).await.unwrap_err();
@@ -204,9 +204,9 @@ async fn http_529_before_the_stream_is_retryable() {
 async fn cut_connection_ends_the_stream_with_an_error() {
     let raw = sse_raw(PROVIDER, "text_stream");
     let half = &raw[..raw.len() / 2];
-    let server = MockServer::with_responses([MockResponse::sse(split_every(half, 100))
-        .with_chunk_delay(std::time::Duration::from_millis(5))
-        .cut_off()]).await;
+    let server = TestServer::start([TestResponse::sse_chunks(split_every(half, 100))
+        .chunk_delay(std::time::Duration::from_millis(5))
+        .cut_connection()]).await;
     let model = provider(&server).language_model(MODEL);
 
     let (parts, error) = collect(model.do_stream(&CallOptions::new(vec![Message::user("Hi")])).await.unwrap().stream).await;
@@ -217,7 +217,7 @@ async fn cut_connection_ends_the_stream_with_an_error() {
 
 #[tokio::test]
 async fn raw_chunks_when_asked() {
-    let server = MockServer::with_responses([raw_sse_response(PROVIDER, "text_stream", 4096)]).await;
+    let server = TestServer::start([raw_sse_response(PROVIDER, "text_stream", 4096)]).await;
     let model = provider(&server).language_model(MODEL);
     let mut options = CallOptions::new(vec![Message::user("Hi")]);
     options.include_raw_chunks = true;
@@ -237,7 +237,7 @@ async fn raw_chunks_when_asked() {
 
 #[tokio::test]
 async fn streamed_web_search_is_a_provider_executed_call_result_and_source() {
-    let server = MockServer::with_responses([raw_sse_response(PROVIDER, "web_search_stream", 97)]).await;
+    let server = TestServer::start([raw_sse_response(PROVIDER, "web_search_stream", 97)]).await;
     let model = provider(&server).language_model(MODEL);
     let mut options = CallOptions::new(vec![Message::user("Weather in NYC today?")]);
     options.tools = vec![ToolDefinition::ProviderDefined(specai::provider::ProviderDefinedTool {

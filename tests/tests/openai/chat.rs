@@ -10,8 +10,8 @@ use specai::provider::{
 };
 
 use super::{FIXTURES, assert_standard_headers, collect_parts, collect_until_error, kinds, provider, text_of};
-use crate::support::fixtures::{json_response, raw_sse_response, sse_chunks, sse_response, split_every};
-use crate::support::mock_server::{MockResponse, MockServer};
+use crate::support::fixtures::{json_response, json_text, raw_sse_response, sse_chunks, sse_response, split_every};
+use specai::provider_utils::test_server::{TestResponse, TestServer};
 
 fn weather_tool() -> ToolDefinition {
     ToolDefinition::Function(FunctionTool {
@@ -25,7 +25,7 @@ fn weather_tool() -> ToolDefinition {
 
 #[tokio::test]
 async fn chat_generate_sends_the_request_and_parses_text_usage_and_metadata() {
-    let server = MockServer::with_responses([json_response(FIXTURES, "chat_text")]).await;
+    let server = TestServer::start([json_response(FIXTURES, "chat_text")]).await;
     let model = provider(&server).chat("gpt-4o-mini");
     let mut options = CallOptions::new(vec![Message::system("You are terse."), Message::user("Hello!")]);
     options.temperature = Some(0.5);
@@ -67,7 +67,7 @@ async fn chat_generate_rejects_an_answer_that_is_not_a_completion_and_keeps_its_
     let not_a_completion = r#"{"object":"chat.completion","choices":[]}"#;
     let malformed = r#"{"id":"chatcmpl-1","choices":[{"message":{"content":"Hi"#;
     let server =
-        MockServer::with_responses([MockResponse::json(200, not_a_completion), MockResponse::json(200, malformed)]).await;
+        TestServer::start([json_text(200, not_a_completion), json_text(200, malformed)]).await;
     let model = provider(&server).chat("gpt-4o-mini");
     let options = CallOptions::new(vec![Message::user("Hello!")]);
     for expected in [not_a_completion, malformed] {
@@ -94,7 +94,7 @@ async fn chat_usage_raw_is_the_usage_object_unchanged_in_generate_and_stream() {
         bytes::Bytes::from(format!("data: {}\n\n", json!({"id": "c", "model": "m", "choices": [], "usage": usage}))),
         bytes::Bytes::from_static(b"data: [DONE]\n\n"),
     ];
-    let server = MockServer::with_responses([MockResponse::json(200, completion.to_string()), MockResponse::sse(chunks)]).await;
+    let server = TestServer::start([TestResponse::json(200, completion), TestResponse::sse_chunks(chunks)]).await;
     let model = provider(&server).chat("gpt-4o-mini");
     let options = CallOptions::new(vec![Message::user("Hello!")]);
 
@@ -114,7 +114,7 @@ async fn chat_usage_raw_is_the_usage_object_unchanged_in_generate_and_stream() {
 
 #[tokio::test]
 async fn chat_generate_parses_two_tool_calls_and_sends_tools() {
-    let server = MockServer::with_responses([json_response(FIXTURES, "chat_tool_calls")]).await;
+    let server = TestServer::start([json_response(FIXTURES, "chat_tool_calls")]).await;
     let model = provider(&server).chat("gpt-4o-mini");
     let mut options = CallOptions::new(vec![Message::user("Weather in Boston and Paris?")]);
     options.tools = vec![weather_tool()];
@@ -150,7 +150,7 @@ async fn chat_generate_parses_two_tool_calls_and_sends_tools() {
 
 #[tokio::test]
 async fn chat_generate_reasoning_model_maps_options_and_usage_details() {
-    let server = MockServer::with_responses([json_response(FIXTURES, "chat_reasoning")]).await;
+    let server = TestServer::start([json_response(FIXTURES, "chat_reasoning")]).await;
     let model = provider(&server).chat("o3-mini");
     let mut options = CallOptions::new(vec![Message::system("Think."), Message::user("Answer?")]);
     options.max_output_tokens = Some(600);
@@ -183,7 +183,7 @@ async fn chat_generate_reasoning_model_maps_options_and_usage_details() {
 
 #[tokio::test]
 async fn chat_generate_structured_output_sends_a_strict_json_schema() {
-    let server = MockServer::with_responses([json_response(FIXTURES, "chat_json_schema")]).await;
+    let server = TestServer::start([json_response(FIXTURES, "chat_json_schema")]).await;
     let model = provider(&server).chat("gpt-4o-2024-08-06");
     let schema = json!({"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"], "additionalProperties": false});
     let mut options = CallOptions::new(vec![Message::user("Extract the event.")]);
@@ -204,7 +204,7 @@ async fn chat_generate_structured_output_sends_a_strict_json_schema() {
 
 #[tokio::test]
 async fn chat_generate_returns_logprobs_in_provider_metadata() {
-    let server = MockServer::with_responses([json_response(FIXTURES, "chat_logprobs")]).await;
+    let server = TestServer::start([json_response(FIXTURES, "chat_logprobs")]).await;
     let model = provider(&server).chat("gpt-4o-mini");
     let mut options = CallOptions::new(vec![Message::user("Hi")]);
     options.provider_options = ProviderOptions::new().with("openai", json!({"logprobs": 2, "user": "user-1"}));
@@ -219,7 +219,7 @@ async fn chat_generate_returns_logprobs_in_provider_metadata() {
 
 #[tokio::test]
 async fn chat_generate_sends_images_pdfs_and_tool_history() {
-    let server = MockServer::with_responses([json_response(FIXTURES, "chat_text")]).await;
+    let server = TestServer::start([json_response(FIXTURES, "chat_text")]).await;
     let model = provider(&server).chat("gpt-4o-mini");
     let prompt = vec![
         Message::user_parts(vec![
@@ -262,7 +262,7 @@ async fn chat_generate_sends_images_pdfs_and_tool_history() {
 
 #[tokio::test]
 async fn chat_stream_text_with_a_usage_only_final_chunk() {
-    let server = MockServer::with_responses([sse_response(FIXTURES, "chat_text")]).await;
+    let server = TestServer::start([sse_response(FIXTURES, "chat_text")]).await;
     let model = provider(&server).chat("gpt-4o-mini");
     let response = model.do_stream(&CallOptions::new(vec![Message::user("Hello")])).await.unwrap();
     assert_eq!(response.response.headers.get("content-type").unwrap(), "text/event-stream");
@@ -300,7 +300,7 @@ async fn chat_stream_text_with_a_usage_only_final_chunk() {
 async fn chat_stream_is_the_same_when_events_are_split_across_tiny_chunks() {
     let whole: Vec<u8> = sse_chunks(FIXTURES, "chat_text").concat();
     for size in [1, 7, 64, 100_000] {
-        let server = MockServer::with_responses([MockResponse::sse(split_every(&whole, size))]).await;
+        let server = TestServer::start([TestResponse::sse_chunks(split_every(&whole, size))]).await;
         let model = provider(&server).chat("gpt-4o-mini");
         let parts = collect_parts(model.do_stream(&CallOptions::new(vec![Message::user("Hello")])).await.unwrap().stream).await;
         assert_eq!(text_of(&parts), "Hello, wörld!", "chunk size {size}");
@@ -310,7 +310,7 @@ async fn chat_stream_is_the_same_when_events_are_split_across_tiny_chunks() {
 
 #[tokio::test]
 async fn chat_stream_assembles_a_tool_call_from_fragments() {
-    let server = MockServer::with_responses([sse_response(FIXTURES, "chat_tool_call")]).await;
+    let server = TestServer::start([sse_response(FIXTURES, "chat_tool_call")]).await;
     let model = provider(&server).chat("gpt-4o-mini");
     let mut options = CallOptions::new(vec![Message::user("Weather in Paris?")]);
     options.tools = vec![weather_tool()];
@@ -367,7 +367,7 @@ fn tool_calls(parts: &[StreamPart]) -> Vec<(String, String, String)> {
 
 #[tokio::test]
 async fn chat_stream_two_parallel_tool_calls() {
-    let server = MockServer::with_responses([sse_response(FIXTURES, "chat_parallel_tool_calls")]).await;
+    let server = TestServer::start([sse_response(FIXTURES, "chat_parallel_tool_calls")]).await;
     let model = provider(&server).chat("gpt-4o");
     let parts = collect_parts(model.do_stream(&CallOptions::new(vec![Message::user("Paris and Tokyo?")])).await.unwrap().stream).await;
     assert_eq!(
@@ -391,7 +391,7 @@ async fn chat_stream_two_parallel_tool_calls() {
 
 #[tokio::test]
 async fn chat_stream_tool_call_whose_name_arrives_after_its_arguments() {
-    let server = MockServer::with_responses([sse_response(FIXTURES, "chat_tool_call_name_late")]).await;
+    let server = TestServer::start([sse_response(FIXTURES, "chat_tool_call_name_late")]).await;
     let model = provider(&server).chat("some-compatible-model");
     let parts = collect_parts(model.do_stream(&CallOptions::new(vec![Message::user("Oslo?")])).await.unwrap().stream).await;
     assert_eq!(tool_calls(&parts), [("call_late".to_owned(), "get_weather".to_owned(), "{\"city\":\"Oslo\"}".to_owned())]);
@@ -402,7 +402,7 @@ async fn chat_stream_tool_call_whose_name_arrives_after_its_arguments() {
 
 #[tokio::test]
 async fn chat_stream_tool_call_with_whole_arguments_at_once() {
-    let server = MockServer::with_responses([sse_response(FIXTURES, "chat_tool_call_whole")]).await;
+    let server = TestServer::start([sse_response(FIXTURES, "chat_tool_call_whole")]).await;
     let model = provider(&server).chat("some-compatible-model");
     let parts = collect_parts(model.do_stream(&CallOptions::new(vec![Message::user("Rome?")])).await.unwrap().stream).await;
     assert_eq!(tool_calls(&parts), [("call_whole".to_owned(), "get_weather".to_owned(), "{\"city\":\"Rome\"}".to_owned())]);
@@ -414,7 +414,7 @@ async fn chat_stream_tool_call_with_whole_arguments_at_once() {
 
 #[tokio::test]
 async fn chat_stream_reasoning_model_reports_reasoning_and_cached_tokens() {
-    let server = MockServer::with_responses([sse_response(FIXTURES, "chat_reasoning")]).await;
+    let server = TestServer::start([sse_response(FIXTURES, "chat_reasoning")]).await;
     let model = provider(&server).chat("o3-mini");
     let parts = collect_parts(model.do_stream(&CallOptions::new(vec![Message::user("6*7?")])).await.unwrap().stream).await;
     assert_eq!(text_of(&parts), "42");
@@ -431,7 +431,7 @@ async fn chat_stream_reasoning_model_reports_reasoning_and_cached_tokens() {
 
 #[tokio::test]
 async fn chat_stream_handles_crlf_framing_comments_and_split_utf8() {
-    let server = MockServer::with_responses([raw_sse_response(FIXTURES, "chat_crlf", 5)]).await;
+    let server = TestServer::start([raw_sse_response(FIXTURES, "chat_crlf", 5)]).await;
     let model = provider(&server).chat("gpt-4o-mini");
     let parts = collect_parts(model.do_stream(&CallOptions::new(vec![Message::user("Hi")])).await.unwrap().stream).await;
     assert_eq!(text_of(&parts), "Hi thére");
@@ -440,7 +440,7 @@ async fn chat_stream_handles_crlf_framing_comments_and_split_utf8() {
 
 #[tokio::test]
 async fn chat_stream_error_event_ends_the_stream_with_an_api_error() {
-    let server = MockServer::with_responses([sse_response(FIXTURES, "chat_error_mid_stream")]).await;
+    let server = TestServer::start([sse_response(FIXTURES, "chat_error_mid_stream")]).await;
     let model = provider(&server).chat("gpt-4o-mini");
     let (parts, error) = collect_until_error(model.do_stream(&CallOptions::new(vec![Message::user("Hi")])).await.unwrap().stream).await;
     assert_eq!(text_of(&parts), "Hel");
@@ -455,7 +455,7 @@ async fn chat_stream_error_event_ends_the_stream_with_an_api_error() {
 async fn chat_stream_cut_off_mid_way_is_a_connection_error() {
     let mut chunks = sse_chunks(FIXTURES, "chat_text");
     chunks.truncate(3);
-    let server = MockServer::with_responses([MockResponse::sse(chunks).cut_off()]).await;
+    let server = TestServer::start([TestResponse::sse_chunks(chunks).cut_connection()]).await;
     let model = provider(&server).chat("gpt-4o-mini");
     let (parts, error) = collect_until_error(model.do_stream(&CallOptions::new(vec![Message::user("Hi")])).await.unwrap().stream).await;
     assert_eq!(text_of(&parts), "Hello, wör");
@@ -465,7 +465,7 @@ async fn chat_stream_cut_off_mid_way_is_a_connection_error() {
 
 #[tokio::test]
 async fn chat_stream_emits_raw_chunks_when_asked() {
-    let server = MockServer::with_responses([sse_response(FIXTURES, "chat_text")]).await;
+    let server = TestServer::start([sse_response(FIXTURES, "chat_text")]).await;
     let model = provider(&server).chat("gpt-4o-mini");
     let mut options = CallOptions::new(vec![Message::user("Hello")]);
     options.include_raw_chunks = true;
@@ -487,10 +487,10 @@ async fn missing_api_key_is_reported_at_the_first_call_naming_the_variable() {
         eprintln!("skipped: OPENAI_API_KEY is set in this environment");
         return;
     }
-    let server = MockServer::start().await;
+    let server = TestServer::start([]).await;
     // Construction succeeds without a key.
     let model = specai::openai::create_openai(specai::openai::OpenAiSettings {
-        base_url: Some(server.base_url("/v1")),
+        base_url: Some(server.url("/v1")),
         ..Default::default()
     })
     .chat("gpt-4o-mini");
@@ -504,7 +504,7 @@ async fn missing_api_key_is_reported_at_the_first_call_naming_the_variable() {
 
 #[tokio::test]
 async fn unknown_provider_options_are_rejected() {
-    let server = MockServer::start().await;
+    let server = TestServer::start([]).await;
     let model = provider(&server).chat("gpt-4o-mini");
     let mut options = CallOptions::new(vec![Message::user("Hi")]);
     options.provider_options = ProviderOptions::new().with("openai", json!({"reasoningEfort": "low"}));

@@ -5,11 +5,11 @@ use specai::provider::{CallOptions, Content, FinishReason, LanguageModel, Messag
 
 use super::{FIXTURES, assert_standard_headers, collect_parts, provider, text_of};
 use crate::support::fixtures::{json_response, sse_response};
-use crate::support::mock_server::MockServer;
+use specai::provider_utils::test_server::TestServer;
 
 #[tokio::test]
 async fn completion_generate_flattens_the_prompt() {
-    let server = MockServer::with_responses([json_response(FIXTURES, "completion_text")]).await;
+    let server = TestServer::start([json_response(FIXTURES, "completion_text")]).await;
     let model = provider(&server).completion("gpt-3.5-turbo-instruct");
     let mut options = CallOptions::new(vec![Message::system("Be brief."), Message::user("Say this is a test")]);
     options.max_output_tokens = Some(7);
@@ -34,7 +34,7 @@ async fn completion_generate_flattens_the_prompt() {
 
 #[tokio::test]
 async fn completion_stream_text_and_usage() {
-    let server = MockServer::with_responses([sse_response(FIXTURES, "completion_text")]).await;
+    let server = TestServer::start([sse_response(FIXTURES, "completion_text")]).await;
     let model = provider(&server).completion("gpt-3.5-turbo-instruct");
     let parts = collect_parts(model.do_stream(&CallOptions::new(vec![Message::user("Test")])).await.unwrap().stream).await;
     assert_eq!(server.single_request().json()["stream_options"], json!({"include_usage": true}));

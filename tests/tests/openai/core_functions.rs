@@ -5,11 +5,11 @@ use specai::{embed_many, generate_text, stream_text};
 
 use super::{FIXTURES, provider};
 use crate::support::fixtures::{json_response, sse_response};
-use crate::support::mock_server::MockServer;
+use specai::provider_utils::test_server::TestServer;
 
 #[tokio::test]
 async fn generate_text_with_the_chat_model() {
-    let server = MockServer::with_responses([json_response(FIXTURES, "chat_text")]).await;
+    let server = TestServer::start([json_response(FIXTURES, "chat_text")]).await;
     let result = generate_text(provider(&server).chat("gpt-4o-mini")).prompt("Hello!").await.unwrap();
     assert_eq!(result.text(), "Hello! How can I assist you today?");
     assert_eq!(result.usage().input_tokens.total, Some(19));
@@ -17,7 +17,7 @@ async fn generate_text_with_the_chat_model() {
 
 #[tokio::test]
 async fn stream_text_deltas_concatenate_to_the_final_text() {
-    let server = MockServer::with_responses([sse_response(FIXTURES, "chat_text")]).await;
+    let server = TestServer::start([sse_response(FIXTURES, "chat_text")]).await;
     let mut result = stream_text(provider(&server).chat("gpt-4o-mini")).prompt("Hello").start();
     let mut streamed = String::new();
     {
@@ -32,7 +32,7 @@ async fn stream_text_deltas_concatenate_to_the_final_text() {
 
 #[tokio::test]
 async fn embed_many_with_the_embedding_model() {
-    let server = MockServer::with_responses([json_response(FIXTURES, "embedding")]).await;
+    let server = TestServer::start([json_response(FIXTURES, "embedding")]).await;
     let result = embed_many(provider(&server).embedding("text-embedding-3-small"))
         .values(["a", "b"])
         .await
@@ -42,7 +42,7 @@ async fn embed_many_with_the_embedding_model() {
 
 #[tokio::test]
 async fn registry_resolves_openai_models_by_id() {
-    let server = MockServer::with_responses([json_response(FIXTURES, "responses_text"), json_response(FIXTURES, "embedding")]).await;
+    let server = TestServer::start([json_response(FIXTURES, "responses_text"), json_response(FIXTURES, "embedding")]).await;
     let registry = specai::create_provider_registry().provider("openai", provider(&server)).build();
     let model = registry.language_model("openai:gpt-4o-mini").unwrap();
     assert_eq!(model.provider(), "openai.responses");
@@ -57,7 +57,7 @@ async fn registry_resolves_openai_models_by_id() {
 
 #[tokio::test]
 async fn the_generated_client_shares_the_providers_configuration() {
-    let server = MockServer::with_responses([json_response(FIXTURES, "models")]).await;
+    let server = TestServer::start([json_response(FIXTURES, "models")]).await;
     let client = provider(&server).api_client().unwrap();
     let models = client.list_models().await.unwrap().into_inner();
     let ids: Vec<&str> = models.data.iter().map(|model| model.id.as_str()).collect();

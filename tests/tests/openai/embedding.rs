@@ -5,11 +5,11 @@ use specai::provider::{EmbedOptions, EmbeddingModel, ProviderOptions};
 
 use super::{FIXTURES, assert_standard_headers, provider};
 use crate::support::fixtures::json_response;
-use crate::support::mock_server::MockServer;
+use specai::provider_utils::test_server::TestServer;
 
 #[tokio::test]
 async fn embedding_request_and_vectors_in_order() {
-    let server = MockServer::with_responses([json_response(FIXTURES, "embedding")]).await;
+    let server = TestServer::start([json_response(FIXTURES, "embedding")]).await;
     let model = provider(&server).embedding("text-embedding-3-small");
     assert_eq!(model.max_embeddings_per_call(), Some(2048));
     assert!(model.supports_parallel_calls());
@@ -29,7 +29,7 @@ async fn embedding_request_and_vectors_in_order() {
 
 #[tokio::test]
 async fn embedding_more_than_2048_values_is_refused_before_sending() {
-    let server = MockServer::start().await;
+    let server = TestServer::start([]).await;
     let model = provider(&server).embedding("text-embedding-3-small");
     let error = model.do_embed(&EmbedOptions::new(vec!["x".into(); 2049])).await.unwrap_err();
     assert!(matches!(error, specai::Error::InvalidArgument { .. }), "{error:?}");

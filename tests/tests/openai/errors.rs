@@ -7,10 +7,10 @@ use specai::retry::RetryPolicy;
 
 use super::{FIXTURES, provider};
 use crate::support::fixtures::{error_response, json_response};
-use crate::support::mock_server::{MockResponse, MockServer};
+use specai::provider_utils::test_server::{TestResponse, TestServer};
 
-async fn failed_call(response: MockResponse) -> (specai::Error, MockServer) {
-    let server = MockServer::with_responses([response]).await;
+async fn failed_call(response: TestResponse) -> (specai::Error, TestServer) {
+    let server = TestServer::start([response]).await;
     let model = provider(&server).chat("gpt-4o-mini");
     let error = model.do_generate(&CallOptions::new(vec![Message::user("Hi")])).await.unwrap_err();
     (error, server)
@@ -24,7 +24,7 @@ async fn error_401_keeps_message_type_and_code_and_is_not_retryable() {
     assert!(api.message.starts_with("Incorrect API key provided"), "{}", api.message);
     assert_eq!(api.error_type.as_deref(), Some("invalid_request_error"));
     assert_eq!(api.code.as_deref(), Some("invalid_api_key"));
-    assert_eq!(api.url, server.base_url("/v1/chat/completions"));
+    assert_eq!(api.url, server.url("/v1/chat/completions"));
     assert!(api.response_body.as_deref().unwrap().contains("invalid_api_key"));
     assert!(!error.is_retryable());
     assert!(!format!("{error:?} {error}").contains("sk-test-key"), "the key never shows");
@@ -48,7 +48,7 @@ async fn error_500_is_retryable() {
 
 #[tokio::test]
 async fn a_non_json_error_body_becomes_the_message() {
-    let (error, _) = failed_call(MockResponse::new(502, "<html>Bad Gateway</html>")).await;
+    let (error, _) = failed_call(TestResponse::new(502, "<html>Bad Gateway</html>")).await;
     let api = error.as_api_call().unwrap();
     assert_eq!(api.message, "<html>Bad Gateway</html>");
     assert!(error.is_retryable());
@@ -56,8 +56,8 @@ async fn a_non_json_error_body_becomes_the_message() {
 
 #[tokio::test]
 async fn error_429_with_retry_after_then_success() {
-    let server = MockServer::with_responses([
-        error_response(FIXTURES, "error_429", 429).with_header("retry-after-ms", "300").with_header("retry-after", "1"),
+    let server = TestServer::start([
+        error_response(FIXTURES, "error_429", 429).header("retry-after-ms", "300").header("retry-after", "1"),
         json_response(FIXTURES, "chat_text"),
     ])
     .await;
@@ -76,7 +76,7 @@ async fn error_429_with_retry_after_then_success() {
 
 #[tokio::test]
 async fn error_429_carries_the_headers_the_retry_loop_reads() {
-    let (error, _) = failed_call(error_response(FIXTURES, "error_429", 429).with_header("retry-after", "20")).await;
+    let (error, _) = failed_call(error_response(FIXTURES, "error_429", 429).header("retry-after", "20")).await;
     let api = error.as_api_call().unwrap();
     assert_eq!(api.code.as_deref(), Some("rate_limit_exceeded"));
     assert!(error.is_retryable());

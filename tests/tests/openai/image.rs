@@ -5,11 +5,11 @@ use specai::provider::{FileData, ImageModel, ImageOptions, ProviderOptions};
 
 use super::{FIXTURES, assert_standard_headers, provider};
 use crate::support::fixtures::json_response;
-use crate::support::mock_server::MockServer;
+use specai::provider_utils::test_server::TestServer;
 
 #[tokio::test]
 async fn image_generation_returns_base64_images_and_revised_prompts() {
-    let server = MockServer::with_responses([json_response(FIXTURES, "image_b64")]).await;
+    let server = TestServer::start([json_response(FIXTURES, "image_b64")]).await;
     let model = provider(&server).image("dall-e-2");
     assert_eq!(model.max_images_per_call(), Some(10));
     let mut options = ImageOptions::new("A square", 2);
@@ -37,7 +37,7 @@ async fn image_generation_returns_base64_images_and_revised_prompts() {
 
 #[tokio::test]
 async fn gpt_image_models_send_no_response_format_and_dall_e_3_makes_one_per_call() {
-    let server = MockServer::with_responses([json_response(FIXTURES, "image_b64")]).await;
+    let server = TestServer::start([json_response(FIXTURES, "image_b64")]).await;
     let provider = provider(&server);
     provider.image("gpt-image-1").do_generate(&ImageOptions::new("A square", 2)).await.unwrap();
     assert_eq!(server.single_request().json().get("response_format"), None);
@@ -49,7 +49,7 @@ async fn gpt_image_models_send_no_response_format_and_dall_e_3_makes_one_per_cal
 
 #[tokio::test]
 async fn image_edits_upload_the_images_and_mask_as_multipart() {
-    let server = MockServer::with_responses([json_response(FIXTURES, "image_b64")]).await;
+    let server = TestServer::start([json_response(FIXTURES, "image_b64")]).await;
     let model = provider(&server).image("gpt-image-1");
     let mut options = ImageOptions::new("Add a hat", 1);
     options.files = vec![specai::provider::FilePart::new(FileData::Bytes(vec![137u8, 80, 78, 71].into()), "image/png")];

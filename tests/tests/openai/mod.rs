@@ -17,19 +17,19 @@ use http::{HeaderMap, HeaderValue};
 use specai::openai::{OpenAiProvider, OpenAiSettings, create_openai};
 use specai::provider::{PartStream, StreamPart};
 
-use crate::support::mock_server::{MockServer, RecordedRequest};
+use specai::provider_utils::test_server::{TestServer, RecordedRequest};
 
 /// The fixture folder.
 pub const FIXTURES: &str = "openai";
 
 /// A provider pointed at the mock server, with a key, an organization, a project and a custom
 /// header.
-pub fn provider(server: &MockServer) -> OpenAiProvider {
+pub fn provider(server: &TestServer) -> OpenAiProvider {
     let mut headers = HeaderMap::new();
     headers.insert("x-custom", HeaderValue::from_static("custom-value"));
     create_openai(OpenAiSettings {
         api_key: Some("sk-test-key".into()),
-        base_url: Some(server.base_url("/v1")),
+        base_url: Some(server.url("/v1")),
         organization: Some("org-123".into()),
         project: Some("proj-456".into()),
         headers,

@@ -9,7 +9,7 @@ use specai::provider::{
 
 use super::{FIXTURES, assert_standard_headers, collect_parts, collect_until_error, kinds, provider, text_of};
 use crate::support::fixtures::{json_response, raw_sse_response};
-use crate::support::mock_server::MockServer;
+use specai::provider_utils::test_server::TestServer;
 
 #[test]
 fn openai_returns_the_responses_model() {
@@ -20,7 +20,7 @@ fn openai_returns_the_responses_model() {
 
 #[tokio::test]
 async fn responses_generate_text() {
-    let server = MockServer::with_responses([json_response(FIXTURES, "responses_text")]).await;
+    let server = TestServer::start([json_response(FIXTURES, "responses_text")]).await;
     let model = provider(&server).responses("gpt-4o-mini");
     let mut options = CallOptions::new(vec![Message::system("Be kind."), Message::user("Tell me a story.")]);
     options.max_output_tokens = Some(200);
@@ -72,7 +72,7 @@ async fn responses_generate_text() {
 
 #[tokio::test]
 async fn responses_generate_function_calls() {
-    let server = MockServer::with_responses([json_response(FIXTURES, "responses_tool_calls")]).await;
+    let server = TestServer::start([json_response(FIXTURES, "responses_tool_calls")]).await;
     let model = provider(&server).responses("gpt-4.1");
     let mut options = CallOptions::new(vec![Message::user("Weather?")]);
     options.tools = vec![ToolDefinition::Function(FunctionTool {
@@ -108,7 +108,7 @@ async fn responses_generate_function_calls() {
 
 #[tokio::test]
 async fn responses_generate_reasoning_summaries_with_encrypted_content_round_trip() {
-    let server = MockServer::with_responses([
+    let server = TestServer::start([
         json_response(FIXTURES, "responses_reasoning"),
         json_response(FIXTURES, "responses_text"),
     ])
@@ -165,7 +165,7 @@ async fn responses_generate_reasoning_summaries_with_encrypted_content_round_tri
 
 #[tokio::test]
 async fn responses_generate_web_search_as_provider_executed_tool_with_sources() {
-    let server = MockServer::with_responses([json_response(FIXTURES, "responses_web_search")]).await;
+    let server = TestServer::start([json_response(FIXTURES, "responses_web_search")]).await;
     let model = provider(&server).responses("gpt-4.1");
     let mut options = CallOptions::new(vec![Message::user("Positive news?")]);
     options.tools = vec![ToolDefinition::ProviderDefined(ProviderDefinedTool {
@@ -198,7 +198,7 @@ async fn responses_generate_web_search_as_provider_executed_tool_with_sources() 
 
 #[tokio::test]
 async fn responses_stream_text_from_named_events() {
-    let server = MockServer::with_responses([raw_sse_response(FIXTURES, "responses_text", 97)]).await;
+    let server = TestServer::start([raw_sse_response(FIXTURES, "responses_text", 97)]).await;
     let model = provider(&server).responses("gpt-4o-mini");
     let parts = collect_parts(model.do_stream(&CallOptions::new(vec![Message::user("Hi")])).await.unwrap().stream).await;
     assert_eq!(server.single_request().json()["stream"], true);
@@ -222,7 +222,7 @@ async fn responses_stream_text_from_named_events() {
 
 #[tokio::test]
 async fn responses_stream_function_call_arguments() {
-    let server = MockServer::with_responses([raw_sse_response(FIXTURES, "responses_tool_call", 64)]).await;
+    let server = TestServer::start([raw_sse_response(FIXTURES, "responses_tool_call", 64)]).await;
     let model = provider(&server).responses("gpt-4.1");
     let parts = collect_parts(model.do_stream(&CallOptions::new(vec![Message::user("Berlin?")])).await.unwrap().stream).await;
     assert_eq!(
@@ -244,7 +244,7 @@ async fn responses_stream_function_call_arguments() {
 
 #[tokio::test]
 async fn responses_stream_reasoning_summaries() {
-    let server = MockServer::with_responses([raw_sse_response(FIXTURES, "responses_reasoning", 1000)]).await;
+    let server = TestServer::start([raw_sse_response(FIXTURES, "responses_reasoning", 1000)]).await;
     let model = provider(&server).responses("o4-mini");
     let parts = collect_parts(model.do_stream(&CallOptions::new(vec![Message::user("2+2?")])).await.unwrap().stream).await;
     let reasoning: Vec<(String, String)> = parts
@@ -280,7 +280,7 @@ async fn responses_stream_reasoning_summaries() {
 
 #[tokio::test]
 async fn responses_stream_error_event_ends_the_stream() {
-    let server = MockServer::with_responses([raw_sse_response(FIXTURES, "responses_error", 4096)]).await;
+    let server = TestServer::start([raw_sse_response(FIXTURES, "responses_error", 4096)]).await;
     let model = provider(&server).responses("gpt-4o-mini");
     let (parts, error) = collect_until_error(model.do_stream(&CallOptions::new(vec![Message::user("Hi")])).await.unwrap().stream).await;
     assert_eq!(text_of(&parts), "Par");
@@ -292,7 +292,7 @@ async fn responses_stream_error_event_ends_the_stream() {
 
 #[tokio::test]
 async fn responses_stream_web_search_call_and_citation() {
-    let server = MockServer::with_responses([raw_sse_response(FIXTURES, "responses_web_search", 256)]).await;
+    let server = TestServer::start([raw_sse_response(FIXTURES, "responses_web_search", 256)]).await;
     let model = provider(&server).responses("gpt-4.1");
     let parts = collect_parts(model.do_stream(&CallOptions::new(vec![Message::user("News?")])).await.unwrap().stream).await;
     assert_eq!(

@@ -4,12 +4,12 @@ use serde_json::json;
 use specai::provider::{SpeechModel, SpeechOptions};
 
 use super::{assert_standard_headers, provider};
-use crate::support::mock_server::{MockResponse, MockServer};
+use specai::provider_utils::test_server::{TestResponse, TestServer};
 
 #[tokio::test]
 async fn speech_sends_voice_format_speed_instructions_and_returns_audio() {
     let audio = b"RIFF\x24\x00\x00\x00WAVEfmt ".to_vec();
-    let server = MockServer::with_responses([MockResponse::bytes(200, "audio/wav", audio.clone())]).await;
+    let server = TestServer::start([TestResponse::bytes(200, audio.clone(), "audio/wav")]).await;
     let model = provider(&server).speech("gpt-4o-mini-tts");
     let mut options = SpeechOptions::new("Hello there");
     options.voice = Some("coral".into());
@@ -32,7 +32,7 @@ async fn speech_sends_voice_format_speed_instructions_and_returns_audio() {
 
 #[tokio::test]
 async fn speech_defaults_to_alloy_and_mp3() {
-    let server = MockServer::with_responses([MockResponse::bytes(200, "audio/mpeg", vec![0xFF, 0xFB])]).await;
+    let server = TestServer::start([TestResponse::bytes(200, vec![0xFF, 0xFB], "audio/mpeg")]).await;
     let result = provider(&server).speech("tts-1").do_generate(&SpeechOptions::new("Hi")).await.unwrap();
     let body = server.single_request().json();
     assert_eq!((body["voice"].clone(), body["response_format"].clone()), (json!("alloy"), json!("mp3")));

@@ -5,11 +5,11 @@ use specai::provider::{ProviderOptions, TranscriptionModel, TranscriptionOptions
 
 use super::{FIXTURES, assert_standard_headers, provider};
 use crate::support::fixtures::json_response;
-use crate::support::mock_server::MockServer;
+use specai::provider_utils::test_server::TestServer;
 
 #[tokio::test]
 async fn transcription_uploads_multipart_and_returns_segments_language_and_duration() {
-    let server = MockServer::with_responses([json_response(FIXTURES, "transcription_verbose")]).await;
+    let server = TestServer::start([json_response(FIXTURES, "transcription_verbose")]).await;
     let model = provider(&server).transcription("whisper-1");
     let audio = b"RIFF....WAVEfmt fake-audio".to_vec();
     let mut options = TranscriptionOptions::new(audio.clone(), "audio/wav");
@@ -46,7 +46,7 @@ async fn transcription_uploads_multipart_and_returns_segments_language_and_durat
 
 #[tokio::test]
 async fn gpt_4o_transcribe_asks_for_json_and_returns_text() {
-    let server = MockServer::with_responses([json_response(FIXTURES, "transcription_text")]).await;
+    let server = TestServer::start([json_response(FIXTURES, "transcription_text")]).await;
     let model = provider(&server).transcription("gpt-4o-transcribe");
     let result = model.do_generate(&TranscriptionOptions::new(vec![1u8, 2, 3], "audio/mpeg")).await.unwrap();
     let body = server.single_request().body_text();

@@ -16,7 +16,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::support::mock_server::{MockResponse, MockServer};
+use crate::support::fixtures::json_text;
+use specai::provider_utils::test_server::TestServer;
 
 /// Step 1 of the recipe: the whole provider.
 const ACME_MAPPING: &str = r#"# Acme Inference: a made-up vendor, added by the contributor-path test.
@@ -143,12 +144,12 @@ async fn contributor_path_a_provider_from_a_mapping_file_alone() {
     // Step 3: use it, with no Rust added for the provider: a caller program over the copied SDK.
     std::fs::create_dir_all(copy.join("sdk/examples")).unwrap();
     std::fs::write(copy.join("sdk/examples/contributor_acme.rs"), CALLER).unwrap();
-    let server = MockServer::with_responses([MockResponse::json(
+    let server = TestServer::start([json_text(
         200,
         r#"{"id":"acme-1","object":"chat.completion","created":1764000000,"model":"acme-chat-1","choices":[{"index":0,"message":{"role":"assistant","content":"Hello from Acme!"},"finish_reason":"stop"}],"usage":{"prompt_tokens":7,"completion_tokens":4,"total_tokens":11}}"#,
     )])
     .await;
-    let base_url = server.base_url("/v1");
+    let base_url = server.url("/v1");
     let (copy_for_run, target_for_run) = (copy.clone(), target.clone());
     let stdout = tokio::task::spawn_blocking(move || {
         run(Command::new(&cargo)

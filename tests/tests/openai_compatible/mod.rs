@@ -18,7 +18,7 @@ use specai::provider::{
 };
 
 use crate::support::fixtures::{error_response, json_response, sse_response};
-use crate::support::mock_server::{MockServer, RecordedRequest};
+use specai::provider_utils::test_server::{TestServer, RecordedRequest};
 
 const API_KEY: &str = "test-key-123";
 
@@ -44,12 +44,12 @@ pub(crate) struct Vendor {
     pub error: (u16, &'static str),
 }
 
-pub(crate) fn provider(vendor: &Vendor, server: &MockServer) -> OpenAiCompatibleProvider {
+pub(crate) fn provider(vendor: &Vendor, server: &TestServer) -> OpenAiCompatibleProvider {
     create_openai_compatible(
         vendor.id,
         OpenAiCompatibleSettings {
             api_key: Some(API_KEY.into()),
-            base_url: Some(server.base_url(vendor.prefix)),
+            base_url: Some(server.url(vendor.prefix)),
             ..Default::default()
         },
     )
@@ -106,7 +106,7 @@ fn check_usage(vendor: &Vendor, usage: &Usage) {
 
 /// Generate: text, reasoning, usage, response metadata.
 pub(crate) async fn generate(vendor: &Vendor) -> GenerateResponse {
-    let server = MockServer::with_responses([json_response(vendor.id, "chat_text")]).await;
+    let server = TestServer::start([json_response(vendor.id, "chat_text")]).await;
     let model = provider(vendor, &server).chat(vendor.model);
     assert_eq!(model.provider(), format!("{}.chat", vendor.id));
     let response = model.do_generate(&options()).await.unwrap_or_else(|error| panic!("{}: {error}", vendor.id));
@@ -128,7 +128,7 @@ pub(crate) async fn generate(vendor: &Vendor) -> GenerateResponse {
 
 /// Stream: deltas, reasoning, usage from the vendor's location; returns the parts.
 pub(crate) async fn stream(vendor: &Vendor) -> Vec<StreamPart> {
-    let server = MockServer::with_responses([sse_response(vendor.id, "chat_stream")]).await;
+    let server = TestServer::start([sse_response(vendor.id, "chat_stream")]).await;
     let model = provider(vendor, &server).chat(vendor.model);
     let response = model.do_stream(&options()).await.unwrap_or_else(|error| panic!("{}: {error}", vendor.id));
     let parts: Vec<StreamPart> = response.stream.map(|part| part.unwrap_or_else(|error| panic!("{}: {error}", vendor.id))).collect().await;
@@ -160,9 +160,9 @@ pub(crate) async fn stream(vendor: &Vendor) -> Vec<StreamPart> {
 /// A tool call (or, for a provider without tools, a typed `Unsupported` error and no request).
 pub(crate) async fn tool_call(vendor: &Vendor) {
     let server = if vendor.tools {
-        MockServer::with_responses([json_response(vendor.id, "chat_tool_call")]).await
+        TestServer::start([json_response(vendor.id, "chat_tool_call")]).await
     } else {
-        MockServer::start().await
+        TestServer::start([]).await
     };
     let model = provider(vendor, &server).chat(vendor.model);
     let mut options = options();
@@ -198,7 +198,7 @@ pub(crate) async fn tool_call(vendor: &Vendor) {
 /// An error body in the vendor's shape becomes an `ApiCall` error with the vendor's message.
 pub(crate) async fn error(vendor: &Vendor) {
     let (status, message) = vendor.error;
-    let server = MockServer::with_responses([error_response(vendor.id, &format!("error_{status}"), status)]).await;
+    let server = TestServer::start([error_response(vendor.id, &format!("error_{status}"), status)]).await;
     let model = provider(vendor, &server).chat(vendor.model);
     let error = model.do_generate(&options()).await.expect_err(vendor.id);
     let api = error.as_api_call().unwrap_or_else(|| panic!("{}: {error:?}", vendor.id));

@@ -7,7 +7,7 @@ use specai::provider::{LanguageModel, ReasoningEffort, StreamPart};
 
 use super::{Vendor, all, generate, options, provider, stream};
 use crate::support::fixtures::json_response;
-use crate::support::mock_server::MockServer;
+use specai::provider_utils::test_server::{TestResponse, TestServer};
 
 const fn vendor(id: &'static str, model: &'static str, prefix: &'static str, error: (u16, &'static str)) -> Vendor {
     Vendor { id, model, prefix, bearer: true, reasoning: None, tools: true, include_usage: true, seed_field: "seed", error }
@@ -144,7 +144,7 @@ async fn groq_request_id_in_metadata_and_usage_from_x_groq() {
 
 #[tokio::test]
 async fn groq_rejected_fields_are_dropped_with_a_warning_and_effort_is_clamped() {
-    let server = MockServer::with_responses([json_response("groq", "chat_text")]).await;
+    let server = TestServer::start([json_response("groq", "chat_text")]).await;
     let mut call = options();
     call.top_k = Some(40);
     call.reasoning_effort = Some(ReasoningEffort::Minimal);
@@ -165,7 +165,7 @@ async fn deepseek_cache_hits_and_reasoning_tokens() {
 
 #[tokio::test]
 async fn deepseek_strips_reasoning_from_history_and_uses_json_object() {
-    let server = MockServer::with_responses([json_response("deepseek", "chat_text")]).await;
+    let server = TestServer::start([json_response("deepseek", "chat_text")]).await;
     let mut call = options();
     call.prompt.push(specai::provider::Message::assistant_parts(vec![
         specai::provider::AssistantPart::Reasoning(specai::provider::ReasoningPart { text: "secret".into(), provider_options: Default::default() }),
@@ -211,14 +211,13 @@ async fn openrouter_serving_provider_and_cost() {
 
 #[tokio::test]
 async fn mistral_tool_call_ids_are_made_acceptable_and_thinking_chunks_are_reasoning() {
-    let server = MockServer::with_responses([crate::support::mock_server::MockResponse::json(
+    let server = TestServer::start([TestResponse::json(
         200,
         json!({"id": "x", "object": "chat.completion", "created": 1, "model": "magistral-small-latest",
                "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": [
                    {"type": "thinking", "thinking": [{"type": "text", "text": "Let me think."}]},
                    {"type": "text", "text": "42"}]}}],
-               "usage": {"prompt_tokens": 5, "completion_tokens": 4, "total_tokens": 9}})
-        .to_string(),
+               "usage": {"prompt_tokens": 5, "completion_tokens": 4, "total_tokens": 9}}),
     )])
     .await;
     let mut call = options();
@@ -248,7 +247,7 @@ async fn mistral_tool_call_ids_are_made_acceptable_and_thinking_chunks_are_reaso
 
 #[tokio::test]
 async fn xai_reasoning_effort_takes_only_low_or_high() {
-    let server = MockServer::with_responses([json_response("xai", "chat_text")]).await;
+    let server = TestServer::start([json_response("xai", "chat_text")]).await;
     let mut call = options();
     call.reasoning_effort = Some(ReasoningEffort::Medium);
     provider(&XAI, &server).chat(XAI.model).do_generate(&call).await.unwrap();
@@ -258,10 +257,10 @@ async fn xai_reasoning_effort_takes_only_low_or_high() {
 #[tokio::test]
 async fn local_presets_need_no_key() {
     // No key in the settings and none in the environment: still no error, no auth header.
-    let server = MockServer::with_responses([json_response("ollama", "chat_text")]).await;
+    let server = TestServer::start([json_response("ollama", "chat_text")]).await;
     let ollama = specai::openai_compatible::create_openai_compatible(
         "ollama",
-        specai::openai_compatible::OpenAiCompatibleSettings { base_url: Some(server.base_url("/v1")), ..Default::default() },
+        specai::openai_compatible::OpenAiCompatibleSettings { base_url: Some(server.url("/v1")), ..Default::default() },
     )
     .unwrap();
     ollama.chat("llama3.2").do_generate(&options()).await.unwrap();
@@ -290,7 +289,7 @@ async fn a_missing_key_fails_the_call_naming_the_variable() {
 async fn openrouter_processing_comments_are_skipped() {
     let mut chunks = vec![bytes::Bytes::from_static(b": OPENROUTER PROCESSING\n\n"), bytes::Bytes::from_static(b": OPENROUTER PROCESSING\n\n")];
     chunks.extend(crate::support::fixtures::sse_chunks("openrouter", "chat_stream"));
-    let server = MockServer::with_responses([crate::support::mock_server::MockResponse::sse(chunks)]).await;
+    let server = TestServer::start([TestResponse::sse_chunks(chunks)]).await;
     let response = provider(&OPENROUTER, &server).chat(OPENROUTER.model).do_stream(&options()).await.unwrap();
     let parts: Vec<StreamPart> = futures::StreamExt::collect::<Vec<_>>(response.stream).await.into_iter().map(Result::unwrap).collect();
     let text = crate::support::text_of(&parts);
@@ -310,7 +309,7 @@ async fn xai_output_tokens_include_reasoning() {
 #[tokio::test]
 async fn streamed_tool_calls_in_each_vendor_shape() {
     for vendor in [&MISTRAL, &GROQ, &FIREWORKS] {
-        let server = MockServer::with_responses([crate::support::fixtures::sse_response(vendor.id, "chat_tool_call_stream")]).await;
+        let server = TestServer::start([crate::support::fixtures::sse_response(vendor.id, "chat_tool_call_stream")]).await;
         let mut call = options();
         call.tools = vec![super::weather_tool()];
         let response = provider(vendor, &server).chat(vendor.model).do_stream(&call).await.unwrap();

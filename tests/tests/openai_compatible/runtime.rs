@@ -8,13 +8,13 @@ use specai::openai_compatible::{OpenAiCompatibleSettings, create_openai_compatib
 use specai::provider::{EmbedOptions, EmbeddingModel, ImageModel, ImageOptions, LanguageModel, StreamPart};
 
 use super::options;
-use crate::support::fixtures::json_response;
-use crate::support::mock_server::{MockResponse, MockServer};
+use crate::support::fixtures::{json_response, json_text};
+use specai::provider_utils::test_server::{TestResponse, TestServer};
 
 #[tokio::test]
 async fn runtime_provider_sends_key_headers_and_query_parameters() {
-    let server = MockServer::with_responses([json_response("llamacpp", "chat_text")]).await;
-    let provider = openai_compatible("my-server", server.base_url("/v1"))
+    let server = TestServer::start([json_response("llamacpp", "chat_text")]).await;
+    let provider = openai_compatible("my-server", server.url("/v1"))
         .api_key("local-key")
         .header(HeaderName::from_static("x-team"), HeaderValue::from_static("search"))
         .query_param("api-version", "2025-01-01")
@@ -31,8 +31,8 @@ async fn runtime_provider_sends_key_headers_and_query_parameters() {
 
 #[tokio::test]
 async fn runtime_provider_without_key_or_streaming_or_json_schema() {
-    let server = MockServer::with_responses([json_response("llamacpp", "chat_text")]).await;
-    let provider = openai_compatible("plain", server.base_url("/v1")).streaming(false).structured_outputs_json_object().build();
+    let server = TestServer::start([json_response("llamacpp", "chat_text")]).await;
+    let provider = openai_compatible("plain", server.url("/v1")).streaming(false).structured_outputs_json_object().build();
     let mut call = options();
     call.response_format = Some(specai::provider::ResponseFormat::Json { schema: Some(json!({"type": "object"})), name: None, description: None });
     let response = provider.chat("m").do_stream(&call).await.unwrap();
@@ -52,8 +52,8 @@ async fn runtime_provider_without_key_or_streaming_or_json_schema() {
 
 #[tokio::test]
 async fn retryable_status_comes_from_the_mapping() {
-    let server = MockServer::with_responses([MockResponse::json(503, r#"{"error":{"message":"overloaded","type":"server_error"}}"#)]).await;
-    let provider = openai_compatible("flaky", server.base_url("/v1")).build();
+    let server = TestServer::start([json_text(503, r#"{"error":{"message":"overloaded","type":"server_error"}}"#)]).await;
+    let provider = openai_compatible("flaky", server.url("/v1")).build();
     let error = provider.chat("m").do_generate(&options()).await.unwrap_err();
     assert!(error.is_retryable());
     assert_eq!(error.as_api_call().unwrap().message, "overloaded");
@@ -61,18 +61,17 @@ async fn retryable_status_comes_from_the_mapping() {
 
 #[tokio::test]
 async fn embeddings_through_a_mapping() {
-    let server = MockServer::with_responses([MockResponse::json(
+    let server = TestServer::start([TestResponse::json(
         200,
         json!({"object": "list", "model": "mistral-embed", "data": [
             {"object": "embedding", "index": 1, "embedding": [0.5, 0.25]},
             {"object": "embedding", "index": 0, "embedding": [0.1, 0.2]}],
-            "usage": {"prompt_tokens": 6, "total_tokens": 6}})
-        .to_string(),
+            "usage": {"prompt_tokens": 6, "total_tokens": 6}}),
     )])
     .await;
     let mistral = create_openai_compatible(
         "mistral",
-        OpenAiCompatibleSettings { api_key: Some("k".into()), base_url: Some(server.base_url("/v1")), ..Default::default() },
+        OpenAiCompatibleSettings { api_key: Some("k".into()), base_url: Some(server.url("/v1")), ..Default::default() },
     )
     .unwrap();
     let model = mistral.embedding("mistral-embed");
@@ -86,10 +85,10 @@ async fn embeddings_through_a_mapping() {
 
 #[tokio::test]
 async fn images_through_a_mapping() {
-    let server = MockServer::with_responses([MockResponse::json(200, json!({"created": 1764000000, "data": [{"b64_json": "aGVsbG8="}]}).to_string())]).await;
+    let server = TestServer::start([TestResponse::json(200, json!({"created": 1764000000, "data": [{"b64_json": "aGVsbG8="}]}))]).await;
     let together = create_openai_compatible(
         "togetherai",
-        OpenAiCompatibleSettings { api_key: Some("k".into()), base_url: Some(server.base_url("/v1")), ..Default::default() },
+        OpenAiCompatibleSettings { api_key: Some("k".into()), base_url: Some(server.url("/v1")), ..Default::default() },
     )
     .unwrap();
     let model = together.image("black-forest-labs/FLUX.1-schnell");
@@ -109,10 +108,10 @@ async fn images_through_a_mapping() {
 #[tokio::test]
 async fn text_completions_through_a_mapping() {
     use crate::support::fixtures::sse_response;
-    let server = MockServer::with_responses([json_response("togetherai", "completion_text"), sse_response("togetherai", "completion_stream")]).await;
+    let server = TestServer::start([json_response("togetherai", "completion_text"), sse_response("togetherai", "completion_stream")]).await;
     let together = create_openai_compatible(
         "togetherai",
-        OpenAiCompatibleSettings { api_key: Some("k".into()), base_url: Some(server.base_url("/v1")), ..Default::default() },
+        OpenAiCompatibleSettings { api_key: Some("k".into()), base_url: Some(server.url("/v1")), ..Default::default() },
     )
     .unwrap();
     let model = together.completion("meta-llama/Llama-3.3-70B-Instruct-Turbo");

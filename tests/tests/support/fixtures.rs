@@ -12,7 +12,7 @@ use std::path::PathBuf;
 
 use bytes::Bytes;
 
-use super::mock_server::MockResponse;
+use specai::provider_utils::test_server::TestResponse;
 
 /// The path of a fixture file.
 pub fn fixture_path(provider: &str, file: &str) -> PathBuf {
@@ -53,22 +53,27 @@ pub fn split_every(bytes: &[u8], size: usize) -> Vec<Bytes> {
     bytes.chunks(size.max(1)).map(Bytes::copy_from_slice).collect()
 }
 
+/// A JSON response whose body is this text, byte for byte (malformed JSON included).
+pub fn json_text(status: u16, body: impl Into<Bytes>) -> TestResponse {
+    TestResponse::new(status, body).header("content-type", "application/json")
+}
+
 /// A 200 JSON response serving `<case>.json`.
-pub fn json_response(provider: &str, case: &str) -> MockResponse {
-    MockResponse::json(200, json_body(provider, case))
+pub fn json_response(provider: &str, case: &str) -> TestResponse {
+    json_text(200, json_body(provider, case))
 }
 
 /// An error response serving `<case>.json` with a status.
-pub fn error_response(provider: &str, case: &str, status: u16) -> MockResponse {
-    MockResponse::json(status, json_body(provider, case))
+pub fn error_response(provider: &str, case: &str, status: u16) -> TestResponse {
+    json_text(status, json_body(provider, case))
 }
 
 /// A 200 SSE response serving `<case>.chunks.txt`, one event per HTTP chunk.
-pub fn sse_response(provider: &str, case: &str) -> MockResponse {
-    MockResponse::sse(sse_chunks(provider, case))
+pub fn sse_response(provider: &str, case: &str) -> TestResponse {
+    TestResponse::sse_chunks(sse_chunks(provider, case))
 }
 
 /// A 200 SSE response serving `<case>.sse` in chunks of `size` bytes.
-pub fn raw_sse_response(provider: &str, case: &str, size: usize) -> MockResponse {
-    MockResponse::sse(split_every(&sse_raw(provider, case), size))
+pub fn raw_sse_response(provider: &str, case: &str, size: usize) -> TestResponse {
+    TestResponse::sse_chunks(split_every(&sse_raw(provider, case), size))
 }

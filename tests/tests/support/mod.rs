@@ -2,7 +2,6 @@
 
 pub mod local_server;
 pub mod fixtures;
-pub mod mock_server;
 
 use specai::provider::StreamPart;
 
