@@ -2,7 +2,7 @@
 // verbatim to the top of generated/src/mappings.rs and appends one `static` per
 // specs/<id>/provider.toml. The format is documented in specs/README.md.
 
-/// Everything specs/<id>/provider.toml says about one provider, resolved (defaults applied).
+/// Everything `specs/<id>/provider.toml` says about one provider, resolved (defaults applied).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ProviderMapping {
     /// Provider id, as used in `"<id>:<model>"` registry strings.

@@ -5,7 +5,7 @@
 //! Always compiled, whatever features are on: the SDK registry lists every provider from
 //! [`ALL`]; `ProviderMapping::module` names the feature that holds its wire types.
 
-/// Everything specs/<id>/provider.toml says about one provider, resolved (defaults applied).
+/// Everything `specs/<id>/provider.toml` says about one provider, resolved (defaults applied).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ProviderMapping {
     /// Provider id, as used in `"<id>:<model>"` registry strings.

@@ -1,8 +1,8 @@
 //! `specs/<id>/provider.toml`: parsing, validation, defaults, and emission as Rust statics.
 //!
 //! The format is documented in specs/README.md. The pipeline is one file per step, each using
-//! only the ones above it: [`format`] (the serde types; unknown keys and wrong types are
-//! rejected), [`parse`] (TOML errors named by key), [`validate`] (what serde cannot check: ids,
+//! only the ones above it: [`format`](mod@format) (the serde types; unknown keys and wrong types are
+//! rejected), [`parse`](mod@parse) (TOML errors named by key), [`validate`](mod@validate) (what serde cannot check: ids,
 //! URLs, header names, JSON paths, operation ids that must exist in the spec, as indexed by
 //! [`spec_index`]) and [`emit`] (the Rust tables of generated/src/mappings.rs). Every error is
 //! a [`MappingError`] naming the file and the key.
