@@ -74,6 +74,8 @@ pub(crate) struct Config {
     pub hooks: ResolvedHooks,
     /// Reads the chat options from the provider options.
     pub options_reader: OptionsReader,
+    /// Whether the mapping reads usage at the chat-completions default paths (decoded typed).
+    pub default_usage: bool,
 }
 
 /// What the mapping says about one model: the provider's capabilities with the first matching
@@ -110,7 +112,8 @@ impl Config {
         }
         let hooks = ResolvedHooks::resolve(&mapping.hooks)?;
         let connection = MappedConnection::new(mapping, settings, hooks.error)?;
-        Ok(Config { connection, hooks, options_reader: read_options })
+        let default_usage = openai_compatible_usage::is_default_usage(&mapping.usage);
+        Ok(Config { connection, hooks, options_reader: read_options, default_usage })
     }
 
     /// What the mapping says about one model (see [`ModelRules`]).

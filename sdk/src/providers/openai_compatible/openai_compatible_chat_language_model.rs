@@ -15,7 +15,7 @@ use crate::provider_utils::json_path::lookup;
 use super::map_openai_compatible_finish_reason::map_openai_compatible_finish_reason;
 use super::openai_compatible_stream::{ChatStreamState, StreamSetup, logprobs_metadata, simulate_stream};
 use super::openai_compatible_usage::{CountedUsage, usage_from_raw, usage_from_value};
-use super::{Config, SharedConfig, config_for_call, timestamp};
+use super::{Config, ModelRules, SharedConfig, config_for_call, timestamp};
 use crate::error::{Error, Result};
 use crate::provider::{
     CallOptions, Content, GenerateResponse, JsonBody, LanguageModel, ProviderMetadata, RequestMetadata, ResponseMetadata, Source,
@@ -32,13 +32,21 @@ pub struct OpenAiCompatibleChatLanguageModel {
     pub(super) config: SharedConfig,
     /// The chat operation, its URL built once unless the key travels in the query.
     chat: ModelOperation,
+    /// What the mapping says about this model, read once (the model id does not change).
+    rules: Option<ModelRules>,
 }
 
 impl OpenAiCompatibleChatLanguageModel {
     pub(crate) fn new(model_id: String, config: SharedConfig, name: &str) -> Self {
         let connection = config.as_deref().ok().map(|config| &**config);
         let chat = ModelOperation::new(connection, |operations| operations.chat.as_ref(), "chat", &model_id);
-        OpenAiCompatibleChatLanguageModel { model_id, provider: format!("{name}.chat"), config, chat }
+        let rules = config.as_ref().ok().map(|config| config.model_rules(&model_id));
+        OpenAiCompatibleChatLanguageModel { model_id, provider: format!("{name}.chat"), config, chat, rules }
+    }
+
+    /// What the mapping says about this model.
+    pub(super) fn rules(&self, config: &Config) -> ModelRules {
+        self.rules.unwrap_or_else(|| config.model_rules(&self.model_id))
     }
 
     async fn post(&self, config: &Config, body: &(impl serde::Serialize + Sync), options: &CallOptions) -> Result<crate::provider_utils::ApiResponse> {
@@ -146,7 +154,7 @@ impl OpenAiCompatibleChatLanguageModel {
         let usage = match (vendor_usage, completion.usage) {
             (Some(usage), _) => usage_from_value(usage, &config.mapping.usage),
             // The usage object is shared with the response body as `Usage.raw`, not copied.
-            (None, Some(raw)) => usage_from_raw(raw, JsonBody::within(&body, raw.text()), &config.mapping.usage)?,
+            (None, Some(raw)) => usage_from_raw(raw, JsonBody::within(&body, raw.text()), &config.mapping.usage, config.default_usage)?,
             (None, None) => CountedUsage::default(),
         };
         usage.metadata(&mut metadata);
@@ -186,7 +194,7 @@ impl LanguageModel for OpenAiCompatibleChatLanguageModel {
 
     fn supported_urls(&self) -> Vec<SupportedUrl> {
         match &self.config {
-            Ok(config) if config.model_rules(&self.model_id).capabilities.image_input => {
+            Ok(config) if self.rules(config).capabilities.image_input => {
                 vec![SupportedUrl::new("image/*", "https://"), SupportedUrl::new("image/*", "http://")]
             }
             _ => Vec::new(),
@@ -204,7 +212,7 @@ impl LanguageModel for OpenAiCompatibleChatLanguageModel {
 
     async fn do_stream(&self, options: &CallOptions) -> Result<StreamResponse> {
         let config = config_for_call(&self.config)?;
-        if !config.model_rules(&self.model_id).capabilities.streaming {
+        if !self.rules(config).capabilities.streaming {
             let response = self.do_generate(options).await?;
             let (request, metadata) = (response.request.clone(), response.response.clone());
             let parts = simulate_stream(response, Vec::new());

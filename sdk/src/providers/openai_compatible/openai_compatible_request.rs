@@ -172,7 +172,7 @@ fn wire_enum<T: std::str::FromStr>(value: &Option<String>) -> Option<T> {
 impl OpenAiCompatibleChatLanguageModel {
     /// Maps the call options to a request body; the warnings list what was not sent as asked.
     pub(super) fn prepare(&self, config: &Config, options: &CallOptions, stream: bool) -> Result<(RequestBody<api::CreateChatCompletionRequest>, Vec<Warning>)> {
-        let rules = config.model_rules(&self.model_id);
+        let rules = self.rules(config);
         let capabilities = rules.capabilities;
         let (provider_options, mut warnings) = (config.options_reader)(&options.provider_options, &config.name, &self.model_id)?;
         if !options.tools.is_empty() && !capabilities.tools {

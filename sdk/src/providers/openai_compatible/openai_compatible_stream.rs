@@ -32,7 +32,7 @@ use super::hooks::ResponseHook;
 use crate::provider_utils::json_path::lookup;
 use super::map_openai_compatible_finish_reason::map_openai_compatible_finish_reason;
 use crate::provider_utils::MappingErrorParser;
-use super::openai_compatible_usage::{CountedUsage, usage_from_raw, usage_from_value};
+use super::openai_compatible_usage::{CountedUsage, is_default_usage, usage_from_raw, usage_from_value};
 use super::timestamp;
 use crate::error::{Error, Result};
 use crate::provider::{
@@ -166,7 +166,7 @@ impl ChatStreamState {
         }
         if let Some(raw) = chunk.usage {
             let body = JsonBody::new(bytes::Bytes::copy_from_slice(raw.text().as_bytes()));
-            self.usage = Some(usage_from_raw(raw, body, &self.setup.usage)?);
+            self.usage = Some(usage_from_raw(raw, body, &self.setup.usage, is_default_usage(&self.setup.usage))?);
         }
         // Only the first choice is mapped; further choices (`n > 1`) are not.
         // The choice is read in place: moving the borrowed structs costs a copy of each.

@@ -41,9 +41,10 @@ pub(crate) fn is_default_usage(mapping: &UsageMapping) -> bool {
 }
 
 /// Usage from the borrowed usage object of a completion or chunk; `raw_body` is that object's
-/// text, passed on unchanged as `Usage.raw`.
-pub(crate) fn usage_from_raw(raw: lean::Raw<'_>, raw_body: JsonBody, mapping: &UsageMapping) -> Result<CountedUsage> {
-    if !is_default_usage(mapping) {
+/// text, passed on unchanged as `Usage.raw`. `default_paths` is [`is_default_usage`] of the
+/// mapping, worked out once per provider.
+pub(crate) fn usage_from_raw(raw: lean::Raw<'_>, raw_body: JsonBody, mapping: &UsageMapping, default_paths: bool) -> Result<CountedUsage> {
+    if !default_paths {
         let value: Value = raw.decode().map_err(|error| malformed(raw.text(), error))?;
         let mut counted = usage_from_value(&value, mapping);
         counted.usage.raw = Some(raw_body);
@@ -121,7 +122,7 @@ mod tests {
     #[test]
     fn typed_and_value_paths_count_the_same() {
         let raw: lean::Raw<'_> = serde_json::from_str(USAGE).unwrap();
-        let typed = usage_from_raw(raw, JsonBody::new(USAGE.as_bytes().to_vec()), &OPENAI_COMPATIBLE.usage).unwrap();
+        let typed = usage_from_raw(raw, JsonBody::new(USAGE.as_bytes().to_vec()), &OPENAI_COMPATIBLE.usage, true).unwrap();
         let value = usage_from_value(&serde_json::from_str(USAGE).unwrap(), &OPENAI_COMPATIBLE.usage);
         for counted in [&typed, &value] {
             assert_eq!(counted.usage.input_tokens, InputTokens { total: Some(10), no_cache: Some(6), cache_read: Some(4), cache_write: None });
@@ -135,7 +136,7 @@ mod tests {
         assert!(!is_default_usage(&DEEPSEEK.usage));
         let text = r#"{"prompt_tokens": 9, "completion_tokens": 1, "prompt_cache_hit_tokens": 8}"#;
         let raw: lean::Raw<'_> = serde_json::from_str(text).unwrap();
-        let counted = usage_from_raw(raw, JsonBody::new(text.as_bytes().to_vec()), &DEEPSEEK.usage).unwrap();
+        let counted = usage_from_raw(raw, JsonBody::new(text.as_bytes().to_vec()), &DEEPSEEK.usage, is_default_usage(&DEEPSEEK.usage)).unwrap();
         assert_eq!(counted.usage.input_tokens.cache_read, Some(8));
         assert_eq!(counted.usage.raw.unwrap().json().unwrap(), json!({"prompt_tokens": 9, "completion_tokens": 1, "prompt_cache_hit_tokens": 8}));
     }
