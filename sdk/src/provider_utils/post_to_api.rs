@@ -105,7 +105,7 @@ pub async fn post_json<'a, B: Serialize + ?Sized>(
     let body = Bytes::from(
         serde_json::to_vec(body).map_err(|error| Error::invalid_argument("request body", error.to_string()))?,
     );
-    let mut headers = headers;
+    let mut headers = with_user_agent(headers);
     if !headers.contains_key(CONTENT_TYPE) {
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     }
@@ -132,7 +132,7 @@ pub async fn post_multipart(
     form: reqwest::multipart::Form,
     errors: &dyn ErrorBodyParser,
 ) -> Result<ApiResponse> {
-    send(client.post(url).headers(headers).multipart(form), url, None, errors).await
+    send(client.post(url).headers(with_user_agent(headers)).multipart(form), url, None, errors).await
 }
 
 /// Sends a GET.
@@ -142,7 +142,7 @@ pub async fn get(
     headers: HeaderMap,
     errors: &dyn ErrorBodyParser,
 ) -> Result<ApiResponse> {
-    send(client.get(url).headers(headers), url, None, errors).await
+    send(client.get(url).headers(with_user_agent(headers)), url, None, errors).await
 }
 
 /// Sends a GET and decodes a JSON answer into `T`.
@@ -153,6 +153,16 @@ pub async fn get_json<T: DeserializeOwned>(
     errors: &dyn ErrorBodyParser,
 ) -> Result<JsonResponse<T>> {
     get(client, url, headers, errors).await?.json().await
+}
+
+/// The `user-agent` every request carries unless the caller's headers set one: providers use it
+/// for support and abuse reports, and it tells them which client sent a request.
+pub const USER_AGENT_VALUE: &str = concat!("specai/", env!("CARGO_PKG_VERSION"));
+
+/// `headers` with specai's `user-agent`, unless they have one.
+fn with_user_agent(mut headers: HeaderMap) -> HeaderMap {
+    headers.entry(http::header::USER_AGENT).or_insert(HeaderValue::from_static(USER_AGENT_VALUE));
+    headers
 }
 
 /// Sends any request and maps its answer; `request_body` is kept for the request metadata.
@@ -224,6 +234,21 @@ mod tests {
         assert_eq!(request.header("x-call"), Some("c"));
         assert_eq!(request.header("content-type"), Some("application/json"));
         assert_eq!(request.json(), json!({"model": "m", "stream": false}));
+    }
+
+    /// Every request names specai and its version, unless the caller's headers name a client.
+    #[tokio::test]
+    async fn requests_carry_specai_user_agent_unless_the_caller_sets_one() {
+        let server = TestServer::start(vec![TestResponse::json(200, json!({})), TestResponse::json(200, json!({}))]).await;
+        let client = reqwest::Client::new();
+        let url = server.url("/v1/x");
+        post_json(&client, &url, HeaderMap::new(), &json!({}), &JsonErrorParser::new()).await.unwrap();
+        let mut own = HeaderMap::new();
+        own.insert(http::header::USER_AGENT, HeaderValue::from_static("my-app/2"));
+        post_json(&client, &url, own, &json!({}), &JsonErrorParser::new()).await.unwrap();
+        let requests = server.requests();
+        assert_eq!(requests[0].header("user-agent"), Some(concat!("specai/", env!("CARGO_PKG_VERSION"))));
+        assert_eq!(requests[1].header("user-agent"), Some("my-app/2"));
     }
 
     #[tokio::test]
