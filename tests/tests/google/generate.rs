@@ -45,7 +45,7 @@ async fn text_generation_sends_every_setting_and_maps_usage() {
         .system("Be brief.")
         .prompt("Hello")
         .max_output_tokens(256)
-        .temperature(0.5)
+        .temperature(0.7)
         .top_p(0.5)
         .top_k(40)
         .stop_sequences(["END"])
@@ -65,7 +65,7 @@ async fn text_generation_sends_every_setting_and_maps_usage() {
             "systemInstruction": {"parts": [{"text": "Be brief."}]},
             "contents": [{"role": "user", "parts": [{"text": "Hello"}]}],
             "generationConfig": {
-                "maxOutputTokens": 256, "temperature": 0.5, "topP": 0.5, "topK": 40, "stopSequences": ["END"],
+                "maxOutputTokens": 256, "temperature": 0.7, "topP": 0.5, "topK": 40, "stopSequences": ["END"],
                 "seed": 42, "presencePenalty": 0.25, "frequencyPenalty": 0.5
             }
         }),

@@ -59,7 +59,7 @@ pub(crate) fn provider(vendor: &Vendor, server: &TestServer) -> OpenAiCompatible
 fn options() -> CallOptions {
     let mut options = CallOptions::new(vec![Message::system("Be brief."), Message::user("Hi!")]);
     options.max_output_tokens = Some(100);
-    options.temperature = Some(0.5);
+    options.temperature = Some(0.7);
     options.seed = Some(42);
     options
 }
@@ -90,7 +90,9 @@ pub(crate) fn check_request(vendor: &Vendor, request: &RecordedRequest) -> Value
         vendor.id
     );
     assert_eq!(body["max_tokens"], 100, "{}", vendor.id);
-    assert_eq!(body["temperature"], 0.5, "{}", vendor.id);
+    // As written: 0.7, not the widened f32 0.699999988079071.
+    let text = request.body_text();
+    assert!(text.contains("\"temperature\":0.7") && !text.contains("0.6999"), "{}: {text}", vendor.id);
     assert_eq!(body[vendor.seed_field], 42, "{}: seed as `{}`", vendor.id, vendor.seed_field);
     if vendor.seed_field != "seed" {
         assert!(body.get("seed").is_none(), "{}: `seed` renamed", vendor.id);

@@ -20,7 +20,7 @@ use super::anthropic_stream::AnthropicStream;
 use super::convert_to_anthropic_messages::{CitedDocument, convert_to_anthropic_messages};
 use super::map_anthropic_finish_reason::map_anthropic_finish_reason;
 use crate::error::Result;
-use crate::provider_utils::{ModelOperation, emulate_json_response_format};
+use crate::provider_utils::{ModelOperation, emulate_json_response_format, shortest_decimal};
 use crate::provider::{
     CallOptions, Content, GenerateResponse, InputTokens, JsonBody, LanguageModel, OutputTokens, ProviderMetadata,
     ReasoningEffort, RequestMetadata, ResponseFormat, ResponseMetadata, Source, StreamResponse, SupportedUrl, ToolCall,
@@ -129,6 +129,14 @@ impl AnthropicLanguageModel {
             }
             (temperature, top_p, top_k) = (None, None, None);
         }
+        // Current Claude models reject a request with both ("temperature and top_p cannot both
+        // be specified for this model"): temperature is sent, as the AI SDK does.
+        if temperature.is_some() && top_p.take().is_some() {
+            warnings.push(Warning::unsupported(
+                "top_p",
+                Some("Anthropic takes temperature or top_p, not both; temperature was sent".to_owned()),
+            ));
+        }
 
         let known_max = known_max_output_tokens(&self.model_id);
         let requested = match (options.max_output_tokens, known_max) {
@@ -230,12 +238,12 @@ impl AnthropicLanguageModel {
             stop_sequences: options.stop_sequences.clone(),
             stream: stream.then_some(true),
             system: prompt.system,
-            temperature: temperature.map(shortest_f64),
+            temperature: temperature.map(shortest_decimal),
             thinking,
             tool_choice,
             tools,
             top_k: top_k.map(i64::from),
-            top_p: top_p.map(shortest_f64),
+            top_p: top_p.map(shortest_decimal),
             extra: Map::new(),
         };
         Ok(PreparedRequest { body, warnings, betas, uses_json_response_tool, documents })
@@ -409,9 +417,6 @@ pub(crate) fn convert_usage(usage: &UsageCounts, raw: Option<Value>) -> Usage {
 
 /// An `f32` option as the `f64` the wire type takes, without widening noise (`0.9`, not
 /// `0.8999999761581421`).
-fn shortest_f64(value: f32) -> f64 {
-    value.to_string().parse().unwrap_or(f64::from(value))
-}
 
 /// A citation of one of the prompt's documents as a document source (web search citations are
 /// covered by the search results' sources). The location travels in the provider metadata.
@@ -505,7 +510,6 @@ mod tests {
     fn sampling_options_and_unsupported_ones() {
         let mut options = CallOptions::new(vec![Message::user("hi")]);
         options.max_output_tokens = Some(100);
-        options.temperature = Some(0.5);
         options.top_p = Some(0.9);
         options.top_k = Some(40);
         options.stop_sequences = vec!["END".into()];
@@ -515,10 +519,24 @@ mod tests {
         assert_eq!(
             body(&prepared),
             json!({"model": "claude-3-5-haiku-latest", "max_tokens": 100, "messages": [{"role": "user", "content": [{"type": "text", "text": "hi"}]}],
-                   "temperature": 0.5, "top_p": 0.9, "top_k": 40, "stop_sequences": ["END"], "stream": true})
+                   "top_p": 0.9, "top_k": 40, "stop_sequences": ["END"], "stream": true})
         );
         let features: Vec<_> = prepared.warnings.iter().map(ToString::to_string).collect();
         assert_eq!(features, ["unsupported: seed", "unsupported: frequency_penalty"]);
+    }
+
+    /// Regression: Claude rejects temperature and top_p together; temperature (as written,
+    /// 0.7 not 0.699999988079071) is sent and top_p dropped with a warning.
+    #[test]
+    fn temperature_and_top_p_together_send_temperature_only() {
+        let mut options = CallOptions::new(vec![Message::user("hi")]);
+        options.temperature = Some(0.7);
+        options.top_p = Some(0.9);
+        let prepared = model("claude-sonnet-4-5").prepare(&options, false).unwrap();
+        let body = body(&prepared);
+        assert_eq!(body["temperature"].to_string(), "0.7");
+        assert!(body.get("top_p").is_none(), "{body}");
+        assert!(matches!(&prepared.warnings[..], [Warning::Unsupported { feature, .. }] if feature == "top_p"), "{:?}", prepared.warnings);
     }
 
     #[test]

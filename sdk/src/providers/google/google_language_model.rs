@@ -23,7 +23,7 @@ use crate::provider::{
     OutputTokens, ProviderMetadata, ReasoningEffort, RequestMetadata, ResponseFormat, ResponseMetadata, Source,
     StreamPart, StreamResponse, SupportedUrl, ToolCall, ToolResult, Usage, Warning,
 };
-use crate::provider_utils::{ModelOperation, PartsStream};
+use crate::provider_utils::{ModelOperation, PartsStream, shortest_decimal};
 
 /// A Gemini model, e.g. `gemini-2.5-flash`.
 #[derive(Debug, Clone)]
@@ -132,12 +132,12 @@ impl GoogleLanguageModel {
             response_logprobs: None,
             stop_sequences: options.stop_sequences.clone(),
             max_output_tokens: options.max_output_tokens.map(saturating_i32),
-            temperature: options.temperature.map(f64::from),
-            top_p: options.top_p.map(f64::from),
+            temperature: options.temperature.map(shortest_decimal),
+            top_p: options.top_p.map(shortest_decimal),
             top_k: options.top_k.map(saturating_i32),
             seed,
-            presence_penalty: options.presence_penalty.map(f64::from),
-            frequency_penalty: options.frequency_penalty.map(f64::from),
+            presence_penalty: options.presence_penalty.map(shortest_decimal),
+            frequency_penalty: options.frequency_penalty.map(shortest_decimal),
             response_mime_type,
             response_schema,
             response_modalities: google

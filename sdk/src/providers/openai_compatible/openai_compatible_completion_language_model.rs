@@ -20,7 +20,7 @@ use crate::provider::{
     AssistantPart, BlockId, CallOptions, Content, GenerateResponse, LanguageModel, Message, RequestMetadata,
     ResponseFormat, ResponseMetadata, StreamPart, StreamResponse, Usage, UserPart, Warning,
 };
-use crate::provider_utils::{EventMapper, PartsStream, SseEvent, emulate_json_response_format};
+use crate::provider_utils::{EventMapper, PartsStream, SseEvent, emulate_json_response_format, shortest_decimal};
 
 /// A text-completions model of an OpenAI-compatible provider.
 #[derive(Debug, Clone)]
@@ -94,10 +94,10 @@ impl OpenAiCompatibleCompletionLanguageModel {
             model: self.model_id.clone(),
             prompt: Some(CreateCompletionRequestPrompt::Variant0(completion_prompt(&prompt)?)),
             max_tokens: options.max_output_tokens.map(i64::from),
-            temperature: options.temperature.map(f64::from),
-            top_p: options.top_p.map(f64::from),
-            frequency_penalty: options.frequency_penalty.map(f64::from),
-            presence_penalty: options.presence_penalty.map(f64::from),
+            temperature: options.temperature.map(shortest_decimal),
+            top_p: options.top_p.map(shortest_decimal),
+            frequency_penalty: options.frequency_penalty.map(shortest_decimal),
+            presence_penalty: options.presence_penalty.map(shortest_decimal),
             seed: options.seed.and_then(|seed| i64::try_from(seed).ok()),
             stop: Some(StopConfiguration::Array(stop)),
             stream: stream.then_some(true),
