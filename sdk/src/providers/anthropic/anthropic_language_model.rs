@@ -415,9 +415,6 @@ pub(crate) fn convert_usage(usage: &UsageCounts, raw: Option<Value>) -> Usage {
     }
 }
 
-/// An `f32` option as the `f64` the wire type takes, without widening noise (`0.9`, not
-/// `0.8999999761581421`).
-
 /// A citation of one of the prompt's documents as a document source (web search citations are
 /// covered by the search results' sources). The location travels in the provider metadata.
 pub(crate) fn citation_source(citation: &types::TextCitation, documents: &[CitedDocument], id: String) -> Option<Source> {
