@@ -50,6 +50,28 @@ async fn runtime_provider_without_key_or_streaming_or_json_schema() {
     assert!(matches!(parts.last(), Some(StreamPart::Finish { .. })));
 }
 
+/// Regression: an unknown server got no image (refused before any request) and a `json_schema`
+/// response format few servers take; it now gets the parts and `json_object` with the schema in
+/// the prompt, as the AI SDK sends.
+#[tokio::test]
+async fn unknown_server_gets_images_and_json_object_by_default() {
+    let server = TestServer::start([json_response("llamacpp", "chat_text")]).await;
+    let provider = openai_compatible("plain", server.url("/v1")).build();
+    let mut call = specai::provider::CallOptions::new(vec![specai::provider::Message::user_parts(vec![
+        specai::provider::UserPart::text("What is this?"),
+        specai::provider::UserPart::file(vec![1u8, 2, 3], "image/png"),
+    ])]);
+    call.response_format = Some(specai::provider::ResponseFormat::Json { schema: Some(json!({"type": "object"})), name: None, description: None });
+    let response = provider.chat("m").do_generate(&call).await.unwrap();
+    let body = server.single_request().json();
+    assert_eq!(body["response_format"], json!({"type": "json_object"}));
+    let messages = body["messages"].as_array().unwrap();
+    assert_eq!(messages[0]["role"], "system", "the schema travels in the prompt: {body}");
+    assert!(messages[0]["content"].as_str().unwrap().contains(r#"{"type":"object"}"#), "{body}");
+    assert_eq!(messages[1]["content"][1], json!({"type": "image_url", "image_url": {"url": "data:image/png;base64,AQID"}}));
+    assert!(!response.warnings.is_empty(), "the emulated JSON mode is reported");
+}
+
 #[tokio::test]
 async fn retryable_status_comes_from_the_mapping() {
     let server = TestServer::start([json_text(503, r#"{"error":{"message":"overloaded","type":"server_error"}}"#)]).await;

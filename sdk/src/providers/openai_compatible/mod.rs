@@ -330,7 +330,8 @@ impl OpenAiCompatibleBuilder {
         self
     }
 
-    /// How structured output is requested (default `json_schema`).
+    /// How structured output is requested (default `json_object`, with the schema in the
+    /// prompt: what an unknown server most likely accepts; `json_schema` for one that takes it).
     pub fn structured_outputs(mut self, mode: StructuredOutputs) -> Self {
         self.mapping.capabilities.structured_outputs = mode;
         self
@@ -341,13 +342,14 @@ impl OpenAiCompatibleBuilder {
         self.structured_outputs(StructuredOutputs::JsonObject)
     }
 
-    /// Whether user messages may hold images (default false).
+    /// Whether user messages may hold images (default true: the parts are sent and the server
+    /// answers for itself).
     pub fn image_input(mut self, supported: bool) -> Self {
         self.mapping.capabilities.image_input = supported;
         self
     }
 
-    /// Whether user messages may hold PDFs (default false).
+    /// Whether user messages may hold PDFs (default true).
     pub fn pdf_input(mut self, supported: bool) -> Self {
         self.mapping.capabilities.pdf_input = supported;
         self
