@@ -65,14 +65,13 @@ pub(crate) fn convert_to_openai_responses_input(
                 let mut reasoning_items: Vec<(String, usize)> = Vec::new();
                 for part in content {
                     match part {
+                        // A prior answer goes back as an input message with plain text: `output_text`
+                        // parts (and an item id) make it an output message, whose schema also
+                        // requires a status and annotations.
                         AssistantPart::Text(part) => input.push(input_message(
                             api::InputItemRole::Assistant,
-                            api::InputItemContent::Array(vec![api::InputContent::OutputText {
-                                text: part.text.clone(),
-                                annotations: Vec::new(),
-                                logprobs: Vec::new(),
-                            }]),
-                            openai_string(&part.provider_options, "item_id"),
+                            api::InputItemContent::String(part.text.clone()),
+                            None,
                         )),
                         AssistantPart::ToolCall(call) if call.provider_executed => {
                             if store && let Some(id) = openai_string(&call.provider_options, "item_id") {
@@ -233,7 +232,7 @@ mod tests {
                 {"type": "reasoning", "id": "rs_1", "encrypted_content": "enc", "summary": [
                     {"type": "summary_text", "text": "step 1"}, {"type": "summary_text", "text": "step 2"}
                 ]},
-                {"type": "message", "role": "assistant", "content": [{"type": "output_text", "text": "calling"}], "id": "msg_1"},
+                {"type": "message", "role": "assistant", "content": "calling"},
                 {"type": "function_call", "call_id": "call_1", "name": "weather", "arguments": "{\"city\":\"Oslo\"}"},
                 {"type": "function_call_output", "call_id": "call_1", "output": "sunny"}
             ])
