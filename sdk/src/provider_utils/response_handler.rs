@@ -335,8 +335,35 @@ pub fn transport_error(url: &str, error: reqwest::Error) -> Error {
     if error.is_builder() {
         return Error::invalid_argument("request", error.to_string());
     }
-    let message = if error.is_timeout() { format!("timed out: {error}") } else { error.to_string() };
+    let mut message = if error.is_timeout() { format!("timed out: {error}") } else { error.to_string() };
+    // reqwest says "error sending request" for a refused connection, a DNS failure and a TLS
+    // failure alike: the causes say which.
+    append_causes(&mut message, &error);
+    if let Some(hint) = tls_hint(url, cfg!(any(feature = "rustls", feature = "native-tls"))) {
+        message.push_str(hint);
+    }
     Error::Connection { url: redact_url(url), message, source: Some(Arc::new(error)) }
+}
+
+/// Appends each cause in `error`'s source chain that adds something to `message`.
+fn append_causes(message: &mut String, error: &(dyn std::error::Error + 'static)) {
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !text.is_empty() && !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        source = cause.source();
+    }
+}
+
+/// What to enable when an HTTPS call fails in a build without a TLS backend.
+fn tls_hint(url: &str, tls_compiled: bool) -> Option<&'static str> {
+    (!tls_compiled && url.starts_with("https:")).then_some(
+        " (specai was built without a TLS backend, so HTTPS cannot work: enable its `rustls` feature, \
+         on by default, or `native-tls`, or pass a reqwest client of your own)",
+    )
 }
 
 #[cfg(test)]
@@ -356,6 +383,26 @@ mod tests {
         assert!(matches!(decoded.text, std::borrow::Cow::Borrowed("plain")));
         let error = decode_json::<Text<'_>>(b"{\"text\":\"\xff\"}").err().unwrap();
         assert!(error.to_string().contains("invalid unicode"), "{error}");
+    }
+
+    /// Regression: a refused connection said only "error sending request"; the cause is named.
+    #[tokio::test]
+    async fn connection_errors_name_their_cause() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/v1/x", listener.local_addr().unwrap());
+        drop(listener);
+        let error = reqwest::Client::new().post(&url).send().await.unwrap_err();
+        let error = transport_error(&url, error);
+        let text = error.to_string();
+        assert!(matches!(error, Error::Connection { .. }), "{error:?}");
+        assert!(text.to_lowercase().contains("refused"), "{text}");
+    }
+
+    #[test]
+    fn https_without_a_tls_backend_says_which_feature_to_enable() {
+        assert!(tls_hint("https://api.openai.com/v1", false).unwrap().contains("`rustls`"));
+        assert_eq!(tls_hint("https://api.openai.com/v1", true), None);
+        assert_eq!(tls_hint("http://127.0.0.1:8080/v1", false), None);
     }
 
     #[test]
