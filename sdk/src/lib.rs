@@ -105,6 +105,36 @@ pub mod transcribe;
 // The provider specification (model traits, call options, prompt, content, stream parts, usage,
 // warnings, the error type) is the crate `specai-provider`, so that a third-party provider can
 // depend on it alone; `specai::provider::*` and `specai::error::*` are its paths here.
+/// The companion crates at the versions specai's API uses, so that a project need not pin them
+/// itself: `schemars` 1 (for [`Tool::typed`] and [`Output::object`]; derive with
+/// `#[schemars(crate = "specai::schemars")]`), `reqwest` 0.13 (a custom HTTP client), `http` 1
+/// (headers), `serde_json` (tool inputs, provider options).
+///
+/// ```
+/// use specai::schemars::JsonSchema;
+/// use specai::{Tool, ToolError};
+///
+/// #[derive(serde::Deserialize, JsonSchema)]
+/// #[schemars(crate = "specai::schemars")]
+/// struct City {
+///     name: String,
+/// }
+///
+/// let tool = Tool::typed::<City>("The weather in a city")
+///     .execute(|city: City, _context| async move { Ok::<_, ToolError>(format!("sunny in {}", city.name)) });
+/// let client = specai::reqwest::Client::new();
+/// let header = specai::http::HeaderValue::from_static("v1");
+/// let input = specai::serde_json::json!({"name": "Paris"});
+/// # let _ = (tool, client, header, input);
+/// ```
+pub use schemars;
+/// `reqwest` 0.13, for a custom HTTP client in provider settings.
+pub use reqwest;
+/// `http` 1, for header names and values.
+pub use http;
+/// `serde_json`, for tool inputs, schemas and provider options.
+pub use serde_json;
+
 pub use specai_provider as provider;
 /// Re-exported from `specai_provider::error`.
 pub use specai_provider::error;
