@@ -186,10 +186,24 @@ impl Error {
 
     /// The API call error, when this is one.
     pub fn as_api_call(&self) -> Option<&ApiCallError> {
-        match self {
+        match self.last_error() {
             Error::ApiCall(error) => Some(error),
             _ => None,
         }
+    }
+
+    /// The error of the last attempt when retries were exhausted (seen through nested retries),
+    /// else this error itself.
+    pub fn last_error(&self) -> &Error {
+        match self {
+            Error::RetriesExhausted { errors } => errors.last().map_or(self, Error::last_error),
+            other => other,
+        }
+    }
+
+    /// The HTTP status of the (last attempt's) API error, if the server answered with one.
+    pub fn status(&self) -> Option<u16> {
+        self.as_api_call().map(|error| error.status)
     }
 }
 
@@ -206,7 +220,7 @@ impl From<NoObjectGeneratedError> for Error {
 }
 
 /// The server answered with an error status, or sent an error event mid-stream.
-#[derive(Debug, Clone, thiserror::Error)]
+#[derive(Clone, thiserror::Error)]
 #[error("{} (HTTP {status} from {url}){}", message, error_type.as_deref().map(|t| format!(" [{t}]")).unwrap_or_default())]
 #[non_exhaustive]
 pub struct ApiCallError {
@@ -228,6 +242,30 @@ pub struct ApiCallError {
     pub param: Option<String>,
     /// Whether a retry may succeed.
     pub is_retryable: bool,
+}
+
+/// Header names rather than values, and the body cut to its start: a retried call keeps one of
+/// these per attempt, and `{:?}` of the whole error should stay readable.
+impl std::fmt::Debug for ApiCallError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let body = self.response_body.as_deref().map(|body| match body.char_indices().nth(200) {
+            Some((end, _)) => format!("{}…", &body[..end]),
+            None => body.to_owned(),
+        });
+        let header_names: Vec<&str> = self.response_headers.keys().map(http::HeaderName::as_str).collect();
+        formatter
+            .debug_struct("ApiCallError")
+            .field("status", &self.status)
+            .field("message", &self.message)
+            .field("url", &self.url)
+            .field("error_type", &self.error_type)
+            .field("code", &self.code)
+            .field("param", &self.param)
+            .field("is_retryable", &self.is_retryable)
+            .field("response_header_names", &header_names)
+            .field("response_body", &body)
+            .finish()
+    }
 }
 
 impl ApiCallError {
@@ -390,6 +428,28 @@ mod tests {
         for status in [400, 401, 403, 404, 422] {
             assert!(!ApiCallError::new(status, "u", "m").is_retryable, "{status}");
         }
+    }
+
+    /// Regression: after retries a 429 was `RetriesExhausted` with no status to read and a
+    /// `Debug` of every attempt's headers.
+    #[test]
+    fn exhausted_retries_see_through_to_the_last_attempt() {
+        let mut headers = HeaderMap::new();
+        headers.insert("retry-after", http::HeaderValue::from_static("3"));
+        headers.insert("x-request-id", http::HeaderValue::from_static("req_secret_value"));
+        let attempt = |message: &str| Error::from(ApiCallError::new(429, "https://api/x", message).with_headers(headers.clone()).with_body("x".repeat(500)));
+        let error = Error::RetriesExhausted { errors: vec![attempt("first"), attempt("slow down")] };
+        assert_eq!(error.status(), Some(429));
+        assert_eq!(error.as_api_call().unwrap().message, "slow down");
+        assert!(matches!(error.last_error(), Error::ApiCall(api) if api.message == "slow down"));
+        let text = error.to_string();
+        assert!(text.contains("2 attempts") && text.contains("HTTP 429"), "{text}");
+        let debug = format!("{error:?}");
+        assert!(debug.contains("retry-after") && !debug.contains("req_secret_value"), "{debug}");
+        assert!(debug.len() < 1_500, "{} bytes: {debug}", debug.len());
+        let plain = Error::Cancelled;
+        assert!(matches!(plain.last_error(), Error::Cancelled));
+        assert_eq!(plain.status(), None);
     }
 
     #[test]
