@@ -137,7 +137,7 @@ async fn failing_tool_goes_back_to_the_model_as_an_error_result() {
         .with_response(tool_calls_response([("c1", "flaky", json!({}))]))
         .with_response(text_response("Sorry, the tool failed."));
     let flaky = Tool::dynamic("Fails", json!({"type": "object"}))
-        .execute(|_, _| async { Err::<Value, _>("database is down") });
+        .execute(|_, _| async { Err::<Value, _>("database is down".into()) });
     let result = generate_text(model.clone()).prompt("go").tool("flaky", flaky).stop_when(step_count_is(3)).await.unwrap();
     assert_eq!(result.steps.len(), 2);
     assert_eq!(result.text(), "Sorry, the tool failed.");

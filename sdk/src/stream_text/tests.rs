@@ -204,7 +204,7 @@ async fn failing_and_unknown_tools_become_error_parts() {
     let model = MockLanguageModel::new()
         .with_stream(MockStream::tool_calls([("c1", "flaky", json!({})), ("c2", "missing", json!({}))]))
         .with_stream(MockStream::text(["ok"]));
-    let flaky = Tool::dynamic("flaky", json!({"type": "object"})).execute(|_, _| async { Err::<Value, _>("broken") });
+    let flaky = Tool::dynamic("flaky", json!({"type": "object"})).execute(|_, _| async { Err::<Value, _>("broken".into()) });
     let mut result = stream_text(model.clone()).prompt("go").tool("flaky", flaky).stop_when(step_count_is(2)).start();
     let parts: Vec<TextStreamPart> = result.full_stream().map(Result::unwrap).collect().await;
     let errors: Vec<&ToolCallError> = parts

@@ -146,12 +146,15 @@ impl Tool {
     }
 
     /// Sets the execute function of a dynamic tool: it receives the input as JSON.
-    pub fn execute<F, Fut, O, E>(mut self, execute: F) -> Tool
+    ///
+    /// The error type is [`ToolError`] so that a closure returning `Ok(value)` needs no type
+    /// annotation, and `?` works on any error type (`std::io::Error`, `serde_json::Error`,
+    /// `reqwest::Error`, `anyhow::Error`, your own).
+    pub fn execute<F, Fut, O>(mut self, execute: F) -> Tool
     where
         F: Fn(Value, ToolContext) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = std::result::Result<O, E>> + Send + 'static,
+        Fut: Future<Output = std::result::Result<O, ToolError>> + Send + 'static,
         O: Serialize,
-        E: Into<ToolError>,
     {
         self.execute = Some(Arc::new(move |input, context| {
             let running = execute(input, context);
@@ -225,12 +228,14 @@ where
 {
     /// Sets the execute function: it receives the deserialized input and returns anything
     /// serializable, or an error that goes back to the model.
-    pub fn execute<F, Fut, O, E>(mut self, execute: F) -> Tool
+    ///
+    /// The error type is [`ToolError`] so that a closure returning `Ok(value)` needs no type
+    /// annotation, and `?` works on any error type.
+    pub fn execute<F, Fut, O>(mut self, execute: F) -> Tool
     where
         F: Fn(I, ToolContext) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = std::result::Result<O, E>> + Send + 'static,
+        Fut: Future<Output = std::result::Result<O, ToolError>> + Send + 'static,
         O: Serialize,
-        E: Into<ToolError>,
     {
         self.tool.execute = Some(Arc::new(move |input, context| match serde_json::from_value::<I>(input) {
             Ok(input) => {

@@ -69,7 +69,7 @@ fn parsing_checks_name_activity_and_input() {
 #[tokio::test]
 async fn execution_errors_and_timeouts_become_tool_errors() {
     let tools = ToolSet::new()
-        .with("fails", Tool::dynamic("fails", json!({})).execute(|_, _| async { Err::<Value, _>("boom") }))
+        .with("fails", Tool::dynamic("fails", json!({})).execute(|_, _| async { Err::<Value, _>("boom".into()) }))
         .with(
             "slow",
             Tool::dynamic("slow", json!({})).execute(|_, _| async {
@@ -155,4 +155,36 @@ fn dynamic_tools_check_input_against_their_schema() {
             other => panic!("{input}: {other:?}"),
         }
     }
+}
+
+/// Regression: `.execute(|input, _| async move { Ok(..) })` failed with E0283 (the error type
+/// was generic); it compiles as written, and `?` works on common error types.
+#[tokio::test]
+async fn execute_closures_need_no_turbofish_and_take_question_marks() {
+    #[derive(Deserialize, schemars::JsonSchema)]
+    struct Input {
+        path: String,
+    }
+    let plain = Tool::typed::<Input>("echo").execute(|input: Input, _| async move { Ok(format!("read {}", input.path)) });
+    let with_io = Tool::typed::<Input>("read").execute(|input: Input, _| async move {
+        let text = std::fs::read_to_string(&input.path)?;
+        Ok(text.len())
+    });
+    let with_json = Tool::dynamic("parse", json!({"type": "object"})).execute(|input, _| async move {
+        let value: serde_json::Value = serde_json::from_str(input["text"].as_str().unwrap_or("{"))?;
+        Ok(value)
+    });
+    let with_reqwest = Tool::dynamic("fetch", json!({"type": "object"})).execute(|_, _| async move {
+        let request = reqwest::Client::new().get("not a url").build()?;
+        Ok(request.url().to_string())
+    });
+    let run = |tool: Tool, input: serde_json::Value| async move {
+        let context = ToolContext { tool_call_id: "call_1".into(), messages: Arc::from(Vec::new()), cancellation_token: CancellationToken::new() };
+        (tool.execute.clone().unwrap())(input, context).await
+    };
+    assert_eq!(run(plain, json!({"path": "a"})).await.unwrap(), json!("read a"));
+    let missing = run(with_io, json!({"path": "/no/such/file/specai"})).await.unwrap_err();
+    assert!(missing.to_string().contains("No such file"), "{missing}");
+    assert!(run(with_json, json!({"text": "{oops"})).await.is_err());
+    assert!(run(with_reqwest, json!({})).await.unwrap_err().to_string().contains("builder error"));
 }
