@@ -157,7 +157,7 @@ pub use retry::RetryPolicy;
 pub use step::{ParsedToolCall, StepContent, StepResult, ToolCallError, ToolCallResult};
 pub use stop_condition::{StopCondition, has_tool_call, step_count_is};
 pub use stream_text::{
-    ElementStream, GenerationFinish, StepFinish, StreamText, StreamTextResult, TextStreamPart, stream_text,
+    ElementStream, GenerationFinish, IntoTextStream, StepFinish, StreamText, StreamTextResult, TextStreamPart, stream_text,
 };
 pub use tokio_util::sync::CancellationToken;
 pub use tool::{Tool, ToolCallRepairRequest, ToolContext, ToolError, ToolSet, TypedTool};

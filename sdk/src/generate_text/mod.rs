@@ -47,7 +47,7 @@ pub fn generate_text(model: impl IntoModel<dyn LanguageModel>) -> GenerateText {
 }
 
 /// The builder of a `generate_text` call; `.await` runs it.
-#[must_use = "a generation does nothing until awaited"]
+#[must_use = "a generate_text builder does nothing until awaited: add `.await` (for a stream, use `stream_text(..).start()`)"]
 pub struct GenerateText<O: OutputSpec = TextOutput> {
     request: TextRequest,
     settings: CallSettings,

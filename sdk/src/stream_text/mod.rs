@@ -31,7 +31,7 @@ mod views;
 
 pub use driver::StreamTextResult;
 pub use part::{GenerationFinish, StepFinish, TextStreamPart};
-pub use views::{ElementStream, FullStream, PartialOutputStream, TextStream};
+pub use views::{ElementStream, FullStream, IntoTextStream, PartialOutputStream, TextStream};
 
 /// Streams text, running tools in a multi-step loop. Configure the returned builder, then call
 /// [`start`](StreamText::start), which returns at once; the request is made when the result is
@@ -60,7 +60,8 @@ pub fn stream_text(model: impl IntoModel<dyn LanguageModel>) -> StreamText {
 }
 
 /// The builder of a `stream_text` call; [`start`](StreamText::start) returns the result.
-#[must_use = "a stream does nothing until started and polled"]
+#[must_use = "a stream_text builder does nothing by itself: call `.start()` for the result (then \
+              `.text_stream()`, `.text().await`...), or `.into_text_stream()` for an owned stream"]
 pub struct StreamText<O: OutputSpec = TextOutput> {
     request: TextRequest,
     settings: CallSettings,
@@ -82,5 +83,11 @@ impl<O: OutputSpec> StreamText<O> {
     /// Returns the result at once; nothing is sent until it is polled.
     pub fn start(self) -> StreamTextResult<O> {
         StreamTextResult::new(self.request, self.settings, self.output, self.error)
+    }
+
+    /// Starts the call and returns its text deltas as an owned, `Send + 'static` stream
+    /// (`.start().into_text_stream()`); see [`StreamTextResult::into_text_stream`].
+    pub fn into_text_stream(self) -> IntoTextStream<O> {
+        self.start().into_text_stream()
     }
 }

@@ -23,6 +23,34 @@ impl<O: OutputSpec> StreamTextResult<O> {
         TextStream { result: self }
     }
 
+    /// The text deltas, owning the result: `Send + 'static`, so it can be returned from a web
+    /// handler or moved into a spawned task.
+    ///
+    /// ```
+    /// use futures::{Stream, StreamExt};
+    /// use specai::test_util::{MockLanguageModel, MockStream};
+    ///
+    /// // What an HTTP handler returns as its streaming body.
+    /// fn answer(question: &str) -> impl Stream<Item = specai::Result<String>> + Send + 'static {
+    ///     let model = MockLanguageModel::new().with_stream(MockStream::text(["Hello", " there"]));
+    ///     specai::stream_text(model).prompt(question).into_text_stream()
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let task = tokio::spawn(answer("Hi?").map(|delta| delta.unwrap()).collect::<String>());
+    /// assert_eq!(task.await.unwrap(), "Hello there");
+    /// # }
+    /// ```
+    pub fn into_text_stream(self) -> IntoTextStream<O> {
+        IntoTextStream { result: self }
+    }
+
+    /// Every part, owning the result (the result is itself that stream): `Send + 'static`.
+    pub fn into_stream(self) -> Self {
+        self
+    }
+
     /// Every part: step boundaries, text, reasoning, tool calls, results and errors, finish.
     pub fn full_stream(&mut self) -> FullStream<'_, O> {
         FullStream { result: self }
@@ -149,15 +177,34 @@ impl<O: OutputSpec> Stream for TextStream<'_, O> {
     type Item = Result<String>;
 
     fn poll_next(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let result = &mut *self.get_mut().result;
-        loop {
-            match result.poll_part(context) {
-                Poll::Ready(Some(Ok(TextStreamPart::TextDelta { delta, .. }))) => return Poll::Ready(Some(Ok(delta))),
-                Poll::Ready(Some(Ok(_))) => continue,
-                Poll::Ready(Some(Err(error))) => return Poll::Ready(Some(Err(error))),
-                Poll::Ready(None) => return Poll::Ready(None),
-                Poll::Pending => return Poll::Pending,
-            }
+        poll_text(self.get_mut().result, context)
+    }
+}
+
+/// The text deltas of a [`StreamTextResult`] it owns; see
+/// [`into_text_stream`](StreamTextResult::into_text_stream).
+#[must_use = "streams do nothing unless polled"]
+pub struct IntoTextStream<O: OutputSpec> {
+    result: StreamTextResult<O>,
+}
+
+impl<O: OutputSpec> Stream for IntoTextStream<O> {
+    type Item = Result<String>;
+
+    fn poll_next(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        poll_text(&mut self.get_mut().result, context)
+    }
+}
+
+/// The next text delta, skipping the other parts.
+fn poll_text<O: OutputSpec>(result: &mut StreamTextResult<O>, context: &mut Context<'_>) -> Poll<Option<Result<String>>> {
+    loop {
+        match result.poll_part(context) {
+            Poll::Ready(Some(Ok(TextStreamPart::TextDelta { delta, .. }))) => return Poll::Ready(Some(Ok(delta))),
+            Poll::Ready(Some(Ok(_))) => continue,
+            Poll::Ready(Some(Err(error))) => return Poll::Ready(Some(Err(error))),
+            Poll::Ready(None) => return Poll::Ready(None),
+            Poll::Pending => return Poll::Pending,
         }
     }
 }
