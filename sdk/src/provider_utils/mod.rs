@@ -45,6 +45,7 @@ mod provider_options;
 mod redact_url;
 mod response_handler;
 mod shortest_decimal;
+mod strict_json_schema;
 mod sse;
 #[cfg(any(test, feature = "test-util"))]
 pub mod test_server;
@@ -68,4 +69,5 @@ pub use response_handler::{
     failed_response, handle_response, transport_error,
 };
 pub use shortest_decimal::shortest_decimal;
+pub use strict_json_schema::{strict_schema_or_warning, to_strict_schema};
 pub use sse::{SseEvent, SseStream, SseText, sse_from_response};

@@ -86,7 +86,9 @@ async fn responses_generate_function_calls() {
     assert_eq!(
         server.single_request().json()["tools"],
         json!([{"type": "function", "name": "get_current_weather", "description": "Get the current weather in a given location",
-            "parameters": {"type": "object", "properties": {"location": {"type": "string"}}}, "strict": true}])
+            // Strict mode's form: closed, every property required, the optional one nullable.
+            "parameters": {"type": "object", "properties": {"location": {"type": ["string", "null"]}}, "required": ["location"],
+                           "additionalProperties": false}, "strict": true}])
     );
     let calls: Vec<_> = result
         .content

@@ -10,6 +10,7 @@ use specai_generated::openai::types as api;
 
 use crate::error::{Error, Result};
 use crate::provider::{ToolChoice, ToolDefinition, Warning};
+use crate::provider_utils::strict_schema_or_warning;
 
 /// The Responses API type of a provider-defined tool id.
 pub(crate) fn built_in_tool_type(id: &str) -> Option<&'static str> {
@@ -33,16 +34,24 @@ pub(crate) fn prepare_responses_tools(
     let mut wire_tools = Vec::with_capacity(tools.len());
     for tool in tools {
         match tool {
-            ToolDefinition::Function(function) => wire_tools.push(api::Tool::Function {
-                name: function.name.clone(),
-                description: function.description.clone(),
-                parameters: match &function.input_schema {
-                    Value::Object(schema) => Some(schema.clone()),
-                    _ => None,
-                },
+            ToolDefinition::Function(function) => {
                 // The Responses API defaults `strict` to true; say false unless asked for.
-                strict: Some(function.strict.unwrap_or(false)),
-            }),
+                let strict = Some(function.strict.unwrap_or(false));
+                let (parameters, strict) = match &function.input_schema {
+                    Value::Object(schema) => {
+                        let what = format!("tool:{}", function.name);
+                        let (schema, strict) = strict_schema_or_warning(schema.clone(), strict, &what, warnings);
+                        (Some(schema), strict)
+                    }
+                    _ => (None, strict),
+                };
+                wire_tools.push(api::Tool::Function {
+                    name: function.name.clone(),
+                    description: function.description.clone(),
+                    parameters,
+                    strict,
+                })
+            }
             ToolDefinition::ProviderDefined(tool) => match built_in_tool_type(&tool.id) {
                 Some(kind) => {
                     let mut wire = match &tool.args {
@@ -121,7 +130,8 @@ mod tests {
             serde_json::to_value(&wire).unwrap(),
             json!([
                 {"type": "function", "name": "weather", "description": "Weather of a city",
-                 "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}, "strict": true},
+                 "parameters": {"type": "object", "properties": {"city": {"type": ["string", "null"]}}, "required": ["city"], "additionalProperties": false},
+                 "strict": true},
                 {"type": "web_search", "search_context_size": "low"}
             ])
         );

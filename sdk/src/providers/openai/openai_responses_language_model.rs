@@ -17,7 +17,7 @@ use crate::provider::{
     RequestMetadata, ResponseFormat, ResponseMetadata, Source, StreamResponse, SupportedUrl, ToolCall, ToolResult,
     Usage, Warning,
 };
-use crate::provider_utils::{ModelUrl, PartsStream, redact_url, shortest_decimal};
+use crate::provider_utils::{ModelUrl, PartsStream, redact_url, shortest_decimal, strict_schema_or_warning};
 
 use super::convert_to_openai_responses_input::convert_to_openai_responses_input;
 use super::map_openai_finish_reason::map_openai_responses_finish_reason;
@@ -210,11 +210,12 @@ impl OpenAiResponsesLanguageModel {
             Some(ResponseFormat::Json { schema: Some(Value::Object(schema)), name, description })
                 if provider_options.structured_outputs.unwrap_or(true) =>
             {
+                let (schema, strict) = strict_schema_or_warning(schema.clone(), Some(strict), "response_format", &mut warnings);
                 Some(api::TextResponseFormat::JsonSchema {
                     name: name.clone().unwrap_or_else(|| "response".to_owned()),
                     description: description.clone(),
-                    schema: schema.clone(),
-                    strict: Some(strict),
+                    schema,
+                    strict,
                 })
             }
             Some(ResponseFormat::Json { .. }) => Some(api::TextResponseFormat::JsonObject),
@@ -481,7 +482,7 @@ mod tests {
                     {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "hi"}]}
                 ],
                 "max_output_tokens": 300,
-                "text": {"format": {"type": "json_schema", "name": "answer", "schema": {"type": "object"}, "strict": true}},
+                "text": {"format": {"type": "json_schema", "name": "answer", "schema": {"type": "object", "required": [], "additionalProperties": false}, "strict": true}},
                 "tools": [{"type": "file_search", "vector_store_ids": ["vs_1"]}],
                 "store": false,
                 "previous_response_id": "resp_0",

@@ -7,6 +7,7 @@ use specai_generated::openai_compatible::types::{
 };
 
 use crate::provider::{ToolChoice, ToolDefinition, Warning};
+use crate::provider_utils::strict_schema_or_warning;
 
 /// The tools and tool choice to send; provider-defined tools are not sent (with a warning).
 pub(crate) fn prepare_tools(
@@ -22,13 +23,15 @@ pub(crate) fn prepare_tools(
                     Value::Object(schema) => schema.clone(),
                     _ => Map::new(),
                 };
+                let what = format!("tool:{}", function.name);
+                let (parameters, strict) = strict_schema_or_warning(parameters, function.strict, &what, warnings);
                 prepared.push(ChatCompletionTool {
                     type_: ChatCompletionToolType::Function,
                     function: FunctionObject {
                         name: function.name.clone(),
                         description: function.description.clone(),
                         parameters: Some(FunctionParameters(parameters)),
-                        strict: function.strict,
+                        strict,
                         extra: Map::new(),
                     },
                     extra: Map::new(),

@@ -17,7 +17,7 @@ use super::openai_compatible_prepare_tools::prepare_tools;
 use super::{Config, ModelRules};
 use crate::error::{Error, Result};
 use crate::provider::{CallOptions, Message, ResponseFormat, Warning};
-use crate::provider_utils::{emulate_json_response_format, shortest_decimal};
+use crate::provider_utils::{emulate_json_response_format, shortest_decimal, strict_schema_or_warning};
 
 /// The body sent: the typed request, or its JSON after the mapping reshaped it.
 #[derive(Debug, Serialize)]
@@ -142,10 +142,11 @@ fn response_format(
             let Value::Object(schema) = schema else {
                 return Err(Error::invalid_argument("response_format.schema", "a JSON schema must be an object"));
             };
+            let (schema, strict) = strict_schema_or_warning(schema.clone(), strict, "response_format", warnings);
             let format = api::JsonSchemaFormat {
                 name: name.clone().unwrap_or_else(|| "response".to_owned()),
                 description: description.clone(),
-                schema: schema.clone(),
+                schema,
                 strict,
                 ..Default::default()
             };
@@ -252,5 +253,138 @@ impl OpenAiCompatibleChatLanguageModel {
         };
         drop_rejected_fields(config, &rules, &self.model_id, &mut request, &mut warnings);
         Ok((shape_request(config, request, rules.renames, None)?, warnings))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::provider::{Message, ProviderOptions, ReasoningEffort};
+    use crate::providers::openai::{OpenAiSettings, create_openai};
+    use crate::providers::openai_compatible::{OpenAiCompatibleSettings, create_openai_compatible};
+
+    fn openai(model: &str) -> OpenAiCompatibleChatLanguageModel {
+        create_openai(OpenAiSettings { api_key: Some("sk-test".into()), ..Default::default() }).chat(model)
+    }
+
+    fn body(model: &OpenAiCompatibleChatLanguageModel, options: &CallOptions, stream: bool) -> (Value, Vec<Warning>) {
+        let config = model.config.as_deref().unwrap();
+        let (request, warnings) = model.prepare(config, options, stream).unwrap();
+        (serde_json::to_value(&request).unwrap(), warnings)
+    }
+
+    fn json_format(schema: Value) -> Option<ResponseFormat> {
+        Some(ResponseFormat::Json { schema: Some(schema), name: None, description: None })
+    }
+
+    #[test]
+    fn openai_maps_call_options_and_provider_options_and_drops_what_it_rejects() {
+        let mut options = CallOptions::new(vec![Message::system("s"), Message::user("hi")]);
+        options.max_output_tokens = Some(100);
+        options.temperature = Some(0.5);
+        options.stop_sequences = vec!["\n".into()];
+        options.seed = Some(7);
+        options.top_k = Some(3);
+        options.response_format = json_format(json!({"type": "object"}));
+        options.provider_options = ProviderOptions::new().with(
+            "openai",
+            json!({"user": "u1", "logprobs": 2, "store": true, "metadata": {"k": "v"}, "service_tier": "priority",
+                   "prediction": {"type": "content", "content": "x"}, "parallel_tool_calls": false}),
+        );
+        let (request, warnings) = body(&openai("gpt-4o-mini"), &options, true);
+        assert_eq!(
+            request,
+            json!({
+                "model": "gpt-4o-mini",
+                "messages": [{"role": "system", "content": "s"}, {"role": "user", "content": "hi"}],
+                "max_tokens": 100, "temperature": 0.5, "seed": 7, "stop": ["\n"],
+                "response_format": {"type": "json_schema", "json_schema": {"name": "response", "schema": {"type": "object", "required": [], "additionalProperties": false}, "strict": true}},
+                "parallel_tool_calls": false, "logprobs": true, "top_logprobs": 2, "user": "u1", "store": true,
+                "metadata": {"k": "v"}, "prediction": {"type": "content", "content": "x"}, "service_tier": "priority",
+                "stream": true, "stream_options": {"include_usage": true}
+            })
+        );
+        assert!(matches!(&warnings[..], [Warning::Unsupported { feature, .. }] if feature == "top_k"), "{warnings:?}");
+    }
+
+    #[test]
+    fn openai_reasoning_models_follow_the_mapping_rule() {
+        let mut options = CallOptions::new(vec![Message::system("s"), Message::user("hi")]);
+        options.max_output_tokens = Some(1000);
+        options.temperature = Some(0.2);
+        options.reasoning_effort = Some(ReasoningEffort::High);
+        let (request, warnings) = body(&openai("o3-mini"), &options, false);
+        assert_eq!(
+            request,
+            json!({
+                "model": "o3-mini",
+                "messages": [{"role": "developer", "content": "s"}, {"role": "user", "content": "hi"}],
+                "max_completion_tokens": 1000, "reasoning_effort": "high"
+            })
+        );
+        assert!(matches!(&warnings[..], [Warning::Unsupported { feature, .. }] if feature == "temperature"), "{warnings:?}");
+        // The chat variant of GPT-5 is not a reasoning model.
+        let (request, _) = body(&openai("gpt-5-chat-latest"), &options, false);
+        assert_eq!((request["max_tokens"].clone(), request["messages"][0]["role"].clone()), (json!(1000), json!("system")));
+    }
+
+    #[test]
+    fn without_structured_outputs_the_schema_goes_into_the_prompt() {
+        let mut options = CallOptions::new(vec![Message::user("hi")]);
+        options.response_format = json_format(json!({"type": "object"}));
+        options.provider_options = ProviderOptions::new().with("openai", json!({"structured_outputs": false}));
+        let (request, warnings) = body(&openai("smollm2-chat"), &options, false);
+        assert_eq!(request["response_format"], json!({"type": "json_object"}));
+        assert!(request["messages"][0]["content"].as_str().unwrap().contains(r#"{"type":"object"}"#), "{request}");
+        assert!(!warnings.is_empty());
+        options.response_format = Some(ResponseFormat::Json { schema: None, name: None, description: None });
+        options.provider_options = ProviderOptions::new();
+        assert_eq!(body(&openai("gpt-4o"), &options, false).0["response_format"], json!({"type": "json_object"}));
+    }
+
+    /// Regression: a schemars schema with an `Option` field went out unchanged with
+    /// `strict: true`, which OpenAI rejects with a 400.
+    #[test]
+    fn strict_schemas_are_sent_in_strict_form_or_not_strict_with_a_warning() {
+        let mut options = CallOptions::new(vec![Message::user("hi")]);
+        options.response_format = json_format(json!({"type": "object", "properties": {"name": {"type": "string"}, "age": {"type": "integer", "format": "uint8"}}, "required": ["name"]}));
+        let (request, warnings) = body(&openai("gpt-4o"), &options, false);
+        assert_eq!(
+            request["response_format"]["json_schema"],
+            json!({"name": "response", "strict": true, "schema": {"type": "object",
+                "properties": {"name": {"type": "string"}, "age": {"type": ["integer", "null"]}},
+                "required": ["age", "name"], "additionalProperties": false}})
+        );
+        assert!(warnings.is_empty(), "{warnings:?}");
+        options.response_format = json_format(json!({"type": "object", "additionalProperties": {"type": "number"}}));
+        let (request, warnings) = body(&openai("gpt-4o"), &options, false);
+        assert_eq!(request["response_format"]["json_schema"]["strict"], false);
+        assert_eq!(request["response_format"]["json_schema"]["schema"], json!({"type": "object", "additionalProperties": {"type": "number"}}));
+        assert!(matches!(&warnings[..], [Warning::Compatibility { feature, .. }] if feature == "response_format"), "{warnings:?}");
+        options.tools = vec![crate::provider::ToolDefinition::Function(crate::provider::FunctionTool {
+            name: "f".into(),
+            description: None,
+            input_schema: json!({"type": "object", "properties": {"x": {"type": "string"}}}),
+            strict: Some(true),
+            provider_options: ProviderOptions::new(),
+        })];
+        options.response_format = None;
+        let (request, _) = body(&openai("gpt-4o"), &options, false);
+        assert_eq!(request["tools"][0]["function"]["parameters"]["required"], json!(["x"]));
+        assert_eq!(request["tools"][0]["function"]["strict"], true);
+    }
+
+    #[test]
+    fn a_vendor_without_a_strict_default_sends_the_schema_as_given() {
+        let groq = create_openai_compatible("groq", OpenAiCompatibleSettings { api_key: Some("k".into()), ..Default::default() }).unwrap();
+        let model = groq.chat("llama-3.3-70b-versatile");
+        let mut options = CallOptions::new(vec![Message::user("hi")]);
+        let schema = json!({"type": "object", "properties": {"name": {"type": "string"}}});
+        options.response_format = json_format(schema.clone());
+        let (request, _) = body(&model, &options, false);
+        assert_eq!(request["response_format"]["json_schema"]["schema"], schema);
+        assert!(request["response_format"]["json_schema"].get("strict").is_none());
     }
 }
