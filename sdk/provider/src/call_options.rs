@@ -173,12 +173,6 @@ impl FunctionTool {
         self.strict = Some(strict);
         self
     }
-
-    /// Sets the tool's provider options.
-    pub fn with_provider_options(mut self, provider_options: ProviderOptions) -> Self {
-        self.provider_options = provider_options;
-        self
-    }
 }
 
 /// A provider-defined tool, identified as `<provider>.<tool>` (e.g. `openai.web_search`).
@@ -280,5 +274,43 @@ impl ReasoningEffort {
             ReasoningEffort::High => "high",
             ReasoningEffort::ExtraHigh => "xhigh",
         }
+    }
+}
+
+setter!(
+    /// Sets the tool's provider options.
+    with_provider_options(provider_options: ProviderOptions) for FunctionTool
+);
+
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::Warning;
+
+    /// `kind()` names what wildcard arms cannot honour; it must be the wire tag.
+    #[test]
+    fn kinds_are_the_wire_tags() {
+        let tag = |value: Value| value["type"].as_str().unwrap().to_owned();
+        for choice in [ToolChoice::Auto, ToolChoice::None, ToolChoice::Required, ToolChoice::tool("t")] {
+            assert_eq!(tag(serde_json::to_value(&choice).unwrap()), choice.kind());
+        }
+        let format = ResponseFormat::Json { schema: None, name: None, description: None };
+        for format in [ResponseFormat::Text, format] {
+            assert_eq!(tag(serde_json::to_value(&format).unwrap()), format.kind());
+        }
+        let tools = [
+            ToolDefinition::Function(FunctionTool::new("f", json!({"type": "object"}))),
+            ToolDefinition::ProviderDefined(ProviderDefinedTool::new("acme.search", "search", json!({}))),
+        ];
+        for tool in &tools {
+            assert_eq!(tag(serde_json::to_value(tool).unwrap()), tool.kind());
+        }
+        assert_eq!(
+            Warning::unknown_tool_kind(&tools[1]),
+            Warning::unsupported("tool:search", "`provider-defined` tools are unknown to this provider; not sent".to_owned())
+        );
     }
 }

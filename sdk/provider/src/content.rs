@@ -73,18 +73,6 @@ impl ToolCall {
             provider_metadata: None,
         }
     }
-
-    /// Sets whether the provider executes the tool itself.
-    pub fn with_provider_executed(mut self, provider_executed: bool) -> Self {
-        self.provider_executed = provider_executed;
-        self
-    }
-
-    /// Sets the call's provider metadata.
-    pub fn with_provider_metadata(mut self, provider_metadata: Option<ProviderMetadata>) -> Self {
-        self.provider_metadata = provider_metadata;
-        self
-    }
 }
 
 /// The result of a tool the provider executed (web search, code execution, ...).
@@ -129,12 +117,6 @@ impl ToolResult {
     /// Sets whether the tool failed.
     pub fn with_is_error(mut self, is_error: bool) -> Self {
         self.is_error = is_error;
-        self
-    }
-
-    /// Sets the result's provider metadata.
-    pub fn with_provider_metadata(mut self, provider_metadata: Option<ProviderMetadata>) -> Self {
-        self.provider_metadata = provider_metadata;
         self
     }
 }
@@ -196,12 +178,6 @@ impl GeneratedFile {
     pub fn new(data: FileData, media_type: impl Into<String>) -> Self {
         GeneratedFile { data, media_type: media_type.into(), provider_metadata: None }
     }
-
-    /// Sets the file's provider metadata.
-    pub fn with_provider_metadata(mut self, provider_metadata: Option<ProviderMetadata>) -> Self {
-        self.provider_metadata = provider_metadata;
-        self
-    }
 }
 
 /// File content: raw bytes, base64 text, or a URL. Providers convert between the first two as
@@ -223,6 +199,16 @@ pub enum FileData {
 }
 
 impl FileData {
+    /// The kind's wire name (`"bytes"`, `"base64"`, `"url"`), for errors naming what a provider
+    /// cannot send.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            FileData::Bytes(_) => "bytes",
+            FileData::Base64(_) => "base64",
+            FileData::Url(_) => "url",
+        }
+    }
+
     /// The content as base64, or `None` for a URL.
     pub fn to_base64(&self) -> Option<String> {
         match self {
@@ -283,3 +269,12 @@ impl Content {
         Content::Text { text: text.into(), provider_metadata: None }
     }
 }
+
+setter!(
+    /// Sets the provider metadata.
+    with_provider_metadata(provider_metadata: Option<ProviderMetadata>) for ToolCall, ToolResult, GeneratedFile
+);
+setter!(
+    /// Sets whether the provider executes the tool itself.
+    with_provider_executed(provider_executed: bool) for ToolCall
+);

@@ -178,7 +178,7 @@ fn convert_file(file: &FilePart, betas: &mut Vec<&'static str>, documents: &mut 
     let control = options.cache_control.as_ref().map(cache_control);
     if media_type.starts_with("image/") {
         let media_type = if media_type == "image/*" { "image/jpeg" } else { media_type };
-        let source = match inline_or_url(&file.data) {
+        let source = match inline_or_url(&file.data)? {
             Inline::Base64 { media_type: data_media_type, data } => types::ImageSource::Base64 {
                 data,
                 media_type: image_media_type(data_media_type.unwrap_or(media_type)),
@@ -192,7 +192,7 @@ fn convert_file(file: &FilePart, betas: &mut Vec<&'static str>, documents: &mut 
             if !betas.contains(&PDF_BETA) {
                 betas.push(PDF_BETA);
             }
-            match inline_or_url(&file.data) {
+            match inline_or_url(&file.data)? {
                 Inline::Base64 { data, .. } => {
                     types::DocumentSource::Base64 { data, media_type: types::DocumentSourceMediaType::ApplicationPdf }
                 }
@@ -236,15 +236,18 @@ enum Inline<'a> {
 }
 
 /// Inline data as base64 (a `data:` URL unpacked, with its media type), any other URL passed on
-/// (the API fetches it).
-fn inline_or_url(data: &FileData) -> Inline<'_> {
-    match data {
+/// (the API fetches it); file data of another kind is an `Unsupported` error.
+fn inline_or_url(data: &FileData) -> Result<Inline<'_>> {
+    Ok(match data {
         FileData::Url(url) => match parse_data_url(url) {
             Some((media_type, base64)) => Inline::Base64 { media_type, data: base64.to_owned() },
             None => Inline::Url(url.clone()),
         },
-        inline => Inline::Base64 { media_type: None, data: inline.to_base64().unwrap_or_default() },
-    }
+        inline => match inline.to_base64() {
+            Some(data) => Inline::Base64 { media_type: None, data },
+            None => return Err(Error::unsupported(format!("{} file data", inline.kind()), None)),
+        },
+    })
 }
 
 /// `data:<media type>;base64,<data>` -> (media type, data).

@@ -250,7 +250,9 @@ fn convert_file(file: &FilePart) -> Result<Part> {
         inline => Part {
             inline_data: Some(Blob {
                 mime_type: media_type.to_owned(),
-                data: inline.to_base64().unwrap_or_default(),
+                data: inline
+                    .to_base64()
+                    .ok_or_else(|| Error::unsupported(format!("{} file data", inline.kind()), None))?,
                 extra: Map::new(),
             }),
             ..empty_part()
