@@ -103,7 +103,7 @@ fn unsupported_url_parts<'a>(
                 FileData::Url(url) if !supported.iter().any(|rule| rule.matches(&file.media_type, url)) => Some(file),
                 _ => None,
             },
-            UserPart::Text(_) => None,
+            _ => None,
         })
 }
 

@@ -9,9 +9,8 @@ use serde_json::Value;
 
 use crate::error::Error;
 use crate::provider::{
-    AssistantPart, FinishReason, GeneratedFile, Message, ProviderMetadata, ProviderOptions, ReasoningPart,
-    RequestMetadata, ResponseMetadata, Source, TextPart, ToolCallPart, ToolResultOutput, ToolResultPart, Usage,
-    Warning,
+    AssistantPart, FinishReason, GeneratedFile, Message, ProviderMetadata, ReasoningPart, RequestMetadata,
+    ResponseMetadata, Source, TextPart, ToolCallPart, ToolResultOutput, ToolResultPart, Usage, Warning,
 };
 
 /// A tool call whose input was parsed as JSON.
@@ -216,8 +215,8 @@ fn join_text<'a>(content: &'a [StepContent], select: impl Fn(&'a StepContent) ->
 /// What the model receives for a tool's output: a string as text, anything else as JSON.
 pub(crate) fn tool_output_for_model(output: &Value) -> ToolResultOutput {
     match output {
-        Value::String(text) => ToolResultOutput::Text { value: text.clone() },
-        other => ToolResultOutput::Json { value: other.clone() },
+        Value::String(text) => ToolResultOutput::text(text.clone()),
+        other => ToolResultOutput::json(other.clone()),
     }
 }
 
@@ -230,50 +229,38 @@ pub(crate) fn response_messages(content: &[StepContent]) -> Vec<Message> {
         match part {
             StepContent::Text { text, provider_metadata } => {
                 if !text.is_empty() {
-                    assistant.push(AssistantPart::Text(TextPart {
-                        text: text.clone(),
-                        provider_options: provider_metadata.clone().unwrap_or_default(),
-                    }));
+                    let part = TextPart::new(text.clone())
+                        .with_provider_options(provider_metadata.clone().unwrap_or_default());
+                    assistant.push(AssistantPart::Text(part));
                 }
             }
             StepContent::Reasoning { text, provider_metadata } => {
-                assistant.push(AssistantPart::Reasoning(ReasoningPart {
-                    text: text.clone(),
-                    provider_options: provider_metadata.clone().unwrap_or_default(),
-                }));
+                let part = ReasoningPart::new(text.clone())
+                    .with_provider_options(provider_metadata.clone().unwrap_or_default());
+                assistant.push(AssistantPart::Reasoning(part));
             }
             StepContent::File(file) => {
-                let mut part = crate::provider::FilePart::new(file.data.clone(), file.media_type.clone());
-                part.provider_options = file.provider_metadata.clone().unwrap_or_default();
+                let part = crate::provider::FilePart::new(file.data.clone(), file.media_type.clone())
+                    .with_provider_options(file.provider_metadata.clone().unwrap_or_default());
                 assistant.push(AssistantPart::File(part));
             }
             StepContent::Source(_) => {}
-            StepContent::ToolCall(call) => assistant.push(AssistantPart::ToolCall(ToolCallPart {
-                tool_call_id: call.tool_call_id.clone(),
-                tool_name: call.tool_name.clone(),
-                input: call.input.clone(),
-                provider_executed: call.provider_executed,
-                provider_options: call.provider_metadata.clone().unwrap_or_default(),
-            })),
+            StepContent::ToolCall(call) => assistant.push(AssistantPart::ToolCall(
+                ToolCallPart::new(call.tool_call_id.clone(), call.tool_name.clone(), call.input.clone())
+                    .with_provider_executed(call.provider_executed)
+                    .with_provider_options(call.provider_metadata.clone().unwrap_or_default()),
+            )),
             StepContent::ToolResult(result) => {
-                let part = ToolResultPart {
-                    tool_call_id: result.tool_call_id.clone(),
-                    tool_name: result.tool_name.clone(),
-                    output: match &result.model_output {
-                        Some(output) => output.clone(),
-                        None => tool_output_for_model(&result.output),
-                    },
-                    provider_options: ProviderOptions::default(),
+                let output = match &result.model_output {
+                    Some(output) => output.clone(),
+                    None => tool_output_for_model(&result.output),
                 };
+                let part = ToolResultPart::new(result.tool_call_id.clone(), result.tool_name.clone(), output);
                 if result.provider_executed { assistant.push(AssistantPart::ToolResult(part)) } else { tool.push(part) }
             }
             StepContent::ToolError(error) => {
-                let part = ToolResultPart {
-                    tool_call_id: error.tool_call_id.clone(),
-                    tool_name: error.tool_name.clone(),
-                    output: ToolResultOutput::ErrorText { value: error.error.to_string() },
-                    provider_options: ProviderOptions::default(),
-                };
+                let output = ToolResultOutput::error_text(error.error.to_string());
+                let part = ToolResultPart::new(error.tool_call_id.clone(), error.tool_name.clone(), output);
                 if error.provider_executed { assistant.push(AssistantPart::ToolResult(part)) } else { tool.push(part) }
             }
         }
@@ -341,7 +328,7 @@ mod tests {
         }
         match &messages[1] {
             Message::Tool { content, .. } => {
-                assert_eq!(content[0].output, ToolResultOutput::Json { value: json!({"celsius": 20}) });
+                assert_eq!(content[0].output, ToolResultOutput::json(json!({"celsius": 20})));
                 assert!(content[1].output.is_error());
                 assert!(content[1].output.to_text().contains("broken clock"));
             }

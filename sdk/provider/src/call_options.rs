@@ -53,9 +53,10 @@ impl CallOptions {
     }
 }
 
-/// The output format.
+/// The output format. Non-exhaustive: a `match` outside this crate needs a wildcard arm.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum ResponseFormat {
     /// Free text.
     Text,
@@ -70,9 +71,31 @@ pub enum ResponseFormat {
     },
 }
 
-/// A tool the model may call.
+impl ResponseFormat {
+    /// The format's wire name (`"text"`, `"json"`), for errors naming what a provider cannot honour.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ResponseFormat::Text => "text",
+            ResponseFormat::Json { .. } => "json",
+        }
+    }
+}
+
+/// A tool the model may call. Non-exhaustive: the AI SDK may add tool kinds.
+///
+/// ```
+/// use specai_provider::{FunctionTool, ProviderDefinedTool, ToolDefinition};
+/// use serde_json::json;
+///
+/// let tools = vec![
+///     ToolDefinition::Function(FunctionTool::new("weather", json!({"type": "object"}))),
+///     ToolDefinition::ProviderDefined(ProviderDefinedTool::new("openai.web_search", "web_search", json!({}))),
+/// ];
+/// assert_eq!(tools[1].name(), "web_search");
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum ToolDefinition {
     /// A function the application executes.
     Function(FunctionTool),
@@ -81,6 +104,15 @@ pub enum ToolDefinition {
 }
 
 impl ToolDefinition {
+    /// The tool kind's wire name (`"function"`, `"provider-defined"`), for warnings naming what a
+    /// provider cannot send.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ToolDefinition::Function(_) => "function",
+            ToolDefinition::ProviderDefined(_) => "provider-defined",
+        }
+    }
+
     /// The name the model calls the tool by.
     pub fn name(&self) -> &str {
         match self {
@@ -91,7 +123,18 @@ impl ToolDefinition {
 }
 
 /// A function tool: name, description and a JSON Schema for its input.
+///
+/// ```
+/// use specai_provider::FunctionTool;
+/// use serde_json::json;
+///
+/// let tool = FunctionTool::new("weather", json!({"type": "object", "properties": {"city": {"type": "string"}}}))
+///     .with_description("The weather in a city.")
+///     .with_strict(true);
+/// assert_eq!(tool.strict, Some(true));
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FunctionTool {
     /// The name.
     pub name: String,
@@ -107,8 +150,42 @@ pub struct FunctionTool {
     pub provider_options: ProviderOptions,
 }
 
+impl FunctionTool {
+    /// A tool with a name and an input schema, without description, strictness or options.
+    pub fn new(name: impl Into<String>, input_schema: Value) -> Self {
+        FunctionTool {
+            name: name.into(),
+            description: None,
+            input_schema,
+            strict: None,
+            provider_options: ProviderOptions::default(),
+        }
+    }
+
+    /// Sets what the tool does, for the model.
+    pub fn with_description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// Asks the provider to enforce the schema strictly (or not), where it can.
+    pub fn with_strict(mut self, strict: bool) -> Self {
+        self.strict = Some(strict);
+        self
+    }
+}
+
 /// A provider-defined tool, identified as `<provider>.<tool>` (e.g. `openai.web_search`).
+///
+/// ```
+/// use specai_provider::ProviderDefinedTool;
+/// use serde_json::json;
+///
+/// let search = ProviderDefinedTool::new("openai.web_search", "web_search", json!({"search_context_size": "low"}));
+/// assert_eq!(search.id, "openai.web_search");
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ProviderDefinedTool {
     /// The id, `<provider>.<tool>`.
     pub id: String,
@@ -118,9 +195,23 @@ pub struct ProviderDefinedTool {
     pub args: Value,
 }
 
-/// How the model chooses tools.
+impl ProviderDefinedTool {
+    /// A provider-defined tool from its id, its name and its configuration.
+    pub fn new(id: impl Into<String>, name: impl Into<String>, args: Value) -> Self {
+        ProviderDefinedTool { id: id.into(), name: name.into(), args }
+    }
+}
+
+/// How the model chooses tools. Non-exhaustive: a `match` outside this crate needs a wildcard arm.
+///
+/// ```
+/// use specai_provider::ToolChoice;
+///
+/// assert_eq!(ToolChoice::tool("weather"), ToolChoice::Tool { tool_name: "weather".into() });
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum ToolChoice {
     /// The model decides.
     Auto,
@@ -133,6 +224,23 @@ pub enum ToolChoice {
         /// The tool's name.
         tool_name: String,
     },
+}
+
+impl ToolChoice {
+    /// The choice's wire name (`"auto"`, `"tool"`...), for warnings naming what a provider cannot honour.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ToolChoice::Auto => "auto",
+            ToolChoice::None => "none",
+            ToolChoice::Required => "required",
+            ToolChoice::Tool { .. } => "tool",
+        }
+    }
+
+    /// A call of the named tool.
+    pub fn tool(tool_name: impl Into<String>) -> Self {
+        ToolChoice::Tool { tool_name: tool_name.into() }
+    }
 }
 
 /// How much a reasoning model should think.
@@ -166,5 +274,43 @@ impl ReasoningEffort {
             ReasoningEffort::High => "high",
             ReasoningEffort::ExtraHigh => "xhigh",
         }
+    }
+}
+
+setter!(
+    /// Sets the tool's provider options.
+    with_provider_options(provider_options: ProviderOptions) for FunctionTool
+);
+
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::Warning;
+
+    /// `kind()` names what wildcard arms cannot honour; it must be the wire tag.
+    #[test]
+    fn kinds_are_the_wire_tags() {
+        let tag = |value: Value| value["type"].as_str().unwrap().to_owned();
+        for choice in [ToolChoice::Auto, ToolChoice::None, ToolChoice::Required, ToolChoice::tool("t")] {
+            assert_eq!(tag(serde_json::to_value(&choice).unwrap()), choice.kind());
+        }
+        let format = ResponseFormat::Json { schema: None, name: None, description: None };
+        for format in [ResponseFormat::Text, format] {
+            assert_eq!(tag(serde_json::to_value(&format).unwrap()), format.kind());
+        }
+        let tools = [
+            ToolDefinition::Function(FunctionTool::new("f", json!({"type": "object"}))),
+            ToolDefinition::ProviderDefined(ProviderDefinedTool::new("acme.search", "search", json!({}))),
+        ];
+        for tool in &tools {
+            assert_eq!(tag(serde_json::to_value(tool).unwrap()), tool.kind());
+        }
+        assert_eq!(
+            Warning::unknown_tool_kind(&tools[1]),
+            Warning::unsupported("tool:search", "`provider-defined` tools are unknown to this provider; not sent".to_owned())
+        );
     }
 }

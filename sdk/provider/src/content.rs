@@ -38,7 +38,15 @@ pub enum Content {
 }
 
 /// A tool call made by the model.
+///
+/// ```
+/// use specai_provider::{Content, ToolCall};
+///
+/// let call = Content::ToolCall(ToolCall::new("call_1", "weather", r#"{"city":"Paris"}"#));
+/// assert!(matches!(call, Content::ToolCall(ToolCall { provider_executed: false, .. })));
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ToolCall {
     /// The call's id; the matching tool-input stream blocks use the same id.
     pub tool_call_id: String,
@@ -54,8 +62,31 @@ pub struct ToolCall {
     pub provider_metadata: Option<ProviderMetadata>,
 }
 
+impl ToolCall {
+    /// A call executed by the application, from its id, tool name and JSON input text.
+    pub fn new(tool_call_id: impl Into<String>, tool_name: impl Into<String>, input: impl Into<String>) -> Self {
+        ToolCall {
+            tool_call_id: tool_call_id.into(),
+            tool_name: tool_name.into(),
+            input: input.into(),
+            provider_executed: false,
+            provider_metadata: None,
+        }
+    }
+}
+
 /// The result of a tool the provider executed (web search, code execution, ...).
+///
+/// ```
+/// use specai_provider::ToolResult;
+/// use serde_json::json;
+///
+/// let result = ToolResult::new("srv_1", "web_search", json!({"results": []}));
+/// let failed = ToolResult::new("srv_2", "web_search", json!("timed out")).with_is_error(true);
+/// assert!(!result.is_error && failed.is_error);
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ToolResult {
     /// The id of the call this answers.
     pub tool_call_id: String,
@@ -69,6 +100,25 @@ pub struct ToolResult {
     /// Provider metadata.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_metadata: Option<ProviderMetadata>,
+}
+
+impl ToolResult {
+    /// A successful result, from the call's id, the tool's name and the provider's result.
+    pub fn new(tool_call_id: impl Into<String>, tool_name: impl Into<String>, result: Value) -> Self {
+        ToolResult {
+            tool_call_id: tool_call_id.into(),
+            tool_name: tool_name.into(),
+            result,
+            is_error: false,
+            provider_metadata: None,
+        }
+    }
+
+    /// Sets whether the tool failed.
+    pub fn with_is_error(mut self, is_error: bool) -> Self {
+        self.is_error = is_error;
+        self
+    }
 }
 
 /// A cited source.
@@ -105,7 +155,15 @@ pub enum Source {
 }
 
 /// A file produced by a model (an image from a multimodal model, say).
+///
+/// ```
+/// use specai_provider::{Content, FileData, GeneratedFile};
+///
+/// let file = Content::File(GeneratedFile::new(FileData::Base64("iVBORw0KGgo=".into()), "image/png"));
+/// assert!(matches!(file, Content::File(GeneratedFile { provider_metadata: None, .. })));
+/// ```
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GeneratedFile {
     /// The content.
     pub data: FileData,
@@ -115,10 +173,21 @@ pub struct GeneratedFile {
     pub provider_metadata: Option<ProviderMetadata>,
 }
 
+impl GeneratedFile {
+    /// A file from its content and media type, without metadata.
+    pub fn new(data: FileData, media_type: impl Into<String>) -> Self {
+        GeneratedFile { data, media_type: media_type.into(), provider_metadata: None }
+    }
+}
+
 /// File content: raw bytes, base64 text, or a URL. Providers convert between the first two as
 /// their wire format needs, and fetch or pass URLs according to `supported_urls`.
+///
+/// Non-exhaustive: the AI SDK may add ways to refer to a file (provider file ids), so a `match`
+/// outside this crate needs a wildcard arm; the conversions below cover every kind.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "data", rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum FileData {
     /// Raw bytes (serialized as base64).
     #[serde(with = "base64_bytes")]
@@ -130,6 +199,16 @@ pub enum FileData {
 }
 
 impl FileData {
+    /// The kind's wire name (`"bytes"`, `"base64"`, `"url"`), for errors naming what a provider
+    /// cannot send.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            FileData::Bytes(_) => "bytes",
+            FileData::Base64(_) => "base64",
+            FileData::Url(_) => "url",
+        }
+    }
+
     /// The content as base64, or `None` for a URL.
     pub fn to_base64(&self) -> Option<String> {
         match self {
@@ -190,3 +269,12 @@ impl Content {
         Content::Text { text: text.into(), provider_metadata: None }
     }
 }
+
+setter!(
+    /// Sets the provider metadata.
+    with_provider_metadata(provider_metadata: Option<ProviderMetadata>) for ToolCall, ToolResult, GeneratedFile
+);
+setter!(
+    /// Sets whether the provider executes the tool itself.
+    with_provider_executed(provider_executed: bool) for ToolCall
+);

@@ -78,10 +78,25 @@ impl ImageResponse {
 }
 
 /// One generated image.
+///
+/// ```
+/// use specai_provider::{FileData, GeneratedImage};
+///
+/// let image = GeneratedImage::new(FileData::Url("https://example.com/cat.png".into()), "image/png");
+/// assert_eq!(image.media_type, "image/png");
+/// ```
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GeneratedImage {
     /// The image content.
     pub data: FileData,
     /// Its media type.
     pub media_type: String,
+}
+
+impl GeneratedImage {
+    /// An image from its content and media type.
+    pub fn new(data: FileData, media_type: impl Into<String>) -> Self {
+        GeneratedImage { data, media_type: media_type.into() }
+    }
 }

@@ -88,6 +88,20 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+/// Implements a builder-style setter, `fn $method(self, $field: $value) -> Self`, on each type:
+/// the non-exhaustive structs share a few optional fields that callers set after `new`.
+macro_rules! setter {
+    (#[doc = $doc:literal] $method:ident($field:ident: $value:ty) for $($type:ty),+) => {$(
+        impl $type {
+            #[doc = $doc]
+            pub fn $method(mut self, $field: $value) -> Self {
+                self.$field = $field;
+                self
+            }
+        }
+    )+};
+}
+
 mod call_options;
 mod content;
 mod embedding_model;

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::call_options::{ToolChoice, ToolDefinition};
+
 /// Something a provider could not honour exactly. Never a silent drop: each option a model
 /// cannot take yields a warning (or, where going on would mislead, an `Unsupported` error).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,6 +40,20 @@ impl Warning {
     /// A [`Warning::Compatibility`] warning.
     pub fn compatibility(feature: impl Into<String>, details: impl Into<Option<String>>) -> Self {
         Warning::Compatibility { feature: feature.into(), details: details.into() }
+    }
+
+    /// An [`Warning::Unsupported`] warning for a tool of a kind the provider does not know (the
+    /// wildcard arm of a `match` on [`ToolDefinition`]); the tool is not sent.
+    pub fn unknown_tool_kind(tool: &ToolDefinition) -> Self {
+        let details = format!("`{}` tools are unknown to this provider; not sent", tool.kind());
+        Warning::unsupported(format!("tool:{}", tool.name()), details)
+    }
+
+    /// An [`Warning::Unsupported`] warning for a tool choice the provider does not know (the
+    /// wildcard arm of a `match` on [`ToolChoice`]); the provider's default choice applies.
+    pub fn unknown_tool_choice(choice: &ToolChoice) -> Self {
+        let details = format!("`{}` is unknown to this provider; its default applies", choice.kind());
+        Warning::unsupported("toolChoice", details)
     }
 
     /// A [`Warning::Other`] warning.

@@ -146,7 +146,7 @@ async fn failing_tool_goes_back_to_the_model_as_an_error_result() {
     let second_prompt = &model.calls()[1].prompt;
     match &second_prompt[2] {
         Message::Tool { content, .. } => {
-            assert_eq!(content[0].output, ToolResultOutput::ErrorText { value: "tool `flaky` failed: database is down".into() })
+            assert_eq!(content[0].output, ToolResultOutput::error_text("tool `flaky` failed: database is down"))
         }
         other => panic!("{other:?}"),
     }
@@ -168,7 +168,9 @@ async fn unknown_tool_is_repaired_by_the_hook() {
             seen.lock().unwrap().push(request.error.to_string());
             async move {
                 assert_eq!(request.tools.len(), 1);
-                Ok(Some(ToolCall { tool_name: "weather".into(), ..request.tool_call }))
+                let mut call = request.tool_call;
+                call.tool_name = "weather".into();
+                Ok(Some(call))
             }
         })
         .tool("weather", Tool::typed::<CityInput>("Weather").execute(|input: CityInput, _| async move {
@@ -347,23 +349,11 @@ async fn provider_executed_tool_results_stay_in_the_assistant_message() {
     let mut response = text_response("Found it.");
     response.content.insert(
         0,
-        Content::ToolCall(ToolCall {
-            tool_call_id: "ws1".into(),
-            tool_name: "web_search".into(),
-            input: r#"{"query":"rust"}"#.into(),
-            provider_executed: true,
-            provider_metadata: None,
-        }),
+        Content::ToolCall(ToolCall::new("ws1", "web_search", r#"{"query":"rust"}"#).with_provider_executed(true)),
     );
     response.content.insert(
         1,
-        Content::ToolResult(ToolResult {
-            tool_call_id: "ws1".into(),
-            tool_name: "web_search".into(),
-            result: json!([{"url": "https://rust-lang.org"}]),
-            is_error: false,
-            provider_metadata: None,
-        }),
+        Content::ToolResult(ToolResult::new("ws1", "web_search", json!([{"url": "https://rust-lang.org"}]))),
     );
     let model = MockLanguageModel::new().with_response(response);
     let result = generate_text(model)

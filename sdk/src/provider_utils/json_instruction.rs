@@ -39,10 +39,16 @@ pub fn inject_json_instruction(prompt: &mut Vec<Message>, schema: Option<&Value>
 
 /// For a model that cannot take `response_format` natively: when it asks for JSON, injects the
 /// instruction (with the schema, name and description) and returns the warning to report.
-/// Returns `None` (and leaves the prompt alone) for text output.
+/// Returns `None` (and leaves the prompt alone) for text output, and an `Unsupported` warning
+/// (leaving the prompt alone) for a format it does not know.
 pub fn emulate_json_response_format(prompt: &mut Vec<Message>, response_format: Option<&ResponseFormat>) -> Option<Warning> {
-    let Some(ResponseFormat::Json { schema, name, description }) = response_format else {
-        return None;
+    let (schema, name, description) = match response_format {
+        None | Some(ResponseFormat::Text) => return None,
+        Some(ResponseFormat::Json { schema, name, description }) => (schema, name, description),
+        Some(other) => {
+            let details = format!("`{}` output cannot be emulated; the model was asked for text", other.kind());
+            return Some(Warning::unsupported("responseFormat", details));
+        }
     };
     let schema = schema.as_ref().map(|schema| {
         let mut schema = schema.clone();

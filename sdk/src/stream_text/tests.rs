@@ -12,7 +12,7 @@ use crate::error::{ApiCallError, Error, Result, TimeoutKind};
 use crate::output::Output;
 use crate::provider::{
     BlockId, CallOptions, FinishReason, Message, PartStream, RequestMetadata, ResponseFormat, ResponseMetadata,
-    StreamPart, StreamResponse, ToolCall, ToolResultOutput, Usage,
+    StreamPart, StreamResponse, ToolResultOutput, Usage,
 };
 use crate::step::{ParsedToolCall, ToolCallError, ToolCallResult};
 use crate::stop_condition::step_count_is;
@@ -190,7 +190,7 @@ async fn tool_loop_streams_results_and_runs_tools_concurrently() {
     match &second_prompt[2] {
         Message::Tool { content, .. } => {
             assert_eq!(content.len(), 2);
-            assert!(content.iter().any(|part| part.output == ToolResultOutput::Text { value: "sunny in Rome".into() }));
+            assert!(content.iter().any(|part| part.output == ToolResultOutput::text("sunny in Rome")));
         }
         other => panic!("{other:?}"),
     }
@@ -274,7 +274,9 @@ async fn repair_hook_fixes_a_streamed_call() {
         .tool("weather", weather)
         .stop_when(step_count_is(2))
         .repair_tool_call(|request| async move {
-            Ok(Some(ToolCall { tool_name: request.tool_call.tool_name.to_lowercase(), ..request.tool_call }))
+            let mut call = request.tool_call;
+            call.tool_name = call.tool_name.to_lowercase();
+            Ok(Some(call))
         })
         .start();
     assert_eq!(result.text().await.unwrap(), "cold");

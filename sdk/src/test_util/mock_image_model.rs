@@ -59,9 +59,8 @@ impl ImageModel for MockImageModel {
 
     async fn do_generate(&self, options: &ImageOptions) -> Result<ImageResponse> {
         let labelled = |call| {
-            let image = |index| GeneratedImage {
-                data: FileData::Bytes(Bytes::from(format!("call{call}-image{index}"))),
-                media_type: "image/png".into(),
+            let image = |index| {
+                GeneratedImage::new(FileData::Bytes(Bytes::from(format!("call{call}-image{index}"))), "image/png")
             };
             Ok(ImageResponse::new((0..options.n).map(image).collect()))
         };

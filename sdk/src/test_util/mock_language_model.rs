@@ -252,13 +252,7 @@ impl MockStream {
                 },
                 StreamPart::ToolInputDelta { id: block.clone(), delta: input.to_string() },
                 StreamPart::ToolInputEnd { id: block, provider_metadata: None },
-                StreamPart::ToolCall(ToolCall {
-                    tool_call_id: id,
-                    tool_name,
-                    input: input.to_string(),
-                    provider_executed: false,
-                    provider_metadata: None,
-                }),
+                StreamPart::ToolCall(ToolCall::new(id, tool_name, input.to_string())),
             ]);
         }
         stream.finish(FinishReason::ToolCalls)
@@ -298,15 +292,7 @@ pub fn tool_calls_response<I: IntoIterator<Item = (S, N, Value)>, S: Into<String
 ) -> GenerateResponse {
     let content = calls
         .into_iter()
-        .map(|(id, name, input)| {
-            Content::ToolCall(ToolCall {
-                tool_call_id: id.into(),
-                tool_name: name.into(),
-                input: input.to_string(),
-                provider_executed: false,
-                provider_metadata: None,
-            })
-        })
+        .map(|(id, name, input)| Content::ToolCall(ToolCall::new(id, name, input.to_string())))
         .collect();
     GenerateResponse::new(content, FinishReason::ToolCalls, Usage::from_totals(Some(10), Some(5)))
 }

@@ -200,18 +200,16 @@ impl Tool {
     /// The definition sent to the model under `name`.
     pub fn definition(&self, name: &str) -> ToolDefinition {
         match &self.kind {
-            ToolKind::Function => ToolDefinition::Function(FunctionTool {
-                name: name.to_owned(),
-                description: self.description.clone(),
-                input_schema: self.input_schema.clone(),
-                strict: self.strict,
-                provider_options: self.provider_options.clone(),
-            }),
-            ToolKind::ProviderDefined { id, args } => ToolDefinition::ProviderDefined(ProviderDefinedTool {
-                id: id.clone(),
-                name: name.to_owned(),
-                args: args.clone(),
-            }),
+            ToolKind::Function => {
+                let mut function = FunctionTool::new(name, self.input_schema.clone())
+                    .with_provider_options(self.provider_options.clone());
+                function.description = self.description.clone();
+                function.strict = self.strict;
+                ToolDefinition::Function(function)
+            }
+            ToolKind::ProviderDefined { id, args } => {
+                ToolDefinition::ProviderDefined(ProviderDefinedTool::new(id.clone(), name, args.clone()))
+            }
         }
     }
 }

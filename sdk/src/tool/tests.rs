@@ -15,13 +15,7 @@ struct WeatherInput {
 }
 
 fn call(name: &str, input: &str) -> ToolCall {
-    ToolCall {
-        tool_call_id: "call_1".into(),
-        tool_name: name.into(),
-        input: input.into(),
-        provider_executed: false,
-        provider_metadata: None,
-    }
+    ToolCall::new("call_1", name, input)
 }
 
 fn no_messages() -> Arc<[Message]> {
@@ -109,11 +103,11 @@ async fn to_model_output_shapes_what_the_model_receives() {
         "screenshot",
         Tool::dynamic("Screenshot", json!({"type": "object"}))
             .execute(|_, _| async { Ok::<_, ToolError>(json!({"png": "AQID"})) })
-            .to_model_output(|output| ToolResultOutput::Content {
-                value: vec![ToolResultContent::Media {
-                    data: output["png"].as_str().unwrap_or_default().to_owned(),
-                    media_type: "image/png".into(),
-                }],
+            .to_model_output(|output| {
+                ToolResultOutput::content(vec![ToolResultContent::media(
+                    output["png"].as_str().unwrap_or_default().to_owned(),
+                    "image/png",
+                )])
             }),
     );
     let parsed_call = parse_tool_call(&call("screenshot", "{}"), &tools, None).unwrap();

@@ -14,13 +14,13 @@ use crate::support::fixtures::{error_response, json_response};
 use specai::provider_utils::test_server::TestServer;
 
 fn weather_tool() -> ToolDefinition {
-    ToolDefinition::Function(FunctionTool {
-        name: "get_weather".into(),
-        description: Some("The current weather of a city".into()),
-        input_schema: json!({"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}),
-        strict: None,
-        provider_options: ProviderOptions::new(),
-    })
+    ToolDefinition::Function(
+        FunctionTool::new(
+            "get_weather",
+            json!({"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}),
+        )
+        .with_description("The current weather of a city"),
+    )
 }
 
 fn weather_tool_json() -> Value {
@@ -42,23 +42,22 @@ fn assistant_message(content: &[Content]) -> Message {
         .iter()
         .filter_map(|item| match item {
             Content::Text { text, .. } => Some(AssistantPart::Text(TextPart::new(text.clone()))),
-            Content::Reasoning { text, provider_metadata } => Some(AssistantPart::Reasoning(ReasoningPart {
-                text: text.clone(),
-                provider_options: provider_metadata.clone().unwrap_or_default(),
-            })),
-            Content::ToolCall(call) => Some(AssistantPart::ToolCall(ToolCallPart {
-                tool_call_id: call.tool_call_id.clone(),
-                tool_name: call.tool_name.clone(),
-                input: serde_json::from_str(&call.input).unwrap(),
-                provider_executed: call.provider_executed,
-                provider_options: ProviderOptions::new(),
-            })),
-            Content::ToolResult(result) => Some(AssistantPart::ToolResult(ToolResultPart {
-                tool_call_id: result.tool_call_id.clone(),
-                tool_name: result.tool_name.clone(),
-                output: ToolResultOutput::Json { value: result.result.clone() },
-                provider_options: ProviderOptions::new(),
-            })),
+            Content::Reasoning { text, provider_metadata } => Some(AssistantPart::Reasoning(
+                ReasoningPart::new(text.clone()).with_provider_options(provider_metadata.clone().unwrap_or_default()),
+            )),
+            Content::ToolCall(call) => Some(AssistantPart::ToolCall(
+                ToolCallPart::new(
+                    call.tool_call_id.clone(),
+                    call.tool_name.clone(),
+                    serde_json::from_str(&call.input).unwrap(),
+                )
+                .with_provider_executed(call.provider_executed),
+            )),
+            Content::ToolResult(result) => Some(AssistantPart::ToolResult(ToolResultPart::new(
+                result.tool_call_id.clone(),
+                result.tool_name.clone(),
+                ToolResultOutput::json(result.result.clone()),
+            ))),
             _ => None,
         })
         .collect();
@@ -66,12 +65,7 @@ fn assistant_message(content: &[Content]) -> Message {
 }
 
 fn weather_result(id: &str, value: Value) -> ToolResultPart {
-    ToolResultPart {
-        tool_call_id: id.into(),
-        tool_name: "get_weather".into(),
-        output: ToolResultOutput::Json { value },
-        provider_options: ProviderOptions::new(),
-    }
+    ToolResultPart::new(id, "get_weather", ToolResultOutput::json(value))
 }
 
 #[tokio::test]
@@ -197,12 +191,11 @@ async fn parallel_tool_calls_and_their_results_in_one_user_turn() {
     options.prompt.push(assistant_message(&first.content));
     options.prompt.push(Message::tool(vec![
         weather_result("toolu_01Paris0000000000000000", json!("18°C")),
-        ToolResultPart {
-            tool_call_id: "toolu_01Tokyo0000000000000000".into(),
-            tool_name: "get_weather".into(),
-            output: ToolResultOutput::ErrorText { value: "weather service unavailable".into() },
-            provider_options: ProviderOptions::new(),
-        },
+        ToolResultPart::new(
+            "toolu_01Tokyo0000000000000000",
+            "get_weather",
+            ToolResultOutput::error_text("weather service unavailable"),
+        ),
     ]));
     model.do_generate(&options).await.unwrap();
 
@@ -357,12 +350,14 @@ async fn pdf_input_with_betas_and_extra_headers() {
         ..Default::default()
     });
     let mut options = CallOptions::new(vec![Message::user_parts(vec![
-        UserPart::File(specai::provider::FilePart {
-            data: specai::provider::FileData::Base64("JVBERi0xLjQ=".into()),
-            media_type: "application/pdf".into(),
-            filename: Some("report.pdf".into()),
-            provider_options: anthropic_options(json!({"citations": {"enabled": true}})),
-        }),
+        UserPart::File(
+            specai::provider::FilePart::new(
+                specai::provider::FileData::Base64("JVBERi0xLjQ=".into()),
+                "application/pdf",
+            )
+            .with_filename("report.pdf")
+            .with_provider_options(anthropic_options(json!({"citations": {"enabled": true}}))),
+        ),
         UserPart::text("Summarize."),
     ])]);
     options.headers.insert("x-request-tag", http::HeaderValue::from_static("t1"));
@@ -391,13 +386,10 @@ async fn prompt_caching_breakpoints_and_cache_usage() {
         Message::user("Which section covers termination?").with_provider_options(ephemeral()),
     ]);
     options.max_output_tokens = Some(10);
-    options.tools = vec![ToolDefinition::Function(FunctionTool {
-        name: "lookup".into(),
-        description: None,
-        input_schema: json!({"type": "object"}),
-        strict: None,
-        provider_options: anthropic_options(json!({"cache_control": {"type": "ephemeral", "ttl": "1h"}})),
-    })];
+    options.tools = vec![ToolDefinition::Function(
+        FunctionTool::new("lookup", json!({"type": "object"}))
+            .with_provider_options(anthropic_options(json!({"cache_control": {"type": "ephemeral", "ttl": "1h"}}))),
+    )];
 
     let response = model.do_generate(&options).await.unwrap();
 
@@ -427,11 +419,11 @@ async fn web_search_server_tool_yields_provider_executed_call_result_and_sources
     let model = provider(&server).language_model(MODEL);
     let mut options = CallOptions::new(vec![Message::user("When was Claude Shannon born?")]);
     options.max_output_tokens = Some(1024);
-    options.tools = vec![ToolDefinition::ProviderDefined(ProviderDefinedTool {
-        id: "anthropic.web_search_20250305".into(),
-        name: "web_search".into(),
-        args: json!({"max_uses": 5}),
-    })];
+    options.tools = vec![ToolDefinition::ProviderDefined(ProviderDefinedTool::new(
+        "anthropic.web_search_20250305",
+        "web_search",
+        json!({"max_uses": 5}),
+    ))];
 
     let response = model.do_generate(&options).await.unwrap();
 
@@ -539,12 +531,16 @@ async fn document_citations_become_document_sources() {
     let server = TestServer::start([json_response(PROVIDER, "document_citations")]).await;
     let model = provider(&server).language_model(MODEL);
     let options = CallOptions::new(vec![Message::user_parts(vec![
-        UserPart::File(specai::provider::FilePart {
-            data: specai::provider::FileData::Url("https://example.com/annual-report-2024.pdf".into()),
-            media_type: "application/pdf".into(),
-            filename: Some("annual-report-2024.pdf".into()),
-            provider_options: anthropic_options(json!({"citations": {"enabled": true}, "title": "Annual report 2024"})),
-        }),
+        UserPart::File(
+            specai::provider::FilePart::new(
+                specai::provider::FileData::Url("https://example.com/annual-report-2024.pdf".into()),
+                "application/pdf",
+            )
+            .with_filename("annual-report-2024.pdf")
+            .with_provider_options(anthropic_options(
+                json!({"citations": {"enabled": true}, "title": "Annual report 2024"}),
+            )),
+        ),
         UserPart::text("How did revenue develop?"),
     ])]);
 

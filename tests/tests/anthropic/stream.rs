@@ -13,13 +13,10 @@ use crate::support::fixtures::{error_response, raw_sse_response, sse_raw, split_
 use specai::provider_utils::test_server::{TestResponse, TestServer};
 
 fn weather_tool() -> ToolDefinition {
-    ToolDefinition::Function(FunctionTool {
-        name: "get_weather".into(),
-        description: None,
-        input_schema: json!({"type": "object", "properties": {"city": {"type": "string"}}}),
-        strict: None,
-        provider_options: ProviderOptions::new(),
-    })
+    ToolDefinition::Function(FunctionTool::new(
+        "get_weather",
+        json!({"type": "object", "properties": {"city": {"type": "string"}}}),
+    ))
 }
 
 #[tokio::test]
@@ -240,11 +237,11 @@ async fn streamed_web_search_is_a_provider_executed_call_result_and_source() {
     let server = TestServer::start([raw_sse_response(PROVIDER, "web_search_stream", 97)]).await;
     let model = provider(&server).language_model(MODEL);
     let mut options = CallOptions::new(vec![Message::user("Weather in NYC today?")]);
-    options.tools = vec![ToolDefinition::ProviderDefined(specai::provider::ProviderDefinedTool {
-        id: "anthropic.web_search_20250305".into(),
-        name: "web_search".into(),
-        args: json!({"max_uses": 1, "user_location": {"type": "approximate", "city": "New York", "country": "US"}}),
-    })];
+    options.tools = vec![ToolDefinition::ProviderDefined(specai::provider::ProviderDefinedTool::new(
+        "anthropic.web_search_20250305",
+        "web_search",
+        json!({"max_uses": 1, "user_location": {"type": "approximate", "city": "New York", "country": "US"}}),
+    ))];
 
     let (parts, error) = collect(model.do_stream(&options).await.unwrap().stream).await;
 

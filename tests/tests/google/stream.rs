@@ -71,13 +71,13 @@ async fn parallel_tool_calls_in_one_event() {
     let server = TestServer::start(vec![sse_response("parallel_tool_calls")]).await;
     let model = provider(&server).language_model(MODEL);
     let mut options = CallOptions::new(vec![Message::user("Weather in Paris and Rome?")]);
-    options.tools = vec![ToolDefinition::Function(FunctionTool {
-        name: "weather".into(),
-        description: Some("The weather in a city".into()),
-        input_schema: json!({"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}),
-        strict: None,
-        provider_options: ProviderOptions::new(),
-    })];
+    options.tools = vec![ToolDefinition::Function(
+        FunctionTool::new(
+            "weather",
+            json!({"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}),
+        )
+        .with_description("The weather in a city"),
+    )];
     let parts: Vec<StreamPart> = collect(&model, &options).await.into_iter().map(Result::unwrap).collect();
     let calls: Vec<_> = parts
         .iter()

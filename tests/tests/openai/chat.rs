@@ -14,13 +14,13 @@ use crate::support::fixtures::{json_response, json_text, raw_sse_response, sse_c
 use specai::provider_utils::test_server::{TestResponse, TestServer};
 
 fn weather_tool() -> ToolDefinition {
-    ToolDefinition::Function(FunctionTool {
-        name: "get_weather".into(),
-        description: Some("Get the weather of a city".into()),
-        input_schema: json!({"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}),
-        strict: None,
-        provider_options: ProviderOptions::new(),
-    })
+    ToolDefinition::Function(
+        FunctionTool::new(
+            "get_weather",
+            json!({"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}),
+        )
+        .with_description("Get the weather of a city"),
+    )
 }
 
 #[tokio::test]
@@ -228,19 +228,16 @@ async fn chat_generate_sends_images_pdfs_and_tool_history() {
             UserPart::file_url("https://example.com/cat.jpg", "image/jpeg"),
             UserPart::file(b"%PDF-1.4".to_vec(), "application/pdf"),
         ]),
-        Message::assistant_parts(vec![AssistantPart::ToolCall(ToolCallPart {
-            tool_call_id: "call_1".into(),
-            tool_name: "get_weather".into(),
-            input: json!({"city": "Paris"}),
-            provider_executed: false,
-            provider_options: ProviderOptions::new(),
-        })]),
-        Message::tool(vec![ToolResultPart {
-            tool_call_id: "call_1".into(),
-            tool_name: "get_weather".into(),
-            output: ToolResultOutput::Json { value: json!({"temperature": 21}) },
-            provider_options: ProviderOptions::new(),
-        }]),
+        Message::assistant_parts(vec![AssistantPart::ToolCall(ToolCallPart::new(
+            "call_1",
+            "get_weather",
+            json!({"city": "Paris"}),
+        ))]),
+        Message::tool(vec![ToolResultPart::new(
+            "call_1",
+            "get_weather",
+            ToolResultOutput::json(json!({"temperature": 21})),
+        )]),
     ];
     model.do_generate(&CallOptions::new(prompt)).await.unwrap();
     assert_eq!(

@@ -75,13 +75,14 @@ async fn responses_generate_function_calls() {
     let server = TestServer::start([json_response(FIXTURES, "responses_tool_calls")]).await;
     let model = provider(&server).responses("gpt-4.1");
     let mut options = CallOptions::new(vec![Message::user("Weather?")]);
-    options.tools = vec![ToolDefinition::Function(FunctionTool {
-        name: "get_current_weather".into(),
-        description: Some("Get the current weather in a given location".into()),
-        input_schema: json!({"type": "object", "properties": {"location": {"type": "string"}}}),
-        strict: Some(true),
-        provider_options: ProviderOptions::new(),
-    })];
+    options.tools = vec![ToolDefinition::Function(
+        FunctionTool::new(
+            "get_current_weather",
+            json!({"type": "object", "properties": {"location": {"type": "string"}}}),
+        )
+        .with_description("Get the current weather in a given location")
+        .with_strict(true),
+    )];
     let result = model.do_generate(&options).await.unwrap();
     assert_eq!(
         server.single_request().json()["tools"],
@@ -145,7 +146,7 @@ async fn responses_generate_reasoning_summaries_with_encrypted_content_round_tri
     // Send the reasoning back: one reasoning item, both summaries, the encrypted content.
     let mut parts: Vec<AssistantPart> = reasoning
         .into_iter()
-        .map(|(text, metadata)| AssistantPart::Reasoning(ReasoningPart { text, provider_options: metadata }))
+        .map(|(text, metadata)| AssistantPart::Reasoning(ReasoningPart::new(text).with_provider_options(metadata)))
         .collect();
     parts.push(AssistantPart::Text(specai::provider::TextPart::new("The answer is 42")));
     let mut next = CallOptions::new(vec![
@@ -170,11 +171,11 @@ async fn responses_generate_web_search_as_provider_executed_tool_with_sources() 
     let server = TestServer::start([json_response(FIXTURES, "responses_web_search")]).await;
     let model = provider(&server).responses("gpt-4.1");
     let mut options = CallOptions::new(vec![Message::user("Positive news?")]);
-    options.tools = vec![ToolDefinition::ProviderDefined(ProviderDefinedTool {
-        id: "openai.web_search".into(),
-        name: "web_search".into(),
-        args: json!({"search_context_size": "medium", "user_location": {"type": "approximate", "country": "US"}}),
-    })];
+    options.tools = vec![ToolDefinition::ProviderDefined(ProviderDefinedTool::new(
+        "openai.web_search",
+        "web_search",
+        json!({"search_context_size": "medium", "user_location": {"type": "approximate", "country": "US"}}),
+    ))];
     let result = model.do_generate(&options).await.unwrap();
     assert_eq!(
         server.single_request().json()["tools"],

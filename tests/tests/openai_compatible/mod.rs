@@ -14,7 +14,7 @@ use futures::StreamExt;
 use serde_json::Value;
 use specai::openai_compatible::{OpenAiCompatibleProvider, OpenAiCompatibleSettings, create_openai_compatible};
 use specai::provider::{
-    CallOptions, Content, FunctionTool, GenerateResponse, LanguageModel, Message, ProviderOptions, StreamPart, ToolDefinition, Usage,
+    CallOptions, Content, FunctionTool, GenerateResponse, LanguageModel, Message, StreamPart, ToolDefinition, Usage,
 };
 
 use crate::support::fixtures::{error_response, json_response, sse_response};
@@ -65,13 +65,13 @@ fn options() -> CallOptions {
 }
 
 fn weather_tool() -> ToolDefinition {
-    ToolDefinition::Function(FunctionTool {
-        name: "get_weather".into(),
-        description: Some("The weather in a city".into()),
-        input_schema: serde_json::json!({"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}),
-        strict: None,
-        provider_options: ProviderOptions::new(),
-    })
+    ToolDefinition::Function(
+        FunctionTool::new(
+            "get_weather",
+            serde_json::json!({"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}),
+        )
+        .with_description("The weather in a city"),
+    )
 }
 
 /// The request went to `POST <prefix>/chat/completions` with the vendor's auth; returns the body.

@@ -168,7 +168,7 @@ async fn deepseek_strips_reasoning_from_history_and_uses_json_object() {
     let server = TestServer::start([json_response("deepseek", "chat_text")]).await;
     let mut call = options();
     call.prompt.push(specai::provider::Message::assistant_parts(vec![
-        specai::provider::AssistantPart::Reasoning(specai::provider::ReasoningPart { text: "secret".into(), provider_options: Default::default() }),
+        specai::provider::AssistantPart::Reasoning(specai::provider::ReasoningPart::new("secret")),
         specai::provider::AssistantPart::Text(specai::provider::TextPart::new("Hello!")),
     ]));
     call.prompt.push(specai::provider::Message::user("Answer as JSON."));
@@ -222,20 +222,13 @@ async fn mistral_tool_call_ids_are_made_acceptable_and_thinking_chunks_are_reaso
     .await;
     let mut call = options();
     call.prompt.push(specai::provider::Message::assistant_parts(vec![specai::provider::AssistantPart::ToolCall(
-        specai::provider::ToolCallPart {
-            tool_call_id: "call_from_openai_123".into(),
-            tool_name: "get_weather".into(),
-            input: json!({"city": "Paris"}),
-            provider_executed: false,
-            provider_options: Default::default(),
-        },
+        specai::provider::ToolCallPart::new("call_from_openai_123", "get_weather", json!({"city": "Paris"})),
     )]));
-    call.prompt.push(specai::provider::Message::tool(vec![specai::provider::ToolResultPart {
-        tool_call_id: "call_from_openai_123".into(),
-        tool_name: "get_weather".into(),
-        output: specai::provider::ToolResultOutput::Text { value: "sunny".into() },
-        provider_options: Default::default(),
-    }]));
+    call.prompt.push(specai::provider::Message::tool(vec![specai::provider::ToolResultPart::new(
+        "call_from_openai_123",
+        "get_weather",
+        specai::provider::ToolResultOutput::text("sunny"),
+    )]));
     let response = provider(&MISTRAL, &server).chat("magistral-small-latest").do_generate(&call).await.unwrap();
     let body = server.single_request().json();
     let id = body["messages"][2]["tool_calls"][0]["id"].as_str().unwrap();

@@ -7,8 +7,8 @@ use futures::StreamExt;
 use serde_json::json;
 use specai::openai_compatible::{OpenAiCompatibleProvider, OpenAiCompatibleSettings, create_openai_compatible};
 use specai::provider::{
-    CallOptions, Content, EmbedOptions, EmbeddingModel, FinishReason, FunctionTool, LanguageModel, Message, ProviderOptions, ResponseFormat,
-    StreamPart, ToolChoice, ToolDefinition,
+    CallOptions, Content, EmbedOptions, EmbeddingModel, FinishReason, FunctionTool, LanguageModel, Message,
+    ResponseFormat, StreamPart, ToolChoice, ToolDefinition,
 };
 
 use crate::support::local_server::{self, EMBEDDING_DIMENSIONS, LocalServer};
@@ -48,13 +48,10 @@ async fn real_server_llamacpp_forced_tool_call() {
     let Some(server) = local_server::shared() else { return };
     let mut call = options("What is the weather in Paris? Answer in celsius.");
     call.max_output_tokens = Some(64);
-    call.tools = vec![ToolDefinition::Function(FunctionTool {
-        name: "get_weather".into(),
-        description: Some("Get the current weather for a city.".into()),
-        input_schema: json!({"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"], "additionalProperties": false}),
-        strict: None,
-        provider_options: ProviderOptions::new(),
-    })];
+    let schema = json!({"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"], "additionalProperties": false});
+    call.tools = vec![ToolDefinition::Function(
+        FunctionTool::new("get_weather", schema).with_description("Get the current weather for a city."),
+    )];
     call.tool_choice = Some(ToolChoice::Tool { tool_name: "get_weather".into() });
     let model = llamacpp(server).chat(server.chat_model);
     let answer = model.do_generate(&call).await.unwrap();

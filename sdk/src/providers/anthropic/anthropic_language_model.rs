@@ -19,7 +19,7 @@ use super::anthropic_prepare_tools::{custom_tool, prepare_tools};
 use super::anthropic_stream::AnthropicStream;
 use super::convert_to_anthropic_messages::{CitedDocument, convert_to_anthropic_messages};
 use super::map_anthropic_finish_reason::map_anthropic_finish_reason;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::provider_utils::{ModelOperation, emulate_json_response_format, shortest_decimal};
 use crate::provider::{
     CallOptions, Content, GenerateResponse, InputTokens, JsonBody, LanguageModel, OutputTokens, ProviderMetadata,
@@ -167,7 +167,8 @@ impl AnthropicLanguageModel {
         let send_reasoning = anthropic.send_reasoning.unwrap_or(true);
         let json_schema = match &options.response_format {
             Some(ResponseFormat::Json { schema: Some(schema), .. }) => Some(schema.clone()),
-            _ => None,
+            None | Some(ResponseFormat::Text | ResponseFormat::Json { .. }) => None,
+            Some(other) => return Err(Error::unsupported(format!("{} response format", other.kind()), None)),
         };
         let prompt = match &options.response_format {
             // JSON without a schema has no tool to force: the instruction goes into the system prompt.
@@ -306,22 +307,12 @@ impl LanguageModel for AnthropicLanguageModel {
                     if prepared.uses_json_response_tool {
                         content.push(Content::text(input));
                     } else {
-                        content.push(Content::ToolCall(ToolCall {
-                            tool_call_id: id,
-                            tool_name: name,
-                            input,
-                            provider_executed: false,
-                            provider_metadata: None,
-                        }));
+                        content.push(Content::ToolCall(ToolCall::new(id, name, input)));
                     }
                 }
-                types::ContentBlock::ServerToolUse { id, input, name } => content.push(Content::ToolCall(ToolCall {
-                    tool_call_id: id,
-                    tool_name: name,
-                    input: Value::Object(input).to_string(),
-                    provider_executed: true,
-                    provider_metadata: None,
-                })),
+                types::ContentBlock::ServerToolUse { id, input, name } => content.push(Content::ToolCall(
+                    ToolCall::new(id, name, Value::Object(input).to_string()).with_provider_executed(true),
+                )),
                 types::ContentBlock::WebSearchToolResult { content: result, tool_use_id } => {
                     let (tool_result, sources) = web_search_result(tool_use_id, result);
                     content.push(Content::ToolResult(tool_result));
@@ -402,17 +393,11 @@ impl From<&types::Usage> for UsageCounts {
 /// Anthropic's usage in the unified shape: `input_tokens` counts only uncached input, so the
 /// total adds cache reads and writes.
 pub(crate) fn convert_usage(usage: &UsageCounts, raw: Option<Value>) -> Usage {
-    let total = usage.input.map(|input| input + usage.cache_read.unwrap_or(0) + usage.cache_write.unwrap_or(0));
-    Usage {
-        input_tokens: InputTokens {
-            total,
-            no_cache: usage.input,
-            cache_read: usage.cache_read,
-            cache_write: usage.cache_write,
-        },
-        output_tokens: OutputTokens { total: usage.output, text: None, reasoning: None },
-        raw: raw.map(|raw| JsonBody::from_value(&raw)),
-    }
+    Usage::new(
+        InputTokens::from_uncached(usage.input, usage.cache_read, usage.cache_write),
+        OutputTokens::from_total(usage.output),
+    )
+    .with_raw(raw.map(|raw| JsonBody::from_value(&raw)))
 }
 
 /// A citation of one of the prompt's documents as a document source (web search citations are
@@ -470,8 +455,7 @@ pub(crate) fn web_search_result(tool_use_id: String, content: types::WebSearchTo
         types::WebSearchToolResultContent::WebSearchToolResultError(_) => (true, Vec::new()),
     };
     let result = serde_json::to_value(&content).unwrap_or(Value::Null);
-    let tool_result =
-        ToolResult { tool_call_id: tool_use_id, tool_name: "web_search".to_owned(), result, is_error, provider_metadata: None };
+    let tool_result = ToolResult::new(tool_use_id, "web_search", result).with_is_error(is_error);
     (tool_result, sources)
 }
 
@@ -555,13 +539,7 @@ mod tests {
         let mut options = CallOptions::new(vec![Message::user("recipe")]);
         options.response_format =
             Some(ResponseFormat::Json { schema: Some(json!({"type": "object"})), name: None, description: None });
-        options.tools = vec![ToolDefinition::Function(FunctionTool {
-            name: "x".into(),
-            description: None,
-            input_schema: json!({"type": "object"}),
-            strict: None,
-            provider_options: ProviderOptions::new(),
-        })];
+        options.tools = vec![ToolDefinition::Function(FunctionTool::new("x", json!({"type": "object"})))];
         let prepared = model("claude-sonnet-4-5").prepare(&options, false).unwrap();
         assert!(prepared.uses_json_response_tool);
         let body = body(&prepared);
@@ -598,7 +576,11 @@ mod tests {
     fn usage_totals_include_cache_reads_and_writes() {
         let usage = UsageCounts { input: Some(21), output: Some(10), cache_write: Some(188), cache_read: Some(2048) };
         let usage = convert_usage(&usage, None);
-        assert_eq!(usage.input_tokens, InputTokens { total: Some(2257), no_cache: Some(21), cache_read: Some(2048), cache_write: Some(188) });
+        let input = usage.input_tokens;
+        assert_eq!(
+            (input.total, input.no_cache, input.cache_read, input.cache_write),
+            (Some(2257), Some(21), Some(2048), Some(188))
+        );
         assert_eq!(usage.output_tokens.total, Some(10));
     }
 

@@ -104,6 +104,7 @@ pub fn prepare_tools(
                     Some("not an Anthropic tool; it was left out".to_owned()),
                 )),
             },
+            other => warnings.push(Warning::unknown_tool_kind(other)),
         }
     }
 
@@ -118,6 +119,10 @@ pub fn prepare_tools(
             Some(types::ToolChoice::Tool { disable_parallel_tool_use, name: tool_name.clone() })
         }
         Some(ToolChoice::None) => Some(types::ToolChoice::None),
+        Some(other) => {
+            warnings.push(Warning::unknown_tool_choice(other));
+            None
+        }
     };
     Ok(prepared)
 }
@@ -141,13 +146,14 @@ mod tests {
     use crate::provider::{FunctionTool, ProviderDefinedTool, ProviderOptions};
 
     fn weather_tool(provider_options: ProviderOptions) -> ToolDefinition {
-        ToolDefinition::Function(FunctionTool {
-            name: "get_weather".into(),
-            description: Some("Weather of a city".into()),
-            input_schema: json!({"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}),
-            strict: None,
-            provider_options,
-        })
+        ToolDefinition::Function(
+            FunctionTool::new(
+                "get_weather",
+                json!({"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}),
+            )
+            .with_description("Weather of a city")
+            .with_provider_options(provider_options),
+        )
     }
 
     #[test]
@@ -155,11 +161,11 @@ mod tests {
         let mut warnings = Vec::new();
         let tools = [
             weather_tool(ProviderOptions::new().with("anthropic", json!({"cache_control": {"type": "ephemeral"}}))),
-            ToolDefinition::ProviderDefined(ProviderDefinedTool {
-                id: "anthropic.web_search_20250305".into(),
-                name: "web_search".into(),
-                args: json!({"max_uses": 3, "allowed_domains": ["wikipedia.org"]}),
-            }),
+            ToolDefinition::ProviderDefined(ProviderDefinedTool::new(
+                "anthropic.web_search_20250305",
+                "web_search",
+                json!({"max_uses": 3, "allowed_domains": ["wikipedia.org"]}),
+            )),
         ];
         let prepared = prepare_tools(&tools, Some(&ToolChoice::Auto), None, &mut warnings).unwrap();
         assert!(warnings.is_empty());
@@ -195,11 +201,8 @@ mod tests {
     #[test]
     fn foreign_provider_tools_are_left_out_with_a_warning() {
         let mut warnings = Vec::new();
-        let tools = [ToolDefinition::ProviderDefined(ProviderDefinedTool {
-            id: "openai.web_search".into(),
-            name: "web_search".into(),
-            args: json!({}),
-        })];
+        let tools =
+            [ToolDefinition::ProviderDefined(ProviderDefinedTool::new("openai.web_search", "web_search", json!({})))];
         let prepared = prepare_tools(&tools, None, None, &mut warnings).unwrap();
         assert!(prepared.tools.is_empty());
         assert!(matches!(&warnings[0], Warning::Unsupported { feature, .. } if feature == "tool:openai.web_search"));
@@ -207,11 +210,11 @@ mod tests {
 
     #[test]
     fn beta_tools_add_their_flag() {
-        let tools = [ToolDefinition::ProviderDefined(ProviderDefinedTool {
-            id: "anthropic.code_execution_20250522".into(),
-            name: "code_execution".into(),
-            args: Value::Null,
-        })];
+        let tools = [ToolDefinition::ProviderDefined(ProviderDefinedTool::new(
+            "anthropic.code_execution_20250522",
+            "code_execution",
+            Value::Null,
+        ))];
         let prepared = prepare_tools(&tools, None, None, &mut Vec::new()).unwrap();
         assert_eq!(prepared.betas, vec!["code-execution-2025-05-22"]);
     }

@@ -278,13 +278,9 @@ impl StreamState {
             Block::ToolInput { id, tool_name, input, provider_executed } => {
                 parts.push_back(StreamPart::ToolInputEnd { id: id.clone(), provider_metadata: None });
                 let input = if input.trim().is_empty() { "{}".to_owned() } else { input };
-                parts.push_back(StreamPart::ToolCall(ToolCall {
-                    tool_call_id: id.to_string(),
-                    tool_name,
-                    input,
-                    provider_executed,
-                    provider_metadata: None,
-                }));
+                parts.push_back(StreamPart::ToolCall(
+                    ToolCall::new(id.to_string(), tool_name, input).with_provider_executed(provider_executed),
+                ));
             }
             Block::Done => {}
         }

@@ -112,6 +112,7 @@ pub fn convert_to_anthropic_messages(
                 }
                 apply_message_cache_control(&mut blocks[start..], &message_options);
             }
+            other => return Err(Error::unsupported(format!("{} messages", other.role()), None)),
         }
     }
 
@@ -167,6 +168,7 @@ fn convert_user_part(part: &UserPart, betas: &mut Vec<&'static str>, documents: 
     match part {
         UserPart::Text(text) => Ok(text_block(text.text.clone(), &part_options(&text.provider_options)?)),
         UserPart::File(file) => convert_file(file, betas, documents),
+        other => Err(Error::unsupported(format!("{} parts in user messages", other.kind()), None)),
     }
 }
 
@@ -176,7 +178,7 @@ fn convert_file(file: &FilePart, betas: &mut Vec<&'static str>, documents: &mut 
     let control = options.cache_control.as_ref().map(cache_control);
     if media_type.starts_with("image/") {
         let media_type = if media_type == "image/*" { "image/jpeg" } else { media_type };
-        let source = match inline_or_url(&file.data) {
+        let source = match inline_or_url(&file.data)? {
             Inline::Base64 { media_type: data_media_type, data } => types::ImageSource::Base64 {
                 data,
                 media_type: image_media_type(data_media_type.unwrap_or(media_type)),
@@ -190,7 +192,7 @@ fn convert_file(file: &FilePart, betas: &mut Vec<&'static str>, documents: &mut 
             if !betas.contains(&PDF_BETA) {
                 betas.push(PDF_BETA);
             }
-            match inline_or_url(&file.data) {
+            match inline_or_url(&file.data)? {
                 Inline::Base64 { data, .. } => {
                     types::DocumentSource::Base64 { data, media_type: types::DocumentSourceMediaType::ApplicationPdf }
                 }
@@ -234,15 +236,18 @@ enum Inline<'a> {
 }
 
 /// Inline data as base64 (a `data:` URL unpacked, with its media type), any other URL passed on
-/// (the API fetches it).
-fn inline_or_url(data: &FileData) -> Inline<'_> {
-    match data {
+/// (the API fetches it); file data of another kind is an `Unsupported` error.
+fn inline_or_url(data: &FileData) -> Result<Inline<'_>> {
+    Ok(match data {
         FileData::Url(url) => match parse_data_url(url) {
             Some((media_type, base64)) => Inline::Base64 { media_type, data: base64.to_owned() },
             None => Inline::Url(url.clone()),
         },
-        inline => Inline::Base64 { media_type: None, data: inline.to_base64().unwrap_or_default() },
-    }
+        inline => match inline.to_base64() {
+            Some(data) => Inline::Base64 { media_type: None, data },
+            None => return Err(Error::unsupported(format!("{} file data", inline.kind()), None)),
+        },
+    })
 }
 
 /// `data:<media type>;base64,<data>` -> (media type, data).
@@ -271,16 +276,17 @@ fn text_of(data: &FileData) -> Result<String> {
 fn convert_tool_result(part: &ToolResultPart) -> Result<Block> {
     let options = part_options(&part.provider_options)?;
     let content = match &part.output {
-        ToolResultOutput::Text { value } | ToolResultOutput::ErrorText { value } => {
+        ToolResultOutput::Text { value, .. } | ToolResultOutput::ErrorText { value, .. } => {
             types::ContentBlockParamContent::String(value.clone())
         }
-        ToolResultOutput::Json { value } | ToolResultOutput::ErrorJson { value } => {
+        ToolResultOutput::Json { value, .. } | ToolResultOutput::ErrorJson { value, .. } => {
             types::ContentBlockParamContent::String(value.to_string())
         }
-        ToolResultOutput::ExecutionDenied { .. } => types::ContentBlockParamContent::String(part.output.to_text()),
-        ToolResultOutput::Content { value } => types::ContentBlockParamContent::Array(
+        ToolResultOutput::Content { value, .. } => types::ContentBlockParamContent::Array(
             value.iter().map(convert_tool_result_content).collect::<Result<Vec<_>>>()?,
         ),
+        // Denials, and output kinds added to the spec later: the spec's text form.
+        other => types::ContentBlockParamContent::String(other.to_text()),
     };
     Ok(Block::ToolResult {
         cache_control: options.cache_control.as_ref().map(cache_control),
@@ -293,24 +299,26 @@ fn convert_tool_result(part: &ToolResultPart) -> Result<Block> {
 fn convert_tool_result_content(part: &ToolResultContent) -> Result<types::ToolResultContentBlock> {
     use types::ToolResultContentBlock as Content;
     match part {
-        ToolResultContent::Text { text } => Ok(Content::Text { cache_control: None, citations: None, text: text.clone() }),
-        ToolResultContent::Media { data, media_type } if media_type.starts_with("image/") => Ok(Content::Image {
+        ToolResultContent::Text { text, .. } => {
+            Ok(Content::Text { cache_control: None, citations: None, text: text.clone() })
+        }
+        ToolResultContent::Media { data, media_type, .. } if media_type.starts_with("image/") => Ok(Content::Image {
             cache_control: None,
             source: types::ImageSource::Base64 { data: data.clone(), media_type: image_media_type(media_type) },
         }),
-        ToolResultContent::Media { data, media_type } if media_type == "application/pdf" => Ok(Content::Document {
+        ToolResultContent::Media { data, media_type, .. } if media_type == "application/pdf" => Ok(Content::Document {
             cache_control: None,
             citations: None,
             context: None,
             source: types::DocumentSource::Base64 { data: data.clone(), media_type: types::DocumentSourceMediaType::ApplicationPdf },
             title: None,
         }),
-        ToolResultContent::MediaUrl { url, media_type }
+        ToolResultContent::MediaUrl { url, media_type, .. }
             if media_type.as_deref().is_none_or(|media_type| media_type.starts_with("image/")) =>
         {
             Ok(Content::Image { cache_control: None, source: types::ImageSource::Url { url: url.clone() } })
         }
-        ToolResultContent::MediaUrl { url, media_type: Some(media_type) } if media_type == "application/pdf" => {
+        ToolResultContent::MediaUrl { url, media_type: Some(media_type), .. } if media_type == "application/pdf" => {
             Ok(Content::Document {
                 cache_control: None,
                 citations: None,
@@ -323,6 +331,7 @@ fn convert_tool_result_content(part: &ToolResultContent) -> Result<types::ToolRe
             Err(Error::unsupported(format!("tool result content of media type {media_type}"), None))
         }
         ToolResultContent::MediaUrl { media_type: None, .. } => unreachable!("matched above"),
+        other => Err(Error::unsupported(format!("{} parts in tool results", other.kind()), None)),
     }
 }
 
@@ -374,7 +383,7 @@ fn convert_assistant_part(
             })
         }
         AssistantPart::ToolResult(result) => match (result.tool_name.as_str(), &result.output) {
-            ("web_search", ToolResultOutput::Json { value } | ToolResultOutput::ErrorJson { value }) => {
+            ("web_search", ToolResultOutput::Json { value, .. } | ToolResultOutput::ErrorJson { value, .. }) => {
                 match serde_json::from_value::<types::WebSearchToolResultContent>(value.clone()) {
                     Ok(content) => Some(Block::WebSearchToolResult {
                         cache_control: part_options(&result.provider_options)?.cache_control.as_ref().map(cache_control),
@@ -397,6 +406,7 @@ fn convert_assistant_part(
                 None
             }
         },
+        other => return Err(Error::unsupported(format!("{} parts in assistant messages", other.kind()), None)),
     })
 }
 
@@ -448,7 +458,9 @@ mod tests {
             Message::system("long instructions").with_provider_options(anthropic(json!({"cache_control": {"type": "ephemeral"}}))),
             Message::User {
                 content: vec![
-                    UserPart::Text(TextPart { text: "doc".into(), provider_options: anthropic(json!({"cache_control": {"type": "ephemeral", "ttl": "1h"}})) }),
+                    UserPart::Text(TextPart::new("doc").with_provider_options(anthropic(
+                        json!({"cache_control": {"type": "ephemeral", "ttl": "1h"}}),
+                    ))),
                     UserPart::text("question"),
                 ],
                 provider_options: anthropic(json!({"cache_control": {"type": "ephemeral"}})),
@@ -519,19 +531,18 @@ mod tests {
         let prompt = vec![
             Message::user("Weather in Paris?"),
             Message::assistant_parts(vec![
-                AssistantPart::Reasoning(ReasoningPart { text: "think".into(), provider_options: anthropic(json!({"signature": "sig"})) }),
-                AssistantPart::Reasoning(ReasoningPart { text: String::new(), provider_options: anthropic(json!({"redacted_data": "opaque"})) }),
-                AssistantPart::ToolCall(ToolCallPart {
-                    tool_call_id: "toolu_1".into(),
-                    tool_name: "get_weather".into(),
-                    input: json!({"city": "Paris"}),
-                    provider_executed: false,
-                    provider_options: ProviderOptions::new(),
-                }),
+                AssistantPart::Reasoning(
+                    ReasoningPart::new("think").with_provider_options(anthropic(json!({"signature": "sig"}))),
+                ),
+                AssistantPart::Reasoning(
+                    ReasoningPart::new(String::new())
+                        .with_provider_options(anthropic(json!({"redacted_data": "opaque"}))),
+                ),
+                AssistantPart::ToolCall(ToolCallPart::new("toolu_1", "get_weather", json!({"city": "Paris"}))),
             ]),
             Message::tool(vec![
-                ToolResultPart { tool_call_id: "toolu_1".into(), tool_name: "get_weather".into(), output: ToolResultOutput::Json { value: json!({"temp": 18}) }, provider_options: ProviderOptions::new() },
-                ToolResultPart { tool_call_id: "toolu_2".into(), tool_name: "get_weather".into(), output: ToolResultOutput::ErrorText { value: "boom".into() }, provider_options: ProviderOptions::new() },
+                ToolResultPart::new("toolu_1", "get_weather", ToolResultOutput::json(json!({"temp": 18}))),
+                ToolResultPart::new("toolu_2", "get_weather", ToolResultOutput::error_text("boom")),
             ]),
         ];
         let (converted, warnings) = convert(&prompt);
@@ -558,7 +569,7 @@ mod tests {
         let (converted, warnings) = convert(&[
             Message::user("q"),
             Message::assistant_parts(vec![
-                AssistantPart::Reasoning(ReasoningPart { text: "from another provider".into(), provider_options: ProviderOptions::new() }),
+                AssistantPart::Reasoning(ReasoningPart::new("from another provider")),
                 AssistantPart::Text(TextPart::new("answer")),
             ]),
         ]);
@@ -568,17 +579,14 @@ mod tests {
 
     #[test]
     fn multi_part_tool_results_become_blocks() {
-        let (converted, _) = convert(&[Message::tool(vec![ToolResultPart {
-            tool_call_id: "t".into(),
-            tool_name: "shot".into(),
-            output: ToolResultOutput::Content {
-                value: vec![
-                    ToolResultContent::Text { text: "screen".into() },
-                    ToolResultContent::Media { data: "AAAA".into(), media_type: "image/png".into() },
-                ],
-            },
-            provider_options: ProviderOptions::new(),
-        }])]);
+        let (converted, _) = convert(&[Message::tool(vec![ToolResultPart::new(
+            "t",
+            "shot",
+            ToolResultOutput::content(vec![
+                ToolResultContent::text("screen"),
+                ToolResultContent::media("AAAA", "image/png"),
+            ]),
+        )])]);
         assert_eq!(
             serde_json::to_value(&converted.messages[0].content).unwrap(),
             json!([{"type": "tool_result", "tool_use_id": "t", "content": [

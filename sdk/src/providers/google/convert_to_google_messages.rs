@@ -92,6 +92,9 @@ pub fn convert_to_google_messages(prompt: &[Message], is_gemma: bool) -> Result<
                     match part {
                         UserPart::Text(text) => converted.push(text_part(text.text.clone())),
                         UserPart::File(file) => converted.push(convert_file(file)?),
+                        other => {
+                            return Err(Error::unsupported(format!("{} parts in user messages", other.kind()), None));
+                        }
                     }
                 }
                 contents.push(content("user", converted));
@@ -166,7 +169,9 @@ pub fn convert_to_google_messages(prompt: &[Message], is_gemma: bool) -> Result<
                         }
                         AssistantPart::ToolResult(result) if result.tool_name == "code_execution" => {
                             let output = match &result.output {
-                                ToolResultOutput::Json { value } | ToolResultOutput::ErrorJson { value } => value.clone(),
+                                ToolResultOutput::Json { value, .. } | ToolResultOutput::ErrorJson { value, .. } => {
+                                    value.clone()
+                                }
                                 other => json!({"outcome": "OUTCOME_OK", "output": other.to_text()}),
                             };
                             converted.push(Part {
@@ -181,6 +186,12 @@ pub fn convert_to_google_messages(prompt: &[Message], is_gemma: bool) -> Result<
                         AssistantPart::ToolResult(_) => {
                             // Results of Google search / URL context are not sent back.
                         }
+                        other => {
+                            return Err(Error::unsupported(
+                                format!("{} parts in assistant messages", other.kind()),
+                                None,
+                            ));
+                        }
                     }
                 }
                 if !converted.is_empty() {
@@ -191,10 +202,11 @@ pub fn convert_to_google_messages(prompt: &[Message], is_gemma: bool) -> Result<
                 system_allowed = false;
                 let mut converted = Vec::with_capacity(results.len());
                 for result in results {
-                    convert_tool_result(result, server_ids.contains(result.tool_call_id.as_str()), &mut converted);
+                    convert_tool_result(result, server_ids.contains(result.tool_call_id.as_str()), &mut converted)?;
                 }
                 contents.push(content("user", converted));
             }
+            other => return Err(Error::unsupported(format!("{} messages", other.role()), None)),
         }
     }
 
@@ -238,7 +250,9 @@ fn convert_file(file: &FilePart) -> Result<Part> {
         inline => Part {
             inline_data: Some(Blob {
                 mime_type: media_type.to_owned(),
-                data: inline.to_base64().unwrap_or_default(),
+                data: inline
+                    .to_base64()
+                    .ok_or_else(|| Error::unsupported(format!("{} file data", inline.kind()), None))?,
                 extra: Map::new(),
             }),
             ..empty_part()
@@ -262,35 +276,36 @@ fn function_response(result: &ToolResultPart, send_id: bool, content: Value) -> 
     }
 }
 
-fn convert_tool_result(result: &ToolResultPart, send_id: bool, parts: &mut Vec<Part>) {
+fn convert_tool_result(result: &ToolResultPart, send_id: bool, parts: &mut Vec<Part>) -> Result<()> {
     match &result.output {
-        ToolResultOutput::Text { value } | ToolResultOutput::ErrorText { value } => {
+        ToolResultOutput::Text { value, .. } | ToolResultOutput::ErrorText { value, .. } => {
             parts.push(function_response(result, send_id, Value::String(value.clone())));
         }
-        ToolResultOutput::Json { value } | ToolResultOutput::ErrorJson { value } => {
+        ToolResultOutput::Json { value, .. } | ToolResultOutput::ErrorJson { value, .. } => {
             parts.push(function_response(result, send_id, value.clone()));
         }
-        ToolResultOutput::ExecutionDenied { .. } => {
-            parts.push(function_response(result, send_id, Value::String(result.output.to_text())));
-        }
-        ToolResultOutput::Content { value } => {
+        ToolResultOutput::Content { value, .. } => {
             // Text goes into the function response; media follow it as parts of the same turn.
             parts.push(function_response(result, send_id, Value::String(result.output.to_text())));
             for item in value {
                 match item {
                     ToolResultContent::Text { .. } => {}
-                    ToolResultContent::Media { data, media_type } => parts.push(Part {
+                    ToolResultContent::Media { data, media_type, .. } => parts.push(Part {
                         inline_data: Some(Blob { mime_type: media_type.clone(), data: data.clone(), extra: Map::new() }),
                         ..empty_part()
                     }),
-                    ToolResultContent::MediaUrl { url, media_type } => parts.push(Part {
+                    ToolResultContent::MediaUrl { url, media_type, .. } => parts.push(Part {
                         file_data: Some(FileData { mime_type: media_type.clone(), file_uri: url.clone(), extra: Map::new() }),
                         ..empty_part()
                     }),
+                    other => return Err(Error::unsupported(format!("{} parts in tool results", other.kind()), None)),
                 }
             }
         }
+        // Denials, and output kinds added to the spec later: the spec's text form.
+        other => parts.push(function_response(result, send_id, Value::String(other.to_text()))),
     }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -334,17 +349,14 @@ mod tests {
 
     #[test]
     fn multi_part_tool_results_send_media_after_the_response() {
-        let prompt = vec![Message::tool(vec![ToolResultPart {
-            tool_call_id: "c1".into(),
-            tool_name: "screenshot".into(),
-            output: ToolResultOutput::Content {
-                value: vec![
-                    ToolResultContent::Text { text: "the screen".into() },
-                    ToolResultContent::Media { data: "iVBORw==".into(), media_type: "image/png".into() },
-                ],
-            },
-            provider_options: ProviderOptions::new(),
-        }])];
+        let prompt = vec![Message::tool(vec![ToolResultPart::new(
+            "c1",
+            "screenshot",
+            ToolResultOutput::content(vec![
+                ToolResultContent::text("the screen"),
+                ToolResultContent::media("iVBORw==", "image/png"),
+            ]),
+        )])];
         let converted = convert_to_google_messages(&prompt, false).unwrap();
         assert_eq!(
             to_json(&converted.contents),
@@ -368,36 +380,18 @@ mod tests {
         let prompt = vec![
             Message::user("weather?"),
             Message::assistant_parts(vec![
-                AssistantPart::Reasoning(ReasoningPart { text: "thinking".into(), provider_options: signed.clone() }),
-                AssistantPart::Text(TextPart { text: "let me check".into(), provider_options: ProviderOptions::new() }),
-                AssistantPart::ToolCall(ToolCallPart {
-                    tool_call_id: "fc-1".into(),
-                    tool_name: "weather".into(),
-                    input: json!({"city": "Paris"}),
-                    provider_executed: false,
-                    provider_options: with_id,
-                }),
-                AssistantPart::ToolCall(ToolCallPart {
-                    tool_call_id: "local-2".into(),
-                    tool_name: "weather".into(),
-                    input: json!({"city": "Rome"}),
-                    provider_executed: false,
-                    provider_options: signed,
-                }),
+                AssistantPart::Reasoning(ReasoningPart::new("thinking").with_provider_options(signed.clone())),
+                AssistantPart::Text(TextPart::new("let me check")),
+                AssistantPart::ToolCall(
+                    ToolCallPart::new("fc-1", "weather", json!({"city": "Paris"})).with_provider_options(with_id),
+                ),
+                AssistantPart::ToolCall(
+                    ToolCallPart::new("local-2", "weather", json!({"city": "Rome"})).with_provider_options(signed),
+                ),
             ]),
             Message::tool(vec![
-                ToolResultPart {
-                    tool_call_id: "fc-1".into(),
-                    tool_name: "weather".into(),
-                    output: ToolResultOutput::Json { value: json!({"temp": 21}) },
-                    provider_options: ProviderOptions::new(),
-                },
-                ToolResultPart {
-                    tool_call_id: "local-2".into(),
-                    tool_name: "weather".into(),
-                    output: ToolResultOutput::Text { value: "sunny".into() },
-                    provider_options: ProviderOptions::new(),
-                },
+                ToolResultPart::new("fc-1", "weather", ToolResultOutput::json(json!({"temp": 21}))),
+                ToolResultPart::new("local-2", "weather", ToolResultOutput::text("sunny")),
             ]),
         ];
         let converted = convert_to_google_messages(&prompt, false).unwrap();

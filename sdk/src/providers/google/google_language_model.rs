@@ -14,8 +14,8 @@ use super::google_prepare_tools::{google_prepare_tools, to_wire_schema};
 use super::google_stream::GoogleEventMapper;
 use super::map_google_finish_reason::map_google_finish_reason;
 use super::wire::{
-    Candidate, GenerateContentRequest, GenerateContentResponse, GenerationConfig, GroundingMetadata, Part,
-    SafetySetting, ThinkingConfig, ToolConfig, UsageMetadata,
+    Candidate, CodeExecutionResult, ExecutableCode, GenerateContentRequest, GenerateContentResponse, GenerationConfig,
+    GroundingMetadata, Part, SafetySetting, ThinkingConfig, ToolConfig, UsageMetadata,
 };
 use crate::error::{Error, Result};
 use crate::provider::{
@@ -90,7 +90,8 @@ impl GoogleLanguageModel {
                 };
                 (Some("application/json".to_owned()), schema)
             }
-            _ => (None, None),
+            None | Some(ResponseFormat::Text) => (None, None),
+            Some(other) => return Err(Error::unsupported(format!("{} response format", other.kind()), None)),
         };
 
         let thinking_config = match (&google.thinking_config, options.reasoning_effort) {
@@ -223,18 +224,29 @@ pub(crate) fn convert_usage(usage: Option<&UsageMetadata>) -> Usage {
     let cached = count(usage.cached_content_token_count);
     let candidates = count(usage.candidates_token_count);
     let thoughts = count(usage.thoughts_token_count);
-    let output_total = match (candidates, thoughts) {
-        (None, None) => None,
-        (candidates, thoughts) => Some(candidates.unwrap_or(0) + thoughts.unwrap_or(0)),
-    };
-    Usage {
-        input_tokens: InputTokens::with_cache_read(prompt, cached),
-        output_tokens: OutputTokens { total: output_total, text: candidates, reasoning: thoughts },
-        raw: JsonBody::from_serialize(usage),
-    }
+    Usage::new(
+        InputTokens::with_cache_read(prompt, cached),
+        OutputTokens::from_text_and_reasoning(candidates, thoughts),
+    )
+    .with_raw(JsonBody::from_serialize(usage))
 }
 
 /// `{"google": {"thoughtSignature": ...}}` for a part that carries a signature.
+/// The provider-executed call of Gemini's code execution tool.
+pub(crate) fn code_execution_call(id: String, code: &ExecutableCode, signature: Option<&str>) -> ToolCall {
+    let input = json!({"language": code.language.to_string(), "code": code.code}).to_string();
+    ToolCall::new(id, "code_execution", input)
+        .with_provider_executed(true)
+        .with_provider_metadata(signature_metadata(signature))
+}
+
+/// The result of Gemini's code execution for the call `id`: an error unless the outcome is `OUTCOME_OK`.
+pub(crate) fn code_execution_result(id: String, result: &CodeExecutionResult) -> ToolResult {
+    let outcome = result.outcome.to_string();
+    let is_error = outcome != "OUTCOME_OK";
+    ToolResult::new(id, "code_execution", json!({"outcome": outcome, "output": result.output})).with_is_error(is_error)
+}
+
 pub(crate) fn signature_metadata(signature: Option<&str>) -> Option<ProviderMetadata> {
     signature.map(|signature| ProviderMetadata::new().with("google", json!({"thoughtSignature": signature})))
 }
@@ -304,37 +316,22 @@ fn convert_parts(parts: &[Part]) -> (Vec<Content>, bool) {
             });
         } else if let Some(call) = &part.function_call {
             has_tool_calls = true;
-            content.push(Content::ToolCall(ToolCall {
-                tool_call_id: call.id.clone().unwrap_or_else(|| generate_id("call")),
-                tool_name: call.name.clone(),
-                input: serde_json::to_string(&call.args).unwrap_or_else(|_| "{}".into()),
-                provider_executed: false,
-                provider_metadata: function_call_metadata(signature, call.id.as_deref()),
-            }));
+            let tool_call_id = call.id.clone().unwrap_or_else(|| generate_id("call"));
+            let input = serde_json::to_string(&call.args).unwrap_or_else(|_| "{}".into());
+            let metadata = function_call_metadata(signature, call.id.as_deref());
+            content.push(Content::ToolCall(
+                ToolCall::new(tool_call_id, call.name.clone(), input).with_provider_metadata(metadata),
+            ));
         } else if let Some(code) = &part.executable_code {
             let id = generate_id("code");
             last_code_id = Some(id.clone());
-            content.push(Content::ToolCall(ToolCall {
-                tool_call_id: id,
-                tool_name: "code_execution".into(),
-                input: json!({"language": code.language.to_string(), "code": code.code}).to_string(),
-                provider_executed: true,
-                provider_metadata: signature_metadata(signature),
-            }));
+            content.push(Content::ToolCall(code_execution_call(id, code, signature)));
         } else if let Some(result) = &part.code_execution_result {
-            content.push(Content::ToolResult(ToolResult {
-                tool_call_id: last_code_id.take().unwrap_or_else(|| generate_id("code")),
-                tool_name: "code_execution".into(),
-                result: json!({"outcome": result.outcome.to_string(), "output": result.output}),
-                is_error: result.outcome.to_string() != "OUTCOME_OK",
-                provider_metadata: None,
-            }));
+            let id = last_code_id.take().unwrap_or_else(|| generate_id("code"));
+            content.push(Content::ToolResult(code_execution_result(id, result)));
         } else if let Some(blob) = &part.inline_data {
-            content.push(Content::File(GeneratedFile {
-                data: FileData::Base64(blob.data.clone()),
-                media_type: blob.mime_type.clone(),
-                provider_metadata: signature_metadata(signature),
-            }));
+            let file = GeneratedFile::new(FileData::Base64(blob.data.clone()), blob.mime_type.clone());
+            content.push(Content::File(file.with_provider_metadata(signature_metadata(signature))));
         }
     }
     (content, has_tool_calls)
@@ -529,7 +526,11 @@ mod tests {
         }))
         .unwrap();
         let usage = convert_usage(Some(&usage));
-        assert_eq!(usage.input_tokens, InputTokens { total: Some(100), no_cache: Some(60), cache_read: Some(40), cache_write: None });
-        assert_eq!(usage.output_tokens, OutputTokens { total: Some(50), text: Some(20), reasoning: Some(30) });
+        let (input, output) = (usage.input_tokens, usage.output_tokens);
+        assert_eq!(
+            (input.total, input.no_cache, input.cache_read, input.cache_write),
+            (Some(100), Some(60), Some(40), None)
+        );
+        assert_eq!((output.total, output.text, output.reasoning), (Some(50), Some(20), Some(30)));
     }
 }

@@ -77,6 +77,7 @@ pub fn google_prepare_tools(tools: &[ToolDefinition], tool_choice: Option<&ToolC
                 };
                 prepared.tools.push(tool);
             }
+            other => prepared.warnings.push(Warning::unknown_tool_kind(other)),
         }
     }
     let has_functions = !declarations.is_empty();
@@ -92,6 +93,10 @@ pub fn google_prepare_tools(tools: &[ToolDefinition], tool_choice: Option<&ToolC
             ToolChoice::None => ("NONE", Vec::new()),
             ToolChoice::Required => ("ANY", Vec::new()),
             ToolChoice::Tool { tool_name } => ("ANY", vec![tool_name.clone()]),
+            other => {
+                prepared.warnings.push(Warning::unknown_tool_choice(other));
+                return Ok(prepared);
+            }
         };
         prepared.tool_config = Some(ToolConfig {
             function_calling_config: Some(ToolConfigFunctionCallingConfig {
@@ -114,17 +119,11 @@ pub fn google_prepare_tools(tools: &[ToolDefinition], tool_choice: Option<&ToolC
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::provider::{FunctionTool, ProviderDefinedTool, ProviderOptions};
+    use crate::provider::{FunctionTool, ProviderDefinedTool};
     use serde_json::json;
 
     fn function(name: &str, schema: serde_json::Value) -> ToolDefinition {
-        ToolDefinition::Function(FunctionTool {
-            name: name.into(),
-            description: Some(format!("{name} tool")),
-            input_schema: schema,
-            strict: None,
-            provider_options: ProviderOptions::new(),
-        })
+        ToolDefinition::Function(FunctionTool::new(name, schema).with_description(format!("{name} tool")))
     }
 
     #[test]
@@ -132,12 +131,12 @@ mod tests {
         let tools = vec![
             function("weather", json!({"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]})),
             function("now", json!({"type": "object", "properties": {}})),
-            ToolDefinition::ProviderDefined(ProviderDefinedTool {
-                id: "google.google_search".into(),
-                name: "google_search".into(),
-                args: json!({}),
-            }),
-            ToolDefinition::ProviderDefined(ProviderDefinedTool { id: "openai.web_search".into(), name: "web".into(), args: json!({}) }),
+            ToolDefinition::ProviderDefined(ProviderDefinedTool::new(
+                "google.google_search",
+                "google_search",
+                json!({}),
+            )),
+            ToolDefinition::ProviderDefined(ProviderDefinedTool::new("openai.web_search", "web", json!({}))),
         ];
         let prepared = google_prepare_tools(&tools, Some(&ToolChoice::Tool { tool_name: "weather".into() })).unwrap();
         assert_eq!(

@@ -12,18 +12,18 @@ use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
 
 use http::HeaderMap;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::google_error::{google_stream_error, is_error_event};
 use super::google_language_model::{
-    convert_usage, function_call_metadata, generate_id, grounding_sources, response_provider_metadata,
-    signature_metadata,
+    code_execution_call, code_execution_result, convert_usage, function_call_metadata, generate_id, grounding_sources,
+    response_provider_metadata, signature_metadata,
 };
 use super::map_google_finish_reason::map_google_finish_reason;
 use super::wire::{GenerateContentResponse, GroundingMetadata, Part, UsageMetadata};
 use crate::error::{Error, Result};
 use crate::provider::{
-    BlockId, FileData, FinishReason, GeneratedFile, ProviderMetadata, ResponseMetadata, Source, StreamPart, ToolCall, ToolResult,
+    BlockId, FileData, FinishReason, GeneratedFile, ProviderMetadata, ResponseMetadata, Source, StreamPart, ToolCall,
 };
 use crate::provider_utils::{EventMapper, MappingErrorParser, SseEvent};
 
@@ -171,38 +171,19 @@ impl GoogleStreamState {
             });
             out.push_back(StreamPart::ToolInputDelta { id: id.clone(), delta: input.clone() });
             out.push_back(StreamPart::ToolInputEnd { id, provider_metadata: provider_metadata.clone() });
-            out.push_back(StreamPart::ToolCall(ToolCall {
-                tool_call_id,
-                tool_name: call.name,
-                input,
-                provider_executed: false,
-                provider_metadata,
-            }));
+            out.push_back(StreamPart::ToolCall(
+                ToolCall::new(tool_call_id, call.name, input).with_provider_metadata(provider_metadata),
+            ));
         } else if let Some(code) = part.executable_code {
             let tool_call_id = generate_id("code");
             self.last_code_id = Some(tool_call_id.clone());
-            out.push_back(StreamPart::ToolCall(ToolCall {
-                tool_call_id,
-                tool_name: "code_execution".into(),
-                input: json!({"language": code.language.to_string(), "code": code.code}).to_string(),
-                provider_executed: true,
-                provider_metadata: signature_metadata(signature.as_deref()),
-            }));
+            out.push_back(StreamPart::ToolCall(code_execution_call(tool_call_id, &code, signature.as_deref())));
         } else if let Some(result) = part.code_execution_result {
-            let outcome = result.outcome.to_string();
-            out.push_back(StreamPart::ToolResult(ToolResult {
-                tool_call_id: self.last_code_id.take().unwrap_or_else(|| generate_id("code")),
-                tool_name: "code_execution".into(),
-                is_error: outcome != "OUTCOME_OK",
-                result: json!({"outcome": outcome, "output": result.output}),
-                provider_metadata: None,
-            }));
+            let id = self.last_code_id.take().unwrap_or_else(|| generate_id("code"));
+            out.push_back(StreamPart::ToolResult(code_execution_result(id, &result)));
         } else if let Some(blob) = part.inline_data {
-            out.push_back(StreamPart::File(GeneratedFile {
-                data: FileData::Base64(blob.data),
-                media_type: blob.mime_type,
-                provider_metadata: signature_metadata(signature.as_deref()),
-            }));
+            let file = GeneratedFile::new(FileData::Base64(blob.data), blob.mime_type);
+            out.push_back(StreamPart::File(file.with_provider_metadata(signature_metadata(signature.as_deref()))));
         }
     }
 
@@ -286,6 +267,8 @@ impl EventMapper for GoogleEventMapper {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
     use crate::provider::FinishReason;
 

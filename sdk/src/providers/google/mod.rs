@@ -189,7 +189,7 @@ pub mod tools {
     use crate::provider::{ProviderDefinedTool, ToolDefinition};
 
     fn provider_tool(id: &str, name: &str) -> ToolDefinition {
-        ToolDefinition::ProviderDefined(ProviderDefinedTool { id: id.into(), name: name.into(), args: json!({}) })
+        ToolDefinition::ProviderDefined(ProviderDefinedTool::new(id, name, json!({})))
     }
 
     /// Grounding with Google Search; the sources arrive as source parts.

@@ -56,6 +56,9 @@ pub(crate) fn convert_to_openai_responses_input(
                     parts.push(match part {
                         UserPart::Text(part) => api::InputContent::InputText { text: part.text.clone() },
                         UserPart::File(file) => convert_file(file, index)?,
+                        other => {
+                            return Err(Error::unsupported(format!("{} parts in user messages", other.kind()), None));
+                        }
                     });
                 }
                 input.push(input_message(api::InputItemRole::User, api::InputItemContent::Array(parts), None));
@@ -120,6 +123,12 @@ pub(crate) fn convert_to_openai_responses_input(
                             "file part in assistant message",
                             Some("dropped".to_owned()),
                         )),
+                        other => {
+                            return Err(Error::unsupported(
+                                format!("{} parts in assistant messages", other.kind()),
+                                None,
+                            ));
+                        }
                     }
                 }
             }
@@ -133,6 +142,7 @@ pub(crate) fn convert_to_openai_responses_input(
                     });
                 }
             }
+            other => return Err(Error::unsupported(format!("{} messages", other.role()), None)),
         }
     }
     Ok((input, warnings))
@@ -189,10 +199,9 @@ mod tests {
             if let Some(encrypted) = encrypted {
                 options["reasoning_encrypted_content"] = json!(encrypted);
             }
-            AssistantPart::Reasoning(ReasoningPart {
-                text: text.into(),
-                provider_options: ProviderOptions::new().with("openai", options),
-            })
+            AssistantPart::Reasoning(
+                ReasoningPart::new(text).with_provider_options(ProviderOptions::new().with("openai", options)),
+            )
         };
         let prompt = vec![
             Message::system("rules"),
@@ -200,24 +209,13 @@ mod tests {
             Message::assistant_parts(vec![
                 reasoning("step 1", Some("enc")),
                 reasoning("step 2", None),
-                AssistantPart::Text(TextPart {
-                    text: "calling".into(),
-                    provider_options: ProviderOptions::new().with("openai", json!({"item_id": "msg_1"})),
-                }),
-                AssistantPart::ToolCall(ToolCallPart {
-                    tool_call_id: "call_1".into(),
-                    tool_name: "weather".into(),
-                    input: json!({"city": "Oslo"}),
-                    provider_executed: false,
-                    provider_options: ProviderOptions::new(),
-                }),
+                AssistantPart::Text(
+                    TextPart::new("calling")
+                        .with_provider_options(ProviderOptions::new().with("openai", json!({"item_id": "msg_1"}))),
+                ),
+                AssistantPart::ToolCall(ToolCallPart::new("call_1", "weather", json!({"city": "Oslo"}))),
             ]),
-            Message::tool(vec![ToolResultPart {
-                tool_call_id: "call_1".into(),
-                tool_name: "weather".into(),
-                output: ToolResultOutput::Text { value: "sunny".into() },
-                provider_options: ProviderOptions::new(),
-            }]),
+            Message::tool(vec![ToolResultPart::new("call_1", "weather", ToolResultOutput::text("sunny"))]),
         ];
         let (input, warnings) = convert_to_openai_responses_input(&prompt, SystemMessageMode::Developer, false).unwrap();
         assert!(warnings.is_empty(), "{warnings:?}");

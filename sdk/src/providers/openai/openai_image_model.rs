@@ -158,7 +158,7 @@ impl ImageModel for OpenAiImageModel {
                 (None, Some(url)) => FileData::Url(url),
                 (None, None) => return Err(Error::invalid_response("an image without data or URL", None, None)),
             };
-            images.push(GeneratedImage { data, media_type: media_type.to_owned() });
+            images.push(GeneratedImage::new(data, media_type));
             revised_prompts.push(image.revised_prompt.map(Value::String).unwrap_or(Value::Null));
         }
         let mut result = ImageResponse::new(images);

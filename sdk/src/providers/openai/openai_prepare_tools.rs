@@ -66,64 +66,70 @@ pub(crate) fn prepare_responses_tools(
                 }
                 None => warnings.push(Warning::unsupported(format!("tool:{}", tool.name), Some(format!("unknown tool `{}`", tool.id)))),
             },
+            other => warnings.push(Warning::unknown_tool_kind(other)),
         }
     }
     if wire_tools.is_empty() {
         return Ok((wire_tools, None));
     }
-    let choice = tool_choice.map(|choice| match choice {
-        ToolChoice::Auto => api::ToolChoice::String(api::ToolChoiceString::Auto),
-        ToolChoice::None => api::ToolChoice::String(api::ToolChoiceString::None),
-        ToolChoice::Required => api::ToolChoice::String(api::ToolChoiceString::Required),
-        ToolChoice::Tool { tool_name } => {
-            let built_in = tools.iter().find_map(|tool| match tool {
-                ToolDefinition::ProviderDefined(tool) if &tool.name == tool_name => built_in_tool_type(&tool.id),
-                _ => None,
-            });
-            match built_in {
-                Some(kind) => api::ToolChoice::ToolChoiceTypes(api::ToolChoiceTypes {
-                    type_: serde_json::from_value(Value::String(kind.to_owned()))
-                        .unwrap_or_else(|_| api::ToolChoiceTypesType::Unlisted(kind.to_owned())),
-                    extra: Map::new(),
-                }),
-                None => api::ToolChoice::ToolChoiceFunction(api::ToolChoiceFunction {
-                    name: tool_name.clone(),
-                    type_: api::ToolChoiceFunctionType::Function,
-                    extra: Map::new(),
-                }),
-            }
+    let choice = tool_choice.and_then(|choice| match choice {
+        ToolChoice::Auto => Some(api::ToolChoice::String(api::ToolChoiceString::Auto)),
+        ToolChoice::None => Some(api::ToolChoice::String(api::ToolChoiceString::None)),
+        ToolChoice::Required => Some(api::ToolChoice::String(api::ToolChoiceString::Required)),
+        ToolChoice::Tool { tool_name } => Some(named_tool_choice(tools, tool_name)),
+        other => {
+            warnings.push(Warning::unknown_tool_choice(other));
+            None
         }
     });
     Ok((wire_tools, choice))
 }
 
+/// The choice of one tool: a built-in tool by its type, a function by its name.
+fn named_tool_choice(tools: &[ToolDefinition], tool_name: &str) -> api::ToolChoice {
+    let built_in = tools.iter().find_map(|tool| match tool {
+        ToolDefinition::ProviderDefined(tool) if tool.name == tool_name => built_in_tool_type(&tool.id),
+        _ => None,
+    });
+    match built_in {
+        Some(kind) => api::ToolChoice::ToolChoiceTypes(api::ToolChoiceTypes {
+            type_: serde_json::from_value(Value::String(kind.to_owned()))
+                .unwrap_or_else(|_| api::ToolChoiceTypesType::Unlisted(kind.to_owned())),
+            extra: Map::new(),
+        }),
+        None => api::ToolChoice::ToolChoiceFunction(api::ToolChoiceFunction {
+            name: tool_name.to_owned(),
+            type_: api::ToolChoiceFunctionType::Function,
+            extra: Map::new(),
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::provider::{FunctionTool, ProviderDefinedTool, ProviderOptions};
+    use crate::provider::{FunctionTool, ProviderDefinedTool};
     use serde_json::json;
 
     fn tools() -> Vec<ToolDefinition> {
         vec![
-            ToolDefinition::Function(FunctionTool {
-                name: "weather".into(),
-                description: Some("Weather of a city".into()),
-                input_schema: json!({"type": "object", "properties": {"city": {"type": "string"}}}),
-                strict: Some(true),
-                provider_options: ProviderOptions::new(),
-            }),
-            ToolDefinition::ProviderDefined(ProviderDefinedTool {
-                id: "openai.web_search".into(),
-                name: "web_search".into(),
-                args: json!({"search_context_size": "low"}),
-            }),
+            ToolDefinition::Function(
+                FunctionTool::new("weather", json!({"type": "object", "properties": {"city": {"type": "string"}}}))
+                    .with_description("Weather of a city")
+                    .with_strict(true),
+            ),
+            ToolDefinition::ProviderDefined(ProviderDefinedTool::new(
+                "openai.web_search",
+                "web_search",
+                json!({"search_context_size": "low"}),
+            )),
         ]
     }
 
     #[test]
     fn responses_tools_include_built_ins() {
         let tools = tools();
-        let choice = ToolChoice::Tool { tool_name: "web_search".into() };
+        let choice = ToolChoice::tool("web_search");
         let mut warnings = Vec::new();
         let (wire, choice) = prepare_responses_tools(&tools, Some(&choice), &mut warnings).unwrap();
         assert_eq!(

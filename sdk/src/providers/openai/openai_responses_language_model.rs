@@ -76,11 +76,8 @@ pub(crate) fn responses_usage(usage: &api::ResponseUsage) -> Usage {
     let reasoning = usage.output_tokens_details.as_ref().and_then(|details| details.reasoning_tokens).and_then(known);
     let input = known(usage.input_tokens);
     let output = known(usage.output_tokens);
-    Usage {
-        input_tokens: InputTokens::with_cache_read(input, cached),
-        output_tokens: OutputTokens::with_reasoning(output, reasoning),
-        raw: JsonBody::from_serialize(usage),
-    }
+    Usage::new(InputTokens::with_cache_read(input, cached), OutputTokens::with_reasoning(output, reasoning))
+        .with_raw(JsonBody::from_serialize(usage))
 }
 
 /// The wire name of an incomplete reason.
@@ -143,20 +140,10 @@ pub(crate) fn built_in_tool_call(item: &api::OutputItem) -> Option<(ToolCall, To
     };
     let metadata = openai_metadata(json!({"item_id": id}));
     Some((
-        ToolCall {
-            tool_call_id: id.clone(),
-            tool_name: tool_name.to_owned(),
-            input: input.to_string(),
-            provider_executed: true,
-            provider_metadata: Some(metadata.clone()),
-        },
-        ToolResult {
-            tool_call_id: id.clone(),
-            tool_name: tool_name.to_owned(),
-            result,
-            is_error: false,
-            provider_metadata: Some(metadata),
-        },
+        ToolCall::new(id.clone(), tool_name, input.to_string())
+            .with_provider_executed(true)
+            .with_provider_metadata(Some(metadata.clone())),
+        ToolResult::new(id.clone(), tool_name, result).with_provider_metadata(Some(metadata)),
     ))
 }
 
@@ -219,6 +206,7 @@ impl OpenAiResponsesLanguageModel {
                 })
             }
             Some(ResponseFormat::Json { .. }) => Some(api::TextResponseFormat::JsonObject),
+            Some(other) => return Err(Error::unsupported(format!("{} response format", other.kind()), None)),
         };
         let text = (format.is_some() || provider_options.text_verbosity.is_some()).then(|| api::ResponseTextConfig {
             format,
@@ -339,13 +327,9 @@ fn map_output(output: Vec<api::OutputItem>, logprobs: &mut Vec<Value>) -> (Vec<C
             }
             api::OutputItem::FunctionCall { id, call_id, name, arguments, .. } => {
                 has_function_calls = true;
-                content.push(Content::ToolCall(ToolCall {
-                    tool_call_id: call_id,
-                    tool_name: name,
-                    input: if arguments.trim().is_empty() { "{}".to_owned() } else { arguments },
-                    provider_executed: false,
-                    provider_metadata: id.map(|id| openai_metadata(json!({"item_id": id}))),
-                }));
+                let input = if arguments.trim().is_empty() { "{}".to_owned() } else { arguments };
+                let metadata = id.map(|id| openai_metadata(json!({"item_id": id})));
+                content.push(Content::ToolCall(ToolCall::new(call_id, name, input).with_provider_metadata(metadata)));
             }
             api::OutputItem::Reasoning { id, summary, encrypted_content, .. } => {
                 let metadata = reasoning_metadata(&id, encrypted_content.as_deref());
@@ -463,11 +447,11 @@ mod tests {
             name: Some("answer".into()),
             description: None,
         });
-        options.tools = vec![ToolDefinition::ProviderDefined(ProviderDefinedTool {
-            id: "openai.file_search".into(),
-            name: "file_search".into(),
-            args: json!({"vector_store_ids": ["vs_1"]}),
-        })];
+        options.tools = vec![ToolDefinition::ProviderDefined(ProviderDefinedTool::new(
+            "openai.file_search",
+            "file_search",
+            json!({"vector_store_ids": ["vs_1"]}),
+        ))];
         options.provider_options = ProviderOptions::new().with(
             "openai",
             json!({"store": false, "reasoning_effort": "low", "reasoning_summary": "auto", "previous_response_id": "resp_0"}),

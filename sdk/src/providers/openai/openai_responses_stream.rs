@@ -275,13 +275,10 @@ impl ResponsesStreamState {
                 };
                 let metadata = id.map(|id| openai_metadata(json!({"item_id": id})));
                 out.push_back(StreamPart::ToolInputEnd { id: block, provider_metadata: metadata.clone() });
-                out.push_back(StreamPart::ToolCall(ToolCall {
-                    tool_call_id: call_id,
-                    tool_name: name,
-                    input: if arguments.trim().is_empty() { "{}".to_owned() } else { arguments },
-                    provider_executed: false,
-                    provider_metadata: metadata,
-                }));
+                let input = if arguments.trim().is_empty() { "{}".to_owned() } else { arguments };
+                out.push_back(StreamPart::ToolCall(
+                    ToolCall::new(call_id, name, input).with_provider_metadata(metadata),
+                ));
             }
             api::OutputItem::Reasoning { id, encrypted_content, .. } => {
                 let blocks = match self.open_reasoning.iter().position(|(open, _)| **open == *id) {

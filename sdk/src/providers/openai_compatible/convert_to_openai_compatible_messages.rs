@@ -53,7 +53,7 @@ pub(crate) fn convert_to_openai_compatible_messages(
             Message::User { content, .. } => {
                 messages.push(api::ChatCompletionRequestMessage::User { content: user_content(content, &rules)?, name: None });
             }
-            Message::Assistant { content, .. } => messages.push(assistant_message(content, &rules, warnings)),
+            Message::Assistant { content, .. } => messages.push(assistant_message(content, &rules, warnings)?),
             Message::Tool { content, .. } => {
                 for result in content {
                     messages.push(api::ChatCompletionRequestMessage::Tool {
@@ -62,12 +62,17 @@ pub(crate) fn convert_to_openai_compatible_messages(
                     });
                 }
             }
+            other => return Err(Error::unsupported(format!("{} messages", other.role()), None)),
         }
     }
     Ok(messages)
 }
 
-fn assistant_message(content: &[AssistantPart], rules: &MessageRules<'_>, warnings: &mut Vec<Warning>) -> api::ChatCompletionRequestMessage {
+fn assistant_message(
+    content: &[AssistantPart],
+    rules: &MessageRules<'_>,
+    warnings: &mut Vec<Warning>,
+) -> Result<api::ChatCompletionRequestMessage> {
     let mut text = String::new();
     let mut reasoning = String::new();
     let mut tool_calls = Vec::new();
@@ -98,29 +103,34 @@ fn assistant_message(content: &[AssistantPart], rules: &MessageRules<'_>, warnin
                 "file part in assistant message",
                 Some("the chat API does not take assistant files; it was dropped".to_owned()),
             )),
+            other => return Err(Error::unsupported(format!("{} parts in assistant messages", other.kind()), None)),
         }
     }
     // `""`, not `null`, when there is no text: llama.cpp rejects `null` beside tool calls.
-    api::ChatCompletionRequestMessage::Assistant {
+    Ok(api::ChatCompletionRequestMessage::Assistant {
         audio: None,
         content: Some(api::ChatCompletionRequestMessageContent::String(text)),
         name: None,
         reasoning_content: (!reasoning.is_empty()).then_some(reasoning),
         refusal: None,
         tool_calls,
-    }
+    })
 }
 
 /// A tool's output as the text a `tool` message carries: text as is, JSON serialized, media
 /// named (a tool message cannot hold it).
 pub(crate) fn tool_output_text(output: &ToolResultOutput) -> String {
     match output {
-        ToolResultOutput::Content { value } => value
+        ToolResultOutput::Content { value, .. } => value
             .iter()
             .map(|part| match part {
-                ToolResultContent::Text { text } => text.clone(),
+                ToolResultContent::Text { text, .. } => text.clone(),
                 ToolResultContent::Media { media_type, .. } => format!("[{media_type} omitted]"),
                 ToolResultContent::MediaUrl { url, .. } => url.clone(),
+                other => {
+                    tracing::debug!(kind = other.kind(), "a tool result part a tool message cannot hold was omitted");
+                    format!("[{} omitted]", other.kind())
+                }
             })
             .collect::<Vec<_>>()
             .join("\n"),
@@ -134,7 +144,7 @@ fn user_content(content: &[UserPart], rules: &MessageRules<'_>) -> Result<api::C
             .iter()
             .filter_map(|part| match part {
                 UserPart::Text(part) => Some(part.text.as_str()),
-                UserPart::File(_) => None,
+                _ => None,
             })
             .collect();
         return Ok(api::ChatCompletionRequestMessageContent::String(texts.join("\n")));
@@ -144,6 +154,7 @@ fn user_content(content: &[UserPart], rules: &MessageRules<'_>) -> Result<api::C
         parts.push(match part {
             UserPart::Text(part) => api::ChatCompletionRequestUserMessageContentPart::Text { text: part.text.clone() },
             UserPart::File(file) => file_part(file, index, rules)?,
+            other => return Err(Error::unsupported(format!("{} parts in user messages", other.kind()), None)),
         });
     }
     Ok(api::ChatCompletionRequestMessageContent::Array(parts))
@@ -257,21 +268,10 @@ mod tests {
             Message::system("be brief"),
             Message::user("weather?"),
             Message::assistant_parts(vec![
-                AssistantPart::Reasoning(ReasoningPart { text: "think".into(), provider_options: ProviderOptions::new() }),
-                AssistantPart::ToolCall(ToolCallPart {
-                    tool_call_id: "call_1".into(),
-                    tool_name: "weather".into(),
-                    input: json!({"city": "Paris"}),
-                    provider_executed: false,
-                    provider_options: ProviderOptions::new(),
-                }),
+                AssistantPart::Reasoning(ReasoningPart::new("think")),
+                AssistantPart::ToolCall(ToolCallPart::new("call_1", "weather", json!({"city": "Paris"}))),
             ]),
-            Message::tool(vec![ToolResultPart {
-                tool_call_id: "call_1".into(),
-                tool_name: "weather".into(),
-                output: ToolResultOutput::Json { value: json!({"c": 20}) },
-                provider_options: ProviderOptions::new(),
-            }]),
+            Message::tool(vec![ToolResultPart::new("call_1", "weather", ToolResultOutput::json(json!({"c": 20})))]),
         ]
     }
 

@@ -453,14 +453,15 @@ mod tests {
         assert!(body.get("max_tokens").is_none());
         assert!(body.get("temperature").is_none(), "the model's rule drops it");
         assert_eq!(body["messages"][0]["role"], "developer");
-        assert!(matches!(&result.warnings[..], [Warning::Unsupported { feature, .. }] if feature == "temperature"), "{:?}", result.warnings);
-        options.tools = vec![crate::provider::ToolDefinition::Function(crate::provider::FunctionTool {
-            name: "f".into(),
-            description: None,
-            input_schema: json!({"type": "object"}),
-            strict: None,
-            provider_options: Default::default(),
-        })];
+        assert!(
+            matches!(&result.warnings[..], [Warning::Unsupported { feature, .. }] if feature == "temperature"),
+            "{:?}",
+            result.warnings
+        );
+        options.tools = vec![crate::provider::ToolDefinition::Function(crate::provider::FunctionTool::new(
+            "f",
+            json!({"type": "object"}),
+        ))];
         assert!(matches!(provider.chat("o-mini").do_generate(&options).await, Err(Error::Unsupported { .. })));
     }
 }

@@ -101,16 +101,13 @@ fn message_content(config: &Config, message: lean::ChatCompletionResponseMessage
     for (index, call) in message.tool_calls.into_iter().enumerate() {
         let function = call.function.unwrap_or_default();
         let arguments = function.arguments.map(|arguments| arguments.0.into_owned()).unwrap_or_default();
-        content.push(Content::ToolCall(ToolCall {
-            tool_call_id: match call.id {
-                Some(id) if !id.is_empty() => id.0.into_owned(),
-                _ => format!("call_{index}"),
-            },
-            tool_name: function.name.map(|name| name.0.into_owned()).unwrap_or_default(),
-            input: if arguments.trim().is_empty() { "{}".to_owned() } else { arguments },
-            provider_executed: false,
-            provider_metadata: None,
-        }));
+        let tool_call_id = match call.id {
+            Some(id) if !id.is_empty() => id.0.into_owned(),
+            _ => format!("call_{index}"),
+        };
+        let tool_name = function.name.map(|name| name.0.into_owned()).unwrap_or_default();
+        let input = if arguments.trim().is_empty() { "{}".to_owned() } else { arguments };
+        content.push(Content::ToolCall(ToolCall::new(tool_call_id, tool_name, input)));
     }
     for (index, annotation) in message.annotations.into_iter().enumerate() {
         let Some(citation) = annotation.url_citation else { continue };

@@ -51,7 +51,9 @@ fn completion_prompt(prompt: &[Message]) -> Result<String> {
                     .iter()
                     .map(|part| match part {
                         UserPart::Text(part) => Ok(part.text.as_str()),
-                        UserPart::File(_) => Err(Error::unsupported("file parts in a text-completion prompt", None)),
+                        other => {
+                            Err(Error::unsupported(format!("{} parts in a text-completion prompt", other.kind()), None))
+                        }
                     })
                     .collect::<Result<_>>()?;
                 text.push_str(&format!("user:\n{}\n\n", parts.join("")));
@@ -67,7 +69,10 @@ fn completion_prompt(prompt: &[Message]) -> Result<String> {
                 }
                 text.push_str(&format!("assistant:\n{turn}\n\n"));
             }
-            Message::Tool { .. } => return Err(Error::unsupported("tool messages in a text-completion prompt", None)),
+            // Tool messages, and roles added to the spec later.
+            other => {
+                return Err(Error::unsupported(format!("{} messages in a text-completion prompt", other.role()), None));
+            }
         }
     }
     text.push_str("assistant:\n");

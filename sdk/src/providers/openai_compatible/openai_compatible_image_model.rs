@@ -79,7 +79,7 @@ impl ImageModel for OpenAiCompatibleImageModel {
                     (None, Some(url)) => FileData::Url(url),
                     (None, None) => return None,
                 };
-                Some(GeneratedImage { data, media_type: "image/png".to_owned() })
+                Some(GeneratedImage::new(data, "image/png"))
             })
             .collect();
         let mut result = ImageResponse::new(images);

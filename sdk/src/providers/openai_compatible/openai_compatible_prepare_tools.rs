@@ -40,20 +40,29 @@ pub(crate) fn prepare_tools(
             ToolDefinition::ProviderDefined(defined) => {
                 warnings.push(Warning::unsupported(format!("tool:{}", defined.id), Some("OpenAI-compatible APIs take function tools only".to_owned())));
             }
+            other => warnings.push(Warning::unknown_tool_kind(other)),
         }
     }
     if prepared.is_empty() {
         return (prepared, None);
     }
-    let choice = tool_choice.map(|choice| match choice {
-        ToolChoice::Auto => ChatCompletionToolChoiceOption::String(ChatCompletionToolChoiceOptionString::Auto),
-        ToolChoice::None => ChatCompletionToolChoiceOption::String(ChatCompletionToolChoiceOptionString::None),
-        ToolChoice::Required => ChatCompletionToolChoiceOption::String(ChatCompletionToolChoiceOptionString::Required),
-        ToolChoice::Tool { tool_name } => ChatCompletionToolChoiceOption::ChatCompletionNamedToolChoice(ChatCompletionNamedToolChoice {
-            type_: ChatCompletionNamedToolChoiceType::Function,
-            function: ChatCompletionNamedToolChoiceFunction { name: tool_name.clone(), extra: Map::new() },
-            extra: Map::new(),
-        }),
+    let choice = tool_choice.and_then(|choice| match choice {
+        ToolChoice::Auto => Some(ChatCompletionToolChoiceOption::String(ChatCompletionToolChoiceOptionString::Auto)),
+        ToolChoice::None => Some(ChatCompletionToolChoiceOption::String(ChatCompletionToolChoiceOptionString::None)),
+        ToolChoice::Required => {
+            Some(ChatCompletionToolChoiceOption::String(ChatCompletionToolChoiceOptionString::Required))
+        }
+        ToolChoice::Tool { tool_name } => {
+            Some(ChatCompletionToolChoiceOption::ChatCompletionNamedToolChoice(ChatCompletionNamedToolChoice {
+                type_: ChatCompletionNamedToolChoiceType::Function,
+                function: ChatCompletionNamedToolChoiceFunction { name: tool_name.clone(), extra: Map::new() },
+                extra: Map::new(),
+            }))
+        }
+        other => {
+            warnings.push(Warning::unknown_tool_choice(other));
+            None
+        }
     });
     (prepared, choice)
 }
@@ -63,22 +72,18 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::provider::{FunctionTool, ProviderDefinedTool, ProviderOptions};
+    use crate::provider::{FunctionTool, ProviderDefinedTool};
 
     #[test]
     fn function_tools_and_named_choice() {
         let tools = vec![
-            ToolDefinition::Function(FunctionTool {
-                name: "weather".into(),
-                description: Some("Weather".into()),
-                input_schema: json!({"type": "object", "properties": {}}),
-                strict: None,
-                provider_options: ProviderOptions::new(),
-            }),
-            ToolDefinition::ProviderDefined(ProviderDefinedTool { id: "openai.web_search".into(), name: "web".into(), args: json!({}) }),
+            ToolDefinition::Function(
+                FunctionTool::new("weather", json!({"type": "object", "properties": {}})).with_description("Weather"),
+            ),
+            ToolDefinition::ProviderDefined(ProviderDefinedTool::new("openai.web_search", "web", json!({}))),
         ];
         let mut warnings = Vec::new();
-        let (tools, choice) = prepare_tools(&tools, Some(&ToolChoice::Tool { tool_name: "weather".into() }), &mut warnings);
+        let (tools, choice) = prepare_tools(&tools, Some(&ToolChoice::tool("weather")), &mut warnings);
         assert_eq!(
             serde_json::to_value(&tools).unwrap(),
             json!([{"type": "function", "function": {"name": "weather", "description": "Weather", "parameters": {"type": "object", "properties": {}}}}])

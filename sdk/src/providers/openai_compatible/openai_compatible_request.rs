@@ -129,8 +129,10 @@ fn response_format(
     strict: Option<bool>,
     warnings: &mut Vec<Warning>,
 ) -> Result<(Option<api::ChatResponseFormat>, Option<Vec<Message>>)> {
-    let Some(ResponseFormat::Json { schema, name, description }) = &options.response_format else {
-        return Ok((None, None));
+    let (schema, name, description) = match &options.response_format {
+        None | Some(ResponseFormat::Text) => return Ok((None, None)),
+        Some(ResponseFormat::Json { schema, name, description }) => (schema, name, description),
+        Some(other) => return Err(Error::unsupported(format!("{} response format", other.kind()), None)),
     };
     let emulate = |warnings: &mut Vec<Warning>| {
         let mut emulated = options.prompt.clone();

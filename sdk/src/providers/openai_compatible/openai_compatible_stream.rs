@@ -362,13 +362,7 @@ impl ChatStreamState {
                 arguments if arguments.trim().is_empty() => "{}".to_owned(),
                 arguments => arguments,
             };
-            out.push_back(StreamPart::ToolCall(ToolCall {
-                tool_call_id: call.id.to_string(),
-                tool_name: name,
-                input,
-                provider_executed: false,
-                provider_metadata: None,
-            }));
+            out.push_back(StreamPart::ToolCall(ToolCall::new(call.id.to_string(), name, input)));
         }
         Ok(())
     }

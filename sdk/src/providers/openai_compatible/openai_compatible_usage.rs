@@ -56,11 +56,11 @@ pub(crate) fn usage_from_raw(raw: lean::Raw<'_>, raw_body: JsonBody, mapping: &U
     let details = counts.completion_tokens_details.as_ref();
     let reasoning = known(details.and_then(|details| details.reasoning_tokens));
     Ok(CountedUsage {
-        usage: Usage {
-            input_tokens: InputTokens::with_cache_read(known(counts.prompt_tokens), cached),
-            output_tokens: OutputTokens::with_reasoning(known(counts.completion_tokens), reasoning),
-            raw: Some(raw_body),
-        },
+        usage: Usage::new(
+            InputTokens::with_cache_read(known(counts.prompt_tokens), cached),
+            OutputTokens::with_reasoning(known(counts.completion_tokens), reasoning),
+        )
+        .with_raw(Some(raw_body)),
         accepted_prediction_tokens: details.and_then(|details| details.accepted_prediction_tokens),
         rejected_prediction_tokens: details.and_then(|details| details.rejected_prediction_tokens),
     })
@@ -78,27 +78,17 @@ pub(crate) fn usage_from_value(value: &Value, mapping: &UsageMapping) -> Counted
     let cached = mapping.cached_input_tokens.as_ref().and_then(|path| count(value, path));
     let reasoning = mapping.reasoning_tokens.as_ref().and_then(|path| count(value, path));
     let output_tokens = if mapping.output_excludes_reasoning {
-        OutputTokens { total: add(output, reasoning), text: output, reasoning }
+        OutputTokens::from_text_and_reasoning(output, reasoning)
     } else {
         OutputTokens::with_reasoning(output, reasoning)
     };
     let details = value.get("completion_tokens_details");
     let detail = |name: &str| details.and_then(|details| details.get(name)).and_then(Value::as_i64);
     CountedUsage {
-        usage: Usage {
-            input_tokens: InputTokens::with_cache_read(input, cached),
-            output_tokens,
-            raw: Some(JsonBody::from_value(value)),
-        },
+        usage: Usage::new(InputTokens::with_cache_read(input, cached), output_tokens)
+            .with_raw(Some(JsonBody::from_value(value))),
         accepted_prediction_tokens: detail("accepted_prediction_tokens"),
         rejected_prediction_tokens: detail("rejected_prediction_tokens"),
-    }
-}
-
-fn add(left: Option<u64>, right: Option<u64>) -> Option<u64> {
-    match (left, right) {
-        (None, None) => None,
-        (left, right) => Some(left.unwrap_or(0) + right.unwrap_or(0)),
     }
 }
 
@@ -125,8 +115,12 @@ mod tests {
         let typed = usage_from_raw(raw, JsonBody::new(USAGE.as_bytes().to_vec()), &OPENAI_COMPATIBLE.usage, true).unwrap();
         let value = usage_from_value(&serde_json::from_str(USAGE).unwrap(), &OPENAI_COMPATIBLE.usage);
         for counted in [&typed, &value] {
-            assert_eq!(counted.usage.input_tokens, InputTokens { total: Some(10), no_cache: Some(6), cache_read: Some(4), cache_write: None });
-            assert_eq!(counted.usage.output_tokens, OutputTokens { total: Some(7), text: Some(2), reasoning: Some(5) });
+            let (input, output) = (counted.usage.input_tokens, counted.usage.output_tokens);
+            assert_eq!(
+                (input.total, input.no_cache, input.cache_read, input.cache_write),
+                (Some(10), Some(6), Some(4), None)
+            );
+            assert_eq!((output.total, output.text, output.reasoning), (Some(7), Some(2), Some(5)));
             assert_eq!(counted.accepted_prediction_tokens, Some(2));
         }
     }
