@@ -3,6 +3,7 @@
 //! exact body) and what the provider made of the answer.
 
 mod core_functions;
+mod errors_and_setup;
 mod generate;
 mod stream;
 

@@ -365,13 +365,9 @@ mod tests {
         assert_eq!(request["response_format"]["json_schema"]["strict"], false);
         assert_eq!(request["response_format"]["json_schema"]["schema"], json!({"type": "object", "additionalProperties": {"type": "number"}}));
         assert!(matches!(&warnings[..], [Warning::Compatibility { feature, .. }] if feature == "response_format"), "{warnings:?}");
-        options.tools = vec![crate::provider::ToolDefinition::Function(crate::provider::FunctionTool {
-            name: "f".into(),
-            description: None,
-            input_schema: json!({"type": "object", "properties": {"x": {"type": "string"}}}),
-            strict: Some(true),
-            provider_options: ProviderOptions::new(),
-        })];
+        options.tools = vec![crate::provider::ToolDefinition::Function(
+            crate::provider::FunctionTool::new("f", json!({"type": "object", "properties": {"x": {"type": "string"}}})).with_strict(true),
+        )];
         options.response_format = None;
         let (request, _) = body(&openai("gpt-4o"), &options, false);
         assert_eq!(request["tools"][0]["function"]["parameters"]["required"], json!(["x"]));
