@@ -102,6 +102,50 @@ macro_rules! setter {
     )+};
 }
 
+/// Implements a model trait's two accessors, `provider()` and `model_id()`, from the model's
+/// fields (a path such as `provider` or `inner.provider`): what every model holds and reports.
+///
+/// ```
+/// use specai_provider::{EmbedOptions, EmbedResponse, EmbeddingModel, Result, async_trait, model_identity};
+///
+/// struct Hashing {
+///     provider: String,
+///     model_id: String,
+/// }
+///
+/// #[async_trait]
+/// impl EmbeddingModel for Hashing {
+///     model_identity!(provider, model_id);
+///
+///     fn max_embeddings_per_call(&self) -> Option<usize> {
+///         None
+///     }
+///
+///     fn supports_parallel_calls(&self) -> bool {
+///         true
+///     }
+///
+///     async fn do_embed(&self, options: &EmbedOptions) -> Result<EmbedResponse> {
+///         Ok(EmbedResponse::new(options.values.iter().map(|value| vec![value.len() as f32]).collect(), None))
+///     }
+/// }
+///
+/// let model = Hashing { provider: "hashing".into(), model_id: "length-1".into() };
+/// assert_eq!((model.provider(), model.model_id()), ("hashing", "length-1"));
+/// ```
+#[macro_export]
+macro_rules! model_identity {
+    ($($provider:ident).+, $($model_id:ident).+) => {
+        fn provider(&self) -> &str {
+            &self.$($provider).+
+        }
+
+        fn model_id(&self) -> &str {
+            &self.$($model_id).+
+        }
+    };
+}
+
 mod call_options;
 mod content;
 mod embedding_model;

@@ -156,13 +156,7 @@ fn script_exhausted(kind: &str) -> Error {
 
 #[async_trait]
 impl LanguageModel for MockLanguageModel {
-    fn provider(&self) -> &str {
-        &self.inner.provider
-    }
-
-    fn model_id(&self) -> &str {
-        &self.inner.model_id
-    }
+    crate::provider::model_identity!(inner.provider, inner.model_id);
 
     fn supported_urls(&self) -> Vec<SupportedUrl> {
         self.inner.supported_urls.clone()

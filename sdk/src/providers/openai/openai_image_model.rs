@@ -93,13 +93,7 @@ fn option<T: serde::de::DeserializeOwned>(name: &str, value: &Option<String>) ->
 
 #[async_trait]
 impl ImageModel for OpenAiImageModel {
-    fn provider(&self) -> &str {
-        &self.provider
-    }
-
-    fn model_id(&self) -> &str {
-        &self.model_id
-    }
+    crate::provider::model_identity!(provider, model_id);
 
     fn max_images_per_call(&self) -> Option<usize> {
         Some(max_images_per_call(&self.model_id))

@@ -363,13 +363,7 @@ pub(crate) fn failed_response_error(error: Option<&api::ResponseError>, url: &st
 
 #[async_trait]
 impl LanguageModel for OpenAiResponsesLanguageModel {
-    fn provider(&self) -> &str {
-        &self.provider
-    }
-
-    fn model_id(&self) -> &str {
-        &self.model_id
-    }
+    crate::provider::model_identity!(provider, model_id);
 
     fn supported_urls(&self) -> Vec<SupportedUrl> {
         vec![

@@ -42,13 +42,7 @@ const FORMATS: [(&str, &str); 6] = [
 
 #[async_trait]
 impl SpeechModel for OpenAiSpeechModel {
-    fn provider(&self) -> &str {
-        &self.provider
-    }
-
-    fn model_id(&self) -> &str {
-        &self.model_id
-    }
+    crate::provider::model_identity!(provider, model_id);
 
     async fn do_generate(&self, options: &SpeechOptions) -> Result<SpeechResponse> {
         let config = config_for_call(&self.config)?;

@@ -65,13 +65,7 @@ fn language_code(name: &str) -> Option<String> {
 
 #[async_trait]
 impl TranscriptionModel for OpenAiTranscriptionModel {
-    fn provider(&self) -> &str {
-        &self.provider
-    }
-
-    fn model_id(&self) -> &str {
-        &self.model_id
-    }
+    crate::provider::model_identity!(provider, model_id);
 
     async fn do_generate(&self, options: &TranscriptionOptions) -> Result<TranscriptionResponse> {
         let config = config_for_call(&self.config)?;

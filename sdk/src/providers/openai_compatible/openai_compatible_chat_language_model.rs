@@ -181,13 +181,7 @@ impl OpenAiCompatibleChatLanguageModel {
 
 #[async_trait]
 impl LanguageModel for OpenAiCompatibleChatLanguageModel {
-    fn provider(&self) -> &str {
-        &self.provider
-    }
-
-    fn model_id(&self) -> &str {
-        &self.model_id
-    }
+    crate::provider::model_identity!(provider, model_id);
 
     fn supported_urls(&self) -> Vec<SupportedUrl> {
         match &self.config {

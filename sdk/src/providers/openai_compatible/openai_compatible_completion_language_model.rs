@@ -133,13 +133,7 @@ fn usage_of(config: &Config, completion: &CreateCompletionResponse) -> Usage {
 
 #[async_trait]
 impl LanguageModel for OpenAiCompatibleCompletionLanguageModel {
-    fn provider(&self) -> &str {
-        &self.provider
-    }
-
-    fn model_id(&self) -> &str {
-        &self.model_id
-    }
+    crate::provider::model_identity!(provider, model_id);
 
     async fn do_generate(&self, options: &CallOptions) -> Result<GenerateResponse> {
         let config = config_for_call(&self.config)?;

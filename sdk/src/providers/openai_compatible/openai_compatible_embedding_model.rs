@@ -44,13 +44,7 @@ fn decode(embedding: EmbeddingEmbedding) -> Result<Vec<f32>> {
 
 #[async_trait]
 impl EmbeddingModel for OpenAiCompatibleEmbeddingModel {
-    fn provider(&self) -> &str {
-        &self.provider
-    }
-
-    fn model_id(&self) -> &str {
-        &self.model_id
-    }
+    crate::provider::model_identity!(provider, model_id);
 
     fn max_embeddings_per_call(&self) -> Option<usize> {
         Some(MAX_EMBEDDINGS_PER_CALL)

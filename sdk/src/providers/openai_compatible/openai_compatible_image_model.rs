@@ -25,13 +25,7 @@ impl OpenAiCompatibleImageModel {
 
 #[async_trait]
 impl ImageModel for OpenAiCompatibleImageModel {
-    fn provider(&self) -> &str {
-        &self.provider
-    }
-
-    fn model_id(&self) -> &str {
-        &self.model_id
-    }
+    crate::provider::model_identity!(provider, model_id);
 
     fn max_images_per_call(&self) -> Option<usize> {
         Some(10)
