@@ -133,8 +133,29 @@ macro_rules! setter {
 /// let model = Hashing { provider: "hashing".into(), model_id: "length-1".into() };
 /// assert_eq!((model.provider(), model.model_id()), ("hashing", "length-1"));
 /// ```
+///
+/// Fixed names are given as literals (`model_identity!("mock", "mock-embedding")`), a provider
+/// name that is a constant as `const NAME` (`model_identity!(const PROVIDER_ID, model_id)`).
 #[macro_export]
 macro_rules! model_identity {
+    ($provider:literal, $model_id:literal) => {
+        fn provider(&self) -> &str {
+            $provider
+        }
+
+        fn model_id(&self) -> &str {
+            $model_id
+        }
+    };
+    (const $provider:expr, $($model_id:ident).+) => {
+        fn provider(&self) -> &str {
+            $provider
+        }
+
+        fn model_id(&self) -> &str {
+            &self.$($model_id).+
+        }
+    };
     ($($provider:ident).+, $($model_id:ident).+) => {
         fn provider(&self) -> &str {
             &self.$($provider).+

@@ -61,13 +61,7 @@ mod tests {
 
     #[async_trait]
     impl LanguageModel for Fixed {
-        fn provider(&self) -> &str {
-            "fixed"
-        }
-
-        fn model_id(&self) -> &str {
-            "fixed-1"
-        }
+        crate::model_identity!("fixed", "fixed-1");
 
         fn supported_urls(&self) -> Vec<SupportedUrl> {
             vec![SupportedUrl::new("image/*", "https://")]

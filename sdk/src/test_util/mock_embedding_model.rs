@@ -88,13 +88,7 @@ impl MockEmbeddingModel {
 
 #[async_trait]
 impl EmbeddingModel for MockEmbeddingModel {
-    fn provider(&self) -> &str {
-        "mock"
-    }
-
-    fn model_id(&self) -> &str {
-        "mock-embedding"
-    }
+    crate::provider::model_identity!("mock", "mock-embedding");
 
     fn max_embeddings_per_call(&self) -> Option<usize> {
         self.max_embeddings_per_call

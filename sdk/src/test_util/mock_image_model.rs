@@ -45,13 +45,7 @@ impl MockImageModel {
 
 #[async_trait]
 impl ImageModel for MockImageModel {
-    fn provider(&self) -> &str {
-        "mock"
-    }
-
-    fn model_id(&self) -> &str {
-        "mock-image"
-    }
+    crate::provider::model_identity!("mock", "mock-image");
 
     fn max_images_per_call(&self) -> Option<usize> {
         self.max_images_per_call

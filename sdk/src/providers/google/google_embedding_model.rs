@@ -49,13 +49,7 @@ impl GoogleEmbeddingModel {
 
 #[async_trait]
 impl EmbeddingModel for GoogleEmbeddingModel {
-    fn provider(&self) -> &str {
-        PROVIDER_ID
-    }
-
-    fn model_id(&self) -> &str {
-        &self.model_id
-    }
+    crate::provider::model_identity!(const PROVIDER_ID, model_id);
 
     fn max_embeddings_per_call(&self) -> Option<usize> {
         Some(MAX_EMBEDDINGS_PER_CALL)

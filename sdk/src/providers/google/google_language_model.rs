@@ -339,13 +339,7 @@ fn convert_parts(parts: &[Part]) -> (Vec<Content>, bool) {
 
 #[async_trait]
 impl LanguageModel for GoogleLanguageModel {
-    fn provider(&self) -> &str {
-        PROVIDER_ID
-    }
-
-    fn model_id(&self) -> &str {
-        &self.model_id
-    }
+    crate::provider::model_identity!(const PROVIDER_ID, model_id);
 
     fn supported_urls(&self) -> Vec<SupportedUrl> {
         // Files uploaded through the Files API (under the mapping's default base URL, whatever
