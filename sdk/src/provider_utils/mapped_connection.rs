@@ -147,6 +147,8 @@ impl MappedConnection {
         }
         let query = query.query().unwrap_or_default().to_owned();
         let mut mapping_headers = HeaderMap::new();
+        // In the headers built once, so that requests need not add it; the caller's may replace it.
+        mapping_headers.insert(http::header::USER_AGENT, HeaderValue::from_static(super::post_to_api::USER_AGENT_VALUE));
         for (name, value) in mapping.request.headers {
             let name = HeaderName::from_static(name);
             let value = HeaderValue::from_str(value)

@@ -161,7 +161,10 @@ pub const USER_AGENT_VALUE: &str = concat!("specai/", env!("CARGO_PKG_VERSION"))
 
 /// `headers` with specai's `user-agent`, unless they have one.
 fn with_user_agent(mut headers: HeaderMap) -> HeaderMap {
-    headers.entry(http::header::USER_AGENT).or_insert(HeaderValue::from_static(USER_AGENT_VALUE));
+    // Usually already there (a mapped connection's headers carry it): a lookup, not an insert.
+    if !headers.contains_key(http::header::USER_AGENT) {
+        headers.insert(http::header::USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
+    }
     headers
 }
 
