@@ -21,6 +21,14 @@ pub fn default_registry() -> ProviderRegistry {
 }
 
 /// The default registry's builder, to add providers or change the separator before building.
+///
+/// ```
+/// use specai::test_util::MockLanguageModel;
+///
+/// let local = specai::custom_provider().with_language_model("tiny", std::sync::Arc::new(MockLanguageModel::new()));
+/// let registry = specai::default_registry_builder().provider("local", local).separator("/").build();
+/// assert_eq!(registry.language_model("local/tiny").unwrap().provider(), "mock");
+/// ```
 pub fn default_registry_builder() -> ProviderRegistryBuilder {
     #[allow(unused_mut)]
     let mut builder = create_provider_registry();

@@ -140,7 +140,7 @@ pub use specai_provider as provider;
 pub use specai_provider::error;
 
 pub use call_settings::{CallSettings, Timeouts};
-pub use default_registry::default_registry;
+pub use default_registry::{default_registry, default_registry_builder};
 pub use embed::{EmbedManyResult, EmbedResult, cosine_similarity, embed, embed_many};
 pub use error::{Error, Result};
 pub use generate_image::{GenerateImageResult, generate_image};
