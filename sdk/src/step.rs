@@ -5,6 +5,7 @@
 //! message with what the model said, and a tool message with the results of the tools the
 //! application ran.
 
+use std::borrow::Cow;
 use serde_json::Value;
 
 use crate::error::Error;
@@ -125,7 +126,7 @@ pub struct StepResult {
 
 impl StepResult {
     /// The text: all text parts joined.
-    pub fn text(&self) -> String {
+    pub fn text(&self) -> Cow<'_, str> {
         join_text(&self.content, |content| match content {
             StepContent::Text { text, .. } => Some(text),
             _ => None,
@@ -140,6 +141,7 @@ impl StepResult {
                 StepContent::Reasoning { text, .. } => Some(text),
                 _ => None,
             })
+            .into_owned()
         })
     }
 
@@ -200,14 +202,17 @@ impl StepResult {
     }
 }
 
-fn join_text<'a>(content: &'a [StepContent], select: impl Fn(&'a StepContent) -> Option<&'a String>) -> String {
+/// The selected texts joined: borrowed when there is one (the usual answer), owned otherwise.
+fn join_text<'a>(content: &'a [StepContent], select: impl Fn(&'a StepContent) -> Option<&'a String>) -> Cow<'a, str> {
     let mut texts = content.iter().filter_map(select);
+    let Some(first) = texts.next() else { return Cow::Borrowed("") };
     match texts.next() {
-        None => String::new(),
-        Some(first) => {
+        None => Cow::Borrowed(first),
+        Some(second) => {
             let mut joined = first.clone();
+            joined.push_str(second);
             texts.for_each(|text| joined.push_str(text));
-            joined
+            Cow::Owned(joined)
         }
     }
 }

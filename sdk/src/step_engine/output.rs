@@ -19,5 +19,5 @@ pub(crate) fn parse_output<O: OutputSpec>(output: &O, last: &StepResult, total_u
     let text = last.text();
     output
         .parse_complete(&text)
-        .map_err(|error| error.into_error(Some(text), total_usage.clone(), Some(last.finish_reason)))
+        .map_err(|error| error.into_error(Some(text.into_owned()), total_usage.clone(), Some(last.finish_reason)))
 }

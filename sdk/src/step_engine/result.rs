@@ -8,6 +8,11 @@ use crate::step::{ParsedToolCall, StepContent, StepResult, ToolCallError, ToolCa
 
 /// The result of `generate_text`: every step, the total usage, and the output. Accessors without
 /// a step in their name read the final step.
+///
+/// This differs from AI SDK 7, whose `usage`, `toolCalls` and `toolResults` span all steps: here
+/// [`usage`](Self::usage), [`tool_calls`](Self::tool_calls) and
+/// [`tool_results`](Self::tool_results) are the final step's (the one the answer came from), and
+/// the whole run is [`total_usage`](Self::total_usage) and [`steps`](Self::steps).
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GenerateTextResult<T = String> {
@@ -30,7 +35,7 @@ impl<T> GenerateTextResult<T> {
     }
 
     /// The final step's text.
-    pub fn text(&self) -> String {
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
         self.final_step().text()
     }
 
@@ -102,11 +107,6 @@ impl<T> GenerateTextResult<T> {
     /// The messages all steps added, to append to the conversation for the next turn.
     pub fn response_messages(&self) -> Vec<Message> {
         self.steps.iter().flat_map(|step| step.response_messages.iter().cloned()).collect()
-    }
-
-    /// The output.
-    pub fn output(&self) -> &T {
-        &self.output
     }
 
     /// The output, consuming the result.

@@ -75,7 +75,7 @@ impl<O: OutputSpec> StreamTextResult<O> {
     /// The final step's text.
     pub async fn text(&mut self) -> Result<String> {
         self.drive().await?;
-        Ok(self.state.last_step()?.text())
+        Ok(self.state.last_step()?.text().into_owned())
     }
 
     /// The final step's content.

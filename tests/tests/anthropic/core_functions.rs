@@ -159,8 +159,8 @@ async fn output_object_through_the_forced_json_tool() {
         .unwrap();
 
     assert_eq!(
-        result.output(),
-        &Recipe { name: "Lasagna".into(), minutes: 90, ingredients: vec!["pasta".into(), "tomato".into(), "cheese".into()] }
+        result.output,
+        Recipe { name: "Lasagna".into(), minutes: 90, ingredients: vec!["pasta".into(), "tomato".into(), "cheese".into()] }
     );
     let body = assert_messages_request(&server.single_request());
     assert_eq!(body["tool_choice"], json!({"type": "tool", "name": "json"}));

@@ -350,8 +350,8 @@ pub async fn json_mode_into_struct(label: &str, model: Arc<dyn LanguageModel>) {
         json!({"type": "json_object"}),
         "{label}"
     );
-    let person: Person = serde_json::from_value(result.output().clone())
-        .unwrap_or_else(|error| panic!("{label}: {} is not a Person: {error}", result.output()));
+    let person: Person = serde_json::from_value(result.output.clone())
+        .unwrap_or_else(|error| panic!("{label}: {} is not a Person: {error}", result.output));
     eprintln!(
         "{label}: JSON mode: name {:?}, age {}",
         person.name, person.age
@@ -389,7 +389,7 @@ pub async fn object_with_schema_as_json_object(
         system.contains("\"age\""),
         "{label}: the schema is not in the system message: {body}"
     );
-    let person = result.output();
+    let person = &result.output;
     eprintln!(
         "{label}: generate_object: name {:?}, age {}",
         person.name, person.age
