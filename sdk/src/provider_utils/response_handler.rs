@@ -299,7 +299,13 @@ pub fn api_call_error(
     errors: &dyn ErrorBodyParser,
 ) -> ApiCallError {
     let parsed = body.as_deref().and_then(|body| errors.parse(body));
-    let retryable = errors.is_retryable(status, parsed.as_ref());
+    // The server's own word wins over the status rules, as in the official OpenAI and Anthropic
+    // SDKs: `x-should-retry: true` on a 400, or `false` on a 503.
+    let retryable = match headers.get("x-should-retry").and_then(|value| value.to_str().ok()) {
+        Some("true") => true,
+        Some("false") => false,
+        _ => errors.is_retryable(status, parsed.as_ref()),
+    };
     let message = match (&parsed, body.as_deref().map(str::trim)) {
         (Some(parsed), _) => parsed.message.clone(),
         (None, Some(text)) if !text.is_empty() => truncate(text, 1000),
@@ -383,6 +389,23 @@ mod tests {
         assert!(matches!(decoded.text, std::borrow::Cow::Borrowed("plain")));
         let error = decode_json::<Text<'_>>(b"{\"text\":\"\xff\"}").err().unwrap();
         assert!(error.to_string().contains("invalid unicode"), "{error}");
+    }
+
+    /// The server's `x-should-retry` decides over the status, both ways; other values are ignored.
+    #[test]
+    fn x_should_retry_overrides_the_status_rules() {
+        let parser = JsonErrorParser::new();
+        let with = |status: u16, value: Option<&'static str>| {
+            let mut headers = HeaderMap::new();
+            if let Some(value) = value {
+                headers.insert("x-should-retry", http::HeaderValue::from_static(value));
+            }
+            api_call_error(status, "http://x".into(), headers, None, &parser).is_retryable
+        };
+        assert!(with(400, Some("true")));
+        assert!(!with(503, Some("false")));
+        assert!(with(503, None) && !with(400, None));
+        assert!(with(503, Some("maybe")), "an unknown value leaves the status rules");
     }
 
     /// Regression: a refused connection said only "error sending request"; the cause is named.

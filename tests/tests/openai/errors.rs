@@ -82,3 +82,27 @@ async fn error_429_carries_the_headers_the_retry_loop_reads() {
     assert!(error.is_retryable());
     assert_eq!(specai::retry::server_requested_delay(&api.response_headers), Some(Duration::from_secs(20)));
 }
+
+/// The server's `x-should-retry` decides over the status, both ways, through the retry loop.
+#[tokio::test]
+async fn x_should_retry_is_obeyed_both_ways() {
+    let policy = RetryPolicy { initial_delay: Duration::from_millis(10), ..RetryPolicy::default() };
+    let options = CallOptions::new(vec![Message::user("Hi")]);
+    // A 400 the server says to retry: retried, then the answer.
+    let server = TestServer::start([
+        error_response(FIXTURES, "error_400_param", 400).header("x-should-retry", "true"),
+        json_response(FIXTURES, "chat_text"),
+    ])
+    .await;
+    let model = provider(&server).chat("gpt-4o-mini");
+    let result = specai::retry::retry_with_backoff(&policy, || model.do_generate(&options)).await.unwrap();
+    assert_eq!(result.content[0].as_text(), Some("Hello! How can I assist you today?"));
+    assert_eq!(server.requests().len(), 2);
+    // A 503 the server says not to retry: one request, and the error says it is final.
+    let server = TestServer::start([TestResponse::text(503, "busy").header("x-should-retry", "false")]).await;
+    let model = provider(&server).chat("gpt-4o-mini");
+    let error = specai::retry::retry_with_backoff(&policy, || model.do_generate(&options)).await.unwrap_err();
+    assert_eq!(server.requests().len(), 1);
+    assert!(!error.is_retryable());
+    assert_eq!(error.status(), Some(503));
+}
