@@ -34,7 +34,7 @@ pub struct ConnectionSettings {
     pub headers: HeaderMap,
     /// Query parameters sent with every request, after the mapping's.
     pub query_params: Vec<(String, String)>,
-    /// The HTTP client; default: a new `reqwest::Client`.
+    /// The HTTP client; default: [`default_http_client`](crate::provider_utils::default_http_client), with a 10 s connect and a 10 min read timeout.
     pub client: Option<reqwest::Client>,
     /// The provider name models report; default: the mapping's id.
     pub name: Option<String>,
@@ -175,7 +175,7 @@ impl MappedConnection {
             query,
             headers,
             key,
-            client: settings.client.unwrap_or_default(),
+            client: settings.client.unwrap_or_else(super::default_http_client),
             errors: MappingErrorParser::new(mapping.errors, error_hook),
             model_path: |path, model_id| path.replace("{model}", model_id),
         })
