@@ -34,7 +34,7 @@ pub struct ConnectionSettings {
     pub headers: HeaderMap,
     /// Query parameters sent with every request, after the mapping's.
     pub query_params: Vec<(String, String)>,
-    /// The HTTP client; default: [`default_http_client`](crate::provider_utils::default_http_client), with a 10 s connect and a 10 min read timeout.
+    /// The HTTP client; default: [`default_http_client`](crate::provider_utils::default_http_client), with a 10 s connect timeout.
     pub client: Option<reqwest::Client>,
     /// The provider name models report; default: the mapping's id.
     pub name: Option<String>,

@@ -51,7 +51,7 @@ mod sse;
 #[cfg(any(test, feature = "test-util"))]
 pub mod test_server;
 
-pub use default_client::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, client_with_timeouts, default_http_client};
+pub use default_client::{DEFAULT_CONNECT_TIMEOUT, client_with_timeouts, default_http_client};
 pub use api_key::{ApiKey, load_api_key, load_setting, sensitive_header_value, without_trailing_slash};
 pub use headers::{LazyHeaders, combine_headers};
 pub use json_event_stream::{JsonEvent, JsonEventStream, json_events_from_response};

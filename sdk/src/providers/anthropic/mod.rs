@@ -81,7 +81,7 @@ pub struct AnthropicSettings {
     pub betas: Vec<String>,
     /// Extra headers sent with every request (they may replace the ones above).
     pub headers: HeaderMap,
-    /// The HTTP client to use (proxies, timeouts, TLS); default: [`default_http_client`](crate::provider_utils::default_http_client), with a 10 s connect and a 10 min read timeout.
+    /// The HTTP client to use (proxies, timeouts, TLS); default: [`default_http_client`](crate::provider_utils::default_http_client), with a 10 s connect timeout.
     pub client: Option<reqwest::Client>,
     /// The provider name models report (`<name>.messages`); default `anthropic`.
     pub name: Option<String>,

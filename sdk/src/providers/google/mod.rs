@@ -67,7 +67,7 @@ pub struct GoogleSettings {
     pub base_url: Option<String>,
     /// Headers sent with every request.
     pub headers: HeaderMap,
-    /// The HTTP client (proxies, timeouts, TLS); by default [`default_http_client`](crate::provider_utils::default_http_client), with a 10 s connect and a 10 min read timeout.
+    /// The HTTP client (proxies, timeouts, TLS); by default [`default_http_client`](crate::provider_utils::default_http_client), with a 10 s connect timeout.
     pub client: Option<reqwest::Client>,
 }
 

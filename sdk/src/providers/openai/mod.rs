@@ -84,7 +84,7 @@ pub struct OpenAiSettings {
     pub project: Option<String>,
     /// Extra headers sent with every request.
     pub headers: HeaderMap,
-    /// The HTTP client to use (proxies, timeouts, TLS); default: [`default_http_client`](crate::provider_utils::default_http_client), with a 10 s connect and a 10 min read timeout.
+    /// The HTTP client to use (proxies, timeouts, TLS); default: [`default_http_client`](crate::provider_utils::default_http_client), with a 10 s connect timeout.
     pub client: Option<reqwest::Client>,
     /// The provider name models report (`<name>.chat`...) and read provider options under;
     /// default `openai`.
