@@ -13,7 +13,7 @@ use specai_generated::openai_compatible::lean;
 
 use crate::provider_utils::json_path::lookup;
 use super::map_openai_compatible_finish_reason::map_openai_compatible_finish_reason;
-use super::openai_compatible_stream::{ChatStreamState, StreamSetup, logprobs_metadata, simulate_stream};
+use super::openai_compatible_stream::{ChatStreamState, StreamSetup, logprobs_metadata, reads_vendor_fields, simulate_stream};
 use super::openai_compatible_usage::{CountedUsage, usage_from_raw, usage_from_value};
 use super::{Config, ModelRules, SharedConfig, config_for_call, timestamp};
 use crate::error::{Error, Result};
@@ -57,10 +57,9 @@ impl OpenAiCompatibleChatLanguageModel {
 /// Whether the JSON view of a response is needed: the mapping's metadata paths, usage at a
 /// vendor path, vendor reasoning fields, or a response hook read what the lean types do not hold.
 fn needs_value(config: &Config) -> bool {
+    let mapping = &config.mapping;
     config.hooks.response.is_some()
-        || !config.mapping.response_metadata.is_empty()
-        || config.mapping.stream.usage_path.segments != ["usage"]
-        || config.mapping.reasoning.fields.iter().any(|field| !matches!(*field, "reasoning_content" | "reasoning"))
+        || reads_vendor_fields(mapping.response_metadata, mapping.stream.usage_path.segments, &mapping.reasoning)
 }
 
 /// A completion whose body holds an error (some servers answer errors with 200), or one

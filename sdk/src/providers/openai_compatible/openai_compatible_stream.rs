@@ -57,11 +57,16 @@ impl StreamSetup {
     /// Whether chunks must also be read as JSON values: the mapping reads fields the lean types
     /// do not have, or rewrites chunks.
     fn needs_value(&self) -> bool {
-        self.chunk_hook.is_some()
-            || !self.metadata_paths.is_empty()
-            || self.usage_path != ["usage"]
-            || self.reasoning.fields.iter().any(|field| !matches!(*field, "reasoning_content" | "reasoning"))
+        self.chunk_hook.is_some() || reads_vendor_fields(self.metadata_paths, self.usage_path, &self.reasoning)
     }
+}
+
+/// Whether a mapping reads fields the lean types do not hold (metadata paths, usage at a vendor
+/// path, vendor reasoning fields), so that a completion or chunk must also be read as JSON.
+pub(super) fn reads_vendor_fields(metadata_paths: &[MetadataPath], usage_path: &[&str], reasoning: &ReasoningMapping) -> bool {
+    !metadata_paths.is_empty()
+        || usage_path != ["usage"]
+        || reasoning.fields.iter().any(|field| !matches!(*field, "reasoning_content" | "reasoning"))
 }
 
 /// One tool call being assembled from fragments.
