@@ -141,7 +141,8 @@ fn choose_models() -> Result<Models, Box<dyn std::error::Error>> {
     }
     println!("SPECAI_MODEL is not set: using the local SmolLM2 model (set-up output follows).");
     let server = LocalServer::start()?;
-    let provider = specai::openai_compatible::openai_compatible("local", server.base_url.clone()).build();
+    use specai::openai_compatible::{OpenAiCompatibleSettings, create_openai_compatible};
+    let provider = create_openai_compatible("local", OpenAiCompatibleSettings::default().with_base_url(server.base_url.clone()))?;
     Ok(Models {
         language: Arc::new(provider.chat(server.chat_model.clone())),
         embedding: Some(Arc::new(provider.embedding(server.embedding_model.clone()))),

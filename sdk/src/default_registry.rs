@@ -35,7 +35,7 @@ pub fn default_registry_builder() -> ProviderRegistryBuilder {
     #[cfg(feature = "openai-compatible")]
     {
         use specai_generated::mappings::{ALL, Api};
-        // The core mapping has no base URL of its own (it backs `openai_compatible(name, url)`).
+        // The core mapping has no base URL of its own (it backs servers of your own, `create_openai_compatible(name, settings)`).
         for mapping in ALL.iter().filter(|mapping| mapping.api == Api::OpenAiCompatible) {
             if mapping.base_url.is_some() || mapping.base_url_env.is_some() {
                 builder = builder.provider(mapping.id, crate::openai_compatible::from_mapping(mapping, Default::default()));

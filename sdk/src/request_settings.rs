@@ -14,7 +14,7 @@
 
 use std::future::Future;
 
-use http::{HeaderMap, HeaderName, HeaderValue};
+use http::HeaderMap;
 use tokio_util::sync::CancellationToken;
 
 use crate::error::{Error, Result};
@@ -87,13 +87,6 @@ macro_rules! model_call_options {
 model_call_options!(EmbedOptions, ImageOptions, SpeechOptions, TranscriptionOptions, RerankOptions);
 
 /// Parses a header pair for the builders' `header` method.
-pub(crate) fn parse_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue)> {
-    let header_name = HeaderName::try_from(name).map_err(|error| Error::invalid_argument("headers", error.to_string()))?;
-    let header_value =
-        HeaderValue::try_from(value).map_err(|error| Error::invalid_argument("headers", error.to_string()))?;
-    Ok((header_name, header_value))
-}
-
 /// Builder setters that store their argument in a field of the builder's `settings`: wrapped in
 /// `Some` (`name(Type) => Some(field.path);`) or as it is (`name(Type) => field.path;`).
 macro_rules! settings_setters {
@@ -124,9 +117,17 @@ pub(crate) use settings_setters;
 /// argument error in `error: Option<Error>`.
 macro_rules! request_settings_methods {
     () => {
-        /// Adds an HTTP header to every call (an invalid header fails the operation).
-        pub fn header(mut self, name: &str, value: &str) -> Self {
-            match $crate::request_settings::parse_header(name, value) {
+        /// Adds an HTTP header to every call, over the provider's. Takes `&str`, `String` or the
+        /// `http` types, as the providers' `with_header` does; an invalid header fails the
+        /// operation.
+        pub fn header<N, V>(mut self, name: N, value: V) -> Self
+        where
+            N: TryInto<http::HeaderName>,
+            N::Error: std::fmt::Display,
+            V: TryInto<http::HeaderValue>,
+            V::Error: std::fmt::Display,
+        {
+            match $crate::provider_utils::parse_header(name, value) {
                 Ok((name, value)) => {
                     self.settings.headers.insert(name, value);
                 }

@@ -330,7 +330,7 @@ async fn run_specai(work: Work, base_url: String, deltas: usize, full_stream: bo
     use specai::openai::{OpenAiSettings, create_openai};
     use specai::{TextStreamPart, generate_text, stream_text};
 
-    let settings = OpenAiSettings { api_key: Some("sk-bench".into()), base_url: Some(base_url), ..Default::default() };
+    let settings = OpenAiSettings::default().with_api_key("sk-bench").with_base_url(base_url);
     let model = std::sync::Arc::new(create_openai(settings).chat("gpt-4o-mini"));
     match work {
         Work::Stream(_) => {

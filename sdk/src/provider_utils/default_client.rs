@@ -23,7 +23,7 @@ pub fn default_http_client() -> reqwest::Client {
 /// use std::time::Duration;
 ///
 /// let client = specai::provider_utils::client_with_timeouts(Some(Duration::from_secs(5)), None);
-/// let openai = specai::openai::create_openai(specai::openai::OpenAiSettings { client: Some(client), ..Default::default() });
+/// let openai = specai::openai::create_openai(specai::openai::OpenAiSettings::default().with_client(client));
 /// # let _ = openai;
 /// ```
 pub fn client_with_timeouts(connect: Option<Duration>, read: Option<Duration>) -> reqwest::Client {

@@ -18,27 +18,10 @@ use specai_generated::mappings::{Auth, Operation, Operations, ProviderMapping};
 use super::api_key::{ApiKey, load_api_key, load_setting, sensitive_header_value};
 use super::headers::{LazyHeaders, combine_headers};
 use super::mapping_error_parser::MappingErrorParser;
+use super::provider_settings::ConnectionSettings;
 use super::post_to_api::{Endpoint, ModelUrl, post_json, post_multipart};
 use super::response_handler::{ApiResponse, ErrorBody};
 use crate::error::{Error, Result};
-
-/// What a caller may set over a provider's mapping file; every field is optional. (The
-/// OpenAI-compatible providers take it as `OpenAiCompatibleSettings`.)
-#[derive(Debug, Clone, Default)]
-pub struct ConnectionSettings {
-    /// The API key; default: the mapping's key variables, read at the first call.
-    pub api_key: Option<ApiKey>,
-    /// The base URL; default: the mapping's `base_url_env` variable, else its `base_url`.
-    pub base_url: Option<String>,
-    /// Headers sent with every request, over the mapping's (and over the auth header).
-    pub headers: HeaderMap,
-    /// Query parameters sent with every request, after the mapping's.
-    pub query_params: Vec<(String, String)>,
-    /// The HTTP client; default: [`default_http_client`](crate::provider_utils::default_http_client), with a 10 s connect timeout.
-    pub client: Option<reqwest::Client>,
-    /// The provider name models report; default: the mapping's id.
-    pub name: Option<String>,
-}
 
 /// The path of an operation for one model: `{model}` replaced by the model id.
 pub(crate) type ModelPath = fn(path: &str, model_id: &str) -> String;
@@ -134,6 +117,7 @@ impl MappedConnection {
     /// No base URL (neither the settings, the variable nor the mapping give one); a static
     /// header value that is not valid in HTTP.
     pub fn new(mapping: ProviderMapping, settings: ConnectionSettings, error_hook: Option<fn(&str) -> Option<ErrorBody>>) -> Result<Self> {
+        let settings = settings.checked()?;
         let base_url = base_url(&mapping, settings.base_url.as_deref())?;
         let mut query = reqwest::Url::parse("http://q/").expect("static URL");
         {

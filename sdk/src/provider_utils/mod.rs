@@ -43,6 +43,7 @@ mod mapping_error_parser;
 mod parts_stream;
 mod post_to_api;
 mod provider_options;
+mod provider_settings;
 mod redact_url;
 mod response_handler;
 mod shortest_decimal;
@@ -55,8 +56,7 @@ pub use default_client::{DEFAULT_CONNECT_TIMEOUT, client_with_timeouts, default_
 pub use api_key::{ApiKey, load_api_key, load_setting, sensitive_header_value, without_trailing_slash};
 pub use headers::{LazyHeaders, combine_headers};
 pub use json_event_stream::{JsonEvent, JsonEventStream, json_events_from_response};
-#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google"))]
-pub use mapped_connection::ConnectionSettings;
+pub(crate) use provider_settings::{ConnectionSettings, connection_setters, parse_header};
 #[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google"))]
 pub(crate) use mapped_connection::{MappedConnection, ModelOperation};
 #[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google"))]

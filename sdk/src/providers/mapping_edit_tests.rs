@@ -91,7 +91,7 @@ async fn editing_the_openai_mapping_changes_what_openai_sends() {
     let mut mapping = edited(&OPENAI, &server, &[("x-edited", "openai")]);
     mapping.auth = Auth::Header { name: "x-edited-key", scheme: Some("Key") };
     mapping.operations.chat = moved(mapping.operations.chat, "/v2/chat");
-    let settings = OpenAiSettings { api_key: Some(KEY.into()), ..Default::default() };
+    let settings = OpenAiSettings::default().with_api_key(KEY);
     let provider = create_openai_from_mapping(mapping, settings.clone());
     let model = provider.chat("gpt-4o-mini");
     model.do_generate(&CallOptions::new(vec![Message::user("hi")])).await.unwrap();
@@ -124,7 +124,7 @@ async fn editing_the_anthropic_mapping_changes_what_anthropic_sends() {
     mapping.auth = Auth::Header { name: "x-edited-key", scheme: None };
     mapping.operations.chat = moved(mapping.operations.chat, "/v2/messages");
     mapping.errors.retryable_types = &[];
-    let settings = AnthropicSettings { api_key: Some(KEY.into()), ..Default::default() };
+    let settings = AnthropicSettings::default().with_api_key(KEY);
     let provider = create_anthropic_from_mapping(mapping, settings.clone());
     let model = provider.language_model("claude-sonnet-4-5");
     model.do_generate(&CallOptions::new(vec![Message::user("hi")])).await.unwrap();

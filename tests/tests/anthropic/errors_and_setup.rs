@@ -124,12 +124,7 @@ async fn the_callers_reqwest_client_is_used() {
     let mut default_headers = http::HeaderMap::new();
     default_headers.insert("x-from-client", http::HeaderValue::from_static("yes"));
     let client = reqwest::Client::builder().default_headers(default_headers).build().unwrap();
-    let provider = create_anthropic(AnthropicSettings {
-        api_key: Some(API_KEY.into()),
-        base_url: Some(format!("{}/", server.url("/v1"))),
-        client: Some(client),
-        ..Default::default()
-    });
+    let provider = create_anthropic(AnthropicSettings::default().with_api_key(API_KEY).with_base_url(format!("{}/", server.url("/v1"))).with_client(client));
 
     provider.language_model(MODEL).do_generate(&CallOptions::new(vec![Message::user("Hello!")])).await.unwrap();
 

@@ -341,13 +341,7 @@ async fn pdf_input_with_betas_and_extra_headers() {
     let server = TestServer::start([json_response(PROVIDER, "text")]).await;
     let mut headers = http::HeaderMap::new();
     headers.insert("x-team", http::HeaderValue::from_static("research"));
-    let provider = create_anthropic(AnthropicSettings {
-        api_key: Some(API_KEY.into()),
-        base_url: Some(server.url("/v1")),
-        betas: vec!["context-1m-2025-08-07".into()],
-        headers,
-        ..Default::default()
-    });
+    let provider = create_anthropic(AnthropicSettings::default().with_api_key(API_KEY).with_base_url(server.url("/v1")).with_beta("context-1m-2025-08-07").with_headers(headers));
     let mut options = CallOptions::new(vec![Message::user_parts(vec![
         UserPart::File(
             specai::provider::FilePart::new(

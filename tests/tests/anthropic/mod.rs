@@ -20,11 +20,7 @@ const API_KEY: &str = "sk-ant-test-key";
 
 /// A provider pointed at the mock server, with a fixed key.
 fn provider(server: &TestServer) -> AnthropicProvider {
-    create_anthropic(AnthropicSettings {
-        api_key: Some(API_KEY.into()),
-        base_url: Some(server.url("/v1")),
-        ..Default::default()
-    })
+    create_anthropic(AnthropicSettings::default().with_api_key(API_KEY).with_base_url(server.url("/v1")))
 }
 
 /// The request went to `POST /v1/messages` with the key, the API version and a JSON body; the

@@ -486,10 +486,7 @@ async fn missing_api_key_is_reported_at_the_first_call_naming_the_variable() {
     }
     let server = TestServer::start([]).await;
     // Construction succeeds without a key.
-    let model = specai::openai::create_openai(specai::openai::OpenAiSettings {
-        base_url: Some(server.url("/v1")),
-        ..Default::default()
-    })
+    let model = specai::openai::create_openai(specai::openai::OpenAiSettings::default().with_base_url(server.url("/v1")))
     .chat("gpt-4o-mini");
     let error = model.do_generate(&CallOptions::new(vec![Message::user("Hi")])).await.unwrap_err();
     match &error {

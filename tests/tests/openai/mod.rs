@@ -27,14 +27,7 @@ pub const FIXTURES: &str = "openai";
 pub fn provider(server: &TestServer) -> OpenAiProvider {
     let mut headers = HeaderMap::new();
     headers.insert("x-custom", HeaderValue::from_static("custom-value"));
-    create_openai(OpenAiSettings {
-        api_key: Some("sk-test-key".into()),
-        base_url: Some(server.url("/v1")),
-        organization: Some("org-123".into()),
-        project: Some("proj-456".into()),
-        headers,
-        ..Default::default()
-    })
+    create_openai(OpenAiSettings::default().with_api_key("sk-test-key").with_base_url(server.url("/v1")).with_organization("org-123").with_project("proj-456").with_headers(headers))
 }
 
 /// Asserts the headers every request carries.

@@ -47,11 +47,7 @@ pub(crate) struct Vendor {
 pub(crate) fn provider(vendor: &Vendor, server: &TestServer) -> OpenAiCompatibleProvider {
     create_openai_compatible(
         vendor.id,
-        OpenAiCompatibleSettings {
-            api_key: Some(API_KEY.into()),
-            base_url: Some(server.url(vendor.prefix)),
-            ..Default::default()
-        },
+        OpenAiCompatibleSettings::default().with_api_key(API_KEY).with_base_url(server.url(vendor.prefix)),
     )
     .unwrap_or_else(|error| panic!("{}: {error}", vendor.id))
 }

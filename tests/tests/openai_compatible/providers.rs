@@ -253,7 +253,7 @@ async fn local_presets_need_no_key() {
     let server = TestServer::start([json_response("ollama", "chat_text")]).await;
     let ollama = specai::openai_compatible::create_openai_compatible(
         "ollama",
-        specai::openai_compatible::OpenAiCompatibleSettings { base_url: Some(server.url("/v1")), ..Default::default() },
+        specai::openai_compatible::OpenAiCompatibleSettings::default().with_base_url(server.url("/v1")),
     )
     .unwrap();
     ollama.chat("llama3.2").do_generate(&options()).await.unwrap();
@@ -264,7 +264,7 @@ async fn local_presets_need_no_key() {
 async fn a_missing_key_fails_the_call_naming_the_variable() {
     let groq = specai::openai_compatible::create_openai_compatible(
         "cerebras",
-        specai::openai_compatible::OpenAiCompatibleSettings { base_url: Some("http://127.0.0.1:9/v1".into()), ..Default::default() },
+        specai::openai_compatible::OpenAiCompatibleSettings::default().with_base_url("http://127.0.0.1:9/v1"),
     )
     .unwrap();
     if std::env::var("CEREBRAS_API_KEY").is_ok() {

@@ -14,7 +14,7 @@ use specai::provider::{
 use crate::support::local_server::{self, EMBEDDING_DIMENSIONS, LocalServer};
 
 fn llamacpp(server: &LocalServer) -> OpenAiCompatibleProvider {
-    create_openai_compatible("llamacpp", OpenAiCompatibleSettings { base_url: Some(server.base_url.clone()), ..Default::default() }).unwrap()
+    create_openai_compatible("llamacpp", OpenAiCompatibleSettings::default().with_base_url(server.base_url.clone())).unwrap()
 }
 
 fn options(prompt: &str) -> CallOptions {

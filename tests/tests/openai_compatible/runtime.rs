@@ -1,10 +1,9 @@
-//! `openai_compatible(name, base_url)`: a server not in the mappings, configured at run time,
+//! `create_openai_compatible(name, settings with a base URL)`: a server not in the mappings, configured at run time,
 //! and the embedding and image models of mapped providers.
 
 use futures::StreamExt;
-use http::{HeaderName, HeaderValue};
 use serde_json::json;
-use specai::openai_compatible::{OpenAiCompatibleSettings, create_openai_compatible, openai_compatible};
+use specai::openai_compatible::{OpenAiCompatibleSettings, create_openai_compatible};
 use specai::provider::{EmbedOptions, EmbeddingModel, ImageModel, ImageOptions, LanguageModel, StreamPart};
 
 use super::options;
@@ -14,11 +13,15 @@ use specai::provider_utils::test_server::{TestResponse, TestServer};
 #[tokio::test]
 async fn runtime_provider_sends_key_headers_and_query_parameters() {
     let server = TestServer::start([json_response("llamacpp", "chat_text")]).await;
-    let provider = openai_compatible("my-server", server.url("/v1"))
-        .api_key("local-key")
-        .header(HeaderName::from_static("x-team"), HeaderValue::from_static("search"))
-        .query_param("api-version", "2025-01-01")
-        .build();
+    let provider = create_openai_compatible(
+        "my-server",
+        OpenAiCompatibleSettings::default()
+            .with_base_url(server.url("/v1"))
+            .with_api_key("local-key")
+            .with_header("x-team", "search")
+            .with_query_param("api-version", "2025-01-01"),
+    )
+    .unwrap();
     let model = provider.chat("smollm2-chat");
     assert_eq!(model.provider(), "my-server.chat");
     let response = model.do_generate(&options()).await.unwrap();
@@ -32,7 +35,7 @@ async fn runtime_provider_sends_key_headers_and_query_parameters() {
 #[tokio::test]
 async fn runtime_provider_without_key_or_streaming_or_json_schema() {
     let server = TestServer::start([json_response("llamacpp", "chat_text")]).await;
-    let provider = openai_compatible("plain", server.url("/v1")).streaming(false).structured_outputs_json_object().build();
+    let provider = create_openai_compatible("plain", OpenAiCompatibleSettings::default().with_base_url(server.url("/v1")).with_streaming(false)).unwrap();
     let mut call = options();
     call.response_format = Some(specai::provider::ResponseFormat::Json { schema: Some(json!({"type": "object"})), name: None, description: None });
     let response = provider.chat("m").do_stream(&call).await.unwrap();
@@ -56,7 +59,7 @@ async fn runtime_provider_without_key_or_streaming_or_json_schema() {
 #[tokio::test]
 async fn unknown_server_gets_images_and_json_object_by_default() {
     let server = TestServer::start([json_response("llamacpp", "chat_text")]).await;
-    let provider = openai_compatible("plain", server.url("/v1")).build();
+    let provider = create_openai_compatible("plain", OpenAiCompatibleSettings::default().with_base_url(server.url("/v1"))).unwrap();
     let mut call = specai::provider::CallOptions::new(vec![specai::provider::Message::user_parts(vec![
         specai::provider::UserPart::text("What is this?"),
         specai::provider::UserPart::file(vec![1u8, 2, 3], "image/png"),
@@ -75,7 +78,7 @@ async fn unknown_server_gets_images_and_json_object_by_default() {
 #[tokio::test]
 async fn retryable_status_comes_from_the_mapping() {
     let server = TestServer::start([json_text(503, r#"{"error":{"message":"overloaded","type":"server_error"}}"#)]).await;
-    let provider = openai_compatible("flaky", server.url("/v1")).build();
+    let provider = create_openai_compatible("flaky", OpenAiCompatibleSettings::default().with_base_url(server.url("/v1"))).unwrap();
     let error = provider.chat("m").do_generate(&options()).await.unwrap_err();
     assert!(error.is_retryable());
     assert_eq!(error.as_api_call().unwrap().message, "overloaded");
@@ -93,7 +96,7 @@ async fn embeddings_through_a_mapping() {
     .await;
     let mistral = create_openai_compatible(
         "mistral",
-        OpenAiCompatibleSettings { api_key: Some("k".into()), base_url: Some(server.url("/v1")), ..Default::default() },
+        OpenAiCompatibleSettings::default().with_api_key("k").with_base_url(server.url("/v1")),
     )
     .unwrap();
     let model = mistral.embedding("mistral-embed");
@@ -110,7 +113,7 @@ async fn images_through_a_mapping() {
     let server = TestServer::start([TestResponse::json(200, json!({"created": 1764000000, "data": [{"b64_json": "aGVsbG8="}]}))]).await;
     let together = create_openai_compatible(
         "togetherai",
-        OpenAiCompatibleSettings { api_key: Some("k".into()), base_url: Some(server.url("/v1")), ..Default::default() },
+        OpenAiCompatibleSettings::default().with_api_key("k").with_base_url(server.url("/v1")),
     )
     .unwrap();
     let model = together.image("black-forest-labs/FLUX.1-schnell");
@@ -133,7 +136,7 @@ async fn text_completions_through_a_mapping() {
     let server = TestServer::start([json_response("togetherai", "completion_text"), sse_response("togetherai", "completion_stream")]).await;
     let together = create_openai_compatible(
         "togetherai",
-        OpenAiCompatibleSettings { api_key: Some("k".into()), base_url: Some(server.url("/v1")), ..Default::default() },
+        OpenAiCompatibleSettings::default().with_api_key("k").with_base_url(server.url("/v1")),
     )
     .unwrap();
     let model = together.completion("meta-llama/Llama-3.3-70B-Instruct-Turbo");

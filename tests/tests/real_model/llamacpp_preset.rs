@@ -21,10 +21,7 @@ const LABEL: &str = "llamacpp preset";
 fn provider(server: &LocalServer) -> OpenAiCompatibleProvider {
     create_openai_compatible(
         "llamacpp",
-        OpenAiCompatibleSettings {
-            base_url: Some(server.base_url.clone()),
-            ..Default::default()
-        },
+        OpenAiCompatibleSettings::default().with_base_url(server.base_url.clone()),
     )
     .expect("the llamacpp preset is compiled in")
 }

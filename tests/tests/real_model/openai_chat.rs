@@ -13,12 +13,8 @@ use crate::support::local_server::{self, LocalServer};
 const LABEL: &str = "openai chat";
 
 fn provider(server: &LocalServer) -> OpenAiProvider {
-    create_openai(OpenAiSettings {
-        // The server checks no key; the provider requires one.
-        api_key: Some("local".into()),
-        base_url: Some(server.base_url.clone()),
-        ..Default::default()
-    })
+    // The server checks no key; the provider requires one.
+    create_openai(OpenAiSettings::default().with_api_key("local").with_base_url(server.base_url.clone()))
 }
 
 #[tokio::test]

@@ -4,7 +4,7 @@ use super::*;
 use crate::provider::{FunctionTool, Message, ProviderOptions, ToolDefinition};
 
 fn model(id: &str) -> AnthropicLanguageModel {
-    super::super::create_anthropic(super::super::AnthropicSettings { api_key: Some("k".into()), ..Default::default() })
+    super::super::create_anthropic(super::super::AnthropicSettings::default().with_api_key("k"))
         .language_model(id)
 }
 

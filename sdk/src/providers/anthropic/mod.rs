@@ -11,12 +11,12 @@
 //! let answer = model.do_generate(&CallOptions::new(vec![Message::user("Hi!")])).await?;
 //!
 //! // Explicit settings: a key, a proxy's base URL, a beta flag.
-//! let provider = create_anthropic(AnthropicSettings {
-//!     api_key: Some("sk-ant-...".into()),
-//!     base_url: Some("https://proxy.example.com/v1".into()),
-//!     betas: vec!["context-1m-2025-08-07".into()],
-//!     ..Default::default()
-//! });
+//! let provider = create_anthropic(
+//!     AnthropicSettings::default()
+//!         .with_api_key("sk-ant-...")
+//!         .with_base_url("https://proxy.example.com/v1")
+//!         .with_beta("context-1m-2025-08-07"),
+//! );
 //! let model = provider.language_model("claude-sonnet-4-5");
 //! # Ok(()) }
 //! ```
@@ -65,26 +65,39 @@ pub use map_anthropic_finish_reason::map_anthropic_finish_reason;
 
 use crate::error::{Error, Result};
 use crate::provider::{LanguageModel, Provider};
-use crate::provider_utils::{ApiKey, ApiResponse, ConnectionSettings, MappedConnection, ModelOperation, combine_headers};
+use crate::provider_utils::{ApiResponse, ConnectionSettings, MappedConnection, ModelOperation, combine_headers, connection_setters};
 
 const BETA_HEADER: HeaderName = HeaderName::from_static("anthropic-beta");
 
-/// How to reach Anthropic. Every field is optional; the defaults come from
-/// `specs/anthropic/provider.toml`.
+/// How to reach Anthropic, built with `with_*` methods; every setting is optional, and the
+/// defaults come from `specs/anthropic/provider.toml`.
+///
+/// ```
+/// use specai::anthropic::{AnthropicSettings, create_anthropic};
+///
+/// let provider = create_anthropic(
+///     AnthropicSettings::default()
+///         .with_api_key("sk-ant-...")
+///         .with_base_url("https://proxy.example.com/v1")
+///         .with_beta("context-1m-2025-08-07"),
+/// );
+/// let model = provider.language_model("claude-sonnet-4-5");
+/// ```
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct AnthropicSettings {
-    /// The API key; default: the mapping's key variable (`ANTHROPIC_API_KEY`), read at the first call.
-    pub api_key: Option<ApiKey>,
-    /// The base URL; default: the mapping's `base_url_env` (`ANTHROPIC_BASE_URL`), else its `base_url`.
-    pub base_url: Option<String>,
-    /// Beta features, sent as `anthropic-beta` (comma-separated) with every request.
-    pub betas: Vec<String>,
-    /// Extra headers sent with every request (they may replace the ones above).
-    pub headers: HeaderMap,
-    /// The HTTP client to use (proxies, timeouts, TLS); default: [`default_http_client`](crate::provider_utils::default_http_client), with a 10 s connect timeout.
-    pub client: Option<reqwest::Client>,
-    /// The provider name models report (`<name>.messages`); default `anthropic`.
-    pub name: Option<String>,
+    connection: ConnectionSettings,
+    betas: Vec<String>,
+}
+
+impl AnthropicSettings {
+    connection_setters!();
+
+    /// Turns on a beta feature: sent in `anthropic-beta` (comma-separated) with every request.
+    pub fn with_beta(mut self, beta: impl Into<String>) -> Self {
+        self.betas.push(beta.into());
+        self
+    }
 }
 
 /// What every model of one provider shares: the connection its mapping describes, and the
@@ -97,25 +110,16 @@ pub(crate) struct AnthropicConfig {
 
 impl AnthropicConfig {
     fn new(mapping: ProviderMapping, settings: AnthropicSettings) -> Result<AnthropicConfig> {
+        let AnthropicSettings { mut connection, betas: beta_names } = settings;
         let mut betas = HeaderMap::new();
-        if !settings.betas.is_empty() {
-            let value = HeaderValue::from_str(&settings.betas.join(","))
+        if !beta_names.is_empty() {
+            let value = HeaderValue::from_str(&beta_names.join(","))
                 .map_err(|_| Error::invalid_argument("betas", "not a valid HTTP header value"))?;
             betas.insert(BETA_HEADER, value);
         }
-        let connection = MappedConnection::new(
-            mapping,
-            ConnectionSettings {
-                api_key: settings.api_key,
-                base_url: settings.base_url,
-                // The caller's headers replace ours of the same name (a proxy's own auth, say).
-                headers: combine_headers(&betas, &settings.headers),
-                query_params: Vec::new(),
-                client: settings.client,
-                name: settings.name,
-            },
-            None,
-        )?;
+        // The caller's headers replace ours of the same name (a proxy's own auth, say).
+        connection.headers = combine_headers(&betas, &connection.headers);
+        let connection = MappedConnection::new(mapping, connection, None)?;
         Ok(AnthropicConfig { provider_id: format!("{}.messages", connection.name), connection })
     }
 
@@ -237,13 +241,7 @@ mod tests {
     fn static_headers_carry_key_version_and_betas() {
         let mut extra = HeaderMap::new();
         extra.insert("x-extra", HeaderValue::from_static("1"));
-        let config = provider(AnthropicSettings {
-            api_key: Some("sk-ant-test".into()),
-            base_url: Some("http://127.0.0.1:1/v1/".into()),
-            betas: vec!["a-beta".into()],
-            headers: extra,
-            ..Default::default()
-        });
+        let config = provider(AnthropicSettings::default().with_api_key("sk-ant-test").with_base_url("http://127.0.0.1:1/v1/").with_beta("a-beta").with_headers(extra));
         let messages = AnthropicConfig::messages(&Ok(config.clone()), "claude");
         assert_eq!(messages.url().map(|url| url.as_str()), Some("http://127.0.0.1:1/v1/messages"));
         assert_eq!(config.provider_id(), "anthropic.messages");
@@ -260,7 +258,7 @@ mod tests {
     #[test]
     fn missing_key_is_reported_at_the_call_naming_the_variable() {
         // ANTHROPIC_API_KEY may be set where tests run; a name of our own makes the case certain.
-        let config = provider(AnthropicSettings { api_key: Some("  ".into()), ..Default::default() });
+        let config = provider(AnthropicSettings::default().with_api_key("  "));
         if std::env::var("ANTHROPIC_API_KEY").is_err() {
             match config.headers(&HeaderMap::new(), &[]).unwrap_err() {
                 Error::MissingApiKey { env_var, .. } => assert_eq!(env_var, "ANTHROPIC_API_KEY"),
@@ -271,7 +269,7 @@ mod tests {
 
     #[test]
     fn registry_resolves_anthropic_models() {
-        let provider = create_anthropic(AnthropicSettings { api_key: Some("k".into()), ..Default::default() });
+        let provider = create_anthropic(AnthropicSettings::default().with_api_key("k"));
         let registry = crate::create_provider_registry().provider("anthropic", provider).build();
         let model = registry.language_model("anthropic:claude-sonnet-4-5").unwrap();
         assert_eq!(model.model_id(), "claude-sonnet-4-5");

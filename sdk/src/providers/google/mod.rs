@@ -38,7 +38,6 @@ use specai_generated::google::types as wire;
 
 use std::sync::Arc;
 
-use http::{HeaderMap, HeaderName, HeaderValue};
 use specai_generated::mappings::{GOOGLE, ProviderMapping};
 
 pub use convert_json_schema_to_openapi_schema::{ConvertedSchema, convert_json_schema_to_openapi_schema};
@@ -49,63 +48,29 @@ pub use map_google_finish_reason::map_google_finish_reason;
 
 use crate::error::Result;
 use crate::provider::{EmbeddingModel, LanguageModel, Provider};
-use crate::provider_utils::{ApiKey, ConnectionSettings, MappedConnection};
+use crate::provider_utils::{ConnectionSettings, MappedConnection, connection_setters};
 
 /// The provider id models report.
 const PROVIDER_ID: &str = "google.generative-ai";
 
-/// Settings of a Google provider; every field is optional, and the defaults come from
-/// `specs/google/provider.toml`.
-#[derive(Clone, Default)]
+/// How to reach Google's Gemini API, built with `with_*` methods; every setting is optional,
+/// and the defaults come from `specs/google/provider.toml` (the key from
+/// `GOOGLE_GENERATIVE_AI_API_KEY`, sent as `x-goog-api-key`).
+///
+/// ```
+/// use specai::google::{GoogleSettings, create_google};
+///
+/// let provider = create_google(GoogleSettings::default().with_api_key("AIza...").with_header("x-goog-user-project", "my-project"));
+/// let model = provider.language_model("gemini-2.5-flash");
+/// ```
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GoogleSettings {
-    /// The API key, sent as the mapping's auth header (`x-goog-api-key`); by default read from
-    /// the mapping's key variables (`GOOGLE_GENERATIVE_AI_API_KEY`) when the first call is made.
-    pub api_key: Option<ApiKey>,
-    /// The base URL; by default the mapping's `base_url_env` (`GOOGLE_GENERATIVE_AI_BASE_URL`),
-    /// else its `base_url`.
-    pub base_url: Option<String>,
-    /// Headers sent with every request.
-    pub headers: HeaderMap,
-    /// The HTTP client (proxies, timeouts, TLS); by default [`default_http_client`](crate::provider_utils::default_http_client), with a 10 s connect timeout.
-    pub client: Option<reqwest::Client>,
+    connection: ConnectionSettings,
 }
 
 impl GoogleSettings {
-    /// Sets the API key.
-    pub fn with_api_key(mut self, api_key: impl Into<ApiKey>) -> Self {
-        self.api_key = Some(api_key.into());
-        self
-    }
-
-    /// Sets the base URL.
-    pub fn with_base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.base_url = Some(base_url.into());
-        self
-    }
-
-    /// Adds a header sent with every request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.headers.insert(name, value);
-        self
-    }
-
-    /// Sets the HTTP client.
-    pub fn with_client(mut self, client: reqwest::Client) -> Self {
-        self.client = Some(client);
-        self
-    }
-}
-
-impl std::fmt::Debug for GoogleSettings {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter
-            .debug_struct("GoogleSettings")
-            .field("api_key", &self.api_key)
-            .field("base_url", &self.base_url)
-            .field("headers", &self.headers)
-            .finish_non_exhaustive()
-    }
+    connection_setters!();
 }
 
 /// What every model of one provider shares: the connection its mapping describes, or the error
@@ -149,9 +114,7 @@ pub fn create_google(settings: GoogleSettings) -> GoogleProvider {
 
 /// A provider following `mapping` (a modified copy of the Google mapping, in tests).
 pub(crate) fn create_google_from_mapping(mapping: ProviderMapping, settings: GoogleSettings) -> GoogleProvider {
-    let GoogleSettings { api_key, base_url, headers, client } = settings;
-    let settings = ConnectionSettings { api_key, base_url, headers, query_params: Vec::new(), client, name: None };
-    let connection = MappedConnection::new(mapping, settings, None).map(|connection| Arc::new(connection.with_model_path(resource_path)));
+    let connection = MappedConnection::new(mapping, settings.connection, None).map(|connection| Arc::new(connection.with_model_path(resource_path)));
     GoogleProvider { connection }
 }
 

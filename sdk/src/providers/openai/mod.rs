@@ -11,11 +11,7 @@
 //! let answer = model.do_generate(&CallOptions::new(vec![Message::user("Hi!")])).await?;
 //!
 //! // Chat completions against any OpenAI-compatible server.
-//! let local = create_openai(OpenAiSettings {
-//!     base_url: Some("http://127.0.0.1:8080/v1".into()),
-//!     api_key: Some("unused".into()),
-//!     ..Default::default()
-//! });
+//! let local = create_openai(OpenAiSettings::default().with_base_url("http://127.0.0.1:8080/v1").with_api_key("unused"));
 //! let chat = local.chat("smollm2-chat");
 //! # Ok(()) }
 //! ```
@@ -59,9 +55,8 @@ use crate::error::{Error, Result};
 use crate::provider::{EmbeddingModel, ImageModel, LanguageModel, Provider, SpeechModel, TranscriptionModel};
 use crate::providers::openai_compatible::{
     self, Config, OpenAiCompatibleChatLanguageModel, OpenAiCompatibleCompletionLanguageModel, OpenAiCompatibleEmbeddingModel,
-    OpenAiCompatibleSettings,
 };
-use crate::provider_utils::ApiKey;
+use crate::provider_utils::{ConnectionSettings, combine_headers, connection_setters};
 
 /// OpenAI's chat-completions model: the one chat-completions engine with OpenAI's mapping.
 pub type OpenAiChatLanguageModel = OpenAiCompatibleChatLanguageModel;
@@ -70,48 +65,58 @@ pub type OpenAiCompletionLanguageModel = OpenAiCompatibleCompletionLanguageModel
 /// OpenAI's embedding model: the compatible engine with OpenAI's mapping.
 pub type OpenAiEmbeddingModel = OpenAiCompatibleEmbeddingModel;
 
-/// How to reach OpenAI (or an OpenAI-compatible server). Every field is optional; the defaults
-/// (base URL, key variable, its override variable) come from `specs/openai/provider.toml`.
+/// How to reach OpenAI (or an OpenAI-compatible server), built with `with_*` methods; every
+/// setting is optional, and the defaults (base URL, key variable, its override variable) come
+/// from `specs/openai/provider.toml`.
+///
+/// ```
+/// use specai::openai::{OpenAiSettings, create_openai};
+///
+/// let provider = create_openai(
+///     OpenAiSettings::default()
+///         .with_api_key("sk-...")
+///         .with_organization("org-123")
+///         .with_header("x-request-source", "docs"),
+/// );
+/// let model = provider.chat("gpt-4o-mini");
+/// ```
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct OpenAiSettings {
-    /// The API key; default: the mapping's key variable (`OPENAI_API_KEY`), read at the first call.
-    pub api_key: Option<ApiKey>,
-    /// The base URL; default: the mapping's `base_url_env` (`OPENAI_BASE_URL`), else its `base_url`.
-    pub base_url: Option<String>,
-    /// Sent as `OpenAI-Organization`.
-    pub organization: Option<String>,
-    /// Sent as `OpenAI-Project`.
-    pub project: Option<String>,
-    /// Extra headers sent with every request.
-    pub headers: HeaderMap,
-    /// The HTTP client to use (proxies, timeouts, TLS); default: [`default_http_client`](crate::provider_utils::default_http_client), with a 10 s connect timeout.
-    pub client: Option<reqwest::Client>,
-    /// The provider name models report (`<name>.chat`...) and read provider options under;
-    /// default `openai`.
-    pub name: Option<String>,
+    connection: ConnectionSettings,
+    organization: Option<String>,
+    project: Option<String>,
+}
+
+impl OpenAiSettings {
+    connection_setters!();
+
+    /// Sends `OpenAI-Organization` with every request.
+    pub fn with_organization(mut self, organization: impl Into<String>) -> Self {
+        self.organization = Some(organization.into());
+        self
+    }
+
+    /// Sends `OpenAI-Project` with every request.
+    pub fn with_project(mut self, project: impl Into<String>) -> Self {
+        self.project = Some(project.into());
+        self
+    }
 }
 
 /// The shared configuration built from an OpenAI mapping and the settings.
 fn config(mapping: ProviderMapping, settings: OpenAiSettings) -> Result<Config> {
+    let OpenAiSettings { mut connection, organization, project } = settings;
     let mut headers = HeaderMap::new();
-    for (name, value) in [("openai-organization", &settings.organization), ("openai-project", &settings.project)] {
+    for (name, value) in [("openai-organization", organization), ("openai-project", project)] {
         if let Some(value) = value {
-            let value = HeaderValue::from_str(value).map_err(|_| Error::invalid_argument(name, "not a valid HTTP header value"))?;
+            let value = HeaderValue::try_from(value).map_err(|_| Error::invalid_argument(name, "not a valid HTTP header value"))?;
             headers.insert(HeaderName::from_static(name), value);
         }
     }
-    for (name, value) in &settings.headers {
-        headers.append(name.clone(), value.clone());
-    }
-    let compatible = OpenAiCompatibleSettings {
-        api_key: settings.api_key,
-        base_url: settings.base_url,
-        headers,
-        query_params: Vec::new(),
-        client: settings.client,
-        name: settings.name,
-    };
-    let mut config = Config::new(mapping, compatible)?;
+    // The caller's own headers go over these.
+    connection.headers = combine_headers(&headers, &connection.headers);
+    let mut config = Config::new(mapping, connection)?;
     config.options_reader = openai_options::read_chat_options;
     Ok(config)
 }

@@ -424,7 +424,7 @@ mod tests {
     use crate::providers::openai::{OpenAiSettings, create_openai};
 
     fn body(model_id: &str, options: &CallOptions) -> (Value, Vec<Warning>) {
-        let model = create_openai(OpenAiSettings { api_key: Some("k".into()), ..Default::default() }).responses(model_id);
+        let model = create_openai(OpenAiSettings::default().with_api_key("k")).responses(model_id);
         let provider_options: OpenAiOptions = options.provider_options.parse("openai").unwrap().unwrap_or_default();
         let (request, warnings) = model.request(options, &provider_options, false).unwrap();
         (serde_json::to_value(&request).unwrap(), warnings)

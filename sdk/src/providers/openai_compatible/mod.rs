@@ -11,7 +11,7 @@
 //!
 //! ```no_run
 //! # async fn run() -> specai::Result<()> {
-//! use specai::openai_compatible::{create_openai_compatible, openai_compatible, OpenAiCompatibleSettings};
+//! use specai::openai_compatible::{create_openai_compatible, OpenAiCompatibleSettings};
 //! use specai::provider::{CallOptions, LanguageModel, Message};
 //!
 //! // A provider from its mapping file (key from GROQ_API_KEY, read at the first call).
@@ -19,7 +19,7 @@
 //! let answer = groq.chat("llama-3.3-70b-versatile").do_generate(&CallOptions::new(vec![Message::user("Hi!")])).await?;
 //!
 //! // Any other server, configured at run time.
-//! let local = openai_compatible("my-server", "http://127.0.0.1:8080/v1").structured_outputs_json_object().build();
+//! let local = create_openai_compatible("my-server", OpenAiCompatibleSettings::default().with_base_url("http://127.0.0.1:8080/v1"))?;
 //! let model = local.chat("local-model");
 //! # Ok(()) }
 //! ```
@@ -45,7 +45,6 @@ mod openai_compatible_usage;
 
 use std::sync::Arc;
 
-use http::{HeaderMap, HeaderName, HeaderValue};
 use specai_generated::mappings::{self, Api, Capabilities, ProviderMapping, StructuredOutputs};
 
 pub use openai_compatible_chat_language_model::OpenAiCompatibleChatLanguageModel;
@@ -57,15 +56,110 @@ pub use specai_generated::mappings::ProviderMapping as Mapping;
 
 use crate::error::{Error, Result};
 use crate::provider::{EmbeddingModel, ImageModel, LanguageModel, Provider};
-use crate::provider_utils::{ApiKey, ApiResponse, ConnectionSettings, MappedConnection};
+use crate::provider_utils::{ApiResponse, ConnectionSettings, MappedConnection, connection_setters};
 use hooks::ResolvedHooks;
 #[cfg(feature = "openai")]
 pub(crate) use convert_to_openai_compatible_messages::{image_detail, tool_output_text};
 use openai_compatible_options::{OptionsReader, read_options};
 
-/// Overrides of what a mapping file says (key, base URL, headers, query parameters, client,
-/// name). Every field is optional.
-pub type OpenAiCompatibleSettings = ConnectionSettings;
+/// Overrides of what a mapping file says, built with `with_*` methods: the connection (key, base
+/// URL, headers, query parameters, client, name) and the capabilities (tools, streaming,
+/// structured outputs, image and PDF input). Every setting is optional.
+///
+/// ```
+/// use specai::openai_compatible::{OpenAiCompatibleSettings, create_openai_compatible};
+///
+/// // A vendor with a mapping file, through a proxy.
+/// let groq = create_openai_compatible("groq", OpenAiCompatibleSettings::default().with_base_url("https://proxy.test/groq/v1"))?;
+/// // A server of your own: any name and its base URL.
+/// let local = create_openai_compatible(
+///     "my-server",
+///     OpenAiCompatibleSettings::default().with_base_url("http://127.0.0.1:8080/v1").with_tools(false),
+/// )?;
+/// # let _ = (groq, local);
+/// # Ok::<(), specai::Error>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct OpenAiCompatibleSettings {
+    connection: ConnectionSettings,
+    capabilities: CapabilityOverrides,
+}
+
+/// What the caller says a server can do, over its mapping.
+#[derive(Debug, Clone, Copy, Default)]
+struct CapabilityOverrides {
+    tools: Option<bool>,
+    streaming: Option<bool>,
+    structured_outputs: Option<StructuredOutputs>,
+    image_input: Option<bool>,
+    pdf_input: Option<bool>,
+    stream_include_usage: Option<bool>,
+}
+
+impl CapabilityOverrides {
+    fn apply(self, mapping: &mut ProviderMapping) {
+        let capabilities = &mut mapping.capabilities;
+        for (slot, value) in [
+            (&mut capabilities.tools, self.tools),
+            (&mut capabilities.streaming, self.streaming),
+            (&mut capabilities.image_input, self.image_input),
+            (&mut capabilities.pdf_input, self.pdf_input),
+            (&mut mapping.request.stream_include_usage, self.stream_include_usage),
+        ] {
+            if let Some(value) = value {
+                *slot = value;
+            }
+        }
+        if let Some(mode) = self.structured_outputs {
+            mapping.capabilities.structured_outputs = mode;
+        }
+    }
+}
+
+impl OpenAiCompatibleSettings {
+    connection_setters!();
+
+    /// Whether the server takes function tools (default: the mapping's; true for a server of
+    /// your own).
+    pub fn with_tools(mut self, supported: bool) -> Self {
+        self.capabilities.tools = Some(supported);
+        self
+    }
+
+    /// Whether the server streams; without, streams are simulated from one answer.
+    pub fn with_streaming(mut self, supported: bool) -> Self {
+        self.capabilities.streaming = Some(supported);
+        self
+    }
+
+    /// How structured output is requested. A server of your own defaults to `json_object` with
+    /// the schema in the prompt, what an unknown server most likely accepts; `JsonSchema` for
+    /// one that takes `response_format: json_schema`.
+    pub fn with_structured_outputs(mut self, mode: StructuredOutputs) -> Self {
+        self.capabilities.structured_outputs = Some(mode);
+        self
+    }
+
+    /// Whether user messages may hold images (default true for a server of your own: the parts
+    /// are sent and the server answers for itself).
+    pub fn with_image_input(mut self, supported: bool) -> Self {
+        self.capabilities.image_input = Some(supported);
+        self
+    }
+
+    /// Whether user messages may hold PDFs.
+    pub fn with_pdf_input(mut self, supported: bool) -> Self {
+        self.capabilities.pdf_input = Some(supported);
+        self
+    }
+
+    /// Whether to send `stream_options.include_usage` (some servers reject it).
+    pub fn with_stream_include_usage(mut self, include: bool) -> Self {
+        self.capabilities.stream_include_usage = Some(include);
+        self
+    }
+}
 
 /// What every model of one provider shares, built once: the provider's connection (see
 /// [`MappedConnection`], which it dereferences to) and what the chat engine adds on top.
@@ -103,7 +197,7 @@ impl std::ops::Deref for Config {
 }
 
 impl Config {
-    pub(crate) fn new(mapping: ProviderMapping, settings: OpenAiCompatibleSettings) -> Result<Config> {
+    pub(crate) fn new(mapping: ProviderMapping, settings: ConnectionSettings) -> Result<Config> {
         if !matches!(mapping.api, Api::OpenAiCompatible | Api::OpenAi) {
             return Err(Error::invalid_argument(
                 "mapping",
@@ -148,7 +242,7 @@ impl Config {
 /// A decoded JSON response body, with the response headers and the body as JSON.
 pub(crate) struct DecodedResponse<T> {
     pub value: T,
-    pub headers: HeaderMap,
+    pub headers: http::HeaderMap,
     /// The body as it arrived, parsed only when read.
     pub raw: crate::provider::JsonBody,
 }
@@ -252,123 +346,49 @@ impl Provider for OpenAiCompatibleProvider {
 /// the key until the first call; a configuration error (no base URL, an unknown hook) is
 /// reported by every call.
 pub fn from_mapping(mapping: &ProviderMapping, settings: OpenAiCompatibleSettings) -> OpenAiCompatibleProvider {
-    let id = settings.name.clone().unwrap_or_else(|| mapping.id.to_owned());
-    OpenAiCompatibleProvider { id, config: Config::new(*mapping, settings).map(Arc::new) }
+    let OpenAiCompatibleSettings { connection, capabilities } = settings;
+    let mut mapping = *mapping;
+    capabilities.apply(&mut mapping);
+    let id = connection.name.clone().unwrap_or_else(|| mapping.id.to_owned());
+    OpenAiCompatibleProvider { id, config: Config::new(mapping, connection).map(Arc::new) }
 }
 
-/// The provider of `specs/<id>/provider.toml`, e.g. `"groq"`.
+/// The provider of `specs/<id>/provider.toml` (e.g. `"groq"`), or, for an id no mapping has and
+/// settings with a base URL, a server of your own by that name: it sends a key only when given
+/// one, and takes what an unknown server most likely accepts (tools, streaming, images and PDFs
+/// sent as parts, structured output as `json_object` with the schema in the prompt), each
+/// changeable in the settings.
+///
+/// ```
+/// use specai::openai_compatible::{OpenAiCompatibleSettings, create_openai_compatible};
+/// use specai::provider::LanguageModel;
+///
+/// let local = create_openai_compatible("llama", OpenAiCompatibleSettings::default().with_base_url("http://127.0.0.1:8080/v1"))?;
+/// assert_eq!(local.chat("smollm2").provider(), "llama.chat");
+/// # Ok::<(), specai::Error>(())
+/// ```
 ///
 /// # Errors
-/// [`Error::NoSuchProvider`] when no OpenAI-compatible mapping has this id.
+/// [`Error::NoSuchProvider`] when no OpenAI-compatible mapping has this id and the settings give
+/// no base URL.
 pub fn create_openai_compatible(id: &str, settings: OpenAiCompatibleSettings) -> Result<OpenAiCompatibleProvider> {
-    match mappings::by_id(id).filter(|mapping| mapping.api == Api::OpenAiCompatible) {
-        Some(mapping) => Ok(from_mapping(mapping, settings)),
-        None => Err(Error::NoSuchProvider { provider_id: id.to_owned(), available_providers: provider_ids() }),
+    if let Some(mapping) = mappings::by_id(id).filter(|mapping| mapping.api == Api::OpenAiCompatible) {
+        return Ok(from_mapping(mapping, settings));
     }
+    if mappings::by_id(id).is_some() || settings.connection.base_url.is_none() {
+        return Err(Error::NoSuchProvider { provider_id: id.to_owned(), available_providers: provider_ids() });
+    }
+    let mut mapping = mappings::OPENAI_COMPATIBLE;
+    // The core mapping's key variable is generic; a server of your own gets a key only when given one.
+    mapping.api_key.env = &[];
+    mapping.api_key.optional = true;
+    let settings = OpenAiCompatibleSettings { connection: ConnectionSettings { name: Some(id.to_owned()), ..settings.connection }, ..settings };
+    Ok(from_mapping(&mapping, settings))
 }
 
 /// The ids of every OpenAI-compatible mapping compiled into this build, sorted.
 pub fn provider_ids() -> Vec<String> {
     mappings::ALL.iter().filter(|mapping| mapping.api == Api::OpenAiCompatible).map(|mapping| mapping.id.to_owned()).collect()
-}
-
-/// Starts a provider for a server not in the mappings: a name and a base URL (e.g.
-/// `http://127.0.0.1:8080/v1`), optionally a key, headers, query parameters and capability flags.
-pub fn openai_compatible(name: impl Into<String>, base_url: impl Into<String>) -> OpenAiCompatibleBuilder {
-    OpenAiCompatibleBuilder {
-        mapping: mappings::OPENAI_COMPATIBLE,
-        settings: OpenAiCompatibleSettings {
-            name: Some(name.into()),
-            base_url: Some(base_url.into()),
-            ..Default::default()
-        },
-    }
-}
-
-/// Builds a run-time OpenAI-compatible provider; see [`openai_compatible`].
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct OpenAiCompatibleBuilder {
-    mapping: ProviderMapping,
-    settings: OpenAiCompatibleSettings,
-}
-
-impl OpenAiCompatibleBuilder {
-    /// Sends this key as `Authorization: Bearer <key>` (without one, no auth header is sent).
-    pub fn api_key(mut self, key: impl Into<ApiKey>) -> Self {
-        self.settings.api_key = Some(key.into());
-        self
-    }
-
-    /// Adds a header sent with every request.
-    pub fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.settings.headers.insert(name, value);
-        self
-    }
-
-    /// Adds a query parameter sent with every request (e.g. `api-version`).
-    pub fn query_param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.settings.query_params.push((name.into(), value.into()));
-        self
-    }
-
-    /// Uses this HTTP client.
-    pub fn client(mut self, client: reqwest::Client) -> Self {
-        self.settings.client = Some(client);
-        self
-    }
-
-    /// Whether the server takes function tools (default true).
-    pub fn tools(mut self, supported: bool) -> Self {
-        self.mapping.capabilities.tools = supported;
-        self
-    }
-
-    /// Whether the server streams (default true); without, streams are simulated.
-    pub fn streaming(mut self, supported: bool) -> Self {
-        self.mapping.capabilities.streaming = supported;
-        self
-    }
-
-    /// How structured output is requested (default `json_object`, with the schema in the
-    /// prompt: what an unknown server most likely accepts; `json_schema` for one that takes it).
-    pub fn structured_outputs(mut self, mode: StructuredOutputs) -> Self {
-        self.mapping.capabilities.structured_outputs = mode;
-        self
-    }
-
-    /// Only `json_object` is accepted; a schema goes into the prompt.
-    pub fn structured_outputs_json_object(self) -> Self {
-        self.structured_outputs(StructuredOutputs::JsonObject)
-    }
-
-    /// Whether user messages may hold images (default true: the parts are sent and the server
-    /// answers for itself).
-    pub fn image_input(mut self, supported: bool) -> Self {
-        self.mapping.capabilities.image_input = supported;
-        self
-    }
-
-    /// Whether user messages may hold PDFs (default true).
-    pub fn pdf_input(mut self, supported: bool) -> Self {
-        self.mapping.capabilities.pdf_input = supported;
-        self
-    }
-
-    /// Whether to send `stream_options.include_usage` (default true; some servers reject it).
-    pub fn stream_include_usage(mut self, include: bool) -> Self {
-        self.mapping.request.stream_include_usage = include;
-        self
-    }
-
-    /// The provider.
-    pub fn build(self) -> OpenAiCompatibleProvider {
-        let mut mapping = self.mapping;
-        // The core mapping's key variable is generic; a run-time provider sends a key only when given one.
-        mapping.api_key.env = &[];
-        mapping.api_key.optional = true;
-        from_mapping(&mapping, self.settings)
-    }
 }
 
 #[cfg(test)]
@@ -398,7 +418,7 @@ mod tests {
         let server = TestServer::start(vec![answer(), answer()]).await;
         let mut mapping = *by_id("groq").unwrap();
         mapping.auth = Auth::Header { name: "x-api-key", scheme: Some("Token") };
-        let settings = || OpenAiCompatibleSettings { api_key: Some("k1".into()), base_url: Some(server.url("/v1")), ..Default::default() };
+        let settings = || OpenAiCompatibleSettings::default().with_api_key("k1").with_base_url(server.url("/v1"));
         from_mapping(&mapping, settings()).chat("m").do_generate(&call()).await.unwrap();
         let request = server.requests().remove(0);
         assert_eq!(request.header("x-api-key"), Some("Token k1"));
@@ -442,7 +462,7 @@ mod tests {
             system_message_mode: Some(specai_generated::mappings::SystemMessageMode::Developer),
         }];
         mapping.model_overrides = OVERRIDES;
-        let provider = from_mapping(&mapping, OpenAiCompatibleSettings { api_key: Some("k".into()), base_url: Some(server.url("/v1")), ..Default::default() });
+        let provider = from_mapping(&mapping, OpenAiCompatibleSettings::default().with_api_key("k").with_base_url(server.url("/v1")));
         let mut options = call();
         options.max_output_tokens = Some(9);
         options.temperature = Some(0.5);

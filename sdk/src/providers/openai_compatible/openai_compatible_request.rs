@@ -268,7 +268,7 @@ mod tests {
     use crate::providers::openai_compatible::{OpenAiCompatibleSettings, create_openai_compatible};
 
     fn openai(model: &str) -> OpenAiCompatibleChatLanguageModel {
-        create_openai(OpenAiSettings { api_key: Some("sk-test".into()), ..Default::default() }).chat(model)
+        create_openai(OpenAiSettings::default().with_api_key("sk-test")).chat(model)
     }
 
     fn body(model: &OpenAiCompatibleChatLanguageModel, options: &CallOptions, stream: bool) -> (Value, Vec<Warning>) {
@@ -376,7 +376,7 @@ mod tests {
 
     #[test]
     fn a_vendor_without_a_strict_default_sends_the_schema_as_given() {
-        let groq = create_openai_compatible("groq", OpenAiCompatibleSettings { api_key: Some("k".into()), ..Default::default() }).unwrap();
+        let groq = create_openai_compatible("groq", OpenAiCompatibleSettings::default().with_api_key("k")).unwrap();
         let model = groq.chat("llama-3.3-70b-versatile");
         let mut options = CallOptions::new(vec![Message::user("hi")]);
         let schema = json!({"type": "object", "properties": {"name": {"type": "string"}}});

@@ -1,0 +1,231 @@
+//! The one configuration style of every provider: a settings type built with `with_*` methods
+//! and handed to `create_<provider>(settings)`.
+//!
+//! Every provider's settings hold the same connection fields ([`ConnectionSettings`]: key, base
+//! URL, headers, query parameters, HTTP client, name) and get the same methods for them from
+//! [`connection_setters!`]; a provider adds its own (`with_organization`, `with_beta`...). A
+//! header is always given as a name and a value (`&str`, `String` or the `http` types); one that
+//! is not valid HTTP is reported by every call of the provider's models, like any other
+//! configuration error, so that building settings never fails or panics.
+
+use http::{HeaderMap, HeaderName, HeaderValue};
+
+use super::api_key::ApiKey;
+use crate::error::{Error, Result};
+
+/// The connection fields every provider's settings share; every field is optional, and the
+/// defaults come from the provider's mapping file.
+#[derive(Clone, Default)]
+pub(crate) struct ConnectionSettings {
+    /// The API key; default: the mapping's key variables, read at the first call.
+    pub api_key: Option<ApiKey>,
+    /// The base URL; default: the mapping's `base_url_env` variable, else its `base_url`.
+    pub base_url: Option<String>,
+    /// Headers sent with every request, over the mapping's (and over the auth header).
+    pub headers: HeaderMap,
+    /// Query parameters sent with every request, after the mapping's.
+    pub query_params: Vec<(String, String)>,
+    /// The HTTP client; default: [`default_http_client`](crate::provider_utils::default_http_client).
+    pub client: Option<reqwest::Client>,
+    /// The provider name models report; default: the mapping's id.
+    pub name: Option<String>,
+    /// The first invalid header given, reported by every call.
+    pub invalid: Option<Error>,
+}
+
+impl ConnectionSettings {
+    /// Adds a header, or keeps the error when the name or value is not valid HTTP.
+    pub fn add_header<N, V>(&mut self, name: N, value: V)
+    where
+        N: TryInto<HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        match parse_header(name, value) {
+            Ok((name, value)) => {
+                self.headers.insert(name, value);
+            }
+            Err(error) => {
+                self.invalid.get_or_insert(error);
+            }
+        }
+    }
+
+    /// The settings, or the first invalid header given.
+    pub fn checked(self) -> Result<ConnectionSettings> {
+        match self.invalid {
+            Some(error) => Err(error),
+            None => Ok(self),
+        }
+    }
+}
+
+/// A header name and value, or an `InvalidArgument` error naming what is wrong (never the value,
+/// which may be a credential).
+pub(crate) fn parse_header<N, V>(name: N, value: V) -> Result<(HeaderName, HeaderValue)>
+where
+    N: TryInto<HeaderName>,
+    N::Error: std::fmt::Display,
+    V: TryInto<HeaderValue>,
+    V::Error: std::fmt::Display,
+{
+    let name = name.try_into().map_err(|error| {
+        Error::invalid_argument("headers", format!("invalid header name: {error}"))
+    })?;
+    let value = value.try_into().map_err(|error| {
+        Error::invalid_argument(
+            "headers",
+            format!("invalid value of header `{name}`: {error}"),
+        )
+    })?;
+    Ok((name, value))
+}
+
+impl std::fmt::Debug for ConnectionSettings {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let header_names: Vec<&str> = self.headers.keys().map(HeaderName::as_str).collect();
+        let query_names: Vec<&str> = self
+            .query_params
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .collect();
+        formatter
+            .debug_struct("ConnectionSettings")
+            .field("api_key", &self.api_key)
+            .field("base_url", &self.base_url.as_deref().map(super::redact_url))
+            // Names only: a caller's header or parameter may carry a credential.
+            .field("headers", &header_names)
+            .field("query_params", &query_names)
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The `with_*` methods of the connection fields, for a provider's settings type that keeps a
+/// [`ConnectionSettings`] in its field `connection`.
+macro_rules! connection_setters {
+    () => {
+        /// Sets the API key (default: the provider's key variable, read at the first call).
+        pub fn with_api_key(mut self, api_key: impl Into<$crate::provider_utils::ApiKey>) -> Self {
+            self.connection.api_key = Some(api_key.into());
+            self
+        }
+
+        /// Sets the base URL (default: the provider's base-URL variable, else its public URL),
+        /// for a proxy, a gateway or a local server.
+        pub fn with_base_url(mut self, base_url: impl Into<String>) -> Self {
+            self.connection.base_url = Some(base_url.into());
+            self
+        }
+
+        /// Adds a header sent with every request, over the provider's own (auth included). Takes
+        /// `&str`, `String` or the `http` types; a name or value that is not valid HTTP is
+        /// reported by every call.
+        pub fn with_header<N, V>(mut self, name: N, value: V) -> Self
+        where
+            N: TryInto<http::HeaderName>,
+            N::Error: std::fmt::Display,
+            V: TryInto<http::HeaderValue>,
+            V::Error: std::fmt::Display,
+        {
+            self.connection.add_header(name, value);
+            self
+        }
+
+        /// Adds every header of `headers`, as [`with_header`](Self::with_header) does one.
+        pub fn with_headers(mut self, headers: http::HeaderMap) -> Self {
+            let mut name = None;
+            for (next, value) in headers {
+                // `HeaderMap`'s iterator names a header once for all its values.
+                name = next.or(name);
+                if let Some(name) = &name {
+                    self.connection.headers.append(name.clone(), value);
+                }
+            }
+            self
+        }
+
+        /// Adds a query parameter sent with every request (e.g. `api-version`).
+        pub fn with_query_param(
+            mut self,
+            name: impl Into<String>,
+            value: impl Into<String>,
+        ) -> Self {
+            self.connection
+                .query_params
+                .push((name.into(), value.into()));
+            self
+        }
+
+        /// Uses this HTTP client (proxies, TLS, timeouts); default:
+        /// [`default_http_client`]($crate::provider_utils::default_http_client), with a 10 s
+        /// connect timeout.
+        pub fn with_client(mut self, client: reqwest::Client) -> Self {
+            self.connection.client = Some(client);
+            self
+        }
+
+        /// The provider name that models report (`<name>.chat`...) and read provider options
+        /// under; default: the provider's id.
+        pub fn with_name(mut self, name: impl Into<String>) -> Self {
+            self.connection.name = Some(name.into());
+            self
+        }
+    };
+}
+
+pub(crate) use connection_setters;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Default)]
+    struct Settings {
+        connection: ConnectionSettings,
+    }
+
+    // Each provider uses every setter; this test type only some.
+    #[allow(dead_code)]
+    impl Settings {
+        connection_setters!();
+    }
+
+    #[test]
+    fn headers_from_strings_or_http_types_and_invalid_ones_reported_later() {
+        let settings = Settings::default()
+            .with_header("x-one", "1")
+            .with_header(
+                HeaderName::from_static("x-two"),
+                HeaderValue::from_static("2"),
+            )
+            .with_header(String::from("x-three"), String::from("3"));
+        let connection = settings.connection.checked().unwrap();
+        assert_eq!(connection.headers.len(), 3);
+        assert_eq!(connection.headers["x-two"], "2");
+
+        let settings = Settings::default()
+            .with_header("bad name", "1")
+            .with_header("x-ok", "line\nbreak");
+        let error = settings.connection.checked().unwrap_err();
+        assert!(error.to_string().contains("invalid header name"), "{error}");
+    }
+
+    #[test]
+    fn debug_shows_no_credentials() {
+        let settings = Settings::default()
+            .with_api_key("sk-secret")
+            .with_base_url("https://user:hunter2@proxy.test/v1")
+            .with_header("x-proxy-token", "token-secret")
+            .with_query_param("key", "query-secret");
+        let printed = format!("{settings:?}");
+        for secret in ["sk-secret", "hunter2", "token-secret", "query-secret"] {
+            assert!(!printed.contains(secret), "{printed}");
+        }
+        assert!(
+            printed.contains("x-proxy-token") && printed.contains("proxy.test"),
+            "{printed}"
+        );
+    }
+}
