@@ -120,13 +120,11 @@ macro_rules! request_settings_methods {
         /// Adds an HTTP header to every call, over the provider's. Takes `&str`, `String` or the
         /// `http` types, as the providers' `with_header` does; an invalid header fails the
         /// operation.
-        pub fn header<N, V>(mut self, name: N, value: V) -> Self
-        where
-            N: TryInto<http::HeaderName>,
-            N::Error: std::fmt::Display,
-            V: TryInto<http::HeaderValue>,
-            V::Error: std::fmt::Display,
-        {
+        pub fn header(
+            mut self,
+            name: impl $crate::provider_utils::HeaderNameInput,
+            value: impl $crate::provider_utils::HeaderValueInput,
+        ) -> Self {
             match $crate::provider_utils::parse_header(name, value) {
                 Ok((name, value)) => {
                     self.settings.headers.insert(name, value);

@@ -68,6 +68,19 @@ pub struct ToolCallError {
     pub provider_executed: bool,
 }
 
+/// Accessors that iterate over the step's content of one kind: `name: Variant(Type);`.
+macro_rules! content_of_kind {
+    ($($(#[$doc:meta])* $name:ident: $variant:ident($type:ty);)*) => {$(
+        $(#[$doc])*
+        pub fn $name(&self) -> impl Iterator<Item = &$type> {
+            self.content.iter().filter_map(|content| match content {
+                StepContent::$variant(item) => Some(item),
+                _ => None,
+            })
+        }
+    )*};
+}
+
 /// One piece of a step's output, in order.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -145,44 +158,17 @@ impl StepResult {
         })
     }
 
-    /// The tool calls.
-    pub fn tool_calls(&self) -> impl Iterator<Item = &ParsedToolCall> {
-        self.content.iter().filter_map(|content| match content {
-            StepContent::ToolCall(call) => Some(call),
-            _ => None,
-        })
-    }
-
-    /// The tool results.
-    pub fn tool_results(&self) -> impl Iterator<Item = &ToolCallResult> {
-        self.content.iter().filter_map(|content| match content {
-            StepContent::ToolResult(result) => Some(result),
-            _ => None,
-        })
-    }
-
-    /// The tool errors.
-    pub fn tool_errors(&self) -> impl Iterator<Item = &ToolCallError> {
-        self.content.iter().filter_map(|content| match content {
-            StepContent::ToolError(error) => Some(error),
-            _ => None,
-        })
-    }
-
-    /// The generated files.
-    pub fn files(&self) -> impl Iterator<Item = &GeneratedFile> {
-        self.content.iter().filter_map(|content| match content {
-            StepContent::File(file) => Some(file),
-            _ => None,
-        })
-    }
-
-    /// The cited sources.
-    pub fn sources(&self) -> impl Iterator<Item = &Source> {
-        self.content.iter().filter_map(|content| match content {
-            StepContent::Source(source) => Some(source),
-            _ => None,
-        })
+    content_of_kind! {
+        /// The tool calls.
+        tool_calls: ToolCall(ParsedToolCall);
+        /// The tool results.
+        tool_results: ToolResult(ToolCallResult);
+        /// The tool errors.
+        tool_errors: ToolError(ToolCallError);
+        /// The generated files.
+        files: File(GeneratedFile);
+        /// The cited sources.
+        sources: Source(Source);
     }
 
     /// Whether the loop may go on after this step: there are tool calls for the application and

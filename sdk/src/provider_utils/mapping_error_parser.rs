@@ -34,10 +34,11 @@ impl MappingErrorParser {
     pub fn parse_value(&self, value: &Value) -> Option<ErrorBody> {
         let message = first_scalar(value, self.mapping.message)?;
         Some(
-            ErrorBody::new(message)
-                .with_type(first_scalar(value, self.mapping.error_type))
-                .with_code(first_scalar(value, self.mapping.code))
-                .with_param(value.pointer("/error/param").or_else(|| value.get("param")).and_then(Value::as_str).map(str::to_owned)),
+            ErrorBody::new(message).with_details(
+                first_scalar(value, self.mapping.error_type),
+                first_scalar(value, self.mapping.code),
+                value.pointer("/error/param").or_else(|| value.get("param")).and_then(Value::as_str).map(str::to_owned),
+            ),
         )
     }
 }

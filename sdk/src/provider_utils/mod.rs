@@ -57,6 +57,7 @@ pub use api_key::{ApiKey, load_api_key, load_setting, sensitive_header_value, wi
 pub use headers::{LazyHeaders, combine_headers};
 pub use json_event_stream::{JsonEvent, JsonEventStream, json_events_from_response};
 pub(crate) use provider_settings::{ConnectionSettings, connection_setters, parse_header};
+pub use provider_settings::{HeaderNameInput, HeaderValueInput};
 #[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google"))]
 pub(crate) use mapped_connection::{MappedConnection, ModelOperation};
 #[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google"))]

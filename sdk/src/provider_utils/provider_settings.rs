@@ -33,15 +33,19 @@ pub(crate) struct ConnectionSettings {
     pub invalid: Option<Error>,
 }
 
+/// A header name as every builder takes it: `&str`, `String` or [`HeaderName`].
+pub trait HeaderNameInput: TryInto<HeaderName, Error: std::fmt::Display> {}
+
+impl<T: TryInto<HeaderName, Error: std::fmt::Display>> HeaderNameInput for T {}
+
+/// A header value as every builder takes it: `&str`, `String` or [`HeaderValue`].
+pub trait HeaderValueInput: TryInto<HeaderValue, Error: std::fmt::Display> {}
+
+impl<T: TryInto<HeaderValue, Error: std::fmt::Display>> HeaderValueInput for T {}
+
 impl ConnectionSettings {
     /// Adds a header, or keeps the error when the name or value is not valid HTTP.
-    pub fn add_header<N, V>(&mut self, name: N, value: V)
-    where
-        N: TryInto<HeaderName>,
-        N::Error: std::fmt::Display,
-        V: TryInto<HeaderValue>,
-        V::Error: std::fmt::Display,
-    {
+    pub fn add_header(&mut self, name: impl HeaderNameInput, value: impl HeaderValueInput) {
         match parse_header(name, value) {
             Ok((name, value)) => {
                 self.headers.insert(name, value);
@@ -63,13 +67,7 @@ impl ConnectionSettings {
 
 /// A header name and value, or an `InvalidArgument` error naming what is wrong (never the value,
 /// which may be a credential).
-pub(crate) fn parse_header<N, V>(name: N, value: V) -> Result<(HeaderName, HeaderValue)>
-where
-    N: TryInto<HeaderName>,
-    N::Error: std::fmt::Display,
-    V: TryInto<HeaderValue>,
-    V::Error: std::fmt::Display,
-{
+pub(crate) fn parse_header(name: impl HeaderNameInput, value: impl HeaderValueInput) -> Result<(HeaderName, HeaderValue)> {
     let name = name.try_into().map_err(|error| {
         Error::invalid_argument("headers", format!("invalid header name: {error}"))
     })?;
@@ -122,13 +120,11 @@ macro_rules! connection_setters {
         /// Adds a header sent with every request, over the provider's own (auth included). Takes
         /// `&str`, `String` or the `http` types; a name or value that is not valid HTTP is
         /// reported by every call.
-        pub fn with_header<N, V>(mut self, name: N, value: V) -> Self
-        where
-            N: TryInto<http::HeaderName>,
-            N::Error: std::fmt::Display,
-            V: TryInto<http::HeaderValue>,
-            V::Error: std::fmt::Display,
-        {
+        pub fn with_header(
+            mut self,
+            name: impl $crate::provider_utils::HeaderNameInput,
+            value: impl $crate::provider_utils::HeaderValueInput,
+        ) -> Self {
             self.connection.add_header(name, value);
             self
         }

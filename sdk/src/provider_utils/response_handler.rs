@@ -39,21 +39,9 @@ impl ErrorBody {
         ErrorBody { message: message.into(), ..Default::default() }
     }
 
-    /// Sets the type.
-    pub fn with_type(mut self, error_type: Option<String>) -> Self {
-        self.error_type = error_type;
-        self
-    }
-
-    /// Sets the code.
-    pub fn with_code(mut self, code: Option<String>) -> Self {
-        self.code = code;
-        self
-    }
-
-    /// Sets the param.
-    pub fn with_param(mut self, param: Option<String>) -> Self {
-        self.param = param;
+    /// Sets the error type, code and parameter at fault, as the body gives them.
+    pub fn with_details(mut self, error_type: Option<String>, code: Option<String>, param: Option<String>) -> Self {
+        (self.error_type, self.code, self.param) = (error_type, code, param);
         self
     }
 }
@@ -434,7 +422,7 @@ mod tests {
         let openai = r#"{"error":{"message":"Bad temp","type":"invalid_request_error","param":"temperature","code":null}}"#;
         assert_eq!(
             parser.parse(openai),
-            Some(ErrorBody::new("Bad temp").with_type(Some("invalid_request_error".into())).with_param(Some("temperature".into())))
+            Some(ErrorBody::new("Bad temp").with_details(Some("invalid_request_error".into()), None, Some("temperature".into())))
         );
         let anthropic = r#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#;
         assert_eq!(parser.parse(anthropic).unwrap().error_type.as_deref(), Some("overloaded_error"));

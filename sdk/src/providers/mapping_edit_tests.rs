@@ -18,7 +18,7 @@ const KEY: &str = "secret-key-123";
 
 /// The mapping with the test server's base URL (under `/edited`), no base-URL variable (so the
 /// environment cannot override it), a key variable of the test's own, status 418 as the only
-/// retryable one, and an extra static header.
+/// retryable one (and no retryable error type), and an extra static header.
 fn edited(mapping: &ProviderMapping, server: &TestServer, extra_headers: &'static [(&'static str, &'static str)]) -> ProviderMapping {
     let mut mapping = *mapping;
     mapping.base_url = Some(Box::leak(server.url("/edited").into_boxed_str()));
@@ -26,6 +26,7 @@ fn edited(mapping: &ProviderMapping, server: &TestServer, extra_headers: &'stati
     mapping.api_key.env = &["SPECAI_TEST_EDITED_MAPPING_KEY"];
     mapping.api_key.deprecated_env = &[];
     mapping.errors.retryable_statuses = &[418];
+    mapping.errors.retryable_types = &[];
     mapping.request.headers = extra_headers;
     mapping
 }
@@ -74,7 +75,9 @@ fn assert_debug_hides_the_key(values: &[&dyn std::fmt::Debug]) {
     }
 }
 
-fn sent(server: &TestServer) -> RecordedRequest {
+/// The request of one successful call.
+async fn first_request(model: &dyn LanguageModel, server: &TestServer) -> RecordedRequest {
+    model.do_generate(&CallOptions::new(vec![Message::user("hi")])).await.unwrap();
     server.requests().remove(0)
 }
 
@@ -94,9 +97,8 @@ async fn editing_the_openai_mapping_changes_what_openai_sends() {
     let settings = OpenAiSettings::default().with_api_key(KEY);
     let provider = create_openai_from_mapping(mapping, settings.clone());
     let model = provider.chat("gpt-4o-mini");
-    model.do_generate(&CallOptions::new(vec![Message::user("hi")])).await.unwrap();
 
-    let request = sent(&server);
+    let request = first_request(&model, &server).await;
     assert_eq!(request.path, "/edited/v2/chat");
     assert_eq!(request.header("x-edited-key"), Some("Key secret-key-123"));
     assert_eq!(request.header("authorization"), None, "the bearer form is the mapping's, now replaced");
@@ -123,13 +125,11 @@ async fn editing_the_anthropic_mapping_changes_what_anthropic_sends() {
     let mut mapping = edited(&ANTHROPIC, &server, &[("anthropic-version", "2099-01-01"), ("x-edited", "anthropic")]);
     mapping.auth = Auth::Header { name: "x-edited-key", scheme: None };
     mapping.operations.chat = moved(mapping.operations.chat, "/v2/messages");
-    mapping.errors.retryable_types = &[];
     let settings = AnthropicSettings::default().with_api_key(KEY);
     let provider = create_anthropic_from_mapping(mapping, settings.clone());
     let model = provider.language_model("claude-sonnet-4-5");
-    model.do_generate(&CallOptions::new(vec![Message::user("hi")])).await.unwrap();
 
-    let request = sent(&server);
+    let request = first_request(&model, &server).await;
     assert_eq!(request.path, "/edited/v2/messages");
     assert_eq!(request.header("x-edited-key"), Some(KEY));
     assert_eq!(request.header("x-api-key"), None, "the auth header's name is the mapping's");
@@ -157,13 +157,11 @@ async fn editing_the_google_mapping_changes_what_google_sends() {
     // The key in the query: the URL is built per call.
     mapping.auth = Auth::Query { param: "key" };
     mapping.operations.chat = moved(mapping.operations.chat, "/v2/models/{model}:generate");
-    mapping.errors.retryable_types = &[];
     let settings = GoogleSettings::default().with_api_key(KEY);
     let provider = create_google_from_mapping(mapping, settings.clone());
     let model = provider.language_model("gemini-2.5-flash");
-    model.do_generate(&CallOptions::new(vec![Message::user("hi")])).await.unwrap();
 
-    let request = sent(&server);
+    let request = first_request(&model, &server).await;
     assert_eq!(request.path, "/edited/v2/models/gemini-2.5-flash:generate?key=secret-key-123");
     assert_eq!(request.header("x-goog-api-key"), None, "the auth form is the mapping's");
     assert_eq!(request.header("x-edited"), Some("google"));

@@ -115,20 +115,28 @@ impl GoogleStreamState {
         self.last_chunk = Some(chunk);
     }
 
+    /// The id of the open reasoning or text block, opening one (with its start part) if none is.
+    fn open_block(&mut self, reasoning: bool, out: &mut VecDeque<StreamPart>) -> BlockId {
+        let open = if reasoning { &self.reasoning_block } else { &self.text_block };
+        if let Some(id) = open {
+            return id.clone();
+        }
+        let id = self.block_id();
+        out.push_back(if reasoning {
+            StreamPart::ReasoningStart { id: id.clone(), provider_metadata: None }
+        } else {
+            StreamPart::TextStart { id: id.clone(), provider_metadata: None }
+        });
+        *(if reasoning { &mut self.reasoning_block } else { &mut self.text_block }) = Some(id.clone());
+        id
+    }
+
     fn process_part(&mut self, part: Part, out: &mut VecDeque<StreamPart>) {
         let signature = part.thought_signature;
         if let Some(text) = part.text {
             if part.thought == Some(true) {
                 self.close_text(out);
-                let id = match &self.reasoning_block {
-                    Some(id) => id.clone(),
-                    None => {
-                        let id = self.block_id();
-                        self.reasoning_block = Some(id.clone());
-                        out.push_back(StreamPart::ReasoningStart { id: id.clone(), provider_metadata: None });
-                        id
-                    }
-                };
+                let id = self.open_block(true, out);
                 let provider_metadata = signature_metadata(signature.as_deref());
                 if signature.is_some() {
                     self.reasoning_signature = signature;
@@ -141,15 +149,7 @@ impl GoogleStreamState {
                     return;
                 }
                 self.close_reasoning(out);
-                let id = match &self.text_block {
-                    Some(id) => id.clone(),
-                    None => {
-                        let id = self.block_id();
-                        self.text_block = Some(id.clone());
-                        out.push_back(StreamPart::TextStart { id: id.clone(), provider_metadata: None });
-                        id
-                    }
-                };
+                let id = self.open_block(false, out);
                 if signature.is_some() {
                     self.text_signature = signature;
                 }

@@ -44,7 +44,7 @@ fn string_or_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result
 impl OpenAiErrorDetail {
     fn into_error_body(self) -> ErrorBody {
         let message = if self.message.is_empty() { "unknown error".to_owned() } else { self.message };
-        ErrorBody::new(message).with_type(self.error_type).with_code(self.code).with_param(self.param)
+        ErrorBody::new(message).with_details(self.error_type, self.code, self.param)
     }
 }
 

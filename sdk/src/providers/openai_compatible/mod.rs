@@ -86,7 +86,8 @@ pub struct OpenAiCompatibleSettings {
     capabilities: CapabilityOverrides,
 }
 
-/// What the caller says a server can do, over its mapping.
+/// What the caller's settings or a model override in the mapping say a server can do, over the
+/// mapping's capabilities.
 #[derive(Debug, Clone, Copy, Default)]
 struct CapabilityOverrides {
     tools: Option<bool>,
@@ -94,70 +95,59 @@ struct CapabilityOverrides {
     structured_outputs: Option<StructuredOutputs>,
     image_input: Option<bool>,
     pdf_input: Option<bool>,
+    reasoning: Option<bool>,
+    parallel_tool_calls: Option<bool>,
     stream_include_usage: Option<bool>,
 }
 
 impl CapabilityOverrides {
-    fn apply(self, mapping: &mut ProviderMapping) {
-        let capabilities = &mut mapping.capabilities;
+    /// `capabilities` with every override that is set.
+    fn apply_to(self, capabilities: &mut Capabilities) {
         for (slot, value) in [
             (&mut capabilities.tools, self.tools),
             (&mut capabilities.streaming, self.streaming),
             (&mut capabilities.image_input, self.image_input),
             (&mut capabilities.pdf_input, self.pdf_input),
-            (&mut mapping.request.stream_include_usage, self.stream_include_usage),
+            (&mut capabilities.reasoning, self.reasoning),
+            (&mut capabilities.parallel_tool_calls, self.parallel_tool_calls),
         ] {
-            if let Some(value) = value {
-                *slot = value;
-            }
+            *slot = value.unwrap_or(*slot);
         }
-        if let Some(mode) = self.structured_outputs {
-            mapping.capabilities.structured_outputs = mode;
-        }
+        capabilities.structured_outputs = self.structured_outputs.unwrap_or(capabilities.structured_outputs);
     }
+}
+
+/// Setters of the capability overrides: `name(Type) => field;`.
+macro_rules! capability_setters {
+    ($($(#[$doc:meta])* $name:ident($type:ty) => $field:ident;)*) => {$(
+        $(#[$doc])*
+        pub fn $name(mut self, value: $type) -> Self {
+            self.capabilities.$field = Some(value);
+            self
+        }
+    )*};
 }
 
 impl OpenAiCompatibleSettings {
     connection_setters!();
 
-    /// Whether the server takes function tools (default: the mapping's; true for a server of
-    /// your own).
-    pub fn with_tools(mut self, supported: bool) -> Self {
-        self.capabilities.tools = Some(supported);
-        self
-    }
-
-    /// Whether the server streams; without, streams are simulated from one answer.
-    pub fn with_streaming(mut self, supported: bool) -> Self {
-        self.capabilities.streaming = Some(supported);
-        self
-    }
-
-    /// How structured output is requested. A server of your own defaults to `json_object` with
-    /// the schema in the prompt, what an unknown server most likely accepts; `JsonSchema` for
-    /// one that takes `response_format: json_schema`.
-    pub fn with_structured_outputs(mut self, mode: StructuredOutputs) -> Self {
-        self.capabilities.structured_outputs = Some(mode);
-        self
-    }
-
-    /// Whether user messages may hold images (default true for a server of your own: the parts
-    /// are sent and the server answers for itself).
-    pub fn with_image_input(mut self, supported: bool) -> Self {
-        self.capabilities.image_input = Some(supported);
-        self
-    }
-
-    /// Whether user messages may hold PDFs.
-    pub fn with_pdf_input(mut self, supported: bool) -> Self {
-        self.capabilities.pdf_input = Some(supported);
-        self
-    }
-
-    /// Whether to send `stream_options.include_usage` (some servers reject it).
-    pub fn with_stream_include_usage(mut self, include: bool) -> Self {
-        self.capabilities.stream_include_usage = Some(include);
-        self
+    capability_setters! {
+        /// Whether the server takes function tools (default: the mapping's; true for a server
+        /// of your own).
+        with_tools(bool) => tools;
+        /// Whether the server streams; without, streams are simulated from one answer.
+        with_streaming(bool) => streaming;
+        /// How structured output is requested. A server of your own defaults to `json_object`
+        /// with the schema in the prompt, what an unknown server most likely accepts;
+        /// `JsonSchema` for one that takes `response_format: json_schema`.
+        with_structured_outputs(StructuredOutputs) => structured_outputs;
+        /// Whether user messages may hold images (default true for a server of your own: the
+        /// parts are sent and the server answers for itself).
+        with_image_input(bool) => image_input;
+        /// Whether user messages may hold PDFs.
+        with_pdf_input(bool) => pdf_input;
+        /// Whether to send `stream_options.include_usage` (some servers reject it).
+        with_stream_include_usage(bool) => stream_include_usage;
     }
 }
 
@@ -216,20 +206,17 @@ impl Config {
         let Some(found) = self.mapping.model_overrides.iter().find(|o| o.matches(model_id)) else {
             return ModelRules { capabilities, renames: &[], unsupported_fields: &[], system_message_mode: None };
         };
-        let set = |slot: &mut bool, value: Option<bool>| {
-            if let Some(value) = value {
-                *slot = value;
-            }
+        let overrides = CapabilityOverrides {
+            tools: found.tools,
+            streaming: found.streaming,
+            structured_outputs: found.structured_outputs,
+            image_input: found.image_input,
+            pdf_input: found.pdf_input,
+            reasoning: found.reasoning,
+            parallel_tool_calls: found.parallel_tool_calls,
+            stream_include_usage: None,
         };
-        set(&mut capabilities.tools, found.tools);
-        set(&mut capabilities.streaming, found.streaming);
-        set(&mut capabilities.image_input, found.image_input);
-        set(&mut capabilities.pdf_input, found.pdf_input);
-        set(&mut capabilities.reasoning, found.reasoning);
-        set(&mut capabilities.parallel_tool_calls, found.parallel_tool_calls);
-        if let Some(structured) = found.structured_outputs {
-            capabilities.structured_outputs = structured;
-        }
+        overrides.apply_to(&mut capabilities);
         ModelRules {
             capabilities,
             renames: found.renames,
@@ -348,7 +335,8 @@ impl Provider for OpenAiCompatibleProvider {
 pub fn from_mapping(mapping: &ProviderMapping, settings: OpenAiCompatibleSettings) -> OpenAiCompatibleProvider {
     let OpenAiCompatibleSettings { connection, capabilities } = settings;
     let mut mapping = *mapping;
-    capabilities.apply(&mut mapping);
+    capabilities.apply_to(&mut mapping.capabilities);
+    mapping.request.stream_include_usage = capabilities.stream_include_usage.unwrap_or(mapping.request.stream_include_usage);
     let id = connection.name.clone().unwrap_or_else(|| mapping.id.to_owned());
     OpenAiCompatibleProvider { id, config: Config::new(mapping, connection).map(Arc::new) }
 }
