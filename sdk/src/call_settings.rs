@@ -12,7 +12,7 @@ use http::HeaderMap;
 use tokio_util::sync::CancellationToken;
 
 use crate::error::{Error, Result};
-use crate::provider::{CallOptions, Message, ProviderOptions, ReasoningEffort, ResponseFormat, ToolChoice, ToolDefinition};
+use crate::provider::{CallOptions, ExtraRequest, Message, ProviderOptions, ReasoningEffort, ResponseFormat, ToolChoice, ToolDefinition};
 use crate::retry::RetryPolicy;
 
 /// Settings of one generation: what is sent with every model call, and how calls are controlled.
@@ -41,6 +41,9 @@ pub struct CallSettings {
     pub headers: HeaderMap,
     /// Provider-specific options, keyed by provider id.
     pub provider_options: ProviderOptions,
+    /// Body members and query parameters sent with every call as they are (see
+    /// [`ExtraRequest`]).
+    pub extra: ExtraRequest,
     /// Ask streams for the provider's raw chunks.
     pub include_raw_chunks: bool,
     /// Retries per model call (default: 2 retries with exponential backoff).
@@ -89,6 +92,7 @@ impl CallSettings {
         options.include_raw_chunks = self.include_raw_chunks;
         options.headers.clone_from(&self.headers);
         options.provider_options.clone_from(&self.provider_options);
+        options.extra.clone_from(&self.extra);
         options.tools = tools;
         options.tool_choice = tool_choice;
         options.response_format = response_format;
@@ -150,6 +154,39 @@ macro_rules! call_settings_methods {
         // header, headers, provider_options, max_retries, retry_policy, cancellation_token:
         // the same fields and methods as the single-call functions' settings.
         $crate::request_settings::request_settings_methods!();
+
+        /// Merges the members of a JSON object into every request body, over the provider's own:
+        /// the escape hatch for a field a provider added before specai knows it. A value that is
+        /// not an object fails the operation.
+        ///
+        /// ```
+        /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        /// use specai::test_util::{MockLanguageModel, text_response};
+        ///
+        /// let model = MockLanguageModel::new().with_response(text_response("ok"));
+        /// specai::generate_text(model.clone())
+        ///     .prompt("Hi")
+        ///     .extra_body(serde_json::json!({"service_tier": "flex"}))
+        ///     .extra_query("trace", "1")
+        ///     .await?;
+        /// assert_eq!(model.calls()[0].extra.body["service_tier"], "flex");
+        /// # Ok::<(), specai::Error>(()) }).unwrap();
+        /// ```
+        pub fn extra_body(mut self, members: serde_json::Value) -> Self {
+            match members {
+                serde_json::Value::Object(members) => self.settings.extra.body.extend(members),
+                _ => {
+                    self.error.get_or_insert($crate::Error::invalid_argument("extra_body", "must be a JSON object"));
+                }
+            }
+            self
+        }
+
+        /// Appends a query parameter to every request URL.
+        pub fn extra_query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+            self.settings.extra.query.push((name.into(), value.into()));
+            self
+        }
 
         $crate::request_settings::settings_setters! {
             /// Asks streams for the provider's raw chunks.

@@ -44,6 +44,48 @@ pub struct CallOptions {
     pub headers: HeaderMap,
     /// Provider-specific options, keyed by provider id.
     pub provider_options: ProviderOptions,
+    /// Body members and query parameters added to this call's request as they are.
+    pub extra: ExtraRequest,
+}
+
+/// What a caller adds to one request beyond the typed options: the escape hatch for a field a
+/// provider added last week, before its spec is regenerated (the official OpenAI and Anthropic
+/// SDKs' `extra_body` and `extra_query`). Providers send it unchecked; a member of `body`
+/// replaces the provider's own member of the same name.
+///
+/// ```
+/// use specai_provider::{CallOptions, ExtraRequest, Message};
+///
+/// let mut options = CallOptions::new(vec![Message::user("Hi!")]);
+/// options.extra = ExtraRequest::default().with_body_member("service_tier", "flex").with_query_param("trace", "1");
+/// assert!(!options.extra.is_empty());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ExtraRequest {
+    /// Top-level members merged into the JSON body.
+    pub body: serde_json::Map<String, Value>,
+    /// Query parameters appended to the URL.
+    pub query: Vec<(String, String)>,
+}
+
+impl ExtraRequest {
+    /// Whether there is nothing to add (the common case, which costs nothing).
+    pub fn is_empty(&self) -> bool {
+        self.body.is_empty() && self.query.is_empty()
+    }
+
+    /// Adds a member to the body (replacing one of the same name given before).
+    pub fn with_body_member(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.body.insert(name.into(), value.into());
+        self
+    }
+
+    /// Adds a query parameter.
+    pub fn with_query_param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.query.push((name.into(), value.into()));
+        self
+    }
 }
 
 impl CallOptions {

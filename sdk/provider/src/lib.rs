@@ -186,7 +186,7 @@ mod usage;
 mod warning;
 
 pub use call_options::{
-    CallOptions, FunctionTool, ProviderDefinedTool, ReasoningEffort, ResponseFormat, ToolChoice,
+    CallOptions, ExtraRequest, FunctionTool, ProviderDefinedTool, ReasoningEffort, ResponseFormat, ToolChoice,
     ToolDefinition,
 };
 pub use content::{Content, FileData, GeneratedFile, Source, ToolCall, ToolResult};

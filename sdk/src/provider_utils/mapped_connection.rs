@@ -17,11 +17,13 @@ use specai_generated::mappings::{Auth, Operation, Operations, ProviderMapping};
 
 use super::api_key::{ApiKey, load_api_key, load_setting, sensitive_header_value};
 use super::headers::{LazyHeaders, combine_headers};
+use super::extra_request::{WithExtraBody, with_extra_query};
 use super::mapping_error_parser::MappingErrorParser;
 use super::provider_settings::ConnectionSettings;
 use super::post_to_api::{Endpoint, ModelUrl, post_json, post_multipart};
 use super::response_handler::{ApiResponse, ErrorBody};
 use crate::error::{Error, Result};
+use crate::provider::ExtraRequest;
 
 /// The path of an operation for one model: `{model}` replaced by the model id.
 pub(crate) type ModelPath = fn(path: &str, model_id: &str) -> String;
@@ -222,20 +224,47 @@ impl MappedConnection {
         self.headers.with_call_headers(call_headers)
     }
 
-    /// POSTs a JSON body; a non-2xx answer is read with the mapping's error paths.
+    /// POSTs a JSON body, with a call's extra members and query parameters; a non-2xx answer is
+    /// read with the mapping's error paths.
     #[cfg_attr(not(feature = "openai-compatible"), allow(dead_code))]
-    pub async fn post_json<'a, B: serde::Serialize + ?Sized>(&self, url: impl Into<Endpoint<'a>>, body: &B, call_headers: &HeaderMap) -> Result<ApiResponse> {
-        post_json(&self.client, url, self.headers(call_headers)?, body, &self.errors).await
+    pub async fn post_json<'a, B: serde::Serialize + ?Sized>(
+        &self,
+        url: impl Into<Endpoint<'a>>,
+        body: &B,
+        call_headers: &HeaderMap,
+        extra: &ExtraRequest,
+    ) -> Result<ApiResponse> {
+        let headers = self.headers(call_headers)?;
+        let body = WithExtraBody { body, extra };
+        let url = url.into();
+        match with_extra_query(url, extra) {
+            Some(url) => post_json(&self.client, &url, headers, &body, &self.errors).await,
+            None => post_json(&self.client, url, headers, &body, &self.errors).await,
+        }
     }
 
-    /// POSTs a JSON body to a model's operation with these (complete) headers.
-    pub async fn post_operation<B: serde::Serialize + ?Sized>(&self, operation: &ModelOperation, model_id: &str, body: &B, headers: HeaderMap) -> Result<ApiResponse> {
-        match &operation.url {
-            Some(url) => post_json(&self.client, url, headers, body, &self.errors).await,
+    /// POSTs a JSON body to a model's operation with these (complete) headers and a call's
+    /// extra members and query parameters.
+    pub async fn post_operation<B: serde::Serialize + ?Sized>(
+        &self,
+        operation: &ModelOperation,
+        model_id: &str,
+        body: &B,
+        headers: HeaderMap,
+        extra: &ExtraRequest,
+    ) -> Result<ApiResponse> {
+        let body = WithExtraBody { body, extra };
+        let built;
+        let url = match &operation.url {
+            Some(url) => Endpoint::from(url),
             None => {
-                let url = self.operation_url(operation.operation.as_ref(), operation.capability, model_id)?;
-                post_json(&self.client, &url, headers, body, &self.errors).await
+                built = self.operation_url(operation.operation.as_ref(), operation.capability, model_id)?;
+                Endpoint::Text(&built)
             }
+        };
+        match with_extra_query(url, extra) {
+            Some(url) => post_json(&self.client, &url, headers, &body, &self.errors).await,
+            None => post_json(&self.client, url, headers, &body, &self.errors).await,
         }
     }
 

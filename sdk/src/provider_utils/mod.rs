@@ -30,6 +30,8 @@
 
 mod api_key;
 mod default_client;
+#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google"))]
+mod extra_request;
 mod headers;
 mod json_event_stream;
 mod json_instruction;

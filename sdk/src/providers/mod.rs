@@ -15,4 +15,6 @@ pub mod anthropic;
 pub mod openai_compatible;
 
 #[cfg(test)]
+mod extra_request_tests;
+#[cfg(test)]
 mod mapping_edit_tests;

@@ -271,7 +271,7 @@ impl LanguageModel for AnthropicLanguageModel {
     async fn do_generate(&self, options: &CallOptions) -> Result<GenerateResponse> {
         let config = self.config.clone()?;
         let prepared = self.prepare(options, false)?;
-        let response = config.post_messages(&self.messages, &self.model_id, &prepared.body, &options.headers, &prepared.betas).await?;
+        let response = config.post_messages(&self.messages, &self.model_id, &prepared.body, options, &prepared.betas).await?;
         let request = RequestMetadata::sent(response.request_body.as_ref());
         let answer = response.json::<types::Message>().await?;
         let raw = answer.raw_json();
@@ -342,7 +342,7 @@ impl LanguageModel for AnthropicLanguageModel {
     async fn do_stream(&self, options: &CallOptions) -> Result<StreamResponse> {
         let config = self.config.clone()?;
         let prepared = self.prepare(options, true)?;
-        let response = config.post_messages(&self.messages, &self.model_id, &prepared.body, &options.headers, &prepared.betas).await?;
+        let response = config.post_messages(&self.messages, &self.model_id, &prepared.body, options, &prepared.betas).await?;
         let request = RequestMetadata::sent(response.request_body.as_ref());
         let metadata = ResponseMetadata::default().with_headers(response.headers.clone());
         let errors = config.stream_errors(response.status, response.url.clone());

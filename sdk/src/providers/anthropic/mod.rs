@@ -64,7 +64,7 @@ pub use anthropic_options::{
 pub use map_anthropic_finish_reason::map_anthropic_finish_reason;
 
 use crate::error::{Error, Result};
-use crate::provider::{LanguageModel, Provider};
+use crate::provider::{CallOptions, LanguageModel, Provider};
 use crate::provider_utils::{ApiResponse, ConnectionSettings, MappedConnection, ModelOperation, combine_headers, connection_setters};
 
 const BETA_HEADER: HeaderName = HeaderName::from_static("anthropic-beta");
@@ -165,11 +165,11 @@ impl AnthropicConfig {
         messages: &ModelOperation,
         model_id: &str,
         body: &B,
-        call_headers: &HeaderMap,
+        options: &CallOptions,
         betas: &[&str],
     ) -> Result<ApiResponse> {
-        let headers = self.headers(call_headers, betas)?;
-        self.connection.post_operation(messages, model_id, body, headers).await
+        let headers = self.headers(&options.headers, betas)?;
+        self.connection.post_operation(messages, model_id, body, headers, &options.extra).await
     }
 
     /// Reads an `error` event sent mid-stream under a response of `status` from `url`.

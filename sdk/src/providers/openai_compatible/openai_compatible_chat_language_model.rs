@@ -50,7 +50,7 @@ impl OpenAiCompatibleChatLanguageModel {
     }
 
     async fn post(&self, config: &Config, body: &(impl serde::Serialize + Sync), options: &CallOptions) -> Result<crate::provider_utils::ApiResponse> {
-        config.post_operation(&self.chat, &self.model_id, body, config.headers(&options.headers)?).await
+        config.post_operation(&self.chat, &self.model_id, body, config.headers(&options.headers)?, &options.extra).await
     }
 }
 
