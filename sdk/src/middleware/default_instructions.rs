@@ -26,7 +26,9 @@ use crate::provider::{CallOptions, LanguageModel, Message};
 /// # Ok(()) }
 /// ```
 pub fn default_instructions(instructions: impl Into<String>) -> DefaultInstructions {
-    DefaultInstructions { messages: vec![Message::system(instructions)] }
+    DefaultInstructions {
+        messages: vec![Message::system(instructions)],
+    }
 }
 
 /// System messages put before every prompt that has no system message. Built with
@@ -51,10 +53,16 @@ impl DefaultInstructions {
     /// # Ok::<(), specai::Error>(())
     /// ```
     pub fn new(messages: Vec<Message>) -> Result<Self> {
-        if let Some(message) = messages.iter().find(|message| !matches!(message, Message::System { .. })) {
+        if let Some(message) = messages
+            .iter()
+            .find(|message| !matches!(message, Message::System { .. }))
+        {
             return Err(Error::invalid_argument(
                 "instructions",
-                format!("default instructions must be system messages, not a {} message", message.role()),
+                format!(
+                    "default instructions must be system messages, not a {} message",
+                    message.role()
+                ),
             ));
         }
         Ok(DefaultInstructions { messages })
@@ -69,7 +77,12 @@ impl LanguageModelMiddleware for DefaultInstructions {
         options: Cow<'a, CallOptions>,
         _model: &dyn LanguageModel,
     ) -> Result<Cow<'a, CallOptions>> {
-        if self.messages.is_empty() || options.prompt.iter().any(|message| matches!(message, Message::System { .. })) {
+        if self.messages.is_empty()
+            || options
+                .prompt
+                .iter()
+                .any(|message| matches!(message, Message::System { .. }))
+        {
             return Ok(options);
         }
         let mut options = options.into_owned();
@@ -85,18 +98,35 @@ mod tests {
 
     #[tokio::test]
     async fn prepends_only_without_a_system_message_and_copies_nothing_otherwise() {
-        let instructions = DefaultInstructions::new(vec![Message::system("one"), Message::system("two")]).unwrap();
+        let instructions =
+            DefaultInstructions::new(vec![Message::system("one"), Message::system("two")]).unwrap();
         let model = MockLanguageModel::new();
         let plain = CallOptions::new(vec![Message::user("hi")]);
-        let transformed = instructions.transform_options(CallKind::Stream, Cow::Borrowed(&plain), &model).await.unwrap();
-        assert_eq!(transformed.prompt, [Message::system("one"), Message::system("two"), Message::user("hi")]);
+        let transformed = instructions
+            .transform_options(CallKind::Stream, Cow::Borrowed(&plain), &model)
+            .await
+            .unwrap();
+        assert_eq!(
+            transformed.prompt,
+            [
+                Message::system("one"),
+                Message::system("two"),
+                Message::user("hi")
+            ]
+        );
 
         let with_system = CallOptions::new(vec![Message::user("hi"), Message::system("mine")]);
-        let kept = instructions.transform_options(CallKind::Generate, Cow::Borrowed(&with_system), &model).await.unwrap();
+        let kept = instructions
+            .transform_options(CallKind::Generate, Cow::Borrowed(&with_system), &model)
+            .await
+            .unwrap();
         assert!(matches!(kept, Cow::Borrowed(_)), "left alone, not copied");
 
         let none = DefaultInstructions::new(Vec::new()).unwrap();
-        let kept = none.transform_options(CallKind::Generate, Cow::Borrowed(&plain), &model).await.unwrap();
+        let kept = none
+            .transform_options(CallKind::Generate, Cow::Borrowed(&plain), &model)
+            .await
+            .unwrap();
         assert_eq!(kept.prompt, [Message::user("hi")]);
     }
 }

@@ -16,8 +16,8 @@ use super::language_model_middleware::{CallKind, LanguageModelMiddleware};
 use super::wrap_embedding_model::EmbeddingModelMiddleware;
 use crate::error::Result;
 use crate::provider::{
-    CallOptions, EmbedOptions, EmbeddingModel, LanguageModel, ProviderOptions, ReasoningEffort, ResponseFormat,
-    ToolChoice, ToolDefinition,
+    CallOptions, EmbedOptions, EmbeddingModel, LanguageModel, ProviderOptions, ReasoningEffort,
+    ResponseFormat, ToolChoice, ToolDefinition,
 };
 use crate::request_settings::parse_header;
 
@@ -90,7 +90,10 @@ impl DefaultSettings {
     }
 
     /// The default stop sequences (used when the call has none).
-    pub fn stop_sequences<I: IntoIterator<Item = S>, S: Into<String>>(mut self, sequences: I) -> Self {
+    pub fn stop_sequences<I: IntoIterator<Item = S>, S: Into<String>>(
+        mut self,
+        sequences: I,
+    ) -> Self {
         self.defaults.stop_sequences = sequences.into_iter().map(Into::into).collect();
         self
     }
@@ -110,7 +113,14 @@ impl DefaultSettings {
 
     /// Default options of one provider, merged under the call's (objects merge key by key).
     pub fn provider_options(mut self, provider_id: &str, options: Value) -> Self {
-        merge_value(self.defaults.provider_options.0.entry(provider_id.to_owned()).or_insert(Value::Null), options);
+        merge_value(
+            self.defaults
+                .provider_options
+                .0
+                .entry(provider_id.to_owned())
+                .or_insert(Value::Null),
+            options,
+        );
         self
     }
 
@@ -126,7 +136,9 @@ impl DefaultSettings {
         fill(&mut options.seed, defaults.seed);
         fill(&mut options.reasoning_effort, defaults.reasoning_effort);
         if options.response_format.is_none() {
-            options.response_format.clone_from(&defaults.response_format);
+            options
+                .response_format
+                .clone_from(&defaults.response_format);
         }
         if options.tool_choice.is_none() {
             options.tool_choice.clone_from(&defaults.tool_choice);
@@ -138,7 +150,8 @@ impl DefaultSettings {
             options.tools.clone_from(&defaults.tools);
         }
         merge_headers(&mut options.headers, &defaults.headers);
-        options.provider_options = merge_provider_options(&defaults.provider_options, &options.provider_options);
+        options.provider_options =
+            merge_provider_options(&defaults.provider_options, &options.provider_options);
     }
 }
 
@@ -192,17 +205,28 @@ impl DefaultEmbeddingSettings {
 
     /// Default options of one provider, merged under the call's.
     pub fn provider_options(mut self, provider_id: &str, options: Value) -> Self {
-        merge_value(self.provider_options.0.entry(provider_id.to_owned()).or_insert(Value::Null), options);
+        merge_value(
+            self.provider_options
+                .0
+                .entry(provider_id.to_owned())
+                .or_insert(Value::Null),
+            options,
+        );
         self
     }
 }
 
 #[async_trait]
 impl EmbeddingModelMiddleware for DefaultEmbeddingSettings {
-    async fn transform_options<'a>(&self, options: Cow<'a, EmbedOptions>, _model: &dyn EmbeddingModel) -> Result<Cow<'a, EmbedOptions>> {
+    async fn transform_options<'a>(
+        &self,
+        options: Cow<'a, EmbedOptions>,
+        _model: &dyn EmbeddingModel,
+    ) -> Result<Cow<'a, EmbedOptions>> {
         let mut options = options.into_owned();
         merge_headers(&mut options.headers, &self.headers);
-        options.provider_options = merge_provider_options(&self.provider_options, &options.provider_options);
+        options.provider_options =
+            merge_provider_options(&self.provider_options, &options.provider_options);
         Ok(Cow::Owned(options))
     }
 }
@@ -228,7 +252,10 @@ fn merge_headers(headers: &mut HeaderMap, defaults: &HeaderMap) {
 fn merge_provider_options(base: &ProviderOptions, overrides: &ProviderOptions) -> ProviderOptions {
     let mut merged = base.clone();
     for (provider_id, value) in &overrides.0 {
-        merge_value(merged.0.entry(provider_id.clone()).or_insert(Value::Null), value.clone());
+        merge_value(
+            merged.0.entry(provider_id.clone()).or_insert(Value::Null),
+            value.clone(),
+        );
     }
     merged
 }
@@ -265,7 +292,10 @@ mod tests {
             .response_format(ResponseFormat::Text)
             .tool_choice(ToolChoice::Required)
             .stop_sequences(["END"])
-            .tools(vec![ToolDefinition::Function(FunctionTool::new("t", json!({"type": "object"})))])
+            .tools(vec![ToolDefinition::Function(FunctionTool::new(
+                "t",
+                json!({"type": "object"}),
+            ))])
             .header("x-default", "d")
             .unwrap()
             .header("x-both", "default")
@@ -279,15 +309,27 @@ mod tests {
         let mut options = CallOptions::default();
         defaults().apply(&mut options);
         assert_eq!(options.max_output_tokens, Some(100));
-        assert_eq!((options.temperature, options.top_p, options.top_k), (Some(0.1), Some(0.9), Some(5)));
-        assert_eq!((options.presence_penalty, options.frequency_penalty), (Some(0.2), Some(0.3)));
-        assert_eq!((options.seed, options.reasoning_effort), (Some(42), Some(ReasoningEffort::Low)));
+        assert_eq!(
+            (options.temperature, options.top_p, options.top_k),
+            (Some(0.1), Some(0.9), Some(5))
+        );
+        assert_eq!(
+            (options.presence_penalty, options.frequency_penalty),
+            (Some(0.2), Some(0.3))
+        );
+        assert_eq!(
+            (options.seed, options.reasoning_effort),
+            (Some(42), Some(ReasoningEffort::Low))
+        );
         assert_eq!(options.response_format, Some(ResponseFormat::Text));
         assert_eq!(options.tool_choice, Some(ToolChoice::Required));
         assert_eq!(options.stop_sequences, ["END"]);
         assert_eq!(options.tools.len(), 1);
         assert_eq!(options.headers["x-default"], "d");
-        assert_eq!(options.provider_options.get("acme"), Some(&json!({"a": {"x": 1, "y": [1, 2]}, "b": 1, "c": true})));
+        assert_eq!(
+            options.provider_options.get("acme"),
+            Some(&json!({"a": {"x": 1, "y": [1, 2]}, "b": 1, "c": true}))
+        );
     }
 
     #[test]
@@ -302,23 +344,38 @@ mod tests {
             .with("acme", json!({"a": {"y": [3], "z": 0}, "b": null}))
             .with("other", json!({"k": 1}));
         defaults().apply(&mut options);
-        assert_eq!((options.temperature, options.seed, options.max_output_tokens), (Some(0.7), Some(1), Some(100)));
+        assert_eq!(
+            (options.temperature, options.seed, options.max_output_tokens),
+            (Some(0.7), Some(1), Some(100))
+        );
         assert_eq!(options.stop_sequences, ["STOP"]);
         assert_eq!(options.tool_choice, Some(ToolChoice::Auto));
-        assert_eq!(options.headers.get_all("x-both").iter().collect::<Vec<_>>(), ["caller"]);
+        assert_eq!(
+            options.headers.get_all("x-both").iter().collect::<Vec<_>>(),
+            ["caller"]
+        );
         assert_eq!(options.headers["x-default"], "d");
         assert_eq!(
             options.provider_options.get("acme"),
             Some(&json!({"a": {"x": 1, "y": [3], "z": 0}, "b": null, "c": true})),
             "objects merge, arrays and scalars (null too) replace"
         );
-        assert_eq!(options.provider_options.get("other"), Some(&json!({"k": 1})));
+        assert_eq!(
+            options.provider_options.get("other"),
+            Some(&json!({"k": 1}))
+        );
     }
 
     #[test]
     fn a_bad_header_is_a_typed_error() {
-        assert!(matches!(default_settings().header("bad header", "v"), Err(crate::Error::InvalidArgument { .. })));
-        assert!(matches!(default_embedding_settings().header("x", "bad\nvalue"), Err(crate::Error::InvalidArgument { .. })));
+        assert!(matches!(
+            default_settings().header("bad header", "v"),
+            Err(crate::Error::InvalidArgument { .. })
+        ));
+        assert!(matches!(
+            default_embedding_settings().header("x", "bad\nvalue"),
+            Err(crate::Error::InvalidArgument { .. })
+        ));
     }
 
     #[tokio::test]
@@ -331,8 +388,14 @@ mod tests {
         options.headers.insert("x-a", "caller".parse().unwrap());
         options.provider_options = ProviderOptions::new().with("acme", json!({"dimensions": 128}));
         let mock = crate::test_util::MockEmbeddingModel::new();
-        let merged = defaults.transform_options(Cow::Borrowed(&options), &mock).await.unwrap();
+        let merged = defaults
+            .transform_options(Cow::Borrowed(&options), &mock)
+            .await
+            .unwrap();
         assert_eq!(merged.headers["x-a"], "caller");
-        assert_eq!(merged.provider_options.get("acme"), Some(&json!({"dimensions": 128, "task": "search"})));
+        assert_eq!(
+            merged.provider_options.get("acme"),
+            Some(&json!({"dimensions": 128, "task": "search"}))
+        );
     }
 }

@@ -15,7 +15,9 @@ use async_trait::async_trait;
 use super::language_model_middleware::LanguageModelMiddleware;
 use super::part_transform::{PartTransform, transform_parts};
 use crate::error::Result;
-use crate::provider::{BlockId, CallOptions, Content, GenerateResponse, LanguageModel, StreamPart, StreamResponse};
+use crate::provider::{
+    BlockId, CallOptions, Content, GenerateResponse, LanguageModel, StreamPart, StreamResponse,
+};
 
 /// How much of a streamed block is held back for a closing fence (`\n```` and trailing space).
 const SUFFIX_HELD_BACK: usize = 12;
@@ -49,8 +51,15 @@ pub struct ExtractJson {
 
 impl std::fmt::Debug for ExtractJson {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mode = if self.transform.is_some() { "custom" } else { "fences" };
-        formatter.debug_struct("ExtractJson").field("transform", &mode).finish()
+        let mode = if self.transform.is_some() {
+            "custom"
+        } else {
+            "fences"
+        };
+        formatter
+            .debug_struct("ExtractJson")
+            .field("transform", &mode)
+            .finish()
     }
 }
 
@@ -72,7 +81,10 @@ impl ExtractJson {
     /// # use specai::middleware::extract_json;
     /// let middleware = extract_json().with_transform(|text| text.trim_start_matches("JSON:").trim().to_owned());
     /// ```
-    pub fn with_transform(mut self, transform: impl Fn(&str) -> String + Send + Sync + 'static) -> Self {
+    pub fn with_transform(
+        mut self,
+        transform: impl Fn(&str) -> String + Send + Sync + 'static,
+    ) -> Self {
         self.transform = Some(Arc::new(transform));
         self
     }
@@ -87,7 +99,11 @@ impl ExtractJson {
 
 #[async_trait]
 impl LanguageModelMiddleware for ExtractJson {
-    async fn wrap_generate(&self, options: &CallOptions, model: &Arc<dyn LanguageModel>) -> Result<GenerateResponse> {
+    async fn wrap_generate(
+        &self,
+        options: &CallOptions,
+        model: &Arc<dyn LanguageModel>,
+    ) -> Result<GenerateResponse> {
         let mut response = model.do_generate(options).await?;
         for part in &mut response.content {
             if let Content::Text { text, .. } = part {
@@ -97,9 +113,19 @@ impl LanguageModelMiddleware for ExtractJson {
         Ok(response)
     }
 
-    async fn wrap_stream(&self, options: &CallOptions, model: &Arc<dyn LanguageModel>) -> Result<StreamResponse> {
+    async fn wrap_stream(
+        &self,
+        options: &CallOptions,
+        model: &Arc<dyn LanguageModel>,
+    ) -> Result<StreamResponse> {
         let mut response = model.do_stream(options).await?;
-        response.stream = transform_parts(response.stream, JsonExtraction { middleware: self.clone(), blocks: Vec::new() });
+        response.stream = transform_parts(
+            response.stream,
+            JsonExtraction {
+                middleware: self.clone(),
+                blocks: Vec::new(),
+            },
+        );
         Ok(response)
     }
 }
@@ -118,7 +144,10 @@ fn opening_fence_end(text: &str) -> Option<usize> {
     let rest = text.strip_prefix("```")?;
     let tag = rest.bytes().take_while(u8::is_ascii_alphanumeric).count();
     let after_tag = &rest[tag..];
-    let skip_tag = tag > 0 && (&rest[..tag] == "json" || after_tag.is_empty() || after_tag.starts_with(char::is_whitespace));
+    let skip_tag = tag > 0
+        && (&rest[..tag] == "json"
+            || after_tag.is_empty()
+            || after_tag.starts_with(char::is_whitespace));
     let rest = if skip_tag { after_tag } else { rest };
     Some(text.len() - rest.trim_start().len())
 }
@@ -185,7 +214,8 @@ impl JsonBlock {
     fn settle_opening(&mut self) {
         let text = self.buffer.trim_start();
         // Nothing yet, "`" or "``" (a fence may follow), or a fence line still without its end.
-        let undecided = "```".starts_with(text) || (text.starts_with("```") && !text.contains('\n'));
+        let undecided =
+            "```".starts_with(text) || (text.starts_with("```") && !text.contains('\n'));
         if undecided {
             return;
         }
@@ -199,7 +229,10 @@ impl JsonBlock {
     fn emit(&mut self, delta: String, out: &mut VecDeque<StreamPart>) {
         out.extend(self.held_start.take());
         if !delta.is_empty() {
-            out.push_back(StreamPart::TextDelta { id: self.id.clone(), delta });
+            out.push_back(StreamPart::TextDelta {
+                id: self.id.clone(),
+                delta,
+            });
         }
     }
 
@@ -219,10 +252,19 @@ impl PartTransform for JsonExtraction {
     fn on_part(&mut self, part: StreamPart, out: &mut VecDeque<StreamPart>) {
         match part {
             StreamPart::TextStart { ref id, .. } => {
-                let phase = if self.middleware.transform.is_some() { Phase::Whole } else { Phase::Opening };
+                let phase = if self.middleware.transform.is_some() {
+                    Phase::Whole
+                } else {
+                    Phase::Opening
+                };
                 let id = id.clone();
                 self.blocks.retain(|block| block.id != id);
-                self.blocks.push(JsonBlock { id, held_start: Some(part), phase, buffer: String::new() });
+                self.blocks.push(JsonBlock {
+                    id,
+                    held_start: Some(part),
+                    phase,
+                    buffer: String::new(),
+                });
             }
             StreamPart::TextDelta { ref id, ref delta } => {
                 let Some(block) = self.blocks.iter_mut().find(|block| block.id == *id) else {
@@ -234,7 +276,9 @@ impl PartTransform for JsonExtraction {
                     block.settle_opening();
                 }
                 if block.phase == Phase::Streaming && block.buffer.len() > SUFFIX_HELD_BACK {
-                    let cut = block.buffer.floor_char_boundary(block.buffer.len() - SUFFIX_HELD_BACK);
+                    let cut = block
+                        .buffer
+                        .floor_char_boundary(block.buffer.len() - SUFFIX_HELD_BACK);
                     let delta: String = block.buffer.drain(..cut).collect();
                     block.emit(delta, out);
                 }

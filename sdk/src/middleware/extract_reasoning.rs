@@ -16,7 +16,9 @@ use super::language_model_middleware::LanguageModelMiddleware;
 use super::part_transform::{PartTransform, transform_parts};
 use super::tag_splitter::{Piece, ReasoningTags, TagSplitter};
 use crate::error::Result;
-use crate::provider::{BlockId, CallOptions, Content, GenerateResponse, LanguageModel, StreamPart, StreamResponse};
+use crate::provider::{
+    BlockId, CallOptions, Content, GenerateResponse, LanguageModel, StreamPart, StreamResponse,
+};
 
 /// Turns text inside `<tag_name>…</tag_name>` into reasoning, with `\n` between sections.
 ///
@@ -80,7 +82,11 @@ impl ExtractReasoning {
         let mut split = Vec::with_capacity(content.len() + 1);
         let mut pieces = Vec::new();
         for part in content {
-            let Content::Text { text, provider_metadata } = part else {
+            let Content::Text {
+                text,
+                provider_metadata,
+            } = part
+            else {
                 split.push(part);
                 continue;
             };
@@ -89,7 +95,10 @@ impl ExtractReasoning {
             splitter.push(&self.tags, &text, &mut pieces);
             splitter.finish(&self.tags, &mut pieces);
             if !pieces.contains(&Piece::ReasoningStart) {
-                split.push(Content::Text { text, provider_metadata });
+                split.push(Content::Text {
+                    text,
+                    provider_metadata,
+                });
                 continue;
             }
             let (mut answer, mut reasoning) = (String::new(), String::new());
@@ -100,9 +109,15 @@ impl ExtractReasoning {
                     Piece::ReasoningStart | Piece::ReasoningEnd => {}
                 }
             }
-            split.push(Content::Reasoning { text: reasoning, provider_metadata: None });
+            split.push(Content::Reasoning {
+                text: reasoning,
+                provider_metadata: None,
+            });
             if !answer.is_empty() {
-                split.push(Content::Text { text: answer, provider_metadata });
+                split.push(Content::Text {
+                    text: answer,
+                    provider_metadata,
+                });
             }
         }
         split
@@ -111,15 +126,27 @@ impl ExtractReasoning {
 
 #[async_trait]
 impl LanguageModelMiddleware for ExtractReasoning {
-    async fn wrap_generate(&self, options: &CallOptions, model: &Arc<dyn LanguageModel>) -> Result<GenerateResponse> {
+    async fn wrap_generate(
+        &self,
+        options: &CallOptions,
+        model: &Arc<dyn LanguageModel>,
+    ) -> Result<GenerateResponse> {
         let mut response = model.do_generate(options).await?;
         response.content = self.split_content(std::mem::take(&mut response.content));
         Ok(response)
     }
 
-    async fn wrap_stream(&self, options: &CallOptions, model: &Arc<dyn LanguageModel>) -> Result<StreamResponse> {
+    async fn wrap_stream(
+        &self,
+        options: &CallOptions,
+        model: &Arc<dyn LanguageModel>,
+    ) -> Result<StreamResponse> {
         let mut response = model.do_stream(options).await?;
-        let extraction = ReasoningExtraction { tags: self.tags.clone(), blocks: Vec::new(), pieces: Vec::new() };
+        let extraction = ReasoningExtraction {
+            tags: self.tags.clone(),
+            blocks: Vec::new(),
+            pieces: Vec::new(),
+        };
         response.stream = transform_parts(response.stream, extraction);
         Ok(response)
     }
@@ -164,19 +191,33 @@ impl ReasoningExtraction {
             match piece {
                 Piece::Text(delta) => {
                     out.extend(block.held_start.take());
-                    out.push_back(StreamPart::TextDelta { id: block.id.clone(), delta });
+                    out.push_back(StreamPart::TextDelta {
+                        id: block.id.clone(),
+                        delta,
+                    });
                 }
                 Piece::ReasoningStart => {
-                    block.reasoning_id = BlockId::from(format!("{}-reasoning-{}", block.id, block.sections));
+                    block.reasoning_id =
+                        BlockId::from(format!("{}-reasoning-{}", block.id, block.sections));
                     block.sections += 1;
-                    out.push_back(StreamPart::ReasoningStart { id: block.reasoning_id.clone(), provider_metadata: None });
+                    out.push_back(StreamPart::ReasoningStart {
+                        id: block.reasoning_id.clone(),
+                        provider_metadata: None,
+                    });
                 }
                 Piece::Reasoning(delta) => {
                     let id = block.reasoning_id.clone();
-                    out.push_back(StreamPart::ReasoningDelta { id, delta, provider_metadata: None });
+                    out.push_back(StreamPart::ReasoningDelta {
+                        id,
+                        delta,
+                        provider_metadata: None,
+                    });
                 }
                 Piece::ReasoningEnd => {
-                    out.push_back(StreamPart::ReasoningEnd { id: block.reasoning_id.clone(), provider_metadata: None });
+                    out.push_back(StreamPart::ReasoningEnd {
+                        id: block.reasoning_id.clone(),
+                        provider_metadata: None,
+                    });
                 }
             }
         }
@@ -184,7 +225,9 @@ impl ReasoningExtraction {
 
     /// Ends block `index`: what it held back, and its open reasoning section.
     fn finish(&mut self, index: usize, out: &mut VecDeque<StreamPart>) -> TextBlock {
-        self.blocks[index].splitter.finish(&self.tags, &mut self.pieces);
+        self.blocks[index]
+            .splitter
+            .finish(&self.tags, &mut self.pieces);
         self.emit(index, out);
         self.blocks.swap_remove(index)
     }
@@ -199,7 +242,9 @@ impl PartTransform for ReasoningExtraction {
             }
             StreamPart::TextDelta { id, delta } => {
                 let index = self.block(&id, None);
-                self.blocks[index].splitter.push(&self.tags, &delta, &mut self.pieces);
+                self.blocks[index]
+                    .splitter
+                    .push(&self.tags, &delta, &mut self.pieces);
                 self.emit(index, out);
             }
             StreamPart::TextEnd { ref id, .. } => {

@@ -1,6 +1,8 @@
-//! The machinery a fallback model of any kind runs: which errors move on to the next model, the
-//! loop over the models, and the record of what failed ([`FallbackMetadata`]), which the answer
-//! carries in its provider metadata under [`FallbackMetadata::KEY`].
+//! [`Fallback`], an ordered list of models of one kind acting as one, and what every kind shares:
+//! which errors move on to the next model, the loop over the models, and the record of what
+//! failed ([`FallbackMetadata`]), which the answer carries in its provider metadata under
+//! [`FallbackMetadata::KEY`]. The model traits are implemented per kind, in
+//! `fallback_model.rs` (language) and `fallback_embedding_model.rs` (embedding).
 
 use std::future::Future;
 use std::sync::Arc;
@@ -15,27 +17,183 @@ type Observer = Arc<dyn Fn(&FallbackAttempt, &Error) + Send + Sync>;
 
 /// When a chain moves on, and who hears about it.
 #[derive(Clone, Default)]
-pub(crate) struct FallbackPolicy {
-    pub(crate) predicate: Option<Predicate>,
-    pub(crate) on_fallback: Option<Observer>,
+struct FallbackPolicy {
+    predicate: Option<Predicate>,
+    on_fallback: Option<Observer>,
 }
 
 impl FallbackPolicy {
     /// Whether `error` moves the chain on: a retryable error (seen through a nested chain's
     /// exhausted attempts) or one the caller's predicate matches; never a cancellation.
-    pub(crate) fn falls_back_on(&self, error: &Error) -> bool {
+    fn falls_back_on(&self, error: &Error) -> bool {
         if matches!(error, Error::Cancelled) {
             return false;
         }
-        error.last_error().is_retryable() || self.predicate.as_ref().is_some_and(|predicate| predicate(error))
+        error.last_error().is_retryable()
+            || self
+                .predicate
+                .as_ref()
+                .is_some_and(|predicate| predicate(error))
     }
 }
 
-/// A model of a chain, by position and ids.
+/// A model of a chain, by ids.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct ChainMember {
-    pub(crate) provider: String,
-    pub(crate) model_id: String,
+struct ChainMember {
+    provider: String,
+    model_id: String,
+}
+
+/// An ordered list of models of one kind acting as one: [`FallbackModel`](super::FallbackModel)
+/// (built with [`fallback`](super::fallback)) and
+/// [`FallbackEmbeddingModel`](super::FallbackEmbeddingModel) (built with
+/// [`fallback_embedding`](super::fallback_embedding)).
+///
+/// It reports the first model's provider and model ids unless renamed
+/// ([`with_provider`](Fallback::with_provider), [`with_model_id`](Fallback::with_model_id)).
+///
+/// ```
+/// use std::sync::Arc;
+/// use specai::middleware::fallback;
+/// use specai::provider::LanguageModel;
+/// use specai::test_util::MockLanguageModel;
+///
+/// let model = fallback(vec![Arc::new(MockLanguageModel::with_ids("a", "big")), Arc::new(MockLanguageModel::with_ids("b", "small"))])?
+///     .fallback_if(|error| matches!(error, specai::Error::Unsupported { .. }))
+///     .on_fallback(|attempt, error| eprintln!("{} failed, falling back: {error}", attempt.model_id))
+///     .with_model_id("big-or-small");
+/// assert_eq!((model.provider(), model.model_id()), ("a", "big-or-small"));
+/// assert_eq!(model.models().len(), 2);
+/// # Ok::<(), specai::Error>(())
+/// ```
+pub struct Fallback<M: ?Sized> {
+    models: Vec<Arc<M>>,
+    members: Vec<ChainMember>,
+    policy: FallbackPolicy,
+    pub(super) provider: String,
+    pub(super) model_id: String,
+}
+
+impl<M: ?Sized> Clone for Fallback<M> {
+    fn clone(&self) -> Self {
+        Fallback {
+            models: self.models.clone(),
+            members: self.members.clone(),
+            policy: self.policy.clone(),
+            provider: self.provider.clone(),
+            model_id: self.model_id.clone(),
+        }
+    }
+}
+
+impl<M: ?Sized> std::fmt::Debug for Fallback<M> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("Fallback")
+            .field("models", &self.members)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<M: ?Sized> Fallback<M> {
+    /// A chain of `models`, whose ids `ids` reads; an empty list is an [`Error::InvalidArgument`].
+    pub(crate) fn new(models: Vec<Arc<M>>, ids: impl Fn(&M) -> (&str, &str)) -> Result<Self> {
+        let members: Vec<ChainMember> = models
+            .iter()
+            .map(|model| {
+                let (provider, model_id) = ids(model);
+                ChainMember {
+                    provider: provider.to_owned(),
+                    model_id: model_id.to_owned(),
+                }
+            })
+            .collect();
+        let first = members.first().ok_or_else(|| {
+            Error::invalid_argument("models", "a fallback chain needs at least one model")
+        })?;
+        let (provider, model_id) = (first.provider.clone(), first.model_id.clone());
+        Ok(Fallback {
+            models,
+            members,
+            policy: FallbackPolicy::default(),
+            provider,
+            model_id,
+        })
+    }
+
+    /// Also moves on when `predicate` matches the error (retryable errors always move on).
+    pub fn fallback_if(
+        mut self,
+        predicate: impl Fn(&Error) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.policy.predicate = Some(Arc::new(predicate));
+        self
+    }
+
+    /// Calls `observer` with each failed attempt (and its full error) when the chain moves on.
+    pub fn on_fallback(
+        mut self,
+        observer: impl Fn(&FallbackAttempt, &Error) + Send + Sync + 'static,
+    ) -> Self {
+        self.policy.on_fallback = Some(Arc::new(observer));
+        self
+    }
+
+    super::renaming_methods!();
+
+    /// The models, in the order they are tried.
+    pub fn models(&self) -> &[Arc<M>] {
+        &self.models
+    }
+
+    /// The answer of the first model whose `call` succeeds, moving on as the policy says, with
+    /// the record of it. When the chain ends in failure, the error is the model's own if it was
+    /// the only attempt, else [`Error::RetriesExhausted`] with every attempt's.
+    pub(crate) async fn run<'chain, T, Call, Attempt>(
+        &'chain self,
+        mut call: Call,
+    ) -> Result<(T, FallbackMetadata)>
+    where
+        Call: FnMut(&'chain Arc<M>) -> Attempt,
+        Attempt: Future<Output = Result<T>>,
+    {
+        let mut errors = Vec::new();
+        let mut failed_attempts = Vec::new();
+        for (index, (model, member)) in self.models.iter().zip(&self.members).enumerate() {
+            let error = match call(model).await {
+                Ok(value) => {
+                    let (provider, model_id) = (member.provider.clone(), member.model_id.clone());
+                    return Ok((
+                        value,
+                        FallbackMetadata {
+                            model_index: index,
+                            provider,
+                            model_id,
+                            failed_attempts,
+                        },
+                    ));
+                }
+                Err(error) => error,
+            };
+            let attempt = FallbackAttempt::new(index, member, &error);
+            let moves_on = index + 1 < self.models.len() && self.policy.falls_back_on(&error);
+            if moves_on {
+                tracing::warn!(provider = %member.provider, model_id = %member.model_id, %error, "model failed; trying the next model of the fallback chain");
+                if let Some(observer) = &self.policy.on_fallback {
+                    observer(&attempt, &error);
+                }
+            }
+            errors.push(error);
+            failed_attempts.push(attempt);
+            if !moves_on {
+                break;
+            }
+        }
+        Err(match errors.len() {
+            1 => errors.remove(0),
+            _ => Error::RetriesExhausted { errors },
+        })
+    }
 }
 
 /// What the answer of a fallback chain records: which model answered and which failed before it.
@@ -91,7 +249,10 @@ impl FallbackMetadata {
     /// Records this in `metadata` under [`FallbackMetadata::KEY`].
     pub(crate) fn record_in(&self, metadata: &mut Option<ProviderMetadata>) {
         if let Ok(value) = serde_json::to_value(self) {
-            metadata.get_or_insert_default().0.insert(Self::KEY.to_owned(), value);
+            metadata
+                .get_or_insert_default()
+                .0
+                .insert(Self::KEY.to_owned(), value);
         }
     }
 }
@@ -136,52 +297,4 @@ impl FallbackAttempt {
             retryable: error.last_error().is_retryable(),
         }
     }
-}
-
-/// The answer of the first model in `members` whose `call` succeeds, moving on as `policy`
-/// says, with the record of it. When the chain ends in failure, the error is the last model's
-/// alone if it was the only attempt, else [`Error::RetriesExhausted`] with every attempt's.
-pub(crate) async fn run_chain<T, Call, Attempt>(
-    members: &[ChainMember],
-    policy: &FallbackPolicy,
-    mut call: Call,
-) -> Result<(T, FallbackMetadata)>
-where
-    Call: FnMut(usize) -> Attempt,
-    Attempt: Future<Output = Result<T>>,
-{
-    let mut errors = Vec::new();
-    let mut failed_attempts = Vec::new();
-    for (index, member) in members.iter().enumerate() {
-        match call(index).await {
-            Ok(value) => {
-                let record = FallbackMetadata {
-                    model_index: index,
-                    provider: member.provider.clone(),
-                    model_id: member.model_id.clone(),
-                    failed_attempts,
-                };
-                return Ok((value, record));
-            }
-            Err(error) => {
-                let attempt = FallbackAttempt::new(index, member, &error);
-                let moves_on = index + 1 < members.len() && policy.falls_back_on(&error);
-                if moves_on {
-                    tracing::warn!(provider = %member.provider, model_id = %member.model_id, %error, "model failed; trying the next model of the fallback chain");
-                    if let Some(observer) = &policy.on_fallback {
-                        observer(&attempt, &error);
-                    }
-                }
-                errors.push(error);
-                failed_attempts.push(attempt);
-                if !moves_on {
-                    break;
-                }
-            }
-        }
-    }
-    Err(match errors.len() {
-        1 => errors.remove(0),
-        _ => Error::RetriesExhausted { errors },
-    })
 }

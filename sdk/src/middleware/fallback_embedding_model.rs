@@ -8,12 +8,12 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::fallback_chain::{ChainMember, FallbackAttempt, FallbackPolicy, run_chain};
-use crate::error::{Error, Result};
+use super::fallback_chain::Fallback;
+use crate::error::Result;
 use crate::provider::{EmbedOptions, EmbedResponse, EmbeddingModel};
 
 /// An embedding model that tries `models` in order; an empty list is an
-/// [`Error::InvalidArgument`].
+/// [`Error::InvalidArgument`](crate::Error::InvalidArgument).
 ///
 /// ```
 /// use std::sync::Arc;
@@ -32,75 +32,33 @@ use crate::provider::{EmbedOptions, EmbedResponse, EmbeddingModel};
 /// # Ok(()) }
 /// ```
 pub fn fallback_embedding(models: Vec<Arc<dyn EmbeddingModel>>) -> Result<FallbackEmbeddingModel> {
-    let first = models.first().ok_or_else(|| Error::invalid_argument("models", "a fallback chain needs at least one model"))?;
-    let (provider, model_id) = (first.provider().to_owned(), first.model_id().to_owned());
-    let members = models
-        .iter()
-        .map(|model| ChainMember { provider: model.provider().to_owned(), model_id: model.model_id().to_owned() })
-        .collect();
-    Ok(FallbackEmbeddingModel { models, members, policy: FallbackPolicy::default(), provider, model_id })
+    Fallback::new(models, |model| (model.provider(), model.model_id()))
 }
 
 /// An ordered list of embedding models acting as one; built with [`fallback_embedding`]. It
-/// reports the first model's ids, the smallest per-call limit of its models, and parallel calls
-/// only when every model takes them.
-#[derive(Clone)]
-pub struct FallbackEmbeddingModel {
-    models: Vec<Arc<dyn EmbeddingModel>>,
-    members: Vec<ChainMember>,
-    policy: FallbackPolicy,
-    provider: String,
-    model_id: String,
-}
-
-impl FallbackEmbeddingModel {
-    /// Also moves on when `predicate` matches the error (retryable errors always move on).
-    ///
-    /// ```
-    /// # use std::sync::Arc;
-    /// # let model = specai::middleware::fallback_embedding(vec![Arc::new(specai::test_util::MockEmbeddingModel::new())])?;
-    /// let model = model.fallback_if(|error| error.status() == Some(404));
-    /// # Ok::<(), specai::Error>(())
-    /// ```
-    pub fn fallback_if(mut self, predicate: impl Fn(&Error) -> bool + Send + Sync + 'static) -> Self {
-        self.policy.predicate = Some(Arc::new(predicate));
-        self
-    }
-
-    /// Calls `observer` with each failed attempt (and its full error) when the chain moves on.
-    ///
-    /// ```
-    /// # use std::sync::Arc;
-    /// # let model = specai::middleware::fallback_embedding(vec![Arc::new(specai::test_util::MockEmbeddingModel::new())])?;
-    /// let model = model.on_fallback(|attempt, _error| eprintln!("{} failed", attempt.model_id));
-    /// # Ok::<(), specai::Error>(())
-    /// ```
-    pub fn on_fallback(mut self, observer: impl Fn(&FallbackAttempt, &Error) + Send + Sync + 'static) -> Self {
-        self.policy.on_fallback = Some(Arc::new(observer));
-        self
-    }
-}
-
-impl std::fmt::Debug for FallbackEmbeddingModel {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter.debug_struct("FallbackEmbeddingModel").field("models", &self.members).finish_non_exhaustive()
-    }
-}
+/// reports the smallest per-call limit of its models, and parallel calls only when every model
+/// takes them.
+pub type FallbackEmbeddingModel = Fallback<dyn EmbeddingModel>;
 
 #[async_trait]
 impl EmbeddingModel for FallbackEmbeddingModel {
     crate::provider::model_identity!(provider, model_id);
 
     fn max_embeddings_per_call(&self) -> Option<usize> {
-        self.models.iter().filter_map(|model| model.max_embeddings_per_call()).min()
+        self.models()
+            .iter()
+            .filter_map(|model| model.max_embeddings_per_call())
+            .min()
     }
 
     fn supports_parallel_calls(&self) -> bool {
-        self.models.iter().all(|model| model.supports_parallel_calls())
+        self.models()
+            .iter()
+            .all(|model| model.supports_parallel_calls())
     }
 
     async fn do_embed(&self, options: &EmbedOptions) -> Result<EmbedResponse> {
-        let (mut response, record) = run_chain(&self.members, &self.policy, |index| self.models[index].do_embed(options)).await?;
+        let (mut response, record) = self.run(|model| model.do_embed(options)).await?;
         record.record_in(&mut response.provider_metadata);
         Ok(response)
     }
@@ -111,36 +69,77 @@ mod tests {
     use std::sync::Mutex;
 
     use super::*;
-    use crate::error::ApiCallError;
+    use crate::error::{ApiCallError, Error};
     use crate::middleware::FallbackMetadata;
     use crate::test_util::MockEmbeddingModel;
 
     #[tokio::test]
     async fn moves_on_after_retryable_errors_and_reports_the_limits_of_all() {
-        let first = MockEmbeddingModel::new().with_max_embeddings_per_call(Some(8)).with_error(ApiCallError::new(429, "u", "slow").into());
-        let second = MockEmbeddingModel::new().with_max_embeddings_per_call(Some(4)).with_parallel_calls(false).with_embed_fn(|_| vec![1.0]);
+        let first = MockEmbeddingModel::new()
+            .with_max_embeddings_per_call(Some(8))
+            .with_error(ApiCallError::new(429, "u", "slow").into());
+        let second = MockEmbeddingModel::new()
+            .with_max_embeddings_per_call(Some(4))
+            .with_parallel_calls(false)
+            .with_embed_fn(|_| vec![1.0]);
         let third = MockEmbeddingModel::new();
         let seen = Arc::new(Mutex::new(Vec::new()));
         let log = seen.clone();
-        let model = fallback_embedding(vec![Arc::new(first.clone()), Arc::new(second.clone()), Arc::new(third.clone())])
-            .unwrap()
-            .on_fallback(move |attempt, error| log.lock().unwrap().push((attempt.model_index, error.status())));
-        assert_eq!((model.max_embeddings_per_call(), model.supports_parallel_calls()), (Some(4), false));
-        let response = model.do_embed(&EmbedOptions::new(vec!["a".into()])).await.unwrap();
+        let model = fallback_embedding(vec![
+            Arc::new(first.clone()),
+            Arc::new(second.clone()),
+            Arc::new(third.clone()),
+        ])
+        .unwrap()
+        .on_fallback(move |attempt, error| {
+            log.lock()
+                .unwrap()
+                .push((attempt.model_index, error.status()))
+        });
+        assert_eq!(
+            (
+                model.max_embeddings_per_call(),
+                model.supports_parallel_calls()
+            ),
+            (Some(4), false)
+        );
+        let response = model
+            .do_embed(&EmbedOptions::new(vec!["a".into()]))
+            .await
+            .unwrap();
         assert_eq!(response.embeddings, [vec![1.0]]);
-        let record = FallbackMetadata::from_provider_metadata(response.provider_metadata.as_ref()).unwrap();
+        let record =
+            FallbackMetadata::from_provider_metadata(response.provider_metadata.as_ref()).unwrap();
         assert_eq!((record.model_index, record.failed_attempts.len()), (1, 1));
         assert_eq!(*seen.lock().unwrap(), [(0, Some(429))]);
-        assert_eq!((first.calls().len(), second.calls().len(), third.calls().len()), (1, 1, 0));
+        assert_eq!(
+            (
+                first.calls().len(),
+                second.calls().len(),
+                third.calls().len()
+            ),
+            (1, 1, 0)
+        );
     }
 
     #[tokio::test]
     async fn stops_at_an_error_that_does_not_pass_and_rejects_an_empty_chain() {
-        let first = MockEmbeddingModel::new().with_error(ApiCallError::new(401, "u", "bad key").into());
+        let first =
+            MockEmbeddingModel::new().with_error(ApiCallError::new(401, "u", "bad key").into());
         let second = MockEmbeddingModel::new().with_embed_fn(|_| vec![1.0]);
         let model = fallback_embedding(vec![Arc::new(first), Arc::new(second.clone())]).unwrap();
-        assert_eq!(model.do_embed(&EmbedOptions::new(vec!["a".into()])).await.unwrap_err().status(), Some(401));
+        assert_eq!(
+            model
+                .do_embed(&EmbedOptions::new(vec!["a".into()]))
+                .await
+                .unwrap_err()
+                .status(),
+            Some(401)
+        );
         assert!(second.calls().is_empty());
-        assert!(matches!(fallback_embedding(Vec::new()), Err(Error::InvalidArgument { .. })));
+        assert!(matches!(
+            fallback_embedding(Vec::new()),
+            Err(Error::InvalidArgument { .. })
+        ));
     }
 }

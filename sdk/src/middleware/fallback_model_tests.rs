@@ -4,7 +4,7 @@ use std::time::Duration;
 use serde_json::json;
 
 use super::*;
-use crate::error::{ApiCallError, TimeoutKind};
+use crate::error::{ApiCallError, Error, TimeoutKind};
 use crate::middleware::FallbackMetadata;
 use crate::provider::{FinishReason, Message, ProviderOptions, ResponseMetadata, Usage};
 use crate::test_util::{MockLanguageModel, MockStream, text_response};
@@ -18,7 +18,13 @@ fn options() -> CallOptions {
 }
 
 fn chain(models: &[&MockLanguageModel]) -> FallbackModel {
-    fallback(models.iter().map(|model| Arc::new((*model).clone()) as Arc<dyn LanguageModel>).collect()).unwrap()
+    fallback(
+        models
+            .iter()
+            .map(|model| Arc::new((*model).clone()) as Arc<dyn LanguageModel>)
+            .collect(),
+    )
+    .unwrap()
 }
 
 fn record(metadata: Option<&ProviderOptions>) -> FallbackMetadata {
@@ -27,16 +33,49 @@ fn record(metadata: Option<&ProviderOptions>) -> FallbackMetadata {
 
 /// Every kind of error, and whether a chain without a predicate moves on after it.
 fn error_kinds() -> Vec<(Error, bool)> {
-    let mut kinds: Vec<(Error, bool)> = [408, 409, 429, 500, 502, 503, 529].into_iter().map(|status| (api(status), true)).collect();
-    kinds.extend([400, 401, 403, 404, 422].into_iter().map(|status| (api(status), false)));
+    let mut kinds: Vec<(Error, bool)> = [408, 409, 429, 500, 502, 503, 529]
+        .into_iter()
+        .map(|status| (api(status), true))
+        .collect();
+    kinds.extend(
+        [400, 401, 403, 404, 422]
+            .into_iter()
+            .map(|status| (api(status), false)),
+    );
     kinds.extend([
-        (Error::Connection { url: "https://api".into(), message: "reset".into(), source: None }, true),
-        (Error::invalid_response("bad json", Some("{".into()), None), false),
-        (Error::Timeout { kind: TimeoutKind::Step, duration: Duration::from_secs(1) }, false),
+        (
+            Error::Connection {
+                url: "https://api".into(),
+                message: "reset".into(),
+                source: None,
+            },
+            true,
+        ),
+        (
+            Error::invalid_response("bad json", Some("{".into()), None),
+            false,
+        ),
+        (
+            Error::Timeout {
+                kind: TimeoutKind::Step,
+                duration: Duration::from_secs(1),
+            },
+            false,
+        ),
         (Error::unsupported("tools", None), false),
         (Error::invalid_argument("prompt", "empty"), false),
-        (Error::RetriesExhausted { errors: vec![api(500), api(503)] }, true),
-        (Error::RetriesExhausted { errors: vec![api(500), api(400)] }, false),
+        (
+            Error::RetriesExhausted {
+                errors: vec![api(500), api(503)],
+            },
+            true,
+        ),
+        (
+            Error::RetriesExhausted {
+                errors: vec![api(500), api(400)],
+            },
+            false,
+        ),
         (Error::Cancelled, false),
     ]);
     kinds
@@ -49,18 +88,46 @@ async fn generate_moves_on_after_a_retryable_error_and_records_the_answering_mod
     let third = MockLanguageModel::with_ids("three", "m3");
     let seen = Arc::new(Mutex::new(Vec::new()));
     let log = seen.clone();
-    let model = chain(&[&first, &second, &third]).on_fallback(move |attempt, error| log.lock().unwrap().push((attempt.clone(), error.status())));
+    let model = chain(&[&first, &second, &third]).on_fallback(move |attempt, error| {
+        log.lock().unwrap().push((attempt.clone(), error.status()))
+    });
     assert_eq!((model.provider(), model.model_id()), ("one", "m1"));
     let response = model.do_generate(&options()).await.unwrap();
     assert_eq!(response.content[0].as_text(), Some("from two"));
-    assert_eq!((first.call_count(), second.call_count(), third.call_count()), (1, 1, 0));
-    assert_eq!(first.calls()[0].prompt, second.calls()[0].prompt, "the same options go to each model");
+    assert_eq!(
+        (first.call_count(), second.call_count(), third.call_count()),
+        (1, 1, 0)
+    );
+    assert_eq!(
+        first.calls()[0].prompt,
+        second.calls()[0].prompt,
+        "the same options go to each model"
+    );
     let record = record(response.provider_metadata.as_ref());
-    assert_eq!((record.model_index, record.provider.as_str(), record.model_id.as_str()), (1, "two", "m2"));
+    assert_eq!(
+        (
+            record.model_index,
+            record.provider.as_str(),
+            record.model_id.as_str()
+        ),
+        (1, "two", "m2")
+    );
     assert_eq!(record.failed_attempts.len(), 1);
     let attempt = &record.failed_attempts[0];
-    assert_eq!((attempt.model_index, attempt.model_id.as_str(), attempt.status, attempt.retryable), (0, "m1", Some(503), true));
-    assert!(attempt.message.contains("status 503"), "{}", attempt.message);
+    assert_eq!(
+        (
+            attempt.model_index,
+            attempt.model_id.as_str(),
+            attempt.status,
+            attempt.retryable
+        ),
+        (0, "m1", Some(503), true)
+    );
+    assert!(
+        attempt.message.contains("status 503"),
+        "{}",
+        attempt.message
+    );
     assert_eq!(*seen.lock().unwrap(), [(attempt.clone(), Some(503))]);
 }
 
@@ -69,10 +136,21 @@ async fn the_first_model_answering_is_recorded_too_and_keeps_other_metadata() {
     let mut response = text_response("first");
     response.provider_metadata = Some(ProviderOptions::new().with("vendor", json!({"cost": 2})));
     let first = MockLanguageModel::new().with_response(response);
-    let result = chain(&[&first, &MockLanguageModel::new()]).do_generate(&options()).await.unwrap();
+    let result = chain(&[&first, &MockLanguageModel::new()])
+        .do_generate(&options())
+        .await
+        .unwrap();
     let metadata = result.provider_metadata.unwrap();
     assert_eq!(metadata.get("vendor"), Some(&json!({"cost": 2})));
-    assert_eq!(record(Some(&metadata)), FallbackMetadata { model_index: 0, provider: "mock".into(), model_id: "mock-model".into(), failed_attempts: Vec::new() });
+    assert_eq!(
+        record(Some(&metadata)),
+        FallbackMetadata {
+            model_index: 0,
+            provider: "mock".into(),
+            model_id: "mock-model".into(),
+            failed_attempts: Vec::new()
+        }
+    );
 }
 
 #[tokio::test]
@@ -86,7 +164,10 @@ async fn generate_falls_back_on_each_retryable_kind_and_stops_on_the_others() {
         assert_eq!(second.call_count(), usize::from(moves_on), "{description}");
         if !moves_on {
             let error = result.unwrap_err();
-            assert!(!matches!(error, Error::RetriesExhausted { ref errors } if errors.len() == 1), "{description}: one attempt is its own error");
+            assert!(
+                !matches!(error, Error::RetriesExhausted { ref errors } if errors.len() == 1),
+                "{description}: one attempt is its own error"
+            );
         }
     }
 }
@@ -97,14 +178,22 @@ async fn a_predicate_adds_errors_to_fall_back_on_but_never_cancellation() {
         let cancelled = matches!(error, Error::Cancelled);
         let first = MockLanguageModel::new().with_error(error);
         let second = MockLanguageModel::new().with_response(text_response("ok"));
-        let result = chain(&[&first, &second]).fallback_if(|_| true).do_generate(&options()).await;
+        let result = chain(&[&first, &second])
+            .fallback_if(|_| true)
+            .do_generate(&options())
+            .await;
         assert_eq!(result.is_ok(), !cancelled, "retryable {retryable}");
     }
-    let first = MockLanguageModel::new().with_error(api(400)).with_error(api(401));
+    let first = MockLanguageModel::new()
+        .with_error(api(400))
+        .with_error(api(401));
     let second = MockLanguageModel::new().with_response(text_response("ok"));
     let model = chain(&[&first, &second]).fallback_if(|error| error.status() == Some(400));
     assert!(model.do_generate(&options()).await.is_ok());
-    assert_eq!(model.do_generate(&options()).await.unwrap_err().status(), Some(401));
+    assert_eq!(
+        model.do_generate(&options()).await.unwrap_err().status(),
+        Some(401)
+    );
 }
 
 #[tokio::test]
@@ -112,29 +201,48 @@ async fn when_every_model_fails_all_the_errors_are_kept_in_order() {
     let first = MockLanguageModel::new().with_error(api(500));
     let second = MockLanguageModel::new().with_error(api(429));
     let third = MockLanguageModel::new().with_error(api(503));
-    let error = chain(&[&first, &second, &third]).do_generate(&options()).await.unwrap_err();
+    let error = chain(&[&first, &second, &third])
+        .do_generate(&options())
+        .await
+        .unwrap_err();
     match &error {
         Error::RetriesExhausted { errors } => {
-            assert_eq!(errors.iter().map(Error::status).collect::<Vec<_>>(), [Some(500), Some(429), Some(503)]);
+            assert_eq!(
+                errors.iter().map(Error::status).collect::<Vec<_>>(),
+                [Some(500), Some(429), Some(503)]
+            );
         }
         other => panic!("{other:?}"),
     }
     assert_eq!(error.status(), Some(503));
-    assert!(!error.is_retryable(), "generate_text does not retry an exhausted chain");
+    assert!(
+        !error.is_retryable(),
+        "generate_text does not retry an exhausted chain"
+    );
 
     // A chain stopped by an error that does not pass keeps the attempts before it.
     let first = MockLanguageModel::new().with_error(api(500));
     let second = MockLanguageModel::new().with_error(api(401));
-    let error = chain(&[&first, &second, &MockLanguageModel::new()]).do_generate(&options()).await.unwrap_err();
+    let error = chain(&[&first, &second, &MockLanguageModel::new()])
+        .do_generate(&options())
+        .await
+        .unwrap_err();
     assert!(matches!(&error, Error::RetriesExhausted { errors } if errors.len() == 2));
     assert_eq!(error.status(), Some(401));
-    assert!(matches!(fallback(Vec::new()), Err(Error::InvalidArgument { .. })));
+    assert!(matches!(
+        fallback(Vec::new()),
+        Err(Error::InvalidArgument { .. })
+    ));
 }
 
 #[tokio::test]
 async fn a_nested_chain_that_is_exhausted_moves_the_outer_chain_on() {
-    let inner = chain(&[&MockLanguageModel::new().with_error(api(500)), &MockLanguageModel::new().with_error(api(502))]);
-    let outer_backup = MockLanguageModel::with_ids("backup", "b").with_response(text_response("saved"));
+    let inner = chain(&[
+        &MockLanguageModel::new().with_error(api(500)),
+        &MockLanguageModel::new().with_error(api(502)),
+    ]);
+    let outer_backup =
+        MockLanguageModel::with_ids("backup", "b").with_response(text_response("saved"));
     let outer = fallback(vec![Arc::new(inner), Arc::new(outer_backup)]).unwrap();
     let response = outer.do_generate(&options()).await.unwrap();
     let record = record(response.provider_metadata.as_ref());
@@ -156,7 +264,9 @@ async fn collect(response: StreamResponse) -> (Vec<StreamPart>, Option<Error>) {
 
 fn finish_record(parts: &[StreamPart]) -> FallbackMetadata {
     match parts.last() {
-        Some(StreamPart::Finish { provider_metadata, .. }) => record(provider_metadata.as_ref()),
+        Some(StreamPart::Finish {
+            provider_metadata, ..
+        }) => record(provider_metadata.as_ref()),
         other => panic!("no finish part: {other:?}"),
     }
 }
@@ -164,46 +274,96 @@ fn finish_record(parts: &[StreamPart]) -> FallbackMetadata {
 #[tokio::test]
 async fn stream_moves_on_when_the_call_fails_or_the_stream_fails_before_content() {
     let before_content = MockStream::new()
-        .part(StreamPart::StreamStart { warnings: Vec::new() })
-        .part(StreamPart::ResponseMetadata(ResponseMetadata::new(Some("first".into()), None, None)))
+        .part(StreamPart::StreamStart {
+            warnings: Vec::new(),
+        })
+        .part(StreamPart::ResponseMetadata(ResponseMetadata::new(
+            Some("first".into()),
+            None,
+            None,
+        )))
         .error(api(529));
     let refused = MockLanguageModel::with_ids("a", "refused").with_stream_error(api(503));
     let dying = MockLanguageModel::with_ids("b", "dying").with_stream(before_content);
     let healthy = MockLanguageModel::with_ids("c", "healthy").with_stream(
         MockStream::new()
-            .part(StreamPart::ResponseMetadata(ResponseMetadata::new(Some("third".into()), None, None)))
+            .part(StreamPart::ResponseMetadata(ResponseMetadata::new(
+                Some("third".into()),
+                None,
+                None,
+            )))
             .text_block(["Hel", "lo"])
             .finish(FinishReason::Stop),
     );
     let model = chain(&[&refused, &dying, &healthy]);
     let (parts, error) = collect(model.do_stream(&options()).await.unwrap()).await;
     assert!(error.is_none());
-    assert!(matches!(&parts[0], StreamPart::ResponseMetadata(metadata) if metadata.id.as_deref() == Some("third")), "nothing of a failed attempt is replayed: {parts:?}");
-    assert_eq!(parts.iter().filter(|part| matches!(part, StreamPart::TextDelta { .. })).count(), 2);
+    assert!(
+        matches!(&parts[0], StreamPart::ResponseMetadata(metadata) if metadata.id.as_deref() == Some("third")),
+        "nothing of a failed attempt is replayed: {parts:?}"
+    );
+    assert_eq!(
+        parts
+            .iter()
+            .filter(|part| matches!(part, StreamPart::TextDelta { .. }))
+            .count(),
+        2
+    );
     let record = finish_record(&parts);
     assert_eq!(record.model_id, "healthy");
-    assert_eq!(record.failed_attempts.iter().map(|attempt| attempt.status).collect::<Vec<_>>(), [Some(503), Some(529)]);
-    assert_eq!((dying.streams_dropped_early(), healthy.streams_finished()), (1, 1));
+    assert_eq!(
+        record
+            .failed_attempts
+            .iter()
+            .map(|attempt| attempt.status)
+            .collect::<Vec<_>>(),
+        [Some(503), Some(529)]
+    );
+    assert_eq!(
+        (dying.streams_dropped_early(), healthy.streams_finished()),
+        (1, 1)
+    );
 }
 
 #[tokio::test]
 async fn stream_errors_after_the_first_content_part_surface_without_fallback() {
     let first = MockLanguageModel::new().with_stream(
         MockStream::new()
-            .part(StreamPart::StreamStart { warnings: Vec::new() })
-            .part(StreamPart::TextStart { id: "t".into(), provider_metadata: None })
-            .part(StreamPart::TextDelta { id: "t".into(), delta: "partial".into() })
+            .part(StreamPart::StreamStart {
+                warnings: Vec::new(),
+            })
+            .part(StreamPart::TextStart {
+                id: "t".into(),
+                provider_metadata: None,
+            })
+            .part(StreamPart::TextDelta {
+                id: "t".into(),
+                delta: "partial".into(),
+            })
             .error(api(503)),
     );
     let second = MockLanguageModel::new().with_stream(MockStream::text(["unused"]));
-    let (parts, error) = collect(chain(&[&first, &second]).do_stream(&options()).await.unwrap()).await;
+    let (parts, error) = collect(
+        chain(&[&first, &second])
+            .do_stream(&options())
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(parts.len(), 3);
     assert_eq!(error.unwrap().status(), Some(503));
     assert_eq!(second.call_count(), 0);
 
     // A tool call (or any other content) is content as much as text is.
-    let first = MockLanguageModel::new().with_stream(MockStream::tool_calls([("c1", "t", json!({}))]).error(api(500)));
-    let (_, error) = collect(chain(&[&first, &second]).do_stream(&options()).await.unwrap()).await;
+    let first = MockLanguageModel::new()
+        .with_stream(MockStream::tool_calls([("c1", "t", json!({}))]).error(api(500)));
+    let (_, error) = collect(
+        chain(&[&first, &second])
+            .do_stream(&options())
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(error.unwrap().status(), Some(500));
     assert_eq!(second.call_count(), 0);
 }
@@ -212,17 +372,40 @@ async fn stream_errors_after_the_first_content_part_surface_without_fallback() {
 async fn stream_stops_at_errors_that_do_not_pass_and_reports_exhaustion() {
     let first = MockLanguageModel::new().with_stream(MockStream::new().error(api(400)));
     let second = MockLanguageModel::new().with_stream(MockStream::text(["x"]));
-    assert_eq!(chain(&[&first, &second]).do_stream(&options()).await.unwrap_err().status(), Some(400));
+    assert_eq!(
+        chain(&[&first, &second])
+            .do_stream(&options())
+            .await
+            .unwrap_err()
+            .status(),
+        Some(400)
+    );
     assert_eq!(second.call_count(), 0);
 
     let first = MockLanguageModel::new().with_stream_error(api(500));
-    let second = MockLanguageModel::new().with_stream(MockStream::new().error(Error::Connection { url: "u".into(), message: "cut".into(), source: None }));
-    let error = chain(&[&first, &second]).do_stream(&options()).await.unwrap_err();
+    let second = MockLanguageModel::new().with_stream(MockStream::new().error(Error::Connection {
+        url: "u".into(),
+        message: "cut".into(),
+        source: None,
+    }));
+    let error = chain(&[&first, &second])
+        .do_stream(&options())
+        .await
+        .unwrap_err();
     assert!(matches!(&error, Error::RetriesExhausted { errors } if errors.len() == 2));
 
     // A stream that ends without content (or a finish) is an answer, not a failure.
-    let empty = MockLanguageModel::new().with_stream(MockStream::new().part(StreamPart::StreamStart { warnings: Vec::new() }));
-    let (parts, error) = collect(chain(&[&empty, &second]).do_stream(&options()).await.unwrap()).await;
+    let empty =
+        MockLanguageModel::new().with_stream(MockStream::new().part(StreamPart::StreamStart {
+            warnings: Vec::new(),
+        }));
+    let (parts, error) = collect(
+        chain(&[&empty, &second])
+            .do_stream(&options())
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!((parts.len(), error.is_none()), (1, true));
 }
 
@@ -236,7 +419,13 @@ async fn the_finish_part_keeps_its_metadata_and_gains_the_record() {
     };
     let first = MockLanguageModel::new().with_stream(MockStream::new().part(finish));
     let (parts, _) = collect(chain(&[&first]).do_stream(&options()).await.unwrap()).await;
-    let StreamPart::Finish { provider_metadata: Some(metadata), .. } = &parts[0] else { panic!("{parts:?}") };
+    let StreamPart::Finish {
+        provider_metadata: Some(metadata),
+        ..
+    } = &parts[0]
+    else {
+        panic!("{parts:?}")
+    };
     assert_eq!(metadata.get("vendor"), Some(&json!({"id": 1})));
     assert_eq!(finish_record(&parts).model_index, 0);
 }

@@ -105,12 +105,20 @@ pub trait LanguageModelMiddleware: Send + Sync {
     }
 
     /// Runs a generate call: by default `model.do_generate(options)`.
-    async fn wrap_generate(&self, options: &CallOptions, model: &Arc<dyn LanguageModel>) -> Result<GenerateResponse> {
+    async fn wrap_generate(
+        &self,
+        options: &CallOptions,
+        model: &Arc<dyn LanguageModel>,
+    ) -> Result<GenerateResponse> {
         model.do_generate(options).await
     }
 
     /// Runs a stream call: by default `model.do_stream(options)`.
-    async fn wrap_stream(&self, options: &CallOptions, model: &Arc<dyn LanguageModel>) -> Result<StreamResponse> {
+    async fn wrap_stream(
+        &self,
+        options: &CallOptions,
+        model: &Arc<dyn LanguageModel>,
+    ) -> Result<StreamResponse> {
         model.do_stream(options).await
     }
 }

@@ -38,6 +38,57 @@
 //! # Ok(()) }
 //! ```
 
+/// `with_provider` and `with_model_id`, for a model type with `provider` and `model_id` fields:
+/// every model this module builds can report other ids than the ones it would take.
+macro_rules! renaming_methods {
+    () => {
+        /// Reports this provider id instead (the AI SDK's `providerId` option).
+        pub fn with_provider(mut self, provider: impl Into<String>) -> Self {
+            self.provider = provider.into();
+            self
+        }
+
+        /// Reports this model id instead (the AI SDK's `modelId` option).
+        pub fn with_model_id(mut self, model_id: impl Into<String>) -> Self {
+            self.model_id = model_id.into();
+            self
+        }
+    };
+}
+
+/// For a layer type `$wrapped` (one `$middleware` around a `$model`, built by `$wrapped::new`):
+/// the renaming methods, `layered` (the AI SDK's order: the first middleware outermost) and a
+/// `Debug` that shows the ids.
+macro_rules! middleware_layer {
+    ($wrapped:ident, $model:ident, $middleware:ident) => {
+        impl $wrapped {
+            crate::middleware::renaming_methods!();
+
+            /// `model` in one layer per middleware, the first of the list outermost.
+            fn layered(model: Arc<dyn $model>, middlewares: Vec<Arc<dyn $middleware>>) -> Self {
+                let mut layers = middlewares.into_iter().rev();
+                let innermost = Self::new(model, layers.next());
+                layers.fold(innermost, |inner, middleware| {
+                    Self::new(Arc::new(inner), Some(middleware))
+                })
+            }
+        }
+
+        impl std::fmt::Debug for $wrapped {
+            fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter
+                    .debug_struct(stringify!($wrapped))
+                    .field("provider", &self.provider)
+                    .field("model_id", &self.model_id)
+                    .finish_non_exhaustive()
+            }
+        }
+    };
+}
+
+use middleware_layer;
+use renaming_methods;
+
 mod default_instructions;
 mod default_settings;
 mod extract_json;
@@ -55,15 +106,19 @@ mod wrap_language_model;
 mod wrap_provider;
 
 pub use default_instructions::{DefaultInstructions, default_instructions};
-pub use default_settings::{DefaultEmbeddingSettings, DefaultSettings, default_embedding_settings, default_settings};
+pub use default_settings::{
+    DefaultEmbeddingSettings, DefaultSettings, default_embedding_settings, default_settings,
+};
 pub use extract_json::{ExtractJson, extract_json};
 pub use extract_reasoning::{ExtractReasoning, extract_reasoning};
-pub use fallback_chain::{FallbackAttempt, FallbackMetadata};
+pub use fallback_chain::{Fallback, FallbackAttempt, FallbackMetadata};
 pub use fallback_embedding_model::{FallbackEmbeddingModel, fallback_embedding};
 pub use fallback_model::{FallbackModel, fallback};
 pub use language_model_middleware::{CallKind, LanguageModelMiddleware};
 pub use simulate_streaming::{SimulateStreaming, simulate_streaming};
-pub use wrap_embedding_model::{EmbeddingModelMiddleware, WrappedEmbeddingModel, wrap_embedding_model};
+pub use wrap_embedding_model::{
+    EmbeddingModelMiddleware, WrappedEmbeddingModel, wrap_embedding_model,
+};
 pub use wrap_image_model::{ImageModelMiddleware, WrappedImageModel, wrap_image_model};
 pub use wrap_language_model::{WrappedLanguageModel, wrap_language_model};
 pub use wrap_provider::{ModelMiddlewares, WrappedProvider, wrap_provider};

@@ -25,7 +25,12 @@ pub(crate) trait PartTransform: Send + Unpin + 'static {
 
 /// `stream` mapped through `transform`.
 pub(crate) fn transform_parts(stream: PartStream, transform: impl PartTransform) -> PartStream {
-    Box::pin(TransformedParts { stream, transform, pending: VecDeque::new(), done: false })
+    Box::pin(TransformedParts {
+        stream,
+        transform,
+        pending: VecDeque::new(),
+        done: false,
+    })
 }
 
 struct TransformedParts<T> {

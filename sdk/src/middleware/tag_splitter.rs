@@ -56,7 +56,11 @@ impl TagSplitter {
     pub(crate) fn push(&mut self, tags: &ReasoningTags, text: &str, out: &mut Vec<Piece>) {
         self.buffer.push_str(text);
         loop {
-            let tag = if self.in_reasoning { &tags.closing } else { &tags.opening };
+            let tag = if self.in_reasoning {
+                &tags.closing
+            } else {
+                &tags.opening
+            };
             let Some(start) = potential_start(&self.buffer, tag) else {
                 let rest = std::mem::take(&mut self.buffer);
                 self.publish(tags, rest, out);
@@ -100,8 +104,16 @@ impl TagSplitter {
         if text.is_empty() {
             return;
         }
-        let first_of_kind = if self.in_reasoning { self.first_reasoning } else { self.first_text };
-        let text = if self.after_switch && !first_of_kind { format!("{}{text}", tags.separator) } else { text };
+        let first_of_kind = if self.in_reasoning {
+            self.first_reasoning
+        } else {
+            self.first_text
+        };
+        let text = if self.after_switch && !first_of_kind {
+            format!("{}{text}", tags.separator)
+        } else {
+            text
+        };
         if self.in_reasoning {
             self.open_reasoning(out);
             out.push(Piece::Reasoning(text));
@@ -125,7 +137,8 @@ pub(crate) fn potential_start(text: &str, tag: &str) -> Option<usize> {
         return Some(index);
     }
     let (text, tag) = (text.as_bytes(), tag.as_bytes());
-    (text.len().saturating_sub(tag.len() - 1)..text.len()).find(|&start| tag.starts_with(&text[start..]))
+    (text.len().saturating_sub(tag.len() - 1)..text.len())
+        .find(|&start| tag.starts_with(&text[start..]))
 }
 
 #[cfg(test)]
@@ -133,7 +146,12 @@ mod tests {
     use super::*;
 
     fn tags(start_with_reasoning: bool) -> ReasoningTags {
-        ReasoningTags { opening: "<think>".into(), closing: "</think>".into(), separator: "\n".into(), start_with_reasoning }
+        ReasoningTags {
+            opening: "<think>".into(),
+            closing: "</think>".into(),
+            separator: "\n".into(),
+            start_with_reasoning,
+        }
     }
 
     /// The text and reasoning a splitter makes of `pieces`, and its sequence of pieces merged.
@@ -172,7 +190,11 @@ mod tests {
         // The longest prefix: after "xaa" the tag "aab" may start at 1, not only at 2.
         assert_eq!(potential_start("xaa", "aab"), Some(1));
         assert_eq!(potential_start("日本<th", "<think>"), Some(6));
-        assert_eq!(potential_start("日本", "本x"), Some(3), "multi-byte tags too");
+        assert_eq!(
+            potential_start("日本", "本x"),
+            Some(3),
+            "multi-byte tags too"
+        );
     }
 
     #[test]
@@ -195,9 +217,16 @@ mod tests {
                 Text("\nC".into())
             ]
         );
-        assert_eq!(split(&tags, &["<think>R</think>B"]).0, "B", "no separator before the first text");
+        assert_eq!(
+            split(&tags, &["<think>R</think>B"]).0,
+            "B",
+            "no separator before the first text"
+        );
         assert_eq!(split(&tags, &["A<think>R</think>"]).0, "A");
-        assert_eq!(split(&tags, &["<think></think>B"]).2, [ReasoningStart, ReasoningEnd, Text("B".into())]);
+        assert_eq!(
+            split(&tags, &["<think></think>B"]).2,
+            [ReasoningStart, ReasoningEnd, Text("B".into())]
+        );
     }
 
     #[test]
@@ -207,8 +236,19 @@ mod tests {
         assert_eq!(pieces[0], Piece::ReasoningStart);
         let (text, reasoning, pieces) = split(&tags(true), &["still thinking"]);
         assert_eq!((text.as_str(), reasoning.as_str()), ("", "still thinking"));
-        assert_eq!(pieces.last(), Some(&Piece::ReasoningEnd), "an open section is closed at the end");
-        assert_eq!(split(&tags(true), &["</think>T"]).2, [Piece::ReasoningStart, Piece::ReasoningEnd, Piece::Text("T".into())]);
+        assert_eq!(
+            pieces.last(),
+            Some(&Piece::ReasoningEnd),
+            "an open section is closed at the end"
+        );
+        assert_eq!(
+            split(&tags(true), &["</think>T"]).2,
+            [
+                Piece::ReasoningStart,
+                Piece::ReasoningEnd,
+                Piece::Text("T".into())
+            ]
+        );
         // A partial tag at the very end is text of the current kind, not lost.
         assert_eq!(split(&tags(false), &["A<thi"]).0, "A<thi");
         assert_eq!(split(&tags(false), &["<think>R</th"]).1, "R</th");
@@ -219,20 +259,36 @@ mod tests {
         let tags = tags(false);
         let text = "Ünï <think>réflexion 日本</think>answer <b>x</b><think>two</think>end<";
         let whole = split(&tags, &[text]);
-        assert_eq!((whole.0.as_str(), whole.1.as_str()), ("Ünï \nanswer <b>x</b>\nend<", "réflexion 日本\ntwo"));
-        let boundaries: Vec<usize> = (1..text.len()).filter(|&index| text.is_char_boundary(index)).collect();
+        assert_eq!(
+            (whole.0.as_str(), whole.1.as_str()),
+            ("Ünï \nanswer <b>x</b>\nend<", "réflexion 日本\ntwo")
+        );
+        let boundaries: Vec<usize> = (1..text.len())
+            .filter(|&index| text.is_char_boundary(index))
+            .collect();
         for &cut in &boundaries {
-            assert_eq!(split(&tags, &[&text[..cut], &text[cut..]]), whole, "cut at byte {cut}");
+            assert_eq!(
+                split(&tags, &[&text[..cut], &text[cut..]]),
+                whole,
+                "cut at byte {cut}"
+            );
         }
         let characters: Vec<String> = text.chars().map(String::from).collect();
         let one_by_one: Vec<&str> = characters.iter().map(String::as_str).collect();
         let (text_one, reasoning_one, _) = split(&tags, &one_by_one);
-        assert_eq!((text_one, reasoning_one), (whole.0.clone(), whole.1.clone()));
+        assert_eq!(
+            (text_one, reasoning_one),
+            (whole.0.clone(), whole.1.clone())
+        );
         for &first in &boundaries {
             for &second in boundaries.iter().filter(|&&second| second > first) {
                 let pieces = [&text[..first], &text[first..second], &text[second..]];
                 let (split_text, split_reasoning, _) = split(&tags, &pieces);
-                assert_eq!((split_text, split_reasoning), (whole.0.clone(), whole.1.clone()), "cuts at {first} and {second}");
+                assert_eq!(
+                    (split_text, split_reasoning),
+                    (whole.0.clone(), whole.1.clone()),
+                    "cuts at {first} and {second}"
+                );
             }
         }
     }

@@ -53,7 +53,10 @@ pub trait EmbeddingModelMiddleware: Send + Sync {
     }
 
     /// The most values per call the wrapped model reports; `None` keeps the model's.
-    fn override_max_embeddings_per_call(&self, model: &dyn EmbeddingModel) -> Option<Option<usize>> {
+    fn override_max_embeddings_per_call(
+        &self,
+        model: &dyn EmbeddingModel,
+    ) -> Option<Option<usize>> {
         let _ = model;
         None
     }
@@ -65,13 +68,21 @@ pub trait EmbeddingModelMiddleware: Send + Sync {
     }
 
     /// Transforms the options of a call before `wrap_embed` receives them.
-    async fn transform_options<'a>(&self, options: Cow<'a, EmbedOptions>, model: &dyn EmbeddingModel) -> Result<Cow<'a, EmbedOptions>> {
+    async fn transform_options<'a>(
+        &self,
+        options: Cow<'a, EmbedOptions>,
+        model: &dyn EmbeddingModel,
+    ) -> Result<Cow<'a, EmbedOptions>> {
         let _ = model;
         Ok(options)
     }
 
     /// Runs an embed call: by default `model.do_embed(options)`.
-    async fn wrap_embed(&self, options: &EmbedOptions, model: &Arc<dyn EmbeddingModel>) -> Result<EmbedResponse> {
+    async fn wrap_embed(
+        &self,
+        options: &EmbedOptions,
+        model: &Arc<dyn EmbeddingModel>,
+    ) -> Result<EmbedResponse> {
         model.do_embed(options).await
     }
 }
@@ -98,9 +109,7 @@ pub fn wrap_embedding_model(
     model: impl IntoModel<dyn EmbeddingModel>,
     middlewares: Vec<Arc<dyn EmbeddingModelMiddleware>>,
 ) -> WrappedEmbeddingModel {
-    let mut layers = middlewares.into_iter().rev();
-    let innermost = WrappedEmbeddingModel::new(model.into_model(), layers.next());
-    layers.fold(innermost, |inner, middleware| WrappedEmbeddingModel::new(Arc::new(inner), Some(middleware)))
+    WrappedEmbeddingModel::layered(model.into_model(), middlewares)
 }
 
 /// One middleware around an embedding model (or none: then it only renames the model).
@@ -126,12 +135,19 @@ pub struct WrappedEmbeddingModel {
 
 impl WrappedEmbeddingModel {
     /// A layer of `middleware` around `model`, with what the middleware overrides (or the model's).
-    pub fn new(model: Arc<dyn EmbeddingModel>, middleware: Option<Arc<dyn EmbeddingModelMiddleware>>) -> Self {
+    pub fn new(
+        model: Arc<dyn EmbeddingModel>,
+        middleware: Option<Arc<dyn EmbeddingModelMiddleware>>,
+    ) -> Self {
         let inner = model.as_ref();
         let layer = middleware.as_deref();
         WrappedEmbeddingModel {
-            provider: layer.and_then(|layer| layer.override_provider(inner)).unwrap_or_else(|| inner.provider().to_owned()),
-            model_id: layer.and_then(|layer| layer.override_model_id(inner)).unwrap_or_else(|| inner.model_id().to_owned()),
+            provider: layer
+                .and_then(|layer| layer.override_provider(inner))
+                .unwrap_or_else(|| inner.provider().to_owned()),
+            model_id: layer
+                .and_then(|layer| layer.override_model_id(inner))
+                .unwrap_or_else(|| inner.model_id().to_owned()),
             max_embeddings_per_call: layer
                 .and_then(|layer| layer.override_max_embeddings_per_call(inner))
                 .unwrap_or_else(|| inner.max_embeddings_per_call()),
@@ -142,29 +158,13 @@ impl WrappedEmbeddingModel {
             middleware,
         }
     }
-
-    /// Reports this provider id instead.
-    pub fn with_provider(mut self, provider: impl Into<String>) -> Self {
-        self.provider = provider.into();
-        self
-    }
-
-    /// Reports this model id instead.
-    pub fn with_model_id(mut self, model_id: impl Into<String>) -> Self {
-        self.model_id = model_id.into();
-        self
-    }
 }
 
-impl std::fmt::Debug for WrappedEmbeddingModel {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter
-            .debug_struct("WrappedEmbeddingModel")
-            .field("provider", &self.provider)
-            .field("model_id", &self.model_id)
-            .finish_non_exhaustive()
-    }
-}
+crate::middleware::middleware_layer!(
+    WrappedEmbeddingModel,
+    EmbeddingModel,
+    EmbeddingModelMiddleware
+);
 
 #[async_trait]
 impl EmbeddingModel for WrappedEmbeddingModel {
@@ -182,7 +182,9 @@ impl EmbeddingModel for WrappedEmbeddingModel {
         let Some(middleware) = &self.middleware else {
             return self.model.do_embed(options).await;
         };
-        let options = middleware.transform_options(Cow::Borrowed(options), self.model.as_ref()).await?;
+        let options = middleware
+            .transform_options(Cow::Borrowed(options), self.model.as_ref())
+            .await?;
         middleware.wrap_embed(&options, &self.model).await
     }
 }
@@ -197,7 +199,10 @@ mod tests {
 
     #[async_trait]
     impl EmbeddingModelMiddleware for Marker {
-        fn override_max_embeddings_per_call(&self, model: &dyn EmbeddingModel) -> Option<Option<usize>> {
+        fn override_max_embeddings_per_call(
+            &self,
+            model: &dyn EmbeddingModel,
+        ) -> Option<Option<usize>> {
             Some(model.max_embeddings_per_call().map(|limit| limit / 2))
         }
 
@@ -205,30 +210,70 @@ mod tests {
             Some(false)
         }
 
-        async fn transform_options<'a>(&self, options: Cow<'a, EmbedOptions>, _model: &dyn EmbeddingModel) -> Result<Cow<'a, EmbedOptions>> {
+        async fn transform_options<'a>(
+            &self,
+            options: Cow<'a, EmbedOptions>,
+            _model: &dyn EmbeddingModel,
+        ) -> Result<Cow<'a, EmbedOptions>> {
             let mut options = options.into_owned();
-            options.values.iter_mut().for_each(|value| value.push_str(self.0));
+            options
+                .values
+                .iter_mut()
+                .for_each(|value| value.push_str(self.0));
             Ok(Cow::Owned(options))
         }
 
-        async fn wrap_embed(&self, options: &EmbedOptions, model: &Arc<dyn EmbeddingModel>) -> Result<EmbedResponse> {
+        async fn wrap_embed(
+            &self,
+            options: &EmbedOptions,
+            model: &Arc<dyn EmbeddingModel>,
+        ) -> Result<EmbedResponse> {
             let mut response = model.do_embed(options).await?;
-            response.embeddings.iter_mut().flatten().for_each(|number| *number *= 2.0);
+            response
+                .embeddings
+                .iter_mut()
+                .flatten()
+                .for_each(|number| *number *= 2.0);
             Ok(response)
         }
     }
 
     #[tokio::test]
     async fn layers_compose_in_order_and_override_capabilities() {
-        let mock = MockEmbeddingModel::new().with_max_embeddings_per_call(Some(8)).with_embed_fn(|value| vec![value.len() as f32]);
-        let model = wrap_embedding_model(mock.clone(), vec![Arc::new(Marker("-a")), Arc::new(Marker("-b"))]);
+        let mock = MockEmbeddingModel::new()
+            .with_max_embeddings_per_call(Some(8))
+            .with_embed_fn(|value| vec![value.len() as f32]);
+        let model = wrap_embedding_model(
+            mock.clone(),
+            vec![Arc::new(Marker("-a")), Arc::new(Marker("-b"))],
+        );
         assert_eq!(model.max_embeddings_per_call(), Some(2), "halved twice");
         assert!(!model.supports_parallel_calls());
-        let response = model.do_embed(&EmbedOptions::new(vec!["x".into()])).await.unwrap();
+        let response = model
+            .do_embed(&EmbedOptions::new(vec!["x".into()]))
+            .await
+            .unwrap();
         assert_eq!(mock.calls()[0].values, ["x-a-b"]);
-        assert_eq!(response.embeddings, [vec![20.0]], "5 characters, doubled by each layer");
+        assert_eq!(
+            response.embeddings,
+            [vec![20.0]],
+            "5 characters, doubled by each layer"
+        );
         let plain = wrap_embedding_model(mock.clone(), Vec::new());
-        assert_eq!((plain.max_embeddings_per_call(), plain.supports_parallel_calls()), (Some(8), true));
-        assert_eq!(plain.do_embed(&EmbedOptions::new(vec!["y".into()])).await.unwrap().embeddings, [vec![1.0]]);
+        assert_eq!(
+            (
+                plain.max_embeddings_per_call(),
+                plain.supports_parallel_calls()
+            ),
+            (Some(8), true)
+        );
+        assert_eq!(
+            plain
+                .do_embed(&EmbedOptions::new(vec!["y".into()]))
+                .await
+                .unwrap()
+                .embeddings,
+            [vec![1.0]]
+        );
     }
 }

@@ -59,13 +59,21 @@ pub trait ImageModelMiddleware: Send + Sync {
     }
 
     /// Transforms the options of a call before `wrap_generate` receives them.
-    async fn transform_options<'a>(&self, options: Cow<'a, ImageOptions>, model: &dyn ImageModel) -> Result<Cow<'a, ImageOptions>> {
+    async fn transform_options<'a>(
+        &self,
+        options: Cow<'a, ImageOptions>,
+        model: &dyn ImageModel,
+    ) -> Result<Cow<'a, ImageOptions>> {
         let _ = model;
         Ok(options)
     }
 
     /// Runs a generate call: by default `model.do_generate(options)`.
-    async fn wrap_generate(&self, options: &ImageOptions, model: &Arc<dyn ImageModel>) -> Result<ImageResponse> {
+    async fn wrap_generate(
+        &self,
+        options: &ImageOptions,
+        model: &Arc<dyn ImageModel>,
+    ) -> Result<ImageResponse> {
         model.do_generate(options).await
     }
 }
@@ -82,10 +90,11 @@ pub trait ImageModelMiddleware: Send + Sync {
 /// let model = wrap_image_model(MockImageModel::new(), Vec::new()).with_model_id("renamed");
 /// assert_eq!(model.model_id(), "renamed");
 /// ```
-pub fn wrap_image_model(model: impl IntoModel<dyn ImageModel>, middlewares: Vec<Arc<dyn ImageModelMiddleware>>) -> WrappedImageModel {
-    let mut layers = middlewares.into_iter().rev();
-    let innermost = WrappedImageModel::new(model.into_model(), layers.next());
-    layers.fold(innermost, |inner, middleware| WrappedImageModel::new(Arc::new(inner), Some(middleware)))
+pub fn wrap_image_model(
+    model: impl IntoModel<dyn ImageModel>,
+    middlewares: Vec<Arc<dyn ImageModelMiddleware>>,
+) -> WrappedImageModel {
+    WrappedImageModel::layered(model.into_model(), middlewares)
 }
 
 /// One middleware around an image model (or none: then it only renames the model).
@@ -110,12 +119,19 @@ pub struct WrappedImageModel {
 
 impl WrappedImageModel {
     /// A layer of `middleware` around `model`, with what the middleware overrides (or the model's).
-    pub fn new(model: Arc<dyn ImageModel>, middleware: Option<Arc<dyn ImageModelMiddleware>>) -> Self {
+    pub fn new(
+        model: Arc<dyn ImageModel>,
+        middleware: Option<Arc<dyn ImageModelMiddleware>>,
+    ) -> Self {
         let inner = model.as_ref();
         let layer = middleware.as_deref();
         WrappedImageModel {
-            provider: layer.and_then(|layer| layer.override_provider(inner)).unwrap_or_else(|| inner.provider().to_owned()),
-            model_id: layer.and_then(|layer| layer.override_model_id(inner)).unwrap_or_else(|| inner.model_id().to_owned()),
+            provider: layer
+                .and_then(|layer| layer.override_provider(inner))
+                .unwrap_or_else(|| inner.provider().to_owned()),
+            model_id: layer
+                .and_then(|layer| layer.override_model_id(inner))
+                .unwrap_or_else(|| inner.model_id().to_owned()),
             max_images_per_call: layer
                 .and_then(|layer| layer.override_max_images_per_call(inner))
                 .unwrap_or_else(|| inner.max_images_per_call()),
@@ -123,29 +139,9 @@ impl WrappedImageModel {
             middleware,
         }
     }
-
-    /// Reports this provider id instead.
-    pub fn with_provider(mut self, provider: impl Into<String>) -> Self {
-        self.provider = provider.into();
-        self
-    }
-
-    /// Reports this model id instead.
-    pub fn with_model_id(mut self, model_id: impl Into<String>) -> Self {
-        self.model_id = model_id.into();
-        self
-    }
 }
 
-impl std::fmt::Debug for WrappedImageModel {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter
-            .debug_struct("WrappedImageModel")
-            .field("provider", &self.provider)
-            .field("model_id", &self.model_id)
-            .finish_non_exhaustive()
-    }
-}
+crate::middleware::middleware_layer!(WrappedImageModel, ImageModel, ImageModelMiddleware);
 
 #[async_trait]
 impl ImageModel for WrappedImageModel {
@@ -159,7 +155,9 @@ impl ImageModel for WrappedImageModel {
         let Some(middleware) = &self.middleware else {
             return self.model.do_generate(options).await;
         };
-        let options = middleware.transform_options(Cow::Borrowed(options), self.model.as_ref()).await?;
+        let options = middleware
+            .transform_options(Cow::Borrowed(options), self.model.as_ref())
+            .await?;
         middleware.wrap_generate(&options, &self.model).await
     }
 }
@@ -182,13 +180,21 @@ mod tests {
             Some(Some(1))
         }
 
-        async fn transform_options<'a>(&self, options: Cow<'a, ImageOptions>, _model: &dyn ImageModel) -> Result<Cow<'a, ImageOptions>> {
+        async fn transform_options<'a>(
+            &self,
+            options: Cow<'a, ImageOptions>,
+            _model: &dyn ImageModel,
+        ) -> Result<Cow<'a, ImageOptions>> {
             let mut options = options.into_owned();
             options.prompt.get_or_insert_default().push_str(self.0);
             Ok(Cow::Owned(options))
         }
 
-        async fn wrap_generate(&self, options: &ImageOptions, model: &Arc<dyn ImageModel>) -> Result<ImageResponse> {
+        async fn wrap_generate(
+            &self,
+            options: &ImageOptions,
+            model: &Arc<dyn ImageModel>,
+        ) -> Result<ImageResponse> {
             let mut response = model.do_generate(options).await?;
             response.images.truncate(1);
             Ok(response)
@@ -198,13 +204,30 @@ mod tests {
     #[tokio::test]
     async fn layers_compose_in_order_and_override_capabilities() {
         let mock = MockImageModel::new();
-        let model = wrap_image_model(mock.clone(), vec![Arc::new(Marker("a")), Arc::new(Marker("b"))]);
-        assert_eq!((model.provider(), model.max_images_per_call()), ("mock.b.a", Some(1)));
-        let response = model.do_generate(&ImageOptions::new("cat-", 3)).await.unwrap();
+        let model = wrap_image_model(
+            mock.clone(),
+            vec![Arc::new(Marker("a")), Arc::new(Marker("b"))],
+        );
+        assert_eq!(
+            (model.provider(), model.max_images_per_call()),
+            ("mock.b.a", Some(1))
+        );
+        let response = model
+            .do_generate(&ImageOptions::new("cat-", 3))
+            .await
+            .unwrap();
         assert_eq!(mock.calls()[0].prompt.as_deref(), Some("cat-ab"));
         assert_eq!(response.images.len(), 1);
         let plain = wrap_image_model(mock.clone(), Vec::new());
-        assert_eq!(plain.do_generate(&ImageOptions::new("dog", 2)).await.unwrap().images.len(), 2);
+        assert_eq!(
+            plain
+                .do_generate(&ImageOptions::new("dog", 2))
+                .await
+                .unwrap()
+                .images
+                .len(),
+            2
+        );
         assert_eq!(plain.max_images_per_call(), None);
     }
 }

@@ -38,10 +38,7 @@ pub fn wrap_language_model(
     model: impl IntoModel<dyn LanguageModel>,
     middlewares: Vec<Arc<dyn LanguageModelMiddleware>>,
 ) -> WrappedLanguageModel {
-    let model = model.into_model();
-    let mut layers = middlewares.into_iter().rev();
-    let innermost = WrappedLanguageModel::new(model, layers.next());
-    layers.fold(innermost, |inner, middleware| WrappedLanguageModel::new(Arc::new(inner), Some(middleware)))
+    WrappedLanguageModel::layered(model.into_model(), middlewares)
 }
 
 /// One middleware around a language model (or none: then it only renames the model).
@@ -67,51 +64,51 @@ pub struct WrappedLanguageModel {
 
 impl WrappedLanguageModel {
     /// A layer of `middleware` around `model`, with the ids the middleware gives (or the model's).
-    pub fn new(model: Arc<dyn LanguageModel>, middleware: Option<Arc<dyn LanguageModelMiddleware>>) -> Self {
-        let overridden = |choose: &dyn Fn(&dyn LanguageModelMiddleware) -> Option<String>, own: &str| {
-            middleware.as_deref().and_then(|middleware| choose(middleware)).unwrap_or_else(|| own.to_owned())
-        };
-        let provider = overridden(&|middleware| middleware.override_provider(model.as_ref()), model.provider());
-        let model_id = overridden(&|middleware| middleware.override_model_id(model.as_ref()), model.model_id());
-        WrappedLanguageModel { model, middleware, provider, model_id }
+    pub fn new(
+        model: Arc<dyn LanguageModel>,
+        middleware: Option<Arc<dyn LanguageModelMiddleware>>,
+    ) -> Self {
+        let inner = model.as_ref();
+        let layer = middleware.as_deref();
+        WrappedLanguageModel {
+            provider: layer
+                .and_then(|layer| layer.override_provider(inner))
+                .unwrap_or_else(|| inner.provider().to_owned()),
+            model_id: layer
+                .and_then(|layer| layer.override_model_id(inner))
+                .unwrap_or_else(|| inner.model_id().to_owned()),
+            model,
+            middleware,
+        }
     }
 
-    /// Reports this provider id instead (the AI SDK's `providerId` option).
-    pub fn with_provider(mut self, provider: impl Into<String>) -> Self {
-        self.provider = provider.into();
-        self
-    }
-
-    /// Reports this model id instead (the AI SDK's `modelId` option).
-    pub fn with_model_id(mut self, model_id: impl Into<String>) -> Self {
-        self.model_id = model_id.into();
-        self
-    }
-
-    async fn transformed<'a>(&self, kind: CallKind, options: &'a CallOptions) -> Result<Cow<'a, CallOptions>> {
+    async fn transformed<'a>(
+        &self,
+        kind: CallKind,
+        options: &'a CallOptions,
+    ) -> Result<Cow<'a, CallOptions>> {
         match &self.middleware {
-            Some(middleware) => middleware.transform_options(kind, Cow::Borrowed(options), self.model.as_ref()).await,
+            Some(middleware) => {
+                middleware
+                    .transform_options(kind, Cow::Borrowed(options), self.model.as_ref())
+                    .await
+            }
             None => Ok(Cow::Borrowed(options)),
         }
     }
 }
 
-impl std::fmt::Debug for WrappedLanguageModel {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter
-            .debug_struct("WrappedLanguageModel")
-            .field("provider", &self.provider)
-            .field("model_id", &self.model_id)
-            .finish_non_exhaustive()
-    }
-}
+crate::middleware::middleware_layer!(WrappedLanguageModel, LanguageModel, LanguageModelMiddleware);
 
 #[async_trait]
 impl LanguageModel for WrappedLanguageModel {
     crate::provider::model_identity!(provider, model_id);
 
     fn supported_urls(&self) -> Vec<SupportedUrl> {
-        let overridden = self.middleware.as_ref().and_then(|middleware| middleware.override_supported_urls(self.model.as_ref()));
+        let overridden = self
+            .middleware
+            .as_ref()
+            .and_then(|middleware| middleware.override_supported_urls(self.model.as_ref()));
         overridden.unwrap_or_else(|| self.model.supported_urls())
     }
 
@@ -151,7 +148,10 @@ mod tests {
 
     impl Tracer {
         fn record(&self, event: &str) {
-            self.log.lock().unwrap().push(format!("{} {event}", self.name));
+            self.log
+                .lock()
+                .unwrap()
+                .push(format!("{} {event}", self.name));
         }
     }
 
@@ -173,11 +173,16 @@ mod tests {
             Ok(Cow::Owned(options))
         }
 
-        async fn wrap_generate(&self, options: &CallOptions, model: &Arc<dyn LanguageModel>) -> Result<GenerateResponse> {
+        async fn wrap_generate(
+            &self,
+            options: &CallOptions,
+            model: &Arc<dyn LanguageModel>,
+        ) -> Result<GenerateResponse> {
             self.record(&format!("wrap sees {:?}", options.stop_sequences));
             let mut response = model.do_generate(options).await?;
             self.record("after");
-            if let Some(crate::provider::Content::Text { text, .. }) = response.content.first_mut() {
+            if let Some(crate::provider::Content::Text { text, .. }) = response.content.first_mut()
+            {
                 text.push_str(self.name);
             }
             Ok(response)
@@ -185,7 +190,16 @@ mod tests {
     }
 
     fn tracers(log: &Arc<Mutex<Vec<String>>>) -> Vec<Arc<dyn LanguageModelMiddleware>> {
-        vec![Arc::new(Tracer { name: "first", log: log.clone() }), Arc::new(Tracer { name: "last", log: log.clone() })]
+        vec![
+            Arc::new(Tracer {
+                name: "first",
+                log: log.clone(),
+            }),
+            Arc::new(Tracer {
+                name: "last",
+                log: log.clone(),
+            }),
+        ]
     }
 
     #[tokio::test]
@@ -194,7 +208,10 @@ mod tests {
         let mock = MockLanguageModel::new().with_response(text_response("answer:"));
         let model = wrap_language_model(mock.clone(), tracers(&log));
         assert_eq!(model.model_id(), "first+last+mock-model");
-        let response = model.do_generate(&CallOptions::new(vec![Message::user("hi")])).await.unwrap();
+        let response = model
+            .do_generate(&CallOptions::new(vec![Message::user("hi")]))
+            .await
+            .unwrap();
         assert_eq!(response.content[0].as_text(), Some("answer:lastfirst"));
         assert_eq!(mock.calls()[0].stop_sequences, ["first", "last"]);
         assert_eq!(
@@ -215,9 +232,18 @@ mod tests {
         let log = Arc::new(Mutex::new(Vec::new()));
         let mock = MockLanguageModel::new().with_stream(MockStream::text(["a"]));
         let model = wrap_language_model(mock.clone(), tracers(&log));
-        let parts: Vec<_> = model.do_stream(&CallOptions::default()).await.unwrap().stream.collect().await;
+        let parts: Vec<_> = model
+            .do_stream(&CallOptions::default())
+            .await
+            .unwrap()
+            .stream
+            .collect()
+            .await;
         assert_eq!(parts.len(), 5);
-        assert_eq!(*log.lock().unwrap(), ["first transform Stream", "last transform Stream"]);
+        assert_eq!(
+            *log.lock().unwrap(),
+            ["first transform Stream", "last transform Stream"]
+        );
         assert_eq!(mock.calls()[0].stop_sequences, ["first", "last"]);
     }
 
@@ -226,9 +252,14 @@ mod tests {
         let mock = MockLanguageModel::new()
             .with_supported_urls(vec![SupportedUrl::new("image/*", "https://")])
             .with_response(text_response("plain"));
-        let model = wrap_language_model(mock.clone(), Vec::new()).with_provider("gateway").with_model_id("alias");
+        let model = wrap_language_model(mock.clone(), Vec::new())
+            .with_provider("gateway")
+            .with_model_id("alias");
         assert_eq!((model.provider(), model.model_id()), ("gateway", "alias"));
-        assert_eq!(model.supported_urls(), [SupportedUrl::new("image/*", "https://")]);
+        assert_eq!(
+            model.supported_urls(),
+            [SupportedUrl::new("image/*", "https://")]
+        );
         let response = model.do_generate(&CallOptions::default()).await.unwrap();
         assert_eq!(response.content[0].as_text(), Some("plain"));
         assert_eq!(mock.call_count(), 1);

@@ -7,13 +7,14 @@
 
 use std::sync::Arc;
 
+use super::LanguageModelMiddleware;
 use super::wrap_embedding_model::{EmbeddingModelMiddleware, wrap_embedding_model};
 use super::wrap_image_model::{ImageModelMiddleware, wrap_image_model};
 use super::wrap_language_model::wrap_language_model;
-use super::LanguageModelMiddleware;
 use crate::error::Result;
 use crate::provider::{
-    EmbeddingModel, ImageModel, LanguageModel, Provider, RerankingModel, SpeechModel, TranscriptionModel,
+    EmbeddingModel, ImageModel, LanguageModel, Provider, RerankingModel, SpeechModel,
+    TranscriptionModel,
 };
 
 /// Middleware per model kind, applied to each model of that kind; an empty list leaves the
@@ -47,13 +48,19 @@ impl ModelMiddlewares {
     }
 
     /// Sets the language-model middleware.
-    pub fn with_language_model(mut self, middlewares: Vec<Arc<dyn LanguageModelMiddleware>>) -> Self {
+    pub fn with_language_model(
+        mut self,
+        middlewares: Vec<Arc<dyn LanguageModelMiddleware>>,
+    ) -> Self {
         self.language_model = middlewares;
         self
     }
 
     /// Sets the embedding-model middleware.
-    pub fn with_embedding_model(mut self, middlewares: Vec<Arc<dyn EmbeddingModelMiddleware>>) -> Self {
+    pub fn with_embedding_model(
+        mut self,
+        middlewares: Vec<Arc<dyn EmbeddingModelMiddleware>>,
+    ) -> Self {
         self.embedding_model = middlewares;
         self
     }
@@ -66,7 +73,9 @@ impl ModelMiddlewares {
 
     /// Whether there is no middleware of any kind.
     pub fn is_empty(&self) -> bool {
-        self.language_model.is_empty() && self.embedding_model.is_empty() && self.image_model.is_empty()
+        self.language_model.is_empty()
+            && self.embedding_model.is_empty()
+            && self.image_model.is_empty()
     }
 
     /// The language model with the language-model middleware around it.
@@ -124,8 +133,14 @@ impl std::fmt::Debug for ModelMiddlewares {
 /// assert_eq!(mock.calls()[0].temperature, Some(0.2));
 /// # Ok(()) }
 /// ```
-pub fn wrap_provider(provider: impl Provider + 'static, middlewares: Vec<Arc<dyn LanguageModelMiddleware>>) -> WrappedProvider {
-    WrappedProvider::new(Arc::new(provider), ModelMiddlewares::new().with_language_model(middlewares))
+pub fn wrap_provider(
+    provider: impl Provider + 'static,
+    middlewares: Vec<Arc<dyn LanguageModelMiddleware>>,
+) -> WrappedProvider {
+    WrappedProvider::new(
+        Arc::new(provider),
+        ModelMiddlewares::new().with_language_model(middlewares),
+    )
 }
 
 /// A provider whose models come wrapped in middleware.
@@ -148,17 +163,26 @@ pub struct WrappedProvider {
 impl WrappedProvider {
     /// A shared provider with middleware per model kind.
     pub fn new(provider: Arc<dyn Provider>, middlewares: ModelMiddlewares) -> Self {
-        WrappedProvider { provider, middlewares }
+        WrappedProvider {
+            provider,
+            middlewares,
+        }
     }
 
     /// Wraps every image model in `middlewares` too.
-    pub fn with_image_middleware(mut self, middlewares: Vec<Arc<dyn ImageModelMiddleware>>) -> Self {
+    pub fn with_image_middleware(
+        mut self,
+        middlewares: Vec<Arc<dyn ImageModelMiddleware>>,
+    ) -> Self {
         self.middlewares.image_model = middlewares;
         self
     }
 
     /// Wraps every embedding model in `middlewares` too.
-    pub fn with_embedding_middleware(mut self, middlewares: Vec<Arc<dyn EmbeddingModelMiddleware>>) -> Self {
+    pub fn with_embedding_middleware(
+        mut self,
+        middlewares: Vec<Arc<dyn EmbeddingModelMiddleware>>,
+    ) -> Self {
         self.middlewares.embedding_model = middlewares;
         self
     }
@@ -166,21 +190,30 @@ impl WrappedProvider {
 
 impl std::fmt::Debug for WrappedProvider {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter.debug_struct("WrappedProvider").field("middlewares", &self.middlewares).finish_non_exhaustive()
+        formatter
+            .debug_struct("WrappedProvider")
+            .field("middlewares", &self.middlewares)
+            .finish_non_exhaustive()
     }
 }
 
 impl Provider for WrappedProvider {
     fn language_model(&self, model_id: &str) -> Result<Arc<dyn LanguageModel>> {
-        Ok(self.middlewares.language_model(self.provider.language_model(model_id)?))
+        Ok(self
+            .middlewares
+            .language_model(self.provider.language_model(model_id)?))
     }
 
     fn embedding_model(&self, model_id: &str) -> Result<Arc<dyn EmbeddingModel>> {
-        Ok(self.middlewares.embedding_model(self.provider.embedding_model(model_id)?))
+        Ok(self
+            .middlewares
+            .embedding_model(self.provider.embedding_model(model_id)?))
     }
 
     fn image_model(&self, model_id: &str) -> Result<Arc<dyn ImageModel>> {
-        Ok(self.middlewares.image_model(self.provider.image_model(model_id)?))
+        Ok(self
+            .middlewares
+            .image_model(self.provider.image_model(model_id)?))
     }
 
     fn speech_model(&self, model_id: &str) -> Result<Arc<dyn SpeechModel>> {
@@ -202,7 +235,9 @@ mod tests {
     use crate::error::Error;
     use crate::middleware::{default_embedding_settings, default_settings};
     use crate::provider::{CallOptions, EmbedOptions, ImageOptions};
-    use crate::test_util::{MockEmbeddingModel, MockImageModel, MockLanguageModel, MockSpeechModel, text_response};
+    use crate::test_util::{
+        MockEmbeddingModel, MockImageModel, MockLanguageModel, MockSpeechModel, text_response,
+    };
 
     struct Renamer;
 
@@ -224,18 +259,41 @@ mod tests {
             .with_image_model("i", Arc::new(image.clone()))
             .with_speech_model("s", speech.clone());
         let provider = wrap_provider(provider, vec![Arc::new(default_settings().seed(7))])
-            .with_embedding_middleware(vec![Arc::new(default_embedding_settings().header("x-tenant", "t1").unwrap())])
+            .with_embedding_middleware(vec![Arc::new(
+                default_embedding_settings()
+                    .header("x-tenant", "t1")
+                    .unwrap(),
+            )])
             .with_image_middleware(vec![Arc::new(Renamer)]);
 
-        provider.language_model("l").unwrap().do_generate(&CallOptions::default()).await.unwrap();
+        provider
+            .language_model("l")
+            .unwrap()
+            .do_generate(&CallOptions::default())
+            .await
+            .unwrap();
         assert_eq!(language.calls()[0].seed, Some(7));
-        provider.embedding_model("e").unwrap().do_embed(&EmbedOptions::new(vec!["v".into()])).await.unwrap();
+        provider
+            .embedding_model("e")
+            .unwrap()
+            .do_embed(&EmbedOptions::new(vec!["v".into()]))
+            .await
+            .unwrap();
         assert_eq!(embedding.calls()[0].headers["x-tenant"], "t1");
         let image_model = provider.image_model("i").unwrap();
         assert_eq!(image_model.model_id(), "renamed");
-        image_model.do_generate(&ImageOptions::new("p", 1)).await.unwrap();
+        image_model
+            .do_generate(&ImageOptions::new("p", 1))
+            .await
+            .unwrap();
         assert_eq!(image.calls().len(), 1);
-        assert!(Arc::ptr_eq(&provider.speech_model("s").unwrap(), &speech), "no middleware: the same model");
-        assert!(matches!(provider.language_model("missing"), Err(Error::NoSuchModel { .. })));
+        assert!(
+            Arc::ptr_eq(&provider.speech_model("s").unwrap(), &speech),
+            "no middleware: the same model"
+        );
+        assert!(matches!(
+            provider.language_model("missing"),
+            Err(Error::NoSuchModel { .. })
+        ));
     }
 }
