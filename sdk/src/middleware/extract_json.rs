@@ -276,9 +276,12 @@ impl PartTransform for JsonExtraction {
                     block.settle_opening();
                 }
                 if block.phase == Phase::Streaming && block.buffer.len() > SUFFIX_HELD_BACK {
-                    let cut = block
-                        .buffer
-                        .floor_char_boundary(block.buffer.len() - SUFFIX_HELD_BACK);
+                    // The last character boundary at or before the bytes held back (MSRV 1.88
+                    // has no `floor_char_boundary`).
+                    let mut cut = block.buffer.len() - SUFFIX_HELD_BACK;
+                    while !block.buffer.is_char_boundary(cut) {
+                        cut -= 1;
+                    }
                     let delta: String = block.buffer.drain(..cut).collect();
                     block.emit(delta, out);
                 }

@@ -37,6 +37,24 @@
 //! assert_eq!(record.model_id, "qwen3");
 //! # Ok(()) }
 //! ```
+//!
+//! # Differences from the AI SDK
+//! - `with_provider` / `with_model_id` rename the outermost layer only; the AI SDK gives its
+//!   `providerId` / `modelId` to every layer, so inner middlewares see them too.
+//! - Default settings: a setting is unset when it is `None` or an empty list, so a call's empty
+//!   stop sequences take the defaults (the AI SDK's `[]` overrides them); `reasoning_effort` can
+//!   have a default too. Embedding middleware goes on providers and registries as well.
+//! - Extract reasoning splits generate and stream text the same way: an unclosed tag makes the
+//!   rest reasoning in generate too (the AI SDK leaves that text as it is, tag included); a
+//!   partial tag at the end of a block is kept as text and an open reasoning block is ended
+//!   (the AI SDK drops the one and leaves the other open); an empty answer after the reasoning
+//!   is no text part; reasoning block ids are `<text id>-reasoning-<n>`, unique in the stream.
+//! - Extract JSON also strips a fence after leading whitespace and fence tags other than `json`
+//!   (`JSON`, `jsonc`), drops a stream's leading whitespace, and can cut a value out of prose
+//!   ([`ExtractJson::strip_surrounding_text`]).
+//! - Simulate streaming keeps text parts' provider metadata and puts reasoning metadata on the
+//!   block's end as well as its start.
+//! - Fallback chains are specai's own; the AI SDK has none.
 
 /// `with_provider` and `with_model_id`, for a model type with `provider` and `model_id` fields:
 /// every model this module builds can report other ids than the ones it would take.
