@@ -94,13 +94,7 @@ impl ExtractReasoning {
             let mut splitter = TagSplitter::new(&self.tags);
             splitter.push(&self.tags, &text, &mut pieces);
             splitter.finish(&self.tags, &mut pieces);
-            if !pieces.contains(&Piece::ReasoningStart) {
-                split.push(Content::Text {
-                    text,
-                    provider_metadata,
-                });
-                continue;
-            }
+            let reasoned = pieces.contains(&Piece::ReasoningStart);
             let (mut answer, mut reasoning) = (String::new(), String::new());
             for piece in pieces.drain(..) {
                 match piece {
@@ -108,6 +102,14 @@ impl ExtractReasoning {
                     Piece::Reasoning(text) => reasoning.push_str(&text),
                     Piece::ReasoningStart | Piece::ReasoningEnd => {}
                 }
+            }
+            if !reasoned {
+                // No reasoning, but a tag without content is gone, as in a stream.
+                split.push(Content::Text {
+                    text: answer,
+                    provider_metadata,
+                });
+                continue;
             }
             split.push(Content::Reasoning {
                 text: reasoning,

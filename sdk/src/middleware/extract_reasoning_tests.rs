@@ -61,6 +61,7 @@ async fn generate_splits_text_parts_and_keeps_the_rest() {
             Content::ToolCall(ToolCall::new("c1", "t", "{}")),
             Content::text("no tags here"),
             Content::text("<think>only reasoning</think>"),
+            Content::text("cut off at <think>"),
         ],
         FinishReason::Stop,
         Usage::default(),
@@ -87,6 +88,7 @@ async fn generate_splits_text_parts_and_keeps_the_rest() {
                 text: "only reasoning".into(),
                 provider_metadata: None
             },
+            Content::text("cut off at "),
         ]
     );
 }
