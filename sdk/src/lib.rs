@@ -15,6 +15,9 @@
 //!   depend on that crate alone. Providers live in their own modules behind cargo features:
 //!   `openai`, `anthropic`, `google`, and `openai_compatible` (every vendor with a mapping file in
 //!   `specs/`).
+//! - [`middleware`]: [`wrap_language_model`] and the other wrappers, built-in middlewares
+//!   (default settings and instructions, extract reasoning and JSON, simulated streaming) and
+//!   [`fallback`] chains of models that move on when one fails.
 //! - [`default_registry()`] / [`create_provider_registry`]: models by `"<provider>:<model>"` id.
 //!   Every builder takes its model as an [`IntoModel`]: a model value, an `Arc` of one, or an
 //!   `Arc<dyn ...>` from a registry.
@@ -76,6 +79,7 @@ pub mod generate_object;
 pub mod generate_speech;
 pub mod generate_text;
 mod into_model;
+pub mod middleware;
 pub mod output;
 pub(crate) mod partial_json;
 pub mod prepare_step;
@@ -148,6 +152,9 @@ pub use generate_object::{generate_object, stream_object};
 pub use generate_speech::{SpeechResult, generate_speech};
 pub use generate_text::{GenerateText, GenerateTextResult, OutputSpec, generate_text};
 pub use into_model::IntoModel;
+pub use middleware::{
+    LanguageModelMiddleware, fallback, wrap_embedding_model, wrap_image_model, wrap_language_model, wrap_provider,
+};
 pub use output::{ElementCursor, Output, OutputParseError};
 pub use prepare_step::{PrepareStepContext, PrepareStepResult};
 pub use prompt::Prompt;

@@ -5,12 +5,15 @@
 //! code. The separator between provider and model id is configurable because some model ids
 //! contain `:` themselves (the model id is everything after the first separator).
 //! [`custom_provider`] builds a provider from aliases and pre-configured models, falling back to
-//! another provider for ids it does not know.
+//! another provider for ids it does not know. Middleware given to the builder
+//! ([`ProviderRegistryBuilder::language_model_middleware`] and the like) wraps every model of
+//! that kind the registry hands out.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::error::{Error, ModelType, Result};
+use crate::middleware::{EmbeddingModelMiddleware, ImageModelMiddleware, LanguageModelMiddleware, ModelMiddlewares};
 use crate::provider::{
     EmbeddingModel, ImageModel, LanguageModel, Provider, RerankingModel, SpeechModel, TranscriptionModel,
 };
@@ -20,11 +23,12 @@ use crate::provider::{
 pub struct ProviderRegistry {
     providers: BTreeMap<String, Arc<dyn Provider>>,
     separator: String,
+    middlewares: ModelMiddlewares,
 }
 
 /// Starts a registry builder with the `:` separator and no providers.
 pub fn create_provider_registry() -> ProviderRegistryBuilder {
-    ProviderRegistryBuilder { providers: BTreeMap::new(), separator: ":".to_owned() }
+    ProviderRegistryBuilder { providers: BTreeMap::new(), separator: ":".to_owned(), middlewares: ModelMiddlewares::new() }
 }
 
 /// Builds a [`ProviderRegistry`].
@@ -32,6 +36,7 @@ pub fn create_provider_registry() -> ProviderRegistryBuilder {
 pub struct ProviderRegistryBuilder {
     providers: BTreeMap<String, Arc<dyn Provider>>,
     separator: String,
+    middlewares: ModelMiddlewares,
 }
 
 impl ProviderRegistryBuilder {
@@ -53,9 +58,54 @@ impl ProviderRegistryBuilder {
         self
     }
 
+    /// Wraps every language model the registry hands out in `middlewares` (the first transforms
+    /// the options first), as the AI SDK's `languageModelMiddleware` option does.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use specai::middleware::default_settings;
+    /// use specai::test_util::MockLanguageModel;
+    ///
+    /// let local = specai::custom_provider().with_language_model("tiny", Arc::new(MockLanguageModel::new()));
+    /// let registry = specai::create_provider_registry()
+    ///     .provider("local", local)
+    ///     .language_model_middleware(vec![Arc::new(default_settings().temperature(0.0))])
+    ///     .build();
+    /// assert_eq!(registry.language_model("local:tiny")?.model_id(), "mock-model");
+    /// # Ok::<(), specai::Error>(())
+    /// ```
+    pub fn language_model_middleware(mut self, middlewares: Vec<Arc<dyn LanguageModelMiddleware>>) -> Self {
+        self.middlewares.language_model = middlewares;
+        self
+    }
+
+    /// Wraps every embedding model the registry hands out in `middlewares`.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use specai::middleware::default_embedding_settings;
+    ///
+    /// let settings = default_embedding_settings().provider_options("openai", serde_json::json!({"dimensions": 256}));
+    /// let registry = specai::create_provider_registry().embedding_model_middleware(vec![Arc::new(settings)]).build();
+    /// ```
+    pub fn embedding_model_middleware(mut self, middlewares: Vec<Arc<dyn EmbeddingModelMiddleware>>) -> Self {
+        self.middlewares.embedding_model = middlewares;
+        self
+    }
+
+    /// Wraps every image model the registry hands out in `middlewares`.
+    ///
+    /// ```
+    /// let registry = specai::create_provider_registry().image_model_middleware(Vec::new()).build();
+    /// ```
+    pub fn image_model_middleware(mut self, middlewares: Vec<Arc<dyn ImageModelMiddleware>>) -> Self {
+        self.middlewares.image_model = middlewares;
+        self
+    }
+
     /// The registry.
     pub fn build(self) -> ProviderRegistry {
-        ProviderRegistry { providers: self.providers, separator: self.separator }
+        ProviderRegistry { providers: self.providers, separator: self.separator, middlewares: self.middlewares }
     }
 }
 
@@ -89,19 +139,19 @@ impl ProviderRegistry {
     /// The language model of a `"<provider>:<model>"` id.
     pub fn language_model(&self, id: &str) -> Result<Arc<dyn LanguageModel>> {
         let (provider, model_id) = self.split(id, ModelType::Language)?;
-        provider.language_model(model_id)
+        Ok(self.middlewares.language_model(provider.language_model(model_id)?))
     }
 
     /// The embedding model of a `"<provider>:<model>"` id.
     pub fn embedding_model(&self, id: &str) -> Result<Arc<dyn EmbeddingModel>> {
         let (provider, model_id) = self.split(id, ModelType::Embedding)?;
-        provider.embedding_model(model_id)
+        Ok(self.middlewares.embedding_model(provider.embedding_model(model_id)?))
     }
 
     /// The image model of a `"<provider>:<model>"` id.
     pub fn image_model(&self, id: &str) -> Result<Arc<dyn ImageModel>> {
         let (provider, model_id) = self.split(id, ModelType::Image)?;
-        provider.image_model(model_id)
+        Ok(self.middlewares.image_model(provider.image_model(model_id)?))
     }
 
     /// The speech model of a `"<provider>:<model>"` id.
@@ -129,6 +179,7 @@ impl std::fmt::Debug for ProviderRegistry {
             .debug_struct("ProviderRegistry")
             .field("providers", &self.provider_ids())
             .field("separator", &self.separator)
+            .field("middlewares", &self.middlewares)
             .finish()
     }
 }
@@ -312,6 +363,19 @@ mod tests {
     fn custom_separator() {
         let registry = create_provider_registry().separator(" > ").provider("acme", AnyModelProvider).build();
         assert_eq!(registry.language_model("acme > m:1").unwrap().model_id(), "m:1");
+    }
+
+    #[tokio::test]
+    async fn middleware_wraps_every_language_model_handed_out() {
+        let mock = crate::test_util::MockLanguageModel::new().with_response(crate::test_util::text_response("ok"));
+        let provider = custom_provider().with_language_model("m", Arc::new(mock.clone()));
+        let registry = create_provider_registry()
+            .provider("p", provider)
+            .language_model_middleware(vec![Arc::new(crate::middleware::default_settings().top_k(3))])
+            .build();
+        registry.language_model("p:m").unwrap().do_generate(&CallOptions::default()).await.unwrap();
+        assert_eq!(mock.calls()[0].top_k, Some(3));
+        assert!(matches!(registry.language_model("p:none").err().unwrap(), Error::NoSuchModel { .. }));
     }
 
     #[test]
