@@ -101,6 +101,7 @@ pub mod stream_text;
 pub mod test_util;
 pub mod tool;
 pub mod transcribe;
+pub mod ui_message_stream;
 
 // The provider specification (model traits, call options, prompt, content, stream parts, usage,
 // warnings, the error type) is the crate `specai-provider`, so that a third-party provider can
