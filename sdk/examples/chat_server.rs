@@ -1,5 +1,6 @@
 //! A chat back end for the AI SDK's `useChat`: `POST /api/chat` answers with the UI message
-//! stream, `POST /api/completion` with the plain text stream, and `/` serves a minimal page.
+//! stream, `POST /api/chat/text` with the plain text stream (for `TextStreamChatTransport`),
+//! `POST /api/completion` with the text stream for `useCompletion`, and `/` serves a minimal page.
 //!
 //! ```sh
 //! cargo run --example chat_server --features axum              # http://127.0.0.1:3000
@@ -14,6 +15,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::extract::{Json, State};
 use axum::Router;
 use futures::StreamExt;
 use axum::response::Html;
@@ -28,7 +30,7 @@ use specai::ui_message_stream::{
     ChatRequest, ConvertOptions, TextStreamResponse, UiMessageError, UiMessageStreamOptions, UiMessageStreamResponse,
     convert_to_model_messages,
 };
-use specai::{Tool, ToolError, step_count_is, stream_text};
+use specai::{StreamTextResult, Tool, ToolError, step_count_is, stream_text};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -51,6 +53,7 @@ pub fn app(model: Arc<dyn LanguageModel>) -> Router {
     Router::new()
         .route("/", get(|| async { Html(include_str!("chat_server.html")) }))
         .route("/api/chat", post(chat))
+        .route("/api/chat/text", post(chat_text))
         .route("/api/completion", post(completion))
         .with_state(model)
 }
@@ -61,28 +64,39 @@ struct WeatherInput {
     city: String,
 }
 
-/// The UI message stream for a `useChat` request: the conversation goes to the model, which may
-/// call the weather tool, and everything streams back, with the usage as message metadata.
+/// The UI message stream for a `useChat` request, with the usage as message metadata.
 async fn chat(
-    axum::extract::State(model): axum::extract::State<Arc<dyn LanguageModel>>,
+    State(model): State<Arc<dyn LanguageModel>>,
     request: ChatRequest,
 ) -> Result<UiMessageStreamResponse, UiMessageError> {
+    let options = UiMessageStreamOptions::new().send_sources(true).message_metadata(|event| {
+        event.finish().map(|finish| serde_json::json!({"totalTokens": finish.total_usage.total_tokens()}))
+    });
+    Ok(answer(model, &request)?.into_ui_message_stream_response(options))
+}
+
+/// The text stream protocol for the same requests (`TextStreamChatTransport`).
+async fn chat_text(
+    State(model): State<Arc<dyn LanguageModel>>,
+    request: ChatRequest,
+) -> Result<TextStreamResponse, UiMessageError> {
+    Ok(answer(model, &request)?.into_text_stream_response())
+}
+
+/// The conversation goes to the model, which may call the weather tool.
+fn answer(model: Arc<dyn LanguageModel>, request: &ChatRequest) -> Result<StreamTextResult, UiMessageError> {
     let messages = convert_to_model_messages(&request.messages, &ConvertOptions::new())?;
     let weather = Tool::typed::<WeatherInput>("Get the current weather in a city").execute(
         |input: WeatherInput, _context| async move {
             Ok::<_, ToolError>(serde_json::json!({"city": input.city, "celsius": 18, "sky": "sunny"}))
         },
     );
-    let options = UiMessageStreamOptions::new().send_sources(true).message_metadata(|event| {
-        event.finish().map(|finish| serde_json::json!({"totalTokens": finish.total_usage.total_tokens()}))
-    });
     Ok(stream_text(model)
         .system("You are a helpful assistant. Answer briefly.")
         .messages(messages)
         .tool("weather", weather)
         .stop_when(step_count_is(3))
-        .start()
-        .into_ui_message_stream_response(options))
+        .start())
 }
 
 #[derive(Deserialize)]
@@ -90,11 +104,8 @@ struct CompletionRequest {
     prompt: String,
 }
 
-/// The text stream protocol, for `useCompletion` or `TextStreamChatTransport`.
-async fn completion(
-    axum::extract::State(model): axum::extract::State<Arc<dyn LanguageModel>>,
-    axum::Json(request): axum::Json<CompletionRequest>,
-) -> TextStreamResponse {
+/// The text stream protocol for `useCompletion`, which posts `{"prompt": ...}`.
+async fn completion(State(model): State<Arc<dyn LanguageModel>>, Json(request): Json<CompletionRequest>) -> TextStreamResponse {
     stream_text(model).prompt(request.prompt).start().into_text_stream_response()
 }
 

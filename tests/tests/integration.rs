@@ -10,3 +10,4 @@ mod anthropic;
 mod openai_compatible;
 mod real_model;
 mod third_party_provider;
+mod ui;
