@@ -8,7 +8,8 @@ use bytes::Bytes;
 use http::StatusCode;
 
 use super::text_stream_response::TextStreamResponse;
-use super::ui_message::{ChatRequest, UiMessageError};
+use super::chat_request::ChatRequest;
+use super::ui_message::UiMessageError;
 use super::ui_message_stream_response::UiMessageStreamResponse;
 
 /// ```

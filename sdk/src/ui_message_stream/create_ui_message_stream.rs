@@ -24,6 +24,23 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Writes chunks into the stream made by [`create_ui_message_stream`]; cheap to clone, and
 /// usable from spawned tasks. Writing after the stream was dropped does nothing.
+///
+/// ```
+/// use futures::StreamExt;
+/// use specai::ui_message_stream::{DataChunk, UiMessageChunk, UiMessageStream, create_ui_message_stream};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let stream = create_ui_message_stream(|writer| async move {
+///     writer.write(UiMessageChunk::Start { message_id: Some("m1".into()), message_metadata: None });
+///     writer.write_data_chunk(DataChunk::new("progress", serde_json::json!(50)).with_id("p"));
+///     writer.merge(UiMessageStream::from_chunks([UiMessageChunk::data("progress", serde_json::json!(100))]));
+///     assert_eq!(writer.error_text(&std::fmt::Error), "An error occurred.");
+///     Ok::<(), specai::Error>(())
+/// });
+/// assert_eq!(stream.count().await, 3);
+/// # }
+/// ```
 #[derive(Clone)]
 pub struct UiMessageStreamWriter {
     sender: mpsc::UnboundedSender<Written>,

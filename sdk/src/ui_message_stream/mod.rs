@@ -37,6 +37,7 @@
 
 #[cfg(feature = "axum")]
 mod axum;
+mod chat_request;
 mod convert_to_model_messages;
 mod create_ui_message_stream;
 mod text_stream_response;
@@ -49,12 +50,13 @@ mod ui_message_stream_response;
 #[cfg(test)]
 mod tests;
 
+pub use chat_request::ChatRequest;
 pub use convert_to_model_messages::{ConvertOptions, convert_to_model_messages};
 pub use create_ui_message_stream::{UiMessageStreamWriter, create_ui_message_stream, create_ui_message_stream_with_error_text};
 pub use text_stream_response::{TextBody, TextStreamResponse};
 pub use to_ui_message_stream::UiMessageStream;
 pub use ui_message::{
-    ChatRequest, FileUiPart, TextUiPart, ToolUiApproval, ToolUiPart, ToolUiState, UiMessage, UiMessageError, UiMessagePart,
+    FileUiPart, TextUiPart, ToolUiApproval, ToolUiPart, ToolUiState, UiMessage, UiMessageError, UiMessagePart,
     UiMessageRole,
 };
 pub use ui_message_chunk::{DataChunk, UiMessageChunk};

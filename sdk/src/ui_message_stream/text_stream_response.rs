@@ -5,9 +5,11 @@ use std::task::{Context, Poll};
 
 use bytes::Bytes;
 use futures::stream::{Stream, StreamExt};
-use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use http::{HeaderMap, HeaderValue, StatusCode};
 
 use crate::error::{Error, Result};
+
+use super::ui_message_stream_response::response_head_methods;
 
 /// A text stream response: status 200, `content-type: text/plain; charset=utf-8`, and the text
 /// deltas as the body. An error mid-stream fails the body, so the server cuts the response short
@@ -41,22 +43,7 @@ impl TextStreamResponse {
         TextStreamResponse { status: StatusCode::OK, headers, body: TextBody { deltas: Box::pin(deltas) } }
     }
 
-    /// Sets the status.
-    pub fn with_status(mut self, status: StatusCode) -> Self {
-        self.status = status;
-        self
-    }
-
-    /// Adds or replaces a header.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.headers.insert(name, value);
-        self
-    }
-
-    /// The headers.
-    pub fn headers(&self) -> &HeaderMap {
-        &self.headers
-    }
+    response_head_methods!();
 
     /// Status, headers and body, for any HTTP server.
     pub fn into_parts(self) -> (StatusCode, HeaderMap, TextBody) {

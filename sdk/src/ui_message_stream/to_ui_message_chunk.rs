@@ -62,16 +62,7 @@ impl ChunkMapper {
     /// Invalid calls whose error never came (the stream ended first) still reach the client.
     pub(crate) fn flush_invalid_calls(&mut self, output: &mut VecDeque<UiMessageChunk>) {
         for (_, call) in self.invalid_calls.drain() {
-            output.push_back(UiMessageChunk::ToolInputError {
-                tool_call_id: call.tool_call_id,
-                tool_name: call.tool_name,
-                input: call.input,
-                provider_executed: call.provider_executed.then_some(true),
-                provider_metadata: call.provider_metadata,
-                dynamic: None,
-                error_text: "Invalid tool input.".to_owned(),
-                title: None,
-            });
+            output.push_back(input_error(*call, "Invalid tool input.".to_owned()));
         }
     }
 
@@ -167,16 +158,7 @@ impl ChunkMapper {
     fn tool_error(&mut self, error: ToolCallError, output: &mut VecDeque<UiMessageChunk>) {
         let error_text = self.options.tool_error_text(&error.error);
         if let Some(call) = self.invalid_calls.remove(&error.tool_call_id) {
-            output.push_back(UiMessageChunk::ToolInputError {
-                tool_call_id: call.tool_call_id,
-                tool_name: call.tool_name,
-                input: call.input,
-                provider_executed: call.provider_executed.then_some(true),
-                provider_metadata: call.provider_metadata,
-                dynamic: None,
-                error_text: error_text.clone(),
-                title: None,
-            });
+            output.push_back(input_error(*call, error_text.clone()));
         }
         output.push_back(UiMessageChunk::ToolOutputError {
             tool_call_id: error.tool_call_id,
@@ -185,6 +167,20 @@ impl ChunkMapper {
             provider_metadata: None,
             dynamic: None,
         });
+    }
+}
+
+/// The `tool-input-error` chunk of an invalid call.
+fn input_error(call: ParsedToolCall, error_text: String) -> UiMessageChunk {
+    UiMessageChunk::ToolInputError {
+        tool_call_id: call.tool_call_id,
+        tool_name: call.tool_name,
+        input: call.input,
+        provider_executed: call.provider_executed.then_some(true),
+        provider_metadata: call.provider_metadata,
+        dynamic: None,
+        error_text,
+        title: None,
     }
 }
 

@@ -70,6 +70,20 @@ pub struct UiMessage {
 }
 
 /// One part of a [`UiMessage`].
+///
+/// ```
+/// use specai::ui_message_stream::{ToolUiState, UiMessagePart};
+///
+/// let part = serde_json::json!({"type": "tool-weather", "toolCallId": "c1", "state": "output-available",
+///                               "input": {"city": "Paris"}, "output": {"celsius": 21}});
+/// match UiMessagePart::from_value(&part, "part").unwrap() {
+///     UiMessagePart::Tool(tool) => {
+///         assert_eq!((tool.tool_name.as_str(), tool.state), ("weather", ToolUiState::OutputAvailable));
+///         assert_eq!(tool.output, Some(serde_json::json!({"celsius": 21})));
+///     }
+///     other => panic!("{other:?}"),
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum UiMessagePart {
@@ -396,67 +410,4 @@ fn tool_part(fields: ToolFields, tool_name: String, dynamic: bool, path: &str, k
 /// Deserializes `value`, naming `path` and the part type in the error.
 fn read<T: DeserializeOwned>(value: &Value, path: &str, part_type: Option<&str>) -> Result<T, UiMessageError> {
     T::deserialize(value).map_err(|error| UiMessageError::new(path, part_type, error.to_string()))
-}
-
-/// The body `useChat`'s default transport posts: the chat's id, its UI messages, and what
-/// triggered the request; fields the application added (`body` option) stay in `extra`.
-///
-/// ```
-/// use specai::ui_message_stream::ChatRequest;
-///
-/// let body = br#"{"id": "chat-1", "trigger": "submit-message", "model": "fast",
-///                 "messages": [{"id": "m1", "role": "user", "parts": [{"type": "text", "text": "Hi"}]}]}"#;
-/// let request = ChatRequest::from_slice(body).unwrap();
-/// assert_eq!(request.id.as_deref(), Some("chat-1"));
-/// assert_eq!(request.messages.len(), 1);
-/// assert_eq!(request.extra["model"], "fast");
-/// ```
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ChatRequest {
-    /// The chat's id.
-    pub id: Option<String>,
-    /// The conversation so far, ending with the new user message.
-    pub messages: Vec<UiMessage>,
-    /// `submit-message` or `regenerate-message`.
-    pub trigger: Option<String>,
-    /// The message to regenerate, for `regenerate-message`.
-    pub message_id: Option<String>,
-    /// Every other field of the body.
-    pub extra: serde_json::Map<String, Value>,
-}
-
-impl ChatRequest {
-    /// Reads a request body (JSON), validating every message.
-    pub fn from_slice(body: &[u8]) -> Result<ChatRequest, UiMessageError> {
-        let value: Value =
-            serde_json::from_slice(body).map_err(|error| UiMessageError::new("body", None, format!("not JSON: {error}")))?;
-        ChatRequest::from_value(value)
-    }
-
-    /// Reads a request body already parsed as JSON.
-    ///
-    /// ```
-    /// use specai::ui_message_stream::ChatRequest;
-    ///
-    /// let error = ChatRequest::from_value(serde_json::json!({"id": "chat-1"})).unwrap_err();
-    /// assert_eq!(error.to_string(), "invalid UI message at body: missing `messages`");
-    /// ```
-    pub fn from_value(value: Value) -> Result<ChatRequest, UiMessageError> {
-        let Value::Object(mut fields) = value else {
-            return Err(UiMessageError::new("body", None, "expected a JSON object"));
-        };
-        let messages = fields.remove("messages").ok_or_else(|| UiMessageError::new("body", None, "missing `messages`"))?;
-        let mut text = |name: &str| -> Result<Option<String>, UiMessageError> {
-            match fields.remove(name) {
-                None | Some(Value::Null) => Ok(None),
-                Some(Value::String(text)) => Ok(Some(text)),
-                Some(_) => Err(UiMessageError::new(format!("body.{name}"), None, "expected a string")),
-            }
-        };
-        let id = text("id")?;
-        let trigger = text("trigger")?;
-        let message_id = text("messageId")?;
-        Ok(ChatRequest { id, messages: UiMessage::list_from_value(&messages)?, trigger, message_id, extra: fields })
-    }
 }

@@ -42,6 +42,10 @@ impl<'a> MetadataEvent<'a> {
 
 /// The text shown for an error when no mapping is set: server error details never reach the
 /// client by default.
+///
+/// ```
+/// assert_eq!(specai::ui_message_stream::DEFAULT_ERROR_TEXT, "An error occurred.");
+/// ```
 pub const DEFAULT_ERROR_TEXT: &str = "An error occurred.";
 
 /// Options for turning a `stream_text` result into a UI message stream.

@@ -12,7 +12,41 @@ use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use super::to_ui_message_stream::UiMessageStream;
 use super::ui_message_chunk::UiMessageChunk;
 
+/// The status and header methods both streaming responses have (fields `status`, `headers`).
+macro_rules! response_head_methods {
+    () => {
+        /// Sets the status.
+        pub fn with_status(mut self, status: http::StatusCode) -> Self {
+            self.status = status;
+            self
+        }
+
+        /// Adds or replaces a header.
+        pub fn with_header(mut self, name: http::HeaderName, value: http::HeaderValue) -> Self {
+            self.headers.insert(name, value);
+            self
+        }
+
+        /// The headers.
+        pub fn headers(&self) -> &http::HeaderMap {
+            &self.headers
+        }
+
+        /// The status.
+        pub fn status(&self) -> http::StatusCode {
+            self.status
+        }
+    };
+}
+pub(super) use response_head_methods;
+
 /// The header that names the protocol version, which the AI SDK's client requires.
+///
+/// ```
+/// use specai::ui_message_stream::{UI_MESSAGE_STREAM_HEADER, ui_message_stream_headers};
+///
+/// assert_eq!(ui_message_stream_headers()[UI_MESSAGE_STREAM_HEADER], "v1");
+/// ```
 pub const UI_MESSAGE_STREAM_HEADER: &str = "x-vercel-ai-ui-message-stream";
 
 /// The last event of every UI message stream.
@@ -89,27 +123,7 @@ impl UiMessageStreamResponse {
         UiMessageStreamResponse { status: StatusCode::OK, headers: ui_message_stream_headers(), body: SseBody::new(stream) }
     }
 
-    /// Sets the status.
-    pub fn with_status(mut self, status: StatusCode) -> Self {
-        self.status = status;
-        self
-    }
-
-    /// Adds or replaces a header.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.headers.insert(name, value);
-        self
-    }
-
-    /// The headers.
-    pub fn headers(&self) -> &HeaderMap {
-        &self.headers
-    }
-
-    /// The status.
-    pub fn status(&self) -> StatusCode {
-        self.status
-    }
+    response_head_methods!();
 
     /// Status, headers and body, for any HTTP server.
     pub fn into_parts(self) -> (StatusCode, HeaderMap, SseBody) {

@@ -42,3 +42,22 @@ async fn use_chat_in_chromium_shows_the_streamed_answer() {
         other => panic!("{other:?}"),
     }
 }
+
+/// The example's own minimal page (no framework: it reads the protocol by hand) works too.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_example_page_in_chromium_shows_the_streamed_answer() {
+    let (Some(node), Some(chromium)) = (node(), chromium()) else { return };
+    let stream = specai::test_util::MockStream::text(["Hello ", "from the ", "mock."]);
+    let model = Arc::new(specai::test_util::MockLanguageModel::new().with_stream(stream));
+    let base_url = serve(model.clone()).await;
+
+    let shown =
+        run_node(node, "browser_chat.mjs", vec![base_url, chromium.display().to_string(), "Hi page".into(), "example-page".into()]).await;
+
+    assert_eq!(shown["consoleErrors"], json!([]));
+    assert_eq!(
+        shown["messages"],
+        json!([{"role": "user", "text": "Hi page"}, {"role": "assistant", "text": "Hello from the mock."}])
+    );
+    assert_eq!(model.calls().len(), 1);
+}
