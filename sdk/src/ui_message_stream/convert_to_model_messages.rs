@@ -82,7 +82,7 @@ impl ConvertOptions {
 ///         {"type": "tool-weather", "toolCallId": "call_1", "state": "output-available",
 ///          "input": {"city": "Paris"}, "output": {"celsius": 21}},
 ///         {"type": "step-start"},
-///         {"type": "text", "text": "It is 21°C."}]},
+///         {"type": "text", "text": "It is 21 degrees."}]},
 ///     {"id": "u2", "role": "user", "parts": [{"type": "text", "text": "Thanks!"}]}]}"#;
 /// let request = ChatRequest::from_slice(body).unwrap();
 /// let messages = convert_to_model_messages(&request.messages, &ConvertOptions::new()).unwrap();
