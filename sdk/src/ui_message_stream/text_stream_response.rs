@@ -23,7 +23,8 @@ use super::ui_message_stream_response::response_head_methods;
 /// # async fn main() {
 /// let deltas = futures::stream::iter(["Hel", "lo"].map(|delta| Ok(delta.to_owned())));
 /// let (status, headers, body) = TextStreamResponse::new(deltas).into_parts();
-/// assert_eq!((status.as_u16(), &headers["content-type"]), (200, &"text/plain; charset=utf-8"));
+/// assert_eq!(status, 200);
+/// assert_eq!(headers["content-type"], "text/plain; charset=utf-8");
 /// let text: Vec<_> = body.map(|bytes| bytes.unwrap()).collect().await;
 /// assert_eq!(text.concat(), b"Hello");
 /// # }
