@@ -21,6 +21,9 @@
 //! - [`default_registry()`] / [`create_provider_registry`]: models by `"<provider>:<model>"` id.
 //!   Every builder takes its model as an [`IntoModel`]: a model value, an `Arc` of one, or an
 //!   `Arc<dyn ...>` from a registry.
+//! - [`ui_message_stream`]: a `stream_text` result as the AI SDK's UI message stream (or plain
+//!   text stream) for a `useChat` front end, the way back from its UI messages to a prompt, and
+//!   (feature `axum`) `IntoResponse` for both.
 //! - `test_util` (feature `test-util`): mock models that return scripted answers and record
 //!   every call, for testing code built on specai without a network; with it,
 //!   `provider_utils::test_server`, the mock HTTP server that provider tests serve fixtures from.
@@ -105,6 +108,7 @@ pub mod stream_text;
 pub mod test_util;
 pub mod tool;
 pub mod transcribe;
+pub mod ui_message_stream;
 
 // The provider specification (model traits, call options, prompt, content, stream parts, usage,
 // warnings, the error type) is the crate `specai-provider`, so that a third-party provider can

@@ -11,3 +11,4 @@ mod middleware;
 mod openai_compatible;
 mod real_model;
 mod third_party_provider;
+mod ui;
