@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::error::Error;
 use crate::provider::{
     AssistantPart, FinishReason, GeneratedFile, Message, ProviderMetadata, ReasoningPart, RequestMetadata,
-    ResponseMetadata, Source, TextPart, ToolCallPart, ToolResultOutput, ToolResultPart, Usage, Warning,
+    ResponseMetadata, Source, TextPart, ToolApprovalRequestPart, ToolCallPart, ToolResultOutput, ToolResultPart, Usage, Warning,
 };
 
 /// A tool call whose input was parsed as JSON.
@@ -50,6 +50,22 @@ pub struct ToolCallResult {
     pub model_output: Option<ToolResultOutput>,
     /// Whether the provider executed the tool.
     pub provider_executed: bool,
+    /// Whether this is a partial output of a tool that streams its outputs; the last output is
+    /// the result. Only stream parts carry preliminary outputs; step content holds results.
+    pub preliminary: bool,
+}
+
+/// A tool call that waits for the caller's approval before it runs.
+///
+/// The loop stops with it; the caller answers with a
+/// [`Message::tool_approval`](crate::provider::Message::tool_approval) naming `approval_id`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ToolApprovalRequest {
+    /// The request's id, which the answer refers to.
+    pub approval_id: String,
+    /// The call waiting for approval.
+    pub tool_call: ParsedToolCall,
 }
 
 /// A tool call that failed: the tool's error, a timeout, an unknown tool or invalid input.
@@ -96,6 +112,8 @@ pub enum StepContent {
     ToolResult(ToolCallResult),
     /// A tool's failure.
     ToolError(ToolCallError),
+    /// A tool call that waits for approval.
+    ToolApprovalRequest(ToolApprovalRequest),
 }
 
 /// The result of one step.
@@ -185,6 +203,14 @@ impl StepResult {
         })
     }
 
+    /// The tool calls waiting for approval.
+    pub fn tool_approval_requests(&self) -> impl Iterator<Item = &ToolApprovalRequest> {
+        self.content.iter().filter_map(|content| match content {
+            StepContent::ToolApprovalRequest(request) => Some(request),
+            _ => None,
+        })
+    }
+
     /// Whether the loop may go on after this step: there are tool calls for the application and
     /// every one of them has a result or an error (no call was left for the caller).
     pub(crate) fn all_client_tool_calls_answered(&self) -> bool {
@@ -268,6 +294,9 @@ pub(crate) fn response_messages(content: &[StepContent]) -> Vec<Message> {
                 let part = ToolResultPart::new(error.tool_call_id.clone(), error.tool_name.clone(), output);
                 if error.provider_executed { assistant.push(AssistantPart::ToolResult(part)) } else { tool.push(part) }
             }
+            StepContent::ToolApprovalRequest(request) => assistant.push(AssistantPart::ToolApprovalRequest(
+                ToolApprovalRequestPart::new(request.approval_id.clone(), request.tool_call.tool_call_id.clone()),
+            )),
         }
     }
     let mut messages = Vec::with_capacity(2);
@@ -311,6 +340,7 @@ mod tests {
                 output: json!({"celsius": 20}),
                 model_output: None,
                 provider_executed: false,
+                preliminary: false,
             }),
             StepContent::ToolError(ToolCallError {
                 tool_call_id: "c2".into(),
@@ -352,6 +382,7 @@ mod tests {
             output: json!(1),
             model_output: None,
             provider_executed: false,
+            preliminary: false,
         }));
         assert!(step.all_client_tool_calls_answered());
     }

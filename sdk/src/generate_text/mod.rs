@@ -21,7 +21,7 @@ use crate::step_engine::{TextRequest, text_request_methods};
 use crate::tool::Tool;
 
 pub use crate::output::{OutputParseError, OutputSpec, TextOutput};
-pub use crate::step_engine::{GenerateTextResult, OnFinish, OnStepFinish};
+pub use crate::step_engine::{GenerateTextResult, OnFinish, OnStart, OnStepFinish, OnStepStart, StartEvent, StepStartEvent};
 
 mod run;
 #[cfg(test)]
