@@ -68,6 +68,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod agent;
 pub mod call_settings;
 pub mod default_registry;
 pub mod embed;
@@ -139,6 +140,7 @@ pub use specai_provider as provider;
 /// Re-exported from `specai_provider::error`.
 pub use specai_provider::error;
 
+pub use agent::{Agent, AgentBuilder, AgentCall, AgentInput};
 pub use call_settings::{CallSettings, Timeouts};
 pub use default_registry::{default_registry, default_registry_builder};
 pub use embed::{EmbedManyResult, EmbedResult, cosine_similarity, embed, embed_many};
@@ -149,15 +151,16 @@ pub use generate_speech::{SpeechResult, generate_speech};
 pub use generate_text::{GenerateText, GenerateTextResult, OutputSpec, generate_text};
 pub use into_model::IntoModel;
 pub use output::{ElementCursor, Output, OutputParseError};
-pub use prepare_step::{PrepareStepContext, PrepareStepResult};
+pub use prepare_step::{PrepareStepContext, PrepareStepResult, SamplingSettings};
 pub use prompt::Prompt;
 pub use registry::{ProviderRegistry, create_provider_registry, custom_provider};
 pub use rerank::{RerankResult, RerankedDocument, rerank};
 pub use retry::RetryPolicy;
-pub use step::{ParsedToolCall, StepContent, StepResult, ToolCallError, ToolCallResult};
+pub use step::{ParsedToolCall, StepContent, StepResult, ToolApprovalRequest, ToolCallError, ToolCallResult};
 pub use stop_condition::{StopCondition, has_tool_call, step_count_is};
 pub use stream_text::{
-    ElementStream, GenerationFinish, IntoTextStream, StepFinish, StreamText, StreamTextResult, TextStreamPart, stream_text,
+    ElementStream, GenerationFinish, IntoTextStream, StepFinish, StreamText, StreamTextResult, TextStreamPart, smooth_stream,
+    stream_text,
 };
 pub use tokio_util::sync::CancellationToken;
 pub use tool::{Tool, ToolCallRepairRequest, ToolContext, ToolError, ToolSet, TypedTool};

@@ -56,6 +56,11 @@ pub struct GenerateText<O: OutputSpec = TextOutput> {
 }
 
 impl<O: OutputSpec> GenerateText<O> {
+    /// A builder from prepared parts (the agent's runs).
+    pub(crate) fn from_parts(request: TextRequest, settings: CallSettings, output: O, error: Option<Error>) -> Self {
+        GenerateText { request, settings, output, error }
+    }
+
     text_request_methods!();
     call_settings_methods!();
 

@@ -56,6 +56,15 @@ macro_rules! text_request_methods {
             self
         }
 
+        $crate::step_engine::loop_methods!();
+    };
+}
+
+/// The builder methods of the loop's settings (tools, stop conditions, hooks, callbacks), shared
+/// by `generate_text`, `stream_text` and the agent builder, which keep a [`TextRequest`] in a
+/// `request` field.
+macro_rules! loop_methods {
+    () => {
         /// The tools the model may call.
         pub fn tools(mut self, tools: impl Into<$crate::tool::ToolSet>) -> Self {
             self.request.defaults.tools = tools.into();
@@ -161,4 +170,4 @@ macro_rules! text_request_methods {
     };
 }
 
-pub(crate) use text_request_methods;
+pub(crate) use {loop_methods, text_request_methods};

@@ -79,6 +79,11 @@ pub struct StreamText<O: OutputSpec = TextOutput> {
 }
 
 impl<O: OutputSpec> StreamText<O> {
+    /// A builder from prepared parts (the agent's runs).
+    pub(crate) fn from_parts(request: TextRequest, settings: CallSettings, output: O, error: Option<Error>) -> Self {
+        StreamText { request, settings, output, error, extras: StreamExtras::default() }
+    }
+
     text_request_methods!();
     call_settings_methods!();
 
