@@ -25,7 +25,11 @@ pub use crate::step_engine::{GenerateTextResult, OnFinish, OnStart, OnStepFinish
 
 mod run;
 #[cfg(test)]
+mod step_hooks_tests;
+#[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tool_approval_tests;
 
 /// Generates text, running tools in a multi-step loop. Configure the returned builder, then
 /// `.await` it.
