@@ -29,7 +29,11 @@ mod smooth_stream;
 mod stream_extras;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tool_approval_tests;
 mod transform;
+#[cfg(test)]
+mod transform_tests;
 mod views;
 
 pub use driver::StreamTextResult;

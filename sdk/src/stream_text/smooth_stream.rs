@@ -221,7 +221,13 @@ impl SmoothStream {
             return None;
         }
         match self.chunking.detect(&self.buffer) {
-            Err(error) => Some(Err(error)),
+            Err(error) => {
+                // The error ends the stream.
+                self.buffer.clear();
+                self.ready.clear();
+                self.ended = true;
+                Some(Err(error))
+            }
             Ok(None) => None,
             Ok(Some(length)) => {
                 let rest = self.buffer.split_off(length);
