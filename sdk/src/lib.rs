@@ -5,7 +5,11 @@
 //! - [`generate_text()`] and [`stream_text()`]: text from a language model, with tools run in a
 //!   multi-step loop ([`Tool`], [`ToolSet`], [`step_count_is`], [`has_tool_call`],
 //!   `prepare_step`), retries, timeouts and cancellation ([`CallSettings`]). Both take
-//!   [`Output`] specs for typed structured output.
+//!   [`Output`] specs for typed structured output, and callbacks (`on_start`, `on_step_finish`,
+//!   `on_tool_call_finish`...); streams take transforms ([`smooth_stream`]).
+//! - [`Agent`]: a model, instructions and tools configured once and run for many concurrent
+//!   conversations, with typed per-run call options; tools may need a human's approval
+//!   ([`Tool::needs_approval`]) or stream preliminary outputs ([`Tool::execute_streaming`]).
 //! - [`generate_object()`] / [`Output`]: typed structured output, with partial objects and array
 //!   elements while streaming; [`embed()`], [`embed_many`], [`generate_image()`], [`generate_speech()`],
 //!   [`transcribe()`] and [`rerank()`] for the other model kinds.
