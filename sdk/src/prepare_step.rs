@@ -71,7 +71,15 @@ pub struct PrepareStepResult {
     pub sampling: SamplingSettings,
 }
 
-/// The sampling settings a step may change; `None` keeps the call's setting.
+/// The sampling settings a step may change; `None` keeps the call's setting. Set them with
+/// [`PrepareStepResult`]'s methods.
+///
+/// ```
+/// use specai::PrepareStepResult;
+///
+/// let step = PrepareStepResult::new().temperature(0.0).seed(7);
+/// assert_eq!(step.sampling.temperature, Some(0.0));
+/// ```
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SamplingSettings {

@@ -59,6 +59,31 @@ pub struct ToolCallResult {
 ///
 /// The loop stops with it; the caller answers with a
 /// [`Message::tool_approval`](crate::provider::Message::tool_approval) naming `approval_id`.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> specai::Result<()> {
+/// use specai::provider::{Message, ToolApprovalResponsePart};
+/// use specai::test_util::{MockLanguageModel, text_response, tool_calls_response};
+/// use specai::{Tool, ToolError, generate_text};
+///
+/// let model = MockLanguageModel::new()
+///     .with_response(tool_calls_response([("c1", "delete", serde_json::json!({"path": "a.txt"}))]))
+///     .with_response(text_response("Deleted."));
+/// let delete = Tool::dynamic("Deletes a file", serde_json::json!({"type": "object"}))
+///     .execute(|_input, _context| async { Ok::<_, ToolError>("deleted") })
+///     .needs_approval(true);
+///
+/// let first = generate_text(model.clone()).prompt("Delete a.txt").tool("delete", delete.clone()).await?;
+/// let request = &first.tool_approval_requests()[0];
+/// // Ask a human, then continue the conversation with the answer.
+/// let mut messages = vec![Message::user("Delete a.txt")];
+/// messages.extend(first.response_messages());
+/// messages.push(Message::tool_approval(vec![ToolApprovalResponsePart::approve(request.approval_id.clone())]));
+/// let second = generate_text(model).messages(messages).tool("delete", delete).await?;
+/// assert_eq!(second.text(), "Deleted.");
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ToolApprovalRequest {

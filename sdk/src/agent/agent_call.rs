@@ -8,7 +8,8 @@ use crate::step_engine::TextRequest;
 use crate::stop_condition::StopCondition;
 use crate::tool::ToolSet;
 
-/// A `prepare_call` hook: the run's call options and the agent's settings in, the run's out.
+/// A `prepare_call` hook: the run's call options and the agent's settings in, the run's out
+/// (see [`AgentCall`] for an example).
 pub type PrepareCall<C> = Arc<dyn Fn(&C, AgentCall) -> AgentCall + Send + Sync>;
 
 /// The settings of one run, which `prepare_call` may change.

@@ -33,6 +33,10 @@ use crate::stream_text::StreamText;
 pub use agent_call::{AgentCall, PrepareCall};
 
 /// The steps an agent runs at most unless told otherwise, as in AI SDK 7.
+///
+/// ```
+/// assert_eq!(specai::agent::DEFAULT_MAX_STEPS, 20);
+/// ```
 pub const DEFAULT_MAX_STEPS: usize = 20;
 
 /// A reusable tool-loop agent; build one with [`Agent::builder`].
@@ -88,6 +92,15 @@ struct AgentSettings<C, O> {
 }
 
 /// What a run starts from: a prompt (one user message) or a conversation.
+///
+/// ```
+/// use specai::AgentInput;
+/// use specai::provider::Message;
+///
+/// let prompt = AgentInput::from("Hello");
+/// let conversation = AgentInput::from(vec![Message::user("Hello"), Message::assistant("Hi!"), Message::user("Bye")]);
+/// # let _ = (prompt, conversation);
+/// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum AgentInput {
@@ -254,6 +267,22 @@ where
 
 /// The builder of an [`Agent`]: the loop's settings (as on `generate_text`), sampling settings,
 /// instructions, output and `prepare_call`.
+///
+/// ```
+/// use specai::{Agent, Output, has_tool_call};
+///
+/// #[derive(serde::Deserialize, schemars::JsonSchema)]
+/// struct Summary { text: String }
+///
+/// # let model = specai::test_util::MockLanguageModel::new();
+/// let agent = Agent::builder(model)
+///     .instructions("Summarise.")
+///     .max_output_tokens(200)
+///     .stop_when(has_tool_call("done"))
+///     .output(Output::object::<Summary>())
+///     .build();
+/// # let _ = agent;
+/// ```
 #[must_use = "an agent builder does nothing until `.build()`"]
 pub struct AgentBuilder<C = (), O: OutputSpec = TextOutput> {
     request: TextRequest,

@@ -12,6 +12,16 @@ use crate::step::StepResult;
 use crate::tool::ToolCallHooks;
 
 /// What `on_start` sees: the generation about to make its first call.
+///
+/// ```
+/// # async fn example() -> specai::Result<()> {
+/// # let model = specai::test_util::MockLanguageModel::new().with_response(specai::test_util::text_response("a"));
+/// specai::generate_text(model)
+///     .prompt("Hi")
+///     .on_start(|event| println!("{} messages for {}", event.messages.len(), event.model.model_id()))
+///     .await?;
+/// # Ok(()) }
+/// ```
 #[derive(Clone, Copy)]
 #[non_exhaustive]
 pub struct StartEvent<'a> {
@@ -24,6 +34,16 @@ pub struct StartEvent<'a> {
 }
 
 /// What `on_step_start` sees: the step's number, model and the options about to be sent.
+///
+/// ```
+/// # async fn example() -> specai::Result<()> {
+/// # let model = specai::test_util::MockLanguageModel::new().with_response(specai::test_util::text_response("a"));
+/// specai::generate_text(model)
+///     .prompt("Hi")
+///     .on_step_start(|event| println!("step {}: {} messages", event.step_number, event.options.prompt.len()))
+///     .await?;
+/// # Ok(()) }
+/// ```
 #[derive(Clone, Copy)]
 #[non_exhaustive]
 pub struct StepStartEvent<'a> {

@@ -24,10 +24,28 @@ use super::part::TextStreamPart;
 use super::transform::{PartSource, StreamTransform};
 
 /// A custom detector: the byte length of the first piece of the buffer, or `None` to wait for
-/// more text. The length must be above 0, at most the buffer's length, and on a char boundary.
+/// more text. The length must be above 0, at most the buffer's length, and on a char boundary;
+/// anything else ends the stream with [`Error::InvalidArgument`].
+///
+/// ```
+/// use specai::stream_text::{ChunkDetector, Chunking};
+///
+/// let two_chars: ChunkDetector = std::sync::Arc::new(|buffer: &str| buffer.char_indices().nth(2).map(|(at, _)| at));
+/// let chunking = Chunking::Custom(two_chars);
+/// # let _ = chunking;
+/// ```
 pub type ChunkDetector = Arc<dyn Fn(&str) -> Option<usize> + Send + Sync>;
 
 /// How [`smooth_stream`] cuts text into pieces.
+///
+/// ```
+/// use specai::stream_text::{Chunking, smooth_stream};
+///
+/// let by_sentence = smooth_stream().chunking(Chunking::Regex(regex::Regex::new(r"[.!?]\s+").unwrap()));
+/// let for_japanese = smooth_stream().chunking(Chunking::UnicodeWord);
+/// let by_comma = smooth_stream().chunking(Chunking::custom(|buffer: &str| buffer.find(',').map(|at| at + 1)));
+/// # let _ = (by_sentence, for_japanese, by_comma);
+/// ```
 #[derive(Clone)]
 #[non_exhaustive]
 pub enum Chunking {
@@ -153,6 +171,11 @@ enum Kind {
 }
 
 /// The [`smooth_stream`] transform.
+///
+/// ```
+/// let transform: specai::stream_text::SmoothStream = specai::smooth_stream().delay(Some(std::time::Duration::from_millis(20)));
+/// # let _ = transform;
+/// ```
 pub struct SmoothStream {
     chunking: Chunking,
     delay: Option<Duration>,

@@ -11,6 +11,19 @@ use super::part::TextStreamPart;
 use super::transform::StreamTransform;
 
 /// Called with each part the generation makes (before transforms).
+///
+/// ```
+/// # async fn example() -> specai::Result<()> {
+/// # let model = specai::test_util::MockLanguageModel::new().with_stream(specai::test_util::MockStream::text(["a"]));
+/// let mut result = specai::stream_text(model)
+///     .prompt("Hi")
+///     .on_chunk(|part| tracing::trace!(?part, "part"))
+///     .on_error(|error| tracing::warn!(%error, "generation failed"))
+///     .on_abort(|steps| tracing::info!(steps = steps.len(), "cancelled"))
+///     .start();
+/// result.consume().await?;
+/// # Ok(()) }
+/// ```
 pub type OnChunk = Arc<dyn Fn(&TextStreamPart) + Send + Sync>;
 
 /// Called when the generation fails (not when it is cancelled: that is `on_abort`).

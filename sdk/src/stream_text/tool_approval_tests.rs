@@ -103,7 +103,7 @@ async fn streaming_tools_show_preliminary_results_before_the_final_one() {
     assert_eq!(results, [(json!({"status": "drafting"}), true), (done.clone(), true), (done.clone(), false)]);
     // Only the final output is recorded and sent to the model.
     let steps = result.steps().await.unwrap();
-    assert_eq!(steps[0].tool_results().map(|result| result.output.clone()).collect::<Vec<_>>(), [done.clone()]);
+    assert_eq!(steps[0].tool_results().map(|result| result.output.clone()).collect::<Vec<_>>(), vec![done.clone()]);
     match &model.calls()[1].prompt[2] {
         Message::Tool { content, .. } => assert_eq!(content[0].output, ToolResultOutput::json(done)),
         other => panic!("{other:?}"),

@@ -14,7 +14,8 @@ use crate::output::OutputSpec;
 use super::driver::StreamTextResult;
 use super::part::TextStreamPart;
 
-/// Where a transform pulls its parts from: the transform before it, or the generation.
+/// Where a transform pulls its parts from: the transform before it, or the generation (see
+/// [`StreamTransform`] for an example).
 pub trait PartSource {
     /// Polls for the next part.
     fn poll_next_part(&mut self, context: &mut Context<'_>) -> Poll<Option<Result<TextStreamPart>>>;
@@ -60,7 +61,8 @@ pub trait StreamTransform: Send {
     ) -> Poll<Option<Result<TextStreamPart>>>;
 }
 
-/// A transform that maps each part to zero or one part; see [`map_parts`].
+/// A transform that maps each part to zero or one part; see [`map_parts`] (which has an
+/// example).
 pub struct MapParts<F> {
     map: F,
 }

@@ -23,6 +23,16 @@ use super::tool_set::ToolSet;
 use super::{ToolContext, ToolError};
 
 /// What `on_tool_call_start` sees: the call about to run.
+///
+/// ```
+/// # async fn example() -> specai::Result<()> {
+/// # let model = specai::test_util::MockLanguageModel::new().with_response(specai::test_util::text_response("a"));
+/// specai::generate_text(model)
+///     .prompt("Hi")
+///     .on_tool_call_start(|event| println!("running {}", event.tool_call.tool_name))
+///     .await?;
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
 pub struct ToolCallStartEvent<'a> {
@@ -33,6 +43,19 @@ pub struct ToolCallStartEvent<'a> {
 }
 
 /// What `on_tool_call_finish` sees: the call, how it ended, and how long it ran.
+///
+/// ```
+/// # async fn example() -> specai::Result<()> {
+/// # let model = specai::test_util::MockLanguageModel::new().with_response(specai::test_util::text_response("a"));
+/// specai::generate_text(model)
+///     .prompt("Hi")
+///     .on_tool_call_finish(|event| match event.outcome {
+///         Ok(result) => println!("{} -> {} in {:?}", event.tool_call.tool_name, result.output, event.duration),
+///         Err(failure) => println!("{} failed: {}", event.tool_call.tool_name, failure.error),
+///     })
+///     .await?;
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
 pub struct ToolCallFinishEvent<'a> {

@@ -14,23 +14,21 @@ use specai::{Agent, TextStreamPart, Tool, ToolError};
 use super::{FIXTURES, assert_standard_headers, provider};
 use crate::support::fixtures::{json_response, sse_response};
 
-/// The weather tool of the fixtures, counting its runs; Paris needs approval.
-fn weather_tool(runs: Arc<AtomicUsize>) -> Tool {
-    Tool::dynamic(
-        "The current weather",
-        json!({"type": "object", "properties": {"location": {"type": "string"}}}),
-    )
-    .execute(move |input: Value, _| {
+/// A weather tool that counts its runs and answers with the city in the input field `field`.
+fn counting_weather_tool(runs: Arc<AtomicUsize>, field: &'static str) -> Tool {
+    Tool::dynamic("The current weather", json!({"type": "object"})).execute(move |input: Value, _| {
         let runs = runs.clone();
         async move {
             runs.fetch_add(1, Ordering::SeqCst);
-            Ok::<_, ToolError>(format!(
-                "sunny in {}",
-                input["location"].as_str().unwrap_or_default()
-            ))
+            Ok::<_, ToolError>(format!("sunny in {}", input[field].as_str().unwrap_or_default()))
         }
     })
-    .needs_approval_when(|input: Value, _| async move { input["location"] == "Paris, France" })
+}
+
+/// The weather tool of the chat fixtures; Paris needs approval.
+fn weather_tool(runs: Arc<AtomicUsize>) -> Tool {
+    counting_weather_tool(runs, "location")
+        .needs_approval_when(|input: Value, _| async move { input["location"] == "Paris, France" })
 }
 
 fn agent(server: &TestServer, runs: Arc<AtomicUsize>) -> Agent {
@@ -118,19 +116,7 @@ async fn agent_streams_through_the_tool_loop_with_smoothed_text() {
     ])
     .await;
     let runs = Arc::new(AtomicUsize::new(0));
-    let weather = Tool::dynamic("The weather", json!({"type": "object"})).execute({
-        let runs = runs.clone();
-        move |input: Value, _| {
-            let runs = runs.clone();
-            async move {
-                runs.fetch_add(1, Ordering::SeqCst);
-                Ok::<_, ToolError>(format!(
-                    "sunny in {}",
-                    input["city"].as_str().unwrap_or_default()
-                ))
-            }
-        }
-    });
+    let weather = counting_weather_tool(runs.clone(), "city");
     let agent = Agent::builder(provider(&server).chat("gpt-4o-mini"))
         .tool("get_weather", weather)
         .max_retries(0)

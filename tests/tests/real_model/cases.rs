@@ -454,18 +454,7 @@ pub async fn embeddings(label: &str, model: Arc<dyn EmbeddingModel>) {
 pub async fn agent_with_approval(label: &str, model: Arc<dyn LanguageModel>) {
     let executions = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
-    let tool = Tool::typed::<WeatherInput>("Get the current weather in a city.")
-        .needs_approval(true)
-        .execute({
-            let executions = executions.clone();
-            move |input: WeatherInput, _context| {
-                let executions = executions.clone();
-                async move {
-                    executions.fetch_add(1, Ordering::SeqCst);
-                    Ok::<_, ToolError>(format!("It is 18 degrees and sunny in {}.", input.city))
-                }
-            }
-        });
+    let tool = weather_tool(executions.clone()).needs_approval(true);
     let agent = specai::Agent::builder(model)
         .instructions("You are a weather assistant.")
         .tool("get_weather", tool)
