@@ -5,7 +5,11 @@
 //! - [`generate_text()`] and [`stream_text()`]: text from a language model, with tools run in a
 //!   multi-step loop ([`Tool`], [`ToolSet`], [`step_count_is`], [`has_tool_call`],
 //!   `prepare_step`), retries, timeouts and cancellation ([`CallSettings`]). Both take
-//!   [`Output`] specs for typed structured output.
+//!   [`Output`] specs for typed structured output, and callbacks (`on_start`, `on_step_finish`,
+//!   `on_tool_call_finish`...); streams take transforms ([`smooth_stream`]).
+//! - [`Agent`]: a model, instructions and tools configured once and run for many concurrent
+//!   conversations, with typed per-run call options; tools may need a human's approval
+//!   ([`Tool::needs_approval`]) or stream preliminary outputs ([`Tool::execute_streaming`]).
 //! - [`generate_object()`] / [`Output`]: typed structured output, with partial objects and array
 //!   elements while streaming; [`embed()`], [`embed_many`], [`generate_image()`], [`generate_speech()`],
 //!   [`transcribe()`] and [`rerank()`] for the other model kinds.
@@ -74,6 +78,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod agent;
 pub mod call_settings;
 pub mod default_registry;
 pub mod embed;
@@ -147,6 +152,7 @@ pub use specai_provider as provider;
 /// Re-exported from `specai_provider::error`.
 pub use specai_provider::error;
 
+pub use agent::{Agent, AgentBuilder, AgentCall, AgentInput};
 pub use call_settings::{CallSettings, Timeouts};
 pub use default_registry::{default_registry, default_registry_builder};
 pub use embed::{EmbedManyResult, EmbedResult, cosine_similarity, embed, embed_many};
@@ -160,15 +166,16 @@ pub use middleware::{
     LanguageModelMiddleware, fallback, wrap_embedding_model, wrap_image_model, wrap_language_model, wrap_provider,
 };
 pub use output::{ElementCursor, Output, OutputParseError};
-pub use prepare_step::{PrepareStepContext, PrepareStepResult};
+pub use prepare_step::{PrepareStepContext, PrepareStepResult, SamplingSettings};
 pub use prompt::Prompt;
 pub use registry::{ProviderRegistry, create_provider_registry, custom_provider};
 pub use rerank::{RerankResult, RerankedDocument, rerank};
 pub use retry::RetryPolicy;
-pub use step::{ParsedToolCall, StepContent, StepResult, ToolCallError, ToolCallResult};
+pub use step::{ParsedToolCall, StepContent, StepResult, ToolApprovalRequest, ToolCallError, ToolCallResult};
 pub use stop_condition::{StopCondition, has_tool_call, step_count_is};
 pub use stream_text::{
-    ElementStream, GenerationFinish, IntoTextStream, StepFinish, StreamText, StreamTextResult, TextStreamPart, stream_text,
+    ElementStream, GenerationFinish, IntoTextStream, StepFinish, StreamText, StreamTextResult, TextStreamPart, smooth_stream,
+    stream_text,
 };
 pub use tokio_util::sync::CancellationToken;
 pub use tool::{Tool, ToolCallRepairRequest, ToolContext, ToolError, ToolSet, TypedTool};

@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::error::Error;
 use crate::provider::{
     AssistantPart, FinishReason, GeneratedFile, Message, ProviderMetadata, ReasoningPart, RequestMetadata,
-    ResponseMetadata, Source, TextPart, ToolCallPart, ToolResultOutput, ToolResultPart, Usage, Warning,
+    ResponseMetadata, Source, TextPart, ToolApprovalRequestPart, ToolCallPart, ToolResultOutput, ToolResultPart, Usage, Warning,
 };
 
 /// A tool call whose input was parsed as JSON.
@@ -50,6 +50,47 @@ pub struct ToolCallResult {
     pub model_output: Option<ToolResultOutput>,
     /// Whether the provider executed the tool.
     pub provider_executed: bool,
+    /// Whether this is a partial output of a tool that streams its outputs; the last output is
+    /// the result. Only stream parts carry preliminary outputs; step content holds results.
+    pub preliminary: bool,
+}
+
+/// A tool call that waits for the caller's approval before it runs.
+///
+/// The loop stops with it; the caller answers with a
+/// [`Message::tool_approval`](crate::provider::Message::tool_approval) naming `approval_id`.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> specai::Result<()> {
+/// use specai::provider::{Message, ToolApprovalResponsePart};
+/// use specai::test_util::{MockLanguageModel, text_response, tool_calls_response};
+/// use specai::{Tool, ToolError, generate_text};
+///
+/// let model = MockLanguageModel::new()
+///     .with_response(tool_calls_response([("c1", "delete", serde_json::json!({"path": "a.txt"}))]))
+///     .with_response(text_response("Deleted."));
+/// let delete = Tool::dynamic("Deletes a file", serde_json::json!({"type": "object"}))
+///     .execute(|_input, _context| async { Ok::<_, ToolError>("deleted") })
+///     .needs_approval(true);
+///
+/// let first = generate_text(model.clone()).prompt("Delete a.txt").tool("delete", delete.clone()).await?;
+/// let request = &first.tool_approval_requests()[0];
+/// // Ask a human, then continue the conversation with the answer.
+/// let mut messages = vec![Message::user("Delete a.txt")];
+/// messages.extend(first.response_messages());
+/// messages.push(Message::tool_approval(vec![ToolApprovalResponsePart::approve(request.approval_id.clone())]));
+/// let second = generate_text(model).messages(messages).tool("delete", delete).await?;
+/// assert_eq!(second.text(), "Deleted.");
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ToolApprovalRequest {
+    /// The request's id, which the answer refers to.
+    pub approval_id: String,
+    /// The call waiting for approval.
+    pub tool_call: ParsedToolCall,
 }
 
 /// A tool call that failed: the tool's error, a timeout, an unknown tool or invalid input.
@@ -109,6 +150,8 @@ pub enum StepContent {
     ToolResult(ToolCallResult),
     /// A tool's failure.
     ToolError(ToolCallError),
+    /// A tool call that waits for approval.
+    ToolApprovalRequest(ToolApprovalRequest),
 }
 
 /// The result of one step.
@@ -169,6 +212,14 @@ impl StepResult {
         files: File(GeneratedFile);
         /// The cited sources.
         sources: Source(Source);
+    }
+
+    /// The tool calls waiting for approval.
+    pub fn tool_approval_requests(&self) -> impl Iterator<Item = &ToolApprovalRequest> {
+        self.content.iter().filter_map(|content| match content {
+            StepContent::ToolApprovalRequest(request) => Some(request),
+            _ => None,
+        })
     }
 
     /// Whether the loop may go on after this step: there are tool calls for the application and
@@ -254,6 +305,9 @@ pub(crate) fn response_messages(content: &[StepContent]) -> Vec<Message> {
                 let part = ToolResultPart::new(error.tool_call_id.clone(), error.tool_name.clone(), output);
                 if error.provider_executed { assistant.push(AssistantPart::ToolResult(part)) } else { tool.push(part) }
             }
+            StepContent::ToolApprovalRequest(request) => assistant.push(AssistantPart::ToolApprovalRequest(
+                ToolApprovalRequestPart::new(request.approval_id.clone(), request.tool_call.tool_call_id.clone()),
+            )),
         }
     }
     let mut messages = Vec::with_capacity(2);
@@ -297,6 +351,7 @@ mod tests {
                 output: json!({"celsius": 20}),
                 model_output: None,
                 provider_executed: false,
+                preliminary: false,
             }),
             StepContent::ToolError(ToolCallError {
                 tool_call_id: "c2".into(),
@@ -338,6 +393,7 @@ mod tests {
             output: json!(1),
             model_output: None,
             provider_executed: false,
+            preliminary: false,
         }));
         assert!(step.all_client_tool_calls_answered());
     }

@@ -197,8 +197,8 @@ pub use language_model::{GenerateResponse, LanguageModel, PartStream, StreamResp
 pub use metadata::{JsonBody, ProviderMetadata, ProviderOptions, RequestMetadata, ResponseMetadata};
 pub use model_provider::Provider;
 pub use prompt::{
-    AssistantPart, FilePart, Message, ReasoningPart, TextPart, ToolCallPart, ToolResultContent,
-    ToolResultOutput, ToolResultPart, UserPart,
+    AssistantPart, FilePart, Message, ReasoningPart, TextPart, ToolApprovalRequestPart, ToolApprovalResponsePart,
+    ToolCallPart, ToolResultContent, ToolResultOutput, ToolResultPart, UserPart,
 };
 pub use reranking_model::{RankedDocument, RerankOptions, RerankResponse, RerankingModel};
 pub use speech_model::{SpeechModel, SpeechOptions, SpeechResponse};

@@ -21,11 +21,15 @@ use crate::step_engine::{TextRequest, text_request_methods};
 use crate::tool::Tool;
 
 pub use crate::output::{OutputParseError, OutputSpec, TextOutput};
-pub use crate::step_engine::{GenerateTextResult, OnFinish, OnStepFinish};
+pub use crate::step_engine::{GenerateTextResult, OnFinish, OnStart, OnStepFinish, OnStepStart, StartEvent, StepStartEvent};
 
 mod run;
 #[cfg(test)]
+mod step_hooks_tests;
+#[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tool_approval_tests;
 
 /// Generates text, running tools in a multi-step loop. Configure the returned builder, then
 /// `.await` it.
@@ -56,6 +60,11 @@ pub struct GenerateText<O: OutputSpec = TextOutput> {
 }
 
 impl<O: OutputSpec> GenerateText<O> {
+    /// A builder from prepared parts (the agent's runs).
+    pub(crate) fn from_parts(request: TextRequest, settings: CallSettings, output: O, error: Option<Error>) -> Self {
+        GenerateText { request, settings, output, error }
+    }
+
     text_request_methods!();
     call_settings_methods!();
 

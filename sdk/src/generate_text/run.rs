@@ -5,7 +5,8 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures::future::{BoxFuture, join_all};
+use futures::future::join_all;
+use futures::stream::{BoxStream, StreamExt};
 use tokio_util::sync::CancellationToken;
 
 use crate::call_settings::CallSettings;
@@ -17,10 +18,10 @@ use crate::provider::{CallOptions, Content, GenerateResponse, LanguageModel, Mes
 use crate::retry::retry_with_backoff;
 use crate::step::{StepContent, StepResult, response_messages};
 use crate::step_engine::{
-    GenerateTextResult, StepLoop, TextRequest, parse_output, provider_tool_result, response_format_of,
+    ApprovalAnswers, GenerateTextResult, StepLoop, TextRequest, parse_output, provider_tool_result, response_format_of,
     start_tool_call, tool_call_input,
 };
-use crate::tool::parse_or_repair_tool_call;
+use crate::tool::{ToolEvent, parse_or_repair_tool_call};
 
 /// Runs `future` under the total deadline and the cancellation token, when there are any.
 pub(super) async fn guard<T>(
@@ -66,7 +67,11 @@ pub(super) async fn run<O: OutputSpec>(
     if let Some(error) = error {
         return Err(error);
     }
-    let mut state = StepLoop::start(&mut request, &settings)?;
+    let (mut state, answers) = StepLoop::start(&mut request, &settings)?;
+    if !answers.is_empty() {
+        let outcomes = run_approved_calls(&request, &settings, &answers, state.conversation()).await;
+        state.finish_approvals(answers, &outcomes);
+    }
     let response_format = response_format_of(&output);
     loop {
         let mut prepared = state.prepare(&request, &settings, &response_format);
@@ -81,6 +86,35 @@ pub(super) async fn run<O: OutputSpec>(
     let parsed = parse_output(&output, last, &state.total_usage)?;
     state.report_finish(&request);
     Ok(state.into_result(parsed))
+}
+
+/// Runs the calls the caller approved, concurrently; their outcomes in call order.
+async fn run_approved_calls(
+    request: &TextRequest,
+    settings: &CallSettings,
+    answers: &ApprovalAnswers,
+    conversation: &[Message],
+) -> Vec<StepContent> {
+    let mut shared_messages = None;
+    let running = answers
+        .approved
+        .iter()
+        .filter_map(|call| start_tool_call(request, settings, call, false, &mut shared_messages, conversation))
+        .map(final_outcome);
+    join_all(running).await.into_iter().flatten().collect()
+}
+
+/// The outcome of an execution, skipping its preliminary outputs.
+async fn final_outcome(events: BoxStream<'static, ToolEvent>) -> Option<StepContent> {
+    events
+        .filter_map(|event| {
+            std::future::ready(match event {
+                ToolEvent::Outcome(content) => Some(content),
+                ToolEvent::Preliminary(_) => None,
+            })
+        })
+        .next()
+        .await
 }
 
 /// Makes a step's model call: downloads the files the model cannot fetch, then calls it with
@@ -136,7 +170,7 @@ async fn step_content(
 ) -> Vec<StepContent> {
     let tools = &request.defaults.tools;
     let mut content = Vec::with_capacity(parts.len());
-    let mut running: Vec<BoxFuture<'static, StepContent>> = Vec::new();
+    let mut running = Vec::new();
     let mut shared_messages: Option<Arc<[Message]>> = None;
     let mut failures = Vec::new();
     for part in parts {
@@ -154,9 +188,10 @@ async fn step_content(
                     parse_or_repair_tool_call(call, tools, active_tools, repair, || conversation.to_vec()).await;
                 match failure {
                     Some(failure) => failures.push(StepContent::ToolError(failure)),
-                    None => {
-                        running.extend(start_tool_call(tools, settings, &parsed, &mut shared_messages, conversation))
-                    }
+                    None => running.extend(
+                        start_tool_call(request, settings, &parsed, true, &mut shared_messages, conversation)
+                            .map(final_outcome),
+                    ),
                 }
                 content.push(StepContent::ToolCall(parsed));
             }
@@ -169,7 +204,7 @@ async fn step_content(
     }
     content.extend(failures);
     if !running.is_empty() {
-        content.extend(join_all(running).await);
+        content.extend(join_all(running).await.into_iter().flatten());
     }
     content
 }

@@ -8,15 +8,18 @@
 //! ([`StepLoop`]), the handling of a step's tool calls, the output spec's share of a call, and the
 //! result of a whole generation.
 
+mod callbacks;
 mod output;
 mod result;
 mod step_loop;
 mod step_tools;
 mod text_request;
+mod tool_approvals;
 
 pub(crate) use output::{parse_output, response_format_of};
 pub use result::GenerateTextResult;
 pub(crate) use step_loop::StepLoop;
 pub(crate) use step_tools::{provider_tool_result, start_tool_call, tool_call_input};
-pub(crate) use text_request::{TextRequest, text_request_methods};
-pub use text_request::{OnFinish, OnStepFinish};
+pub(crate) use text_request::{TextRequest, loop_methods, text_request_methods};
+pub use callbacks::{OnFinish, OnStart, OnStepFinish, OnStepStart, StartEvent, StepStartEvent};
+pub(crate) use tool_approvals::ApprovalAnswers;

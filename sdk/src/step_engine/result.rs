@@ -4,7 +4,7 @@
 use crate::provider::{
     FinishReason, GeneratedFile, Message, ProviderMetadata, RequestMetadata, ResponseMetadata, Source, Usage, Warning,
 };
-use crate::step::{ParsedToolCall, StepContent, StepResult, ToolCallError, ToolCallResult};
+use crate::step::{ParsedToolCall, StepContent, StepResult, ToolApprovalRequest, ToolCallError, ToolCallResult};
 
 /// The result of `generate_text`: every step, the total usage, and the output. Accessors without
 /// a step in their name read the final step.
@@ -22,11 +22,13 @@ pub struct GenerateTextResult<T = String> {
     pub total_usage: Usage,
     /// The output: the final text, or the parsed structured output.
     pub output: T,
+    /// The tool message answering the caller's tool approvals, sent before the first step.
+    initial_response_messages: Vec<Message>,
 }
 
 impl<T> GenerateTextResult<T> {
-    pub(crate) fn new(steps: Vec<StepResult>, total_usage: Usage, output: T) -> Self {
-        GenerateTextResult { steps, total_usage, output }
+    pub(crate) fn new(steps: Vec<StepResult>, total_usage: Usage, output: T, initial_response_messages: Vec<Message>) -> Self {
+        GenerateTextResult { steps, total_usage, output, initial_response_messages }
     }
 
     /// The final step.
@@ -104,9 +106,18 @@ impl<T> GenerateTextResult<T> {
         self.final_step().provider_metadata.as_ref()
     }
 
-    /// The messages all steps added, to append to the conversation for the next turn.
+    /// The messages this generation added, to append to the conversation for the next turn: the
+    /// answers to the caller's tool approvals (if any), then every step's messages.
     pub fn response_messages(&self) -> Vec<Message> {
-        self.steps.iter().flat_map(|step| step.response_messages.iter().cloned()).collect()
+        let steps = self.steps.iter().flat_map(|step| step.response_messages.iter());
+        self.initial_response_messages.iter().chain(steps).cloned().collect()
+    }
+
+    /// The final step's tool calls that wait for approval: answer them with
+    /// [`Message::tool_approval`](crate::provider::Message::tool_approval) after
+    /// [`response_messages`](Self::response_messages), and run again.
+    pub fn tool_approval_requests(&self) -> Vec<&ToolApprovalRequest> {
+        self.final_step().tool_approval_requests().collect()
     }
 
     /// The output, consuming the result.

@@ -6,10 +6,12 @@ use crate::error::{Error, Result};
 use crate::prepare_step::{ConversationLoan, PreparedStep, StepInputs, prepare_step};
 use crate::prompt::StandardizedPrompt;
 use crate::provider::{CallOptions, Message, ResponseFormat, Usage};
-use crate::step::StepResult;
+use crate::step::{StepContent, StepResult};
 use crate::stop_condition::is_stop_condition_met;
 
+use super::callbacks::{StartEvent, StepStartEvent};
 use super::result::GenerateTextResult;
+use super::tool_approvals::{ApprovalAnswers, take_approval_answers};
 use super::text_request::TextRequest;
 
 /// The state of a generation between its steps.
@@ -22,14 +24,38 @@ pub(crate) struct StepLoop {
     pub(crate) steps: Vec<StepResult>,
     /// Token usage summed over the steps so far.
     pub(crate) total_usage: Usage,
+    /// The tool message answering the caller's approvals, before the first step.
+    initial_response_messages: Vec<Message>,
 }
 
 impl StepLoop {
-    /// Checks the settings and standardizes the prompt: how every generation starts.
-    pub(crate) fn start(request: &mut TextRequest, settings: &CallSettings) -> Result<Self> {
+    /// Checks the settings, standardizes the prompt and takes the caller's answers to approval
+    /// requests out of it (they are run or denied before the first step: see
+    /// [`finish_approvals`](Self::finish_approvals)); reports the start.
+    pub(crate) fn start(request: &mut TextRequest, settings: &CallSettings) -> Result<(Self, ApprovalAnswers)> {
         settings.validate()?;
-        let StandardizedPrompt { system, messages } = std::mem::take(&mut request.prompt).standardize()?;
-        Ok(StepLoop { system, conversation: messages, steps: Vec::new(), total_usage: Usage::default() })
+        let StandardizedPrompt { system, mut messages } = std::mem::take(&mut request.prompt).standardize()?;
+        let answers = take_approval_answers(&mut messages, &request.defaults.tools)?;
+        if let Some(callback) = &request.callbacks.on_start {
+            callback(&StartEvent { model: &request.defaults.model, system: system.as_deref(), messages: &messages });
+        }
+        let state = StepLoop {
+            system,
+            conversation: messages,
+            steps: Vec::new(),
+            total_usage: Usage::default(),
+            initial_response_messages: Vec::new(),
+        };
+        Ok((state, answers))
+    }
+
+    /// Answers the approved calls with their outcomes and the denied ones with denials, in a tool
+    /// message that continues the conversation.
+    pub(crate) fn finish_approvals(&mut self, answers: ApprovalAnswers, outcomes: &[StepContent]) {
+        if let Some(message) = answers.into_tool_message(outcomes) {
+            self.conversation.push(message.clone());
+            self.initial_response_messages.push(message);
+        }
     }
 
     /// Prepares the next step. The conversation is lent to the step's options; give it back
@@ -40,8 +66,13 @@ impl StepLoop {
         settings: &CallSettings,
         response_format: &Option<ResponseFormat>,
     ) -> PreparedStep {
-        let inputs = StepInputs { system: &self.system, conversation: &mut self.conversation, steps: &self.steps };
-        prepare_step(&request.defaults, settings, inputs, response_format)
+        let inputs = StepInputs { system: &mut self.system, conversation: &mut self.conversation, steps: &self.steps };
+        let prepared = prepare_step(&request.defaults, settings, inputs, response_format);
+        if let Some(callback) = &request.callbacks.on_step_start {
+            let event = StepStartEvent { step_number: self.steps.len(), model: &prepared.model, options: &prepared.options };
+            callback(&event);
+        }
+        prepared
     }
 
     /// Takes the conversation back from a call's options.
@@ -56,6 +87,12 @@ impl StepLoop {
         &self.conversation
     }
 
+    /// The messages added to the conversation: the answers to approvals, then every step's.
+    pub(crate) fn response_messages(&self) -> Vec<Message> {
+        let steps = self.steps.iter().flat_map(|step| step.response_messages.iter());
+        self.initial_response_messages.iter().chain(steps).cloned().collect()
+    }
+
     /// The number of the next step.
     pub(crate) fn step_number(&self) -> usize {
         self.steps.len()
@@ -65,7 +102,7 @@ impl StepLoop {
     /// messages when its tool calls were all answered. Returns whether another step follows.
     pub(crate) fn record(&mut self, request: &TextRequest, step: StepResult) -> bool {
         self.total_usage += &step.usage;
-        if let Some(callback) = &request.on_step_finish {
+        if let Some(callback) = &request.callbacks.on_step_finish {
             callback(&step);
         }
         let go_on = step.all_client_tool_calls_answered();
@@ -78,7 +115,7 @@ impl StepLoop {
 
     /// Reports the end of the generation to the `on_finish` callback.
     pub(crate) fn report_finish(&self, request: &TextRequest) {
-        if let Some(callback) = &request.on_finish {
+        if let Some(callback) = &request.callbacks.on_finish {
             callback(&self.steps, &self.total_usage);
         }
     }
@@ -90,6 +127,6 @@ impl StepLoop {
 
     /// The steps and their total usage, with the output.
     pub(crate) fn into_result<T>(self, output: T) -> GenerateTextResult<T> {
-        GenerateTextResult::new(self.steps, self.total_usage, output)
+        GenerateTextResult::new(self.steps, self.total_usage, output, self.initial_response_messages)
     }
 }

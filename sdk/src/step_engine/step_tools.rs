@@ -3,25 +3,35 @@
 
 use std::sync::Arc;
 
-use futures::future::BoxFuture;
+use futures::stream::BoxStream;
 use serde_json::Value;
 
 use crate::call_settings::CallSettings;
 use crate::error::Error;
 use crate::provider::{Message, ToolResult};
 use crate::step::{ParsedToolCall, StepContent, ToolCallError, ToolCallResult};
-use crate::tool::{ToolSet, execute_tool_call};
+use crate::tool::{ToolEvent, ToolExecution, execute_tool_call};
 
-/// Starts executing a parsed call, when its tool has an execute function. The conversation the
-/// tools see is built once per step (in `shared_messages`), and only if a tool runs.
+use super::text_request::TextRequest;
+
+/// Starts executing a parsed call, when its tool has an execute function (or asks for approval,
+/// when the tool needs it and `check_approval` holds). The conversation the tools see is built
+/// once per step (in `shared_messages`), and only if a tool runs.
 pub(crate) fn start_tool_call(
-    tools: &ToolSet,
+    request: &TextRequest,
     settings: &CallSettings,
     call: &ParsedToolCall,
+    check_approval: bool,
     shared_messages: &mut Option<Arc<[Message]>>,
     conversation: &[Message],
-) -> Option<BoxFuture<'static, StepContent>> {
-    execute_tool_call(tools, call, settings.timeouts.tool, settings.cancellation_token.as_ref(), || {
+) -> Option<BoxStream<'static, ToolEvent>> {
+    let execution = ToolExecution {
+        timeout: settings.timeouts.tool,
+        cancellation_token: settings.cancellation_token.as_ref(),
+        hooks: &request.callbacks.tool_calls,
+        check_approval,
+    };
+    execute_tool_call(&request.defaults.tools, call, &execution, || {
         shared_messages.get_or_insert_with(|| Arc::from(conversation)).clone()
     })
 }
@@ -60,6 +70,7 @@ pub(crate) fn provider_tool_result(result: ToolResult, input: Value) -> StepCont
             output: result.result,
             model_output: None,
             provider_executed: true,
+            preliminary: false,
         })
     }
 }

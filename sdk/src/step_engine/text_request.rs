@@ -5,16 +5,11 @@ use std::sync::Arc;
 
 use crate::prepare_step::StepDefaults;
 use crate::prompt::PromptInput;
-use crate::provider::{LanguageModel, Usage};
-use crate::step::StepResult;
+use crate::provider::LanguageModel;
 use crate::stop_condition::StopCondition;
 use crate::tool::ToolCallRepair;
 
-/// Called with each finished step.
-pub type OnStepFinish = Arc<dyn Fn(&StepResult) + Send + Sync>;
-
-/// Called once with all steps and the total usage when a generation finishes successfully.
-pub type OnFinish = Arc<dyn Fn(&[StepResult], &Usage) + Send + Sync>;
+use super::callbacks::Callbacks;
 
 /// What `generate_text` and `stream_text` share: the model, prompt, tools and loop control.
 #[derive(Clone)]
@@ -24,8 +19,7 @@ pub(crate) struct TextRequest {
     pub(crate) prompt: PromptInput,
     pub(crate) stop_conditions: Vec<StopCondition>,
     pub(crate) repair_tool_call: Option<ToolCallRepair>,
-    pub(crate) on_step_finish: Option<OnStepFinish>,
-    pub(crate) on_finish: Option<OnFinish>,
+    pub(crate) callbacks: Callbacks,
 }
 
 impl TextRequest {
@@ -35,8 +29,7 @@ impl TextRequest {
             prompt: PromptInput::default(),
             stop_conditions: Vec::new(),
             repair_tool_call: None,
-            on_step_finish: None,
-            on_finish: None,
+            callbacks: Callbacks::default(),
         }
     }
 }
@@ -63,6 +56,15 @@ macro_rules! text_request_methods {
             self
         }
 
+        $crate::step_engine::loop_methods!();
+    };
+}
+
+/// The builder methods of the loop's settings (tools, stop conditions, hooks, callbacks), shared
+/// by `generate_text`, `stream_text` and the agent builder, which keep a [`TextRequest`] in a
+/// `request` field.
+macro_rules! loop_methods {
+    () => {
         /// The tools the model may call.
         pub fn tools(mut self, tools: impl Into<$crate::tool::ToolSet>) -> Self {
             self.request.defaults.tools = tools.into();
@@ -93,7 +95,9 @@ macro_rules! text_request_methods {
             self
         }
 
-        /// Changes model, tool choice, active tools, system text or messages before each step.
+        /// Changes the model, tools, system text, messages, sampling settings or provider
+        /// options before each step (see [`PrepareStepResult`]($crate::prepare_step::PrepareStepResult)
+        /// for which changes carry forward).
         pub fn prepare_step(
             mut self,
             prepare: impl Fn($crate::prepare_step::PrepareStepContext<'_>) -> $crate::prepare_step::PrepareStepResult
@@ -115,21 +119,55 @@ macro_rules! text_request_methods {
             self
         }
 
-        /// Called with each finished step.
-        pub fn on_step_finish(mut self, callback: impl Fn(&$crate::step::StepResult) + Send + Sync + 'static) -> Self {
-            self.request.on_step_finish = Some(std::sync::Arc::new(callback));
+        /// Called once before the first model call.
+        pub fn on_start(mut self, callback: impl Fn(&$crate::generate_text::StartEvent<'_>) + Send + Sync + 'static) -> Self {
+            self.request.callbacks.on_start = Some(std::sync::Arc::new(callback));
             self
         }
 
-        /// Called with all steps and the total usage when the generation succeeds.
+        /// Called before each step's model call, with the options about to be sent.
+        pub fn on_step_start(
+            mut self,
+            callback: impl Fn(&$crate::generate_text::StepStartEvent<'_>) + Send + Sync + 'static,
+        ) -> Self {
+            self.request.callbacks.on_step_start = Some(std::sync::Arc::new(callback));
+            self
+        }
+
+        /// Called with each finished step.
+        pub fn on_step_finish(mut self, callback: impl Fn(&$crate::step::StepResult) + Send + Sync + 'static) -> Self {
+            self.request.callbacks.on_step_finish = Some(std::sync::Arc::new(callback));
+            self
+        }
+
+        /// Called with all steps and the total usage when the generation succeeds (never for a
+        /// generation that fails or is cancelled, as in the AI SDK).
         pub fn on_finish(
             mut self,
             callback: impl Fn(&[$crate::step::StepResult], &$crate::provider::Usage) + Send + Sync + 'static,
         ) -> Self {
-            self.request.on_finish = Some(std::sync::Arc::new(callback));
+            self.request.callbacks.on_finish = Some(std::sync::Arc::new(callback));
+            self
+        }
+
+        /// Called before each tool execution.
+        pub fn on_tool_call_start(
+            mut self,
+            callback: impl Fn(&$crate::tool::ToolCallStartEvent<'_>) + Send + Sync + 'static,
+        ) -> Self {
+            self.request.callbacks.tool_calls.on_start = Some(std::sync::Arc::new(callback));
+            self
+        }
+
+        /// Called after each tool execution, with its result or error and its duration.
+        pub fn on_tool_call_finish(
+            mut self,
+            callback: impl Fn(&$crate::tool::ToolCallFinishEvent<'_>) + Send + Sync + 'static,
+        ) -> Self {
+            self.request.callbacks.tool_calls.on_finish = Some(std::sync::Arc::new(callback));
             self
         }
     };
 }
 
-pub(crate) use text_request_methods;
+pub(crate) use {loop_methods, text_request_methods};

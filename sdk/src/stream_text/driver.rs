@@ -6,7 +6,7 @@ use std::future::poll_fn;
 use std::task::{Context, Poll};
 
 use futures::future::BoxFuture;
-use futures::stream::{FuturesUnordered, StreamExt};
+use futures::stream::{BoxStream, SelectAll, StreamExt};
 
 use crate::call_settings::CallSettings;
 use crate::error::{Error, Result};
@@ -16,12 +16,14 @@ use crate::prompt::download_unsupported_urls;
 use crate::provider::{CallOptions, LanguageModel, PartStream, ResponseFormat, StreamPart, StreamResponse, ToolCall};
 use crate::retry::{RetryPolicy, retry_with_backoff};
 use crate::step::{ParsedToolCall, StepContent, ToolCallError};
-use crate::step_engine::{StepLoop, TextRequest, response_format_of, start_tool_call};
-use crate::tool::{ToolCallRepair, invalid_tool_call, parse_or_repair_tool_call, parse_tool_call};
+use crate::step_engine::{ApprovalAnswers, StepLoop, TextRequest, response_format_of, start_tool_call};
+use crate::tool::{ToolCallRepair, ToolEvent, invalid_tool_call, parse_or_repair_tool_call, parse_tool_call};
 
 use super::deadlines::Deadlines;
 use super::part::{GenerationFinish, StepFinish, TextStreamPart};
 use super::recorder::{Recorded, StepRecorder};
+use super::stream_extras::StreamExtras;
+use super::transform::poll_through;
 
 /// A `stream_text` generation in progress. Read it through [`text_stream`](Self::text_stream),
 /// [`full_stream`](Self::full_stream) (or the result itself, which is the full stream) or
@@ -42,10 +44,16 @@ pub struct StreamTextResult<O: OutputSpec = TextOutput> {
     phase: Phase,
     recorder: StepRecorder,
     pending: VecDeque<TextStreamPart>,
-    running_tools: FuturesUnordered<BoxFuture<'static, ToolTask>>,
+    running_tools: SelectAll<BoxStream<'static, ToolTask>>,
+    /// The caller's approval answers, while the approved calls run (before the first step).
+    approvals: Option<ApprovalAnswers>,
     /// How the generation failed, once it did.
     pub(super) error: Option<Error>,
+    /// Whether the error is still to be yielded, after the abort part.
+    error_due: bool,
     deadlines: Deadlines,
+    /// The callbacks and transforms that only streams have.
+    pub(super) extras: StreamExtras,
 }
 
 enum Phase {
@@ -63,8 +71,8 @@ enum Phase {
 
 /// What a running tool task produces.
 enum ToolTask {
-    /// An execution ended (result or error).
-    Executed(StepContent),
+    /// An execution's preliminary output or outcome (result, error or approval request).
+    Executed(ToolEvent),
     /// A call went through the repair hook.
     Repaired(ParsedToolCall, Option<ToolCallError>),
 }
@@ -85,7 +93,13 @@ enum Event {
 
 impl<O: OutputSpec> StreamTextResult<O> {
     /// A generation that starts when first polled.
-    pub(super) fn new(request: TextRequest, settings: CallSettings, output: O, builder_error: Option<Error>) -> Self {
+    pub(super) fn new(
+        request: TextRequest,
+        settings: CallSettings,
+        output: O,
+        builder_error: Option<Error>,
+        extras: StreamExtras,
+    ) -> Self {
         StreamTextResult {
             response_format: response_format_of(&output),
             deadlines: Deadlines::new(settings.cancellation_token.clone()),
@@ -99,22 +113,52 @@ impl<O: OutputSpec> StreamTextResult<O> {
             phase: Phase::NotStarted,
             recorder: StepRecorder::default(),
             pending: VecDeque::new(),
-            running_tools: FuturesUnordered::new(),
+            running_tools: SelectAll::new(),
+            approvals: None,
             error: None,
+            error_due: false,
+            extras,
         }
     }
 
-    /// Polls for the next part of the full stream; the heart of the state machine.
+    /// Polls for the next part as the caller reads it: through the transforms, if any.
     pub(super) fn poll_part(&mut self, context: &mut Context<'_>) -> Poll<Option<Result<TextStreamPart>>> {
+        if self.extras.transforms.is_empty() {
+            return self.poll_observed(context);
+        }
+        let mut transforms = std::mem::take(&mut self.extras.transforms);
+        let polled = poll_through(&mut transforms, self, context);
+        self.extras.transforms = transforms;
+        polled
+    }
+
+    /// Polls for the next part as the generation makes it, reporting it to `on_chunk`.
+    #[inline]
+    pub(super) fn poll_observed(&mut self, context: &mut Context<'_>) -> Poll<Option<Result<TextStreamPart>>> {
+        let polled = self.poll_driver(context);
+        if let Some(on_chunk) = &self.extras.callbacks.on_chunk
+            && let Poll::Ready(Some(Ok(part))) = &polled
+        {
+            on_chunk(part);
+        }
+        polled
+    }
+
+    /// Polls the state machine for its next part; the heart of the generation.
+    fn poll_driver(&mut self, context: &mut Context<'_>) -> Poll<Option<Result<TextStreamPart>>> {
         loop {
             if let Some(part) = self.pending.pop_front() {
                 return Poll::Ready(Some(Ok(part)));
             }
             if let Phase::Done = self.phase {
+                if self.error_due {
+                    self.error_due = false;
+                    return Poll::Ready(self.error.clone().map(Err));
+                }
                 return Poll::Ready(None);
             }
             if let Some(error) = self.deadlines.poll(context, &self.settings.timeouts) {
-                return Poll::Ready(Some(Err(self.fail(error))));
+                return self.fail_now(error);
             }
             let event = match self.poll_phase(context) {
                 Poll::Ready(Some(event)) => event,
@@ -199,26 +243,51 @@ impl<O: OutputSpec> StreamTextResult<O> {
             },
             Event::Tool(task) => self.handle_tool_task(task).map(Ok),
             Event::ToolsDone => {
-                self.finish_step();
+                match self.approvals.take() {
+                    Some(answers) => self.finish_approvals(answers),
+                    None => self.finish_step(),
+                }
                 None
             }
         }
     }
 
-    /// Ends the generation with an error: the provider stream and tools are dropped.
+    /// Ends the generation with an error: the provider stream and tools are dropped. A
+    /// cancellation is an abort: `on_abort` runs, and an abort part comes before the error.
     fn fail(&mut self, error: Error) -> Error {
         self.phase = Phase::Done;
-        self.running_tools = FuturesUnordered::new();
+        self.running_tools = SelectAll::new();
         self.pending.clear();
         self.deadlines.clear();
         self.error = Some(error.clone());
+        let callbacks = &self.extras.callbacks;
+        if let Error::Cancelled = error {
+            if let Some(on_abort) = &callbacks.on_abort {
+                on_abort(&self.state.steps);
+            }
+        } else if let Some(on_error) = &callbacks.on_error {
+            on_error(&error);
+        }
         error
     }
 
-    /// Prepares the next step and starts its model call.
+    /// Ends the generation with an error, yielded now, or after an abort part when cancelled.
+    fn fail_now(&mut self, error: Error) -> Poll<Option<Result<TextStreamPart>>> {
+        let error = self.fail(error);
+        if let Error::Cancelled = error {
+            self.error_due = true;
+            return Poll::Ready(Some(Ok(TextStreamPart::Abort { reason: None })));
+        }
+        Poll::Ready(Some(Err(error)))
+    }
+
+    /// Prepares the next step and starts its model call (or, first, runs the approved calls).
     fn start_step(&mut self) -> Result<()> {
         if !self.started {
             self.begin()?;
+            if self.approvals.is_some() {
+                return Ok(());
+            }
         }
         let mut prepared = self.state.prepare(&self.request, &self.settings, &self.response_format);
         self.recorder = StepRecorder::new(prepared.active_tools.take());
@@ -235,9 +304,39 @@ impl<O: OutputSpec> StreamTextResult<O> {
         if let Some(error) = self.builder_error.take() {
             return Err(error);
         }
-        self.state = StepLoop::start(&mut self.request, &self.settings)?;
+        let (state, answers) = StepLoop::start(&mut self.request, &self.settings)?;
+        self.state = state;
         self.deadlines.start_total(&self.settings.timeouts);
+        if !answers.is_empty() {
+            self.start_approved_calls(answers);
+        }
         Ok(())
+    }
+
+    /// Runs the calls the caller approved and announces the denied ones; the first step starts
+    /// once the approved calls are done.
+    fn start_approved_calls(&mut self, answers: ApprovalAnswers) {
+        for (tool_call_id, tool_name, _) in &answers.denied {
+            let part = TextStreamPart::ToolOutputDenied { tool_call_id: tool_call_id.clone(), tool_name: tool_name.clone() };
+            self.pending.push_back(part);
+        }
+        let conversation = self.state.conversation();
+        let mut shared_messages = None;
+        for call in &answers.approved {
+            let started = start_tool_call(&self.request, &self.settings, call, false, &mut shared_messages, conversation);
+            if let Some(events) = started {
+                self.running_tools.push(events.map(ToolTask::Executed).boxed());
+            }
+        }
+        self.approvals = Some(answers);
+        self.phase = Phase::AwaitingTools;
+    }
+
+    /// Answers the approved and denied calls in the conversation, then starts the first step.
+    fn finish_approvals(&mut self, answers: ApprovalAnswers) {
+        let recorder = std::mem::take(&mut self.recorder);
+        self.state.finish_approvals(answers, &recorder.step.content);
+        self.phase = Phase::NotStarted;
     }
 
     /// Takes the conversation back from a finished call's options.
@@ -304,11 +403,12 @@ impl<O: OutputSpec> StreamTextResult<O> {
         let tools = self.request.defaults.tools.clone();
         let active_tools = self.recorder.active_tools.clone();
         let messages = self.state.conversation().to_vec();
-        self.running_tools.push(Box::pin(async move {
+        let repairing = async move {
             let (parsed, failure) =
                 parse_or_repair_tool_call(call, &tools, active_tools.as_deref(), Some(&repair), || messages).await;
             ToolTask::Repaired(parsed, failure)
-        }));
+        };
+        self.running_tools.push(futures::stream::once(repairing).boxed());
     }
 
     /// Records a valid call and starts its tool; returns the call part.
@@ -328,16 +428,17 @@ impl<O: OutputSpec> StreamTextResult<O> {
 
     /// Starts executing a call whose tool has an execute function.
     fn start_tool(&mut self, parsed: &ParsedToolCall) {
-        let tools = &self.request.defaults.tools;
         let conversation = self.state.conversation();
-        if let Some(running) = start_tool_call(tools, &self.settings, parsed, &mut self.recorder.messages, conversation) {
-            self.running_tools.push(Box::pin(async move { ToolTask::Executed(running.await) }));
+        let messages = &mut self.recorder.messages;
+        if let Some(events) = start_tool_call(&self.request, &self.settings, parsed, true, messages, conversation) {
+            self.running_tools.push(events.map(ToolTask::Executed).boxed());
         }
     }
 
     fn handle_tool_task(&mut self, task: ToolTask) -> Option<TextStreamPart> {
         match task {
-            ToolTask::Executed(content) => self.recorder.push_tool_outcome(content),
+            ToolTask::Executed(ToolEvent::Preliminary(result)) => Some(TextStreamPart::ToolResult(Box::new(result))),
+            ToolTask::Executed(ToolEvent::Outcome(content)) => self.recorder.push_tool_outcome(content),
             ToolTask::Repaired(parsed, Some(failure)) => Some(self.record_invalid_call(parsed, failure)),
             ToolTask::Repaired(parsed, None) => Some(self.accept_tool_call(parsed)),
         }
@@ -371,7 +472,7 @@ impl<O: OutputSpec> StreamTextResult<O> {
 
     /// Drives the stream to its end (if no one did), then reports how it ended.
     pub(super) async fn drive(&mut self) -> Result<()> {
-        while let Some(part) = poll_fn(|context| self.poll_part(context)).await {
+        while let Some(part) = poll_fn(|context| self.poll_observed(context)).await {
             part?;
         }
         match &self.error {

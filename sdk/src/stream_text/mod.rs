@@ -25,12 +25,23 @@ mod deadlines;
 mod driver;
 mod part;
 mod recorder;
+mod smooth_stream;
+mod stream_extras;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tool_approval_tests;
+mod transform;
+#[cfg(test)]
+mod transform_tests;
 mod views;
 
 pub use driver::StreamTextResult;
 pub use part::{GenerationFinish, StepFinish, TextStreamPart};
+pub use smooth_stream::{ChunkDetector, Chunking, SmoothStream, smooth_stream};
+pub use stream_extras::{OnAbort, OnChunk, OnError};
+pub(crate) use stream_extras::StreamExtras;
+pub use transform::{MapParts, PartSource, StreamTransform, map_parts};
 pub use views::{ElementStream, FullStream, IntoTextStream, PartialOutputStream, TextStream};
 
 /// Streams text, running tools in a multi-step loop. Configure the returned builder, then call
@@ -56,6 +67,7 @@ pub fn stream_text(model: impl IntoModel<dyn LanguageModel>) -> StreamText {
         settings: CallSettings::default(),
         output: TextOutput,
         error: None,
+        extras: StreamExtras::default(),
     }
 }
 
@@ -67,9 +79,15 @@ pub struct StreamText<O: OutputSpec = TextOutput> {
     settings: CallSettings,
     output: O,
     error: Option<Error>,
+    extras: StreamExtras,
 }
 
 impl<O: OutputSpec> StreamText<O> {
+    /// A builder from prepared parts (the agent's runs).
+    pub(crate) fn from_parts(request: TextRequest, settings: CallSettings, output: O, error: Option<Error>) -> Self {
+        StreamText { request, settings, output, error, extras: StreamExtras::default() }
+    }
+
     text_request_methods!();
     call_settings_methods!();
 
@@ -77,12 +95,41 @@ impl<O: OutputSpec> StreamText<O> {
     /// [`partial_output_stream`](StreamTextResult::partial_output_stream), and
     /// [`output`](StreamTextResult::output) parses the final text.
     pub fn output<Next: OutputSpec>(self, output: Next) -> StreamText<Next> {
-        StreamText { request: self.request, settings: self.settings, output, error: self.error }
+        StreamText { request: self.request, settings: self.settings, output, error: self.error, extras: self.extras }
+    }
+
+    /// Adds a transform of the parts the caller reads ([`smooth_stream()`], [`map_parts`] or
+    /// your own [`StreamTransform`]); transforms apply in the order added. The final values
+    /// (`text().await`...) come from the untransformed parts.
+    pub fn transform(mut self, transform: impl StreamTransform + 'static) -> Self {
+        self.extras.transforms.push(Box::new(transform));
+        self
+    }
+
+    /// Called with each part the generation makes, before transforms (also when only the final
+    /// values are awaited).
+    pub fn on_chunk(mut self, callback: impl Fn(&TextStreamPart) + Send + Sync + 'static) -> Self {
+        self.extras.callbacks.on_chunk = Some(std::sync::Arc::new(callback));
+        self
+    }
+
+    /// Called when the generation fails; the error also reaches the reader. Not called for a
+    /// cancellation, which calls `on_abort`.
+    pub fn on_error(mut self, callback: impl Fn(&Error) + Send + Sync + 'static) -> Self {
+        self.extras.callbacks.on_error = Some(std::sync::Arc::new(callback));
+        self
+    }
+
+    /// Called with the steps so far when the cancellation token fires; the reader then gets a
+    /// [`TextStreamPart::Abort`] part and [`Error::Cancelled`].
+    pub fn on_abort(mut self, callback: impl Fn(&[crate::step::StepResult]) + Send + Sync + 'static) -> Self {
+        self.extras.callbacks.on_abort = Some(std::sync::Arc::new(callback));
+        self
     }
 
     /// Returns the result at once; nothing is sent until it is polled.
     pub fn start(self) -> StreamTextResult<O> {
-        StreamTextResult::new(self.request, self.settings, self.output, self.error)
+        StreamTextResult::new(self.request, self.settings, self.output, self.error, self.extras)
     }
 
     /// Starts the call and returns its text deltas as an owned, `Send + 'static` stream

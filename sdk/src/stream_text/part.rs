@@ -4,7 +4,7 @@
 use crate::provider::{
     BlockId, FinishReason, GeneratedFile, ProviderMetadata, RequestMetadata, ResponseMetadata, Source, Usage, Warning,
 };
-use crate::step::{ParsedToolCall, StepContent, StepResult, ToolCallError, ToolCallResult};
+use crate::step::{ParsedToolCall, StepContent, StepResult, ToolApprovalRequest, ToolCallError, ToolCallResult};
 
 /// One event of a `stream_text` generation: the provider's stream vocabulary, plus step
 /// boundaries, the application's tool results and errors, and the overall finish.
@@ -85,10 +85,26 @@ pub enum TextStreamPart {
     },
     /// A complete tool call.
     ToolCall(Box<ParsedToolCall>),
-    /// A tool's result.
+    /// A tool's result, or a preliminary output of a tool that streams its outputs
+    /// ([`ToolCallResult::preliminary`]).
     ToolResult(Box<ToolCallResult>),
     /// A tool's failure (also for unknown tools and invalid input).
     ToolError(Box<ToolCallError>),
+    /// A tool call waits for the caller's approval; the generation stops after this step.
+    ToolApprovalRequest(Box<ToolApprovalRequest>),
+    /// A call the caller denied was answered with an `execution-denied` result.
+    ToolOutputDenied {
+        /// The call's id.
+        tool_call_id: String,
+        /// The tool's name.
+        tool_name: String,
+    },
+    /// The generation was cancelled (its cancellation token fired); the stream then yields
+    /// [`Error::Cancelled`](crate::Error::Cancelled) and ends.
+    Abort {
+        /// Why, when known.
+        reason: Option<String>,
+    },
     /// A generated file.
     File(Box<GeneratedFile>),
     /// A cited source.
@@ -145,6 +161,9 @@ impl TextStreamPart {
         match content {
             StepContent::ToolResult(result) => Some(TextStreamPart::ToolResult(Box::new(result.clone()))),
             StepContent::ToolError(error) => Some(TextStreamPart::ToolError(Box::new(error.clone()))),
+            StepContent::ToolApprovalRequest(request) => {
+                Some(TextStreamPart::ToolApprovalRequest(Box::new(request.clone())))
+            }
             _ => None,
         }
     }

@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use crate::error::Result;
 use crate::output::{ArrayOutput, ElementCursor, OutputSpec};
 use crate::provider::{FinishReason, Message, ResponseMetadata, Source, Usage, Warning};
-use crate::step::{ParsedToolCall, StepContent, StepResult, ToolCallResult};
+use crate::step::{ParsedToolCall, StepContent, StepResult, ToolApprovalRequest, ToolCallResult};
 use crate::step_engine::{GenerateTextResult, parse_output};
 
 use super::driver::StreamTextResult;
@@ -138,10 +138,17 @@ impl<O: OutputSpec> StreamTextResult<O> {
         Ok(&self.state.last_step()?.response)
     }
 
-    /// The messages all steps added, to append to the conversation for the next turn.
+    /// The messages this generation added, to append to the conversation for the next turn: the
+    /// answers to the caller's tool approvals (if any), then every step's messages.
     pub async fn response_messages(&mut self) -> Result<Vec<Message>> {
         self.drive().await?;
-        Ok(self.state.steps.iter().flat_map(|step| step.response_messages.iter().cloned()).collect())
+        Ok(self.state.response_messages())
+    }
+
+    /// The final step's tool calls that wait for approval.
+    pub async fn tool_approval_requests(&mut self) -> Result<Vec<&ToolApprovalRequest>> {
+        self.drive().await?;
+        Ok(self.state.last_step()?.tool_approval_requests().collect())
     }
 
     /// The final text parsed by the output spec; [`Error::NoObjectGenerated`](crate::Error::NoObjectGenerated) when it does not parse.

@@ -16,7 +16,7 @@ use std::future::Future;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use futures::future::BoxFuture;
+use futures::stream::{self, BoxStream, StreamExt};
 use schemars::JsonSchema;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -27,21 +27,30 @@ use crate::error::Result;
 use crate::provider::{FunctionTool, Message, ProviderDefinedTool, ProviderOptions, ToolDefinition, ToolResultOutput};
 
 mod input_check;
+mod needs_approval;
+mod streaming_execute;
 #[cfg(test)]
 mod tests;
 mod tool_call;
+mod tool_execution;
 mod tool_set;
 
 use input_check::check_against_schema;
-pub(crate) use tool_call::{execute_tool_call, invalid_tool_call, parse_or_repair_tool_call, parse_tool_call};
+pub(crate) use needs_approval::NeedsApproval;
+pub(crate) use tool_call::{invalid_tool_call, parse_or_repair_tool_call, parse_tool_call};
 pub use tool_call::{ToolCallRepair, ToolCallRepairRequest};
+pub(crate) use tool_execution::{ToolCallHooks, ToolEvent, ToolExecution, execute_tool_call};
+pub use tool_execution::{OnToolCallFinish, OnToolCallStart, ToolCallFinishEvent, ToolCallStartEvent};
 pub use tool_set::ToolSet;
 
 /// The error a tool's execute function returns; any error type converts into it, and so do
 /// `String` and `&str`.
 pub type ToolError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
-type ExecuteFunction = Arc<dyn Fn(Value, ToolContext) -> BoxFuture<'static, Result<Value, ToolError>> + Send + Sync>;
+/// An execute function: the tool's outputs as a stream. A plain tool yields one output; a
+/// streaming tool ([`Tool::execute_streaming`]) yields preliminary outputs, the last being the
+/// result.
+type ExecuteFunction = Arc<dyn Fn(Value, ToolContext) -> BoxStream<'static, Result<Value, ToolError>> + Send + Sync>;
 type InputCheck = Arc<dyn Fn(&Value) -> std::result::Result<(), String> + Send + Sync>;
 type ModelOutput = Arc<dyn Fn(&Value) -> ToolResultOutput + Send + Sync>;
 
@@ -64,6 +73,9 @@ pub struct Tool {
     input_schema: Value,
     kind: ToolKind,
     execute: Option<ExecuteFunction>,
+    /// Whether `execute` streams preliminary outputs.
+    streams_outputs: bool,
+    needs_approval: NeedsApproval,
     check_input: Option<InputCheck>,
     to_model_output: Option<ModelOutput>,
     strict: Option<bool>,
@@ -84,6 +96,8 @@ impl fmt::Debug for Tool {
             .field("input_schema", &self.input_schema)
             .field("kind", &self.kind)
             .field("executable", &self.execute.is_some())
+            .field("streams_outputs", &self.streams_outputs)
+            .field("needs_approval", &self.needs_approval)
             .finish_non_exhaustive()
     }
 }
@@ -112,6 +126,8 @@ impl Tool {
             input_schema,
             kind,
             execute: None,
+            streams_outputs: false,
+            needs_approval: NeedsApproval::Never,
             check_input,
             to_model_output: None,
             strict: None,
@@ -158,8 +174,9 @@ impl Tool {
     {
         self.execute = Some(Arc::new(move |input, context| {
             let running = execute(input, context);
-            Box::pin(async move { to_json_output(running.await) })
+            stream::once(async move { to_json_output(running.await) }).boxed()
         }));
+        self.streams_outputs = false;
         self
     }
 
@@ -238,10 +255,11 @@ where
         self.tool.execute = Some(Arc::new(move |input, context| match serde_json::from_value::<I>(input) {
             Ok(input) => {
                 let running = execute(input, context);
-                Box::pin(async move { to_json_output(running.await) })
+                stream::once(async move { to_json_output(running.await) }).boxed()
             }
-            Err(error) => Box::pin(std::future::ready(Err(Box::new(error) as ToolError))),
+            Err(error) => stream::once(std::future::ready(Err(Box::new(error) as ToolError))).boxed(),
         }));
+        self.tool.streams_outputs = false;
         self.tool
     }
 

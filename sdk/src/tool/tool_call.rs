@@ -1,19 +1,15 @@
-//! A model's tool call: parsed against the tools, repaired by the hook when it is invalid, and
-//! executed when its tool can be.
+//! A model's tool call: parsed against the tools, and repaired by the hook when it is invalid.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use futures::future::BoxFuture;
 use serde_json::Value;
-use tokio_util::sync::CancellationToken;
 
-use crate::error::{BoxedSource, Error, Result, TimeoutKind};
+use crate::error::{Error, Result};
 use crate::provider::{Message, ToolCall, ToolDefinition};
-use crate::step::{ParsedToolCall, StepContent, ToolCallError, ToolCallResult};
+use crate::step::{ParsedToolCall, ToolCallError};
 
 use super::tool_set::{ToolSet, is_active};
-use super::{ToolContext, ToolError};
 
 /// What the tool-call repair hook receives: the failed call, why it failed, and the tools.
 #[derive(Debug, Clone)]
@@ -125,63 +121,5 @@ pub(crate) async fn parse_or_repair_tool_call(
             let (parsed_call, failure) = invalid_tool_call(&call, error);
             (parsed_call, Some(failure))
         }
-    }
-}
-
-/// Starts executing a parsed call, when its tool has an execute function. The future is
-/// `'static` and never fails: errors and timeouts become [`StepContent::ToolError`]. `messages`
-/// is asked for the conversation only when the tool runs.
-pub(crate) fn execute_tool_call(
-    tools: &ToolSet,
-    call: &ParsedToolCall,
-    timeout: Option<Duration>,
-    cancellation_token: Option<&CancellationToken>,
-    messages: impl FnOnce() -> Arc<[Message]>,
-) -> Option<BoxFuture<'static, StepContent>> {
-    if call.invalid || call.provider_executed {
-        return None;
-    }
-    let tool = tools.get(&call.tool_name)?;
-    let execute = tool.execute.clone()?;
-    let to_model_output = tool.to_model_output.clone();
-    let token = cancellation_token.map_or_else(CancellationToken::new, CancellationToken::child_token);
-    let context = ToolContext { tool_call_id: call.tool_call_id.clone(), messages: messages(), cancellation_token: token };
-    let running = execute(call.input.clone(), context);
-    let tool_call_id = call.tool_call_id.clone();
-    let tool_name = call.tool_name.clone();
-    let input = call.input.clone();
-    Some(Box::pin(async move {
-        let outcome = match timeout {
-            None => running.await.map_err(|error| execution_error(&tool_name, &tool_call_id, error)),
-            Some(duration) => match tokio::time::timeout(duration, running).await {
-                Ok(outcome) => outcome.map_err(|error| execution_error(&tool_name, &tool_call_id, error)),
-                Err(_) => Err(Error::Timeout { kind: TimeoutKind::Tool, duration }),
-            },
-        };
-        match outcome {
-            Ok(output) => {
-                let model_output = to_model_output.map(|convert| convert(&output));
-                StepContent::ToolResult(ToolCallResult {
-                    tool_call_id,
-                    tool_name,
-                    input,
-                    output,
-                    model_output,
-                    provider_executed: false,
-                })
-            }
-            Err(error) => {
-                StepContent::ToolError(ToolCallError { tool_call_id, tool_name, input, error, provider_executed: false })
-            }
-        }
-    }))
-}
-
-fn execution_error(tool_name: &str, tool_call_id: &str, error: ToolError) -> Error {
-    Error::ToolExecution {
-        tool_name: tool_name.to_owned(),
-        tool_call_id: tool_call_id.to_owned(),
-        message: error.to_string(),
-        source: Some(BoxedSource::from(error)),
     }
 }

@@ -18,11 +18,14 @@ pub(crate) struct ChunkMapper {
     /// Invalid calls by id: their `tool-input-error` chunk carries the error of the
     /// [`TextStreamPart::ToolError`] that follows.
     invalid_calls: HashMap<String, Box<ParsedToolCall>>,
+    /// Whether the stream's abort part was sent (the cancellation error that follows sends no
+    /// second one).
+    aborted: bool,
 }
 
 impl ChunkMapper {
     pub(crate) fn new(options: UiMessageStreamOptions) -> Self {
-        ChunkMapper { options, invalid_calls: HashMap::new() }
+        ChunkMapper { options, invalid_calls: HashMap::new(), aborted: false }
     }
 
     /// The `start` chunk, with the message id and the start metadata.
@@ -54,6 +57,7 @@ impl ChunkMapper {
     pub(crate) fn error(&mut self, error: &Error, output: &mut VecDeque<UiMessageChunk>) {
         self.flush_invalid_calls(output);
         match error {
+            Error::Cancelled if self.aborted => {}
             Error::Cancelled => output.push_back(UiMessageChunk::Abort { reason: None }),
             error => output.push_back(UiMessageChunk::Error { error_text: self.options.error_text(error) }),
         }
@@ -129,8 +133,17 @@ impl ChunkMapper {
                 preliminary: None,
             },
             TextStreamPart::ToolError(error) => return self.tool_error(*error, output),
-            // Tool approval: when `stream_text` gains approval parts, they map here to
-            // `UiMessageChunk::ToolApprovalRequest` / `ToolOutputDenied` (the chunks exist).
+            TextStreamPart::ToolApprovalRequest(request) => UiMessageChunk::ToolApprovalRequest {
+                approval_id: request.approval_id,
+                tool_call_id: request.tool_call.tool_call_id,
+                is_automatic: None,
+                signature: None,
+            },
+            TextStreamPart::ToolOutputDenied { tool_call_id, .. } => UiMessageChunk::ToolOutputDenied { tool_call_id },
+            TextStreamPart::Abort { reason } => {
+                self.aborted = true;
+                UiMessageChunk::Abort { reason }
+            }
             TextStreamPart::File(file) => UiMessageChunk::File {
                 url: file_url(&file.data, &file.media_type),
                 media_type: file.media_type,

@@ -2,6 +2,7 @@
 //! `tests/fixtures/openai/`, assertions on the request the server received (path, headers, body)
 //! and on the parsed result, for every model kind and mode.
 
+mod agent;
 mod chat;
 mod completion;
 mod core_functions;

@@ -447,3 +447,80 @@ pub async fn embeddings(label: &str, model: Arc<dyn EmbeddingModel>) {
         }
     }
 }
+
+/// An agent with a tool that needs approval: the forced call stops the first run with an
+/// approval request (no tool run); the second run, with the approval, runs the tool and the
+/// model answers from its result. Two model calls in all.
+pub async fn agent_with_approval(label: &str, model: Arc<dyn LanguageModel>) {
+    let executions = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let tool = weather_tool(executions.clone()).needs_approval(true);
+    let agent = specai::Agent::builder(model)
+        .instructions("You are a weather assistant.")
+        .tool("get_weather", tool)
+        .temperature(0.0)
+        .max_output_tokens(48)
+        .max_retries(0)
+        // Force the call on a first step, and a plain answer after a tool result.
+        .prepare_step(|context| match context.messages.last() {
+            Some(specai::provider::Message::Tool { .. }) => {
+                PrepareStepResult::new().tool_choice(ToolChoice::None)
+            }
+            _ => PrepareStepResult::new().tool_choice(forced_weather_tool_choice()),
+        })
+        .build();
+    let prompt = "What is the weather in Paris?";
+    let first = agent
+        .generate(prompt)
+        .await
+        .unwrap_or_else(|error| panic!("{label}: the agent's first run failed: {error:?}"));
+    assert_eq!(first.steps.len(), 1, "{label}: {:?}", first.steps);
+    assert_eq!(
+        executions.load(Ordering::SeqCst),
+        0,
+        "{label}: the tool ran without approval"
+    );
+    let requests = first.tool_approval_requests();
+    assert_eq!(requests.len(), 1, "{label}: {:?}", first.content());
+    let _: WeatherInput = serde_json::from_value(requests[0].tool_call.input.clone())
+        .unwrap_or_else(|error| {
+            panic!(
+                "{label}: {} is not a WeatherInput: {error}",
+                requests[0].tool_call.input
+            )
+        });
+    let mut conversation = vec![specai::provider::Message::user(prompt)];
+    conversation.extend(first.response_messages());
+    conversation.push(specai::provider::Message::tool_approval(vec![
+        specai::provider::ToolApprovalResponsePart::approve(requests[0].approval_id.clone()),
+    ]));
+    let second = agent
+        .generate(conversation)
+        .await
+        .unwrap_or_else(|error| panic!("{label}: the agent's second run failed: {error:?}"));
+    report(&format!("{label}: agent with approval (2 runs)"), started);
+    assert_eq!(
+        executions.load(Ordering::SeqCst),
+        1,
+        "{label}: the approved tool did not run once"
+    );
+    assert_eq!(second.steps.len(), 1, "{label}: {:?}", second.steps);
+    assert!(
+        !second.text().trim().is_empty(),
+        "{label}: empty answer after the tool result"
+    );
+    assert!(
+        natural_finish(second.finish_reason()),
+        "{label}: {:?}",
+        second.finish_reason()
+    );
+    let body = second.request().body.as_ref().and_then(|body| body.json()).expect("request body");
+    let roles: Vec<&str> = body["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(roles, ["system", "user", "assistant", "tool"], "{label}: {body}");
+    assert_eq!(body["tool_choice"], "none", "{label}: {body}");
+}

@@ -93,3 +93,11 @@ async fn openai_embed_many() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn openai_chat_agent_with_tool_approval() {
+    let Some(server) = local_server::shared() else {
+        return;
+    };
+    cases::agent_with_approval(LABEL, Arc::new(provider(server).chat(server.chat_model))).await;
+}

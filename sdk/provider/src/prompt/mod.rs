@@ -10,6 +10,7 @@
 //! re-exported here.
 
 mod parts;
+mod tool_approval;
 mod tool_result;
 
 use bytes::Bytes;
@@ -17,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use parts::{FilePart, ReasoningPart, TextPart, ToolCallPart};
+pub use tool_approval::{ToolApprovalRequestPart, ToolApprovalResponsePart};
 pub use tool_result::{ToolResultContent, ToolResultOutput, ToolResultPart};
 
 use super::content::FileData;
@@ -75,6 +77,17 @@ pub enum Message {
         #[serde(default, skip_serializing_if = "ProviderOptions::is_empty")]
         provider_options: ProviderOptions,
     },
+    /// The caller's answers to tool approval requests, which the generation loop reads (and
+    /// never sends to a model). The AI SDK carries them inside the tool message; here they are a
+    /// message of their own because a tool message holds results only.
+    #[serde(rename = "tool-approval")]
+    ToolApproval {
+        /// One answer per request.
+        content: Vec<ToolApprovalResponsePart>,
+        /// Per-message provider options.
+        #[serde(default, skip_serializing_if = "ProviderOptions::is_empty")]
+        provider_options: ProviderOptions,
+    },
 }
 
 impl Message {
@@ -108,6 +121,11 @@ impl Message {
         Message::Tool { content, provider_options: ProviderOptions::default() }
     }
 
+    /// A message of answers to tool approval requests.
+    pub fn tool_approval(content: Vec<ToolApprovalResponsePart>) -> Self {
+        Message::ToolApproval { content, provider_options: ProviderOptions::default() }
+    }
+
     /// The role's wire name (`"system"`, `"user"`...), for errors naming what a provider cannot send.
     pub fn role(&self) -> &'static str {
         match self {
@@ -115,6 +133,7 @@ impl Message {
             Message::User { .. } => "user",
             Message::Assistant { .. } => "assistant",
             Message::Tool { .. } => "tool",
+            Message::ToolApproval { .. } => "tool-approval",
         }
     }
 
@@ -124,7 +143,8 @@ impl Message {
             Message::System { provider_options, .. }
             | Message::User { provider_options, .. }
             | Message::Assistant { provider_options, .. }
-            | Message::Tool { provider_options, .. } => provider_options,
+            | Message::Tool { provider_options, .. }
+            | Message::ToolApproval { provider_options, .. } => provider_options,
         }
     }
 
@@ -134,7 +154,8 @@ impl Message {
             Message::System { provider_options, .. }
             | Message::User { provider_options, .. }
             | Message::Assistant { provider_options, .. }
-            | Message::Tool { provider_options, .. } => *provider_options = options,
+            | Message::Tool { provider_options, .. }
+            | Message::ToolApproval { provider_options, .. } => *provider_options = options,
         }
         self
     }
@@ -193,6 +214,9 @@ pub enum AssistantPart {
     ToolCall(ToolCallPart),
     /// The result of a provider-executed tool.
     ToolResult(ToolResultPart),
+    /// A request to approve a tool call before it runs (read by the generation loop, never sent
+    /// to a model).
+    ToolApprovalRequest(ToolApprovalRequestPart),
 }
 
 impl AssistantPart {
@@ -205,6 +229,7 @@ impl AssistantPart {
             AssistantPart::Reasoning(_) => "reasoning",
             AssistantPart::ToolCall(_) => "tool-call",
             AssistantPart::ToolResult(_) => "tool-result",
+            AssistantPart::ToolApprovalRequest(_) => "tool-approval-request",
         }
     }
 
@@ -257,7 +282,8 @@ mod tests {
     #[test]
     fn kinds_are_the_wire_tags() {
         let tag = |value: serde_json::Value, key: &str| value[key].as_str().unwrap().to_owned();
-        for message in [Message::system("s"), Message::user("u"), Message::assistant("a"), Message::tool(vec![])] {
+        let approval = Message::tool_approval(vec![ToolApprovalResponsePart::approve("a")]);
+        for message in [Message::system("s"), Message::user("u"), Message::assistant("a"), Message::tool(vec![]), approval] {
             assert_eq!(tag(serde_json::to_value(&message).unwrap(), "role"), message.role());
         }
         for part in [UserPart::text("t"), UserPart::file_url("https://example.com/a.png", "image/png")] {
@@ -270,6 +296,7 @@ mod tests {
             AssistantPart::tool_call("c", "n", json!({})),
             AssistantPart::ToolResult(ToolResultPart::new("c", "n", output)),
             AssistantPart::File(FilePart::new(FileData::Base64("AA==".into()), "image/png")),
+            AssistantPart::ToolApprovalRequest(ToolApprovalRequestPart::new("a", "c")),
         ];
         for part in parts {
             assert_eq!(tag(serde_json::to_value(&part).unwrap(), "type"), part.kind());
