@@ -171,3 +171,7 @@ pub use providers::google;
 pub use providers::openai;
 #[cfg(feature = "openai-compatible")]
 pub use providers::openai_compatible;
+#[cfg(feature = "azure")]
+pub use providers::azure;
+#[cfg(feature = "vertex")]
+pub use providers::vertex;

@@ -20,6 +20,7 @@ use super::headers::{LazyHeaders, combine_headers};
 use super::mapping_error_parser::MappingErrorParser;
 use super::post_to_api::{Endpoint, ModelUrl, post_json, post_multipart};
 use super::response_handler::{ApiResponse, ErrorBody};
+use super::token_provider::{CachedToken, TokenProvider};
 use crate::error::{Error, Result};
 
 /// What a caller may set over a provider's mapping file; every field is optional. (The
@@ -59,6 +60,8 @@ pub(crate) struct MappedConnection {
     /// Reads error bodies at the mapping's paths; retryable statuses and types from the mapping.
     pub errors: MappingErrorParser,
     model_path: ModelPath,
+    /// Bearer tokens fetched per request (Entra ID, Google credentials), when configured.
+    token: Option<Arc<CachedToken>>,
 }
 
 impl std::fmt::Debug for MappedConnection {
@@ -178,11 +181,42 @@ impl MappedConnection {
             client: settings.client.unwrap_or_else(super::default_http_client),
             errors: MappingErrorParser::new(mapping.errors, error_hook),
             model_path: |path, model_id| path.replace("{model}", model_id),
+            token: None,
         })
     }
 
+    /// Sends `Authorization: Bearer <token>` from `provider` with every request (unless the
+    /// request's headers already carry an authorization), refreshed before the token expires.
+    #[cfg_attr(not(any(feature = "azure", feature = "vertex")), allow(dead_code))]
+    pub fn with_token_provider(mut self, provider: Arc<dyn TokenProvider>) -> Self {
+        self.token = Some(Arc::new(CachedToken::new(provider)));
+        self
+    }
+
+    /// Adds query parameters sent with every request (after the mapping's and the settings').
+    #[cfg_attr(not(feature = "azure"), allow(dead_code))]
+    pub fn with_query_params(mut self, params: &[(String, String)]) -> Self {
+        let mut url = reqwest::Url::parse("http://q/").expect("static URL");
+        if !self.query.is_empty() {
+            url.set_query(Some(&self.query));
+        }
+        url.query_pairs_mut().extend_pairs(params);
+        self.query = url.query().unwrap_or_default().to_owned();
+        self
+    }
+
+    /// `headers` with the bearer token of the token provider added, if there is one.
+    async fn authorize(&self, mut headers: HeaderMap) -> Result<HeaderMap> {
+        if let Some(token) = &self.token
+            && !headers.contains_key(AUTHORIZATION)
+        {
+            headers.insert(AUTHORIZATION, token.bearer_header().await?);
+        }
+        Ok(headers)
+    }
+
     /// Builds operation paths with `model_path` instead of replacing `{model}` by the model id.
-    #[cfg_attr(not(feature = "google"), allow(dead_code))]
+    #[cfg_attr(not(any(feature = "google", feature = "azure")), allow(dead_code))]
     pub fn with_model_path(mut self, model_path: ModelPath) -> Self {
         self.model_path = model_path;
         self
@@ -241,11 +275,13 @@ impl MappedConnection {
     /// POSTs a JSON body; a non-2xx answer is read with the mapping's error paths.
     #[cfg_attr(not(feature = "openai-compatible"), allow(dead_code))]
     pub async fn post_json<'a, B: serde::Serialize + ?Sized>(&self, url: impl Into<Endpoint<'a>>, body: &B, call_headers: &HeaderMap) -> Result<ApiResponse> {
-        post_json(&self.client, url, self.headers(call_headers)?, body, &self.errors).await
+        let headers = self.authorize(self.headers(call_headers)?).await?;
+        post_json(&self.client, url, headers, body, &self.errors).await
     }
 
     /// POSTs a JSON body to a model's operation with these (complete) headers.
     pub async fn post_operation<B: serde::Serialize + ?Sized>(&self, operation: &ModelOperation, model_id: &str, body: &B, headers: HeaderMap) -> Result<ApiResponse> {
+        let headers = self.authorize(headers).await?;
         match &operation.url {
             Some(url) => post_json(&self.client, url, headers, body, &self.errors).await,
             None => {
@@ -258,7 +294,8 @@ impl MappedConnection {
     /// POSTs a multipart form; a non-2xx answer is read with the mapping's error paths.
     #[cfg_attr(not(feature = "openai"), allow(dead_code))]
     pub async fn post_multipart(&self, url: &str, form: reqwest::multipart::Form, call_headers: &HeaderMap) -> Result<ApiResponse> {
-        post_multipart(&self.client, url, self.headers(call_headers)?, form, &self.errors).await
+        let headers = self.authorize(self.headers(call_headers)?).await?;
+        post_multipart(&self.client, url, headers, form, &self.errors).await
     }
 
     /// The base URL, the HTTP client and the static headers, for a generated client.

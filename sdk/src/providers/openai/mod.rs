@@ -92,7 +92,7 @@ pub struct OpenAiSettings {
 }
 
 /// The shared configuration built from an OpenAI mapping and the settings.
-fn config(mapping: ProviderMapping, settings: OpenAiSettings) -> Result<Config> {
+pub(crate) fn config(mapping: ProviderMapping, settings: OpenAiSettings) -> Result<Config> {
     let mut headers = HeaderMap::new();
     for (name, value) in [("openai-organization", &settings.organization), ("openai-project", &settings.project)] {
         if let Some(value) = value {
@@ -231,6 +231,12 @@ impl Provider for OpenAiProvider {
 /// the first call; an invalid header value in the settings is reported by every call.
 pub fn create_openai(settings: OpenAiSettings) -> OpenAiProvider {
     create_openai_from_mapping(mappings::OPENAI, settings)
+}
+
+/// A provider sharing an already built configuration (Azure's, with its own URLs and auth).
+#[cfg(feature = "azure")]
+pub(crate) fn openai_from_config(config: SharedConfig) -> OpenAiProvider {
+    OpenAiProvider { config }
 }
 
 /// A provider following `mapping` (a modified copy of the OpenAI mapping, in tests).

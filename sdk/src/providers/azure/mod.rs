@@ -1,0 +1,279 @@
+//! Azure OpenAI: OpenAI's models on an Azure resource, through the OpenAI code paths (the
+//! Responses model, the chat-completions engine, completions, embeddings, images, speech and
+//! transcription) with Azure's URLs and auth.
+//!
+//! ```no_run
+//! # async fn run() -> specai::Result<()> {
+//! use specai::azure::{AzureSettings, azure, create_azure};
+//! use specai::provider::{CallOptions, LanguageModel, Message};
+//!
+//! // The Responses API on deployment `gpt-4o-mini`; resource from AZURE_RESOURCE_NAME, key
+//! // from AZURE_API_KEY.
+//! let model = azure("gpt-4o-mini");
+//! let answer = model.do_generate(&CallOptions::new(vec![Message::user("Hi!")])).await?;
+//!
+//! // Chat completions on a deployment URL with a dated API version.
+//! let provider = create_azure(
+//!     AzureSettings::default().with_resource_name("my-resource").with_deployment_based_urls().with_api_version("2024-10-21"),
+//! );
+//! let chat = provider.chat("my-gpt-4o-deployment");
+//! # Ok(()) }
+//! ```
+//!
+//! URLs: `https://{resource}.openai.azure.com/openai` (or the base URL given, in its place),
+//! then `/v1/<operation>` for the v1 API, or `/deployments/{deployment}/<operation>` with
+//! [`AzureSettings::with_deployment_based_urls`]; every request carries `api-version` (default
+//! from the mapping: `v1`). Model ids are deployment names. Auth: the `api-key` header
+//! (`AZURE_API_KEY`), or a bearer token from a caller's [`TokenProvider`] (Microsoft Entra ID),
+//! fetched again shortly before it expires. The URL template, variables, default API version,
+//! error paths and content-filter metadata paths come from `specs/azure/provider.toml`.
+//!
+//! Azure's content filter: a filtered completion ends with finish reason `content-filter`; the
+//! filter's verdicts come back in provider metadata under `azure` as `prompt_filter_results` and
+//! `content_filter_results` (chat completions, generated and streamed); a filtered prompt is an
+//! API error (status 400, code `content_filter`) whose body is kept. Provider options are read
+//! as OpenAI's ([`OpenAiOptions`](crate::openai::OpenAiOptions) and friends): under `azure` by the
+//! chat-completions, completion and embedding models, under `openai` by the Responses, image,
+//! speech and transcription models (which share OpenAI's item ids and metadata keys).
+//!
+//! Not covered: Azure's "On Your Data" extensions (data sources, citations in `context`), the
+//! assistants, batch and fine-tuning APIs, and DeepSeek-style models on Azure AI Foundry.
+
+use std::sync::Arc;
+
+use http::{HeaderMap, HeaderName, HeaderValue};
+use specai_generated::mappings::{AZURE, Auth, ProviderMapping};
+
+use crate::error::{Error, Result};
+use crate::provider::{EmbeddingModel, ImageModel, LanguageModel, Provider, SpeechModel, TranscriptionModel};
+use crate::provider_utils::{ApiKey, TokenProvider, fill_base_url};
+use crate::providers::openai::{
+    OpenAiChatLanguageModel, OpenAiCompletionLanguageModel, OpenAiEmbeddingModel, OpenAiImageModel, OpenAiProvider,
+    OpenAiResponsesLanguageModel, OpenAiSettings, OpenAiSpeechModel, OpenAiTranscriptionModel,
+};
+
+#[cfg(test)]
+mod azure_provider_tests;
+
+/// How to reach an Azure OpenAI resource. Every field is optional; the defaults come from
+/// `specs/azure/provider.toml` and the environment.
+#[derive(Clone, Default)]
+#[non_exhaustive]
+pub struct AzureSettings {
+    /// The resource name, the `{resource}` of `https://{resource}.openai.azure.com/openai`;
+    /// default: `AZURE_RESOURCE_NAME`. Not read when a base URL is given.
+    pub resource_name: Option<String>,
+    /// Replaces `https://{resource}.openai.azure.com/openai`, e.g. a gateway's URL.
+    pub base_url: Option<String>,
+    /// The API key, sent as `api-key`; default: `AZURE_API_KEY`, read at the first call.
+    pub api_key: Option<ApiKey>,
+    /// Bearer tokens (Microsoft Entra ID) instead of an API key.
+    pub token_provider: Option<Arc<dyn TokenProvider>>,
+    /// The `api-version` query parameter; default: the mapping's (`v1`). Deployment URLs need a
+    /// dated version, e.g. `2024-10-21`.
+    pub api_version: Option<String>,
+    /// `/deployments/{deployment}/...` URLs instead of the v1 API's `/v1/...`.
+    pub use_deployment_based_urls: bool,
+    /// Headers sent with every request.
+    pub headers: HeaderMap,
+    /// The HTTP client; by default [`default_http_client`](crate::provider_utils::default_http_client).
+    pub client: Option<reqwest::Client>,
+}
+
+impl AzureSettings {
+    /// Sets the resource name.
+    pub fn with_resource_name(mut self, resource_name: impl Into<String>) -> Self {
+        self.resource_name = Some(resource_name.into());
+        self
+    }
+
+    /// Sets the base URL (in place of the resource's `https://{resource}.openai.azure.com/openai`).
+    pub fn with_base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = Some(base_url.into());
+        self
+    }
+
+    /// Sets the API key.
+    pub fn with_api_key(mut self, api_key: impl Into<ApiKey>) -> Self {
+        self.api_key = Some(api_key.into());
+        self
+    }
+
+    /// Authenticates with bearer tokens from `provider` (Microsoft Entra ID) instead of a key.
+    pub fn with_token_provider(mut self, provider: Arc<dyn TokenProvider>) -> Self {
+        self.token_provider = Some(provider);
+        self
+    }
+
+    /// Sets the `api-version` query parameter.
+    pub fn with_api_version(mut self, api_version: impl Into<String>) -> Self {
+        self.api_version = Some(api_version.into());
+        self
+    }
+
+    /// Uses `/deployments/{deployment}/...` URLs.
+    pub fn with_deployment_based_urls(mut self) -> Self {
+        self.use_deployment_based_urls = true;
+        self
+    }
+
+    /// Adds a header sent with every request.
+    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.insert(name, value);
+        self
+    }
+
+    /// Sets the HTTP client.
+    pub fn with_client(mut self, client: reqwest::Client) -> Self {
+        self.client = Some(client);
+        self
+    }
+}
+
+impl std::fmt::Debug for AzureSettings {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("AzureSettings")
+            .field("resource_name", &self.resource_name)
+            .field("base_url", &self.base_url)
+            .field("api_key", &self.api_key)
+            .field("token_provider", &self.token_provider.as_ref().map(|_| "<provider>"))
+            .field("api_version", &self.api_version)
+            .field("use_deployment_based_urls", &self.use_deployment_based_urls)
+            .field("headers", &self.headers)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The Azure OpenAI provider: hands out OpenAI's models on Azure's URLs; model ids are
+/// deployment names.
+#[derive(Debug, Clone)]
+pub struct AzureProvider {
+    openai: OpenAiProvider,
+}
+
+/// An Azure provider with these settings. Invalid settings (no resource name, both a key and a
+/// token provider) are reported by every call of its models.
+pub fn create_azure(settings: AzureSettings) -> AzureProvider {
+    create_azure_from_mapping(AZURE, settings)
+}
+
+/// A provider following `mapping` (a modified copy of the Azure mapping, in tests).
+pub(crate) fn create_azure_from_mapping(mapping: ProviderMapping, settings: AzureSettings) -> AzureProvider {
+    let config = azure_config(mapping, settings).map(Arc::new);
+    AzureProvider { openai: crate::providers::openai::openai_from_config(config) }
+}
+
+/// The Responses API model on this deployment, with settings from the environment.
+pub fn azure(deployment: &str) -> OpenAiResponsesLanguageModel {
+    create_azure(AzureSettings::default()).responses(deployment)
+}
+
+/// The OpenAI configuration with Azure's base URL, URL shape, `api-version` and auth.
+fn azure_config(mut mapping: ProviderMapping, settings: AzureSettings) -> Result<crate::providers::openai_compatible::Config> {
+    let AzureSettings { resource_name, base_url, api_key, token_provider, api_version, use_deployment_based_urls, headers, client } =
+        settings;
+    if api_key.is_some() && token_provider.is_some() {
+        return Err(Error::invalid_argument("api_key", "give either an API key or a token provider, not both"));
+    }
+    let prefix = match base_url {
+        Some(base_url) => base_url.trim_end_matches('/').to_owned(),
+        None => {
+            let template = mapping.base_url.unwrap_or_default();
+            fill_base_url(template, mapping.base_url_vars, &[("resource", resource_name.as_deref())], mapping.display_name)?
+        }
+    };
+    // The caller's version replaces the mapping's default rather than joining it.
+    let mut query_params: Vec<(String, String)> = mapping.request.query.iter().map(|(name, value)| ((*name).to_owned(), (*value).to_owned())).collect();
+    if let Some(version) = api_version {
+        query_params.retain(|(name, _)| name != "api-version");
+        query_params.push(("api-version".to_owned(), version));
+    }
+    mapping.request.query = &[];
+    if token_provider.is_some() {
+        mapping.auth = Auth::None;
+        mapping.api_key.env = &[];
+        mapping.api_key.optional = true;
+    }
+    let base_url = if use_deployment_based_urls { prefix } else { format!("{prefix}/v1") };
+    let settings = OpenAiSettings { api_key, base_url: Some(base_url), headers, client, name: Some(mapping.id.to_owned()), ..Default::default() };
+    let config = crate::providers::openai::config(mapping, settings)?;
+    let config = config.map_connection(|connection| {
+        let connection = connection.with_query_params(&query_params);
+        let connection = match token_provider {
+            Some(provider) => connection.with_token_provider(provider),
+            None => connection,
+        };
+        if use_deployment_based_urls { connection.with_model_path(deployment_path) } else { connection }
+    });
+    Ok(config)
+}
+
+/// `/deployments/{deployment}/chat/completions` from `/chat/completions`.
+fn deployment_path(path: &str, deployment: &str) -> String {
+    format!("/deployments/{deployment}{path}")
+}
+
+impl AzureProvider {
+    /// The Responses API model on this deployment (what [`azure`] returns).
+    pub fn responses(&self, deployment: &str) -> OpenAiResponsesLanguageModel {
+        self.openai.responses(deployment)
+    }
+
+    /// The chat-completions model on this deployment.
+    pub fn chat(&self, deployment: &str) -> OpenAiChatLanguageModel {
+        self.openai.chat(deployment)
+    }
+
+    /// The legacy completions model on this deployment (`gpt-35-turbo-instruct`).
+    pub fn completion(&self, deployment: &str) -> OpenAiCompletionLanguageModel {
+        self.openai.completion(deployment)
+    }
+
+    /// The default language model: the Responses API.
+    pub fn language_model(&self, deployment: &str) -> OpenAiResponsesLanguageModel {
+        self.responses(deployment)
+    }
+
+    /// An embedding model (`text-embedding-3-small`...).
+    pub fn embedding(&self, deployment: &str) -> OpenAiEmbeddingModel {
+        self.openai.embedding(deployment)
+    }
+
+    /// An image model (`gpt-image-1`, `dall-e-3`).
+    pub fn image(&self, deployment: &str) -> OpenAiImageModel {
+        self.openai.image(deployment)
+    }
+
+    /// A speech model (`tts`, `gpt-4o-mini-tts`).
+    pub fn speech(&self, deployment: &str) -> OpenAiSpeechModel {
+        self.openai.speech(deployment)
+    }
+
+    /// A transcription model (`whisper`, `gpt-4o-transcribe`).
+    pub fn transcription(&self, deployment: &str) -> OpenAiTranscriptionModel {
+        self.openai.transcription(deployment)
+    }
+}
+
+impl Provider for AzureProvider {
+    fn language_model(&self, model_id: &str) -> Result<Arc<dyn LanguageModel>> {
+        Ok(Arc::new(self.responses(model_id)))
+    }
+
+    fn embedding_model(&self, model_id: &str) -> Result<Arc<dyn EmbeddingModel>> {
+        Ok(Arc::new(self.embedding(model_id)))
+    }
+
+    fn image_model(&self, model_id: &str) -> Result<Arc<dyn ImageModel>> {
+        Ok(Arc::new(self.image(model_id)))
+    }
+
+    fn speech_model(&self, model_id: &str) -> Result<Arc<dyn SpeechModel>> {
+        Ok(Arc::new(self.speech(model_id)))
+    }
+
+    fn transcription_model(&self, model_id: &str) -> Result<Arc<dyn TranscriptionModel>> {
+        Ok(Arc::new(self.transcription(model_id)))
+    }
+}
