@@ -20,6 +20,8 @@ pub struct ProviderMapping {
     /// `{placeholder}`s of `base_url` and the environment variable giving each value
     /// (`resource` -> `AZURE_RESOURCE_NAME`); the adapter fills them from settings or the variable.
     pub base_url_vars: &'static [(&'static str, &'static str)],
+    /// OAuth scopes of the bearer tokens the credentials fetch (Google Cloud's `cloud-platform`).
+    pub oauth_scopes: &'static [&'static str],
     /// Prefix inserted between the base URL and every operation path.
     pub path_prefix: &'static str,
     /// How the API key is sent.

@@ -4,9 +4,11 @@
 mod support;
 
 mod real_model_smoke;
+mod azure;
 mod google;
 mod openai;
 mod anthropic;
 mod openai_compatible;
 mod real_model;
 mod third_party_provider;
+mod vertex;

@@ -52,6 +52,7 @@ impl Mapping {
         let base_url = optional(raw.base_url.as_ref());
         let base_url_env = optional(raw.base_url_env.as_ref());
         let base_url_vars = pairs(&raw.base_url_vars);
+        let oauth_scopes = strs(&raw.oauth_scopes);
         let auth = auth(&raw.auth);
         let api_key = api_key(raw);
         let operations = self.operations_tokens();
@@ -80,6 +81,7 @@ impl Mapping {
                 base_url: #base_url,
                 base_url_env: #base_url_env,
                 base_url_vars: #base_url_vars,
+                oauth_scopes: #oauth_scopes,
                 path_prefix: #path_prefix,
                 auth: #auth,
                 api_key: #api_key,

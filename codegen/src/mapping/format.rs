@@ -21,6 +21,9 @@ pub struct RawMapping {
     /// `{placeholder}` in `base_url` -> the environment variable giving its value.
     #[serde(default)]
     pub base_url_vars: BTreeMap<String, String>,
+    /// OAuth scopes of the bearer tokens a cloud provider's credentials fetch.
+    #[serde(default)]
+    pub oauth_scopes: Vec<String>,
     #[serde(default)]
     pub path_prefix: String,
     pub auth: RawAuth,

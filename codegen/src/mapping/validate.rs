@@ -100,6 +100,9 @@ fn check_endpoint(file: &str, raw: &RawMapping) -> Result<(), MappingError> {
     if let Some(var) = &raw.base_url_env {
         check_env_var(file, "base_url_env", var)?;
     }
+    if let Some(scope) = raw.oauth_scopes.iter().find(|scope| !scope.starts_with("https://")) {
+        return Err(MappingError::new(file, "oauth_scopes", format!("`{scope}` is not an https:// scope URL")));
+    }
     let url = raw.base_url.as_deref().unwrap_or_default();
     for (name, var) in &raw.base_url_vars {
         let key = format!("base_url_vars.{name}");
