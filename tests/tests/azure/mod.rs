@@ -138,7 +138,7 @@ async fn responses_embeddings_images_and_transcription_use_azure_urls() {
     assert_eq!(embedded.embeddings.len(), 2);
     let image = generate_image(azure.image("dall-e-3")).prompt("A red square").await.unwrap();
     assert_eq!(image.images.len(), 1);
-    let transcript = transcribe(azure.transcription("whisper")).audio(vec![0u8; 16]).await.unwrap();
+    let transcript = transcribe(azure.transcription("whisper")).audio(vec![0u8; 16]).media_type("audio/wav").await.unwrap();
     assert!(transcript.text.starts_with("Imagine the wildest idea"));
     let speech = specai::generate_speech(azure.speech("tts")).text("Hello").await.unwrap();
     assert_eq!(speech.audio.as_ref(), [0x49, 0x44, 0x33, 0x04]);
@@ -195,16 +195,23 @@ async fn a_missing_deployment_is_not_retried_and_keeps_its_code() {
 
 #[tokio::test]
 async fn a_cut_stream_is_an_error_after_the_text_so_far() {
-    let server = TestServer::start([sse_response(FIXTURES, "chat_text").cut_connection()]).await;
+    // The first three events (prompt filter, role, "Hello"), then the connection drops.
+    let events = crate::support::fixtures::sse_chunks(FIXTURES, "chat_text").into_iter().take(3).collect::<Vec<_>>();
+    let server = TestServer::start([TestResponse::sse_chunks(events).cut_connection()]).await;
     let mut result = stream_text(provider(&server).chat("gpt-4o")).prompt("Hi").start();
     let mut text = result.text_stream();
+    let mut received = String::new();
     let mut failed = false;
     while let Some(delta) = text.next().await {
-        if delta.is_err() {
-            failed = true;
-            break;
+        match delta {
+            Ok(delta) => received.push_str(&delta),
+            Err(_) => {
+                failed = true;
+                break;
+            }
         }
     }
+    assert_eq!(received, "Hello", "the text before the cut is kept");
     assert!(failed, "a cut connection must surface as an error");
 }
 
