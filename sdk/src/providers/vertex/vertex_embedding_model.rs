@@ -90,7 +90,7 @@ impl EmbeddingModel for VertexEmbeddingModel {
             ));
         }
         // Token counts are whole numbers sent as JSON numbers (`"token_count": 6`).
-        let usage = (tokens > 0.0).then(|| EmbeddingUsage { tokens: tokens as u64 });
+        let usage = (tokens > 0.0).then_some(EmbeddingUsage { tokens: tokens as u64 });
         let mut result = EmbedResponse::new(embeddings, usage);
         result.response = Some(ResponseMetadata::default().with_headers(response.headers).with_body(raw));
         Ok(result)
