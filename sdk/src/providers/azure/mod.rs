@@ -36,6 +36,9 @@
 //! chat-completions, completion and embedding models, under `openai` by the Responses, image,
 //! speech and transcription models (which share OpenAI's item ids and metadata keys).
 //!
+//! [`OpenAiProvider::api_client`](crate::openai::OpenAiProvider::api_client) on an Azure provider
+//! carries the `api-key` but not Entra ID tokens (it has no per-request hook).
+//!
 //! Not covered: Azure's "On Your Data" extensions (data sources, citations in `context`), the
 //! assistants, batch and fine-tuning APIs, and DeepSeek-style models on Azure AI Foundry.
 
@@ -45,12 +48,8 @@ use http::{HeaderMap, HeaderName, HeaderValue};
 use specai_generated::mappings::{AZURE, Auth, ProviderMapping};
 
 use crate::error::{Error, Result};
-use crate::provider::{EmbeddingModel, ImageModel, LanguageModel, Provider, SpeechModel, TranscriptionModel};
 use crate::provider_utils::{ApiKey, TokenProvider, fill_base_url};
-use crate::providers::openai::{
-    OpenAiChatLanguageModel, OpenAiCompletionLanguageModel, OpenAiEmbeddingModel, OpenAiImageModel, OpenAiProvider,
-    OpenAiResponsesLanguageModel, OpenAiSettings, OpenAiSpeechModel, OpenAiTranscriptionModel,
-};
+use crate::providers::openai::{OpenAiProvider, OpenAiResponsesLanguageModel, OpenAiSettings};
 
 #[cfg(test)]
 mod azure_provider_tests;
@@ -145,12 +144,11 @@ impl std::fmt::Debug for AzureSettings {
     }
 }
 
-/// The Azure OpenAI provider: hands out OpenAI's models on Azure's URLs; model ids are
-/// deployment names.
-#[derive(Debug, Clone)]
-pub struct AzureProvider {
-    openai: OpenAiProvider,
-}
+/// The Azure OpenAI provider: the OpenAI provider on Azure's URLs and auth, handing out the
+/// same models (`responses`, `chat`, `completion`, `embedding`, `image`, `speech`,
+/// `transcription`; the default language model is the Responses API). Model ids are deployment
+/// names; models report `azure.<kind>` as their provider.
+pub type AzureProvider = OpenAiProvider;
 
 /// An Azure provider with these settings. Invalid settings (no resource name, both a key and a
 /// token provider) are reported by every call of its models.
@@ -160,8 +158,7 @@ pub fn create_azure(settings: AzureSettings) -> AzureProvider {
 
 /// A provider following `mapping` (a modified copy of the Azure mapping, in tests).
 pub(crate) fn create_azure_from_mapping(mapping: ProviderMapping, settings: AzureSettings) -> AzureProvider {
-    let config = azure_config(mapping, settings).map(Arc::new);
-    AzureProvider { openai: crate::providers::openai::openai_from_config(config) }
+    crate::providers::openai::openai_from_config(azure_config(mapping, settings).map(Arc::new))
 }
 
 /// The Responses API model on this deployment, with settings from the environment.
@@ -212,68 +209,4 @@ fn azure_config(mut mapping: ProviderMapping, settings: AzureSettings) -> Result
 /// `/deployments/{deployment}/chat/completions` from `/chat/completions`.
 fn deployment_path(path: &str, deployment: &str) -> String {
     format!("/deployments/{deployment}{path}")
-}
-
-impl AzureProvider {
-    /// The Responses API model on this deployment (what [`azure`] returns).
-    pub fn responses(&self, deployment: &str) -> OpenAiResponsesLanguageModel {
-        self.openai.responses(deployment)
-    }
-
-    /// The chat-completions model on this deployment.
-    pub fn chat(&self, deployment: &str) -> OpenAiChatLanguageModel {
-        self.openai.chat(deployment)
-    }
-
-    /// The legacy completions model on this deployment (`gpt-35-turbo-instruct`).
-    pub fn completion(&self, deployment: &str) -> OpenAiCompletionLanguageModel {
-        self.openai.completion(deployment)
-    }
-
-    /// The default language model: the Responses API.
-    pub fn language_model(&self, deployment: &str) -> OpenAiResponsesLanguageModel {
-        self.responses(deployment)
-    }
-
-    /// An embedding model (`text-embedding-3-small`...).
-    pub fn embedding(&self, deployment: &str) -> OpenAiEmbeddingModel {
-        self.openai.embedding(deployment)
-    }
-
-    /// An image model (`gpt-image-1`, `dall-e-3`).
-    pub fn image(&self, deployment: &str) -> OpenAiImageModel {
-        self.openai.image(deployment)
-    }
-
-    /// A speech model (`tts`, `gpt-4o-mini-tts`).
-    pub fn speech(&self, deployment: &str) -> OpenAiSpeechModel {
-        self.openai.speech(deployment)
-    }
-
-    /// A transcription model (`whisper`, `gpt-4o-transcribe`).
-    pub fn transcription(&self, deployment: &str) -> OpenAiTranscriptionModel {
-        self.openai.transcription(deployment)
-    }
-}
-
-impl Provider for AzureProvider {
-    fn language_model(&self, model_id: &str) -> Result<Arc<dyn LanguageModel>> {
-        Ok(Arc::new(self.responses(model_id)))
-    }
-
-    fn embedding_model(&self, model_id: &str) -> Result<Arc<dyn EmbeddingModel>> {
-        Ok(Arc::new(self.embedding(model_id)))
-    }
-
-    fn image_model(&self, model_id: &str) -> Result<Arc<dyn ImageModel>> {
-        Ok(Arc::new(self.image(model_id)))
-    }
-
-    fn speech_model(&self, model_id: &str) -> Result<Arc<dyn SpeechModel>> {
-        Ok(Arc::new(self.speech(model_id)))
-    }
-
-    fn transcription_model(&self, model_id: &str) -> Result<Arc<dyn TranscriptionModel>> {
-        Ok(Arc::new(self.transcription(model_id)))
-    }
 }
