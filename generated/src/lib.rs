@@ -40,3 +40,8 @@ pub mod openai;
 #[cfg(feature = "openai-compatible")]
 #[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
 pub mod openai_compatible;
+
+/// Client and types generated from specs/vertex/ (feature `vertex`).
+#[cfg(feature = "vertex")]
+#[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
+pub mod vertex;

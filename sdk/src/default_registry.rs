@@ -1,10 +1,12 @@
 //! The default registry: every provider compiled into this build, under its usual id.
 //!
-//! `openai`, `anthropic` and `google` come from their own modules (each behind its feature);
+//! `openai`, `anthropic`, `google`, `azure` and `vertex` come from their own modules (each behind
+//! its feature; Azure reads `AZURE_RESOURCE_NAME`, Vertex its project, location and express key
+//! when the registry is built, and a missing one fails that provider's calls only);
 //! every OpenAI-compatible mapping in `specs/` (`groq`, `mistral`, `ollama`, ...) is registered
 //! from [`specai_generated::mappings::ALL`], so a provider added with only a mapping file is
-//! here without any Rust. Building the registry reads nothing from the environment: each
-//! provider reads its API key at its first call, so a missing key fails that call only.
+//! here without any Rust. API keys are read at each provider's first call, so a missing key
+//! fails that call only.
 //!
 //! ```no_run
 //! # fn run() -> specai::Result<()> {
@@ -53,6 +55,14 @@ pub fn default_registry_builder() -> ProviderRegistryBuilder {
     #[cfg(feature = "google")]
     {
         builder = builder.provider("google", crate::providers::google::create_google(Default::default()));
+    }
+    #[cfg(feature = "azure")]
+    {
+        builder = builder.provider("azure", crate::providers::azure::create_azure(Default::default()));
+    }
+    #[cfg(feature = "vertex")]
+    {
+        builder = builder.provider("vertex", crate::providers::vertex::create_vertex(Default::default()));
     }
     builder
 }

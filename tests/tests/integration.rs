@@ -4,6 +4,7 @@
 mod support;
 
 mod real_model_smoke;
+mod azure;
 mod google;
 mod openai;
 mod anthropic;
@@ -12,3 +13,4 @@ mod openai_compatible;
 mod real_model;
 mod third_party_provider;
 mod ui;
+mod vertex;

@@ -51,6 +51,8 @@ impl Mapping {
         let module = module_name(&self.spec);
         let base_url = optional(raw.base_url.as_ref());
         let base_url_env = optional(raw.base_url_env.as_ref());
+        let base_url_vars = pairs(&raw.base_url_vars);
+        let oauth_scopes = strs(&raw.oauth_scopes);
         let auth = auth(&raw.auth);
         let api_key = api_key(raw);
         let operations = self.operations_tokens();
@@ -78,6 +80,8 @@ impl Mapping {
                 module: #module,
                 base_url: #base_url,
                 base_url_env: #base_url_env,
+                base_url_vars: #base_url_vars,
+                oauth_scopes: #oauth_scopes,
                 path_prefix: #path_prefix,
                 auth: #auth,
                 api_key: #api_key,
@@ -197,11 +201,13 @@ fn request(raw: &RawMapping) -> TokenStream {
     });
     let unsupported_fields = strs(&request.unsupported_fields);
     let strict_json_schema = optional(request.strict_json_schema);
+    let body = pairs(&request.body);
     quote! {
         RequestMapping {
             headers: #headers, query: #query, stream_include_usage: #stream_include_usage,
             renames: #renames, value_maps: &[#(#value_maps),*],
             unsupported_fields: #unsupported_fields, strict_json_schema: #strict_json_schema,
+            body: #body,
         }
     }
 }

@@ -18,6 +18,12 @@ pub struct RawMapping {
     pub spec: Option<String>,
     pub base_url: Option<String>,
     pub base_url_env: Option<String>,
+    /// `{placeholder}` in `base_url` -> the environment variable giving its value.
+    #[serde(default)]
+    pub base_url_vars: BTreeMap<String, String>,
+    /// OAuth scopes of the bearer tokens a cloud provider's credentials fetch.
+    #[serde(default)]
+    pub oauth_scopes: Vec<String>,
     #[serde(default)]
     pub path_prefix: String,
     pub auth: RawAuth,
@@ -299,6 +305,9 @@ pub struct RawRequest {
     pub unsupported_fields: Vec<String>,
     /// The `strict` flag sent with JSON schemas when the caller does not choose (unset: not sent).
     pub strict_json_schema: Option<bool>,
+    /// String fields added to every request body.
+    #[serde(default)]
+    pub body: BTreeMap<String, String>,
 }
 
 impl Default for RawRequest {
@@ -310,6 +319,7 @@ impl Default for RawRequest {
             renames: BTreeMap::new(),
             value_maps: BTreeMap::new(),
             unsupported_fields: Vec::new(),
+            body: BTreeMap::new(),
             strict_json_schema: None,
         }
     }

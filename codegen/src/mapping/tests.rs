@@ -180,3 +180,48 @@ fn empty_model_override_is_rejected() {
     let error = check(&text).unwrap_err();
     assert_eq!(error.key, "model_overrides.tools", "{error}");
 }
+
+#[test]
+fn base_url_placeholders_need_a_variable_each_and_are_emitted() {
+    let templated = GOOD.replace(
+        "base_url = \"https://api.groq.com/openai/v1\"",
+        "base_url = \"https://{resource}.example.com/v1\"\nbase_url_vars = { resource = \"GROQ_RESOURCE\" }\noauth_scopes = [\"https://example.com/auth\"]",
+    );
+    let tokens = check(&templated).unwrap().to_tokens().to_string();
+    assert!(
+        tokens.contains("base_url_vars : & [(\"resource\" , \"GROQ_RESOURCE\")]"),
+        "{tokens}"
+    );
+    assert!(
+        tokens.contains("oauth_scopes : & [\"https://example.com/auth\"]"),
+        "{tokens}"
+    );
+
+    let unnamed = GOOD.replace(
+        "base_url = \"https://api.groq.com/openai/v1\"",
+        "base_url = \"https://{resource}.example.com/v1\"",
+    );
+    let error = check(&unnamed).unwrap_err();
+    assert_eq!(error.key, "base_url", "{error}");
+    assert!(error.message.contains("{resource}"), "{error}");
+
+    let unused = GOOD.replace(
+        "auth = {",
+        "base_url_vars = { region = \"GROQ_REGION\" }\nauth = {",
+    );
+    assert_eq!(check(&unused).unwrap_err().key, "base_url_vars.region");
+
+    let bad_scope = GOOD.replace("auth = {", "oauth_scopes = [\"cloud-platform\"]\nauth = {");
+    assert_eq!(check(&bad_scope).unwrap_err().key, "oauth_scopes");
+}
+
+#[test]
+fn static_body_fields_are_emitted() {
+    let with_body =
+        format!("{GOOD}\n[request]\nbody = {{ anthropic_version = \"vertex-2023-10-16\" }}\n");
+    let tokens = check(&with_body).unwrap().to_tokens().to_string();
+    assert!(
+        tokens.contains("body : & [(\"anthropic_version\" , \"vertex-2023-10-16\")]"),
+        "{tokens}"
+    );
+}

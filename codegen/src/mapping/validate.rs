@@ -100,6 +100,26 @@ fn check_endpoint(file: &str, raw: &RawMapping) -> Result<(), MappingError> {
     if let Some(var) = &raw.base_url_env {
         check_env_var(file, "base_url_env", var)?;
     }
+    if let Some(scope) = raw.oauth_scopes.iter().find(|scope| !scope.starts_with("https://")) {
+        return Err(MappingError::new(file, "oauth_scopes", format!("`{scope}` is not an https:// scope URL")));
+    }
+    let url = raw.base_url.as_deref().unwrap_or_default();
+    for (name, var) in &raw.base_url_vars {
+        let key = format!("base_url_vars.{name}");
+        check_env_var(file, &key, var)?;
+        if !url.contains(&format!("{{{name}}}")) {
+            return Err(MappingError::new(file, &key, format!("`base_url` has no `{{{name}}}` placeholder")));
+        }
+    }
+    let mut rest = url;
+    while let Some(start) = rest.find('{') {
+        let end = rest[start..].find('}').map_or(rest.len(), |end| start + end);
+        let name = &rest[(start + 1).min(end)..end];
+        if !raw.base_url_vars.contains_key(name) {
+            return Err(MappingError::new(file, "base_url", format!("placeholder `{{{name}}}` is not in `base_url_vars`")));
+        }
+        rest = &rest[(end + 1).min(rest.len())..];
+    }
     if !raw.path_prefix.is_empty() && (!raw.path_prefix.starts_with('/') || raw.path_prefix.ends_with('/')) {
         return Err(MappingError::new(file, "path_prefix", "must start with `/` and not end with `/`"));
     }

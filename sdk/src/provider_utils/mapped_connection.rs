@@ -22,6 +22,7 @@ use super::mapping_error_parser::MappingErrorParser;
 use super::provider_settings::ConnectionSettings;
 use super::post_to_api::{Endpoint, ModelUrl, post_json, post_multipart};
 use super::response_handler::{ApiResponse, ErrorBody};
+use super::token_provider::{CachedToken, TokenProvider};
 use crate::error::{Error, Result};
 use crate::provider::ExtraRequest;
 
@@ -44,6 +45,8 @@ pub(crate) struct MappedConnection {
     /// Reads error bodies at the mapping's paths; retryable statuses and types from the mapping.
     pub errors: MappingErrorParser,
     model_path: ModelPath,
+    /// Bearer tokens fetched per request (Entra ID, Google credentials), when configured.
+    token: Option<Arc<CachedToken>>,
 }
 
 impl std::fmt::Debug for MappedConnection {
@@ -164,11 +167,42 @@ impl MappedConnection {
             client: settings.client.unwrap_or_else(super::default_http_client),
             errors: MappingErrorParser::new(mapping.errors, error_hook),
             model_path: |path, model_id| path.replace("{model}", model_id),
+            token: None,
         })
     }
 
+    /// Sends `Authorization: Bearer <token>` from `provider` with every request (unless the
+    /// request's headers already carry an authorization), refreshed before the token expires.
+    #[cfg_attr(not(any(feature = "azure", feature = "vertex")), allow(dead_code))]
+    pub fn with_token_provider(mut self, provider: Arc<dyn TokenProvider>) -> Self {
+        self.token = Some(Arc::new(CachedToken::new(provider)));
+        self
+    }
+
+    /// Adds query parameters sent with every request (after the mapping's and the settings').
+    #[cfg_attr(not(feature = "azure"), allow(dead_code))]
+    pub fn with_query_params(mut self, params: &[(String, String)]) -> Self {
+        let mut url = reqwest::Url::parse("http://q/").expect("static URL");
+        if !self.query.is_empty() {
+            url.set_query(Some(&self.query));
+        }
+        url.query_pairs_mut().extend_pairs(params);
+        self.query = url.query().unwrap_or_default().to_owned();
+        self
+    }
+
+    /// `headers` with the bearer token of the token provider added, if there is one.
+    async fn authorize(&self, mut headers: HeaderMap) -> Result<HeaderMap> {
+        if let Some(token) = &self.token
+            && !headers.contains_key(AUTHORIZATION)
+        {
+            headers.insert(AUTHORIZATION, token.bearer_header().await?);
+        }
+        Ok(headers)
+    }
+
     /// Builds operation paths with `model_path` instead of replacing `{model}` by the model id.
-    #[cfg_attr(not(feature = "google"), allow(dead_code))]
+    #[cfg_attr(not(any(feature = "google", feature = "azure")), allow(dead_code))]
     pub fn with_model_path(mut self, model_path: ModelPath) -> Self {
         self.model_path = model_path;
         self
@@ -234,7 +268,7 @@ impl MappedConnection {
         call_headers: &HeaderMap,
         extra: &ExtraRequest,
     ) -> Result<ApiResponse> {
-        let headers = self.headers(call_headers)?;
+        let headers = self.authorize(self.headers(call_headers)?).await?;
         let body = WithExtraBody { body, extra };
         let url = url.into();
         match with_extra_query(url, extra) {
@@ -253,6 +287,7 @@ impl MappedConnection {
         headers: HeaderMap,
         extra: &ExtraRequest,
     ) -> Result<ApiResponse> {
+        let headers = self.authorize(headers).await?;
         let body = WithExtraBody { body, extra };
         let built;
         let url = match &operation.url {
@@ -271,7 +306,8 @@ impl MappedConnection {
     /// POSTs a multipart form; a non-2xx answer is read with the mapping's error paths.
     #[cfg_attr(not(feature = "openai"), allow(dead_code))]
     pub async fn post_multipart(&self, url: &str, form: reqwest::multipart::Form, call_headers: &HeaderMap) -> Result<ApiResponse> {
-        post_multipart(&self.client, url, self.headers(call_headers)?, form, &self.errors).await
+        let headers = self.authorize(self.headers(call_headers)?).await?;
+        post_multipart(&self.client, url, headers, form, &self.errors).await
     }
 
     /// The base URL, the HTTP client and the static headers, for a generated client.

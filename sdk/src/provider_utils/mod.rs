@@ -29,6 +29,8 @@
 //! ```
 
 mod api_key;
+#[cfg(any(feature = "azure", feature = "vertex"))]
+mod base_url_template;
 mod default_client;
 #[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google"))]
 mod extra_request;
@@ -51,10 +53,13 @@ mod response_handler;
 mod shortest_decimal;
 mod strict_json_schema;
 mod sse;
+mod token_provider;
 #[cfg(any(test, feature = "test-util"))]
 pub mod test_server;
 
 pub use default_client::{DEFAULT_CONNECT_TIMEOUT, client_with_timeouts, default_http_client};
+#[cfg(any(feature = "azure", feature = "vertex"))]
+pub(crate) use base_url_template::fill_base_url;
 pub use api_key::{ApiKey, load_api_key, load_setting, sensitive_header_value, without_trailing_slash};
 pub use headers::{LazyHeaders, combine_headers};
 pub use json_event_stream::{JsonEvent, JsonEventStream, json_events_from_response};
@@ -76,3 +81,4 @@ pub use response_handler::{
 pub use shortest_decimal::shortest_decimal;
 pub use strict_json_schema::{strict_schema_or_warning, to_strict_schema};
 pub use sse::{SseEvent, SseStream, SseText, sse_from_response};
+pub use token_provider::{AccessToken, TokenProvider, token_provider_fn};

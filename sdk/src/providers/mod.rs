@@ -13,6 +13,10 @@ pub mod google;
 pub mod anthropic;
 #[cfg(feature = "openai-compatible")]
 pub mod openai_compatible;
+#[cfg(feature = "azure")]
+pub mod azure;
+#[cfg(feature = "vertex")]
+pub mod vertex;
 
 #[cfg(test)]
 mod extra_request_tests;

@@ -74,6 +74,8 @@ pub struct AnthropicLanguageModel {
     config: Result<Arc<AnthropicConfig>>,
     /// The Messages operation, its URL built once.
     messages: ModelOperation,
+    /// The streaming operation: the same, unless the mapping has its own (Vertex's `streamRawPredict`).
+    stream_messages: ModelOperation,
 }
 
 /// A request ready to send, with what it needs besides the body.
@@ -91,7 +93,8 @@ pub(crate) struct PreparedRequest {
 impl AnthropicLanguageModel {
     pub(crate) fn new(model_id: String, config: Result<Arc<AnthropicConfig>>) -> Self {
         let messages = AnthropicConfig::messages(&config, &model_id);
-        AnthropicLanguageModel { model_id, config, messages }
+        let stream_messages = AnthropicConfig::stream_messages(&config, &model_id);
+        AnthropicLanguageModel { model_id, config, messages, stream_messages }
     }
 
     /// Builds the request body for these options.
@@ -265,6 +268,10 @@ impl LanguageModel for AnthropicLanguageModel {
     }
 
     fn supported_urls(&self) -> Vec<SupportedUrl> {
+        // Vertex does not fetch URLs: the SDK downloads them and sends the bytes.
+        if self.config.as_ref().is_ok_and(|config| !config.url_sources()) {
+            return Vec::new();
+        }
         vec![SupportedUrl::new("image/*", "https://"), SupportedUrl::new("application/pdf", "https://")]
     }
 
@@ -342,7 +349,7 @@ impl LanguageModel for AnthropicLanguageModel {
     async fn do_stream(&self, options: &CallOptions) -> Result<StreamResponse> {
         let config = self.config.clone()?;
         let prepared = self.prepare(options, true)?;
-        let response = config.post_messages(&self.messages, &self.model_id, &prepared.body, options, &prepared.betas).await?;
+        let response = config.post_messages(&self.stream_messages, &self.model_id, &prepared.body, options, &prepared.betas).await?;
         let request = RequestMetadata::sent(response.request_body.as_ref());
         let metadata = ResponseMetadata::default().with_headers(response.headers.clone());
         let errors = config.stream_errors(response.status, response.url.clone());

@@ -93,6 +93,12 @@ pub struct AnthropicSettings {
 impl AnthropicSettings {
     connection_setters!();
 
+    /// Settings with these connection settings (for providers built on Anthropic's, e.g. Vertex).
+    #[cfg_attr(not(feature = "vertex"), allow(dead_code))]
+    pub(crate) fn from_connection(connection: ConnectionSettings) -> Self {
+        AnthropicSettings { connection, ..Default::default() }
+    }
+
     /// Turns on a beta feature: sent in `anthropic-beta` (comma-separated) with every request.
     pub fn with_beta(mut self, beta: impl Into<String>) -> Self {
         self.betas.push(beta.into());
@@ -106,6 +112,8 @@ impl AnthropicSettings {
 pub(crate) struct AnthropicConfig {
     connection: MappedConnection,
     provider_id: String,
+    /// Whether the Messages path names the model (Vertex's rawPredict), so the body must not.
+    model_in_url: bool,
 }
 
 impl AnthropicConfig {
@@ -120,7 +128,8 @@ impl AnthropicConfig {
         // The caller's headers replace ours of the same name (a proxy's own auth, say).
         connection.headers = combine_headers(&betas, &connection.headers);
         let connection = MappedConnection::new(mapping, connection, None)?;
-        Ok(AnthropicConfig { provider_id: format!("{}.messages", connection.name), connection })
+        let model_in_url = mapping.operations.chat.is_some_and(|operation| operation.path.contains("{model}"));
+        Ok(AnthropicConfig { provider_id: format!("{}.messages", connection.name), connection, model_in_url })
     }
 
     /// The provider id models report, e.g. `anthropic.messages`.
@@ -132,6 +141,19 @@ impl AnthropicConfig {
     pub fn messages(config: &Result<Arc<AnthropicConfig>>, model_id: &str) -> ModelOperation {
         let connection = config.as_deref().ok().map(|config| &config.connection);
         ModelOperation::new(connection, |operations| operations.chat.as_ref(), "messages", model_id)
+    }
+
+    /// The streaming Messages operation: the mapping's `chat_stream` where it has one (Vertex's
+    /// `streamRawPredict`), else the Messages operation itself.
+    pub fn stream_messages(config: &Result<Arc<AnthropicConfig>>, model_id: &str) -> ModelOperation {
+        let connection = config.as_deref().ok().map(|config| &config.connection);
+        ModelOperation::new(connection, |operations| operations.chat_stream.as_ref().or(operations.chat.as_ref()), "messages", model_id)
+    }
+
+    /// Whether the service fetches `https:` images and PDFs itself (Vertex does not: the model
+    /// is named in the URL there, a sign of its rawPredict front end).
+    pub fn url_sources(&self) -> bool {
+        !self.model_in_url
     }
 
     /// The static headers, one call's headers on top, and `betas` added to `anthropic-beta`.
@@ -169,7 +191,22 @@ impl AnthropicConfig {
         betas: &[&str],
     ) -> Result<ApiResponse> {
         let headers = self.headers(&options.headers, betas)?;
-        self.connection.post_operation(messages, model_id, body, headers, &options.extra).await
+        let extra = self.connection.mapping.request.body;
+        if !self.model_in_url && extra.is_empty() {
+            return self.connection.post_operation(messages, model_id, body, headers, &options.extra).await;
+        }
+        // Vertex: the model is in the URL, not the body, and the mapping's fields
+        // (`anthropic_version`) join the body.
+        let mut value = serde_json::to_value(body).map_err(|error| Error::invalid_argument("body", error.to_string()))?;
+        if let Some(object) = value.as_object_mut() {
+            if self.model_in_url {
+                object.remove("model");
+            }
+            for (name, field) in extra {
+                object.insert((*name).to_owned(), serde_json::Value::String((*field).to_owned()));
+            }
+        }
+        self.connection.post_operation(messages, model_id, &value, headers, &options.extra).await
     }
 
     /// Reads an `error` event sent mid-stream under a response of `status` from `url`.
@@ -222,6 +259,21 @@ pub fn create_anthropic(settings: AnthropicSettings) -> AnthropicProvider {
 /// A provider following `mapping` (a modified copy of the Anthropic mapping, in tests).
 pub(crate) fn create_anthropic_from_mapping(mapping: ProviderMapping, settings: AnthropicSettings) -> AnthropicProvider {
     AnthropicProvider { config: AnthropicConfig::new(mapping, settings).map(Arc::new) }
+}
+
+/// A provider following `mapping` whose requests carry bearer tokens from `token_provider`
+/// (Anthropic's models on Vertex).
+#[cfg(feature = "vertex")]
+pub(crate) fn create_anthropic_with_token_provider(
+    mapping: ProviderMapping,
+    settings: Result<AnthropicSettings>,
+    token_provider: Arc<dyn crate::provider_utils::TokenProvider>,
+) -> AnthropicProvider {
+    let config = settings.and_then(|settings| AnthropicConfig::new(mapping, settings)).map(|mut config| {
+        config.connection = config.connection.with_token_provider(token_provider);
+        Arc::new(config)
+    });
+    AnthropicProvider { config }
 }
 
 /// The language model of this id from the default provider (key from `ANTHROPIC_API_KEY`).

@@ -339,9 +339,25 @@ fn convert_parts(parts: &[Part]) -> (Vec<Content>, bool) {
 
 #[async_trait]
 impl LanguageModel for GoogleLanguageModel {
-    crate::provider::model_identity!(const PROVIDER_ID, model_id);
+    fn provider(&self) -> &str {
+        // Another mapping on the Gemini wire (Vertex) reports the name its provider gave it.
+        match &self.connection {
+            Ok(connection) if connection.mapping.id != specai_generated::mappings::GOOGLE.id => &connection.name,
+            _ => PROVIDER_ID,
+        }
+    }
+
+    fn model_id(&self) -> &str {
+        &self.model_id
+    }
 
     fn supported_urls(&self) -> Vec<SupportedUrl> {
+        // Vertex fetches any http(s) URL and Cloud Storage objects itself.
+        if let Ok(connection) = &self.connection
+            && connection.mapping.id != specai_generated::mappings::GOOGLE.id
+        {
+            return ["https://", "http://", "gs://"].into_iter().map(|prefix| SupportedUrl::new("*/*", prefix)).collect();
+        }
         // Files uploaded through the Files API (under the mapping's default base URL, whatever
         // URL the requests go to), and YouTube videos.
         let files = self.connection.as_deref().ok().and_then(|connection| connection.mapping.base_url).map(|base| format!("{base}/files/"));

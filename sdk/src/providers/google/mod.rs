@@ -85,7 +85,7 @@ fn connection_for_call(connection: &SharedConnection) -> Result<&MappedConnectio
 /// An operation path for a model: `{model}` replaced by the id, except that an id naming its own
 /// collection (`tunedModels/t1`) replaces the mapping's collection segment too
 /// (`/models/{model}:generateContent` becomes `/tunedModels/t1:generateContent`).
-fn resource_path(path: &str, model_id: &str) -> String {
+pub(crate) fn resource_path(path: &str, model_id: &str) -> String {
     if model_id.contains('/')
         && let Some(at) = path.find("{model}")
     {

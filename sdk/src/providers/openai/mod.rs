@@ -91,6 +91,12 @@ pub struct OpenAiSettings {
 impl OpenAiSettings {
     connection_setters!();
 
+    /// Settings with these connection settings (for providers built on OpenAI's, e.g. Azure).
+    #[cfg_attr(not(feature = "azure"), allow(dead_code))]
+    pub(crate) fn from_connection(connection: ConnectionSettings) -> Self {
+        OpenAiSettings { connection, ..Default::default() }
+    }
+
     /// Sends `OpenAI-Organization` with every request.
     pub fn with_organization(mut self, organization: impl Into<String>) -> Self {
         self.organization = Some(organization.into());
@@ -105,7 +111,7 @@ impl OpenAiSettings {
 }
 
 /// The shared configuration built from an OpenAI mapping and the settings.
-fn config(mapping: ProviderMapping, settings: OpenAiSettings) -> Result<Config> {
+pub(crate) fn config(mapping: ProviderMapping, settings: OpenAiSettings) -> Result<Config> {
     let OpenAiSettings { mut connection, organization, project } = settings;
     let mut headers = HeaderMap::new();
     for (name, value) in [("openai-organization", organization), ("openai-project", project)] {
@@ -236,6 +242,12 @@ impl Provider for OpenAiProvider {
 /// the first call; an invalid header value in the settings is reported by every call.
 pub fn create_openai(settings: OpenAiSettings) -> OpenAiProvider {
     create_openai_from_mapping(mappings::OPENAI, settings)
+}
+
+/// A provider sharing an already built configuration (Azure's, with its own URLs and auth).
+#[cfg(feature = "azure")]
+pub(crate) fn openai_from_config(config: SharedConfig) -> OpenAiProvider {
+    OpenAiProvider { config }
 }
 
 /// A provider following `mapping` (a modified copy of the OpenAI mapping, in tests).

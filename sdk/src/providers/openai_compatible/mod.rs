@@ -200,6 +200,12 @@ impl Config {
         Ok(Config { connection, hooks, options_reader: read_options, default_usage })
     }
 
+    /// The configuration with its connection changed by `change` (other URLs or auth: Azure).
+    #[cfg(feature = "azure")]
+    pub(crate) fn map_connection(self, change: impl FnOnce(MappedConnection) -> MappedConnection) -> Config {
+        Config { connection: change(self.connection), ..self }
+    }
+
     /// What the mapping says about one model (see [`ModelRules`]).
     pub fn model_rules(&self, model_id: &str) -> ModelRules {
         let mut capabilities = self.mapping.capabilities;

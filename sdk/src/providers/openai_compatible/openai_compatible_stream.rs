@@ -229,6 +229,11 @@ impl ChatStreamState {
     fn read_vendor_fields(&mut self, value: &Value) -> Result<()> {
         for path in self.setup.metadata_paths {
             if let Some(found) = lookup(value, path.path.segments) {
+                // An empty object in a later chunk (Azure's `content_filter_results: {}` on
+                // chunks not yet filtered) does not erase what an earlier chunk said.
+                if found.as_object().is_some_and(serde_json::Map::is_empty) && self.metadata.contains_key(path.key) {
+                    continue;
+                }
                 self.metadata.insert(path.key.to_owned(), found.clone());
             }
         }

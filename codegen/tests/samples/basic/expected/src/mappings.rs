@@ -20,6 +20,11 @@ pub struct ProviderMapping {
     pub base_url: Option<&'static str>,
     /// Environment variable that overrides the base URL.
     pub base_url_env: Option<&'static str>,
+    /// `{placeholder}`s of `base_url` and the environment variable giving each value
+    /// (`resource` -> `AZURE_RESOURCE_NAME`); the adapter fills them from settings or the variable.
+    pub base_url_vars: &'static [(&'static str, &'static str)],
+    /// OAuth scopes of the bearer tokens the credentials fetch (Google Cloud's `cloud-platform`).
+    pub oauth_scopes: &'static [&'static str],
     /// Prefix inserted between the base URL and every operation path.
     pub path_prefix: &'static str,
     /// How the API key is sent.
@@ -237,6 +242,8 @@ pub struct RequestMapping {
     pub unsupported_fields: &'static [&'static str],
     /// The `strict` flag sent with JSON schemas when the caller does not choose (`None`: not sent).
     pub strict_json_schema: Option<bool>,
+    /// String fields added to every request body (Vertex's `anthropic_version`).
+    pub body: &'static [(&'static str, &'static str)],
 }
 
 /// A dot-separated JSON path, e.g. `x_groq.usage`; numeric segments index arrays.
@@ -332,6 +339,8 @@ pub static BASIC: ProviderMapping = ProviderMapping {
     module: "basic",
     base_url: Some("http://localhost:8080/v1"),
     base_url_env: None,
+    base_url_vars: &[],
+    oauth_scopes: &[],
     path_prefix: "",
     auth: Auth::Bearer,
     api_key: ApiKey {
@@ -380,6 +389,7 @@ pub static BASIC: ProviderMapping = ProviderMapping {
         value_maps: &[],
         unsupported_fields: &[],
         strict_json_schema: None,
+        body: &[],
     },
     stream: StreamMapping {
         usage_path: JsonPath {
