@@ -20,6 +20,8 @@ pub struct ResolvedOperation {
     pub method: String,
     pub path: String,
     pub query: Vec<(String, String)>,
+    /// The operation's own base URL, when it is served from another host.
+    pub base_url: Option<String>,
 }
 
 /// A validated mapping file with defaults applied.
@@ -92,10 +94,8 @@ fn check_identity(file: &str, dir_name: &str, raw: &RawMapping) -> Result<(), Ma
 
 /// `base_url`, `base_url_env` and `path_prefix`.
 fn check_endpoint(file: &str, raw: &RawMapping) -> Result<(), MappingError> {
-    if let Some(url) = &raw.base_url
-        && (!(url.starts_with("http://") || url.starts_with("https://")) || url.ends_with('/'))
-    {
-        return Err(MappingError::new(file, "base_url", format!("`{url}` must be an http(s) URL without a trailing slash")));
+    if let Some(url) = &raw.base_url {
+        check_url(file, "base_url", url)?;
     }
     if let Some(var) = &raw.base_url_env {
         check_env_var(file, "base_url_env", var)?;
@@ -119,6 +119,17 @@ fn check_auth(file: &str, raw: &RawMapping) -> Result<(), MappingError> {
         }
         RawAuth::Query { param } if param.is_empty() => {
             return Err(MappingError::new(file, "auth.param", "must not be empty"));
+        }
+        RawAuth::AwsSigv4 { service, region_env } => {
+            if !is_identifier(service, false) && !service.chars().all(|c| c.is_ascii_lowercase() || c == '-') || service.is_empty() {
+                return Err(MappingError::new(file, "auth.service", format!("`{service}` is not an AWS signing name")));
+            }
+            if region_env.is_empty() {
+                return Err(MappingError::new(file, "auth.region_env", "name at least one variable holding the region"));
+            }
+            for var in region_env {
+                check_env_var(file, "auth.region_env", var)?;
+            }
         }
         RawAuth::Query { .. } | RawAuth::None | RawAuth::Bearer => {}
     }
@@ -146,7 +157,7 @@ fn resolve_operations(
     let mut operations = Vec::new();
     for (capability, operation) in &raw.operations {
         let key = format!("operations.{}", capability.name());
-        let (id, operation_spec, path, query) = operation.parts();
+        let (id, operation_spec, path, query, base_url) = operation.parts();
         let operation_spec = operation_spec.unwrap_or(spec);
         let Some(operation_index) = specs.get(operation_spec) else {
             return Err(MappingError::new(file, &format!("{key}.spec"), format!("no specs/{operation_spec}/openapi.json")));
@@ -157,6 +168,9 @@ fn resolve_operations(
         if path.is_some_and(|path| !path.starts_with('/')) {
             return Err(MappingError::new(file, &format!("{key}.path"), "must start with `/`"));
         }
+        if let Some(url) = base_url {
+            check_url(file, &format!("{key}.base_url"), url)?;
+        }
         operations.push(ResolvedOperation {
             capability: *capability,
             spec: operation_spec.to_string(),
@@ -164,6 +178,7 @@ fn resolve_operations(
             method: method.clone(),
             path: path.unwrap_or(spec_path).to_string(),
             query,
+            base_url: base_url.map(str::to_owned),
         });
     }
     Ok(operations)
@@ -322,6 +337,16 @@ fn check_hooks(file: &str, raw: &RawMapping) -> Result<(), MappingError> {
         if let Some(hook) = hook.as_deref().filter(|hook| !is_identifier(hook, false)) {
             return Err(MappingError::new(file, key, format!("`{hook}` is not a snake_case function name")));
         }
+    }
+    Ok(())
+}
+
+/// A base URL: http(s), no trailing slash; `{region}` is the one placeholder (AWS-signed
+/// providers fill it).
+fn check_url(file: &str, key: &str, url: &str) -> Result<(), MappingError> {
+    let placeholders_ok = url.replace("{region}", "").chars().all(|c| c != '{' && c != '}');
+    if !(url.starts_with("http://") || url.starts_with("https://")) || url.ends_with('/') || !placeholders_ok {
+        return Err(MappingError::new(file, key, format!("`{url}` must be an http(s) URL without a trailing slash (`{{region}}` is its one placeholder)")));
     }
     Ok(())
 }
