@@ -1,6 +1,6 @@
 //! The default registry: every provider compiled into this build, under its usual id.
 //!
-//! `openai`, `anthropic` and `google` come from their own modules (each behind its feature);
+//! `openai`, `anthropic`, `google` and `bedrock` come from their own modules (each behind its feature);
 //! every OpenAI-compatible mapping in `specs/` (`groq`, `mistral`, `ollama`, ...) is registered
 //! from [`specai_generated::mappings::ALL`], so a provider added with only a mapping file is
 //! here without any Rust. Building the registry reads nothing from the environment: each
@@ -53,6 +53,10 @@ pub fn default_registry_builder() -> ProviderRegistryBuilder {
     #[cfg(feature = "google")]
     {
         builder = builder.provider("google", crate::providers::google::create_google(Default::default()));
+    }
+    #[cfg(feature = "bedrock")]
+    {
+        builder = builder.provider("bedrock", crate::providers::bedrock::create_bedrock(Default::default()));
     }
     builder
 }

@@ -13,7 +13,7 @@
 //!   other model kinds), with the [`Error`] type they share. It is the crate `specai-provider`,
 //!   re-exported whole (and its `error` module as [`error`]), so that a third-party provider can
 //!   depend on that crate alone. Providers live in their own modules behind cargo features:
-//!   `openai`, `anthropic`, `google`, and `openai_compatible` (every vendor with a mapping file in
+//!   `openai`, `anthropic`, `google`, `bedrock`, and `openai_compatible` (every vendor with a mapping file in
 //!   `specs/`).
 //! - [`default_registry()`] / [`create_provider_registry`]: models by `"<provider>:<model>"` id.
 //!   Every builder takes its model as an [`IntoModel`]: a model value, an `Arc` of one, or an
@@ -165,6 +165,8 @@ pub use transcribe::{TranscriptionResult, transcribe};
 
 #[cfg(feature = "anthropic")]
 pub use providers::anthropic;
+#[cfg(feature = "bedrock")]
+pub use providers::bedrock;
 #[cfg(feature = "google")]
 pub use providers::google;
 #[cfg(feature = "openai")]

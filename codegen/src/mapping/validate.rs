@@ -121,7 +121,7 @@ fn check_auth(file: &str, raw: &RawMapping) -> Result<(), MappingError> {
             return Err(MappingError::new(file, "auth.param", "must not be empty"));
         }
         RawAuth::AwsSigv4 { service, region_env } => {
-            if !is_identifier(service, false) && !service.chars().all(|c| c.is_ascii_lowercase() || c == '-') || service.is_empty() {
+            if service.is_empty() || !service.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
                 return Err(MappingError::new(file, "auth.service", format!("`{service}` is not an AWS signing name")));
             }
             if region_env.is_empty() {

@@ -13,6 +13,8 @@ pub mod google;
 pub mod anthropic;
 #[cfg(feature = "openai-compatible")]
 pub mod openai_compatible;
+#[cfg(feature = "bedrock")]
+pub mod bedrock;
 
 #[cfg(test)]
 mod mapping_edit_tests;
