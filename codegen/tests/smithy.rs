@@ -21,38 +21,76 @@ fn sample_model_converts_to_the_committed_openapi() {
     let mut log = Log::default();
     let doc = to_openapi(&[model], &mut log).unwrap();
     let text = spec::to_pretty_json(&doc);
-    let expected_path = codegen_dir().join("tests/samples/smithy_weather/specs/weather/openapi.json");
+    let expected_path =
+        codegen_dir().join("tests/samples/smithy_weather/specs/weather/openapi.json");
     if std::env::var_os("UPDATE_EXPECT").is_some() {
         std::fs::write(&expected_path, &text).unwrap();
     }
     let expected = std::fs::read_to_string(&expected_path).unwrap();
-    assert_eq!(text, expected, "run `UPDATE_EXPECT=1 cargo test -p specai-codegen --test smithy` after a deliberate change");
+    assert_eq!(
+        text, expected,
+        "run `UPDATE_EXPECT=1 cargo test -p specai-codegen --test smithy` after a deliberate change"
+    );
     // What the conversion approximated is logged, naming the shape.
     let changes = log.changes(specai_codegen::smithy::PASS);
-    assert!(changes.iter().any(|change| change.contains("literal query `kind=raw`")), "{changes:?}");
-    assert!(changes.iter().any(|change| change.contains("ForecastEvents: event stream union")), "{changes:?}");
+    assert!(
+        changes
+            .iter()
+            .any(|change| change.contains("literal query `kind=raw`")),
+        "{changes:?}"
+    );
+    assert!(
+        changes
+            .iter()
+            .any(|change| change.contains("ForecastEvents: event stream union")),
+        "{changes:?}"
+    );
 
     let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
     let schemas = &doc["components"]["schemas"];
     // Unions are one-property objects (restJson1's `{"member": value}`), a unit member `{}`.
-    assert_eq!(schemas["Filter"]["oneOf"][0], serde_json::json!({"type": "object", "properties": {"everything": {"type": "object"}}, "required": ["everything"], "additionalProperties": false}));
+    assert_eq!(
+        schemas["Filter"]["oneOf"][0],
+        serde_json::json!({"type": "object", "properties": {"everything": {"type": "object"}}, "required": ["everything"], "additionalProperties": false})
+    );
     // A required member with a default is not required on the wire; jsonName renames.
-    assert_eq!(schemas["GetForecastInput"]["required"], serde_json::json!(["includeAlerts"]));
-    assert!(schemas["GetForecastInput"]["properties"].get("extraFields").is_some());
+    assert_eq!(
+        schemas["GetForecastInput"]["required"],
+        serde_json::json!(["includeAlerts"])
+    );
+    assert!(
+        schemas["GetForecastInput"]["properties"]
+            .get("extraFields")
+            .is_some()
+    );
     // A greedy label is a plain path parameter; a streaming blob payload is raw bytes.
     let upload = &doc["paths"]["/radar/{key}"]["put"];
-    assert_eq!(upload["requestBody"]["content"]["application/octet-stream"]["schema"]["format"], "binary");
-    assert_eq!(doc["paths"]["/cities/{cityId}/stream"]["post"]["responses"]["200"]["content"]["application/vnd.amazon.eventstream"]["schema"]["$ref"], "#/components/schemas/ForecastEvents");
+    assert_eq!(
+        upload["requestBody"]["content"]["application/octet-stream"]["schema"]["format"],
+        "binary"
+    );
+    assert_eq!(
+        doc["paths"]["/cities/{cityId}/stream"]["post"]["responses"]["200"]["content"]["application/vnd.amazon.eventstream"]
+            ["schema"]["$ref"],
+        "#/components/schemas/ForecastEvents"
+    );
     // Errors get their httpError status, or 400/500 by kind; service errors on every operation.
     let responses = &doc["paths"]["/cities/{cityId}/forecast"]["post"]["responses"];
-    assert_eq!(responses["404"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/NoSuchCity");
-    assert_eq!(responses["500"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/ServiceFault");
+    assert_eq!(
+        responses["404"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/NoSuchCity"
+    );
+    assert_eq!(
+        responses["500"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/ServiceFault"
+    );
 }
 
 #[test]
 fn committed_bedrock_spec_is_what_importing_aws_model_gives() {
     let root = codegen_dir().parent().unwrap().to_path_buf();
-    let official = root.join("../shared/reference-specs/aws-bedrock/bedrock-runtime-2023-09-30.json");
+    let official =
+        root.join("../shared/reference-specs/aws-bedrock/bedrock-runtime-2023-09-30.json");
     if !official.is_file() {
         eprintln!("skipped: {} is absent", official.display());
         return;
@@ -64,5 +102,8 @@ fn committed_bedrock_spec_is_what_importing_aws_model_gives() {
     ];
     let (spec, _) = import_files(&root.join("specs"), "bedrock", &files).unwrap();
     let committed = std::fs::read_to_string(root.join("specs/bedrock/openapi.json")).unwrap();
-    assert!(spec == committed, "specs/bedrock/openapi.json is not what `cargo codegen import bedrock ...` gives (see specs/bedrock/provider.toml)");
+    assert!(
+        spec == committed,
+        "specs/bedrock/openapi.json is not what `cargo codegen import bedrock ...` gives (see specs/bedrock/provider.toml)"
+    );
 }

@@ -232,6 +232,17 @@ mod tests {
     }
 
     #[test]
+    fn externally_tagged_union_variants_stay_closed() {
+        let variant = |name: &str| json!({"type": "object", "properties": {name: {"type": "string"}}, "required": [name], "additionalProperties": false});
+        let (doc, changes) = apply(open_objects, doc_with(json!({"oneOf": [variant("text"), variant("image")]})));
+        assert_eq!(schema(&doc)["oneOf"][0], variant("text"), "closed and unmarked");
+        assert_eq!(changes.len(), 1, "{changes:?}");
+        // One open variant: not an externally tagged union, every object opened as usual.
+        let (doc, _) = apply(open_objects, doc_with(json!({"oneOf": [variant("text"), {"properties": {"a": {}}}]})));
+        assert_eq!(schema(&doc)["oneOf"][0]["additionalProperties"], json!({}));
+    }
+
+    #[test]
     fn required_nullable_becomes_optional() {
         let (doc, _) = apply(relax_required_nullable,
             doc_with(json!({"required": ["a", "b"], "properties": {"a": {"type": "string", "nullable": true}, "b": {"type": "string"}}})),

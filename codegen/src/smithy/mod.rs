@@ -39,11 +39,18 @@ impl Model {
     pub fn merge(docs: &[Value]) -> Result<Self, String> {
         let mut model = Model::default();
         for doc in docs {
-            let version = doc.get("smithy").and_then(Value::as_str).unwrap_or_default();
+            let version = doc
+                .get("smithy")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
             if !version.starts_with('2') {
-                return Err(format!("Smithy IDL version `{version}`: only 2.x JSON ASTs are read"));
+                return Err(format!(
+                    "Smithy IDL version `{version}`: only 2.x JSON ASTs are read"
+                ));
             }
-            let Some(shapes) = doc.get("shapes").and_then(Value::as_object) else { continue };
+            let Some(shapes) = doc.get("shapes").and_then(Value::as_object) else {
+                continue;
+            };
             for (id, shape) in shapes {
                 match model.shapes.get_mut(id) {
                     Some(existing) => extend(id, existing, shape)?,
@@ -63,8 +70,13 @@ impl Model {
     }
 
     /// Every shape of a type (`operation`, `service`, ...), sorted by id.
-    pub fn of_type<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = (&'a String, &'a Value)> + 'a {
-        self.shapes.iter().filter(move |(_, shape)| shape.get("type").and_then(Value::as_str) == Some(kind))
+    pub fn of_type<'a>(
+        &'a self,
+        kind: &'a str,
+    ) -> impl Iterator<Item = (&'a String, &'a Value)> + 'a {
+        self.shapes
+            .iter()
+            .filter(move |(_, shape)| shape.get("type").and_then(Value::as_str) == Some(kind))
     }
 }
 
@@ -74,18 +86,40 @@ fn extend(id: &str, existing: &mut Value, addition: &Value) -> Result<(), String
         return Ok(());
     }
     let kind = |shape: &Value| shape.get("type").and_then(Value::as_str).map(str::to_owned);
-    let extensible = matches!(kind(existing).as_deref(), Some("structure" | "union" | "enum" | "intEnum"));
+    let extensible = matches!(
+        kind(existing).as_deref(),
+        Some("structure" | "union" | "enum" | "intEnum")
+    );
     if !extensible || kind(existing) != kind(addition) {
         return Err(format!("shape `{id}` is defined twice, differently"));
     }
-    if addition.get("traits").is_some_and(|traits| Some(traits) != existing.get("traits")) {
-        return Err(format!("shape `{id}`: a model adding members must not change its traits"));
+    if addition
+        .get("traits")
+        .is_some_and(|traits| Some(traits) != existing.get("traits"))
+    {
+        return Err(format!(
+            "shape `{id}`: a model adding members must not change its traits"
+        ));
     }
-    let members = existing.as_object_mut().and_then(|shape| shape.entry("members").or_insert_with(|| json!({})).as_object_mut());
+    let members = existing.as_object_mut().and_then(|shape| {
+        shape
+            .entry("members")
+            .or_insert_with(|| json!({}))
+            .as_object_mut()
+    });
     let members = members.ok_or_else(|| format!("shape `{id}`: members is not an object"))?;
-    for (name, member) in addition.get("members").and_then(Value::as_object).into_iter().flatten() {
+    for (name, member) in addition
+        .get("members")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
         match members.get(name) {
-            Some(known) if known != member => return Err(format!("shape `{id}`: member `{name}` is defined twice, differently")),
+            Some(known) if known != member => {
+                return Err(format!(
+                    "shape `{id}`: member `{name}` is defined twice, differently"
+                ));
+            }
             _ => {
                 members.insert(name.clone(), member.clone());
             }
@@ -112,12 +146,23 @@ pub fn to_openapi(docs: &[Value], log: &mut Log) -> Result<Value, String> {
     let (title, version) = model
         .of_type("service")
         .next()
-        .map(|(id, shape)| (local_name(id).to_owned(), shape.get("version").and_then(Value::as_str).unwrap_or("0").to_owned()))
+        .map(|(id, shape)| {
+            (
+                local_name(id).to_owned(),
+                shape
+                    .get("version")
+                    .and_then(Value::as_str)
+                    .unwrap_or("0")
+                    .to_owned(),
+            )
+        })
         .unwrap_or_else(|| ("Smithy service".to_owned(), "0".to_owned()));
     let mut converter = shapes::Converter::new(&model);
     let mut paths = Map::new();
     for (id, operation) in model.of_type("operation") {
-        let Some((path, method, item)) = operations::convert(&model, &mut converter, id, operation, log)? else {
+        let Some((path, method, item)) =
+            operations::convert(&model, &mut converter, id, operation, log)?
+        else {
             log.change(PASS, format!("{id}: no smithy.api#http binding, left out"));
             continue;
         };

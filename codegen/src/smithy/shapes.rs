@@ -52,7 +52,12 @@ impl<'a> Converter<'a> {
 
     /// The schema of a member (or top-level use) targeting `target`; `member` supplies member
     /// traits (`timestampFormat`) that override the target's.
-    pub fn schema(&mut self, target: &str, member: Option<&Value>, location: Location) -> Result<Value, String> {
+    pub fn schema(
+        &mut self,
+        target: &str,
+        member: Option<&Value>,
+        location: Location,
+    ) -> Result<Value, String> {
         let timestamp_format = member.and_then(|m| trait_value(m, "smithy.api#timestampFormat"));
         if let Some(schema) = prelude(target, timestamp_format, location) {
             return Ok(schema);
@@ -60,11 +65,18 @@ impl<'a> Converter<'a> {
         let Some(shape) = self.model.shape(target) else {
             return Err(format!("shape `{target}` is referenced but not defined"));
         };
-        let kind = shape.get("type").and_then(Value::as_str).unwrap_or_default();
+        let kind = shape
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         match kind {
-            "structure" | "union" | "enum" | "intEnum" => Ok(json!({ "$ref": self.reference(target)? })),
+            "structure" | "union" | "enum" | "intEnum" => {
+                Ok(json!({ "$ref": self.reference(target)? }))
+            }
             "list" | "set" => {
-                let items = shape.get("member").ok_or_else(|| format!("{target}: list without member"))?;
+                let items = shape
+                    .get("member")
+                    .ok_or_else(|| format!("{target}: list without member"))?;
                 let item_target = member_target(items, target)?;
                 let mut item = self.schema(item_target, Some(items), location)?;
                 if trait_value(shape, "smithy.api#sparse").is_some() {
@@ -73,24 +85,35 @@ impl<'a> Converter<'a> {
                 Ok(json!({ "type": "array", "items": item }))
             }
             "map" => {
-                let value = shape.get("value").ok_or_else(|| format!("{target}: map without value"))?;
-                let mut values = self.schema(member_target(value, target)?, Some(value), location)?;
+                let value = shape
+                    .get("value")
+                    .ok_or_else(|| format!("{target}: map without value"))?;
+                let mut values =
+                    self.schema(member_target(value, target)?, Some(value), location)?;
                 if trait_value(shape, "smithy.api#sparse").is_some() {
                     values = nullable(values);
                 }
                 Ok(json!({ "type": "object", "additionalProperties": values }))
             }
             "timestamp" => {
-                let format = timestamp_format.or_else(|| trait_value(shape, "smithy.api#timestampFormat"));
+                let format =
+                    timestamp_format.or_else(|| trait_value(shape, "smithy.api#timestampFormat"));
                 Ok(timestamp(format, location))
             }
-            "string" => Ok(match trait_value(shape, "smithy.api#enum").and_then(Value::as_array) {
-                // Smithy 1.0 enum trait on a string.
-                Some(values) => json!({ "type": "string", "enum": values.iter().filter_map(|v| v.get("value")).collect::<Vec<_>>() }),
-                None => json!({ "type": "string" }),
-            }),
-            "blob" if trait_value(shape, "smithy.api#streaming").is_some() => Ok(json!({ "type": "string", "format": "binary" })),
-            simple => prelude_kind(simple, location).ok_or_else(|| format!("{target}: shape type `{simple}` is not supported")),
+            "string" => Ok(
+                match trait_value(shape, "smithy.api#enum").and_then(Value::as_array) {
+                    // Smithy 1.0 enum trait on a string.
+                    Some(values) => {
+                        json!({ "type": "string", "enum": values.iter().filter_map(|v| v.get("value")).collect::<Vec<_>>() })
+                    }
+                    None => json!({ "type": "string" }),
+                },
+            ),
+            "blob" if trait_value(shape, "smithy.api#streaming").is_some() => {
+                Ok(json!({ "type": "string", "format": "binary" }))
+            }
+            simple => prelude_kind(simple, location)
+                .ok_or_else(|| format!("{target}: shape type `{simple}` is not supported")),
         }
     }
 
@@ -98,7 +121,11 @@ impl<'a> Converter<'a> {
     fn reference(&mut self, id: &str) -> Result<String, String> {
         let name = local_name(id).to_owned();
         match self.names.get(&name) {
-            Some(other) if other != id => return Err(format!("shapes `{other}` and `{id}` have one local name `{name}`")),
+            Some(other) if other != id => {
+                return Err(format!(
+                    "shapes `{other}` and `{id}` have one local name `{name}`"
+                ));
+            }
             _ => {}
         }
         self.names.insert(name.clone(), id.to_owned());
@@ -110,8 +137,17 @@ impl<'a> Converter<'a> {
 
     /// A component for a structure shape with only the members `keep` accepts (an operation's
     /// body members), under `name`.
-    pub fn body_component(&mut self, id: &str, name: &str, keep: &dyn Fn(&Value) -> bool) -> Result<String, String> {
-        let shape = self.model.shape(id).ok_or_else(|| format!("shape `{id}` is not defined"))?.clone();
+    pub fn body_component(
+        &mut self,
+        id: &str,
+        name: &str,
+        keep: &dyn Fn(&Value) -> bool,
+    ) -> Result<String, String> {
+        let shape = self
+            .model
+            .shape(id)
+            .ok_or_else(|| format!("shape `{id}` is not defined"))?
+            .clone();
         let schema = self.structure(id, &shape, keep)?;
         self.names.insert(name.to_owned(), id.to_owned());
         self.seen.insert(id.to_owned());
@@ -122,8 +158,16 @@ impl<'a> Converter<'a> {
     /// Converts the queued shapes; returns every component, sorted, and logs the notes.
     pub fn finish(mut self, log: &mut Log) -> Result<Map<String, Value>, String> {
         while let Some(id) = self.queue.pop_front() {
-            let shape = self.model.shape(&id).cloned().ok_or_else(|| format!("shape `{id}` is not defined"))?;
-            let schema = match shape.get("type").and_then(Value::as_str).unwrap_or_default() {
+            let shape = self
+                .model
+                .shape(&id)
+                .cloned()
+                .ok_or_else(|| format!("shape `{id}` is not defined"))?;
+            let schema = match shape
+                .get("type")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+            {
                 "structure" => self.structure(&id, &shape, &|_| true)?,
                 "union" => self.union(&id, &shape)?,
                 "enum" => enumeration(&shape, false),
@@ -138,7 +182,12 @@ impl<'a> Converter<'a> {
         Ok(self.components.into_iter().collect())
     }
 
-    fn structure(&mut self, id: &str, shape: &Value, keep: &dyn Fn(&Value) -> bool) -> Result<Value, String> {
+    fn structure(
+        &mut self,
+        id: &str,
+        shape: &Value,
+        keep: &dyn Fn(&Value) -> bool,
+    ) -> Result<Value, String> {
         let mut properties = Map::new();
         let mut required = Vec::new();
         for (name, member) in members(shape) {
@@ -146,12 +195,18 @@ impl<'a> Converter<'a> {
                 continue;
             }
             if trait_value(member, "smithy.api#eventHeader").is_some() {
-                self.notes.push(format!("{id}.{name}: event header, not in the JSON payload: left out"));
+                self.notes.push(format!(
+                    "{id}.{name}: event header, not in the JSON payload: left out"
+                ));
                 continue;
             }
-            let wire_name = trait_value(member, "smithy.api#jsonName").and_then(Value::as_str).unwrap_or(name);
+            let wire_name = trait_value(member, "smithy.api#jsonName")
+                .and_then(Value::as_str)
+                .unwrap_or(name);
             let schema = self.schema(member_target(member, id)?, Some(member), Location::Body)?;
-            if trait_value(member, "smithy.api#required").is_some() && trait_value(member, "smithy.api#default").is_none() {
+            if trait_value(member, "smithy.api#required").is_some()
+                && trait_value(member, "smithy.api#default").is_none()
+            {
                 required.push(json!(wire_name));
             }
             properties.insert(wire_name.to_owned(), schema);
@@ -167,7 +222,9 @@ impl<'a> Converter<'a> {
         let mut variants = Vec::new();
         for (name, member) in members(shape) {
             let target = member_target(member, id)?;
-            let wire_name = trait_value(member, "smithy.api#jsonName").and_then(Value::as_str).unwrap_or(name);
+            let wire_name = trait_value(member, "smithy.api#jsonName")
+                .and_then(Value::as_str)
+                .unwrap_or(name);
             // A unit member is `{"name": {}}` on the wire.
             let schema = if target == "smithy.api#Unit" {
                 json!({ "type": "object" })
@@ -190,13 +247,20 @@ impl<'a> Converter<'a> {
 
 /// A member's `target`.
 pub fn member_target<'v>(member: &'v Value, owner: &str) -> Result<&'v str, String> {
-    member.get("target").and_then(Value::as_str).ok_or_else(|| format!("{owner}: a member has no target"))
+    member
+        .get("target")
+        .and_then(Value::as_str)
+        .ok_or_else(|| format!("{owner}: a member has no target"))
 }
 
 /// The members of a structure, union or enum, in the model's order (serde_json keeps keys
 /// sorted: member order does not matter on the wire).
 pub fn members(shape: &Value) -> impl Iterator<Item = (&String, &Value)> {
-    shape.get("members").and_then(Value::as_object).into_iter().flatten()
+    shape
+        .get("members")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
 }
 
 fn nullable(mut schema: Value) -> Value {
@@ -210,9 +274,17 @@ fn nullable(mut schema: Value) -> Value {
 /// An enum's values: `enumValue` traits, else the member names.
 fn enumeration(shape: &Value, integer: bool) -> Value {
     let values: Vec<Value> = members(shape)
-        .map(|(name, member)| trait_value(member, "smithy.api#enumValue").cloned().unwrap_or_else(|| json!(name)))
+        .map(|(name, member)| {
+            trait_value(member, "smithy.api#enumValue")
+                .cloned()
+                .unwrap_or_else(|| json!(name))
+        })
         .collect();
-    if integer { json!({ "type": "integer", "format": "int32", "enum": values }) } else { json!({ "type": "string", "enum": values }) }
+    if integer {
+        json!({ "type": "integer", "format": "int32", "enum": values })
+    } else {
+        json!({ "type": "string", "enum": values })
+    }
 }
 
 /// A timestamp in the format its trait names, else the location's default.

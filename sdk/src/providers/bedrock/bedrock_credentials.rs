@@ -52,13 +52,18 @@ pub trait BedrockCredentialsProvider: Send + Sync + fmt::Debug {
 pub struct AwsSdkCredentials<P>(pub P);
 
 #[async_trait]
-impl<P: ProvideCredentials + fmt::Debug + 'static> BedrockCredentialsProvider for AwsSdkCredentials<P> {
+impl<P: ProvideCredentials + fmt::Debug + 'static> BedrockCredentialsProvider
+    for AwsSdkCredentials<P>
+{
     async fn credentials(&self) -> Result<Credentials> {
-        self.0.provide_credentials().await.map_err(|error| Error::Connection {
-            url: "aws credentials provider".to_owned(),
-            message: format!("could not load AWS credentials: {error}"),
-            source: Some(std::sync::Arc::new(error)),
-        })
+        self.0
+            .provide_credentials()
+            .await
+            .map_err(|error| Error::Connection {
+                url: "aws credentials provider".to_owned(),
+                message: format!("could not load AWS credentials: {error}"),
+                source: Some(std::sync::Arc::new(error)),
+            })
     }
 }
 
@@ -69,10 +74,21 @@ pub struct EnvironmentCredentials;
 #[async_trait]
 impl BedrockCredentialsProvider for EnvironmentCredentials {
     async fn credentials(&self) -> Result<Credentials> {
-        let missing = |env_var: &str| Error::MissingApiKey { provider: "Amazon Bedrock (AWS credentials)".to_owned(), env_var: env_var.to_owned() };
-        let access_key_id = load_setting(None, ACCESS_KEY_ID).ok_or_else(|| missing(ACCESS_KEY_ID))?;
-        let secret_access_key = load_setting(None, SECRET_ACCESS_KEY).ok_or_else(|| missing(SECRET_ACCESS_KEY))?;
-        Ok(Credentials::new(access_key_id, secret_access_key, load_setting(None, SESSION_TOKEN), None, "environment"))
+        let missing = |env_var: &str| Error::MissingApiKey {
+            provider: "Amazon Bedrock (AWS credentials)".to_owned(),
+            env_var: env_var.to_owned(),
+        };
+        let access_key_id =
+            load_setting(None, ACCESS_KEY_ID).ok_or_else(|| missing(ACCESS_KEY_ID))?;
+        let secret_access_key =
+            load_setting(None, SECRET_ACCESS_KEY).ok_or_else(|| missing(SECRET_ACCESS_KEY))?;
+        Ok(Credentials::new(
+            access_key_id,
+            secret_access_key,
+            load_setting(None, SESSION_TOKEN),
+            None,
+            "environment",
+        ))
     }
 }
 
@@ -119,12 +135,16 @@ struct EmptyChain;
 
 #[cfg(feature = "bedrock-aws-config")]
 impl ProvideCredentials for EmptyChain {
-    fn provide_credentials<'a>(&'a self) -> aws_credential_types::provider::future::ProvideCredentials<'a>
+    fn provide_credentials<'a>(
+        &'a self,
+    ) -> aws_credential_types::provider::future::ProvideCredentials<'a>
     where
         Self: 'a,
     {
         aws_credential_types::provider::future::ProvideCredentials::ready(Err(
-            aws_credential_types::provider::error::CredentialsError::not_loaded("the AWS default chain found no credentials provider"),
+            aws_credential_types::provider::error::CredentialsError::not_loaded(
+                "the AWS default chain found no credentials provider",
+            ),
         ))
     }
 }
@@ -137,24 +157,43 @@ pub(crate) struct CachedCredentials {
 
 impl fmt::Debug for CachedCredentials {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        formatter.debug_struct("CachedCredentials").field("provider", &self.provider).finish_non_exhaustive()
+        formatter
+            .debug_struct("CachedCredentials")
+            .field("provider", &self.provider)
+            .finish_non_exhaustive()
     }
 }
 
 impl CachedCredentials {
     pub(crate) fn new(provider: Arc<dyn BedrockCredentialsProvider>) -> Self {
-        CachedCredentials { provider, cached: Mutex::new(None) }
+        CachedCredentials {
+            provider,
+            cached: Mutex::new(None),
+        }
     }
 
     /// Credentials valid for at least [`REFRESH_MARGIN`] more (or without expiry).
     pub(crate) async fn get(&self) -> Result<Credentials> {
         let now = SystemTime::now();
-        let fresh = |credentials: &Credentials| credentials.expiry().is_none_or(|expiry| now + REFRESH_MARGIN < expiry);
-        if let Some(credentials) = self.cached.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).as_ref().filter(|c| fresh(c)) {
+        let fresh = |credentials: &Credentials| {
+            credentials
+                .expiry()
+                .is_none_or(|expiry| now + REFRESH_MARGIN < expiry)
+        };
+        if let Some(credentials) = self
+            .cached
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .as_ref()
+            .filter(|c| fresh(c))
+        {
             return Ok(credentials.clone());
         }
         let credentials = self.provider.credentials().await?;
-        *self.cached.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(credentials.clone());
+        *self
+            .cached
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(credentials.clone());
         Ok(credentials)
     }
 }
@@ -176,20 +215,32 @@ mod tests {
         async fn credentials(&self) -> Result<Credentials> {
             let call = self.calls.fetch_add(1, Ordering::SeqCst);
             let expiry = self.lifetime.map(|lifetime| SystemTime::now() + lifetime);
-            Ok(Credentials::new(format!("AKID{call}"), "secret-key", Some("session-token".into()), expiry, "test"))
+            Ok(Credentials::new(
+                format!("AKID{call}"),
+                "secret-key",
+                Some("session-token".into()),
+                expiry,
+                "test",
+            ))
         }
     }
 
     #[tokio::test]
     async fn credentials_are_kept_until_shortly_before_expiry() {
-        let lasting = Arc::new(Counting { lifetime: Some(Duration::from_secs(3600)), ..Default::default() });
+        let lasting = Arc::new(Counting {
+            lifetime: Some(Duration::from_secs(3600)),
+            ..Default::default()
+        });
         let cache = CachedCredentials::new(lasting.clone());
         assert_eq!(cache.get().await.unwrap().access_key_id(), "AKID0");
         assert_eq!(cache.get().await.unwrap().access_key_id(), "AKID0");
         assert_eq!(lasting.calls.load(Ordering::SeqCst), 1);
 
         // Expiring within the refresh margin: asked again on every use.
-        let expiring = Arc::new(Counting { lifetime: Some(Duration::from_secs(60)), ..Default::default() });
+        let expiring = Arc::new(Counting {
+            lifetime: Some(Duration::from_secs(60)),
+            ..Default::default()
+        });
         let cache = CachedCredentials::new(expiring.clone());
         assert_eq!(cache.get().await.unwrap().access_key_id(), "AKID0");
         assert_eq!(cache.get().await.unwrap().access_key_id(), "AKID1");
@@ -197,8 +248,21 @@ mod tests {
 
     #[test]
     fn debug_never_shows_the_secret_or_the_token() {
-        let credentials = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI-secret", Some("the-session-token".into()), None, "t");
-        let text = format!("{:?} {:?}", credentials, StaticCredentials(credentials.clone()));
-        assert!(!text.contains("wJalrXUtnFEMI-secret") && !text.contains("the-session-token"), "{text}");
+        let credentials = Credentials::new(
+            "AKIDEXAMPLE",
+            "wJalrXUtnFEMI-secret",
+            Some("the-session-token".into()),
+            None,
+            "t",
+        );
+        let text = format!(
+            "{:?} {:?}",
+            credentials,
+            StaticCredentials(credentials.clone())
+        );
+        assert!(
+            !text.contains("wJalrXUtnFEMI-secret") && !text.contains("the-session-token"),
+            "{text}"
+        );
     }
 }

@@ -12,9 +12,14 @@ const ERROR_TYPE_HEADER: &str = "x-amzn-errortype";
 /// `error` with its type taken from the `x-amzn-errortype` header when the body named none,
 /// and its retryability decided again with that type.
 pub(crate) fn with_amazon_error_type(error: Error, errors: &MappingErrorParser) -> Error {
-    let Error::ApiCall(mut api) = error else { return error };
+    let Error::ApiCall(mut api) = error else {
+        return error;
+    };
     if api.error_type.is_none()
-        && let Some(value) = api.response_headers.get(ERROR_TYPE_HEADER).and_then(|value| value.to_str().ok())
+        && let Some(value) = api
+            .response_headers
+            .get(ERROR_TYPE_HEADER)
+            .and_then(|value| value.to_str().ok())
     {
         let error_type = value.split(':').next().unwrap_or(value).trim().to_owned();
         api.is_retryable = api.is_retryable || errors.is_retryable_type(&error_type);
@@ -35,7 +40,11 @@ impl StreamErrorContext {
     /// The error of an exception frame of type `exception_type` whose JSON payload is `payload`.
     pub(crate) fn exception(&self, exception_type: &str, payload: &str) -> Error {
         use crate::provider_utils::ErrorBodyParser;
-        let message = self.errors.parse(payload).map(|body| body.message).unwrap_or_else(|| payload.to_owned());
+        let message = self
+            .errors
+            .parse(payload)
+            .map(|body| body.message)
+            .unwrap_or_else(|| payload.to_owned());
         // The status the exception would have had as a response, when the model says so.
         let status = match exception_type {
             "validationException" | "ValidationException" => 400,
@@ -47,7 +56,9 @@ impl StreamErrorContext {
         let error_type = upper_first(exception_type);
         ApiCallError::new(status, &self.url, message)
             .with_body(payload)
-            .with_retryable(self.errors.is_retryable_type(&error_type) || matches!(status, 429 | 500 | 503))
+            .with_retryable(
+                self.errors.is_retryable_type(&error_type) || matches!(status, 429 | 500 | 503),
+            )
             .with_error_type(Some(error_type))
             .into()
     }
@@ -57,7 +68,10 @@ impl StreamErrorContext {
 /// the mapping name the shape).
 fn upper_first(text: &str) -> String {
     let mut chars = text.chars();
-    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -75,9 +89,20 @@ mod tests {
     #[test]
     fn the_type_comes_from_the_header_and_decides_retrying() {
         let mut headers = HeaderMap::new();
-        headers.insert("x-amzn-errortype", HeaderValue::from_static("ModelNotReadyException:http://internal.amazon.com/coral/com.amazonaws.bedrock/"));
+        headers.insert(
+            "x-amzn-errortype",
+            HeaderValue::from_static(
+                "ModelNotReadyException:http://internal.amazon.com/coral/com.amazonaws.bedrock/",
+            ),
+        );
         let body = r#"{"message":"Model is not ready for inference"}"#;
-        let error = Error::ApiCall(Box::new(api_call_error(400, "u".into(), headers, Some(body.into()), &parser())));
+        let error = Error::ApiCall(Box::new(api_call_error(
+            400,
+            "u".into(),
+            headers,
+            Some(body.into()),
+            &parser(),
+        )));
         assert!(!error.is_retryable(), "400 alone is not retryable");
         let error = with_amazon_error_type(error, &parser());
         let api = error.as_api_call().unwrap();
@@ -88,10 +113,16 @@ mod tests {
 
     #[test]
     fn exception_frames_become_api_errors() {
-        let context = StreamErrorContext { url: "https://bedrock/x".into(), errors: parser() };
+        let context = StreamErrorContext {
+            url: "https://bedrock/x".into(),
+            errors: parser(),
+        };
         let error = context.exception("throttlingException", r#"{"message":"Too many requests"}"#);
         let api = error.as_api_call().unwrap();
-        assert_eq!((api.status, api.message.as_str(), api.error_type.as_deref()), (429, "Too many requests", Some("ThrottlingException")));
+        assert_eq!(
+            (api.status, api.message.as_str(), api.error_type.as_deref()),
+            (429, "Too many requests", Some("ThrottlingException"))
+        );
         assert!(api.is_retryable);
         let error = context.exception("validationException", r#"{"message":"bad input"}"#);
         assert!(!error.is_retryable());

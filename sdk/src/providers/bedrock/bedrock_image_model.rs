@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 use super::bedrock_api::SharedConnection;
 use super::bedrock_options::{BedrockImageOptions, PROVIDER_KEY};
 use crate::error::{Error, Result};
-use crate::provider::{FileData, GeneratedImage, ImageModel, ImageOptions, ImageResponse, ResponseMetadata, Warning};
+use crate::provider::{
+    FileData, GeneratedImage, ImageModel, ImageOptions, ImageResponse, ResponseMetadata, Warning,
+};
 
 /// The most images one call makes.
 const MAX_IMAGES_PER_CALL: usize = 5;
@@ -65,7 +67,10 @@ struct ImageAnswer {
 
 impl BedrockImageModel {
     pub(crate) fn new(model_id: &str, connection: SharedConnection) -> Self {
-        BedrockImageModel { model_id: model_id.to_owned(), connection }
+        BedrockImageModel {
+            model_id: model_id.to_owned(),
+            connection,
+        }
     }
 }
 
@@ -73,7 +78,10 @@ impl BedrockImageModel {
 fn parse_size(size: &str) -> Result<(u32, u32)> {
     let invalid = || Error::invalid_argument("size", format!("`{size}` is not WIDTHxHEIGHT"));
     let (width, height) = size.split_once('x').ok_or_else(invalid)?;
-    Ok((width.trim().parse().map_err(|_| invalid())?, height.trim().parse().map_err(|_| invalid())?))
+    Ok((
+        width.trim().parse().map_err(|_| invalid())?,
+        height.trim().parse().map_err(|_| invalid())?,
+    ))
 }
 
 #[async_trait]
@@ -95,19 +103,34 @@ impl ImageModel for BedrockImageModel {
 
     async fn do_generate(&self, options: &ImageOptions) -> Result<ImageResponse> {
         let connection = self.connection.clone()?;
-        let bedrock: BedrockImageOptions = options.provider_options.parse(PROVIDER_KEY)?.unwrap_or_default();
+        let bedrock: BedrockImageOptions = options
+            .provider_options
+            .parse(PROVIDER_KEY)?
+            .unwrap_or_default();
         let mut warnings = Vec::new();
         if options.aspect_ratio.is_some() {
-            warnings.push(Warning::unsupported("aspect_ratio", Some("Bedrock image models take a size (width and height)".to_owned())));
+            warnings.push(Warning::unsupported(
+                "aspect_ratio",
+                Some("Bedrock image models take a size (width and height)".to_owned()),
+            ));
         }
         if !options.files.is_empty() || options.mask.is_some() {
-            return Err(Error::unsupported("image editing", Some("this Bedrock image model generates from text only".to_owned())));
+            return Err(Error::unsupported(
+                "image editing",
+                Some("this Bedrock image model generates from text only".to_owned()),
+            ));
         }
-        let prompt = options.prompt.as_deref().ok_or_else(|| Error::invalid_argument("prompt", "Bedrock image models need a text prompt"))?;
+        let prompt = options.prompt.as_deref().ok_or_else(|| {
+            Error::invalid_argument("prompt", "Bedrock image models need a text prompt")
+        })?;
         let (width, height) = options.size.as_deref().map(parse_size).transpose()?.unzip();
         let body = ImageRequest {
             task_type: "TEXT_IMAGE",
-            text_to_image_params: TextToImageParams { text: prompt, negative_text: bedrock.negative_text.as_deref(), style: bedrock.style.as_deref() },
+            text_to_image_params: TextToImageParams {
+                text: prompt,
+                negative_text: bedrock.negative_text.as_deref(),
+                style: bedrock.style.as_deref(),
+            },
             image_generation_config: GenerationConfig {
                 number_of_images: options.n.max(1),
                 width,
@@ -117,15 +140,33 @@ impl ImageModel for BedrockImageModel {
                 seed: options.seed,
             },
         };
-        let url = connection.url(connection.mapping().operations.image.as_ref(), "image", &self.model_id)?;
-        let answer = connection.post_json(&url, &body, &options.headers, "application/json").await?.json::<ImageAnswer>().await?;
+        let url = connection.url(
+            connection.mapping().operations.image.as_ref(),
+            "image",
+            &self.model_id,
+        )?;
+        let answer = connection
+            .post_json(&url, &body, &options.headers, "application/json")
+            .await?
+            .json::<ImageAnswer>()
+            .await?;
         if let Some(error) = &answer.value.error {
-            return Err(Error::invalid_response(format!("Bedrock returned no images: {error}"), Some(String::from_utf8_lossy(&answer.raw_body).into_owned()), None));
+            return Err(Error::invalid_response(
+                format!("Bedrock returned no images: {error}"),
+                Some(String::from_utf8_lossy(&answer.raw_body).into_owned()),
+                None,
+            ));
         }
-        let images = answer.value.images.iter().map(|image| GeneratedImage::new(FileData::Base64(image.clone()), "image/png")).collect();
+        let images = answer
+            .value
+            .images
+            .iter()
+            .map(|image| GeneratedImage::new(FileData::Base64(image.clone()), "image/png"))
+            .collect();
         let mut response = ImageResponse::new(images);
         response.warnings = warnings;
-        response.response = ResponseMetadata::new(None, Some(self.model_id.clone()), None).with_headers(answer.headers);
+        response.response = ResponseMetadata::new(None, Some(self.model_id.clone()), None)
+            .with_headers(answer.headers);
         Ok(response)
     }
 }

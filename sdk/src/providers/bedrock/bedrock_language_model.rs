@@ -19,8 +19,9 @@ use super::map_bedrock_finish_reason::map_bedrock_finish_reason;
 use super::wire;
 use crate::error::{Error, Result};
 use crate::provider::{
-    CallOptions, Content, GenerateResponse, InputTokens, JsonBody, LanguageModel, OutputTokens, ProviderMetadata, ReasoningEffort, RequestMetadata,
-    ResponseFormat, ResponseMetadata, StreamResponse, ToolCall, Usage, Warning,
+    CallOptions, Content, GenerateResponse, InputTokens, JsonBody, LanguageModel, OutputTokens,
+    ProviderMetadata, ReasoningEffort, RequestMetadata, ResponseFormat, ResponseMetadata,
+    StreamResponse, ToolCall, Usage, Warning,
 };
 use crate::provider_utils::emulate_json_response_format;
 
@@ -64,7 +65,10 @@ pub(crate) struct PreparedRequest {
 
 impl BedrockLanguageModel {
     pub(crate) fn new(model_id: &str, connection: SharedConnection) -> Self {
-        BedrockLanguageModel { model_id: model_id.to_owned(), connection }
+        BedrockLanguageModel {
+            model_id: model_id.to_owned(),
+            connection,
+        }
     }
 
     /// Builds the request body for these options.
@@ -78,39 +82,73 @@ impl BedrockLanguageModel {
             ("top_k", options.top_k.is_some()),
         ] {
             if set {
-                warnings.push(Warning::unsupported(name, Some("not a Converse inference parameter".to_owned())));
+                warnings.push(Warning::unsupported(
+                    name,
+                    Some("not a Converse inference parameter".to_owned()),
+                ));
             }
         }
 
         let thinking_budget = match bedrock.reasoning_config {
-            Some(config) if config.kind == BedrockReasoningType::Enabled => Some(config.budget_tokens.unwrap_or(DEFAULT_MAX_TOKENS_WITH_THINKING)),
+            Some(config) if config.kind == BedrockReasoningType::Enabled => Some(
+                config
+                    .budget_tokens
+                    .unwrap_or(DEFAULT_MAX_TOKENS_WITH_THINKING),
+            ),
             Some(_) => None,
             None => options.reasoning_effort.and_then(budget_for_effort),
         };
-        let mut additional = bedrock.additional_model_request_fields.clone().unwrap_or_default();
+        let mut additional = bedrock
+            .additional_model_request_fields
+            .clone()
+            .unwrap_or_default();
         let (mut temperature, mut top_p) = (options.temperature, options.top_p);
         let mut max_tokens = options.max_output_tokens;
         if let Some(budget) = thinking_budget {
-            additional.insert("thinking".to_owned(), json!({"type": "enabled", "budget_tokens": budget}));
+            additional.insert(
+                "thinking".to_owned(),
+                json!({"type": "enabled", "budget_tokens": budget}),
+            );
             // The budget counts against the output limit, so it is added on top.
-            max_tokens = Some(max_tokens.unwrap_or(DEFAULT_MAX_TOKENS_WITH_THINKING).saturating_add(budget));
-            for (name, set) in [("temperature", temperature.take().is_some()), ("top_p", top_p.take().is_some())] {
+            max_tokens = Some(
+                max_tokens
+                    .unwrap_or(DEFAULT_MAX_TOKENS_WITH_THINKING)
+                    .saturating_add(budget),
+            );
+            for (name, set) in [
+                ("temperature", temperature.take().is_some()),
+                ("top_p", top_p.take().is_some()),
+            ] {
                 if set {
-                    warnings.push(Warning::unsupported(name, Some("not supported when thinking is enabled".to_owned())));
+                    warnings.push(Warning::unsupported(
+                        name,
+                        Some("not supported when thinking is enabled".to_owned()),
+                    ));
                 }
             }
         }
 
         let json_schema = match &options.response_format {
-            Some(ResponseFormat::Json { schema: Some(schema), .. }) => Some(schema.clone()),
+            Some(ResponseFormat::Json {
+                schema: Some(schema),
+                ..
+            }) => Some(schema.clone()),
             None | Some(ResponseFormat::Text | ResponseFormat::Json { .. }) => None,
-            Some(other) => return Err(Error::unsupported(format!("{} response format", other.kind()), None)),
+            Some(other) => {
+                return Err(Error::unsupported(
+                    format!("{} response format", other.kind()),
+                    None,
+                ));
+            }
         };
         let prompt = match &options.response_format {
             // JSON without a schema has no tool to force: the instruction goes into the prompt.
             Some(ResponseFormat::Json { schema: None, .. }) => {
                 let mut prompt = options.prompt.clone();
-                warnings.extend(emulate_json_response_format(&mut prompt, options.response_format.as_ref()));
+                warnings.extend(emulate_json_response_format(
+                    &mut prompt,
+                    options.response_format.as_ref(),
+                ));
                 convert_to_bedrock_messages(&prompt)?
             }
             _ => convert_to_bedrock_messages(&options.prompt)?,
@@ -119,12 +157,21 @@ impl BedrockLanguageModel {
         let uses_json_response_tool = json_schema.is_some();
         let tool_config = match json_schema {
             Some(schema) => {
-                warnings.push(Warning::compatibility("response_format", Some("JSON output is produced through a forced tool call named `json`".to_owned())));
+                warnings.push(Warning::compatibility(
+                    "response_format",
+                    Some(
+                        "JSON output is produced through a forced tool call named `json`"
+                            .to_owned(),
+                    ),
+                ));
                 if !options.tools.is_empty() {
                     warnings.push(Warning::unsupported("tools", Some("tools cannot be combined with JSON output on Bedrock; they were left out".to_owned())));
                 }
                 let description = match &options.response_format {
-                    Some(ResponseFormat::Json { description: Some(description), .. }) => description.as_str(),
+                    Some(ResponseFormat::Json {
+                        description: Some(description),
+                        ..
+                    }) => description.as_str(),
                     _ => "Respond with a JSON object.",
                 };
                 let choice = if thinking_budget.is_some() {
@@ -134,9 +181,16 @@ impl BedrockLanguageModel {
                     ));
                     None
                 } else {
-                    Some(wire::ToolChoice::Tool(wire::SpecificToolChoice { name: JSON_TOOL_NAME.to_owned(), extra: Map::new() }))
+                    Some(wire::ToolChoice::Tool(wire::SpecificToolChoice {
+                        name: JSON_TOOL_NAME.to_owned(),
+                        extra: Map::new(),
+                    }))
                 };
-                Some(wire::ToolConfiguration { tool_choice: choice, tools: vec![tool_spec(JSON_TOOL_NAME, Some(description), &schema)], extra: Map::new() })
+                Some(wire::ToolConfiguration {
+                    tool_choice: choice,
+                    tools: vec![tool_spec(JSON_TOOL_NAME, Some(description), &schema)],
+                    extra: Map::new(),
+                })
             }
             None => prepare_tools(&options.tools, options.tool_choice.as_ref(), &mut warnings)?,
         };
@@ -148,15 +202,26 @@ impl BedrockLanguageModel {
             top_p,
             extra: Map::new(),
         };
-        let has_inference = inference.max_tokens.is_some() || !inference.stop_sequences.is_empty() || temperature.is_some() || top_p.is_some();
-        let guardrail_config = bedrock.guardrail_config.map(|guardrail| wire::GuardrailConfiguration {
-            guardrail_identifier: guardrail.guardrail_identifier,
-            guardrail_version: guardrail.guardrail_version,
-            trace: guardrail.trace.map(|trace| trace.parse().unwrap_or(wire::GuardrailTrace::Unlisted(trace))),
-            extra: Map::new(),
-        });
+        let has_inference = inference.max_tokens.is_some()
+            || !inference.stop_sequences.is_empty()
+            || temperature.is_some()
+            || top_p.is_some();
+        let guardrail_config =
+            bedrock
+                .guardrail_config
+                .map(|guardrail| wire::GuardrailConfiguration {
+                    guardrail_identifier: guardrail.guardrail_identifier,
+                    guardrail_version: guardrail.guardrail_version,
+                    trace: guardrail.trace.map(|trace| {
+                        trace
+                            .parse()
+                            .unwrap_or(wire::GuardrailTrace::Unlisted(trace))
+                    }),
+                    extra: Map::new(),
+                });
         let body = wire::ConverseRequest {
-            additional_model_request_fields: (!additional.is_empty()).then_some(Value::Object(additional)),
+            additional_model_request_fields: (!additional.is_empty())
+                .then_some(Value::Object(additional)),
             additional_model_response_field_paths: bedrock.additional_model_response_field_paths,
             guardrail_config,
             inference_config: has_inference.then_some(inference),
@@ -165,7 +230,11 @@ impl BedrockLanguageModel {
             tool_config,
             ..Default::default()
         };
-        Ok(PreparedRequest { body, warnings, uses_json_response_tool })
+        Ok(PreparedRequest {
+            body,
+            warnings,
+            uses_json_response_tool,
+        })
     }
 }
 
@@ -185,8 +254,14 @@ impl LanguageModel for BedrockLanguageModel {
     async fn do_generate(&self, options: &CallOptions) -> Result<GenerateResponse> {
         let connection = self.connection.clone()?;
         let prepared = self.prepare(options)?;
-        let url = connection.url(connection.mapping().operations.chat.as_ref(), "chat", &self.model_id)?;
-        let response = connection.post_json(&url, &prepared.body, &options.headers, "application/json").await?;
+        let url = connection.url(
+            connection.mapping().operations.chat.as_ref(),
+            "chat",
+            &self.model_id,
+        )?;
+        let response = connection
+            .post_json(&url, &prepared.body, &options.headers, "application/json")
+            .await?;
         let request = RequestMetadata::sent(response.request_body.as_ref());
         let answer = response.json::<wire::ConverseResponse>().await?;
         let raw = answer.raw_json();
@@ -205,10 +280,20 @@ impl LanguageModel for BedrockLanguageModel {
             convert_usage(&converse.usage),
         );
         result.raw_finish_reason = Some(stop_reason);
-        result.provider_metadata = Some(response_metadata(&converse.usage, converse.trace.as_ref().map(to_value), converse.additional_model_response_fields));
+        result.provider_metadata = Some(response_metadata(
+            &converse.usage,
+            converse.trace.as_ref().map(to_value),
+            converse.additional_model_response_fields,
+        ));
         result.request = request;
-        let request_id = answer.headers.get("x-amzn-requestid").and_then(|value| value.to_str().ok()).map(str::to_owned);
-        result.response = ResponseMetadata::new(request_id, Some(self.model_id.clone()), None).with_headers(answer.headers).with_body(raw);
+        let request_id = answer
+            .headers
+            .get("x-amzn-requestid")
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned);
+        result.response = ResponseMetadata::new(request_id, Some(self.model_id.clone()), None)
+            .with_headers(answer.headers)
+            .with_body(raw);
         result.warnings = prepared.warnings;
         Ok(result)
     }
@@ -216,13 +301,30 @@ impl LanguageModel for BedrockLanguageModel {
     async fn do_stream(&self, options: &CallOptions) -> Result<StreamResponse> {
         let connection = self.connection.clone()?;
         let prepared = self.prepare(options)?;
-        let url = connection.url(connection.mapping().operations.chat_stream.as_ref(), "chat", &self.model_id)?;
-        let response = connection.post_json(&url, &prepared.body, &options.headers, EVENT_STREAM).await?;
+        let url = connection.url(
+            connection.mapping().operations.chat_stream.as_ref(),
+            "chat",
+            &self.model_id,
+        )?;
+        let response = connection
+            .post_json(&url, &prepared.body, &options.headers, EVENT_STREAM)
+            .await?;
         let request = RequestMetadata::sent(response.request_body.as_ref());
-        let request_id = response.headers.get("x-amzn-requestid").and_then(|value| value.to_str().ok()).map(str::to_owned);
-        let metadata = ResponseMetadata::new(request_id, Some(self.model_id.clone()), None).with_headers(response.headers.clone());
+        let request_id = response
+            .headers
+            .get("x-amzn-requestid")
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned);
+        let metadata = ResponseMetadata::new(request_id, Some(self.model_id.clone()), None)
+            .with_headers(response.headers.clone());
         let errors = connection.stream_errors(response.url.clone());
-        let stream = BedrockStream::new(response.into_inner().bytes_stream(), prepared.warnings, prepared.uses_json_response_tool, options.include_raw_chunks, errors);
+        let stream = BedrockStream::new(
+            response.into_inner().bytes_stream(),
+            prepared.warnings,
+            prepared.uses_json_response_tool,
+            options.include_raw_chunks,
+            errors,
+        );
         Ok(StreamResponse::new(Box::pin(stream), request, metadata))
     }
 }
@@ -232,16 +334,27 @@ fn content_of_block(block: wire::ContentBlock, uses_json_response_tool: bool) ->
     match block {
         // With the forced JSON tool, stray text is not the answer.
         wire::ContentBlock::Text(text) if !uses_json_response_tool => Some(Content::text(text)),
-        wire::ContentBlock::ReasoningContent(wire::ReasoningContentBlock::ReasoningText(reasoning)) => Some(Content::Reasoning {
+        wire::ContentBlock::ReasoningContent(wire::ReasoningContentBlock::ReasoningText(
+            reasoning,
+        )) => Some(Content::Reasoning {
             text: reasoning.text,
-            provider_metadata: reasoning.signature.map(|signature| bedrock_metadata(json!({"signature": signature}))),
+            provider_metadata: reasoning
+                .signature
+                .map(|signature| bedrock_metadata(json!({"signature": signature}))),
         }),
-        wire::ContentBlock::ReasoningContent(wire::ReasoningContentBlock::RedactedContent(data)) => {
-            Some(Content::Reasoning { text: String::new(), provider_metadata: Some(bedrock_metadata(json!({"redactedData": data}))) })
-        }
+        wire::ContentBlock::ReasoningContent(wire::ReasoningContentBlock::RedactedContent(
+            data,
+        )) => Some(Content::Reasoning {
+            text: String::new(),
+            provider_metadata: Some(bedrock_metadata(json!({"redactedData": data}))),
+        }),
         wire::ContentBlock::ToolUse(tool_use) => {
             let input = tool_use.input.to_string();
-            Some(if uses_json_response_tool { Content::text(input) } else { Content::ToolCall(ToolCall::new(tool_use.tool_use_id, tool_use.name, input)) })
+            Some(if uses_json_response_tool {
+                Content::text(input)
+            } else {
+                Content::ToolCall(ToolCall::new(tool_use.tool_use_id, tool_use.name, input))
+            })
         }
         _ => None,
     }
@@ -258,7 +371,11 @@ pub(crate) fn bedrock_metadata(value: Value) -> ProviderMetadata {
 
 /// The response-level metadata: the usage as sent, the guardrail (and prompt router) trace,
 /// and the model-specific response fields asked for.
-pub(crate) fn response_metadata(usage: &wire::TokenUsage, trace: Option<Value>, additional: Option<Value>) -> ProviderMetadata {
+pub(crate) fn response_metadata(
+    usage: &wire::TokenUsage,
+    trace: Option<Value>,
+    additional: Option<Value>,
+) -> ProviderMetadata {
     let mut metadata = Map::new();
     metadata.insert("usage".to_owned(), to_value(usage));
     if let Some(trace) = trace {
@@ -275,7 +392,11 @@ pub(crate) fn response_metadata(usage: &wire::TokenUsage, trace: Option<Value>, 
 pub(crate) fn convert_usage(usage: &wire::TokenUsage) -> Usage {
     let count = |tokens: i32| u64::try_from(tokens).ok();
     Usage::new(
-        InputTokens::from_uncached(count(usage.input_tokens), usage.cache_read_input_tokens.and_then(count), usage.cache_write_input_tokens.and_then(count)),
+        InputTokens::from_uncached(
+            count(usage.input_tokens),
+            usage.cache_read_input_tokens.and_then(count),
+            usage.cache_write_input_tokens.and_then(count),
+        ),
         OutputTokens::from_total(count(usage.output_tokens)),
     )
     .with_raw(Some(JsonBody::from_value(&to_value(usage))))

@@ -63,7 +63,10 @@ pub struct BedrockReasoningConfig {
 impl BedrockReasoningConfig {
     /// Thinking with this budget.
     pub fn enabled(budget_tokens: u32) -> Self {
-        BedrockReasoningConfig { kind: BedrockReasoningType::Enabled, budget_tokens: Some(budget_tokens) }
+        BedrockReasoningConfig {
+            kind: BedrockReasoningType::Enabled,
+            budget_tokens: Some(budget_tokens),
+        }
     }
 }
 
@@ -170,9 +173,18 @@ mod tests {
 
     #[test]
     fn typos_are_errors_not_silently_ignored() {
-        let options = ProviderOptions::new().with(PROVIDER_KEY, json!({"reasoningConfg": {"type": "enabled"}}));
+        let options = ProviderOptions::new()
+            .with(PROVIDER_KEY, json!({"reasoningConfg": {"type": "enabled"}}));
         assert!(BedrockOptions::from_provider_options(&options).is_err());
-        let options = ProviderOptions::new().with(PROVIDER_KEY, json!({"reasoningConfig": {"type": "enabled", "budgetTokens": 2048}}));
-        assert_eq!(BedrockOptions::from_provider_options(&options).unwrap().reasoning_config, Some(BedrockReasoningConfig::enabled(2048)));
+        let options = ProviderOptions::new().with(
+            PROVIDER_KEY,
+            json!({"reasoningConfig": {"type": "enabled", "budgetTokens": 2048}}),
+        );
+        assert_eq!(
+            BedrockOptions::from_provider_options(&options)
+                .unwrap()
+                .reasoning_config,
+            Some(BedrockReasoningConfig::enabled(2048))
+        );
     }
 }

@@ -23,7 +23,11 @@ pub(crate) fn tool_spec(name: &str, description: Option<&str>, input_schema: &Va
 }
 
 /// The `toolConfig` of the call's tools and choice; `None` when no tool is sent.
-pub(crate) fn prepare_tools(tools: &[ToolDefinition], tool_choice: Option<&ToolChoice>, warnings: &mut Vec<Warning>) -> Result<Option<wire::ToolConfiguration>> {
+pub(crate) fn prepare_tools(
+    tools: &[ToolDefinition],
+    tool_choice: Option<&ToolChoice>,
+    warnings: &mut Vec<Warning>,
+) -> Result<Option<wire::ToolConfiguration>> {
     if tools.is_empty() {
         return Ok(None);
     }
@@ -34,9 +38,19 @@ pub(crate) fn prepare_tools(tools: &[ToolDefinition], tool_choice: Option<&ToolC
     for tool in tools {
         match tool {
             ToolDefinition::Function(function) => {
-                wire_tools.push(tool_spec(&function.name, function.description.as_deref(), &function.input_schema));
-                if BedrockPartOptions::from_provider_options(&function.provider_options)?.cache_point.is_some() {
-                    wire_tools.push(wire::Tool::CachePoint(wire::CachePointBlock { type_: wire::CachePointType::Default, extra: Map::new() }));
+                wire_tools.push(tool_spec(
+                    &function.name,
+                    function.description.as_deref(),
+                    &function.input_schema,
+                ));
+                if BedrockPartOptions::from_provider_options(&function.provider_options)?
+                    .cache_point
+                    .is_some()
+                {
+                    wire_tools.push(wire::Tool::CachePoint(wire::CachePointBlock {
+                        type_: wire::CachePointType::Default,
+                        extra: Map::new(),
+                    }));
                 }
             }
             other => warnings.push(Warning::unknown_tool_kind(other)),
@@ -45,7 +59,12 @@ pub(crate) fn prepare_tools(tools: &[ToolDefinition], tool_choice: Option<&ToolC
     let choice = match tool_choice {
         None | Some(ToolChoice::Auto) => None,
         Some(ToolChoice::Required) => Some(wire::ToolChoice::Any(wire::AnyToolChoice(Map::new()))),
-        Some(ToolChoice::Tool { tool_name }) => Some(wire::ToolChoice::Tool(wire::SpecificToolChoice { name: tool_name.clone(), extra: Map::new() })),
+        Some(ToolChoice::Tool { tool_name }) => {
+            Some(wire::ToolChoice::Tool(wire::SpecificToolChoice {
+                name: tool_name.clone(),
+                extra: Map::new(),
+            }))
+        }
         Some(other) => {
             warnings.push(Warning::unknown_tool_choice(other));
             None
@@ -54,7 +73,11 @@ pub(crate) fn prepare_tools(tools: &[ToolDefinition], tool_choice: Option<&ToolC
     if wire_tools.is_empty() {
         return Ok(None);
     }
-    Ok(Some(wire::ToolConfiguration { tool_choice: choice, tools: wire_tools, extra: Map::new() }))
+    Ok(Some(wire::ToolConfiguration {
+        tool_choice: choice,
+        tools: wire_tools,
+        extra: Map::new(),
+    }))
 }
 
 #[cfg(test)]
@@ -67,18 +90,41 @@ mod tests {
     #[test]
     fn functions_and_choices() {
         let tools = vec![
-            ToolDefinition::Function(FunctionTool::new("weather", json!({"type": "object"})).with_description("Weather")),
-            ToolDefinition::ProviderDefined(ProviderDefinedTool::new("google.search", "search", json!({}))),
+            ToolDefinition::Function(
+                FunctionTool::new("weather", json!({"type": "object"})).with_description("Weather"),
+            ),
+            ToolDefinition::ProviderDefined(ProviderDefinedTool::new(
+                "google.search",
+                "search",
+                json!({}),
+            )),
         ];
         let mut warnings = Vec::new();
-        let config = prepare_tools(&tools, Some(&ToolChoice::Required), &mut warnings).unwrap().unwrap();
+        let config = prepare_tools(&tools, Some(&ToolChoice::Required), &mut warnings)
+            .unwrap()
+            .unwrap();
         assert_eq!(
             serde_json::to_value(&config).unwrap(),
             json!({"tools": [{"toolSpec": {"name": "weather", "description": "Weather", "inputSchema": {"json": {"type": "object"}}}}], "toolChoice": {"any": {}}})
         );
         assert_eq!(warnings.len(), 1);
-        let named = prepare_tools(&tools[..1], Some(&ToolChoice::Tool { tool_name: "weather".into() }), &mut warnings).unwrap().unwrap();
-        assert_eq!(serde_json::to_value(named.tool_choice).unwrap(), json!({"tool": {"name": "weather"}}));
-        assert!(prepare_tools(&tools, Some(&ToolChoice::None), &mut warnings).unwrap().is_none());
+        let named = prepare_tools(
+            &tools[..1],
+            Some(&ToolChoice::Tool {
+                tool_name: "weather".into(),
+            }),
+            &mut warnings,
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            serde_json::to_value(named.tool_choice).unwrap(),
+            json!({"tool": {"name": "weather"}})
+        );
+        assert!(
+            prepare_tools(&tools, Some(&ToolChoice::None), &mut warnings)
+                .unwrap()
+                .is_none()
+        );
     }
 }

@@ -37,7 +37,8 @@ pub(crate) fn sign_request(
     scope: SigningScope<'_>,
     time: SystemTime,
 ) -> Result<()> {
-    let signing_error = |error: &dyn std::fmt::Display| Error::invalid_argument("aws signature", error.to_string());
+    let signing_error =
+        |error: &dyn std::fmt::Display| Error::invalid_argument("aws signature", error.to_string());
     let identity: Identity = credentials.clone().into();
     let params = v4::SigningParams::builder()
         .identity(&identity)
@@ -52,12 +53,27 @@ pub(crate) fn sign_request(
         .iter()
         .map(|(name, value)| value.to_str().map(|value| (name.as_str(), value)))
         .collect::<std::result::Result<Vec<_>, _>>()
-        .map_err(|_| Error::invalid_argument("headers", "a header value is not visible ASCII and cannot be signed"))?;
-    let request = SignableRequest::new(method, url, signed_headers.into_iter(), SignableBody::Bytes(body)).map_err(|error| signing_error(&error))?;
-    let (instructions, _signature) = sign(request, &params).map_err(|error| signing_error(&error))?.into_parts();
+        .map_err(|_| {
+            Error::invalid_argument(
+                "headers",
+                "a header value is not visible ASCII and cannot be signed",
+            )
+        })?;
+    let request = SignableRequest::new(
+        method,
+        url,
+        signed_headers.into_iter(),
+        SignableBody::Bytes(body),
+    )
+    .map_err(|error| signing_error(&error))?;
+    let (instructions, _signature) = sign(request, &params)
+        .map_err(|error| signing_error(&error))?
+        .into_parts();
     let (new_headers, _query) = instructions.into_parts();
     for header in new_headers {
-        let mut value = HeaderValue::from_str(header.value()).map_err(|_| Error::invalid_argument("aws signature", "the signer produced an invalid header"))?;
+        let mut value = HeaderValue::from_str(header.value()).map_err(|_| {
+            Error::invalid_argument("aws signature", "the signer produced an invalid header")
+        })?;
         // The signature and the session token are credentials: never printed.
         value.set_sensitive(header.sensitive() || header.name() == "authorization");
         headers.insert(HeaderName::from_static(header.name()), value);
@@ -77,7 +93,10 @@ mod tests {
 
     const ACCESS_KEY: &str = "AKIDEXAMPLE";
     const SECRET_KEY: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-    const SCOPE: SigningScope<'static> = SigningScope { region: "us-east-1", service: "service" };
+    const SCOPE: SigningScope<'static> = SigningScope {
+        region: "us-east-1",
+        service: "service",
+    };
 
     /// 2015-08-30T12:36:00Z.
     fn vector_time() -> SystemTime {
@@ -85,8 +104,23 @@ mod tests {
     }
 
     fn signed(method: &str, token: Option<&str>, headers: &mut HeaderMap, body: &[u8]) {
-        let credentials = Credentials::new(ACCESS_KEY, SECRET_KEY, token.map(str::to_owned), None, "test");
-        sign_request(method, "https://example.amazonaws.com/", headers, body, &credentials, SCOPE, vector_time()).unwrap();
+        let credentials = Credentials::new(
+            ACCESS_KEY,
+            SECRET_KEY,
+            token.map(str::to_owned),
+            None,
+            "test",
+        );
+        sign_request(
+            method,
+            "https://example.amazonaws.com/",
+            headers,
+            body,
+            &credentials,
+            SCOPE,
+            vector_time(),
+        )
+        .unwrap();
     }
 
     #[test]
@@ -122,7 +156,10 @@ mod tests {
         );
         // The signature and the token are sensitive: a header map's Debug hides them.
         let shown = format!("{headers:?}");
-        assert!(!shown.contains(token) && !shown.contains("Signature="), "{shown}");
+        assert!(
+            !shown.contains(token) && !shown.contains("Signature="),
+            "{shown}"
+        );
     }
 
     #[test]
@@ -132,6 +169,9 @@ mod tests {
         headers.insert("content-type", HeaderValue::from_static("application/json"));
         signed("POST", None, &mut headers, b"{}");
         let authorization = headers["authorization"].to_str().unwrap();
-        assert!(authorization.contains("SignedHeaders=content-type;host;x-amz-date,"), "{authorization}");
+        assert!(
+            authorization.contains("SignedHeaders=content-type;host;x-amz-date,"),
+            "{authorization}"
+        );
     }
 }

@@ -50,21 +50,24 @@ use specai_generated::mappings::BEDROCK;
 
 #[cfg(feature = "bedrock-aws-config")]
 pub use bedrock_credentials::AwsDefaultChain;
-pub use bedrock_credentials::{AwsSdkCredentials, BedrockCredentialsProvider, Credentials, EnvironmentCredentials, StaticCredentials};
+pub use bedrock_credentials::{
+    AwsSdkCredentials, BedrockCredentialsProvider, Credentials, EnvironmentCredentials,
+    StaticCredentials,
+};
 pub use bedrock_embedding_model::BedrockEmbeddingModel;
 pub use bedrock_image_model::BedrockImageModel;
 pub use bedrock_language_model::BedrockLanguageModel;
 pub use bedrock_options::{
-    BedrockEmbeddingOptions, BedrockGuardrailConfig, BedrockImageOptions, BedrockOptions, BedrockReasoningConfig, BedrockReasoningType,
-    BedrockRerankingOptions,
+    BedrockEmbeddingOptions, BedrockGuardrailConfig, BedrockImageOptions, BedrockOptions,
+    BedrockReasoningConfig, BedrockReasoningType, BedrockRerankingOptions,
 };
 pub use bedrock_reranking_model::BedrockRerankingModel;
 pub use map_bedrock_finish_reason::map_bedrock_finish_reason;
 
-use bedrock_api::{AuthSource, BedrockConnection, SharedConnection};
 use crate::error::Result;
 use crate::provider::{EmbeddingModel, ImageModel, LanguageModel, Provider, RerankingModel};
 use crate::provider_utils::{ApiKey, ConnectionSettings};
+use bedrock_api::{AuthSource, BedrockConnection, SharedConnection};
 
 /// Settings of a Bedrock provider; every field is optional.
 #[derive(Clone, Default)]
@@ -105,7 +108,10 @@ impl BedrockSettings {
     }
 
     /// Signs with credentials from this provider, asked again before they expire.
-    pub fn with_credentials_provider(mut self, provider: impl BedrockCredentialsProvider + 'static) -> Self {
+    pub fn with_credentials_provider(
+        mut self,
+        provider: impl BedrockCredentialsProvider + 'static,
+    ) -> Self {
         self.credentials_provider = Some(Arc::new(provider));
         self
     }
@@ -158,9 +164,23 @@ pub struct BedrockProvider {
 /// A Bedrock provider with these settings. Invalid settings (no region) are reported by every
 /// call of its models.
 pub fn create_bedrock(settings: BedrockSettings) -> BedrockProvider {
-    let BedrockSettings { region, api_key, credentials_provider, base_url, headers, client } = settings;
+    let BedrockSettings {
+        region,
+        api_key,
+        credentials_provider,
+        base_url,
+        headers,
+        client,
+    } = settings;
     let auth = AuthSource::new(api_key, credentials_provider);
-    let settings = ConnectionSettings { api_key: None, base_url, headers, query_params: Vec::new(), client, name: None };
+    let settings = ConnectionSettings {
+        api_key: None,
+        base_url,
+        headers,
+        query_params: Vec::new(),
+        client,
+        name: None,
+    };
     let connection = BedrockConnection::new(BEDROCK, settings, region, auth).map(Arc::new);
     BedrockProvider { connection }
 }
