@@ -259,15 +259,13 @@ fn payload_content(
     member: &Value,
 ) -> Result<Value, String> {
     let shape = model.shape(target);
-    let kind = shape
-        .and_then(|s| s.get("type"))
-        .and_then(Value::as_str)
-        .unwrap_or_else(|| match target {
-            "smithy.api#Blob" => "blob",
-            "smithy.api#String" => "string",
-            "smithy.api#Document" => "document",
-            _ => "",
-        });
+    let prelude_kind = match target {
+        "smithy.api#Blob" => "blob",
+        "smithy.api#String" => "string",
+        "smithy.api#Document" => "document",
+        _ => "",
+    };
+    let kind = shape.and_then(|s| s.get("type")).and_then(Value::as_str).unwrap_or(prelude_kind);
     let streaming = shape.is_some_and(|s| trait_value(s, "smithy.api#streaming").is_some());
     Ok(match kind {
         "union" if streaming => {

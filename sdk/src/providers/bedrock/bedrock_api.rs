@@ -23,6 +23,14 @@ use crate::provider_utils::{
 /// The shared connection of one provider, or the error building it gave (reported by every call).
 pub(crate) type SharedConnection = Result<Arc<BedrockConnection>>;
 
+/// The provider id a model reports, also when its connection could not be built.
+pub(crate) fn provider_id(connection: &SharedConnection) -> &str {
+    match connection {
+        Ok(connection) => &connection.provider_id,
+        Err(_) => super::bedrock_options::PROVIDER_KEY,
+    }
+}
+
 /// How requests prove who sends them.
 #[derive(Debug)]
 pub(crate) enum AuthSource {

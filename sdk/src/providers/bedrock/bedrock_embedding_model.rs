@@ -7,7 +7,7 @@
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use super::bedrock_api::SharedConnection;
+use super::bedrock_api::{SharedConnection, provider_id};
 use super::bedrock_options::{BedrockEmbeddingOptions, PROVIDER_KEY};
 use crate::error::{Error, Result};
 use crate::provider::{
@@ -98,10 +98,7 @@ impl BedrockEmbeddingModel {
 #[async_trait]
 impl EmbeddingModel for BedrockEmbeddingModel {
     fn provider(&self) -> &str {
-        match &self.connection {
-            Ok(connection) => &connection.provider_id,
-            Err(_) => PROVIDER_KEY,
-        }
+        provider_id(&self.connection)
     }
 
     fn model_id(&self) -> &str {

@@ -6,7 +6,7 @@
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use super::bedrock_api::SharedConnection;
+use super::bedrock_api::{SharedConnection, provider_id};
 use super::bedrock_options::{BedrockImageOptions, PROVIDER_KEY};
 use crate::error::{Error, Result};
 use crate::provider::{
@@ -87,10 +87,7 @@ fn parse_size(size: &str) -> Result<(u32, u32)> {
 #[async_trait]
 impl ImageModel for BedrockImageModel {
     fn provider(&self) -> &str {
-        match &self.connection {
-            Ok(connection) => &connection.provider_id,
-            Err(_) => PROVIDER_KEY,
-        }
+        provider_id(&self.connection)
     }
 
     fn model_id(&self) -> &str {

@@ -10,7 +10,7 @@
 use async_trait::async_trait;
 use serde_json::{Map, Value, json};
 
-use super::bedrock_api::SharedConnection;
+use super::bedrock_api::{SharedConnection, provider_id};
 use super::bedrock_options::{BedrockOptions, BedrockReasoningType, PROVIDER_KEY};
 use super::bedrock_prepare_tools::{prepare_tools, tool_spec};
 use super::bedrock_stream::BedrockStream;
@@ -241,10 +241,7 @@ impl BedrockLanguageModel {
 #[async_trait]
 impl LanguageModel for BedrockLanguageModel {
     fn provider(&self) -> &str {
-        match &self.connection {
-            Ok(connection) => &connection.provider_id,
-            Err(_) => PROVIDER_KEY,
-        }
+        provider_id(&self.connection)
     }
 
     fn model_id(&self) -> &str {

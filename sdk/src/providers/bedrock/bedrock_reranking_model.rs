@@ -7,7 +7,7 @@
 use async_trait::async_trait;
 use serde_json::{Map, Value};
 
-use super::bedrock_api::SharedConnection;
+use super::bedrock_api::{SharedConnection, provider_id};
 use super::bedrock_options::{BedrockRerankingOptions, PROVIDER_KEY};
 use super::wire;
 use crate::error::{Error, Result};
@@ -63,10 +63,7 @@ fn source(document: &Value) -> wire::RerankSource {
 #[async_trait]
 impl RerankingModel for BedrockRerankingModel {
     fn provider(&self) -> &str {
-        match &self.connection {
-            Ok(connection) => &connection.provider_id,
-            Err(_) => PROVIDER_KEY,
-        }
+        provider_id(&self.connection)
     }
 
     fn model_id(&self) -> &str {

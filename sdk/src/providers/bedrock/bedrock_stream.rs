@@ -26,7 +26,7 @@ use super::bedrock_language_model::{bedrock_metadata, convert_usage, response_me
 use super::map_bedrock_finish_reason::map_bedrock_finish_reason;
 use super::wire;
 use crate::error::{Error, Result};
-use crate::provider::{BlockId, StreamPart, ToolCall, Usage, Warning};
+use crate::provider::{BlockId, StreamPart, ToolCall, Warning};
 
 /// What a started content block is.
 #[derive(Debug)]
@@ -271,7 +271,7 @@ impl StreamState {
             .usage
             .as_ref()
             .map(convert_usage)
-            .unwrap_or_else(Usage::default);
+            .unwrap_or_default();
         let metadata = self.usage.as_ref().map(|usage| {
             response_metadata(usage, self.trace.take(), self.additional_fields.take())
         });
