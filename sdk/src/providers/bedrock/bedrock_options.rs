@@ -18,7 +18,8 @@ pub(crate) const PROVIDER_KEY: &str = "bedrock";
 /// use specai::bedrock::{BedrockOptions, BedrockReasoningConfig};
 /// use specai::provider::ProviderOptions;
 ///
-/// let options = BedrockOptions { reasoning_config: Some(BedrockReasoningConfig::enabled(4096)), ..Default::default() };
+/// let mut options = BedrockOptions::default();
+/// options.reasoning_config = Some(BedrockReasoningConfig::enabled(4096));
 /// let provider_options = ProviderOptions::new().with_typed("bedrock", &options).unwrap();
 /// # let _ = provider_options;
 /// ```
