@@ -265,7 +265,10 @@ fn payload_content(
         "smithy.api#Document" => "document",
         _ => "",
     };
-    let kind = shape.and_then(|s| s.get("type")).and_then(Value::as_str).unwrap_or(prelude_kind);
+    let kind = shape
+        .and_then(|s| s.get("type"))
+        .and_then(Value::as_str)
+        .unwrap_or(prelude_kind);
     let streaming = shape.is_some_and(|s| trait_value(s, "smithy.api#streaming").is_some());
     Ok(match kind {
         "union" if streaming => {

@@ -267,11 +267,7 @@ impl StreamState {
         for (_, block) in std::mem::take(&mut self.blocks) {
             end_block(block, parts);
         }
-        let usage = self
-            .usage
-            .as_ref()
-            .map(convert_usage)
-            .unwrap_or_default();
+        let usage = self.usage.as_ref().map(convert_usage).unwrap_or_default();
         let metadata = self.usage.as_ref().map(|usage| {
             response_metadata(usage, self.trace.take(), self.additional_fields.take())
         });
