@@ -25,6 +25,7 @@ pub mod mapping;
 pub mod normalize;
 pub mod postprocess;
 pub mod prune;
+pub mod smithy;
 pub mod spec;
 pub mod versions;
 
@@ -249,11 +250,24 @@ fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) {
 /// or YAML), prunes it to the operations `specs/<provider>/provider.toml` names, runs the
 /// import passes (3.1 -> 3.0) and returns the spec JSON and the log. The caller writes it.
 pub fn import(specs_dir: &Path, provider: &str, official: &Path) -> Result<(String, Log), String> {
+    import_files(specs_dir, provider, &[official.to_path_buf()])
+}
+
+/// [`import`] from one OpenAPI document, or from one or more Smithy 2.0 JSON ASTs (their shapes
+/// merged, converted to OpenAPI by [`smithy::to_openapi`] first).
+pub fn import_files(specs_dir: &Path, provider: &str, files: &[PathBuf]) -> Result<(String, Log), String> {
+    let official = files.first().ok_or("no document to import")?;
+    let mut log = Log::default();
+    let docs = files.iter().map(|file| spec::load(file)).collect::<Result<Vec<_>, _>>()?;
+    let mut doc = match docs.iter().filter(|doc| smithy::is_smithy(doc)).count() {
+        0 if docs.len() == 1 => docs.into_iter().next().expect("one document"),
+        count if count == docs.len() => smithy::to_openapi(&docs, &mut log).map_err(|e| format!("{}: {e}", official.display()))?,
+        _ => return Err("several documents are imported together only when all are Smithy models".into()),
+    };
     let mapping_file = specs_dir.join(provider).join("provider.toml");
     let label = format!("specs/{provider}/provider.toml");
     let text = std::fs::read_to_string(&mapping_file).map_err(|e| format!("{label}: {e}"))?;
     let raw = mapping::parse(&label, &text).map_err(|e| e.to_string())?;
-    let mut doc = spec::load(official)?;
     // Validate against the official document: its operations are what the mapping must name.
     let mut index = BTreeMap::new();
     // Operations the mapping takes from another spec (OpenAI's chat completions from the shared
@@ -269,7 +283,6 @@ pub fn import(specs_dir: &Path, provider: &str, official: &Path) -> Result<(Stri
         return Err(format!("{label}: `spec = \"{}\"`: only a provider that owns its spec imports one", mapping.spec));
     }
     let roots = roots_for(provider, std::slice::from_ref(&mapping))?;
-    let mut log = Log::default();
     prune::prune(&mut doc, &roots, &mut log)?;
     normalize::run(&mut doc, true, &mut log);
     // Check that the result parses as OpenAPI 3.0 before anything is written.

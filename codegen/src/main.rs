@@ -5,13 +5,14 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use specai_codegen::versions::Versions;
-use specai_codegen::{Mode, ensure, import, outputs};
+use specai_codegen::{Mode, ensure, import_files, outputs};
 
 const USAGE: &str = "usage:
   cargo codegen                                  regenerate generated/ from specs/
   cargo codegen --check                          fail if generated/ differs from what specs/ produces
   cargo codegen import <provider> <spec-file>    prune + normalize an official OpenAPI document
-                                                 into specs/<provider>/openapi.json, then regenerate";
+                                                 into specs/<provider>/openapi.json, then regenerate
+  cargo codegen import <provider> <model.json>...  the same from Smithy 2.0 JSON models (merged)";
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("codegen/ has a parent").to_path_buf()
@@ -23,7 +24,7 @@ fn main() -> ExitCode {
     let result = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         [] => generate(&root, Mode::Write),
         ["--check"] => generate(&root, Mode::Check),
-        ["import", provider, file] => run_import(&root, provider, Path::new(file)),
+        ["import", provider, files @ ..] if !files.is_empty() => run_import(&root, provider, files),
         ["-h" | "--help"] => {
             println!("{USAGE}");
             Ok(())
@@ -50,10 +51,11 @@ fn generate(root: &Path, mode: Mode) -> Result<(), String> {
     Ok(())
 }
 
-fn run_import(root: &Path, provider: &str, file: &Path) -> Result<(), String> {
-    let given = file.display().to_string();
-    let file = if file.is_absolute() { file.to_path_buf() } else { std::env::current_dir().map_err(|e| e.to_string())?.join(file) };
-    let (spec, log) = import(&root.join("specs"), provider, &file)?;
+fn run_import(root: &Path, provider: &str, files: &[&str]) -> Result<(), String> {
+    let given = files.join(" ");
+    let current = std::env::current_dir().map_err(|e| e.to_string())?;
+    let files: Vec<PathBuf> = files.iter().map(|file| current.join(file)).collect();
+    let (spec, log) = import_files(&root.join("specs"), provider, &files)?;
     let target = root.join("specs").join(provider).join("openapi.json");
     std::fs::write(&target, spec).map_err(|e| format!("{}: {e}", target.display()))?;
     let log_path = root.join("specs").join(provider).join("import.log");

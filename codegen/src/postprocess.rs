@@ -132,10 +132,24 @@ fn is_tagged_union(item: &ItemEnum) -> bool {
     item.attrs.iter().any(|a| a.path().is_ident("serde") && contains(a, "tag ="))
 }
 
+/// An externally tagged union (`{"text": "..."}`, Smithy's restJson1 unions): no container
+/// `serde` attribute, every variant one field under a renamed tag.
+fn is_externally_tagged_union(item: &ItemEnum) -> bool {
+    !item.variants.is_empty()
+        && !item.attrs.iter().any(|a| a.path().is_ident("serde"))
+        && item.attrs.iter().any(|a| contains(a, "Deserialize"))
+        && item.variants.iter().all(|v| {
+            matches!(&v.fields, syn::Fields::Unnamed(fields) if fields.unnamed.len() == 1)
+                && v.attrs.iter().any(|a| contains(a, "rename ="))
+        })
+}
+
 /// Almost-compatible servers send enum values the spec does not list (a new `finish_reason`,
 /// a new stream event). Every string enum gets a last `#[serde(untagged)] Unlisted(String)`
 /// variant that keeps such values, and every internally tagged union gets
-/// `#[serde(other)] Unlisted`, so decoding never fails on them.
+/// `#[serde(other)] Unlisted`, and every externally tagged union a last
+/// `#[serde(untagged)] Unlisted(serde_json::Value)` that keeps the unknown member as sent, so
+/// decoding never fails on them.
 fn open_enums(items: &mut Vec<Item>, report: &mut Report) {
     let mut string_enums = std::collections::BTreeMap::new();
     for item in items.iter_mut() {
@@ -169,6 +183,15 @@ fn open_enums(items: &mut Vec<Item>, report: &mut Report) {
                     /// An event or block type this spec does not list (its fields are skipped).
                     #[serde(other)]
                     #name
+                });
+                report.tagged_unions_with_unknown.push(item.ident.to_string());
+            }
+            Item::Enum(item) if is_externally_tagged_union(item) => {
+                let name = catch_all_name(item);
+                item.variants.push(parse_quote! {
+                    /// A member this spec does not list, kept as sent (`{"newMember": ...}`).
+                    #[serde(untagged)]
+                    #name(::serde_json::Value)
                 });
                 report.tagged_unions_with_unknown.push(item.ident.to_string());
             }

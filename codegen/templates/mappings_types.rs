@@ -61,6 +61,8 @@ pub enum Api {
     Anthropic,
     /// Google Gemini API.
     Google,
+    /// Amazon Bedrock runtime (Converse, InvokeModel) and agent runtime (Rerank).
+    Bedrock,
 }
 
 /// How the API key is attached to requests.
@@ -81,6 +83,14 @@ pub enum Auth {
     Query {
         /// Query parameter name.
         param: &'static str,
+    },
+    /// AWS Signature Version 4 over each request; a key from the `api_key` variables, when
+    /// set, is sent as a bearer token instead (Bedrock API keys).
+    AwsSigV4 {
+        /// The signing name of the service, e.g. `bedrock`.
+        service: &'static str,
+        /// Variables naming the region, first set one wins; it fills `{region}` in URLs.
+        region_env: &'static [&'static str],
     },
 }
 
@@ -106,6 +116,8 @@ pub struct Operation {
     pub path: &'static str,
     /// Static query parameters for this operation (e.g. `alt=sse`).
     pub query: &'static [(&'static str, &'static str)],
+    /// A base URL of its own, when the operation is served elsewhere (Bedrock's agent runtime).
+    pub base_url: Option<&'static str>,
 }
 
 /// Operation per capability.
@@ -133,6 +145,8 @@ pub struct Operations {
     pub transcription: Option<Operation>,
     /// Model list.
     pub models: Option<Operation>,
+    /// Document reranking.
+    pub rerank: Option<Operation>,
 }
 
 /// How system messages are sent in chat completions.

@@ -8,17 +8,26 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use specai_codegen::versions::Versions;
-use specai_codegen::{Mode, ensure, import, outputs};
+use specai_codegen::{Mode, ensure, import_files, outputs};
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }
 
-/// (provider, official document, mapping file).
-fn cases(root: &Path) -> Vec<(&'static str, PathBuf, PathBuf)> {
+/// (provider, official documents, mapping file).
+fn cases(root: &Path) -> Vec<(&'static str, Vec<PathBuf>, PathBuf)> {
     let shared = root.join("../shared/reference-specs");
     let tests = root.join("codegen/tests/import");
-    vec![
+    let bedrock = (
+        "bedrock",
+        vec![
+            shared.join("aws-bedrock/bedrock-runtime-2023-09-30.json"),
+            root.join("specs/bedrock/bedrock-runtime-additions.smithy.json"),
+            root.join("specs/bedrock/agent-runtime-rerank.smithy.json"),
+        ],
+        root.join("specs/bedrock/provider.toml"),
+    );
+    let openapi: Vec<(&'static str, PathBuf, PathBuf)> = vec![
         // Our real OpenAI mapping: its operation ids and stream schemas must exist upstream.
         ("openai", shared.join("openai/openapi.yaml"), root.join("specs/openai/provider.toml")),
         ("together", shared.join("together/openapi.yaml"), tests.join("together.toml")),
@@ -27,7 +36,9 @@ fn cases(root: &Path) -> Vec<(&'static str, PathBuf, PathBuf)> {
         ("elevenlabs", shared.join("elevenlabs/openapi.json"), tests.join("elevenlabs.toml")),
         ("assemblyai", shared.join("assemblyai/openapi.yml"), tests.join("assemblyai.toml")),
         ("deepgram", shared.join("deepgram/openapi.yml"), tests.join("deepgram.toml")),
-    ]
+    ];
+    // AWS's Smithy model, with our additions and the Rerank model (cargo codegen import's Smithy path).
+    openapi.into_iter().map(|(provider, document, mapping)| (provider, vec![document], mapping)).chain([bedrock]).collect()
 }
 
 const CRATE_MANIFEST: &str = r#"[package]
@@ -77,7 +88,7 @@ fn import_generate_and_check_every_official_openapi_document() {
         let text = table.to_string();
         std::fs::write(dir.join("provider.toml"), text).unwrap();
         let started = std::time::Instant::now();
-        match import(&specs, provider, &official) {
+        match import_files(&specs, provider, &official) {
             Ok((spec, log)) => {
                 std::fs::write(dir.join("openapi.json"), spec).unwrap();
                 std::fs::write(dir.join("import.log"), log.render(provider, &versions)).unwrap();

@@ -26,6 +26,11 @@ pub mod mappings;
 #[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
 pub mod anthropic;
 
+/// Client and types generated from specs/bedrock/ (feature `bedrock`).
+#[cfg(feature = "bedrock")]
+#[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
+pub mod bedrock;
+
 /// Client and types generated from specs/google/ (feature `google`).
 #[cfg(feature = "google")]
 #[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]

@@ -1,8 +1,8 @@
 //! The default registry: every provider compiled into this build, under its usual id.
 //!
-//! `openai`, `anthropic`, `google`, `azure` and `vertex` come from their own modules (each behind
-//! its feature; Azure reads `AZURE_RESOURCE_NAME`, Vertex its project, location and express key
-//! when the registry is built, and a missing one fails that provider's calls only);
+//! `openai`, `anthropic`, `google`, `azure`, `vertex` and `bedrock` come from their own modules
+//! (each behind its feature; Azure reads `AZURE_RESOURCE_NAME`, Vertex its project, location and
+//! express key when the registry is built, and a missing one fails that provider's calls only);
 //! every OpenAI-compatible mapping in `specs/` (`groq`, `mistral`, `ollama`, ...) is registered
 //! from [`specai_generated::mappings::ALL`], so a provider added with only a mapping file is
 //! here without any Rust. API keys are read at each provider's first call, so a missing key
@@ -63,6 +63,10 @@ pub fn default_registry_builder() -> ProviderRegistryBuilder {
     #[cfg(feature = "vertex")]
     {
         builder = builder.provider("vertex", crate::providers::vertex::create_vertex(Default::default()));
+    }
+    #[cfg(feature = "bedrock")]
+    {
+        builder = builder.provider("bedrock", crate::providers::bedrock::create_bedrock(Default::default()));
     }
     builder
 }

@@ -18,7 +18,7 @@
 //!   re-exported whole (and its `error` module as [`error`]), so that a third-party provider can
 //!   depend on that crate alone. Providers live in their own modules behind cargo features:
 //!   `openai`, `anthropic`, `google`, `openai_compatible` (every vendor with a mapping file in
-//!   `specs/`), and the clouds' `azure` and `vertex` (opt-in features).
+//!   `specs/`), and the clouds' `azure`, `vertex` and `bedrock` (opt-in features).
 //! - [`middleware`]: [`wrap_language_model`] and the other wrappers, built-in middlewares
 //!   (default settings and instructions, extract reasoning and JSON, simulated streaming) and
 //!   [`fallback`] chains of models that move on when one fails.
@@ -183,6 +183,8 @@ pub use transcribe::{TranscriptionResult, transcribe};
 
 #[cfg(feature = "anthropic")]
 pub use providers::anthropic;
+#[cfg(feature = "bedrock")]
+pub use providers::bedrock;
 #[cfg(feature = "google")]
 pub use providers::google;
 #[cfg(feature = "openai")]

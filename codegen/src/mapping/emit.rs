@@ -109,7 +109,8 @@ impl Mapping {
                     let method = &op.method;
                     let path = &op.path;
                     let query = pairs(op.query.iter().map(|(k, v)| (k, v)));
-                    quote! { Some(Operation { operation_id: #operation_id, method: #method, path: #path, query: #query }) }
+                    let base_url = optional(op.base_url.as_ref());
+                    quote! { Some(Operation { operation_id: #operation_id, method: #method, path: #path, query: #query, base_url: #base_url }) }
                 }
                 None => quote! { None },
             };
@@ -125,6 +126,7 @@ fn api(kind: ApiKind) -> TokenStream {
         ApiKind::OpenaiCompatible => quote! { Api::OpenAiCompatible },
         ApiKind::Anthropic => quote! { Api::Anthropic },
         ApiKind::Google => quote! { Api::Google },
+        ApiKind::Bedrock => quote! { Api::Bedrock },
     }
 }
 
@@ -137,6 +139,10 @@ fn auth(auth: &RawAuth) -> TokenStream {
             quote! { Auth::Header { name: #name, scheme: #scheme } }
         }
         RawAuth::Query { param } => quote! { Auth::Query { param: #param } },
+        RawAuth::AwsSigv4 { service, region_env } => {
+            let region_env = strs(region_env);
+            quote! { Auth::AwsSigV4 { service: #service, region_env: #region_env } }
+        }
     }
 }
 

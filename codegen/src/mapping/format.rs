@@ -60,6 +60,7 @@ pub enum ApiKind {
     OpenaiCompatible,
     Anthropic,
     Google,
+    Bedrock,
 }
 
 #[allow(missing_docs)]
@@ -70,6 +71,7 @@ pub enum RawAuth {
     Bearer,
     Header { name: String, scheme: Option<String> },
     Query { param: String },
+    AwsSigv4 { service: String, region_env: Vec<String> },
 }
 
 #[allow(missing_docs)]
@@ -99,11 +101,12 @@ pub enum Capability {
     Speech,
     Transcription,
     Models,
+    Rerank,
 }
 
 impl Capability {
     /// Every capability, in the order `Operations` lists them.
-    pub const ALL: [Capability; 11] = [
+    pub const ALL: [Capability; 12] = [
         Capability::Chat,
         Capability::ChatStream,
         Capability::Responses,
@@ -115,6 +118,7 @@ impl Capability {
         Capability::Speech,
         Capability::Transcription,
         Capability::Models,
+        Capability::Rerank,
     ];
 
     /// The key in `[operations]`.
@@ -131,6 +135,7 @@ impl Capability {
             Capability::Speech => "speech",
             Capability::Transcription => "transcription",
             Capability::Models => "models",
+            Capability::Rerank => "rerank",
         }
     }
 }
@@ -154,20 +159,23 @@ pub struct RawOperationFull {
     pub path: Option<String>,
     #[serde(default)]
     pub query: BTreeMap<String, String>,
+    /// A base URL of the operation's own (another host of the same provider).
+    pub base_url: Option<String>,
 }
 
-/// An operation reference split into its parts: operation id, spec, path, query.
-pub(super) type OperationParts<'a> = (&'a str, Option<&'a str>, Option<&'a str>, Vec<(String, String)>);
+/// An operation reference split into its parts: operation id, spec, path, query, base URL.
+pub(super) type OperationParts<'a> = (&'a str, Option<&'a str>, Option<&'a str>, Vec<(String, String)>, Option<&'a str>);
 
 impl RawOperation {
     pub(super) fn parts(&self) -> OperationParts<'_> {
         match self {
-            RawOperation::Id(id) => (id, None, None, Vec::new()),
+            RawOperation::Id(id) => (id, None, None, Vec::new(), None),
             RawOperation::Full(full) => (
                 &full.operation,
                 full.spec.as_deref(),
                 full.path.as_deref(),
                 full.query.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                full.base_url.as_deref(),
             ),
         }
     }

@@ -114,8 +114,24 @@ fn unknown_operation_is_rejected() {
 
 #[test]
 fn unknown_capability_is_rejected() {
-    let error = check(&GOOD.replace("chat = ", "rerank = ")).unwrap_err();
-    assert!(error.message.contains("rerank"), "{error}");
+    let error = check(&GOOD.replace("chat = ", "summarize = ")).unwrap_err();
+    assert!(error.message.contains("summarize"), "{error}");
+}
+
+#[test]
+fn aws_sigv4_auth_and_an_operation_base_url_with_a_region() {
+    let aws = GOOD
+        .replace("auth = { type = \"bearer\" }", "auth = { type = \"aws-sigv4\", service = \"bedrock\", region_env = [\"AWS_REGION\"] }")
+        .replace("base_url = \"https://api.groq.com/openai/v1\"", "base_url = \"https://bedrock-runtime.{region}.amazonaws.com\"")
+        .replace("embedding = { operation = \"createEmbedding\", path = \"/v2/embeddings\" }", "rerank = { operation = \"createEmbedding\", base_url = \"https://agent.{region}.amazonaws.com\" }");
+    let tokens = check(&aws).unwrap().to_tokens().to_string();
+    assert!(tokens.contains("Auth :: AwsSigV4 { service : \"bedrock\" , region_env : & [\"AWS_REGION\"] }"), "{tokens}");
+    assert!(tokens.contains("rerank : Some (Operation { operation_id : \"createEmbedding\""), "{tokens}");
+    assert!(tokens.contains("base_url : Some (\"https://agent.{region}.amazonaws.com\")"), "{tokens}");
+    let error = check(&aws.replace("region_env = [\"AWS_REGION\"]", "region_env = []")).unwrap_err();
+    assert_eq!(error.key, "auth.region_env", "{error}");
+    let error = check(&aws.replace("https://agent.{region}.amazonaws.com", "https://agent.{zone}.amazonaws.com")).unwrap_err();
+    assert_eq!(error.key, "operations.rerank.base_url", "{error}");
 }
 
 #[test]

@@ -20,6 +20,8 @@ pub struct ResolvedOperation {
     pub method: String,
     pub path: String,
     pub query: Vec<(String, String)>,
+    /// The operation's own base URL, when it is served from another host.
+    pub base_url: Option<String>,
 }
 
 /// A validated mapping file with defaults applied.
@@ -92,10 +94,8 @@ fn check_identity(file: &str, dir_name: &str, raw: &RawMapping) -> Result<(), Ma
 
 /// `base_url`, `base_url_env` and `path_prefix`.
 fn check_endpoint(file: &str, raw: &RawMapping) -> Result<(), MappingError> {
-    if let Some(url) = &raw.base_url
-        && (!(url.starts_with("http://") || url.starts_with("https://")) || url.ends_with('/'))
-    {
-        return Err(MappingError::new(file, "base_url", format!("`{url}` must be an http(s) URL without a trailing slash")));
+    if let Some(url) = &raw.base_url {
+        check_url(file, "base_url", url)?;
     }
     if let Some(var) = &raw.base_url_env {
         check_env_var(file, "base_url_env", var)?;
@@ -115,7 +115,9 @@ fn check_endpoint(file: &str, raw: &RawMapping) -> Result<(), MappingError> {
     while let Some(start) = rest.find('{') {
         let end = rest[start..].find('}').map_or(rest.len(), |end| start + end);
         let name = &rest[(start + 1).min(end)..end];
-        if !raw.base_url_vars.contains_key(name) {
+        // AWS-signed providers fill `{region}` from their region variables.
+        let aws_region = name == "region" && matches!(raw.auth, RawAuth::AwsSigv4 { .. });
+        if !raw.base_url_vars.contains_key(name) && !aws_region {
             return Err(MappingError::new(file, "base_url", format!("placeholder `{{{name}}}` is not in `base_url_vars`")));
         }
         rest = &rest[(end + 1).min(rest.len())..];
@@ -139,6 +141,17 @@ fn check_auth(file: &str, raw: &RawMapping) -> Result<(), MappingError> {
         }
         RawAuth::Query { param } if param.is_empty() => {
             return Err(MappingError::new(file, "auth.param", "must not be empty"));
+        }
+        RawAuth::AwsSigv4 { service, region_env } => {
+            if service.is_empty() || !service.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+                return Err(MappingError::new(file, "auth.service", format!("`{service}` is not an AWS signing name")));
+            }
+            if region_env.is_empty() {
+                return Err(MappingError::new(file, "auth.region_env", "name at least one variable holding the region"));
+            }
+            for var in region_env {
+                check_env_var(file, "auth.region_env", var)?;
+            }
         }
         RawAuth::Query { .. } | RawAuth::None | RawAuth::Bearer => {}
     }
@@ -166,7 +179,7 @@ fn resolve_operations(
     let mut operations = Vec::new();
     for (capability, operation) in &raw.operations {
         let key = format!("operations.{}", capability.name());
-        let (id, operation_spec, path, query) = operation.parts();
+        let (id, operation_spec, path, query, base_url) = operation.parts();
         let operation_spec = operation_spec.unwrap_or(spec);
         let Some(operation_index) = specs.get(operation_spec) else {
             return Err(MappingError::new(file, &format!("{key}.spec"), format!("no specs/{operation_spec}/openapi.json")));
@@ -177,6 +190,9 @@ fn resolve_operations(
         if path.is_some_and(|path| !path.starts_with('/')) {
             return Err(MappingError::new(file, &format!("{key}.path"), "must start with `/`"));
         }
+        if let Some(url) = base_url {
+            check_url(file, &format!("{key}.base_url"), url)?;
+        }
         operations.push(ResolvedOperation {
             capability: *capability,
             spec: operation_spec.to_string(),
@@ -184,6 +200,7 @@ fn resolve_operations(
             method: method.clone(),
             path: path.unwrap_or(spec_path).to_string(),
             query,
+            base_url: base_url.map(str::to_owned),
         });
     }
     Ok(operations)
@@ -342,6 +359,20 @@ fn check_hooks(file: &str, raw: &RawMapping) -> Result<(), MappingError> {
         if let Some(hook) = hook.as_deref().filter(|hook| !is_identifier(hook, false)) {
             return Err(MappingError::new(file, key, format!("`{hook}` is not a snake_case function name")));
         }
+    }
+    Ok(())
+}
+
+/// A base URL: http(s), no trailing slash, placeholders as `{name}` (which ones a provider
+/// fills is checked by the caller: `base_url_vars`, or `{region}` for AWS-signed providers).
+fn check_url(file: &str, key: &str, url: &str) -> Result<(), MappingError> {
+    let mut depth = 0i32;
+    let placeholders_ok = url.chars().all(|c| {
+        depth += i32::from(c == '{') - i32::from(c == '}');
+        (0..=1).contains(&depth)
+    }) && depth == 0;
+    if !(url.starts_with("http://") || url.starts_with("https://")) || url.ends_with('/') || !placeholders_ok {
+        return Err(MappingError::new(file, key, format!("`{url}` must be an http(s) URL without a trailing slash, its placeholders as `{{name}}`")));
     }
     Ok(())
 }

@@ -130,9 +130,30 @@ pub(super) fn enum_or_string(doc: &mut Value, changes: &mut Vec<String>) {
 }
 
 
+/// Whether a schema is a variant of an externally tagged union (Smithy's restJson1 unions):
+/// a closed object with one property, which is required.
+fn is_external_tag_variant(schema: &Value) -> bool {
+    let one_property = schema.get("properties").and_then(Value::as_object).filter(|p| p.len() == 1);
+    let required = schema.get("required").and_then(Value::as_array);
+    schema.get("additionalProperties") == Some(&json!(false))
+        && one_property.zip(required).is_some_and(|(properties, required)| required.len() == 1 && properties.contains_key(required[0].as_str().unwrap_or_default()))
+}
+
 pub(super) fn open_objects(doc: &mut Value, changes: &mut Vec<String>) {
     for_each_schema(doc, &mut |schema, pointer| {
         if schema.remove(TAGGED_VARIANT).is_some() {
+            return;
+        }
+        // An externally tagged union stays closed, or typify would not see its tags: each
+        // variant is marked, and visited (and unmarked) after its parent.
+        if let Some(Value::Array(variants)) = schema.get_mut("oneOf")
+            && !variants.is_empty()
+            && variants.iter().all(is_external_tag_variant)
+        {
+            for variant in variants.iter_mut() {
+                variant[TAGGED_VARIANT] = json!(true);
+            }
+            changes.push(format!("{pointer}: externally tagged union, variants stay closed"));
             return;
         }
         let has_properties = schema.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty());
@@ -208,6 +229,17 @@ mod tests {
             doc["components"]["schemas"]["U"]["properties"]["n"],
             json!({"allOf": [{"$ref": "#/components/schemas/N"}], "nullable": true})
         );
+    }
+
+    #[test]
+    fn externally_tagged_union_variants_stay_closed() {
+        let variant = |name: &str| json!({"type": "object", "properties": {name: {"type": "string"}}, "required": [name], "additionalProperties": false});
+        let (doc, changes) = apply(open_objects, doc_with(json!({"oneOf": [variant("text"), variant("image")]})));
+        assert_eq!(schema(&doc)["oneOf"][0], variant("text"), "closed and unmarked");
+        assert_eq!(changes.len(), 1, "{changes:?}");
+        // One open variant: not an externally tagged union, every object opened as usual.
+        let (doc, _) = apply(open_objects, doc_with(json!({"oneOf": [variant("text"), {"properties": {"a": {}}}]})));
+        assert_eq!(schema(&doc)["oneOf"][0]["additionalProperties"], json!({}));
     }
 
     #[test]

@@ -9,6 +9,9 @@
 //! built at the first call and kept, and a model builds its operation's URL when it is made
 //! ([`ModelOperation`]), unless the key travels in the query.
 
+// Built with Bedrock alone, the methods only chat-style providers call are unused.
+#![cfg_attr(not(any(feature = "openai-compatible", feature = "anthropic", feature = "google")), allow(dead_code))]
+
 use std::sync::{Arc, OnceLock};
 
 use http::header::AUTHORIZATION;
@@ -108,7 +111,8 @@ impl KeySource {
                 };
                 headers.insert(HeaderName::from_static(name), value);
             }
-            Auth::Query { .. } | Auth::None => {}
+            // AWS-signed providers sign each request themselves (the body is part of the signature).
+            Auth::Query { .. } | Auth::None | Auth::AwsSigV4 { .. } => {}
         }
         Ok(headers)
     }
@@ -308,6 +312,12 @@ impl MappedConnection {
     pub async fn post_multipart(&self, url: &str, form: reqwest::multipart::Form, call_headers: &HeaderMap) -> Result<ApiResponse> {
         let headers = self.authorize(self.headers(call_headers)?).await?;
         post_multipart(&self.client, url, headers, form, &self.errors).await
+    }
+
+    /// The HTTP client, for a provider that sends its own requests (AWS-signed ones).
+    #[cfg_attr(not(feature = "bedrock"), allow(dead_code))]
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
     }
 
     /// The base URL, the HTTP client and the static headers, for a generated client.

@@ -38,11 +38,11 @@ mod headers;
 mod json_event_stream;
 mod json_instruction;
 // The mapping-driven connection, for the providers built on it.
-#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google"))]
+#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock"))]
 pub(crate) mod json_path;
-#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google"))]
+#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock"))]
 mod mapped_connection;
-#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google"))]
+#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock"))]
 mod mapping_error_parser;
 mod parts_stream;
 mod post_to_api;
@@ -65,9 +65,10 @@ pub use headers::{LazyHeaders, combine_headers};
 pub use json_event_stream::{JsonEvent, JsonEventStream, json_events_from_response};
 pub(crate) use provider_settings::{ConnectionSettings, connection_setters, parse_header};
 pub use provider_settings::{HeaderNameInput, HeaderValueInput};
-#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google"))]
+#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock"))]
+#[cfg_attr(not(any(feature = "openai-compatible", feature = "anthropic", feature = "google")), allow(unused_imports))]
 pub(crate) use mapped_connection::{MappedConnection, ModelOperation};
-#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google"))]
+#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock"))]
 pub(crate) use mapping_error_parser::MappingErrorParser;
 pub use json_instruction::{emulate_json_response_format, inject_json_instruction, json_instruction};
 pub use parts_stream::{EventMapper, PartsStream};

@@ -17,6 +17,8 @@ pub mod openai_compatible;
 pub mod azure;
 #[cfg(feature = "vertex")]
 pub mod vertex;
+#[cfg(feature = "bedrock")]
+pub mod bedrock;
 
 #[cfg(test)]
 mod extra_request_tests;

@@ -64,6 +64,8 @@ pub enum Api {
     Anthropic,
     /// Google Gemini API.
     Google,
+    /// Amazon Bedrock runtime (Converse, InvokeModel) and agent runtime (Rerank).
+    Bedrock,
 }
 
 /// How the API key is attached to requests.
@@ -84,6 +86,14 @@ pub enum Auth {
     Query {
         /// Query parameter name.
         param: &'static str,
+    },
+    /// AWS Signature Version 4 over each request; a key from the `api_key` variables, when
+    /// set, is sent as a bearer token instead (Bedrock API keys).
+    AwsSigV4 {
+        /// The signing name of the service, e.g. `bedrock`.
+        service: &'static str,
+        /// Variables naming the region, first set one wins; it fills `{region}` in URLs.
+        region_env: &'static [&'static str],
     },
 }
 
@@ -109,6 +119,8 @@ pub struct Operation {
     pub path: &'static str,
     /// Static query parameters for this operation (e.g. `alt=sse`).
     pub query: &'static [(&'static str, &'static str)],
+    /// A base URL of its own, when the operation is served elsewhere (Bedrock's agent runtime).
+    pub base_url: Option<&'static str>,
 }
 
 /// Operation per capability.
@@ -136,6 +148,8 @@ pub struct Operations {
     pub transcription: Option<Operation>,
     /// Model list.
     pub models: Option<Operation>,
+    /// Document reranking.
+    pub rerank: Option<Operation>,
 }
 
 /// How system messages are sent in chat completions.
@@ -354,6 +368,7 @@ pub static BASIC: ProviderMapping = ProviderMapping {
             method: "POST",
             path: "/chat",
             query: &[],
+            base_url: None,
         }),
         chat_stream: None,
         responses: None,
@@ -368,8 +383,10 @@ pub static BASIC: ProviderMapping = ProviderMapping {
             method: "POST",
             path: "/audio",
             query: &[],
+            base_url: None,
         }),
         models: None,
+        rerank: None,
     },
     capabilities: Capabilities {
         tools: true,

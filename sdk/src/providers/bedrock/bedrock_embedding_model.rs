@@ -1,0 +1,171 @@
+//! Embeddings over InvokeModel: Titan text embeddings v2 (one text per call, calls run in
+//! parallel) and Cohere embed (up to 96 texts per call).
+//!
+//! InvokeModel's body is the model's own JSON, which AWS's Smithy model types as a blob: these
+//! request and response shapes are written here from each model family's documented format.
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+use super::bedrock_api::{SharedConnection, provider_id};
+use super::bedrock_options::{BedrockEmbeddingOptions, PROVIDER_KEY};
+use crate::error::{Error, Result};
+use crate::provider::{
+    EmbedOptions, EmbedResponse, Embedding, EmbeddingModel, EmbeddingUsage, ResponseMetadata,
+};
+
+/// Cohere's limit of texts per call.
+const COHERE_MAX_TEXTS: usize = 96;
+
+/// A Bedrock embedding model.
+#[derive(Debug, Clone)]
+pub struct BedrockEmbeddingModel {
+    model_id: String,
+    connection: SharedConnection,
+}
+
+/// Titan text embeddings v2: `{"inputText", "dimensions", "normalize"}`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TitanRequest<'a> {
+    input_text: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dimensions: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    normalize: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TitanResponse {
+    embedding: Embedding,
+    input_text_token_count: Option<u64>,
+}
+
+/// Cohere embed: `{"texts", "input_type", "truncate"}`.
+#[derive(Debug, Serialize)]
+struct CohereRequest<'a> {
+    texts: &'a [String],
+    input_type: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    truncate: Option<&'a str>,
+}
+
+/// `embeddings` is a list of vectors, or `{"float": [...]}` when embedding types were asked for.
+#[derive(Debug, Deserialize)]
+struct CohereResponse {
+    embeddings: CohereEmbeddings,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum CohereEmbeddings {
+    Floats(Vec<Embedding>),
+    ByType { float: Vec<Embedding> },
+}
+
+impl BedrockEmbeddingModel {
+    pub(crate) fn new(model_id: &str, connection: SharedConnection) -> Self {
+        BedrockEmbeddingModel {
+            model_id: model_id.to_owned(),
+            connection,
+        }
+    }
+
+    fn is_cohere(&self) -> bool {
+        self.model_id.contains("cohere.embed")
+    }
+
+    async fn invoke<T: serde::de::DeserializeOwned>(
+        &self,
+        body: &impl Serialize,
+        options: &EmbedOptions,
+    ) -> Result<crate::provider_utils::JsonResponse<T>> {
+        let connection = self.connection.clone()?;
+        let url = connection.url(
+            connection.mapping().operations.embedding.as_ref(),
+            "embedding",
+            &self.model_id,
+        )?;
+        connection
+            .post_json(&url, body, &options.headers, "application/json")
+            .await?
+            .json::<T>()
+            .await
+    }
+}
+
+#[async_trait]
+impl EmbeddingModel for BedrockEmbeddingModel {
+    fn provider(&self) -> &str {
+        provider_id(&self.connection)
+    }
+
+    fn model_id(&self) -> &str {
+        &self.model_id
+    }
+
+    fn max_embeddings_per_call(&self) -> Option<usize> {
+        Some(if self.is_cohere() {
+            COHERE_MAX_TEXTS
+        } else {
+            1
+        })
+    }
+
+    fn supports_parallel_calls(&self) -> bool {
+        true
+    }
+
+    async fn do_embed(&self, options: &EmbedOptions) -> Result<EmbedResponse> {
+        let bedrock: BedrockEmbeddingOptions = options
+            .provider_options
+            .parse(PROVIDER_KEY)?
+            .unwrap_or_default();
+        if self.is_cohere() {
+            options.check_value_count(COHERE_MAX_TEXTS)?;
+            let body = CohereRequest {
+                texts: &options.values,
+                input_type: bedrock.input_type.as_deref().unwrap_or("search_query"),
+                truncate: bedrock.truncate.as_deref(),
+            };
+            let answer = self.invoke::<CohereResponse>(&body, options).await?;
+            let embeddings = match answer.value.embeddings {
+                CohereEmbeddings::Floats(vectors) | CohereEmbeddings::ByType { float: vectors } => {
+                    vectors
+                }
+            };
+            if embeddings.len() != options.values.len() {
+                return Err(Error::invalid_response(
+                    format!(
+                        "{} embeddings for {} texts",
+                        embeddings.len(),
+                        options.values.len()
+                    ),
+                    None,
+                    None,
+                ));
+            }
+            let mut response = EmbedResponse::new(embeddings, None);
+            response.response = Some(ResponseMetadata::default().with_headers(answer.headers));
+            return Ok(response);
+        }
+        options.check_value_count(1)?;
+        let Some(text) = options.values.first() else {
+            return Ok(EmbedResponse::new(Vec::new(), None));
+        };
+        let body = TitanRequest {
+            input_text: text,
+            dimensions: bedrock.dimensions,
+            normalize: bedrock.normalize,
+        };
+        let answer = self.invoke::<TitanResponse>(&body, options).await?;
+        let usage = answer
+            .value
+            .input_text_token_count
+            .map(|tokens| EmbeddingUsage { tokens });
+        let mut response = EmbedResponse::new(vec![answer.value.embedding], usage);
+        response.response = Some(ResponseMetadata::default().with_headers(answer.headers));
+        Ok(response)
+    }
+}

@@ -1,0 +1,402 @@
+//! ConverseStream's events mapped into [`StreamPart`]s, in this one place.
+//!
+//! The stream is the event-stream decoder (`bedrock_event_stream`), each event's payload decoded
+//! once into its generated type, polled by a small state machine that keeps per-block state by
+//! `contentBlockIndex` (kind, tool id and name, accumulated input, reasoning signature) and
+//! queues the parts an event yields. Text and reasoning blocks are identified by their index,
+//! tool-input blocks by the tool use id. Converse sends `contentBlockStart` for tool use only:
+//! a text or reasoning block starts with its first delta.
+//!
+//! The finish part waits for the end of the bytes, because the `metadata` event (usage, the
+//! guardrail trace) follows `messageStop`. An exception frame ends the stream with an
+//! [`Error::ApiCall`]; a stream that ends before `messageStop` ends with
+//! [`Error::InvalidResponse`], never with a made-up finish; the parts before either are kept.
+
+use std::collections::VecDeque;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use futures::Stream;
+use serde_json::{Value, json};
+
+use super::bedrock_error::StreamErrorContext;
+use super::bedrock_event_stream::{Event, EventStream};
+use super::bedrock_language_model::{bedrock_metadata, convert_usage, response_metadata};
+use super::map_bedrock_finish_reason::map_bedrock_finish_reason;
+use super::wire;
+use crate::error::{Error, Result};
+use crate::provider::{BlockId, StreamPart, ToolCall, Warning};
+
+/// What a started content block is.
+#[derive(Debug)]
+enum Block {
+    Text {
+        id: BlockId,
+    },
+    Reasoning {
+        id: BlockId,
+        signature: Option<String>,
+        redacted_data: Option<String>,
+    },
+    ToolInput {
+        id: BlockId,
+        tool_name: String,
+        input: String,
+    },
+    /// Input of the forced JSON tool, streamed as text.
+    JsonText {
+        id: BlockId,
+    },
+}
+
+/// The state machine, separate from the transport so it can be tested on events alone.
+#[derive(Debug)]
+pub(crate) struct StreamState {
+    blocks: Vec<(i32, Block)>,
+    stop_reason: Option<String>,
+    additional_fields: Option<Value>,
+    usage: Option<wire::TokenUsage>,
+    trace: Option<Value>,
+    uses_json_response_tool: bool,
+    include_raw_chunks: bool,
+    errors: StreamErrorContext,
+}
+
+impl StreamState {
+    pub(crate) fn new(
+        uses_json_response_tool: bool,
+        include_raw_chunks: bool,
+        errors: StreamErrorContext,
+    ) -> Self {
+        StreamState {
+            blocks: Vec::new(),
+            stop_reason: None,
+            additional_fields: None,
+            usage: None,
+            trace: None,
+            uses_json_response_tool,
+            include_raw_chunks,
+            errors,
+        }
+    }
+
+    fn block(&mut self, index: i32) -> Option<&mut Block> {
+        self.blocks
+            .iter_mut()
+            .find(|(at, _)| *at == index)
+            .map(|(_, block)| block)
+    }
+
+    /// Maps one event, queueing its parts.
+    pub(crate) fn process(&mut self, event: Event, parts: &mut VecDeque<StreamPart>) -> Result<()> {
+        let (event_type, payload) = match event {
+            Event::Event {
+                event_type,
+                payload,
+            } => (event_type, payload),
+            Event::Exception {
+                exception_type,
+                payload,
+            } => return Err(self.errors.exception(&exception_type, &payload)),
+        };
+        if self.include_raw_chunks {
+            let raw = serde_json::from_slice::<Value>(&payload).unwrap_or(Value::Null);
+            parts.push_back(StreamPart::Raw {
+                raw_value: json!({ event_type.as_str(): raw }),
+            });
+        }
+        let decode_error = |error: serde_json::Error| {
+            Error::invalid_response(
+                format!("undecodable `{event_type}` event: {error}"),
+                Some(String::from_utf8_lossy(&payload).into_owned()),
+                Some(std::sync::Arc::new(error)),
+            )
+        };
+        match event_type.as_str() {
+            "contentBlockStart" => {
+                let start: wire::ContentBlockStartEvent =
+                    serde_json::from_slice(&payload).map_err(decode_error)?;
+                if let wire::ContentBlockStart::ToolUse(tool) = start.start {
+                    let block = if self.uses_json_response_tool {
+                        let id = BlockId::from(start.content_block_index.to_string());
+                        parts.push_back(StreamPart::TextStart {
+                            id: id.clone(),
+                            provider_metadata: None,
+                        });
+                        Block::JsonText { id }
+                    } else {
+                        let id = BlockId::from(tool.tool_use_id);
+                        parts.push_back(StreamPart::ToolInputStart {
+                            id: id.clone(),
+                            tool_name: tool.name.clone(),
+                            provider_executed: false,
+                            provider_metadata: None,
+                        });
+                        Block::ToolInput {
+                            id,
+                            tool_name: tool.name,
+                            input: String::new(),
+                        }
+                    };
+                    self.blocks.push((start.content_block_index, block));
+                }
+            }
+            "contentBlockDelta" => {
+                let delta: wire::ContentBlockDeltaEvent =
+                    serde_json::from_slice(&payload).map_err(decode_error)?;
+                self.delta(delta.content_block_index, delta.delta, parts);
+            }
+            "contentBlockStop" => {
+                let stop: wire::ContentBlockStopEvent =
+                    serde_json::from_slice(&payload).map_err(decode_error)?;
+                if let Some(position) = self
+                    .blocks
+                    .iter()
+                    .position(|(at, _)| *at == stop.content_block_index)
+                {
+                    let (_, block) = self.blocks.remove(position);
+                    end_block(block, parts);
+                }
+            }
+            "messageStop" => {
+                let stop: wire::MessageStopEvent =
+                    serde_json::from_slice(&payload).map_err(decode_error)?;
+                self.stop_reason = Some(stop.stop_reason.to_string());
+                self.additional_fields = stop.additional_model_response_fields;
+            }
+            "metadata" => {
+                let metadata: wire::ConverseStreamMetadataEvent =
+                    serde_json::from_slice(&payload).map_err(decode_error)?;
+                self.usage = Some(metadata.usage);
+                self.trace = metadata
+                    .trace
+                    .map(|trace| serde_json::to_value(trace).unwrap_or(Value::Null));
+            }
+            // `messageStart` says only the role; events newer than this SDK are skipped.
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn delta(
+        &mut self,
+        index: i32,
+        delta: wire::ContentBlockDelta,
+        parts: &mut VecDeque<StreamPart>,
+    ) {
+        let id = || BlockId::from(index.to_string());
+        match delta {
+            // With the forced JSON tool, stray text is not the answer.
+            wire::ContentBlockDelta::Text(_) if self.uses_json_response_tool => {}
+            wire::ContentBlockDelta::Text(text) => {
+                if self.block(index).is_none() {
+                    parts.push_back(StreamPart::TextStart {
+                        id: id(),
+                        provider_metadata: None,
+                    });
+                    self.blocks.push((index, Block::Text { id: id() }));
+                }
+                parts.push_back(StreamPart::TextDelta {
+                    id: id(),
+                    delta: text,
+                });
+            }
+            wire::ContentBlockDelta::ReasoningContent(reasoning) => {
+                if self.block(index).is_none() {
+                    parts.push_back(StreamPart::ReasoningStart {
+                        id: id(),
+                        provider_metadata: None,
+                    });
+                    self.blocks.push((
+                        index,
+                        Block::Reasoning {
+                            id: id(),
+                            signature: None,
+                            redacted_data: None,
+                        },
+                    ));
+                }
+                let Some(Block::Reasoning {
+                    signature,
+                    redacted_data,
+                    ..
+                }) = self.block(index)
+                else {
+                    return;
+                };
+                match reasoning {
+                    wire::ReasoningContentBlockDelta::Text(text) => {
+                        parts.push_back(StreamPart::ReasoningDelta {
+                            id: id(),
+                            delta: text,
+                            provider_metadata: None,
+                        })
+                    }
+                    wire::ReasoningContentBlockDelta::Signature(value) => {
+                        signature.get_or_insert_with(String::new).push_str(&value)
+                    }
+                    wire::ReasoningContentBlockDelta::RedactedContent(value) => redacted_data
+                        .get_or_insert_with(String::new)
+                        .push_str(&value),
+                    wire::ReasoningContentBlockDelta::Unlisted(_) => {}
+                }
+            }
+            wire::ContentBlockDelta::ToolUse(tool) => match self.block(index) {
+                Some(Block::ToolInput { id, input, .. }) => {
+                    input.push_str(&tool.input);
+                    parts.push_back(StreamPart::ToolInputDelta {
+                        id: id.clone(),
+                        delta: tool.input,
+                    });
+                }
+                Some(Block::JsonText { id }) => parts.push_back(StreamPart::TextDelta {
+                    id: id.clone(),
+                    delta: tool.input,
+                }),
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+
+    /// The finish part, once the bytes ended: `None` when `messageStop` never came.
+    pub(crate) fn finish(&mut self, parts: &mut VecDeque<StreamPart>) -> Option<()> {
+        let stop_reason = self.stop_reason.take()?;
+        // Blocks the model left open are closed before the finish.
+        for (_, block) in std::mem::take(&mut self.blocks) {
+            end_block(block, parts);
+        }
+        let usage = self.usage.as_ref().map(convert_usage).unwrap_or_default();
+        let metadata = self.usage.as_ref().map(|usage| {
+            response_metadata(usage, self.trace.take(), self.additional_fields.take())
+        });
+        parts.push_back(StreamPart::Finish {
+            usage,
+            finish_reason: map_bedrock_finish_reason(&stop_reason, self.uses_json_response_tool),
+            raw_finish_reason: Some(stop_reason),
+            provider_metadata: metadata,
+        });
+        Some(())
+    }
+}
+
+fn end_block(block: Block, parts: &mut VecDeque<StreamPart>) {
+    match block {
+        Block::Text { id } | Block::JsonText { id } => parts.push_back(StreamPart::TextEnd {
+            id,
+            provider_metadata: None,
+        }),
+        Block::Reasoning {
+            id,
+            signature,
+            redacted_data,
+        } => {
+            let metadata = match (signature, redacted_data) {
+                (Some(signature), _) => Some(bedrock_metadata(json!({"signature": signature}))),
+                (None, Some(data)) => Some(bedrock_metadata(json!({"redactedData": data}))),
+                (None, None) => None,
+            };
+            parts.push_back(StreamPart::ReasoningEnd {
+                id,
+                provider_metadata: metadata,
+            });
+        }
+        Block::ToolInput {
+            id,
+            tool_name,
+            input,
+        } => {
+            parts.push_back(StreamPart::ToolInputEnd {
+                id: id.clone(),
+                provider_metadata: None,
+            });
+            let input = if input.trim().is_empty() {
+                "{}".to_owned()
+            } else {
+                input
+            };
+            parts.push_back(StreamPart::ToolCall(ToolCall::new(
+                id.to_string(),
+                tool_name,
+                input,
+            )));
+        }
+    }
+}
+
+/// The parts stream of one ConverseStream response.
+pub(crate) struct BedrockStream<S> {
+    events: EventStream<S>,
+    state: StreamState,
+    parts: VecDeque<StreamPart>,
+    done: bool,
+}
+
+impl<S> BedrockStream<S> {
+    pub(crate) fn new(
+        bytes: S,
+        warnings: Vec<Warning>,
+        uses_json_response_tool: bool,
+        include_raw_chunks: bool,
+        errors: StreamErrorContext,
+    ) -> Self {
+        let url = errors.url.clone();
+        let mut parts = VecDeque::new();
+        parts.push_back(StreamPart::StreamStart { warnings });
+        BedrockStream {
+            events: EventStream::new(bytes, url),
+            state: StreamState::new(uses_json_response_tool, include_raw_chunks, errors),
+            parts,
+            done: false,
+        }
+    }
+}
+
+impl<S, E> Stream for BedrockStream<S>
+where
+    S: Stream<Item = std::result::Result<Bytes, E>> + Unpin,
+    E: Into<reqwest::Error>,
+{
+    type Item = Result<StreamPart>;
+
+    fn poll_next(mut self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        loop {
+            if let Some(part) = this.parts.pop_front() {
+                return Poll::Ready(Some(Ok(part)));
+            }
+            if this.done {
+                return Poll::Ready(None);
+            }
+            match Pin::new(&mut this.events).poll_next(context) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Some(Ok(event))) => {
+                    if let Err(error) = this.state.process(event, &mut this.parts) {
+                        this.done = true;
+                        this.parts.clear();
+                        return Poll::Ready(Some(Err(error)));
+                    }
+                }
+                Poll::Ready(Some(Err(error))) => {
+                    this.done = true;
+                    return Poll::Ready(Some(Err(error)));
+                }
+                Poll::Ready(None) => {
+                    this.done = true;
+                    if this.state.finish(&mut this.parts).is_none() {
+                        return Poll::Ready(Some(Err(Error::invalid_response(
+                            "the event stream ended before `messageStop`",
+                            None,
+                            None,
+                        ))));
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "bedrock_stream_tests.rs"]
+mod tests;

@@ -1,0 +1,178 @@
+//! The state machine on events alone (the frames and the transport are tested in
+//! `bedrock_event_stream` and the provider tests).
+
+use bytes::Bytes;
+use specai_generated::mappings::BEDROCK;
+
+use super::*;
+use crate::provider::FinishReason;
+use crate::provider_utils::MappingErrorParser;
+
+fn state(json_tool: bool) -> StreamState {
+    StreamState::new(
+        json_tool,
+        false,
+        StreamErrorContext {
+            url: "u".into(),
+            errors: MappingErrorParser::new(BEDROCK.errors, None),
+        },
+    )
+}
+
+fn run(state: &mut StreamState, events: &[(&str, &str)]) -> VecDeque<StreamPart> {
+    let mut parts = VecDeque::new();
+    for (event_type, payload) in events {
+        state
+            .process(
+                Event::Event {
+                    event_type: (*event_type).to_owned(),
+                    payload: Bytes::from(payload.to_string()),
+                },
+                &mut parts,
+            )
+            .unwrap();
+    }
+    parts
+}
+
+#[test]
+fn forced_json_tool_streams_as_text_and_finishes_with_stop() {
+    let mut state = state(true);
+    let mut parts = run(
+        &mut state,
+        &[
+            ("messageStart", r#"{"role":"assistant"}"#),
+            (
+                "contentBlockDelta",
+                r#"{"contentBlockIndex":0,"delta":{"text":"Here is the JSON:"}}"#,
+            ),
+            (
+                "contentBlockStart",
+                r#"{"contentBlockIndex":1,"start":{"toolUse":{"toolUseId":"t1","name":"json"}}}"#,
+            ),
+            (
+                "contentBlockDelta",
+                r#"{"contentBlockIndex":1,"delta":{"toolUse":{"input":"{\"a\":1}"}}}"#,
+            ),
+            ("contentBlockStop", r#"{"contentBlockIndex":1}"#),
+            ("messageStop", r#"{"stopReason":"tool_use"}"#),
+        ],
+    );
+    state.finish(&mut parts).unwrap();
+    let parts: Vec<_> = parts.into_iter().collect();
+    assert_eq!(
+        parts[0],
+        StreamPart::TextStart {
+            id: "1".into(),
+            provider_metadata: None
+        }
+    );
+    assert_eq!(
+        parts[1],
+        StreamPart::TextDelta {
+            id: "1".into(),
+            delta: "{\"a\":1}".into()
+        }
+    );
+    assert_eq!(
+        parts[2],
+        StreamPart::TextEnd {
+            id: "1".into(),
+            provider_metadata: None
+        }
+    );
+    assert!(matches!(
+        &parts[3],
+        StreamPart::Finish {
+            finish_reason: FinishReason::Stop,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn unknown_events_and_union_members_are_skipped_and_open_blocks_close_at_the_finish() {
+    let mut state = state(false);
+    let mut parts = run(
+        &mut state,
+        &[
+            ("brandNewEvent", r#"{"x":1}"#),
+            (
+                "contentBlockDelta",
+                r#"{"contentBlockIndex":0,"delta":{"citation":{"title":"t"}}}"#,
+            ),
+            (
+                "contentBlockDelta",
+                r#"{"contentBlockIndex":0,"delta":{"text":"Hi"}}"#,
+            ),
+            ("messageStop", r#"{"stopReason":"brand_new_reason"}"#),
+        ],
+    );
+    state.finish(&mut parts).unwrap();
+    let parts: Vec<_> = parts.into_iter().collect();
+    assert_eq!(parts.len(), 4, "{parts:?}");
+    assert_eq!(
+        parts[2],
+        StreamPart::TextEnd {
+            id: "0".into(),
+            provider_metadata: None
+        }
+    );
+    assert!(
+        matches!(&parts[3], StreamPart::Finish { finish_reason: FinishReason::Other, raw_finish_reason: Some(raw), .. } if raw == "brand_new_reason")
+    );
+}
+
+#[test]
+fn no_finish_without_message_stop_and_bad_payloads_keep_their_text() {
+    let mut state = state(false);
+    let mut parts = run(
+        &mut state,
+        &[(
+            "contentBlockDelta",
+            r#"{"contentBlockIndex":0,"delta":{"text":"Hi"}}"#,
+        )],
+    );
+    assert!(state.finish(&mut parts).is_none());
+    let error = state
+        .process(
+            Event::Event {
+                event_type: "messageStop".into(),
+                payload: Bytes::from_static(b"{\"stopReason\":"),
+            },
+            &mut parts,
+        )
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::InvalidResponse { raw: Some(raw), .. } if raw == "{\"stopReason\":")
+    );
+}
+
+#[test]
+fn redacted_reasoning_ends_with_its_data() {
+    let mut state = state(false);
+    let parts = run(
+        &mut state,
+        &[
+            (
+                "contentBlockDelta",
+                r#"{"contentBlockIndex":0,"delta":{"reasoningContent":{"redactedContent":"b3BhcXVl"}}}"#,
+            ),
+            ("contentBlockStop", r#"{"contentBlockIndex":0}"#),
+        ],
+    );
+    assert_eq!(
+        parts[0],
+        StreamPart::ReasoningStart {
+            id: "0".into(),
+            provider_metadata: None
+        }
+    );
+    assert_eq!(
+        parts[1],
+        StreamPart::ReasoningEnd {
+            id: "0".into(),
+            provider_metadata: Some(bedrock_metadata(json!({"redactedData": "b3BhcXVl"})))
+        }
+    );
+}

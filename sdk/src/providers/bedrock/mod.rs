@@ -1,0 +1,193 @@
+//! Amazon Bedrock: language models over Converse and ConverseStream, embedding models (Titan
+//! text embeddings v2, Cohere embed) and image models (Nova Canvas, Titan image generator) over
+//! InvokeModel, reranking models over the agent runtime's Rerank.
+//!
+//! ```no_run
+//! # async fn example() -> specai::Result<()> {
+//! use specai::bedrock::{BedrockSettings, create_bedrock};
+//! use specai::provider::{CallOptions, LanguageModel, Message};
+//!
+//! // Region from AWS_REGION; SigV4 credentials from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
+//! // AWS_SESSION_TOKEN, or a Bedrock API key from AWS_BEARER_TOKEN_BEDROCK.
+//! let bedrock = create_bedrock(BedrockSettings::default().with_region("us-east-1"));
+//! let model = bedrock.language_model("anthropic.claude-3-5-haiku-20241022-v1:0");
+//! let response = model.do_generate(&CallOptions::new(vec![Message::user("Hello")])).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! The base URL template (`https://bedrock-runtime.{region}.amazonaws.com`, the agent runtime's
+//! for Rerank), the region and key variables, the SigV4 signing name and the retryable
+//! statuses and error types come from `specs/bedrock/provider.toml`; the wire types are
+//! generated from `specs/bedrock/openapi.json`, which `cargo codegen import` made from AWS's
+//! Smithy model. Requests are signed per call over the exact body bytes (`bedrock_signing`);
+//! ConverseStream's binary event stream is decoded as it arrives (`bedrock_event_stream`).
+//!
+//! Auth, first match: the settings' API key (bearer); the settings' credentials provider
+//! (SigV4); `AWS_BEARER_TOKEN_BEDROCK` (bearer); the AWS credential variables (SigV4).
+
+mod bedrock_api;
+mod bedrock_credentials;
+mod bedrock_embedding_model;
+mod bedrock_error;
+mod bedrock_event_stream;
+mod bedrock_image_model;
+mod bedrock_language_model;
+mod bedrock_options;
+mod bedrock_prepare_tools;
+mod bedrock_reranking_model;
+mod bedrock_signing;
+mod bedrock_stream;
+mod convert_to_bedrock_messages;
+mod map_bedrock_finish_reason;
+
+/// The wire types, generated from specs/bedrock/openapi.json.
+use specai_generated::bedrock::types as wire;
+
+use std::sync::Arc;
+
+use specai_generated::mappings::BEDROCK;
+
+#[cfg(feature = "bedrock-aws-config")]
+pub use bedrock_credentials::AwsDefaultChain;
+pub use bedrock_credentials::{
+    AwsSdkCredentials, BedrockCredentialsProvider, Credentials, EnvironmentCredentials,
+    StaticCredentials,
+};
+pub use bedrock_embedding_model::BedrockEmbeddingModel;
+pub use bedrock_image_model::BedrockImageModel;
+pub use bedrock_language_model::BedrockLanguageModel;
+pub use bedrock_options::{
+    BedrockEmbeddingOptions, BedrockGuardrailConfig, BedrockImageOptions, BedrockOptions,
+    BedrockReasoningConfig, BedrockReasoningType, BedrockRerankingOptions,
+};
+pub use bedrock_reranking_model::BedrockRerankingModel;
+pub use map_bedrock_finish_reason::map_bedrock_finish_reason;
+
+use crate::error::Result;
+use crate::provider::{EmbeddingModel, ImageModel, LanguageModel, Provider, RerankingModel};
+use crate::provider_utils::{ConnectionSettings, connection_setters};
+use bedrock_api::{AuthSource, BedrockConnection, SharedConnection};
+
+/// How to reach Amazon Bedrock, built with `with_*` methods; every setting is optional. The
+/// key, when given, is a Bedrock API key sent as a bearer token instead of a signature; the base
+/// URL replaces every operation's (a proxy, a VPC endpoint); headers are sent and signed.
+///
+/// ```
+/// use specai::bedrock::{BedrockSettings, create_bedrock};
+///
+/// let provider = create_bedrock(BedrockSettings::default().with_region("us-east-1"));
+/// let model = provider.language_model("anthropic.claude-3-5-haiku-20241022-v1:0");
+/// ```
+#[derive(Clone, Default)]
+#[non_exhaustive]
+pub struct BedrockSettings {
+    connection: ConnectionSettings,
+    region: Option<String>,
+    credentials_provider: Option<Arc<dyn BedrockCredentialsProvider>>,
+}
+
+impl BedrockSettings {
+    connection_setters!();
+
+    /// Sets the AWS region (default: the mapping's region variables, `AWS_REGION` then
+    /// `AWS_DEFAULT_REGION`, read when the provider is created).
+    pub fn with_region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// Signs with these credentials.
+    pub fn with_credentials(self, credentials: Credentials) -> Self {
+        self.with_credentials_provider(StaticCredentials(credentials))
+    }
+
+    /// Signs with credentials from this provider, asked again before they expire.
+    pub fn with_credentials_provider(mut self, provider: impl BedrockCredentialsProvider + 'static) -> Self {
+        self.credentials_provider = Some(Arc::new(provider));
+        self
+    }
+
+    /// Signs with credentials from the AWS SDK's default chain (profiles, SSO, web identity,
+    /// ECS, IMDS), loaded at the first request.
+    #[cfg(feature = "bedrock-aws-config")]
+    pub fn with_aws_default_chain(self) -> Self {
+        self.with_credentials_provider(AwsDefaultChain::default())
+    }
+}
+
+impl std::fmt::Debug for BedrockSettings {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("BedrockSettings")
+            .field("connection", &self.connection)
+            .field("region", &self.region)
+            .field("credentials_provider", &self.credentials_provider)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The Amazon Bedrock provider: hands out language, embedding, image and reranking models.
+#[derive(Debug, Clone)]
+pub struct BedrockProvider {
+    connection: SharedConnection,
+}
+
+/// A Bedrock provider with these settings. Invalid settings (no region) are reported by every
+/// call of its models.
+pub fn create_bedrock(settings: BedrockSettings) -> BedrockProvider {
+    let BedrockSettings { mut connection, region, credentials_provider } = settings;
+    // The key is Bedrock's bearer key, which the auth source sends, not the mapping's auth.
+    let auth = AuthSource::new(connection.api_key.take(), credentials_provider);
+    let settings = connection;
+    let connection = BedrockConnection::new(BEDROCK, settings, region, auth).map(Arc::new);
+    BedrockProvider { connection }
+}
+
+/// The language model of this id from a default provider (settings from the environment).
+pub fn bedrock(model_id: &str) -> BedrockLanguageModel {
+    create_bedrock(BedrockSettings::default()).language_model(model_id)
+}
+
+impl BedrockProvider {
+    /// The Converse model of this id or ARN, e.g. `anthropic.claude-3-5-haiku-20241022-v1:0`
+    /// or an inference profile such as `us.amazon.nova-pro-v1:0`.
+    pub fn language_model(&self, model_id: &str) -> BedrockLanguageModel {
+        BedrockLanguageModel::new(model_id, self.connection.clone())
+    }
+
+    /// The embedding model of this id: `amazon.titan-embed-text-v2:0` or `cohere.embed-*`.
+    pub fn embedding_model(&self, model_id: &str) -> BedrockEmbeddingModel {
+        BedrockEmbeddingModel::new(model_id, self.connection.clone())
+    }
+
+    /// The image model of this id: `amazon.nova-canvas-v1:0` or `amazon.titan-image-generator-*`.
+    pub fn image_model(&self, model_id: &str) -> BedrockImageModel {
+        BedrockImageModel::new(model_id, self.connection.clone())
+    }
+
+    /// The reranking model of this id: `amazon.rerank-v1:0` or `cohere.rerank-v3-5:0`.
+    pub fn reranking_model(&self, model_id: &str) -> BedrockRerankingModel {
+        BedrockRerankingModel::new(model_id, self.connection.clone())
+    }
+}
+
+impl Provider for BedrockProvider {
+    fn language_model(&self, model_id: &str) -> Result<Arc<dyn LanguageModel>> {
+        Ok(Arc::new(BedrockProvider::language_model(self, model_id)))
+    }
+
+    fn embedding_model(&self, model_id: &str) -> Result<Arc<dyn EmbeddingModel>> {
+        Ok(Arc::new(BedrockProvider::embedding_model(self, model_id)))
+    }
+
+    fn image_model(&self, model_id: &str) -> Result<Arc<dyn ImageModel>> {
+        Ok(Arc::new(BedrockProvider::image_model(self, model_id)))
+    }
+
+    fn reranking_model(&self, model_id: &str) -> Result<Arc<dyn RerankingModel>> {
+        Ok(Arc::new(BedrockProvider::reranking_model(self, model_id)))
+    }
+}
+
+#[cfg(test)]
+mod tests;
