@@ -5,7 +5,7 @@
     server.py stdio    serve on stdin/stdout (the client starts it as a child process)
     server.py http     serve streamable HTTP on 127.0.0.1, on a free port chosen by the
                        kernel; prints "READY http://127.0.0.1:PORT/mcp" on stdout, logs
-                       each HTTP request on stderr, and stops when its stdin reaches EOF
+                       each HTTP request (and two of its headers) on stderr, and stops when its stdin reaches EOF
                        (so it never outlives the test process that started it)
 
 What it offers: tools `add`, `divide` (fails with a tool error on a zero divisor),
@@ -14,6 +14,7 @@ resource `notes://readme` and a template `notes://{topic}`; a prompt `review_cod
 """
 
 import asyncio
+import os
 import socket
 import sys
 import threading
@@ -71,14 +72,30 @@ def review_code(code: str, language: str = "rust") -> str:
     return f"Please review this {language} code:\n{code}"
 
 
+def log_headers(app):
+    """Logs the headers the client tests set, so that they can check what arrived."""
+
+    async def logged(scope, receive, send):
+        if scope["type"] == "http":
+            headers = dict(scope["headers"])
+            team = headers.get(b"x-team", b"").decode()
+            authorization = headers.get(b"authorization", b"").decode()
+            print(f"HEADERS {scope['method']} x-team={team!r} authorization={authorization!r}", file=sys.stderr, flush=True)
+        await app(scope, receive, send)
+
+    return logged
+
+
 def serve_http() -> None:
     import uvicorn
 
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))
+    # Listening before READY: connections wait in the backlog until uvicorn accepts them.
+    listener.listen(128)
     port = listener.getsockname()[1]
-    app = server.streamable_http_app(host="127.0.0.1")
+    app = log_headers(server.streamable_http_app(host="127.0.0.1"))
     config = uvicorn.Config(app, log_level="info", access_log=True, lifespan="on")
     uvicorn_server = uvicorn.Server(config)
 
@@ -88,6 +105,8 @@ def serve_http() -> None:
 
     threading.Thread(target=stop_on_stdin_eof, daemon=True).start()
     print(f"READY http://127.0.0.1:{port}/mcp", flush=True)
+    # Everything after READY (uvicorn's access log goes to stdout) joins the log on stderr.
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     uvicorn_server.run(sockets=[listener])
 
 

@@ -95,8 +95,9 @@ pub enum McpError {
         source: tokio::task::JoinError,
     },
 
-    /// The tool ran and reported a failure (an `isError` result); `message` is its text content.
-    #[error("MCP tool `{tool_name}` failed: {message}")]
+    /// The tool ran and reported a failure (an `isError` result); `message` is its text content,
+    /// and all the error says, as the loop's tool error already names the tool.
+    #[error("{message}")]
     ToolFailed {
         /// The tool.
         tool_name: String,
