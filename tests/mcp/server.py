@@ -96,7 +96,7 @@ def serve_http() -> None:
     listener.listen(128)
     port = listener.getsockname()[1]
     app = log_headers(server.streamable_http_app(host="127.0.0.1"))
-    config = uvicorn.Config(app, log_level="info", access_log=True, lifespan="on")
+    config = uvicorn.Config(app, log_level="info", access_log=True, lifespan="on", timeout_graceful_shutdown=2)
     uvicorn_server = uvicorn.Server(config)
 
     def stop_on_stdin_eof() -> None:

@@ -5,13 +5,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use rmcp::model::{
-    CallToolRequestParams, CallToolResult, ClientCapabilities, GetPromptRequestParams, GetPromptResult, Implementation,
-    InitializeRequestParams, Prompt, ReadResourceRequestParams, ReadResourceResult, Resource,
-    ResourceTemplate, ServerPeerInfo, Tool as McpTool,
+    CallToolRequestParams, CallToolResult, ClientCapabilities, GetPromptRequestParams,
+    GetPromptResult, Implementation, InitializeRequestParams, Prompt, ReadResourceRequestParams,
+    ReadResourceResult, Resource, ResourceTemplate, ServerPeerInfo, Tool as McpTool,
 };
 use rmcp::service::{RunningService, ServiceError};
 use rmcp::transport::TokioChildProcess;
-use rmcp::transport::streamable_http_client::{StreamableHttpClientTransport, StreamableHttpClientTransportConfig};
+use rmcp::transport::streamable_http_client::{
+    StreamableHttpClientTransport, StreamableHttpClientTransportConfig,
+};
 use rmcp::{Peer, RoleClient};
 use serde_json::{Map, Value};
 use tokio_util::sync::CancellationToken;
@@ -112,36 +114,65 @@ impl McpClientBuilder {
             ClientCapabilities::default(),
             Implementation::new(self.client_name, self.client_version),
         );
-        let initialize = |error| McpError::Initialize { source: Box::new(error) };
+        let initialize = |error| McpError::Initialize {
+            source: Box::new(error),
+        };
         let (service, process_id) = match self.transport.kind {
             TransportKind::Stdio { command, stderr } => {
-                let program = command.as_std().get_program().to_string_lossy().into_owned();
+                let program = command
+                    .as_std()
+                    .get_program()
+                    .to_string_lossy()
+                    .into_owned();
                 let mut builder = TokioChildProcess::builder(command);
                 if let Some(stderr) = stderr {
                     builder = builder.stderr(stderr);
                 }
-                let (process, _stderr) = builder.spawn().map_err(|source| McpError::Spawn { program, source })?;
+                let (process, _stderr) = builder
+                    .spawn()
+                    .map_err(|source| McpError::Spawn { program, source })?;
                 let process_id = process.id();
                 let handshake = rmcp::serve_client(info, process);
-                (within(self.request_timeout, "initialize", handshake).await?.map_err(initialize)?, process_id)
+                (
+                    within(self.request_timeout, "initialize", handshake)
+                        .await?
+                        .map_err(initialize)?,
+                    process_id,
+                )
             }
             TransportKind::Http(http) => {
                 let transport = http_transport(http)?;
                 let handshake = rmcp::serve_client(info, transport);
-                (within(self.request_timeout, "initialize", handshake).await?.map_err(initialize)?, None)
+                (
+                    within(self.request_timeout, "initialize", handshake)
+                        .await?
+                        .map_err(initialize)?,
+                    None,
+                )
             }
         };
         let peer = service.peer().clone();
-        Ok(McpClient { service, peer, request_timeout: self.request_timeout, process_id })
+        Ok(McpClient {
+            service,
+            peer,
+            request_timeout: self.request_timeout,
+            process_id,
+        })
     }
 }
 
-fn http_transport(http: HttpTransport) -> Result<StreamableHttpClientTransport<reqwest::Client>, McpError> {
-    let mut config = StreamableHttpClientTransportConfig::with_uri(http.url.as_str()).custom_headers(http.header_map()?);
+fn http_transport(
+    http: HttpTransport,
+) -> Result<StreamableHttpClientTransport<reqwest::Client>, McpError> {
+    let mut config = StreamableHttpClientTransportConfig::with_uri(http.url.as_str())
+        .custom_headers(http.header_map()?);
     if let Some(token) = &http.bearer_token {
         config = config.auth_header(token.as_str());
     }
-    let client = http.client.clone().unwrap_or_else(crate::provider_utils::default_http_client);
+    let client = http
+        .client
+        .clone()
+        .unwrap_or_else(crate::provider_utils::default_http_client);
     Ok(StreamableHttpClientTransport::with_client(client, config))
 }
 
@@ -226,7 +257,11 @@ impl McpClient {
     /// println!("{:?}", result.structured_content);
     /// # Ok(()) }
     /// ```
-    pub async fn call_tool(&self, name: &str, arguments: Value) -> Result<CallToolResult, McpError> {
+    pub async fn call_tool(
+        &self,
+        name: &str,
+        arguments: Value,
+    ) -> Result<CallToolResult, McpError> {
         self.caller(name).call(arguments, None).await
     }
 
@@ -240,7 +275,8 @@ impl McpClient {
     /// # Ok(()) }
     /// ```
     pub async fn list_resources(&self) -> Result<Vec<Resource>, McpError> {
-        self.request("resources/list", self.peer.list_all_resources()).await
+        self.request("resources/list", self.peer.list_all_resources())
+            .await
     }
 
     /// The server's resource templates (URIs with `{placeholders}`), every page.
@@ -253,7 +289,11 @@ impl McpClient {
     /// # Ok(()) }
     /// ```
     pub async fn list_resource_templates(&self) -> Result<Vec<ResourceTemplate>, McpError> {
-        self.request("resources/templates/list", self.peer.list_all_resource_templates()).await
+        self.request(
+            "resources/templates/list",
+            self.peer.list_all_resource_templates(),
+        )
+        .await
     }
 
     /// Reads a resource by URI: its text or binary contents.
@@ -270,7 +310,11 @@ impl McpClient {
     /// # Ok(()) }
     /// ```
     pub async fn read_resource(&self, uri: &str) -> Result<ReadResourceResult, McpError> {
-        self.request("resources/read", self.peer.read_resource(ReadResourceRequestParams::new(uri))).await
+        self.request(
+            "resources/read",
+            self.peer.read_resource(ReadResourceRequestParams::new(uri)),
+        )
+        .await
     }
 
     /// The server's prompts (every page).
@@ -283,7 +327,8 @@ impl McpClient {
     /// # Ok(()) }
     /// ```
     pub async fn list_prompts(&self) -> Result<Vec<Prompt>, McpError> {
-        self.request("prompts/list", self.peer.list_all_prompts()).await
+        self.request("prompts/list", self.peer.list_all_prompts())
+            .await
     }
 
     /// Gets a prompt with its arguments filled in: its messages.
@@ -294,19 +339,26 @@ impl McpClient {
     /// println!("{} messages", prompt.messages.len());
     /// # Ok(()) }
     /// ```
-    pub async fn get_prompt<I, K, V>(&self, name: &str, arguments: I) -> Result<GetPromptResult, McpError>
+    pub async fn get_prompt<I, K, V>(
+        &self,
+        name: &str,
+        arguments: I,
+    ) -> Result<GetPromptResult, McpError>
     where
         I: IntoIterator<Item = (K, V)>,
         K: Into<String>,
         V: Into<String>,
     {
-        let arguments: Map<String, Value> =
-            arguments.into_iter().map(|(name, value)| (name.into(), Value::String(value.into()))).collect();
+        let arguments: Map<String, Value> = arguments
+            .into_iter()
+            .map(|(name, value)| (name.into(), Value::String(value.into())))
+            .collect();
         let mut parameters = GetPromptRequestParams::new(name);
         if !arguments.is_empty() {
             parameters = parameters.with_arguments(arguments);
         }
-        self.request("prompts/get", self.peer.get_prompt(parameters)).await
+        self.request("prompts/get", self.peer.get_prompt(parameters))
+            .await
     }
 
     /// Ends the connection and waits until it is over: a stdio server's stdin is closed and the
@@ -321,7 +373,11 @@ impl McpClient {
     /// # Ok(()) }
     /// ```
     pub async fn close(self) -> Result<(), McpError> {
-        self.service.cancel().await.map(drop).map_err(|error| McpError::Close { source: error })
+        self.service
+            .cancel()
+            .await
+            .map(drop)
+            .map_err(|error| McpError::Close { source: error })
     }
 
     async fn request<T>(
@@ -329,21 +385,33 @@ impl McpClient {
         method: &'static str,
         request: impl Future<Output = Result<T, ServiceError>>,
     ) -> Result<T, McpError> {
-        within(self.request_timeout, method, request).await?.map_err(|error| McpError::request(method, error))
+        within(self.request_timeout, method, request)
+            .await?
+            .map_err(|error| McpError::request(method, error))
     }
 
     /// What the specai tools hold to call one tool: the connection, the timeout, the name.
     pub(super) fn caller(&self, tool_name: &str) -> ToolCaller {
-        ToolCaller { peer: self.peer.clone(), request_timeout: self.request_timeout, tool_name: tool_name.to_owned() }
+        ToolCaller {
+            peer: self.peer.clone(),
+            request_timeout: self.request_timeout,
+            tool_name: tool_name.to_owned(),
+        }
     }
 }
 
 /// Runs a request with a time limit. Dropping an unfinished rmcp request sends the server
 /// `notifications/cancelled`, so a timeout also cancels the work on the server.
-async fn within<T>(timeout: Option<Duration>, method: &'static str, request: impl Future<Output = T>) -> Result<T, McpError> {
+async fn within<T>(
+    timeout: Option<Duration>,
+    method: &'static str,
+    request: impl Future<Output = T>,
+) -> Result<T, McpError> {
     match timeout {
         None => Ok(request.await),
-        Some(duration) => tokio::time::timeout(duration, request).await.map_err(|_| McpError::Timeout { method, duration }),
+        Some(duration) => tokio::time::timeout(duration, request)
+            .await
+            .map_err(|_| McpError::Timeout { method, duration }),
     }
 }
 
@@ -363,11 +431,19 @@ impl ToolCaller {
         cancellation_token: Option<&CancellationToken>,
     ) -> Result<CallToolResult, McpError> {
         let Value::Object(arguments) = arguments else {
-            return Err(McpError::InvalidToolInput { tool_name: self.tool_name.clone(), input: arguments });
+            return Err(McpError::InvalidToolInput {
+                tool_name: self.tool_name.clone(),
+                input: arguments,
+            });
         };
-        let parameters = CallToolRequestParams::new(self.tool_name.clone()).with_arguments(arguments);
+        let parameters =
+            CallToolRequestParams::new(self.tool_name.clone()).with_arguments(arguments);
         let method = "tools/call";
-        let call = within(self.request_timeout, method, self.peer.call_tool(parameters));
+        let call = within(
+            self.request_timeout,
+            method,
+            self.peer.call_tool(parameters),
+        );
         let outcome = match cancellation_token {
             None => call.await,
             Some(token) => tokio::select! {

@@ -110,6 +110,9 @@ pub enum McpError {
 
 impl McpError {
     pub(crate) fn request(method: &'static str, source: rmcp::ServiceError) -> McpError {
-        McpError::Request { method, source: Box::new(source) }
+        McpError::Request {
+            method,
+            source: Box::new(source),
+        }
     }
 }

@@ -34,7 +34,12 @@ impl McpClient {
     /// # Ok(()) }
     /// ```
     pub async fn tools(&self) -> Result<ToolSet, McpError> {
-        Ok(self.list_tools().await?.iter().map(|tool| (tool.name.to_string(), self.dynamic_tool(tool))).collect())
+        Ok(self
+            .list_tools()
+            .await?
+            .iter()
+            .map(|tool| (tool.name.to_string(), self.dynamic_tool(tool)))
+            .collect())
     }
 
     /// One tool of the server as a typed specai tool: the model sees the schema of `I` (derived
@@ -64,15 +69,23 @@ impl McpClient {
         I: JsonSchema + Serialize + DeserializeOwned + Send + 'static,
     {
         let tools = self.list_tools().await?;
-        let tool = tools.iter().find(|tool| tool.name == name).ok_or_else(|| McpError::NoSuchTool { tool_name: name.to_owned() })?;
+        let tool =
+            tools
+                .iter()
+                .find(|tool| tool.name == name)
+                .ok_or_else(|| McpError::NoSuchTool {
+                    tool_name: name.to_owned(),
+                })?;
         let caller = self.caller(name);
-        let typed = Tool::typed::<I>(description_of(tool)).execute(move |input: I, context: ToolContext| {
-            let caller = caller.clone();
-            async move {
-                let arguments = serde_json::to_value(input)?;
-                run(&caller, arguments, &context).await
-            }
-        });
+        let typed = Tool::typed::<I>(description_of(tool)).execute(
+            move |input: I, context: ToolContext| {
+                let caller = caller.clone();
+                async move {
+                    let arguments = serde_json::to_value(input)?;
+                    run(&caller, arguments, &context).await
+                }
+            },
+        );
         Ok(typed.to_model_output(model_output))
     }
 
@@ -90,15 +103,29 @@ impl McpClient {
 
 /// The description the model sees: the server's, else its title, else nothing.
 fn description_of(tool: &McpTool) -> String {
-    tool.description.as_deref().or(tool.title.as_deref()).unwrap_or_default().to_owned()
+    tool.description
+        .as_deref()
+        .or(tool.title.as_deref())
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// Calls the tool for the loop: an `isError` result is the tool's error.
-async fn run(caller: &ToolCaller, arguments: Value, context: &ToolContext) -> Result<Value, ToolError> {
-    let result = caller.call(arguments, Some(&context.cancellation_token)).await?;
+async fn run(
+    caller: &ToolCaller,
+    arguments: Value,
+    context: &ToolContext,
+) -> Result<Value, ToolError> {
+    let result = caller
+        .call(arguments, Some(&context.cancellation_token))
+        .await?;
     if result.is_error == Some(true) {
         let message = text_of(&result.content);
-        return Err(Box::new(McpError::ToolFailed { tool_name: caller.tool_name.clone(), message, result: Box::new(result) }));
+        return Err(Box::new(McpError::ToolFailed {
+            tool_name: caller.tool_name.clone(),
+            message,
+            result: Box::new(result),
+        }));
     }
     Ok(serde_json::to_value(result)?)
 }
@@ -133,18 +160,30 @@ fn model_output(output: &Value) -> ToolResultOutput {
 fn content_part(block: &ContentBlock) -> ToolResultContent {
     match block {
         ContentBlock::Text(text) => ToolResultContent::text(text.text.clone()),
-        ContentBlock::Image(image) => ToolResultContent::media(image.data.clone(), image.mime_type.clone()),
-        ContentBlock::Audio(audio) => ToolResultContent::media(audio.data.clone(), audio.mime_type.clone()),
+        ContentBlock::Image(image) => {
+            ToolResultContent::media(image.data.clone(), image.mime_type.clone())
+        }
+        ContentBlock::Audio(audio) => {
+            ToolResultContent::media(audio.data.clone(), audio.mime_type.clone())
+        }
         ContentBlock::Resource(embedded) => match &embedded.resource {
-            ResourceContents::TextResourceContents { text, .. } => ToolResultContent::text(text.clone()),
-            ResourceContents::BlobResourceContents { blob, mime_type, .. } => ToolResultContent::media(
+            ResourceContents::TextResourceContents { text, .. } => {
+                ToolResultContent::text(text.clone())
+            }
+            ResourceContents::BlobResourceContents {
+                blob, mime_type, ..
+            } => ToolResultContent::media(
                 blob.clone(),
-                mime_type.clone().unwrap_or_else(|| "application/octet-stream".to_owned()),
+                mime_type
+                    .clone()
+                    .unwrap_or_else(|| "application/octet-stream".to_owned()),
             ),
             // A kind of resource contents newer than this client: what it is, as text.
             other => ToolResultContent::text(serde_json::to_string(other).unwrap_or_default()),
         },
-        ContentBlock::ResourceLink(link) => ToolResultContent::text(format!("Resource: {} ({})", link.name, link.uri)),
+        ContentBlock::ResourceLink(link) => {
+            ToolResultContent::text(format!("Resource: {} ({})", link.name, link.uri))
+        }
         // A kind of block newer than this client: the block as JSON text, rather than nothing.
         other => ToolResultContent::text(serde_json::to_string(other).unwrap_or_default()),
     }
@@ -188,18 +227,28 @@ mod tests {
     #[test]
     fn structured_content_alone_reaches_the_model_as_json() {
         let output = json!({"content": [], "structuredContent": {"rows": 3}});
-        assert_eq!(model_output(&output), ToolResultOutput::json(json!({"rows": 3})));
+        assert_eq!(
+            model_output(&output),
+            ToolResultOutput::json(json!({"rows": 3}))
+        );
     }
 
     #[test]
     fn an_output_that_is_not_a_call_result_is_sent_as_json() {
         let output = json!({"content": "not a list"});
-        assert_eq!(model_output(&output), ToolResultOutput::json(output.clone()));
+        assert_eq!(
+            model_output(&output),
+            ToolResultOutput::json(output.clone())
+        );
     }
 
     #[test]
     fn text_of_joins_text_blocks_only() {
-        let content = vec![ContentBlock::text("first"), ContentBlock::image("AA==", "image/png"), ContentBlock::text("second")];
+        let content = vec![
+            ContentBlock::text("first"),
+            ContentBlock::image("AA==", "image/png"),
+            ContentBlock::text("second"),
+        ];
         assert_eq!(text_of(&content), "first\nsecond");
     }
 }

@@ -30,7 +30,10 @@ pub struct McpTransport {
 }
 
 pub(super) enum TransportKind {
-    Stdio { command: tokio::process::Command, stderr: Option<Stdio> },
+    Stdio {
+        command: tokio::process::Command,
+        stderr: Option<Stdio>,
+    },
     Http(HttpTransport),
 }
 
@@ -67,7 +70,12 @@ impl McpTransport {
     /// # let _ = transport;
     /// ```
     pub fn command(command: tokio::process::Command) -> McpTransport {
-        McpTransport { kind: TransportKind::Stdio { command, stderr: None } }
+        McpTransport {
+            kind: TransportKind::Stdio {
+                command,
+                stderr: None,
+            },
+        }
     }
 
     /// A server at this URL, spoken to over streamable HTTP (protocol version 2025-03-26 on).
@@ -157,9 +165,12 @@ impl HttpTransport {
         self.headers
             .iter()
             .map(|(name, value)| {
-                let invalid = |what: &str| McpError::InvalidTransport { message: format!("header `{name}` has an invalid {what}") };
+                let invalid = |what: &str| McpError::InvalidTransport {
+                    message: format!("header `{name}` has an invalid {what}"),
+                };
                 let name = HeaderName::try_from(name.as_str()).map_err(|_| invalid("name"))?;
-                let mut value = HeaderValue::try_from(value.as_str()).map_err(|_| invalid("value"))?;
+                let mut value =
+                    HeaderValue::try_from(value.as_str()).map_err(|_| invalid("value"))?;
                 value.set_sensitive(true);
                 Ok((name, value))
             })
@@ -170,15 +181,26 @@ impl HttpTransport {
 impl fmt::Debug for McpTransport {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
-            TransportKind::Stdio { command, .. } => {
-                formatter.debug_struct("McpTransport::Stdio").field("program", &command.as_std().get_program()).finish_non_exhaustive()
-            }
+            TransportKind::Stdio { command, .. } => formatter
+                .debug_struct("McpTransport::Stdio")
+                .field("program", &command.as_std().get_program())
+                .finish_non_exhaustive(),
             // Header values and the token may be secrets: names only, and the URL without a password.
             TransportKind::Http(http) => formatter
                 .debug_struct("McpTransport::Http")
                 .field("url", &crate::provider_utils::redact_url(&http.url))
-                .field("headers", &http.headers.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>())
-                .field("bearer_token", &http.bearer_token.as_ref().map(|_| "<redacted>"))
+                .field(
+                    "headers",
+                    &http
+                        .headers
+                        .iter()
+                        .map(|(name, _)| name.as_str())
+                        .collect::<Vec<_>>(),
+                )
+                .field(
+                    "bearer_token",
+                    &http.bearer_token.as_ref().map(|_| "<redacted>"),
+                )
                 .finish_non_exhaustive(),
         }
     }

@@ -41,7 +41,10 @@ pub fn python() -> Option<PathBuf> {
     }
     static NOTICE: std::sync::Once = std::sync::Once::new();
     NOTICE.call_once(|| {
-        let _ = writeln!(std::io::stderr(), "SKIPPED: the MCP tests are skipped: {message}");
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED: the MCP tests are skipped: {message}"
+        );
     });
     None
 }
@@ -69,8 +72,10 @@ pub struct Connected {
 pub async fn connect(transport: Transport) -> Option<Connected> {
     let python = python()?;
     let (mcp_transport, http_server) = match transport {
+        // The server's stderr (tracebacks of the failures the tests provoke) is not wanted here.
         Transport::Stdio => (
-            McpTransport::stdio(&python, [server_script().as_os_str(), "stdio".as_ref()]),
+            McpTransport::stdio(&python, [server_script().as_os_str(), "stdio".as_ref()])
+                .stderr(Stdio::null()),
             None,
         ),
         Transport::Http => {
@@ -123,7 +128,9 @@ impl HttpServer {
             let _ = BufReader::new(stdout).read_line(&mut line);
             let _ = ready_sender.send(line);
         });
-        let line = ready.recv_timeout(Duration::from_secs(60)).unwrap_or_default();
+        let line = ready
+            .recv_timeout(Duration::from_secs(60))
+            .unwrap_or_default();
         let Some(url) = line.trim().strip_prefix("READY ") else {
             let _ = child.kill();
             let _ = child.wait();

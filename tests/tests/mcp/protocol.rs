@@ -14,7 +14,9 @@ async fn tools_are_listed_with_their_schemas_and_called() {
             return;
         };
         let client = &connected.client;
-        let info = client.server_info().expect("server info after the handshake");
+        let info = client
+            .server_info()
+            .expect("server info after the handshake");
         assert_eq!(
             info.server_info.as_ref().map(|server| server.name.as_str()),
             Some("specai-test-server"),
@@ -29,7 +31,11 @@ async fn tools_are_listed_with_their_schemas_and_called() {
             .map(|tool| tool.name.to_string())
             .collect();
         names.sort();
-        assert_eq!(names, ["add", "cancelled_waits", "divide", "wait"], "{transport:?}");
+        assert_eq!(
+            names,
+            ["add", "cancelled_waits", "divide", "wait"],
+            "{transport:?}"
+        );
 
         let tools = client.tools().await.unwrap();
         let add = tools.get("add").expect("the add tool");
@@ -41,9 +47,16 @@ async fn tools_are_listed_with_their_schemas_and_called() {
         assert_eq!(schema["required"], json!(["a", "b"]), "{schema}");
         assert!(add.is_executable());
 
-        let result = client.call_tool("add", json!({"a": 2, "b": 3})).await.unwrap();
+        let result = client
+            .call_tool("add", json!({"a": 2, "b": 3}))
+            .await
+            .unwrap();
         assert_ne!(result.is_error, Some(true), "{transport:?}: {result:?}");
-        assert_eq!(result.structured_content, Some(json!({"result": 5})), "{transport:?}");
+        assert_eq!(
+            result.structured_content,
+            Some(json!({"result": 5})),
+            "{transport:?}"
+        );
         assert!(
             matches!(result.content.as_slice(), [ContentBlock::Text(text)] if text.text == "5"),
             "{transport:?}: {:?}",
@@ -60,7 +73,10 @@ async fn tools_are_listed_with_their_schemas_and_called() {
         // A tool the server does not have: the server's JSON-RPC error, typed.
         let error = client.call_tool("no_such_tool", json!({})).await;
         match error {
-            Err(McpError::Request { method: "tools/call", .. }) => {}
+            Err(McpError::Request {
+                method: "tools/call",
+                ..
+            }) => {}
             Ok(result) => assert_eq!(result.is_error, Some(true), "{transport:?}: {result:?}"),
             Err(other) => panic!("{transport:?}: {other:?}"),
         }
@@ -97,7 +113,13 @@ async fn resources_and_templates_are_listed_and_read() {
         ] {
             let read = client.read_resource(uri).await.unwrap();
             match read.contents.as_slice() {
-                [ResourceContents::TextResourceContents { uri: read_uri, text, .. }] => {
+                [
+                    ResourceContents::TextResourceContents {
+                        uri: read_uri,
+                        text,
+                        ..
+                    },
+                ] => {
                     assert_eq!(read_uri, uri, "{transport:?}");
                     assert_eq!(text, expected, "{transport:?}");
                 }
@@ -106,7 +128,13 @@ async fn resources_and_templates_are_listed_and_read() {
         }
         let error = client.read_resource("unknown://thing").await.unwrap_err();
         assert!(
-            matches!(error, McpError::Request { method: "resources/read", .. }),
+            matches!(
+                error,
+                McpError::Request {
+                    method: "resources/read",
+                    ..
+                }
+            ),
             "{transport:?}: {error:?}"
         );
         connected.client.close().await.unwrap();
@@ -123,23 +151,36 @@ async fn prompts_are_listed_and_filled_in() {
         let prompts = client.list_prompts().await.unwrap();
         assert_eq!(prompts.len(), 1, "{transport:?}: {prompts:?}");
         assert_eq!(prompts[0].name, "review_code");
-        assert_eq!(prompts[0].description.as_deref(), Some("Asks for a review of some code."));
+        assert_eq!(
+            prompts[0].description.as_deref(),
+            Some("Asks for a review of some code.")
+        );
         let arguments = prompts[0].arguments.clone().unwrap_or_default();
         let described: Vec<(&str, Option<bool>)> = arguments
             .iter()
             .map(|argument| (argument.name.as_str(), argument.required))
             .collect();
-        assert_eq!(described, [("code", Some(true)), ("language", Some(false))], "{transport:?}");
+        assert_eq!(
+            described,
+            [("code", Some(true)), ("language", Some(false))],
+            "{transport:?}"
+        );
 
         let prompt = client
-            .get_prompt("review_code", [("code", "fn main() {}"), ("language", "Rust")])
+            .get_prompt(
+                "review_code",
+                [("code", "fn main() {}"), ("language", "Rust")],
+            )
             .await
             .unwrap();
         assert_eq!(prompt.messages.len(), 1, "{transport:?}: {prompt:?}");
         assert_eq!(prompt.messages[0].role, Role::User);
         match &prompt.messages[0].content {
             ContentBlock::Text(text) => {
-                assert_eq!(text.text, "Please review this Rust code:\nfn main() {}", "{transport:?}")
+                assert_eq!(
+                    text.text, "Please review this Rust code:\nfn main() {}",
+                    "{transport:?}"
+                )
             }
             other => panic!("{transport:?}: {other:?}"),
         }
@@ -149,7 +190,13 @@ async fn prompts_are_listed_and_filled_in() {
             .await
             .unwrap_err();
         assert!(
-            matches!(error, McpError::Request { method: "prompts/get", .. }),
+            matches!(
+                error,
+                McpError::Request {
+                    method: "prompts/get",
+                    ..
+                }
+            ),
             "{transport:?}: {error:?}"
         );
         connected.client.close().await.unwrap();

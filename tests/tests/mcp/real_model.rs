@@ -31,7 +31,9 @@ async fn the_real_model_calls_an_mcp_tool() {
     let result = generate_text(provider.chat(server.chat_model))
         .prompt("What is 2 + 3? Use the add tool.")
         .tools(ToolSet::new().with("add", add))
-        .tool_choice(ToolChoice::Tool { tool_name: "add".into() })
+        .tool_choice(ToolChoice::Tool {
+            tool_name: "add".into(),
+        })
         .temperature(0.0)
         .max_output_tokens(48)
         .max_retries(0)
@@ -47,6 +49,11 @@ async fn the_real_model_calls_an_mcp_tool() {
     let results = result.tool_results();
     assert_eq!(results.len(), 1, "{:?}", result.content());
     assert_eq!(results[0].tool_call_id, calls[0].tool_call_id);
-    assert_eq!(results[0].output["structuredContent"]["result"].as_i64(), Some(a + b), "{:?}", results[0].output);
+    assert_eq!(
+        results[0].output["structuredContent"]["result"].as_i64(),
+        Some(a + b),
+        "{:?}",
+        results[0].output
+    );
     connected.client.close().await.unwrap();
 }

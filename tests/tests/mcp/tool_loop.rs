@@ -7,12 +7,12 @@ use std::time::{Duration, Instant};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use specai::CancellationToken;
 use specai::error::{Error, TimeoutKind};
 use specai::mcp::{McpClient, McpError};
 use specai::provider::{Message, ToolDefinition, ToolResultOutput};
 use specai::test_util::{MockLanguageModel, text_response, tool_calls_response};
 use specai::{ToolSet, generate_text, step_count_is};
-use specai::CancellationToken;
 
 use super::{TRANSPORTS, Transport, connect};
 
@@ -33,7 +33,11 @@ async fn an_mcp_tool_result_reaches_the_next_step() {
             return;
         };
         let model = MockLanguageModel::new()
-            .with_response(tool_calls_response([("call_1", "add", json!({"a": 2, "b": 3}))]))
+            .with_response(tool_calls_response([(
+                "call_1",
+                "add",
+                json!({"a": 2, "b": 3}),
+            )]))
             .with_response(text_response("2 + 3 = 5"));
         let result = generate_text(model.clone())
             .prompt("What is 2 + 3?")
@@ -48,8 +52,15 @@ async fn an_mcp_tool_result_reaches_the_next_step() {
         assert_eq!(results[0].tool_call_id, "call_1");
         // The caller sees the whole MCP result; the model sees its content.
         assert_eq!(results[0].output["structuredContent"], json!({"result": 5}));
-        assert_eq!(results[0].output["content"], json!([{"type": "text", "text": "5"}]));
-        assert_eq!(tool_output_in_second_call(&model), ToolResultOutput::text("5"), "{transport:?}");
+        assert_eq!(
+            results[0].output["content"],
+            json!([{"type": "text", "text": "5"}])
+        );
+        assert_eq!(
+            tool_output_in_second_call(&model),
+            ToolResultOutput::text("5"),
+            "{transport:?}"
+        );
         // The model was offered the server's tools, with the server's schemas.
         let offered = &model.calls()[0].tools;
         let add = offered
@@ -87,17 +98,25 @@ async fn an_mcp_tool_error_reaches_the_model_as_a_tool_error() {
             .unwrap();
         let errors: Vec<_> = result.steps[0].tool_errors().collect();
         assert_eq!(errors.len(), 1, "{transport:?}: {:?}", result.steps[0]);
-        let Error::ToolExecution { message, source, .. } = &errors[0].error else {
+        let Error::ToolExecution {
+            message, source, ..
+        } = &errors[0].error
+        else {
             panic!("{transport:?}: {:?}", errors[0].error);
         };
         // The server's text for the failure.
-        assert_eq!(message, "Error executing tool divide: cannot divide by zero");
+        assert_eq!(
+            message,
+            "Error executing tool divide: cannot divide by zero"
+        );
         let mcp_error = source
             .as_ref()
             .and_then(|source| source.downcast_ref::<McpError>())
             .expect("the MCP error is the source");
         match mcp_error {
-            McpError::ToolFailed { tool_name, result, .. } => {
+            McpError::ToolFailed {
+                tool_name, result, ..
+            } => {
                 assert_eq!(tool_name, "divide");
                 assert_eq!(result.is_error, Some(true));
             }
@@ -105,7 +124,9 @@ async fn an_mcp_tool_error_reaches_the_model_as_a_tool_error() {
         }
         assert_eq!(
             tool_output_in_second_call(&model),
-            ToolResultOutput::error_text("tool `divide` failed: Error executing tool divide: cannot divide by zero"),
+            ToolResultOutput::error_text(
+                "tool `divide` failed: Error executing tool divide: cannot divide by zero"
+            ),
             "{transport:?}"
         );
         connected.client.close().await.unwrap();
@@ -126,9 +147,16 @@ async fn a_typed_mcp_tool_uses_the_callers_type() {
     let Some(connected) = connect(Transport::Stdio).await else {
         return;
     };
-    let add = connected.client.typed_tool::<AddInput>("add").await.unwrap();
+    let add = connected
+        .client
+        .typed_tool::<AddInput>("add")
+        .await
+        .unwrap();
     assert_eq!(add.description(), Some("Adds two integers."));
-    assert_eq!(add.input_schema()["properties"]["a"]["description"], "The first addend.");
+    assert_eq!(
+        add.input_schema()["properties"]["a"]["description"],
+        "The first addend."
+    );
     let tools = ToolSet::new().with("add", add);
     let model = MockLanguageModel::new()
         .with_response(tool_calls_response([
@@ -169,8 +197,15 @@ async fn a_typed_mcp_tool_uses_the_callers_type() {
 async fn cancelled_waits(client: &McpClient, expected: i64) -> i64 {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let result = client.call_tool("cancelled_waits", json!({})).await.unwrap();
-        let count = result.structured_content.as_ref().and_then(|content| content["result"].as_i64()).unwrap_or(-1);
+        let result = client
+            .call_tool("cancelled_waits", json!({}))
+            .await
+            .unwrap();
+        let count = result
+            .structured_content
+            .as_ref()
+            .and_then(|content| content["result"].as_i64())
+            .unwrap_or(-1);
         if count >= expected || Instant::now() > deadline {
             return count;
         }
@@ -184,8 +219,11 @@ async fn cancelling_the_loop_cancels_the_call_on_the_server() {
         let Some(connected) = connect(transport).await else {
             return;
         };
-        let model = MockLanguageModel::new()
-            .with_response(tool_calls_response([("call_1", "wait", json!({"seconds": 60}))]));
+        let model = MockLanguageModel::new().with_response(tool_calls_response([(
+            "call_1",
+            "wait",
+            json!({"seconds": 60}),
+        )]));
         let token = CancellationToken::new();
         let cancel = token.clone();
         tokio::spawn(async move {
@@ -199,9 +237,19 @@ async fn cancelling_the_loop_cancels_the_call_on_the_server() {
             .cancellation_token(token)
             .await
             .unwrap_err();
-        assert!(matches!(error, Error::Cancelled), "{transport:?}: {error:?}");
-        assert!(started.elapsed() < Duration::from_secs(30), "{transport:?}: the call was not cut short");
-        assert_eq!(cancelled_waits(&connected.client, 1).await, 1, "{transport:?}: the server never saw the cancellation");
+        assert!(
+            matches!(error, Error::Cancelled),
+            "{transport:?}: {error:?}"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "{transport:?}: the call was not cut short"
+        );
+        assert_eq!(
+            cancelled_waits(&connected.client, 1).await,
+            1,
+            "{transport:?}: the server never saw the cancellation"
+        );
         connected.client.close().await.unwrap();
     }
 }
@@ -213,7 +261,11 @@ async fn the_loops_tool_timeout_cancels_the_call_on_the_server() {
             return;
         };
         let model = MockLanguageModel::new()
-            .with_response(tool_calls_response([("call_1", "wait", json!({"seconds": 60}))]))
+            .with_response(tool_calls_response([(
+                "call_1",
+                "wait",
+                json!({"seconds": 60}),
+            )]))
             .with_response(text_response("It took too long."));
         let result = generate_text(model.clone())
             .prompt("Wait a minute.")
@@ -228,7 +280,11 @@ async fn the_loops_tool_timeout_cancels_the_call_on_the_server() {
             "{transport:?}: {errors:?}"
         );
         assert!(tool_output_in_second_call(&model).is_error());
-        assert_eq!(cancelled_waits(&connected.client, 1).await, 1, "{transport:?}: the server never saw the cancellation");
+        assert_eq!(
+            cancelled_waits(&connected.client, 1).await,
+            1,
+            "{transport:?}: the server never saw the cancellation"
+        );
         assert_eq!(result.steps.len(), 2);
         connected.client.close().await.unwrap();
     }
