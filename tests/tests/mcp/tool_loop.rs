@@ -6,13 +6,13 @@ use std::time::{Duration, Instant};
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
+use serde_json::{Value, json};
 use specai::CancellationToken;
 use specai::error::{Error, TimeoutKind};
 use specai::mcp::{McpClient, McpError};
 use specai::provider::{Message, ToolDefinition, ToolResultOutput};
 use specai::test_util::{MockLanguageModel, text_response, tool_calls_response};
-use specai::{ToolSet, generate_text, step_count_is};
+use specai::{GenerateTextResult, ToolSet, generate_text, step_count_is};
 
 use super::{TRANSPORTS, Transport, connect};
 
@@ -26,25 +26,45 @@ fn tool_output_in_second_call(model: &MockLanguageModel) -> ToolResultOutput {
     }
 }
 
+/// A loop over the server's tools with a model that calls `tool_name` once (id `call_1`), then
+/// answers `answer`; with the loop's tool timeout when given.
+async fn one_call_then_answer(
+    client: &McpClient,
+    tool_name: &str,
+    input: Value,
+    answer: &str,
+    tool_timeout: Option<Duration>,
+) -> (MockLanguageModel, GenerateTextResult) {
+    let model = MockLanguageModel::new()
+        .with_response(tool_calls_response([("call_1", tool_name, input)]))
+        .with_response(text_response(answer));
+    let mut generation = generate_text(model.clone())
+        .prompt("Go.")
+        .tools(client.tools().await.unwrap())
+        .stop_when(step_count_is(3));
+    if let Some(timeout) = tool_timeout {
+        generation = generation.tool_timeout(timeout);
+    }
+    let result = generation
+        .await
+        .unwrap_or_else(|error| panic!("{tool_name}: {error:?}"));
+    (model, result)
+}
+
 #[tokio::test]
 async fn an_mcp_tool_result_reaches_the_next_step() {
     for transport in TRANSPORTS {
         let Some(connected) = connect(transport).await else {
             return;
         };
-        let model = MockLanguageModel::new()
-            .with_response(tool_calls_response([(
-                "call_1",
-                "add",
-                json!({"a": 2, "b": 3}),
-            )]))
-            .with_response(text_response("2 + 3 = 5"));
-        let result = generate_text(model.clone())
-            .prompt("What is 2 + 3?")
-            .tools(connected.client.tools().await.unwrap())
-            .stop_when(step_count_is(3))
-            .await
-            .unwrap_or_else(|error| panic!("{transport:?}: {error:?}"));
+        let (model, result) = one_call_then_answer(
+            &connected.client,
+            "add",
+            json!({"a": 2, "b": 3}),
+            "2 + 3 = 5",
+            None,
+        )
+        .await;
         assert_eq!(result.text(), "2 + 3 = 5");
         assert_eq!(result.steps.len(), 2);
         let results: Vec<_> = result.steps[0].tool_results().collect();
@@ -83,19 +103,14 @@ async fn an_mcp_tool_error_reaches_the_model_as_a_tool_error() {
         let Some(connected) = connect(transport).await else {
             return;
         };
-        let model = MockLanguageModel::new()
-            .with_response(tool_calls_response([(
-                "call_1",
-                "divide",
-                json!({"dividend": 1, "divisor": 0}),
-            )]))
-            .with_response(text_response("Division by zero is undefined."));
-        let result = generate_text(model.clone())
-            .prompt("What is 1 / 0?")
-            .tools(connected.client.tools().await.unwrap())
-            .stop_when(step_count_is(3))
-            .await
-            .unwrap();
+        let (model, result) = one_call_then_answer(
+            &connected.client,
+            "divide",
+            json!({"dividend": 1, "divisor": 0}),
+            "Division by zero is undefined.",
+            None,
+        )
+        .await;
         let errors: Vec<_> = result.steps[0].tool_errors().collect();
         assert_eq!(errors.len(), 1, "{transport:?}: {:?}", result.steps[0]);
         let Error::ToolExecution {
@@ -260,20 +275,14 @@ async fn the_loops_tool_timeout_cancels_the_call_on_the_server() {
         let Some(connected) = connect(transport).await else {
             return;
         };
-        let model = MockLanguageModel::new()
-            .with_response(tool_calls_response([(
-                "call_1",
-                "wait",
-                json!({"seconds": 60}),
-            )]))
-            .with_response(text_response("It took too long."));
-        let result = generate_text(model.clone())
-            .prompt("Wait a minute.")
-            .tools(connected.client.tools().await.unwrap())
-            .tool_timeout(Duration::from_millis(500))
-            .stop_when(step_count_is(3))
-            .await
-            .unwrap();
+        let (model, result) = one_call_then_answer(
+            &connected.client,
+            "wait",
+            json!({"seconds": 60}),
+            "It took too long.",
+            Some(Duration::from_millis(500)),
+        )
+        .await;
         let errors: Vec<_> = result.steps[0].tool_errors().collect();
         assert!(
             matches!(errors.as_slice(), [error] if matches!(error.error, Error::Timeout { kind: TimeoutKind::Tool, .. })),
