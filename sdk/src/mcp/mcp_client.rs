@@ -24,6 +24,10 @@ use super::mcp_transport::{HttpTransport, McpTransport, TransportKind};
 /// How long a request waits for its answer unless [`McpClientBuilder::request_timeout`] says
 /// otherwise: 60 s, as in the official TypeScript SDK. A tool loop's own tool timeout applies on
 /// top.
+///
+/// ```
+/// assert_eq!(specai::mcp::DEFAULT_REQUEST_TIMEOUT, std::time::Duration::from_secs(60));
+/// ```
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// A client connected to one MCP server: its tools (as specai tools), resources and prompts.

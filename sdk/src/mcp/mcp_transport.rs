@@ -48,6 +48,13 @@ impl McpTransport {
     /// A server started as a child process with these arguments, spoken to over its stdin and
     /// stdout. Its stderr goes to this process's stderr unless [`McpTransport::stderr`] says
     /// otherwise. Closing the client ends the process (see [`McpClient::close`](super::McpClient::close)).
+    ///
+    /// ```
+    /// use specai::mcp::McpTransport;
+    ///
+    /// let transport = McpTransport::stdio("uvx", ["mcp-server-time", "--local-timezone", "UTC"]);
+    /// # let _ = transport;
+    /// ```
     pub fn stdio<I, S>(program: impl AsRef<std::ffi::OsStr>, args: I) -> McpTransport
     where
         I: IntoIterator<Item = S>,
@@ -80,6 +87,13 @@ impl McpTransport {
 
     /// A server at this URL, spoken to over streamable HTTP (protocol version 2025-03-26 on).
     /// The session the server opens is deleted (`DELETE`) when the client closes.
+    ///
+    /// ```
+    /// use specai::mcp::McpTransport;
+    ///
+    /// let transport = McpTransport::http("http://127.0.0.1:8000/mcp");
+    /// # let _ = transport;
+    /// ```
     pub fn http(url: impl Into<String>) -> McpTransport {
         McpTransport {
             kind: TransportKind::Http(HttpTransport {
