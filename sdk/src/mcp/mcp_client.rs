@@ -32,9 +32,10 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// A client connected to one MCP server: its tools (as specai tools), resources and prompts.
 ///
-/// Cheap to share behind an `Arc`; the tools it makes keep the connection open until they and
-/// the client are dropped. Call [`McpClient::close`] to end the connection cleanly (the child
-/// process reaped, the HTTP session deleted); dropping it closes it in the background.
+/// Share it behind an `Arc` if needed. The tools it makes use its connection: once the client is
+/// closed or dropped, their calls fail with [`McpError::Request`]. Call [`McpClient::close`] to
+/// end the connection cleanly (the child process reaped, the HTTP session deleted); dropping it
+/// closes the connection in the background.
 ///
 /// ```no_run
 /// use specai::mcp::{McpClient, McpTransport};

@@ -4,6 +4,7 @@
 
 use std::time::{Duration, Instant};
 
+use futures::StreamExt;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -11,8 +12,10 @@ use specai::CancellationToken;
 use specai::error::{Error, TimeoutKind};
 use specai::mcp::{McpClient, McpError};
 use specai::provider::{Message, ToolDefinition, ToolResultOutput};
-use specai::test_util::{MockLanguageModel, text_response, tool_calls_response};
-use specai::{GenerateTextResult, ToolSet, generate_text, step_count_is};
+use specai::test_util::{MockLanguageModel, MockStream, text_response, tool_calls_response};
+use specai::{
+    GenerateTextResult, TextStreamPart, ToolSet, generate_text, step_count_is, stream_text,
+};
 
 use super::{TRANSPORTS, Transport, connect};
 
@@ -95,6 +98,45 @@ async fn an_mcp_tool_result_reaches_the_next_step() {
         assert_eq!(offered.len(), 4, "{transport:?}");
         connected.client.close().await.unwrap();
     }
+}
+
+#[tokio::test]
+async fn a_streamed_loop_runs_mcp_tools_between_steps() {
+    let Some(connected) = connect(Transport::Http).await else {
+        return;
+    };
+    let model = MockLanguageModel::new()
+        .with_stream(MockStream::tool_calls([(
+            "call_1",
+            "add",
+            json!({"a": 20, "b": 22}),
+        )]))
+        .with_stream(MockStream::text(["The sum ", "is 42."]));
+    let mut result = stream_text(model.clone())
+        .prompt("20 + 22?")
+        .tools(connected.client.tools().await.unwrap())
+        .stop_when(step_count_is(3))
+        .start();
+    let parts: Vec<TextStreamPart> = result
+        .full_stream()
+        .map(|part| part.unwrap())
+        .collect()
+        .await;
+    let outputs: Vec<_> = parts
+        .iter()
+        .filter_map(|part| match part {
+            TextStreamPart::ToolResult(result) => Some(result.output.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(outputs.len(), 1, "{parts:?}");
+    assert_eq!(outputs[0]["structuredContent"], json!({"result": 42}));
+    assert_eq!(
+        tool_output_in_second_call(&model),
+        ToolResultOutput::text("42")
+    );
+    assert_eq!(result.steps().await.unwrap()[1].text(), "The sum is 42.");
+    connected.client.close().await.unwrap();
 }
 
 #[tokio::test]
