@@ -88,6 +88,8 @@ pub mod generate_speech;
 pub mod generate_text;
 mod into_model;
 pub mod middleware;
+#[cfg(feature = "mcp")]
+pub mod mcp;
 pub mod output;
 pub(crate) mod partial_json;
 pub mod prepare_step;

@@ -9,6 +9,7 @@ mod google;
 mod openai;
 mod anthropic;
 mod middleware;
+mod mcp;
 mod openai_compatible;
 mod real_model;
 mod third_party_provider;
