@@ -171,3 +171,7 @@ pub use providers::google;
 pub use providers::openai;
 #[cfg(feature = "openai-compatible")]
 pub use providers::openai_compatible;
+#[cfg(feature = "cohere")]
+pub use providers::cohere;
+#[cfg(feature = "gateway")]
+pub use providers::gateway;

@@ -7,6 +7,7 @@ mod real_model_smoke;
 mod google;
 mod openai;
 mod anthropic;
+mod cohere;
 mod openai_compatible;
 mod real_model;
 mod third_party_provider;

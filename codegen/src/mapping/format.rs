@@ -40,6 +40,9 @@ pub struct RawMapping {
     pub errors: RawErrors,
     #[serde(default)]
     pub response_metadata: Vec<RawMetadataPath>,
+    /// Where responses and stream chunks list cited sources (Perplexity's `search_results`).
+    #[serde(default)]
+    pub sources: Vec<RawSourcePath>,
     #[serde(default)]
     pub usage: RawUsage,
     #[serde(default)]
@@ -54,6 +57,8 @@ pub enum ApiKind {
     OpenaiCompatible,
     Anthropic,
     Google,
+    Cohere,
+    Gateway,
 }
 
 #[allow(missing_docs)]
@@ -93,11 +98,12 @@ pub enum Capability {
     Speech,
     Transcription,
     Models,
+    Rerank,
 }
 
 impl Capability {
     /// Every capability, in the order `Operations` lists them.
-    pub const ALL: [Capability; 11] = [
+    pub const ALL: [Capability; 12] = [
         Capability::Chat,
         Capability::ChatStream,
         Capability::Responses,
@@ -109,6 +115,7 @@ impl Capability {
         Capability::Speech,
         Capability::Transcription,
         Capability::Models,
+        Capability::Rerank,
     ];
 
     /// The key in `[operations]`.
@@ -125,6 +132,7 @@ impl Capability {
             Capability::Speech => "speech",
             Capability::Transcription => "transcription",
             Capability::Models => "models",
+            Capability::Rerank => "rerank",
         }
     }
 }
@@ -369,6 +377,17 @@ pub struct RawErrors {
 pub struct RawMetadataPath {
     pub key: String,
     pub path: String,
+}
+
+/// A list of cited sources in a response body or stream chunk: `path` names the array; `url`
+/// and `title` the fields of each item (no `url`: the items are URL strings).
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSourcePath {
+    pub path: String,
+    pub url: Option<String>,
+    pub title: Option<String>,
 }
 
 #[allow(missing_docs)]

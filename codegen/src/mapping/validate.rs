@@ -296,6 +296,18 @@ fn check_response_paths(file: &str, raw: &RawMapping) -> Result<(), MappingError
         }
         check_path(file, &format!("{key}.path"), &item.path)?;
     }
+    for (i, source) in raw.sources.iter().enumerate() {
+        let key = format!("sources[{i}]");
+        check_path(file, &format!("{key}.path"), &source.path)?;
+        for (field, path) in [("url", &source.url), ("title", &source.title)] {
+            if let Some(path) = path {
+                check_path(file, &format!("{key}.{field}"), path)?;
+            }
+        }
+        if source.url.is_none() && source.title.is_some() {
+            return Err(MappingError::new(file, &format!("{key}.title"), "items without a `url` field are URL strings: they have no title"));
+        }
+    }
     let usage = &raw.usage;
     for (key, path) in [
         ("usage.input_tokens", &usage.input_tokens),

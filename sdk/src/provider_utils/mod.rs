@@ -34,11 +34,11 @@ mod headers;
 mod json_event_stream;
 mod json_instruction;
 // The mapping-driven connection, for the providers built on it.
-#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google"))]
+#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "cohere", feature = "gateway"))]
 pub(crate) mod json_path;
-#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google"))]
+#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "cohere", feature = "gateway"))]
 mod mapped_connection;
-#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google"))]
+#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "cohere", feature = "gateway"))]
 mod mapping_error_parser;
 mod parts_stream;
 mod post_to_api;
@@ -55,11 +55,11 @@ pub use default_client::{DEFAULT_CONNECT_TIMEOUT, client_with_timeouts, default_
 pub use api_key::{ApiKey, load_api_key, load_setting, sensitive_header_value, without_trailing_slash};
 pub use headers::{LazyHeaders, combine_headers};
 pub use json_event_stream::{JsonEvent, JsonEventStream, json_events_from_response};
-#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google"))]
+#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "cohere", feature = "gateway"))]
 pub use mapped_connection::ConnectionSettings;
-#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google"))]
+#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "cohere", feature = "gateway"))]
 pub(crate) use mapped_connection::{MappedConnection, ModelOperation};
-#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google"))]
+#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "gateway"))]
 pub(crate) use mapping_error_parser::MappingErrorParser;
 pub use json_instruction::{emulate_json_response_format, inject_json_instruction, json_instruction};
 pub use parts_stream::{EventMapper, PartsStream};

@@ -13,6 +13,10 @@ pub mod google;
 pub mod anthropic;
 #[cfg(feature = "openai-compatible")]
 pub mod openai_compatible;
+#[cfg(feature = "cohere")]
+pub mod cohere;
+#[cfg(feature = "gateway")]
+pub mod gateway;
 
 #[cfg(test)]
 mod mapping_edit_tests;
