@@ -8,6 +8,7 @@ mod google;
 mod openai;
 mod anthropic;
 mod cohere;
+mod gateway;
 mod openai_compatible;
 mod real_model;
 mod third_party_provider;
