@@ -1,6 +1,6 @@
 //! The default registry: every provider compiled into this build, under its usual id.
 //!
-//! `openai`, `anthropic` and `google` come from their own modules (each behind its feature);
+//! `openai`, `anthropic`, `google`, `cohere` and `gateway` come from their own modules (each behind its feature);
 //! every OpenAI-compatible mapping in `specs/` (`groq`, `mistral`, `ollama`, ...) is registered
 //! from [`specai_generated::mappings::ALL`], so a provider added with only a mapping file is
 //! here without any Rust. Building the registry reads nothing from the environment: each
@@ -54,6 +54,14 @@ pub fn default_registry_builder() -> ProviderRegistryBuilder {
     {
         builder = builder.provider("google", crate::providers::google::create_google(Default::default()));
     }
+    #[cfg(feature = "cohere")]
+    {
+        builder = builder.provider("cohere", crate::providers::cohere::create_cohere(Default::default()));
+    }
+    #[cfg(feature = "gateway")]
+    {
+        builder = builder.provider("gateway", crate::providers::gateway::create_gateway(Default::default()));
+    }
     builder
 }
 
@@ -74,5 +82,11 @@ mod tests {
             }
         }
         assert!(matches!(registry.language_model("nope:m"), Err(crate::Error::NoSuchProvider { .. })));
+        #[cfg(feature = "cohere")]
+        assert_eq!(registry.reranking_model("cohere:rerank-v3.5").unwrap().provider(), "cohere");
+        #[cfg(feature = "openai-compatible")]
+        assert_eq!(registry.reranking_model("togetherai:Salesforce/Llama-Rank-V1").unwrap().provider(), "togetherai.reranking");
+        #[cfg(feature = "gateway")]
+        assert_eq!(registry.language_model("gateway:openai/gpt-5").unwrap().provider(), "gateway");
     }
 }

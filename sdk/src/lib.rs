@@ -13,8 +13,8 @@
 //!   other model kinds), with the [`Error`] type they share. It is the crate `specai-provider`,
 //!   re-exported whole (and its `error` module as [`error`]), so that a third-party provider can
 //!   depend on that crate alone. Providers live in their own modules behind cargo features:
-//!   `openai`, `anthropic`, `google`, and `openai_compatible` (every vendor with a mapping file in
-//!   `specs/`).
+//!   `openai`, `anthropic`, `google`, `cohere`, `gateway` (the Vercel AI Gateway), and
+//!   `openai_compatible` (every vendor with a mapping file in `specs/`).
 //! - [`default_registry()`] / [`create_provider_registry`]: models by `"<provider>:<model>"` id.
 //!   Every builder takes its model as an [`IntoModel`]: a model value, an `Arc` of one, or an
 //!   `Arc<dyn ...>` from a registry.
