@@ -42,7 +42,7 @@ pub struct ProviderMapping {
     pub errors: ErrorMapping,
     /// Values copied by JSON path from responses (and stream chunks) into provider metadata.
     pub response_metadata: &'static [MetadataPath],
-    /// Lists of cited sources in responses and stream chunks, first present wins.
+    /// Lists of cited sources in responses and stream chunks, read in order, each URL once.
     pub sources: &'static [SourcePath],
     /// Where token counts are inside the provider's usage object.
     pub usage: UsageMapping,
