@@ -83,7 +83,7 @@ async fn rate_limits_are_retried_and_auth_errors_are_not() {
     let server = TestServer::start(vec![error_response("error_429", 429), json_response("generate_text"), error_response("error_401", 401)]).await;
     let model = provider(&server).language_model(MODEL);
     let policy = RetryPolicy { max_retries: 1, initial_delay: Duration::from_millis(5), ..RetryPolicy::default() };
-    let result = generate_text(model.clone()).prompt("Hello").retry_policy(policy.clone()).await.unwrap();
+    let result = generate_text(model.clone()).prompt("Hello").retry_policy(policy).await.unwrap();
     assert_eq!(result.text(), "Hello! How can I help you today?");
     assert_eq!(server.requests().len(), 2);
     let error = generate_text(model).prompt("Hello").retry_policy(policy).await.unwrap_err();
