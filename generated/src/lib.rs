@@ -31,6 +31,16 @@ pub mod anthropic;
 #[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
 pub mod bedrock;
 
+/// Client and types generated from specs/cohere/ (feature `cohere`).
+#[cfg(feature = "cohere")]
+#[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
+pub mod cohere;
+
+/// Client and types generated from specs/gateway/ (feature `gateway`).
+#[cfg(feature = "gateway")]
+#[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
+pub mod gateway;
+
 /// Client and types generated from specs/google/ (feature `google`).
 #[cfg(feature = "google")]
 #[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]

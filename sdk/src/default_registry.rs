@@ -1,8 +1,9 @@
 //! The default registry: every provider compiled into this build, under its usual id.
 //!
-//! `openai`, `anthropic`, `google`, `azure`, `vertex` and `bedrock` come from their own modules
-//! (each behind its feature; Azure reads `AZURE_RESOURCE_NAME`, Vertex its project, location and
-//! express key when the registry is built, and a missing one fails that provider's calls only);
+//! `openai`, `anthropic`, `google`, `cohere`, `gateway`, `azure`, `vertex` and `bedrock` come
+//! from their own modules (each behind its feature; Azure reads `AZURE_RESOURCE_NAME`, Vertex its
+//! project, location and express key when the registry is built, and a missing one fails that
+//! provider's calls only);
 //! every OpenAI-compatible mapping in `specs/` (`groq`, `mistral`, `ollama`, ...) is registered
 //! from [`specai_generated::mappings::ALL`], so a provider added with only a mapping file is
 //! here without any Rust. API keys are read at each provider's first call, so a missing key
@@ -68,6 +69,14 @@ pub fn default_registry_builder() -> ProviderRegistryBuilder {
     {
         builder = builder.provider("bedrock", crate::providers::bedrock::create_bedrock(Default::default()));
     }
+    #[cfg(feature = "cohere")]
+    {
+        builder = builder.provider("cohere", crate::providers::cohere::create_cohere(Default::default()));
+    }
+    #[cfg(feature = "gateway")]
+    {
+        builder = builder.provider("gateway", crate::providers::gateway::create_gateway(Default::default()));
+    }
     builder
 }
 
@@ -88,5 +97,11 @@ mod tests {
             }
         }
         assert!(matches!(registry.language_model("nope:m"), Err(crate::Error::NoSuchProvider { .. })));
+        #[cfg(feature = "cohere")]
+        assert_eq!(registry.reranking_model("cohere:rerank-v3.5").unwrap().provider(), "cohere");
+        #[cfg(feature = "openai-compatible")]
+        assert_eq!(registry.reranking_model("togetherai:Salesforce/Llama-Rank-V1").unwrap().provider(), "togetherai.reranking");
+        #[cfg(feature = "gateway")]
+        assert_eq!(registry.language_model("gateway:openai/gpt-5").unwrap().provider(), "gateway");
     }
 }

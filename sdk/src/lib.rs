@@ -17,8 +17,9 @@
 //!   other model kinds), with the [`Error`] type they share. It is the crate `specai-provider`,
 //!   re-exported whole (and its `error` module as [`error`]), so that a third-party provider can
 //!   depend on that crate alone. Providers live in their own modules behind cargo features:
-//!   `openai`, `anthropic`, `google`, `openai_compatible` (every vendor with a mapping file in
-//!   `specs/`), and the clouds' `azure`, `vertex` and `bedrock` (opt-in features).
+//!   `openai`, `anthropic`, `google`, `cohere`, `gateway` (the Vercel AI Gateway),
+//!   `openai_compatible` (every vendor with a mapping file in `specs/`), and the clouds' `azure`,
+//!   `vertex` and `bedrock` (opt-in features).
 //! - [`middleware`]: [`wrap_language_model`] and the other wrappers, built-in middlewares
 //!   (default settings and instructions, extract reasoning and JSON, simulated streaming) and
 //!   [`fallback`] chains of models that move on when one fails.
@@ -197,3 +198,7 @@ pub use providers::openai_compatible;
 pub use providers::azure;
 #[cfg(feature = "vertex")]
 pub use providers::vertex;
+#[cfg(feature = "cohere")]
+pub use providers::cohere;
+#[cfg(feature = "gateway")]
+pub use providers::gateway;

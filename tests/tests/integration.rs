@@ -10,6 +10,8 @@ mod openai;
 mod anthropic;
 mod middleware;
 mod mcp;
+mod cohere;
+mod gateway;
 mod openai_compatible;
 mod real_model;
 mod third_party_provider;

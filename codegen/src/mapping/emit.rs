@@ -68,6 +68,12 @@ impl Mapping {
             let path = json_path(&m.path);
             quote! { MetadataPath { key: #key, path: #path } }
         });
+        let sources = raw.sources.iter().map(|source| {
+            let path = json_path(&source.path);
+            let url = optional(source.url.as_deref().map(json_path));
+            let title = optional(source.title.as_deref().map(json_path));
+            quote! { SourcePath { path: #path, url: #url, title: #title } }
+        });
         let usage = usage(raw);
         let hooks = hooks(raw);
         let doc = format!("`{id}`: {display_name}, from specs/{id}/provider.toml.");
@@ -93,6 +99,7 @@ impl Mapping {
                 reasoning: ReasoningMapping { fields: #reasoning_fields, strip_from_history: #strip },
                 errors: #errors,
                 response_metadata: &[#(#metadata),*],
+                sources: &[#(#sources),*],
                 usage: #usage,
                 hooks: #hooks,
             };
@@ -127,6 +134,8 @@ fn api(kind: ApiKind) -> TokenStream {
         ApiKind::Anthropic => quote! { Api::Anthropic },
         ApiKind::Google => quote! { Api::Google },
         ApiKind::Bedrock => quote! { Api::Bedrock },
+        ApiKind::Cohere => quote! { Api::Cohere },
+        ApiKind::Gateway => quote! { Api::Gateway },
     }
 }
 

@@ -46,6 +46,9 @@ pub struct RawMapping {
     pub errors: RawErrors,
     #[serde(default)]
     pub response_metadata: Vec<RawMetadataPath>,
+    /// Where responses and stream chunks list cited sources (Perplexity's `search_results`).
+    #[serde(default)]
+    pub sources: Vec<RawSourcePath>,
     #[serde(default)]
     pub usage: RawUsage,
     #[serde(default)]
@@ -61,6 +64,8 @@ pub enum ApiKind {
     Anthropic,
     Google,
     Bedrock,
+    Cohere,
+    Gateway,
 }
 
 #[allow(missing_docs)]
@@ -387,6 +392,17 @@ pub struct RawErrors {
 pub struct RawMetadataPath {
     pub key: String,
     pub path: String,
+}
+
+/// A list of cited sources in a response body or stream chunk: `path` names the array; `url`
+/// and `title` the fields of each item (no `url`: the items are URL strings).
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSourcePath {
+    pub path: String,
+    pub url: Option<String>,
+    pub title: Option<String>,
 }
 
 #[allow(missing_docs)]

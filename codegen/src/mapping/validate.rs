@@ -192,6 +192,10 @@ fn resolve_operations(
         }
         if let Some(url) = base_url {
             check_url(file, &format!("{key}.base_url"), url)?;
+            // An operation's own host takes only the region placeholder (AWS-signed providers).
+            if url.replace("{region}", "").contains('{') {
+                return Err(MappingError::new(file, &format!("{key}.base_url"), format!("`{url}`: `{{region}}` is the one placeholder of an operation's base URL")));
+            }
         }
         operations.push(ResolvedOperation {
             capability: *capability,
@@ -332,6 +336,18 @@ fn check_response_paths(file: &str, raw: &RawMapping) -> Result<(), MappingError
             return Err(MappingError::new(file, &format!("{key}.key"), format!("`{}` is empty or repeated", item.key)));
         }
         check_path(file, &format!("{key}.path"), &item.path)?;
+    }
+    for (i, source) in raw.sources.iter().enumerate() {
+        let key = format!("sources[{i}]");
+        check_path(file, &format!("{key}.path"), &source.path)?;
+        for (field, path) in [("url", &source.url), ("title", &source.title)] {
+            if let Some(path) = path {
+                check_path(file, &format!("{key}.{field}"), path)?;
+            }
+        }
+        if source.url.is_none() && source.title.is_some() {
+            return Err(MappingError::new(file, &format!("{key}.title"), "items without a `url` field are URL strings: they have no title"));
+        }
     }
     let usage = &raw.usage;
     for (key, path) in [

@@ -32,17 +32,17 @@ mod api_key;
 #[cfg(any(feature = "azure", feature = "vertex"))]
 mod base_url_template;
 mod default_client;
-#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google"))]
+#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway"))]
 mod extra_request;
 mod headers;
 mod json_event_stream;
 mod json_instruction;
 // The mapping-driven connection, for the providers built on it.
-#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock"))]
+#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway"))]
 pub(crate) mod json_path;
-#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock"))]
+#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway"))]
 mod mapped_connection;
-#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock"))]
+#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway"))]
 mod mapping_error_parser;
 mod parts_stream;
 mod post_to_api;
@@ -65,10 +65,11 @@ pub use headers::{LazyHeaders, combine_headers};
 pub use json_event_stream::{JsonEvent, JsonEventStream, json_events_from_response};
 pub(crate) use provider_settings::{ConnectionSettings, connection_setters, parse_header};
 pub use provider_settings::{HeaderNameInput, HeaderValueInput};
-#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock"))]
+#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway"))]
 #[cfg_attr(not(any(feature = "openai-compatible", feature = "anthropic", feature = "google")), allow(unused_imports))]
 pub(crate) use mapped_connection::{MappedConnection, ModelOperation};
-#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock"))]
+#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway"))]
+#[cfg_attr(not(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "gateway")), allow(unused_imports))]
 pub(crate) use mapping_error_parser::MappingErrorParser;
 pub use json_instruction::{emulate_json_response_format, inject_json_instruction, json_instruction};
 pub use parts_stream::{EventMapper, PartsStream};

@@ -19,6 +19,10 @@ pub mod azure;
 pub mod vertex;
 #[cfg(feature = "bedrock")]
 pub mod bedrock;
+#[cfg(feature = "cohere")]
+pub mod cohere;
+#[cfg(feature = "gateway")]
+pub mod gateway;
 
 #[cfg(test)]
 mod extra_request_tests;

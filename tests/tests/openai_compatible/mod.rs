@@ -8,6 +8,7 @@
 mod contributor_path;
 mod providers;
 mod real_server;
+mod rerank;
 mod runtime;
 
 use futures::StreamExt;

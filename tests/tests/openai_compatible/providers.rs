@@ -189,7 +189,25 @@ async fn perplexity_citations_and_search_usage_in_metadata() {
     assert_eq!(metadata["search_results"][0]["url"], "https://example.com/hello");
     assert_eq!(metadata["citation_tokens"], 120);
     assert_eq!(metadata["num_search_queries"], 1);
+    // Search results (titled), then the citation URLs they do not repeat, as source parts.
+    let sources: Vec<(&str, Option<&str>)> = response
+        .content
+        .iter()
+        .filter_map(|content| match content {
+            specai::provider::Content::Source(specai::provider::Source::Url { url, title, .. }) => Some((url.as_str(), title.as_deref())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(sources, [("https://example.com/hello", Some("Hello")), ("https://example.org/greetings", None)]);
     let parts = stream(&PERPLEXITY).await;
+    let streamed: Vec<&str> = parts
+        .iter()
+        .filter_map(|part| match part {
+            StreamPart::Source(specai::provider::Source::Url { url, .. }) => Some(url.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(streamed, ["https://example.com/hello", "https://example.org/greetings"], "each URL once, though every chunk repeats them");
     match parts.last().unwrap() {
         StreamPart::Finish { provider_metadata, .. } => {
             let metadata = metadata_of(provider_metadata, "perplexity");

@@ -39,6 +39,8 @@ mod openai_compatible_embedding_model;
 mod openai_compatible_image_model;
 mod openai_compatible_options;
 mod openai_compatible_prepare_tools;
+mod openai_compatible_reranking_model;
+mod openai_compatible_sources;
 mod openai_compatible_request;
 mod openai_compatible_stream;
 mod openai_compatible_usage;
@@ -51,11 +53,14 @@ pub use openai_compatible_chat_language_model::OpenAiCompatibleChatLanguageModel
 pub use openai_compatible_completion_language_model::OpenAiCompatibleCompletionLanguageModel;
 pub use openai_compatible_embedding_model::OpenAiCompatibleEmbeddingModel;
 pub use openai_compatible_image_model::OpenAiCompatibleImageModel;
-pub use openai_compatible_options::{OpenAiCompatibleEmbeddingOptions, OpenAiCompatibleImageOptions, OpenAiCompatibleOptions, SystemMessageMode};
+pub use openai_compatible_options::{
+    OpenAiCompatibleEmbeddingOptions, OpenAiCompatibleImageOptions, OpenAiCompatibleOptions, OpenAiCompatibleRerankingOptions, SystemMessageMode,
+};
+pub use openai_compatible_reranking_model::OpenAiCompatibleRerankingModel;
 pub use specai_generated::mappings::ProviderMapping as Mapping;
 
 use crate::error::{Error, Result};
-use crate::provider::{EmbeddingModel, ImageModel, LanguageModel, Provider};
+use crate::provider::{EmbeddingModel, ImageModel, LanguageModel, Provider, RerankingModel};
 use crate::provider_utils::{ApiResponse, ConnectionSettings, MappedConnection, connection_setters};
 use hooks::ResolvedHooks;
 #[cfg(feature = "openai")]
@@ -306,6 +311,11 @@ impl OpenAiCompatibleProvider {
         OpenAiCompatibleImageModel::new(model_id.into(), self.config.clone(), &self.id)
     }
 
+    /// A reranking model (the mapping's `rerank` operation).
+    pub fn reranking(&self, model_id: impl Into<String>) -> OpenAiCompatibleRerankingModel {
+        OpenAiCompatibleRerankingModel::new(model_id.into(), self.config.clone(), &self.id)
+    }
+
     fn has(&self, operation: impl Fn(&mappings::Operations) -> bool) -> bool {
         // A provider whose configuration failed hands out models that report the error.
         self.config.as_ref().map_or(true, |config| operation(&config.mapping.operations))
@@ -332,6 +342,13 @@ impl Provider for OpenAiCompatibleProvider {
             return Err(Error::NoSuchModel { model_id: model_id.to_owned(), model_type: crate::error::ModelType::Image });
         }
         Ok(Arc::new(self.image(model_id)))
+    }
+
+    fn reranking_model(&self, model_id: &str) -> Result<Arc<dyn RerankingModel>> {
+        if !self.has(|operations| operations.rerank.is_some()) {
+            return Err(Error::NoSuchModel { model_id: model_id.to_owned(), model_type: crate::error::ModelType::Reranking });
+        }
+        Ok(Arc::new(self.reranking(model_id)))
     }
 }
 

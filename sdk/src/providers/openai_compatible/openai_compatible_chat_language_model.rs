@@ -14,6 +14,7 @@ use specai_generated::openai_compatible::lean;
 use crate::provider_utils::json_path::lookup;
 use super::map_openai_compatible_finish_reason::map_openai_compatible_finish_reason;
 use super::openai_compatible_stream::{ChatStreamState, StreamSetup, logprobs_metadata, reads_vendor_fields, simulate_stream};
+use super::openai_compatible_sources::new_sources;
 use super::openai_compatible_usage::{CountedUsage, usage_from_raw, usage_from_value};
 use super::{Config, ModelRules, SharedConfig, config_for_call, timestamp};
 use crate::error::{Error, Result};
@@ -59,7 +60,7 @@ impl OpenAiCompatibleChatLanguageModel {
 fn needs_value(config: &Config) -> bool {
     let mapping = &config.mapping;
     config.hooks.response.is_some()
-        || reads_vendor_fields(mapping.response_metadata, mapping.stream.usage_path.segments, &mapping.reasoning)
+        || reads_vendor_fields(mapping.response_metadata, mapping.stream.usage_path.segments, &mapping.reasoning, mapping.sources)
 }
 
 /// A completion whose body holds an error (some servers answer errors with 200), or one
@@ -137,7 +138,17 @@ impl OpenAiCompatibleChatLanguageModel {
         let Some(choice) = completion.choices.into_iter().next() else {
             return Err(no_choice(config, &response, value.as_ref()));
         };
-        let content = message_content(config, choice.message.unwrap_or_default(), value.as_ref());
+        let mut content = message_content(config, choice.message.unwrap_or_default(), value.as_ref());
+        if let Some(value) = &value {
+            let mut seen: std::collections::HashSet<String> = content
+                .iter()
+                .filter_map(|part| match part {
+                    Content::Source(Source::Url { url, .. }) => Some(url.clone()),
+                    _ => None,
+                })
+                .collect();
+            content.extend(new_sources(value, config.mapping.sources, &mut seen).into_iter().map(Content::Source));
+        }
         let mut metadata = Map::new();
         if let Some(logprobs) = choice.logprobs.filter(|logprobs| !logprobs.content.is_empty()) {
             metadata.insert("logprobs".into(), Value::Array(logprobs_metadata(&logprobs).collect()));
@@ -220,6 +231,7 @@ impl LanguageModel for OpenAiCompatibleChatLanguageModel {
             usage: config.mapping.usage,
             reasoning: config.mapping.reasoning,
             metadata_paths: config.mapping.response_metadata,
+            sources: config.mapping.sources,
             errors: config.errors,
             chunk_hook: config.hooks.stream_chunk,
         };

@@ -99,6 +99,19 @@ pub struct OpenAiCompatibleEmbeddingOptions {
     pub extra: Map<String, Value>,
 }
 
+/// Options of the reranking model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct OpenAiCompatibleRerankingOptions {
+    /// The fields of JSON-object documents to rank on (Together AI's `rank_fields`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rank_fields: Option<Vec<String>>,
+    /// Vendor fields, sent in the request body unchanged.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
 /// Options of the image model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]

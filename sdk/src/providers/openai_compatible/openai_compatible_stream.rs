@@ -20,18 +20,19 @@
 //! [`Error::ApiCall`], retryable when the server says it failed; a cut connection ends it with
 //! [`Error::Connection`].
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
 
 use http::HeaderMap;
 use serde_json::{Map, Value, json};
-use specai_generated::mappings::{MetadataPath, ReasoningMapping, UsageMapping};
+use specai_generated::mappings::{MetadataPath, ReasoningMapping, SourcePath, UsageMapping};
 use specai_generated::openai_compatible::lean;
 
 use super::hooks::ResponseHook;
 use crate::provider_utils::json_path::lookup;
 use super::map_openai_compatible_finish_reason::map_openai_compatible_finish_reason;
 use crate::provider_utils::MappingErrorParser;
+use super::openai_compatible_sources::new_sources;
 use super::openai_compatible_usage::{CountedUsage, is_default_usage, usage_from_raw, usage_from_value};
 use super::timestamp;
 use crate::error::{Error, Result};
@@ -49,6 +50,7 @@ pub(crate) struct StreamSetup {
     pub usage: UsageMapping,
     pub reasoning: ReasoningMapping,
     pub metadata_paths: &'static [MetadataPath],
+    pub sources: &'static [SourcePath],
     pub errors: MappingErrorParser,
     pub chunk_hook: Option<ResponseHook>,
 }
@@ -57,14 +59,16 @@ impl StreamSetup {
     /// Whether chunks must also be read as JSON values: the mapping reads fields the lean types
     /// do not have, or rewrites chunks.
     fn needs_value(&self) -> bool {
-        self.chunk_hook.is_some() || reads_vendor_fields(self.metadata_paths, self.usage_path, &self.reasoning)
+        self.chunk_hook.is_some() || reads_vendor_fields(self.metadata_paths, self.usage_path, &self.reasoning, self.sources)
     }
 }
 
 /// Whether a mapping reads fields the lean types do not hold (metadata paths, usage at a vendor
-/// path, vendor reasoning fields), so that a completion or chunk must also be read as JSON.
-pub(super) fn reads_vendor_fields(metadata_paths: &[MetadataPath], usage_path: &[&str], reasoning: &ReasoningMapping) -> bool {
+/// path, vendor reasoning fields, source lists), so that a completion or chunk must also be
+/// read as JSON.
+pub(super) fn reads_vendor_fields(metadata_paths: &[MetadataPath], usage_path: &[&str], reasoning: &ReasoningMapping, sources: &[SourcePath]) -> bool {
     !metadata_paths.is_empty()
+        || !sources.is_empty()
         || usage_path != ["usage"]
         || reasoning.fields.iter().any(|field| !matches!(*field, "reasoning_content" | "reasoning"))
 }
@@ -92,6 +96,8 @@ pub(crate) struct ChatStreamState {
     usage: Option<CountedUsage>,
     logprobs: Option<Vec<Value>>,
     metadata: Map<String, Value>,
+    /// Source URLs already sent (vendors repeat their lists in every chunk).
+    source_urls: HashSet<String>,
     ended: bool,
 }
 
@@ -132,6 +138,7 @@ impl ChatStreamState {
             usage: None,
             logprobs: None,
             metadata: Map::new(),
+            source_urls: HashSet::new(),
             ended: false,
         }
     }
@@ -168,6 +175,9 @@ impl ChatStreamState {
         }
         if let Some(value) = value {
             self.read_vendor_fields(value)?;
+            for source in new_sources(value, self.setup.sources, &mut self.source_urls) {
+                out.push_back(StreamPart::Source(source));
+            }
         }
         if let Some(raw) = chunk.usage {
             let body = JsonBody::new(bytes::Bytes::copy_from_slice(raw.text().as_bytes()));

@@ -14,6 +14,7 @@ fn setup(mapping: &ProviderMapping) -> StreamSetup {
         usage: mapping.usage,
         reasoning: mapping.reasoning,
         metadata_paths: mapping.response_metadata,
+        sources: mapping.sources,
         errors: MappingErrorParser::new(mapping.errors, None),
         chunk_hook: None,
     }

@@ -1,0 +1,217 @@
+//! Cohere's chat stream events mapped into [`StreamPart`]s, in one place.
+//!
+//! Events are told apart by `type`: `message-start` (the response id), `content-start` /
+//! `content-delta` / `content-end` (a text or thinking block, by index), `tool-plan-delta`
+//! (the plan before tool calls, kept for the finish metadata), `tool-call-start` / `-delta` /
+//! `-end` (one call at a time, its arguments streamed), `citation-start` / `-end` (a source),
+//! and `message-end` (finish reason and usage). Unknown event types are skipped; an
+//! undecodable event, or a stream that ends before `message-end`, ends the stream with an error.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::cohere_language_model::{citation_source, convert_usage, generate_id, response_metadata, tool_input};
+use super::map_cohere_finish_reason::map_cohere_finish_reason;
+use super::wire::{ChatStreamEvent, ToolCall, Usage};
+use crate::error::{Error, Result};
+use crate::provider::{BlockId, ResponseMetadata, StreamPart, ToolCall as CompletedToolCall};
+use crate::provider_utils::{EventMapper, SseEvent};
+
+/// A tool call whose arguments are still streaming.
+#[derive(Debug)]
+struct PendingToolCall {
+    id: BlockId,
+    name: String,
+    arguments: String,
+}
+
+/// What the stream remembers between events.
+#[derive(Debug, Default)]
+pub(crate) struct CohereStreamState {
+    model_id: String,
+    /// The open content block: its index, id and whether it is thinking.
+    block: Option<(i64, BlockId, bool)>,
+    tool_call: Option<PendingToolCall>,
+    tool_plan: String,
+    finish_reason: Option<String>,
+    usage: Option<Usage>,
+    error: Option<String>,
+}
+
+impl CohereStreamState {
+    pub(crate) fn new(model_id: String) -> Self {
+        CohereStreamState { model_id, ..Default::default() }
+    }
+
+    fn close_block(&mut self, out: &mut VecDeque<StreamPart>) {
+        if let Some((_, id, thinking)) = self.block.take() {
+            out.push_back(if thinking {
+                StreamPart::ReasoningEnd { id, provider_metadata: None }
+            } else {
+                StreamPart::TextEnd { id, provider_metadata: None }
+            });
+        }
+    }
+
+    fn start_tool_call(&mut self, call: ToolCall, out: &mut VecDeque<StreamPart>) {
+        self.end_tool_call(out);
+        let function = call.function.unwrap_or_default();
+        let id: BlockId = Arc::from(call.id.unwrap_or_else(|| generate_id("call")));
+        let name = function.name.unwrap_or_default();
+        let arguments = function.arguments.unwrap_or_default();
+        out.push_back(StreamPart::ToolInputStart { id: id.clone(), tool_name: name.clone(), provider_executed: false, provider_metadata: None });
+        if !arguments.is_empty() {
+            out.push_back(StreamPart::ToolInputDelta { id: id.clone(), delta: arguments.clone() });
+        }
+        self.tool_call = Some(PendingToolCall { id, name, arguments });
+    }
+
+    fn end_tool_call(&mut self, out: &mut VecDeque<StreamPart>) {
+        if let Some(call) = self.tool_call.take() {
+            out.push_back(StreamPart::ToolInputEnd { id: call.id.clone(), provider_metadata: None });
+            out.push_back(StreamPart::ToolCall(CompletedToolCall::new(call.id.to_string(), call.name, tool_input(Some(&call.arguments)))));
+        }
+    }
+
+    /// Maps one decoded event.
+    pub(crate) fn process(&mut self, event: ChatStreamEvent, out: &mut VecDeque<StreamPart>) {
+        match event {
+            ChatStreamEvent::MessageStart { id, .. } => {
+                out.push_back(StreamPart::ResponseMetadata(ResponseMetadata::new(id, Some(self.model_id.clone()), None)));
+            }
+            ChatStreamEvent::ContentStart { index, delta } => {
+                self.close_block(out);
+                let content = delta.and_then(|delta| delta.message).and_then(|message| message.content).unwrap_or_default();
+                let thinking = content.type_.as_deref() == Some("thinking");
+                let index = index.unwrap_or(0);
+                let id: BlockId = Arc::from(index.to_string());
+                out.push_back(if thinking {
+                    StreamPart::ReasoningStart { id: id.clone(), provider_metadata: None }
+                } else {
+                    StreamPart::TextStart { id: id.clone(), provider_metadata: None }
+                });
+                self.block = Some((index, id, thinking));
+                // A start event may already carry text.
+                self.delta(content.text.or(content.thinking), out);
+            }
+            ChatStreamEvent::ContentDelta { delta, .. } => {
+                let content = delta.and_then(|delta| delta.message).and_then(|message| message.content).unwrap_or_default();
+                self.delta(content.text.or(content.thinking), out);
+            }
+            ChatStreamEvent::ContentEnd { .. } => self.close_block(out),
+            ChatStreamEvent::ToolPlanDelta { delta } => {
+                if let Some(plan) = delta.and_then(|delta| delta.message).and_then(|message| message.tool_plan) {
+                    self.tool_plan.push_str(&plan);
+                }
+            }
+            ChatStreamEvent::ToolCallStart { delta, .. } => {
+                self.close_block(out);
+                let call = delta.and_then(|delta| delta.message).and_then(|message| message.tool_calls).unwrap_or_default();
+                self.start_tool_call(call, out);
+            }
+            ChatStreamEvent::ToolCallDelta { delta, .. } => {
+                let fragment = delta
+                    .and_then(|delta| delta.message)
+                    .and_then(|message| message.tool_calls)
+                    .and_then(|call| call.function)
+                    .and_then(|function| function.arguments)
+                    .unwrap_or_default();
+                if let Some(call) = self.tool_call.as_mut()
+                    && !fragment.is_empty()
+                {
+                    call.arguments.push_str(&fragment);
+                    out.push_back(StreamPart::ToolInputDelta { id: call.id.clone(), delta: fragment });
+                }
+            }
+            ChatStreamEvent::ToolCallEnd { .. } => self.end_tool_call(out),
+            ChatStreamEvent::CitationStart { delta, .. } => {
+                if let Some(citation) = delta.and_then(|delta| delta.message).and_then(|message| message.citations) {
+                    out.push_back(StreamPart::Source(citation_source(&citation)));
+                }
+            }
+            ChatStreamEvent::MessageEnd { delta, .. } => {
+                let delta = delta.unwrap_or_default();
+                self.finish_reason = Some(delta.finish_reason.map(|reason| reason.to_string()).unwrap_or_else(|| "COMPLETE".into()));
+                self.usage = delta.usage;
+                self.error = delta.error;
+            }
+            // citation-end, debug, and event types added later carry nothing to map.
+            _ => {}
+        }
+    }
+
+    fn delta(&mut self, text: Option<String>, out: &mut VecDeque<StreamPart>) {
+        let (Some(text), Some((_, id, thinking))) = (text.filter(|text| !text.is_empty()), &self.block) else { return };
+        out.push_back(if *thinking {
+            StreamPart::ReasoningDelta { id: id.clone(), delta: text, provider_metadata: None }
+        } else {
+            StreamPart::TextDelta { id: id.clone(), delta: text }
+        });
+    }
+
+    /// Closes open blocks and emits the finish part; an error when `message-end` never came.
+    pub(crate) fn finish(&mut self, out: &mut VecDeque<StreamPart>) -> Result<()> {
+        let Some(raw_finish_reason) = self.finish_reason.take() else {
+            return Err(Error::invalid_response(
+                "the Cohere stream ended before message-end (the connection may have been cut)",
+                None,
+                None,
+            ));
+        };
+        self.close_block(out);
+        self.end_tool_call(out);
+        let plan = (!self.tool_plan.is_empty()).then_some(self.tool_plan.as_str());
+        let mut provider_metadata = response_metadata(plan, self.usage.as_ref());
+        if let Some(error) = self.error.take() {
+            let metadata = provider_metadata.get_or_insert_with(Default::default);
+            metadata.merge("cohere", serde_json::json!({"error": error}));
+        }
+        out.push_back(StreamPart::Finish {
+            usage: convert_usage(self.usage.as_ref()),
+            finish_reason: map_cohere_finish_reason(Some(&raw_finish_reason)),
+            raw_finish_reason: Some(raw_finish_reason),
+            provider_metadata,
+        });
+        Ok(())
+    }
+}
+
+/// Maps the SSE events of one response to parts (with
+/// [`PartsStream`](crate::provider_utils::PartsStream)).
+pub(crate) struct CohereEventMapper {
+    state: CohereStreamState,
+    include_raw: bool,
+}
+
+impl CohereEventMapper {
+    pub(crate) fn new(include_raw: bool, model_id: String) -> Self {
+        CohereEventMapper { state: CohereStreamState::new(model_id), include_raw }
+    }
+}
+
+impl EventMapper for CohereEventMapper {
+    fn on_event(&mut self, event: &SseEvent, out: &mut VecDeque<StreamPart>) -> Result<()> {
+        let data = &event.data;
+        if data.iter().all(u8::is_ascii_whitespace) {
+            return Ok(());
+        }
+        if self.include_raw {
+            out.push_back(StreamPart::Raw { raw_value: serde_json::from_slice(data).unwrap_or(Value::Null) });
+        }
+        let decoded = crate::provider_utils::decode_json::<ChatStreamEvent>(data).map_err(|error| {
+            Error::invalid_response(
+                format!("invalid Cohere stream event: {error}"),
+                Some(String::from_utf8_lossy(data).into_owned()),
+                Some(Arc::new(error)),
+            )
+        })?;
+        self.state.process(decoded, out);
+        Ok(())
+    }
+
+    fn on_end(&mut self, out: &mut VecDeque<StreamPart>) -> Result<()> {
+        self.state.finish(out)
+    }
+}

@@ -1,0 +1,81 @@
+//! An embedding model behind the gateway: `POST /embedding-model` with the values and the
+//! call's provider options, the model named by `ai-model-id`.
+
+use async_trait::async_trait;
+use serde_json::Map;
+
+use super::gateway_language_model::model_headers;
+use super::gateway_options::check_gateway_options;
+use super::gateway_parts::warning;
+use super::wire::{EmbeddingModelRequest, EmbeddingModelResponse};
+use super::{SharedConnection, connection_for_call, provider_name};
+use crate::error::{Error, Result};
+use crate::provider::{EmbedOptions, EmbedResponse, EmbeddingModel, EmbeddingUsage, ProviderOptions, ResponseMetadata};
+use crate::provider_utils::ModelOperation;
+
+/// The most values one call embeds (the AI SDK's gateway provider's limit).
+const MAX_EMBEDDINGS_PER_CALL: usize = 2048;
+
+/// An embedding model behind the gateway, e.g. `openai/text-embedding-3-small`.
+#[derive(Debug, Clone)]
+pub struct GatewayEmbeddingModel {
+    model_id: String,
+    provider: String,
+    connection: SharedConnection,
+    operation: ModelOperation,
+}
+
+impl GatewayEmbeddingModel {
+    pub(crate) fn new(model_id: &str, connection: SharedConnection) -> Self {
+        let operation = ModelOperation::new(connection.as_deref().ok(), |operations| operations.embedding.as_ref(), "embedding", model_id);
+        GatewayEmbeddingModel { model_id: model_id.to_owned(), provider: provider_name(&connection), connection, operation }
+    }
+}
+
+/// Provider options as the JSON object the wire types hold.
+pub(crate) fn options_object(options: &ProviderOptions) -> Map<String, serde_json::Value> {
+    options.0.iter().map(|(key, value)| (key.clone(), value.clone())).collect()
+}
+
+#[async_trait]
+impl EmbeddingModel for GatewayEmbeddingModel {
+    crate::provider::model_identity!(provider, model_id);
+
+    fn max_embeddings_per_call(&self) -> Option<usize> {
+        Some(MAX_EMBEDDINGS_PER_CALL)
+    }
+
+    fn supports_parallel_calls(&self) -> bool {
+        true
+    }
+
+    async fn do_embed(&self, options: &EmbedOptions) -> Result<EmbedResponse> {
+        options.check_value_count(MAX_EMBEDDINGS_PER_CALL)?;
+        check_gateway_options(&options.provider_options)?;
+        let body = EmbeddingModelRequest {
+            values: options.values.clone(),
+            provider_options: options_object(&options.provider_options),
+            extra: Map::new(),
+        };
+        let connection = connection_for_call(&self.connection)?;
+        let pairs = [("ai-embedding-model-specification-version", "4"), ("ai-model-id", self.model_id.as_str())];
+        let headers = model_headers(connection, &pairs, &options.headers)?;
+        let response = connection.post_operation(&self.operation, &self.model_id, &body, headers).await?.json::<EmbeddingModelResponse>().await?;
+        let raw = response.raw_json();
+        let answer = response.value;
+        if answer.embeddings.len() != options.values.len() {
+            return Err(Error::invalid_response(
+                format!("asked for {} embeddings, got {}", options.values.len(), answer.embeddings.len()),
+                raw.map(|raw| raw.text().into_owned()),
+                None,
+            ));
+        }
+        let embeddings = answer.embeddings.into_iter().map(|vector| vector.into_iter().map(|value| value as f32).collect()).collect();
+        let usage = answer.usage.and_then(|usage| usage.tokens).map(|tokens| EmbeddingUsage { tokens: tokens.max(0.0) as u64 });
+        let mut result = EmbedResponse::new(embeddings, usage);
+        result.warnings = answer.warnings.into_iter().map(|item| warning(serde_json::to_value(item).unwrap_or_default())).collect();
+        result.provider_metadata = (!answer.provider_metadata.is_empty()).then(|| ProviderOptions(answer.provider_metadata.into_iter().collect()));
+        result.response = Some(ResponseMetadata::new(None, Some(self.model_id.clone()), None).with_headers(response.headers).with_body(raw));
+        Ok(result)
+    }
+}

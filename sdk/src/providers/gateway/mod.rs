@@ -1,0 +1,236 @@
+//! The Vercel AI Gateway: hundreds of models from many providers behind one key, spoken as the
+//! AI SDK's own gateway provider (`@ai-sdk/gateway`) speaks it.
+//!
+//! ```no_run
+//! # async fn example() -> specai::Result<()> {
+//! use specai::gateway::{GatewayOptions, GatewaySettings, create_gateway};
+//!
+//! let gateway = create_gateway(GatewaySettings::default()); // key from AI_GATEWAY_API_KEY
+//! let answer = specai::generate_text(gateway.language_model("anthropic/claude-sonnet-4.5"))
+//!     .prompt("Hello")
+//!     .provider_options(GatewayOptions::default().with_order(["bedrock", "anthropic"]).into_provider_options()?)
+//!     .await?;
+//! let models = gateway.available_models().await?;
+//! # Ok(()) }
+//! ```
+//!
+//! Why the native protocol rather than the gateway's OpenAI-compatible endpoint: the native one
+//! carries the AI SDK's model-call vocabulary end to end (reasoning parts and signatures,
+//! provider-executed tools and their results, sources, files, provider options and provider
+//! metadata keyed by the provider behind the model, nested cache and reasoning usage), which
+//! the chat-completions dialect flattens or drops; it also serves embeddings and images under
+//! the same auth and error shapes, and it is what the AI SDK itself sends, so a request from
+//! specai and one from the AI SDK behave the same at the gateway.
+//!
+//! Endpoints (`/language-model`, `/embedding-model`, `/image-model`, `/config`), the base URL,
+//! the key variable, bearer auth, the protocol-version header and the error paths come from
+//! `specs/gateway/provider.toml`. Auth is an API key, or an OIDC token the caller supplies
+//! ([`GatewaySettings::with_oidc_token`]), told apart by `ai-gateway-auth-method`.
+
+mod convert_to_gateway_call_options;
+mod gateway_embedding_model;
+mod gateway_error;
+mod gateway_image_model;
+mod gateway_language_model;
+mod gateway_models;
+mod gateway_options;
+mod gateway_parts;
+mod gateway_stream;
+
+/// The wire types, generated from specs/gateway/openapi.json.
+use specai_generated::gateway::types as wire;
+
+use std::sync::Arc;
+
+use http::{HeaderMap, HeaderName, HeaderValue};
+use specai_generated::mappings::{GATEWAY, ProviderMapping};
+
+pub use gateway_embedding_model::GatewayEmbeddingModel;
+pub use gateway_image_model::GatewayImageModel;
+pub use gateway_language_model::GatewayLanguageModel;
+pub use gateway_models::{GatewayModel, GatewayPricing};
+pub use gateway_options::GatewayOptions;
+
+use crate::error::Result;
+use crate::provider::{EmbeddingModel, ImageModel, LanguageModel, Provider};
+use crate::provider_utils::{ApiKey, ConnectionSettings, MappedConnection};
+
+/// How the bearer token authenticates (the mapping's default is `api-key`).
+const AUTH_METHOD_HEADER: HeaderName = HeaderName::from_static("ai-gateway-auth-method");
+/// The team a multi-team token acts for.
+const TEAM_HEADER: HeaderName = HeaderName::from_static("x-vercel-ai-gateway-team");
+
+/// Settings of a gateway provider; every field is optional, and the defaults come from
+/// `specs/gateway/provider.toml`.
+#[derive(Clone, Default)]
+#[non_exhaustive]
+pub struct GatewaySettings {
+    /// The API key; by default read from `AI_GATEWAY_API_KEY` when the first call is made.
+    pub api_key: Option<ApiKey>,
+    /// A Vercel OIDC token to authenticate with instead of a key (e.g. `VERCEL_OIDC_TOKEN` of a
+    /// Vercel deployment); it wins over the key.
+    pub oidc_token: Option<ApiKey>,
+    /// The Vercel team id or slug, for tokens that can act for several teams.
+    pub team: Option<String>,
+    /// The base URL; by default the mapping's (`https://ai-gateway.vercel.sh/v4/ai`).
+    pub base_url: Option<String>,
+    /// Headers sent with every request.
+    pub headers: HeaderMap,
+    /// The HTTP client; by default [`default_http_client`](crate::provider_utils::default_http_client).
+    pub client: Option<reqwest::Client>,
+}
+
+impl GatewaySettings {
+    /// Sets the API key.
+    pub fn with_api_key(mut self, api_key: impl Into<ApiKey>) -> Self {
+        self.api_key = Some(api_key.into());
+        self
+    }
+
+    /// Authenticates with an OIDC token instead of a key.
+    pub fn with_oidc_token(mut self, token: impl Into<ApiKey>) -> Self {
+        self.oidc_token = Some(token.into());
+        self
+    }
+
+    /// Sets the team id or slug.
+    pub fn with_team(mut self, team: impl Into<String>) -> Self {
+        self.team = Some(team.into());
+        self
+    }
+
+    /// Sets the base URL.
+    pub fn with_base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = Some(base_url.into());
+        self
+    }
+
+    /// Adds a header sent with every request.
+    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.insert(name, value);
+        self
+    }
+
+    /// Sets the HTTP client.
+    pub fn with_client(mut self, client: reqwest::Client) -> Self {
+        self.client = Some(client);
+        self
+    }
+}
+
+impl std::fmt::Debug for GatewaySettings {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("GatewaySettings")
+            .field("api_key", &self.api_key)
+            .field("oidc_token", &self.oidc_token)
+            .field("team", &self.team)
+            .field("base_url", &self.base_url)
+            .field("headers", &self.headers)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The connection every model of one provider shares, or the error building it gave.
+pub(crate) type SharedConnection = Result<Arc<MappedConnection>>;
+
+fn connection_for_call(connection: &SharedConnection) -> Result<&MappedConnection> {
+    connection.as_deref().map_err(Clone::clone)
+}
+
+/// The provider name models report: `gateway`.
+fn provider_name(connection: &SharedConnection) -> String {
+    connection.as_ref().map(|connection| connection.name.clone()).unwrap_or_else(|_| GATEWAY.id.to_owned())
+}
+
+/// The Vercel AI Gateway provider: hands out language, embedding and image models, and lists
+/// the models on offer.
+#[derive(Debug, Clone)]
+pub struct GatewayProvider {
+    connection: SharedConnection,
+}
+
+/// A gateway provider with these settings. Invalid settings are reported by every call.
+pub fn create_gateway(settings: GatewaySettings) -> GatewayProvider {
+    create_gateway_from_mapping(GATEWAY, settings)
+}
+
+/// A provider following `mapping` (a modified copy of the gateway mapping, in tests).
+pub(crate) fn create_gateway_from_mapping(mapping: ProviderMapping, settings: GatewaySettings) -> GatewayProvider {
+    let GatewaySettings { api_key, oidc_token, team, base_url, mut headers, client } = settings;
+    let api_key = match oidc_token {
+        Some(token) => {
+            headers.insert(AUTH_METHOD_HEADER, HeaderValue::from_static("oidc"));
+            Some(token)
+        }
+        None => api_key,
+    };
+    let team = team.map(|team| {
+        HeaderValue::from_str(&team).map_err(|_| crate::Error::invalid_argument("team", "not a valid header value"))
+    });
+    let connection = match team.transpose() {
+        Ok(team) => {
+            if let Some(team) = team {
+                headers.insert(TEAM_HEADER, team);
+            }
+            let settings = ConnectionSettings { api_key, base_url, headers, query_params: Vec::new(), client, name: None };
+            MappedConnection::new(mapping, settings, None).map(Arc::new)
+        }
+        Err(error) => Err(error),
+    };
+    GatewayProvider { connection }
+}
+
+/// The language model of this id from a default provider (settings from the environment).
+pub fn gateway(model_id: &str) -> GatewayLanguageModel {
+    create_gateway(GatewaySettings::default()).language_model(model_id)
+}
+
+impl GatewayProvider {
+    /// The language model of this id, e.g. `openai/gpt-5`.
+    pub fn language_model(&self, model_id: &str) -> GatewayLanguageModel {
+        GatewayLanguageModel::new(model_id, self.connection.clone())
+    }
+
+    /// The embedding model of this id, e.g. `openai/text-embedding-3-small`.
+    pub fn embedding_model(&self, model_id: &str) -> GatewayEmbeddingModel {
+        GatewayEmbeddingModel::new(model_id, self.connection.clone())
+    }
+
+    /// The image model of this id, e.g. `google/imagen-4.0-generate-001`.
+    pub fn image_model(&self, model_id: &str) -> GatewayImageModel {
+        GatewayImageModel::new(model_id, self.connection.clone())
+    }
+
+    /// The models the gateway offers, with names, descriptions, pricing and types
+    /// (`GET /config`), fetched on each call.
+    pub async fn available_models(&self) -> Result<Vec<GatewayModel>> {
+        gateway_models::fetch_models(connection_for_call(&self.connection)?).await
+    }
+}
+
+impl Provider for GatewayProvider {
+    fn language_model(&self, model_id: &str) -> Result<Arc<dyn LanguageModel>> {
+        Ok(Arc::new(GatewayProvider::language_model(self, model_id)))
+    }
+
+    fn embedding_model(&self, model_id: &str) -> Result<Arc<dyn EmbeddingModel>> {
+        Ok(Arc::new(GatewayProvider::embedding_model(self, model_id)))
+    }
+
+    fn image_model(&self, model_id: &str) -> Result<Arc<dyn ImageModel>> {
+        Ok(Arc::new(GatewayProvider::image_model(self, model_id)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_debug_hides_key_and_token() {
+        let settings = GatewaySettings::default().with_api_key("secret-key").with_oidc_token("secret-token");
+        let text = format!("{settings:?}");
+        assert!(!text.contains("secret-key") && !text.contains("secret-token"), "{text}");
+    }
+}
