@@ -3,7 +3,7 @@
 
 use serde_json::json;
 use specai::openai_compatible::{
-    OpenAiCompatibleSettings, create_openai_compatible, openai_compatible,
+    OpenAiCompatibleSettings, create_openai_compatible,
 };
 use specai::provider::{ProviderOptions, Warning};
 use specai::provider_utils::test_server::TestServer;
@@ -21,11 +21,7 @@ const DOCUMENTS: fn() -> Vec<serde_json::Value> = || {
 #[tokio::test]
 async fn together_ranks_json_documents_on_rank_fields_through_the_registry() {
     let server = TestServer::start(vec![json_response("togetherai", "rerank")]).await;
-    let settings = OpenAiCompatibleSettings {
-        api_key: Some("test-key".into()),
-        base_url: Some(server.url("/v1")),
-        ..Default::default()
-    };
+    let settings = OpenAiCompatibleSettings::default().with_api_key("test-key").with_base_url(server.url("/v1"));
     let together = create_openai_compatible("togetherai", settings).unwrap();
     let registry = default_registry_builder()
         .provider("togetherai", together)
@@ -82,7 +78,7 @@ async fn mixed_documents_go_as_text_with_a_warning_and_bad_indexes_are_errors() 
         ),
     ])
     .await;
-    let provider = openai_compatible("local", server.url("/v1")).build();
+    let provider = create_openai_compatible("local", OpenAiCompatibleSettings::default().with_base_url(server.url("/v1"))).unwrap();
     let model = provider.reranking("bge-reranker");
     let result = rerank(model.clone())
         .query("q")

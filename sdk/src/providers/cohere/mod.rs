@@ -38,7 +38,6 @@ use specai_generated::cohere::types as wire;
 
 use std::sync::Arc;
 
-use http::{HeaderMap, HeaderName, HeaderValue};
 use specai_generated::mappings::{COHERE, ProviderMapping};
 
 pub use cohere_embedding_model::{CohereEmbeddingModel, MAX_EMBEDDINGS_PER_CALL};
@@ -49,62 +48,29 @@ pub use map_cohere_finish_reason::map_cohere_finish_reason;
 
 use crate::error::Result;
 use crate::provider::{EmbeddingModel, LanguageModel, Provider, RerankingModel};
-use crate::provider_utils::{ApiKey, ConnectionSettings, MappedConnection};
+use crate::provider_utils::{ConnectionSettings, MappedConnection, connection_setters};
 
 /// The provider id models report.
 const PROVIDER_ID: &str = "cohere";
 
-/// Settings of a Cohere provider; every field is optional, and the defaults come from
-/// `specs/cohere/provider.toml`.
-#[derive(Clone, Default)]
+/// How to reach Cohere, built with `with_*` methods; every setting is optional, and the
+/// defaults come from `specs/cohere/provider.toml` (the key from `COHERE_API_KEY`, or the
+/// deprecated `CO_API_KEY`, sent as a bearer token; the base URL without `/v2`).
+///
+/// ```
+/// use specai::cohere::{CohereSettings, create_cohere};
+///
+/// let provider = create_cohere(CohereSettings::default().with_api_key("..."));
+/// let model = provider.language_model("command-a-03-2025");
+/// ```
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CohereSettings {
-    /// The API key, sent as a bearer token; by default read from `COHERE_API_KEY` (or the
-    /// deprecated `CO_API_KEY`) when the first call is made.
-    pub api_key: Option<ApiKey>,
-    /// The base URL (without `/v2`); by default `COHERE_BASE_URL`, else the mapping's.
-    pub base_url: Option<String>,
-    /// Headers sent with every request.
-    pub headers: HeaderMap,
-    /// The HTTP client (proxies, timeouts, TLS); by default [`default_http_client`](crate::provider_utils::default_http_client).
-    pub client: Option<reqwest::Client>,
+    connection: ConnectionSettings,
 }
 
 impl CohereSettings {
-    /// Sets the API key.
-    pub fn with_api_key(mut self, api_key: impl Into<ApiKey>) -> Self {
-        self.api_key = Some(api_key.into());
-        self
-    }
-
-    /// Sets the base URL.
-    pub fn with_base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.base_url = Some(base_url.into());
-        self
-    }
-
-    /// Adds a header sent with every request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.headers.insert(name, value);
-        self
-    }
-
-    /// Sets the HTTP client.
-    pub fn with_client(mut self, client: reqwest::Client) -> Self {
-        self.client = Some(client);
-        self
-    }
-}
-
-impl std::fmt::Debug for CohereSettings {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter
-            .debug_struct("CohereSettings")
-            .field("api_key", &self.api_key)
-            .field("base_url", &self.base_url)
-            .field("headers", &self.headers)
-            .finish_non_exhaustive()
-    }
+    connection_setters!();
 }
 
 /// The connection every model of one provider shares, or the error building it gave.
@@ -128,9 +94,7 @@ pub fn create_cohere(settings: CohereSettings) -> CohereProvider {
 
 /// A provider following `mapping` (a modified copy of the Cohere mapping, in tests).
 pub(crate) fn create_cohere_from_mapping(mapping: ProviderMapping, settings: CohereSettings) -> CohereProvider {
-    let CohereSettings { api_key, base_url, headers, client } = settings;
-    let settings = ConnectionSettings { api_key, base_url, headers, query_params: Vec::new(), client, name: None };
-    CohereProvider { connection: MappedConnection::new(mapping, settings, None).map(Arc::new) }
+    CohereProvider { connection: MappedConnection::new(mapping, settings.connection, None).map(Arc::new) }
 }
 
 /// The language model of this id from a default provider (settings from the environment).

@@ -42,7 +42,7 @@ use specai_generated::gateway::types as wire;
 
 use std::sync::Arc;
 
-use http::{HeaderMap, HeaderName, HeaderValue};
+use http::{HeaderName, HeaderValue};
 use specai_generated::mappings::{GATEWAY, ProviderMapping};
 
 pub use gateway_embedding_model::GatewayEmbeddingModel;
@@ -53,67 +53,44 @@ pub use gateway_options::GatewayOptions;
 
 use crate::error::Result;
 use crate::provider::{EmbeddingModel, ImageModel, LanguageModel, Provider};
-use crate::provider_utils::{ApiKey, ConnectionSettings, MappedConnection};
+use crate::provider_utils::{ApiKey, ConnectionSettings, MappedConnection, connection_setters};
 
 /// How the bearer token authenticates (the mapping's default is `api-key`).
 const AUTH_METHOD_HEADER: HeaderName = HeaderName::from_static("ai-gateway-auth-method");
 /// The team a multi-team token acts for.
 const TEAM_HEADER: HeaderName = HeaderName::from_static("x-vercel-ai-gateway-team");
 
-/// Settings of a gateway provider; every field is optional, and the defaults come from
-/// `specs/gateway/provider.toml`.
+/// How to reach the Vercel AI Gateway, built with `with_*` methods; every setting is optional,
+/// and the defaults come from `specs/gateway/provider.toml` (the key from `AI_GATEWAY_API_KEY`,
+/// read at the first call; the base URL `https://ai-gateway.vercel.sh/v4/ai`).
+///
+/// ```
+/// use specai::gateway::{GatewaySettings, create_gateway};
+///
+/// let provider = create_gateway(GatewaySettings::default().with_api_key("...").with_team("my-team"));
+/// let model = provider.language_model("openai/gpt-4o-mini");
+/// ```
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GatewaySettings {
-    /// The API key; by default read from `AI_GATEWAY_API_KEY` when the first call is made.
-    pub api_key: Option<ApiKey>,
-    /// A Vercel OIDC token to authenticate with instead of a key (e.g. `VERCEL_OIDC_TOKEN` of a
-    /// Vercel deployment); it wins over the key.
-    pub oidc_token: Option<ApiKey>,
-    /// The Vercel team id or slug, for tokens that can act for several teams.
-    pub team: Option<String>,
-    /// The base URL; by default the mapping's (`https://ai-gateway.vercel.sh/v4/ai`).
-    pub base_url: Option<String>,
-    /// Headers sent with every request.
-    pub headers: HeaderMap,
-    /// The HTTP client; by default [`default_http_client`](crate::provider_utils::default_http_client).
-    pub client: Option<reqwest::Client>,
+    connection: ConnectionSettings,
+    oidc_token: Option<ApiKey>,
+    team: Option<String>,
 }
 
 impl GatewaySettings {
-    /// Sets the API key.
-    pub fn with_api_key(mut self, api_key: impl Into<ApiKey>) -> Self {
-        self.api_key = Some(api_key.into());
-        self
-    }
+    connection_setters!();
 
-    /// Authenticates with an OIDC token instead of a key.
+    /// Authenticates with a Vercel OIDC token instead of a key (e.g. `VERCEL_OIDC_TOKEN` of a
+    /// Vercel deployment); it wins over the key.
     pub fn with_oidc_token(mut self, token: impl Into<ApiKey>) -> Self {
         self.oidc_token = Some(token.into());
         self
     }
 
-    /// Sets the team id or slug.
+    /// Sets the Vercel team id or slug, for tokens that can act for several teams.
     pub fn with_team(mut self, team: impl Into<String>) -> Self {
         self.team = Some(team.into());
-        self
-    }
-
-    /// Sets the base URL.
-    pub fn with_base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.base_url = Some(base_url.into());
-        self
-    }
-
-    /// Adds a header sent with every request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.headers.insert(name, value);
-        self
-    }
-
-    /// Sets the HTTP client.
-    pub fn with_client(mut self, client: reqwest::Client) -> Self {
-        self.client = Some(client);
         self
     }
 }
@@ -122,11 +99,9 @@ impl std::fmt::Debug for GatewaySettings {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter
             .debug_struct("GatewaySettings")
-            .field("api_key", &self.api_key)
+            .field("connection", &self.connection)
             .field("oidc_token", &self.oidc_token)
             .field("team", &self.team)
-            .field("base_url", &self.base_url)
-            .field("headers", &self.headers)
             .finish_non_exhaustive()
     }
 }
@@ -157,24 +132,20 @@ pub fn create_gateway(settings: GatewaySettings) -> GatewayProvider {
 
 /// A provider following `mapping` (a modified copy of the gateway mapping, in tests).
 pub(crate) fn create_gateway_from_mapping(mapping: ProviderMapping, settings: GatewaySettings) -> GatewayProvider {
-    let GatewaySettings { api_key, oidc_token, team, base_url, mut headers, client } = settings;
-    let api_key = match oidc_token {
-        Some(token) => {
-            headers.insert(AUTH_METHOD_HEADER, HeaderValue::from_static("oidc"));
-            Some(token)
-        }
-        None => api_key,
-    };
+    let GatewaySettings { mut connection, oidc_token, team } = settings;
+    if let Some(token) = oidc_token {
+        connection.headers.insert(AUTH_METHOD_HEADER, HeaderValue::from_static("oidc"));
+        connection.api_key = Some(token);
+    }
     let team = team.map(|team| {
         HeaderValue::from_str(&team).map_err(|_| crate::Error::invalid_argument("team", "not a valid header value"))
     });
     let connection = match team.transpose() {
         Ok(team) => {
             if let Some(team) = team {
-                headers.insert(TEAM_HEADER, team);
+                connection.headers.insert(TEAM_HEADER, team);
             }
-            let settings = ConnectionSettings { api_key, base_url, headers, query_params: Vec::new(), client, name: None };
-            MappedConnection::new(mapping, settings, None).map(Arc::new)
+            MappedConnection::new(mapping, connection, None).map(Arc::new)
         }
         Err(error) => Err(error),
     };

@@ -47,6 +47,8 @@ pub struct ProviderMapping {
     pub errors: ErrorMapping,
     /// Values copied by JSON path from responses (and stream chunks) into provider metadata.
     pub response_metadata: &'static [MetadataPath],
+    /// Lists of cited sources in responses and stream chunks, read in order, each URL once.
+    pub sources: &'static [SourcePath],
     /// Where token counts are inside the provider's usage object.
     pub usage: UsageMapping,
     /// Named hook functions that the SDK resolves, for quirks a mapping cannot express.
@@ -66,6 +68,10 @@ pub enum Api {
     Google,
     /// Amazon Bedrock runtime (Converse, InvokeModel) and agent runtime (Rerank).
     Bedrock,
+    /// Cohere API v2 (chat, embed, rerank).
+    Cohere,
+    /// Vercel AI Gateway, spoken as the AI SDK's own gateway provider.
+    Gateway,
 }
 
 /// How the API key is attached to requests.
@@ -310,6 +316,17 @@ pub struct MetadataPath {
     pub path: JsonPath,
 }
 
+/// A list of cited sources in a response body or stream chunk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SourcePath {
+    /// The array of sources.
+    pub path: JsonPath,
+    /// The URL inside each item; `None` when the items are URL strings.
+    pub url: Option<JsonPath>,
+    /// The title inside each item, if any.
+    pub title: Option<JsonPath>,
+}
+
 /// Where token counts are inside the usage object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UsageMapping {
@@ -441,6 +458,7 @@ pub static BASIC: ProviderMapping = ProviderMapping {
         retryable_types: &[],
     },
     response_metadata: &[],
+    sources: &[],
     usage: UsageMapping {
         input_tokens: JsonPath {
             text: "prompt_tokens",

@@ -20,6 +20,11 @@ pub struct ProviderMapping {
     pub base_url: Option<&'static str>,
     /// Environment variable that overrides the base URL.
     pub base_url_env: Option<&'static str>,
+    /// `{placeholder}`s of `base_url` and the environment variable giving each value
+    /// (`resource` -> `AZURE_RESOURCE_NAME`); the adapter fills them from settings or the variable.
+    pub base_url_vars: &'static [(&'static str, &'static str)],
+    /// OAuth scopes of the bearer tokens the credentials fetch (Google Cloud's `cloud-platform`).
+    pub oauth_scopes: &'static [&'static str],
     /// Prefix inserted between the base URL and every operation path.
     pub path_prefix: &'static str,
     /// How the API key is sent.
@@ -42,6 +47,8 @@ pub struct ProviderMapping {
     pub errors: ErrorMapping,
     /// Values copied by JSON path from responses (and stream chunks) into provider metadata.
     pub response_metadata: &'static [MetadataPath],
+    /// Lists of cited sources in responses and stream chunks, read in order, each URL once.
+    pub sources: &'static [SourcePath],
     /// Where token counts are inside the provider's usage object.
     pub usage: UsageMapping,
     /// Named hook functions that the SDK resolves, for quirks a mapping cannot express.
@@ -61,6 +68,10 @@ pub enum Api {
     Google,
     /// Amazon Bedrock runtime (Converse, InvokeModel) and agent runtime (Rerank).
     Bedrock,
+    /// Cohere API v2 (chat, embed, rerank).
+    Cohere,
+    /// Vercel AI Gateway, spoken as the AI SDK's own gateway provider.
+    Gateway,
 }
 
 /// How the API key is attached to requests.
@@ -251,6 +262,8 @@ pub struct RequestMapping {
     pub unsupported_fields: &'static [&'static str],
     /// The `strict` flag sent with JSON schemas when the caller does not choose (`None`: not sent).
     pub strict_json_schema: Option<bool>,
+    /// String fields added to every request body (Vertex's `anthropic_version`).
+    pub body: &'static [(&'static str, &'static str)],
 }
 
 /// A dot-separated JSON path, e.g. `x_groq.usage`; numeric segments index arrays.
@@ -303,6 +316,17 @@ pub struct MetadataPath {
     pub path: JsonPath,
 }
 
+/// A list of cited sources in a response body or stream chunk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SourcePath {
+    /// The array of sources.
+    pub path: JsonPath,
+    /// The URL inside each item; `None` when the items are URL strings.
+    pub url: Option<JsonPath>,
+    /// The title inside each item, if any.
+    pub title: Option<JsonPath>,
+}
+
 /// Where token counts are inside the usage object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UsageMapping {
@@ -346,6 +370,8 @@ pub static WEATHER: ProviderMapping = ProviderMapping {
     module: "weather",
     base_url: Some("https://weather.{region}.example.com"),
     base_url_env: None,
+    base_url_vars: &[],
+    oauth_scopes: &[],
     path_prefix: "",
     auth: Auth::AwsSigV4 {
         service: "weather",
@@ -400,6 +426,7 @@ pub static WEATHER: ProviderMapping = ProviderMapping {
         value_maps: &[],
         unsupported_fields: &[],
         strict_json_schema: None,
+        body: &[],
     },
     stream: StreamMapping {
         usage_path: JsonPath {
@@ -434,6 +461,7 @@ pub static WEATHER: ProviderMapping = ProviderMapping {
         retryable_types: &[],
     },
     response_metadata: &[],
+    sources: &[],
     usage: UsageMapping {
         input_tokens: JsonPath {
             text: "prompt_tokens",
