@@ -38,6 +38,9 @@ pub struct ConnectionSettings {
     pub client: Option<reqwest::Client>,
     /// The provider name models report; default: the mapping's id.
     pub name: Option<String>,
+    /// The longest server-sent event line or event accepted from a stream; default
+    /// [`DEFAULT_MAX_EVENT_BYTES`](crate::provider_utils::DEFAULT_MAX_EVENT_BYTES) (16 MiB).
+    pub max_event_bytes: Option<usize>,
 }
 
 /// The path of an operation for one model: `{model}` replaced by the model id.
@@ -59,6 +62,7 @@ pub(crate) struct MappedConnection {
     /// Reads error bodies at the mapping's paths; retryable statuses and types from the mapping.
     pub errors: MappingErrorParser,
     model_path: ModelPath,
+    max_event_bytes: usize,
 }
 
 impl std::fmt::Debug for MappedConnection {
@@ -178,6 +182,7 @@ impl MappedConnection {
             client: settings.client.unwrap_or_else(super::default_http_client),
             errors: MappingErrorParser::new(mapping.errors, error_hook),
             model_path: |path, model_id| path.replace("{model}", model_id),
+            max_event_bytes: settings.max_event_bytes.unwrap_or(super::DEFAULT_MAX_EVENT_BYTES),
         })
     }
 
@@ -241,18 +246,20 @@ impl MappedConnection {
     /// POSTs a JSON body; a non-2xx answer is read with the mapping's error paths.
     #[cfg_attr(not(feature = "openai-compatible"), allow(dead_code))]
     pub async fn post_json<'a, B: serde::Serialize + ?Sized>(&self, url: impl Into<Endpoint<'a>>, body: &B, call_headers: &HeaderMap) -> Result<ApiResponse> {
-        post_json(&self.client, url, self.headers(call_headers)?, body, &self.errors).await
+        let response = post_json(&self.client, url, self.headers(call_headers)?, body, &self.errors).await?;
+        Ok(response.with_max_event_bytes(self.max_event_bytes))
     }
 
     /// POSTs a JSON body to a model's operation with these (complete) headers.
     pub async fn post_operation<B: serde::Serialize + ?Sized>(&self, operation: &ModelOperation, model_id: &str, body: &B, headers: HeaderMap) -> Result<ApiResponse> {
-        match &operation.url {
-            Some(url) => post_json(&self.client, url, headers, body, &self.errors).await,
+        let response = match &operation.url {
+            Some(url) => post_json(&self.client, url, headers, body, &self.errors).await?,
             None => {
                 let url = self.operation_url(operation.operation.as_ref(), operation.capability, model_id)?;
-                post_json(&self.client, &url, headers, body, &self.errors).await
+                post_json(&self.client, &url, headers, body, &self.errors).await?
             }
-        }
+        };
+        Ok(response.with_max_event_bytes(self.max_event_bytes))
     }
 
     /// POSTs a multipart form; a non-2xx answer is read with the mapping's error paths.

@@ -72,4 +72,4 @@ pub use response_handler::{
 };
 pub use shortest_decimal::shortest_decimal;
 pub use strict_json_schema::{strict_schema_or_warning, to_strict_schema};
-pub use sse::{SseEvent, SseStream, SseText, sse_from_response};
+pub use sse::{DEFAULT_MAX_EVENT_BYTES, SseEvent, SseStream, SseText, sse_from_response};

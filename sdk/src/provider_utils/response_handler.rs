@@ -144,6 +144,7 @@ pub struct ApiResponse {
     /// The request body as sent, when it was JSON (for [`RequestMetadata`](crate::provider::RequestMetadata)).
     pub request_body: Option<Bytes>,
     response: reqwest::Response,
+    max_event_bytes: usize,
 }
 
 /// A decoded JSON response, with the raw body kept.
@@ -177,7 +178,15 @@ impl<T> JsonResponse<T> {
 impl ApiResponse {
     pub(crate) fn new(mut response: reqwest::Response, url: String, request_body: Option<Bytes>) -> Self {
         let headers = std::mem::take(response.headers_mut());
-        ApiResponse { status: response.status().as_u16(), headers, url, request_body, response }
+        let max_event_bytes = super::sse::DEFAULT_MAX_EVENT_BYTES;
+        ApiResponse { status: response.status().as_u16(), headers, url, request_body, response, max_event_bytes }
+    }
+
+    /// Sets the longest server-sent event line or event [`ApiResponse::sse`] accepts (default
+    /// [`DEFAULT_MAX_EVENT_BYTES`](super::DEFAULT_MAX_EVENT_BYTES)).
+    pub fn with_max_event_bytes(mut self, limit: usize) -> Self {
+        self.max_event_bytes = limit;
+        self
     }
 
     /// The request body as JSON.
@@ -194,7 +203,7 @@ impl ApiResponse {
     /// Reads the body to the end, for decoding into types that may borrow from it
     /// ([`ReadResponse::decode`]).
     pub async fn read(self) -> Result<ReadResponse> {
-        let ApiResponse { status, headers, url, request_body, response } = self;
+        let ApiResponse { status, headers, url, request_body, response, .. } = self;
         let body = response.bytes().await.map_err(|error| transport_error(&url, error))?;
         Ok(ReadResponse { status, headers, url, request_body, body })
     }
@@ -208,9 +217,10 @@ impl ApiResponse {
         Ok(JsonResponse { value, status, headers, raw_body: body, request_body })
     }
 
-    /// The body as server-sent events.
+    /// The body as server-sent events; a line or event over the limit
+    /// ([`ApiResponse::with_max_event_bytes`]) is an [`Error::ResponseTooLarge`].
     pub fn sse(self) -> SseStream<impl Stream<Item = reqwest::Result<Bytes>> + Send + 'static> {
-        SseStream::with_url(self.response.bytes_stream(), self.url)
+        SseStream::with_url(self.response.bytes_stream(), self.url).with_max_event_bytes(self.max_event_bytes)
     }
 
     /// The body as server-sent events whose data decode into `T`, ending at `[DONE]`.

@@ -85,6 +85,9 @@ pub struct AnthropicSettings {
     pub client: Option<reqwest::Client>,
     /// The provider name models report (`<name>.messages`); default `anthropic`.
     pub name: Option<String>,
+    /// The longest server-sent event line or event accepted from a stream (a longer one is an
+    /// [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge)); default 16 MiB.
+    pub max_event_bytes: Option<usize>,
 }
 
 /// What every model of one provider shares: the connection its mapping describes, and the
@@ -113,6 +116,7 @@ impl AnthropicConfig {
                 query_params: Vec::new(),
                 client: settings.client,
                 name: settings.name,
+                max_event_bytes: settings.max_event_bytes,
             },
             None,
         )?;

@@ -69,6 +69,9 @@ pub struct GoogleSettings {
     pub headers: HeaderMap,
     /// The HTTP client (proxies, timeouts, TLS); by default [`default_http_client`](crate::provider_utils::default_http_client), with a 10 s connect timeout.
     pub client: Option<reqwest::Client>,
+    /// The longest server-sent event line or event accepted from a stream (a longer one is an
+    /// [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge)); default 16 MiB.
+    pub max_event_bytes: Option<usize>,
 }
 
 impl GoogleSettings {
@@ -149,8 +152,8 @@ pub fn create_google(settings: GoogleSettings) -> GoogleProvider {
 
 /// A provider following `mapping` (a modified copy of the Google mapping, in tests).
 pub(crate) fn create_google_from_mapping(mapping: ProviderMapping, settings: GoogleSettings) -> GoogleProvider {
-    let GoogleSettings { api_key, base_url, headers, client } = settings;
-    let settings = ConnectionSettings { api_key, base_url, headers, query_params: Vec::new(), client, name: None };
+    let GoogleSettings { api_key, base_url, headers, client, max_event_bytes } = settings;
+    let settings = ConnectionSettings { api_key, base_url, headers, query_params: Vec::new(), client, name: None, max_event_bytes };
     let connection = MappedConnection::new(mapping, settings, None).map(|connection| Arc::new(connection.with_model_path(resource_path)));
     GoogleProvider { connection }
 }

@@ -89,6 +89,9 @@ pub struct OpenAiSettings {
     /// The provider name models report (`<name>.chat`...) and read provider options under;
     /// default `openai`.
     pub name: Option<String>,
+    /// The longest server-sent event line or event accepted from a stream (a longer one is an
+    /// [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge)); default 16 MiB.
+    pub max_event_bytes: Option<usize>,
 }
 
 /// The shared configuration built from an OpenAI mapping and the settings.
@@ -110,6 +113,7 @@ fn config(mapping: ProviderMapping, settings: OpenAiSettings) -> Result<Config> 
         query_params: Vec::new(),
         client: settings.client,
         name: settings.name,
+        max_event_bytes: settings.max_event_bytes,
     };
     let mut config = Config::new(mapping, compatible)?;
     config.options_reader = openai_options::read_chat_options;

@@ -334,4 +334,9 @@ impl EventMapper for ResponsesStreamState {
     fn on_end(&mut self, out: &mut VecDeque<StreamPart>) -> Result<()> {
         ResponsesStreamState::on_end(self, out)
     }
+
+    /// `response.completed` (or `incomplete`) ends a Responses stream; no `[DONE]` follows.
+    fn is_complete(&self) -> bool {
+        self.status.is_some()
+    }
 }

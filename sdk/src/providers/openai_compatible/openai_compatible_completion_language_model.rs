@@ -236,6 +236,10 @@ impl EventMapper for CompletionStreamState {
         });
         Ok(())
     }
+
+    fn is_complete(&self) -> bool {
+        self.finish_reason.is_some()
+    }
 }
 
 #[cfg(test)]

@@ -18,7 +18,8 @@
 //! stream ends), so tools can run before the usage-only final chunk. Errors sent as an event
 //! (`{"error": ...}` in any shape the mapping's error paths read) end the stream with
 //! [`Error::ApiCall`], retryable when the server says it failed; a cut connection ends it with
-//! [`Error::Connection`].
+//! [`Error::Connection`]; a malformed chunk is skipped as a [`StreamPart::Error`] (see
+//! [`PartsStream`](crate::provider_utils::PartsStream) for these rules).
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -414,6 +415,11 @@ impl EventMapper for ChatStreamState {
 
     fn on_end(&mut self, out: &mut VecDeque<StreamPart>) -> Result<()> {
         ChatStreamState::on_end(self, out)
+    }
+
+    /// Some servers end without `[DONE]` after the finish reason; that stream is complete.
+    fn is_complete(&self) -> bool {
+        self.finish_reason.is_some()
     }
 }
 
