@@ -75,6 +75,9 @@ pub mod generate_image;
 pub mod generate_object;
 pub mod generate_speech;
 pub mod generate_text;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod into_model;
 pub mod output;
 pub(crate) mod partial_json;

@@ -4,6 +4,7 @@
 mod support;
 
 mod real_model_smoke;
+mod faults;
 mod google;
 mod openai;
 mod anthropic;

@@ -19,12 +19,13 @@ use super::api_key::{ApiKey, load_api_key, load_setting, sensitive_header_value}
 use super::headers::{LazyHeaders, combine_headers};
 use super::mapping_error_parser::MappingErrorParser;
 use super::post_to_api::{Endpoint, ModelUrl, post_json, post_multipart};
-use super::response_handler::{ApiResponse, ErrorBody};
+use super::response_handler::{ApiResponse, ErrorBody, ErrorBodyParser};
 use crate::error::{Error, Result};
 
 /// What a caller may set over a provider's mapping file; every field is optional. (The
-/// OpenAI-compatible providers take it as `OpenAiCompatibleSettings`.)
-#[derive(Debug, Clone, Default)]
+/// OpenAI-compatible providers take it as `OpenAiCompatibleSettings`.) Its `Debug` shows the
+/// base URL redacted and query parameters by name only.
+#[derive(Clone, Default)]
 pub struct ConnectionSettings {
     /// The API key; default: the mapping's key variables, read at the first call.
     pub api_key: Option<ApiKey>,
@@ -41,6 +42,20 @@ pub struct ConnectionSettings {
     /// The longest server-sent event line or event accepted from a stream; default
     /// [`DEFAULT_MAX_EVENT_BYTES`](crate::provider_utils::DEFAULT_MAX_EVENT_BYTES) (16 MiB).
     pub max_event_bytes: Option<usize>,
+}
+
+impl std::fmt::Debug for ConnectionSettings {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("ConnectionSettings")
+            .field("api_key", &self.api_key)
+            .field("base_url", &super::RedactedUrl(self.base_url.as_deref()))
+            .field("headers", &self.headers)
+            .field("query_params", &super::ParameterNames(&self.query_params))
+            .field("name", &self.name)
+            .field("max_event_bytes", &self.max_event_bytes)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The path of an operation for one model: `{model}` replaced by the model id.
@@ -71,7 +86,7 @@ impl std::fmt::Debug for MappedConnection {
         formatter
             .debug_struct("MappedConnection")
             .field("name", &self.name)
-            .field("base_url", &self.base_url)
+            .field("base_url", &super::redact_url_with(&self.base_url, self.errors.secret_query_parameters()))
             .field("headers", &self.headers)
             .finish_non_exhaustive()
     }
@@ -180,7 +195,10 @@ impl MappedConnection {
             headers,
             key,
             client: settings.client.unwrap_or_else(super::default_http_client),
-            errors: MappingErrorParser::new(mapping.errors, error_hook),
+            errors: MappingErrorParser::new(mapping.errors, error_hook).with_secret_parameter(match mapping.auth {
+                Auth::Query { param } => Some(param),
+                _ => None,
+            }),
             model_path: |path, model_id| path.replace("{model}", model_id),
             max_event_bytes: settings.max_event_bytes.unwrap_or(super::DEFAULT_MAX_EVENT_BYTES),
         })

@@ -30,6 +30,8 @@
 
 mod api_key;
 mod default_client;
+#[cfg(any(test, feature = "test-util"))]
+pub mod fault_server;
 mod headers;
 mod json_event_stream;
 mod json_instruction;
@@ -65,7 +67,8 @@ pub use json_instruction::{emulate_json_response_format, inject_json_instruction
 pub use parts_stream::{EventMapper, PartsStream};
 pub use post_to_api::{Endpoint, ModelUrl, get, get_json, post_json, post_json_for, post_multipart, send};
 pub use provider_options::{parse_provider_options, provider_options_key};
-pub use redact_url::redact_url;
+pub use redact_url::{redact_url, redact_url_with};
+pub(crate) use redact_url::{ParameterNames, RedactedUrl};
 pub use response_handler::{
     ApiResponse, ErrorBody, ErrorBodyParser, JsonErrorParser, JsonResponse, ReadResponse, api_call_error, decode_json,
     failed_response, handle_response, transport_error,

@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::json_event_stream::JsonEventStream;
-use super::redact_url::redact_url;
+use super::redact_url::{redact_url, redact_url_with};
 use super::sse::SseStream;
 use crate::error::{ApiCallError, Error, Result, is_retryable_status};
 
@@ -69,6 +69,12 @@ pub trait ErrorBodyParser: Send + Sync {
     /// Whether a failed call may succeed when retried: 408, 409, 429 and 5xx by default.
     fn is_retryable(&self, status: u16, _body: Option<&ErrorBody>) -> bool {
         is_retryable_status(status)
+    }
+
+    /// Query parameters that carry the key (a mapping's query auth), removed from URLs in
+    /// errors; common key names are removed whatever this says. Default: none.
+    fn secret_query_parameters(&self) -> &[&'static str] {
+        &[]
     }
 }
 
@@ -285,7 +291,7 @@ pub async fn handle_response(
     request_body: Option<Bytes>,
     errors: &dyn ErrorBodyParser,
 ) -> Result<ApiResponse> {
-    let url = redact_url(url);
+    let url = redact_url_with(url, errors.secret_query_parameters());
     if response.status().is_success() {
         return Ok(ApiResponse::new(response, url, request_body));
     }

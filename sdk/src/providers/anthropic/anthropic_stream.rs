@@ -325,7 +325,7 @@ pub(crate) fn anthropic_stream<S>(
     include_raw_chunks: bool,
     errors: StreamErrorContext,
 ) -> PartsStream<S, AnthropicEventMapper> {
-    let mapper = AnthropicEventMapper { state: StreamState::new(uses_json_response_tool, documents, errors), include_raw_chunks };
+    let mapper = AnthropicEventMapper::new(uses_json_response_tool, documents, include_raw_chunks, errors);
     PartsStream::starting_with(events, mapper, StreamPart::StreamStart { warnings })
 }
 
@@ -333,6 +333,12 @@ pub(crate) fn anthropic_stream<S>(
 pub(crate) struct AnthropicEventMapper {
     state: StreamState,
     include_raw_chunks: bool,
+}
+
+impl AnthropicEventMapper {
+    pub(crate) fn new(uses_json_response_tool: bool, documents: Vec<CitedDocument>, include_raw_chunks: bool, errors: StreamErrorContext) -> Self {
+        AnthropicEventMapper { state: StreamState::new(uses_json_response_tool, documents, errors), include_raw_chunks }
+    }
 }
 
 impl EventMapper for AnthropicEventMapper {

@@ -71,7 +71,8 @@ const BETA_HEADER: HeaderName = HeaderName::from_static("anthropic-beta");
 
 /// How to reach Anthropic. Every field is optional; the defaults come from
 /// `specs/anthropic/provider.toml`.
-#[derive(Debug, Clone, Default)]
+/// Its `Debug` shows the base URL without user info or key parameters.
+#[derive(Clone, Default)]
 pub struct AnthropicSettings {
     /// The API key; default: the mapping's key variable (`ANTHROPIC_API_KEY`), read at the first call.
     pub api_key: Option<ApiKey>,
@@ -88,6 +89,20 @@ pub struct AnthropicSettings {
     /// The longest server-sent event line or event accepted from a stream (a longer one is an
     /// [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge)); default 16 MiB.
     pub max_event_bytes: Option<usize>,
+}
+
+impl std::fmt::Debug for AnthropicSettings {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("AnthropicSettings")
+            .field("api_key", &self.api_key)
+            .field("base_url", &crate::provider_utils::RedactedUrl(self.base_url.as_deref()))
+            .field("betas", &self.betas)
+            .field("headers", &self.headers)
+            .field("name", &self.name)
+            .field("max_event_bytes", &self.max_event_bytes)
+            .finish_non_exhaustive()
+    }
 }
 
 /// What every model of one provider shares: the connection its mapping describes, and the
@@ -227,6 +242,17 @@ pub(crate) fn create_anthropic_from_mapping(mapping: ProviderMapping, settings: 
 /// The language model of this id from the default provider (key from `ANTHROPIC_API_KEY`).
 pub fn anthropic(model_id: impl Into<String>) -> AnthropicLanguageModel {
     create_anthropic(AnthropicSettings::default()).language_model(model_id)
+}
+
+/// The stream decoder with raw chunks on, for the fuzz targets (`fuzz/`).
+#[cfg(feature = "fuzzing")]
+pub(crate) fn fuzz_mapper() -> impl crate::provider_utils::EventMapper {
+    let errors = anthropic_error::StreamErrorContext {
+        status: 200,
+        url: "http://fuzz.invalid".to_owned(),
+        errors: crate::provider_utils::MappingErrorParser::new(ANTHROPIC.errors, None),
+    };
+    anthropic_stream::AnthropicEventMapper::new(false, Vec::new(), true, errors)
 }
 
 #[cfg(test)]

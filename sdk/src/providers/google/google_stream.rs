@@ -348,8 +348,17 @@ mod tests {
     }
 
     #[test]
-    fn stream_without_finish_reason_is_an_error() {
-        let (_, finished) = run(&[json!({"candidates": [{"content": {"parts": [{"text": "Hel"}]}}]})]);
-        assert!(matches!(finished, Err(Error::InvalidResponse { .. })));
+    fn stream_without_finish_reason_finishes_as_other_with_the_text_closed() {
+        // `PartsStream` adds the error part saying the stream ended early (tests/faults).
+        let (parts, finished) = run(&[json!({"candidates": [{"content": {"parts": [{"text": "Hel"}]}}]})]);
+        finished.unwrap();
+        assert!(matches!(parts[parts.len() - 2], StreamPart::TextEnd { .. }), "{parts:?}");
+        match parts.last().unwrap() {
+            StreamPart::Finish { finish_reason, raw_finish_reason, .. } => {
+                assert_eq!(*finish_reason, FinishReason::Other);
+                assert_eq!(*raw_finish_reason, None);
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -105,7 +105,7 @@ impl std::fmt::Debug for GoogleSettings {
         formatter
             .debug_struct("GoogleSettings")
             .field("api_key", &self.api_key)
-            .field("base_url", &self.base_url)
+            .field("base_url", &crate::provider_utils::RedactedUrl(self.base_url.as_deref()))
             .field("headers", &self.headers)
             .finish_non_exhaustive()
     }
@@ -209,6 +209,13 @@ pub mod tools {
     pub fn url_context() -> ToolDefinition {
         provider_tool("google.url_context", "url_context")
     }
+}
+
+/// The stream decoder with raw chunks on, for the fuzz targets (`fuzz/`).
+#[cfg(feature = "fuzzing")]
+pub(crate) fn fuzz_mapper() -> impl crate::provider_utils::EventMapper {
+    let errors = crate::provider_utils::MappingErrorParser::new(GOOGLE.errors, None);
+    google_stream::GoogleEventMapper::new(true, "http://fuzz.invalid".to_owned(), HeaderMap::new(), errors)
 }
 
 #[cfg(test)]

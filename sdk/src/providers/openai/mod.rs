@@ -72,7 +72,8 @@ pub type OpenAiEmbeddingModel = OpenAiCompatibleEmbeddingModel;
 
 /// How to reach OpenAI (or an OpenAI-compatible server). Every field is optional; the defaults
 /// (base URL, key variable, its override variable) come from `specs/openai/provider.toml`.
-#[derive(Debug, Clone, Default)]
+/// Its `Debug` shows the base URL without user info or key parameters.
+#[derive(Clone, Default)]
 pub struct OpenAiSettings {
     /// The API key; default: the mapping's key variable (`OPENAI_API_KEY`), read at the first call.
     pub api_key: Option<ApiKey>,
@@ -92,6 +93,21 @@ pub struct OpenAiSettings {
     /// The longest server-sent event line or event accepted from a stream (a longer one is an
     /// [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge)); default 16 MiB.
     pub max_event_bytes: Option<usize>,
+}
+
+impl std::fmt::Debug for OpenAiSettings {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("OpenAiSettings")
+            .field("api_key", &self.api_key)
+            .field("base_url", &crate::provider_utils::RedactedUrl(self.base_url.as_deref()))
+            .field("organization", &self.organization)
+            .field("project", &self.project)
+            .field("headers", &self.headers)
+            .field("name", &self.name)
+            .field("max_event_bytes", &self.max_event_bytes)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The shared configuration built from an OpenAI mapping and the settings.
@@ -249,3 +265,9 @@ pub fn openai(model_id: impl Into<String>) -> OpenAiResponsesLanguageModel {
 }
 
 pub(crate) use openai_compatible::{SharedConfig, config_for_call};
+
+/// The Responses stream decoder with raw chunks on, for the fuzz targets (`fuzz/`).
+#[cfg(feature = "fuzzing")]
+pub(crate) fn fuzz_responses_mapper() -> impl crate::provider_utils::EventMapper {
+    openai_responses_stream::ResponsesStreamState::new(Vec::new(), true, "http://fuzz.invalid".to_owned())
+}

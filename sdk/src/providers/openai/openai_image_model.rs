@@ -17,13 +17,26 @@ use super::openai_options::{OPENAI_PROVIDER_ID, OpenAiImageOptions};
 use super::{SharedConfig, config_for_call, timestamp, wire_enum};
 
 /// An image model. Built by [`OpenAiProvider::image`](super::OpenAiProvider::image).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct OpenAiImageModel {
     model_id: String,
     provider: String,
     url: String,
     edits_url: String,
     config: SharedConfig,
+}
+
+/// The URL redacted: a base URL may carry user info.
+impl std::fmt::Debug for OpenAiImageModel {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("OpenAiImageModel")
+            .field("model_id", &self.model_id)
+            .field("provider", &self.provider)
+            .field("url", &crate::provider_utils::RedactedUrl(Some(&self.url)))
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
 }
 
 impl OpenAiImageModel {

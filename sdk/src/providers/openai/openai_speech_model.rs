@@ -15,12 +15,25 @@ use super::{SharedConfig, config_for_call, wire_enum};
 pub const DEFAULT_VOICE: &str = "alloy";
 
 /// A speech model. Built by [`OpenAiProvider::speech`](super::OpenAiProvider::speech).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct OpenAiSpeechModel {
     model_id: String,
     provider: String,
     url: String,
     config: SharedConfig,
+}
+
+/// The URL redacted: a base URL may carry user info.
+impl std::fmt::Debug for OpenAiSpeechModel {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("OpenAiSpeechModel")
+            .field("model_id", &self.model_id)
+            .field("provider", &self.provider)
+            .field("url", &crate::provider_utils::RedactedUrl(Some(&self.url)))
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
 }
 
 impl OpenAiSpeechModel {

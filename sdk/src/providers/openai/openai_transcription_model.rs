@@ -14,12 +14,25 @@ use super::openai_options::{OPENAI_PROVIDER_ID, OpenAiTranscriptionOptions};
 use super::{SharedConfig, config_for_call};
 
 /// A transcription model. Built by [`OpenAiProvider::transcription`](super::OpenAiProvider::transcription).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct OpenAiTranscriptionModel {
     model_id: String,
     provider: String,
     url: String,
     config: SharedConfig,
+}
+
+/// The URL redacted: a base URL may carry user info.
+impl std::fmt::Debug for OpenAiTranscriptionModel {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("OpenAiTranscriptionModel")
+            .field("model_id", &self.model_id)
+            .field("provider", &self.provider)
+            .field("url", &crate::provider_utils::RedactedUrl(Some(&self.url)))
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
 }
 
 impl OpenAiTranscriptionModel {
