@@ -26,8 +26,9 @@ pub fn redact_url_with(url: &str, secret_parameters: &[&str]) -> String {
     if !url.contains(['?', '@']) {
         return url.to_owned();
     }
-    let Ok(mut parsed) = reqwest::Url::parse(url) else {
-        // Not a URL: cut any query and user info rather than risk printing a key.
+    let parsed = reqwest::Url::parse(url).ok().filter(|parsed| parsed.has_host());
+    let Some(mut parsed) = parsed else {
+        // Not a URL with a host: cut any query and user info rather than risk printing a key.
         let before_query = url.split('?').next().unwrap_or_default();
         return match before_query.rsplit_once('@') {
             Some((_, host)) => format!("{REDACTED_USER}@{host}"),

@@ -16,3 +16,5 @@ pub mod openai_compatible;
 
 #[cfg(test)]
 mod mapping_edit_tests;
+#[cfg(test)]
+mod secrets_in_debug_tests;
