@@ -328,6 +328,10 @@ impl ResponsesStreamState {
 
 impl EventMapper for ResponsesStreamState {
     fn on_event(&mut self, event: &SseEvent, out: &mut VecDeque<StreamPart>) -> Result<()> {
+        // A data-less keep-alive is no event (stops at the first byte of a real one).
+        if event.data.iter().all(u8::is_ascii_whitespace) {
+            return Ok(());
+        }
         self.on_data(&event.data, out)
     }
 
