@@ -134,13 +134,7 @@ impl StreamState {
             }
             StreamEvent::MessageStop => {
                 self.finished = true;
-                let raw_usage = self.raw_usage.as_ref().and_then(|usage| serde_json::to_value(usage).ok());
-                parts.push_back(StreamPart::Finish {
-                    usage: convert_usage(&self.usage, raw_usage.clone()),
-                    finish_reason: map_anthropic_finish_reason(self.stop_reason.as_deref(), self.uses_json_response_tool),
-                    raw_finish_reason: self.stop_reason.clone(),
-                    provider_metadata: Some(response_provider_metadata(raw_usage, self.stop_sequence.clone())),
-                });
+                parts.push_back(self.finish());
             }
             StreamEvent::Error { error } => {
                 self.finished = true;
@@ -276,13 +270,18 @@ impl StreamState {
                 None => {}
             }
         }
+        parts.push_back(self.finish());
+    }
+
+    /// The `Finish` part: the stop reason and usage so far.
+    fn finish(&self) -> StreamPart {
         let raw_usage = self.raw_usage.as_ref().and_then(|usage| serde_json::to_value(usage).ok());
-        parts.push_back(StreamPart::Finish {
+        StreamPart::Finish {
             usage: convert_usage(&self.usage, raw_usage.clone()),
             finish_reason: map_anthropic_finish_reason(self.stop_reason.as_deref(), self.uses_json_response_tool),
             raw_finish_reason: self.stop_reason.clone(),
             provider_metadata: Some(response_provider_metadata(raw_usage, self.stop_sequence.clone())),
-        });
+        }
     }
 
     fn stop(&mut self, index: u32, parts: &mut VecDeque<StreamPart>) {

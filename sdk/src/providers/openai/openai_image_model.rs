@@ -29,13 +29,7 @@ pub struct OpenAiImageModel {
 /// The URL redacted: a base URL may carry user info.
 impl std::fmt::Debug for OpenAiImageModel {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter
-            .debug_struct("OpenAiImageModel")
-            .field("model_id", &self.model_id)
-            .field("provider", &self.provider)
-            .field("url", &crate::provider_utils::RedactedUrl(Some(&self.url)))
-            .field("config", &self.config)
-            .finish_non_exhaustive()
+        super::debug_model(formatter, "OpenAiImageModel", &self.model_id, &self.url, &self.config)
     }
 }
 

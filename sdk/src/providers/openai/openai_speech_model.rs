@@ -26,13 +26,7 @@ pub struct OpenAiSpeechModel {
 /// The URL redacted: a base URL may carry user info.
 impl std::fmt::Debug for OpenAiSpeechModel {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter
-            .debug_struct("OpenAiSpeechModel")
-            .field("model_id", &self.model_id)
-            .field("provider", &self.provider)
-            .field("url", &crate::provider_utils::RedactedUrl(Some(&self.url)))
-            .field("config", &self.config)
-            .finish_non_exhaustive()
+        super::debug_model(formatter, "OpenAiSpeechModel", &self.model_id, &self.url, &self.config)
     }
 }
 

@@ -25,13 +25,7 @@ pub struct OpenAiTranscriptionModel {
 /// The URL redacted: a base URL may carry user info.
 impl std::fmt::Debug for OpenAiTranscriptionModel {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter
-            .debug_struct("OpenAiTranscriptionModel")
-            .field("model_id", &self.model_id)
-            .field("provider", &self.provider)
-            .field("url", &crate::provider_utils::RedactedUrl(Some(&self.url)))
-            .field("config", &self.config)
-            .finish_non_exhaustive()
+        super::debug_model(formatter, "OpenAiTranscriptionModel", &self.model_id, &self.url, &self.config)
     }
 }
 

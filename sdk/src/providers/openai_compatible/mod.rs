@@ -379,17 +379,7 @@ pub(crate) fn fuzz_mappers(
 ) -> Option<(impl crate::provider_utils::EventMapper, impl crate::provider_utils::EventMapper)> {
     let settings = ConnectionSettings { api_key: Some("fuzz".into()), base_url: Some("http://fuzz.invalid".into()), ..Default::default() };
     let config = Config::new(mapping, settings).ok()?;
-    let setup = openai_compatible_stream::StreamSetup {
-        provider_name: config.name.clone(),
-        url: "http://fuzz.invalid".to_owned(),
-        include_raw_chunks: true,
-        usage_path: config.mapping.stream.usage_path.segments,
-        usage: config.mapping.usage,
-        reasoning: config.mapping.reasoning,
-        metadata_paths: config.mapping.response_metadata,
-        errors: config.errors,
-        chunk_hook: config.hooks.stream_chunk,
-    };
+    let setup = openai_compatible_stream::StreamSetup::new(&config, "http://fuzz.invalid".to_owned(), true);
     let completion = openai_compatible_completion_language_model::CompletionStreamState::new(config.mapping.usage, true);
     Some((openai_compatible_stream::ChatStreamState::new(setup), completion))
 }

@@ -55,6 +55,21 @@ pub(crate) struct StreamSetup {
 }
 
 impl StreamSetup {
+    /// The setup of a stream from `url` of a provider configured by `config`.
+    pub fn new(config: &super::Config, url: String, include_raw_chunks: bool) -> Self {
+        StreamSetup {
+            provider_name: config.name.clone(),
+            url,
+            include_raw_chunks,
+            usage_path: config.mapping.stream.usage_path.segments,
+            usage: config.mapping.usage,
+            reasoning: config.mapping.reasoning,
+            metadata_paths: config.mapping.response_metadata,
+            errors: config.errors,
+            chunk_hook: config.hooks.stream_chunk,
+        }
+    }
+
     /// Whether chunks must also be read as JSON values: the mapping reads fields the lean types
     /// do not have, or rewrites chunks.
     fn needs_value(&self) -> bool {
