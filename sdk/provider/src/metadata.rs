@@ -212,6 +212,18 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn a_usage_object_within_a_body_does_not_pin_the_body() {
+        // A regression test: `within` used to slice the body, so keeping `Usage.raw` kept the
+        // whole (possibly 100 MB) response alive.
+        let body = bytes::Bytes::from(format!("{{\"text\":\"{}\",\"usage\":{{\"n\":1}}}}", "x".repeat(1000)));
+        let text = std::str::from_utf8(&body).unwrap();
+        let usage = JsonBody::within(&body, &text[text.find("{\"n\"").unwrap()..text.len() - 1]);
+        assert_eq!(usage.as_bytes(), br#"{"n":1}"#);
+        let range = body.as_ptr() as usize..body.as_ptr() as usize + body.len();
+        assert!(!range.contains(&(usage.as_bytes().as_ptr() as usize)), "the usage bytes are a copy");
+    }
+
+    #[test]
     fn a_json_body_keeps_the_bytes_sent_and_parses_on_demand() {
         let sent = bytes::Bytes::from_static(br#"{"model":"m","stream":false}"#);
         let metadata = RequestMetadata::sent(Some(&sent));
