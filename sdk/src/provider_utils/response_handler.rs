@@ -202,14 +202,15 @@ impl ApiResponse {
 
     /// Reads the whole body. A cut connection is an [`Error::Connection`].
     pub async fn bytes(self) -> Result<Bytes> {
-        read_body(self.response, &self.url).await
+        let url = self.url;
+        self.response.bytes().await.map_err(|error| transport_error(&url, error))
     }
 
     /// Reads the body to the end, for decoding into types that may borrow from it
     /// ([`ReadResponse::decode`]).
     pub async fn read(self) -> Result<ReadResponse> {
         let ApiResponse { status, headers, url, request_body, response, .. } = self;
-        let body = read_body(response, &url).await?;
+        let body = response.bytes().await.map_err(|error| transport_error(&url, error))?;
         Ok(ReadResponse { status, headers, url, request_body, body })
     }
 
@@ -239,28 +240,6 @@ impl ApiResponse {
     pub fn into_inner(self) -> reqwest::Response {
         self.response
     }
-}
-
-/// The most a `content-length` may make [`read_body`] reserve up front (a larger body grows).
-const MAX_RESERVED_BODY: u64 = 256 * 1024 * 1024;
-
-/// Reads a body to the end into one buffer. A body of one chunk is kept as it arrived; a longer
-/// one is copied into a buffer of the announced size as its chunks arrive, so the peak is the
-/// body once plus a chunk (collecting the chunks and then joining them held it twice).
-async fn read_body(mut response: reqwest::Response, url: &str) -> Result<Bytes> {
-    let announced = response.content_length().unwrap_or(0).min(MAX_RESERVED_BODY);
-    let mut next = async || response.chunk().await.map_err(|error| transport_error(url, error));
-    let Some(first) = next().await? else { return Ok(Bytes::new()) };
-    let Some(second) = next().await? else { return Ok(first) };
-    let capacity = usize::try_from(announced).unwrap_or(0).max(first.len() + second.len());
-    let mut body = bytes::BytesMut::with_capacity(capacity);
-    body.extend_from_slice(&first);
-    body.extend_from_slice(&second);
-    drop((first, second));
-    while let Some(chunk) = next().await? {
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body.freeze())
 }
 
 /// A 2xx response read to the end.
