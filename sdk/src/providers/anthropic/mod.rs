@@ -87,7 +87,7 @@ pub struct AnthropicSettings {
     /// The provider name models report (`<name>.messages`); default `anthropic`.
     pub name: Option<String>,
     /// The longest server-sent event line or event accepted from a stream (a longer one is an
-    /// [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge)); default 16 MiB.
+    /// [`Error::ResponseTooLarge`]); default 16 MiB.
     pub max_event_bytes: Option<usize>,
 }
 

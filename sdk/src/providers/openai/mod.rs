@@ -91,7 +91,7 @@ pub struct OpenAiSettings {
     /// default `openai`.
     pub name: Option<String>,
     /// The longest server-sent event line or event accepted from a stream (a longer one is an
-    /// [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge)); default 16 MiB.
+    /// [`Error::ResponseTooLarge`]); default 16 MiB.
     pub max_event_bytes: Option<usize>,
 }
 
