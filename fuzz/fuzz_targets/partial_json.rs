@@ -14,8 +14,11 @@ fuzz_target!(|data: &[u8]| {
         let partial = partial.expect("a whole document is a prefix of itself");
         assert_eq!(partial.value, whole, "the value of a whole document");
         assert!(partial.complete, "a whole document is complete");
-        for (end, _) in text.char_indices() {
-            let _ = parse_partial_json(&text[..end]);
+        // Every prefix of a small document (a large one makes this loop the slow part).
+        if text.len() <= 512 {
+            for (end, _) in text.char_indices() {
+                let _ = parse_partial_json(&text[..end]);
+            }
         }
     }
 });
