@@ -13,7 +13,8 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(whole) = serde_json::from_str::<serde_json::Value>(text) {
         let partial = partial.expect("a whole document is a prefix of itself");
         assert_eq!(partial.value, whole, "the value of a whole document");
-        assert!(partial.complete, "a whole document is complete");
+        // A top-level number may go on (`1` can become `12`), so only it is left open.
+        assert!(partial.complete || whole.is_number(), "a whole document is complete");
         // Every prefix of a small document (a large one makes this loop the slow part).
         if text.len() <= 512 {
             for (end, _) in text.char_indices() {
