@@ -33,6 +33,24 @@
 //!   every call, for testing code built on specai without a network; with it,
 //!   `provider_utils::test_server`, the mock HTTP server that provider tests serve fixtures from.
 //!
+//! # When the wire misbehaves
+//! Every provider's stream follows the same rules (one place: `provider_utils::PartsStream`):
+//! - an event that cannot be read (malformed JSON, an unexpected shape) is skipped: it becomes a
+//!   [`provider::StreamPart::Error`] keeping the raw event, and the stream goes on;
+//!   [`stream_text()`] passes it on as [`stream_text::TextStreamPart::Error`] and adds a warning
+//!   to the step, so the final result says the answer may be incomplete;
+//! - a body that ends cleanly before its terminator (`[DONE]`, `message_stop`,
+//!   `response.completed`, a finish reason) gives such an error part too, then a `Finish` with
+//!   finish reason [`provider::FinishReason::Other`] and the usage read so far: the partial
+//!   answer stays readable, and is never passed off as complete;
+//! - a cut connection ([`Error::Connection`]), an error event from the provider
+//!   ([`Error::ApiCall`]) or a line or event over the size limit (16 MiB by default,
+//!   `max_event_bytes` in each provider's settings; [`Error::ResponseTooLarge`]) ends the
+//!   stream with `Err`, after the parts already read.
+//!
+//! `Debug` of settings, providers and models shows base URLs without user info or key
+//! parameters, and API keys as `ApiKey(<redacted>)`; errors and traces do the same.
+//!
 //! # Example
 //! ```
 //! use futures::StreamExt;
@@ -87,6 +105,9 @@ pub mod generate_image;
 pub mod generate_object;
 pub mod generate_speech;
 pub mod generate_text;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod into_model;
 pub mod middleware;
 #[cfg(feature = "mcp")]

@@ -5,6 +5,7 @@ mod support;
 
 mod real_model_smoke;
 mod azure;
+mod faults;
 mod google;
 mod openai;
 mod anthropic;

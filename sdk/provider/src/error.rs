@@ -153,6 +153,25 @@ pub enum Error {
     /// The operation was cancelled by the caller.
     #[error("operation cancelled")]
     Cancelled,
+
+    /// The server sent more than a configured limit allows (an event line with no end, say);
+    /// reading stopped rather than growing memory without bound.
+    #[error("{what} exceeds the limit of {limit} bytes")]
+    ResponseTooLarge {
+        /// What grew too large, e.g. `server-sent event line`.
+        what: String,
+        /// The limit in bytes.
+        limit: usize,
+    },
+}
+
+/// Equal when the `Debug` forms are: the same variant, fields and sources (sources have no
+/// equality of their own). Lets parts that carry an error, such as
+/// [`StreamPart::Error`](crate::StreamPart::Error), be compared in tests.
+impl PartialEq for Error {
+    fn eq(&self, other: &Self) -> bool {
+        std::mem::discriminant(self) == std::mem::discriminant(other) && format!("{self:?}") == format!("{other:?}")
+    }
 }
 
 impl Error {

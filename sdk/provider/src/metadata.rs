@@ -110,16 +110,10 @@ impl JsonBody {
         JsonBody(bytes.into())
     }
 
-    /// `part` of `buffer` (a usage object inside a response body), sharing the buffer when
-    /// `part` lies inside it and copying it otherwise.
-    pub fn within(buffer: &bytes::Bytes, part: &str) -> Self {
-        let range = buffer.as_ptr() as usize..buffer.as_ptr() as usize + buffer.len();
-        let start = part.as_ptr() as usize;
-        if range.contains(&start) && start + part.len() <= range.end {
-            JsonBody(buffer.slice_ref(part.as_bytes()))
-        } else {
-            JsonBody(bytes::Bytes::copy_from_slice(part.as_bytes()))
-        }
+    /// `part` of `buffer` (a usage object inside a response body), copied: a slice would share
+    /// the buffer and keep the whole body alive as long as this small value lives.
+    pub fn within(_buffer: &bytes::Bytes, part: &str) -> Self {
+        JsonBody(bytes::Bytes::copy_from_slice(part.as_bytes()))
     }
 
     /// A body serialized from `value`.
@@ -216,6 +210,18 @@ impl ResponseMetadata {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_usage_object_within_a_body_does_not_pin_the_body() {
+        // A regression test: `within` used to slice the body, so keeping `Usage.raw` kept the
+        // whole (possibly 100 MB) response alive.
+        let body = bytes::Bytes::from(format!("{{\"text\":\"{}\",\"usage\":{{\"n\":1}}}}", "x".repeat(1000)));
+        let text = std::str::from_utf8(&body).unwrap();
+        let usage = JsonBody::within(&body, &text[text.find("{\"n\"").unwrap()..text.len() - 1]);
+        assert_eq!(usage.as_bytes(), br#"{"n":1}"#);
+        let range = body.as_ptr() as usize..body.as_ptr() as usize + body.len();
+        assert!(!range.contains(&(usage.as_bytes().as_ptr() as usize)), "the usage bytes are a copy");
+    }
 
     #[test]
     fn a_json_body_keeps_the_bytes_sent_and_parses_on_demand() {

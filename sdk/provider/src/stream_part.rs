@@ -116,6 +116,14 @@ pub enum StreamPart {
         /// Provider metadata for the whole response.
         provider_metadata: Option<ProviderMetadata>,
     },
+    /// A wire event that could not be read (malformed JSON, an unexpected shape), or a stream
+    /// that ended before its terminator. The event was skipped and the stream goes on, so the
+    /// answer around it is kept; the error keeps the raw event text.
+    Error {
+        /// What was wrong, usually an [`Error::InvalidResponse`](crate::Error::InvalidResponse)
+        /// carrying the raw event.
+        error: crate::Error,
+    },
     /// A provider chunk as received, when `include_raw_chunks` is set.
     Raw {
         /// The chunk.

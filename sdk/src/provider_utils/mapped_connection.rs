@@ -24,7 +24,7 @@ use super::extra_request::{WithExtraBody, with_extra_query};
 use super::mapping_error_parser::MappingErrorParser;
 use super::provider_settings::ConnectionSettings;
 use super::post_to_api::{Endpoint, ModelUrl, post_json, post_multipart};
-use super::response_handler::{ApiResponse, ErrorBody};
+use super::response_handler::{ApiResponse, ErrorBody, ErrorBodyParser};
 use super::token_provider::{CachedToken, TokenProvider};
 use crate::error::{Error, Result};
 use crate::provider::ExtraRequest;
@@ -50,6 +50,7 @@ pub(crate) struct MappedConnection {
     model_path: ModelPath,
     /// Bearer tokens fetched per request (Entra ID, Google credentials), when configured.
     token: Option<Arc<CachedToken>>,
+    max_event_bytes: usize,
 }
 
 impl std::fmt::Debug for MappedConnection {
@@ -58,7 +59,7 @@ impl std::fmt::Debug for MappedConnection {
         formatter
             .debug_struct("MappedConnection")
             .field("name", &self.name)
-            .field("base_url", &self.base_url)
+            .field("base_url", &super::redact_url_with(&self.base_url, self.errors.secret_query_parameters()))
             .field("headers", &self.headers)
             .finish_non_exhaustive()
     }
@@ -169,9 +170,13 @@ impl MappedConnection {
             headers,
             key,
             client: settings.client.unwrap_or_else(super::default_http_client),
-            errors: MappingErrorParser::new(mapping.errors, error_hook),
+            errors: MappingErrorParser::new(mapping.errors, error_hook).with_secret_parameter(match mapping.auth {
+                Auth::Query { param } => Some(param),
+                _ => None,
+            }),
             model_path: |path, model_id| path.replace("{model}", model_id),
             token: None,
+            max_event_bytes: settings.max_event_bytes.unwrap_or(super::DEFAULT_MAX_EVENT_BYTES),
         })
     }
 
@@ -275,10 +280,11 @@ impl MappedConnection {
         let headers = self.authorize(self.headers(call_headers)?).await?;
         let body = WithExtraBody { body, extra };
         let url = url.into();
-        match with_extra_query(url, extra) {
-            Some(url) => post_json(&self.client, &url, headers, &body, &self.errors).await,
-            None => post_json(&self.client, url, headers, &body, &self.errors).await,
-        }
+        let response = match with_extra_query(url, extra) {
+            Some(url) => post_json(&self.client, &url, headers, &body, &self.errors).await?,
+            None => post_json(&self.client, url, headers, &body, &self.errors).await?,
+        };
+        Ok(response.with_max_event_bytes(self.max_event_bytes))
     }
 
     /// POSTs a JSON body to a model's operation with these (complete) headers and a call's
@@ -301,10 +307,11 @@ impl MappedConnection {
                 Endpoint::Text(&built)
             }
         };
-        match with_extra_query(url, extra) {
-            Some(url) => post_json(&self.client, &url, headers, &body, &self.errors).await,
-            None => post_json(&self.client, url, headers, &body, &self.errors).await,
-        }
+        let response = match with_extra_query(url, extra) {
+            Some(url) => post_json(&self.client, &url, headers, &body, &self.errors).await?,
+            None => post_json(&self.client, url, headers, &body, &self.errors).await?,
+        };
+        Ok(response.with_max_event_bytes(self.max_event_bytes))
     }
 
     /// POSTs a multipart form; a non-2xx answer is read with the mapping's error paths.

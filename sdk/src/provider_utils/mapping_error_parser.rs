@@ -16,12 +16,20 @@ use super::response_handler::{ErrorBody, ErrorBodyParser};
 pub(crate) struct MappingErrorParser {
     mapping: ErrorMapping,
     hook: Option<fn(&str) -> Option<ErrorBody>>,
+    /// The mapping's key parameter, when the key travels in the query.
+    secret_parameter: Option<&'static str>,
 }
 
 impl MappingErrorParser {
     /// A parser of the mapping's paths; `hook`, when given, is tried first.
     pub fn new(mapping: ErrorMapping, hook: Option<fn(&str) -> Option<ErrorBody>>) -> Self {
-        MappingErrorParser { mapping, hook }
+        MappingErrorParser { mapping, hook, secret_parameter: None }
+    }
+
+    /// Removes `parameter` (the mapping's query-auth parameter) from URLs in errors.
+    pub fn with_secret_parameter(mut self, parameter: Option<&'static str>) -> Self {
+        self.secret_parameter = parameter;
+        self
     }
 
     /// Whether an error of this type is worth retrying, whatever the status (the mapping's
@@ -44,6 +52,10 @@ impl MappingErrorParser {
 }
 
 impl ErrorBodyParser for MappingErrorParser {
+    fn secret_query_parameters(&self) -> &[&'static str] {
+        self.secret_parameter.as_slice()
+    }
+
     fn parse(&self, body: &str) -> Option<ErrorBody> {
         if let Some(parsed) = self.hook.and_then(|hook| hook(body)) {
             return Some(parsed);

@@ -34,6 +34,8 @@ mod base_url_template;
 mod default_client;
 #[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway"))]
 mod extra_request;
+#[cfg(any(test, feature = "test-util"))]
+pub mod fault_server;
 mod headers;
 mod json_event_stream;
 mod json_instruction;
@@ -75,12 +77,13 @@ pub use json_instruction::{emulate_json_response_format, inject_json_instruction
 pub use parts_stream::{EventMapper, PartsStream};
 pub use post_to_api::{Endpoint, ModelUrl, get, get_json, post_json, post_json_for, post_multipart, send};
 pub use provider_options::{parse_provider_options, provider_options_key};
-pub use redact_url::redact_url;
+pub use redact_url::{redact_url, redact_url_with};
+pub(crate) use redact_url::{ParameterNames, RedactedUrl};
 pub use response_handler::{
     ApiResponse, ErrorBody, ErrorBodyParser, JsonErrorParser, JsonResponse, ReadResponse, api_call_error, decode_json,
     failed_response, handle_response, transport_error,
 };
 pub use shortest_decimal::shortest_decimal;
 pub use strict_json_schema::{strict_schema_or_warning, to_strict_schema};
-pub use sse::{SseEvent, SseStream, SseText, sse_from_response};
+pub use sse::{DEFAULT_MAX_EVENT_BYTES, SseEvent, SseStream, SseText, sse_from_response};
 pub use token_provider::{AccessToken, TokenProvider, token_provider_fn};

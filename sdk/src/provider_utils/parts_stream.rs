@@ -2,9 +2,20 @@
 //!
 //! Every SSE-based provider does the same around its decoder: poll the event stream, hand each
 //! event to the decoder, which pushes zero or more [`StreamPart`]s, hand it the end (`[DONE]` or
-//! the end of the body), and end the stream at the first error. [`PartsStream`] is that loop,
-//! with no task or channel between the socket and the caller; the decoder ([`EventMapper`]) is
-//! the provider's one place that knows its wire events.
+//! the end of the body), and apply the same fault rules. [`PartsStream`] is that loop, with no
+//! task or channel between the socket and the caller; the decoder ([`EventMapper`]) is the
+//! provider's one place that knows its wire events.
+//!
+//! The fault rules, the same for every provider:
+//! - An event that cannot be read ([`Error::InvalidResponse`]: malformed JSON, an unexpected
+//!   shape) is skipped: it becomes a [`StreamPart::Error`] keeping the raw event, and reading goes
+//!   on, so one bad event does not lose the rest of the answer.
+//! - Any other error (a cut connection, an error event sent by the provider, a limit exceeded)
+//!   is yielded as `Err` and ends the stream.
+//! - A body that ends cleanly before the provider's terminator (`[DONE]`, or the decoder's own
+//!   end event: a finish reason, `message_stop`, `response.completed`) ends with a
+//!   [`StreamPart::Error`] saying so, then the decoder's `Finish` with what was read (finish
+//!   reason `other` unless one arrived), so the partial answer stays readable.
 
 use std::collections::VecDeque;
 use std::pin::Pin;
@@ -14,20 +25,33 @@ use bytes::Bytes;
 use futures::Stream;
 
 use super::sse::{SseEvent, SseStream};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::provider::StreamPart;
 
 /// A provider's stream decoder: maps each SSE event, then the end of the stream, to parts.
 pub trait EventMapper: Send + Unpin + 'static {
-    /// Maps one event (never `[DONE]`), pushing parts to `out`.
+    /// Maps one event (never `[DONE]`), pushing parts to `out`. An [`Error::InvalidResponse`]
+    /// skips the event (the stream goes on); any other error ends the stream.
     fn on_event(&mut self, event: &SseEvent, out: &mut VecDeque<StreamPart>) -> Result<()>;
 
     /// Maps the end of the stream (`[DONE]`, or the end of the body), pushing the last parts.
     fn on_end(&mut self, out: &mut VecDeque<StreamPart>) -> Result<()>;
+
+    /// Whether the provider's own end event arrived (a finish reason, `message_stop`...), so a
+    /// body ending without `[DONE]` is complete. Default: only `[DONE]` completes a stream.
+    fn is_complete(&self) -> bool {
+        false
+    }
+
+    /// Whether nothing more is expected, so the stream ends without waiting for the body to
+    /// close (Anthropic after `message_stop`). Default: read to `[DONE]` or the body's end.
+    fn is_done(&self) -> bool {
+        false
+    }
 }
 
 pin_project_lite::pin_project! {
-    /// SSE events mapped to parts by an [`EventMapper`]; an error ends the stream.
+    /// SSE events mapped to parts by an [`EventMapper`]; see the module docs for the fault rules.
     pub struct PartsStream<S, M> {
         #[pin]
         events: SseStream<S>,
@@ -48,6 +72,17 @@ impl<S, M> PartsStream<S, M> {
         let mut stream = Self::new(events, mapper);
         stream.pending.push_back(first);
         stream
+    }
+}
+
+/// The [`StreamPart::Error`] of a body that ended before the stream's terminator.
+fn ended_early() -> StreamPart {
+    StreamPart::Error {
+        error: Error::invalid_response(
+            "the stream ended before its final event (the connection may have been closed early); the output may be incomplete",
+            None,
+            None,
+        ),
     }
 }
 
@@ -74,18 +109,112 @@ where
                     *this.done = true;
                     this.mapper.on_end(this.pending)
                 }
-                Some(Ok(event)) => this.mapper.on_event(&event, this.pending),
+                Some(Ok(event)) => {
+                    let result = this.mapper.on_event(&event, this.pending);
+                    if result.is_ok() && this.mapper.is_done() {
+                        *this.done = true;
+                    }
+                    result
+                }
                 Some(Err(error)) => Err(error),
                 None => {
                     *this.done = true;
+                    if !this.mapper.is_complete() {
+                        this.pending.push_back(ended_early());
+                    }
                     this.mapper.on_end(this.pending)
                 }
             };
-            if let Err(error) = result {
-                *this.done = true;
-                this.pending.clear();
-                return Poll::Ready(Some(Err(error)));
+            match result {
+                Ok(()) => {}
+                Err(error @ Error::InvalidResponse { .. }) if !*this.done => {
+                    this.pending.push_back(StreamPart::Error { error });
+                }
+                Err(error) => {
+                    *this.done = true;
+                    this.pending.clear();
+                    return Poll::Ready(Some(Err(error)));
+                }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use futures::StreamExt;
+
+    use super::*;
+
+    /// Echoes each event's data as a text delta; `bad` data is unreadable; `end` completes.
+    struct Echo {
+        complete: bool,
+    }
+
+    impl EventMapper for Echo {
+        fn on_event(&mut self, event: &SseEvent, out: &mut VecDeque<StreamPart>) -> Result<()> {
+            match &*event.data {
+                b"bad" => Err(Error::invalid_response("unreadable", Some("bad".to_owned()), None)),
+                b"fatal" => Err(Error::Cancelled),
+                b"end" => {
+                    self.complete = true;
+                    Ok(())
+                }
+                data => {
+                    out.push_back(StreamPart::TextDelta { id: "t".into(), delta: String::from_utf8_lossy(data).into_owned() });
+                    Ok(())
+                }
+            }
+        }
+
+        fn on_end(&mut self, out: &mut VecDeque<StreamPart>) -> Result<()> {
+            out.push_back(StreamPart::TextEnd { id: "t".into(), provider_metadata: None });
+            Ok(())
+        }
+
+        fn is_complete(&self) -> bool {
+            self.complete
+        }
+    }
+
+    fn run(body: &'static str) -> Vec<Result<StreamPart>> {
+        let chunks = futures::stream::iter([Ok::<_, std::io::Error>(Bytes::from_static(body.as_bytes()))]);
+        futures::executor::block_on(PartsStream::new(SseStream::new(chunks), Echo { complete: false }).collect())
+    }
+
+    fn delta(text: &str) -> StreamPart {
+        StreamPart::TextDelta { id: "t".into(), delta: text.to_owned() }
+    }
+
+    #[test]
+    fn an_unreadable_event_is_an_error_part_and_the_stream_goes_on() {
+        let parts = run("data: a\n\ndata: bad\n\ndata: b\n\ndata: [DONE]\n\n");
+        assert_eq!(parts.len(), 4, "{parts:?}");
+        assert_eq!(parts[0].as_ref().unwrap(), &delta("a"));
+        match parts[1].as_ref().unwrap() {
+            StreamPart::Error { error: Error::InvalidResponse { raw: Some(raw), .. } } => assert_eq!(raw, "bad"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(parts[2].as_ref().unwrap(), &delta("b"));
+        assert!(matches!(parts[3], Ok(StreamPart::TextEnd { .. })));
+    }
+
+    #[test]
+    fn any_other_error_ends_the_stream() {
+        let parts = run("data: a\n\ndata: fatal\n\ndata: b\n\n");
+        assert_eq!(parts.len(), 2, "{parts:?}");
+        assert!(matches!(parts[1], Err(Error::Cancelled)));
+    }
+
+    #[test]
+    fn a_body_ending_before_its_terminator_says_so_and_keeps_the_output() {
+        let parts = run("data: a\n\n");
+        assert_eq!(parts.len(), 3, "{parts:?}");
+        assert_eq!(parts[0].as_ref().unwrap(), &delta("a"));
+        assert_eq!(parts[1].as_ref().unwrap(), &ended_early());
+        assert!(matches!(parts[2], Ok(StreamPart::TextEnd { .. })));
+        // The decoder's own end event completes a stream without `[DONE]`.
+        let parts = run("data: a\n\ndata: end\n\n");
+        assert_eq!(parts.len(), 2, "{parts:?}");
     }
 }

@@ -43,7 +43,8 @@ impl Endpoint<'_> {
 
 /// A model's request URL, parsed once when the model is built. Text that does not parse is
 /// kept, so the call reports it (as reqwest's error) instead of the model constructor failing.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Its `Debug` shows the URL redacted.
+#[derive(Clone, PartialEq, Eq)]
 pub struct ModelUrl {
     text: String,
     parsed: Option<reqwest::Url>,
@@ -59,6 +60,12 @@ impl ModelUrl {
     /// The URL as given.
     pub fn as_str(&self) -> &str {
         &self.text
+    }
+}
+
+impl std::fmt::Debug for ModelUrl {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.debug_tuple("ModelUrl").field(&super::RedactedUrl(Some(&self.text))).finish()
     }
 }
 
@@ -175,7 +182,10 @@ pub async fn send(
     request_body: Option<Bytes>,
     errors: &dyn ErrorBodyParser,
 ) -> Result<ApiResponse> {
-    let response = request.send().await.map_err(|error| transport_error(url, error))?;
+    let response = request
+        .send()
+        .await
+        .map_err(|error| transport_error(&super::redact_url_with(url, errors.secret_query_parameters()), error))?;
     handle_response(response, url, request_body, errors).await
 }
 

@@ -29,6 +29,9 @@ pub(crate) struct ConnectionSettings {
     pub client: Option<reqwest::Client>,
     /// The provider name models report; default: the mapping's id.
     pub name: Option<String>,
+    /// The longest server-sent event line or event accepted from a stream; default
+    /// [`DEFAULT_MAX_EVENT_BYTES`](crate::provider_utils::DEFAULT_MAX_EVENT_BYTES) (16 MiB).
+    pub max_event_bytes: Option<usize>,
     /// The first invalid header given, reported by every call.
     pub invalid: Option<Error>,
 }
@@ -96,6 +99,7 @@ impl std::fmt::Debug for ConnectionSettings {
             .field("headers", &header_names)
             .field("query_params", &query_names)
             .field("name", &self.name)
+            .field("max_event_bytes", &self.max_event_bytes)
             .finish_non_exhaustive()
     }
 }
@@ -159,6 +163,13 @@ macro_rules! connection_setters {
         /// connect timeout.
         pub fn with_client(mut self, client: reqwest::Client) -> Self {
             self.connection.client = Some(client);
+            self
+        }
+
+        /// The longest server-sent event line or event accepted from a stream (a longer one is
+        /// an [`Error::ResponseTooLarge`]($crate::Error::ResponseTooLarge)); default 16 MiB.
+        pub fn with_max_event_bytes(mut self, max_event_bytes: usize) -> Self {
+            self.connection.max_event_bytes = Some(max_event_bytes);
             self
         }
 

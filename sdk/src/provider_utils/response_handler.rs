@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::json_event_stream::JsonEventStream;
-use super::redact_url::redact_url;
+use super::redact_url::{redact_url, redact_url_with};
 use super::sse::SseStream;
 use crate::error::{ApiCallError, Error, Result, is_retryable_status};
 
@@ -57,6 +57,12 @@ pub trait ErrorBodyParser: Send + Sync {
     /// Whether a failed call may succeed when retried: 408, 409, 429 and 5xx by default.
     fn is_retryable(&self, status: u16, _body: Option<&ErrorBody>) -> bool {
         is_retryable_status(status)
+    }
+
+    /// Query parameters that carry the key (a mapping's query auth), removed from URLs in
+    /// errors; common key names are removed whatever this says. Default: none.
+    fn secret_query_parameters(&self) -> &[&'static str] {
+        &[]
     }
 }
 
@@ -132,6 +138,7 @@ pub struct ApiResponse {
     /// The request body as sent, when it was JSON (for [`RequestMetadata`](crate::provider::RequestMetadata)).
     pub request_body: Option<Bytes>,
     response: reqwest::Response,
+    max_event_bytes: usize,
 }
 
 /// A decoded JSON response, with the raw body kept.
@@ -165,7 +172,15 @@ impl<T> JsonResponse<T> {
 impl ApiResponse {
     pub(crate) fn new(mut response: reqwest::Response, url: String, request_body: Option<Bytes>) -> Self {
         let headers = std::mem::take(response.headers_mut());
-        ApiResponse { status: response.status().as_u16(), headers, url, request_body, response }
+        let max_event_bytes = super::sse::DEFAULT_MAX_EVENT_BYTES;
+        ApiResponse { status: response.status().as_u16(), headers, url, request_body, response, max_event_bytes }
+    }
+
+    /// Sets the longest server-sent event line or event [`ApiResponse::sse`] accepts (default
+    /// [`DEFAULT_MAX_EVENT_BYTES`](super::DEFAULT_MAX_EVENT_BYTES)).
+    pub fn with_max_event_bytes(mut self, limit: usize) -> Self {
+        self.max_event_bytes = limit;
+        self
     }
 
     /// The request body as JSON.
@@ -182,7 +197,7 @@ impl ApiResponse {
     /// Reads the body to the end, for decoding into types that may borrow from it
     /// ([`ReadResponse::decode`]).
     pub async fn read(self) -> Result<ReadResponse> {
-        let ApiResponse { status, headers, url, request_body, response } = self;
+        let ApiResponse { status, headers, url, request_body, response, .. } = self;
         let body = response.bytes().await.map_err(|error| transport_error(&url, error))?;
         Ok(ReadResponse { status, headers, url, request_body, body })
     }
@@ -196,9 +211,10 @@ impl ApiResponse {
         Ok(JsonResponse { value, status, headers, raw_body: body, request_body })
     }
 
-    /// The body as server-sent events.
+    /// The body as server-sent events; a line or event over the limit
+    /// ([`ApiResponse::with_max_event_bytes`]) is an [`Error::ResponseTooLarge`].
     pub fn sse(self) -> SseStream<impl Stream<Item = reqwest::Result<Bytes>> + Send + 'static> {
-        SseStream::with_url(self.response.bytes_stream(), self.url)
+        SseStream::with_url(self.response.bytes_stream(), self.url).with_max_event_bytes(self.max_event_bytes)
     }
 
     /// The body as server-sent events whose data decode into `T`, ending at `[DONE]`.
@@ -263,7 +279,7 @@ pub async fn handle_response(
     request_body: Option<Bytes>,
     errors: &dyn ErrorBodyParser,
 ) -> Result<ApiResponse> {
-    let url = redact_url(url);
+    let url = redact_url_with(url, errors.secret_query_parameters());
     if response.status().is_success() {
         return Ok(ApiResponse::new(response, url, request_body));
     }

@@ -10,6 +10,15 @@
 //! a carry buffer, so the work is linear in the input. It follows the WHATWG event-stream rules
 //! (comments, `\n`, `\r\n` and lone `\r` line ends, multi-line `data:`, a leading BOM, UTF-8
 //! split across chunks) and, at end of input, dispatches an event whose last line was complete.
+//!
+//! Memory is bounded: a line or an event longer than [`DEFAULT_MAX_EVENT_BYTES`] (or the limit
+//! given to [`SseStream::with_max_event_bytes`]) is an [`Error::ResponseTooLarge`] that ends the
+//! stream, so a server that never sends a newline cannot grow the buffer without end. An event
+//! that is not valid (a name that is not UTF-8) is an error for that event only.
+
+/// The default limit on one line or one event of a stream: 16 MiB, far above any model's event
+/// (a whole image in base64 fits) and far below what would hurt a server.
+pub const DEFAULT_MAX_EVENT_BYTES: usize = 16 * 1024 * 1024;
 
 use std::ops::Deref;
 use std::pin::Pin;
@@ -128,6 +137,14 @@ enum DataLines {
 }
 
 impl DataLines {
+    fn len(&self) -> usize {
+        match self {
+            DataLines::None => 0,
+            DataLines::One(bytes) => bytes.len(),
+            DataLines::Many(joined) => joined.len(),
+        }
+    }
+
     fn push(&mut self, line: Bytes) {
         *self = match std::mem::take(self) {
             DataLines::None => DataLines::One(line),
@@ -168,11 +185,17 @@ struct Parser {
     event: Option<Bytes>,
     id: Option<Bytes>,
     retry: Option<u64>,
+    /// The longest line or event accepted.
+    max_event_bytes: usize,
 }
 
 impl Parser {
     fn new() -> Self {
-        Parser { at_start: true, ..Default::default() }
+        Parser { at_start: true, max_event_bytes: DEFAULT_MAX_EVENT_BYTES, ..Default::default() }
+    }
+
+    fn too_large(&self, what: &str) -> Error {
+        Error::ResponseTooLarge { what: format!("server-sent event {what}"), limit: self.max_event_bytes }
     }
 
     /// Reads lines of `chunk` from `*position` until an event is complete or the chunk ends.
@@ -186,8 +209,12 @@ impl Parser {
         while *position < chunk.len() {
             let rest = &chunk[*position..];
             let Some(end) = memchr::memchr2(b'\n', b'\r', rest) else {
-                self.carry.extend_from_slice(rest);
                 *position = chunk.len();
+                if self.carry.len() + rest.len() > self.max_event_bytes {
+                    self.carry = BytesMut::new();
+                    return Err(self.too_large("line"));
+                }
+                self.carry.extend_from_slice(rest);
                 return Ok(None);
             };
             let carried = if self.carry.is_empty() {
@@ -244,6 +271,10 @@ impl Parser {
         }
         // The common case first: a `data:` line.
         if let Some(value) = line.strip_prefix(b"data:") {
+            if self.data.len() + value.len() > self.max_event_bytes {
+                self.data = DataLines::None;
+                return Err(self.too_large("data"));
+            }
             let skip = usize::from(value.first() == Some(&b' '));
             self.data.push(source.slice(end - value.len() + skip..end));
             return Ok(None);
@@ -324,6 +355,13 @@ impl<S> SseStream<S> {
         SseStream { url: url.into(), ..SseStream::new(inner) }
     }
 
+    /// Sets the longest line or event accepted (default [`DEFAULT_MAX_EVENT_BYTES`]); a longer
+    /// one is an [`Error::ResponseTooLarge`] and ends the stream.
+    pub fn with_max_event_bytes(mut self, limit: usize) -> Self {
+        self.parser.max_event_bytes = limit;
+        self
+    }
+
     /// The URL named in connection errors.
     pub fn url(&self) -> &str {
         &self.url
@@ -348,7 +386,11 @@ where
                 Ok(Some(event)) => return Poll::Ready(Some(Ok(event))),
                 Ok(None) => {}
                 Err(error) => {
-                    *this.finished = true;
+                    // A too-large line cannot be skipped safely; a bad event name only spoils its event.
+                    if matches!(error, Error::ResponseTooLarge { .. }) {
+                        *this.finished = true;
+                        *this.chunk = Bytes::new();
+                    }
                     return Poll::Ready(Some(Err(error)));
                 }
             }
@@ -488,12 +530,33 @@ mod tests {
     #[test]
     fn invalid_utf8_is_an_invalid_response_with_raw_text() {
         let events = parse_chunks(&[b"data: \xff\xfe\n\nevent: \xff\ndata: x\n\ndata: later\n\n"]);
-        assert_eq!(events.len(), 2);
         match events[0].as_ref().unwrap().text() {
             Err(Error::InvalidResponse { raw: Some(raw), .. }) => assert!(raw.contains('\u{fffd}')),
             other => panic!("{other:?}"),
         }
         assert!(matches!(&events[1], Err(Error::InvalidResponse { .. })), "{:?}", events[1]);
+        assert_eq!(events.len(), 3, "the event after a bad name is still read");
+        assert_eq!(events[2].as_ref().unwrap().data, "later".as_bytes());
+    }
+
+    /// Parses `chunks` with a limit of `limit` bytes per line or event.
+    fn parse_limited(chunks: &[&'static [u8]], limit: usize) -> Vec<Result<SseEvent>> {
+        let owned: Vec<std::result::Result<Bytes, std::io::Error>> = chunks.iter().map(|chunk| Ok(Bytes::from_static(chunk))).collect();
+        futures::executor::block_on(SseStream::new(futures::stream::iter(owned)).with_max_event_bytes(limit).collect())
+    }
+
+    #[test]
+    fn a_line_with_no_end_stops_at_the_limit_with_a_typed_error() {
+        let events = parse_limited(&[b"data: ok\n\ndata: 0123", b"456789", b"abcdef", b"never read\n\n"], 12);
+        assert_eq!(events.len(), 2, "{events:?}");
+        assert_eq!(events[0].as_ref().unwrap().data, "ok".as_bytes());
+        assert!(matches!(&events[1], Err(Error::ResponseTooLarge { limit: 12, .. })), "{:?}", events[1]);
+        // Many data lines that never end their event are bounded too.
+        let events = parse_limited(&[b"data: 01234\ndata: 56789\ndata: abcde\n"], 12);
+        assert!(matches!(&events[..], [Err(Error::ResponseTooLarge { .. })]), "{events:?}");
+        // Under the limit, a line split across chunks is read as usual.
+        let events = parse_limited(&[b"data: 01", b"2345\n\n"], 12);
+        assert_eq!(events[0].as_ref().unwrap().data, "012345".as_bytes());
     }
 
     #[test]

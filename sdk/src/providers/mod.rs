@@ -28,3 +28,5 @@ pub mod gateway;
 mod extra_request_tests;
 #[cfg(test)]
 mod mapping_edit_tests;
+#[cfg(test)]
+mod secrets_in_debug_tests;

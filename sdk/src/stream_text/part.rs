@@ -113,6 +113,9 @@ pub enum TextStreamPart {
     FinishStep(Box<StepFinish>),
     /// The generation ends.
     Finish(Box<GenerationFinish>),
+    /// A provider event that could not be read, or a stream cut before its end: the stream went
+    /// on, and the step's warnings record it. (An error that ends the generation is an `Err`.)
+    Error(Box<crate::error::Error>),
     /// A provider chunk as received, when raw chunks were asked for.
     Raw {
         /// The chunk.

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use crate::provider::{BlockId, Message, ProviderMetadata, StreamPart, ToolCall};
+use crate::provider::{BlockId, Message, ProviderMetadata, StreamPart, ToolCall, Warning};
 use crate::step::{StepContent, StepResult, response_messages};
 use crate::step_engine::{provider_tool_result, tool_call_input};
 
@@ -122,6 +122,11 @@ impl StepRecorder {
                 None
             }
             StreamPart::Raw { raw_value } => Some(TextStreamPart::Raw { raw_value }),
+            StreamPart::Error { error } => {
+                // The stream went on past it: the step's warnings say the answer may be incomplete.
+                self.step.warnings.push(Warning::other(format!("the stream went on past an error; the answer may be incomplete: {error}")));
+                Some(TextStreamPart::Error(Box::new(error)))
+            }
             // Recorded by `record`.
             StreamPart::StreamStart { .. }
             | StreamPart::ToolCall(_)

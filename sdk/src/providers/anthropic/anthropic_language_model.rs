@@ -16,7 +16,7 @@ use serde_json::Map;
 use super::anthropic_api::{count, types};
 use super::anthropic_options::{AnthropicOptions, AnthropicToolOptions, PROVIDER_KEY, ThinkingOptions};
 use super::anthropic_prepare_tools::{custom_tool, prepare_tools};
-use super::anthropic_stream::AnthropicStream;
+use super::anthropic_stream::anthropic_stream;
 use super::convert_to_anthropic_messages::{CitedDocument, convert_to_anthropic_messages};
 use super::map_anthropic_finish_reason::map_anthropic_finish_reason;
 use crate::error::{Error, Result};
@@ -354,7 +354,7 @@ impl LanguageModel for AnthropicLanguageModel {
         let metadata = ResponseMetadata::default().with_headers(response.headers.clone());
         let errors = config.stream_errors(response.status, response.url.clone());
         let events = response.sse();
-        let stream = AnthropicStream::new(
+        let stream = anthropic_stream(
             events,
             prepared.warnings,
             prepared.uses_json_response_tool,

@@ -8,15 +8,15 @@
 //! tool-input blocks by the tool call id, as the part vocabulary requires.
 //!
 //! `ping` and unknown events are skipped; an `error` event ends the stream with an
-//! [`Error::ApiCall`] (retryable for `overloaded_error`); a stream that ends before
-//! `message_stop` ends with [`Error::InvalidResponse`], never with a made-up finish.
+//! [`Error::ApiCall`] (retryable for `overloaded_error`); a malformed event is skipped as a
+//! [`StreamPart::Error`]; a body that ends before `message_stop` ends, as for every provider,
+//! with an error part, the open text closed, and finish reason `other` (see
+//! [`PartsStream`](crate::provider_utils::PartsStream)). A tool input cut short is not made a
+//! tool call: its input is incomplete.
 
 use std::collections::VecDeque;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
 
-use futures::Stream;
 use serde_json::Value;
 
 use super::anthropic_api::{StreamEvent, count, types};
@@ -28,7 +28,7 @@ use super::convert_to_anthropic_messages::CitedDocument;
 use super::map_anthropic_finish_reason::map_anthropic_finish_reason;
 use crate::error::{Error, Result};
 use crate::provider::{BlockId, ResponseMetadata, StreamPart, ToolCall, Warning};
-use crate::provider_utils::SseEvent;
+use crate::provider_utils::{EventMapper, PartsStream, SseEvent, SseStream};
 
 /// What a started content block is, by its index.
 #[derive(Debug)]
@@ -134,13 +134,7 @@ impl StreamState {
             }
             StreamEvent::MessageStop => {
                 self.finished = true;
-                let raw_usage = self.raw_usage.as_ref().and_then(|usage| serde_json::to_value(usage).ok());
-                parts.push_back(StreamPart::Finish {
-                    usage: convert_usage(&self.usage, raw_usage.clone()),
-                    finish_reason: map_anthropic_finish_reason(self.stop_reason.as_deref(), self.uses_json_response_tool),
-                    raw_finish_reason: self.stop_reason.clone(),
-                    provider_metadata: Some(response_provider_metadata(raw_usage, self.stop_sequence.clone())),
-                });
+                parts.push_back(self.finish());
             }
             StreamEvent::Error { error } => {
                 self.finished = true;
@@ -263,6 +257,33 @@ impl StreamState {
         }
     }
 
+    /// The body ended before `message_stop`: close the open text and reasoning, end unfinished
+    /// tool inputs without calling the tool, and finish with what was counted.
+    fn end_early(&mut self, parts: &mut VecDeque<StreamPart>) {
+        for index in 0..self.blocks.len() {
+            match self.blocks[index].take() {
+                Some(Block::ToolInput { id, .. }) => parts.push_back(StreamPart::ToolInputEnd { id, provider_metadata: None }),
+                Some(block) => {
+                    self.blocks[index] = Some(block);
+                    self.stop(index as u32, parts);
+                }
+                None => {}
+            }
+        }
+        parts.push_back(self.finish());
+    }
+
+    /// The `Finish` part: the stop reason and usage so far.
+    fn finish(&self) -> StreamPart {
+        let raw_usage = self.raw_usage.as_ref().and_then(|usage| serde_json::to_value(usage).ok());
+        StreamPart::Finish {
+            usage: convert_usage(&self.usage, raw_usage.clone()),
+            finish_reason: map_anthropic_finish_reason(self.stop_reason.as_deref(), self.uses_json_response_tool),
+            raw_finish_reason: self.stop_reason.clone(),
+            provider_metadata: Some(response_provider_metadata(raw_usage, self.stop_sequence.clone())),
+        }
+    }
+
     fn stop(&mut self, index: u32, parts: &mut VecDeque<StreamPart>) {
         let Some(block) = self.blocks.get_mut(index as usize).and_then(Option::take) else { return };
         match block {
@@ -292,102 +313,68 @@ fn nonempty_input(input: serde_json::Map<String, Value>) -> Option<String> {
     (!input.is_empty()).then(|| Value::Object(input).to_string())
 }
 
-pin_project_lite::pin_project! {
-    /// The parts of a streamed answer.
-    pub(crate) struct AnthropicStream<S> {
-        #[pin]
-        events: S,
-        state: StreamState,
-        parts: VecDeque<StreamPart>,
-        include_raw_chunks: bool,
-        ended: bool,
+/// The parts of a streamed answer from the events of `events`, starting with the stream start:
+/// each event decoded and mapped by [`StreamState`], with the fault rules every provider shares
+/// ([`PartsStream`]).
+pub(crate) fn anthropic_stream<S>(
+    events: SseStream<S>,
+    warnings: Vec<Warning>,
+    uses_json_response_tool: bool,
+    documents: Vec<CitedDocument>,
+    include_raw_chunks: bool,
+    errors: StreamErrorContext,
+) -> PartsStream<S, AnthropicEventMapper> {
+    let mapper = AnthropicEventMapper::new(uses_json_response_tool, documents, include_raw_chunks, errors);
+    PartsStream::starting_with(events, mapper, StreamPart::StreamStart { warnings })
+}
+
+/// Decodes each event (the SSE name picks the decoder) and hands it to the state machine.
+pub(crate) struct AnthropicEventMapper {
+    state: StreamState,
+    include_raw_chunks: bool,
+}
+
+impl AnthropicEventMapper {
+    pub(crate) fn new(uses_json_response_tool: bool, documents: Vec<CitedDocument>, include_raw_chunks: bool, errors: StreamErrorContext) -> Self {
+        AnthropicEventMapper { state: StreamState::new(uses_json_response_tool, documents, errors), include_raw_chunks }
     }
 }
 
-impl<S> AnthropicStream<S> {
-    pub(crate) fn new(
-        events: S,
-        warnings: Vec<Warning>,
-        uses_json_response_tool: bool,
-        documents: Vec<CitedDocument>,
-        include_raw_chunks: bool,
-        errors: StreamErrorContext,
-    ) -> Self {
-        let mut parts = VecDeque::with_capacity(4);
-        parts.push_back(StreamPart::StreamStart { warnings });
-        AnthropicStream {
-            events,
-            state: StreamState::new(uses_json_response_tool, documents, errors),
-            parts,
-            include_raw_chunks,
-            ended: false,
+impl EventMapper for AnthropicEventMapper {
+    fn on_event(&mut self, event: &SseEvent, out: &mut VecDeque<StreamPart>) -> Result<()> {
+        let data: &[u8] = &event.data;
+        if data.iter().all(u8::is_ascii_whitespace) {
+            return Ok(());
         }
+        let decoded = StreamEvent::decode(event.event_name(), data).map_err(|error| {
+            let message = if error.is_eof() {
+                format!("truncated JSON event (the stream may have been cut): {error}")
+            } else {
+                format!("invalid JSON event: {error}")
+            };
+            Error::invalid_response(message, Some(String::from_utf8_lossy(data).into_owned()), Some(Arc::new(error)))
+        })?;
+        if self.include_raw_chunks
+            && let Ok(raw_value) = serde_json::from_slice::<Value>(data)
+        {
+            out.push_back(StreamPart::Raw { raw_value });
+        }
+        self.state.process(decoded, data, out)
     }
-}
 
-impl<S> Stream for AnthropicStream<S>
-where
-    S: Stream<Item = Result<SseEvent>>,
-{
-    type Item = Result<StreamPart>;
+    /// The body ended before `message_stop` (which ends the stream itself, [`Self::is_done`]).
+    fn on_end(&mut self, out: &mut VecDeque<StreamPart>) -> Result<()> {
+        self.state.end_early(out);
+        Ok(())
+    }
 
-    fn poll_next(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let mut this = self.project();
-        loop {
-            if let Some(part) = this.parts.pop_front() {
-                return Poll::Ready(Some(Ok(part)));
-            }
-            if *this.ended {
-                return Poll::Ready(None);
-            }
-            if this.state.is_finished() {
-                // Everything after `message_stop` (nothing, normally) is ignored.
-                *this.ended = true;
-                return Poll::Ready(None);
-            }
-            let event = match std::task::ready!(this.events.as_mut().poll_next(context)) {
-                Some(Ok(event)) => event,
-                Some(Err(error)) => {
-                    *this.ended = true;
-                    return Poll::Ready(Some(Err(error)));
-                }
-                None => {
-                    *this.ended = true;
-                    return Poll::Ready(Some(Err(Error::invalid_response(
-                        "the stream ended before `message_stop`",
-                        None,
-                        None,
-                    ))));
-                }
-            };
-            let data: &[u8] = &event.data;
-            if data.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            let decoded = match StreamEvent::decode(event.event_name(), data) {
-                Ok(decoded) => decoded,
-                Err(error) => {
-                    *this.ended = true;
-                    let message = if error.is_eof() {
-                        format!("truncated JSON event (the stream may have been cut): {error}")
-                    } else {
-                        format!("invalid JSON event: {error}")
-                    };
-                    let raw = String::from_utf8_lossy(data).into_owned();
-                    return Poll::Ready(Some(Err(Error::invalid_response(message, Some(raw), Some(Arc::new(error))))));
-                }
-            };
-            if *this.include_raw_chunks
-                && let Ok(raw_value) = serde_json::from_slice::<Value>(data)
-            {
-                this.parts.push_back(StreamPart::Raw { raw_value });
-            }
-            if let Err(error) = this.state.process(decoded, data, this.parts) {
-                *this.ended = true;
-                this.parts.clear();
-                return Poll::Ready(Some(Err(error)));
-            }
-        }
+    fn is_complete(&self) -> bool {
+        self.state.is_finished()
+    }
+
+    /// Nothing follows `message_stop`: the stream ends without waiting for the body to close.
+    fn is_done(&self) -> bool {
+        self.state.is_finished()
     }
 }
 

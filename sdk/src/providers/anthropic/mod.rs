@@ -281,6 +281,17 @@ pub fn anthropic(model_id: impl Into<String>) -> AnthropicLanguageModel {
     create_anthropic(AnthropicSettings::default()).language_model(model_id)
 }
 
+/// The stream decoder with raw chunks on, for the fuzz targets (`fuzz/`).
+#[cfg(feature = "fuzzing")]
+pub(crate) fn fuzz_mapper() -> impl crate::provider_utils::EventMapper {
+    let errors = anthropic_error::StreamErrorContext {
+        status: 200,
+        url: "http://fuzz.invalid".to_owned(),
+        errors: crate::provider_utils::MappingErrorParser::new(ANTHROPIC.errors, None),
+    };
+    anthropic_stream::AnthropicEventMapper::new(false, Vec::new(), true, errors)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -189,13 +189,9 @@ impl GoogleStreamState {
 
     /// Closes open blocks and emits the finish part; an error when no finish reason arrived.
     pub(crate) fn finish(&mut self, out: &mut VecDeque<StreamPart>) -> Result<()> {
-        let Some(raw_finish_reason) = self.raw_finish_reason.take() else {
-            return Err(Error::invalid_response(
-                "the Gemini stream ended before a finish reason (the connection may have been cut)",
-                None,
-                None,
-            ));
-        };
+        // Without a finish reason the stream was cut: `PartsStream` has said so with an error
+        // part, and the finish reason is `other`.
+        let raw_finish_reason = self.raw_finish_reason.take();
         self.close_reasoning(out);
         self.close_text(out);
         let last = self.last_chunk.as_ref();
@@ -211,9 +207,9 @@ impl GoogleStreamState {
             finish_reason: if self.prompt_blocked {
                 FinishReason::ContentFilter
             } else {
-                map_google_finish_reason(Some(&raw_finish_reason), self.has_tool_calls)
+                map_google_finish_reason(raw_finish_reason.as_deref(), self.has_tool_calls)
             },
-            raw_finish_reason: Some(raw_finish_reason),
+            raw_finish_reason,
             provider_metadata: Some(provider_metadata),
         });
         Ok(())
@@ -262,6 +258,10 @@ impl EventMapper for GoogleEventMapper {
 
     fn on_end(&mut self, out: &mut VecDeque<StreamPart>) -> Result<()> {
         self.state.finish(out)
+    }
+
+    fn is_complete(&self) -> bool {
+        self.state.raw_finish_reason.is_some()
     }
 }
 
@@ -348,8 +348,17 @@ mod tests {
     }
 
     #[test]
-    fn stream_without_finish_reason_is_an_error() {
-        let (_, finished) = run(&[json!({"candidates": [{"content": {"parts": [{"text": "Hel"}]}}]})]);
-        assert!(matches!(finished, Err(Error::InvalidResponse { .. })));
+    fn stream_without_finish_reason_finishes_as_other_with_the_text_closed() {
+        // `PartsStream` adds the error part saying the stream ended early (tests/faults).
+        let (parts, finished) = run(&[json!({"candidates": [{"content": {"parts": [{"text": "Hel"}]}}]})]);
+        finished.unwrap();
+        assert!(matches!(parts[parts.len() - 2], StreamPart::TextEnd { .. }), "{parts:?}");
+        match parts.last().unwrap() {
+            StreamPart::Finish { finish_reason, raw_finish_reason, .. } => {
+                assert_eq!(*finish_reason, FinishReason::Other);
+                assert_eq!(*raw_finish_reason, None);
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

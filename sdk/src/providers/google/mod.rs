@@ -171,6 +171,13 @@ pub mod tools {
     }
 }
 
+/// The stream decoder with raw chunks on, for the fuzz targets (`fuzz/`).
+#[cfg(feature = "fuzzing")]
+pub(crate) fn fuzz_mapper() -> impl crate::provider_utils::EventMapper {
+    let errors = crate::provider_utils::MappingErrorParser::new(GOOGLE.errors, None);
+    google_stream::GoogleEventMapper::new(true, "http://fuzz.invalid".to_owned(), HeaderMap::new(), errors)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -262,3 +262,9 @@ pub fn openai(model_id: impl Into<String>) -> OpenAiResponsesLanguageModel {
 }
 
 pub(crate) use openai_compatible::{SharedConfig, config_for_call};
+
+/// The Responses stream decoder with raw chunks on, for the fuzz targets (`fuzz/`).
+#[cfg(feature = "fuzzing")]
+pub(crate) fn fuzz_responses_mapper() -> impl crate::provider_utils::EventMapper {
+    openai_responses_stream::ResponsesStreamState::new(Vec::new(), true, "http://fuzz.invalid".to_owned())
+}

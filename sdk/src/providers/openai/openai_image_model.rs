@@ -17,13 +17,20 @@ use super::openai_options::{OPENAI_PROVIDER_ID, OpenAiImageOptions};
 use super::{SharedConfig, config_for_call, timestamp, wire_enum};
 
 /// An image model. Built by [`OpenAiProvider::image`](super::OpenAiProvider::image).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct OpenAiImageModel {
     model_id: String,
     provider: String,
     url: String,
     edits_url: String,
     config: SharedConfig,
+}
+
+/// The URL redacted: a base URL may carry user info.
+impl std::fmt::Debug for OpenAiImageModel {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        super::debug_model(formatter, "OpenAiImageModel", &self.model_id, &self.url, &self.config)
+    }
 }
 
 impl OpenAiImageModel {

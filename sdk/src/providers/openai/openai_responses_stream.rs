@@ -328,10 +328,19 @@ impl ResponsesStreamState {
 
 impl EventMapper for ResponsesStreamState {
     fn on_event(&mut self, event: &SseEvent, out: &mut VecDeque<StreamPart>) -> Result<()> {
+        // A data-less keep-alive is no event (stops at the first byte of a real one).
+        if event.data.iter().all(u8::is_ascii_whitespace) {
+            return Ok(());
+        }
         self.on_data(&event.data, out)
     }
 
     fn on_end(&mut self, out: &mut VecDeque<StreamPart>) -> Result<()> {
         ResponsesStreamState::on_end(self, out)
+    }
+
+    /// `response.completed` (or `incomplete`) ends a Responses stream; no `[DONE]` follows.
+    fn is_complete(&self) -> bool {
+        self.status.is_some()
     }
 }

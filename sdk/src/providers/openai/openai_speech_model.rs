@@ -15,12 +15,19 @@ use super::{SharedConfig, config_for_call, wire_enum};
 pub const DEFAULT_VOICE: &str = "alloy";
 
 /// A speech model. Built by [`OpenAiProvider::speech`](super::OpenAiProvider::speech).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct OpenAiSpeechModel {
     model_id: String,
     provider: String,
     url: String,
     config: SharedConfig,
+}
+
+/// The URL redacted: a base URL may carry user info.
+impl std::fmt::Debug for OpenAiSpeechModel {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        super::debug_model(formatter, "OpenAiSpeechModel", &self.model_id, &self.url, &self.config)
+    }
 }
 
 impl OpenAiSpeechModel {

@@ -14,12 +14,19 @@ use super::openai_options::{OPENAI_PROVIDER_ID, OpenAiTranscriptionOptions};
 use super::{SharedConfig, config_for_call};
 
 /// A transcription model. Built by [`OpenAiProvider::transcription`](super::OpenAiProvider::transcription).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct OpenAiTranscriptionModel {
     model_id: String,
     provider: String,
     url: String,
     config: SharedConfig,
+}
+
+/// The URL redacted: a base URL may carry user info.
+impl std::fmt::Debug for OpenAiTranscriptionModel {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        super::debug_model(formatter, "OpenAiTranscriptionModel", &self.model_id, &self.url, &self.config)
+    }
 }
 
 impl OpenAiTranscriptionModel {

@@ -223,18 +223,7 @@ impl LanguageModel for OpenAiCompatibleChatLanguageModel {
         let mut response = self.post(config, &body, options).await?;
         let request = RequestMetadata::sent(response.request_body.as_ref());
         let metadata = ResponseMetadata::default().with_headers(std::mem::take(&mut response.headers));
-        let setup = StreamSetup {
-            provider_name: config.name.clone(),
-            url: response.url.clone(),
-            include_raw_chunks: options.include_raw_chunks,
-            usage_path: config.mapping.stream.usage_path.segments,
-            usage: config.mapping.usage,
-            reasoning: config.mapping.reasoning,
-            metadata_paths: config.mapping.response_metadata,
-            sources: config.mapping.sources,
-            errors: config.errors,
-            chunk_hook: config.hooks.stream_chunk,
-        };
+        let setup = StreamSetup::new(config, response.url.clone(), options.include_raw_chunks);
         let stream = PartsStream::starting_with(response.sse(), ChatStreamState::new(setup), StreamPart::StreamStart { warnings });
         Ok(StreamResponse::new(Box::pin(stream), request, metadata))
     }

@@ -164,27 +164,26 @@ impl LanguageModel for OpenAiCompatibleCompletionLanguageModel {
         let response = config.post_json(&url, &body, &options.headers, &options.extra).await?;
         let request = RequestMetadata::sent(response.request_body.as_ref());
         let metadata = ResponseMetadata::default().with_headers(response.headers.clone());
-        let state = CompletionStreamState {
-            usage_mapping: config.mapping.usage,
-            include_raw_chunks: options.include_raw_chunks,
-            text: None,
-            metadata_sent: false,
-            finish_reason: None,
-            usage: None,
-        };
+        let state = CompletionStreamState::new(config.mapping.usage, options.include_raw_chunks);
         let stream = PartsStream::starting_with(response.sse(), state, StreamPart::StreamStart { warnings });
         Ok(StreamResponse::new(Box::pin(stream), request, metadata))
     }
 }
 
 /// Maps text-completion chunks (the `CreateCompletionResponse` shape) to parts.
-struct CompletionStreamState {
+pub(super) struct CompletionStreamState {
     usage_mapping: specai_generated::mappings::UsageMapping,
     include_raw_chunks: bool,
     text: Option<BlockId>,
     metadata_sent: bool,
     finish_reason: Option<String>,
     usage: Option<Value>,
+}
+
+impl CompletionStreamState {
+    pub(super) fn new(usage_mapping: specai_generated::mappings::UsageMapping, include_raw_chunks: bool) -> Self {
+        CompletionStreamState { usage_mapping, include_raw_chunks, text: None, metadata_sent: false, finish_reason: None, usage: None }
+    }
 }
 
 impl EventMapper for CompletionStreamState {
@@ -235,6 +234,10 @@ impl EventMapper for CompletionStreamState {
             provider_metadata: None,
         });
         Ok(())
+    }
+
+    fn is_complete(&self) -> bool {
+        self.finish_reason.is_some()
     }
 }
 

@@ -18,7 +18,8 @@
 //! stream ends), so tools can run before the usage-only final chunk. Errors sent as an event
 //! (`{"error": ...}` in any shape the mapping's error paths read) end the stream with
 //! [`Error::ApiCall`], retryable when the server says it failed; a cut connection ends it with
-//! [`Error::Connection`].
+//! [`Error::Connection`]; a malformed chunk is skipped as a [`StreamPart::Error`] (see
+//! [`PartsStream`](crate::provider_utils::PartsStream) for these rules).
 
 use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
@@ -56,6 +57,21 @@ pub(crate) struct StreamSetup {
 }
 
 impl StreamSetup {
+    /// The setup of a stream from `url` of a provider configured by `config`.
+    pub fn new(config: &super::Config, url: String, include_raw_chunks: bool) -> Self {
+        StreamSetup {
+            provider_name: config.name.clone(),
+            url,
+            include_raw_chunks,
+            usage_path: config.mapping.stream.usage_path.segments,
+            usage: config.mapping.usage,
+            reasoning: config.mapping.reasoning,
+            metadata_paths: config.mapping.response_metadata,
+            errors: config.errors,
+            chunk_hook: config.hooks.stream_chunk,
+        }
+    }
+
     /// Whether chunks must also be read as JSON values: the mapping reads fields the lean types
     /// do not have, or rewrites chunks.
     fn needs_value(&self) -> bool {
@@ -429,6 +445,11 @@ impl EventMapper for ChatStreamState {
 
     fn on_end(&mut self, out: &mut VecDeque<StreamPart>) -> Result<()> {
         ChatStreamState::on_end(self, out)
+    }
+
+    /// Some servers end without `[DONE]` after the finish reason; that stream is complete.
+    fn is_complete(&self) -> bool {
+        self.finish_reason.is_some()
     }
 }
 

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Seeds each fuzz target's corpus (fuzz/corpus/<target>/) from the test fixtures and mapping files.
+# Stream targets read their first byte as the chunk size, so each seed gets one in front (7: events
+# cut mid-line); `.chunks.txt` fixtures (one JSON event per line) are framed as SSE first.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+fixtures="$root/tests/fixtures"
+corpus="$root/fuzz/corpus"
+
+# seed <target> <file> <kind>: kind `sse` (as is), `chunks` (framed), `plain` (no chunk byte).
+seed() {
+    local target="$1" file="$2" kind="$3" out
+    mkdir -p "$corpus/$target"
+    out="$corpus/$target/$(basename "$(dirname "$file")")_$(basename "$file")"
+    case "$kind" in
+        sse) { printf '\007'; cat "$file"; } > "$out" ;;
+        chunks) { printf '\007'; sed -e '/^$/d' -e 's/^/data: /' -e 's/$/\n/' "$file"; printf 'data: [DONE]\n\n'; } > "$out" ;;
+        plain) cp "$file" "$out" ;;
+    esac
+}
+
+shopt -s nullglob
+for file in "$fixtures"/*/*.sse; do seed sse_splitter "$file" sse; done
+for file in "$fixtures"/*/*.chunks.txt; do seed sse_splitter "$file" chunks; done
+for file in "$fixtures"/openai/chat_*.chunks.txt; do seed openai_chat_stream "$file" chunks; done
+for file in "$fixtures"/openai/chat_*.sse; do seed openai_chat_stream "$file" sse; done
+for dir in "$fixtures"/*/; do
+    case "$(basename "$dir")" in openai|anthropic|google) continue ;; esac
+    for file in "$dir"*.chunks.txt; do seed compatible_chat_stream "$file" chunks; done
+    for file in "$dir"*.sse; do seed compatible_chat_stream "$file" sse; done
+done
+for file in "$fixtures"/openai/completion_*.chunks.txt; do seed completion_stream "$file" chunks; done
+for file in "$fixtures"/openai/responses_*.sse; do seed responses_stream "$file" sse; done
+for file in "$fixtures"/anthropic/*.sse; do seed anthropic_stream "$file" sse; done
+for file in "$fixtures"/google/*.sse; do seed google_stream "$file" sse; done
+for file in "$fixtures"/google/*.chunks.txt; do seed google_stream "$file" chunks; done
+for file in "$fixtures"/*/*.json; do seed partial_json "$file" plain; done
+for file in "$root"/specs/*/provider.toml; do
+    mkdir -p "$corpus/mapping_file"
+    cp "$file" "$corpus/mapping_file/$(basename "$(dirname "$file")").toml"
+done
+for target in "$corpus"/*/; do echo "$(basename "$target"): $(ls "$target" | wc -l) seeds"; done
