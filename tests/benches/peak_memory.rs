@@ -65,7 +65,7 @@ fn main() {
         let body = completion(size_mb * 1_048_576);
         let body_size = body.len();
         let base_url = serve(body).await;
-        let settings = OpenAiSettings { api_key: Some("k".into()), base_url: Some(base_url), ..Default::default() };
+        let settings = OpenAiSettings::default().with_api_key("k").with_base_url(base_url);
         let model = create_openai(settings).chat("gpt-4o");
         let options = CallOptions::new(vec![Message::user("Hi")]);
         let baseline = ALLOCATOR.current_usage();

@@ -86,18 +86,13 @@ pub(crate) fn parse_header(name: impl HeaderNameInput, value: impl HeaderValueIn
 impl std::fmt::Debug for ConnectionSettings {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let header_names: Vec<&str> = self.headers.keys().map(HeaderName::as_str).collect();
-        let query_names: Vec<&str> = self
-            .query_params
-            .iter()
-            .map(|(name, _)| name.as_str())
-            .collect();
         formatter
             .debug_struct("ConnectionSettings")
             .field("api_key", &self.api_key)
-            .field("base_url", &self.base_url.as_deref().map(super::redact_url))
+            .field("base_url", &super::RedactedUrl(self.base_url.as_deref()))
             // Names only: a caller's header or parameter may carry a credential.
             .field("headers", &header_names)
-            .field("query_params", &query_names)
+            .field("query_params", &super::ParameterNames(&self.query_params))
             .field("name", &self.name)
             .field("max_event_bytes", &self.max_event_bytes)
             .finish_non_exhaustive()

@@ -45,7 +45,7 @@ fn failing_server_responses() -> Vec<TestResponse> {
 async fn openai_types_print_no_secret() {
     use crate::openai::{OpenAiSettings, create_openai};
     let server = TestServer::start(failing_server_responses()).await;
-    let settings = OpenAiSettings { api_key: Some(KEY.into()), base_url: Some(base_url(&server, "/v1")), ..Default::default() };
+    let settings = OpenAiSettings::default().with_api_key(KEY).with_base_url(base_url(&server, "/v1"));
     let provider = create_openai(settings.clone());
     let (responses, chat) = (provider.responses("gpt-4o"), provider.chat("gpt-4o"));
     assert_error_clean("responses error", &responses).await;
@@ -68,7 +68,7 @@ async fn openai_types_print_no_secret() {
 async fn anthropic_types_print_no_secret() {
     use crate::anthropic::{AnthropicSettings, create_anthropic};
     let server = TestServer::start(failing_server_responses()).await;
-    let settings = AnthropicSettings { api_key: Some(KEY.into()), base_url: Some(base_url(&server, "/v1")), ..Default::default() };
+    let settings = AnthropicSettings::default().with_api_key(KEY).with_base_url(base_url(&server, "/v1"));
     let provider = create_anthropic(settings.clone());
     let model = provider.language_model("claude-sonnet-4-5");
     assert_error_clean("anthropic error", &model).await;
@@ -91,20 +91,18 @@ async fn google_types_print_no_secret() {
 #[cfg(feature = "openai-compatible")]
 #[tokio::test]
 async fn compatible_types_print_no_secret() {
-    use crate::openai_compatible::{OpenAiCompatibleSettings, create_openai_compatible, openai_compatible};
+    use crate::openai_compatible::{OpenAiCompatibleSettings, create_openai_compatible};
     let server = TestServer::start(failing_server_responses()).await;
-    let settings = OpenAiCompatibleSettings {
-        api_key: Some(KEY.into()),
-        base_url: Some(base_url(&server, "/openai/v1")),
-        // A caller's own query parameter that carries the key.
-        query_params: vec![("token".to_owned(), KEY.to_owned())],
-        ..Default::default()
-    };
+    // A caller's own query parameter carries the key too.
+    let settings = OpenAiCompatibleSettings::default()
+        .with_api_key(KEY)
+        .with_base_url(base_url(&server, "/openai/v1"))
+        .with_query_param("token", KEY);
     let provider = create_openai_compatible("groq", settings.clone()).unwrap();
     let chat = provider.chat("llama-3.3-70b-versatile");
     assert_error_clean("compatible error", &chat).await;
-    let builder = openai_compatible("local", base_url(&server, "/v1")).api_key(KEY).query_param("token", KEY);
-    let built = builder.clone().build();
+    let own_settings = OpenAiCompatibleSettings::default().with_base_url(base_url(&server, "/v1")).with_api_key(KEY).with_query_param("token", KEY);
+    let built = create_openai_compatible("local", own_settings.clone()).unwrap();
     assert_debug_clean(&[
         ("settings", &settings),
         ("provider", &provider),
@@ -112,7 +110,7 @@ async fn compatible_types_print_no_secret() {
         ("completion model", &provider.completion("m")),
         ("embedding model", &provider.embedding("m")),
         ("image model", &provider.image("m")),
-        ("builder", &builder),
+        ("own server's settings", &own_settings),
         ("built provider", &built),
         ("built model", &built.chat("m")),
     ]);
@@ -128,7 +126,7 @@ async fn a_key_parameter_the_mapping_declares_is_removed_by_its_name() {
     let mut mapping = OPENAI_COMPATIBLE;
     // Not one of the usual names (`key`, `api-key`...): only the mapping says it is the key.
     mapping.auth = Auth::Query { param: "subscription-code" };
-    let settings = OpenAiCompatibleSettings { api_key: Some(KEY.into()), base_url: Some(server.url("/v1")), ..Default::default() };
+    let settings = OpenAiCompatibleSettings::default().with_api_key(KEY).with_base_url(server.url("/v1"));
     let provider = from_mapping(&mapping, settings);
     let model = provider.chat("m");
     assert_error_clean("query-auth error", &model).await;

@@ -133,6 +133,9 @@ impl ChunkMapper {
                 preliminary: None,
             },
             TextStreamPart::ToolError(error) => return self.tool_error(*error, output),
+            // An event the SDK could not read was skipped and the stream went on; the result's
+            // warnings say so. The client sees no error chunk, which would end its message.
+            TextStreamPart::Error(_) => return,
             TextStreamPart::ToolApprovalRequest(request) => UiMessageChunk::ToolApprovalRequest {
                 approval_id: request.approval_id,
                 tool_call_id: request.tool_call.tool_call_id,

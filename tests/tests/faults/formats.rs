@@ -54,7 +54,7 @@ impl Format {
 const KEY: &str = "fault-test-key";
 
 fn openai_settings(base_url: String) -> OpenAiSettings {
-    OpenAiSettings { api_key: Some(KEY.into()), base_url: Some(base_url), ..Default::default() }
+    OpenAiSettings::default().with_api_key(KEY).with_base_url(base_url)
 }
 
 const CHAT_END: &[&str] = &[
@@ -103,7 +103,7 @@ pub const FORMATS: &[Format] = &[
     Format {
         name: "anthropic",
         model: |base_url| {
-            let settings = AnthropicSettings { api_key: Some(KEY.into()), base_url: Some(base_url), ..Default::default() };
+            let settings = AnthropicSettings::default().with_api_key(KEY).with_base_url(base_url);
             Arc::new(create_anthropic(settings).language_model("claude-sonnet-4-5"))
         },
         prelude: &[
@@ -141,7 +141,7 @@ pub const FORMATS: &[Format] = &[
     Format {
         name: "compatible (groq)",
         model: |base_url| {
-            let settings = OpenAiCompatibleSettings { api_key: Some(KEY.into()), base_url: Some(base_url), ..Default::default() };
+            let settings = OpenAiCompatibleSettings::default().with_api_key(KEY).with_base_url(base_url);
             Arc::new(create_openai_compatible("groq", settings).expect("groq mapping").chat("llama-3.3-70b-versatile"))
         },
         prelude: &[],

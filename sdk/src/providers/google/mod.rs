@@ -175,7 +175,7 @@ pub mod tools {
 #[cfg(feature = "fuzzing")]
 pub(crate) fn fuzz_mapper() -> impl crate::provider_utils::EventMapper {
     let errors = crate::provider_utils::MappingErrorParser::new(GOOGLE.errors, None);
-    google_stream::GoogleEventMapper::new(true, "http://fuzz.invalid".to_owned(), HeaderMap::new(), errors)
+    google_stream::GoogleEventMapper::new(true, "http://fuzz.invalid".to_owned(), http::HeaderMap::new(), errors)
 }
 
 #[cfg(test)]

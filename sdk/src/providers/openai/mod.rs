@@ -110,6 +110,16 @@ impl OpenAiSettings {
     }
 }
 
+/// `Debug` of a model that keeps its URL as text: the URL redacted (a base URL may carry user info).
+pub(crate) fn debug_model(formatter: &mut std::fmt::Formatter<'_>, name: &str, model_id: &str, url: &str, config: &SharedConfig) -> std::fmt::Result {
+    formatter
+        .debug_struct(name)
+        .field("model_id", &model_id)
+        .field("url", &crate::provider_utils::RedactedUrl(Some(url)))
+        .field("config", config)
+        .finish_non_exhaustive()
+}
+
 /// The shared configuration built from an OpenAI mapping and the settings.
 pub(crate) fn config(mapping: ProviderMapping, settings: OpenAiSettings) -> Result<Config> {
     let OpenAiSettings { mut connection, organization, project } = settings;

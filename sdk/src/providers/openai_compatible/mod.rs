@@ -402,6 +402,19 @@ pub fn provider_ids() -> Vec<String> {
     mappings::ALL.iter().filter(|mapping| mapping.api == Api::OpenAiCompatible).map(|mapping| mapping.id.to_owned()).collect()
 }
 
+/// The chat and completion stream decoders of `mapping` with raw chunks on, for the fuzz targets
+/// (`fuzz/`); `None` when the mapping does not build.
+#[cfg(feature = "fuzzing")]
+pub(crate) fn fuzz_mappers(
+    mapping: ProviderMapping,
+) -> Option<(impl crate::provider_utils::EventMapper, impl crate::provider_utils::EventMapper)> {
+    let settings = ConnectionSettings { api_key: Some("fuzz".into()), base_url: Some("http://fuzz.invalid".into()), ..Default::default() };
+    let config = Config::new(mapping, settings).ok()?;
+    let setup = openai_compatible_stream::StreamSetup::new(&config, "http://fuzz.invalid".to_owned(), true);
+    let completion = openai_compatible_completion_language_model::CompletionStreamState::new(config.mapping.usage, true);
+    Some((openai_compatible_stream::ChatStreamState::new(setup), completion))
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;

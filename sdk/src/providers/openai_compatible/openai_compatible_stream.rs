@@ -67,6 +67,7 @@ impl StreamSetup {
             usage: config.mapping.usage,
             reasoning: config.mapping.reasoning,
             metadata_paths: config.mapping.response_metadata,
+            sources: config.mapping.sources,
             errors: config.errors,
             chunk_hook: config.hooks.stream_chunk,
         }
