@@ -65,7 +65,9 @@ pub(crate) use base_url_template::fill_base_url;
 pub use api_key::{ApiKey, load_api_key, load_setting, sensitive_header_value, without_trailing_slash};
 pub use headers::{LazyHeaders, combine_headers};
 pub use json_event_stream::{JsonEvent, JsonEventStream, json_events_from_response};
-pub(crate) use provider_settings::{ConnectionSettings, connection_setters, parse_header};
+pub(crate) use provider_settings::parse_header;
+#[cfg_attr(not(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway")), allow(unused_imports))]
+pub(crate) use provider_settings::{ConnectionSettings, connection_setters};
 pub use provider_settings::{HeaderNameInput, HeaderValueInput};
 #[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway"))]
 #[cfg_attr(not(any(feature = "openai-compatible", feature = "anthropic", feature = "google")), allow(unused_imports))]

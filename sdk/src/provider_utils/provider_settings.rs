@@ -8,6 +8,9 @@
 //! is not valid HTTP is reported by every call of the provider's models, like any other
 //! configuration error, so that building settings never fails or panics.
 
+// A build with no provider (only `mcp` or `axum`, say) uses none of it.
+#![cfg_attr(not(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway")), allow(dead_code, unused_macros))]
+
 use http::{HeaderMap, HeaderName, HeaderValue};
 
 use super::api_key::ApiKey;
@@ -100,7 +103,8 @@ impl std::fmt::Debug for ConnectionSettings {
 }
 
 /// The `with_*` methods of the connection fields, for a provider's settings type that keeps a
-/// [`ConnectionSettings`] in its field `connection`.
+/// [`ConnectionSettings`] in its field `connection`. (Unused in a build with no provider.)
+#[allow(unused_macros)]
 macro_rules! connection_setters {
     () => {
         /// Sets the API key (default: the provider's key variable, read at the first call).
@@ -177,6 +181,7 @@ macro_rules! connection_setters {
     };
 }
 
+#[allow(unused_imports)]
 pub(crate) use connection_setters;
 
 #[cfg(test)]

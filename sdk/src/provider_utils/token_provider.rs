@@ -7,6 +7,9 @@
 //! at a time: calls that find the token stale wait for that refresh rather than each asking the
 //! token source.
 
+// A build with no provider (only `mcp` or `axum`, say) uses only the public trait.
+#![cfg_attr(not(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway")), allow(dead_code))]
+
 use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
