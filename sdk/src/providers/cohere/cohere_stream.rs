@@ -153,13 +153,10 @@ impl CohereStreamState {
 
     /// Closes open blocks and emits the finish part; an error when `message-end` never came.
     pub(crate) fn finish(&mut self, out: &mut VecDeque<StreamPart>) -> Result<()> {
-        let Some(raw_finish_reason) = self.finish_reason.take() else {
-            return Err(Error::invalid_response(
-                "the Cohere stream ended before message-end (the connection may have been cut)",
-                None,
-                None,
-            ));
-        };
+        // Without message-end the stream ended early: the parts stream has said so with an error
+        // part, and the answer so far finishes with reason `other` (the one rule for every
+        // provider).
+        let raw_finish_reason = self.finish_reason.take();
         self.close_block(out);
         self.end_tool_call(out);
         let plan = (!self.tool_plan.is_empty()).then_some(self.tool_plan.as_str());
@@ -170,8 +167,8 @@ impl CohereStreamState {
         }
         out.push_back(StreamPart::Finish {
             usage: convert_usage(self.usage.as_ref()),
-            finish_reason: map_cohere_finish_reason(Some(&raw_finish_reason)),
-            raw_finish_reason: Some(raw_finish_reason),
+            finish_reason: raw_finish_reason.as_deref().map_or(crate::provider::FinishReason::Other, |reason| map_cohere_finish_reason(Some(reason))),
+            raw_finish_reason,
             provider_metadata,
         });
         Ok(())
@@ -213,5 +210,9 @@ impl EventMapper for CohereEventMapper {
 
     fn on_end(&mut self, out: &mut VecDeque<StreamPart>) -> Result<()> {
         self.state.finish(out)
+    }
+
+    fn is_complete(&self) -> bool {
+        self.state.finish_reason.is_some()
     }
 }

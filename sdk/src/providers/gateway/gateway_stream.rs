@@ -72,11 +72,22 @@ impl EventMapper for GatewayEventMapper {
         Ok(())
     }
 
-    fn on_end(&mut self, _out: &mut VecDeque<StreamPart>) -> Result<()> {
-        if self.finished {
-            Ok(())
-        } else {
-            Err(Error::invalid_response("the gateway stream ended before its finish part (the connection may have been cut)", None, None))
+    fn on_end(&mut self, out: &mut VecDeque<StreamPart>) -> Result<()> {
+        // Without its finish part the stream ended early: the parts stream has said so with an
+        // error part, and the answer so far finishes with reason `other` (the one rule for every
+        // provider).
+        if !self.finished {
+            out.push_back(StreamPart::Finish {
+                usage: Default::default(),
+                finish_reason: crate::provider::FinishReason::Other,
+                raw_finish_reason: None,
+                provider_metadata: None,
+            });
         }
+        Ok(())
+    }
+
+    fn is_complete(&self) -> bool {
+        self.finished
     }
 }
