@@ -280,11 +280,7 @@ impl MappedConnection {
         let headers = self.authorize(self.headers(call_headers)?).await?;
         let body = WithExtraBody { body, extra };
         let url = url.into();
-        let response = match with_extra_query(url, extra) {
-            Some(url) => post_json(&self.client, &url, headers, &body, &self.errors).await?,
-            None => post_json(&self.client, url, headers, &body, &self.errors).await?,
-        };
-        Ok(response.with_max_event_bytes(self.max_event_bytes))
+        self.send_json(url, headers, &body, extra).await
     }
 
     /// POSTs a JSON body to a model's operation with these (complete) headers and a call's
@@ -307,9 +303,15 @@ impl MappedConnection {
                 Endpoint::Text(&built)
             }
         };
+        self.send_json(url, headers, &body, extra).await
+    }
+
+    /// POSTs `body` to `url` with the call's extra query parameters appended, its stream events
+    /// capped at the connection's limit.
+    async fn send_json<B: serde::Serialize + ?Sized>(&self, url: Endpoint<'_>, headers: HeaderMap, body: &B, extra: &ExtraRequest) -> Result<ApiResponse> {
         let response = match with_extra_query(url, extra) {
-            Some(url) => post_json(&self.client, &url, headers, &body, &self.errors).await?,
-            None => post_json(&self.client, url, headers, &body, &self.errors).await?,
+            Some(url) => post_json(&self.client, &url, headers, body, &self.errors).await?,
+            None => post_json(&self.client, url, headers, body, &self.errors).await?,
         };
         Ok(response.with_max_event_bytes(self.max_event_bytes))
     }
