@@ -110,7 +110,7 @@ async fn contributor_path_a_provider_from_a_mapping_file_alone() {
     let workspace = tests_dir.parent().unwrap().to_path_buf();
     let copy = std::env::temp_dir().join(format!("specai-contributor-path-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&copy);
-    for dir in ["specs", "generated", "codegen/src", "codegen/templates", "sdk/src", "sdk/provider/src", ".cargo"] {
+    for dir in ["specs", "generated", "codegen/src", "codegen/templates", "sdk/src", "sdk/examples", "sdk/provider/src", ".cargo"] {
         copy_dir(&workspace.join(dir), &copy.join(dir));
     }
     for file in ["Cargo.lock", "codegen/Cargo.toml", "sdk/Cargo.toml", "sdk/provider/Cargo.toml"] {
