@@ -149,7 +149,10 @@ impl GenerateImage {
             }
         }
         if result.images.is_empty() {
-            return Err(Error::invalid_response("the image model returned no images", None, None));
+            return Err(Error::NoImageGenerated {
+                provider: self.model.provider().to_owned(),
+                message: "the image model returned no images".into(),
+            });
         }
         Ok(result)
     }

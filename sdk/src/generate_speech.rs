@@ -98,7 +98,7 @@ impl GenerateSpeech {
         let model = &*self.model;
         let response = self.settings.call(|| model.do_generate(&options)).await?;
         if response.audio.is_empty() {
-            return Err(Error::invalid_response("the speech model returned no audio", None, None));
+            return Err(Error::NoSpeechGenerated { provider: model.provider().to_owned(), message: "the model returned no audio".into() });
         }
         Ok(SpeechResult {
             audio: response.audio,

@@ -1,7 +1,8 @@
 //! Speech to text: `transcribe(model).audio(bytes).await`.
 //!
 //! The media type is detected from the audio's first bytes (WAV, MP3, OGG, FLAC, MP4/M4A, WebM)
-//! unless given.
+//! unless given. Audio can also be given by URL (`.audio_url(url)`): vendors that fetch URLs
+//! themselves are sent it, the others download it with their own HTTP client, up to a size cap.
 
 use std::sync::Arc;
 
@@ -19,6 +20,7 @@ pub fn transcribe(model: impl IntoModel<dyn TranscriptionModel>) -> Transcribe {
     Transcribe {
         model: model.into_model(),
         audio: None,
+        audio_url: None,
         media_type: None,
         settings: RequestSettings::default(),
         error: None,
@@ -30,6 +32,7 @@ pub fn transcribe(model: impl IntoModel<dyn TranscriptionModel>) -> Transcribe {
 pub struct Transcribe {
     model: Arc<dyn TranscriptionModel>,
     audio: Option<Bytes>,
+    audio_url: Option<String>,
     media_type: Option<String>,
     settings: RequestSettings,
     error: Option<Error>,
@@ -39,6 +42,20 @@ impl Transcribe {
     /// The audio.
     pub fn audio(mut self, audio: impl Into<Bytes>) -> Self {
         self.audio = Some(audio.into());
+        self
+    }
+
+    /// The audio's address, instead of its bytes: sent to vendors that fetch URLs themselves,
+    /// downloaded by the provider's HTTP client for the others.
+    ///
+    /// ```no_run
+    /// # async fn example() -> specai::Result<()> {
+    /// let transcript = specai::transcribe("openai:whisper-1").audio_url("https://example.com/talk.mp3").await?;
+    /// println!("{}", transcript.text);
+    /// # Ok(()) }
+    /// ```
+    pub fn audio_url(mut self, url: impl Into<String>) -> Self {
+        self.audio_url = Some(url.into());
         self
     }
 
@@ -78,17 +95,30 @@ impl Transcribe {
     async fn run(self) -> Result<TranscriptionResult> {
         let mut options = self.settings.start(self.error, TranscriptionOptions::default())?;
         let audio = self.audio.filter(|audio| !audio.is_empty());
-        let audio = audio.ok_or_else(|| Error::invalid_argument("audio", "no audio was given"))?;
-        let media_type = match self.media_type {
-            Some(media_type) => media_type,
-            None => detect_audio_media_type(&audio)
-                .ok_or_else(|| {
-                    Error::invalid_argument("media_type", "the audio format was not recognised; set the media type")
-                })?
-                .to_owned(),
-        };
-        options.audio = audio;
-        options.media_type = media_type;
+        match (audio, self.audio_url) {
+            (Some(_), Some(_)) => {
+                return Err(Error::invalid_argument("audio", "give the audio's bytes or its URL, not both"));
+            }
+            (None, None) => return Err(Error::invalid_argument("audio", "no audio was given")),
+            (None, Some(url)) => {
+                if !(url.starts_with("https://") || url.starts_with("http://")) {
+                    return Err(Error::invalid_argument("audio_url", "the audio URL must be http or https"));
+                }
+                options.audio_url = Some(url);
+                options.media_type = self.media_type.unwrap_or_default();
+            }
+            (Some(audio), None) => {
+                options.media_type = match self.media_type {
+                    Some(media_type) => media_type,
+                    None => detect_audio_media_type(&audio)
+                        .ok_or_else(|| {
+                            Error::invalid_argument("media_type", "the audio format was not recognised; set the media type")
+                        })?
+                        .to_owned(),
+                };
+                options.audio = audio;
+            }
+        }
         let model = &*self.model;
         let response = self.settings.call(|| model.do_generate(&options)).await?;
         Ok(TranscriptionResult {

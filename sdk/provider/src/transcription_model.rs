@@ -25,10 +25,13 @@ pub trait TranscriptionModel: Send + Sync {
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TranscriptionOptions {
-    /// The audio.
+    /// The audio; empty when it is given by [`audio_url`](Self::audio_url) instead.
     pub audio: Bytes,
-    /// Its media type, e.g. `audio/wav`.
+    /// Its media type, e.g. `audio/wav`; empty when unknown (audio given by URL).
     pub media_type: String,
+    /// Where to fetch the audio, when it was given by URL: vendors that fetch URLs themselves
+    /// are sent the URL; the others download it with their own HTTP client, with a size cap.
+    pub audio_url: Option<String>,
     /// Extra HTTP headers.
     pub headers: HeaderMap,
     /// Provider-specific options (language, prompt, timestamp granularities...).
@@ -39,6 +42,11 @@ impl TranscriptionOptions {
     /// Options for transcribing audio of a media type.
     pub fn new(audio: impl Into<Bytes>, media_type: impl Into<String>) -> Self {
         TranscriptionOptions { audio: audio.into(), media_type: media_type.into(), ..Default::default() }
+    }
+
+    /// Options for transcribing audio the vendor (or the provider) fetches from a URL.
+    pub fn from_url(url: impl Into<String>) -> Self {
+        TranscriptionOptions { audio_url: Some(url.into()), ..Default::default() }
     }
 }
 

@@ -32,6 +32,7 @@ mod api_key;
 #[cfg(any(feature = "azure", feature = "vertex"))]
 mod base_url_template;
 mod default_client;
+mod download;
 #[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway"))]
 mod extra_request;
 #[cfg(any(test, feature = "test-util"))]
@@ -47,6 +48,7 @@ mod mapped_connection;
 #[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway"))]
 mod mapping_error_parser;
 mod parts_stream;
+mod poll_job;
 mod post_to_api;
 mod provider_options;
 mod provider_settings;
@@ -60,6 +62,8 @@ mod token_provider;
 pub mod test_server;
 
 pub use default_client::{DEFAULT_CONNECT_TIMEOUT, client_with_timeouts, default_http_client};
+pub use download::{DEFAULT_MAX_DOWNLOAD_BYTES, Download, download, transcription_audio};
+pub use poll_job::{Job, JobStatus, PollSettings};
 #[cfg(any(feature = "azure", feature = "vertex"))]
 pub(crate) use base_url_template::fill_base_url;
 pub use api_key::{ApiKey, load_api_key, load_setting, sensitive_header_value, without_trailing_slash};

@@ -10,6 +10,8 @@ use specai_generated::openai::types as api;
 use crate::error::{Error, Result};
 use crate::provider::{ResponseMetadata, TranscriptionModel, TranscriptionOptions, TranscriptionResponse, TranscriptionSegment};
 
+use crate::provider_utils::{DEFAULT_MAX_DOWNLOAD_BYTES, transcription_audio};
+
 use super::openai_options::{OPENAI_PROVIDER_ID, OpenAiTranscriptionOptions};
 use super::{SharedConfig, config_for_call};
 
@@ -78,10 +80,12 @@ impl TranscriptionModel for OpenAiTranscriptionModel {
         let config = config_for_call(&self.config)?;
         let provider_options: OpenAiTranscriptionOptions =
             options.provider_options.parse(OPENAI_PROVIDER_ID)?.unwrap_or_default();
-        let file = Part::stream_with_length(reqwest::Body::from(options.audio.clone()), options.audio.len() as u64)
-            .file_name(format!("audio.{}", extension(&options.media_type)))
-            .mime_str(&options.media_type)
-            .map_err(|_| Error::invalid_argument("media_type", format!("`{}` is not a media type", options.media_type)))?;
+        // The API takes bytes only: audio given by URL is downloaded with this provider's client.
+        let (audio, media_type) = transcription_audio(config.client(), options, DEFAULT_MAX_DOWNLOAD_BYTES).await?;
+        let file = Part::stream_with_length(reqwest::Body::from(audio.clone()), audio.len() as u64)
+            .file_name(format!("audio.{}", extension(&media_type)))
+            .mime_str(&media_type)
+            .map_err(|_| Error::invalid_argument("media_type", format!("`{media_type}` is not a media type")))?;
         let verbose = self.supports_verbose_json();
         let mut form = Form::new()
             .part("file", file)

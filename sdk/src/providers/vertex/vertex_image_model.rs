@@ -98,7 +98,7 @@ impl ImageModel for VertexImageModel {
             details.push(json!({"revisedPrompt": prediction.prompt}));
         }
         if images.is_empty() {
-            return Err(Error::invalid_response(format!("Imagen returned no images; filtered: {}", filtered.join("; ")), None, None));
+            return Err(Error::NoImageGenerated { provider: self.provider.clone(), message: format!("Imagen returned no images; filtered: {}", filtered.join("; ")) });
         }
         warnings.extend(filtered.into_iter().map(|reason| Warning::other(format!("an image was filtered: {reason}"))));
         let mut result = ImageResponse::new(images);

@@ -1,0 +1,124 @@
+//! Downloading media a caller gave by URL (audio to transcribe, an image to edit) for vendors
+//! that only take bytes.
+//!
+//! The provider's own HTTP client does it, so its proxy, TLS and timeout settings apply; the
+//! body is read chunk by chunk and abandoned past a size cap, so a wrong URL cannot fill memory.
+
+use bytes::{Bytes, BytesMut};
+use futures::StreamExt;
+use http::HeaderMap;
+
+use super::post_to_api::get;
+use super::response_handler::JsonErrorParser;
+use crate::error::{Error, Result};
+use crate::provider::TranscriptionOptions;
+
+/// The largest download accepted by default: 100 MiB, above every transcription vendor's upload
+/// limit that takes bytes (OpenAI 25 MB, Groq 100 MB with a paid plan).
+pub const DEFAULT_MAX_DOWNLOAD_BYTES: usize = 100 * 1024 * 1024;
+
+/// Bytes fetched from a URL, with the media type the server declared.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Download {
+    /// The body.
+    pub bytes: Bytes,
+    /// The `content-type` the server sent, without parameters; `None` when it sent none.
+    pub media_type: Option<String>,
+}
+
+/// Fetches `url` with `client`; a body over `max_bytes` is an [`Error::ResponseTooLarge`], a
+/// failure status an [`Error::ApiCall`].
+///
+/// ```no_run
+/// # async fn example() -> specai::Result<()> {
+/// let client = specai::provider_utils::default_http_client();
+/// let download = specai::provider_utils::download(&client, "https://example.com/a.wav", 1 << 20).await?;
+/// println!("{} bytes of {:?}", download.bytes.len(), download.media_type);
+/// # Ok(()) }
+/// ```
+pub async fn download(client: &reqwest::Client, url: &str, max_bytes: usize) -> Result<Download> {
+    let response = get(client, url, HeaderMap::new(), &JsonErrorParser::new()).await?;
+    let media_type = response
+        .headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .map(|value| value.split(';').next().unwrap_or(value).trim().to_ascii_lowercase())
+        .filter(|value| !value.is_empty());
+    let too_large = || Error::ResponseTooLarge { what: format!("the download of {}", super::redact_url(url)), limit: max_bytes };
+    if let Some(length) = response.headers.get(http::header::CONTENT_LENGTH).and_then(|value| value.to_str().ok()) {
+        if length.parse::<u64>().is_ok_and(|length| length > max_bytes as u64) {
+            return Err(too_large());
+        }
+    }
+    let mut body = response.into_inner().bytes_stream();
+    let mut bytes = BytesMut::new();
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.map_err(|error| Error::Connection {
+            url: super::redact_url(url),
+            message: format!("the download was cut: {error}"),
+            source: Some(std::sync::Arc::new(error)),
+        })?;
+        if bytes.len() + chunk.len() > max_bytes {
+            return Err(too_large());
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(Download { bytes: bytes.freeze(), media_type })
+}
+
+/// The audio of a transcription call as bytes and media type: the bytes given, or the URL
+/// downloaded (its media type from the call, else the server's `content-type`, else sniffed).
+pub async fn transcription_audio(client: &reqwest::Client, options: &TranscriptionOptions, max_bytes: usize) -> Result<(Bytes, String)> {
+    let Some(url) = options.audio_url.as_deref().filter(|_| options.audio.is_empty()) else {
+        return Ok((options.audio.clone(), options.media_type.clone()));
+    };
+    let download = download(client, url, max_bytes).await?;
+    let media_type = Some(options.media_type.clone())
+        .filter(|media_type| !media_type.is_empty())
+        .or(download.media_type.filter(|media_type| media_type.starts_with("audio/") || media_type.starts_with("video/")))
+        .or_else(|| crate::transcribe::detect_audio_media_type(&download.bytes).map(str::to_owned))
+        .ok_or_else(|| Error::invalid_argument("audio_url", format!("the audio at {} is of no recognised format; set the media type", super::redact_url(url))))?;
+    Ok((download.bytes, media_type))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider_utils::test_server::{TestResponse, TestServer};
+
+    #[tokio::test]
+    async fn downloads_and_reads_the_media_type() {
+        let server = TestServer::start(vec![TestResponse::bytes(200, b"ID3abc".to_vec(), "audio/mpeg; charset=binary")]).await;
+        let download = download(&reqwest::Client::new(), &server.url("/a.mp3"), 100).await.unwrap();
+        assert_eq!(&download.bytes[..], b"ID3abc");
+        assert_eq!(download.media_type.as_deref(), Some("audio/mpeg"));
+        assert_eq!(server.requests()[0].path, "/a.mp3");
+    }
+
+    #[tokio::test]
+    async fn a_body_over_the_cap_is_refused() {
+        let server = TestServer::start(vec![TestResponse::bytes(200, vec![0; 1000], "audio/wav")]).await;
+        let error = download(&reqwest::Client::new(), &server.url("/big.wav"), 999).await.unwrap_err();
+        assert!(matches!(error, Error::ResponseTooLarge { limit: 999, .. }), "{error:?}");
+    }
+
+    #[tokio::test]
+    async fn a_failure_status_is_an_api_error() {
+        let server = TestServer::start(vec![TestResponse::json(404, serde_json::json!({"error": {"message": "gone"}}))]).await;
+        let error = download(&reqwest::Client::new(), &server.url("/missing.wav"), 100).await.unwrap_err();
+        assert!(matches!(&error, Error::ApiCall(call) if call.status == 404), "{error:?}");
+    }
+
+    #[tokio::test]
+    async fn transcription_audio_sniffs_a_url_without_a_useful_content_type() {
+        let server = TestServer::start(vec![TestResponse::bytes(200, b"OggS\0\0".to_vec(), "application/octet-stream")]).await;
+        let options = TranscriptionOptions::from_url(server.url("/a"));
+        let (bytes, media_type) = transcription_audio(&reqwest::Client::new(), &options, 100).await.unwrap();
+        assert_eq!((&bytes[..], media_type.as_str()), (&b"OggS\0\0"[..], "audio/ogg"));
+        // Bytes given are passed through untouched.
+        let options = TranscriptionOptions::new(b"RIFF".to_vec(), "audio/wav");
+        let (bytes, media_type) = transcription_audio(&reqwest::Client::new(), &options, 100).await.unwrap();
+        assert_eq!((&bytes[..], media_type.as_str()), (&b"RIFF"[..], "audio/wav"));
+    }
+}
