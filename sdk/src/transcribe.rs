@@ -183,6 +183,19 @@ mod tests {
         assert!(matches!(transcribe(model).await, Err(Error::InvalidArgument { .. })));
     }
 
+    #[tokio::test]
+    async fn audio_by_url_reaches_the_model_as_a_url() {
+        let model = MockTranscriptionModel::new();
+        transcribe(model.clone()).audio_url("https://media.example/talk.mp3").await.unwrap();
+        let call = &model.calls()[0];
+        assert_eq!(call.audio_url.as_deref(), Some("https://media.example/talk.mp3"));
+        assert!(call.audio.is_empty() && call.media_type.is_empty());
+        let both = transcribe(model.clone()).audio(&b"ID3"[..]).audio_url("https://media.example/a.mp3").await;
+        assert!(matches!(both, Err(Error::InvalidArgument { argument, .. }) if argument == "audio"));
+        let local = transcribe(model).audio_url("file:///etc/passwd").await;
+        assert!(matches!(local, Err(Error::InvalidArgument { argument, .. }) if argument == "audio_url"));
+    }
+
     #[test]
     fn recognises_common_signatures() {
         assert_eq!(detect_audio_media_type(b"ID3\x04"), Some("audio/mpeg"));

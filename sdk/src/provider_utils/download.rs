@@ -104,6 +104,15 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_chunked_body_over_the_cap_is_cut_off_while_reading() {
+        // No content-length: the cap is applied to the bytes as they arrive.
+        let chunks = TestResponse::sse_chunks(vec![vec![1u8; 600], vec![2u8; 600]]).header("content-type", "audio/wav");
+        let server = TestServer::start(vec![chunks]).await;
+        let error = download(&reqwest::Client::new(), &server.url("/stream.wav"), 1000).await.unwrap_err();
+        assert!(matches!(error, Error::ResponseTooLarge { limit: 1000, .. }), "{error:?}");
+    }
+
+    #[tokio::test]
     async fn a_failure_status_is_an_api_error() {
         let server = TestServer::start(vec![TestResponse::json(404, serde_json::json!({"error": {"message": "gone"}}))]).await;
         let error = download(&reqwest::Client::new(), &server.url("/missing.wav"), 100).await.unwrap_err();
