@@ -46,7 +46,11 @@
 //! - a cut connection ([`Error::Connection`]), an error event from the provider
 //!   ([`Error::ApiCall`]) or a line or event over the size limit (16 MiB by default,
 //!   `max_event_bytes` in each provider's settings; [`Error::ResponseTooLarge`]) ends the
-//!   stream with `Err`, after the parts already read.
+//!   stream with `Err`, after the parts already read;
+//! - a server that sends nothing for 10 minutes (no response headers, no body bytes) ends the
+//!   call with [`Error::Timeout`] of kind [`error::TimeoutKind::Idle`]: no call waits forever by
+//!   default (`with_idle_timeout` in each provider's settings changes or removes it; the
+//!   default HTTP client also has a 10 s connect timeout; per call, [`Timeouts`] can be tighter).
 //!
 //! `Debug` of settings, providers and models shows base URLs without user info or key
 //! parameters, and API keys as `ApiKey(<redacted>)`; errors and traces do the same.

@@ -431,6 +431,8 @@ pub enum TimeoutKind {
     Tool,
     /// Waiting for a vendor's long-running job (submit, then poll) to finish.
     Job,
+    /// Waiting for a server that sent nothing (no response headers, no body bytes) for a period.
+    Idle,
 }
 
 impl fmt::Display for TimeoutKind {
@@ -442,6 +444,7 @@ impl fmt::Display for TimeoutKind {
             TimeoutKind::BetweenChunks => "wait for next chunk",
             TimeoutKind::Tool => "tool execution",
             TimeoutKind::Job => "vendor job",
+            TimeoutKind::Idle => "wait for a silent server",
         })
     }
 }

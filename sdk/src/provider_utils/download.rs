@@ -46,10 +46,9 @@ pub async fn download(client: &reqwest::Client, url: &str, max_bytes: usize) -> 
         .map(|value| value.split(';').next().unwrap_or(value).trim().to_ascii_lowercase())
         .filter(|value| !value.is_empty());
     let too_large = || Error::ResponseTooLarge { what: format!("the download of {}", super::redact_url(url)), limit: max_bytes };
-    if let Some(length) = response.headers.get(http::header::CONTENT_LENGTH).and_then(|value| value.to_str().ok()) {
-        if length.parse::<u64>().is_ok_and(|length| length > max_bytes as u64) {
-            return Err(too_large());
-        }
+    let declared = response.headers.get(http::header::CONTENT_LENGTH).and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > max_bytes as u64) {
+        return Err(too_large());
     }
     let mut body = response.into_inner().bytes_stream();
     let mut bytes = BytesMut::new();

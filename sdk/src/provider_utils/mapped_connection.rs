@@ -23,7 +23,8 @@ use super::headers::{LazyHeaders, combine_headers};
 use super::extra_request::{WithExtraBody, with_extra_query};
 use super::mapping_error_parser::MappingErrorParser;
 use super::provider_settings::ConnectionSettings;
-use super::post_to_api::{Endpoint, ModelUrl, post_json, post_multipart};
+use super::idle_timeout::within_idle_timeout;
+use super::post_to_api::{Endpoint, ModelUrl, get, post_json, post_multipart};
 use super::response_handler::{ApiResponse, ErrorBody, ErrorBodyParser};
 use super::token_provider::{CachedToken, TokenProvider};
 use crate::error::{Error, Result};
@@ -51,6 +52,7 @@ pub(crate) struct MappedConnection {
     /// Bearer tokens fetched per request (Entra ID, Google credentials), when configured.
     token: Option<Arc<CachedToken>>,
     max_event_bytes: usize,
+    idle_timeout: Option<std::time::Duration>,
 }
 
 impl std::fmt::Debug for MappedConnection {
@@ -177,6 +179,7 @@ impl MappedConnection {
             model_path: |path, model_id| path.replace("{model}", model_id),
             token: None,
             max_event_bytes: settings.max_event_bytes.unwrap_or(super::DEFAULT_MAX_EVENT_BYTES),
+            idle_timeout: settings.idle_timeout.unwrap_or(Some(super::DEFAULT_IDLE_TIMEOUT)),
         })
     }
 
@@ -309,18 +312,44 @@ impl MappedConnection {
     /// POSTs `body` to `url` with the call's extra query parameters appended, its stream events
     /// capped at the connection's limit.
     async fn send_json<B: serde::Serialize + ?Sized>(&self, url: Endpoint<'_>, headers: HeaderMap, body: &B, extra: &ExtraRequest) -> Result<ApiResponse> {
-        let response = match with_extra_query(url, extra) {
-            Some(url) => post_json(&self.client, &url, headers, body, &self.errors).await?,
-            None => post_json(&self.client, url, headers, body, &self.errors).await?,
-        };
-        Ok(response.with_max_event_bytes(self.max_event_bytes))
+        let response = within_idle_timeout(self.idle_timeout, async {
+            match with_extra_query(url, extra) {
+                Some(url) => post_json(&self.client, &url, headers, body, &self.errors).await,
+                None => post_json(&self.client, url, headers, body, &self.errors).await,
+            }
+        })
+        .await?;
+        Ok(self.limits(response))
+    }
+
+    /// The connection's limits on a response: the event cap and the idle timeout.
+    fn limits(&self, response: ApiResponse) -> ApiResponse {
+        response.with_max_event_bytes(self.max_event_bytes).with_idle_timeout(self.idle_timeout)
+    }
+
+    /// Sends a request this connection built (a signed one), within its idle timeout; the
+    /// response carries the connection's limits.
+    #[cfg_attr(not(feature = "bedrock"), allow(dead_code))]
+    pub async fn send(&self, request: reqwest::RequestBuilder, url: &str, body: Option<bytes::Bytes>) -> Result<ApiResponse> {
+        let response = within_idle_timeout(self.idle_timeout, super::send(request, url, body, &self.errors)).await?;
+        Ok(self.limits(response))
     }
 
     /// POSTs a multipart form; a non-2xx answer is read with the mapping's error paths.
     #[cfg_attr(not(feature = "openai"), allow(dead_code))]
     pub async fn post_multipart(&self, url: &str, form: reqwest::multipart::Form, call_headers: &HeaderMap) -> Result<ApiResponse> {
         let headers = self.authorize(self.headers(call_headers)?).await?;
-        post_multipart(&self.client, url, headers, form, &self.errors).await
+        let response = within_idle_timeout(self.idle_timeout, post_multipart(&self.client, url, headers, form, &self.errors)).await?;
+        Ok(self.limits(response))
+    }
+
+    /// GETs `url` with the connection's auth and headers (a job's status, a result); a non-2xx
+    /// answer is read with the mapping's error paths.
+    #[allow(dead_code)] // The polling vendors' status and result requests (issue 14).
+    pub async fn get(&self, url: &str, call_headers: &HeaderMap) -> Result<ApiResponse> {
+        let headers = self.authorize(self.headers(call_headers)?).await?;
+        let response = within_idle_timeout(self.idle_timeout, get(&self.client, url, headers, &self.errors)).await?;
+        Ok(self.limits(response))
     }
 
     /// The HTTP client, for a provider that sends its own requests (AWS-signed ones).

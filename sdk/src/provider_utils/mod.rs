@@ -38,6 +38,7 @@ mod extra_request;
 #[cfg(any(test, feature = "test-util"))]
 pub mod fault_server;
 mod headers;
+mod idle_timeout;
 mod json_event_stream;
 mod json_instruction;
 // The mapping-driven connection, for the providers built on it.
@@ -62,6 +63,9 @@ mod token_provider;
 pub mod test_server;
 
 pub use default_client::{DEFAULT_CONNECT_TIMEOUT, client_with_timeouts, default_http_client};
+pub use idle_timeout::{BodyError, DEFAULT_IDLE_TIMEOUT, IdleTimeoutStream};
+#[cfg_attr(not(feature = "bedrock"), allow(unused_imports))]
+pub(crate) use idle_timeout::body_error;
 pub use download::{DEFAULT_MAX_DOWNLOAD_BYTES, Download, download, transcription_audio};
 pub use poll_job::{Job, JobStatus, PollSettings};
 #[cfg(any(feature = "azure", feature = "vertex"))]

@@ -35,6 +35,9 @@ pub(crate) struct ConnectionSettings {
     /// The longest server-sent event line or event accepted from a stream; default
     /// [`DEFAULT_MAX_EVENT_BYTES`](crate::provider_utils::DEFAULT_MAX_EVENT_BYTES) (16 MiB).
     pub max_event_bytes: Option<usize>,
+    /// How long the server may stay silent; `None`: the default
+    /// ([`DEFAULT_IDLE_TIMEOUT`](crate::provider_utils::DEFAULT_IDLE_TIMEOUT)); `Some(None)`: no limit.
+    pub idle_timeout: Option<Option<std::time::Duration>>,
     /// The first invalid header given, reported by every call.
     pub invalid: Option<Error>,
 }
@@ -98,6 +101,7 @@ impl std::fmt::Debug for ConnectionSettings {
             .field("query_params", &super::ParameterNames(&self.query_params))
             .field("name", &self.name)
             .field("max_event_bytes", &self.max_event_bytes)
+            .field("idle_timeout", &self.idle_timeout)
             .finish_non_exhaustive()
     }
 }
@@ -169,6 +173,14 @@ macro_rules! connection_setters {
         /// an [`Error::ResponseTooLarge`]($crate::Error::ResponseTooLarge)); default 16 MiB.
         pub fn with_max_event_bytes(mut self, max_event_bytes: usize) -> Self {
             self.connection.max_event_bytes = Some(max_event_bytes);
+            self
+        }
+
+        /// How long the server may stay silent (no response headers, no body bytes) before a
+        /// call ends with an [`Error::Timeout`]($crate::Error::Timeout) of kind `Idle`; default
+        /// 10 minutes, `None` for no limit.
+        pub fn with_idle_timeout(mut self, idle_timeout: Option<std::time::Duration>) -> Self {
+            self.connection.idle_timeout = Some(idle_timeout);
             self
         }
 

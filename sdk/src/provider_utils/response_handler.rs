@@ -14,6 +14,7 @@ use http::HeaderMap;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use super::idle_timeout::{IdleTimeoutStream, within_idle_timeout};
 use super::json_event_stream::JsonEventStream;
 use super::redact_url::{redact_url, redact_url_with};
 use super::sse::SseStream;
@@ -139,6 +140,7 @@ pub struct ApiResponse {
     pub request_body: Option<Bytes>,
     response: reqwest::Response,
     max_event_bytes: usize,
+    idle_timeout: Option<std::time::Duration>,
 }
 
 /// A decoded JSON response, with the raw body kept.
@@ -173,7 +175,22 @@ impl ApiResponse {
     pub(crate) fn new(mut response: reqwest::Response, url: String, request_body: Option<Bytes>) -> Self {
         let headers = std::mem::take(response.headers_mut());
         let max_event_bytes = super::sse::DEFAULT_MAX_EVENT_BYTES;
-        ApiResponse { status: response.status().as_u16(), headers, url, request_body, response, max_event_bytes }
+        let idle_timeout = Some(super::DEFAULT_IDLE_TIMEOUT);
+        ApiResponse { status: response.status().as_u16(), headers, url, request_body, response, max_event_bytes, idle_timeout }
+    }
+
+    /// Sets how long the body may stay silent (default
+    /// [`DEFAULT_IDLE_TIMEOUT`](super::DEFAULT_IDLE_TIMEOUT); `None`: no limit); past it, reading
+    /// ends with an [`Error::Timeout`] of kind [`Idle`](crate::error::TimeoutKind::Idle).
+    pub fn with_idle_timeout(mut self, idle_timeout: Option<std::time::Duration>) -> Self {
+        self.idle_timeout = idle_timeout;
+        self
+    }
+
+    /// The body as a stream of chunks, ending with an error when the server goes silent for
+    /// longer than the idle timeout.
+    pub fn body_stream(self) -> IdleTimeoutStream<impl Stream<Item = reqwest::Result<Bytes>> + Send + 'static> {
+        IdleTimeoutStream::new(self.response.bytes_stream(), self.idle_timeout)
     }
 
     /// Sets the longest server-sent event line or event [`ApiResponse::sse`] accepts (default
@@ -191,14 +208,14 @@ impl ApiResponse {
     /// Reads the whole body. A cut connection is an [`Error::Connection`].
     pub async fn bytes(self) -> Result<Bytes> {
         let url = self.url;
-        self.response.bytes().await.map_err(|error| transport_error(&url, error))
+        within_idle_timeout(self.idle_timeout, async { self.response.bytes().await.map_err(|error| transport_error(&url, error)) }).await
     }
 
     /// Reads the body to the end, for decoding into types that may borrow from it
     /// ([`ReadResponse::decode`]).
     pub async fn read(self) -> Result<ReadResponse> {
-        let ApiResponse { status, headers, url, request_body, response, .. } = self;
-        let body = response.bytes().await.map_err(|error| transport_error(&url, error))?;
+        let ApiResponse { status, headers, url, request_body, response, idle_timeout, .. } = self;
+        let body = within_idle_timeout(idle_timeout, async { response.bytes().await.map_err(|error| transport_error(&url, error)) }).await?;
         Ok(ReadResponse { status, headers, url, request_body, body })
     }
 
@@ -213,14 +230,16 @@ impl ApiResponse {
 
     /// The body as server-sent events; a line or event over the limit
     /// ([`ApiResponse::with_max_event_bytes`]) is an [`Error::ResponseTooLarge`].
-    pub fn sse(self) -> SseStream<impl Stream<Item = reqwest::Result<Bytes>> + Send + 'static> {
-        SseStream::with_url(self.response.bytes_stream(), self.url).with_max_event_bytes(self.max_event_bytes)
+    pub fn sse(self) -> SseStream<IdleTimeoutStream<impl Stream<Item = reqwest::Result<Bytes>> + Send + 'static>> {
+        let max_event_bytes = self.max_event_bytes;
+        let url = self.url.clone();
+        SseStream::with_url(self.body_stream(), url).with_max_event_bytes(max_event_bytes)
     }
 
     /// The body as server-sent events whose data decode into `T`, ending at `[DONE]`.
     pub fn json_events<T: DeserializeOwned>(
         self,
-    ) -> JsonEventStream<impl Stream<Item = reqwest::Result<Bytes>> + Send + 'static, T> {
+    ) -> JsonEventStream<IdleTimeoutStream<impl Stream<Item = reqwest::Result<Bytes>> + Send + 'static>, T> {
         JsonEventStream::new(self.sse())
     }
 

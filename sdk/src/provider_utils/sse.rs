@@ -402,6 +402,9 @@ where
                 Some(Err(error)) => {
                     *this.finished = true;
                     *this.chunk = Bytes::new();
+                    if let Some(timeout) = super::idle_timeout::BodyError::idle_timeout(&error) {
+                        return Poll::Ready(Some(Err(timeout)));
+                    }
                     let message = format!("stream interrupted: {error}");
                     return Poll::Ready(Some(Err(Error::Connection {
                         url: this.url.clone(),

@@ -3,6 +3,7 @@
 //! error event, and a plain JSON answer.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use specai::anthropic::{AnthropicSettings, create_anthropic};
 use specai::google::{GoogleSettings, create_google};
@@ -18,8 +19,8 @@ pub const FIRST: &str = "Hé";
 /// One wire format.
 pub struct Format {
     pub name: &'static str,
-    /// The model, talking to `base_url`.
-    pub model: fn(base_url: String) -> Arc<dyn LanguageModel>,
+    /// The model, talking to `base_url`, ending a call when the server is silent for `idle_timeout`.
+    pub model: fn(base_url: String, idle_timeout: Option<Duration>) -> Arc<dyn LanguageModel>,
     /// Events before the text (stream start, block start), each a whole SSE event.
     pub prelude: &'static [&'static str],
     /// The two text events: `FIRST`, then the rest of `TEXT`.
@@ -53,8 +54,8 @@ impl Format {
 
 const KEY: &str = "fault-test-key";
 
-fn openai_settings(base_url: String) -> OpenAiSettings {
-    OpenAiSettings::default().with_api_key(KEY).with_base_url(base_url)
+fn openai_settings(base_url: String, idle_timeout: Option<Duration>) -> OpenAiSettings {
+    OpenAiSettings::default().with_api_key(KEY).with_base_url(base_url).with_idle_timeout(idle_timeout)
 }
 
 const CHAT_END: &[&str] = &[
@@ -73,7 +74,7 @@ const CHAT_JSON: &str = "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created
 pub const FORMATS: &[Format] = &[
     Format {
         name: "openai chat",
-        model: |base_url| Arc::new(create_openai(openai_settings(base_url)).chat("gpt-4o")),
+        model: |base_url, idle_timeout| Arc::new(create_openai(openai_settings(base_url, idle_timeout)).chat("gpt-4o")),
         prelude: &[],
         text: CHAT_TEXT,
         end: CHAT_END,
@@ -83,7 +84,7 @@ pub const FORMATS: &[Format] = &[
     },
     Format {
         name: "openai responses",
-        model: |base_url| Arc::new(create_openai(openai_settings(base_url)).responses("gpt-4o")),
+        model: |base_url, idle_timeout| Arc::new(create_openai(openai_settings(base_url, idle_timeout)).responses("gpt-4o")),
         prelude: &[
             "event: response.created\ndata: {\"type\":\"response.created\",\"response\":{\"id\":\"resp_1\",\"object\":\"response\",\"created_at\":1,\"status\":\"in_progress\",\"error\":null,\"incomplete_details\":null,\"model\":\"gpt-4o\",\"output\":[],\"usage\":null},\"sequence_number\":0}\n\n",
             "event: response.output_item.added\ndata: {\"type\":\"response.output_item.added\",\"output_index\":0,\"item\":{\"id\":\"msg_1\",\"type\":\"message\",\"status\":\"in_progress\",\"role\":\"assistant\",\"content\":[]},\"sequence_number\":1}\n\n",
@@ -102,8 +103,8 @@ pub const FORMATS: &[Format] = &[
     },
     Format {
         name: "anthropic",
-        model: |base_url| {
-            let settings = AnthropicSettings::default().with_api_key(KEY).with_base_url(base_url);
+        model: |base_url, idle_timeout| {
+            let settings = AnthropicSettings::default().with_api_key(KEY).with_base_url(base_url).with_idle_timeout(idle_timeout);
             Arc::new(create_anthropic(settings).language_model("claude-sonnet-4-5"))
         },
         prelude: &[
@@ -125,7 +126,7 @@ pub const FORMATS: &[Format] = &[
     },
     Format {
         name: "gemini",
-        model: |base_url| Arc::new(create_google(GoogleSettings::default().with_api_key(KEY).with_base_url(base_url)).language_model("gemini-2.5-flash")),
+        model: |base_url, idle_timeout| Arc::new(create_google(GoogleSettings::default().with_api_key(KEY).with_base_url(base_url).with_idle_timeout(idle_timeout)).language_model("gemini-2.5-flash")),
         prelude: &[],
         text: [
             "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"Hé\"}],\"role\": \"model\"},\"index\": 0}],\"modelVersion\": \"gemini-2.5-flash\",\"responseId\": \"r1\"}\n\n",
@@ -140,8 +141,8 @@ pub const FORMATS: &[Format] = &[
     },
     Format {
         name: "compatible (groq)",
-        model: |base_url| {
-            let settings = OpenAiCompatibleSettings::default().with_api_key(KEY).with_base_url(base_url);
+        model: |base_url, idle_timeout| {
+            let settings = OpenAiCompatibleSettings::default().with_api_key(KEY).with_base_url(base_url).with_idle_timeout(idle_timeout);
             Arc::new(create_openai_compatible("groq", settings).expect("groq mapping").chat("llama-3.3-70b-versatile"))
         },
         prelude: &[],

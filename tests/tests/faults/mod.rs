@@ -12,6 +12,7 @@ use std::time::Duration;
 use futures::StreamExt;
 use specai::error::Error;
 use specai::provider::{CallOptions, FinishReason, LanguageModel, Message, StreamPart};
+use specai::provider_utils::DEFAULT_IDLE_TIMEOUT;
 use specai::provider_utils::fault_server::{FaultServer, FaultStep, json_head, sse_head};
 
 use formats::{FIRST, FORMATS, Format, TEXT};
@@ -49,13 +50,17 @@ async fn stream(format: &Format, script: Vec<FaultStep>) -> (Outcome, FaultServe
 }
 
 async fn stream_from(format: &Format, server: &FaultServer) -> Outcome {
-    let model = (format.model)(server.base_url());
+    let model = (format.model)(server.base_url(), Some(DEFAULT_IDLE_TIMEOUT));
     let response = match model.do_stream(&options()).await {
         Ok(response) => response,
         Err(error) => return Outcome { parts: Vec::new(), error: Some(error) },
     };
+    collect(format, response.stream).await
+}
+
+/// Reads a stream to its end or its first `Err` (after which it must end).
+async fn collect(format: &Format, mut stream: specai::provider::PartStream) -> Outcome {
     let mut parts = Vec::new();
-    let mut stream = response.stream;
     while let Some(item) = stream.next().await {
         match item {
             Ok(part) => parts.push(part),
@@ -187,7 +192,7 @@ async fn a_provider_error_event_mid_stream_is_an_api_error_after_the_text_so_far
 async fn dropping_a_stream_closes_its_connection() {
     for format in FORMATS {
         let server = FaultServer::start([vec![FaultStep::write(sse_head()), FaultStep::write(format.through_first()), FaultStep::AwaitClientClose]]).await;
-        let model = (format.model)(server.base_url());
+        let model = (format.model)(server.base_url(), Some(DEFAULT_IDLE_TIMEOUT));
         let mut stream = model.do_stream(&options()).await.unwrap().stream;
         loop {
             match stream.next().await {
@@ -204,10 +209,41 @@ async fn dropping_a_stream_closes_its_connection() {
     }
 }
 
+/// A server that goes silent (headers sent, then nothing; or nothing at all) does not hold a
+/// call forever: the idle timeout ends it, keeping the text that arrived.
+#[tokio::test]
+async fn a_silent_server_ends_the_call_with_an_idle_timeout() {
+    let idle = Some(Duration::from_millis(300));
+    let is_idle = |error: &Error| matches!(error, Error::Timeout { kind: specai::error::TimeoutKind::Idle, .. });
+    for format in FORMATS {
+        // Mid-stream: the first delta, then silence.
+        let server = FaultServer::start([vec![FaultStep::write(sse_head()), FaultStep::write(format.through_first()), FaultStep::Pause(Duration::from_secs(5))]]).await;
+        let model = (format.model)(server.base_url(), idle);
+        let outcome = collect(format, model.do_stream(&options()).await.unwrap().stream).await;
+        assert_eq!(outcome.text(), FIRST, "{}", format.name);
+        let error = outcome.error.as_ref().or(outcome.error_parts().first().copied());
+        assert!(error.is_some_and(is_idle), "{}: {error:?}", format.name);
+
+        // Before the response headers, for a stream and for a plain call.
+        let server = FaultServer::start([vec![FaultStep::Pause(Duration::from_secs(5))], vec![FaultStep::Pause(Duration::from_secs(5))]]).await;
+        let model = (format.model)(server.base_url(), idle);
+        let error = model.do_stream(&options()).await.err();
+        assert!(error.as_ref().is_some_and(is_idle), "{} stream: {error:?}", format.name);
+        let error = model.do_generate(&options()).await.err();
+        assert!(error.as_ref().is_some_and(is_idle), "{} generate: {error:?}", format.name);
+
+        // With the limit removed, the same silence is still being waited for after a second.
+        let server = FaultServer::start([vec![FaultStep::Pause(Duration::from_secs(5))]]).await;
+        let model = (format.model)(server.base_url(), None);
+        let waiting = tokio::time::timeout(Duration::from_secs(1), model.do_generate(&options())).await;
+        assert!(waiting.is_err(), "{}: no idle timeout without a limit", format.name);
+    }
+}
+
 /// Generates from `format`'s model on a server running `script`.
 async fn generate(format: &Format, script: Vec<FaultStep>) -> specai::Result<String> {
     let server = FaultServer::start([script]).await;
-    let model = (format.model)(server.base_url());
+    let model = (format.model)(server.base_url(), Some(DEFAULT_IDLE_TIMEOUT));
     let response = model.do_generate(&options()).await?;
     Ok(response.content.iter().filter_map(|content| match content {
         specai::provider::Content::Text { text, .. } => Some(text.as_str()),
@@ -236,7 +272,7 @@ async fn stream_text_reports_a_skipped_event_as_a_warning_and_keeps_the_answer()
     let format = &FORMATS[0];
     let body = format.through_first() + format.malformed + format.text[1] + &format.end.concat();
     let server = FaultServer::start([vec![FaultStep::write(sse_head()), FaultStep::write(body)]]).await;
-    let mut result = specai::stream_text((format.model)(server.base_url())).prompt("Hi").start();
+    let mut result = specai::stream_text((format.model)(server.base_url(), Some(DEFAULT_IDLE_TIMEOUT))).prompt("Hi").start();
     let mut error_parts = 0;
     let mut parts = result.full_stream();
     while let Some(part) = parts.next().await {

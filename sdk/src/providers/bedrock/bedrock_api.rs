@@ -17,7 +17,7 @@ use super::bedrock_error::{StreamErrorContext, with_amazon_error_type};
 use super::bedrock_signing::{SigningScope, sign_request};
 use crate::error::{Error, Result};
 use crate::provider_utils::{
-    ApiKey, ApiResponse, ConnectionSettings, MappedConnection, load_setting, send,
+    ApiKey, ApiResponse, ConnectionSettings, MappedConnection, load_setting,
 };
 
 /// The shared connection of one provider, or the error building it gave (reported by every call).
@@ -172,7 +172,8 @@ impl BedrockConnection {
             .post(url)
             .headers(headers)
             .body(body.clone());
-        send(request, url, Some(body), &self.connection.errors)
+        self.connection
+            .send(request, url, Some(body))
             .await
             .map_err(|error| with_amazon_error_type(error, &self.connection.errors))
     }

@@ -17,7 +17,7 @@ use bytes::{Bytes, BytesMut};
 use futures::Stream;
 
 use crate::error::{Error, Result};
-use crate::provider_utils::transport_error;
+use crate::provider_utils::{BodyError, body_error};
 
 /// A frame's meaning.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,7 +64,7 @@ impl<S> EventStream<S> {
 impl<S, E> Stream for EventStream<S>
 where
     S: Stream<Item = std::result::Result<Bytes, E>> + Unpin,
-    E: Into<reqwest::Error>,
+    E: Into<BodyError>,
 {
     type Item = Result<Event>;
 
@@ -96,7 +96,7 @@ where
                     self.buffer.extend_from_slice(&chunk);
                 }
                 Poll::Ready(Some(Err(error))) => {
-                    let error = transport_error(&self.url, error.into());
+                    let error = body_error(&self.url, error.into());
                     return self.fail(error);
                 }
                 Poll::Ready(None) if self.pending > 0 => {

@@ -316,7 +316,7 @@ impl LanguageModel for BedrockLanguageModel {
             .with_headers(response.headers.clone());
         let errors = connection.stream_errors(response.url.clone());
         let stream = BedrockStream::new(
-            response.into_inner().bytes_stream(),
+            response.body_stream(),
             prepared.warnings,
             prepared.uses_json_response_tool,
             options.include_raw_chunks,

@@ -27,6 +27,7 @@ use super::map_bedrock_finish_reason::map_bedrock_finish_reason;
 use super::wire;
 use crate::error::{Error, Result};
 use crate::provider::{BlockId, StreamPart, ToolCall, Warning};
+use crate::provider_utils::BodyError;
 
 /// What a started content block is.
 #[derive(Debug)]
@@ -356,7 +357,7 @@ impl<S> BedrockStream<S> {
 impl<S, E> Stream for BedrockStream<S>
 where
     S: Stream<Item = std::result::Result<Bytes, E>> + Unpin,
-    E: Into<reqwest::Error>,
+    E: Into<BodyError>,
 {
     type Item = Result<StreamPart>;
 
