@@ -75,6 +75,7 @@ impl From<reqwest::Error> for BodyError {
 }
 
 /// The error of a body that stopped: a connection error naming `url`, or the idle timeout.
+#[cfg_attr(not(feature = "bedrock"), allow(dead_code))]
 pub(crate) fn body_error(url: &str, error: BodyError) -> Error {
     match error {
         BodyError::Transport(error) => super::response_handler::transport_error(url, error),
