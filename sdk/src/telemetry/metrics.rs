@@ -7,16 +7,18 @@
 //! subscribes an event costs one check of its callsite's interest. The events have no parent
 //! span (`parent: None`), so they never show up as span events. Their target is
 //! `specai::metrics`, for filtering. Durations are in seconds, tokens in tokens.
+//!
+//! Timings are taken only when the span they belong to is enabled (any subscriber that records
+//! specai's spans, `tracing_subscriber::registry()` included), so that nothing is measured when
+//! nothing listens. Not with `tracing::enabled!`: with per-layer filters (the `MetricsLayer` has
+//! one), a hint that no event follows leaves the filters' state behind, and the next event on
+//! the thread was skipped.
 
 use std::time::Duration;
 
 /// The target of the metric events.
 pub const METRICS_TARGET: &str = "specai::metrics";
 
-/// Whether anyone listens to the metric events (else timings are not even taken).
-pub(crate) fn enabled() -> bool {
-    tracing::enabled!(target: "specai::metrics", tracing::Level::INFO)
-}
 
 /// What every metric of a model call carries.
 #[derive(Debug, Clone)]

@@ -124,7 +124,7 @@ pub(crate) struct ModelCall {
     pub(crate) span: Span,
     /// Whether prompts and outputs are recorded.
     pub(crate) record_content: bool,
-    /// Timings, only when someone listens to the metrics.
+    /// Timings, only when someone listens (to the span: see `metrics`).
     timing: Option<Box<Timing>>,
 }
 
@@ -170,7 +170,7 @@ impl ModelCall {
             otel.status_code = Empty,
             otel.status_description = Empty,
         );
-        let timing = metrics::enabled().then(|| {
+        let timing = (!span.is_disabled()).then(|| {
             let attributes = MetricAttributes { operation, provider: provider_name(provider).to_owned(), model: model.to_owned() };
             Box::new(Timing { attributes, started: Instant::now(), last_chunk: None, usage: None })
         });
@@ -375,7 +375,7 @@ impl ToolTelemetry {
         if record_content && !span.is_disabled() {
             span.record("gen_ai.tool.call.arguments", input.to_string());
         }
-        let started = (!span.is_disabled() || metrics::enabled()).then(Instant::now);
+        let started = (!span.is_disabled()).then(Instant::now);
         ToolTelemetry { span, record_content, started }
     }
 
