@@ -22,6 +22,12 @@ pub fn set_record_content(record: bool) {
 }
 
 /// Whether calls that do not choose for themselves record prompts and outputs.
+///
+/// ```
+/// // Off unless the process turned it on.
+/// # specai::telemetry::set_record_content(false);
+/// assert!(!specai::telemetry::record_content());
+/// ```
 pub fn record_content() -> bool {
     RECORD_CONTENT.load(Ordering::Relaxed)
 }
