@@ -1,8 +1,6 @@
 //! The spans and metrics as an OpenTelemetry exporter receives them: `opentelemetry_sdk`'s
 //! in-memory exporters behind the `tracing-opentelemetry` layers of feature `opentelemetry`.
 
-use std::sync::Mutex;
-
 use futures::StreamExt;
 use opentelemetry::trace::{SpanKind, Status, TracerProvider as _};
 use opentelemetry_sdk::metrics::{InMemoryMetricExporter, PeriodicReader, SdkMeterProvider};
@@ -16,7 +14,7 @@ use crate::test_util::{MockEmbeddingModel, MockLanguageModel, MockStream, text_r
 use crate::{Tool, ToolError, embed, generate_text, step_count_is, stream_text};
 
 /// Serializes the tests that depend on the process-wide content default.
-static CONTENT_DEFAULT: Mutex<()> = Mutex::new(());
+static CONTENT_DEFAULT: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// A thread-local subscriber that exports spans (and metrics) to memory.
 struct Traced {
@@ -97,7 +95,7 @@ const CONTENT_KEYS: [&str; 5] = [
 
 #[tokio::test]
 async fn a_tool_loop_is_a_tree_of_operation_steps_model_calls_and_tools() {
-    let _default = CONTENT_DEFAULT.lock().unwrap();
+    let _default = CONTENT_DEFAULT.lock().await;
     let traced = Traced::new();
     generate_text(tool_loop_model())
         .system("You are a weather bot.")
@@ -184,7 +182,7 @@ async fn content_is_recorded_when_the_call_opts_in() {
 
 #[tokio::test]
 async fn the_process_wide_default_records_content_unless_a_call_says_otherwise() {
-    let _default = CONTENT_DEFAULT.lock().unwrap();
+    let _default = CONTENT_DEFAULT.lock().await;
     let traced = Traced::new();
     set_record_content(true);
     let model = MockLanguageModel::new().with_response(text_response("one")).with_response(text_response("two"));
