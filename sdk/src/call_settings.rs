@@ -14,6 +14,7 @@ use tokio_util::sync::CancellationToken;
 use crate::error::{Error, Result};
 use crate::provider::{CallOptions, ExtraRequest, Message, ProviderOptions, ReasoningEffort, ResponseFormat, ToolChoice, ToolDefinition};
 use crate::retry::RetryPolicy;
+use crate::telemetry::TelemetrySettings;
 
 /// Settings of one generation: what is sent with every model call, and how calls are controlled.
 #[derive(Debug, Clone, Default)]
@@ -52,6 +53,8 @@ pub struct CallSettings {
     pub timeouts: Timeouts,
     /// Cancels the operation when triggered; the operation then fails with [`Error::Cancelled`].
     pub cancellation_token: Option<CancellationToken>,
+    /// Whether prompts and outputs go into the telemetry spans (see [`crate::telemetry`]).
+    pub telemetry: TelemetrySettings,
 }
 
 /// Deadlines of a generation; `None` means no deadline.

@@ -23,6 +23,8 @@ use crate::provider::{
     EmbedOptions, EmbedResponse, Embedding, EmbeddingModel, EmbeddingUsage, ProviderMetadata, ResponseMetadata,
     Warning,
 };
+use crate::telemetry::attributes::operation;
+use crate::telemetry::spans::ModelCall;
 use crate::request_settings::{RequestSettings, into_future_runs, request_settings_methods};
 
 /// Embeds one value: `embed(model).value("...").await`.
@@ -78,7 +80,7 @@ pub struct EmbedResult {
     pub warnings: Vec<Warning>,
 }
 
-into_future_runs!(Embed => EmbedResult);
+into_future_runs!(Embed => EmbedResult, "embed", operation::EMBEDDINGS);
 
 impl Embed {
     /// What awaiting the builder does.
@@ -151,7 +153,7 @@ pub struct EmbedManyResult {
     pub warnings: Vec<Warning>,
 }
 
-into_future_runs!(EmbedMany => EmbedManyResult);
+into_future_runs!(EmbedMany => EmbedManyResult, "embed_many", operation::EMBEDDINGS);
 
 impl EmbedMany {
     /// What awaiting the builder does.
@@ -204,7 +206,17 @@ impl EmbedMany {
 
 /// One model call with retries; checks that one vector came back per value.
 async fn call_model(model: &dyn EmbeddingModel, settings: &RequestSettings, options: &EmbedOptions) -> Result<EmbedResponse> {
-    let response = settings.call(|| model.do_embed(options)).await?;
+    let call = ModelCall::start(operation::EMBEDDINGS, model.provider(), model.model_id(), false);
+    let response = call
+        .run(settings.call(|| model.do_embed(options)), |call, response| {
+            if let Some(metadata) = &response.response {
+                call.record_response(metadata);
+            }
+            if let Some(usage) = &response.usage {
+                call.record_input_tokens(usage.tokens);
+            }
+        })
+        .await?;
     if response.embeddings.len() != options.values.len() {
         return Err(Error::invalid_response(
             format!(

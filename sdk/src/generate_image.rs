@@ -10,6 +10,8 @@ use futures::future::try_join_all;
 use crate::error::{Error, Result};
 use crate::into_model::IntoModel;
 use crate::provider::{FilePart, GeneratedImage, ImageModel, ImageOptions, ProviderMetadata, ResponseMetadata, Warning};
+use crate::telemetry::attributes::operation;
+use crate::telemetry::spans::ModelCall;
 use crate::request_settings::{RequestSettings, into_future_runs, request_settings_methods};
 
 /// Generates (or edits) images.
@@ -113,7 +115,7 @@ impl GenerateImageResult {
     }
 }
 
-into_future_runs!(GenerateImage => GenerateImageResult);
+into_future_runs!(GenerateImage => GenerateImageResult, "generate_image", operation::GENERATE_CONTENT);
 
 impl GenerateImage {
     /// What awaiting the builder does.
@@ -134,8 +136,17 @@ impl GenerateImage {
             .collect();
         let model = &*self.model;
         let settings = &self.settings;
-        let responses =
-            try_join_all(calls.iter().map(|options| settings.call(|| model.do_generate(options)))).await?;
+        let record_content = settings.telemetry.records_content();
+        let responses = try_join_all(calls.iter().map(|options| {
+            let call = ModelCall::start(operation::GENERATE_CONTENT, model.provider(), model.model_id(), record_content);
+            call.record_output_type("image");
+            call.record_choice_count(options.n);
+            if let Some(prompt) = &options.prompt {
+                call.record_input_text(prompt);
+            }
+            call.run(settings.call(|| model.do_generate(options)), |call, response| call.record_response(&response.response))
+        }))
+        .await?;
         let mut result = GenerateImageResult::default();
         for response in responses {
             result.images.extend(response.images);

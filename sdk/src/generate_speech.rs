@@ -7,6 +7,8 @@ use bytes::Bytes;
 use crate::error::{Error, Result};
 use crate::into_model::IntoModel;
 use crate::provider::{ProviderMetadata, RequestMetadata, ResponseMetadata, SpeechModel, SpeechOptions, Warning};
+use crate::telemetry::attributes::operation;
+use crate::telemetry::spans::ModelCall;
 use crate::request_settings::{RequestSettings, into_future_runs, request_settings_methods};
 
 /// Speaks a text.
@@ -86,7 +88,7 @@ pub struct SpeechResult {
     pub provider_metadata: Option<ProviderMetadata>,
 }
 
-into_future_runs!(GenerateSpeech => SpeechResult);
+into_future_runs!(GenerateSpeech => SpeechResult, "generate_speech", operation::GENERATE_CONTENT);
 
 impl GenerateSpeech {
     /// What awaiting the builder does.
@@ -96,7 +98,11 @@ impl GenerateSpeech {
             return Err(Error::invalid_argument("text", "no text to speak was given"));
         }
         let model = &*self.model;
-        let response = self.settings.call(|| model.do_generate(&options)).await?;
+        let call = ModelCall::start(operation::GENERATE_CONTENT, model.provider(), model.model_id(), self.settings.telemetry.records_content());
+        call.record_output_type("speech");
+        call.record_input_text(&options.text);
+        let attempts = self.settings.call(|| model.do_generate(&options));
+        let response = call.run(attempts, |call, response| call.record_response(&response.response)).await?;
         if response.audio.is_empty() {
             return Err(Error::NoSpeechGenerated { provider: model.provider().to_owned(), message: "the model returned no audio".into() });
         }

@@ -29,6 +29,9 @@
 //! - [`ui_message_stream`]: a `stream_text` result as the AI SDK's UI message stream (or plain
 //!   text stream) for a `useChat` front end, the way back from its UI messages to a prompt, and
 //!   (feature `axum`) `IntoResponse` for both.
+//! - [`telemetry`]: `tracing` spans and metrics in the OpenTelemetry GenAI conventions for every
+//!   operation, step, model call and tool execution; prompts only when asked for (feature
+//!   `opentelemetry` sends them to an OpenTelemetry exporter).
 //! - `test_util` (feature `test-util`): mock models that return scripted answers and record
 //!   every call, for testing code built on specai without a network; with it,
 //!   `provider_utils::test_server`, the mock HTTP server that provider tests serve fixtures from.
@@ -137,6 +140,7 @@ pub mod step;
 mod step_engine;
 pub mod stop_condition;
 pub mod stream_text;
+pub mod telemetry;
 #[cfg(any(test, feature = "test-util"))]
 pub mod test_util;
 pub mod tool;

@@ -20,6 +20,7 @@ use tokio_util::sync::CancellationToken;
 use crate::error::{Error, Result};
 use crate::provider::{EmbedOptions, ImageOptions, ProviderOptions, RerankOptions, SpeechOptions, TranscriptionOptions};
 use crate::retry::{RetryPolicy, retry_with_backoff};
+use crate::telemetry::TelemetrySettings;
 
 /// Headers, provider options, retries and cancellation of a model call.
 #[derive(Debug, Clone, Default)]
@@ -33,6 +34,8 @@ pub struct RequestSettings {
     pub retry: RetryPolicy,
     /// Cancels the operation when triggered; it then fails with [`Error::Cancelled`].
     pub cancellation_token: Option<CancellationToken>,
+    /// Whether prompts and outputs go into the telemetry spans (see [`crate::telemetry`]).
+    pub telemetry: TelemetrySettings,
 }
 
 impl RequestSettings {
@@ -147,6 +150,11 @@ macro_rules! request_settings_methods {
             retry_policy($crate::retry::RetryPolicy) => retry;
             /// Cancels the operation when the token is triggered.
             cancellation_token(tokio_util::sync::CancellationToken) => Some(cancellation_token);
+            /// The telemetry choices of this call (see [`specai::telemetry`](crate::telemetry)).
+            telemetry($crate::telemetry::TelemetrySettings) => telemetry;
+            /// Records prompts and outputs in this call's telemetry spans (or not), whatever
+            /// [`set_record_content`](crate::telemetry::set_record_content) says.
+            record_content(bool) => Some(telemetry.record_content);
         }
     };
 }
@@ -155,14 +163,21 @@ pub(crate) use request_settings_methods;
 
 /// `IntoFuture` for a single-call builder with an `async fn run(self) -> Result<$output>`:
 /// awaiting the builder runs it, as a boxed `Send` future.
+/// The run happens inside the operation's telemetry span (`$function {model}`, operation
+/// `$operation`), taken from the builder's `model` and `settings` fields.
 macro_rules! into_future_runs {
-    ($builder:ty => $output:ty) => {
+    ($builder:ty => $output:ty, $function:literal, $operation:expr) => {
         impl std::future::IntoFuture for $builder {
             type Output = $crate::error::Result<$output>;
             type IntoFuture = futures::future::BoxFuture<'static, Self::Output>;
 
             fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.run())
+                let (provider, model) = (self.model.provider(), self.model.model_id());
+                let span = $crate::telemetry::spans::operation_span($function, $operation, provider, model, &self.settings.telemetry);
+                if span.is_disabled() {
+                    return Box::pin(self.run());
+                }
+                Box::pin($crate::telemetry::in_operation(span, self.run(), |_, _| {}))
             }
         }
     };

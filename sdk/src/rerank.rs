@@ -7,6 +7,8 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 use crate::into_model::IntoModel;
 use crate::provider::{ProviderMetadata, RerankOptions, RerankingModel, ResponseMetadata, Warning};
+use crate::telemetry::attributes::operation;
+use crate::telemetry::spans::ModelCall;
 use crate::request_settings::{RequestSettings, into_future_runs, request_settings_methods};
 
 /// Orders documents by relevance to a query.
@@ -86,7 +88,7 @@ impl RerankResult {
     }
 }
 
-into_future_runs!(Rerank => RerankResult);
+into_future_runs!(Rerank => RerankResult, "rerank", operation::RERANK);
 
 impl Rerank {
     /// What awaiting the builder does.
@@ -96,7 +98,10 @@ impl Rerank {
             return Ok(RerankResult::default());
         }
         let model = &*self.model;
-        let response = self.settings.call(|| model.do_rerank(&options)).await?;
+        let call = ModelCall::start(operation::RERANK, model.provider(), model.model_id(), self.settings.telemetry.records_content());
+        call.record_input_text(&options.query);
+        let attempts = self.settings.call(|| model.do_rerank(&options));
+        let response = call.run(attempts, |call, response| call.record_response(&response.response)).await?;
         let mut ranking = Vec::with_capacity(response.ranking.len());
         for ranked in response.ranking {
             let document = options.documents.get(ranked.index).cloned().ok_or_else(|| {

@@ -13,6 +13,8 @@ use crate::into_model::IntoModel;
 use crate::provider::{
     ProviderMetadata, ResponseMetadata, TranscriptionModel, TranscriptionOptions, TranscriptionSegment, Warning,
 };
+use crate::telemetry::attributes::operation;
+use crate::telemetry::spans::ModelCall;
 use crate::request_settings::{RequestSettings, into_future_runs, request_settings_methods};
 
 /// Transcribes audio.
@@ -88,7 +90,7 @@ pub struct TranscriptionResult {
     pub provider_metadata: Option<ProviderMetadata>,
 }
 
-into_future_runs!(Transcribe => TranscriptionResult);
+into_future_runs!(Transcribe => TranscriptionResult, "transcribe", operation::GENERATE_CONTENT);
 
 impl Transcribe {
     /// What awaiting the builder does.
@@ -120,7 +122,15 @@ impl Transcribe {
             }
         }
         let model = &*self.model;
-        let response = self.settings.call(|| model.do_generate(&options)).await?;
+        let call = ModelCall::start(operation::GENERATE_CONTENT, model.provider(), model.model_id(), self.settings.telemetry.records_content());
+        call.record_output_type("text");
+        let attempts = self.settings.call(|| model.do_generate(&options));
+        let response = call
+            .run(attempts, |call, response| {
+                call.record_response(&response.response);
+                call.record_output_text(&response.text);
+            })
+            .await?;
         Ok(TranscriptionResult {
             text: response.text,
             segments: response.segments,

@@ -17,7 +17,8 @@ use crate::call_settings::{CallSettings, call_settings_methods};
 use crate::error::{Error, Result};
 use crate::into_model::IntoModel;
 use crate::provider::LanguageModel;
-use crate::step_engine::{TextRequest, text_request_methods};
+use crate::step_engine::{TextRequest, response_format_of, text_request_methods};
+use crate::telemetry::{in_operation, spans};
 use crate::tool::Tool;
 
 pub use crate::output::{OutputParseError, OutputSpec, TextOutput};
@@ -82,12 +83,24 @@ impl<O: OutputSpec> IntoFuture for GenerateText<O> {
     fn into_future(self) -> Self::IntoFuture {
         let total = self.settings.timeouts.total;
         let token = self.settings.cancellation_token.clone();
+        let output = &self.output;
+        let span = spans::text_operation_span(
+            self.request.defaults.model.as_ref(),
+            false,
+            || response_format_of(output).is_some(),
+            &self.settings.telemetry,
+        );
         let run = run::run(self.request, self.settings, self.output, self.error);
+        let record = |span: &tracing::Span, result: &GenerateTextResult<O::Complete>| {
+            spans::record_generation(span, &result.steps, &result.total_usage)
+        };
         // Without a deadline or token the guard adds nothing but size (it holds the run future
-        // in both of its branches: twice the bytes to move into the box).
+        // in both of its branches: twice the bytes to move into the box). Without a subscriber
+        // the span is disabled and `in_operation` is the bare future.
         match (total, token) {
-            (None, None) => Box::pin(run),
-            (total, token) => Box::pin(run::guard(run, total, token)),
+            (None, None) if span.is_disabled() => Box::pin(run),
+            (None, None) => Box::pin(in_operation(span, run, record)),
+            (total, token) => Box::pin(in_operation(span, run::guard(run, total, token), record)),
         }
     }
 }

@@ -8,19 +8,22 @@ use std::time::Duration;
 use futures::future::join_all;
 use futures::stream::{BoxStream, StreamExt};
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
 
 use crate::call_settings::CallSettings;
 use crate::error::{Error, Result, TimeoutKind};
 use crate::output::OutputSpec;
 use crate::prepare_step::PreparedStep;
 use crate::prompt::download_unsupported_urls;
-use crate::provider::{CallOptions, Content, GenerateResponse, LanguageModel, Message};
+use crate::provider::{CallOptions, Content, GenerateResponse, LanguageModel, Message, ResponseFormat};
 use crate::retry::retry_with_backoff;
 use crate::step::{StepContent, StepResult, response_messages};
 use crate::step_engine::{
     ApprovalAnswers, GenerateTextResult, StepLoop, TextRequest, parse_output, provider_tool_result, response_format_of,
     start_tool_call, tool_call_input,
 };
+use crate::telemetry::attributes::{self, operation};
+use crate::telemetry::spans::{self, ModelCall};
 use crate::tool::{ToolEvent, parse_or_repair_tool_call};
 
 /// Runs `future` under the total deadline and the cancellation token, when there are any.
@@ -74,10 +77,17 @@ pub(super) async fn run<O: OutputSpec>(
     }
     let response_format = response_format_of(&output);
     loop {
-        let mut prepared = state.prepare(&request, &settings, &response_format);
-        let response = call_model(&mut prepared, &settings).await;
-        state.take_back(prepared.loan, &mut prepared.options);
-        let step = run_step(&request, &settings, &prepared, state.conversation(), state.step_number(), response?).await;
+        let step_span = spans::step_span(state.step_number());
+        let step = next_step(&request, &settings, &mut state, &response_format).instrument(step_span.clone()).await;
+        let step = match step {
+            Ok(step) => step,
+            Err(error) => {
+                spans::record_error(&step_span, &error);
+                return Err(error);
+            }
+        };
+        spans::record_step(&step_span, &step);
+        drop(step_span);
         if !state.record(&request, step) {
             break;
         }
@@ -86,6 +96,19 @@ pub(super) async fn run<O: OutputSpec>(
     let parsed = parse_output(&output, last, &state.total_usage)?;
     state.report_finish(&request);
     Ok(state.into_result(parsed))
+}
+
+/// Prepares a step, calls the model and runs the tools it called.
+async fn next_step(
+    request: &TextRequest,
+    settings: &CallSettings,
+    state: &mut StepLoop,
+    response_format: &Option<ResponseFormat>,
+) -> Result<StepResult> {
+    let mut prepared = state.prepare(request, settings, response_format);
+    let response = call_model(&mut prepared, settings).await;
+    state.take_back(prepared.loan, &mut prepared.options);
+    Ok(run_step(request, settings, &prepared, state.conversation(), state.step_number(), response?).await)
 }
 
 /// Runs the calls the caller approved, concurrently; their outcomes in call order.
@@ -124,13 +147,25 @@ async fn call_model(prepared: &mut PreparedStep, settings: &CallSettings) -> Res
     download_unsupported_urls(&mut prepared.options.prompt, &supported_urls).await?;
     let model: &dyn LanguageModel = prepared.model.as_ref();
     let options: &CallOptions = &prepared.options;
-    let attempts = retry_with_backoff(&settings.retry, || model.do_generate(options));
-    match settings.timeouts.step {
+    let mut call = ModelCall::start(operation::CHAT, model.provider(), model.model_id(), settings.telemetry.records_content());
+    call.record_options(options);
+    let attempts = retry_with_backoff(&settings.retry, || model.do_generate(options)).instrument(call.span.clone());
+    let response = match settings.timeouts.step {
         None => attempts.await,
-        Some(duration) => tokio::time::timeout(duration, attempts)
-            .await
-            .map_err(|_| Error::Timeout { kind: TimeoutKind::Step, duration })?,
+        Some(duration) => {
+            tokio::time::timeout(duration, attempts).await.unwrap_or(Err(Error::Timeout { kind: TimeoutKind::Step, duration }))
+        }
+    };
+    match &response {
+        Ok(response) => {
+            call.record_response(&response.response);
+            call.record_finish(response.finish_reason, &response.usage);
+            call.record_output(|| attributes::output_messages(&response.content, response.finish_reason));
+            call.finish(None);
+        }
+        Err(error) => call.finish(Some(error)),
     }
+    response
 }
 
 /// Turns a model response into a step: its content, with the tools' results appended.

@@ -30,6 +30,7 @@ pub(crate) fn start_tool_call(
         cancellation_token: settings.cancellation_token.as_ref(),
         hooks: &request.callbacks.tool_calls,
         check_approval,
+        record_content: settings.telemetry.records_content(),
     };
     execute_tool_call(&request.defaults.tools, call, &execution, || {
         shared_messages.get_or_insert_with(|| Arc::from(conversation)).clone()

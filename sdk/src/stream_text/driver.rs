@@ -24,6 +24,7 @@ use super::part::{GenerationFinish, StepFinish, TextStreamPart};
 use super::recorder::{Recorded, StepRecorder};
 use super::stream_extras::StreamExtras;
 use super::transform::poll_through;
+use crate::telemetry::stream::{StreamTelemetry, is_output_chunk};
 
 /// A `stream_text` generation in progress. Read it through [`text_stream`](Self::text_stream),
 /// [`full_stream`](Self::full_stream) (or the result itself, which is the full stream) or
@@ -54,6 +55,8 @@ pub struct StreamTextResult<O: OutputSpec = TextOutput> {
     deadlines: Deadlines,
     /// The callbacks and transforms that only streams have.
     pub(super) extras: StreamExtras,
+    /// The operation's, step's and model call's spans.
+    telemetry: StreamTelemetry,
 }
 
 enum Phase {
@@ -100,8 +103,12 @@ impl<O: OutputSpec> StreamTextResult<O> {
         builder_error: Option<Error>,
         extras: StreamExtras,
     ) -> Self {
+        let response_format = response_format_of(&output);
+        let is_object = || response_format.is_some();
+        let telemetry = StreamTelemetry::new(request.defaults.model.as_ref(), is_object, &settings.telemetry);
         StreamTextResult {
-            response_format: response_format_of(&output),
+            telemetry,
+            response_format,
             deadlines: Deadlines::new(settings.cancellation_token.clone()),
             request,
             settings,
@@ -197,6 +204,7 @@ impl<O: OutputSpec> StreamTextResult<O> {
                     Some(Ok(StreamPart::TextDelta { id, delta }))
                         if self.recorder.announced && !self.deadlines.chunk_is_armed() =>
                     {
+                        self.telemetry.chunk();
                         self.recorder.text_delta(&id, &delta);
                         Event::Delta(TextStreamPart::TextDelta { id, delta })
                     }
@@ -221,6 +229,9 @@ impl<O: OutputSpec> StreamTextResult<O> {
             }
             Event::Delta(part) => Some(Ok(part)),
             Event::Part(Ok(part)) => {
+                if is_output_chunk(&part) {
+                    self.telemetry.chunk();
+                }
                 self.deadlines.rearm_chunk(&self.settings.timeouts);
                 self.handle_part(part).map(Ok)
             }
@@ -228,6 +239,7 @@ impl<O: OutputSpec> StreamTextResult<O> {
             Event::StreamEnded => {
                 self.deadlines.end_stream();
                 self.recorder.close_open_blocks();
+                self.telemetry.end_call(&self.recorder.step);
                 self.phase = Phase::AwaitingTools;
                 None
             }
@@ -260,6 +272,7 @@ impl<O: OutputSpec> StreamTextResult<O> {
         self.pending.clear();
         self.deadlines.clear();
         self.error = Some(error.clone());
+        self.telemetry.fail(&error);
         let callbacks = &self.extras.callbacks;
         if let Error::Cancelled = error {
             if let Some(on_abort) = &callbacks.on_abort {
@@ -292,9 +305,10 @@ impl<O: OutputSpec> StreamTextResult<O> {
         let mut prepared = self.state.prepare(&self.request, &self.settings, &self.response_format);
         self.recorder = StepRecorder::new(prepared.active_tools.take());
         self.deadlines.start_step(&self.settings.timeouts);
+        let span = self.telemetry.start_step(self.state.step_number(), prepared.model.as_ref(), &prepared.options);
         // The conversation was moved into the options; it comes back with them.
         self.loan = prepared.loan;
-        self.phase = Phase::Connecting(connect(prepared.model, prepared.options, self.settings.retry));
+        self.phase = Phase::Connecting(connect(prepared.model, prepared.options, self.settings.retry, span));
         Ok(())
     }
 
@@ -323,7 +337,9 @@ impl<O: OutputSpec> StreamTextResult<O> {
         let conversation = self.state.conversation();
         let mut shared_messages = None;
         for call in &answers.approved {
-            let started = start_tool_call(&self.request, &self.settings, call, false, &mut shared_messages, conversation);
+            let started = self.telemetry.in_operation(|| {
+                start_tool_call(&self.request, &self.settings, call, false, &mut shared_messages, conversation)
+            });
             if let Some(events) = started {
                 self.running_tools.push(events.map(ToolTask::Executed).boxed());
             }
@@ -346,6 +362,7 @@ impl<O: OutputSpec> StreamTextResult<O> {
 
     fn connected(&mut self, response: StreamResponse, options: CallOptions) {
         self.take_back_conversation(options);
+        self.telemetry.connected(&response.response);
         self.recorder.step.request = response.request;
         self.recorder.step.response = response.response;
         self.phase = Phase::Streaming(response.stream);
@@ -430,7 +447,8 @@ impl<O: OutputSpec> StreamTextResult<O> {
     fn start_tool(&mut self, parsed: &ParsedToolCall) {
         let conversation = self.state.conversation();
         let messages = &mut self.recorder.messages;
-        if let Some(events) = start_tool_call(&self.request, &self.settings, parsed, true, messages, conversation) {
+        let started = self.telemetry.in_step(|| start_tool_call(&self.request, &self.settings, parsed, true, messages, conversation));
+        if let Some(events) = started {
             self.running_tools.push(events.map(ToolTask::Executed).boxed());
         }
     }
@@ -454,6 +472,7 @@ impl<O: OutputSpec> StreamTextResult<O> {
             self.pending.push_back(TextStreamPart::start_step(step.step_number, &step.request, &step.warnings));
         }
         self.pending.push_back(TextStreamPart::FinishStep(Box::new(StepFinish::of(&step))));
+        self.telemetry.end_step(&step);
         if self.state.record(&self.request, step) {
             self.phase = Phase::NotStarted;
         } else {
@@ -467,6 +486,7 @@ impl<O: OutputSpec> StreamTextResult<O> {
         self.pending.push_back(TextStreamPart::Finish(Box::new(GenerationFinish::of(last, &self.state.total_usage))));
         self.phase = Phase::Done;
         self.deadlines.clear();
+        self.telemetry.end(&self.state.steps, &self.state.total_usage);
         self.state.report_finish(&self.request);
     }
 
@@ -488,13 +508,14 @@ fn connect(
     model: std::sync::Arc<dyn LanguageModel>,
     mut options: CallOptions,
     retry: RetryPolicy,
+    span: tracing::Span,
 ) -> BoxFuture<'static, (Result<StreamResponse>, CallOptions)> {
-    Box::pin(async move {
+    Box::pin(tracing::Instrument::instrument(async move {
         let supported_urls = model.supported_urls();
         if let Err(error) = download_unsupported_urls(&mut options.prompt, &supported_urls).await {
             return (Err(error), options);
         }
         let response = retry_with_backoff(&retry, || model.do_stream(&options)).await;
         (response, options)
-    })
+    }, span))
 }

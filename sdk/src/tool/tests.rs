@@ -29,7 +29,7 @@ async fn run_with(
     timeout: Option<Duration>,
     hooks: &ToolCallHooks,
 ) -> (Vec<ToolCallResult>, StepContent) {
-    let execution = ToolExecution { timeout, cancellation_token: None, hooks, check_approval: true };
+    let execution = ToolExecution { timeout, cancellation_token: None, hooks, check_approval: true, record_content: false };
     let events: Vec<ToolEvent> = execute_tool_call(tools, call, &execution, no_messages).unwrap().collect().await;
     let mut preliminary = Vec::new();
     let mut outcome = None;
@@ -296,7 +296,7 @@ async fn calls_that_need_approval_are_not_executed() {
     assert!(matches!(run(&tools, &short_city, None).await, StepContent::ToolResult(_)));
     // A call the caller approved runs without asking again.
     let execution =
-        ToolExecution { timeout: None, cancellation_token: None, hooks: &ToolCallHooks::default(), check_approval: false };
+        ToolExecution { timeout: None, cancellation_token: None, hooks: &ToolCallHooks::default(), check_approval: false, record_content: false };
     let events: Vec<ToolEvent> = execute_tool_call(&tools, &always, &execution, no_messages).unwrap().collect().await;
     assert!(matches!(events.as_slice(), [ToolEvent::Outcome(StepContent::ToolResult(_))]));
 }

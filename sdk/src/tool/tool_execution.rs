@@ -13,9 +13,11 @@ use std::time::{Duration, Instant};
 use futures::stream::{self, BoxStream, StreamExt};
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
 
 use crate::error::{BoxedSource, Error, TimeoutKind};
 use crate::provider::Message;
+use crate::telemetry::spans::ToolTelemetry;
 use crate::step::{ParsedToolCall, StepContent, ToolApprovalRequest, ToolCallError, ToolCallResult};
 
 use super::needs_approval::NeedsApproval;
@@ -87,6 +89,8 @@ pub(crate) struct ToolExecution<'a> {
     pub(crate) hooks: &'a ToolCallHooks,
     /// Whether to ask the tool's approval rule first (not for calls the caller approved).
     pub(crate) check_approval: bool,
+    /// Whether the execution's span records the arguments and the result.
+    pub(crate) record_content: bool,
 }
 
 /// What an execution produces.
@@ -119,6 +123,7 @@ pub(crate) fn execute_tool_call(
         call: call.clone(),
         timeout: execution.timeout,
         hooks: execution.hooks.clone(),
+        record_content: execution.record_content,
     };
     let approval = if execution.check_approval { &tool.needs_approval } else { &NeedsApproval::Never };
     Some(match approval {
@@ -154,6 +159,7 @@ struct Run {
     call: ParsedToolCall,
     timeout: Option<Duration>,
     hooks: ToolCallHooks,
+    record_content: bool,
 }
 
 /// One execution in progress.
@@ -164,6 +170,8 @@ struct Running {
     started: Instant,
     last: Option<Value>,
     finished: bool,
+    /// The execution's span, which the execute function's outputs are polled in.
+    telemetry: ToolTelemetry,
 }
 
 impl Run {
@@ -172,11 +180,14 @@ impl Run {
         if let Some(on_start) = &self.hooks.on_start {
             on_start(&ToolCallStartEvent { tool_call: &self.call, messages: &context.messages });
         }
-        let outputs = (self.execute)(self.call.input.clone(), context);
+        let call = &self.call;
+        let telemetry = ToolTelemetry::start(&call.tool_name, &call.tool_call_id, &call.input, self.record_content);
+        let outputs = telemetry.span.in_scope(|| (self.execute)(call.input.clone(), context));
         let deadline = self.timeout.map(|duration| tokio::time::Instant::now() + duration);
-        let running = Running { run: self, outputs, deadline, started: Instant::now(), last: None, finished: false };
+        let running = Running { run: self, outputs, deadline, started: Instant::now(), last: None, finished: false, telemetry };
         stream::unfold(running, |mut running| async move {
-            let event = running.next_event().await?;
+            let span = running.telemetry.span.clone();
+            let event = running.next_event().instrument(span).await?;
             Some((event, running))
         })
         .boxed()
@@ -258,6 +269,8 @@ impl Running {
     fn finish(&mut self, outcome: Result<Value, Error>) -> ToolEvent {
         self.finished = true;
         let outcome = outcome.map(|output| self.run.result(output, false)).map_err(|error| self.run.error(error));
+        let recorded = outcome.as_ref().map(|result| &result.output).map_err(|failure| &failure.error);
+        self.telemetry.finish(&self.run.call.tool_name, recorded);
         if let Some(on_finish) = &self.run.hooks.on_finish {
             let event = ToolCallFinishEvent { tool_call: &self.run.call, outcome: outcome.as_ref(), duration: self.started.elapsed() };
             on_finish(&event);
