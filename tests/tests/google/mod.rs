@@ -4,6 +4,7 @@
 
 mod embed;
 mod generate;
+mod media;
 mod registry;
 mod stream;
 

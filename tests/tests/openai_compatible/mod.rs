@@ -10,6 +10,7 @@ mod providers;
 mod real_server;
 mod rerank;
 mod runtime;
+mod transcription;
 
 use futures::StreamExt;
 use serde_json::Value;

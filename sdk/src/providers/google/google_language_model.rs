@@ -127,6 +127,8 @@ impl GoogleLanguageModel {
         });
         let generation_config = GenerationConfig {
             candidate_count: None,
+            image_config: None,
+            speech_config: None,
             logprobs: None,
             media_resolution: google.media_resolution.as_deref().map(wire_enum).transpose()?,
             response_json_schema: Map::new(),

@@ -80,6 +80,34 @@ pub struct GoogleEmbeddingOptions {
     pub task_type: Option<String>,
 }
 
+/// Options of a Gemini TTS call, read from `provider_options["google"]`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
+pub struct GoogleSpeechOptions {
+    /// Two speakers, each with a prebuilt voice (`{"speakerVoiceConfigs": [{"speaker": "Joe",
+    /// "voiceConfig": {"prebuiltVoiceConfig": {"voiceName": "Kore"}}}]}`); replaces the call's voice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub multi_speaker_voice_config: Option<specai_generated::google::types::MultiSpeakerVoiceConfig>,
+    /// The BCP 47 language of the speech (`en-US`); overrides the call's `language`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language_code: Option<String>,
+}
+
+/// Options of a Gemini API image call (Imagen or a Gemini image model), read from
+/// `provider_options["google"]`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
+pub struct GoogleImageOptions {
+    /// Imagen: `dont_allow`, `allow_adult` or `allow_all`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person_generation: Option<String>,
+    /// `1K` or `2K` (Imagen's `sampleImageSize`, Gemini's `imageConfig.imageSize`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_size: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,5 +1,7 @@
 //! Google Gemini (the Generative Language API): language models over `generateContent` and
-//! `streamGenerateContent`, embedding models over `embedContent` and `batchEmbedContents`.
+//! `streamGenerateContent`, embedding models over `embedContent` and `batchEmbedContents`,
+//! speech (Gemini TTS, `generateContent` with the AUDIO modality, returned as WAV), and images
+//! (Imagen over `predict`, the engine Vertex shares; Gemini image models over `generateContent`).
 //!
 //! ```no_run
 //! # async fn example() -> specai::Result<()> {
@@ -27,9 +29,13 @@ mod convert_json_schema_to_openapi_schema;
 mod convert_to_google_messages;
 mod google_embedding_model;
 mod google_error;
+mod google_image_model;
+mod google_imagen;
+mod google_inline_output;
 mod google_language_model;
 mod google_options;
 mod google_prepare_tools;
+mod google_speech_model;
 mod google_stream;
 mod map_google_finish_reason;
 
@@ -42,12 +48,18 @@ use specai_generated::mappings::{GOOGLE, ProviderMapping};
 
 pub use convert_json_schema_to_openapi_schema::{ConvertedSchema, convert_json_schema_to_openapi_schema};
 pub use google_embedding_model::GoogleEmbeddingModel;
+pub use google_image_model::GoogleImageModel;
+#[cfg(feature = "vertex")]
+pub(crate) use google_imagen::{ImagenCaller, MAX_IMAGES_PER_CALL, imagen_predict};
 pub use google_language_model::GoogleLanguageModel;
-pub use google_options::{GoogleEmbeddingOptions, GoogleOptions, GoogleSafetySetting, GoogleThinkingConfig};
+pub use google_options::{
+    GoogleEmbeddingOptions, GoogleImageOptions, GoogleOptions, GoogleSafetySetting, GoogleSpeechOptions, GoogleThinkingConfig,
+};
+pub use google_speech_model::GoogleSpeechModel;
 pub use map_google_finish_reason::map_google_finish_reason;
 
 use crate::error::Result;
-use crate::provider::{EmbeddingModel, LanguageModel, Provider};
+use crate::provider::{EmbeddingModel, ImageModel, LanguageModel, Provider, SpeechModel};
 use crate::provider_utils::{ConnectionSettings, MappedConnection, connection_setters};
 
 /// The provider id models report.
@@ -100,7 +112,7 @@ fn model_name(model_id: &str) -> String {
     if model_id.contains('/') { model_id.to_owned() } else { format!("models/{model_id}") }
 }
 
-/// The Google Gemini provider: hands out language and embedding models.
+/// The Google Gemini provider: hands out language, embedding, speech and image models.
 #[derive(Debug, Clone)]
 pub struct GoogleProvider {
     connection: SharedConnection,
@@ -133,6 +145,34 @@ impl GoogleProvider {
     pub fn embedding_model(&self, model_id: &str) -> GoogleEmbeddingModel {
         GoogleEmbeddingModel::new(model_id, self.connection.clone())
     }
+
+    /// The speech model of this id, e.g. `gemini-2.5-flash-preview-tts`.
+    ///
+    /// ```
+    /// use specai::google::{GoogleSettings, create_google};
+    /// use specai::provider::SpeechModel;
+    ///
+    /// let tts = create_google(GoogleSettings::default().with_api_key("AIza...")).speech_model("gemini-2.5-flash-preview-tts");
+    /// assert_eq!(tts.provider(), "google.speech");
+    /// ```
+    pub fn speech_model(&self, model_id: &str) -> GoogleSpeechModel {
+        GoogleSpeechModel::new(model_id, self.connection.clone())
+    }
+
+    /// The image model of this id: Imagen (`imagen-4.0-generate-001`) or a Gemini image model
+    /// (`gemini-2.5-flash-image`).
+    ///
+    /// ```
+    /// use specai::google::{GoogleSettings, create_google};
+    /// use specai::provider::ImageModel;
+    ///
+    /// let google = create_google(GoogleSettings::default().with_api_key("AIza..."));
+    /// assert_eq!(google.image_model("imagen-4.0-generate-001").max_images_per_call(), Some(4));
+    /// assert_eq!(google.image_model("gemini-2.5-flash-image").max_images_per_call(), Some(1));
+    /// ```
+    pub fn image_model(&self, model_id: &str) -> GoogleImageModel {
+        GoogleImageModel::new(model_id, self.connection.clone())
+    }
 }
 
 impl Provider for GoogleProvider {
@@ -142,6 +182,14 @@ impl Provider for GoogleProvider {
 
     fn embedding_model(&self, model_id: &str) -> Result<Arc<dyn EmbeddingModel>> {
         Ok(Arc::new(GoogleProvider::embedding_model(self, model_id)))
+    }
+
+    fn speech_model(&self, model_id: &str) -> Result<Arc<dyn SpeechModel>> {
+        Ok(Arc::new(GoogleProvider::speech_model(self, model_id)))
+    }
+
+    fn image_model(&self, model_id: &str) -> Result<Arc<dyn ImageModel>> {
+        Ok(Arc::new(GoogleProvider::image_model(self, model_id)))
     }
 }
 

@@ -35,7 +35,6 @@ mod openai_prepare_tools;
 mod openai_responses_language_model;
 mod openai_responses_stream;
 mod openai_speech_model;
-mod openai_transcription_model;
 
 use std::sync::Arc;
 
@@ -49,12 +48,12 @@ pub use openai_options::{
 };
 pub use openai_responses_language_model::OpenAiResponsesLanguageModel;
 pub use openai_speech_model::OpenAiSpeechModel;
-pub use openai_transcription_model::OpenAiTranscriptionModel;
 
 use crate::error::{Error, Result};
 use crate::provider::{EmbeddingModel, ImageModel, LanguageModel, Provider, SpeechModel, TranscriptionModel};
 use crate::providers::openai_compatible::{
     self, Config, OpenAiCompatibleChatLanguageModel, OpenAiCompatibleCompletionLanguageModel, OpenAiCompatibleEmbeddingModel,
+    OpenAiCompatibleTranscriptionModel,
 };
 use crate::provider_utils::{ConnectionSettings, combine_headers, connection_setters};
 
@@ -64,6 +63,8 @@ pub type OpenAiChatLanguageModel = OpenAiCompatibleChatLanguageModel;
 pub type OpenAiCompletionLanguageModel = OpenAiCompatibleCompletionLanguageModel;
 /// OpenAI's embedding model: the compatible engine with OpenAI's mapping.
 pub type OpenAiEmbeddingModel = OpenAiCompatibleEmbeddingModel;
+/// OpenAI's transcription model: the one transcription engine, which compatible vendors (Groq) share.
+pub type OpenAiTranscriptionModel = OpenAiCompatibleTranscriptionModel;
 
 /// How to reach OpenAI (or an OpenAI-compatible server), built with `with_*` methods; every
 /// setting is optional, and the defaults (base URL, key variable, its override variable) come
@@ -222,7 +223,7 @@ impl OpenAiProvider {
 
     /// A transcription model (`whisper-1`, `gpt-4o-transcribe`...).
     pub fn transcription(&self, model_id: impl Into<String>) -> OpenAiTranscriptionModel {
-        OpenAiTranscriptionModel::new(model_id.into(), self.config())
+        OpenAiTranscriptionModel::new(model_id.into(), self.config(), self.name())
     }
 }
 

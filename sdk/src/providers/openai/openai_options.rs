@@ -208,27 +208,8 @@ pub struct OpenAiSpeechOptions {
     pub speed: Option<f32>,
 }
 
-/// Options of the transcription model.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[non_exhaustive]
-pub struct OpenAiTranscriptionOptions {
-    /// The spoken language, ISO 639-1 (improves accuracy and latency).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub language: Option<String>,
-    /// Text to guide the style or continue a previous segment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prompt: Option<String>,
-    /// Sampling temperature, 0..1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub temperature: Option<f32>,
-    /// `segment` and/or `word` timestamps (whisper-1; asks for `verbose_json`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timestamp_granularities: Option<Vec<String>>,
-    /// Extra output, e.g. `logprobs` (gpt-4o-transcribe).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub include: Option<Vec<String>>,
-}
+/// Options of the transcription model: the compatible engine's, read from `provider_options["openai"]`.
+pub type OpenAiTranscriptionOptions = crate::providers::openai_compatible::OpenAiCompatibleTranscriptionOptions;
 
 /// The chat-completions engine's options reader for OpenAI: OpenAI's typed options (unknown
 /// keys are an error), with a warning for each Responses-only option and the service tier

@@ -43,6 +43,7 @@ mod openai_compatible_reranking_model;
 mod openai_compatible_sources;
 mod openai_compatible_request;
 mod openai_compatible_stream;
+mod openai_compatible_transcription_model;
 mod openai_compatible_usage;
 
 use std::sync::Arc;
@@ -54,13 +55,15 @@ pub use openai_compatible_completion_language_model::OpenAiCompatibleCompletionL
 pub use openai_compatible_embedding_model::OpenAiCompatibleEmbeddingModel;
 pub use openai_compatible_image_model::OpenAiCompatibleImageModel;
 pub use openai_compatible_options::{
-    OpenAiCompatibleEmbeddingOptions, OpenAiCompatibleImageOptions, OpenAiCompatibleOptions, OpenAiCompatibleRerankingOptions, SystemMessageMode,
+    OpenAiCompatibleEmbeddingOptions, OpenAiCompatibleImageOptions, OpenAiCompatibleOptions, OpenAiCompatibleRerankingOptions,
+    OpenAiCompatibleTranscriptionOptions, SystemMessageMode,
 };
 pub use openai_compatible_reranking_model::OpenAiCompatibleRerankingModel;
+pub use openai_compatible_transcription_model::OpenAiCompatibleTranscriptionModel;
 pub use specai_generated::mappings::ProviderMapping as Mapping;
 
 use crate::error::{Error, Result};
-use crate::provider::{EmbeddingModel, ImageModel, LanguageModel, Provider, RerankingModel};
+use crate::provider::{EmbeddingModel, ImageModel, LanguageModel, Provider, RerankingModel, TranscriptionModel};
 use crate::provider_utils::{ApiResponse, ConnectionSettings, MappedConnection, connection_setters};
 use hooks::ResolvedHooks;
 #[cfg(feature = "openai")]
@@ -316,6 +319,11 @@ impl OpenAiCompatibleProvider {
         OpenAiCompatibleRerankingModel::new(model_id.into(), self.config.clone(), &self.id)
     }
 
+    /// A transcription model (the mapping's `transcription` operation: Groq's Whisper models).
+    pub fn transcription(&self, model_id: impl Into<String>) -> OpenAiCompatibleTranscriptionModel {
+        OpenAiCompatibleTranscriptionModel::new(model_id.into(), self.config.clone(), &self.id)
+    }
+
     fn has(&self, operation: impl Fn(&mappings::Operations) -> bool) -> bool {
         // A provider whose configuration failed hands out models that report the error.
         self.config.as_ref().map_or(true, |config| operation(&config.mapping.operations))
@@ -349,6 +357,13 @@ impl Provider for OpenAiCompatibleProvider {
             return Err(Error::NoSuchModel { model_id: model_id.to_owned(), model_type: crate::error::ModelType::Reranking });
         }
         Ok(Arc::new(self.reranking(model_id)))
+    }
+
+    fn transcription_model(&self, model_id: &str) -> Result<Arc<dyn TranscriptionModel>> {
+        if !self.has(|operations| operations.transcription.is_some()) {
+            return Err(Error::NoSuchModel { model_id: model_id.to_owned(), model_type: crate::error::ModelType::Transcription });
+        }
+        Ok(Arc::new(self.transcription(model_id)))
     }
 }
 

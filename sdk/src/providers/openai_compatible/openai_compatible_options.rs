@@ -124,6 +124,28 @@ pub struct OpenAiCompatibleImageOptions {
     pub extra: Map<String, Value>,
 }
 
+/// Options of the transcription model (typed: the multipart form takes these fields only).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct OpenAiCompatibleTranscriptionOptions {
+    /// The spoken language, ISO 639-1 (improves accuracy and latency).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// Text to guide the style or continue a previous segment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prompt: Option<String>,
+    /// Sampling temperature, 0..1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub temperature: Option<f32>,
+    /// `segment` and/or `word` timestamps (whisper-1; asks for `verbose_json`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp_granularities: Option<Vec<String>>,
+    /// Extra output, e.g. `logprobs` (gpt-4o-transcribe).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub include: Option<Vec<String>>,
+}
+
 /// How system messages are sent in chat completions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

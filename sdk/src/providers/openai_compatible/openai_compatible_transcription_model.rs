@@ -1,42 +1,39 @@
-//! The transcription model (`POST /audio/transcriptions`, a multipart upload).
+//! The transcription model (`POST /audio/transcriptions`, a multipart upload) of OpenAI and of
+//! every OpenAI-compatible vendor whose mapping names a `transcription` operation (Groq): one
+//! engine for the one wire dialect, its URL, auth, options key and error paths from the mapping.
 //!
-//! `whisper-1` is asked for `verbose_json`, which carries the language, the duration and timed
-//! segments; the gpt-4o transcribe models only answer `json` (text, and usage).
+//! Whisper models are asked for `verbose_json`, which carries the language, the duration and
+//! timed segments; OpenAI's gpt-4o transcribe models only answer `json` (text, and usage).
 
 use async_trait::async_trait;
 use reqwest::multipart::{Form, Part};
-use specai_generated::openai::types as api;
+use serde_json::{Map, Value};
+use specai_generated::openai_compatible::types as api;
 
+use super::openai_compatible_options::{OpenAiCompatibleTranscriptionOptions, parse_options};
+use super::{SharedConfig, config_for_call};
 use crate::error::{Error, Result};
-use crate::provider::{ResponseMetadata, TranscriptionModel, TranscriptionOptions, TranscriptionResponse, TranscriptionSegment};
-
+use crate::provider::{
+    ProviderMetadata, ResponseMetadata, TranscriptionModel, TranscriptionOptions, TranscriptionResponse, TranscriptionSegment, Warning,
+};
+use crate::provider_utils::json_path::lookup;
 use crate::provider_utils::{DEFAULT_MAX_DOWNLOAD_BYTES, transcription_audio};
 
-use super::openai_options::{OPENAI_PROVIDER_ID, OpenAiTranscriptionOptions};
-use super::{SharedConfig, config_for_call};
-
-/// A transcription model. Built by [`OpenAiProvider::transcription`](super::OpenAiProvider::transcription).
-#[derive(Clone)]
-pub struct OpenAiTranscriptionModel {
+/// A transcription model: OpenAI's ([`crate::openai::OpenAiProvider::transcription`]) or an
+/// OpenAI-compatible vendor's ([`super::OpenAiCompatibleProvider::transcription`]).
+#[derive(Debug, Clone)]
+pub struct OpenAiCompatibleTranscriptionModel {
     model_id: String,
     provider: String,
-    url: String,
     config: SharedConfig,
 }
 
-/// The URL redacted: a base URL may carry user info.
-impl std::fmt::Debug for OpenAiTranscriptionModel {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        super::debug_model(formatter, "OpenAiTranscriptionModel", &self.model_id, &self.url, &self.config)
-    }
-}
-
-impl OpenAiTranscriptionModel {
-    pub(crate) fn new(model_id: String, config: SharedConfig) -> Self {
-        let (provider, url) = super::model_endpoint(&config, "transcription", |operations| operations.transcription.as_ref(), &model_id);
-        OpenAiTranscriptionModel { model_id, provider, url, config }
+impl OpenAiCompatibleTranscriptionModel {
+    pub(crate) fn new(model_id: String, config: SharedConfig, name: &str) -> Self {
+        OpenAiCompatibleTranscriptionModel { model_id, provider: format!("{name}.transcription"), config }
     }
 
+    /// Whether the model answers `verbose_json` (OpenAI's gpt-4o transcribe models answer `json` only).
     fn supports_verbose_json(&self) -> bool {
         !self.model_id.starts_with("gpt-4o")
     }
@@ -72,14 +69,19 @@ fn language_code(name: &str) -> Option<String> {
     CODES.iter().find(|(language, _)| *language == lower).map(|(_, code)| (*code).to_owned())
 }
 
+/// A timed piece of the transcript.
+fn segment(text: String, start: f32, end: f32) -> TranscriptionSegment {
+    TranscriptionSegment { text, start_second: f64::from(start), end_second: f64::from(end) }
+}
+
 #[async_trait]
-impl TranscriptionModel for OpenAiTranscriptionModel {
+impl TranscriptionModel for OpenAiCompatibleTranscriptionModel {
     crate::provider::model_identity!(provider, model_id);
 
     async fn do_generate(&self, options: &TranscriptionOptions) -> Result<TranscriptionResponse> {
         let config = config_for_call(&self.config)?;
-        let provider_options: OpenAiTranscriptionOptions =
-            options.provider_options.parse(OPENAI_PROVIDER_ID)?.unwrap_or_default();
+        let url = config.operation_url(config.mapping.operations.transcription.as_ref(), "transcription", &self.model_id)?;
+        let provider_options: OpenAiCompatibleTranscriptionOptions = parse_options(&options.provider_options, &config.name)?;
         // The API takes bytes only: audio given by URL is downloaded with this provider's client.
         let (audio, media_type) = transcription_audio(config.client(), options, DEFAULT_MAX_DOWNLOAD_BYTES).await?;
         let file = Part::stream_with_length(reqwest::Body::from(audio.clone()), audio.len() as u64)
@@ -105,37 +107,49 @@ impl TranscriptionModel for OpenAiTranscriptionModel {
             if verbose {
                 form = form.text("timestamp_granularities[]", granularity);
             } else {
-                warnings.push(crate::provider::Warning::unsupported(
-                    "timestamp_granularities",
-                    Some(format!("{} does not return timestamps", self.model_id)),
-                ));
+                warnings.push(Warning::unsupported("timestamp_granularities", Some(format!("{} does not return timestamps", self.model_id))));
                 break;
             }
         }
         for include in provider_options.include.into_iter().flatten() {
             form = form.text("include[]", include);
         }
-        let response =
-            config.post_multipart(&self.url, form, &options.headers).await?.json::<api::CreateTranscriptionResponse>().await?;
-        let (text, segments, language, duration) = match response.value {
+        let decoded = super::read_json::<api::CreateTranscriptionResponse>(config.post_multipart(&url, form, &options.headers).await?).await?;
+        let (text, segments, language, duration) = match decoded.value {
             api::CreateTranscriptionResponse::VerboseJson(body) => {
-                (body.text, body.segments, language_code(&body.language), Some(body.duration))
+                let segments: Vec<TranscriptionSegment> = if body.segments.is_empty() {
+                    // Word timestamps alone (`timestamp_granularities: ["word"]`): the words are the segments.
+                    body.words.into_iter().map(|word| segment(word.word, word.start, word.end)).collect()
+                } else {
+                    body.segments.into_iter().map(|part| segment(part.text, part.start, part.end)).collect()
+                };
+                (body.text, segments, language_code(&body.language), Some(body.duration))
             }
             api::CreateTranscriptionResponse::Json(body) => (body.text, Vec::new(), None, None),
         };
+        if text.is_empty() && segments.is_empty() && duration.is_none_or(|seconds| seconds <= 0.0) {
+            // Nothing heard in no audio: an answer without a transcript.
+            return Err(Error::NoTranscriptGenerated { provider: config.name.clone(), message: "the response has no text".to_owned() });
+        }
         let mut result = TranscriptionResponse::new(text);
-        result.segments = segments
-            .into_iter()
-            .map(|segment| TranscriptionSegment {
-                text: segment.text,
-                start_second: f64::from(segment.start),
-                end_second: f64::from(segment.end),
-            })
-            .collect();
+        result.segments = segments;
         result.language = language;
         result.duration_in_seconds = duration;
+        // Vendor fields the mapping names (Groq's `x_groq.id`), under the provider's name.
+        let mut metadata = Map::new();
+        if !config.mapping.response_metadata.is_empty()
+            && let Some(body) = decoded.raw.json()
+        {
+            for path in config.mapping.response_metadata {
+                if let Some(found) = lookup(&body, path.path.segments) {
+                    metadata.insert(path.key.to_owned(), found.clone());
+                }
+            }
+        }
+        result.provider_metadata = (!metadata.is_empty()).then(|| ProviderMetadata::new().with(config.name.clone(), Value::Object(metadata)));
         result.response = ResponseMetadata::new(None, Some(self.model_id.clone()), Some(std::time::SystemTime::now()))
-            .with_headers(response.headers);
+            .with_headers(decoded.headers)
+            .with_body(Some(decoded.raw));
         result.warnings = warnings;
         Ok(result)
     }
