@@ -120,7 +120,7 @@ impl ElevenLabsSpeechModel {
         let settings = elevenlabs.voice_settings.unwrap_or_default();
         let voice_settings = VoiceSettingsResponseModel {
             similarity_boost: settings.similarity_boost,
-            speed: options.speed.map(|speed| crate::provider_utils::shortest_decimal(speed)),
+            speed: options.speed.map(crate::provider_utils::shortest_decimal),
             stability: settings.stability,
             style: settings.style,
             use_speaker_boost: settings.use_speaker_boost,
