@@ -36,6 +36,16 @@ pub mod bedrock;
 #[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
 pub mod cohere;
 
+/// Client and types generated from specs/deepgram/ (feature `deepgram`).
+#[cfg(feature = "deepgram")]
+#[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
+pub mod deepgram;
+
+/// Client and types generated from specs/elevenlabs/ (feature `elevenlabs`).
+#[cfg(feature = "elevenlabs")]
+#[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
+pub mod elevenlabs;
+
 /// Client and types generated from specs/gateway/ (feature `gateway`).
 #[cfg(feature = "gateway")]
 #[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
@@ -45,6 +55,16 @@ pub mod gateway;
 #[cfg(feature = "google")]
 #[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
 pub mod google;
+
+/// Client and types generated from specs/hume/ (feature `hume`).
+#[cfg(feature = "hume")]
+#[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
+pub mod hume;
+
+/// Client and types generated from specs/lmnt/ (feature `lmnt`).
+#[cfg(feature = "lmnt")]
+#[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
+pub mod lmnt;
 
 /// Client and types generated from specs/openai/ (feature `openai`).
 #[cfg(feature = "openai")]

@@ -77,6 +77,22 @@ pub fn default_registry_builder() -> ProviderRegistryBuilder {
     {
         builder = builder.provider("gateway", crate::providers::gateway::create_gateway(Default::default()));
     }
+    #[cfg(feature = "elevenlabs")]
+    {
+        builder = builder.provider("elevenlabs", crate::providers::elevenlabs::create_elevenlabs(Default::default()));
+    }
+    #[cfg(feature = "deepgram")]
+    {
+        builder = builder.provider("deepgram", crate::providers::deepgram::create_deepgram(Default::default()));
+    }
+    #[cfg(feature = "lmnt")]
+    {
+        builder = builder.provider("lmnt", crate::providers::lmnt::create_lmnt(Default::default()));
+    }
+    #[cfg(feature = "hume")]
+    {
+        builder = builder.provider("hume", crate::providers::hume::create_hume(Default::default()));
+    }
     builder
 }
 
@@ -87,7 +103,9 @@ mod tests {
     #[test]
     fn builds_without_keys_and_resolves_every_compiled_provider() {
         let registry = default_registry();
-        for id in registry.provider_ids() {
+        // Speech-only vendors have no language models.
+        const AUDIO_ONLY: [&str; 4] = ["elevenlabs", "deepgram", "lmnt", "hume"];
+        for id in registry.provider_ids().into_iter().filter(|id| !AUDIO_ONLY.contains(&id.as_str())) {
             registry.language_model(&format!("{id}:some-model")).unwrap_or_else(|error| panic!("{id}: {error}"));
         }
         #[cfg(feature = "openai-compatible")]
@@ -103,5 +121,20 @@ mod tests {
         assert_eq!(registry.reranking_model("togetherai:Salesforce/Llama-Rank-V1").unwrap().provider(), "togetherai.reranking");
         #[cfg(feature = "gateway")]
         assert_eq!(registry.language_model("gateway:openai/gpt-5").unwrap().provider(), "gateway");
+        #[cfg(feature = "elevenlabs")]
+        {
+            assert_eq!(registry.speech_model("elevenlabs:eleven_multilingual_v2").unwrap().provider(), "elevenlabs.speech");
+            assert_eq!(registry.transcription_model("elevenlabs:scribe_v1").unwrap().provider(), "elevenlabs.transcription");
+            assert!(matches!(registry.language_model("elevenlabs:m"), Err(crate::Error::NoSuchModel { .. })));
+        }
+        #[cfg(feature = "deepgram")]
+        {
+            assert_eq!(registry.speech_model("deepgram:aura-2-helena-en").unwrap().provider(), "deepgram.speech");
+            assert_eq!(registry.transcription_model("deepgram:nova-3").unwrap().provider(), "deepgram.transcription");
+        }
+        #[cfg(feature = "lmnt")]
+        assert_eq!(registry.speech_model("lmnt:blizzard").unwrap().provider(), "lmnt.speech");
+        #[cfg(feature = "hume")]
+        assert_eq!(registry.speech_model("hume:octave").unwrap().provider(), "hume.speech");
     }
 }

@@ -231,3 +231,11 @@ pub use providers::vertex;
 pub use providers::cohere;
 #[cfg(feature = "gateway")]
 pub use providers::gateway;
+#[cfg(feature = "elevenlabs")]
+pub use providers::elevenlabs;
+#[cfg(feature = "deepgram")]
+pub use providers::deepgram;
+#[cfg(feature = "lmnt")]
+pub use providers::lmnt;
+#[cfg(feature = "hume")]
+pub use providers::hume;

@@ -136,6 +136,10 @@ fn api(kind: ApiKind) -> TokenStream {
         ApiKind::Bedrock => quote! { Api::Bedrock },
         ApiKind::Cohere => quote! { Api::Cohere },
         ApiKind::Gateway => quote! { Api::Gateway },
+        ApiKind::Elevenlabs => quote! { Api::ElevenLabs },
+        ApiKind::Deepgram => quote! { Api::Deepgram },
+        ApiKind::Lmnt => quote! { Api::Lmnt },
+        ApiKind::Hume => quote! { Api::Hume },
     }
 }
 

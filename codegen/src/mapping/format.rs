@@ -66,6 +66,10 @@ pub enum ApiKind {
     Bedrock,
     Cohere,
     Gateway,
+    Elevenlabs,
+    Deepgram,
+    Lmnt,
+    Hume,
 }
 
 #[allow(missing_docs)]

@@ -23,6 +23,14 @@ pub mod bedrock;
 pub mod cohere;
 #[cfg(feature = "gateway")]
 pub mod gateway;
+#[cfg(feature = "elevenlabs")]
+pub mod elevenlabs;
+#[cfg(feature = "deepgram")]
+pub mod deepgram;
+#[cfg(feature = "lmnt")]
+pub mod lmnt;
+#[cfg(feature = "hume")]
+pub mod hume;
 
 #[cfg(test)]
 mod extra_request_tests;

@@ -72,6 +72,14 @@ pub enum Api {
     Cohere,
     /// Vercel AI Gateway, spoken as the AI SDK's own gateway provider.
     Gateway,
+    /// ElevenLabs (text to speech, Scribe speech to text).
+    ElevenLabs,
+    /// Deepgram (Aura text to speech, pre-recorded speech to text).
+    Deepgram,
+    /// LMNT text to speech.
+    Lmnt,
+    /// Hume Octave text to speech.
+    Hume,
 }
 
 /// How the API key is attached to requests.

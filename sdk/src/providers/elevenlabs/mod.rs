@@ -1,0 +1,135 @@
+//! ElevenLabs: speech models over `POST /v1/text-to-speech/{voice_id}` and Scribe transcription
+//! models over `POST /v1/speech-to-text` (a multipart upload, or a `cloud_storage_url` for audio
+//! given by URL, which ElevenLabs fetches itself).
+//!
+//! ```no_run
+//! # async fn example() -> specai::Result<()> {
+//! use specai::elevenlabs::{ElevenLabsSettings, create_elevenlabs};
+//!
+//! let elevenlabs = create_elevenlabs(ElevenLabsSettings::default()); // key from ELEVENLABS_API_KEY
+//! let speech = specai::generate_speech(elevenlabs.speech("eleven_multilingual_v2")).text("Hello!").await?;
+//! let transcript = specai::transcribe(elevenlabs.transcription("scribe_v1")).audio_url("https://example.com/talk.mp3").await?;
+//! println!("{} bytes of {}; heard: {}", speech.audio.len(), speech.media_type, transcript.text);
+//! # Ok(()) }
+//! ```
+//!
+//! The base URL, key variable, `xi-api-key` header, operation paths and error paths come from
+//! `specs/elevenlabs/provider.toml`; request and response bodies are the types generated from
+//! `specs/elevenlabs/openapi.json`, the official document pruned to these two operations.
+//! ElevenLabs-only settings are [`ElevenLabsSpeechOptions`] and [`ElevenLabsTranscriptionOptions`]
+//! under `provider_options["elevenlabs"]`.
+
+mod elevenlabs_options;
+mod elevenlabs_speech_model;
+mod elevenlabs_transcription_model;
+#[cfg(test)]
+mod tests;
+
+/// The wire types, generated from specs/elevenlabs/openapi.json.
+use specai_generated::elevenlabs::types as wire;
+
+use std::sync::Arc;
+
+use specai_generated::mappings::{ELEVENLABS, ProviderMapping};
+
+pub use elevenlabs_options::{ElevenLabsPronunciationDictionary, ElevenLabsSpeechOptions, ElevenLabsTranscriptionOptions, ElevenLabsVoiceSettings};
+pub use elevenlabs_speech_model::{DEFAULT_VOICE, ElevenLabsSpeechModel};
+pub use elevenlabs_transcription_model::ElevenLabsTranscriptionModel;
+
+use crate::error::Result;
+use crate::provider::{Provider, SpeechModel, TranscriptionModel};
+use crate::provider_utils::{ConnectionSettings, MappedConnection, connection_setters};
+
+/// The key of this provider's options in `provider_options`.
+const PROVIDER_ID: &str = "elevenlabs";
+
+/// How to reach ElevenLabs, built with `with_*` methods; every setting is optional, and the
+/// defaults come from `specs/elevenlabs/provider.toml` (the key from `ELEVENLABS_API_KEY`, sent
+/// as `xi-api-key`).
+///
+/// ```
+/// use specai::elevenlabs::{ElevenLabsSettings, create_elevenlabs};
+///
+/// let provider = create_elevenlabs(ElevenLabsSettings::default().with_api_key("..."));
+/// let model = provider.speech("eleven_multilingual_v2");
+/// ```
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct ElevenLabsSettings {
+    connection: ConnectionSettings,
+}
+
+impl ElevenLabsSettings {
+    connection_setters!();
+}
+
+/// The connection every model of one provider shares, or the error building it gave.
+type SharedConnection = Result<Arc<MappedConnection>>;
+
+fn connection_for_call(connection: &SharedConnection) -> Result<&MappedConnection> {
+    connection.as_deref().map_err(Clone::clone)
+}
+
+/// The ElevenLabs provider: hands out speech and transcription models.
+#[derive(Debug, Clone)]
+pub struct ElevenLabsProvider {
+    connection: SharedConnection,
+}
+
+/// An ElevenLabs provider with these settings. Invalid settings are reported by every call of
+/// its models.
+pub fn create_elevenlabs(settings: ElevenLabsSettings) -> ElevenLabsProvider {
+    create_elevenlabs_from_mapping(ELEVENLABS, settings)
+}
+
+/// A provider following `mapping` (a modified copy of the ElevenLabs mapping, in tests).
+pub(crate) fn create_elevenlabs_from_mapping(mapping: ProviderMapping, settings: ElevenLabsSettings) -> ElevenLabsProvider {
+    ElevenLabsProvider { connection: MappedConnection::new(mapping, settings.connection, None).map(Arc::new) }
+}
+
+/// A provider with default settings (the key from the environment).
+pub fn elevenlabs() -> ElevenLabsProvider {
+    create_elevenlabs(ElevenLabsSettings::default())
+}
+
+impl ElevenLabsProvider {
+    /// The speech model of this id, e.g. `eleven_multilingual_v2` or `eleven_flash_v2_5`.
+    pub fn speech(&self, model_id: &str) -> ElevenLabsSpeechModel {
+        ElevenLabsSpeechModel::new(model_id, self.connection.clone())
+    }
+
+    /// The transcription model of this id, e.g. `scribe_v1`.
+    pub fn transcription(&self, model_id: &str) -> ElevenLabsTranscriptionModel {
+        ElevenLabsTranscriptionModel::new(model_id, self.connection.clone())
+    }
+}
+
+impl Provider for ElevenLabsProvider {
+    /// ElevenLabs has no language models: always [`Error::NoSuchModel`](crate::Error::NoSuchModel).
+    fn language_model(&self, model_id: &str) -> Result<Arc<dyn crate::provider::LanguageModel>> {
+        Err(crate::Error::NoSuchModel { model_id: model_id.to_owned(), model_type: crate::error::ModelType::Language })
+    }
+
+    fn speech_model(&self, model_id: &str) -> Result<Arc<dyn SpeechModel>> {
+        Ok(Arc::new(self.speech(model_id)))
+    }
+
+    fn transcription_model(&self, model_id: &str) -> Result<Arc<dyn TranscriptionModel>> {
+        Ok(Arc::new(self.transcription(model_id)))
+    }
+}
+
+/// ISO 639-1 code of a language code as Scribe reports it (ISO 639-3, `"eng"` -> `"en"`); a
+/// two-letter code is kept, and an unknown one is returned as given.
+pub(crate) fn iso_639_1(code: &str) -> String {
+    const CODES: [(&str, &str); 40] = [
+        ("eng", "en"), ("deu", "de"), ("ger", "de"), ("fra", "fr"), ("fre", "fr"), ("spa", "es"), ("ita", "it"),
+        ("por", "pt"), ("nld", "nl"), ("dut", "nl"), ("rus", "ru"), ("zho", "zh"), ("chi", "zh"), ("cmn", "zh"),
+        ("jpn", "ja"), ("kor", "ko"), ("ara", "ar"), ("hin", "hi"), ("tur", "tr"), ("pol", "pl"), ("ukr", "uk"),
+        ("swe", "sv"), ("dan", "da"), ("nor", "no"), ("fin", "fi"), ("ell", "el"), ("gre", "el"), ("ces", "cs"),
+        ("cze", "cs"), ("hun", "hu"), ("ron", "ro"), ("rum", "ro"), ("heb", "he"), ("ind", "id"), ("vie", "vi"),
+        ("tha", "th"), ("cat", "ca"), ("msa", "ms"), ("tam", "ta"), ("fil", "tl"),
+    ];
+    let lower = code.trim().to_ascii_lowercase();
+    CODES.iter().find(|(three, _)| *three == lower).map_or(lower, |(_, two)| (*two).to_owned())
+}
