@@ -136,6 +136,9 @@ fn api(kind: ApiKind) -> TokenStream {
         ApiKind::Bedrock => quote! { Api::Bedrock },
         ApiKind::Cohere => quote! { Api::Cohere },
         ApiKind::Gateway => quote! { Api::Gateway },
+        ApiKind::Fal => quote! { Api::Fal },
+        ApiKind::Replicate => quote! { Api::Replicate },
+        ApiKind::Luma => quote! { Api::Luma },
     }
 }
 

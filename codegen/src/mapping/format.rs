@@ -66,6 +66,9 @@ pub enum ApiKind {
     Bedrock,
     Cohere,
     Gateway,
+    Fal,
+    Replicate,
+    Luma,
 }
 
 #[allow(missing_docs)]
@@ -107,11 +110,15 @@ pub enum Capability {
     Transcription,
     Models,
     Rerank,
+    Status,
+    Result,
+    Cancel,
+    Submit,
 }
 
 impl Capability {
     /// Every capability, in the order `Operations` lists them.
-    pub const ALL: [Capability; 12] = [
+    pub const ALL: [Capability; 16] = [
         Capability::Chat,
         Capability::ChatStream,
         Capability::Responses,
@@ -124,6 +131,10 @@ impl Capability {
         Capability::Transcription,
         Capability::Models,
         Capability::Rerank,
+        Capability::Status,
+        Capability::Result,
+        Capability::Cancel,
+        Capability::Submit,
     ];
 
     /// The key in `[operations]`.
@@ -141,6 +152,10 @@ impl Capability {
             Capability::Transcription => "transcription",
             Capability::Models => "models",
             Capability::Rerank => "rerank",
+            Capability::Status => "status",
+            Capability::Result => "result",
+            Capability::Cancel => "cancel",
+            Capability::Submit => "submit",
         }
     }
 }
