@@ -1,6 +1,7 @@
 //! The default registry: every provider compiled into this build, under its usual id.
 //!
-//! `openai`, `anthropic`, `google`, `cohere`, `gateway`, `azure`, `vertex` and `bedrock` come
+//! `openai`, `anthropic`, `google`, `cohere`, `gateway`, `azure`, `vertex`, `bedrock`, `fal`,
+//! `replicate` and `luma` come
 //! from their own modules (each behind its feature; Azure reads `AZURE_RESOURCE_NAME`, Vertex its
 //! project, location and express key when the registry is built, and a missing one fails that
 //! provider's calls only);
@@ -77,6 +78,18 @@ pub fn default_registry_builder() -> ProviderRegistryBuilder {
     {
         builder = builder.provider("gateway", crate::providers::gateway::create_gateway(Default::default()));
     }
+    #[cfg(feature = "fal")]
+    {
+        builder = builder.provider("fal", crate::providers::fal::create_fal(Default::default()));
+    }
+    #[cfg(feature = "replicate")]
+    {
+        builder = builder.provider("replicate", crate::providers::replicate::create_replicate(Default::default()));
+    }
+    #[cfg(feature = "luma")]
+    {
+        builder = builder.provider("luma", crate::providers::luma::create_luma(Default::default()));
+    }
     builder
 }
 
@@ -87,7 +100,8 @@ mod tests {
     #[test]
     fn builds_without_keys_and_resolves_every_compiled_provider() {
         let registry = default_registry();
-        for id in registry.provider_ids() {
+        // The media vendors have no language models.
+        for id in registry.provider_ids().into_iter().filter(|id| !["fal", "replicate", "luma"].contains(&id.as_str())) {
             registry.language_model(&format!("{id}:some-model")).unwrap_or_else(|error| panic!("{id}: {error}"));
         }
         #[cfg(feature = "openai-compatible")]
@@ -103,5 +117,13 @@ mod tests {
         assert_eq!(registry.reranking_model("togetherai:Salesforce/Llama-Rank-V1").unwrap().provider(), "togetherai.reranking");
         #[cfg(feature = "gateway")]
         assert_eq!(registry.language_model("gateway:openai/gpt-5").unwrap().provider(), "gateway");
+        #[cfg(feature = "fal")]
+        assert_eq!(registry.image_model("fal:fal-ai/flux/dev").unwrap().provider(), "fal.image");
+        #[cfg(feature = "fal")]
+        assert!(matches!(registry.language_model("fal:any"), Err(crate::Error::NoSuchModel { .. })));
+        #[cfg(feature = "replicate")]
+        assert_eq!(registry.image_model("replicate:black-forest-labs/flux-schnell").unwrap().provider(), "replicate.image");
+        #[cfg(feature = "luma")]
+        assert_eq!(registry.image_model("luma:photon-1").unwrap().provider(), "luma.image");
     }
 }

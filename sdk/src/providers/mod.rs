@@ -23,6 +23,12 @@ pub mod bedrock;
 pub mod cohere;
 #[cfg(feature = "gateway")]
 pub mod gateway;
+#[cfg(feature = "fal")]
+pub mod fal;
+#[cfg(feature = "replicate")]
+pub mod replicate;
+#[cfg(feature = "luma")]
+pub mod luma;
 
 #[cfg(test)]
 mod extra_request_tests;
