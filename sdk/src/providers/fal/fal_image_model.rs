@@ -8,7 +8,7 @@ use super::fal_queue::{fetch_file, run_queued};
 use super::{FalImageOptions, PROVIDER_ID, SharedConnection, connection_for_call, wire};
 use crate::error::{Error, Result};
 use crate::provider::{FileData, GeneratedImage, ImageModel, ImageOptions, ImageResponse, ProviderMetadata, ResponseMetadata, Warning};
-use crate::provider_utils::PollSettings;
+use crate::provider_utils::{PollSettings, sniff_image_media_type};
 
 /// A FAL image model. Built by [`FalProvider::image`](super::FalProvider::image).
 ///
@@ -53,17 +53,6 @@ fn image_size_of_size(size: &str) -> Result<Value> {
     let parsed = size.split_once('x').and_then(|(width, height)| Some((width.trim().parse::<u32>().ok()?, height.trim().parse::<u32>().ok()?)));
     let (width, height) = parsed.ok_or_else(|| Error::invalid_argument("size", format!("`{size}` is not `<width>x<height>`")))?;
     Ok(json!({"width": width, "height": height}))
-}
-
-/// The media type of image bytes by their signature, for images FAL gave none for.
-fn sniff_image_media_type(bytes: &[u8]) -> &'static str {
-    match bytes {
-        [0x89, b'P', b'N', b'G', ..] => "image/png",
-        [0xFF, 0xD8, 0xFF, ..] => "image/jpeg",
-        [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'E', b'B', b'P', ..] => "image/webp",
-        [b'G', b'I', b'F', b'8', ..] => "image/gif",
-        _ => "application/octet-stream",
-    }
 }
 
 #[async_trait]

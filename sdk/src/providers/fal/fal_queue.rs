@@ -9,8 +9,6 @@
 
 use std::sync::Arc;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD as BASE64;
 use bytes::Bytes;
 use http::HeaderMap;
 use serde::Serialize;
@@ -20,7 +18,7 @@ use specai_generated::mappings::Operation;
 use super::{PROVIDER_ID, wire};
 use crate::error::{Error, Result};
 use crate::provider::ExtraRequest;
-use crate::provider_utils::{DEFAULT_MAX_DOWNLOAD_BYTES, Job, JobStatus, MappedConnection, PollSettings, download, get, job_id_segment, job_url, send};
+use crate::provider_utils::{Job, JobStatus, MappedConnection, PollSettings, fetch_output, get, job_id_segment, job_url, send};
 
 /// A finished queued request: the model's output, with what the response metadata reports.
 pub(super) struct QueueOutcome<T> {
@@ -114,19 +112,8 @@ async fn poll_once<T: DeserializeOwned>(
 /// download's): a CDN URL downloaded with the provider's client and a size cap, or a `data:` URL
 /// (`sync_mode`) decoded.
 pub(super) async fn fetch_file(connection: &MappedConnection, file: &wire::File) -> Result<(Bytes, Option<String>)> {
-    let declared = file.content_type.clone().filter(|media_type| !media_type.is_empty());
-    if let Some(inline) = file.url.strip_prefix("data:") {
-        let (header, data) = inline.split_once(',').ok_or_else(|| Error::invalid_response("FAL answered with a malformed data: URL", None, None))?;
-        let bytes = header
-            .ends_with(";base64")
-            .then(|| BASE64.decode(data).ok())
-            .flatten()
-            .ok_or_else(|| Error::invalid_response("FAL answered with a data: URL that is not base64", None, None))?;
-        let media_type = declared.or_else(|| header.split(';').next().filter(|media_type| !media_type.is_empty()).map(str::to_owned));
-        return Ok((Bytes::from(bytes), media_type));
-    }
-    let download = download(connection.client(), &file.url, DEFAULT_MAX_DOWNLOAD_BYTES).await?;
-    Ok((download.bytes, declared.or(download.media_type)))
+    let (bytes, media_type) = fetch_output(connection.client(), PROVIDER_ID, &file.url).await?;
+    Ok((bytes, file.content_type.clone().filter(|media_type| !media_type.is_empty()).or(media_type)))
 }
 
 #[cfg(test)]
