@@ -8,6 +8,7 @@
 
 /// `given` when it is on the same origin as `built` (the mapping's URL of the same request),
 /// else `built`.
+#[cfg_attr(not(any(feature = "fal", feature = "replicate")), allow(dead_code))]
 pub(crate) fn job_url(given: Option<&str>, built: String) -> String {
     let origin = |url: &str| reqwest::Url::parse(url).ok().map(|url| url.origin());
     match given {

@@ -68,7 +68,9 @@ pub use default_client::{DEFAULT_CONNECT_TIMEOUT, client_with_timeouts, default_
 pub use download::{DEFAULT_MAX_DOWNLOAD_BYTES, Download, download, transcription_audio};
 pub use poll_job::{Job, JobStatus, PollSettings};
 #[cfg(any(feature = "fal", feature = "replicate", feature = "luma"))]
-pub(crate) use job_url::{fetch_output, job_id_segment, job_url, sniff_image_media_type};
+pub(crate) use job_url::{fetch_output, job_id_segment, sniff_image_media_type};
+#[cfg(any(feature = "fal", feature = "replicate"))]
+pub(crate) use job_url::job_url;
 #[cfg(any(feature = "azure", feature = "vertex"))]
 pub(crate) use base_url_template::fill_base_url;
 pub use api_key::{ApiKey, load_api_key, load_setting, sensitive_header_value, without_trailing_slash};
