@@ -46,6 +46,11 @@ pub mod deepgram;
 #[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
 pub mod elevenlabs;
 
+/// Client and types generated from specs/fal/ (feature `fal`).
+#[cfg(feature = "fal")]
+#[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
+pub mod fal;
+
 /// Client and types generated from specs/gateway/ (feature `gateway`).
 #[cfg(feature = "gateway")]
 #[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
@@ -66,6 +71,11 @@ pub mod hume;
 #[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
 pub mod lmnt;
 
+/// Client and types generated from specs/luma/ (feature `luma`).
+#[cfg(feature = "luma")]
+#[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
+pub mod luma;
+
 /// Client and types generated from specs/openai/ (feature `openai`).
 #[cfg(feature = "openai")]
 #[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
@@ -75,6 +85,11 @@ pub mod openai;
 #[cfg(feature = "openai-compatible")]
 #[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
 pub mod openai_compatible;
+
+/// Client and types generated from specs/replicate/ (feature `replicate`).
+#[cfg(feature = "replicate")]
+#[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
+pub mod replicate;
 
 /// Client and types generated from specs/vertex/ (feature `vertex`).
 #[cfg(feature = "vertex")]

@@ -1,6 +1,7 @@
 //! The default registry: every provider compiled into this build, under its usual id.
 //!
-//! `openai`, `anthropic`, `google`, `cohere`, `gateway`, `azure`, `vertex` and `bedrock` come
+//! `openai`, `anthropic`, `google`, `cohere`, `gateway`, `azure`, `vertex`, `bedrock`, `fal`,
+//! `replicate` and `luma` come
 //! from their own modules (each behind its feature; Azure reads `AZURE_RESOURCE_NAME`, Vertex its
 //! project, location and express key when the registry is built, and a missing one fails that
 //! provider's calls only);
@@ -92,6 +93,17 @@ pub fn default_registry_builder() -> ProviderRegistryBuilder {
     #[cfg(feature = "hume")]
     {
         builder = builder.provider("hume", crate::providers::hume::create_hume(Default::default()));
+    #[cfg(feature = "fal")]
+    {
+        builder = builder.provider("fal", crate::providers::fal::create_fal(Default::default()));
+    }
+    #[cfg(feature = "replicate")]
+    {
+        builder = builder.provider("replicate", crate::providers::replicate::create_replicate(Default::default()));
+    }
+    #[cfg(feature = "luma")]
+    {
+        builder = builder.provider("luma", crate::providers::luma::create_luma(Default::default()));
     }
     builder
 }
@@ -103,9 +115,9 @@ mod tests {
     #[test]
     fn builds_without_keys_and_resolves_every_compiled_provider() {
         let registry = default_registry();
-        // Speech-only vendors have no language models.
-        const AUDIO_ONLY: [&str; 4] = ["elevenlabs", "deepgram", "lmnt", "hume"];
-        for id in registry.provider_ids().into_iter().filter(|id| !AUDIO_ONLY.contains(&id.as_str())) {
+        // The speech, transcription and image vendors have no language models.
+        const MEDIA_ONLY: [&str; 7] = ["elevenlabs", "deepgram", "lmnt", "hume", "fal", "replicate", "luma"];
+        for id in registry.provider_ids().into_iter().filter(|id| !MEDIA_ONLY.contains(&id.as_str())) {
             registry.language_model(&format!("{id}:some-model")).unwrap_or_else(|error| panic!("{id}: {error}"));
         }
         #[cfg(feature = "openai-compatible")]
@@ -136,5 +148,13 @@ mod tests {
         assert_eq!(registry.speech_model("lmnt:blizzard").unwrap().provider(), "lmnt.speech");
         #[cfg(feature = "hume")]
         assert_eq!(registry.speech_model("hume:octave").unwrap().provider(), "hume.speech");
+        #[cfg(feature = "fal")]
+        assert_eq!(registry.image_model("fal:fal-ai/flux/dev").unwrap().provider(), "fal.image");
+        #[cfg(feature = "fal")]
+        assert!(matches!(registry.language_model("fal:any"), Err(crate::Error::NoSuchModel { .. })));
+        #[cfg(feature = "replicate")]
+        assert_eq!(registry.image_model("replicate:black-forest-labs/flux-schnell").unwrap().provider(), "replicate.image");
+        #[cfg(feature = "luma")]
+        assert_eq!(registry.image_model("luma:photon-1").unwrap().provider(), "luma.image");
     }
 }

@@ -19,7 +19,7 @@
 //!   depend on that crate alone. Providers live in their own modules behind cargo features:
 //!   `openai`, `anthropic`, `google`, `cohere`, `gateway` (the Vercel AI Gateway),
 //!   `openai_compatible` (every vendor with a mapping file in `specs/`), and the clouds' `azure`,
-//!   `vertex` and `bedrock` (opt-in features).
+//!   `vertex` and `bedrock` (opt-in features); the media vendors `fal`, `replicate` and `luma` (opt-in).
 //! - [`middleware`]: [`wrap_language_model`] and the other wrappers, built-in middlewares
 //!   (default settings and instructions, extract reasoning and JSON, simulated streaming) and
 //!   [`fallback`] chains of models that move on when one fails.
@@ -239,3 +239,9 @@ pub use providers::deepgram;
 pub use providers::lmnt;
 #[cfg(feature = "hume")]
 pub use providers::hume;
+#[cfg(feature = "fal")]
+pub use providers::fal;
+#[cfg(feature = "replicate")]
+pub use providers::replicate;
+#[cfg(feature = "luma")]
+pub use providers::luma;

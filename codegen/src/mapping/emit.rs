@@ -140,6 +140,9 @@ fn api(kind: ApiKind) -> TokenStream {
         ApiKind::Deepgram => quote! { Api::Deepgram },
         ApiKind::Lmnt => quote! { Api::Lmnt },
         ApiKind::Hume => quote! { Api::Hume },
+        ApiKind::Fal => quote! { Api::Fal },
+        ApiKind::Replicate => quote! { Api::Replicate },
+        ApiKind::Luma => quote! { Api::Luma },
     }
 }
 

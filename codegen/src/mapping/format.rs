@@ -70,6 +70,9 @@ pub enum ApiKind {
     Deepgram,
     Lmnt,
     Hume,
+    Fal,
+    Replicate,
+    Luma,
 }
 
 #[allow(missing_docs)]
@@ -111,11 +114,15 @@ pub enum Capability {
     Transcription,
     Models,
     Rerank,
+    Status,
+    Result,
+    Cancel,
+    Submit,
 }
 
 impl Capability {
     /// Every capability, in the order `Operations` lists them.
-    pub const ALL: [Capability; 12] = [
+    pub const ALL: [Capability; 16] = [
         Capability::Chat,
         Capability::ChatStream,
         Capability::Responses,
@@ -128,6 +135,10 @@ impl Capability {
         Capability::Transcription,
         Capability::Models,
         Capability::Rerank,
+        Capability::Status,
+        Capability::Result,
+        Capability::Cancel,
+        Capability::Submit,
     ];
 
     /// The key in `[operations]`.
@@ -145,6 +156,10 @@ impl Capability {
             Capability::Transcription => "transcription",
             Capability::Models => "models",
             Capability::Rerank => "rerank",
+            Capability::Status => "status",
+            Capability::Result => "result",
+            Capability::Cancel => "cancel",
+            Capability::Submit => "submit",
         }
     }
 }

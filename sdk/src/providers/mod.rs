@@ -31,6 +31,12 @@ pub mod deepgram;
 pub mod lmnt;
 #[cfg(feature = "hume")]
 pub mod hume;
+#[cfg(feature = "fal")]
+pub mod fal;
+#[cfg(feature = "replicate")]
+pub mod replicate;
+#[cfg(feature = "luma")]
+pub mod luma;
 
 #[cfg(test)]
 mod extra_request_tests;

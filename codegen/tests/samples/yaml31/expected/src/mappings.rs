@@ -80,6 +80,12 @@ pub enum Api {
     Lmnt,
     /// Hume Octave text to speech.
     Hume,
+    /// FAL's queue (submit, status, result, cancel) for image, speech and transcription models.
+    Fal,
+    /// Replicate predictions (`Prefer: wait`, then polled) for image models.
+    Replicate,
+    /// Luma's Dream Machine generations (polled) for image models.
+    Luma,
 }
 
 /// How the API key is attached to requests.
@@ -164,6 +170,14 @@ pub struct Operations {
     pub models: Option<Operation>,
     /// Document reranking.
     pub rerank: Option<Operation>,
+    /// The status of a queued job (`{request_id}` in the path).
+    pub status: Option<Operation>,
+    /// The result of a finished job.
+    pub result: Option<Operation>,
+    /// Cancelling a queued or running job.
+    pub cancel: Option<Operation>,
+    /// Submitting a job where a kind's own operation does not fit (Replicate's versioned predictions).
+    pub submit: Option<Operation>,
 }
 
 /// How system messages are sent in chat completions.
@@ -406,6 +420,10 @@ pub static YAML31: ProviderMapping = ProviderMapping {
         transcription: None,
         models: None,
         rerank: None,
+        status: None,
+        result: None,
+        cancel: None,
+        submit: None,
     },
     capabilities: Capabilities {
         tools: true,
