@@ -26,6 +26,11 @@ pub mod mappings;
 #[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
 pub mod anthropic;
 
+/// Client and types generated from specs/assemblyai/ (feature `assemblyai`).
+#[cfg(feature = "assemblyai")]
+#[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
+pub mod assemblyai;
+
 /// Client and types generated from specs/bedrock/ (feature `bedrock`).
 #[cfg(feature = "bedrock")]
 #[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
@@ -40,6 +45,11 @@ pub mod cohere;
 #[cfg(feature = "gateway")]
 #[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
 pub mod gateway;
+
+/// Client and types generated from specs/gladia/ (feature `gladia`).
+#[cfg(feature = "gladia")]
+#[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
+pub mod gladia;
 
 /// Client and types generated from specs/google/ (feature `google`).
 #[cfg(feature = "google")]

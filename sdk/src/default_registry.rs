@@ -77,6 +77,10 @@ pub fn default_registry_builder() -> ProviderRegistryBuilder {
     {
         builder = builder.provider("gateway", crate::providers::gateway::create_gateway(Default::default()));
     }
+    #[cfg(feature = "assemblyai")]
+    {
+        builder = builder.provider("assemblyai", crate::providers::assemblyai::create_assemblyai(Default::default()));
+    }
     builder
 }
 

@@ -227,3 +227,5 @@ pub use providers::vertex;
 pub use providers::cohere;
 #[cfg(feature = "gateway")]
 pub use providers::gateway;
+#[cfg(feature = "assemblyai")]
+pub use providers::assemblyai;

@@ -136,6 +136,9 @@ fn api(kind: ApiKind) -> TokenStream {
         ApiKind::Bedrock => quote! { Api::Bedrock },
         ApiKind::Cohere => quote! { Api::Cohere },
         ApiKind::Gateway => quote! { Api::Gateway },
+        ApiKind::Assemblyai => quote! { Api::AssemblyAi },
+        ApiKind::Gladia => quote! { Api::Gladia },
+        ApiKind::Revai => quote! { Api::RevAi },
     }
 }
 

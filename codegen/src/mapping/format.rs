@@ -66,6 +66,9 @@ pub enum ApiKind {
     Bedrock,
     Cohere,
     Gateway,
+    Assemblyai,
+    Gladia,
+    Revai,
 }
 
 #[allow(missing_docs)]
@@ -107,11 +110,15 @@ pub enum Capability {
     Transcription,
     Models,
     Rerank,
+    Upload,
+    Status,
+    Cancel,
+    Result,
 }
 
 impl Capability {
     /// Every capability, in the order `Operations` lists them.
-    pub const ALL: [Capability; 12] = [
+    pub const ALL: [Capability; 16] = [
         Capability::Chat,
         Capability::ChatStream,
         Capability::Responses,
@@ -124,6 +131,10 @@ impl Capability {
         Capability::Transcription,
         Capability::Models,
         Capability::Rerank,
+        Capability::Upload,
+        Capability::Status,
+        Capability::Cancel,
+        Capability::Result,
     ];
 
     /// The key in `[operations]`.
@@ -141,6 +152,10 @@ impl Capability {
             Capability::Transcription => "transcription",
             Capability::Models => "models",
             Capability::Rerank => "rerank",
+            Capability::Upload => "upload",
+            Capability::Status => "status",
+            Capability::Cancel => "cancel",
+            Capability::Result => "result",
         }
     }
 }

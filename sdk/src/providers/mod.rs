@@ -23,6 +23,8 @@ pub mod bedrock;
 pub mod cohere;
 #[cfg(feature = "gateway")]
 pub mod gateway;
+#[cfg(feature = "assemblyai")]
+pub mod assemblyai;
 
 #[cfg(test)]
 mod extra_request_tests;
