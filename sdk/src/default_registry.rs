@@ -81,6 +81,10 @@ pub fn default_registry_builder() -> ProviderRegistryBuilder {
     {
         builder = builder.provider("assemblyai", crate::providers::assemblyai::create_assemblyai(Default::default()));
     }
+    #[cfg(feature = "gladia")]
+    {
+        builder = builder.provider("gladia", crate::providers::gladia::create_gladia(Default::default()));
+    }
     builder
 }
 

@@ -229,3 +229,5 @@ pub use providers::cohere;
 pub use providers::gateway;
 #[cfg(feature = "assemblyai")]
 pub use providers::assemblyai;
+#[cfg(feature = "gladia")]
+pub use providers::gladia;

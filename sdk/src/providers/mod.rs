@@ -25,6 +25,8 @@ pub mod cohere;
 pub mod gateway;
 #[cfg(feature = "assemblyai")]
 pub mod assemblyai;
+#[cfg(feature = "gladia")]
+pub mod gladia;
 
 #[cfg(test)]
 mod extra_request_tests;
