@@ -66,6 +66,11 @@ pub mod openai;
 #[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
 pub mod openai_compatible;
 
+/// Client and types generated from specs/revai/ (feature `revai`).
+#[cfg(feature = "revai")]
+#[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
+pub mod revai;
+
 /// Client and types generated from specs/vertex/ (feature `vertex`).
 #[cfg(feature = "vertex")]
 #[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]

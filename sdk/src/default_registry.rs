@@ -85,6 +85,10 @@ pub fn default_registry_builder() -> ProviderRegistryBuilder {
     {
         builder = builder.provider("gladia", crate::providers::gladia::create_gladia(Default::default()));
     }
+    #[cfg(feature = "revai")]
+    {
+        builder = builder.provider("revai", crate::providers::revai::create_revai(Default::default()));
+    }
     builder
 }
 

@@ -231,3 +231,5 @@ pub use providers::gateway;
 pub use providers::assemblyai;
 #[cfg(feature = "gladia")]
 pub use providers::gladia;
+#[cfg(feature = "revai")]
+pub use providers::revai;

@@ -27,6 +27,8 @@ pub mod gateway;
 pub mod assemblyai;
 #[cfg(feature = "gladia")]
 pub mod gladia;
+#[cfg(feature = "revai")]
+pub mod revai;
 
 #[cfg(test)]
 mod extra_request_tests;
