@@ -83,6 +83,16 @@ pub struct AssemblyAiProvider {
 
 /// An AssemblyAI provider with these settings. Invalid settings are reported by every call of
 /// its models.
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use specai::assemblyai::{AssemblyAiSettings, create_assemblyai};
+///
+/// let provider = create_assemblyai(AssemblyAiSettings::default().with_api_key("..."));
+/// let transcript = specai::transcribe(provider.transcription("universal")).audio(std::fs::read("talk.wav")?).await?;
+/// println!("{}", transcript.text);
+/// # Ok(()) }
+/// ```
 pub fn create_assemblyai(settings: AssemblyAiSettings) -> AssemblyAiProvider {
     create_assemblyai_from_mapping(ASSEMBLYAI, settings)
 }

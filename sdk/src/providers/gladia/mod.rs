@@ -83,6 +83,16 @@ pub struct GladiaProvider {
 
 /// A Gladia provider with these settings. Invalid settings are reported by every call of
 /// its models.
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use specai::gladia::{GladiaSettings, create_gladia};
+///
+/// let provider = create_gladia(GladiaSettings::default().with_api_key("..."));
+/// let transcript = specai::transcribe(provider.transcription("solaria-1")).audio(std::fs::read("talk.wav")?).await?;
+/// println!("{}", transcript.text);
+/// # Ok(()) }
+/// ```
 pub fn create_gladia(settings: GladiaSettings) -> GladiaProvider {
     create_gladia_from_mapping(GLADIA, settings)
 }

@@ -83,6 +83,16 @@ pub struct RevaiProvider {
 
 /// A Rev.ai provider with these settings. Invalid settings are reported by every call of
 /// its models.
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use specai::revai::{RevaiSettings, create_revai};
+///
+/// let provider = create_revai(RevaiSettings::default().with_api_key("..."));
+/// let transcript = specai::transcribe(provider.transcription("machine")).audio(std::fs::read("talk.wav")?).await?;
+/// println!("{}", transcript.text);
+/// # Ok(()) }
+/// ```
 pub fn create_revai(settings: RevaiSettings) -> RevaiProvider {
     create_revai_from_mapping(REVAI, settings)
 }
