@@ -48,46 +48,43 @@ impl AssemblyAiTranscriptionModel {
 
     /// The optional parameters of the submit body: the speech model and the caller's options.
     fn params(&self, options: AssemblyAiOptions) -> Result<wire::TranscriptOptionalParams> {
-        let mut params = wire::TranscriptOptionalParams::default();
-        // The list replaces the deprecated singular `speech_model` (AssemblyAI's spec requires it).
-        params.speech_models = vec![self.model_id.clone().into()];
-        params.speaker_labels = options.speaker_labels;
-        params.speakers_expected = options.speakers_expected;
-        params.speaker_options = options.speaker_options.map(|speakers| wire::TranscriptOptionalParamsSpeakerOptions {
-            min_speakers_expected: speakers.min_speakers_expected,
-            max_speakers_expected: speakers.max_speakers_expected,
+        let redact_pii_policies = options.redact_pii_policies.unwrap_or_default();
+        Ok(wire::TranscriptOptionalParams {
+            // The list replaces the deprecated singular `speech_model` (AssemblyAI's spec requires it).
+            speech_models: vec![self.model_id.clone().into()],
+            speaker_labels: options.speaker_labels,
+            speakers_expected: options.speakers_expected,
+            speaker_options: options.speaker_options.map(|speakers| wire::TranscriptOptionalParamsSpeakerOptions {
+                min_speakers_expected: speakers.min_speakers_expected,
+                max_speakers_expected: speakers.max_speakers_expected,
+                ..Default::default()
+            }),
+            language_code: options.language_code.as_deref().map(|code| parse_wire("languageCode", code)).transpose()?,
+            language_detection: options.language_detection,
+            language_confidence_threshold: options.language_confidence_threshold,
+            punctuate: options.punctuate,
+            format_text: options.format_text,
+            disfluencies: options.disfluencies,
+            filter_profanity: options.filter_profanity,
+            multichannel: options.multichannel,
+            keyterms_prompt: options.keyterms_prompt.unwrap_or_default(),
+            prompt: options.prompt,
+            temperature: options.temperature,
+            audio_start_from: options.audio_start_from,
+            audio_end_at: options.audio_end_at,
+            speech_threshold: options.speech_threshold,
+            redact_pii: options.redact_pii,
+            redact_pii_policies: redact_pii_policies.iter().map(|policy| parse_wire("redactPiiPolicies", policy)).collect::<Result<_>>()?,
+            redact_pii_sub: options.redact_pii_sub.as_deref().map(|sub| parse_wire("redactPiiSub", sub)).transpose()?,
+            entity_detection: options.entity_detection,
+            sentiment_analysis: options.sentiment_analysis,
+            auto_highlights: options.auto_highlights,
+            summarization: options.summarization,
+            summary_model: options.summary_model.as_deref().map(|model| parse_wire("summaryModel", model)).transpose()?,
+            summary_type: options.summary_type.as_deref().map(|kind| parse_wire("summaryType", kind)).transpose()?,
+            webhook_url: options.webhook_url,
             ..Default::default()
-        });
-        params.language_code = options.language_code.as_deref().map(|code| parse_wire("languageCode", code)).transpose()?;
-        params.language_detection = options.language_detection;
-        params.language_confidence_threshold = options.language_confidence_threshold;
-        params.punctuate = options.punctuate;
-        params.format_text = options.format_text;
-        params.disfluencies = options.disfluencies;
-        params.filter_profanity = options.filter_profanity;
-        params.multichannel = options.multichannel;
-        params.keyterms_prompt = options.keyterms_prompt.unwrap_or_default();
-        params.prompt = options.prompt;
-        params.temperature = options.temperature;
-        params.audio_start_from = options.audio_start_from;
-        params.audio_end_at = options.audio_end_at;
-        params.speech_threshold = options.speech_threshold;
-        params.redact_pii = options.redact_pii;
-        params.redact_pii_policies = options
-            .redact_pii_policies
-            .unwrap_or_default()
-            .iter()
-            .map(|policy| parse_wire("redactPiiPolicies", policy))
-            .collect::<Result<_>>()?;
-        params.redact_pii_sub = options.redact_pii_sub.as_deref().map(|sub| parse_wire("redactPiiSub", sub)).transpose()?;
-        params.entity_detection = options.entity_detection;
-        params.sentiment_analysis = options.sentiment_analysis;
-        params.auto_highlights = options.auto_highlights;
-        params.summarization = options.summarization;
-        params.summary_model = options.summary_model.as_deref().map(|model| parse_wire("summaryModel", model)).transpose()?;
-        params.summary_type = options.summary_type.as_deref().map(|kind| parse_wire("summaryType", kind)).transpose()?;
-        params.webhook_url = options.webhook_url;
-        Ok(params)
+        })
     }
 }
 
