@@ -51,7 +51,7 @@ const PROVIDER_ID: &str = "revai";
 ///
 /// let settings = RevaiSettings::default()
 ///     .with_api_key("...")
-///     ///     .with_poll_settings(PollSettings::default().with_total_timeout(Duration::from_secs(120)));
+///     .with_poll_settings(PollSettings::default().with_total_timeout(Duration::from_secs(120)));
 /// let model = create_revai(settings).transcription("machine");
 /// ```
 #[derive(Debug, Clone, Default)]
