@@ -72,6 +72,12 @@ pub enum Api {
     Cohere,
     /// Vercel AI Gateway, spoken as the AI SDK's own gateway provider.
     Gateway,
+    /// AssemblyAI transcription (upload, submit, poll).
+    AssemblyAi,
+    /// Gladia pre-recorded transcription (upload, submit, poll).
+    Gladia,
+    /// Rev.ai asynchronous transcription (job, poll, transcript).
+    RevAi,
 }
 
 /// How the API key is attached to requests.
@@ -156,6 +162,14 @@ pub struct Operations {
     pub models: Option<Operation>,
     /// Document reranking.
     pub rerank: Option<Operation>,
+    /// Media upload before a job is submitted (AssemblyAI, Gladia).
+    pub upload: Option<Operation>,
+    /// A submitted job's status (polled); `{...}` in the path is the job id.
+    pub status: Option<Operation>,
+    /// Cancels a submitted job; `{...}` in the path is the job id.
+    pub cancel: Option<Operation>,
+    /// A finished job's result, when it is not in the status answer (Rev.ai's transcript).
+    pub result: Option<Operation>,
 }
 
 /// How system messages are sent in chat completions.
@@ -398,6 +412,10 @@ pub static YAML31: ProviderMapping = ProviderMapping {
         transcription: None,
         models: None,
         rerank: None,
+        upload: None,
+        status: None,
+        cancel: None,
+        result: None,
     },
     capabilities: Capabilities {
         tools: true,
