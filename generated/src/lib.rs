@@ -26,6 +26,11 @@ pub mod mappings;
 #[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
 pub mod anthropic;
 
+/// Client and types generated from specs/assemblyai/ (feature `assemblyai`).
+#[cfg(feature = "assemblyai")]
+#[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
+pub mod assemblyai;
+
 /// Client and types generated from specs/bedrock/ (feature `bedrock`).
 #[cfg(feature = "bedrock")]
 #[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
@@ -55,6 +60,11 @@ pub mod fal;
 #[cfg(feature = "gateway")]
 #[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
 pub mod gateway;
+
+/// Client and types generated from specs/gladia/ (feature `gladia`).
+#[cfg(feature = "gladia")]
+#[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
+pub mod gladia;
 
 /// Client and types generated from specs/google/ (feature `google`).
 #[cfg(feature = "google")]
@@ -90,6 +100,11 @@ pub mod openai_compatible;
 #[cfg(feature = "replicate")]
 #[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
 pub mod replicate;
+
+/// Client and types generated from specs/revai/ (feature `revai`).
+#[cfg(feature = "revai")]
+#[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
+pub mod revai;
 
 /// Client and types generated from specs/vertex/ (feature `vertex`).
 #[cfg(feature = "vertex")]

@@ -93,6 +93,7 @@ pub fn default_registry_builder() -> ProviderRegistryBuilder {
     #[cfg(feature = "hume")]
     {
         builder = builder.provider("hume", crate::providers::hume::create_hume(Default::default()));
+    }
     #[cfg(feature = "fal")]
     {
         builder = builder.provider("fal", crate::providers::fal::create_fal(Default::default()));
@@ -105,6 +106,18 @@ pub fn default_registry_builder() -> ProviderRegistryBuilder {
     {
         builder = builder.provider("luma", crate::providers::luma::create_luma(Default::default()));
     }
+    #[cfg(feature = "assemblyai")]
+    {
+        builder = builder.provider("assemblyai", crate::providers::assemblyai::create_assemblyai(Default::default()));
+    }
+    #[cfg(feature = "gladia")]
+    {
+        builder = builder.provider("gladia", crate::providers::gladia::create_gladia(Default::default()));
+    }
+    #[cfg(feature = "revai")]
+    {
+        builder = builder.provider("revai", crate::providers::revai::create_revai(Default::default()));
+    }
     builder
 }
 
@@ -116,7 +129,7 @@ mod tests {
     fn builds_without_keys_and_resolves_every_compiled_provider() {
         let registry = default_registry();
         // The speech, transcription and image vendors have no language models.
-        const MEDIA_ONLY: [&str; 7] = ["elevenlabs", "deepgram", "lmnt", "hume", "fal", "replicate", "luma"];
+        const MEDIA_ONLY: [&str; 10] = ["elevenlabs", "deepgram", "lmnt", "hume", "fal", "replicate", "luma", "assemblyai", "gladia", "revai"];
         for id in registry.provider_ids().into_iter().filter(|id| !MEDIA_ONLY.contains(&id.as_str())) {
             registry.language_model(&format!("{id}:some-model")).unwrap_or_else(|error| panic!("{id}: {error}"));
         }
@@ -156,5 +169,11 @@ mod tests {
         assert_eq!(registry.image_model("replicate:black-forest-labs/flux-schnell").unwrap().provider(), "replicate.image");
         #[cfg(feature = "luma")]
         assert_eq!(registry.image_model("luma:photon-1").unwrap().provider(), "luma.image");
+        #[cfg(feature = "assemblyai")]
+        assert_eq!(registry.transcription_model("assemblyai:best").unwrap().provider(), "assemblyai.transcription");
+        #[cfg(feature = "gladia")]
+        assert_eq!(registry.transcription_model("gladia:default").unwrap().provider(), "gladia.transcription");
+        #[cfg(feature = "revai")]
+        assert_eq!(registry.transcription_model("revai:machine").unwrap().provider(), "revai.transcription");
     }
 }

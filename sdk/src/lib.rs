@@ -245,3 +245,9 @@ pub use providers::fal;
 pub use providers::replicate;
 #[cfg(feature = "luma")]
 pub use providers::luma;
+#[cfg(feature = "assemblyai")]
+pub use providers::assemblyai;
+#[cfg(feature = "gladia")]
+pub use providers::gladia;
+#[cfg(feature = "revai")]
+pub use providers::revai;

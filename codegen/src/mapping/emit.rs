@@ -143,6 +143,9 @@ fn api(kind: ApiKind) -> TokenStream {
         ApiKind::Fal => quote! { Api::Fal },
         ApiKind::Replicate => quote! { Api::Replicate },
         ApiKind::Luma => quote! { Api::Luma },
+        ApiKind::Assemblyai => quote! { Api::AssemblyAi },
+        ApiKind::Gladia => quote! { Api::Gladia },
+        ApiKind::Revai => quote! { Api::RevAi },
     }
 }
 

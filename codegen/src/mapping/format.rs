@@ -73,6 +73,9 @@ pub enum ApiKind {
     Fal,
     Replicate,
     Luma,
+    Assemblyai,
+    Gladia,
+    Revai,
 }
 
 #[allow(missing_docs)]
@@ -118,11 +121,12 @@ pub enum Capability {
     Result,
     Cancel,
     Submit,
+    Upload,
 }
 
 impl Capability {
     /// Every capability, in the order `Operations` lists them.
-    pub const ALL: [Capability; 16] = [
+    pub const ALL: [Capability; 17] = [
         Capability::Chat,
         Capability::ChatStream,
         Capability::Responses,
@@ -139,6 +143,7 @@ impl Capability {
         Capability::Result,
         Capability::Cancel,
         Capability::Submit,
+        Capability::Upload,
     ];
 
     /// The key in `[operations]`.
@@ -160,6 +165,7 @@ impl Capability {
             Capability::Result => "result",
             Capability::Cancel => "cancel",
             Capability::Submit => "submit",
+            Capability::Upload => "upload",
         }
     }
 }

@@ -37,6 +37,12 @@ pub mod fal;
 pub mod replicate;
 #[cfg(feature = "luma")]
 pub mod luma;
+#[cfg(feature = "assemblyai")]
+pub mod assemblyai;
+#[cfg(feature = "gladia")]
+pub mod gladia;
+#[cfg(feature = "revai")]
+pub mod revai;
 
 #[cfg(test)]
 mod extra_request_tests;

@@ -86,6 +86,12 @@ pub enum Api {
     Replicate,
     /// Luma's Dream Machine generations (polled) for image models.
     Luma,
+    /// AssemblyAI transcription (upload, submit, poll).
+    AssemblyAi,
+    /// Gladia pre-recorded transcription (upload, submit, poll).
+    Gladia,
+    /// Rev.ai asynchronous transcription (job, poll, transcript).
+    RevAi,
 }
 
 /// How the API key is attached to requests.
@@ -178,6 +184,8 @@ pub struct Operations {
     pub cancel: Option<Operation>,
     /// Submitting a job where a kind's own operation does not fit (Replicate's versioned predictions).
     pub submit: Option<Operation>,
+    /// Media upload before a job is submitted (AssemblyAI, Gladia).
+    pub upload: Option<Operation>,
 }
 
 /// How system messages are sent in chat completions.
@@ -424,6 +432,7 @@ pub static YAML31: ProviderMapping = ProviderMapping {
         result: None,
         cancel: None,
         submit: None,
+        upload: None,
     },
     capabilities: Capabilities {
         tools: true,
