@@ -170,10 +170,10 @@ mod tests {
         #[cfg(feature = "luma")]
         assert_eq!(registry.image_model("luma:photon-1").unwrap().provider(), "luma.image");
         #[cfg(feature = "assemblyai")]
-        assert_eq!(registry.transcription_model("assemblyai:best").unwrap().provider(), "assemblyai.transcription");
+        assert_eq!(registry.transcription_model("assemblyai:best").unwrap().provider(), "assemblyai");
         #[cfg(feature = "gladia")]
-        assert_eq!(registry.transcription_model("gladia:default").unwrap().provider(), "gladia.transcription");
+        assert_eq!(registry.transcription_model("gladia:default").unwrap().provider(), "gladia");
         #[cfg(feature = "revai")]
-        assert_eq!(registry.transcription_model("revai:machine").unwrap().provider(), "revai.transcription");
+        assert_eq!(registry.transcription_model("revai:machine").unwrap().provider(), "revai");
     }
 }
