@@ -163,7 +163,7 @@ fn lib_rs(modules: &[(String, String)], versions: &Versions) -> String {
     out.push_str("pub mod mappings;\n");
     for (feature, module) in modules {
         out.push_str(&format!(
-            "\n/// Client and types generated from specs/{feature}/ (feature `{feature}`).\n#[cfg(feature = \"{feature}\")]\n#[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]\npub mod {module};\n"
+            "\n/// Client and types generated from specs/{feature}/ (feature `{feature}`).\n#[cfg(feature = \"{feature}\")]\n#[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]\n// Descriptions come from vendors' official documents, written for web pages, not rustdoc.\n#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::invalid_rust_codeblocks)]\npub mod {module};\n"
         ));
     }
     out

@@ -24,89 +24,125 @@ pub mod mappings;
 /// Client and types generated from specs/anthropic/ (feature `anthropic`).
 #[cfg(feature = "anthropic")]
 #[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
+// Descriptions come from vendors' official documents, written for web pages, not rustdoc.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::invalid_rust_codeblocks)]
 pub mod anthropic;
 
 /// Client and types generated from specs/assemblyai/ (feature `assemblyai`).
 #[cfg(feature = "assemblyai")]
 #[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
+// Descriptions come from vendors' official documents, written for web pages, not rustdoc.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::invalid_rust_codeblocks)]
 pub mod assemblyai;
 
 /// Client and types generated from specs/bedrock/ (feature `bedrock`).
 #[cfg(feature = "bedrock")]
 #[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
+// Descriptions come from vendors' official documents, written for web pages, not rustdoc.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::invalid_rust_codeblocks)]
 pub mod bedrock;
 
 /// Client and types generated from specs/cohere/ (feature `cohere`).
 #[cfg(feature = "cohere")]
 #[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
+// Descriptions come from vendors' official documents, written for web pages, not rustdoc.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::invalid_rust_codeblocks)]
 pub mod cohere;
 
 /// Client and types generated from specs/deepgram/ (feature `deepgram`).
 #[cfg(feature = "deepgram")]
 #[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
+// Descriptions come from vendors' official documents, written for web pages, not rustdoc.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::invalid_rust_codeblocks)]
 pub mod deepgram;
 
 /// Client and types generated from specs/elevenlabs/ (feature `elevenlabs`).
 #[cfg(feature = "elevenlabs")]
 #[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
+// Descriptions come from vendors' official documents, written for web pages, not rustdoc.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::invalid_rust_codeblocks)]
 pub mod elevenlabs;
 
 /// Client and types generated from specs/fal/ (feature `fal`).
 #[cfg(feature = "fal")]
 #[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
+// Descriptions come from vendors' official documents, written for web pages, not rustdoc.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::invalid_rust_codeblocks)]
 pub mod fal;
 
 /// Client and types generated from specs/gateway/ (feature `gateway`).
 #[cfg(feature = "gateway")]
 #[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
+// Descriptions come from vendors' official documents, written for web pages, not rustdoc.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::invalid_rust_codeblocks)]
 pub mod gateway;
 
 /// Client and types generated from specs/gladia/ (feature `gladia`).
 #[cfg(feature = "gladia")]
 #[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
+// Descriptions come from vendors' official documents, written for web pages, not rustdoc.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::invalid_rust_codeblocks)]
 pub mod gladia;
 
 /// Client and types generated from specs/google/ (feature `google`).
 #[cfg(feature = "google")]
 #[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
+// Descriptions come from vendors' official documents, written for web pages, not rustdoc.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::invalid_rust_codeblocks)]
 pub mod google;
 
 /// Client and types generated from specs/hume/ (feature `hume`).
 #[cfg(feature = "hume")]
 #[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
+// Descriptions come from vendors' official documents, written for web pages, not rustdoc.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::invalid_rust_codeblocks)]
 pub mod hume;
 
 /// Client and types generated from specs/lmnt/ (feature `lmnt`).
 #[cfg(feature = "lmnt")]
 #[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
+// Descriptions come from vendors' official documents, written for web pages, not rustdoc.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::invalid_rust_codeblocks)]
 pub mod lmnt;
 
 /// Client and types generated from specs/luma/ (feature `luma`).
 #[cfg(feature = "luma")]
 #[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
+// Descriptions come from vendors' official documents, written for web pages, not rustdoc.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::invalid_rust_codeblocks)]
 pub mod luma;
 
 /// Client and types generated from specs/openai/ (feature `openai`).
 #[cfg(feature = "openai")]
 #[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
+// Descriptions come from vendors' official documents, written for web pages, not rustdoc.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::invalid_rust_codeblocks)]
 pub mod openai;
 
 /// Client and types generated from specs/openai-compatible/ (feature `openai-compatible`).
 #[cfg(feature = "openai-compatible")]
 #[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
+// Descriptions come from vendors' official documents, written for web pages, not rustdoc.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::invalid_rust_codeblocks)]
 pub mod openai_compatible;
 
 /// Client and types generated from specs/replicate/ (feature `replicate`).
 #[cfg(feature = "replicate")]
 #[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
+// Descriptions come from vendors' official documents, written for web pages, not rustdoc.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::invalid_rust_codeblocks)]
 pub mod replicate;
 
 /// Client and types generated from specs/revai/ (feature `revai`).
 #[cfg(feature = "revai")]
 #[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
+// Descriptions come from vendors' official documents, written for web pages, not rustdoc.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::invalid_rust_codeblocks)]
 pub mod revai;
 
 /// Client and types generated from specs/vertex/ (feature `vertex`).
 #[cfg(feature = "vertex")]
 #[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
+// Descriptions come from vendors' official documents, written for web pages, not rustdoc.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::invalid_rust_codeblocks)]
 pub mod vertex;

@@ -24,4 +24,6 @@ pub mod mappings;
 /// Client and types generated from specs/weather/ (feature `weather`).
 #[cfg(feature = "weather")]
 #[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
+// Descriptions come from vendors' official documents, written for web pages, not rustdoc.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::invalid_rust_codeblocks)]
 pub mod weather;
