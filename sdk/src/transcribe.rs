@@ -52,7 +52,8 @@ impl Transcribe {
     ///
     /// ```no_run
     /// # async fn example() -> specai::Result<()> {
-    /// let transcript = specai::transcribe("openai:whisper-1").audio_url("https://example.com/talk.mp3").await?;
+    /// let model = specai::openai::create_openai(Default::default()).transcription("whisper-1");
+    /// let transcript = specai::transcribe(model).audio_url("https://example.com/talk.mp3").await?;
     /// println!("{}", transcript.text);
     /// # Ok(()) }
     /// ```

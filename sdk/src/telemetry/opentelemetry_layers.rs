@@ -37,7 +37,7 @@ where
 /// ```
 /// use specai::telemetry::tracing_subscriber::layer::SubscriberExt;
 ///
-/// let meter_provider = specai::telemetry::opentelemetry::global::meter_provider();
+/// let meter_provider = opentelemetry_sdk::metrics::SdkMeterProvider::builder().build();
 /// let subscriber = specai::telemetry::tracing_subscriber::registry().with(specai::telemetry::metrics_layer(meter_provider));
 /// # drop(subscriber);
 /// ```
