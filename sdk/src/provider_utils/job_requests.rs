@@ -11,7 +11,6 @@ use http::{HeaderMap, HeaderValue, Method};
 use specai_generated::mappings::Operation;
 
 use super::mapped_connection::MappedConnection;
-use super::post_to_api::send;
 use super::response_handler::ApiResponse;
 use crate::error::Result;
 
@@ -52,7 +51,8 @@ pub(crate) async fn send_to_job(
         headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static(media_type));
         request = request.body(body);
     }
-    send(request.headers(headers), url, None, &connection.errors).await
+    // Through the connection: its idle timeout and event cap apply to job requests too.
+    connection.send(request.headers(headers), url, None).await
 }
 
 #[cfg(test)]

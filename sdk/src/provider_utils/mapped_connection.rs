@@ -24,7 +24,7 @@ use super::extra_request::{WithExtraBody, with_extra_query};
 use super::mapping_error_parser::MappingErrorParser;
 use super::provider_settings::ConnectionSettings;
 use super::idle_timeout::within_idle_timeout;
-use super::post_to_api::{Endpoint, ModelUrl, get, post_json, post_multipart};
+use super::post_to_api::{Endpoint, ModelUrl, post_json, post_multipart};
 use super::response_handler::{ApiResponse, ErrorBody, ErrorBodyParser};
 use super::token_provider::{CachedToken, TokenProvider};
 use crate::error::{Error, Result};
@@ -329,7 +329,7 @@ impl MappedConnection {
 
     /// Sends a request this connection built (a signed one), within its idle timeout; the
     /// response carries the connection's limits.
-    #[cfg_attr(not(feature = "bedrock"), allow(dead_code))]
+    #[cfg_attr(not(any(feature = "bedrock", feature = "assemblyai", feature = "gladia", feature = "revai")), allow(dead_code))]
     pub async fn send(&self, request: reqwest::RequestBuilder, url: &str, body: Option<bytes::Bytes>) -> Result<ApiResponse> {
         let response = within_idle_timeout(self.idle_timeout, super::send(request, url, body, &self.errors)).await?;
         Ok(self.limits(response))
@@ -340,15 +340,6 @@ impl MappedConnection {
     pub async fn post_multipart(&self, url: &str, form: reqwest::multipart::Form, call_headers: &HeaderMap) -> Result<ApiResponse> {
         let headers = self.authorize(self.headers(call_headers)?).await?;
         let response = within_idle_timeout(self.idle_timeout, post_multipart(&self.client, url, headers, form, &self.errors)).await?;
-        Ok(self.limits(response))
-    }
-
-    /// GETs `url` with the connection's auth and headers (a job's status, a result); a non-2xx
-    /// answer is read with the mapping's error paths.
-    #[allow(dead_code)] // The polling vendors' status and result requests (issue 14).
-    pub async fn get(&self, url: &str, call_headers: &HeaderMap) -> Result<ApiResponse> {
-        let headers = self.authorize(self.headers(call_headers)?).await?;
-        let response = within_idle_timeout(self.idle_timeout, get(&self.client, url, headers, &self.errors)).await?;
         Ok(self.limits(response))
     }
 
