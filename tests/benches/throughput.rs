@@ -1,11 +1,15 @@
-//! Stream and request throughput of specai against the raw transport limit and async-openai.
+//! Stream and request throughput of specai against the raw transport limit, a careful hand-written
+//! client (the floor specai is measured against, issue 18) and async-openai.
 //!
 //! A one-thread hyper server on 127.0.0.1 serves `POST /v1/chat/completions` from pre-rendered
 //! bytes, so the client is the bottleneck. Each measurement runs in a child process (this binary
 //! re-executed with `--child`), so that its peak RSS is its own, and inside that process in a
 //! spawned task on a one-worker runtime (consuming inside `block_on` on the main thread distorts
 //! results). Runs are interleaved, client by client, and every ratio is taken against the raw
-//! client of the same run. Run with `cargo bench -p specai-tests --bench throughput`; set
+//! client and to the hand-written client of the same run. Each child also reports its CPU time
+//! (user + system, `getrusage`) per item: on a 2-core machine the server and the client compete
+//! for the cores, so CPU time moves far less from run to run than wall time. Instruction counts
+//! come from `benches/instructions.sh` (callgrind). Run with `cargo bench -p specai-tests --bench throughput`; set
 //! `SPECAI_BENCH_RUNS` (default 5) and `SPECAI_BENCH_DELTAS` (default 20000) to change the size,
 //! and `SPECAI_BENCH_WORK` (comma-separated: stream-event, stream-64k, sequential, concurrent)
 //! to run part of the suite.
@@ -21,6 +25,9 @@ use futures::StreamExt;
 use http_body_util::{BodyExt, Full, StreamBody};
 use hyper::body::{Frame, Incoming};
 use hyper::{Request, Response};
+
+#[path = "throughput/hand_written.rs"]
+mod hand_written;
 
 /// Characters per text delta.
 const DELTA: &str = "abcd";
@@ -80,6 +87,9 @@ impl Work {
 enum Client {
     /// reqwest reading body bytes, no parsing: the limit on this machine.
     Raw,
+    /// reqwest, a memchr SSE splitter and serde_json into borrowed structs holding only the
+    /// fields used, no `Value`: what a careful hand-written client costs (the floor).
+    HandWritten,
     /// `stream_text(..).text_stream()` / `generate_text`.
     SpecaiText,
     /// `stream_text(..).full_stream()`.
@@ -88,11 +98,12 @@ enum Client {
 }
 
 impl Client {
-    const ALL: [Client; 4] = [Client::Raw, Client::SpecaiText, Client::SpecaiFull, Client::AsyncOpenAi];
+    const ALL: [Client; 5] = [Client::Raw, Client::HandWritten, Client::SpecaiText, Client::SpecaiFull, Client::AsyncOpenAi];
 
     fn key(self) -> &'static str {
         match self {
             Client::Raw => "raw",
+            Client::HandWritten => "hand-written",
             Client::SpecaiText => "specai",
             Client::SpecaiFull => "specai-full-stream",
             Client::AsyncOpenAi => "async-openai",
@@ -385,18 +396,33 @@ fn peak_rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
+/// User plus system CPU time of this process (every thread), in seconds.
+fn cpu_seconds() -> f64 {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: getrusage writes a `rusage` into the pointer it is given and reads nothing else.
+    let status = unsafe { libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr()) };
+    assert_eq!(status, 0, "getrusage failed");
+    // SAFETY: getrusage succeeded, so it initialised the struct.
+    let usage = unsafe { usage.assume_init() };
+    let seconds = |time: libc::timeval| time.tv_sec as f64 + time.tv_usec as f64 / 1e6;
+    seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
 fn child(client: Client, work: Work, base_url: String, deltas: usize) {
+    let cpu_before = cpu_seconds();
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().expect("runtime");
     let measured = runtime.block_on(async move {
         let task = match client {
             Client::Raw => tokio::spawn(run_raw(work, base_url, deltas)),
+            Client::HandWritten => tokio::spawn(hand_written::run(work, base_url, deltas)),
             Client::SpecaiText => tokio::spawn(run_specai(work, base_url, deltas, false)),
             Client::SpecaiFull => tokio::spawn(run_specai(work, base_url, deltas, true)),
             Client::AsyncOpenAi => tokio::spawn(run_async_openai(work, base_url, deltas)),
         };
         task.await.expect("benchmark task")
     });
-    println!("RESULT {} {} {}", measured.units, measured.seconds, peak_rss_kib());
+    let cpu = cpu_seconds() - cpu_before;
+    println!("RESULT {} {} {} {}", measured.units, measured.seconds, peak_rss_kib(), cpu);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -404,11 +430,19 @@ fn child(client: Client, work: Work, base_url: String, deltas: usize) {
 
 struct Sample {
     rate: f64,
-    ratio: f64,
+    /// CPU microseconds per item.
+    cpu: f64,
     rss_kib: u64,
 }
 
-fn run_child(client: Client, work: Work, base_url: &str, deltas: usize) -> (f64, u64) {
+/// One child's figures: items per second, CPU microseconds per item, peak RSS.
+struct ChildResult {
+    rate: f64,
+    cpu: f64,
+    rss_kib: u64,
+}
+
+fn run_child(client: Client, work: Work, base_url: &str, deltas: usize) -> ChildResult {
     let output = Command::new(std::env::current_exe().expect("current exe"))
         .args(["--child", client.key(), work.key(), base_url, &deltas.to_string()])
         .output()
@@ -420,7 +454,8 @@ fn run_child(client: Client, work: Work, base_url: &str, deltas: usize) -> (f64,
     let fields: Vec<&str> = line.split_whitespace().collect();
     let units: f64 = fields[1].parse().expect("units");
     let seconds: f64 = fields[2].parse().expect("seconds");
-    (units / seconds, fields[3].parse().expect("rss"))
+    let cpu: f64 = fields[4].parse().expect("cpu");
+    ChildResult { rate: units / seconds, cpu: cpu * 1e6 / units, rss_kib: fields[3].parse().expect("rss") }
 }
 
 fn summary(values: &mut [f64]) -> (f64, f64, f64) {
@@ -455,8 +490,11 @@ fn main() {
     };
     println!("specai throughput benchmark: {runs} runs, {deltas} deltas per stream, {SMALL_REQUESTS} small requests");
     println!();
-    println!("| work | client | median | min | max | ratio to raw (median, min, max) | peak RSS |");
-    println!("|---|---|---|---|---|---|---|");
+    println!("Medians of {runs} runs; every ratio is taken within one run, then the median of the ratios. CPU is user + system");
+    println!("time of the client's process per item (the server runs in this process). Instructions: benches/instructions.sh.");
+    println!();
+    println!("| work | client | rate (median, min, max) | to raw | to hand-written | CPU µs/item | CPU to hand-written | peak RSS |");
+    println!("|---|---|---|---|---|---|---|---|");
     let selected = std::env::var("SPECAI_BENCH_WORK").ok();
     let selected: Vec<Work> = match &selected {
         Some(keys) => keys.split(',').map(|key| Work::from_key(key.trim())).collect(),
@@ -466,30 +504,34 @@ fn main() {
         let clients: Vec<Client> = Client::ALL.into_iter().filter(|client| client.supports(work)).collect();
         let mut samples: Vec<Vec<Sample>> = clients.iter().map(|_| Vec::new()).collect();
         for _ in 0..runs {
-            let mut raw_rate = 0.0;
             for (index, client) in clients.iter().enumerate() {
-                let (rate, rss_kib) = run_child(*client, work, &base_url(work), deltas);
-                if *client == Client::Raw {
-                    raw_rate = rate;
-                }
-                samples[index].push(Sample { rate, ratio: rate / raw_rate, rss_kib });
+                let result = run_child(*client, work, &base_url(work), deltas);
+                samples[index].push(Sample { rate: result.rate, cpu: result.cpu, rss_kib: result.rss_kib });
             }
         }
-        for (client, samples) in clients.iter().zip(&samples) {
-            let (rate, rate_min, rate_max) = summary(&mut samples.iter().map(|s| s.rate).collect::<Vec<_>>());
-            let (ratio, ratio_min, ratio_max) = summary(&mut samples.iter().map(|s| s.ratio).collect::<Vec<_>>());
-            let rss = samples.iter().map(|s| s.rss_kib).max().unwrap_or(0);
+        let position = |wanted: Client| clients.iter().position(|client| *client == wanted).expect("client in the run");
+        let (raw, hand_written) = (position(Client::Raw), position(Client::HandWritten));
+        for (index, client) in clients.iter().enumerate() {
+            let own = &samples[index];
+            let median_of = |values: Vec<f64>| summary(&mut values.clone()).0;
+            let (rate, rate_min, rate_max) = summary(&mut own.iter().map(|s| s.rate).collect::<Vec<_>>());
+            let to_raw = median_of(own.iter().zip(&samples[raw]).map(|(s, r)| s.rate / r.rate).collect());
+            let to_hand = median_of(own.iter().zip(&samples[hand_written]).map(|(s, h)| s.rate / h.rate).collect());
+            let cpu = median_of(own.iter().map(|s| s.cpu).collect());
+            let cpu_to_hand = median_of(own.iter().zip(&samples[hand_written]).map(|(s, h)| s.cpu / h.cpu).collect());
+            let rss = own.iter().map(|s| s.rss_kib).max().unwrap_or(0);
             println!(
-                "| {} | {} | {:.0} {} | {:.0} | {:.0} | {:.3} ({:.3}, {:.3}) | {:.1} MB |",
+                "| {} | {} | {:.0} {} ({:.0}, {:.0}) | {:.3} | {:.3} | {:.2} | {:.3} | {:.1} MB |",
                 work.name(),
                 client.key(),
                 rate,
                 work.unit(),
                 rate_min,
                 rate_max,
-                ratio,
-                ratio_min,
-                ratio_max,
+                to_raw,
+                to_hand,
+                cpu,
+                cpu_to_hand,
                 rss as f64 / 1024.0
             );
         }
