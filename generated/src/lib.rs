@@ -35,6 +35,13 @@ pub mod anthropic;
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::invalid_rust_codeblocks)]
 pub mod assemblyai;
 
+/// Client and types generated from specs/azure/ (feature `azure`).
+#[cfg(feature = "azure")]
+#[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
+// Descriptions come from vendors' official documents, written for web pages, not rustdoc.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::invalid_rust_codeblocks)]
+pub mod azure;
+
 /// Client and types generated from specs/bedrock/ (feature `bedrock`).
 #[cfg(feature = "bedrock")]
 #[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]

@@ -291,10 +291,11 @@ fn hooks(raw: &RawMapping) -> TokenStream {
     let response = optional(raw.hooks.response.as_ref());
     let stream_chunk = optional(raw.hooks.stream_chunk.as_ref());
     let error = optional(raw.hooks.error.as_ref());
+    let metadata = optional(raw.hooks.metadata.as_ref());
     quote! {
         Hooks {
             request: #request, response: #response,
-            stream_chunk: #stream_chunk, error: #error,
+            stream_chunk: #stream_chunk, error: #error, metadata: #metadata,
         }
     }
 }

@@ -451,4 +451,5 @@ pub struct RawHooks {
     pub response: Option<String>,
     pub stream_chunk: Option<String>,
     pub error: Option<String>,
+    pub metadata: Option<String>,
 }

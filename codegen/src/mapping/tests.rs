@@ -161,6 +161,8 @@ fn bad_status_and_hook_and_header_are_rejected() {
     assert_eq!(check(&text).unwrap_err().key, "errors.retryable_types");
     let text = format!("{GOOD}[hooks]\nrequest = \"Fix-It\"\n");
     assert_eq!(check(&text).unwrap_err().key, "hooks.request");
+    let text = format!("{GOOD}[hooks]\nmetadata = \"read verdicts\"\n");
+    assert_eq!(check(&text).unwrap_err().key, "hooks.metadata");
     let text = format!("{GOOD}[request]\nheaders = {{ authorization = \"x\" }}\n");
     assert_eq!(check(&text).unwrap_err().key, "request.headers.authorization");
 }

@@ -371,6 +371,7 @@ fn check_hooks(file: &str, raw: &RawMapping) -> Result<(), MappingError> {
         ("hooks.response", &raw.hooks.response),
         ("hooks.stream_chunk", &raw.hooks.stream_chunk),
         ("hooks.error", &raw.hooks.error),
+        ("hooks.metadata", &raw.hooks.metadata),
     ] {
         if let Some(hook) = hook.as_deref().filter(|hook| !is_identifier(hook, false)) {
             return Err(MappingError::new(file, key, format!("`{hook}` is not a snake_case function name")));

@@ -10,7 +10,8 @@ use futures::StreamExt;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::json;
-use specai::azure::{AzureProvider, AzureSettings, create_azure};
+use specai::azure::types::{ContentFilterBlocklists, ContentFilterSeverity, InnerErrorCode};
+use specai::azure::{AzureProvider, AzureSettings, content_filter_error_results, content_filter_results, create_azure, prompt_filter_results};
 use specai::provider::FinishReason;
 use specai::provider_utils::test_server::{RecordedRequest, TestResponse, TestServer};
 use specai::retry::RetryPolicy;
@@ -169,6 +170,88 @@ async fn a_filtered_prompt_is_a_typed_error_with_azures_codes() {
     assert!(api.message.starts_with("The response was filtered"), "{}", api.message);
     assert!(api.response_body.as_deref().is_some_and(|body| body.contains("\"violence\":{\"filtered\":true")));
     assert!(!error.is_retryable());
+    // The inner error's verdicts (sent as `content_filter_result` here), typed.
+    let verdicts = content_filter_error_results(&error).expect("the inner error's verdicts");
+    assert_eq!(verdicts.violence.map(|violence| (violence.filtered, violence.severity)), Some((true, ContentFilterSeverity::High)));
+}
+
+#[tokio::test]
+async fn blocklist_and_protected_code_verdicts_are_decoded_typed() {
+    let server = TestServer::start([json_response(FIXTURES, "chat_protected_code")]).await;
+    let provider = create_azure(
+        AzureSettings::default()
+            .with_base_url(server.url("/openai"))
+            .with_api_key("azure-test-key")
+            .with_deployment_based_urls()
+            .with_api_version("2024-10-21"),
+    );
+    let result = generate_text(provider.chat("prod-gpt-4o")).prompt("Write a quicksort.").await.unwrap();
+    assert_eq!(result.finish_reason(), FinishReason::Stop);
+    assert!(result.text().starts_with("def quicksort"));
+    let metadata = result.provider_metadata().expect("provider metadata");
+    let choice = content_filter_results(metadata).expect("the choice's verdicts");
+    let code = choice.protected_material_code.expect("protected code verdict");
+    assert!(code.detected && !code.filtered);
+    assert_eq!(code.citation.and_then(|citation| citation.url).as_deref(), Some("https://github.com/contoso/sorting/blob/main/quicksort.py"));
+    let Some(ContentFilterBlocklists::ContentFilterBlocklistResults(blocklists)) = choice.custom_blocklists else {
+        panic!("the blocklist verdicts with their details")
+    };
+    assert_eq!((blocklists.filtered, blocklists.details[0].id.as_str()), (false, "contoso-banned-terms"));
+    let prompts = prompt_filter_results(metadata);
+    let prompt = prompts[0].content_filter_results.as_ref().expect("the prompt's verdicts");
+    assert_eq!(prompt.indirect_attack.as_ref().map(|attack| attack.detected), Some(false));
+    assert_eq!(prompt.violence.as_ref().map(|violence| violence.severity.clone()), Some(ContentFilterSeverity::Safe));
+    // The metadata keeps Azure's wire names and values.
+    let wire = crate::support::fixtures::json_value(FIXTURES, "chat_protected_code");
+    assert_eq!(metadata.get("azure").unwrap()["content_filter_results"], wire["choices"][0]["content_filter_results"]);
+    let body = assert_azure_request(&server.single_request(), "/openai/deployments/prod-gpt-4o/chat/completions?api-version=2024-10-21");
+    assert_eq!(body["messages"], json!([{"role": "user", "content": "Write a quicksort."}]));
+}
+
+#[tokio::test]
+async fn a_stream_cut_short_by_the_filter_ends_with_content_filter_and_its_verdict() {
+    let server = TestServer::start([sse_response(FIXTURES, "chat_filtered")]).await;
+    let mut result = stream_text(provider(&server).chat("gpt-4o")).prompt("Tell a battle story.").start();
+    let mut streamed = String::new();
+    {
+        let mut text = result.text_stream();
+        while let Some(delta) = text.next().await {
+            streamed.push_str(&delta.unwrap());
+        }
+    }
+    assert_eq!(streamed, "The knight drew his sword and");
+    let result = result.into_result().await.unwrap();
+    assert_eq!(result.finish_reason(), FinishReason::ContentFilter);
+    assert_eq!(result.total_usage.input_tokens.total, Some(11));
+    let metadata = result.provider_metadata().expect("provider metadata");
+    // The verdict of the last chunk that carried one: the one that stopped the completion.
+    let violence = content_filter_results(metadata).and_then(|choice| choice.violence).expect("a violence verdict");
+    assert_eq!((violence.filtered, violence.severity), (true, ContentFilterSeverity::High));
+    let prompt = prompt_filter_results(metadata);
+    assert_eq!(prompt[0].content_filter_results.as_ref().and_then(|results| results.violence.as_ref()).map(|v| v.severity.clone()), Some(ContentFilterSeverity::Low));
+    let body = assert_azure_request(&server.single_request(), "/openai/v1/chat/completions?api-version=v1");
+    assert_eq!(body["stream"], true);
+    assert_eq!(body["model"], "gpt-4o");
+}
+
+#[tokio::test]
+async fn a_blocklisted_prompt_is_a_typed_error_with_its_inner_error() {
+    let server = TestServer::start([error_response(FIXTURES, "error_blocklist", 400)]).await;
+    let settings = AzureSettings::default().with_base_url(server.url("/openai")).with_api_key("azure-test-key").with_api_version("2025-04-01-preview");
+    let error = generate_text(create_azure(settings).chat("gpt-4o")).prompt("…").await.unwrap_err();
+    let api = error.as_api_call().expect("an API error");
+    assert_eq!((api.status, api.code.as_deref(), api.param.as_deref()), (400, Some("content_filter"), Some("prompt")));
+    assert_eq!(api.error_type.as_deref(), Some("ResponsibleAIPolicyViolation"));
+    let azure = specai::azure::azure_error(&error).expect("Azure's error object");
+    assert_eq!(azure.status, Some(400));
+    assert_eq!(azure.innererror.as_ref().and_then(|inner| inner.code.clone()), Some(InnerErrorCode::ResponsibleAiPolicyViolation));
+    let verdicts = content_filter_error_results(&error).expect("the inner error's verdicts");
+    let Some(ContentFilterBlocklists::Array(blocklists)) = verdicts.custom_blocklists else { panic!("the blocklists that matched") };
+    assert_eq!((blocklists[0].filtered, blocklists[0].id.as_str()), (true, "contoso-banned-terms"));
+    assert_eq!(verdicts.jailbreak.map(|jailbreak| jailbreak.detected), Some(false));
+    assert!(!error.is_retryable());
+    assert_eq!(server.requests().len(), 1, "a refused prompt is not retried");
+    assert_azure_request(&server.single_request(), "/openai/v1/chat/completions?api-version=2025-04-01-preview");
 }
 
 #[tokio::test]

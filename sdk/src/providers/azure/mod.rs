@@ -30,8 +30,12 @@
 //!
 //! Azure's content filter: a filtered completion ends with finish reason `content-filter`; the
 //! filter's verdicts come back in provider metadata under `azure` as `prompt_filter_results` and
-//! `content_filter_results` (chat completions, generated and streamed); a filtered prompt is an
-//! API error (status 400, code `content_filter`) whose body is kept. Provider options are read
+//! `content_filter_results` (chat completions, generated and streamed), decoded with the types
+//! generated from `specs/azure/openapi.json` ([`types`]; read them back typed with
+//! [`content_filter_results`] and [`prompt_filter_results`]). A filtered prompt is an API error
+//! (status 400, code `content_filter`, type `ResponsibleAIPolicyViolation`) whose inner error
+//! [`content_filter_error_results`] reads; [`azure_error`] gives the whole error object typed.
+//! Provider options are read
 //! as OpenAI's ([`OpenAiOptions`](crate::openai::OpenAiOptions) and friends): under `azure` by the
 //! chat-completions, completion and embedding models, under `openai` by the Responses, image,
 //! speech and transcription models (which share OpenAI's item ids and metadata keys).
@@ -50,8 +54,16 @@ use crate::error::{Error, Result};
 use crate::provider_utils::{ConnectionSettings, TokenProvider, connection_setters, fill_base_url};
 use crate::providers::openai::{OpenAiProvider, OpenAiResponsesLanguageModel, OpenAiSettings};
 
+pub(crate) mod azure_content_filter;
+pub(crate) mod azure_error;
 #[cfg(test)]
 mod azure_provider_tests;
+
+pub use azure_content_filter::{content_filter_results, prompt_filter_results};
+pub use azure_error::{azure_api_error, azure_error, content_filter_error_results};
+/// The wire types of Azure's additions to the OpenAI API (content-filter verdicts, the error
+/// body), generated from `specs/azure/openapi.json`.
+pub use specai_generated::azure::types;
 
 /// How to reach an Azure OpenAI resource, built with `with_*` methods; every setting is
 /// optional, and the defaults come from `specs/azure/provider.toml` and the environment. The base

@@ -9,6 +9,8 @@
 //! |------|------|----------|-----|
 //! | `mistral_tool_call_ids` | request | mistral | Mistral accepts only tool-call ids of 9 letters or digits; ids from other providers are rewritten consistently in assistant and tool messages. |
 //! | `mistral_content_chunks` | response, stream_chunk | mistral | Magistral models answer with `content` as an array of `text`/`thinking` chunks instead of a string. |
+//! | `azure_content_filter` | metadata | azure | Azure's content-filter verdicts, decoded with the types generated from `specs/azure`, become provider metadata. |
+//! | `azure_error` | error | azure | Azure's error body, decoded with the generated types: the inner error's code is the type. |
 
 use serde_json::{Map, Value};
 use specai_generated::mappings::Hooks;
@@ -22,13 +24,27 @@ pub type RequestHook = fn(&mut Map<String, Value>);
 pub type ResponseHook = fn(&mut Value);
 /// Reads an error body the mapping's error paths cannot.
 pub type ErrorHook = fn(&str) -> Option<ErrorBody>;
+/// Reads provider metadata from a JSON response body (or one stream chunk) into the metadata
+/// gathered so far (a stream's earlier chunks included).
+pub type MetadataHook = fn(&Value, &mut Map<String, Value>);
 
 /// Every request hook, by name.
 pub const REQUEST_HOOKS: &[(&str, RequestHook)] = &[("mistral_tool_call_ids", mistral_tool_call_ids)];
 /// Every response and stream-chunk hook, by name.
 pub const RESPONSE_HOOKS: &[(&str, ResponseHook)] = &[("mistral_content_chunks", mistral_content_chunks)];
 /// Every error hook, by name.
+#[cfg(feature = "azure")]
+pub const ERROR_HOOKS: &[(&str, ErrorHook)] = &[("azure_error", crate::providers::azure::azure_error::parse_azure_error)];
+/// Every error hook, by name.
+#[cfg(not(feature = "azure"))]
 pub const ERROR_HOOKS: &[(&str, ErrorHook)] = &[];
+/// Every metadata hook, by name.
+#[cfg(feature = "azure")]
+pub const METADATA_HOOKS: &[(&str, MetadataHook)] =
+    &[("azure_content_filter", crate::providers::azure::azure_content_filter::azure_content_filter)];
+/// Every metadata hook, by name.
+#[cfg(not(feature = "azure"))]
+pub const METADATA_HOOKS: &[(&str, MetadataHook)] = &[];
 
 /// A mapping's hooks, resolved to functions.
 #[derive(Debug, Clone, Copy, Default)]
@@ -41,6 +57,8 @@ pub struct ResolvedHooks {
     pub stream_chunk: Option<ResponseHook>,
     /// Error body hook.
     pub error: Option<ErrorHook>,
+    /// Provider metadata hook.
+    pub metadata: Option<MetadataHook>,
 }
 
 fn find<T: Copy>(table: &[(&str, T)], kind: &str, name: Option<&str>) -> Result<Option<T>> {
@@ -65,6 +83,7 @@ impl ResolvedHooks {
             response: find(RESPONSE_HOOKS, "response", hooks.response)?,
             stream_chunk: find(RESPONSE_HOOKS, "stream_chunk", hooks.stream_chunk)?,
             error: find(ERROR_HOOKS, "error", hooks.error)?,
+            metadata: find(METADATA_HOOKS, "metadata", hooks.metadata)?,
         })
     }
 }
@@ -152,6 +171,10 @@ mod tests {
     #[test]
     fn every_hook_named_by_a_mapping_exists() {
         for mapping in specai_generated::mappings::ALL {
+            // Azure's hooks decode the types generated from specs/azure, compiled with its feature.
+            if !cfg!(feature = "azure") && mapping.id == "azure" {
+                continue;
+            }
             ResolvedHooks::resolve(&mapping.hooks).unwrap_or_else(|error| panic!("{}: {error}", mapping.id));
         }
     }

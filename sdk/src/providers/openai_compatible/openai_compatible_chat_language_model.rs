@@ -56,10 +56,12 @@ impl OpenAiCompatibleChatLanguageModel {
 }
 
 /// Whether the JSON view of a response is needed: the mapping's metadata paths, usage at a
-/// vendor path, vendor reasoning fields, or a response hook read what the lean types do not hold.
+/// vendor path, vendor reasoning fields, or a response or metadata hook read what the lean types
+/// do not hold.
 fn needs_value(config: &Config) -> bool {
     let mapping = &config.mapping;
     config.hooks.response.is_some()
+        || config.hooks.metadata.is_some()
         || reads_vendor_fields(mapping.response_metadata, mapping.stream.usage_path.segments, &mapping.reasoning, mapping.sources)
 }
 
@@ -173,6 +175,9 @@ impl OpenAiCompatibleChatLanguageModel {
                 if let Some(found) = lookup(value, path.path.segments) {
                     metadata.insert(path.key.to_owned(), found.clone());
                 }
+            }
+            if let Some(hook) = config.hooks.metadata {
+                hook(value, &mut metadata);
             }
         }
         let finish_reason = choice.finish_reason.map(|reason| reason.0.into_owned());

@@ -29,7 +29,7 @@ use serde_json::{Map, Value, json};
 use specai_generated::mappings::{MetadataPath, ReasoningMapping, SourcePath, UsageMapping};
 use specai_generated::openai_compatible::lean;
 
-use super::hooks::ResponseHook;
+use super::hooks::{MetadataHook, ResponseHook};
 use crate::provider_utils::json_path::lookup;
 use super::map_openai_compatible_finish_reason::map_openai_compatible_finish_reason;
 use crate::provider_utils::MappingErrorParser;
@@ -54,6 +54,7 @@ pub(crate) struct StreamSetup {
     pub sources: &'static [SourcePath],
     pub errors: MappingErrorParser,
     pub chunk_hook: Option<ResponseHook>,
+    pub metadata_hook: Option<MetadataHook>,
 }
 
 impl StreamSetup {
@@ -70,13 +71,14 @@ impl StreamSetup {
             sources: config.mapping.sources,
             errors: config.errors,
             chunk_hook: config.hooks.stream_chunk,
+            metadata_hook: config.hooks.metadata,
         }
     }
 
     /// Whether chunks must also be read as JSON values: the mapping reads fields the lean types
-    /// do not have, or rewrites chunks.
+    /// do not have, or rewrites chunks, or reads their metadata with a hook.
     fn needs_value(&self) -> bool {
-        self.chunk_hook.is_some() || reads_vendor_fields(self.metadata_paths, self.usage_path, &self.reasoning, self.sources)
+        self.chunk_hook.is_some() || self.metadata_hook.is_some() || reads_vendor_fields(self.metadata_paths, self.usage_path, &self.reasoning, self.sources)
     }
 }
 
@@ -263,6 +265,9 @@ impl ChatStreamState {
                 }
                 self.metadata.insert(path.key.to_owned(), found.clone());
             }
+        }
+        if let Some(hook) = self.setup.metadata_hook {
+            hook(value, &mut self.metadata);
         }
         if self.setup.usage_path != ["usage"]
             && let Some(usage) = lookup(value, self.setup.usage_path).filter(|usage| usage.is_object())

@@ -17,6 +17,7 @@ fn setup(mapping: &ProviderMapping) -> StreamSetup {
         sources: mapping.sources,
         errors: MappingErrorParser::new(mapping.errors, None),
         chunk_hook: None,
+        metadata_hook: None,
     }
 }
 

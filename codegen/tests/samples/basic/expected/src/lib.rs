@@ -21,6 +21,13 @@
 
 pub mod mappings;
 
+/// Client and types generated from specs/additions/ (feature `additions`).
+#[cfg(feature = "additions")]
+#[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
+// Descriptions come from vendors' official documents, written for web pages, not rustdoc.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::invalid_rust_codeblocks)]
+pub mod additions;
+
 /// Client and types generated from specs/basic/ (feature `basic`).
 #[cfg(feature = "basic")]
 #[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]

@@ -385,6 +385,8 @@ pub struct Hooks {
     pub stream_chunk: Option<&'static str>,
     /// Extracts an error from a body the error paths cannot read.
     pub error: Option<&'static str>,
+    /// Reads provider metadata from each response body and stream chunk (typed vendor fields).
+    pub metadata: Option<&'static str>,
 }
 
 /// Finds a provider mapping by id.
@@ -516,6 +518,7 @@ pub static WEATHER: ProviderMapping = ProviderMapping {
         response: None,
         stream_chunk: None,
         error: None,
+        metadata: None,
     },
 };
 /// Every provider mapping in specs/, sorted by id.
