@@ -174,9 +174,9 @@ impl TranscriptionModel for AssemblyAiTranscriptionModel {
         let submitted = connection.post_json(&submit_url, &body, &options.headers, &ExtraRequest::default()).await?;
         let id = submitted.json::<wire::Transcript>().await?.value.id;
 
-        let status_url = job_operation_url(connection, operations.status.as_ref(), "status", &id)?;
+        let status_url = job_operation_url(connection, operations.status.as_ref(), "status", "", &id, None)?;
         let mut job = Job::new(PROVIDER_ID, id.clone());
-        if let Ok(cancel_url) = job_operation_url(connection, operations.cancel.as_ref(), "cancel", &id) {
+        if let Ok(cancel_url) = job_operation_url(connection, operations.cancel.as_ref(), "cancel", "", &id, None) {
             let (connection, headers) = (connection.clone(), options.headers.clone());
             job = job.cancel_with(move || async move {
                 send_to_job(&connection, Method::DELETE, &cancel_url, &headers, None).await.map(drop)

@@ -137,14 +137,14 @@ impl TranscriptionModel for RevaiTranscriptionModel {
         let submit_url = connection.operation_url(operations.transcription.as_ref(), "transcription", &self.model_id)?;
         let id = submit(connection, &submit_url, &job_options, options).await?;
 
-        let status_url = job_operation_url(connection, operations.status.as_ref(), "status", &id)?;
+        let status_url = job_operation_url(connection, operations.status.as_ref(), "status", "", &id, None)?;
         let finished = Job::new(PROVIDER_ID, id.clone())
             .poll(&self.poll_settings, || async {
                 let response = send_to_job(connection, Method::GET, &status_url, &options.headers, None).await?;
                 Ok(job_status(response.json::<wire::Job>().await?.value))
             })
             .await?;
-        let transcript_url = job_operation_url(connection, operations.result.as_ref(), "result", &id)?;
+        let transcript_url = job_operation_url(connection, operations.result.as_ref(), "result", "", &id, None)?;
         let mut headers = options.headers.clone();
         headers.insert(http::header::ACCEPT, HeaderValue::from_static(TRANSCRIPT_MEDIA_TYPE));
         let transcript = send_to_job(connection, Method::GET, &transcript_url, &headers, None).await?.json::<wire::Transcript>().await?;
