@@ -144,6 +144,7 @@ impl TranscriptionModel for GladiaTranscriptionModel {
     async fn do_generate(&self, options: &TranscriptionOptions) -> Result<TranscriptionResponse> {
         let connection: &Arc<MappedConnection> = self.connection.as_ref().map_err(Clone::clone)?;
         let provider_options: GladiaOptions = options.provider_options.parse(PROVIDER_ID)?.unwrap_or_default();
+        let poll_settings = self.poll_settings.with_call_overrides(provider_options.poll_interval_millis, provider_options.poll_timeout_millis);
         let audio_url = audio_url(connection, options).await?;
         let operations = connection.mapping.operations;
         let submit_url = connection.operation_url(operations.transcription.as_ref(), "transcription", &self.model_id)?;
@@ -160,7 +161,7 @@ impl TranscriptionModel for GladiaTranscriptionModel {
             });
         }
         let (finished, headers) = job
-            .poll(&self.poll_settings, || async {
+            .poll(&poll_settings, || async {
                 let response = send_to_job(connection, Method::GET, &status_url, &options.headers, None).await?;
                 let job = response.json::<wire::PreRecordedJob>().await?;
                 Ok(job_status(job.value, job.headers))

@@ -81,6 +81,7 @@ impl ImageModel for LumaImageModel {
         if options.mask.is_some() {
             return Err(Error::unsupported("mask", Some("Luma edits images by prompt (modify_image), without masks".to_owned())));
         }
+        let poll = self.poll.with_call_overrides(luma_options.poll_interval_millis, luma_options.poll_timeout_millis);
         let mut warnings = Vec::new();
         if options.size.is_some() {
             warnings.push(Warning::unsupported("size", Some("Luma takes an aspect ratio instead".to_owned())));
@@ -114,7 +115,7 @@ impl ImageModel for LumaImageModel {
                 let status_url = job_operation_url(connection, operations.status.as_ref(), "status", &self.model_id, &id, None)?;
                 let (status_url, call_headers) = (status_url.as_str(), &options.headers);
                 Job::new(PROVIDER_ID, &id)
-                    .poll(&self.poll, || async move {
+                    .poll(&poll, || async move {
                         let response = send_to_job(connection, http::Method::GET, status_url, call_headers, None).await?;
                         Ok(standing(response.json::<wire::Generation>().await?.value))
                     })
