@@ -111,7 +111,8 @@ pub fn create_fireworks(settings: FireworksSettings) -> FireworksProvider {
 
 /// A provider following `mapping` (a modified copy of the Fireworks mapping, in tests).
 fn create_fireworks_from_mapping(mapping: ProviderMapping, settings: FireworksSettings) -> FireworksProvider {
-    let compatible_settings = OpenAiCompatibleSettings { connection: settings.connection.clone(), ..Default::default() };
+    let mut compatible_settings = OpenAiCompatibleSettings::default();
+    compatible_settings.connection = settings.connection.clone();
     FireworksProvider {
         compatible: crate::openai_compatible::from_mapping(&mapping, compatible_settings),
         connection: MappedConnection::new(mapping, settings.connection, None).map(Arc::new),

@@ -126,7 +126,7 @@ async fn kontext_is_submitted_polled_until_ready_and_downloaded_without_the_key(
         assert_eq!(request.json(), json!({"id": ID}));
         assert_eq!(request.header("content-type"), Some("application/json"));
     }
-    assert_eq!((requests[4].method.as_str(), requests[4].path.as_str(), requests[4].header("authorization")), ("GET", "/results/3f/0c2a1e/sample.jpeg", None));
+    assert_eq!((requests[4].method.as_str(), requests[4].path.as_str(), requests[4].header("authorization")), ("GET", "/results/3f/0c2a1e/sample.jpeg?se=2025-01-01T00%3A10%3A00Z&sig=abc", None));
     assert_eq!(result.images[0].data, FileData::Bytes(Bytes::from_static(JPEG)));
     assert!(unsupported(&result.warnings, "files"), "only the first input image: {:?}", result.warnings);
     assert_eq!(result.provider_metadata.unwrap().get("fireworks").unwrap()["requestId"], ID);
