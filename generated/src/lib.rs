@@ -77,6 +77,13 @@ pub mod elevenlabs;
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::invalid_rust_codeblocks)]
 pub mod fal;
 
+/// Client and types generated from specs/fireworks/ (feature `fireworks`).
+#[cfg(feature = "fireworks")]
+#[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]
+// Descriptions come from vendors' official documents, written for web pages, not rustdoc.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::invalid_rust_codeblocks)]
+pub mod fireworks;
+
 /// Client and types generated from specs/gateway/ (feature `gateway`).
 #[cfg(feature = "gateway")]
 #[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]

@@ -45,6 +45,8 @@ pub fn default_registry_builder() -> ProviderRegistryBuilder {
                 builder = builder.provider(mapping.id, crate::openai_compatible::from_mapping(mapping, Default::default()));
             }
         }
+        // The same language models, and Fireworks' own image models.
+        builder = builder.provider("fireworks", crate::providers::fireworks::create_fireworks(Default::default()));
     }
     #[cfg(feature = "openai")]
     {

@@ -223,6 +223,8 @@ pub use providers::google;
 pub use providers::openai;
 #[cfg(feature = "openai-compatible")]
 pub use providers::openai_compatible;
+#[cfg(feature = "openai-compatible")]
+pub use providers::fireworks;
 #[cfg(feature = "azure")]
 pub use providers::azure;
 #[cfg(feature = "vertex")]

@@ -122,11 +122,13 @@ pub enum Capability {
     Cancel,
     Submit,
     Upload,
+    ImageWorkflow,
+    ImageGeneration,
 }
 
 impl Capability {
     /// Every capability, in the order `Operations` lists them.
-    pub const ALL: [Capability; 17] = [
+    pub const ALL: [Capability; 19] = [
         Capability::Chat,
         Capability::ChatStream,
         Capability::Responses,
@@ -144,6 +146,8 @@ impl Capability {
         Capability::Cancel,
         Capability::Submit,
         Capability::Upload,
+        Capability::ImageWorkflow,
+        Capability::ImageGeneration,
     ];
 
     /// The key in `[operations]`.
@@ -166,6 +170,8 @@ impl Capability {
             Capability::Cancel => "cancel",
             Capability::Submit => "submit",
             Capability::Upload => "upload",
+            Capability::ImageWorkflow => "image_workflow",
+            Capability::ImageGeneration => "image_generation",
         }
     }
 }

@@ -329,7 +329,7 @@ impl MappedConnection {
 
     /// Sends a request this connection built (a signed one), within its idle timeout; the
     /// response carries the connection's limits.
-    #[cfg_attr(not(any(feature = "bedrock", feature = "assemblyai", feature = "gladia", feature = "revai")), allow(dead_code))]
+    #[cfg_attr(not(any(feature = "bedrock", feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai", feature = "openai-compatible")), allow(dead_code))]
     pub async fn send(&self, request: reqwest::RequestBuilder, url: &str, body: Option<bytes::Bytes>) -> Result<ApiResponse> {
         let response = within_idle_timeout(self.idle_timeout, super::send(request, url, body, &self.errors)).await?;
         Ok(self.limits(response))

@@ -41,11 +41,8 @@ mod headers;
 mod idle_timeout;
 mod json_event_stream;
 mod json_instruction;
-// The URLs of a vendor job's status, result and cancel requests.
-#[cfg(any(feature = "fal", feature = "replicate", feature = "luma"))]
-mod job_url;
-// Requests to a submitted job (upload, poll, cancel) over the mapped connection.
-#[cfg(any(feature = "assemblyai", feature = "gladia", feature = "revai"))]
+// A vendor job's requests (status, result, cancel, upload) over the mapped connection, and its output files.
+#[cfg(any(feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai", feature = "openai-compatible"))]
 mod job_requests;
 // The mapping-driven connection, for the providers built on it.
 #[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway", feature = "elevenlabs", feature = "deepgram", feature = "lmnt", feature = "hume", feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai"))]
@@ -74,10 +71,6 @@ pub use idle_timeout::{BodyError, DEFAULT_IDLE_TIMEOUT, IdleTimeoutStream};
 pub(crate) use idle_timeout::body_error;
 pub use download::{DEFAULT_MAX_DOWNLOAD_BYTES, Download, download, transcription_audio};
 pub use poll_job::{Job, JobStatus, PollSettings};
-#[cfg(any(feature = "fal", feature = "replicate", feature = "luma"))]
-pub(crate) use job_url::{fetch_output, job_id_segment, sniff_image_media_type};
-#[cfg(any(feature = "fal", feature = "replicate"))]
-pub(crate) use job_url::job_url;
 #[cfg(any(feature = "azure", feature = "vertex"))]
 pub(crate) use base_url_template::fill_base_url;
 pub use api_key::{ApiKey, load_api_key, load_setting, sensitive_header_value, without_trailing_slash};
@@ -90,8 +83,9 @@ pub use provider_settings::{HeaderNameInput, HeaderValueInput};
 #[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway", feature = "elevenlabs", feature = "deepgram", feature = "lmnt", feature = "hume", feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai"))]
 #[cfg_attr(not(any(feature = "openai-compatible", feature = "anthropic", feature = "google")), allow(unused_imports))]
 pub(crate) use mapped_connection::{MappedConnection, ModelOperation};
-#[cfg(any(feature = "assemblyai", feature = "gladia", feature = "revai"))]
-pub(crate) use job_requests::{job_operation_url, send_to_job};
+#[cfg(any(feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai", feature = "openai-compatible"))]
+#[cfg_attr(not(all(feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai")), allow(unused_imports))]
+pub(crate) use job_requests::{fetch_output, job_id_segment, job_operation_url, send_to_job, sniff_image_media_type};
 #[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway", feature = "elevenlabs", feature = "deepgram", feature = "lmnt", feature = "hume", feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai"))]
 #[cfg_attr(not(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "gateway")), allow(unused_imports))]
 pub(crate) use mapping_error_parser::MappingErrorParser;

@@ -66,6 +66,27 @@ impl PollSettings {
         self.max_interval = max_interval.max(first_interval);
         self
     }
+
+    /// The same settings with one call's overrides, in milliseconds, as the AI SDK's
+    /// `pollIntervalMillis` (a fixed wait between polls) and `pollTimeoutMillis` (the total
+    /// timeout) provider options give them; `None` keeps the provider's.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let settings = specai::provider_utils::PollSettings::default().with_call_overrides(Some(250), None);
+    /// assert_eq!((settings.first_interval, settings.max_interval), (Duration::from_millis(250), Duration::from_millis(250)));
+    /// assert_eq!(settings.total_timeout, Duration::from_secs(600));
+    /// ```
+    pub fn with_call_overrides(mut self, interval_millis: Option<u64>, timeout_millis: Option<u64>) -> Self {
+        if let Some(interval) = interval_millis {
+            self.first_interval = Duration::from_millis(interval);
+            self.max_interval = self.first_interval;
+        }
+        if let Some(timeout) = timeout_millis {
+            self.total_timeout = Duration::from_millis(timeout);
+        }
+        self
+    }
 }
 
 /// What one poll found.

@@ -13,6 +13,8 @@ pub mod google;
 pub mod anthropic;
 #[cfg(feature = "openai-compatible")]
 pub mod openai_compatible;
+#[cfg(feature = "openai-compatible")]
+pub mod fireworks;
 #[cfg(feature = "azure")]
 pub mod azure;
 #[cfg(feature = "vertex")]

@@ -99,6 +99,14 @@ pub struct AssemblyAiOptions {
     /// Where AssemblyAI posts when the transcript is ready (polling still runs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
+    /// The fixed wait between two polls, in milliseconds (instead of the provider's
+    /// [`PollSettings`](crate::provider_utils::PollSettings)), as the AI SDK's `pollIntervalMillis`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub poll_interval_millis: Option<u64>,
+    /// How long the job may take in all, in milliseconds (instead of the provider's), as the AI
+    /// SDK's `pollTimeoutMillis`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub poll_timeout_millis: Option<u64>,
 }
 
 /// A range of possible speakers.

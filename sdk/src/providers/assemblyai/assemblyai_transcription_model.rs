@@ -166,6 +166,7 @@ impl TranscriptionModel for AssemblyAiTranscriptionModel {
     async fn do_generate(&self, options: &TranscriptionOptions) -> Result<TranscriptionResponse> {
         let connection: &Arc<MappedConnection> = self.connection.as_ref().map_err(Clone::clone)?;
         let provider_options: AssemblyAiOptions = options.provider_options.parse(PROVIDER_ID)?.unwrap_or_default();
+        let poll_settings = self.poll_settings.with_call_overrides(provider_options.poll_interval_millis, provider_options.poll_timeout_millis);
         let params = self.params(provider_options)?;
         let audio_url = audio_url(connection, options).await?;
         let operations = connection.mapping.operations;
@@ -174,16 +175,16 @@ impl TranscriptionModel for AssemblyAiTranscriptionModel {
         let submitted = connection.post_json(&submit_url, &body, &options.headers, &ExtraRequest::default()).await?;
         let id = submitted.json::<wire::Transcript>().await?.value.id;
 
-        let status_url = job_operation_url(connection, operations.status.as_ref(), "status", &id)?;
+        let status_url = job_operation_url(connection, operations.status.as_ref(), "status", "", &id, None)?;
         let mut job = Job::new(PROVIDER_ID, id.clone());
-        if let Ok(cancel_url) = job_operation_url(connection, operations.cancel.as_ref(), "cancel", &id) {
+        if let Ok(cancel_url) = job_operation_url(connection, operations.cancel.as_ref(), "cancel", "", &id, None) {
             let (connection, headers) = (connection.clone(), options.headers.clone());
             job = job.cancel_with(move || async move {
                 send_to_job(&connection, Method::DELETE, &cancel_url, &headers, None).await.map(drop)
             });
         }
         let (transcript, headers) = job
-            .poll(&self.poll_settings, || async {
+            .poll(&poll_settings, || async {
                 let response = send_to_job(connection, Method::GET, &status_url, &options.headers, None).await?;
                 let transcript = response.json::<wire::Transcript>().await?;
                 Ok(job_status(transcript.value, transcript.headers))

@@ -47,6 +47,14 @@ pub struct FalImageOptions {
     /// Further inputs of the model, sent as given (FAL's names).
     #[serde(default, skip_serializing_if = "Map::is_empty")]
     pub input: Map<String, Value>,
+    /// The fixed wait between two polls, in milliseconds (instead of the provider's
+    /// [`PollSettings`](crate::provider_utils::PollSettings)), as the AI SDK's `pollIntervalMillis`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub poll_interval_millis: Option<u64>,
+    /// How long the job may take in all, in milliseconds (instead of the provider's), as the AI
+    /// SDK's `pollTimeoutMillis`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub poll_timeout_millis: Option<u64>,
 }
 
 /// Options of a FAL speech call.
@@ -69,6 +77,14 @@ pub struct FalSpeechOptions {
     /// Further inputs of the model, sent as given (FAL's names).
     #[serde(default, skip_serializing_if = "Map::is_empty")]
     pub input: Map<String, Value>,
+    /// The fixed wait between two polls, in milliseconds (instead of the provider's
+    /// [`PollSettings`](crate::provider_utils::PollSettings)), as the AI SDK's `pollIntervalMillis`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub poll_interval_millis: Option<u64>,
+    /// How long the job may take in all, in milliseconds (instead of the provider's), as the AI
+    /// SDK's `pollTimeoutMillis`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub poll_timeout_millis: Option<u64>,
 }
 
 /// Options of a FAL transcription call (Whisper and Wizper).
@@ -103,4 +119,12 @@ pub struct FalTranscriptionOptions {
     /// Further inputs of the model, sent as given (FAL's names).
     #[serde(default, skip_serializing_if = "Map::is_empty")]
     pub input: Map<String, Value>,
+    /// The fixed wait between two polls, in milliseconds (instead of the provider's
+    /// [`PollSettings`](crate::provider_utils::PollSettings)), as the AI SDK's `pollIntervalMillis`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub poll_interval_millis: Option<u64>,
+    /// How long the job may take in all, in milliseconds (instead of the provider's), as the AI
+    /// SDK's `pollTimeoutMillis`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub poll_timeout_millis: Option<u64>,
 }

@@ -10,7 +10,7 @@
 use std::sync::Arc;
 
 use bytes::Bytes;
-use http::HeaderMap;
+use http::{HeaderMap, Method};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use specai_generated::mappings::Operation;
@@ -18,7 +18,7 @@ use specai_generated::mappings::Operation;
 use super::{PROVIDER_ID, wire};
 use crate::error::{Error, Result};
 use crate::provider::ExtraRequest;
-use crate::provider_utils::{Job, JobStatus, MappedConnection, PollSettings, fetch_output, get, job_id_segment, job_url, send};
+use crate::provider_utils::{Job, JobStatus, MappedConnection, PollSettings, fetch_output, job_id_segment, job_operation_url, send_to_job};
 
 /// A finished queued request: the model's output, with what the response metadata reports.
 pub(super) struct QueueOutcome<T> {
@@ -58,23 +58,19 @@ pub(super) async fn run_queued<B: Serialize + ?Sized, T: DeserializeOwned>(
         .await?
         .value;
     let request_id = job_id_segment(PROVIDER_ID, &submission.request_id)?;
-    let request_url = |operation: Option<&Operation>, name: &'static str| -> Result<String> {
-        Ok(connection.operation_url(operation, name, app_id(model_id))?.replace("{request_id}", &request_id))
-    };
-    let status_url = job_url(submission.status_url.as_deref(), request_url(operations.status.as_ref(), "status")?);
-    let result_url = job_url(submission.response_url.as_deref(), request_url(operations.result.as_ref(), "result")?);
-    let headers = connection.headers(call_headers)?;
+    let app = app_id(model_id);
+    let status_url = job_operation_url(connection, operations.status.as_ref(), "status", app, &request_id, submission.status_url.as_deref())?;
+    let result_url = job_operation_url(connection, operations.result.as_ref(), "result", app, &request_id, submission.response_url.as_deref())?;
     let mut job = Job::new(PROVIDER_ID, &request_id);
     if let Some(cancel) = operations.cancel.as_ref() {
-        let cancel_url = job_url(submission.cancel_url.as_deref(), request_url(Some(cancel), "cancel")?);
-        let (cancel_connection, cancel_headers) = (connection.clone(), headers.clone());
+        let cancel_url = job_operation_url(connection, Some(cancel), "cancel", app, &request_id, submission.cancel_url.as_deref())?;
+        let (cancel_connection, cancel_headers) = (connection.clone(), call_headers.clone());
         job = job.cancel_with(move || async move {
-            let request = cancel_connection.client().put(&cancel_url).headers(cancel_headers);
-            send(request, &cancel_url, None, &cancel_connection.errors).await.map(drop)
+            send_to_job(&cancel_connection, Method::PUT, &cancel_url, &cancel_headers, None).await.map(drop)
         });
     }
-    let (connection, status_url, result_url, headers) = (&**connection, status_url.as_str(), result_url.as_str(), &headers);
-    let (output, headers) = job.poll(poll, || poll_once::<T>(connection, status_url, result_url, headers)).await?;
+    let (connection, status_url, result_url) = (&**connection, status_url.as_str(), result_url.as_str());
+    let (output, headers) = job.poll(poll, || poll_once::<T>(connection, status_url, result_url, call_headers)).await?;
     Ok(QueueOutcome { output, request_id, headers })
 }
 
@@ -83,10 +79,9 @@ async fn poll_once<T: DeserializeOwned>(
     connection: &MappedConnection,
     status_url: &str,
     result_url: &str,
-    headers: &HeaderMap,
+    call_headers: &HeaderMap,
 ) -> Result<JobStatus<(T, HeaderMap)>> {
-    let (client, errors) = (connection.client(), &connection.errors);
-    let status = get(client, status_url, headers.clone(), errors).await?.json::<wire::QueueStatus>().await?.value;
+    let status = send_to_job(connection, Method::GET, status_url, call_headers, None).await?.json::<wire::QueueStatus>().await?.value;
     match status.status {
         wire::QueueStatusStatus::Completed => {}
         wire::QueueStatusStatus::Unlisted(word) if ["FAILED", "CANCELED", "CANCELLED", "ERROR"].contains(&word.as_str()) => {
@@ -97,7 +92,7 @@ async fn poll_once<T: DeserializeOwned>(
     if let Some(error) = status.error {
         return Ok(JobStatus::Failed(error));
     }
-    match get(client, result_url, headers.clone(), errors).await {
+    match send_to_job(connection, Method::GET, result_url, call_headers, None).await {
         Ok(mut response) => {
             let headers = std::mem::take(&mut response.headers);
             Ok(JobStatus::Done((response.json::<T>().await?.value, headers)))

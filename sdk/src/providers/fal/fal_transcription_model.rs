@@ -69,9 +69,10 @@ impl TranscriptionModel for FalTranscriptionModel {
             prompt: fal_options.prompt.clone(),
             extra: fal_options.input.clone(),
         };
+        let poll = self.poll.with_call_overrides(fal_options.poll_interval_millis, fal_options.poll_timeout_millis);
         let operation = connection.mapping.operations.transcription;
         let outcome =
-            run_queued::<_, wire::TranscriptionOutput>(connection, &self.poll, operation.as_ref(), "transcription", &self.model_id, &request, &options.headers).await?;
+            run_queued::<_, wire::TranscriptionOutput>(connection, &poll, operation.as_ref(), "transcription", &self.model_id, &request, &options.headers).await?;
         let output = outcome.output;
         let text = output.text.ok_or_else(|| Error::NoTranscriptGenerated {
             provider: self.provider.clone(),

@@ -55,6 +55,14 @@ pub struct GladiaOptions {
     /// Data Gladia keeps with the job and returns with it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_metadata: Option<Map<String, Value>>,
+    /// The fixed wait between two polls, in milliseconds (instead of the provider's
+    /// [`PollSettings`](crate::provider_utils::PollSettings)), as the AI SDK's `pollIntervalMillis`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub poll_interval_millis: Option<u64>,
+    /// How long the job may take in all, in milliseconds (instead of the provider's), as the AI
+    /// SDK's `pollTimeoutMillis`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub poll_timeout_millis: Option<u64>,
 }
 
 /// How many speakers to expect.

@@ -229,6 +229,6 @@ fn operation_urls_come_from_the_mapping_and_debug_hides_the_key() {
     let connection = provider.connection.unwrap();
     let operations = GLADIA.operations;
     assert_eq!(connection.url(&operations.upload.unwrap(), "").unwrap(), "http://h/v2/upload");
-    assert_eq!(crate::provider_utils::job_operation_url(&connection, operations.status.as_ref(), "status", "t/1").unwrap(), "http://h/v2/pre-recorded/t%2F1");
+    assert_eq!(crate::provider_utils::job_operation_url(&connection, operations.status.as_ref(), "status", "", "t/1", None).unwrap(), "http://h/v2/pre-recorded/t%2F1");
     assert_eq!(operations.cancel.unwrap().method, "DELETE");
 }

@@ -7,7 +7,7 @@ use serde_json::{Map, json};
 use super::{LumaImageOptions, LumaReference, PROVIDER_ID, SharedConnection, wire};
 use crate::error::{Error, Result};
 use crate::provider::{ExtraRequest, FileData, GeneratedImage, ImageModel, ImageOptions, ImageResponse, ProviderMetadata, ResponseMetadata, Warning};
-use crate::provider_utils::{Job, JobStatus, PollSettings, fetch_output, get, job_id_segment, sniff_image_media_type};
+use crate::provider_utils::{Job, JobStatus, PollSettings, fetch_output, job_id_segment, job_operation_url, send_to_job, sniff_image_media_type};
 
 /// A Luma image model. Built by [`LumaProvider::image`](super::LumaProvider::image).
 ///
@@ -81,6 +81,7 @@ impl ImageModel for LumaImageModel {
         if options.mask.is_some() {
             return Err(Error::unsupported("mask", Some("Luma edits images by prompt (modify_image), without masks".to_owned())));
         }
+        let poll = self.poll.with_call_overrides(luma_options.poll_interval_millis, luma_options.poll_timeout_millis);
         let mut warnings = Vec::new();
         if options.size.is_some() {
             warnings.push(Warning::unsupported("size", Some("Luma takes an aspect ratio instead".to_owned())));
@@ -111,12 +112,11 @@ impl ImageModel for LumaImageModel {
             JobStatus::Done(image_url) => image_url,
             JobStatus::Failed(message) => return Err(Error::JobFailed { provider: PROVIDER_ID.to_owned(), job_id: id, message }),
             JobStatus::Pending(_) => {
-                let status_url = connection.operation_url(operations.status.as_ref(), "status", &self.model_id)?.replace("{request_id}", &id);
-                let headers = connection.headers(&options.headers)?;
-                let (status_url, headers) = (status_url.as_str(), &headers);
+                let status_url = job_operation_url(connection, operations.status.as_ref(), "status", &self.model_id, &id, None)?;
+                let (status_url, call_headers) = (status_url.as_str(), &options.headers);
                 Job::new(PROVIDER_ID, &id)
-                    .poll(&self.poll, || async move {
-                        let response = get(connection.client(), status_url, headers.clone(), &connection.errors).await?;
+                    .poll(&poll, || async move {
+                        let response = send_to_job(connection, http::Method::GET, status_url, call_headers, None).await?;
                         Ok(standing(response.json::<wire::Generation>().await?.value))
                     })
                     .await?

@@ -34,6 +34,14 @@ pub struct LumaImageOptions {
     /// The image to modify, given directly (`modify_image_ref`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modify_image_ref: Option<LumaReference>,
+    /// The fixed wait between two polls, in milliseconds (instead of the provider's
+    /// [`PollSettings`](crate::provider_utils::PollSettings)), as the AI SDK's `pollIntervalMillis`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub poll_interval_millis: Option<u64>,
+    /// How long the job may take in all, in milliseconds (instead of the provider's), as the AI
+    /// SDK's `pollTimeoutMillis`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub poll_timeout_millis: Option<u64>,
 }
 
 /// One reference image: a URL Luma fetches, and how much it weighs.

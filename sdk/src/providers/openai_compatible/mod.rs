@@ -90,7 +90,7 @@ use openai_compatible_options::{OptionsReader, read_options};
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct OpenAiCompatibleSettings {
-    connection: ConnectionSettings,
+    pub(crate) connection: ConnectionSettings,
     capabilities: CapabilityOverrides,
 }
 

@@ -79,11 +79,12 @@ impl ImageModel for ReplicateImageModel {
         if options.files.len() > 1 {
             warnings.push(Warning::unsupported("files", Some("Replicate image models take one input image; the first is sent".to_owned())));
         }
+        let poll = self.poll.with_call_overrides(replicate_options.poll_interval_millis, replicate_options.poll_timeout_millis);
         let mut headers = options.headers.clone();
         if let Some(seconds) = replicate_options.max_wait_time_in_seconds {
             headers.insert(HeaderName::from_static("prefer"), HeaderValue::from_str(&format!("wait={seconds}")).expect("digits are a header value"));
         }
-        let (prediction, response_headers) = run_prediction(connection, &self.poll, &self.model_id, input, &headers).await?;
+        let (prediction, response_headers) = run_prediction(connection, &poll, &self.model_id, input, &headers).await?;
         let urls = output_urls(prediction.output.as_ref());
         if urls.is_empty() {
             return Err(Error::NoImageGenerated { provider: self.provider.clone(), message: format!("prediction {} succeeded without an output file", prediction.id) });

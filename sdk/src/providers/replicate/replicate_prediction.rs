@@ -6,13 +6,13 @@
 
 use std::sync::Arc;
 
-use http::HeaderMap;
+use http::{HeaderMap, Method};
 use serde_json::{Map, Value};
 
 use super::{PROVIDER_ID, wire};
 use crate::error::{Error, Result};
 use crate::provider::ExtraRequest;
-use crate::provider_utils::{Job, JobStatus, MappedConnection, PollSettings, get, job_id_segment, job_url, send};
+use crate::provider_utils::{Job, JobStatus, MappedConnection, PollSettings, job_id_segment, job_operation_url, send_to_job};
 
 /// Where a prediction stands: done, failed with Replicate's message, or still running.
 fn standing(prediction: wire::Prediction) -> JobStatus<wire::Prediction> {
@@ -54,22 +54,19 @@ pub(super) async fn run_prediction(
         JobStatus::Failed(message) => return Err(Error::JobFailed { provider: PROVIDER_ID.to_owned(), job_id: id, message }),
         JobStatus::Pending(_) => {}
     }
-    let built = |operation, name| -> Result<String> { Ok(connection.operation_url(operation, name, model_id)?.replace("{request_id}", &id)) };
-    let status_url = job_url(urls.get.as_deref(), built(operations.status.as_ref(), "status")?);
-    let request_headers = connection.headers(call_headers)?;
+    let status_url = job_operation_url(connection, operations.status.as_ref(), "status", model_id, &id, urls.get.as_deref())?;
     let mut job = Job::new(PROVIDER_ID, &id);
     if let Some(cancel) = operations.cancel.as_ref() {
-        let cancel_url = job_url(urls.cancel.as_deref(), built(Some(cancel), "cancel")?);
-        let (cancel_connection, cancel_headers) = (connection.clone(), request_headers.clone());
+        let cancel_url = job_operation_url(connection, Some(cancel), "cancel", model_id, &id, urls.cancel.as_deref())?;
+        let (cancel_connection, cancel_headers) = (connection.clone(), call_headers.clone());
         job = job.cancel_with(move || async move {
-            let request = cancel_connection.client().post(&cancel_url).headers(cancel_headers);
-            send(request, &cancel_url, None, &cancel_connection.errors).await.map(drop)
+            send_to_job(&cancel_connection, Method::POST, &cancel_url, &cancel_headers, None).await.map(drop)
         });
     }
-    let (connection, status_url, request_headers) = (&**connection, status_url.as_str(), &request_headers);
+    let (connection, status_url) = (&**connection, status_url.as_str());
     let prediction = job
         .poll(poll, || async move {
-            let response = get(connection.client(), status_url, request_headers.clone(), &connection.errors).await?;
+            let response = send_to_job(connection, Method::GET, status_url, call_headers, None).await?;
             Ok(standing(response.json::<wire::Prediction>().await?.value))
         })
         .await?;

@@ -44,4 +44,12 @@ pub struct RevaiOptions {
     /// Seconds after which Rev.ai deletes the job and its data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete_after_seconds: Option<i64>,
+    /// The fixed wait between two polls, in milliseconds (instead of the provider's
+    /// [`PollSettings`](crate::provider_utils::PollSettings)), as the AI SDK's `pollIntervalMillis`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub poll_interval_millis: Option<u64>,
+    /// How long the job may take in all, in milliseconds (instead of the provider's), as the AI
+    /// SDK's `pollTimeoutMillis`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub poll_timeout_millis: Option<u64>,
 }

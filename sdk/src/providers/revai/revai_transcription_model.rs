@@ -132,19 +132,20 @@ impl TranscriptionModel for RevaiTranscriptionModel {
     async fn do_generate(&self, options: &TranscriptionOptions) -> Result<TranscriptionResponse> {
         let connection: &Arc<MappedConnection> = self.connection.as_ref().map_err(Clone::clone)?;
         let provider_options: RevaiOptions = options.provider_options.parse(PROVIDER_ID)?.unwrap_or_default();
+        let poll_settings = self.poll_settings.with_call_overrides(provider_options.poll_interval_millis, provider_options.poll_timeout_millis);
         let job_options = self.job_options(provider_options);
         let operations = connection.mapping.operations;
         let submit_url = connection.operation_url(operations.transcription.as_ref(), "transcription", &self.model_id)?;
         let id = submit(connection, &submit_url, &job_options, options).await?;
 
-        let status_url = job_operation_url(connection, operations.status.as_ref(), "status", &id)?;
+        let status_url = job_operation_url(connection, operations.status.as_ref(), "status", "", &id, None)?;
         let finished = Job::new(PROVIDER_ID, id.clone())
-            .poll(&self.poll_settings, || async {
+            .poll(&poll_settings, || async {
                 let response = send_to_job(connection, Method::GET, &status_url, &options.headers, None).await?;
                 Ok(job_status(response.json::<wire::Job>().await?.value))
             })
             .await?;
-        let transcript_url = job_operation_url(connection, operations.result.as_ref(), "result", &id)?;
+        let transcript_url = job_operation_url(connection, operations.result.as_ref(), "result", "", &id, None)?;
         let mut headers = options.headers.clone();
         headers.insert(http::header::ACCEPT, HeaderValue::from_static(TRANSCRIPT_MEDIA_TYPE));
         let transcript = send_to_job(connection, Method::GET, &transcript_url, &headers, None).await?.json::<wire::Transcript>().await?;

@@ -196,7 +196,7 @@ fn operation_urls_come_from_the_mapping_and_debug_hides_the_key() {
     assert!(!format!("{provider:?}").contains("secret-key"));
     let connection = provider.connection.unwrap();
     let operations = REVAI.operations;
-    assert_eq!(crate::provider_utils::job_operation_url(&connection, operations.status.as_ref(), "status", "j1").unwrap(), "http://h/speechtotext/v1/jobs/j1");
-    assert_eq!(crate::provider_utils::job_operation_url(&connection, operations.result.as_ref(), "result", "j1").unwrap(), "http://h/speechtotext/v1/jobs/j1/transcript");
+    assert_eq!(crate::provider_utils::job_operation_url(&connection, operations.status.as_ref(), "status", "", "j1", None).unwrap(), "http://h/speechtotext/v1/jobs/j1");
+    assert_eq!(crate::provider_utils::job_operation_url(&connection, operations.result.as_ref(), "result", "", "j1", None).unwrap(), "http://h/speechtotext/v1/jobs/j1/transcript");
     assert!(operations.cancel.is_none());
 }

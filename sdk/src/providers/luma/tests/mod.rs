@@ -154,3 +154,43 @@ fn the_key_is_not_in_debug_output_and_only_image_models_are_offered() {
     assert!(matches!(Provider::language_model(&provider, "ray-2"), Err(Error::NoSuchModel { .. })));
     assert_eq!(Provider::image_model(&provider, "photon-1").unwrap().provider(), "luma.image");
 }
+
+#[tokio::test]
+async fn a_per_call_poll_timeout_overrides_the_providers() {
+    let server = server_with(|server| {
+        let mut answers = vec![fixture(server, "generation_queued", 201)];
+        answers.extend((0..500).map(|_| fixture(server, "generation_dreaming", 200)));
+        answers
+    })
+    .await;
+    let mut options = options();
+    options.provider_options = ProviderOptions::new().with("luma", json!({"pollIntervalMillis": 5, "pollTimeoutMillis": 40}));
+    // The provider allows 10 s; the call 40 ms.
+    let error = provider(&server).image("photon-1").do_generate(&options).await.unwrap_err();
+    assert!(matches!(error, Error::Timeout { kind: crate::error::TimeoutKind::Job, duration } if duration == Duration::from_millis(40)), "{error:?}");
+    let polls = server.requests().len() - 1;
+    assert!((2..=9).contains(&polls), "about one poll per 5 ms: {polls}");
+}
+
+#[tokio::test]
+async fn the_providers_idle_timeout_reaches_the_status_request() {
+    use crate::provider_utils::fault_server::{FaultServer, FaultStep, json_head};
+    let path = format!("{}/../tests/fixtures/luma/generation_queued.json", env!("CARGO_MANIFEST_DIR"));
+    let queued = std::fs::read_to_string(&path).unwrap();
+    let server = FaultServer::start([
+        vec![FaultStep::write(json_head(queued.len()).replace("200 OK", "201 Created")), FaultStep::write(queued)],
+        // The status endpoint never answers.
+        vec![FaultStep::Pause(Duration::from_secs(5))],
+    ])
+    .await;
+    let poll = PollSettings::default().with_intervals(Duration::from_millis(1), Duration::from_millis(2));
+    let settings = LumaSettings::default().with_api_key("luma-test").with_base_url(server.base_url()).with_poll_settings(poll).with_idle_timeout(Some(Duration::from_millis(60)));
+    let started = std::time::Instant::now();
+    let error = create_luma(settings).image("photon-1").do_generate(&options()).await.unwrap_err();
+    assert!(matches!(error, Error::Timeout { kind: crate::error::TimeoutKind::Idle, .. }), "{error:?}");
+    assert!(started.elapsed() < Duration::from_secs(3), "ended by the idle timeout, not the server");
+    let requests = server.requests();
+    assert_eq!(requests[1].path, format!("/dream-machine/v1/generations/{ID}"));
+    assert!(requests[1].head.to_ascii_lowercase().contains("authorization: bearer luma-test"), "the connection's headers: {}", requests[1].head);
+    assert!(requests[1].head.to_ascii_lowercase().contains("user-agent: specai"), "the connection's user agent: {}", requests[1].head);
+}

@@ -186,6 +186,10 @@ pub struct Operations {
     pub submit: Option<Operation>,
     /// Media upload before a job is submitted (AssemblyAI, Gladia).
     pub upload: Option<Operation>,
+    /// An image model run as a workflow answering the image's bytes (Fireworks' FLUX models).
+    pub image_workflow: Option<Operation>,
+    /// An image model of a vendor's older image API answering the image's bytes (Fireworks' SDXL models).
+    pub image_generation: Option<Operation>,
 }
 
 /// How system messages are sent in chat completions.
@@ -571,6 +575,8 @@ pub static BASIC: ProviderMapping = ProviderMapping {
         cancel: None,
         submit: None,
         upload: None,
+        image_workflow: None,
+        image_generation: None,
     },
     capabilities: Capabilities {
         tools: true,
