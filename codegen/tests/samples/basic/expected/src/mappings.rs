@@ -442,6 +442,8 @@ pub static ADDITIONS: ProviderMapping = ProviderMapping {
         cancel: None,
         submit: None,
         upload: None,
+        image_workflow: None,
+        image_generation: None,
     },
     capabilities: Capabilities {
         tools: true,
