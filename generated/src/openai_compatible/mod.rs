@@ -3100,10 +3100,9 @@ fn apply_headers(
 /// same schemas as `types`, for decoders that read known fields only.
 pub mod lean {
     use ::std::borrow::Cow;
-    /// A string borrowed from the input when it has no escapes, owned otherwise: read as its
-    /// raw JSON text and unescaped straight into a string of its size (serde_json's own path
-    /// goes through a scratch buffer that doubles as it grows, then copies out of it: three
-    /// times a large string's size at peak).
+    /// A string borrowed from the input when it has no escapes, owned otherwise. Inside
+    /// [`crate::lean_strings::with_exact_strings`] (large bodies) it is read as its raw JSON
+    /// text and unescaped straight into a string of its size.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
     pub struct CowStr<'a>(pub Cow<'a, str>);
     impl<'a> ::std::ops::Deref for CowStr<'a> {
@@ -3116,105 +3115,47 @@ pub mod lean {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            let raw = <&'de ::serde_json::value::RawValue as ::serde::Deserialize>::deserialize(
-                    deserializer,
-                )?
-                .get();
-            match unescape_json_string(raw) {
-                Ok(text) => Ok(CowStr(text)),
-                Err(unexpected) => {
-                    Err(
-                        <D::Error as ::serde::de::Error>::invalid_type(
-                            unexpected,
-                            &"a string",
-                        ),
-                    )
+            if crate::lean_strings::exact() {
+                let raw = <&'de ::serde_json::value::RawValue as ::serde::Deserialize>::deserialize(
+                        deserializer,
+                    )?
+                    .get();
+                return match crate::lean_strings::unescape(raw) {
+                    Ok(text) => Ok(CowStr(text)),
+                    Err(unexpected) => {
+                        Err(
+                            <D::Error as ::serde::de::Error>::invalid_type(
+                                unexpected,
+                                &"a string",
+                            ),
+                        )
+                    }
+                };
+            }
+            struct Visitor;
+            impl<'de> ::serde::de::Visitor<'de> for Visitor {
+                type Value = CowStr<'de>;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string")
+                }
+                fn visit_borrowed_str<E>(
+                    self,
+                    value: &'de str,
+                ) -> Result<CowStr<'de>, E> {
+                    Ok(CowStr(Cow::Borrowed(value)))
+                }
+                fn visit_str<E>(self, value: &str) -> Result<CowStr<'de>, E> {
+                    Ok(CowStr(Cow::Owned(value.to_owned())))
+                }
+                fn visit_string<E>(self, value: String) -> Result<CowStr<'de>, E> {
+                    Ok(CowStr(Cow::Owned(value)))
                 }
             }
+            deserializer.deserialize_str(Visitor)
         }
-    }
-    /// The text of the JSON string literal `raw` (checked by serde_json: quoted, escapes
-    /// well formed, no control characters), borrowed when it has no escapes; what it is
-    /// instead when it is not a string, or a string with a lone surrogate escape.
-    fn unescape_json_string(
-        raw: &str,
-    ) -> Result<Cow<'_, str>, ::serde::de::Unexpected<'_>> {
-        use ::serde::de::Unexpected;
-        let Some(inner) = raw.strip_prefix('"').and_then(|rest| rest.strip_suffix('"'))
-        else {
-            return Err(
-                match raw.as_bytes().first() {
-                    Some(b'n') => Unexpected::Unit,
-                    Some(b't') => Unexpected::Bool(true),
-                    Some(b'f') => Unexpected::Bool(false),
-                    Some(b'[') => Unexpected::Seq,
-                    Some(b'{') => Unexpected::Map,
-                    _ => {
-                        match (
-                            raw.parse::<u64>(),
-                            raw.parse::<i64>(),
-                            raw.parse::<f64>(),
-                        ) {
-                            (Ok(number), _, _) => Unexpected::Unsigned(number),
-                            (_, Ok(number), _) => Unexpected::Signed(number),
-                            (_, _, Ok(number)) => Unexpected::Float(number),
-                            _ => Unexpected::Other(raw),
-                        }
-                    }
-                },
-            );
-        };
-        if !inner.contains('\\') {
-            return Ok(Cow::Borrowed(inner));
-        }
-        let lone = Unexpected::Other("a lone surrogate escape");
-        let hex = |text: &str| -> Option<u32> {
-            let digits = text.get(..4)?;
-            digits
-                .bytes()
-                .all(|byte| byte.is_ascii_hexdigit())
-                .then(|| u32::from_str_radix(digits, 16).ok())
-                .flatten()
-        };
-        let mut text = String::with_capacity(inner.len());
-        let mut rest = inner;
-        while let Some(at) = rest.find('\\') {
-            text.push_str(&rest[..at]);
-            let escape = rest.as_bytes().get(at + 1).copied();
-            rest = rest.get(at + 2..).unwrap_or_default();
-            let character = match escape {
-                Some(b'"') => '"',
-                Some(b'\\') => '\\',
-                Some(b'/') => '/',
-                Some(b'b') => '\u{8}',
-                Some(b'f') => '\u{c}',
-                Some(b'n') => '\n',
-                Some(b'r') => '\r',
-                Some(b't') => '\t',
-                Some(b'u') => {
-                    let unit = hex(rest).ok_or(lone)?;
-                    rest = &rest[4..];
-                    let code = match unit {
-                        0xD800..=0xDBFF => {
-                            let low = rest
-                                .strip_prefix("\\u")
-                                .and_then(hex)
-                                .filter(|low| (0xDC00..=0xDFFF).contains(low))
-                                .ok_or(lone)?;
-                            rest = &rest[6..];
-                            0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
-                        }
-                        0xDC00..=0xDFFF => return Err(lone),
-                        _ => unit,
-                    };
-                    char::from_u32(code).ok_or(lone)?
-                }
-                _ => return Err(lone),
-            };
-            text.push(character);
-        }
-        text.push_str(rest);
-        Ok(Cow::Owned(text))
     }
     /// A JSON value kept as the text it arrived as, borrowed from the input: passed on
     /// unchanged, and decoded (into its lean type) only where it is read.
