@@ -7,7 +7,11 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 fixtures="$root/tests/fixtures"
 corpus="$root/fuzz/corpus"
 
-# seed <target> <file> <kind>: kind `sse` (as is), `chunks` (framed), `plain` (no chunk byte).
+# Bedrock's `.events.jsonl` (`<eventType> <json>` per line) get 0x87 in front: the target frames
+# the lines itself (see fuzz_targets/bedrock_stream.rs), chunks of 8 bytes; 0xc7 with the JSON tool.
+
+# seed <target> <file> <kind>: kind `sse` (as is), `chunks` (framed), `plain` (no chunk byte),
+# `lines` (Bedrock's frame lines).
 seed() {
     local target="$1" file="$2" kind="$3" out
     mkdir -p "$corpus/$target"
@@ -16,6 +20,10 @@ seed() {
         sse) { printf '\007'; cat "$file"; } > "$out" ;;
         chunks) { printf '\007'; sed -e '/^$/d' -e 's/^/data: /' -e 's/$/\n/' "$file"; printf 'data: [DONE]\n\n'; } > "$out" ;;
         plain) cp "$file" "$out" ;;
+        lines) { printf '\207'; cat "$file"; } > "$out"
+            { printf '\307'; cat "$file"; } > "${out%.jsonl}.json_tool.jsonl"
+            # The same answer cut short by a throttling exception frame.
+            { printf '\207'; head -n 3 "$file"; printf '!throttlingException {"message":"Too many requests"}\n'; } > "${out%.jsonl}.exception.jsonl" ;;
     esac
 }
 
@@ -25,7 +33,7 @@ for file in "$fixtures"/*/*.chunks.txt; do seed sse_splitter "$file" chunks; don
 for file in "$fixtures"/openai/chat_*.chunks.txt; do seed openai_chat_stream "$file" chunks; done
 for file in "$fixtures"/openai/chat_*.sse; do seed openai_chat_stream "$file" sse; done
 for dir in "$fixtures"/*/; do
-    case "$(basename "$dir")" in openai|anthropic|google) continue ;; esac
+    case "$(basename "$dir")" in openai|anthropic|google|cohere|gateway|bedrock) continue ;; esac
     for file in "$dir"*.chunks.txt; do seed compatible_chat_stream "$file" chunks; done
     for file in "$dir"*.sse; do seed compatible_chat_stream "$file" sse; done
 done
@@ -34,6 +42,10 @@ for file in "$fixtures"/openai/responses_*.sse; do seed responses_stream "$file"
 for file in "$fixtures"/anthropic/*.sse; do seed anthropic_stream "$file" sse; done
 for file in "$fixtures"/google/*.sse; do seed google_stream "$file" sse; done
 for file in "$fixtures"/google/*.chunks.txt; do seed google_stream "$file" chunks; done
+for file in "$fixtures"/cohere/*.chunks.txt; do seed cohere_stream "$file" chunks; done
+for file in "$fixtures"/cohere/*.sse; do seed cohere_stream "$file" sse; done
+for file in "$fixtures"/gateway/*.chunks.txt; do seed gateway_stream "$file" chunks; done
+for file in "$fixtures"/bedrock/*.events.jsonl; do seed bedrock_stream "$file" lines; done
 for file in "$fixtures"/*/*.json; do seed partial_json "$file" plain; done
 for file in "$root"/specs/*/provider.toml; do
     mkdir -p "$corpus/mapping_file"

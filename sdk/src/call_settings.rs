@@ -71,6 +71,12 @@ pub struct Timeouts {
     pub between_chunks: Option<Duration>,
     /// One tool execution; a timed-out tool becomes an error result for the model.
     pub tool: Option<Duration>,
+    /// How long the server may stay silent in each model call (no response headers, no body
+    /// bytes, no stream chunk), over the provider's idle timeout (10 minutes by default, see
+    /// [`DEFAULT_IDLE_TIMEOUT`](crate::provider_utils::DEFAULT_IDLE_TIMEOUT)): `None` keeps the
+    /// provider's, `Some(None)` removes the limit for these calls. Ends a call with
+    /// [`TimeoutKind::Idle`](crate::error::TimeoutKind::Idle).
+    pub idle: Option<Option<Duration>>,
 }
 
 impl CallSettings {
@@ -96,6 +102,9 @@ impl CallSettings {
         options.headers.clone_from(&self.headers);
         options.provider_options.clone_from(&self.provider_options);
         options.extra.clone_from(&self.extra);
+        if self.timeouts.idle.is_some() {
+            options.extra.idle_timeout = self.timeouts.idle;
+        }
         options.tools = tools;
         options.tool_choice = tool_choice;
         options.response_format = response_format;
@@ -204,6 +213,9 @@ macro_rules! call_settings_methods {
             chunk_timeout(std::time::Duration) => Some(timeouts.between_chunks);
             /// A deadline for each tool execution.
             tool_timeout(std::time::Duration) => Some(timeouts.tool);
+            /// How long the server may stay silent in each model call, over the provider's idle
+            /// timeout; `None` removes the limit for this operation's calls.
+            idle_timeout(Option<std::time::Duration>) => Some(timeouts.idle);
         }
     };
 }
@@ -230,6 +242,17 @@ mod tests {
         assert_eq!(options.stop_sequences, vec!["END".to_owned()]);
         assert_eq!(options.tool_choice, Some(ToolChoice::Auto));
         assert_eq!(options.prompt.len(), 1);
+    }
+
+    #[test]
+    fn the_idle_timeout_goes_with_each_call_only_when_set() {
+        let options = |settings: &CallSettings| settings.call_options(vec![Message::user("hi")], Vec::new(), None, None);
+        assert_eq!(options(&CallSettings::default()).extra.idle_timeout, None);
+        let mut settings = CallSettings::default();
+        settings.timeouts.idle = Some(Some(Duration::from_secs(5)));
+        assert_eq!(options(&settings).extra.idle_timeout, Some(Some(Duration::from_secs(5))));
+        settings.timeouts.idle = Some(None);
+        assert_eq!(options(&settings).extra.idle_timeout, Some(None));
     }
 
     #[test]

@@ -31,6 +31,10 @@ pub enum Decoder {
     Anthropic,
     /// Gemini.
     Google,
+    /// Cohere's chat.
+    Cohere,
+    /// The AI Gateway's stream parts.
+    Gateway,
 }
 
 /// `data` without its first byte, cut into chunks of the length that byte picks (1 to 64).
@@ -63,7 +67,22 @@ pub fn decode_stream(decoder: Decoder, chunks: Vec<Bytes>) -> Vec<Result<StreamP
         Decoder::Responses => run(crate::providers::openai::fuzz_responses_mapper(), chunks),
         Decoder::Anthropic => run(crate::providers::anthropic::fuzz_mapper(), chunks),
         Decoder::Google => run(crate::providers::google::fuzz_mapper(), chunks),
+        Decoder::Cohere => run(crate::providers::cohere::fuzz_mapper(), chunks),
+        Decoder::Gateway => run(crate::providers::gateway::fuzz_mapper(), chunks),
     }
+}
+
+/// The parts Bedrock's ConverseStream decoder (event-stream frames, then the parts) makes of
+/// `chunks`, with or without the forced JSON tool. No event limit: frames carry their length.
+pub fn decode_bedrock_stream(chunks: Vec<Bytes>, uses_json_response_tool: bool) -> Vec<Result<StreamPart>> {
+    let bytes = futures::stream::iter(chunks.into_iter().map(Ok::<_, reqwest::Error>));
+    futures::executor::block_on(crate::providers::bedrock::fuzz_stream(bytes, uses_json_response_tool).collect())
+}
+
+/// The event-stream frames of `lines`, one per line: `<eventType> <payload>` an event,
+/// `!<exceptionType> <payload>` an exception.
+pub fn bedrock_frames(lines: &[u8]) -> Vec<u8> {
+    crate::providers::bedrock::fuzz_frames(lines)
 }
 
 /// The partial-JSON parser (crate-private otherwise).

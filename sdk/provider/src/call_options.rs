@@ -67,10 +67,16 @@ pub struct ExtraRequest {
     pub body: serde_json::Map<String, Value>,
     /// Query parameters appended to the URL.
     pub query: Vec<(String, String)>,
+    /// How long the server may stay silent in this call (waiting for the response, reading
+    /// its body, between stream chunks), over the provider's own idle timeout: `None` keeps the
+    /// provider's, `Some(None)` removes the limit for this call. Not sent: it travels here
+    /// because this is what every provider hands its connection with each request.
+    pub idle_timeout: Option<Option<std::time::Duration>>,
 }
 
 impl ExtraRequest {
-    /// Whether there is nothing to add (the common case, which costs nothing).
+    /// Whether there is nothing to add to the request's body or URL (the common case, which
+    /// costs nothing).
     pub fn is_empty(&self) -> bool {
         self.body.is_empty() && self.query.is_empty()
     }
@@ -84,6 +90,12 @@ impl ExtraRequest {
     /// Adds a query parameter.
     pub fn with_query_param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.query.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sets this call's idle timeout over the provider's (`None`: no limit for this call).
+    pub fn with_idle_timeout(mut self, idle_timeout: Option<std::time::Duration>) -> Self {
+        self.idle_timeout = Some(idle_timeout);
         self
     }
 }

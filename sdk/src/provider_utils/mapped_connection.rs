@@ -312,14 +312,16 @@ impl MappedConnection {
     /// POSTs `body` to `url` with the call's extra query parameters appended, its stream events
     /// capped at the connection's limit.
     async fn send_json<B: serde::Serialize + ?Sized>(&self, url: Endpoint<'_>, headers: HeaderMap, body: &B, extra: &ExtraRequest) -> Result<ApiResponse> {
-        let response = within_idle_timeout(self.idle_timeout, async {
+        // The call's own idle timeout, when it sets one, over the connection's.
+        let idle_timeout = extra.idle_timeout.unwrap_or(self.idle_timeout);
+        let response = within_idle_timeout(idle_timeout, async {
             match with_extra_query(url, extra) {
                 Some(url) => post_json(&self.client, &url, headers, body, &self.errors).await,
                 None => post_json(&self.client, url, headers, body, &self.errors).await,
             }
         })
         .await?;
-        Ok(self.limits(response))
+        Ok(self.limits(response).with_idle_timeout(idle_timeout))
     }
 
     /// The connection's limits on a response: the event cap and the idle timeout.
@@ -327,12 +329,26 @@ impl MappedConnection {
         response.with_max_event_bytes(self.max_event_bytes).with_idle_timeout(self.idle_timeout)
     }
 
-    /// Sends a request this connection built (a signed one), within its idle timeout; the
+    /// Sends a request this connection built (a job's request), within its idle timeout; the
     /// response carries the connection's limits.
-    #[cfg_attr(not(any(feature = "bedrock", feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai", feature = "openai-compatible")), allow(dead_code))]
+    #[cfg_attr(not(any(feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai", feature = "openai-compatible")), allow(dead_code))]
     pub async fn send(&self, request: reqwest::RequestBuilder, url: &str, body: Option<bytes::Bytes>) -> Result<ApiResponse> {
-        let response = within_idle_timeout(self.idle_timeout, super::send(request, url, body, &self.errors)).await?;
-        Ok(self.limits(response))
+        self.send_for_call(request, url, body, None).await
+    }
+
+    /// [`MappedConnection::send`] with a call's own idle timeout over the connection's (`None`:
+    /// the connection's; `Some(None)`: no limit).
+    #[cfg_attr(not(any(feature = "bedrock", feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai", feature = "openai-compatible")), allow(dead_code))]
+    pub async fn send_for_call(
+        &self,
+        request: reqwest::RequestBuilder,
+        url: &str,
+        body: Option<bytes::Bytes>,
+        idle_timeout: Option<Option<std::time::Duration>>,
+    ) -> Result<ApiResponse> {
+        let idle_timeout = idle_timeout.unwrap_or(self.idle_timeout);
+        let response = within_idle_timeout(idle_timeout, super::send(request, url, body, &self.errors)).await?;
+        Ok(self.limits(response).with_idle_timeout(idle_timeout))
     }
 
     /// POSTs a multipart form; a non-2xx answer is read with the mapping's error paths.

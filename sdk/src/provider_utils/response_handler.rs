@@ -208,14 +208,14 @@ impl ApiResponse {
     /// Reads the whole body. A cut connection is an [`Error::Connection`].
     pub async fn bytes(self) -> Result<Bytes> {
         let url = self.url;
-        within_idle_timeout(self.idle_timeout, async { self.response.bytes().await.map_err(|error| transport_error(&url, error)) }).await
+        within_idle_timeout(self.idle_timeout, read_body(self.response, &url)).await
     }
 
     /// Reads the body to the end, for decoding into types that may borrow from it
     /// ([`ReadResponse::decode`]).
     pub async fn read(self) -> Result<ReadResponse> {
         let ApiResponse { status, headers, url, request_body, response, idle_timeout, .. } = self;
-        let body = within_idle_timeout(idle_timeout, async { response.bytes().await.map_err(|error| transport_error(&url, error)) }).await?;
+        let body = within_idle_timeout(idle_timeout, read_body(response, &url)).await?;
         Ok(ReadResponse { status, headers, url, request_body, body })
     }
 
@@ -247,6 +247,40 @@ impl ApiResponse {
     pub fn into_inner(self) -> reqwest::Response {
         self.response
     }
+}
+
+/// The most a body's `content-length` reserves up front; a longer body grows past it.
+const MAX_RESERVED_BODY_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Reads a whole body into one buffer of its size. A body in one chunk (most answers) is that
+/// chunk, not copied; a longer one is copied once, chunk by chunk, into a buffer sized by its
+/// `content-length` (up to [`MAX_RESERVED_BODY_BYTES`]), or, without one, gathered and then
+/// copied into a buffer of the exact size. (reqwest's `bytes()` gathers every chunk and then
+/// copies them out: twice the body at the end of the read, whatever the length says.)
+async fn read_body(mut response: reqwest::Response, url: &str) -> Result<Bytes> {
+    let reserved = response.content_length().map_or(0, |length| length.min(MAX_RESERVED_BODY_BYTES) as usize);
+    let read = |chunk: reqwest::Result<Option<Bytes>>| chunk.map_err(|error| transport_error(url, error));
+    let Some(first) = read(response.chunk().await)? else { return Ok(Bytes::new()) };
+    let Some(second) = read(response.chunk().await)? else { return Ok(first) };
+    if reserved >= first.len() + second.len() {
+        let mut buffer = bytes::BytesMut::with_capacity(reserved);
+        buffer.extend_from_slice(&first);
+        buffer.extend_from_slice(&second);
+        drop((first, second));
+        while let Some(chunk) = read(response.chunk().await)? {
+            buffer.extend_from_slice(&chunk);
+        }
+        return Ok(buffer.freeze());
+    }
+    let mut chunks = vec![first, second];
+    while let Some(chunk) = read(response.chunk().await)? {
+        chunks.push(chunk);
+    }
+    let mut buffer = bytes::BytesMut::with_capacity(chunks.iter().map(Bytes::len).sum());
+    for chunk in chunks {
+        buffer.extend_from_slice(&chunk);
+    }
+    Ok(buffer.freeze())
 }
 
 /// A 2xx response read to the end.
@@ -283,7 +317,22 @@ impl ReadResponse {
 /// Decodes JSON into `T`, which may borrow strings from `raw`. The bytes are checked as UTF-8
 /// once and decoded as `&str`: `serde_json::from_slice` checks every string again, which was a
 /// fifth of the decode of a stream chunk. Invalid UTF-8 is reported by serde_json as before.
+///
+/// A body of [`EXACT_STRINGS_FROM`] bytes or more decodes the lean types' strings exactly
+/// (`specai_generated::lean_strings`): each unescaped straight into a string of its size, where
+/// serde_json's scratch buffer and the copy out of it would triple a large answer at peak.
 pub fn decode_json<'a, T: serde::Deserialize<'a>>(raw: &'a [u8]) -> std::result::Result<T, serde_json::Error> {
+    if raw.len() >= EXACT_STRINGS_FROM {
+        return specai_generated::lean_strings::with_exact_strings(|| decode_json_text(raw));
+    }
+    decode_json_text(raw)
+}
+
+/// The body size from which [`decode_json`] unescapes strings exactly: 1 MiB (a stream event or
+/// a usual answer is far smaller, and keeps serde_json's faster path).
+pub const EXACT_STRINGS_FROM: usize = 1024 * 1024;
+
+fn decode_json_text<'a, T: serde::Deserialize<'a>>(raw: &'a [u8]) -> std::result::Result<T, serde_json::Error> {
     match std::str::from_utf8(raw) {
         Ok(text) => serde_json::from_str(text),
         Err(_) => serde_json::from_slice(raw),
@@ -415,6 +464,41 @@ mod tests {
     }
 
     /// The server's `x-should-retry` decides over the status, both ways; other values are ignored.
+    /// The lean types' strings are unescaped by specai (without serde_json's scratch buffer):
+    /// the same text as serde_json's, borrowed when there is no escape, and the same errors.
+    #[cfg(feature = "openai-compatible")]
+    #[test]
+    fn lean_strings_unescape_as_serde_json_does() {
+        use specai_generated::lean_strings::with_exact_strings;
+        use specai_generated::openai_compatible::lean::CowStr;
+        let strings = [r#""plain""#, r#""""#, r#""a\nb\t\"q\" \\ \/ \b\f\r""#, r#""\u00e9\u4E2D\ud83d\ude00 é \u0000""#, r#""\\u0041""#];
+        for text in strings {
+            let ours: CowStr = with_exact_strings(|| serde_json::from_str(text)).unwrap();
+            let theirs: String = serde_json::from_str(text).unwrap();
+            assert_eq!(&*ours, theirs, "{text}");
+            assert_eq!(matches!(ours.0, std::borrow::Cow::Borrowed(_)), !text.contains('\\'), "{text}");
+        }
+        let invalid = [r#""\ud83d""#, r#""\ude00""#, r#""\ud83dx""#, r#""\ud83d\u0041""#, r#""\x""#, "\"a\u{1}\"", r#""open"#];
+        let not_strings = ["5", "-1", "1.5", "null", "true", "false", "[1]", "{}"];
+        for text in invalid.iter().chain(&not_strings) {
+            let ours = with_exact_strings(|| serde_json::from_str::<CowStr>(text)).unwrap_err().to_string();
+            let theirs = serde_json::from_str::<String>(text).unwrap_err().to_string();
+            if not_strings.contains(text) {
+                let message = |error: &str| error.split(" at line").next().unwrap_or_default().to_owned();
+                assert_eq!(message(&ours), message(&theirs), "{text}");
+            }
+        }
+        // Inside a structure, as the decoders read them; the switch is off again afterwards.
+        let message: specai_generated::openai_compatible::lean::ChatCompletionResponseMessage<'_> =
+            with_exact_strings(|| serde_json::from_str(r#"{"role":"assistant","content":"line\nnext \u00e9"}"#)).unwrap();
+        assert_eq!(message.content.as_deref(), Some("line\nnext é"));
+        assert!(!specai_generated::lean_strings::exact());
+        // A large body takes this path in `decode_json`, a small one serde_json's.
+        let large = format!(r#"{{"role":"assistant","content":"{}"}}"#, "ab\\n".repeat(EXACT_STRINGS_FROM / 4));
+        let message: specai_generated::openai_compatible::lean::ChatCompletionResponseMessage<'_> = decode_json(large.as_bytes()).unwrap();
+        assert_eq!(message.content.as_deref().map(str::len), Some(EXACT_STRINGS_FROM / 4 * 3));
+    }
+
     #[test]
     fn x_should_retry_overrides_the_status_rules() {
         let parser = JsonErrorParser::new();

@@ -256,6 +256,11 @@ impl Parser {
 
     /// Reads the line `source[start..end]`; values are kept as slices of `source`.
     fn line(&mut self, source: &Bytes, mut start: usize, end: usize) -> Result<Option<SseEvent>> {
+        // A whole line over the limit fails as it does when it arrives in pieces (found by the
+        // sse_splitter fuzz target: a long unknown-field line passed only when in one chunk).
+        if end - start > self.max_event_bytes {
+            return Err(self.too_large("line"));
+        }
         if self.at_start {
             self.at_start = false;
             if source[start..end].starts_with(b"\xEF\xBB\xBF") {
@@ -560,6 +565,21 @@ mod tests {
         // Under the limit, a line split across chunks is read as usual.
         let events = parse_limited(&[b"data: 01", b"2345\n\n"], 12);
         assert_eq!(events[0].as_ref().unwrap().data, "012345".as_bytes());
+    }
+
+    #[test]
+    fn a_long_line_fails_alike_whole_or_in_pieces() {
+        // Regression (fuzz/artifacts/sse_splitter): an unknown-field line and a data line just
+        // over the limit, in one chunk and cut in two.
+        for line in ["x".repeat(100), format!("data: {}", "y".repeat(97))] {
+            let text: &'static str = Box::leak(format!("data: a\n\n{line}\n\n").into_boxed_str());
+            let whole = parse_limited(&[text.as_bytes()], 96);
+            let (head, tail) = text.split_at(20);
+            let cut = parse_limited(&[head.as_bytes(), tail.as_bytes()], 96);
+            let simple = |events: &[Result<SseEvent>]| events.iter().map(|event| event.as_ref().map(|event| event.data.clone()).map_err(|error| format!("{error:?}"))).collect::<Vec<_>>();
+            assert_eq!(simple(&whole), simple(&cut), "{line}");
+            assert!(matches!(whole.last(), Some(Err(Error::ResponseTooLarge { .. }))), "{whole:?}");
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! the typed outcome and the partial output a caller can still read.
 
 mod formats;
+mod idle;
 
 use std::time::Duration;
 
@@ -287,4 +288,19 @@ async fn stream_text_reports_a_skipped_event_as_a_warning_and_keeps_the_answer()
     assert_eq!(result.finish_reason().await.unwrap(), FinishReason::Stop);
     let warnings = result.warnings().await.unwrap();
     assert!(warnings.iter().any(|warning| warning.to_string().contains("the stream went on past an error")), "{warnings:?}");
+}
+
+/// A server that never ends a line cannot grow the reader's buffer without end: past the
+/// provider's event limit the stream ends with a typed error, after the text that arrived.
+#[tokio::test]
+async fn a_line_with_no_end_stops_at_the_event_limit() {
+    let format = &FORMATS[0];
+    let endless = format!("data: {{\"choices\":[{{\"delta\":{{\"content\":\"{}", "x".repeat(256 * 1024));
+    let server = FaultServer::start([vec![FaultStep::write(sse_head()), FaultStep::write(format.through_first()), FaultStep::write(endless), FaultStep::Pause(Duration::from_secs(5))]]).await;
+    let settings = specai::openai::OpenAiSettings::default().with_api_key("k").with_base_url(server.base_url()).with_max_event_bytes(64 * 1024);
+    let model = specai::openai::create_openai(settings).chat("gpt-4o");
+    let outcome = collect(format, model.do_stream(&options()).await.unwrap().stream).await;
+    assert_eq!(outcome.text(), FIRST);
+    let error = outcome.error.as_ref().or(outcome.error_parts().first().copied());
+    assert!(matches!(error, Some(Error::ResponseTooLarge { limit: 65536, .. })), "{error:?}");
 }

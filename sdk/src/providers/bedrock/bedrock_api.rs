@@ -158,6 +158,19 @@ impl BedrockConnection {
         call_headers: &HeaderMap,
         accept: &'static str,
     ) -> Result<ApiResponse> {
+        self.post_json_for_call(url, body, call_headers, accept, None).await
+    }
+
+    /// [`BedrockConnection::post_json`] with the call's own idle timeout over the connection's
+    /// (`None`: the connection's; `Some(None)`: no limit).
+    pub(crate) async fn post_json_for_call<B: serde::Serialize + ?Sized>(
+        &self,
+        url: &str,
+        body: &B,
+        call_headers: &HeaderMap,
+        accept: &'static str,
+        idle_timeout: Option<Option<std::time::Duration>>,
+    ) -> Result<ApiResponse> {
         let body = Bytes::from(
             serde_json::to_vec(body)
                 .map_err(|error| Error::invalid_argument("request body", error.to_string()))?,
@@ -173,7 +186,7 @@ impl BedrockConnection {
             .headers(headers)
             .body(body.clone());
         self.connection
-            .send(request, url, Some(body))
+            .send_for_call(request, url, Some(body), idle_timeout)
             .await
             .map_err(|error| with_amazon_error_type(error, &self.connection.errors))
     }

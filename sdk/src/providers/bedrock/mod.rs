@@ -189,5 +189,45 @@ impl Provider for BedrockProvider {
     }
 }
 
+/// ConverseStream's decoder (event-stream frames, then the parts state machine) with raw chunks
+/// on, over `bytes`, for the fuzz targets (`fuzz/`).
+#[cfg(feature = "fuzzing")]
+pub(crate) fn fuzz_stream<S, E>(bytes: S, uses_json_response_tool: bool) -> impl futures::Stream<Item = Result<crate::provider::StreamPart>>
+where
+    S: futures::Stream<Item = std::result::Result<bytes::Bytes, E>> + Unpin,
+    E: Into<crate::provider_utils::BodyError>,
+{
+    let errors = bedrock_error::StreamErrorContext {
+        url: "http://fuzz.invalid".to_owned(),
+        errors: crate::provider_utils::MappingErrorParser::new(BEDROCK.errors, None),
+    };
+    bedrock_stream::BedrockStream::new(bytes, Vec::new(), uses_json_response_tool, true, errors)
+}
+
+/// The event-stream frames of `lines`, one per line: `<eventType> <payload>` an event,
+/// `!<exceptionType> <payload>` an exception (the fuzz targets' seed format).
+#[cfg(feature = "fuzzing")]
+pub(crate) fn fuzz_frames(lines: &[u8]) -> Vec<u8> {
+    use aws_smithy_types::event_stream::{Header, HeaderValue, Message};
+    let mut bytes = Vec::new();
+    for line in lines.split(|byte| *byte == b'\n') {
+        let split = line.iter().position(|byte| *byte == b' ').unwrap_or(line.len());
+        let (name, payload) = (String::from_utf8_lossy(&line[..split]).into_owned(), line.get(split + 1..).unwrap_or_default());
+        let (kind, name_header, name) = match name.strip_prefix('!') {
+            Some(exception) => ("exception", ":exception-type", exception.to_owned()),
+            None => ("event", ":event-type", name),
+        };
+        let headers = vec![
+            Header::new(name_header, HeaderValue::String(name.into())),
+            Header::new(":content-type", HeaderValue::String("application/json".into())),
+            Header::new(":message-type", HeaderValue::String(kind.into())),
+        ];
+        let message = Message::new_from_parts(headers, bytes::Bytes::copy_from_slice(payload));
+        // Writing to a vector fails only for a frame over the format's 16 MB limit.
+        let _ = aws_smithy_eventstream::frame::write_message_to(&message, &mut bytes);
+    }
+    bytes
+}
+
 #[cfg(test)]
 mod tests;

@@ -133,6 +133,12 @@ impl Provider for CohereProvider {
     }
 }
 
+/// The stream decoder with raw chunks on, for the fuzz targets (`fuzz/`).
+#[cfg(feature = "fuzzing")]
+pub(crate) fn fuzz_mapper() -> impl crate::provider_utils::EventMapper {
+    cohere_stream::CohereEventMapper::new(true, "command-fuzz".to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -194,6 +194,13 @@ impl Provider for GatewayProvider {
     }
 }
 
+/// The stream decoder with raw chunks on, for the fuzz targets (`fuzz/`).
+#[cfg(feature = "fuzzing")]
+pub(crate) fn fuzz_mapper() -> impl crate::provider_utils::EventMapper {
+    let errors = crate::provider_utils::MappingErrorParser::new(GATEWAY.errors, None);
+    gateway_stream::GatewayEventMapper::new(true, "http://fuzz.invalid".to_owned(), http::HeaderMap::new(), errors)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
