@@ -16,8 +16,10 @@ use super::bedrock_credentials::{
 use super::bedrock_error::{StreamErrorContext, with_amazon_error_type};
 use super::bedrock_signing::{SigningScope, sign_request};
 use crate::error::{Error, Result};
+use crate::provider::ExtraRequest;
+use crate::provider_utils::extra_request::{WithExtraBody, with_extra_query};
 use crate::provider_utils::{
-    ApiKey, ApiResponse, ConnectionSettings, MappedConnection, load_setting,
+    ApiKey, ApiResponse, ConnectionSettings, Endpoint, MappedConnection, load_setting,
 };
 
 /// The shared connection of one provider, or the error building it gave (reported by every call).
@@ -149,19 +151,24 @@ impl BedrockConnection {
         }
     }
 
-    /// POSTs `body` (JSON) to `url`, signed or with the API key; a non-2xx answer is an
-    /// [`Error::ApiCall`] with the AWS error type.
+    /// POSTs `body` (JSON) to `url` with a call's extra members and query parameters (signed
+    /// with them), signed or with the API key; a non-2xx answer is an [`Error::ApiCall`] with
+    /// the AWS error type.
     pub(crate) async fn post_json<B: serde::Serialize + ?Sized>(
         &self,
         url: &str,
         body: &B,
         call_headers: &HeaderMap,
+        extra: &ExtraRequest,
         accept: &'static str,
     ) -> Result<ApiResponse> {
+        let body = WithExtraBody { body, extra };
         let body = Bytes::from(
-            serde_json::to_vec(body)
+            serde_json::to_vec(&body)
                 .map_err(|error| Error::invalid_argument("request body", error.to_string()))?,
         );
+        let with_query = with_extra_query(Endpoint::Text(url), extra);
+        let url = with_query.as_deref().unwrap_or(url);
         let mut headers = self.connection.headers(call_headers)?;
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         headers.insert(ACCEPT, HeaderValue::from_static(accept));
