@@ -40,6 +40,16 @@ impl<F: Fn(&[StepResult]) -> bool + Send + Sync + 'static> From<F> for StopCondi
 }
 
 /// Stops once `count` steps have run.
+/// ///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use specai::test_util::{MockLanguageModel, text_response};
+///
+/// let model = MockLanguageModel::new().with_response(text_response("done"));
+/// let result = specai::generate_text(model).prompt("Hi").stop_when(specai::step_count_is(5)).await?;
+/// assert_eq!(result.steps.len(), 1);
+/// # Ok(()) }
+/// ```
 pub fn step_count_is(count: usize) -> StopCondition {
     StopCondition::new(move |steps| steps.len() >= count)
 }
