@@ -28,7 +28,7 @@ use crate::telemetry::spans::ModelCall;
 use crate::request_settings::{RequestSettings, into_future_runs, request_settings_methods};
 
 /// Embeds one value: `embed(model).value("...").await`.
-/// ///
+///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
 /// use specai::test_util::MockEmbeddingModel;
@@ -43,7 +43,7 @@ pub fn embed(model: impl IntoModel<dyn EmbeddingModel>) -> Embed {
 }
 
 /// Embeds many values: `embed_many(model).values([...]).await`.
-/// ///
+///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
 /// use specai::test_util::MockEmbeddingModel;
@@ -257,7 +257,7 @@ async fn call_model(model: &dyn EmbeddingModel, settings: &RequestSettings, opti
 ///
 /// # Errors
 /// [`Error::InvalidArgument`] when the vectors differ in length.
-/// ///
+///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
 /// let similarity = specai::cosine_similarity(&[1.0, 0.0], &[1.0, 0.0])?;

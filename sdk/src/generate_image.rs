@@ -15,7 +15,7 @@ use crate::telemetry::spans::ModelCall;
 use crate::request_settings::{RequestSettings, into_future_runs, request_settings_methods};
 
 /// Generates (or edits) images.
-/// ///
+///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
 /// use specai::test_util::MockImageModel;

@@ -27,7 +27,7 @@ pub struct ProviderRegistry {
 }
 
 /// Starts a registry builder with the `:` separator and no providers.
-/// ///
+///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
 /// use std::sync::Arc;
@@ -199,7 +199,7 @@ impl std::fmt::Debug for ProviderRegistry {
 }
 
 /// Starts a custom provider: aliases and pre-configured models, with an optional fallback.
-/// ///
+///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
 /// use std::sync::Arc;

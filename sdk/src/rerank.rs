@@ -12,7 +12,7 @@ use crate::telemetry::spans::ModelCall;
 use crate::request_settings::{RequestSettings, into_future_runs, request_settings_methods};
 
 /// Orders documents by relevance to a query.
-/// ///
+///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
 /// use specai::test_util::MockRerankingModel;

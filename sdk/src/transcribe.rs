@@ -18,7 +18,7 @@ use crate::telemetry::spans::ModelCall;
 use crate::request_settings::{RequestSettings, into_future_runs, request_settings_methods};
 
 /// Transcribes audio.
-/// ///
+///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
 /// use specai::test_util::MockTranscriptionModel;
