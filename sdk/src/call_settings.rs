@@ -163,42 +163,9 @@ macro_rules! call_settings_methods {
             reasoning_effort($crate::provider::ReasoningEffort) => Some(reasoning_effort);
         }
 
-        // header, headers, provider_options, max_retries, retry_policy, cancellation_token:
-        // the same fields and methods as the single-call functions' settings.
+        // header, headers, provider_options, extra_body, extra_query, max_retries, retry_policy,
+        // cancellation_token: the same fields and methods as the single-call functions' settings.
         $crate::request_settings::request_settings_methods!();
-
-        /// Merges the members of a JSON object into every request body, over the provider's own:
-        /// the escape hatch for a field a provider added before specai knows it. A value that is
-        /// not an object fails the operation.
-        ///
-        /// ```
-        /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-        /// use specai::test_util::{MockLanguageModel, text_response};
-        ///
-        /// let model = MockLanguageModel::new().with_response(text_response("ok"));
-        /// specai::generate_text(model.clone())
-        ///     .prompt("Hi")
-        ///     .extra_body(serde_json::json!({"service_tier": "flex"}))
-        ///     .extra_query("trace", "1")
-        ///     .await?;
-        /// assert_eq!(model.calls()[0].extra.body["service_tier"], "flex");
-        /// # Ok::<(), specai::Error>(()) }).unwrap();
-        /// ```
-        pub fn extra_body(mut self, members: serde_json::Value) -> Self {
-            match members {
-                serde_json::Value::Object(members) => self.settings.extra.body.extend(members),
-                _ => {
-                    self.error.get_or_insert($crate::Error::invalid_argument("extra_body", "must be a JSON object"));
-                }
-            }
-            self
-        }
-
-        /// Appends a query parameter to every request URL.
-        pub fn extra_query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-            self.settings.extra.query.push((name.into(), value.into()));
-            self
-        }
 
         $crate::request_settings::settings_setters! {
             /// Asks streams for the provider's raw chunks.

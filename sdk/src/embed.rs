@@ -28,11 +28,33 @@ use crate::telemetry::spans::ModelCall;
 use crate::request_settings::{RequestSettings, into_future_runs, request_settings_methods};
 
 /// Embeds one value: `embed(model).value("...").await`.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use specai::test_util::MockEmbeddingModel;
+///
+/// let model = MockEmbeddingModel::new().with_embed_fn(|value| vec![value.len() as f32, 1.0]);
+/// let result = specai::embed(model).value("sunny day").await?;
+/// assert_eq!(result.embedding, vec![9.0, 1.0]);
+/// # Ok(()) }
+/// ```
 pub fn embed(model: impl IntoModel<dyn EmbeddingModel>) -> Embed {
     Embed { model: model.into_model(), value: None, settings: RequestSettings::default(), error: None }
 }
 
 /// Embeds many values: `embed_many(model).values([...]).await`.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use specai::test_util::MockEmbeddingModel;
+///
+/// // Split into calls of at most two values, run in parallel where the model allows.
+/// let model = MockEmbeddingModel::new().with_max_embeddings_per_call(Some(2)).with_embed_fn(|value| vec![value.len() as f32]);
+/// let result = specai::embed_many(model).values(["a", "bb", "ccc"]).await?;
+/// assert_eq!(result.embeddings, vec![vec![1.0], vec![2.0], vec![3.0]]);
+/// assert_eq!(result.responses.len(), 2);
+/// # Ok(()) }
+/// ```
 pub fn embed_many(model: impl IntoModel<dyn EmbeddingModel>) -> EmbedMany {
     EmbedMany {
         model: model.into_model(),
@@ -235,6 +257,14 @@ async fn call_model(model: &dyn EmbeddingModel, settings: &RequestSettings, opti
 ///
 /// # Errors
 /// [`Error::InvalidArgument`] when the vectors differ in length.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// let similarity = specai::cosine_similarity(&[1.0, 0.0], &[1.0, 0.0])?;
+/// assert!((similarity - 1.0).abs() < 1e-9);
+/// assert!(specai::cosine_similarity(&[1.0], &[1.0, 2.0]).is_err());
+/// # Ok(()) }
+/// ```
 pub fn cosine_similarity(left: &[f32], right: &[f32]) -> Result<f64> {
     if left.len() != right.len() {
         return Err(Error::invalid_argument(

@@ -15,6 +15,17 @@ use crate::telemetry::spans::ModelCall;
 use crate::request_settings::{RequestSettings, into_future_runs, request_settings_methods};
 
 /// Generates (or edits) images.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use specai::test_util::MockImageModel;
+///
+/// let model = MockImageModel::new();
+/// let result = specai::generate_image(model.clone()).prompt("a lighthouse at dusk").n(2).size("1024x1024").await?;
+/// assert_eq!(result.images.len(), 2);
+/// assert_eq!(model.calls()[0].size.as_deref(), Some("1024x1024"));
+/// # Ok(()) }
+/// ```
 pub fn generate_image(model: impl IntoModel<dyn ImageModel>) -> GenerateImage {
     GenerateImage {
         model: model.into_model(),

@@ -26,6 +26,20 @@ use crate::provider::LanguageModel;
 use crate::stream_text::{StreamText, stream_text};
 
 /// Generates a `T`: `generate_object::<T>(model).prompt("...").await?.output`.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use specai::test_util::{MockLanguageModel, text_response};
+///
+/// #[derive(serde::Deserialize, schemars::JsonSchema)]
+/// struct City { name: String, population: u64 }
+///
+/// let model = MockLanguageModel::new().with_response(text_response(r#"{"name": "Lyon", "population": 522250}"#));
+/// let city = specai::generate_object::<City>(model.clone()).prompt("The third city of France").await?.output;
+/// assert_eq!((city.name.as_str(), city.population), ("Lyon", 522250));
+/// assert!(model.calls()[0].response_format.is_some(), "the schema is sent");
+/// # Ok(()) }
+/// ```
 pub fn generate_object<T>(model: impl IntoModel<dyn LanguageModel>) -> GenerateText<ObjectOutput<T>>
 where
     T: JsonSchema + DeserializeOwned + Send + 'static,

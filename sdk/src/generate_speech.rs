@@ -12,6 +12,16 @@ use crate::telemetry::spans::ModelCall;
 use crate::request_settings::{RequestSettings, into_future_runs, request_settings_methods};
 
 /// Speaks a text.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use specai::test_util::MockSpeechModel;
+///
+/// let model = MockSpeechModel::new();
+/// let speech = specai::generate_speech(model).text("Hello").voice("alloy").output_format("mp3").await?;
+/// assert_eq!(speech.media_type, "audio/mpeg");
+/// # Ok(()) }
+/// ```
 pub fn generate_speech(model: impl IntoModel<dyn SpeechModel>) -> GenerateSpeech {
     GenerateSpeech {
         model: model.into_model(),

@@ -27,6 +27,20 @@ pub struct ProviderRegistry {
 }
 
 /// Starts a registry builder with the `:` separator and no providers.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use std::sync::Arc;
+/// use specai::test_util::{MockLanguageModel, text_response};
+///
+/// let fast = MockLanguageModel::new().with_response(text_response("hi"));
+/// let mine = specai::custom_provider().with_language_model("fast", Arc::new(fast));
+/// let registry = specai::create_provider_registry().provider("mine", mine).build();
+/// let model = registry.language_model("mine:fast")?;
+/// assert_eq!(specai::generate_text(model).prompt("Hi").await?.text(), "hi");
+/// assert!(registry.language_model("other:fast").is_err());
+/// # Ok(()) }
+/// ```
 pub fn create_provider_registry() -> ProviderRegistryBuilder {
     ProviderRegistryBuilder { providers: BTreeMap::new(), separator: ":".to_owned(), middlewares: ModelMiddlewares::new() }
 }
@@ -185,6 +199,18 @@ impl std::fmt::Debug for ProviderRegistry {
 }
 
 /// Starts a custom provider: aliases and pre-configured models, with an optional fallback.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use std::sync::Arc;
+/// use specai::provider::Provider;
+/// use specai::test_util::MockEmbeddingModel;
+///
+/// let provider = specai::custom_provider().with_embedding_model("small", Arc::new(MockEmbeddingModel::new()));
+/// assert!(provider.embedding_model("small").is_ok());
+/// assert!(provider.embedding_model("large").is_err()); // no fallback provider
+/// # Ok(()) }
+/// ```
 pub fn custom_provider() -> CustomProvider {
     CustomProvider::default()
 }

@@ -18,7 +18,7 @@ use http::HeaderMap;
 use tokio_util::sync::CancellationToken;
 
 use crate::error::{Error, Result};
-use crate::provider::{EmbedOptions, ImageOptions, ProviderOptions, RerankOptions, SpeechOptions, TranscriptionOptions};
+use crate::provider::{EmbedOptions, ExtraRequest, ImageOptions, ProviderOptions, RerankOptions, SpeechOptions, TranscriptionOptions};
 use crate::retry::{RetryPolicy, retry_with_backoff};
 use crate::telemetry::TelemetrySettings;
 
@@ -30,6 +30,8 @@ pub struct RequestSettings {
     pub headers: HeaderMap,
     /// Provider-specific options, keyed by provider id.
     pub provider_options: ProviderOptions,
+    /// Body members and query parameters sent with the call as they are (see [`ExtraRequest`]).
+    pub extra: ExtraRequest,
     /// Retries per model call (default: 2 retries with exponential backoff).
     pub retry: RetryPolicy,
     /// Cancels the operation when triggered; it then fails with [`Error::Cancelled`].
@@ -40,13 +42,13 @@ pub struct RequestSettings {
 
 impl RequestSettings {
     /// The first step of awaiting a single-call builder: its deferred argument error, if a
-    /// builder method met one; otherwise `options` with these settings' headers and provider
-    /// options.
+    /// builder method met one; otherwise `options` with these settings' headers, provider
+    /// options and extra body members and query parameters.
     pub(crate) fn start<Options: ModelCallOptions>(&self, deferred_error: Option<Error>, mut options: Options) -> Result<Options> {
         if let Some(error) = deferred_error {
             return Err(error);
         }
-        options.set_request_settings(self.headers.clone(), self.provider_options.clone());
+        options.set_request_settings(self.headers.clone(), self.provider_options.clone(), self.extra.clone());
         Ok(options)
     }
 
@@ -69,19 +71,21 @@ impl RequestSettings {
 }
 
 /// The options of one model call of a single-call builder, which carry the request settings'
-/// headers and provider options.
+/// headers, provider options and extras.
 pub(crate) trait ModelCallOptions {
-    /// Sets the headers and provider options.
-    fn set_request_settings(&mut self, headers: HeaderMap, provider_options: ProviderOptions);
+    /// Sets the headers, provider options and extras.
+    fn set_request_settings(&mut self, headers: HeaderMap, provider_options: ProviderOptions, extra: ExtraRequest);
 }
 
-/// Implements [`ModelCallOptions`] for options types with `headers` and `provider_options` fields.
+/// Implements [`ModelCallOptions`] for options types with `headers`, `provider_options` and
+/// `extra` fields.
 macro_rules! model_call_options {
     ($($options:ty),* $(,)?) => {$(
         impl ModelCallOptions for $options {
-            fn set_request_settings(&mut self, headers: HeaderMap, provider_options: ProviderOptions) {
+            fn set_request_settings(&mut self, headers: HeaderMap, provider_options: ProviderOptions, extra: ExtraRequest) {
                 self.headers = headers;
                 self.provider_options = provider_options;
+                self.extra = extra;
             }
         }
     )*};
@@ -136,6 +140,39 @@ macro_rules! request_settings_methods {
                     self.error.get_or_insert(error);
                 }
             }
+            self
+        }
+
+        /// Merges the members of a JSON object into every request body, over the provider's own:
+        /// the escape hatch for a field a provider added before specai knows it. A value that is
+        /// not an object fails the operation.
+        ///
+        /// ```
+        /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        /// use specai::test_util::{MockLanguageModel, text_response};
+        ///
+        /// let model = MockLanguageModel::new().with_response(text_response("ok"));
+        /// specai::generate_text(model.clone())
+        ///     .prompt("Hi")
+        ///     .extra_body(serde_json::json!({"service_tier": "flex"}))
+        ///     .extra_query("trace", "1")
+        ///     .await?;
+        /// assert_eq!(model.calls()[0].extra.body["service_tier"], "flex");
+        /// # Ok::<(), specai::Error>(()) }).unwrap();
+        /// ```
+        pub fn extra_body(mut self, members: serde_json::Value) -> Self {
+            match members {
+                serde_json::Value::Object(members) => self.settings.extra.body.extend(members),
+                _ => {
+                    self.error.get_or_insert($crate::Error::invalid_argument("extra_body", "must be a JSON object"));
+                }
+            }
+            self
+        }
+
+        /// Appends a query parameter to every request URL.
+        pub fn extra_query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+            self.settings.extra.query.push((name.into(), value.into()));
             self
         }
 

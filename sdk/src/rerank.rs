@@ -12,6 +12,19 @@ use crate::telemetry::spans::ModelCall;
 use crate::request_settings::{RequestSettings, into_future_runs, request_settings_methods};
 
 /// Orders documents by relevance to a query.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use specai::test_util::MockRerankingModel;
+///
+/// let result = specai::rerank(MockRerankingModel::new())
+///     .query("sunny beach")
+///     .documents(["rainy city", "sunny beach day"])
+///     .top_n(1)
+///     .await?;
+/// assert_eq!(result.reranked_documents(), vec!["sunny beach day"]);
+/// # Ok(()) }
+/// ```
 pub fn rerank(model: impl IntoModel<dyn RerankingModel>) -> Rerank {
     Rerank {
         model: model.into_model(),

@@ -40,11 +40,33 @@ impl<F: Fn(&[StepResult]) -> bool + Send + Sync + 'static> From<F> for StopCondi
 }
 
 /// Stops once `count` steps have run.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use specai::test_util::{MockLanguageModel, text_response};
+///
+/// let model = MockLanguageModel::new().with_response(text_response("done"));
+/// let result = specai::generate_text(model).prompt("Hi").stop_when(specai::step_count_is(5)).await?;
+/// assert_eq!(result.steps.len(), 1);
+/// # Ok(()) }
+/// ```
 pub fn step_count_is(count: usize) -> StopCondition {
     StopCondition::new(move |steps| steps.len() >= count)
 }
 
 /// Stops after a step in which the model called the tool `tool_name`.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use specai::test_util::{MockLanguageModel, text_response, tool_calls_response};
+///
+/// let model = MockLanguageModel::new()
+///     .with_response(tool_calls_response([("call-1", "done", serde_json::json!({}))]))
+///     .with_response(text_response("never asked for"));
+/// let result = specai::generate_text(model).prompt("Finish").stop_when(specai::has_tool_call("done")).await?;
+/// assert_eq!(result.steps.len(), 1);
+/// # Ok(()) }
+/// ```
 pub fn has_tool_call(tool_name: impl Into<String>) -> StopCondition {
     let tool_name = tool_name.into();
     StopCondition::new(move |steps| {

@@ -18,6 +18,16 @@ use crate::telemetry::spans::ModelCall;
 use crate::request_settings::{RequestSettings, into_future_runs, request_settings_methods};
 
 /// Transcribes audio.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use specai::test_util::MockTranscriptionModel;
+///
+/// let model = MockTranscriptionModel::new();
+/// let transcript = specai::transcribe(model).audio(&b"spoken words"[..]).media_type("audio/wav").await?;
+/// assert_eq!(transcript.text, "spoken words");
+/// # Ok(()) }
+/// ```
 pub fn transcribe(model: impl IntoModel<dyn TranscriptionModel>) -> Transcribe {
     Transcribe {
         model: model.into_model(),

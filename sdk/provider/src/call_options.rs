@@ -51,7 +51,13 @@ pub struct CallOptions {
 /// What a caller adds to one request beyond the typed options: the escape hatch for a field a
 /// provider added last week, before its spec is regenerated (the official OpenAI and Anthropic
 /// SDKs' `extra_body` and `extra_query`). Providers send it unchecked; a member of `body`
-/// replaces the provider's own member of the same name.
+/// replaces the provider's own member of the same name. Every kind of call carries one
+/// ([`EmbedOptions`](crate::EmbedOptions), [`ImageOptions`](crate::ImageOptions),
+/// [`SpeechOptions`](crate::SpeechOptions), [`TranscriptionOptions`](crate::TranscriptionOptions),
+/// [`RerankOptions`](crate::RerankOptions)); extra headers travel in the options' `headers`.
+/// A multipart request gets the body members as form fields (text as it is, other values as JSON
+/// text); a request whose body is not JSON nor a form (raw audio) cannot take them, and the
+/// provider answers with a [`Warning::Unsupported`](crate::Warning::Unsupported).
 ///
 /// ```
 /// use specai_provider::{CallOptions, ExtraRequest, Message};

@@ -39,6 +39,9 @@ pub struct EmbedOptions {
     pub headers: HeaderMap,
     /// Provider-specific options (dimensions, task type...).
     pub provider_options: ProviderOptions,
+    /// Body members and query parameters added to this call's request as they are (see
+    /// [`ExtraRequest`](crate::ExtraRequest)).
+    pub extra: crate::ExtraRequest,
 }
 
 impl EmbedOptions {

@@ -47,6 +47,9 @@ pub struct ImageOptions {
     pub headers: HeaderMap,
     /// Provider-specific options (quality, style...).
     pub provider_options: ProviderOptions,
+    /// Body members and query parameters added to this call's request as they are (see
+    /// [`ExtraRequest`](crate::ExtraRequest)).
+    pub extra: crate::ExtraRequest,
 }
 
 impl ImageOptions {

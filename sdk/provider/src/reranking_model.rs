@@ -35,6 +35,9 @@ pub struct RerankOptions {
     pub headers: HeaderMap,
     /// Provider-specific options.
     pub provider_options: ProviderOptions,
+    /// Body members and query parameters added to this call's request as they are (see
+    /// [`ExtraRequest`](crate::ExtraRequest)).
+    pub extra: crate::ExtraRequest,
 }
 
 impl RerankOptions {

@@ -41,6 +41,9 @@ pub struct SpeechOptions {
     pub headers: HeaderMap,
     /// Provider-specific options.
     pub provider_options: ProviderOptions,
+    /// Body members and query parameters added to this call's request as they are (see
+    /// [`ExtraRequest`](crate::ExtraRequest)).
+    pub extra: crate::ExtraRequest,
 }
 
 impl SpeechOptions {

@@ -36,6 +36,9 @@ pub struct TranscriptionOptions {
     pub headers: HeaderMap,
     /// Provider-specific options (language, prompt, timestamp granularities...).
     pub provider_options: ProviderOptions,
+    /// Body members and query parameters added to this call's request as they are (see
+    /// [`ExtraRequest`](crate::ExtraRequest)).
+    pub extra: crate::ExtraRequest,
 }
 
 impl TranscriptionOptions {

@@ -30,6 +30,29 @@ impl<B: Serialize + ?Sized> Serialize for WithExtraBody<'_, B> {
     }
 }
 
+/// `form` with the extra body members as text fields after its own: a string as it is, any
+/// other value as its JSON text. A multipart form cannot replace a part, so a member named like
+/// one of the provider's fields is sent beside it (servers usually read the last).
+pub(crate) fn with_extra_fields(form: reqwest::multipart::Form, extra: &ExtraRequest) -> reqwest::multipart::Form {
+    extra.body.iter().fold(form, |form, (name, value)| match value {
+        Value::String(text) => form.text(name.clone(), text.clone()),
+        other => form.text(name.clone(), other.to_string()),
+    })
+}
+
+/// Warnings for a request whose body is neither JSON nor a form (raw audio): the extra body
+/// members cannot be sent, and are reported rather than dropped.
+pub(crate) fn extra_body_unsupported(extra: &ExtraRequest, body: &str) -> Option<crate::provider::Warning> {
+    if extra.body.is_empty() {
+        return None;
+    }
+    let names: Vec<&str> = extra.body.keys().map(String::as_str).collect();
+    Some(crate::provider::Warning::unsupported(
+        "extra_body",
+        Some(format!("the request body is {body}, which takes no extra members (not sent: {})", names.join(", "))),
+    ))
+}
+
 /// The URL with the extra query parameters appended, or `None` when there are none.
 pub(crate) fn with_extra_query(url: Endpoint<'_>, extra: &ExtraRequest) -> Option<String> {
     if extra.query.is_empty() {

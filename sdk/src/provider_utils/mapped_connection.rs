@@ -20,7 +20,7 @@ use specai_generated::mappings::{Auth, Operation, Operations, ProviderMapping};
 
 use super::api_key::{ApiKey, load_api_key, load_setting, sensitive_header_value};
 use super::headers::{LazyHeaders, combine_headers};
-use super::extra_request::{WithExtraBody, with_extra_query};
+use super::extra_request::{WithExtraBody, with_extra_fields, with_extra_query};
 use super::mapping_error_parser::MappingErrorParser;
 use super::provider_settings::ConnectionSettings;
 use super::idle_timeout::within_idle_timeout;
@@ -351,10 +351,21 @@ impl MappedConnection {
         Ok(self.limits(response).with_idle_timeout(idle_timeout))
     }
 
-    /// POSTs a multipart form; a non-2xx answer is read with the mapping's error paths.
+    /// POSTs a multipart form, with a call's extra body members as form fields after the
+    /// provider's own and its extra query parameters; a non-2xx answer is read with the
+    /// mapping's error paths.
     #[cfg_attr(not(feature = "openai"), allow(dead_code))]
-    pub async fn post_multipart(&self, url: &str, form: reqwest::multipart::Form, call_headers: &HeaderMap) -> Result<ApiResponse> {
+    pub async fn post_multipart(
+        &self,
+        url: &str,
+        form: reqwest::multipart::Form,
+        call_headers: &HeaderMap,
+        extra: &ExtraRequest,
+    ) -> Result<ApiResponse> {
         let headers = self.authorize(self.headers(call_headers)?).await?;
+        let form = with_extra_fields(form, extra);
+        let with_query = with_extra_query(Endpoint::Text(url), extra);
+        let url = with_query.as_deref().unwrap_or(url);
         let response = within_idle_timeout(self.idle_timeout, post_multipart(&self.client, url, headers, form, &self.errors)).await?;
         Ok(self.limits(response))
     }

@@ -34,7 +34,7 @@ mod base_url_template;
 mod default_client;
 mod download;
 #[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway", feature = "elevenlabs", feature = "deepgram", feature = "lmnt", feature = "hume", feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai"))]
-mod extra_request;
+pub(crate) mod extra_request;
 #[cfg(any(test, feature = "test-util"))]
 pub mod fault_server;
 mod headers;

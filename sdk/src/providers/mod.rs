@@ -49,6 +49,8 @@ pub mod revai;
 #[cfg(test)]
 mod extra_request_tests;
 #[cfg(test)]
+mod extra_request_kinds_tests;
+#[cfg(test)]
 mod mapping_edit_tests;
 #[cfg(test)]
 mod secrets_in_debug_tests;

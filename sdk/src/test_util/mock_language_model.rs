@@ -275,6 +275,15 @@ impl MockStream {
 }
 
 /// A text answer with a `stop` finish and 10 input and 5 output tokens.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use specai::test_util::{MockLanguageModel, text_response};
+///
+/// let model = MockLanguageModel::new().with_response(text_response("Hello!"));
+/// assert_eq!(specai::generate_text(model).prompt("Hi").await?.text(), "Hello!");
+/// # Ok(()) }
+/// ```
 pub fn text_response(text: impl Into<String>) -> GenerateResponse {
     GenerateResponse::new(vec![Content::text(text)], FinishReason::Stop, Usage::from_totals(Some(10), Some(5)))
 }

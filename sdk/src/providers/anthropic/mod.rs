@@ -4,11 +4,10 @@
 //! ```no_run
 //! # async fn run() -> specai::Result<()> {
 //! use specai::anthropic::{AnthropicSettings, anthropic, create_anthropic};
-//! use specai::provider::{CallOptions, LanguageModel, Message};
 //!
 //! // The key comes from ANTHROPIC_API_KEY, read at the first call.
 //! let model = anthropic("claude-sonnet-4-5");
-//! let answer = model.do_generate(&CallOptions::new(vec![Message::user("Hi!")])).await?;
+//! let answer = specai::generate_text(model).prompt("Hi!").await?;
 //!
 //! // Explicit settings: a key, a proxy's base URL, a beta flag.
 //! let provider = create_anthropic(
@@ -252,6 +251,15 @@ impl Provider for AnthropicProvider {
 
 /// A provider with these settings. Invalid settings (a beta flag that is not a valid header)
 /// are reported by the first call of any of its models.
+///
+/// ```
+/// use specai::anthropic::{AnthropicSettings, create_anthropic};
+/// use specai::provider::LanguageModel;
+///
+/// let provider = create_anthropic(AnthropicSettings::default().with_api_key("my-key").with_base_url("http://127.0.0.1:8080"));
+/// let model = provider.language_model("claude-sonnet-4-5");
+/// assert_eq!(model.model_id(), "claude-sonnet-4-5");
+/// ```
 pub fn create_anthropic(settings: AnthropicSettings) -> AnthropicProvider {
     create_anthropic_from_mapping(ANTHROPIC, settings)
 }
@@ -277,6 +285,14 @@ pub(crate) fn create_anthropic_with_token_provider(
 }
 
 /// The language model of this id from the default provider (key from `ANTHROPIC_API_KEY`).
+///
+/// ```no_run
+/// # async fn example() -> specai::Result<()> {
+/// use specai::anthropic::anthropic;
+///
+/// let answer = specai::generate_text(anthropic("claude-sonnet-4-5")).prompt("Hi!").await?; // key from ANTHROPIC_API_KEY
+/// # Ok(()) }
+/// ```
 pub fn anthropic(model_id: impl Into<String>) -> AnthropicLanguageModel {
     create_anthropic(AnthropicSettings::default()).language_model(model_id)
 }

@@ -20,7 +20,7 @@ use super::wire;
 use super::{PROVIDER_ID, SharedConnection};
 use crate::error::{Error, Result};
 use crate::provider::{
-    ExtraRequest, ProviderMetadata, ResponseMetadata, TranscriptionModel, TranscriptionOptions, TranscriptionResponse,
+    ProviderMetadata, ResponseMetadata, TranscriptionModel, TranscriptionOptions, TranscriptionResponse,
     TranscriptionSegment,
 };
 use crate::provider_utils::{Job, JobStatus, MappedConnection, PollSettings, job_operation_url, send_to_job};
@@ -172,7 +172,7 @@ impl TranscriptionModel for AssemblyAiTranscriptionModel {
         let operations = connection.mapping.operations;
         let submit_url = connection.operation_url(operations.transcription.as_ref(), "transcription", &self.model_id)?;
         let body = SubmitRequest { audio_url: &audio_url, params: &params };
-        let submitted = connection.post_json(&submit_url, &body, &options.headers, &ExtraRequest::default()).await?;
+        let submitted = connection.post_json(&submit_url, &body, &options.headers, &options.extra).await?;
         let id = submitted.json::<wire::Transcript>().await?.value.id;
 
         let status_url = job_operation_url(connection, operations.status.as_ref(), "status", "", &id, None)?;

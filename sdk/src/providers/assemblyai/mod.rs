@@ -106,6 +106,16 @@ pub(crate) fn create_assemblyai_from_mapping(mapping: ProviderMapping, settings:
 }
 
 /// The transcription model of this id from a default provider (settings from the environment).
+///
+/// ```no_run
+/// # async fn example() -> specai::Result<()> {
+/// use specai::assemblyai::assemblyai;
+///
+/// // The key from ASSEMBLYAI_API_KEY.
+/// let transcript = specai::transcribe(assemblyai("universal")).audio_url("https://example.com/hello.wav").await?;
+/// println!("{}", transcript.text);
+/// # Ok(()) }
+/// ```
 pub fn assemblyai(model_id: &str) -> AssemblyAiTranscriptionModel {
     create_assemblyai(AssemblyAiSettings::default()).transcription(model_id)
 }

@@ -16,8 +16,10 @@ use super::bedrock_credentials::{
 use super::bedrock_error::{StreamErrorContext, with_amazon_error_type};
 use super::bedrock_signing::{SigningScope, sign_request};
 use crate::error::{Error, Result};
+use crate::provider::ExtraRequest;
+use crate::provider_utils::extra_request::{WithExtraBody, with_extra_query};
 use crate::provider_utils::{
-    ApiKey, ApiResponse, ConnectionSettings, MappedConnection, load_setting,
+    ApiKey, ApiResponse, ConnectionSettings, Endpoint, MappedConnection, load_setting,
 };
 
 /// The shared connection of one provider, or the error building it gave (reported by every call).
@@ -149,32 +151,24 @@ impl BedrockConnection {
         }
     }
 
-    /// POSTs `body` (JSON) to `url`, signed or with the API key; a non-2xx answer is an
-    /// [`Error::ApiCall`] with the AWS error type.
+    /// POSTs `body` (JSON) to `url` with a call's extra members and query parameters (signed
+    /// with them) and within its idle timeout, signed or with the API key; a non-2xx answer is an [`Error::ApiCall`] with
+    /// the AWS error type.
     pub(crate) async fn post_json<B: serde::Serialize + ?Sized>(
         &self,
         url: &str,
         body: &B,
         call_headers: &HeaderMap,
+        extra: &ExtraRequest,
         accept: &'static str,
     ) -> Result<ApiResponse> {
-        self.post_json_for_call(url, body, call_headers, accept, None).await
-    }
-
-    /// [`BedrockConnection::post_json`] with the call's own idle timeout over the connection's
-    /// (`None`: the connection's; `Some(None)`: no limit).
-    pub(crate) async fn post_json_for_call<B: serde::Serialize + ?Sized>(
-        &self,
-        url: &str,
-        body: &B,
-        call_headers: &HeaderMap,
-        accept: &'static str,
-        idle_timeout: Option<Option<std::time::Duration>>,
-    ) -> Result<ApiResponse> {
+        let body = WithExtraBody { body, extra };
         let body = Bytes::from(
-            serde_json::to_vec(body)
+            serde_json::to_vec(&body)
                 .map_err(|error| Error::invalid_argument("request body", error.to_string()))?,
         );
+        let with_query = with_extra_query(Endpoint::Text(url), extra);
+        let url = with_query.as_deref().unwrap_or(url);
         let mut headers = self.connection.headers(call_headers)?;
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         headers.insert(ACCEPT, HeaderValue::from_static(accept));
@@ -186,7 +180,7 @@ impl BedrockConnection {
             .headers(headers)
             .body(body.clone());
         self.connection
-            .send_for_call(request, url, Some(body), idle_timeout)
+            .send_for_call(request, url, Some(body), extra.idle_timeout)
             .await
             .map_err(|error| with_amazon_error_type(error, &self.connection.errors))
     }

@@ -88,7 +88,7 @@ impl BedrockEmbeddingModel {
             &self.model_id,
         )?;
         connection
-            .post_json(&url, body, &options.headers, "application/json")
+            .post_json(&url, body, &options.headers, &options.extra, "application/json")
             .await?
             .json::<T>()
             .await
@@ -130,6 +130,7 @@ impl EmbeddingModel for BedrockEmbeddingModel {
                 truncate: bedrock.truncate.as_deref(),
             };
             let answer = self.invoke::<CohereResponse>(&body, options).await?;
+            let raw = answer.raw_json();
             let embeddings = match answer.value.embeddings {
                 CohereEmbeddings::Floats(vectors) | CohereEmbeddings::ByType { float: vectors } => {
                     vectors
@@ -147,7 +148,11 @@ impl EmbeddingModel for BedrockEmbeddingModel {
                 ));
             }
             let mut response = EmbedResponse::new(embeddings, None);
-            response.response = Some(ResponseMetadata::default().with_headers(answer.headers));
+            response.response = Some(
+                ResponseMetadata::default()
+                    .with_headers(answer.headers)
+                    .with_body(raw),
+            );
             return Ok(response);
         }
         options.check_value_count(1)?;
@@ -160,12 +165,17 @@ impl EmbeddingModel for BedrockEmbeddingModel {
             normalize: bedrock.normalize,
         };
         let answer = self.invoke::<TitanResponse>(&body, options).await?;
+        let raw = answer.raw_json();
         let usage = answer
             .value
             .input_text_token_count
             .map(|tokens| EmbeddingUsage { tokens });
         let mut response = EmbedResponse::new(vec![answer.value.embedding], usage);
-        response.response = Some(ResponseMetadata::default().with_headers(answer.headers));
+        response.response = Some(
+            ResponseMetadata::default()
+                .with_headers(answer.headers)
+                .with_body(raw),
+        );
         Ok(response)
     }
 }

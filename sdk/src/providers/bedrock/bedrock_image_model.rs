@@ -143,7 +143,7 @@ impl ImageModel for BedrockImageModel {
             &self.model_id,
         )?;
         let answer = connection
-            .post_json(&url, &body, &options.headers, "application/json")
+            .post_json(&url, &body, &options.headers, &options.extra, "application/json")
             .await?
             .json::<ImageAnswer>()
             .await?;
@@ -154,6 +154,7 @@ impl ImageModel for BedrockImageModel {
                 None,
             ));
         }
+        let raw = answer.raw_json();
         let images = answer
             .value
             .images
@@ -163,7 +164,8 @@ impl ImageModel for BedrockImageModel {
         let mut response = ImageResponse::new(images);
         response.warnings = warnings;
         response.response = ResponseMetadata::new(None, Some(self.model_id.clone()), None)
-            .with_headers(answer.headers);
+            .with_headers(answer.headers)
+            .with_body(raw);
         Ok(response)
     }
 }

@@ -257,7 +257,7 @@ impl LanguageModel for BedrockLanguageModel {
             &self.model_id,
         )?;
         let response = connection
-            .post_json_for_call(&url, &prepared.body, &options.headers, "application/json", options.extra.idle_timeout)
+            .post_json(&url, &prepared.body, &options.headers, &options.extra, "application/json")
             .await?;
         let request = RequestMetadata::sent(response.request_body.as_ref());
         let answer = response.json::<wire::ConverseResponse>().await?;
@@ -304,7 +304,7 @@ impl LanguageModel for BedrockLanguageModel {
             &self.model_id,
         )?;
         let response = connection
-            .post_json_for_call(&url, &prepared.body, &options.headers, EVENT_STREAM, options.extra.idle_timeout)
+            .post_json(&url, &prepared.body, &options.headers, &options.extra, EVENT_STREAM)
             .await?;
         let request = RequestMetadata::sent(response.request_body.as_ref());
         let request_id = response

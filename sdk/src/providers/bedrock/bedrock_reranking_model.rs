@@ -122,7 +122,7 @@ impl RerankingModel for BedrockRerankingModel {
             &self.model_id,
         )?;
         let answer = connection
-            .post_json(&url, &body, &options.headers, "application/json")
+            .post_json(&url, &body, &options.headers, &options.extra, "application/json")
             .await?
             .json::<wire::RerankResponse>()
             .await?;

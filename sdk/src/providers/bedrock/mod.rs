@@ -5,13 +5,12 @@
 //! ```no_run
 //! # async fn example() -> specai::Result<()> {
 //! use specai::bedrock::{BedrockSettings, create_bedrock};
-//! use specai::provider::{CallOptions, LanguageModel, Message};
 //!
 //! // Region from AWS_REGION; SigV4 credentials from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
 //! // AWS_SESSION_TOKEN, or a Bedrock API key from AWS_BEARER_TOKEN_BEDROCK.
 //! let bedrock = create_bedrock(BedrockSettings::default().with_region("us-east-1"));
 //! let model = bedrock.language_model("anthropic.claude-3-5-haiku-20241022-v1:0");
-//! let response = model.do_generate(&CallOptions::new(vec![Message::user("Hello")])).await?;
+//! let response = specai::generate_text(model).prompt("Hello").await?;
 //! # Ok(()) }
 //! ```
 //!
@@ -134,6 +133,15 @@ pub struct BedrockProvider {
 
 /// A Bedrock provider with these settings. Invalid settings (no region) are reported by every
 /// call of its models.
+///
+/// ```
+/// use specai::bedrock::{BedrockSettings, create_bedrock};
+/// use specai::provider::LanguageModel;
+///
+/// let provider = create_bedrock(BedrockSettings::default().with_region("us-east-1").with_api_key("my-key").with_base_url("http://127.0.0.1:8080"));
+/// let model = provider.language_model("amazon.nova-lite-v1:0");
+/// assert_eq!(model.model_id(), "amazon.nova-lite-v1:0");
+/// ```
 pub fn create_bedrock(settings: BedrockSettings) -> BedrockProvider {
     let BedrockSettings { mut connection, region, credentials_provider } = settings;
     // The key is Bedrock's bearer key, which the auth source sends, not the mapping's auth.
@@ -144,6 +152,15 @@ pub fn create_bedrock(settings: BedrockSettings) -> BedrockProvider {
 }
 
 /// The language model of this id from a default provider (settings from the environment).
+///
+/// ```no_run
+/// # async fn example() -> specai::Result<()> {
+/// use specai::bedrock::bedrock;
+///
+/// // Region and credentials from AWS_REGION and the AWS variables (or AWS_BEARER_TOKEN_BEDROCK).
+/// let answer = specai::generate_text(bedrock("amazon.nova-lite-v1:0")).prompt("Hi!").await?;
+/// # Ok(()) }
+/// ```
 pub fn bedrock(model_id: &str) -> BedrockLanguageModel {
     create_bedrock(BedrockSettings::default()).language_model(model_id)
 }

@@ -4,11 +4,10 @@
 //! ```no_run
 //! # async fn example() -> specai::Result<()> {
 //! use specai::cohere::{CohereSettings, create_cohere};
-//! use specai::provider::{CallOptions, LanguageModel, Message};
 //!
 //! let cohere = create_cohere(CohereSettings::default()); // key from COHERE_API_KEY
 //! let model = cohere.language_model("command-a-03-2025");
-//! let response = model.do_generate(&CallOptions::new(vec![Message::user("Hello")])).await?;
+//! let response = specai::generate_text(model).prompt("Hello").await?;
 //! let ranked = specai::rerank(cohere.reranking_model("rerank-v3.5"))
 //!     .query("sunny beach")
 //!     .documents(["rainy city", "sunny beach day"])
@@ -88,6 +87,15 @@ pub struct CohereProvider {
 
 /// A Cohere provider with these settings. Invalid settings are reported by every call of its
 /// models.
+///
+/// ```
+/// use specai::cohere::{CohereSettings, create_cohere};
+/// use specai::provider::LanguageModel;
+///
+/// let provider = create_cohere(CohereSettings::default().with_api_key("my-key").with_base_url("http://127.0.0.1:8080"));
+/// let model = provider.language_model("command-a-03-2025");
+/// assert_eq!(model.model_id(), "command-a-03-2025");
+/// ```
 pub fn create_cohere(settings: CohereSettings) -> CohereProvider {
     create_cohere_from_mapping(COHERE, settings)
 }
@@ -98,6 +106,14 @@ pub(crate) fn create_cohere_from_mapping(mapping: ProviderMapping, settings: Coh
 }
 
 /// The language model of this id from a default provider (settings from the environment).
+///
+/// ```no_run
+/// # async fn example() -> specai::Result<()> {
+/// use specai::cohere::cohere;
+///
+/// let answer = specai::generate_text(cohere("command-a-03-2025")).prompt("Hi!").await?; // key from COHERE_API_KEY
+/// # Ok(()) }
+/// ```
 pub fn cohere(model_id: &str) -> CohereLanguageModel {
     create_cohere(CohereSettings::default()).language_model(model_id)
 }

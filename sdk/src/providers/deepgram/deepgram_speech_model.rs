@@ -104,6 +104,9 @@ impl SpeechModel for DeepgramSpeechModel {
         }
         let url = connection.operation_url(connection.mapping.operations.speech.as_ref(), "speech", &self.model_id)?;
         let body = SpeakRequest { text: options.text.clone(), extra: Map::new() };
+        // The call's extras: its body members over the provider's, its query parameters after.
+        query.body.clone_from(&options.extra.body);
+        query.query.extend(options.extra.query.iter().cloned());
         let mut response = connection.post_json(&url, &body, &options.headers, &query).await?;
         let request = RequestMetadata::sent(response.request_body.as_ref());
         let headers = std::mem::take(&mut response.headers);

@@ -17,6 +17,7 @@ use super::wire::{ListenRequestUrl, Response as ListenResponse};
 use super::{PROVIDER_ID, SharedConnection, connection_for_call};
 use crate::error::{Error, Result};
 use crate::provider::{ExtraRequest, ProviderMetadata, ResponseMetadata, TranscriptionModel, TranscriptionOptions, TranscriptionResponse, TranscriptionSegment};
+use crate::provider_utils::extra_request::extra_body_unsupported;
 
 /// A transcription model, e.g. `nova-3`. Built by
 /// [`DeepgramProvider::transcription`](super::DeepgramProvider::transcription).
@@ -85,15 +86,22 @@ impl TranscriptionModel for DeepgramTranscriptionModel {
         let base = connection.operation_url(connection.mapping.operations.transcription.as_ref(), "transcription", &self.model_id)?;
         let mut url = reqwest::Url::parse(&base).map_err(|error| Error::invalid_argument("base_url", format!("`{base}` is not a URL: {error}")))?;
         url.query_pairs_mut().append_pair("model", &self.model_id).extend_pairs(deepgram.query());
+        // The call's extra query parameters follow the provider's; its extra body members go
+        // into the JSON body of audio given by URL, and cannot go with raw audio bytes.
+        url.query_pairs_mut().extend_pairs(options.extra.query.iter().map(|(name, value)| (name.as_str(), value.as_str())));
+        let mut warnings = Vec::new();
         let response = match &options.audio_url {
             Some(audio_url) => {
                 let body = ListenRequestUrl { url: audio_url.clone(), extra: Map::new() };
-                connection.post_json(&url, &body, &options.headers, &ExtraRequest::default()).await?
+                let mut body_only = ExtraRequest::default();
+                body_only.body.clone_from(&options.extra.body);
+                connection.post_json(&url, &body, &options.headers, &body_only).await?
             }
             None => {
                 if options.audio.is_empty() {
                     return Err(Error::invalid_argument("audio", "no audio and no audio URL"));
                 }
+                warnings.extend(extra_body_unsupported(&options.extra, "the audio itself"));
                 let mut headers = connection.headers(&options.headers)?;
                 let media_type = if options.media_type.is_empty() { "application/octet-stream" } else { options.media_type.as_str() };
                 let content_type = HeaderValue::from_str(media_type)
@@ -108,6 +116,7 @@ impl TranscriptionModel for DeepgramTranscriptionModel {
         let headers = response.headers;
         let request_id = Some(response.value.metadata.request_id.clone()).filter(|id| !id.is_empty());
         let mut result = self.transcript(response.value)?;
+        result.warnings.extend(warnings);
         result.response = ResponseMetadata::new(request_id, Some(self.model_id.clone()), Some(std::time::SystemTime::now()))
             .with_headers(headers)
             .with_body(raw);

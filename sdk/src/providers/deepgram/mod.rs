@@ -79,6 +79,15 @@ pub struct DeepgramProvider {
 
 /// A Deepgram provider with these settings. Invalid settings are reported by every call of
 /// its models.
+///
+/// ```
+/// use specai::deepgram::{DeepgramSettings, create_deepgram};
+/// use specai::provider::SpeechModel;
+///
+/// let provider = create_deepgram(DeepgramSettings::default().with_api_key("my-key").with_base_url("http://127.0.0.1:8080"));
+/// let model = provider.speech("aura-2-helena-en");
+/// assert_eq!(model.model_id(), "aura-2-helena-en");
+/// ```
 pub fn create_deepgram(settings: DeepgramSettings) -> DeepgramProvider {
     create_deepgram_from_mapping(DEEPGRAM, settings)
 }
@@ -89,6 +98,16 @@ pub(crate) fn create_deepgram_from_mapping(mapping: ProviderMapping, settings: D
 }
 
 /// A provider with default settings (the key from the environment).
+///
+/// ```no_run
+/// # async fn example() -> specai::Result<()> {
+/// use specai::deepgram::deepgram;
+///
+/// // The key from DEEPGRAM_API_KEY.
+/// let speech = specai::generate_speech(deepgram().speech("aura-2-helena-en")).text("Hello!").await?;
+/// let transcript = specai::transcribe(deepgram().transcription("nova-3")).audio_url("https://example.com/hello.wav").await?;
+/// # Ok(()) }
+/// ```
 pub fn deepgram() -> DeepgramProvider {
     create_deepgram(DeepgramSettings::default())
 }

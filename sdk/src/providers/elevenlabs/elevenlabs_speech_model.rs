@@ -164,6 +164,9 @@ impl ElevenLabsSpeechModel {
         if let Some(enable_logging) = elevenlabs.enable_logging {
             query = query.with_query_param("enable_logging", enable_logging.to_string());
         }
+        // The call's extras: its body members over the provider's, its query parameters after.
+        query.body.clone_from(&options.extra.body);
+        query.query.extend(options.extra.query.iter().cloned());
         let mut response = connection.post_json(&url, &body, &options.headers, &query).await?;
         let request = RequestMetadata::sent(response.request_body.as_ref());
         let headers = std::mem::take(&mut response.headers);

@@ -98,7 +98,7 @@ impl TranscriptionModel for ElevenLabsTranscriptionModel {
             url.push(if url.contains('?') { '&' } else { '?' });
             url.push_str(&format!("enable_logging={enable_logging}"));
         }
-        let response = connection.post_multipart(&url, form, &options.headers).await?.json::<SpeechToTextV1SpeechToTextPostResponse>().await?;
+        let response = connection.post_multipart(&url, form, &options.headers, &options.extra).await?.json::<SpeechToTextV1SpeechToTextPostResponse>().await?;
         let raw = response.raw_json();
         let chunks = match response.value {
             SpeechToTextV1SpeechToTextPostResponse::SpeechToTextChunkResponseModel(chunk) => vec![chunk],

@@ -78,6 +78,15 @@ pub struct ElevenLabsProvider {
 
 /// An ElevenLabs provider with these settings. Invalid settings are reported by every call of
 /// its models.
+///
+/// ```
+/// use specai::elevenlabs::{ElevenLabsSettings, create_elevenlabs};
+/// use specai::provider::SpeechModel;
+///
+/// let provider = create_elevenlabs(ElevenLabsSettings::default().with_api_key("my-key").with_base_url("http://127.0.0.1:8080"));
+/// let model = provider.speech("eleven_multilingual_v2");
+/// assert_eq!(model.model_id(), "eleven_multilingual_v2");
+/// ```
 pub fn create_elevenlabs(settings: ElevenLabsSettings) -> ElevenLabsProvider {
     create_elevenlabs_from_mapping(ELEVENLABS, settings)
 }
@@ -88,6 +97,15 @@ pub(crate) fn create_elevenlabs_from_mapping(mapping: ProviderMapping, settings:
 }
 
 /// A provider with default settings (the key from the environment).
+///
+/// ```no_run
+/// # async fn example() -> specai::Result<()> {
+/// use specai::elevenlabs::elevenlabs;
+///
+/// // The key from ELEVENLABS_API_KEY.
+/// let speech = specai::generate_speech(elevenlabs().speech("eleven_multilingual_v2")).text("Hello!").await?;
+/// # Ok(()) }
+/// ```
 pub fn elevenlabs() -> ElevenLabsProvider {
     create_elevenlabs(ElevenLabsSettings::default())
 }

@@ -126,6 +126,15 @@ pub struct GatewayProvider {
 }
 
 /// A gateway provider with these settings. Invalid settings are reported by every call.
+///
+/// ```
+/// use specai::gateway::{GatewaySettings, create_gateway};
+/// use specai::provider::LanguageModel;
+///
+/// let provider = create_gateway(GatewaySettings::default().with_api_key("my-key").with_base_url("http://127.0.0.1:8080"));
+/// let model = provider.language_model("openai/gpt-4o-mini");
+/// assert_eq!(model.model_id(), "openai/gpt-4o-mini");
+/// ```
 pub fn create_gateway(settings: GatewaySettings) -> GatewayProvider {
     create_gateway_from_mapping(GATEWAY, settings)
 }
@@ -153,6 +162,14 @@ pub(crate) fn create_gateway_from_mapping(mapping: ProviderMapping, settings: Ga
 }
 
 /// The language model of this id from a default provider (settings from the environment).
+///
+/// ```no_run
+/// # async fn example() -> specai::Result<()> {
+/// use specai::gateway::gateway;
+///
+/// let answer = specai::generate_text(gateway("openai/gpt-4o-mini")).prompt("Hi!").await?; // key from AI_GATEWAY_API_KEY
+/// # Ok(()) }
+/// ```
 pub fn gateway(model_id: &str) -> GatewayLanguageModel {
     create_gateway(GatewaySettings::default()).language_model(model_id)
 }

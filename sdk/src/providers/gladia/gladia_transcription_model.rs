@@ -97,7 +97,8 @@ async fn audio_url(connection: &MappedConnection, options: &TranscriptionOptions
         .mime_str(media_type)
         .map_err(|_| Error::invalid_argument("media_type", format!("`{media_type}` is not a media type")))?;
     let url = connection.operation_url(connection.mapping.operations.upload.as_ref(), "upload", "")?;
-    let uploaded = connection.post_multipart(&url, Form::new().part("audio", file), &options.headers).await?;
+    // The call's extra body members and query parameters go to the submit request, not here.
+    let uploaded = connection.post_multipart(&url, Form::new().part("audio", file), &options.headers, &ExtraRequest::default()).await?;
     Ok(uploaded.json::<wire::UploadResponse>().await?.value.audio_url)
 }
 
@@ -149,7 +150,7 @@ impl TranscriptionModel for GladiaTranscriptionModel {
         let operations = connection.mapping.operations;
         let submit_url = connection.operation_url(operations.transcription.as_ref(), "transcription", &self.model_id)?;
         let body = request(audio_url, provider_options);
-        let submitted = connection.post_json(&submit_url, &body, &options.headers, &ExtraRequest::default()).await?;
+        let submitted = connection.post_json(&submit_url, &body, &options.headers, &options.extra).await?;
         let id = submitted.json::<wire::PreRecordedCreated>().await?.value.id;
 
         let status_url = job_operation_url(connection, operations.status.as_ref(), "status", "", &id, None)?;

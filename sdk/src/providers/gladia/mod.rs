@@ -106,6 +106,16 @@ pub(crate) fn create_gladia_from_mapping(mapping: ProviderMapping, settings: Gla
 }
 
 /// The transcription model of this id from a default provider (settings from the environment).
+///
+/// ```no_run
+/// # async fn example() -> specai::Result<()> {
+/// use specai::gladia::gladia;
+///
+/// // The key from GLADIA_API_KEY.
+/// let transcript = specai::transcribe(gladia("solaria-1")).audio_url("https://example.com/hello.wav").await?;
+/// println!("{}", transcript.text);
+/// # Ok(()) }
+/// ```
 pub fn gladia(model_id: &str) -> GladiaTranscriptionModel {
     create_gladia(GladiaSettings::default()).transcription(model_id)
 }

@@ -67,7 +67,7 @@ impl EmbeddingModel for GoogleEmbeddingModel {
         let (embeddings, headers, body) = if let [value] = options.values.as_slice() {
             let body = self.request(value, &google)?;
             let response =
-                connection.post_operation(&self.embed, &self.model_id, &body, headers, &crate::provider::ExtraRequest::default()).await?.json::<EmbedContentResponse>().await?;
+                connection.post_operation(&self.embed, &self.model_id, &body, headers, &options.extra).await?.json::<EmbedContentResponse>().await?;
             let raw = response.raw_json();
             (vec![response.value.embedding.values], response.headers, raw)
         } else {
@@ -76,7 +76,7 @@ impl EmbeddingModel for GoogleEmbeddingModel {
                 extra: Map::new(),
             };
             let response = connection
-                .post_operation(&self.batch, &self.model_id, &body, headers, &crate::provider::ExtraRequest::default())
+                .post_operation(&self.batch, &self.model_id, &body, headers, &options.extra)
                 .await?
                 .json::<BatchEmbedContentsResponse>()
                 .await?;

@@ -68,7 +68,7 @@ impl GoogleImageModel {
             seed: options.seed.map(|seed| i32::try_from(seed).unwrap_or(i32::MAX)),
             ..Default::default()
         };
-        let output = generate_inline(connection, &self.operation, &self.model_id, prompt, generation_config, &options.headers).await?;
+        let output = generate_inline(connection, &self.operation, &self.model_id, prompt, generation_config, &options.headers, &options.extra).await?;
         let images: Vec<GeneratedImage> = output
             .blobs
             .into_iter()

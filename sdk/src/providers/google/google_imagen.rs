@@ -60,13 +60,14 @@ pub(crate) async fn imagen_predict(
     };
     let headers = connection.headers(&options.headers)?;
     let response = connection
-        .post_operation(predict, model_id, &body, headers, &crate::provider::ExtraRequest::default())
+        .post_operation(predict, model_id, &body, headers, &options.extra)
         .await?
         .json::<PredictResponse>()
         .await?;
     let mut images = Vec::new();
     let mut details = Vec::new();
     let mut filtered = Vec::new();
+    let raw = response.raw_json();
     for prediction in response.value.predictions {
         let media_type = prediction.mime_type.unwrap_or_else(|| "image/png".to_owned());
         let data = match (prediction.bytes_base64_encoded, prediction.gcs_uri) {
@@ -93,6 +94,6 @@ pub(crate) async fn imagen_predict(
     if details.iter().any(|detail| !detail["revisedPrompt"].is_null()) {
         result.provider_metadata = Some(ProviderMetadata::new().with(caller.metadata_key, json!({"images": Value::Array(details)})));
     }
-    result.response = ResponseMetadata::new(None, Some(model_id.to_owned()), Some(SystemTime::now())).with_headers(response.headers);
+    result.response = ResponseMetadata::new(None, Some(model_id.to_owned()), Some(SystemTime::now())).with_headers(response.headers).with_body(raw);
     Ok(result)
 }

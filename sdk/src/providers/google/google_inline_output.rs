@@ -23,7 +23,8 @@ pub(crate) struct InlineOutput {
     pub finish: Option<String>,
 }
 
-/// Sends `text` as one user message with `generation_config` and collects the inline parts.
+/// Sends `text` as one user message with `generation_config` (and a call's extras) and collects
+/// the inline parts.
 pub(crate) async fn generate_inline(
     connection: &MappedConnection,
     operation: &ModelOperation,
@@ -31,6 +32,7 @@ pub(crate) async fn generate_inline(
     text: &str,
     generation_config: GenerationConfig,
     call_headers: &http::HeaderMap,
+    extra: &crate::provider::ExtraRequest,
 ) -> Result<InlineOutput> {
     let body = GenerateContentRequest {
         contents: vec![Content { parts: vec![text_part(text)], role: Some("user".to_owned()), extra: Map::new() }],
@@ -38,7 +40,7 @@ pub(crate) async fn generate_inline(
         ..Default::default()
     };
     let headers = connection.headers(call_headers)?;
-    let mut response = connection.post_operation(operation, model_id, &body, headers, &crate::provider::ExtraRequest::default()).await?;
+    let mut response = connection.post_operation(operation, model_id, &body, headers, extra).await?;
     let request = RequestMetadata::sent(response.request_body.as_ref());
     let headers = std::mem::take(&mut response.headers);
     let decoded = response.json::<GenerateContentResponse>().await?;

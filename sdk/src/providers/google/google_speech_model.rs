@@ -116,7 +116,7 @@ impl SpeechModel for GoogleSpeechModel {
             speech_config: Some(speech_config),
             ..Default::default()
         };
-        let output = generate_inline(connection, &self.generate, &self.model_id, &text, generation_config, &options.headers).await?;
+        let output = generate_inline(connection, &self.generate, &self.model_id, &text, generation_config, &options.headers, &options.extra).await?;
         let Some(blob) = output.blobs.into_iter().find(|blob| blob.mime_type.starts_with("audio/")) else {
             let reason = output.finish.unwrap_or_else(|| "no audio part".to_owned());
             return Err(Error::NoSpeechGenerated { provider: self.provider.clone(), message: format!("the response has no audio ({reason})") });

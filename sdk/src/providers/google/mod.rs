@@ -6,11 +6,10 @@
 //! ```no_run
 //! # async fn example() -> specai::Result<()> {
 //! use specai::google::{GoogleSettings, create_google};
-//! use specai::provider::{CallOptions, LanguageModel, Message};
 //!
 //! let google = create_google(GoogleSettings::default()); // key from GOOGLE_GENERATIVE_AI_API_KEY
 //! let model = google.language_model("gemini-2.5-flash");
-//! let response = model.do_generate(&CallOptions::new(vec![Message::user("Hello")])).await?;
+//! let response = specai::generate_text(model).prompt("Hello").await?;
 //! # Ok(()) }
 //! ```
 //!
@@ -120,6 +119,15 @@ pub struct GoogleProvider {
 
 /// A Google provider with these settings. Invalid settings are reported by every call of its
 /// models.
+///
+/// ```
+/// use specai::google::{GoogleSettings, create_google};
+/// use specai::provider::LanguageModel;
+///
+/// let provider = create_google(GoogleSettings::default().with_api_key("my-key").with_base_url("http://127.0.0.1:8080"));
+/// let model = provider.language_model("gemini-2.5-flash");
+/// assert_eq!(model.model_id(), "gemini-2.5-flash");
+/// ```
 pub fn create_google(settings: GoogleSettings) -> GoogleProvider {
     create_google_from_mapping(GOOGLE, settings)
 }
@@ -131,6 +139,14 @@ pub(crate) fn create_google_from_mapping(mapping: ProviderMapping, settings: Goo
 }
 
 /// The language model of this id from a default provider (settings from the environment).
+///
+/// ```no_run
+/// # async fn example() -> specai::Result<()> {
+/// use specai::google::google;
+///
+/// let answer = specai::generate_text(google("gemini-2.5-flash")).prompt("Hi!").await?; // key from GOOGLE_GENERATIVE_AI_API_KEY
+/// # Ok(()) }
+/// ```
 pub fn google(model_id: &str) -> GoogleLanguageModel {
     create_google(GoogleSettings::default()).language_model(model_id)
 }

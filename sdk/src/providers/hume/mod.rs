@@ -73,6 +73,15 @@ pub struct HumeProvider {
 
 /// A Hume provider with these settings. Invalid settings are reported by every call of
 /// its models.
+///
+/// ```
+/// use specai::hume::{HumeSettings, create_hume};
+/// use specai::provider::SpeechModel;
+///
+/// let provider = create_hume(HumeSettings::default().with_api_key("my-key").with_base_url("http://127.0.0.1:8080"));
+/// let model = provider.speech("octave-2");
+/// assert_eq!(model.model_id(), "octave-2");
+/// ```
 pub fn create_hume(settings: HumeSettings) -> HumeProvider {
     create_hume_from_mapping(HUME, settings)
 }
@@ -83,6 +92,15 @@ pub(crate) fn create_hume_from_mapping(mapping: ProviderMapping, settings: HumeS
 }
 
 /// A provider with default settings (the key from the environment).
+///
+/// ```no_run
+/// # async fn example() -> specai::Result<()> {
+/// use specai::hume::hume;
+///
+/// // The key from HUME_API_KEY.
+/// let speech = specai::generate_speech(hume().speech("octave-2")).text("Hello!").await?;
+/// # Ok(()) }
+/// ```
 pub fn hume() -> HumeProvider {
     create_hume(HumeSettings::default())
 }

@@ -12,7 +12,7 @@ use super::lmnt_options::LmntSpeechOptions;
 use super::wire::SpeechRequest;
 use super::{PROVIDER_ID, SharedConnection, connection_for_call};
 use crate::error::{Error, Result};
-use crate::provider::{ExtraRequest, RequestMetadata, ResponseMetadata, SpeechModel, SpeechOptions, SpeechResponse, Warning};
+use crate::provider::{RequestMetadata, ResponseMetadata, SpeechModel, SpeechOptions, SpeechResponse, Warning};
 use crate::provider_utils::shortest_decimal;
 
 /// The voice used when the call names none.
@@ -72,7 +72,7 @@ impl SpeechModel for LmntSpeechModel {
             extra: Map::new(),
         };
         let url = connection.operation_url(connection.mapping.operations.speech.as_ref(), "speech", &self.model_id)?;
-        let mut response = connection.post_json(&url, &body, &options.headers, &ExtraRequest::default()).await?;
+        let mut response = connection.post_json(&url, &body, &options.headers, &options.extra).await?;
         let request = RequestMetadata::sent(response.request_body.as_ref());
         let headers = std::mem::take(&mut response.headers);
         let audio = response.bytes().await?;

@@ -72,6 +72,15 @@ pub struct LmntProvider {
 
 /// An LMNT provider with these settings. Invalid settings are reported by every call of
 /// its models.
+///
+/// ```
+/// use specai::lmnt::{LmntSettings, create_lmnt};
+/// use specai::provider::SpeechModel;
+///
+/// let provider = create_lmnt(LmntSettings::default().with_api_key("my-key").with_base_url("http://127.0.0.1:8080"));
+/// let model = provider.speech("blizzard");
+/// assert_eq!(model.model_id(), "blizzard");
+/// ```
 pub fn create_lmnt(settings: LmntSettings) -> LmntProvider {
     create_lmnt_from_mapping(LMNT, settings)
 }
@@ -82,6 +91,15 @@ pub(crate) fn create_lmnt_from_mapping(mapping: ProviderMapping, settings: LmntS
 }
 
 /// A provider with default settings (the key from the environment).
+///
+/// ```no_run
+/// # async fn example() -> specai::Result<()> {
+/// use specai::lmnt::lmnt;
+///
+/// // The key from LMNT_API_KEY.
+/// let speech = specai::generate_speech(lmnt().speech("blizzard")).text("Hello!").voice("leah").await?;
+/// # Ok(()) }
+/// ```
 pub fn lmnt() -> LmntProvider {
     create_lmnt(LmntSettings::default())
 }

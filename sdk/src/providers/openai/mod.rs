@@ -3,12 +3,11 @@
 //!
 //! ```no_run
 //! # async fn run() -> specai::Result<()> {
-//! use specai::provider::{CallOptions, LanguageModel, Message};
 //! use specai::openai::{create_openai, openai, OpenAiSettings};
 //!
 //! // The Responses API model, with the key from OPENAI_API_KEY.
 //! let model = openai("gpt-4o-mini");
-//! let answer = model.do_generate(&CallOptions::new(vec![Message::user("Hi!")])).await?;
+//! let answer = specai::generate_text(model).prompt("Hi!").await?;
 //!
 //! // Chat completions against any OpenAI-compatible server.
 //! let local = create_openai(OpenAiSettings::default().with_base_url("http://127.0.0.1:8080/v1").with_api_key("unused"));
@@ -251,6 +250,15 @@ impl Provider for OpenAiProvider {
 
 /// A provider from settings. Nothing is checked or read from the environment for the key until
 /// the first call; an invalid header value in the settings is reported by every call.
+///
+/// ```
+/// use specai::openai::{OpenAiSettings, create_openai};
+/// use specai::provider::LanguageModel;
+///
+/// let provider = create_openai(OpenAiSettings::default().with_api_key("my-key").with_base_url("http://127.0.0.1:8080"));
+/// let model = provider.chat("gpt-4o-mini");
+/// assert_eq!(model.model_id(), "gpt-4o-mini");
+/// ```
 pub fn create_openai(settings: OpenAiSettings) -> OpenAiProvider {
     create_openai_from_mapping(mappings::OPENAI, settings)
 }
@@ -268,6 +276,14 @@ pub(crate) fn create_openai_from_mapping(mapping: ProviderMapping, settings: Ope
 
 /// The Responses API model of this id, configured from the environment (the mapping's key and
 /// base-URL variables, `OPENAI_API_KEY` and `OPENAI_BASE_URL`).
+///
+/// ```no_run
+/// # async fn example() -> specai::Result<()> {
+/// use specai::openai::openai;
+///
+/// let answer = specai::generate_text(openai("gpt-4o-mini")).prompt("Hi!").await?; // key from OPENAI_API_KEY
+/// # Ok(()) }
+/// ```
 pub fn openai(model_id: impl Into<String>) -> OpenAiResponsesLanguageModel {
     create_openai(OpenAiSettings::default()).responses(model_id)
 }

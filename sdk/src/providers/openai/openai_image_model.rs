@@ -140,12 +140,13 @@ impl ImageModel for OpenAiImageModel {
             extra: Map::new(),
         };
         let response = if options.files.is_empty() {
-            config.post_json(&self.url, &request, &options.headers, &crate::provider::ExtraRequest::default()).await?
+            config.post_json(&self.url, &request, &options.headers, &options.extra).await?
         } else {
             // Edits are a multipart upload of the same fields and the images (and mask).
-            config.post_multipart(&self.edits_url, edit_form(request, &options.files, options.mask.as_ref())?, &options.headers).await?
+            config.post_multipart(&self.edits_url, edit_form(request, &options.files, options.mask.as_ref())?, &options.headers, &options.extra).await?
         };
         let response = response.json::<api::ImagesResponse>().await?;
+        let raw = response.raw_json();
         let media_type = match provider_options.output_format.as_deref() {
             Some("jpeg" | "jpg") => "image/jpeg",
             Some("webp") => "image/webp",
@@ -169,7 +170,8 @@ impl ImageModel for OpenAiImageModel {
             result.provider_metadata = Some(ProviderMetadata::new().with(OPENAI_PROVIDER_ID, json!({"images": images})));
         }
         result.response = ResponseMetadata::new(None, Some(self.model_id.clone()), timestamp(Some(response.value.created)).or(Some(SystemTime::now())))
-            .with_headers(response.headers);
+            .with_headers(response.headers)
+            .with_body(raw);
         Ok(result)
     }
 }

@@ -12,11 +12,10 @@
 //! ```no_run
 //! # async fn run() -> specai::Result<()> {
 //! use specai::openai_compatible::{create_openai_compatible, OpenAiCompatibleSettings};
-//! use specai::provider::{CallOptions, LanguageModel, Message};
 //!
 //! // A provider from its mapping file (key from GROQ_API_KEY, read at the first call).
 //! let groq = create_openai_compatible("groq", OpenAiCompatibleSettings::default())?;
-//! let answer = groq.chat("llama-3.3-70b-versatile").do_generate(&CallOptions::new(vec![Message::user("Hi!")])).await?;
+//! let answer = specai::generate_text(groq.chat("llama-3.3-70b-versatile")).prompt("Hi!").await?;
 //!
 //! // Any other server, configured at run time.
 //! let local = create_openai_compatible("my-server", OpenAiCompatibleSettings::default().with_base_url("http://127.0.0.1:8080/v1"))?;

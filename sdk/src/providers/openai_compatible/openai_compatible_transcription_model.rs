@@ -114,7 +114,7 @@ impl TranscriptionModel for OpenAiCompatibleTranscriptionModel {
         for include in provider_options.include.into_iter().flatten() {
             form = form.text("include[]", include);
         }
-        let decoded = super::read_json::<api::CreateTranscriptionResponse>(config.post_multipart(&url, form, &options.headers).await?).await?;
+        let decoded = super::read_json::<api::CreateTranscriptionResponse>(config.post_multipart(&url, form, &options.headers, &options.extra).await?).await?;
         let (text, segments, language, duration) = match decoded.value {
             api::CreateTranscriptionResponse::VerboseJson(body) => {
                 let segments: Vec<TranscriptionSegment> = if body.segments.is_empty() {

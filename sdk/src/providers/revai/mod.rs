@@ -106,6 +106,16 @@ pub(crate) fn create_revai_from_mapping(mapping: ProviderMapping, settings: Reva
 }
 
 /// The transcription model of this id from a default provider (settings from the environment).
+///
+/// ```no_run
+/// # async fn example() -> specai::Result<()> {
+/// use specai::revai::revai;
+///
+/// // The key from REVAI_API_KEY.
+/// let transcript = specai::transcribe(revai("machine")).audio_url("https://example.com/hello.wav").await?;
+/// println!("{}", transcript.text);
+/// # Ok(()) }
+/// ```
 pub fn revai(model_id: &str) -> RevaiTranscriptionModel {
     create_revai(RevaiSettings::default()).transcription(model_id)
 }

@@ -23,6 +23,7 @@ use crate::provider::{
     ExtraRequest, ProviderMetadata, ResponseMetadata, TranscriptionModel, TranscriptionOptions, TranscriptionResponse,
     TranscriptionSegment,
 };
+use crate::provider_utils::extra_request::WithExtraBody;
 use crate::provider_utils::{Job, JobStatus, MappedConnection, PollSettings, job_operation_url, send_to_job};
 
 /// The media type Rev.ai answers transcripts in as JSON.
@@ -71,7 +72,7 @@ async fn submit(connection: &MappedConnection, url: &str, job_options: &wire::Su
     let response = match options.audio_url.as_deref().filter(|_| options.audio.is_empty()) {
         Some(audio_url) => {
             let body = SubmitByUrl { source_config: wire::SourceConfig { url: audio_url.to_owned(), ..Default::default() }, options: job_options };
-            connection.post_json(url, &body, &options.headers, &ExtraRequest::default()).await?
+            connection.post_json(url, &body, &options.headers, &options.extra).await?
         }
         None if options.audio.is_empty() => return Err(Error::invalid_argument("audio", "no audio given: pass bytes or a URL")),
         None => {
@@ -80,8 +81,13 @@ async fn submit(connection: &MappedConnection, url: &str, job_options: &wire::Su
                 .file_name("audio")
                 .mime_str(media_type)
                 .map_err(|_| Error::invalid_argument("media_type", format!("`{media_type}` is not a media type")))?;
-            let job_options = serde_json::to_string(job_options).map_err(|error| Error::invalid_argument("provider_options.revai", error.to_string()))?;
-            connection.post_multipart(url, Form::new().part("media", media).text("options", job_options), &options.headers).await?
+            // The job's options are one JSON form field: the extra body members go into it, as
+            // they go into the JSON body of a submit by URL; the query parameters onto the URL.
+            let job_options = WithExtraBody { body: job_options, extra: &options.extra };
+            let job_options = serde_json::to_string(&job_options).map_err(|error| Error::invalid_argument("provider_options.revai", error.to_string()))?;
+            let mut query_only = ExtraRequest::default();
+            query_only.query.clone_from(&options.extra.query);
+            connection.post_multipart(url, Form::new().part("media", media).text("options", job_options), &options.headers, &query_only).await?
         }
     };
     Ok(response.json::<wire::Job>().await?.value.id)

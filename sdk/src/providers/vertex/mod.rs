@@ -4,13 +4,12 @@
 //!
 //! ```no_run
 //! # async fn run() -> specai::Result<()> {
-//! use specai::provider::{CallOptions, LanguageModel, Message};
 //! use specai::vertex::{VertexSettings, create_vertex, vertex};
 //!
 //! // Project and location from GOOGLE_VERTEX_PROJECT and GOOGLE_VERTEX_LOCATION, credentials
 //! // from Application Default Credentials.
 //! let gemini = vertex("gemini-2.5-flash");
-//! let answer = gemini.do_generate(&CallOptions::new(vec![Message::user("Hi!")])).await?;
+//! let answer = specai::generate_text(gemini).prompt("Hi!").await?;
 //!
 //! let provider = create_vertex(VertexSettings::default().with_project("my-project").with_location("global"));
 //! let claude = provider.anthropic("claude-sonnet-4-5@20250929");
@@ -131,11 +130,30 @@ pub struct VertexProvider {
 
 /// A Vertex provider with these settings. Invalid settings (no project or location, and no
 /// express-mode key) are reported by every call of its models.
+///
+/// ```
+/// use specai::vertex::{VertexSettings, create_vertex};
+/// use specai::provider::LanguageModel;
+///
+/// let provider = create_vertex(VertexSettings::default().with_project("my-project").with_location("global").with_api_key("my-key").with_base_url("http://127.0.0.1:8080"));
+/// let model = provider.language_model("gemini-2.5-flash");
+/// assert_eq!(model.model_id(), "gemini-2.5-flash");
+/// ```
 pub fn create_vertex(settings: VertexSettings) -> VertexProvider {
     create_vertex_from_mappings([VERTEX, VERTEX_EXPRESS, VERTEX_ANTHROPIC], settings)
 }
 
 /// The Gemini model of this id from a default provider (settings from the environment).
+///
+/// ```no_run
+/// # async fn example() -> specai::Result<()> {
+/// use specai::vertex::vertex;
+///
+/// // Project and location from GOOGLE_VERTEX_PROJECT and GOOGLE_VERTEX_LOCATION, credentials from
+/// // Application Default Credentials.
+/// let answer = specai::generate_text(vertex("gemini-2.5-flash")).prompt("Hi!").await?;
+/// # Ok(()) }
+/// ```
 pub fn vertex(model_id: &str) -> GoogleLanguageModel {
     create_vertex(VertexSettings::default()).language_model(model_id)
 }
