@@ -352,8 +352,8 @@ impl MappedConnection {
     }
 
     /// POSTs a multipart form, with a call's extra body members as form fields after the
-    /// provider's own and its extra query parameters; a non-2xx answer is read with the
-    /// mapping's error paths.
+    /// provider's own and its extra query parameters, within the call's idle timeout; a non-2xx
+    /// answer is read with the mapping's error paths.
     #[cfg_attr(not(feature = "openai"), allow(dead_code))]
     pub async fn post_multipart(
         &self,
@@ -366,8 +366,9 @@ impl MappedConnection {
         let form = with_extra_fields(form, extra);
         let with_query = with_extra_query(Endpoint::Text(url), extra);
         let url = with_query.as_deref().unwrap_or(url);
-        let response = within_idle_timeout(self.idle_timeout, post_multipart(&self.client, url, headers, form, &self.errors)).await?;
-        Ok(self.limits(response))
+        let idle_timeout = extra.idle_timeout.unwrap_or(self.idle_timeout);
+        let response = within_idle_timeout(idle_timeout, post_multipart(&self.client, url, headers, form, &self.errors)).await?;
+        Ok(self.limits(response).with_idle_timeout(idle_timeout))
     }
 
     /// The HTTP client, for a provider that sends its own requests (AWS-signed ones).

@@ -119,7 +119,7 @@ impl ImageModel for FalImageModel {
         };
         let poll = self.poll.with_call_overrides(fal_options.poll_interval_millis, fal_options.poll_timeout_millis);
         let operation = connection.mapping.operations.image;
-        let outcome = run_queued::<_, wire::ImageOutput>(connection, &poll, operation.as_ref(), "image", &self.model_id, &request, &options.headers).await?;
+        let outcome = run_queued::<_, wire::ImageOutput>(connection, &poll, operation.as_ref(), "image", &self.model_id, &request, &options.headers, &options.extra).await?;
         let output = outcome.output;
         let files: Vec<wire::File> = if output.images.is_empty() { output.image.into_iter().collect() } else { output.images };
         if files.is_empty() {

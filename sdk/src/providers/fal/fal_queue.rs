@@ -38,7 +38,7 @@ pub(super) fn app_id(model_id: &str) -> &str {
     }
 }
 
-/// Submits `body` to the model through `submit` (the kind's operation), polls the request to its
+/// Submits `body` (with the call's extra members and query) to the model through `submit` (the kind's operation), polls the request to its
 /// end and returns the model's output decoded as `T`.
 pub(super) async fn run_queued<B: Serialize + ?Sized, T: DeserializeOwned>(
     connection: &Arc<MappedConnection>,
@@ -48,11 +48,12 @@ pub(super) async fn run_queued<B: Serialize + ?Sized, T: DeserializeOwned>(
     model_id: &str,
     body: &B,
     call_headers: &HeaderMap,
+    extra: &ExtraRequest,
 ) -> Result<QueueOutcome<T>> {
     let operations = connection.mapping.operations;
     let submit_url = connection.operation_url(submit, capability, model_id)?;
     let submission = connection
-        .post_json(submit_url.as_str(), body, call_headers, &ExtraRequest::default())
+        .post_json(submit_url.as_str(), body, call_headers, extra)
         .await?
         .json::<wire::QueueSubmission>()
         .await?

@@ -72,7 +72,7 @@ impl TranscriptionModel for FalTranscriptionModel {
         let poll = self.poll.with_call_overrides(fal_options.poll_interval_millis, fal_options.poll_timeout_millis);
         let operation = connection.mapping.operations.transcription;
         let outcome =
-            run_queued::<_, wire::TranscriptionOutput>(connection, &poll, operation.as_ref(), "transcription", &self.model_id, &request, &options.headers).await?;
+            run_queued::<_, wire::TranscriptionOutput>(connection, &poll, operation.as_ref(), "transcription", &self.model_id, &request, &options.headers, &options.extra).await?;
         let output = outcome.output;
         let text = output.text.ok_or_else(|| Error::NoTranscriptGenerated {
             provider: self.provider.clone(),

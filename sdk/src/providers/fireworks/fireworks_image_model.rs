@@ -177,7 +177,7 @@ impl ImageModel for FireworksImageModel {
                 extra: Map::new(),
             };
             let poll = self.poll.with_call_overrides(fireworks_options.poll_interval_millis, fireworks_options.poll_timeout_millis);
-            let (image_url, request_id) = self.run_kontext(connection, &poll, &model_id, &request, &options.headers).await?;
+            let (image_url, request_id) = self.run_kontext(connection, &poll, &model_id, &request, &options.headers, &options.extra).await?;
             let (bytes, media_type) = fetch_output(connection.client(), PROVIDER_ID, &image_url).await?;
             let media_type = media_type.filter(|media_type| media_type.starts_with("image/")).unwrap_or_else(|| sniff_image_media_type(&bytes).to_owned());
             let mut result = ImageResponse::new(vec![GeneratedImage::new(FileData::Bytes(bytes), media_type)]);
@@ -216,7 +216,7 @@ impl ImageModel for FireworksImageModel {
             (connection.operation_url(operations.image_generation.as_ref(), "image_generation", &model_id)?, serde_json::to_value(request))
         };
         let body = body.map_err(|error| Error::invalid_argument("options", error.to_string()))?;
-        let mut response = connection.post_json(url.as_str(), &body, &headers, &ExtraRequest::default()).await?;
+        let mut response = connection.post_json(url.as_str(), &body, &headers, &options.extra).await?;
         let response_headers = std::mem::take(&mut response.headers);
         let bytes = response.bytes().await?;
         let declared = response_headers.get(http::header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).map(|value| value.split(';').next().unwrap_or(value).trim().to_owned());
@@ -250,10 +250,11 @@ impl FireworksImageModel {
         model_id: &str,
         request: &wire::KontextRequest,
         call_headers: &HeaderMap,
+        extra: &ExtraRequest,
     ) -> Result<(String, String)> {
         let operations = connection.mapping.operations;
         let submit_url = connection.operation_url(operations.submit.as_ref(), "submit", model_id)?;
-        let submission = connection.post_json(submit_url.as_str(), request, call_headers, &ExtraRequest::default()).await?.json::<wire::WorkflowSubmission>().await?.value;
+        let submission = connection.post_json(submit_url.as_str(), request, call_headers, extra).await?.json::<wire::WorkflowSubmission>().await?.value;
         let request_id = submission.request_id;
         if request_id.is_empty() {
             return Err(Error::invalid_response("Fireworks answered without a request id", None, None));

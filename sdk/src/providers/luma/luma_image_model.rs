@@ -6,7 +6,7 @@ use serde_json::{Map, json};
 
 use super::{LumaImageOptions, LumaReference, PROVIDER_ID, SharedConnection, wire};
 use crate::error::{Error, Result};
-use crate::provider::{ExtraRequest, FileData, GeneratedImage, ImageModel, ImageOptions, ImageResponse, ProviderMetadata, ResponseMetadata, Warning};
+use crate::provider::{FileData, GeneratedImage, ImageModel, ImageOptions, ImageResponse, ProviderMetadata, ResponseMetadata, Warning};
 use crate::provider_utils::{Job, JobStatus, PollSettings, fetch_output, job_id_segment, job_operation_url, send_to_job, sniff_image_media_type};
 
 /// A Luma image model. Built by [`LumaProvider::image`](super::LumaProvider::image).
@@ -104,7 +104,7 @@ impl ImageModel for LumaImageModel {
         add_file_references(&mut request, options, &luma_options)?;
         let operations = connection.mapping.operations;
         let url = connection.operation_url(operations.image.as_ref(), "image", &self.model_id)?;
-        let mut response = connection.post_json(url.as_str(), &request, &options.headers, &ExtraRequest::default()).await?;
+        let mut response = connection.post_json(url.as_str(), &request, &options.headers, &options.extra).await?;
         let response_headers = std::mem::take(&mut response.headers);
         let generation = response.json::<wire::Generation>().await?.value;
         let id = job_id_segment(PROVIDER_ID, &generation.id)?;

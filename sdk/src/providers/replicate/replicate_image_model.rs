@@ -84,7 +84,7 @@ impl ImageModel for ReplicateImageModel {
         if let Some(seconds) = replicate_options.max_wait_time_in_seconds {
             headers.insert(HeaderName::from_static("prefer"), HeaderValue::from_str(&format!("wait={seconds}")).expect("digits are a header value"));
         }
-        let (prediction, response_headers) = run_prediction(connection, &poll, &self.model_id, input, &headers).await?;
+        let (prediction, response_headers) = run_prediction(connection, &poll, &self.model_id, input, &headers, &options.extra).await?;
         let urls = output_urls(prediction.output.as_ref());
         if urls.is_empty() {
             return Err(Error::NoImageGenerated { provider: self.provider.clone(), message: format!("prediction {} succeeded without an output file", prediction.id) });

@@ -136,6 +136,21 @@ async fn vendor_urls_on_the_configured_host_are_followed_and_sizes_sent_as_width
 }
 
 #[tokio::test]
+async fn a_calls_extras_reach_the_submission_only() {
+    let server = server_with(|server| {
+        vec![fixture(server, "queue_submit"), fixture(server, "status_completed"), fixture(server, "image_result"), TestResponse::bytes(200, JPEG.to_vec(), "image/jpeg")]
+    })
+    .await;
+    let mut options = ImageOptions::new("A lighthouse at dawn", 1);
+    options.extra = crate::provider::ExtraRequest::default().with_body_member("sync_mode", false).with_query_param("fal_webhook", "https://example.com/hook");
+    provider(&server).image("fal-ai/flux/dev").do_generate(&options).await.unwrap();
+    let requests = server.requests();
+    assert_eq!(requests[0].path, "/fal-ai/flux/dev?fal_webhook=https%3A%2F%2Fexample.com%2Fhook");
+    assert_eq!(requests[0].json()["sync_mode"], false);
+    assert_get(&requests[1], &status_path("fal-ai/flux"));
+}
+
+#[tokio::test]
 async fn a_completed_request_with_an_error_is_a_failed_job_with_fals_message() {
     let server = server_with(|server| vec![fixture(server, "queue_submit"), fixture(server, "status_in_progress"), fixture(server, "status_completed_error")]).await;
     let error = provider(&server).image("fal-ai/flux/dev").do_generate(&ImageOptions::new("x", 1)).await.unwrap_err();

@@ -112,6 +112,19 @@ async fn input_image_urls_become_references_and_inline_images_are_refused() {
 }
 
 #[tokio::test]
+async fn a_calls_extras_reach_the_submission_only() {
+    let server = server_with(|server| vec![fixture(server, "generation_completed", 201), TestResponse::bytes(200, JPEG.to_vec(), "image/jpeg")]).await;
+    let mut options = options();
+    options.extra = crate::provider::ExtraRequest::default().with_body_member("callback_url", "https://example.com/done").with_query_param("trace", "7");
+    provider(&server).image("photon-1").do_generate(&options).await.unwrap();
+    let requests = server.requests();
+    assert_request(&requests[0], "POST", "/dream-machine/v1/generations/image?trace=7");
+    assert_eq!(requests[0].json()["callback_url"], "https://example.com/done");
+    assert_eq!(requests[0].json()["prompt"], "A lighthouse at dawn");
+    assert!(!requests[1].path.contains("trace"), "the download is Luma's URL as given: {}", requests[1].path);
+}
+
+#[tokio::test]
 async fn error_bodies_give_lumas_detail() {
     let server = server_with(|server| vec![fixture(server, "error_400", 400), fixture(server, "error_422", 422)]).await;
     let model = provider(&server).image("photon-1");
