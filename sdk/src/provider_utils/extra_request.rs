@@ -42,6 +42,7 @@ pub(crate) fn with_extra_fields(form: reqwest::multipart::Form, extra: &ExtraReq
 
 /// Warnings for a request whose body is neither JSON nor a form (raw audio): the extra body
 /// members cannot be sent, and are reported rather than dropped.
+#[cfg_attr(not(feature = "deepgram"), allow(dead_code))]
 pub(crate) fn extra_body_unsupported(extra: &ExtraRequest, body: &str) -> Option<crate::provider::Warning> {
     if extra.body.is_empty() {
         return None;

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Instructions per item for each client of the throughput benchmark, counted by callgrind.
+#
+# Wall-clock and even CPU-time ratios move from run to run on a small machine; instruction
+# counts do not. This starts the benchmark's server (`throughput --serve`), runs each client's
+# child process under `valgrind --tool=callgrind` and prints instructions per item (per stream
+# event, per request), with the ratio to the hand-written client. The whole process is counted,
+# runtime start included; over 20,000 events or 2,000 requests that start is under 2% of a figure.
+#
+# Usage: tests/benches/instructions.sh [work ...] (work: stream-event stream-64k sequential
+# concurrent; default: all). CLIENTS="raw hand-written specai" picks the clients. The callgrind
+# profiles stay in target/instructions/ for `callgrind_annotate`.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+works=("$@")
+[ ${#works[@]} -gt 0 ] || works=(stream-event stream-64k sequential concurrent)
+read -r -a clients <<<"${CLIENTS:-raw hand-written specai specai-full-stream async-openai}"
+deltas=20000
+requests=2000
+
+binary=$(cargo bench --no-run --quiet -p specai-tests --bench throughput --message-format=json \
+  | python3 -c 'import json, sys
+for line in sys.stdin:
+    message = json.loads(line)
+    if message.get("reason") == "compiler-artifact" and message["target"]["name"] == "throughput" and message.get("executable"):
+        print(message["executable"])')
+out=target/instructions
+mkdir -p "$out"
+
+"$binary" --serve >"$out/serve.txt" &
+server=$!
+trap 'kill $server 2>/dev/null' EXIT
+for _ in $(seq 50); do
+  [ "$(wc -l <"$out/serve.txt")" -ge 2 ] && break
+  sleep 0.1
+done
+per_event=$(sed -n 's/^per-event framing: *//p' "$out/serve.txt")
+large=$(sed -n 's/^64 KiB framing: *//p' "$out/serve.txt")
+
+echo "| work | client | instructions per item | to hand-written |"
+echo "|---|---|---|---|"
+for work in "${works[@]}"; do
+  case "$work" in
+    stream-64k) url=$large; items=$deltas ;;
+    stream-event) url=$per_event; items=$deltas ;;
+    sequential | concurrent) url=$per_event; items=$requests ;;
+    *) echo "unknown work: $work" >&2; exit 2 ;;
+  esac
+  floor=
+  for client in hand-written "${clients[@]}"; do
+    # The hand-written floor is measured first, once.
+    [ "$client" = hand-written ] && [ -n "$floor" ] && continue
+    if [[ "$work" != stream-* && "$client" = specai-full-stream ]]; then continue; fi
+    profile="$out/$client.$work.callgrind"
+    valgrind --tool=callgrind --callgrind-out-file="$profile" "$binary" --child "$client" "$work" "$url" "$deltas" >/dev/null 2>"$out/$client.$work.log"
+    total=$(sed -n 's/^summary: *//p' "$profile")
+    per_item=$((total / items))
+    [ -n "$floor" ] || floor=$per_item
+    if [[ " ${clients[*]} " == *" $client "* ]]; then
+      ratio=$(python3 -c "print(f'{$per_item / $floor:.3f}')")
+      echo "| $work | $client | $per_item | $ratio |"
+    fi
+  done
+done
