@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use serde_json::{Map, Value, json};
 
-use super::fal_queue::{fetch_file, run_queued};
+use super::fal_queue::{CallAdditions, fetch_file, run_queued};
 use super::{FalImageOptions, PROVIDER_ID, SharedConnection, connection_for_call, wire};
 use crate::error::{Error, Result};
 use crate::provider::{FileData, GeneratedImage, ImageModel, ImageOptions, ImageResponse, ProviderMetadata, ResponseMetadata, Warning};
@@ -119,7 +119,7 @@ impl ImageModel for FalImageModel {
         };
         let poll = self.poll.with_call_overrides(fal_options.poll_interval_millis, fal_options.poll_timeout_millis);
         let operation = connection.mapping.operations.image;
-        let outcome = run_queued::<_, wire::ImageOutput>(connection, &poll, operation.as_ref(), "image", &self.model_id, &request, &options.headers, &options.extra).await?;
+        let outcome = run_queued::<_, wire::ImageOutput>(connection, &poll, operation.as_ref(), "image", &self.model_id, &request, CallAdditions { headers: &options.headers, extra: &options.extra }).await?;
         let output = outcome.output;
         let files: Vec<wire::File> = if output.images.is_empty() { output.image.into_iter().collect() } else { output.images };
         if files.is_empty() {

@@ -38,7 +38,14 @@ pub(super) fn app_id(model_id: &str) -> &str {
     }
 }
 
-/// Submits `body` (with the call's extra members and query) to the model through `submit` (the kind's operation), polls the request to its
+/// What a call adds to its requests: its headers (on every request) and its extra body members
+/// and query parameters (on the submission only).
+pub(super) struct CallAdditions<'a> {
+    pub headers: &'a HeaderMap,
+    pub extra: &'a ExtraRequest,
+}
+
+/// Submits `body` (with the call's extras) to the model through `submit` (the kind's operation), polls the request to its
 /// end and returns the model's output decoded as `T`.
 pub(super) async fn run_queued<B: Serialize + ?Sized, T: DeserializeOwned>(
     connection: &Arc<MappedConnection>,
@@ -47,13 +54,13 @@ pub(super) async fn run_queued<B: Serialize + ?Sized, T: DeserializeOwned>(
     capability: &'static str,
     model_id: &str,
     body: &B,
-    call_headers: &HeaderMap,
-    extra: &ExtraRequest,
+    call: CallAdditions<'_>,
 ) -> Result<QueueOutcome<T>> {
+    let call_headers = call.headers;
     let operations = connection.mapping.operations;
     let submit_url = connection.operation_url(submit, capability, model_id)?;
     let submission = connection
-        .post_json(submit_url.as_str(), body, call_headers, extra)
+        .post_json(submit_url.as_str(), body, call_headers, call.extra)
         .await?
         .json::<wire::QueueSubmission>()
         .await?

@@ -5,7 +5,7 @@
 use async_trait::async_trait;
 use serde_json::{Map, Value, json};
 
-use super::fal_queue::{fetch_file, run_queued};
+use super::fal_queue::{CallAdditions, fetch_file, run_queued};
 use super::{FalSpeechOptions, PROVIDER_ID, SharedConnection, connection_for_call, wire};
 use crate::error::{Error, Result};
 use crate::provider::{ProviderMetadata, RequestMetadata, ResponseMetadata, SpeechModel, SpeechOptions, SpeechResponse, Warning};
@@ -78,7 +78,7 @@ impl SpeechModel for FalSpeechModel {
         }
         let poll = self.poll.with_call_overrides(fal_options.poll_interval_millis, fal_options.poll_timeout_millis);
         let operation = connection.mapping.operations.speech;
-        let outcome = run_queued::<_, wire::SpeechOutput>(connection, &poll, operation.as_ref(), "speech", &self.model_id, &body, &options.headers, &options.extra).await?;
+        let outcome = run_queued::<_, wire::SpeechOutput>(connection, &poll, operation.as_ref(), "speech", &self.model_id, &body, CallAdditions { headers: &options.headers, extra: &options.extra }).await?;
         let file = outcome.output.audio.ok_or_else(|| Error::NoSpeechGenerated {
             provider: self.provider.clone(),
             message: format!("request {} completed without audio", outcome.request_id),

@@ -6,7 +6,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use serde_json::json;
 
-use super::fal_queue::run_queued;
+use super::fal_queue::{CallAdditions, run_queued};
 use super::{FalTranscriptionOptions, PROVIDER_ID, SharedConnection, connection_for_call, wire};
 use crate::error::{Error, Result};
 use crate::provider::{ProviderMetadata, ResponseMetadata, TranscriptionModel, TranscriptionOptions, TranscriptionResponse, TranscriptionSegment};
@@ -72,7 +72,7 @@ impl TranscriptionModel for FalTranscriptionModel {
         let poll = self.poll.with_call_overrides(fal_options.poll_interval_millis, fal_options.poll_timeout_millis);
         let operation = connection.mapping.operations.transcription;
         let outcome =
-            run_queued::<_, wire::TranscriptionOutput>(connection, &poll, operation.as_ref(), "transcription", &self.model_id, &request, &options.headers, &options.extra).await?;
+            run_queued::<_, wire::TranscriptionOutput>(connection, &poll, operation.as_ref(), "transcription", &self.model_id, &request, CallAdditions { headers: &options.headers, extra: &options.extra }).await?;
         let output = outcome.output;
         let text = output.text.ok_or_else(|| Error::NoTranscriptGenerated {
             provider: self.provider.clone(),
