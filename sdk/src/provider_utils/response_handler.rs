@@ -318,7 +318,7 @@ impl ReadResponse {
 /// once and decoded as `&str`: `serde_json::from_slice` checks every string again, which was a
 /// fifth of the decode of a stream chunk. Invalid UTF-8 is reported by serde_json as before.
 ///
-/// A body of [`EXACT_STRINGS_FROM`] bytes or more decodes the lean types' strings exactly
+/// A body of `EXACT_STRINGS_FROM` (1 MiB) or more decodes the lean types' strings exactly
 /// (`specai_generated::lean_strings`): each unescaped straight into a string of its size, where
 /// serde_json's scratch buffer and the copy out of it would triple a large answer at peak.
 pub fn decode_json<'a, T: serde::Deserialize<'a>>(raw: &'a [u8]) -> std::result::Result<T, serde_json::Error> {
