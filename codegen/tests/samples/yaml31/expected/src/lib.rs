@@ -21,6 +21,102 @@
 
 pub mod mappings;
 
+/// How the lean modules' `CowStr` reads strings with escapes. By default, as serde_json does:
+/// unescaped into its scratch buffer (which doubles as it grows), then copied out, the fastest
+/// for the small strings of stream chunks. Inside [`lean_strings::with_exact_strings`] (a large
+/// body), read as raw JSON and unescaped straight into a string of its size: a 100 MB string then
+/// costs 100 MB, not three times that at peak.
+pub mod lean_strings {
+    use std::borrow::Cow;
+    use std::cell::Cell;
+
+    thread_local! {
+        static EXACT: Cell<bool> = const { Cell::new(false) };
+    }
+
+    /// Whether strings are unescaped exactly on this thread now.
+    pub fn exact() -> bool {
+        EXACT.with(Cell::get)
+    }
+
+    /// Runs `decode` (a synchronous decode) with strings unescaped exactly.
+    pub fn with_exact_strings<T>(decode: impl FnOnce() -> T) -> T {
+        struct Restore(bool);
+        impl Drop for Restore {
+            fn drop(&mut self) {
+                EXACT.with(|exact| exact.set(self.0));
+            }
+        }
+        let _restore = Restore(EXACT.with(|exact| exact.replace(true)));
+        decode()
+    }
+
+    /// The text of the JSON string literal `raw` (checked by serde_json: quoted, escapes well
+    /// formed, no control characters), borrowed when it has no escapes; what it is instead when
+    /// it is not a string, or a string with a lone surrogate escape.
+    pub fn unescape(raw: &str) -> Result<Cow<'_, str>, serde::de::Unexpected<'_>> {
+        use serde::de::Unexpected;
+        let Some(inner) = raw.strip_prefix('"').and_then(|rest| rest.strip_suffix('"')) else {
+            return Err(match raw.as_bytes().first() {
+                Some(b'n') => Unexpected::Unit,
+                Some(b't') => Unexpected::Bool(true),
+                Some(b'f') => Unexpected::Bool(false),
+                Some(b'[') => Unexpected::Seq,
+                Some(b'{') => Unexpected::Map,
+                _ => match (raw.parse::<u64>(), raw.parse::<i64>(), raw.parse::<f64>()) {
+                    (Ok(number), _, _) => Unexpected::Unsigned(number),
+                    (_, Ok(number), _) => Unexpected::Signed(number),
+                    (_, _, Ok(number)) => Unexpected::Float(number),
+                    _ => Unexpected::Other(raw),
+                },
+            });
+        };
+        if !inner.contains('\\') {
+            return Ok(Cow::Borrowed(inner));
+        }
+        let lone = Unexpected::Other("a lone surrogate escape");
+        let hex = |text: &str| -> Option<u32> {
+            let digits = text.get(..4)?;
+            digits.bytes().all(|byte| byte.is_ascii_hexdigit()).then(|| u32::from_str_radix(digits, 16).ok()).flatten()
+        };
+        let mut text = String::with_capacity(inner.len());
+        let mut rest = inner;
+        while let Some(at) = rest.find('\\') {
+            text.push_str(&rest[..at]);
+            let escape = rest.as_bytes().get(at + 1).copied();
+            rest = rest.get(at + 2..).unwrap_or_default();
+            let character = match escape {
+                Some(b'"') => '"',
+                Some(b'\\') => '\\',
+                Some(b'/') => '/',
+                Some(b'b') => '\u{8}',
+                Some(b'f') => '\u{c}',
+                Some(b'n') => '\n',
+                Some(b'r') => '\r',
+                Some(b't') => '\t',
+                Some(b'u') => {
+                    let unit = hex(rest).ok_or(lone)?;
+                    rest = &rest[4..];
+                    let code = match unit {
+                        0xD800..=0xDBFF => {
+                            let low = rest.strip_prefix("\\u").and_then(hex).filter(|low| (0xDC00..=0xDFFF).contains(low)).ok_or(lone)?;
+                            rest = &rest[6..];
+                            0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
+                        }
+                        0xDC00..=0xDFFF => return Err(lone),
+                        _ => unit,
+                    };
+                    char::from_u32(code).ok_or(lone)?
+                }
+                _ => return Err(lone),
+            };
+            text.push(character);
+        }
+        text.push_str(rest);
+        Ok(Cow::Owned(text))
+    }
+}
+
 /// Client and types generated from specs/yaml31/ (feature `yaml31`).
 #[cfg(feature = "yaml31")]
 #[allow(clippy::all, missing_docs, unused_imports, dead_code, irrefutable_let_patterns, unused_mut)]

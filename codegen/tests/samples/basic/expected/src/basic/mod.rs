@@ -471,7 +471,9 @@ fn apply_headers(
 /// same schemas as `types`, for decoders that read known fields only.
 pub mod lean {
     use ::std::borrow::Cow;
-    /// A string borrowed from the input when it has no escapes, owned otherwise.
+    /// A string borrowed from the input when it has no escapes, owned otherwise. Inside
+    /// [`crate::lean_strings::with_exact_strings`] (large bodies) it is read as its raw JSON
+    /// text and unescaped straight into a string of its size.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
     pub struct CowStr<'a>(pub Cow<'a, str>);
     impl<'a> ::std::ops::Deref for CowStr<'a> {
@@ -484,6 +486,23 @@ pub mod lean {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
+            if crate::lean_strings::exact() {
+                let raw = <&'de ::serde_json::value::RawValue as ::serde::Deserialize>::deserialize(
+                        deserializer,
+                    )?
+                    .get();
+                return match crate::lean_strings::unescape(raw) {
+                    Ok(text) => Ok(CowStr(text)),
+                    Err(unexpected) => {
+                        Err(
+                            <D::Error as ::serde::de::Error>::invalid_type(
+                                unexpected,
+                                &"a string",
+                            ),
+                        )
+                    }
+                };
+            }
             struct Visitor;
             impl<'de> ::serde::de::Visitor<'de> for Visitor {
                 type Value = CowStr<'de>;
