@@ -312,21 +312,25 @@ impl MappedConnection {
     /// POSTs `body` to `url` with the call's extra query parameters appended, its stream events
     /// capped at the connection's limit.
     async fn send_json<B: serde::Serialize + ?Sized>(&self, url: Endpoint<'_>, headers: HeaderMap, body: &B, extra: &ExtraRequest) -> Result<ApiResponse> {
-        // The call's own idle timeout, when it sets one, over the connection's.
-        let idle_timeout = extra.idle_timeout.unwrap_or(self.idle_timeout);
-        let response = within_idle_timeout(idle_timeout, async {
+        self.within_limits(extra.idle_timeout, async {
             match with_extra_query(url, extra) {
                 Some(url) => post_json(&self.client, &url, headers, body, &self.errors).await,
                 None => post_json(&self.client, url, headers, body, &self.errors).await,
             }
         })
-        .await?;
-        Ok(self.limits(response).with_idle_timeout(idle_timeout))
+        .await
     }
 
-    /// The connection's limits on a response: the event cap and the idle timeout.
-    fn limits(&self, response: ApiResponse) -> ApiResponse {
-        response.with_max_event_bytes(self.max_event_bytes).with_idle_timeout(self.idle_timeout)
+    /// Awaits a request within the call's idle timeout, when it sets one (`Some(None)`: no
+    /// limit), else the connection's; the response carries that timeout and the event cap.
+    async fn within_limits(
+        &self,
+        call_idle_timeout: Option<Option<std::time::Duration>>,
+        request: impl Future<Output = Result<ApiResponse>>,
+    ) -> Result<ApiResponse> {
+        let idle_timeout = call_idle_timeout.unwrap_or(self.idle_timeout);
+        let response = within_idle_timeout(idle_timeout, request).await?;
+        Ok(response.with_max_event_bytes(self.max_event_bytes).with_idle_timeout(idle_timeout))
     }
 
     /// Sends a request this connection built (a job's request), within its idle timeout; the
@@ -346,9 +350,7 @@ impl MappedConnection {
         body: Option<bytes::Bytes>,
         idle_timeout: Option<Option<std::time::Duration>>,
     ) -> Result<ApiResponse> {
-        let idle_timeout = idle_timeout.unwrap_or(self.idle_timeout);
-        let response = within_idle_timeout(idle_timeout, super::send(request, url, body, &self.errors)).await?;
-        Ok(self.limits(response).with_idle_timeout(idle_timeout))
+        self.within_limits(idle_timeout, super::send(request, url, body, &self.errors)).await
     }
 
     /// POSTs a multipart form, with a call's extra body members as form fields after the
@@ -366,9 +368,7 @@ impl MappedConnection {
         let form = with_extra_fields(form, extra);
         let with_query = with_extra_query(Endpoint::Text(url), extra);
         let url = with_query.as_deref().unwrap_or(url);
-        let idle_timeout = extra.idle_timeout.unwrap_or(self.idle_timeout);
-        let response = within_idle_timeout(idle_timeout, post_multipart(&self.client, url, headers, form, &self.errors)).await?;
-        Ok(self.limits(response).with_idle_timeout(idle_timeout))
+        self.within_limits(extra.idle_timeout, post_multipart(&self.client, url, headers, form, &self.errors)).await
     }
 
     /// The HTTP client, for a provider that sends its own requests (AWS-signed ones).
