@@ -7,9 +7,9 @@ use crate::error::Result;
 use crate::provider::{RankedDocument, RerankOptions, RerankResponse, RerankingModel};
 
 scripted_mock! {
-    /// A reranking model that answers with scripted responses in order, and otherwise ranks the
-    /// documents by how many of the query's words their JSON text contains (keeping `top_n`);
-    /// it records every call.
+    /// A reranking model that answers with scripted responses in order, and otherwise scores
+    /// each document by how many of the query's words its JSON text contains; it records every
+    /// call.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
@@ -25,16 +25,12 @@ scripted_mock! {
     unscripted: word_overlap,
 }
 
-/// Each document scored by how many of the query's words its JSON text contains, best first
-/// (ties in input order), and only the `top_n` best when the call asks, as a reranking API does.
+/// Each document scored by how many of the query's words its JSON text contains, in input order.
 fn word_overlap(options: &RerankOptions, _call: usize) -> Result<RerankResponse> {
     let ranked = |(index, document): (usize, &Value)| {
         let text = document.to_string();
         let score = options.query.split_whitespace().filter(|word| text.contains(word)).count();
         RankedDocument { index, relevance_score: score as f64 }
     };
-    let mut ranking: Vec<RankedDocument> = options.documents.iter().enumerate().map(ranked).collect();
-    ranking.sort_by(|first, second| second.relevance_score.total_cmp(&first.relevance_score));
-    ranking.truncate(options.top_n.unwrap_or(ranking.len()));
-    Ok(RerankResponse::new(ranking))
+    Ok(RerankResponse::new(options.documents.iter().enumerate().map(ranked).collect()))
 }
