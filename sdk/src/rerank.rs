@@ -20,9 +20,8 @@ use crate::request_settings::{RequestSettings, into_future_runs, request_setting
 /// let result = specai::rerank(MockRerankingModel::new())
 ///     .query("sunny beach")
 ///     .documents(["rainy city", "sunny beach day"])
-///     .top_n(1)
 ///     .await?;
-/// assert_eq!(result.reranked_documents(), vec!["sunny beach day"]);
+/// assert_eq!(result.reranked_documents(), vec!["sunny beach day", "rainy city"]);
 /// # Ok(()) }
 /// ```
 pub fn rerank(model: impl IntoModel<dyn RerankingModel>) -> Rerank {
