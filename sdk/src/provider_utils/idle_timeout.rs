@@ -20,7 +20,8 @@ use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
 use bytes::Bytes;
-use futures::Stream;
+use futures::future::Either;
+use futures::{FutureExt, Stream};
 use pin_project_lite::pin_project;
 use tokio::time::Sleep;
 
@@ -30,10 +31,14 @@ use crate::error::{Error, Result, TimeoutKind};
 pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// Runs `future` (a request waiting for its response, a body being read) for at most `idle`.
-pub(crate) async fn within_idle_timeout<T>(idle: Option<Duration>, future: impl Future<Output = Result<T>>) -> Result<T> {
+///
+/// A combinator rather than an `async fn`: an `async fn` would hold `future` twice (as its
+/// argument and inside the timeout it awaits), and every caller's future, up to the boxed one a
+/// provider returns, grows by that copy and moves it on each call.
+pub(crate) fn within_idle_timeout<T, F: Future<Output = Result<T>>>(idle: Option<Duration>, future: F) -> impl Future<Output = Result<T>> {
     match idle {
-        None => future.await,
-        Some(idle) => tokio::time::timeout(idle, future).await.unwrap_or(Err(idle_error(idle))),
+        None => Either::Left(future),
+        Some(idle) => Either::Right(tokio::time::timeout(idle, future).map(move |result| result.unwrap_or(Err(idle_error(idle))))),
     }
 }
 

@@ -14,6 +14,7 @@
 
 use std::sync::{Arc, OnceLock};
 
+use futures::TryFutureExt;
 use http::header::AUTHORIZATION;
 use http::{HeaderMap, HeaderName, HeaderValue};
 use specai_generated::mappings::{Auth, Operation, Operations, ProviderMapping};
@@ -311,26 +312,35 @@ impl MappedConnection {
 
     /// POSTs `body` to `url` with the call's extra query parameters appended, its stream events
     /// capped at the connection's limit.
-    async fn send_json<B: serde::Serialize + ?Sized>(&self, url: Endpoint<'_>, headers: HeaderMap, body: &B, extra: &ExtraRequest) -> Result<ApiResponse> {
-        self.within_limits(extra.idle_timeout, async {
+    fn send_json<'a, B: serde::Serialize + ?Sized>(
+        &'a self,
+        url: Endpoint<'a>,
+        headers: HeaderMap,
+        body: &'a B,
+        extra: &'a ExtraRequest,
+    ) -> impl Future<Output = Result<ApiResponse>> + 'a {
+        self.within_limits(extra.idle_timeout, async move {
             match with_extra_query(url, extra) {
                 Some(url) => post_json(&self.client, &url, headers, body, &self.errors).await,
                 None => post_json(&self.client, url, headers, body, &self.errors).await,
             }
         })
-        .await
     }
 
     /// Awaits a request within the call's idle timeout, when it sets one (`Some(None)`: no
     /// limit), else the connection's; the response carries that timeout and the event cap.
-    async fn within_limits(
+    ///
+    /// Combinators, not `async fn`s, from here down: each `async fn` layer would keep its own
+    /// copy of the request future beside the one it awaits (see `within_idle_timeout`).
+    fn within_limits(
         &self,
         call_idle_timeout: Option<Option<std::time::Duration>>,
         request: impl Future<Output = Result<ApiResponse>>,
-    ) -> Result<ApiResponse> {
+    ) -> impl Future<Output = Result<ApiResponse>> {
         let idle_timeout = call_idle_timeout.unwrap_or(self.idle_timeout);
-        let response = within_idle_timeout(idle_timeout, request).await?;
-        Ok(response.with_max_event_bytes(self.max_event_bytes).with_idle_timeout(idle_timeout))
+        let max_event_bytes = self.max_event_bytes;
+        within_idle_timeout(idle_timeout, request)
+            .map_ok(move |response| response.with_max_event_bytes(max_event_bytes).with_idle_timeout(idle_timeout))
     }
 
     /// Sends a request this connection built (a job's request), within its idle timeout; the

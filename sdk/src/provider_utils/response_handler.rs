@@ -351,7 +351,9 @@ pub async fn handle_response(
     if response.status().is_success() {
         return Ok(ApiResponse::new(response, url, request_body));
     }
-    Err(failed_response(response, url, errors).await.into())
+    // Boxed: reading an error body is a large future that a success never needs, and every
+    // caller's future would otherwise carry its size.
+    Err(Box::pin(failed_response(response, url, errors)).await.into())
 }
 
 /// Builds the [`ApiCallError`] of a non-2xx response, reading its body.
