@@ -374,11 +374,12 @@ impl LanguageModel for GoogleLanguageModel {
         let (body, warnings) = self.request_body(options)?;
         let connection = connection_for_call(&self.connection)?;
         let headers = connection.headers(&options.headers)?;
-        let response = connection
+        let mut response = connection
             .post_operation(&self.generate, &self.model_id, &body, headers, &options.extra)
             .await?
             .json::<GenerateContentResponse>()
             .await?;
+        let response_headers = std::mem::take(&mut response.headers);
         let answer = &response.value;
         let candidate = answer.candidates.first();
         let parts = candidate.and_then(|candidate| candidate.content.as_ref()).map(|content| content.parts.as_slice());
@@ -421,7 +422,7 @@ impl LanguageModel for GoogleLanguageModel {
         ));
         result.request = RequestMetadata::sent(response.request_body.as_ref());
         result.response = ResponseMetadata::new(answer.response_id.clone(), answer.model_version.clone(), None)
-            .with_headers(response.headers.clone())
+            .with_headers(response_headers)
             .with_body(response.raw_json());
         result.warnings = warnings;
         Ok(result)
