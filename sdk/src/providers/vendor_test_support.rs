@@ -188,8 +188,8 @@ pub(crate) async fn a_per_call_poll_timeout_overrides_the_providers<V: PolledJob
     assert!((1..=9).contains(&polls.len()), "about one poll per 5 ms: {}", polls.len());
 }
 
-/// The call's `pollIntervalMillis` (25 ms) is the wait before each poll, where the provider
-/// would wait 1 ms: three polls take at least 75 ms.
+/// The call's `pollIntervalMillis` (20 ms) is the wait before each poll, where the provider
+/// would wait 5 s: three polls take at least 60 ms and far less than the provider's first wait.
 pub(crate) async fn a_per_call_poll_interval_is_used<V: PolledJobVendor>() {
     let server = server_with(|server| {
         let mut answers = running_for::<V>(server, 2);
@@ -198,10 +198,12 @@ pub(crate) async fn a_per_call_poll_interval_is_used<V: PolledJobVendor>() {
     })
     .await;
     let answers = server.pending();
+    let slow = PollSettings::default().with_intervals(Duration::from_secs(5), Duration::from_secs(5)).with_total_timeout(Duration::from_secs(60));
     let started = Instant::now();
-    V::call(&server, fast_poll(), serde_json::json!({"pollIntervalMillis": 25})).await.unwrap();
+    let call = V::call(&server, slow, serde_json::json!({"pollIntervalMillis": 20}));
+    tokio::time::timeout(Duration::from_secs(4), call).await.expect("polled at the call's interval, not the provider's 5 s").unwrap();
     let elapsed = started.elapsed();
-    assert!(elapsed >= Duration::from_millis(75), "three polls 25 ms apart took {elapsed:?}");
+    assert!(elapsed >= Duration::from_millis(60), "three polls 20 ms apart took {elapsed:?}");
     let requests = server.requests();
     assert_eq!(requests.len(), answers, "every answer read, nothing more: {requests:#?}");
     V::assert_submission(&requests[0]);
