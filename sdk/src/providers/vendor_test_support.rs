@@ -30,7 +30,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::error::{Error, Result, TimeoutKind};
-use crate::provider::{ProviderOptions, Warning};
+use crate::provider::{ImageModel, ImageOptions, ProviderOptions, TranscriptionModel, TranscriptionOptions, Warning};
 use crate::provider_utils::PollSettings;
 use crate::provider_utils::test_server::{RecordedRequest, TestResponse, TestServer};
 
@@ -105,75 +105,116 @@ pub(crate) fn assert_registry_gives_transcription_models_only(registry_id: &str,
     assert!(matches!(registry.language_model(registry_id), Err(Error::NoSuchModel { .. })));
 }
 
-/// A vendor's polled job as its tests see it: how it is submitted, polled, answered and
-/// cancelled, with the vendor's own fixtures.
-pub(crate) trait PolledJobVendor {
-    /// The provider id: the key of its provider options and the provider of its `JobFailed`.
-    const ID: &'static str;
+/// A vendor's polled job as data: its ids, the header that carries the key, the requests
+/// (`{id}` in a path is the job id) and the fixtures (`tests/fixtures/<id>/<name>.json`) of the
+/// answers.
+pub(crate) struct PolledJob {
+    /// The provider id: the key of its provider options, the provider of its `JobFailed`, the
+    /// folder of its fixtures.
+    pub id: &'static str,
     /// The job id the fixtures give.
-    const JOB_ID: &'static str;
-    /// The header carrying the key and its value for the test key the vendor's `call` uses.
-    const AUTHORIZATION: (&'static str, &'static str);
-    /// The path the job is submitted to (a POST).
-    const SUBMIT_PATH: &'static str;
+    pub job_id: &'static str,
+    /// The header carrying the key, and its value for the test key the vendor's `call` uses.
+    pub authorization: (&'static str, &'static str),
+    /// The path the job is submitted to (a POST), the status and fixture of the answer.
+    pub submit: (&'static str, u16, &'static str),
+    /// A poll's method and path.
+    pub poll: (&'static str, &'static str),
+    /// The fixture of a poll answer of a job still queued or running.
+    pub running: &'static str,
+    /// The fixture of a poll answer of a job the vendor gave up on, and its message as reported.
+    pub failed: (&'static str, &'static str),
+    /// The request that cancels an abandoned job (method, path), when the vendor has one.
+    pub cancel: Option<(&'static str, &'static str)>,
+    /// Provider options (JSON) with a misspelt name: `{"speakerLabel": true}`.
+    pub misspelt_option: &'static str,
     /// A poll answer that is not JSON; its text is kept in the error.
-    const MALFORMED_POLL: &'static str = "{\"id\": \"x\", \"status\": ";
+    pub malformed_poll: &'static str,
+}
 
-    /// The answer to the submission: the job is accepted and not finished.
-    fn submitted(server: &TestServer) -> TestResponse;
-    /// A poll: its method and path.
-    fn poll_request() -> (&'static str, String);
-    /// A poll answer of a job still queued or running.
-    fn running(server: &TestServer) -> TestResponse;
+/// A vendor's polled job as its tests see it: the [`PolledJob`] facts, and what is code.
+pub(crate) trait PolledJobVendor {
+    /// The job's facts.
+    const JOB: PolledJob;
+
     /// The poll answer of a finished job and the answers after it (result, download).
     fn finished(server: &TestServer) -> Vec<TestResponse>;
-    /// The poll answer of a job the vendor gave up on.
-    fn failed(server: &TestServer) -> TestResponse;
-    /// Whether this is the vendor's message of the [`failed`](Self::failed) answer.
-    fn is_failure_message(message: &str) -> bool;
-    /// The request that cancels an abandoned job (method, path), when the vendor has one.
-    fn cancel_request() -> Option<(&'static str, String)>;
-    /// A provider option with a misspelt name (`{"speakerLabel": true}`).
-    fn misspelt_option() -> Value;
+
     /// One call of the vendor's model (with the test key) against the server, with these poll
     /// settings for the provider and these provider options (`null` for none).
     async fn call(server: &TestServer, poll: PollSettings, options: Value) -> Result<()>;
 
+    /// A JSON answer of one of the vendor's fixtures; vendors whose fixtures name a file host
+    /// point it at the server.
+    fn answer(server: &TestServer, status: u16, name: &str) -> TestResponse {
+        let _ = server;
+        json_answer(status, fixture_text(Self::JOB.id, &format!("{name}.json")))
+    }
+
     /// Asserts the request is a poll of the job, with the key.
     fn assert_poll(request: &RecordedRequest) {
-        let (method, path) = Self::poll_request();
-        assert_eq!((request.method.as_str(), request.path.as_str()), (method, path.as_str()));
+        let (method, path) = Self::JOB.poll;
+        assert_eq!((request.method.as_str(), request.path.as_str()), (method, job_path::<Self>(path).as_str()));
         Self::assert_authorized(request);
     }
 
     /// Asserts the request carries the key.
     fn assert_authorized(request: &RecordedRequest) {
-        let (name, value) = Self::AUTHORIZATION;
+        let (name, value) = Self::JOB.authorization;
         assert_eq!(request.header(name), Some(value), "{} {}", request.method, request.path);
     }
 
     /// Asserts the request is the submission, with the key.
     fn assert_submission(request: &RecordedRequest) {
-        assert_eq!((request.method.as_str(), request.path.as_str()), ("POST", Self::SUBMIT_PATH));
+        assert_eq!((request.method.as_str(), request.path.as_str()), ("POST", Self::JOB.submit.0));
         Self::assert_authorized(request);
     }
 }
 
+/// A path of the job: `{id}` replaced by its id.
+fn job_path<V: PolledJobVendor + ?Sized>(template: &str) -> String {
+    template.replace("{id}", V::JOB.job_id)
+}
+
+/// The cancel request (method, path), when the vendor has one.
+fn cancel_request<V: PolledJobVendor>() -> Option<(&'static str, String)> {
+    V::JOB.cancel.map(|(method, path)| (method, job_path::<V>(path)))
+}
+
+/// The answer to the submission: the job is accepted and not finished.
+fn submitted<V: PolledJobVendor>(server: &TestServer) -> TestResponse {
+    let (_, status, name) = V::JOB.submit;
+    V::answer(server, status, name)
+}
+
+/// Transcribes audio given by URL with `model` and these provider options of `vendor`.
+pub(crate) async fn transcribe_url(model: impl TranscriptionModel, vendor: &str, options: Value) -> Result<()> {
+    let mut call = TranscriptionOptions::from_url("https://example.com/missing.mp3");
+    call.provider_options = provider_options(vendor, options);
+    model.do_generate(&call).await.map(drop)
+}
+
+/// Generates an image with `model`, these options and these provider options of `vendor`.
+pub(crate) async fn generate_image_with(model: impl ImageModel, mut call: ImageOptions, vendor: &str, options: Value) -> Result<()> {
+    call.provider_options = provider_options(vendor, options);
+    model.do_generate(&call).await.map(drop)
+}
+
 /// The submission, then `count` answers of a job still running.
 fn running_for<V: PolledJobVendor>(server: &TestServer, count: usize) -> Vec<TestResponse> {
-    let mut answers = vec![V::submitted(server)];
-    answers.extend((0..count).map(|_| V::running(server)));
+    let mut answers = vec![submitted::<V>(server)];
+    answers.extend((0..count).map(|_| V::answer(server, 200, V::JOB.running)));
     answers
 }
 
 /// The requests after the submission, once a cancel (when the vendor has one) has arrived.
 async fn polls_after<V: PolledJobVendor>(server: &TestServer) -> Vec<RecordedRequest> {
-    if let Some((method, path)) = V::cancel_request() {
+    if let Some((method, path)) = cancel_request::<V>() {
         wait_for_request(server, |request| request.method == method && request.path == path).await;
     }
     let requests = server.requests();
     V::assert_submission(&requests[0]);
-    requests[1..].iter().filter(|request| Some((request.method.as_str(), request.path.clone())) != V::cancel_request()).cloned().collect()
+    requests[1..].iter().filter(|request| Some((request.method.as_str(), request.path.clone())) != cancel_request::<V>()).cloned().collect()
 }
 
 /// The call's `pollTimeoutMillis` (40 ms) ends a job the provider would poll for 10 s, with
@@ -222,7 +263,7 @@ pub(crate) async fn bad_poll_overrides_are_rejected_before_any_request<V: Polled
     ];
     for options in bad {
         let error = V::call(&server, fast_poll(), options.clone()).await.unwrap_err();
-        let expected = format!("provider_options.{}", V::ID);
+        let expected = format!("provider_options.{}", V::JOB.id);
         assert!(matches!(&error, Error::InvalidArgument { argument, .. } if *argument == expected), "{options}: {error:?}");
     }
     assert!(server.requests().is_empty(), "{:#?}", server.requests());
@@ -242,7 +283,7 @@ pub(crate) async fn the_providers_poll_timeout_is_a_job_timeout<V: PolledJobVend
 pub(crate) async fn abandoning_the_poll_cancels_the_job_where_the_vendor_can<V: PolledJobVendor>() {
     let server = server_with(|server| running_for::<V>(server, 500)).await;
     let call = V::call(&server, fast_poll(), Value::Null);
-    let (poll_method, poll_path) = V::poll_request();
+    let (poll_method, poll_path) = (V::JOB.poll.0, job_path::<V>(V::JOB.poll.1));
     tokio::select! {
         outcome = call => panic!("the job ended while still running: {outcome:?}"),
         // Abandoned once polling has begun (the job exists).
@@ -252,7 +293,7 @@ pub(crate) async fn abandoning_the_poll_cancels_the_job_where_the_vendor_can<V: 
     tokio::time::sleep(Duration::from_millis(30)).await;
     let polls = polls_after::<V>(&server).await;
     polls.iter().for_each(V::assert_poll);
-    if let Some((method, path)) = V::cancel_request() {
+    if let Some((method, path)) = cancel_request::<V>() {
         let cancel = server.requests().into_iter().find(|request| request.method == method && request.path == path).expect("the cancel");
         V::assert_authorized(&cancel);
     }
@@ -264,12 +305,12 @@ pub(crate) async fn abandoning_the_poll_cancels_the_job_where_the_vendor_can<V: 
 /// A job the vendor reports failed is `JobFailed` with the vendor's id and message; it is
 /// neither cancelled nor read further.
 pub(crate) async fn a_failed_job_is_job_failed_with_the_vendors_message<V: PolledJobVendor>() {
-    let server = server_with(|server| vec![V::submitted(server), V::running(server), V::failed(server)]).await;
+    let (failed, failure_message) = V::JOB.failed;
+    let server = server_with(|server| vec![submitted::<V>(server), V::answer(server, 200, V::JOB.running), V::answer(server, 200, failed)]).await;
     let error = V::call(&server, fast_poll(), Value::Null).await.unwrap_err();
     match &error {
         Error::JobFailed { provider, job_id, message } => {
-            assert_eq!((provider.as_str(), job_id.as_str()), (V::ID, V::JOB_ID));
-            assert!(V::is_failure_message(message), "{message}");
+            assert_eq!((provider.as_str(), job_id.as_str(), message.as_str()), (V::JOB.id, V::JOB.job_id, failure_message));
         }
         other => panic!("{other:?}"),
     }
@@ -282,16 +323,16 @@ pub(crate) async fn a_failed_job_is_job_failed_with_the_vendors_message<V: Polle
 
 /// A poll answer that is not JSON is an invalid response keeping the raw text, not a panic.
 pub(crate) async fn a_malformed_poll_answer_is_an_invalid_response_with_the_raw_text<V: PolledJobVendor>() {
-    let server = server_with(|server| vec![V::submitted(server), json_answer(200, V::MALFORMED_POLL)]).await;
+    let server = server_with(|server| vec![submitted::<V>(server), json_answer(200, V::JOB.malformed_poll)]).await;
     let error = V::call(&server, fast_poll(), Value::Null).await.unwrap_err();
-    assert!(matches!(&error, Error::InvalidResponse { raw: Some(raw), .. } if raw.contains(V::MALFORMED_POLL)), "{error:?}");
+    assert!(matches!(&error, Error::InvalidResponse { raw: Some(raw), .. } if raw.contains(V::JOB.malformed_poll)), "{error:?}");
     V::assert_poll(&server.last_request());
 }
 
 /// A misspelt provider option is an invalid argument naming it, before any request.
 pub(crate) async fn unknown_options_are_rejected_before_any_request<V: PolledJobVendor>() {
     let server = TestServer::start([]).await;
-    let misspelt = V::misspelt_option();
+    let misspelt: Value = serde_json::from_str(V::JOB.misspelt_option).unwrap();
     let name = misspelt.as_object().and_then(|object| object.keys().next()).expect("one option").clone();
     let error = V::call(&server, fast_poll(), misspelt).await.unwrap_err();
     assert!(matches!(&error, Error::InvalidArgument { .. }) && error.to_string().contains(&name), "{error}");
@@ -300,6 +341,18 @@ pub(crate) async fn unknown_options_are_rejected_before_any_request<V: PolledJob
 
 /// One `#[tokio::test]` per scenario of this module for a [`PolledJobVendor`], named after it.
 macro_rules! polled_job_tests {
+    ($vendor:ty) => {
+        $crate::providers::vendor_test_support::polled_job_tests!($vendor =>
+            a_per_call_poll_timeout_overrides_the_providers,
+            a_per_call_poll_interval_is_used,
+            bad_poll_overrides_are_rejected_before_any_request,
+            the_providers_poll_timeout_is_a_job_timeout,
+            abandoning_the_poll_cancels_the_job_where_the_vendor_can,
+            a_failed_job_is_job_failed_with_the_vendors_message,
+            a_malformed_poll_answer_is_an_invalid_response_with_the_raw_text,
+            unknown_options_are_rejected_before_any_request,
+        );
+    };
     ($vendor:ty => $($scenario:ident),+ $(,)?) => {
         $(
             #[tokio::test]

@@ -7,7 +7,9 @@ use serde_json::{Value, json};
 use super::*;
 use crate::provider::{ProviderOptions, TranscriptionModel, TranscriptionOptions};
 use crate::provider_utils::test_server::{TestResponse, TestServer};
-use crate::providers::vendor_test_support::{PolledJobVendor, assert_registry_gives_transcription_models_only, calls, fast_poll, fixture_json, polled_job_tests, provider_options};
+use crate::providers::vendor_test_support::{
+    PolledJob, PolledJobVendor, assert_registry_gives_transcription_models_only, calls, fast_poll, fixture_json, polled_job_tests, transcribe_url,
+};
 
 const TRANSCRIPT_ID: &str = "6rl3x1k2p4-8b5d-4c7e-9f0a-1e2d3c4b5a69";
 const UPLOAD_URL: &str = "https://cdn.assemblyai.com/upload/4a2f9c1e-77d3-4b8e-9c61-2f0d5e8a3b17";
@@ -36,52 +38,22 @@ fn status_path() -> String {
 struct AssemblyAi;
 
 impl PolledJobVendor for AssemblyAi {
-    const ID: &'static str = PROVIDER_ID;
-    const JOB_ID: &'static str = TRANSCRIPT_ID;
-    const AUTHORIZATION: (&'static str, &'static str) = ("authorization", "test-key");
-    const SUBMIT_PATH: &'static str = "/v2/transcript";
+    const JOB: PolledJob = PolledJob {
+        id: PROVIDER_ID, job_id: TRANSCRIPT_ID, authorization: ("authorization", "test-key"), submit: ("/v2/transcript", 200, "transcript_queued"),
+        poll: ("GET", "/v2/transcript/{id}"), running: "transcript_processing", cancel: Some(("DELETE", "/v2/transcript/{id}")),
+        failed: ("transcript_error", "Download error, unable to download https://example.com/missing.mp3. Please make sure the file exists and is accessible from the internet."),
+        misspelt_option: r#"{"speakerLabel": true}"#, malformed_poll: r#"{"id": "x", "status": "#,
+    };
 
-    fn submitted(_: &TestServer) -> TestResponse {
-        answer("transcript_queued")
-    }
-    fn poll_request() -> (&'static str, String) {
-        ("GET", status_path())
-    }
-    fn running(_: &TestServer) -> TestResponse {
-        answer("transcript_processing")
-    }
     fn finished(_: &TestServer) -> Vec<TestResponse> {
         vec![answer("transcript_completed")]
     }
-    fn failed(_: &TestServer) -> TestResponse {
-        answer("transcript_error")
-    }
-    fn is_failure_message(message: &str) -> bool {
-        message.starts_with("Download error, unable to download https://example.com/missing.mp3")
-    }
-    fn cancel_request() -> Option<(&'static str, String)> {
-        Some(("DELETE", status_path()))
-    }
-    fn misspelt_option() -> Value {
-        json!({"speakerLabel": true})
-    }
     async fn call(server: &TestServer, poll: PollSettings, options: Value) -> Result<()> {
-        let mut call = TranscriptionOptions::from_url("https://example.com/missing.mp3");
-        call.provider_options = provider_options(PROVIDER_ID, options);
-        provider_with(server, poll).transcription("universal").do_generate(&call).await.map(drop)
+        transcribe_url(provider_with(server, poll).transcription("universal"), PROVIDER_ID, options).await
     }
 }
 
-polled_job_tests!(AssemblyAi =>
-    a_per_call_poll_timeout_overrides_the_providers,
-    a_per_call_poll_interval_is_used,
-    bad_poll_overrides_are_rejected_before_any_request,
-    the_providers_poll_timeout_is_a_job_timeout,
-    abandoning_the_poll_cancels_the_job_where_the_vendor_can,
-    a_failed_job_is_job_failed_with_the_vendors_message,
-    a_malformed_poll_answer_is_an_invalid_response_with_the_raw_text,
-    unknown_options_are_rejected_before_any_request,
-);
+polled_job_tests!(AssemblyAi);
 
 #[tokio::test]
 async fn uploads_submits_and_polls_until_completed() {

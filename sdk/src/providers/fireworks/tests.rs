@@ -12,7 +12,7 @@ use super::*;
 use crate::error::{Error, Result, TimeoutKind};
 use crate::provider::{FileData, FilePart, ImageOptions, ProviderOptions, Warning};
 use crate::provider_utils::test_server::{RecordedRequest, TestResponse, TestServer};
-use crate::providers::vendor_test_support::{PolledJobVendor, fast_poll, fixture_text, json_answer, polled_job_tests, provider_options, server_with};
+use crate::providers::vendor_test_support::{PolledJob, PolledJobVendor, fast_poll, fixture_text, generate_image_with, json_answer, polled_job_tests, server_with};
 
 const ID: &str = "3f0c2a1e-7b5d-4e29-9a61-0c8d2b4f5e77";
 const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F'];
@@ -182,47 +182,21 @@ fn the_registry_gives_fireworks_image_and_language_models() {
 struct FireworksKontext;
 
 impl PolledJobVendor for FireworksKontext {
-    const ID: &'static str = PROVIDER_ID;
-    const JOB_ID: &'static str = ID;
-    const AUTHORIZATION: (&'static str, &'static str) = ("authorization", "Bearer fw-test");
-    const SUBMIT_PATH: &'static str = "/workflows/accounts/fireworks/models/flux-kontext-pro";
+    const JOB: PolledJob = PolledJob {
+        id: PROVIDER_ID, job_id: ID, authorization: ("authorization", "Bearer fw-test"), submit: ("/workflows/accounts/fireworks/models/flux-kontext-pro", 200, "kontext_submitted"),
+        poll: ("POST", "/workflows/accounts/fireworks/models/flux-kontext-pro/get_result"), running: "kontext_pending", cancel: None,
+        failed: ("kontext_moderated", "the request ended as `Content Moderated`"), misspelt_option: r#"{"guidanceScale": 3}"#, malformed_poll: r#"{"id": "x", "status": "#,
+    };
 
-    fn submitted(server: &TestServer) -> TestResponse {
-        fixture(server, "kontext_submitted", 200)
-    }
-    fn poll_request() -> (&'static str, String) {
-        ("POST", "/workflows/accounts/fireworks/models/flux-kontext-pro/get_result".to_owned())
-    }
-    fn running(server: &TestServer) -> TestResponse {
-        fixture(server, "kontext_pending", 200)
+    fn answer(server: &TestServer, status: u16, name: &str) -> TestResponse {
+        fixture(server, name, status)
     }
     fn finished(server: &TestServer) -> Vec<TestResponse> {
         vec![fixture(server, "kontext_ready", 200), TestResponse::bytes(200, JPEG.to_vec(), "image/jpeg")]
     }
-    fn failed(server: &TestServer) -> TestResponse {
-        fixture(server, "kontext_moderated", 200)
-    }
-    fn is_failure_message(message: &str) -> bool {
-        message.contains("Content Moderated")
-    }
-    fn cancel_request() -> Option<(&'static str, String)> {
-        None
-    }
-    fn misspelt_option() -> Value {
-        json!({"guidanceScale": 3})
-    }
     async fn call(server: &TestServer, poll: PollSettings, options: Value) -> Result<()> {
-        let mut call = ImageOptions::new("x", 1);
-        call.provider_options = provider_options(PROVIDER_ID, options);
-        provider_with(server, poll).image("flux-kontext-pro").do_generate(&call).await.map(drop)
+        generate_image_with(provider_with(server, poll).image("flux-kontext-pro"), ImageOptions::new("x", 1), PROVIDER_ID, options).await
     }
 }
 
-polled_job_tests!(FireworksKontext =>
-    a_per_call_poll_timeout_overrides_the_providers,
-    a_per_call_poll_interval_is_used,
-    bad_poll_overrides_are_rejected_before_any_request,
-    the_providers_poll_timeout_is_a_job_timeout,
-    abandoning_the_poll_cancels_the_job_where_the_vendor_can,
-    a_failed_job_is_job_failed_with_the_vendors_message,
-);
+polled_job_tests!(FireworksKontext);

@@ -8,7 +8,7 @@ use super::*;
 use crate::provider::{ProviderOptions, TranscriptionModel, TranscriptionOptions};
 use crate::provider_utils::test_server::{TestResponse, TestServer};
 use crate::providers::vendor_test_support::{
-    PolledJobVendor, assert_registry_gives_transcription_models_only, calls, fast_poll, fixture_json, polled_job_tests, provider_options,
+    PolledJob, PolledJobVendor, assert_registry_gives_transcription_models_only, calls, fast_poll, fixture_json, polled_job_tests, transcribe_url,
 };
 
 const JOB_ID: &str = "45463597-20b7-4af7-b3b3-f5fb778203ab";
@@ -43,52 +43,22 @@ fn status_path() -> String {
 struct Gladia;
 
 impl PolledJobVendor for Gladia {
-    const ID: &'static str = PROVIDER_ID;
-    const JOB_ID: &'static str = JOB_ID;
-    const AUTHORIZATION: (&'static str, &'static str) = ("x-gladia-key", "test-key");
-    const SUBMIT_PATH: &'static str = "/v2/pre-recorded";
+    const JOB: PolledJob = PolledJob {
+        id: PROVIDER_ID, job_id: JOB_ID, authorization: ("x-gladia-key", "test-key"), submit: ("/v2/pre-recorded", 201, "created"),
+        poll: ("GET", "/v2/pre-recorded/{id}"), running: "job_processing", cancel: Some(("DELETE", "/v2/pre-recorded/{id}")),
+        failed: ("job_error", "the job ended with status `error` (error_code 422)"), misspelt_option: r#"{"language": "en"}"#,
+        malformed_poll: r#"{"id": "x", "status": "#,
+    };
 
-    fn submitted(_: &TestServer) -> TestResponse {
-        created()
-    }
-    fn poll_request() -> (&'static str, String) {
-        ("GET", status_path())
-    }
-    fn running(_: &TestServer) -> TestResponse {
-        answer("job_processing")
-    }
     fn finished(_: &TestServer) -> Vec<TestResponse> {
         vec![answer("job_done")]
     }
-    fn failed(_: &TestServer) -> TestResponse {
-        answer("job_error")
-    }
-    fn is_failure_message(message: &str) -> bool {
-        message == "the job ended with status `error` (error_code 422)"
-    }
-    fn cancel_request() -> Option<(&'static str, String)> {
-        Some(("DELETE", status_path()))
-    }
-    fn misspelt_option() -> Value {
-        json!({"language": "en"})
-    }
     async fn call(server: &TestServer, poll: PollSettings, options: Value) -> Result<()> {
-        let mut call = TranscriptionOptions::from_url("https://example.com/missing.mp3");
-        call.provider_options = provider_options(PROVIDER_ID, options);
-        provider_with(server, poll).transcription("solaria-1").do_generate(&call).await.map(drop)
+        transcribe_url(provider_with(server, poll).transcription("solaria-1"), PROVIDER_ID, options).await
     }
 }
 
-polled_job_tests!(Gladia =>
-    a_per_call_poll_timeout_overrides_the_providers,
-    a_per_call_poll_interval_is_used,
-    bad_poll_overrides_are_rejected_before_any_request,
-    the_providers_poll_timeout_is_a_job_timeout,
-    abandoning_the_poll_cancels_the_job_where_the_vendor_can,
-    a_failed_job_is_job_failed_with_the_vendors_message,
-    a_malformed_poll_answer_is_an_invalid_response_with_the_raw_text,
-    unknown_options_are_rejected_before_any_request,
-);
+polled_job_tests!(Gladia);
 
 #[tokio::test]
 async fn uploads_submits_and_polls_until_completed() {

@@ -7,7 +7,7 @@ use super::*;
 use crate::provider::{ProviderOptions, TranscriptionModel, TranscriptionOptions};
 use crate::provider_utils::test_server::{TestResponse, TestServer};
 use crate::providers::vendor_test_support::{
-    PolledJobVendor, assert_registry_gives_transcription_models_only, calls, fast_poll, fixture_json, polled_job_tests, provider_options,
+    PolledJob, PolledJobVendor, assert_registry_gives_transcription_models_only, calls, fast_poll, fixture_json, polled_job_tests, transcribe_url,
 };
 
 const JOB_ID: &str = "Umx5c6F7pH7r";
@@ -37,52 +37,21 @@ fn job_path() -> String {
 struct Revai;
 
 impl PolledJobVendor for Revai {
-    const ID: &'static str = PROVIDER_ID;
-    const JOB_ID: &'static str = JOB_ID;
-    const AUTHORIZATION: (&'static str, &'static str) = ("authorization", "Bearer test-key");
-    const SUBMIT_PATH: &'static str = "/speechtotext/v1/jobs";
+    const JOB: PolledJob = PolledJob {
+        id: PROVIDER_ID, job_id: JOB_ID, authorization: ("authorization", "Bearer test-key"), submit: ("/speechtotext/v1/jobs", 200, "job_in_progress"),
+        poll: ("GET", "/speechtotext/v1/jobs/{id}"), running: "job_in_progress", cancel: None, misspelt_option: r#"{"skipDiarisation": true}"#,
+        failed: ("job_failed", "Failed to download media file. Please check your url and file type"), malformed_poll: r#"{"id": "x", "status": "#,
+    };
 
-    fn submitted(_: &TestServer) -> TestResponse {
-        answer("job_in_progress")
-    }
-    fn poll_request() -> (&'static str, String) {
-        ("GET", job_path())
-    }
-    fn running(_: &TestServer) -> TestResponse {
-        answer("job_in_progress")
-    }
     fn finished(_: &TestServer) -> Vec<TestResponse> {
         vec![answer("job_transcribed"), answer("transcript")]
     }
-    fn failed(_: &TestServer) -> TestResponse {
-        answer("job_failed")
-    }
-    fn is_failure_message(message: &str) -> bool {
-        message == "Failed to download media file. Please check your url and file type"
-    }
-    fn cancel_request() -> Option<(&'static str, String)> {
-        None
-    }
-    fn misspelt_option() -> Value {
-        json!({"skipDiarisation": true})
-    }
     async fn call(server: &TestServer, poll: PollSettings, options: Value) -> Result<()> {
-        let mut call = TranscriptionOptions::from_url("https://example.com/x");
-        call.provider_options = provider_options(PROVIDER_ID, options);
-        provider_with(server, poll).transcription("machine").do_generate(&call).await.map(drop)
+        transcribe_url(provider_with(server, poll).transcription("machine"), PROVIDER_ID, options).await
     }
 }
 
-polled_job_tests!(Revai =>
-    a_per_call_poll_timeout_overrides_the_providers,
-    a_per_call_poll_interval_is_used,
-    bad_poll_overrides_are_rejected_before_any_request,
-    the_providers_poll_timeout_is_a_job_timeout,
-    abandoning_the_poll_cancels_the_job_where_the_vendor_can,
-    a_failed_job_is_job_failed_with_the_vendors_message,
-    a_malformed_poll_answer_is_an_invalid_response_with_the_raw_text,
-    unknown_options_are_rejected_before_any_request,
-);
+polled_job_tests!(Revai);
 
 #[tokio::test]
 async fn submits_the_media_polls_until_transcribed_and_reads_the_transcript() {

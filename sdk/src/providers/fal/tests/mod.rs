@@ -51,7 +51,7 @@ pub(super) fn assert_submit(request: &RecordedRequest, path: &str, body: serde_j
     assert_eq!(request.json(), body, "submit body");
 }
 
-pub(super) fn status_path(app: &str) -> String {
+fn status_path(app: &str) -> String {
     format!("/{app}/requests/{REQUEST_ID}/status")
 }
 

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use super::*;
 use crate::provider::{FileData, FilePart, ImageOptions, ProviderOptions, Warning};
 use crate::provider_utils::test_server::{RecordedRequest, TestResponse, TestServer};
-use crate::providers::vendor_test_support::{PolledJobVendor, fast_poll, fixture_text, json_answer, polled_job_tests, provider_options, server_with};
+use crate::providers::vendor_test_support::{PolledJob, PolledJobVendor, fast_poll, fixture_text, generate_image_with, json_answer, polled_job_tests, server_with};
 
 const ID: &str = "8e4f0a5c-2b7e-4a41-9c3f-1d5e6f7a8b90";
 const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F'];
@@ -151,50 +151,21 @@ async fn the_providers_idle_timeout_reaches_the_status_request() {
 struct Luma;
 
 impl PolledJobVendor for Luma {
-    const ID: &'static str = PROVIDER_ID;
-    const JOB_ID: &'static str = ID;
-    const AUTHORIZATION: (&'static str, &'static str) = ("authorization", "Bearer luma-test");
-    const SUBMIT_PATH: &'static str = "/dream-machine/v1/generations/image";
-    const MALFORMED_POLL: &'static str = "{\"id\": \"8e4f\", \"state\"";
+    const JOB: PolledJob = PolledJob {
+        id: PROVIDER_ID, job_id: ID, authorization: ("authorization", "Bearer luma-test"), submit: ("/dream-machine/v1/generations/image", 201, "generation_queued"),
+        poll: ("GET", "/dream-machine/v1/generations/{id}"), running: "generation_dreaming", cancel: None, misspelt_option: r#"{"referenceTyp": "style"}"#,
+        failed: ("generation_failed", "The prompt was rejected by the content filter"), malformed_poll: r#"{"id": "8e4f", "state""#,
+    };
 
-    fn submitted(server: &TestServer) -> TestResponse {
-        fixture(server, "generation_queued", 201)
-    }
-    fn poll_request() -> (&'static str, String) {
-        ("GET", format!("/dream-machine/v1/generations/{ID}"))
-    }
-    fn running(server: &TestServer) -> TestResponse {
-        fixture(server, "generation_dreaming", 200)
+    fn answer(server: &TestServer, status: u16, name: &str) -> TestResponse {
+        fixture(server, name, status)
     }
     fn finished(server: &TestServer) -> Vec<TestResponse> {
         vec![fixture(server, "generation_completed", 200), TestResponse::bytes(200, JPEG.to_vec(), "image/jpeg")]
     }
-    fn failed(server: &TestServer) -> TestResponse {
-        fixture(server, "generation_failed", 200)
-    }
-    fn is_failure_message(message: &str) -> bool {
-        message == "The prompt was rejected by the content filter"
-    }
-    fn cancel_request() -> Option<(&'static str, String)> {
-        None
-    }
-    fn misspelt_option() -> Value {
-        json!({"referenceTyp": "style"})
-    }
     async fn call(server: &TestServer, poll: PollSettings, options: Value) -> Result<()> {
-        let mut call = self::options();
-        call.provider_options = provider_options(PROVIDER_ID, options);
-        provider_with(server, poll).image("photon-1").do_generate(&call).await.map(drop)
+        generate_image_with(provider_with(server, poll).image("photon-1"), self::options(), PROVIDER_ID, options).await
     }
 }
 
-polled_job_tests!(Luma =>
-    a_per_call_poll_timeout_overrides_the_providers,
-    a_per_call_poll_interval_is_used,
-    bad_poll_overrides_are_rejected_before_any_request,
-    the_providers_poll_timeout_is_a_job_timeout,
-    abandoning_the_poll_cancels_the_job_where_the_vendor_can,
-    a_failed_job_is_job_failed_with_the_vendors_message,
-    a_malformed_poll_answer_is_an_invalid_response_with_the_raw_text,
-    unknown_options_are_rejected_before_any_request,
-);
+polled_job_tests!(Luma);

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use super::*;
 use crate::provider::{FileData, ImageOptions, ProviderOptions};
 use crate::provider_utils::test_server::{RecordedRequest, TestResponse, TestServer};
-use crate::providers::vendor_test_support::{PolledJobVendor, fast_poll, fixture_text, json_answer, polled_job_tests, provider_options, server_with};
+use crate::providers::vendor_test_support::{PolledJob, PolledJobVendor, fast_poll, fixture_text, generate_image_with, json_answer, polled_job_tests, server_with};
 
 const ID: &str = "gm3qorzdhgbfurvjtvhg6dckhu";
 const WEBP: &[u8] = b"RIFF\x10\x00\x00\x00WEBPVP8 ";
@@ -159,49 +159,22 @@ fn the_key_is_not_in_debug_output_and_only_image_models_are_offered() {
 struct Replicate;
 
 impl PolledJobVendor for Replicate {
-    const ID: &'static str = PROVIDER_ID;
-    const JOB_ID: &'static str = ID;
-    const AUTHORIZATION: (&'static str, &'static str) = ("authorization", "Bearer r8_test");
-    const SUBMIT_PATH: &'static str = "/v1/models/black-forest-labs/flux-schnell/predictions";
+    const JOB: PolledJob = PolledJob {
+        id: PROVIDER_ID, job_id: ID, authorization: ("authorization", "Bearer r8_test"), submit: ("/v1/models/black-forest-labs/flux-schnell/predictions", 201, "prediction_starting"),
+        poll: ("GET", "/v1/predictions/{id}"), running: "prediction_processing", cancel: Some(("POST", "/v1/predictions/{id}/cancel")),
+        failed: ("prediction_failed", "NSFW content detected. Try running it again, or try a different prompt."), misspelt_option: r#"{"maxWaitTimeInSecond": 5}"#,
+        malformed_poll: r#"{"id": "x", "status": "#,
+    };
 
-    fn submitted(server: &TestServer) -> TestResponse {
-        fixture(server, "prediction_starting", 201, false)
-    }
-    fn poll_request() -> (&'static str, String) {
-        ("GET", format!("/v1/predictions/{ID}"))
-    }
-    fn running(server: &TestServer) -> TestResponse {
-        fixture(server, "prediction_processing", 200, false)
+    fn answer(server: &TestServer, status: u16, name: &str) -> TestResponse {
+        fixture(server, name, status, false)
     }
     fn finished(server: &TestServer) -> Vec<TestResponse> {
         vec![fixture(server, "prediction_succeeded", 200, false), TestResponse::bytes(200, WEBP.to_vec(), "image/webp")]
     }
-    fn failed(server: &TestServer) -> TestResponse {
-        fixture(server, "prediction_failed", 200, false)
-    }
-    fn is_failure_message(message: &str) -> bool {
-        message.starts_with("NSFW content detected")
-    }
-    fn cancel_request() -> Option<(&'static str, String)> {
-        Some(("POST", format!("/v1/predictions/{ID}/cancel")))
-    }
-    fn misspelt_option() -> Value {
-        json!({"maxWaitTimeInSecond": 5})
-    }
     async fn call(server: &TestServer, poll: PollSettings, options: Value) -> Result<()> {
-        let mut call = self::options();
-        call.provider_options = provider_options(PROVIDER_ID, options);
-        provider_with(server, poll).image("black-forest-labs/flux-schnell").do_generate(&call).await.map(drop)
+        generate_image_with(provider_with(server, poll).image("black-forest-labs/flux-schnell"), self::options(), PROVIDER_ID, options).await
     }
 }
 
-polled_job_tests!(Replicate =>
-    a_per_call_poll_timeout_overrides_the_providers,
-    a_per_call_poll_interval_is_used,
-    bad_poll_overrides_are_rejected_before_any_request,
-    the_providers_poll_timeout_is_a_job_timeout,
-    abandoning_the_poll_cancels_the_job_where_the_vendor_can,
-    a_failed_job_is_job_failed_with_the_vendors_message,
-    a_malformed_poll_answer_is_an_invalid_response_with_the_raw_text,
-    unknown_options_are_rejected_before_any_request,
-);
+polled_job_tests!(Replicate);
