@@ -176,6 +176,11 @@ fn job_path<V: PolledJobVendor + ?Sized>(template: &str) -> String {
     template.replace("{id}", V::JOB.job_id)
 }
 
+/// The path of the job's polls.
+pub(crate) fn poll_path<V: PolledJobVendor>() -> String {
+    job_path::<V>(V::JOB.poll.1)
+}
+
 /// The cancel request (method, path), when the vendor has one.
 fn cancel_request<V: PolledJobVendor>() -> Option<(&'static str, String)> {
     V::JOB.cancel.map(|(method, path)| (method, job_path::<V>(path)))

@@ -8,7 +8,7 @@ use super::*;
 use crate::provider::{ProviderOptions, TranscriptionModel, TranscriptionOptions};
 use crate::provider_utils::test_server::{TestResponse, TestServer};
 use crate::providers::vendor_test_support::{
-    PolledJob, PolledJobVendor, assert_registry_gives_transcription_models_only, calls, fast_poll, fixture_json, polled_job_tests, transcribe_url,
+    PolledJob, PolledJobVendor, assert_registry_gives_transcription_models_only, calls, fast_poll, fixture_json, poll_path, polled_job_tests, transcribe_url,
 };
 
 const TRANSCRIPT_ID: &str = "6rl3x1k2p4-8b5d-4c7e-9f0a-1e2d3c4b5a69";
@@ -28,10 +28,6 @@ fn provider_with(server: &TestServer, poll: PollSettings) -> AssemblyAiProvider 
 
 fn provider(server: &TestServer) -> AssemblyAiProvider {
     provider_with(server, fast_poll())
-}
-
-fn status_path() -> String {
-    format!("/v2/transcript/{TRANSCRIPT_ID}")
 }
 
 /// A transcript of audio given by URL, as the shared polling scenarios see it.
@@ -70,7 +66,7 @@ async fn uploads_submits_and_polls_until_completed() {
     let response = provider(&server).transcription("universal").do_generate(&options).await.unwrap();
 
     let requests = server.requests();
-    let status = status_path();
+    let status = poll_path::<AssemblyAi>();
     assert_eq!(calls(&requests), [("POST", "/v2/upload"), ("POST", "/v2/transcript"), ("GET", &*status), ("GET", &*status), ("GET", &*status)]);
     assert_eq!(&requests[0].body[..], b"RIFF-audio");
     assert_eq!(requests[0].header("content-type"), Some("application/octet-stream"));
@@ -102,7 +98,7 @@ async fn audio_given_by_url_is_sent_without_an_upload() {
     assert_eq!(requests.len(), 2);
     assert_eq!((requests[0].method.as_str(), requests[0].path.as_str()), ("POST", "/v2/transcript"));
     assert_eq!(requests[0].json(), json!({"audio_url": "https://example.com/talk.mp3", "speech_models": ["slam-1"]}));
-    assert_eq!((requests[1].method.as_str(), requests[1].path.as_str()), ("GET", status_path().as_str()));
+    assert_eq!((requests[1].method.as_str(), requests[1].path.as_str()), ("GET", poll_path::<AssemblyAi>().as_str()));
     server.requests().iter().for_each(AssemblyAi::assert_authorized);
     assert_eq!(response.text, "Hello, world. Hi!");
 }
@@ -137,7 +133,7 @@ async fn a_rate_limited_upload_is_retried_after_the_wait_asked() {
     let result = crate::transcribe(provider(&server).transcription("universal")).audio(b"RIFF....WAVE".to_vec()).await.unwrap();
     assert_eq!(result.text, "Hello, world. Hi!");
     let paths: Vec<String> = server.requests().into_iter().map(|request| request.path).collect();
-    assert_eq!(paths, ["/v2/upload", "/v2/upload", "/v2/transcript", &status_path()]);
+    assert_eq!(paths, ["/v2/upload", "/v2/upload", "/v2/transcript", &poll_path::<AssemblyAi>()]);
 }
 
 #[tokio::test]

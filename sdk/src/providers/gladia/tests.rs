@@ -8,7 +8,7 @@ use super::*;
 use crate::provider::{ProviderOptions, TranscriptionModel, TranscriptionOptions};
 use crate::provider_utils::test_server::{TestResponse, TestServer};
 use crate::providers::vendor_test_support::{
-    PolledJob, PolledJobVendor, assert_registry_gives_transcription_models_only, calls, fast_poll, fixture_json, polled_job_tests, transcribe_url,
+    PolledJob, PolledJobVendor, assert_registry_gives_transcription_models_only, calls, fast_poll, fixture_json, poll_path, polled_job_tests, transcribe_url,
 };
 
 const JOB_ID: &str = "45463597-20b7-4af7-b3b3-f5fb778203ab";
@@ -33,10 +33,6 @@ fn provider_with(server: &TestServer, poll: PollSettings) -> GladiaProvider {
 
 fn provider(server: &TestServer) -> GladiaProvider {
     provider_with(server, fast_poll())
-}
-
-fn status_path() -> String {
-    format!("/v2/pre-recorded/{JOB_ID}")
 }
 
 /// A job of audio given by URL, as the shared polling scenarios see it.
@@ -75,7 +71,7 @@ async fn uploads_submits_and_polls_until_completed() {
     let response = provider(&server).transcription("solaria-1").do_generate(&options).await.unwrap();
 
     let requests = server.requests();
-    let status = status_path();
+    let status = poll_path::<Gladia>();
     assert_eq!(calls(&requests), [("POST", "/v2/upload"), ("POST", "/v2/pre-recorded"), ("GET", &*status), ("GET", &*status), ("GET", &*status)]);
     let upload = requests[0].body_text();
     assert!(requests[0].header("content-type").unwrap().starts_with("multipart/form-data; boundary="));
@@ -109,7 +105,7 @@ async fn audio_given_by_url_is_sent_without_an_upload() {
     assert_eq!(requests.len(), 2);
     assert_eq!((requests[0].method.as_str(), requests[0].path.as_str()), ("POST", "/v2/pre-recorded"));
     assert_eq!(requests[0].json(), json!({"audio_url": "https://example.com/talk.mp3"}));
-    assert_eq!((requests[1].method.as_str(), requests[1].path.as_str()), ("GET", status_path().as_str()));
+    assert_eq!((requests[1].method.as_str(), requests[1].path.as_str()), ("GET", poll_path::<Gladia>().as_str()));
     server.requests().iter().for_each(Gladia::assert_authorized);
     assert_eq!(response.text, "Hello, world. Hi!");
 }
@@ -144,7 +140,7 @@ async fn a_rate_limited_upload_is_retried_after_the_wait_asked() {
     let result = crate::transcribe(provider(&server).transcription("solaria-1")).audio(b"RIFF....WAVE".to_vec()).await.unwrap();
     assert_eq!(result.text, "Hello, world. Hi!");
     let paths: Vec<String> = server.requests().into_iter().map(|request| request.path).collect();
-    assert_eq!(paths, ["/v2/upload", "/v2/upload", "/v2/pre-recorded", &status_path()]);
+    assert_eq!(paths, ["/v2/upload", "/v2/upload", "/v2/pre-recorded", &poll_path::<Gladia>()]);
 }
 
 #[tokio::test]

@@ -7,7 +7,7 @@ use super::*;
 use crate::provider::{ProviderOptions, TranscriptionModel, TranscriptionOptions};
 use crate::provider_utils::test_server::{TestResponse, TestServer};
 use crate::providers::vendor_test_support::{
-    PolledJob, PolledJobVendor, assert_registry_gives_transcription_models_only, calls, fast_poll, fixture_json, polled_job_tests, transcribe_url,
+    PolledJob, PolledJobVendor, assert_registry_gives_transcription_models_only, calls, fast_poll, fixture_json, poll_path, polled_job_tests, transcribe_url,
 };
 
 const JOB_ID: &str = "Umx5c6F7pH7r";
@@ -26,10 +26,6 @@ fn provider_with(server: &TestServer, poll: PollSettings) -> RevaiProvider {
 
 fn provider(server: &TestServer) -> RevaiProvider {
     provider_with(server, fast_poll())
-}
-
-fn job_path() -> String {
-    format!("/speechtotext/v1/jobs/{JOB_ID}")
 }
 
 /// A job of audio given by URL, as the shared polling scenarios see it. Rev.ai has no cancel
@@ -68,7 +64,7 @@ async fn submits_the_media_polls_until_transcribed_and_reads_the_transcript() {
     let response = provider(&server).transcription("machine").do_generate(&options).await.unwrap();
 
     let requests = server.requests();
-    let job = job_path();
+    let job = poll_path::<Revai>();
     let transcript = format!("{job}/transcript");
     assert_eq!(calls(&requests), [("POST", "/speechtotext/v1/jobs"), ("GET", &*job), ("GET", &*job), ("GET", &*job), ("GET", &*transcript)]);
     let upload = requests[0].body_text();
