@@ -17,11 +17,15 @@
     allow(dead_code)
 )]
 
+use std::sync::Arc;
+
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Method};
+use serde::de::DeserializeOwned;
 use specai_generated::mappings::Operation;
 
 use super::mapped_connection::MappedConnection;
+use super::poll_job::{Job, JobStatus, PollSettings};
 use super::response_handler::ApiResponse;
 use crate::error::{Error, Result};
 
@@ -86,6 +90,34 @@ pub(crate) async fn send_to_job(
     }
     // Through the connection: its idle timeout and event cap apply to job requests too.
     connection.send(request.headers(headers), url, None).await
+}
+
+/// Polls a submitted job whose status is one GET of the mapping's `status` operation (AssemblyAI,
+/// Gladia, Rev.ai): each answer, decoded as `W`, is read with `status` (the answer and its
+/// headers) through the shared [`Job`] poller. When polling stops before the job ends, the
+/// mapping's `cancel` operation, when it has one, is sent with its method and the call's headers.
+pub(crate) async fn poll_job_status<W: DeserializeOwned, T>(
+    connection: &Arc<MappedConnection>,
+    provider: &str,
+    job_id: &str,
+    call_headers: &HeaderMap,
+    settings: &PollSettings,
+    status: impl Fn(W, HeaderMap) -> JobStatus<T>,
+) -> Result<T> {
+    let operations = connection.mapping.operations;
+    let status_url = job_operation_url(connection, operations.status.as_ref(), "status", "", job_id, None)?;
+    let mut job = Job::new(provider, job_id);
+    if let Some(cancel) = operations.cancel.as_ref()
+        && let (Ok(method), Ok(cancel_url)) = (Method::from_bytes(cancel.method.as_bytes()), job_operation_url(connection, Some(cancel), "cancel", "", job_id, None))
+    {
+        let (connection, headers) = (connection.clone(), call_headers.clone());
+        job = job.cancel_with(move || async move { send_to_job(&connection, method, &cancel_url, &headers, None).await.map(drop) });
+    }
+    job.poll(settings, || async {
+        let answer = send_to_job(connection, Method::GET, &status_url, call_headers, None).await?.json::<W>().await?;
+        Ok(status(answer.value, answer.headers))
+    })
+    .await
 }
 
 /// The vendor's job id as a path segment: ids are letters, digits, `-`, `_` and `.`; anything

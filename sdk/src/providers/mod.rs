@@ -54,3 +54,5 @@ mod extra_request_kinds_tests;
 mod mapping_edit_tests;
 #[cfg(test)]
 mod secrets_in_debug_tests;
+#[cfg(test)]
+mod vendor_test_support;

@@ -1,6 +1,6 @@
 //! The AssemblyAI transcription model: upload (`POST /v2/upload`, raw bytes) unless the audio is
 //! given by URL, submit (`POST /v2/transcript`), then poll (`GET /v2/transcript/{id}`) through the
-//! shared [`Job`] poller until `completed` or `error`.
+//! shared [`Job`](crate::provider_utils::Job) poller until `completed` or `error`.
 //!
 //! Word timings arrive in milliseconds and become segments in seconds (one per word, as the AI
 //! SDK reports them); AssemblyAI's language codes (`en_us`) become ISO 639-1 (`en`); the
@@ -23,7 +23,7 @@ use crate::provider::{
     ProviderMetadata, ResponseMetadata, TranscriptionModel, TranscriptionOptions, TranscriptionResponse,
     TranscriptionSegment,
 };
-use crate::provider_utils::{Job, JobStatus, MappedConnection, PollSettings, job_operation_url, send_to_job};
+use crate::provider_utils::{JobStatus, MappedConnection, PollSettings, poll_job_status, send_to_job};
 
 /// An AssemblyAI transcription model; its id is the speech model (`universal`, `slam-1`...).
 #[derive(Debug, Clone)]
@@ -175,21 +175,7 @@ impl TranscriptionModel for AssemblyAiTranscriptionModel {
         let submitted = connection.post_json(&submit_url, &body, &options.headers, &options.extra).await?;
         let id = submitted.json::<wire::Transcript>().await?.value.id;
 
-        let status_url = job_operation_url(connection, operations.status.as_ref(), "status", "", &id, None)?;
-        let mut job = Job::new(PROVIDER_ID, id.clone());
-        if let Ok(cancel_url) = job_operation_url(connection, operations.cancel.as_ref(), "cancel", "", &id, None) {
-            let (connection, headers) = (connection.clone(), options.headers.clone());
-            job = job.cancel_with(move || async move {
-                send_to_job(&connection, Method::DELETE, &cancel_url, &headers, None).await.map(drop)
-            });
-        }
-        let (transcript, headers) = job
-            .poll(&poll_settings, || async {
-                let response = send_to_job(connection, Method::GET, &status_url, &options.headers, None).await?;
-                let transcript = response.json::<wire::Transcript>().await?;
-                Ok(job_status(transcript.value, transcript.headers))
-            })
-            .await?;
+        let (transcript, headers) = poll_job_status(connection, PROVIDER_ID, &id, &options.headers, &poll_settings, job_status).await?;
         transcription_response(&self.model_id, transcript, headers)
     }
 }

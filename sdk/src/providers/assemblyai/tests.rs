@@ -2,43 +2,54 @@
 //! answers (tests/fixtures/assemblyai/): upload, submit, the polls and the cancel, every
 //! request asserted.
 
-use std::time::Duration;
-
 use serde_json::{Value, json};
 
 use super::*;
 use crate::provider::{ProviderOptions, TranscriptionModel, TranscriptionOptions};
 use crate::provider_utils::test_server::{TestResponse, TestServer};
+use crate::providers::vendor_test_support::{
+    PolledJob, PolledJobVendor, assert_registry_gives_transcription_models_only, calls, fast_poll, fixture_json, poll_path, polled_job_tests, transcribe_url,
+};
 
 const TRANSCRIPT_ID: &str = "6rl3x1k2p4-8b5d-4c7e-9f0a-1e2d3c4b5a69";
 const UPLOAD_URL: &str = "https://cdn.assemblyai.com/upload/4a2f9c1e-77d3-4b8e-9c61-2f0d5e8a3b17";
 
 fn fixture(name: &str) -> Value {
-    let path = format!("{}/../tests/fixtures/assemblyai/{name}.json", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{path}: {error}"))).unwrap()
+    fixture_json(PROVIDER_ID, name)
 }
 
 fn answer(name: &str) -> TestResponse {
     TestResponse::json(200, fixture(name))
 }
 
-fn fast() -> PollSettings {
-    PollSettings::default().with_intervals(Duration::from_millis(1), Duration::from_millis(2))
+fn provider_with(server: &TestServer, poll: PollSettings) -> AssemblyAiProvider {
+    create_assemblyai(AssemblyAiSettings::default().with_api_key("test-key").with_base_url(server.base_url()).with_poll_settings(poll))
 }
 
 fn provider(server: &TestServer) -> AssemblyAiProvider {
-    create_assemblyai(AssemblyAiSettings::default().with_api_key("test-key").with_base_url(server.base_url()).with_poll_settings(fast()))
+    provider_with(server, fast_poll())
 }
 
-fn assert_authorized(server: &TestServer) {
-    for request in server.requests() {
-        assert_eq!(request.header("authorization"), Some("test-key"), "{} {}", request.method, request.path);
+/// A transcript of audio given by URL, as the shared polling scenarios see it.
+struct AssemblyAi;
+
+impl PolledJobVendor for AssemblyAi {
+    const JOB: PolledJob = PolledJob {
+        id: PROVIDER_ID, job_id: TRANSCRIPT_ID, authorization: ("authorization", "test-key"), submit: ("/v2/transcript", 200, "transcript_queued"),
+        poll: ("GET", "/v2/transcript/{id}"), running: "transcript_processing", cancel: Some(("DELETE", "/v2/transcript/{id}")),
+        failed: ("transcript_error", "Download error, unable to download https://example.com/missing.mp3. Please make sure the file exists and is accessible from the internet."),
+        misspelt_option: r#"{"speakerLabel": true}"#, malformed_poll: r#"{"id": "x", "status": "#,
+    };
+
+    fn finished(_: &TestServer) -> Vec<TestResponse> {
+        vec![answer("transcript_completed")]
+    }
+    async fn call(server: &TestServer, poll: PollSettings, options: Value) -> Result<()> {
+        transcribe_url(provider_with(server, poll).transcription("universal"), PROVIDER_ID, options).await
     }
 }
 
-fn status_path() -> String {
-    format!("/v2/transcript/{TRANSCRIPT_ID}")
-}
+polled_job_tests!(AssemblyAi);
 
 #[tokio::test]
 async fn uploads_submits_and_polls_until_completed() {
@@ -55,16 +66,15 @@ async fn uploads_submits_and_polls_until_completed() {
     let response = provider(&server).transcription("universal").do_generate(&options).await.unwrap();
 
     let requests = server.requests();
-    let calls: Vec<(&str, &str)> = requests.iter().map(|request| (request.method.as_str(), request.path.as_str())).collect();
-    let status = status_path();
-    assert_eq!(calls, [("POST", "/v2/upload"), ("POST", "/v2/transcript"), ("GET", &*status), ("GET", &*status), ("GET", &*status)]);
+    let status = poll_path::<AssemblyAi>();
+    assert_eq!(calls(&requests), [("POST", "/v2/upload"), ("POST", "/v2/transcript"), ("GET", &*status), ("GET", &*status), ("GET", &*status)]);
     assert_eq!(&requests[0].body[..], b"RIFF-audio");
     assert_eq!(requests[0].header("content-type"), Some("application/octet-stream"));
     assert_eq!(
         requests[1].json(),
         json!({"audio_url": UPLOAD_URL, "speech_models": ["universal"], "speaker_labels": true, "language_code": "en_us"})
     );
-    assert_authorized(&server);
+    server.requests().iter().for_each(AssemblyAi::assert_authorized);
 
     assert_eq!(response.text, "Hello, world. Hi!");
     let segments: Vec<(&str, f64, f64)> =
@@ -88,69 +98,9 @@ async fn audio_given_by_url_is_sent_without_an_upload() {
     assert_eq!(requests.len(), 2);
     assert_eq!((requests[0].method.as_str(), requests[0].path.as_str()), ("POST", "/v2/transcript"));
     assert_eq!(requests[0].json(), json!({"audio_url": "https://example.com/talk.mp3", "speech_models": ["slam-1"]}));
-    assert_eq!((requests[1].method.as_str(), requests[1].path.as_str()), ("GET", status_path().as_str()));
-    assert_authorized(&server);
+    assert_eq!((requests[1].method.as_str(), requests[1].path.as_str()), ("GET", poll_path::<AssemblyAi>().as_str()));
+    server.requests().iter().for_each(AssemblyAi::assert_authorized);
     assert_eq!(response.text, "Hello, world. Hi!");
-}
-
-#[tokio::test]
-async fn a_failed_transcript_is_job_failed_with_assemblyais_message() {
-    let server = TestServer::start([answer("transcript_queued"), answer("transcript_processing"), answer("transcript_error")]).await;
-    let options = TranscriptionOptions::from_url("https://example.com/missing.mp3");
-    let error = provider(&server).transcription("universal").do_generate(&options).await.unwrap_err();
-    match error {
-        Error::JobFailed { provider, job_id, message } => {
-            assert_eq!((provider.as_str(), job_id.as_str()), ("assemblyai", TRANSCRIPT_ID));
-            assert!(message.starts_with("Download error, unable to download https://example.com/missing.mp3"), "{message}");
-        }
-        other => panic!("{other:?}"),
-    }
-    tokio::time::sleep(Duration::from_millis(20)).await;
-    assert!(server.requests().iter().all(|request| request.method != "DELETE"), "a job that ended is not deleted");
-}
-
-#[tokio::test]
-async fn abandoning_the_poll_deletes_the_transcript() {
-    let mut responses = vec![answer("transcript_queued")];
-    responses.extend((0..200).map(|_| answer("transcript_processing")));
-    let server = TestServer::start(responses).await;
-    let options = TranscriptionOptions::from_url("https://example.com/long.mp3");
-    let model = provider(&server).transcription("universal");
-    let polling = tokio::spawn(async move { model.do_generate(&options).await });
-    // Abandoned once polling has begun (the job exists), as a caller's timeout or select! would.
-    for _ in 0..400 {
-        if server.requests().iter().any(|request| request.method == "GET") {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    polling.abort();
-    assert!(polling.await.unwrap_err().is_cancelled(), "still processing when abandoned");
-    let mut deleted = None;
-    for _ in 0..400 {
-        deleted = server.requests().into_iter().find(|request| request.method == "DELETE");
-        if deleted.is_some() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    let deleted = deleted.expect("the DELETE of the abandoned transcript");
-    assert_eq!(deleted.path, status_path());
-    assert_eq!(deleted.header("authorization"), Some("test-key"));
-}
-
-#[tokio::test]
-async fn the_total_timeout_is_a_job_timeout() {
-    let mut responses = vec![answer("transcript_queued")];
-    responses.extend((0..200).map(|_| answer("transcript_processing")));
-    let server = TestServer::start(responses).await;
-    let settings = AssemblyAiSettings::default()
-        .with_api_key("test-key")
-        .with_base_url(server.base_url())
-        .with_poll_settings(fast().with_total_timeout(Duration::from_millis(30)));
-    let error =
-        create_assemblyai(settings).transcription("universal").do_generate(&TranscriptionOptions::from_url("https://example.com/a.mp3")).await.unwrap_err();
-    assert!(matches!(error, Error::Timeout { kind: crate::error::TimeoutKind::Job, .. }), "{error:?}");
 }
 
 #[tokio::test]
@@ -183,15 +133,7 @@ async fn a_rate_limited_upload_is_retried_after_the_wait_asked() {
     let result = crate::transcribe(provider(&server).transcription("universal")).audio(b"RIFF....WAVE".to_vec()).await.unwrap();
     assert_eq!(result.text, "Hello, world. Hi!");
     let paths: Vec<String> = server.requests().into_iter().map(|request| request.path).collect();
-    assert_eq!(paths, ["/v2/upload", "/v2/upload", "/v2/transcript", &status_path()]);
-}
-
-#[tokio::test]
-async fn a_malformed_poll_answer_is_an_invalid_response_not_a_panic() {
-    let server = TestServer::start([answer("transcript_queued"), TestResponse::text(200, "{\"id\": \"x\", \"status\": ")]).await;
-    let error = provider(&server).transcription("universal").do_generate(&TranscriptionOptions::from_url("https://example.com/a.mp3")).await.unwrap_err();
-    assert!(matches!(&error, Error::InvalidResponse { .. }), "{error:?}");
-    assert!(format!("{error:?}").contains("\\\"status\\\": ") || format!("{error:?}").contains("\"status\": "), "keeps the raw text: {error:?}");
+    assert_eq!(paths, ["/v2/upload", "/v2/upload", "/v2/transcript", &poll_path::<AssemblyAi>()]);
 }
 
 #[tokio::test]
@@ -203,21 +145,9 @@ async fn a_completed_transcript_without_text_is_no_transcript_generated() {
     assert!(matches!(&error, Error::NoTranscriptGenerated { provider, .. } if provider == "assemblyai"), "{error:?}");
 }
 
-#[tokio::test]
-async fn unknown_options_are_rejected_before_any_request() {
-    let server = TestServer::start([]).await;
-    let mut options = TranscriptionOptions::from_url("https://example.com/a.mp3");
-    options.provider_options = ProviderOptions::new().with("assemblyai", json!({"speakerLabel": true}));
-    let error = provider(&server).transcription("universal").do_generate(&options).await.unwrap_err();
-    assert!(matches!(&error, Error::InvalidArgument { .. }), "{error:?}");
-    assert!(server.requests().is_empty());
-}
-
 #[test]
 fn the_registry_hands_out_transcription_models_only() {
-    let registry = crate::default_registry();
-    assert_eq!(registry.transcription_model("assemblyai:universal").unwrap().provider(), "assemblyai");
-    assert!(matches!(registry.language_model("assemblyai:universal"), Err(Error::NoSuchModel { .. })));
+    assert_registry_gives_transcription_models_only("assemblyai:universal", "assemblyai");
 }
 
 #[test]

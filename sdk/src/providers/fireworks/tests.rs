@@ -6,37 +6,28 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::*;
-use crate::error::{Error, TimeoutKind};
+use crate::error::{Error, Result, TimeoutKind};
 use crate::provider::{FileData, FilePart, ImageOptions, ProviderOptions, Warning};
 use crate::provider_utils::test_server::{RecordedRequest, TestResponse, TestServer};
+use crate::providers::vendor_test_support::{PolledJob, PolledJobVendor, fast_poll, fixture_text, generate_image_with, json_answer, polled_job_tests, server_with};
 
 const ID: &str = "3f0c2a1e-7b5d-4e29-9a61-0c8d2b4f5e77";
 const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F'];
 const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
 fn fixture(server: &TestServer, name: &str, status: u16) -> TestResponse {
-    let path = format!("{}/../tests/fixtures/fireworks/{name}.json", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{path}: {error}"));
-    TestResponse::new(status, text.replace("https://delivery-us1.bfl.ai", &server.base_url())).header("content-type", "application/json")
+    json_answer(status, fixture_text(PROVIDER_ID, &format!("{name}.json")).replace("https://delivery-us1.bfl.ai", &server.base_url()))
 }
 
-async fn server_with(answers: impl FnOnce(&TestServer) -> Vec<TestResponse>) -> TestServer {
-    let server = TestServer::start([]).await;
-    for answer in answers(&server) {
-        server.push(answer);
-    }
-    server
-}
-
-fn fast() -> PollSettings {
-    PollSettings::default().with_intervals(Duration::from_millis(1), Duration::from_millis(2)).with_total_timeout(Duration::from_secs(10))
+fn provider_with(server: &TestServer, poll: PollSettings) -> FireworksProvider {
+    create_fireworks(FireworksSettings::default().with_api_key("fw-test").with_base_url(server.base_url()).with_poll_settings(poll))
 }
 
 fn provider(server: &TestServer) -> FireworksProvider {
-    create_fireworks(FireworksSettings::default().with_api_key("fw-test").with_base_url(server.base_url()).with_poll_settings(fast()))
+    provider_with(server, fast_poll())
 }
 
 fn assert_request(request: &RecordedRequest, path: &str) {
@@ -133,35 +124,10 @@ async fn kontext_is_submitted_polled_until_ready_and_downloaded_without_the_key(
 }
 
 #[tokio::test]
-async fn a_moderated_kontext_request_is_a_failed_job() {
-    let server = server_with(|server| vec![fixture(server, "kontext_submitted", 200), fixture(server, "kontext_pending", 200), fixture(server, "kontext_moderated", 200)]).await;
-    let error = provider(&server).image("flux-kontext-max").do_generate(&ImageOptions::new("x", 1)).await.unwrap_err();
-    assert!(matches!(&error, Error::JobFailed { provider, job_id, message } if provider == "fireworks" && job_id == ID && message.contains("Content Moderated")), "{error:?}");
-    assert_eq!(server.requests().len(), 3);
-}
-
-#[tokio::test]
 async fn a_ready_kontext_request_without_a_sample_is_no_image_generated() {
     let server = server_with(|server| vec![fixture(server, "kontext_submitted", 200), fixture(server, "kontext_ready_without_sample", 200)]).await;
     let error = provider(&server).image("flux-kontext-pro").do_generate(&ImageOptions::new("x", 1)).await.unwrap_err();
     assert!(matches!(&error, Error::NoImageGenerated { message, .. } if message.contains(ID)), "{error:?}");
-}
-
-#[tokio::test]
-async fn a_per_call_poll_timeout_overrides_the_providers() {
-    let server = server_with(|server| {
-        let mut answers = vec![fixture(server, "kontext_submitted", 200)];
-        answers.extend((0..500).map(|_| fixture(server, "kontext_pending", 200)));
-        answers
-    })
-    .await;
-    let mut options = ImageOptions::new("x", 1);
-    options.provider_options = ProviderOptions::new().with("fireworks", json!({"pollIntervalMillis": 5, "pollTimeoutMillis": 40}));
-    // The provider allows 10 s; the call 40 ms.
-    let error = provider(&server).image("flux-kontext-pro").do_generate(&options).await.unwrap_err();
-    assert!(matches!(error, Error::Timeout { kind: TimeoutKind::Job, duration } if duration == Duration::from_millis(40)), "{error:?}");
-    let polls = server.requests().len() - 1;
-    assert!((2..=9).contains(&polls), "about one poll per 5 ms: {polls}");
 }
 
 #[tokio::test]
@@ -174,7 +140,7 @@ async fn the_providers_idle_timeout_reaches_the_poll_request() {
         vec![FaultStep::Pause(Duration::from_secs(5))],
     ])
     .await;
-    let settings = FireworksSettings::default().with_api_key("fw-test").with_base_url(server.base_url()).with_poll_settings(fast()).with_idle_timeout(Some(Duration::from_millis(60)));
+    let settings = FireworksSettings::default().with_api_key("fw-test").with_base_url(server.base_url()).with_poll_settings(fast_poll()).with_idle_timeout(Some(Duration::from_millis(60)));
     let started = std::time::Instant::now();
     let error = create_fireworks(settings).image("flux-kontext-pro").do_generate(&ImageOptions::new("x", 1)).await.unwrap_err();
     assert!(matches!(error, Error::Timeout { kind: TimeoutKind::Idle, .. }), "{error:?}");
@@ -210,3 +176,27 @@ fn the_registry_gives_fireworks_image_and_language_models() {
     assert_eq!(registry.language_model("fireworks:accounts/fireworks/models/llama-v3p3-70b-instruct").unwrap().provider(), "fireworks.chat");
     assert_eq!(registry.embedding_model("fireworks:nomic-ai/nomic-embed-text-v1.5").unwrap().provider(), "fireworks.embedding");
 }
+
+/// A Kontext request (submitted, then polled with a POST of its id), as the shared polling
+/// scenarios see it. Fireworks has no cancel request.
+struct FireworksKontext;
+
+impl PolledJobVendor for FireworksKontext {
+    const JOB: PolledJob = PolledJob {
+        id: PROVIDER_ID, job_id: ID, authorization: ("authorization", "Bearer fw-test"), submit: ("/workflows/accounts/fireworks/models/flux-kontext-pro", 200, "kontext_submitted"),
+        poll: ("POST", "/workflows/accounts/fireworks/models/flux-kontext-pro/get_result"), running: "kontext_pending", cancel: None,
+        failed: ("kontext_moderated", "the request ended as `Content Moderated`"), misspelt_option: r#"{"guidanceScale": 3}"#, malformed_poll: r#"{"id": "x", "status": "#,
+    };
+
+    fn answer(server: &TestServer, status: u16, name: &str) -> TestResponse {
+        fixture(server, name, status)
+    }
+    fn finished(server: &TestServer) -> Vec<TestResponse> {
+        vec![fixture(server, "kontext_ready", 200), TestResponse::bytes(200, JPEG.to_vec(), "image/jpeg")]
+    }
+    async fn call(server: &TestServer, poll: PollSettings, options: Value) -> Result<()> {
+        generate_image_with(provider_with(server, poll).image("flux-kontext-pro"), ImageOptions::new("x", 1), PROVIDER_ID, options).await
+    }
+}
+
+polled_job_tests!(FireworksKontext);

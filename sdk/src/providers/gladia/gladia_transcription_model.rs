@@ -1,6 +1,6 @@
 //! The Gladia transcription model: upload (`POST /v2/upload`, multipart field `audio`) unless
 //! the audio is given by URL, submit (`POST /v2/pre-recorded`), then poll
-//! (`GET /v2/pre-recorded/{id}`) through the shared [`Job`] poller until `done` or `error`.
+//! (`GET /v2/pre-recorded/{id}`) through the shared [`Job`](crate::provider_utils::Job) poller until `done` or `error`.
 //!
 //! The transcript is `result.transcription.full_transcript`; its utterances (in seconds already)
 //! become the segments; the first of `languages` is the language and `result.metadata` gives
@@ -10,7 +10,6 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use http::Method;
 use reqwest::multipart::{Form, Part};
 use serde_json::{Map, Value, json};
 
@@ -22,7 +21,7 @@ use crate::provider::{
     ExtraRequest, ProviderMetadata, ResponseMetadata, TranscriptionModel, TranscriptionOptions, TranscriptionResponse,
     TranscriptionSegment,
 };
-use crate::provider_utils::{Job, JobStatus, MappedConnection, PollSettings, job_operation_url, send_to_job};
+use crate::provider_utils::{JobStatus, MappedConnection, PollSettings, poll_job_status};
 
 /// A Gladia transcription model (`solaria-1`: the id is reported; Gladia picks its model).
 #[derive(Debug, Clone)]
@@ -153,21 +152,7 @@ impl TranscriptionModel for GladiaTranscriptionModel {
         let submitted = connection.post_json(&submit_url, &body, &options.headers, &options.extra).await?;
         let id = submitted.json::<wire::PreRecordedCreated>().await?.value.id;
 
-        let status_url = job_operation_url(connection, operations.status.as_ref(), "status", "", &id, None)?;
-        let mut job = Job::new(PROVIDER_ID, id.clone());
-        if let Ok(cancel_url) = job_operation_url(connection, operations.cancel.as_ref(), "cancel", "", &id, None) {
-            let (connection, headers) = (connection.clone(), options.headers.clone());
-            job = job.cancel_with(move || async move {
-                send_to_job(&connection, Method::DELETE, &cancel_url, &headers, None).await.map(drop)
-            });
-        }
-        let (finished, headers) = job
-            .poll(&poll_settings, || async {
-                let response = send_to_job(connection, Method::GET, &status_url, &options.headers, None).await?;
-                let job = response.json::<wire::PreRecordedJob>().await?;
-                Ok(job_status(job.value, job.headers))
-            })
-            .await?;
+        let (finished, headers) = poll_job_status(connection, PROVIDER_ID, &id, &options.headers, &poll_settings, job_status).await?;
         transcription_response(&self.model_id, finished, headers)
     }
 }

@@ -2,49 +2,65 @@
 //! answers (tests/fixtures/gladia/): upload, submit, the polls and the cancel, every
 //! request asserted.
 
-use std::time::Duration;
-
 use serde_json::{Value, json};
 
 use super::*;
 use crate::provider::{ProviderOptions, TranscriptionModel, TranscriptionOptions};
 use crate::provider_utils::test_server::{TestResponse, TestServer};
+use crate::providers::vendor_test_support::{
+    PolledJob, PolledJobVendor, assert_registry_gives_transcription_models_only, calls, fast_poll, fixture_json, poll_path, polled_job_tests, transcribe_url,
+};
 
 const JOB_ID: &str = "45463597-20b7-4af7-b3b3-f5fb778203ab";
 const UPLOAD_URL: &str = "https://api.gladia.io/file/636c70f6-92c1-4aa6-9b3c-1ff6c2b3c7e0";
 
 fn fixture(name: &str) -> Value {
-    let path = format!("{}/../tests/fixtures/gladia/{name}.json", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{path}: {error}"))).unwrap()
+    fixture_json(PROVIDER_ID, name)
 }
 
 fn answer(name: &str) -> TestResponse {
     TestResponse::json(200, fixture(name))
 }
 
-fn fast() -> PollSettings {
-    PollSettings::default().with_intervals(Duration::from_millis(1), Duration::from_millis(2))
+/// Gladia's answer to a submission: 201 with the job's id.
+fn created() -> TestResponse {
+    TestResponse::json(201, fixture("created"))
+}
+
+fn provider_with(server: &TestServer, poll: PollSettings) -> GladiaProvider {
+    create_gladia(GladiaSettings::default().with_api_key("test-key").with_base_url(server.base_url()).with_poll_settings(poll))
 }
 
 fn provider(server: &TestServer) -> GladiaProvider {
-    create_gladia(GladiaSettings::default().with_api_key("test-key").with_base_url(server.base_url()).with_poll_settings(fast()))
+    provider_with(server, fast_poll())
 }
 
-fn assert_authorized(server: &TestServer) {
-    for request in server.requests() {
-        assert_eq!(request.header("x-gladia-key"), Some("test-key"), "{} {}", request.method, request.path);
+/// A job of audio given by URL, as the shared polling scenarios see it.
+struct Gladia;
+
+impl PolledJobVendor for Gladia {
+    const JOB: PolledJob = PolledJob {
+        id: PROVIDER_ID, job_id: JOB_ID, authorization: ("x-gladia-key", "test-key"), submit: ("/v2/pre-recorded", 201, "created"),
+        poll: ("GET", "/v2/pre-recorded/{id}"), running: "job_processing", cancel: Some(("DELETE", "/v2/pre-recorded/{id}")),
+        failed: ("job_error", "the job ended with status `error` (error_code 422)"), misspelt_option: r#"{"language": "en"}"#,
+        malformed_poll: r#"{"id": "x", "status": "#,
+    };
+
+    fn finished(_: &TestServer) -> Vec<TestResponse> {
+        vec![answer("job_done")]
+    }
+    async fn call(server: &TestServer, poll: PollSettings, options: Value) -> Result<()> {
+        transcribe_url(provider_with(server, poll).transcription("solaria-1"), PROVIDER_ID, options).await
     }
 }
 
-fn status_path() -> String {
-    format!("/v2/pre-recorded/{JOB_ID}")
-}
+polled_job_tests!(Gladia);
 
 #[tokio::test]
 async fn uploads_submits_and_polls_until_completed() {
     let server = TestServer::start([
         answer("upload"),
-        TestResponse::json(201, fixture("created")),
+        created(),
         answer("job_queued"),
         answer("job_processing"),
         answer("job_done"),
@@ -55,9 +71,8 @@ async fn uploads_submits_and_polls_until_completed() {
     let response = provider(&server).transcription("solaria-1").do_generate(&options).await.unwrap();
 
     let requests = server.requests();
-    let calls: Vec<(&str, &str)> = requests.iter().map(|request| (request.method.as_str(), request.path.as_str())).collect();
-    let status = status_path();
-    assert_eq!(calls, [("POST", "/v2/upload"), ("POST", "/v2/pre-recorded"), ("GET", &*status), ("GET", &*status), ("GET", &*status)]);
+    let status = poll_path::<Gladia>();
+    assert_eq!(calls(&requests), [("POST", "/v2/upload"), ("POST", "/v2/pre-recorded"), ("GET", &*status), ("GET", &*status), ("GET", &*status)]);
     let upload = requests[0].body_text();
     assert!(requests[0].header("content-type").unwrap().starts_with("multipart/form-data; boundary="));
     assert!(upload.contains("Content-Disposition: form-data; name=\"audio\"; filename=\"audio.wav\"\r\nContent-Type: audio/wav\r\n\r\nRIFF-audio\r\n"), "{upload}");
@@ -66,7 +81,7 @@ async fn uploads_submits_and_polls_until_completed() {
         json!({"audio_url": UPLOAD_URL, "language_config": {"languages": ["en"]}, "diarization": true,
                "diarization_config": {"number_of_speakers": 2}, "custom_vocabulary": true, "custom_vocabulary_config": {"vocabulary": ["Gladia"]}})
     );
-    assert_authorized(&server);
+    server.requests().iter().for_each(Gladia::assert_authorized);
 
     assert_eq!(response.text, "Hello, world. Hi!");
     let segments: Vec<(&str, f64, f64)> =
@@ -83,76 +98,16 @@ async fn uploads_submits_and_polls_until_completed() {
 
 #[tokio::test]
 async fn audio_given_by_url_is_sent_without_an_upload() {
-    let server = TestServer::start([TestResponse::json(201, fixture("created")), answer("job_done")]).await;
+    let server = TestServer::start([created(), answer("job_done")]).await;
     let options = TranscriptionOptions::from_url("https://example.com/talk.mp3");
     let response = provider(&server).transcription("solaria-1").do_generate(&options).await.unwrap();
     let requests = server.requests();
     assert_eq!(requests.len(), 2);
     assert_eq!((requests[0].method.as_str(), requests[0].path.as_str()), ("POST", "/v2/pre-recorded"));
     assert_eq!(requests[0].json(), json!({"audio_url": "https://example.com/talk.mp3"}));
-    assert_eq!((requests[1].method.as_str(), requests[1].path.as_str()), ("GET", status_path().as_str()));
-    assert_authorized(&server);
+    assert_eq!((requests[1].method.as_str(), requests[1].path.as_str()), ("GET", poll_path::<Gladia>().as_str()));
+    server.requests().iter().for_each(Gladia::assert_authorized);
     assert_eq!(response.text, "Hello, world. Hi!");
-}
-
-#[tokio::test]
-async fn a_failed_job_is_job_failed_with_gladias_error_code() {
-    let server = TestServer::start([TestResponse::json(201, fixture("created")), answer("job_processing"), answer("job_error")]).await;
-    let options = TranscriptionOptions::from_url("https://example.com/missing.mp3");
-    let error = provider(&server).transcription("solaria-1").do_generate(&options).await.unwrap_err();
-    match error {
-        Error::JobFailed { provider, job_id, message } => {
-            assert_eq!((provider.as_str(), job_id.as_str()), ("gladia", JOB_ID));
-            assert_eq!(message, "the job ended with status `error` (error_code 422)");
-        }
-        other => panic!("{other:?}"),
-    }
-    tokio::time::sleep(Duration::from_millis(20)).await;
-    assert!(server.requests().iter().all(|request| request.method != "DELETE"), "a job that ended is not deleted");
-}
-
-#[tokio::test]
-async fn abandoning_the_poll_deletes_the_job() {
-    let mut responses = vec![TestResponse::json(201, fixture("created"))];
-    responses.extend((0..200).map(|_| answer("job_processing")));
-    let server = TestServer::start(responses).await;
-    let options = TranscriptionOptions::from_url("https://example.com/long.mp3");
-    let model = provider(&server).transcription("solaria-1");
-    let polling = tokio::spawn(async move { model.do_generate(&options).await });
-    // Abandoned once polling has begun (the job exists), as a caller's timeout or select! would.
-    for _ in 0..400 {
-        if server.requests().iter().any(|request| request.method == "GET") {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    polling.abort();
-    assert!(polling.await.unwrap_err().is_cancelled(), "still processing when abandoned");
-    let mut deleted = None;
-    for _ in 0..400 {
-        deleted = server.requests().into_iter().find(|request| request.method == "DELETE");
-        if deleted.is_some() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    let deleted = deleted.expect("the DELETE of the abandoned job");
-    assert_eq!(deleted.path, status_path());
-    assert_eq!(deleted.header("x-gladia-key"), Some("test-key"));
-}
-
-#[tokio::test]
-async fn the_total_timeout_is_a_job_timeout() {
-    let mut responses = vec![TestResponse::json(201, fixture("created"))];
-    responses.extend((0..200).map(|_| answer("job_processing")));
-    let server = TestServer::start(responses).await;
-    let settings = GladiaSettings::default()
-        .with_api_key("test-key")
-        .with_base_url(server.base_url())
-        .with_poll_settings(fast().with_total_timeout(Duration::from_millis(30)));
-    let error =
-        create_gladia(settings).transcription("solaria-1").do_generate(&TranscriptionOptions::from_url("https://example.com/a.mp3")).await.unwrap_err();
-    assert!(matches!(error, Error::Timeout { kind: crate::error::TimeoutKind::Job, .. }), "{error:?}");
 }
 
 #[tokio::test]
@@ -178,48 +133,28 @@ async fn a_rate_limited_upload_is_retried_after_the_wait_asked() {
     let server = TestServer::start([
         TestResponse::json(429, json!({"statusCode": 429, "message": "Too many requests"})).header("retry-after", "0"),
         answer("upload"),
-        TestResponse::json(201, fixture("created")),
+        created(),
         answer("job_done"),
     ])
     .await;
     let result = crate::transcribe(provider(&server).transcription("solaria-1")).audio(b"RIFF....WAVE".to_vec()).await.unwrap();
     assert_eq!(result.text, "Hello, world. Hi!");
     let paths: Vec<String> = server.requests().into_iter().map(|request| request.path).collect();
-    assert_eq!(paths, ["/v2/upload", "/v2/upload", "/v2/pre-recorded", &status_path()]);
-}
-
-#[tokio::test]
-async fn a_malformed_poll_answer_is_an_invalid_response_not_a_panic() {
-    let server = TestServer::start([TestResponse::json(201, fixture("created")), TestResponse::text(200, "{\"id\": \"x\", \"status\": ")]).await;
-    let error = provider(&server).transcription("solaria-1").do_generate(&TranscriptionOptions::from_url("https://example.com/a.mp3")).await.unwrap_err();
-    assert!(matches!(&error, Error::InvalidResponse { .. }), "{error:?}");
-    
+    assert_eq!(paths, ["/v2/upload", "/v2/upload", "/v2/pre-recorded", &poll_path::<Gladia>()]);
 }
 
 #[tokio::test]
 async fn a_done_job_without_a_transcript_is_no_transcript_generated() {
     let mut done = fixture("job_done");
     done["result"]["transcription"]["full_transcript"] = Value::Null;
-    let server = TestServer::start([TestResponse::json(201, fixture("created")), TestResponse::json(200, done)]).await;
+    let server = TestServer::start([created(), TestResponse::json(200, done)]).await;
     let error = provider(&server).transcription("solaria-1").do_generate(&TranscriptionOptions::from_url("https://example.com/a.mp3")).await.unwrap_err();
     assert!(matches!(&error, Error::NoTranscriptGenerated { provider, .. } if provider == "gladia"), "{error:?}");
 }
 
-#[tokio::test]
-async fn unknown_options_are_rejected_before_any_request() {
-    let server = TestServer::start([]).await;
-    let mut options = TranscriptionOptions::from_url("https://example.com/a.mp3");
-    options.provider_options = ProviderOptions::new().with("gladia", json!({"language": "en"}));
-    let error = provider(&server).transcription("solaria-1").do_generate(&options).await.unwrap_err();
-    assert!(matches!(&error, Error::InvalidArgument { .. }), "{error:?}");
-    assert!(server.requests().is_empty());
-}
-
 #[test]
 fn the_registry_hands_out_transcription_models_only() {
-    let registry = crate::default_registry();
-    assert_eq!(registry.transcription_model("gladia:solaria-1").unwrap().provider(), "gladia");
-    assert!(matches!(registry.language_model("gladia:solaria-1"), Err(Error::NoSuchModel { .. })));
+    assert_registry_gives_transcription_models_only("gladia:solaria-1", "gladia");
 }
 
 #[test]

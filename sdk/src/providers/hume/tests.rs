@@ -6,16 +6,12 @@ use serde_json::json;
 
 use super::*;
 use crate::error::Error;
-use crate::provider::{ProviderOptions, SpeechOptions, Warning};
+use crate::provider::{ProviderOptions, SpeechOptions};
 use crate::provider_utils::test_server::{TestResponse, TestServer};
-
-fn fixture(name: &str) -> String {
-    let path = format!("{}/../tests/fixtures/hume/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{path}: {error}"))
-}
+use crate::providers::vendor_test_support::{fixture_text, json_answer, unsupported_features};
 
 fn error_response(status: u16, name: &str) -> TestResponse {
-    TestResponse::new(status, fixture(name)).header("content-type", "application/json")
+    json_answer(status, fixture_text("hume", name))
 }
 
 fn provider(server: &TestServer) -> HumeProvider {
@@ -64,15 +60,7 @@ async fn defaults_voice_ids_context_utterances_and_unsupported_settings() {
         json!({"utterances": [{"text": "Hi", "voice": {"id": "d8ab67c6-953d-4bd8-9370-8fa53a0f1453", "provider": "HUME_AI"}}],
                "context": {"utterances": [{"text": "Earlier line.", "description": "tired"}]}, "format": {"type": "mp3"}})
     );
-    let features: Vec<String> = response
-        .warnings
-        .iter()
-        .map(|warning| match warning {
-            Warning::Unsupported { feature, .. } => feature.clone(),
-            other => panic!("{other:?}"),
-        })
-        .collect();
-    assert_eq!(features, ["output_format", "language"]);
+    assert_eq!(unsupported_features(&response.warnings), ["output_format", "language"]);
     assert_eq!(response.media_type, "audio/mpeg");
 }
 

@@ -6,16 +6,12 @@ use serde_json::json;
 
 use super::*;
 use crate::error::Error;
-use crate::provider::{ProviderOptions, SpeechOptions, Warning};
+use crate::provider::{ProviderOptions, SpeechOptions};
 use crate::provider_utils::test_server::{TestResponse, TestServer};
-
-fn fixture(name: &str) -> String {
-    let path = format!("{}/../tests/fixtures/lmnt/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{path}: {error}"))
-}
+use crate::providers::vendor_test_support::{fixture_text, json_answer, unsupported_features};
 
 fn error_response(status: u16, name: &str) -> TestResponse {
-    TestResponse::new(status, fixture(name)).header("content-type", "application/json")
+    json_answer(status, fixture_text("lmnt", name))
 }
 
 fn provider(server: &TestServer) -> LmntProvider {
@@ -58,15 +54,7 @@ async fn defaults_pcm_and_unsupported_settings() {
     options.instructions = Some("whisper".into());
     options.output_format = Some("flac".into());
     let response = model.do_generate(&options).await.unwrap();
-    let features: Vec<String> = response
-        .warnings
-        .iter()
-        .map(|warning| match warning {
-            Warning::Unsupported { feature, .. } => feature.clone(),
-            other => panic!("{other:?}"),
-        })
-        .collect();
-    assert_eq!(features, ["output_format", "instructions"]);
+    assert_eq!(unsupported_features(&response.warnings), ["output_format", "instructions"]);
     assert_eq!(response.media_type, "audio/mpeg");
     let mut pcm = SpeechOptions::new("Hi");
     pcm.output_format = Some("pcm".into());

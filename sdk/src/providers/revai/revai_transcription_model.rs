@@ -1,6 +1,6 @@
 //! The Rev.ai transcription model: submit (`POST /speechtotext/v1/jobs`, multipart `media` and
 //! `options` JSON text, or JSON with `source_config.url` for audio by URL), poll
-//! (`GET /speechtotext/v1/jobs/{id}`) through the shared [`Job`] poller until `transcribed` or
+//! (`GET /speechtotext/v1/jobs/{id}`) through the shared [`Job`](crate::provider_utils::Job) poller until `transcribed` or
 //! `failed`, then fetch the transcript (`GET /speechtotext/v1/jobs/{id}/transcript`).
 //!
 //! Each monologue (one speaker's turn) becomes a segment, from its first element's `ts` to its
@@ -24,7 +24,7 @@ use crate::provider::{
     TranscriptionSegment,
 };
 use crate::provider_utils::extra_request::WithExtraBody;
-use crate::provider_utils::{Job, JobStatus, MappedConnection, PollSettings, job_operation_url, send_to_job};
+use crate::provider_utils::{JobStatus, MappedConnection, PollSettings, job_operation_url, poll_job_status, send_to_job};
 
 /// The media type Rev.ai answers transcripts in as JSON.
 const TRANSCRIPT_MEDIA_TYPE: &str = "application/vnd.rev.transcript.v1.0+json";
@@ -144,13 +144,7 @@ impl TranscriptionModel for RevaiTranscriptionModel {
         let submit_url = connection.operation_url(operations.transcription.as_ref(), "transcription", &self.model_id)?;
         let id = submit(connection, &submit_url, &job_options, options).await?;
 
-        let status_url = job_operation_url(connection, operations.status.as_ref(), "status", "", &id, None)?;
-        let finished = Job::new(PROVIDER_ID, id.clone())
-            .poll(&poll_settings, || async {
-                let response = send_to_job(connection, Method::GET, &status_url, &options.headers, None).await?;
-                Ok(job_status(response.json::<wire::Job>().await?.value))
-            })
-            .await?;
+        let finished = poll_job_status(connection, PROVIDER_ID, &id, &options.headers, &poll_settings, |job, _headers| job_status(job)).await?;
         let transcript_url = job_operation_url(connection, operations.result.as_ref(), "result", "", &id, None)?;
         let mut headers = options.headers.clone();
         headers.insert(http::header::ACCEPT, HeaderValue::from_static(TRANSCRIPT_MEDIA_TYPE));

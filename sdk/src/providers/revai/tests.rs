@@ -1,42 +1,53 @@
 //! Rev.ai against the mock server, with fixtures written from Rev.ai's documented answers
 //! (tests/fixtures/revai/): submit, the polls and the transcript, every request asserted.
 
-use std::time::Duration;
-
 use serde_json::{Value, json};
 
 use super::*;
 use crate::provider::{ProviderOptions, TranscriptionModel, TranscriptionOptions};
 use crate::provider_utils::test_server::{TestResponse, TestServer};
+use crate::providers::vendor_test_support::{
+    PolledJob, PolledJobVendor, assert_registry_gives_transcription_models_only, calls, fast_poll, fixture_json, poll_path, polled_job_tests, transcribe_url,
+};
 
 const JOB_ID: &str = "Umx5c6F7pH7r";
 
 fn fixture(name: &str) -> Value {
-    let path = format!("{}/../tests/fixtures/revai/{name}.json", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{path}: {error}"))).unwrap()
+    fixture_json(PROVIDER_ID, name)
 }
 
 fn answer(name: &str) -> TestResponse {
     TestResponse::json(200, fixture(name))
 }
 
-fn fast() -> PollSettings {
-    PollSettings::default().with_intervals(Duration::from_millis(1), Duration::from_millis(2))
+fn provider_with(server: &TestServer, poll: PollSettings) -> RevaiProvider {
+    create_revai(RevaiSettings::default().with_api_key("test-key").with_base_url(server.base_url()).with_poll_settings(poll))
 }
 
 fn provider(server: &TestServer) -> RevaiProvider {
-    create_revai(RevaiSettings::default().with_api_key("test-key").with_base_url(server.base_url()).with_poll_settings(fast()))
+    provider_with(server, fast_poll())
 }
 
-fn assert_authorized(server: &TestServer) {
-    for request in server.requests() {
-        assert_eq!(request.header("authorization"), Some("Bearer test-key"), "{} {}", request.method, request.path);
+/// A job of audio given by URL, as the shared polling scenarios see it. Rev.ai has no cancel
+/// request: dropping the poll stops the polling, and nothing else is sent.
+struct Revai;
+
+impl PolledJobVendor for Revai {
+    const JOB: PolledJob = PolledJob {
+        id: PROVIDER_ID, job_id: JOB_ID, authorization: ("authorization", "Bearer test-key"), submit: ("/speechtotext/v1/jobs", 200, "job_in_progress"),
+        poll: ("GET", "/speechtotext/v1/jobs/{id}"), running: "job_in_progress", cancel: None, misspelt_option: r#"{"skipDiarisation": true}"#,
+        failed: ("job_failed", "Failed to download media file. Please check your url and file type"), malformed_poll: r#"{"id": "x", "status": "#,
+    };
+
+    fn finished(_: &TestServer) -> Vec<TestResponse> {
+        vec![answer("job_transcribed"), answer("transcript")]
+    }
+    async fn call(server: &TestServer, poll: PollSettings, options: Value) -> Result<()> {
+        transcribe_url(provider_with(server, poll).transcription("machine"), PROVIDER_ID, options).await
     }
 }
 
-fn job_path() -> String {
-    format!("/speechtotext/v1/jobs/{JOB_ID}")
-}
+polled_job_tests!(Revai);
 
 #[tokio::test]
 async fn submits_the_media_polls_until_transcribed_and_reads_the_transcript() {
@@ -53,10 +64,9 @@ async fn submits_the_media_polls_until_transcribed_and_reads_the_transcript() {
     let response = provider(&server).transcription("machine").do_generate(&options).await.unwrap();
 
     let requests = server.requests();
-    let calls: Vec<(&str, &str)> = requests.iter().map(|request| (request.method.as_str(), request.path.as_str())).collect();
-    let job = job_path();
+    let job = poll_path::<Revai>();
     let transcript = format!("{job}/transcript");
-    assert_eq!(calls, [("POST", "/speechtotext/v1/jobs"), ("GET", &*job), ("GET", &*job), ("GET", &*job), ("GET", &*transcript)]);
+    assert_eq!(calls(&requests), [("POST", "/speechtotext/v1/jobs"), ("GET", &*job), ("GET", &*job), ("GET", &*job), ("GET", &*transcript)]);
     let upload = requests[0].body_text();
     assert!(requests[0].header("content-type").unwrap().starts_with("multipart/form-data; boundary="));
     assert!(upload.contains("Content-Disposition: form-data; name=\"media\"; filename=\"audio\"\r\nContent-Type: audio/wav\r\n\r\nRIFF-audio\r\n"), "{upload}");
@@ -65,7 +75,7 @@ async fn submits_the_media_polls_until_transcribed_and_reads_the_transcript() {
         "{upload}"
     );
     assert_eq!(requests[4].header("accept"), Some("application/vnd.rev.transcript.v1.0+json"));
-    assert_authorized(&server);
+    server.requests().iter().for_each(Revai::assert_authorized);
 
     assert_eq!(response.text, "Hello, world. Hi!");
     let segments: Vec<(&str, f64, f64)> =
@@ -87,44 +97,8 @@ async fn audio_given_by_url_is_sent_as_the_source() {
     assert_eq!((requests[0].method.as_str(), requests[0].path.as_str()), ("POST", "/speechtotext/v1/jobs"));
     assert_eq!(requests[0].header("content-type"), Some("application/json"));
     assert_eq!(requests[0].json(), json!({"source_config": {"url": "https://example.com/talk.mp3"}, "transcriber": "fusion"}));
-    assert_authorized(&server);
+    server.requests().iter().for_each(Revai::assert_authorized);
     assert_eq!(response.text, "Hello, world. Hi!");
-}
-
-#[tokio::test]
-async fn a_failed_job_is_job_failed_with_the_failure_detail() {
-    let server = TestServer::start([answer("job_in_progress"), answer("job_in_progress"), answer("job_failed")]).await;
-    let error = provider(&server).transcription("machine").do_generate(&TranscriptionOptions::from_url("https://example.com/x")).await.unwrap_err();
-    match error {
-        Error::JobFailed { provider, job_id, message } => {
-            assert_eq!((provider.as_str(), job_id.as_str()), ("revai", JOB_ID));
-            assert_eq!(message, "Failed to download media file. Please check your url and file type");
-        }
-        other => panic!("{other:?}"),
-    }
-    assert_eq!(server.requests().len(), 3, "no transcript is fetched for a failed job");
-}
-
-#[tokio::test]
-async fn abandoning_the_poll_sends_nothing_more() {
-    // Rev.ai has no cancel request: dropping the poll stops the polling, and nothing else is sent.
-    let mut responses = vec![answer("job_in_progress")];
-    responses.extend((0..200).map(|_| answer("job_in_progress")));
-    let server = TestServer::start(responses).await;
-    let model = provider(&server).transcription("machine");
-    let polling = tokio::spawn(async move { model.do_generate(&TranscriptionOptions::from_url("https://example.com/x")).await });
-    for _ in 0..400 {
-        if server.requests().iter().any(|request| request.method == "GET") {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    polling.abort();
-    assert!(polling.await.unwrap_err().is_cancelled());
-    let seen = server.requests().len();
-    tokio::time::sleep(Duration::from_millis(30)).await;
-    assert_eq!(server.requests().len(), seen);
-    assert!(server.requests().iter().all(|request| request.method != "DELETE"));
 }
 
 #[tokio::test]
@@ -173,21 +147,9 @@ async fn an_empty_transcript_of_unknown_duration_is_no_transcript_generated() {
     assert!(matches!(&error, Error::NoTranscriptGenerated { provider, .. } if provider == "revai"), "{error:?}");
 }
 
-#[tokio::test]
-async fn unknown_options_are_rejected_before_any_request() {
-    let server = TestServer::start([]).await;
-    let mut options = TranscriptionOptions::from_url("https://example.com/x");
-    options.provider_options = ProviderOptions::new().with("revai", json!({"skipDiarisation": true}));
-    let error = provider(&server).transcription("machine").do_generate(&options).await.unwrap_err();
-    assert!(matches!(&error, Error::InvalidArgument { .. }), "{error:?}");
-    assert!(server.requests().is_empty());
-}
-
 #[test]
 fn the_registry_hands_out_transcription_models_only() {
-    let registry = crate::default_registry();
-    assert_eq!(registry.transcription_model("revai:machine").unwrap().provider(), "revai");
-    assert!(matches!(registry.language_model("revai:machine"), Err(Error::NoSuchModel { .. })));
+    assert_registry_gives_transcription_models_only("revai:machine", "revai");
 }
 
 #[test]

@@ -4,9 +4,8 @@
 //! Each test asserts every request the server received (method, path, `Key` auth, body) and what
 //! was parsed.
 
+mod polling;
 mod speech_transcription;
-
-use std::time::Duration;
 
 use bytes::Bytes;
 use serde_json::json;
@@ -14,39 +13,28 @@ use serde_json::json;
 use super::*;
 use crate::provider::{FileData, ImageOptions, ProviderOptions};
 use crate::provider_utils::test_server::{RecordedRequest, TestResponse, TestServer};
+pub(super) use crate::providers::vendor_test_support::server_with;
+use crate::providers::vendor_test_support::{fast_poll, fixture_text, json_answer};
 
 pub(super) const REQUEST_ID: &str = "764cabcf-b745-4b3e-ae38-1200304cf45b";
-const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F'];
+pub(super) const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F'];
 
 /// A 200 JSON answer of `tests/fixtures/fal/<name>.json`, FAL's CDN pointed at the server.
 pub(super) fn fixture(server: &TestServer, name: &str) -> TestResponse {
-    let path = format!("{}/../tests/fixtures/fal/{name}.json", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{path}: {error}"));
-    TestResponse::new(200, text.replace("https://v3.fal.media", &server.base_url())).header("content-type", "application/json")
+    json_answer(200, fixture_text(PROVIDER_ID, &format!("{name}.json")).replace("https://v3.fal.media", &server.base_url()))
 }
 
 /// An error answer of a fixture with a status.
 pub(super) fn error_fixture(name: &str, status: u16) -> TestResponse {
-    let path = format!("{}/../tests/fixtures/fal/{name}.json", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{path}: {error}"));
-    TestResponse::new(status, text).header("content-type", "application/json")
+    json_answer(status, fixture_text(PROVIDER_ID, &format!("{name}.json")))
 }
 
-/// A server answering with these fixtures in order (bytes responses as given).
-pub(super) async fn server_with(answers: impl FnOnce(&TestServer) -> Vec<TestResponse>) -> TestServer {
-    let server = TestServer::start([]).await;
-    for answer in answers(&server) {
-        server.push(answer);
-    }
-    server
-}
-
-pub(super) fn fast() -> PollSettings {
-    PollSettings::default().with_intervals(Duration::from_millis(1), Duration::from_millis(2)).with_total_timeout(Duration::from_secs(10))
+pub(super) fn provider_with(server: &TestServer, poll: PollSettings) -> FalProvider {
+    create_fal(FalSettings::default().with_api_key("test-key").with_base_url(server.base_url()).with_poll_settings(poll))
 }
 
 pub(super) fn provider(server: &TestServer) -> FalProvider {
-    create_fal(FalSettings::default().with_api_key("test-key").with_base_url(server.base_url()).with_poll_settings(fast()))
+    provider_with(server, fast_poll())
 }
 
 /// A GET of the queue with the key.
@@ -151,51 +139,11 @@ async fn a_calls_extras_reach_the_submission_only() {
 }
 
 #[tokio::test]
-async fn a_completed_request_with_an_error_is_a_failed_job_with_fals_message() {
-    let server = server_with(|server| vec![fixture(server, "queue_submit"), fixture(server, "status_in_progress"), fixture(server, "status_completed_error")]).await;
-    let error = provider(&server).image("fal-ai/flux/dev").do_generate(&ImageOptions::new("x", 1)).await.unwrap_err();
-    assert!(
-        matches!(&error, Error::JobFailed { provider, job_id, message } if provider == "fal" && job_id == REQUEST_ID && message == "Internal error: the runner ran out of GPU memory"),
-        "{error:?}"
-    );
-    assert_eq!(server.requests().len(), 3, "no result is read, nothing is cancelled");
-}
-
-#[tokio::test]
 async fn a_result_that_is_a_validation_error_is_a_failed_job() {
     let server = server_with(|server| vec![fixture(server, "queue_submit"), fixture(server, "status_completed"), error_fixture("error_422", 422)]).await;
     let error = provider(&server).image("fal-ai/flux/dev").do_generate(&ImageOptions::new("x", 1)).await.unwrap_err();
     assert!(matches!(&error, Error::JobFailed { message, .. } if message == "field required"), "{error:?}");
     assert_get(&server.last_request(), &format!("/fal-ai/flux/requests/{REQUEST_ID}"));
-}
-
-#[tokio::test]
-async fn dropping_the_call_while_polling_cancels_the_request() {
-    let server = server_with(|server| {
-        let mut answers = vec![fixture(server, "queue_submit")];
-        answers.extend((0..2000).map(|_| fixture(server, "status_in_progress")));
-        answers
-    })
-    .await;
-    server.push(fixture(&server, "cancel").for_path(&format!("/fal-ai/flux/requests/{REQUEST_ID}/cancel")));
-    let model = provider(&server).image("fal-ai/flux/dev");
-    let options = ImageOptions::new("x", 1);
-    let outcome = tokio::time::timeout(Duration::from_millis(60), model.do_generate(&options)).await;
-    assert!(outcome.is_err(), "still polling when dropped");
-    let cancel = wait_for_request(&server, "PUT").await;
-    assert_eq!(cancel.path, format!("/fal-ai/flux/requests/{REQUEST_ID}/cancel"));
-    assert_eq!(cancel.header("authorization"), Some("Key test-key"));
-}
-
-/// The first request of this method, waiting for it to arrive (a background cancel).
-pub(super) async fn wait_for_request(server: &TestServer, method: &str) -> RecordedRequest {
-    for _ in 0..400 {
-        if let Some(request) = server.requests().into_iter().find(|request| request.method == method) {
-            return request;
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    panic!("no {method} request arrived: {:#?}", server.requests());
 }
 
 #[tokio::test]
@@ -240,16 +188,6 @@ async fn malformed_json_is_an_invalid_response_with_the_raw_text() {
     let server = server_with(|_| vec![TestResponse::json(200, json!({"status": "IN_QUEUE"}))]).await;
     let error = provider(&server).image("fal-ai/flux/dev").do_generate(&ImageOptions::new("x", 1)).await.unwrap_err();
     assert!(matches!(&error, Error::InvalidResponse { .. }), "a submit answer without request_id: {error:?}");
-}
-
-#[tokio::test]
-async fn unknown_options_are_rejected_before_any_request() {
-    let server = TestServer::start([]).await;
-    let mut options = ImageOptions::new("x", 1);
-    options.provider_options = ProviderOptions::new().with("fal", json!({"guidanceScal": 3}));
-    let error = provider(&server).image("fal-ai/flux/dev").do_generate(&options).await.unwrap_err();
-    assert!(matches!(&error, Error::InvalidArgument { .. }) && error.to_string().contains("guidanceScal"), "{error}");
-    assert!(server.requests().is_empty());
 }
 
 #[test]

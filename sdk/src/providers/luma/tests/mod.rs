@@ -7,32 +7,26 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::*;
 use crate::provider::{FileData, FilePart, ImageOptions, ProviderOptions, Warning};
 use crate::provider_utils::test_server::{RecordedRequest, TestResponse, TestServer};
+use crate::providers::vendor_test_support::{PolledJob, PolledJobVendor, fast_poll, fixture_text, generate_image_with, json_answer, polled_job_tests, server_with};
 
 const ID: &str = "8e4f0a5c-2b7e-4a41-9c3f-1d5e6f7a8b90";
 const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F'];
 
 fn fixture(server: &TestServer, name: &str, status: u16) -> TestResponse {
-    let path = format!("{}/../tests/fixtures/luma/{name}.json", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{path}: {error}"));
-    TestResponse::new(status, text.replace("https://storage.cdn-luma.com", &server.base_url())).header("content-type", "application/json")
+    json_answer(status, fixture_text(PROVIDER_ID, &format!("{name}.json")).replace("https://storage.cdn-luma.com", &server.base_url()))
 }
 
-async fn server_with(answers: impl FnOnce(&TestServer) -> Vec<TestResponse>) -> TestServer {
-    let server = TestServer::start([]).await;
-    for answer in answers(&server) {
-        server.push(answer);
-    }
-    server
+fn provider_with(server: &TestServer, poll: PollSettings) -> LumaProvider {
+    create_luma(LumaSettings::default().with_api_key("luma-test").with_base_url(server.base_url()).with_poll_settings(poll))
 }
 
 fn provider(server: &TestServer) -> LumaProvider {
-    let poll = PollSettings::default().with_intervals(Duration::from_millis(1), Duration::from_millis(2)).with_total_timeout(Duration::from_secs(10));
-    create_luma(LumaSettings::default().with_api_key("luma-test").with_base_url(server.base_url()).with_poll_settings(poll))
+    provider_with(server, fast_poll())
 }
 
 fn assert_request(request: &RecordedRequest, method: &str, path: &str) {
@@ -71,17 +65,6 @@ async fn a_generation_is_polled_through_queued_and_dreaming_then_downloaded() {
     assert_eq!((image.data.clone(), image.media_type.as_str()), (FileData::Bytes(Bytes::from_static(JPEG)), "image/jpeg"));
     assert!(result.warnings.iter().any(|warning| matches!(warning, Warning::Unsupported { feature, .. } if feature == "seed")));
     assert_eq!(result.provider_metadata.as_ref().unwrap().get("luma").unwrap()["generationId"], ID);
-}
-
-#[tokio::test]
-async fn a_failed_generation_is_a_failed_job_with_the_failure_reason() {
-    let server = server_with(|server| vec![fixture(server, "generation_queued", 201), fixture(server, "generation_dreaming", 200), fixture(server, "generation_failed", 200)]).await;
-    let error = provider(&server).image("photon-1").do_generate(&options()).await.unwrap_err();
-    assert!(
-        matches!(&error, Error::JobFailed { provider, job_id, message } if provider == "luma" && job_id == ID && message == "The prompt was rejected by the content filter"),
-        "{error:?}"
-    );
-    assert_eq!(server.requests().len(), 3);
 }
 
 #[tokio::test]
@@ -134,32 +117,6 @@ async fn error_bodies_give_lumas_detail() {
     assert!(matches!(&error, Error::ApiCall(call) if call.status == 422 && call.message == "Field required" && call.error_type.as_deref() == Some("missing")), "{error:?}");
 }
 
-#[tokio::test]
-async fn malformed_json_while_polling_is_an_invalid_response_with_the_raw_text() {
-    let server = server_with(|server| vec![fixture(server, "generation_queued", 201), TestResponse::new(200, "{\"id\": \"8e4f\", \"state\"").header("content-type", "application/json")]).await;
-    let error = provider(&server).image("photon-1").do_generate(&options()).await.unwrap_err();
-    assert!(matches!(&error, Error::InvalidResponse { raw: Some(raw), .. } if raw.contains("\"state\"")), "{error:?}");
-}
-
-#[tokio::test]
-async fn dropping_the_call_stops_polling_and_sends_nothing_else() {
-    let server = server_with(|server| {
-        let mut answers = vec![fixture(server, "generation_queued", 201)];
-        answers.extend((0..2000).map(|_| fixture(server, "generation_dreaming", 200)));
-        answers
-    })
-    .await;
-    let model = provider(&server).image("photon-1");
-    let options = options();
-    assert!(tokio::time::timeout(Duration::from_millis(40), model.do_generate(&options)).await.is_err());
-    tokio::time::sleep(Duration::from_millis(30)).await;
-    let count = server.requests().len();
-    tokio::time::sleep(Duration::from_millis(30)).await;
-    assert_eq!(server.requests().len(), count, "no poll after the drop");
-    // Luma has no cancel request: every request after the create is a status GET.
-    assert!(server.requests()[1..].iter().all(|request| request.method == "GET"));
-}
-
 #[test]
 fn the_key_is_not_in_debug_output_and_only_image_models_are_offered() {
     let provider = create_luma(LumaSettings::default().with_api_key("luma-secret-key"));
@@ -169,35 +126,16 @@ fn the_key_is_not_in_debug_output_and_only_image_models_are_offered() {
 }
 
 #[tokio::test]
-async fn a_per_call_poll_timeout_overrides_the_providers() {
-    let server = server_with(|server| {
-        let mut answers = vec![fixture(server, "generation_queued", 201)];
-        answers.extend((0..500).map(|_| fixture(server, "generation_dreaming", 200)));
-        answers
-    })
-    .await;
-    let mut options = options();
-    options.provider_options = ProviderOptions::new().with("luma", json!({"pollIntervalMillis": 5, "pollTimeoutMillis": 40}));
-    // The provider allows 10 s; the call 40 ms.
-    let error = provider(&server).image("photon-1").do_generate(&options).await.unwrap_err();
-    assert!(matches!(error, Error::Timeout { kind: crate::error::TimeoutKind::Job, duration } if duration == Duration::from_millis(40)), "{error:?}");
-    let polls = server.requests().len() - 1;
-    assert!((2..=9).contains(&polls), "about one poll per 5 ms: {polls}");
-}
-
-#[tokio::test]
 async fn the_providers_idle_timeout_reaches_the_status_request() {
     use crate::provider_utils::fault_server::{FaultServer, FaultStep, json_head};
-    let path = format!("{}/../tests/fixtures/luma/generation_queued.json", env!("CARGO_MANIFEST_DIR"));
-    let queued = std::fs::read_to_string(&path).unwrap();
+    let queued = fixture_text(PROVIDER_ID, "generation_queued.json");
     let server = FaultServer::start([
         vec![FaultStep::write(json_head(queued.len()).replace("200 OK", "201 Created")), FaultStep::write(queued)],
         // The status endpoint never answers.
         vec![FaultStep::Pause(Duration::from_secs(5))],
     ])
     .await;
-    let poll = PollSettings::default().with_intervals(Duration::from_millis(1), Duration::from_millis(2));
-    let settings = LumaSettings::default().with_api_key("luma-test").with_base_url(server.base_url()).with_poll_settings(poll).with_idle_timeout(Some(Duration::from_millis(60)));
+    let settings = LumaSettings::default().with_api_key("luma-test").with_base_url(server.base_url()).with_poll_settings(fast_poll()).with_idle_timeout(Some(Duration::from_millis(60)));
     let started = std::time::Instant::now();
     let error = create_luma(settings).image("photon-1").do_generate(&options()).await.unwrap_err();
     assert!(matches!(error, Error::Timeout { kind: crate::error::TimeoutKind::Idle, .. }), "{error:?}");
@@ -207,3 +145,27 @@ async fn the_providers_idle_timeout_reaches_the_status_request() {
     assert!(requests[1].head.to_ascii_lowercase().contains("authorization: bearer luma-test"), "the connection's headers: {}", requests[1].head);
     assert!(requests[1].head.to_ascii_lowercase().contains("user-agent: specai"), "the connection's user agent: {}", requests[1].head);
 }
+
+/// A photon generation, as the shared polling scenarios see it. Luma has no cancel request:
+/// every request after the create is a status GET.
+struct Luma;
+
+impl PolledJobVendor for Luma {
+    const JOB: PolledJob = PolledJob {
+        id: PROVIDER_ID, job_id: ID, authorization: ("authorization", "Bearer luma-test"), submit: ("/dream-machine/v1/generations/image", 201, "generation_queued"),
+        poll: ("GET", "/dream-machine/v1/generations/{id}"), running: "generation_dreaming", cancel: None, misspelt_option: r#"{"referenceTyp": "style"}"#,
+        failed: ("generation_failed", "The prompt was rejected by the content filter"), malformed_poll: r#"{"id": "8e4f", "state""#,
+    };
+
+    fn answer(server: &TestServer, status: u16, name: &str) -> TestResponse {
+        fixture(server, name, status)
+    }
+    fn finished(server: &TestServer) -> Vec<TestResponse> {
+        vec![fixture(server, "generation_completed", 200), TestResponse::bytes(200, JPEG.to_vec(), "image/jpeg")]
+    }
+    async fn call(server: &TestServer, poll: PollSettings, options: Value) -> Result<()> {
+        generate_image_with(provider_with(server, poll).image("photon-1"), self::options(), PROVIDER_ID, options).await
+    }
+}
+
+polled_job_tests!(Luma);

@@ -4,45 +4,34 @@
 //! downloads are served there too. Each test asserts every request the server received (method,
 //! path, bearer key, `Prefer` header, body) and what was parsed.
 
-use std::time::Duration;
-
 use bytes::Bytes;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::*;
 use crate::provider::{FileData, ImageOptions, ProviderOptions};
 use crate::provider_utils::test_server::{RecordedRequest, TestResponse, TestServer};
+use crate::providers::vendor_test_support::{PolledJob, PolledJobVendor, fast_poll, fixture_text, generate_image_with, json_answer, polled_job_tests, server_with};
 
 const ID: &str = "gm3qorzdhgbfurvjtvhg6dckhu";
 const WEBP: &[u8] = b"RIFF\x10\x00\x00\x00WEBPVP8 ";
 const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
-fn read(name: &str) -> String {
-    let path = format!("{}/../tests/fixtures/replicate/{name}.json", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{path}: {error}"))
-}
-
 /// A JSON answer of a fixture with a status, Replicate's file host pointed at the server (and,
 /// with `api_host`, its API host too).
 fn fixture(server: &TestServer, name: &str, status: u16, api_host: bool) -> TestResponse {
-    let mut text = read(name).replace("https://replicate.delivery", &server.base_url());
+    let mut text = fixture_text(PROVIDER_ID, &format!("{name}.json")).replace("https://replicate.delivery", &server.base_url());
     if api_host {
         text = text.replace("https://api.replicate.com", &server.base_url());
     }
-    TestResponse::new(status, text).header("content-type", "application/json")
+    json_answer(status, text)
 }
 
-async fn server_with(answers: impl FnOnce(&TestServer) -> Vec<TestResponse>) -> TestServer {
-    let server = TestServer::start([]).await;
-    for answer in answers(&server) {
-        server.push(answer);
-    }
-    server
+fn provider_with(server: &TestServer, poll: PollSettings) -> ReplicateProvider {
+    create_replicate(ReplicateSettings::default().with_api_key("r8_test").with_base_url(server.base_url()).with_poll_settings(poll))
 }
 
 fn provider(server: &TestServer) -> ReplicateProvider {
-    let poll = PollSettings::default().with_intervals(Duration::from_millis(1), Duration::from_millis(2)).with_total_timeout(Duration::from_secs(10));
-    create_replicate(ReplicateSettings::default().with_api_key("r8_test").with_base_url(server.base_url()).with_poll_settings(poll))
+    provider_with(server, fast_poll())
 }
 
 fn assert_request(request: &RecordedRequest, method: &str, path: &str) {
@@ -131,28 +120,6 @@ async fn a_failed_prediction_is_a_failed_job_with_replicates_error() {
 }
 
 #[tokio::test]
-async fn dropping_the_call_while_polling_cancels_the_prediction() {
-    let server = server_with(|server| {
-        let mut answers = vec![fixture(server, "prediction_starting", 201, false)];
-        answers.extend((0..2000).map(|_| fixture(server, "prediction_processing", 200, false)));
-        answers
-    })
-    .await;
-    server.push(fixture(&server, "prediction_failed", 200, false).for_path(&format!("/v1/predictions/{ID}/cancel")));
-    let model = provider(&server).image("black-forest-labs/flux-schnell");
-    let options = options();
-    assert!(tokio::time::timeout(Duration::from_millis(60), model.do_generate(&options)).await.is_err());
-    for _ in 0..400 {
-        if server.requests().iter().any(|request| request.path.ends_with("/cancel")) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    let cancel = server.requests().into_iter().find(|request| request.path.ends_with("/cancel")).expect("a cancel request");
-    assert_request(&cancel, "POST", &format!("/v1/predictions/{ID}/cancel"));
-}
-
-#[tokio::test]
 async fn a_prediction_without_output_files_is_no_image_generated() {
     let server = server_with(|server| vec![fixture(server, "prediction_succeeded_empty", 201, false)]).await;
     let error = provider(&server).image("black-forest-labs/flux-schnell").do_generate(&options()).await.unwrap_err();
@@ -187,3 +154,27 @@ fn the_key_is_not_in_debug_output_and_only_image_models_are_offered() {
     assert!(matches!(Provider::speech_model(&provider, "x/y"), Err(Error::NoSuchModel { .. })));
     assert_eq!(Provider::image_model(&provider, "black-forest-labs/flux-schnell").unwrap().provider(), "replicate.image");
 }
+
+/// A prediction of a model by name, as the shared polling scenarios see it.
+struct Replicate;
+
+impl PolledJobVendor for Replicate {
+    const JOB: PolledJob = PolledJob {
+        id: PROVIDER_ID, job_id: ID, authorization: ("authorization", "Bearer r8_test"), submit: ("/v1/models/black-forest-labs/flux-schnell/predictions", 201, "prediction_starting"),
+        poll: ("GET", "/v1/predictions/{id}"), running: "prediction_processing", cancel: Some(("POST", "/v1/predictions/{id}/cancel")),
+        failed: ("prediction_failed", "NSFW content detected. Try running it again, or try a different prompt."), misspelt_option: r#"{"maxWaitTimeInSecond": 5}"#,
+        malformed_poll: r#"{"id": "x", "status": "#,
+    };
+
+    fn answer(server: &TestServer, status: u16, name: &str) -> TestResponse {
+        fixture(server, name, status, false)
+    }
+    fn finished(server: &TestServer) -> Vec<TestResponse> {
+        vec![fixture(server, "prediction_succeeded", 200, false), TestResponse::bytes(200, WEBP.to_vec(), "image/webp")]
+    }
+    async fn call(server: &TestServer, poll: PollSettings, options: Value) -> Result<()> {
+        generate_image_with(provider_with(server, poll).image("black-forest-labs/flux-schnell"), self::options(), PROVIDER_ID, options).await
+    }
+}
+
+polled_job_tests!(Replicate);
