@@ -3157,37 +3157,6 @@ pub mod lean {
             deserializer.deserialize_str(Visitor)
         }
     }
-    /// A JSON value kept as the text it arrived as, borrowed from the input: passed on
-    /// unchanged, and decoded (into its lean type) only where it is read.
-    #[derive(Clone, Copy, Debug)]
-    pub struct Raw<'a>(pub &'a ::serde_json::value::RawValue);
-    impl<'a> Raw<'a> {
-        /// The JSON text, exactly as received.
-        pub fn text(&self) -> &'a str {
-            self.0.get()
-        }
-        /// Decodes the text into `T`, borrowing from it where `T` does.
-        pub fn decode<T: ::serde::Deserialize<'a>>(
-            &self,
-        ) -> Result<T, ::serde_json::Error> {
-            ::serde_json::from_str(self.0.get())
-        }
-    }
-    impl PartialEq for Raw<'_> {
-        fn eq(&self, other: &Self) -> bool {
-            self.0.get() == other.0.get()
-        }
-    }
-    impl<'de: 'a, 'a> ::serde::Deserialize<'de> for Raw<'a> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            <&'a ::serde_json::value::RawValue as ::serde::Deserialize>::deserialize(
-                    deserializer,
-                )
-                .map(Raw)
-        }
-    }
     /// `null` or absent lists decode as empty.
     fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
     where
@@ -3488,7 +3457,7 @@ pub mod lean {
         pub service_tier: ::std::option::Option<CowStr<'a>>,
         ///`usage`
         #[serde(borrow, default)]
-        pub usage: ::std::option::Option<Raw<'a>>,
+        pub usage: ::std::option::Option<CompletionUsage<'a>>,
         #[serde(skip)]
         _borrowed: ::std::marker::PhantomData<&'a str>,
     }
@@ -3512,7 +3481,7 @@ pub mod lean {
         pub model: ::std::option::Option<CowStr<'a>>,
         ///`usage`
         #[serde(borrow, default)]
-        pub usage: ::std::option::Option<Raw<'a>>,
+        pub usage: ::std::option::Option<CompletionUsage<'a>>,
         #[serde(skip)]
         _borrowed: ::std::marker::PhantomData<&'a str>,
     }
@@ -3527,7 +3496,7 @@ pub mod lean {
         pub error: ::std::option::Option<Error<'a>>,
         ///`usage`
         #[serde(borrow, default)]
-        pub usage: ::std::option::Option<Raw<'a>>,
+        pub usage: ::std::option::Option<CompletionUsage<'a>>,
         #[serde(skip)]
         _borrowed: ::std::marker::PhantomData<&'a str>,
     }

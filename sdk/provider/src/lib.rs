@@ -173,6 +173,7 @@ mod embedding_model;
 pub mod error;
 mod finish_reason;
 mod image_model;
+mod json_body;
 mod language_model;
 mod metadata;
 mod model_provider;
@@ -194,7 +195,8 @@ pub use embedding_model::{EmbedOptions, EmbedResponse, Embedding, EmbeddingModel
 pub use finish_reason::FinishReason;
 pub use image_model::{GeneratedImage, ImageModel, ImageOptions, ImageResponse};
 pub use language_model::{GenerateResponse, LanguageModel, PartStream, StreamResponse, SupportedUrl};
-pub use metadata::{JsonBody, ProviderMetadata, ProviderOptions, RequestMetadata, ResponseMetadata};
+pub use json_body::JsonBody;
+pub use metadata::{ProviderMetadata, ProviderOptions, RequestMetadata, ResponseMetadata};
 pub use model_provider::Provider;
 pub use prompt::{
     AssistantPart, FilePart, Message, ReasoningPart, TextPart, ToolApprovalRequestPart, ToolApprovalResponsePart,

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::{Error, Result};
+use crate::json_body::JsonBody;
 
 /// Options for one provider's own features, keyed by provider id (`"openai"`, `"anthropic"`, ...).
 ///
@@ -97,78 +98,6 @@ impl RequestMetadata {
     }
 }
 
-/// JSON exactly as it went over the wire: a request body, or a provider's usage object. It is
-/// kept as the bytes that were sent or received (shared, not copied where possible) and parsed
-/// only when read: most calls never look at it, and turning every request body back into a
-/// `Value` cost about a tenth of a small request (a usage object, about a twentieth).
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct JsonBody(bytes::Bytes);
-
-impl JsonBody {
-    /// A body from the bytes that were sent.
-    pub fn new(bytes: impl Into<bytes::Bytes>) -> Self {
-        JsonBody(bytes.into())
-    }
-
-    /// `part` of `buffer` (a usage object inside a response body), copied: a slice would share
-    /// the buffer and keep the whole body alive as long as this small value lives.
-    pub fn within(_buffer: &bytes::Bytes, part: &str) -> Self {
-        JsonBody(bytes::Bytes::copy_from_slice(part.as_bytes()))
-    }
-
-    /// A body serialized from `value`.
-    pub fn from_value(value: &Value) -> Self {
-        JsonBody(bytes::Bytes::from(value.to_string()))
-    }
-
-    /// `value` serialized as JSON; `None` if it does not serialize.
-    pub fn from_serialize<T: Serialize + ?Sized>(value: &T) -> Option<Self> {
-        serde_json::to_vec(value).ok().map(|bytes| JsonBody(bytes.into()))
-    }
-
-    /// The bytes as sent.
-    pub fn as_bytes(&self) -> &[u8] {
-        &self.0
-    }
-
-    /// The body as text (bodies are serialized JSON, so UTF-8).
-    pub fn text(&self) -> std::borrow::Cow<'_, str> {
-        String::from_utf8_lossy(&self.0)
-    }
-
-    /// The body parsed as JSON; `None` if it is not JSON.
-    pub fn json(&self) -> Option<Value> {
-        serde_json::from_slice(&self.0).ok()
-    }
-}
-
-impl std::fmt::Debug for JsonBody {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter.write_str(&self.text())
-    }
-}
-
-/// Serialized as the JSON value it holds (text that is not JSON, as a string).
-impl Serialize for JsonBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        match self.json() {
-            Some(value) => value.serialize(serializer),
-            None => serializer.serialize_str(&self.text()),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for JsonBody {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
-        Value::deserialize(deserializer).map(|value| JsonBody::from_value(&value))
-    }
-}
-
-impl std::fmt::Display for JsonBody {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter.write_str(&self.text())
-    }
-}
 
 /// What came back, besides the content.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -210,18 +139,6 @@ impl ResponseMetadata {
 mod tests {
     use super::*;
     use serde_json::json;
-
-    #[test]
-    fn a_usage_object_within_a_body_does_not_pin_the_body() {
-        // A regression test: `within` used to slice the body, so keeping `Usage.raw` kept the
-        // whole (possibly 100 MB) response alive.
-        let body = bytes::Bytes::from(format!("{{\"text\":\"{}\",\"usage\":{{\"n\":1}}}}", "x".repeat(1000)));
-        let text = std::str::from_utf8(&body).unwrap();
-        let usage = JsonBody::within(&body, &text[text.find("{\"n\"").unwrap()..text.len() - 1]);
-        assert_eq!(usage.as_bytes(), br#"{"n":1}"#);
-        let range = body.as_ptr() as usize..body.as_ptr() as usize + body.len();
-        assert!(!range.contains(&(usage.as_bytes().as_ptr() as usize)), "the usage bytes are a copy");
-    }
 
     #[test]
     fn a_json_body_keeps_the_bytes_sent_and_parses_on_demand() {

@@ -15,7 +15,7 @@ use crate::provider_utils::json_path::lookup;
 use super::map_openai_compatible_finish_reason::map_openai_compatible_finish_reason;
 use super::openai_compatible_stream::{ChatStreamState, StreamSetup, logprobs_metadata, reads_vendor_fields, simulate_stream};
 use super::openai_compatible_sources::new_sources;
-use super::openai_compatible_usage::{CountedUsage, usage_from_raw, usage_from_value};
+use super::openai_compatible_usage::{CountedUsage, counted_usage, usage_from_value};
 use super::{Config, ModelRules, SharedConfig, config_for_call, timestamp};
 use crate::error::{Error, Result};
 use crate::provider::{
@@ -160,10 +160,10 @@ impl OpenAiCompatibleChatLanguageModel {
             .filter(|_| config.mapping.stream.usage_path.segments != ["usage"])
             .and_then(|value| lookup(value, config.mapping.stream.usage_path.segments))
             .filter(|usage| usage.is_object());
-        let usage = match (vendor_usage, completion.usage) {
+        let usage = match (vendor_usage, completion.usage.as_ref()) {
             (Some(usage), _) => usage_from_value(usage, &config.mapping.usage),
-            // The usage object is shared with the response body as `Usage.raw`, not copied.
-            (None, Some(raw)) => usage_from_raw(raw, JsonBody::within(&body, raw.text()), &config.mapping.usage, config.default_usage)?,
+            // `Usage.raw` is the usage member of the body, found only if it is read.
+            (None, Some(counts)) => counted_usage(counts, JsonBody::member_of(&body, "usage"), &config.mapping.usage, config.default_usage),
             (None, None) => CountedUsage::default(),
         };
         usage.metadata(&mut metadata);

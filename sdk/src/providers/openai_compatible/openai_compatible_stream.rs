@@ -34,7 +34,7 @@ use crate::provider_utils::json_path::lookup;
 use super::map_openai_compatible_finish_reason::map_openai_compatible_finish_reason;
 use crate::provider_utils::MappingErrorParser;
 use super::openai_compatible_sources::new_sources;
-use super::openai_compatible_usage::{CountedUsage, is_default_usage, usage_from_raw, usage_from_value};
+use super::openai_compatible_usage::{CountedUsage, counted_usage, is_default_usage, usage_from_value};
 use super::timestamp;
 use crate::error::{Error, Result};
 use crate::provider::{
@@ -140,7 +140,7 @@ pub(crate) fn logprobs_metadata<'a>(logprobs: &'a lean::ChatChoiceLogprobs<'_>) 
 /// The chunk's parts that every chunk type has.
 struct Chunk<'a> {
     choices: Vec<lean::ChatCompletionStreamChoice<'a>>,
-    usage: Option<lean::Raw<'a>>,
+    usage: Option<lean::CompletionUsage<'a>>,
     has_error: bool,
 }
 
@@ -198,9 +198,10 @@ impl ChatStreamState {
                 out.push_back(StreamPart::Source(source));
             }
         }
-        if let Some(raw) = chunk.usage {
-            let body = JsonBody::new(bytes::Bytes::copy_from_slice(raw.text().as_bytes()));
-            self.usage = Some(usage_from_raw(raw, body, &self.setup.usage, is_default_usage(&self.setup.usage))?);
+        if let Some(counts) = &chunk.usage {
+            // Copied out of the event (once a stream): sharing it would keep the chunk alive.
+            let raw = JsonBody::member_of(&bytes::Bytes::copy_from_slice(data), "usage");
+            self.usage = Some(counted_usage(counts, raw, &self.setup.usage, is_default_usage(&self.setup.usage)));
         }
         // Only the first choice is mapped; further choices (`n > 1`) are not.
         // The choice is read in place: moving the borrowed structs costs a copy of each.

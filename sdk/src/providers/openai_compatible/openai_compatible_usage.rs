@@ -5,14 +5,11 @@
 //! fast path every OpenAI-shaped vendor takes), or at the mapping's paths inside a
 //! `serde_json::Value` (DeepSeek's `prompt_cache_hit_tokens`, say).
 
-use std::sync::Arc;
-
 use serde_json::Value;
 use specai_generated::mappings::{JsonPath, OPENAI_COMPATIBLE, UsageMapping};
 use specai_generated::openai_compatible::lean;
 
 use crate::provider_utils::json_path::lookup;
-use crate::error::{Error, Result};
 use crate::provider::{InputTokens, JsonBody, OutputTokens, Usage};
 
 /// Usage counted from a usage object, with the prediction counts OpenAI reports beside it.
@@ -40,34 +37,30 @@ pub(crate) fn is_default_usage(mapping: &UsageMapping) -> bool {
     *mapping == OPENAI_COMPATIBLE.usage
 }
 
-/// Usage from the borrowed usage object of a completion or chunk; `raw_body` is that object's
-/// text, passed on unchanged as `Usage.raw`. `default_paths` is [`is_default_usage`] of the
-/// mapping, worked out once per provider.
-pub(crate) fn usage_from_raw(raw: lean::Raw<'_>, raw_body: JsonBody, mapping: &UsageMapping, default_paths: bool) -> Result<CountedUsage> {
+/// Usage from the usage object of a completion or chunk, decoded with it; `raw` is that object
+/// as it arrived, passed on as `Usage.raw`. `default_paths` is [`is_default_usage`] of the
+/// mapping, worked out once per provider: a vendor that counts at other paths has them read from
+/// `raw` instead.
+pub(crate) fn counted_usage(counts: &lean::CompletionUsage<'_>, raw: JsonBody, mapping: &UsageMapping, default_paths: bool) -> CountedUsage {
     if !default_paths {
-        let value: Value = raw.decode().map_err(|error| malformed(raw.text(), error))?;
+        let value = raw.json().unwrap_or(Value::Null);
         let mut counted = usage_from_value(&value, mapping);
-        counted.usage.raw = Some(raw_body);
-        return Ok(counted);
+        counted.usage.raw = Some(raw);
+        return counted;
     }
-    let counts: lean::CompletionUsage<'_> = raw.decode().map_err(|error| malformed(raw.text(), error))?;
     let known = |count: Option<i64>| count.and_then(|count| u64::try_from(count).ok());
     let cached = known(counts.prompt_tokens_details.as_ref().and_then(|details| details.cached_tokens));
     let details = counts.completion_tokens_details.as_ref();
     let reasoning = known(details.and_then(|details| details.reasoning_tokens));
-    Ok(CountedUsage {
+    CountedUsage {
         usage: Usage::new(
             InputTokens::with_cache_read(known(counts.prompt_tokens), cached),
             OutputTokens::with_reasoning(known(counts.completion_tokens), reasoning),
         )
-        .with_raw(Some(raw_body)),
+        .with_raw(Some(raw)),
         accepted_prediction_tokens: details.and_then(|details| details.accepted_prediction_tokens),
         rejected_prediction_tokens: details.and_then(|details| details.rejected_prediction_tokens),
-    })
-}
-
-fn malformed(text: &str, error: serde_json::Error) -> Error {
-    Error::invalid_response(format!("malformed usage object: {error}"), Some(text.to_owned()), Some(Arc::new(error)))
+    }
 }
 
 /// Usage from a provider's usage object, following the mapping's paths (`prompt_tokens`,
@@ -111,8 +104,8 @@ mod tests {
 
     #[test]
     fn typed_and_value_paths_count_the_same() {
-        let raw: lean::Raw<'_> = serde_json::from_str(USAGE).unwrap();
-        let typed = usage_from_raw(raw, JsonBody::new(USAGE.as_bytes().to_vec()), &OPENAI_COMPATIBLE.usage, true).unwrap();
+        let counts: lean::CompletionUsage<'_> = serde_json::from_str(USAGE).unwrap();
+        let typed = counted_usage(&counts, JsonBody::new(USAGE.as_bytes().to_vec()), &OPENAI_COMPATIBLE.usage, true);
         let value = usage_from_value(&serde_json::from_str(USAGE).unwrap(), &OPENAI_COMPATIBLE.usage);
         for counted in [&typed, &value] {
             let (input, output) = (counted.usage.input_tokens, counted.usage.output_tokens);
@@ -129,8 +122,8 @@ mod tests {
     fn a_vendor_mapping_reads_its_own_paths() {
         assert!(!is_default_usage(&DEEPSEEK.usage));
         let text = r#"{"prompt_tokens": 9, "completion_tokens": 1, "prompt_cache_hit_tokens": 8}"#;
-        let raw: lean::Raw<'_> = serde_json::from_str(text).unwrap();
-        let counted = usage_from_raw(raw, JsonBody::new(text.as_bytes().to_vec()), &DEEPSEEK.usage, is_default_usage(&DEEPSEEK.usage)).unwrap();
+        let counts: lean::CompletionUsage<'_> = serde_json::from_str(text).unwrap();
+        let counted = counted_usage(&counts, JsonBody::new(text.as_bytes().to_vec()), &DEEPSEEK.usage, is_default_usage(&DEEPSEEK.usage));
         assert_eq!(counted.usage.input_tokens.cache_read, Some(8));
         assert_eq!(counted.usage.raw.unwrap().json().unwrap(), json!({"prompt_tokens": 9, "completion_tokens": 1, "prompt_cache_hit_tokens": 8}));
     }
