@@ -71,6 +71,8 @@ pub use idle_timeout::{BodyError, DEFAULT_IDLE_TIMEOUT, IdleTimeoutStream};
 pub(crate) use idle_timeout::body_error;
 pub use download::{DEFAULT_MAX_DOWNLOAD_BYTES, Download, download, transcription_audio};
 pub use poll_job::{Job, JobStatus, PollSettings};
+#[cfg_attr(not(any(feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai")), allow(unused_imports))]
+pub(crate) use poll_job::with_poll_overrides;
 #[cfg(any(feature = "azure", feature = "vertex"))]
 pub(crate) use base_url_template::fill_base_url;
 pub use api_key::{ApiKey, load_api_key, load_setting, sensitive_header_value, without_trailing_slash};
