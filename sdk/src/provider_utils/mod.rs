@@ -80,7 +80,10 @@ pub use headers::{LazyHeaders, combine_headers};
 pub use json_event_stream::{JsonEvent, JsonEventStream, json_events_from_response};
 pub(crate) use provider_settings::parse_header;
 #[cfg_attr(not(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway", feature = "elevenlabs", feature = "deepgram", feature = "lmnt", feature = "hume", feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai")), allow(unused_imports))]
-pub(crate) use provider_settings::{ConnectionSettings, connection_setters, mapped_provider, provider_models, provider_settings};
+pub(crate) use provider_settings::{ConnectionSettings, connection_setters};
+// Each provider uses some of them; which ones depends on the features built.
+#[allow(unused_imports)]
+pub(crate) use provider_settings::{mapped_provider, provider_models, provider_settings};
 #[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway", feature = "elevenlabs", feature = "deepgram", feature = "lmnt", feature = "hume", feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai"))]
 #[cfg_attr(not(all(feature = "cohere", feature = "deepgram", feature = "fal")), allow(unused_imports))]
 pub(crate) use provider_settings::{SharedConnection, connection_for_call, shared_connection};
