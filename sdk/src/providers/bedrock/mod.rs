@@ -62,7 +62,6 @@ pub use bedrock_options::{
 pub use bedrock_reranking_model::BedrockRerankingModel;
 pub use map_bedrock_finish_reason::map_bedrock_finish_reason;
 
-use crate::error::Result;
 use crate::provider::{EmbeddingModel, ImageModel, LanguageModel, Provider, RerankingModel};
 use crate::provider_utils::{ConnectionSettings, connection_setters, provider_models};
 use bedrock_api::{AuthSource, BedrockConnection, SharedConnection};
@@ -182,7 +181,7 @@ provider_models! {
 /// ConverseStream's decoder (event-stream frames, then the parts state machine) with raw chunks
 /// on, over `bytes`, for the fuzz targets (`fuzz/`).
 #[cfg(feature = "fuzzing")]
-pub(crate) fn fuzz_stream<S, E>(bytes: S, uses_json_response_tool: bool) -> impl futures::Stream<Item = Result<crate::provider::StreamPart>>
+pub(crate) fn fuzz_stream<S, E>(bytes: S, uses_json_response_tool: bool) -> impl futures::Stream<Item = crate::error::Result<crate::provider::StreamPart>>
 where
     S: futures::Stream<Item = std::result::Result<bytes::Bytes, E>> + Unpin,
     E: Into<crate::provider_utils::BodyError>,
