@@ -213,43 +213,6 @@ pub use tokio_util::sync::CancellationToken;
 pub use tool::{Tool, ToolCallRepairRequest, ToolContext, ToolError, ToolSet, TypedTool};
 pub use transcribe::{TranscriptionResult, transcribe};
 
-#[cfg(feature = "anthropic")]
-pub use providers::anthropic;
-#[cfg(feature = "bedrock")]
-pub use providers::bedrock;
-#[cfg(feature = "google")]
-pub use providers::google;
-#[cfg(feature = "openai")]
-pub use providers::openai;
-#[cfg(feature = "openai-compatible")]
-pub use providers::openai_compatible;
-#[cfg(feature = "openai-compatible")]
-pub use providers::fireworks;
-#[cfg(feature = "azure")]
-pub use providers::azure;
-#[cfg(feature = "vertex")]
-pub use providers::vertex;
-#[cfg(feature = "cohere")]
-pub use providers::cohere;
-#[cfg(feature = "gateway")]
-pub use providers::gateway;
-#[cfg(feature = "elevenlabs")]
-pub use providers::elevenlabs;
-#[cfg(feature = "deepgram")]
-pub use providers::deepgram;
-#[cfg(feature = "lmnt")]
-pub use providers::lmnt;
-#[cfg(feature = "hume")]
-pub use providers::hume;
-#[cfg(feature = "fal")]
-pub use providers::fal;
-#[cfg(feature = "replicate")]
-pub use providers::replicate;
-#[cfg(feature = "luma")]
-pub use providers::luma;
-#[cfg(feature = "assemblyai")]
-pub use providers::assemblyai;
-#[cfg(feature = "gladia")]
-pub use providers::gladia;
-#[cfg(feature = "revai")]
-pub use providers::revai;
+/// Every provider module at the root as well (`specai::openai`, `specai::cohere`...), each behind
+/// the cargo feature of its name as [`providers`] declares it.
+pub use providers::*;

@@ -71,6 +71,8 @@ pub use idle_timeout::{BodyError, DEFAULT_IDLE_TIMEOUT, IdleTimeoutStream};
 pub(crate) use idle_timeout::body_error;
 pub use download::{DEFAULT_MAX_DOWNLOAD_BYTES, Download, download, transcription_audio};
 pub use poll_job::{Job, JobStatus, PollSettings};
+#[cfg_attr(not(any(feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai")), allow(unused_imports))]
+pub(crate) use poll_job::with_poll_overrides;
 #[cfg(any(feature = "azure", feature = "vertex"))]
 pub(crate) use base_url_template::fill_base_url;
 pub use api_key::{ApiKey, load_api_key, load_setting, sensitive_header_value, without_trailing_slash};
@@ -79,6 +81,12 @@ pub use json_event_stream::{JsonEvent, JsonEventStream, json_events_from_respons
 pub(crate) use provider_settings::parse_header;
 #[cfg_attr(not(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway", feature = "elevenlabs", feature = "deepgram", feature = "lmnt", feature = "hume", feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai")), allow(unused_imports))]
 pub(crate) use provider_settings::{ConnectionSettings, connection_setters};
+// Each provider uses some of them; which ones depends on the features built.
+#[allow(unused_imports)]
+pub(crate) use provider_settings::{mapped_provider, provider_models, provider_settings};
+#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway", feature = "elevenlabs", feature = "deepgram", feature = "lmnt", feature = "hume", feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai"))]
+#[cfg_attr(not(all(feature = "cohere", feature = "deepgram", feature = "fal")), allow(unused_imports))]
+pub(crate) use provider_settings::{SharedConnection, connection_for_call, shared_connection};
 pub use provider_settings::{HeaderNameInput, HeaderValueInput};
 #[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway", feature = "elevenlabs", feature = "deepgram", feature = "lmnt", feature = "hume", feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai"))]
 #[cfg_attr(not(any(feature = "openai-compatible", feature = "anthropic", feature = "google")), allow(unused_imports))]

@@ -196,6 +196,187 @@ macro_rules! connection_setters {
 #[allow(unused_imports)]
 pub(crate) use connection_setters;
 
+/// The connection every model of one provider shares: the one its mapping and settings
+/// describe, or the error building it gave, which every call of its models reports.
+#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway", feature = "elevenlabs", feature = "deepgram", feature = "lmnt", feature = "hume", feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai"))]
+#[cfg_attr(not(any(feature = "openai-compatible", feature = "google", feature = "cohere", feature = "gateway", feature = "elevenlabs", feature = "deepgram", feature = "lmnt", feature = "hume", feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai")), allow(dead_code))]
+pub(crate) type SharedConnection = Result<std::sync::Arc<super::MappedConnection>>;
+
+/// The shared connection of a provider following `mapping` with these settings.
+#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway", feature = "elevenlabs", feature = "deepgram", feature = "lmnt", feature = "hume", feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai"))]
+#[cfg_attr(not(any(feature = "openai-compatible", feature = "cohere", feature = "elevenlabs", feature = "deepgram", feature = "lmnt", feature = "hume", feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai")), allow(dead_code))]
+pub(crate) fn shared_connection(mapping: specai_generated::mappings::ProviderMapping, settings: ConnectionSettings) -> SharedConnection {
+    super::MappedConnection::new(mapping, settings, None).map(std::sync::Arc::new)
+}
+
+/// The connection for a call, or the error building it gave.
+#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway", feature = "elevenlabs", feature = "deepgram", feature = "lmnt", feature = "hume", feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai"))]
+#[cfg_attr(not(any(feature = "google", feature = "cohere", feature = "gateway", feature = "elevenlabs", feature = "deepgram", feature = "lmnt", feature = "hume")), allow(dead_code))]
+pub(crate) fn connection_for_call(connection: &SharedConnection) -> Result<&super::MappedConnection> {
+    connection.as_deref().map_err(Clone::clone)
+}
+
+/// A provider's settings type: the [`ConnectionSettings`] in its field `connection` with
+/// [`connection_setters!`], and, for a provider of long-running jobs, the
+/// [`PollSettings`](crate::provider_utils::PollSettings) in its field `poll` with
+/// `with_poll_settings` (documented by the field's doc comment; default
+/// `PollSettings::default()` or the expression after `=`).
+#[allow(unused_macros)]
+macro_rules! provider_settings {
+    ($(#[$meta:meta])* pub struct $settings:ident;) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Default)]
+        #[non_exhaustive]
+        pub struct $settings {
+            connection: $crate::provider_utils::ConnectionSettings,
+        }
+
+        impl $settings {
+            $crate::provider_utils::connection_setters!();
+        }
+    };
+    ($(#[$meta:meta])* pub struct $settings:ident { $(#[$poll_meta:meta])* poll: $poll:ty $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Default)]
+        #[non_exhaustive]
+        pub struct $settings {
+            connection: $crate::provider_utils::ConnectionSettings,
+            poll: $poll,
+        }
+
+        $crate::provider_utils::provider_settings!(@setters $settings $poll, $(#[$poll_meta])*);
+    };
+    ($(#[$meta:meta])* pub struct $settings:ident { $(#[$poll_meta:meta])* poll: $poll:ty = $default:expr $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone)]
+        #[non_exhaustive]
+        pub struct $settings {
+            connection: $crate::provider_utils::ConnectionSettings,
+            poll: $poll,
+        }
+
+        impl Default for $settings {
+            fn default() -> Self {
+                $settings { connection: $crate::provider_utils::ConnectionSettings::default(), poll: $default }
+            }
+        }
+
+        $crate::provider_utils::provider_settings!(@setters $settings $poll, $(#[$poll_meta])*);
+    };
+    (@setters $settings:ident $poll:ty, $(#[$poll_meta:meta])*) => {
+        impl $settings {
+            $crate::provider_utils::connection_setters!();
+
+            $(#[$poll_meta])*
+            pub fn with_poll_settings(mut self, poll: $poll) -> Self {
+                self.poll = poll;
+                self
+            }
+        }
+    };
+}
+
+#[allow(unused_imports)]
+pub(crate) use provider_settings;
+
+/// A provider's settings type (as [`provider_settings!`] makes it), its provider type holding the
+/// [`SharedConnection`] (and the settings' `poll`), and `create_<name>(settings)`, which builds
+/// the connection from the provider's mapping.
+#[allow(unused_macros)]
+macro_rules! mapped_provider {
+    (
+        $(#[$settings_meta:meta])*
+        pub struct $settings:ident $settings_body:tt
+        $(#[$provider_meta:meta])*
+        pub struct $provider:ident;
+        $(#[$create_meta:meta])*
+        pub fn $create:ident($mapping:ident);
+    ) => {
+        $crate::provider_utils::provider_settings!($(#[$settings_meta])* pub struct $settings $settings_body);
+        $crate::provider_utils::mapped_provider!(@provider $settings $settings_body $(#[$provider_meta])* $provider $(#[$create_meta])* $create $mapping);
+    };
+    (@provider $settings:ident ; $(#[$provider_meta:meta])* $provider:ident $(#[$create_meta:meta])* $create:ident $mapping:ident) => {
+        $(#[$provider_meta])*
+        #[derive(Debug, Clone)]
+        pub struct $provider {
+            connection: $crate::provider_utils::SharedConnection,
+        }
+
+        $(#[$create_meta])*
+        pub fn $create(settings: $settings) -> $provider {
+            $provider { connection: $crate::provider_utils::shared_connection($mapping, settings.connection) }
+        }
+    };
+    (
+        @provider $settings:ident { $(#[$poll_meta:meta])* poll: $poll:ty $(= $default:expr)? $(,)? }
+        $(#[$provider_meta:meta])* $provider:ident $(#[$create_meta:meta])* $create:ident $mapping:ident
+    ) => {
+        $(#[$provider_meta])*
+        #[derive(Debug, Clone)]
+        pub struct $provider {
+            connection: $crate::provider_utils::SharedConnection,
+            poll: $poll,
+        }
+
+        $(#[$create_meta])*
+        pub fn $create(settings: $settings) -> $provider {
+            $provider { connection: $crate::provider_utils::shared_connection($mapping, settings.connection), poll: settings.poll }
+        }
+    };
+}
+
+#[allow(unused_imports)]
+pub(crate) use mapped_provider;
+
+/// A provider's model methods (`speech(model_id)`...: the model built from the provider's
+/// `connection`, and its `poll` after `with poll`) and its `Provider` implementation handing
+/// them out as the model traits named; `fn language_model -> Err(<error type>::NoSuchModel);`
+/// answers language models with that error.
+#[allow(unused_macros)]
+macro_rules! provider_models {
+    (impl $provider_trait:ident for $provider:ident $(with $extra:ident)? { $($models:tt)* } $($rest:tt)*) => {
+        $crate::provider_utils::provider_models!(@impl $provider_trait $provider [$($extra)?] { $($models)* } $($rest)*);
+    };
+    (
+        @impl $provider_trait:ident $provider:ident $extra:tt {
+            $( $(#[$meta:meta])* pub fn $method:ident -> $model:ident as $trait_method:ident: $model_trait:ident; )*
+        }
+        $( $(#[$none_meta:meta])* fn language_model -> Err($error:ident::NoSuchModel); )?
+    ) => {
+        impl $provider {
+            $(
+                $(#[$meta])*
+                pub fn $method(&self, model_id: &str) -> $model {
+                    $crate::provider_utils::provider_models!(@new $model self model_id $extra)
+                }
+            )*
+        }
+
+        impl $provider_trait for $provider {
+            $(
+                $(#[$none_meta])*
+                fn language_model(&self, model_id: &str) -> $crate::error::Result<std::sync::Arc<dyn $crate::provider::LanguageModel>> {
+                    Err($error::NoSuchModel { model_id: model_id.to_owned(), model_type: $crate::error::ModelType::Language })
+                }
+            )?
+            $(
+                fn $trait_method(&self, model_id: &str) -> $crate::error::Result<std::sync::Arc<dyn $model_trait>> {
+                    Ok(std::sync::Arc::new($provider::$method(self, model_id)))
+                }
+            )*
+        }
+    };
+    (@new $model:ident $self:ident $model_id:ident []) => {
+        $model::new($model_id, $self.connection.clone())
+    };
+    (@new $model:ident $self:ident $model_id:ident [$extra:ident]) => {
+        $model::new($model_id, $self.connection.clone(), $self.$extra)
+    };
+}
+
+#[allow(unused_imports)]
+pub(crate) use provider_models;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,6 +20,24 @@ use std::time::Duration;
 pub const METRICS_TARGET: &str = "specai::metrics";
 
 
+/// A metric event (target `specai::metrics`, no parent span, so never a span event): the
+/// `histogram.<name>` field first, then a model call's [`MetricAttributes`] when given, then the
+/// other fields.
+macro_rules! metric_event {
+    ($($metric:ident).+ = $value:expr; attributes: $attributes:expr $(, $($fields:tt)*)?) => {
+        metric_event!(
+            $($metric).+ = $value;
+            gen_ai.operation.name = $attributes.operation,
+            gen_ai.provider.name = $attributes.provider.as_str(),
+            gen_ai.request.model = $attributes.model.as_str(),
+            $($($fields)*)?
+        )
+    };
+    ($($metric:ident).+ = $value:expr; $($fields:tt)*) => {
+        tracing::event!(target: "specai::metrics", parent: None, tracing::Level::INFO, $($metric).+ = $value, $($fields)*)
+    };
+}
+
 /// What every metric of a model call carries.
 #[derive(Debug, Clone)]
 pub(crate) struct MetricAttributes {
@@ -34,69 +52,27 @@ fn to_i64(value: u64) -> i64 {
 
 /// `gen_ai.client.operation.duration` of a model call.
 pub(crate) fn operation_duration(attributes: &MetricAttributes, duration: Duration, error_type: Option<&str>) {
-    tracing::event!(
-        target: "specai::metrics",
-        parent: None,
-        tracing::Level::INFO,
-        histogram.gen_ai.client.operation.duration = duration.as_secs_f64(),
-        gen_ai.operation.name = attributes.operation,
-        gen_ai.provider.name = attributes.provider.as_str(),
-        gen_ai.request.model = attributes.model.as_str(),
-        error.type = error_type,
-    );
+    metric_event!(histogram.gen_ai.client.operation.duration = duration.as_secs_f64(); attributes: attributes, error.type = error_type);
 }
 
 /// `gen_ai.client.token.usage` of a model call, for one token type (`input` or `output`).
 pub(crate) fn token_usage(attributes: &MetricAttributes, token_type: &'static str, tokens: u64) {
-    tracing::event!(
-        target: "specai::metrics",
-        parent: None,
-        tracing::Level::INFO,
-        histogram.gen_ai.client.token.usage = tokens,
-        gen_ai.operation.name = attributes.operation,
-        gen_ai.provider.name = attributes.provider.as_str(),
-        gen_ai.request.model = attributes.model.as_str(),
-        gen_ai.token.type = token_type,
-    );
+    metric_event!(histogram.gen_ai.client.token.usage = tokens; attributes: attributes, gen_ai.token.type = token_type);
 }
 
 /// `gen_ai.client.operation.time_to_first_chunk` of a streamed model call.
 pub(crate) fn time_to_first_chunk(attributes: &MetricAttributes, duration: Duration) {
-    tracing::event!(
-        target: "specai::metrics",
-        parent: None,
-        tracing::Level::INFO,
-        histogram.gen_ai.client.operation.time_to_first_chunk = duration.as_secs_f64(),
-        gen_ai.operation.name = attributes.operation,
-        gen_ai.provider.name = attributes.provider.as_str(),
-        gen_ai.request.model = attributes.model.as_str(),
-    );
+    metric_event!(histogram.gen_ai.client.operation.time_to_first_chunk = duration.as_secs_f64(); attributes: attributes);
 }
 
 /// `gen_ai.client.operation.time_per_output_chunk`: the time since the previous chunk.
 pub(crate) fn time_per_output_chunk(attributes: &MetricAttributes, duration: Duration) {
-    tracing::event!(
-        target: "specai::metrics",
-        parent: None,
-        tracing::Level::INFO,
-        histogram.gen_ai.client.operation.time_per_output_chunk = duration.as_secs_f64(),
-        gen_ai.operation.name = attributes.operation,
-        gen_ai.provider.name = attributes.provider.as_str(),
-        gen_ai.request.model = attributes.model.as_str(),
-    );
+    metric_event!(histogram.gen_ai.client.operation.time_per_output_chunk = duration.as_secs_f64(); attributes: attributes);
 }
 
 /// `gen_ai.client.operation.duration` of a tool execution (operation `execute_tool`).
 pub(crate) fn tool_duration(tool_name: &str, duration: Duration, error_type: Option<&str>) {
-    tracing::event!(
-        target: "specai::metrics",
-        parent: None,
-        tracing::Level::INFO,
-        histogram.gen_ai.client.operation.duration = duration.as_secs_f64(),
-        gen_ai.operation.name = "execute_tool",
-        gen_ai.tool.name = tool_name,
-        error.type = error_type,
-    );
+    metric_event!(histogram.gen_ai.client.operation.duration = duration.as_secs_f64(); gen_ai.operation.name = "execute_tool", gen_ai.tool.name = tool_name, error.type = error_type);
 }
 
 /// Spans record integers as `i64` (`tracing-opentelemetry` turns `u64` into text).

@@ -62,9 +62,8 @@ pub use bedrock_options::{
 pub use bedrock_reranking_model::BedrockRerankingModel;
 pub use map_bedrock_finish_reason::map_bedrock_finish_reason;
 
-use crate::error::Result;
 use crate::provider::{EmbeddingModel, ImageModel, LanguageModel, Provider, RerankingModel};
-use crate::provider_utils::{ConnectionSettings, connection_setters};
+use crate::provider_utils::{ConnectionSettings, connection_setters, provider_models};
 use bedrock_api::{AuthSource, BedrockConnection, SharedConnection};
 
 /// How to reach Amazon Bedrock, built with `with_*` methods; every setting is optional. The
@@ -165,51 +164,24 @@ pub fn bedrock(model_id: &str) -> BedrockLanguageModel {
     create_bedrock(BedrockSettings::default()).language_model(model_id)
 }
 
-impl BedrockProvider {
-    /// The Converse model of this id or ARN, e.g. `anthropic.claude-3-5-haiku-20241022-v1:0`
-    /// or an inference profile such as `us.amazon.nova-pro-v1:0`.
-    pub fn language_model(&self, model_id: &str) -> BedrockLanguageModel {
-        BedrockLanguageModel::new(model_id, self.connection.clone())
-    }
-
-    /// The embedding model of this id: `amazon.titan-embed-text-v2:0` or `cohere.embed-*`.
-    pub fn embedding_model(&self, model_id: &str) -> BedrockEmbeddingModel {
-        BedrockEmbeddingModel::new(model_id, self.connection.clone())
-    }
-
-    /// The image model of this id: `amazon.nova-canvas-v1:0` or `amazon.titan-image-generator-*`.
-    pub fn image_model(&self, model_id: &str) -> BedrockImageModel {
-        BedrockImageModel::new(model_id, self.connection.clone())
-    }
-
-    /// The reranking model of this id: `amazon.rerank-v1:0` or `cohere.rerank-v3-5:0`.
-    pub fn reranking_model(&self, model_id: &str) -> BedrockRerankingModel {
-        BedrockRerankingModel::new(model_id, self.connection.clone())
-    }
-}
-
-impl Provider for BedrockProvider {
-    fn language_model(&self, model_id: &str) -> Result<Arc<dyn LanguageModel>> {
-        Ok(Arc::new(BedrockProvider::language_model(self, model_id)))
-    }
-
-    fn embedding_model(&self, model_id: &str) -> Result<Arc<dyn EmbeddingModel>> {
-        Ok(Arc::new(BedrockProvider::embedding_model(self, model_id)))
-    }
-
-    fn image_model(&self, model_id: &str) -> Result<Arc<dyn ImageModel>> {
-        Ok(Arc::new(BedrockProvider::image_model(self, model_id)))
-    }
-
-    fn reranking_model(&self, model_id: &str) -> Result<Arc<dyn RerankingModel>> {
-        Ok(Arc::new(BedrockProvider::reranking_model(self, model_id)))
+provider_models! {
+    impl Provider for BedrockProvider {
+        /// The Converse model of this id or ARN, e.g. `anthropic.claude-3-5-haiku-20241022-v1:0`
+        /// or an inference profile such as `us.amazon.nova-pro-v1:0`.
+        pub fn language_model -> BedrockLanguageModel as language_model: LanguageModel;
+        /// The embedding model of this id: `amazon.titan-embed-text-v2:0` or `cohere.embed-*`.
+        pub fn embedding_model -> BedrockEmbeddingModel as embedding_model: EmbeddingModel;
+        /// The image model of this id: `amazon.nova-canvas-v1:0` or `amazon.titan-image-generator-*`.
+        pub fn image_model -> BedrockImageModel as image_model: ImageModel;
+        /// The reranking model of this id: `amazon.rerank-v1:0` or `cohere.rerank-v3-5:0`.
+        pub fn reranking_model -> BedrockRerankingModel as reranking_model: RerankingModel;
     }
 }
 
 /// ConverseStream's decoder (event-stream frames, then the parts state machine) with raw chunks
 /// on, over `bytes`, for the fuzz targets (`fuzz/`).
 #[cfg(feature = "fuzzing")]
-pub(crate) fn fuzz_stream<S, E>(bytes: S, uses_json_response_tool: bool) -> impl futures::Stream<Item = Result<crate::provider::StreamPart>>
+pub(crate) fn fuzz_stream<S, E>(bytes: S, uses_json_response_tool: bool) -> impl futures::Stream<Item = crate::error::Result<crate::provider::StreamPart>>
 where
     S: futures::Stream<Item = std::result::Result<bytes::Bytes, E>> + Unpin,
     E: Into<crate::provider_utils::BodyError>,

@@ -35,9 +35,7 @@ mod map_cohere_finish_reason;
 /// The wire types, generated from specs/cohere/openapi.json.
 use specai_generated::cohere::types as wire;
 
-use std::sync::Arc;
-
-use specai_generated::mappings::{COHERE, ProviderMapping};
+use specai_generated::mappings::COHERE;
 
 pub use cohere_embedding_model::{CohereEmbeddingModel, MAX_EMBEDDINGS_PER_CALL};
 pub use cohere_language_model::CohereLanguageModel;
@@ -45,64 +43,40 @@ pub use cohere_options::{CohereEmbeddingOptions, CohereImagePartOptions, CohereO
 pub use cohere_reranking_model::CohereRerankingModel;
 pub use map_cohere_finish_reason::map_cohere_finish_reason;
 
-use crate::error::Result;
 use crate::provider::{EmbeddingModel, LanguageModel, Provider, RerankingModel};
-use crate::provider_utils::{ConnectionSettings, MappedConnection, connection_setters};
+use crate::provider_utils::{SharedConnection, connection_for_call, mapped_provider, provider_models};
 
 /// The provider id models report.
 const PROVIDER_ID: &str = "cohere";
 
-/// How to reach Cohere, built with `with_*` methods; every setting is optional, and the
-/// defaults come from `specs/cohere/provider.toml` (the key from `COHERE_API_KEY`, or the
-/// deprecated `CO_API_KEY`, sent as a bearer token; the base URL without `/v2`).
-///
-/// ```
-/// use specai::cohere::{CohereSettings, create_cohere};
-///
-/// let provider = create_cohere(CohereSettings::default().with_api_key("..."));
-/// let model = provider.language_model("command-a-03-2025");
-/// ```
-#[derive(Debug, Clone, Default)]
-#[non_exhaustive]
-pub struct CohereSettings {
-    connection: ConnectionSettings,
-}
+mapped_provider! {
+    /// How to reach Cohere, built with `with_*` methods; every setting is optional, and the
+    /// defaults come from `specs/cohere/provider.toml` (the key from `COHERE_API_KEY`, or the
+    /// deprecated `CO_API_KEY`, sent as a bearer token; the base URL without `/v2`).
+    ///
+    /// ```
+    /// use specai::cohere::{CohereSettings, create_cohere};
+    ///
+    /// let provider = create_cohere(CohereSettings::default().with_api_key("..."));
+    /// let model = provider.language_model("command-a-03-2025");
+    /// ```
+    pub struct CohereSettings;
 
-impl CohereSettings {
-    connection_setters!();
-}
+    /// The Cohere provider: hands out language, embedding and reranking models.
+    pub struct CohereProvider;
 
-/// The connection every model of one provider shares, or the error building it gave.
-pub(crate) type SharedConnection = Result<Arc<MappedConnection>>;
-
-fn connection_for_call(connection: &SharedConnection) -> Result<&MappedConnection> {
-    connection.as_deref().map_err(Clone::clone)
-}
-
-/// The Cohere provider: hands out language, embedding and reranking models.
-#[derive(Debug, Clone)]
-pub struct CohereProvider {
-    connection: SharedConnection,
-}
-
-/// A Cohere provider with these settings. Invalid settings are reported by every call of its
-/// models.
-///
-/// ```
-/// use specai::cohere::{CohereSettings, create_cohere};
-/// use specai::provider::LanguageModel;
-///
-/// let provider = create_cohere(CohereSettings::default().with_api_key("my-key").with_base_url("http://127.0.0.1:8080"));
-/// let model = provider.language_model("command-a-03-2025");
-/// assert_eq!(model.model_id(), "command-a-03-2025");
-/// ```
-pub fn create_cohere(settings: CohereSettings) -> CohereProvider {
-    create_cohere_from_mapping(COHERE, settings)
-}
-
-/// A provider following `mapping` (a modified copy of the Cohere mapping, in tests).
-pub(crate) fn create_cohere_from_mapping(mapping: ProviderMapping, settings: CohereSettings) -> CohereProvider {
-    CohereProvider { connection: MappedConnection::new(mapping, settings.connection, None).map(Arc::new) }
+    /// A Cohere provider with these settings. Invalid settings are reported by every call of its
+    /// models.
+    ///
+    /// ```
+    /// use specai::cohere::{CohereSettings, create_cohere};
+    /// use specai::provider::LanguageModel;
+    ///
+    /// let provider = create_cohere(CohereSettings::default().with_api_key("my-key").with_base_url("http://127.0.0.1:8080"));
+    /// let model = provider.language_model("command-a-03-2025");
+    /// assert_eq!(model.model_id(), "command-a-03-2025");
+    /// ```
+    pub fn create_cohere(COHERE);
 }
 
 /// The language model of this id from a default provider (settings from the environment).
@@ -118,34 +92,14 @@ pub fn cohere(model_id: &str) -> CohereLanguageModel {
     create_cohere(CohereSettings::default()).language_model(model_id)
 }
 
-impl CohereProvider {
-    /// The language model of this id, e.g. `command-a-03-2025`.
-    pub fn language_model(&self, model_id: &str) -> CohereLanguageModel {
-        CohereLanguageModel::new(model_id, self.connection.clone())
-    }
-
-    /// The embedding model of this id, e.g. `embed-v4.0`.
-    pub fn embedding_model(&self, model_id: &str) -> CohereEmbeddingModel {
-        CohereEmbeddingModel::new(model_id, self.connection.clone())
-    }
-
-    /// The reranking model of this id, e.g. `rerank-v3.5`.
-    pub fn reranking_model(&self, model_id: &str) -> CohereRerankingModel {
-        CohereRerankingModel::new(model_id, self.connection.clone())
-    }
-}
-
-impl Provider for CohereProvider {
-    fn language_model(&self, model_id: &str) -> Result<Arc<dyn LanguageModel>> {
-        Ok(Arc::new(CohereProvider::language_model(self, model_id)))
-    }
-
-    fn embedding_model(&self, model_id: &str) -> Result<Arc<dyn EmbeddingModel>> {
-        Ok(Arc::new(CohereProvider::embedding_model(self, model_id)))
-    }
-
-    fn reranking_model(&self, model_id: &str) -> Result<Arc<dyn RerankingModel>> {
-        Ok(Arc::new(CohereProvider::reranking_model(self, model_id)))
+provider_models! {
+    impl Provider for CohereProvider {
+        /// The language model of this id, e.g. `command-a-03-2025`.
+        pub fn language_model -> CohereLanguageModel as language_model: LanguageModel;
+        /// The embedding model of this id, e.g. `embed-v4.0`.
+        pub fn embedding_model -> CohereEmbeddingModel as embedding_model: EmbeddingModel;
+        /// The reranking model of this id, e.g. `rerank-v3.5`.
+        pub fn reranking_model -> CohereRerankingModel as reranking_model: RerankingModel;
     }
 }
 

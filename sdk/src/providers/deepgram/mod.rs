@@ -29,72 +29,47 @@ mod tests;
 /// The wire types, generated from specs/deepgram/openapi.json.
 use specai_generated::deepgram::types as wire;
 
-use std::sync::Arc;
-
-use specai_generated::mappings::{DEEPGRAM, ProviderMapping};
+use specai_generated::mappings::DEEPGRAM;
 
 pub use deepgram_options::{DeepgramSpeechOptions, DeepgramTranscriptionOptions};
 pub use deepgram_speech_model::DeepgramSpeechModel;
 pub use deepgram_transcription_model::DeepgramTranscriptionModel;
 
-use crate::error::Result;
+use crate::error::Error;
 use crate::provider::{Provider, SpeechModel, TranscriptionModel};
-use crate::provider_utils::{ConnectionSettings, MappedConnection, connection_setters};
+use crate::provider_utils::{SharedConnection, connection_for_call, mapped_provider, provider_models};
 
 /// The key of this provider's options in `provider_options`.
 const PROVIDER_ID: &str = "deepgram";
 
-/// How to reach Deepgram, built with `with_*` methods; every setting is optional, and the
-/// defaults come from `specs/deepgram/provider.toml` (the key from `DEEPGRAM_API_KEY`, sent
-/// as `Authorization: Token <key>`).
-///
-/// ```
-/// use specai::deepgram::{DeepgramSettings, create_deepgram};
-///
-/// let provider = create_deepgram(DeepgramSettings::default().with_api_key("..."));
-/// let model = provider.speech("aura-2-helena-en");
-/// ```
-#[derive(Debug, Clone, Default)]
-#[non_exhaustive]
-pub struct DeepgramSettings {
-    connection: ConnectionSettings,
-}
+mapped_provider! {
+    /// How to reach Deepgram, built with `with_*` methods; every setting is optional, and the
+    /// defaults come from `specs/deepgram/provider.toml` (the key from `DEEPGRAM_API_KEY`, sent
+    /// as `Authorization: Token <key>`).
+    ///
+    /// ```
+    /// use specai::deepgram::{DeepgramSettings, create_deepgram};
+    ///
+    /// let provider = create_deepgram(DeepgramSettings::default().with_api_key("..."));
+    /// let model = provider.speech("aura-2-helena-en");
+    /// ```
+    pub struct DeepgramSettings;
 
-impl DeepgramSettings {
-    connection_setters!();
-}
+    /// The Deepgram provider: hands out speech and transcription models.
+    pub struct DeepgramProvider;
 
-/// The connection every model of one provider shares, or the error building it gave.
-type SharedConnection = Result<Arc<MappedConnection>>;
-
-fn connection_for_call(connection: &SharedConnection) -> Result<&MappedConnection> {
-    connection.as_deref().map_err(Clone::clone)
-}
-
-/// The Deepgram provider: hands out speech and transcription models.
-#[derive(Debug, Clone)]
-pub struct DeepgramProvider {
-    connection: SharedConnection,
-}
-
-/// A Deepgram provider with these settings. Invalid settings are reported by every call of
-/// its models.
-///
-/// ```
-/// use specai::deepgram::{DeepgramSettings, create_deepgram};
-/// use specai::provider::SpeechModel;
-///
-/// let provider = create_deepgram(DeepgramSettings::default().with_api_key("my-key").with_base_url("http://127.0.0.1:8080"));
-/// let model = provider.speech("aura-2-helena-en");
-/// assert_eq!(model.model_id(), "aura-2-helena-en");
-/// ```
-pub fn create_deepgram(settings: DeepgramSettings) -> DeepgramProvider {
-    create_deepgram_from_mapping(DEEPGRAM, settings)
-}
-
-/// A provider following `mapping` (a modified copy of the Deepgram mapping, in tests).
-pub(crate) fn create_deepgram_from_mapping(mapping: ProviderMapping, settings: DeepgramSettings) -> DeepgramProvider {
-    DeepgramProvider { connection: MappedConnection::new(mapping, settings.connection, None).map(Arc::new) }
+    /// A Deepgram provider with these settings. Invalid settings are reported by every call of
+    /// its models.
+    ///
+    /// ```
+    /// use specai::deepgram::{DeepgramSettings, create_deepgram};
+    /// use specai::provider::SpeechModel;
+    ///
+    /// let provider = create_deepgram(DeepgramSettings::default().with_api_key("my-key").with_base_url("http://127.0.0.1:8080"));
+    /// let model = provider.speech("aura-2-helena-en");
+    /// assert_eq!(model.model_id(), "aura-2-helena-en");
+    /// ```
+    pub fn create_deepgram(DEEPGRAM);
 }
 
 /// A provider with default settings (the key from the environment).
@@ -112,29 +87,13 @@ pub fn deepgram() -> DeepgramProvider {
     create_deepgram(DeepgramSettings::default())
 }
 
-impl DeepgramProvider {
-    /// The speech model of this id, e.g. `aura-2-helena-en` (Aura models name their voice).
-    pub fn speech(&self, model_id: &str) -> DeepgramSpeechModel {
-        DeepgramSpeechModel::new(model_id, self.connection.clone())
+provider_models! {
+    impl Provider for DeepgramProvider {
+        /// The speech model of this id, e.g. `aura-2-helena-en` (Aura models name their voice).
+        pub fn speech -> DeepgramSpeechModel as speech_model: SpeechModel;
+        /// The transcription model of this id, e.g. `nova-3`.
+        pub fn transcription -> DeepgramTranscriptionModel as transcription_model: TranscriptionModel;
     }
-
-    /// The transcription model of this id, e.g. `nova-3`.
-    pub fn transcription(&self, model_id: &str) -> DeepgramTranscriptionModel {
-        DeepgramTranscriptionModel::new(model_id, self.connection.clone())
-    }
-}
-
-impl Provider for DeepgramProvider {
-    /// Deepgram has no language models: always [`Error::NoSuchModel`](crate::Error::NoSuchModel).
-    fn language_model(&self, model_id: &str) -> Result<Arc<dyn crate::provider::LanguageModel>> {
-        Err(crate::Error::NoSuchModel { model_id: model_id.to_owned(), model_type: crate::error::ModelType::Language })
-    }
-
-    fn speech_model(&self, model_id: &str) -> Result<Arc<dyn SpeechModel>> {
-        Ok(Arc::new(self.speech(model_id)))
-    }
-
-    fn transcription_model(&self, model_id: &str) -> Result<Arc<dyn TranscriptionModel>> {
-        Ok(Arc::new(self.transcription(model_id)))
-    }
+    /// Deepgram has no language models: always [`Error::NoSuchModel`].
+    fn language_model -> Err(Error::NoSuchModel);
 }

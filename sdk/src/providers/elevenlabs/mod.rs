@@ -28,72 +28,47 @@ mod tests;
 /// The wire types, generated from specs/elevenlabs/openapi.json.
 use specai_generated::elevenlabs::types as wire;
 
-use std::sync::Arc;
-
-use specai_generated::mappings::{ELEVENLABS, ProviderMapping};
+use specai_generated::mappings::ELEVENLABS;
 
 pub use elevenlabs_options::{ElevenLabsPronunciationDictionary, ElevenLabsSpeechOptions, ElevenLabsTranscriptionOptions, ElevenLabsVoiceSettings};
 pub use elevenlabs_speech_model::{DEFAULT_VOICE, ElevenLabsSpeechModel};
 pub use elevenlabs_transcription_model::ElevenLabsTranscriptionModel;
 
-use crate::error::Result;
+use crate::error::Error;
 use crate::provider::{Provider, SpeechModel, TranscriptionModel};
-use crate::provider_utils::{ConnectionSettings, MappedConnection, connection_setters};
+use crate::provider_utils::{SharedConnection, connection_for_call, mapped_provider, provider_models};
 
 /// The key of this provider's options in `provider_options`.
 const PROVIDER_ID: &str = "elevenlabs";
 
-/// How to reach ElevenLabs, built with `with_*` methods; every setting is optional, and the
-/// defaults come from `specs/elevenlabs/provider.toml` (the key from `ELEVENLABS_API_KEY`, sent
-/// as `xi-api-key`).
-///
-/// ```
-/// use specai::elevenlabs::{ElevenLabsSettings, create_elevenlabs};
-///
-/// let provider = create_elevenlabs(ElevenLabsSettings::default().with_api_key("..."));
-/// let model = provider.speech("eleven_multilingual_v2");
-/// ```
-#[derive(Debug, Clone, Default)]
-#[non_exhaustive]
-pub struct ElevenLabsSettings {
-    connection: ConnectionSettings,
-}
+mapped_provider! {
+    /// How to reach ElevenLabs, built with `with_*` methods; every setting is optional, and the
+    /// defaults come from `specs/elevenlabs/provider.toml` (the key from `ELEVENLABS_API_KEY`, sent
+    /// as `xi-api-key`).
+    ///
+    /// ```
+    /// use specai::elevenlabs::{ElevenLabsSettings, create_elevenlabs};
+    ///
+    /// let provider = create_elevenlabs(ElevenLabsSettings::default().with_api_key("..."));
+    /// let model = provider.speech("eleven_multilingual_v2");
+    /// ```
+    pub struct ElevenLabsSettings;
 
-impl ElevenLabsSettings {
-    connection_setters!();
-}
+    /// The ElevenLabs provider: hands out speech and transcription models.
+    pub struct ElevenLabsProvider;
 
-/// The connection every model of one provider shares, or the error building it gave.
-type SharedConnection = Result<Arc<MappedConnection>>;
-
-fn connection_for_call(connection: &SharedConnection) -> Result<&MappedConnection> {
-    connection.as_deref().map_err(Clone::clone)
-}
-
-/// The ElevenLabs provider: hands out speech and transcription models.
-#[derive(Debug, Clone)]
-pub struct ElevenLabsProvider {
-    connection: SharedConnection,
-}
-
-/// An ElevenLabs provider with these settings. Invalid settings are reported by every call of
-/// its models.
-///
-/// ```
-/// use specai::elevenlabs::{ElevenLabsSettings, create_elevenlabs};
-/// use specai::provider::SpeechModel;
-///
-/// let provider = create_elevenlabs(ElevenLabsSettings::default().with_api_key("my-key").with_base_url("http://127.0.0.1:8080"));
-/// let model = provider.speech("eleven_multilingual_v2");
-/// assert_eq!(model.model_id(), "eleven_multilingual_v2");
-/// ```
-pub fn create_elevenlabs(settings: ElevenLabsSettings) -> ElevenLabsProvider {
-    create_elevenlabs_from_mapping(ELEVENLABS, settings)
-}
-
-/// A provider following `mapping` (a modified copy of the ElevenLabs mapping, in tests).
-pub(crate) fn create_elevenlabs_from_mapping(mapping: ProviderMapping, settings: ElevenLabsSettings) -> ElevenLabsProvider {
-    ElevenLabsProvider { connection: MappedConnection::new(mapping, settings.connection, None).map(Arc::new) }
+    /// An ElevenLabs provider with these settings. Invalid settings are reported by every call of
+    /// its models.
+    ///
+    /// ```
+    /// use specai::elevenlabs::{ElevenLabsSettings, create_elevenlabs};
+    /// use specai::provider::SpeechModel;
+    ///
+    /// let provider = create_elevenlabs(ElevenLabsSettings::default().with_api_key("my-key").with_base_url("http://127.0.0.1:8080"));
+    /// let model = provider.speech("eleven_multilingual_v2");
+    /// assert_eq!(model.model_id(), "eleven_multilingual_v2");
+    /// ```
+    pub fn create_elevenlabs(ELEVENLABS);
 }
 
 /// A provider with default settings (the key from the environment).
@@ -110,31 +85,15 @@ pub fn elevenlabs() -> ElevenLabsProvider {
     create_elevenlabs(ElevenLabsSettings::default())
 }
 
-impl ElevenLabsProvider {
-    /// The speech model of this id, e.g. `eleven_multilingual_v2` or `eleven_flash_v2_5`.
-    pub fn speech(&self, model_id: &str) -> ElevenLabsSpeechModel {
-        ElevenLabsSpeechModel::new(model_id, self.connection.clone())
+provider_models! {
+    impl Provider for ElevenLabsProvider {
+        /// The speech model of this id, e.g. `eleven_multilingual_v2` or `eleven_flash_v2_5`.
+        pub fn speech -> ElevenLabsSpeechModel as speech_model: SpeechModel;
+        /// The transcription model of this id, e.g. `scribe_v1`.
+        pub fn transcription -> ElevenLabsTranscriptionModel as transcription_model: TranscriptionModel;
     }
-
-    /// The transcription model of this id, e.g. `scribe_v1`.
-    pub fn transcription(&self, model_id: &str) -> ElevenLabsTranscriptionModel {
-        ElevenLabsTranscriptionModel::new(model_id, self.connection.clone())
-    }
-}
-
-impl Provider for ElevenLabsProvider {
-    /// ElevenLabs has no language models: always [`Error::NoSuchModel`](crate::Error::NoSuchModel).
-    fn language_model(&self, model_id: &str) -> Result<Arc<dyn crate::provider::LanguageModel>> {
-        Err(crate::Error::NoSuchModel { model_id: model_id.to_owned(), model_type: crate::error::ModelType::Language })
-    }
-
-    fn speech_model(&self, model_id: &str) -> Result<Arc<dyn SpeechModel>> {
-        Ok(Arc::new(self.speech(model_id)))
-    }
-
-    fn transcription_model(&self, model_id: &str) -> Result<Arc<dyn TranscriptionModel>> {
-        Ok(Arc::new(self.transcription(model_id)))
-    }
+    /// ElevenLabs has no language models: always [`Error::NoSuchModel`].
+    fn language_model -> Err(Error::NoSuchModel);
 }
 
 /// ISO 639-1 code of a language code as Scribe reports it (ISO 639-3, `"eng"` -> `"en"`); a

@@ -34,75 +34,51 @@ use specai_generated::fal::types as wire;
 
 use std::sync::Arc;
 
-use specai_generated::mappings::{FAL, ProviderMapping};
+use specai_generated::mappings::FAL;
 
 pub use fal_image_model::FalImageModel;
 pub use fal_options::{FalImageOptions, FalSpeechOptions, FalTranscriptionOptions};
 pub use fal_speech_model::FalSpeechModel;
 pub use fal_transcription_model::FalTranscriptionModel;
 
-use crate::error::{Error, ModelType, Result};
-use crate::provider::{ImageModel, LanguageModel, Provider, SpeechModel, TranscriptionModel};
-use crate::provider_utils::{ConnectionSettings, MappedConnection, PollSettings, connection_setters};
+use crate::error::{Error, Result};
+use crate::provider::{ImageModel, Provider, SpeechModel, TranscriptionModel};
+use crate::provider_utils::{MappedConnection, PollSettings, SharedConnection, mapped_provider, provider_models};
 
 /// The provider id models report (with `.image`, `.speech`, `.transcription`) and read their
 /// options under.
 const PROVIDER_ID: &str = "fal";
 
-/// How to reach FAL, built with `with_*` methods; every setting is optional, and the defaults
-/// come from `specs/fal/provider.toml` (the key from `FAL_API_KEY` or `FAL_KEY`, sent as
-/// `Authorization: Key <key>`; the queue at `https://queue.fal.run`).
-///
-/// ```
-/// use std::time::Duration;
-/// use specai::fal::{FalSettings, create_fal};
-/// use specai::provider_utils::PollSettings;
-///
-/// let settings = FalSettings::default()
-///     .with_api_key("...")
-///     .with_poll_settings(PollSettings::default().with_total_timeout(Duration::from_secs(120)));
-/// let model = create_fal(settings).image("fal-ai/flux/schnell");
-/// ```
-#[derive(Debug, Clone, Default)]
-#[non_exhaustive]
-pub struct FalSettings {
-    connection: ConnectionSettings,
-    poll: PollSettings,
-}
-
-impl FalSettings {
-    connection_setters!();
-
-    /// Sets how queued requests are polled (default: [`PollSettings::default`]).
-    pub fn with_poll_settings(mut self, poll: PollSettings) -> Self {
-        self.poll = poll;
-        self
+mapped_provider! {
+    /// How to reach FAL, built with `with_*` methods; every setting is optional, and the defaults
+    /// come from `specs/fal/provider.toml` (the key from `FAL_API_KEY` or `FAL_KEY`, sent as
+    /// `Authorization: Key <key>`; the queue at `https://queue.fal.run`).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use specai::fal::{FalSettings, create_fal};
+    /// use specai::provider_utils::PollSettings;
+    ///
+    /// let settings = FalSettings::default()
+    ///     .with_api_key("...")
+    ///     .with_poll_settings(PollSettings::default().with_total_timeout(Duration::from_secs(120)));
+    /// let model = create_fal(settings).image("fal-ai/flux/schnell");
+    /// ```
+    pub struct FalSettings {
+        /// Sets how queued requests are polled (default: [`PollSettings::default`]).
+        poll: PollSettings,
     }
-}
 
-/// The connection every model of one provider shares, or the error building it gave.
-type SharedConnection = Result<Arc<MappedConnection>>;
+    /// The FAL provider: hands out image, speech and transcription models.
+    pub struct FalProvider;
+
+    /// A FAL provider with these settings. Invalid settings are reported by every call of its models.
+    pub fn create_fal(FAL);
+}
 
 /// The connection, or the error its construction gave (reported by every call).
 fn connection_for_call(connection: &SharedConnection) -> Result<&Arc<MappedConnection>> {
     connection.as_ref().map_err(Clone::clone)
-}
-
-/// The FAL provider: hands out image, speech and transcription models.
-#[derive(Debug, Clone)]
-pub struct FalProvider {
-    connection: SharedConnection,
-    poll: PollSettings,
-}
-
-/// A FAL provider with these settings. Invalid settings are reported by every call of its models.
-pub fn create_fal(settings: FalSettings) -> FalProvider {
-    create_fal_from_mapping(FAL, settings)
-}
-
-/// A provider following `mapping` (a modified copy of the FAL mapping, in tests).
-fn create_fal_from_mapping(mapping: ProviderMapping, settings: FalSettings) -> FalProvider {
-    FalProvider { connection: MappedConnection::new(mapping, settings.connection, None).map(Arc::new), poll: settings.poll }
 }
 
 /// The image model of this id from a default provider (settings from the environment).
@@ -116,38 +92,15 @@ pub fn fal(model_id: &str) -> FalImageModel {
     create_fal(FalSettings::default()).image(model_id)
 }
 
-impl FalProvider {
-    /// The image model of this id, e.g. `fal-ai/flux/dev`.
-    pub fn image(&self, model_id: &str) -> FalImageModel {
-        FalImageModel::new(model_id, self.connection.clone(), self.poll)
+provider_models! {
+    impl Provider for FalProvider with poll {
+        /// The image model of this id, e.g. `fal-ai/flux/dev`.
+        pub fn image -> FalImageModel as image_model: ImageModel;
+        /// The speech model of this id, e.g. `fal-ai/kokoro/american-english` or `fal-ai/dia-tts`.
+        pub fn speech -> FalSpeechModel as speech_model: SpeechModel;
+        /// The transcription model of this id, e.g. `fal-ai/whisper` or `fal-ai/wizper`.
+        pub fn transcription -> FalTranscriptionModel as transcription_model: TranscriptionModel;
     }
-
-    /// The speech model of this id, e.g. `fal-ai/kokoro/american-english` or `fal-ai/dia-tts`.
-    pub fn speech(&self, model_id: &str) -> FalSpeechModel {
-        FalSpeechModel::new(model_id, self.connection.clone(), self.poll)
-    }
-
-    /// The transcription model of this id, e.g. `fal-ai/whisper` or `fal-ai/wizper`.
-    pub fn transcription(&self, model_id: &str) -> FalTranscriptionModel {
-        FalTranscriptionModel::new(model_id, self.connection.clone(), self.poll)
-    }
-}
-
-impl Provider for FalProvider {
     /// FAL has no language models: [`Error::NoSuchModel`].
-    fn language_model(&self, model_id: &str) -> Result<Arc<dyn LanguageModel>> {
-        Err(Error::NoSuchModel { model_id: model_id.to_owned(), model_type: ModelType::Language })
-    }
-
-    fn image_model(&self, model_id: &str) -> Result<Arc<dyn ImageModel>> {
-        Ok(Arc::new(self.image(model_id)))
-    }
-
-    fn speech_model(&self, model_id: &str) -> Result<Arc<dyn SpeechModel>> {
-        Ok(Arc::new(self.speech(model_id)))
-    }
-
-    fn transcription_model(&self, model_id: &str) -> Result<Arc<dyn TranscriptionModel>> {
-        Ok(Arc::new(self.transcription(model_id)))
-    }
+    fn language_model -> Err(Error::NoSuchModel);
 }

@@ -45,56 +45,36 @@ use crate::openai_compatible::{
     OpenAiCompatibleSettings,
 };
 use crate::provider::{EmbeddingModel, ImageModel, LanguageModel, Provider};
-use crate::provider_utils::{ConnectionSettings, MappedConnection, PollSettings, connection_setters};
+use crate::provider_utils::{PollSettings, SharedConnection, provider_settings, shared_connection};
 
 /// The provider id image models report (with `.image`) and read their options under.
 const PROVIDER_ID: &str = "fireworks";
 
-/// How to reach Fireworks, built with `with_*` methods; every setting is optional, and the
-/// defaults come from `specs/fireworks/provider.toml` (the key from `FIREWORKS_API_KEY`, sent as
-/// a bearer token; `https://api.fireworks.ai/inference/v1`). Kontext requests are polled every
-/// 500 ms for up to 2 minutes unless [`with_poll_settings`](Self::with_poll_settings) says otherwise.
-///
-/// ```
-/// use std::time::Duration;
-/// use specai::fireworks::{FireworksSettings, create_fireworks};
-/// use specai::provider_utils::PollSettings;
-///
-/// let settings = FireworksSettings::default()
-///     .with_api_key("fw_...")
-///     .with_poll_settings(PollSettings::default().with_total_timeout(Duration::from_secs(300)));
-/// let model = create_fireworks(settings).image("accounts/fireworks/models/flux-kontext-pro");
-/// ```
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct FireworksSettings {
-    connection: ConnectionSettings,
-    poll: PollSettings,
-}
-
-impl Default for FireworksSettings {
-    /// No overrides; Kontext polled every 500 ms for up to 2 minutes (the AI SDK's defaults).
-    fn default() -> Self {
-        let interval = Duration::from_millis(500);
-        FireworksSettings {
-            connection: ConnectionSettings::default(),
-            poll: PollSettings::default().with_intervals(interval, interval).with_total_timeout(Duration::from_secs(120)),
-        }
+provider_settings! {
+    /// How to reach Fireworks, built with `with_*` methods; every setting is optional, and the
+    /// defaults come from `specs/fireworks/provider.toml` (the key from `FIREWORKS_API_KEY`, sent as
+    /// a bearer token; `https://api.fireworks.ai/inference/v1`). Kontext requests are polled every
+    /// 500 ms for up to 2 minutes (the AI SDK's defaults) unless
+    /// [`with_poll_settings`](Self::with_poll_settings) says otherwise.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use specai::fireworks::{FireworksSettings, create_fireworks};
+    /// use specai::provider_utils::PollSettings;
+    ///
+    /// let settings = FireworksSettings::default()
+    ///     .with_api_key("fw_...")
+    ///     .with_poll_settings(PollSettings::default().with_total_timeout(Duration::from_secs(300)));
+    /// let model = create_fireworks(settings).image("accounts/fireworks/models/flux-kontext-pro");
+    /// ```
+    pub struct FireworksSettings {
+        /// Sets how Kontext requests are polled (default: every 500 ms, 2 minutes in all).
+        poll: PollSettings = PollSettings::default().with_intervals(KONTEXT_POLL_INTERVAL, KONTEXT_POLL_INTERVAL).with_total_timeout(Duration::from_secs(120)),
     }
 }
 
-impl FireworksSettings {
-    connection_setters!();
-
-    /// Sets how Kontext requests are polled (default: every 500 ms, 2 minutes in all).
-    pub fn with_poll_settings(mut self, poll: PollSettings) -> Self {
-        self.poll = poll;
-        self
-    }
-}
-
-/// The connection the image models share, or the error building it gave.
-type SharedConnection = Result<Arc<MappedConnection>>;
+/// The wait between two polls of a Kontext request by default.
+const KONTEXT_POLL_INTERVAL: Duration = Duration::from_millis(500);
 
 /// The Fireworks provider: language and embedding models (OpenAI-compatible) and image models.
 #[derive(Debug, Clone)]
@@ -115,7 +95,7 @@ fn create_fireworks_from_mapping(mapping: ProviderMapping, settings: FireworksSe
     compatible_settings.connection = settings.connection.clone();
     FireworksProvider {
         compatible: crate::openai_compatible::from_mapping(&mapping, compatible_settings),
-        connection: MappedConnection::new(mapping, settings.connection, None).map(Arc::new),
+        connection: shared_connection(mapping, settings.connection),
         poll: settings.poll,
     }
 }

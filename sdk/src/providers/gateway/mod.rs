@@ -53,7 +53,7 @@ pub use gateway_options::GatewayOptions;
 
 use crate::error::Result;
 use crate::provider::{EmbeddingModel, ImageModel, LanguageModel, Provider};
-use crate::provider_utils::{ApiKey, ConnectionSettings, MappedConnection, connection_setters};
+use crate::provider_utils::{ApiKey, ConnectionSettings, MappedConnection, SharedConnection, connection_for_call, connection_setters, provider_models};
 
 /// How the bearer token authenticates (the mapping's default is `api-key`).
 const AUTH_METHOD_HEADER: HeaderName = HeaderName::from_static("ai-gateway-auth-method");
@@ -104,13 +104,6 @@ impl std::fmt::Debug for GatewaySettings {
             .field("team", &self.team)
             .finish_non_exhaustive()
     }
-}
-
-/// The connection every model of one provider shares, or the error building it gave.
-pub(crate) type SharedConnection = Result<Arc<MappedConnection>>;
-
-fn connection_for_call(connection: &SharedConnection) -> Result<&MappedConnection> {
-    connection.as_deref().map_err(Clone::clone)
 }
 
 /// The provider name models report: `gateway`.
@@ -174,40 +167,22 @@ pub fn gateway(model_id: &str) -> GatewayLanguageModel {
     create_gateway(GatewaySettings::default()).language_model(model_id)
 }
 
+provider_models! {
+    impl Provider for GatewayProvider {
+        /// The language model of this id, e.g. `openai/gpt-5`.
+        pub fn language_model -> GatewayLanguageModel as language_model: LanguageModel;
+        /// The embedding model of this id, e.g. `openai/text-embedding-3-small`.
+        pub fn embedding_model -> GatewayEmbeddingModel as embedding_model: EmbeddingModel;
+        /// The image model of this id, e.g. `google/imagen-4.0-generate-001`.
+        pub fn image_model -> GatewayImageModel as image_model: ImageModel;
+    }
+}
+
 impl GatewayProvider {
-    /// The language model of this id, e.g. `openai/gpt-5`.
-    pub fn language_model(&self, model_id: &str) -> GatewayLanguageModel {
-        GatewayLanguageModel::new(model_id, self.connection.clone())
-    }
-
-    /// The embedding model of this id, e.g. `openai/text-embedding-3-small`.
-    pub fn embedding_model(&self, model_id: &str) -> GatewayEmbeddingModel {
-        GatewayEmbeddingModel::new(model_id, self.connection.clone())
-    }
-
-    /// The image model of this id, e.g. `google/imagen-4.0-generate-001`.
-    pub fn image_model(&self, model_id: &str) -> GatewayImageModel {
-        GatewayImageModel::new(model_id, self.connection.clone())
-    }
-
     /// The models the gateway offers, with names, descriptions, pricing and types
     /// (`GET /config`), fetched on each call.
     pub async fn available_models(&self) -> Result<Vec<GatewayModel>> {
         gateway_models::fetch_models(connection_for_call(&self.connection)?).await
-    }
-}
-
-impl Provider for GatewayProvider {
-    fn language_model(&self, model_id: &str) -> Result<Arc<dyn LanguageModel>> {
-        Ok(Arc::new(GatewayProvider::language_model(self, model_id)))
-    }
-
-    fn embedding_model(&self, model_id: &str) -> Result<Arc<dyn EmbeddingModel>> {
-        Ok(Arc::new(GatewayProvider::embedding_model(self, model_id)))
-    }
-
-    fn image_model(&self, model_id: &str) -> Result<Arc<dyn ImageModel>> {
-        Ok(Arc::new(GatewayProvider::image_model(self, model_id)))
     }
 }
 

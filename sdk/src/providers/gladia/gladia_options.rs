@@ -8,61 +8,57 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-/// Options of a Gladia transcription call.
-///
-/// ```
-/// use specai::provider::ProviderOptions;
-///
-/// let options = ProviderOptions::new().with("gladia", serde_json::json!({"languages": ["en", "fr"], "codeSwitching": true, "diarization": true}));
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[non_exhaustive]
-pub struct GladiaOptions {
-    /// The languages expected, ISO 639-1 (`language_config.languages`); none: detected.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub languages: Option<Vec<String>>,
-    /// Whether the language may change within the audio (`language_config.code_switching`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code_switching: Option<bool>,
-    /// Label who speaks each utterance (speaker diarization).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub diarization: Option<bool>,
-    /// How many speakers to expect (with `diarization`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub diarization_config: Option<GladiaDiarizationOptions>,
-    /// Words and phrases to recognise better (sets `custom_vocabulary`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_vocabulary: Option<Vec<String>>,
-    /// Context for the model, in natural language.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub context_prompt: Option<String>,
-    /// Better punctuation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub punctuation_enhanced: Option<bool>,
-    /// Split the transcript into sentences.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sentences: Option<bool>,
-    /// Summarize the audio.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub summarization: Option<bool>,
-    /// Detect named entities.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub named_entity_recognition: Option<bool>,
-    /// Sentiment per utterance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sentiment_analysis: Option<bool>,
-    /// Data Gladia keeps with the job and returns with it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_metadata: Option<Map<String, Value>>,
-    /// The fixed wait between two polls, in milliseconds (instead of the provider's
-    /// [`PollSettings`](crate::provider_utils::PollSettings)), as the AI SDK's `pollIntervalMillis`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub poll_interval_millis: Option<u64>,
-    /// How long the job may take in all, in milliseconds (instead of the provider's), as the AI
-    /// SDK's `pollTimeoutMillis`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub poll_timeout_millis: Option<u64>,
+use crate::provider_utils::with_poll_overrides;
+
+with_poll_overrides! {
+    /// Options of a Gladia transcription call.
+    ///
+    /// ```
+    /// use specai::provider::ProviderOptions;
+    ///
+    /// let options = ProviderOptions::new().with("gladia", serde_json::json!({"languages": ["en", "fr"], "codeSwitching": true, "diarization": true}));
+    /// ```
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    #[non_exhaustive]
+    pub struct GladiaOptions {
+        /// The languages expected, ISO 639-1 (`language_config.languages`); none: detected.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub languages: Option<Vec<String>>,
+        /// Whether the language may change within the audio (`language_config.code_switching`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub code_switching: Option<bool>,
+        /// Label who speaks each utterance (speaker diarization).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub diarization: Option<bool>,
+        /// How many speakers to expect (with `diarization`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub diarization_config: Option<GladiaDiarizationOptions>,
+        /// Words and phrases to recognise better (sets `custom_vocabulary`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub custom_vocabulary: Option<Vec<String>>,
+        /// Context for the model, in natural language.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub context_prompt: Option<String>,
+        /// Better punctuation.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub punctuation_enhanced: Option<bool>,
+        /// Split the transcript into sentences.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub sentences: Option<bool>,
+        /// Summarize the audio.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub summarization: Option<bool>,
+        /// Detect named entities.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub named_entity_recognition: Option<bool>,
+        /// Sentiment per utterance.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub sentiment_analysis: Option<bool>,
+        /// Data Gladia keeps with the job and returns with it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub custom_metadata: Option<Map<String, Value>>,
+    }
 }
 
 /// How many speakers to expect.

@@ -57,40 +57,24 @@ pub use google_options::{
 pub use google_speech_model::GoogleSpeechModel;
 pub use map_google_finish_reason::map_google_finish_reason;
 
-use crate::error::Result;
 use crate::provider::{EmbeddingModel, ImageModel, LanguageModel, Provider, SpeechModel};
-use crate::provider_utils::{ConnectionSettings, MappedConnection, connection_setters};
+use crate::provider_utils::{MappedConnection, SharedConnection, connection_for_call, provider_models, provider_settings};
 
 /// The provider id models report.
 const PROVIDER_ID: &str = "google.generative-ai";
 
-/// How to reach Google's Gemini API, built with `with_*` methods; every setting is optional,
-/// and the defaults come from `specs/google/provider.toml` (the key from
-/// `GOOGLE_GENERATIVE_AI_API_KEY`, sent as `x-goog-api-key`).
-///
-/// ```
-/// use specai::google::{GoogleSettings, create_google};
-///
-/// let provider = create_google(GoogleSettings::default().with_api_key("AIza...").with_header("x-goog-user-project", "my-project"));
-/// let model = provider.language_model("gemini-2.5-flash");
-/// ```
-#[derive(Debug, Clone, Default)]
-#[non_exhaustive]
-pub struct GoogleSettings {
-    connection: ConnectionSettings,
-}
-
-impl GoogleSettings {
-    connection_setters!();
-}
-
-/// What every model of one provider shares: the connection its mapping describes, or the error
-/// building it gave, which every call reports.
-pub(crate) type SharedConnection = Result<Arc<MappedConnection>>;
-
-/// The connection for a call, or the construction error.
-fn connection_for_call(connection: &SharedConnection) -> Result<&MappedConnection> {
-    connection.as_deref().map_err(Clone::clone)
+provider_settings! {
+    /// How to reach Google's Gemini API, built with `with_*` methods; every setting is optional,
+    /// and the defaults come from `specs/google/provider.toml` (the key from
+    /// `GOOGLE_GENERATIVE_AI_API_KEY`, sent as `x-goog-api-key`).
+    ///
+    /// ```
+    /// use specai::google::{GoogleSettings, create_google};
+    ///
+    /// let provider = create_google(GoogleSettings::default().with_api_key("AIza...").with_header("x-goog-user-project", "my-project"));
+    /// let model = provider.language_model("gemini-2.5-flash");
+    /// ```
+    pub struct GoogleSettings;
 }
 
 /// An operation path for a model: `{model}` replaced by the id, except that an id naming its own
@@ -151,61 +135,34 @@ pub fn google(model_id: &str) -> GoogleLanguageModel {
     create_google(GoogleSettings::default()).language_model(model_id)
 }
 
-impl GoogleProvider {
-    /// The language model of this id, e.g. `gemini-2.5-flash`.
-    pub fn language_model(&self, model_id: &str) -> GoogleLanguageModel {
-        GoogleLanguageModel::new(model_id, self.connection.clone())
-    }
-
-    /// The embedding model of this id, e.g. `gemini-embedding-001`.
-    pub fn embedding_model(&self, model_id: &str) -> GoogleEmbeddingModel {
-        GoogleEmbeddingModel::new(model_id, self.connection.clone())
-    }
-
-    /// The speech model of this id, e.g. `gemini-2.5-flash-preview-tts`.
-    ///
-    /// ```
-    /// use specai::google::{GoogleSettings, create_google};
-    /// use specai::provider::SpeechModel;
-    ///
-    /// let tts = create_google(GoogleSettings::default().with_api_key("AIza...")).speech_model("gemini-2.5-flash-preview-tts");
-    /// assert_eq!(tts.provider(), "google.speech");
-    /// ```
-    pub fn speech_model(&self, model_id: &str) -> GoogleSpeechModel {
-        GoogleSpeechModel::new(model_id, self.connection.clone())
-    }
-
-    /// The image model of this id: Imagen (`imagen-4.0-generate-001`) or a Gemini image model
-    /// (`gemini-2.5-flash-image`).
-    ///
-    /// ```
-    /// use specai::google::{GoogleSettings, create_google};
-    /// use specai::provider::ImageModel;
-    ///
-    /// let google = create_google(GoogleSettings::default().with_api_key("AIza..."));
-    /// assert_eq!(google.image_model("imagen-4.0-generate-001").max_images_per_call(), Some(4));
-    /// assert_eq!(google.image_model("gemini-2.5-flash-image").max_images_per_call(), Some(1));
-    /// ```
-    pub fn image_model(&self, model_id: &str) -> GoogleImageModel {
-        GoogleImageModel::new(model_id, self.connection.clone())
-    }
-}
-
-impl Provider for GoogleProvider {
-    fn language_model(&self, model_id: &str) -> Result<Arc<dyn LanguageModel>> {
-        Ok(Arc::new(GoogleProvider::language_model(self, model_id)))
-    }
-
-    fn embedding_model(&self, model_id: &str) -> Result<Arc<dyn EmbeddingModel>> {
-        Ok(Arc::new(GoogleProvider::embedding_model(self, model_id)))
-    }
-
-    fn speech_model(&self, model_id: &str) -> Result<Arc<dyn SpeechModel>> {
-        Ok(Arc::new(GoogleProvider::speech_model(self, model_id)))
-    }
-
-    fn image_model(&self, model_id: &str) -> Result<Arc<dyn ImageModel>> {
-        Ok(Arc::new(GoogleProvider::image_model(self, model_id)))
+provider_models! {
+    impl Provider for GoogleProvider {
+        /// The language model of this id, e.g. `gemini-2.5-flash`.
+        pub fn language_model -> GoogleLanguageModel as language_model: LanguageModel;
+        /// The embedding model of this id, e.g. `gemini-embedding-001`.
+        pub fn embedding_model -> GoogleEmbeddingModel as embedding_model: EmbeddingModel;
+        /// The speech model of this id, e.g. `gemini-2.5-flash-preview-tts`.
+        ///
+        /// ```
+        /// use specai::google::{GoogleSettings, create_google};
+        /// use specai::provider::SpeechModel;
+        ///
+        /// let tts = create_google(GoogleSettings::default().with_api_key("AIza...")).speech_model("gemini-2.5-flash-preview-tts");
+        /// assert_eq!(tts.provider(), "google.speech");
+        /// ```
+        pub fn speech_model -> GoogleSpeechModel as speech_model: SpeechModel;
+        /// The image model of this id: Imagen (`imagen-4.0-generate-001`) or a Gemini image model
+        /// (`gemini-2.5-flash-image`).
+        ///
+        /// ```
+        /// use specai::google::{GoogleSettings, create_google};
+        /// use specai::provider::ImageModel;
+        ///
+        /// let google = create_google(GoogleSettings::default().with_api_key("AIza..."));
+        /// assert_eq!(google.image_model("imagen-4.0-generate-001").max_images_per_call(), Some(4));
+        /// assert_eq!(google.image_model("gemini-2.5-flash-image").max_images_per_call(), Some(1));
+        /// ```
+        pub fn image_model -> GoogleImageModel as image_model: ImageModel;
     }
 }
 

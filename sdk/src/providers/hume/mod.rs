@@ -24,71 +24,46 @@ mod tests;
 /// The wire types, generated from specs/hume/openapi.json.
 use specai_generated::hume::types as wire;
 
-use std::sync::Arc;
-
-use specai_generated::mappings::{HUME, ProviderMapping};
+use specai_generated::mappings::HUME;
 
 pub use hume_options::{HumeContext, HumeSpeechOptions};
 pub use hume_speech_model::{DEFAULT_VOICE, HumeSpeechModel};
 
-use crate::error::Result;
+use crate::error::Error;
 use crate::provider::{Provider, SpeechModel};
-use crate::provider_utils::{ConnectionSettings, MappedConnection, connection_setters};
+use crate::provider_utils::{SharedConnection, connection_for_call, mapped_provider, provider_models};
 
 /// The key of this provider's options in `provider_options`.
 const PROVIDER_ID: &str = "hume";
 
-/// How to reach Hume, built with `with_*` methods; every setting is optional, and the
-/// defaults come from `specs/hume/provider.toml` (the key from `HUME_API_KEY`, sent
-/// as `x-hume-api-key`).
-///
-/// ```
-/// use specai::hume::{HumeSettings, create_hume};
-///
-/// let provider = create_hume(HumeSettings::default().with_api_key("..."));
-/// let model = provider.speech("octave-2");
-/// ```
-#[derive(Debug, Clone, Default)]
-#[non_exhaustive]
-pub struct HumeSettings {
-    connection: ConnectionSettings,
-}
+mapped_provider! {
+    /// How to reach Hume, built with `with_*` methods; every setting is optional, and the
+    /// defaults come from `specs/hume/provider.toml` (the key from `HUME_API_KEY`, sent
+    /// as `x-hume-api-key`).
+    ///
+    /// ```
+    /// use specai::hume::{HumeSettings, create_hume};
+    ///
+    /// let provider = create_hume(HumeSettings::default().with_api_key("..."));
+    /// let model = provider.speech("octave-2");
+    /// ```
+    pub struct HumeSettings;
 
-impl HumeSettings {
-    connection_setters!();
-}
+    /// The Hume provider: hands out speech models.
+    pub struct HumeProvider;
 
-/// The connection every model of one provider shares, or the error building it gave.
-type SharedConnection = Result<Arc<MappedConnection>>;
-
-fn connection_for_call(connection: &SharedConnection) -> Result<&MappedConnection> {
-    connection.as_deref().map_err(Clone::clone)
-}
-
-/// The Hume provider: hands out speech models.
-#[derive(Debug, Clone)]
-pub struct HumeProvider {
-    connection: SharedConnection,
-}
-
-/// A Hume provider with these settings. Invalid settings are reported by every call of
-/// its models.
-///
-/// ```
-/// use specai::hume::{HumeSettings, create_hume};
-/// use specai::provider::SpeechModel;
-///
-/// let provider = create_hume(HumeSettings::default().with_api_key("my-key").with_base_url("http://127.0.0.1:8080"));
-/// let model = provider.speech("octave-2");
-/// assert_eq!(model.model_id(), "octave-2");
-/// ```
-pub fn create_hume(settings: HumeSettings) -> HumeProvider {
-    create_hume_from_mapping(HUME, settings)
-}
-
-/// A provider following `mapping` (a modified copy of the Hume mapping, in tests).
-pub(crate) fn create_hume_from_mapping(mapping: ProviderMapping, settings: HumeSettings) -> HumeProvider {
-    HumeProvider { connection: MappedConnection::new(mapping, settings.connection, None).map(Arc::new) }
+    /// A Hume provider with these settings. Invalid settings are reported by every call of
+    /// its models.
+    ///
+    /// ```
+    /// use specai::hume::{HumeSettings, create_hume};
+    /// use specai::provider::SpeechModel;
+    ///
+    /// let provider = create_hume(HumeSettings::default().with_api_key("my-key").with_base_url("http://127.0.0.1:8080"));
+    /// let model = provider.speech("octave-2");
+    /// assert_eq!(model.model_id(), "octave-2");
+    /// ```
+    pub fn create_hume(HUME);
 }
 
 /// A provider with default settings (the key from the environment).
@@ -105,20 +80,11 @@ pub fn hume() -> HumeProvider {
     create_hume(HumeSettings::default())
 }
 
-impl HumeProvider {
-    /// The speech model of this id, e.g. `octave-2`.
-    pub fn speech(&self, model_id: &str) -> HumeSpeechModel {
-        HumeSpeechModel::new(model_id, self.connection.clone())
+provider_models! {
+    impl Provider for HumeProvider {
+        /// The speech model of this id, e.g. `octave-2`.
+        pub fn speech -> HumeSpeechModel as speech_model: SpeechModel;
     }
-}
-
-impl Provider for HumeProvider {
-    /// Hume has no language models: always [`Error::NoSuchModel`](crate::Error::NoSuchModel).
-    fn language_model(&self, model_id: &str) -> Result<Arc<dyn crate::provider::LanguageModel>> {
-        Err(crate::Error::NoSuchModel { model_id: model_id.to_owned(), model_type: crate::error::ModelType::Language })
-    }
-
-    fn speech_model(&self, model_id: &str) -> Result<Arc<dyn SpeechModel>> {
-        Ok(Arc::new(self.speech(model_id)))
-    }
+    /// Hume has no language models: always [`Error::NoSuchModel`].
+    fn language_model -> Err(Error::NoSuchModel);
 }

@@ -7,41 +7,37 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-/// Options of a Luma image call.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[non_exhaustive]
-pub struct LumaImageOptions {
-    /// `jpg` or `png` (`format`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    /// What the call's input images (URLs) are: `image` (the default; up to 4 image references),
-    /// `style` (style references) or `modify_image` (the one image to modify).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reference_type: Option<String>,
-    /// The weight of the call's input images (default: 0.85 for images, 0.8 for styles, 1 to modify).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reference_weight: Option<f64>,
-    /// Image references given directly (`image_ref`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub image_ref: Vec<LumaReference>,
-    /// Style references given directly (`style_ref`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub style_ref: Vec<LumaReference>,
-    /// Character references: `{"identity0": {"images": ["https://..."]}}` (`character_ref`).
-    #[serde(default, skip_serializing_if = "Map::is_empty")]
-    pub character_ref: Map<String, Value>,
-    /// The image to modify, given directly (`modify_image_ref`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub modify_image_ref: Option<LumaReference>,
-    /// The fixed wait between two polls, in milliseconds (instead of the provider's
-    /// [`PollSettings`](crate::provider_utils::PollSettings)), as the AI SDK's `pollIntervalMillis`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub poll_interval_millis: Option<u64>,
-    /// How long the job may take in all, in milliseconds (instead of the provider's), as the AI
-    /// SDK's `pollTimeoutMillis`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub poll_timeout_millis: Option<u64>,
+use crate::provider_utils::with_poll_overrides;
+
+with_poll_overrides! {
+    /// Options of a Luma image call.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    #[non_exhaustive]
+    pub struct LumaImageOptions {
+        /// `jpg` or `png` (`format`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub format: Option<String>,
+        /// What the call's input images (URLs) are: `image` (the default; up to 4 image references),
+        /// `style` (style references) or `modify_image` (the one image to modify).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub reference_type: Option<String>,
+        /// The weight of the call's input images (default: 0.85 for images, 0.8 for styles, 1 to modify).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub reference_weight: Option<f64>,
+        /// Image references given directly (`image_ref`).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub image_ref: Vec<LumaReference>,
+        /// Style references given directly (`style_ref`).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub style_ref: Vec<LumaReference>,
+        /// Character references: `{"identity0": {"images": ["https://..."]}}` (`character_ref`).
+        #[serde(default, skip_serializing_if = "Map::is_empty")]
+        pub character_ref: Map<String, Value>,
+        /// The image to modify, given directly (`modify_image_ref`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub modify_image_ref: Option<LumaReference>,
+    }
 }
 
 /// One reference image: a URL Luma fetches, and how much it weighs.

@@ -26,69 +26,43 @@ mod tests;
 /// The wire types, generated from specs/luma/openapi.json.
 use specai_generated::luma::types as wire;
 
-use std::sync::Arc;
-
-use specai_generated::mappings::{LUMA, ProviderMapping};
+use specai_generated::mappings::LUMA;
 
 pub use luma_image_model::LumaImageModel;
 pub use luma_options::{LumaImageOptions, LumaReference};
 
-use crate::error::{Error, ModelType, Result};
-use crate::provider::{ImageModel, LanguageModel, Provider};
-use crate::provider_utils::{ConnectionSettings, MappedConnection, PollSettings, connection_setters};
+use crate::error::Error;
+use crate::provider::{ImageModel, Provider};
+use crate::provider_utils::{PollSettings, SharedConnection, mapped_provider, provider_models};
 
 /// The provider id models report (with `.image`) and read their options under.
 const PROVIDER_ID: &str = "luma";
 
-/// How to reach Luma, built with `with_*` methods; every setting is optional, and the defaults
-/// come from `specs/luma/provider.toml` (the key from `LUMA_API_KEY`, sent as a bearer token;
-/// `https://api.lumalabs.ai`).
-///
-/// ```
-/// use std::time::Duration;
-/// use specai::luma::{LumaSettings, create_luma};
-/// use specai::provider_utils::PollSettings;
-///
-/// let settings = LumaSettings::default()
-///     .with_api_key("luma-...")
-///     .with_poll_settings(PollSettings::default().with_total_timeout(Duration::from_secs(180)));
-/// let model = create_luma(settings).image("photon-flash-1");
-/// ```
-#[derive(Debug, Clone, Default)]
-#[non_exhaustive]
-pub struct LumaSettings {
-    connection: ConnectionSettings,
-    poll: PollSettings,
-}
-
-impl LumaSettings {
-    connection_setters!();
-
-    /// Sets how generations are polled (default: [`PollSettings::default`]).
-    pub fn with_poll_settings(mut self, poll: PollSettings) -> Self {
-        self.poll = poll;
-        self
+mapped_provider! {
+    /// How to reach Luma, built with `with_*` methods; every setting is optional, and the defaults
+    /// come from `specs/luma/provider.toml` (the key from `LUMA_API_KEY`, sent as a bearer token;
+    /// `https://api.lumalabs.ai`).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use specai::luma::{LumaSettings, create_luma};
+    /// use specai::provider_utils::PollSettings;
+    ///
+    /// let settings = LumaSettings::default()
+    ///     .with_api_key("luma-...")
+    ///     .with_poll_settings(PollSettings::default().with_total_timeout(Duration::from_secs(180)));
+    /// let model = create_luma(settings).image("photon-flash-1");
+    /// ```
+    pub struct LumaSettings {
+        /// Sets how generations are polled (default: [`PollSettings::default`]).
+        poll: PollSettings,
     }
-}
 
-/// The connection every model of one provider shares, or the error building it gave.
-type SharedConnection = Result<Arc<MappedConnection>>;
+    /// The Luma provider: hands out image models.
+    pub struct LumaProvider;
 
-/// The Luma provider: hands out image models.
-#[derive(Debug, Clone)]
-pub struct LumaProvider {
-    connection: SharedConnection,
-    poll: PollSettings,
-}
-
-/// A Luma provider with these settings. Invalid settings are reported by every call of its models.
-pub fn create_luma(settings: LumaSettings) -> LumaProvider {
-    create_luma_from_mapping(LUMA, settings)
-}
-
-/// A provider following `mapping` (a modified copy of the Luma mapping, in tests).
-fn create_luma_from_mapping(mapping: ProviderMapping, settings: LumaSettings) -> LumaProvider {
-    LumaProvider { connection: MappedConnection::new(mapping, settings.connection, None).map(Arc::new), poll: settings.poll }
+    /// A Luma provider with these settings. Invalid settings are reported by every call of its models.
+    pub fn create_luma(LUMA);
 }
 
 /// The image model of this id from a default provider (settings from the environment).
@@ -102,20 +76,11 @@ pub fn luma(model_id: &str) -> LumaImageModel {
     create_luma(LumaSettings::default()).image(model_id)
 }
 
-impl LumaProvider {
-    /// The image model of this id, e.g. `photon-1` or `photon-flash-1`.
-    pub fn image(&self, model_id: &str) -> LumaImageModel {
-        LumaImageModel::new(model_id, self.connection.clone(), self.poll)
+provider_models! {
+    impl Provider for LumaProvider with poll {
+        /// The image model of this id, e.g. `photon-1` or `photon-flash-1`.
+        pub fn image -> LumaImageModel as image_model: ImageModel;
     }
-}
-
-impl Provider for LumaProvider {
     /// Luma has no language models: [`Error::NoSuchModel`].
-    fn language_model(&self, model_id: &str) -> Result<Arc<dyn LanguageModel>> {
-        Err(Error::NoSuchModel { model_id: model_id.to_owned(), model_type: ModelType::Language })
-    }
-
-    fn image_model(&self, model_id: &str) -> Result<Arc<dyn ImageModel>> {
-        Ok(Arc::new(self.image(model_id)))
-    }
+    fn language_model -> Err(Error::NoSuchModel);
 }

@@ -29,71 +29,45 @@ mod tests;
 /// The wire types, generated from specs/replicate/openapi.json.
 use specai_generated::replicate::types as wire;
 
-use std::sync::Arc;
-
-use specai_generated::mappings::{ProviderMapping, REPLICATE};
+use specai_generated::mappings::REPLICATE;
 
 pub use replicate_image_model::ReplicateImageModel;
 pub use replicate_options::ReplicateImageOptions;
 
-use crate::error::{Error, ModelType, Result};
-use crate::provider::{ImageModel, LanguageModel, Provider};
-use crate::provider_utils::{ConnectionSettings, MappedConnection, PollSettings, connection_setters};
+use crate::error::Error;
+use crate::provider::{ImageModel, Provider};
+use crate::provider_utils::{PollSettings, SharedConnection, mapped_provider, provider_models};
 
 /// The provider id models report (with `.image`) and read their options under.
 const PROVIDER_ID: &str = "replicate";
 
-/// How to reach Replicate, built with `with_*` methods; every setting is optional, and the
-/// defaults come from `specs/replicate/provider.toml` (the key from `REPLICATE_API_TOKEN`, sent
-/// as a bearer token; `https://api.replicate.com`).
-///
-/// ```
-/// use std::time::Duration;
-/// use specai::provider_utils::PollSettings;
-/// use specai::replicate::{ReplicateSettings, create_replicate};
-///
-/// let settings = ReplicateSettings::default()
-///     .with_api_key("r8_...")
-///     .with_poll_settings(PollSettings::default().with_total_timeout(Duration::from_secs(300)));
-/// let model = create_replicate(settings).image("black-forest-labs/flux-schnell");
-/// ```
-#[derive(Debug, Clone, Default)]
-#[non_exhaustive]
-pub struct ReplicateSettings {
-    connection: ConnectionSettings,
-    poll: PollSettings,
-}
-
-impl ReplicateSettings {
-    connection_setters!();
-
-    /// Sets how predictions still running after the create request are polled (default:
-    /// [`PollSettings::default`]).
-    pub fn with_poll_settings(mut self, poll: PollSettings) -> Self {
-        self.poll = poll;
-        self
+mapped_provider! {
+    /// How to reach Replicate, built with `with_*` methods; every setting is optional, and the
+    /// defaults come from `specs/replicate/provider.toml` (the key from `REPLICATE_API_TOKEN`, sent
+    /// as a bearer token; `https://api.replicate.com`).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use specai::provider_utils::PollSettings;
+    /// use specai::replicate::{ReplicateSettings, create_replicate};
+    ///
+    /// let settings = ReplicateSettings::default()
+    ///     .with_api_key("r8_...")
+    ///     .with_poll_settings(PollSettings::default().with_total_timeout(Duration::from_secs(300)));
+    /// let model = create_replicate(settings).image("black-forest-labs/flux-schnell");
+    /// ```
+    pub struct ReplicateSettings {
+        /// Sets how predictions still running after the create request are polled (default:
+        /// [`PollSettings::default`]).
+        poll: PollSettings,
     }
-}
 
-/// The connection every model of one provider shares, or the error building it gave.
-type SharedConnection = Result<Arc<MappedConnection>>;
+    /// The Replicate provider: hands out image models.
+    pub struct ReplicateProvider;
 
-/// The Replicate provider: hands out image models.
-#[derive(Debug, Clone)]
-pub struct ReplicateProvider {
-    connection: SharedConnection,
-    poll: PollSettings,
-}
-
-/// A Replicate provider with these settings. Invalid settings are reported by every call of its
-/// models.
-pub fn create_replicate(settings: ReplicateSettings) -> ReplicateProvider {
-    create_replicate_from_mapping(REPLICATE, settings)
-}
-
-/// A provider following `mapping` (a modified copy of the Replicate mapping, in tests).
-fn create_replicate_from_mapping(mapping: ProviderMapping, settings: ReplicateSettings) -> ReplicateProvider {
-    ReplicateProvider { connection: MappedConnection::new(mapping, settings.connection, None).map(Arc::new), poll: settings.poll }
+    /// A Replicate provider with these settings. Invalid settings are reported by every call of its
+    /// models.
+    pub fn create_replicate(REPLICATE);
 }
 
 /// The image model of this id from a default provider (settings from the environment).
@@ -107,20 +81,11 @@ pub fn replicate(model_id: &str) -> ReplicateImageModel {
     create_replicate(ReplicateSettings::default()).image(model_id)
 }
 
-impl ReplicateProvider {
-    /// The image model of this id: `owner/name` (latest version) or `owner/name:version`.
-    pub fn image(&self, model_id: &str) -> ReplicateImageModel {
-        ReplicateImageModel::new(model_id, self.connection.clone(), self.poll)
+provider_models! {
+    impl Provider for ReplicateProvider with poll {
+        /// The image model of this id: `owner/name` (latest version) or `owner/name:version`.
+        pub fn image -> ReplicateImageModel as image_model: ImageModel;
     }
-}
-
-impl Provider for ReplicateProvider {
     /// Replicate's language models are not offered here: [`Error::NoSuchModel`].
-    fn language_model(&self, model_id: &str) -> Result<Arc<dyn LanguageModel>> {
-        Err(Error::NoSuchModel { model_id: model_id.to_owned(), model_type: ModelType::Language })
-    }
-
-    fn image_model(&self, model_id: &str) -> Result<Arc<dyn ImageModel>> {
-        Ok(Arc::new(self.image(model_id)))
-    }
+    fn language_model -> Err(Error::NoSuchModel);
 }

@@ -8,39 +8,35 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-/// Options of a Replicate image call.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[non_exhaustive]
-pub struct ReplicateImageOptions {
-    /// How long the create request waits for the prediction (`Prefer: wait=<seconds>`, 1 to 60);
-    /// the mapping's `Prefer: wait` otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_wait_time_in_seconds: Option<u32>,
-    /// `webp`, `jpg` or `png` (`output_format`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub output_format: Option<String>,
-    /// 0 to 100 (`output_quality`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub output_quality: Option<u32>,
-    /// What the image should not show (`negative_prompt`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub negative_prompt: Option<String>,
-    /// Denoising steps (`num_inference_steps`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub num_inference_steps: Option<u32>,
-    /// How closely the image follows the prompt (`guidance`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub guidance: Option<f64>,
-    /// Further inputs of the model, sent as given (Replicate's names).
-    #[serde(default, skip_serializing_if = "Map::is_empty")]
-    pub input: Map<String, Value>,
-    /// The fixed wait between two polls, in milliseconds (instead of the provider's
-    /// [`PollSettings`](crate::provider_utils::PollSettings)), as the AI SDK's `pollIntervalMillis`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub poll_interval_millis: Option<u64>,
-    /// How long the job may take in all, in milliseconds (instead of the provider's), as the AI
-    /// SDK's `pollTimeoutMillis`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub poll_timeout_millis: Option<u64>,
+use crate::provider_utils::with_poll_overrides;
+
+with_poll_overrides! {
+    /// Options of a Replicate image call.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    #[non_exhaustive]
+    pub struct ReplicateImageOptions {
+        /// How long the create request waits for the prediction (`Prefer: wait=<seconds>`, 1 to 60);
+        /// the mapping's `Prefer: wait` otherwise.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub max_wait_time_in_seconds: Option<u32>,
+        /// `webp`, `jpg` or `png` (`output_format`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub output_format: Option<String>,
+        /// 0 to 100 (`output_quality`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub output_quality: Option<u32>,
+        /// What the image should not show (`negative_prompt`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub negative_prompt: Option<String>,
+        /// Denoising steps (`num_inference_steps`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub num_inference_steps: Option<u32>,
+        /// How closely the image follows the prompt (`guidance`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub guidance: Option<f64>,
+        /// Further inputs of the model, sent as given (Replicate's names).
+        #[serde(default, skip_serializing_if = "Map::is_empty")]
+        pub input: Map<String, Value>,
+    }
 }

@@ -27,82 +27,53 @@ mod revai_transcription_model;
 /// The wire types, generated from specs/revai/openapi.json.
 use specai_generated::revai::types as wire;
 
-use std::sync::Arc;
-
-use specai_generated::mappings::{REVAI, ProviderMapping};
+use specai_generated::mappings::REVAI;
 
 pub use revai_options::RevaiOptions;
 pub use revai_transcription_model::RevaiTranscriptionModel;
 
-use crate::error::{Error, ModelType, Result};
-use crate::provider::{LanguageModel, Provider, TranscriptionModel};
-use crate::provider_utils::{ConnectionSettings, MappedConnection, PollSettings, connection_setters};
+use crate::error::Error;
+use crate::provider::{Provider, TranscriptionModel};
+use crate::provider_utils::{PollSettings, SharedConnection, mapped_provider, provider_models};
 
 /// The provider id models report.
 const PROVIDER_ID: &str = "revai";
 
-/// How to reach Rev.ai, built with `with_*` methods; every setting is optional, and the
-/// defaults come from `specs/revai/provider.toml` (the key from `REVAI_API_KEY`).
-///
-/// ```
-/// use std::time::Duration;
-/// use specai::revai::{RevaiSettings, create_revai};
-/// use specai::provider_utils::PollSettings;
-///
-/// let settings = RevaiSettings::default()
-///     .with_api_key("...")
-///     .with_poll_settings(PollSettings::default().with_total_timeout(Duration::from_secs(120)));
-/// let model = create_revai(settings).transcription("machine");
-/// ```
-#[derive(Debug, Clone, Default)]
-#[non_exhaustive]
-pub struct RevaiSettings {
-    connection: ConnectionSettings,
-    poll_settings: PollSettings,
-}
-
-impl RevaiSettings {
-    connection_setters!();
-
-    /// Sets how jobs are polled (default: [`PollSettings::default`], 10 minutes in all).
-    pub fn with_poll_settings(mut self, poll_settings: PollSettings) -> Self {
-        self.poll_settings = poll_settings;
-        self
+mapped_provider! {
+    /// How to reach Rev.ai, built with `with_*` methods; every setting is optional, and the
+    /// defaults come from `specs/revai/provider.toml` (the key from `REVAI_API_KEY`).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use specai::revai::{RevaiSettings, create_revai};
+    /// use specai::provider_utils::PollSettings;
+    ///
+    /// let settings = RevaiSettings::default()
+    ///     .with_api_key("...")
+    ///     .with_poll_settings(PollSettings::default().with_total_timeout(Duration::from_secs(120)));
+    /// let model = create_revai(settings).transcription("machine");
+    /// ```
+    pub struct RevaiSettings {
+        /// Sets how jobs are polled (default: [`PollSettings::default`], 10 minutes in all).
+        poll: PollSettings,
     }
-}
 
-/// The connection every model of one provider shares, or the error building it gave.
-type SharedConnection = Result<Arc<MappedConnection>>;
+    /// The Rev.ai provider: hands out transcription models.
+    pub struct RevaiProvider;
 
-/// The Rev.ai provider: hands out transcription models.
-#[derive(Debug, Clone)]
-pub struct RevaiProvider {
-    connection: SharedConnection,
-    poll_settings: PollSettings,
-}
-
-/// A Rev.ai provider with these settings. Invalid settings are reported by every call of
-/// its models.
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use specai::revai::{RevaiSettings, create_revai};
-///
-/// let provider = create_revai(RevaiSettings::default().with_api_key("..."));
-/// let transcript = specai::transcribe(provider.transcription("machine")).audio(std::fs::read("talk.wav")?).await?;
-/// println!("{}", transcript.text);
-/// # Ok(()) }
-/// ```
-pub fn create_revai(settings: RevaiSettings) -> RevaiProvider {
-    create_revai_from_mapping(REVAI, settings)
-}
-
-/// A provider following `mapping` (a modified copy of the Rev.ai mapping, in tests).
-pub(crate) fn create_revai_from_mapping(mapping: ProviderMapping, settings: RevaiSettings) -> RevaiProvider {
-    RevaiProvider {
-        connection: MappedConnection::new(mapping, settings.connection, None).map(Arc::new),
-        poll_settings: settings.poll_settings,
-    }
+    /// A Rev.ai provider with these settings. Invalid settings are reported by every call of
+    /// its models.
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use specai::revai::{RevaiSettings, create_revai};
+    ///
+    /// let provider = create_revai(RevaiSettings::default().with_api_key("..."));
+    /// let transcript = specai::transcribe(provider.transcription("machine")).audio(std::fs::read("talk.wav")?).await?;
+    /// println!("{}", transcript.text);
+    /// # Ok(()) }
+    /// ```
+    pub fn create_revai(REVAI);
 }
 
 /// The transcription model of this id from a default provider (settings from the environment).
@@ -120,22 +91,13 @@ pub fn revai(model_id: &str) -> RevaiTranscriptionModel {
     create_revai(RevaiSettings::default()).transcription(model_id)
 }
 
-impl RevaiProvider {
-    /// The transcription model of this id (Rev.ai's transcriber: `machine`, `low_cost` or `fusion`).
-    pub fn transcription(&self, model_id: &str) -> RevaiTranscriptionModel {
-        RevaiTranscriptionModel::new(model_id, self.connection.clone(), self.poll_settings)
+provider_models! {
+    impl Provider for RevaiProvider with poll {
+        /// The transcription model of this id (Rev.ai's transcriber: `machine`, `low_cost` or `fusion`).
+        pub fn transcription -> RevaiTranscriptionModel as transcription_model: TranscriptionModel;
     }
-}
-
-impl Provider for RevaiProvider {
     /// Rev.ai has no language models: always [`Error::NoSuchModel`].
-    fn language_model(&self, model_id: &str) -> Result<Arc<dyn LanguageModel>> {
-        Err(Error::NoSuchModel { model_id: model_id.to_owned(), model_type: ModelType::Language })
-    }
-
-    fn transcription_model(&self, model_id: &str) -> Result<Arc<dyn TranscriptionModel>> {
-        Ok(Arc::new(self.transcription(model_id)))
-    }
+    fn language_model -> Err(Error::NoSuchModel);
 }
 
 #[cfg(test)]

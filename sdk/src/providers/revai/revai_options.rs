@@ -6,50 +6,46 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Options of a Rev.ai transcription call.
-///
-/// ```
-/// use specai::provider::ProviderOptions;
-///
-/// let options = ProviderOptions::new().with("revai", serde_json::json!({"language": "en", "skipDiarization": true}));
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[non_exhaustive]
-pub struct RevaiOptions {
-    /// The audio's language, ISO 639-1 (default `en`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub language: Option<String>,
-    /// Do not label speakers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skip_diarization: Option<bool>,
-    /// Leave punctuation out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skip_punctuation: Option<bool>,
-    /// Drop filler words ("um", "uh").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub remove_disfluencies: Option<bool>,
-    /// Mask profanity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub filter_profanity: Option<bool>,
-    /// How many channels carry a speaker each.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub speaker_channels_count: Option<i64>,
-    /// A custom vocabulary made beforehand.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_vocabulary_id: Option<String>,
-    /// Text Rev.ai keeps with the job.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<String>,
-    /// Seconds after which Rev.ai deletes the job and its data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delete_after_seconds: Option<i64>,
-    /// The fixed wait between two polls, in milliseconds (instead of the provider's
-    /// [`PollSettings`](crate::provider_utils::PollSettings)), as the AI SDK's `pollIntervalMillis`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub poll_interval_millis: Option<u64>,
-    /// How long the job may take in all, in milliseconds (instead of the provider's), as the AI
-    /// SDK's `pollTimeoutMillis`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub poll_timeout_millis: Option<u64>,
+use crate::provider_utils::with_poll_overrides;
+
+with_poll_overrides! {
+    /// Options of a Rev.ai transcription call.
+    ///
+    /// ```
+    /// use specai::provider::ProviderOptions;
+    ///
+    /// let options = ProviderOptions::new().with("revai", serde_json::json!({"language": "en", "skipDiarization": true}));
+    /// ```
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    #[non_exhaustive]
+    pub struct RevaiOptions {
+        /// The audio's language, ISO 639-1 (default `en`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub language: Option<String>,
+        /// Do not label speakers.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub skip_diarization: Option<bool>,
+        /// Leave punctuation out.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub skip_punctuation: Option<bool>,
+        /// Drop filler words ("um", "uh").
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub remove_disfluencies: Option<bool>,
+        /// Mask profanity.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub filter_profanity: Option<bool>,
+        /// How many channels carry a speaker each.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub speaker_channels_count: Option<i64>,
+        /// A custom vocabulary made beforehand.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub custom_vocabulary_id: Option<String>,
+        /// Text Rev.ai keeps with the job.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub metadata: Option<String>,
+        /// Seconds after which Rev.ai deletes the job and its data.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub delete_after_seconds: Option<i64>,
+    }
 }

@@ -60,14 +60,7 @@ use crate::error::Result;
 use crate::google::GoogleLanguageModel;
 use crate::provider::{EmbeddingModel, ImageModel, LanguageModel, Provider};
 use crate::provider_utils::{ApiKey, ConnectionSettings, MappedConnection, TokenProvider, connection_setters, fill_base_url, load_setting};
-
-/// What every Gemini, embedding and Imagen model of one provider shares.
-type SharedConnection = Result<Arc<MappedConnection>>;
-
-/// The connection for a call, or the construction error.
-fn connection_for_call(connection: &SharedConnection) -> Result<&MappedConnection> {
-    connection.as_deref().map_err(Clone::clone)
-}
+use crate::provider_utils::{SharedConnection, connection_for_call};
 
 /// Settings of a Vertex provider; every field is optional, and the defaults come from the
 /// mappings and the environment.
