@@ -8,12 +8,12 @@
 
 use bytes::Bytes;
 use libfuzzer_sys::fuzz_target;
-use specai::fuzzing::{bedrock_frames, decode_bedrock_stream};
+use specai::fuzzing::{bedrock_frames, cut, decode_bedrock_stream};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&first, rest)) = data.split_first() else { return };
-    let bytes = if first & 0x80 != 0 { bedrock_frames(rest) } else { rest.to_vec() };
-    let chunks = bytes.chunks(usize::from(first % 64) + 1).map(Bytes::copy_from_slice).collect();
+    let bytes = if first & 0x80 != 0 { Bytes::from(bedrock_frames(rest)) } else { Bytes::copy_from_slice(rest) };
+    let chunks = cut(bytes, usize::from(first % 64) + 1);
     let parts = decode_bedrock_stream(chunks, first & 0x40 != 0);
     if let Some(position) = parts.iter().position(Result::is_err) {
         assert_eq!(position + 1, parts.len(), "nothing follows a fatal error");

@@ -6,8 +6,11 @@
 //! model's stream does ([`PartsStream`] over [`SseStream`]), with a small event limit so that
 //! the limit's error path is reached too.
 
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
 use bytes::Bytes;
-use futures::StreamExt;
+use futures::Stream;
 
 use crate::error::Result;
 use crate::provider::StreamPart;
@@ -40,7 +43,30 @@ pub enum Decoder {
 /// `data` without its first byte, cut into chunks of the length that byte picks (1 to 64).
 pub fn chunks(data: &[u8]) -> Vec<Bytes> {
     let Some((&first, rest)) = data.split_first() else { return Vec::new() };
-    rest.chunks(usize::from(first % 64) + 1).map(Bytes::copy_from_slice).collect()
+    cut(Bytes::copy_from_slice(rest), usize::from(first % 64) + 1)
+}
+
+/// `bytes` cut into chunks of `size` bytes (the last may be shorter), as slices of one buffer:
+/// one copy of the input per run rather than one per chunk.
+pub fn cut(bytes: Bytes, size: usize) -> Vec<Bytes> {
+    let size = size.max(1);
+    (0..bytes.len()).step_by(size).map(|start| bytes.slice(start..bytes.len().min(start + size))).collect()
+}
+
+/// Every item of `stream`, polled in place. Its chunks are all ready at once, so a decoder never
+/// has to wait: no executor is needed, and a `Pending` is a decoder that lost its wake-up (it
+/// would hang a real stream), so it panics for the fuzzer to report.
+fn collect<S: Stream>(stream: S) -> Vec<S::Item> {
+    let mut stream = pin!(stream);
+    let mut context = Context::from_waker(Waker::noop());
+    let mut items = Vec::new();
+    loop {
+        match stream.as_mut().poll_next(&mut context) {
+            Poll::Ready(Some(item)) => items.push(item),
+            Poll::Ready(None) => return items,
+            Poll::Pending => panic!("a decoder returned Pending over chunks that were all ready"),
+        }
+    }
 }
 
 fn byte_stream(chunks: Vec<Bytes>) -> SseStream<impl futures::Stream<Item = std::result::Result<Bytes, std::io::Error>>> {
@@ -49,11 +75,11 @@ fn byte_stream(chunks: Vec<Bytes>) -> SseStream<impl futures::Stream<Item = std:
 
 /// The SSE events of `chunks`.
 pub fn sse_events(chunks: Vec<Bytes>) -> Vec<Result<SseEvent>> {
-    futures::executor::block_on(byte_stream(chunks).collect())
+    collect(byte_stream(chunks))
 }
 
 fn run(mapper: impl EventMapper, chunks: Vec<Bytes>) -> Vec<Result<StreamPart>> {
-    futures::executor::block_on(PartsStream::new(byte_stream(chunks), mapper).collect())
+    collect(PartsStream::new(byte_stream(chunks), mapper))
 }
 
 /// The parts `decoder` makes of `chunks`.
@@ -76,7 +102,7 @@ pub fn decode_stream(decoder: Decoder, chunks: Vec<Bytes>) -> Vec<Result<StreamP
 /// `chunks`, with or without the forced JSON tool. No event limit: frames carry their length.
 pub fn decode_bedrock_stream(chunks: Vec<Bytes>, uses_json_response_tool: bool) -> Vec<Result<StreamPart>> {
     let bytes = futures::stream::iter(chunks.into_iter().map(Ok::<_, reqwest::Error>));
-    futures::executor::block_on(crate::providers::bedrock::fuzz_stream(bytes, uses_json_response_tool).collect())
+    collect(crate::providers::bedrock::fuzz_stream(bytes, uses_json_response_tool))
 }
 
 /// The event-stream frames of `lines`, one per line: `<eventType> <payload>` an event,
@@ -87,3 +113,32 @@ pub fn bedrock_frames(lines: &[u8]) -> Vec<u8> {
 
 /// The partial-JSON parser (crate-private otherwise).
 pub use crate::partial_json::{parse_partial_array, parse_partial_json};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cut_slices_one_buffer_into_chunks_of_the_size() {
+        let pieces = cut(Bytes::from_static(b"abcdefg"), 3);
+        assert_eq!(pieces, [&b"abc"[..], b"def", b"g"]);
+        assert!(cut(Bytes::new(), 3).is_empty());
+        assert_eq!(chunks(b"\x01abc"), [&b"ab"[..], b"c"], "the first byte picks chunks of 2");
+    }
+
+    #[test]
+    fn the_harness_decodes_a_whole_stream_and_keeps_the_mapper_per_run() {
+        let body = b"\x07data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
+        // Twice: the cached configuration must not carry one run's state into the next.
+        for _ in 0..2 {
+            let parts = decode_stream(Decoder::OpenAiChat, chunks(body));
+            assert!(parts.iter().all(Result::is_ok), "{parts:?}");
+            let text: String = parts.iter().filter_map(|part| match part {
+                Ok(StreamPart::TextDelta { delta, .. }) => Some(delta.as_str()),
+                _ => None,
+            }).collect();
+            assert_eq!(text, "hi");
+            assert!(matches!(parts.last(), Some(Ok(StreamPart::Finish { .. }))), "{parts:?}");
+        }
+    }
+}

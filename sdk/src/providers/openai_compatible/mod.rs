@@ -418,15 +418,30 @@ pub fn provider_ids() -> Vec<String> {
 
 /// The chat and completion stream decoders of `mapping` with raw chunks on, for the fuzz targets
 /// (`fuzz/`); `None` when the mapping does not build.
+///
+/// The configuration is built once per mapping and thread: it holds an HTTP client, whose making
+/// cost more than decoding a fuzz input.
 #[cfg(feature = "fuzzing")]
 pub(crate) fn fuzz_mappers(
     mapping: ProviderMapping,
 ) -> Option<(impl crate::provider_utils::EventMapper, impl crate::provider_utils::EventMapper)> {
-    let settings = ConnectionSettings { api_key: Some("fuzz".into()), base_url: Some("http://fuzz.invalid".into()), ..Default::default() };
-    let config = Config::new(mapping, settings).ok()?;
-    let setup = openai_compatible_stream::StreamSetup::new(&config, "http://fuzz.invalid".to_owned(), true);
-    let completion = openai_compatible_completion_language_model::CompletionStreamState::new(config.mapping.usage, true);
-    Some((openai_compatible_stream::ChatStreamState::new(setup), completion))
+    thread_local! {
+        static CONFIGS: std::cell::RefCell<Vec<Config>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    CONFIGS.with_borrow_mut(|configs| {
+        let index = match configs.iter().position(|config| config.mapping.id == mapping.id) {
+            Some(index) => index,
+            None => {
+                let settings = ConnectionSettings { api_key: Some("fuzz".into()), base_url: Some("http://fuzz.invalid".into()), ..Default::default() };
+                configs.push(Config::new(mapping, settings).ok()?);
+                configs.len() - 1
+            }
+        };
+        let config = &configs[index];
+        let setup = openai_compatible_stream::StreamSetup::new(config, "http://fuzz.invalid".to_owned(), true);
+        let completion = openai_compatible_completion_language_model::CompletionStreamState::new(config.mapping.usage, true);
+        Some((openai_compatible_stream::ChatStreamState::new(setup), completion))
+    })
 }
 
 #[cfg(test)]
