@@ -17,6 +17,24 @@ use crate::retry::RetryPolicy;
 use crate::telemetry::TelemetrySettings;
 
 /// Settings of one generation: what is sent with every model call, and how calls are controlled.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use specai::CallSettings;
+/// use specai::test_util::{MockLanguageModel, text_response};
+///
+/// // One set of settings for many calls (each builder also sets the fields one by one).
+/// let mut settings = CallSettings::default();
+/// settings.temperature = Some(0.2);
+/// settings.max_output_tokens = Some(256);
+/// settings.stop_sequences = vec!["END".into()];
+/// let model = MockLanguageModel::new().with_response(text_response("Bonjour"));
+/// specai::generate_text(model.clone()).prompt("Say hello in French").settings(settings).await?;
+/// let call = &model.calls()[0];
+/// assert_eq!((call.temperature, call.max_output_tokens), (Some(0.2), Some(256)));
+/// assert_eq!(call.stop_sequences, ["END"]);
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CallSettings {
@@ -58,6 +76,25 @@ pub struct CallSettings {
 }
 
 /// Deadlines of a generation; `None` means no deadline.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// use std::time::Duration;
+/// use specai::error::{Error, TimeoutKind};
+/// use specai::test_util::{MockLanguageModel, text_response};
+///
+/// // A model that takes a minute to answer, and a caller who waits 20 ms per call.
+/// let slow = MockLanguageModel::new().with_delayed_response(Duration::from_secs(60), text_response("late"));
+/// let result = specai::generate_text(slow).prompt("Hi").step_timeout(Duration::from_millis(20)).await;
+/// assert!(matches!(result, Err(Error::Timeout { kind: TimeoutKind::Step, .. })));
+///
+/// // The same deadlines as a value, e.g. inside `CallSettings::timeouts`.
+/// let mut timeouts = specai::Timeouts::default();
+/// timeouts.total = Some(Duration::from_secs(120));
+/// timeouts.tool = Some(Duration::from_secs(10));
+/// assert_eq!(timeouts.step, None); // no deadline unless set
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Timeouts {

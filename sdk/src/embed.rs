@@ -66,6 +66,19 @@ pub fn embed_many(model: impl IntoModel<dyn EmbeddingModel>) -> EmbedMany {
 }
 
 /// The builder of [`embed`]; await it.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use specai::test_util::MockEmbeddingModel;
+///
+/// // Per-call settings ride on the builder: a header, fewer retries, provider options.
+/// let model = MockEmbeddingModel::new().with_embed_fn(|value| vec![value.len() as f32]);
+/// let request = specai::embed(model.clone()).value("sunny day").header("x-request-id", "42").max_retries(0);
+/// let result = request.await?;
+/// assert_eq!(result.value, "sunny day");
+/// assert_eq!(model.calls()[0].headers["x-request-id"], "42");
+/// # Ok(()) }
+/// ```
 #[must_use = "an embedding request does nothing until awaited"]
 pub struct Embed {
     model: Arc<dyn EmbeddingModel>,
@@ -125,6 +138,18 @@ impl Embed {
 }
 
 /// The builder of [`embed_many`]; await it.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// use specai::Error;
+/// use specai::test_util::MockEmbeddingModel;
+///
+/// // Builder methods never fail: a bad argument is reported when the builder is awaited.
+/// let builder = specai::embed_many(MockEmbeddingModel::new()).values(["a", "b"]).max_parallel_calls(0);
+/// let result = builder.await;
+/// assert!(matches!(result, Err(Error::InvalidArgument { ref argument, .. }) if argument == "max_parallel_calls"));
+/// # }
+/// ```
 #[must_use = "an embedding request does nothing until awaited"]
 pub struct EmbedMany {
     model: Arc<dyn EmbeddingModel>,

@@ -41,6 +41,23 @@ pub fn generate_image(model: impl IntoModel<dyn ImageModel>) -> GenerateImage {
 }
 
 /// The builder of [`generate_image`]; await it.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use specai::test_util::MockImageModel;
+///
+/// // Five images in calls of at most two (the model's own limit is overridden), run concurrently.
+/// let model = MockImageModel::new();
+/// let result = specai::generate_image(model.clone())
+///     .prompt("a lighthouse at dusk")
+///     .n(5)
+///     .aspect_ratio("16:9")
+///     .max_images_per_call(2)
+///     .await?;
+/// assert_eq!(result.images.len(), 5);
+/// assert_eq!(model.calls().iter().map(|call| call.n).collect::<Vec<_>>(), [2, 2, 1]);
+/// # Ok(()) }
+/// ```
 #[must_use = "an image request does nothing until awaited"]
 pub struct GenerateImage {
     model: Arc<dyn ImageModel>,

@@ -48,6 +48,30 @@ where
 }
 
 /// Streams a `T`: partial objects from `partial_output_stream()`, the final value from `output()`.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use futures::StreamExt;
+/// use specai::test_util::{MockLanguageModel, MockStream};
+///
+/// #[derive(Debug, serde::Deserialize, schemars::JsonSchema)]
+/// struct City {
+///     name: String,
+///     country: String,
+/// }
+///
+/// let model = MockLanguageModel::new().with_stream(MockStream::text([r#"{"name": "Ly"#, r#"on", "country": "#, r#""France"}"#]));
+/// let mut result = specai::stream_object::<City>(model).prompt("A French city").start();
+/// let mut partials = Vec::new();
+/// let mut stream = result.partial_output_stream();
+/// while let Some(partial) = stream.next().await {
+///     partials.push(partial?); // JSON objects that grow: {"name": "Ly"}, ...
+/// }
+/// assert_eq!(partials[0], serde_json::json!({"name": "Ly"}));
+/// let city = result.output().await?;
+/// assert_eq!((city.name.as_str(), city.country.as_str()), ("Lyon", "France"));
+/// # Ok(()) }
+/// ```
 pub fn stream_object<T>(model: impl IntoModel<dyn LanguageModel>) -> StreamText<ObjectOutput<T>>
 where
     T: JsonSchema + DeserializeOwned + Send + 'static,

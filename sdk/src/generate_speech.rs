@@ -32,6 +32,22 @@ pub fn generate_speech(model: impl IntoModel<dyn SpeechModel>) -> GenerateSpeech
 }
 
 /// The builder of [`generate_speech`]; await it.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use specai::provider::ProviderOptions;
+/// use specai::test_util::MockSpeechModel;
+///
+/// // Options a vendor adds beyond the common ones travel under its provider id.
+/// let model = MockSpeechModel::new();
+/// let options = ProviderOptions::new().with("elevenlabs", serde_json::json!({"stability": 0.4}));
+/// let speech = specai::generate_speech(model.clone()).text("Welcome aboard").speed(1.2).language("en").provider_options(options).await?;
+/// assert!(!speech.audio.is_empty());
+/// let call = &model.calls()[0];
+/// assert_eq!((call.speed, call.language.as_deref()), (Some(1.2), Some("en")));
+/// assert_eq!(call.provider_options.get("elevenlabs").unwrap()["stability"], 0.4);
+/// # Ok(()) }
+/// ```
 #[must_use = "a speech request does nothing until awaited"]
 pub struct GenerateSpeech {
     model: Arc<dyn SpeechModel>,

@@ -22,6 +22,42 @@ use crate::tool::json_schema_for;
 
 /// How a generation's text becomes a typed output. Stateless: the generation functions call
 /// [`parse_partial`](OutputSpec::parse_partial) with the whole text so far after each delta.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use specai::provider::ResponseFormat;
+/// use specai::test_util::{MockLanguageModel, text_response};
+/// use specai::{OutputParseError, OutputSpec};
+///
+/// /// One item per line, as plain text (for models without JSON output).
+/// struct Lines;
+///
+/// impl OutputSpec for Lines {
+///     type Complete = Vec<String>;
+///     type Partial = Vec<String>;
+///
+///     fn response_format(&self) -> ResponseFormat {
+///         ResponseFormat::Text
+///     }
+///
+///     fn parse_complete(&self, text: &str) -> Result<Vec<String>, OutputParseError> {
+///         let lines: Vec<String> = text.lines().map(str::trim).filter(|line| !line.is_empty()).map(str::to_owned).collect();
+///         if lines.is_empty() { Err(OutputParseError::new("no lines", None)) } else { Ok(lines) }
+///     }
+///
+///     fn parse_partial(&self, text: &str) -> Option<Vec<String>> {
+///         // Only finished lines: the last one may still grow.
+///         let finished = &text[..text.rfind('\n')? + 1];
+///         self.parse_complete(finished).ok()
+///     }
+/// }
+///
+/// let model = MockLanguageModel::new().with_response(text_response("Paris\nLyon\nMarseille"));
+/// let cities = specai::generate_text(model).prompt("Three French cities").output(Lines).await?.output;
+/// assert_eq!(cities, ["Paris", "Lyon", "Marseille"]);
+/// assert_eq!(Lines.parse_partial("Paris\nLy"), Some(vec!["Paris".to_owned()]));
+/// # Ok(()) }
+/// ```
 pub trait OutputSpec: Send + Sync + 'static {
     /// The final typed value (`T`, `Vec<T>`, `String`, `serde_json::Value`).
     type Complete: Send + 'static;
@@ -45,6 +81,20 @@ pub trait OutputSpec: Send + Sync + 'static {
 }
 
 /// The final text did not parse (or validate) as the requested output.
+///
+/// ```
+/// use specai::{Output, OutputSpec};
+///
+/// #[derive(Debug, serde::Deserialize, schemars::JsonSchema)]
+/// struct City {
+///     name: String,
+/// }
+///
+/// // A spec's parse of the final text fails with this; the generation functions then report
+/// // `Error::NoObjectGenerated` with the model's text.
+/// let error = Output::object::<City>().parse_complete(r#"{"nom": "Lyon"}"#).unwrap_err();
+/// assert!(error.message.contains("missing field `name`"), "{}", error.message);
+/// ```
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{message}")]
 pub struct OutputParseError {
@@ -73,6 +123,31 @@ impl OutputParseError {
 }
 
 /// Builders of the usual output specs.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use specai::Output;
+/// use specai::test_util::{MockLanguageModel, text_response};
+///
+/// // A choice among strings: sent as {"result": ...}, read back as the string.
+/// let model = MockLanguageModel::new().with_response(text_response(r#"{"result": "negative"}"#));
+/// let sentiment = specai::generate_text(model)
+///     .prompt("Sentiment of: 'the soup was cold'")
+///     .output(Output::choice(["positive", "neutral", "negative"]))
+///     .await?
+///     .output;
+/// assert_eq!(sentiment, "negative");
+///
+/// // An array of a Rust type, sent as {"elements": [...]}.
+/// #[derive(Debug, Clone, PartialEq, serde::Deserialize, schemars::JsonSchema)]
+/// struct Step {
+///     action: String,
+/// }
+/// let model = MockLanguageModel::new().with_response(text_response(r#"{"elements": [{"action": "boil"}, {"action": "serve"}]}"#));
+/// let steps = specai::generate_text(model).prompt("Steps of a soup").output(Output::array::<Step>()).await?.output;
+/// assert_eq!(steps.len(), 2);
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Output;
 

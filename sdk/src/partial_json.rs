@@ -34,6 +34,16 @@ pub struct PartialArray {
 
 /// Parses a prefix of a JSON document. `None` when nothing has started yet (empty or blank
 /// text, a lone `-`) or the text is not a prefix of any JSON document.
+///
+/// ```
+/// use specai::{Output, OutputSpec};
+///
+/// // Crate-internal; callers meet it through the structured outputs' partial values.
+/// let partial = Output::json().parse_partial(r#"{"city": "Par"#);
+/// assert_eq!(partial, Some(serde_json::json!({"city": "Par"})));
+/// assert_eq!(Output::json().parse_partial(r#"{"done": tru"#), Some(serde_json::json!({"done": true})));
+/// assert_eq!(Output::json().parse_partial("not json"), None);
+/// ```
 pub fn parse_partial_json(text: &str) -> Option<PartialJson> {
     let mut parser = Parser::new(text, None);
     let (value, complete) = parser.value(0).ok()??;
@@ -43,6 +53,20 @@ pub fn parse_partial_json(text: &str) -> Option<PartialJson> {
 /// Parses a prefix of a JSON array, at the top level (`wrapper_key: None`) or under a key of a
 /// top-level object (`Some("elements")` for `{"elements": [...]}`), telling which elements are
 /// finished. `None` when the array has not started or the text is not a JSON prefix.
+///
+/// ```
+/// use specai::{Output, OutputSpec};
+///
+/// #[derive(Debug, Clone, PartialEq, serde::Deserialize, schemars::JsonSchema)]
+/// struct City {
+///     name: String,
+/// }
+///
+/// // Crate-internal; callers meet it through `Output::array`, whose partial value holds only the
+/// // finished elements (the second one here is still being written).
+/// let partial = Output::array::<City>().parse_partial(r#"{"elements": [{"name": "Oslo"}, {"name": "Ber"#);
+/// assert_eq!(partial, Some(vec![City { name: "Oslo".into() }]));
+/// ```
 pub fn parse_partial_array(text: &str, wrapper_key: Option<&str>) -> Option<PartialArray> {
     let mut parser = Parser::new(text, wrapper_key);
     let (value, _) = parser.value(0).ok()??;

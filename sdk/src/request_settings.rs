@@ -23,6 +23,28 @@ use crate::retry::{RetryPolicy, retry_with_backoff};
 use crate::telemetry::TelemetrySettings;
 
 /// Headers, provider options, retries and cancellation of a model call.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use specai::provider::ProviderOptions;
+/// use specai::test_util::MockEmbeddingModel;
+/// use specai::{CancellationToken, RetryPolicy};
+///
+/// // Every single-call builder (embed, generate_image, transcribe...) sets these by method.
+/// let model = MockEmbeddingModel::new().with_embed_fn(|value| vec![value.len() as f32]);
+/// let token = CancellationToken::new();
+/// specai::embed(model.clone())
+///     .value("sunny day")
+///     .header("x-team", "search")
+///     .provider_options(ProviderOptions::new().with("openai", serde_json::json!({"dimensions": 256})))
+///     .retry_policy(RetryPolicy::with_max_retries(5))
+///     .cancellation_token(token.clone())
+///     .await?;
+/// let call = &model.calls()[0];
+/// assert_eq!(call.headers["x-team"], "search");
+/// assert_eq!(call.provider_options.get("openai").unwrap()["dimensions"], 256);
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RequestSettings {

@@ -34,6 +34,20 @@ pub fn rerank(model: impl IntoModel<dyn RerankingModel>) -> Rerank {
 }
 
 /// The builder of [`rerank`]; await it.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use serde_json::json;
+/// use specai::test_util::MockRerankingModel;
+///
+/// // Documents may be JSON objects; `top_n` asks the provider for the best ones only.
+/// let documents = [json!({"title": "rainy city"}), json!({"title": "sunny beach day"}), json!({"title": "sunny park"})];
+/// let model = MockRerankingModel::new();
+/// let result = specai::rerank(model.clone()).query("sunny beach").documents(documents).top_n(1).await?;
+/// assert_eq!(model.calls()[0].top_n, Some(1));
+/// assert_eq!(result.reranked_documents()[0], &json!({"title": "sunny beach day"}));
+/// # Ok(()) }
+/// ```
 #[must_use = "a rerank request does nothing until awaited"]
 pub struct Rerank {
     model: Arc<dyn RerankingModel>,

@@ -14,6 +14,24 @@ use http::HeaderMap;
 use crate::error::{Error, Result};
 
 /// How often and how patiently to retry.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use std::time::Duration;
+/// use specai::RetryPolicy;
+/// use specai::error::{ApiCallError, Error};
+/// use specai::test_util::{MockLanguageModel, text_response};
+///
+/// // A model that is overloaded once, then answers; quick retries for the example.
+/// let overloaded = ApiCallError::new(503, "https://api.example.com/v1/chat", "overloaded");
+/// let model = MockLanguageModel::new().with_error(Error::from(overloaded)).with_response(text_response("ok"));
+/// let mut policy = RetryPolicy::with_max_retries(3);
+/// policy.initial_delay = Duration::from_millis(1);
+/// let result = specai::generate_text(model.clone()).prompt("Hi").retry_policy(policy).await?;
+/// assert_eq!((result.text(), model.call_count()), ("ok".into(), 2));
+/// assert_eq!(RetryPolicy::default().max_retries, 2);
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RetryPolicy {
     /// Retries after the first attempt; 0 disables retrying.
@@ -57,6 +75,26 @@ impl RetryPolicy {
 
 /// Runs `operation` until it succeeds, fails with an error that is not retryable, or the retries
 /// run out. Delays use `tokio::time::sleep`, so tests can run them on a paused clock.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)] async fn main() {
+/// use std::sync::atomic::{AtomicU32, Ordering};
+/// use specai::RetryPolicy;
+/// use specai::error::{ApiCallError, Error};
+/// use specai::retry::retry_with_backoff;
+///
+/// // Two 429s, then success: three attempts (the paused clock skips the backoff delays).
+/// let attempts = AtomicU32::new(0);
+/// let result = retry_with_backoff(&RetryPolicy::default(), || async {
+///     match attempts.fetch_add(1, Ordering::SeqCst) {
+///         0 | 1 => Err(Error::from(ApiCallError::new(429, "https://api.example.com", "rate limited"))),
+///         _ => Ok("done"),
+///     }
+/// })
+/// .await;
+/// assert_eq!((result.unwrap(), attempts.load(Ordering::SeqCst)), ("done", 3));
+/// # }
+/// ```
 pub async fn retry_with_backoff<T, Operation, Attempt>(policy: &RetryPolicy, mut operation: Operation) -> Result<T>
 where
     Operation: FnMut() -> Attempt,
@@ -89,6 +127,20 @@ fn exhausted(mut errors: Vec<Error>, last: Error) -> Error {
 }
 
 /// The delay a server asked for with `retry-after-ms` or `retry-after` (seconds or HTTP date).
+///
+/// ```
+/// use std::time::Duration;
+/// use specai::http::{HeaderMap, HeaderValue};
+/// use specai::retry::server_requested_delay;
+///
+/// let mut headers = HeaderMap::new();
+/// headers.insert("retry-after", HeaderValue::from_static("3"));
+/// assert_eq!(server_requested_delay(&headers), Some(Duration::from_secs(3)));
+/// // `retry-after-ms` is more precise and wins.
+/// headers.insert("retry-after-ms", HeaderValue::from_static("1500"));
+/// assert_eq!(server_requested_delay(&headers), Some(Duration::from_millis(1500)));
+/// assert_eq!(server_requested_delay(&HeaderMap::new()), None);
+/// ```
 pub fn server_requested_delay(headers: &HeaderMap) -> Option<Duration> {
     let text = |name: &str| headers.get(name).and_then(|value| value.to_str().ok()).map(str::trim);
     if let Some(milliseconds) = text("retry-after-ms").and_then(|value| value.parse::<f64>().ok())

@@ -94,6 +94,25 @@ pub struct ToolApprovalRequest {
 }
 
 /// A tool call that failed: the tool's error, a timeout, an unknown tool or invalid input.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use serde_json::json;
+/// use specai::test_util::{MockLanguageModel, text_response, tool_calls_response};
+/// use specai::{Tool, ToolError, step_count_is};
+///
+/// // A failing tool does not end the generation: the model sees the error and answers.
+/// let lookup = Tool::dynamic("Looks up an order", json!({"type": "object"}))
+///     .execute(|_input, _context| async { Err::<String, ToolError>("the order service is down".into()) });
+/// let model = MockLanguageModel::new()
+///     .with_response(tool_calls_response([("call_1", "lookup", json!({"id": 7}))]))
+///     .with_response(text_response("Sorry, I cannot reach the order service."));
+/// let result = specai::generate_text(model).prompt("Where is order 7?").tool("lookup", lookup).stop_when(step_count_is(3)).await?;
+/// let failure = result.steps[0].tool_errors().next().unwrap();
+/// assert_eq!((failure.tool_name.as_str(), failure.input["id"].as_i64()), ("lookup", Some(7)));
+/// assert!(failure.error.to_string().contains("the order service is down"));
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ToolCallError {

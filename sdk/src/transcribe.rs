@@ -40,6 +40,22 @@ pub fn transcribe(model: impl IntoModel<dyn TranscriptionModel>) -> Transcribe {
 }
 
 /// The builder of [`transcribe`]; await it.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use specai::test_util::MockTranscriptionModel;
+///
+/// // The media type is detected from the audio's first bytes when it is not given.
+/// let wav = b"RIFF\x24\x00\x00\x00WAVEfmt ".to_vec();
+/// let model = MockTranscriptionModel::new();
+/// specai::transcribe(model.clone()).audio(wav).await?;
+/// assert_eq!(model.calls()[0].media_type, "audio/wav");
+///
+/// // Audio by URL: vendors that fetch URLs are sent it, the others download it.
+/// specai::transcribe(model.clone()).audio_url("https://example.com/talk.mp3").await?;
+/// assert_eq!(model.calls()[1].audio_url.as_deref(), Some("https://example.com/talk.mp3"));
+/// # Ok(()) }
+/// ```
 #[must_use = "a transcription request does nothing until awaited"]
 pub struct Transcribe {
     model: Arc<dyn TranscriptionModel>,
@@ -155,6 +171,15 @@ impl Transcribe {
 }
 
 /// The media type of audio, from its signature bytes.
+///
+/// ```
+/// use specai::transcribe::detect_audio_media_type;
+///
+/// assert_eq!(detect_audio_media_type(b"RIFF\x24\x00\x00\x00WAVEfmt "), Some("audio/wav"));
+/// assert_eq!(detect_audio_media_type(b"ID3\x04\x00"), Some("audio/mpeg"));
+/// assert_eq!(detect_audio_media_type(b"fLaC\x00\x00"), Some("audio/flac"));
+/// assert_eq!(detect_audio_media_type(b"plain text"), None); // then give `.media_type(...)`
+/// ```
 pub fn detect_audio_media_type(audio: &[u8]) -> Option<&'static str> {
     let starts = |signature: &[u8]| audio.starts_with(signature);
     if starts(b"RIFF") && audio.get(8..12) == Some(b"WAVE") {

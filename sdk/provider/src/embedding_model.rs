@@ -11,6 +11,45 @@ use crate::error::{Error, Result};
 pub type Embedding = Vec<f32>;
 
 /// A model that turns text into vectors.
+///
+/// ```
+/// use specai_provider::{EmbedOptions, EmbedResponse, EmbeddingModel, Result, async_trait, model_identity};
+///
+/// /// Embeds each value as its length in bytes and in words.
+/// struct LengthModel;
+///
+/// #[async_trait]
+/// impl EmbeddingModel for LengthModel {
+///     model_identity!("length", "length-1");
+///
+///     fn max_embeddings_per_call(&self) -> Option<usize> {
+///         Some(96)
+///     }
+///
+///     fn supports_parallel_calls(&self) -> bool {
+///         true
+///     }
+///
+///     async fn do_embed(&self, options: &EmbedOptions) -> Result<EmbedResponse> {
+///         options.check_value_count(96)?;
+///         let vectors = options.values.iter().map(|value| vec![value.len() as f32, value.split_whitespace().count() as f32]);
+///         Ok(EmbedResponse::new(vectors.collect(), None))
+///     }
+/// }
+/// # fn block_on<F: std::future::Future>(future: F) -> F::Output {
+/// #     let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+/// #     match std::pin::pin!(future).poll(&mut context) {
+/// #         std::task::Poll::Ready(output) => output,
+/// #         std::task::Poll::Pending => unreachable!("the model never waits"),
+/// #     }
+/// # }
+/// # block_on(async {
+/// let response = LengthModel.do_embed(&EmbedOptions::new(vec!["sunny day".into()])).await?;
+/// assert_eq!(response.embeddings, vec![vec![9.0, 2.0]]);
+/// let too_many = EmbedOptions::new(vec![String::new(); 97]);
+/// assert!(LengthModel.do_embed(&too_many).await.is_err());
+/// # Ok::<(), specai_provider::Error>(()) }).unwrap();
+/// ```
 #[async_trait]
 pub trait EmbeddingModel: Send + Sync {
     /// The provider id.

@@ -20,6 +20,23 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub type BoxedSource = Arc<dyn std::error::Error + Send + Sync + 'static>;
 
 /// Everything that can go wrong in specai.
+///
+/// ```
+/// use specai_provider::error::{ApiCallError, Error, TimeoutKind};
+///
+/// // What a caller decides from an error: retry, back off, or report.
+/// let rate_limited: Error = ApiCallError::new(429, "https://api.example.com/v1/chat", "slow down").into();
+/// assert!(rate_limited.is_retryable());
+/// let exhausted = Error::RetriesExhausted { errors: vec![rate_limited.clone(), rate_limited] };
+/// assert_eq!(exhausted.status(), Some(429)); // the last attempt's status
+/// let advice = match exhausted.last_error() {
+///     Error::ApiCall(error) if error.status == 429 => "wait and try again later",
+///     Error::Timeout { kind: TimeoutKind::Idle, .. } => "the server went silent",
+///     error if error.is_retryable() => "try again",
+///     _ => "report it",
+/// };
+/// assert_eq!(advice, "wait and try again later");
+/// ```
 #[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -278,6 +295,20 @@ impl From<NoObjectGeneratedError> for Error {
 }
 
 /// The server answered with an error status, or sent an error event mid-stream.
+///
+/// ```
+/// use specai_provider::error::{ApiCallError, Error};
+///
+/// // What a provider builds from an error response (the body parsed for type and code).
+/// let error = ApiCallError::new(400, "https://api.example.com/v1/chat", "max_tokens is too large")
+///     .with_body(r#"{"error":{"message":"max_tokens is too large","type":"invalid_request_error"}}"#)
+///     .with_error_type(Some("invalid_request_error".into()))
+///     .with_param(Some("max_tokens".into()));
+/// assert!(!error.is_retryable);
+/// assert_eq!(error.to_string(), "max_tokens is too large (HTTP 400 from https://api.example.com/v1/chat) [invalid_request_error]");
+/// let error = Error::from(error);
+/// assert_eq!(error.as_api_call().and_then(|api| api.param.as_deref()), Some("max_tokens"));
+/// ```
 #[derive(Clone, thiserror::Error)]
 #[error("{} (HTTP {status} from {url}){}", message, error_type.as_deref().map(|t| format!(" [{t}]")).unwrap_or_default())]
 #[non_exhaustive]
@@ -380,11 +411,37 @@ impl ApiCallError {
 }
 
 /// Whether an HTTP status is worth retrying: 408, 409, 429 and 5xx.
+///
+/// ```
+/// use specai_provider::error::is_retryable_status;
+///
+/// assert!(is_retryable_status(429) && is_retryable_status(503) && is_retryable_status(408));
+/// assert!(!is_retryable_status(400) && !is_retryable_status(401) && !is_retryable_status(404));
+/// ```
 pub fn is_retryable_status(status: u16) -> bool {
     matches!(status, 408 | 409 | 429) || (500..600).contains(&status)
 }
 
 /// Structured output that did not parse or validate, with what the model did produce.
+///
+/// ```
+/// use specai_provider::error::{Error, NoObjectGeneratedError};
+/// use specai_provider::{FinishReason, Usage};
+///
+/// // The model ran out of tokens in the middle of its JSON: the text it did produce is kept.
+/// let error: Error = NoObjectGeneratedError::new(
+///     "the model's answer is not valid JSON",
+///     Some(r#"{"city": "Par"#.into()),
+///     Usage::default(),
+///     Some(FinishReason::Length),
+///     None,
+/// )
+/// .into();
+/// if let Error::NoObjectGenerated(details) = &error {
+///     assert_eq!(details.text.as_deref(), Some(r#"{"city": "Par"#));
+///     assert_eq!(details.finish_reason, Some(FinishReason::Length));
+/// }
+/// ```
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{message}")]
 #[non_exhaustive]

@@ -10,6 +10,39 @@ use super::warning::Warning;
 use crate::error::Result;
 
 /// A model that generates or edits images.
+///
+/// ```
+/// use specai_provider::{FileData, GeneratedImage, ImageModel, ImageOptions, ImageResponse, Result, async_trait, model_identity};
+///
+/// /// Answers every prompt with `n` one-pixel PNGs (the bytes stand in for a vendor's answer).
+/// struct PixelModel;
+///
+/// #[async_trait]
+/// impl ImageModel for PixelModel {
+///     model_identity!("pixel", "pixel-1");
+///
+///     fn max_images_per_call(&self) -> Option<usize> {
+///         Some(4)
+///     }
+///
+///     async fn do_generate(&self, options: &ImageOptions) -> Result<ImageResponse> {
+///         let image = GeneratedImage::new(FileData::Bytes(vec![0x89, b'P', b'N', b'G'].into()), "image/png");
+///         Ok(ImageResponse::new(vec![image; options.n as usize]))
+///     }
+/// }
+/// # fn block_on<F: std::future::Future>(future: F) -> F::Output {
+/// #     let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+/// #     match std::pin::pin!(future).poll(&mut context) {
+/// #         std::task::Poll::Ready(output) => output,
+/// #         std::task::Poll::Pending => unreachable!("the model never waits"),
+/// #     }
+/// # }
+/// # block_on(async {
+/// let response = PixelModel.do_generate(&ImageOptions::new("a red dot", 2)).await?;
+/// assert_eq!(response.images.len(), 2);
+/// assert_eq!(response.images[0].media_type, "image/png");
+/// # Ok::<(), specai_provider::Error>(()) }).unwrap();
+/// ```
 #[async_trait]
 pub trait ImageModel: Send + Sync {
     /// The provider id.

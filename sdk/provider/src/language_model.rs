@@ -22,6 +22,41 @@ pub type PartStream = Pin<Box<dyn Stream<Item = Result<StreamPart>> + Send + 'st
 /// Object-safe, so models are passed as `Arc<dyn LanguageModel>`. Implementations map
 /// [`CallOptions`] to their wire format, warn about options they cannot take, and map the
 /// answer back. They do not retry: the generation functions do, per call.
+///
+/// ```
+/// use specai_provider::{
+///     CallOptions, Content, Error, FinishReason, GenerateResponse, LanguageModel, Message, Result, StreamResponse, Usage,
+///     async_trait, model_identity,
+/// };
+///
+/// /// Always answers "pong"; cannot stream.
+/// struct PongModel;
+///
+/// #[async_trait]
+/// impl LanguageModel for PongModel {
+///     model_identity!("pong", "pong-1");
+///
+///     async fn do_generate(&self, _options: &CallOptions) -> Result<GenerateResponse> {
+///         Ok(GenerateResponse::new(vec![Content::text("pong")], FinishReason::Stop, Usage::from_totals(Some(1), Some(1))))
+///     }
+///
+///     async fn do_stream(&self, _options: &CallOptions) -> Result<StreamResponse> {
+///         Err(Error::unsupported("streaming", None))
+///     }
+/// }
+/// # fn block_on<F: std::future::Future>(future: F) -> F::Output {
+/// #     let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+/// #     match std::pin::pin!(future).poll(&mut context) {
+/// #         std::task::Poll::Ready(output) => output,
+/// #         std::task::Poll::Pending => unreachable!("the model never waits"),
+/// #     }
+/// # }
+/// # block_on(async {
+/// let response = PongModel.do_generate(&CallOptions::new(vec![Message::user("ping")])).await?;
+/// assert_eq!(response.content, vec![Content::text("pong")]);
+/// assert!(PongModel.supported_urls().is_empty());
+/// # Ok::<(), Error>(()) }).unwrap();
+/// ```
 #[async_trait]
 pub trait LanguageModel: Send + Sync {
     /// The provider id, e.g. `"openai.responses"`; its first dot-separated segment is the key

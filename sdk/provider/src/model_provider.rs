@@ -12,6 +12,57 @@ use crate::error::{Error, ModelType, Result};
 
 /// A source of models, as used by registries. Kinds a provider lacks return
 /// [`Error::NoSuchModel`] (the default of every method but `language_model`).
+///
+/// ```
+/// use std::sync::Arc;
+///
+/// use specai_provider::error::ModelType;
+/// use specai_provider::{EmbedOptions, EmbedResponse, EmbeddingModel, Error, LanguageModel, Provider, Result, async_trait};
+///
+/// /// Hands out its length embeddings under any id, and no other kind of model.
+/// struct LengthProvider;
+///
+/// struct LengthModel(String);
+///
+/// #[async_trait]
+/// impl EmbeddingModel for LengthModel {
+///     fn provider(&self) -> &str {
+///         "length"
+///     }
+///
+///     fn model_id(&self) -> &str {
+///         &self.0
+///     }
+///
+///     fn max_embeddings_per_call(&self) -> Option<usize> {
+///         None
+///     }
+///
+///     fn supports_parallel_calls(&self) -> bool {
+///         true
+///     }
+///
+///     async fn do_embed(&self, options: &EmbedOptions) -> Result<EmbedResponse> {
+///         Ok(EmbedResponse::new(options.values.iter().map(|value| vec![value.len() as f32]).collect(), None))
+///     }
+/// }
+///
+/// impl Provider for LengthProvider {
+///     fn language_model(&self, model_id: &str) -> Result<Arc<dyn LanguageModel>> {
+///         Err(Error::NoSuchModel { model_id: model_id.to_owned(), model_type: ModelType::Language })
+///     }
+///
+///     fn embedding_model(&self, model_id: &str) -> Result<Arc<dyn EmbeddingModel>> {
+///         Ok(Arc::new(LengthModel(model_id.to_owned())))
+///     }
+/// }
+///
+/// let model = LengthProvider.embedding_model("bytes-1")?;
+/// assert_eq!((model.provider(), model.model_id()), ("length", "bytes-1"));
+/// // Kinds the provider does not override answer `NoSuchModel`.
+/// assert!(matches!(LengthProvider.image_model("any"), Err(Error::NoSuchModel { model_type: ModelType::Image, .. })));
+/// # Ok::<(), Error>(())
+/// ```
 pub trait Provider: Send + Sync {
     /// The language model of this id.
     fn language_model(&self, model_id: &str) -> Result<Arc<dyn LanguageModel>>;

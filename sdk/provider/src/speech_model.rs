@@ -9,6 +9,41 @@ use super::warning::Warning;
 use crate::error::Result;
 
 /// A model that speaks text.
+///
+/// ```
+/// use specai_provider::{Result, SpeechModel, SpeechOptions, SpeechResponse, Warning, async_trait, model_identity};
+///
+/// /// "Speaks" by returning silence: one zero byte per character, as 8-bit PCM.
+/// struct SilentModel;
+///
+/// #[async_trait]
+/// impl SpeechModel for SilentModel {
+///     model_identity!("silent", "silent-1");
+///
+///     async fn do_generate(&self, options: &SpeechOptions) -> Result<SpeechResponse> {
+///         let mut response = SpeechResponse::new(vec![0_u8; options.text.len()], "audio/pcm");
+///         if options.voice.is_some() {
+///             // An option the model cannot honour is reported, never dropped silently.
+///             response.warnings.push(Warning::unsupported("voice", Some("silent-1 has one voice".into())));
+///         }
+///         Ok(response)
+///     }
+/// }
+/// # fn block_on<F: std::future::Future>(future: F) -> F::Output {
+/// #     let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+/// #     match std::pin::pin!(future).poll(&mut context) {
+/// #         std::task::Poll::Ready(output) => output,
+/// #         std::task::Poll::Pending => unreachable!("the model never waits"),
+/// #     }
+/// # }
+/// # block_on(async {
+/// let mut options = SpeechOptions::new("Hello");
+/// options.voice = Some("alloy".into());
+/// let response = SilentModel.do_generate(&options).await?;
+/// assert_eq!((response.audio.len(), response.media_type.as_str()), (5, "audio/pcm"));
+/// assert_eq!(response.warnings.len(), 1);
+/// # Ok::<(), specai_provider::Error>(()) }).unwrap();
+/// ```
 #[async_trait]
 pub trait SpeechModel: Send + Sync {
     /// The provider id.

@@ -9,6 +9,39 @@ use super::warning::Warning;
 use crate::error::Result;
 
 /// A model that transcribes audio.
+///
+/// ```
+/// use specai_provider::{Error, Result, TranscriptionModel, TranscriptionOptions, TranscriptionResponse, async_trait, model_identity};
+///
+/// /// "Transcribes" UTF-8 text files; audio given by URL is refused with a typed error.
+/// struct TextFileModel;
+///
+/// #[async_trait]
+/// impl TranscriptionModel for TextFileModel {
+///     model_identity!("text-file", "text-file-1");
+///
+///     async fn do_generate(&self, options: &TranscriptionOptions) -> Result<TranscriptionResponse> {
+///         if options.audio_url.is_some() {
+///             return Err(Error::unsupported("audio URLs", None));
+///         }
+///         let text = std::str::from_utf8(&options.audio).map_err(|_| Error::invalid_argument("audio", "not UTF-8 text"))?;
+///         Ok(TranscriptionResponse::new(text))
+///     }
+/// }
+/// # fn block_on<F: std::future::Future>(future: F) -> F::Output {
+/// #     let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+/// #     match std::pin::pin!(future).poll(&mut context) {
+/// #         std::task::Poll::Ready(output) => output,
+/// #         std::task::Poll::Pending => unreachable!("the model never waits"),
+/// #     }
+/// # }
+/// # block_on(async {
+/// let response = TextFileModel.do_generate(&TranscriptionOptions::new(&b"hello world"[..], "text/plain")).await?;
+/// assert_eq!(response.text, "hello world");
+/// let by_url = TranscriptionOptions::from_url("https://example.com/talk.mp3");
+/// assert!(matches!(TextFileModel.do_generate(&by_url).await, Err(Error::Unsupported { .. })));
+/// # Ok::<(), Error>(()) }).unwrap();
+/// ```
 #[async_trait]
 pub trait TranscriptionModel: Send + Sync {
     /// The provider id.

@@ -62,6 +62,20 @@ pub struct McpClient {
 }
 
 /// Settings for connecting an [`McpClient`], from [`McpClient::builder`].
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// use std::time::Duration;
+/// use specai::mcp::{McpClient, McpError, McpTransport};
+///
+/// let connecting = McpClient::builder(McpTransport::stdio("specai-example-no-such-server", ["--stdio"]))
+///     .client_info("my-app", "2.1.0")
+///     .request_timeout(Some(Duration::from_secs(10)))
+///     .connect();
+/// // A server that cannot be started is an error naming the program, not a hang.
+/// assert!(matches!(connecting.await, Err(McpError::Spawn { program, .. }) if program == "specai-example-no-such-server"));
+/// # }
+/// ```
 #[derive(Debug)]
 pub struct McpClientBuilder {
     transport: McpTransport,

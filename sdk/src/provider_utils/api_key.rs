@@ -41,6 +41,19 @@ impl ApiKey {
 }
 
 /// A header value marked sensitive; the error never repeats the value.
+///
+/// ```
+/// use specai::provider_utils::sensitive_header_value;
+///
+/// let mut headers = http::HeaderMap::new();
+/// headers.insert("x-api-key", sensitive_header_value("sk-secret")?);
+/// assert!(headers["x-api-key"].is_sensitive());
+/// assert!(!format!("{headers:?}").contains("sk-secret"), "Debug hides it");
+/// // A key with a line break is refused, and the error does not repeat it.
+/// let error = sensitive_header_value("sk-\nsecret").unwrap_err();
+/// assert!(!error.to_string().contains("secret"));
+/// # Ok::<(), specai::Error>(())
+/// ```
 pub fn sensitive_header_value(value: &str) -> Result<HeaderValue> {
     let mut header = HeaderValue::from_str(value).map_err(|_| {
         Error::invalid_argument("api_key", "the key contains characters that are not allowed in an HTTP header")
@@ -78,6 +91,20 @@ impl From<&str> for ApiKey {
 ///
 /// # Errors
 /// [`Error::MissingApiKey`] naming `env_var` and the provider when no key is found.
+///
+/// # Example
+/// ```
+/// use specai::Error;
+/// use specai::provider_utils::{ApiKey, load_api_key};
+///
+/// // A key given in the settings wins over the environment.
+/// let key = load_api_key(Some(ApiKey::new("sk-given")), "ACME_API_KEY", &[], "Acme")?;
+/// assert_eq!(key.expose(), "sk-given");
+/// // No key anywhere: the error names the variable to set.
+/// let missing = load_api_key(None, "SPECAI_EXAMPLE_UNSET_KEY", &[], "Acme").unwrap_err();
+/// assert!(matches!(missing, Error::MissingApiKey { ref env_var, .. } if env_var == "SPECAI_EXAMPLE_UNSET_KEY"));
+/// # Ok::<(), Error>(())
+/// ```
 pub fn load_api_key(
     explicit: Option<ApiKey>,
     env_var: &str,
@@ -105,11 +132,26 @@ pub fn load_api_key(
 }
 
 /// A non-secret setting (a base URL, say): the explicit value, else the environment variable.
+///
+/// ```
+/// use specai::provider_utils::load_setting;
+///
+/// assert_eq!(load_setting(Some("https://eu.acme.test/v1"), "ACME_BASE_URL").as_deref(), Some("https://eu.acme.test/v1"));
+/// // A blank value counts as unset, and so does an unset variable.
+/// assert_eq!(load_setting(Some("  "), "SPECAI_EXAMPLE_UNSET_URL"), None);
+/// ```
 pub fn load_setting(explicit: Option<&str>, env_var: &str) -> Option<String> {
     explicit.filter(|value| !value.trim().is_empty()).map(str::to_owned).or_else(|| read_env(env_var))
 }
 
 /// A base URL without its trailing slashes, so that paths can be appended with `/`.
+///
+/// ```
+/// use specai::provider_utils::without_trailing_slash;
+///
+/// let base = without_trailing_slash("https://api.acme.test/v1//");
+/// assert_eq!(format!("{base}/chat"), "https://api.acme.test/v1/chat");
+/// ```
 pub fn without_trailing_slash(url: &str) -> &str {
     url.trim_end_matches('/')
 }

@@ -16,6 +16,19 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The client every provider uses unless its settings name one: a connect timeout, no read
 /// timeout (see the module docs).
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// # use specai::provider_utils::test_server::{TestResponse, TestServer};
+/// # let server = TestServer::start([TestResponse::json(200, serde_json::json!({"ok": true}))]).await;
+/// use specai::provider_utils::{JsonErrorParser, default_http_client, get_json};
+///
+/// // The same client (10 s connect timeout) for a provider's own extra requests.
+/// let client = default_http_client();
+/// let status = get_json::<serde_json::Value>(&client, &server.url("/v1/status"), http::HeaderMap::new(), &JsonErrorParser::new()).await?;
+/// assert_eq!(status.value["ok"], true);
+/// # Ok(()) }
+/// ```
 pub fn default_http_client() -> reqwest::Client {
     client_with_timeouts(Some(DEFAULT_CONNECT_TIMEOUT), None)
 }

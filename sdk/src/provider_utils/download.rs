@@ -68,6 +68,24 @@ pub async fn download(client: &reqwest::Client, url: &str, max_bytes: usize) -> 
 
 /// The audio of a transcription call as bytes and media type: the bytes given, or the URL
 /// downloaded (its media type from the call, else the server's `content-type`, else sniffed).
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use specai::provider::TranscriptionOptions;
+/// use specai::provider_utils::test_server::{TestResponse, TestServer};
+/// use specai::provider_utils::{DEFAULT_MAX_DOWNLOAD_BYTES, transcription_audio};
+///
+/// // A vendor that takes bytes only: audio given by URL is downloaded first.
+/// let server = TestServer::start([TestResponse::bytes(200, b"ID3 mp3 bytes".to_vec(), "audio/mpeg")]).await;
+/// let options = TranscriptionOptions::from_url(server.url("/talk.mp3"));
+/// let (audio, media_type) = transcription_audio(&reqwest::Client::new(), &options, DEFAULT_MAX_DOWNLOAD_BYTES).await?;
+/// assert_eq!((&audio[..], media_type.as_str()), (&b"ID3 mp3 bytes"[..], "audio/mpeg"));
+/// // Audio given as bytes is returned as it is, without a request.
+/// let options = TranscriptionOptions::new(&b"RIFF"[..], "audio/wav");
+/// let (_, media_type) = transcription_audio(&reqwest::Client::new(), &options, DEFAULT_MAX_DOWNLOAD_BYTES).await?;
+/// assert_eq!((media_type.as_str(), server.requests().len()), ("audio/wav", 1));
+/// # Ok(()) }
+/// ```
 pub async fn transcription_audio(client: &reqwest::Client, options: &TranscriptionOptions, max_bytes: usize) -> Result<(Bytes, String)> {
     let Some(url) = options.audio_url.as_deref().filter(|_| options.audio.is_empty()) else {
         return Ok((options.audio.clone(), options.media_type.clone()));

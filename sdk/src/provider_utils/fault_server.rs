@@ -56,11 +56,35 @@ impl FaultStep {
 }
 
 /// The head of a `200` event-stream response delimited by the connection's close.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// use specai::provider_utils::fault_server::{FaultServer, FaultStep, sse_head};
+///
+/// // An event split across two writes, then a clean close: the client reads it whole.
+/// let script = vec![FaultStep::write(sse_head()), FaultStep::write("data: {\"a\""), FaultStep::write(":1}\n\n")];
+/// let server = FaultServer::start([script]).await;
+/// let body = reqwest::get(server.url("/events")).await.unwrap().text().await.unwrap();
+/// assert_eq!(body, "data: {\"a\":1}\n\n");
+/// # }
+/// ```
 pub fn sse_head() -> String {
     "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\nconnection: close\r\n\r\n".to_owned()
 }
 
 /// The head of a `200` JSON response announcing `content_length` bytes.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// use specai::provider_utils::fault_server::{FaultServer, FaultStep, json_head};
+///
+/// // The head promises 100 bytes, the connection closes after 10: the body read fails.
+/// let server = FaultServer::start([vec![FaultStep::write(json_head(100)), FaultStep::write("{\"text\": \"")]]).await;
+/// let response = reqwest::get(server.url("/v1/chat")).await.unwrap();
+/// assert_eq!(response.status().as_u16(), 200);
+/// assert!(response.text().await.is_err());
+/// # }
+/// ```
 pub fn json_head(content_length: usize) -> String {
     format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {content_length}\r\nconnection: close\r\n\r\n")
 }
@@ -86,6 +110,21 @@ struct Shared {
 }
 
 /// The server; it stops when dropped.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// use std::time::Duration;
+/// use specai::provider_utils::fault_server::{FaultServer, FaultStep, sse_head};
+///
+/// // Does the client hang up when the caller drops the stream?
+/// let script = vec![FaultStep::write(sse_head()), FaultStep::write("data: 1\n\n"), FaultStep::AwaitClientClose];
+/// let server = FaultServer::start([script]).await;
+/// let mut response = reqwest::get(server.url("/v1/chat")).await.unwrap();
+/// assert_eq!(response.chunk().await.unwrap().as_deref(), Some(&b"data: 1\n\n"[..]));
+/// drop(response);
+/// assert!(server.client_closed(Duration::from_secs(5)).await);
+/// # }
+/// ```
 pub struct FaultServer {
     address: std::net::SocketAddr,
     shared: Arc<Shared>,

@@ -54,6 +54,20 @@ impl std::fmt::Debug for LazyHeaders {
 
 /// `base` with `overrides` on top: each header name in `overrides` replaces all of its values in
 /// `base`. One map clone; values are reference-counted, not copied.
+///
+/// ```
+/// use http::{HeaderMap, HeaderValue};
+/// use specai::provider_utils::combine_headers;
+///
+/// let mut provider = HeaderMap::new();
+/// provider.insert("anthropic-version", HeaderValue::from_static("2023-06-01"));
+/// provider.insert("anthropic-beta", HeaderValue::from_static("tools-1"));
+/// let mut call = HeaderMap::new();
+/// call.insert("anthropic-beta", HeaderValue::from_static("tools-2"));
+/// let combined = combine_headers(&provider, &call);
+/// assert_eq!(combined["anthropic-beta"], "tools-2"); // the call's header replaces the provider's
+/// assert_eq!(combined["anthropic-version"], "2023-06-01");
+/// ```
 pub fn combine_headers(base: &HeaderMap, overrides: &HeaderMap) -> HeaderMap {
     let mut combined = base.clone();
     let mut last_name = None;

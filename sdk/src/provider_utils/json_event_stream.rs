@@ -117,6 +117,28 @@ where
 
 /// Decodes the JSON events of a response body (see [`ApiResponse::json_events`](super::ApiResponse::json_events)
 /// for responses from [`post_json`](super::post_json)).
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use futures::StreamExt;
+/// use specai::provider_utils::json_events_from_response;
+/// use specai::provider_utils::test_server::{TestResponse, TestServer};
+///
+/// #[derive(serde::Deserialize)]
+/// struct Delta {
+///     text: String,
+/// }
+///
+/// let server = TestServer::start([TestResponse::sse_events([r#"{"text":"Hel"}"#, r#"{"text":"lo"}"#, "[DONE]"])]).await;
+/// let response = reqwest::get(server.url("/v1/stream")).await.unwrap();
+/// let mut events = json_events_from_response::<Delta>(response);
+/// let mut text = String::new();
+/// while let Some(event) = events.next().await {
+///     text.push_str(&event?.value.text);
+/// }
+/// assert_eq!(text, "Hello");
+/// # Ok(()) }
+/// ```
 pub fn json_events_from_response<T: DeserializeOwned>(
     response: reqwest::Response,
 ) -> JsonEventStream<impl Stream<Item = reqwest::Result<Bytes>> + Send + 'static, T> {

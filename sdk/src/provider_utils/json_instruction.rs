@@ -11,6 +11,16 @@ const SCHEMA_SUFFIX: &str = "You MUST answer with a JSON object that matches the
 const GENERIC_SUFFIX: &str = "You MUST answer with JSON.";
 
 /// The system text with a JSON instruction appended (the AI SDK's wording).
+///
+/// ```
+/// use specai::provider_utils::json_instruction;
+///
+/// let schema = serde_json::json!({"type": "object", "properties": {"city": {"type": "string"}}});
+/// let system = json_instruction(Some("You are a travel agent."), Some(&schema));
+/// assert!(system.starts_with("You are a travel agent.\n\nJSON schema:\n{"));
+/// assert!(system.ends_with("You MUST answer with a JSON object that matches the JSON schema above."));
+/// assert_eq!(json_instruction(None, None), "You MUST answer with JSON.");
+/// ```
 pub fn json_instruction(system: Option<&str>, schema: Option<&Value>) -> String {
     let mut parts: Vec<String> = Vec::new();
     if let Some(system) = system.filter(|system| !system.is_empty()) {
@@ -30,6 +40,17 @@ pub fn json_instruction(system: Option<&str>, schema: Option<&Value>) -> String 
 
 /// Puts the JSON instruction for `schema` into the prompt: appended to a leading system message,
 /// or as a new system message at the start.
+///
+/// ```
+/// use specai::provider::Message;
+/// use specai::provider_utils::inject_json_instruction;
+///
+/// // No system message yet: one is added at the start.
+/// let mut prompt = vec![Message::user("Name a city")];
+/// inject_json_instruction(&mut prompt, None);
+/// assert_eq!(prompt.len(), 2);
+/// assert!(matches!(&prompt[0], Message::System { content, .. } if content == "You MUST answer with JSON."));
+/// ```
 pub fn inject_json_instruction(prompt: &mut Vec<Message>, schema: Option<&Value>) {
     match prompt.first_mut() {
         Some(Message::System { content, .. }) => *content = json_instruction(Some(content), schema),
@@ -41,6 +62,19 @@ pub fn inject_json_instruction(prompt: &mut Vec<Message>, schema: Option<&Value>
 /// instruction (with the schema, name and description) and returns the warning to report.
 /// Returns `None` (and leaves the prompt alone) for text output, and an `Unsupported` warning
 /// (leaving the prompt alone) for a format it does not know.
+///
+/// ```
+/// use specai::provider::{Message, ResponseFormat, Warning};
+/// use specai::provider_utils::emulate_json_response_format;
+///
+/// let format = ResponseFormat::Json { schema: Some(serde_json::json!({"type": "object"})), name: Some("city".into()), description: None };
+/// let mut prompt = vec![Message::system("Be brief."), Message::user("Name a city")];
+/// let warning = emulate_json_response_format(&mut prompt, Some(&format));
+/// assert!(matches!(warning, Some(Warning::Compatibility { .. })), "the caller learns it was emulated");
+/// assert!(matches!(&prompt[0], Message::System { content, .. } if content.contains(r#""title":"city""#)));
+/// // Text output needs nothing.
+/// assert!(emulate_json_response_format(&mut prompt, Some(&ResponseFormat::Text)).is_none());
+/// ```
 pub fn emulate_json_response_format(prompt: &mut Vec<Message>, response_format: Option<&ResponseFormat>) -> Option<Warning> {
     let (schema, name, description) = match response_format {
         None | Some(ResponseFormat::Text) => return None,

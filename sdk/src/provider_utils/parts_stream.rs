@@ -29,6 +29,36 @@ use crate::error::{Error, Result};
 use crate::provider::StreamPart;
 
 /// A provider's stream decoder: maps each SSE event, then the end of the stream, to parts.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use std::collections::VecDeque;
+/// use futures::StreamExt;
+/// use specai::provider::{FinishReason, StreamPart, Usage};
+/// use specai::provider_utils::{EventMapper, PartsStream, SseEvent, SseStream};
+///
+/// /// A wire format whose events are plain text deltas.
+/// struct PlainText;
+///
+/// impl EventMapper for PlainText {
+///     fn on_event(&mut self, event: &SseEvent, out: &mut VecDeque<StreamPart>) -> specai::Result<()> {
+///         out.push_back(StreamPart::TextDelta { id: "text-0".into(), delta: event.text()?.to_owned() });
+///         Ok(())
+///     }
+///
+///     fn on_end(&mut self, out: &mut VecDeque<StreamPart>) -> specai::Result<()> {
+///         let finish_reason = FinishReason::Stop;
+///         out.push_back(StreamPart::Finish { usage: Usage::default(), finish_reason, raw_finish_reason: None, provider_metadata: None });
+///         Ok(())
+///     }
+/// }
+///
+/// let body = futures::stream::iter(["data: Hel\n\n", "data: lo\n\ndata: [DONE]\n\n"].map(Ok::<_, std::io::Error>));
+/// let parts: Vec<StreamPart> = PartsStream::new(SseStream::new(body), PlainText).map(Result::unwrap).collect().await;
+/// assert!(matches!(&parts[1], StreamPart::TextDelta { delta, .. } if delta == "lo"));
+/// assert!(matches!(parts.last(), Some(StreamPart::Finish { finish_reason: FinishReason::Stop, .. })));
+/// # Ok(()) }
+/// ```
 pub trait EventMapper: Send + Unpin + 'static {
     /// Maps one event (never `[DONE]`), pushing parts to `out`. An [`Error::InvalidResponse`]
     /// skips the event (the stream goes on); any other error ends the stream.

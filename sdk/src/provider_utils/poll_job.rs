@@ -20,6 +20,18 @@ use futures::future::BoxFuture;
 use crate::error::{Error, Result, TimeoutKind};
 
 /// How a job is polled; `Default` suits vendors whose jobs take seconds to minutes.
+///
+/// ```
+/// use std::time::Duration;
+/// use specai::provider_utils::PollSettings;
+///
+/// // Quick polls for a vendor whose jobs take seconds, at most two minutes in all.
+/// let settings = PollSettings::default()
+///     .with_intervals(Duration::from_millis(200), Duration::from_secs(2))
+///     .with_total_timeout(Duration::from_secs(120));
+/// assert_eq!((settings.first_interval, settings.max_interval), (Duration::from_millis(200), Duration::from_secs(2)));
+/// assert_eq!(settings.max_poll_errors, 3); // the default tolerance for poll errors in a row
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[non_exhaustive]
 pub struct PollSettings {

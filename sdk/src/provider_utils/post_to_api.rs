@@ -101,6 +101,21 @@ impl<'a> From<&'a reqwest::Url> for Endpoint<'a> {
 /// # Errors
 /// [`Error::ApiCall`] for a non-2xx status, [`Error::Connection`] when the request could not be
 /// sent, [`Error::InvalidArgument`] when the body does not serialize.
+///
+/// # Example
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use specai::provider_utils::test_server::{TestResponse, TestServer};
+/// use specai::provider_utils::{JsonErrorParser, post_json};
+///
+/// let server = TestServer::start([TestResponse::json(200, serde_json::json!({"id": "r1"}))]).await;
+/// let body = serde_json::json!({"model": "m", "input": "Hi"});
+/// let response = post_json(&reqwest::Client::new(), &server.url("/v1/responses"), http::HeaderMap::new(), &body, &JsonErrorParser::new()).await?;
+/// assert_eq!(response.status, 200);
+/// assert_eq!(response.request_body_json(), Some(body)); // kept for the request metadata
+/// assert_eq!(server.single_request().header("content-type"), Some("application/json"));
+/// # Ok(()) }
+/// ```
 pub async fn post_json<'a, B: Serialize + ?Sized>(
     client: &reqwest::Client,
     url: impl Into<Endpoint<'a>>,
@@ -121,6 +136,22 @@ pub async fn post_json<'a, B: Serialize + ?Sized>(
 }
 
 /// Posts `body` as JSON and decodes a JSON answer into `T`.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// use specai::error::Error;
+/// use specai::provider_utils::test_server::{TestResponse, TestServer};
+/// use specai::provider_utils::{JsonErrorParser, post_json_for};
+///
+/// // An error status becomes a typed error with the provider's own message.
+/// let error_body = serde_json::json!({"error": {"message": "model not found", "type": "invalid_request_error"}});
+/// let server = TestServer::start([TestResponse::json(404, error_body)]).await;
+/// let body = serde_json::json!({"model": "nope"});
+/// let result = post_json_for::<_, serde_json::Value>(&reqwest::Client::new(), &server.url("/v1/chat"), http::HeaderMap::new(), &body, &JsonErrorParser::new()).await;
+/// let Err(Error::ApiCall(error)) = result else { panic!("expected an API error") };
+/// assert_eq!((error.status, error.message.as_str(), error.is_retryable), (404, "model not found", false));
+/// # }
+/// ```
 pub async fn post_json_for<'a, B: Serialize + ?Sized, T: DeserializeOwned>(
     client: &reqwest::Client,
     url: impl Into<Endpoint<'a>>,
@@ -132,6 +163,21 @@ pub async fn post_json_for<'a, B: Serialize + ?Sized, T: DeserializeOwned>(
 }
 
 /// Posts a multipart form (audio for transcription, images for edits).
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use specai::provider_utils::test_server::{TestResponse, TestServer};
+/// use specai::provider_utils::{JsonErrorParser, post_multipart};
+///
+/// let server = TestServer::start([TestResponse::json(200, serde_json::json!({"text": "hello"}))]).await;
+/// let form = reqwest::multipart::Form::new()
+///     .text("model", "whisper-1")
+///     .part("file", reqwest::multipart::Part::bytes(b"RIFF....WAVE".to_vec()).file_name("audio.wav"));
+/// let response = post_multipart(&reqwest::Client::new(), &server.url("/v1/audio/transcriptions"), http::HeaderMap::new(), form, &JsonErrorParser::new()).await?;
+/// assert_eq!(response.json::<serde_json::Value>().await?.value["text"], "hello");
+/// assert!(server.single_request().header("content-type").unwrap().starts_with("multipart/form-data"));
+/// # Ok(()) }
+/// ```
 pub async fn post_multipart(
     client: &reqwest::Client,
     url: &str,
@@ -143,6 +189,18 @@ pub async fn post_multipart(
 }
 
 /// Sends a GET.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use specai::provider_utils::test_server::{TestResponse, TestServer};
+/// use specai::provider_utils::{JsonErrorParser, get};
+///
+/// let server = TestServer::start([TestResponse::bytes(200, b"\x89PNG".to_vec(), "image/png")]).await;
+/// let response = get(&reqwest::Client::new(), &server.url("/files/1/content"), http::HeaderMap::new(), &JsonErrorParser::new()).await?;
+/// assert_eq!(response.headers["content-type"], "image/png");
+/// assert_eq!(&response.bytes().await?[..], b"\x89PNG");
+/// # Ok(()) }
+/// ```
 pub async fn get(
     client: &reqwest::Client,
     url: &str,
@@ -153,6 +211,24 @@ pub async fn get(
 }
 
 /// Sends a GET and decodes a JSON answer into `T`.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use specai::provider_utils::test_server::{TestResponse, TestServer};
+/// use specai::provider_utils::{JsonErrorParser, get_json};
+///
+/// #[derive(serde::Deserialize)]
+/// struct Job {
+///     status: String,
+/// }
+///
+/// // Polling a vendor's job.
+/// let server = TestServer::start([TestResponse::json(200, serde_json::json!({"status": "succeeded"}))]).await;
+/// let job = get_json::<Job>(&reqwest::Client::new(), &server.url("/v1/jobs/7"), http::HeaderMap::new(), &JsonErrorParser::new()).await?;
+/// assert_eq!(job.value.status, "succeeded");
+/// assert_eq!(server.single_request().method, "GET");
+/// # Ok(()) }
+/// ```
 pub async fn get_json<T: DeserializeOwned>(
     client: &reqwest::Client,
     url: &str,
@@ -176,6 +252,20 @@ fn with_user_agent(mut headers: HeaderMap) -> HeaderMap {
 }
 
 /// Sends any request and maps its answer; `request_body` is kept for the request metadata.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use specai::provider_utils::test_server::{TestResponse, TestServer};
+/// use specai::provider_utils::{JsonErrorParser, send};
+///
+/// // Any request reqwest can build, with the same error mapping (here a DELETE).
+/// let server = TestServer::start([TestResponse::json(200, serde_json::json!({"deleted": true}))]).await;
+/// let url = server.url("/v1/files/file-1");
+/// let response = send(reqwest::Client::new().delete(&url), &url, None, &JsonErrorParser::new()).await?;
+/// assert_eq!(response.json::<serde_json::Value>().await?.value["deleted"], true);
+/// assert_eq!(server.single_request().method, "DELETE");
+/// # Ok(()) }
+/// ```
 pub async fn send(
     request: reqwest::RequestBuilder,
     url: &str,

@@ -43,11 +43,40 @@ pub(crate) struct ConnectionSettings {
 }
 
 /// A header name as every builder takes it: `&str`, `String` or [`HeaderName`].
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use specai::test_util::{MockLanguageModel, text_response};
+///
+/// // `&str`, `String` or `http::HeaderName`, wherever a builder takes a header.
+/// let model = MockLanguageModel::new().with_response(text_response("ok"));
+/// let tenant = String::from("x-tenant");
+/// specai::generate_text(model.clone())
+///     .prompt("Hi")
+///     .header("x-trace", "1")
+///     .header(tenant, "acme")
+///     .header(http::header::ACCEPT_LANGUAGE, "fr")
+///     .await?;
+/// assert_eq!(model.calls()[0].headers.len(), 3);
+/// # Ok(()) }
+/// ```
 pub trait HeaderNameInput: TryInto<HeaderName, Error: std::fmt::Display> {}
 
 impl<T: TryInto<HeaderName, Error: std::fmt::Display>> HeaderNameInput for T {}
 
 /// A header value as every builder takes it: `&str`, `String` or [`HeaderValue`].
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// use specai::test_util::{MockLanguageModel, text_response};
+///
+/// // `&str`, `String` or `http::HeaderValue`; a value that is not valid HTTP fails the call.
+/// let model = MockLanguageModel::new().with_response(text_response("ok"));
+/// let result = specai::generate_text(model.clone()).prompt("Hi").header("x-note", "line\nbreak").await;
+/// assert!(matches!(result, Err(specai::Error::InvalidArgument { .. })));
+/// assert_eq!(model.call_count(), 0, "nothing was sent");
+/// # }
+/// ```
 pub trait HeaderValueInput: TryInto<HeaderValue, Error: std::fmt::Display> {}
 
 impl<T: TryInto<HeaderValue, Error: std::fmt::Display>> HeaderValueInput for T {}

@@ -14,12 +14,27 @@ const REDACTED_USER: &str = "redacted";
 
 /// `url` without its user info (`user:password@` becomes `redacted@`) and without query
 /// parameters that commonly carry keys.
+///
+/// ```
+/// use specai::provider_utils::redact_url;
+///
+/// assert_eq!(redact_url("https://generativelanguage.googleapis.com/v1beta/models?key=AIza-secret"), "https://generativelanguage.googleapis.com/v1beta/models");
+/// assert_eq!(redact_url("https://user:pass@proxy.example.com/v1?alt=sse"), "https://redacted@proxy.example.com/v1?alt=sse");
+/// ```
 pub fn redact_url(url: &str) -> String {
     redact_url_with(url, &[])
 }
 
 /// `url` without its user info and without the query parameters `secret_parameters` names (a
 /// mapping's key parameter) or that commonly carry keys.
+///
+/// ```
+/// use specai::provider_utils::redact_url_with;
+///
+/// // A vendor that takes its key as `?auth=...`: named, so it is removed too.
+/// let url = "https://api.acme.test/v1/chat?auth=secret&stream=true";
+/// assert_eq!(redact_url_with(url, &["auth"]), "https://api.acme.test/v1/chat?stream=true");
+/// ```
 pub fn redact_url_with(url: &str, secret_parameters: &[&str]) -> String {
     // Credentials live in the query or the user info: without `?` or `@` there is nothing to
     // remove, and no parse to pay for (this runs on every response).

@@ -50,6 +50,28 @@ impl ErrorBody {
 /// How a provider reads its error bodies and which statuses it retries.
 ///
 /// Closures `Fn(&str) -> Option<ErrorBody>` implement it with the default retry rule.
+///
+/// ```
+/// use specai::provider_utils::{ErrorBody, ErrorBodyParser, api_call_error};
+///
+/// /// A vendor whose errors are `{"detail": {"msg": ...}}` and whose 529 means "overloaded".
+/// struct AcmeErrors;
+///
+/// impl ErrorBodyParser for AcmeErrors {
+///     fn parse(&self, body: &str) -> Option<ErrorBody> {
+///         let value: serde_json::Value = serde_json::from_str(body).ok()?;
+///         Some(ErrorBody::new(value["detail"]["msg"].as_str()?))
+///     }
+///
+///     fn is_retryable(&self, status: u16, _body: Option<&ErrorBody>) -> bool {
+///         status == 529 || specai::error::is_retryable_status(status)
+///     }
+/// }
+///
+/// let body = r#"{"detail": {"msg": "try later"}}"#.to_owned();
+/// let error = api_call_error(529, "https://api.acme.test/v1".into(), http::HeaderMap::new(), Some(body), &AcmeErrors);
+/// assert_eq!((error.message.as_str(), error.is_retryable), ("try later", true));
+/// ```
 pub trait ErrorBodyParser: Send + Sync {
     /// Reads an error body; `None` when it is not in the provider's shape (the raw text is then
     /// the message).
@@ -321,6 +343,21 @@ impl ReadResponse {
 /// A body of `EXACT_STRINGS_FROM` (1 MiB) or more decodes the lean types' strings exactly
 /// (`specai_generated::lean_strings`): each unescaped straight into a string of its size, where
 /// serde_json's scratch buffer and the copy out of it would triple a large answer at peak.
+///
+/// ```
+/// use specai::provider_utils::decode_json;
+///
+/// // Strings may borrow from the body: no copy for text without escapes.
+/// #[derive(serde::Deserialize)]
+/// struct Delta<'a> {
+///     text: &'a str,
+/// }
+///
+/// let raw = br#"{"text": "Hello"}"#;
+/// let delta: Delta = decode_json(raw).unwrap();
+/// assert_eq!(delta.text, "Hello");
+/// assert!(decode_json::<Delta>(b"{\"text\": ").is_err());
+/// ```
 pub fn decode_json<'a, T: serde::Deserialize<'a>>(raw: &'a [u8]) -> std::result::Result<T, serde_json::Error> {
     if raw.len() >= EXACT_STRINGS_FROM {
         return specai_generated::lean_strings::with_exact_strings(|| decode_json_text(raw));
@@ -341,6 +378,22 @@ fn decode_json_text<'a, T: serde::Deserialize<'a>>(raw: &'a [u8]) -> std::result
 
 /// Checks the status: a 2xx response becomes an [`ApiResponse`], any other an [`ApiCallError`]
 /// built from its body by `errors`.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// use specai::provider_utils::test_server::{TestResponse, TestServer};
+/// use specai::provider_utils::{JsonErrorParser, handle_response};
+///
+/// // For a response sent by hand: a 2xx is kept, anything else becomes the typed error.
+/// let server = TestServer::start([TestResponse::text(200, "ok"), TestResponse::text(503, "busy")]).await;
+/// for expected in [Some(200), None] {
+///     let url = server.url("/v1/status");
+///     let response = reqwest::get(&url).await.unwrap();
+///     let handled = handle_response(response, &url, None, &JsonErrorParser::new()).await;
+///     assert_eq!(handled.as_ref().ok().map(|response| response.status), expected);
+/// }
+/// # }
+/// ```
 pub async fn handle_response(
     response: reqwest::Response,
     url: &str,
@@ -357,6 +410,19 @@ pub async fn handle_response(
 }
 
 /// Builds the [`ApiCallError`] of a non-2xx response, reading its body.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// use specai::provider_utils::test_server::{TestResponse, TestServer};
+/// use specai::provider_utils::{JsonErrorParser, failed_response};
+///
+/// let server = TestServer::start([TestResponse::json(429, serde_json::json!({"error": {"message": "slow down"}})).header("retry-after", "2")]).await;
+/// let response = reqwest::get(server.url("/v1/chat")).await.unwrap();
+/// let error = failed_response(response, server.url("/v1/chat"), &JsonErrorParser::new()).await;
+/// assert_eq!((error.status, error.message.as_str(), error.is_retryable), (429, "slow down", true));
+/// assert_eq!(error.response_headers["retry-after"], "2");
+/// # }
+/// ```
 pub async fn failed_response(mut response: reqwest::Response, url: String, errors: &dyn ErrorBodyParser) -> ApiCallError {
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
@@ -365,6 +431,20 @@ pub async fn failed_response(mut response: reqwest::Response, url: String, error
 }
 
 /// Builds the [`ApiCallError`] of a status, headers and body (also for errors sent mid-stream).
+///
+/// ```
+/// use http::{HeaderMap, HeaderValue};
+/// use specai::provider_utils::{JsonErrorParser, api_call_error};
+///
+/// // An error event sent mid-stream, with the stream's status.
+/// let body = r#"{"error": {"message": "context too long", "type": "invalid_request_error", "param": "messages"}}"#;
+/// let error = api_call_error(200, "https://api.acme.test/v1/chat".into(), HeaderMap::new(), Some(body.into()), &JsonErrorParser::new());
+/// assert_eq!((error.message.as_str(), error.param.as_deref()), ("context too long", Some("messages")));
+/// // The server's `x-should-retry` wins over the status rule.
+/// let mut headers = HeaderMap::new();
+/// headers.insert("x-should-retry", HeaderValue::from_static("true"));
+/// assert!(api_call_error(400, "https://api.acme.test".into(), headers, None, &JsonErrorParser::new()).is_retryable);
+/// ```
 pub fn api_call_error(
     status: u16,
     url: String,
@@ -410,6 +490,22 @@ fn truncate(text: &str, limit: usize) -> String {
 /// Maps a transport error: a request that could not be built is an
 /// [`Error::InvalidArgument`]; anything else (refused, reset, timed out, cut) an
 /// [`Error::Connection`]. The URL is dropped from reqwest's message (it may hold a key).
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// use specai::Error;
+/// use specai::provider_utils::transport_error;
+///
+/// // A port nobody listens on: the connection is refused.
+/// let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+/// let url = format!("http://{}/v1/chat?key=secret", listener.local_addr().unwrap());
+/// drop(listener);
+/// let failure = reqwest::get(&url).await.unwrap_err();
+/// let error = transport_error(&url, failure);
+/// assert!(error.is_retryable());
+/// assert!(matches!(&error, Error::Connection { url, .. } if !url.contains("secret")));
+/// # }
+/// ```
 pub fn transport_error(url: &str, error: reqwest::Error) -> Error {
     let error = error.without_url();
     if error.is_builder() {

@@ -428,6 +428,20 @@ where
 }
 
 /// Reads the events of an HTTP response body.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use futures::StreamExt;
+/// use specai::provider_utils::sse_from_response;
+/// use specai::provider_utils::test_server::{TestResponse, TestServer};
+///
+/// let server = TestServer::start([TestResponse::sse_chunks(["event: ping\ndata: 1\n\n", "data: [DONE]\n\n"])]).await;
+/// let mut events = sse_from_response(reqwest::get(server.url("/events")).await.unwrap());
+/// let first = events.next().await.unwrap()?;
+/// assert_eq!((first.event_name(), first.text()?), (Some("ping"), "1"));
+/// assert!(events.next().await.unwrap()?.is_done());
+/// # Ok(()) }
+/// ```
 pub fn sse_from_response(
     response: reqwest::Response,
 ) -> SseStream<impl Stream<Item = reqwest::Result<Bytes>> + Send + 'static> {

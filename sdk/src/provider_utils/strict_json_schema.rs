@@ -56,6 +56,20 @@ pub fn to_strict_schema(schema: &Value) -> Result<Value, String> {
 /// What to send for a schema and a `strict` flag: with `strict: true`, the strict form of the
 /// schema, or (when it has none) the schema as given with `strict: false` and a warning naming
 /// `what` (e.g. `response_format` or `tool:weather`) and why.
+///
+/// ```
+/// use serde_json::json;
+/// use specai::provider_utils::strict_schema_or_warning;
+///
+/// let mut warnings = Vec::new();
+/// let schema = json!({"type": "object", "properties": {"city": {"type": "string"}}});
+/// let (sent, strict) = strict_schema_or_warning(schema.as_object().unwrap().clone(), Some(true), "tool:weather", &mut warnings);
+/// assert_eq!((strict, &sent["required"]), (Some(true), &json!(["city"])));
+/// // A schema with no strict form goes as given, with `strict: false` and a warning.
+/// let free_keys = json!({"type": "object", "additionalProperties": {"type": "string"}});
+/// let (_, strict) = strict_schema_or_warning(free_keys.as_object().unwrap().clone(), Some(true), "tool:tags", &mut warnings);
+/// assert_eq!((strict, warnings.len()), (Some(false), 1));
+/// ```
 pub fn strict_schema_or_warning(
     schema: Map<String, Value>,
     strict: Option<bool>,

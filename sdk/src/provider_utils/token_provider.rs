@@ -58,6 +58,23 @@ pub trait TokenProvider: Send + Sync {
 }
 
 /// A [`TokenProvider`] from an async function.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use std::sync::atomic::{AtomicU32, Ordering};
+/// use std::time::Duration;
+/// use specai::provider_utils::{AccessToken, token_provider_fn};
+///
+/// // E.g. a token from your identity service; here numbered, to show each call asks again.
+/// static ISSUED: AtomicU32 = AtomicU32::new(0);
+/// let provider = token_provider_fn(|| async {
+///     let number = ISSUED.fetch_add(1, Ordering::SeqCst) + 1;
+///     Ok(AccessToken::expires_in(format!("token-{number}"), Duration::from_secs(3600)))
+/// });
+/// assert_eq!(provider.token().await?.token.expose(), "token-1");
+/// assert_eq!(provider.token().await?.token.expose(), "token-2");
+/// # Ok(()) }
+/// ```
 pub fn token_provider_fn<F, Fut>(function: F) -> Arc<dyn TokenProvider>
 where
     F: Fn() -> Fut + Send + Sync + 'static,

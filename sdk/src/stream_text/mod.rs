@@ -71,9 +71,23 @@ pub fn stream_text(model: impl IntoModel<dyn LanguageModel>) -> StreamText {
     }
 }
 
-/// The builder of a `stream_text` call; [`start`](StreamText::start) returns the result.
+// The attribute before the docs: .ci/missing_doc_examples.py reads the doc lines right above an item.
 #[must_use = "a stream_text builder does nothing by itself: call `.start()` for the result (then \
               `.text_stream()`, `.text().await`...), or `.into_text_stream()` for an owned stream"]
+/// The builder of a `stream_text` call; [`start`](StreamText::start) returns the result.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use specai::test_util::{MockLanguageModel, MockStream};
+///
+/// let model = MockLanguageModel::new().with_stream(MockStream::text(["Once", " upon", " a time"]));
+/// let mut result = specai::stream_text(model.clone()).system("You tell stories.").prompt("Begin a story").temperature(0.9).start();
+/// assert_eq!(model.call_count(), 0, "nothing is sent until the result is read");
+/// // The final values can be awaited without reading the stream.
+/// assert_eq!(result.text().await?, "Once upon a time");
+/// assert_eq!(model.calls()[0].temperature, Some(0.9));
+/// # Ok(()) }
+/// ```
 pub struct StreamText<O: OutputSpec = TextOutput> {
     request: TextRequest,
     settings: CallSettings,

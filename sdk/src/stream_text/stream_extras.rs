@@ -27,6 +27,24 @@ use super::transform::StreamTransform;
 pub type OnChunk = Arc<dyn Fn(&TextStreamPart) + Send + Sync>;
 
 /// Called when the generation fails (not when it is cancelled: that is `on_abort`).
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// use std::sync::{Arc, Mutex};
+/// use specai::error::ApiCallError;
+/// use specai::test_util::MockLanguageModel;
+///
+/// let model = MockLanguageModel::new().with_stream_error(ApiCallError::new(401, "https://api.example.com", "invalid key"));
+/// let seen = Arc::new(Mutex::new(Vec::new()));
+/// let log = seen.clone();
+/// let mut result = specai::stream_text(model)
+///     .prompt("Hi")
+///     .on_error(move |error| log.lock().unwrap().push(error.to_string()))
+///     .start();
+/// assert!(result.consume().await.is_err(), "the reader gets the error too");
+/// assert!(seen.lock().unwrap()[0].contains("invalid key"));
+/// # }
+/// ```
 pub type OnError = Arc<dyn Fn(&Error) + Send + Sync>;
 
 /// Called with the steps so far when the generation is cancelled.

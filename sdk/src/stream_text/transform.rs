@@ -16,6 +16,35 @@ use super::part::TextStreamPart;
 
 /// Where a transform pulls its parts from: the transform before it, or the generation (see
 /// [`StreamTransform`] for an example).
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use std::task::{Context, Poll};
+/// use futures::StreamExt;
+/// use specai::stream_text::{PartSource, StreamTransform};
+/// use specai::test_util::{MockLanguageModel, MockStream};
+/// use specai::TextStreamPart;
+///
+/// /// Drops empty text deltas: pulls from upstream until a part worth passing on.
+/// struct SkipEmpty;
+///
+/// impl StreamTransform for SkipEmpty {
+///     fn poll_transform(&mut self, context: &mut Context<'_>, upstream: &mut dyn PartSource) -> Poll<Option<specai::Result<TextStreamPart>>> {
+///         loop {
+///             match upstream.poll_next_part(context) {
+///                 Poll::Ready(Some(Ok(TextStreamPart::TextDelta { delta, .. }))) if delta.is_empty() => continue,
+///                 other => return other,
+///             }
+///         }
+///     }
+/// }
+///
+/// let model = MockLanguageModel::new().with_stream(MockStream::text(["a", "", "b"]));
+/// let mut result = specai::stream_text(model).prompt("Hi").transform(SkipEmpty).start();
+/// let deltas: Vec<String> = result.text_stream().map(Result::unwrap).collect().await;
+/// assert_eq!(deltas, ["a", "b"]);
+/// # Ok(()) }
+/// ```
 pub trait PartSource {
     /// Polls for the next part.
     fn poll_next_part(&mut self, context: &mut Context<'_>) -> Poll<Option<Result<TextStreamPart>>>;

@@ -290,6 +290,24 @@ pub fn text_response(text: impl Into<String>) -> GenerateResponse {
 
 /// A tool-calling answer: a call per `(id, tool name, input)`, a `tool-calls` finish, and 10 input
 /// and 5 output tokens.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use serde_json::json;
+/// use specai::Tool;
+/// use specai::test_util::{MockLanguageModel, text_response, tool_calls_response};
+///
+/// // Testing a tool loop: the model asks for the tool, then answers with its result.
+/// let model = MockLanguageModel::new()
+///     .with_response(tool_calls_response([("call_1", "add", json!({"a": 2, "b": 3}))]))
+///     .with_response(text_response("2 + 3 = 5"));
+/// let add = Tool::dynamic("Adds two numbers", json!({"type": "object"}))
+///     .execute(|input, _context| async move { Ok::<_, specai::ToolError>(input["a"].as_i64().unwrap_or(0) + input["b"].as_i64().unwrap_or(0)) });
+/// let result = specai::generate_text(model.clone()).prompt("2 + 3?").tool("add", add).stop_when(specai::step_count_is(2)).await?;
+/// assert_eq!(result.steps[0].tool_results().next().unwrap().output, json!(5));
+/// assert_eq!((result.text(), model.call_count()), ("2 + 3 = 5".into(), 2));
+/// # Ok(()) }
+/// ```
 pub fn tool_calls_response<I: IntoIterator<Item = (S, N, Value)>, S: Into<String>, N: Into<String>>(
     calls: I,
 ) -> GenerateResponse {

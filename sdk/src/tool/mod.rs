@@ -45,6 +45,27 @@ pub use tool_set::ToolSet;
 
 /// The error a tool's execute function returns; any error type converts into it, and so do
 /// `String` and `&str`.
+///
+/// ```
+/// use specai::{Tool, ToolError};
+///
+/// #[derive(serde::Deserialize, schemars::JsonSchema)]
+/// struct Order {
+///     id: String,
+/// }
+///
+/// // Any error converts with `?`, and so do `String` and `&str` with `.into()`.
+/// async fn look_up(order: Order) -> Result<String, ToolError> {
+///     let number: u64 = order.id.parse()?; // a ParseIntError becomes a ToolError
+///     if number == 0 {
+///         return Err("order 0 does not exist".into());
+///     }
+///     Ok(format!("order {number} ships tomorrow"))
+/// }
+///
+/// let tool = Tool::typed::<Order>("Looks up an order").execute(|order: Order, _context| look_up(order));
+/// assert!(tool.is_executable());
+/// ```
 pub type ToolError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// An execute function: the tool's outputs as a stream. A plain tool yields one output; a
@@ -67,6 +88,24 @@ pub struct ToolContext {
 }
 
 /// A tool the model may call.
+///
+/// ```
+/// use serde_json::json;
+/// use specai::Tool;
+///
+/// // A tool with a hand-written schema, whose input arrives as JSON.
+/// let search = Tool::dynamic(
+///     "Searches the docs",
+///     json!({"type": "object", "properties": {"query": {"type": "string"}}, "required": ["query"]}),
+/// )
+/// .execute(|input, _context| async move { Ok::<_, specai::ToolError>(format!("3 results for {}", input["query"])) })
+/// .strict(true);
+/// let definition = search.definition("search_docs"); // what the model is sent
+/// # let _ = definition;
+/// assert_eq!(search.description(), Some("Searches the docs"));
+/// // A tool without an execute function: its calls are returned to the caller.
+/// assert!(!Tool::dynamic("Asks the user", json!({"type": "object"})).is_executable());
+/// ```
 #[derive(Clone)]
 pub struct Tool {
     description: Option<String>,
@@ -110,6 +149,22 @@ pub struct TypedTool<I> {
 }
 
 /// The JSON Schema of a type, as tools and structured output send it.
+///
+/// ```
+/// use specai::tool::json_schema_for;
+///
+/// #[derive(schemars::JsonSchema)]
+/// struct Weather {
+///     /// The city name.
+///     city: String,
+///     days: Option<u8>,
+/// }
+///
+/// let schema = json_schema_for::<Weather>();
+/// assert_eq!(schema["properties"]["city"]["description"], "The city name.");
+/// assert_eq!(schema["required"], serde_json::json!(["city"]));
+/// assert!(schema.get("$schema").is_none(), "no meta-schema line is sent");
+/// ```
 pub fn json_schema_for<T: JsonSchema + ?Sized>() -> Value {
     let mut schema = schemars::schema_for!(T).to_value();
     if let Value::Object(object) = &mut schema {
