@@ -111,9 +111,8 @@ mod openai_compatible {
                     assert_eq!(arguments, owned.function.as_ref().and_then(|f| f.arguments.as_deref()));
                 }
             }
-            // Usage is kept raw (`lean_raw`): its text decodes into the lean type.
-            let lean_usage = lean.usage.map(|raw| raw.decode::<lean::CompletionUsage<'_>>().unwrap());
-            assert_eq!(lean_usage.and_then(|u| u.total_tokens), owned.usage.map(|u| u.total_tokens));
+            // Usage decodes with the chunk, into the lean type.
+            assert_eq!(lean.usage.and_then(|u| u.total_tokens), owned.usage.map(|u| u.total_tokens));
         }
         let lean: lean::CreateChatCompletionStreamResponse = serde_json::from_str(&lines[1]).unwrap();
         assert!(matches!(lean.choices[0].delta.as_ref().unwrap().content.as_ref().unwrap().0, Cow::Borrowed("Hello")));

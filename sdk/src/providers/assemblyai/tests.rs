@@ -44,7 +44,7 @@ impl PolledJobVendor for AssemblyAi {
     fn finished(_: &TestServer) -> Vec<TestResponse> {
         vec![answer("transcript_completed")]
     }
-    async fn call(server: &TestServer, poll: PollSettings, options: Value) -> Result<()> {
+    async fn call(server: &TestServer, poll: PollSettings, options: Value) -> crate::error::Result<()> {
         transcribe_url(provider_with(server, poll).transcription("universal"), PROVIDER_ID, options).await
     }
 }

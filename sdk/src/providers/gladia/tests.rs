@@ -49,7 +49,7 @@ impl PolledJobVendor for Gladia {
     fn finished(_: &TestServer) -> Vec<TestResponse> {
         vec![answer("job_done")]
     }
-    async fn call(server: &TestServer, poll: PollSettings, options: Value) -> Result<()> {
+    async fn call(server: &TestServer, poll: PollSettings, options: Value) -> crate::error::Result<()> {
         transcribe_url(provider_with(server, poll).transcription("solaria-1"), PROVIDER_ID, options).await
     }
 }

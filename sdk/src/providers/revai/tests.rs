@@ -42,7 +42,7 @@ impl PolledJobVendor for Revai {
     fn finished(_: &TestServer) -> Vec<TestResponse> {
         vec![answer("job_transcribed"), answer("transcript")]
     }
-    async fn call(server: &TestServer, poll: PollSettings, options: Value) -> Result<()> {
+    async fn call(server: &TestServer, poll: PollSettings, options: Value) -> crate::error::Result<()> {
         transcribe_url(provider_with(server, poll).transcription("machine"), PROVIDER_ID, options).await
     }
 }

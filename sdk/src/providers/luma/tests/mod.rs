@@ -163,7 +163,7 @@ impl PolledJobVendor for Luma {
     fn finished(server: &TestServer) -> Vec<TestResponse> {
         vec![fixture(server, "generation_completed", 200), TestResponse::bytes(200, JPEG.to_vec(), "image/jpeg")]
     }
-    async fn call(server: &TestServer, poll: PollSettings, options: Value) -> Result<()> {
+    async fn call(server: &TestServer, poll: PollSettings, options: Value) -> crate::error::Result<()> {
         generate_image_with(provider_with(server, poll).image("photon-1"), self::options(), PROVIDER_ID, options).await
     }
 }

@@ -172,7 +172,7 @@ impl PolledJobVendor for Replicate {
     fn finished(server: &TestServer) -> Vec<TestResponse> {
         vec![fixture(server, "prediction_succeeded", 200, false), TestResponse::bytes(200, WEBP.to_vec(), "image/webp")]
     }
-    async fn call(server: &TestServer, poll: PollSettings, options: Value) -> Result<()> {
+    async fn call(server: &TestServer, poll: PollSettings, options: Value) -> crate::error::Result<()> {
         generate_image_with(provider_with(server, poll).image("black-forest-labs/flux-schnell"), self::options(), PROVIDER_ID, options).await
     }
 }
