@@ -215,4 +215,6 @@ pub use transcribe::{TranscriptionResult, transcribe};
 
 /// Every provider module at the root as well (`specai::openai`, `specai::cohere`...), each behind
 /// the cargo feature of its name as [`providers`] declares it.
+// Built with no provider feature (`mcp` alone, say) the glob brings nothing.
+#[allow(unused_imports)]
 pub use providers::*;
