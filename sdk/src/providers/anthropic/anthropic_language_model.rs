@@ -21,7 +21,6 @@ use super::convert_to_anthropic_messages::{CitedDocument, convert_to_anthropic_m
 use super::map_anthropic_finish_reason::map_anthropic_finish_reason;
 use crate::error::{Error, Result};
 use crate::provider_utils::{ModelOperation, emulate_json_response_format, shortest_decimal};
-use crate::provider_utils::json_path::top_level_member;
 use crate::provider::{
     CallOptions, Content, GenerateResponse, InputTokens, JsonBody, LanguageModel, OutputTokens, ProviderMetadata,
     ReasoningEffort, RequestMetadata, ResponseFormat, ResponseMetadata, Source, StreamResponse, SupportedUrl, ToolCall,
@@ -332,7 +331,7 @@ impl LanguageModel for AnthropicLanguageModel {
 
         let stop_reason = message.stop_reason.map(|reason| reason.to_string());
         // Only the usage member is parsed again (for `Usage.raw` and the metadata), not the body.
-        let raw_usage = raw.as_ref().and_then(|body| top_level_member(body.as_bytes(), "usage"));
+        let raw_usage = JsonBody::member_of(&answer.raw_body, "usage").json();
         let mut result = GenerateResponse::new(
             content,
             map_anthropic_finish_reason(stop_reason.as_deref(), prepared.uses_json_response_tool),
