@@ -37,13 +37,14 @@
 //!   `provider_utils::test_server`, the mock HTTP server that provider tests serve fixtures from.
 //!
 //! # When the wire misbehaves
-//! Every provider's stream follows the same rules (one place: `provider_utils::PartsStream`):
+//! Every provider's stream follows the same rules (one place: `provider_utils::PartsStream`;
+//! Bedrock's binary event stream applies them in its own decoder):
 //! - an event that cannot be read (malformed JSON, an unexpected shape) is skipped: it becomes a
 //!   [`provider::StreamPart::Error`] keeping the raw event, and the stream goes on;
 //!   [`stream_text()`] passes it on as [`stream_text::TextStreamPart::Error`] and adds a warning
 //!   to the step, so the final result says the answer may be incomplete;
 //! - a body that ends cleanly before its terminator (`[DONE]`, `message_stop`,
-//!   `response.completed`, a finish reason) gives such an error part too, then a `Finish` with
+//!   `response.completed`, `messageStop`, a finish reason) gives such an error part too, then a `Finish` with
 //!   finish reason [`provider::FinishReason::Other`] and the usage read so far: the partial
 //!   answer stays readable, and is never passed off as complete;
 //! - a cut connection ([`Error::Connection`]), an error event from the provider

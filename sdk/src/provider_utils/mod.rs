@@ -51,7 +51,7 @@ pub(crate) mod json_path;
 mod mapped_connection;
 #[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway", feature = "elevenlabs", feature = "deepgram", feature = "lmnt", feature = "hume", feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai"))]
 mod mapping_error_parser;
-mod parts_stream;
+pub(crate) mod parts_stream;
 mod poll_job;
 mod post_to_api;
 mod provider_options;

@@ -106,7 +106,7 @@ impl<S, M> PartsStream<S, M> {
 }
 
 /// The [`StreamPart::Error`] of a body that ended before the stream's terminator.
-fn ended_early() -> StreamPart {
+pub(crate) fn ended_early() -> StreamPart {
     StreamPart::Error {
         error: Error::invalid_response(
             "the stream ended before its final event (the connection may have been closed early); the output may be incomplete",

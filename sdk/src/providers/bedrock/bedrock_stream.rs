@@ -8,9 +8,13 @@
 //! a text or reasoning block starts with its first delta.
 //!
 //! The finish part waits for the end of the bytes, because the `metadata` event (usage, the
-//! guardrail trace) follows `messageStop`. An exception frame ends the stream with an
-//! [`Error::ApiCall`]; a stream that ends before `messageStop` ends with
-//! [`Error::InvalidResponse`], never with a made-up finish; the parts before either are kept.
+//! guardrail trace) follows `messageStop`. The fault rules are those of every other stream
+//! (`provider_utils::parts_stream`): an event whose payload cannot be read becomes a
+//! [`StreamPart::Error`] keeping the payload, and reading goes on; a stream that ends before
+//! `messageStop` gets a [`StreamPart::Error`] saying so, then a finish `other` with the usage read
+//! so far. An exception frame ends the stream with an [`Error::ApiCall`], and a frame that fails
+//! its checksum with an [`Error::InvalidResponse`] (the framing cannot be trusted past it); the
+//! parts before either are kept.
 
 use std::collections::VecDeque;
 use std::pin::Pin;
@@ -26,8 +30,9 @@ use super::bedrock_language_model::{bedrock_metadata, convert_usage, response_me
 use super::map_bedrock_finish_reason::map_bedrock_finish_reason;
 use super::wire;
 use crate::error::{Error, Result};
-use crate::provider::{BlockId, StreamPart, ToolCall, Warning};
+use crate::provider::{BlockId, FinishReason, StreamPart, ToolCall, Warning};
 use crate::provider_utils::BodyError;
+use crate::provider_utils::parts_stream::ended_early;
 
 /// What a started content block is.
 #[derive(Debug)]
@@ -261,10 +266,13 @@ impl StreamState {
         }
     }
 
-    /// The finish part, once the bytes ended: `None` when `messageStop` never came.
-    pub(crate) fn finish(&mut self, parts: &mut VecDeque<StreamPart>) -> Option<()> {
-        let stop_reason = self.stop_reason.take()?;
-        // Blocks the model left open are closed before the finish.
+    /// The finish part, once the bytes ended: the stop reason's, or `other` after an error
+    /// part when `messageStop` never came (the blocks left open are closed either way).
+    pub(crate) fn finish(&mut self, parts: &mut VecDeque<StreamPart>) {
+        let stop_reason = self.stop_reason.take();
+        if stop_reason.is_none() {
+            parts.push_back(ended_early());
+        }
         for (_, block) in std::mem::take(&mut self.blocks) {
             end_block(block, parts);
         }
@@ -272,13 +280,16 @@ impl StreamState {
         let metadata = self.usage.as_ref().map(|usage| {
             response_metadata(usage, self.trace.take(), self.additional_fields.take())
         });
+        let finish_reason = match &stop_reason {
+            Some(stop_reason) => map_bedrock_finish_reason(stop_reason, self.uses_json_response_tool),
+            None => FinishReason::Other,
+        };
         parts.push_back(StreamPart::Finish {
             usage,
-            finish_reason: map_bedrock_finish_reason(&stop_reason, self.uses_json_response_tool),
-            raw_finish_reason: Some(stop_reason),
+            finish_reason,
+            raw_finish_reason: stop_reason,
             provider_metadata: metadata,
         });
-        Some(())
     }
 }
 
@@ -372,26 +383,23 @@ where
             }
             match Pin::new(&mut this.events).poll_next(context) {
                 Poll::Pending => return Poll::Pending,
-                Poll::Ready(Some(Ok(event))) => {
-                    if let Err(error) = this.state.process(event, &mut this.parts) {
+                Poll::Ready(Some(Ok(event))) => match this.state.process(event, &mut this.parts) {
+                    Ok(()) => {}
+                    // A payload that cannot be read is skipped; the stream goes on.
+                    Err(error @ Error::InvalidResponse { .. }) => this.parts.push_back(StreamPart::Error { error }),
+                    Err(error) => {
                         this.done = true;
                         this.parts.clear();
                         return Poll::Ready(Some(Err(error)));
                     }
-                }
+                },
                 Poll::Ready(Some(Err(error))) => {
                     this.done = true;
                     return Poll::Ready(Some(Err(error)));
                 }
                 Poll::Ready(None) => {
                     this.done = true;
-                    if this.state.finish(&mut this.parts).is_none() {
-                        return Poll::Ready(Some(Err(Error::invalid_response(
-                            "the event stream ended before `messageStop`",
-                            None,
-                            None,
-                        ))));
-                    }
+                    this.state.finish(&mut this.parts);
                 }
             }
         }

@@ -58,7 +58,7 @@ fn forced_json_tool_streams_as_text_and_finishes_with_stop() {
             ("messageStop", r#"{"stopReason":"tool_use"}"#),
         ],
     );
-    state.finish(&mut parts).unwrap();
+    state.finish(&mut parts);
     let parts: Vec<_> = parts.into_iter().collect();
     assert_eq!(
         parts[0],
@@ -108,7 +108,7 @@ fn unknown_events_and_union_members_are_skipped_and_open_blocks_close_at_the_fin
             ("messageStop", r#"{"stopReason":"brand_new_reason"}"#),
         ],
     );
-    state.finish(&mut parts).unwrap();
+    state.finish(&mut parts);
     let parts: Vec<_> = parts.into_iter().collect();
     assert_eq!(parts.len(), 4, "{parts:?}");
     assert_eq!(
@@ -124,16 +124,40 @@ fn unknown_events_and_union_members_are_skipped_and_open_blocks_close_at_the_fin
 }
 
 #[test]
-fn no_finish_without_message_stop_and_bad_payloads_keep_their_text() {
+fn without_message_stop_the_finish_is_other_after_an_error_part_and_bad_payloads_keep_their_text() {
     let mut state = state(false);
     let mut parts = run(
         &mut state,
-        &[(
-            "contentBlockDelta",
-            r#"{"contentBlockIndex":0,"delta":{"text":"Hi"}}"#,
-        )],
+        &[
+            (
+                "contentBlockDelta",
+                r#"{"contentBlockIndex":0,"delta":{"text":"Hi"}}"#,
+            ),
+            (
+                "metadata",
+                r#"{"usage":{"inputTokens":3,"outputTokens":1,"totalTokens":4},"metrics":{"latencyMs":5}}"#,
+            ),
+        ],
     );
-    assert!(state.finish(&mut parts).is_none());
+    let read = parts.len();
+    state.finish(&mut parts);
+    let ended: Vec<&StreamPart> = parts.iter().skip(read).collect();
+    assert!(
+        matches!(ended[0], StreamPart::Error { error } if error.to_string().contains("ended before its final event")),
+        "{ended:?}"
+    );
+    assert_eq!(
+        *ended[1],
+        StreamPart::TextEnd {
+            id: "0".into(),
+            provider_metadata: None
+        },
+        "the open block is closed"
+    );
+    assert!(
+        matches!(ended[2], StreamPart::Finish { finish_reason: FinishReason::Other, raw_finish_reason: None, usage, .. } if usage.input_tokens.total == Some(3)),
+        "{ended:?}"
+    );
     let error = state
         .process(
             Event::Event {

@@ -162,3 +162,71 @@ async fn a_corrupt_frame_and_a_cut_stream_are_typed_errors_with_the_partial_outp
         );
     }
 }
+
+/// The text deltas of `parts` joined, and the error parts.
+fn text_and_error_parts(parts: &[crate::Result<StreamPart>]) -> (String, Vec<&Error>) {
+    let text = parts
+        .iter()
+        .filter_map(|part| match part {
+            Ok(StreamPart::TextDelta { delta, .. }) => Some(delta.as_str()),
+            _ => None,
+        })
+        .collect();
+    let errors = parts
+        .iter()
+        .filter_map(|part| match part {
+            Ok(StreamPart::Error { error }) => Some(error),
+            _ => None,
+        })
+        .collect();
+    (text, errors)
+}
+
+fn finish_reason_of(parts: &[crate::Result<StreamPart>]) -> Option<FinishReason> {
+    parts.iter().find_map(|part| match part {
+        Ok(StreamPart::Finish { finish_reason, .. }) => Some(*finish_reason),
+        _ => None,
+    })
+}
+
+#[tokio::test]
+async fn an_unreadable_payload_is_an_error_part_and_the_stream_goes_on() {
+    let bytes = [
+        event_frame("messageStart", r#"{"role":"assistant"}"#),
+        event_frame("contentBlockDelta", r#"{"contentBlockIndex":0,"delta":{"text":"Hé"}}"#),
+        event_frame("contentBlockDelta", r#"{"contentBlockIndex":0,"delta":{"te"#),
+        event_frame("contentBlockDelta", r#"{"contentBlockIndex":0,"delta":{"text":"llo 🎉"}}"#),
+        event_frame("contentBlockStop", r#"{"contentBlockIndex":0}"#),
+        event_frame("messageStop", r#"{"stopReason":"end_turn"}"#),
+    ]
+    .concat();
+    let server = TestServer::start([event_stream_response(bytes)]).await;
+    let parts = stream_parts(&server, &CallOptions::new(vec![Message::user("hi")])).await;
+    assert!(parts.iter().all(Result::is_ok), "{parts:?}");
+    let (text, errors) = text_and_error_parts(&parts);
+    assert_eq!(text, "Héllo 🎉", "the text after the bad event is kept");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        matches!(errors[0], Error::InvalidResponse { raw: Some(raw), .. } if raw == r#"{"contentBlockIndex":0,"delta":{"te"#),
+        "the raw payload is kept: {:?}",
+        errors[0]
+    );
+    assert_eq!(finish_reason_of(&parts), Some(FinishReason::Stop));
+}
+
+#[tokio::test]
+async fn a_stream_ending_before_message_stop_keeps_the_text_and_says_so() {
+    let bytes = [
+        event_frame("messageStart", r#"{"role":"assistant"}"#),
+        event_frame("contentBlockDelta", r#"{"contentBlockIndex":0,"delta":{"text":"Héllo 🎉"}}"#),
+    ]
+    .concat();
+    let server = TestServer::start([event_stream_response(bytes)]).await;
+    let parts = stream_parts(&server, &CallOptions::new(vec![Message::user("hi")])).await;
+    assert!(parts.iter().all(Result::is_ok), "the one rule: no `Err`, an error part: {parts:?}");
+    let (text, errors) = text_and_error_parts(&parts);
+    assert_eq!(text, "Héllo 🎉");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].to_string().contains("ended before its final event"), "{}", errors[0]);
+    assert_eq!(finish_reason_of(&parts), Some(FinishReason::Other));
+}
