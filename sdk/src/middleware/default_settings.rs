@@ -47,6 +47,32 @@ pub fn default_settings() -> DefaultSettings {
 }
 
 /// Call options used where a call leaves them unset. Built with [`default_settings`].
+///
+/// A language-model middleware: wrap one model with
+/// [`wrap_language_model`](crate::middleware::wrap_language_model), or every model of a registry
+/// with [`ProviderRegistryBuilder::language_model_middleware`](crate::registry::ProviderRegistryBuilder::language_model_middleware).
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use std::sync::Arc;
+/// use specai::middleware::default_settings;
+/// use specai::test_util::{MockLanguageModel, text_response};
+///
+/// let mock = MockLanguageModel::new().with_response(text_response("ok")).with_response(text_response("ok"));
+/// let defaults = default_settings().stop_sequences(["END"]).header("x-team", "search")?;
+/// let local = specai::custom_provider().with_language_model("tiny", Arc::new(mock.clone()));
+/// let registry = specai::create_provider_registry()
+///     .provider("local", local)
+///     .language_model_middleware(vec![Arc::new(defaults)])
+///     .build();
+/// let model = registry.language_model("local:tiny")?;
+/// specai::generate_text(model.clone()).prompt("Hi").await?;
+/// specai::generate_text(model).prompt("Hi").stop_sequences(["STOP"]).header("x-team", "billing").await?;
+/// let calls = mock.calls();
+/// assert_eq!((calls[0].stop_sequences.as_slice(), &calls[0].headers["x-team"]), (&["END".to_owned()][..], "search"));
+/// assert_eq!((calls[1].stop_sequences.as_slice(), &calls[1].headers["x-team"]), (&["STOP".to_owned()][..], "billing"));
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, Default)]
 #[must_use]
 pub struct DefaultSettings {
@@ -187,7 +213,27 @@ pub fn default_embedding_settings() -> DefaultEmbeddingSettings {
     DefaultEmbeddingSettings::default()
 }
 
-/// Headers and provider options used where an embedding call leaves them unset.
+/// Headers and provider options used where an embedding call leaves them unset. Built with
+/// [`default_embedding_settings`]; wrap a model with
+/// [`wrap_embedding_model`](crate::middleware::wrap_embedding_model) or a registry's with
+/// [`ProviderRegistryBuilder::embedding_model_middleware`](crate::registry::ProviderRegistryBuilder::embedding_model_middleware).
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use std::sync::Arc;
+/// use serde_json::json;
+/// use specai::middleware::{default_embedding_settings, wrap_embedding_model};
+/// use specai::provider::ProviderOptions;
+/// use specai::test_util::MockEmbeddingModel;
+///
+/// let mock = MockEmbeddingModel::new().with_embed_fn(|_| vec![1.0, 0.0]);
+/// let defaults = default_embedding_settings().provider_options("openai", json!({"dimensions": 256, "user": "app"}));
+/// let model = wrap_embedding_model(mock.clone(), vec![Arc::new(defaults)]);
+/// let options = ProviderOptions::new().with("openai", json!({"dimensions": 512}));
+/// specai::embed(model).value("sunny day").provider_options(options).await?;
+/// assert_eq!(mock.calls()[0].provider_options.get("openai"), Some(&json!({"dimensions": 512, "user": "app"})));
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, Default)]
 #[must_use]
 pub struct DefaultEmbeddingSettings {
