@@ -64,7 +64,7 @@
 //! use schemars::JsonSchema;
 //! use serde::Deserialize;
 //! use specai::test_util::{MockLanguageModel, MockStream, text_response, tool_calls_response};
-//! use specai::{Tool, ToolError, generate_text, step_count_is, stream_text};
+//! use specai::{Tool, generate_text, step_count_is, stream_text};
 //!
 //! #[derive(Deserialize, JsonSchema)]
 //! struct WeatherInput {
@@ -81,7 +81,7 @@
 //!
 //! // generate_text: the model calls the tool, sees its result, and answers.
 //! let weather = Tool::typed::<WeatherInput>("The weather in a city")
-//!     .execute(|input: WeatherInput, _context| async move { Ok::<_, ToolError>(format!("sunny in {}", input.city)) });
+//!     .execute(|input: WeatherInput, _context| async move { Ok(format!("sunny in {}", input.city)) });
 //! let result = generate_text(model.clone())
 //!     .system("You are a weather bot.")
 //!     .prompt("What is the weather in Paris?")
@@ -157,7 +157,7 @@ pub mod ui_message_stream;
 ///
 /// ```
 /// use specai::schemars::JsonSchema;
-/// use specai::{Tool, ToolError};
+/// use specai::Tool;
 ///
 /// #[derive(serde::Deserialize, JsonSchema)]
 /// #[schemars(crate = "specai::schemars")]
@@ -166,7 +166,7 @@ pub mod ui_message_stream;
 /// }
 ///
 /// let tool = Tool::typed::<City>("The weather in a city")
-///     .execute(|city: City, _context| async move { Ok::<_, ToolError>(format!("sunny in {}", city.name)) });
+///     .execute(|city: City, _context| async move { Ok(format!("sunny in {}", city.name)) });
 /// let client = specai::reqwest::Client::new();
 /// let header = specai::http::HeaderValue::from_static("v1");
 /// let input = specai::serde_json::json!({"name": "Paris"});

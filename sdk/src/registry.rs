@@ -35,7 +35,7 @@ use crate::provider::{
 ///     Err(specai::Error::NoSuchProvider { provider_id, available_providers }) => {
 ///         assert_eq!((provider_id.as_str(), available_providers), ("remote", vec!["local".to_owned()]));
 ///     }
-///     other => panic!("{other:?}"),
+///     other => panic!("expected NoSuchProvider, got {:?}", other.err()),
 /// }
 /// ```
 #[derive(Clone)]

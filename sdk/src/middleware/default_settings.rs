@@ -19,7 +19,7 @@ use crate::provider::{
     CallOptions, EmbedOptions, EmbeddingModel, LanguageModel, ProviderOptions, ReasoningEffort,
     ResponseFormat, ToolChoice, ToolDefinition,
 };
-use crate::provider_utils::parse_header;
+use crate::provider_utils::{HeaderNameInput, HeaderValueInput, parse_header};
 
 /// Starts a [`DefaultSettings`] middleware with no defaults.
 ///
@@ -69,8 +69,8 @@ pub fn default_settings() -> DefaultSettings {
 /// specai::generate_text(model.clone()).prompt("Hi").await?;
 /// specai::generate_text(model).prompt("Hi").stop_sequences(["STOP"]).header("x-team", "billing").await?;
 /// let calls = mock.calls();
-/// assert_eq!((calls[0].stop_sequences.as_slice(), &calls[0].headers["x-team"]), (&["END".to_owned()][..], "search"));
-/// assert_eq!((calls[1].stop_sequences.as_slice(), &calls[1].headers["x-team"]), (&["STOP".to_owned()][..], "billing"));
+/// assert_eq!((calls[0].stop_sequences.as_slice(), calls[0].headers["x-team"].to_str().unwrap()), (&["END".to_owned()][..], "search"));
+/// assert_eq!((calls[1].stop_sequences.as_slice(), calls[1].headers["x-team"].to_str().unwrap()), (&["STOP".to_owned()][..], "billing"));
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone, Default)]
@@ -130,8 +130,9 @@ impl DefaultSettings {
         self
     }
 
-    /// A default HTTP header (the call's header of the same name wins).
-    pub fn header(mut self, name: &str, value: &str) -> Result<Self> {
+    /// A default HTTP header (the call's header of the same name wins). Takes `&str`, `String`
+    /// or the `http` types, as every builder's `header` does; an invalid one is an error here.
+    pub fn header(mut self, name: impl HeaderNameInput, value: impl HeaderValueInput) -> Result<Self> {
         let (name, value) = parse_header(name, value)?;
         self.defaults.headers.insert(name, value);
         Ok(self)
@@ -242,8 +243,9 @@ pub struct DefaultEmbeddingSettings {
 }
 
 impl DefaultEmbeddingSettings {
-    /// A default HTTP header (the call's header of the same name wins).
-    pub fn header(mut self, name: &str, value: &str) -> Result<Self> {
+    /// A default HTTP header (the call's header of the same name wins). Takes `&str`, `String`
+    /// or the `http` types, as every builder's `header` does; an invalid one is an error here.
+    pub fn header(mut self, name: impl HeaderNameInput, value: impl HeaderValueInput) -> Result<Self> {
         let (name, value) = parse_header(name, value)?;
         self.headers.insert(name, value);
         Ok(self)
@@ -422,6 +424,19 @@ mod tests {
             default_embedding_settings().header("x", "bad\nvalue"),
             Err(crate::Error::InvalidArgument { .. })
         ));
+    }
+
+    /// Issue 12 (one way to pass headers): the defaults take the `http` types and `String`, as
+    /// the call builders and provider settings do, not only `&str`.
+    #[test]
+    fn headers_take_the_same_inputs_as_every_builder() {
+        let name = http::HeaderName::from_static("x-typed");
+        let value = http::HeaderValue::from_static("v1");
+        let mut options = CallOptions::new(Vec::new());
+        default_settings().header(name.clone(), value.clone()).unwrap().header(String::from("x-owned"), String::from("v2")).unwrap().apply(&mut options);
+        assert_eq!((&options.headers["x-typed"], &options.headers["x-owned"]), (&value, &http::HeaderValue::from_static("v2")));
+        let embedding = default_embedding_settings().header(name, value).unwrap();
+        assert_eq!(embedding.headers["x-typed"], "v1");
     }
 
     #[tokio::test]
