@@ -23,6 +23,13 @@
 //! - [`middleware`]: [`wrap_language_model`] and the other wrappers, built-in middlewares
 //!   (default settings and instructions, extract reasoning and JSON, simulated streaming) and
 //!   [`fallback`] chains of models that move on when one fails.
+//! - Escape hatches on every call builder: [`header`](GenerateText::header),
+//!   [`extra_body`](GenerateText::extra_body) (members merged into the provider's JSON body, for a
+//!   field specai does not know yet) and [`extra_query`](GenerateText::extra_query); the raw
+//!   response body stays readable ([`GenerateTextResult::response`]`().body`).
+//!   `stream_text(..).into_text_stream()` is an owned, `Send + 'static` stream to return from a
+//!   web handler or move into a task. After retries, an error's [`Error::status`],
+//!   [`Error::as_api_call`] and [`Error::last_error`] see through to the last attempt.
 //! - [`default_registry()`] / [`create_provider_registry`]: models by `"<provider>:<model>"` id.
 //!   Every builder takes its model as an [`IntoModel`]: a model value, an `Arc` of one, or an
 //!   `Arc<dyn ...>` from a registry.

@@ -138,7 +138,8 @@ impl std::fmt::Debug for BedrockSettings {
 /// let server = TestServer::start([TestResponse::json(200, json!({
 ///     "output": {"message": {"role": "assistant", "content": [{"text": "Hello!"}]}},
 ///     "stopReason": "end_turn",
-///     "usage": {"inputTokens": 3, "outputTokens": 2, "totalTokens": 5}
+///     "usage": {"inputTokens": 3, "outputTokens": 2, "totalTokens": 5},
+///     "metrics": {"latencyMs": 120}
 /// }))]).await;
 /// let settings = BedrockSettings::default().with_region("us-east-1").with_api_key("bedrock-key").with_base_url(server.base_url());
 /// let bedrock = create_bedrock(settings);

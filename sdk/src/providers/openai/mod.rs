@@ -180,7 +180,7 @@ pub(crate) fn model_endpoint(config: &SharedConfig, kind: &str, operation: fn(&m
 /// }))]).await;
 /// let openai = create_openai(OpenAiSettings::default().with_api_key("sk-test").with_base_url(server.url("/v1")));
 /// let result = specai::generate_text(openai.chat("gpt-4o-mini")).prompt("Hi").temperature(0.7).await?;
-/// assert_eq!((result.text(), result.total_usage.total_tokens()), ("Hello!", Some(5)));
+/// assert_eq!((&*result.text(), result.total_usage.total_tokens()), ("Hello!", Some(5)));
 /// let request = server.single_request();
 /// assert_eq!((request.path.as_str(), request.header("authorization")), ("/v1/chat/completions", Some("Bearer sk-test")));
 /// assert!(request.header("user-agent").unwrap().starts_with("specai/"));
