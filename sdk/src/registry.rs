@@ -20,7 +20,7 @@ use crate::provider::{
 
 /// Models from several providers, addressed as `"<provider><separator><model>"`.
 ///
-/// Built by [`create_provider_registry`] (or [`default_registry`](crate::default_registry)); an
+/// Built by [`create_provider_registry`] (or [`default_registry`](crate::default_registry())); an
 /// unknown provider id is a typed [`Error::NoSuchProvider`] that lists the registered ones.
 ///
 /// ```

@@ -461,7 +461,7 @@ pub fn create_openai_compatible(id: &str, settings: OpenAiCompatibleSettings) ->
 /// The ids of every OpenAI-compatible mapping compiled into this build, sorted.
 ///
 /// Each one is a valid first argument of [`create_openai_compatible`] and a provider id of
-/// [`default_registry`](crate::default_registry).
+/// [`default_registry`](crate::default_registry()).
 ///
 /// ```
 /// use specai::openai_compatible::{OpenAiCompatibleSettings, create_openai_compatible, provider_ids};
