@@ -20,6 +20,18 @@
 use crate::registry::{ProviderRegistry, ProviderRegistryBuilder, create_provider_registry};
 
 /// A registry of every provider compiled in, with default settings, separator `:`.
+///
+/// Building it reads no key and sends nothing: a model id resolves offline, and a missing key
+/// fails that model's first call only.
+///
+/// ```
+/// let registry = specai::default_registry();
+/// assert!(registry.provider_ids().contains(&"openai".to_owned()));
+/// let model = registry.language_model("openai:gpt-4o-mini")?;
+/// assert_eq!((model.provider(), model.model_id()), ("openai.responses", "gpt-4o-mini"));
+/// assert!(registry.language_model("no-such-provider:model").is_err());
+/// # Ok::<(), specai::Error>(())
+/// ```
 pub fn default_registry() -> ProviderRegistry {
     default_registry_builder().build()
 }

@@ -23,6 +23,13 @@
 //! - [`middleware`]: [`wrap_language_model`] and the other wrappers, built-in middlewares
 //!   (default settings and instructions, extract reasoning and JSON, simulated streaming) and
 //!   [`fallback`] chains of models that move on when one fails.
+//! - Escape hatches on every call builder: [`header`](GenerateText::header),
+//!   [`extra_body`](GenerateText::extra_body) (members merged into the provider's JSON body, for a
+//!   field specai does not know yet) and [`extra_query`](GenerateText::extra_query); the raw
+//!   response body stays readable ([`GenerateTextResult::response`]`().body`).
+//!   `stream_text(..).into_text_stream()` is an owned, `Send + 'static` stream to return from a
+//!   web handler or move into a task. After retries, an error's [`Error::status`],
+//!   [`Error::as_api_call`] and [`Error::last_error`] see through to the last attempt.
 //! - [`default_registry()`] / [`create_provider_registry`]: models by `"<provider>:<model>"` id.
 //!   Every builder takes its model as an [`IntoModel`]: a model value, an `Arc` of one, or an
 //!   `Arc<dyn ...>` from a registry.
@@ -65,7 +72,7 @@
 //! use schemars::JsonSchema;
 //! use serde::Deserialize;
 //! use specai::test_util::{MockLanguageModel, MockStream, text_response, tool_calls_response};
-//! use specai::{Tool, ToolError, generate_text, step_count_is, stream_text};
+//! use specai::{Tool, generate_text, step_count_is, stream_text};
 //!
 //! #[derive(Deserialize, JsonSchema)]
 //! struct WeatherInput {
@@ -82,7 +89,7 @@
 //!
 //! // generate_text: the model calls the tool, sees its result, and answers.
 //! let weather = Tool::typed::<WeatherInput>("The weather in a city")
-//!     .execute(|input: WeatherInput, _context| async move { Ok::<_, ToolError>(format!("sunny in {}", input.city)) });
+//!     .execute(|input: WeatherInput, _context| async move { Ok(format!("sunny in {}", input.city)) });
 //! let result = generate_text(model.clone())
 //!     .system("You are a weather bot.")
 //!     .prompt("What is the weather in Paris?")
@@ -158,7 +165,7 @@ pub mod ui_message_stream;
 ///
 /// ```
 /// use specai::schemars::JsonSchema;
-/// use specai::{Tool, ToolError};
+/// use specai::Tool;
 ///
 /// #[derive(serde::Deserialize, JsonSchema)]
 /// #[schemars(crate = "specai::schemars")]
@@ -167,7 +174,7 @@ pub mod ui_message_stream;
 /// }
 ///
 /// let tool = Tool::typed::<City>("The weather in a city")
-///     .execute(|city: City, _context| async move { Ok::<_, ToolError>(format!("sunny in {}", city.name)) });
+///     .execute(|city: City, _context| async move { Ok(format!("sunny in {}", city.name)) });
 /// let client = specai::reqwest::Client::new();
 /// let header = specai::http::HeaderValue::from_static("v1");
 /// let input = specai::serde_json::json!({"name": "Paris"});

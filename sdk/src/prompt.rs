@@ -143,7 +143,9 @@ async fn download(url: &str) -> Result<(FileData, Option<String>)> {
         message: format!("downloading a prompt file failed: {error}"),
         source: Some(std::sync::Arc::new(error)),
     };
-    let response = client.get(url).send().await.map_err(connection)?;
+    // Like every request specai sends, the download names specai and its version.
+    let user_agent = crate::provider_utils::USER_AGENT_VALUE;
+    let response = client.get(url).header(http::header::USER_AGENT, user_agent).send().await.map_err(connection)?;
     let status = response.status();
     if !status.is_success() {
         return Err(ApiCallError::new(status.as_u16(), url, "downloading a prompt file failed").into());
@@ -217,5 +219,6 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+        assert_eq!(server.single_request().header("user-agent"), Some(concat!("specai/", env!("CARGO_PKG_VERSION"))));
     }
 }

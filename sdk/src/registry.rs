@@ -19,6 +19,25 @@ use crate::provider::{
 };
 
 /// Models from several providers, addressed as `"<provider><separator><model>"`.
+///
+/// Built by [`create_provider_registry`] (or [`default_registry`](crate::default_registry())); an
+/// unknown provider id is a typed [`Error::NoSuchProvider`] that lists the registered ones.
+///
+/// ```
+/// use std::sync::Arc;
+/// use specai::test_util::MockEmbeddingModel;
+///
+/// let local = specai::custom_provider().with_embedding_model("small", Arc::new(MockEmbeddingModel::new()));
+/// let registry = specai::create_provider_registry().provider("local", local).build();
+/// assert_eq!(registry.provider_ids(), ["local"]);
+/// assert!(registry.embedding_model("local:small").is_ok());
+/// match registry.embedding_model("remote:small") {
+///     Err(specai::Error::NoSuchProvider { provider_id, available_providers }) => {
+///         assert_eq!((provider_id.as_str(), available_providers), ("remote", vec!["local".to_owned()]));
+///     }
+///     other => panic!("expected NoSuchProvider, got {:?}", other.err()),
+/// }
+/// ```
 #[derive(Clone)]
 pub struct ProviderRegistry {
     providers: BTreeMap<String, Arc<dyn Provider>>,
@@ -45,7 +64,18 @@ pub fn create_provider_registry() -> ProviderRegistryBuilder {
     ProviderRegistryBuilder { providers: BTreeMap::new(), separator: ":".to_owned(), middlewares: ModelMiddlewares::new() }
 }
 
-/// Builds a [`ProviderRegistry`].
+/// Builds a [`ProviderRegistry`]: providers under ids, the separator, and middleware for the
+/// models it hands out. Start one with [`create_provider_registry`].
+///
+/// ```
+/// use std::sync::Arc;
+/// use specai::test_util::MockLanguageModel;
+///
+/// let local = specai::custom_provider().with_language_model("llama3:8b", Arc::new(MockLanguageModel::new()));
+/// // Model ids with `:` in them read better with another separator.
+/// let registry = specai::create_provider_registry().provider("local", local).separator("/").build();
+/// assert!(registry.language_model("local/llama3:8b").is_ok());
+/// ```
 #[must_use]
 pub struct ProviderRegistryBuilder {
     providers: BTreeMap<String, Arc<dyn Provider>>,
@@ -217,6 +247,20 @@ pub fn custom_provider() -> CustomProvider {
 
 /// A provider made of named models, e.g. `"fast"` for a small model with preset options; ids it
 /// does not know go to the fallback provider, or fail with [`Error::NoSuchModel`].
+///
+/// ```
+/// use std::sync::Arc;
+/// use specai::provider::Provider;
+/// use specai::test_util::MockLanguageModel;
+///
+/// let everything = specai::custom_provider().with_language_model("big", Arc::new(MockLanguageModel::new()));
+/// let aliases = specai::custom_provider()
+///     .with_language_model("fast", Arc::new(MockLanguageModel::new()))
+///     .with_fallback_provider(Arc::new(everything));
+/// assert!(aliases.language_model("fast").is_ok());
+/// assert!(aliases.language_model("big").is_ok()); // from the fallback
+/// assert!(matches!(aliases.language_model("huge"), Err(specai::Error::NoSuchModel { .. })));
+/// ```
 #[derive(Clone, Default)]
 #[must_use]
 pub struct CustomProvider {

@@ -45,13 +45,13 @@ pub const DEFAULT_MAX_STEPS: usize = 20;
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> specai::Result<()> {
 /// use specai::test_util::{MockLanguageModel, text_response, tool_calls_response};
-/// use specai::{Agent, Tool, ToolError};
+/// use specai::{Agent, Tool};
 ///
 /// # let model = MockLanguageModel::new()
 /// #     .with_response(tool_calls_response([("c1", "weather", serde_json::json!({"city": "Paris"}))]))
 /// #     .with_response(text_response("Sunny in Paris."));
 /// let weather = Tool::dynamic("The weather in a city", serde_json::json!({"type": "object"}))
-///     .execute(|input, _context| async move { Ok::<_, ToolError>(format!("sunny in {}", input["city"])) });
+///     .execute(|input, _context| async move { Ok(format!("sunny in {}", input["city"])) });
 /// let agent = Agent::builder(model).instructions("You are a weather bot.").tool("weather", weather).build();
 ///
 /// let result = agent.generate("Weather in Paris?").await?;

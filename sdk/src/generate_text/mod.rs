@@ -52,6 +52,27 @@ pub fn generate_text(model: impl IntoModel<dyn LanguageModel>) -> GenerateText {
 }
 
 /// The builder of a `generate_text` call; `.await` runs it.
+///
+/// A plain value until awaited: build it in one place, await it in another (or move it into a
+/// spawned task, it is `Send + 'static`).
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use std::time::Duration;
+/// use specai::test_util::{MockLanguageModel, text_response};
+///
+/// let model = MockLanguageModel::new().with_response(text_response("Paris"));
+/// let call: specai::GenerateText = specai::generate_text(model.clone())
+///     .system("Answer in one word.")
+///     .prompt("Capital of France?")
+///     .temperature(0.0)
+///     .max_output_tokens(16)
+///     .timeout(Duration::from_secs(30));
+/// let result = tokio::spawn(call.into_future()).await.unwrap()?;
+/// assert_eq!(result.text(), "Paris");
+/// assert_eq!(model.calls()[0].max_output_tokens, Some(16));
+/// # Ok(()) }
+/// ```
 #[must_use = "a generate_text builder does nothing until awaited: add `.await` (for a stream, use `stream_text(..).start()`)"]
 pub struct GenerateText<O: OutputSpec = TextOutput> {
     request: TextRequest,

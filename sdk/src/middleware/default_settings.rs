@@ -19,7 +19,7 @@ use crate::provider::{
     CallOptions, EmbedOptions, EmbeddingModel, LanguageModel, ProviderOptions, ReasoningEffort,
     ResponseFormat, ToolChoice, ToolDefinition,
 };
-use crate::provider_utils::parse_header;
+use crate::provider_utils::{HeaderNameInput, HeaderValueInput, parse_header};
 
 /// Starts a [`DefaultSettings`] middleware with no defaults.
 ///
@@ -47,6 +47,32 @@ pub fn default_settings() -> DefaultSettings {
 }
 
 /// Call options used where a call leaves them unset. Built with [`default_settings`].
+///
+/// A language-model middleware: wrap one model with
+/// [`wrap_language_model`](crate::middleware::wrap_language_model), or every model of a registry
+/// with [`ProviderRegistryBuilder::language_model_middleware`](crate::registry::ProviderRegistryBuilder::language_model_middleware).
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use std::sync::Arc;
+/// use specai::middleware::default_settings;
+/// use specai::test_util::{MockLanguageModel, text_response};
+///
+/// let mock = MockLanguageModel::new().with_response(text_response("ok")).with_response(text_response("ok"));
+/// let defaults = default_settings().stop_sequences(["END"]).header("x-team", "search")?;
+/// let local = specai::custom_provider().with_language_model("tiny", Arc::new(mock.clone()));
+/// let registry = specai::create_provider_registry()
+///     .provider("local", local)
+///     .language_model_middleware(vec![Arc::new(defaults)])
+///     .build();
+/// let model = registry.language_model("local:tiny")?;
+/// specai::generate_text(model.clone()).prompt("Hi").await?;
+/// specai::generate_text(model).prompt("Hi").stop_sequences(["STOP"]).header("x-team", "billing").await?;
+/// let calls = mock.calls();
+/// assert_eq!((calls[0].stop_sequences.as_slice(), calls[0].headers["x-team"].to_str().unwrap()), (&["END".to_owned()][..], "search"));
+/// assert_eq!((calls[1].stop_sequences.as_slice(), calls[1].headers["x-team"].to_str().unwrap()), (&["STOP".to_owned()][..], "billing"));
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, Default)]
 #[must_use]
 pub struct DefaultSettings {
@@ -104,8 +130,9 @@ impl DefaultSettings {
         self
     }
 
-    /// A default HTTP header (the call's header of the same name wins).
-    pub fn header(mut self, name: &str, value: &str) -> Result<Self> {
+    /// A default HTTP header (the call's header of the same name wins). Takes `&str`, `String`
+    /// or the `http` types, as every builder's `header` does; an invalid one is an error here.
+    pub fn header(mut self, name: impl HeaderNameInput, value: impl HeaderValueInput) -> Result<Self> {
         let (name, value) = parse_header(name, value)?;
         self.defaults.headers.insert(name, value);
         Ok(self)
@@ -187,7 +214,27 @@ pub fn default_embedding_settings() -> DefaultEmbeddingSettings {
     DefaultEmbeddingSettings::default()
 }
 
-/// Headers and provider options used where an embedding call leaves them unset.
+/// Headers and provider options used where an embedding call leaves them unset. Built with
+/// [`default_embedding_settings`]; wrap a model with
+/// [`wrap_embedding_model`](crate::middleware::wrap_embedding_model) or a registry's with
+/// [`ProviderRegistryBuilder::embedding_model_middleware`](crate::registry::ProviderRegistryBuilder::embedding_model_middleware).
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use std::sync::Arc;
+/// use serde_json::json;
+/// use specai::middleware::{default_embedding_settings, wrap_embedding_model};
+/// use specai::provider::ProviderOptions;
+/// use specai::test_util::MockEmbeddingModel;
+///
+/// let mock = MockEmbeddingModel::new().with_embed_fn(|_| vec![1.0, 0.0]);
+/// let defaults = default_embedding_settings().provider_options("openai", json!({"dimensions": 256, "user": "app"}));
+/// let model = wrap_embedding_model(mock.clone(), vec![Arc::new(defaults)]);
+/// let options = ProviderOptions::new().with("openai", json!({"dimensions": 512}));
+/// specai::embed(model).value("sunny day").provider_options(options).await?;
+/// assert_eq!(mock.calls()[0].provider_options.get("openai"), Some(&json!({"dimensions": 512, "user": "app"})));
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, Default)]
 #[must_use]
 pub struct DefaultEmbeddingSettings {
@@ -196,8 +243,9 @@ pub struct DefaultEmbeddingSettings {
 }
 
 impl DefaultEmbeddingSettings {
-    /// A default HTTP header (the call's header of the same name wins).
-    pub fn header(mut self, name: &str, value: &str) -> Result<Self> {
+    /// A default HTTP header (the call's header of the same name wins). Takes `&str`, `String`
+    /// or the `http` types, as every builder's `header` does; an invalid one is an error here.
+    pub fn header(mut self, name: impl HeaderNameInput, value: impl HeaderValueInput) -> Result<Self> {
         let (name, value) = parse_header(name, value)?;
         self.headers.insert(name, value);
         Ok(self)
@@ -376,6 +424,19 @@ mod tests {
             default_embedding_settings().header("x", "bad\nvalue"),
             Err(crate::Error::InvalidArgument { .. })
         ));
+    }
+
+    /// Issue 12 (one way to pass headers): the defaults take the `http` types and `String`, as
+    /// the call builders and provider settings do, not only `&str`.
+    #[test]
+    fn headers_take_the_same_inputs_as_every_builder() {
+        let name = http::HeaderName::from_static("x-typed");
+        let value = http::HeaderValue::from_static("v1");
+        let mut options = CallOptions::new(Vec::new());
+        default_settings().header(name.clone(), value.clone()).unwrap().header(String::from("x-owned"), String::from("v2")).unwrap().apply(&mut options);
+        assert_eq!((&options.headers["x-typed"], &options.headers["x-owned"]), (&value, &http::HeaderValue::from_static("v2")));
+        let embedding = default_embedding_settings().header(name, value).unwrap();
+        assert_eq!(embedding.headers["x-typed"], "v1");
     }
 
     #[tokio::test]

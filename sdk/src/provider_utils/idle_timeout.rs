@@ -47,6 +47,27 @@ fn idle_error(idle: Duration) -> Error {
 }
 
 /// Why a response body stopped: the transport failed, or the server went silent.
+///
+/// The error item of an [`IdleTimeoutStream`], for a provider of your own that reads a body
+/// chunk by chunk.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// use std::time::Duration;
+/// use futures::StreamExt;
+/// use specai::provider_utils::{BodyError, IdleTimeoutStream};
+///
+/// // A body that sends one chunk, then nothing.
+/// let (sender, receiver) = futures::channel::mpsc::unbounded::<reqwest::Result<bytes::Bytes>>();
+/// sender.unbounded_send(Ok(bytes::Bytes::from_static(b"data: {}\n\n"))).unwrap();
+/// let mut body = IdleTimeoutStream::new(receiver, Some(Duration::from_millis(20)));
+/// assert!(body.next().await.unwrap().is_ok());
+/// match body.next().await.unwrap() {
+///     Err(error @ BodyError::Idle(_)) => assert_eq!(error.to_string(), "the server sent nothing for 20ms"),
+///     other => panic!("{other:?}"),
+/// }
+/// # }
+/// ```
 #[derive(Debug)]
 pub enum BodyError {
     /// The connection failed or was cut.

@@ -100,6 +100,7 @@ pub(crate) use mapping_error_parser::MappingErrorParser;
 pub use json_instruction::{emulate_json_response_format, inject_json_instruction, json_instruction};
 pub use parts_stream::{EventMapper, PartsStream};
 pub use post_to_api::{Endpoint, ModelUrl, get, get_json, post_json, post_json_for, post_multipart, send};
+pub(crate) use post_to_api::USER_AGENT_VALUE;
 pub use provider_options::{parse_provider_options, provider_options_key};
 pub use redact_url::{redact_url, redact_url_with};
 pub(crate) use redact_url::{ParameterNames, RedactedUrl};

@@ -51,7 +51,9 @@ impl<T> GenerateTextResult<T> {
         self.final_step().reasoning_text()
     }
 
-    /// The final step's tool calls.
+    /// The final step's tool calls, collected (a [`StepResult`]'s
+    /// [`tool_calls`](StepResult::tool_calls) is an iterator; `steps.iter().flat_map(StepResult::tool_calls)`
+    /// gives every step's, as AI SDK 7's `toolCalls` does).
     pub fn tool_calls(&self) -> Vec<&ParsedToolCall> {
         self.final_step().tool_calls().collect()
     }

@@ -30,6 +30,11 @@ use crate::telemetry::stream::{StreamTelemetry, is_output_chunk};
 /// [`full_stream`](Self::full_stream) (or the result itself, which is the full stream) or
 /// [`partial_output_stream`](Self::partial_output_stream); await the final values at any time:
 /// they drive whatever is left of the stream. Dropping it cancels the request.
+///
+/// As on [`GenerateTextResult`](crate::GenerateTextResult), and unlike AI SDK 7 (whose `usage`,
+/// `toolCalls` and `toolResults` span all steps), [`usage`](Self::usage),
+/// [`tool_calls`](Self::tool_calls) and [`tool_results`](Self::tool_results) are the final
+/// step's; the whole run is [`total_usage`](Self::total_usage) and [`steps`](Self::steps).
 #[must_use = "a stream does nothing until polled"]
 pub struct StreamTextResult<O: OutputSpec = TextOutput> {
     request: TextRequest,

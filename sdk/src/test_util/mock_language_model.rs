@@ -302,7 +302,7 @@ pub fn text_response(text: impl Into<String>) -> GenerateResponse {
 ///     .with_response(tool_calls_response([("call_1", "add", json!({"a": 2, "b": 3}))]))
 ///     .with_response(text_response("2 + 3 = 5"));
 /// let add = Tool::dynamic("Adds two numbers", json!({"type": "object"}))
-///     .execute(|input, _context| async move { Ok::<_, specai::ToolError>(input["a"].as_i64().unwrap_or(0) + input["b"].as_i64().unwrap_or(0)) });
+///     .execute(|input, _context| async move { Ok(input["a"].as_i64().unwrap_or(0) + input["b"].as_i64().unwrap_or(0)) });
 /// let result = specai::generate_text(model.clone()).prompt("2 + 3?").tool("add", add).stop_when(specai::step_count_is(2)).await?;
 /// assert_eq!(result.steps[0].tool_results().next().unwrap().output, json!(5));
 /// assert_eq!((result.text(), model.call_count()), ("2 + 3 = 5".into(), 2));

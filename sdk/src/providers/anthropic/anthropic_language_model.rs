@@ -35,6 +35,14 @@ const FALLBACK_MAX_TOKENS: u32 = 4096;
 
 /// The most output tokens a known model takes, which is also the default `max_tokens` (the API
 /// requires one). `None` for models this SDK does not know.
+///
+/// ```
+/// use specai::anthropic::known_max_output_tokens;
+///
+/// assert_eq!(known_max_output_tokens("claude-sonnet-4-5-20250929"), Some(64_000));
+/// assert_eq!(known_max_output_tokens("claude-3-5-haiku-latest"), Some(8_192));
+/// assert_eq!(known_max_output_tokens("my-fine-tune"), None); // the call's max_output_tokens, or 4096
+/// ```
 pub fn known_max_output_tokens(model_id: &str) -> Option<u32> {
     const TABLE: &[(&str, u32)] = &[
         ("claude-opus-4-5", 64_000),

@@ -4,6 +4,15 @@ use crate::provider::FinishReason;
 
 /// Maps a `stop_reason`. `tool_use` is `Stop` when the only tool called was the forced JSON tool
 /// of structured output (`is_json_response_from_tool`), because then no tool was really called.
+///
+/// ```
+/// use specai::anthropic::map_anthropic_finish_reason;
+/// use specai::provider::FinishReason;
+///
+/// assert_eq!(map_anthropic_finish_reason(Some("max_tokens"), false), FinishReason::Length);
+/// assert_eq!(map_anthropic_finish_reason(Some("tool_use"), false), FinishReason::ToolCalls);
+/// assert_eq!(map_anthropic_finish_reason(Some("tool_use"), true), FinishReason::Stop); // structured output
+/// ```
 pub fn map_anthropic_finish_reason(stop_reason: Option<&str>, is_json_response_from_tool: bool) -> FinishReason {
     match stop_reason {
         // `pause_turn`: a server tool (web search) paused a long turn; the answer so far is whole.

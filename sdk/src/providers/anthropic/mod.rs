@@ -215,6 +215,29 @@ impl AnthropicConfig {
 }
 
 /// An Anthropic provider: hands out language models sharing one configuration.
+///
+/// Made by [`create_anthropic`]; [`anthropic`] is a default one's model.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use serde_json::json;
+/// use specai::anthropic::{AnthropicSettings, create_anthropic};
+/// use specai::provider_utils::test_server::{TestResponse, TestServer};
+///
+/// let server = TestServer::start([TestResponse::json(200, json!({
+///     "id": "msg_1", "type": "message", "role": "assistant", "model": "claude-sonnet-4-5",
+///     "content": [{"type": "text", "text": "Hello!"}], "stop_reason": "end_turn",
+///     "usage": {"input_tokens": 3, "output_tokens": 2}
+/// }))]).await;
+/// let anthropic = create_anthropic(AnthropicSettings::default().with_api_key("my-key").with_base_url(server.url("/v1")));
+/// let result = specai::generate_text(anthropic.language_model("claude-sonnet-4-5")).prompt("Hi").temperature(0.7).await?;
+/// assert_eq!(result.text(), "Hello!");
+/// let request = server.single_request();
+/// assert_eq!((request.path.as_str(), request.header("x-api-key")), ("/v1/messages", Some("my-key")));
+/// // `max_tokens` is required by the API: the model's own limit when the call sets none.
+/// assert_eq!((&request.json()["temperature"], &request.json()["max_tokens"]), (&json!(0.7), &json!(64000)));
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone)]
 pub struct AnthropicProvider {
     config: Result<Arc<AnthropicConfig>>,

@@ -45,13 +45,36 @@ pub fn azure_error(error: &Error) -> Option<types::Error> {
     azure_api_error(error.as_api_call()?)
 }
 
-/// [`azure_error`] of an [`ApiCallError`].
+/// [`azure_error`] of an [`ApiCallError`] (one from [`Error::as_api_call`], or a fallback
+/// chain's attempt).
+///
+/// ```
+/// use specai::azure::azure_api_error;
+/// use specai::error::ApiCallError;
+///
+/// let body = r#"{"error": {"code": "429", "message": "Rate limit is exceeded. Try again in 5 seconds."}}"#;
+/// let error = ApiCallError::new(429, "https://contoso.openai.azure.com/openai/v1/responses", "rate limited").with_body(body);
+/// assert_eq!(azure_api_error(&error).unwrap().code.as_deref(), Some("429"));
+/// assert!(azure_api_error(&ApiCallError::new(502, "https://contoso.openai.azure.com", "bad gateway")).is_none());
+/// ```
 pub fn azure_api_error(error: &ApiCallError) -> Option<types::Error> {
     serde_json::from_str::<types::ErrorResponse>(error.response_body.as_deref()?).ok()?.error
 }
 
 /// The content filter's verdicts on the prompt of a refused call (status 400, code
 /// `content_filter`), from its inner error; `None` for other errors.
+///
+/// ```
+/// use specai::azure::content_filter_error_results;
+/// use specai::error::{ApiCallError, Error};
+///
+/// let body = r#"{"error": {"code": "content_filter", "message": "The prompt was filtered.", "status": 400,
+///   "innererror": {"code": "ResponsibleAIPolicyViolation", "content_filter_result": {"jailbreak": {"filtered": true, "detected": true}}}}}"#;
+/// let error: Error = ApiCallError::new(400, "https://contoso.openai.azure.com/openai/v1/chat/completions", "filtered").with_body(body).into();
+/// let results = content_filter_error_results(&error).expect("a filtered prompt");
+/// assert!(results.jailbreak.unwrap().detected);
+/// assert!(content_filter_error_results(&Error::invalid_argument("prompt", "empty")).is_none());
+/// ```
 pub fn content_filter_error_results(error: &Error) -> Option<types::ContentFilterPromptResults> {
     let error = azure_error(error)?;
     let inner = inner_error(&error)?;

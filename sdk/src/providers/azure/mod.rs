@@ -5,12 +5,10 @@
 //! ```no_run
 //! # async fn run() -> specai::Result<()> {
 //! use specai::azure::{AzureSettings, azure, create_azure};
-//! use specai::provider::{CallOptions, LanguageModel, Message};
 //!
 //! // The Responses API on deployment `gpt-4o-mini`; resource from AZURE_RESOURCE_NAME, key
 //! // from AZURE_API_KEY.
-//! let model = azure("gpt-4o-mini");
-//! let answer = model.do_generate(&CallOptions::new(vec![Message::user("Hi!")])).await?;
+//! let answer = specai::generate_text(azure("gpt-4o-mini")).prompt("Hi!").await?;
 //!
 //! // Chat completions on a deployment URL with a dated API version.
 //! let provider = create_azure(
@@ -132,10 +130,38 @@ impl std::fmt::Debug for AzureSettings {
 /// same models (`responses`, `chat`, `completion`, `embedding`, `image`, `speech`,
 /// `transcription`; the default language model is the Responses API). Model ids are deployment
 /// names; models report `azure.<kind>` as their provider.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use serde_json::json;
+/// use specai::azure::{AzureSettings, create_azure};
+/// use specai::provider_utils::test_server::{TestResponse, TestServer};
+///
+/// let server = TestServer::start([TestResponse::json(200, json!({
+///     "id": "c1", "object": "chat.completion", "created": 1, "model": "gpt-4o-mini",
+///     "choices": [{"index": 0, "message": {"role": "assistant", "content": "Hello!"}, "finish_reason": "stop"}]
+/// }))]).await;
+/// let azure = create_azure(AzureSettings::default().with_api_key("azure-key").with_base_url(server.url("/openai")));
+/// let result = specai::generate_text(azure.chat("my-gpt-4o-mini-deployment")).prompt("Hi").await?;
+/// assert_eq!(result.text(), "Hello!");
+/// let request = server.single_request();
+/// assert_eq!((request.path.as_str(), request.header("api-key")), ("/openai/v1/chat/completions?api-version=v1", Some("azure-key")));
+/// # Ok(()) }
+/// ```
 pub type AzureProvider = OpenAiProvider;
 
 /// An Azure provider with these settings. Invalid settings (no resource name, both a key and a
 /// token provider) are reported by every call of its models.
+///
+/// ```
+/// use specai::azure::{AzureSettings, create_azure};
+/// use specai::provider::LanguageModel;
+///
+/// // Deployment URLs with a dated API version; the key from AZURE_API_KEY at the first call.
+/// let settings = AzureSettings::default().with_resource_name("contoso").with_deployment_based_urls().with_api_version("2024-10-21");
+/// let chat = create_azure(settings).chat("prod-gpt-4o");
+/// assert_eq!((chat.provider(), chat.model_id()), ("azure.chat", "prod-gpt-4o"));
+/// ```
 pub fn create_azure(settings: AzureSettings) -> AzureProvider {
     create_azure_from_mapping(AZURE, settings)
 }
@@ -146,6 +172,15 @@ pub(crate) fn create_azure_from_mapping(mapping: ProviderMapping, settings: Azur
 }
 
 /// The Responses API model on this deployment, with settings from the environment.
+///
+/// ```no_run
+/// # async fn example() -> specai::Result<()> {
+/// use specai::azure::azure;
+///
+/// // Resource from AZURE_RESOURCE_NAME, key from AZURE_API_KEY.
+/// let answer = specai::generate_text(azure("my-gpt-4o-mini-deployment")).prompt("Hi!").await?;
+/// # Ok(()) }
+/// ```
 pub fn azure(deployment: &str) -> OpenAiResponsesLanguageModel {
     create_azure(AzureSettings::default()).responses(deployment)
 }

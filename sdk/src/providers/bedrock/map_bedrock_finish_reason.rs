@@ -4,6 +4,15 @@ use crate::provider::FinishReason;
 
 /// Maps a `stopReason`. `tool_use` is `Stop` when the only tool called was the forced JSON tool
 /// of structured output (`is_json_response_from_tool`): then no tool was really called.
+///
+/// ```
+/// use specai::bedrock::map_bedrock_finish_reason;
+/// use specai::provider::FinishReason;
+///
+/// assert_eq!(map_bedrock_finish_reason("guardrail_intervened", false), FinishReason::ContentFilter);
+/// assert_eq!(map_bedrock_finish_reason("tool_use", false), FinishReason::ToolCalls);
+/// assert_eq!(map_bedrock_finish_reason("tool_use", true), FinishReason::Stop); // structured output
+/// ```
 pub fn map_bedrock_finish_reason(
     stop_reason: &str,
     is_json_response_from_tool: bool,

@@ -125,6 +125,31 @@ impl std::fmt::Debug for BedrockSettings {
 }
 
 /// The Amazon Bedrock provider: hands out language, embedding, image and reranking models.
+///
+/// Made by [`create_bedrock`]; [`bedrock`] is a default one's language model. With an API key
+/// (Bedrock's bearer key) nothing is signed; without one, requests are signed with SigV4.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use serde_json::json;
+/// use specai::bedrock::{BedrockSettings, create_bedrock};
+/// use specai::provider_utils::test_server::{TestResponse, TestServer};
+///
+/// let server = TestServer::start([TestResponse::json(200, json!({
+///     "output": {"message": {"role": "assistant", "content": [{"text": "Hello!"}]}},
+///     "stopReason": "end_turn",
+///     "usage": {"inputTokens": 3, "outputTokens": 2, "totalTokens": 5},
+///     "metrics": {"latencyMs": 120}
+/// }))]).await;
+/// let settings = BedrockSettings::default().with_region("us-east-1").with_api_key("bedrock-key").with_base_url(server.base_url());
+/// let bedrock = create_bedrock(settings);
+/// let result = specai::generate_text(bedrock.language_model("amazon.nova-lite-v1:0")).prompt("Hi").await?;
+/// assert_eq!(result.text(), "Hello!");
+/// let request = server.single_request();
+/// assert_eq!(request.path, "/model/amazon.nova-lite-v1%3A0/converse");
+/// assert_eq!(request.header("authorization"), Some("Bearer bedrock-key"));
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone)]
 pub struct BedrockProvider {
     connection: SharedConnection,

@@ -3,6 +3,14 @@
 use crate::provider::FinishReason;
 
 /// Maps a Cohere finish reason (`COMPLETE`, `MAX_TOKENS`, `TOOL_CALL`...).
+///
+/// ```
+/// use specai::cohere::map_cohere_finish_reason;
+/// use specai::provider::FinishReason;
+///
+/// assert_eq!(map_cohere_finish_reason(Some("MAX_TOKENS")), FinishReason::Length);
+/// assert_eq!(map_cohere_finish_reason(Some("TIMEOUT")), FinishReason::Other);
+/// ```
 pub fn map_cohere_finish_reason(raw: Option<&str>) -> FinishReason {
     match raw {
         Some("COMPLETE" | "STOP_SEQUENCE") => FinishReason::Stop,

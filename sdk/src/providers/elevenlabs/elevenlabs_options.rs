@@ -50,7 +50,31 @@ pub struct ElevenLabsSpeechOptions {
     pub output_format: Option<String>,
 }
 
-/// Voice settings of one ElevenLabs speech request.
+/// Voice settings of one ElevenLabs speech request, under
+/// [`ElevenLabsSpeechOptions::voice_settings`] (the call's `speed` joins them on the wire).
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use specai::elevenlabs::{ElevenLabsSettings, ElevenLabsSpeechOptions, ElevenLabsVoiceSettings, create_elevenlabs};
+/// use specai::provider::ProviderOptions;
+/// use specai::provider_utils::test_server::{TestResponse, TestServer};
+///
+/// let server = TestServer::start([TestResponse::bytes(200, &b"ID3..."[..], "audio/mpeg")]).await;
+/// let elevenlabs = create_elevenlabs(ElevenLabsSettings::default().with_api_key("el-key").with_base_url(server.base_url()));
+/// let mut voice = ElevenLabsVoiceSettings::default();
+/// voice.stability = Some(0.3);
+/// voice.use_speaker_boost = Some(true);
+/// let mut options = ElevenLabsSpeechOptions::default();
+/// options.voice_settings = Some(voice);
+/// let speech = specai::generate_speech(elevenlabs.speech("eleven_multilingual_v2"))
+///     .text("Hello there.")
+///     .provider_options(ProviderOptions::new().with_typed("elevenlabs", &options)?)
+///     .await?;
+/// assert_eq!(&speech.audio[..], b"ID3...");
+/// let body = server.single_request().json();
+/// assert_eq!(body["voice_settings"], serde_json::json!({"stability": 0.3, "use_speaker_boost": true}));
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]

@@ -77,6 +77,24 @@ provider_settings! {
 const KONTEXT_POLL_INTERVAL: Duration = Duration::from_millis(500);
 
 /// The Fireworks provider: language and embedding models (OpenAI-compatible) and image models.
+///
+/// Made by [`create_fireworks`]; [`fireworks`] is a default one's image model.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use specai::fireworks::{FireworksSettings, create_fireworks};
+/// use specai::provider_utils::test_server::{TestResponse, TestServer};
+///
+/// const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0];
+/// let server = TestServer::start([TestResponse::bytes(200, JPEG, "image/jpeg")]).await;
+/// let fireworks = create_fireworks(FireworksSettings::default().with_api_key("fw-key").with_base_url(server.base_url()));
+/// let result = specai::generate_image(fireworks.image("flux-1-dev-fp8")).prompt("A red kite").aspect_ratio("16:9").await?;
+/// assert_eq!(result.image().unwrap().media_type, "image/jpeg");
+/// let request = server.single_request();
+/// assert_eq!(request.path, "/workflows/accounts/fireworks/models/flux-1-dev-fp8/text_to_image");
+/// assert_eq!(request.json(), serde_json::json!({"prompt": "A red kite", "aspect_ratio": "16:9"}));
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone)]
 pub struct FireworksProvider {
     compatible: OpenAiCompatibleProvider,
@@ -85,6 +103,17 @@ pub struct FireworksProvider {
 }
 
 /// A Fireworks provider with these settings. Invalid settings are reported by every call of its models.
+///
+/// ```
+/// use specai::fireworks::{FireworksSettings, create_fireworks};
+/// use specai::provider::{ImageModel, LanguageModel};
+///
+/// let fireworks = create_fireworks(FireworksSettings::default().with_api_key("fw-key"));
+/// let chat = fireworks.chat("accounts/fireworks/models/llama-v3p1-8b-instruct");
+/// assert_eq!(chat.provider(), "fireworks.chat");
+/// let image = fireworks.image("flux-1-schnell-fp8"); // short for accounts/fireworks/models/flux-1-schnell-fp8
+/// assert_eq!(image.provider(), "fireworks.image");
+/// ```
 pub fn create_fireworks(settings: FireworksSettings) -> FireworksProvider {
     create_fireworks_from_mapping(FIREWORKS, settings)
 }

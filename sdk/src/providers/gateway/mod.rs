@@ -113,6 +113,29 @@ fn provider_name(connection: &SharedConnection) -> String {
 
 /// The Vercel AI Gateway provider: hands out language, embedding and image models, and lists
 /// the models on offer.
+///
+/// Made by [`create_gateway`]; [`gateway`] is a default one's language model.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use serde_json::json;
+/// use specai::gateway::{GatewaySettings, create_gateway};
+/// use specai::provider_utils::test_server::{TestResponse, TestServer};
+///
+/// let server = TestServer::start([TestResponse::json(200, json!({"models": [{
+///     "id": "anthropic/claude-sonnet-4.5", "name": "Claude Sonnet 4.5",
+///     "pricing": {"input": "0.000003", "output": "0.000015"},
+///     "specification": {"specificationVersion": "v4", "provider": "anthropic", "modelId": "claude-sonnet-4.5"},
+///     "modelType": "language"
+/// }]}))]).await;
+/// let gateway = create_gateway(GatewaySettings::default().with_api_key("my-key").with_base_url(server.url("/v4/ai")));
+/// let models = gateway.available_models().await?;
+/// assert_eq!((models[0].id.as_str(), models[0].model_type.as_deref()), ("anthropic/claude-sonnet-4.5", Some("language")));
+/// assert_eq!(server.single_request().path, "/v4/ai/config");
+/// let model = gateway.language_model(&models[0].id); // what `generate_text` takes
+/// # let _ = model;
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone)]
 pub struct GatewayProvider {
     connection: SharedConnection,

@@ -34,6 +34,28 @@ const ANNOTATIONS: &[&str] = &["$schema", "$id", "$comment", "$defs", "definitio
 const MAX_REF_DEPTH: usize = 8;
 
 /// Converts a JSON Schema to Gemini's schema subset.
+///
+/// The Google provider does this for every tool and response schema (and warns with
+/// [`ConvertedSchema::removed_details`]); call it to see what Gemini will get.
+///
+/// ```
+/// use serde_json::json;
+/// use specai::google::convert_json_schema_to_openapi_schema;
+///
+/// let schema = json!({
+///     "type": "object",
+///     "properties": {"city": {"type": ["string", "null"], "const": "Paris"}},
+///     "required": ["city"],
+///     "additionalProperties": false
+/// });
+/// let converted = convert_json_schema_to_openapi_schema(&schema);
+/// assert_eq!(converted.schema, Some(json!({
+///     "type": "OBJECT",
+///     "properties": {"city": {"type": "STRING", "nullable": true, "enum": ["Paris"]}},
+///     "required": ["city"]
+/// })));
+/// assert!(converted.removed.is_empty());
+/// ```
 pub fn convert_json_schema_to_openapi_schema(json_schema: &Value) -> ConvertedSchema {
     if is_empty_object_schema(json_schema) {
         return ConvertedSchema::default();

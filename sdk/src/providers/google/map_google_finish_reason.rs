@@ -4,6 +4,14 @@ use crate::provider::FinishReason;
 
 /// Maps a Gemini finish reason; `has_tool_calls` turns a plain `STOP` into
 /// [`FinishReason::ToolCalls`], because Gemini ends a function-calling turn with `STOP`.
+///
+/// ```
+/// use specai::google::map_google_finish_reason;
+/// use specai::provider::FinishReason;
+///
+/// assert_eq!(map_google_finish_reason(Some("STOP"), true), FinishReason::ToolCalls);
+/// assert_eq!(map_google_finish_reason(Some("SAFETY"), false), FinishReason::ContentFilter);
+/// ```
 pub fn map_google_finish_reason(raw: Option<&str>, has_tool_calls: bool) -> FinishReason {
     match raw {
         Some("STOP") if has_tool_calls => FinishReason::ToolCalls,

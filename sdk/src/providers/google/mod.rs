@@ -96,6 +96,28 @@ fn model_name(model_id: &str) -> String {
 }
 
 /// The Google Gemini provider: hands out language, embedding, speech and image models.
+///
+/// Made by [`create_google`]; [`google`] is a default one's language model.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use serde_json::json;
+/// use specai::google::{GoogleSettings, create_google};
+/// use specai::provider_utils::test_server::{TestResponse, TestServer};
+///
+/// let server = TestServer::start([TestResponse::json(200, json!({
+///     "candidates": [{"content": {"role": "model", "parts": [{"text": "Hello!"}]}, "finishReason": "STOP"}],
+///     "usageMetadata": {"promptTokenCount": 3, "candidatesTokenCount": 2, "totalTokenCount": 5}
+/// }))]).await;
+/// let google = create_google(GoogleSettings::default().with_api_key("my-key").with_base_url(server.url("/v1beta")));
+/// let result = specai::generate_text(google.language_model("gemini-2.5-flash")).prompt("Hi").temperature(0.7).await?;
+/// assert_eq!(result.text(), "Hello!");
+/// let request = server.single_request();
+/// assert_eq!(request.path, "/v1beta/models/gemini-2.5-flash:generateContent");
+/// assert_eq!(request.header("x-goog-api-key"), Some("my-key"));
+/// assert_eq!(request.json()["generationConfig"]["temperature"], json!(0.7)); // as written, not 0.699999988
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone)]
 pub struct GoogleProvider {
     connection: SharedConnection,

@@ -162,6 +162,31 @@ pub(crate) fn model_endpoint(config: &SharedConfig, kind: &str, operation: fn(&m
 }
 
 /// An OpenAI provider: hands out models of every kind, sharing one configuration.
+///
+/// Made by [`create_openai`]; [`openai`] is a default one's Responses model. The language
+/// model is the Responses API ([`responses`](Self::responses)) unless you pick
+/// [`chat`](Self::chat) or [`completion`](Self::completion).
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use serde_json::json;
+/// use specai::openai::{OpenAiSettings, create_openai};
+/// use specai::provider_utils::test_server::{TestResponse, TestServer};
+///
+/// let server = TestServer::start([TestResponse::json(200, json!({
+///     "id": "c1", "object": "chat.completion", "created": 1, "model": "gpt-4o-mini",
+///     "choices": [{"index": 0, "message": {"role": "assistant", "content": "Hello!"}, "finish_reason": "stop"}],
+///     "usage": {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5}
+/// }))]).await;
+/// let openai = create_openai(OpenAiSettings::default().with_api_key("sk-test").with_base_url(server.url("/v1")));
+/// let result = specai::generate_text(openai.chat("gpt-4o-mini")).prompt("Hi").temperature(0.7).await?;
+/// assert_eq!((&*result.text(), result.total_usage.total_tokens()), ("Hello!", Some(5)));
+/// let request = server.single_request();
+/// assert_eq!((request.path.as_str(), request.header("authorization")), ("/v1/chat/completions", Some("Bearer sk-test")));
+/// assert!(request.header("user-agent").unwrap().starts_with("specai/"));
+/// assert!(request.body_text().contains(r#""temperature":0.7"#));
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone)]
 pub struct OpenAiProvider {
     config: SharedConfig,

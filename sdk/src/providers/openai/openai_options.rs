@@ -271,6 +271,16 @@ fn wire_name<T: Serialize>(value: &T) -> Option<String> {
 /// Whether a model id names a reasoning model (o-series, gpt-5 and its variants except the chat
 /// ones, codex). Reasoning models take `developer` messages, `max_completion_tokens` and
 /// `reasoning_effort`, and reject sampling settings.
+///
+/// The OpenAI models decide with it what to send (a sampling setting given to a reasoning
+/// model is dropped with a warning); call it to know beforehand.
+///
+/// ```
+/// use specai::openai::is_reasoning_model;
+///
+/// assert!(is_reasoning_model("o4-mini") && is_reasoning_model("gpt-5-mini") && is_reasoning_model("openai/o3"));
+/// assert!(!is_reasoning_model("gpt-4o") && !is_reasoning_model("gpt-5-chat-latest"));
+/// ```
 pub fn is_reasoning_model(model_id: &str) -> bool {
     let id = model_id.rsplit('/').next().unwrap_or(model_id);
     (id.starts_with('o') && id[1..].starts_with(|c: char| c.is_ascii_digit()))

@@ -90,7 +90,7 @@ impl ResolvedHooks {
 
 /// Mistral: tool-call ids must match `[a-zA-Z0-9]{9}`. Other ids (from OpenAI, say) are
 /// replaced by a stable 9-character hash, the same in the assistant's call and the tool result.
-pub fn mistral_tool_call_ids(body: &mut Map<String, Value>) {
+pub(crate) fn mistral_tool_call_ids(body: &mut Map<String, Value>) {
     fn fix(id: &mut Value) {
         let Some(text) = id.as_str() else { return };
         if text.len() == 9 && text.bytes().all(|b| b.is_ascii_alphanumeric()) {
@@ -129,7 +129,7 @@ pub fn mistral_tool_call_ids(body: &mut Map<String, Value>) {
 /// Mistral (Magistral): `content` as `[{"type": "thinking", "thinking": [{"type": "text",
 /// "text": ...}]}, {"type": "text", "text": ...}]` becomes a `content` string and a
 /// `reasoning_content` string, in a response's `choices[].message` or a chunk's `choices[].delta`.
-pub fn mistral_content_chunks(body: &mut Value) {
+pub(crate) fn mistral_content_chunks(body: &mut Value) {
     fn texts(value: &Value, out: &mut String) {
         match value {
             Value::String(text) => out.push_str(text),

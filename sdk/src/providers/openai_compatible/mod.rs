@@ -271,6 +271,28 @@ pub(crate) fn config_for_call(config: &SharedConfig) -> Result<&Config> {
 }
 
 /// An OpenAI-compatible provider: hands out the models its mapping supports.
+///
+/// Made by [`create_openai_compatible`] (a vendor's mapping, or a server of your own) or
+/// [`from_mapping`]; the models speak the chat-completions dialect.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use serde_json::json;
+/// use specai::openai_compatible::{OpenAiCompatibleSettings, create_openai_compatible};
+/// use specai::provider_utils::test_server::{TestResponse, TestServer};
+///
+/// let server = TestServer::start([TestResponse::json(200, json!({
+///     "id": "c1", "object": "chat.completion", "created": 1, "model": "smollm2",
+///     "choices": [{"index": 0, "message": {"role": "assistant", "content": "Hello!"}, "finish_reason": "stop"}],
+///     "usage": {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5}
+/// }))]).await;
+/// let local = create_openai_compatible("local", OpenAiCompatibleSettings::default().with_base_url(server.url("/v1")))?;
+/// let result = specai::generate_text(local.chat("smollm2")).prompt("Hi").await?;
+/// assert_eq!(result.text(), "Hello!");
+/// let request = server.single_request();
+/// assert_eq!((request.path.as_str(), &request.json()["model"]), ("/v1/chat/completions", &json!("smollm2")));
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone)]
 pub struct OpenAiCompatibleProvider {
     id: String,
@@ -369,6 +391,31 @@ impl Provider for OpenAiCompatibleProvider {
 /// A provider from a mapping, with settings on top. Nothing is read from the environment for
 /// the key until the first call; a configuration error (no base URL, an unknown hook) is
 /// reported by every call.
+///
+/// For a server that speaks a known vendor's dialect under another name (a proxy, a
+/// self-hosted copy): start from that vendor's mapping and change what differs.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use serde_json::json;
+/// use specai::openai_compatible::{OpenAiCompatibleSettings, create_openai_compatible, from_mapping};
+/// use specai::provider_utils::test_server::{TestResponse, TestServer};
+///
+/// let server = TestServer::start([TestResponse::json(200, json!({
+///     "id": "c1", "object": "chat.completion", "created": 1, "model": "llama",
+///     "choices": [{"index": 0, "message": {"role": "assistant", "content": "ok"}, "finish_reason": "stop"}]
+/// }))]).await;
+/// let groq = create_openai_compatible("groq", OpenAiCompatibleSettings::default())?;
+/// let mut mapping = *groq.mapping().expect("groq's mapping builds");
+/// mapping.id = "groq-proxy";
+/// let settings = OpenAiCompatibleSettings::default().with_api_key("proxy-key").with_base_url(server.url("/openai/v1"));
+/// let proxy = from_mapping(&mapping, settings);
+/// assert_eq!(proxy.name(), "groq-proxy");
+/// specai::generate_text(proxy.chat("llama")).prompt("Hi").await?;
+/// let request = server.single_request();
+/// assert_eq!((request.path.as_str(), request.header("authorization")), ("/openai/v1/chat/completions", Some("Bearer proxy-key")));
+/// # Ok(()) }
+/// ```
 pub fn from_mapping(mapping: &ProviderMapping, settings: OpenAiCompatibleSettings) -> OpenAiCompatibleProvider {
     let OpenAiCompatibleSettings { connection, capabilities } = settings;
     let mut mapping = *mapping;
@@ -412,6 +459,21 @@ pub fn create_openai_compatible(id: &str, settings: OpenAiCompatibleSettings) ->
 }
 
 /// The ids of every OpenAI-compatible mapping compiled into this build, sorted.
+///
+/// Each one is a valid first argument of [`create_openai_compatible`] and a provider id of
+/// [`default_registry`](crate::default_registry()).
+///
+/// ```
+/// use specai::openai_compatible::{OpenAiCompatibleSettings, create_openai_compatible, provider_ids};
+///
+/// let ids = provider_ids();
+/// assert!(ids.contains(&"groq".to_owned()) && ids.contains(&"mistral".to_owned()));
+/// for id in &ids {
+///     let provider = create_openai_compatible(id, OpenAiCompatibleSettings::default().with_base_url("http://127.0.0.1:1"))?;
+///     assert_eq!(provider.name(), id);
+/// }
+/// # Ok::<(), specai::Error>(())
+/// ```
 pub fn provider_ids() -> Vec<String> {
     mappings::ALL.iter().filter(|mapping| mapping.api == Api::OpenAiCompatible).map(|mapping| mapping.id.to_owned()).collect()
 }

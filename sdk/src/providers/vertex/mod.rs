@@ -64,6 +64,23 @@ use crate::provider_utils::{SharedConnection, connection_for_call};
 
 /// Settings of a Vertex provider; every field is optional, and the defaults come from the
 /// mappings and the environment.
+///
+/// Either a project and location with Google Cloud credentials (Application Default
+/// Credentials unless given), or an express-mode API key alone (Gemini, embedding and Imagen).
+///
+/// ```
+/// use std::sync::Arc;
+/// use specai::provider::LanguageModel;
+/// use specai::vertex::{GoogleCredentials, VertexSettings, create_vertex};
+///
+/// // A project and location, with a service-account key read when the first call needs a token.
+/// let credentials = GoogleCredentials::from_service_account_json(r#"{"type": "service_account"}"#);
+/// let settings = VertexSettings::default().with_project("my-project").with_location("europe-west4").with_credentials(Arc::new(credentials));
+/// assert_eq!(create_vertex(settings).language_model("gemini-2.5-flash").provider(), "google.vertex.chat");
+/// // Express mode: a key and nothing else.
+/// let express = create_vertex(VertexSettings::default().with_api_key("my-express-key"));
+/// # let _ = express;
+/// ```
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VertexSettings {
@@ -115,6 +132,31 @@ impl std::fmt::Debug for VertexSettings {
 
 /// The Vertex AI provider: Gemini, Claude, embedding and Imagen models of one project and
 /// location (or of express mode).
+///
+/// Made by [`create_vertex`]; [`vertex`] is a default one's Gemini model.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+/// use std::time::Duration;
+/// use serde_json::json;
+/// use specai::provider_utils::test_server::{TestResponse, TestServer};
+/// use specai::provider_utils::{AccessToken, token_provider_fn};
+/// use specai::vertex::{VertexSettings, create_vertex};
+///
+/// let server = TestServer::start([TestResponse::json(200, json!({
+///     "candidates": [{"content": {"role": "model", "parts": [{"text": "Hello!"}]}, "finishReason": "STOP"}]
+/// }))]).await;
+/// // Tokens from a function of your own (Application Default Credentials when none is given).
+/// let tokens = token_provider_fn(|| async { Ok(AccessToken::expires_in("ya29.token", Duration::from_secs(3600))) });
+/// let base_url = server.url("/v1/projects/my-project/locations/us-east5");
+/// let vertex = create_vertex(VertexSettings::default().with_base_url(base_url).with_credentials(tokens));
+/// let result = specai::generate_text(vertex.language_model("gemini-2.5-flash")).prompt("Hi").await?;
+/// assert_eq!(result.text(), "Hello!");
+/// let request = server.single_request();
+/// assert_eq!(request.path, "/v1/projects/my-project/locations/us-east5/publishers/google/models/gemini-2.5-flash:generateContent");
+/// assert_eq!(request.header("authorization"), Some("Bearer ya29.token"));
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone)]
 pub struct VertexProvider {
     google: SharedConnection,
