@@ -113,6 +113,8 @@
 #![warn(missing_docs)]
 
 pub mod agent;
+#[doc(hidden)]
+pub mod builder_hints;
 pub mod call_settings;
 pub mod default_registry;
 pub mod embed;

@@ -95,6 +95,12 @@ impl<O: OutputSpec> GenerateText<O> {
     pub fn output<Next: OutputSpec>(self, output: Next) -> GenerateText<Next> {
         GenerateText { request: self.request, settings: self.settings, output, error: self.error }
     }
+
+    // The result's methods, for an error that says to add `.await` (`builder_hints`).
+    crate::builder_hints::result_method_hints!(crate::builder_hints::AwaitTheBuilderFirst:
+        final_step, text, content, reasoning_text, tool_calls, tool_results, tool_errors, files, sources,
+        finish_reason, usage, warnings, request, response, provider_metadata, response_messages,
+        tool_approval_requests, into_output);
 }
 
 impl<O: OutputSpec> IntoFuture for GenerateText<O> {

@@ -15,7 +15,7 @@ use crate::error::{Error, Result, TimeoutKind};
 use crate::output::OutputSpec;
 use crate::prepare_step::PreparedStep;
 use crate::prompt::download_unsupported_urls;
-use crate::provider::{CallOptions, Content, GenerateResponse, LanguageModel, Message, ResponseFormat};
+use crate::provider::{CallOptions, Content, GenerateResponse, LanguageModel, Message, ResponseFormat, ToolCall};
 use crate::retry::retry_with_backoff;
 use crate::step::{StepContent, StepResult, response_messages};
 use crate::step_engine::{
@@ -99,6 +99,10 @@ pub(super) async fn run<O: OutputSpec>(
 }
 
 /// Prepares a step, calls the model and runs the tools it called.
+///
+/// A step without tool calls, the usual answer, is built without awaiting anything more: the
+/// tool machinery's future is boxed on the other path, so this future (which every request
+/// moves) stays the size of the model call.
 async fn next_step(
     request: &TextRequest,
     settings: &CallSettings,
@@ -108,7 +112,18 @@ async fn next_step(
     let mut prepared = state.prepare(request, settings, response_format);
     let response = call_model(&mut prepared, settings).await;
     state.take_back(prepared.loan, &mut prepared.options);
-    Ok(run_step(request, settings, &prepared, state.conversation(), state.step_number(), response?).await)
+    let mut response = response?;
+    let parts = std::mem::take(&mut response.content);
+    let content = if parts.iter().any(|part| matches!(part, Content::ToolCall(_))) {
+        Box::pin(content_with_tool_calls(request, settings, &prepared, state.conversation(), parts)).await
+    } else {
+        let mut content = Vec::with_capacity(parts.len());
+        for part in parts {
+            push_part(&mut content, part);
+        }
+        content
+    };
+    Ok(step_result(state.step_number(), content, response))
 }
 
 /// Runs the calls the caller approved, concurrently; their outcomes in call order.
@@ -168,16 +183,9 @@ async fn call_model(prepared: &mut PreparedStep, settings: &CallSettings) -> Res
     response
 }
 
-/// Turns a model response into a step: its content, with the tools' results appended.
-async fn run_step(
-    request: &TextRequest,
-    settings: &CallSettings,
-    prepared: &PreparedStep,
-    conversation: &[Message],
-    step_number: usize,
-    response: GenerateResponse,
-) -> StepResult {
-    let content = step_content(request, settings, prepared, conversation, response.content).await;
+/// A step of `content` (the model's output with the tools' results appended) and the rest of
+/// the model's response.
+fn step_result(step_number: usize, content: Vec<StepContent>, response: GenerateResponse) -> StepResult {
     let response_messages = response_messages(&content);
     StepResult {
         step_number,
@@ -193,10 +201,28 @@ async fn run_step(
     }
 }
 
-/// A step's content: the model's output in order, then the errors of the tool calls that stayed
-/// invalid, then the results of the calls that ran (concurrently), in call order. Tool calls are
-/// parsed (and repaired, if asked) as they come.
-async fn step_content(
+/// Moves a part of the model's output into the step's content; a tool call is handed back, for
+/// the caller to parse and run.
+fn push_part(content: &mut Vec<StepContent>, part: Content) -> Option<ToolCall> {
+    match part {
+        Content::Text { text, provider_metadata } => content.push(StepContent::Text { text, provider_metadata }),
+        Content::Reasoning { text, provider_metadata } => content.push(StepContent::Reasoning { text, provider_metadata }),
+        Content::File(file) => content.push(StepContent::File(file)),
+        Content::Source(source) => content.push(StepContent::Source(source)),
+        Content::ToolCall(call) => return Some(call),
+        Content::ToolResult(result) => {
+            let input = tool_call_input(content, &result.tool_call_id);
+            content.push(provider_tool_result(result, input));
+        }
+        unknown => tracing::debug!(?unknown, "content newer than this SDK, skipped"),
+    }
+    None
+}
+
+/// A step's content when the model called tools: the model's output in order, then the errors
+/// of the tool calls that stayed invalid, then the results of the calls that ran
+/// (concurrently), in call order. Tool calls are parsed (and repaired, if asked) as they come.
+async fn content_with_tool_calls(
     request: &TextRequest,
     settings: &CallSettings,
     prepared: &PreparedStep,
@@ -209,33 +235,15 @@ async fn step_content(
     let mut shared_messages: Option<Arc<[Message]>> = None;
     let mut failures = Vec::new();
     for part in parts {
-        match part {
-            Content::Text { text, provider_metadata } => content.push(StepContent::Text { text, provider_metadata }),
-            Content::Reasoning { text, provider_metadata } => {
-                content.push(StepContent::Reasoning { text, provider_metadata })
-            }
-            Content::File(file) => content.push(StepContent::File(file)),
-            Content::Source(source) => content.push(StepContent::Source(source)),
-            Content::ToolCall(call) => {
-                let active_tools = prepared.active_tools.as_deref();
-                let repair = request.repair_tool_call.as_ref();
-                let (parsed, failure) =
-                    parse_or_repair_tool_call(call, tools, active_tools, repair, || conversation.to_vec()).await;
-                match failure {
-                    Some(failure) => failures.push(StepContent::ToolError(failure)),
-                    None => running.extend(
-                        start_tool_call(request, settings, &parsed, true, &mut shared_messages, conversation)
-                            .map(final_outcome),
-                    ),
-                }
-                content.push(StepContent::ToolCall(parsed));
-            }
-            Content::ToolResult(result) => {
-                let input = tool_call_input(&content, &result.tool_call_id);
-                content.push(provider_tool_result(result, input));
-            }
-            unknown => tracing::debug!(?unknown, "content newer than this SDK, skipped"),
+        let Some(call) = push_part(&mut content, part) else { continue };
+        let active_tools = prepared.active_tools.as_deref();
+        let repair = request.repair_tool_call.as_ref();
+        let (parsed, failure) = parse_or_repair_tool_call(call, tools, active_tools, repair, || conversation.to_vec()).await;
+        match failure {
+            Some(failure) => failures.push(StepContent::ToolError(failure)),
+            None => running.extend(start_tool_call(request, settings, &parsed, true, &mut shared_messages, conversation).map(final_outcome)),
         }
+        content.push(StepContent::ToolCall(parsed));
     }
     content.extend(failures);
     if !running.is_empty() {

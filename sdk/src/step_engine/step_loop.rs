@@ -42,7 +42,9 @@ impl StepLoop {
         let state = StepLoop {
             system,
             conversation: messages,
-            steps: Vec::new(),
+            // Most generations are one step: room for one is a small allocation, where the
+            // first push's default of four steps is not.
+            steps: Vec::with_capacity(1),
             total_usage: Usage::default(),
             initial_response_messages: Vec::new(),
         };

@@ -112,6 +112,12 @@ impl<O: OutputSpec> StreamText<O> {
         StreamText { request: self.request, settings: self.settings, output, error: self.error, extras: self.extras }
     }
 
+    // The result's methods, for an error that says to add `.start()` (`builder_hints`).
+    crate::builder_hints::result_method_hints!(crate::builder_hints::StartTheBuilderFirst:
+        consume, content, element_stream, finish_reason, full_stream, into_stream, into_result,
+        partial_output_stream, reasoning_text, response, response_messages, sources, steps, text,
+        text_stream, tool_approval_requests, tool_calls, tool_results, total_usage, usage, warnings);
+
     /// Adds a transform of the parts the caller reads ([`smooth_stream()`], [`map_parts`] or
     /// your own [`StreamTransform`]); transforms apply in the order added. The final values
     /// (`text().await`...) come from the untransformed parts.
