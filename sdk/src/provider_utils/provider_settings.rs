@@ -406,6 +406,32 @@ macro_rules! provider_models {
 #[allow(unused_imports)]
 pub(crate) use provider_models;
 
+/// A model type of a vendor whose models hold only their id, their provider name and the
+/// provider's connection: the struct and its `new(model_id, connection)`, the provider name being
+/// `<connection name>.<kind>` (the connection's name defaulting to `$default_name`).
+#[allow(unused_macros)]
+macro_rules! connection_model {
+    ($(#[$meta:meta])* pub struct $model:ident { kind: $kind:literal, default_name: $default_name:expr $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone)]
+        pub struct $model {
+            model_id: String,
+            provider: String,
+            connection: $crate::provider_utils::SharedConnection,
+        }
+
+        impl $model {
+            pub(crate) fn new(model_id: &str, connection: $crate::provider_utils::SharedConnection) -> Self {
+                let name = connection.as_deref().map_or($default_name, |connection| connection.name.as_str());
+                $model { model_id: model_id.to_owned(), provider: format!("{name}.{}", $kind), connection }
+            }
+        }
+    };
+}
+
+#[allow(unused_imports)]
+pub(crate) use connection_model;
+
 #[cfg(test)]
 mod tests {
     use super::*;
