@@ -432,6 +432,24 @@ macro_rules! connection_model {
 #[allow(unused_imports)]
 pub(crate) use connection_model;
 
+/// An embedding model's `max_embeddings_per_call` (always `$limit`) and `supports_parallel_calls`
+/// (always true), for a vendor that takes a fixed number of values per call and calls at once.
+#[allow(unused_macros)]
+macro_rules! fixed_embedding_limits {
+    ($limit:expr) => {
+        fn max_embeddings_per_call(&self) -> Option<usize> {
+            Some($limit)
+        }
+
+        fn supports_parallel_calls(&self) -> bool {
+            true
+        }
+    };
+}
+
+#[allow(unused_imports)]
+pub(crate) use fixed_embedding_limits;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -32,10 +32,24 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::error::{Error, Result, TimeoutKind};
+use crate::error::{ApiCallError, Error, Result, TimeoutKind};
 use crate::provider::{CallOptions, ImageModel, ImageOptions, Message, ProviderOptions, TranscriptionModel, TranscriptionOptions, Warning};
 use crate::provider_utils::PollSettings;
 use crate::provider_utils::test_server::{RecordedRequest, TestResponse, TestServer};
+
+/// The API error a transcription of `options` ends with, by the model `model` makes for a server
+/// answering `answer` (a test failure when the call ends otherwise).
+pub(crate) async fn transcription_api_error<M: TranscriptionModel>(
+    answer: TestResponse,
+    options: TranscriptionOptions,
+    model: impl FnOnce(&TestServer) -> M,
+) -> Box<ApiCallError> {
+    let server = TestServer::start([answer]).await;
+    match model(&server).do_generate(&options).await {
+        Err(Error::ApiCall(call)) => call,
+        other => panic!("not an API error: {other:?}"),
+    }
+}
 
 /// A call saying "hi" with every core sampling option set, to the values the language models'
 /// request tests look for (100 tokens, temperature 0.5, top-p 0.25, top-k 40, stop `END`, seed 7,
