@@ -111,8 +111,10 @@ pub use response_handler::{
     failed_response, handle_response, transport_error,
 };
 pub use shortest_decimal::shortest_decimal;
-#[cfg_attr(not(any(feature = "openai-compatible", feature = "elevenlabs", feature = "deepgram", feature = "lmnt", feature = "hume")), allow(unused_imports))]
-pub(crate) use speech_audio::{listed_format, speech_response};
+#[cfg_attr(not(any(feature = "openai", feature = "lmnt", feature = "hume")), allow(unused_imports))]
+pub(crate) use speech_audio::listed_format;
+#[cfg_attr(not(any(feature = "elevenlabs", feature = "deepgram", feature = "lmnt", feature = "hume")), allow(unused_imports))]
+pub(crate) use speech_audio::speech_response;
 pub use strict_json_schema::{strict_schema_or_warning, to_strict_schema};
 pub use sse::{DEFAULT_MAX_EVENT_BYTES, SseEvent, SseStream, SseText, sse_from_response};
 pub use token_provider::{AccessToken, TokenProvider, token_provider_fn};

@@ -4,7 +4,7 @@
 //! response headers the same way.
 
 // Every item is used by some speech vendor; a build with only some of them leaves others unused.
-#![cfg_attr(not(all(feature = "hume", feature = "lmnt", feature = "elevenlabs", feature = "deepgram")), allow(dead_code))]
+#![cfg_attr(not(all(feature = "openai", feature = "hume", feature = "lmnt", feature = "elevenlabs", feature = "deepgram")), allow(dead_code))]
 
 use super::response_handler::ApiResponse;
 use crate::error::{Error, Result};
