@@ -74,17 +74,7 @@ pub enum CallKind {
 /// ```
 #[async_trait]
 pub trait LanguageModelMiddleware: Send + Sync {
-    /// The provider id the wrapped model reports; `None` keeps the model's.
-    fn override_provider(&self, model: &dyn LanguageModel) -> Option<String> {
-        let _ = model;
-        None
-    }
-
-    /// The model id the wrapped model reports; `None` keeps the model's.
-    fn override_model_id(&self, model: &dyn LanguageModel) -> Option<String> {
-        let _ = model;
-        None
-    }
+    crate::middleware::id_overrides!(LanguageModel);
 
     /// The URLs the wrapped model reads itself; `None` keeps the model's.
     fn override_supported_urls(&self, model: &dyn LanguageModel) -> Option<Vec<SupportedUrl>> {

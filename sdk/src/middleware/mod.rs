@@ -74,6 +74,24 @@ macro_rules! renaming_methods {
     };
 }
 
+/// `override_provider` and `override_model_id`, the id overrides of every middleware trait (for
+/// models of type `$model`): both keep the model's ids unless a middleware says otherwise.
+macro_rules! id_overrides {
+    ($model:ident) => {
+        /// The provider id the wrapped model reports; `None` keeps the model's.
+        fn override_provider(&self, model: &dyn $model) -> Option<String> {
+            let _ = model;
+            None
+        }
+
+        /// The model id the wrapped model reports; `None` keeps the model's.
+        fn override_model_id(&self, model: &dyn $model) -> Option<String> {
+            let _ = model;
+            None
+        }
+    };
+}
+
 /// For a layer type `$wrapped` (one `$middleware` around a `$model`, built by `$wrapped::new`):
 /// the renaming methods, `layered` (the AI SDK's order: the first middleware outermost) and a
 /// `Debug` that shows the ids.
@@ -81,6 +99,17 @@ macro_rules! middleware_layer {
     ($wrapped:ident, $model:ident, $middleware:ident) => {
         impl $wrapped {
             crate::middleware::renaming_methods!();
+
+            /// The provider and model ids a layer of `middleware` around `model` reports: the
+            /// middleware's overrides, else the model's.
+            fn layer_ids(model: &dyn $model, middleware: Option<&dyn $middleware>) -> (String, String) {
+                let provider = middleware.and_then(|layer| layer.override_provider(model));
+                let model_id = middleware.and_then(|layer| layer.override_model_id(model));
+                (
+                    provider.unwrap_or_else(|| model.provider().to_owned()),
+                    model_id.unwrap_or_else(|| model.model_id().to_owned()),
+                )
+            }
 
             /// `model` in one layer per middleware, the first of the list outermost.
             fn layered(model: Arc<dyn $model>, middlewares: Vec<Arc<dyn $middleware>>) -> Self {
@@ -104,6 +133,7 @@ macro_rules! middleware_layer {
     };
 }
 
+use id_overrides;
 use middleware_layer;
 use renaming_methods;
 

@@ -40,17 +40,7 @@ use crate::provider::{EmbedOptions, EmbedResponse, EmbeddingModel};
 /// ```
 #[async_trait]
 pub trait EmbeddingModelMiddleware: Send + Sync {
-    /// The provider id the wrapped model reports; `None` keeps the model's.
-    fn override_provider(&self, model: &dyn EmbeddingModel) -> Option<String> {
-        let _ = model;
-        None
-    }
-
-    /// The model id the wrapped model reports; `None` keeps the model's.
-    fn override_model_id(&self, model: &dyn EmbeddingModel) -> Option<String> {
-        let _ = model;
-        None
-    }
+    crate::middleware::id_overrides!(EmbeddingModel);
 
     /// The most values per call the wrapped model reports; `None` keeps the model's.
     fn override_max_embeddings_per_call(
@@ -141,13 +131,10 @@ impl WrappedEmbeddingModel {
     ) -> Self {
         let inner = model.as_ref();
         let layer = middleware.as_deref();
+        let (provider, model_id) = Self::layer_ids(inner, layer);
         WrappedEmbeddingModel {
-            provider: layer
-                .and_then(|layer| layer.override_provider(inner))
-                .unwrap_or_else(|| inner.provider().to_owned()),
-            model_id: layer
-                .and_then(|layer| layer.override_model_id(inner))
-                .unwrap_or_else(|| inner.model_id().to_owned()),
+            provider,
+            model_id,
             max_embeddings_per_call: layer
                 .and_then(|layer| layer.override_max_embeddings_per_call(inner))
                 .unwrap_or_else(|| inner.max_embeddings_per_call()),

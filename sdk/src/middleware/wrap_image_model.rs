@@ -40,17 +40,7 @@ use crate::provider::{ImageModel, ImageOptions, ImageResponse};
 /// ```
 #[async_trait]
 pub trait ImageModelMiddleware: Send + Sync {
-    /// The provider id the wrapped model reports; `None` keeps the model's.
-    fn override_provider(&self, model: &dyn ImageModel) -> Option<String> {
-        let _ = model;
-        None
-    }
-
-    /// The model id the wrapped model reports; `None` keeps the model's.
-    fn override_model_id(&self, model: &dyn ImageModel) -> Option<String> {
-        let _ = model;
-        None
-    }
+    crate::middleware::id_overrides!(ImageModel);
 
     /// The most images per call the wrapped model reports; `None` keeps the model's.
     fn override_max_images_per_call(&self, model: &dyn ImageModel) -> Option<Option<usize>> {
@@ -125,13 +115,10 @@ impl WrappedImageModel {
     ) -> Self {
         let inner = model.as_ref();
         let layer = middleware.as_deref();
+        let (provider, model_id) = Self::layer_ids(inner, layer);
         WrappedImageModel {
-            provider: layer
-                .and_then(|layer| layer.override_provider(inner))
-                .unwrap_or_else(|| inner.provider().to_owned()),
-            model_id: layer
-                .and_then(|layer| layer.override_model_id(inner))
-                .unwrap_or_else(|| inner.model_id().to_owned()),
+            provider,
+            model_id,
             max_images_per_call: layer
                 .and_then(|layer| layer.override_max_images_per_call(inner))
                 .unwrap_or_else(|| inner.max_images_per_call()),

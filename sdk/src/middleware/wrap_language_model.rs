@@ -68,15 +68,10 @@ impl WrappedLanguageModel {
         model: Arc<dyn LanguageModel>,
         middleware: Option<Arc<dyn LanguageModelMiddleware>>,
     ) -> Self {
-        let inner = model.as_ref();
-        let layer = middleware.as_deref();
+        let (provider, model_id) = Self::layer_ids(model.as_ref(), middleware.as_deref());
         WrappedLanguageModel {
-            provider: layer
-                .and_then(|layer| layer.override_provider(inner))
-                .unwrap_or_else(|| inner.provider().to_owned()),
-            model_id: layer
-                .and_then(|layer| layer.override_model_id(inner))
-                .unwrap_or_else(|| inner.model_id().to_owned()),
+            provider,
+            model_id,
             model,
             middleware,
         }

@@ -99,10 +99,33 @@ pub async fn transcription_audio(client: &reqwest::Client, options: &Transcripti
     Ok((download.bytes, media_type))
 }
 
+/// The file extension vendors recognise an audio format by, for the file name of an upload
+/// (`wav` when the media type is not one of the common ones).
+#[cfg_attr(not(any(feature = "gladia", feature = "openai-compatible")), allow(dead_code))]
+pub(crate) fn audio_file_extension(media_type: &str) -> &'static str {
+    match media_type.split(';').next().unwrap_or(media_type).trim() {
+        "audio/mpeg" | "audio/mp3" => "mp3",
+        "audio/mp4" | "audio/m4a" | "audio/x-m4a" => "m4a",
+        "audio/ogg" => "ogg",
+        "audio/webm" | "video/webm" => "webm",
+        "audio/flac" | "audio/x-flac" => "flac",
+        "video/mp4" => "mp4",
+        _ => "wav",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::provider_utils::test_server::{TestResponse, TestServer};
+
+    #[test]
+    fn audio_file_extensions_ignore_parameters_and_default_to_wav() {
+        assert_eq!(audio_file_extension("audio/mpeg"), "mp3");
+        assert_eq!(audio_file_extension("audio/wav"), "wav");
+        assert_eq!(audio_file_extension("audio/webm;codecs=opus"), "webm");
+        assert_eq!(audio_file_extension("application/octet-stream"), "wav");
+    }
 
     #[tokio::test]
     async fn downloads_and_reads_the_media_type() {

@@ -59,6 +59,7 @@ mod provider_settings;
 mod redact_url;
 mod response_handler;
 mod shortest_decimal;
+mod speech_audio;
 mod strict_json_schema;
 mod sse;
 mod token_provider;
@@ -70,6 +71,8 @@ pub use idle_timeout::{BodyError, DEFAULT_IDLE_TIMEOUT, IdleTimeoutStream};
 #[cfg_attr(not(feature = "bedrock"), allow(unused_imports))]
 pub(crate) use idle_timeout::body_error;
 pub use download::{DEFAULT_MAX_DOWNLOAD_BYTES, Download, download, transcription_audio};
+#[cfg_attr(not(any(feature = "gladia", feature = "openai-compatible")), allow(unused_imports))]
+pub(crate) use download::audio_file_extension;
 pub use poll_job::{Job, JobStatus, PollSettings};
 #[cfg_attr(not(any(feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai")), allow(unused_imports))]
 pub(crate) use poll_job::with_poll_overrides;
@@ -83,7 +86,7 @@ pub(crate) use provider_settings::parse_header;
 pub(crate) use provider_settings::{ConnectionSettings, connection_setters};
 // Each provider uses some of them; which ones depends on the features built.
 #[allow(unused_imports)]
-pub(crate) use provider_settings::{mapped_provider, provider_models, provider_settings};
+pub(crate) use provider_settings::{connection_model, fixed_embedding_limits, mapped_provider, provider_models, provider_settings};
 #[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway", feature = "elevenlabs", feature = "deepgram", feature = "lmnt", feature = "hume", feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai"))]
 #[cfg_attr(not(all(feature = "cohere", feature = "deepgram", feature = "fal")), allow(unused_imports))]
 pub(crate) use provider_settings::{SharedConnection, connection_for_call, shared_connection};
@@ -109,6 +112,10 @@ pub use response_handler::{
     failed_response, handle_response, transport_error,
 };
 pub use shortest_decimal::shortest_decimal;
+#[cfg_attr(not(any(feature = "openai", feature = "lmnt", feature = "hume")), allow(unused_imports))]
+pub(crate) use speech_audio::listed_format;
+#[cfg_attr(not(any(feature = "elevenlabs", feature = "deepgram", feature = "lmnt", feature = "hume")), allow(unused_imports))]
+pub(crate) use speech_audio::speech_response;
 pub use strict_json_schema::{strict_schema_or_warning, to_strict_schema};
 pub use sse::{DEFAULT_MAX_EVENT_BYTES, SseEvent, SseStream, SseText, sse_from_response};
 pub use token_provider::{AccessToken, TokenProvider, token_provider_fn};

@@ -406,6 +406,50 @@ macro_rules! provider_models {
 #[allow(unused_imports)]
 pub(crate) use provider_models;
 
+/// A model type of a vendor whose models hold only their id, their provider name and the
+/// provider's connection: the struct and its `new(model_id, connection)`, the provider name being
+/// `<connection name>.<kind>` (the connection's name defaulting to `$default_name`).
+#[allow(unused_macros)]
+macro_rules! connection_model {
+    ($(#[$meta:meta])* pub struct $model:ident { kind: $kind:literal, default_name: $default_name:expr $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone)]
+        pub struct $model {
+            model_id: String,
+            provider: String,
+            connection: $crate::provider_utils::SharedConnection,
+        }
+
+        impl $model {
+            pub(crate) fn new(model_id: &str, connection: $crate::provider_utils::SharedConnection) -> Self {
+                let name = connection.as_deref().map_or($default_name, |connection| connection.name.as_str());
+                $model { model_id: model_id.to_owned(), provider: format!("{name}.{}", $kind), connection }
+            }
+        }
+    };
+}
+
+#[allow(unused_imports)]
+pub(crate) use connection_model;
+
+/// An embedding model's `max_embeddings_per_call` (always `$limit`) and `supports_parallel_calls`
+/// (always true), for a vendor that takes a fixed number of values per call and calls at once.
+#[allow(unused_macros)]
+macro_rules! fixed_embedding_limits {
+    ($limit:expr) => {
+        fn max_embeddings_per_call(&self) -> Option<usize> {
+            Some($limit)
+        }
+
+        fn supports_parallel_calls(&self) -> bool {
+            true
+        }
+    };
+}
+
+#[allow(unused_imports)]
+pub(crate) use fixed_embedding_limits;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,8 @@
 //! failed job, a malformed poll answer, a misspelt option) is the same promise for every job
 //! vendor, so it is written once as a scenario over a [`PolledJobVendor`] and each vendor's tests
 //! say only what is their own: its fixtures, paths and key header. [`polled_job_tests!`] turns
-//! scenarios into one `#[tokio::test]` each, named after the scenario.
+//! scenarios into one `#[tokio::test]` each, named after the scenario. The language models'
+//! request tests share one call with every core option set ([`every_core_option`]).
 
 // Each vendor uses some of these; a test build without all of them leaves the others unused.
 #![cfg_attr(
@@ -20,7 +21,9 @@
         feature = "gladia",
         feature = "revai",
         feature = "hume",
-        feature = "lmnt"
+        feature = "lmnt",
+        feature = "cohere",
+        feature = "google"
     )),
     allow(dead_code, unused_imports, unused_macros)
 )]
@@ -29,10 +32,40 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::error::{Error, Result, TimeoutKind};
-use crate::provider::{ImageModel, ImageOptions, ProviderOptions, TranscriptionModel, TranscriptionOptions, Warning};
+use crate::error::{ApiCallError, Error, Result, TimeoutKind};
+use crate::provider::{CallOptions, ImageModel, ImageOptions, Message, ProviderOptions, TranscriptionModel, TranscriptionOptions, Warning};
 use crate::provider_utils::PollSettings;
 use crate::provider_utils::test_server::{RecordedRequest, TestResponse, TestServer};
+
+/// The API error a transcription of `options` ends with, by the model `model` makes for a server
+/// answering `answer` (a test failure when the call ends otherwise).
+pub(crate) async fn transcription_api_error<M: TranscriptionModel>(
+    answer: TestResponse,
+    options: TranscriptionOptions,
+    model: impl FnOnce(&TestServer) -> M,
+) -> Box<ApiCallError> {
+    let server = TestServer::start([answer]).await;
+    match model(&server).do_generate(&options).await {
+        Err(Error::ApiCall(call)) => call,
+        other => panic!("not an API error: {other:?}"),
+    }
+}
+
+/// A call saying "hi" with every core sampling option set, to the values the language models'
+/// request tests look for (100 tokens, temperature 0.5, top-p 0.25, top-k 40, stop `END`, seed 7,
+/// presence penalty 0.5, frequency penalty 0.25).
+pub(crate) fn every_core_option() -> CallOptions {
+    let mut options = CallOptions::new(vec![Message::user("hi")]);
+    options.max_output_tokens = Some(100);
+    options.temperature = Some(0.5);
+    options.top_p = Some(0.25);
+    options.top_k = Some(40);
+    options.stop_sequences = vec!["END".into()];
+    options.seed = Some(7);
+    options.presence_penalty = Some(0.5);
+    options.frequency_penalty = Some(0.25);
+    options
+}
 
 /// The text of `tests/fixtures/<vendor>/<file>`.
 pub(crate) fn fixture_text(vendor: &str, file: &str) -> String {

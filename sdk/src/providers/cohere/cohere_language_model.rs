@@ -249,6 +249,7 @@ impl LanguageModel for CohereLanguageModel {
 mod tests {
     use super::*;
     use crate::provider::{Message, ProviderOptions, ResponseFormat};
+    use crate::providers::vendor_test_support::every_core_option;
 
     fn model() -> CohereLanguageModel {
         super::super::create_cohere(Default::default()).language_model("command-a-03-2025")
@@ -256,15 +257,7 @@ mod tests {
 
     #[test]
     fn request_maps_every_core_option() {
-        let mut options = CallOptions::new(vec![Message::user("hi")]);
-        options.max_output_tokens = Some(100);
-        options.temperature = Some(0.5);
-        options.top_p = Some(0.25);
-        options.top_k = Some(40);
-        options.stop_sequences = vec!["END".into()];
-        options.seed = Some(7);
-        options.presence_penalty = Some(0.5);
-        options.frequency_penalty = Some(0.25);
+        let mut options = every_core_option();
         options.response_format = Some(ResponseFormat::Json { schema: Some(json!({"type": "object"})), name: None, description: None });
         options.provider_options = ProviderOptions::new().with("cohere", json!({"citationMode": "FAST", "safetyMode": "STRICT"}));
         let (body, warnings) = model().request_body(&options, true).unwrap();

@@ -11,24 +11,15 @@ use serde_json::{Map, json};
 
 use super::deepgram_options::DeepgramSpeechOptions;
 use super::wire::SpeakRequest;
-use super::{PROVIDER_ID, SharedConnection, connection_for_call};
-use crate::error::{Error, Result};
-use crate::provider::{ExtraRequest, ProviderMetadata, RequestMetadata, ResponseMetadata, SpeechModel, SpeechOptions, SpeechResponse, Warning};
+use super::{PROVIDER_ID, connection_for_call};
+use crate::error::Result;
+use crate::provider::{ExtraRequest, ProviderMetadata, SpeechModel, SpeechOptions, SpeechResponse, Warning};
+use crate::provider_utils::{connection_model, speech_response};
 
-/// A speech model, e.g. `aura-2-helena-en`. Built by
-/// [`DeepgramProvider::speech`](super::DeepgramProvider::speech).
-#[derive(Debug, Clone)]
-pub struct DeepgramSpeechModel {
-    model_id: String,
-    provider: String,
-    connection: SharedConnection,
-}
-
-impl DeepgramSpeechModel {
-    pub(crate) fn new(model_id: &str, connection: SharedConnection) -> Self {
-        let name = connection.as_deref().map_or(PROVIDER_ID, |connection| connection.name.as_str());
-        DeepgramSpeechModel { model_id: model_id.to_owned(), provider: format!("{name}.speech"), connection }
-    }
+connection_model! {
+    /// A speech model, e.g. `aura-2-helena-en`. Built by
+    /// [`DeepgramProvider::speech`](super::DeepgramProvider::speech).
+    pub struct DeepgramSpeechModel { kind: "speech", default_name: PROVIDER_ID }
 }
 
 /// Deepgram's encoding and container for a short format name.
@@ -107,23 +98,16 @@ impl SpeechModel for DeepgramSpeechModel {
         // The call's extras: its body members over the provider's, its query parameters after.
         query.body.clone_from(&options.extra.body);
         query.query.extend(options.extra.query.iter().cloned());
-        let mut response = connection.post_json(&url, &body, &options.headers, &query).await?;
-        let request = RequestMetadata::sent(response.request_body.as_ref());
-        let headers = std::mem::take(&mut response.headers);
-        let audio = response.bytes().await?;
-        if audio.is_empty() {
-            return Err(Error::NoSpeechGenerated { provider: self.provider.clone(), message: "the answer had no audio".to_owned() });
-        }
+        let response = connection.post_json(&url, &body, &options.headers, &query).await?;
+        let mut result = speech_response(response, &self.provider, &self.model_id, media_type(encoding, container), warnings).await?;
+        let headers = &result.response.headers;
         let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok()).map(str::to_owned);
         let metadata = json!({
             "requestId": header("dg-request-id"),
             "characterCount": header("dg-char-count").and_then(|count| count.parse::<u64>().ok()),
         });
-        let mut result = SpeechResponse::new(audio, media_type(encoding, container));
-        result.request = request;
+        result.response.id = header("dg-request-id");
         result.provider_metadata = Some(ProviderMetadata::new().with(PROVIDER_ID, metadata));
-        result.response = ResponseMetadata::new(header("dg-request-id"), Some(self.model_id.clone()), Some(std::time::SystemTime::now())).with_headers(headers);
-        result.warnings = warnings;
         Ok(result)
     }
 }

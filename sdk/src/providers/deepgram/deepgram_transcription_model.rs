@@ -14,26 +14,19 @@ use serde_json::{Map, json};
 
 use super::deepgram_options::DeepgramTranscriptionOptions;
 use super::wire::{ListenRequestUrl, Response as ListenResponse};
-use super::{PROVIDER_ID, SharedConnection, connection_for_call};
+use super::{PROVIDER_ID, connection_for_call};
 use crate::error::{Error, Result};
 use crate::provider::{ExtraRequest, ProviderMetadata, ResponseMetadata, TranscriptionModel, TranscriptionOptions, TranscriptionResponse, TranscriptionSegment};
+use crate::provider_utils::connection_model;
 use crate::provider_utils::extra_request::extra_body_unsupported;
 
-/// A transcription model, e.g. `nova-3`. Built by
-/// [`DeepgramProvider::transcription`](super::DeepgramProvider::transcription).
-#[derive(Debug, Clone)]
-pub struct DeepgramTranscriptionModel {
-    model_id: String,
-    provider: String,
-    connection: SharedConnection,
+connection_model! {
+    /// A transcription model, e.g. `nova-3`. Built by
+    /// [`DeepgramProvider::transcription`](super::DeepgramProvider::transcription).
+    pub struct DeepgramTranscriptionModel { kind: "transcription", default_name: PROVIDER_ID }
 }
 
 impl DeepgramTranscriptionModel {
-    pub(crate) fn new(model_id: &str, connection: SharedConnection) -> Self {
-        let name = connection.as_deref().map_or(PROVIDER_ID, |connection| connection.name.as_str());
-        DeepgramTranscriptionModel { model_id: model_id.to_owned(), provider: format!("{name}.transcription"), connection }
-    }
-
     /// The transcript of an answer.
     fn transcript(&self, answer: ListenResponse) -> Result<TranscriptionResponse> {
         let channel = answer.results.channels.0.into_iter().next();

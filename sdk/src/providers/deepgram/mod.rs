@@ -37,7 +37,7 @@ pub use deepgram_transcription_model::DeepgramTranscriptionModel;
 
 use crate::error::Error;
 use crate::provider::{Provider, SpeechModel, TranscriptionModel};
-use crate::provider_utils::{SharedConnection, connection_for_call, mapped_provider, provider_models};
+use crate::provider_utils::{connection_for_call, mapped_provider, provider_models};
 
 /// The key of this provider's options in `provider_options`.
 const PROVIDER_ID: &str = "deepgram";

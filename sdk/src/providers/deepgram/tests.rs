@@ -8,14 +8,10 @@ use super::*;
 use crate::error::Error;
 use crate::provider::{ProviderOptions, SpeechOptions, TranscriptionOptions, Warning};
 use crate::provider_utils::test_server::{TestResponse, TestServer};
-
-fn fixture(name: &str) -> String {
-    let path = format!("{}/../tests/fixtures/deepgram/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{path}: {error}"))
-}
+use crate::providers::vendor_test_support::{fixture_text, json_answer};
 
 fn json_response(status: u16, name: &str) -> TestResponse {
-    TestResponse::new(status, fixture(name)).header("content-type", "application/json")
+    json_answer(status, fixture_text(PROVIDER_ID, name))
 }
 
 fn provider(server: &TestServer) -> DeepgramProvider {

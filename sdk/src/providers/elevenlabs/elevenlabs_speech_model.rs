@@ -11,9 +11,10 @@ use serde_json::Map;
 
 use super::elevenlabs_options::ElevenLabsSpeechOptions;
 use super::wire::{ApplyTextNormalization, BodyTextToSpeechV1TextToSpeechVoiceIdPost, PronunciationDictionaryVersionLocatorRequestModel, VoiceSettingsResponseModel};
-use super::{PROVIDER_ID, SharedConnection, connection_for_call};
-use crate::error::{Error, Result};
-use crate::provider::{ExtraRequest, RequestMetadata, ResponseMetadata, SpeechModel, SpeechOptions, SpeechResponse, Warning};
+use super::{PROVIDER_ID, connection_for_call};
+use crate::error::Result;
+use crate::provider::{ExtraRequest, SpeechModel, SpeechOptions, SpeechResponse, Warning};
+use crate::provider_utils::{connection_model, speech_response};
 
 /// The voice used when the call names none (ElevenLabs' premade voice "Rachel").
 pub const DEFAULT_VOICE: &str = "21m00Tcm4TlvDq8ikWAM";
@@ -21,20 +22,10 @@ pub const DEFAULT_VOICE: &str = "21m00Tcm4TlvDq8ikWAM";
 /// The format asked for when the call names none.
 const DEFAULT_OUTPUT_FORMAT: &str = "mp3_44100_128";
 
-/// A speech model, e.g. `eleven_multilingual_v2`. Built by
-/// [`ElevenLabsProvider::speech`](super::ElevenLabsProvider::speech).
-#[derive(Debug, Clone)]
-pub struct ElevenLabsSpeechModel {
-    model_id: String,
-    provider: String,
-    connection: SharedConnection,
-}
-
-impl ElevenLabsSpeechModel {
-    pub(crate) fn new(model_id: &str, connection: SharedConnection) -> Self {
-        let name = connection.as_deref().map_or(PROVIDER_ID, |connection| connection.name.as_str());
-        ElevenLabsSpeechModel { model_id: model_id.to_owned(), provider: format!("{name}.speech"), connection }
-    }
+connection_model! {
+    /// A speech model, e.g. `eleven_multilingual_v2`. Built by
+    /// [`ElevenLabsProvider::speech`](super::ElevenLabsProvider::speech).
+    pub struct ElevenLabsSpeechModel { kind: "speech", default_name: PROVIDER_ID }
 }
 
 /// ElevenLabs' name of a format: the short names every provider takes mapped, the rest as given.
@@ -167,17 +158,7 @@ impl ElevenLabsSpeechModel {
         // The call's extras: its body members over the provider's, its query parameters after.
         query.body.clone_from(&options.extra.body);
         query.query.extend(options.extra.query.iter().cloned());
-        let mut response = connection.post_json(&url, &body, &options.headers, &query).await?;
-        let request = RequestMetadata::sent(response.request_body.as_ref());
-        let headers = std::mem::take(&mut response.headers);
-        let audio = response.bytes().await?;
-        if audio.is_empty() {
-            return Err(Error::NoSpeechGenerated { provider: self.provider.clone(), message: "the answer had no audio".to_owned() });
-        }
-        let mut result = SpeechResponse::new(audio, media_type);
-        result.request = request;
-        result.response = ResponseMetadata::new(None, Some(self.model_id.clone()), Some(std::time::SystemTime::now())).with_headers(headers);
-        result.warnings = warnings;
-        Ok(result)
+        let response = connection.post_json(&url, &body, &options.headers, &query).await?;
+        speech_response(response, &self.provider, &self.model_id, media_type, warnings).await
     }
 }

@@ -13,25 +13,18 @@ use serde_json::{Value, json};
 
 use super::elevenlabs_options::ElevenLabsTranscriptionOptions;
 use super::wire::{SpeechToTextChunkResponseModel, SpeechToTextV1SpeechToTextPostResponse, Type};
-use super::{PROVIDER_ID, SharedConnection, connection_for_call, iso_639_1};
+use super::{PROVIDER_ID, connection_for_call, iso_639_1};
 use crate::error::{Error, Result};
 use crate::provider::{ProviderMetadata, ResponseMetadata, TranscriptionModel, TranscriptionOptions, TranscriptionResponse, TranscriptionSegment};
+use crate::provider_utils::connection_model;
 
-/// A transcription model, e.g. `scribe_v1`. Built by
-/// [`ElevenLabsProvider::transcription`](super::ElevenLabsProvider::transcription).
-#[derive(Debug, Clone)]
-pub struct ElevenLabsTranscriptionModel {
-    model_id: String,
-    provider: String,
-    connection: SharedConnection,
+connection_model! {
+    /// A transcription model, e.g. `scribe_v1`. Built by
+    /// [`ElevenLabsProvider::transcription`](super::ElevenLabsProvider::transcription).
+    pub struct ElevenLabsTranscriptionModel { kind: "transcription", default_name: PROVIDER_ID }
 }
 
 impl ElevenLabsTranscriptionModel {
-    pub(crate) fn new(model_id: &str, connection: SharedConnection) -> Self {
-        let name = connection.as_deref().map_or(PROVIDER_ID, |connection| connection.name.as_str());
-        ElevenLabsTranscriptionModel { model_id: model_id.to_owned(), provider: format!("{name}.transcription"), connection }
-    }
-
     /// The multipart form of a call: the audio (or its URL), the model and the options.
     fn form(&self, options: &TranscriptionOptions, elevenlabs: &ElevenLabsTranscriptionOptions) -> Result<Form> {
         let mut form = Form::new().text("model_id", self.model_id.clone());

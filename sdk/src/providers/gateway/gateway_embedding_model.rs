@@ -41,13 +41,7 @@ pub(crate) fn options_object(options: &ProviderOptions) -> Map<String, serde_jso
 impl EmbeddingModel for GatewayEmbeddingModel {
     crate::provider::model_identity!(provider, model_id);
 
-    fn max_embeddings_per_call(&self) -> Option<usize> {
-        Some(MAX_EMBEDDINGS_PER_CALL)
-    }
-
-    fn supports_parallel_calls(&self) -> bool {
-        true
-    }
+    crate::provider_utils::fixed_embedding_limits!(MAX_EMBEDDINGS_PER_CALL);
 
     async fn do_embed(&self, options: &EmbedOptions) -> Result<EmbedResponse> {
         options.check_value_count(MAX_EMBEDDINGS_PER_CALL)?;

@@ -21,7 +21,7 @@ use crate::provider::{
     ExtraRequest, ProviderMetadata, ResponseMetadata, TranscriptionModel, TranscriptionOptions, TranscriptionResponse,
     TranscriptionSegment,
 };
-use crate::provider_utils::{JobStatus, MappedConnection, PollSettings, poll_job_status};
+use crate::provider_utils::{JobStatus, MappedConnection, PollSettings, audio_file_extension, poll_job_status};
 
 /// A Gladia transcription model (`solaria-1`: the id is reported; Gladia picks its model).
 #[derive(Debug, Clone)]
@@ -69,19 +69,6 @@ fn request(audio_url: String, options: GladiaOptions) -> wire::PreRecordedReques
     }
 }
 
-/// The file extension Gladia recognises the audio format by.
-fn extension(media_type: &str) -> &'static str {
-    match media_type.split(';').next().unwrap_or(media_type).trim() {
-        "audio/mpeg" | "audio/mp3" => "mp3",
-        "audio/mp4" | "audio/m4a" | "audio/x-m4a" => "m4a",
-        "audio/ogg" => "ogg",
-        "audio/webm" | "video/webm" => "webm",
-        "audio/flac" | "audio/x-flac" => "flac",
-        "video/mp4" => "mp4",
-        _ => "wav",
-    }
-}
-
 /// The audio's URL for Gladia: the caller's, or that of the bytes uploaded.
 async fn audio_url(connection: &MappedConnection, options: &TranscriptionOptions) -> Result<String> {
     if let Some(url) = options.audio_url.as_deref().filter(|_| options.audio.is_empty()) {
@@ -92,7 +79,7 @@ async fn audio_url(connection: &MappedConnection, options: &TranscriptionOptions
     }
     let media_type = &options.media_type;
     let file = Part::stream_with_length(reqwest::Body::from(options.audio.clone()), options.audio.len() as u64)
-        .file_name(format!("audio.{}", extension(media_type)))
+        .file_name(format!("audio.{}", audio_file_extension(media_type)))
         .mime_str(media_type)
         .map_err(|_| Error::invalid_argument("media_type", format!("`{media_type}` is not a media type")))?;
     let url = connection.operation_url(connection.mapping.operations.upload.as_ref(), "upload", "")?;

@@ -8,7 +8,7 @@ use super::*;
 use crate::provider::{ProviderOptions, TranscriptionModel, TranscriptionOptions};
 use crate::provider_utils::test_server::{TestResponse, TestServer};
 use crate::providers::vendor_test_support::{
-    PolledJob, PolledJobVendor, assert_registry_gives_transcription_models_only, calls, fast_poll, fixture_json, poll_path, polled_job_tests, transcribe_url,
+    PolledJob, PolledJobVendor, assert_registry_gives_transcription_models_only, calls, fast_poll, fixture_json, poll_path, polled_job_tests, transcribe_url, transcription_api_error,
 };
 
 const JOB_ID: &str = "45463597-20b7-4af7-b3b3-f5fb778203ab";
@@ -112,20 +112,13 @@ async fn audio_given_by_url_is_sent_without_an_upload() {
 
 #[tokio::test]
 async fn error_bodies_become_api_errors_with_gladias_message() {
-    let server = TestServer::start([TestResponse::json(401, fixture("error_401"))]).await;
-    let options = TranscriptionOptions::new(b"RIFF".to_vec(), "audio/wav");
-    let error = provider(&server).transcription("solaria-1").do_generate(&options).await.unwrap_err();
-    match &error {
-        Error::ApiCall(call) => {
-            assert_eq!(call.status, 401);
-            assert_eq!(call.message, "Invalid or missing x-gladia-key");
-            assert!(!call.is_retryable);
-        }
-        other => panic!("{other:?}"),
-    }
-    let server = TestServer::start([TestResponse::json(400, fixture("error_400"))]).await;
-    let error = provider(&server).transcription("solaria-1").do_generate(&TranscriptionOptions::from_url("https://example.com/a.mp3")).await.unwrap_err();
-    assert!(matches!(&error, Error::ApiCall(call) if call.status == 400 && call.message.starts_with("Invalid parameters: diarization_config")), "{error:?}");
+    let model = |server: &TestServer| provider(server).transcription("solaria-1");
+    let upload = TranscriptionOptions::new(b"RIFF".to_vec(), "audio/wav");
+    let call = transcription_api_error(TestResponse::json(401, fixture("error_401")), upload, model).await;
+    assert_eq!((call.status, call.message.as_str(), call.is_retryable), (401, "Invalid or missing x-gladia-key", false));
+    let url = TranscriptionOptions::from_url("https://example.com/a.mp3");
+    let call = transcription_api_error(TestResponse::json(400, fixture("error_400")), url, model).await;
+    assert!(call.status == 400 && call.message.starts_with("Invalid parameters: diarization_config"), "{call:?}");
 }
 
 #[tokio::test]

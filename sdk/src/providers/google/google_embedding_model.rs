@@ -51,13 +51,7 @@ impl GoogleEmbeddingModel {
 impl EmbeddingModel for GoogleEmbeddingModel {
     crate::provider::model_identity!(const PROVIDER_ID, model_id);
 
-    fn max_embeddings_per_call(&self) -> Option<usize> {
-        Some(MAX_EMBEDDINGS_PER_CALL)
-    }
-
-    fn supports_parallel_calls(&self) -> bool {
-        true
-    }
+    crate::provider_utils::fixed_embedding_limits!(MAX_EMBEDDINGS_PER_CALL);
 
     async fn do_embed(&self, options: &EmbedOptions) -> Result<EmbedResponse> {
         options.check_value_count(MAX_EMBEDDINGS_PER_CALL)?;

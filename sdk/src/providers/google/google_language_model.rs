@@ -446,6 +446,7 @@ impl LanguageModel for GoogleLanguageModel {
 mod tests {
     use super::*;
     use crate::provider::{Message, ProviderOptions};
+    use crate::providers::vendor_test_support::every_core_option;
 
     fn model() -> GoogleLanguageModel {
         super::super::create_google(Default::default()).language_model("gemini-2.5-flash")
@@ -453,15 +454,7 @@ mod tests {
 
     #[test]
     fn generation_config_maps_every_core_option() {
-        let mut options = CallOptions::new(vec![Message::user("hi")]);
-        options.max_output_tokens = Some(100);
-        options.temperature = Some(0.5);
-        options.top_p = Some(0.25);
-        options.top_k = Some(40);
-        options.stop_sequences = vec!["END".into()];
-        options.seed = Some(7);
-        options.presence_penalty = Some(0.5);
-        options.frequency_penalty = Some(0.25);
+        let mut options = every_core_option();
         options.provider_options = ProviderOptions::new().with(
             "google",
             json!({"thinkingConfig": {"thinkingBudget": 1024, "includeThoughts": true}, "cachedContent": "cachedContents/c1",

@@ -11,28 +11,20 @@ use serde_json::Map;
 
 use super::hume_options::{HumeContext, HumeSpeechOptions};
 use super::wire::{Context, Format, TtsRequest, Utterance, Voice};
-use super::{PROVIDER_ID, SharedConnection, connection_for_call};
+use super::{PROVIDER_ID, connection_for_call};
 use crate::error::{Error, Result};
-use crate::provider::{RequestMetadata, ResponseMetadata, SpeechModel, SpeechOptions, SpeechResponse, Warning};
-use crate::provider_utils::shortest_decimal;
+use crate::provider::{SpeechModel, SpeechOptions, SpeechResponse, Warning};
+use crate::provider_utils::{connection_model, listed_format, shortest_decimal, speech_response};
 
 /// The voice used when the call names none (a voice of Hume's library).
 pub const DEFAULT_VOICE: &str = "d8ab67c6-953d-4bd8-9370-8fa53a0f1453";
 
-/// A speech model, e.g. `octave-2`. Built by [`HumeProvider::speech`](super::HumeProvider::speech).
-#[derive(Debug, Clone)]
-pub struct HumeSpeechModel {
-    model_id: String,
-    provider: String,
-    connection: SharedConnection,
+connection_model! {
+    /// A speech model, e.g. `octave-2`. Built by [`HumeProvider::speech`](super::HumeProvider::speech).
+    pub struct HumeSpeechModel { kind: "speech", default_name: PROVIDER_ID }
 }
 
 impl HumeSpeechModel {
-    pub(crate) fn new(model_id: &str, connection: SharedConnection) -> Self {
-        let name = connection.as_deref().map_or(PROVIDER_ID, |connection| connection.name.as_str());
-        HumeSpeechModel { model_id: model_id.to_owned(), provider: format!("{name}.speech"), connection }
-    }
-
     /// The Octave version the model id names, if it names one.
     fn version(&self) -> Option<String> {
         self.model_id.strip_prefix("octave-").filter(|version| !version.is_empty()).map(str::to_owned)
@@ -72,10 +64,7 @@ impl SpeechModel for HumeSpeechModel {
         let hume: HumeSpeechOptions = options.provider_options.parse(PROVIDER_ID)?.unwrap_or_default();
         let mut warnings = Vec::new();
         let requested = options.output_format.as_deref().unwrap_or("mp3");
-        let (format, media_type) = FORMATS.iter().copied().find(|(name, _)| *name == requested).unwrap_or_else(|| {
-            warnings.push(Warning::unsupported("output_format", Some(format!("unsupported format `{requested}`; using mp3"))));
-            FORMATS[0]
-        });
+        let (format, media_type) = listed_format(&FORMATS, requested, &mut warnings);
         if options.language.is_some() {
             warnings.push(Warning::unsupported("language", Some("Hume detects the language from the text".to_owned())));
         }
@@ -101,17 +90,7 @@ impl SpeechModel for HumeSpeechModel {
             extra: Map::new(),
         };
         let url = connection.operation_url(connection.mapping.operations.speech.as_ref(), "speech", &self.model_id)?;
-        let mut response = connection.post_json(&url, &body, &options.headers, &options.extra).await?;
-        let request = RequestMetadata::sent(response.request_body.as_ref());
-        let headers = std::mem::take(&mut response.headers);
-        let audio = response.bytes().await?;
-        if audio.is_empty() {
-            return Err(Error::NoSpeechGenerated { provider: self.provider.clone(), message: "the answer had no audio".to_owned() });
-        }
-        let mut result = SpeechResponse::new(audio, media_type);
-        result.request = request;
-        result.response = ResponseMetadata::new(None, Some(self.model_id.clone()), Some(std::time::SystemTime::now())).with_headers(headers);
-        result.warnings = warnings;
-        Ok(result)
+        let response = connection.post_json(&url, &body, &options.headers, &options.extra).await?;
+        speech_response(response, &self.provider, &self.model_id, media_type, warnings).await
     }
 }

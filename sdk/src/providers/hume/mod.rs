@@ -31,7 +31,7 @@ pub use hume_speech_model::{DEFAULT_VOICE, HumeSpeechModel};
 
 use crate::error::Error;
 use crate::provider::{Provider, SpeechModel};
-use crate::provider_utils::{SharedConnection, connection_for_call, mapped_provider, provider_models};
+use crate::provider_utils::{connection_for_call, mapped_provider, provider_models};
 
 /// The key of this provider's options in `provider_options`.
 const PROVIDER_ID: &str = "hume";

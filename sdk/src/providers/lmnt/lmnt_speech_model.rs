@@ -10,27 +10,17 @@ use serde_json::Map;
 
 use super::lmnt_options::LmntSpeechOptions;
 use super::wire::SpeechRequest;
-use super::{PROVIDER_ID, SharedConnection, connection_for_call};
-use crate::error::{Error, Result};
-use crate::provider::{RequestMetadata, ResponseMetadata, SpeechModel, SpeechOptions, SpeechResponse, Warning};
-use crate::provider_utils::shortest_decimal;
+use super::{PROVIDER_ID, connection_for_call};
+use crate::error::Result;
+use crate::provider::{SpeechModel, SpeechOptions, SpeechResponse, Warning};
+use crate::provider_utils::{connection_model, listed_format, shortest_decimal, speech_response};
 
 /// The voice used when the call names none.
 pub const DEFAULT_VOICE: &str = "ava";
 
-/// A speech model, `blizzard` or `aurora`. Built by [`LmntProvider::speech`](super::LmntProvider::speech).
-#[derive(Debug, Clone)]
-pub struct LmntSpeechModel {
-    model_id: String,
-    provider: String,
-    connection: SharedConnection,
-}
-
-impl LmntSpeechModel {
-    pub(crate) fn new(model_id: &str, connection: SharedConnection) -> Self {
-        let name = connection.as_deref().map_or(PROVIDER_ID, |connection| connection.name.as_str());
-        LmntSpeechModel { model_id: model_id.to_owned(), provider: format!("{name}.speech"), connection }
-    }
+connection_model! {
+    /// A speech model, `blizzard` or `aurora`. Built by [`LmntProvider::speech`](super::LmntProvider::speech).
+    pub struct LmntSpeechModel { kind: "speech", default_name: PROVIDER_ID }
 }
 
 /// The formats LMNT produces, with their media types.
@@ -48,10 +38,7 @@ impl SpeechModel for LmntSpeechModel {
         let requested = lmnt.format.as_deref().or(options.output_format.as_deref()).map(|format| if format == "pcm" { "raw" } else { format });
         let (format, media_type) = match requested {
             None => FORMATS[0],
-            Some(requested) => FORMATS.iter().copied().find(|(name, _)| *name == requested).unwrap_or_else(|| {
-                warnings.push(Warning::unsupported("output_format", Some(format!("unsupported format `{requested}`; using mp3"))));
-                FORMATS[0]
-            }),
+            Some(requested) => listed_format(&FORMATS, requested, &mut warnings),
         };
         if options.instructions.is_some() {
             warnings.push(Warning::unsupported("instructions", Some("LMNT speech takes no instructions".to_owned())));
@@ -72,17 +59,7 @@ impl SpeechModel for LmntSpeechModel {
             extra: Map::new(),
         };
         let url = connection.operation_url(connection.mapping.operations.speech.as_ref(), "speech", &self.model_id)?;
-        let mut response = connection.post_json(&url, &body, &options.headers, &options.extra).await?;
-        let request = RequestMetadata::sent(response.request_body.as_ref());
-        let headers = std::mem::take(&mut response.headers);
-        let audio = response.bytes().await?;
-        if audio.is_empty() {
-            return Err(Error::NoSpeechGenerated { provider: self.provider.clone(), message: "the answer had no audio".to_owned() });
-        }
-        let mut result = SpeechResponse::new(audio, media_type);
-        result.request = request;
-        result.response = ResponseMetadata::new(None, Some(self.model_id.clone()), Some(std::time::SystemTime::now())).with_headers(headers);
-        result.warnings = warnings;
-        Ok(result)
+        let response = connection.post_json(&url, &body, &options.headers, &options.extra).await?;
+        speech_response(response, &self.provider, &self.model_id, media_type, warnings).await
     }
 }

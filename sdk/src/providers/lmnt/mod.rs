@@ -30,7 +30,7 @@ pub use lmnt_speech_model::{DEFAULT_VOICE, LmntSpeechModel};
 
 use crate::error::Error;
 use crate::provider::{Provider, SpeechModel};
-use crate::provider_utils::{SharedConnection, connection_for_call, mapped_provider, provider_models};
+use crate::provider_utils::{connection_for_call, mapped_provider, provider_models};
 
 /// The key of this provider's options in `provider_options`.
 const PROVIDER_ID: &str = "lmnt";

@@ -8,7 +8,7 @@ use crate::error::Result;
 use crate::provider::{RequestMetadata, ResponseMetadata, SpeechModel, SpeechOptions, SpeechResponse, Warning};
 
 use super::openai_options::{OPENAI_PROVIDER_ID, OpenAiSpeechOptions};
-use crate::provider_utils::shortest_decimal;
+use crate::provider_utils::{listed_format, shortest_decimal};
 use super::{SharedConfig, config_for_call, wire_enum};
 
 /// The voice used when the call names none.
@@ -56,16 +56,7 @@ impl SpeechModel for OpenAiSpeechModel {
         let provider_options: OpenAiSpeechOptions = options.provider_options.parse(OPENAI_PROVIDER_ID)?.unwrap_or_default();
         let mut warnings = Vec::new();
         let requested = options.output_format.as_deref().unwrap_or("mp3");
-        let (format, media_type) = match FORMATS.iter().find(|(name, _)| *name == requested) {
-            Some(&(name, media_type)) => (name, media_type),
-            None => {
-                warnings.push(Warning::unsupported(
-                    "output_format",
-                    Some(format!("unsupported format `{requested}`; using mp3")),
-                ));
-                FORMATS[0]
-            }
-        };
+        let (format, media_type) = listed_format(&FORMATS, requested, &mut warnings);
         if options.language.is_some() {
             warnings.push(Warning::unsupported("language", Some("OpenAI speech detects the language from the text".to_owned())));
         }

@@ -46,13 +46,7 @@ fn decode(embedding: EmbeddingEmbedding) -> Result<Vec<f32>> {
 impl EmbeddingModel for OpenAiCompatibleEmbeddingModel {
     crate::provider::model_identity!(provider, model_id);
 
-    fn max_embeddings_per_call(&self) -> Option<usize> {
-        Some(MAX_EMBEDDINGS_PER_CALL)
-    }
-
-    fn supports_parallel_calls(&self) -> bool {
-        true
-    }
+    crate::provider_utils::fixed_embedding_limits!(MAX_EMBEDDINGS_PER_CALL);
 
     async fn do_embed(&self, options: &EmbedOptions) -> Result<EmbedResponse> {
         let config = config_for_call(&self.config)?;

@@ -17,7 +17,7 @@ use crate::provider::{
     ProviderMetadata, ResponseMetadata, TranscriptionModel, TranscriptionOptions, TranscriptionResponse, TranscriptionSegment, Warning,
 };
 use crate::provider_utils::json_path::lookup;
-use crate::provider_utils::{DEFAULT_MAX_DOWNLOAD_BYTES, transcription_audio};
+use crate::provider_utils::{DEFAULT_MAX_DOWNLOAD_BYTES, audio_file_extension, transcription_audio};
 
 /// A transcription model: OpenAI's ([`crate::openai::OpenAiProvider::transcription`]) or an
 /// OpenAI-compatible vendor's ([`super::OpenAiCompatibleProvider::transcription`]).
@@ -36,19 +36,6 @@ impl OpenAiCompatibleTranscriptionModel {
     /// Whether the model answers `verbose_json` (OpenAI's gpt-4o transcribe models answer `json` only).
     fn supports_verbose_json(&self) -> bool {
         !self.model_id.starts_with("gpt-4o")
-    }
-}
-
-/// The file extension the API recognises the audio format by.
-fn extension(media_type: &str) -> &'static str {
-    match media_type.split(';').next().unwrap_or(media_type).trim() {
-        "audio/mpeg" | "audio/mp3" => "mp3",
-        "audio/mp4" | "audio/m4a" | "audio/x-m4a" => "m4a",
-        "audio/ogg" => "ogg",
-        "audio/webm" | "video/webm" => "webm",
-        "audio/flac" | "audio/x-flac" => "flac",
-        "video/mp4" => "mp4",
-        _ => "wav",
     }
 }
 
@@ -85,7 +72,7 @@ impl TranscriptionModel for OpenAiCompatibleTranscriptionModel {
         // The API takes bytes only: audio given by URL is downloaded with this provider's client.
         let (audio, media_type) = transcription_audio(config.client(), options, DEFAULT_MAX_DOWNLOAD_BYTES).await?;
         let file = Part::stream_with_length(reqwest::Body::from(audio.clone()), audio.len() as u64)
-            .file_name(format!("audio.{}", extension(&media_type)))
+            .file_name(format!("audio.{}", audio_file_extension(&media_type)))
             .mime_str(&media_type)
             .map_err(|_| Error::invalid_argument("media_type", format!("`{media_type}` is not a media type")))?;
         let verbose = self.supports_verbose_json();
@@ -160,10 +147,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn maps_media_types_and_languages() {
-        assert_eq!(extension("audio/mpeg"), "mp3");
-        assert_eq!(extension("audio/wav"), "wav");
-        assert_eq!(extension("audio/webm;codecs=opus"), "webm");
+    fn maps_languages() {
         assert_eq!(language_code("english").as_deref(), Some("en"));
         assert_eq!(language_code("de").as_deref(), Some("de"));
         assert_eq!(language_code("klingon"), None);

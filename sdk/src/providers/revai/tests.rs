@@ -7,7 +7,7 @@ use super::*;
 use crate::provider::{ProviderOptions, TranscriptionModel, TranscriptionOptions};
 use crate::provider_utils::test_server::{TestResponse, TestServer};
 use crate::providers::vendor_test_support::{
-    PolledJob, PolledJobVendor, assert_registry_gives_transcription_models_only, calls, fast_poll, fixture_json, poll_path, polled_job_tests, transcribe_url,
+    PolledJob, PolledJobVendor, assert_registry_gives_transcription_models_only, calls, fast_poll, fixture_json, poll_path, polled_job_tests, transcribe_url, transcription_api_error,
 };
 
 const JOB_ID: &str = "Umx5c6F7pH7r";
@@ -103,18 +103,14 @@ async fn audio_given_by_url_is_sent_as_the_source() {
 
 #[tokio::test]
 async fn error_bodies_become_api_errors_with_revais_message() {
-    let server = TestServer::start([TestResponse::json(401, fixture("error_401"))]).await;
-    let error = provider(&server).transcription("machine").do_generate(&TranscriptionOptions::new(b"RIFF".to_vec(), "audio/wav")).await.unwrap_err();
-    assert!(matches!(&error, Error::ApiCall(call) if call.status == 401 && call.message == "Authorization has been denied for this request"), "{error:?}");
-    let server = TestServer::start([TestResponse::json(400, fixture("error_400")).header("content-type", "application/problem+json")]).await;
-    let error = provider(&server).transcription("machine").do_generate(&TranscriptionOptions::from_url("https://example.com/x")).await.unwrap_err();
-    match &error {
-        Error::ApiCall(call) => {
-            assert_eq!((call.status, call.message.as_str()), (400, "Your request parameters didn't validate"));
-            assert_eq!(call.error_type.as_deref(), Some("https://www.rev.ai/api/v1/errors/invalid-parameters"));
-        }
-        other => panic!("{other:?}"),
-    }
+    let model = |server: &TestServer| provider(server).transcription("machine");
+    let upload = TranscriptionOptions::new(b"RIFF".to_vec(), "audio/wav");
+    let call = transcription_api_error(TestResponse::json(401, fixture("error_401")), upload, model).await;
+    assert_eq!((call.status, call.message.as_str()), (401, "Authorization has been denied for this request"));
+    let problem = TestResponse::json(400, fixture("error_400")).header("content-type", "application/problem+json");
+    let call = transcription_api_error(problem, TranscriptionOptions::from_url("https://example.com/x"), model).await;
+    assert_eq!((call.status, call.message.as_str()), (400, "Your request parameters didn't validate"));
+    assert_eq!(call.error_type.as_deref(), Some("https://www.rev.ai/api/v1/errors/invalid-parameters"));
 }
 
 #[tokio::test]

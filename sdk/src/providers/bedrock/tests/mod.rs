@@ -23,11 +23,7 @@ pub(super) const SECRET_KEY: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 pub(super) const TOKEN: &str = "session-token-example";
 
 pub(super) fn fixture(name: &str) -> String {
-    let path = format!(
-        "{}/../tests/fixtures/bedrock/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{path}: {error}"))
+    crate::providers::vendor_test_support::fixture_text("bedrock", name)
 }
 
 pub(super) fn signed_provider(server: &TestServer) -> BedrockProvider {
