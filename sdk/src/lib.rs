@@ -189,6 +189,9 @@ pub use reqwest;
 pub use http;
 /// `serde_json`, for tool inputs, schemas and provider options.
 pub use serde_json;
+/// `regex` 1, for [`Chunking::Regex`](stream_text::Chunking::Regex) (feature `smooth-stream`).
+#[cfg(feature = "smooth-stream")]
+pub use regex;
 
 pub use specai_provider as provider;
 /// Re-exported from `specai_provider::error`.
@@ -216,9 +219,10 @@ pub use retry::RetryPolicy;
 pub use step::{ParsedToolCall, StepContent, StepResult, ToolApprovalRequest, ToolCallError, ToolCallResult};
 pub use stop_condition::{StopCondition, has_tool_call, step_count_is};
 pub use stream_text::{
-    ElementStream, GenerationFinish, IntoTextStream, StepFinish, StreamText, StreamTextResult, TextStreamPart, smooth_stream,
-    stream_text,
+    ElementStream, GenerationFinish, IntoTextStream, StepFinish, StreamText, StreamTextResult, TextStreamPart, stream_text,
 };
+#[cfg(feature = "smooth-stream")]
+pub use stream_text::smooth_stream;
 pub use tokio_util::sync::CancellationToken;
 pub use tool::{Tool, ToolCallRepairRequest, ToolContext, ToolError, ToolSet, TypedTool};
 pub use transcribe::{TranscriptionResult, transcribe};

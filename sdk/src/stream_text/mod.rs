@@ -25,6 +25,7 @@ mod deadlines;
 mod driver;
 mod part;
 mod recorder;
+#[cfg(feature = "smooth-stream")]
 mod smooth_stream;
 mod stream_extras;
 #[cfg(test)]
@@ -32,12 +33,13 @@ mod tests;
 #[cfg(test)]
 mod tool_approval_tests;
 mod transform;
-#[cfg(test)]
+#[cfg(all(test, feature = "smooth-stream"))]
 mod transform_tests;
 mod views;
 
 pub use driver::StreamTextResult;
 pub use part::{GenerationFinish, StepFinish, TextStreamPart};
+#[cfg(feature = "smooth-stream")]
 pub use smooth_stream::{ChunkDetector, Chunking, SmoothStream, smooth_stream};
 pub use stream_extras::{OnAbort, OnChunk, OnError};
 pub(crate) use stream_extras::StreamExtras;
