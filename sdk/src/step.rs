@@ -75,7 +75,7 @@ pub struct ToolCallResult {
 ///     .needs_approval(true);
 ///
 /// let first = generate_text(model.clone()).prompt("Delete a.txt").tool("delete", delete.clone()).await?;
-/// let request = &first.tool_approval_requests()[0];
+/// let request = first.tool_approval_requests().next().expect("one call waits for approval");
 /// // Ask a human, then continue the conversation with the answer.
 /// let mut messages = vec![Message::user("Delete a.txt")];
 /// messages.extend(first.response_messages());

@@ -123,7 +123,7 @@ async fn agents_stop_for_approval_and_continue_with_the_answer() {
         .with_response(text_response("echoed"));
     let agent = Agent::builder(model.clone()).tool("echo", echo_tool().needs_approval(true)).build();
     let first = agent.generate("echo 3").await.unwrap();
-    let approval_id = first.tool_approval_requests()[0].approval_id.clone();
+    let approval_id = first.tool_approval_requests().next().unwrap().approval_id.clone();
     let mut conversation = vec![Message::user("echo 3")];
     conversation.extend(first.response_messages());
     conversation.push(Message::tool_approval(vec![ToolApprovalResponsePart::approve(approval_id)]));

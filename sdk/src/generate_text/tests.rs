@@ -118,7 +118,7 @@ async fn tools_see_the_conversation_and_their_call_id() {
         Ok::<_, ToolError>(json!({"id": context.tool_call_id, "messages": context.messages.len()}))
     });
     let result = generate_text(model).system("s").prompt("hi").tool("inspect", inspect).await.unwrap();
-    assert_eq!(result.tool_results()[0].output, json!({"id": "c7", "messages": 1}));
+    assert_eq!(result.tool_results().next().unwrap().output, json!({"id": "c7", "messages": 1}));
 }
 
 #[tokio::test]
@@ -128,7 +128,7 @@ async fn default_stop_runs_tools_once_and_returns() {
     let result = generate_text(model.clone()).prompt("echo").tool("echo", echo).await.unwrap();
     assert_eq!(model.call_count(), 1);
     assert_eq!(result.finish_reason(), FinishReason::ToolCalls);
-    assert_eq!(result.tool_results()[0].output, json!({"x": 1}));
+    assert_eq!(result.tool_results().next().unwrap().output, json!({"x": 1}));
 }
 
 #[tokio::test]
@@ -232,8 +232,21 @@ async fn tool_without_execute_ends_the_loop_with_the_call() {
         .await
         .unwrap();
     assert_eq!(model.call_count(), 1);
-    assert_eq!(result.tool_calls()[0].input, json!({"city": "Oslo"}));
-    assert!(result.tool_results().is_empty());
+    assert_eq!(result.tool_calls().next().unwrap().input, json!({"city": "Oslo"}));
+    assert!(result.tool_results().next().is_none());
+}
+
+#[tokio::test]
+async fn the_results_content_accessors_are_iterators_as_a_steps_are() {
+    fn call_ids<'a>(calls: impl Iterator<Item = &'a crate::step::ParsedToolCall>) -> Vec<&'a str> {
+        calls.map(|call| call.tool_call_id.as_str()).collect()
+    }
+    let model = MockLanguageModel::new().with_response(tool_calls_response([("c1", "ask_user", json!({"city": "Oslo"})), ("c2", "ask_user", json!({"city": "Rome"}))]));
+    let result = generate_text(model).prompt("go").tool("ask_user", Tool::typed::<CityInput>("Ask").without_execute()).await.unwrap();
+    // The same code reads the final step's calls from the result or from the step.
+    assert_eq!(call_ids(result.tool_calls()), ["c1", "c2"]);
+    assert_eq!(call_ids(result.tool_calls()), call_ids(result.steps[0].tool_calls()));
+    assert_eq!(result.tool_results().count() + result.tool_errors().count() + result.files().count() + result.sources().count(), 0);
 }
 
 #[tokio::test]
@@ -369,7 +382,7 @@ async fn provider_executed_tool_results_stay_in_the_assistant_message() {
         }
         other => panic!("{other:?}"),
     }
-    assert_eq!(result.tool_results()[0].input, json!({"query": "rust"}));
+    assert_eq!(result.tool_results().next().unwrap().input, json!({"query": "rust"}));
 }
 
 #[tokio::test]

@@ -45,10 +45,10 @@ async fn first_turn(deletions: Arc<AtomicUsize>) -> (Vec<Message>, String) {
         .unwrap();
     assert_eq!(model.call_count(), 1, "the loop stops at the approval request");
     assert_eq!(deletions.load(Ordering::SeqCst), 0);
-    let requests = result.tool_approval_requests();
+    let requests: Vec<_> = result.tool_approval_requests().collect();
     assert_eq!(requests.len(), 1);
     assert_eq!(requests[0].tool_call.tool_call_id, "c1");
-    assert_eq!(result.tool_results().len(), 1, "the call without approval ran");
+    assert_eq!(result.tool_results().count(), 1, "the call without approval ran");
     let approval_id = requests[0].approval_id.clone();
     let mut conversation = vec![Message::user("Clean up")];
     conversation.extend(result.response_messages());

@@ -51,31 +51,31 @@ impl<T> GenerateTextResult<T> {
         self.final_step().reasoning_text()
     }
 
-    /// The final step's tool calls, collected (a [`StepResult`]'s
-    /// [`tool_calls`](StepResult::tool_calls) is an iterator; `steps.iter().flat_map(StepResult::tool_calls)`
+    /// The final step's tool calls, an iterator as a [`StepResult`]'s
+    /// [`tool_calls`](StepResult::tool_calls) is (`steps.iter().flat_map(StepResult::tool_calls)`
     /// gives every step's, as AI SDK 7's `toolCalls` does).
-    pub fn tool_calls(&self) -> Vec<&ParsedToolCall> {
-        self.final_step().tool_calls().collect()
+    pub fn tool_calls(&self) -> impl Iterator<Item = &ParsedToolCall> {
+        self.final_step().tool_calls()
     }
 
     /// The final step's tool results.
-    pub fn tool_results(&self) -> Vec<&ToolCallResult> {
-        self.final_step().tool_results().collect()
+    pub fn tool_results(&self) -> impl Iterator<Item = &ToolCallResult> {
+        self.final_step().tool_results()
     }
 
     /// The final step's tool errors.
-    pub fn tool_errors(&self) -> Vec<&ToolCallError> {
-        self.final_step().tool_errors().collect()
+    pub fn tool_errors(&self) -> impl Iterator<Item = &ToolCallError> {
+        self.final_step().tool_errors()
     }
 
     /// The final step's generated files.
-    pub fn files(&self) -> Vec<&GeneratedFile> {
-        self.final_step().files().collect()
+    pub fn files(&self) -> impl Iterator<Item = &GeneratedFile> {
+        self.final_step().files()
     }
 
     /// The sources cited in all steps.
-    pub fn sources(&self) -> Vec<&Source> {
-        self.steps.iter().flat_map(StepResult::sources).collect()
+    pub fn sources(&self) -> impl Iterator<Item = &Source> {
+        self.steps.iter().flat_map(StepResult::sources)
     }
 
     /// Why the final step stopped.
@@ -118,8 +118,8 @@ impl<T> GenerateTextResult<T> {
     /// The final step's tool calls that wait for approval: answer them with
     /// [`Message::tool_approval`](crate::provider::Message::tool_approval) after
     /// [`response_messages`](Self::response_messages), and run again.
-    pub fn tool_approval_requests(&self) -> Vec<&ToolApprovalRequest> {
-        self.final_step().tool_approval_requests().collect()
+    pub fn tool_approval_requests(&self) -> impl Iterator<Item = &ToolApprovalRequest> {
+        self.final_step().tool_approval_requests()
     }
 
     /// The output, consuming the result.

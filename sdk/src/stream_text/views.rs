@@ -91,21 +91,21 @@ impl<O: OutputSpec> StreamTextResult<O> {
     }
 
     /// The final step's tool calls.
-    pub async fn tool_calls(&mut self) -> Result<Vec<&ParsedToolCall>> {
+    pub async fn tool_calls(&mut self) -> Result<impl Iterator<Item = &ParsedToolCall>> {
         self.drive().await?;
-        Ok(self.state.last_step()?.tool_calls().collect())
+        Ok(self.state.last_step()?.tool_calls())
     }
 
     /// The final step's tool results.
-    pub async fn tool_results(&mut self) -> Result<Vec<&ToolCallResult>> {
+    pub async fn tool_results(&mut self) -> Result<impl Iterator<Item = &ToolCallResult>> {
         self.drive().await?;
-        Ok(self.state.last_step()?.tool_results().collect())
+        Ok(self.state.last_step()?.tool_results())
     }
 
     /// The sources cited in all steps.
-    pub async fn sources(&mut self) -> Result<Vec<&Source>> {
+    pub async fn sources(&mut self) -> Result<impl Iterator<Item = &Source>> {
         self.drive().await?;
-        Ok(self.state.steps.iter().flat_map(StepResult::sources).collect())
+        Ok(self.state.steps.iter().flat_map(StepResult::sources))
     }
 
     /// Why the final step stopped.

@@ -47,7 +47,7 @@ async fn generate_sends_the_call_options_and_reads_the_result() {
     let usage = &result.total_usage;
     assert_eq!((usage.input_tokens.total, usage.input_tokens.cache_read, usage.input_tokens.no_cache), (Some(1422), Some(1408), Some(14)));
     assert_eq!((usage.output_tokens.total, usage.output_tokens.reasoning), (Some(20), Some(8)));
-    assert!(matches!(result.sources()[..], [Source::Url { url, .. }] if url == "https://vercel.com/docs/ai-gateway"));
+    assert!(matches!(result.sources().collect::<Vec<_>>()[..], [Source::Url { url, .. }] if url == "https://vercel.com/docs/ai-gateway"));
     let metadata = step.provider_metadata.as_ref().unwrap();
     assert_eq!(metadata.get("gateway").unwrap()["routing"]["finalProvider"], "anthropic");
     assert_eq!(step.response.id.as_deref(), Some("msg_01XFDUDYJgAACzvnptvVoYEL"));

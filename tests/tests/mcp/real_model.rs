@@ -36,14 +36,14 @@ async fn the_real_model_calls_an_mcp_tool() {
         .max_retries(0)
         .await
         .unwrap_or_else(|error| panic!("generate_text with an MCP tool failed: {error:?}"));
-    let calls = result.tool_calls();
+    let calls: Vec<_> = result.tool_calls().collect();
     assert_eq!(calls.len(), 1, "{:?}", result.content());
     assert_eq!(calls[0].tool_name, "add");
     assert!(!calls[0].invalid, "invalid call {:?}", calls[0]);
     let a = calls[0].input["a"].as_i64().expect("an integer a");
     let b = calls[0].input["b"].as_i64().expect("an integer b");
     assert_eq!(result.finish_reason(), FinishReason::ToolCalls);
-    let results = result.tool_results();
+    let results: Vec<_> = result.tool_results().collect();
     assert_eq!(results.len(), 1, "{:?}", result.content());
     assert_eq!(results[0].tool_call_id, calls[0].tool_call_id);
     assert_eq!(

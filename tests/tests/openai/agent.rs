@@ -57,8 +57,8 @@ async fn agent_runs_tools_stops_for_approval_and_continues_with_the_answer() {
         .unwrap();
     assert_eq!(first.steps.len(), 1);
     assert_eq!(runs.load(Ordering::SeqCst), 1);
-    assert_eq!(first.tool_results()[0].output, json!("sunny in Boston, MA"));
-    let requests = first.tool_approval_requests();
+    assert_eq!(first.tool_results().next().unwrap().output, json!("sunny in Boston, MA"));
+    let requests: Vec<_> = first.tool_approval_requests().collect();
     assert_eq!(requests.len(), 1);
     assert_eq!(requests[0].tool_call.tool_call_id, "call_def456");
     let request = server.single_request();

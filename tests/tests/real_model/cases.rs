@@ -173,7 +173,7 @@ pub async fn forced_tool_call(label: &str, model: Arc<dyn LanguageModel>) {
             panic!("{label}: generate_text with a forced tool failed: {error:?}")
         });
     report(&format!("{label}: forced tool call"), started);
-    let calls = result.tool_calls();
+    let calls: Vec<_> = result.tool_calls().collect();
     assert_eq!(calls.len(), 1, "{label}: {:?}", result.content());
     assert_eq!(calls[0].tool_name, "get_weather");
     assert!(!calls[0].invalid, "{label}: invalid call {:?}", calls[0]);
@@ -190,7 +190,7 @@ pub async fn forced_tool_call(label: &str, model: Arc<dyn LanguageModel>) {
         1,
         "{label}: the tool did not run once"
     );
-    let results = result.tool_results();
+    let results: Vec<_> = result.tool_results().collect();
     assert_eq!(results.len(), 1, "{label}: {:?}", result.content());
     assert_eq!(results[0].tool_call_id, calls[0].tool_call_id);
     assert_eq!(
@@ -480,7 +480,7 @@ pub async fn agent_with_approval(label: &str, model: Arc<dyn LanguageModel>) {
         0,
         "{label}: the tool ran without approval"
     );
-    let requests = first.tool_approval_requests();
+    let requests: Vec<_> = first.tool_approval_requests().collect();
     assert_eq!(requests.len(), 1, "{label}: {:?}", first.content());
     let _: WeatherInput = serde_json::from_value(requests[0].tool_call.input.clone())
         .unwrap_or_else(|error| {
