@@ -7,6 +7,10 @@
 
 use std::convert::Infallible;
 
+#[diagnostic::on_unimplemented(
+    message = "`generate_text(..)` is a builder: add `.await` to run it, then read the result: `generate_text(model).prompt(..).await?.text()`",
+    label = "the builder, not yet awaited"
+)]
 /// Implemented by no type: the bound on a `generate_text(..)` builder's hidden result methods,
 /// whose error message says to await the builder first.
 ///
@@ -16,15 +20,15 @@ use std::convert::Infallible;
 /// let text = specai::generate_text(model).prompt("Hi").text();
 /// # }
 /// ```
-#[diagnostic::on_unimplemented(
-    message = "`generate_text(..)` is a builder: add `.await` to run it, then read the result: `generate_text(model).prompt(..).await?.text()`",
-    label = "the builder, not yet awaited"
-)]
 pub trait AwaitTheBuilderFirst {
     /// Never called: no type implements the trait.
     fn unreachable(&self) -> Infallible;
 }
 
+#[diagnostic::on_unimplemented(
+    message = "`stream_text(..)` is a builder: add `.start()` for its result: `stream_text(model).prompt(..).start().text_stream()` (or `.into_text_stream()` for an owned stream)",
+    label = "the builder, not yet started"
+)]
 /// Implemented by no type: the bound on a `stream_text(..)` builder's hidden result methods,
 /// whose error message says to start the stream first.
 ///
@@ -34,10 +38,6 @@ pub trait AwaitTheBuilderFirst {
 /// let stream = specai::stream_text(model).prompt("Hi").text_stream();
 /// # }
 /// ```
-#[diagnostic::on_unimplemented(
-    message = "`stream_text(..)` is a builder: add `.start()` for its result: `stream_text(model).prompt(..).start().text_stream()` (or `.into_text_stream()` for an owned stream)",
-    label = "the builder, not yet started"
-)]
 pub trait StartTheBuilderFirst {
     /// Never called: no type implements the trait.
     fn unreachable(&self) -> Infallible;
