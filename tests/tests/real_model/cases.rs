@@ -239,7 +239,6 @@ pub async fn streamed_forced_tool_call(label: &str, model: Arc<dyn LanguageModel
         .tool_calls()
         .await
         .unwrap_or_else(|error| panic!("{label}: {error:?}"))
-        .into_iter()
         .cloned()
         .collect();
     let finish_reason = result
