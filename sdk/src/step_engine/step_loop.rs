@@ -107,12 +107,15 @@ impl StepLoop {
         if let Some(callback) = &request.callbacks.on_step_finish {
             callback(&step);
         }
-        let go_on = step.all_client_tool_calls_answered();
-        if go_on {
+        let answered = step.all_client_tool_calls_answered();
+        self.steps.push(step);
+        let go_on = answered && !is_stop_condition_met(&request.stop_conditions, &self.steps);
+        // The conversation grows only for a step that follows: the last step's messages are
+        // read from the steps, never from the conversation.
+        if go_on && let Some(step) = self.steps.last() {
             self.conversation.extend(step.response_messages.iter().cloned());
         }
-        self.steps.push(step);
-        go_on && !is_stop_condition_met(&request.stop_conditions, &self.steps)
+        go_on
     }
 
     /// Reports the end of the generation to the `on_finish` callback.
