@@ -105,6 +105,8 @@ pub use parts_stream::{EventMapper, PartsStream};
 pub use post_to_api::{Endpoint, ModelUrl, get, get_json, post_json, post_json_for, post_multipart, send};
 pub(crate) use post_to_api::USER_AGENT_VALUE;
 pub use provider_options::{parse_provider_options, provider_options_key};
+#[allow(unused_imports)]
+pub(crate) use provider_options::optional_fields;
 pub use redact_url::{redact_url, redact_url_with};
 pub(crate) use redact_url::{ParameterNames, RedactedUrl};
 pub use response_handler::{
