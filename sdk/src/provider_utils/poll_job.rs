@@ -103,18 +103,13 @@ impl PollSettings {
 
 /// A job provider's options struct with the two call-level poll overrides appended
 /// (`pollIntervalMillis`, `pollTimeoutMillis`, as the AI SDK names them), which
-/// [`PollSettings::with_call_overrides`] applies; every job provider's options take them. The
-/// struct gets what every job provider's options share: the derives, lowerCamelCase names as in
-/// the AI SDK's providers, misspelt keys rejected, `#[non_exhaustive]`, and `Option` fields
-/// optional on the wire (see `optional_fields!`).
+/// [`PollSettings::with_call_overrides`] applies; every job provider's options take them. Its
+/// `Option` fields are optional on the wire (see `optional_fields!`).
 #[allow(unused_macros)]
 macro_rules! with_poll_overrides {
     ($(#[$meta:meta])* pub struct $name:ident { $($fields:tt)* }) => {
         $crate::provider_utils::optional_fields! {
             $(#[$meta])*
-            #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-            #[serde(rename_all = "camelCase", deny_unknown_fields)]
-            #[non_exhaustive]
             pub struct $name {
                 $($fields)*
                 /// The fixed wait between two polls, in milliseconds (instead of the provider's

@@ -17,6 +17,9 @@ with_poll_overrides! {
     ///
     /// let options = ProviderOptions::new().with("assemblyai", serde_json::json!({"speakerLabels": true, "languageDetection": true}));
     /// ```
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    #[non_exhaustive]
     pub struct AssemblyAiOptions {
         /// Label who speaks each word and utterance (speaker diarization).
         pub speaker_labels: Option<bool>,

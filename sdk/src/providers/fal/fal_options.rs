@@ -5,12 +5,16 @@
 //! lowerCamelCase, as in `@ai-sdk/fal`. FAL hosts hundreds of models, each with inputs of its
 //! own: the common ones are typed here, and any other goes in `input`, sent as given.
 
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::provider_utils::with_poll_overrides;
 
 with_poll_overrides! {
     /// Options of a FAL image call.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    #[non_exhaustive]
     pub struct FalImageOptions {
         /// How closely the image follows the prompt (`guidance_scale`).
         pub guidance_scale: Option<f64>,
@@ -41,6 +45,9 @@ with_poll_overrides! {
 
 with_poll_overrides! {
     /// Options of a FAL speech call.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    #[non_exhaustive]
     pub struct FalSpeechOptions {
         /// MiniMax voices: `{speed, vol, voice_id, pitch, english_normalization, emotion}` (`voice_setting`).
         pub voice_setting: Option<Value>,
@@ -58,6 +65,9 @@ with_poll_overrides! {
 
 with_poll_overrides! {
     /// Options of a FAL transcription call (Whisper and Wizper).
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    #[non_exhaustive]
     pub struct FalTranscriptionOptions {
         /// `transcribe` (the default) or `translate` (into English).
         pub task: Option<String>,

@@ -18,6 +18,9 @@ with_poll_overrides! {
     ///
     /// let options = ProviderOptions::new().with("gladia", serde_json::json!({"languages": ["en", "fr"], "codeSwitching": true, "diarization": true}));
     /// ```
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    #[non_exhaustive]
     pub struct GladiaOptions {
         /// The languages expected, ISO 639-1 (`language_config.languages`); none: detected.
         pub languages: Option<Vec<String>>,

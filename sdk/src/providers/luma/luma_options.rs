@@ -11,6 +11,9 @@ use crate::provider_utils::{optional_fields, with_poll_overrides};
 
 with_poll_overrides! {
     /// Options of a Luma image call.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    #[non_exhaustive]
     pub struct LumaImageOptions {
         /// `jpg` or `png` (`format`).
         pub format: Option<String>,

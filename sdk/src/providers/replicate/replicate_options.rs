@@ -5,12 +5,16 @@
 //! lowerCamelCase, as in `@ai-sdk/replicate`. Every Replicate model has inputs of its own: the
 //! common ones are typed here, and any other goes in `input`, sent as given.
 
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::provider_utils::with_poll_overrides;
 
 with_poll_overrides! {
     /// Options of a Replicate image call.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    #[non_exhaustive]
     pub struct ReplicateImageOptions {
         /// How long the create request waits for the prediction (`Prefer: wait=<seconds>`, 1 to 60);
         /// the mapping's `Prefer: wait` otherwise.

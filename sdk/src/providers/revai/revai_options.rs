@@ -4,6 +4,8 @@
 //! [`Error::InvalidArgument`](crate::Error::InvalidArgument) rather than a silent no-op. Names are
 //! lowerCamelCase, as in `@ai-sdk/revai`; each is the snake_case job option of Rev.ai.
 
+use serde::{Deserialize, Serialize};
+
 use crate::provider_utils::with_poll_overrides;
 
 with_poll_overrides! {
@@ -14,6 +16,9 @@ with_poll_overrides! {
     ///
     /// let options = ProviderOptions::new().with("revai", serde_json::json!({"language": "en", "skipDiarization": true}));
     /// ```
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    #[non_exhaustive]
     pub struct RevaiOptions {
         /// The audio's language, ISO 639-1 (default `en`).
         pub language: Option<String>,
