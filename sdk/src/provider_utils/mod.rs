@@ -81,8 +81,10 @@ pub(crate) use base_url_template::fill_base_url;
 pub use api_key::{ApiKey, load_api_key, load_setting, sensitive_header_value, without_trailing_slash};
 pub use headers::{LazyHeaders, combine_headers};
 pub use json_event_stream::{JsonEvent, JsonEventStream, json_events_from_response};
-#[cfg_attr(not(any(feature = "anthropic", feature = "bedrock", feature = "cohere", feature = "google", feature = "openai")), allow(unused_imports))]
-pub(crate) use json_event_stream::{invalid_event, invalid_json_event};
+#[cfg_attr(not(any(feature = "bedrock", feature = "cohere", feature = "google", feature = "openai")), allow(unused_imports))]
+pub(crate) use json_event_stream::invalid_event;
+#[cfg_attr(not(feature = "anthropic"), allow(unused_imports))]
+pub(crate) use json_event_stream::invalid_json_event;
 pub(crate) use provider_settings::parse_header;
 #[cfg_attr(not(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway", feature = "elevenlabs", feature = "deepgram", feature = "lmnt", feature = "hume", feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai")), allow(unused_imports))]
 pub(crate) use provider_settings::{ConnectionSettings, connection_setters};
