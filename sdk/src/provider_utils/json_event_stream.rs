@@ -66,6 +66,24 @@ impl<S, T> JsonEventStream<S, T> {
     }
 }
 
+/// The error for a stream event whose data did not decode: an [`Error::InvalidResponse`] with
+/// `message`, the event's text, and the decoding error as its source. Every stream decoder
+/// reports an undecodable event this way.
+pub(crate) fn invalid_event(message: String, data: &[u8], error: serde_json::Error) -> Error {
+    Error::invalid_response(message, Some(String::from_utf8_lossy(data).into_owned()), Some(Arc::new(error)))
+}
+
+/// [`invalid_event`] for a JSON event, saying whether the JSON was cut short (the stream may
+/// have been cut) or is invalid.
+pub(crate) fn invalid_json_event(data: &[u8], error: serde_json::Error) -> Error {
+    let message = if error.is_eof() {
+        format!("truncated JSON event (the stream may have been cut): {error}")
+    } else {
+        format!("invalid JSON event: {error}")
+    };
+    invalid_event(message, data, error)
+}
+
 impl<S, B, E, T> Stream for JsonEventStream<S, T>
 where
     S: Stream<Item = std::result::Result<B, E>>,
@@ -97,19 +115,7 @@ where
             }
             return Poll::Ready(Some(match super::decode_json::<T>(&event.data) {
                 Ok(value) => Ok(JsonEvent { event: event.event, value, raw: event.data }),
-                Err(error) => {
-                    let truncated = error.is_eof();
-                    let message = if truncated {
-                        format!("truncated JSON event (the stream may have been cut): {error}")
-                    } else {
-                        format!("invalid JSON event: {error}")
-                    };
-                    Err(Error::invalid_response(
-                        message,
-                        Some(String::from_utf8_lossy(&event.data).into_owned()),
-                        Some(Arc::new(error)),
-                    ))
-                }
+                Err(error) => Err(invalid_json_event(&event.data, error)),
             }));
         }
     }

@@ -81,12 +81,16 @@ pub(crate) use base_url_template::fill_base_url;
 pub use api_key::{ApiKey, load_api_key, load_setting, sensitive_header_value, without_trailing_slash};
 pub use headers::{LazyHeaders, combine_headers};
 pub use json_event_stream::{JsonEvent, JsonEventStream, json_events_from_response};
+#[cfg_attr(not(any(feature = "bedrock", feature = "cohere", feature = "google", feature = "openai")), allow(unused_imports))]
+pub(crate) use json_event_stream::invalid_event;
+#[cfg_attr(not(feature = "anthropic"), allow(unused_imports))]
+pub(crate) use json_event_stream::invalid_json_event;
 pub(crate) use provider_settings::parse_header;
 #[cfg_attr(not(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway", feature = "elevenlabs", feature = "deepgram", feature = "lmnt", feature = "hume", feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai")), allow(unused_imports))]
 pub(crate) use provider_settings::{ConnectionSettings, connection_setters};
 // Each provider uses some of them; which ones depends on the features built.
 #[allow(unused_imports)]
-pub(crate) use provider_settings::{connection_model, fixed_embedding_limits, mapped_provider, provider_models, provider_settings};
+pub(crate) use provider_settings::{connection_model, fixed_embedding_limits, mapped_provider, optional_setters, provider_models, provider_settings};
 #[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway", feature = "elevenlabs", feature = "deepgram", feature = "lmnt", feature = "hume", feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai"))]
 #[cfg_attr(not(all(feature = "cohere", feature = "deepgram", feature = "fal")), allow(unused_imports))]
 pub(crate) use provider_settings::{SharedConnection, connection_for_call, shared_connection};
@@ -105,6 +109,8 @@ pub use parts_stream::{EventMapper, PartsStream};
 pub use post_to_api::{Endpoint, ModelUrl, get, get_json, post_json, post_json_for, post_multipart, send};
 pub(crate) use post_to_api::USER_AGENT_VALUE;
 pub use provider_options::{parse_provider_options, provider_options_key};
+#[allow(unused_imports)]
+pub(crate) use provider_options::optional_fields;
 pub use redact_url::{redact_url, redact_url_with};
 pub(crate) use redact_url::{ParameterNames, RedactedUrl};
 pub use response_handler::{

@@ -103,21 +103,22 @@ impl PollSettings {
 
 /// A job provider's options struct with the two call-level poll overrides appended
 /// (`pollIntervalMillis`, `pollTimeoutMillis`, as the AI SDK names them), which
-/// [`PollSettings::with_call_overrides`] applies; every job provider's options take them.
+/// [`PollSettings::with_call_overrides`] applies; every job provider's options take them. Its
+/// `Option` fields are optional on the wire (see `optional_fields!`).
 #[allow(unused_macros)]
 macro_rules! with_poll_overrides {
     ($(#[$meta:meta])* pub struct $name:ident { $($fields:tt)* }) => {
-        $(#[$meta])*
-        pub struct $name {
-            $($fields)*
-            /// The fixed wait between two polls, in milliseconds (instead of the provider's
-            /// [`PollSettings`](crate::provider_utils::PollSettings)), as the AI SDK's `pollIntervalMillis`.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub poll_interval_millis: Option<u64>,
-            /// How long the job may take in all, in milliseconds (instead of the provider's), as the AI
-            /// SDK's `pollTimeoutMillis`.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub poll_timeout_millis: Option<u64>,
+        $crate::provider_utils::optional_fields! {
+            $(#[$meta])*
+            pub struct $name {
+                $($fields)*
+                /// The fixed wait between two polls, in milliseconds (instead of the provider's
+                /// [`PollSettings`](crate::provider_utils::PollSettings)), as the AI SDK's `pollIntervalMillis`.
+                pub poll_interval_millis: Option<u64>,
+                /// How long the job may take in all, in milliseconds (instead of the provider's), as the AI
+                /// SDK's `pollTimeoutMillis`.
+                pub poll_timeout_millis: Option<u64>,
+            }
         }
     };
 }

@@ -45,6 +45,35 @@ pub fn parse_provider_options<T: DeserializeOwned + Default>(options: &ProviderO
     Ok(options.parse::<T>(provider_options_key(provider))?.unwrap_or_default())
 }
 
+/// Declares a provider-options struct (or any optional wire struct) whose `Option` fields are all
+/// optional on the wire: an absent key reads as `None` and a `None` is left out when the struct
+/// is written, so every such field carries `#[serde(default, skip_serializing_if =
+/// "Option::is_none")]` from this one place instead of each field stating it. Fields of other
+/// types keep exactly the attributes written on them.
+#[allow(unused_macros)]
+macro_rules! optional_fields {
+    ($(#[$meta:meta])* $vis:vis struct $name:ident { $($fields:tt)* }) => {
+        $crate::provider_utils::optional_fields!(@fields [$(#[$meta])* $vis struct $name] [] $($fields)*);
+    };
+    (@fields [$($head:tt)*] [$($done:tt)*]) => {
+        $($head)* { $($done)* }
+    };
+    (@fields $head:tt [$($done:tt)*]
+        $(#[$field_meta:meta])* $field_vis:vis $field:ident : Option<$type:ty> $(, $($rest:tt)*)?) => {
+        $crate::provider_utils::optional_fields!(@fields $head [
+            $($done)*
+            $(#[$field_meta])*
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            $field_vis $field: Option<$type>,
+        ] $($($rest)*)?);
+    };
+    (@fields $head:tt [$($done:tt)*] $(#[$field_meta:meta])* $field_vis:vis $field:ident : $type:ty $(, $($rest:tt)*)?) => {
+        $crate::provider_utils::optional_fields!(@fields $head [$($done)* $(#[$field_meta])* $field_vis $field: $type,] $($($rest)*)?);
+    };
+}
+
+pub(crate) use optional_fields;
+
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;
@@ -56,6 +85,29 @@ mod tests {
     #[serde(deny_unknown_fields)]
     struct Options {
         user: Option<String>,
+    }
+
+    optional_fields! {
+        #[derive(Debug, Default, PartialEq, serde::Serialize, Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Declared {
+            /// An optional field.
+            first_field: Option<Vec<Option<u8>>>,
+            #[serde(rename = "other")]
+            second: Option<String>,
+            #[serde(default, skip_serializing_if = "Vec::is_empty")]
+            list: Vec<u8>,
+        }
+    }
+
+    #[test]
+    fn optional_fields_are_absent_when_unset() {
+        let parsed: Declared = serde_json::from_value(json!({"firstField": [1, null]})).unwrap();
+        assert_eq!(parsed, Declared { first_field: Some(vec![Some(1), None]), ..Declared::default() });
+        assert_eq!(serde_json::to_value(&parsed).unwrap(), json!({"firstField": [1, null]}));
+        let full = Declared { first_field: None, second: Some("s".into()), list: vec![2] };
+        assert_eq!(serde_json::to_value(&full).unwrap(), json!({"other": "s", "list": [2]}));
+        assert_eq!(serde_json::from_value::<Declared>(json!({})).unwrap(), Declared::default());
     }
 
     #[test]

@@ -135,22 +135,41 @@ impl std::fmt::Debug for ConnectionSettings {
     }
 }
 
+/// `with_*` setters of a settings type's optional fields: each takes anything `Into` the
+/// field's type, stores it as `Some`, and returns the settings. `connection_setters!` and the
+/// providers' own settings (a region, a project, a team...) declare theirs with it:
+/// `/// doc` `with_region(region: String) => region;` (the field may be a path,
+/// `connection.base_url`). (Unused in a build with no provider.)
+#[allow(unused_macros)]
+macro_rules! optional_setters {
+    ($($(#[$doc:meta])* $setter:ident($value:ident: $type:ty) => $($field:ident).+;)+) => {
+        $(
+            $(#[$doc])*
+            pub fn $setter(mut self, $value: impl Into<$type>) -> Self {
+                self.$($field).+ = Some($value.into());
+                self
+            }
+        )+
+    };
+}
+
+#[allow(unused_imports)]
+pub(crate) use optional_setters;
+
 /// The `with_*` methods of the connection fields, for a provider's settings type that keeps a
 /// [`ConnectionSettings`] in its field `connection`. (Unused in a build with no provider.)
 #[allow(unused_macros)]
 macro_rules! connection_setters {
     () => {
-        /// Sets the API key (default: the provider's key variable, read at the first call).
-        pub fn with_api_key(mut self, api_key: impl Into<$crate::provider_utils::ApiKey>) -> Self {
-            self.connection.api_key = Some(api_key.into());
-            self
-        }
-
-        /// Sets the base URL (default: the provider's base-URL variable, else its public URL),
-        /// for a proxy, a gateway or a local server.
-        pub fn with_base_url(mut self, base_url: impl Into<String>) -> Self {
-            self.connection.base_url = Some(base_url.into());
-            self
+        $crate::provider_utils::optional_setters! {
+            /// Sets the API key (default: the provider's key variable, read at the first call).
+            with_api_key(api_key: $crate::provider_utils::ApiKey) => connection.api_key;
+            /// Sets the base URL (default: the provider's base-URL variable, else its public URL),
+            /// for a proxy, a gateway or a local server.
+            with_base_url(base_url: String) => connection.base_url;
+            /// The provider name that models report (`<name>.chat`...) and read provider options
+            /// under; default: the provider's id.
+            with_name(name: String) => connection.name;
         }
 
         /// Adds a header sent with every request, over the provider's own (auth included). Takes
@@ -210,13 +229,6 @@ macro_rules! connection_setters {
         /// 10 minutes, `None` for no limit.
         pub fn with_idle_timeout(mut self, idle_timeout: Option<std::time::Duration>) -> Self {
             self.connection.idle_timeout = Some(idle_timeout);
-            self
-        }
-
-        /// The provider name that models report (`<name>.chat`...) and read provider options
-        /// under; default: the provider's id.
-        pub fn with_name(mut self, name: impl Into<String>) -> Self {
-            self.connection.name = Some(name.into());
             self
         }
     };

@@ -6,6 +6,7 @@
 
 use serde_json::{Value, json};
 
+use crate::provider::ResponseMetadata;
 use crate::provider_utils::test_server::{RecordedRequest, TestResponse, TestServer};
 
 /// The query parameter every test sends, as it must arrive (encoded).
@@ -15,6 +16,16 @@ const QUERY: &str = "trace+id=a%26b";
 fn fixture(path: &str) -> String {
     let path = format!("{}/../tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{path}: {error}"))
+}
+
+/// A server answering these fixtures, one a request, in order.
+async fn fixture_server(paths: &[&str]) -> TestServer {
+    TestServer::start(paths.iter().map(|path| TestResponse::text(200, fixture(path)))).await
+}
+
+/// The response's raw body is kept, as JSON.
+fn assert_raw_body_kept(response: &ResponseMetadata) {
+    assert!(response.body.as_ref().and_then(|body| body.json()).is_some(), "the raw body is kept");
 }
 
 /// The extra header and query parameter arrived.
@@ -51,7 +62,7 @@ mod openai {
 
     #[tokio::test]
     async fn embed_many_sends_the_extras_and_keeps_the_raw_body() {
-        let server = TestServer::start([TestResponse::text(200, fixture("openai/embedding.json"))]).await;
+        let server = fixture_server(&["openai/embedding.json"]).await;
         let result = with_extras!(crate::embed_many(provider(&server).embedding("text-embedding-3-small")).values(["a", "b"]), "model")
             .await
             .unwrap();
@@ -64,17 +75,17 @@ mod openai {
 
     #[tokio::test]
     async fn image_generation_sends_the_extras_and_keeps_the_raw_body() {
-        let server = TestServer::start([TestResponse::text(200, fixture("openai/image_b64.json"))]).await;
+        let server = fixture_server(&["openai/image_b64.json"]).await;
         let result = with_extras!(crate::generate_image(provider(&server).image("dall-e-3")).prompt("a cat"), "quality").await.unwrap();
         let request = server.single_request();
         assert_header_and_query(&request);
         assert_json_members(&request, "quality", &json!("from the caller"));
-        assert!(result.responses[0].body.as_ref().and_then(|body| body.json()).is_some(), "the raw body is kept");
+        assert_raw_body_kept(&result.responses[0]);
     }
 
     #[tokio::test]
     async fn image_edits_send_the_extras_as_form_fields() {
-        let server = TestServer::start([TestResponse::text(200, fixture("openai/image_b64.json"))]).await;
+        let server = fixture_server(&["openai/image_b64.json"]).await;
         let image = crate::provider::FilePart::new(crate::provider::FileData::Bytes(vec![0x89, b'P', b'N', b'G'].into()), "image/png");
         with_extras!(crate::generate_image(provider(&server).image("gpt-image-1")).prompt("a hat").files(vec![image]), "quality")
             .await
@@ -97,7 +108,7 @@ mod openai {
 
     #[tokio::test]
     async fn transcription_sends_the_extras_as_form_fields_and_keeps_the_raw_body() {
-        let server = TestServer::start([TestResponse::text(200, fixture("openai/transcription_text.json"))]).await;
+        let server = fixture_server(&["openai/transcription_text.json"]).await;
         let result = with_extras!(crate::transcribe(provider(&server).transcription("whisper-1")).audio(vec![1, 2, 3]).media_type("audio/wav"), "prompt")
             .await
             .unwrap();
@@ -106,7 +117,7 @@ mod openai {
         let form = request.body_text();
         assert!(form.contains("name=\"added_last_week\"\r\n\r\n{\"on\":true}\r\n"), "{form}");
         assert!(form.contains("name=\"prompt\"\r\n\r\nfrom the caller\r\n"), "{form}");
-        assert!(result.response.body.as_ref().and_then(|body| body.json()).is_some(), "the raw body is kept");
+        assert_raw_body_kept(&result.response);
     }
 }
 
@@ -117,11 +128,7 @@ mod cohere {
 
     #[tokio::test]
     async fn embed_and_rerank_send_the_extras() {
-        let server = TestServer::start([
-            TestResponse::text(200, fixture("cohere/embed.json")),
-            TestResponse::text(200, fixture("cohere/rerank.json")),
-        ])
-        .await;
+        let server = fixture_server(&["cohere/embed.json", "cohere/rerank.json"]).await;
         let provider = create_cohere(CohereSettings::default().with_api_key("k").with_base_url(server.url("/v2")));
         with_extras!(crate::embed_many(provider.embedding_model("embed-v4.0")).values(["a", "b"]), "input_type").await.unwrap();
         let result = with_extras!(
@@ -136,7 +143,7 @@ mod cohere {
         }
         assert_json_members(&requests[0], "input_type", &json!("from the caller"));
         assert_json_members(&requests[1], "max_tokens_per_doc", &json!("from the caller"));
-        assert!(result.response.body.as_ref().and_then(|body| body.json()).is_some(), "the raw body is kept");
+        assert_raw_body_kept(&result.response);
     }
 }
 
@@ -147,11 +154,7 @@ mod google {
 
     #[tokio::test]
     async fn embeddings_and_imagen_send_the_extras() {
-        let server = TestServer::start([
-            TestResponse::text(200, fixture("google/batch_embed_contents.json")),
-            TestResponse::text(200, fixture("google/imagen_predict.json")),
-        ])
-        .await;
+        let server = fixture_server(&["google/batch_embed_contents.json", "google/imagen_predict.json"]).await;
         let provider = create_google(GoogleSettings::default().with_api_key("k").with_base_url(server.url("/v1beta")));
         let values: Vec<String> = (0..serde_json::from_str::<Value>(&fixture("google/batch_embed_contents.json")).unwrap()["embeddings"]
             .as_array()
@@ -168,7 +171,7 @@ mod google {
             assert_header_and_query(request);
             assert_json_members(request, if request.path.contains("batchEmbed") { "requests" } else { "parameters" }, &json!("from the caller"));
         }
-        assert!(result.responses[0].body.as_ref().and_then(|body| body.json()).is_some(), "the raw body is kept");
+        assert_raw_body_kept(&result.responses[0]);
     }
 }
 
@@ -191,7 +194,7 @@ mod deepgram {
 
     #[tokio::test]
     async fn raw_audio_transcription_sends_header_and_query_and_reports_the_body_members() {
-        let server = TestServer::start([TestResponse::text(200, fixture("deepgram/listen.json"))]).await;
+        let server = fixture_server(&["deepgram/listen.json"]).await;
         let provider = create_deepgram(DeepgramSettings::default().with_api_key("k").with_base_url(server.base_url()));
         let result = with_extras!(crate::transcribe(provider.transcription("nova-3")).audio(vec![1, 2, 3]).media_type("audio/wav"), "language")
             .await
@@ -209,7 +212,7 @@ mod deepgram {
 
     #[tokio::test]
     async fn transcription_by_url_merges_the_body_members() {
-        let server = TestServer::start([TestResponse::text(200, fixture("deepgram/listen.json"))]).await;
+        let server = fixture_server(&["deepgram/listen.json"]).await;
         let provider = create_deepgram(DeepgramSettings::default().with_api_key("k").with_base_url(server.base_url()));
         let result = with_extras!(crate::transcribe(provider.transcription("nova-3")).audio_url("https://example.com/a.wav"), "url")
             .await

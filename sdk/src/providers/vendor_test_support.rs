@@ -33,7 +33,9 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::error::{ApiCallError, Error, Result, TimeoutKind};
-use crate::provider::{CallOptions, ImageModel, ImageOptions, Message, ProviderOptions, TranscriptionModel, TranscriptionOptions, Warning};
+use crate::provider::{
+    CallOptions, ImageModel, ImageOptions, Message, Provider, ProviderOptions, SpeechModel, TranscriptionModel, TranscriptionOptions, Warning,
+};
 use crate::provider_utils::PollSettings;
 use crate::provider_utils::test_server::{RecordedRequest, TestResponse, TestServer};
 
@@ -138,6 +140,23 @@ pub(crate) fn assert_registry_gives_transcription_models_only(registry_id: &str,
     assert!(matches!(registry.language_model(registry_id), Err(Error::NoSuchModel { .. })));
 }
 
+/// The key the vendors' tests build a provider with to see that its `Debug` hides it.
+pub(crate) const SECRET_KEY: &str = "secret-key";
+
+/// Asserts what an audio vendor's provider built with [`SECRET_KEY`] shows and hands out: no key
+/// in its `Debug`, no language models, and the `kind` (`"speech"` or `"transcription"`) model
+/// of `model_id`, reporting `model_provider`.
+pub(crate) fn assert_audio_provider(provider: &(impl Provider + std::fmt::Debug), kind: &str, model_id: &str, model_provider: &str) {
+    assert!(!format!("{provider:?}").contains(SECRET_KEY), "{provider:?}");
+    assert!(matches!(provider.language_model("m"), Err(Error::NoSuchModel { .. })));
+    let handed_out = match kind {
+        "speech" => provider.speech_model(model_id).map(|model| model.provider().to_owned()),
+        "transcription" => provider.transcription_model(model_id).map(|model| model.provider().to_owned()),
+        other => panic!("not an audio model kind: {other}"),
+    };
+    assert_eq!(handed_out.unwrap(), model_provider);
+}
+
 /// A vendor's polled job as data: its ids, the header that carries the key, the requests
 /// (`{id}` in a path is the job id) and the fixtures (`tests/fixtures/<id>/<name>.json`) of the
 /// answers.
@@ -170,6 +189,17 @@ pub(crate) trait PolledJobVendor {
     /// The job's facts.
     const JOB: PolledJob;
 
+    /// The vendor's provider.
+    type Provider;
+
+    /// The vendor's provider against the server, with the test key and these poll settings.
+    fn provider_with(server: &TestServer, poll: PollSettings) -> Self::Provider;
+
+    /// The vendor's provider against the server, polling fast.
+    fn provider(server: &TestServer) -> Self::Provider {
+        Self::provider_with(server, fast_poll())
+    }
+
     /// The poll answer of a finished job and the answers after it (result, download).
     fn finished(server: &TestServer) -> Vec<TestResponse>;
 
@@ -187,7 +217,12 @@ pub(crate) trait PolledJobVendor {
     /// Asserts the request is a poll of the job, with the key.
     fn assert_poll(request: &RecordedRequest) {
         let (method, path) = Self::JOB.poll;
-        assert_eq!((request.method.as_str(), request.path.as_str()), (method, job_path::<Self>(path).as_str()));
+        Self::assert_request(request, method, &job_path::<Self>(path));
+    }
+
+    /// Asserts the request is this one (method, path), with the key.
+    fn assert_request(request: &RecordedRequest, method: &str, path: &str) {
+        assert_eq!((request.method.as_str(), request.path.as_str()), (method, path));
         Self::assert_authorized(request);
     }
 
@@ -199,8 +234,7 @@ pub(crate) trait PolledJobVendor {
 
     /// Asserts the request is the submission, with the key.
     fn assert_submission(request: &RecordedRequest) {
-        assert_eq!((request.method.as_str(), request.path.as_str()), ("POST", Self::JOB.submit.0));
-        Self::assert_authorized(request);
+        Self::assert_request(request, "POST", Self::JOB.submit.0);
     }
 }
 

@@ -9,27 +9,26 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 use crate::provider::ProviderOptions;
+use crate::provider_utils::optional_fields;
 
 /// The key under which this provider reads options and writes metadata.
 pub const PROVIDER_KEY: &str = "anthropic";
 
-/// Options of one call, read from `CallOptions::provider_options["anthropic"]`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[non_exhaustive]
-pub struct AnthropicOptions {
-    /// Extended thinking: `{"type": "enabled", "budget_tokens": 1024}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub thinking: Option<ThinkingOptions>,
-    /// Send reasoning parts of earlier assistant messages back to the model (default `true`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub send_reasoning: Option<bool>,
-    /// Ask for at most one tool call per turn.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disable_parallel_tool_use: Option<bool>,
-    /// An opaque end-user id, sent as `metadata.user_id` (abuse detection).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
+optional_fields! {
+    /// Options of one call, read from `CallOptions::provider_options["anthropic"]`.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[non_exhaustive]
+    pub struct AnthropicOptions {
+        /// Extended thinking: `{"type": "enabled", "budget_tokens": 1024}`.
+        pub thinking: Option<ThinkingOptions>,
+        /// Send reasoning parts of earlier assistant messages back to the model (default `true`).
+        pub send_reasoning: Option<bool>,
+        /// Ask for at most one tool call per turn.
+        pub disable_parallel_tool_use: Option<bool>,
+        /// An opaque end-user id, sent as `metadata.user_id` (abuse detection).
+        pub user_id: Option<String>,
+    }
 }
 
 impl AnthropicOptions {
@@ -76,30 +75,26 @@ impl CacheControl {
     }
 }
 
-/// Options of a message or a part (text, file, tool call, tool result, reasoning), read from its
-/// `provider_options["anthropic"]`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[non_exhaustive]
-pub struct AnthropicPartOptions {
-    /// Cache the prompt up to and including this block (on a message: its last block).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cache_control: Option<CacheControl>,
-    /// Documents (PDF, text): let the model cite them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub citations: Option<CitationsOptions>,
-    /// Documents: a title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// Documents: context about the document that the model reads but does not cite.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub context: Option<String>,
-    /// Reasoning: the signature of a thinking block, as returned in the reasoning's metadata.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signature: Option<String>,
-    /// Reasoning: the encrypted data of a redacted thinking block, as returned in its metadata.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redacted_data: Option<String>,
+optional_fields! {
+    /// Options of a message or a part (text, file, tool call, tool result, reasoning), read from its
+    /// `provider_options["anthropic"]`.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[non_exhaustive]
+    pub struct AnthropicPartOptions {
+        /// Cache the prompt up to and including this block (on a message: its last block).
+        pub cache_control: Option<CacheControl>,
+        /// Documents (PDF, text): let the model cite them.
+        pub citations: Option<CitationsOptions>,
+        /// Documents: a title.
+        pub title: Option<String>,
+        /// Documents: context about the document that the model reads but does not cite.
+        pub context: Option<String>,
+        /// Reasoning: the signature of a thinking block, as returned in the reasoning's metadata.
+        pub signature: Option<String>,
+        /// Reasoning: the encrypted data of a redacted thinking block, as returned in its metadata.
+        pub redacted_data: Option<String>,
+    }
 }
 
 impl AnthropicPartOptions {
@@ -122,14 +117,15 @@ pub struct CitationsOptions {
     pub enabled: bool,
 }
 
-/// Options of a function tool, read from its `provider_options["anthropic"]`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[non_exhaustive]
-pub struct AnthropicToolOptions {
-    /// Cache the prompt up to and including this tool definition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cache_control: Option<CacheControl>,
+optional_fields! {
+    /// Options of a function tool, read from its `provider_options["anthropic"]`.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[non_exhaustive]
+    pub struct AnthropicToolOptions {
+        /// Cache the prompt up to and including this tool definition.
+        pub cache_control: Option<CacheControl>,
+    }
 }
 
 impl AnthropicToolOptions {

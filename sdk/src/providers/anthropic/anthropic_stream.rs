@@ -15,7 +15,6 @@
 //! tool call: its input is incomplete.
 
 use std::collections::VecDeque;
-use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -26,9 +25,9 @@ use super::anthropic_language_model::{
 };
 use super::convert_to_anthropic_messages::CitedDocument;
 use super::map_anthropic_finish_reason::map_anthropic_finish_reason;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::provider::{BlockId, ResponseMetadata, StreamPart, ToolCall, Warning};
-use crate::provider_utils::{EventMapper, PartsStream, SseEvent, SseStream};
+use crate::provider_utils::{EventMapper, PartsStream, SseEvent, SseStream, invalid_json_event};
 
 /// What a started content block is, by its index.
 #[derive(Debug)]
@@ -346,14 +345,7 @@ impl EventMapper for AnthropicEventMapper {
         if data.iter().all(u8::is_ascii_whitespace) {
             return Ok(());
         }
-        let decoded = StreamEvent::decode(event.event_name(), data).map_err(|error| {
-            let message = if error.is_eof() {
-                format!("truncated JSON event (the stream may have been cut): {error}")
-            } else {
-                format!("invalid JSON event: {error}")
-            };
-            Error::invalid_response(message, Some(String::from_utf8_lossy(data).into_owned()), Some(Arc::new(error)))
-        })?;
+        let decoded = StreamEvent::decode(event.event_name(), data).map_err(|error| invalid_json_event(data, error))?;
         if self.include_raw_chunks
             && let Ok(raw_value) = serde_json::from_slice::<Value>(data)
         {
@@ -381,6 +373,7 @@ impl EventMapper for AnthropicEventMapper {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Error;
     use crate::provider::FinishReason;
 
     /// Error events read with the Anthropic mapping's rules, under a 200 response.

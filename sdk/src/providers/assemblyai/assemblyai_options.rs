@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::provider_utils::with_poll_overrides;
+use crate::provider_utils::{optional_fields, with_poll_overrides};
 
 with_poll_overrides! {
     /// Options of an AssemblyAI transcription call.
@@ -22,98 +22,71 @@ with_poll_overrides! {
     #[non_exhaustive]
     pub struct AssemblyAiOptions {
         /// Label who speaks each word and utterance (speaker diarization).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub speaker_labels: Option<bool>,
         /// How many speakers to expect (with `speakerLabels`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub speakers_expected: Option<i64>,
         /// A range of possible speakers (with `speakerLabels`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub speaker_options: Option<AssemblyAiSpeakerOptions>,
         /// The audio's language, e.g. `en_us` or `de` (default `en_us`); not with `languageDetection`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub language_code: Option<String>,
         /// Detect the dominant language.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub language_detection: Option<bool>,
         /// Fail the transcript when the detected language's confidence is below this (0 to 1).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub language_confidence_threshold: Option<f32>,
         /// Add punctuation (default true).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub punctuate: Option<bool>,
         /// Format text: casing, numbers (default true).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub format_text: Option<bool>,
         /// Keep filler words ("um", "uh").
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub disfluencies: Option<bool>,
         /// Mask profanity.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub filter_profanity: Option<bool>,
         /// Transcribe each channel separately.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub multichannel: Option<bool>,
         /// Domain words or phrases to recognise better.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub keyterms_prompt: Option<Vec<String>>,
         /// Context for the model, in natural language (Universal-3 Pro).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub prompt: Option<String>,
         /// Sampling temperature, 0 to 1 (Universal-3 Pro).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub temperature: Option<f64>,
         /// Start of the audio to transcribe, in milliseconds.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub audio_start_from: Option<i64>,
         /// End of the audio to transcribe, in milliseconds.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub audio_end_at: Option<i64>,
         /// Reject audio with less than this fraction of speech (0 to 1).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub speech_threshold: Option<f32>,
         /// Redact personally identifiable information from the text.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub redact_pii: Option<bool>,
         /// Which kinds of PII to redact, e.g. `person_name`, `phone_number`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub redact_pii_policies: Option<Vec<String>>,
         /// How redacted PII is written: `entity_name` or `hash`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub redact_pii_sub: Option<String>,
         /// Detect entities (names, places...).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub entity_detection: Option<bool>,
         /// Sentiment per sentence.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub sentiment_analysis: Option<bool>,
         /// Key phrases.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub auto_highlights: Option<bool>,
         /// Summarize the audio.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub summarization: Option<bool>,
         /// The summary model: `informative`, `conversational` or `catchy`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub summary_model: Option<String>,
         /// The summary type: `bullets`, `gist`, `headline`, `paragraph`...
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub summary_type: Option<String>,
         /// Where AssemblyAI posts when the transcript is ready (polling still runs).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub webhook_url: Option<String>,
     }
 }
 
-/// A range of possible speakers.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[non_exhaustive]
-pub struct AssemblyAiSpeakerOptions {
-    /// At least this many speakers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min_speakers_expected: Option<i64>,
-    /// At most this many speakers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_speakers_expected: Option<i64>,
+optional_fields! {
+    /// A range of possible speakers.
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    #[non_exhaustive]
+    pub struct AssemblyAiSpeakerOptions {
+        /// At least this many speakers.
+        pub min_speakers_expected: Option<i64>,
+        /// At most this many speakers.
+        pub max_speakers_expected: Option<i64>,
+    }
 }

@@ -8,7 +8,7 @@ use super::*;
 use crate::provider::{ProviderOptions, TranscriptionModel, TranscriptionOptions};
 use crate::provider_utils::test_server::{TestResponse, TestServer};
 use crate::providers::vendor_test_support::{
-    PolledJob, PolledJobVendor, assert_registry_gives_transcription_models_only, calls, fast_poll, fixture_json, poll_path, polled_job_tests, transcribe_url, transcription_api_error,
+    PolledJob, PolledJobVendor, assert_registry_gives_transcription_models_only, calls, fixture_json, poll_path, polled_job_tests, transcribe_url, transcription_api_error,
 };
 
 const TRANSCRIPT_ID: &str = "6rl3x1k2p4-8b5d-4c7e-9f0a-1e2d3c4b5a69";
@@ -22,14 +22,6 @@ fn answer(name: &str) -> TestResponse {
     TestResponse::json(200, fixture(name))
 }
 
-fn provider_with(server: &TestServer, poll: PollSettings) -> AssemblyAiProvider {
-    create_assemblyai(AssemblyAiSettings::default().with_api_key("test-key").with_base_url(server.base_url()).with_poll_settings(poll))
-}
-
-fn provider(server: &TestServer) -> AssemblyAiProvider {
-    provider_with(server, fast_poll())
-}
-
 /// A transcript of audio given by URL, as the shared polling scenarios see it.
 struct AssemblyAi;
 
@@ -41,11 +33,17 @@ impl PolledJobVendor for AssemblyAi {
         misspelt_option: r#"{"speakerLabel": true}"#, malformed_poll: r#"{"id": "x", "status": "#,
     };
 
+    type Provider = AssemblyAiProvider;
+
+    fn provider_with(server: &TestServer, poll: PollSettings) -> AssemblyAiProvider {
+        create_assemblyai(AssemblyAiSettings::default().with_api_key("test-key").with_base_url(server.base_url()).with_poll_settings(poll))
+    }
+
     fn finished(_: &TestServer) -> Vec<TestResponse> {
         vec![answer("transcript_completed")]
     }
     async fn call(server: &TestServer, poll: PollSettings, options: Value) -> crate::error::Result<()> {
-        transcribe_url(provider_with(server, poll).transcription("universal"), PROVIDER_ID, options).await
+        transcribe_url(Self::provider_with(server, poll).transcription("universal"), PROVIDER_ID, options).await
     }
 }
 
@@ -63,7 +61,7 @@ async fn uploads_submits_and_polls_until_completed() {
     .await;
     let mut options = TranscriptionOptions::new(b"RIFF-audio".to_vec(), "audio/wav");
     options.provider_options = ProviderOptions::new().with("assemblyai", json!({"speakerLabels": true, "languageCode": "en_us"}));
-    let response = provider(&server).transcription("universal").do_generate(&options).await.unwrap();
+    let response = AssemblyAi::provider(&server).transcription("universal").do_generate(&options).await.unwrap();
 
     let requests = server.requests();
     let status = poll_path::<AssemblyAi>();
@@ -93,7 +91,7 @@ async fn uploads_submits_and_polls_until_completed() {
 async fn audio_given_by_url_is_sent_without_an_upload() {
     let server = TestServer::start([answer("transcript_queued"), answer("transcript_completed")]).await;
     let options = TranscriptionOptions::from_url("https://example.com/talk.mp3");
-    let response = provider(&server).transcription("slam-1").do_generate(&options).await.unwrap();
+    let response = AssemblyAi::provider(&server).transcription("slam-1").do_generate(&options).await.unwrap();
     let requests = server.requests();
     assert_eq!(requests.len(), 2);
     assert_eq!((requests[0].method.as_str(), requests[0].path.as_str()), ("POST", "/v2/transcript"));
@@ -105,7 +103,7 @@ async fn audio_given_by_url_is_sent_without_an_upload() {
 
 #[tokio::test]
 async fn error_bodies_become_api_errors_with_assemblyais_message() {
-    let model = |server: &TestServer| provider(server).transcription("universal");
+    let model = |server: &TestServer| AssemblyAi::provider(server).transcription("universal");
     let upload = TranscriptionOptions::new(b"RIFF".to_vec(), "audio/wav");
     let call = transcription_api_error(TestResponse::json(401, fixture("error_401")), upload, model).await;
     assert_eq!((call.status, call.message.as_str(), call.is_retryable), (401, "Authentication error, API token missing/invalid", false));
@@ -123,7 +121,7 @@ async fn a_rate_limited_upload_is_retried_after_the_wait_asked() {
         answer("transcript_completed"),
     ])
     .await;
-    let result = crate::transcribe(provider(&server).transcription("universal")).audio(b"RIFF....WAVE".to_vec()).await.unwrap();
+    let result = crate::transcribe(AssemblyAi::provider(&server).transcription("universal")).audio(b"RIFF....WAVE".to_vec()).await.unwrap();
     assert_eq!(result.text, "Hello, world. Hi!");
     let paths: Vec<String> = server.requests().into_iter().map(|request| request.path).collect();
     assert_eq!(paths, ["/v2/upload", "/v2/upload", "/v2/transcript", &poll_path::<AssemblyAi>()]);
@@ -134,7 +132,7 @@ async fn a_completed_transcript_without_text_is_no_transcript_generated() {
     let mut completed = fixture("transcript_completed");
     completed["text"] = Value::Null;
     let server = TestServer::start([answer("transcript_queued"), TestResponse::json(200, completed)]).await;
-    let error = provider(&server).transcription("universal").do_generate(&TranscriptionOptions::from_url("https://example.com/a.mp3")).await.unwrap_err();
+    let error = AssemblyAi::provider(&server).transcription("universal").do_generate(&TranscriptionOptions::from_url("https://example.com/a.mp3")).await.unwrap_err();
     assert!(matches!(&error, Error::NoTranscriptGenerated { provider, .. } if provider == "assemblyai"), "{error:?}");
 }
 

@@ -49,7 +49,7 @@ use std::sync::Arc;
 use specai_generated::mappings::{AZURE, Auth, ProviderMapping};
 
 use crate::error::{Error, Result};
-use crate::provider_utils::{ConnectionSettings, TokenProvider, connection_setters, fill_base_url};
+use crate::provider_utils::{ConnectionSettings, TokenProvider, connection_setters, fill_base_url, optional_setters};
 use crate::providers::openai::{OpenAiProvider, OpenAiResponsesLanguageModel, OpenAiSettings};
 
 pub(crate) mod azure_content_filter;
@@ -86,23 +86,18 @@ pub struct AzureSettings {
 impl AzureSettings {
     connection_setters!();
 
-    /// Sets the resource name, the `{resource}` of `https://{resource}.openai.azure.com/openai`
-    /// (default: `AZURE_RESOURCE_NAME`; not read when a base URL is given).
-    pub fn with_resource_name(mut self, resource_name: impl Into<String>) -> Self {
-        self.resource_name = Some(resource_name.into());
-        self
+    optional_setters! {
+        /// Sets the resource name, the `{resource}` of `https://{resource}.openai.azure.com/openai`
+        /// (default: `AZURE_RESOURCE_NAME`; not read when a base URL is given).
+        with_resource_name(resource_name: String) => resource_name;
+        /// Sets the `api-version` query parameter (default: the mapping's, `v1`; deployment URLs
+        /// need a dated version, e.g. `2024-10-21`).
+        with_api_version(api_version: String) => api_version;
     }
 
     /// Authenticates with bearer tokens from `provider` (Microsoft Entra ID) instead of a key.
     pub fn with_token_provider(mut self, provider: Arc<dyn TokenProvider>) -> Self {
         self.token_provider = Some(provider);
-        self
-    }
-
-    /// Sets the `api-version` query parameter (default: the mapping's, `v1`; deployment URLs
-    /// need a dated version, e.g. `2024-10-21`).
-    pub fn with_api_version(mut self, api_version: impl Into<String>) -> Self {
-        self.api_version = Some(api_version.into());
         self
     }
 

@@ -33,6 +33,29 @@ pub(crate) fn provider_id(connection: &SharedConnection) -> &str {
     }
 }
 
+/// Declares a Bedrock model type: the provider name it reports, its id and the provider's shared
+/// connection, built by `new(model_id, connection)`; every Bedrock model kind is one.
+macro_rules! bedrock_model {
+    ($(#[$meta:meta])* pub struct $model:ident;) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone)]
+        pub struct $model {
+            provider: String,
+            model_id: String,
+            connection: $crate::providers::bedrock::bedrock_api::SharedConnection,
+        }
+
+        impl $model {
+            pub(crate) fn new(model_id: &str, connection: $crate::providers::bedrock::bedrock_api::SharedConnection) -> Self {
+                let provider = $crate::providers::bedrock::bedrock_api::provider_id(&connection).to_owned();
+                $model { provider, model_id: model_id.to_owned(), connection }
+            }
+        }
+    };
+}
+
+pub(crate) use bedrock_model;
+
 /// How requests prove who sends them.
 #[derive(Debug)]
 pub(crate) enum AuthSource {

@@ -7,7 +7,7 @@
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use super::bedrock_api::{SharedConnection, provider_id};
+use super::bedrock_api::bedrock_model;
 use super::bedrock_options::{BedrockEmbeddingOptions, PROVIDER_KEY};
 use crate::error::{Error, Result};
 use crate::provider::{
@@ -17,11 +17,9 @@ use crate::provider::{
 /// Cohere's limit of texts per call.
 const COHERE_MAX_TEXTS: usize = 96;
 
-/// A Bedrock embedding model.
-#[derive(Debug, Clone)]
-pub struct BedrockEmbeddingModel {
-    model_id: String,
-    connection: SharedConnection,
+bedrock_model! {
+    /// A Bedrock embedding model.
+    pub struct BedrockEmbeddingModel;
 }
 
 /// Titan text embeddings v2: `{"inputText", "dimensions", "normalize"}`.
@@ -65,13 +63,6 @@ enum CohereEmbeddings {
 }
 
 impl BedrockEmbeddingModel {
-    pub(crate) fn new(model_id: &str, connection: SharedConnection) -> Self {
-        BedrockEmbeddingModel {
-            model_id: model_id.to_owned(),
-            connection,
-        }
-    }
-
     fn is_cohere(&self) -> bool {
         self.model_id.contains("cohere.embed")
     }
@@ -97,13 +88,7 @@ impl BedrockEmbeddingModel {
 
 #[async_trait]
 impl EmbeddingModel for BedrockEmbeddingModel {
-    fn provider(&self) -> &str {
-        provider_id(&self.connection)
-    }
-
-    fn model_id(&self) -> &str {
-        &self.model_id
-    }
+    crate::provider::model_identity!(provider, model_id);
 
     fn max_embeddings_per_call(&self) -> Option<usize> {
         Some(if self.is_cohere() {

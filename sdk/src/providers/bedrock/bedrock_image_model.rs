@@ -6,7 +6,7 @@
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use super::bedrock_api::{SharedConnection, provider_id};
+use super::bedrock_api::bedrock_model;
 use super::bedrock_options::{BedrockImageOptions, PROVIDER_KEY};
 use crate::error::{Error, Result};
 use crate::provider::{
@@ -16,11 +16,9 @@ use crate::provider::{
 /// The most images one call makes.
 const MAX_IMAGES_PER_CALL: usize = 5;
 
-/// A Bedrock image model.
-#[derive(Debug, Clone)]
-pub struct BedrockImageModel {
-    model_id: String,
-    connection: SharedConnection,
+bedrock_model! {
+    /// A Bedrock image model.
+    pub struct BedrockImageModel;
 }
 
 #[derive(Debug, Serialize)]
@@ -65,15 +63,6 @@ struct ImageAnswer {
     error: Option<String>,
 }
 
-impl BedrockImageModel {
-    pub(crate) fn new(model_id: &str, connection: SharedConnection) -> Self {
-        BedrockImageModel {
-            model_id: model_id.to_owned(),
-            connection,
-        }
-    }
-}
-
 /// `1024x768` -> (1024, 768).
 fn parse_size(size: &str) -> Result<(u32, u32)> {
     let invalid = || Error::invalid_argument("size", format!("`{size}` is not WIDTHxHEIGHT"));
@@ -86,13 +75,7 @@ fn parse_size(size: &str) -> Result<(u32, u32)> {
 
 #[async_trait]
 impl ImageModel for BedrockImageModel {
-    fn provider(&self) -> &str {
-        provider_id(&self.connection)
-    }
-
-    fn model_id(&self) -> &str {
-        &self.model_id
-    }
+    crate::provider::model_identity!(provider, model_id);
 
     fn max_images_per_call(&self) -> Option<usize> {
         Some(MAX_IMAGES_PER_CALL)

@@ -10,7 +10,7 @@
 use async_trait::async_trait;
 use serde_json::{Map, Value, json};
 
-use super::bedrock_api::{SharedConnection, provider_id};
+use super::bedrock_api::bedrock_model;
 use super::bedrock_options::{BedrockOptions, BedrockReasoningType, PROVIDER_KEY};
 use super::bedrock_prepare_tools::{prepare_tools, tool_spec};
 use super::bedrock_stream::BedrockStream;
@@ -47,11 +47,9 @@ fn budget_for_effort(effort: ReasoningEffort) -> Option<u32> {
     }
 }
 
-/// A Bedrock model behind the Converse API.
-#[derive(Debug, Clone)]
-pub struct BedrockLanguageModel {
-    model_id: String,
-    connection: SharedConnection,
+bedrock_model! {
+    /// A Bedrock model behind the Converse API.
+    pub struct BedrockLanguageModel;
 }
 
 /// A request ready to send.
@@ -64,13 +62,6 @@ pub(crate) struct PreparedRequest {
 }
 
 impl BedrockLanguageModel {
-    pub(crate) fn new(model_id: &str, connection: SharedConnection) -> Self {
-        BedrockLanguageModel {
-            model_id: model_id.to_owned(),
-            connection,
-        }
-    }
-
     /// Builds the request body for these options.
     pub(crate) fn prepare(&self, options: &CallOptions) -> Result<PreparedRequest> {
         let mut warnings = Vec::new();
@@ -240,13 +231,7 @@ impl BedrockLanguageModel {
 
 #[async_trait]
 impl LanguageModel for BedrockLanguageModel {
-    fn provider(&self) -> &str {
-        provider_id(&self.connection)
-    }
-
-    fn model_id(&self) -> &str {
-        &self.model_id
-    }
+    crate::provider::model_identity!(provider, model_id);
 
     async fn do_generate(&self, options: &CallOptions) -> Result<GenerateResponse> {
         let connection = self.connection.clone()?;

@@ -8,37 +8,37 @@ use serde_json::{Map, Value};
 
 use crate::error::Result;
 use crate::provider::ProviderOptions;
+use crate::provider_utils::optional_fields;
 
 /// The key of Bedrock's options in `provider_options` and of its provider metadata.
 pub(crate) const PROVIDER_KEY: &str = "bedrock";
 
-/// Options of a Converse call.
-///
-/// ```
-/// use specai::bedrock::{BedrockOptions, BedrockReasoningConfig};
-/// use specai::provider::ProviderOptions;
-///
-/// let mut options = BedrockOptions::default();
-/// options.reasoning_config = Some(BedrockReasoningConfig::enabled(4096));
-/// let provider_options = ProviderOptions::new().with_typed("bedrock", &options).unwrap();
-/// # let _ = provider_options;
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[non_exhaustive]
-pub struct BedrockOptions {
-    /// Model-specific request fields, sent as Converse's `additionalModelRequestFields`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub additional_model_request_fields: Option<Map<String, Value>>,
-    /// Paths of model-specific response fields to return (`additionalModelResponseFieldPaths`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub additional_model_response_field_paths: Vec<String>,
-    /// Extended thinking (Claude): sent as `thinking` in the additional request fields.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reasoning_config: Option<BedrockReasoningConfig>,
-    /// A guardrail to apply; its trace comes back in provider metadata under `bedrock.trace`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub guardrail_config: Option<BedrockGuardrailConfig>,
+optional_fields! {
+    /// Options of a Converse call.
+    ///
+    /// ```
+    /// use specai::bedrock::{BedrockOptions, BedrockReasoningConfig};
+    /// use specai::provider::ProviderOptions;
+    ///
+    /// let mut options = BedrockOptions::default();
+    /// options.reasoning_config = Some(BedrockReasoningConfig::enabled(4096));
+    /// let provider_options = ProviderOptions::new().with_typed("bedrock", &options).unwrap();
+    /// # let _ = provider_options;
+    /// ```
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    #[non_exhaustive]
+    pub struct BedrockOptions {
+        /// Model-specific request fields, sent as Converse's `additionalModelRequestFields`.
+        pub additional_model_request_fields: Option<Map<String, Value>>,
+        /// Paths of model-specific response fields to return (`additionalModelResponseFieldPaths`).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub additional_model_response_field_paths: Vec<String>,
+        /// Extended thinking (Claude): sent as `thinking` in the additional request fields.
+        pub reasoning_config: Option<BedrockReasoningConfig>,
+        /// A guardrail to apply; its trace comes back in provider metadata under `bedrock.trace`.
+        pub guardrail_config: Option<BedrockGuardrailConfig>,
+    }
 }
 
 impl BedrockOptions {
@@ -48,17 +48,18 @@ impl BedrockOptions {
     }
 }
 
-/// Extended thinking.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[non_exhaustive]
-pub struct BedrockReasoningConfig {
-    /// `enabled` or `disabled`.
-    #[serde(rename = "type")]
-    pub kind: BedrockReasoningType,
-    /// The thinking budget in tokens (added on top of the output limit).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub budget_tokens: Option<u32>,
+optional_fields! {
+    /// Extended thinking.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    #[non_exhaustive]
+    pub struct BedrockReasoningConfig {
+        /// `enabled` or `disabled`.
+        #[serde(rename = "type")]
+        pub kind: BedrockReasoningType,
+        /// The thinking budget in tokens (added on top of the output limit).
+        pub budget_tokens: Option<u32>,
+    }
 }
 
 impl BedrockReasoningConfig {
@@ -82,18 +83,19 @@ pub enum BedrockReasoningType {
     Disabled,
 }
 
-/// A guardrail, by identifier and version.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[non_exhaustive]
-pub struct BedrockGuardrailConfig {
-    /// The guardrail's identifier or ARN.
-    pub guardrail_identifier: String,
-    /// Its version, e.g. `1` or `DRAFT`.
-    pub guardrail_version: String,
-    /// `enabled` to get the guardrail's assessment back as the trace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trace: Option<String>,
+optional_fields! {
+    /// A guardrail, by identifier and version.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    #[non_exhaustive]
+    pub struct BedrockGuardrailConfig {
+        /// The guardrail's identifier or ARN.
+        pub guardrail_identifier: String,
+        /// Its version, e.g. `1` or `DRAFT`.
+        pub guardrail_version: String,
+        /// `enabled` to get the guardrail's assessment back as the trace.
+        pub trace: Option<String>,
+    }
 }
 
 /// Options on a message or a prompt part.
@@ -114,56 +116,52 @@ impl BedrockPartOptions {
     }
 }
 
-/// Options of an embedding call (Titan text v2 and Cohere embed).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[non_exhaustive]
-pub struct BedrockEmbeddingOptions {
-    /// Titan: the vector size (256, 512 or 1024).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dimensions: Option<u32>,
-    /// Titan: whether vectors are normalized.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub normalize: Option<bool>,
-    /// Cohere: `search_document`, `search_query`, `classification` or `clustering`
-    /// (default `search_query`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub input_type: Option<String>,
-    /// Cohere: `NONE`, `START` or `END`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub truncate: Option<String>,
+optional_fields! {
+    /// Options of an embedding call (Titan text v2 and Cohere embed).
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    #[non_exhaustive]
+    pub struct BedrockEmbeddingOptions {
+        /// Titan: the vector size (256, 512 or 1024).
+        pub dimensions: Option<u32>,
+        /// Titan: whether vectors are normalized.
+        pub normalize: Option<bool>,
+        /// Cohere: `search_document`, `search_query`, `classification` or `clustering`
+        /// (default `search_query`).
+        pub input_type: Option<String>,
+        /// Cohere: `NONE`, `START` or `END`.
+        pub truncate: Option<String>,
+    }
 }
 
-/// Options of an image call (Nova Canvas and Titan image generator).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[non_exhaustive]
-pub struct BedrockImageOptions {
-    /// What the image must not show.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub negative_text: Option<String>,
-    /// `standard` or `premium`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub quality: Option<String>,
-    /// How closely the image follows the prompt (1.1 to 10).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cfg_scale: Option<f64>,
-    /// Nova Canvas: a style preset, e.g. `PHOTOREALISM`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub style: Option<String>,
+optional_fields! {
+    /// Options of an image call (Nova Canvas and Titan image generator).
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    #[non_exhaustive]
+    pub struct BedrockImageOptions {
+        /// What the image must not show.
+        pub negative_text: Option<String>,
+        /// `standard` or `premium`.
+        pub quality: Option<String>,
+        /// How closely the image follows the prompt (1.1 to 10).
+        pub cfg_scale: Option<f64>,
+        /// Nova Canvas: a style preset, e.g. `PHOTOREALISM`.
+        pub style: Option<String>,
+    }
 }
 
-/// Options of a rerank call.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[non_exhaustive]
-pub struct BedrockRerankingOptions {
-    /// The token of the next page of results.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next_token: Option<String>,
-    /// Model-specific request fields.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub additional_model_request_fields: Option<Map<String, Value>>,
+optional_fields! {
+    /// Options of a rerank call.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    #[non_exhaustive]
+    pub struct BedrockRerankingOptions {
+        /// The token of the next page of results.
+        pub next_token: Option<String>,
+        /// Model-specific request fields.
+        pub additional_model_request_fields: Option<Map<String, Value>>,
+    }
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 use async_trait::async_trait;
 use serde_json::{Map, Value};
 
-use super::bedrock_api::{SharedConnection, provider_id};
+use super::bedrock_api::bedrock_model;
 use super::bedrock_options::{BedrockRerankingOptions, PROVIDER_KEY};
 use super::wire;
 use crate::error::{Error, Result};
@@ -15,20 +15,9 @@ use crate::provider::{
     RankedDocument, RerankOptions, RerankResponse, RerankingModel, ResponseMetadata,
 };
 
-/// A Bedrock reranking model.
-#[derive(Debug, Clone)]
-pub struct BedrockRerankingModel {
-    model_id: String,
-    connection: SharedConnection,
-}
-
-impl BedrockRerankingModel {
-    pub(crate) fn new(model_id: &str, connection: SharedConnection) -> Self {
-        BedrockRerankingModel {
-            model_id: model_id.to_owned(),
-            connection,
-        }
-    }
+bedrock_model! {
+    /// A Bedrock reranking model.
+    pub struct BedrockRerankingModel;
 }
 
 fn text_document(text: String) -> wire::RerankTextDocument {
@@ -62,13 +51,7 @@ fn source(document: &Value) -> wire::RerankSource {
 
 #[async_trait]
 impl RerankingModel for BedrockRerankingModel {
-    fn provider(&self) -> &str {
-        provider_id(&self.connection)
-    }
-
-    fn model_id(&self) -> &str {
-        &self.model_id
-    }
+    crate::provider::model_identity!(provider, model_id);
 
     async fn do_rerank(&self, options: &RerankOptions) -> Result<RerankResponse> {
         let connection = self.connection.clone()?;

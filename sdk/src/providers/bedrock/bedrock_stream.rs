@@ -31,7 +31,7 @@ use super::map_bedrock_finish_reason::map_bedrock_finish_reason;
 use super::wire;
 use crate::error::{Error, Result};
 use crate::provider::{BlockId, FinishReason, StreamPart, ToolCall, Warning};
-use crate::provider_utils::BodyError;
+use crate::provider_utils::{BodyError, invalid_event};
 use crate::provider_utils::parts_stream::ended_early;
 
 /// What a started content block is.
@@ -112,13 +112,7 @@ impl StreamState {
                 raw_value: json!({ event_type.as_str(): raw }),
             });
         }
-        let decode_error = |error: serde_json::Error| {
-            Error::invalid_response(
-                format!("undecodable `{event_type}` event: {error}"),
-                Some(String::from_utf8_lossy(&payload).into_owned()),
-                Some(std::sync::Arc::new(error)),
-            )
-        };
+        let decode_error = |error: serde_json::Error| invalid_event(format!("undecodable `{event_type}` event: {error}"), &payload, error);
         match event_type.as_str() {
             "contentBlockStart" => {
                 let start: wire::ContentBlockStartEvent =

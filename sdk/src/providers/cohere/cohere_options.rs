@@ -6,82 +6,82 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Options of a Cohere chat call.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[non_exhaustive]
-pub struct CohereOptions {
-    /// Thinking (reasoning models such as `command-a-reasoning-08-2025`); takes precedence over
-    /// the call's reasoning effort.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub thinking: Option<CohereThinking>,
-    /// How citations are generated: `FAST`, `ACCURATE` or `OFF`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub citation_mode: Option<String>,
-    /// Safety instructions: `CONTEXTUAL`, `STRICT` or `OFF`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub safety_mode: Option<String>,
-    /// Force tool calls to follow the tool schemas exactly (`strict_tools`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub strict_tools: Option<bool>,
+use crate::provider_utils::optional_fields;
+
+optional_fields! {
+    /// Options of a Cohere chat call.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    #[non_exhaustive]
+    pub struct CohereOptions {
+        /// Thinking (reasoning models such as `command-a-reasoning-08-2025`); takes precedence over
+        /// the call's reasoning effort.
+        pub thinking: Option<CohereThinking>,
+        /// How citations are generated: `FAST`, `ACCURATE` or `OFF`.
+        pub citation_mode: Option<String>,
+        /// Safety instructions: `CONTEXTUAL`, `STRICT` or `OFF`.
+        pub safety_mode: Option<String>,
+        /// Force tool calls to follow the tool schemas exactly (`strict_tools`).
+        pub strict_tools: Option<bool>,
+    }
 }
 
-/// Cohere's thinking setting.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[non_exhaustive]
-pub struct CohereThinking {
-    /// `enabled` (the default when the object is given) or `disabled`.
-    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
-    /// The most tokens the model may think with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token_budget: Option<u32>,
+optional_fields! {
+    /// Cohere's thinking setting.
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    #[non_exhaustive]
+    pub struct CohereThinking {
+        /// `enabled` (the default when the object is given) or `disabled`.
+        #[serde(rename = "type")]
+        pub kind: Option<String>,
+        /// The most tokens the model may think with.
+        pub token_budget: Option<u32>,
+    }
 }
 
-/// Options of one image part of a user message, read from the part's `provider_options["cohere"]`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[non_exhaustive]
-pub struct CohereImagePartOptions {
-    /// The image detail: `auto`, `low` or `high`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
+optional_fields! {
+    /// Options of one image part of a user message, read from the part's `provider_options["cohere"]`.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    #[non_exhaustive]
+    pub struct CohereImagePartOptions {
+        /// The image detail: `auto`, `low` or `high`.
+        pub detail: Option<String>,
+    }
 }
 
-/// Options of a Cohere embedding call.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[non_exhaustive]
-pub struct CohereEmbeddingOptions {
-    /// What the vectors are for: `search_document`, `search_query` (the default),
-    /// `classification` or `clustering`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub input_type: Option<String>,
-    /// What to do with texts longer than the model takes: `NONE` (an error), `START` or `END`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub truncate: Option<String>,
-    /// The vector size, for models that offer several (256, 512, 1024, 1536).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub output_dimension: Option<u32>,
-    /// The number type of the vectors: `float` (the default), `int8`, `uint8`, `binary` or
-    /// `ubinary`; integer types come back as their values in `f32` (binary types pack 8
-    /// dimensions per value).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub embedding_type: Option<String>,
+optional_fields! {
+    /// Options of a Cohere embedding call.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    #[non_exhaustive]
+    pub struct CohereEmbeddingOptions {
+        /// What the vectors are for: `search_document`, `search_query` (the default),
+        /// `classification` or `clustering`.
+        pub input_type: Option<String>,
+        /// What to do with texts longer than the model takes: `NONE` (an error), `START` or `END`.
+        pub truncate: Option<String>,
+        /// The vector size, for models that offer several (256, 512, 1024, 1536).
+        pub output_dimension: Option<u32>,
+        /// The number type of the vectors: `float` (the default), `int8`, `uint8`, `binary` or
+        /// `ubinary`; integer types come back as their values in `f32` (binary types pack 8
+        /// dimensions per value).
+        pub embedding_type: Option<String>,
+    }
 }
 
-/// Options of a Cohere rerank call.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[non_exhaustive]
-pub struct CohereRerankingOptions {
-    /// Documents longer than this many tokens are truncated (default 4096).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_tokens_per_doc: Option<u32>,
-    /// The request's priority under load (lower is served first).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub priority: Option<u32>,
+optional_fields! {
+    /// Options of a Cohere rerank call.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    #[non_exhaustive]
+    pub struct CohereRerankingOptions {
+        /// Documents longer than this many tokens are truncated (default 4096).
+        pub max_tokens_per_doc: Option<u32>,
+        /// The request's priority under load (lower is served first).
+        pub priority: Option<u32>,
+    }
 }
 
 #[cfg(test)]

@@ -15,9 +15,9 @@ use serde_json::Value;
 use super::cohere_language_model::{citation_source, convert_usage, generate_id, response_metadata, tool_input};
 use super::map_cohere_finish_reason::map_cohere_finish_reason;
 use super::wire::{ChatStreamEvent, ToolCall, Usage};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::provider::{BlockId, ResponseMetadata, StreamPart, ToolCall as CompletedToolCall};
-use crate::provider_utils::{EventMapper, SseEvent};
+use crate::provider_utils::{EventMapper, SseEvent, invalid_event};
 
 /// A tool call whose arguments are still streaming.
 #[derive(Debug)]
@@ -197,13 +197,8 @@ impl EventMapper for CohereEventMapper {
         if self.include_raw {
             out.push_back(StreamPart::Raw { raw_value: serde_json::from_slice(data).unwrap_or(Value::Null) });
         }
-        let decoded = crate::provider_utils::decode_json::<ChatStreamEvent>(data).map_err(|error| {
-            Error::invalid_response(
-                format!("invalid Cohere stream event: {error}"),
-                Some(String::from_utf8_lossy(data).into_owned()),
-                Some(Arc::new(error)),
-            )
-        })?;
+        let decoded = crate::provider_utils::decode_json::<ChatStreamEvent>(data)
+            .map_err(|error| invalid_event(format!("invalid Cohere stream event: {error}"), data, error))?;
         self.state.process(decoded, out);
         Ok(())
     }

@@ -17,35 +17,25 @@ with_poll_overrides! {
     #[non_exhaustive]
     pub struct FalImageOptions {
         /// How closely the image follows the prompt (`guidance_scale`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub guidance_scale: Option<f64>,
         /// Denoising steps (`num_inference_steps`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub num_inference_steps: Option<u32>,
         /// Whether FAL's safety checker runs (`enable_safety_checker`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub enable_safety_checker: Option<bool>,
         /// `jpeg` or `png` (`output_format`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub output_format: Option<String>,
         /// Return the images inline as `data:` URLs instead of CDN URLs (`sync_mode`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub sync_mode: Option<bool>,
         /// How far an edit departs from the input image (`strength`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub strength: Option<f64>,
         /// `none`, `regular` or `high` (`acceleration`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub acceleration: Option<String>,
         /// 1 (strict) to 6 (permissive), as a number or a string (`safety_tolerance`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub safety_tolerance: Option<Value>,
         /// What the image should not show (`negative_prompt`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub negative_prompt: Option<String>,
         /// Send the input images as the list `image_urls` (models taking several, e.g.
         /// `fal-ai/flux-2/edit`) instead of the first one as `image_url`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub use_multiple_images: Option<bool>,
         /// Further inputs of the model, sent as given (FAL's names).
         #[serde(default, skip_serializing_if = "Map::is_empty")]
@@ -60,16 +50,12 @@ with_poll_overrides! {
     #[non_exhaustive]
     pub struct FalSpeechOptions {
         /// MiniMax voices: `{speed, vol, voice_id, pitch, english_normalization, emotion}` (`voice_setting`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub voice_setting: Option<Value>,
         /// MiniMax audio: `{sample_rate, bitrate, format, channel}` (`audio_setting`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub audio_setting: Option<Value>,
         /// The language to favour, e.g. `English` or `auto` (`language_boost`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub language_boost: Option<String>,
         /// Pronunciations: `{"tone": ["word/(pronunciation)"]}` (`pronunciation_dict`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub pronunciation_dict: Option<Value>,
         /// Further inputs of the model, sent as given (FAL's names).
         #[serde(default, skip_serializing_if = "Map::is_empty")]
@@ -84,28 +70,20 @@ with_poll_overrides! {
     #[non_exhaustive]
     pub struct FalTranscriptionOptions {
         /// `transcribe` (the default) or `translate` (into English).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub task: Option<String>,
         /// The spoken language (ISO 639-1); detected when absent.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub language: Option<String>,
         /// Whether speakers are told apart (`diarize`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub diarize: Option<bool>,
         /// `segment` (the default here) or `word`: what one segment of the result is (`chunk_level`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub chunk_level: Option<String>,
         /// The Whisper version, e.g. `3`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub version: Option<String>,
         /// Batch size of the inference (`batch_size`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub batch_size: Option<u32>,
         /// How many speakers to expect (`num_speakers`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub num_speakers: Option<u32>,
         /// Text that primes the model (names, spelling) (`prompt`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub prompt: Option<String>,
         /// Further inputs of the model, sent as given (FAL's names).
         #[serde(default, skip_serializing_if = "Map::is_empty")]

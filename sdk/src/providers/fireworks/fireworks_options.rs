@@ -9,47 +9,41 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Options of a Fireworks image call.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[non_exhaustive]
-pub struct FireworksImageOptions {
-    /// Classifier-free guidance scale (FLUX workflows).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub guidance_scale: Option<f64>,
-    /// Denoising steps (FLUX workflows).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub num_inference_steps: Option<u32>,
-    /// `jpeg` or `png`: the body's `output_format` for Kontext, the `Accept` header for the
-    /// models answering bytes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub output_format: Option<String>,
-    /// Notified when a Kontext request ends.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_url: Option<String>,
-    /// Signs the webhook's notification (Kontext).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_secret: Option<String>,
-    /// Whether Fireworks rewrites the prompt for more creative output (Kontext).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prompt_upsampling: Option<bool>,
-    /// Moderation tolerance, 0 (strict) to 6 (permissive) (Kontext).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub safety_tolerance: Option<u8>,
-    /// How strictly the image follows the prompt (SDXL-family `image_generation` models).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cfg_scale: Option<f64>,
-    /// Diffusion steps (SDXL-family `image_generation` models).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub steps: Option<u32>,
-    /// What the image should not show (SDXL-family `image_generation` models).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub negative_prompt: Option<String>,
-    /// The fixed wait between two polls of a Kontext request, in milliseconds (instead of the
-    /// provider's [`PollSettings`](crate::provider_utils::PollSettings)).
-    #[serde(default, rename = "pollIntervalMillis", skip_serializing_if = "Option::is_none")]
-    pub poll_interval_millis: Option<u64>,
-    /// How long a Kontext request may take in all, in milliseconds (instead of the provider's).
-    #[serde(default, rename = "pollTimeoutMillis", skip_serializing_if = "Option::is_none")]
-    pub poll_timeout_millis: Option<u64>,
+use crate::provider_utils::optional_fields;
+
+optional_fields! {
+    /// Options of a Fireworks image call.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[non_exhaustive]
+    pub struct FireworksImageOptions {
+        /// Classifier-free guidance scale (FLUX workflows).
+        pub guidance_scale: Option<f64>,
+        /// Denoising steps (FLUX workflows).
+        pub num_inference_steps: Option<u32>,
+        /// `jpeg` or `png`: the body's `output_format` for Kontext, the `Accept` header for the
+        /// models answering bytes.
+        pub output_format: Option<String>,
+        /// Notified when a Kontext request ends.
+        pub webhook_url: Option<String>,
+        /// Signs the webhook's notification (Kontext).
+        pub webhook_secret: Option<String>,
+        /// Whether Fireworks rewrites the prompt for more creative output (Kontext).
+        pub prompt_upsampling: Option<bool>,
+        /// Moderation tolerance, 0 (strict) to 6 (permissive) (Kontext).
+        pub safety_tolerance: Option<u8>,
+        /// How strictly the image follows the prompt (SDXL-family `image_generation` models).
+        pub cfg_scale: Option<f64>,
+        /// Diffusion steps (SDXL-family `image_generation` models).
+        pub steps: Option<u32>,
+        /// What the image should not show (SDXL-family `image_generation` models).
+        pub negative_prompt: Option<String>,
+        /// The fixed wait between two polls of a Kontext request, in milliseconds (instead of the
+        /// provider's [`PollSettings`](crate::provider_utils::PollSettings)).
+        #[serde(rename = "pollIntervalMillis")]
+        pub poll_interval_millis: Option<u64>,
+        /// How long a Kontext request may take in all, in milliseconds (instead of the provider's).
+        #[serde(rename = "pollTimeoutMillis")]
+        pub poll_timeout_millis: Option<u64>,
+    }
 }

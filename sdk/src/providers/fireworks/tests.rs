@@ -22,14 +22,6 @@ fn fixture(server: &TestServer, name: &str, status: u16) -> TestResponse {
     json_answer(status, fixture_text(PROVIDER_ID, &format!("{name}.json")).replace("https://delivery-us1.bfl.ai", &server.base_url()))
 }
 
-fn provider_with(server: &TestServer, poll: PollSettings) -> FireworksProvider {
-    create_fireworks(FireworksSettings::default().with_api_key("fw-test").with_base_url(server.base_url()).with_poll_settings(poll))
-}
-
-fn provider(server: &TestServer) -> FireworksProvider {
-    provider_with(server, fast_poll())
-}
-
 fn assert_request(request: &RecordedRequest, path: &str) {
     assert_eq!((request.method.as_str(), request.path.as_str()), ("POST", path));
     assert_eq!(request.header("authorization"), Some("Bearer fw-test"));
@@ -48,7 +40,7 @@ async fn a_flux_workflow_answers_the_image_bytes() {
     options.seed = Some(42);
     options.provider_options = ProviderOptions::new().with("fireworks", json!({"guidance_scale": 3.5, "num_inference_steps": 28, "cfg_scale": 7}));
     // A bare model name is Fireworks' own model.
-    let result = provider(&server).image("flux-1-dev-fp8").do_generate(&options).await.unwrap();
+    let result = FireworksKontext::provider(&server).image("flux-1-dev-fp8").do_generate(&options).await.unwrap();
     let request = server.single_request();
     assert_request(&request, "/workflows/accounts/fireworks/models/flux-1-dev-fp8/text_to_image");
     assert_eq!(request.header("accept"), Some("image/jpeg"));
@@ -67,7 +59,7 @@ async fn an_sdxl_model_takes_a_size_through_image_generation() {
     options.size = Some("1024x768".into());
     options.aspect_ratio = Some("4:3".into());
     options.provider_options = ProviderOptions::new().with("fireworks", json!({"cfg_scale": 7.5, "steps": 30, "negative_prompt": "blur", "output_format": "png"}));
-    let result = provider(&server).image("accounts/fireworks/models/stable-diffusion-xl-1024-v1-0").do_generate(&options).await.unwrap();
+    let result = FireworksKontext::provider(&server).image("accounts/fireworks/models/stable-diffusion-xl-1024-v1-0").do_generate(&options).await.unwrap();
     let request = server.single_request();
     assert_request(&request, "/image_generation/accounts/fireworks/models/stable-diffusion-xl-1024-v1-0");
     assert_eq!(request.header("accept"), Some("image/png"));
@@ -79,7 +71,7 @@ async fn an_sdxl_model_takes_a_size_through_image_generation() {
 #[tokio::test]
 async fn an_answer_without_an_image_is_no_image_generated() {
     let server = server_with(|_| vec![TestResponse::bytes(200, Vec::new(), "image/jpeg"), TestResponse::json(200, json!({"status": "ok"}))]).await;
-    let model = provider(&server).image("accounts/fireworks/models/flux-1-schnell-fp8");
+    let model = FireworksKontext::provider(&server).image("accounts/fireworks/models/flux-1-schnell-fp8");
     for _ in 0..2 {
         let error = model.do_generate(&ImageOptions::new("A kite", 1)).await.unwrap_err();
         assert!(matches!(&error, Error::NoImageGenerated { provider, .. } if provider == "fireworks.image"), "{error:?}");
@@ -103,7 +95,7 @@ async fn kontext_is_submitted_polled_until_ready_and_downloaded_without_the_key(
     options.seed = Some(7);
     options.files = vec![FilePart::new(FileData::Bytes(Bytes::from_static(PNG)), "image/png"), FilePart::new(FileData::Url("https://example.com/b.png".into()), "image/png")];
     options.provider_options = ProviderOptions::new().with("fireworks", json!({"output_format": "jpeg", "safety_tolerance": 2, "prompt_upsampling": true}));
-    let result = provider(&server).image("accounts/fireworks/models/flux-kontext-pro").do_generate(&options).await.unwrap();
+    let result = FireworksKontext::provider(&server).image("accounts/fireworks/models/flux-kontext-pro").do_generate(&options).await.unwrap();
     let requests = server.requests();
     assert_eq!(requests.len(), 5, "{requests:#?}");
     assert_request(&requests[0], "/workflows/accounts/fireworks/models/flux-kontext-pro");
@@ -126,7 +118,7 @@ async fn kontext_is_submitted_polled_until_ready_and_downloaded_without_the_key(
 #[tokio::test]
 async fn a_ready_kontext_request_without_a_sample_is_no_image_generated() {
     let server = server_with(|server| vec![fixture(server, "kontext_submitted", 200), fixture(server, "kontext_ready_without_sample", 200)]).await;
-    let error = provider(&server).image("flux-kontext-pro").do_generate(&ImageOptions::new("x", 1)).await.unwrap_err();
+    let error = FireworksKontext::provider(&server).image("flux-kontext-pro").do_generate(&ImageOptions::new("x", 1)).await.unwrap_err();
     assert!(matches!(&error, Error::NoImageGenerated { message, .. } if message.contains(ID)), "{error:?}");
 }
 
@@ -158,10 +150,10 @@ async fn error_bodies_unknown_options_and_malformed_polls() {
         ]
     })
     .await;
-    let model = provider(&server).image("flux-1-dev-fp8");
+    let model = FireworksKontext::provider(&server).image("flux-1-dev-fp8");
     let error = model.do_generate(&ImageOptions::new("x", 1)).await.unwrap_err();
     assert!(matches!(&error, Error::ApiCall(call) if call.status == 400 && call.message == "Invalid aspect_ratio: 5:4" && !call.is_retryable), "{error:?}");
-    let error = provider(&server).image("flux-kontext-pro").do_generate(&ImageOptions::new("x", 1)).await.unwrap_err();
+    let error = FireworksKontext::provider(&server).image("flux-kontext-pro").do_generate(&ImageOptions::new("x", 1)).await.unwrap_err();
     assert!(matches!(&error, Error::InvalidResponse { raw: Some(raw), .. } if raw.contains("\"status\"")), "{error:?}");
     let mut options = ImageOptions::new("x", 1);
     options.provider_options = ProviderOptions::new().with("fireworks", json!({"guidanceScale": 3}));
@@ -188,6 +180,12 @@ impl PolledJobVendor for FireworksKontext {
         failed: ("kontext_moderated", "the request ended as `Content Moderated`"), misspelt_option: r#"{"guidanceScale": 3}"#, malformed_poll: r#"{"id": "x", "status": "#,
     };
 
+    type Provider = FireworksProvider;
+
+    fn provider_with(server: &TestServer, poll: PollSettings) -> FireworksProvider {
+        create_fireworks(FireworksSettings::default().with_api_key("fw-test").with_base_url(server.base_url()).with_poll_settings(poll))
+    }
+
     fn answer(server: &TestServer, status: u16, name: &str) -> TestResponse {
         fixture(server, name, status)
     }
@@ -195,7 +193,7 @@ impl PolledJobVendor for FireworksKontext {
         vec![fixture(server, "kontext_ready", 200), TestResponse::bytes(200, JPEG.to_vec(), "image/jpeg")]
     }
     async fn call(server: &TestServer, poll: PollSettings, options: Value) -> Result<()> {
-        generate_image_with(provider_with(server, poll).image("flux-kontext-pro"), ImageOptions::new("x", 1), PROVIDER_ID, options).await
+        generate_image_with(Self::provider_with(server, poll).image("flux-kontext-pro"), ImageOptions::new("x", 1), PROVIDER_ID, options).await
     }
 }
 

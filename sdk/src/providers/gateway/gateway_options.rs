@@ -10,47 +10,42 @@ use serde_json::{Map, Value};
 
 use crate::error::Result;
 use crate::provider::ProviderOptions;
+use crate::provider_utils::optional_fields;
 
-/// The gateway's own options (see <https://vercel.com/docs/ai-gateway/provider-options>).
-///
-/// ```
-/// use specai::gateway::GatewayOptions;
-///
-/// let options = GatewayOptions::default().with_order(["bedrock", "anthropic"]).with_only(["bedrock", "anthropic"]);
-/// let provider_options = options.into_provider_options().unwrap();
-/// assert_eq!(provider_options.get("gateway").unwrap()["order"][0], "bedrock");
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct GatewayOptions {
-    /// Provider slugs in the order the gateway should try them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<String>>,
-    /// The only provider slugs the gateway may use.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub only: Option<Vec<String>>,
-    /// Fallback model ids, tried in order when the requested model fails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub models: Option<Vec<String>>,
-    /// An end-user id, for spend tracking.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
-    /// Tags for usage reports.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
-    /// Route only to providers with zero data retention.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub zero_data_retention: Option<bool>,
-    /// Route only to providers that do not train on prompts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disallow_prompt_training: Option<bool>,
-    /// Sort providers by `cost`, `tps` or `ttft` before routing.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sort: Option<String>,
-    /// Options the gateway added after this SDK was written, sent as given.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+optional_fields! {
+    /// The gateway's own options (see <https://vercel.com/docs/ai-gateway/provider-options>).
+    ///
+    /// ```
+    /// use specai::gateway::GatewayOptions;
+    ///
+    /// let options = GatewayOptions::default().with_order(["bedrock", "anthropic"]).with_only(["bedrock", "anthropic"]);
+    /// let provider_options = options.into_provider_options().unwrap();
+    /// assert_eq!(provider_options.get("gateway").unwrap()["order"][0], "bedrock");
+    /// ```
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    #[non_exhaustive]
+    pub struct GatewayOptions {
+        /// Provider slugs in the order the gateway should try them.
+        pub order: Option<Vec<String>>,
+        /// The only provider slugs the gateway may use.
+        pub only: Option<Vec<String>>,
+        /// Fallback model ids, tried in order when the requested model fails.
+        pub models: Option<Vec<String>>,
+        /// An end-user id, for spend tracking.
+        pub user: Option<String>,
+        /// Tags for usage reports.
+        pub tags: Option<Vec<String>>,
+        /// Route only to providers with zero data retention.
+        pub zero_data_retention: Option<bool>,
+        /// Route only to providers that do not train on prompts.
+        pub disallow_prompt_training: Option<bool>,
+        /// Sort providers by `cost`, `tps` or `ttft` before routing.
+        pub sort: Option<String>,
+        /// Options the gateway added after this SDK was written, sent as given.
+        #[serde(flatten)]
+        pub extra: Map<String, Value>,
+    }
 }
 
 impl GatewayOptions {

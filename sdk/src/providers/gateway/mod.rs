@@ -53,7 +53,7 @@ pub use gateway_options::GatewayOptions;
 
 use crate::error::Result;
 use crate::provider::{EmbeddingModel, ImageModel, LanguageModel, Provider};
-use crate::provider_utils::{ApiKey, ConnectionSettings, MappedConnection, SharedConnection, connection_for_call, connection_setters, provider_models};
+use crate::provider_utils::{ApiKey, ConnectionSettings, MappedConnection, SharedConnection, connection_for_call, connection_setters, optional_setters, provider_models};
 
 /// How the bearer token authenticates (the mapping's default is `api-key`).
 const AUTH_METHOD_HEADER: HeaderName = HeaderName::from_static("ai-gateway-auth-method");
@@ -81,17 +81,12 @@ pub struct GatewaySettings {
 impl GatewaySettings {
     connection_setters!();
 
-    /// Authenticates with a Vercel OIDC token instead of a key (e.g. `VERCEL_OIDC_TOKEN` of a
-    /// Vercel deployment); it wins over the key.
-    pub fn with_oidc_token(mut self, token: impl Into<ApiKey>) -> Self {
-        self.oidc_token = Some(token.into());
-        self
-    }
-
-    /// Sets the Vercel team id or slug, for tokens that can act for several teams.
-    pub fn with_team(mut self, team: impl Into<String>) -> Self {
-        self.team = Some(team.into());
-        self
+    optional_setters! {
+        /// Authenticates with a Vercel OIDC token instead of a key (e.g. `VERCEL_OIDC_TOKEN` of a
+        /// Vercel deployment); it wins over the key.
+        with_oidc_token(token: ApiKey) => oidc_token;
+        /// Sets the Vercel team id or slug, for tokens that can act for several teams.
+        with_team(team: String) => team;
     }
 }
 

@@ -8,7 +8,7 @@ use super::*;
 use crate::provider::{ProviderOptions, TranscriptionModel, TranscriptionOptions};
 use crate::provider_utils::test_server::{TestResponse, TestServer};
 use crate::providers::vendor_test_support::{
-    PolledJob, PolledJobVendor, assert_registry_gives_transcription_models_only, calls, fast_poll, fixture_json, poll_path, polled_job_tests, transcribe_url, transcription_api_error,
+    PolledJob, PolledJobVendor, assert_registry_gives_transcription_models_only, calls, fixture_json, poll_path, polled_job_tests, transcribe_url, transcription_api_error,
 };
 
 const JOB_ID: &str = "45463597-20b7-4af7-b3b3-f5fb778203ab";
@@ -27,14 +27,6 @@ fn created() -> TestResponse {
     TestResponse::json(201, fixture("created"))
 }
 
-fn provider_with(server: &TestServer, poll: PollSettings) -> GladiaProvider {
-    create_gladia(GladiaSettings::default().with_api_key("test-key").with_base_url(server.base_url()).with_poll_settings(poll))
-}
-
-fn provider(server: &TestServer) -> GladiaProvider {
-    provider_with(server, fast_poll())
-}
-
 /// A job of audio given by URL, as the shared polling scenarios see it.
 struct Gladia;
 
@@ -46,11 +38,17 @@ impl PolledJobVendor for Gladia {
         malformed_poll: r#"{"id": "x", "status": "#,
     };
 
+    type Provider = GladiaProvider;
+
+    fn provider_with(server: &TestServer, poll: PollSettings) -> GladiaProvider {
+        create_gladia(GladiaSettings::default().with_api_key("test-key").with_base_url(server.base_url()).with_poll_settings(poll))
+    }
+
     fn finished(_: &TestServer) -> Vec<TestResponse> {
         vec![answer("job_done")]
     }
     async fn call(server: &TestServer, poll: PollSettings, options: Value) -> crate::error::Result<()> {
-        transcribe_url(provider_with(server, poll).transcription("solaria-1"), PROVIDER_ID, options).await
+        transcribe_url(Self::provider_with(server, poll).transcription("solaria-1"), PROVIDER_ID, options).await
     }
 }
 
@@ -68,7 +66,7 @@ async fn uploads_submits_and_polls_until_completed() {
     .await;
     let mut options = TranscriptionOptions::new(b"RIFF-audio".to_vec(), "audio/wav");
     options.provider_options = ProviderOptions::new().with("gladia", json!({"languages": ["en"], "diarization": true, "diarizationConfig": {"numberOfSpeakers": 2}, "customVocabulary": ["Gladia"]}));
-    let response = provider(&server).transcription("solaria-1").do_generate(&options).await.unwrap();
+    let response = Gladia::provider(&server).transcription("solaria-1").do_generate(&options).await.unwrap();
 
     let requests = server.requests();
     let status = poll_path::<Gladia>();
@@ -100,7 +98,7 @@ async fn uploads_submits_and_polls_until_completed() {
 async fn audio_given_by_url_is_sent_without_an_upload() {
     let server = TestServer::start([created(), answer("job_done")]).await;
     let options = TranscriptionOptions::from_url("https://example.com/talk.mp3");
-    let response = provider(&server).transcription("solaria-1").do_generate(&options).await.unwrap();
+    let response = Gladia::provider(&server).transcription("solaria-1").do_generate(&options).await.unwrap();
     let requests = server.requests();
     assert_eq!(requests.len(), 2);
     assert_eq!((requests[0].method.as_str(), requests[0].path.as_str()), ("POST", "/v2/pre-recorded"));
@@ -112,7 +110,7 @@ async fn audio_given_by_url_is_sent_without_an_upload() {
 
 #[tokio::test]
 async fn error_bodies_become_api_errors_with_gladias_message() {
-    let model = |server: &TestServer| provider(server).transcription("solaria-1");
+    let model = |server: &TestServer| Gladia::provider(server).transcription("solaria-1");
     let upload = TranscriptionOptions::new(b"RIFF".to_vec(), "audio/wav");
     let call = transcription_api_error(TestResponse::json(401, fixture("error_401")), upload, model).await;
     assert_eq!((call.status, call.message.as_str(), call.is_retryable), (401, "Invalid or missing x-gladia-key", false));
@@ -130,7 +128,7 @@ async fn a_rate_limited_upload_is_retried_after_the_wait_asked() {
         answer("job_done"),
     ])
     .await;
-    let result = crate::transcribe(provider(&server).transcription("solaria-1")).audio(b"RIFF....WAVE".to_vec()).await.unwrap();
+    let result = crate::transcribe(Gladia::provider(&server).transcription("solaria-1")).audio(b"RIFF....WAVE".to_vec()).await.unwrap();
     assert_eq!(result.text, "Hello, world. Hi!");
     let paths: Vec<String> = server.requests().into_iter().map(|request| request.path).collect();
     assert_eq!(paths, ["/v2/upload", "/v2/upload", "/v2/pre-recorded", &poll_path::<Gladia>()]);
@@ -141,7 +139,7 @@ async fn a_done_job_without_a_transcript_is_no_transcript_generated() {
     let mut done = fixture("job_done");
     done["result"]["transcription"]["full_transcript"] = Value::Null;
     let server = TestServer::start([created(), TestResponse::json(200, done)]).await;
-    let error = provider(&server).transcription("solaria-1").do_generate(&TranscriptionOptions::from_url("https://example.com/a.mp3")).await.unwrap_err();
+    let error = Gladia::provider(&server).transcription("solaria-1").do_generate(&TranscriptionOptions::from_url("https://example.com/a.mp3")).await.unwrap_err();
     assert!(matches!(&error, Error::NoTranscriptGenerated { provider, .. } if provider == "gladia"), "{error:?}");
 }
 

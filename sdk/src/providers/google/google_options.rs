@@ -6,48 +6,45 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Options of a Gemini language-model call.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[non_exhaustive]
-pub struct GoogleOptions {
-    /// Thinking: a token budget and whether thoughts are returned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub thinking_config: Option<GoogleThinkingConfig>,
-    /// The name of a cached content (`cachedContents/...`) to use as prompt prefix.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cached_content: Option<String>,
-    /// Send a JSON response format as `responseSchema` (default `true`); `false` sends only
-    /// `responseMimeType: application/json`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub structured_outputs: Option<bool>,
-    /// Safety settings: a block threshold per harm category.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub safety_settings: Option<Vec<GoogleSafetySetting>>,
-    /// Output modalities, e.g. `["TEXT", "IMAGE"]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub response_modalities: Option<Vec<String>>,
-    /// Token budget per image, video frame or PDF page: `MEDIA_RESOLUTION_LOW`, `_MEDIUM`, `_HIGH`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub media_resolution: Option<String>,
-    /// Location context for Google Search and Maps grounding: `{"latLng": {"latitude", "longitude"},
-    /// "languageCode"}`, sent as `toolConfig.retrievalConfig`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub retrieval_config: Option<serde_json::Value>,
+use crate::provider_utils::optional_fields;
+
+optional_fields! {
+    /// Options of a Gemini language-model call.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    #[non_exhaustive]
+    pub struct GoogleOptions {
+        /// Thinking: a token budget and whether thoughts are returned.
+        pub thinking_config: Option<GoogleThinkingConfig>,
+        /// The name of a cached content (`cachedContents/...`) to use as prompt prefix.
+        pub cached_content: Option<String>,
+        /// Send a JSON response format as `responseSchema` (default `true`); `false` sends only
+        /// `responseMimeType: application/json`.
+        pub structured_outputs: Option<bool>,
+        /// Safety settings: a block threshold per harm category.
+        pub safety_settings: Option<Vec<GoogleSafetySetting>>,
+        /// Output modalities, e.g. `["TEXT", "IMAGE"]`.
+        pub response_modalities: Option<Vec<String>>,
+        /// Token budget per image, video frame or PDF page: `MEDIA_RESOLUTION_LOW`, `_MEDIUM`, `_HIGH`.
+        pub media_resolution: Option<String>,
+        /// Location context for Google Search and Maps grounding: `{"latLng": {"latitude", "longitude"},
+        /// "languageCode"}`, sent as `toolConfig.retrievalConfig`.
+        pub retrieval_config: Option<serde_json::Value>,
+    }
 }
 
-/// Gemini's `ThinkingConfig`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[non_exhaustive]
-pub struct GoogleThinkingConfig {
-    /// The number of thinking tokens the model may use (0 turns thinking off where allowed,
-    /// -1 lets the model decide).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub thinking_budget: Option<i32>,
-    /// Return thought summaries as reasoning parts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub include_thoughts: Option<bool>,
+optional_fields! {
+    /// Gemini's `ThinkingConfig`.
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    #[non_exhaustive]
+    pub struct GoogleThinkingConfig {
+        /// The number of thinking tokens the model may use (0 turns thinking off where allowed,
+        /// -1 lets the model decide).
+        pub thinking_budget: Option<i32>,
+        /// Return thought summaries as reasoning parts.
+        pub include_thoughts: Option<bool>,
+    }
 }
 
 impl GoogleThinkingConfig {
@@ -67,45 +64,45 @@ pub struct GoogleSafetySetting {
     pub threshold: String,
 }
 
-/// Options of a Gemini embedding call, read from `provider_options["google"]`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[non_exhaustive]
-pub struct GoogleEmbeddingOptions {
-    /// Truncate the vectors to this many dimensions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub output_dimensionality: Option<u32>,
-    /// What the embeddings are for, e.g. `RETRIEVAL_QUERY`, `SEMANTIC_SIMILARITY`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub task_type: Option<String>,
+optional_fields! {
+    /// Options of a Gemini embedding call, read from `provider_options["google"]`.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    #[non_exhaustive]
+    pub struct GoogleEmbeddingOptions {
+        /// Truncate the vectors to this many dimensions.
+        pub output_dimensionality: Option<u32>,
+        /// What the embeddings are for, e.g. `RETRIEVAL_QUERY`, `SEMANTIC_SIMILARITY`.
+        pub task_type: Option<String>,
+    }
 }
 
-/// Options of a Gemini TTS call, read from `provider_options["google"]`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[non_exhaustive]
-pub struct GoogleSpeechOptions {
-    /// Two speakers, each with a prebuilt voice (`{"speakerVoiceConfigs": [{"speaker": "Joe",
-    /// "voiceConfig": {"prebuiltVoiceConfig": {"voiceName": "Kore"}}}]}`); replaces the call's voice.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub multi_speaker_voice_config: Option<specai_generated::google::types::MultiSpeakerVoiceConfig>,
-    /// The BCP 47 language of the speech (`en-US`); overrides the call's `language`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub language_code: Option<String>,
+optional_fields! {
+    /// Options of a Gemini TTS call, read from `provider_options["google"]`.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    #[non_exhaustive]
+    pub struct GoogleSpeechOptions {
+        /// Two speakers, each with a prebuilt voice (`{"speakerVoiceConfigs": [{"speaker": "Joe",
+        /// "voiceConfig": {"prebuiltVoiceConfig": {"voiceName": "Kore"}}}]}`); replaces the call's voice.
+        pub multi_speaker_voice_config: Option<specai_generated::google::types::MultiSpeakerVoiceConfig>,
+        /// The BCP 47 language of the speech (`en-US`); overrides the call's `language`.
+        pub language_code: Option<String>,
+    }
 }
 
-/// Options of a Gemini API image call (Imagen or a Gemini image model), read from
-/// `provider_options["google"]`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[non_exhaustive]
-pub struct GoogleImageOptions {
-    /// Imagen: `dont_allow`, `allow_adult` or `allow_all`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub person_generation: Option<String>,
-    /// `1K` or `2K` (Imagen's `sampleImageSize`, Gemini's `imageConfig.imageSize`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image_size: Option<String>,
+optional_fields! {
+    /// Options of a Gemini API image call (Imagen or a Gemini image model), read from
+    /// `provider_options["google"]`.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    #[non_exhaustive]
+    pub struct GoogleImageOptions {
+        /// Imagen: `dont_allow`, `allow_adult` or `allow_all`.
+        pub person_generation: Option<String>,
+        /// `1K` or `2K` (Imagen's `sampleImageSize`, Gemini's `imageConfig.imageSize`).
+        pub image_size: Option<String>,
+    }
 }
 
 #[cfg(test)]

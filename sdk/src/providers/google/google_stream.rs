@@ -21,11 +21,11 @@ use super::google_language_model::{
 };
 use super::map_google_finish_reason::map_google_finish_reason;
 use super::wire::{GenerateContentResponse, GroundingMetadata, Part, UsageMetadata};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::provider::{
     BlockId, FileData, FinishReason, GeneratedFile, ProviderMetadata, ResponseMetadata, Source, StreamPart, ToolCall,
 };
-use crate::provider_utils::{EventMapper, MappingErrorParser, SseEvent};
+use crate::provider_utils::{EventMapper, MappingErrorParser, SseEvent, invalid_event};
 
 /// What the stream remembers between events.
 #[derive(Debug, Default)]
@@ -245,13 +245,8 @@ impl EventMapper for GoogleEventMapper {
             let raw_value = serde_json::from_slice(data).unwrap_or(Value::Null);
             out.push_back(StreamPart::Raw { raw_value });
         }
-        let chunk = crate::provider_utils::decode_json::<GenerateContentResponse>(data).map_err(|error| {
-            Error::invalid_response(
-                format!("invalid Gemini stream event: {error}"),
-                Some(String::from_utf8_lossy(data).into_owned()),
-                Some(Arc::new(error)),
-            )
-        })?;
+        let chunk = crate::provider_utils::decode_json::<GenerateContentResponse>(data)
+            .map_err(|error| invalid_event(format!("invalid Gemini stream event: {error}"), data, error))?;
         self.state.process(chunk, out);
         Ok(())
     }

@@ -6,27 +6,26 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Options of a Hume (Octave) speech call.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[non_exhaustive]
-pub struct HumeSpeechOptions {
-    /// What the speech continues from: a previous generation, or utterances said before.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub context: Option<HumeContext>,
-    /// Where the call's voice comes from: `HUME_AI` (the voice library, the default) or
-    /// `CUSTOM_VOICE` (your own voices).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub voice_provider: Option<String>,
-    /// Seconds of silence after the utterance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trailing_silence: Option<f64>,
-    /// Lower latency for a given voice (no voice design from the description alone).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub instant_mode: Option<bool>,
-    /// The Octave version (`1` or `2`), over the one the model id names.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
+use crate::provider_utils::optional_fields;
+
+optional_fields! {
+    /// Options of a Hume (Octave) speech call.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    #[non_exhaustive]
+    pub struct HumeSpeechOptions {
+        /// What the speech continues from: a previous generation, or utterances said before.
+        pub context: Option<HumeContext>,
+        /// Where the call's voice comes from: `HUME_AI` (the voice library, the default) or
+        /// `CUSTOM_VOICE` (your own voices).
+        pub voice_provider: Option<String>,
+        /// Seconds of silence after the utterance.
+        pub trailing_silence: Option<f64>,
+        /// Lower latency for a given voice (no voice design from the description alone).
+        pub instant_mode: Option<bool>,
+        /// The Octave version (`1` or `2`), over the one the model id names.
+        pub version: Option<String>,
+    }
 }
 
 /// What a Hume speech call continues from.

@@ -8,7 +8,7 @@ use super::*;
 use crate::error::Error;
 use crate::provider::{ProviderOptions, SpeechOptions};
 use crate::provider_utils::test_server::{TestResponse, TestServer};
-use crate::providers::vendor_test_support::{fixture_text, json_answer, unsupported_features};
+use crate::providers::vendor_test_support::{SECRET_KEY, assert_audio_provider, fixture_text, json_answer, unsupported_features};
 
 fn error_response(status: u16, name: &str) -> TestResponse {
     json_answer(status, fixture_text("hume", name))
@@ -89,8 +89,5 @@ async fn error_bodies_typos_and_empty_audio() {
 
 #[test]
 fn the_provider_has_no_language_models_and_hides_the_key() {
-    let hume = create_hume(HumeSettings::default().with_api_key("secret-key"));
-    assert!(matches!(Provider::language_model(&hume, "m"), Err(Error::NoSuchModel { .. })));
-    assert_eq!(Provider::speech_model(&hume, "octave-2").unwrap().provider(), "hume.speech");
-    assert!(!format!("{hume:?}").contains("secret-key"));
+    assert_audio_provider(&create_hume(HumeSettings::default().with_api_key(SECRET_KEY)), "speech", "octave-2", "hume.speech");
 }

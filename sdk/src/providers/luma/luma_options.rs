@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::provider_utils::with_poll_overrides;
+use crate::provider_utils::{optional_fields, with_poll_overrides};
 
 with_poll_overrides! {
     /// Options of a Luma image call.
@@ -16,14 +16,11 @@ with_poll_overrides! {
     #[non_exhaustive]
     pub struct LumaImageOptions {
         /// `jpg` or `png` (`format`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub format: Option<String>,
         /// What the call's input images (URLs) are: `image` (the default; up to 4 image references),
         /// `style` (style references) or `modify_image` (the one image to modify).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub reference_type: Option<String>,
         /// The weight of the call's input images (default: 0.85 for images, 0.8 for styles, 1 to modify).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub reference_weight: Option<f64>,
         /// Image references given directly (`image_ref`).
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -35,21 +32,21 @@ with_poll_overrides! {
         #[serde(default, skip_serializing_if = "Map::is_empty")]
         pub character_ref: Map<String, Value>,
         /// The image to modify, given directly (`modify_image_ref`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub modify_image_ref: Option<LumaReference>,
     }
 }
 
-/// One reference image: a URL Luma fetches, and how much it weighs.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[non_exhaustive]
-pub struct LumaReference {
-    /// The image's URL.
-    pub url: String,
-    /// Its weight, 0 to 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub weight: Option<f64>,
+optional_fields! {
+    /// One reference image: a URL Luma fetches, and how much it weighs.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[non_exhaustive]
+    pub struct LumaReference {
+        /// The image's URL.
+        pub url: String,
+        /// Its weight, 0 to 1.
+        pub weight: Option<f64>,
+    }
 }
 
 impl LumaReference {

@@ -54,7 +54,7 @@ use crate::providers::openai_compatible::{
     self, Config, OpenAiCompatibleChatLanguageModel, OpenAiCompatibleCompletionLanguageModel, OpenAiCompatibleEmbeddingModel,
     OpenAiCompatibleTranscriptionModel,
 };
-use crate::provider_utils::{ConnectionSettings, combine_headers, connection_setters};
+use crate::provider_utils::{ConnectionSettings, combine_headers, connection_setters, optional_setters};
 
 /// OpenAI's chat-completions model: the one chat-completions engine with OpenAI's mapping.
 pub type OpenAiChatLanguageModel = OpenAiCompatibleChatLanguageModel;
@@ -97,16 +97,11 @@ impl OpenAiSettings {
         OpenAiSettings { connection, ..Default::default() }
     }
 
-    /// Sends `OpenAI-Organization` with every request.
-    pub fn with_organization(mut self, organization: impl Into<String>) -> Self {
-        self.organization = Some(organization.into());
-        self
-    }
-
-    /// Sends `OpenAI-Project` with every request.
-    pub fn with_project(mut self, project: impl Into<String>) -> Self {
-        self.project = Some(project.into());
-        self
+    optional_setters! {
+        /// Sends `OpenAI-Organization` with every request.
+        with_organization(organization: String) => organization;
+        /// Sends `OpenAI-Project` with every request.
+        with_project(project: String) => project;
     }
 }
 

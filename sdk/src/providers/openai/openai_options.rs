@@ -10,95 +10,73 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::provider::ReasoningEffort;
+use crate::provider_utils::optional_fields;
 
 /// The key provider options are read from.
 pub const OPENAI_PROVIDER_ID: &str = "openai";
 
-/// Options of the OpenAI language models (Responses, chat and legacy completions).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[non_exhaustive]
-pub struct OpenAiOptions {
-    /// Token id -> bias (-100..100). Chat and completions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logit_bias: Option<BTreeMap<String, f64>>,
-    /// Return log probabilities: `true`, or the number of top alternatives per token (0..20).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logprobs: Option<Logprobs>,
-    /// Allow several tool calls in one step (default: the API's, true).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parallel_tool_calls: Option<bool>,
-    /// A stable id of the end user, for abuse monitoring.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
-    /// Reasoning effort; overrides the call option of the same name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reasoning_effort: Option<ReasoningEffort>,
-    /// `max_completion_tokens` for the chat API (reasoning models use it instead of
-    /// `max_tokens`; the call's `max_output_tokens` is mapped to it automatically for them).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_completion_tokens: Option<u32>,
-    /// Whether OpenAI stores the output (for distillation, evals, or `previous_response_id`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub store: Option<bool>,
-    /// Up to 16 key-value pairs stored with the request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<BTreeMap<String, String>>,
-    /// Predicted output, e.g. `{"type": "content", "content": "..."}`. Chat only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prediction: Option<Value>,
-    /// The processing tier: `auto`, `default`, `flex`, `priority`, `scale`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service_tier: Option<ServiceTier>,
-    /// Use structured outputs (`json_schema`) when a schema is given (default true); false
-    /// falls back to `json_object`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub structured_outputs: Option<bool>,
-    /// Whether JSON schemas (of the output and of function tools without their own setting) are
-    /// enforced strictly (default true).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub strict_json_schema: Option<bool>,
-    /// How verbose the text output is (`low`, `medium`, `high`), for models that take it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub text_verbosity: Option<TextVerbosity>,
-    /// A key to improve prompt-cache hits across requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prompt_cache_key: Option<String>,
-    /// A stable, hashed identifier of the end user for safety monitoring.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub safety_identifier: Option<String>,
-    /// How system messages are sent: as `system`, as `developer`, or removed. The default is
-    /// `developer` for reasoning models and `system` otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub system_message_mode: Option<SystemMessageMode>,
-    /// Responses API: continue from a stored response.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub previous_response_id: Option<String>,
-    /// Responses API: instructions placed before the input.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub instructions: Option<String>,
-    /// Responses API: extra output to include, e.g. `reasoning.encrypted_content`,
-    /// `file_search_call.results`, `message.output_text.logprobs`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub include: Option<Vec<String>>,
-    /// Responses API: reasoning summaries, `auto`, `concise` or `detailed`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reasoning_summary: Option<String>,
-    /// Responses API: `auto` or `disabled` truncation of the context.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub truncation: Option<String>,
-    /// Responses API: the most built-in tool calls in one response.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_tool_calls: Option<u32>,
-    /// Responses API: the conversation this response belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conversation: Option<String>,
-    /// Legacy completions: echo the prompt back.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub echo: Option<bool>,
-    /// Legacy completions: text after the completion.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suffix: Option<String>,
+optional_fields! {
+    /// Options of the OpenAI language models (Responses, chat and legacy completions).
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[non_exhaustive]
+    pub struct OpenAiOptions {
+        /// Token id -> bias (-100..100). Chat and completions.
+        pub logit_bias: Option<BTreeMap<String, f64>>,
+        /// Return log probabilities: `true`, or the number of top alternatives per token (0..20).
+        pub logprobs: Option<Logprobs>,
+        /// Allow several tool calls in one step (default: the API's, true).
+        pub parallel_tool_calls: Option<bool>,
+        /// A stable id of the end user, for abuse monitoring.
+        pub user: Option<String>,
+        /// Reasoning effort; overrides the call option of the same name.
+        pub reasoning_effort: Option<ReasoningEffort>,
+        /// `max_completion_tokens` for the chat API (reasoning models use it instead of
+        /// `max_tokens`; the call's `max_output_tokens` is mapped to it automatically for them).
+        pub max_completion_tokens: Option<u32>,
+        /// Whether OpenAI stores the output (for distillation, evals, or `previous_response_id`).
+        pub store: Option<bool>,
+        /// Up to 16 key-value pairs stored with the request.
+        pub metadata: Option<BTreeMap<String, String>>,
+        /// Predicted output, e.g. `{"type": "content", "content": "..."}`. Chat only.
+        pub prediction: Option<Value>,
+        /// The processing tier: `auto`, `default`, `flex`, `priority`, `scale`.
+        pub service_tier: Option<ServiceTier>,
+        /// Use structured outputs (`json_schema`) when a schema is given (default true); false
+        /// falls back to `json_object`.
+        pub structured_outputs: Option<bool>,
+        /// Whether JSON schemas (of the output and of function tools without their own setting) are
+        /// enforced strictly (default true).
+        pub strict_json_schema: Option<bool>,
+        /// How verbose the text output is (`low`, `medium`, `high`), for models that take it.
+        pub text_verbosity: Option<TextVerbosity>,
+        /// A key to improve prompt-cache hits across requests.
+        pub prompt_cache_key: Option<String>,
+        /// A stable, hashed identifier of the end user for safety monitoring.
+        pub safety_identifier: Option<String>,
+        /// How system messages are sent: as `system`, as `developer`, or removed. The default is
+        /// `developer` for reasoning models and `system` otherwise.
+        pub system_message_mode: Option<SystemMessageMode>,
+        /// Responses API: continue from a stored response.
+        pub previous_response_id: Option<String>,
+        /// Responses API: instructions placed before the input.
+        pub instructions: Option<String>,
+        /// Responses API: extra output to include, e.g. `reasoning.encrypted_content`,
+        /// `file_search_call.results`, `message.output_text.logprobs`.
+        pub include: Option<Vec<String>>,
+        /// Responses API: reasoning summaries, `auto`, `concise` or `detailed`.
+        pub reasoning_summary: Option<String>,
+        /// Responses API: `auto` or `disabled` truncation of the context.
+        pub truncation: Option<String>,
+        /// Responses API: the most built-in tool calls in one response.
+        pub max_tool_calls: Option<u32>,
+        /// Responses API: the conversation this response belongs to.
+        pub conversation: Option<String>,
+        /// Legacy completions: echo the prompt back.
+        pub echo: Option<bool>,
+        /// Legacy completions: text after the completion.
+        pub suffix: Option<String>,
+    }
 }
 
 /// `true` (log probabilities of the chosen tokens) or a number of top alternatives per token.
@@ -154,58 +132,53 @@ pub enum TextVerbosity {
 /// How system messages are sent: the chat engine's setting, shared by the Responses model.
 pub use crate::providers::openai_compatible::SystemMessageMode;
 
-/// Options of the embedding model.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[non_exhaustive]
-pub struct OpenAiEmbeddingOptions {
-    /// The size of the vectors (text-embedding-3 and later).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dimensions: Option<u32>,
-    /// A stable id of the end user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
+optional_fields! {
+    /// Options of the embedding model.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[non_exhaustive]
+    pub struct OpenAiEmbeddingOptions {
+        /// The size of the vectors (text-embedding-3 and later).
+        pub dimensions: Option<u32>,
+        /// A stable id of the end user.
+        pub user: Option<String>,
+    }
 }
 
-/// Options of the image model.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[non_exhaustive]
-pub struct OpenAiImageOptions {
-    /// `standard`/`hd` (dall-e-3), `low`/`medium`/`high`/`auto` (gpt-image-1).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub quality: Option<String>,
-    /// `vivid` or `natural` (dall-e-3).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub style: Option<String>,
-    /// `transparent`, `opaque` or `auto` (gpt-image-1).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub background: Option<String>,
-    /// `png`, `jpeg` or `webp` (gpt-image-1).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub output_format: Option<String>,
-    /// 0..100 for jpeg and webp (gpt-image-1).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub output_compression: Option<u8>,
-    /// `low` or `auto` (gpt-image-1).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub moderation: Option<String>,
-    /// A stable id of the end user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
+optional_fields! {
+    /// Options of the image model.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[non_exhaustive]
+    pub struct OpenAiImageOptions {
+        /// `standard`/`hd` (dall-e-3), `low`/`medium`/`high`/`auto` (gpt-image-1).
+        pub quality: Option<String>,
+        /// `vivid` or `natural` (dall-e-3).
+        pub style: Option<String>,
+        /// `transparent`, `opaque` or `auto` (gpt-image-1).
+        pub background: Option<String>,
+        /// `png`, `jpeg` or `webp` (gpt-image-1).
+        pub output_format: Option<String>,
+        /// 0..100 for jpeg and webp (gpt-image-1).
+        pub output_compression: Option<u8>,
+        /// `low` or `auto` (gpt-image-1).
+        pub moderation: Option<String>,
+        /// A stable id of the end user.
+        pub user: Option<String>,
+    }
 }
 
-/// Options of the speech model.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[non_exhaustive]
-pub struct OpenAiSpeechOptions {
-    /// Instructions for the voice (gpt-4o-mini-tts); overrides the call's `instructions`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub instructions: Option<String>,
-    /// Speed, 0.25..4.0; overrides the call's `speed`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub speed: Option<f32>,
+optional_fields! {
+    /// Options of the speech model.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[non_exhaustive]
+    pub struct OpenAiSpeechOptions {
+        /// Instructions for the voice (gpt-4o-mini-tts); overrides the call's `instructions`.
+        pub instructions: Option<String>,
+        /// Speed, 0.25..4.0; overrides the call's `speed`.
+        pub speed: Option<f32>,
+    }
 }
 
 /// Options of the transcription model: the compatible engine's, read from `provider_options["openai"]`.

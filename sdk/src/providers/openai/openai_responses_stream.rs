@@ -18,9 +18,9 @@ use serde_json::{Value, json};
 use specai_generated::openai::lean;
 use specai_generated::openai::types as api;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::provider::{BlockId, ResponseMetadata, StreamPart, ToolCall, Warning};
-use crate::provider_utils::{EventMapper, SseEvent, decode_json};
+use crate::provider_utils::{EventMapper, SseEvent, decode_json, invalid_event};
 
 use super::map_openai_finish_reason::map_openai_responses_finish_reason;
 use super::openai_error::{OpenAiErrorDetail, stream_error};
@@ -94,13 +94,8 @@ impl ResponsesStreamState {
         {
             out.push_back(StreamPart::Raw { raw_value });
         }
-        let event: lean::ResponseStreamEvent<'_> = decode_json(data).map_err(|error| {
-            Error::invalid_response(
-                format!("malformed Responses stream event: {error}"),
-                Some(String::from_utf8_lossy(data).into_owned()),
-                Some(Arc::new(error)),
-            )
-        })?;
+        let event: lean::ResponseStreamEvent<'_> =
+            decode_json(data).map_err(|error| invalid_event(format!("malformed Responses stream event: {error}"), data, error))?;
         let index = |index: Option<i64>| index.and_then(|index| usize::try_from(index).ok());
         let (output_index, summary_index) = (index(event.output_index), index(event.summary_index));
         match event.type_.as_deref().unwrap_or_default() {

@@ -12,138 +12,122 @@ use serde_json::{Map, Value};
 
 use crate::error::Result;
 use crate::provider::ProviderOptions;
+use crate::provider_utils::optional_fields;
 
 /// The generic key every OpenAI-compatible provider also reads.
 pub const GENERIC_OPTIONS_KEY: &str = "openai-compatible";
 
-/// Options of the chat and completion models: the chat-completions fields the engine maps
-/// (OpenAI's among them), then vendor fields.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct OpenAiCompatibleOptions {
-    /// A stable id of the end user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
-    /// Reasoning effort as the vendor spells it; overrides the call option.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reasoning_effort: Option<String>,
-    /// Allow several tool calls in one step, where the vendor takes the flag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parallel_tool_calls: Option<bool>,
-    /// Whether the output schema is enforced strictly (default: the mapping's
-    /// `request.strict_json_schema`, else not sent).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub strict_json_schema: Option<bool>,
-    /// Use `json_schema` structured outputs when a schema is given (default: per the mapping's
-    /// capabilities); false falls back to `json_object` with the schema in the prompt.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub structured_outputs: Option<bool>,
-    /// How system messages are sent (`system`, `developer`, `remove`); default: the model's
-    /// mapping rule, else `system`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub system_message_mode: Option<SystemMessageMode>,
-    /// Token id -> bias (-100..100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logit_bias: Option<BTreeMap<String, f64>>,
-    /// The number of top alternatives per token whose log probabilities are returned (0: only
-    /// the chosen tokens'); `None`: no log probabilities.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub top_logprobs: Option<u8>,
-    /// `max_completion_tokens`, sent beside or instead of `max_tokens`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_completion_tokens: Option<u32>,
-    /// Whether the vendor stores the output.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub store: Option<bool>,
-    /// Key-value pairs stored with the request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<BTreeMap<String, String>>,
-    /// Predicted output, e.g. `{"type": "content", "content": "..."}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prediction: Option<Value>,
-    /// The processing tier as the vendor spells it (`auto`, `flex`, `priority`, ...).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service_tier: Option<String>,
-    /// How verbose the text output is (`low`, `medium`, `high`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub text_verbosity: Option<String>,
-    /// A key to improve prompt-cache hits across requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prompt_cache_key: Option<String>,
-    /// A stable, hashed identifier of the end user for safety monitoring.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub safety_identifier: Option<String>,
-    /// Legacy completions: echo the prompt back.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub echo: Option<bool>,
-    /// Legacy completions: text after the completion.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suffix: Option<String>,
-    /// Vendor fields, sent in the request body unchanged.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+optional_fields! {
+    /// Options of the chat and completion models: the chat-completions fields the engine maps
+    /// (OpenAI's among them), then vendor fields.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct OpenAiCompatibleOptions {
+        /// A stable id of the end user.
+        pub user: Option<String>,
+        /// Reasoning effort as the vendor spells it; overrides the call option.
+        pub reasoning_effort: Option<String>,
+        /// Allow several tool calls in one step, where the vendor takes the flag.
+        pub parallel_tool_calls: Option<bool>,
+        /// Whether the output schema is enforced strictly (default: the mapping's
+        /// `request.strict_json_schema`, else not sent).
+        pub strict_json_schema: Option<bool>,
+        /// Use `json_schema` structured outputs when a schema is given (default: per the mapping's
+        /// capabilities); false falls back to `json_object` with the schema in the prompt.
+        pub structured_outputs: Option<bool>,
+        /// How system messages are sent (`system`, `developer`, `remove`); default: the model's
+        /// mapping rule, else `system`.
+        pub system_message_mode: Option<SystemMessageMode>,
+        /// Token id -> bias (-100..100).
+        pub logit_bias: Option<BTreeMap<String, f64>>,
+        /// The number of top alternatives per token whose log probabilities are returned (0: only
+        /// the chosen tokens'); `None`: no log probabilities.
+        pub top_logprobs: Option<u8>,
+        /// `max_completion_tokens`, sent beside or instead of `max_tokens`.
+        pub max_completion_tokens: Option<u32>,
+        /// Whether the vendor stores the output.
+        pub store: Option<bool>,
+        /// Key-value pairs stored with the request.
+        pub metadata: Option<BTreeMap<String, String>>,
+        /// Predicted output, e.g. `{"type": "content", "content": "..."}`.
+        pub prediction: Option<Value>,
+        /// The processing tier as the vendor spells it (`auto`, `flex`, `priority`, ...).
+        pub service_tier: Option<String>,
+        /// How verbose the text output is (`low`, `medium`, `high`).
+        pub text_verbosity: Option<String>,
+        /// A key to improve prompt-cache hits across requests.
+        pub prompt_cache_key: Option<String>,
+        /// A stable, hashed identifier of the end user for safety monitoring.
+        pub safety_identifier: Option<String>,
+        /// Legacy completions: echo the prompt back.
+        pub echo: Option<bool>,
+        /// Legacy completions: text after the completion.
+        pub suffix: Option<String>,
+        /// Vendor fields, sent in the request body unchanged.
+        #[serde(flatten)]
+        pub extra: Map<String, Value>,
+    }
 }
 
-/// Options of the embedding model.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct OpenAiCompatibleEmbeddingOptions {
-    /// The number of dimensions, for models that can shorten their vectors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dimensions: Option<u32>,
-    /// A stable id of the end user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
-    /// Vendor fields, sent in the request body unchanged.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+optional_fields! {
+    /// Options of the embedding model.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct OpenAiCompatibleEmbeddingOptions {
+        /// The number of dimensions, for models that can shorten their vectors.
+        pub dimensions: Option<u32>,
+        /// A stable id of the end user.
+        pub user: Option<String>,
+        /// Vendor fields, sent in the request body unchanged.
+        #[serde(flatten)]
+        pub extra: Map<String, Value>,
+    }
 }
 
-/// Options of the reranking model.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct OpenAiCompatibleRerankingOptions {
-    /// The fields of JSON-object documents to rank on (Together AI's `rank_fields`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rank_fields: Option<Vec<String>>,
-    /// Vendor fields, sent in the request body unchanged.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+optional_fields! {
+    /// Options of the reranking model.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    #[non_exhaustive]
+    pub struct OpenAiCompatibleRerankingOptions {
+        /// The fields of JSON-object documents to rank on (Together AI's `rank_fields`).
+        pub rank_fields: Option<Vec<String>>,
+        /// Vendor fields, sent in the request body unchanged.
+        #[serde(flatten)]
+        pub extra: Map<String, Value>,
+    }
 }
 
-/// Options of the image model.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct OpenAiCompatibleImageOptions {
-    /// A stable id of the end user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
-    /// Vendor fields (`quality`, `steps`, ...), sent in the request body unchanged.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+optional_fields! {
+    /// Options of the image model.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct OpenAiCompatibleImageOptions {
+        /// A stable id of the end user.
+        pub user: Option<String>,
+        /// Vendor fields (`quality`, `steps`, ...), sent in the request body unchanged.
+        #[serde(flatten)]
+        pub extra: Map<String, Value>,
+    }
 }
 
-/// Options of the transcription model (typed: the multipart form takes these fields only).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[non_exhaustive]
-pub struct OpenAiCompatibleTranscriptionOptions {
-    /// The spoken language, ISO 639-1 (improves accuracy and latency).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub language: Option<String>,
-    /// Text to guide the style or continue a previous segment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prompt: Option<String>,
-    /// Sampling temperature, 0..1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub temperature: Option<f32>,
-    /// `segment` and/or `word` timestamps (whisper-1; asks for `verbose_json`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timestamp_granularities: Option<Vec<String>>,
-    /// Extra output, e.g. `logprobs` (gpt-4o-transcribe).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub include: Option<Vec<String>>,
+optional_fields! {
+    /// Options of the transcription model (typed: the multipart form takes these fields only).
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[non_exhaustive]
+    pub struct OpenAiCompatibleTranscriptionOptions {
+        /// The spoken language, ISO 639-1 (improves accuracy and latency).
+        pub language: Option<String>,
+        /// Text to guide the style or continue a previous segment.
+        pub prompt: Option<String>,
+        /// Sampling temperature, 0..1.
+        pub temperature: Option<f32>,
+        /// `segment` and/or `word` timestamps (whisper-1; asks for `verbose_json`).
+        pub timestamp_granularities: Option<Vec<String>>,
+        /// Extra output, e.g. `logprobs` (gpt-4o-transcribe).
+        pub include: Option<Vec<String>>,
+    }
 }
 
 /// How system messages are sent in chat completions.

@@ -18,22 +18,16 @@ with_poll_overrides! {
     pub struct ReplicateImageOptions {
         /// How long the create request waits for the prediction (`Prefer: wait=<seconds>`, 1 to 60);
         /// the mapping's `Prefer: wait` otherwise.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub max_wait_time_in_seconds: Option<u32>,
         /// `webp`, `jpg` or `png` (`output_format`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub output_format: Option<String>,
         /// 0 to 100 (`output_quality`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub output_quality: Option<u32>,
         /// What the image should not show (`negative_prompt`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub negative_prompt: Option<String>,
         /// Denoising steps (`num_inference_steps`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub num_inference_steps: Option<u32>,
         /// How closely the image follows the prompt (`guidance`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub guidance: Option<f64>,
         /// Further inputs of the model, sent as given (Replicate's names).
         #[serde(default, skip_serializing_if = "Map::is_empty")]

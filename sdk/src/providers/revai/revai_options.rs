@@ -21,31 +21,22 @@ with_poll_overrides! {
     #[non_exhaustive]
     pub struct RevaiOptions {
         /// The audio's language, ISO 639-1 (default `en`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub language: Option<String>,
         /// Do not label speakers.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub skip_diarization: Option<bool>,
         /// Leave punctuation out.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub skip_punctuation: Option<bool>,
         /// Drop filler words ("um", "uh").
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub remove_disfluencies: Option<bool>,
         /// Mask profanity.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub filter_profanity: Option<bool>,
         /// How many channels carry a speaker each.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub speaker_channels_count: Option<i64>,
         /// A custom vocabulary made beforehand.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub custom_vocabulary_id: Option<String>,
         /// Text Rev.ai keeps with the job.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub metadata: Option<String>,
         /// Seconds after which Rev.ai deletes the job and its data.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub delete_after_seconds: Option<i64>,
     }
 }

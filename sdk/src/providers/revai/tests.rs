@@ -7,7 +7,7 @@ use super::*;
 use crate::provider::{ProviderOptions, TranscriptionModel, TranscriptionOptions};
 use crate::provider_utils::test_server::{TestResponse, TestServer};
 use crate::providers::vendor_test_support::{
-    PolledJob, PolledJobVendor, assert_registry_gives_transcription_models_only, calls, fast_poll, fixture_json, poll_path, polled_job_tests, transcribe_url, transcription_api_error,
+    PolledJob, PolledJobVendor, assert_registry_gives_transcription_models_only, calls, fixture_json, poll_path, polled_job_tests, transcribe_url, transcription_api_error,
 };
 
 const JOB_ID: &str = "Umx5c6F7pH7r";
@@ -18,14 +18,6 @@ fn fixture(name: &str) -> Value {
 
 fn answer(name: &str) -> TestResponse {
     TestResponse::json(200, fixture(name))
-}
-
-fn provider_with(server: &TestServer, poll: PollSettings) -> RevaiProvider {
-    create_revai(RevaiSettings::default().with_api_key("test-key").with_base_url(server.base_url()).with_poll_settings(poll))
-}
-
-fn provider(server: &TestServer) -> RevaiProvider {
-    provider_with(server, fast_poll())
 }
 
 /// A job of audio given by URL, as the shared polling scenarios see it. Rev.ai has no cancel
@@ -39,11 +31,17 @@ impl PolledJobVendor for Revai {
         failed: ("job_failed", "Failed to download media file. Please check your url and file type"), malformed_poll: r#"{"id": "x", "status": "#,
     };
 
+    type Provider = RevaiProvider;
+
+    fn provider_with(server: &TestServer, poll: PollSettings) -> RevaiProvider {
+        create_revai(RevaiSettings::default().with_api_key("test-key").with_base_url(server.base_url()).with_poll_settings(poll))
+    }
+
     fn finished(_: &TestServer) -> Vec<TestResponse> {
         vec![answer("job_transcribed"), answer("transcript")]
     }
     async fn call(server: &TestServer, poll: PollSettings, options: Value) -> crate::error::Result<()> {
-        transcribe_url(provider_with(server, poll).transcription("machine"), PROVIDER_ID, options).await
+        transcribe_url(Self::provider_with(server, poll).transcription("machine"), PROVIDER_ID, options).await
     }
 }
 
@@ -61,7 +59,7 @@ async fn submits_the_media_polls_until_transcribed_and_reads_the_transcript() {
     .await;
     let mut options = TranscriptionOptions::new(b"RIFF-audio".to_vec(), "audio/wav");
     options.provider_options = ProviderOptions::new().with("revai", json!({"language": "en", "removeDisfluencies": true}));
-    let response = provider(&server).transcription("machine").do_generate(&options).await.unwrap();
+    let response = Revai::provider(&server).transcription("machine").do_generate(&options).await.unwrap();
 
     let requests = server.requests();
     let job = poll_path::<Revai>();
@@ -91,7 +89,7 @@ async fn submits_the_media_polls_until_transcribed_and_reads_the_transcript() {
 async fn audio_given_by_url_is_sent_as_the_source() {
     let server = TestServer::start([answer("job_in_progress"), answer("job_transcribed"), answer("transcript")]).await;
     let options = TranscriptionOptions::from_url("https://example.com/talk.mp3");
-    let response = provider(&server).transcription("fusion").do_generate(&options).await.unwrap();
+    let response = Revai::provider(&server).transcription("fusion").do_generate(&options).await.unwrap();
     let requests = server.requests();
     assert_eq!(requests.len(), 3);
     assert_eq!((requests[0].method.as_str(), requests[0].path.as_str()), ("POST", "/speechtotext/v1/jobs"));
@@ -103,7 +101,7 @@ async fn audio_given_by_url_is_sent_as_the_source() {
 
 #[tokio::test]
 async fn error_bodies_become_api_errors_with_revais_message() {
-    let model = |server: &TestServer| provider(server).transcription("machine");
+    let model = |server: &TestServer| Revai::provider(server).transcription("machine");
     let upload = TranscriptionOptions::new(b"RIFF".to_vec(), "audio/wav");
     let call = transcription_api_error(TestResponse::json(401, fixture("error_401")), upload, model).await;
     assert_eq!((call.status, call.message.as_str()), (401, "Authorization has been denied for this request"));
@@ -122,7 +120,7 @@ async fn a_rate_limited_submit_is_retried_after_the_wait_asked() {
         answer("transcript"),
     ])
     .await;
-    let result = crate::transcribe(provider(&server).transcription("machine")).audio_url("https://example.com/x").await.unwrap();
+    let result = crate::transcribe(Revai::provider(&server).transcription("machine")).audio_url("https://example.com/x").await.unwrap();
     assert_eq!(result.text, "Hello, world. Hi!");
     assert_eq!(server.requests().len(), 4);
 }
@@ -130,7 +128,7 @@ async fn a_rate_limited_submit_is_retried_after_the_wait_asked() {
 #[tokio::test]
 async fn a_malformed_transcript_is_an_invalid_response_not_a_panic() {
     let server = TestServer::start([answer("job_in_progress"), answer("job_transcribed"), TestResponse::text(200, "{\"monologues\": [")]).await;
-    let error = provider(&server).transcription("machine").do_generate(&TranscriptionOptions::from_url("https://example.com/x")).await.unwrap_err();
+    let error = Revai::provider(&server).transcription("machine").do_generate(&TranscriptionOptions::from_url("https://example.com/x")).await.unwrap_err();
     assert!(matches!(&error, Error::InvalidResponse { .. }), "{error:?}");
 }
 
@@ -139,7 +137,7 @@ async fn an_empty_transcript_of_unknown_duration_is_no_transcript_generated() {
     let mut transcribed = fixture("job_transcribed");
     transcribed.as_object_mut().unwrap().remove("duration_seconds");
     let server = TestServer::start([answer("job_in_progress"), TestResponse::json(200, transcribed), TestResponse::json(200, json!({"monologues": []}))]).await;
-    let error = provider(&server).transcription("machine").do_generate(&TranscriptionOptions::from_url("https://example.com/x")).await.unwrap_err();
+    let error = Revai::provider(&server).transcription("machine").do_generate(&TranscriptionOptions::from_url("https://example.com/x")).await.unwrap_err();
     assert!(matches!(&error, Error::NoTranscriptGenerated { provider, .. } if provider == "revai"), "{error:?}");
 }
 

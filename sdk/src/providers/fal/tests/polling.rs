@@ -24,6 +24,11 @@ macro_rules! fal_queue_job {
                 misspelt_option: r#"{"guidanceScal": 3}"#, malformed_poll: r#"{"status": IN_QUEUE"#,
             };
 
+            type Provider = crate::providers::fal::FalProvider;
+
+            fn provider_with(server: &TestServer, poll: PollSettings) -> Self::Provider {
+                provider_with(server, poll)
+            }
             fn answer(server: &TestServer, _: u16, name: &str) -> TestResponse {
                 fixture(server, name)
             }
@@ -33,7 +38,7 @@ macro_rules! fal_queue_job {
                 answers
             }
             async fn call(server: &TestServer, poll: PollSettings, options: Value) -> Result<()> {
-                call(provider_with(server, poll), $model, options).await
+                call(Self::provider_with(server, poll), $model, options).await
             }
         }
     };

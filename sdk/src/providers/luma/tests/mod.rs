@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use super::*;
 use crate::provider::{FileData, FilePart, ImageOptions, ProviderOptions, Warning};
-use crate::provider_utils::test_server::{RecordedRequest, TestResponse, TestServer};
+use crate::provider_utils::test_server::{TestResponse, TestServer};
 use crate::providers::vendor_test_support::{PolledJob, PolledJobVendor, fast_poll, fixture_text, generate_image_with, json_answer, polled_job_tests, server_with};
 
 const ID: &str = "8e4f0a5c-2b7e-4a41-9c3f-1d5e6f7a8b90";
@@ -19,19 +19,6 @@ const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F'
 
 fn fixture(server: &TestServer, name: &str, status: u16) -> TestResponse {
     json_answer(status, fixture_text(PROVIDER_ID, &format!("{name}.json")).replace("https://storage.cdn-luma.com", &server.base_url()))
-}
-
-fn provider_with(server: &TestServer, poll: PollSettings) -> LumaProvider {
-    create_luma(LumaSettings::default().with_api_key("luma-test").with_base_url(server.base_url()).with_poll_settings(poll))
-}
-
-fn provider(server: &TestServer) -> LumaProvider {
-    provider_with(server, fast_poll())
-}
-
-fn assert_request(request: &RecordedRequest, method: &str, path: &str) {
-    assert_eq!((request.method.as_str(), request.path.as_str()), (method, path));
-    assert_eq!(request.header("authorization"), Some("Bearer luma-test"));
 }
 
 fn options() -> ImageOptions {
@@ -52,13 +39,13 @@ async fn a_generation_is_polled_through_queued_and_dreaming_then_downloaded() {
         ]
     })
     .await;
-    let result = crate::generate_image(provider(&server).image("photon-1")).prompt("A lighthouse at dawn").aspect_ratio("16:9").seed(7).await.unwrap();
+    let result = crate::generate_image(Luma::provider(&server).image("photon-1")).prompt("A lighthouse at dawn").aspect_ratio("16:9").seed(7).await.unwrap();
     let requests = server.requests();
     assert_eq!(requests.len(), 5, "{requests:#?}");
-    assert_request(&requests[0], "POST", "/dream-machine/v1/generations/image");
+    Luma::assert_request(&requests[0], "POST", "/dream-machine/v1/generations/image");
     assert_eq!(requests[0].json(), json!({"prompt": "A lighthouse at dawn", "model": "photon-1", "aspect_ratio": "16:9"}));
     for request in &requests[1..4] {
-        assert_request(request, "GET", &format!("/dream-machine/v1/generations/{ID}"));
+        Luma::assert_request(request, "GET", &format!("/dream-machine/v1/generations/{ID}"));
     }
     assert_eq!((requests[4].path.as_str(), requests[4].header("authorization")), ("/dream_machine/2f1c9d3e-6a7b/8e4f0a5c_result.jpg", None));
     let image = result.image().unwrap();
@@ -70,7 +57,7 @@ async fn a_generation_is_polled_through_queued_and_dreaming_then_downloaded() {
 #[tokio::test]
 async fn a_completed_generation_without_an_image_is_no_image_generated() {
     let server = server_with(|server| vec![fixture(server, "generation_queued", 201), fixture(server, "generation_completed_no_image", 200)]).await;
-    let error = provider(&server).image("photon-1").do_generate(&options()).await.unwrap_err();
+    let error = Luma::provider(&server).image("photon-1").do_generate(&options()).await.unwrap_err();
     assert!(matches!(&error, Error::NoImageGenerated { provider, message } if provider == "luma.image" && message.contains(ID)), "{error:?}");
 }
 
@@ -80,7 +67,7 @@ async fn input_image_urls_become_references_and_inline_images_are_refused() {
     let mut options = options();
     options.files = vec![FilePart::new(FileData::Url("https://example.com/style.jpg".into()), "image/jpeg")];
     options.provider_options = ProviderOptions::new().with("luma", json!({"referenceType": "style", "format": "jpg", "characterRef": {"identity0": {"images": ["https://example.com/me.jpg"]}}}));
-    provider(&server).image("photon-1").do_generate(&options).await.unwrap();
+    Luma::provider(&server).image("photon-1").do_generate(&options).await.unwrap();
     assert_eq!(
         server.requests()[0].json(),
         json!({"prompt": "A lighthouse at dawn", "model": "photon-1", "aspect_ratio": "16:9", "format": "jpg",
@@ -89,7 +76,7 @@ async fn input_image_urls_become_references_and_inline_images_are_refused() {
     );
     assert_eq!(server.requests().len(), 2, "completed in the first answer: no poll");
     options.files = vec![FilePart::new(FileData::Bytes(Bytes::from_static(JPEG)), "image/jpeg")];
-    let error = provider(&server).image("photon-1").do_generate(&options).await.unwrap_err();
+    let error = Luma::provider(&server).image("photon-1").do_generate(&options).await.unwrap_err();
     assert!(matches!(&error, Error::Unsupported { .. }), "{error:?}");
     assert_eq!(server.requests().len(), 2, "nothing sent");
 }
@@ -99,9 +86,9 @@ async fn a_calls_extras_reach_the_submission_only() {
     let server = server_with(|server| vec![fixture(server, "generation_completed", 201), TestResponse::bytes(200, JPEG.to_vec(), "image/jpeg")]).await;
     let mut options = options();
     options.extra = crate::provider::ExtraRequest::default().with_body_member("callback_url", "https://example.com/done").with_query_param("trace", "7");
-    provider(&server).image("photon-1").do_generate(&options).await.unwrap();
+    Luma::provider(&server).image("photon-1").do_generate(&options).await.unwrap();
     let requests = server.requests();
-    assert_request(&requests[0], "POST", "/dream-machine/v1/generations/image?trace=7");
+    Luma::assert_request(&requests[0], "POST", "/dream-machine/v1/generations/image?trace=7");
     assert_eq!(requests[0].json()["callback_url"], "https://example.com/done");
     assert_eq!(requests[0].json()["prompt"], "A lighthouse at dawn");
     assert!(!requests[1].path.contains("trace"), "the download is Luma's URL as given: {}", requests[1].path);
@@ -110,7 +97,7 @@ async fn a_calls_extras_reach_the_submission_only() {
 #[tokio::test]
 async fn error_bodies_give_lumas_detail() {
     let server = server_with(|server| vec![fixture(server, "error_400", 400), fixture(server, "error_422", 422)]).await;
-    let model = provider(&server).image("photon-1");
+    let model = Luma::provider(&server).image("photon-1");
     let error = model.do_generate(&options()).await.unwrap_err();
     assert!(matches!(&error, Error::ApiCall(call) if call.status == 400 && call.message == "Invalid aspect ratio: 5:4" && !call.is_retryable), "{error:?}");
     let error = model.do_generate(&options()).await.unwrap_err();
@@ -157,6 +144,12 @@ impl PolledJobVendor for Luma {
         failed: ("generation_failed", "The prompt was rejected by the content filter"), malformed_poll: r#"{"id": "8e4f", "state""#,
     };
 
+    type Provider = LumaProvider;
+
+    fn provider_with(server: &TestServer, poll: PollSettings) -> LumaProvider {
+        create_luma(LumaSettings::default().with_api_key("luma-test").with_base_url(server.base_url()).with_poll_settings(poll))
+    }
+
     fn answer(server: &TestServer, status: u16, name: &str) -> TestResponse {
         fixture(server, name, status)
     }
@@ -164,7 +157,7 @@ impl PolledJobVendor for Luma {
         vec![fixture(server, "generation_completed", 200), TestResponse::bytes(200, JPEG.to_vec(), "image/jpeg")]
     }
     async fn call(server: &TestServer, poll: PollSettings, options: Value) -> crate::error::Result<()> {
-        generate_image_with(provider_with(server, poll).image("photon-1"), self::options(), PROVIDER_ID, options).await
+        generate_image_with(Self::provider_with(server, poll).image("photon-1"), self::options(), PROVIDER_ID, options).await
     }
 }
 

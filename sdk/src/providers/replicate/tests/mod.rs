@@ -9,8 +9,8 @@ use serde_json::{Value, json};
 
 use super::*;
 use crate::provider::{FileData, ImageOptions, ProviderOptions};
-use crate::provider_utils::test_server::{RecordedRequest, TestResponse, TestServer};
-use crate::providers::vendor_test_support::{PolledJob, PolledJobVendor, fast_poll, fixture_text, generate_image_with, json_answer, polled_job_tests, server_with};
+use crate::provider_utils::test_server::{TestResponse, TestServer};
+use crate::providers::vendor_test_support::{PolledJob, PolledJobVendor, fixture_text, generate_image_with, json_answer, polled_job_tests, server_with};
 
 const ID: &str = "gm3qorzdhgbfurvjtvhg6dckhu";
 const WEBP: &[u8] = b"RIFF\x10\x00\x00\x00WEBPVP8 ";
@@ -26,19 +26,6 @@ fn fixture(server: &TestServer, name: &str, status: u16, api_host: bool) -> Test
     json_answer(status, text)
 }
 
-fn provider_with(server: &TestServer, poll: PollSettings) -> ReplicateProvider {
-    create_replicate(ReplicateSettings::default().with_api_key("r8_test").with_base_url(server.base_url()).with_poll_settings(poll))
-}
-
-fn provider(server: &TestServer) -> ReplicateProvider {
-    provider_with(server, fast_poll())
-}
-
-fn assert_request(request: &RecordedRequest, method: &str, path: &str) {
-    assert_eq!((request.method.as_str(), request.path.as_str()), (method, path));
-    assert_eq!(request.header("authorization"), Some("Bearer r8_test"));
-}
-
 fn options() -> ImageOptions {
     let mut options = ImageOptions::new("A red kite over the dunes", 1);
     options.aspect_ratio = Some("3:2".into());
@@ -49,10 +36,10 @@ fn options() -> ImageOptions {
 #[tokio::test]
 async fn prefer_wait_answering_finished_needs_no_poll() {
     let server = server_with(|server| vec![fixture(server, "prediction_succeeded", 201, false), TestResponse::bytes(200, WEBP.to_vec(), "image/webp")]).await;
-    let result = crate::generate_image(provider(&server).image("black-forest-labs/flux-schnell")).prompt("A red kite over the dunes").aspect_ratio("3:2").seed(42).await.unwrap();
+    let result = crate::generate_image(Replicate::provider(&server).image("black-forest-labs/flux-schnell")).prompt("A red kite over the dunes").aspect_ratio("3:2").seed(42).await.unwrap();
     let requests = server.requests();
     assert_eq!(requests.len(), 2, "one create, one download: {requests:#?}");
-    assert_request(&requests[0], "POST", "/v1/models/black-forest-labs/flux-schnell/predictions");
+    Replicate::assert_request(&requests[0], "POST", "/v1/models/black-forest-labs/flux-schnell/predictions");
     assert_eq!(requests[0].header("prefer"), Some("wait"));
     assert_eq!(requests[0].json(), json!({"input": {"prompt": "A red kite over the dunes", "aspect_ratio": "3:2", "seed": 42, "num_outputs": 1}}));
     assert_eq!((requests[1].path.as_str(), requests[1].header("authorization")), ("/xezq/7VfhRe1WbvBHQkAE3kvSOgq/out-0.webp", None));
@@ -75,18 +62,18 @@ async fn a_prediction_still_starting_is_polled_through_processing_to_succeeded()
     .await;
     let mut options = options();
     options.provider_options = ProviderOptions::new().with("replicate", json!({"maxWaitTimeInSeconds": 5, "outputFormat": "webp", "input": {"go_fast": true}}));
-    let response = provider(&server).image("black-forest-labs/flux-schnell").do_generate(&options).await.unwrap();
+    let response = Replicate::provider(&server).image("black-forest-labs/flux-schnell").do_generate(&options).await.unwrap();
     let requests = server.requests();
     assert_eq!(requests.len(), 4);
-    assert_request(&requests[0], "POST", "/v1/models/black-forest-labs/flux-schnell/predictions");
+    Replicate::assert_request(&requests[0], "POST", "/v1/models/black-forest-labs/flux-schnell/predictions");
     assert_eq!(requests[0].header("prefer"), Some("wait=5"));
     assert_eq!(
         requests[0].json(),
         json!({"input": {"prompt": "A red kite over the dunes", "aspect_ratio": "3:2", "seed": 42, "num_outputs": 1, "output_format": "webp", "go_fast": true}})
     );
     // `urls.get` is on the configured host here, so it is what is polled.
-    assert_request(&requests[1], "GET", &format!("/v1/predictions/{ID}"));
-    assert_request(&requests[2], "GET", &format!("/v1/predictions/{ID}"));
+    Replicate::assert_request(&requests[1], "GET", &format!("/v1/predictions/{ID}"));
+    Replicate::assert_request(&requests[2], "GET", &format!("/v1/predictions/{ID}"));
     assert_eq!(response.images[0].media_type, "image/webp", "sniffed when the host declares none");
 }
 
@@ -94,9 +81,9 @@ async fn a_prediction_still_starting_is_polled_through_processing_to_succeeded()
 async fn a_versioned_model_is_created_through_predictions_with_its_version_and_one_url_read() {
     let server = server_with(|server| vec![fixture(server, "prediction_succeeded_single", 201, false), TestResponse::bytes(200, PNG.to_vec(), "image/png")]).await;
     let model_id = "stability-ai/sdxl:39ed52f2a78e934b3ba6e2a89f5b1c712de7dfea535525255b1aa35c5565e08b";
-    let response = provider(&server).image(model_id).do_generate(&ImageOptions::new("A lighthouse", 1)).await.unwrap();
+    let response = Replicate::provider(&server).image(model_id).do_generate(&ImageOptions::new("A lighthouse", 1)).await.unwrap();
     let request = &server.requests()[0];
-    assert_request(request, "POST", "/v1/predictions");
+    Replicate::assert_request(request, "POST", "/v1/predictions");
     assert_eq!(request.json(), json!({"input": {"prompt": "A lighthouse", "num_outputs": 1}, "version": "39ed52f2a78e934b3ba6e2a89f5b1c712de7dfea535525255b1aa35c5565e08b"}));
     assert_eq!(server.requests()[1].path, "/pbxt/2hKzPzBg7Dq3FeJTuDUAQW/output.png");
     assert_eq!(response.images[0].media_type, "image/png");
@@ -105,16 +92,16 @@ async fn a_versioned_model_is_created_through_predictions_with_its_version_and_o
 #[tokio::test]
 async fn a_failed_prediction_is_a_failed_job_with_replicates_error() {
     let server = server_with(|server| vec![fixture(server, "prediction_starting", 201, false), fixture(server, "prediction_failed", 200, false)]).await;
-    let error = provider(&server).image("black-forest-labs/flux-schnell").do_generate(&options()).await.unwrap_err();
+    let error = Replicate::provider(&server).image("black-forest-labs/flux-schnell").do_generate(&options()).await.unwrap_err();
     assert!(
         matches!(&error, Error::JobFailed { provider, job_id, message } if provider == "replicate" && job_id == ID && message.starts_with("NSFW content detected")),
         "{error:?}"
     );
     // urls.get names api.replicate.com, not the configured host: the mapping's path is polled.
-    assert_request(&server.requests()[1], "GET", &format!("/v1/predictions/{ID}"));
+    Replicate::assert_request(&server.requests()[1], "GET", &format!("/v1/predictions/{ID}"));
     // Failed in the create answer itself: no poll.
     let server = server_with(|server| vec![fixture(server, "prediction_failed", 201, false)]).await;
-    let error = provider(&server).image("black-forest-labs/flux-schnell").do_generate(&options()).await.unwrap_err();
+    let error = Replicate::provider(&server).image("black-forest-labs/flux-schnell").do_generate(&options()).await.unwrap_err();
     assert!(matches!(&error, Error::JobFailed { .. }), "{error:?}");
     assert_eq!(server.requests().len(), 1);
 }
@@ -122,14 +109,14 @@ async fn a_failed_prediction_is_a_failed_job_with_replicates_error() {
 #[tokio::test]
 async fn a_prediction_without_output_files_is_no_image_generated() {
     let server = server_with(|server| vec![fixture(server, "prediction_succeeded_empty", 201, false)]).await;
-    let error = provider(&server).image("black-forest-labs/flux-schnell").do_generate(&options()).await.unwrap_err();
+    let error = Replicate::provider(&server).image("black-forest-labs/flux-schnell").do_generate(&options()).await.unwrap_err();
     assert!(matches!(&error, Error::NoImageGenerated { provider, message } if provider == "replicate.image" && message.contains(ID)), "{error:?}");
 }
 
 #[tokio::test]
 async fn error_bodies_give_replicates_detail() {
     let server = server_with(|server| vec![fixture(server, "error_422", 422, false), fixture(server, "error_401", 401, false)]).await;
-    let model = provider(&server).image("black-forest-labs/flux-schnell");
+    let model = Replicate::provider(&server).image("black-forest-labs/flux-schnell");
     let error = model.do_generate(&options()).await.unwrap_err();
     assert!(
         matches!(&error, Error::ApiCall(call) if call.status == 422 && call.message == "- input.num_outputs: Must be less than or equal to 4" && call.error_type.as_deref() == Some("Input validation failed")),
@@ -142,7 +129,7 @@ async fn error_bodies_give_replicates_detail() {
 #[tokio::test]
 async fn malformed_json_is_an_invalid_response_with_the_raw_text() {
     let server = server_with(|_| vec![TestResponse::new(201, "{\"id\": \"x\", \"status\": ").header("content-type", "application/json")]).await;
-    let error = provider(&server).image("black-forest-labs/flux-schnell").do_generate(&options()).await.unwrap_err();
+    let error = Replicate::provider(&server).image("black-forest-labs/flux-schnell").do_generate(&options()).await.unwrap_err();
     assert!(matches!(&error, Error::InvalidResponse { raw: Some(raw), .. } if raw.contains("\"status\"")), "{error:?}");
 }
 
@@ -166,6 +153,12 @@ impl PolledJobVendor for Replicate {
         malformed_poll: r#"{"id": "x", "status": "#,
     };
 
+    type Provider = ReplicateProvider;
+
+    fn provider_with(server: &TestServer, poll: PollSettings) -> ReplicateProvider {
+        create_replicate(ReplicateSettings::default().with_api_key("r8_test").with_base_url(server.base_url()).with_poll_settings(poll))
+    }
+
     fn answer(server: &TestServer, status: u16, name: &str) -> TestResponse {
         fixture(server, name, status, false)
     }
@@ -173,7 +166,7 @@ impl PolledJobVendor for Replicate {
         vec![fixture(server, "prediction_succeeded", 200, false), TestResponse::bytes(200, WEBP.to_vec(), "image/webp")]
     }
     async fn call(server: &TestServer, poll: PollSettings, options: Value) -> crate::error::Result<()> {
-        generate_image_with(provider_with(server, poll).image("black-forest-labs/flux-schnell"), self::options(), PROVIDER_ID, options).await
+        generate_image_with(Self::provider_with(server, poll).image("black-forest-labs/flux-schnell"), self::options(), PROVIDER_ID, options).await
     }
 }
 
