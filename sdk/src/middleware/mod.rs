@@ -148,6 +148,8 @@ mod language_model_middleware;
 mod part_transform;
 mod simulate_streaming;
 mod tag_splitter;
+#[cfg(test)]
+mod test_support;
 mod wrap_embedding_model;
 mod wrap_image_model;
 mod wrap_language_model;
