@@ -85,6 +85,15 @@ fn tool_loop_model() -> MockLanguageModel {
         .with_response(text_response("It is sunny in Paris."))
 }
 
+/// The weather bot's tool loop: a system prompt, a question, the weather tool, up to five steps.
+fn weather_loop() -> crate::GenerateText {
+    generate_text(tool_loop_model())
+        .system("You are a weather bot.")
+        .prompt("What is the weather in Paris?")
+        .tool("weather", weather_tool())
+        .stop_when(step_count_is(5))
+}
+
 const CONTENT_KEYS: [&str; 5] = [
     "gen_ai.input.messages",
     "gen_ai.output.messages",
@@ -97,11 +106,7 @@ const CONTENT_KEYS: [&str; 5] = [
 async fn a_tool_loop_is_a_tree_of_operation_steps_model_calls_and_tools() {
     let _default = CONTENT_DEFAULT.lock().await;
     let traced = Traced::new();
-    generate_text(tool_loop_model())
-        .system("You are a weather bot.")
-        .prompt("What is the weather in Paris?")
-        .tool("weather", weather_tool())
-        .stop_when(step_count_is(5))
+    weather_loop()
         .temperature(0.5)
         .max_output_tokens(100)
         .header("authorization", "Bearer sk-secret")
@@ -152,11 +157,7 @@ async fn a_tool_loop_is_a_tree_of_operation_steps_model_calls_and_tools() {
 #[tokio::test]
 async fn content_is_recorded_when_the_call_opts_in() {
     let traced = Traced::new();
-    generate_text(tool_loop_model())
-        .system("You are a weather bot.")
-        .prompt("What is the weather in Paris?")
-        .tool("weather", weather_tool())
-        .stop_when(step_count_is(5))
+    weather_loop()
         .record_content(true)
         .await
         .unwrap();
