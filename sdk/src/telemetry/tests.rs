@@ -70,6 +70,14 @@ fn attribute(span: &SpanData, key: &str) -> Option<String> {
     span.attributes.iter().find(|pair| pair.key.as_str() == key).map(|pair| pair.value.as_str().into_owned())
 }
 
+/// Asserts a span's attributes, each a `(key, value)` pair.
+#[track_caller]
+fn assert_attributes(span: &SpanData, expected: &[(&str, &str)]) {
+    for (key, value) in expected {
+        assert_eq!(attribute(span, key).as_deref(), Some(*value), "{key} on {}", span.name);
+    }
+}
+
 fn is_child(child: &SpanData, parent: &SpanData) -> bool {
     child.parent_span_id == parent.span_context.span_id() && child.span_context.trace_id() == parent.span_context.trace_id()
 }
@@ -116,12 +124,17 @@ async fn a_tool_loop_is_a_tree_of_operation_steps_model_calls_and_tools() {
 
     let operation = span(&spans, "generate_text mock-model");
     assert_eq!(operation.parent_span_id, opentelemetry::trace::SpanId::INVALID);
-    assert_eq!(attribute(operation, "gen_ai.operation.name").as_deref(), Some("chat"));
-    assert_eq!(attribute(operation, "specai.operation.name").as_deref(), Some("generate_text"));
-    assert_eq!(attribute(operation, "gen_ai.provider.name").as_deref(), Some("mock"));
-    assert_eq!(attribute(operation, "gen_ai.usage.input_tokens").as_deref(), Some("20"));
-    assert_eq!(attribute(operation, "gen_ai.usage.output_tokens").as_deref(), Some("10"));
-    assert_eq!(attribute(operation, "gen_ai.response.finish_reasons").as_deref(), Some("[\"stop\"]"));
+    assert_attributes(
+        operation,
+        &[
+            ("gen_ai.operation.name", "chat"),
+            ("specai.operation.name", "generate_text"),
+            ("gen_ai.provider.name", "mock"),
+            ("gen_ai.usage.input_tokens", "20"),
+            ("gen_ai.usage.output_tokens", "10"),
+            ("gen_ai.response.finish_reasons", "[\"stop\"]"),
+        ],
+    );
 
     let (first, second) = (span(&spans, "step 0"), span(&spans, "step 1"));
     assert!(is_child(first, operation) && is_child(second, operation));
@@ -130,20 +143,23 @@ async fn a_tool_loop_is_a_tree_of_operation_steps_model_calls_and_tools() {
     let first_call = calls.iter().find(|call| is_child(call, first)).expect("a model call in step 0");
     assert!(calls.iter().any(|call| is_child(call, second)));
     assert_eq!(first_call.span_kind, SpanKind::Client);
-    assert_eq!(attribute(first_call, "gen_ai.request.model").as_deref(), Some("mock-model"));
-    assert_eq!(attribute(first_call, "gen_ai.request.temperature").as_deref(), Some("0.5"));
-    assert_eq!(attribute(first_call, "gen_ai.request.max_tokens").as_deref(), Some("100"));
-    assert_eq!(attribute(first_call, "gen_ai.response.finish_reasons").as_deref(), Some("[\"tool_call\"]"));
-    assert_eq!(attribute(first_call, "gen_ai.usage.input_tokens").as_deref(), Some("10"));
-    assert_eq!(attribute(first_call, "gen_ai.usage.output_tokens").as_deref(), Some("5"));
-    assert_eq!(attribute(first_call, "gen_ai.output.type").as_deref(), Some("text"));
+    assert_attributes(
+        first_call,
+        &[
+            ("gen_ai.request.model", "mock-model"),
+            ("gen_ai.request.temperature", "0.5"),
+            ("gen_ai.request.max_tokens", "100"),
+            ("gen_ai.response.finish_reasons", "[\"tool_call\"]"),
+            ("gen_ai.usage.input_tokens", "10"),
+            ("gen_ai.usage.output_tokens", "5"),
+            ("gen_ai.output.type", "text"),
+        ],
+    );
 
     let tool = span(&spans, "execute_tool weather");
     assert!(is_child(tool, first));
     assert_eq!(tool.span_kind, SpanKind::Internal);
-    assert_eq!(attribute(tool, "gen_ai.operation.name").as_deref(), Some("execute_tool"));
-    assert_eq!(attribute(tool, "gen_ai.tool.name").as_deref(), Some("weather"));
-    assert_eq!(attribute(tool, "gen_ai.tool.call.id").as_deref(), Some("call_1"));
+    assert_attributes(tool, &[("gen_ai.operation.name", "execute_tool"), ("gen_ai.tool.name", "weather"), ("gen_ai.tool.call.id", "call_1")]);
 
     // Without an opt-in no span carries content, and no span ever carries a header or key.
     for span in &spans {
