@@ -25,6 +25,7 @@ use crate::provider::{
 };
 use crate::telemetry::attributes::operation;
 use crate::telemetry::spans::ModelCall;
+use crate::option_setters::option_setters;
 use crate::request_settings::{RequestSettings, into_future_runs, request_settings_methods};
 
 /// Embeds one value: `embed(model).value("...").await`.
@@ -88,10 +89,9 @@ pub struct Embed {
 }
 
 impl Embed {
-    /// The value to embed.
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
+    option_setters! {
+        /// The value to embed.
+        value(impl Into<String>) => Some(value);
     }
 
     request_settings_methods!();

@@ -12,6 +12,7 @@ use crate::into_model::IntoModel;
 use crate::provider::{FilePart, GeneratedImage, ImageModel, ImageOptions, ProviderMetadata, ResponseMetadata, Warning};
 use crate::telemetry::attributes::operation;
 use crate::telemetry::spans::ModelCall;
+use crate::option_setters::option_setters;
 use crate::request_settings::{RequestSettings, into_future_runs, request_settings_methods};
 
 /// Generates (or edits) images.
@@ -68,46 +69,21 @@ pub struct GenerateImage {
 }
 
 impl GenerateImage {
-    /// What to draw.
-    pub fn prompt(mut self, prompt: impl Into<String>) -> Self {
-        self.options.prompt = Some(prompt.into());
-        self
-    }
-
-    /// How many images (default 1).
-    pub fn n(mut self, n: u32) -> Self {
-        self.options.n = n;
-        self
-    }
-
-    /// `"{width}x{height}"`, e.g. `"1024x1024"`.
-    pub fn size(mut self, size: impl Into<String>) -> Self {
-        self.options.size = Some(size.into());
-        self
-    }
-
-    /// `"{width}:{height}"`, e.g. `"16:9"`.
-    pub fn aspect_ratio(mut self, aspect_ratio: impl Into<String>) -> Self {
-        self.options.aspect_ratio = Some(aspect_ratio.into());
-        self
-    }
-
-    /// Seed, where supported.
-    pub fn seed(mut self, seed: u64) -> Self {
-        self.options.seed = Some(seed);
-        self
-    }
-
-    /// Input images, for edits and variations.
-    pub fn files(mut self, files: Vec<FilePart>) -> Self {
-        self.options.files = files;
-        self
-    }
-
-    /// A mask for edits.
-    pub fn mask(mut self, mask: FilePart) -> Self {
-        self.options.mask = Some(mask);
-        self
+    option_setters! {
+        /// What to draw.
+        prompt(impl Into<String>) => Some(options.prompt);
+        /// How many images (default 1).
+        n(u32) => options.n;
+        /// `"{width}x{height}"`, e.g. `"1024x1024"`.
+        size(impl Into<String>) => Some(options.size);
+        /// `"{width}:{height}"`, e.g. `"16:9"`.
+        aspect_ratio(impl Into<String>) => Some(options.aspect_ratio);
+        /// Seed, where supported.
+        seed(u64) => Some(options.seed);
+        /// Input images, for edits and variations.
+        files(Vec<FilePart>) => options.files;
+        /// A mask for edits.
+        mask(FilePart) => Some(options.mask);
     }
 
     /// Overrides the model's per-call image limit.

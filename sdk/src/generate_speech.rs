@@ -9,6 +9,7 @@ use crate::into_model::IntoModel;
 use crate::provider::{ProviderMetadata, RequestMetadata, ResponseMetadata, SpeechModel, SpeechOptions, Warning};
 use crate::telemetry::attributes::operation;
 use crate::telemetry::spans::ModelCall;
+use crate::option_setters::option_setters;
 use crate::request_settings::{RequestSettings, into_future_runs, request_settings_methods};
 
 /// Speaks a text.
@@ -57,40 +58,19 @@ pub struct GenerateSpeech {
 }
 
 impl GenerateSpeech {
-    /// The text to speak.
-    pub fn text(mut self, text: impl Into<String>) -> Self {
-        self.options.text = text.into();
-        self
-    }
-
-    /// The voice.
-    pub fn voice(mut self, voice: impl Into<String>) -> Self {
-        self.options.voice = Some(voice.into());
-        self
-    }
-
-    /// The audio format, e.g. `mp3`, `wav`.
-    pub fn output_format(mut self, format: impl Into<String>) -> Self {
-        self.options.output_format = Some(format.into());
-        self
-    }
-
-    /// How to speak (tone, pace), for models that take instructions.
-    pub fn instructions(mut self, instructions: impl Into<String>) -> Self {
-        self.options.instructions = Some(instructions.into());
-        self
-    }
-
-    /// Speed factor.
-    pub fn speed(mut self, speed: f32) -> Self {
-        self.options.speed = Some(speed);
-        self
-    }
-
-    /// The language, as an ISO 639-1 code.
-    pub fn language(mut self, language: impl Into<String>) -> Self {
-        self.options.language = Some(language.into());
-        self
+    option_setters! {
+        /// The text to speak.
+        text(impl Into<String>) => options.text;
+        /// The voice.
+        voice(impl Into<String>) => Some(options.voice);
+        /// The audio format, e.g. `mp3`, `wav`.
+        output_format(impl Into<String>) => Some(options.output_format);
+        /// How to speak (tone, pace), for models that take instructions.
+        instructions(impl Into<String>) => Some(options.instructions);
+        /// Speed factor.
+        speed(f32) => Some(options.speed);
+        /// The language, as an ISO 639-1 code.
+        language(impl Into<String>) => Some(options.language);
     }
 
     request_settings_methods!();

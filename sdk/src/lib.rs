@@ -126,6 +126,7 @@ pub mod generate_text;
 #[doc(hidden)]
 pub mod fuzzing;
 mod into_model;
+mod option_setters;
 pub mod middleware;
 #[cfg(feature = "mcp")]
 pub mod mcp;

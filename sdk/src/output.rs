@@ -159,7 +159,7 @@ impl Output {
 
     /// An object of type `T`, whose JSON Schema is sent as the response format.
     pub fn object<T: JsonSchema + DeserializeOwned + Send + 'static>() -> ObjectOutput<T> {
-        ObjectOutput { schema: Arc::new(json_schema_for::<T>()), name: None, description: None, _type: PhantomData }
+        ObjectOutput { format: SchemaFormat::new(json_schema_for::<T>()), _type: PhantomData }
     }
 
     /// An array of `T`, sent as `{"elements": [...]}`; while streaming, the partial value holds
@@ -171,7 +171,7 @@ impl Output {
             "required": ["elements"],
             "additionalProperties": false,
         });
-        ArrayOutput { schema: Arc::new(schema), name: None, description: None, _type: PhantomData }
+        ArrayOutput { format: SchemaFormat::new(schema), _type: PhantomData }
     }
 
     /// One of these strings, sent as `{"result": "..."}`.
@@ -187,7 +187,7 @@ impl Output {
             "required": ["result"],
             "additionalProperties": false,
         });
-        ChoiceOutput { choices: Arc::new(choices), schema: Arc::new(schema), name: None, description: None }
+        ChoiceOutput { choices: Arc::new(choices), format: SchemaFormat::new(schema) }
     }
 
     /// Any JSON value, without a schema.
@@ -197,19 +197,42 @@ impl Output {
 }
 
 macro_rules! name_and_description {
-    () => {
+    ($($field:ident),*) => {
         /// A name for the output, for providers that take one.
         pub fn name(mut self, name: impl Into<String>) -> Self {
-            self.name = Some(name.into());
+            self.$($field.)*name = Some(name.into());
             self
         }
 
         /// A description of the output, for providers that take one.
         pub fn description(mut self, description: impl Into<String>) -> Self {
-            self.description = Some(description.into());
+            self.$($field.)*description = Some(description.into());
             self
         }
     };
+}
+
+/// The response format of an output with a JSON Schema (object, array, choice): the schema, and
+/// the name and description the caller gives.
+#[derive(Debug, Clone)]
+struct SchemaFormat {
+    schema: Arc<Value>,
+    name: Option<String>,
+    description: Option<String>,
+}
+
+impl SchemaFormat {
+    fn new(schema: Value) -> Self {
+        SchemaFormat { schema: Arc::new(schema), name: None, description: None }
+    }
+
+    fn response_format(&self) -> ResponseFormat {
+        ResponseFormat::Json {
+            schema: Some((*self.schema).clone()),
+            name: self.name.clone(),
+            description: self.description.clone(),
+        }
+    }
 }
 
 /// Plain text output.
@@ -239,30 +262,28 @@ impl OutputSpec for TextOutput {
 
 /// An object of type `T`. The partial value is the JSON object seen so far.
 pub struct ObjectOutput<T> {
-    schema: Arc<Value>,
-    name: Option<String>,
-    description: Option<String>,
+    format: SchemaFormat,
     _type: PhantomData<fn() -> T>,
 }
 
 impl<T> ObjectOutput<T> {
-    name_and_description!();
+    name_and_description!(format);
 
     /// The JSON Schema sent.
     pub fn schema(&self) -> &Value {
-        &self.schema
+        &self.format.schema
     }
 }
 
 impl<T> Clone for ObjectOutput<T> {
     fn clone(&self) -> Self {
-        ObjectOutput { schema: self.schema.clone(), name: self.name.clone(), description: self.description.clone(), _type: PhantomData }
+        ObjectOutput { format: self.format.clone(), _type: PhantomData }
     }
 }
 
 impl<T> std::fmt::Debug for ObjectOutput<T> {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter.debug_struct("ObjectOutput").field("type", &std::any::type_name::<T>()).field("name", &self.name).finish()
+        formatter.debug_struct("ObjectOutput").field("type", &std::any::type_name::<T>()).field("name", &self.format.name).finish()
     }
 }
 
@@ -271,11 +292,7 @@ impl<T: DeserializeOwned + Send + 'static> OutputSpec for ObjectOutput<T> {
     type Partial = Value;
 
     fn response_format(&self) -> ResponseFormat {
-        ResponseFormat::Json {
-            schema: Some((*self.schema).clone()),
-            name: self.name.clone(),
-            description: self.description.clone(),
-        }
+        self.format.response_format()
     }
 
     fn parse_complete(&self, text: &str) -> Result<T, OutputParseError> {
@@ -293,30 +310,28 @@ impl<T: DeserializeOwned + Send + 'static> OutputSpec for ObjectOutput<T> {
 
 /// An array of `T`. The partial value holds the elements finished so far, each once valid.
 pub struct ArrayOutput<T> {
-    schema: Arc<Value>,
-    name: Option<String>,
-    description: Option<String>,
+    format: SchemaFormat,
     _type: PhantomData<fn() -> T>,
 }
 
 impl<T> ArrayOutput<T> {
-    name_and_description!();
+    name_and_description!(format);
 
     /// The JSON Schema sent (the `{"elements": [...]}` wrapper).
     pub fn schema(&self) -> &Value {
-        &self.schema
+        &self.format.schema
     }
 }
 
 impl<T> Clone for ArrayOutput<T> {
     fn clone(&self) -> Self {
-        ArrayOutput { schema: self.schema.clone(), name: self.name.clone(), description: self.description.clone(), _type: PhantomData }
+        ArrayOutput { format: self.format.clone(), _type: PhantomData }
     }
 }
 
 impl<T> std::fmt::Debug for ArrayOutput<T> {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter.debug_struct("ArrayOutput").field("element", &std::any::type_name::<T>()).field("name", &self.name).finish()
+        formatter.debug_struct("ArrayOutput").field("element", &std::any::type_name::<T>()).field("name", &self.format.name).finish()
     }
 }
 
@@ -330,11 +345,7 @@ impl<T: DeserializeOwned + Clone + Send + Sync + 'static> OutputSpec for ArrayOu
     type Partial = Vec<T>;
 
     fn response_format(&self) -> ResponseFormat {
-        ResponseFormat::Json {
-            schema: Some((*self.schema).clone()),
-            name: self.name.clone(),
-            description: self.description.clone(),
-        }
+        self.format.response_format()
     }
 
     fn parse_complete(&self, text: &str) -> Result<Vec<T>, OutputParseError> {
@@ -397,13 +408,11 @@ impl ElementCursor {
 #[derive(Debug, Clone)]
 pub struct ChoiceOutput {
     choices: Arc<Vec<String>>,
-    schema: Arc<Value>,
-    name: Option<String>,
-    description: Option<String>,
+    format: SchemaFormat,
 }
 
 impl ChoiceOutput {
-    name_and_description!();
+    name_and_description!(format);
 
     /// The choices.
     pub fn choices(&self) -> &[String] {
@@ -421,11 +430,7 @@ impl OutputSpec for ChoiceOutput {
     type Partial = String;
 
     fn response_format(&self) -> ResponseFormat {
-        ResponseFormat::Json {
-            schema: Some((*self.schema).clone()),
-            name: self.name.clone(),
-            description: self.description.clone(),
-        }
+        self.format.response_format()
     }
 
     fn parse_complete(&self, text: &str) -> Result<String, OutputParseError> {
@@ -523,110 +528,5 @@ fn strip_code_fence_start(text: &str) -> &str {
 }
 
 #[cfg(test)]
-mod tests {
-    use serde::Deserialize;
-
-    use super::*;
-
-    #[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
-    struct Recipe {
-        name: String,
-        steps: Vec<String>,
-    }
-
-    #[test]
-    fn object_output_sends_the_schema_and_parses_the_type() {
-        let output = Output::object::<Recipe>().name("recipe");
-        match output.response_format() {
-            ResponseFormat::Json { schema: Some(schema), name, .. } => {
-                assert_eq!(name.as_deref(), Some("recipe"));
-                assert_eq!(schema["properties"]["steps"]["type"], "array");
-                assert!(schema.get("$schema").is_none());
-            }
-            other => panic!("{other:?}"),
-        }
-        let recipe = output.parse_complete(r#"{"name": "tea", "steps": ["boil", "steep"]}"#).unwrap();
-        assert_eq!(recipe, Recipe { name: "tea".into(), steps: vec!["boil".into(), "steep".into()] });
-        let fenced = output.parse_complete("```json\n{\"name\": \"tea\", \"steps\": []}\n```").unwrap();
-        assert_eq!(fenced.name, "tea");
-        let error = output.parse_complete(r#"{"name": 3}"#).unwrap_err();
-        assert!(error.source.is_some());
-        let error = error.into_error(Some("{\"name\": 3}".into()), Usage::from_totals(Some(1), Some(2)), Some(FinishReason::Stop));
-        match error {
-            Error::NoObjectGenerated(details) => {
-                assert_eq!(details.text.as_deref(), Some("{\"name\": 3}"));
-                assert_eq!(details.usage.output_tokens.total, Some(2));
-                assert_eq!(details.finish_reason, Some(FinishReason::Stop));
-            }
-            other => panic!("{other:?}"),
-        }
-    }
-
-    #[test]
-    fn object_partials_grow_on_every_prefix() {
-        let output = Output::object::<Recipe>();
-        let text = r#"{"name": "tea", "steps": ["boil", "steep"]}"#;
-        let mut previous: Option<Value> = None;
-        let mut emitted = 0;
-        for end in 1..=text.len() {
-            if let Some(partial) = output.parse_partial(&text[..end])
-                && output.is_new_partial(previous.as_ref(), &partial)
-            {
-                emitted += 1;
-                previous = Some(partial);
-            }
-        }
-        assert_eq!(previous, Some(serde_json::from_str(text).unwrap()));
-        assert!(emitted > 5);
-        assert_eq!(output.parse_partial("```json\n{\"name\": \"te").unwrap()["name"], "te");
-    }
-
-    #[test]
-    fn array_output_wraps_elements_and_streams_each_element_once() {
-        let output = Output::array::<Recipe>();
-        assert_eq!(output.schema()["properties"]["elements"]["items"]["properties"]["name"]["type"], "string");
-        let text = r#"{"elements": [{"name": "a", "steps": []}, {"name": "b", "steps": ["x"]}, {"name": "c", "steps": []}]}"#;
-        let mut cursor = ElementCursor::new();
-        let mut streamed = Vec::new();
-        for end in 1..=text.len() {
-            if let Some(partial) = output.parse_partial(&text[..end]) {
-                streamed.extend(cursor.next_elements(&partial).iter().cloned());
-            }
-        }
-        let complete = output.parse_complete(text).unwrap();
-        streamed.extend(cursor.next_elements(&complete).iter().cloned());
-        assert_eq!(streamed, complete);
-        assert_eq!(streamed.iter().map(|recipe| recipe.name.as_str()).collect::<Vec<_>>(), ["a", "b", "c"]);
-        // A bare array is accepted as well.
-        assert_eq!(output.parse_complete(r#"[{"name": "a", "steps": []}]"#).unwrap().len(), 1);
-        assert_eq!(output.parse_partial(r#"[{"name": "a", "steps": []}, {"na"#).unwrap().len(), 1);
-    }
-
-    #[test]
-    fn choice_output_checks_the_options_and_narrows_partials() {
-        let output = Output::choice(["sunny", "rainy", "snowy", "sunset"]);
-        assert_eq!(output.parse_complete(r#"{"result": "rainy"}"#).unwrap(), "rainy");
-        assert_eq!(output.parse_complete(r#""snowy""#).unwrap(), "snowy");
-        assert!(output.parse_complete(r#"{"result": "foggy"}"#).is_err());
-        assert_eq!(output.parse_partial(r#"{"result": "su"#).as_deref(), Some("su"));
-        assert_eq!(output.parse_partial(r#"{"result": "sunn"#).as_deref(), Some("sunny"));
-        assert_eq!(output.parse_partial(r#"{"result": "r"#).as_deref(), Some("rainy"));
-        assert_eq!(output.parse_partial(r#"{"result": "x"#), None);
-        assert_eq!(output.parse_partial(r#"{"res"#), None);
-        match output.response_format() {
-            ResponseFormat::Json { schema: Some(schema), .. } => assert_eq!(schema["properties"]["result"]["enum"][1], "rainy"),
-            other => panic!("{other:?}"),
-        }
-    }
-
-    #[test]
-    fn text_and_json_outputs() {
-        assert_eq!(Output::text().response_format(), ResponseFormat::Text);
-        assert_eq!(Output::text().parse_complete("hi").unwrap(), "hi");
-        let json = Output::json();
-        assert_eq!(json.response_format(), ResponseFormat::Json { schema: None, name: None, description: None });
-        assert_eq!(json.parse_complete("[1, {\"a\": null}]").unwrap(), json!([1, {"a": null}]));
-        assert_eq!(json.parse_partial("[1, {\"a\": nu"), Some(json!([1, {"a": null}])));
-        assert!(json.parse_complete("not json").is_err());
-    }
-}
+#[path = "output_tests.rs"]
+mod tests;

@@ -273,43 +273,41 @@ pub struct CustomProvider {
     fallback: Option<Arc<dyn Provider>>,
 }
 
+/// For each model kind, from one line (field, model trait, [`ModelType`], setter, lookup): the
+/// `with_*` setter of [`CustomProvider`] and its [`Provider`] lookup (the model added under the
+/// id, else the fallback provider's).
+macro_rules! custom_provider_kinds {
+    ($($field:ident: $model:ident, $kind:ident, $setter:ident, $lookup:ident, $name:literal;)*) => {
+        impl CustomProvider {
+            $(
+                #[doc = concat!("Adds ", $name, " under an id.")]
+                pub fn $setter(mut self, id: impl Into<String>, model: Arc<dyn $model>) -> Self {
+                    self.$field.insert(id.into(), model);
+                    self
+                }
+            )*
+        }
+
+        impl Provider for CustomProvider {
+            $(
+                fn $lookup(&self, model_id: &str) -> Result<Arc<dyn $model>> {
+                    find(&self.$field, self.fallback.as_ref(), model_id, ModelType::$kind, |provider| provider.$lookup(model_id))
+                }
+            )*
+        }
+    };
+}
+
+custom_provider_kinds! {
+    language_models: LanguageModel, Language, with_language_model, language_model, "a language model";
+    embedding_models: EmbeddingModel, Embedding, with_embedding_model, embedding_model, "an embedding model";
+    image_models: ImageModel, Image, with_image_model, image_model, "an image model";
+    speech_models: SpeechModel, Speech, with_speech_model, speech_model, "a speech model";
+    transcription_models: TranscriptionModel, Transcription, with_transcription_model, transcription_model, "a transcription model";
+    reranking_models: RerankingModel, Reranking, with_reranking_model, reranking_model, "a reranking model";
+}
+
 impl CustomProvider {
-    /// Adds a language model under an id.
-    pub fn with_language_model(mut self, id: impl Into<String>, model: Arc<dyn LanguageModel>) -> Self {
-        self.language_models.insert(id.into(), model);
-        self
-    }
-
-    /// Adds an embedding model under an id.
-    pub fn with_embedding_model(mut self, id: impl Into<String>, model: Arc<dyn EmbeddingModel>) -> Self {
-        self.embedding_models.insert(id.into(), model);
-        self
-    }
-
-    /// Adds an image model under an id.
-    pub fn with_image_model(mut self, id: impl Into<String>, model: Arc<dyn ImageModel>) -> Self {
-        self.image_models.insert(id.into(), model);
-        self
-    }
-
-    /// Adds a speech model under an id.
-    pub fn with_speech_model(mut self, id: impl Into<String>, model: Arc<dyn SpeechModel>) -> Self {
-        self.speech_models.insert(id.into(), model);
-        self
-    }
-
-    /// Adds a transcription model under an id.
-    pub fn with_transcription_model(mut self, id: impl Into<String>, model: Arc<dyn TranscriptionModel>) -> Self {
-        self.transcription_models.insert(id.into(), model);
-        self
-    }
-
-    /// Adds a reranking model under an id.
-    pub fn with_reranking_model(mut self, id: impl Into<String>, model: Arc<dyn RerankingModel>) -> Self {
-        self.reranking_models.insert(id.into(), model);
-        self
-    }
-
     /// Sends ids this provider does not know to another provider.
     pub fn with_fallback_provider(mut self, provider: Arc<dyn Provider>) -> Self {
         self.fallback = Some(provider);
@@ -330,44 +328,6 @@ fn find<Model: ?Sized>(
     match fallback {
         Some(provider) => from_fallback(provider.as_ref()),
         None => Err(Error::NoSuchModel { model_id: model_id.to_owned(), model_type }),
-    }
-}
-
-impl Provider for CustomProvider {
-    fn language_model(&self, model_id: &str) -> Result<Arc<dyn LanguageModel>> {
-        find(&self.language_models, self.fallback.as_ref(), model_id, ModelType::Language, |provider| {
-            provider.language_model(model_id)
-        })
-    }
-
-    fn embedding_model(&self, model_id: &str) -> Result<Arc<dyn EmbeddingModel>> {
-        find(&self.embedding_models, self.fallback.as_ref(), model_id, ModelType::Embedding, |provider| {
-            provider.embedding_model(model_id)
-        })
-    }
-
-    fn image_model(&self, model_id: &str) -> Result<Arc<dyn ImageModel>> {
-        find(&self.image_models, self.fallback.as_ref(), model_id, ModelType::Image, |provider| {
-            provider.image_model(model_id)
-        })
-    }
-
-    fn speech_model(&self, model_id: &str) -> Result<Arc<dyn SpeechModel>> {
-        find(&self.speech_models, self.fallback.as_ref(), model_id, ModelType::Speech, |provider| {
-            provider.speech_model(model_id)
-        })
-    }
-
-    fn transcription_model(&self, model_id: &str) -> Result<Arc<dyn TranscriptionModel>> {
-        find(&self.transcription_models, self.fallback.as_ref(), model_id, ModelType::Transcription, |provider| {
-            provider.transcription_model(model_id)
-        })
-    }
-
-    fn reranking_model(&self, model_id: &str) -> Result<Arc<dyn RerankingModel>> {
-        find(&self.reranking_models, self.fallback.as_ref(), model_id, ModelType::Reranking, |provider| {
-            provider.reranking_model(model_id)
-        })
     }
 }
 

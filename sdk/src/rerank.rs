@@ -9,6 +9,7 @@ use crate::into_model::IntoModel;
 use crate::provider::{ProviderMetadata, RerankOptions, RerankingModel, ResponseMetadata, Warning};
 use crate::telemetry::attributes::operation;
 use crate::telemetry::spans::ModelCall;
+use crate::option_setters::option_setters;
 use crate::request_settings::{RequestSettings, into_future_runs, request_settings_methods};
 
 /// Orders documents by relevance to a query.
@@ -57,10 +58,11 @@ pub struct Rerank {
 }
 
 impl Rerank {
-    /// The query.
-    pub fn query(mut self, query: impl Into<String>) -> Self {
-        self.options.query = query.into();
-        self
+    option_setters! {
+        /// The query.
+        query(impl Into<String>) => options.query;
+        /// Return only the best N.
+        top_n(usize) => Some(options.top_n);
     }
 
     /// The documents: strings or JSON objects.
@@ -70,12 +72,6 @@ impl Rerank {
         D: Into<Value>,
     {
         self.options.documents = documents.into_iter().map(Into::into).collect();
-        self
-    }
-
-    /// Return only the best N.
-    pub fn top_n(mut self, top_n: usize) -> Self {
-        self.options.top_n = Some(top_n);
         self
     }
 

@@ -15,6 +15,7 @@ use crate::provider::{
 };
 use crate::telemetry::attributes::operation;
 use crate::telemetry::spans::ModelCall;
+use crate::option_setters::option_setters;
 use crate::request_settings::{RequestSettings, into_future_runs, request_settings_methods};
 
 /// Transcribes audio.
@@ -67,10 +68,11 @@ pub struct Transcribe {
 }
 
 impl Transcribe {
-    /// The audio.
-    pub fn audio(mut self, audio: impl Into<Bytes>) -> Self {
-        self.audio = Some(audio.into());
-        self
+    option_setters! {
+        /// The audio.
+        audio(impl Into<Bytes>) => Some(audio);
+        /// The audio's media type, when detection from its bytes is not wanted.
+        media_type(impl Into<String>) => Some(media_type);
     }
 
     /// The audio's address, instead of its bytes: sent to vendors that fetch URLs themselves,
@@ -85,12 +87,6 @@ impl Transcribe {
     /// ```
     pub fn audio_url(mut self, url: impl Into<String>) -> Self {
         self.audio_url = Some(url.into());
-        self
-    }
-
-    /// The audio's media type, when detection from its bytes is not wanted.
-    pub fn media_type(mut self, media_type: impl Into<String>) -> Self {
-        self.media_type = Some(media_type.into());
         self
     }
 

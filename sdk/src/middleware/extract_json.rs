@@ -10,14 +10,8 @@
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use async_trait::async_trait;
-
-use super::language_model_middleware::LanguageModelMiddleware;
-use super::part_transform::{PartTransform, transform_parts};
-use crate::error::Result;
-use crate::provider::{
-    BlockId, CallOptions, Content, GenerateResponse, LanguageModel, StreamPart, StreamResponse,
-};
+use super::part_transform::{ContentRewrite, PartTransform};
+use crate::provider::{BlockId, Content, StreamPart};
 
 /// How much of a streamed block is held back for a closing fence (`\n```` and trailing space).
 const SUFFIX_HELD_BACK: usize = 12;
@@ -97,36 +91,20 @@ impl ExtractJson {
     }
 }
 
-#[async_trait]
-impl LanguageModelMiddleware for ExtractJson {
-    async fn wrap_generate(
-        &self,
-        options: &CallOptions,
-        model: &Arc<dyn LanguageModel>,
-    ) -> Result<GenerateResponse> {
-        let mut response = model.do_generate(options).await?;
-        for part in &mut response.content {
+impl ContentRewrite for ExtractJson {
+    type Transform = JsonExtraction;
+
+    fn rewrite_content(&self, mut content: Vec<Content>) -> Vec<Content> {
+        for part in &mut content {
             if let Content::Text { text, .. } = part {
                 *text = self.apply(text);
             }
         }
-        Ok(response)
+        content
     }
 
-    async fn wrap_stream(
-        &self,
-        options: &CallOptions,
-        model: &Arc<dyn LanguageModel>,
-    ) -> Result<StreamResponse> {
-        let mut response = model.do_stream(options).await?;
-        response.stream = transform_parts(
-            response.stream,
-            JsonExtraction {
-                middleware: self.clone(),
-                blocks: Vec::new(),
-            },
-        );
-        Ok(response)
+    fn stream_transform(&self) -> JsonExtraction {
+        JsonExtraction { middleware: self.clone(), blocks: Vec::new() }
     }
 }
 
@@ -186,7 +164,7 @@ fn json_value_text(text: &str) -> &str {
 }
 
 /// The stream side: one entry per open text block.
-struct JsonExtraction {
+pub(crate) struct JsonExtraction {
     middleware: ExtractJson,
     blocks: Vec<JsonBlock>,
 }

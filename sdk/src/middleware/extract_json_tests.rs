@@ -1,33 +1,16 @@
-use futures::StreamExt;
-
 use super::*;
-use crate::middleware::wrap_language_model;
+use crate::middleware::test_support::{generated_content, stream_parts, wrapped};
 use crate::test_util::{MockLanguageModel, MockStream, text_response};
-
-fn wrapped(mock: &MockLanguageModel, middleware: ExtractJson) -> Arc<dyn LanguageModel> {
-    Arc::new(wrap_language_model(
-        mock.clone(),
-        vec![Arc::new(middleware)],
-    ))
-}
 
 async fn generated(middleware: ExtractJson, text: &str) -> String {
     let mock = MockLanguageModel::new().with_response(text_response(text));
-    let response = wrapped(&mock, middleware)
-        .do_generate(&CallOptions::default())
-        .await
-        .unwrap();
-    response.content[0].as_text().unwrap().to_owned()
+    generated_content(&*wrapped(&mock, middleware)).await[0].as_text().unwrap().to_owned()
 }
 
 /// The parts of a stream of `deltas` through the middleware.
 async fn streamed(middleware: ExtractJson, deltas: Vec<String>) -> Vec<StreamPart> {
     let mock = MockLanguageModel::new().with_stream(MockStream::text(deltas));
-    let response = wrapped(&mock, middleware)
-        .do_stream(&CallOptions::default())
-        .await
-        .unwrap();
-    response.stream.map(|part| part.unwrap()).collect().await
+    stream_parts(&*wrapped(&mock, middleware)).await
 }
 
 fn text_of(parts: &[StreamPart]) -> String {

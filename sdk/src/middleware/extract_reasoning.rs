@@ -10,15 +10,9 @@
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use async_trait::async_trait;
-
-use super::language_model_middleware::LanguageModelMiddleware;
-use super::part_transform::{PartTransform, transform_parts};
+use super::part_transform::{ContentRewrite, PartTransform};
 use super::tag_splitter::{Piece, ReasoningTags, TagSplitter};
-use crate::error::Result;
-use crate::provider::{
-    BlockId, CallOptions, Content, GenerateResponse, LanguageModel, StreamPart, StreamResponse,
-};
+use crate::provider::{BlockId, Content, StreamPart};
 
 /// Turns text inside `<tag_name>…</tag_name>` into reasoning, with `\n` between sections.
 ///
@@ -126,36 +120,20 @@ impl ExtractReasoning {
     }
 }
 
-#[async_trait]
-impl LanguageModelMiddleware for ExtractReasoning {
-    async fn wrap_generate(
-        &self,
-        options: &CallOptions,
-        model: &Arc<dyn LanguageModel>,
-    ) -> Result<GenerateResponse> {
-        let mut response = model.do_generate(options).await?;
-        response.content = self.split_content(std::mem::take(&mut response.content));
-        Ok(response)
+impl ContentRewrite for ExtractReasoning {
+    type Transform = ReasoningExtraction;
+
+    fn rewrite_content(&self, content: Vec<Content>) -> Vec<Content> {
+        self.split_content(content)
     }
 
-    async fn wrap_stream(
-        &self,
-        options: &CallOptions,
-        model: &Arc<dyn LanguageModel>,
-    ) -> Result<StreamResponse> {
-        let mut response = model.do_stream(options).await?;
-        let extraction = ReasoningExtraction {
-            tags: self.tags.clone(),
-            blocks: Vec::new(),
-            pieces: Vec::new(),
-        };
-        response.stream = transform_parts(response.stream, extraction);
-        Ok(response)
+    fn stream_transform(&self) -> ReasoningExtraction {
+        ReasoningExtraction { tags: self.tags.clone(), blocks: Vec::new(), pieces: Vec::new() }
     }
 }
 
 /// The stream side: one splitter per open text block.
-struct ReasoningExtraction {
+pub(crate) struct ReasoningExtraction {
     tags: Arc<ReasoningTags>,
     /// Open text blocks, usually one.
     blocks: Vec<TextBlock>,

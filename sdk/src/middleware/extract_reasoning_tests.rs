@@ -1,22 +1,9 @@
-use futures::StreamExt;
 use serde_json::json;
 
 use super::*;
-use crate::middleware::wrap_language_model;
-use crate::provider::{FinishReason, ProviderOptions, ToolCall, Usage};
+use crate::middleware::test_support::{generated_content, stream_items, stream_parts, wrapped};
+use crate::provider::{FinishReason, GenerateResponse, ProviderOptions, ToolCall, Usage};
 use crate::test_util::{MockLanguageModel, MockStream};
-
-fn wrapped(mock: &MockLanguageModel, middleware: ExtractReasoning) -> Arc<dyn LanguageModel> {
-    Arc::new(wrap_language_model(
-        mock.clone(),
-        vec![Arc::new(middleware)],
-    ))
-}
-
-async fn stream_parts(model: &Arc<dyn LanguageModel>) -> Vec<StreamPart> {
-    let response = model.do_stream(&CallOptions::default()).await.unwrap();
-    response.stream.map(|part| part.unwrap()).collect().await
-}
 
 /// A compact view of a part sequence: `kind(id):text`.
 fn describe(parts: &[StreamPart]) -> Vec<String> {
@@ -67,12 +54,8 @@ async fn generate_splits_text_parts_and_keeps_the_rest() {
         Usage::default(),
     );
     let mock = MockLanguageModel::new().with_response(response);
-    let result = wrapped(&mock, extract_reasoning("think"))
-        .do_generate(&CallOptions::default())
-        .await
-        .unwrap();
     assert_eq!(
-        result.content,
+        generated_content(&wrapped(&mock, extract_reasoning("think"))).await,
         [
             Content::Reasoning {
                 text: "plan\ncheck".into(),
@@ -101,12 +84,8 @@ async fn generate_with_a_custom_separator_and_reasoning_first() {
     let middleware = extract_reasoning("think")
         .start_with_reasoning(true)
         .with_separator(" | ");
-    let result = wrapped(&mock, middleware)
-        .do_generate(&CallOptions::default())
-        .await
-        .unwrap();
     assert_eq!(
-        result.content,
+        generated_content(&wrapped(&mock, middleware)).await,
         [
             Content::Reasoning {
                 text: "weighing | again".into(),
@@ -149,12 +128,9 @@ async fn stream_tags_split_at_every_position_give_the_generate_result() {
     let text =
         "<think>Denk über 日本 nach</think>Die Antwort ist <b>42</b>.<think>sicher</think>Ja<";
     let generated = MockLanguageModel::new().with_response(crate::test_util::text_response(text));
-    let expected = wrapped(&generated, extract_reasoning("think"))
-        .do_generate(&CallOptions::default())
-        .await
-        .unwrap();
-    let expected_reasoning = expected.content[0].clone();
-    let expected_text = expected.content[1].as_text().unwrap().to_owned();
+    let expected = generated_content(&wrapped(&generated, extract_reasoning("think"))).await;
+    let expected_reasoning = expected[0].clone();
+    let expected_text = expected[1].as_text().unwrap().to_owned();
     assert_eq!(expected_text, "Die Antwort ist <b>42</b>.\nJa<");
     assert_eq!(
         expected_reasoning,
@@ -254,14 +230,7 @@ async fn stream_errors_pass_through_and_other_parts_are_untouched() {
         .text_block(["<think>r</think>ok"])
         .error(crate::error::ApiCallError::new(500, "http://x", "boom"));
     let mock = MockLanguageModel::new().with_stream(stream);
-    let model = wrapped(&mock, extract_reasoning("think"));
-    let items: Vec<_> = model
-        .do_stream(&CallOptions::default())
-        .await
-        .unwrap()
-        .stream
-        .collect()
-        .await;
+    let items = stream_items(&wrapped(&mock, extract_reasoning("think"))).await;
     assert!(matches!(items[0], Ok(StreamPart::ToolCall(_))));
     assert!(matches!(items.last(), Some(Err(crate::Error::ApiCall(_)))));
     let parts: Vec<StreamPart> = items.into_iter().filter_map(Result::ok).collect();

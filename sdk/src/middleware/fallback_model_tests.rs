@@ -250,8 +250,9 @@ async fn a_nested_chain_that_is_exhausted_moves_the_outer_chain_on() {
     assert_eq!(record.failed_attempts[0].status, Some(502));
 }
 
-async fn collect(response: StreamResponse) -> (Vec<StreamPart>, Option<Error>) {
-    let mut stream = response.stream;
+/// The parts of a stream call through `model`, up to its first error (given beside them).
+async fn streamed(model: &dyn LanguageModel) -> (Vec<StreamPart>, Option<Error>) {
+    let mut stream = model.do_stream(&options()).await.unwrap().stream;
     let mut parts = Vec::new();
     while let Some(item) = stream.next().await {
         match item {
@@ -296,7 +297,7 @@ async fn stream_moves_on_when_the_call_fails_or_the_stream_fails_before_content(
             .finish(FinishReason::Stop),
     );
     let model = chain(&[&refused, &dying, &healthy]);
-    let (parts, error) = collect(model.do_stream(&options()).await.unwrap()).await;
+    let (parts, error) = streamed(&model).await;
     assert!(error.is_none());
     assert!(
         matches!(&parts[0], StreamPart::ResponseMetadata(metadata) if metadata.id.as_deref() == Some("third")),
@@ -343,13 +344,7 @@ async fn stream_errors_after_the_first_content_part_surface_without_fallback() {
             .error(api(503)),
     );
     let second = MockLanguageModel::new().with_stream(MockStream::text(["unused"]));
-    let (parts, error) = collect(
-        chain(&[&first, &second])
-            .do_stream(&options())
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (parts, error) = streamed(&chain(&[&first, &second])).await;
     assert_eq!(parts.len(), 3);
     assert_eq!(error.unwrap().status(), Some(503));
     assert_eq!(second.call_count(), 0);
@@ -357,13 +352,7 @@ async fn stream_errors_after_the_first_content_part_surface_without_fallback() {
     // A tool call (or any other content) is content as much as text is.
     let first = MockLanguageModel::new()
         .with_stream(MockStream::tool_calls([("c1", "t", json!({}))]).error(api(500)));
-    let (_, error) = collect(
-        chain(&[&first, &second])
-            .do_stream(&options())
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, error) = streamed(&chain(&[&first, &second])).await;
     assert_eq!(error.unwrap().status(), Some(500));
     assert_eq!(second.call_count(), 0);
 }
@@ -399,13 +388,7 @@ async fn stream_stops_at_errors_that_do_not_pass_and_reports_exhaustion() {
         MockLanguageModel::new().with_stream(MockStream::new().part(StreamPart::StreamStart {
             warnings: Vec::new(),
         }));
-    let (parts, error) = collect(
-        chain(&[&empty, &second])
-            .do_stream(&options())
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (parts, error) = streamed(&chain(&[&empty, &second])).await;
     assert_eq!((parts.len(), error.is_none()), (1, true));
 }
 
@@ -418,7 +401,7 @@ async fn the_finish_part_keeps_its_metadata_and_gains_the_record() {
         provider_metadata: Some(ProviderOptions::new().with("vendor", json!({"id": 1}))),
     };
     let first = MockLanguageModel::new().with_stream(MockStream::new().part(finish));
-    let (parts, _) = collect(chain(&[&first]).do_stream(&options()).await.unwrap()).await;
+    let (parts, _) = streamed(&chain(&[&first])).await;
     let StreamPart::Finish {
         provider_metadata: Some(metadata),
         ..

@@ -133,8 +133,54 @@ macro_rules! middleware_layer {
     };
 }
 
+/// The middleware trait of a model kind whose calls are one method (`$call`, e.g. `do_embed`):
+/// the id overrides, the kind's own overrides (given as the trait body), `transform_options` and
+/// `$wrap`, every method passing the call through unless a middleware says otherwise.
+macro_rules! one_call_middleware {
+    (
+        $(#[$attribute:meta])*
+        pub trait $name:ident for $model:ident: $wrap:ident($options:ident) -> $response:ident = $call:ident {
+            $($overrides:tt)*
+        }
+    ) => {
+        $(#[$attribute])*
+        #[async_trait]
+        pub trait $name: Send + Sync {
+            crate::middleware::id_overrides!($model);
+
+            $($overrides)*
+
+            #[doc = concat!("Transforms the options of a call before `", stringify!($wrap), "` receives them.")]
+            async fn transform_options<'a>(&self, options: Cow<'a, $options>, model: &dyn $model) -> Result<Cow<'a, $options>> {
+                let _ = model;
+                Ok(options)
+            }
+
+            #[doc = concat!("Runs a call: by default `model.", stringify!($call), "(options)`.")]
+            async fn $wrap(&self, options: &$options, model: &Arc<dyn $model>) -> Result<$response> {
+                model.$call(options).await
+            }
+        }
+    };
+}
+
+/// The body of a layer's one call (`$call`) through its middleware (`$wrap`), for a layer built by
+/// [`middleware_layer!`] around a model of a [`one_call_middleware!`] kind: the middleware's
+/// `transform_options`, then its `$wrap`; without a middleware, the model's own call.
+macro_rules! call_through_layer {
+    ($layer:ident, $options:ident, $call:ident, $wrap:ident) => {{
+        let Some(middleware) = &$layer.middleware else {
+            return $layer.model.$call($options).await;
+        };
+        let options = middleware.transform_options(Cow::Borrowed($options), $layer.model.as_ref()).await?;
+        middleware.$wrap(&options, &$layer.model).await
+    }};
+}
+
+use call_through_layer;
 use id_overrides;
 use middleware_layer;
+use one_call_middleware;
 use renaming_methods;
 
 mod default_instructions;
@@ -148,6 +194,8 @@ mod language_model_middleware;
 mod part_transform;
 mod simulate_streaming;
 mod tag_splitter;
+#[cfg(test)]
+mod test_support;
 mod wrap_embedding_model;
 mod wrap_image_model;
 mod wrap_language_model;

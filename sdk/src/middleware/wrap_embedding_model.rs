@@ -10,70 +10,47 @@ use crate::IntoModel;
 use crate::error::Result;
 use crate::provider::{EmbedOptions, EmbedResponse, EmbeddingModel};
 
-/// Changes how an embedding model is called; every method defaults to passing the call through.
-///
-/// ```
-/// use std::borrow::Cow;
-/// use std::sync::Arc;
-/// use specai::middleware::{EmbeddingModelMiddleware, wrap_embedding_model};
-/// use specai::provider::{EmbedOptions, EmbeddingModel, async_trait};
-/// use specai::test_util::MockEmbeddingModel;
-///
-/// /// Lower-cases every value before it is embedded.
-/// struct LowerCase;
-///
-/// #[async_trait]
-/// impl EmbeddingModelMiddleware for LowerCase {
-///     async fn transform_options<'a>(&self, options: Cow<'a, EmbedOptions>, _model: &dyn EmbeddingModel) -> specai::Result<Cow<'a, EmbedOptions>> {
-///         let mut options = options.into_owned();
-///         options.values.iter_mut().for_each(|value| *value = value.to_lowercase());
-///         Ok(Cow::Owned(options))
-///     }
-/// }
-///
-/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
-/// let mock = MockEmbeddingModel::new().with_embed_fn(|value| vec![value.len() as f32]);
-/// let model = wrap_embedding_model(mock.clone(), vec![Arc::new(LowerCase)]);
-/// specai::embed(model).value("HELLO").await?;
-/// assert_eq!(mock.calls()[0].values, ["hello"]);
-/// # Ok(()) }
-/// ```
-#[async_trait]
-pub trait EmbeddingModelMiddleware: Send + Sync {
-    crate::middleware::id_overrides!(EmbeddingModel);
+crate::middleware::one_call_middleware! {
+    /// Changes how an embedding model is called; every method defaults to passing the call through.
+    ///
+    /// ```
+    /// use std::borrow::Cow;
+    /// use std::sync::Arc;
+    /// use specai::middleware::{EmbeddingModelMiddleware, wrap_embedding_model};
+    /// use specai::provider::{EmbedOptions, EmbeddingModel, async_trait};
+    /// use specai::test_util::MockEmbeddingModel;
+    ///
+    /// /// Lower-cases every value before it is embedded.
+    /// struct LowerCase;
+    ///
+    /// #[async_trait]
+    /// impl EmbeddingModelMiddleware for LowerCase {
+    ///     async fn transform_options<'a>(&self, options: Cow<'a, EmbedOptions>, _model: &dyn EmbeddingModel) -> specai::Result<Cow<'a, EmbedOptions>> {
+    ///         let mut options = options.into_owned();
+    ///         options.values.iter_mut().for_each(|value| *value = value.to_lowercase());
+    ///         Ok(Cow::Owned(options))
+    ///     }
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+    /// let mock = MockEmbeddingModel::new().with_embed_fn(|value| vec![value.len() as f32]);
+    /// let model = wrap_embedding_model(mock.clone(), vec![Arc::new(LowerCase)]);
+    /// specai::embed(model).value("HELLO").await?;
+    /// assert_eq!(mock.calls()[0].values, ["hello"]);
+    /// # Ok(()) }
+    /// ```
+    pub trait EmbeddingModelMiddleware for EmbeddingModel: wrap_embed(EmbedOptions) -> EmbedResponse = do_embed {
+        /// The most values per call the wrapped model reports; `None` keeps the model's.
+        fn override_max_embeddings_per_call(&self, model: &dyn EmbeddingModel) -> Option<Option<usize>> {
+            let _ = model;
+            None
+        }
 
-    /// The most values per call the wrapped model reports; `None` keeps the model's.
-    fn override_max_embeddings_per_call(
-        &self,
-        model: &dyn EmbeddingModel,
-    ) -> Option<Option<usize>> {
-        let _ = model;
-        None
-    }
-
-    /// Whether the wrapped model reports parallel calls as supported; `None` keeps the model's.
-    fn override_supports_parallel_calls(&self, model: &dyn EmbeddingModel) -> Option<bool> {
-        let _ = model;
-        None
-    }
-
-    /// Transforms the options of a call before `wrap_embed` receives them.
-    async fn transform_options<'a>(
-        &self,
-        options: Cow<'a, EmbedOptions>,
-        model: &dyn EmbeddingModel,
-    ) -> Result<Cow<'a, EmbedOptions>> {
-        let _ = model;
-        Ok(options)
-    }
-
-    /// Runs an embed call: by default `model.do_embed(options)`.
-    async fn wrap_embed(
-        &self,
-        options: &EmbedOptions,
-        model: &Arc<dyn EmbeddingModel>,
-    ) -> Result<EmbedResponse> {
-        model.do_embed(options).await
+        /// Whether the wrapped model reports parallel calls as supported; `None` keeps the model's.
+        fn override_supports_parallel_calls(&self, model: &dyn EmbeddingModel) -> Option<bool> {
+            let _ = model;
+            None
+        }
     }
 }
 
@@ -166,13 +143,7 @@ impl EmbeddingModel for WrappedEmbeddingModel {
     }
 
     async fn do_embed(&self, options: &EmbedOptions) -> Result<EmbedResponse> {
-        let Some(middleware) = &self.middleware else {
-            return self.model.do_embed(options).await;
-        };
-        let options = middleware
-            .transform_options(Cow::Borrowed(options), self.model.as_ref())
-            .await?;
-        middleware.wrap_embed(&options, &self.model).await
+        crate::middleware::call_through_layer!(self, options, do_embed, wrap_embed)
     }
 }
 

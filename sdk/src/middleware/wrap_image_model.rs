@@ -10,61 +10,41 @@ use crate::IntoModel;
 use crate::error::Result;
 use crate::provider::{ImageModel, ImageOptions, ImageResponse};
 
-/// Changes how an image model is called; every method defaults to passing the call through.
-///
-/// ```
-/// use std::borrow::Cow;
-/// use std::sync::Arc;
-/// use specai::middleware::{ImageModelMiddleware, wrap_image_model};
-/// use specai::provider::{ImageModel, ImageOptions, async_trait};
-/// use specai::test_util::MockImageModel;
-///
-/// /// Adds a house style to every prompt.
-/// struct HouseStyle;
-///
-/// #[async_trait]
-/// impl ImageModelMiddleware for HouseStyle {
-///     async fn transform_options<'a>(&self, options: Cow<'a, ImageOptions>, _model: &dyn ImageModel) -> specai::Result<Cow<'a, ImageOptions>> {
-///         let mut options = options.into_owned();
-///         options.prompt = options.prompt.map(|prompt| format!("{prompt}, watercolour"));
-///         Ok(Cow::Owned(options))
-///     }
-/// }
-///
-/// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
-/// let mock = MockImageModel::new();
-/// let model = wrap_image_model(mock.clone(), vec![Arc::new(HouseStyle)]);
-/// specai::generate_image(model).prompt("a cat").await?;
-/// assert_eq!(mock.calls()[0].prompt.as_deref(), Some("a cat, watercolour"));
-/// # Ok(()) }
-/// ```
-#[async_trait]
-pub trait ImageModelMiddleware: Send + Sync {
-    crate::middleware::id_overrides!(ImageModel);
-
-    /// The most images per call the wrapped model reports; `None` keeps the model's.
-    fn override_max_images_per_call(&self, model: &dyn ImageModel) -> Option<Option<usize>> {
-        let _ = model;
-        None
-    }
-
-    /// Transforms the options of a call before `wrap_generate` receives them.
-    async fn transform_options<'a>(
-        &self,
-        options: Cow<'a, ImageOptions>,
-        model: &dyn ImageModel,
-    ) -> Result<Cow<'a, ImageOptions>> {
-        let _ = model;
-        Ok(options)
-    }
-
-    /// Runs a generate call: by default `model.do_generate(options)`.
-    async fn wrap_generate(
-        &self,
-        options: &ImageOptions,
-        model: &Arc<dyn ImageModel>,
-    ) -> Result<ImageResponse> {
-        model.do_generate(options).await
+crate::middleware::one_call_middleware! {
+    /// Changes how an image model is called; every method defaults to passing the call through.
+    ///
+    /// ```
+    /// use std::borrow::Cow;
+    /// use std::sync::Arc;
+    /// use specai::middleware::{ImageModelMiddleware, wrap_image_model};
+    /// use specai::provider::{ImageModel, ImageOptions, async_trait};
+    /// use specai::test_util::MockImageModel;
+    ///
+    /// /// Adds a house style to every prompt.
+    /// struct HouseStyle;
+    ///
+    /// #[async_trait]
+    /// impl ImageModelMiddleware for HouseStyle {
+    ///     async fn transform_options<'a>(&self, options: Cow<'a, ImageOptions>, _model: &dyn ImageModel) -> specai::Result<Cow<'a, ImageOptions>> {
+    ///         let mut options = options.into_owned();
+    ///         options.prompt = options.prompt.map(|prompt| format!("{prompt}, watercolour"));
+    ///         Ok(Cow::Owned(options))
+    ///     }
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+    /// let mock = MockImageModel::new();
+    /// let model = wrap_image_model(mock.clone(), vec![Arc::new(HouseStyle)]);
+    /// specai::generate_image(model).prompt("a cat").await?;
+    /// assert_eq!(mock.calls()[0].prompt.as_deref(), Some("a cat, watercolour"));
+    /// # Ok(()) }
+    /// ```
+    pub trait ImageModelMiddleware for ImageModel: wrap_generate(ImageOptions) -> ImageResponse = do_generate {
+        /// The most images per call the wrapped model reports; `None` keeps the model's.
+        fn override_max_images_per_call(&self, model: &dyn ImageModel) -> Option<Option<usize>> {
+            let _ = model;
+            None
+        }
     }
 }
 
@@ -139,13 +119,7 @@ impl ImageModel for WrappedImageModel {
     }
 
     async fn do_generate(&self, options: &ImageOptions) -> Result<ImageResponse> {
-        let Some(middleware) = &self.middleware else {
-            return self.model.do_generate(options).await;
-        };
-        let options = middleware
-            .transform_options(Cow::Borrowed(options), self.model.as_ref())
-            .await?;
-        middleware.wrap_generate(&options, &self.model).await
+        crate::middleware::call_through_layer!(self, options, do_generate, wrap_generate)
     }
 }
 

@@ -128,9 +128,8 @@ impl LanguageModel for WrappedLanguageModel {
 mod tests {
     use std::sync::Mutex;
 
-    use futures::StreamExt;
-
     use super::*;
+    use crate::middleware::test_support::stream_parts;
     use crate::provider::Message;
     use crate::test_util::{MockLanguageModel, MockStream, text_response};
 
@@ -227,14 +226,7 @@ mod tests {
         let log = Arc::new(Mutex::new(Vec::new()));
         let mock = MockLanguageModel::new().with_stream(MockStream::text(["a"]));
         let model = wrap_language_model(mock.clone(), tracers(&log));
-        let parts: Vec<_> = model
-            .do_stream(&CallOptions::default())
-            .await
-            .unwrap()
-            .stream
-            .collect()
-            .await;
-        assert_eq!(parts.len(), 5);
+        assert_eq!(stream_parts(&model).await.len(), 5);
         assert_eq!(
             *log.lock().unwrap(),
             ["first transform Stream", "last transform Stream"]

@@ -19,6 +19,25 @@ use super::attributes::{self, provider_name};
 use super::metrics::{self, MetricAttributes, span_integer};
 use super::settings::TelemetrySettings;
 
+/// `tracing::info_span!` of a span that ends with an outcome (an operation, a step, a model
+/// call): its own fields, then the outcome's, which every such span records the same way (the
+/// finish reasons, the token counts, the error and the status), `Empty` until it ends.
+macro_rules! outcome_span {
+    ($name:literal, $($fields:tt)*) => {
+        tracing::info_span!(
+            target: "specai::telemetry",
+            $name,
+            $($fields)*
+            gen_ai.response.finish_reasons = Empty,
+            gen_ai.usage.input_tokens = Empty,
+            gen_ai.usage.output_tokens = Empty,
+            error.type = Empty,
+            otel.status_code = Empty,
+            otel.status_description = Empty,
+        )
+    };
+}
+
 /// The span of a whole operation: `{function} {model}`, e.g. `generate_text gpt-4o`.
 pub(crate) fn operation_span(
     function: &'static str,
@@ -27,8 +46,7 @@ pub(crate) fn operation_span(
     model: &str,
     telemetry: &TelemetrySettings,
 ) -> Span {
-    tracing::info_span!(
-        target: "specai::telemetry",
+    outcome_span!(
         "gen_ai.operation",
         otel.name = format_args!("{function} {model}"),
         specai.operation.name = function,
@@ -36,28 +54,15 @@ pub(crate) fn operation_span(
         gen_ai.operation.name = operation,
         gen_ai.provider.name = provider_name(provider),
         gen_ai.request.model = model,
-        gen_ai.response.finish_reasons = Empty,
-        gen_ai.usage.input_tokens = Empty,
-        gen_ai.usage.output_tokens = Empty,
-        error.type = Empty,
-        otel.status_code = Empty,
-        otel.status_description = Empty,
     )
 }
 
 /// The span of one step of a tool loop, a child of the operation's.
 pub(crate) fn step_span(step_number: usize) -> Span {
-    tracing::info_span!(
-        target: "specai::telemetry",
+    outcome_span!(
         "gen_ai.step",
         otel.name = format_args!("step {step_number}"),
         specai.step.number = step_number,
-        gen_ai.response.finish_reasons = Empty,
-        gen_ai.usage.input_tokens = Empty,
-        gen_ai.usage.output_tokens = Empty,
-        error.type = Empty,
-        otel.status_code = Empty,
-        otel.status_description = Empty,
     )
 }
 
@@ -138,8 +143,7 @@ struct Timing {
 impl ModelCall {
     /// Opens the span of a model call: `{operation} {model}`, a child of the current span.
     pub(crate) fn start(operation: &'static str, provider: &str, model: &str, record_content: bool) -> Self {
-        let span = tracing::info_span!(
-            target: "specai::telemetry",
+        let span = outcome_span!(
             "gen_ai.model_call",
             otel.name = format_args!("{operation} {model}"),
             otel.kind = "client",
@@ -158,17 +162,11 @@ impl ModelCall {
             gen_ai.request.choice.count = Empty,
             gen_ai.response.id = Empty,
             gen_ai.response.model = Empty,
-            gen_ai.response.finish_reasons = Empty,
-            gen_ai.usage.input_tokens = Empty,
-            gen_ai.usage.output_tokens = Empty,
             gen_ai.usage.cache_read.input_tokens = Empty,
             gen_ai.usage.cache_creation.input_tokens = Empty,
             gen_ai.system_instructions = Empty,
             gen_ai.input.messages = Empty,
             gen_ai.output.messages = Empty,
-            error.type = Empty,
-            otel.status_code = Empty,
-            otel.status_description = Empty,
         );
         let timing = (!span.is_disabled()).then(|| {
             let attributes = MetricAttributes { operation, provider: provider_name(provider).to_owned(), model: model.to_owned() };

@@ -70,6 +70,14 @@ fn attribute(span: &SpanData, key: &str) -> Option<String> {
     span.attributes.iter().find(|pair| pair.key.as_str() == key).map(|pair| pair.value.as_str().into_owned())
 }
 
+/// Asserts a span's attributes, each a `(key, value)` pair.
+#[track_caller]
+fn assert_attributes(span: &SpanData, expected: &[(&str, &str)]) {
+    for (key, value) in expected {
+        assert_eq!(attribute(span, key).as_deref(), Some(*value), "{key} on {}", span.name);
+    }
+}
+
 fn is_child(child: &SpanData, parent: &SpanData) -> bool {
     child.parent_span_id == parent.span_context.span_id() && child.span_context.trace_id() == parent.span_context.trace_id()
 }
@@ -85,6 +93,15 @@ fn tool_loop_model() -> MockLanguageModel {
         .with_response(text_response("It is sunny in Paris."))
 }
 
+/// The weather bot's tool loop: a system prompt, a question, the weather tool, up to five steps.
+fn weather_loop() -> crate::GenerateText {
+    generate_text(tool_loop_model())
+        .system("You are a weather bot.")
+        .prompt("What is the weather in Paris?")
+        .tool("weather", weather_tool())
+        .stop_when(step_count_is(5))
+}
+
 const CONTENT_KEYS: [&str; 5] = [
     "gen_ai.input.messages",
     "gen_ai.output.messages",
@@ -97,11 +114,7 @@ const CONTENT_KEYS: [&str; 5] = [
 async fn a_tool_loop_is_a_tree_of_operation_steps_model_calls_and_tools() {
     let _default = CONTENT_DEFAULT.lock().await;
     let traced = Traced::new();
-    generate_text(tool_loop_model())
-        .system("You are a weather bot.")
-        .prompt("What is the weather in Paris?")
-        .tool("weather", weather_tool())
-        .stop_when(step_count_is(5))
+    weather_loop()
         .temperature(0.5)
         .max_output_tokens(100)
         .header("authorization", "Bearer sk-secret")
@@ -111,12 +124,17 @@ async fn a_tool_loop_is_a_tree_of_operation_steps_model_calls_and_tools() {
 
     let operation = span(&spans, "generate_text mock-model");
     assert_eq!(operation.parent_span_id, opentelemetry::trace::SpanId::INVALID);
-    assert_eq!(attribute(operation, "gen_ai.operation.name").as_deref(), Some("chat"));
-    assert_eq!(attribute(operation, "specai.operation.name").as_deref(), Some("generate_text"));
-    assert_eq!(attribute(operation, "gen_ai.provider.name").as_deref(), Some("mock"));
-    assert_eq!(attribute(operation, "gen_ai.usage.input_tokens").as_deref(), Some("20"));
-    assert_eq!(attribute(operation, "gen_ai.usage.output_tokens").as_deref(), Some("10"));
-    assert_eq!(attribute(operation, "gen_ai.response.finish_reasons").as_deref(), Some("[\"stop\"]"));
+    assert_attributes(
+        operation,
+        &[
+            ("gen_ai.operation.name", "chat"),
+            ("specai.operation.name", "generate_text"),
+            ("gen_ai.provider.name", "mock"),
+            ("gen_ai.usage.input_tokens", "20"),
+            ("gen_ai.usage.output_tokens", "10"),
+            ("gen_ai.response.finish_reasons", "[\"stop\"]"),
+        ],
+    );
 
     let (first, second) = (span(&spans, "step 0"), span(&spans, "step 1"));
     assert!(is_child(first, operation) && is_child(second, operation));
@@ -125,20 +143,23 @@ async fn a_tool_loop_is_a_tree_of_operation_steps_model_calls_and_tools() {
     let first_call = calls.iter().find(|call| is_child(call, first)).expect("a model call in step 0");
     assert!(calls.iter().any(|call| is_child(call, second)));
     assert_eq!(first_call.span_kind, SpanKind::Client);
-    assert_eq!(attribute(first_call, "gen_ai.request.model").as_deref(), Some("mock-model"));
-    assert_eq!(attribute(first_call, "gen_ai.request.temperature").as_deref(), Some("0.5"));
-    assert_eq!(attribute(first_call, "gen_ai.request.max_tokens").as_deref(), Some("100"));
-    assert_eq!(attribute(first_call, "gen_ai.response.finish_reasons").as_deref(), Some("[\"tool_call\"]"));
-    assert_eq!(attribute(first_call, "gen_ai.usage.input_tokens").as_deref(), Some("10"));
-    assert_eq!(attribute(first_call, "gen_ai.usage.output_tokens").as_deref(), Some("5"));
-    assert_eq!(attribute(first_call, "gen_ai.output.type").as_deref(), Some("text"));
+    assert_attributes(
+        first_call,
+        &[
+            ("gen_ai.request.model", "mock-model"),
+            ("gen_ai.request.temperature", "0.5"),
+            ("gen_ai.request.max_tokens", "100"),
+            ("gen_ai.response.finish_reasons", "[\"tool_call\"]"),
+            ("gen_ai.usage.input_tokens", "10"),
+            ("gen_ai.usage.output_tokens", "5"),
+            ("gen_ai.output.type", "text"),
+        ],
+    );
 
     let tool = span(&spans, "execute_tool weather");
     assert!(is_child(tool, first));
     assert_eq!(tool.span_kind, SpanKind::Internal);
-    assert_eq!(attribute(tool, "gen_ai.operation.name").as_deref(), Some("execute_tool"));
-    assert_eq!(attribute(tool, "gen_ai.tool.name").as_deref(), Some("weather"));
-    assert_eq!(attribute(tool, "gen_ai.tool.call.id").as_deref(), Some("call_1"));
+    assert_attributes(tool, &[("gen_ai.operation.name", "execute_tool"), ("gen_ai.tool.name", "weather"), ("gen_ai.tool.call.id", "call_1")]);
 
     // Without an opt-in no span carries content, and no span ever carries a header or key.
     for span in &spans {
@@ -152,11 +173,7 @@ async fn a_tool_loop_is_a_tree_of_operation_steps_model_calls_and_tools() {
 #[tokio::test]
 async fn content_is_recorded_when_the_call_opts_in() {
     let traced = Traced::new();
-    generate_text(tool_loop_model())
-        .system("You are a weather bot.")
-        .prompt("What is the weather in Paris?")
-        .tool("weather", weather_tool())
-        .stop_when(step_count_is(5))
+    weather_loop()
         .record_content(true)
         .await
         .unwrap();
