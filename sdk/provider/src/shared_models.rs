@@ -14,6 +14,9 @@ use crate::{
     StreamResponse, SupportedUrl, TranscriptionModel, TranscriptionOptions, TranscriptionResponse,
 };
 
+/// The future of a model call, as `async_trait` declares it.
+type BoxedCall<'call, T> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<T>> + Send + 'call>>;
+
 /// `impl Trait for Arc<M>`, forwarding `provider`, `model_id`, the other plain methods listed and
 /// the async calls listed (each taking `&Options` and returning `Result<Response>`).
 macro_rules! forward_through_arc {
@@ -32,8 +35,15 @@ macro_rules! forward_through_arc {
                 (**self).$method()
             })*
 
-            $(async fn $call(&self, options: &$options) -> Result<$response> {
-                (**self).$call(options).await
+            // The inner model's boxed future, handed on as it is: an `async fn` here would box
+            // a second future around it (an allocation and a copy on every call).
+            $(fn $call<'model, 'options, 'call>(&'model self, options: &'options $options) -> BoxedCall<'call, $response>
+            where
+                'model: 'call,
+                'options: 'call,
+                Self: 'call,
+            {
+                (**self).$call(options)
             })+
         }
     };

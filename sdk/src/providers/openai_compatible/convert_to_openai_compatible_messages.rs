@@ -139,6 +139,9 @@ pub(crate) fn tool_output_text(output: &ToolResultOutput) -> String {
 }
 
 fn user_content(content: &[UserPart], rules: &MessageRules<'_>) -> Result<api::ChatCompletionRequestMessageContent> {
+    if let [UserPart::Text(part)] = content {
+        return Ok(api::ChatCompletionRequestMessageContent::String(part.text.clone()));
+    }
     if content.iter().all(|part| matches!(part, UserPart::Text(_))) {
         let texts: Vec<&str> = content
             .iter()
