@@ -6,7 +6,8 @@
 # (reqwest, hyper, rustls, tokio, serde) are the same versions.
 #
 # Usage: tests/benches/build_weight.sh. Prints wall and CPU (user + system) time of each build and
-# the size of each stripped binary, with the ratio of specai's to async-openai's. The crates and
+# the size of each stripped binary, with the ratio of specai's to async-openai's, then the ten longest
+# crate builds of each (from `cargo build --timings`). The crates and
 # their targets stay in target/build-weight/ (delete it afterwards: about 1 GB).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -112,7 +113,7 @@ for crate in specai async-openai; do
   # Fetch first, so download time is not build time.
   cargo fetch --quiet --manifest-path "$work/$crate/Cargo.toml"
   /usr/bin/time -f "%e %U %S" -o "$work/$crate.time" \
-    cargo build --release --quiet --manifest-path "$work/$crate/Cargo.toml" --target-dir "$work/$crate/target"
+    cargo build --release --quiet --timings --manifest-path "$work/$crate/Cargo.toml" --target-dir "$work/$crate/target"
   read -r seconds user system <"$work/$crate.time"
   strip -o "$work/$crate.stripped" "$work/$crate/target/release/on-$crate"
   wall[$crate]=$seconds
@@ -121,3 +122,14 @@ for crate in specai async-openai; do
   echo "| $crate | ${wall[$crate]} | ${cpu[$crate]} | ${size[$crate]} |"
 done
 python3 -c "print(f'| specai / async-openai | {${wall[specai]} / ${wall[async-openai]}:.3f} | {${cpu[specai]} / ${cpu[async-openai]}:.3f} | {${size[specai]} / ${size[async-openai]}:.3f} |')"
+# Where the time goes: each build's heaviest crates, from cargo's own timing report.
+for crate in specai async-openai; do
+  python3 - "$work/$crate/target/cargo-timings/cargo-timing.html" "$crate" <<'PY'
+import json, re, sys
+units = json.loads(re.search(r"const UNIT_DATA = (\[.*?\]);", open(sys.argv[1]).read(), re.S).group(1))
+units.sort(key=lambda unit: -unit["duration"])
+print(f"\n{sys.argv[2]}: the ten longest crate builds (seconds, with the others running beside them)")
+for unit in units[:10]:
+    print(f"  {unit['duration']:7.1f}  {unit['name']} {unit['version']}{' (build script)' if unit.get('mode') == 'run-custom-build' else ''}")
+PY
+done
