@@ -132,7 +132,8 @@ pub async fn post_json<'a, B: Serialize + ?Sized>(
     errors: &dyn ErrorBodyParser,
 ) -> Result<ApiResponse> {
     let url = url.into();
-    // Room for a small request up front: an empty buffer would grow five or six times on the way.
+    // Room for a small request up front: `serde_json::to_vec` starts at 128 bytes and grows two or
+    // three times for a short chat request.
     let mut buffer = Vec::with_capacity(1024);
     serde_json::to_writer(&mut buffer, body).map_err(|error| Error::invalid_argument("request body", error.to_string()))?;
     let body = Bytes::from(buffer);
