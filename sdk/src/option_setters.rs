@@ -1,5 +1,6 @@
 //! `option_setters!`: the setters of the single-call builders (`generate_image`,
-//! `generate_speech`, `transcribe`, `embed`, `rerank`), each storing its argument in a field of
+//! `generate_speech`, `transcribe`, `embed`, `rerank`) and of the providers' settings types
+//! (`connection_setters!`, a region, a team...), each storing its argument in a field of
 //! the builder (usually of its `options`), as given or wrapped in `Some`, converted by `Into`
 //! where the setter takes `impl Into<T>`.
 

@@ -135,41 +135,20 @@ impl std::fmt::Debug for ConnectionSettings {
     }
 }
 
-/// `with_*` setters of a settings type's optional fields: each takes anything `Into` the
-/// field's type, stores it as `Some`, and returns the settings. `connection_setters!` and the
-/// providers' own settings (a region, a project, a team...) declare theirs with it:
-/// `/// doc` `with_region(region: String) => region;` (the field may be a path,
-/// `connection.base_url`). (Unused in a build with no provider.)
-#[allow(unused_macros)]
-macro_rules! optional_setters {
-    ($($(#[$doc:meta])* $setter:ident($value:ident: $type:ty) => $($field:ident).+;)+) => {
-        $(
-            $(#[$doc])*
-            pub fn $setter(mut self, $value: impl Into<$type>) -> Self {
-                self.$($field).+ = Some($value.into());
-                self
-            }
-        )+
-    };
-}
-
-#[allow(unused_imports)]
-pub(crate) use optional_setters;
-
 /// The `with_*` methods of the connection fields, for a provider's settings type that keeps a
 /// [`ConnectionSettings`] in its field `connection`. (Unused in a build with no provider.)
 #[allow(unused_macros)]
 macro_rules! connection_setters {
     () => {
-        $crate::provider_utils::optional_setters! {
+        $crate::option_setters::option_setters! {
             /// Sets the API key (default: the provider's key variable, read at the first call).
-            with_api_key(api_key: $crate::provider_utils::ApiKey) => connection.api_key;
+            with_api_key(impl Into<$crate::provider_utils::ApiKey>) => Some(connection.api_key);
             /// Sets the base URL (default: the provider's base-URL variable, else its public URL),
             /// for a proxy, a gateway or a local server.
-            with_base_url(base_url: String) => connection.base_url;
+            with_base_url(impl Into<String>) => Some(connection.base_url);
             /// The provider name that models report (`<name>.chat`...) and read provider options
             /// under; default: the provider's id.
-            with_name(name: String) => connection.name;
+            with_name(impl Into<String>) => Some(connection.name);
         }
 
         /// Adds a header sent with every request, over the provider's own (auth included). Takes

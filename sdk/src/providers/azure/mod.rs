@@ -49,7 +49,7 @@ use std::sync::Arc;
 use specai_generated::mappings::{AZURE, Auth, ProviderMapping};
 
 use crate::error::{Error, Result};
-use crate::provider_utils::{ConnectionSettings, TokenProvider, connection_setters, fill_base_url, optional_setters};
+use crate::provider_utils::{ConnectionSettings, TokenProvider, connection_setters, fill_base_url};
 use crate::providers::openai::{OpenAiProvider, OpenAiResponsesLanguageModel, OpenAiSettings};
 
 pub(crate) mod azure_content_filter;
@@ -86,13 +86,13 @@ pub struct AzureSettings {
 impl AzureSettings {
     connection_setters!();
 
-    optional_setters! {
+    crate::option_setters::option_setters! {
         /// Sets the resource name, the `{resource}` of `https://{resource}.openai.azure.com/openai`
         /// (default: `AZURE_RESOURCE_NAME`; not read when a base URL is given).
-        with_resource_name(resource_name: String) => resource_name;
+        with_resource_name(impl Into<String>) => Some(resource_name);
         /// Sets the `api-version` query parameter (default: the mapping's, `v1`; deployment URLs
         /// need a dated version, e.g. `2024-10-21`).
-        with_api_version(api_version: String) => api_version;
+        with_api_version(impl Into<String>) => Some(api_version);
     }
 
     /// Authenticates with bearer tokens from `provider` (Microsoft Entra ID) instead of a key.

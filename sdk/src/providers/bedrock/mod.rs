@@ -63,7 +63,7 @@ pub use bedrock_reranking_model::BedrockRerankingModel;
 pub use map_bedrock_finish_reason::map_bedrock_finish_reason;
 
 use crate::provider::{EmbeddingModel, ImageModel, LanguageModel, Provider, RerankingModel};
-use crate::provider_utils::{ConnectionSettings, connection_setters, optional_setters, provider_models};
+use crate::provider_utils::{ConnectionSettings, connection_setters, provider_models};
 use bedrock_api::{AuthSource, BedrockConnection, SharedConnection};
 
 /// How to reach Amazon Bedrock, built with `with_*` methods; every setting is optional. The
@@ -87,10 +87,10 @@ pub struct BedrockSettings {
 impl BedrockSettings {
     connection_setters!();
 
-    optional_setters! {
+    crate::option_setters::option_setters! {
         /// Sets the AWS region (default: the mapping's region variables, `AWS_REGION` then
         /// `AWS_DEFAULT_REGION`, read when the provider is created).
-        with_region(region: String) => region;
+        with_region(impl Into<String>) => Some(region);
     }
 
     /// Signs with these credentials.

@@ -53,7 +53,7 @@ pub use gateway_options::GatewayOptions;
 
 use crate::error::Result;
 use crate::provider::{EmbeddingModel, ImageModel, LanguageModel, Provider};
-use crate::provider_utils::{ApiKey, ConnectionSettings, MappedConnection, SharedConnection, connection_for_call, connection_setters, optional_setters, provider_models};
+use crate::provider_utils::{ApiKey, ConnectionSettings, MappedConnection, SharedConnection, connection_for_call, connection_setters, provider_models};
 
 /// How the bearer token authenticates (the mapping's default is `api-key`).
 const AUTH_METHOD_HEADER: HeaderName = HeaderName::from_static("ai-gateway-auth-method");
@@ -81,12 +81,12 @@ pub struct GatewaySettings {
 impl GatewaySettings {
     connection_setters!();
 
-    optional_setters! {
+    crate::option_setters::option_setters! {
         /// Authenticates with a Vercel OIDC token instead of a key (e.g. `VERCEL_OIDC_TOKEN` of a
         /// Vercel deployment); it wins over the key.
-        with_oidc_token(token: ApiKey) => oidc_token;
+        with_oidc_token(impl Into<ApiKey>) => Some(oidc_token);
         /// Sets the Vercel team id or slug, for tokens that can act for several teams.
-        with_team(team: String) => team;
+        with_team(impl Into<String>) => Some(team);
     }
 }
 

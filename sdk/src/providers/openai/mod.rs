@@ -54,7 +54,7 @@ use crate::providers::openai_compatible::{
     self, Config, OpenAiCompatibleChatLanguageModel, OpenAiCompatibleCompletionLanguageModel, OpenAiCompatibleEmbeddingModel,
     OpenAiCompatibleTranscriptionModel,
 };
-use crate::provider_utils::{ConnectionSettings, combine_headers, connection_setters, optional_setters};
+use crate::provider_utils::{ConnectionSettings, combine_headers, connection_setters};
 
 /// OpenAI's chat-completions model: the one chat-completions engine with OpenAI's mapping.
 pub type OpenAiChatLanguageModel = OpenAiCompatibleChatLanguageModel;
@@ -97,11 +97,11 @@ impl OpenAiSettings {
         OpenAiSettings { connection, ..Default::default() }
     }
 
-    optional_setters! {
+    crate::option_setters::option_setters! {
         /// Sends `OpenAI-Organization` with every request.
-        with_organization(organization: String) => organization;
+        with_organization(impl Into<String>) => Some(organization);
         /// Sends `OpenAI-Project` with every request.
-        with_project(project: String) => project;
+        with_project(impl Into<String>) => Some(project);
     }
 }
 

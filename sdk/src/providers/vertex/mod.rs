@@ -59,7 +59,7 @@ use crate::anthropic::{AnthropicLanguageModel, AnthropicProvider, AnthropicSetti
 use crate::error::Result;
 use crate::google::GoogleLanguageModel;
 use crate::provider::{EmbeddingModel, ImageModel, LanguageModel, Provider};
-use crate::provider_utils::{ApiKey, ConnectionSettings, MappedConnection, TokenProvider, connection_setters, fill_base_url, load_setting, optional_setters};
+use crate::provider_utils::{ApiKey, ConnectionSettings, MappedConnection, TokenProvider, connection_setters, fill_base_url, load_setting};
 use crate::provider_utils::{SharedConnection, connection_for_call};
 
 /// Settings of a Vertex provider; every field is optional, and the defaults come from the
@@ -97,12 +97,12 @@ impl VertexSettings {
     // `https://us-central1-aiplatform.googleapis.com/v1/projects/p/locations/us-central1`.
     connection_setters!();
 
-    optional_setters! {
+    crate::option_setters::option_setters! {
         /// Sets the Google Cloud project (default: `GOOGLE_VERTEX_PROJECT`).
-        with_project(project: String) => project;
+        with_project(impl Into<String>) => Some(project);
         /// Sets the location: `us-central1`, `europe-west4`, `global`... (default:
         /// `GOOGLE_VERTEX_LOCATION`).
-        with_location(location: String) => location;
+        with_location(impl Into<String>) => Some(location);
     }
 
     /// Sets where bearer tokens come from, e.g. a [`GoogleCredentials`] from a service-account
