@@ -19,7 +19,11 @@ impl<B: Serialize + ?Sized> Serialize for WithExtraBody<'_, B> {
         if self.extra.body.is_empty() {
             return self.body.serialize(serializer);
         }
-        let mut value = serde_json::to_value(self.body).map_err(S::Error::custom)?;
+        // Through the body's JSON text, not `to_value`: the serializer the request is sent with
+        // is the one every request type already compiles to, where `to_value` would compile a
+        // second serializer for each of them, for this rare path alone.
+        let text = serde_json::to_vec(self.body).map_err(S::Error::custom)?;
+        let mut value: Value = serde_json::from_slice(&text).map_err(S::Error::custom)?;
         let Value::Object(members) = &mut value else {
             return Err(S::Error::custom("extra body members need a request body that is a JSON object"));
         };

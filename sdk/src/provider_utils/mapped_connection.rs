@@ -14,6 +14,7 @@
 
 use std::sync::{Arc, OnceLock};
 
+use bytes::Bytes;
 use futures::TryFutureExt;
 use http::header::AUTHORIZATION;
 use http::{HeaderMap, HeaderName, HeaderValue};
@@ -25,7 +26,7 @@ use super::extra_request::{WithExtraBody, with_extra_fields, with_extra_query};
 use super::mapping_error_parser::MappingErrorParser;
 use super::provider_settings::ConnectionSettings;
 use super::idle_timeout::within_idle_timeout;
-use super::post_to_api::{Endpoint, ModelUrl, post_json, post_multipart};
+use super::post_to_api::{Endpoint, ModelUrl, json_body, post_json_body, post_multipart};
 use super::response_handler::{ApiResponse, ErrorBody, ErrorBodyParser};
 use super::token_provider::{CachedToken, TokenProvider};
 use crate::error::{Error, Result};
@@ -281,10 +282,14 @@ impl MappedConnection {
         call_headers: &HeaderMap,
         extra: &ExtraRequest,
     ) -> Result<ApiResponse> {
+        // Only the serialization depends on the body's type; the rest is compiled once.
+        let body = json_body(&WithExtraBody { body, extra })?;
+        self.post_json_text(url.into(), body, call_headers, extra).await
+    }
+
+    async fn post_json_text(&self, url: Endpoint<'_>, body: Bytes, call_headers: &HeaderMap, extra: &ExtraRequest) -> Result<ApiResponse> {
         let headers = self.authorize(self.headers(call_headers)?).await?;
-        let body = WithExtraBody { body, extra };
-        let url = url.into();
-        self.send_json(url, headers, &body, extra).await
+        self.send_json(url, headers, body, extra).await
     }
 
     /// POSTs a JSON body to a model's operation with these (complete) headers and a call's
@@ -297,8 +302,19 @@ impl MappedConnection {
         headers: HeaderMap,
         extra: &ExtraRequest,
     ) -> Result<ApiResponse> {
+        let body = json_body(&WithExtraBody { body, extra })?;
+        self.post_operation_text(operation, model_id, body, headers, extra).await
+    }
+
+    async fn post_operation_text(
+        &self,
+        operation: &ModelOperation,
+        model_id: &str,
+        body: Bytes,
+        headers: HeaderMap,
+        extra: &ExtraRequest,
+    ) -> Result<ApiResponse> {
         let headers = self.authorize(headers).await?;
-        let body = WithExtraBody { body, extra };
         let built;
         let url = match &operation.url {
             Some(url) => Endpoint::from(url),
@@ -307,22 +323,22 @@ impl MappedConnection {
                 Endpoint::Text(&built)
             }
         };
-        self.send_json(url, headers, &body, extra).await
+        self.send_json(url, headers, body, extra).await
     }
 
-    /// POSTs `body` to `url` with the call's extra query parameters appended, its stream events
-    /// capped at the connection's limit.
-    fn send_json<'a, B: serde::Serialize + ?Sized>(
+    /// POSTs a JSON body to `url` with the call's extra query parameters appended, its stream
+    /// events capped at the connection's limit.
+    fn send_json<'a>(
         &'a self,
         url: Endpoint<'a>,
         headers: HeaderMap,
-        body: &'a B,
+        body: Bytes,
         extra: &'a ExtraRequest,
     ) -> impl Future<Output = Result<ApiResponse>> + 'a {
         self.within_limits(extra.idle_timeout, async move {
             match with_extra_query(url, extra) {
-                Some(url) => post_json(&self.client, &url, headers, body, &self.errors).await,
-                None => post_json(&self.client, url, headers, body, &self.errors).await,
+                Some(url) => post_json_body(&self.client, Endpoint::Text(&url), headers, body, &self.errors).await,
+                None => post_json_body(&self.client, url, headers, body, &self.errors).await,
             }
         })
     }

@@ -131,12 +131,27 @@ pub async fn post_json<'a, B: Serialize + ?Sized>(
     body: &B,
     errors: &dyn ErrorBodyParser,
 ) -> Result<ApiResponse> {
-    let url = url.into();
+    let body = json_body(body)?;
+    post_json_body(client, url.into(), headers, body, errors).await
+}
+
+/// The request body's JSON text: the one part of [`post_json`] that depends on the body's type.
+pub(crate) fn json_body<B: Serialize + ?Sized>(body: &B) -> Result<Bytes> {
     // Room for a small request up front: `serde_json::to_vec` starts at 128 bytes and grows two or
     // three times for a short chat request.
     let mut buffer = Vec::with_capacity(1024);
     serde_json::to_writer(&mut buffer, body).map_err(|error| Error::invalid_argument("request body", error.to_string()))?;
-    let body = Bytes::from(buffer);
+    Ok(Bytes::from(buffer))
+}
+
+/// [`post_json`] once the body is text: compiled once, not once per request type.
+pub(crate) async fn post_json_body(
+    client: &reqwest::Client,
+    url: Endpoint<'_>,
+    headers: HeaderMap,
+    body: Bytes,
+    errors: &dyn ErrorBodyParser,
+) -> Result<ApiResponse> {
     let mut headers = with_user_agent(headers);
     if !headers.contains_key(CONTENT_TYPE) {
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));

@@ -12,7 +12,10 @@ fn decode_json_borrows_strings_and_reports_invalid_utf8() {
     let decoded: Text<'_> = decode_json("{\"text\":\"plain\"}".as_bytes()).unwrap();
     assert!(matches!(decoded.text, std::borrow::Cow::Borrowed("plain")));
     let error = decode_json::<Text<'_>>(b"{\"text\":\"\xff\"}").err().unwrap();
-    assert!(error.to_string().contains("invalid unicode"), "{error}");
+    assert!(error.to_string().contains("invalid UTF-8 at byte 9"), "{error}");
+    // In a member the type ignores as well: the body is not JSON text.
+    let error = decode_json::<Text<'_>>(b"{\"text\":\"ok\",\"x\":\"\xff\"}").err().unwrap();
+    assert!(error.to_string().contains("invalid UTF-8 at byte 18"), "{error}");
 }
 
 /// The server's `x-should-retry` decides over the status, both ways; other values are ignored.

@@ -28,7 +28,10 @@ pub(crate) fn decode_lenient<T: DeserializeOwned>(data: &[u8]) -> Result<T, serd
     crate::provider_utils::decode_json::<T>(data).or_else(|error| {
         let Ok(mut value) = serde_json::from_slice::<Value>(data) else { return Err(error) };
         strip_nulls(&mut value);
-        serde_json::from_value(value).map_err(|_| error)
+        // Decoded again from text with the same decoder: `from_value` would compile a second
+        // decoder for every type, for this rare path alone.
+        let Ok(text) = serde_json::to_vec(&value) else { return Err(error) };
+        crate::provider_utils::decode_json::<T>(&text).map_err(|_| error)
     })
 }
 
