@@ -7,8 +7,8 @@
 //!   `prepare_step`), retries, timeouts and cancellation ([`CallSettings`]). Both take
 //!   [`Output`] specs for typed structured output, and callbacks (`on_start`, `on_step_finish`,
 //!   `on_tool_call_finish`...); streams take transforms ([`smooth_stream`]).
-//! - [`Agent`]: a model, instructions and tools configured once and run for many concurrent
-//!   conversations, with typed per-run call options; tools may need a human's approval
+//! - [`Agent`] (feature `agent`): a model, instructions and tools configured once and run for
+//!   many concurrent conversations, with typed per-run call options; tools may need a human's approval
 //!   ([`Tool::needs_approval`]) or stream preliminary outputs ([`Tool::execute_streaming`]).
 //! - [`generate_object()`] / [`Output`]: typed structured output, with partial objects and array
 //!   elements while streaming; [`embed()`], [`embed_many`], [`generate_image()`], [`generate_speech()`],
@@ -20,8 +20,8 @@
 //!   `openai`, `anthropic`, `google`, `cohere`, `gateway` (the Vercel AI Gateway),
 //!   `openai_compatible` (every vendor with a mapping file in `specs/`), and the clouds' `azure`,
 //!   `vertex` and `bedrock` (opt-in features); the media vendors `fal`, `replicate` and `luma` (opt-in).
-//! - [`middleware`]: [`wrap_language_model`] and the other wrappers, built-in middlewares
-//!   (default settings and instructions, extract reasoning and JSON, simulated streaming) and
+//! - [`middleware`] (feature `middleware`): [`wrap_language_model`] and the other wrappers,
+//!   built-in middlewares (default settings and instructions, extract reasoning and JSON, simulated streaming) and
 //!   [`fallback`] chains of models that move on when one fails.
 //! - Escape hatches on every call builder: [`header`](GenerateText::header),
 //!   [`extra_body`](GenerateText::extra_body) (members merged into the provider's JSON body, for a
@@ -33,7 +33,7 @@
 //! - [`default_registry()`] / [`create_provider_registry`]: models by `"<provider>:<model>"` id.
 //!   Every builder takes its model as an [`IntoModel`]: a model value, an `Arc` of one, or an
 //!   `Arc<dyn ...>` from a registry.
-//! - [`ui_message_stream`]: a `stream_text` result as the AI SDK's UI message stream (or plain
+//! - [`ui_message_stream`] (feature `ui-message-stream`): a `stream_text` result as the AI SDK's UI message stream (or plain
 //!   text stream) for a `useChat` front end, the way back from its UI messages to a prompt, and
 //!   (feature `axum`) `IntoResponse` for both.
 //! - [`telemetry`]: `tracing` spans and metrics in the OpenTelemetry GenAI conventions for every
@@ -112,6 +112,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+#[cfg(feature = "agent")]
 pub mod agent;
 #[doc(hidden)]
 pub mod builder_hints;
@@ -127,6 +128,7 @@ pub mod generate_text;
 pub mod fuzzing;
 mod into_model;
 mod option_setters;
+#[cfg(feature = "middleware")]
 pub mod middleware;
 #[cfg(feature = "mcp")]
 pub mod mcp;
@@ -156,6 +158,7 @@ pub mod telemetry;
 pub mod test_util;
 pub mod tool;
 pub mod transcribe;
+#[cfg(feature = "ui-message-stream")]
 pub mod ui_message_stream;
 
 // The provider specification (model traits, call options, prompt, content, stream parts, usage,
@@ -198,6 +201,7 @@ pub use specai_provider as provider;
 /// Re-exported from `specai_provider::error`.
 pub use specai_provider::error;
 
+#[cfg(feature = "agent")]
 pub use agent::{Agent, AgentBuilder, AgentCall, AgentInput};
 pub use call_settings::{CallSettings, Timeouts};
 pub use default_registry::{default_registry, default_registry_builder};
@@ -208,6 +212,7 @@ pub use generate_object::{generate_object, stream_object};
 pub use generate_speech::{SpeechResult, generate_speech};
 pub use generate_text::{GenerateText, GenerateTextResult, OutputSpec, generate_text};
 pub use into_model::IntoModel;
+#[cfg(feature = "middleware")]
 pub use middleware::{
     LanguageModelMiddleware, fallback, wrap_embedding_model, wrap_image_model, wrap_language_model, wrap_provider,
 };

@@ -6,17 +6,42 @@
 //! contain `:` themselves (the model id is everything after the first separator).
 //! [`custom_provider`] builds a provider from aliases and pre-configured models, falling back to
 //! another provider for ids it does not know. Middleware given to the builder
-//! ([`ProviderRegistryBuilder::language_model_middleware`] and the like) wraps every model of
-//! that kind the registry hands out.
+//! ([`ProviderRegistryBuilder::language_model_middleware`] and the like, feature `middleware`)
+//! wraps every model of that kind the registry hands out.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::error::{Error, ModelType, Result};
+#[cfg(feature = "middleware")]
 use crate::middleware::{EmbeddingModelMiddleware, ImageModelMiddleware, LanguageModelMiddleware, ModelMiddlewares};
 use crate::provider::{
     EmbeddingModel, ImageModel, LanguageModel, Provider, RerankingModel, SpeechModel, TranscriptionModel,
 };
+
+/// Without the `middleware` feature there is none to apply: models are handed out as they are.
+#[cfg(not(feature = "middleware"))]
+#[derive(Clone, Debug, Default)]
+struct ModelMiddlewares;
+
+#[cfg(not(feature = "middleware"))]
+impl ModelMiddlewares {
+    fn new() -> Self {
+        Self
+    }
+
+    fn language_model(&self, model: Arc<dyn LanguageModel>) -> Arc<dyn LanguageModel> {
+        model
+    }
+
+    fn embedding_model(&self, model: Arc<dyn EmbeddingModel>) -> Arc<dyn EmbeddingModel> {
+        model
+    }
+
+    fn image_model(&self, model: Arc<dyn ImageModel>) -> Arc<dyn ImageModel> {
+        model
+    }
+}
 
 /// Models from several providers, addressed as `"<provider><separator><model>"`.
 ///
@@ -118,6 +143,7 @@ impl ProviderRegistryBuilder {
     /// assert_eq!(registry.language_model("local:tiny")?.model_id(), "mock-model");
     /// # Ok::<(), specai::Error>(())
     /// ```
+    #[cfg(feature = "middleware")]
     pub fn language_model_middleware(mut self, middlewares: Vec<Arc<dyn LanguageModelMiddleware>>) -> Self {
         self.middlewares.language_model = middlewares;
         self
@@ -132,6 +158,7 @@ impl ProviderRegistryBuilder {
     /// let settings = default_embedding_settings().provider_options("openai", serde_json::json!({"dimensions": 256}));
     /// let registry = specai::create_provider_registry().embedding_model_middleware(vec![Arc::new(settings)]).build();
     /// ```
+    #[cfg(feature = "middleware")]
     pub fn embedding_model_middleware(mut self, middlewares: Vec<Arc<dyn EmbeddingModelMiddleware>>) -> Self {
         self.middlewares.embedding_model = middlewares;
         self
@@ -142,6 +169,7 @@ impl ProviderRegistryBuilder {
     /// ```
     /// let registry = specai::create_provider_registry().image_model_middleware(Vec::new()).build();
     /// ```
+    #[cfg(feature = "middleware")]
     pub fn image_model_middleware(mut self, middlewares: Vec<Arc<dyn ImageModelMiddleware>>) -> Self {
         self.middlewares.image_model = middlewares;
         self
@@ -395,6 +423,7 @@ mod tests {
         assert_eq!(registry.language_model("acme > m:1").unwrap().model_id(), "m:1");
     }
 
+    #[cfg(feature = "middleware")]
     #[tokio::test]
     async fn middleware_wraps_every_language_model_handed_out() {
         let mock = crate::test_util::MockLanguageModel::new().with_response(crate::test_util::text_response("ok"));

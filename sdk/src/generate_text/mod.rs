@@ -83,6 +83,7 @@ pub struct GenerateText<O: OutputSpec = TextOutput> {
 
 impl<O: OutputSpec> GenerateText<O> {
     /// A builder from prepared parts (the agent's runs).
+    #[cfg(feature = "agent")]
     pub(crate) fn from_parts(request: TextRequest, settings: CallSettings, output: O, error: Option<Error>) -> Self {
         GenerateText { request, settings, output, error }
     }

@@ -100,6 +100,7 @@ pub struct StreamText<O: OutputSpec = TextOutput> {
 
 impl<O: OutputSpec> StreamText<O> {
     /// A builder from prepared parts (the agent's runs).
+    #[cfg(feature = "agent")]
     pub(crate) fn from_parts(request: TextRequest, settings: CallSettings, output: O, error: Option<Error>) -> Self {
         StreamText { request, settings, output, error, extras: StreamExtras::default() }
     }
