@@ -8,8 +8,9 @@
 //!   [`Output`] specs for typed structured output, and callbacks (`on_start`, `on_step_finish`,
 //!   `on_tool_call_finish`...); streams take transforms ([`smooth_stream`]).
 //! - [`Agent`] (feature `agent`): a model, instructions and tools configured once and run for
-//!   many concurrent conversations, with typed per-run call options; tools may need a human's approval
-//!   ([`Tool::needs_approval`]) or stream preliminary outputs ([`Tool::execute_streaming`]).
+//!   many concurrent conversations, with typed per-run call options; tools may need a human's
+//!   approval ([`Tool::needs_approval`]) or stream preliminary outputs
+//!   ([`Tool::execute_streaming`]).
 //! - [`generate_object()`] / [`Output`]: typed structured output, with partial objects and array
 //!   elements while streaming; [`embed()`], [`embed_many`], [`generate_image()`], [`generate_speech()`],
 //!   [`transcribe()`] and [`rerank()`] for the other model kinds.
@@ -21,8 +22,8 @@
 //!   `openai_compatible` (every vendor with a mapping file in `specs/`), and the clouds' `azure`,
 //!   `vertex` and `bedrock` (opt-in features); the media vendors `fal`, `replicate` and `luma` (opt-in).
 //! - [`middleware`] (feature `middleware`): [`wrap_language_model`] and the other wrappers,
-//!   built-in middlewares (default settings and instructions, extract reasoning and JSON, simulated streaming) and
-//!   [`fallback`] chains of models that move on when one fails.
+//!   built-in middlewares (default settings and instructions, extract reasoning and JSON,
+//!   simulated streaming) and [`fallback`] chains of models that move on when one fails.
 //! - Escape hatches on every call builder: [`header`](GenerateText::header),
 //!   [`extra_body`](GenerateText::extra_body) (members merged into the provider's JSON body, for a
 //!   field specai does not know yet) and [`extra_query`](GenerateText::extra_query); the raw
@@ -33,9 +34,9 @@
 //! - [`default_registry()`] / [`create_provider_registry`]: models by `"<provider>:<model>"` id.
 //!   Every builder takes its model as an [`IntoModel`]: a model value, an `Arc` of one, or an
 //!   `Arc<dyn ...>` from a registry.
-//! - [`ui_message_stream`] (feature `ui-message-stream`): a `stream_text` result as the AI SDK's UI message stream (or plain
-//!   text stream) for a `useChat` front end, the way back from its UI messages to a prompt, and
-//!   (feature `axum`) `IntoResponse` for both.
+//! - [`ui_message_stream`] (feature `ui-message-stream`): a `stream_text` result as the AI SDK's
+//!   UI message stream (or plain text stream) for a `useChat` front end, the way back from its UI
+//!   messages to a prompt, and (feature `axum`) `IntoResponse` for both.
 //! - [`telemetry`]: `tracing` spans and metrics in the OpenTelemetry GenAI conventions for every
 //!   operation, step, model call and tool execution; prompts only when asked for (feature
 //!   `opentelemetry` sends them to an OpenTelemetry exporter).

@@ -128,7 +128,8 @@ impl ProviderRegistryBuilder {
     }
 
     /// Wraps every language model the registry hands out in `middlewares` (the first transforms
-    /// the options first), as the AI SDK's `languageModelMiddleware` option does.
+    /// the options first), as the AI SDK's `languageModelMiddleware` option does (feature
+    /// `middleware`).
     ///
     /// ```
     /// use std::sync::Arc;
@@ -149,7 +150,7 @@ impl ProviderRegistryBuilder {
         self
     }
 
-    /// Wraps every embedding model the registry hands out in `middlewares`.
+    /// Wraps every embedding model the registry hands out in `middlewares` (feature `middleware`).
     ///
     /// ```
     /// use std::sync::Arc;
@@ -164,7 +165,7 @@ impl ProviderRegistryBuilder {
         self
     }
 
-    /// Wraps every image model the registry hands out in `middlewares`.
+    /// Wraps every image model the registry hands out in `middlewares` (feature `middleware`).
     ///
     /// ```
     /// let registry = specai::create_provider_registry().image_model_middleware(Vec::new()).build();

@@ -287,7 +287,13 @@ impl MappedConnection {
         self.post_json_text(url.into(), body, call_headers, extra).await
     }
 
-    async fn post_json_text(&self, url: Endpoint<'_>, body: Bytes, call_headers: &HeaderMap, extra: &ExtraRequest) -> Result<ApiResponse> {
+    async fn post_json_text(
+        &self,
+        url: Endpoint<'_>,
+        body: Bytes,
+        call_headers: &HeaderMap,
+        extra: &ExtraRequest,
+    ) -> Result<ApiResponse> {
         let headers = self.authorize(self.headers(call_headers)?).await?;
         self.send_json(url, headers, body, extra).await
     }
