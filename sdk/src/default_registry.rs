@@ -58,7 +58,10 @@ pub fn default_registry_builder() -> ProviderRegistryBuilder {
             }
         }
         // The same language models, and Fireworks' own image models.
-        builder = builder.provider("fireworks", crate::providers::fireworks::create_fireworks(Default::default()));
+        #[cfg(feature = "image")]
+        {
+            builder = builder.provider("fireworks", crate::providers::fireworks::create_fireworks(Default::default()));
+        }
     }
     #[cfg(feature = "openai")]
     {

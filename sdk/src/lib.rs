@@ -13,7 +13,9 @@
 //!   ([`Tool::execute_streaming`]).
 //! - [`generate_object()`] / [`Output`]: typed structured output, with partial objects and array
 //!   elements while streaming; [`embed()`], [`embed_many`], [`generate_image()`], [`generate_speech()`],
-//!   [`transcribe()`] and [`rerank()`] for the other model kinds.
+//!   [`transcribe()`] and [`rerank()`] for the other model kinds, each with its providers' models
+//!   behind a feature of its own (`embedding`, `image`, `speech`, `transcription`, `reranking`; all
+//!   on by default).
 //! - [`provider`]: the small traits every model implements ([`provider::LanguageModel`] and the
 //!   other model kinds), with the [`Error`] type they share. It is the crate `specai-provider`,
 //!   re-exported whole (and its `error` module as [`error`]), so that a third-party provider can
@@ -119,9 +121,12 @@ pub mod agent;
 pub mod builder_hints;
 pub mod call_settings;
 pub mod default_registry;
+#[cfg(feature = "embedding")]
 pub mod embed;
+#[cfg(feature = "image")]
 pub mod generate_image;
 pub mod generate_object;
+#[cfg(feature = "speech")]
 pub mod generate_speech;
 pub mod generate_text;
 #[cfg(feature = "fuzzing")]
@@ -141,6 +146,7 @@ pub mod provider_utils;
 pub mod providers;
 pub mod registry;
 pub mod request_settings;
+#[cfg(feature = "reranking")]
 pub mod rerank;
 // Internal: the retry loop every model call goes through. Public for the integration tests and
 // providers' own tests (`retry_with_backoff`, `server_requested_delay`); its one user-facing type,
@@ -158,6 +164,7 @@ pub mod telemetry;
 #[cfg(any(test, feature = "test-util"))]
 pub mod test_util;
 pub mod tool;
+#[cfg(feature = "transcription")]
 pub mod transcribe;
 #[cfg(feature = "ui-message-stream")]
 pub mod ui_message_stream;
@@ -206,10 +213,13 @@ pub use specai_provider::error;
 pub use agent::{Agent, AgentBuilder, AgentCall, AgentInput};
 pub use call_settings::{CallSettings, Timeouts};
 pub use default_registry::{default_registry, default_registry_builder};
+#[cfg(feature = "embedding")]
 pub use embed::{EmbedManyResult, EmbedResult, cosine_similarity, embed, embed_many};
 pub use error::{Error, Result};
+#[cfg(feature = "image")]
 pub use generate_image::{GenerateImageResult, generate_image};
 pub use generate_object::{generate_object, stream_object};
+#[cfg(feature = "speech")]
 pub use generate_speech::{SpeechResult, generate_speech};
 pub use generate_text::{GenerateText, GenerateTextResult, OutputSpec, generate_text};
 pub use into_model::IntoModel;
@@ -221,6 +231,7 @@ pub use output::{ElementCursor, Output, OutputParseError};
 pub use prepare_step::{PrepareStepContext, PrepareStepResult, SamplingSettings};
 pub use prompt::Prompt;
 pub use registry::{ProviderRegistry, create_provider_registry, custom_provider};
+#[cfg(feature = "reranking")]
 pub use rerank::{RerankResult, RerankedDocument, rerank};
 pub use retry::RetryPolicy;
 pub use step::{ParsedToolCall, StepContent, StepResult, ToolApprovalRequest, ToolCallError, ToolCallResult};
@@ -232,6 +243,7 @@ pub use stream_text::{
 pub use stream_text::smooth_stream;
 pub use tokio_util::sync::CancellationToken;
 pub use tool::{Tool, ToolCallRepairRequest, ToolContext, ToolError, ToolSet, TypedTool};
+#[cfg(feature = "transcription")]
 pub use transcribe::{TranscriptionResult, transcribe};
 
 /// Every provider module at the root as well (`specai::openai`, `specai::cohere`...), each behind

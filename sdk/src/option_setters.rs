@@ -7,6 +7,7 @@
 /// Builder setters, one per line: `name(Type) => path;` stores the value, `=> Some(path);` stores
 /// `Some(value)`, and `name(impl Into<Type>)` converts it first; `path` is a field path from
 /// `self` (`options.voice`).
+#[allow(unused_macros)] // A build with only `mcp` has no builder or settings type.
 macro_rules! option_setters {
     () => {};
     ($(#[$doc:meta])* $name:ident(impl Into<$type:ty>) => Some($($field:ident).+); $($rest:tt)*) => {
@@ -47,4 +48,5 @@ macro_rules! option_setters {
     };
 }
 
+#[allow(unused_imports)]
 pub(crate) use option_setters;

@@ -218,31 +218,46 @@ impl ProviderRegistry {
     /// The embedding model of a `"<provider>:<model>"` id.
     pub fn embedding_model(&self, id: &str) -> Result<Arc<dyn EmbeddingModel>> {
         let (provider, model_id) = self.split(id, ModelType::Embedding)?;
-        Ok(self.middlewares.embedding_model(provider.embedding_model(model_id)?))
+        let model = kind_built(provider.embedding_model(model_id), cfg!(feature = "embedding"), "embedding")?;
+        Ok(self.middlewares.embedding_model(model))
     }
 
     /// The image model of a `"<provider>:<model>"` id.
     pub fn image_model(&self, id: &str) -> Result<Arc<dyn ImageModel>> {
         let (provider, model_id) = self.split(id, ModelType::Image)?;
-        Ok(self.middlewares.image_model(provider.image_model(model_id)?))
+        let model = kind_built(provider.image_model(model_id), cfg!(feature = "image"), "image")?;
+        Ok(self.middlewares.image_model(model))
     }
 
     /// The speech model of a `"<provider>:<model>"` id.
     pub fn speech_model(&self, id: &str) -> Result<Arc<dyn SpeechModel>> {
         let (provider, model_id) = self.split(id, ModelType::Speech)?;
-        provider.speech_model(model_id)
+        kind_built(provider.speech_model(model_id), cfg!(feature = "speech"), "speech")
     }
 
     /// The transcription model of a `"<provider>:<model>"` id.
     pub fn transcription_model(&self, id: &str) -> Result<Arc<dyn TranscriptionModel>> {
         let (provider, model_id) = self.split(id, ModelType::Transcription)?;
-        provider.transcription_model(model_id)
+        kind_built(provider.transcription_model(model_id), cfg!(feature = "transcription"), "transcription")
     }
 
     /// The reranking model of a `"<provider>:<model>"` id.
     pub fn reranking_model(&self, id: &str) -> Result<Arc<dyn RerankingModel>> {
         let (provider, model_id) = self.split(id, ModelType::Reranking)?;
-        provider.reranking_model(model_id)
+        kind_built(provider.reranking_model(model_id), cfg!(feature = "reranking"), "reranking")
+    }
+}
+
+/// A lookup of a model kind whose feature this build lacks: the built-in providers hand out no
+/// models of the kind then, so their `NoSuchModel` becomes an `Unsupported` error naming the
+/// feature. A caller's own provider may still have such models.
+fn kind_built<T>(lookup: Result<T>, built: bool, feature: &str) -> Result<T> {
+    match lookup {
+        Err(Error::NoSuchModel { model_id, model_type }) if !built => Err(Error::unsupported(
+            format!("{model_type} models"),
+            Some(format!("`{model_id}`: specai was built without its `{feature}` feature")),
+        )),
+        other => other,
     }
 }
 
@@ -449,5 +464,23 @@ mod tests {
         assert!(matches!(without_fallback.language_model("x").err().unwrap(), Error::NoSuchModel { .. }));
         let registry = create_provider_registry().provider("mine", provider).build();
         assert_eq!(registry.language_model("mine:fast").unwrap().model_id(), "small-model");
+    }
+
+    /// In a build without a kind's feature, a provider's "no such model" says which feature is
+    /// missing; in a build with it, and for other errors and found models, the lookup is as given.
+    #[test]
+    fn a_lookup_of_a_kind_not_built_names_the_feature() {
+        let missing = || Err::<(), _>(Error::NoSuchModel { model_id: "tts-1".into(), model_type: ModelType::Speech });
+        match kind_built(missing(), false, "speech").unwrap_err() {
+            Error::Unsupported { functionality, message } => {
+                assert_eq!(functionality, "speech models");
+                assert_eq!(message.as_deref(), Some("`tts-1`: specai was built without its `speech` feature"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(kind_built(missing(), true, "speech"), Err(Error::NoSuchModel { .. })));
+        assert!(matches!(kind_built(Ok(()), false, "speech"), Ok(())));
+        let other = Err::<(), _>(Error::invalid_argument("id", "bad"));
+        assert!(matches!(kind_built(other, false, "speech"), Err(Error::InvalidArgument { .. })));
     }
 }

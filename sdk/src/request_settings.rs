@@ -12,6 +12,13 @@
 //! options with the settings' headers and provider options) and `RequestSettings::call` (the
 //! model call, retried and cancellable).
 
+// Parts of this module serve only the single-call builders of the other model kinds (embed,
+// generate_image, ...), each behind its feature: unused code is caught in builds with all of them.
+#![cfg_attr(
+    not(all(feature = "embedding", feature = "image", feature = "speech", feature = "transcription", feature = "reranking")),
+    allow(dead_code)
+)]
+
 use std::future::Future;
 
 use http::HeaderMap;
@@ -220,10 +227,12 @@ macro_rules! request_settings_methods {
 
 pub(crate) use request_settings_methods;
 
+#[cfg(any(feature = "embedding", feature = "image", feature = "speech", feature = "transcription", feature = "reranking"))]
 /// `IntoFuture` for a single-call builder with an `async fn run(self) -> Result<$output>`:
 /// awaiting the builder runs it, as a boxed `Send` future.
 /// The run happens inside the operation's telemetry span (`$function {model}`, operation
 /// `$operation`), taken from the builder's `model` and `settings` fields.
+#[cfg(any(feature = "embedding", feature = "image", feature = "speech", feature = "transcription", feature = "reranking"))]
 macro_rules! into_future_runs {
     ($builder:ty => $output:ty, $function:literal, $operation:expr) => {
         impl std::future::IntoFuture for $builder {
@@ -242,4 +251,5 @@ macro_rules! into_future_runs {
     };
 }
 
+#[cfg(any(feature = "embedding", feature = "image", feature = "speech", feature = "transcription", feature = "reranking"))]
 pub(crate) use into_future_runs;

@@ -166,34 +166,8 @@ impl Transcribe {
     }
 }
 
-/// The media type of audio, from its signature bytes.
-///
-/// ```
-/// use specai::transcribe::detect_audio_media_type;
-///
-/// assert_eq!(detect_audio_media_type(b"RIFF\x24\x00\x00\x00WAVEfmt "), Some("audio/wav"));
-/// assert_eq!(detect_audio_media_type(b"ID3\x04\x00"), Some("audio/mpeg"));
-/// assert_eq!(detect_audio_media_type(b"fLaC\x00\x00"), Some("audio/flac"));
-/// assert_eq!(detect_audio_media_type(b"plain text"), None); // then give `.media_type(...)`
-/// ```
-pub fn detect_audio_media_type(audio: &[u8]) -> Option<&'static str> {
-    let starts = |signature: &[u8]| audio.starts_with(signature);
-    if starts(b"RIFF") && audio.get(8..12) == Some(b"WAVE") {
-        Some("audio/wav")
-    } else if starts(b"ID3") || (audio.len() >= 2 && audio[0] == 0xFF && audio[1] & 0xE0 == 0xE0) {
-        Some("audio/mpeg")
-    } else if starts(b"OggS") {
-        Some("audio/ogg")
-    } else if starts(b"fLaC") {
-        Some("audio/flac")
-    } else if audio.get(4..8) == Some(b"ftyp") {
-        Some("audio/mp4")
-    } else if starts(&[0x1A, 0x45, 0xDF, 0xA3]) {
-        Some("audio/webm")
-    } else {
-        None
-    }
-}
+/// The media type of audio, from its signature bytes (also used where no transcription is).
+pub use crate::provider_utils::detect_audio_media_type;
 
 #[cfg(test)]
 mod tests {

@@ -3,7 +3,9 @@
 # streamed completion, through the OpenAI API) on specai (features `openai`, `rustls`) and on
 # async-openai (features `chat-completion`, `rustls`), each built from clean into its own target
 # directory, release profile. Both start from the workspace's Cargo.lock, so the crates they share
-# (reqwest, hyper, rustls, tokio, serde) are the same versions.
+# (reqwest, hyper, rustls, tokio, serde) are the same versions. Each builds the language models
+# alone: specai without its other model kinds (`embedding`, `image`... are default features, off
+# here), async-openai without its other APIs.
 #
 # Usage: tests/benches/build_weight.sh. Prints wall and CPU (user + system) time of each build and
 # the size of each stripped binary, with the ratio of specai's to async-openai's, then the ten longest

@@ -94,7 +94,7 @@ pub async fn transcription_audio(client: &reqwest::Client, options: &Transcripti
     let media_type = Some(options.media_type.clone())
         .filter(|media_type| !media_type.is_empty())
         .or(download.media_type.filter(|media_type| media_type.starts_with("audio/") || media_type.starts_with("video/")))
-        .or_else(|| crate::transcribe::detect_audio_media_type(&download.bytes).map(str::to_owned))
+        .or_else(|| detect_audio_media_type(&download.bytes).map(str::to_owned))
         .ok_or_else(|| Error::invalid_argument("audio_url", format!("the audio at {} is of no recognised format; set the media type", super::redact_url(url))))?;
     Ok((download.bytes, media_type))
 }
@@ -102,6 +102,7 @@ pub async fn transcription_audio(client: &reqwest::Client, options: &Transcripti
 /// The file extension vendors recognise an audio format by, for the file name of an upload
 /// (`wav` when the media type is not one of the common ones).
 #[cfg_attr(not(any(feature = "gladia", feature = "openai-compatible")), allow(dead_code))]
+#[cfg_attr(not(any(feature = "gladia", all(feature = "openai-compatible", feature = "transcription"))), allow(dead_code))]
 pub(crate) fn audio_file_extension(media_type: &str) -> &'static str {
     match media_type.split(';').next().unwrap_or(media_type).trim() {
         "audio/mpeg" | "audio/mp3" => "mp3",
@@ -111,6 +112,35 @@ pub(crate) fn audio_file_extension(media_type: &str) -> &'static str {
         "audio/flac" | "audio/x-flac" => "flac",
         "video/mp4" => "mp4",
         _ => "wav",
+    }
+}
+
+/// The media type of audio, from its signature bytes.
+///
+/// ```
+/// use specai::provider_utils::detect_audio_media_type;
+///
+/// assert_eq!(detect_audio_media_type(b"RIFF\x24\x00\x00\x00WAVEfmt "), Some("audio/wav"));
+/// assert_eq!(detect_audio_media_type(b"ID3\x04\x00"), Some("audio/mpeg"));
+/// assert_eq!(detect_audio_media_type(b"fLaC\x00\x00"), Some("audio/flac"));
+/// assert_eq!(detect_audio_media_type(b"plain text"), None); // then give `.media_type(...)`
+/// ```
+pub fn detect_audio_media_type(audio: &[u8]) -> Option<&'static str> {
+    let starts = |signature: &[u8]| audio.starts_with(signature);
+    if starts(b"RIFF") && audio.get(8..12) == Some(b"WAVE") {
+        Some("audio/wav")
+    } else if starts(b"ID3") || (audio.len() >= 2 && audio[0] == 0xFF && audio[1] & 0xE0 == 0xE0) {
+        Some("audio/mpeg")
+    } else if starts(b"OggS") {
+        Some("audio/ogg")
+    } else if starts(b"fLaC") {
+        Some("audio/flac")
+    } else if audio.get(4..8) == Some(b"ftyp") {
+        Some("audio/mp4")
+    } else if starts(&[0x1A, 0x45, 0xDF, 0xA3]) {
+        Some("audio/webm")
+    } else {
+        None
     }
 }
 

@@ -389,6 +389,7 @@ impl MappedConnection {
     /// provider's own and its extra query parameters, within the call's idle timeout; a non-2xx
     /// answer is read with the mapping's error paths.
     #[cfg_attr(not(feature = "openai"), allow(dead_code))]
+    #[cfg_attr(not(any(feature = "image", feature = "transcription")), allow(dead_code))]
     pub async fn post_multipart(
         &self,
         url: &str,

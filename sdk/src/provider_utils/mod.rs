@@ -70,8 +70,8 @@ pub use default_client::{DEFAULT_CONNECT_TIMEOUT, client_with_timeouts, default_
 pub use idle_timeout::{BodyError, DEFAULT_IDLE_TIMEOUT, IdleTimeoutStream};
 #[cfg_attr(not(feature = "bedrock"), allow(unused_imports))]
 pub(crate) use idle_timeout::body_error;
-pub use download::{DEFAULT_MAX_DOWNLOAD_BYTES, Download, download, transcription_audio};
-#[cfg_attr(not(any(feature = "gladia", feature = "openai-compatible")), allow(unused_imports))]
+pub use download::{DEFAULT_MAX_DOWNLOAD_BYTES, Download, detect_audio_media_type, download, transcription_audio};
+#[cfg_attr(not(any(feature = "gladia", all(feature = "openai-compatible", feature = "transcription"))), allow(unused_imports))]
 pub(crate) use download::audio_file_extension;
 pub use poll_job::{Job, JobStatus, PollSettings};
 #[cfg_attr(not(any(feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai")), allow(unused_imports))]
@@ -118,7 +118,7 @@ pub use response_handler::{
     failed_response, handle_response, transport_error,
 };
 pub use shortest_decimal::shortest_decimal;
-#[cfg_attr(not(any(feature = "openai", feature = "lmnt", feature = "hume")), allow(unused_imports))]
+#[cfg_attr(not(any(all(feature = "openai", feature = "speech"), feature = "lmnt", feature = "hume")), allow(unused_imports))]
 pub(crate) use speech_audio::listed_format;
 #[cfg_attr(not(any(feature = "elevenlabs", feature = "deepgram", feature = "lmnt", feature = "hume")), allow(unused_imports))]
 pub(crate) use speech_audio::speech_response;

@@ -224,7 +224,7 @@ pub(crate) type SharedConnection = Result<std::sync::Arc<super::MappedConnection
 
 /// The shared connection of a provider following `mapping` with these settings.
 #[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway", feature = "elevenlabs", feature = "deepgram", feature = "lmnt", feature = "hume", feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai"))]
-#[cfg_attr(not(any(feature = "openai-compatible", feature = "cohere", feature = "elevenlabs", feature = "deepgram", feature = "lmnt", feature = "hume", feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai")), allow(dead_code))]
+#[cfg_attr(not(any(all(feature = "openai-compatible", feature = "image"), feature = "cohere", feature = "elevenlabs", feature = "deepgram", feature = "lmnt", feature = "hume", feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai")), allow(dead_code))]
 pub(crate) fn shared_connection(mapping: specai_generated::mappings::ProviderMapping, settings: ConnectionSettings) -> SharedConnection {
     super::MappedConnection::new(mapping, settings, None).map(std::sync::Arc::new)
 }
@@ -350,8 +350,9 @@ pub(crate) use mapped_provider;
 
 /// A provider's model methods (`speech(model_id)`...: the model built from the provider's
 /// `connection`, and its `poll` after `with poll`) and its `Provider` implementation handing
-/// them out as the model traits named; `fn language_model -> Err(<error type>::NoSuchModel);`
-/// answers language models with that error.
+/// them out as the model traits named, each only `if <cfg>` when it says so (the feature of its
+/// model kind); `fn language_model -> Err(<error type>::NoSuchModel);` answers language models
+/// with that error.
 #[allow(unused_macros)]
 macro_rules! provider_models {
     (impl $provider_trait:ident for $provider:ident $(with $extra:ident)? { $($models:tt)* } $($rest:tt)*) => {
@@ -359,13 +360,14 @@ macro_rules! provider_models {
     };
     (
         @impl $provider_trait:ident $provider:ident $extra:tt {
-            $( $(#[$meta:meta])* pub fn $method:ident -> $model:ident as $trait_method:ident: $model_trait:ident; )*
+            $( $(#[$meta:meta])* pub fn $method:ident -> $model:ident as $trait_method:ident: $model_trait:ident $(if $cfg:meta)?; )*
         }
         $( $(#[$none_meta:meta])* fn language_model -> Err($error:ident::NoSuchModel); )?
     ) => {
         impl $provider {
             $(
                 $(#[$meta])*
+                $(#[cfg($cfg)])?
                 pub fn $method(&self, model_id: &str) -> $model {
                     $crate::provider_utils::provider_models!(@new $model self model_id $extra)
                 }
@@ -380,6 +382,7 @@ macro_rules! provider_models {
                 }
             )?
             $(
+                $(#[cfg($cfg)])?
                 fn $trait_method(&self, model_id: &str) -> $crate::error::Result<std::sync::Arc<dyn $model_trait>> {
                     Ok(std::sync::Arc::new($provider::$method(self, model_id)))
                 }

@@ -13,7 +13,7 @@ pub mod google;
 pub mod anthropic;
 #[cfg(feature = "openai-compatible")]
 pub mod openai_compatible;
-#[cfg(feature = "openai-compatible")]
+#[cfg(all(feature = "openai-compatible", feature = "image"))]
 pub mod fireworks;
 #[cfg(feature = "azure")]
 pub mod azure;

@@ -5,6 +5,13 @@
 //! Inline file data is never recorded (only its media type): it can be megabytes, and a trace
 //! backend is the wrong place for it. URLs are recorded as they are.
 
+// Parts of this module serve only the single-call builders of the other model kinds (embed,
+// generate_image, ...), each behind its feature: unused code is caught in builds with all of them.
+#![cfg_attr(
+    not(all(feature = "embedding", feature = "image", feature = "speech", feature = "transcription", feature = "reranking")),
+    allow(dead_code)
+)]
+
 use serde_json::{Map, Value, json};
 
 use crate::error::Error;

@@ -26,13 +26,16 @@
 
 mod bedrock_api;
 mod bedrock_credentials;
+#[cfg(feature = "embedding")]
 mod bedrock_embedding_model;
 mod bedrock_error;
 mod bedrock_event_stream;
+#[cfg(feature = "image")]
 mod bedrock_image_model;
 mod bedrock_language_model;
 mod bedrock_options;
 mod bedrock_prepare_tools;
+#[cfg(feature = "reranking")]
 mod bedrock_reranking_model;
 mod bedrock_signing;
 mod bedrock_stream;
@@ -52,17 +55,26 @@ pub use bedrock_credentials::{
     AwsSdkCredentials, BedrockCredentialsProvider, Credentials, EnvironmentCredentials,
     StaticCredentials,
 };
+#[cfg(feature = "embedding")]
 pub use bedrock_embedding_model::BedrockEmbeddingModel;
+#[cfg(feature = "image")]
 pub use bedrock_image_model::BedrockImageModel;
 pub use bedrock_language_model::BedrockLanguageModel;
 pub use bedrock_options::{
     BedrockEmbeddingOptions, BedrockGuardrailConfig, BedrockImageOptions, BedrockOptions,
     BedrockReasoningConfig, BedrockReasoningType, BedrockRerankingOptions,
 };
+#[cfg(feature = "reranking")]
 pub use bedrock_reranking_model::BedrockRerankingModel;
 pub use map_bedrock_finish_reason::map_bedrock_finish_reason;
 
-use crate::provider::{EmbeddingModel, ImageModel, LanguageModel, Provider, RerankingModel};
+#[cfg(feature = "embedding")]
+use crate::provider::EmbeddingModel;
+#[cfg(feature = "image")]
+use crate::provider::ImageModel;
+#[cfg(feature = "reranking")]
+use crate::provider::RerankingModel;
+use crate::provider::{LanguageModel, Provider};
 use crate::provider_utils::{ConnectionSettings, connection_setters, provider_models};
 use bedrock_api::{AuthSource, BedrockConnection, SharedConnection};
 
@@ -194,11 +206,11 @@ provider_models! {
         /// or an inference profile such as `us.amazon.nova-pro-v1:0`.
         pub fn language_model -> BedrockLanguageModel as language_model: LanguageModel;
         /// The embedding model of this id: `amazon.titan-embed-text-v2:0` or `cohere.embed-*`.
-        pub fn embedding_model -> BedrockEmbeddingModel as embedding_model: EmbeddingModel;
+        pub fn embedding_model -> BedrockEmbeddingModel as embedding_model: EmbeddingModel if feature = "embedding";
         /// The image model of this id: `amazon.nova-canvas-v1:0` or `amazon.titan-image-generator-*`.
-        pub fn image_model -> BedrockImageModel as image_model: ImageModel;
+        pub fn image_model -> BedrockImageModel as image_model: ImageModel if feature = "image";
         /// The reranking model of this id: `amazon.rerank-v1:0` or `cohere.rerank-v3-5:0`.
-        pub fn reranking_model -> BedrockRerankingModel as reranking_model: RerankingModel;
+        pub fn reranking_model -> BedrockRerankingModel as reranking_model: RerankingModel if feature = "reranking";
     }
 }
 

@@ -23,10 +23,12 @@
 //! request's `documents`, which the model cites. Cohere-only settings are [`CohereOptions`]
 //! (and [`CohereEmbeddingOptions`], [`CohereRerankingOptions`]) under `provider_options["cohere"]`.
 
+#[cfg(feature = "embedding")]
 mod cohere_embedding_model;
 mod cohere_language_model;
 mod cohere_options;
 mod cohere_prepare_tools;
+#[cfg(feature = "reranking")]
 mod cohere_reranking_model;
 mod cohere_stream;
 mod convert_to_cohere_messages;
@@ -37,13 +39,19 @@ use specai_generated::cohere::types as wire;
 
 use specai_generated::mappings::COHERE;
 
+#[cfg(feature = "embedding")]
 pub use cohere_embedding_model::{CohereEmbeddingModel, MAX_EMBEDDINGS_PER_CALL};
 pub use cohere_language_model::CohereLanguageModel;
 pub use cohere_options::{CohereEmbeddingOptions, CohereImagePartOptions, CohereOptions, CohereRerankingOptions, CohereThinking};
+#[cfg(feature = "reranking")]
 pub use cohere_reranking_model::CohereRerankingModel;
 pub use map_cohere_finish_reason::map_cohere_finish_reason;
 
-use crate::provider::{EmbeddingModel, LanguageModel, Provider, RerankingModel};
+#[cfg(feature = "embedding")]
+use crate::provider::EmbeddingModel;
+#[cfg(feature = "reranking")]
+use crate::provider::RerankingModel;
+use crate::provider::{LanguageModel, Provider};
 use crate::provider_utils::{SharedConnection, connection_for_call, mapped_provider, provider_models};
 
 /// The provider id models report.
@@ -97,9 +105,9 @@ provider_models! {
         /// The language model of this id, e.g. `command-a-03-2025`.
         pub fn language_model -> CohereLanguageModel as language_model: LanguageModel;
         /// The embedding model of this id, e.g. `embed-v4.0`.
-        pub fn embedding_model -> CohereEmbeddingModel as embedding_model: EmbeddingModel;
+        pub fn embedding_model -> CohereEmbeddingModel as embedding_model: EmbeddingModel if feature = "embedding";
         /// The reranking model of this id, e.g. `rerank-v3.5`.
-        pub fn reranking_model -> CohereRerankingModel as reranking_model: RerankingModel;
+        pub fn reranking_model -> CohereRerankingModel as reranking_model: RerankingModel if feature = "reranking";
     }
 }
 

@@ -86,7 +86,7 @@ impl SpeechModel for FalSpeechModel {
         let (audio, media_type) = fetch_file(connection, &file).await?;
         let media_type = media_type
             .filter(|media_type| media_type.starts_with("audio/"))
-            .or_else(|| crate::transcribe::detect_audio_media_type(&audio).map(str::to_owned))
+            .or_else(|| crate::provider_utils::detect_audio_media_type(&audio).map(str::to_owned))
             .unwrap_or_else(|| "application/octet-stream".to_owned());
         let mut metadata = json!({"requestId": outcome.request_id});
         if let Some(duration) = outcome.output.duration_ms {

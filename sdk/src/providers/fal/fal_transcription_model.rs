@@ -43,7 +43,7 @@ fn audio_url(options: &TranscriptionOptions) -> Result<String> {
         None => {
             let media_type = Some(options.media_type.as_str())
                 .filter(|media_type| !media_type.is_empty())
-                .or_else(|| crate::transcribe::detect_audio_media_type(&options.audio))
+                .or_else(|| crate::provider_utils::detect_audio_media_type(&options.audio))
                 .ok_or_else(|| Error::invalid_argument("media_type", "the audio is of no recognised format; set the media type"))?;
             Ok(format!("data:{media_type};base64,{}", BASE64.encode(&options.audio)))
         }

@@ -21,7 +21,8 @@
 //! paths come from `specs/fireworks/provider.toml`, the wire types from
 //! `specs/fireworks/openapi.json`. The language models are the same ones the default registry's
 //! `fireworks` mapping gives (`specai::openai_compatible`), so a Fireworks mapping needs no Rust
-//! for them. The provider is part of feature `openai-compatible`, as the mapping is.
+//! for them. The provider is part of features `openai-compatible` and `image` together; without
+//! `image`, the registry's `fireworks` is the mapping's chat provider alone.
 
 mod fireworks_image_model;
 mod fireworks_options;
@@ -40,11 +41,14 @@ pub use fireworks_image_model::FireworksImageModel;
 pub use fireworks_options::FireworksImageOptions;
 
 use crate::error::Result;
+#[cfg(feature = "embedding")]
+use crate::openai_compatible::OpenAiCompatibleEmbeddingModel;
 use crate::openai_compatible::{
-    OpenAiCompatibleChatLanguageModel, OpenAiCompatibleCompletionLanguageModel, OpenAiCompatibleEmbeddingModel, OpenAiCompatibleProvider,
-    OpenAiCompatibleSettings,
+    OpenAiCompatibleChatLanguageModel, OpenAiCompatibleCompletionLanguageModel, OpenAiCompatibleProvider, OpenAiCompatibleSettings,
 };
-use crate::provider::{EmbeddingModel, ImageModel, LanguageModel, Provider};
+#[cfg(feature = "embedding")]
+use crate::provider::EmbeddingModel;
+use crate::provider::{ImageModel, LanguageModel, Provider};
 use crate::provider_utils::{PollSettings, SharedConnection, provider_settings, shared_connection};
 
 /// The provider id image models report (with `.image`) and read their options under.
@@ -158,6 +162,7 @@ impl FireworksProvider {
     }
 
     /// The embedding model of this id.
+    #[cfg(feature = "embedding")]
     pub fn embedding(&self, model_id: &str) -> OpenAiCompatibleEmbeddingModel {
         self.compatible.embedding(model_id)
     }
@@ -168,6 +173,7 @@ impl Provider for FireworksProvider {
         Provider::language_model(&self.compatible, model_id)
     }
 
+    #[cfg(feature = "embedding")]
     fn embedding_model(&self, model_id: &str) -> Result<Arc<dyn EmbeddingModel>> {
         Provider::embedding_model(&self.compatible, model_id)
     }

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use serde_json::Map;
 
 use super::gateway_language_model::model_headers;
-use super::gateway_options::check_gateway_options;
+use super::gateway_options::{check_gateway_options, options_object};
 use super::gateway_parts::warning;
 use super::wire::{EmbeddingModelRequest, EmbeddingModelResponse};
 use super::{SharedConnection, connection_for_call, provider_name};
@@ -30,11 +30,6 @@ impl GatewayEmbeddingModel {
         let operation = ModelOperation::new(connection.as_deref().ok(), |operations| operations.embedding.as_ref(), "embedding", model_id);
         GatewayEmbeddingModel { model_id: model_id.to_owned(), provider: provider_name(&connection), connection, operation }
     }
-}
-
-/// Provider options as the JSON object the wire types hold.
-pub(crate) fn options_object(options: &ProviderOptions) -> Map<String, serde_json::Value> {
-    options.0.iter().map(|(key, value)| (key.clone(), value.clone())).collect()
 }
 
 #[async_trait]

@@ -4,9 +4,8 @@
 use async_trait::async_trait;
 use serde_json::Map;
 
-use super::gateway_embedding_model::options_object;
 use super::gateway_language_model::model_headers;
-use super::gateway_options::check_gateway_options;
+use super::gateway_options::{check_gateway_options, options_object};
 use super::gateway_parts::warning;
 use super::wire::{ImageModelRequest, ImageModelResponse};
 use super::{SharedConnection, connection_for_call, provider_name};

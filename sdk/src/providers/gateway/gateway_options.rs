@@ -78,6 +78,12 @@ pub(crate) fn check_gateway_options(options: &ProviderOptions) -> Result<()> {
     options.parse::<GatewayOptions>("gateway").map(drop)
 }
 
+/// Provider options as the JSON object the wire types of the embedding and image models hold.
+#[cfg(any(feature = "embedding", feature = "image"))]
+pub(crate) fn options_object(options: &ProviderOptions) -> Map<String, Value> {
+    options.0.iter().map(|(key, value)| (key.clone(), value.clone())).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;

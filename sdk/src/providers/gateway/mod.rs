@@ -28,8 +28,10 @@
 //! ([`GatewaySettings::with_oidc_token`]), told apart by `ai-gateway-auth-method`.
 
 mod convert_to_gateway_call_options;
+#[cfg(feature = "embedding")]
 mod gateway_embedding_model;
 mod gateway_error;
+#[cfg(feature = "image")]
 mod gateway_image_model;
 mod gateway_language_model;
 mod gateway_models;
@@ -45,14 +47,20 @@ use std::sync::Arc;
 use http::{HeaderName, HeaderValue};
 use specai_generated::mappings::{GATEWAY, ProviderMapping};
 
+#[cfg(feature = "embedding")]
 pub use gateway_embedding_model::GatewayEmbeddingModel;
+#[cfg(feature = "image")]
 pub use gateway_image_model::GatewayImageModel;
 pub use gateway_language_model::GatewayLanguageModel;
 pub use gateway_models::{GatewayModel, GatewayPricing};
 pub use gateway_options::GatewayOptions;
 
 use crate::error::Result;
-use crate::provider::{EmbeddingModel, ImageModel, LanguageModel, Provider};
+#[cfg(feature = "embedding")]
+use crate::provider::EmbeddingModel;
+#[cfg(feature = "image")]
+use crate::provider::ImageModel;
+use crate::provider::{LanguageModel, Provider};
 use crate::provider_utils::{ApiKey, ConnectionSettings, MappedConnection, SharedConnection, connection_for_call, connection_setters, provider_models};
 
 /// How the bearer token authenticates (the mapping's default is `api-key`).
@@ -190,9 +198,9 @@ provider_models! {
         /// The language model of this id, e.g. `openai/gpt-5`.
         pub fn language_model -> GatewayLanguageModel as language_model: LanguageModel;
         /// The embedding model of this id, e.g. `openai/text-embedding-3-small`.
-        pub fn embedding_model -> GatewayEmbeddingModel as embedding_model: EmbeddingModel;
+        pub fn embedding_model -> GatewayEmbeddingModel as embedding_model: EmbeddingModel if feature = "embedding";
         /// The image model of this id, e.g. `google/imagen-4.0-generate-001`.
-        pub fn image_model -> GatewayImageModel as image_model: ImageModel;
+        pub fn image_model -> GatewayImageModel as image_model: ImageModel if feature = "image";
     }
 }
 

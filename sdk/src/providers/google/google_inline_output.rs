@@ -13,11 +13,13 @@ use crate::provider_utils::{MappedConnection, ModelOperation};
 /// What one media call returned: the inline parts in order, the text parts, and the metadata.
 pub(crate) struct InlineOutput {
     pub blobs: Vec<Blob>,
+    #[cfg_attr(not(feature = "image"), allow(dead_code))]
     pub texts: Vec<String>,
     /// `google` provider metadata: usage and the model version, when reported.
     pub metadata: Map<String, Value>,
     pub headers: http::HeaderMap,
     pub body: Option<JsonBody>,
+    #[cfg_attr(not(feature = "speech"), allow(dead_code))]
     pub request: RequestMetadata,
     /// Why the answer has no content (a finish reason or a blocked prompt), when it has none.
     pub finish: Option<String>,

@@ -26,14 +26,19 @@
 
 mod convert_json_schema_to_openapi_schema;
 mod convert_to_google_messages;
+#[cfg(feature = "embedding")]
 mod google_embedding_model;
 mod google_error;
+#[cfg(feature = "image")]
 mod google_image_model;
+#[cfg(feature = "image")]
 mod google_imagen;
+#[cfg(any(feature = "image", feature = "speech"))]
 mod google_inline_output;
 mod google_language_model;
 mod google_options;
 mod google_prepare_tools;
+#[cfg(feature = "speech")]
 mod google_speech_model;
 mod google_stream;
 mod map_google_finish_reason;
@@ -46,18 +51,28 @@ use std::sync::Arc;
 use specai_generated::mappings::{GOOGLE, ProviderMapping};
 
 pub use convert_json_schema_to_openapi_schema::{ConvertedSchema, convert_json_schema_to_openapi_schema};
+#[cfg(feature = "embedding")]
 pub use google_embedding_model::GoogleEmbeddingModel;
+#[cfg(feature = "image")]
 pub use google_image_model::GoogleImageModel;
 #[cfg(feature = "vertex")]
+#[cfg(feature = "image")]
 pub(crate) use google_imagen::{ImagenCaller, MAX_IMAGES_PER_CALL, imagen_predict};
 pub use google_language_model::GoogleLanguageModel;
 pub use google_options::{
     GoogleEmbeddingOptions, GoogleImageOptions, GoogleOptions, GoogleSafetySetting, GoogleSpeechOptions, GoogleThinkingConfig,
 };
+#[cfg(feature = "speech")]
 pub use google_speech_model::GoogleSpeechModel;
 pub use map_google_finish_reason::map_google_finish_reason;
 
-use crate::provider::{EmbeddingModel, ImageModel, LanguageModel, Provider, SpeechModel};
+#[cfg(feature = "embedding")]
+use crate::provider::EmbeddingModel;
+#[cfg(feature = "image")]
+use crate::provider::ImageModel;
+#[cfg(feature = "speech")]
+use crate::provider::SpeechModel;
+use crate::provider::{LanguageModel, Provider};
 use crate::provider_utils::{MappedConnection, SharedConnection, connection_for_call, provider_models, provider_settings};
 
 /// The provider id models report.
@@ -91,6 +106,7 @@ pub(crate) fn resource_path(path: &str, model_id: &str) -> String {
 }
 
 /// The `models/...` resource name of a model, as request bodies name it.
+#[cfg_attr(not(feature = "embedding"), allow(dead_code))]
 fn model_name(model_id: &str) -> String {
     if model_id.contains('/') { model_id.to_owned() } else { format!("models/{model_id}") }
 }
@@ -162,7 +178,7 @@ provider_models! {
         /// The language model of this id, e.g. `gemini-2.5-flash`.
         pub fn language_model -> GoogleLanguageModel as language_model: LanguageModel;
         /// The embedding model of this id, e.g. `gemini-embedding-001`.
-        pub fn embedding_model -> GoogleEmbeddingModel as embedding_model: EmbeddingModel;
+        pub fn embedding_model -> GoogleEmbeddingModel as embedding_model: EmbeddingModel if feature = "embedding";
         /// The speech model of this id, e.g. `gemini-2.5-flash-preview-tts`.
         ///
         /// ```
@@ -172,7 +188,7 @@ provider_models! {
         /// let tts = create_google(GoogleSettings::default().with_api_key("AIza...")).speech_model("gemini-2.5-flash-preview-tts");
         /// assert_eq!(tts.provider(), "google.speech");
         /// ```
-        pub fn speech_model -> GoogleSpeechModel as speech_model: SpeechModel;
+        pub fn speech_model -> GoogleSpeechModel as speech_model: SpeechModel if feature = "speech";
         /// The image model of this id: Imagen (`imagen-4.0-generate-001`) or a Gemini image model
         /// (`gemini-2.5-flash-image`).
         ///
@@ -184,7 +200,7 @@ provider_models! {
         /// assert_eq!(google.image_model("imagen-4.0-generate-001").max_images_per_call(), Some(4));
         /// assert_eq!(google.image_model("gemini-2.5-flash-image").max_images_per_call(), Some(1));
         /// ```
-        pub fn image_model -> GoogleImageModel as image_model: ImageModel;
+        pub fn image_model -> GoogleImageModel as image_model: ImageModel if feature = "image";
     }
 }
 

@@ -28,11 +28,13 @@
 mod convert_to_openai_responses_input;
 mod map_openai_finish_reason;
 mod openai_error;
+#[cfg(feature = "image")]
 mod openai_image_model;
 mod openai_options;
 mod openai_prepare_tools;
 mod openai_responses_language_model;
 mod openai_responses_stream;
+#[cfg(feature = "speech")]
 mod openai_speech_model;
 
 use std::sync::Arc;
@@ -40,20 +42,31 @@ use std::sync::Arc;
 use http::{HeaderMap, HeaderName, HeaderValue};
 use specai_generated::mappings::{self, Operation, ProviderMapping};
 
+#[cfg(feature = "image")]
 pub use openai_image_model::OpenAiImageModel;
 pub use openai_options::{
     Logprobs, OPENAI_PROVIDER_ID, OpenAiEmbeddingOptions, OpenAiImageOptions, OpenAiOptions, OpenAiSpeechOptions,
     OpenAiTranscriptionOptions, ServiceTier, SystemMessageMode, TextVerbosity, is_reasoning_model,
 };
 pub use openai_responses_language_model::OpenAiResponsesLanguageModel;
+#[cfg(feature = "speech")]
 pub use openai_speech_model::OpenAiSpeechModel;
 
 use crate::error::{Error, Result};
-use crate::provider::{EmbeddingModel, ImageModel, LanguageModel, Provider, SpeechModel, TranscriptionModel};
-use crate::providers::openai_compatible::{
-    self, Config, OpenAiCompatibleChatLanguageModel, OpenAiCompatibleCompletionLanguageModel, OpenAiCompatibleEmbeddingModel,
-    OpenAiCompatibleTranscriptionModel,
-};
+#[cfg(feature = "embedding")]
+use crate::provider::EmbeddingModel;
+#[cfg(feature = "image")]
+use crate::provider::ImageModel;
+use crate::provider::{LanguageModel, Provider};
+#[cfg(feature = "speech")]
+use crate::provider::SpeechModel;
+#[cfg(feature = "transcription")]
+use crate::provider::TranscriptionModel;
+#[cfg(feature = "embedding")]
+use crate::providers::openai_compatible::OpenAiCompatibleEmbeddingModel;
+#[cfg(feature = "transcription")]
+use crate::providers::openai_compatible::OpenAiCompatibleTranscriptionModel;
+use crate::providers::openai_compatible::{self, Config, OpenAiCompatibleChatLanguageModel, OpenAiCompatibleCompletionLanguageModel};
 use crate::provider_utils::{ConnectionSettings, combine_headers, connection_setters};
 
 /// OpenAI's chat-completions model: the one chat-completions engine with OpenAI's mapping.
@@ -61,8 +74,10 @@ pub type OpenAiChatLanguageModel = OpenAiCompatibleChatLanguageModel;
 /// OpenAI's legacy completions model: the compatible engine with OpenAI's mapping.
 pub type OpenAiCompletionLanguageModel = OpenAiCompatibleCompletionLanguageModel;
 /// OpenAI's embedding model: the compatible engine with OpenAI's mapping.
+#[cfg(feature = "embedding")]
 pub type OpenAiEmbeddingModel = OpenAiCompatibleEmbeddingModel;
 /// OpenAI's transcription model: the one transcription engine, which compatible vendors (Groq) share.
+#[cfg(feature = "transcription")]
 pub type OpenAiTranscriptionModel = OpenAiCompatibleTranscriptionModel;
 
 /// How to reach OpenAI (or an OpenAI-compatible server), built with `with_*` methods; every
@@ -106,6 +121,7 @@ impl OpenAiSettings {
 }
 
 /// `Debug` of a model that keeps its URL as text: the URL redacted (a base URL may carry user info).
+#[cfg(any(feature = "image", feature = "speech"))]
 pub(crate) fn debug_model(formatter: &mut std::fmt::Formatter<'_>, name: &str, model_id: &str, url: &str, config: &SharedConfig) -> std::fmt::Result {
     formatter
         .debug_struct(name)
@@ -226,21 +242,25 @@ impl OpenAiProvider {
     }
 
     /// An embedding model (`text-embedding-3-small`...).
+    #[cfg(feature = "embedding")]
     pub fn embedding(&self, model_id: impl Into<String>) -> OpenAiEmbeddingModel {
         OpenAiEmbeddingModel::new(model_id.into(), self.config(), self.name())
     }
 
     /// An image model (`gpt-image-1`, `dall-e-3`...).
+    #[cfg(feature = "image")]
     pub fn image(&self, model_id: impl Into<String>) -> OpenAiImageModel {
         OpenAiImageModel::new(model_id.into(), self.config())
     }
 
     /// A speech model (`gpt-4o-mini-tts`, `tts-1`...).
+    #[cfg(feature = "speech")]
     pub fn speech(&self, model_id: impl Into<String>) -> OpenAiSpeechModel {
         OpenAiSpeechModel::new(model_id.into(), self.config())
     }
 
     /// A transcription model (`whisper-1`, `gpt-4o-transcribe`...).
+    #[cfg(feature = "transcription")]
     pub fn transcription(&self, model_id: impl Into<String>) -> OpenAiTranscriptionModel {
         OpenAiTranscriptionModel::new(model_id.into(), self.config(), self.name())
     }
@@ -251,18 +271,22 @@ impl Provider for OpenAiProvider {
         Ok(Arc::new(self.responses(model_id)))
     }
 
+    #[cfg(feature = "embedding")]
     fn embedding_model(&self, model_id: &str) -> Result<Arc<dyn EmbeddingModel>> {
         Ok(Arc::new(self.embedding(model_id)))
     }
 
+    #[cfg(feature = "image")]
     fn image_model(&self, model_id: &str) -> Result<Arc<dyn ImageModel>> {
         Ok(Arc::new(self.image(model_id)))
     }
 
+    #[cfg(feature = "speech")]
     fn speech_model(&self, model_id: &str) -> Result<Arc<dyn SpeechModel>> {
         Ok(Arc::new(self.speech(model_id)))
     }
 
+    #[cfg(feature = "transcription")]
     fn transcription_model(&self, model_id: &str) -> Result<Arc<dyn TranscriptionModel>> {
         Ok(Arc::new(self.transcription(model_id)))
     }

@@ -34,14 +34,18 @@ mod lenient_json;
 mod map_openai_compatible_finish_reason;
 mod openai_compatible_chat_language_model;
 mod openai_compatible_completion_language_model;
+#[cfg(feature = "embedding")]
 mod openai_compatible_embedding_model;
+#[cfg(feature = "image")]
 mod openai_compatible_image_model;
 mod openai_compatible_options;
 mod openai_compatible_prepare_tools;
+#[cfg(feature = "reranking")]
 mod openai_compatible_reranking_model;
 mod openai_compatible_sources;
 mod openai_compatible_request;
 mod openai_compatible_stream;
+#[cfg(feature = "transcription")]
 mod openai_compatible_transcription_model;
 mod openai_compatible_usage;
 
@@ -51,18 +55,30 @@ use specai_generated::mappings::{self, Api, Capabilities, ProviderMapping, Struc
 
 pub use openai_compatible_chat_language_model::OpenAiCompatibleChatLanguageModel;
 pub use openai_compatible_completion_language_model::OpenAiCompatibleCompletionLanguageModel;
+#[cfg(feature = "embedding")]
 pub use openai_compatible_embedding_model::OpenAiCompatibleEmbeddingModel;
+#[cfg(feature = "image")]
 pub use openai_compatible_image_model::OpenAiCompatibleImageModel;
 pub use openai_compatible_options::{
     OpenAiCompatibleEmbeddingOptions, OpenAiCompatibleImageOptions, OpenAiCompatibleOptions, OpenAiCompatibleRerankingOptions,
     OpenAiCompatibleTranscriptionOptions, SystemMessageMode,
 };
+#[cfg(feature = "reranking")]
 pub use openai_compatible_reranking_model::OpenAiCompatibleRerankingModel;
+#[cfg(feature = "transcription")]
 pub use openai_compatible_transcription_model::OpenAiCompatibleTranscriptionModel;
 pub use specai_generated::mappings::ProviderMapping as Mapping;
 
 use crate::error::{Error, Result};
-use crate::provider::{EmbeddingModel, ImageModel, LanguageModel, Provider, RerankingModel, TranscriptionModel};
+#[cfg(feature = "embedding")]
+use crate::provider::EmbeddingModel;
+#[cfg(feature = "image")]
+use crate::provider::ImageModel;
+use crate::provider::{LanguageModel, Provider};
+#[cfg(feature = "reranking")]
+use crate::provider::RerankingModel;
+#[cfg(feature = "transcription")]
+use crate::provider::TranscriptionModel;
 use crate::provider_utils::{ApiResponse, ConnectionSettings, MappedConnection, connection_setters};
 use hooks::ResolvedHooks;
 #[cfg(feature = "openai")]
@@ -326,21 +342,25 @@ impl OpenAiCompatibleProvider {
     }
 
     /// An embedding model.
+    #[cfg(feature = "embedding")]
     pub fn embedding(&self, model_id: impl Into<String>) -> OpenAiCompatibleEmbeddingModel {
         OpenAiCompatibleEmbeddingModel::new(model_id.into(), self.config.clone(), &self.id)
     }
 
     /// An image model.
+    #[cfg(feature = "image")]
     pub fn image(&self, model_id: impl Into<String>) -> OpenAiCompatibleImageModel {
         OpenAiCompatibleImageModel::new(model_id.into(), self.config.clone(), &self.id)
     }
 
     /// A reranking model (the mapping's `rerank` operation).
+    #[cfg(feature = "reranking")]
     pub fn reranking(&self, model_id: impl Into<String>) -> OpenAiCompatibleRerankingModel {
         OpenAiCompatibleRerankingModel::new(model_id.into(), self.config.clone(), &self.id)
     }
 
     /// A transcription model (the mapping's `transcription` operation: Groq's Whisper models).
+    #[cfg(feature = "transcription")]
     pub fn transcription(&self, model_id: impl Into<String>) -> OpenAiCompatibleTranscriptionModel {
         OpenAiCompatibleTranscriptionModel::new(model_id.into(), self.config.clone(), &self.id)
     }
@@ -359,6 +379,7 @@ impl Provider for OpenAiCompatibleProvider {
         Ok(Arc::new(self.chat(model_id)))
     }
 
+    #[cfg(feature = "embedding")]
     fn embedding_model(&self, model_id: &str) -> Result<Arc<dyn EmbeddingModel>> {
         if !self.has(|operations| operations.embedding.is_some()) {
             return Err(Error::NoSuchModel { model_id: model_id.to_owned(), model_type: crate::error::ModelType::Embedding });
@@ -366,6 +387,7 @@ impl Provider for OpenAiCompatibleProvider {
         Ok(Arc::new(self.embedding(model_id)))
     }
 
+    #[cfg(feature = "image")]
     fn image_model(&self, model_id: &str) -> Result<Arc<dyn ImageModel>> {
         if !self.has(|operations| operations.image.is_some()) {
             return Err(Error::NoSuchModel { model_id: model_id.to_owned(), model_type: crate::error::ModelType::Image });
@@ -373,6 +395,7 @@ impl Provider for OpenAiCompatibleProvider {
         Ok(Arc::new(self.image(model_id)))
     }
 
+    #[cfg(feature = "reranking")]
     fn reranking_model(&self, model_id: &str) -> Result<Arc<dyn RerankingModel>> {
         if !self.has(|operations| operations.rerank.is_some()) {
             return Err(Error::NoSuchModel { model_id: model_id.to_owned(), model_type: crate::error::ModelType::Reranking });
@@ -380,6 +403,7 @@ impl Provider for OpenAiCompatibleProvider {
         Ok(Arc::new(self.reranking(model_id)))
     }
 
+    #[cfg(feature = "transcription")]
     fn transcription_model(&self, model_id: &str) -> Result<Arc<dyn TranscriptionModel>> {
         if !self.has(|operations| operations.transcription.is_some()) {
             return Err(Error::NoSuchModel { model_id: model_id.to_owned(), model_type: crate::error::ModelType::Transcription });

@@ -36,7 +36,9 @@
 //! through Model-as-a-Service), Anthropic's token counting, and batch prediction.
 
 mod vertex_credentials;
+#[cfg(feature = "embedding")]
 mod vertex_embedding_model;
+#[cfg(feature = "image")]
 mod vertex_image_model;
 mod vertex_options;
 
@@ -44,6 +46,7 @@ mod vertex_options;
 mod vertex_provider_tests;
 
 /// The wire types of `predict`, generated from specs/vertex/openapi.json.
+#[cfg(any(feature = "embedding", feature = "image"))]
 use specai_generated::vertex::types as wire;
 
 use std::sync::Arc;
@@ -51,16 +54,24 @@ use std::sync::Arc;
 use specai_generated::mappings::{ProviderMapping, VERTEX, VERTEX_ANTHROPIC, VERTEX_EXPRESS};
 
 pub use vertex_credentials::GoogleCredentials;
+#[cfg(feature = "embedding")]
 pub use vertex_embedding_model::VertexEmbeddingModel;
+#[cfg(feature = "image")]
 pub use vertex_image_model::VertexImageModel;
 pub use vertex_options::{VERTEX_PROVIDER_KEY, VertexEmbeddingOptions, VertexImageOptions};
 
 use crate::anthropic::{AnthropicLanguageModel, AnthropicProvider, AnthropicSettings};
 use crate::error::Result;
 use crate::google::GoogleLanguageModel;
-use crate::provider::{EmbeddingModel, ImageModel, LanguageModel, Provider};
+#[cfg(feature = "embedding")]
+use crate::provider::EmbeddingModel;
+#[cfg(feature = "image")]
+use crate::provider::ImageModel;
+use crate::provider::{LanguageModel, Provider};
 use crate::provider_utils::{ApiKey, ConnectionSettings, MappedConnection, TokenProvider, connection_setters, fill_base_url, load_setting};
-use crate::provider_utils::{SharedConnection, connection_for_call};
+use crate::provider_utils::SharedConnection;
+#[cfg(any(feature = "embedding", feature = "image"))]
+use crate::provider_utils::connection_for_call;
 
 /// Settings of a Vertex provider; every field is optional, and the defaults come from the
 /// mappings and the environment.
@@ -266,11 +277,13 @@ impl VertexProvider {
     }
 
     /// A text embedding model, e.g. `text-embedding-005`.
+    #[cfg(feature = "embedding")]
     pub fn embedding(&self, model_id: &str) -> VertexEmbeddingModel {
         VertexEmbeddingModel::new(model_id, self.google.clone())
     }
 
     /// An Imagen model, e.g. `imagen-4.0-generate-001`.
+    #[cfg(feature = "image")]
     pub fn image(&self, model_id: &str) -> VertexImageModel {
         VertexImageModel::new(model_id, self.google.clone())
     }
@@ -285,10 +298,12 @@ impl Provider for VertexProvider {
         Ok(Arc::new(VertexProvider::language_model(self, model_id)))
     }
 
+    #[cfg(feature = "embedding")]
     fn embedding_model(&self, model_id: &str) -> Result<Arc<dyn EmbeddingModel>> {
         Ok(Arc::new(self.embedding(model_id)))
     }
 
+    #[cfg(feature = "image")]
     fn image_model(&self, model_id: &str) -> Result<Arc<dyn ImageModel>> {
         Ok(Arc::new(self.image(model_id)))
     }
