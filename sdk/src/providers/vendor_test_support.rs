@@ -178,6 +178,12 @@ pub(crate) fn job_url(connection: &MappedConnection, operation: Option<&Operatio
     crate::provider_utils::job_operation_url(connection, operation, capability, "", job_id, None).unwrap()
 }
 
+/// A JSON answer of the fixture `tests/fixtures/<vendor>/<name>.json`, with the vendor's file
+/// host (`file_host`) rewritten to the server, so that downloads are served there too.
+pub(crate) fn fixture_on_server(server: &TestServer, vendor: &str, name: &str, status: u16, file_host: &str) -> TestResponse {
+    json_answer(status, fixture_text(vendor, &format!("{name}.json")).replace(file_host, &server.base_url()))
+}
+
 /// Asserts what an audio vendor's provider built with [`SECRET_KEY`] shows and hands out: no key
 /// in its `Debug`, no language models, and the `kind` (`"speech"` or `"transcription"`) model
 /// of `model_id`, reporting `model_provider`.
