@@ -176,7 +176,8 @@ mod google {
             .await
             .unwrap();
         for request in &requests_with_extras(&server) {
-            assert_json_members(request, if request.path.contains("batchEmbed") { "requests" } else { "parameters" });
+            let embedding = request.path.contains("batchEmbed");
+            assert_json_members(request, if embedding { "requests" } else { "parameters" });
         }
         assert_raw_body_kept(&result.responses[0]);
     }

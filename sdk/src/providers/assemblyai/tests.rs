@@ -8,8 +8,10 @@ use super::*;
 use crate::provider::{ProviderOptions, TranscriptionModel, TranscriptionOptions};
 use crate::provider_utils::test_server::{TestResponse, TestServer};
 use crate::providers::vendor_test_support::{
-    PolledJob, PolledJobVendor, SECRET_KEY, assert_debug_hides_the_key, assert_no_transcript_generated, assert_registry_gives_transcription_models_only,
-    assert_transcript, calls, fixture_json, job_url, poll_path, polled_job_tests, transcribe_url, transcription_api_error,
+    PolledJob, PolledJobVendor, SECRET_KEY, assert_debug_hides_the_key,
+    assert_no_transcript_generated, assert_registry_gives_transcription_models_only,
+    assert_transcript, calls, fixture_json, job_url, poll_path, polled_job_tests, transcribe_url,
+    transcription_api_error,
 };
 
 const TRANSCRIPT_ID: &str = "6rl3x1k2p4-8b5d-4c7e-9f0a-1e2d3c4b5a69";
@@ -129,7 +131,8 @@ async fn a_completed_transcript_without_text_is_no_transcript_generated() {
     let mut completed = fixture("transcript_completed");
     completed["text"] = Value::Null;
     let server = TestServer::start([answer("transcript_queued"), TestResponse::json(200, completed)]).await;
-    assert_no_transcript_generated(AssemblyAi::provider(&server).transcription("universal"), "assemblyai").await;
+    let model = AssemblyAi::provider(&server).transcription("universal");
+    assert_no_transcript_generated(model, "assemblyai").await;
 }
 
 #[test]
@@ -139,11 +142,14 @@ fn the_registry_hands_out_transcription_models_only() {
 
 #[test]
 fn operation_urls_come_from_the_mapping_and_debug_hides_the_key() {
-    let provider = create_assemblyai(AssemblyAiSettings::default().with_api_key(SECRET_KEY).with_base_url("http://h/"));
+    let settings =
+        AssemblyAiSettings::default().with_api_key(SECRET_KEY).with_base_url("http://h/");
+    let provider = create_assemblyai(settings);
     assert_debug_hides_the_key(&provider);
     let connection = provider.connection.unwrap();
     let operations = ASSEMBLYAI.operations;
     assert_eq!(connection.url(&operations.upload.unwrap(), "").unwrap(), "http://h/v2/upload");
-    assert_eq!(job_url(&connection, operations.status.as_ref(), "status", "t/1"), "http://h/v2/transcript/t%2F1");
+    let status = job_url(&connection, operations.status.as_ref(), "status", "t/1");
+    assert_eq!(status, "http://h/v2/transcript/t%2F1");
     assert_eq!(operations.cancel.unwrap().method, "DELETE");
 }

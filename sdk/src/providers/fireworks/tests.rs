@@ -13,7 +13,8 @@ use crate::error::{Error, Result, TimeoutKind};
 use crate::provider::{FileData, FilePart, ImageOptions, ProviderOptions, Warning};
 use crate::provider_utils::test_server::{RecordedRequest, TestResponse, TestServer};
 use crate::providers::vendor_test_support::{
-    PolledJob, PolledJobVendor, fast_poll, fixture_on_server, generate_image_with, polled_job_tests, server_with,
+    PolledJob, PolledJobVendor, fast_poll, fixture_on_server, generate_image_with, polled_job_tests,
+    server_with,
 };
 
 const ID: &str = "3f0c2a1e-7b5d-4e29-9a61-0c8d2b4f5e77";

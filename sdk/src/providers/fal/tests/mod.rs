@@ -14,7 +14,9 @@ use super::*;
 use crate::provider::{FileData, ImageOptions, ProviderOptions};
 use crate::provider_utils::test_server::{RecordedRequest, TestResponse, TestServer};
 pub(super) use crate::providers::vendor_test_support::server_with;
-use crate::providers::vendor_test_support::{fast_poll, fixture_on_server, fixture_text, json_answer};
+use crate::providers::vendor_test_support::{
+    fast_poll, fixture_on_server, fixture_text, json_answer,
+};
 
 pub(super) const REQUEST_ID: &str = "764cabcf-b745-4b3e-ae38-1200304cf45b";
 pub(super) const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F'];

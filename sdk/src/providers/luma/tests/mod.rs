@@ -13,7 +13,8 @@ use super::*;
 use crate::provider::{FileData, FilePart, ImageOptions, ProviderOptions, Warning};
 use crate::provider_utils::test_server::{TestResponse, TestServer};
 use crate::providers::vendor_test_support::{
-    PolledJob, PolledJobVendor, fast_poll, fixture_on_server, fixture_text, generate_image_with, polled_job_tests, server_with,
+    PolledJob, PolledJobVendor, fast_poll, fixture_on_server, fixture_text, generate_image_with,
+    polled_job_tests, server_with,
 };
 
 const ID: &str = "8e4f0a5c-2b7e-4a41-9c3f-1d5e6f7a8b90";
