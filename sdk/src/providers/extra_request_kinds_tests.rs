@@ -34,11 +34,32 @@ fn assert_header_and_query(request: &RecordedRequest) {
     assert!(request.path.ends_with(QUERY), "{}", request.path);
 }
 
+/// The one request the server received, checked for the extra header and query parameter.
+fn single_request_with_extras(server: &TestServer) -> RecordedRequest {
+    let request = server.single_request();
+    assert_header_and_query(&request);
+    request
+}
+
+/// Every request the server received, each checked for the extra header and query parameter.
+fn requests_with_extras(server: &TestServer) -> Vec<RecordedRequest> {
+    let requests = server.requests();
+    requests.iter().for_each(assert_header_and_query);
+    requests
+}
+
 /// The JSON body has the new member, and the replaced member has the caller's value.
-fn assert_json_members(request: &RecordedRequest, replaced: &str, value: &Value) {
+fn assert_json_members(request: &RecordedRequest, replaced: &str) {
     let body = request.json();
     assert_eq!(body["added_last_week"], json!({"on": true}), "{body}");
-    assert_eq!(&body[replaced], value, "{body}");
+    assert_eq!(body[replaced], "from the caller", "{body}");
+}
+
+/// The multipart body has the new member and the replaced one, as form fields.
+fn assert_form_members(request: &RecordedRequest, replaced: &str) {
+    let form = request.body_text();
+    assert!(form.contains("name=\"added_last_week\"\r\n\r\n{\"on\":true}\r\n"), "{form}");
+    assert!(form.contains(&format!("name=\"{replaced}\"\r\n\r\nfrom the caller\r\n")), "{form}");
 }
 
 /// Sets the same extras on any single-call builder.
@@ -66,9 +87,8 @@ mod openai {
         let result = with_extras!(crate::embed_many(provider(&server).embedding("text-embedding-3-small")).values(["a", "b"]), "model")
             .await
             .unwrap();
-        let request = server.single_request();
-        assert_header_and_query(&request);
-        assert_json_members(&request, "model", &json!("from the caller"));
+        let request = single_request_with_extras(&server);
+        assert_json_members(&request, "model");
         let raw = result.responses[0].as_ref().and_then(|response| response.body.as_ref()).and_then(|body| body.json()).unwrap();
         assert_eq!(raw["model"], "text-embedding-3-small");
     }
@@ -77,9 +97,8 @@ mod openai {
     async fn image_generation_sends_the_extras_and_keeps_the_raw_body() {
         let server = fixture_server(&["openai/image_b64.json"]).await;
         let result = with_extras!(crate::generate_image(provider(&server).image("dall-e-3")).prompt("a cat"), "quality").await.unwrap();
-        let request = server.single_request();
-        assert_header_and_query(&request);
-        assert_json_members(&request, "quality", &json!("from the caller"));
+        let request = single_request_with_extras(&server);
+        assert_json_members(&request, "quality");
         assert_raw_body_kept(&result.responses[0]);
     }
 
@@ -90,20 +109,16 @@ mod openai {
         with_extras!(crate::generate_image(provider(&server).image("gpt-image-1")).prompt("a hat").files(vec![image]), "quality")
             .await
             .unwrap();
-        let request = server.single_request();
-        assert_header_and_query(&request);
-        let form = request.body_text();
-        assert!(form.contains("name=\"added_last_week\"\r\n\r\n{\"on\":true}\r\n"), "{form}");
-        assert!(form.contains("name=\"quality\"\r\n\r\nfrom the caller\r\n"), "{form}");
+        let request = single_request_with_extras(&server);
+        assert_form_members(&request, "quality");
     }
 
     #[tokio::test]
     async fn speech_sends_the_extras() {
         let server = TestServer::start([TestResponse::bytes(200, vec![0xFF, 0xFB], "audio/mpeg")]).await;
         with_extras!(crate::generate_speech(provider(&server).speech("tts-1")).text("Hi"), "voice").await.unwrap();
-        let request = server.single_request();
-        assert_header_and_query(&request);
-        assert_json_members(&request, "voice", &json!("from the caller"));
+        let request = single_request_with_extras(&server);
+        assert_json_members(&request, "voice");
     }
 
     #[tokio::test]
@@ -112,11 +127,8 @@ mod openai {
         let result = with_extras!(crate::transcribe(provider(&server).transcription("whisper-1")).audio(vec![1, 2, 3]).media_type("audio/wav"), "prompt")
             .await
             .unwrap();
-        let request = server.single_request();
-        assert_header_and_query(&request);
-        let form = request.body_text();
-        assert!(form.contains("name=\"added_last_week\"\r\n\r\n{\"on\":true}\r\n"), "{form}");
-        assert!(form.contains("name=\"prompt\"\r\n\r\nfrom the caller\r\n"), "{form}");
+        let request = single_request_with_extras(&server);
+        assert_form_members(&request, "prompt");
         assert_raw_body_kept(&result.response);
     }
 }
@@ -137,12 +149,9 @@ mod cohere {
         )
         .await
         .unwrap();
-        let requests = server.requests();
-        for request in &requests {
-            assert_header_and_query(request);
-        }
-        assert_json_members(&requests[0], "input_type", &json!("from the caller"));
-        assert_json_members(&requests[1], "max_tokens_per_doc", &json!("from the caller"));
+        let requests = requests_with_extras(&server);
+        assert_json_members(&requests[0], "input_type");
+        assert_json_members(&requests[1], "max_tokens_per_doc");
         assert_raw_body_kept(&result.response);
     }
 }
@@ -166,10 +175,9 @@ mod google {
         let result = with_extras!(crate::generate_image(provider.image_model("imagen-4.0-generate-001")).prompt("a cat"), "parameters")
             .await
             .unwrap();
-        let requests = server.requests();
-        for request in &requests {
-            assert_header_and_query(request);
-            assert_json_members(request, if request.path.contains("batchEmbed") { "requests" } else { "parameters" }, &json!("from the caller"));
+        for request in &requests_with_extras(&server) {
+            let embedding = request.path.contains("batchEmbed");
+            assert_json_members(request, if embedding { "requests" } else { "parameters" });
         }
         assert_raw_body_kept(&result.responses[0]);
     }
@@ -186,10 +194,9 @@ mod deepgram {
         let server = TestServer::start([TestResponse::bytes(200, vec![0xFF, 0xFB], "audio/mpeg")]).await;
         let provider = create_deepgram(DeepgramSettings::default().with_api_key("k").with_base_url(server.base_url()));
         with_extras!(crate::generate_speech(provider.speech("aura-2-helena-en")).text("Hi"), "text").await.unwrap();
-        let request = server.single_request();
-        assert_header_and_query(&request);
+        let request = single_request_with_extras(&server);
         assert!(request.path.contains("model=aura-2-helena-en"), "{}", request.path);
-        assert_json_members(&request, "text", &json!("from the caller"));
+        assert_json_members(&request, "text");
     }
 
     #[tokio::test]
@@ -199,8 +206,7 @@ mod deepgram {
         let result = with_extras!(crate::transcribe(provider.transcription("nova-3")).audio(vec![1, 2, 3]).media_type("audio/wav"), "language")
             .await
             .unwrap();
-        let request = server.single_request();
-        assert_header_and_query(&request);
+        let request = single_request_with_extras(&server);
         assert_eq!(request.body, vec![1, 2, 3], "the body is the audio, unchanged");
         let unsupported = result.warnings.iter().find_map(|warning| match warning {
             Warning::Unsupported { feature, details } if feature == "extra_body" => details.clone(),
@@ -217,9 +223,8 @@ mod deepgram {
         let result = with_extras!(crate::transcribe(provider.transcription("nova-3")).audio_url("https://example.com/a.wav"), "url")
             .await
             .unwrap();
-        let request = server.single_request();
-        assert_header_and_query(&request);
-        assert_json_members(&request, "url", &json!("from the caller"));
+        let request = single_request_with_extras(&server);
+        assert_json_members(&request, "url");
         assert!(result.warnings.is_empty(), "{:?}", result.warnings);
     }
 }
@@ -241,14 +246,10 @@ mod elevenlabs {
         with_extras!(crate::transcribe(provider.transcription("scribe_v1")).audio(vec![1, 2, 3]).media_type("audio/wav"), "tag_audio_events")
             .await
             .unwrap();
-        let requests = server.requests();
-        for request in &requests {
-            assert_header_and_query(request);
-        }
+        let requests = requests_with_extras(&server);
         assert!(requests[0].path.contains("output_format="), "the provider's own query stays: {}", requests[0].path);
-        assert_json_members(&requests[0], "model_id", &json!("from the caller"));
-        let form = requests[1].body_text();
-        assert!(form.contains("name=\"tag_audio_events\"\r\n\r\nfrom the caller\r\n"), "{form}");
+        assert_json_members(&requests[0], "model_id");
+        assert_form_members(&requests[1], "tag_audio_events");
     }
 }
 
@@ -276,12 +277,9 @@ mod bedrock {
         )
         .await
         .unwrap();
-        let requests = server.requests();
-        for request in &requests {
-            assert_header_and_query(request);
-        }
-        assert_json_members(&requests[0], "dimensions", &json!("from the caller"));
-        assert_json_members(&requests[1], "rerankingConfiguration", &json!("from the caller"));
+        let requests = requests_with_extras(&server);
+        assert_json_members(&requests[0], "dimensions");
+        assert_json_members(&requests[1], "rerankingConfiguration");
         let raw = embedded.response.and_then(|response| response.body).and_then(|body| body.json()).unwrap();
         assert_eq!(raw["inputTextTokenCount"], 4);
     }

@@ -31,12 +31,14 @@
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+use specai_generated::mappings::Operation;
 
 use crate::error::{ApiCallError, Error, Result, TimeoutKind};
 use crate::provider::{
-    CallOptions, ImageModel, ImageOptions, Message, Provider, ProviderOptions, SpeechModel, TranscriptionModel, TranscriptionOptions, Warning,
+    CallOptions, ImageModel, ImageOptions, Message, Provider, ProviderOptions, SpeechModel,
+    TranscriptionModel, TranscriptionOptions, TranscriptionResponse, Warning,
 };
-use crate::provider_utils::PollSettings;
+use crate::provider_utils::{MappedConnection, PollSettings};
 use crate::provider_utils::test_server::{RecordedRequest, TestResponse, TestServer};
 
 /// The API error a transcription of `options` ends with, by the model `model` makes for a server
@@ -140,14 +142,74 @@ pub(crate) fn assert_registry_gives_transcription_models_only(registry_id: &str,
     assert!(matches!(registry.language_model(registry_id), Err(Error::NoSuchModel { .. })));
 }
 
+/// Asserts a transcript's text, segments (text, start and end second), language and duration.
+pub(crate) fn assert_transcript(
+    response: &TranscriptionResponse,
+    text: &str,
+    segments: &[(&str, f64, f64)],
+    language: Option<&str>,
+    duration_in_seconds: f64,
+) {
+    assert_eq!(response.text, text);
+    let found: Vec<(&str, f64, f64)> = response
+        .segments
+        .iter()
+        .map(|segment| (segment.text.as_str(), segment.start_second, segment.end_second))
+        .collect();
+    assert_eq!(found, segments);
+    assert_eq!(response.language.as_deref(), language);
+    assert_eq!(response.duration_in_seconds, Some(duration_in_seconds));
+}
+
+/// Asserts that transcribing audio given by URL with `model` is `NoTranscriptGenerated`,
+/// reported by `provider`.
+pub(crate) async fn assert_no_transcript_generated(model: impl TranscriptionModel, provider: &str) {
+    let options = TranscriptionOptions::from_url("https://example.com/a.mp3");
+    let error = model.do_generate(&options).await.unwrap_err();
+    let reported = match &error {
+        Error::NoTranscriptGenerated { provider, .. } => provider,
+        other => panic!("not NoTranscriptGenerated: {other:?}"),
+    };
+    assert_eq!(reported, provider);
+}
+
 /// The key the vendors' tests build a provider with to see that its `Debug` hides it.
 pub(crate) const SECRET_KEY: &str = "secret-key";
+
+/// Asserts that the `Debug` of a provider built with [`SECRET_KEY`] does not show it.
+pub(crate) fn assert_debug_hides_the_key(provider: &impl std::fmt::Debug) {
+    assert!(!format!("{provider:?}").contains(SECRET_KEY), "{provider:?}");
+}
+
+/// The URL of a job's operation (`status`, `result`) on `connection`, built from the mapping.
+pub(crate) fn job_url(
+    connection: &MappedConnection,
+    operation: Option<&Operation>,
+    capability: &str,
+    job_id: &str,
+) -> String {
+    crate::provider_utils::job_operation_url(connection, operation, capability, "", job_id, None)
+        .unwrap()
+}
+
+/// A JSON answer of the fixture `tests/fixtures/<vendor>/<name>.json`, with the vendor's file
+/// host (`file_host`) rewritten to the server, so that downloads are served there too.
+pub(crate) fn fixture_on_server(
+    server: &TestServer,
+    vendor: &str,
+    name: &str,
+    status: u16,
+    file_host: &str,
+) -> TestResponse {
+    let text = fixture_text(vendor, &format!("{name}.json"));
+    json_answer(status, text.replace(file_host, &server.base_url()))
+}
 
 /// Asserts what an audio vendor's provider built with [`SECRET_KEY`] shows and hands out: no key
 /// in its `Debug`, no language models, and the `kind` (`"speech"` or `"transcription"`) model
 /// of `model_id`, reporting `model_provider`.
 pub(crate) fn assert_audio_provider(provider: &(impl Provider + std::fmt::Debug), kind: &str, model_id: &str, model_provider: &str) {
-    assert!(!format!("{provider:?}").contains(SECRET_KEY), "{provider:?}");
+    assert_debug_hides_the_key(provider);
     assert!(matches!(provider.language_model("m"), Err(Error::NoSuchModel { .. })));
     let handed_out = match kind {
         "speech" => provider.speech_model(model_id).map(|model| model.provider().to_owned()),

@@ -68,10 +68,11 @@ pub use tool_set::ToolSet;
 /// ```
 pub type ToolError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
-/// An execute function: the tool's outputs as a stream. A plain tool yields one output; a
-/// streaming tool ([`Tool::execute_streaming`]) yields preliminary outputs, the last being the
-/// result.
-type ExecuteFunction = Arc<dyn Fn(Value, ToolContext) -> BoxStream<'static, Result<Value, ToolError>> + Send + Sync>;
+/// A tool's outputs as a stream. A plain tool yields one output; a streaming tool
+/// ([`Tool::execute_streaming`]) yields preliminary outputs, the last being the result.
+type ToolOutputs = BoxStream<'static, Result<Value, ToolError>>;
+/// An execute function: the input and the call's context in, the outputs out.
+type ExecuteFunction = Arc<dyn Fn(Value, ToolContext) -> ToolOutputs + Send + Sync>;
 type InputCheck = Arc<dyn Fn(&Value) -> std::result::Result<(), String> + Send + Sync>;
 type ModelOutput = Arc<dyn Fn(&Value) -> ToolResultOutput + Send + Sync>;
 
@@ -221,17 +222,24 @@ impl Tool {
     /// The error type is [`ToolError`] so that a closure returning `Ok(value)` needs no type
     /// annotation, and `?` works on any error type (`std::io::Error`, `serde_json::Error`,
     /// `reqwest::Error`, `anyhow::Error`, your own).
-    pub fn execute<F, Fut, O>(mut self, execute: F) -> Tool
+    pub fn execute<F, Fut, O>(self, execute: F) -> Tool
     where
         F: Fn(Value, ToolContext) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = std::result::Result<O, ToolError>> + Send + 'static,
         O: Serialize,
     {
-        self.execute = Some(Arc::new(move |input, context| {
-            let running = execute(input, context);
-            stream::once(async move { to_json_output(running.await) }).boxed()
-        }));
-        self.streams_outputs = false;
+        self.with_execute(false, move |input, context| single_json_output(execute(input, context)))
+    }
+
+    /// Installs an execute function, saying whether it streams preliminary outputs; every
+    /// `execute` and `execute_streaming` builder ends here.
+    fn with_execute(
+        mut self,
+        streams_outputs: bool,
+        execute: impl Fn(Value, ToolContext) -> ToolOutputs + Send + Sync + 'static,
+    ) -> Tool {
+        self.execute = Some(Arc::new(execute));
+        self.streams_outputs = streams_outputs;
         self
     }
 
@@ -292,6 +300,15 @@ fn to_json_output<O: Serialize, E: Into<ToolError>>(result: std::result::Result<
     serde_json::to_value(output).map_err(|error| Box::new(error) as ToolError)
 }
 
+/// The one output of a plain (not streaming) execute function, serialized.
+fn single_json_output<Fut, O>(running: Fut) -> ToolOutputs
+where
+    Fut: Future<Output = std::result::Result<O, ToolError>> + Send + 'static,
+    O: Serialize,
+{
+    stream::once(async move { to_json_output(running.await) }).boxed()
+}
+
 impl<I> TypedTool<I>
 where
     I: JsonSchema + DeserializeOwned + Send + 'static,
@@ -301,21 +318,30 @@ where
     ///
     /// The error type is [`ToolError`] so that a closure returning `Ok(value)` needs no type
     /// annotation, and `?` works on any error type.
-    pub fn execute<F, Fut, O>(mut self, execute: F) -> Tool
+    pub fn execute<F, Fut, O>(self, execute: F) -> Tool
     where
         F: Fn(I, ToolContext) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = std::result::Result<O, ToolError>> + Send + 'static,
         O: Serialize,
     {
-        self.tool.execute = Some(Arc::new(move |input, context| match serde_json::from_value::<I>(input) {
-            Ok(input) => {
-                let running = execute(input, context);
-                stream::once(async move { to_json_output(running.await) }).boxed()
+        self.with_typed_execute(false, move |input, context| {
+            single_json_output(execute(input, context))
+        })
+    }
+
+    /// Installs `execute` behind the input's deserialization into `I`, which every typed execute
+    /// function needs: an input that does not fit `I` is a tool error for the model.
+    fn with_typed_execute(
+        self,
+        streams_outputs: bool,
+        execute: impl Fn(I, ToolContext) -> ToolOutputs + Send + Sync + 'static,
+    ) -> Tool {
+        self.tool.with_execute(streams_outputs, move |input, context| {
+            match serde_json::from_value::<I>(input) {
+                Ok(input) => execute(input, context),
+                Err(error) => stream::once(std::future::ready(Err(error.into()))).boxed(),
             }
-            Err(error) => stream::once(std::future::ready(Err(Box::new(error) as ToolError))).boxed(),
-        }));
-        self.tool.streams_outputs = false;
-        self.tool
+        })
     }
 
     /// Asks the provider to enforce the input schema strictly, where it can.

@@ -2,18 +2,16 @@
 //! `stream_text`'s part stream as it comes, and the last one is the tool's result (AI SDK 7's
 //! async-iterable `execute`).
 
-use std::sync::Arc;
-
 use futures::stream::{Stream, StreamExt};
 use schemars::JsonSchema;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::{Tool, ToolContext, ToolError, TypedTool, to_json_output};
+use super::{Tool, ToolContext, ToolError, ToolOutputs, TypedTool, to_json_output};
 
 /// Serializes each output of a streaming tool; the first error ends the stream.
-fn json_outputs<S, O>(outputs: S) -> futures::stream::BoxStream<'static, Result<Value, ToolError>>
+fn json_outputs<S, O>(outputs: S) -> ToolOutputs
 where
     S: Stream<Item = Result<O, ToolError>> + Send + 'static,
     O: Serialize + 'static,
@@ -36,15 +34,13 @@ impl Tool {
     ///     });
     /// # let _ = progress;
     /// ```
-    pub fn execute_streaming<F, S, O>(mut self, execute: F) -> Tool
+    pub fn execute_streaming<F, S, O>(self, execute: F) -> Tool
     where
         F: Fn(Value, ToolContext) -> S + Send + Sync + 'static,
         S: Stream<Item = Result<O, ToolError>> + Send + 'static,
         O: Serialize + 'static,
     {
-        self.execute = Some(Arc::new(move |input, context| json_outputs(execute(input, context))));
-        self.streams_outputs = true;
-        self
+        self.with_execute(true, move |input, context| json_outputs(execute(input, context)))
     }
 }
 
@@ -67,17 +63,12 @@ where
     /// });
     /// # let _ = search;
     /// ```
-    pub fn execute_streaming<F, S, O>(mut self, execute: F) -> Tool
+    pub fn execute_streaming<F, S, O>(self, execute: F) -> Tool
     where
         F: Fn(I, ToolContext) -> S + Send + Sync + 'static,
         S: Stream<Item = Result<O, ToolError>> + Send + 'static,
         O: Serialize + 'static,
     {
-        self.tool.execute = Some(Arc::new(move |input, context| match serde_json::from_value::<I>(input) {
-            Ok(input) => json_outputs(execute(input, context)),
-            Err(error) => futures::stream::once(std::future::ready(Err(Box::new(error) as ToolError))).boxed(),
-        }));
-        self.tool.streams_outputs = true;
-        self.tool
+        self.with_typed_execute(true, move |input, context| json_outputs(execute(input, context)))
     }
 }

@@ -227,6 +227,16 @@ impl BedrockLanguageModel {
             uses_json_response_tool,
         })
     }
+
+    /// The response metadata of an answer: Bedrock names no model or id in its body, so the id
+    /// is its request id (the `x-amzn-requestid` header) and the model the one asked for.
+    fn answer_metadata(&self, headers: http::HeaderMap) -> ResponseMetadata {
+        let request_id = headers
+            .get("x-amzn-requestid")
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned);
+        ResponseMetadata::new(request_id, Some(self.model_id.clone()), None).with_headers(headers)
+    }
 }
 
 #[async_trait]
@@ -268,14 +278,7 @@ impl LanguageModel for BedrockLanguageModel {
             converse.additional_model_response_fields,
         ));
         result.request = request;
-        let request_id = answer
-            .headers
-            .get("x-amzn-requestid")
-            .and_then(|value| value.to_str().ok())
-            .map(str::to_owned);
-        result.response = ResponseMetadata::new(request_id, Some(self.model_id.clone()), None)
-            .with_headers(answer.headers)
-            .with_body(raw);
+        result.response = self.answer_metadata(answer.headers).with_body(raw);
         result.warnings = prepared.warnings;
         Ok(result)
     }
@@ -292,13 +295,7 @@ impl LanguageModel for BedrockLanguageModel {
             .post_json(&url, &prepared.body, &options.headers, &options.extra, EVENT_STREAM)
             .await?;
         let request = RequestMetadata::sent(response.request_body.as_ref());
-        let request_id = response
-            .headers
-            .get("x-amzn-requestid")
-            .and_then(|value| value.to_str().ok())
-            .map(str::to_owned);
-        let metadata = ResponseMetadata::new(request_id, Some(self.model_id.clone()), None)
-            .with_headers(response.headers.clone());
+        let metadata = self.answer_metadata(response.headers.clone());
         let errors = connection.stream_errors(response.url.clone());
         let stream = BedrockStream::new(
             response.body_stream(),

@@ -8,7 +8,9 @@ use super::*;
 use crate::error::Error;
 use crate::provider::{ProviderOptions, SpeechOptions, TranscriptionOptions, Warning};
 use crate::provider_utils::test_server::{TestResponse, TestServer};
-use crate::providers::vendor_test_support::{SECRET_KEY, assert_audio_provider, fixture_text, json_answer};
+use crate::providers::vendor_test_support::{
+    SECRET_KEY, assert_audio_provider, assert_transcript, fixture_text, json_answer,
+};
 
 fn json_response(status: u16, name: &str) -> TestResponse {
     json_answer(status, fixture_text(PROVIDER_ID, name))
@@ -85,12 +87,12 @@ async fn transcription_posts_the_audio_bytes_with_their_content_type_and_reads_w
     assert_eq!(request.header("content-type"), Some("audio/mpeg"));
     assert_eq!(&request.body[..], b"ID3 mp3 audio");
 
-    assert_eq!(response.text, "Good morning, everyone.");
-    let segments: Vec<(&str, f64, f64)> =
-        response.segments.iter().map(|segment| (segment.text.as_str(), segment.start_second, segment.end_second)).collect();
-    assert_eq!(segments, [("Good", f64::from(0.08f32), f64::from(0.4f32)), ("morning,", f64::from(0.4f32), f64::from(0.88f32)), ("everyone.", f64::from(0.96f32), f64::from(1.6f32))]);
-    assert_eq!(response.language.as_deref(), Some("en"));
-    assert_eq!(response.duration_in_seconds, Some(2.38));
+    let segments = [
+        ("Good", f64::from(0.08f32), f64::from(0.4f32)),
+        ("morning,", f64::from(0.4f32), f64::from(0.88f32)),
+        ("everyone.", f64::from(0.96f32), f64::from(1.6f32)),
+    ];
+    assert_transcript(&response, "Good morning, everyone.", &segments, Some("en"), 2.38);
     assert_eq!(response.response.id.as_deref(), Some("5d6a3f2e-91c4-4b7a-a0d2-7e3f1c9b8a60"));
     let metadata = response.provider_metadata.unwrap();
     assert_eq!(metadata.get("deepgram").unwrap()["requestId"], "5d6a3f2e-91c4-4b7a-a0d2-7e3f1c9b8a60");

@@ -8,7 +8,9 @@ use super::*;
 use crate::error::Error;
 use crate::provider::{ProviderOptions, SpeechOptions, TranscriptionOptions, Warning};
 use crate::provider_utils::test_server::{TestResponse, TestServer};
-use crate::providers::vendor_test_support::{SECRET_KEY, assert_audio_provider, fixture_text, json_answer};
+use crate::providers::vendor_test_support::{
+    SECRET_KEY, assert_audio_provider, assert_transcript, fixture_text, json_answer,
+};
 
 fn json_response(status: u16, name: &str) -> TestResponse {
     json_answer(status, fixture_text(PROVIDER_ID, name))
@@ -126,12 +128,13 @@ async fn transcription_uploads_the_audio_and_maps_words_to_segments() {
     assert!(body.contains("name=\"file\"; filename=\"audio\"\r\nContent-Type: audio/wav\r\n\r\nRIFF wav bytes"), "{body}");
     assert_eq!(multipart_field(&body, "cloud_storage_url"), None);
 
-    assert_eq!(response.text, "Good morning, (laughs) everyone.");
-    let segments: Vec<(&str, f64, f64)> =
-        response.segments.iter().map(|segment| (segment.text.as_str(), segment.start_second, segment.end_second)).collect();
-    assert_eq!(segments, [("Good", 0.12, 0.38), ("morning,", 0.41, 0.86), ("(laughs)", 0.9, 1.42), ("everyone.", 1.45, 2.04)]);
-    assert_eq!(response.language.as_deref(), Some("en"));
-    assert_eq!(response.duration_in_seconds, Some(2.04));
+    let segments = [
+        ("Good", 0.12, 0.38),
+        ("morning,", 0.41, 0.86),
+        ("(laughs)", 0.9, 1.42),
+        ("everyone.", 1.45, 2.04),
+    ];
+    assert_transcript(&response, "Good morning, (laughs) everyone.", &segments, Some("en"), 2.04);
     let metadata = response.provider_metadata.unwrap();
     let metadata = metadata.get("elevenlabs").unwrap();
     assert_eq!(metadata["languageProbability"], 0.98);

@@ -12,14 +12,17 @@ use super::*;
 use crate::error::{Error, Result, TimeoutKind};
 use crate::provider::{FileData, FilePart, ImageOptions, ProviderOptions, Warning};
 use crate::provider_utils::test_server::{RecordedRequest, TestResponse, TestServer};
-use crate::providers::vendor_test_support::{PolledJob, PolledJobVendor, fast_poll, fixture_text, generate_image_with, json_answer, polled_job_tests, server_with};
+use crate::providers::vendor_test_support::{
+    PolledJob, PolledJobVendor, fast_poll, fixture_on_server, generate_image_with, polled_job_tests,
+    server_with,
+};
 
 const ID: &str = "3f0c2a1e-7b5d-4e29-9a61-0c8d2b4f5e77";
 const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F'];
 const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
 fn fixture(server: &TestServer, name: &str, status: u16) -> TestResponse {
-    json_answer(status, fixture_text(PROVIDER_ID, &format!("{name}.json")).replace("https://delivery-us1.bfl.ai", &server.base_url()))
+    fixture_on_server(server, PROVIDER_ID, name, status, "https://delivery-us1.bfl.ai")
 }
 
 fn assert_request(request: &RecordedRequest, path: &str) {

@@ -8,7 +8,10 @@ use super::*;
 use crate::provider::{ProviderOptions, TranscriptionModel, TranscriptionOptions};
 use crate::provider_utils::test_server::{TestResponse, TestServer};
 use crate::providers::vendor_test_support::{
-    PolledJob, PolledJobVendor, assert_registry_gives_transcription_models_only, calls, fixture_json, poll_path, polled_job_tests, transcribe_url, transcription_api_error,
+    PolledJob, PolledJobVendor, SECRET_KEY, assert_debug_hides_the_key,
+    assert_no_transcript_generated, assert_registry_gives_transcription_models_only,
+    assert_transcript, calls, fixture_json, job_url, poll_path, polled_job_tests, transcribe_url,
+    transcription_api_error,
 };
 
 const JOB_ID: &str = "45463597-20b7-4af7-b3b3-f5fb778203ab";
@@ -81,12 +84,8 @@ async fn uploads_submits_and_polls_until_completed() {
     );
     server.requests().iter().for_each(Gladia::assert_authorized);
 
-    assert_eq!(response.text, "Hello, world. Hi!");
-    let segments: Vec<(&str, f64, f64)> =
-        response.segments.iter().map(|segment| (segment.text.as_str(), segment.start_second, segment.end_second)).collect();
-    assert_eq!(segments, [("Hello, world.", 0.24, 1.13), ("Hi!", 1.5, 1.82)]);
-    assert_eq!(response.language.as_deref(), Some("en"));
-    assert_eq!(response.duration_in_seconds, Some(2.0));
+    let segments = [("Hello, world.", 0.24, 1.13), ("Hi!", 1.5, 1.82)];
+    assert_transcript(&response, "Hello, world. Hi!", &segments, Some("en"), 2.0);
     let metadata = &response.provider_metadata.unwrap().0["gladia"];
     assert_eq!(metadata["jobId"], JOB_ID);
     assert_eq!(metadata["billingTime"], 2.0);
@@ -139,8 +138,8 @@ async fn a_done_job_without_a_transcript_is_no_transcript_generated() {
     let mut done = fixture("job_done");
     done["result"]["transcription"]["full_transcript"] = Value::Null;
     let server = TestServer::start([created(), TestResponse::json(200, done)]).await;
-    let error = Gladia::provider(&server).transcription("solaria-1").do_generate(&TranscriptionOptions::from_url("https://example.com/a.mp3")).await.unwrap_err();
-    assert!(matches!(&error, Error::NoTranscriptGenerated { provider, .. } if provider == "gladia"), "{error:?}");
+    let model = Gladia::provider(&server).transcription("solaria-1");
+    assert_no_transcript_generated(model, "gladia").await;
 }
 
 #[test]
@@ -150,11 +149,13 @@ fn the_registry_hands_out_transcription_models_only() {
 
 #[test]
 fn operation_urls_come_from_the_mapping_and_debug_hides_the_key() {
-    let provider = create_gladia(GladiaSettings::default().with_api_key("secret-key").with_base_url("http://h/"));
-    assert!(!format!("{provider:?}").contains("secret-key"));
+    let settings = GladiaSettings::default().with_api_key(SECRET_KEY).with_base_url("http://h/");
+    let provider = create_gladia(settings);
+    assert_debug_hides_the_key(&provider);
     let connection = provider.connection.unwrap();
     let operations = GLADIA.operations;
     assert_eq!(connection.url(&operations.upload.unwrap(), "").unwrap(), "http://h/v2/upload");
-    assert_eq!(crate::provider_utils::job_operation_url(&connection, operations.status.as_ref(), "status", "", "t/1", None).unwrap(), "http://h/v2/pre-recorded/t%2F1");
+    let status = job_url(&connection, operations.status.as_ref(), "status", "t/1");
+    assert_eq!(status, "http://h/v2/pre-recorded/t%2F1");
     assert_eq!(operations.cancel.unwrap().method, "DELETE");
 }

@@ -7,7 +7,10 @@ use super::*;
 use crate::provider::{ProviderOptions, TranscriptionModel, TranscriptionOptions};
 use crate::provider_utils::test_server::{TestResponse, TestServer};
 use crate::providers::vendor_test_support::{
-    PolledJob, PolledJobVendor, assert_registry_gives_transcription_models_only, calls, fixture_json, poll_path, polled_job_tests, transcribe_url, transcription_api_error,
+    PolledJob, PolledJobVendor, SECRET_KEY, assert_debug_hides_the_key,
+    assert_no_transcript_generated, assert_registry_gives_transcription_models_only,
+    assert_transcript, calls, fixture_json, job_url, poll_path, polled_job_tests, transcribe_url,
+    transcription_api_error,
 };
 
 const JOB_ID: &str = "Umx5c6F7pH7r";
@@ -75,12 +78,8 @@ async fn submits_the_media_polls_until_transcribed_and_reads_the_transcript() {
     assert_eq!(requests[4].header("accept"), Some("application/vnd.rev.transcript.v1.0+json"));
     server.requests().iter().for_each(Revai::assert_authorized);
 
-    assert_eq!(response.text, "Hello, world. Hi!");
-    let segments: Vec<(&str, f64, f64)> =
-        response.segments.iter().map(|segment| (segment.text.as_str(), segment.start_second, segment.end_second)).collect();
-    assert_eq!(segments, [("Hello, world.", 0.24, 1.13), ("Hi!", 1.5, 1.82)]);
-    assert_eq!(response.language.as_deref(), Some("en"));
-    assert_eq!(response.duration_in_seconds, Some(2.0));
+    let segments = [("Hello, world.", 0.24, 1.13), ("Hi!", 1.5, 1.82)];
+    assert_transcript(&response, "Hello, world. Hi!", &segments, Some("en"), 2.0);
     assert_eq!(response.provider_metadata.unwrap().0["revai"]["jobId"], JOB_ID);
     assert_eq!(response.response.id.as_deref(), Some(JOB_ID));
 }
@@ -137,8 +136,8 @@ async fn an_empty_transcript_of_unknown_duration_is_no_transcript_generated() {
     let mut transcribed = fixture("job_transcribed");
     transcribed.as_object_mut().unwrap().remove("duration_seconds");
     let server = TestServer::start([answer("job_in_progress"), TestResponse::json(200, transcribed), TestResponse::json(200, json!({"monologues": []}))]).await;
-    let error = Revai::provider(&server).transcription("machine").do_generate(&TranscriptionOptions::from_url("https://example.com/x")).await.unwrap_err();
-    assert!(matches!(&error, Error::NoTranscriptGenerated { provider, .. } if provider == "revai"), "{error:?}");
+    let model = Revai::provider(&server).transcription("machine");
+    assert_no_transcript_generated(model, "revai").await;
 }
 
 #[test]
@@ -148,11 +147,14 @@ fn the_registry_hands_out_transcription_models_only() {
 
 #[test]
 fn operation_urls_come_from_the_mapping_and_debug_hides_the_key() {
-    let provider = create_revai(RevaiSettings::default().with_api_key("secret-key").with_base_url("http://h/"));
-    assert!(!format!("{provider:?}").contains("secret-key"));
+    let settings = RevaiSettings::default().with_api_key(SECRET_KEY).with_base_url("http://h/");
+    let provider = create_revai(settings);
+    assert_debug_hides_the_key(&provider);
     let connection = provider.connection.unwrap();
     let operations = REVAI.operations;
-    assert_eq!(crate::provider_utils::job_operation_url(&connection, operations.status.as_ref(), "status", "", "j1", None).unwrap(), "http://h/speechtotext/v1/jobs/j1");
-    assert_eq!(crate::provider_utils::job_operation_url(&connection, operations.result.as_ref(), "result", "", "j1", None).unwrap(), "http://h/speechtotext/v1/jobs/j1/transcript");
+    let status = job_url(&connection, operations.status.as_ref(), "status", "j1");
+    assert_eq!(status, "http://h/speechtotext/v1/jobs/j1");
+    let result = job_url(&connection, operations.result.as_ref(), "result", "j1");
+    assert_eq!(result, "http://h/speechtotext/v1/jobs/j1/transcript");
     assert!(operations.cancel.is_none());
 }

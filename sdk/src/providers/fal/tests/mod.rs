@@ -14,14 +14,16 @@ use super::*;
 use crate::provider::{FileData, ImageOptions, ProviderOptions};
 use crate::provider_utils::test_server::{RecordedRequest, TestResponse, TestServer};
 pub(super) use crate::providers::vendor_test_support::server_with;
-use crate::providers::vendor_test_support::{fast_poll, fixture_text, json_answer};
+use crate::providers::vendor_test_support::{
+    fast_poll, fixture_on_server, fixture_text, json_answer,
+};
 
 pub(super) const REQUEST_ID: &str = "764cabcf-b745-4b3e-ae38-1200304cf45b";
 pub(super) const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F'];
 
 /// A 200 JSON answer of `tests/fixtures/fal/<name>.json`, FAL's CDN pointed at the server.
 pub(super) fn fixture(server: &TestServer, name: &str) -> TestResponse {
-    json_answer(200, fixture_text(PROVIDER_ID, &format!("{name}.json")).replace("https://v3.fal.media", &server.base_url()))
+    fixture_on_server(server, PROVIDER_ID, name, 200, "https://v3.fal.media")
 }
 
 /// An error answer of a fixture with a status.

@@ -12,13 +12,16 @@ use serde_json::{Value, json};
 use super::*;
 use crate::provider::{FileData, FilePart, ImageOptions, ProviderOptions, Warning};
 use crate::provider_utils::test_server::{TestResponse, TestServer};
-use crate::providers::vendor_test_support::{PolledJob, PolledJobVendor, fast_poll, fixture_text, generate_image_with, json_answer, polled_job_tests, server_with};
+use crate::providers::vendor_test_support::{
+    PolledJob, PolledJobVendor, fast_poll, fixture_on_server, fixture_text, generate_image_with,
+    polled_job_tests, server_with,
+};
 
 const ID: &str = "8e4f0a5c-2b7e-4a41-9c3f-1d5e6f7a8b90";
 const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F'];
 
 fn fixture(server: &TestServer, name: &str, status: u16) -> TestResponse {
-    json_answer(status, fixture_text(PROVIDER_ID, &format!("{name}.json")).replace("https://storage.cdn-luma.com", &server.base_url()))
+    fixture_on_server(server, PROVIDER_ID, name, status, "https://storage.cdn-luma.com")
 }
 
 fn options() -> ImageOptions {
