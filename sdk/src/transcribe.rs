@@ -18,6 +18,10 @@ use crate::telemetry::spans::ModelCall;
 use crate::option_setters::option_setters;
 use crate::request_settings::{RequestSettings, into_future_runs, request_settings_methods};
 
+/// The media type of audio, from its signature bytes (in `provider_utils`, as the download of a
+/// prompt's audio uses it too).
+pub use crate::provider_utils::detect_audio_media_type;
+
 /// Transcribes audio.
 ///
 /// ```
@@ -165,9 +169,6 @@ impl Transcribe {
         })
     }
 }
-
-/// The media type of audio, from its signature bytes (also used where no transcription is).
-pub use crate::provider_utils::detect_audio_media_type;
 
 #[cfg(test)]
 mod tests {
