@@ -255,7 +255,10 @@ fn kind_built<T>(lookup: Result<T>, built: bool, feature: &str) -> Result<T> {
     match lookup {
         Err(Error::NoSuchModel { model_id, model_type }) if !built => Err(Error::unsupported(
             format!("{model_type} models"),
-            Some(format!("`{model_id}`: specai was built without its `{feature}` feature")),
+            Some(format!(
+                "`{model_id}`: the provider has none, and specai was built without its `{feature}` feature, \
+                 which brings the built-in providers' {model_type} models"
+            )),
         )),
         other => other,
     }
@@ -474,7 +477,13 @@ mod tests {
         match kind_built(missing(), false, "speech").unwrap_err() {
             Error::Unsupported { functionality, message } => {
                 assert_eq!(functionality, "speech models");
-                assert_eq!(message.as_deref(), Some("`tts-1`: specai was built without its `speech` feature"));
+                assert_eq!(
+                    message.as_deref(),
+                    Some(
+                        "`tts-1`: the provider has none, and specai was built without its `speech` feature, \
+                         which brings the built-in providers' speech models"
+                    )
+                );
             }
             other => panic!("{other:?}"),
         }
