@@ -101,7 +101,6 @@ pub async fn transcription_audio(client: &reqwest::Client, options: &Transcripti
 
 /// The file extension vendors recognise an audio format by, for the file name of an upload
 /// (`wav` when the media type is not one of the common ones).
-#[cfg_attr(not(any(feature = "gladia", feature = "openai-compatible")), allow(dead_code))]
 #[cfg_attr(not(any(feature = "gladia", all(feature = "openai-compatible", feature = "transcription"))), allow(dead_code))]
 pub(crate) fn audio_file_extension(media_type: &str) -> &'static str {
     match media_type.split(';').next().unwrap_or(media_type).trim() {

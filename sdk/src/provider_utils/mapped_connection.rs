@@ -388,8 +388,16 @@ impl MappedConnection {
     /// POSTs a multipart form, with a call's extra body members as form fields after the
     /// provider's own and its extra query parameters, within the call's idle timeout; a non-2xx
     /// answer is read with the mapping's error paths.
-    #[cfg_attr(not(feature = "openai"), allow(dead_code))]
-    #[cfg_attr(not(any(feature = "image", feature = "transcription")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(
+            all(feature = "openai", feature = "image"),
+            all(feature = "openai-compatible", feature = "transcription"),
+            feature = "elevenlabs",
+            feature = "gladia",
+            feature = "revai"
+        )),
+        allow(dead_code)
+    )]
     pub async fn post_multipart(
         &self,
         url: &str,

@@ -55,8 +55,7 @@ pub use convert_json_schema_to_openapi_schema::{ConvertedSchema, convert_json_sc
 pub use google_embedding_model::GoogleEmbeddingModel;
 #[cfg(feature = "image")]
 pub use google_image_model::GoogleImageModel;
-#[cfg(feature = "vertex")]
-#[cfg(feature = "image")]
+#[cfg(all(feature = "vertex", feature = "image"))]
 pub(crate) use google_imagen::{ImagenCaller, MAX_IMAGES_PER_CALL, imagen_predict};
 pub use google_language_model::GoogleLanguageModel;
 pub use google_options::{
