@@ -218,45 +218,46 @@ impl ProviderRegistry {
     /// The embedding model of a `"<provider>:<model>"` id.
     pub fn embedding_model(&self, id: &str) -> Result<Arc<dyn EmbeddingModel>> {
         let (provider, model_id) = self.split(id, ModelType::Embedding)?;
-        let model = kind_built(provider.embedding_model(model_id), cfg!(feature = "embedding"), "embedding")?;
+        let model = kind_built(provider.embedding_model(model_id), cfg!(feature = "embedding"))?;
         Ok(self.middlewares.embedding_model(model))
     }
 
     /// The image model of a `"<provider>:<model>"` id.
     pub fn image_model(&self, id: &str) -> Result<Arc<dyn ImageModel>> {
         let (provider, model_id) = self.split(id, ModelType::Image)?;
-        let model = kind_built(provider.image_model(model_id), cfg!(feature = "image"), "image")?;
+        let model = kind_built(provider.image_model(model_id), cfg!(feature = "image"))?;
         Ok(self.middlewares.image_model(model))
     }
 
     /// The speech model of a `"<provider>:<model>"` id.
     pub fn speech_model(&self, id: &str) -> Result<Arc<dyn SpeechModel>> {
         let (provider, model_id) = self.split(id, ModelType::Speech)?;
-        kind_built(provider.speech_model(model_id), cfg!(feature = "speech"), "speech")
+        kind_built(provider.speech_model(model_id), cfg!(feature = "speech"))
     }
 
     /// The transcription model of a `"<provider>:<model>"` id.
     pub fn transcription_model(&self, id: &str) -> Result<Arc<dyn TranscriptionModel>> {
         let (provider, model_id) = self.split(id, ModelType::Transcription)?;
-        kind_built(provider.transcription_model(model_id), cfg!(feature = "transcription"), "transcription")
+        kind_built(provider.transcription_model(model_id), cfg!(feature = "transcription"))
     }
 
     /// The reranking model of a `"<provider>:<model>"` id.
     pub fn reranking_model(&self, id: &str) -> Result<Arc<dyn RerankingModel>> {
         let (provider, model_id) = self.split(id, ModelType::Reranking)?;
-        kind_built(provider.reranking_model(model_id), cfg!(feature = "reranking"), "reranking")
+        kind_built(provider.reranking_model(model_id), cfg!(feature = "reranking"))
     }
 }
 
 /// A lookup of a model kind whose feature this build lacks: the built-in providers hand out no
 /// models of the kind then, so their `NoSuchModel` becomes an `Unsupported` error naming the
-/// feature. A caller's own provider may still have such models.
-fn kind_built<T>(lookup: Result<T>, built: bool, feature: &str) -> Result<T> {
+/// feature (each kind's feature has the kind's name). A caller's own provider may still have
+/// such models.
+fn kind_built<T>(lookup: Result<T>, built: bool) -> Result<T> {
     match lookup {
         Err(Error::NoSuchModel { model_id, model_type }) if !built => Err(Error::unsupported(
             format!("{model_type} models"),
             Some(format!(
-                "`{model_id}`: the provider has none, and specai was built without its `{feature}` feature, \
+                "`{model_id}`: the provider has none, and specai was built without its `{model_type}` feature, \
                  which brings the built-in providers' {model_type} models"
             )),
         )),
@@ -474,7 +475,7 @@ mod tests {
     #[test]
     fn a_lookup_of_a_kind_not_built_names_the_feature() {
         let missing = || Err::<(), _>(Error::NoSuchModel { model_id: "tts-1".into(), model_type: ModelType::Speech });
-        match kind_built(missing(), false, "speech").unwrap_err() {
+        match kind_built(missing(), false).unwrap_err() {
             Error::Unsupported { functionality, message } => {
                 assert_eq!(functionality, "speech models");
                 assert_eq!(
@@ -487,9 +488,9 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        assert!(matches!(kind_built(missing(), true, "speech"), Err(Error::NoSuchModel { .. })));
-        assert!(matches!(kind_built(Ok(()), false, "speech"), Ok(())));
+        assert!(matches!(kind_built(missing(), true), Err(Error::NoSuchModel { .. })));
+        assert!(matches!(kind_built(Ok(()), false), Ok(())));
         let other = Err::<(), _>(Error::invalid_argument("id", "bad"));
-        assert!(matches!(kind_built(other, false, "speech"), Err(Error::InvalidArgument { .. })));
+        assert!(matches!(kind_built(other, false), Err(Error::InvalidArgument { .. })));
     }
 }

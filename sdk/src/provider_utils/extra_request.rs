@@ -37,7 +37,6 @@ impl<B: Serialize + ?Sized> Serialize for WithExtraBody<'_, B> {
 /// `form` with the extra body members as text fields after its own: a string as it is, any
 /// other value as its JSON text. A multipart form cannot replace a part, so a member named like
 /// one of the provider's fields is sent beside it (servers usually read the last).
-#[cfg_attr(not(any(feature = "image", feature = "transcription")), allow(dead_code))]
 pub(crate) fn with_extra_fields(form: reqwest::multipart::Form, extra: &ExtraRequest) -> reqwest::multipart::Form {
     extra.body.iter().fold(form, |form, (name, value)| match value {
         Value::String(text) => form.text(name.clone(), text.clone()),
