@@ -118,10 +118,15 @@ impl<O: OutputSpec> IntoFuture for GenerateText<O> {
             || response_format_of(output).is_some(),
             &self.settings.telemetry,
         );
-        let run = run::run(self.request, self.settings, self.output, self.error);
         let record = |span: &tracing::Span, result: &GenerateTextResult<O::Complete>| {
             spans::record_generation(span, &result.steps, &result.total_usage)
         };
+        // A builder error fails the call, in its span, before anything runs: the run's future
+        // need not carry it.
+        if let Some(error) = self.error {
+            return Box::pin(in_operation(span, std::future::ready(Err(error)), record));
+        }
+        let run = run::run(self.request, self.settings, self.output);
         // Without a deadline or token the guard adds nothing but size (it holds the run future
         // in both of its branches: twice the bytes to move into the box). Without a subscriber
         // the span is disabled and `in_operation` is the bare future.

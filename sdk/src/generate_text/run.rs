@@ -61,41 +61,44 @@ pub(super) async fn guard<T>(
 }
 
 /// Runs the loop: one model call per step, until the loop stops; then parses the output.
-pub(super) async fn run<O: OutputSpec>(
+///
+/// An `async` block, not an `async fn`: an `async fn` keeps its arguments twice in its future
+/// (as moved in and as the body's own bindings), which here is the request and the settings,
+/// close to 900 bytes boxed and copied on every call.
+#[allow(clippy::manual_async_fn, reason = "an `async fn` keeps its arguments twice in its future")]
+pub(super) fn run<O: OutputSpec>(
     mut request: TextRequest,
     settings: CallSettings,
     output: O,
-    error: Option<Error>,
-) -> Result<GenerateTextResult<O::Complete>> {
-    if let Some(error) = error {
-        return Err(error);
-    }
-    let (mut state, answers) = StepLoop::start(&mut request, &settings)?;
-    if !answers.is_empty() {
-        let outcomes = run_approved_calls(&request, &settings, &answers, state.conversation()).await;
-        state.finish_approvals(answers, &outcomes);
-    }
-    let response_format = response_format_of(&output);
-    loop {
-        let step_span = spans::step_span(state.step_number());
-        let step = next_step(&request, &settings, &mut state, &response_format).instrument(step_span.clone()).await;
-        let step = match step {
-            Ok(step) => step,
-            Err(error) => {
-                spans::record_error(&step_span, &error);
-                return Err(error);
-            }
-        };
-        spans::record_step(&step_span, &step);
-        drop(step_span);
-        if !state.record(&request, step) {
-            break;
+) -> impl Future<Output = Result<GenerateTextResult<O::Complete>>> {
+    async move {
+        let (mut state, answers) = StepLoop::start(&mut request, &settings)?;
+        if !answers.is_empty() {
+            let outcomes = run_approved_calls(&request, &settings, &answers, state.conversation()).await;
+            state.finish_approvals(answers, &outcomes);
         }
+        let response_format = response_format_of(&output);
+        loop {
+            let step_span = spans::step_span(state.step_number());
+            let step = next_step(&request, &settings, &mut state, &response_format).instrument(step_span.clone()).await;
+            let step = match step {
+                Ok(step) => step,
+                Err(error) => {
+                    spans::record_error(&step_span, &error);
+                    return Err(error);
+                }
+            };
+            spans::record_step(&step_span, &step);
+            drop(step_span);
+            if !state.record(&request, step) {
+                break;
+            }
+        }
+        let last = state.steps.last().expect("at least one step");
+        let parsed = parse_output(&output, last, &state.total_usage)?;
+        state.report_finish(&request);
+        Ok(state.into_result(parsed))
     }
-    let last = state.steps.last().expect("at least one step");
-    let parsed = parse_output(&output, last, &state.total_usage)?;
-    state.report_finish(&request);
-    Ok(state.into_result(parsed))
 }
 
 /// Prepares a step, calls the model and runs the tools it called.

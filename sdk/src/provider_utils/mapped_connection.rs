@@ -16,6 +16,7 @@ use std::sync::{Arc, OnceLock};
 
 use bytes::Bytes;
 use futures::TryFutureExt;
+use futures::future::Either;
 use http::header::AUTHORIZATION;
 use http::{HeaderMap, HeaderName, HeaderValue};
 use specai_generated::mappings::{Auth, Operation, Operations, ProviderMapping};
@@ -206,13 +207,16 @@ impl MappedConnection {
     }
 
     /// `headers` with the bearer token of the token provider added, if there is one.
-    async fn authorize(&self, mut headers: HeaderMap) -> Result<HeaderMap> {
-        if let Some(token) = &self.token
-            && !headers.contains_key(AUTHORIZATION)
-        {
-            headers.insert(AUTHORIZATION, token.bearer_header().await?);
+    #[allow(clippy::manual_async_fn, reason = "an `async fn` keeps its arguments twice in its future")]
+    fn authorize(&self, mut headers: HeaderMap) -> impl Future<Output = Result<HeaderMap>> + '_ {
+        async move {
+            if let Some(token) = &self.token
+                && !headers.contains_key(AUTHORIZATION)
+            {
+                headers.insert(AUTHORIZATION, token.bearer_header().await?);
+            }
+            Ok(headers)
         }
-        Ok(headers)
     }
 
     /// Builds operation paths with `model_path` instead of replacing `{model}` by the model id.
@@ -274,62 +278,78 @@ impl MappedConnection {
 
     /// POSTs a JSON body, with a call's extra members and query parameters; a non-2xx answer is
     /// read with the mapping's error paths.
+    ///
+    /// The body is serialized here, before the future exists: that is the one part that depends
+    /// on its type, and a caller that hands over its body (not a reference) does not keep it in
+    /// its own future while the request is out.
     #[cfg_attr(not(feature = "openai-compatible"), allow(dead_code))]
-    pub async fn post_json<'a, B: serde::Serialize + ?Sized>(
-        &self,
+    pub fn post_json<'a, B: serde::Serialize>(
+        &'a self,
         url: impl Into<Endpoint<'a>>,
-        body: &B,
-        call_headers: &HeaderMap,
-        extra: &ExtraRequest,
-    ) -> Result<ApiResponse> {
-        // Only the serialization depends on the body's type; the rest is compiled once.
-        let body = json_body(&WithExtraBody { body, extra })?;
-        self.post_json_text(url.into(), body, call_headers, extra).await
+        body: B,
+        call_headers: &'a HeaderMap,
+        extra: &'a ExtraRequest,
+    ) -> impl Future<Output = Result<ApiResponse>> + 'a {
+        let url = url.into();
+        match operation_body(&body, extra) {
+            Ok(body) => Either::Left(self.post_json_text(url, body, call_headers, extra)),
+            Err(error) => Either::Right(std::future::ready(Err(error))),
+        }
     }
 
-    async fn post_json_text(
-        &self,
-        url: Endpoint<'_>,
+    /// An `async` block, not an `async fn`, from here down to the request: an `async fn` keeps
+    /// its arguments twice in its future.
+    #[allow(clippy::manual_async_fn, reason = "an `async fn` keeps its arguments twice in its future")]
+    fn post_json_text<'a>(
+        &'a self,
+        url: Endpoint<'a>,
         body: Bytes,
-        call_headers: &HeaderMap,
-        extra: &ExtraRequest,
-    ) -> Result<ApiResponse> {
-        let headers = self.authorize(self.headers(call_headers)?).await?;
-        self.send_json(url, headers, body, extra).await
+        call_headers: &'a HeaderMap,
+        extra: &'a ExtraRequest,
+    ) -> impl Future<Output = Result<ApiResponse>> + 'a {
+        async move {
+            let headers = self.authorize(self.headers(call_headers)?).await?;
+            self.send_json(url, headers, body, extra).await
+        }
     }
 
     /// POSTs a JSON body to a model's operation with these (complete) headers and a call's
-    /// extra members and query parameters.
-    pub async fn post_operation<B: serde::Serialize + ?Sized>(
-        &self,
-        operation: &ModelOperation,
-        model_id: &str,
-        body: &B,
+    /// extra members and query parameters. The body is serialized before the future exists, as
+    /// in [`MappedConnection::post_json`].
+    #[cfg_attr(not(any(feature = "anthropic", feature = "google", feature = "vertex", feature = "gateway", feature = "cohere")), allow(dead_code))]
+    pub fn post_operation<'a, B: serde::Serialize>(
+        &'a self,
+        operation: &'a ModelOperation,
+        model_id: &'a str,
+        body: B,
         headers: HeaderMap,
-        extra: &ExtraRequest,
-    ) -> Result<ApiResponse> {
-        let body = json_body(&WithExtraBody { body, extra })?;
-        self.post_operation_text(operation, model_id, body, headers, extra).await
+        extra: &'a ExtraRequest,
+    ) -> impl Future<Output = Result<ApiResponse>> + 'a {
+        match operation_body(&body, extra) {
+            Ok(body) => Either::Left(self.post_operation_text(operation, model_id, body, headers, extra)),
+            Err(error) => Either::Right(std::future::ready(Err(error))),
+        }
     }
 
-    async fn post_operation_text(
-        &self,
-        operation: &ModelOperation,
-        model_id: &str,
+    /// [`MappedConnection::post_operation`] with the body already serialized
+    /// ([`operation_body`]).
+    pub(crate) fn post_operation_text<'a>(
+        &'a self,
+        operation: &'a ModelOperation,
+        model_id: &'a str,
         body: Bytes,
         headers: HeaderMap,
-        extra: &ExtraRequest,
-    ) -> Result<ApiResponse> {
-        let headers = self.authorize(headers).await?;
-        let built;
-        let url = match &operation.url {
-            Some(url) => Endpoint::from(url),
-            None => {
-                built = self.operation_url(operation.operation.as_ref(), operation.capability, model_id)?;
-                Endpoint::Text(&built)
-            }
-        };
-        self.send_json(url, headers, body, extra).await
+        extra: &'a ExtraRequest,
+    ) -> impl Future<Output = Result<ApiResponse>> + 'a {
+        // Combinators, so that the headers and body are not kept beside the request that took
+        // them; a URL built per call (the key travels in its query) is the rare path, boxed.
+        self.authorize(headers).and_then(move |headers| match &operation.url {
+            Some(url) => Either::Left(self.send_json(Endpoint::from(url), headers, body, extra)),
+            None => Either::Right(Box::pin(async move {
+                let built = self.operation_url(operation.operation.as_ref(), operation.capability, model_id)?;
+                self.send_json(Endpoint::Text(&built), headers, body, extra).await
+            })),
+        })
     }
 
     /// POSTs a JSON body to `url` with the call's extra query parameters appended, its stream
@@ -469,4 +489,9 @@ impl ModelOperation {
     pub fn url(&self) -> Option<&ModelUrl> {
         self.url.as_ref()
     }
+}
+
+/// A model operation's JSON body as sent: `body` with a call's extra members merged in.
+pub(crate) fn operation_body<B: serde::Serialize + ?Sized>(body: &B, extra: &ExtraRequest) -> Result<Bytes> {
+    json_body(&WithExtraBody { body, extra })
 }

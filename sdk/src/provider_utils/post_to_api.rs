@@ -5,6 +5,8 @@
 //! [`ErrorBodyParser`]. The JSON body is serialized once, from the typed request, and kept as
 //! bytes for the request metadata.
 
+use std::future::Future;
+
 use bytes::Bytes;
 use http::header::{CONTENT_TYPE, HeaderValue};
 use http::HeaderMap;
@@ -24,10 +26,10 @@ pub enum Endpoint<'a> {
     Parsed(&'a reqwest::Url),
 }
 
-impl Endpoint<'_> {
+impl<'a> Endpoint<'a> {
     /// The URL as text (with any credentials: redact before showing it).
-    pub fn as_str(&self) -> &str {
-        match self {
+    pub fn as_str(&self) -> &'a str {
+        match *self {
             Endpoint::Text(url) => url,
             Endpoint::Parsed(url) => url.as_str(),
         }
@@ -144,20 +146,21 @@ pub(crate) fn json_body<B: Serialize + ?Sized>(body: &B) -> Result<Bytes> {
     Ok(Bytes::from(buffer))
 }
 
-/// [`post_json`] once the body is text: compiled once, not once per request type.
-pub(crate) async fn post_json_body(
+/// [`post_json`] once the body is text: compiled once, not once per request type. The request
+/// is built before the future exists, so the future holds none of its parts.
+pub(crate) fn post_json_body<'a>(
     client: &reqwest::Client,
-    url: Endpoint<'_>,
+    url: Endpoint<'a>,
     headers: HeaderMap,
     body: Bytes,
-    errors: &dyn ErrorBodyParser,
-) -> Result<ApiResponse> {
+    errors: &'a dyn ErrorBodyParser,
+) -> impl Future<Output = Result<ApiResponse>> + 'a {
     let mut headers = with_user_agent(headers);
     if !headers.contains_key(CONTENT_TYPE) {
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     }
     let request = url.post_with(client, headers, body.clone());
-    send(request, url.as_str(), Some(body), errors).await
+    send(request, url.as_str(), Some(body), errors)
 }
 
 /// Posts `body` as JSON and decodes a JSON answer into `T`.
@@ -291,17 +294,20 @@ fn with_user_agent(mut headers: HeaderMap) -> HeaderMap {
 /// assert_eq!(server.single_request().method, "DELETE");
 /// # Ok(()) }
 /// ```
-pub async fn send(
+pub fn send<'a>(
     request: reqwest::RequestBuilder,
-    url: &str,
+    url: &'a str,
     request_body: Option<Bytes>,
-    errors: &dyn ErrorBodyParser,
-) -> Result<ApiResponse> {
-    let response = request
-        .send()
-        .await
-        .map_err(|error| transport_error(&super::redact_url_with(url, errors.secret_query_parameters()), error))?;
-    handle_response(response, url, request_body, errors).await
+    errors: &'a dyn ErrorBodyParser,
+) -> impl Future<Output = Result<ApiResponse>> + 'a {
+    // reqwest's `send` only builds its future; taking it here leaves the request builder (a
+    // few hundred bytes) out of the future below, which every request in flight keeps.
+    let pending = request.send();
+    async move {
+        let response =
+            pending.await.map_err(|error| transport_error(&super::redact_url_with(url, errors.secret_query_parameters()), error))?;
+        handle_response(response, url, request_body, errors).await
+    }
 }
 
 #[cfg(test)]

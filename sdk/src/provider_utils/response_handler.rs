@@ -6,6 +6,7 @@
 //! provider reads as typed JSON ([`ApiResponse::json`], keeping the raw text when decoding
 //! fails), as a typed event stream ([`ApiResponse::json_events`]), or as bytes.
 
+use std::future::Future;
 use std::sync::Arc;
 
 use bytes::Bytes;
@@ -235,10 +236,14 @@ impl ApiResponse {
 
     /// Reads the body to the end, for decoding into types that may borrow from it
     /// ([`ReadResponse::decode`]).
-    pub async fn read(self) -> Result<ReadResponse> {
+    pub fn read(self) -> impl Future<Output = Result<ReadResponse>> + Send {
+        // Taken apart before the future exists: an `async fn` would keep the whole response and
+        // its parts, twice the bytes, in a future that every request in flight holds.
         let ApiResponse { status, headers, url, request_body, response, idle_timeout, .. } = self;
-        let body = within_idle_timeout(idle_timeout, read_body(response, &url)).await?;
-        Ok(ReadResponse { status, headers, url, request_body, body })
+        async move {
+            let body = within_idle_timeout(idle_timeout, read_body(response, &url)).await?;
+            Ok(ReadResponse { status, headers, url, request_body, body })
+        }
     }
 
     /// Reads the body and decodes it into `T` in one pass. Malformed JSON is an
@@ -279,30 +284,33 @@ const MAX_RESERVED_BODY_BYTES: u64 = 256 * 1024 * 1024;
 /// `content-length` (up to [`MAX_RESERVED_BODY_BYTES`]), or, without one, gathered and then
 /// copied into a buffer of the exact size. (reqwest's `bytes()` gathers every chunk and then
 /// copies them out: twice the body at the end of the read, whatever the length says.)
-async fn read_body(mut response: reqwest::Response, url: &str) -> Result<Bytes> {
-    let reserved = response.content_length().map_or(0, |length| length.min(MAX_RESERVED_BODY_BYTES) as usize);
-    let read = |chunk: reqwest::Result<Option<Bytes>>| chunk.map_err(|error| transport_error(url, error));
-    let Some(first) = read(response.chunk().await)? else { return Ok(Bytes::new()) };
-    let Some(second) = read(response.chunk().await)? else { return Ok(first) };
-    if reserved >= first.len() + second.len() {
-        let mut buffer = bytes::BytesMut::with_capacity(reserved);
-        buffer.extend_from_slice(&first);
-        buffer.extend_from_slice(&second);
-        drop((first, second));
+#[allow(clippy::manual_async_fn, reason = "an `async fn` keeps its arguments twice in its future")]
+fn read_body(mut response: reqwest::Response, url: &str) -> impl Future<Output = Result<Bytes>> + Send + '_ {
+    async move {
+        let reserved = response.content_length().map_or(0, |length| length.min(MAX_RESERVED_BODY_BYTES) as usize);
+        let read = |chunk: reqwest::Result<Option<Bytes>>| chunk.map_err(|error| transport_error(url, error));
+        let Some(first) = read(response.chunk().await)? else { return Ok(Bytes::new()) };
+        let Some(second) = read(response.chunk().await)? else { return Ok(first) };
+        if reserved >= first.len() + second.len() {
+            let mut buffer = bytes::BytesMut::with_capacity(reserved);
+            buffer.extend_from_slice(&first);
+            buffer.extend_from_slice(&second);
+            drop((first, second));
+            while let Some(chunk) = read(response.chunk().await)? {
+                buffer.extend_from_slice(&chunk);
+            }
+            return Ok(buffer.freeze());
+        }
+        let mut chunks = vec![first, second];
         while let Some(chunk) = read(response.chunk().await)? {
+            chunks.push(chunk);
+        }
+        let mut buffer = bytes::BytesMut::with_capacity(chunks.iter().map(Bytes::len).sum());
+        for chunk in chunks {
             buffer.extend_from_slice(&chunk);
         }
-        return Ok(buffer.freeze());
+        Ok(buffer.freeze())
     }
-    let mut chunks = vec![first, second];
-    while let Some(chunk) = read(response.chunk().await)? {
-        chunks.push(chunk);
-    }
-    let mut buffer = bytes::BytesMut::with_capacity(chunks.iter().map(Bytes::len).sum());
-    for chunk in chunks {
-        buffer.extend_from_slice(&chunk);
-    }
-    Ok(buffer.freeze())
 }
 
 /// A 2xx response read to the end.

@@ -205,7 +205,7 @@ impl AnthropicConfig {
                 object.insert((*name).to_owned(), serde_json::Value::String((*field).to_owned()));
             }
         }
-        self.connection.post_operation(messages, model_id, &value, headers, &options.extra).await
+        self.connection.post_operation(messages, model_id, value, headers, &options.extra).await
     }
 
     /// Reads an `error` event sent mid-stream under a response of `status` from `url`.

@@ -172,7 +172,7 @@ impl TranscriptionModel for AssemblyAiTranscriptionModel {
         let operations = connection.mapping.operations;
         let submit_url = connection.operation_url(operations.transcription.as_ref(), "transcription", &self.model_id)?;
         let body = SubmitRequest { audio_url: &audio_url, params: &params };
-        let submitted = connection.post_json(&submit_url, &body, &options.headers, &options.extra).await?;
+        let submitted = connection.post_json(&submit_url, body, &options.headers, &options.extra).await?;
         let id = submitted.json::<wire::Transcript>().await?.value.id;
 
         let (transcript, headers) = poll_job_status(connection, PROVIDER_ID, &id, &options.headers, &poll_settings, job_status).await?;

@@ -75,7 +75,7 @@ impl EmbeddingModel for CohereEmbeddingModel {
         };
         let connection = connection_for_call(&self.connection)?;
         let headers = connection.headers(&options.headers)?;
-        let response = connection.post_operation(&self.embed, &self.model_id, &body, headers, &options.extra).await?.json::<EmbedResponse>().await?;
+        let response = connection.post_operation(&self.embed, &self.model_id, body, headers, &options.extra).await?.json::<EmbedResponse>().await?;
         let raw = response.raw_json();
         let billed = response.value.meta.as_ref().and_then(|meta| meta.billed_units.as_ref());
         let usage = billed.and_then(|billed| billed.input_tokens).map(|tokens| EmbeddingUsage { tokens: tokens.max(0.0) as u64 });

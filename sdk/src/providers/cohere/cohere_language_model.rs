@@ -214,7 +214,7 @@ impl LanguageModel for CohereLanguageModel {
         let (body, warnings) = self.request_body(options, false)?;
         let connection = connection_for_call(&self.connection)?;
         let headers = connection.headers(&options.headers)?;
-        let response = connection.post_operation(&self.chat, &self.model_id, &body, headers, &options.extra).await?.json::<ChatResponse>().await?;
+        let response = connection.post_operation(&self.chat, &self.model_id, body, headers, &options.extra).await?.json::<ChatResponse>().await?;
         let answer = &response.value;
         let raw_finish_reason = answer.finish_reason.to_string();
         let mut result = GenerateResponse::new(
@@ -236,7 +236,7 @@ impl LanguageModel for CohereLanguageModel {
         let (body, warnings) = self.request_body(options, true)?;
         let connection = connection_for_call(&self.connection)?;
         let headers = connection.headers(&options.headers)?;
-        let mut response = connection.post_operation(&self.chat, &self.model_id, &body, headers, &options.extra).await?;
+        let mut response = connection.post_operation(&self.chat, &self.model_id, body, headers, &options.extra).await?;
         let request = RequestMetadata::sent(response.request_body.as_ref());
         let metadata = ResponseMetadata::default().with_headers(std::mem::take(&mut response.headers));
         let mapper = CohereEventMapper::new(options.include_raw_chunks, self.model_id.clone());

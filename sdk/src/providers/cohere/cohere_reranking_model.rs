@@ -80,7 +80,7 @@ impl RerankingModel for CohereRerankingModel {
         };
         let connection = connection_for_call(&self.connection)?;
         let headers = connection.headers(&options.headers)?;
-        let response = connection.post_operation(&self.rerank, &self.model_id, &body, headers, &options.extra).await?.json::<RerankResponse>().await?;
+        let response = connection.post_operation(&self.rerank, &self.model_id, body, headers, &options.extra).await?.json::<RerankResponse>().await?;
         let raw = response.raw_json();
         let answer = response.value;
         let billed = answer.meta.as_ref().and_then(|meta| meta.billed_units.as_ref());

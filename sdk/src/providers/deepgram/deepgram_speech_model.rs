@@ -98,7 +98,7 @@ impl SpeechModel for DeepgramSpeechModel {
         // The call's extras: its body members over the provider's, its query parameters after.
         query.body.clone_from(&options.extra.body);
         query.query.extend(options.extra.query.iter().cloned());
-        let response = connection.post_json(&url, &body, &options.headers, &query).await?;
+        let response = connection.post_json(&url, body, &options.headers, &query).await?;
         let mut result = speech_response(response, &self.provider, &self.model_id, media_type(encoding, container), warnings).await?;
         let headers = &result.response.headers;
         let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok()).map(str::to_owned);

@@ -88,7 +88,7 @@ impl TranscriptionModel for DeepgramTranscriptionModel {
                 let body = ListenRequestUrl { url: audio_url.clone(), extra: Map::new() };
                 let mut body_only = ExtraRequest::default();
                 body_only.body.clone_from(&options.extra.body);
-                connection.post_json(&url, &body, &options.headers, &body_only).await?
+                connection.post_json(&url, body, &options.headers, &body_only).await?
             }
             None => {
                 if options.audio.is_empty() {

@@ -158,7 +158,7 @@ impl ElevenLabsSpeechModel {
         // The call's extras: its body members over the provider's, its query parameters after.
         query.body.clone_from(&options.extra.body);
         query.query.extend(options.extra.query.iter().cloned());
-        let response = connection.post_json(&url, &body, &options.headers, &query).await?;
+        let response = connection.post_json(&url, body, &options.headers, &query).await?;
         speech_response(response, &self.provider, &self.model_id, media_type, warnings).await
     }
 }

@@ -216,7 +216,7 @@ impl ImageModel for FireworksImageModel {
             (connection.operation_url(operations.image_generation.as_ref(), "image_generation", &model_id)?, serde_json::to_value(request))
         };
         let body = body.map_err(|error| Error::invalid_argument("options", error.to_string()))?;
-        let mut response = connection.post_json(url.as_str(), &body, &headers, &options.extra).await?;
+        let mut response = connection.post_json(url.as_str(), body, &headers, &options.extra).await?;
         let response_headers = std::mem::take(&mut response.headers);
         let bytes = response.bytes().await?;
         let declared = response_headers.get(http::header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).map(|value| value.split(';').next().unwrap_or(value).trim().to_owned());

@@ -49,7 +49,7 @@ impl EmbeddingModel for GatewayEmbeddingModel {
         let connection = connection_for_call(&self.connection)?;
         let pairs = [("ai-embedding-model-specification-version", "4"), ("ai-model-id", self.model_id.as_str())];
         let headers = model_headers(connection, &pairs, &options.headers)?;
-        let response = connection.post_operation(&self.operation, &self.model_id, &body, headers, &options.extra).await?.json::<EmbeddingModelResponse>().await?;
+        let response = connection.post_operation(&self.operation, &self.model_id, body, headers, &options.extra).await?.json::<EmbeddingModelResponse>().await?;
         let raw = response.raw_json();
         let answer = response.value;
         if answer.embeddings.len() != options.values.len() {

@@ -65,7 +65,7 @@ impl ImageModel for GatewayImageModel {
         let connection = connection_for_call(&self.connection)?;
         let pairs = [("ai-image-model-specification-version", "4"), ("ai-model-id", self.model_id.as_str())];
         let headers = model_headers(connection, &pairs, &options.headers)?;
-        let response = connection.post_operation(&self.operation, &self.model_id, &body, headers, &options.extra).await?.json::<ImageModelResponse>().await?;
+        let response = connection.post_operation(&self.operation, &self.model_id, body, headers, &options.extra).await?.json::<ImageModelResponse>().await?;
         let raw = response.raw_json();
         let answer = response.value;
         let images = answer.images.into_iter().map(|base64| {

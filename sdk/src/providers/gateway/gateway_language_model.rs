@@ -82,7 +82,7 @@ impl GatewayLanguageModel {
         let connection = connection_for_call(&self.connection)?;
         let pairs = [SPECIFICATION_VERSION, (MODEL_ID_HEADER, self.model_id.as_str()), (STREAMING_HEADER, if streaming { "true" } else { "false" })];
         let headers = model_headers(connection, &pairs, &options.headers)?;
-        Ok((connection, connection.post_operation(&self.operation, &self.model_id, &body, headers, &options.extra).await?))
+        Ok((connection, connection.post_operation(&self.operation, &self.model_id, body, headers, &options.extra).await?))
     }
 }
 

@@ -136,7 +136,7 @@ impl TranscriptionModel for GladiaTranscriptionModel {
         let operations = connection.mapping.operations;
         let submit_url = connection.operation_url(operations.transcription.as_ref(), "transcription", &self.model_id)?;
         let body = request(audio_url, provider_options);
-        let submitted = connection.post_json(&submit_url, &body, &options.headers, &options.extra).await?;
+        let submitted = connection.post_json(&submit_url, body, &options.headers, &options.extra).await?;
         let id = submitted.json::<wire::PreRecordedCreated>().await?.value.id;
 
         let (finished, headers) = poll_job_status(connection, PROVIDER_ID, &id, &options.headers, &poll_settings, job_status).await?;

@@ -61,7 +61,7 @@ impl EmbeddingModel for GoogleEmbeddingModel {
         let (embeddings, headers, body) = if let [value] = options.values.as_slice() {
             let body = self.request(value, &google)?;
             let response =
-                connection.post_operation(&self.embed, &self.model_id, &body, headers, &options.extra).await?.json::<EmbedContentResponse>().await?;
+                connection.post_operation(&self.embed, &self.model_id, body, headers, &options.extra).await?.json::<EmbedContentResponse>().await?;
             let raw = response.raw_json();
             (vec![response.value.embedding.values], response.headers, raw)
         } else {
@@ -70,7 +70,7 @@ impl EmbeddingModel for GoogleEmbeddingModel {
                 extra: Map::new(),
             };
             let response = connection
-                .post_operation(&self.batch, &self.model_id, &body, headers, &options.extra)
+                .post_operation(&self.batch, &self.model_id, body, headers, &options.extra)
                 .await?
                 .json::<BatchEmbedContentsResponse>()
                 .await?;

@@ -60,7 +60,7 @@ pub(crate) async fn imagen_predict(
     };
     let headers = connection.headers(&options.headers)?;
     let response = connection
-        .post_operation(predict, model_id, &body, headers, &options.extra)
+        .post_operation(predict, model_id, body, headers, &options.extra)
         .await?
         .json::<PredictResponse>()
         .await?;

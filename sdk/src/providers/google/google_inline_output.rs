@@ -42,7 +42,7 @@ pub(crate) async fn generate_inline(
         ..Default::default()
     };
     let headers = connection.headers(call_headers)?;
-    let mut response = connection.post_operation(operation, model_id, &body, headers, extra).await?;
+    let mut response = connection.post_operation(operation, model_id, body, headers, extra).await?;
     let request = RequestMetadata::sent(response.request_body.as_ref());
     let headers = std::mem::take(&mut response.headers);
     let decoded = response.json::<GenerateContentResponse>().await?;

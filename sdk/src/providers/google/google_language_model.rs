@@ -375,7 +375,7 @@ impl LanguageModel for GoogleLanguageModel {
         let connection = connection_for_call(&self.connection)?;
         let headers = connection.headers(&options.headers)?;
         let mut response = connection
-            .post_operation(&self.generate, &self.model_id, &body, headers, &options.extra)
+            .post_operation(&self.generate, &self.model_id, body, headers, &options.extra)
             .await?
             .json::<GenerateContentResponse>()
             .await?;
@@ -432,7 +432,7 @@ impl LanguageModel for GoogleLanguageModel {
         let (body, warnings) = self.request_body(options)?;
         let connection = connection_for_call(&self.connection)?;
         let headers = connection.headers(&options.headers)?;
-        let mut response = connection.post_operation(&self.stream, &self.model_id, &body, headers, &options.extra).await?;
+        let mut response = connection.post_operation(&self.stream, &self.model_id, body, headers, &options.extra).await?;
         let request = RequestMetadata::sent(response.request_body.as_ref());
         let headers = std::mem::take(&mut response.headers);
         let response_metadata = ResponseMetadata::default().with_headers(headers.clone());

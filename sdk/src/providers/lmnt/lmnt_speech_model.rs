@@ -59,7 +59,7 @@ impl SpeechModel for LmntSpeechModel {
             extra: Map::new(),
         };
         let url = connection.operation_url(connection.mapping.operations.speech.as_ref(), "speech", &self.model_id)?;
-        let response = connection.post_json(&url, &body, &options.headers, &options.extra).await?;
+        let response = connection.post_json(&url, body, &options.headers, &options.extra).await?;
         speech_response(response, &self.provider, &self.model_id, media_type, warnings).await
     }
 }

@@ -104,7 +104,7 @@ impl ImageModel for LumaImageModel {
         add_file_references(&mut request, options, &luma_options)?;
         let operations = connection.mapping.operations;
         let url = connection.operation_url(operations.image.as_ref(), "image", &self.model_id)?;
-        let mut response = connection.post_json(url.as_str(), &request, &options.headers, &options.extra).await?;
+        let mut response = connection.post_json(url.as_str(), request, &options.headers, &options.extra).await?;
         let response_headers = std::mem::take(&mut response.headers);
         let generation = response.json::<wire::Generation>().await?.value;
         let id = job_id_segment(PROVIDER_ID, &generation.id)?;

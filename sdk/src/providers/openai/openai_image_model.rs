@@ -140,7 +140,7 @@ impl ImageModel for OpenAiImageModel {
             extra: Map::new(),
         };
         let response = if options.files.is_empty() {
-            config.post_json(&self.url, &request, &options.headers, &options.extra).await?
+            config.post_json(&self.url, request, &options.headers, &options.extra).await?
         } else {
             // Edits are a multipart upload of the same fields and the images (and mask).
             config.post_multipart(&self.edits_url, edit_form(request, &options.files, options.mask.as_ref())?, &options.headers, &options.extra).await?

@@ -378,7 +378,7 @@ impl LanguageModel for OpenAiResponsesLanguageModel {
         let config = config_for_call(&self.config)?;
         let provider_options: OpenAiOptions = options.provider_options.parse(OPENAI_PROVIDER_ID)?.unwrap_or_default();
         let (request, warnings) = self.request(options, &provider_options, false)?;
-        let response = config.post_json(&self.url, &request, &options.headers, &options.extra).await?.json::<api::Response>().await?;
+        let response = config.post_json(&self.url, request, &options.headers, &options.extra).await?.json::<api::Response>().await?;
         let body = response.value;
         if body.status == api::ResponseStatus::Failed {
             return Err(failed_response_error(body.error.as_ref(), &redact_url(self.url.as_str())));
@@ -408,7 +408,7 @@ impl LanguageModel for OpenAiResponsesLanguageModel {
         let config = config_for_call(&self.config)?;
         let provider_options: OpenAiOptions = options.provider_options.parse(OPENAI_PROVIDER_ID)?.unwrap_or_default();
         let (request, warnings) = self.request(options, &provider_options, true)?;
-        let mut response = config.post_json(&self.url, &request, &options.headers, &options.extra).await?;
+        let mut response = config.post_json(&self.url, request, &options.headers, &options.extra).await?;
         let request = RequestMetadata::sent(response.request_body.as_ref());
         let headers = std::mem::take(&mut response.headers);
         let state = ResponsesStreamState::new(warnings, options.include_raw_chunks, response.url.clone());

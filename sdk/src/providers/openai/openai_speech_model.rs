@@ -70,7 +70,7 @@ impl SpeechModel for OpenAiSpeechModel {
             stream_format: None,
             extra: Map::new(),
         };
-        let mut response = config.post_json(&self.url, &request, &options.headers, &options.extra).await?;
+        let mut response = config.post_json(&self.url, request, &options.headers, &options.extra).await?;
         let request = RequestMetadata::sent(response.request_body.as_ref());
         let headers = std::mem::take(&mut response.headers);
         let audio = response.bytes().await?;

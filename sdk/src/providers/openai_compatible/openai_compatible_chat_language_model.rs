@@ -20,9 +20,9 @@ use super::{Config, ModelRules, SharedConfig, config_for_call, timestamp};
 use crate::error::{Error, Result};
 use crate::provider::{
     CallOptions, Content, GenerateResponse, JsonBody, LanguageModel, ProviderMetadata, RequestMetadata, ResponseMetadata, Source,
-    StreamPart, StreamResponse, SupportedUrl, ToolCall,
+    StreamPart, StreamResponse, SupportedUrl, ToolCall, Warning,
 };
-use crate::provider_utils::{ModelOperation, PartsStream, ReadResponse, api_call_error};
+use crate::provider_utils::{ApiResponse, ModelOperation, PartsStream, ReadResponse, api_call_error, operation_body};
 
 /// A chat-completions model: OpenAI's ([`crate::openai::OpenAiProvider::chat`]) or an
 /// OpenAI-compatible vendor's.
@@ -50,9 +50,24 @@ impl OpenAiCompatibleChatLanguageModel {
         self.rules.unwrap_or_else(|| config.model_rules(&self.model_id))
     }
 
-    async fn post(&self, config: &Config, body: &(impl serde::Serialize + Sync), options: &CallOptions) -> Result<crate::provider_utils::ApiResponse> {
-        config.post_operation(&self.chat, &self.model_id, body, config.headers(&options.headers)?, &options.extra).await
+    /// The request as it goes out (the typed body serialized with the call's extra members, and
+    /// the headers) and the warnings. Built before anything is awaited, so that the call's
+    /// future does not carry the typed body (close to a kilobyte) while the request is out.
+    fn request(&self, config: &Config, options: &CallOptions, stream: bool) -> Result<(OutgoingRequest, Vec<Warning>)> {
+        let (body, warnings) = self.prepare(config, options, stream)?;
+        let outgoing = OutgoingRequest { body: operation_body(&body, &options.extra)?, headers: config.headers(&options.headers)? };
+        Ok((outgoing, warnings))
     }
+
+    fn post<'a>(&'a self, config: &'a Config, request: OutgoingRequest, options: &'a CallOptions) -> impl Future<Output = Result<ApiResponse>> + 'a {
+        config.post_operation_text(&self.chat, &self.model_id, request.body, request.headers, &options.extra)
+    }
+}
+
+/// A chat request ready to send.
+struct OutgoingRequest {
+    body: bytes::Bytes,
+    headers: http::HeaderMap,
 }
 
 /// Whether the JSON view of a response is needed: the mapping's metadata paths, usage at a
@@ -209,8 +224,11 @@ impl LanguageModel for OpenAiCompatibleChatLanguageModel {
 
     async fn do_generate(&self, options: &CallOptions) -> Result<GenerateResponse> {
         let config = config_for_call(&self.config)?;
-        let (body, warnings) = self.prepare(config, options, false)?;
-        let response = self.post(config, &body, options).await?.read().await?;
+        let (request, warnings) = self.request(config, options, false)?;
+        // Two statements: in one, the first answer's `Result` would stay in the future while
+        // the body is read.
+        let response = self.post(config, request, options).await?;
+        let response = response.read().await?;
         let mut result = self.read_completion(config, response)?;
         result.warnings = warnings;
         Ok(result)
@@ -224,8 +242,8 @@ impl LanguageModel for OpenAiCompatibleChatLanguageModel {
             let parts = simulate_stream(response, Vec::new());
             return Ok(StreamResponse::new(Box::pin(futures::stream::iter(parts)), request, metadata));
         }
-        let (body, warnings) = self.prepare(config, options, true)?;
-        let mut response = self.post(config, &body, options).await?;
+        let (request, warnings) = self.request(config, options, true)?;
+        let mut response = self.post(config, request, options).await?;
         let request = RequestMetadata::sent(response.request_body.as_ref());
         let metadata = ResponseMetadata::default().with_headers(std::mem::take(&mut response.headers));
         let setup = StreamSetup::new(config, response.url.clone(), options.include_raw_chunks);

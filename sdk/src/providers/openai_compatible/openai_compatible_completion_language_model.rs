@@ -138,7 +138,7 @@ impl LanguageModel for OpenAiCompatibleCompletionLanguageModel {
     async fn do_generate(&self, options: &CallOptions) -> Result<GenerateResponse> {
         let config = config_for_call(&self.config)?;
         let (body, warnings, url) = self.prepare(config, options, false)?;
-        let response = config.post_json(&url, &body, &options.headers, &options.extra).await?;
+        let response = config.post_json(&url, body, &options.headers, &options.extra).await?;
         let request = RequestMetadata::sent(response.request_body.as_ref());
         let decoded = super::read_json::<CreateCompletionResponse>(response).await?;
         let raw = decoded.raw;
@@ -161,7 +161,7 @@ impl LanguageModel for OpenAiCompatibleCompletionLanguageModel {
     async fn do_stream(&self, options: &CallOptions) -> Result<StreamResponse> {
         let config = config_for_call(&self.config)?;
         let (body, warnings, url) = self.prepare(config, options, true)?;
-        let response = config.post_json(&url, &body, &options.headers, &options.extra).await?;
+        let response = config.post_json(&url, body, &options.headers, &options.extra).await?;
         let request = RequestMetadata::sent(response.request_body.as_ref());
         let metadata = ResponseMetadata::default().with_headers(response.headers.clone());
         let state = CompletionStreamState::new(config.mapping.usage, options.include_raw_chunks);

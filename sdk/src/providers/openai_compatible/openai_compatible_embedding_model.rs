@@ -66,7 +66,7 @@ impl EmbeddingModel for OpenAiCompatibleEmbeddingModel {
         let mut warnings = Vec::new();
         let body = shape_request(config, request, &[], Some(&mut warnings))?;
         let url = config.url(operation, &self.model_id)?;
-        let response = config.post_json(&url, &body, &options.headers, &options.extra).await?;
+        let response = config.post_json(&url, body, &options.headers, &options.extra).await?;
         let decoded = super::read_json::<CreateEmbeddingResponse>(response).await?;
         let raw = decoded.raw;
         let mut data = decoded.value.data;

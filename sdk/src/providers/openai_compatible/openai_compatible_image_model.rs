@@ -60,7 +60,7 @@ impl ImageModel for OpenAiCompatibleImageModel {
         };
         let body = shape_request(config, request, &[], Some(&mut warnings))?;
         let url = config.url(operation, &self.model_id)?;
-        let response = config.post_json(&url, &body, &options.headers, &options.extra).await?;
+        let response = config.post_json(&url, body, &options.headers, &options.extra).await?;
         let decoded = super::read_json::<ImagesResponse>(response).await?;
         let raw = decoded.raw;
         let images = decoded

@@ -90,7 +90,7 @@ impl RerankingModel for OpenAiCompatibleRerankingModel {
             extra: reranking.extra,
         };
         let url = config.url(operation, &self.model_id)?;
-        let response = config.post_json(&url, &request, &options.headers, &options.extra).await?;
+        let response = config.post_json(&url, request, &options.headers, &options.extra).await?;
         let decoded = super::read_json::<CreateRerankResponse>(response).await?;
         let answer = decoded.value;
         let ranking = answer

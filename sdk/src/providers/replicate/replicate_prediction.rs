@@ -45,7 +45,7 @@ pub(super) async fn run_prediction(
         None => (connection.operation_url(operations.image.as_ref(), "image", model_id)?, None),
     };
     let request = wire::PredictionRequest { input, version, extra: Map::new() };
-    let mut response = connection.post_json(url.as_str(), &request, call_headers, extra).await?;
+    let mut response = connection.post_json(url.as_str(), request, call_headers, extra).await?;
     let headers = std::mem::take(&mut response.headers);
     let prediction = response.json::<wire::Prediction>().await?.value;
     let id = job_id_segment(PROVIDER_ID, &prediction.id)?;

@@ -72,7 +72,7 @@ async fn submit(connection: &MappedConnection, url: &str, job_options: &wire::Su
     let response = match options.audio_url.as_deref().filter(|_| options.audio.is_empty()) {
         Some(audio_url) => {
             let body = SubmitByUrl { source_config: wire::SourceConfig { url: audio_url.to_owned(), ..Default::default() }, options: job_options };
-            connection.post_json(url, &body, &options.headers, &options.extra).await?
+            connection.post_json(url, body, &options.headers, &options.extra).await?
         }
         None if options.audio.is_empty() => return Err(Error::invalid_argument("audio", "no audio given: pass bytes or a URL")),
         None => {

@@ -71,7 +71,7 @@ impl EmbeddingModel for VertexEmbeddingModel {
             ..Default::default()
         };
         let headers = connection.headers(&options.headers)?;
-        let response = connection.post_operation(&self.predict, &self.model_id, &body, headers, &options.extra).await?.json::<PredictResponse>().await?;
+        let response = connection.post_operation(&self.predict, &self.model_id, body, headers, &options.extra).await?.json::<PredictResponse>().await?;
         let raw = response.raw_json();
         let mut embeddings = Vec::with_capacity(response.value.predictions.len());
         let mut tokens = 0.0;
