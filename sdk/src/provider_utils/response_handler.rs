@@ -10,7 +10,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use futures::Stream;
+use futures::{FutureExt, Stream};
 use http::HeaderMap;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -248,11 +248,15 @@ impl ApiResponse {
 
     /// Reads the body and decodes it into `T` in one pass. Malformed JSON is an
     /// [`Error::InvalidResponse`] keeping the raw text.
-    pub async fn json<T: DeserializeOwned>(self) -> Result<JsonResponse<T>> {
-        let read = self.read().await?;
-        let value = read.decode()?;
-        let ReadResponse { status, headers, request_body, body, .. } = read;
-        Ok(JsonResponse { value, status, headers, raw_body: body, request_body })
+    pub fn json<T: DeserializeOwned>(self) -> impl Future<Output = Result<JsonResponse<T>>> + Send {
+        // A combinator over `read`, not an `async fn`, which would keep the whole response
+        // beside the read that took it.
+        self.read().map(|read| {
+            let read = read?;
+            let value = read.decode()?;
+            let ReadResponse { status, headers, request_body, body, .. } = read;
+            Ok(JsonResponse { value, status, headers, raw_body: body, request_body })
+        })
     }
 
     /// The body as server-sent events; a line or event over the limit

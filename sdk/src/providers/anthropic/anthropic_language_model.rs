@@ -285,10 +285,11 @@ impl LanguageModel for AnthropicLanguageModel {
 
     async fn do_generate(&self, options: &CallOptions) -> Result<GenerateResponse> {
         let config = self.config.clone()?;
-        let prepared = self.prepare(options, false)?;
-        let response = config.post_messages(&self.messages, &self.model_id, &prepared.body, options, &prepared.betas).await?;
-        let request = RequestMetadata::sent(response.request_body.as_ref());
+        let PreparedRequest { body, warnings, betas, uses_json_response_tool, documents } = self.prepare(options, false)?;
+        let response = config.post_messages(&self.messages, &self.model_id, body, options, &betas).await?;
+        // Not borrowed before it is handed over: a borrowed local stays in the future.
         let answer = response.json::<types::Message>().await?;
+        let request = RequestMetadata::sent(answer.request_body.as_ref());
         let raw = answer.raw_json();
         let message = answer.value;
 
@@ -298,11 +299,11 @@ impl LanguageModel for AnthropicLanguageModel {
             match block {
                 types::ContentBlock::Text { citations, text } => {
                     // With the forced JSON tool, stray text is not the answer.
-                    if !prepared.uses_json_response_tool {
+                    if !uses_json_response_tool {
                         content.push(Content::text(text));
                         for citation in citations.iter().flatten() {
                             let id = format!("citation:{citation_count}");
-                            if let Some(source) = citation_source(citation, &prepared.documents, id) {
+                            if let Some(source) = citation_source(citation, &documents, id) {
                                 citation_count += 1;
                                 content.push(Content::Source(source));
                             }
@@ -319,7 +320,7 @@ impl LanguageModel for AnthropicLanguageModel {
                 }),
                 types::ContentBlock::ToolUse { id, input, name } => {
                     let input = Value::Object(input).to_string();
-                    if prepared.uses_json_response_tool {
+                    if uses_json_response_tool {
                         content.push(Content::text(input));
                     } else {
                         content.push(Content::ToolCall(ToolCall::new(id, name, input)));
@@ -342,7 +343,7 @@ impl LanguageModel for AnthropicLanguageModel {
         let raw_usage = JsonBody::member_of(&answer.raw_body, "usage").json();
         let mut result = GenerateResponse::new(
             content,
-            map_anthropic_finish_reason(stop_reason.as_deref(), prepared.uses_json_response_tool),
+            map_anthropic_finish_reason(stop_reason.as_deref(), uses_json_response_tool),
             convert_usage(&UsageCounts::from(&message.usage), raw_usage.clone()),
         );
         result.raw_finish_reason = stop_reason;
@@ -351,23 +352,23 @@ impl LanguageModel for AnthropicLanguageModel {
         result.response = ResponseMetadata::new(Some(message.id), Some(message.model), None)
             .with_headers(answer.headers)
             .with_body(raw);
-        result.warnings = prepared.warnings;
+        result.warnings = warnings;
         Ok(result)
     }
 
     async fn do_stream(&self, options: &CallOptions) -> Result<StreamResponse> {
         let config = self.config.clone()?;
-        let prepared = self.prepare(options, true)?;
-        let response = config.post_messages(&self.stream_messages, &self.model_id, &prepared.body, options, &prepared.betas).await?;
+        let PreparedRequest { body, warnings, betas, uses_json_response_tool, documents } = self.prepare(options, true)?;
+        let response = config.post_messages(&self.stream_messages, &self.model_id, body, options, &betas).await?;
         let request = RequestMetadata::sent(response.request_body.as_ref());
         let metadata = ResponseMetadata::default().with_headers(response.headers.clone());
         let errors = config.stream_errors(response.status, response.url.clone());
         let events = response.sse();
         let stream = anthropic_stream(
             events,
-            prepared.warnings,
-            prepared.uses_json_response_tool,
-            prepared.documents,
+            warnings,
+            uses_json_response_tool,
+            documents,
             options.include_raw_chunks,
             errors,
         );

@@ -50,8 +50,10 @@ mod anthropic_stream;
 mod convert_to_anthropic_messages;
 mod map_anthropic_finish_reason;
 
+use std::future::Future;
 use std::sync::Arc;
 
+use futures::future::Either;
 use http::{HeaderMap, HeaderName, HeaderValue};
 use specai_generated::mappings::{ANTHROPIC, ProviderMapping};
 
@@ -181,22 +183,31 @@ impl AnthropicConfig {
 
     /// POSTs a typed JSON body to a model's Messages operation; a non-2xx answer is read with the
     /// mapping's error paths.
-    pub async fn post_messages<B: serde::Serialize + ?Sized>(
-        &self,
-        messages: &ModelOperation,
-        model_id: &str,
-        body: &B,
-        options: &CallOptions,
+    ///
+    /// The body is serialized before the future exists, so a caller that hands it over does
+    /// not keep it while the request is out.
+    pub fn post_messages<'a, B: serde::Serialize>(
+        &'a self,
+        messages: &'a ModelOperation,
+        model_id: &'a str,
+        body: B,
+        options: &'a CallOptions,
         betas: &[&str],
-    ) -> Result<ApiResponse> {
-        let headers = self.headers(&options.headers, betas)?;
+    ) -> impl Future<Output = Result<ApiResponse>> + 'a {
+        let headers = match self.headers(&options.headers, betas) {
+            Ok(headers) => headers,
+            Err(error) => return Either::Left(std::future::ready(Err(error))),
+        };
         let extra = self.connection.mapping.request.body;
         if !self.model_in_url && extra.is_empty() {
-            return self.connection.post_operation(messages, model_id, body, headers, &options.extra).await;
+            return Either::Right(Either::Left(self.connection.post_operation(messages, model_id, body, headers, &options.extra)));
         }
         // Vertex: the model is in the URL, not the body, and the mapping's fields
         // (`anthropic_version`) join the body.
-        let mut value = serde_json::to_value(body).map_err(|error| Error::invalid_argument("body", error.to_string()))?;
+        let mut value = match serde_json::to_value(body) {
+            Ok(value) => value,
+            Err(error) => return Either::Left(std::future::ready(Err(Error::invalid_argument("body", error.to_string())))),
+        };
         if let Some(object) = value.as_object_mut() {
             if self.model_in_url {
                 object.remove("model");
@@ -205,7 +216,7 @@ impl AnthropicConfig {
                 object.insert((*name).to_owned(), serde_json::Value::String((*field).to_owned()));
             }
         }
-        self.connection.post_operation(messages, model_id, value, headers, &options.extra).await
+        Either::Right(Either::Right(self.connection.post_operation(messages, model_id, value, headers, &options.extra)))
     }
 
     /// Reads an `error` event sent mid-stream under a response of `status` from `url`.

@@ -148,6 +148,13 @@ pub(crate) fn built_in_tool_call(item: &api::OutputItem) -> Option<(ToolCall, To
 }
 
 impl OpenAiResponsesLanguageModel {
+    /// [`Self::request`] with the call's OpenAI options read here, so that a call's future
+    /// keeps neither them nor the typed request while it is out.
+    fn request_with_options(&self, options: &CallOptions, stream: bool) -> Result<(api::CreateResponse, Vec<Warning>)> {
+        let provider_options: OpenAiOptions = options.provider_options.parse(OPENAI_PROVIDER_ID)?.unwrap_or_default();
+        self.request(options, &provider_options, stream)
+    }
+
     fn request(
         &self,
         options: &CallOptions,
@@ -376,9 +383,9 @@ impl LanguageModel for OpenAiResponsesLanguageModel {
 
     async fn do_generate(&self, options: &CallOptions) -> Result<GenerateResponse> {
         let config = config_for_call(&self.config)?;
-        let provider_options: OpenAiOptions = options.provider_options.parse(OPENAI_PROVIDER_ID)?.unwrap_or_default();
-        let (request, warnings) = self.request(options, &provider_options, false)?;
-        let response = config.post_json(&self.url, request, &options.headers, &options.extra).await?.json::<api::Response>().await?;
+        let (request, warnings) = self.request_with_options(options, false)?;
+        let response = config.post_json(&self.url, request, &options.headers, &options.extra).await?;
+        let response = response.json::<api::Response>().await?;
         let body = response.value;
         if body.status == api::ResponseStatus::Failed {
             return Err(failed_response_error(body.error.as_ref(), &redact_url(self.url.as_str())));
@@ -406,8 +413,7 @@ impl LanguageModel for OpenAiResponsesLanguageModel {
 
     async fn do_stream(&self, options: &CallOptions) -> Result<StreamResponse> {
         let config = config_for_call(&self.config)?;
-        let provider_options: OpenAiOptions = options.provider_options.parse(OPENAI_PROVIDER_ID)?.unwrap_or_default();
-        let (request, warnings) = self.request(options, &provider_options, true)?;
+        let (request, warnings) = self.request_with_options(options, true)?;
         let mut response = config.post_json(&self.url, request, &options.headers, &options.extra).await?;
         let request = RequestMetadata::sent(response.request_body.as_ref());
         let headers = std::mem::take(&mut response.headers);
