@@ -2,12 +2,15 @@
 //! calls run concurrently.
 
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use futures::future::join_all;
 use futures::stream::{BoxStream, StreamExt};
-use tokio_util::sync::CancellationToken;
+use pin_project_lite::pin_project;
+use tokio_util::sync::{CancellationToken, WaitForCancellationFutureOwned};
 use tracing::Instrument;
 
 use crate::call_settings::CallSettings;
@@ -27,36 +30,52 @@ use crate::telemetry::spans::{self, ModelCall};
 use crate::tool::{ToolEvent, parse_or_repair_tool_call};
 
 /// Runs `future` under the total deadline and the cancellation token, when there are any.
-pub(super) async fn guard<T>(
-    future: impl Future<Output = Result<T>>,
-    total: Option<Duration>,
-    token: Option<CancellationToken>,
-) -> Result<T> {
-    match (total, token) {
-        (None, None) => future.await,
-        (total, token) => {
-            let deadline = async {
-                match total {
-                    Some(duration) => {
-                        tokio::time::sleep(duration).await;
-                        Error::Timeout { kind: TimeoutKind::Total, duration }
-                    }
-                    None => std::future::pending().await,
-                }
-            };
-            let cancelled = async {
-                match &token {
-                    Some(token) => token.cancelled().await,
-                    None => std::future::pending().await,
-                }
-            };
-            tokio::select! {
-                biased;
-                () = cancelled => Err(Error::Cancelled),
-                error = deadline => Err(error),
-                result = future => result,
-            }
+pub(super) fn guard<T, F: Future<Output = Result<T>>>(future: F, total: Option<Duration>, token: Option<CancellationToken>) -> Guarded<F> {
+    Guarded { future, total, deadline: None, token, cancelled: None }
+}
+
+pin_project! {
+    /// A future under a total deadline and a cancellation token. Cancellation is checked first,
+    /// then the deadline, then the future; the deadline starts at the first poll.
+    ///
+    /// A future of its own, not an `async fn` around `select!`, which would keep the guarded
+    /// future (the whole run) twice: as its argument and inside the select.
+    pub(super) struct Guarded<F> {
+        #[pin]
+        future: F,
+        total: Option<Duration>,
+        #[pin]
+        deadline: Option<tokio::time::Sleep>,
+        token: Option<CancellationToken>,
+        #[pin]
+        cancelled: Option<WaitForCancellationFutureOwned>,
+    }
+}
+
+impl<T, F: Future<Output = Result<T>>> Future for Guarded<F> {
+    type Output = Result<T>;
+
+    fn poll(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Result<T>> {
+        let mut this = self.project();
+        if let Some(token) = this.token.take() {
+            this.cancelled.set(Some(token.cancelled_owned()));
         }
+        if let Some(cancelled) = this.cancelled.as_pin_mut()
+            && cancelled.poll(context).is_ready()
+        {
+            return Poll::Ready(Err(Error::Cancelled));
+        }
+        if let Some(duration) = *this.total
+            && this.deadline.is_none()
+        {
+            this.deadline.set(Some(tokio::time::sleep(duration)));
+        }
+        if let (Some(deadline), Some(duration)) = (this.deadline.as_pin_mut(), *this.total)
+            && deadline.poll(context).is_ready()
+        {
+            return Poll::Ready(Err(Error::Timeout { kind: TimeoutKind::Total, duration }));
+        }
+        this.future.poll(context)
     }
 }
 

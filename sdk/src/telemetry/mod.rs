@@ -50,6 +50,8 @@ mod tests;
 
 use std::future::Future;
 
+use futures::FutureExt;
+use futures::future::Either;
 use tracing::{Instrument, Span};
 
 use crate::error::Result;
@@ -71,18 +73,23 @@ pub use tracing_subscriber;
 
 /// Runs an operation inside its span; records its error, or lets `on_success` record its
 /// result. Without a subscriber the span is disabled and this is the bare future.
-pub(crate) async fn in_operation<T>(
+///
+/// Combinators, not an `async fn`: an `async fn` would keep the operation's future twice (as
+/// its argument and as what it awaits), doubling the boxed future of every traced call.
+pub(crate) fn in_operation<T>(
     span: Span,
     operation: impl Future<Output = Result<T>>,
     on_success: impl FnOnce(&Span, &T),
-) -> Result<T> {
+) -> impl Future<Output = Result<T>> {
     if span.is_disabled() {
-        return operation.await;
+        return Either::Left(operation);
     }
-    let result = operation.instrument(span.clone()).await;
-    match &result {
-        Ok(value) => on_success(&span, value),
-        Err(error) => spans::record_error(&span, error),
-    }
-    result
+    let recorder = span.clone();
+    Either::Right(operation.instrument(span).map(move |result| {
+        match &result {
+            Ok(value) => on_success(&recorder, value),
+            Err(error) => spans::record_error(&recorder, error),
+        }
+        result
+    }))
 }
