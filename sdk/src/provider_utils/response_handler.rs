@@ -10,6 +10,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use bytes::Bytes;
+use futures::future::Either;
 use futures::{FutureExt, Stream};
 use http::HeaderMap;
 use serde::de::DeserializeOwned;
@@ -412,19 +413,20 @@ fn decode_json_text<'a, T: serde::Deserialize<'a>>(raw: &'a [u8]) -> std::result
 /// }
 /// # }
 /// ```
-pub async fn handle_response(
+pub fn handle_response<'a>(
     response: reqwest::Response,
     url: &str,
     request_body: Option<Bytes>,
-    errors: &dyn ErrorBodyParser,
-) -> Result<ApiResponse> {
+    errors: &'a dyn ErrorBodyParser,
+) -> impl Future<Output = Result<ApiResponse>> + Send + 'a {
     let url = redact_url_with(url, errors.secret_query_parameters());
     if response.status().is_success() {
-        return Ok(ApiResponse::new(response, url, request_body));
+        // Ready at once: a success reads nothing here.
+        return Either::Left(std::future::ready(Ok(ApiResponse::new(response, url, request_body))));
     }
     // Boxed: reading an error body is a large future that a success never needs, and every
     // caller's future would otherwise carry its size.
-    Err(Box::pin(failed_response(response, url, errors)).await.into())
+    Either::Right(Box::pin(failed_response(response, url, errors)).map(|error| Err(error.into())))
 }
 
 /// Builds the [`ApiCallError`] of a non-2xx response, reading its body.
