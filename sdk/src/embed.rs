@@ -119,24 +119,21 @@ into_future_runs!(Embed => EmbedResult, "embed", operation::EMBEDDINGS);
 
 impl Embed {
     /// What awaiting the builder does.
-    #[allow(clippy::manual_async_fn, reason = "an `async fn` keeps the builder twice in its future")]
-    fn run(self) -> impl std::future::Future<Output = Result<EmbedResult>> + Send {
-        async move {
-            let mut options = self.settings.start(self.error, EmbedOptions::default())?;
-            let value = self.value.ok_or_else(|| Error::invalid_argument("value", "no value to embed was given"))?;
-            options.values = vec![value];
-            let response = call_model(&*self.model, &self.settings, &options).await?;
-            let EmbedOptions { mut values, .. } = options;
-            let mut embeddings = response.embeddings;
-            Ok(EmbedResult {
-                value: values.remove(0),
-                embedding: embeddings.remove(0),
-                usage: response.usage,
-                provider_metadata: response.provider_metadata,
-                response: response.response,
-                warnings: response.warnings,
-            })
-        }
+    async fn run(self) -> Result<EmbedResult> {
+        let mut options = self.settings.start(self.error, EmbedOptions::default())?;
+        let value = self.value.ok_or_else(|| Error::invalid_argument("value", "no value to embed was given"))?;
+        options.values = vec![value];
+        let response = call_model(&*self.model, &self.settings, &options).await?;
+        let EmbedOptions { mut values, .. } = options;
+        let mut embeddings = response.embeddings;
+        Ok(EmbedResult {
+            value: values.remove(0),
+            embedding: embeddings.remove(0),
+            usage: response.usage,
+            provider_metadata: response.provider_metadata,
+            response: response.response,
+            warnings: response.warnings,
+        })
     }
 }
 
@@ -207,53 +204,50 @@ into_future_runs!(EmbedMany => EmbedManyResult, "embed_many", operation::EMBEDDI
 
 impl EmbedMany {
     /// What awaiting the builder does.
-    #[allow(clippy::manual_async_fn, reason = "an `async fn` keeps the builder twice in its future")]
-    fn run(self) -> impl std::future::Future<Output = Result<EmbedManyResult>> + Send {
-        async move {
-            let base = self.settings.start(self.error, EmbedOptions::default())?;
-            if self.values.is_empty() {
-                return Ok(EmbedManyResult::default());
-            }
-            let chunk_size = match self.model.max_embeddings_per_call() {
-                Some(0) => return Err(Error::invalid_argument("max_embeddings_per_call", "the model reports a limit of 0")),
-                Some(limit) => limit,
-                None => self.values.len(),
-            };
-            let concurrency = if self.model.supports_parallel_calls() { self.max_parallel_calls.unwrap_or(usize::MAX) } else { 1 };
-            let model = &*self.model;
-            let settings = &self.settings;
-            let call_options: Vec<EmbedOptions> = self
-                .values
-                .chunks(chunk_size)
-                .map(|chunk| {
-                    let mut options = base.clone();
-                    options.values = chunk.to_vec();
-                    options
-                })
-                .collect();
-            // The futures are built up front (a closure inside the stream trips the `Send`
-            // check of the boxed future); `buffered` keeps results in input order while up to
-            // `concurrency` calls run.
-            let calls: Vec<_> = call_options.iter().map(|options| call_model(model, settings, options)).collect();
-            let responses: Vec<EmbedResponse> = futures::stream::iter(calls).buffered(concurrency).try_collect().await?;
-            let mut result = EmbedManyResult { embeddings: Vec::with_capacity(self.values.len()), ..Default::default() };
-            for response in responses {
-                result.embeddings.extend(response.embeddings);
-                if let Some(usage) = response.usage {
-                    result.usage.get_or_insert_with(EmbeddingUsage::default).tokens += usage.tokens;
-                }
-                if let Some(metadata) = response.provider_metadata {
-                    let merged = result.provider_metadata.get_or_insert_with(ProviderMetadata::default);
-                    for (provider, value) in metadata.0 {
-                        merged.merge(&provider, value);
-                    }
-                }
-                result.responses.push(response.response);
-                result.warnings.extend(response.warnings);
-            }
-            result.values = self.values;
-            Ok(result)
+    async fn run(self) -> Result<EmbedManyResult> {
+        let base = self.settings.start(self.error, EmbedOptions::default())?;
+        if self.values.is_empty() {
+            return Ok(EmbedManyResult::default());
         }
+        let chunk_size = match self.model.max_embeddings_per_call() {
+            Some(0) => return Err(Error::invalid_argument("max_embeddings_per_call", "the model reports a limit of 0")),
+            Some(limit) => limit,
+            None => self.values.len(),
+        };
+        let concurrency = if self.model.supports_parallel_calls() { self.max_parallel_calls.unwrap_or(usize::MAX) } else { 1 };
+        let model = &*self.model;
+        let settings = &self.settings;
+        let call_options: Vec<EmbedOptions> = self
+            .values
+            .chunks(chunk_size)
+            .map(|chunk| {
+                let mut options = base.clone();
+                options.values = chunk.to_vec();
+                options
+            })
+            .collect();
+        // The futures are built up front (a closure inside the stream trips the `Send`
+        // check of the boxed future); `buffered` keeps results in input order while up to
+        // `concurrency` calls run.
+        let calls: Vec<_> = call_options.iter().map(|options| call_model(model, settings, options)).collect();
+        let responses: Vec<EmbedResponse> = futures::stream::iter(calls).buffered(concurrency).try_collect().await?;
+        let mut result = EmbedManyResult { embeddings: Vec::with_capacity(self.values.len()), ..Default::default() };
+        for response in responses {
+            result.embeddings.extend(response.embeddings);
+            if let Some(usage) = response.usage {
+                result.usage.get_or_insert_with(EmbeddingUsage::default).tokens += usage.tokens;
+            }
+            if let Some(metadata) = response.provider_metadata {
+                let merged = result.provider_metadata.get_or_insert_with(ProviderMetadata::default);
+                for (provider, value) in metadata.0 {
+                    merged.merge(&provider, value);
+                }
+            }
+            result.responses.push(response.response);
+            result.warnings.extend(response.warnings);
+        }
+        result.values = self.values;
+        Ok(result)
     }
 }
 

@@ -123,56 +123,53 @@ into_future_runs!(GenerateImage => GenerateImageResult, "generate_image", operat
 
 impl GenerateImage {
     /// What awaiting the builder does.
-    #[allow(clippy::manual_async_fn, reason = "an `async fn` keeps the builder twice in its future")]
-    fn run(self) -> impl std::future::Future<Output = Result<GenerateImageResult>> + Send {
-        async move {
-            let base = self.settings.start(self.error, self.options)?;
-            if base.n == 0 {
-                return Err(Error::invalid_argument("n", "must be at least 1"));
-            }
-            let total = base.n as usize;
-            let per_call = self.max_images_per_call.or(self.model.max_images_per_call()).unwrap_or(total).max(1);
-            let calls: Vec<ImageOptions> = (0..total)
-                .step_by(per_call)
-                .map(|start| {
-                    let mut options = base.clone();
-                    options.n = (total - start).min(per_call) as u32;
-                    options
-                })
-                .collect();
-            let model = &*self.model;
-            let settings = &self.settings;
-            let record_content = settings.telemetry.records_content();
-            let responses = try_join_all(calls.iter().map(|options| {
-                let call = ModelCall::start(operation::GENERATE_CONTENT, model.provider(), model.model_id(), record_content);
-                call.record_output_type("image");
-                call.record_choice_count(options.n);
-                if let Some(prompt) = &options.prompt {
-                    call.record_input_text(prompt);
-                }
-                call.run(settings.call(|| model.do_generate(options)), |call, response| call.record_response(&response.response))
-            }))
-            .await?;
-            let mut result = GenerateImageResult::default();
-            for response in responses {
-                result.images.extend(response.images);
-                result.warnings.extend(response.warnings);
-                result.responses.push(response.response);
-                if let Some(metadata) = response.provider_metadata {
-                    let merged = result.provider_metadata.get_or_insert_with(ProviderMetadata::default);
-                    for (provider, value) in metadata.0 {
-                        merged.merge(&provider, value);
-                    }
-                }
-            }
-            if result.images.is_empty() {
-                return Err(Error::NoImageGenerated {
-                    provider: self.model.provider().to_owned(),
-                    message: "the image model returned no images".into(),
-                });
-            }
-            Ok(result)
+    async fn run(self) -> Result<GenerateImageResult> {
+        let base = self.settings.start(self.error, self.options)?;
+        if base.n == 0 {
+            return Err(Error::invalid_argument("n", "must be at least 1"));
         }
+        let total = base.n as usize;
+        let per_call = self.max_images_per_call.or(self.model.max_images_per_call()).unwrap_or(total).max(1);
+        let calls: Vec<ImageOptions> = (0..total)
+            .step_by(per_call)
+            .map(|start| {
+                let mut options = base.clone();
+                options.n = (total - start).min(per_call) as u32;
+                options
+            })
+            .collect();
+        let model = &*self.model;
+        let settings = &self.settings;
+        let record_content = settings.telemetry.records_content();
+        let responses = try_join_all(calls.iter().map(|options| {
+            let call = ModelCall::start(operation::GENERATE_CONTENT, model.provider(), model.model_id(), record_content);
+            call.record_output_type("image");
+            call.record_choice_count(options.n);
+            if let Some(prompt) = &options.prompt {
+                call.record_input_text(prompt);
+            }
+            call.run(settings.call(|| model.do_generate(options)), |call, response| call.record_response(&response.response))
+        }))
+        .await?;
+        let mut result = GenerateImageResult::default();
+        for response in responses {
+            result.images.extend(response.images);
+            result.warnings.extend(response.warnings);
+            result.responses.push(response.response);
+            if let Some(metadata) = response.provider_metadata {
+                let merged = result.provider_metadata.get_or_insert_with(ProviderMetadata::default);
+                for (provider, value) in metadata.0 {
+                    merged.merge(&provider, value);
+                }
+            }
+        }
+        if result.images.is_empty() {
+            return Err(Error::NoImageGenerated {
+                provider: self.model.provider().to_owned(),
+                message: "the image model returned no images".into(),
+            });
+        }
+        Ok(result)
     }
 }
 

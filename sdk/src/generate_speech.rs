@@ -98,31 +98,28 @@ into_future_runs!(GenerateSpeech => SpeechResult, "generate_speech", operation::
 
 impl GenerateSpeech {
     /// What awaiting the builder does.
-    #[allow(clippy::manual_async_fn, reason = "an `async fn` keeps the builder twice in its future")]
-    fn run(self) -> impl std::future::Future<Output = Result<SpeechResult>> + Send {
-        async move {
-            let options = self.settings.start(self.error, self.options)?;
-            if options.text.is_empty() {
-                return Err(Error::invalid_argument("text", "no text to speak was given"));
-            }
-            let model = &*self.model;
-            let call = ModelCall::start(operation::GENERATE_CONTENT, model.provider(), model.model_id(), self.settings.telemetry.records_content());
-            call.record_output_type("speech");
-            call.record_input_text(&options.text);
-            let attempts = self.settings.call(|| model.do_generate(&options));
-            let response = call.run(attempts, |call, response| call.record_response(&response.response)).await?;
-            if response.audio.is_empty() {
-                return Err(Error::NoSpeechGenerated { provider: model.provider().to_owned(), message: "the model returned no audio".into() });
-            }
-            Ok(SpeechResult {
-                audio: response.audio,
-                media_type: response.media_type,
-                warnings: response.warnings,
-                request: response.request,
-                response: response.response,
-                provider_metadata: response.provider_metadata,
-            })
+    async fn run(self) -> Result<SpeechResult> {
+        let options = self.settings.start(self.error, self.options)?;
+        if options.text.is_empty() {
+            return Err(Error::invalid_argument("text", "no text to speak was given"));
         }
+        let model = &*self.model;
+        let call = ModelCall::start(operation::GENERATE_CONTENT, model.provider(), model.model_id(), self.settings.telemetry.records_content());
+        call.record_output_type("speech");
+        call.record_input_text(&options.text);
+        let attempts = self.settings.call(|| model.do_generate(&options));
+        let response = call.run(attempts, |call, response| call.record_response(&response.response)).await?;
+        if response.audio.is_empty() {
+            return Err(Error::NoSpeechGenerated { provider: model.provider().to_owned(), message: "the model returned no audio".into() });
+        }
+        Ok(SpeechResult {
+            audio: response.audio,
+            media_type: response.media_type,
+            warnings: response.warnings,
+            request: response.request,
+            response: response.response,
+            provider_metadata: response.provider_metadata,
+        })
     }
 }
 

@@ -114,37 +114,34 @@ into_future_runs!(Rerank => RerankResult, "rerank", operation::RERANK);
 
 impl Rerank {
     /// What awaiting the builder does.
-    #[allow(clippy::manual_async_fn, reason = "an `async fn` keeps the builder twice in its future")]
-    fn run(self) -> impl std::future::Future<Output = Result<RerankResult>> + Send {
-        async move {
-            let options = self.settings.start(self.error, self.options)?;
-            if options.documents.is_empty() {
-                return Ok(RerankResult::default());
-            }
-            let model = &*self.model;
-            let call = ModelCall::start(operation::RERANK, model.provider(), model.model_id(), self.settings.telemetry.records_content());
-            call.record_input_text(&options.query);
-            let attempts = self.settings.call(|| model.do_rerank(&options));
-            let response = call.run(attempts, |call, response| call.record_response(&response.response)).await?;
-            let mut ranking = Vec::with_capacity(response.ranking.len());
-            for ranked in response.ranking {
-                let document = options.documents.get(ranked.index).cloned().ok_or_else(|| {
-                    Error::invalid_response(
-                        format!("the reranking model returned index {} for {} documents", ranked.index, options.documents.len()),
-                        None,
-                        None,
-                    )
-                })?;
-                ranking.push(RerankedDocument { index: ranked.index, relevance_score: ranked.relevance_score, document });
-            }
-            ranking.sort_by(|left, right| right.relevance_score.total_cmp(&left.relevance_score));
-            Ok(RerankResult {
-                ranking,
-                warnings: response.warnings,
-                response: response.response,
-                provider_metadata: response.provider_metadata,
-            })
+    async fn run(self) -> Result<RerankResult> {
+        let options = self.settings.start(self.error, self.options)?;
+        if options.documents.is_empty() {
+            return Ok(RerankResult::default());
         }
+        let model = &*self.model;
+        let call = ModelCall::start(operation::RERANK, model.provider(), model.model_id(), self.settings.telemetry.records_content());
+        call.record_input_text(&options.query);
+        let attempts = self.settings.call(|| model.do_rerank(&options));
+        let response = call.run(attempts, |call, response| call.record_response(&response.response)).await?;
+        let mut ranking = Vec::with_capacity(response.ranking.len());
+        for ranked in response.ranking {
+            let document = options.documents.get(ranked.index).cloned().ok_or_else(|| {
+                Error::invalid_response(
+                    format!("the reranking model returned index {} for {} documents", ranked.index, options.documents.len()),
+                    None,
+                    None,
+                )
+            })?;
+            ranking.push(RerankedDocument { index: ranked.index, relevance_score: ranked.relevance_score, document });
+        }
+        ranking.sort_by(|left, right| right.relevance_score.total_cmp(&left.relevance_score));
+        Ok(RerankResult {
+            ranking,
+            warnings: response.warnings,
+            response: response.response,
+            provider_metadata: response.provider_metadata,
+        })
     }
 }
 

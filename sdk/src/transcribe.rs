@@ -121,55 +121,52 @@ into_future_runs!(Transcribe => TranscriptionResult, "transcribe", operation::GE
 
 impl Transcribe {
     /// What awaiting the builder does.
-    #[allow(clippy::manual_async_fn, reason = "an `async fn` keeps the builder twice in its future")]
-    fn run(self) -> impl std::future::Future<Output = Result<TranscriptionResult>> + Send {
-        async move {
-            let mut options = self.settings.start(self.error, TranscriptionOptions::default())?;
-            let audio = self.audio.filter(|audio| !audio.is_empty());
-            match (audio, self.audio_url) {
-                (Some(_), Some(_)) => {
-                    return Err(Error::invalid_argument("audio", "give the audio's bytes or its URL, not both"));
-                }
-                (None, None) => return Err(Error::invalid_argument("audio", "no audio was given")),
-                (None, Some(url)) => {
-                    if !(url.starts_with("https://") || url.starts_with("http://")) {
-                        return Err(Error::invalid_argument("audio_url", "the audio URL must be http or https"));
-                    }
-                    options.audio_url = Some(url);
-                    options.media_type = self.media_type.unwrap_or_default();
-                }
-                (Some(audio), None) => {
-                    options.media_type = match self.media_type {
-                        Some(media_type) => media_type,
-                        None => detect_audio_media_type(&audio)
-                            .ok_or_else(|| {
-                                Error::invalid_argument("media_type", "the audio format was not recognised; set the media type")
-                            })?
-                            .to_owned(),
-                    };
-                    options.audio = audio;
-                }
+    async fn run(self) -> Result<TranscriptionResult> {
+        let mut options = self.settings.start(self.error, TranscriptionOptions::default())?;
+        let audio = self.audio.filter(|audio| !audio.is_empty());
+        match (audio, self.audio_url) {
+            (Some(_), Some(_)) => {
+                return Err(Error::invalid_argument("audio", "give the audio's bytes or its URL, not both"));
             }
-            let model = &*self.model;
-            let call = ModelCall::start(operation::GENERATE_CONTENT, model.provider(), model.model_id(), self.settings.telemetry.records_content());
-            call.record_output_type("text");
-            let attempts = self.settings.call(|| model.do_generate(&options));
-            let response = call
-                .run(attempts, |call, response| {
-                    call.record_response(&response.response);
-                    call.record_output_text(&response.text);
-                })
-                .await?;
-            Ok(TranscriptionResult {
-                text: response.text,
-                segments: response.segments,
-                language: response.language,
-                duration_in_seconds: response.duration_in_seconds,
-                warnings: response.warnings,
-                response: response.response,
-                provider_metadata: response.provider_metadata,
-            })
+            (None, None) => return Err(Error::invalid_argument("audio", "no audio was given")),
+            (None, Some(url)) => {
+                if !(url.starts_with("https://") || url.starts_with("http://")) {
+                    return Err(Error::invalid_argument("audio_url", "the audio URL must be http or https"));
+                }
+                options.audio_url = Some(url);
+                options.media_type = self.media_type.unwrap_or_default();
+            }
+            (Some(audio), None) => {
+                options.media_type = match self.media_type {
+                    Some(media_type) => media_type,
+                    None => detect_audio_media_type(&audio)
+                        .ok_or_else(|| {
+                            Error::invalid_argument("media_type", "the audio format was not recognised; set the media type")
+                        })?
+                        .to_owned(),
+                };
+                options.audio = audio;
+            }
         }
+        let model = &*self.model;
+        let call = ModelCall::start(operation::GENERATE_CONTENT, model.provider(), model.model_id(), self.settings.telemetry.records_content());
+        call.record_output_type("text");
+        let attempts = self.settings.call(|| model.do_generate(&options));
+        let response = call
+            .run(attempts, |call, response| {
+                call.record_response(&response.response);
+                call.record_output_text(&response.text);
+            })
+            .await?;
+        Ok(TranscriptionResult {
+            text: response.text,
+            segments: response.segments,
+            language: response.language,
+            duration_in_seconds: response.duration_in_seconds,
+            warnings: response.warnings,
+            response: response.response,
+            provider_metadata: response.provider_metadata,
+        })
     }
 }
 
