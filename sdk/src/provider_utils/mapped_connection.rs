@@ -388,21 +388,21 @@ impl MappedConnection {
     /// Sends a request this connection built (a job's request), within its idle timeout; the
     /// response carries the connection's limits.
     #[cfg_attr(not(any(feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai", feature = "openai-compatible")), allow(dead_code))]
-    pub async fn send(&self, request: reqwest::RequestBuilder, url: &str, body: Option<bytes::Bytes>) -> Result<ApiResponse> {
-        self.send_for_call(request, url, body, None).await
+    pub fn send<'a>(&'a self, request: reqwest::RequestBuilder, url: &'a str, body: Option<bytes::Bytes>) -> impl Future<Output = Result<ApiResponse>> + 'a {
+        self.send_for_call(request, url, body, None)
     }
 
     /// [`MappedConnection::send`] with a call's own idle timeout over the connection's (`None`:
     /// the connection's; `Some(None)`: no limit).
     #[cfg_attr(not(any(feature = "bedrock", feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai", feature = "openai-compatible")), allow(dead_code))]
-    pub async fn send_for_call(
-        &self,
+    pub fn send_for_call<'a>(
+        &'a self,
         request: reqwest::RequestBuilder,
-        url: &str,
+        url: &'a str,
         body: Option<bytes::Bytes>,
         idle_timeout: Option<Option<std::time::Duration>>,
-    ) -> Result<ApiResponse> {
-        self.within_limits(idle_timeout, super::send(request, url, body, &self.errors)).await
+    ) -> impl Future<Output = Result<ApiResponse>> + 'a {
+        self.within_limits(idle_timeout, super::send(request, url, body, &self.errors))
     }
 
     /// POSTs a multipart form, with a call's extra body members as form fields after the

@@ -2,10 +2,12 @@
 //! region filled in, the mapping-driven static headers and error paths, and per-request auth
 //! (a SigV4 signature over the exact body bytes, or a Bedrock API key as a bearer token).
 
+use std::future::Future;
 use std::sync::{Arc, OnceLock};
 use std::time::SystemTime;
 
 use bytes::Bytes;
+use futures::future::Either;
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use http::{HeaderMap, HeaderValue};
 use specai_generated::mappings::{Auth, Operation, ProviderMapping};
@@ -177,19 +179,32 @@ impl BedrockConnection {
     /// POSTs `body` (JSON) to `url` with a call's extra members and query parameters (signed
     /// with them) and within its idle timeout, signed or with the API key; a non-2xx answer is an [`Error::ApiCall`] with
     /// the AWS error type.
-    pub(crate) async fn post_json<B: serde::Serialize + ?Sized>(
+    ///
+    /// The body is serialized before the future exists, so a caller that hands it over does
+    /// not keep it while the request is out.
+    pub(crate) fn post_json<'a, B: serde::Serialize>(
+        &'a self,
+        url: &'a str,
+        body: B,
+        call_headers: &'a HeaderMap,
+        extra: &'a ExtraRequest,
+        accept: &'static str,
+    ) -> impl Future<Output = Result<ApiResponse>> + 'a {
+        match serde_json::to_vec(&WithExtraBody { body: &body, extra }) {
+            Ok(body) => Either::Left(self.post_json_bytes(url, Bytes::from(body), call_headers, extra, accept)),
+            Err(error) => Either::Right(std::future::ready(Err(Error::invalid_argument("request body", error.to_string())))),
+        }
+    }
+
+    /// [`BedrockConnection::post_json`] once the body is bytes.
+    async fn post_json_bytes(
         &self,
         url: &str,
-        body: &B,
+        body: Bytes,
         call_headers: &HeaderMap,
         extra: &ExtraRequest,
         accept: &'static str,
     ) -> Result<ApiResponse> {
-        let body = WithExtraBody { body, extra };
-        let body = Bytes::from(
-            serde_json::to_vec(&body)
-                .map_err(|error| Error::invalid_argument("request body", error.to_string()))?,
-        );
         let with_query = with_extra_query(Endpoint::Text(url), extra);
         let url = with_query.as_deref().unwrap_or(url);
         let mut headers = self.connection.headers(call_headers)?;

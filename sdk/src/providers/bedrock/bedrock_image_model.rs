@@ -126,7 +126,7 @@ impl ImageModel for BedrockImageModel {
             &self.model_id,
         )?;
         let answer = connection
-            .post_json(&url, &body, &options.headers, &options.extra, "application/json")
+            .post_json(&url, body, &options.headers, &options.extra, "application/json")
             .await?
             .json::<ImageAnswer>()
             .await?;

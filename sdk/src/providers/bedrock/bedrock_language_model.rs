@@ -245,30 +245,31 @@ impl LanguageModel for BedrockLanguageModel {
 
     async fn do_generate(&self, options: &CallOptions) -> Result<GenerateResponse> {
         let connection = self.connection.clone()?;
-        let prepared = self.prepare(options)?;
+        let PreparedRequest { body, warnings, uses_json_response_tool } = self.prepare(options)?;
         let url = connection.url(
             connection.mapping().operations.chat.as_ref(),
             "chat",
             &self.model_id,
         )?;
         let response = connection
-            .post_json(&url, &prepared.body, &options.headers, &options.extra, "application/json")
+            .post_json(&url, body, &options.headers, &options.extra, "application/json")
             .await?;
-        let request = RequestMetadata::sent(response.request_body.as_ref());
+        // Not borrowed before it is handed over: a borrowed local stays in the future.
         let answer = response.json::<wire::ConverseResponse>().await?;
+        let request = RequestMetadata::sent(answer.request_body.as_ref());
         let raw = answer.raw_json();
         let converse = answer.value;
 
         let mut content = Vec::new();
         if let wire::ConverseOutput::Message(message) = converse.output {
             for block in message.content {
-                content.extend(content_of_block(block, prepared.uses_json_response_tool));
+                content.extend(content_of_block(block, uses_json_response_tool));
             }
         }
         let stop_reason = converse.stop_reason.to_string();
         let mut result = GenerateResponse::new(
             content,
-            map_bedrock_finish_reason(&stop_reason, prepared.uses_json_response_tool),
+            map_bedrock_finish_reason(&stop_reason, uses_json_response_tool),
             convert_usage(&converse.usage),
         );
         result.raw_finish_reason = Some(stop_reason);
@@ -279,28 +280,28 @@ impl LanguageModel for BedrockLanguageModel {
         ));
         result.request = request;
         result.response = self.answer_metadata(answer.headers).with_body(raw);
-        result.warnings = prepared.warnings;
+        result.warnings = warnings;
         Ok(result)
     }
 
     async fn do_stream(&self, options: &CallOptions) -> Result<StreamResponse> {
         let connection = self.connection.clone()?;
-        let prepared = self.prepare(options)?;
+        let PreparedRequest { body, warnings, uses_json_response_tool } = self.prepare(options)?;
         let url = connection.url(
             connection.mapping().operations.chat_stream.as_ref(),
             "chat",
             &self.model_id,
         )?;
         let response = connection
-            .post_json(&url, &prepared.body, &options.headers, &options.extra, EVENT_STREAM)
+            .post_json(&url, body, &options.headers, &options.extra, EVENT_STREAM)
             .await?;
         let request = RequestMetadata::sent(response.request_body.as_ref());
         let metadata = self.answer_metadata(response.headers.clone());
         let errors = connection.stream_errors(response.url.clone());
         let stream = BedrockStream::new(
             response.body_stream(),
-            prepared.warnings,
-            prepared.uses_json_response_tool,
+            warnings,
+            uses_json_response_tool,
             options.include_raw_chunks,
             errors,
         );

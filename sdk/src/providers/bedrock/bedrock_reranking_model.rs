@@ -105,7 +105,7 @@ impl RerankingModel for BedrockRerankingModel {
             &self.model_id,
         )?;
         let answer = connection
-            .post_json(&url, &body, &options.headers, &options.extra, "application/json")
+            .post_json(&url, body, &options.headers, &options.extra, "application/json")
             .await?
             .json::<wire::RerankResponse>()
             .await?;
