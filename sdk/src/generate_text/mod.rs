@@ -127,9 +127,8 @@ impl<O: OutputSpec> IntoFuture for GenerateText<O> {
             return Box::pin(in_operation(span, std::future::ready(Err(error)), record));
         }
         let run = run::run(self.request, self.settings, self.output);
-        // Without a deadline or token the guard adds nothing but size (it holds the run future
-        // in both of its branches: twice the bytes to move into the box). Without a subscriber
-        // the span is disabled and `in_operation` is the bare future.
+        // Without a deadline or token the guard adds nothing but its own fields and checks.
+        // Without a subscriber the span is disabled and `in_operation` is the bare future.
         match (total, token) {
             (None, None) if span.is_disabled() => Box::pin(run),
             (None, None) => Box::pin(in_operation(span, run, record)),

@@ -31,7 +31,7 @@ use crate::tool::{ToolEvent, parse_or_repair_tool_call};
 
 /// Runs `future` under the total deadline and the cancellation token, when there are any.
 pub(super) fn guard<T, F: Future<Output = Result<T>>>(future: F, total: Option<Duration>, token: Option<CancellationToken>) -> Guarded<F> {
-    Guarded { future, total, deadline: None, token, cancelled: None }
+    Guarded { future, total, deadline: None, cancelled: token.map(CancellationToken::cancelled_owned) }
 }
 
 pin_project! {
@@ -46,7 +46,6 @@ pin_project! {
         total: Option<Duration>,
         #[pin]
         deadline: Option<tokio::time::Sleep>,
-        token: Option<CancellationToken>,
         #[pin]
         cancelled: Option<WaitForCancellationFutureOwned>,
     }
@@ -57,9 +56,6 @@ impl<T, F: Future<Output = Result<T>>> Future for Guarded<F> {
 
     fn poll(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Result<T>> {
         let mut this = self.project();
-        if let Some(token) = this.token.take() {
-            this.cancelled.set(Some(token.cancelled_owned()));
-        }
         if let Some(cancelled) = this.cancelled.as_pin_mut()
             && cancelled.poll(context).is_ready()
         {

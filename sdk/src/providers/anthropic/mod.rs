@@ -65,8 +65,8 @@ pub use anthropic_options::{
 pub use map_anthropic_finish_reason::map_anthropic_finish_reason;
 
 use crate::error::{Error, Result};
-use crate::provider::{CallOptions, LanguageModel, Provider};
-use crate::provider_utils::{ApiResponse, ConnectionSettings, MappedConnection, ModelOperation, combine_headers, connection_setters};
+use crate::provider::{CallOptions, ExtraRequest, LanguageModel, Provider};
+use crate::provider_utils::{ApiResponse, ConnectionSettings, MappedConnection, ModelOperation, combine_headers, connection_setters, operation_body};
 
 const BETA_HEADER: HeaderName = HeaderName::from_static("anthropic-beta");
 
@@ -194,29 +194,29 @@ impl AnthropicConfig {
         options: &'a CallOptions,
         betas: &[&str],
     ) -> impl Future<Output = Result<ApiResponse>> + 'a {
-        let headers = match self.headers(&options.headers, betas) {
-            Ok(headers) => headers,
-            Err(error) => return Either::Left(std::future::ready(Err(error))),
-        };
-        let extra = self.connection.mapping.request.body;
-        if !self.model_in_url && extra.is_empty() {
-            return Either::Right(Either::Left(self.connection.post_operation(messages, model_id, body, headers, &options.extra)));
+        match self.headers(&options.headers, betas).and_then(|headers| Ok((headers, self.messages_body(body, &options.extra)?))) {
+            Ok((headers, body)) => Either::Left(self.connection.post_operation_text(messages, model_id, body, headers, &options.extra)),
+            Err(error) => Either::Right(std::future::ready(Err(error))),
         }
-        // Vertex: the model is in the URL, not the body, and the mapping's fields
-        // (`anthropic_version`) join the body.
-        let mut value = match serde_json::to_value(body) {
-            Ok(value) => value,
-            Err(error) => return Either::Left(std::future::ready(Err(Error::invalid_argument("body", error.to_string())))),
-        };
+    }
+
+    /// A Messages request's JSON body as sent. Vertex takes the model in the URL, not the
+    /// body, and the mapping's fields (`anthropic_version`) join the body.
+    fn messages_body(&self, body: impl serde::Serialize, extra: &ExtraRequest) -> Result<bytes::Bytes> {
+        let fields = self.connection.mapping.request.body;
+        if !self.model_in_url && fields.is_empty() {
+            return operation_body(&body, extra);
+        }
+        let mut value = serde_json::to_value(body).map_err(|error| Error::invalid_argument("body", error.to_string()))?;
         if let Some(object) = value.as_object_mut() {
             if self.model_in_url {
                 object.remove("model");
             }
-            for (name, field) in extra {
+            for (name, field) in fields {
                 object.insert((*name).to_owned(), serde_json::Value::String((*field).to_owned()));
             }
         }
-        Either::Right(Either::Right(self.connection.post_operation(messages, model_id, value, headers, &options.extra)))
+        operation_body(&value, extra)
     }
 
     /// Reads an `error` event sent mid-stream under a response of `status` from `url`.

@@ -19,9 +19,9 @@ use super::bedrock_error::{StreamErrorContext, with_amazon_error_type};
 use super::bedrock_signing::{SigningScope, sign_request};
 use crate::error::{Error, Result};
 use crate::provider::ExtraRequest;
-use crate::provider_utils::extra_request::{WithExtraBody, with_extra_query};
+use crate::provider_utils::extra_request::with_extra_query;
 use crate::provider_utils::{
-    ApiKey, ApiResponse, ConnectionSettings, Endpoint, MappedConnection, load_setting,
+    ApiKey, ApiResponse, ConnectionSettings, Endpoint, MappedConnection, load_setting, operation_body,
 };
 
 /// The shared connection of one provider, or the error building it gave (reported by every call).
@@ -190,9 +190,9 @@ impl BedrockConnection {
         extra: &'a ExtraRequest,
         accept: &'static str,
     ) -> impl Future<Output = Result<ApiResponse>> + 'a {
-        match serde_json::to_vec(&WithExtraBody { body: &body, extra }) {
-            Ok(body) => Either::Left(self.post_json_bytes(url, Bytes::from(body), call_headers, extra, accept)),
-            Err(error) => Either::Right(std::future::ready(Err(Error::invalid_argument("request body", error.to_string())))),
+        match operation_body(&body, extra) {
+            Ok(body) => Either::Left(self.post_json_bytes(url, body, call_headers, extra, accept)),
+            Err(error) => Either::Right(std::future::ready(Err(error))),
         }
     }
 
