@@ -316,7 +316,7 @@ impl MappedConnection {
     /// POSTs a JSON body to a model's operation with these (complete) headers and a call's
     /// extra members and query parameters. The body is serialized before the future exists, as
     /// in [`MappedConnection::post_json`].
-    #[cfg_attr(not(any(feature = "openai-compatible", feature = "google", feature = "vertex", feature = "gateway", feature = "cohere")), allow(dead_code))]
+    #[cfg_attr(not(any(feature = "google", feature = "vertex", feature = "gateway", feature = "cohere")), allow(dead_code))]
     pub fn post_operation<'a, B: serde::Serialize>(
         &'a self,
         operation: &'a ModelOperation,
