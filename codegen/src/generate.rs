@@ -73,6 +73,7 @@ pub fn generate(mut doc: Value, roots: &Roots) -> Result<Generated, String> {
     log.change(pass, format!("removed {} `api-version` request headers", report.stray_headers_removed));
     log.change(pass, "removed `Client::new` (15 s timeout): build with `Client::new_with_client`".to_string());
     log.change(pass, "`new_with_client(base_url, client)` + `with_headers(headers)` instead of an inner-value argument".to_string());
+    log.change(pass, "the client (`Client`, `prelude`, `apply_headers`) behind the `client` feature; `types` and `lean` always".to_string());
     log.change(pass, format!("derived Default for {} structs whose fields all have one", report.defaults));
     log.change(pass, format!("{} optional list/map fields decode null as empty", report.null_as_empty));
     for name in &report.open_enums {

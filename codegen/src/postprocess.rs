@@ -33,7 +33,40 @@ pub fn run(file: &mut syn::File) -> Report {
     derive_default(&mut file.items, &mut report);
     null_as_empty(&mut file.items, &mut report);
     tolerant_structs(&mut file.items, &mut report);
+    client_behind_feature(&mut file.items);
     report
+}
+
+/// Puts the HTTP client (`Client`, its operations, `prelude`, `apply_headers` and the
+/// progenitor-client imports) behind the generated crate's `client` feature, leaving `types`
+/// always compiled: the SDK calls with its own connection and needs only the types, and without
+/// the client the crate depends on neither reqwest nor progenitor-client, so it builds beside
+/// them instead of after them.
+fn client_behind_feature(items: &mut [Item]) {
+    for item in items.iter_mut() {
+        if matches!(item, Item::Mod(module) if module.ident == "types") {
+            continue;
+        }
+        if let Some(attrs) = item_attrs(item) {
+            attrs.insert(0, parse_quote!(#[cfg(feature = "client")]));
+        }
+    }
+}
+
+/// The attributes of the kinds of items progenitor emits at a module's top level.
+fn item_attrs(item: &mut Item) -> Option<&mut Vec<syn::Attribute>> {
+    match item {
+        Item::Use(item) => Some(&mut item.attrs),
+        Item::Struct(item) => Some(&mut item.attrs),
+        Item::Impl(item) => Some(&mut item.attrs),
+        Item::Mod(item) => Some(&mut item.attrs),
+        Item::Fn(item) => Some(&mut item.attrs),
+        Item::Enum(item) => Some(&mut item.attrs),
+        Item::Trait(item) => Some(&mut item.attrs),
+        Item::Const(item) => Some(&mut item.attrs),
+        Item::Type(item) => Some(&mut item.attrs),
+        _ => None,
+    }
 }
 
 fn contains(tokens: &impl ToTokens, needle: &str) -> bool {

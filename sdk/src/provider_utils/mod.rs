@@ -81,7 +81,7 @@ pub(crate) use base_url_template::fill_base_url;
 pub use api_key::{ApiKey, load_api_key, load_setting, sensitive_header_value, without_trailing_slash};
 pub use headers::{LazyHeaders, combine_headers};
 pub use json_event_stream::{JsonEvent, JsonEventStream, json_events_from_response};
-#[cfg_attr(not(any(feature = "bedrock", feature = "cohere", feature = "google", feature = "openai")), allow(unused_imports))]
+#[cfg_attr(not(any(feature = "bedrock", feature = "cohere", feature = "google", feature = "openai-responses")), allow(unused_imports))]
 pub(crate) use json_event_stream::invalid_event;
 #[cfg_attr(not(feature = "anthropic"), allow(unused_imports))]
 pub(crate) use json_event_stream::invalid_json_event;

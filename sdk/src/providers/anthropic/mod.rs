@@ -270,6 +270,7 @@ impl AnthropicProvider {
     ///
     /// # Errors
     /// [`Error::MissingApiKey`] when no key is set; invalid settings.
+    #[cfg(feature = "api-client")]
     pub fn api_client(&self) -> Result<specai_generated::anthropic::Client> {
         let config = self.config.clone()?;
         let (base_url, client, headers) = config.connection.client_parts()?;

@@ -50,7 +50,9 @@ use specai_generated::mappings::{AZURE, Auth, ProviderMapping};
 
 use crate::error::{Error, Result};
 use crate::provider_utils::{ConnectionSettings, TokenProvider, connection_setters, fill_base_url};
-use crate::providers::openai::{OpenAiProvider, OpenAiResponsesLanguageModel, OpenAiSettings};
+#[cfg(feature = "openai-responses")]
+use crate::providers::openai::OpenAiResponsesLanguageModel;
+use crate::providers::openai::{OpenAiProvider, OpenAiSettings};
 
 pub(crate) mod azure_content_filter;
 pub(crate) mod azure_error;
@@ -176,6 +178,7 @@ pub(crate) fn create_azure_from_mapping(mapping: ProviderMapping, settings: Azur
 /// let answer = specai::generate_text(azure("my-gpt-4o-mini-deployment")).prompt("Hi!").await?;
 /// # Ok(()) }
 /// ```
+#[cfg(feature = "openai-responses")]
 pub fn azure(deployment: &str) -> OpenAiResponsesLanguageModel {
     create_azure(AzureSettings::default()).responses(deployment)
 }

@@ -25,14 +25,20 @@
 //! headers (authorization, organization, project, the caller's headers) are built on the first
 //! call, so a missing API key is reported then, naming `OPENAI_API_KEY`, and not rebuilt after.
 
+#[cfg(feature = "openai-responses")]
 mod convert_to_openai_responses_input;
+#[cfg(feature = "openai-responses")]
 mod map_openai_finish_reason;
+#[cfg(feature = "openai-responses")]
 mod openai_error;
 #[cfg(feature = "image")]
 mod openai_image_model;
 mod openai_options;
+#[cfg(feature = "openai-responses")]
 mod openai_prepare_tools;
+#[cfg(feature = "openai-responses")]
 mod openai_responses_language_model;
+#[cfg(feature = "openai-responses")]
 mod openai_responses_stream;
 #[cfg(feature = "speech")]
 mod openai_speech_model;
@@ -40,7 +46,7 @@ mod openai_speech_model;
 use std::sync::Arc;
 
 use http::{HeaderMap, HeaderName, HeaderValue};
-use specai_generated::mappings::{self, Operation, ProviderMapping};
+use specai_generated::mappings::{self, ProviderMapping};
 
 #[cfg(feature = "image")]
 pub use openai_image_model::OpenAiImageModel;
@@ -48,6 +54,7 @@ pub use openai_options::{
     Logprobs, OPENAI_PROVIDER_ID, OpenAiEmbeddingOptions, OpenAiImageOptions, OpenAiOptions, OpenAiSpeechOptions,
     OpenAiTranscriptionOptions, ServiceTier, SystemMessageMode, TextVerbosity, is_reasoning_model,
 };
+#[cfg(feature = "openai-responses")]
 pub use openai_responses_language_model::OpenAiResponsesLanguageModel;
 #[cfg(feature = "speech")]
 pub use openai_speech_model::OpenAiSpeechModel;
@@ -149,12 +156,14 @@ pub(crate) fn config(mapping: ProviderMapping, settings: OpenAiSettings) -> Resu
 }
 
 /// A generated string enum from its wire name (unknown names become its `Unlisted` variant).
+#[cfg(any(feature = "openai-responses", feature = "image", feature = "speech"))]
 pub(crate) fn wire_enum<T: serde::de::DeserializeOwned>(setting: &str, value: &str) -> Result<T> {
     serde_json::from_value(serde_json::Value::String(value.to_owned()))
         .map_err(|error| Error::invalid_argument(setting, error.to_string()))
 }
 
 /// Seconds since the epoch as a time.
+#[cfg(any(feature = "openai-responses", feature = "image"))]
 pub(crate) fn timestamp(seconds: Option<i64>) -> Option<std::time::SystemTime> {
     let seconds = u64::try_from(seconds?).ok()?;
     Some(std::time::UNIX_EPOCH + std::time::Duration::from_secs(seconds))
@@ -162,7 +171,8 @@ pub(crate) fn timestamp(seconds: Option<i64>) -> Option<std::time::SystemTime> {
 
 /// The provider id a model reports (`openai.responses`) and the URL of its operation, from the
 /// mapping; an empty URL when the configuration failed (every call reports that error).
-pub(crate) fn model_endpoint(config: &SharedConfig, kind: &str, operation: fn(&mappings::Operations) -> Option<&Operation>, model_id: &str) -> (String, String) {
+#[cfg(any(feature = "openai-responses", feature = "image", feature = "speech"))]
+pub(crate) fn model_endpoint(config: &SharedConfig, kind: &str, operation: fn(&mappings::Operations) -> Option<&mappings::Operation>, model_id: &str) -> (String, String) {
     match config {
         Ok(config) => (
             format!("{}.{kind}", config.name),
@@ -215,6 +225,7 @@ impl OpenAiProvider {
     /// The generated client of the OpenAI API (`specai_generated::openai::Client`) with this
     /// provider's base URL, HTTP client and headers, for the operations specai does not wrap
     /// (listing models, say). Reads the API key, so a missing key is an error here.
+    #[cfg(feature = "api-client")]
     pub fn api_client(&self) -> Result<specai_generated::openai::Client> {
         let config = self.config()?;
         let (base_url, client, headers) = config.client_parts()?;
@@ -222,6 +233,7 @@ impl OpenAiProvider {
     }
 
     /// The Responses API language model (what [`openai`] returns).
+    #[cfg(feature = "openai-responses")]
     pub fn responses(&self, model_id: impl Into<String>) -> OpenAiResponsesLanguageModel {
         OpenAiResponsesLanguageModel::new(model_id.into(), self.config())
     }
@@ -237,6 +249,7 @@ impl OpenAiProvider {
     }
 
     /// The default language model: the Responses API.
+    #[cfg(feature = "openai-responses")]
     pub fn language_model(&self, model_id: impl Into<String>) -> OpenAiResponsesLanguageModel {
         self.responses(model_id)
     }
@@ -267,8 +280,17 @@ impl OpenAiProvider {
 }
 
 impl Provider for OpenAiProvider {
+    /// The Responses API model, as [`language_model`](OpenAiProvider::language_model) gives.
+    #[cfg(feature = "openai-responses")]
     fn language_model(&self, model_id: &str) -> Result<Arc<dyn LanguageModel>> {
         Ok(Arc::new(self.responses(model_id)))
+    }
+
+    /// A build without the Responses API has no default language model: falling back to chat
+    /// completions would send another API's requests than a default build does for the same id.
+    #[cfg(not(feature = "openai-responses"))]
+    fn language_model(&self, model_id: &str) -> Result<Arc<dyn LanguageModel>> {
+        Err(responses_not_built(model_id))
     }
 
     #[cfg(feature = "embedding")]
@@ -290,6 +312,18 @@ impl Provider for OpenAiProvider {
     fn transcription_model(&self, model_id: &str) -> Result<Arc<dyn TranscriptionModel>> {
         Ok(Arc::new(self.transcription(model_id)))
     }
+}
+
+/// The registry's answer for `openai:<id>` in a build without the Responses API.
+#[cfg_attr(feature = "openai-responses", allow(dead_code))]
+fn responses_not_built(model_id: &str) -> Error {
+    Error::unsupported(
+        "the Responses API",
+        Some(format!(
+            "`{model_id}`: the default OpenAI language model is the Responses API, and specai was built without its \
+             `openai-responses` feature; `create_openai(settings).chat(\"{model_id}\")` is the chat-completions model"
+        )),
+    )
 }
 
 /// A provider from settings. Nothing is checked or read from the environment for the key until
@@ -328,14 +362,32 @@ pub(crate) fn create_openai_from_mapping(mapping: ProviderMapping, settings: Ope
 /// let answer = specai::generate_text(openai("gpt-4o-mini")).prompt("Hi!").await?; // key from OPENAI_API_KEY
 /// # Ok(()) }
 /// ```
+#[cfg(feature = "openai-responses")]
 pub fn openai(model_id: impl Into<String>) -> OpenAiResponsesLanguageModel {
     create_openai(OpenAiSettings::default()).responses(model_id)
 }
 
-pub(crate) use openai_compatible::{SharedConfig, config_for_call};
+pub(crate) use openai_compatible::SharedConfig;
+#[cfg(any(feature = "openai-responses", feature = "image", feature = "speech"))]
+pub(crate) use openai_compatible::config_for_call;
 
 /// The Responses stream decoder with raw chunks on, for the fuzz targets (`fuzz/`).
 #[cfg(feature = "fuzzing")]
 pub(crate) fn fuzz_responses_mapper() -> impl crate::provider_utils::EventMapper {
     openai_responses_stream::ResponsesStreamState::new(Vec::new(), true, "http://fuzz.invalid".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn without_the_responses_api_the_registry_names_the_feature_and_the_chat_model() {
+        let Error::Unsupported { functionality, message: Some(message) } = responses_not_built("gpt-4o") else {
+            panic!("not an Unsupported error with a message");
+        };
+        assert_eq!(functionality, "the Responses API");
+        assert!(message.contains("`openai-responses` feature"), "{message}");
+        assert!(message.contains(r#"chat("gpt-4o")"#), "{message}");
+    }
 }

@@ -81,7 +81,7 @@ use crate::provider::RerankingModel;
 use crate::provider::TranscriptionModel;
 use crate::provider_utils::{ApiResponse, ConnectionSettings, MappedConnection, connection_setters};
 use hooks::ResolvedHooks;
-#[cfg(feature = "openai")]
+#[cfg(feature = "openai-responses")]
 pub(crate) use convert_to_openai_compatible_messages::{image_detail, tool_output_text};
 use openai_compatible_options::{OptionsReader, read_options};
 
