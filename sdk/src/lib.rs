@@ -20,9 +20,10 @@
 //!   other model kinds), with the [`Error`] type they share. It is the crate `specai-provider`,
 //!   re-exported whole (and its `error` module as [`error`]), so that a third-party provider can
 //!   depend on that crate alone. Providers live in their own modules behind cargo features:
-//!   `openai` (its Responses API behind `openai-responses`, on by default), `anthropic`, `google`, `cohere`, `gateway` (the Vercel AI Gateway),
-//!   `openai_compatible` (every vendor with a mapping file in `specs/`), and the clouds' `azure`,
-//!   `vertex` and `bedrock` (opt-in features); the media vendors `fal`, `replicate` and `luma` (opt-in).
+//!   `openai` (its Responses API behind `openai-responses`, on by default), `anthropic`,
+//!   `google`, `cohere`, `gateway` (the Vercel AI Gateway), `openai_compatible` (every vendor
+//!   with a mapping file in `specs/`), and the clouds' `azure`, `vertex` and `bedrock` (opt-in
+//!   features); the media vendors `fal`, `replicate` and `luma` (opt-in).
 //! - [`middleware`] (feature `middleware`): [`wrap_language_model`] and the other wrappers,
 //!   built-in middlewares (default settings and instructions, extract reasoning and JSON,
 //!   simulated streaming) and [`fallback`] chains of models that move on when one fails.
