@@ -291,10 +291,7 @@ impl MappedConnection {
         extra: &'a ExtraRequest,
     ) -> impl Future<Output = Result<ApiResponse>> + 'a {
         let url = url.into();
-        match operation_body(&body, extra) {
-            Ok(body) => Either::Left(self.post_json_text(url, body, call_headers, extra)),
-            Err(error) => Either::Right(std::future::ready(Err(error))),
-        }
+        send_prepared(operation_body(&body, extra), move |body| self.post_json_text(url, body, call_headers, extra))
     }
 
     /// An `async` block, not an `async fn`, from here down to the request: an `async fn` keeps
@@ -325,10 +322,7 @@ impl MappedConnection {
         headers: HeaderMap,
         extra: &'a ExtraRequest,
     ) -> impl Future<Output = Result<ApiResponse>> + 'a {
-        match operation_body(&body, extra) {
-            Ok(body) => Either::Left(self.post_operation_text(operation, model_id, body, headers, extra)),
-            Err(error) => Either::Right(std::future::ready(Err(error))),
-        }
+        send_prepared(operation_body(&body, extra), move |body| self.post_operation_text(operation, model_id, body, headers, extra))
     }
 
     /// [`MappedConnection::post_operation`] with the body already serialized
@@ -494,4 +488,17 @@ impl ModelOperation {
 /// A model operation's JSON body as sent: `body` with a call's extra members merged in.
 pub(crate) fn operation_body<B: serde::Serialize + ?Sized>(body: &B, extra: &ExtraRequest) -> Result<Bytes> {
     json_body(&WithExtraBody { body, extra })
+}
+
+/// The request future `send` starts from what was built up front (a serialized body, headers),
+/// or the error building it gave, as a future that is ready at once: a future never holds the
+/// inputs it was built from.
+pub(crate) fn send_prepared<T, R, F: Future<Output = Result<R>>>(
+    prepared: Result<T>,
+    send: impl FnOnce(T) -> F,
+) -> Either<F, std::future::Ready<Result<R>>> {
+    match prepared {
+        Ok(prepared) => Either::Left(send(prepared)),
+        Err(error) => Either::Right(std::future::ready(Err(error))),
+    }
 }

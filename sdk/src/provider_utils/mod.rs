@@ -100,6 +100,8 @@ pub use provider_settings::{HeaderNameInput, HeaderValueInput};
 pub(crate) use mapped_connection::{MappedConnection, ModelOperation};
 #[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "bedrock"))]
 pub(crate) use mapped_connection::operation_body;
+#[cfg(any(feature = "anthropic", feature = "bedrock"))]
+pub(crate) use mapped_connection::send_prepared;
 #[cfg(any(feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai", feature = "openai-compatible"))]
 #[cfg_attr(not(all(feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai")), allow(unused_imports))]
 pub(crate) use job_requests::{fetch_output, job_id_segment, job_operation_url, poll_job_status, send_to_job, sniff_image_media_type};

@@ -53,7 +53,6 @@ mod map_anthropic_finish_reason;
 use std::future::Future;
 use std::sync::Arc;
 
-use futures::future::Either;
 use http::{HeaderMap, HeaderName, HeaderValue};
 use specai_generated::mappings::{ANTHROPIC, ProviderMapping};
 
@@ -66,7 +65,7 @@ pub use map_anthropic_finish_reason::map_anthropic_finish_reason;
 
 use crate::error::{Error, Result};
 use crate::provider::{CallOptions, ExtraRequest, LanguageModel, Provider};
-use crate::provider_utils::{ApiResponse, ConnectionSettings, MappedConnection, ModelOperation, combine_headers, connection_setters, operation_body};
+use crate::provider_utils::{ApiResponse, ConnectionSettings, MappedConnection, ModelOperation, combine_headers, connection_setters, operation_body, send_prepared};
 
 const BETA_HEADER: HeaderName = HeaderName::from_static("anthropic-beta");
 
@@ -194,10 +193,8 @@ impl AnthropicConfig {
         options: &'a CallOptions,
         betas: &[&str],
     ) -> impl Future<Output = Result<ApiResponse>> + 'a {
-        match self.headers(&options.headers, betas).and_then(|headers| Ok((headers, self.messages_body(body, &options.extra)?))) {
-            Ok((headers, body)) => Either::Left(self.connection.post_operation_text(messages, model_id, body, headers, &options.extra)),
-            Err(error) => Either::Right(std::future::ready(Err(error))),
-        }
+        let prepared = self.headers(&options.headers, betas).and_then(|headers| Ok((headers, self.messages_body(body, &options.extra)?)));
+        send_prepared(prepared, move |(headers, body)| self.connection.post_operation_text(messages, model_id, body, headers, &options.extra))
     }
 
     /// A Messages request's JSON body as sent. Vertex takes the model in the URL, not the

@@ -7,7 +7,6 @@ use std::sync::{Arc, OnceLock};
 use std::time::SystemTime;
 
 use bytes::Bytes;
-use futures::future::Either;
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use http::{HeaderMap, HeaderValue};
 use specai_generated::mappings::{Auth, Operation, ProviderMapping};
@@ -21,7 +20,7 @@ use crate::error::{Error, Result};
 use crate::provider::ExtraRequest;
 use crate::provider_utils::extra_request::with_extra_query;
 use crate::provider_utils::{
-    ApiKey, ApiResponse, ConnectionSettings, Endpoint, MappedConnection, load_setting, operation_body,
+    ApiKey, ApiResponse, ConnectionSettings, Endpoint, MappedConnection, load_setting, operation_body, send_prepared,
 };
 
 /// The shared connection of one provider, or the error building it gave (reported by every call).
@@ -190,10 +189,7 @@ impl BedrockConnection {
         extra: &'a ExtraRequest,
         accept: &'static str,
     ) -> impl Future<Output = Result<ApiResponse>> + 'a {
-        match operation_body(&body, extra) {
-            Ok(body) => Either::Left(self.post_json_bytes(url, body, call_headers, extra, accept)),
-            Err(error) => Either::Right(std::future::ready(Err(error))),
-        }
+        send_prepared(operation_body(&body, extra), move |body| self.post_json_bytes(url, body, call_headers, extra, accept))
     }
 
     /// [`BedrockConnection::post_json`] once the body is bytes.
