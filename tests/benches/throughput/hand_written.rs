@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 
-use super::{CONCURRENCY, DELTA, Measured, SMALL_REQUESTS, Work};
+use super::{CONCURRENCY, DELTA, Measured, SMALL_REQUESTS, Stopwatch, Work};
 
 #[derive(Serialize)]
 struct ChatRequest<'a> {
@@ -139,7 +139,7 @@ pub(super) async fn run(work: Work, base_url: String, deltas: usize) -> Measured
     };
     match work {
         Work::Stream(_) => {
-            let started = std::time::Instant::now();
+            let started = Stopwatch::start();
             let response = post(true).send().await.expect("hand-written stream request");
             assert!(response.status().is_success());
             let mut body = response.bytes_stream();
@@ -174,11 +174,11 @@ pub(super) async fn run(work: Work, base_url: String, deltas: usize) -> Measured
             assert_eq!(text.len(), deltas * DELTA.len());
             assert_eq!(finish_reason.as_deref(), Some("stop"));
             assert_eq!(output_tokens, Some(20_000));
-            Measured { units: deltas, seconds: started.elapsed().as_secs_f64() }
+            started.stop(deltas)
         }
         Work::Sequential | Work::Concurrent => {
             let in_flight = if work == Work::Sequential { 1 } else { CONCURRENCY };
-            let started = std::time::Instant::now();
+            let started = Stopwatch::start();
             futures::stream::iter(0..SMALL_REQUESTS)
                 .map(|_| {
                     let request = post(false);
@@ -196,7 +196,7 @@ pub(super) async fn run(work: Work, base_url: String, deltas: usize) -> Measured
                 .buffer_unordered(in_flight)
                 .collect::<()>()
                 .await;
-            Measured { units: SMALL_REQUESTS, seconds: started.elapsed().as_secs_f64() }
+            started.stop(SMALL_REQUESTS)
         }
     }
 }
