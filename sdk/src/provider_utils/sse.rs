@@ -217,6 +217,9 @@ impl Parser {
                 self.carry.extend_from_slice(rest);
                 return Ok(None);
             };
+            if let Some(event) = self.single_line_event(chunk, position, end) {
+                return Ok(Some(event));
+            }
             let carried = if self.carry.is_empty() {
                 None
             } else {
@@ -241,6 +244,27 @@ impl Parser {
             }
         }
         Ok(None)
+    }
+
+    /// The common event, `data: ...` and a blank line, both inside the chunk at `*position`, with
+    /// no field of another line pending: dispatched without the line-by-line state machine,
+    /// exactly as it would be, so each event of a typical stream runs less code. `end` is the
+    /// offset of the data line's `\n` from `*position`.
+    #[inline]
+    fn single_line_event(&mut self, chunk: &Bytes, position: &mut usize, end: usize) -> Option<SseEvent> {
+        let start = *position;
+        let line = &chunk[start..start + end];
+        let pending = !self.carry.is_empty() || self.at_start || !matches!(self.data, DataLines::None);
+        if pending || self.event.is_some() || self.id.is_some() || self.retry.is_some() || end > self.max_event_bytes {
+            return None;
+        }
+        if chunk.get(start + end..start + end + 2) != Some(b"\n\n") {
+            return None;
+        }
+        let value = line.strip_prefix(b"data:")?;
+        let skip = usize::from(value.first() == Some(&b' '));
+        *position = start + end + 2;
+        Some(SseEvent { data: chunk.slice(start + end - value.len() + skip..start + end), event: None, id: None, retry: None })
     }
 
     /// Ends the input: an unterminated last line counts as a line, then a pending event is sent.

@@ -185,3 +185,21 @@ fn large_input_in_big_chunks_is_read_linearly() {
     assert!(events.iter().all(Result::is_ok));
     assert!(started.elapsed() < std::time::Duration::from_secs(2), "{:?}", started.elapsed());
 }
+
+#[test]
+fn the_single_line_path_gives_the_events_the_line_reader_gives() {
+    // Read whole, most events take the single-line path; byte by byte, none can. Every field
+    // must match, a `data:` without a space, an empty one and events after other fields included.
+    let input: &[u8] =
+        b"data: a\n\ndata:b\n\ndata:\n\nid: 7\ndata: c\n\ndata: d\n\nretry: 30\ndata: e\n\nevent: x\ndata: f\n\ndata: g\r\n\r\ndata: h\n\n";
+    let whole: Vec<SseEvent> = parse_chunks(&[input]).into_iter().map(|event| event.expect("no error")).collect();
+    let bytes: Vec<&[u8]> = input.chunks(1).collect();
+    let byte_by_byte: Vec<SseEvent> = parse_chunks(&bytes).into_iter().map(|event| event.expect("no error")).collect();
+    assert_eq!(whole, byte_by_byte);
+    let data: Vec<&[u8]> = whole.iter().map(|event| event.data.as_ref()).collect();
+    assert_eq!(data, [&b"a"[..], b"b", b"", b"c", b"d", b"e", b"f", b"g", b"h"]);
+    assert_eq!(whole[3].id.as_deref(), Some("7"));
+    assert_eq!(whole[4].id, None, "an id belongs to its own event");
+    assert_eq!(whole[5].retry, Some(30));
+    assert_eq!(whole[6].event_name(), Some("x"));
+}
