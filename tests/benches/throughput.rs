@@ -495,8 +495,10 @@ fn main() {
         return;
     }
     if arguments.get(1).map(String::as_str) == Some("--serve") {
-        // For profiling one client by hand: `throughput --serve` then `throughput --child ...`.
-        let (per_event, large) = start_server(20_000);
+        // For profiling one client by hand: `throughput --serve` then `throughput --child ...`
+        // (both with the same number of deltas, `SPECAI_BENCH_DELTAS` here).
+        let deltas = std::env::var("SPECAI_BENCH_DELTAS").ok().and_then(|value| value.parse().ok()).unwrap_or(20_000);
+        let (per_event, large) = start_server(deltas);
         println!("per-event framing: http://{per_event}/v1\n64 KiB framing:    http://{large}/v1");
         loop {
             std::thread::park();
