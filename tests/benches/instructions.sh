@@ -17,7 +17,7 @@ cd "$(dirname "$0")/../.."
 
 works=("$@")
 [ ${#works[@]} -gt 0 ] || works=(stream-event stream-64k sequential concurrent)
-read -r -a clients <<<"${CLIENTS:-raw hand-written specai specai-full-stream async-openai}"
+read -r -a clients <<<"${CLIENTS:-raw hand-written specai specai-full-stream specai-model async-openai}"
 deltas=20000
 requests=2000
 

@@ -1,5 +1,6 @@
 //! Stream and request throughput of specai against the raw transport limit, a careful hand-written
-//! client (the floor specai is measured against, issue 18) and async-openai.
+//! client (the floor specai is measured against, issue 18) and async-openai. specai runs as its
+//! generation functions and as its chat model called directly (`throughput/specai.rs`).
 //!
 //! A one-thread hyper server on 127.0.0.1 serves `POST /v1/chat/completions` from pre-rendered
 //! bytes, so the client is the bottleneck. Each measurement runs in a child process (this binary
@@ -29,6 +30,8 @@ use hyper::{Request, Response};
 
 #[path = "throughput/hand_written.rs"]
 mod hand_written;
+#[path = "throughput/specai.rs"]
+mod specai_clients;
 
 /// Characters per text delta.
 const DELTA: &str = "abcd";
@@ -95,11 +98,15 @@ enum Client {
     SpecaiText,
     /// `stream_text(..).full_stream()`.
     SpecaiFull,
+    /// The provider's model alone (`LanguageModel::do_stream` / `do_generate`), without the
+    /// generation layer: how specai's cost splits between the provider engine and the step loop.
+    SpecaiModel,
     AsyncOpenAi,
 }
 
 impl Client {
-    const ALL: [Client; 5] = [Client::Raw, Client::HandWritten, Client::SpecaiText, Client::SpecaiFull, Client::AsyncOpenAi];
+    const ALL: [Client; 6] =
+        [Client::Raw, Client::HandWritten, Client::SpecaiText, Client::SpecaiFull, Client::SpecaiModel, Client::AsyncOpenAi];
 
     fn key(self) -> &'static str {
         match self {
@@ -107,6 +114,7 @@ impl Client {
             Client::HandWritten => "hand-written",
             Client::SpecaiText => "specai",
             Client::SpecaiFull => "specai-full-stream",
+            Client::SpecaiModel => "specai-model",
             Client::AsyncOpenAi => "async-openai",
         }
     }
@@ -363,54 +371,6 @@ async fn run_async_openai(work: Work, base_url: String, deltas: usize) -> Measur
     }
 }
 
-async fn run_specai(work: Work, base_url: String, deltas: usize, full_stream: bool) -> Measured {
-    use specai::openai::{OpenAiSettings, create_openai};
-    use specai::{TextStreamPart, generate_text, stream_text};
-
-    let settings = OpenAiSettings::default().with_api_key("sk-bench").with_base_url(base_url);
-    let model = std::sync::Arc::new(create_openai(settings).chat("gpt-4o-mini"));
-    match work {
-        Work::Stream(_) => {
-            let started = Stopwatch::start();
-            let mut result = stream_text(model).prompt("Say something.").max_retries(0).start();
-            let mut text = String::new();
-            if full_stream {
-                let mut parts = result.full_stream();
-                while let Some(part) = parts.next().await {
-                    if let TextStreamPart::TextDelta { delta, .. } = part.expect("specai part") {
-                        text.push_str(&delta);
-                    }
-                }
-            } else {
-                let mut stream = result.text_stream();
-                while let Some(delta) = stream.next().await {
-                    text.push_str(&delta.expect("specai delta"));
-                }
-            }
-            assert_eq!(text.len(), deltas * DELTA.len());
-            let usage = result.usage().await.expect("specai usage");
-            assert_eq!(usage.output_tokens.total, Some(20_000));
-            started.stop(deltas)
-        }
-        Work::Sequential | Work::Concurrent => {
-            let in_flight = if work == Work::Sequential { 1 } else { CONCURRENCY };
-            let started = Stopwatch::start();
-            futures::stream::iter(0..SMALL_REQUESTS)
-                .map(|_| {
-                    let request = generate_text(model.clone()).prompt("Say something.").max_retries(0);
-                    async move {
-                        let result = request.await.expect("specai request");
-                        assert!(result.text().len() > 200);
-                    }
-                })
-                .buffer_unordered(in_flight)
-                .collect::<()>()
-                .await;
-            started.stop(SMALL_REQUESTS)
-        }
-    }
-}
-
 fn peak_rss_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
@@ -440,8 +400,9 @@ fn child(client: Client, work: Work, base_url: String, deltas: usize) {
         let task = match client {
             Client::Raw => tokio::spawn(run_raw(work, base_url, deltas)),
             Client::HandWritten => tokio::spawn(hand_written::run(work, base_url, deltas)),
-            Client::SpecaiText => tokio::spawn(run_specai(work, base_url, deltas, false)),
-            Client::SpecaiFull => tokio::spawn(run_specai(work, base_url, deltas, true)),
+            Client::SpecaiText => tokio::spawn(specai_clients::run(work, base_url, deltas, false)),
+            Client::SpecaiFull => tokio::spawn(specai_clients::run(work, base_url, deltas, true)),
+            Client::SpecaiModel => tokio::spawn(specai_clients::run_model(work, base_url, deltas)),
             Client::AsyncOpenAi => tokio::spawn(run_async_openai(work, base_url, deltas)),
         };
         task.await.expect("benchmark task")
