@@ -270,6 +270,15 @@ impl Stopwatch {
     }
 }
 
+/// Times `SMALL_REQUESTS` requests made by `request`, one at a time (`Work::Sequential`) or
+/// `CONCURRENCY` in flight: the one request loop every client shares.
+async fn run_requests<F: std::future::Future<Output = ()>>(work: Work, mut request: impl FnMut() -> F) -> Measured {
+    let in_flight = if work == Work::Sequential { 1 } else { CONCURRENCY };
+    let started = Stopwatch::start();
+    futures::stream::iter(0..SMALL_REQUESTS).map(|_| request()).buffer_unordered(in_flight).collect::<()>().await;
+    started.stop(SMALL_REQUESTS)
+}
+
 const REQUEST_STREAM: &str = r#"{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Say something."}],"stream":true,"stream_options":{"include_usage":true}}"#;
 const REQUEST_SMALL: &str = r#"{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Say something."}]}"#;
 
@@ -298,20 +307,14 @@ async fn run_raw(work: Work, base_url: String, deltas: usize) -> Measured {
             started.stop(deltas)
         }
         Work::Sequential | Work::Concurrent => {
-            let in_flight = if work == Work::Sequential { 1 } else { CONCURRENCY };
-            let started = Stopwatch::start();
-            futures::stream::iter(0..SMALL_REQUESTS)
-                .map(|_| {
-                    let request = client.post(&url).header("content-type", "application/json").body(REQUEST_SMALL);
-                    async move {
-                        let body = request.send().await.expect("raw request").bytes().await.expect("raw body");
-                        assert!(body.len() > 200);
-                    }
-                })
-                .buffer_unordered(in_flight)
-                .collect::<()>()
-                .await;
-            started.stop(SMALL_REQUESTS)
+            run_requests(work, || {
+                let request = client.post(&url).header("content-type", "application/json").body(REQUEST_SMALL);
+                async move {
+                    let body = request.send().await.expect("raw request").bytes().await.expect("raw body");
+                    assert!(body.len() > 200);
+                }
+            })
+            .await
         }
     }
 }
@@ -351,22 +354,16 @@ async fn run_async_openai(work: Work, base_url: String, deltas: usize) -> Measur
             started.stop(deltas)
         }
         Work::Sequential | Work::Concurrent => {
-            let in_flight = if work == Work::Sequential { 1 } else { CONCURRENCY };
             let request = request(false);
-            let started = Stopwatch::start();
-            futures::stream::iter(0..SMALL_REQUESTS)
-                .map(|_| {
-                    let client = &client;
-                    let request = request.clone();
-                    async move {
-                        let response = client.chat().create(request).await.expect("async-openai request");
-                        assert!(response.choices[0].message.content.as_ref().is_some_and(|text| text.len() > 200));
-                    }
-                })
-                .buffer_unordered(in_flight)
-                .collect::<()>()
-                .await;
-            started.stop(SMALL_REQUESTS)
+            run_requests(work, || {
+                let client = &client;
+                let request = request.clone();
+                async move {
+                    let response = client.chat().create(request).await.expect("async-openai request");
+                    assert!(response.choices[0].message.content.as_ref().is_some_and(|text| text.len() > 200));
+                }
+            })
+            .await
         }
     }
 }

@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 
-use super::{CONCURRENCY, DELTA, Measured, SMALL_REQUESTS, Stopwatch, Work};
+use super::{DELTA, Measured, Stopwatch, Work, run_requests};
 
 #[derive(Serialize)]
 struct ChatRequest<'a> {
@@ -177,26 +177,20 @@ pub(super) async fn run(work: Work, base_url: String, deltas: usize) -> Measured
             started.stop(deltas)
         }
         Work::Sequential | Work::Concurrent => {
-            let in_flight = if work == Work::Sequential { 1 } else { CONCURRENCY };
-            let started = Stopwatch::start();
-            futures::stream::iter(0..SMALL_REQUESTS)
-                .map(|_| {
-                    let request = post(false);
-                    async move {
-                        let response = request.send().await.expect("hand-written request");
-                        assert!(response.status().is_success());
-                        let body = response.bytes().await.expect("hand-written body");
-                        let completion: Completion<'_> = serde_json::from_slice(&body).expect("hand-written answer");
-                        let choice = completion.choices.first().expect("a choice");
-                        assert!(choice.message.content.as_ref().is_some_and(|text| text.len() > 200));
-                        assert_eq!(choice.finish_reason.as_deref(), Some("stop"));
-                        assert!(completion.usage.prompt_tokens + completion.usage.completion_tokens > 0);
-                    }
-                })
-                .buffer_unordered(in_flight)
-                .collect::<()>()
-                .await;
-            started.stop(SMALL_REQUESTS)
+            run_requests(work, || {
+                let request = post(false);
+                async move {
+                    let response = request.send().await.expect("hand-written request");
+                    assert!(response.status().is_success());
+                    let body = response.bytes().await.expect("hand-written body");
+                    let completion: Completion<'_> = serde_json::from_slice(&body).expect("hand-written answer");
+                    let choice = completion.choices.first().expect("a choice");
+                    assert!(choice.message.content.as_ref().is_some_and(|text| text.len() > 200));
+                    assert_eq!(choice.finish_reason.as_deref(), Some("stop"));
+                    assert!(completion.usage.prompt_tokens + completion.usage.completion_tokens > 0);
+                }
+            })
+            .await
         }
     }
 }

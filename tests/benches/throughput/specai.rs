@@ -7,7 +7,7 @@ use specai::openai::{OpenAiSettings, create_openai};
 use specai::provider::{CallOptions, LanguageModel, Message, StreamPart};
 use specai::{TextStreamPart, generate_text, stream_text};
 
-use super::{CONCURRENCY, DELTA, Measured, SMALL_REQUESTS, Stopwatch, Work};
+use super::{DELTA, Measured, Stopwatch, Work, run_requests};
 
 fn chat_model(base_url: String) -> specai::openai_compatible::OpenAiCompatibleChatLanguageModel {
     create_openai(OpenAiSettings::default().with_api_key("sk-bench").with_base_url(base_url)).chat("gpt-4o-mini")
@@ -40,20 +40,14 @@ pub(super) async fn run(work: Work, base_url: String, deltas: usize, full_stream
             started.stop(deltas)
         }
         Work::Sequential | Work::Concurrent => {
-            let in_flight = if work == Work::Sequential { 1 } else { CONCURRENCY };
-            let started = Stopwatch::start();
-            futures::stream::iter(0..SMALL_REQUESTS)
-                .map(|_| {
-                    let request = generate_text(model.clone()).prompt("Say something.").max_retries(0);
-                    async move {
-                        let result = request.await.expect("specai request");
-                        assert!(result.text().len() > 200);
-                    }
-                })
-                .buffer_unordered(in_flight)
-                .collect::<()>()
-                .await;
-            started.stop(SMALL_REQUESTS)
+            run_requests(work, || {
+                let request = generate_text(model.clone()).prompt("Say something.").max_retries(0);
+                async move {
+                    let result = request.await.expect("specai request");
+                    assert!(result.text().len() > 200);
+                }
+            })
+            .await
         }
     }
 }
@@ -82,20 +76,14 @@ pub(super) async fn run_model(work: Work, base_url: String, deltas: usize) -> Me
             started.stop(deltas)
         }
         Work::Sequential | Work::Concurrent => {
-            let in_flight = if work == Work::Sequential { 1 } else { CONCURRENCY };
-            let started = Stopwatch::start();
-            futures::stream::iter(0..SMALL_REQUESTS)
-                .map(|_| {
-                    let (model, options) = (model.clone(), options.clone());
-                    async move {
-                        let response = model.do_generate(&options).await.expect("specai model request");
-                        assert!(matches!(response.content.first(), Some(specai::provider::Content::Text { text, .. }) if text.len() > 200));
-                    }
-                })
-                .buffer_unordered(in_flight)
-                .collect::<()>()
-                .await;
-            started.stop(SMALL_REQUESTS)
+            run_requests(work, || {
+                let (model, options) = (model.clone(), options.clone());
+                async move {
+                    let response = model.do_generate(&options).await.expect("specai model request");
+                    assert!(matches!(response.content.first(), Some(specai::provider::Content::Text { text, .. }) if text.len() > 200));
+                }
+            })
+            .await
         }
     }
 }
