@@ -56,6 +56,12 @@ for work in "${works[@]}"; do
     if [[ "$work" != stream-* && "$client" = specai-full-stream ]]; then continue; fi
     profile="$out/$client.$work.callgrind"
     valgrind --tool=callgrind --zero-before="throughput::Stopwatch::start" --callgrind-out-file="$profile" "$binary" --child "$client" "$work" "$url" "$deltas" >/dev/null 2>"$out/$client.$work.log"
+    # Every client loads the TLS roots before its work: a profile that still has them counted the
+    # setup, so `--zero-before` found no `Stopwatch::start` (renamed, or inlined).
+    if grep -q "load_native_certs" "$profile"; then
+      echo "instructions.sh: $profile counts the setup: callgrind never entered throughput::Stopwatch::start" >&2
+      exit 1
+    fi
     total=$(sed -n 's/^summary: *//p' "$profile")
     per_item=$((total / items))
     [ -n "$floor" ] || floor=$per_item
