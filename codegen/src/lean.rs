@@ -11,6 +11,9 @@
 //! of the same schema under another name (`lean_variants`), e.g. for the chunks after the first
 //! of a stream, where the fields that are constant for the stream need not be decoded again.
 //! A lean schema that is a `oneOf` of objects (an event union) becomes one flattened struct.
+//! `lean_boxed` properties are held in a `Box` (large members few payloads carry, such as a
+//! stream's usage): serde moves a decoded struct several times, and a small struct moves in
+//! registers where a large one costs a `memcpy` call per move.
 //! `lean_owned` components stay their owned generated types (big payloads the SDK maps anyway);
 //! `lean_raw` components are kept as their JSON text (`Raw`), for objects passed on unchanged.
 
@@ -77,6 +80,7 @@ fn lean_structs(components: Map<String, Value>, roots: &Roots) -> Result<Vec<Tok
         emitter.pending.push((name, schema));
     }
     let mut unused_omits: BTreeSet<&String> = roots.lean_omit.keys().collect();
+    let mut unused_boxes: BTreeSet<&String> = roots.lean_boxed.keys().collect();
     while let Some((name, mut schema)) = emitter.pending.pop() {
         if !emitter.done.insert(name.clone()) {
             continue;
@@ -89,11 +93,19 @@ fn lean_structs(components: Map<String, Value>, roots: &Roots) -> Result<Vec<Tok
                 properties.remove(property).ok_or_else(|| format!("lean_omit: `{name}` has no property `{property}`"))?;
             }
         }
-        let item = emitter.object(&name, &schema, omitted);
+        let boxed = roots.lean_boxed.get(&name);
+        if boxed.is_some() {
+            unused_boxes.remove(&name);
+        }
+        let item = emitter.object(&name, &schema, omitted, boxed)?;
         emitter.structs.insert(name, item);
     }
+    let known = || emitter.structs.keys().cloned().collect::<Vec<_>>().join(", ");
     if let Some(name) = unused_omits.first() {
-        return Err(format!("lean_omit: `{name}` is not a lean type (known: {})", emitter.structs.keys().cloned().collect::<Vec<_>>().join(", ")));
+        return Err(format!("lean_omit: `{name}` is not a lean type (known: {})", known()));
+    }
+    if let Some(name) = unused_boxes.first() {
+        return Err(format!("lean_boxed: `{name}` is not a lean type (known: {})", known()));
     }
     Ok(emitter.structs.into_values().collect())
 }
@@ -301,9 +313,16 @@ impl Emitter {
         }
     }
 
-    fn object(&mut self, name: &str, schema: &Value, omitted: Option<&BTreeSet<String>>) -> TokenStream {
+    fn object(
+        &mut self,
+        name: &str,
+        schema: &Value,
+        omitted: Option<&BTreeSet<String>>,
+        boxed: Option<&BTreeSet<String>>,
+    ) -> Result<TokenStream, String> {
         let ident = format_ident!("{}", name);
         let properties = schema.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
+        let mut unboxed = boxed.cloned().unwrap_or_default();
         let mut fields = Vec::new();
         let parent = self.naming.get(name).cloned().unwrap_or_else(|| name.to_string());
         for (property, property_schema) in &properties {
@@ -313,6 +332,11 @@ impl Emitter {
             let borrow = field_type.borrows.then(|| quote! { borrow, });
             let tokens = field_type.tokens;
             let doc = format!("`{property}`");
+            let is_boxed = unboxed.remove(property);
+            if is_boxed && field_type.vec {
+                return Err(format!("lean_boxed: `{name}.{property}` is an array, which is small already"));
+            }
+            let tokens = if is_boxed { quote! { ::std::boxed::Box<#tokens> } } else { tokens };
             if field_type.vec {
                 fields.push(quote! {
                     #[doc = #doc]
@@ -327,14 +351,19 @@ impl Emitter {
                 });
             }
         }
-        let doc = match omitted {
-            Some(omitted) => format!(
-                "Lean `{name}`: known fields but {}, strings borrowed where possible.",
-                omitted.iter().map(|property| format!("`{property}`")).collect::<Vec<_>>().join(", ")
-            ),
-            None => format!("Lean `{name}`: known fields only, strings borrowed where possible."),
+        if let Some(property) = unboxed.first() {
+            return Err(format!("lean_boxed: `{name}` has no property `{property}`"));
+        }
+        let listed = |properties: &BTreeSet<String>| properties.iter().map(|property| format!("`{property}`")).collect::<Vec<_>>().join(", ");
+        let mut doc = match omitted {
+            Some(omitted) => format!("Lean `{name}`: known fields but {}, strings borrowed where possible", listed(omitted)),
+            None => format!("Lean `{name}`: known fields only, strings borrowed where possible"),
         };
-        quote! {
+        match boxed {
+            Some(boxed) => doc.push_str(&format!("; {} boxed.", listed(boxed))),
+            None => doc.push('.'),
+        }
+        Ok(quote! {
             #[doc = #doc]
             #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
             pub struct #ident<'a> {
@@ -342,7 +371,7 @@ impl Emitter {
                 #[serde(skip)]
                 _borrowed: ::std::marker::PhantomData<&'a str>,
             }
-        }
+        })
     }
 }
 
@@ -444,6 +473,35 @@ mod tests {
         assert!(tokens.contains("pub struct Usage"), "{tokens}");
         let roots = Roots { lean: ["Chunk".to_string()].into(), lean_raw: ["Chunk2".to_string()].into(), ..Roots::default() };
         assert!(emit(&doc, &roots).unwrap_err().contains("`Chunk2` is not an object component schema"));
+    }
+
+    #[test]
+    fn boxed_properties_are_held_in_a_box_and_named_in_the_doc() {
+        let doc = json!({"components": {"schemas": {
+            "Chunk": {"type": "object", "properties": {
+                "id": {"type": "string"},
+                "usage": {"type": "object", "properties": {"total": {"type": "integer"}}},
+                "choices": {"type": "array", "items": {"type": "string"}}
+            }}
+        }}});
+        let boxed = |properties: &[&str]| Roots {
+            lean: ["Chunk".to_string()].into(),
+            lean_boxed: [("Chunk".to_string(), properties.iter().map(|p| p.to_string()).collect())].into(),
+            ..Roots::default()
+        };
+        let tokens = emit(&doc, &boxed(&["usage"])).unwrap().to_string();
+        let chunk = tokens.split("pub struct Chunk <").nth(1).unwrap().split("pub struct").next().unwrap().to_string();
+        assert!(chunk.contains("pub usage : :: std :: option :: Option < :: std :: boxed :: Box < ChunkUsage < 'a > > >"), "{chunk}");
+        assert!(chunk.contains("pub id : :: std :: option :: Option < CowStr < 'a > >"), "{chunk}");
+        assert!(tokens.contains("known fields only, strings borrowed where possible; `usage` boxed."), "{tokens}");
+        let error = emit(&doc, &boxed(&["choices"])).unwrap_err();
+        assert!(error.contains("`Chunk.choices` is an array"), "{error}");
+        let error = emit(&doc, &boxed(&["nope"])).unwrap_err();
+        assert!(error.contains("`Chunk` has no property `nope`"), "{error}");
+        let mut roots = boxed(&["usage"]);
+        roots.lean_boxed = [("Missing".to_string(), ["usage".to_string()].into())].into();
+        let error = emit(&doc, &roots).unwrap_err();
+        assert!(error.contains("lean_boxed: `Missing` is not a lean type"), "{error}");
     }
 
     #[test]

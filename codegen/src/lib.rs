@@ -91,6 +91,9 @@ fn roots_for(spec: &str, mappings: &[Mapping]) -> Result<prune::Roots, String> {
     for (name, properties) in &generate.lean_omit {
         roots.lean_omit.entry(name.clone()).or_default().extend(properties.iter().cloned());
     }
+    for (name, properties) in &generate.lean_boxed {
+        roots.lean_boxed.entry(name.clone()).or_default().extend(properties.iter().cloned());
+    }
     Ok(roots)
 }
 

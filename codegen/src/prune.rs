@@ -23,6 +23,8 @@ pub struct Roots {
     pub lean_variants: BTreeMap<String, String>,
     /// Properties each lean type (by type name) leaves out.
     pub lean_omit: BTreeMap<String, BTreeSet<String>>,
+    /// Properties each lean type (by type name) holds boxed.
+    pub lean_boxed: BTreeMap<String, BTreeSet<String>>,
     /// Components lean types refer to as their owned generated types.
     pub lean_owned: BTreeSet<String>,
     /// Components lean types keep as raw JSON text (their lean type is still emitted).

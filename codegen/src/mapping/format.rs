@@ -241,6 +241,11 @@ pub struct RawGenerate {
     /// which costs less than decoding a value the decoder never reads.
     #[serde(default)]
     pub lean_omit: BTreeMap<String, Vec<String>>,
+    /// Properties a lean type holds boxed, by lean type name: large members that few payloads
+    /// carry (a stream's usage, error or logprobs). Serde moves a decoded struct several times,
+    /// and a struct over about 128 bytes is moved by a `memcpy` call each time.
+    #[serde(default)]
+    pub lean_boxed: BTreeMap<String, Vec<String>>,
     /// Schemas that lean types refer to as their owned generated types (`types::X`), for
     /// payloads decoded a few times per response, whose owned form the SDK maps anyway.
     #[serde(default)]

@@ -255,6 +255,7 @@ fn generates_nothing(generate: &RawGenerate) -> bool {
         && generate.lean_schemas.is_empty()
         && generate.lean_variants.is_empty()
         && generate.lean_omit.is_empty()
+        && generate.lean_boxed.is_empty()
         && generate.lean_owned.is_empty()
         && generate.lean_raw.is_empty()
 }

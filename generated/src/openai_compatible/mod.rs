@@ -3287,7 +3287,7 @@ pub mod lean {
         #[serde(skip)]
         _borrowed: ::std::marker::PhantomData<&'a str>,
     }
-    ///Lean `ChatCompletionStreamChoice`: known fields but `index`, strings borrowed where possible.
+    ///Lean `ChatCompletionStreamChoice`: known fields but `index`, strings borrowed where possible; `logprobs` boxed.
     #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     pub struct ChatCompletionStreamChoice<'a> {
         ///`delta`
@@ -3298,11 +3298,11 @@ pub mod lean {
         pub finish_reason: ::std::option::Option<CowStr<'a>>,
         ///`logprobs`
         #[serde(borrow, default)]
-        pub logprobs: ::std::option::Option<ChatChoiceLogprobs<'a>>,
+        pub logprobs: ::std::option::Option<::std::boxed::Box<ChatChoiceLogprobs<'a>>>,
         #[serde(skip)]
         _borrowed: ::std::marker::PhantomData<&'a str>,
     }
-    ///Lean `ChatCompletionStreamResponseDelta`: known fields only, strings borrowed where possible.
+    ///Lean `ChatCompletionStreamResponseDelta`: known fields but `refusal`, `role`, strings borrowed where possible.
     #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     pub struct ChatCompletionStreamResponseDelta<'a> {
         ///`content`
@@ -3314,12 +3314,6 @@ pub mod lean {
         ///`reasoning_content`
         #[serde(borrow, default)]
         pub reasoning_content: ::std::option::Option<CowStr<'a>>,
-        ///`refusal`
-        #[serde(borrow, default)]
-        pub refusal: ::std::option::Option<CowStr<'a>>,
-        ///`role`
-        #[serde(borrow, default)]
-        pub role: ::std::option::Option<CowStr<'a>>,
         ///`tool_calls`
         #[serde(borrow, default, deserialize_with = "null_as_default")]
         pub tool_calls: ::std::vec::Vec<ChatCompletionMessageToolCallChunk<'a>>,
@@ -3470,7 +3464,7 @@ pub mod lean {
         #[serde(skip)]
         _borrowed: ::std::marker::PhantomData<&'a str>,
     }
-    ///Lean `CreateChatCompletionStreamResponse`: known fields but `object`, `service_tier`, `system_fingerprint`, strings borrowed where possible.
+    ///Lean `CreateChatCompletionStreamResponse`: known fields but `object`, `service_tier`, `system_fingerprint`, strings borrowed where possible; `error`, `usage` boxed.
     #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     pub struct CreateChatCompletionStreamResponse<'a> {
         ///`choices`
@@ -3481,7 +3475,7 @@ pub mod lean {
         pub created: ::std::option::Option<i64>,
         ///`error`
         #[serde(borrow, default)]
-        pub error: ::std::option::Option<Error<'a>>,
+        pub error: ::std::option::Option<::std::boxed::Box<Error<'a>>>,
         ///`id`
         #[serde(borrow, default)]
         pub id: ::std::option::Option<CowStr<'a>>,
@@ -3490,11 +3484,11 @@ pub mod lean {
         pub model: ::std::option::Option<CowStr<'a>>,
         ///`usage`
         #[serde(borrow, default)]
-        pub usage: ::std::option::Option<CompletionUsage<'a>>,
+        pub usage: ::std::option::Option<::std::boxed::Box<CompletionUsage<'a>>>,
         #[serde(skip)]
         _borrowed: ::std::marker::PhantomData<&'a str>,
     }
-    ///Lean `CreateChatCompletionStreamResponseContinued`: known fields but `created`, `id`, `model`, `object`, `service_tier`, `system_fingerprint`, strings borrowed where possible.
+    ///Lean `CreateChatCompletionStreamResponseContinued`: known fields but `created`, `id`, `model`, `object`, `service_tier`, `system_fingerprint`, strings borrowed where possible; `error`, `usage` boxed.
     #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     pub struct CreateChatCompletionStreamResponseContinued<'a> {
         ///`choices`
@@ -3502,10 +3496,10 @@ pub mod lean {
         pub choices: ::std::vec::Vec<ChatCompletionStreamChoice<'a>>,
         ///`error`
         #[serde(borrow, default)]
-        pub error: ::std::option::Option<Error<'a>>,
+        pub error: ::std::option::Option<::std::boxed::Box<Error<'a>>>,
         ///`usage`
         #[serde(borrow, default)]
-        pub usage: ::std::option::Option<CompletionUsage<'a>>,
+        pub usage: ::std::option::Option<::std::boxed::Box<CompletionUsage<'a>>>,
         #[serde(skip)]
         _borrowed: ::std::marker::PhantomData<&'a str>,
     }

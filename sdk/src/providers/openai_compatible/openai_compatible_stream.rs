@@ -140,7 +140,7 @@ pub(crate) fn logprobs_metadata<'a>(logprobs: &'a lean::ChatChoiceLogprobs<'_>) 
 /// The chunk's parts that every chunk type has.
 struct Chunk<'a> {
     choices: Vec<lean::ChatCompletionStreamChoice<'a>>,
-    usage: Option<lean::CompletionUsage<'a>>,
+    usage: Option<Box<lean::CompletionUsage<'a>>>,
     has_error: bool,
 }
 

@@ -189,3 +189,15 @@ fn null_lists_from_llama_cpp_python_decode_as_empty() {
     .unwrap();
     assert_eq!(kinds(&parts), ["ResponseMetadata", "TextStart", "TextDelta", "TextEnd", "Finish"]);
 }
+
+/// Serde moves a decoded chunk several times; over about 128 bytes each move is a `memcpy` call,
+/// which cost more time per text chunk than anything but the JSON scan (see the mapping's
+/// `lean_boxed`). This keeps the chunk types under that size.
+#[cfg(target_pointer_width = "64")]
+#[test]
+fn decoded_chunks_stay_small_enough_to_move_in_registers() {
+    use std::mem::size_of;
+    assert!(size_of::<lean::ChatCompletionStreamChoice<'_>>() <= 128, "{}", size_of::<lean::ChatCompletionStreamChoice<'_>>());
+    assert!(size_of::<lean::CreateChatCompletionStreamResponseContinued<'_>>() <= 64);
+    assert!(size_of::<lean::CreateChatCompletionStreamResponse<'_>>() <= 128);
+}
