@@ -151,7 +151,7 @@ impl LanguageModel for EchoModel {
         parts.extend(answer.split_inclusive(' ').map(|word| StreamPart::TextDelta { id: id.clone(), delta: word.to_owned() }));
         parts.push(StreamPart::TextEnd { id, provider_metadata: None });
         parts.push(StreamPart::Finish {
-            usage: Usage::from_totals(Some(said.len() as u64), Some(answer.len() as u64)),
+            usage: Box::new(Usage::from_totals(Some(said.len() as u64), Some(answer.len() as u64))),
             finish_reason: FinishReason::Stop,
             raw_finish_reason: None,
             provider_metadata: None,

@@ -67,7 +67,7 @@ mod vendor {
             }
             parts.push(StreamPart::TextEnd { id, provider_metadata: None });
             parts.push(StreamPart::Finish {
-                usage: Usage::from_totals(Some(3), Some(2)),
+                usage: Box::new(Usage::from_totals(Some(3), Some(2))),
                 finish_reason: FinishReason::Stop,
                 raw_finish_reason: None,
                 provider_metadata: None,

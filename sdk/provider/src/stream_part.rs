@@ -18,6 +18,10 @@ pub type BlockId = Arc<str>;
 /// Text, reasoning and tool input arrive as blocks: a start, deltas and an end sharing an id.
 /// A tool-input block's id equals the id of the [`ToolCall`] that completes it. Errors are not
 /// parts: the stream yields `Err` and ends.
+///
+/// The payloads a stream carries once (metadata, usage, a tool call, a file, a source) are
+/// boxed, so that a part is at most 96 bytes: every delta is moved through several layers, and
+/// a larger part is copied by a `memcpy` call at each move.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum StreamPart {
@@ -27,7 +31,7 @@ pub enum StreamPart {
         warnings: Vec<Warning>,
     },
     /// Response id, model and timestamp, as soon as known.
-    ResponseMetadata(ResponseMetadata),
+    ResponseMetadata(Box<ResponseMetadata>),
     /// A text block starts.
     TextStart {
         /// Block id.
@@ -98,17 +102,17 @@ pub enum StreamPart {
         provider_metadata: Option<ProviderMetadata>,
     },
     /// A complete tool call.
-    ToolCall(ToolCall),
+    ToolCall(Box<ToolCall>),
     /// The result of a provider-executed tool.
-    ToolResult(ToolResult),
+    ToolResult(Box<ToolResult>),
     /// A generated file.
-    File(GeneratedFile),
+    File(Box<GeneratedFile>),
     /// A cited source.
-    Source(Source),
+    Source(Box<Source>),
     /// The end: why and how much.
     Finish {
         /// Token usage.
-        usage: Usage,
+        usage: Box<Usage>,
         /// The unified finish reason.
         finish_reason: FinishReason,
         /// The provider's own finish reason.
@@ -129,4 +133,16 @@ pub enum StreamPart {
         /// The chunk.
         raw_value: Value,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::StreamPart;
+
+    /// See the type's docs: a part moves in registers, not by a `memcpy` call.
+    #[cfg(target_pointer_width = "64")]
+    #[test]
+    fn a_part_stays_small_enough_to_move_in_registers() {
+        assert!(std::mem::size_of::<StreamPart>() <= 96, "{}", std::mem::size_of::<StreamPart>());
+    }
 }

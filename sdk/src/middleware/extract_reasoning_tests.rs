@@ -226,7 +226,7 @@ async fn stream_start_with_reasoning_and_unended_blocks_lose_nothing() {
 #[tokio::test]
 async fn stream_errors_pass_through_and_other_parts_are_untouched() {
     let stream = MockStream::new()
-        .part(StreamPart::ToolCall(ToolCall::new("c", "t", "{}")))
+        .part(StreamPart::ToolCall(Box::new(ToolCall::new("c", "t", "{}"))))
         .text_block(["<think>r</think>ok"])
         .error(crate::error::ApiCallError::new(500, "http://x", "boom"));
     let mock = MockLanguageModel::new().with_stream(stream);

@@ -278,21 +278,21 @@ async fn stream_moves_on_when_the_call_fails_or_the_stream_fails_before_content(
         .part(StreamPart::StreamStart {
             warnings: Vec::new(),
         })
-        .part(StreamPart::ResponseMetadata(ResponseMetadata::new(
+        .part(StreamPart::ResponseMetadata(Box::new(ResponseMetadata::new(
             Some("first".into()),
             None,
             None,
-        )))
+        ))))
         .error(api(529));
     let refused = MockLanguageModel::with_ids("a", "refused").with_stream_error(api(503));
     let dying = MockLanguageModel::with_ids("b", "dying").with_stream(before_content);
     let healthy = MockLanguageModel::with_ids("c", "healthy").with_stream(
         MockStream::new()
-            .part(StreamPart::ResponseMetadata(ResponseMetadata::new(
+            .part(StreamPart::ResponseMetadata(Box::new(ResponseMetadata::new(
                 Some("third".into()),
                 None,
                 None,
-            )))
+            ))))
             .text_block(["Hel", "lo"])
             .finish(FinishReason::Stop),
     );
@@ -395,7 +395,7 @@ async fn stream_stops_at_errors_that_do_not_pass_and_reports_exhaustion() {
 #[tokio::test]
 async fn the_finish_part_keeps_its_metadata_and_gains_the_record() {
     let finish = StreamPart::Finish {
-        usage: Usage::default(),
+        usage: Box::new(Usage::default()),
         finish_reason: FinishReason::Stop,
         raw_finish_reason: None,
         provider_metadata: Some(ProviderOptions::new().with("vendor", json!({"id": 1}))),

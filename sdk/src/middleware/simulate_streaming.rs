@@ -62,7 +62,7 @@ fn replay(response: GenerateResponse) -> Vec<StreamPart> {
     });
     let mut metadata = response.response;
     metadata.body = None; // not kept for streams
-    parts.push(StreamPart::ResponseMetadata(metadata));
+    parts.push(StreamPart::ResponseMetadata(Box::new(metadata)));
     for (index, content) in response.content.into_iter().enumerate() {
         let id = BlockId::from(index.to_string());
         match content {
@@ -104,10 +104,10 @@ fn replay(response: GenerateResponse) -> Vec<StreamPart> {
                     provider_metadata,
                 });
             }
-            Content::ToolCall(call) => parts.push(StreamPart::ToolCall(call)),
-            Content::ToolResult(result) => parts.push(StreamPart::ToolResult(result)),
-            Content::File(file) => parts.push(StreamPart::File(file)),
-            Content::Source(source) => parts.push(StreamPart::Source(source)),
+            Content::ToolCall(call) => parts.push(StreamPart::ToolCall(Box::new(call))),
+            Content::ToolResult(result) => parts.push(StreamPart::ToolResult(Box::new(result))),
+            Content::File(file) => parts.push(StreamPart::File(Box::new(file))),
+            Content::Source(source) => parts.push(StreamPart::Source(Box::new(source))),
             other => {
                 // A content kind added to the spec later: not silently dropped.
                 tracing::warn!(
@@ -118,7 +118,7 @@ fn replay(response: GenerateResponse) -> Vec<StreamPart> {
         }
     }
     parts.push(StreamPart::Finish {
-        usage: response.usage,
+        usage: Box::new(response.usage),
         finish_reason: response.finish_reason,
         raw_finish_reason: response.raw_finish_reason,
         provider_metadata: response.provider_metadata,
@@ -190,11 +190,11 @@ mod tests {
         );
         assert_eq!(
             parts[1],
-            StreamPart::ResponseMetadata(ResponseMetadata::new(
+            StreamPart::ResponseMetadata(Box::new(ResponseMetadata::new(
                 Some("resp-1".into()),
                 Some("m-1".into()),
                 None
-            ))
+            )))
         );
         assert_eq!(
             parts[2],

@@ -34,7 +34,7 @@ use crate::provider::StreamPart;
 /// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
 /// use std::collections::VecDeque;
 /// use futures::StreamExt;
-/// use specai::provider::{FinishReason, StreamPart, Usage};
+/// use specai::provider::{FinishReason, StreamPart};
 /// use specai::provider_utils::{EventMapper, PartsStream, SseEvent, SseStream};
 ///
 /// /// A wire format whose events are plain text deltas.
@@ -48,7 +48,7 @@ use crate::provider::StreamPart;
 ///
 ///     fn on_end(&mut self, out: &mut VecDeque<StreamPart>) -> specai::Result<()> {
 ///         let finish_reason = FinishReason::Stop;
-///         out.push_back(StreamPart::Finish { usage: Usage::default(), finish_reason, raw_finish_reason: None, provider_metadata: None });
+///         out.push_back(StreamPart::Finish { usage: Box::default(), finish_reason, raw_finish_reason: None, provider_metadata: None });
 ///         Ok(())
 ///     }
 /// }

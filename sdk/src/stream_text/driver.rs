@@ -95,7 +95,8 @@ enum Event {
     StreamEnded,
     /// Once per step; boxed so that the per-part events stay small.
     Connected(Box<(Result<StreamResponse>, CallOptions)>),
-    Tool(ToolTask),
+    /// Boxed for the same reason: a task is 296 bytes, and every delta moves an event.
+    Tool(Box<ToolTask>),
     ToolsDone,
 }
 
@@ -201,7 +202,7 @@ impl<O: OutputSpec> StreamTextResult<O> {
                 if !self.running_tools.is_empty()
                     && let Poll::Ready(Some(task)) = self.running_tools.poll_next_unpin(context)
                 {
-                    return Poll::Ready(Some(Event::Tool(task)));
+                    return Poll::Ready(Some(Event::Tool(Box::new(task))));
                 }
                 match std::task::ready!(stream.poll_next_unpin(context)) {
                     // The hot path: a text delta goes straight to the caller, appended once to
@@ -218,7 +219,7 @@ impl<O: OutputSpec> StreamTextResult<O> {
                 }
             }
             Phase::AwaitingTools => match std::task::ready!(self.running_tools.poll_next_unpin(context)) {
-                Some(task) => Event::Tool(task),
+                Some(task) => Event::Tool(Box::new(task)),
                 None => Event::ToolsDone,
             },
         };
@@ -258,7 +259,7 @@ impl<O: OutputSpec> StreamTextResult<O> {
                     Some(Err(self.fail(error)))
                 }
             },
-            Event::Tool(task) => self.handle_tool_task(task).map(Ok),
+            Event::Tool(task) => self.handle_tool_task(*task).map(Ok),
             Event::ToolsDone => {
                 match self.approvals.take() {
                     Some(answers) => self.finish_approvals(answers),

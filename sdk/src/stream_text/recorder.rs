@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use crate::provider::{BlockId, Message, ProviderMetadata, StreamPart, ToolCall, Warning};
+use crate::provider::{BlockId, GeneratedFile, Message, ProviderMetadata, Source, StreamPart, ToolCall, Warning};
 use crate::step::{StepContent, StepResult, response_messages};
 use crate::step_engine::{provider_tool_result, tool_call_input};
 
@@ -49,7 +49,7 @@ impl StepRecorder {
                 self.step.warnings = warnings;
                 return Recorded::StreamStart;
             }
-            StreamPart::ToolCall(call) => return Recorded::ToolCall(call),
+            StreamPart::ToolCall(call) => return Recorded::ToolCall(*call),
             StreamPart::TextDelta { id, delta } => {
                 self.text_delta(&id, &delta);
                 Some(TextStreamPart::TextDelta { id, delta })
@@ -104,18 +104,18 @@ impl StepRecorder {
             StreamPart::ToolInputEnd { id, .. } => Some(TextStreamPart::ToolInputEnd { id }),
             StreamPart::ToolResult(result) => {
                 let input = tool_call_input(&self.step.content, &result.tool_call_id);
-                self.push_tool_outcome(provider_tool_result(result, input))
+                self.push_tool_outcome(provider_tool_result(*result, input))
             }
             StreamPart::File(file) => {
-                self.step.content.push(StepContent::File(file.clone()));
-                Some(TextStreamPart::File(Box::new(file)))
+                self.step.content.push(StepContent::File(GeneratedFile::clone(&file)));
+                Some(TextStreamPart::File(file))
             }
             StreamPart::Source(source) => {
-                self.step.content.push(StepContent::Source(source.clone()));
-                Some(TextStreamPart::Source(Box::new(source)))
+                self.step.content.push(StepContent::Source(Source::clone(&source)));
+                Some(TextStreamPart::Source(source))
             }
             StreamPart::Finish { usage, finish_reason, raw_finish_reason, provider_metadata } => {
-                self.step.usage = usage;
+                self.step.usage = *usage;
                 self.step.finish_reason = finish_reason;
                 self.step.raw_finish_reason = raw_finish_reason;
                 self.step.provider_metadata = provider_metadata;

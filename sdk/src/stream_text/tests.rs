@@ -414,7 +414,7 @@ async fn text_stream_overhead_over_the_provider_stream() {
         parts.extend((0..DELTAS).map(|_| Ok(StreamPart::TextDelta { id: id.clone(), delta: "abcd".to_owned() })));
         parts.push(Ok(StreamPart::TextEnd { id, provider_metadata: None }));
         parts.push(Ok(StreamPart::Finish {
-            usage: Usage::default(),
+            usage: Box::new(Usage::default()),
             finish_reason: FinishReason::Stop,
             raw_finish_reason: None,
             provider_metadata: None,

@@ -246,7 +246,7 @@ impl MockStream {
                 },
                 StreamPart::ToolInputDelta { id: block.clone(), delta: input.to_string() },
                 StreamPart::ToolInputEnd { id: block, provider_metadata: None },
-                StreamPart::ToolCall(ToolCall::new(id, tool_name, input.to_string())),
+                StreamPart::ToolCall(Box::new(ToolCall::new(id, tool_name, input.to_string()))),
             ]);
         }
         stream.finish(FinishReason::ToolCalls)
@@ -266,7 +266,7 @@ impl MockStream {
     /// Adds a finish part with 10 input and 5 output tokens.
     pub fn finish(self, finish_reason: FinishReason) -> Self {
         self.part(StreamPart::Finish {
-            usage: Usage::from_totals(Some(10), Some(5)),
+            usage: Box::new(Usage::from_totals(Some(10), Some(5))),
             finish_reason,
             raw_finish_reason: None,
             provider_metadata: None,

@@ -37,14 +37,14 @@ fn reasoning_and_source_stream() -> MockStream {
             StreamPart::ReasoningStart { id: id.clone(), provider_metadata: None },
             StreamPart::ReasoningDelta { id: id.clone(), delta: "hmm".into(), provider_metadata: None },
             StreamPart::ReasoningEnd { id, provider_metadata: Some(ProviderMetadata::new().with("anthropic", json!({"signature": "s"}))) },
-            StreamPart::Source(Source::Document {
+            StreamPart::Source(Box::new(Source::Document {
                 id: "doc-1".into(),
                 media_type: "application/pdf".into(),
                 title: "Manual".into(),
                 filename: Some("manual.pdf".into()),
                 provider_metadata: None,
-            }),
-            StreamPart::File(GeneratedFile::new(FileData::Bytes(vec![1u8, 2, 3].into()), "image/png")),
+            })),
+            StreamPart::File(Box::new(GeneratedFile::new(FileData::Bytes(vec![1u8, 2, 3].into()), "image/png"))),
         ])
         .text_block(["ok"])
         .finish(FinishReason::Stop)

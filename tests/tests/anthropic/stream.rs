@@ -278,7 +278,7 @@ async fn streamed_web_search_is_a_provider_executed_call_result_and_source() {
     assert_eq!(result.tool_call_id, id);
     assert_eq!(result.result[0]["title"], "Weather in New York City in May 2025");
     assert!(parts.iter().any(|part| matches!(part,
-        StreamPart::Source(specai::provider::Source::Url { url, .. }) if url == "https://www.timeanddate.com/weather/usa/new-york/historic")));
+        StreamPart::Source(source) if matches!(&**source, specai::provider::Source::Url { url, .. } if url == "https://www.timeanddate.com/weather/usa/new-york/historic"))));
     assert_eq!(text_of(&parts), "I'll search for that.It is mild and cloudy in New York today.");
     match parts.last() {
         Some(StreamPart::Finish { usage, finish_reason, .. }) => {

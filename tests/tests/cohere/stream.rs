@@ -83,7 +83,7 @@ async fn streamed_thinking_text_and_citations() {
     assert!(parts.iter().any(|part| matches!(part, StreamPart::ReasoningEnd { id, .. } if &**id == "0")));
     assert_eq!(text_of(&parts), "The lighthouse was built in 1902.");
     let source = parts.iter().find_map(|part| match part { StreamPart::Source(source) => Some(source), _ => None }).unwrap();
-    match source {
+    match &**source {
         Source::Document { title, provider_metadata, .. } => {
             assert_eq!(title, "lighthouse.txt");
             assert_eq!(provider_metadata.as_ref().unwrap().get("cohere").unwrap()["text"], "1902");

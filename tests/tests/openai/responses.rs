@@ -313,7 +313,7 @@ async fn responses_stream_web_search_call_and_citation() {
         StreamPart::ToolResult(result) => assert_eq!(result.result["action"]["query"], "kitten rescue news"),
         other => panic!("{other:?}"),
     }
-    assert!(matches!(&parts[7], StreamPart::Source(Source::Url { url, title: Some(title), .. })
-        if url == "https://www.nbcnews.com/news/kitten" && title == "Kitten rescued"));
+    assert!(matches!(&parts[7], StreamPart::Source(source) if matches!(&**source, Source::Url { url, title: Some(title), .. }
+        if url == "https://www.nbcnews.com/news/kitten" && title == "Kitten rescued")));
     assert!(matches!(parts.last(), Some(StreamPart::Finish { finish_reason: FinishReason::Stop, .. })));
 }

@@ -203,7 +203,10 @@ async fn perplexity_citations_and_search_usage_in_metadata() {
     let streamed: Vec<&str> = parts
         .iter()
         .filter_map(|part| match part {
-            StreamPart::Source(specai::provider::Source::Url { url, .. }) => Some(url.as_str()),
+            StreamPart::Source(source) => match &**source {
+                specai::provider::Source::Url { url, .. } => Some(url.as_str()),
+                _ => None,
+            },
             _ => None,
         })
         .collect();

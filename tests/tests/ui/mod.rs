@@ -110,12 +110,12 @@ fn weather_model() -> specai::test_util::MockLanguageModel {
             StreamPart::ReasoningEnd { id: reasoning, provider_metadata: None },
         ])
         .text_block(["Let me ", "check."])
-        .part(StreamPart::Source(Source::Url {
+        .part(StreamPart::Source(Box::new(Source::Url {
             id: "src-1".into(),
             url: "https://weather.example/paris".into(),
             title: Some("Paris weather".into()),
             provider_metadata: None,
-        }))
+        })))
         .parts([
             StreamPart::ToolInputStart {
                 id: Arc::from("call_1"),
@@ -126,13 +126,13 @@ fn weather_model() -> specai::test_util::MockLanguageModel {
             StreamPart::ToolInputDelta { id: Arc::from("call_1"), delta: r#"{"city":"#.into() },
             StreamPart::ToolInputDelta { id: Arc::from("call_1"), delta: r#""Paris"}"#.into() },
             StreamPart::ToolInputEnd { id: Arc::from("call_1"), provider_metadata: None },
-            StreamPart::ToolCall(ToolCall::new("call_1", "weather", r#"{"city":"Paris"}"#)),
+            StreamPart::ToolCall(Box::new(ToolCall::new("call_1", "weather", r#"{"city":"Paris"}"#))),
         ])
         .finish(FinishReason::ToolCalls);
     let second = MockStream::new()
         .part(StreamPart::StreamStart { warnings: Vec::new() })
         .text_block(["It is 18°C ", "and sunny in Paris."])
-        .part(StreamPart::File(GeneratedFile::new(FileData::Base64("iVBORw0KGgo=".into()), "image/png")))
+        .part(StreamPart::File(Box::new(GeneratedFile::new(FileData::Base64("iVBORw0KGgo=".into()), "image/png"))))
         .finish(FinishReason::Stop);
     MockLanguageModel::new().with_stream(first).with_stream(second)
 }

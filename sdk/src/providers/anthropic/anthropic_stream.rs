@@ -98,11 +98,11 @@ impl StreamState {
             StreamEvent::MessageStart { message } => {
                 self.usage = UsageCounts::from(&message.usage);
                 self.raw_usage = Some(message.usage);
-                parts.push_back(StreamPart::ResponseMetadata(ResponseMetadata::new(
+                parts.push_back(StreamPart::ResponseMetadata(Box::new(ResponseMetadata::new(
                     Some(message.id),
                     Some(message.model),
                     None,
-                )));
+                ))));
             }
             StreamEvent::ContentBlockStart { index, content_block } => self.start(index, content_block, parts),
             StreamEvent::ContentBlockDelta { index, delta } => self.delta(index, delta, parts),
@@ -188,8 +188,8 @@ impl StreamState {
             ContentBlock::ServerToolUse { id, name, input } => Self::start_tool_input(id, name, input, true, parts),
             ContentBlock::WebSearchToolResult { tool_use_id, content } => {
                 let (result, sources) = web_search_result(tool_use_id, content);
-                parts.push_back(StreamPart::ToolResult(result));
-                parts.extend(sources.into_iter().map(StreamPart::Source));
+                parts.push_back(StreamPart::ToolResult(Box::new(result)));
+                parts.extend(sources.into_iter().map(|source| StreamPart::Source(Box::new(source))));
                 Block::Done
             }
             ContentBlock::Unlisted => Block::Done,
@@ -226,7 +226,7 @@ impl StreamState {
                 let id = format!("citation:{}", self.citation_count);
                 if let Some(source) = citation_source(citation, &self.documents, id) {
                     self.citation_count += 1;
-                    parts.push_back(StreamPart::Source(source));
+                    parts.push_back(StreamPart::Source(Box::new(source)));
                 }
             }
             return;
@@ -276,7 +276,7 @@ impl StreamState {
     fn finish(&self) -> StreamPart {
         let raw_usage = self.raw_usage.as_ref().and_then(|usage| serde_json::to_value(usage).ok());
         StreamPart::Finish {
-            usage: convert_usage(&self.usage, raw_usage.clone()),
+            usage: Box::new(convert_usage(&self.usage, raw_usage.clone())),
             finish_reason: map_anthropic_finish_reason(self.stop_reason.as_deref(), self.uses_json_response_tool),
             raw_finish_reason: self.stop_reason.clone(),
             provider_metadata: Some(response_provider_metadata(raw_usage, self.stop_sequence.clone())),
@@ -299,7 +299,7 @@ impl StreamState {
                 parts.push_back(StreamPart::ToolInputEnd { id: id.clone(), provider_metadata: None });
                 let input = if input.trim().is_empty() { "{}".to_owned() } else { input };
                 parts.push_back(StreamPart::ToolCall(
-                    ToolCall::new(id.to_string(), tool_name, input).with_provider_executed(provider_executed),
+                    Box::new(ToolCall::new(id.to_string(), tool_name, input).with_provider_executed(provider_executed)),
                 ));
             }
             Block::Done => {}
@@ -412,7 +412,7 @@ mod tests {
         );
         assert!(error.is_none());
         let id = BlockId::from("0");
-        assert_eq!(parts[0], StreamPart::ResponseMetadata(ResponseMetadata::new(Some("msg_1".into()), Some("claude-x".into()), None)));
+        assert_eq!(parts[0], StreamPart::ResponseMetadata(Box::new(ResponseMetadata::new(Some("msg_1".into()), Some("claude-x".into()), None))));
         assert_eq!(parts[1], StreamPart::TextStart { id: id.clone(), provider_metadata: None });
         assert_eq!(parts[2], StreamPart::TextDelta { id: id.clone(), delta: "Hi".into() });
         assert_eq!(parts[3], StreamPart::TextEnd { id, provider_metadata: None });
@@ -534,7 +534,7 @@ mod tests {
         }
         assert_eq!(
             parts[1],
-            StreamPart::Source(crate::provider::Source::Document {
+            StreamPart::Source(Box::new(crate::provider::Source::Document {
                 id: "citation:0".into(),
                 media_type: "application/pdf".into(),
                 title: "report.pdf".into(),
@@ -542,7 +542,7 @@ mod tests {
                 provider_metadata: Some(anthropic_metadata(
                     serde_json::json!({"cited_text": "Revenue grew 12%.", "start_page_number": 2, "end_page_number": 3})
                 )),
-            })
+            }))
         );
     }
 }

@@ -279,7 +279,7 @@ impl StreamState {
             None => FinishReason::Other,
         };
         parts.push_back(StreamPart::Finish {
-            usage,
+            usage: Box::new(usage),
             finish_reason,
             raw_finish_reason: stop_reason,
             provider_metadata: metadata,
@@ -322,11 +322,11 @@ fn end_block(block: Block, parts: &mut VecDeque<StreamPart>) {
             } else {
                 input
             };
-            parts.push_back(StreamPart::ToolCall(ToolCall::new(
+            parts.push_back(StreamPart::ToolCall(Box::new(ToolCall::new(
                 id.to_string(),
                 tool_name,
                 input,
-            )));
+            ))));
         }
     }
 }

@@ -71,7 +71,7 @@ impl CohereStreamState {
     fn end_tool_call(&mut self, out: &mut VecDeque<StreamPart>) {
         if let Some(call) = self.tool_call.take() {
             out.push_back(StreamPart::ToolInputEnd { id: call.id.clone(), provider_metadata: None });
-            out.push_back(StreamPart::ToolCall(CompletedToolCall::new(call.id.to_string(), call.name, tool_input(Some(&call.arguments)))));
+            out.push_back(StreamPart::ToolCall(Box::new(CompletedToolCall::new(call.id.to_string(), call.name, tool_input(Some(&call.arguments))))));
         }
     }
 
@@ -79,7 +79,7 @@ impl CohereStreamState {
     pub(crate) fn process(&mut self, event: ChatStreamEvent, out: &mut VecDeque<StreamPart>) {
         match event {
             ChatStreamEvent::MessageStart { id, .. } => {
-                out.push_back(StreamPart::ResponseMetadata(ResponseMetadata::new(id, Some(self.model_id.clone()), None)));
+                out.push_back(StreamPart::ResponseMetadata(Box::new(ResponseMetadata::new(id, Some(self.model_id.clone()), None))));
             }
             ChatStreamEvent::ContentStart { index, delta } => {
                 self.close_block(out);
@@ -128,7 +128,7 @@ impl CohereStreamState {
             ChatStreamEvent::ToolCallEnd { .. } => self.end_tool_call(out),
             ChatStreamEvent::CitationStart { delta, .. } => {
                 if let Some(citation) = delta.and_then(|delta| delta.message).and_then(|message| message.citations) {
-                    out.push_back(StreamPart::Source(citation_source(&citation)));
+                    out.push_back(StreamPart::Source(Box::new(citation_source(&citation))));
                 }
             }
             ChatStreamEvent::MessageEnd { delta, .. } => {
@@ -166,7 +166,7 @@ impl CohereStreamState {
             metadata.merge("cohere", serde_json::json!({"error": error}));
         }
         out.push_back(StreamPart::Finish {
-            usage: convert_usage(self.usage.as_ref()),
+            usage: Box::new(convert_usage(self.usage.as_ref())),
             finish_reason: raw_finish_reason.as_deref().map_or(crate::provider::FinishReason::Other, |reason| map_cohere_finish_reason(Some(reason))),
             raw_finish_reason,
             provider_metadata,

@@ -121,11 +121,11 @@ impl GatewayPart {
             GatewayPart::ToolInputEnd { id, provider_metadata } => Mapped::Part(StreamPart::ToolInputEnd { id: block(id), provider_metadata }),
             GatewayPart::StreamStart { warnings } => Mapped::Part(StreamPart::StreamStart { warnings: warnings.into_iter().map(warning).collect() }),
             GatewayPart::ResponseMetadata { id, timestamp: time, model_id } => {
-                Mapped::Part(StreamPart::ResponseMetadata(ResponseMetadata::new(id, model_id, time.as_deref().and_then(timestamp))))
+                Mapped::Part(StreamPart::ResponseMetadata(Box::new(ResponseMetadata::new(id, model_id, time.as_deref().and_then(timestamp)))))
             }
             GatewayPart::Finish { usage: used, finish_reason, provider_metadata } => {
                 let (finish_reason, raw_finish_reason) = finish(finish_reason.as_ref());
-                Mapped::Part(StreamPart::Finish { usage: usage(used.as_ref()), finish_reason, raw_finish_reason, provider_metadata })
+                Mapped::Part(StreamPart::Finish { usage: Box::new(usage(used.as_ref())), finish_reason, raw_finish_reason, provider_metadata })
             }
             GatewayPart::Raw { raw_value } => Mapped::Part(StreamPart::Raw { raw_value }),
             GatewayPart::Error { .. } | GatewayPart::Unknown => Mapped::Unknown,

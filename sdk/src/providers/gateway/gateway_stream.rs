@@ -61,10 +61,10 @@ impl EventMapper for GatewayEventMapper {
         self.finished |= matches!(part, GatewayPart::Finish { .. });
         match part.map() {
             Mapped::Part(part) => out.push_back(part),
-            Mapped::Content(Content::ToolCall(call)) => out.push_back(StreamPart::ToolCall(call)),
-            Mapped::Content(Content::ToolResult(result)) => out.push_back(StreamPart::ToolResult(result)),
-            Mapped::Content(Content::File(file)) => out.push_back(StreamPart::File(file)),
-            Mapped::Content(Content::Source(source)) => out.push_back(StreamPart::Source(source)),
+            Mapped::Content(Content::ToolCall(call)) => out.push_back(StreamPart::ToolCall(Box::new(call))),
+            Mapped::Content(Content::ToolResult(result)) => out.push_back(StreamPart::ToolResult(Box::new(result))),
+            Mapped::Content(Content::File(file)) => out.push_back(StreamPart::File(Box::new(file))),
+            Mapped::Content(Content::Source(source)) => out.push_back(StreamPart::Source(Box::new(source))),
             // Whole text or reasoning, and parts specai has no name for (tool approval
             // requests, custom content): not part of a stream's vocabulary.
             _ => tracing::warn!(part = %String::from_utf8_lossy(data), "gateway stream part not supported by specai; skipped"),

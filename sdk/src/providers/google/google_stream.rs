@@ -71,11 +71,11 @@ impl GoogleStreamState {
     pub(crate) fn process(&mut self, mut chunk: GenerateContentResponse, out: &mut VecDeque<StreamPart>) {
         if !self.sent_metadata && (chunk.response_id.is_some() || chunk.model_version.is_some()) {
             self.sent_metadata = true;
-            out.push_back(StreamPart::ResponseMetadata(ResponseMetadata::new(
+            out.push_back(StreamPart::ResponseMetadata(Box::new(ResponseMetadata::new(
                 chunk.response_id.clone(),
                 chunk.model_version.clone(),
                 None,
-            )));
+            ))));
         }
         if let Some(usage) = chunk.usage_metadata.take() {
             self.usage = Some(usage);
@@ -96,12 +96,12 @@ impl GoogleStreamState {
             if let Some(grounding) = candidate.grounding_metadata.take() {
                 for (url, title) in grounding_sources(&grounding) {
                     if self.source_urls.insert(url.clone()) {
-                        out.push_back(StreamPart::Source(Source::Url {
+                        out.push_back(StreamPart::Source(Box::new(Source::Url {
                             id: generate_id("source"),
                             url,
                             title,
                             provider_metadata: None,
-                        }));
+                        })));
                     }
                 }
                 self.grounding = Some(grounding);
@@ -172,18 +172,18 @@ impl GoogleStreamState {
             out.push_back(StreamPart::ToolInputDelta { id: id.clone(), delta: input.clone() });
             out.push_back(StreamPart::ToolInputEnd { id, provider_metadata: provider_metadata.clone() });
             out.push_back(StreamPart::ToolCall(
-                ToolCall::new(tool_call_id, call.name, input).with_provider_metadata(provider_metadata),
+                Box::new(ToolCall::new(tool_call_id, call.name, input).with_provider_metadata(provider_metadata)),
             ));
         } else if let Some(code) = part.executable_code {
             let tool_call_id = generate_id("code");
             self.last_code_id = Some(tool_call_id.clone());
-            out.push_back(StreamPart::ToolCall(code_execution_call(tool_call_id, &code, signature.as_deref())));
+            out.push_back(StreamPart::ToolCall(Box::new(code_execution_call(tool_call_id, &code, signature.as_deref()))));
         } else if let Some(result) = part.code_execution_result {
             let id = self.last_code_id.take().unwrap_or_else(|| generate_id("code"));
-            out.push_back(StreamPart::ToolResult(code_execution_result(id, &result)));
+            out.push_back(StreamPart::ToolResult(Box::new(code_execution_result(id, &result))));
         } else if let Some(blob) = part.inline_data {
             let file = GeneratedFile::new(FileData::Base64(blob.data), blob.mime_type);
-            out.push_back(StreamPart::File(file.with_provider_metadata(signature_metadata(signature.as_deref()))));
+            out.push_back(StreamPart::File(Box::new(file.with_provider_metadata(signature_metadata(signature.as_deref())))));
         }
     }
 
@@ -203,7 +203,7 @@ impl GoogleStreamState {
             self.usage.as_ref(),
         );
         out.push_back(StreamPart::Finish {
-            usage: convert_usage(self.usage.as_ref()),
+            usage: Box::new(convert_usage(self.usage.as_ref())),
             finish_reason: if self.prompt_blocked {
                 FinishReason::ContentFilter
             } else {
@@ -287,7 +287,7 @@ mod tests {
         ]);
         finished.unwrap();
         let block = |id: &str| -> BlockId { Arc::from(id) };
-        assert_eq!(parts[0], StreamPart::ResponseMetadata(ResponseMetadata::new(Some("r1".into()), Some("gemini-2.5-flash".into()), None)));
+        assert_eq!(parts[0], StreamPart::ResponseMetadata(Box::new(ResponseMetadata::new(Some("r1".into()), Some("gemini-2.5-flash".into()), None))));
         assert_eq!(parts[1], StreamPart::ReasoningStart { id: block("0"), provider_metadata: None });
         assert_eq!(parts[2], StreamPart::ReasoningDelta { id: block("0"), delta: "Let me think".into(), provider_metadata: None });
         assert_eq!(parts[3], StreamPart::ReasoningEnd { id: block("0"), provider_metadata: None });
@@ -314,7 +314,7 @@ mod tests {
             {"functionCall": {"id": "fc-2", "name": "weather", "args": {"city": "Rome"}}}
         ]}, "finishReason": "STOP"}]})]);
         finished.unwrap();
-        let calls: Vec<&ToolCall> = parts.iter().filter_map(|part| match part { StreamPart::ToolCall(call) => Some(call), _ => None }).collect();
+        let calls: Vec<&ToolCall> = parts.iter().filter_map(|part| match part { StreamPart::ToolCall(call) => Some(&**call), _ => None }).collect();
         assert_eq!(calls.len(), 2);
         assert_eq!(calls[0].input, r#"{"city":"Paris"}"#);
         assert_eq!(calls[0].provider_metadata, signature_metadata(Some("c2ln")));

@@ -129,7 +129,7 @@ impl ResponsesStreamState {
                     event.annotation.and_then(|annotation| annotation_source(annotation, format!("source-{}", self.source_count)))
                 {
                     self.source_count += 1;
-                    out.push_back(StreamPart::Source(source));
+                    out.push_back(StreamPart::Source(Box::new(source)));
                 }
             }
             "response.output_item.added" => {
@@ -148,11 +148,11 @@ impl ResponsesStreamState {
                 {
                     self.response_id = Some(response.id.clone());
                     let created = (response.created_at >= 0.0).then_some(response.created_at as i64);
-                    out.push_back(StreamPart::ResponseMetadata(ResponseMetadata::new(
+                    out.push_back(StreamPart::ResponseMetadata(Box::new(ResponseMetadata::new(
                         Some(response.id),
                         Some(response.model),
                         timestamp(created),
-                    )));
+                    ))));
                 }
             }
             "response.completed" | "response.incomplete" => {
@@ -237,8 +237,8 @@ impl ResponsesStreamState {
 
     fn on_item_done(&mut self, item: api::OutputItem, output_index: usize, out: &mut VecDeque<StreamPart>) {
         if let Some((call, result)) = built_in_tool_call(&item) {
-            out.push_back(StreamPart::ToolCall(call));
-            out.push_back(StreamPart::ToolResult(result));
+            out.push_back(StreamPart::ToolCall(Box::new(call)));
+            out.push_back(StreamPart::ToolResult(Box::new(result)));
             return;
         }
         match item {
@@ -272,7 +272,7 @@ impl ResponsesStreamState {
                 out.push_back(StreamPart::ToolInputEnd { id: block, provider_metadata: metadata.clone() });
                 let input = if arguments.trim().is_empty() { "{}".to_owned() } else { arguments };
                 out.push_back(StreamPart::ToolCall(
-                    ToolCall::new(call_id, name, input).with_provider_metadata(metadata),
+                    Box::new(ToolCall::new(call_id, name, input).with_provider_metadata(metadata)),
                 ));
             }
             api::OutputItem::Reasoning { id, encrypted_content, .. } => {
@@ -309,7 +309,7 @@ impl ResponsesStreamState {
             map_openai_responses_finish_reason(self.incomplete_reason.as_deref(), self.has_function_calls)
         };
         out.push_back(StreamPart::Finish {
-            usage: self.usage.as_ref().map(responses_usage).unwrap_or_default(),
+            usage: Box::new(self.usage.as_ref().map(responses_usage).unwrap_or_default()),
             finish_reason,
             raw_finish_reason: self.incomplete_reason.take().or(self.status.take()),
             provider_metadata: Some(openai_metadata(json!({

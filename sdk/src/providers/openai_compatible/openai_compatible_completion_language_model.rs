@@ -202,7 +202,7 @@ impl EventMapper for CompletionStreamState {
         }
         if !self.metadata_sent {
             self.metadata_sent = true;
-            out.push_back(StreamPart::ResponseMetadata(ResponseMetadata::new(chunk.id.clone(), chunk.model.clone(), timestamp(chunk.created))));
+            out.push_back(StreamPart::ResponseMetadata(Box::new(ResponseMetadata::new(chunk.id.clone(), chunk.model.clone(), timestamp(chunk.created)))));
         }
         if let Some(usage) = chunk.usage.as_ref().and_then(|usage| serde_json::to_value(usage).ok()) {
             self.usage = Some(usage);
@@ -228,7 +228,7 @@ impl EventMapper for CompletionStreamState {
             out.push_back(StreamPart::TextEnd { id, provider_metadata: None });
         }
         out.push_back(StreamPart::Finish {
-            usage: self.usage.take().map(|usage| usage_from_value(&usage, &self.usage_mapping).usage).unwrap_or_default(),
+            usage: Box::new(self.usage.take().map(|usage| usage_from_value(&usage, &self.usage_mapping).usage).unwrap_or_default()),
             finish_reason: map_openai_compatible_finish_reason(self.finish_reason.as_deref()),
             raw_finish_reason: self.finish_reason.take(),
             provider_metadata: None,

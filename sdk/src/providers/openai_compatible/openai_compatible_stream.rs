@@ -195,7 +195,7 @@ impl ChatStreamState {
         if let Some(value) = value {
             self.read_vendor_fields(value)?;
             for source in new_sources(value, self.setup.sources, &mut self.source_urls) {
-                out.push_back(StreamPart::Source(source));
+                out.push_back(StreamPart::Source(Box::new(source)));
             }
         }
         if let Some(counts) = &chunk.usage {
@@ -231,11 +231,11 @@ impl ChatStreamState {
         let chunk: lean::CreateChatCompletionStreamResponse<'_> = decode_json(data).map_err(|error| malformed(data, error))?;
         if chunk.error.is_none() && (chunk.id.is_some() || chunk.model.is_some()) {
             self.metadata_sent = true;
-            out.push_back(StreamPart::ResponseMetadata(ResponseMetadata::new(
+            out.push_back(StreamPart::ResponseMetadata(Box::new(ResponseMetadata::new(
                 chunk.id.map(|id| id.0.into_owned()),
                 chunk.model.map(|model| model.0.into_owned()),
                 timestamp(chunk.created),
-            )));
+            ))));
         }
         Ok(Chunk { choices: chunk.choices, usage: chunk.usage, has_error: chunk.error.is_some() })
     }
@@ -405,7 +405,7 @@ impl ChatStreamState {
                 arguments if arguments.trim().is_empty() => "{}".to_owned(),
                 arguments => arguments,
             };
-            out.push_back(StreamPart::ToolCall(ToolCall::new(call.id.to_string(), name, input)));
+            out.push_back(StreamPart::ToolCall(Box::new(ToolCall::new(call.id.to_string(), name, input))));
         }
         Ok(())
     }
@@ -424,7 +424,7 @@ impl ChatStreamState {
             metadata.insert("logprobs".into(), Value::Array(logprobs));
         }
         out.push_back(StreamPart::Finish {
-            usage: usage.usage,
+            usage: Box::new(usage.usage),
             finish_reason: map_openai_compatible_finish_reason(self.finish_reason.as_deref()),
             raw_finish_reason: self.finish_reason.take(),
             provider_metadata: (!metadata.is_empty())
@@ -466,7 +466,7 @@ pub(crate) fn simulate_stream(response: GenerateResponse, mut warnings: Vec<Warn
     warnings.push(Warning::compatibility("streaming", Some("the model does not stream; the whole answer was generated and replayed as parts".to_owned())));
     let mut parts = vec![
         StreamPart::StreamStart { warnings },
-        StreamPart::ResponseMetadata(ResponseMetadata::new(response.response.id.clone(), response.response.model_id.clone(), response.response.timestamp)),
+        StreamPart::ResponseMetadata(Box::new(ResponseMetadata::new(response.response.id.clone(), response.response.model_id.clone(), response.response.timestamp))),
     ];
     for (index, content) in response.content.into_iter().enumerate() {
         let id: BlockId = Arc::from(format!("{index}").as_str());
@@ -486,16 +486,16 @@ pub(crate) fn simulate_stream(response: GenerateResponse, mut warnings: Vec<Warn
                 parts.push(StreamPart::ToolInputStart { id: id.clone(), tool_name: call.tool_name.clone(), provider_executed: false, provider_metadata: None });
                 parts.push(StreamPart::ToolInputDelta { id: id.clone(), delta: call.input.clone() });
                 parts.push(StreamPart::ToolInputEnd { id, provider_metadata: None });
-                parts.push(StreamPart::ToolCall(call));
+                parts.push(StreamPart::ToolCall(Box::new(call)));
             }
-            Content::Source(source) => parts.push(StreamPart::Source(source)),
-            Content::File(file) => parts.push(StreamPart::File(file)),
-            Content::ToolResult(result) => parts.push(StreamPart::ToolResult(result)),
+            Content::Source(source) => parts.push(StreamPart::Source(Box::new(source))),
+            Content::File(file) => parts.push(StreamPart::File(Box::new(file))),
+            Content::ToolResult(result) => parts.push(StreamPart::ToolResult(Box::new(result))),
             unknown => tracing::debug!(?unknown, "content kind newer than this SDK, not replayed"),
         }
     }
     parts.push(StreamPart::Finish {
-        usage: response.usage,
+        usage: Box::new(response.usage),
         finish_reason: response.finish_reason,
         raw_finish_reason: response.raw_finish_reason,
         provider_metadata: response.provider_metadata,
