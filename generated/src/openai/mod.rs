@@ -3297,36 +3297,38 @@ pub mod lean {
                 .unwrap_or_default(),
         )
     }
-    ///Lean `ResponseStreamEvent`: known fields but `annotation_index`, `arguments`, `content_index`, `logprobs`, `name`, `part`, `refusal`, `sequence_number`, `text`, strings borrowed where possible.
+    ///Lean `ResponseStreamEvent`: known fields but `annotation_index`, `arguments`, `content_index`, `logprobs`, `name`, `part`, `refusal`, `sequence_number`, `text`, strings borrowed where possible; `annotation`, `code`, `item`, `message`, `param`, `response` boxed.
     #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     pub struct ResponseStreamEvent<'a> {
         ///`annotation`
         #[serde(default)]
-        pub annotation: ::std::option::Option<super::types::Annotation>,
+        pub annotation: ::std::option::Option<
+            ::std::boxed::Box<super::types::Annotation>,
+        >,
         ///`code`
         #[serde(borrow, default)]
-        pub code: ::std::option::Option<CowStr<'a>>,
+        pub code: ::std::option::Option<::std::boxed::Box<CowStr<'a>>>,
         ///`delta`
         #[serde(borrow, default)]
         pub delta: ::std::option::Option<CowStr<'a>>,
         ///`item`
         #[serde(default)]
-        pub item: ::std::option::Option<super::types::OutputItem>,
+        pub item: ::std::option::Option<::std::boxed::Box<super::types::OutputItem>>,
         ///`item_id`
         #[serde(borrow, default)]
         pub item_id: ::std::option::Option<CowStr<'a>>,
         ///`message`
         #[serde(borrow, default)]
-        pub message: ::std::option::Option<CowStr<'a>>,
+        pub message: ::std::option::Option<::std::boxed::Box<CowStr<'a>>>,
         ///`output_index`
         #[serde(default)]
         pub output_index: ::std::option::Option<i64>,
         ///`param`
         #[serde(borrow, default)]
-        pub param: ::std::option::Option<CowStr<'a>>,
+        pub param: ::std::option::Option<::std::boxed::Box<CowStr<'a>>>,
         ///`response`
         #[serde(default)]
-        pub response: ::std::option::Option<super::types::Response>,
+        pub response: ::std::option::Option<::std::boxed::Box<super::types::Response>>,
         ///`summary_index`
         #[serde(default)]
         pub summary_index: ::std::option::Option<i64>,

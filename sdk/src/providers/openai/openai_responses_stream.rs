@@ -126,7 +126,7 @@ impl ResponsesStreamState {
             }
             "response.output_text.annotation.added" => {
                 if let Some(source) =
-                    event.annotation.and_then(|annotation| annotation_source(annotation, format!("source-{}", self.source_count)))
+                    event.annotation.and_then(|annotation| annotation_source(*annotation, format!("source-{}", self.source_count)))
                 {
                     self.source_count += 1;
                     out.push_back(StreamPart::Source(Box::new(source)));
@@ -134,12 +134,12 @@ impl ResponsesStreamState {
             }
             "response.output_item.added" => {
                 if let Some(item) = event.item {
-                    self.on_item_added(item, output_index.unwrap_or(0), out);
+                    self.on_item_added(*item, output_index.unwrap_or(0), out);
                 }
             }
             "response.output_item.done" => {
                 if let Some(item) = event.item {
-                    self.on_item_done(item, output_index.unwrap_or(0), out);
+                    self.on_item_done(*item, output_index.unwrap_or(0), out);
                 }
             }
             "response.created" | "response.in_progress" => {
@@ -337,5 +337,18 @@ impl EventMapper for ResponsesStreamState {
     /// `response.completed` (or `incomplete`) ends a Responses stream; no `[DONE]` follows.
     fn is_complete(&self) -> bool {
         self.status.is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use specai_generated::openai::lean;
+
+    /// Every text delta decodes into the flattened event struct and moves it several times: the
+    /// mapping's `lean_boxed` keeps it small (it was 896 bytes with items and responses inline).
+    #[cfg(target_pointer_width = "64")]
+    #[test]
+    fn a_decoded_event_stays_small() {
+        assert!(std::mem::size_of::<lean::ResponseStreamEvent<'_>>() <= 160, "{}", std::mem::size_of::<lean::ResponseStreamEvent<'_>>());
     }
 }
