@@ -3189,7 +3189,7 @@ pub mod lean {
         #[serde(skip)]
         _borrowed: ::std::marker::PhantomData<&'a str>,
     }
-    ///Lean `ChatCompletionChoice`: known fields but `index`, strings borrowed where possible.
+    ///Lean `ChatCompletionChoice`: known fields but `index`, strings borrowed where possible; `logprobs` boxed.
     #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     pub struct ChatCompletionChoice<'a> {
         ///`finish_reason`
@@ -3197,7 +3197,7 @@ pub mod lean {
         pub finish_reason: ::std::option::Option<CowStr<'a>>,
         ///`logprobs`
         #[serde(borrow, default)]
-        pub logprobs: ::std::option::Option<ChatChoiceLogprobs<'a>>,
+        pub logprobs: ::std::option::Option<::std::boxed::Box<ChatChoiceLogprobs<'a>>>,
         ///`message`
         #[serde(borrow, default)]
         pub message: ::std::option::Option<ChatCompletionResponseMessage<'a>>,
@@ -3263,7 +3263,7 @@ pub mod lean {
         #[serde(skip)]
         _borrowed: ::std::marker::PhantomData<&'a str>,
     }
-    ///Lean `ChatCompletionResponseMessage`: known fields but `audio`, `role`, strings borrowed where possible.
+    ///Lean `ChatCompletionResponseMessage`: known fields but `audio`, `refusal`, `role`, strings borrowed where possible.
     #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     pub struct ChatCompletionResponseMessage<'a> {
         ///`annotations`
@@ -3278,9 +3278,6 @@ pub mod lean {
         ///`reasoning_content`
         #[serde(borrow, default)]
         pub reasoning_content: ::std::option::Option<CowStr<'a>>,
-        ///`refusal`
-        #[serde(borrow, default)]
-        pub refusal: ::std::option::Option<CowStr<'a>>,
         ///`tool_calls`
         #[serde(borrow, default, deserialize_with = "null_as_default")]
         pub tool_calls: ::std::vec::Vec<ChatCompletionMessageToolCall<'a>>,
@@ -3440,7 +3437,7 @@ pub mod lean {
         #[serde(skip)]
         _borrowed: ::std::marker::PhantomData<&'a str>,
     }
-    ///Lean `CreateChatCompletionResponse`: known fields but `object`, `system_fingerprint`, strings borrowed where possible.
+    ///Lean `CreateChatCompletionResponse`: known fields but `object`, `system_fingerprint`, strings borrowed where possible; `usage` boxed.
     #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     pub struct CreateChatCompletionResponse<'a> {
         ///`choices`
@@ -3460,7 +3457,7 @@ pub mod lean {
         pub service_tier: ::std::option::Option<CowStr<'a>>,
         ///`usage`
         #[serde(borrow, default)]
-        pub usage: ::std::option::Option<CompletionUsage<'a>>,
+        pub usage: ::std::option::Option<::std::boxed::Box<CompletionUsage<'a>>>,
         #[serde(skip)]
         _borrowed: ::std::marker::PhantomData<&'a str>,
     }
