@@ -93,11 +93,8 @@ fn lean_structs(components: Map<String, Value>, roots: &Roots) -> Result<Vec<Tok
                 properties.remove(property).ok_or_else(|| format!("lean_omit: `{name}` has no property `{property}`"))?;
             }
         }
-        let boxed = roots.lean_boxed.get(&name);
-        if boxed.is_some() {
-            unused_boxes.remove(&name);
-        }
-        let item = emitter.object(&name, &schema, omitted, boxed)?;
+        unused_boxes.remove(&name);
+        let item = emitter.object(&name, &schema, omitted, roots.lean_boxed.get(&name))?;
         emitter.structs.insert(name, item);
     }
     let known = || emitter.structs.keys().cloned().collect::<Vec<_>>().join(", ");
@@ -322,7 +319,7 @@ impl Emitter {
     ) -> Result<TokenStream, String> {
         let ident = format_ident!("{}", name);
         let properties = schema.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
-        let mut unboxed = boxed.cloned().unwrap_or_default();
+        let mut boxed_not_found = boxed.cloned().unwrap_or_default();
         let mut fields = Vec::new();
         let parent = self.naming.get(name).cloned().unwrap_or_else(|| name.to_string());
         for (property, property_schema) in &properties {
@@ -332,7 +329,7 @@ impl Emitter {
             let borrow = field_type.borrows.then(|| quote! { borrow, });
             let tokens = field_type.tokens;
             let doc = format!("`{property}`");
-            let is_boxed = unboxed.remove(property);
+            let is_boxed = boxed_not_found.remove(property);
             if is_boxed && field_type.vec {
                 return Err(format!("lean_boxed: `{name}.{property}` is an array, which is small already"));
             }
@@ -351,7 +348,7 @@ impl Emitter {
                 });
             }
         }
-        if let Some(property) = unboxed.first() {
+        if let Some(property) = boxed_not_found.first() {
             return Err(format!("lean_boxed: `{name}` has no property `{property}`"));
         }
         let listed = |properties: &BTreeSet<String>| properties.iter().map(|property| format!("`{property}`")).collect::<Vec<_>>().join(", ");

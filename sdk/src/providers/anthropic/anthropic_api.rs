@@ -66,9 +66,9 @@ pub fn count(value: i64) -> Option<u64> {
 
 /// One event of a streamed answer: [`types::MessageStreamEvent`] with `u32` block indices.
 ///
-/// The once-a-stream payloads are boxed (the message is 384 bytes, the final usage 120): every
-/// delta is decoded into this enum and moved, and a small value moves in registers where a
-/// large one costs a `memcpy` call per move.
+/// The once-a-stream payloads are boxed (the message made the event 384 bytes, the final usage
+/// is 120): every delta is decoded into this enum and moved, and a small value moves in
+/// registers where a large one costs a `memcpy` call per move.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum StreamEvent {
