@@ -57,6 +57,7 @@ mod post_to_api;
 mod provider_options;
 mod provider_settings;
 mod redact_url;
+mod replayed_stream;
 mod response_handler;
 mod shortest_decimal;
 mod speech_audio;
@@ -74,6 +75,7 @@ pub use download::{DEFAULT_MAX_DOWNLOAD_BYTES, Download, detect_audio_media_type
 #[cfg_attr(not(any(feature = "gladia", all(feature = "openai-compatible", feature = "transcription"))), allow(unused_imports))]
 pub(crate) use download::audio_file_extension;
 pub use poll_job::{Job, JobStatus, PollSettings};
+pub use replayed_stream::replayed_stream;
 #[cfg_attr(not(any(feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai")), allow(unused_imports))]
 pub(crate) use poll_job::with_poll_overrides;
 #[cfg(any(feature = "azure", feature = "vertex"))]

@@ -13,7 +13,7 @@ use specai_generated::openai_compatible::lean;
 
 use crate::provider_utils::json_path::lookup;
 use super::map_openai_compatible_finish_reason::map_openai_compatible_finish_reason;
-use super::openai_compatible_stream::{ChatStreamState, StreamSetup, logprobs_metadata, reads_vendor_fields, simulate_stream};
+use super::openai_compatible_stream::{ChatStreamState, StreamSetup, logprobs_metadata, reads_vendor_fields};
 use super::openai_compatible_sources::new_sources;
 use super::openai_compatible_usage::{CountedUsage, counted_usage, usage_from_value};
 use super::{Config, ModelRules, SharedConfig, config_for_call, timestamp};
@@ -22,7 +22,7 @@ use crate::provider::{
     CallOptions, Content, GenerateResponse, JsonBody, LanguageModel, ProviderMetadata, RequestMetadata, ResponseMetadata, Source,
     StreamPart, StreamResponse, SupportedUrl, ToolCall, Warning,
 };
-use crate::provider_utils::{ApiResponse, ModelOperation, PartsStream, ReadResponse, api_call_error, operation_body};
+use crate::provider_utils::{ApiResponse, ModelOperation, PartsStream, ReadResponse, api_call_error, operation_body, replayed_stream};
 
 /// A chat-completions model: OpenAI's ([`crate::openai::OpenAiProvider::chat`]) or an
 /// OpenAI-compatible vendor's.
@@ -240,9 +240,8 @@ impl LanguageModel for OpenAiCompatibleChatLanguageModel {
         let config = config_for_call(&self.config)?;
         if !self.rules(config).capabilities.streaming {
             let response = self.do_generate(options).await?;
-            let (request, metadata) = (response.request.clone(), response.response.clone());
-            let parts = simulate_stream(response, Vec::new());
-            return Ok(StreamResponse::new(Box::pin(futures::stream::iter(parts)), request, metadata));
+            let not_streamed = Warning::compatibility("streaming", Some("the model does not stream; the whole answer was generated and replayed as parts".to_owned()));
+            return Ok(replayed_stream(response, vec![not_streamed]));
         }
         let (request, warnings) = self.request(config, options, true)?;
         let mut response = self.post(config, request, options).await?;

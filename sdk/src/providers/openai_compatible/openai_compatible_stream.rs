@@ -38,7 +38,7 @@ use super::openai_compatible_usage::{CountedUsage, counted_usage, is_default_usa
 use super::timestamp;
 use crate::error::{Error, Result};
 use crate::provider::{
-    BlockId, Content, GenerateResponse, JsonBody, ProviderMetadata, ResponseMetadata, StreamPart, ToolCall, Warning,
+    BlockId, JsonBody, ProviderMetadata, ResponseMetadata, StreamPart, ToolCall,
 };
 use crate::provider_utils::{EventMapper, SseEvent, api_call_error, decode_json};
 
@@ -458,49 +458,6 @@ impl EventMapper for ChatStreamState {
     fn is_complete(&self) -> bool {
         self.finish_reason.is_some()
     }
-}
-
-/// The parts of a generated response, for models whose mapping says they cannot stream.
-pub(crate) fn simulate_stream(response: GenerateResponse, mut warnings: Vec<Warning>) -> Vec<Result<StreamPart>> {
-    warnings.extend(response.warnings);
-    warnings.push(Warning::compatibility("streaming", Some("the model does not stream; the whole answer was generated and replayed as parts".to_owned())));
-    let mut parts = vec![
-        StreamPart::StreamStart { warnings },
-        StreamPart::ResponseMetadata(Box::new(ResponseMetadata::new(response.response.id.clone(), response.response.model_id.clone(), response.response.timestamp))),
-    ];
-    for (index, content) in response.content.into_iter().enumerate() {
-        let id: BlockId = Arc::from(format!("{index}").as_str());
-        match content {
-            Content::Text { text, provider_metadata } => {
-                parts.push(StreamPart::TextStart { id: id.clone(), provider_metadata });
-                parts.push(StreamPart::TextDelta { id: id.clone(), delta: text });
-                parts.push(StreamPart::TextEnd { id, provider_metadata: None });
-            }
-            Content::Reasoning { text, provider_metadata } => {
-                parts.push(StreamPart::ReasoningStart { id: id.clone(), provider_metadata });
-                parts.push(StreamPart::ReasoningDelta { id: id.clone(), delta: text, provider_metadata: None });
-                parts.push(StreamPart::ReasoningEnd { id, provider_metadata: None });
-            }
-            Content::ToolCall(call) => {
-                let id: BlockId = Arc::from(call.tool_call_id.as_str());
-                parts.push(StreamPart::ToolInputStart { id: id.clone(), tool_name: call.tool_name.clone(), provider_executed: false, provider_metadata: None });
-                parts.push(StreamPart::ToolInputDelta { id: id.clone(), delta: call.input.clone() });
-                parts.push(StreamPart::ToolInputEnd { id, provider_metadata: None });
-                parts.push(StreamPart::ToolCall(Box::new(call)));
-            }
-            Content::Source(source) => parts.push(StreamPart::Source(Box::new(source))),
-            Content::File(file) => parts.push(StreamPart::File(Box::new(file))),
-            Content::ToolResult(result) => parts.push(StreamPart::ToolResult(Box::new(result))),
-            unknown => tracing::debug!(?unknown, "content kind newer than this SDK, not replayed"),
-        }
-    }
-    parts.push(StreamPart::Finish {
-        usage: Box::new(response.usage),
-        finish_reason: response.finish_reason,
-        raw_finish_reason: response.raw_finish_reason,
-        provider_metadata: response.provider_metadata,
-    });
-    parts.into_iter().map(Ok).collect()
 }
 
 #[cfg(test)]
