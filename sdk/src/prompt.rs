@@ -114,7 +114,9 @@ pub(crate) async fn download_unsupported_urls(messages: &mut [Message], supporte
         let FileData::Url(url) = &file.data else { continue };
         let (data, media_type) = match url.strip_prefix("data:") {
             Some(inline) => decode_data_url(inline, url)?,
-            None => download(url).await?,
+            // Boxed: the download's future is large and rarely needed, and this one is part
+            // of every model call's future.
+            None => Box::pin(download(url)).await?,
         };
         if let Some(media_type) = media_type.filter(|_| file.media_type.ends_with("/*") || file.media_type.is_empty()) {
             file.media_type = media_type;

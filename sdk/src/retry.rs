@@ -102,22 +102,24 @@ where
 {
     let mut errors = Vec::new();
     loop {
-        match operation().await {
+        // The error is taken out of the attempt's result before the sleep: a `match` on the
+        // result would keep the whole result (a response, hundreds of bytes) in this future
+        // across the sleep, for every call.
+        let error = match operation().await {
             Ok(value) => return Ok(value),
-            Err(error) => {
-                let retries_done = errors.len() as u32;
-                if !error.is_retryable() {
-                    return Err(if errors.is_empty() { error } else { exhausted(errors, error) });
-                }
-                if retries_done >= policy.max_retries {
-                    return Err(if policy.max_retries == 0 { error } else { exhausted(errors, error) });
-                }
-                let delay = policy.delay_for(retries_done, &error);
-                tracing::debug!(attempt = retries_done + 1, ?delay, %error, "retrying model call");
-                errors.push(error);
-                tokio::time::sleep(delay).await;
-            }
+            Err(error) => error,
+        };
+        let retries_done = errors.len() as u32;
+        if !error.is_retryable() {
+            return Err(if errors.is_empty() { error } else { exhausted(errors, error) });
         }
+        if retries_done >= policy.max_retries {
+            return Err(if policy.max_retries == 0 { error } else { exhausted(errors, error) });
+        }
+        let delay = policy.delay_for(retries_done, &error);
+        tracing::debug!(attempt = retries_done + 1, ?delay, %error, "retrying model call");
+        errors.push(error);
+        tokio::time::sleep(delay).await;
     }
 }
 
@@ -174,6 +176,15 @@ mod tests {
 
     use super::*;
     use crate::error::ApiCallError;
+
+    /// Every model call's future holds this one: a large result must not stay in it across the
+    /// backoff (it held a 408-byte `Result<GenerateResponse>` before).
+    #[test]
+    fn the_future_does_not_keep_a_result_across_the_backoff() {
+        let policy = RetryPolicy::default();
+        let future = retry_with_backoff(&policy, || async { Ok::<_, Error>([0u8; 4096]) });
+        assert!(std::mem::size_of_val(&future) < 1024, "{} bytes", std::mem::size_of_val(&future));
+    }
 
     fn api_error(status: u16, retry_after: Option<&str>) -> Error {
         let mut headers = HeaderMap::new();
