@@ -53,7 +53,9 @@
 //!   (`JSON`, `jsonc`), drops a stream's leading whitespace, and can cut a value out of prose
 //!   ([`ExtractJson::strip_surrounding_text`]).
 //! - Simulate streaming keeps text parts' provider metadata and puts reasoning metadata on the
-//!   block's end as well as its start.
+//!   block's end as well as its start, and replays a tool call's input as a tool-input block
+//!   before the call, as a streaming provider sends it (the AI SDK replays the call alone). It
+//!   is the same replay the compatible engine gives a vendor whose mapping says it cannot stream.
 //! - Fallback chains are specai's own; the AI SDK has none.
 
 /// `with_provider` and `with_model_id`, for a model type with `provider` and `model_id` fields:
