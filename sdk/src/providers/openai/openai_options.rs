@@ -241,12 +241,13 @@ fn wire_name<T: Serialize>(value: &T) -> Option<String> {
     }
 }
 
-/// Whether a model id names a reasoning model (o-series, gpt-5 and its variants except the chat
-/// ones, codex). Reasoning models take `developer` messages, `max_completion_tokens` and
-/// `reasoning_effort`, and reject sampling settings.
+/// Whether a model id names a reasoning model, as OpenAI's mapping (`specs/openai/provider.toml`,
+/// its `model_overrides`) says: the o-series, gpt-5 and its variants except the chat ones,
+/// codex. Reasoning models take `developer` messages, `max_completion_tokens` and
+/// `reasoning_effort`, and reject sampling settings. A vendor prefix (`openai/o3`) is ignored.
 ///
-/// The OpenAI models decide with it what to send (a sampling setting given to a reasoning
-/// model is dropped with a warning); call it to know beforehand.
+/// The OpenAI models decide with the same rule what to send (a sampling setting given to a
+/// reasoning model is dropped with a warning); call it to know beforehand.
 ///
 /// ```
 /// use specai::openai::is_reasoning_model;
@@ -255,11 +256,13 @@ fn wire_name<T: Serialize>(value: &T) -> Option<String> {
 /// assert!(!is_reasoning_model("gpt-4o") && !is_reasoning_model("gpt-5-chat-latest"));
 /// ```
 pub fn is_reasoning_model(model_id: &str) -> bool {
+    let mapping = &specai_generated::mappings::OPENAI;
     let id = model_id.rsplit('/').next().unwrap_or(model_id);
-    (id.starts_with('o') && id[1..].starts_with(|c: char| c.is_ascii_digit()))
-        || (id.starts_with("gpt-5") && !id.starts_with("gpt-5-chat"))
-        || id.starts_with("codex-")
-        || id.starts_with("computer-use")
+    // The first override that names the model decides, as for the models' own rules.
+    match mapping.model_overrides.iter().find(|found| found.matches(id)) {
+        Some(found) => found.reasoning.unwrap_or(mapping.capabilities.reasoning),
+        None => mapping.capabilities.reasoning,
+    }
 }
 
 /// The service tier to send: `flex` and `priority` only exist for some models; asked for another
