@@ -58,6 +58,11 @@ impl Mapping {
         let operations = self.operations_tokens();
         let capabilities = capabilities(raw);
         let overrides = raw.model_overrides.iter().map(model_override);
+        let option_rules = raw.model_option_rules.iter().map(|rule| {
+            let (option, value) = (&rule.option, &rule.value);
+            let (models, except) = (strs(&rule.models), strs(&rule.except));
+            quote! { ModelOptionRule { option: #option, value: #value, models: #models, except: #except } }
+        });
         let request = request(raw);
         let usage_path = json_path(raw.stream.usage_path.as_deref().unwrap_or("usage"));
         let reasoning_fields = strs(&raw.reasoning.fields);
@@ -94,6 +99,7 @@ impl Mapping {
                 operations: #operations,
                 capabilities: #capabilities,
                 model_overrides: &[#(#overrides),*],
+                model_option_rules: &[#(#option_rules),*],
                 request: #request,
                 stream: StreamMapping { usage_path: #usage_path },
                 reasoning: ReasoningMapping { fields: #reasoning_fields, strip_from_history: #strip },

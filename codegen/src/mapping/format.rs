@@ -37,6 +37,8 @@ pub struct RawMapping {
     #[serde(default)]
     pub model_overrides: Vec<RawModelOverride>,
     #[serde(default)]
+    pub model_option_rules: Vec<RawModelOptionRule>,
+    #[serde(default)]
     pub request: RawRequest,
     #[serde(default)]
     pub stream: RawStream,
@@ -325,6 +327,18 @@ pub struct RawModelOverride {
     pub unsupported_fields: Vec<String>,
     /// How system messages are sent to these models.
     pub system_message_mode: Option<SystemMessageMode>,
+}
+
+/// One `[[model_option_rules]]` entry: an option value only some models take.
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawModelOptionRule {
+    pub option: String,
+    pub value: String,
+    pub models: Vec<String>,
+    #[serde(default)]
+    pub except: Vec<String>,
 }
 
 #[allow(missing_docs)]

@@ -200,6 +200,21 @@ fn empty_model_override_is_rejected() {
 }
 
 #[test]
+fn model_option_rules_are_checked_and_emitted() {
+    let rule = "[[model_option_rules]]\noption = \"service_tier\"\nvalue = \"flex\"\nmodels = [\"o3*\"]\nexcept = [\"o3-pro\"]\n";
+    let mapping = check(&format!("{GOOD}{rule}")).unwrap();
+    let emitted = mapping.to_tokens().to_string();
+    assert!(emitted.contains("ModelOptionRule { option : \"service_tier\" , value : \"flex\""), "{emitted}");
+    let error = check(&format!("{GOOD}{rule}{rule}")).unwrap_err();
+    assert_eq!(error.key, "model_option_rules[1]", "{error}");
+    assert!(error.message.contains("has a rule already"), "{error}");
+    let error = check(&format!("{GOOD}{}", rule.replace("[\"o3*\"]", "[]"))).unwrap_err();
+    assert_eq!(error.key, "model_option_rules[0].models", "{error}");
+    let error = check(&format!("{GOOD}{}", rule.replace("\"service_tier\"", "\"service tier\""))).unwrap_err();
+    assert_eq!(error.key, "model_option_rules[0]", "{error}");
+}
+
+#[test]
 fn base_url_placeholders_need_a_variable_each_and_are_emitted() {
     let templated = GOOD.replace(
         "base_url = \"https://api.groq.com/openai/v1\"",

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::error::MappingError;
-use super::format::{Capability, RawAuth, RawErrors, RawGenerate, RawMapping, RawModelOverride, RawRequest};
+use super::format::{Capability, RawAuth, RawErrors, RawGenerate, RawMapping, RawModelOptionRule, RawModelOverride, RawRequest};
 use super::spec_index::SpecIndex;
 
 /// A resolved operation: the spec supplies method and path unless the mapping overrides the path.
@@ -61,6 +61,7 @@ pub fn validate(
     for (i, model_override) in raw.model_overrides.iter().enumerate() {
         check_model_override(file, &format!("model_overrides[{i}]"), model_override)?;
     }
+    check_model_option_rules(file, &raw.model_option_rules)?;
     check_request(file, &raw.request)?;
     if let Some(path) = &raw.stream.usage_path {
         check_path(file, "stream.usage_path", path)?;
@@ -279,6 +280,26 @@ fn check_model_override(file: &str, key: &str, model_override: &RawModelOverride
         && o.system_message_mode.is_none()
     {
         return Err(MappingError::new(file, key, "overrides nothing"));
+    }
+    Ok(())
+}
+
+/// `[[model_option_rules]]`: an option name and value, model patterns that take it, and no
+/// value ruled twice (which rule would win would be unclear).
+fn check_model_option_rules(file: &str, rules: &[RawModelOptionRule]) -> Result<(), MappingError> {
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, rule) in rules.iter().enumerate() {
+        let key = format!("model_option_rules[{i}]");
+        if !is_identifier(&rule.option, false) || rule.value.is_empty() {
+            return Err(MappingError::new(file, &key, "name an option (a field name) and one of its values"));
+        }
+        if !seen.insert((rule.option.as_str(), rule.value.as_str())) {
+            return Err(MappingError::new(file, &key, format!("`{}` = `{}` has a rule already", rule.option, rule.value)));
+        }
+        let patterns = rule.models.iter().chain(&rule.except);
+        if rule.models.is_empty() || patterns.clone().any(|m| m.is_empty() || m[..m.len() - 1].contains('*')) {
+            return Err(MappingError::new(file, &format!("{key}.models"), "list model ids, or prefixes ending in `*`"));
+        }
     }
     Ok(())
 }

@@ -111,6 +111,37 @@ async fn editing_the_openai_mapping_changes_what_openai_sends() {
     assert_missing_key_names_the_mapping_variable(&keyless.chat("gpt-4o-mini")).await;
 }
 
+/// The per-model option rules are the mapping's too: `flex` is dropped for `gpt-4o-mini` under
+/// the first-party rules, and sent once an edited mapping lists the model.
+#[cfg(feature = "openai")]
+#[tokio::test]
+async fn editing_the_openai_option_rules_changes_which_service_tier_is_sent() {
+    use specai_generated::mappings::{ModelOptionRule, OPENAI};
+
+    use crate::openai::{OpenAiSettings, create_openai_from_mapping};
+    use crate::provider::ProviderOptions;
+
+    let answer = json!({"id": "c", "object": "chat.completion", "created": 1, "model": "m",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": "ok"}, "finish_reason": "stop"}]});
+    let server = TestServer::start(vec![TestResponse::json(200, answer.clone()), TestResponse::json(200, answer)]).await;
+    let mut options = CallOptions::new(vec![Message::user("hi")]);
+    options.provider_options = ProviderOptions::new().with("openai", json!({"service_tier": "flex"}));
+    let first_party = edited(&OPENAI, &server, &[]);
+    static FLEX_FOR_GPT_4O: [ModelOptionRule; 1] =
+        [ModelOptionRule { option: "service_tier", value: "flex", models: &["gpt-4o*"], except: &[] }];
+    let mut widened = first_party;
+    widened.model_option_rules = &FLEX_FOR_GPT_4O;
+
+    let settings = OpenAiSettings::default().with_api_key(KEY);
+    let dropped = create_openai_from_mapping(first_party, settings.clone()).chat("gpt-4o-mini").do_generate(&options).await.unwrap();
+    let sent = create_openai_from_mapping(widened, settings).chat("gpt-4o-mini").do_generate(&options).await.unwrap();
+    let requests = server.requests();
+    assert!(requests[0].json().get("service_tier").is_none(), "{}", requests[0].json());
+    assert!(dropped.warnings.iter().any(|warning| format!("{warning:?}").contains("service_tier")), "{:?}", dropped.warnings);
+    assert_eq!(requests[1].json()["service_tier"], "flex");
+    assert!(sent.warnings.is_empty(), "{:?}", sent.warnings);
+}
+
 #[cfg(feature = "anthropic")]
 #[tokio::test]
 async fn editing_the_anthropic_mapping_changes_what_anthropic_sends() {

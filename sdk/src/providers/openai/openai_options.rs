@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use specai_generated::mappings::ModelOptionRule;
+
 use crate::provider::ReasoningEffort;
 use crate::provider_utils::optional_fields;
 
@@ -191,6 +193,7 @@ pub(crate) fn read_chat_options(
     options: &crate::provider::ProviderOptions,
     provider_name: &str,
     model_id: &str,
+    option_rules: &[ModelOptionRule],
 ) -> crate::error::Result<(crate::providers::openai_compatible::OpenAiCompatibleOptions, Vec<crate::provider::Warning>)> {
     use crate::provider::Warning;
     let parsed: OpenAiOptions = options.parse(provider_name)?.unwrap_or_default();
@@ -208,7 +211,7 @@ pub(crate) fn read_chat_options(
             warnings.push(Warning::unsupported(format!("provider_options.{provider_name}.{name}"), Some("Responses API only".to_owned())));
         }
     }
-    let service_tier = supported_service_tier(model_id, parsed.service_tier, &mut warnings);
+    let service_tier = supported_service_tier(option_rules, model_id, parsed.service_tier, &mut warnings);
     let chat = crate::providers::openai_compatible::OpenAiCompatibleOptions {
         user: parsed.user,
         reasoning_effort: parsed.reasoning_effort.map(|effort| effort.as_str().to_owned()),
@@ -265,31 +268,28 @@ pub fn is_reasoning_model(model_id: &str) -> bool {
     }
 }
 
-/// The service tier to send: `flex` and `priority` only exist for some models; asked for another
-/// model, the tier is dropped with a warning (the API would reject the call).
+/// The service tier to send. Some tiers (`flex`, `priority`) exist only for some models, as the
+/// mapping's `[[model_option_rules]]` say; asked of another model, the tier is dropped with a
+/// warning (the API would reject the call). A vendor prefix (`openai/o3`) is ignored.
 pub(crate) fn supported_service_tier(
+    rules: &[ModelOptionRule],
     model_id: &str,
     tier: Option<ServiceTier>,
     warnings: &mut Vec<crate::provider::Warning>,
 ) -> Option<ServiceTier> {
+    let tier = tier?;
+    let Some(value) = wire_name(&tier) else { return Some(tier) };
     let id = model_id.rsplit('/').next().unwrap_or(model_id);
-    let supported = match tier? {
-        ServiceTier::Flex => ["o3", "o4-mini", "gpt-5"].iter().any(|prefix| id.starts_with(prefix)) && !id.starts_with("gpt-5-chat"),
-        ServiceTier::Priority => {
-            ["gpt-4", "gpt-5", "o3", "o4-mini"].iter().any(|prefix| id.starts_with(prefix))
-                && !id.starts_with("gpt-5-nano")
-                && !id.starts_with("gpt-5-chat")
+    match rules.iter().find(|rule| rule.option == "service_tier" && rule.value == value) {
+        Some(rule) if !rule.allows(id) => {
+            warnings.push(crate::provider::Warning::unsupported(
+                "service_tier",
+                Some(format!("{value} processing is not available for {model_id}; the tier was not sent")),
+            ));
+            None
         }
-        _ => true,
-    };
-    if supported {
-        return tier;
+        _ => Some(tier),
     }
-    warnings.push(crate::provider::Warning::unsupported(
-        "service_tier",
-        Some(format!("{tier:?} processing is not available for {model_id}; the tier was not sent")),
-    ));
-    None
 }
 
 #[cfg(test)]
@@ -317,12 +317,13 @@ mod tests {
     #[test]
     fn flex_and_priority_tiers_only_for_models_that_offer_them() {
         let mut warnings = Vec::new();
-        assert_eq!(supported_service_tier("o4-mini", Some(ServiceTier::Flex), &mut warnings), Some(ServiceTier::Flex));
-        assert_eq!(supported_service_tier("gpt-4o-mini", Some(ServiceTier::Priority), &mut warnings), Some(ServiceTier::Priority));
+        let rules = specai_generated::mappings::OPENAI.model_option_rules;
+        assert_eq!(supported_service_tier(rules, "o4-mini", Some(ServiceTier::Flex), &mut warnings), Some(ServiceTier::Flex));
+        assert_eq!(supported_service_tier(rules, "gpt-4o-mini", Some(ServiceTier::Priority), &mut warnings), Some(ServiceTier::Priority));
         assert!(warnings.is_empty());
-        assert_eq!(supported_service_tier("gpt-4o-mini", Some(ServiceTier::Flex), &mut warnings), None);
-        assert_eq!(supported_service_tier("gpt-5-nano", Some(ServiceTier::Priority), &mut warnings), None);
-        assert_eq!(supported_service_tier("gpt-3.5-turbo", Some(ServiceTier::Auto), &mut warnings), Some(ServiceTier::Auto));
+        assert_eq!(supported_service_tier(rules, "gpt-4o-mini", Some(ServiceTier::Flex), &mut warnings), None);
+        assert_eq!(supported_service_tier(rules, "gpt-5-nano", Some(ServiceTier::Priority), &mut warnings), None);
+        assert_eq!(supported_service_tier(rules, "gpt-3.5-turbo", Some(ServiceTier::Auto), &mut warnings), Some(ServiceTier::Auto));
         assert_eq!(warnings.len(), 2);
     }
 

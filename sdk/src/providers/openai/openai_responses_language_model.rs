@@ -148,6 +148,15 @@ pub(crate) fn built_in_tool_call(item: &api::OutputItem) -> Option<(ToolCall, To
 }
 
 impl OpenAiResponsesLanguageModel {
+    /// The mapping's rules for option values only some models take; without a valid
+    /// configuration (the call fails anyway), the first-party mapping's.
+    fn option_rules(&self) -> &'static [specai_generated::mappings::ModelOptionRule] {
+        match &self.config {
+            Ok(config) => config.mapping.model_option_rules,
+            Err(_) => specai_generated::mappings::OPENAI.model_option_rules,
+        }
+    }
+
     /// [`Self::request`] with the call's OpenAI options read here, so that a call's future
     /// keeps neither them nor the typed request while it is out.
     fn request_with_options(&self, options: &CallOptions, stream: bool) -> Result<(api::CreateResponse, Vec<Warning>)> {
@@ -266,7 +275,8 @@ impl OpenAiResponsesLanguageModel {
             previous_response_id: provider_options.previous_response_id.clone(),
             instructions: provider_options.instructions.clone(),
             user: provider_options.user.clone(),
-            service_tier: supported_service_tier(&self.model_id, provider_options.service_tier, &mut warnings).map(api_service_tier),
+            service_tier: supported_service_tier(self.option_rules(), &self.model_id, provider_options.service_tier, &mut warnings)
+                .map(api_service_tier),
             include: (!include.is_empty()).then_some(include),
             prompt_cache_key: provider_options.prompt_cache_key.clone(),
             safety_identifier: provider_options.safety_identifier.clone(),

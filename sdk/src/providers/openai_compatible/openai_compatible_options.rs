@@ -156,10 +156,16 @@ impl From<specai_generated::mappings::SystemMessageMode> for SystemMessageMode {
 /// Reads a provider's chat options, with the warnings reading them gave. The default reader
 /// ([`parse_options`]) keeps unknown keys as vendor fields; a provider with a typed, strict
 /// options struct of its own (OpenAI) installs its own reader.
-pub(crate) type OptionsReader = fn(&ProviderOptions, &str, &str) -> Result<(OpenAiCompatibleOptions, Vec<crate::provider::Warning>)>;
+pub(crate) type OptionsReader =
+    fn(&ProviderOptions, &str, &str, &[specai_generated::mappings::ModelOptionRule]) -> Result<(OpenAiCompatibleOptions, Vec<crate::provider::Warning>)>;
 
 /// The default [`OptionsReader`]: the generic key merged with the provider's own.
-pub(crate) fn read_options(options: &ProviderOptions, provider_name: &str, _model_id: &str) -> Result<(OpenAiCompatibleOptions, Vec<crate::provider::Warning>)> {
+pub(crate) fn read_options(
+    options: &ProviderOptions,
+    provider_name: &str,
+    _model_id: &str,
+    _option_rules: &[specai_generated::mappings::ModelOptionRule],
+) -> Result<(OpenAiCompatibleOptions, Vec<crate::provider::Warning>)> {
     Ok((parse_options(options, provider_name)?, Vec::new()))
 }
 

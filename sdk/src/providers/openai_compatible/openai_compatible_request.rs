@@ -179,7 +179,7 @@ impl OpenAiCompatibleChatLanguageModel {
     pub(super) fn prepare(&self, config: &Config, options: &CallOptions, stream: bool) -> Result<(RequestBody<api::CreateChatCompletionRequest>, Vec<Warning>)> {
         let rules = self.rules(config);
         let capabilities = rules.capabilities;
-        let (provider_options, mut warnings) = (config.options_reader)(&options.provider_options, &config.name, &self.model_id)?;
+        let (provider_options, mut warnings) = (config.options_reader)(&options.provider_options, &config.name, &self.model_id, config.mapping.model_option_rules)?;
         if !options.tools.is_empty() && !capabilities.tools {
             return Err(Error::unsupported(
                 "tools",

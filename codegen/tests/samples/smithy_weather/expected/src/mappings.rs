@@ -37,6 +37,8 @@ pub struct ProviderMapping {
     pub capabilities: Capabilities,
     /// Capability overrides for some models, first match wins.
     pub model_overrides: &'static [ModelOverride],
+    /// Request options only some models take (OpenAI's `flex` and `priority` processing).
+    pub model_option_rules: &'static [ModelOptionRule],
     /// Request shaping: static headers and query parameters, renames, value maps.
     pub request: RequestMapping,
     /// Streaming quirks.
@@ -263,10 +265,37 @@ pub struct ModelOverride {
 impl ModelOverride {
     /// Whether this override applies to `model_id`.
     pub fn matches(&self, model_id: &str) -> bool {
-        self.models.iter().any(|pattern| match pattern.strip_suffix('*') {
-            Some(prefix) => model_id.starts_with(prefix),
-            None => *pattern == model_id,
-        })
+        any_matches(self.models, model_id)
+    }
+}
+
+/// Whether `model_id` is one of `patterns`: exact ids, or prefixes ending in `*`.
+fn any_matches(patterns: &[&str], model_id: &str) -> bool {
+    patterns.iter().any(|pattern| match pattern.strip_suffix('*') {
+        Some(prefix) => model_id.starts_with(prefix),
+        None => *pattern == model_id,
+    })
+}
+
+/// One value of a request option that only some models take: asked of another model, the
+/// value is dropped with a warning (the API would reject the call). Values without a rule are
+/// taken by every model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModelOptionRule {
+    /// The option, as the provider's options name it (`service_tier`).
+    pub option: &'static str,
+    /// Its value, as sent (`flex`).
+    pub value: &'static str,
+    /// Exact model ids, or prefixes ending in `*`, that take the value.
+    pub models: &'static [&'static str],
+    /// Model ids or prefixes among those that do not (`gpt-5-chat*`).
+    pub except: &'static [&'static str],
+}
+
+impl ModelOptionRule {
+    /// Whether `model_id` takes this rule's value.
+    pub fn allows(&self, model_id: &str) -> bool {
+        any_matches(self.models, model_id) && !any_matches(self.except, model_id)
     }
 }
 
@@ -461,6 +490,7 @@ pub static WEATHER: ProviderMapping = ProviderMapping {
         parallel_tool_calls: true,
     },
     model_overrides: &[],
+    model_option_rules: &[],
     request: RequestMapping {
         headers: &[],
         query: &[],
