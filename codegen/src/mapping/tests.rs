@@ -210,6 +210,11 @@ fn model_option_rules_are_checked_and_emitted() {
     assert!(error.message.contains("has a rule already"), "{error}");
     let error = check(&format!("{GOOD}{}", rule.replace("[\"o3*\"]", "[]"))).unwrap_err();
     assert_eq!(error.key, "model_option_rules[0].models", "{error}");
+    let error = check(&format!("{GOOD}{}", rule.replace("[\"o3-pro\"]", "[\"o*3\"]"))).unwrap_err();
+    assert_eq!(error.key, "model_option_rules[0].except", "{error}");
+    // A pattern whose last character is not ASCII is checked, not sliced mid-character.
+    let error = check(&format!("{GOOD}{}", rule.replace("[\"o3*\"]", "[\"*é\"]"))).unwrap_err();
+    assert_eq!(error.key, "model_option_rules[0].models", "{error}");
     let error = check(&format!("{GOOD}{}", rule.replace("\"service_tier\"", "\"service tier\""))).unwrap_err();
     assert_eq!(error.key, "model_option_rules[0]", "{error}");
 }

@@ -264,7 +264,7 @@ fn generates_nothing(generate: &RawGenerate) -> bool {
 /// One `[[model_overrides]]` entry: model ids or `prefix*` patterns, and at least one setting.
 fn check_model_override(file: &str, key: &str, model_override: &RawModelOverride) -> Result<(), MappingError> {
     let models = &model_override.models;
-    if models.is_empty() || models.iter().any(|m| m.is_empty() || m[..m.len() - 1].contains('*')) {
+    if models.is_empty() || !models.iter().all(|pattern| is_model_pattern(pattern)) {
         return Err(MappingError::new(file, &format!("{key}.models"), "list model ids, or prefixes ending in `*`"));
     }
     let o = model_override;
@@ -296,12 +296,19 @@ fn check_model_option_rules(file: &str, rules: &[RawModelOptionRule]) -> Result<
         if !seen.insert((rule.option.as_str(), rule.value.as_str())) {
             return Err(MappingError::new(file, &key, format!("`{}` = `{}` has a rule already", rule.option, rule.value)));
         }
-        let patterns = rule.models.iter().chain(&rule.except);
-        if rule.models.is_empty() || patterns.clone().any(|m| m.is_empty() || m[..m.len() - 1].contains('*')) {
+        if rule.models.is_empty() || !rule.models.iter().all(|pattern| is_model_pattern(pattern)) {
             return Err(MappingError::new(file, &format!("{key}.models"), "list model ids, or prefixes ending in `*`"));
+        }
+        if !rule.except.iter().all(|pattern| is_model_pattern(pattern)) {
+            return Err(MappingError::new(file, &format!("{key}.except"), "list model ids, or prefixes ending in `*`"));
         }
     }
     Ok(())
+}
+
+/// A model id, or a prefix ending in `*` (no `*` elsewhere).
+fn is_model_pattern(pattern: &str) -> bool {
+    !pattern.is_empty() && !pattern.strip_suffix('*').unwrap_or(pattern).contains('*')
 }
 
 /// `[request]`: header names (never the API key's), value maps and renames.
