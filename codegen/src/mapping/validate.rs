@@ -287,7 +287,7 @@ fn check_model_override(file: &str, key: &str, model_override: &RawModelOverride
 /// `[[model_option_rules]]`: an option name and value, model patterns that take it, and no
 /// value ruled twice (which rule would win would be unclear).
 fn check_model_option_rules(file: &str, rules: &[RawModelOptionRule]) -> Result<(), MappingError> {
-    let mut seen = std::collections::BTreeSet::new();
+    let mut seen = BTreeSet::new();
     for (i, rule) in rules.iter().enumerate() {
         let key = format!("model_option_rules[{i}]");
         if !is_identifier(&rule.option, false) || rule.value.is_empty() {

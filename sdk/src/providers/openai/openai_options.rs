@@ -259,13 +259,12 @@ fn wire_name<T: Serialize>(value: &T) -> Option<String> {
 /// assert!(!is_reasoning_model("gpt-4o") && !is_reasoning_model("gpt-5-chat-latest"));
 /// ```
 pub fn is_reasoning_model(model_id: &str) -> bool {
-    let mapping = &specai_generated::mappings::OPENAI;
-    let id = model_id.rsplit('/').next().unwrap_or(model_id);
-    // The first override that names the model decides, as for the models' own rules.
-    match mapping.model_overrides.iter().find(|found| found.matches(id)) {
-        Some(found) => found.reasoning.unwrap_or(mapping.capabilities.reasoning),
-        None => mapping.capabilities.reasoning,
-    }
+    crate::providers::openai_compatible::model_rules(&specai_generated::mappings::OPENAI, without_vendor(model_id)).capabilities.reasoning
+}
+
+/// A model id without a vendor prefix (`openai/o3` -> `o3`), as the mapping's patterns name it.
+fn without_vendor(model_id: &str) -> &str {
+    model_id.rsplit('/').next().unwrap_or(model_id)
 }
 
 /// The service tier to send. Some tiers (`flex`, `priority`) exist only for some models, as the
@@ -279,9 +278,8 @@ pub(crate) fn supported_service_tier(
 ) -> Option<ServiceTier> {
     let tier = tier?;
     let Some(value) = wire_name(&tier) else { return Some(tier) };
-    let id = model_id.rsplit('/').next().unwrap_or(model_id);
     match rules.iter().find(|rule| rule.option == "service_tier" && rule.value == value) {
-        Some(rule) if !rule.allows(id) => {
+        Some(rule) if !rule.allows(without_vendor(model_id)) => {
             warnings.push(crate::provider::Warning::unsupported(
                 "service_tier",
                 Some(format!("{value} processing is not available for {model_id}; the tier was not sent")),

@@ -231,27 +231,33 @@ impl Config {
 
     /// What the mapping says about one model (see [`ModelRules`]).
     pub fn model_rules(&self, model_id: &str) -> ModelRules {
-        let mut capabilities = self.mapping.capabilities;
-        let Some(found) = self.mapping.model_overrides.iter().find(|o| o.matches(model_id)) else {
-            return ModelRules { capabilities, renames: &[], unsupported_fields: &[], system_message_mode: None };
-        };
-        let overrides = CapabilityOverrides {
-            tools: found.tools,
-            streaming: found.streaming,
-            structured_outputs: found.structured_outputs,
-            image_input: found.image_input,
-            pdf_input: found.pdf_input,
-            reasoning: found.reasoning,
-            parallel_tool_calls: found.parallel_tool_calls,
-            stream_include_usage: None,
-        };
-        overrides.apply_to(&mut capabilities);
-        ModelRules {
-            capabilities,
-            renames: found.renames,
-            unsupported_fields: found.unsupported_fields,
-            system_message_mode: found.system_message_mode.map(SystemMessageMode::from),
-        }
+        model_rules(&self.mapping, model_id)
+    }
+}
+
+/// What `mapping` says about one model: its capabilities with the first matching
+/// `model_overrides` entry applied, and that entry's request rules.
+pub(crate) fn model_rules(mapping: &ProviderMapping, model_id: &str) -> ModelRules {
+    let mut capabilities = mapping.capabilities;
+    let Some(found) = mapping.model_overrides.iter().find(|o| o.matches(model_id)) else {
+        return ModelRules { capabilities, renames: &[], unsupported_fields: &[], system_message_mode: None };
+    };
+    let overrides = CapabilityOverrides {
+        tools: found.tools,
+        streaming: found.streaming,
+        structured_outputs: found.structured_outputs,
+        image_input: found.image_input,
+        pdf_input: found.pdf_input,
+        reasoning: found.reasoning,
+        parallel_tool_calls: found.parallel_tool_calls,
+        stream_include_usage: None,
+    };
+    overrides.apply_to(&mut capabilities);
+    ModelRules {
+        capabilities,
+        renames: found.renames,
+        unsupported_fields: found.unsupported_fields,
+        system_message_mode: found.system_message_mode.map(SystemMessageMode::from),
     }
 }
 
