@@ -63,6 +63,7 @@ impl Mapping {
             let (models, except) = (strs(&rule.models), strs(&rule.except));
             quote! { ModelOptionRule { option: #option, value: #value, models: #models, except: #except } }
         });
+        let limits = limits(raw.limits.embeddings_per_call, raw.limits.images_per_call);
         let request = request(raw);
         let usage_path = json_path(raw.stream.usage_path.as_deref().unwrap_or("usage"));
         let reasoning_fields = strs(&raw.reasoning.fields);
@@ -100,6 +101,7 @@ impl Mapping {
                 capabilities: #capabilities,
                 model_overrides: &[#(#overrides),*],
                 model_option_rules: &[#(#option_rules),*],
+                limits: #limits,
                 request: #request,
                 stream: StreamMapping { usage_path: #usage_path },
                 reasoning: ReasoningMapping { fields: #reasoning_fields, strip_from_history: #strip },
@@ -209,15 +211,22 @@ fn model_override(o: &RawModelOverride) -> TokenStream {
         SystemMessageMode::Developer => quote! { SystemMessageMode::Developer },
         SystemMessageMode::Remove => quote! { SystemMessageMode::Remove },
     }));
+    let limits = limits(o.embeddings_per_call, o.images_per_call);
     quote! {
         ModelOverride {
             models: #models, tools: #tools, streaming: #streaming,
             structured_outputs: #structured_outputs, image_input: #image_input,
             pdf_input: #pdf_input, reasoning: #reasoning, parallel_tool_calls: #parallel,
             renames: #renames, unsupported_fields: #unsupported_fields,
-            system_message_mode: #system_message_mode,
+            system_message_mode: #system_message_mode, limits: #limits,
         }
     }
+}
+
+fn limits(embeddings_per_call: Option<usize>, images_per_call: Option<usize>) -> TokenStream {
+    let unsuffixed = |value: Option<usize>| optional(value.map(proc_macro2::Literal::usize_unsuffixed));
+    let (embeddings, images) = (unsuffixed(embeddings_per_call), unsuffixed(images_per_call));
+    quote! { Limits { embeddings_per_call: #embeddings, images_per_call: #images } }
 }
 
 fn request(raw: &RawMapping) -> TokenStream {

@@ -39,6 +39,8 @@ pub struct RawMapping {
     #[serde(default)]
     pub model_option_rules: Vec<RawModelOptionRule>,
     #[serde(default)]
+    pub limits: RawLimits,
+    #[serde(default)]
     pub request: RawRequest,
     #[serde(default)]
     pub stream: RawStream,
@@ -327,6 +329,18 @@ pub struct RawModelOverride {
     pub unsupported_fields: Vec<String>,
     /// How system messages are sent to these models.
     pub system_message_mode: Option<SystemMessageMode>,
+    /// These models' `[limits]`.
+    pub embeddings_per_call: Option<usize>,
+    pub images_per_call: Option<usize>,
+}
+
+/// `[limits]`: the most values or images one request may carry; the SDK splits larger calls.
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLimits {
+    pub embeddings_per_call: Option<usize>,
+    pub images_per_call: Option<usize>,
 }
 
 /// One `[[model_option_rules]]` entry: an option value only some models take.

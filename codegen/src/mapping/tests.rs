@@ -220,6 +220,24 @@ fn model_option_rules_are_checked_and_emitted() {
 }
 
 #[test]
+fn limits_are_checked_and_emitted() {
+    let limits = "[limits]\nembeddings_per_call = 96\n[[model_overrides]]\nmodels = [\"small*\"]\nembeddings_per_call = 1\n";
+    let emitted = check(&format!("{GOOD}{limits}")).unwrap().to_tokens().to_string();
+    assert!(emitted.contains("limits : Limits { embeddings_per_call : Some (96) , images_per_call : None }"), "{emitted}");
+    assert!(emitted.contains("limits : Limits { embeddings_per_call : Some (1) , images_per_call : None }"), "{emitted}");
+    let error = check(&format!("{GOOD}{}", limits.replace("= 96", "= 0"))).unwrap_err();
+    assert_eq!(error.key, "limits.embeddings_per_call", "{error}");
+    let error = check(&format!("{GOOD}{}", limits.replace("= 1\n", "= 0\n"))).unwrap_err();
+    assert_eq!(error.key, "model_overrides[0].embeddings_per_call", "{error}");
+    // GOOD has no image operation: an image limit would be read by nothing.
+    let error = check(&format!("{GOOD}[limits]\nimages_per_call = 4\n")).unwrap_err();
+    assert_eq!(error.key, "limits.images_per_call", "{error}");
+    assert!(error.message.contains("no operation"), "{error}");
+    let error = check(&format!("{GOOD}[limits]\nimages = 4\n")).unwrap_err();
+    assert!(error.to_string().contains("images"), "{error}");
+}
+
+#[test]
 fn base_url_placeholders_need_a_variable_each_and_are_emitted() {
     let templated = GOOD.replace(
         "base_url = \"https://api.groq.com/openai/v1\"",

@@ -62,6 +62,7 @@ pub fn validate(
         check_model_override(file, &format!("model_overrides[{i}]"), model_override)?;
     }
     check_model_option_rules(file, &raw.model_option_rules)?;
+    check_limits(file, &raw)?;
     check_request(file, &raw.request)?;
     if let Some(path) = &raw.stream.usage_path {
         check_path(file, "stream.usage_path", path)?;
@@ -278,6 +279,8 @@ fn check_model_override(file: &str, key: &str, model_override: &RawModelOverride
         && o.renames.is_empty()
         && o.unsupported_fields.is_empty()
         && o.system_message_mode.is_none()
+        && o.embeddings_per_call.is_none()
+        && o.images_per_call.is_none()
     {
         return Err(MappingError::new(file, key, "overrides nothing"));
     }
@@ -301,6 +304,29 @@ fn check_model_option_rules(file: &str, rules: &[RawModelOptionRule]) -> Result<
         }
         if !rule.except.iter().all(|pattern| is_model_pattern(pattern)) {
             return Err(MappingError::new(file, &format!("{key}.except"), "list model ids, or prefixes ending in `*`"));
+        }
+    }
+    Ok(())
+}
+
+/// `[limits]` and the overrides' limits: at least one per call, and only for a capability the
+/// mapping has (a limit nothing reads is a mistake in the mapping).
+fn check_limits(file: &str, raw: &RawMapping) -> Result<(), MappingError> {
+    let has = |capabilities: &[Capability]| capabilities.iter().any(|capability| raw.operations.contains_key(capability));
+    let embeddings = has(&[Capability::Embedding, Capability::EmbeddingBatch]);
+    let images = has(&[Capability::Image, Capability::ImageWorkflow, Capability::ImageGeneration]);
+    let stated = std::iter::once(("limits".to_owned(), raw.limits.embeddings_per_call, raw.limits.images_per_call)).chain(
+        raw.model_overrides.iter().enumerate().map(|(i, o)| (format!("model_overrides[{i}]"), o.embeddings_per_call, o.images_per_call)),
+    );
+    for (key, embeddings_per_call, images_per_call) in stated {
+        for (name, value, capable) in [("embeddings_per_call", embeddings_per_call, embeddings), ("images_per_call", images_per_call, images)] {
+            match value {
+                Some(0) => return Err(MappingError::new(file, &format!("{key}.{name}"), "must be at least 1")),
+                Some(_) if !capable => {
+                    return Err(MappingError::new(file, &format!("{key}.{name}"), "the mapping has no operation this limit applies to"));
+                }
+                _ => {}
+            }
         }
     }
     Ok(())

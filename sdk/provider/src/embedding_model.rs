@@ -90,8 +90,10 @@ impl EmbedOptions {
     }
 
     /// Checks that the values fit in one call of a model that embeds at most `limit` per call
-    /// (its `max_embeddings_per_call`): more is an [`Error::InvalidArgument`] naming both counts.
-    pub fn check_value_count(&self, limit: usize) -> Result<()> {
+    /// (its `max_embeddings_per_call`; `None`, no limit): more is an
+    /// [`Error::InvalidArgument`] naming both counts.
+    pub fn check_value_count(&self, limit: impl Into<Option<usize>>) -> Result<()> {
+        let Some(limit) = limit.into() else { return Ok(()) };
         if self.values.len() > limit {
             return Err(Error::invalid_argument(
                 "values",

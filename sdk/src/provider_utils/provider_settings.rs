@@ -236,6 +236,14 @@ pub(crate) fn connection_for_call(connection: &SharedConnection) -> Result<&supe
     connection.as_deref().map_err(Clone::clone)
 }
 
+/// The limits the mapping states for `model_id` (`[limits]` and the overrides). None are known
+/// when the connection could not be built; the model's calls report that error.
+#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway", feature = "elevenlabs", feature = "deepgram", feature = "lmnt", feature = "hume", feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai"))]
+#[allow(dead_code)]
+pub(crate) fn model_limits(connection: &SharedConnection, model_id: &str) -> specai_generated::mappings::Limits {
+    connection.as_deref().map(|connection| connection.mapping.limits_for(model_id)).unwrap_or_default()
+}
+
 /// A provider's settings type: the [`ConnectionSettings`] in its field `connection` with
 /// [`connection_setters!`], and, for a provider of long-running jobs, the
 /// [`PollSettings`](crate::provider_utils::PollSettings) in its field `poll` with
@@ -426,13 +434,13 @@ macro_rules! connection_model {
 #[allow(unused_imports)]
 pub(crate) use connection_model;
 
-/// An embedding model's `max_embeddings_per_call` (always `$limit`) and `supports_parallel_calls`
-/// (always true), for a vendor that takes a fixed number of values per call and calls at once.
+/// An embedding model's `max_embeddings_per_call` (its `embeddings_per_call` field: the limit
+/// its mapping states for the model) and `supports_parallel_calls` (always true).
 #[allow(unused_macros)]
-macro_rules! fixed_embedding_limits {
-    ($limit:expr) => {
+macro_rules! mapped_embedding_limits {
+    () => {
         fn max_embeddings_per_call(&self) -> Option<usize> {
-            Some($limit)
+            self.embeddings_per_call
         }
 
         fn supports_parallel_calls(&self) -> bool {
@@ -442,7 +450,7 @@ macro_rules! fixed_embedding_limits {
 }
 
 #[allow(unused_imports)]
-pub(crate) use fixed_embedding_limits;
+pub(crate) use mapped_embedding_limits;
 
 #[cfg(test)]
 mod tests {

@@ -203,3 +203,39 @@ async fn editing_the_google_mapping_changes_what_google_sends() {
     let keyless = create_google_from_mapping(mapping, GoogleSettings::default());
     assert_missing_key_names_the_mapping_variable(&keyless.language_model("gemini-2.5-flash")).await;
 }
+
+#[cfg(all(feature = "google", feature = "embedding", feature = "image"))]
+#[tokio::test]
+async fn editing_the_google_limits_changes_how_calls_are_split() {
+    use specai_generated::mappings::{GOOGLE, Limits, ModelOverride};
+
+    use crate::google::{GoogleSettings, create_google_from_mapping};
+    use crate::provider::{EmbeddingModel, ImageModel};
+
+    let batch = |count: usize| {
+        let embeddings: Vec<Value> = (0..count).map(|index| json!({"values": [index as f32]})).collect();
+        TestResponse::json(200, json!({"embeddings": embeddings}))
+    };
+    let server = TestServer::start(vec![batch(2), batch(2), batch(2)]).await;
+    let mut mapping = edited(&GOOGLE, &server, &[]);
+    mapping.limits.embeddings_per_call = Some(2);
+    // Imagen's override (four a call) becomes three; a model the override does not name keeps
+    // the provider's one.
+    let imagen = mapping.model_overrides.iter().find(|model_override| model_override.matches("imagen-4.0-generate-001")).copied();
+    let imagen = ModelOverride { limits: Limits { images_per_call: Some(3), ..Limits::default() }, ..imagen.expect("the mapping names Imagen") };
+    mapping.model_overrides = Box::leak(Box::new([imagen]));
+    let provider = create_google_from_mapping(mapping, GoogleSettings::default().with_api_key(KEY));
+
+    assert_eq!(provider.image_model("imagen-4.0-generate-001").max_images_per_call(), Some(3));
+    assert_eq!(provider.image_model("gemini-2.5-flash-image").max_images_per_call(), Some(1));
+    let model = provider.embedding_model("gemini-embedding-001");
+    assert_eq!(model.max_embeddings_per_call(), Some(2));
+    let values: Vec<String> = (0..6).map(|index| format!("value {index}")).collect();
+    let result = crate::embed_many(model.clone()).values(values.clone()).max_parallel_calls(1).await.unwrap();
+    assert_eq!(result.embeddings.len(), 6);
+    let sizes: Vec<usize> = server.requests().iter().map(|request| request.json()["requests"].as_array().map_or(0, Vec::len)).collect();
+    assert_eq!(sizes, [2, 2, 2], "six values in calls of the edited limit (the mapping says 100)");
+    let error = model.do_embed(&crate::provider::EmbedOptions::new(values)).await.expect_err("one call over the limit");
+    assert!(matches!(error, Error::InvalidArgument { .. }), "{error:?}");
+    assert_eq!(server.requests().len(), 3, "nothing is sent over the limit");
+}

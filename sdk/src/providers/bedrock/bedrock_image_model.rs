@@ -13,9 +13,6 @@ use crate::provider::{
     FileData, GeneratedImage, ImageModel, ImageOptions, ImageResponse, ResponseMetadata, Warning,
 };
 
-/// The most images one call makes.
-const MAX_IMAGES_PER_CALL: usize = 5;
-
 bedrock_model! {
     /// A Bedrock image model.
     pub struct BedrockImageModel;
@@ -78,7 +75,8 @@ impl ImageModel for BedrockImageModel {
     crate::provider::model_identity!(provider, model_id);
 
     fn max_images_per_call(&self) -> Option<usize> {
-        Some(MAX_IMAGES_PER_CALL)
+        let connection = self.connection.as_deref().ok()?;
+        connection.mapping().limits_for(&self.model_id).images_per_call
     }
 
     async fn do_generate(&self, options: &ImageOptions) -> Result<ImageResponse> {

@@ -1,5 +1,5 @@
 //! The Cohere embedding model: the mapping's `embedding` operation (`POST /v2/embed`), at most
-//! 96 texts per call.
+//! the mapping's `embeddings_per_call` texts per call.
 
 use async_trait::async_trait;
 use serde_json::Map;
@@ -11,21 +11,21 @@ use crate::error::{Error, Result};
 use crate::provider::{EmbedOptions, EmbedResponse as Embedded, EmbeddingModel, EmbeddingUsage, ResponseMetadata};
 use crate::provider_utils::ModelOperation;
 
-/// The most texts one `embed` call takes.
-pub const MAX_EMBEDDINGS_PER_CALL: usize = 96;
-
 /// A Cohere embedding model, e.g. `embed-v4.0`.
 #[derive(Debug, Clone)]
 pub struct CohereEmbeddingModel {
     model_id: String,
     connection: SharedConnection,
+    /// The most texts one `embed` call takes: the mapping's `[limits]`.
+    embeddings_per_call: Option<usize>,
     embed: ModelOperation,
 }
 
 impl CohereEmbeddingModel {
     pub(crate) fn new(model_id: &str, connection: SharedConnection) -> Self {
         let embed = ModelOperation::new(connection.as_deref().ok(), |operations| operations.embedding.as_ref(), "embedding", model_id);
-        CohereEmbeddingModel { model_id: model_id.to_owned(), connection, embed }
+        let embeddings_per_call = crate::provider_utils::model_limits(&connection, model_id).embeddings_per_call;
+        CohereEmbeddingModel { model_id: model_id.to_owned(), connection, embeddings_per_call, embed }
     }
 }
 
@@ -54,10 +54,10 @@ fn vectors(response: EmbedResponse, embedding_type: &EmbeddingType) -> Result<Ve
 impl EmbeddingModel for CohereEmbeddingModel {
     crate::provider::model_identity!(const PROVIDER_ID, model_id);
 
-    crate::provider_utils::fixed_embedding_limits!(MAX_EMBEDDINGS_PER_CALL);
+    crate::provider_utils::mapped_embedding_limits!();
 
     async fn do_embed(&self, options: &EmbedOptions) -> Result<Embedded> {
-        options.check_value_count(MAX_EMBEDDINGS_PER_CALL)?;
+        options.check_value_count(self.embeddings_per_call)?;
         let cohere: CohereEmbeddingOptions = options.provider_options.parse("cohere")?.unwrap_or_default();
         let embedding_type: EmbeddingType = parse_wire("embeddingType", cohere.embedding_type.as_deref().unwrap_or("float"))?;
         if matches!(embedding_type, EmbeddingType::Base64 | EmbeddingType::Unlisted(_)) {

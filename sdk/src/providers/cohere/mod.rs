@@ -40,7 +40,7 @@ use specai_generated::cohere::types as wire;
 use specai_generated::mappings::COHERE;
 
 #[cfg(feature = "embedding")]
-pub use cohere_embedding_model::{CohereEmbeddingModel, MAX_EMBEDDINGS_PER_CALL};
+pub use cohere_embedding_model::CohereEmbeddingModel;
 pub use cohere_language_model::CohereLanguageModel;
 pub use cohere_options::{CohereEmbeddingOptions, CohereImagePartOptions, CohereOptions, CohereRerankingOptions, CohereThinking};
 #[cfg(feature = "reranking")]

@@ -59,9 +59,10 @@ fn image_size_of_size(size: &str) -> Result<Value> {
 impl ImageModel for FalImageModel {
     crate::provider::model_identity!(provider, model_id);
 
-    /// One image per request: every FAL image model takes `num_images: 1`.
+    /// The mapping's `[limits]`: one image per request (every FAL image model takes
+    /// `num_images: 1`).
     fn max_images_per_call(&self) -> Option<usize> {
-        Some(1)
+        crate::provider_utils::model_limits(&self.connection, &self.model_id).images_per_call
     }
 
     async fn do_generate(&self, options: &ImageOptions) -> Result<ImageResponse> {

@@ -114,9 +114,9 @@ fn standing(result: wire::WorkflowResult) -> JobStatus<Option<String>> {
 impl ImageModel for FireworksImageModel {
     crate::provider::model_identity!(provider, model_id);
 
-    /// One image per request.
+    /// The mapping's `[limits]`: one image per request.
     fn max_images_per_call(&self) -> Option<usize> {
-        Some(1)
+        crate::provider_utils::model_limits(&self.connection, &self.model_id).images_per_call
     }
 
     async fn do_generate(&self, options: &ImageOptions) -> Result<ImageResponse> {

@@ -13,22 +13,22 @@ use crate::error::{Error, Result};
 use crate::provider::{EmbedOptions, EmbedResponse, EmbeddingModel, EmbeddingUsage, ProviderOptions, ResponseMetadata};
 use crate::provider_utils::ModelOperation;
 
-/// The most values one call embeds (the AI SDK's gateway provider's limit).
-const MAX_EMBEDDINGS_PER_CALL: usize = 2048;
-
 /// An embedding model behind the gateway, e.g. `openai/text-embedding-3-small`.
 #[derive(Debug, Clone)]
 pub struct GatewayEmbeddingModel {
     model_id: String,
     provider: String,
     connection: SharedConnection,
+    /// The most values one call embeds: the mapping's `[limits]`.
+    embeddings_per_call: Option<usize>,
     operation: ModelOperation,
 }
 
 impl GatewayEmbeddingModel {
     pub(crate) fn new(model_id: &str, connection: SharedConnection) -> Self {
         let operation = ModelOperation::new(connection.as_deref().ok(), |operations| operations.embedding.as_ref(), "embedding", model_id);
-        GatewayEmbeddingModel { model_id: model_id.to_owned(), provider: provider_name(&connection), connection, operation }
+        let embeddings_per_call = crate::provider_utils::model_limits(&connection, model_id).embeddings_per_call;
+        GatewayEmbeddingModel { model_id: model_id.to_owned(), provider: provider_name(&connection), connection, embeddings_per_call, operation }
     }
 }
 
@@ -36,10 +36,10 @@ impl GatewayEmbeddingModel {
 impl EmbeddingModel for GatewayEmbeddingModel {
     crate::provider::model_identity!(provider, model_id);
 
-    crate::provider_utils::fixed_embedding_limits!(MAX_EMBEDDINGS_PER_CALL);
+    crate::provider_utils::mapped_embedding_limits!();
 
     async fn do_embed(&self, options: &EmbedOptions) -> Result<EmbedResponse> {
-        options.check_value_count(MAX_EMBEDDINGS_PER_CALL)?;
+        options.check_value_count(self.embeddings_per_call)?;
         check_gateway_options(&options.provider_options)?;
         let body = EmbeddingModelRequest {
             values: options.values.clone(),

@@ -1,5 +1,5 @@
 //! The Gemini embedding model: `embedContent` for one value, `batchEmbedContents` for several
-//! (at most 100 per call).
+//! (at most the mapping's `embeddings_per_call`).
 
 use async_trait::async_trait;
 use serde_json::Map;
@@ -12,14 +12,13 @@ use crate::error::{Error, Result};
 use crate::provider::{EmbedOptions, EmbedResponse, EmbeddingModel, ResponseMetadata};
 use crate::provider_utils::ModelOperation;
 
-/// The most values one `batchEmbedContents` call takes.
-pub const MAX_EMBEDDINGS_PER_CALL: usize = 100;
-
 /// A Gemini embedding model, e.g. `gemini-embedding-001`.
 #[derive(Debug, Clone)]
 pub struct GoogleEmbeddingModel {
     model_id: String,
     connection: SharedConnection,
+    /// The most values one `batchEmbedContents` call takes: the mapping's `[limits]`.
+    embeddings_per_call: Option<usize>,
     /// `embedContent` and `batchEmbedContents`, their URLs built once.
     embed: ModelOperation,
     batch: ModelOperation,
@@ -30,7 +29,8 @@ impl GoogleEmbeddingModel {
         let shared = connection.as_deref().ok();
         let embed = ModelOperation::new(shared, |operations| operations.embedding.as_ref(), "embedding", model_id);
         let batch = ModelOperation::new(shared, |operations| operations.embedding_batch.as_ref(), "batch embedding", model_id);
-        GoogleEmbeddingModel { model_id: model_id.to_owned(), connection, embed, batch }
+        let embeddings_per_call = crate::provider_utils::model_limits(&connection, model_id).embeddings_per_call;
+        GoogleEmbeddingModel { model_id: model_id.to_owned(), connection, embeddings_per_call, embed, batch }
     }
 
     fn request(&self, value: &str, options: &GoogleEmbeddingOptions) -> Result<EmbedContentRequest> {
@@ -51,10 +51,10 @@ impl GoogleEmbeddingModel {
 impl EmbeddingModel for GoogleEmbeddingModel {
     crate::provider::model_identity!(const PROVIDER_ID, model_id);
 
-    crate::provider_utils::fixed_embedding_limits!(MAX_EMBEDDINGS_PER_CALL);
+    crate::provider_utils::mapped_embedding_limits!();
 
     async fn do_embed(&self, options: &EmbedOptions) -> Result<EmbedResponse> {
-        options.check_value_count(MAX_EMBEDDINGS_PER_CALL)?;
+        options.check_value_count(self.embeddings_per_call)?;
         let google: GoogleEmbeddingOptions = options.provider_options.parse("google")?.unwrap_or_default();
         let connection = connection_for_call(&self.connection)?;
         let headers = connection.headers(&options.headers)?;

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use serde_json::{Map, Value};
 use specai_generated::vertex::types::PredictParameters;
 
-use super::google_imagen::{ImagenCaller, MAX_IMAGES_PER_CALL, imagen_predict};
+use super::google_imagen::{ImagenCaller, imagen_predict};
 use super::google_inline_output::generate_inline;
 use super::google_options::GoogleImageOptions;
 use super::wire::{GenerationConfig, GenerationConfigResponseModalitiesItem, ImageConfig};
@@ -25,6 +25,8 @@ pub struct GoogleImageModel {
     connection: SharedConnection,
     /// `predict` (Imagen) or `generateContent` (Gemini), chosen by the model id.
     operation: ModelOperation,
+    /// The most images one call makes: the mapping's `[limits]` (Imagen's override).
+    images_per_call: Option<usize>,
 }
 
 impl GoogleImageModel {
@@ -36,7 +38,8 @@ impl GoogleImageModel {
             ModelOperation::new(shared, |operations| operations.chat.as_ref(), "image output", model_id)
         };
         let provider = format!("{}.image", shared.map_or("google", |connection| connection.name.as_str()));
-        GoogleImageModel { model_id: model_id.to_owned(), provider, connection, operation }
+        let images_per_call = crate::provider_utils::model_limits(&connection, model_id).images_per_call;
+        GoogleImageModel { model_id: model_id.to_owned(), provider, connection, operation, images_per_call }
     }
 
     /// Gemini image output: one call per image asked for is not made; the model answers what it
@@ -103,7 +106,7 @@ impl ImageModel for GoogleImageModel {
     crate::provider::model_identity!(provider, model_id);
 
     fn max_images_per_call(&self) -> Option<usize> {
-        Some(if is_imagen(&self.model_id) { MAX_IMAGES_PER_CALL } else { 1 })
+        self.images_per_call
     }
 
     async fn do_generate(&self, options: &ImageOptions) -> Result<ImageResponse> {
@@ -117,7 +120,7 @@ impl ImageModel for GoogleImageModel {
             sample_image_size: google.image_size,
             ..Default::default()
         };
-        let caller = ImagenCaller { provider: &self.provider, metadata_key: "google", takes_seed: false };
+        let caller = ImagenCaller { provider: &self.provider, metadata_key: "google", takes_seed: false, images_per_call: self.images_per_call };
         imagen_predict(connection, &self.operation, &self.model_id, caller, options, parameters).await
     }
 }

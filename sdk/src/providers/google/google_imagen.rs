@@ -14,15 +14,14 @@ use crate::error::{Error, Result};
 use crate::provider::{FileData, GeneratedImage, ImageOptions, ImageResponse, ProviderMetadata, ResponseMetadata, Warning};
 use crate::provider_utils::{MappedConnection, ModelOperation};
 
-/// The most images one Imagen call returns.
-pub const MAX_IMAGES_PER_CALL: usize = 4;
-
-/// Who is calling Imagen: the provider id the errors name, the provider-metadata key, and
-/// whether the seed parameter is taken (Vertex's Imagen takes one, the Gemini API's does not).
+/// Who is calling Imagen: the provider id the errors name, the provider-metadata key, whether
+/// the seed parameter is taken (Vertex's Imagen takes one, the Gemini API's does not), and the
+/// most images one call returns (the caller's mapping's `[limits]`).
 pub(crate) struct ImagenCaller<'a> {
     pub provider: &'a str,
     pub metadata_key: &'a str,
     pub takes_seed: bool,
+    pub images_per_call: Option<usize>,
 }
 
 /// Generates images with `parameters` (the vendor's, from its options) completed from the call:
@@ -39,8 +38,8 @@ pub(crate) async fn imagen_predict(
     if !options.files.is_empty() || options.mask.is_some() {
         return Err(Error::unsupported("image editing", Some("Imagen generation takes a prompt only".to_owned())));
     }
-    if options.n as usize > MAX_IMAGES_PER_CALL {
-        return Err(Error::invalid_argument("n", format!("Imagen returns at most {MAX_IMAGES_PER_CALL} images per call")));
+    if let Some(limit) = caller.images_per_call.filter(|limit| options.n as usize > *limit) {
+        return Err(Error::invalid_argument("n", format!("Imagen returns at most {limit} images per call")));
     }
     let mut warnings = Vec::new();
     if options.size.is_some() {

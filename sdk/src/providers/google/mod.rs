@@ -56,7 +56,7 @@ pub use google_embedding_model::GoogleEmbeddingModel;
 #[cfg(feature = "image")]
 pub use google_image_model::GoogleImageModel;
 #[cfg(all(feature = "vertex", feature = "image"))]
-pub(crate) use google_imagen::{ImagenCaller, MAX_IMAGES_PER_CALL, imagen_predict};
+pub(crate) use google_imagen::{ImagenCaller, imagen_predict};
 pub use google_language_model::GoogleLanguageModel;
 pub use google_options::{
     GoogleEmbeddingOptions, GoogleImageOptions, GoogleOptions, GoogleSafetySetting, GoogleSpeechOptions, GoogleThinkingConfig,

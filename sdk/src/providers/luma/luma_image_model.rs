@@ -69,9 +69,9 @@ fn add_file_references(request: &mut wire::ImageGenerationRequest, options: &Ima
 impl ImageModel for LumaImageModel {
     crate::provider::model_identity!(provider, model_id);
 
-    /// One image per generation.
+    /// The mapping's `[limits]`: one image per generation.
     fn max_images_per_call(&self) -> Option<usize> {
-        Some(1)
+        crate::provider_utils::model_limits(&self.connection, &self.model_id).images_per_call
     }
 
     async fn do_generate(&self, options: &ImageOptions) -> Result<ImageResponse> {

@@ -23,6 +23,8 @@ pub struct OpenAiImageModel {
     provider: String,
     url: String,
     edits_url: String,
+    /// The most images one request makes: the mapping's `[limits]` for this model.
+    images_per_call: Option<usize>,
     config: SharedConfig,
 }
 
@@ -37,20 +39,13 @@ impl OpenAiImageModel {
     pub(crate) fn new(model_id: String, config: SharedConfig) -> Self {
         let (provider, url) = super::model_endpoint(&config, "image", |operations| operations.image.as_ref(), &model_id);
         let (_, edits_url) = super::model_endpoint(&config, "image", |operations| operations.image_edit.as_ref(), &model_id);
-        OpenAiImageModel { model_id, provider, url, edits_url, config }
+        let images_per_call = config.as_ref().ok().and_then(|config| config.mapping.limits_for(&model_id).images_per_call);
+        OpenAiImageModel { model_id, provider, url, edits_url, images_per_call, config }
     }
 
     /// gpt-image models always answer in base64 and reject `response_format`.
     fn is_gpt_image(&self) -> bool {
         self.model_id.starts_with("gpt-image")
-    }
-}
-
-/// The most images one request may ask for, per model: dall-e-3 makes one at a time.
-pub fn max_images_per_call(model_id: &str) -> usize {
-    match model_id {
-        "dall-e-3" => 1,
-        _ => 10,
     }
 }
 
@@ -103,7 +98,7 @@ impl ImageModel for OpenAiImageModel {
     crate::provider::model_identity!(provider, model_id);
 
     fn max_images_per_call(&self) -> Option<usize> {
-        Some(max_images_per_call(&self.model_id))
+        self.images_per_call
     }
 
     async fn do_generate(&self, options: &ImageOptions) -> Result<ImageResponse> {
@@ -112,8 +107,7 @@ impl ImageModel for OpenAiImageModel {
         if options.mask.is_some() && options.files.is_empty() {
             return Err(Error::invalid_argument("mask", "a mask needs an input image"));
         }
-        let limit = max_images_per_call(&self.model_id);
-        if options.n as usize > limit {
+        if let Some(limit) = self.images_per_call.filter(|limit| options.n as usize > *limit) {
             return Err(Error::invalid_argument("n", format!("{} allows at most {limit} images per call", self.model_id)));
         }
         let mut warnings = Vec::new();

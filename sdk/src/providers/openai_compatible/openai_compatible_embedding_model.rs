@@ -13,20 +13,20 @@ use super::{SharedConfig, config_for_call};
 use crate::error::{Error, Result};
 use crate::provider::{EmbedOptions, EmbedResponse, EmbeddingModel, EmbeddingUsage, ResponseMetadata};
 
-/// The most values one call embeds (the AI SDK's default for compatible servers).
-const MAX_EMBEDDINGS_PER_CALL: usize = 2048;
-
 /// An embedding model of an OpenAI-compatible provider.
 #[derive(Debug, Clone)]
 pub struct OpenAiCompatibleEmbeddingModel {
     model_id: String,
     provider: String,
+    /// The most values one request carries: the mapping's `[limits]` for this model.
+    embeddings_per_call: Option<usize>,
     config: SharedConfig,
 }
 
 impl OpenAiCompatibleEmbeddingModel {
     pub(crate) fn new(model_id: String, config: SharedConfig, name: &str) -> Self {
-        OpenAiCompatibleEmbeddingModel { model_id, provider: format!("{name}.embedding"), config }
+        let embeddings_per_call = config.as_ref().ok().and_then(|config| config.mapping.limits_for(&model_id).embeddings_per_call);
+        OpenAiCompatibleEmbeddingModel { model_id, provider: format!("{name}.embedding"), embeddings_per_call, config }
     }
 }
 
@@ -46,11 +46,11 @@ fn decode(embedding: EmbeddingEmbedding) -> Result<Vec<f32>> {
 impl EmbeddingModel for OpenAiCompatibleEmbeddingModel {
     crate::provider::model_identity!(provider, model_id);
 
-    crate::provider_utils::fixed_embedding_limits!(MAX_EMBEDDINGS_PER_CALL);
+    crate::provider_utils::mapped_embedding_limits!();
 
     async fn do_embed(&self, options: &EmbedOptions) -> Result<EmbedResponse> {
         let config = config_for_call(&self.config)?;
-        options.check_value_count(MAX_EMBEDDINGS_PER_CALL)?;
+        options.check_value_count(self.embeddings_per_call)?;
         let operation = config.mapping.operations.embedding.as_ref().ok_or_else(|| {
             Error::unsupported("embeddings", Some(format!("{} has no embedding operation in its mapping", config.mapping.display_name)))
         })?;

@@ -14,12 +14,15 @@ use crate::provider::{FileData, GeneratedImage, ImageModel, ImageOptions, ImageR
 pub struct OpenAiCompatibleImageModel {
     model_id: String,
     provider: String,
+    /// The most images one request makes: the mapping's `[limits]` for this model.
+    images_per_call: Option<usize>,
     config: SharedConfig,
 }
 
 impl OpenAiCompatibleImageModel {
     pub(crate) fn new(model_id: String, config: SharedConfig, name: &str) -> Self {
-        OpenAiCompatibleImageModel { model_id, provider: format!("{name}.image"), config }
+        let images_per_call = config.as_ref().ok().and_then(|config| config.mapping.limits_for(&model_id).images_per_call);
+        OpenAiCompatibleImageModel { model_id, provider: format!("{name}.image"), images_per_call, config }
     }
 }
 
@@ -28,7 +31,7 @@ impl ImageModel for OpenAiCompatibleImageModel {
     crate::provider::model_identity!(provider, model_id);
 
     fn max_images_per_call(&self) -> Option<usize> {
-        Some(10)
+        self.images_per_call
     }
 
     async fn do_generate(&self, options: &ImageOptions) -> Result<ImageResponse> {

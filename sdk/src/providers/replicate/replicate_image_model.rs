@@ -46,9 +46,10 @@ fn output_urls(output: Option<&Value>) -> Vec<&str> {
 impl ImageModel for ReplicateImageModel {
     crate::provider::model_identity!(provider, model_id);
 
-    /// One image per prediction: `num_outputs` is not an input of every model.
+    /// The mapping's `[limits]`: one image per prediction (`num_outputs` is not an input of
+    /// every model).
     fn max_images_per_call(&self) -> Option<usize> {
-        Some(1)
+        crate::provider_utils::model_limits(&self.connection, &self.model_id).images_per_call
     }
 
     async fn do_generate(&self, options: &ImageOptions) -> Result<ImageResponse> {

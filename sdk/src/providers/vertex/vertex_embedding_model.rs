@@ -10,15 +10,15 @@ use crate::error::{Error, Result};
 use crate::provider::{EmbedOptions, EmbedResponse, EmbeddingModel, EmbeddingUsage, ResponseMetadata};
 use crate::provider_utils::ModelOperation;
 
-/// The most values one `predict` call of a text embedding model takes.
-pub const MAX_EMBEDDINGS_PER_CALL: usize = 250;
-
 /// A Vertex text embedding model.
 #[derive(Debug, Clone)]
 pub struct VertexEmbeddingModel {
     model_id: String,
     connection: SharedConnection,
     provider: String,
+    /// The most values one `predict` call takes: the mapping's `[limits]` (one for Gemini's
+    /// embedding models).
+    embeddings_per_call: Option<usize>,
     predict: ModelOperation,
 }
 
@@ -27,12 +27,8 @@ impl VertexEmbeddingModel {
         let shared = connection.as_deref().ok();
         let predict = ModelOperation::new(shared, |operations| operations.embedding.as_ref(), "embedding", model_id);
         let provider = format!("{}.embedding", shared.map_or("google.vertex", |connection| connection.name.trim_end_matches(".chat")));
-        VertexEmbeddingModel { model_id: model_id.to_owned(), connection, provider, predict }
-    }
-
-    /// Gemini's embedding model takes one value per request.
-    fn limit(&self) -> usize {
-        if self.model_id.starts_with("gemini-embedding") { 1 } else { MAX_EMBEDDINGS_PER_CALL }
+        let embeddings_per_call = crate::provider_utils::model_limits(&connection, model_id).embeddings_per_call;
+        VertexEmbeddingModel { model_id: model_id.to_owned(), connection, provider, embeddings_per_call, predict }
     }
 }
 
@@ -40,16 +36,10 @@ impl VertexEmbeddingModel {
 impl EmbeddingModel for VertexEmbeddingModel {
     crate::provider::model_identity!(provider, model_id);
 
-    fn max_embeddings_per_call(&self) -> Option<usize> {
-        Some(self.limit())
-    }
-
-    fn supports_parallel_calls(&self) -> bool {
-        true
-    }
+    crate::provider_utils::mapped_embedding_limits!();
 
     async fn do_embed(&self, options: &EmbedOptions) -> Result<EmbedResponse> {
-        options.check_value_count(self.limit())?;
+        options.check_value_count(self.embeddings_per_call)?;
         let vertex: VertexEmbeddingOptions = options.provider_options.parse(VERTEX_PROVIDER_KEY)?.unwrap_or_default();
         let connection = connection_for_call(&self.connection)?;
         let body = PredictRequest {

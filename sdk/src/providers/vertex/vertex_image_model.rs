@@ -7,7 +7,7 @@ use super::vertex_options::{VERTEX_PROVIDER_KEY, VertexImageOptions};
 use super::wire::{ImageOutputOptions, PredictParameters};
 use super::{SharedConnection, connection_for_call};
 use crate::error::Result;
-use crate::google::{ImagenCaller, MAX_IMAGES_PER_CALL, imagen_predict};
+use crate::google::{ImagenCaller, imagen_predict};
 use crate::provider::{ImageModel, ImageOptions, ImageResponse};
 use crate::provider_utils::ModelOperation;
 
@@ -18,6 +18,8 @@ pub struct VertexImageModel {
     model_id: String,
     connection: SharedConnection,
     provider: String,
+    /// The most images one call makes: the mapping's `[limits]`.
+    images_per_call: Option<usize>,
     predict: ModelOperation,
 }
 
@@ -26,7 +28,8 @@ impl VertexImageModel {
         let shared = connection.as_deref().ok();
         let predict = ModelOperation::new(shared, |operations| operations.image.as_ref(), "image", model_id);
         let provider = format!("{}.image", shared.map_or("google.vertex", |connection| connection.name.trim_end_matches(".chat")));
-        VertexImageModel { model_id: model_id.to_owned(), connection, provider, predict }
+        let images_per_call = crate::provider_utils::model_limits(&connection, model_id).images_per_call;
+        VertexImageModel { model_id: model_id.to_owned(), connection, provider, images_per_call, predict }
     }
 }
 
@@ -35,7 +38,7 @@ impl ImageModel for VertexImageModel {
     crate::provider::model_identity!(provider, model_id);
 
     fn max_images_per_call(&self) -> Option<usize> {
-        Some(MAX_IMAGES_PER_CALL)
+        self.images_per_call
     }
 
     async fn do_generate(&self, options: &ImageOptions) -> Result<ImageResponse> {
@@ -57,7 +60,7 @@ impl ImageModel for VertexImageModel {
             output_options,
             ..Default::default()
         };
-        let caller = ImagenCaller { provider: &self.provider, metadata_key: VERTEX_PROVIDER_KEY, takes_seed: true };
+        let caller = ImagenCaller { provider: &self.provider, metadata_key: VERTEX_PROVIDER_KEY, takes_seed: true, images_per_call: self.images_per_call };
         imagen_predict(connection, &self.predict, &self.model_id, caller, options, parameters).await
     }
 }

@@ -39,6 +39,8 @@ pub struct ProviderMapping {
     pub model_overrides: &'static [ModelOverride],
     /// Request options only some models take (OpenAI's `flex` and `priority` processing).
     pub model_option_rules: &'static [ModelOptionRule],
+    /// The most values or images one request may carry (`limits_for` applies the overrides).
+    pub limits: Limits,
     /// Request shaping: static headers and query parameters, renames, value maps.
     pub request: RequestMapping,
     /// Streaming quirks.
@@ -260,12 +262,36 @@ pub struct ModelOverride {
     pub unsupported_fields: &'static [&'static str],
     /// How system messages are sent to these models (default: as `system`).
     pub system_message_mode: Option<SystemMessageMode>,
+    /// These models' limits; `None` in a field keeps the provider's.
+    pub limits: Limits,
 }
 
 impl ModelOverride {
     /// Whether this override applies to `model_id`.
     pub fn matches(&self, model_id: &str) -> bool {
         any_matches(self.models, model_id)
+    }
+}
+
+/// The most values or images one request may carry: the SDK splits a larger call into several
+/// requests, or rejects it where one request must carry it all.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Limits {
+    /// Values per embedding request; `None` when the provider states no limit.
+    pub embeddings_per_call: Option<usize>,
+    /// Images per image-generation request; `None` when the provider states no limit.
+    pub images_per_call: Option<usize>,
+}
+
+impl ProviderMapping {
+    /// The limits of `model_id`: those the first matching override states, the provider's for the
+    /// rest (the same first-match rule as the capability overrides).
+    pub fn limits_for(&self, model_id: &str) -> Limits {
+        let own = self.model_overrides.iter().find(|model_override| model_override.matches(model_id)).map(|model_override| model_override.limits).unwrap_or_default();
+        Limits {
+            embeddings_per_call: own.embeddings_per_call.or(self.limits.embeddings_per_call),
+            images_per_call: own.images_per_call.or(self.limits.images_per_call),
+        }
     }
 }
 
@@ -491,6 +517,10 @@ pub static WEATHER: ProviderMapping = ProviderMapping {
     },
     model_overrides: &[],
     model_option_rules: &[],
+    limits: Limits {
+        embeddings_per_call: None,
+        images_per_call: None,
+    },
     request: RequestMapping {
         headers: &[],
         query: &[],
