@@ -1,8 +1,8 @@
 //! Editing a first-party mapping changes what its provider sends: each test builds a provider
 //! from a modified copy of its `ProviderMapping` (another base URL, path, auth form, static
-//! header, key variable and retryable statuses), makes one call against the test server, and
-//! checks the request the server received and which statuses are retried. This is the proof that
-//! the Rust reads these constants from the mapping and restates none of them.
+//! header, key variable, retryable statuses, option rules and limits), makes calls against the
+//! test server, and checks the requests the server received and which statuses are retried. This
+//! is the proof that the Rust reads these constants from the mapping and restates none of them.
 
 use std::time::Duration;
 
@@ -140,6 +140,33 @@ async fn editing_the_openai_option_rules_changes_which_service_tier_is_sent() {
     assert!(dropped.warnings.iter().any(|warning| format!("{warning:?}").contains("service_tier")), "{:?}", dropped.warnings);
     assert_eq!(requests[1].json()["service_tier"], "flex");
     assert!(sent.warnings.is_empty(), "{:?}", sent.warnings);
+}
+
+#[cfg(all(feature = "openai", feature = "image"))]
+#[tokio::test]
+async fn editing_the_openai_option_rules_changes_which_image_format_is_asked_for() {
+    use specai_generated::mappings::{ModelOptionRule, OPENAI};
+
+    use crate::openai::{OpenAiSettings, create_openai_from_mapping};
+    use crate::provider::{ImageModel, ImageOptions};
+
+    let answer = json!({"created": 1, "data": [{"b64_json": "aGk="}]});
+    let server = TestServer::start(vec![TestResponse::json(200, answer.clone()), TestResponse::json(200, answer)]).await;
+    let first_party = edited(&OPENAI, &server, &[]);
+    // The SDK's own choice of `b64_json`, no longer taken by dall-e models: not sent, no warning.
+    static NO_BASE64_FOR_DALL_E: [ModelOptionRule; 1] =
+        [ModelOptionRule { option: "response_format", value: "b64_json", models: &["*"], except: &["dall-e*"] }];
+    let mut narrowed = first_party;
+    narrowed.model_option_rules = &NO_BASE64_FOR_DALL_E;
+
+    let settings = OpenAiSettings::default().with_api_key(KEY);
+    let options = ImageOptions::new("A square", 1);
+    create_openai_from_mapping(first_party, settings.clone()).image("dall-e-2").do_generate(&options).await.unwrap();
+    let result = create_openai_from_mapping(narrowed, settings).image("dall-e-2").do_generate(&options).await.unwrap();
+    let requests = server.requests();
+    assert_eq!(requests[0].json()["response_format"], "b64_json");
+    assert!(requests[1].json().get("response_format").is_none(), "{}", requests[1].json());
+    assert!(result.warnings.is_empty(), "{:?}", result.warnings);
 }
 
 #[cfg(feature = "anthropic")]

@@ -6,6 +6,7 @@ use std::time::SystemTime;
 use async_trait::async_trait;
 use reqwest::multipart::{Form, Part};
 use serde_json::{Map, Value, json};
+use specai_generated::mappings::takes_option;
 use specai_generated::openai_compatible::types as api;
 
 use crate::error::{Error, Result};
@@ -41,11 +42,6 @@ impl OpenAiImageModel {
         let (_, edits_url) = super::model_endpoint(&config, "image", |operations| operations.image_edit.as_ref(), &model_id);
         let images_per_call = config.as_ref().ok().and_then(|config| config.mapping.limits_for(&model_id).images_per_call);
         OpenAiImageModel { model_id, provider, url, edits_url, images_per_call, config }
-    }
-
-    /// gpt-image models always answer in base64 and reject `response_format`.
-    fn is_gpt_image(&self) -> bool {
-        self.model_id.starts_with("gpt-image")
     }
 }
 
@@ -125,7 +121,10 @@ impl ImageModel for OpenAiImageModel {
             size: options.size.clone(),
             quality: option("quality", &provider_options.quality)?,
             style: option("style", &provider_options.style)?,
-            response_format: (!self.is_gpt_image()).then_some(api::CreateImageRequestResponseFormat::B64Json),
+            // Base64 where the model takes the choice: the mapping's rules name the models that
+            // reject `response_format` (gpt-image, which answers base64 anyway).
+            response_format: takes_option(config.mapping.model_option_rules, "response_format", "b64_json", &self.model_id)
+                .then_some(api::CreateImageRequestResponseFormat::B64Json),
             background: option("background", &provider_options.background)?,
             output_format: option("output_format", &provider_options.output_format)?,
             output_compression: provider_options.output_compression.map(i64::from),

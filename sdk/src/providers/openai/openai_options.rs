@@ -278,16 +278,14 @@ pub(crate) fn supported_service_tier(
 ) -> Option<ServiceTier> {
     let tier = tier?;
     let Some(value) = wire_name(&tier) else { return Some(tier) };
-    match rules.iter().find(|rule| rule.option == "service_tier" && rule.value == value) {
-        Some(rule) if !rule.allows(without_vendor(model_id)) => {
-            warnings.push(crate::provider::Warning::unsupported(
-                "service_tier",
-                Some(format!("{value} processing is not available for {model_id}; the tier was not sent")),
-            ));
-            None
-        }
-        _ => Some(tier),
+    if specai_generated::mappings::takes_option(rules, "service_tier", &value, without_vendor(model_id)) {
+        return Some(tier);
     }
+    warnings.push(crate::provider::Warning::unsupported(
+        "service_tier",
+        Some(format!("{value} processing is not available for {model_id}; the tier was not sent")),
+    ));
+    None
 }
 
 #[cfg(test)]

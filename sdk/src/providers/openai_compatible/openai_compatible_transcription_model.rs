@@ -32,11 +32,6 @@ impl OpenAiCompatibleTranscriptionModel {
     pub(crate) fn new(model_id: String, config: SharedConfig, name: &str) -> Self {
         OpenAiCompatibleTranscriptionModel { model_id, provider: format!("{name}.transcription"), config }
     }
-
-    /// Whether the model answers `verbose_json` (OpenAI's gpt-4o transcribe models answer `json` only).
-    fn supports_verbose_json(&self) -> bool {
-        !self.model_id.starts_with("gpt-4o")
-    }
 }
 
 /// ISO 639-1 code of a language name as `verbose_json` reports it (`"english"` -> `"en"`).
@@ -75,7 +70,9 @@ impl TranscriptionModel for OpenAiCompatibleTranscriptionModel {
             .file_name(format!("audio.{}", audio_file_extension(&media_type)))
             .mime_str(&media_type)
             .map_err(|_| Error::invalid_argument("media_type", format!("`{media_type}` is not a media type")))?;
-        let verbose = self.supports_verbose_json();
+        // `verbose_json` (segments, language, duration) where the model answers it: the mapping's
+        // rules name those that answer `json` only (OpenAI's gpt-4o transcribe models).
+        let verbose = specai_generated::mappings::takes_option(config.mapping.model_option_rules, "response_format", "verbose_json", &self.model_id);
         let mut form = Form::new()
             .part("file", file)
             .text("model", self.model_id.clone())

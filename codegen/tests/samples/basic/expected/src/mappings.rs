@@ -325,6 +325,13 @@ impl ModelOptionRule {
     }
 }
 
+/// Whether `model_id` takes `value` for `option`: the rule for that value allows the model, or
+/// no rule names the value. A value the caller asked for and a model does not take is dropped
+/// with a warning; one the SDK chose falls back to the wire's default.
+pub fn takes_option(rules: &[ModelOptionRule], option: &str, value: &str, model_id: &str) -> bool {
+    rules.iter().find(|rule| rule.option == option && rule.value == value).is_none_or(|rule| rule.allows(model_id))
+}
+
 /// Maps values of one request field (e.g. clamps `reasoning_effort`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ValueMap {
