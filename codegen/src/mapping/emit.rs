@@ -63,6 +63,10 @@ impl Mapping {
             let (models, except) = (strs(&rule.models), strs(&rule.except));
             quote! { ModelOptionRule { option: #option, value: #value, models: #models, except: #except } }
         });
+        let families = raw.model_families.iter().map(|family| {
+            let (name, models) = (&family.family, strs(&family.models));
+            quote! { ModelFamily { family: #name, models: #models } }
+        });
         let limits = limits(raw.limits.embeddings_per_call, raw.limits.images_per_call);
         let request = request(raw);
         let usage_path = json_path(raw.stream.usage_path.as_deref().unwrap_or("usage"));
@@ -101,6 +105,7 @@ impl Mapping {
                 capabilities: #capabilities,
                 model_overrides: &[#(#overrides),*],
                 model_option_rules: &[#(#option_rules),*],
+                model_families: &[#(#families),*],
                 limits: #limits,
                 request: #request,
                 stream: StreamMapping { usage_path: #usage_path },

@@ -39,6 +39,8 @@ pub struct RawMapping {
     #[serde(default)]
     pub model_option_rules: Vec<RawModelOptionRule>,
     #[serde(default)]
+    pub model_families: Vec<RawModelFamily>,
+    #[serde(default)]
     pub limits: RawLimits,
     #[serde(default)]
     pub request: RawRequest,
@@ -332,6 +334,15 @@ pub struct RawModelOverride {
     /// These models' `[limits]`.
     pub embeddings_per_call: Option<usize>,
     pub images_per_call: Option<usize>,
+}
+
+/// One `[[model_families]]` entry: models the adapter treats apart, by a name it knows.
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawModelFamily {
+    pub family: String,
+    pub models: Vec<String>,
 }
 
 /// `[limits]`: the most values or images one request may carry; the SDK splits larger calls.

@@ -238,6 +238,19 @@ fn limits_are_checked_and_emitted() {
 }
 
 #[test]
+fn model_families_are_checked_and_emitted() {
+    let family = "[[model_families]]\nfamily = \"kontext\"\nmodels = [\"flux-kontext-*\"]\n";
+    let emitted = check(&format!("{GOOD}{family}")).unwrap().to_tokens().to_string();
+    assert!(emitted.contains("ModelFamily { family : \"kontext\" , models : & [\"flux-kontext-*\"] }"), "{emitted}");
+    let error = check(&format!("{GOOD}{family}{family}")).unwrap_err();
+    assert_eq!(error.key, "model_families[1]", "{error}");
+    let error = check(&format!("{GOOD}{}", family.replace("\"kontext\"", "\"Kontext models\""))).unwrap_err();
+    assert_eq!(error.key, "model_families[0].family", "{error}");
+    let error = check(&format!("{GOOD}{}", family.replace("[\"flux-kontext-*\"]", "[]"))).unwrap_err();
+    assert_eq!(error.key, "model_families[0].models", "{error}");
+}
+
+#[test]
 fn base_url_placeholders_need_a_variable_each_and_are_emitted() {
     let templated = GOOD.replace(
         "base_url = \"https://api.groq.com/openai/v1\"",

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::error::MappingError;
-use super::format::{Capability, RawAuth, RawErrors, RawGenerate, RawMapping, RawModelOptionRule, RawModelOverride, RawRequest};
+use super::format::{Capability, RawAuth, RawErrors, RawGenerate, RawMapping, RawModelFamily, RawModelOptionRule, RawModelOverride, RawRequest};
 use super::spec_index::SpecIndex;
 
 /// A resolved operation: the spec supplies method and path unless the mapping overrides the path.
@@ -63,6 +63,7 @@ pub fn validate(
     }
     check_model_option_rules(file, &raw.model_option_rules)?;
     check_limits(file, &raw)?;
+    check_model_families(file, &raw.model_families)?;
     check_request(file, &raw.request)?;
     if let Some(path) = &raw.stream.usage_path {
         check_path(file, "stream.usage_path", path)?;
@@ -327,6 +328,24 @@ fn check_limits(file: &str, raw: &RawMapping) -> Result<(), MappingError> {
                 }
                 _ => {}
             }
+        }
+    }
+    Ok(())
+}
+
+/// `[[model_families]]`: a family name (an identifier) and model patterns, each family once.
+fn check_model_families(file: &str, families: &[RawModelFamily]) -> Result<(), MappingError> {
+    let mut seen = BTreeSet::new();
+    for (i, family) in families.iter().enumerate() {
+        let key = format!("model_families[{i}]");
+        if !is_identifier(&family.family, false) {
+            return Err(MappingError::new(file, &format!("{key}.family"), "name the family with a lowercase identifier"));
+        }
+        if !seen.insert(family.family.as_str()) {
+            return Err(MappingError::new(file, &key, format!("`{}` is listed already: one entry per family", family.family)));
+        }
+        if family.models.is_empty() || !family.models.iter().all(|pattern| is_model_pattern(pattern)) {
+            return Err(MappingError::new(file, &format!("{key}.models"), "list model ids, or prefixes ending in `*`"));
         }
     }
     Ok(())

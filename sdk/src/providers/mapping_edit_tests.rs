@@ -266,3 +266,29 @@ async fn editing_the_google_limits_changes_how_calls_are_split() {
     assert!(matches!(error, Error::InvalidArgument { .. }), "{error:?}");
     assert_eq!(server.requests().len(), 3, "nothing is sent over the limit");
 }
+
+#[cfg(feature = "google")]
+#[tokio::test]
+async fn editing_the_google_model_families_changes_where_system_text_goes() {
+    use specai_generated::mappings::{GOOGLE, ModelFamily};
+
+    use crate::google::{GoogleSettings, create_google_from_mapping};
+
+    let answer = json!({"candidates": [{"content": {"role": "model", "parts": [{"text": "ok"}]}, "finishReason": "STOP"}],
+        "usageMetadata": {"promptTokenCount": 1, "candidatesTokenCount": 1, "totalTokenCount": 2}});
+    let server = TestServer::start(vec![TestResponse::json(200, answer.clone()), TestResponse::json(200, answer)]).await;
+    let first_party = edited(&GOOGLE, &server, &[]);
+    // The `gemma` family (no system instruction) now also names a Gemini model.
+    static GEMINI_AS_GEMMA: [ModelFamily; 1] = [ModelFamily { family: "gemma", models: &["gemini-2.5-flash"] }];
+    let mut widened = first_party;
+    widened.model_families = &GEMINI_AS_GEMMA;
+
+    let options = CallOptions::new(vec![Message::system("Be brief."), Message::user("hi")]);
+    let settings = GoogleSettings::default().with_api_key(KEY);
+    create_google_from_mapping(first_party, settings.clone()).language_model("gemini-2.5-flash").do_generate(&options).await.unwrap();
+    create_google_from_mapping(widened, settings).language_model("gemini-2.5-flash").do_generate(&options).await.unwrap();
+    let requests = server.requests();
+    assert_eq!(requests[0].json()["systemInstruction"]["parts"][0]["text"], "Be brief.");
+    assert!(requests[1].json().get("systemInstruction").is_none(), "{}", requests[1].json());
+    assert_eq!(requests[1].json()["contents"][0]["parts"][0]["text"], "Be brief.\n\n");
+}

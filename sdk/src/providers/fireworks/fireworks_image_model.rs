@@ -10,6 +10,7 @@ use async_trait::async_trait;
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Method};
 use serde_json::{Map, Value, json};
+use specai_generated::mappings::ProviderMapping;
 
 use super::{FireworksImageOptions, PROVIDER_ID, SharedConnection, wire};
 use crate::error::{Error, Result};
@@ -47,14 +48,13 @@ enum Endpoint {
 }
 
 impl Endpoint {
-    /// The endpoint of a model by its family, as `@ai-sdk/fireworks` decides it (unknown models:
-    /// the workflow).
-    fn of(model_id: &str) -> Endpoint {
-        let name = model_id.rsplit('/').next().unwrap_or(model_id);
-        match name {
-            _ if name.starts_with("flux-kontext-") => Endpoint::Kontext,
-            "playground-v2-5-1024px-aesthetic" | "playground-v2-1024px-aesthetic" | "japanese-stable-diffusion-xl" | "stable-diffusion-xl-1024-v1-0"
-            | "SSD-1B" => Endpoint::ImageGeneration,
+    /// The endpoint of a model by its family in the mapping (`kontext`, `image_generation`),
+    /// matched on the id's last path segment; other models: the workflow, as `@ai-sdk/fireworks`
+    /// decides it.
+    fn of(mapping: &ProviderMapping, model_id: &str) -> Endpoint {
+        match mapping.family_of(model_id.rsplit('/').next().unwrap_or(model_id)) {
+            Some("kontext") => Endpoint::Kontext,
+            Some("image_generation") => Endpoint::ImageGeneration,
             _ => Endpoint::Workflow,
         }
     }
@@ -123,7 +123,7 @@ impl ImageModel for FireworksImageModel {
         let connection = self.connection.as_ref().map_err(Clone::clone)?;
         let fireworks_options: FireworksImageOptions = options.provider_options.parse(PROVIDER_ID)?.unwrap_or_default();
         let prompt = options.prompt.clone().ok_or_else(|| Error::invalid_argument("prompt", "Fireworks image models need a prompt"))?;
-        let endpoint = Endpoint::of(&self.model_id);
+        let endpoint = Endpoint::of(&connection.mapping, &self.model_id);
         let model_id = self.full_model_id();
         let mut warnings = Vec::new();
         if options.size.is_some() && endpoint != Endpoint::ImageGeneration {
@@ -281,11 +281,12 @@ mod unit_tests {
 
     #[test]
     fn models_go_to_their_familys_endpoint() {
-        assert_eq!(Endpoint::of("accounts/fireworks/models/flux-1-dev-fp8"), Endpoint::Workflow);
-        assert_eq!(Endpoint::of("flux-1-schnell-fp8"), Endpoint::Workflow);
-        assert_eq!(Endpoint::of("accounts/fireworks/models/flux-kontext-max"), Endpoint::Kontext);
-        assert_eq!(Endpoint::of("accounts/fireworks/models/SSD-1B"), Endpoint::ImageGeneration);
-        assert_eq!(Endpoint::of("stable-diffusion-xl-1024-v1-0"), Endpoint::ImageGeneration);
+        let mapping = &specai_generated::mappings::FIREWORKS;
+        assert_eq!(Endpoint::of(mapping, "accounts/fireworks/models/flux-1-dev-fp8"), Endpoint::Workflow);
+        assert_eq!(Endpoint::of(mapping, "flux-1-schnell-fp8"), Endpoint::Workflow);
+        assert_eq!(Endpoint::of(mapping, "accounts/fireworks/models/flux-kontext-max"), Endpoint::Kontext);
+        assert_eq!(Endpoint::of(mapping, "accounts/fireworks/models/SSD-1B"), Endpoint::ImageGeneration);
+        assert_eq!(Endpoint::of(mapping, "stable-diffusion-xl-1024-v1-0"), Endpoint::ImageGeneration);
         assert_eq!(parse_size("1024x768").unwrap(), (1024, 768));
         assert!(parse_size("big").is_err());
         assert!(accept_of(Some("gif")).is_err());

@@ -27,19 +27,22 @@ pub struct GoogleImageModel {
     operation: ModelOperation,
     /// The most images one call makes: the mapping's `[limits]` (Imagen's override).
     images_per_call: Option<usize>,
+    /// An Imagen model (the mapping's `imagen` family), served by `predict`.
+    imagen: bool,
 }
 
 impl GoogleImageModel {
     pub(crate) fn new(model_id: &str, connection: SharedConnection) -> Self {
         let shared = connection.as_deref().ok();
-        let operation = if is_imagen(model_id) {
+        let imagen = shared.is_some_and(|connection| connection.mapping.family_of(model_id) == Some("imagen"));
+        let operation = if imagen {
             ModelOperation::new(shared, |operations| operations.image.as_ref(), "image", model_id)
         } else {
             ModelOperation::new(shared, |operations| operations.chat.as_ref(), "image output", model_id)
         };
         let provider = format!("{}.image", shared.map_or("google", |connection| connection.name.as_str()));
         let images_per_call = crate::provider_utils::model_limits(&connection, model_id).images_per_call;
-        GoogleImageModel { model_id: model_id.to_owned(), provider, connection, operation, images_per_call }
+        GoogleImageModel { model_id: model_id.to_owned(), provider, connection, operation, images_per_call, imagen }
     }
 
     /// Gemini image output: one call per image asked for is not made; the model answers what it
@@ -96,11 +99,6 @@ impl GoogleImageModel {
     }
 }
 
-/// Whether the id names an Imagen model (served by `predict`).
-fn is_imagen(model_id: &str) -> bool {
-    model_id.trim_start_matches("models/").starts_with("imagen")
-}
-
 #[async_trait]
 impl ImageModel for GoogleImageModel {
     crate::provider::model_identity!(provider, model_id);
@@ -111,7 +109,7 @@ impl ImageModel for GoogleImageModel {
 
     async fn do_generate(&self, options: &ImageOptions) -> Result<ImageResponse> {
         let google: GoogleImageOptions = options.provider_options.parse("google")?.unwrap_or_default();
-        if !is_imagen(&self.model_id) {
+        if !self.imagen {
             return self.generate_with_gemini(options, google).await;
         }
         let connection = connection_for_call(&self.connection)?;

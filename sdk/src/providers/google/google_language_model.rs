@@ -43,8 +43,10 @@ impl GoogleLanguageModel {
         GoogleLanguageModel { model_id: model_id.to_owned(), connection, generate, stream }
     }
 
-    fn is_gemma(&self) -> bool {
-        self.model_id.trim_start_matches("models/").starts_with("gemma-")
+    /// Whether the model takes no system instruction (the mapping's `gemma` family): its system
+    /// text opens the first user message instead.
+    fn folds_system_text(&self) -> bool {
+        self.connection.as_deref().is_ok_and(|connection| connection.mapping.family_of(&self.model_id) == Some("gemma"))
     }
 
     /// The request body for these options, and the warnings about what it could not express.
@@ -52,7 +54,7 @@ impl GoogleLanguageModel {
         let google: GoogleOptions = options.provider_options.parse("google")?.unwrap_or_default();
         let mut warnings = Vec::new();
 
-        let prompt = convert_to_google_messages(&options.prompt, self.is_gemma())?;
+        let prompt = convert_to_google_messages(&options.prompt, self.folds_system_text())?;
         let prepared = google_prepare_tools(&options.tools, options.tool_choice.as_ref())?;
         warnings.extend(prepared.warnings);
 

@@ -51,7 +51,7 @@ use specai_generated::vertex::types as wire;
 
 use std::sync::Arc;
 
-use specai_generated::mappings::{ProviderMapping, VERTEX, VERTEX_ANTHROPIC, VERTEX_EXPRESS};
+use specai_generated::mappings::{ModelFamily, ProviderMapping, VERTEX, VERTEX_ANTHROPIC, VERTEX_EXPRESS, family_of};
 
 pub use vertex_credentials::GoogleCredentials;
 #[cfg(feature = "embedding")]
@@ -167,6 +167,8 @@ impl std::fmt::Debug for VertexSettings {
 pub struct VertexProvider {
     google: SharedConnection,
     anthropic: AnthropicProvider,
+    /// The Vertex mapping's model families: its `anthropic` family is served by `anthropic`.
+    families: &'static [ModelFamily],
 }
 
 /// A Vertex provider with these settings. Invalid settings (no project or location, and no
@@ -222,7 +224,7 @@ pub(crate) fn create_vertex_from_mappings([google, express, anthropic]: [Provide
         })
     });
     let anthropic = crate::providers::anthropic::create_anthropic_with_token_provider(anthropic, anthropic_settings, credentials);
-    VertexProvider { google: google_connection, anthropic }
+    VertexProvider { google: google_connection, anthropic, families: google.model_families }
 }
 
 /// A connection following `mapping`: its base URL filled, a key or a token provider for auth.
@@ -290,9 +292,9 @@ impl VertexProvider {
 }
 
 impl Provider for VertexProvider {
-    /// Gemini models, and Claude models for ids starting with `claude-`.
+    /// Gemini models, and Claude models (the Vertex mapping's `anthropic` family, `claude-*`).
     fn language_model(&self, model_id: &str) -> Result<Arc<dyn LanguageModel>> {
-        if model_id.starts_with("claude-") {
+        if family_of(self.families, model_id) == Some("anthropic") {
             return Ok(Arc::new(self.anthropic(model_id)));
         }
         Ok(Arc::new(VertexProvider::language_model(self, model_id)))

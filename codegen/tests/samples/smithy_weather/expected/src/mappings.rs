@@ -39,6 +39,8 @@ pub struct ProviderMapping {
     pub model_overrides: &'static [ModelOverride],
     /// Request options only some models take (OpenAI's `flex` and `priority` processing).
     pub model_option_rules: &'static [ModelOptionRule],
+    /// Models the adapter treats apart (their own wire, endpoint or prompt rule), by family.
+    pub model_families: &'static [ModelFamily],
     /// The most values or images one request may carry (`limits_for` applies the overrides).
     pub limits: Limits,
     /// Request shaping: static headers and query parameters, renames, value maps.
@@ -283,7 +285,28 @@ pub struct Limits {
     pub images_per_call: Option<usize>,
 }
 
+/// Models an adapter treats apart, named by a family the adapter knows (Vertex's `anthropic`:
+/// Claude, over Anthropic's wire). The adapter documents its families; one it does not know is
+/// treated as any other model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModelFamily {
+    /// The family's name, as the adapter knows it.
+    pub family: &'static str,
+    /// Exact model ids, or prefixes ending in `*`.
+    pub models: &'static [&'static str],
+}
+
+/// The family of `model_id` among `families`: the first entry naming it.
+pub fn family_of(families: &[ModelFamily], model_id: &str) -> Option<&'static str> {
+    families.iter().find(|family| any_matches(family.models, model_id)).map(|family| family.family)
+}
+
 impl ProviderMapping {
+    /// The family of `model_id`: the first `[[model_families]]` entry naming it.
+    pub fn family_of(&self, model_id: &str) -> Option<&'static str> {
+        family_of(self.model_families, model_id)
+    }
+
     /// The limits of `model_id`: those the first matching override states, the provider's for the
     /// rest (the same first-match rule as the capability overrides).
     pub fn limits_for(&self, model_id: &str) -> Limits {
@@ -524,6 +547,7 @@ pub static WEATHER: ProviderMapping = ProviderMapping {
     },
     model_overrides: &[],
     model_option_rules: &[],
+    model_families: &[],
     limits: Limits {
         embeddings_per_call: None,
         images_per_call: None,
