@@ -1,5 +1,6 @@
 //! Embeddings over InvokeModel: Titan text embeddings v2 (one text per call, calls run in
-//! parallel) and Cohere embed (up to 96 texts per call).
+//! parallel) and Cohere embed (the mapping's `cohere` family, up to its `embeddings_per_call`
+//! texts per call).
 //!
 //! InvokeModel's body is the model's own JSON, which AWS's Smithy model types as a blob: these
 //! request and response shapes are written here from each model family's documented format.
@@ -13,9 +14,6 @@ use crate::error::{Error, Result};
 use crate::provider::{
     EmbedOptions, EmbedResponse, Embedding, EmbeddingModel, EmbeddingUsage, ResponseMetadata,
 };
-
-/// Cohere's limit of texts per call.
-const COHERE_MAX_TEXTS: usize = 96;
 
 bedrock_model! {
     /// A Bedrock embedding model.
@@ -63,8 +61,16 @@ enum CohereEmbeddings {
 }
 
 impl BedrockEmbeddingModel {
+    /// Cohere's embedding models (the mapping's `cohere` family) take Cohere's body; the others
+    /// Titan's.
     fn is_cohere(&self) -> bool {
-        self.model_id.contains("cohere.embed")
+        self.connection.as_deref().is_ok_and(|connection| connection.mapping().family_of(&self.model_id) == Some("cohere"))
+    }
+
+    /// The mapping's `[limits]` for this model (Titan's body holds one text).
+    fn embeddings_per_call(&self) -> Option<usize> {
+        let connection = self.connection.as_deref().ok()?;
+        connection.mapping().limits_for(&self.model_id).embeddings_per_call
     }
 
     async fn invoke<T: serde::de::DeserializeOwned>(
@@ -91,11 +97,7 @@ impl EmbeddingModel for BedrockEmbeddingModel {
     crate::provider::model_identity!(provider, model_id);
 
     fn max_embeddings_per_call(&self) -> Option<usize> {
-        Some(if self.is_cohere() {
-            COHERE_MAX_TEXTS
-        } else {
-            1
-        })
+        self.embeddings_per_call()
     }
 
     fn supports_parallel_calls(&self) -> bool {
@@ -108,7 +110,7 @@ impl EmbeddingModel for BedrockEmbeddingModel {
             .parse(PROVIDER_KEY)?
             .unwrap_or_default();
         if self.is_cohere() {
-            options.check_value_count(COHERE_MAX_TEXTS)?;
+            options.check_value_count(self.embeddings_per_call())?;
             let body = CohereRequest {
                 texts: &options.values,
                 input_type: bedrock.input_type.as_deref().unwrap_or("search_query"),
