@@ -23,7 +23,7 @@ pub struct GoogleImageModel {
     model_id: String,
     provider: String,
     connection: SharedConnection,
-    /// `predict` (Imagen) or `generateContent` (Gemini), chosen by the model id.
+    /// `predict` (Imagen) or `generateContent` (Gemini), chosen by the model's family.
     operation: ModelOperation,
     /// The most images one call makes: the mapping's `[limits]` (Imagen's override).
     images_per_call: Option<usize>,

@@ -297,6 +297,14 @@ pub struct ModelFamily {
 }
 
 /// The family of `model_id` among `families`: the first entry naming it.
+///
+/// ```
+/// use specai_generated::mappings::{ModelFamily, family_of};
+///
+/// let families = [ModelFamily { family: "gemma", models: &["gemma-*"] }];
+/// assert_eq!(family_of(&families, "gemma-3-27b-it"), Some("gemma"));
+/// assert_eq!(family_of(&families, "gemini-2.5-flash"), None);
+/// ```
 pub fn family_of(families: &[ModelFamily], model_id: &str) -> Option<&'static str> {
     families.iter().find(|family| any_matches(family.models, model_id)).map(|family| family.family)
 }
@@ -309,8 +317,15 @@ impl ProviderMapping {
 
     /// The limits of `model_id`: those the first matching override states, the provider's for the
     /// rest (the same first-match rule as the capability overrides).
+    ///
+    /// ```
+    /// let openai = specai_generated::mappings::by_id("openai").unwrap();
+    /// assert_eq!(openai.limits_for("dall-e-3").images_per_call, Some(1));
+    /// assert_eq!(openai.limits_for("dall-e-2").images_per_call, Some(10));
+    /// ```
     pub fn limits_for(&self, model_id: &str) -> Limits {
-        let own = self.model_overrides.iter().find(|model_override| model_override.matches(model_id)).map(|model_override| model_override.limits).unwrap_or_default();
+        let own = self.model_overrides.iter().find(|model_override| model_override.matches(model_id));
+        let own = own.map(|model_override| model_override.limits).unwrap_or_default();
         Limits {
             embeddings_per_call: own.embeddings_per_call.or(self.limits.embeddings_per_call),
             images_per_call: own.images_per_call.or(self.limits.images_per_call),
@@ -351,6 +366,15 @@ impl ModelOptionRule {
 /// Whether `model_id` takes `value` for `option`: the rule for that value allows the model, or
 /// no rule names the value. A value the caller asked for and a model does not take is dropped
 /// with a warning; one the SDK chose falls back to the wire's default.
+///
+/// ```
+/// use specai_generated::mappings::{ModelOptionRule, takes_option};
+///
+/// let rules = [ModelOptionRule { option: "service_tier", value: "flex", models: &["o3*"], except: &[] }];
+/// assert!(takes_option(&rules, "service_tier", "flex", "o3-mini"));
+/// assert!(!takes_option(&rules, "service_tier", "flex", "gpt-4o"));
+/// assert!(takes_option(&rules, "service_tier", "auto", "gpt-4o"), "no rule names `auto`");
+/// ```
 pub fn takes_option(rules: &[ModelOptionRule], option: &str, value: &str, model_id: &str) -> bool {
     rules.iter().find(|rule| rule.option == option && rule.value == value).is_none_or(|rule| rule.allows(model_id))
 }
