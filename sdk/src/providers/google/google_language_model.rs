@@ -14,8 +14,8 @@ use super::google_prepare_tools::{google_prepare_tools, to_wire_schema};
 use super::google_stream::GoogleEventMapper;
 use super::map_google_finish_reason::map_google_finish_reason;
 use super::wire::{
-    Candidate, CodeExecutionResult, ExecutableCode, GenerateContentRequest, GenerateContentResponse, GenerationConfig,
-    GroundingMetadata, Part, SafetySetting, ThinkingConfig, ToolConfig, UsageMetadata,
+    CodeExecutionResult, ExecutableCode, GenerateContentRequest, GenerateContentResponse, GenerationConfig,
+    GroundingMetadata, Part, SafetyRating, SafetySetting, ThinkingConfig, ToolConfig, UsageMetadata,
 };
 use crate::error::{Error, Result};
 use crate::provider::{
@@ -259,7 +259,8 @@ pub(crate) fn signature_metadata(signature: Option<&str>) -> Option<ProviderMeta
 /// safety ratings and the usage object.
 pub(crate) fn response_provider_metadata(
     prompt_feedback: Option<&impl serde::Serialize>,
-    candidate: Option<&Candidate>,
+    safety_ratings: Option<&[SafetyRating]>,
+    url_context_metadata: Value,
     grounding: Option<&GroundingMetadata>,
     usage: Option<&UsageMetadata>,
 ) -> ProviderMetadata {
@@ -271,8 +272,8 @@ pub(crate) fn response_provider_metadata(
         json!({
             "promptFeedback": to_value(prompt_feedback),
             "groundingMetadata": to_value(grounding),
-            "urlContextMetadata": to_value(candidate.and_then(|candidate| candidate.url_context_metadata.as_ref())),
-            "safetyRatings": to_value(candidate.map(|candidate| &candidate.safety_ratings)),
+            "urlContextMetadata": url_context_metadata,
+            "safetyRatings": to_value(safety_ratings),
             "usageMetadata": to_value(usage),
         }),
     )
@@ -418,7 +419,8 @@ impl LanguageModel for GoogleLanguageModel {
         result.raw_finish_reason = raw_finish_reason;
         result.provider_metadata = Some(response_provider_metadata(
             answer.prompt_feedback.as_ref(),
-            candidate,
+            candidate.map(|candidate| candidate.safety_ratings.as_slice()),
+            candidate.and_then(|candidate| serde_json::to_value(candidate.url_context_metadata.as_ref()?).ok()).unwrap_or(Value::Null),
             grounding,
             answer.usage_metadata.as_ref(),
         ));

@@ -1,7 +1,9 @@
 //! Gemini's `streamGenerateContent?alt=sse` events mapped into [`StreamPart`]s, in one place.
 //!
 //! Each SSE event is a whole `GenerateContentResponse` holding the next parts; it is decoded
-//! once, straight from the read buffer into the wire type. Text and thought parts extend the
+//! once, straight from the read buffer, into the borrowing `lean` type: text borrows from the
+//! event, unknown fields are skipped, and the usage object (in every event, read from the last)
+//! is kept as JSON text and decoded once, at the end. Text and thought parts extend the
 //! open text or reasoning block (a thought after text closes the text block, and the other way
 //! round); function calls arrive whole and become a tool-input block plus the call; executable
 //! code and its result a provider-executed call and result; grounding chunks sources. The last
@@ -20,7 +22,9 @@ use super::google_language_model::{
     response_provider_metadata, signature_metadata,
 };
 use super::map_google_finish_reason::map_google_finish_reason;
-use super::wire::{GenerateContentResponse, GroundingMetadata, Part, UsageMetadata};
+use specai_generated::google::lean::{GenerateContentResponse, Part};
+
+use super::wire::{GroundingMetadata, PromptFeedback, SafetyRating, UsageMetadata};
 use crate::error::Result;
 use crate::provider::{
     BlockId, FileData, FinishReason, GeneratedFile, ProviderMetadata, ResponseMetadata, Source, StreamPart, ToolCall,
@@ -41,9 +45,14 @@ pub(crate) struct GoogleStreamState {
     last_code_id: Option<String>,
     source_urls: HashSet<String>,
     raw_finish_reason: Option<String>,
-    usage: Option<UsageMetadata>,
+    /// The last usage object, as sent: decoded once, by `finish`.
+    usage: Option<Box<serde_json::value::RawValue>>,
     grounding: Option<GroundingMetadata>,
-    last_chunk: Option<GenerateContentResponse>,
+    /// The last event's prompt feedback, its candidate's safety ratings (`None` without a
+    /// candidate) and URL context metadata (JSON text): the finish part's metadata.
+    prompt_feedback: Option<PromptFeedback>,
+    safety_ratings: Option<Vec<SafetyRating>>,
+    url_context_metadata: Option<Box<serde_json::value::RawValue>>,
     prompt_blocked: bool,
 }
 
@@ -68,17 +77,17 @@ impl GoogleStreamState {
     }
 
     /// Maps one decoded chunk.
-    pub(crate) fn process(&mut self, mut chunk: GenerateContentResponse, out: &mut VecDeque<StreamPart>) {
+    pub(crate) fn process(&mut self, mut chunk: GenerateContentResponse<'_>, out: &mut VecDeque<StreamPart>) {
         if !self.sent_metadata && (chunk.response_id.is_some() || chunk.model_version.is_some()) {
             self.sent_metadata = true;
             out.push_back(StreamPart::ResponseMetadata(Box::new(ResponseMetadata::new(
-                chunk.response_id.clone(),
-                chunk.model_version.clone(),
+                chunk.response_id.as_deref().map(str::to_owned),
+                chunk.model_version.as_deref().map(str::to_owned),
                 None,
             ))));
         }
-        if let Some(usage) = chunk.usage_metadata.take() {
-            self.usage = Some(usage);
+        if let Some(usage) = chunk.usage_metadata {
+            self.usage = Some(usage.0.to_owned());
         }
         if chunk.candidates.is_empty()
             && let Some(reason) = chunk.prompt_feedback.as_ref().and_then(|feedback| feedback.block_reason.as_ref())
@@ -112,7 +121,10 @@ impl GoogleStreamState {
         }
         // Prompt feedback, safety ratings and URL context metadata of the last chunk go into
         // the finish part's metadata.
-        self.last_chunk = Some(chunk);
+        let candidate = chunk.candidates.into_iter().next();
+        self.url_context_metadata = candidate.as_ref().and_then(|candidate| candidate.url_context_metadata).map(|raw| raw.0.to_owned());
+        self.safety_ratings = candidate.map(|candidate| candidate.safety_ratings);
+        self.prompt_feedback = chunk.prompt_feedback;
     }
 
     /// The id of the open reasoning or text block, opening one (with its start part) if none is.
@@ -131,9 +143,9 @@ impl GoogleStreamState {
         id
     }
 
-    fn process_part(&mut self, part: Part, out: &mut VecDeque<StreamPart>) {
-        let signature = part.thought_signature;
-        if let Some(text) = part.text {
+    fn process_part(&mut self, part: Part<'_>, out: &mut VecDeque<StreamPart>) {
+        let signature = part.thought_signature.map(|signature| signature.0.into_owned());
+        if let Some(text) = part.text.map(|text| text.0.into_owned()) {
             if part.thought == Some(true) {
                 self.close_text(out);
                 let id = self.open_block(true, out);
@@ -194,16 +206,23 @@ impl GoogleStreamState {
         let raw_finish_reason = self.raw_finish_reason.take();
         self.close_reasoning(out);
         self.close_text(out);
-        let last = self.last_chunk.as_ref();
-        let candidate = last.and_then(|chunk| chunk.candidates.first());
+        let usage: Option<UsageMetadata> = match self.usage.take() {
+            Some(raw) => Some(serde_json::from_str(raw.get()).map_err(|error| {
+                invalid_event(format!("invalid Gemini usage metadata: {error}"), raw.get().as_bytes(), error)
+            })?),
+            None => None,
+        };
+        let url_context_metadata =
+            self.url_context_metadata.take().and_then(|raw| serde_json::from_str(raw.get()).ok()).unwrap_or(Value::Null);
         let provider_metadata: ProviderMetadata = response_provider_metadata(
-            last.and_then(|chunk| chunk.prompt_feedback.as_ref()),
-            candidate,
+            self.prompt_feedback.as_ref(),
+            self.safety_ratings.as_deref(),
+            url_context_metadata,
             self.grounding.as_ref(),
-            self.usage.as_ref(),
+            usage.as_ref(),
         );
         out.push_back(StreamPart::Finish {
-            usage: Box::new(convert_usage(self.usage.as_ref())),
+            usage: Box::new(convert_usage(usage.as_ref())),
             finish_reason: if self.prompt_blocked {
                 FinishReason::ContentFilter
             } else {
@@ -271,10 +290,41 @@ mod tests {
         let mut state = GoogleStreamState::default();
         let mut out = VecDeque::new();
         for chunk in chunks {
-            state.process(serde_json::from_value(chunk.clone()).unwrap(), &mut out);
+            let text = serde_json::to_vec(chunk).unwrap();
+            state.process(serde_json::from_slice(&text).unwrap(), &mut out);
         }
         let finished = state.finish(&mut out);
         (out.into_iter().collect(), finished)
+    }
+
+    #[test]
+    fn the_last_event_gives_the_finish_metadata_and_usage() {
+        let url_context = json!({"urlMetadata": [{"retrievedUrl": "https://a.example/", "urlRetrievalStatus": "URL_RETRIEVAL_STATUS_SUCCESS", "newField": 1}]});
+        let (parts, finished) = run(&[
+            json!({"candidates": [{"content": {"parts": [{"text": "Hi"}]}}], "usageMetadata": {"promptTokenCount": 5, "candidatesTokenCount": 1}}),
+            json!({"candidates": [{"content": {"parts": [{"text": "!"}]}, "finishReason": "STOP", "urlContextMetadata": url_context,
+                   "safetyRatings": [{"category": "HARM_CATEGORY_HARASSMENT", "probability": "NEGLIGIBLE"}]}],
+                   "promptFeedback": {"safetyRatings": [{"category": "HARM_CATEGORY_HATE_SPEECH", "probability": "LOW"}]},
+                   "usageMetadata": {"promptTokenCount": 5, "candidatesTokenCount": 2, "totalTokenCount": 7}}),
+        ]);
+        finished.unwrap();
+        let Some(StreamPart::Finish { usage, provider_metadata: Some(metadata), .. }) = parts.last() else { panic!("{parts:?}") };
+        assert_eq!((usage.input_tokens.total, usage.output_tokens.total), (Some(5), Some(2)), "the last usage object counts");
+        let google = metadata.get("google").unwrap();
+        assert_eq!(google["urlContextMetadata"], url_context, "kept whole, unknown fields too");
+        assert_eq!(google["safetyRatings"][0]["category"], "HARM_CATEGORY_HARASSMENT");
+        assert_eq!(google["promptFeedback"]["safetyRatings"][0]["probability"], "LOW");
+        assert_eq!(google["usageMetadata"]["totalTokenCount"], 7);
+    }
+
+    #[test]
+    fn an_invalid_usage_object_fails_the_stream() {
+        let (parts, finished) = run(&[
+            json!({"candidates": [{"content": {"parts": [{"text": "Hi"}]}, "finishReason": "STOP"}], "usageMetadata": {"promptTokenCount": "five"}}),
+        ]);
+        let error = finished.expect_err("the usage is decoded at the end, and must be valid");
+        assert!(error.to_string().contains("usage"), "{error}");
+        assert!(!parts.iter().any(|part| matches!(part, StreamPart::Finish { .. })), "{parts:?}");
     }
 
     #[test]
