@@ -248,7 +248,7 @@ async fn editing_the_google_limits_changes_how_calls_are_split() {
     mapping.limits.embeddings_per_call = Some(2);
     // Imagen's override (four a call) becomes three; a model the override does not name keeps
     // the provider's one.
-    let imagen = mapping.model_overrides.iter().find(|model_override| model_override.matches("imagen-4.0-generate-001")).copied();
+    let imagen = mapping.override_for("imagen-4.0-generate-001").copied();
     let imagen = ModelOverride { limits: Limits { images_per_call: Some(3), ..Limits::default() }, ..imagen.expect("the mapping names Imagen") };
     mapping.model_overrides = Box::leak(Box::new([imagen]));
     let provider = create_google_from_mapping(mapping, GoogleSettings::default().with_api_key(KEY));

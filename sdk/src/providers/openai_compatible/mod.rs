@@ -239,7 +239,7 @@ impl Config {
 /// `model_overrides` entry applied, and that entry's request rules.
 pub(crate) fn model_rules(mapping: &ProviderMapping, model_id: &str) -> ModelRules {
     let mut capabilities = mapping.capabilities;
-    let Some(found) = mapping.model_overrides.iter().find(|o| o.matches(model_id)) else {
+    let Some(found) = mapping.override_for(model_id) else {
         return ModelRules { capabilities, renames: &[], unsupported_fields: &[], system_message_mode: None };
     };
     let overrides = CapabilityOverrides {

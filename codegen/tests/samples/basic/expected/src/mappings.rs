@@ -310,6 +310,18 @@ pub fn family_of(families: &[ModelFamily], model_id: &str) -> Option<&'static st
 }
 
 impl ProviderMapping {
+    /// The `[[model_overrides]]` entry of `model_id`: the first that names it (first match
+    /// wins, for every key of the entry).
+    ///
+    /// ```
+    /// let openai = specai_generated::mappings::by_id("openai").unwrap();
+    /// assert_eq!(openai.override_for("o3-mini").and_then(|entry| entry.reasoning), Some(true));
+    /// assert!(openai.override_for("gpt-4o").is_none());
+    /// ```
+    pub fn override_for(&self, model_id: &str) -> Option<&'static ModelOverride> {
+        self.model_overrides.iter().find(|model_override| model_override.matches(model_id))
+    }
+
     /// The family of `model_id`: the first `[[model_families]]` entry naming it.
     pub fn family_of(&self, model_id: &str) -> Option<&'static str> {
         family_of(self.model_families, model_id)
@@ -324,8 +336,7 @@ impl ProviderMapping {
     /// assert_eq!(openai.limits_for("dall-e-2").images_per_call, Some(10));
     /// ```
     pub fn limits_for(&self, model_id: &str) -> Limits {
-        let own = self.model_overrides.iter().find(|model_override| model_override.matches(model_id));
-        let own = own.map(|model_override| model_override.limits).unwrap_or_default();
+        let own = self.override_for(model_id).map(|model_override| model_override.limits).unwrap_or_default();
         Limits {
             embeddings_per_call: own.embeddings_per_call.or(self.limits.embeddings_per_call),
             images_per_call: own.images_per_call.or(self.limits.images_per_call),
