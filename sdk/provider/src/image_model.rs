@@ -7,7 +7,7 @@ use super::content::FileData;
 use super::metadata::{ProviderMetadata, ProviderOptions, ResponseMetadata};
 use super::prompt::FilePart;
 use super::warning::Warning;
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// A model that generates or edits images.
 ///
@@ -89,6 +89,25 @@ impl ImageOptions {
     /// Options for `n` images of a prompt.
     pub fn new(prompt: impl Into<String>, n: u32) -> Self {
         ImageOptions { prompt: Some(prompt.into()), n, ..Default::default() }
+    }
+
+    /// Checks that `n` fits in one call of a model that makes at most `limit` images per call
+    /// (its `max_images_per_call`; `None`, no limit): more is an [`Error::InvalidArgument`]
+    /// naming both counts.
+    ///
+    /// ```
+    /// use specai_provider::ImageOptions;
+    ///
+    /// assert!(ImageOptions::new("a cat", 4).check_image_count(4).is_ok());
+    /// assert!(ImageOptions::new("a cat", 5).check_image_count(4).is_err());
+    /// assert!(ImageOptions::new("a cat", 5).check_image_count(None).is_ok());
+    /// ```
+    pub fn check_image_count(&self, limit: impl Into<Option<usize>>) -> Result<()> {
+        let Some(limit) = limit.into() else { return Ok(()) };
+        if self.n as usize > limit {
+            return Err(Error::invalid_argument("n", format!("{} images exceed the limit of {limit} per call", self.n)));
+        }
+        Ok(())
     }
 }
 

@@ -38,9 +38,7 @@ pub(crate) async fn imagen_predict(
     if !options.files.is_empty() || options.mask.is_some() {
         return Err(Error::unsupported("image editing", Some("Imagen generation takes a prompt only".to_owned())));
     }
-    if let Some(limit) = caller.images_per_call.filter(|limit| options.n as usize > *limit) {
-        return Err(Error::invalid_argument("n", format!("Imagen returns at most {limit} images per call")));
-    }
+    options.check_image_count(caller.images_per_call)?;
     let mut warnings = Vec::new();
     if options.size.is_some() {
         warnings.push(Warning::unsupported("size", Some("Imagen takes an aspect ratio (and an image size option)".to_owned())));

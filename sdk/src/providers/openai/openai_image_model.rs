@@ -103,9 +103,7 @@ impl ImageModel for OpenAiImageModel {
         if options.mask.is_some() && options.files.is_empty() {
             return Err(Error::invalid_argument("mask", "a mask needs an input image"));
         }
-        if let Some(limit) = self.images_per_call.filter(|limit| options.n as usize > *limit) {
-            return Err(Error::invalid_argument("n", format!("{} allows at most {limit} images per call", self.model_id)));
-        }
+        options.check_image_count(self.images_per_call)?;
         let mut warnings = Vec::new();
         if options.aspect_ratio.is_some() {
             warnings.push(Warning::unsupported("aspect_ratio", Some("use size instead".to_owned())));
