@@ -40,7 +40,7 @@ impl OpenAiImageModel {
     pub(crate) fn new(model_id: String, config: SharedConfig) -> Self {
         let (provider, url) = super::model_endpoint(&config, "image", |operations| operations.image.as_ref(), &model_id);
         let (_, edits_url) = super::model_endpoint(&config, "image", |operations| operations.image_edit.as_ref(), &model_id);
-        let images_per_call = config.as_ref().ok().and_then(|config| config.mapping.limits_for(&model_id).images_per_call);
+        let images_per_call = crate::providers::openai_compatible::model_limits(&config, &model_id).images_per_call;
         OpenAiImageModel { model_id, provider, url, edits_url, images_per_call, config }
     }
 }

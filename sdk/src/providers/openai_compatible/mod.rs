@@ -292,6 +292,13 @@ pub(crate) fn config_for_call(config: &SharedConfig) -> Result<&Config> {
     config.as_deref().map_err(Clone::clone)
 }
 
+/// The limits the mapping states for `model_id` (`[limits]` and the overrides); none are known
+/// when the configuration could not be built (the model's calls report that error).
+#[cfg(any(feature = "embedding", feature = "image"))]
+pub(crate) fn model_limits(config: &SharedConfig, model_id: &str) -> specai_generated::mappings::Limits {
+    config.as_deref().map(|config| config.mapping.limits_for(model_id)).unwrap_or_default()
+}
+
 /// An OpenAI-compatible provider: hands out the models its mapping supports.
 ///
 /// Made by [`create_openai_compatible`] (a vendor's mapping, or a server of your own) or

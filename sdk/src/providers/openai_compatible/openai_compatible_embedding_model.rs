@@ -25,7 +25,7 @@ pub struct OpenAiCompatibleEmbeddingModel {
 
 impl OpenAiCompatibleEmbeddingModel {
     pub(crate) fn new(model_id: String, config: SharedConfig, name: &str) -> Self {
-        let embeddings_per_call = config.as_ref().ok().and_then(|config| config.mapping.limits_for(&model_id).embeddings_per_call);
+        let embeddings_per_call = super::model_limits(&config, &model_id).embeddings_per_call;
         OpenAiCompatibleEmbeddingModel { model_id, provider: format!("{name}.embedding"), embeddings_per_call, config }
     }
 }

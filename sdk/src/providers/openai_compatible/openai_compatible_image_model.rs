@@ -21,7 +21,7 @@ pub struct OpenAiCompatibleImageModel {
 
 impl OpenAiCompatibleImageModel {
     pub(crate) fn new(model_id: String, config: SharedConfig, name: &str) -> Self {
-        let images_per_call = config.as_ref().ok().and_then(|config| config.mapping.limits_for(&model_id).images_per_call);
+        let images_per_call = super::model_limits(&config, &model_id).images_per_call;
         OpenAiCompatibleImageModel { model_id, provider: format!("{name}.image"), images_per_call, config }
     }
 }
