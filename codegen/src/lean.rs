@@ -5,12 +5,13 @@
 //! a borrowing struct). A stream decoder that only reads known fields can decode into these
 //! instead: emitted from the same (normalized) schema, every string is a `CowStr` that borrows
 //! from the input unless it has escapes, every field is optional (arrays default to empty),
-//! unknown fields are skipped, and shapes this generator does not model (unions, free-form
-//! objects) are kept as `serde_json::Value`. A mapping can leave out properties its decoder never
+//! unknown fields are skipped, and shapes this generator does not model (unions with members
+//! that are not objects, free-form objects) are kept as `serde_json::Value`. A mapping can leave out properties its decoder never
 //! reads (`lean_omit`: skipping a value costs less than decoding it) and ask for a second type
 //! of the same schema under another name (`lean_variants`), e.g. for the chunks after the first
 //! of a stream, where the fields that are constant for the stream need not be decoded again.
-//! A lean schema that is a `oneOf` of objects (an event union) becomes one flattened struct.
+//! A `oneOf` of objects (an event union, a delta told apart by `type`, a Smithy union) becomes
+//! one flattened struct, as a lean schema or as a member of one.
 //! `lean_boxed` properties are held in a `Box` (large members few payloads carry, such as a
 //! stream's usage): serde moves a decoded struct several times, and a small struct moves in
 //! registers where a large one costs a `memcpy` call per move.
@@ -107,99 +108,13 @@ fn lean_structs(components: Map<String, Value>, roots: &Roots) -> Result<Vec<Tok
     Ok(emitter.structs.into_values().collect())
 }
 
-/// The types and helper every lean module has (`CowStr`, `null_as_default`), and `Raw` where a
-/// spec keeps raw JSON.
+/// What every lean module has: `CowStr` and, where a spec keeps raw JSON, `Raw`, both defined
+/// once in the crate's `lean_strings` (one type across specs, compiled once).
 fn support_items(keeps_raw_json: bool) -> TokenStream {
-    // Only specs that keep raw JSON need serde_json's `raw_value` feature.
-    let raw_type = keeps_raw_json.then(raw_json_type);
+    let raw = keeps_raw_json.then(|| quote! { pub use crate::lean_strings::Raw; });
     quote! {
-        use ::std::borrow::Cow;
-
-        /// A string borrowed from the input when it has no escapes, owned otherwise. Inside
-        /// [`crate::lean_strings::with_exact_strings`] (large bodies) it is read as its raw JSON
-        /// text and unescaped straight into a string of its size.
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
-        pub struct CowStr<'a>(pub Cow<'a, str>);
-
-        impl<'a> ::std::ops::Deref for CowStr<'a> {
-            type Target = str;
-            fn deref(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl<'de: 'a, 'a> ::serde::Deserialize<'de> for CowStr<'a> {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                if crate::lean_strings::exact() {
-                    let raw = <&'de ::serde_json::value::RawValue as ::serde::Deserialize>::deserialize(deserializer)?.get();
-                    return match crate::lean_strings::unescape(raw) {
-                        Ok(text) => Ok(CowStr(text)),
-                        Err(unexpected) => Err(<D::Error as ::serde::de::Error>::invalid_type(unexpected, &"a string")),
-                    };
-                }
-                struct Visitor;
-                impl<'de> ::serde::de::Visitor<'de> for Visitor {
-                    type Value = CowStr<'de>;
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str("a string")
-                    }
-                    fn visit_borrowed_str<E>(self, value: &'de str) -> Result<CowStr<'de>, E> {
-                        Ok(CowStr(Cow::Borrowed(value)))
-                    }
-                    fn visit_str<E>(self, value: &str) -> Result<CowStr<'de>, E> {
-                        Ok(CowStr(Cow::Owned(value.to_owned())))
-                    }
-                    fn visit_string<E>(self, value: String) -> Result<CowStr<'de>, E> {
-                        Ok(CowStr(Cow::Owned(value)))
-                    }
-                }
-                deserializer.deserialize_str(Visitor)
-            }
-        }
-
-        #raw_type
-        /// `null` or absent lists decode as empty.
-        fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-            T: ::serde::Deserialize<'de> + Default,
-        {
-            Ok(<Option<T> as ::serde::Deserialize>::deserialize(deserializer)?.unwrap_or_default())
-        }
-    }
-}
-
-/// `Raw`: a JSON value kept as its text, for `lean_raw` components.
-fn raw_json_type() -> TokenStream {
-    quote! {
-        /// A JSON value kept as the text it arrived as, borrowed from the input: passed on
-        /// unchanged, and decoded (into its lean type) only where it is read.
-        #[derive(Clone, Copy, Debug)]
-        pub struct Raw<'a>(pub &'a ::serde_json::value::RawValue);
-
-        impl<'a> Raw<'a> {
-            /// The JSON text, exactly as received.
-            pub fn text(&self) -> &'a str {
-                self.0.get()
-            }
-
-            /// Decodes the text into `T`, borrowing from it where `T` does.
-            pub fn decode<T: ::serde::Deserialize<'a>>(&self) -> Result<T, ::serde_json::Error> {
-                ::serde_json::from_str(self.0.get())
-            }
-        }
-
-        impl PartialEq for Raw<'_> {
-            fn eq(&self, other: &Self) -> bool {
-                self.0.get() == other.0.get()
-            }
-        }
-
-        impl<'de: 'a, 'a> ::serde::Deserialize<'de> for Raw<'a> {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                <&'a ::serde_json::value::RawValue as ::serde::Deserialize>::deserialize(deserializer).map(Raw)
-            }
-        }
+        pub use crate::lean_strings::CowStr;
+        #raw
     }
 }
 
@@ -300,13 +215,17 @@ impl Emitter {
                 let tokens = inner.tokens;
                 FieldType { tokens: quote! { ::std::vec::Vec<#tokens> }, borrows: inner.borrows, vec: true }
             }
-            _ if is_object(&schema) => {
+            _ => {
+                // A nested union of objects (a delta told apart by `type`, a Smithy union) is
+                // flattened as a root union is, rather than kept as a `Value`.
+                let Some(schema) = (if is_object(&schema) { Some(schema) } else { self.flattened_union(&schema) }) else {
+                    return value();
+                };
                 let name = component.map(|c| pascal(&c)).unwrap_or_else(|| format!("{parent}{}", pascal(property)));
                 self.pending.push((name.clone(), schema));
                 let ident = format_ident!("{}", name);
                 FieldType { tokens: quote! { #ident<'a> }, borrows: true, vec: false }
             }
-            _ => value(),
         }
     }
 
@@ -337,7 +256,7 @@ impl Emitter {
             if field_type.vec {
                 fields.push(quote! {
                     #[doc = #doc]
-                    #[serde(#rename #borrow default, deserialize_with = "null_as_default")]
+                    #[serde(#rename #borrow default, deserialize_with = "crate::lean_strings::null_as_default")]
                     pub #field: #tokens,
                 });
             } else {
@@ -455,16 +374,45 @@ mod tests {
     }
 
     #[test]
+    fn a_nested_union_of_objects_is_flattened_too_and_other_unions_stay_values() {
+        let doc = json!({"components": {"schemas": {
+            "Event": {"type": "object", "properties": {
+                "index": {"type": "integer"},
+                "delta": {"$ref": "#/components/schemas/Delta"},
+                "inline": {"oneOf": [
+                    {"type": "object", "properties": {"a": {"type": "string"}}},
+                    {"type": "object", "properties": {"b": {"type": "boolean"}}}
+                ]},
+                "either": {"oneOf": [{"type": "string"}, {"type": "object", "properties": {"c": {"type": "string"}}}]}
+            }},
+            "Delta": {"oneOf": [
+                {"type": "object", "properties": {"text": {"type": "string"}}},
+                {"type": "object", "properties": {"toolUse": {"type": "object", "properties": {"input": {"type": "string"}}}}}
+            ]}
+        }}});
+        let tokens = emit(&doc, &Roots { lean: ["Event".to_string()].into(), ..Roots::default() }).unwrap().to_string();
+        let event = tokens.split("pub struct Event <").nth(1).unwrap().split("pub struct").next().unwrap().to_string();
+        assert!(event.contains("pub delta : :: std :: option :: Option < Delta < 'a > >"), "{event}");
+        assert!(event.contains("pub inline : :: std :: option :: Option < EventInline < 'a > >"), "{event}");
+        assert!(event.contains("pub either : :: std :: option :: Option < :: serde_json :: Value >"), "{event}");
+        let delta = tokens.split("pub struct Delta <").nth(1).unwrap().split("pub struct").next().unwrap().to_string();
+        assert!(delta.contains("pub text : :: std :: option :: Option < CowStr < 'a > >"), "{delta}");
+        assert!(delta.contains("pub tool_use : :: std :: option :: Option < DeltaToolUse < 'a > >"), "{delta}");
+        let inline = tokens.split("pub struct EventInline <").nth(1).unwrap().split("pub struct").next().unwrap().to_string();
+        assert!(inline.contains("pub a :") && inline.contains("pub b : :: std :: option :: Option < bool >"), "{inline}");
+    }
+
+    #[test]
     fn raw_components_are_kept_as_json_text_and_still_get_their_lean_type() {
         let doc = json!({"components": {"schemas": {
             "Chunk": {"type": "object", "properties": {"usage": {"$ref": "#/components/schemas/Usage"}}},
             "Usage": {"type": "object", "properties": {"total": {"type": "integer"}}}
         }}});
         let plain = emit(&doc, &Roots { lean: ["Chunk".to_string()].into(), ..Roots::default() }).unwrap().to_string();
-        assert!(!plain.contains("pub struct Raw"), "Raw (and serde_json's raw_value) only where asked: {plain}");
+        assert!(!plain.contains("lean_strings :: Raw"), "Raw only where asked: {plain}");
         let roots = Roots { lean: ["Chunk".to_string()].into(), lean_raw: ["Usage".to_string()].into(), ..Roots::default() };
         let tokens = emit(&doc, &roots).unwrap().to_string();
-        assert!(tokens.contains("pub struct Raw"), "{tokens}");
+        assert!(tokens.contains("pub use crate :: lean_strings :: Raw"), "{tokens}");
         let chunk = tokens.split("pub struct Chunk").nth(1).unwrap().split("pub struct").next().unwrap().to_string();
         assert!(chunk.contains("pub usage : :: std :: option :: Option < Raw < 'a > >"), "{chunk}");
         assert!(tokens.contains("pub struct Usage"), "{tokens}");

@@ -24,14 +24,98 @@
 
 pub mod mappings;
 
-/// How the lean modules' `CowStr` reads strings with escapes. By default, as serde_json does:
-/// unescaped into its scratch buffer (which doubles as it grows), then copied out, the fastest
-/// for the small strings of stream chunks. Inside [`lean_strings::with_exact_strings`] (a large
-/// body), read as raw JSON and unescaped straight into a string of its size: a 100 MB string then
-/// costs 100 MB, not three times that at peak.
+/// The strings of the lean modules (each spec's `lean` re-exports what it uses).
+///
+/// [`CowStr`](lean_strings::CowStr) reads strings with escapes as serde_json does by default:
+/// unescaped into its scratch buffer (which doubles as it grows), then copied out, the fastest for
+/// the small strings of stream chunks. Inside [`lean_strings::with_exact_strings`] (a large body),
+/// it reads them as raw JSON and unescapes them straight into a string of their size: a 100 MB
+/// string then costs 100 MB, not three times that at peak. [`Raw`](lean_strings::Raw) keeps a
+/// JSON value as its text.
 pub mod lean_strings {
     use std::borrow::Cow;
     use std::cell::Cell;
+
+    /// A string borrowed from the input when it has no escapes, owned otherwise. Inside
+    /// [`with_exact_strings`] (large bodies) it is read as its raw JSON text and unescaped
+    /// straight into a string of its size.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+    pub struct CowStr<'a>(pub Cow<'a, str>);
+
+    impl std::ops::Deref for CowStr<'_> {
+        type Target = str;
+        fn deref(&self) -> &str {
+            &self.0
+        }
+    }
+
+    impl<'de: 'a, 'a> serde::Deserialize<'de> for CowStr<'a> {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            if exact() {
+                let raw = <&'de serde_json::value::RawValue as serde::Deserialize>::deserialize(deserializer)?.get();
+                return match unescape(raw) {
+                    Ok(text) => Ok(CowStr(text)),
+                    Err(unexpected) => Err(<D::Error as serde::de::Error>::invalid_type(unexpected, &"a string")),
+                };
+            }
+            struct Visitor;
+            impl<'de> serde::de::Visitor<'de> for Visitor {
+                type Value = CowStr<'de>;
+                fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    formatter.write_str("a string")
+                }
+                fn visit_borrowed_str<E>(self, value: &'de str) -> Result<CowStr<'de>, E> {
+                    Ok(CowStr(Cow::Borrowed(value)))
+                }
+                fn visit_str<E>(self, value: &str) -> Result<CowStr<'de>, E> {
+                    Ok(CowStr(Cow::Owned(value.to_owned())))
+                }
+                fn visit_string<E>(self, value: String) -> Result<CowStr<'de>, E> {
+                    Ok(CowStr(Cow::Owned(value)))
+                }
+            }
+            deserializer.deserialize_str(Visitor)
+        }
+    }
+
+    /// A JSON value kept as the text it arrived as, borrowed from the input: passed on
+    /// unchanged, and decoded (into its lean type) only where it is read.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Raw<'a>(pub &'a serde_json::value::RawValue);
+
+    impl<'a> Raw<'a> {
+        /// The JSON text, exactly as received.
+        pub fn text(&self) -> &'a str {
+            self.0.get()
+        }
+
+        /// Decodes the text into `T`, borrowing from it where `T` does.
+        pub fn decode<T: serde::Deserialize<'a>>(&self) -> Result<T, serde_json::Error> {
+            serde_json::from_str(self.0.get())
+        }
+    }
+
+    impl PartialEq for Raw<'_> {
+        fn eq(&self, other: &Self) -> bool {
+            self.0.get() == other.0.get()
+        }
+    }
+
+    impl<'de: 'a, 'a> serde::Deserialize<'de> for Raw<'a> {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            <&'a serde_json::value::RawValue as serde::Deserialize>::deserialize(deserializer).map(Raw)
+        }
+    }
+
+    /// `null` or absent lists decode as empty (the lean types' `deserialize_with`).
+    #[doc(hidden)]
+    pub fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+        T: serde::Deserialize<'de> + Default,
+    {
+        Ok(<Option<T> as serde::Deserialize>::deserialize(deserializer)?.unwrap_or_default())
+    }
 
     thread_local! {
         static EXACT: Cell<bool> = const { Cell::new(false) };

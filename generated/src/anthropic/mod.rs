@@ -1701,3 +1701,34 @@ fn apply_headers(
         request.headers_mut().insert(name.clone(), value.clone());
     }
 }
+/// Lean, borrowing decode types for stream payloads (see `CowStr`); generated from the
+/// same schemas as `types`, for decoders that read known fields only.
+pub mod lean {
+    pub use crate::lean_strings::CowStr;
+    ///Lean `ContentBlockDelta`: known fields only, strings borrowed where possible; `citation` boxed.
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    pub struct ContentBlockDelta<'a> {
+        ///`citation`
+        #[serde(default)]
+        pub citation: ::std::option::Option<
+            ::std::boxed::Box<super::types::TextCitation>,
+        >,
+        ///`partial_json`
+        #[serde(borrow, default)]
+        pub partial_json: ::std::option::Option<CowStr<'a>>,
+        ///`signature`
+        #[serde(borrow, default)]
+        pub signature: ::std::option::Option<CowStr<'a>>,
+        ///`text`
+        #[serde(borrow, default)]
+        pub text: ::std::option::Option<CowStr<'a>>,
+        ///`thinking`
+        #[serde(borrow, default)]
+        pub thinking: ::std::option::Option<CowStr<'a>>,
+        ///`type`
+        #[serde(rename = "type", borrow, default)]
+        pub type_: ::std::option::Option<CowStr<'a>>,
+        #[serde(skip)]
+        _borrowed: ::std::marker::PhantomData<&'a str>,
+    }
+}

@@ -3193,3 +3193,59 @@ fn apply_headers(
         request.headers_mut().insert(name.clone(), value.clone());
     }
 }
+/// Lean, borrowing decode types for stream payloads (see `CowStr`); generated from the
+/// same schemas as `types`, for decoders that read known fields only.
+pub mod lean {
+    pub use crate::lean_strings::CowStr;
+    ///Lean `ContentBlockDelta`: known fields only, strings borrowed where possible.
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    pub struct ContentBlockDelta<'a> {
+        ///`reasoningContent`
+        #[serde(rename = "reasoningContent", borrow, default)]
+        pub reasoning_content: ::std::option::Option<ReasoningContentBlockDelta<'a>>,
+        ///`text`
+        #[serde(borrow, default)]
+        pub text: ::std::option::Option<CowStr<'a>>,
+        ///`toolUse`
+        #[serde(rename = "toolUse", borrow, default)]
+        pub tool_use: ::std::option::Option<ToolUseBlockDelta<'a>>,
+        #[serde(skip)]
+        _borrowed: ::std::marker::PhantomData<&'a str>,
+    }
+    ///Lean `ContentBlockDeltaEvent`: known fields only, strings borrowed where possible.
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    pub struct ContentBlockDeltaEvent<'a> {
+        ///`contentBlockIndex`
+        #[serde(rename = "contentBlockIndex", default)]
+        pub content_block_index: ::std::option::Option<i64>,
+        ///`delta`
+        #[serde(borrow, default)]
+        pub delta: ::std::option::Option<ContentBlockDelta<'a>>,
+        #[serde(skip)]
+        _borrowed: ::std::marker::PhantomData<&'a str>,
+    }
+    ///Lean `ReasoningContentBlockDelta`: known fields only, strings borrowed where possible.
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    pub struct ReasoningContentBlockDelta<'a> {
+        ///`redactedContent`
+        #[serde(rename = "redactedContent", borrow, default)]
+        pub redacted_content: ::std::option::Option<CowStr<'a>>,
+        ///`signature`
+        #[serde(borrow, default)]
+        pub signature: ::std::option::Option<CowStr<'a>>,
+        ///`text`
+        #[serde(borrow, default)]
+        pub text: ::std::option::Option<CowStr<'a>>,
+        #[serde(skip)]
+        _borrowed: ::std::marker::PhantomData<&'a str>,
+    }
+    ///Lean `ToolUseBlockDelta`: known fields only, strings borrowed where possible.
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    pub struct ToolUseBlockDelta<'a> {
+        ///`input`
+        #[serde(borrow, default)]
+        pub input: ::std::option::Option<CowStr<'a>>,
+        #[serde(skip)]
+        _borrowed: ::std::marker::PhantomData<&'a str>,
+    }
+}

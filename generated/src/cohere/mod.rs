@@ -326,7 +326,6 @@ pub mod types {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             index: ::std::option::Option<i64>,
         },
-        ///ContentDeltaEvent
         #[serde(rename = "content-delta")]
         ContentDelta {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -521,6 +520,56 @@ pub mod types {
         pub message: ::std::option::Option<ContentDeltaMessage>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    ///`ContentDeltaEvent`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ContentDeltaEvent {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub delta: ::std::option::Option<ContentDelta>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub index: ::std::option::Option<i64>,
+        #[serde(rename = "type")]
+        pub type_: ContentDeltaEventType,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    ///`ContentDeltaEventType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ContentDeltaEventType {
+        #[serde(rename = "content-delta")]
+        ContentDelta,
+        /// A value this spec does not list, kept as sent.
+        #[serde(untagged)]
+        Unlisted(::std::string::String),
+    }
+    impl ::std::fmt::Display for ContentDeltaEventType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ContentDelta => f.write_str("content-delta"),
+                Self::Unlisted(ref value) => f.write_str(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ContentDeltaEventType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "content-delta" => Ok(Self::ContentDelta),
+                _ => Ok(Self::Unlisted(value.to_string())),
+            }
+        }
     }
     ///`ContentDeltaMessage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
@@ -1398,5 +1447,58 @@ fn apply_headers(
 ) {
     for (name, value) in headers {
         request.headers_mut().insert(name.clone(), value.clone());
+    }
+}
+/// Lean, borrowing decode types for stream payloads (see `CowStr`); generated from the
+/// same schemas as `types`, for decoders that read known fields only.
+pub mod lean {
+    pub use crate::lean_strings::CowStr;
+    ///Lean `ContentDelta`: known fields only, strings borrowed where possible.
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    pub struct ContentDelta<'a> {
+        ///`message`
+        #[serde(borrow, default)]
+        pub message: ::std::option::Option<ContentDeltaMessage<'a>>,
+        #[serde(skip)]
+        _borrowed: ::std::marker::PhantomData<&'a str>,
+    }
+    ///Lean `ContentDeltaEvent`: known fields only, strings borrowed where possible.
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    pub struct ContentDeltaEvent<'a> {
+        ///`delta`
+        #[serde(borrow, default)]
+        pub delta: ::std::option::Option<ContentDelta<'a>>,
+        ///`index`
+        #[serde(default)]
+        pub index: ::std::option::Option<i64>,
+        ///`type`
+        #[serde(rename = "type", borrow, default)]
+        pub type_: ::std::option::Option<CowStr<'a>>,
+        #[serde(skip)]
+        _borrowed: ::std::marker::PhantomData<&'a str>,
+    }
+    ///Lean `ContentDeltaMessage`: known fields only, strings borrowed where possible.
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    pub struct ContentDeltaMessage<'a> {
+        ///`content`
+        #[serde(borrow, default)]
+        pub content: ::std::option::Option<StreamContent<'a>>,
+        #[serde(skip)]
+        _borrowed: ::std::marker::PhantomData<&'a str>,
+    }
+    ///Lean `StreamContent`: known fields only, strings borrowed where possible.
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    pub struct StreamContent<'a> {
+        ///`text`
+        #[serde(borrow, default)]
+        pub text: ::std::option::Option<CowStr<'a>>,
+        ///`thinking`
+        #[serde(borrow, default)]
+        pub thinking: ::std::option::Option<CowStr<'a>>,
+        ///`type`
+        #[serde(rename = "type", borrow, default)]
+        pub type_: ::std::option::Option<CowStr<'a>>,
+        #[serde(skip)]
+        _borrowed: ::std::marker::PhantomData<&'a str>,
     }
 }

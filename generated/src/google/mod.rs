@@ -2319,106 +2319,8 @@ fn apply_headers(
 /// Lean, borrowing decode types for stream payloads (see `CowStr`); generated from the
 /// same schemas as `types`, for decoders that read known fields only.
 pub mod lean {
-    use ::std::borrow::Cow;
-    /// A string borrowed from the input when it has no escapes, owned otherwise. Inside
-    /// [`crate::lean_strings::with_exact_strings`] (large bodies) it is read as its raw JSON
-    /// text and unescaped straight into a string of its size.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
-    pub struct CowStr<'a>(pub Cow<'a, str>);
-    impl<'a> ::std::ops::Deref for CowStr<'a> {
-        type Target = str;
-        fn deref(&self) -> &str {
-            &self.0
-        }
-    }
-    impl<'de: 'a, 'a> ::serde::Deserialize<'de> for CowStr<'a> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            if crate::lean_strings::exact() {
-                let raw = <&'de ::serde_json::value::RawValue as ::serde::Deserialize>::deserialize(
-                        deserializer,
-                    )?
-                    .get();
-                return match crate::lean_strings::unescape(raw) {
-                    Ok(text) => Ok(CowStr(text)),
-                    Err(unexpected) => {
-                        Err(
-                            <D::Error as ::serde::de::Error>::invalid_type(
-                                unexpected,
-                                &"a string",
-                            ),
-                        )
-                    }
-                };
-            }
-            struct Visitor;
-            impl<'de> ::serde::de::Visitor<'de> for Visitor {
-                type Value = CowStr<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a string")
-                }
-                fn visit_borrowed_str<E>(
-                    self,
-                    value: &'de str,
-                ) -> Result<CowStr<'de>, E> {
-                    Ok(CowStr(Cow::Borrowed(value)))
-                }
-                fn visit_str<E>(self, value: &str) -> Result<CowStr<'de>, E> {
-                    Ok(CowStr(Cow::Owned(value.to_owned())))
-                }
-                fn visit_string<E>(self, value: String) -> Result<CowStr<'de>, E> {
-                    Ok(CowStr(Cow::Owned(value)))
-                }
-            }
-            deserializer.deserialize_str(Visitor)
-        }
-    }
-    /// A JSON value kept as the text it arrived as, borrowed from the input: passed on
-    /// unchanged, and decoded (into its lean type) only where it is read.
-    #[derive(Clone, Copy, Debug)]
-    pub struct Raw<'a>(pub &'a ::serde_json::value::RawValue);
-    impl<'a> Raw<'a> {
-        /// The JSON text, exactly as received.
-        pub fn text(&self) -> &'a str {
-            self.0.get()
-        }
-        /// Decodes the text into `T`, borrowing from it where `T` does.
-        pub fn decode<T: ::serde::Deserialize<'a>>(
-            &self,
-        ) -> Result<T, ::serde_json::Error> {
-            ::serde_json::from_str(self.0.get())
-        }
-    }
-    impl PartialEq for Raw<'_> {
-        fn eq(&self, other: &Self) -> bool {
-            self.0.get() == other.0.get()
-        }
-    }
-    impl<'de: 'a, 'a> ::serde::Deserialize<'de> for Raw<'a> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            <&'a ::serde_json::value::RawValue as ::serde::Deserialize>::deserialize(
-                    deserializer,
-                )
-                .map(Raw)
-        }
-    }
-    /// `null` or absent lists decode as empty.
-    fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-        T: ::serde::Deserialize<'de> + Default,
-    {
-        Ok(
-            <Option<T> as ::serde::Deserialize>::deserialize(deserializer)?
-                .unwrap_or_default(),
-        )
-    }
+    pub use crate::lean_strings::CowStr;
+    pub use crate::lean_strings::Raw;
     ///Lean `Candidate`: known fields but `avgLogprobs`, `citationMetadata`, `finishMessage`, `index`, `tokenCount`, strings borrowed where possible.
     #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     pub struct Candidate<'a> {
@@ -2432,7 +2334,11 @@ pub mod lean {
         #[serde(rename = "groundingMetadata", default)]
         pub grounding_metadata: ::std::option::Option<super::types::GroundingMetadata>,
         ///`safetyRatings`
-        #[serde(rename = "safetyRatings", default, deserialize_with = "null_as_default")]
+        #[serde(
+            rename = "safetyRatings",
+            default,
+            deserialize_with = "crate::lean_strings::null_as_default"
+        )]
         pub safety_ratings: ::std::vec::Vec<super::types::SafetyRating>,
         ///`urlContextMetadata`
         #[serde(rename = "urlContextMetadata", borrow, default)]
@@ -2444,7 +2350,11 @@ pub mod lean {
     #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     pub struct Content<'a> {
         ///`parts`
-        #[serde(borrow, default, deserialize_with = "null_as_default")]
+        #[serde(
+            borrow,
+            default,
+            deserialize_with = "crate::lean_strings::null_as_default"
+        )]
         pub parts: ::std::vec::Vec<Part<'a>>,
         #[serde(skip)]
         _borrowed: ::std::marker::PhantomData<&'a str>,
@@ -2453,7 +2363,11 @@ pub mod lean {
     #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     pub struct GenerateContentResponse<'a> {
         ///`candidates`
-        #[serde(borrow, default, deserialize_with = "null_as_default")]
+        #[serde(
+            borrow,
+            default,
+            deserialize_with = "crate::lean_strings::null_as_default"
+        )]
         pub candidates: ::std::vec::Vec<Candidate<'a>>,
         ///`modelVersion`
         #[serde(rename = "modelVersion", borrow, default)]
@@ -2519,7 +2433,7 @@ pub mod lean {
             rename = "urlMetadata",
             borrow,
             default,
-            deserialize_with = "null_as_default"
+            deserialize_with = "crate::lean_strings::null_as_default"
         )]
         pub url_metadata: ::std::vec::Vec<UrlContextMetadataUrlMetadata<'a>>,
         #[serde(skip)]
@@ -2545,7 +2459,7 @@ pub mod lean {
             rename = "cacheTokensDetails",
             borrow,
             default,
-            deserialize_with = "null_as_default"
+            deserialize_with = "crate::lean_strings::null_as_default"
         )]
         pub cache_tokens_details: ::std::vec::Vec<ModalityTokenCount<'a>>,
         ///`cachedContentTokenCount`
@@ -2559,7 +2473,7 @@ pub mod lean {
             rename = "candidatesTokensDetails",
             borrow,
             default,
-            deserialize_with = "null_as_default"
+            deserialize_with = "crate::lean_strings::null_as_default"
         )]
         pub candidates_tokens_details: ::std::vec::Vec<ModalityTokenCount<'a>>,
         ///`promptTokenCount`
@@ -2570,7 +2484,7 @@ pub mod lean {
             rename = "promptTokensDetails",
             borrow,
             default,
-            deserialize_with = "null_as_default"
+            deserialize_with = "crate::lean_strings::null_as_default"
         )]
         pub prompt_tokens_details: ::std::vec::Vec<ModalityTokenCount<'a>>,
         ///`thoughtsTokenCount`

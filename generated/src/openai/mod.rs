@@ -3228,75 +3228,7 @@ fn apply_headers(
 /// Lean, borrowing decode types for stream payloads (see `CowStr`); generated from the
 /// same schemas as `types`, for decoders that read known fields only.
 pub mod lean {
-    use ::std::borrow::Cow;
-    /// A string borrowed from the input when it has no escapes, owned otherwise. Inside
-    /// [`crate::lean_strings::with_exact_strings`] (large bodies) it is read as its raw JSON
-    /// text and unescaped straight into a string of its size.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
-    pub struct CowStr<'a>(pub Cow<'a, str>);
-    impl<'a> ::std::ops::Deref for CowStr<'a> {
-        type Target = str;
-        fn deref(&self) -> &str {
-            &self.0
-        }
-    }
-    impl<'de: 'a, 'a> ::serde::Deserialize<'de> for CowStr<'a> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            if crate::lean_strings::exact() {
-                let raw = <&'de ::serde_json::value::RawValue as ::serde::Deserialize>::deserialize(
-                        deserializer,
-                    )?
-                    .get();
-                return match crate::lean_strings::unescape(raw) {
-                    Ok(text) => Ok(CowStr(text)),
-                    Err(unexpected) => {
-                        Err(
-                            <D::Error as ::serde::de::Error>::invalid_type(
-                                unexpected,
-                                &"a string",
-                            ),
-                        )
-                    }
-                };
-            }
-            struct Visitor;
-            impl<'de> ::serde::de::Visitor<'de> for Visitor {
-                type Value = CowStr<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a string")
-                }
-                fn visit_borrowed_str<E>(
-                    self,
-                    value: &'de str,
-                ) -> Result<CowStr<'de>, E> {
-                    Ok(CowStr(Cow::Borrowed(value)))
-                }
-                fn visit_str<E>(self, value: &str) -> Result<CowStr<'de>, E> {
-                    Ok(CowStr(Cow::Owned(value.to_owned())))
-                }
-                fn visit_string<E>(self, value: String) -> Result<CowStr<'de>, E> {
-                    Ok(CowStr(Cow::Owned(value)))
-                }
-            }
-            deserializer.deserialize_str(Visitor)
-        }
-    }
-    /// `null` or absent lists decode as empty.
-    fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-        T: ::serde::Deserialize<'de> + Default,
-    {
-        Ok(
-            <Option<T> as ::serde::Deserialize>::deserialize(deserializer)?
-                .unwrap_or_default(),
-        )
-    }
+    pub use crate::lean_strings::CowStr;
     ///Lean `ResponseStreamEvent`: known fields but `annotation_index`, `arguments`, `content_index`, `logprobs`, `name`, `part`, `refusal`, `sequence_number`, `text`, strings borrowed where possible; `annotation`, `code`, `item`, `message`, `param`, `response` boxed.
     #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     pub struct ResponseStreamEvent<'a> {

@@ -3108,83 +3108,23 @@ fn apply_headers(
 /// Lean, borrowing decode types for stream payloads (see `CowStr`); generated from the
 /// same schemas as `types`, for decoders that read known fields only.
 pub mod lean {
-    use ::std::borrow::Cow;
-    /// A string borrowed from the input when it has no escapes, owned otherwise. Inside
-    /// [`crate::lean_strings::with_exact_strings`] (large bodies) it is read as its raw JSON
-    /// text and unescaped straight into a string of its size.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
-    pub struct CowStr<'a>(pub Cow<'a, str>);
-    impl<'a> ::std::ops::Deref for CowStr<'a> {
-        type Target = str;
-        fn deref(&self) -> &str {
-            &self.0
-        }
-    }
-    impl<'de: 'a, 'a> ::serde::Deserialize<'de> for CowStr<'a> {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            if crate::lean_strings::exact() {
-                let raw = <&'de ::serde_json::value::RawValue as ::serde::Deserialize>::deserialize(
-                        deserializer,
-                    )?
-                    .get();
-                return match crate::lean_strings::unescape(raw) {
-                    Ok(text) => Ok(CowStr(text)),
-                    Err(unexpected) => {
-                        Err(
-                            <D::Error as ::serde::de::Error>::invalid_type(
-                                unexpected,
-                                &"a string",
-                            ),
-                        )
-                    }
-                };
-            }
-            struct Visitor;
-            impl<'de> ::serde::de::Visitor<'de> for Visitor {
-                type Value = CowStr<'de>;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a string")
-                }
-                fn visit_borrowed_str<E>(
-                    self,
-                    value: &'de str,
-                ) -> Result<CowStr<'de>, E> {
-                    Ok(CowStr(Cow::Borrowed(value)))
-                }
-                fn visit_str<E>(self, value: &str) -> Result<CowStr<'de>, E> {
-                    Ok(CowStr(Cow::Owned(value.to_owned())))
-                }
-                fn visit_string<E>(self, value: String) -> Result<CowStr<'de>, E> {
-                    Ok(CowStr(Cow::Owned(value)))
-                }
-            }
-            deserializer.deserialize_str(Visitor)
-        }
-    }
-    /// `null` or absent lists decode as empty.
-    fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-        T: ::serde::Deserialize<'de> + Default,
-    {
-        Ok(
-            <Option<T> as ::serde::Deserialize>::deserialize(deserializer)?
-                .unwrap_or_default(),
-        )
-    }
+    pub use crate::lean_strings::CowStr;
     ///Lean `ChatChoiceLogprobs`: known fields only, strings borrowed where possible.
     #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     pub struct ChatChoiceLogprobs<'a> {
         ///`content`
-        #[serde(borrow, default, deserialize_with = "null_as_default")]
+        #[serde(
+            borrow,
+            default,
+            deserialize_with = "crate::lean_strings::null_as_default"
+        )]
         pub content: ::std::vec::Vec<ChatCompletionTokenLogprob<'a>>,
         ///`refusal`
-        #[serde(borrow, default, deserialize_with = "null_as_default")]
+        #[serde(
+            borrow,
+            default,
+            deserialize_with = "crate::lean_strings::null_as_default"
+        )]
         pub refusal: ::std::vec::Vec<ChatCompletionTokenLogprob<'a>>,
         #[serde(skip)]
         _borrowed: ::std::marker::PhantomData<&'a str>,
@@ -3267,7 +3207,11 @@ pub mod lean {
     #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     pub struct ChatCompletionResponseMessage<'a> {
         ///`annotations`
-        #[serde(borrow, default, deserialize_with = "null_as_default")]
+        #[serde(
+            borrow,
+            default,
+            deserialize_with = "crate::lean_strings::null_as_default"
+        )]
         pub annotations: ::std::vec::Vec<ChatCompletionUrlCitation<'a>>,
         ///`content`
         #[serde(borrow, default)]
@@ -3279,7 +3223,11 @@ pub mod lean {
         #[serde(borrow, default)]
         pub reasoning_content: ::std::option::Option<CowStr<'a>>,
         ///`tool_calls`
-        #[serde(borrow, default, deserialize_with = "null_as_default")]
+        #[serde(
+            borrow,
+            default,
+            deserialize_with = "crate::lean_strings::null_as_default"
+        )]
         pub tool_calls: ::std::vec::Vec<ChatCompletionMessageToolCall<'a>>,
         #[serde(skip)]
         _borrowed: ::std::marker::PhantomData<&'a str>,
@@ -3312,7 +3260,11 @@ pub mod lean {
         #[serde(borrow, default)]
         pub reasoning_content: ::std::option::Option<CowStr<'a>>,
         ///`tool_calls`
-        #[serde(borrow, default, deserialize_with = "null_as_default")]
+        #[serde(
+            borrow,
+            default,
+            deserialize_with = "crate::lean_strings::null_as_default"
+        )]
         pub tool_calls: ::std::vec::Vec<ChatCompletionMessageToolCallChunk<'a>>,
         #[serde(skip)]
         _borrowed: ::std::marker::PhantomData<&'a str>,
@@ -3321,7 +3273,7 @@ pub mod lean {
     #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     pub struct ChatCompletionTokenLogprob<'a> {
         ///`bytes`
-        #[serde(default, deserialize_with = "null_as_default")]
+        #[serde(default, deserialize_with = "crate::lean_strings::null_as_default")]
         pub bytes: ::std::vec::Vec<i64>,
         ///`logprob`
         #[serde(default)]
@@ -3330,7 +3282,11 @@ pub mod lean {
         #[serde(borrow, default)]
         pub token: ::std::option::Option<CowStr<'a>>,
         ///`top_logprobs`
-        #[serde(borrow, default, deserialize_with = "null_as_default")]
+        #[serde(
+            borrow,
+            default,
+            deserialize_with = "crate::lean_strings::null_as_default"
+        )]
         pub top_logprobs: ::std::vec::Vec<ChatCompletionTokenLogprobTopLogprobs<'a>>,
         #[serde(skip)]
         _borrowed: ::std::marker::PhantomData<&'a str>,
@@ -3339,7 +3295,7 @@ pub mod lean {
     #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     pub struct ChatCompletionTokenLogprobTopLogprobs<'a> {
         ///`bytes`
-        #[serde(default, deserialize_with = "null_as_default")]
+        #[serde(default, deserialize_with = "crate::lean_strings::null_as_default")]
         pub bytes: ::std::vec::Vec<i64>,
         ///`logprob`
         #[serde(default)]
@@ -3441,7 +3397,11 @@ pub mod lean {
     #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     pub struct CreateChatCompletionResponse<'a> {
         ///`choices`
-        #[serde(borrow, default, deserialize_with = "null_as_default")]
+        #[serde(
+            borrow,
+            default,
+            deserialize_with = "crate::lean_strings::null_as_default"
+        )]
         pub choices: ::std::vec::Vec<ChatCompletionChoice<'a>>,
         ///`created`
         #[serde(default)]
@@ -3465,7 +3425,11 @@ pub mod lean {
     #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     pub struct CreateChatCompletionStreamResponse<'a> {
         ///`choices`
-        #[serde(borrow, default, deserialize_with = "null_as_default")]
+        #[serde(
+            borrow,
+            default,
+            deserialize_with = "crate::lean_strings::null_as_default"
+        )]
         pub choices: ::std::vec::Vec<ChatCompletionStreamChoice<'a>>,
         ///`created`
         #[serde(default)]
@@ -3489,7 +3453,11 @@ pub mod lean {
     #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     pub struct CreateChatCompletionStreamResponseContinued<'a> {
         ///`choices`
-        #[serde(borrow, default, deserialize_with = "null_as_default")]
+        #[serde(
+            borrow,
+            default,
+            deserialize_with = "crate::lean_strings::null_as_default"
+        )]
         pub choices: ::std::vec::Vec<ChatCompletionStreamChoice<'a>>,
         ///`error`
         #[serde(borrow, default)]

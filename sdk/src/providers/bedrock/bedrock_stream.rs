@@ -28,10 +28,10 @@ use super::bedrock_error::StreamErrorContext;
 use super::bedrock_event_stream::{Event, EventStream};
 use super::bedrock_language_model::{bedrock_metadata, convert_usage, response_metadata};
 use super::map_bedrock_finish_reason::map_bedrock_finish_reason;
-use super::wire;
+use super::{lean, wire};
 use crate::error::{Error, Result};
 use crate::provider::{BlockId, FinishReason, StreamPart, ToolCall, Warning};
-use crate::provider_utils::{BodyError, invalid_event};
+use crate::provider_utils::{BodyError, decode_json, invalid_event};
 use crate::provider_utils::parts_stream::ended_early;
 
 /// What a started content block is.
@@ -143,9 +143,8 @@ impl StreamState {
                 }
             }
             "contentBlockDelta" => {
-                let delta: wire::ContentBlockDeltaEvent =
-                    serde_json::from_slice(&payload).map_err(decode_error)?;
-                self.delta(delta.content_block_index, delta.delta, parts);
+                let (index, delta) = lean_delta(&payload).map_err(decode_error)?;
+                self.delta(index, delta, parts);
             }
             "contentBlockStop" => {
                 let stop: wire::ContentBlockStopEvent =
@@ -179,84 +178,45 @@ impl StreamState {
         Ok(())
     }
 
-    fn delta(
-        &mut self,
-        index: i32,
-        delta: wire::ContentBlockDelta,
-        parts: &mut VecDeque<StreamPart>,
-    ) {
+    fn delta(&mut self, index: i32, delta: lean::ContentBlockDelta<'_>, parts: &mut VecDeque<StreamPart>) {
         let id = || BlockId::from(index.to_string());
-        match delta {
+        // A union member this SDK does not know sets none of these, and is skipped.
+        if let Some(text) = delta.text {
             // With the forced JSON tool, stray text is not the answer.
-            wire::ContentBlockDelta::Text(_) if self.uses_json_response_tool => {}
-            wire::ContentBlockDelta::Text(text) => {
-                if self.block(index).is_none() {
-                    parts.push_back(StreamPart::TextStart {
-                        id: id(),
-                        provider_metadata: None,
-                    });
-                    self.blocks.push((index, Block::Text { id: id() }));
-                }
-                parts.push_back(StreamPart::TextDelta {
-                    id: id(),
-                    delta: text,
-                });
+            if self.uses_json_response_tool {
+                return;
             }
-            wire::ContentBlockDelta::ReasoningContent(reasoning) => {
-                if self.block(index).is_none() {
-                    parts.push_back(StreamPart::ReasoningStart {
-                        id: id(),
-                        provider_metadata: None,
-                    });
-                    self.blocks.push((
-                        index,
-                        Block::Reasoning {
-                            id: id(),
-                            signature: None,
-                            redacted_data: None,
-                        },
-                    ));
-                }
-                let Some(Block::Reasoning {
-                    signature,
-                    redacted_data,
-                    ..
-                }) = self.block(index)
-                else {
-                    return;
-                };
-                match reasoning {
-                    wire::ReasoningContentBlockDelta::Text(text) => {
-                        parts.push_back(StreamPart::ReasoningDelta {
-                            id: id(),
-                            delta: text,
-                            provider_metadata: None,
-                        })
-                    }
-                    wire::ReasoningContentBlockDelta::Signature(value) => {
-                        signature.get_or_insert_with(String::new).push_str(&value)
-                    }
-                    wire::ReasoningContentBlockDelta::RedactedContent(value) => redacted_data
-                        .get_or_insert_with(String::new)
-                        .push_str(&value),
-                    wire::ReasoningContentBlockDelta::Unlisted(_) => {}
-                }
+            if self.block(index).is_none() {
+                parts.push_back(StreamPart::TextStart { id: id(), provider_metadata: None });
+                self.blocks.push((index, Block::Text { id: id() }));
             }
-            wire::ContentBlockDelta::ToolUse(tool) => match self.block(index) {
-                Some(Block::ToolInput { id, input, .. }) => {
-                    input.push_str(&tool.input);
-                    parts.push_back(StreamPart::ToolInputDelta {
-                        id: id.clone(),
-                        delta: tool.input,
-                    });
+            parts.push_back(StreamPart::TextDelta { id: id(), delta: text.0.into_owned() });
+        } else if let Some(reasoning) = delta.reasoning_content {
+            if self.block(index).is_none() {
+                parts.push_back(StreamPart::ReasoningStart { id: id(), provider_metadata: None });
+                self.blocks.push((index, Block::Reasoning { id: id(), signature: None, redacted_data: None }));
+            }
+            let Some(Block::Reasoning { signature, redacted_data, .. }) = self.block(index) else {
+                return;
+            };
+            if let Some(text) = reasoning.text {
+                parts.push_back(StreamPart::ReasoningDelta { id: id(), delta: text.0.into_owned(), provider_metadata: None });
+            } else if let Some(value) = reasoning.signature {
+                signature.get_or_insert_with(String::new).push_str(&value);
+            } else if let Some(value) = reasoning.redacted_content {
+                redacted_data.get_or_insert_with(String::new).push_str(&value);
+            }
+        } else if let Some(input) = delta.tool_use.and_then(|tool| tool.input) {
+            match self.block(index) {
+                Some(Block::ToolInput { id, input: so_far, .. }) => {
+                    so_far.push_str(&input);
+                    parts.push_back(StreamPart::ToolInputDelta { id: id.clone(), delta: input.0.into_owned() });
                 }
-                Some(Block::JsonText { id }) => parts.push_back(StreamPart::TextDelta {
-                    id: id.clone(),
-                    delta: tool.input,
-                }),
+                Some(Block::JsonText { id }) => {
+                    parts.push_back(StreamPart::TextDelta { id: id.clone(), delta: input.0.into_owned() })
+                }
                 _ => {}
-            },
-            _ => {}
+            }
         }
     }
 
@@ -398,6 +358,23 @@ where
             }
         }
     }
+}
+
+/// A `contentBlockDelta` payload, decoded into the lean types in one pass (the owned event's
+/// flattened map and its union's untagged fallback each buffer the object first): the block
+/// index and the delta. The index (an `i32`), the delta and a tool-use delta's `input` are
+/// required. A known member of the wrong shape is an error, where the owned union's fallback
+/// skipped it without a word; a member this SDK does not know is still skipped.
+fn lean_delta(payload: &[u8]) -> serde_json::Result<(i32, lean::ContentBlockDelta<'_>)> {
+    use serde::de::Error as _;
+    let event: lean::ContentBlockDeltaEvent = decode_json(payload)?;
+    let index = event.content_block_index.ok_or_else(|| serde_json::Error::missing_field("contentBlockIndex"))?;
+    let index = i32::try_from(index).map_err(|_| serde_json::Error::custom(format!("contentBlockIndex {index} is out of range")))?;
+    let delta = event.delta.ok_or_else(|| serde_json::Error::missing_field("delta"))?;
+    if delta.tool_use.as_ref().is_some_and(|tool| tool.input.is_none()) {
+        return Err(serde_json::Error::missing_field("input"));
+    }
+    Ok((index, delta))
 }
 
 #[cfg(test)]

@@ -200,3 +200,46 @@ fn redacted_reasoning_ends_with_its_data() {
         }
     );
 }
+
+/// The lean delta reads every member the owned union had and skips a member it does not know
+/// (and Bedrock's `p` padding). A payload without its index or delta, or with a known member of
+/// the wrong shape, is an event that cannot be read (an error part; the stream goes on).
+#[test]
+fn lean_deltas_read_every_member_and_reject_what_the_owned_types_did() {
+    let mut state = state(false);
+    let mut parts = run(
+        &mut state,
+        &[
+            ("contentBlockDelta", r#"{"contentBlockIndex":0,"delta":{"reasoningContent":{"text":"Think \"twice\""}},"p":"abc"}"#),
+            ("contentBlockDelta", r#"{"contentBlockIndex":0,"delta":{"reasoningContent":{"signature":"c2ln"}}}"#),
+            ("contentBlockStop", r#"{"contentBlockIndex":0}"#),
+            ("contentBlockDelta", r#"{"contentBlockIndex":1,"delta":{"reasoningContent":{"redactedContent":"cmVk"}}}"#),
+            ("contentBlockDelta", r#"{"contentBlockIndex":1,"delta":{"reasoningContent":{"futureMember":1}}}"#),
+            ("contentBlockStop", r#"{"contentBlockIndex":1}"#),
+            ("contentBlockDelta", r#"{"contentBlockIndex":2,"delta":{"image":{"format":"png"}}}"#),
+            ("contentBlockDelta", r#"{"contentBlockIndex":2,"delta":{"text":"Hi"}}"#),
+        ],
+    );
+    let parts: Vec<_> = parts.drain(..).collect();
+    let end = |id: &str, metadata| StreamPart::ReasoningEnd { id: id.into(), provider_metadata: Some(bedrock_metadata(metadata)) };
+    assert_eq!(parts.len(), 7, "{parts:?}");
+    assert_eq!(parts[1], StreamPart::ReasoningDelta { id: "0".into(), delta: "Think \"twice\"".into(), provider_metadata: None });
+    assert_eq!(parts[2], end("0", serde_json::json!({"signature": "c2ln"})));
+    assert_eq!(parts[4], end("1", serde_json::json!({"redactedData": "cmVk"})));
+    assert_eq!(parts[6], StreamPart::TextDelta { id: "2".into(), delta: "Hi".into() });
+
+    for payload in [
+        r#"{"delta":{"text":"no index"}}"#,
+        r#"{"contentBlockIndex":0}"#,
+        r#"{"contentBlockIndex":4294967296,"delta":{"text":"too far"}}"#,
+        r#"{"contentBlockIndex":0,"delta":{"toolUse":{}}}"#,
+        r#"{"contentBlockIndex":0,"delta":{"text":7}}"#,
+        r#"{"contentBlockIndex":0,"delta":"#,
+    ] {
+        let mut parts = VecDeque::new();
+        let event = Event::Event { event_type: "contentBlockDelta".to_owned(), payload: Bytes::from(payload) };
+        let error = state.process(event, &mut parts).unwrap_err();
+        assert!(matches!(error, Error::InvalidResponse { raw: Some(ref raw), .. } if raw == payload), "{payload}: {error:?}");
+        assert!(parts.is_empty(), "{payload}: {parts:?}");
+    }
+}

@@ -44,6 +44,8 @@ mod map_bedrock_finish_reason;
 
 /// The wire types, generated from specs/bedrock/openapi.json.
 use specai_generated::bedrock::types as wire;
+/// The borrowing decode types of the hot stream event (specs/bedrock `lean_schemas`).
+use specai_generated::bedrock::lean;
 
 use std::sync::Arc;
 

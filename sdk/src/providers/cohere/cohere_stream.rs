@@ -14,10 +14,11 @@ use serde_json::Value;
 
 use super::cohere_language_model::{citation_source, convert_usage, generate_id, response_metadata, tool_input};
 use super::map_cohere_finish_reason::map_cohere_finish_reason;
+use super::lean;
 use super::wire::{ChatStreamEvent, ToolCall, Usage};
 use crate::error::Result;
 use crate::provider::{BlockId, ResponseMetadata, StreamPart, ToolCall as CompletedToolCall};
-use crate::provider_utils::{EventMapper, SseEvent, invalid_event};
+use crate::provider_utils::{EventMapper, SseEvent, decode_json, invalid_event};
 
 /// A tool call whose arguments are still streaming.
 #[derive(Debug)]
@@ -197,7 +198,18 @@ impl EventMapper for CohereEventMapper {
         if self.include_raw {
             out.push_back(StreamPart::Raw { raw_value: serde_json::from_slice(data).unwrap_or(Value::Null) });
         }
-        let decoded = crate::provider_utils::decode_json::<ChatStreamEvent>(data)
+        // `content-delta`, the hot event, decodes in one pass into the lean types, where the
+        // owned union buffers each event to read its `type`. An event the lean types cannot read,
+        // or whose data says another type, takes the owned path, which reports it.
+        if event.event_name() == Some("content-delta")
+            && let Ok(delta) = decode_json::<lean::ContentDeltaEvent>(data)
+            && delta.type_.as_deref().is_none_or(|kind| kind == "content-delta")
+        {
+            let content = delta.delta.and_then(|delta| delta.message).and_then(|message| message.content).unwrap_or_default();
+            self.state.delta(content.text.or(content.thinking).map(|text| text.0.into_owned()), out);
+            return Ok(());
+        }
+        let decoded = decode_json::<ChatStreamEvent>(data)
             .map_err(|error| invalid_event(format!("invalid Cohere stream event: {error}"), data, error))?;
         self.state.process(decoded, out);
         Ok(())
@@ -209,5 +221,49 @@ impl EventMapper for CohereEventMapper {
 
     fn is_complete(&self) -> bool {
         self.state.finish_reason.is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use bytes::Bytes;
+    use futures::StreamExt;
+
+    use super::*;
+    use crate::provider_utils::{PartsStream, SseStream};
+
+    fn parts(body: String) -> Vec<StreamPart> {
+        let chunks = futures::stream::iter([Ok::<_, std::io::Error>(Bytes::from(body))]);
+        let mapper = CohereEventMapper::new(false, "command-a-03-2025".to_owned());
+        futures::executor::block_on(PartsStream::new(SseStream::new(chunks), mapper).map(Result::unwrap).collect())
+    }
+
+    /// Named `content-delta` events decode into the lean types: the parts are those of the owned
+    /// decode of the same events without names, escaped text, thinking, an unknown field and an
+    /// unreadable delta (an error part either way) included.
+    #[test]
+    fn named_content_deltas_take_the_lean_path_to_the_same_parts() {
+        let events = [
+            r#"{"type":"message-start","id":"m1","delta":{"message":{"role":"assistant"}}}"#,
+            r#"{"type":"content-start","index":0,"delta":{"message":{"content":{"type":"text","text":""}}}}"#,
+            r#"{"type":"content-delta","index":0,"delta":{"message":{"content":{"text":"Bon\"jour\""}}},"logprobs":null}"#,
+            r#"{"type":"content-delta","index":0,"delta":{"message":{"content":{"text":""}}}}"#,
+            r#"{"type":"content-end","index":0}"#,
+            r#"{"type":"content-start","index":1,"delta":{"message":{"content":{"type":"thinking","thinking":""}}}}"#,
+            r#"{"type":"content-delta","index":1,"delta":{"message":{"content":{"thinking":"Hmm"}}}}"#,
+            r#"{"type":"content-delta","index":1,"delta":{"message":{"content":{"thinking":5}}}}"#,
+            r#"{"type":"content-end","index":1}"#,
+            r#"{"type":"message-end","delta":{"finish_reason":"COMPLETE"}}"#,
+        ];
+        let kind = |data: &str| serde_json::from_str::<Value>(data).unwrap()["type"].as_str().unwrap().to_owned();
+        let named = parts(events.iter().map(|data| format!("event: {}\ndata: {data}\n\n", kind(data))).collect());
+        let unnamed = parts(events.iter().map(|data| format!("data: {data}\n\n")).collect());
+        assert_eq!(named, unnamed);
+        assert!(named.contains(&StreamPart::TextDelta { id: "0".into(), delta: "Bon\"jour\"".to_owned() }), "{named:?}");
+        assert!(named.contains(&StreamPart::ReasoningDelta { id: "1".into(), delta: "Hmm".to_owned(), provider_metadata: None }));
+        assert_eq!(named.iter().filter(|part| matches!(part, StreamPart::Error { .. })).count(), 1, "{named:?}");
+        // An event named `content-delta` whose data says otherwise is read as what its data says.
+        let mismatched = format!("event: content-delta\ndata: {}\n\n", events[4]);
+        assert_eq!(parts(mismatched), parts(format!("data: {}\n\n", events[4])));
     }
 }

@@ -36,6 +36,8 @@ mod map_cohere_finish_reason;
 
 /// The wire types, generated from specs/cohere/openapi.json.
 use specai_generated::cohere::types as wire;
+/// The borrowing decode types of the hot stream event (specs/cohere `lean_schemas`).
+use specai_generated::cohere::lean;
 
 use specai_generated::mappings::COHERE;
 
