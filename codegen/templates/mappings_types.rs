@@ -24,6 +24,9 @@ pub struct ProviderMapping {
     pub oauth_scopes: &'static [&'static str],
     /// Prefix inserted between the base URL and every operation path.
     pub path_prefix: &'static str,
+    /// Put before a model id given without a `/` ([`ProviderMapping::full_model_id`]); empty
+    /// for most providers.
+    pub model_namespace: &'static str,
     /// How the API key is sent.
     pub auth: Auth,
     /// Where the API key comes from.
@@ -322,6 +325,24 @@ impl ProviderMapping {
     /// The family of `model_id`: the first `[[model_families]]` entry naming it.
     pub fn family_of(&self, model_id: &str) -> Option<&'static str> {
         family_of(self.model_families, model_id)
+    }
+
+    /// The id a model goes by on the wire: `model_id` itself when it has a `/` or the mapping
+    /// has no `model_namespace`, else the namespace before it.
+    ///
+    /// ```
+    /// let fireworks = specai_generated::mappings::by_id("fireworks").unwrap();
+    /// assert_eq!(fireworks.full_model_id("flux-1-dev-fp8"), "accounts/fireworks/models/flux-1-dev-fp8");
+    /// assert_eq!(fireworks.full_model_id("accounts/me/models/mine"), "accounts/me/models/mine");
+    /// let openai = specai_generated::mappings::by_id("openai").unwrap();
+    /// assert_eq!(openai.full_model_id("gpt-4o"), "gpt-4o");
+    /// ```
+    pub fn full_model_id(&self, model_id: &str) -> String {
+        if self.model_namespace.is_empty() || model_id.contains('/') {
+            model_id.to_owned()
+        } else {
+            format!("{}{model_id}", self.model_namespace)
+        }
     }
 
     /// The limits of `model_id`: those the first matching override states, the provider's for the

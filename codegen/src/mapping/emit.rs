@@ -46,7 +46,7 @@ impl Mapping {
     pub fn to_tokens(&self) -> TokenStream {
         let raw = &self.raw;
         let name = static_name(&raw.id);
-        let (id, display_name, path_prefix) = (&raw.id, &raw.display_name, &raw.path_prefix);
+        let (id, display_name, path_prefix, model_namespace) = (&raw.id, &raw.display_name, &raw.path_prefix, &raw.model_namespace);
         let api = api(raw.api);
         let module = module_name(&self.spec);
         let base_url = optional(raw.base_url.as_ref());
@@ -99,6 +99,7 @@ impl Mapping {
                 base_url_vars: #base_url_vars,
                 oauth_scopes: #oauth_scopes,
                 path_prefix: #path_prefix,
+                model_namespace: #model_namespace,
                 auth: #auth,
                 api_key: #api_key,
                 operations: #operations,

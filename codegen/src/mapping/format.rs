@@ -26,6 +26,9 @@ pub struct RawMapping {
     pub oauth_scopes: Vec<String>,
     #[serde(default)]
     pub path_prefix: String,
+    /// Put before a model id given without a `/` (Fireworks' `accounts/fireworks/models/`).
+    #[serde(default)]
+    pub model_namespace: String,
     pub auth: RawAuth,
     #[serde(default)]
     pub api_key: RawApiKey,

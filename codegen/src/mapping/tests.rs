@@ -91,6 +91,18 @@ fn invalid_enum_value_is_rejected() {
 }
 
 #[test]
+fn model_namespace_is_emitted_and_checked() {
+    let with = |namespace: &str| GOOD.replace("auth = ", &format!("model_namespace = \"{namespace}\"\nauth = "));
+    let tokens = check(&with("accounts/acme/models/")).unwrap().to_tokens().to_string();
+    assert!(tokens.contains("model_namespace : \"accounts/acme/models/\""), "{tokens}");
+    assert!(check(GOOD).unwrap().to_tokens().to_string().contains("model_namespace : \"\""));
+    for bad in ["accounts/acme/models", "/accounts/acme/", "my models/"] {
+        let error = check(&with(bad)).unwrap_err();
+        assert_eq!(error.key, "model_namespace", "{bad}: {error}");
+    }
+}
+
+#[test]
 fn unknown_auth_type_is_rejected() {
     let error = check(&GOOD.replace("type = \"bearer\"", "type = \"basic\"")).unwrap_err();
     assert!(error.to_string().contains("specs/groq/provider.toml"), "{error}");

@@ -95,7 +95,7 @@ fn check_identity(file: &str, dir_name: &str, raw: &RawMapping) -> Result<(), Ma
     Ok(())
 }
 
-/// `base_url`, `base_url_env` and `path_prefix`.
+/// `base_url`, `base_url_env`, `path_prefix` and `model_namespace`.
 fn check_endpoint(file: &str, raw: &RawMapping) -> Result<(), MappingError> {
     if let Some(url) = &raw.base_url {
         check_url(file, "base_url", url)?;
@@ -127,6 +127,10 @@ fn check_endpoint(file: &str, raw: &RawMapping) -> Result<(), MappingError> {
     }
     if !raw.path_prefix.is_empty() && (!raw.path_prefix.starts_with('/') || raw.path_prefix.ends_with('/')) {
         return Err(MappingError::new(file, "path_prefix", "must start with `/` and not end with `/`"));
+    }
+    let namespace = &raw.model_namespace;
+    if !namespace.is_empty() && (namespace.starts_with('/') || !namespace.ends_with('/') || namespace.contains(char::is_whitespace)) {
+        return Err(MappingError::new(file, "model_namespace", "must end with `/`, not start with one, and have no spaces"));
     }
     Ok(())
 }

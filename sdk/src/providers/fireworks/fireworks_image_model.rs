@@ -17,9 +17,6 @@ use crate::error::{Error, Result};
 use crate::provider::{ExtraRequest, FileData, GeneratedImage, ImageModel, ImageOptions, ImageResponse, ProviderMetadata, ResponseMetadata, Warning};
 use crate::provider_utils::{Job, JobStatus, MappedConnection, PollSettings, fetch_output, send_to_job, sniff_image_media_type};
 
-/// The namespace of Fireworks' own models, put before a model id given without one.
-const FIREWORKS_MODELS: &str = "accounts/fireworks/models/";
-
 /// A Fireworks image model. Built by [`FireworksProvider::image`](super::FireworksProvider::image).
 ///
 /// ```no_run
@@ -63,11 +60,6 @@ impl Endpoint {
 impl FireworksImageModel {
     pub(super) fn new(model_id: &str, connection: SharedConnection, poll: PollSettings) -> Self {
         FireworksImageModel { model_id: model_id.to_owned(), provider: format!("{PROVIDER_ID}.image"), connection, poll }
-    }
-
-    /// The model's full id, as Fireworks' paths carry it.
-    fn full_model_id(&self) -> String {
-        if self.model_id.contains('/') { self.model_id.clone() } else { format!("{FIREWORKS_MODELS}{}", self.model_id) }
     }
 
     fn no_image(&self, message: String) -> Error {
@@ -124,7 +116,8 @@ impl ImageModel for FireworksImageModel {
         let fireworks_options: FireworksImageOptions = options.provider_options.parse(PROVIDER_ID)?.unwrap_or_default();
         let prompt = options.prompt.clone().ok_or_else(|| Error::invalid_argument("prompt", "Fireworks image models need a prompt"))?;
         let endpoint = Endpoint::of(&connection.mapping, &self.model_id);
-        let model_id = self.full_model_id();
+        // The full id, as Fireworks' paths carry it (the mapping's `model_namespace`).
+        let model_id = connection.mapping.full_model_id(&self.model_id);
         let mut warnings = Vec::new();
         if options.size.is_some() && endpoint != Endpoint::ImageGeneration {
             warnings.push(Warning::unsupported("size", Some(format!("{model_id} takes an aspect ratio instead"))));

@@ -55,6 +55,23 @@ async fn a_flux_workflow_answers_the_image_bytes() {
     assert_eq!(result.provider_metadata.unwrap().get("fireworks").unwrap(), &json!({"seed": 42, "finishReason": "SUCCESS"}));
 }
 
+/// The namespace before a bare model name is the mapping's `model_namespace`: an edited mapping
+/// sends another path, and an id with a `/` is sent as given.
+#[tokio::test]
+async fn the_model_namespace_comes_from_the_mapping() {
+    let server = server_with(|_| vec![TestResponse::bytes(200, JPEG.to_vec(), "image/jpeg"), TestResponse::bytes(200, JPEG.to_vec(), "image/jpeg")]).await;
+    let mut mapping = specai_generated::mappings::FIREWORKS;
+    mapping.model_namespace = "accounts/acme/models/";
+    let settings = FireworksSettings::default().with_api_key("fw-test").with_base_url(server.base_url());
+    let provider = create_fireworks_from_mapping(mapping, settings);
+    let options = ImageOptions::new("A lighthouse at dawn", 1);
+    provider.image("flux-1-dev-fp8").do_generate(&options).await.unwrap();
+    provider.image("accounts/fireworks/models/flux-1-dev-fp8").do_generate(&options).await.unwrap();
+    let requests = server.requests();
+    assert_request(&requests[0], "/workflows/accounts/acme/models/flux-1-dev-fp8/text_to_image");
+    assert_request(&requests[1], "/workflows/accounts/fireworks/models/flux-1-dev-fp8/text_to_image");
+}
+
 #[tokio::test]
 async fn an_sdxl_model_takes_a_size_through_image_generation() {
     let server = server_with(|_| vec![TestResponse::bytes(200, PNG.to_vec(), "image/png")]).await;

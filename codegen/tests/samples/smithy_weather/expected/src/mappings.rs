@@ -27,6 +27,9 @@ pub struct ProviderMapping {
     pub oauth_scopes: &'static [&'static str],
     /// Prefix inserted between the base URL and every operation path.
     pub path_prefix: &'static str,
+    /// Put before a model id given without a `/` ([`ProviderMapping::full_model_id`]); empty
+    /// for most providers.
+    pub model_namespace: &'static str,
     /// How the API key is sent.
     pub auth: Auth,
     /// Where the API key comes from.
@@ -327,6 +330,24 @@ impl ProviderMapping {
         family_of(self.model_families, model_id)
     }
 
+    /// The id a model goes by on the wire: `model_id` itself when it has a `/` or the mapping
+    /// has no `model_namespace`, else the namespace before it.
+    ///
+    /// ```
+    /// let fireworks = specai_generated::mappings::by_id("fireworks").unwrap();
+    /// assert_eq!(fireworks.full_model_id("flux-1-dev-fp8"), "accounts/fireworks/models/flux-1-dev-fp8");
+    /// assert_eq!(fireworks.full_model_id("accounts/me/models/mine"), "accounts/me/models/mine");
+    /// let openai = specai_generated::mappings::by_id("openai").unwrap();
+    /// assert_eq!(openai.full_model_id("gpt-4o"), "gpt-4o");
+    /// ```
+    pub fn full_model_id(&self, model_id: &str) -> String {
+        if self.model_namespace.is_empty() || model_id.contains('/') {
+            model_id.to_owned()
+        } else {
+            format!("{}{model_id}", self.model_namespace)
+        }
+    }
+
     /// The limits of `model_id`: those the first matching override states, the provider's for the
     /// rest (the same first-match rule as the capability overrides).
     ///
@@ -529,6 +550,7 @@ pub static WEATHER: ProviderMapping = ProviderMapping {
     base_url_vars: &[],
     oauth_scopes: &[],
     path_prefix: "",
+    model_namespace: "",
     auth: Auth::AwsSigV4 {
         service: "weather",
         region_env: &["AWS_REGION"],
