@@ -23,11 +23,23 @@ pub fn static_name(id: &str) -> Ident {
 pub fn emit_module(mappings: &[Mapping]) -> Result<String, String> {
     let statics = mappings.iter().map(Mapping::to_tokens);
     let names = mappings.iter().map(|m| static_name(&m.raw.id));
+    let families = super::format::MODEL_FAMILIES.iter().map(|(_, name, doc)| {
+        let constant = format_ident!("{}", name.to_uppercase());
+        quote! {
+            #[doc = #doc]
+            pub const #constant: &str = #name;
+        }
+    });
     let tokens = quote! {
         #(#statics)*
 
         /// Every provider mapping in specs/, sorted by id.
         pub static ALL: &[&ProviderMapping] = &[#(&#names),*];
+
+        /// The `[[model_families]]` names the SDK's adapters read (codegen rejects any other).
+        pub mod families {
+            #(#families)*
+        }
     };
     let file: syn::File = syn::parse2(tokens).map_err(|e| format!("mappings: {e}"))?;
     let statics = prettyplease::unparse(&file);

@@ -64,6 +64,19 @@ pub struct RawMapping {
     pub hooks: RawHooks,
 }
 
+/// The `[[model_families]]` names the SDK's adapters read, by wire dialect, each with what its
+/// models get. A name outside this list would be read by no adapter, its models treated as any
+/// other, so codegen rejects it; the adapters match the constants emitted from this list
+/// (`mappings::families`), so the two cannot drift apart.
+pub const MODEL_FAMILIES: &[(ApiKind, &str, &str)] = &[
+    (ApiKind::Google, "imagen", "Imagen models: images on `predict`, as the Google provider's image model serves them."),
+    (ApiKind::Google, "gemma", "Gemma models: no system instruction, so system text goes into the first user message."),
+    (ApiKind::Google, "anthropic", "Claude on Vertex: served by the Anthropic adapter over specs/vertex-anthropic."),
+    (ApiKind::OpenaiCompatible, "kontext", "Fireworks' FLUX Kontext image models: queued, then polled."),
+    (ApiKind::OpenaiCompatible, "image_generation", "Fireworks' SDXL-family image models: the `image_generation` endpoint, with a size."),
+    (ApiKind::Bedrock, "cohere", "Cohere's embedding models on Bedrock: Cohere's embed body, not Titan's."),
+];
+
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "kebab-case")]

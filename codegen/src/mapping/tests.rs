@@ -260,6 +260,15 @@ fn model_families_are_checked_and_emitted() {
     assert_eq!(error.key, "model_families[0].family", "{error}");
     let error = check(&format!("{GOOD}{}", family.replace("[\"flux-kontext-*\"]", "[]"))).unwrap_err();
     assert_eq!(error.key, "model_families[0].models", "{error}");
+    // A name no adapter of this `api` reads (misspelt, or another dialect's) is rejected.
+    for name in ["kontxt", "gemma"] {
+        let error = check(&format!("{GOOD}{}", family.replace("\"kontext\"", &format!("\"{name}\"")))).unwrap_err();
+        assert_eq!(error.key, "model_families[0].family", "{error}");
+        assert!(error.message.contains("(it reads: kontext, image_generation)"), "{error}");
+    }
+    let anthropic = GOOD.replace("api = \"openai-compatible\"", "api = \"anthropic\"");
+    let error = check(&format!("{anthropic}{family}")).unwrap_err();
+    assert!(error.message.contains("(it reads: none)"), "{error}");
 }
 
 #[test]

@@ -6,7 +6,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::error::MappingError;
-use super::format::{Capability, RawAuth, RawErrors, RawGenerate, RawMapping, RawModelFamily, RawModelOptionRule, RawModelOverride, RawRequest};
+use super::format::{
+    ApiKind, Capability, MODEL_FAMILIES, RawAuth, RawErrors, RawGenerate, RawMapping, RawModelFamily, RawModelOptionRule, RawModelOverride,
+    RawRequest,
+};
 use super::spec_index::SpecIndex;
 
 /// A resolved operation: the spec supplies method and path unless the mapping overrides the path.
@@ -63,7 +66,7 @@ pub fn validate(
     }
     check_model_option_rules(file, &raw.model_option_rules)?;
     check_limits(file, &raw)?;
-    check_model_families(file, &raw.model_families)?;
+    check_model_families(file, raw.api, &raw.model_families)?;
     check_request(file, &raw.request)?;
     if let Some(path) = &raw.stream.usage_path {
         check_path(file, "stream.usage_path", path)?;
@@ -338,12 +341,15 @@ fn check_limits(file: &str, raw: &RawMapping) -> Result<(), MappingError> {
 }
 
 /// `[[model_families]]`: a family name (an identifier) and model patterns, each family once.
-fn check_model_families(file: &str, families: &[RawModelFamily]) -> Result<(), MappingError> {
+fn check_model_families(file: &str, api: ApiKind, families: &[RawModelFamily]) -> Result<(), MappingError> {
     let mut seen = BTreeSet::new();
+    let known: Vec<&str> = MODEL_FAMILIES.iter().filter(|(kind, _, _)| *kind == api).map(|(_, name, _)| *name).collect();
     for (i, family) in families.iter().enumerate() {
         let key = format!("model_families[{i}]");
-        if !is_identifier(&family.family, false) {
-            return Err(MappingError::new(file, &format!("{key}.family"), "name the family with a lowercase identifier"));
+        if !known.contains(&family.family.as_str()) {
+            let known = if known.is_empty() { "none".to_owned() } else { known.join(", ") };
+            let message = format!("the adapter of this `api` reads no family `{}` (it reads: {known})", family.family);
+            return Err(MappingError::new(file, &format!("{key}.family"), message));
         }
         if !seen.insert(family.family.as_str()) {
             return Err(MappingError::new(file, &key, format!("`{}` is listed already: one entry per family", family.family)));

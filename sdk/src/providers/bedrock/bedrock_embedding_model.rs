@@ -7,9 +7,11 @@
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+use specai_generated::mappings::families;
 
 use super::bedrock_api::bedrock_model;
 use super::bedrock_options::{BedrockEmbeddingOptions, PROVIDER_KEY};
+
 use crate::error::{Error, Result};
 use crate::provider::{
     EmbedOptions, EmbedResponse, Embedding, EmbeddingModel, EmbeddingUsage, ResponseMetadata,
@@ -64,7 +66,7 @@ impl BedrockEmbeddingModel {
     /// Cohere's embedding models (the mapping's `cohere` family) take Cohere's body; the others
     /// Titan's.
     fn is_cohere(&self) -> bool {
-        self.connection.as_deref().is_ok_and(|connection| connection.mapping().family_of(&self.model_id) == Some("cohere"))
+        self.connection.as_deref().is_ok_and(|connection| connection.mapping().family_of(&self.model_id) == Some(families::COHERE))
     }
 
     /// The mapping's `[limits]` for this model (Titan's body holds one text).

@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Method};
 use serde_json::{Map, Value, json};
-use specai_generated::mappings::ProviderMapping;
+use specai_generated::mappings::{ProviderMapping, families};
 
 use super::{FireworksImageOptions, PROVIDER_ID, SharedConnection, wire};
 use crate::error::{Error, Result};
@@ -50,8 +50,8 @@ impl Endpoint {
     /// decides it.
     fn of(mapping: &ProviderMapping, model_id: &str) -> Endpoint {
         match mapping.family_of(model_id.rsplit('/').next().unwrap_or(model_id)) {
-            Some("kontext") => Endpoint::Kontext,
-            Some("image_generation") => Endpoint::ImageGeneration,
+            Some(families::KONTEXT) => Endpoint::Kontext,
+            Some(families::IMAGE_GENERATION) => Endpoint::ImageGeneration,
             _ => Endpoint::Workflow,
         }
     }

@@ -6,6 +6,7 @@
 
 use async_trait::async_trait;
 use serde_json::{Map, Value};
+use specai_generated::mappings::families;
 use specai_generated::vertex::types::PredictParameters;
 
 use super::google_imagen::{ImagenCaller, imagen_predict};
@@ -34,7 +35,7 @@ pub struct GoogleImageModel {
 impl GoogleImageModel {
     pub(crate) fn new(model_id: &str, connection: SharedConnection) -> Self {
         let shared = connection.as_deref().ok();
-        let imagen = shared.is_some_and(|connection| connection.mapping.family_of(model_id) == Some("imagen"));
+        let imagen = shared.is_some_and(|connection| connection.mapping.family_of(model_id) == Some(families::IMAGEN));
         let operation = if imagen {
             ModelOperation::new(shared, |operations| operations.image.as_ref(), "image", model_id)
         } else {

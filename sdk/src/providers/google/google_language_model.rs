@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use async_trait::async_trait;
 use serde_json::{Map, Value, json};
+use specai_generated::mappings::families;
 
 use super::{PROVIDER_ID, SharedConnection, connection_for_call};
 use super::convert_json_schema_to_openapi_schema::convert_json_schema_to_openapi_schema;
@@ -46,7 +47,7 @@ impl GoogleLanguageModel {
     /// Whether the model takes no system instruction (the mapping's `gemma` family): its system
     /// text opens the first user message instead.
     fn folds_system_text(&self) -> bool {
-        self.connection.as_deref().is_ok_and(|connection| connection.mapping.family_of(&self.model_id) == Some("gemma"))
+        self.connection.as_deref().is_ok_and(|connection| connection.mapping.family_of(&self.model_id) == Some(families::GEMMA))
     }
 
     /// The request body for these options, and the warnings about what it could not express.

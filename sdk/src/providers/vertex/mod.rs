@@ -51,7 +51,7 @@ use specai_generated::vertex::types as wire;
 
 use std::sync::Arc;
 
-use specai_generated::mappings::{ModelFamily, ProviderMapping, VERTEX, VERTEX_ANTHROPIC, VERTEX_EXPRESS, family_of};
+use specai_generated::mappings::{ModelFamily, ProviderMapping, VERTEX, VERTEX_ANTHROPIC, VERTEX_EXPRESS, families, family_of};
 
 pub use vertex_credentials::GoogleCredentials;
 #[cfg(feature = "embedding")]
@@ -294,7 +294,7 @@ impl VertexProvider {
 impl Provider for VertexProvider {
     /// Gemini models, and Claude models (the Vertex mapping's `anthropic` family, `claude-*`).
     fn language_model(&self, model_id: &str) -> Result<Arc<dyn LanguageModel>> {
-        if family_of(self.families, model_id) == Some("anthropic") {
+        if family_of(self.families, model_id) == Some(families::ANTHROPIC) {
             return Ok(Arc::new(self.anthropic(model_id)));
         }
         Ok(Arc::new(VertexProvider::language_model(self, model_id)))

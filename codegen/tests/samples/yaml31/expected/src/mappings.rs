@@ -677,3 +677,18 @@ pub static YAML31: ProviderMapping = ProviderMapping {
 };
 /// Every provider mapping in specs/, sorted by id.
 pub static ALL: &[&ProviderMapping] = &[&YAML31];
+/// The `[[model_families]]` names the SDK's adapters read (codegen rejects any other).
+pub mod families {
+    ///Imagen models: images on `predict`, as the Google provider's image model serves them.
+    pub const IMAGEN: &str = "imagen";
+    ///Gemma models: no system instruction, so system text goes into the first user message.
+    pub const GEMMA: &str = "gemma";
+    ///Claude on Vertex: served by the Anthropic adapter over specs/vertex-anthropic.
+    pub const ANTHROPIC: &str = "anthropic";
+    ///Fireworks' FLUX Kontext image models: queued, then polled.
+    pub const KONTEXT: &str = "kontext";
+    ///Fireworks' SDXL-family image models: the `image_generation` endpoint, with a size.
+    pub const IMAGE_GENERATION: &str = "image_generation";
+    ///Cohere's embedding models on Bedrock: Cohere's embed body, not Titan's.
+    pub const COHERE: &str = "cohere";
+}
