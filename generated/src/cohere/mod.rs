@@ -353,7 +353,6 @@ pub mod types {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             index: ::std::option::Option<i64>,
         },
-        ///ToolCallDeltaEvent
         #[serde(rename = "tool-call-delta")]
         ToolCallDelta {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1091,6 +1090,56 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
+    ///`ToolCallDeltaEvent`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ToolCallDeltaEvent {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub delta: ::std::option::Option<ToolCallDelta>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub index: ::std::option::Option<i64>,
+        #[serde(rename = "type")]
+        pub type_: ToolCallDeltaEventType,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    ///`ToolCallDeltaEventType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ToolCallDeltaEventType {
+        #[serde(rename = "tool-call-delta")]
+        ToolCallDelta,
+        /// A value this spec does not list, kept as sent.
+        #[serde(untagged)]
+        Unlisted(::std::string::String),
+    }
+    impl ::std::fmt::Display for ToolCallDeltaEventType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ToolCallDelta => f.write_str("tool-call-delta"),
+                Self::Unlisted(ref value) => f.write_str(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ToolCallDeltaEventType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "tool-call-delta" => Ok(Self::ToolCallDelta),
+                _ => Ok(Self::Unlisted(value.to_string())),
+            }
+        }
+    }
     ///`ToolCallDeltaMessage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ToolCallDeltaMessage {
@@ -1498,6 +1547,66 @@ pub mod lean {
         ///`type`
         #[serde(rename = "type", borrow, default)]
         pub type_: ::std::option::Option<CowStr<'a>>,
+        #[serde(skip)]
+        _borrowed: ::std::marker::PhantomData<&'a str>,
+    }
+    ///Lean `ToolCall`: known fields only, strings borrowed where possible.
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    pub struct ToolCall<'a> {
+        ///`function`
+        #[serde(borrow, default)]
+        pub function: ::std::option::Option<ToolCallFunction<'a>>,
+        ///`id`
+        #[serde(borrow, default)]
+        pub id: ::std::option::Option<CowStr<'a>>,
+        ///`type`
+        #[serde(rename = "type", borrow, default)]
+        pub type_: ::std::option::Option<CowStr<'a>>,
+        #[serde(skip)]
+        _borrowed: ::std::marker::PhantomData<&'a str>,
+    }
+    ///Lean `ToolCallDelta`: known fields only, strings borrowed where possible.
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    pub struct ToolCallDelta<'a> {
+        ///`message`
+        #[serde(borrow, default)]
+        pub message: ::std::option::Option<ToolCallDeltaMessage<'a>>,
+        #[serde(skip)]
+        _borrowed: ::std::marker::PhantomData<&'a str>,
+    }
+    ///Lean `ToolCallDeltaEvent`: known fields only, strings borrowed where possible.
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    pub struct ToolCallDeltaEvent<'a> {
+        ///`delta`
+        #[serde(borrow, default)]
+        pub delta: ::std::option::Option<ToolCallDelta<'a>>,
+        ///`index`
+        #[serde(default)]
+        pub index: ::std::option::Option<i64>,
+        ///`type`
+        #[serde(rename = "type", borrow, default)]
+        pub type_: ::std::option::Option<CowStr<'a>>,
+        #[serde(skip)]
+        _borrowed: ::std::marker::PhantomData<&'a str>,
+    }
+    ///Lean `ToolCallDeltaMessage`: known fields only, strings borrowed where possible.
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    pub struct ToolCallDeltaMessage<'a> {
+        ///`tool_calls`
+        #[serde(borrow, default)]
+        pub tool_calls: ::std::option::Option<ToolCall<'a>>,
+        #[serde(skip)]
+        _borrowed: ::std::marker::PhantomData<&'a str>,
+    }
+    ///Lean `ToolCallFunction`: known fields only, strings borrowed where possible.
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    pub struct ToolCallFunction<'a> {
+        ///`arguments`
+        #[serde(borrow, default)]
+        pub arguments: ::std::option::Option<CowStr<'a>>,
+        ///`name`
+        #[serde(borrow, default)]
+        pub name: ::std::option::Option<CowStr<'a>>,
         #[serde(skip)]
         _borrowed: ::std::marker::PhantomData<&'a str>,
     }

@@ -117,14 +117,8 @@ impl CohereStreamState {
                     .and_then(|delta| delta.message)
                     .and_then(|message| message.tool_calls)
                     .and_then(|call| call.function)
-                    .and_then(|function| function.arguments)
-                    .unwrap_or_default();
-                if let Some(call) = self.tool_call.as_mut()
-                    && !fragment.is_empty()
-                {
-                    call.arguments.push_str(&fragment);
-                    out.push_back(StreamPart::ToolInputDelta { id: call.id.clone(), delta: fragment });
-                }
+                    .and_then(|function| function.arguments);
+                self.tool_call_delta(fragment, out);
             }
             ChatStreamEvent::ToolCallEnd { .. } => self.end_tool_call(out),
             ChatStreamEvent::CitationStart { delta, .. } => {
@@ -140,6 +134,16 @@ impl CohereStreamState {
             }
             // citation-end, debug, and event types added later carry nothing to map.
             _ => {}
+        }
+    }
+
+    /// A fragment of the open tool call's arguments.
+    fn tool_call_delta(&mut self, fragment: Option<String>, out: &mut VecDeque<StreamPart>) {
+        if let Some(call) = self.tool_call.as_mut()
+            && let Some(fragment) = fragment.filter(|fragment| !fragment.is_empty())
+        {
+            call.arguments.push_str(&fragment);
+            out.push_back(StreamPart::ToolInputDelta { id: call.id.clone(), delta: fragment });
         }
     }
 
@@ -189,6 +193,38 @@ impl CohereEventMapper {
     }
 }
 
+impl CohereEventMapper {
+    /// Maps a hot event, `content-delta` or `tool-call-delta` by its SSE name, through the lean
+    /// types: one pass, where the owned union buffers each event to read its `type`. `false`
+    /// for any other event, and for one the lean types cannot read or whose data names another
+    /// type: the owned path then maps it, or reports it.
+    fn lean_event(&mut self, name: Option<&str>, data: &[u8], out: &mut VecDeque<StreamPart>) -> bool {
+        let is = |kind: Option<lean::CowStr<'_>>, expected: &str| kind.is_none_or(|kind| *kind == *expected);
+        match name {
+            Some(name @ "content-delta") => {
+                let Ok(event) = decode_json::<lean::ContentDeltaEvent>(data) else { return false };
+                if !is(event.type_, name) {
+                    return false;
+                }
+                let content = event.delta.and_then(|delta| delta.message).and_then(|message| message.content).unwrap_or_default();
+                self.state.delta(content.text.or(content.thinking).map(|text| text.0.into_owned()), out);
+                true
+            }
+            Some(name @ "tool-call-delta") => {
+                let Ok(event) = decode_json::<lean::ToolCallDeltaEvent>(data) else { return false };
+                if !is(event.type_, name) {
+                    return false;
+                }
+                let call = event.delta.and_then(|delta| delta.message).and_then(|message| message.tool_calls);
+                let fragment = call.and_then(|call| call.function).and_then(|function| function.arguments);
+                self.state.tool_call_delta(fragment.map(|fragment| fragment.0.into_owned()), out);
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
 impl EventMapper for CohereEventMapper {
     fn on_event(&mut self, event: &SseEvent, out: &mut VecDeque<StreamPart>) -> Result<()> {
         let data = &event.data;
@@ -198,15 +234,7 @@ impl EventMapper for CohereEventMapper {
         if self.include_raw {
             out.push_back(StreamPart::Raw { raw_value: serde_json::from_slice(data).unwrap_or(Value::Null) });
         }
-        // `content-delta`, the hot event, decodes in one pass into the lean types, where the
-        // owned union buffers each event to read its `type`. An event the lean types cannot read,
-        // or whose data says another type, takes the owned path, which reports it.
-        if event.event_name() == Some("content-delta")
-            && let Ok(delta) = decode_json::<lean::ContentDeltaEvent>(data)
-            && delta.type_.as_deref().is_none_or(|kind| kind == "content-delta")
-        {
-            let content = delta.delta.and_then(|delta| delta.message).and_then(|message| message.content).unwrap_or_default();
-            self.state.delta(content.text.or(content.thinking).map(|text| text.0.into_owned()), out);
+        if self.lean_event(event.event_name(), data, out) {
             return Ok(());
         }
         let decoded = decode_json::<ChatStreamEvent>(data)
@@ -238,9 +266,10 @@ mod tests {
         futures::executor::block_on(PartsStream::new(SseStream::new(chunks), mapper).map(Result::unwrap).collect())
     }
 
-    /// Named `content-delta` events decode into the lean types: the parts are those of the owned
-    /// decode of the same events without names, escaped text, thinking, an unknown field and an
-    /// unreadable delta (an error part either way) included.
+    /// Named `content-delta` and `tool-call-delta` events decode into the lean types: the parts
+    /// are those of the owned decode of the same events without names, escaped text, thinking,
+    /// streamed tool arguments, an unknown field and unreadable deltas (an error part either
+    /// way) included.
     #[test]
     fn named_content_deltas_take_the_lean_path_to_the_same_parts() {
         let events = [
@@ -253,7 +282,12 @@ mod tests {
             r#"{"type":"content-delta","index":1,"delta":{"message":{"content":{"thinking":"Hmm"}}}}"#,
             r#"{"type":"content-delta","index":1,"delta":{"message":{"content":{"thinking":5}}}}"#,
             r#"{"type":"content-end","index":1}"#,
-            r#"{"type":"message-end","delta":{"finish_reason":"COMPLETE"}}"#,
+            r#"{"type":"tool-call-start","index":0,"delta":{"message":{"tool_calls":{"id":"call_1","type":"function","function":{"name":"weather","arguments":""}}}}}"#,
+            r#"{"type":"tool-call-delta","index":0,"delta":{"message":{"tool_calls":{"function":{"arguments":"{\"city\": "}}}}}"#,
+            r#"{"type":"tool-call-delta","index":0,"delta":{"message":{"tool_calls":{"function":{"arguments":"\"Paris\"}"}}}}}"#,
+            r#"{"type":"tool-call-delta","index":0,"delta":{"message":{"tool_calls":{"function":{"arguments":["no"]}}}}}"#,
+            r#"{"type":"tool-call-end","index":0}"#,
+            r#"{"type":"message-end","delta":{"finish_reason":"TOOL_CALL"}}"#,
         ];
         let kind = |data: &str| serde_json::from_str::<Value>(data).unwrap()["type"].as_str().unwrap().to_owned();
         let named = parts(events.iter().map(|data| format!("event: {}\ndata: {data}\n\n", kind(data))).collect());
@@ -261,7 +295,9 @@ mod tests {
         assert_eq!(named, unnamed);
         assert!(named.contains(&StreamPart::TextDelta { id: "0".into(), delta: "Bon\"jour\"".to_owned() }), "{named:?}");
         assert!(named.contains(&StreamPart::ReasoningDelta { id: "1".into(), delta: "Hmm".to_owned(), provider_metadata: None }));
-        assert_eq!(named.iter().filter(|part| matches!(part, StreamPart::Error { .. })).count(), 1, "{named:?}");
+        assert!(named.contains(&StreamPart::ToolInputDelta { id: "call_1".into(), delta: "\"Paris\"}".to_owned() }), "{named:?}");
+        assert!(named.iter().any(|part| matches!(part, StreamPart::ToolCall(call) if call.input == r#"{"city": "Paris"}"#)), "{named:?}");
+        assert_eq!(named.iter().filter(|part| matches!(part, StreamPart::Error { .. })).count(), 2, "{named:?}");
         // An event named `content-delta` whose data says otherwise is read as what its data says.
         let mismatched = format!("event: content-delta\ndata: {}\n\n", events[4]);
         assert_eq!(parts(mismatched), parts(format!("data: {}\n\n", events[4])));
