@@ -340,7 +340,8 @@ fn check_limits(file: &str, raw: &RawMapping) -> Result<(), MappingError> {
     Ok(())
 }
 
-/// `[[model_families]]`: a family name (an identifier) and model patterns, each family once.
+/// `[[model_families]]`: a family name its adapter reads (`MODEL_FAMILIES`) and model patterns,
+/// each family once.
 fn check_model_families(file: &str, api: ApiKind, families: &[RawModelFamily]) -> Result<(), MappingError> {
     let mut seen = BTreeSet::new();
     let known: Vec<&str> = MODEL_FAMILIES.iter().filter(|(kind, _, _)| *kind == api).map(|(_, name, _)| *name).collect();
