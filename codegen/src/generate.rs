@@ -38,7 +38,7 @@ pub fn generate(mut doc: Value, roots: &Roots) -> Result<Generated, String> {
     let mut log = Log::default();
     prune::prune(&mut doc, roots, &mut log)?;
     // Roots the tagged-unions pass must not drop; removed again before parsing.
-    doc["x-specai-roots"] = serde_json::json!(roots.schemas.iter().collect::<Vec<_>>());
+    doc["x-specai-roots"] = serde_json::json!(roots.schemas.union(&roots.lean).collect::<Vec<_>>());
     normalize::run(&mut doc, false, &mut log);
     if let Some(object) = doc.as_object_mut() {
         object.remove("x-specai-roots");
@@ -46,7 +46,9 @@ pub fn generate(mut doc: Value, roots: &Roots) -> Result<Generated, String> {
     let lean = if roots.lean.is_empty() {
         None
     } else {
-        Some(crate::lean::emit(&doc, roots)?)
+        let lean = crate::lean::emit(&doc, roots)?;
+        prune::drop_lean_only(&mut doc, roots, &mut log)?;
+        Some(lean)
     };
     let spec: openapiv3::OpenAPI =
         serde_json::from_value(doc).map_err(|e| format!("normalized spec does not parse as OpenAPI 3.0: {e}"))?;

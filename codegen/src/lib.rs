@@ -82,7 +82,6 @@ fn roots_for(spec: &str, mappings: &[Mapping]) -> Result<prune::Roots, String> {
     roots.operations.extend(generate.extra_operations.iter().cloned());
     roots.schemas.extend(generate.stream_schemas.iter().cloned());
     roots.schemas.extend(generate.extra_schemas.iter().cloned());
-    roots.schemas.extend(generate.lean_schemas.iter().cloned());
     roots.lean.extend(generate.lean_schemas.iter().cloned());
     roots.lean_variants.extend(generate.lean_variants.clone());
     roots.lean_owned.extend(generate.lean_owned.iter().cloned());

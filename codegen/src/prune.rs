@@ -17,7 +17,8 @@ pub struct Roots {
     pub operations: BTreeSet<String>,
     /// Component schema names kept even if no operation references them.
     pub schemas: BTreeSet<String>,
-    /// Component schemas that also get lean decode types.
+    /// Component schemas that get lean decode types: kept for the lean emitter, and given owned
+    /// types only where an operation or `schemas` reaches them too ([`drop_lean_only`]).
     pub lean: BTreeSet<String>,
     /// Further lean types: name -> the lean schema it is a variant of.
     pub lean_variants: BTreeMap<String, String>,
@@ -66,7 +67,7 @@ pub fn prune(doc: &mut Value, roots: &Roots, log: &mut Log) -> Result<(), String
         return Err(format!("operations named by the mapping but not in the spec: {}", missing.join(", ")));
     }
     log.change(pass, format!("kept {} operations, removed {removed_operations}", found.len()));
-    let reachable = reachable_components(doc, roots)?;
+    let reachable = reachable_components(doc, roots.schemas.iter().chain(&roots.lean))?;
     for (kind, count) in remove_components(doc, &reachable) {
         log.change(pass, format!("removed {count} unreferenced components.{kind}"));
     }
@@ -75,6 +76,44 @@ pub fn prune(doc: &mut Value, roots: &Roots, log: &mut Log) -> Result<(), String
         if doc.as_object_mut().and_then(|d| d.remove(key)).is_some() {
             log.change(pass, format!("removed top-level `{key}`"));
         }
+    }
+    Ok(())
+}
+
+/// Removes the components that only the lean roots reach, once the lean types are emitted: an
+/// owned type of them would be dead code (a stream event only its lean type decodes).
+pub fn drop_lean_only(doc: &mut Value, roots: &Roots, log: &mut Log) -> Result<(), String> {
+    let owned = reachable_components(doc, roots.schemas.iter())?;
+    let all = reachable_components(doc, roots.schemas.iter().chain(&roots.lean))?;
+    let mut lean_only: BTreeSet<_> = all.difference(&owned).cloned().collect();
+    // A component that stays (normalizing may leave some that nothing reaches) keeps what it
+    // refers to.
+    let components = doc.get("components").unwrap_or(&Value::Null);
+    loop {
+        let mut referenced = BTreeSet::new();
+        for (kind, entries) in components.as_object().into_iter().flatten() {
+            for (name, value) in entries.as_object().into_iter().flatten() {
+                if !lean_only.contains(&(kind.clone(), name.clone())) {
+                    collect_refs(value, &mut referenced);
+                }
+            }
+        }
+        let before = lean_only.len();
+        lean_only.retain(|component| !referenced.contains(component));
+        if lean_only.len() == before {
+            break;
+        }
+    }
+    if let Some(components) = doc.get_mut("components").and_then(Value::as_object_mut) {
+        for (kind, name) in &lean_only {
+            if let Some(entries) = components.get_mut(kind).and_then(Value::as_object_mut) {
+                entries.remove(name);
+            }
+        }
+    }
+    if !lean_only.is_empty() {
+        let names: Vec<&str> = lean_only.iter().map(|(_, name)| name.as_str()).collect();
+        log.change("prune", format!("no owned types for {}: only lean types read them", names.join(", ")));
     }
     Ok(())
 }
@@ -113,7 +152,7 @@ fn keep_operations(doc: &mut Value, roots: &Roots) -> (BTreeSet<String>, usize) 
 
 /// The components (kind, name) reachable from everything but components, and from the root
 /// schemas; a reference to a missing component is an error.
-fn reachable_components(doc: &Value, roots: &Roots) -> Result<BTreeSet<(String, String)>, String> {
+fn reachable_components<'a>(doc: &Value, root_schemas: impl Iterator<Item = &'a String>) -> Result<BTreeSet<(String, String)>, String> {
     let mut pending = BTreeSet::new();
     if let Some(object) = doc.as_object() {
         for (key, value) in object {
@@ -122,7 +161,7 @@ fn reachable_components(doc: &Value, roots: &Roots) -> Result<BTreeSet<(String, 
             }
         }
     }
-    for schema in &roots.schemas {
+    for schema in root_schemas {
         pending.insert(("schemas".to_string(), schema.clone()));
     }
     let mut reachable: BTreeSet<(String, String)> = BTreeSet::new();
@@ -222,6 +261,34 @@ mod tests {
         assert_eq!(schemas, ["A", "Event", "X", "Y"]);
         assert!(doc["paths"].get("/b").is_none());
         assert!(doc["components"].get("responses").is_none());
+    }
+
+    #[test]
+    fn components_only_lean_roots_reach_are_dropped_after_the_lean_types() {
+        let mut doc = json!({
+            "openapi": "3.0.3",
+            "paths": {"/a": {"post": {"operationId": "a", "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/A"}}}}}}}},
+            "components": {"schemas": {
+                "A": {"properties": {"shared": {"$ref": "#/components/schemas/Shared"}}},
+                "Shared": {"type": "string"},
+                "Event": {"properties": {"shared": {"$ref": "#/components/schemas/Shared"}, "own": {"$ref": "#/components/schemas/Own"}}},
+                "Own": {"type": "integer"},
+                "Orphan": {"properties": {"kept": {"$ref": "#/components/schemas/Kept"}}},
+                "Kept": {"type": "boolean"}
+            }}
+        });
+        let roots = Roots {
+            operations: ["a".to_string()].into(),
+            lean: ["Event".to_string(), "Kept".to_string()].into(),
+            ..Roots::default()
+        };
+        let mut log = Log::default();
+        prune(&mut doc, &roots, &mut log).unwrap();
+        // Left by a pass after pruning, as normalizing may leave one: it keeps what it refers to.
+        doc["components"]["schemas"]["Orphan"] = json!({"properties": {"kept": {"$ref": "#/components/schemas/Kept"}}});
+        drop_lean_only(&mut doc, &roots, &mut log).unwrap();
+        let schemas: Vec<_> = doc["components"]["schemas"].as_object().unwrap().keys().cloned().collect();
+        assert_eq!(schemas, ["A", "Kept", "Orphan", "Shared"]);
     }
 
     #[test]

@@ -520,56 +520,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    ///`ContentDeltaEvent`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct ContentDeltaEvent {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub delta: ::std::option::Option<ContentDelta>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub index: ::std::option::Option<i64>,
-        #[serde(rename = "type")]
-        pub type_: ContentDeltaEventType,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    ///`ContentDeltaEventType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum ContentDeltaEventType {
-        #[serde(rename = "content-delta")]
-        ContentDelta,
-        /// A value this spec does not list, kept as sent.
-        #[serde(untagged)]
-        Unlisted(::std::string::String),
-    }
-    impl ::std::fmt::Display for ContentDeltaEventType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::ContentDelta => f.write_str("content-delta"),
-                Self::Unlisted(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ContentDeltaEventType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "content-delta" => Ok(Self::ContentDelta),
-                _ => Ok(Self::Unlisted(value.to_string())),
-            }
-        }
-    }
     ///`ContentDeltaMessage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ContentDeltaMessage {
@@ -1089,56 +1039,6 @@ pub mod types {
         pub message: ::std::option::Option<ToolCallDeltaMessage>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    ///`ToolCallDeltaEvent`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct ToolCallDeltaEvent {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub delta: ::std::option::Option<ToolCallDelta>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub index: ::std::option::Option<i64>,
-        #[serde(rename = "type")]
-        pub type_: ToolCallDeltaEventType,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    ///`ToolCallDeltaEventType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum ToolCallDeltaEventType {
-        #[serde(rename = "tool-call-delta")]
-        ToolCallDelta,
-        /// A value this spec does not list, kept as sent.
-        #[serde(untagged)]
-        Unlisted(::std::string::String),
-    }
-    impl ::std::fmt::Display for ToolCallDeltaEventType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::ToolCallDelta => f.write_str("tool-call-delta"),
-                Self::Unlisted(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ToolCallDeltaEventType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "tool-call-delta" => Ok(Self::ToolCallDelta),
-                _ => Ok(Self::Unlisted(value.to_string())),
-            }
-        }
     }
     ///`ToolCallDeltaMessage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]

@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 use http::HeaderMap;
 use serde_json::Value;
+use specai_generated::google::lean::{GenerateContentResponse, Part};
 
 use super::google_error::{google_stream_error, is_error_event};
 use super::google_language_model::{
@@ -22,8 +23,6 @@ use super::google_language_model::{
     response_provider_metadata, signature_metadata,
 };
 use super::map_google_finish_reason::map_google_finish_reason;
-use specai_generated::google::lean::{GenerateContentResponse, Part};
-
 use super::wire::{GroundingMetadata, PromptFeedback, SafetyRating, UsageMetadata};
 use crate::error::Result;
 use crate::provider::{
