@@ -126,6 +126,7 @@ pub mod default_registry;
 pub mod embed;
 #[cfg(feature = "image")]
 pub mod generate_image;
+#[cfg(feature = "schemars")]
 pub mod generate_object;
 #[cfg(feature = "speech")]
 pub mod generate_speech;
@@ -173,10 +174,9 @@ pub mod ui_message_stream;
 // The provider specification (model traits, call options, prompt, content, stream parts, usage,
 // warnings, the error type) is the crate `specai-provider`, so that a third-party provider can
 // depend on it alone; `specai::provider::*` and `specai::error::*` are its paths here.
-/// The companion crates at the versions specai's API uses, so that a project need not pin them
-/// itself: `schemars` 1 (for [`Tool::typed`] and [`Output::object`]; derive with
-/// `#[schemars(crate = "specai::schemars")]`), `reqwest` 0.13 (a custom HTTP client), `http` 1
-/// (headers), `serde_json` (tool inputs, provider options).
+// The companion crates at the versions specai's API uses, so that a project need not pin them.
+/// `schemars` 1, for [`Tool::typed`] and [`Output::object`] (feature `schemars`, on by default):
+/// derive with `#[schemars(crate = "specai::schemars")]`.
 ///
 /// ```
 /// use specai::schemars::JsonSchema;
@@ -190,13 +190,18 @@ pub mod ui_message_stream;
 ///
 /// let tool = Tool::typed::<City>("The weather in a city")
 ///     .execute(|city: City, _context| async move { Ok(format!("sunny in {}", city.name)) });
+/// # let _ = tool;
+/// ```
+#[cfg(feature = "schemars")]
+pub use schemars;
+/// `reqwest` 0.13, for a custom HTTP client in provider settings.
+///
+/// ```
 /// let client = specai::reqwest::Client::new();
 /// let header = specai::http::HeaderValue::from_static("v1");
 /// let input = specai::serde_json::json!({"name": "Paris"});
-/// # let _ = (tool, client, header, input);
+/// # let _ = (client, header, input);
 /// ```
-pub use schemars;
-/// `reqwest` 0.13, for a custom HTTP client in provider settings.
 pub use reqwest;
 /// `http` 1, for header names and values.
 pub use http;
@@ -219,6 +224,7 @@ pub use embed::{EmbedManyResult, EmbedResult, cosine_similarity, embed, embed_ma
 pub use error::{Error, Result};
 #[cfg(feature = "image")]
 pub use generate_image::{GenerateImageResult, generate_image};
+#[cfg(feature = "schemars")]
 pub use generate_object::{generate_object, stream_object};
 #[cfg(feature = "speech")]
 pub use generate_speech::{SpeechResult, generate_speech};
@@ -243,7 +249,9 @@ pub use stream_text::{
 #[cfg(feature = "smooth-stream")]
 pub use stream_text::smooth_stream;
 pub use tokio_util::sync::CancellationToken;
-pub use tool::{Tool, ToolCallRepairRequest, ToolContext, ToolError, ToolSet, TypedTool};
+pub use tool::{Tool, ToolCallRepairRequest, ToolContext, ToolError, ToolSet};
+#[cfg(feature = "schemars")]
+pub use tool::TypedTool;
 #[cfg(feature = "transcription")]
 pub use transcribe::{TranscriptionResult, transcribe};
 

@@ -3,13 +3,16 @@
 //! An [`OutputSpec`] says what response format to ask for, how to parse the final text and how
 //! to parse a prefix while streaming. [`Output`] builds the usual ones: plain text, an object of
 //! a Rust type, an array of them (with element streaming), a choice among strings, and
-//! schema-less JSON. Schemas are derived once, when the spec is built, with `schemars`.
+//! schema-less JSON. Schemas are derived once, when the spec is built, with `schemars` (feature
+//! `schemars`: without it, `Output::object` and `Output::array` are not there, and `Output::json`
+//! gives the value to deserialize).
 //! As in the AI SDK, arrays travel as `{"elements": [...]}` and choices as `{"result": "..."}`,
 //! because some providers (OpenAI) only accept an object at the top level.
 
 use std::marker::PhantomData;
 use std::sync::Arc;
 
+#[cfg(feature = "schemars")]
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -18,6 +21,7 @@ use serde_json::{Value, json};
 use crate::error::{BoxedSource, Error, NoObjectGeneratedError};
 use crate::partial_json::{parse_partial_array, parse_partial_json};
 use crate::provider::{FinishReason, ResponseFormat, Usage};
+#[cfg(feature = "schemars")]
 use crate::tool::json_schema_for;
 
 /// How a generation's text becomes a typed output. Stateless: the generation functions call
@@ -157,13 +161,16 @@ impl Output {
         TextOutput
     }
 
-    /// An object of type `T`, whose JSON Schema is sent as the response format.
+    /// An object of type `T`, whose JSON Schema is sent as the response format (feature
+    /// `schemars`).
+    #[cfg(feature = "schemars")]
     pub fn object<T: JsonSchema + DeserializeOwned + Send + 'static>() -> ObjectOutput<T> {
         ObjectOutput { format: SchemaFormat::new(json_schema_for::<T>()), _type: PhantomData }
     }
 
     /// An array of `T`, sent as `{"elements": [...]}`; while streaming, the partial value holds
-    /// the finished elements (see [`ElementCursor`] for an element stream).
+    /// the finished elements (see [`ElementCursor`] for an element stream). Feature `schemars`.
+    #[cfg(feature = "schemars")]
     pub fn array<T: JsonSchema + DeserializeOwned + Clone + Send + Sync + 'static>() -> ArrayOutput<T> {
         let schema = json!({
             "type": "object",

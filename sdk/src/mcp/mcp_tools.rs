@@ -6,8 +6,11 @@
 //! tool error. The loop's cancellation token and tool timeout reach the server as
 //! `notifications/cancelled`.
 
+#[cfg(feature = "schemars")]
 use schemars::JsonSchema;
+#[cfg(feature = "schemars")]
 use serde::Serialize;
+#[cfg(feature = "schemars")]
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -44,7 +47,7 @@ impl McpClient {
 
     /// One tool of the server as a typed specai tool: the model sees the schema of `I` (derived
     /// with `schemars`), and calls whose input does not deserialize into `I` are invalid (and may
-    /// be repaired). The description is the server's.
+    /// be repaired). The description is the server's. Feature `schemars`.
     ///
     /// ```no_run
     /// use schemars::JsonSchema;
@@ -64,6 +67,7 @@ impl McpClient {
     /// # let _ = tools;
     /// # Ok(()) }
     /// ```
+    #[cfg(feature = "schemars")]
     pub async fn typed_tool<I>(&self, name: &str) -> Result<Tool, McpError>
     where
         I: JsonSchema + Serialize + DeserializeOwned + Send + 'static,

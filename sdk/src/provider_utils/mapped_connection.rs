@@ -433,7 +433,7 @@ impl MappedConnection {
     }
 
     /// The base URL, the HTTP client and the static headers, for a generated client.
-    #[cfg_attr(not(any(all(feature = "api-client", any(feature = "openai", feature = "anthropic")), feature = "gateway")), allow(dead_code))]
+    #[cfg_attr(not(any(all(feature = "api-client", any(feature = "openai-responses", feature = "anthropic")), feature = "gateway")), allow(dead_code))]
     pub fn client_parts(&self) -> Result<(&str, reqwest::Client, HeaderMap)> {
         Ok((&self.base_url, self.client.clone(), self.headers.get()?.clone()))
     }

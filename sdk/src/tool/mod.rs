@@ -1,11 +1,11 @@
 //! Tools: what the model may call, and how calls are checked, repaired and executed.
 //!
 //! A [`Tool`] is a description, a JSON Schema for its input and, optionally, an async execute
-//! function. Typed tools ([`Tool::typed`]) derive the schema from a Rust type with `schemars` and
-//! receive the deserialized value; dynamic tools ([`Tool::dynamic`]) take a schema and receive a
-//! `serde_json::Value`. A tool without an execute function is not run: its calls are returned to
-//! the caller, and the loop stops there. Tool failures never abort a generation: they go back to
-//! the model as error results, so it can try again or explain.
+//! function. Typed tools ([`Tool::typed`], feature `schemars`) derive the schema from a Rust type
+//! with `schemars` and receive the deserialized value; dynamic tools ([`Tool::dynamic`]) take a
+//! schema and receive a `serde_json::Value`. A tool without an execute function is not run: its
+//! calls are returned to the caller, and the loop stops there. Tool failures never abort a
+//! generation: they go back to the model as error results, so it can try again or explain.
 
 //!
 //! Here: [`Tool`] and its builders. The set of tools is `tool_set`, the handling of one call
@@ -13,12 +13,15 @@
 
 use std::fmt;
 use std::future::Future;
+#[cfg(feature = "schemars")]
 use std::marker::PhantomData;
 use std::sync::Arc;
 
 use futures::stream::{self, BoxStream, StreamExt};
+#[cfg(feature = "schemars")]
 use schemars::JsonSchema;
 use serde::Serialize;
+#[cfg(feature = "schemars")]
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
@@ -144,6 +147,7 @@ impl fmt::Debug for Tool {
 
 /// A typed tool under construction: add an execute function with [`TypedTool::execute`], or turn
 /// it into a [`Tool`] without one (its calls are returned to the caller).
+#[cfg(feature = "schemars")]
 pub struct TypedTool<I> {
     tool: Tool,
     input: PhantomData<fn() -> I>,
@@ -166,6 +170,7 @@ pub struct TypedTool<I> {
 /// assert_eq!(schema["required"], serde_json::json!(["city"]));
 /// assert!(schema.get("$schema").is_none(), "no meta-schema line is sent");
 /// ```
+#[cfg(feature = "schemars")]
 pub fn json_schema_for<T: JsonSchema + ?Sized>() -> Value {
     let mut schema = schemars::schema_for!(T).to_value();
     if let Value::Object(object) = &mut schema {
@@ -192,7 +197,9 @@ impl Tool {
     }
 
     /// A tool whose input is the Rust type `I`: the schema is derived from it, and calls whose
-    /// input does not deserialize into it are invalid (and may be repaired).
+    /// input does not deserialize into it are invalid (and may be repaired). Feature `schemars`;
+    /// without it, [`Tool::dynamic`] takes a schema and gives the input as JSON.
+    #[cfg(feature = "schemars")]
     pub fn typed<I>(description: impl Into<String>) -> TypedTool<I>
     where
         I: JsonSchema + DeserializeOwned + Send + 'static,
@@ -309,6 +316,7 @@ where
     stream::once(async move { to_json_output(running.await) }).boxed()
 }
 
+#[cfg(feature = "schemars")]
 impl<I> TypedTool<I>
 where
     I: JsonSchema + DeserializeOwned + Send + 'static,
@@ -356,6 +364,7 @@ where
     }
 }
 
+#[cfg(feature = "schemars")]
 impl<I> From<TypedTool<I>> for Tool {
     fn from(typed: TypedTool<I>) -> Tool {
         typed.tool

@@ -10,11 +10,15 @@ use std::future::Future;
 use std::sync::Arc;
 
 use futures::future::BoxFuture;
+#[cfg(feature = "schemars")]
 use schemars::JsonSchema;
+#[cfg(feature = "schemars")]
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::{Tool, ToolContext, TypedTool};
+#[cfg(feature = "schemars")]
+use super::TypedTool;
+use super::{Tool, ToolContext};
 
 type ApprovalFunction = Arc<dyn Fn(Value, ToolContext) -> BoxFuture<'static, bool> + Send + Sync>;
 
@@ -79,6 +83,7 @@ impl Tool {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl<I> TypedTool<I>
 where
     I: JsonSchema + DeserializeOwned + Send + 'static,

@@ -3,12 +3,16 @@
 //! async-iterable `execute`).
 
 use futures::stream::{Stream, StreamExt};
+#[cfg(feature = "schemars")]
 use schemars::JsonSchema;
 use serde::Serialize;
+#[cfg(feature = "schemars")]
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::{Tool, ToolContext, ToolError, ToolOutputs, TypedTool, to_json_output};
+#[cfg(feature = "schemars")]
+use super::TypedTool;
+use super::{Tool, ToolContext, ToolError, ToolOutputs, to_json_output};
 
 /// Serializes each output of a streaming tool; the first error ends the stream.
 fn json_outputs<S, O>(outputs: S) -> ToolOutputs
@@ -44,6 +48,7 @@ impl Tool {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl<I> TypedTool<I>
 where
     I: JsonSchema + DeserializeOwned + Send + 'static,

@@ -224,8 +224,9 @@ impl OpenAiProvider {
 
     /// The generated client of the OpenAI API (`specai_generated::openai::Client`) with this
     /// provider's base URL, HTTP client and headers, for the operations specai does not wrap
-    /// (listing models, say). Reads the API key, so a missing key is an error here.
-    #[cfg(feature = "api-client")]
+    /// (listing models, say). Reads the API key, so a missing key is an error here. Needs the
+    /// `openai-responses` feature too: the generated OpenAI types come with it.
+    #[cfg(all(feature = "api-client", feature = "openai-responses"))]
     pub fn api_client(&self) -> Result<specai_generated::openai::Client> {
         let config = self.config()?;
         let (base_url, client, headers) = config.client_parts()?;

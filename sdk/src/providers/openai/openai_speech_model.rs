@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use serde_json::Map;
-use specai_generated::openai::types as api;
+use specai_generated::openai_compatible::types as api;
 
 use crate::error::Result;
 use crate::provider::{RequestMetadata, ResponseMetadata, SpeechModel, SpeechOptions, SpeechResponse, Warning};
