@@ -4,9 +4,9 @@
 # async-openai (features `chat-completion`, `rustls`), each built from clean into its own target
 # directory, release profile. Both start from the workspace's Cargo.lock, so the crates they share
 # (reqwest, hyper, rustls, tokio, serde) are the same versions. Each builds the language models
-# alone: specai without its other model kinds, the Responses API or the generated API clients
-# (`embedding`, `image`..., `openai-responses`, `api-client` are default features, off here),
-# async-openai without its other APIs (its `responses` feature among them).
+# alone: specai without its other model kinds, the Responses API, the generated API clients or
+# schemars (`embedding`, `image`..., `openai-responses`, `api-client`, `schemars` are default
+# features, off here), async-openai without its other APIs (its `responses` feature among them).
 #
 # Usage: tests/benches/build_weight.sh. Prints wall and CPU (user + system) time of each build and
 # the size of each stripped binary, with the ratio of specai's to async-openai's, then the ten longest
