@@ -12,7 +12,8 @@
 //!   approval ([`Tool::needs_approval`]) or stream preliminary outputs
 //!   ([`Tool::execute_streaming`]).
 //! - [`generate_object()`] / [`Output`]: typed structured output, with partial objects and array
-//!   elements while streaming; [`embed()`], [`embed_many`], [`generate_image()`], [`generate_speech()`],
+//!   elements while streaming (schemas derived from Rust types, and [`Tool::typed`], need the
+//!   feature `schemars`, on by default); [`embed()`], [`embed_many`], [`generate_image()`], [`generate_speech()`],
 //!   [`transcribe()`] and [`rerank()`] for the other model kinds, each with its providers' models
 //!   behind a feature of its own (`embedding`, `image`, `speech`, `transcription`, `reranking`; all
 //!   on by default).
