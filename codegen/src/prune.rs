@@ -104,13 +104,11 @@ pub fn drop_lean_only(doc: &mut Value, roots: &Roots, log: &mut Log) -> Result<(
             break;
         }
     }
-    if let Some(components) = doc.get_mut("components").and_then(Value::as_object_mut) {
-        for (kind, name) in &lean_only {
-            if let Some(entries) = components.get_mut(kind).and_then(Value::as_object_mut) {
-                entries.remove(name);
-            }
-        }
-    }
+    let present = components.as_object().into_iter().flatten().flat_map(|(kind, entries)| {
+        entries.as_object().into_iter().flatten().map(move |(name, _)| (kind.clone(), name.clone()))
+    });
+    let keep: BTreeSet<_> = present.filter(|component| !lean_only.contains(component)).collect();
+    remove_components(doc, &keep);
     if !lean_only.is_empty() {
         let names: Vec<&str> = lean_only.iter().map(|(_, name)| name.as_str()).collect();
         log.change("prune", format!("no owned types for {}: only lean types read them", names.join(", ")));

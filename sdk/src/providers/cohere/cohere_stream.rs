@@ -191,9 +191,7 @@ impl CohereEventMapper {
     pub(crate) fn new(include_raw: bool, model_id: String) -> Self {
         CohereEventMapper { state: CohereStreamState::new(model_id), include_raw }
     }
-}
 
-impl CohereEventMapper {
     /// Maps a hot event, `content-delta` or `tool-call-delta` by its SSE name, through the lean
     /// types: one pass, where the owned union buffers each event to read its `type`. `false`
     /// for any other event, and for one the lean types cannot read or whose data names another
