@@ -10,10 +10,7 @@ use tokio_util::sync::CancellationToken;
 use super::*;
 use crate::error::{ApiCallError, Error, Result, TimeoutKind};
 use crate::output::Output;
-use crate::provider::{
-    BlockId, CallOptions, FinishReason, Message, PartStream, RequestMetadata, ResponseFormat, ResponseMetadata,
-    StreamPart, StreamResponse, ToolResultOutput, Usage,
-};
+use crate::provider::{BlockId, FinishReason, Message, ResponseFormat, StreamPart, ToolResultOutput};
 use crate::step::{ParsedToolCall, ToolCallError, ToolCallResult};
 use crate::stop_condition::step_count_is;
 use crate::test_util::{MockLanguageModel, MockStream};
@@ -400,68 +397,4 @@ async fn element_stream_yields_each_element_once() {
     let heroes: Vec<Hero> = result.element_stream().map(Result::unwrap).collect().await;
     let names: Vec<&str> = heroes.iter().map(|hero| hero.name.as_str()).collect();
     assert_eq!(names, ["Ada", "Grace", "Linus"]);
-}
-
-/// Not a benchmark (that is `cargo bench`): a guard that the text stream stays a thin layer
-/// over the provider's stream. Run with `--ignored --nocapture`, preferably in release.
-#[tokio::test]
-#[ignore]
-async fn text_stream_overhead_over_the_provider_stream() {
-    const DELTAS: usize = 200_000;
-    let parts = || {
-        let id: BlockId = Arc::from("t");
-        let mut parts = vec![Ok(StreamPart::TextStart { id: id.clone(), provider_metadata: None })];
-        parts.extend((0..DELTAS).map(|_| Ok(StreamPart::TextDelta { id: id.clone(), delta: "abcd".to_owned() })));
-        parts.push(Ok(StreamPart::TextEnd { id, provider_metadata: None }));
-        parts.push(Ok(StreamPart::Finish {
-            usage: Box::new(Usage::default()),
-            finish_reason: FinishReason::Stop,
-            raw_finish_reason: None,
-            provider_metadata: None,
-        }));
-        parts
-    };
-    struct Prebuilt(std::sync::Mutex<Vec<Result<StreamPart>>>);
-    #[async_trait::async_trait]
-    impl crate::provider::LanguageModel for Prebuilt {
-        fn provider(&self) -> &str {
-            "prebuilt"
-        }
-        fn model_id(&self) -> &str {
-            "prebuilt"
-        }
-        async fn do_generate(&self, _: &CallOptions) -> Result<crate::provider::GenerateResponse> {
-            unreachable!()
-        }
-        async fn do_stream(&self, _: &CallOptions) -> Result<StreamResponse> {
-            let parts = std::mem::take(&mut *self.0.lock().unwrap());
-            Ok(StreamResponse::new(
-                Box::pin(futures::stream::iter(parts)),
-                RequestMetadata::default(),
-                ResponseMetadata::default(),
-            ))
-        }
-    }
-    let raw_parts = parts();
-    let started = std::time::Instant::now();
-    let mut raw: PartStream = Box::pin(futures::stream::iter(raw_parts));
-    let mut length = 0;
-    while let Some(part) = raw.next().await {
-        if let Ok(StreamPart::TextDelta { delta, .. }) = part {
-            length += delta.len();
-        }
-    }
-    let raw_time = started.elapsed();
-    let model = Prebuilt(std::sync::Mutex::new(parts()));
-    let started = std::time::Instant::now();
-    let mut result = stream_text(model).prompt("x").start();
-    let mut deltas = result.text_stream();
-    let mut streamed = 0;
-    while let Some(delta) = deltas.next().await {
-        streamed += delta.unwrap().len();
-    }
-    let stream_time = started.elapsed();
-    assert_eq!(length, streamed);
-    assert_eq!(result.text().await.unwrap().len(), streamed);
-    println!("raw {raw_time:?}, stream_text {stream_time:?} for {DELTAS} deltas");
 }
