@@ -428,3 +428,21 @@ async fn unparseable_output_is_no_object_generated() {
         other => panic!("{other:?}"),
     }
 }
+
+/// The allocations of one `generate_text` call answered with text by a mock model, counted on
+/// this thread: the prompt, the call options, the step and its result, the mock's own answer.
+/// Held at most at today's count, so that an allocation added on the way fails here; the
+/// benchmark that shows the generation layer's cost (`specai` against `specai-model`) does not
+/// run in CI.
+#[test]
+fn a_text_answer_takes_at_most_sixteen_allocations() {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let model = MockLanguageModel::new().with_response(text_response("It is sunny."));
+    let measured = allocation_counter::measure(|| {
+        runtime.block_on(async {
+            let result = generate_text(model).prompt("Say something.").max_retries(0).await.unwrap();
+            assert_eq!(result.text(), "It is sunny.");
+        });
+    });
+    assert!(measured.count_total <= 16, "{} allocations", measured.count_total);
+}

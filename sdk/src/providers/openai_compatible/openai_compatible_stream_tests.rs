@@ -201,3 +201,39 @@ fn decoded_chunks_stay_small_enough_to_move_in_registers() {
     assert!(size_of::<lean::CreateChatCompletionStreamResponseContinued<'_>>() <= 64);
     assert!(size_of::<lean::CreateChatCompletionStreamResponse<'_>>() <= 128);
 }
+
+/// The allocations of `count` text delta events read through the SSE reader and the parts
+/// stream, after the first event (which allocates the response metadata and opens the block).
+fn allocations_of_text_deltas(count: usize) -> u64 {
+    use futures::StreamExt;
+    let first = r#"{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1741570283,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]}"#;
+    let delta = r#"{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1741570283,"model":"gpt-4o-mini","service_tier":"default","system_fingerprint":"fp_1","choices":[{"index":0,"delta":{"content":"abcd"},"logprobs":null,"finish_reason":null}],"usage":null}"#;
+    let mut body = format!("data: {first}\n\n");
+    for _ in 0..count {
+        body.push_str(&format!("data: {delta}\n\n"));
+    }
+    let chunks = futures::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from(body))]);
+    let mapper = ChatStreamState::new(setup(&OPENAI));
+    let mut parts = crate::provider_utils::PartsStream::new(crate::provider_utils::SseStream::new(chunks), mapper);
+    let mut next = || futures::executor::block_on(parts.next()).expect("a part").expect("no error");
+    assert!(matches!(next(), StreamPart::ResponseMetadata(_)));
+    assert!(matches!(next(), StreamPart::TextStart { .. }));
+    let measured = allocation_counter::measure(|| {
+        for _ in 0..count {
+            assert!(matches!(next(), StreamPart::TextDelta { .. }));
+        }
+    });
+    measured.count_total
+}
+
+/// A text delta event allocates twice: its text, and the list its chunk's choices decode into.
+/// The event is a slice of the read buffer, its strings borrow from it, and the parts queue is
+/// reused. Counted on this thread only, so other tests do not disturb the count. An allocation
+/// added to this path fails here; the benchmark that would show it (as a few percent of CPU)
+/// does not run in CI. (Decoding the first choice alone, without the list, saved the allocation
+/// but not CPU time: the larger chunk then moves by `memcpy`, see the test above.)
+#[test]
+fn a_text_delta_event_allocates_its_text_and_its_choice_list() {
+    let (hundred, two_hundred) = (allocations_of_text_deltas(100), allocations_of_text_deltas(200));
+    assert_eq!(two_hundred - hundred, 200, "allocations for 100 and 200 deltas: {hundred} and {two_hundred}");
+}
