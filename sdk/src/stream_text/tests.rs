@@ -398,3 +398,32 @@ async fn element_stream_yields_each_element_once() {
     let names: Vec<&str> = heroes.iter().map(|hero| hero.name.as_str()).collect();
     assert_eq!(names, ["Ada", "Grace", "Linus"]);
 }
+
+/// The allocations of a `stream_text` call whose mock model streams `deltas` text deltas, read
+/// through the text stream, counted on this thread.
+fn allocations_of_a_text_stream(deltas: usize) -> u64 {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let model = MockLanguageModel::new().with_stream(MockStream::text((0..deltas).map(|_| "abcd")));
+    let measured = allocation_counter::measure(|| {
+        runtime.block_on(async {
+            let mut result = stream_text(model).prompt("x").start();
+            let mut text = result.text_stream();
+            let mut read = 0;
+            while let Some(delta) = text.next().await {
+                delta.unwrap();
+                read += 1;
+            }
+            assert_eq!(read, deltas);
+        });
+    });
+    measured.count_total
+}
+
+/// A text delta passes through `stream_text` without an allocation of its own: the provider's
+/// string is handed on, and the step's text grows by doubling (one allocation per doubling).
+/// Counted per thread; an allocation added per delta fails here, where no benchmark runs (CI).
+#[test]
+fn text_deltas_pass_through_stream_text_without_allocating() {
+    let counts = [100, 200, 400].map(allocations_of_a_text_stream);
+    assert!(counts[1] - counts[0] <= 1 && counts[2] - counts[1] <= 1, "allocations for 100, 200 and 400 deltas: {counts:?}");
+}
