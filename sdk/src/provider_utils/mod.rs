@@ -28,6 +28,8 @@
 //! # Ok(()) }
 //! ```
 
+#[cfg(test)]
+pub(crate) mod allocation_count;
 mod api_key;
 #[cfg(any(feature = "azure", feature = "vertex"))]
 mod base_url_template;

@@ -545,4 +545,22 @@ mod tests {
             }))
         );
     }
+
+    /// A text delta event allocates its text and nothing else (the event decodes in place and
+    /// the block id is shared). Counted per thread; an allocation added per event fails here,
+    /// where no benchmark runs (CI).
+    #[test]
+    fn a_text_delta_event_allocates_only_its_text() {
+        let block = r#"{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"#;
+        let delta = r#"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"abcd"}}"#;
+        let opening = format!("event: message_start\ndata: {START}\n\nevent: content_block_start\ndata: {block}\n\n");
+        let repeated = format!("event: content_block_delta\ndata: {delta}\n\n");
+        let allocations = |count| {
+            let mapper = AnthropicEventMapper::new(false, Vec::new(), false, errors());
+            let is_text_delta = |part: &StreamPart| matches!(part, StreamPart::TextDelta { .. });
+            crate::provider_utils::allocation_count::allocations_of_repeated_events(mapper, (&opening, 2), &repeated, count, is_text_delta)
+        };
+        let (hundred, two_hundred) = (allocations(100), allocations(200));
+        assert_eq!(two_hundred - hundred, 100, "allocations for 100 and 200 deltas: {hundred} and {two_hundred}");
+    }
 }

@@ -3,7 +3,8 @@
 //! Each SSE event is a whole `GenerateContentResponse` holding the next parts; it is decoded
 //! once, straight from the read buffer, into the borrowing `lean` type: text borrows from the
 //! event, unknown fields are skipped, and the usage object (in every event, read from the last)
-//! is kept as JSON text and decoded once, at the end. Text and thought parts extend the
+//! is kept as JSON text and decoded once, at the end: a slice of the event it came in, not a
+//! copy (the read buffer it shares is held until the next event's usage replaces it). Text and thought parts extend the
 //! open text or reasoning block (a thought after text closes the text block, and the other way
 //! round); function calls arrive whole and become a tool-input block plus the call; executable
 //! code and its result a provider-executed call and result; grounding chunks sources. The last
@@ -13,6 +14,7 @@
 use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
 
+use bytes::Bytes;
 use http::HeaderMap;
 use serde_json::Value;
 use specai_generated::google::lean::{GenerateContentResponse, Part};
@@ -44,8 +46,9 @@ pub(crate) struct GoogleStreamState {
     last_code_id: Option<String>,
     source_urls: HashSet<String>,
     raw_finish_reason: Option<String>,
-    /// The last usage object, as sent: decoded once, by `finish`.
-    usage: Option<Box<serde_json::value::RawValue>>,
+    /// The last usage object, as sent (JSON text sharing its event's buffer): decoded once, by
+    /// `finish`.
+    usage: Option<Bytes>,
     grounding: Option<GroundingMetadata>,
     /// The last event's prompt feedback, its candidate's safety ratings (`None` without a
     /// candidate) and URL context metadata (JSON text): the finish part's metadata.
@@ -75,8 +78,8 @@ impl GoogleStreamState {
         }
     }
 
-    /// Maps one decoded chunk.
-    pub(crate) fn process(&mut self, mut chunk: GenerateContentResponse<'_>, out: &mut VecDeque<StreamPart>) {
+    /// Maps one chunk, decoded from `data`.
+    pub(crate) fn process(&mut self, mut chunk: GenerateContentResponse<'_>, data: &Bytes, out: &mut VecDeque<StreamPart>) {
         if !self.sent_metadata && (chunk.response_id.is_some() || chunk.model_version.is_some()) {
             self.sent_metadata = true;
             out.push_back(StreamPart::ResponseMetadata(Box::new(ResponseMetadata::new(
@@ -86,7 +89,7 @@ impl GoogleStreamState {
             ))));
         }
         if let Some(usage) = chunk.usage_metadata {
-            self.usage = Some(usage.0.to_owned());
+            self.usage = Some(shared_or_copied(data, usage.text().as_bytes()));
         }
         if chunk.candidates.is_empty()
             && let Some(reason) = chunk.prompt_feedback.as_ref().and_then(|feedback| feedback.block_reason.as_ref())
@@ -206,9 +209,10 @@ impl GoogleStreamState {
         self.close_reasoning(out);
         self.close_text(out);
         let usage: Option<UsageMetadata> = match self.usage.take() {
-            Some(raw) => Some(serde_json::from_str(raw.get()).map_err(|error| {
-                invalid_event(format!("invalid Gemini usage metadata: {error}"), raw.get().as_bytes(), error)
-            })?),
+            Some(raw) => Some(
+                serde_json::from_slice(&raw)
+                    .map_err(|error| invalid_event(format!("invalid Gemini usage metadata: {error}"), &raw, error))?,
+            ),
             None => None,
         };
         let url_context_metadata =
@@ -231,6 +235,16 @@ impl GoogleStreamState {
             provider_metadata: Some(provider_metadata),
         });
         Ok(())
+    }
+}
+
+/// `part` of `data` as a slice sharing its buffer; a copy if `part` lies elsewhere (it does not
+/// when it was borrowed from `data`, as the lean types' JSON text is).
+fn shared_or_copied(data: &Bytes, part: &[u8]) -> Bytes {
+    let start = (part.as_ptr() as usize).wrapping_sub(data.as_ptr() as usize);
+    match start.checked_add(part.len()) {
+        Some(end) if end <= data.len() => data.slice(start..end),
+        _ => Bytes::copy_from_slice(part),
     }
 }
 
@@ -265,7 +279,7 @@ impl EventMapper for GoogleEventMapper {
         }
         let chunk = crate::provider_utils::decode_json::<GenerateContentResponse>(data)
             .map_err(|error| invalid_event(format!("invalid Gemini stream event: {error}"), data, error))?;
-        self.state.process(chunk, out);
+        self.state.process(chunk, data, out);
         Ok(())
     }
 
@@ -289,8 +303,8 @@ mod tests {
         let mut state = GoogleStreamState::default();
         let mut out = VecDeque::new();
         for chunk in chunks {
-            let text = serde_json::to_vec(chunk).unwrap();
-            state.process(serde_json::from_slice(&text).unwrap(), &mut out);
+            let text = Bytes::from(serde_json::to_vec(chunk).unwrap());
+            state.process(serde_json::from_slice(&text).unwrap(), &text, &mut out);
         }
         let finished = state.finish(&mut out);
         (out.into_iter().collect(), finished)
@@ -404,5 +418,34 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    /// A text event allocates three times: its candidate list, its parts list and its text.
+    /// Its usage object (in every event, read from the last) is kept as a slice of the event,
+    /// not copied. Counted per thread; an allocation added per event fails here, where no
+    /// benchmark runs (CI).
+    #[test]
+    fn a_text_event_allocates_its_lists_and_its_text_only() {
+        let chunk = r#"{"candidates":[{"content":{"parts":[{"text":"abcd"}],"role":"model"},"index":0}],"usageMetadata":{"promptTokenCount":5,"candidatesTokenCount":1,"totalTokenCount":6},"modelVersion":"gemini-2.5-flash","responseId":"r1"}"#;
+        let event = format!("data: {chunk}\n\n");
+        let allocations = |count| {
+            let errors = MappingErrorParser::new(specai_generated::mappings::GOOGLE.errors, None);
+            let mapper = GoogleEventMapper::new(false, "u".into(), HeaderMap::new(), errors);
+            let is_text_delta = |part: &StreamPart| matches!(part, StreamPart::TextDelta { .. });
+            // The first event also gives the response metadata and opens the text block.
+            crate::provider_utils::allocation_count::allocations_of_repeated_events(mapper, (&event, 3), &event, count, is_text_delta)
+        };
+        let (hundred, two_hundred) = (allocations(100), allocations(200));
+        assert_eq!(two_hundred - hundred, 300, "allocations for 100 and 200 events: {hundred} and {two_hundred}");
+    }
+
+    #[test]
+    fn the_usage_of_the_last_event_is_read_from_its_own_buffer() {
+        let data = Bytes::from_static(br#"{"usageMetadata":{"promptTokenCount":5}}"#);
+        let inside = shared_or_copied(&data, &data[17..39]);
+        assert_eq!(&inside[..], br#"{"promptTokenCount":5}"#);
+        assert_eq!(inside.as_ptr(), data[17..].as_ptr(), "a slice of the event, not a copy");
+        let elsewhere = b"{\"promptTokenCount\":5}".to_vec();
+        assert_eq!(&shared_or_copied(&data, &elsewhere)[..], &elsewhere[..]);
     }
 }

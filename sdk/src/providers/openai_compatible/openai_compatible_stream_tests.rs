@@ -4,6 +4,7 @@ use specai_generated::mappings::{GROQ, OPENAI, OPENAI_COMPATIBLE, ProviderMappin
 
 use super::*;
 use crate::provider::FinishReason;
+use crate::provider_utils::allocation_count::allocations_of_repeated_events;
 
 fn setup(mapping: &ProviderMapping) -> StreamSetup {
     StreamSetup {
@@ -202,28 +203,15 @@ fn decoded_chunks_stay_small_enough_to_move_in_registers() {
     assert!(size_of::<lean::CreateChatCompletionStreamResponse<'_>>() <= 128);
 }
 
-/// The allocations of `count` text delta events read through the SSE reader and the parts
-/// stream, after the first event (which allocates the response metadata and opens the block).
+/// The allocations of `count` text delta events after the stream's first event (which
+/// allocates the response metadata and opens the text block).
 fn allocations_of_text_deltas(count: usize) -> u64 {
-    use futures::StreamExt;
     let first = r#"{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1741570283,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]}"#;
     let delta = r#"{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1741570283,"model":"gpt-4o-mini","service_tier":"default","system_fingerprint":"fp_1","choices":[{"index":0,"delta":{"content":"abcd"},"logprobs":null,"finish_reason":null}],"usage":null}"#;
-    let mut body = format!("data: {first}\n\n");
-    for _ in 0..count {
-        body.push_str(&format!("data: {delta}\n\n"));
-    }
-    let chunks = futures::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from(body))]);
+    let opening = (format!("data: {first}\n\n"), 2);
+    let is_text_delta = |part: &StreamPart| matches!(part, StreamPart::TextDelta { .. });
     let mapper = ChatStreamState::new(setup(&OPENAI));
-    let mut parts = crate::provider_utils::PartsStream::new(crate::provider_utils::SseStream::new(chunks), mapper);
-    let mut next = || futures::executor::block_on(parts.next()).expect("a part").expect("no error");
-    assert!(matches!(next(), StreamPart::ResponseMetadata(_)));
-    assert!(matches!(next(), StreamPart::TextStart { .. }));
-    let measured = allocation_counter::measure(|| {
-        for _ in 0..count {
-            assert!(matches!(next(), StreamPart::TextDelta { .. }));
-        }
-    });
-    measured.count_total
+    allocations_of_repeated_events(mapper, (&opening.0, opening.1), &format!("data: {delta}\n\n"), count, is_text_delta)
 }
 
 /// A text delta event allocates twice: its text, and the list its chunk's choices decode into.
