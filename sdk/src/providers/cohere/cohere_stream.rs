@@ -300,4 +300,22 @@ mod tests {
         let mismatched = format!("event: content-delta\ndata: {}\n\n", events[4]);
         assert_eq!(parts(mismatched), parts(format!("data: {}\n\n", events[4])));
     }
+
+    /// A `content-delta` event allocates its text and nothing else. Counted per thread; an
+    /// allocation added per event fails here, where no benchmark runs (CI).
+    #[test]
+    fn a_content_delta_event_allocates_only_its_text() {
+        let start = r#"{"type":"message-start","id":"m1","delta":{"message":{"role":"assistant"}}}"#;
+        let block = r#"{"type":"content-start","index":0,"delta":{"message":{"content":{"type":"text","text":""}}}}"#;
+        let delta = r#"{"type":"content-delta","index":0,"delta":{"message":{"content":{"text":"abcd"}}},"logprobs":null}"#;
+        let opening = format!("event: message-start\ndata: {start}\n\nevent: content-start\ndata: {block}\n\n");
+        let repeated = format!("event: content-delta\ndata: {delta}\n\n");
+        let allocations = |count| {
+            let is_text_delta = |part: &StreamPart| matches!(part, StreamPart::TextDelta { .. });
+            let mapper = CohereEventMapper::new(false, "command-a".into());
+            crate::provider_utils::allocation_count::allocations_of_repeated_events(mapper, (&opening, 2), &repeated, count, is_text_delta)
+        };
+        let (hundred, two_hundred) = (allocations(100), allocations(200));
+        assert_eq!(two_hundred - hundred, 100, "allocations for 100 and 200 deltas: {hundred} and {two_hundred}");
+    }
 }

@@ -344,11 +344,32 @@ impl EventMapper for ResponsesStreamState {
 mod tests {
     use specai_generated::openai::lean;
 
+    use super::*;
+
     /// Every text delta decodes into the flattened event struct and moves it several times: the
     /// mapping's `lean_boxed` keeps it small (it was 896 bytes with items and responses inline).
     #[cfg(target_pointer_width = "64")]
     #[test]
     fn a_decoded_event_stays_small() {
         assert!(std::mem::size_of::<lean::ResponseStreamEvent<'_>>() <= 160, "{}", std::mem::size_of::<lean::ResponseStreamEvent<'_>>());
+    }
+
+    /// A `response.output_text.delta` event allocates its text and nothing else. Counted per
+    /// thread; an allocation added per event fails here, where no benchmark runs (CI).
+    #[test]
+    fn an_output_text_delta_event_allocates_only_its_text() {
+        let created = r#"{"type":"response.created","sequence_number":0,"response":{"id":"resp_1","object":"response","created_at":1741570283,"status":"in_progress","model":"gpt-4o-mini","output":[]}}"#;
+        let added = r#"{"type":"response.output_item.added","sequence_number":1,"output_index":0,"item":{"id":"msg_1","type":"message","status":"in_progress","role":"assistant","content":[]}}"#;
+        let delta = r#"{"type":"response.output_text.delta","sequence_number":5,"item_id":"msg_1","output_index":0,"content_index":0,"delta":"abcd","logprobs":[]}"#;
+        let opening = format!("event: response.created\ndata: {created}\n\nevent: response.output_item.added\ndata: {added}\n\n");
+        let repeated = format!("event: response.output_text.delta\ndata: {delta}\n\n");
+        let allocations = |count| {
+            let is_text_delta = |part: &StreamPart| matches!(part, StreamPart::TextDelta { .. });
+            let mapper = ResponsesStreamState::new(Vec::new(), false, "http://x".into());
+            // The opening gives the stream start, the response metadata and the text start.
+            crate::provider_utils::allocation_count::allocations_of_repeated_events(mapper, (&opening, 3), &repeated, count, is_text_delta)
+        };
+        let (hundred, two_hundred) = (allocations(100), allocations(200));
+        assert_eq!(two_hundred - hundred, 100, "allocations for 100 and 200 deltas: {hundred} and {two_hundred}");
     }
 }
