@@ -3,13 +3,15 @@
 //! Each SSE event is a whole `GenerateContentResponse` holding the next parts; it is decoded
 //! once, straight from the read buffer, into the borrowing `lean` type: text borrows from the
 //! event, unknown fields are skipped, and the usage object (in every event, read from the last)
-//! is kept as JSON text and decoded once, at the end: a slice of the event it came in, not a
-//! copy (the read buffer it shares is held until the next event's usage replaces it). Text and thought parts extend the
-//! open text or reasoning block (a thought after text closes the text block, and the other way
-//! round); function calls arrive whole and become a tool-input block plus the call; executable
-//! code and its result a provider-executed call and result; grounding chunks sources. The last
-//! event carries the finish reason and usage. An error object in place of a chunk, or a stream
-//! that ends before a finish reason, ends the stream with an error.
+//! is kept as JSON text and decoded once, at the end. That text is a slice of its event, not a
+//! copy: the read buffer it shares is held until the next event's usage replaces it.
+//!
+//! Text and thought parts extend the open text or reasoning block (a thought after text closes
+//! the text block, and the other way round); function calls arrive whole and become a
+//! tool-input block plus the call; executable code and its result a provider-executed call and
+//! result; grounding chunks sources. The last event carries the finish reason and usage. An
+//! error object in place of a chunk, or a stream that ends before a finish reason, ends the
+//! stream with an error.
 
 use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
