@@ -555,12 +555,7 @@ mod tests {
         let delta = r#"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"abcd"}}"#;
         let opening = format!("event: message_start\ndata: {START}\n\nevent: content_block_start\ndata: {block}\n\n");
         let repeated = format!("event: content_block_delta\ndata: {delta}\n\n");
-        let allocations = |count| {
-            let mapper = AnthropicEventMapper::new(false, Vec::new(), false, errors());
-            let is_text_delta = |part: &StreamPart| matches!(part, StreamPart::TextDelta { .. });
-            crate::provider_utils::allocation_count::allocations_of_repeated_events(mapper, (&opening, 2), &repeated, count, is_text_delta)
-        };
-        let (hundred, two_hundred) = (allocations(100), allocations(200));
-        assert_eq!(two_hundred - hundred, 100, "allocations for 100 and 200 deltas: {hundred} and {two_hundred}");
+        let mapper = || AnthropicEventMapper::new(false, Vec::new(), false, errors());
+        assert_eq!(crate::provider_utils::allocation_count::allocations_of_hundred_text_deltas(mapper, &opening, 2, &repeated), 100);
     }
 }

@@ -310,12 +310,7 @@ mod tests {
         let delta = r#"{"type":"content-delta","index":0,"delta":{"message":{"content":{"text":"abcd"}}},"logprobs":null}"#;
         let opening = format!("event: message-start\ndata: {start}\n\nevent: content-start\ndata: {block}\n\n");
         let repeated = format!("event: content-delta\ndata: {delta}\n\n");
-        let allocations = |count| {
-            let is_text_delta = |part: &StreamPart| matches!(part, StreamPart::TextDelta { .. });
-            let mapper = CohereEventMapper::new(false, "command-a".into());
-            crate::provider_utils::allocation_count::allocations_of_repeated_events(mapper, (&opening, 2), &repeated, count, is_text_delta)
-        };
-        let (hundred, two_hundred) = (allocations(100), allocations(200));
-        assert_eq!(two_hundred - hundred, 100, "allocations for 100 and 200 deltas: {hundred} and {two_hundred}");
+        let mapper = || CohereEventMapper::new(false, "command-a".into());
+        assert_eq!(crate::provider_utils::allocation_count::allocations_of_hundred_text_deltas(mapper, &opening, 2, &repeated), 100);
     }
 }

@@ -430,15 +430,10 @@ mod tests {
     fn a_text_event_allocates_its_lists_and_its_text_only() {
         let chunk = r#"{"candidates":[{"content":{"parts":[{"text":"abcd"}],"role":"model"},"index":0}],"usageMetadata":{"promptTokenCount":5,"candidatesTokenCount":1,"totalTokenCount":6},"modelVersion":"gemini-2.5-flash","responseId":"r1"}"#;
         let event = format!("data: {chunk}\n\n");
-        let allocations = |count| {
-            let errors = MappingErrorParser::new(specai_generated::mappings::GOOGLE.errors, None);
-            let mapper = GoogleEventMapper::new(false, "u".into(), HeaderMap::new(), errors);
-            let is_text_delta = |part: &StreamPart| matches!(part, StreamPart::TextDelta { .. });
-            // The first event also gives the response metadata and opens the text block.
-            crate::provider_utils::allocation_count::allocations_of_repeated_events(mapper, (&event, 3), &event, count, is_text_delta)
-        };
-        let (hundred, two_hundred) = (allocations(100), allocations(200));
-        assert_eq!(two_hundred - hundred, 300, "allocations for 100 and 200 events: {hundred} and {two_hundred}");
+        let errors = || MappingErrorParser::new(specai_generated::mappings::GOOGLE.errors, None);
+        let mapper = || GoogleEventMapper::new(false, "u".into(), HeaderMap::new(), errors());
+        // The first event also gives the response metadata and opens the text block.
+        assert_eq!(crate::provider_utils::allocation_count::allocations_of_hundred_text_deltas(mapper, &event, 3, &event), 300);
     }
 
     #[test]

@@ -363,13 +363,8 @@ mod tests {
         let delta = r#"{"type":"response.output_text.delta","sequence_number":5,"item_id":"msg_1","output_index":0,"content_index":0,"delta":"abcd","logprobs":[]}"#;
         let opening = format!("event: response.created\ndata: {created}\n\nevent: response.output_item.added\ndata: {added}\n\n");
         let repeated = format!("event: response.output_text.delta\ndata: {delta}\n\n");
-        let allocations = |count| {
-            let is_text_delta = |part: &StreamPart| matches!(part, StreamPart::TextDelta { .. });
-            let mapper = ResponsesStreamState::new(Vec::new(), false, "http://x".into());
-            // The opening gives the stream start, the response metadata and the text start.
-            crate::provider_utils::allocation_count::allocations_of_repeated_events(mapper, (&opening, 3), &repeated, count, is_text_delta)
-        };
-        let (hundred, two_hundred) = (allocations(100), allocations(200));
-        assert_eq!(two_hundred - hundred, 100, "allocations for 100 and 200 deltas: {hundred} and {two_hundred}");
+        let mapper = || ResponsesStreamState::new(Vec::new(), false, "http://x".into());
+        // The opening gives the stream start, the response metadata and the text start.
+        assert_eq!(crate::provider_utils::allocation_count::allocations_of_hundred_text_deltas(mapper, &opening, 3, &repeated), 100);
     }
 }

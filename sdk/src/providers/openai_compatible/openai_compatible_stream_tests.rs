@@ -4,7 +4,7 @@ use specai_generated::mappings::{GROQ, OPENAI, OPENAI_COMPATIBLE, ProviderMappin
 
 use super::*;
 use crate::provider::FinishReason;
-use crate::provider_utils::allocation_count::allocations_of_repeated_events;
+use crate::provider_utils::allocation_count::allocations_of_hundred_text_deltas;
 
 fn setup(mapping: &ProviderMapping) -> StreamSetup {
     StreamSetup {
@@ -203,17 +203,6 @@ fn decoded_chunks_stay_small_enough_to_move_in_registers() {
     assert!(size_of::<lean::CreateChatCompletionStreamResponse<'_>>() <= 128);
 }
 
-/// The allocations of `count` text delta events after the stream's first event (which
-/// allocates the response metadata and opens the text block).
-fn allocations_of_text_deltas(count: usize) -> u64 {
-    let first = r#"{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1741570283,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]}"#;
-    let delta = r#"{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1741570283,"model":"gpt-4o-mini","service_tier":"default","system_fingerprint":"fp_1","choices":[{"index":0,"delta":{"content":"abcd"},"logprobs":null,"finish_reason":null}],"usage":null}"#;
-    let opening = (format!("data: {first}\n\n"), 2);
-    let is_text_delta = |part: &StreamPart| matches!(part, StreamPart::TextDelta { .. });
-    let mapper = ChatStreamState::new(setup(&OPENAI));
-    allocations_of_repeated_events(mapper, (&opening.0, opening.1), &format!("data: {delta}\n\n"), count, is_text_delta)
-}
-
 /// A text delta event allocates twice: its text, and the list its chunk's choices decode into.
 /// The event is a slice of the read buffer, its strings borrow from it, and the parts queue is
 /// reused. Counted on this thread only, so other tests do not disturb the count. An allocation
@@ -222,6 +211,10 @@ fn allocations_of_text_deltas(count: usize) -> u64 {
 /// but not CPU time: the larger chunk then moves by `memcpy`, see the test above.)
 #[test]
 fn a_text_delta_event_allocates_its_text_and_its_choice_list() {
-    let (hundred, two_hundred) = (allocations_of_text_deltas(100), allocations_of_text_deltas(200));
-    assert_eq!(two_hundred - hundred, 200, "allocations for 100 and 200 deltas: {hundred} and {two_hundred}");
+    let first = r#"{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1741570283,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]}"#;
+    let delta = r#"{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1741570283,"model":"gpt-4o-mini","service_tier":"default","system_fingerprint":"fp_1","choices":[{"index":0,"delta":{"content":"abcd"},"logprobs":null,"finish_reason":null}],"usage":null}"#;
+    // The first event gives the response metadata and opens the text block.
+    let (opening, repeated) = (format!("data: {first}\n\n"), format!("data: {delta}\n\n"));
+    let mapper = || ChatStreamState::new(setup(&OPENAI));
+    assert_eq!(allocations_of_hundred_text_deltas(mapper, &opening, 2, &repeated), 200);
 }
