@@ -5,16 +5,23 @@
 //! sends none first); raw parts pass only when the caller asked for raw chunks; an error part
 //! ends the stream with a typed, possibly retryable, error; a stream that ends before its
 //! finish part ends with an error (the connection was cut).
+//!
+//! Deltas, most of a stream's events, skip the tagged enum: serde decodes an internally tagged
+//! enum by first buffering the part's members, then copying each string. A delta is decoded
+//! straight into borrowed strings instead, and its block id reuses the previous delta's when it
+//! names the same block: one allocation per delta, its text.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::sync::Arc;
 
 use http::HeaderMap;
+use serde::Deserialize;
 
 use super::gateway_error::gateway_stream_error;
 use super::gateway_parts::{GatewayPart, Mapped};
 use crate::error::{Error, Result};
-use crate::provider::{Content, StreamPart};
+use crate::provider::{BlockId, Content, StreamPart};
 use crate::provider_utils::{EventMapper, MappingErrorParser, SseEvent};
 
 /// Maps the SSE events of one response to parts (with
@@ -26,11 +33,42 @@ pub(crate) struct GatewayEventMapper {
     url: String,
     headers: HeaderMap,
     errors: MappingErrorParser,
+    /// The block the last delta went to.
+    delta_block: Option<BlockId>,
+}
+
+/// A text, reasoning or tool-input delta with nothing more (a reasoning delta with provider
+/// metadata takes the enum's way).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Delta<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: Cow<'a, str>,
+    #[serde(borrow)]
+    id: Cow<'a, str>,
+    #[serde(borrow)]
+    delta: Cow<'a, str>,
 }
 
 impl GatewayEventMapper {
     pub(crate) fn new(include_raw: bool, url: String, headers: HeaderMap, errors: MappingErrorParser) -> Self {
-        GatewayEventMapper { include_raw, started: false, finished: false, url, headers, errors }
+        GatewayEventMapper { include_raw, started: false, finished: false, url, headers, errors, delta_block: None }
+    }
+
+    /// The part of a delta event, or `None` for any other event.
+    fn delta_part(&mut self, data: &[u8]) -> Option<StreamPart> {
+        let Delta { kind, id, delta } = crate::provider_utils::decode_json::<Delta<'_>>(data).ok()?;
+        let make: fn(BlockId, String) -> StreamPart = match kind.as_ref() {
+            "text-delta" => |id, delta| StreamPart::TextDelta { id, delta },
+            "reasoning-delta" => |id, delta| StreamPart::ReasoningDelta { id, delta, provider_metadata: None },
+            "tool-input-delta" => |id, delta| StreamPart::ToolInputDelta { id, delta },
+            _ => return None,
+        };
+        let block = match &self.delta_block {
+            Some(block) if **block == *id => block.clone(),
+            _ => self.delta_block.insert(BlockId::from(id.as_ref())).clone(),
+        };
+        Some(make(block, delta.into_owned()))
     }
 }
 
@@ -38,6 +76,14 @@ impl EventMapper for GatewayEventMapper {
     fn on_event(&mut self, event: &SseEvent, out: &mut VecDeque<StreamPart>) -> Result<()> {
         let data = &event.data;
         if data.iter().all(u8::is_ascii_whitespace) {
+            return Ok(());
+        }
+        if let Some(part) = self.delta_part(data) {
+            if !self.started {
+                self.started = true;
+                out.push_back(StreamPart::StreamStart { warnings: Vec::new() });
+            }
+            out.push_back(part);
             return Ok(());
         }
         let part = crate::provider_utils::decode_json::<GatewayPart>(data).map_err(|error| {
@@ -89,5 +135,53 @@ impl EventMapper for GatewayEventMapper {
 
     fn is_complete(&self) -> bool {
         self.finished
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use specai_generated::mappings::GATEWAY;
+
+    fn mapper() -> GatewayEventMapper {
+        GatewayEventMapper::new(false, "http://127.0.0.1/v1".to_owned(), HeaderMap::new(), MappingErrorParser::new(GATEWAY.errors, None))
+    }
+
+    fn parts_of(events: &[&str]) -> Vec<StreamPart> {
+        let mut mapper = mapper();
+        let mut out = VecDeque::new();
+        for data in events {
+            mapper.on_event(&SseEvent { data: bytes::Bytes::copy_from_slice(data.as_bytes()), ..Default::default() }, &mut out).unwrap();
+        }
+        out.into()
+    }
+
+    #[test]
+    fn deltas_keep_their_blocks_escapes_and_metadata() {
+        let parts = parts_of(&[
+            r#"{"type":"text-delta","id":"a","delta":"one \"quoted\" \u00e9"}"#,
+            r#"{"delta":"two","id":"a","type":"text-delta"}"#,
+            r#"{"type":"tool-input-delta","id":"call-1","delta":"{\"x\":"}"#,
+            r#"{"type":"reasoning-delta","id":"r","delta":"hm","providerMetadata":{"p":{"k":1}}}"#,
+            r#"{"type":"text-delta","id":"a","delta":"three"}"#,
+        ]);
+        let shown: Vec<String> = parts
+            .iter()
+            .map(|part| match part {
+                StreamPart::StreamStart { .. } => "start".to_owned(),
+                StreamPart::TextDelta { id, delta } => format!("text {id} {delta}"),
+                StreamPart::ToolInputDelta { id, delta } => format!("tool {id} {delta}"),
+                StreamPart::ReasoningDelta { id, delta, provider_metadata } => format!("reasoning {id} {delta} {:?}", provider_metadata.as_ref().map(|m| m.get("p").unwrap().to_string())),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(shown, ["start", "text a one \"quoted\" é", "text a two", "tool call-1 {\"x\":", "reasoning r hm Some(\"{\\\"k\\\":1}\")", "text a three"]);
+    }
+
+    #[test]
+    fn a_text_delta_part_allocates_its_text_only() {
+        let opening = "data: {\"type\":\"stream-start\",\"warnings\":[]}\n\ndata: {\"type\":\"text-start\",\"id\":\"txt-0\"}\n\n";
+        let delta = "data: {\"type\":\"text-delta\",\"id\":\"txt-0\",\"delta\":\"abcd\"}\n\n";
+        assert_eq!(crate::provider_utils::allocation_count::allocations_of_hundred_text_deltas(mapper, opening, 2, delta), 100);
     }
 }
