@@ -250,4 +250,14 @@ mod tests {
         let prompt = vec![Message::system("Be brief."), Message::user("Hi"), Message::assistant("Hello"), Message::user("Bye")];
         assert_eq!(completion_prompt(&prompt).unwrap(), "Be brief.\n\nuser:\nHi\n\nassistant:\nHello\n\nuser:\nBye\n\nassistant:\n");
     }
+
+    /// A text chunk costs its decode into the generated (owned) types: the id, model and
+    /// fingerprint strings, the choice list and the text.
+    #[test]
+    fn a_text_chunk_allocates_its_strings_and_choice_list() {
+        let chunk = r#"{"id":"cmpl-1","object":"text_completion","created":1741570283,"model":"gpt-3.5-turbo-instruct","system_fingerprint":"fp_1","choices":[{"index":0,"text":"abcd","logprobs":null,"finish_reason":null}]}"#;
+        let event = format!("data: {chunk}\n\n");
+        let mapper = || CompletionStreamState::new(specai_generated::mappings::OPENAI.usage, false);
+        assert_eq!(crate::provider_utils::allocation_count::allocations_of_hundred_text_deltas(mapper, &event, 3, &event), 500);
+    }
 }
