@@ -5,8 +5,10 @@
 //! a provider's stream fails its test. Counted per thread (`allocation-counter` is the unit
 //! tests' allocator), so tests running beside it do not disturb the count.
 
-use futures::StreamExt;
+use bytes::Bytes;
+use futures::{Stream, StreamExt};
 
+use crate::error::Result;
 use crate::provider::StreamPart;
 use crate::provider_utils::{EventMapper, PartsStream, SseStream};
 
@@ -21,10 +23,21 @@ pub(crate) fn allocations_of_hundred_text_deltas<M: EventMapper>(
     opening_parts: usize,
     delta: &str,
 ) -> u64 {
+    let parts_of = |body: Bytes| PartsStream::new(SseStream::new(futures::stream::iter([Ok::<_, std::io::Error>(body)])), mapper());
+    allocations_of_hundred_deltas_read_by(parts_of, opening.as_bytes(), opening_parts, delta.as_bytes())
+}
+
+/// [`allocations_of_hundred_text_deltas`] for a stream of any framing: `parts_of(body)` reads
+/// the parts of a body that arrives in one chunk; `delta` is one event's bytes.
+pub(crate) fn allocations_of_hundred_deltas_read_by<S: Stream<Item = Result<StreamPart>> + Unpin>(
+    parts_of: impl Fn(Bytes) -> S,
+    opening: &[u8],
+    opening_parts: usize,
+    delta: &[u8],
+) -> u64 {
     let allocations = |count: usize| {
-        let body = format!("{opening}{}", delta.repeat(count));
-        let chunks = futures::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from(body))]);
-        let mut parts = PartsStream::new(SseStream::new(chunks), mapper());
+        let body = [opening, &delta.repeat(count)].concat();
+        let mut parts = parts_of(Bytes::from(body));
         let mut next = || futures::executor::block_on(parts.next()).expect("a part").expect("no error");
         for _ in 0..opening_parts {
             next();

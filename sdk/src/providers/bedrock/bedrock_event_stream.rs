@@ -13,6 +13,7 @@ use std::task::{Context, Poll};
 
 use aws_smithy_eventstream::frame::{DecodedFrame, MessageFrameDecoder};
 use aws_smithy_types::event_stream::{HeaderValue, Message};
+use aws_smithy_types::str_bytes::StrBytes;
 use bytes::{Bytes, BytesMut};
 use futures::Stream;
 
@@ -22,8 +23,9 @@ use crate::provider_utils::{BodyError, body_error};
 /// A frame's meaning.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Event {
-    /// `:message-type` `event`: its `:event-type` and JSON payload.
-    Event { event_type: String, payload: Bytes },
+    /// `:message-type` `event`: its `:event-type` and JSON payload (both share the frame's
+    /// bytes).
+    Event { event_type: StrBytes, payload: Bytes },
     /// `:message-type` `exception` (its `:exception-type`) or `error` (its `:error-code`), with
     /// the payload, or the `:error-message` header when the payload is empty.
     Exception {
@@ -116,15 +118,19 @@ where
 }
 
 /// A string header's value.
-fn header<'a>(message: &'a Message, name: &str) -> Option<&'a str> {
+fn string_header<'a>(message: &'a Message, name: &str) -> Option<&'a StrBytes> {
     message
         .headers()
         .iter()
         .find(|header| header.name().as_str() == name)
         .and_then(|header| match header.value() {
-            HeaderValue::String(value) => Some(value.as_str()),
+            HeaderValue::String(value) => Some(value),
             _ => None,
         })
+}
+
+fn header<'a>(message: &'a Message, name: &str) -> Option<&'a str> {
+    string_header(message, name).map(StrBytes::as_str)
 }
 
 /// What one frame means.
@@ -133,11 +139,11 @@ fn event_of(message: &Message) -> Result<Event> {
     let text = || String::from_utf8_lossy(&payload).into_owned();
     match header(message, ":message-type") {
         Some("event") => {
-            let event_type = header(message, ":event-type").ok_or_else(|| {
+            let event_type = string_header(message, ":event-type").ok_or_else(|| {
                 Error::invalid_response("an event frame without `:event-type`", Some(text()), None)
             })?;
             Ok(Event::Event {
-                event_type: event_type.to_owned(),
+                event_type: event_type.clone(),
                 payload,
             })
         }

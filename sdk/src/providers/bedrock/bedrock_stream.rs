@@ -56,6 +56,14 @@ enum Block {
     },
 }
 
+impl Block {
+    fn id(&self) -> &BlockId {
+        match self {
+            Block::Text { id } | Block::Reasoning { id, .. } | Block::ToolInput { id, .. } | Block::JsonText { id } => id,
+        }
+    }
+}
+
 /// The state machine, separate from the transport so it can be tested on events alone.
 #[derive(Debug)]
 pub(crate) struct StreamState {
@@ -96,27 +104,27 @@ impl StreamState {
 
     /// Maps one event, queueing its parts.
     pub(crate) fn process(&mut self, event: Event, parts: &mut VecDeque<StreamPart>) -> Result<()> {
-        let (event_type, payload) = match event {
+        let (event_type, payload) = match &event {
             Event::Event {
                 event_type,
                 payload,
-            } => (event_type, payload),
+            } => (event_type.as_str(), payload),
             Event::Exception {
                 exception_type,
                 payload,
-            } => return Err(self.errors.exception(&exception_type, &payload)),
+            } => return Err(self.errors.exception(exception_type, payload)),
         };
         if self.include_raw_chunks {
-            let raw = serde_json::from_slice::<Value>(&payload).unwrap_or(Value::Null);
+            let raw = serde_json::from_slice::<Value>(payload).unwrap_or(Value::Null);
             parts.push_back(StreamPart::Raw {
-                raw_value: json!({ event_type.as_str(): raw }),
+                raw_value: json!({ event_type: raw }),
             });
         }
-        let decode_error = |error: serde_json::Error| invalid_event(format!("undecodable `{event_type}` event: {error}"), &payload, error);
-        match event_type.as_str() {
+        let decode_error = |error: serde_json::Error| invalid_event(format!("undecodable `{event_type}` event: {error}"), payload, error);
+        match event_type {
             "contentBlockStart" => {
                 let start: wire::ContentBlockStartEvent =
-                    serde_json::from_slice(&payload).map_err(decode_error)?;
+                    serde_json::from_slice(payload).map_err(decode_error)?;
                 if let wire::ContentBlockStart::ToolUse(tool) = start.start {
                     let block = if self.uses_json_response_tool {
                         let id = BlockId::from(start.content_block_index.to_string());
@@ -143,12 +151,12 @@ impl StreamState {
                 }
             }
             "contentBlockDelta" => {
-                let (index, delta) = lean_delta(&payload).map_err(decode_error)?;
+                let (index, delta) = lean_delta(payload).map_err(decode_error)?;
                 self.delta(index, delta, parts);
             }
             "contentBlockStop" => {
                 let stop: wire::ContentBlockStopEvent =
-                    serde_json::from_slice(&payload).map_err(decode_error)?;
+                    serde_json::from_slice(payload).map_err(decode_error)?;
                 if let Some(position) = self
                     .blocks
                     .iter()
@@ -160,13 +168,13 @@ impl StreamState {
             }
             "messageStop" => {
                 let stop: wire::MessageStopEvent =
-                    serde_json::from_slice(&payload).map_err(decode_error)?;
+                    serde_json::from_slice(payload).map_err(decode_error)?;
                 self.stop_reason = Some(stop.stop_reason.to_string());
                 self.additional_fields = stop.additional_model_response_fields;
             }
             "metadata" => {
                 let metadata: wire::ConverseStreamMetadataEvent =
-                    serde_json::from_slice(&payload).map_err(decode_error)?;
+                    serde_json::from_slice(payload).map_err(decode_error)?;
                 self.usage = Some(metadata.usage);
                 self.trace = metadata
                     .trace
@@ -178,6 +186,7 @@ impl StreamState {
         Ok(())
     }
 
+    /// Queues a delta's part; a block's id is made once, when it starts, and each delta shares it.
     fn delta(&mut self, index: i32, delta: lean::ContentBlockDelta<'_>, parts: &mut VecDeque<StreamPart>) {
         let id = || BlockId::from(index.to_string());
         // A union member this SDK does not know sets none of these, and is skipped.
@@ -186,21 +195,26 @@ impl StreamState {
             if self.uses_json_response_tool {
                 return;
             }
-            if self.block(index).is_none() {
-                parts.push_back(StreamPart::TextStart { id: id(), provider_metadata: None });
-                self.blocks.push((index, Block::Text { id: id() }));
-            }
-            parts.push_back(StreamPart::TextDelta { id: id(), delta: text.0.into_owned() });
+            let id = match self.block(index) {
+                Some(block) => block.id().clone(),
+                None => {
+                    let id = id();
+                    parts.push_back(StreamPart::TextStart { id: id.clone(), provider_metadata: None });
+                    self.blocks.push((index, Block::Text { id: id.clone() }));
+                    id
+                }
+            };
+            parts.push_back(StreamPart::TextDelta { id, delta: text.0.into_owned() });
         } else if let Some(reasoning) = delta.reasoning_content {
             if self.block(index).is_none() {
                 parts.push_back(StreamPart::ReasoningStart { id: id(), provider_metadata: None });
                 self.blocks.push((index, Block::Reasoning { id: id(), signature: None, redacted_data: None }));
             }
-            let Some(Block::Reasoning { signature, redacted_data, .. }) = self.block(index) else {
+            let Some(Block::Reasoning { id, signature, redacted_data }) = self.block(index) else {
                 return;
             };
             if let Some(text) = reasoning.text {
-                parts.push_back(StreamPart::ReasoningDelta { id: id(), delta: text.0.into_owned(), provider_metadata: None });
+                parts.push_back(StreamPart::ReasoningDelta { id: id.clone(), delta: text.0.into_owned(), provider_metadata: None });
             } else if let Some(value) = reasoning.signature {
                 signature.get_or_insert_with(String::new).push_str(&value);
             } else if let Some(value) = reasoning.redacted_content {

@@ -25,7 +25,7 @@ fn run(state: &mut StreamState, events: &[(&str, &str)]) -> VecDeque<StreamPart>
         state
             .process(
                 Event::Event {
-                    event_type: (*event_type).to_owned(),
+                    event_type: (*event_type).to_owned().into(),
                     payload: Bytes::from(payload.to_string()),
                 },
                 &mut parts,
@@ -237,9 +237,32 @@ fn lean_deltas_read_every_member_and_reject_what_the_owned_types_did() {
         r#"{"contentBlockIndex":0,"delta":"#,
     ] {
         let mut parts = VecDeque::new();
-        let event = Event::Event { event_type: "contentBlockDelta".to_owned(), payload: Bytes::from(payload) };
+        let event = Event::Event { event_type: "contentBlockDelta".into(), payload: Bytes::from(payload) };
         let error = state.process(event, &mut parts).unwrap_err();
         assert!(matches!(error, Error::InvalidResponse { raw: Some(ref raw), .. } if raw == payload), "{payload}: {error:?}");
         assert!(parts.is_empty(), "{payload}: {parts:?}");
     }
 }
+
+/// A text delta frame allocates 11 times: once here, for its text (the block id is the one its
+/// start made, the event type shares the frame's bytes, and the lean delta borrows from the
+/// payload), and 10 times in the AWS frame decoder, which copies each header name, header value
+/// and the payload into buffers of their own as it checks the frame's CRC over them.
+#[test]
+fn a_text_delta_frame_allocates_its_text_and_the_decoder_s_copies() {
+    use super::super::bedrock_event_stream::tests::event_frame;
+    let parts_of = |body: Bytes| {
+        let errors = StreamErrorContext { url: "u".into(), errors: MappingErrorParser::new(BEDROCK.errors, None) };
+        BedrockStream::new(futures::stream::iter([Ok::<_, reqwest::Error>(body)]), Vec::new(), false, false, errors)
+    };
+    let opening = [
+        event_frame("messageStart", r#"{"role":"assistant"}"#),
+        event_frame("contentBlockDelta", r#"{"contentBlockIndex":0,"delta":{"text":"Hi"}}"#),
+    ]
+    .concat();
+    let delta = event_frame("contentBlockDelta", r#"{"contentBlockIndex":0,"delta":{"text":"abcd"},"p":"abcdefgh"}"#);
+    // The opening gives the stream start, the text's start and its first delta.
+    let allocations = crate::provider_utils::allocation_count::allocations_of_hundred_deltas_read_by(parts_of, &opening, 3, &delta);
+    assert_eq!(allocations, 1100);
+}
+
