@@ -419,3 +419,51 @@ fn denied_tool_calls_become_denials_and_pending_approvals_an_error() {
     let error = convert_to_model_messages(&pending, &ConvertOptions::new()).unwrap_err();
     assert_eq!((error.path.as_str(), error.part_type.as_deref()), ("messages[0].parts[1]", Some("tool-delete")));
 }
+
+/// The allocations of a UI message stream response whose mock model streams `deltas` text
+/// deltas, its SSE body read to the end, counted on this thread.
+fn allocations_of_a_ui_message_stream(deltas: usize) -> u64 {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let model = MockLanguageModel::new().with_stream(MockStream::text((0..deltas).map(|_| "a delta of some words, ")));
+    let measured = allocation_counter::measure(|| {
+        runtime.block_on(async {
+            let response = crate::stream_text(model).prompt("x").start().into_ui_message_stream_response(UiMessageStreamOptions::new());
+            let (_, _, mut body) = response.into_parts();
+            let mut events = 0;
+            while let Some(event) = body.next().await {
+                event.unwrap();
+                events += 1;
+            }
+            assert_eq!(events, deltas + 7);
+        });
+    });
+    measured.count_total
+}
+
+/// A text delta costs one allocation on its way from the model to the SSE body: the chunk's own
+/// copy of the block id (`UiMessageChunk` ids are `String`s). The delta's text is handed on, and
+/// its event is written into the body's shared buffer (a buffer of its own cost three more: the
+/// event, its growth past 64 bytes, and `Bytes`' box for a vector with room to spare). Counted
+/// per thread; an allocation added per delta fails here, where no benchmark runs (CI).
+#[test]
+fn a_text_delta_allocates_once_on_its_way_to_the_sse_body() {
+    let counts = [100, 200, 400].map(allocations_of_a_ui_message_stream);
+    let per_hundred = [counts[1] - counts[0], (counts[2] - counts[1]) / 2];
+    assert!(per_hundred.iter().all(|&count| (100..=102).contains(&count)), "allocations for 100, 200 and 400 deltas: {counts:?}");
+}
+
+/// Events split from the body's buffer stay intact while held, as the buffer fills and is
+/// replaced: each is the chunk encoded alone.
+#[tokio::test]
+async fn held_sse_events_are_the_chunks_encoded_alone() {
+    // Mostly small deltas, and a few larger than the body's buffer.
+    let deltas: Vec<String> = (0..300).map(|index| format!("delta {index} {}", "é".repeat(if index % 50 == 7 { 3000 } else { index % 40 }))).collect();
+    let model = || MockLanguageModel::new().with_stream(MockStream::text(deltas.clone()));
+    let chunks = ui_chunks(model(), UiMessageStreamOptions::new()).await;
+    assert_eq!(chunks.iter().filter(|chunk| matches!(chunk, UiMessageChunk::TextDelta { .. })).count(), 300);
+    let (_, _, body) = stream_text(model()).prompt("hi").start().into_ui_message_stream_response(UiMessageStreamOptions::new()).into_parts();
+    let events: Vec<bytes::Bytes> = body.map(Result::unwrap).collect().await;
+    let expected: Vec<bytes::Bytes> = chunks.iter().map(encode_sse_event).chain([bytes::Bytes::from_static(b"data: [DONE]\n\n")]).collect();
+    assert_eq!(events.len(), expected.len());
+    assert!(events == expected, "the held events differ from the chunks encoded alone");
+}

@@ -5,7 +5,7 @@ use std::convert::Infallible;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use bytes::Bytes;
+use bytes::{BufMut, Bytes, BytesMut};
 use futures::stream::{Stream, StreamExt};
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 
@@ -80,16 +80,20 @@ pub fn ui_message_stream_headers() -> HeaderMap {
 /// assert_eq!(&event[..], b"data: {\"type\":\"start-step\"}\n\n");
 /// ```
 pub fn encode_sse_event(chunk: &UiMessageChunk) -> Bytes {
-    let mut event = Vec::with_capacity(64);
-    event.extend_from_slice(b"data: ");
-    if serde_json::to_writer(&mut event, chunk).is_err() {
+    encode_into(&mut BytesMut::with_capacity(64), chunk)
+}
+
+/// Writes one chunk's event into `buffer`, which is empty, and splits it off.
+fn encode_into(buffer: &mut BytesMut, chunk: &UiMessageChunk) -> Bytes {
+    buffer.extend_from_slice(b"data: ");
+    if serde_json::to_writer(buffer.writer(), chunk).is_err() {
         // Only a map with non-string keys fails to serialize, which a `Value` cannot hold; say so
         // on the wire rather than sending half an event.
-        event.truncate(6);
-        event.extend_from_slice(br#"{"type":"error","errorText":"An error occurred."}"#);
+        buffer.truncate(6);
+        buffer.extend_from_slice(br#"{"type":"error","errorText":"An error occurred."}"#);
     }
-    event.extend_from_slice(b"\n\n");
-    Bytes::from(event)
+    buffer.extend_from_slice(b"\n\n");
+    buffer.split().freeze()
 }
 
 /// A UI message stream response: status 200, [`ui_message_stream_headers`] and an SSE body.
@@ -133,16 +137,27 @@ impl UiMessageStreamResponse {
 
 /// The SSE body of a UI message stream: one `Bytes` per event, then `data: [DONE]`. It cannot
 /// fail (errors are chunks), hence `Infallible`.
+///
+/// Events are written one after another into a shared buffer and split off it, so an event
+/// costs no allocation of its own: the buffer is reused once the server has sent and dropped
+/// the events before, or replaced by a new one when it is full.
 #[must_use = "streams do nothing unless polled"]
 #[derive(Debug)]
 pub struct SseBody {
     chunks: Option<UiMessageStream>,
+    buffer: BytesMut,
 }
+
+/// The size of [`SseBody`]'s buffer: room for dozens of text deltas.
+const BUFFER_BYTES: usize = 4096;
+
+/// The room made before each event, enough for a usual text delta's.
+const EVENT_BYTES: usize = 256;
 
 impl SseBody {
     /// The SSE events of a chunk stream.
     pub fn new(stream: UiMessageStream) -> Self {
-        SseBody { chunks: Some(stream) }
+        SseBody { chunks: Some(stream), buffer: BytesMut::with_capacity(BUFFER_BYTES) }
     }
 }
 
@@ -154,7 +169,19 @@ impl Stream for SseBody {
         let Some(chunks) = &mut this.chunks else { return Poll::Ready(None) };
         match chunks.poll_next_unpin(context) {
             Poll::Pending => Poll::Pending,
-            Poll::Ready(Some(chunk)) => Poll::Ready(Some(Ok(encode_sse_event(&chunk)))),
+            Poll::Ready(Some(chunk)) => {
+                // Room for a text delta's event: when the buffer is full, bytes reuses it whole
+                // if no event split from it is still held, and allocates a new one of the
+                // buffer's first size if one is (a larger event grows it as it is written).
+                this.buffer.reserve(EVENT_BYTES);
+                let event = encode_into(&mut this.buffer, &chunk);
+                if event.len() > BUFFER_BYTES {
+                    // The buffer grew for a large event (a tool's output, say): start a new one
+                    // rather than keep that much for the rest of the stream.
+                    this.buffer = BytesMut::with_capacity(BUFFER_BYTES);
+                }
+                Poll::Ready(Some(Ok(event)))
+            }
             Poll::Ready(None) => {
                 this.chunks = None;
                 Poll::Ready(Some(Ok(Bytes::from_static(DONE_EVENT))))
