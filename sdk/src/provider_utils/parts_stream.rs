@@ -24,7 +24,10 @@ use std::task::{Context, Poll, ready};
 use bytes::Bytes;
 use futures::Stream;
 
-use super::sse::{SseEvent, SseStream};
+use super::sse::{NextEvent, SseEvent, SseStream};
+
+/// The data of the event that ends OpenAI-style streams.
+const DONE: &[u8] = b"[DONE]";
 use crate::error::{Error, Result};
 use crate::provider::StreamPart;
 
@@ -76,6 +79,20 @@ pub trait EventMapper: Send + Unpin + 'static {
     /// Whether nothing more is expected, so the stream ends without waiting for the body to
     /// close (Anthropic after `message_stop`). Default: read to `[DONE]` or the body's end.
     fn is_done(&self) -> bool {
+        false
+    }
+
+    /// Maps a plain event (a `data:` line and nothing more) given by its data alone, borrowed
+    /// from the read buffer. [`PartsStream`] calls it instead of [`on_event`](Self::on_event)
+    /// when [`maps_plain_data`](Self::maps_plain_data) says so, and saves the reference count
+    /// that an owned event takes on the buffer. Default: the owned event, mapped by `on_event`.
+    fn on_plain_data(&mut self, data: &[u8], out: &mut VecDeque<StreamPart>) -> Result<()> {
+        self.on_event(&SseEvent { data: Bytes::copy_from_slice(data), ..Default::default() }, out)
+    }
+
+    /// Whether [`on_plain_data`](Self::on_plain_data) maps a plain event as `on_event` does, so
+    /// [`PartsStream`] may call it. Default: `false` (every event goes to `on_event`).
+    fn maps_plain_data(&self) -> bool {
         false
     }
 }
@@ -134,17 +151,33 @@ where
             if *this.done {
                 return Poll::Ready(None);
             }
-            let result = match ready!(this.events.as_mut().poll_next(context)) {
-                Some(Ok(event)) if event.is_done() => {
-                    *this.done = true;
-                    this.mapper.on_end(this.pending)
-                }
-                Some(Ok(event)) => {
-                    let result = this.mapper.on_event(&event, this.pending);
-                    if result.is_ok() && this.mapper.is_done() {
+            let plain = this.mapper.maps_plain_data();
+            let result = match ready!(this.events.as_mut().poll_next_event(context)) {
+                Some(Ok(NextEvent::Data { chunk, range })) if plain => {
+                    let data = &chunk[range];
+                    if data == DONE {
                         *this.done = true;
+                        this.mapper.on_end(this.pending)
+                    } else {
+                        let result = this.mapper.on_plain_data(data, this.pending);
+                        if result.is_ok() && this.mapper.is_done() {
+                            *this.done = true;
+                        }
+                        result
                     }
-                    result
+                }
+                Some(Ok(next)) => {
+                    let event = next.into_event();
+                    if event.is_done() {
+                        *this.done = true;
+                        this.mapper.on_end(this.pending)
+                    } else {
+                        let result = this.mapper.on_event(&event, this.pending);
+                        if result.is_ok() && this.mapper.is_done() {
+                            *this.done = true;
+                        }
+                        result
+                    }
                 }
                 Some(Err(error)) => Err(error),
                 None => {
@@ -205,6 +238,47 @@ mod tests {
         fn is_complete(&self) -> bool {
             self.complete
         }
+    }
+
+    /// Records which method saw each event: `plain:` for borrowed plain data, `event:` for the
+    /// owned event (with its name).
+    struct Recorder {
+        seen: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    }
+
+    impl EventMapper for Recorder {
+        fn on_event(&mut self, event: &SseEvent, _out: &mut VecDeque<StreamPart>) -> Result<()> {
+            let name = event.event_name().unwrap_or("-");
+            self.seen.lock().unwrap().push(format!("event:{name}:{}", String::from_utf8_lossy(&event.data)));
+            Ok(())
+        }
+
+        fn on_plain_data(&mut self, data: &[u8], _out: &mut VecDeque<StreamPart>) -> Result<()> {
+            self.seen.lock().unwrap().push(format!("plain:{}", String::from_utf8_lossy(data)));
+            Ok(())
+        }
+
+        fn maps_plain_data(&self) -> bool {
+            true
+        }
+
+        fn on_end(&mut self, out: &mut VecDeque<StreamPart>) -> Result<()> {
+            out.push_back(StreamPart::TextEnd { id: "t".into(), provider_metadata: None });
+            Ok(())
+        }
+    }
+
+    /// A mapper that maps plain data gets each plain event borrowed; an event with a name, an id
+    /// or several data lines, and one split across chunks, still come whole to `on_event`; a
+    /// plain `[DONE]` still ends the stream.
+    #[test]
+    fn plain_events_reach_a_mapper_that_asks_as_borrowed_data() {
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let chunks = ["data: a\n\nevent: named\ndata: b\n\ndata: c\ndata: d\n\nid: 7\ndata: e\n\ndata: f", "g\n\ndata: h\n\n", "data: [DONE]\n\ndata: after\n\n"];
+        let body = futures::stream::iter(chunks.map(|chunk| Ok::<_, std::io::Error>(Bytes::from_static(chunk.as_bytes()))));
+        let parts: Vec<_> = futures::executor::block_on(PartsStream::new(SseStream::new(body), Recorder { seen: seen.clone() }).collect());
+        assert!(matches!(parts.as_slice(), [Ok(StreamPart::TextEnd { .. })]), "{parts:?}");
+        assert_eq!(*seen.lock().unwrap(), ["event:-:a", "event:named:b", "event:-:c\nd", "event:-:e", "event:-:fg", "plain:h"]);
     }
 
     fn run(body: &'static str) -> Vec<Result<StreamPart>> {

@@ -6,7 +6,9 @@
 //! which hides a server that ends with `data: [DONE]` and no blank line, or a stream cut between
 //! a line and its blank line. This reader is one `Stream` deep (no task, no channel), scans with
 //! `memchr`, and hands out field values as [`Bytes`] slices of the chunk they arrived in: a data
-//! line inside one chunk is never copied. Only a line split across chunks is copied, once, into
+//! line inside one chunk is never copied. [`PartsStream`](super::PartsStream) goes one step
+//! further for a mapper that asks: it hands over a plain event's data borrowed from the chunk,
+//! without even a slice's reference count. Only a line split across chunks is copied, once, into
 //! a carry buffer, so the work is linear in the input. It follows the WHATWG event-stream rules
 //! (comments, `\n`, `\r\n` and lone `\r` line ends, multi-line `data:`, a leading BOM, UTF-8
 //! split across chunks) and, at end of input, dispatches an event whose last line was complete.
@@ -20,7 +22,7 @@
 /// (a whole image in base64 fits) and far below what would hurt a server.
 pub const DEFAULT_MAX_EVENT_BYTES: usize = 16 * 1024 * 1024;
 
-use std::ops::Deref;
+use std::ops::{Deref, Range};
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
@@ -172,6 +174,41 @@ impl DataLines {
     }
 }
 
+/// What the parser read next: an event, or a plain one (a `data:` line and a blank line, no
+/// other field) as the range of its data in the chunk.
+enum Found {
+    Event(SseEvent),
+    Data(Range<usize>),
+}
+
+impl Found {
+    fn into_event(self, chunk: &Bytes) -> SseEvent {
+        match self {
+            Found::Event(event) => event,
+            Found::Data(data) => SseEvent { data: chunk.slice(data), event: None, id: None, retry: None },
+        }
+    }
+}
+
+/// The next event of an [`SseStream`], for a reader that can take a plain event's data
+/// borrowed from the read buffer ([`PartsStream`](super::PartsStream)).
+pub(crate) enum NextEvent<'a> {
+    /// An event with its fields.
+    Event(SseEvent),
+    /// A plain event (no name, id or retry): its data is `chunk[range]`.
+    Data { chunk: &'a Bytes, range: Range<usize> },
+}
+
+impl NextEvent<'_> {
+    /// The event, owning a slice of the chunk.
+    pub(crate) fn into_event(self) -> SseEvent {
+        match self {
+            NextEvent::Event(event) => event,
+            NextEvent::Data { chunk, range } => Found::Data(range).into_event(chunk),
+        }
+    }
+}
+
 /// The line-and-field state machine, fed one chunk at a time.
 #[derive(Default)]
 struct Parser {
@@ -199,7 +236,14 @@ impl Parser {
     }
 
     /// Reads lines of `chunk` from `*position` until an event is complete or the chunk ends.
+    #[cfg(test)]
     fn next_event(&mut self, chunk: &Bytes, position: &mut usize) -> Result<Option<SseEvent>> {
+        Ok(self.next_found(chunk, position)?.map(|found| found.into_event(chunk)))
+    }
+
+    /// [`next_event`](Self::next_event), with a plain data event inside `chunk` given as its
+    /// range, so that a reader that only borrows the data takes no reference to the chunk.
+    fn next_found(&mut self, chunk: &Bytes, position: &mut usize) -> Result<Option<Found>> {
         if self.skip_leading_newline && *position < chunk.len() {
             self.skip_leading_newline = false;
             if chunk[*position] == b'\n' {
@@ -217,8 +261,8 @@ impl Parser {
                 self.carry.extend_from_slice(rest);
                 return Ok(None);
             };
-            if let Some(event) = self.single_line_event(chunk, position, end) {
-                return Ok(Some(event));
+            if let Some(data) = self.single_line_event(chunk, position, end) {
+                return Ok(Some(Found::Data(data)));
             }
             let carried = if self.carry.is_empty() {
                 None
@@ -239,8 +283,8 @@ impl Parser {
                 None => self.line(chunk, start, start + end)?,
                 Some(line) => self.line(&line, 0, line.len())?,
             };
-            if event.is_some() {
-                return Ok(event);
+            if let Some(event) = event {
+                return Ok(Some(Found::Event(event)));
             }
         }
         Ok(None)
@@ -249,9 +293,9 @@ impl Parser {
     /// The common event, `data: ...` and a blank line, both inside the chunk at `*position`, with
     /// no field of another line pending: dispatched without the line-by-line state machine,
     /// exactly as it would be, so each event of a typical stream runs less code. `end` is the
-    /// offset of the data line's `\n` from `*position`.
+    /// offset of the data line's `\n` from `*position`. Returns the data's range in `chunk`.
     #[inline]
-    fn single_line_event(&mut self, chunk: &Bytes, position: &mut usize, end: usize) -> Option<SseEvent> {
+    fn single_line_event(&mut self, chunk: &Bytes, position: &mut usize, end: usize) -> Option<Range<usize>> {
         let start = *position;
         let line = &chunk[start..start + end];
         let pending = !self.carry.is_empty() || self.at_start || !matches!(self.data, DataLines::None);
@@ -264,7 +308,7 @@ impl Parser {
         let value = line.strip_prefix(b"data:")?;
         let skip = usize::from(value.first() == Some(&b' '));
         *position = start + end + 2;
-        Some(SseEvent { data: chunk.slice(start + end - value.len() + skip..start + end), event: None, id: None, retry: None })
+        Some(start + end - value.len() + skip..start + end)
     }
 
     /// Ends the input: an unterminated last line counts as a line, then a pending event is sent.
@@ -406,13 +450,28 @@ where
     type Item = Result<SseEvent>;
 
     fn poll_next(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.poll_next_event(context).map(|next| next.map(|next| next.map(NextEvent::into_event)))
+    }
+}
+
+impl<S, B, E> SseStream<S>
+where
+    S: Stream<Item = std::result::Result<B, E>>,
+    B: Into<Bytes>,
+    E: std::error::Error + Send + Sync + 'static,
+{
+    /// The next event, a plain one given as its range in the read buffer, so that a reader
+    /// which only borrows the data takes no reference count on the chunk (an owned slice costs
+    /// two atomic operations per event).
+    pub(crate) fn poll_next_event(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Option<Result<NextEvent<'_>>>> {
         let mut this = self.project();
         loop {
             if *this.finished {
                 return Poll::Ready(None);
             }
-            match this.parser.next_event(this.chunk, this.position) {
-                Ok(Some(event)) => return Poll::Ready(Some(Ok(event))),
+            match this.parser.next_found(this.chunk, this.position) {
+                Ok(Some(Found::Event(event))) => return Poll::Ready(Some(Ok(NextEvent::Event(event)))),
+                Ok(Some(Found::Data(range))) => return Poll::Ready(Some(Ok(NextEvent::Data { chunk: this.chunk, range }))),
                 Ok(None) => {}
                 Err(error) => {
                     // A too-large line cannot be skipped safely; a bad event name only spoils its event.
@@ -444,7 +503,7 @@ where
                 None => {
                     *this.finished = true;
                     *this.chunk = Bytes::new();
-                    return Poll::Ready(this.parser.finish().transpose());
+                    return Poll::Ready(this.parser.finish().map(|event| event.map(NextEvent::Event)).transpose());
                 }
             }
         }

@@ -73,8 +73,16 @@ impl GatewayEventMapper {
 }
 
 impl EventMapper for GatewayEventMapper {
+    /// The event's name is not read: every event is mapped by its data.
     fn on_event(&mut self, event: &SseEvent, out: &mut VecDeque<StreamPart>) -> Result<()> {
-        let data = &event.data;
+        self.on_plain_data(&event.data, out)
+    }
+
+    fn maps_plain_data(&self) -> bool {
+        true
+    }
+
+    fn on_plain_data(&mut self, data: &[u8], out: &mut VecDeque<StreamPart>) -> Result<()> {
         if data.iter().all(u8::is_ascii_whitespace) {
             return Ok(());
         }

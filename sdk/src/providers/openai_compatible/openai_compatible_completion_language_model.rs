@@ -187,16 +187,25 @@ impl CompletionStreamState {
 }
 
 impl EventMapper for CompletionStreamState {
+    /// The event's name is not read: every event is mapped by its data.
     fn on_event(&mut self, event: &SseEvent, out: &mut VecDeque<StreamPart>) -> Result<()> {
-        if event.data.iter().all(u8::is_ascii_whitespace) {
+        self.on_plain_data(&event.data, out)
+    }
+
+    fn maps_plain_data(&self) -> bool {
+        true
+    }
+
+    fn on_plain_data(&mut self, data: &[u8], out: &mut VecDeque<StreamPart>) -> Result<()> {
+        if data.iter().all(u8::is_ascii_whitespace) {
             return Ok(());
         }
-        let chunk: CreateCompletionResponse = super::lenient_json::decode_lenient(&event.data).map_err(|error| {
-            let raw = String::from_utf8_lossy(&event.data).into_owned();
+        let chunk: CreateCompletionResponse = super::lenient_json::decode_lenient(data).map_err(|error| {
+            let raw = String::from_utf8_lossy(data).into_owned();
             Error::invalid_response(format!("invalid completion chunk: {error}"), Some(raw), Some(Arc::new(error)))
         })?;
         if self.include_raw_chunks
-            && let Ok(raw_value) = serde_json::from_slice(&event.data)
+            && let Ok(raw_value) = serde_json::from_slice(data)
         {
             out.push_back(StreamPart::Raw { raw_value });
         }

@@ -443,11 +443,20 @@ fn malformed(data: &[u8], error: serde_json::Error) -> Error {
 }
 
 impl EventMapper for ChatStreamState {
+    /// The event's name is not read: every event is mapped by its data.
     fn on_event(&mut self, event: &SseEvent, out: &mut VecDeque<StreamPart>) -> Result<()> {
-        if event.data.iter().all(u8::is_ascii_whitespace) {
+        self.on_plain_data(&event.data, out)
+    }
+
+    fn on_plain_data(&mut self, data: &[u8], out: &mut VecDeque<StreamPart>) -> Result<()> {
+        if data.iter().all(u8::is_ascii_whitespace) {
             return Ok(());
         }
-        self.on_data(&event.data, out)
+        self.on_data(data, out)
+    }
+
+    fn maps_plain_data(&self) -> bool {
+        true
     }
 
     fn on_end(&mut self, out: &mut VecDeque<StreamPart>) -> Result<()> {
