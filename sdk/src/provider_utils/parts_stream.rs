@@ -24,10 +24,7 @@ use std::task::{Context, Poll, ready};
 use bytes::Bytes;
 use futures::Stream;
 
-use super::sse::{NextEvent, SseEvent, SseStream};
-
-/// The data of the event that ends OpenAI-style streams.
-const DONE: &[u8] = b"[DONE]";
+use super::sse::{DONE, NextEvent, SseEvent, SseStream};
 use crate::error::{Error, Result};
 use crate::provider::StreamPart;
 
@@ -133,6 +130,25 @@ pub(crate) fn ended_early() -> StreamPart {
     }
 }
 
+/// Maps one event of `data` with `map`; `[DONE]` ends the stream instead.
+fn map_one<M: EventMapper>(
+    mapper: &mut M,
+    out: &mut VecDeque<StreamPart>,
+    done: &mut bool,
+    data: &[u8],
+    map: impl FnOnce(&mut M, &mut VecDeque<StreamPart>) -> Result<()>,
+) -> Result<()> {
+    if data == DONE {
+        *done = true;
+        return mapper.on_end(out);
+    }
+    let result = map(mapper, out);
+    if result.is_ok() && mapper.is_done() {
+        *done = true;
+    }
+    result
+}
+
 impl<S, B, E, M> Stream for PartsStream<S, M>
 where
     S: Stream<Item = std::result::Result<B, E>>,
@@ -153,31 +169,14 @@ where
             }
             let plain = this.mapper.maps_plain_data();
             let result = match ready!(this.events.as_mut().poll_next_event(context)) {
+                // A plain event stays borrowed only for a mapper that takes it so.
                 Some(Ok(NextEvent::Data { chunk, range })) if plain => {
                     let data = &chunk[range];
-                    if data == DONE {
-                        *this.done = true;
-                        this.mapper.on_end(this.pending)
-                    } else {
-                        let result = this.mapper.on_plain_data(data, this.pending);
-                        if result.is_ok() && this.mapper.is_done() {
-                            *this.done = true;
-                        }
-                        result
-                    }
+                    map_one(this.mapper, this.pending, this.done, data, |mapper, out| mapper.on_plain_data(data, out))
                 }
                 Some(Ok(next)) => {
                     let event = next.into_event();
-                    if event.is_done() {
-                        *this.done = true;
-                        this.mapper.on_end(this.pending)
-                    } else {
-                        let result = this.mapper.on_event(&event, this.pending);
-                        if result.is_ok() && this.mapper.is_done() {
-                            *this.done = true;
-                        }
-                        result
-                    }
+                    map_one(this.mapper, this.pending, this.done, &event.data, |mapper, out| mapper.on_event(&event, out))
                 }
                 Some(Err(error)) => Err(error),
                 None => {

@@ -125,9 +125,12 @@ impl SseEvent {
 
     /// Whether the data is the `[DONE]` sentinel OpenAI-style APIs end with.
     pub fn is_done(&self) -> bool {
-        self.data.as_ref() == b"[DONE]"
+        self.data.as_ref() == DONE
     }
 }
+
+/// The data of the event that ends OpenAI-style streams.
+pub(crate) const DONE: &[u8] = b"[DONE]";
 
 /// The data lines of the event being read: the first kept as a slice, later ones joined.
 #[derive(Default)]
