@@ -55,6 +55,15 @@ impl GatewayEventMapper {
         GatewayEventMapper { include_raw, started: false, finished: false, url, headers, errors, delta_block: None }
     }
 
+    /// Marks the stream started, making up its start part first unless `part_is_start` (the
+    /// gateway's own start part follows) or it has started already.
+    fn start(&mut self, part_is_start: bool, out: &mut VecDeque<StreamPart>) {
+        if !self.started && !part_is_start {
+            out.push_back(StreamPart::StreamStart { warnings: Vec::new() });
+        }
+        self.started = true;
+    }
+
     /// The part of a delta event, or `None` for any other event.
     fn delta_part(&mut self, data: &[u8]) -> Option<StreamPart> {
         let Delta { kind, id, delta } = crate::provider_utils::decode_json::<Delta<'_>>(data).ok()?;
@@ -87,10 +96,7 @@ impl EventMapper for GatewayEventMapper {
             return Ok(());
         }
         if let Some(part) = self.delta_part(data) {
-            if !self.started {
-                self.started = true;
-                out.push_back(StreamPart::StreamStart { warnings: Vec::new() });
-            }
+            self.start(false, out);
             out.push_back(part);
             return Ok(());
         }
@@ -107,11 +113,7 @@ impl EventMapper for GatewayEventMapper {
         if matches!(part, GatewayPart::Raw { .. }) && !self.include_raw {
             return Ok(());
         }
-        let is_start = matches!(part, GatewayPart::StreamStart { .. });
-        if !self.started && !is_start {
-            out.push_back(StreamPart::StreamStart { warnings: Vec::new() });
-        }
-        self.started = true;
+        self.start(matches!(part, GatewayPart::StreamStart { .. }), out);
         self.finished |= matches!(part, GatewayPart::Finish { .. });
         match part.map() {
             Mapped::Part(part) => out.push_back(part),
