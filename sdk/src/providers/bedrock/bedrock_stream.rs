@@ -207,8 +207,9 @@ impl StreamState {
             parts.push_back(StreamPart::TextDelta { id, delta: text.0.into_owned() });
         } else if let Some(reasoning) = delta.reasoning_content {
             if self.block(index).is_none() {
-                parts.push_back(StreamPart::ReasoningStart { id: id(), provider_metadata: None });
-                self.blocks.push((index, Block::Reasoning { id: id(), signature: None, redacted_data: None }));
+                let id = id();
+                parts.push_back(StreamPart::ReasoningStart { id: id.clone(), provider_metadata: None });
+                self.blocks.push((index, Block::Reasoning { id, signature: None, redacted_data: None }));
             }
             let Some(Block::Reasoning { id, signature, redacted_data }) = self.block(index) else {
                 return;
