@@ -184,13 +184,9 @@ enum Found {
     Data(Range<usize>),
 }
 
-impl Found {
-    fn into_event(self, chunk: &Bytes) -> SseEvent {
-        match self {
-            Found::Event(event) => event,
-            Found::Data(data) => SseEvent { data: chunk.slice(data), event: None, id: None, retry: None },
-        }
-    }
+/// The plain event whose data is `chunk[data]`, owning a slice of the chunk.
+fn plain_event(chunk: &Bytes, data: Range<usize>) -> SseEvent {
+    SseEvent { data: chunk.slice(data), event: None, id: None, retry: None }
 }
 
 /// The next event of an [`SseStream`], for a reader that can take a plain event's data
@@ -207,7 +203,7 @@ impl NextEvent<'_> {
     pub(crate) fn into_event(self) -> SseEvent {
         match self {
             NextEvent::Event(event) => event,
-            NextEvent::Data { chunk, range } => Found::Data(range).into_event(chunk),
+            NextEvent::Data { chunk, range } => plain_event(chunk, range),
         }
     }
 }
@@ -241,7 +237,10 @@ impl Parser {
     /// Reads lines of `chunk` from `*position` until an event is complete or the chunk ends.
     #[cfg(test)]
     fn next_event(&mut self, chunk: &Bytes, position: &mut usize) -> Result<Option<SseEvent>> {
-        Ok(self.next_found(chunk, position)?.map(|found| found.into_event(chunk)))
+        Ok(self.next_found(chunk, position)?.map(|found| match found {
+            Found::Event(event) => event,
+            Found::Data(data) => plain_event(chunk, data),
+        }))
     }
 
     /// [`next_event`](Self::next_event), with a plain data event inside `chunk` given as its
