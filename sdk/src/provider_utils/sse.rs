@@ -168,6 +168,14 @@ impl DataLines {
         }
     }
 
+    /// Holds its own copy of a line kept as a slice of the chunk (joined lines are a copy
+    /// already).
+    fn detach(&mut self) {
+        if let DataLines::One(bytes) = self {
+            *bytes = Bytes::copy_from_slice(bytes);
+        }
+    }
+
     fn take(&mut self) -> Option<Bytes> {
         match std::mem::take(self) {
             DataLines::None => None,
@@ -311,6 +319,24 @@ impl Parser {
         let skip = usize::from(value.first() == Some(&b' '));
         *position = start + end + 2;
         Some(start + end - value.len() + skip..start + end)
+    }
+
+    /// Copies the fields of an unfinished event out of the chunk that is done with, so that
+    /// nothing holds that chunk. Rare (the chunk ended between an event's lines) and small.
+    #[inline]
+    fn detach(&mut self) {
+        if matches!(self.data, DataLines::One(_)) || self.event.is_some() || self.id.is_some() {
+            self.copy_fields();
+        }
+    }
+
+    /// [`detach`](Self::detach)'s copies, out of the per-chunk path.
+    #[cold]
+    fn copy_fields(&mut self) {
+        self.data.detach();
+        for field in [&mut self.event, &mut self.id].into_iter().flatten() {
+            *field = Bytes::copy_from_slice(field);
+        }
     }
 
     /// Ends the input: an unterminated last line counts as a line, then a pending event is sent.
@@ -474,6 +500,13 @@ where
             match this.parser.next_found(this.chunk, this.position) {
                 Ok(Some(Found::Event(event))) => return Poll::Ready(Some(Ok(NextEvent::Event(event)))),
                 Ok(Some(Found::Data(range))) => return Poll::Ready(Some(Ok(NextEvent::Data { chunk: this.chunk, range }))),
+                // The chunk is read: let it go before asking for the next, so that the HTTP
+                // client's read buffer, which the chunk shares, is reused rather than replaced
+                // (for a large buffer, fresh memory and its page faults on every read).
+                Ok(None) if !this.chunk.is_empty() => {
+                    this.parser.detach();
+                    *this.chunk = Bytes::new();
+                }
                 Ok(None) => {}
                 Err(error) => {
                     // A too-large line cannot be skipped safely; a bad event name only spoils its event.

@@ -203,3 +203,31 @@ fn the_single_line_path_gives_the_events_the_line_reader_gives() {
     assert_eq!(whole[5].retry, Some(30));
     assert_eq!(whole[6].event_name(), Some("x"));
 }
+
+#[test]
+fn a_read_chunk_is_let_go_before_the_next_is_asked_for() {
+    // The source reads into one buffer and hands out the read part, as hyper does with its read
+    // buffer: the buffer's memory is reused for the next read only when no earlier chunk is
+    // still held. Held, every read of a large stream maps fresh memory (page faults per chunk).
+    // Each chunk fills most of the buffer, so each read needs the memory of the one before.
+    // The second chunk ends inside a line, the third between an event's lines.
+    let chunks = ["data: one\n\ndata: two\n\n", "data: three\n\ndata: fo", "ur\n\nevent: x\ndata: five\n", "\ndata: six six six six\n\n"];
+    let reused = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let mut buffer = BytesMut::with_capacity(40);
+    let start = buffer.as_ptr() as usize;
+    let reads = reused.clone();
+    let source = futures::stream::iter(chunks).map(move |text| {
+        buffer.reserve(text.len());
+        reads.lock().unwrap().push((start..start + 40).contains(&(buffer.as_ptr() as usize)));
+        buffer.extend_from_slice(text.as_bytes());
+        Ok::<_, std::io::Error>(buffer.split().freeze())
+    });
+    let mut events = SseStream::new(source);
+    let mut texts = Vec::new();
+    while let Some(event) = futures::executor::block_on(events.next()) {
+        let event = event.unwrap();
+        texts.push(format!("{}{}", event.event_name().map(|name| format!("{name}:")).unwrap_or_default(), event.text().unwrap()));
+    }
+    assert_eq!(texts, ["one", "two", "three", "four", "x:five", "six six six six"]);
+    assert_eq!(*reused.lock().unwrap(), [true; 4], "each read reused the buffer");
+}
