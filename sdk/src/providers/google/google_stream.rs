@@ -3,8 +3,9 @@
 //! Each SSE event is a whole `GenerateContentResponse` holding the next parts; it is decoded
 //! once, straight from the read buffer, into the borrowing `lean` type: text borrows from the
 //! event, unknown fields are skipped, and the usage object (in every event, read from the last)
-//! is kept as JSON text and decoded once, at the end. That text is a slice of its event, not a
-//! copy: the read buffer it shares is held until the next event's usage replaces it.
+//! is kept as JSON text and decoded once, at the end. That text is copied into one buffer that
+//! each event's usage overwrites: a slice of the event would hold the HTTP client's read buffer
+//! while the next chunk is read, which then cannot reuse it.
 //!
 //! Text and thought parts extend the open text or reasoning block (a thought after text closes
 //! the text block, and the other way round); function calls arrive whole and become a
@@ -16,7 +17,6 @@
 use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
 
-use bytes::Bytes;
 use http::HeaderMap;
 use serde_json::Value;
 use specai_generated::google::lean::{GenerateContentResponse, Part};
@@ -48,9 +48,9 @@ pub(crate) struct GoogleStreamState {
     last_code_id: Option<String>,
     source_urls: HashSet<String>,
     raw_finish_reason: Option<String>,
-    /// The last usage object, as sent (JSON text sharing its event's buffer): decoded once, by
-    /// `finish`.
-    usage: Option<Bytes>,
+    /// The last usage object, as sent (JSON text; empty before the first): decoded once, by
+    /// `finish`. One buffer, overwritten by each event's usage.
+    usage: Vec<u8>,
     grounding: Option<GroundingMetadata>,
     /// The last event's prompt feedback, its candidate's safety ratings (`None` without a
     /// candidate) and URL context metadata (JSON text): the finish part's metadata.
@@ -81,7 +81,7 @@ impl GoogleStreamState {
     }
 
     /// Maps one chunk, decoded from `data`.
-    pub(crate) fn process(&mut self, mut chunk: GenerateContentResponse<'_>, data: &Bytes, out: &mut VecDeque<StreamPart>) {
+    pub(crate) fn process(&mut self, mut chunk: GenerateContentResponse<'_>, out: &mut VecDeque<StreamPart>) {
         if !self.sent_metadata && (chunk.response_id.is_some() || chunk.model_version.is_some()) {
             self.sent_metadata = true;
             out.push_back(StreamPart::ResponseMetadata(Box::new(ResponseMetadata::new(
@@ -91,8 +91,8 @@ impl GoogleStreamState {
             ))));
         }
         if let Some(usage) = chunk.usage_metadata {
-            // The lean types' raw JSON text is borrowed from the text they decode: a slice of `data`.
-            self.usage = Some(data.slice_ref(usage.text().as_bytes()));
+            self.usage.clear();
+            self.usage.extend_from_slice(usage.text().as_bytes());
         }
         if chunk.candidates.is_empty()
             && let Some(reason) = chunk.prompt_feedback.as_ref().and_then(|feedback| feedback.block_reason.as_ref())
@@ -211,12 +211,13 @@ impl GoogleStreamState {
         let raw_finish_reason = self.raw_finish_reason.take();
         self.close_reasoning(out);
         self.close_text(out);
-        let usage: Option<UsageMetadata> = match self.usage.take() {
-            Some(raw) => Some(
+        let raw = std::mem::take(&mut self.usage);
+        let usage: Option<UsageMetadata> = match raw.is_empty() {
+            false => Some(
                 serde_json::from_slice(&raw)
                     .map_err(|error| invalid_event(format!("invalid Gemini usage metadata: {error}"), &raw, error))?,
             ),
-            None => None,
+            true => None,
         };
         let url_context_metadata =
             self.url_context_metadata.take().and_then(|raw| serde_json::from_str(raw.get()).ok()).unwrap_or(Value::Null);
@@ -258,8 +259,16 @@ impl GoogleEventMapper {
 }
 
 impl EventMapper for GoogleEventMapper {
+    /// Gemini's events have no name: every event is mapped by its data.
     fn on_event(&mut self, event: &SseEvent, out: &mut VecDeque<StreamPart>) -> Result<()> {
-        let data = &event.data;
+        self.on_plain_data(&event.data, out)
+    }
+
+    fn maps_plain_data(&self) -> bool {
+        true
+    }
+
+    fn on_plain_data(&mut self, data: &[u8], out: &mut VecDeque<StreamPart>) -> Result<()> {
         if data.iter().all(u8::is_ascii_whitespace) {
             return Ok(());
         }
@@ -272,7 +281,7 @@ impl EventMapper for GoogleEventMapper {
         }
         let chunk = crate::provider_utils::decode_json::<GenerateContentResponse>(data)
             .map_err(|error| invalid_event(format!("invalid Gemini stream event: {error}"), data, error))?;
-        self.state.process(chunk, data, out);
+        self.state.process(chunk, out);
         Ok(())
     }
 
@@ -296,8 +305,8 @@ mod tests {
         let mut state = GoogleStreamState::default();
         let mut out = VecDeque::new();
         for chunk in chunks {
-            let text = Bytes::from(serde_json::to_vec(chunk).unwrap());
-            state.process(serde_json::from_slice(&text).unwrap(), &text, &mut out);
+            let text = serde_json::to_vec(chunk).unwrap();
+            state.process(serde_json::from_slice(&text).unwrap(), &mut out);
         }
         let finished = state.finish(&mut out);
         (out.into_iter().collect(), finished)
@@ -414,8 +423,8 @@ mod tests {
     }
 
     /// A text event allocates three times: its candidate list, its parts list and its text.
-    /// Its usage object (in every event, read from the last) is kept as a slice of the event,
-    /// not copied. Counted per thread; an allocation added per event fails here, where no
+    /// Its usage object (in every event, read from the last) is copied into the buffer the
+    /// previous one used. Counted per thread; an allocation added per event fails here, where no
     /// benchmark runs (CI).
     #[test]
     fn a_text_event_allocates_its_lists_and_its_text_only() {
