@@ -114,6 +114,8 @@ pub(crate) use job_requests::{fetch_output, job_id_segment, job_operation_url, p
 pub(crate) use mapping_error_parser::MappingErrorParser;
 pub use json_instruction::{emulate_json_response_format, inject_json_instruction, json_instruction};
 pub use parts_stream::{EventMapper, PartsStream};
+#[cfg(any(feature = "openai-compatible", feature = "google", feature = "gateway"))]
+pub(crate) use parts_stream::map_events_by_data;
 pub use post_to_api::{Endpoint, ModelUrl, get, get_json, post_json, post_json_for, post_multipart, send};
 pub(crate) use post_to_api::USER_AGENT_VALUE;
 pub use provider_options::{parse_provider_options, provider_options_key};

@@ -94,6 +94,41 @@ pub trait EventMapper: Send + Unpin + 'static {
     }
 }
 
+/// The event methods of an [`EventMapper`] that reads every event by its data alone (the
+/// event's name, id and retry unread): every event, a plain one borrowed, goes to the type's own
+/// `fn map_data(&mut self, data: &[u8], out: &mut VecDeque<StreamPart>) -> Result<()>`; data of
+/// white space only is skipped.
+#[cfg(any(feature = "openai-compatible", feature = "google", feature = "gateway"))]
+macro_rules! map_events_by_data {
+    () => {
+        /// The event's name is not read: every event is mapped by its data.
+        fn on_event(
+            &mut self,
+            event: &$crate::provider_utils::SseEvent,
+            out: &mut ::std::collections::VecDeque<$crate::provider::StreamPart>,
+        ) -> $crate::error::Result<()> {
+            self.on_plain_data(&event.data, out)
+        }
+
+        fn maps_plain_data(&self) -> bool {
+            true
+        }
+
+        fn on_plain_data(
+            &mut self,
+            data: &[u8],
+            out: &mut ::std::collections::VecDeque<$crate::provider::StreamPart>,
+        ) -> $crate::error::Result<()> {
+            if data.iter().all(u8::is_ascii_whitespace) {
+                return Ok(());
+            }
+            self.map_data(data, out)
+        }
+    };
+}
+#[cfg(any(feature = "openai-compatible", feature = "google", feature = "gateway"))]
+pub(crate) use map_events_by_data;
+
 pin_project_lite::pin_project! {
     /// SSE events mapped to parts by an [`EventMapper`]; see the module docs for the fault rules.
     pub struct PartsStream<S, M> {

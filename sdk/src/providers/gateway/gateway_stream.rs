@@ -22,7 +22,7 @@ use super::gateway_error::gateway_stream_error;
 use super::gateway_parts::{GatewayPart, Mapped};
 use crate::error::{Error, Result};
 use crate::provider::{BlockId, Content, StreamPart};
-use crate::provider_utils::{EventMapper, MappingErrorParser, SseEvent};
+use crate::provider_utils::{EventMapper, MappingErrorParser, map_events_by_data};
 
 /// Maps the SSE events of one response to parts (with
 /// [`PartsStream`](crate::provider_utils::PartsStream)).
@@ -79,22 +79,9 @@ impl GatewayEventMapper {
         };
         Some(make(block, delta.into_owned()))
     }
-}
 
-impl EventMapper for GatewayEventMapper {
-    /// The event's name is not read: every event is mapped by its data.
-    fn on_event(&mut self, event: &SseEvent, out: &mut VecDeque<StreamPart>) -> Result<()> {
-        self.on_plain_data(&event.data, out)
-    }
-
-    fn maps_plain_data(&self) -> bool {
-        true
-    }
-
-    fn on_plain_data(&mut self, data: &[u8], out: &mut VecDeque<StreamPart>) -> Result<()> {
-        if data.iter().all(u8::is_ascii_whitespace) {
-            return Ok(());
-        }
+    /// Maps one event's data: a stream part of the gateway's own vocabulary.
+    fn map_data(&mut self, data: &[u8], out: &mut VecDeque<StreamPart>) -> Result<()> {
         if let Some(part) = self.delta_part(data) {
             self.start(false, out);
             out.push_back(part);
@@ -127,6 +114,10 @@ impl EventMapper for GatewayEventMapper {
         }
         Ok(())
     }
+}
+
+impl EventMapper for GatewayEventMapper {
+    map_events_by_data!();
 
     fn on_end(&mut self, out: &mut VecDeque<StreamPart>) -> Result<()> {
         // Without its finish part the stream ended early: the parts stream has said so with an
@@ -161,7 +152,7 @@ mod tests {
         let mut mapper = mapper();
         let mut out = VecDeque::new();
         for data in events {
-            mapper.on_event(&SseEvent { data: bytes::Bytes::copy_from_slice(data.as_bytes()), ..Default::default() }, &mut out).unwrap();
+            mapper.on_event(&crate::provider_utils::SseEvent { data: bytes::Bytes::copy_from_slice(data.as_bytes()), ..Default::default() }, &mut out).unwrap();
         }
         out.into()
     }

@@ -32,7 +32,7 @@ use crate::error::Result;
 use crate::provider::{
     BlockId, FileData, FinishReason, GeneratedFile, ProviderMetadata, ResponseMetadata, Source, StreamPart, ToolCall,
 };
-use crate::provider_utils::{EventMapper, MappingErrorParser, SseEvent, invalid_event};
+use crate::provider_utils::{EventMapper, MappingErrorParser, invalid_event, map_events_by_data};
 
 /// What the stream remembers between events.
 #[derive(Debug, Default)]
@@ -256,22 +256,9 @@ impl GoogleEventMapper {
     pub(crate) fn new(include_raw: bool, url: String, headers: HeaderMap, errors: MappingErrorParser) -> Self {
         GoogleEventMapper { state: GoogleStreamState::default(), include_raw, url, headers, errors }
     }
-}
 
-impl EventMapper for GoogleEventMapper {
-    /// Gemini's events have no name: every event is mapped by its data.
-    fn on_event(&mut self, event: &SseEvent, out: &mut VecDeque<StreamPart>) -> Result<()> {
-        self.on_plain_data(&event.data, out)
-    }
-
-    fn maps_plain_data(&self) -> bool {
-        true
-    }
-
-    fn on_plain_data(&mut self, data: &[u8], out: &mut VecDeque<StreamPart>) -> Result<()> {
-        if data.iter().all(u8::is_ascii_whitespace) {
-            return Ok(());
-        }
+    /// Maps one event's data: a whole `GenerateContentResponse`, or an error object.
+    fn map_data(&mut self, data: &[u8], out: &mut VecDeque<StreamPart>) -> Result<()> {
         if is_error_event(data) {
             return Err(google_stream_error(data, &self.url, self.headers.clone(), &self.errors));
         }
@@ -284,6 +271,10 @@ impl EventMapper for GoogleEventMapper {
         self.state.process(chunk, out);
         Ok(())
     }
+}
+
+impl EventMapper for GoogleEventMapper {
+    map_events_by_data!();
 
     fn on_end(&mut self, out: &mut VecDeque<StreamPart>) -> Result<()> {
         self.state.finish(out)

@@ -20,7 +20,7 @@ use crate::provider::{
     AssistantPart, BlockId, CallOptions, Content, GenerateResponse, LanguageModel, Message, RequestMetadata,
     ResponseFormat, ResponseMetadata, StreamPart, StreamResponse, Usage, UserPart, Warning,
 };
-use crate::provider_utils::{EventMapper, PartsStream, SseEvent, emulate_json_response_format, shortest_decimal};
+use crate::provider_utils::{EventMapper, PartsStream, emulate_json_response_format, map_events_by_data, shortest_decimal};
 
 /// A text-completions model of an OpenAI-compatible provider.
 #[derive(Debug, Clone)]
@@ -184,22 +184,9 @@ impl CompletionStreamState {
     pub(super) fn new(usage_mapping: specai_generated::mappings::UsageMapping, include_raw_chunks: bool) -> Self {
         CompletionStreamState { usage_mapping, include_raw_chunks, text: None, metadata_sent: false, finish_reason: None, usage: None }
     }
-}
 
-impl EventMapper for CompletionStreamState {
-    /// The event's name is not read: every event is mapped by its data.
-    fn on_event(&mut self, event: &SseEvent, out: &mut VecDeque<StreamPart>) -> Result<()> {
-        self.on_plain_data(&event.data, out)
-    }
-
-    fn maps_plain_data(&self) -> bool {
-        true
-    }
-
-    fn on_plain_data(&mut self, data: &[u8], out: &mut VecDeque<StreamPart>) -> Result<()> {
-        if data.iter().all(u8::is_ascii_whitespace) {
-            return Ok(());
-        }
+    /// Maps one event's data: a completion chunk.
+    fn map_data(&mut self, data: &[u8], out: &mut VecDeque<StreamPart>) -> Result<()> {
         let chunk: CreateCompletionResponse = super::lenient_json::decode_lenient(data).map_err(|error| {
             let raw = String::from_utf8_lossy(data).into_owned();
             Error::invalid_response(format!("invalid completion chunk: {error}"), Some(raw), Some(Arc::new(error)))
@@ -231,6 +218,10 @@ impl EventMapper for CompletionStreamState {
         }
         Ok(())
     }
+}
+
+impl EventMapper for CompletionStreamState {
+    map_events_by_data!();
 
     fn on_end(&mut self, out: &mut VecDeque<StreamPart>) -> Result<()> {
         if let Some(id) = self.text.take() {

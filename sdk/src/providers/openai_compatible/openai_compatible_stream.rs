@@ -40,7 +40,7 @@ use crate::error::{Error, Result};
 use crate::provider::{
     BlockId, JsonBody, ProviderMetadata, ResponseMetadata, StreamPart, ToolCall,
 };
-use crate::provider_utils::{EventMapper, SseEvent, api_call_error, decode_json};
+use crate::provider_utils::{EventMapper, api_call_error, decode_json, map_events_by_data};
 
 /// Everything the stream needs from the provider configuration, copied once per call.
 pub(crate) struct StreamSetup {
@@ -162,8 +162,8 @@ impl ChatStreamState {
         }
     }
 
-    /// Maps one event's data.
-    pub fn on_data(&mut self, data: &[u8], out: &mut VecDeque<StreamPart>) -> Result<()> {
+    /// Maps one event's data: a chunk, or an error object.
+    pub(crate) fn map_data(&mut self, data: &[u8], out: &mut VecDeque<StreamPart>) -> Result<()> {
         if self.setup.include_raw_chunks
             && let Ok(raw_value) = serde_json::from_slice(data)
         {
@@ -443,21 +443,7 @@ fn malformed(data: &[u8], error: serde_json::Error) -> Error {
 }
 
 impl EventMapper for ChatStreamState {
-    /// The event's name is not read: every event is mapped by its data.
-    fn on_event(&mut self, event: &SseEvent, out: &mut VecDeque<StreamPart>) -> Result<()> {
-        self.on_plain_data(&event.data, out)
-    }
-
-    fn on_plain_data(&mut self, data: &[u8], out: &mut VecDeque<StreamPart>) -> Result<()> {
-        if data.iter().all(u8::is_ascii_whitespace) {
-            return Ok(());
-        }
-        self.on_data(data, out)
-    }
-
-    fn maps_plain_data(&self) -> bool {
-        true
-    }
+    map_events_by_data!();
 
     fn on_end(&mut self, out: &mut VecDeque<StreamPart>) -> Result<()> {
         ChatStreamState::on_end(self, out)

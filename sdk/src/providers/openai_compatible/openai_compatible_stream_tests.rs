@@ -26,7 +26,7 @@ fn run(mapping: &ProviderMapping, events: &[&str]) -> Result<Vec<StreamPart>> {
     let mut state = ChatStreamState::new(setup(mapping));
     let mut out = VecDeque::new();
     for event in events {
-        state.on_data(event.as_bytes(), &mut out)?;
+        state.map_data(event.as_bytes(), &mut out)?;
     }
     state.on_end(&mut out)?;
     Ok(out.into_iter().collect())
