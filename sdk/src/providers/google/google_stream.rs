@@ -80,7 +80,7 @@ impl GoogleStreamState {
         }
     }
 
-    /// Maps one chunk, decoded from `data`.
+    /// Maps one decoded chunk.
     pub(crate) fn process(&mut self, mut chunk: GenerateContentResponse<'_>, out: &mut VecDeque<StreamPart>) {
         if !self.sent_metadata && (chunk.response_id.is_some() || chunk.model_version.is_some()) {
             self.sent_metadata = true;
@@ -212,12 +212,10 @@ impl GoogleStreamState {
         self.close_reasoning(out);
         self.close_text(out);
         let raw = std::mem::take(&mut self.usage);
-        let usage: Option<UsageMetadata> = match raw.is_empty() {
-            false => Some(
-                serde_json::from_slice(&raw)
-                    .map_err(|error| invalid_event(format!("invalid Gemini usage metadata: {error}"), &raw, error))?,
-            ),
-            true => None,
+        let usage: Option<UsageMetadata> = if raw.is_empty() {
+            None
+        } else {
+            Some(serde_json::from_slice(&raw).map_err(|error| invalid_event(format!("invalid Gemini usage metadata: {error}"), &raw, error))?)
         };
         let url_context_metadata =
             self.url_context_metadata.take().and_then(|raw| serde_json::from_str(raw.get()).ok()).unwrap_or(Value::Null);
