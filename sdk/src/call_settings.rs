@@ -168,7 +168,8 @@ macro_rules! call_settings_methods {
     () => {
         /// Replaces all call settings at once.
         pub fn settings(mut self, settings: $crate::call_settings::CallSettings) -> Self {
-            self.settings = settings;
+            // `into`: the builder keeps its settings inline or boxed.
+            self.settings = settings.into();
             self
         }
 

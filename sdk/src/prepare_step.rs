@@ -273,7 +273,7 @@ pub(crate) fn prepare_step(
     defaults: &StepDefaults,
     settings: &CallSettings,
     inputs: StepInputs<'_>,
-    response_format: &Option<ResponseFormat>,
+    response_format: Option<&ResponseFormat>,
 ) -> PreparedStep {
     let StepInputs { system, conversation, steps } = inputs;
     let prepared = match &defaults.hook {
@@ -307,7 +307,7 @@ pub(crate) fn prepare_step(
             prompt
         }
     };
-    let mut options = settings.call_options(prompt, tool_definitions, tool_choice, response_format.clone());
+    let mut options = settings.call_options(prompt, tool_definitions, tool_choice, response_format.cloned());
     if let Some(provider_options) = prepared.provider_options {
         for (provider, value) in provider_options.0 {
             options.provider_options.merge(&provider, value);

@@ -44,8 +44,8 @@ mod tool_approval_tests;
 /// ```
 pub fn generate_text(model: impl IntoModel<dyn LanguageModel>) -> GenerateText {
     GenerateText {
-        request: TextRequest::new(model.into_model()),
-        settings: CallSettings::default(),
+        request: Box::new(TextRequest::new(model.into_model())),
+        settings: Box::default(),
         output: TextOutput,
         error: None,
     }
@@ -75,8 +75,11 @@ pub fn generate_text(model: impl IntoModel<dyn LanguageModel>) -> GenerateText {
 /// ```
 #[must_use = "a generate_text builder does nothing until awaited: add `.await` (for a stream, use `stream_text(..).start()`)"]
 pub struct GenerateText<O: OutputSpec = TextOutput> {
-    request: TextRequest,
-    settings: CallSettings,
+    // Boxed: the builder moves at every method call and into the run's future, which every
+    // request allocates; boxed, each move is a pointer, and the future stays in the allocator's
+    // small-block cache (see `run::run`).
+    request: Box<TextRequest>,
+    settings: Box<CallSettings>,
     output: O,
     error: Option<Error>,
 }
@@ -85,7 +88,7 @@ impl<O: OutputSpec> GenerateText<O> {
     /// A builder from prepared parts (the agent's runs).
     #[cfg(feature = "agent")]
     pub(crate) fn from_parts(request: TextRequest, settings: CallSettings, output: O, error: Option<Error>) -> Self {
-        GenerateText { request, settings, output, error }
+        GenerateText { request: Box::new(request), settings: Box::new(settings), output, error }
     }
 
     text_request_methods!();

@@ -31,7 +31,8 @@ use crate::tool::{ToolEvent, parse_or_repair_tool_call};
 
 /// Runs `future` under the total deadline and the cancellation token, when there are any.
 pub(super) fn guard<T, F: Future<Output = Result<T>>>(future: F, total: Option<Duration>, token: Option<CancellationToken>) -> Guarded<F> {
-    Guarded { future, total, deadline: None, cancelled: token.map(CancellationToken::cancelled_owned) }
+    let cancelled = token.map(|token| Box::pin(token.cancelled_owned()));
+    Guarded { future, total, deadline: None, cancelled }
 }
 
 pin_project! {
@@ -39,15 +40,15 @@ pin_project! {
     /// then the deadline, then the future; the deadline starts at the first poll.
     ///
     /// A future of its own, not an `async fn` around `select!`, which would keep the guarded
-    /// future (the whole run) twice: as its argument and inside the select.
+    /// future (the whole run) twice: as its argument and inside the select. The timer and the
+    /// token's future are boxed, allocated only for a call that has them: inline (184 bytes)
+    /// they would take the run's future past the allocator's small-block cache.
     pub(super) struct Guarded<F> {
         #[pin]
         future: F,
         total: Option<Duration>,
-        #[pin]
-        deadline: Option<tokio::time::Sleep>,
-        #[pin]
-        cancelled: Option<WaitForCancellationFutureOwned>,
+        deadline: Option<Pin<Box<tokio::time::Sleep>>>,
+        cancelled: Option<Pin<Box<WaitForCancellationFutureOwned>>>,
     }
 }
 
@@ -55,21 +56,17 @@ impl<T, F: Future<Output = Result<T>>> Future for Guarded<F> {
     type Output = Result<T>;
 
     fn poll(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Result<T>> {
-        let mut this = self.project();
-        if let Some(cancelled) = this.cancelled.as_pin_mut()
-            && cancelled.poll(context).is_ready()
+        let this = self.project();
+        if let Some(cancelled) = this.cancelled
+            && cancelled.as_mut().poll(context).is_ready()
         {
             return Poll::Ready(Err(Error::Cancelled));
         }
-        if let Some(duration) = *this.total
-            && this.deadline.is_none()
-        {
-            this.deadline.set(Some(tokio::time::sleep(duration)));
-        }
-        if let (Some(deadline), Some(duration)) = (this.deadline.as_pin_mut(), *this.total)
-            && deadline.poll(context).is_ready()
-        {
-            return Poll::Ready(Err(Error::Timeout { kind: TimeoutKind::Total, duration }));
+        if let Some(duration) = *this.total {
+            let deadline = this.deadline.get_or_insert_with(|| Box::pin(tokio::time::sleep(duration)));
+            if deadline.as_mut().poll(context).is_ready() {
+                return Poll::Ready(Err(Error::Timeout { kind: TimeoutKind::Total, duration }));
+            }
         }
         this.future.poll(context)
     }
@@ -82,20 +79,27 @@ impl<T, F: Future<Output = Result<T>>> Future for Guarded<F> {
 /// close to 900 bytes boxed and copied on every call.
 #[allow(clippy::manual_async_fn, reason = "an `async fn` keeps its arguments twice in its future")]
 pub(super) fn run<O: OutputSpec>(
-    mut request: TextRequest,
-    settings: CallSettings,
+    mut request: Box<TextRequest>,
+    settings: Box<CallSettings>,
     output: O,
 ) -> impl Future<Output = Result<GenerateTextResult<O::Complete>>> {
     async move {
-        let (mut state, answers) = StepLoop::start(&mut request, &settings)?;
-        if !answers.is_empty() {
-            let outcomes = run_approved_calls(&request, &settings, &answers, state.conversation()).await;
-            state.finish_approvals(answers, &outcomes);
-        }
-        let response_format = response_format_of(&output);
+        // What stays alive across the steps' awaits is kept in this future: the approval
+        // answers end with their block, and the response format (80 bytes, set only for
+        // structured output) is boxed.
+        let mut state = {
+            let (mut state, answers) = StepLoop::start(&mut request, &settings)?;
+            if !answers.is_empty() {
+                let outcomes = run_approved_calls(&request, &settings, &answers, state.conversation()).await;
+                state.finish_approvals(answers, &outcomes);
+            }
+            state
+        };
+        let response_format = response_format_of(&output).map(Box::new);
         loop {
             let step_span = spans::step_span(state.step_number());
-            let step = next_step(&request, &settings, &mut state, &response_format).instrument(step_span.clone()).await;
+            let step =
+                next_step(&request, &settings, &mut state, response_format.as_deref()).instrument(step_span.clone()).await;
             let step = match step {
                 Ok(step) => step,
                 Err(error) => {
@@ -125,9 +129,11 @@ async fn next_step(
     request: &TextRequest,
     settings: &CallSettings,
     state: &mut StepLoop,
-    response_format: &Option<ResponseFormat>,
+    response_format: Option<&ResponseFormat>,
 ) -> Result<StepResult> {
-    let mut prepared = state.prepare(request, settings, response_format);
+    // Boxed: it is alive across the call, and inline its 480 bytes would take the run's future
+    // (allocated for every request) past the allocator's small-block cache.
+    let mut prepared = Box::new(state.prepare(request, settings, response_format));
     let response = call_model(&mut prepared, settings).await;
     state.take_back(prepared.loan, &mut prepared.options);
     let mut response = response?;

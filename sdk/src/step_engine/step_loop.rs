@@ -66,7 +66,7 @@ impl StepLoop {
         &mut self,
         request: &TextRequest,
         settings: &CallSettings,
-        response_format: &Option<ResponseFormat>,
+        response_format: Option<&ResponseFormat>,
     ) -> PreparedStep {
         let inputs = StepInputs { system: &mut self.system, conversation: &mut self.conversation, steps: &self.steps };
         let prepared = prepare_step(&request.defaults, settings, inputs, response_format);

@@ -308,7 +308,7 @@ impl<O: OutputSpec> StreamTextResult<O> {
                 return Ok(());
             }
         }
-        let mut prepared = self.state.prepare(&self.request, &self.settings, &self.response_format);
+        let mut prepared = self.state.prepare(&self.request, &self.settings, self.response_format.as_ref());
         self.recorder = StepRecorder::new(prepared.active_tools.take());
         self.deadlines.start_step(&self.settings.timeouts);
         let span = self.telemetry.start_step(self.state.step_number(), prepared.model.as_ref(), &prepared.options);

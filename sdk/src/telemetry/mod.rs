@@ -49,9 +49,12 @@ mod opentelemetry_layers;
 mod tests;
 
 use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
 
-use futures::FutureExt;
 use futures::future::Either;
+use pin_project_lite::pin_project;
+use tracing::instrument::Instrumented;
 use tracing::{Instrument, Span};
 
 use crate::error::Result;
@@ -74,22 +77,52 @@ pub use tracing_subscriber;
 /// Runs an operation inside its span; records its error, or lets `on_success` record its
 /// result. Without a subscriber the span is disabled and this is the bare future.
 ///
-/// Combinators, not an `async fn`: an `async fn` would keep the operation's future twice (as
-/// its argument and as what it awaits), doubling the boxed future of every traced call.
-pub(crate) fn in_operation<T>(
+/// A future of its own, not an `async fn`, which would keep the operation's future twice (as its
+/// argument and as what it awaits), nor `instrument(..).map(..)`, whose closure would keep a
+/// second handle of the span: this future is boxed for every traced call.
+pub(crate) fn in_operation<T, Operation, OnSuccess>(
     span: Span,
-    operation: impl Future<Output = Result<T>>,
-    on_success: impl FnOnce(&Span, &T),
-) -> impl Future<Output = Result<T>> {
+    operation: Operation,
+    on_success: OnSuccess,
+) -> Either<Operation, InOperation<Operation, OnSuccess>>
+where
+    Operation: Future<Output = Result<T>>,
+    OnSuccess: FnOnce(&Span, &T),
+{
     if span.is_disabled() {
         return Either::Left(operation);
     }
-    let recorder = span.clone();
-    Either::Right(operation.instrument(span).map(move |result| {
+    Either::Right(InOperation { operation: operation.instrument(span), on_success: Some(on_success) })
+}
+
+pin_project! {
+    /// An operation in its span (see [`in_operation`]); records the outcome on the span.
+    pub(crate) struct InOperation<Operation, OnSuccess> {
+        #[pin]
+        operation: Instrumented<Operation>,
+        on_success: Option<OnSuccess>,
+    }
+}
+
+impl<T, Operation, OnSuccess> Future for InOperation<Operation, OnSuccess>
+where
+    Operation: Future<Output = Result<T>>,
+    OnSuccess: FnOnce(&Span, &T),
+{
+    type Output = Result<T>;
+
+    fn poll(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Result<T>> {
+        let mut this = self.project();
+        let result = ready!(this.operation.as_mut().poll(context));
+        let span = this.operation.as_ref().get_ref().span();
         match &result {
-            Ok(value) => on_success(&recorder, value),
-            Err(error) => spans::record_error(&recorder, error),
+            Ok(value) => {
+                if let Some(on_success) = this.on_success.take() {
+                    on_success(span, value);
+                }
+            }
+            Err(error) => spans::record_error(span, error),
         }
-        result
-    }))
+        Poll::Ready(result)
+    }
 }
