@@ -196,6 +196,10 @@ pub(crate) fn read_chat_options(
     option_rules: &[ModelOptionRule],
 ) -> crate::error::Result<(crate::providers::openai_compatible::OpenAiCompatibleOptions, Vec<crate::provider::Warning>)> {
     use crate::provider::Warning;
+    // Most calls set no OpenAI options: no struct to build and move field by field.
+    if options.get(provider_name).is_none_or(Value::is_null) {
+        return Ok(Default::default());
+    }
     let parsed: OpenAiOptions = options.parse(provider_name)?.unwrap_or_default();
     let mut warnings = Vec::new();
     for (name, set) in [
