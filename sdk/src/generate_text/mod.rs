@@ -77,7 +77,7 @@ pub fn generate_text(model: impl IntoModel<dyn LanguageModel>) -> GenerateText {
 pub struct GenerateText<O: OutputSpec = TextOutput> {
     // Boxed: the builder moves at every method call and into the run's future, which every
     // request allocates; boxed, each move is a pointer, and the future stays in the allocator's
-    // small-block cache (see `run::run`).
+    // small-block cache (the test `the_run_future_fits_the_allocators_small_block_cache`).
     request: Box<TextRequest>,
     settings: Box<CallSettings>,
     output: O,
