@@ -65,6 +65,8 @@ mod shortest_decimal;
 mod speech_audio;
 mod strict_json_schema;
 mod sse;
+#[cfg(any(feature = "anthropic", feature = "bedrock"))]
+mod thinking_budget;
 mod token_provider;
 #[cfg(any(test, feature = "test-util"))]
 pub mod test_server;
@@ -106,6 +108,8 @@ pub(crate) use mapped_connection::{MappedConnection, ModelOperation};
 pub(crate) use mapped_connection::operation_body;
 #[cfg(any(feature = "anthropic", feature = "bedrock"))]
 pub(crate) use mapped_connection::send_prepared;
+#[cfg(any(feature = "anthropic", feature = "bedrock"))]
+pub(crate) use thinking_budget::thinking_budget;
 #[cfg(any(feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai", feature = "openai-compatible"))]
 #[cfg_attr(not(all(feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai")), allow(unused_imports))]
 pub(crate) use job_requests::{fetch_output, job_id_segment, job_operation_url, poll_job_status, send_to_job, sniff_image_media_type};

@@ -20,10 +20,10 @@ use super::anthropic_stream::anthropic_stream;
 use super::convert_to_anthropic_messages::{CitedDocument, convert_to_anthropic_messages};
 use super::map_anthropic_finish_reason::map_anthropic_finish_reason;
 use crate::error::{Error, Result};
-use crate::provider_utils::{ModelOperation, emulate_json_response_format, shortest_decimal};
+use crate::provider_utils::{ModelOperation, emulate_json_response_format, shortest_decimal, thinking_budget};
 use crate::provider::{
     CallOptions, Content, GenerateResponse, InputTokens, JsonBody, LanguageModel, OutputTokens, ProviderMetadata,
-    ReasoningEffort, RequestMetadata, ResponseFormat, ResponseMetadata, Source, StreamResponse, SupportedUrl, ToolCall,
+    RequestMetadata, ResponseFormat, ResponseMetadata, Source, StreamResponse, SupportedUrl, ToolCall,
     ToolResult, Usage, Warning,
 };
 
@@ -59,20 +59,6 @@ pub fn known_max_output_tokens(model_id: &str) -> Option<u32> {
         ("claude-3-haiku", 4_096),
     ];
     TABLE.iter().find(|(prefix, _)| model_id.starts_with(prefix)).map(|(_, max)| *max)
-}
-
-/// A thinking budget for the unified reasoning effort, when provider options set none.
-fn budget_for_effort(effort: ReasoningEffort) -> Option<u32> {
-    match effort {
-        ReasoningEffort::None => None,
-        ReasoningEffort::Minimal => Some(1_024),
-        ReasoningEffort::Low => Some(2_048),
-        ReasoningEffort::Medium => Some(8_192),
-        ReasoningEffort::High => Some(16_384),
-        ReasoningEffort::ExtraHigh => Some(32_000),
-        // A level newer than this SDK: the medium budget.
-        _ => Some(8_192),
-    }
 }
 
 /// A Messages API model.
@@ -123,7 +109,7 @@ impl AnthropicLanguageModel {
         let thinking_budget = match anthropic.thinking {
             Some(ThinkingOptions::Enabled { budget_tokens }) => Some(budget_tokens),
             Some(ThinkingOptions::Disabled) => None,
-            None => options.reasoning_effort.and_then(budget_for_effort),
+            None => options.reasoning_effort.and_then(thinking_budget),
         };
         let thinking = match (anthropic.thinking, thinking_budget) {
             (_, Some(budget_tokens)) => Some(types::ThinkingConfig::Enabled(i64::from(budget_tokens))),

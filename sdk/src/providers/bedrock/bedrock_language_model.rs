@@ -20,10 +20,10 @@ use super::wire;
 use crate::error::{Error, Result};
 use crate::provider::{
     CallOptions, Content, GenerateResponse, InputTokens, JsonBody, LanguageModel, OutputTokens,
-    ProviderMetadata, ReasoningEffort, RequestMetadata, ResponseFormat, ResponseMetadata,
+    ProviderMetadata, RequestMetadata, ResponseFormat, ResponseMetadata,
     StreamResponse, ToolCall, Usage, Warning,
 };
-use crate::provider_utils::emulate_json_response_format;
+use crate::provider_utils::{emulate_json_response_format, thinking_budget};
 
 /// The name of the tool that carries structured output.
 pub(crate) const JSON_TOOL_NAME: &str = "json";
@@ -33,19 +33,6 @@ const DEFAULT_MAX_TOKENS_WITH_THINKING: u32 = 4096;
 
 /// The media type of an AWS event stream, which ConverseStream answers with.
 const EVENT_STREAM: &str = "application/vnd.amazon.eventstream";
-
-/// A thinking budget for the unified reasoning effort.
-fn budget_for_effort(effort: ReasoningEffort) -> Option<u32> {
-    match effort {
-        ReasoningEffort::None => None,
-        ReasoningEffort::Minimal => Some(1_024),
-        ReasoningEffort::Low => Some(2_048),
-        ReasoningEffort::Medium => Some(8_192),
-        ReasoningEffort::High => Some(16_384),
-        // Extra high, and a level newer than this SDK.
-        _ => Some(32_000),
-    }
-}
 
 bedrock_model! {
     /// A Bedrock model behind the Converse API.
@@ -87,7 +74,7 @@ impl BedrockLanguageModel {
                     .unwrap_or(DEFAULT_MAX_TOKENS_WITH_THINKING),
             ),
             Some(_) => None,
-            None => options.reasoning_effort.and_then(budget_for_effort),
+            None => options.reasoning_effort.and_then(thinking_budget),
         };
         let mut additional = bedrock
             .additional_model_request_fields
