@@ -264,12 +264,7 @@ impl Parser {
             let rest = &chunk[*position..];
             let Some(end) = memchr::memchr2(b'\n', b'\r', rest) else {
                 *position = chunk.len();
-                if self.carry.len() + rest.len() > self.max_event_bytes {
-                    self.carry = BytesMut::new();
-                    return Err(self.too_large("line"));
-                }
-                self.carry.extend_from_slice(rest);
-                return Ok(None);
+                return self.carry_over(rest);
             };
             if let Some(data) = self.single_line_event(chunk, position, end) {
                 return Ok(Some(Found::Data(data)));
@@ -297,6 +292,19 @@ impl Parser {
                 return Ok(Some(Found::Event(event)));
             }
         }
+        Ok(None)
+    }
+
+    /// Keeps the start of a line that the chunk cuts, for the next chunk to complete. Out of line,
+    /// as the rest of the line-by-line state machine: the code each common event runs stays small.
+    #[cold]
+    #[inline(never)]
+    fn carry_over(&mut self, rest: &[u8]) -> Result<Option<Found>> {
+        if self.carry.len() + rest.len() > self.max_event_bytes {
+            self.carry = BytesMut::new();
+            return Err(self.too_large("line"));
+        }
+        self.carry.extend_from_slice(rest);
         Ok(None)
     }
 
@@ -351,6 +359,7 @@ impl Parser {
     }
 
     /// Reads the line `source[start..end]`; values are kept as slices of `source`.
+    #[inline(never)]
     fn line(&mut self, source: &Bytes, mut start: usize, end: usize) -> Result<Option<SseEvent>> {
         // A whole line over the limit fails as it does when it arrives in pieces (found by the
         // sse_splitter fuzz target: a long unknown-field line passed only when in one chunk).
@@ -508,33 +517,14 @@ where
                     *this.chunk = Bytes::new();
                 }
                 Ok(None) => {}
-                Err(error) => {
-                    // A too-large line cannot be skipped safely; a bad event name only spoils its event.
-                    if matches!(error, Error::ResponseTooLarge { .. }) {
-                        *this.finished = true;
-                        *this.chunk = Bytes::new();
-                    }
-                    return Poll::Ready(Some(Err(error)));
-                }
+                Err(error) => return Poll::Ready(Some(Err(parse_failed(this.finished, this.chunk, error)))),
             }
             match ready!(this.inner.as_mut().poll_next(context)) {
                 Some(Ok(chunk)) => {
                     *this.chunk = chunk.into();
                     *this.position = 0;
                 }
-                Some(Err(error)) => {
-                    *this.finished = true;
-                    *this.chunk = Bytes::new();
-                    if let Some(timeout) = super::idle_timeout::BodyError::idle_timeout(&error) {
-                        return Poll::Ready(Some(Err(timeout)));
-                    }
-                    let message = format!("stream interrupted: {error}");
-                    return Poll::Ready(Some(Err(Error::Connection {
-                        url: this.url.clone(),
-                        message,
-                        source: Some(std::sync::Arc::new(error)),
-                    })));
-                }
+                Some(Err(error)) => return Poll::Ready(Some(Err(interrupted(this.finished, this.chunk, this.url, error)))),
                 None => {
                     *this.finished = true;
                     *this.chunk = Bytes::new();
@@ -543,6 +533,31 @@ where
             }
         }
     }
+}
+
+/// A parse error of the event stream. A too-large line cannot be skipped safely, and ends the
+/// stream; a bad event name only spoils its event.
+#[cold]
+#[inline(never)]
+fn parse_failed(finished: &mut bool, chunk: &mut Bytes, error: Error) -> Error {
+    if matches!(error, Error::ResponseTooLarge { .. }) {
+        *finished = true;
+        *chunk = Bytes::new();
+    }
+    error
+}
+
+/// The error of a body that failed mid-stream: the idle timeout's, or a connection error.
+#[cold]
+#[inline(never)]
+fn interrupted<E: std::error::Error + Send + Sync + 'static>(finished: &mut bool, chunk: &mut Bytes, url: &str, error: E) -> Error {
+    *finished = true;
+    *chunk = Bytes::new();
+    if let Some(timeout) = super::idle_timeout::BodyError::idle_timeout(&error) {
+        return timeout;
+    }
+    let message = format!("stream interrupted: {error}");
+    Error::Connection { url: url.to_owned(), message, source: Some(std::sync::Arc::new(error)) }
 }
 
 /// Reads the events of an HTTP response body.

@@ -75,6 +75,12 @@ impl Deadlines {
         None
     }
 
+    /// Whether no guard is armed: nothing to poll besides the stream.
+    #[inline]
+    pub(super) fn none_armed(&self) -> bool {
+        self.cancelled.is_none() && self.total.is_none() && self.step.is_none() && self.chunk.is_none()
+    }
+
     /// Whether a chunk deadline is armed.
     #[inline]
     pub(super) fn chunk_is_armed(&self) -> bool {

@@ -158,7 +158,46 @@ impl<O: OutputSpec> StreamTextResult<O> {
     }
 
     /// Polls the state machine for its next part; the heart of the generation.
+    ///
+    /// A text delta while the model streams, with nothing queued and no guard armed, takes the
+    /// few lines at the top; everything else is out of line in [`Self::poll_driver_slow`], so
+    /// that the code each delta runs stays small (every line of it that a delta touches is
+    /// fetched into the instruction cache again, as the whole pipeline's code does not fit).
+    #[inline]
     fn poll_driver(&mut self, context: &mut Context<'_>) -> Poll<Option<Result<TextStreamPart>>> {
+        if self.pending.is_empty()
+            && self.recorder.announced
+            && self.running_tools.is_empty()
+            && self.deadlines.none_armed()
+            && let Phase::Streaming(stream) = &mut self.phase
+        {
+            match stream.poll_next_unpin(context) {
+                Poll::Ready(Some(Ok(StreamPart::TextDelta { id, delta }))) => {
+                    self.telemetry.chunk();
+                    self.recorder.text_delta(&id, &delta);
+                    return Poll::Ready(Some(Ok(TextStreamPart::TextDelta { id, delta })));
+                }
+                // No guard to wake for: nothing else to poll.
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(polled) => return self.poll_driver_slow(context, Some(polled)),
+            }
+        }
+        self.poll_driver_slow(context, None)
+    }
+
+    /// [`Self::poll_driver`] for all but the common delta; `polled` is what the model stream
+    /// gave the fast path, to be handled first.
+    #[inline(never)]
+    fn poll_driver_slow(&mut self, context: &mut Context<'_>, polled: Option<Option<Result<StreamPart>>>) -> Poll<Option<Result<TextStreamPart>>> {
+        if let Some(polled) = polled {
+            let event = match polled {
+                Some(part) => Event::Part(part),
+                None => Event::StreamEnded,
+            };
+            if let Some(item) = self.handle_event(event) {
+                return Poll::Ready(Some(item));
+            }
+        }
         loop {
             if let Some(part) = self.pending.pop_front() {
                 return Poll::Ready(Some(Ok(part)));

@@ -181,27 +181,24 @@ impl ChatStreamState {
         self.on_chunk(data, Some(&value), out)
     }
 
+    /// The hot path of a stream: a chunk with a delta. What comes once a stream (metadata, usage,
+    /// the finish reason) or only with some vendors is in functions of its own, kept out of line
+    /// so that the code each delta runs stays small (the whole pipeline's code per event does not
+    /// fit the instruction cache, and every line of it that a delta touches is fetched again).
     #[inline]
     fn on_chunk(&mut self, data: &[u8], value: Option<&Value>, out: &mut VecDeque<StreamPart>) -> Result<()> {
         let chunk = match self.decode(data, out) {
             Ok(chunk) => chunk,
-            Err(error) => return Err(self.error_event(data).unwrap_or(error)),
+            Err(error) => return Err(self.decode_error(data, error)),
         };
         if chunk.has_error {
-            return Err(self.error_event(data).unwrap_or_else(|| {
-                Error::invalid_response("an error event without a message", Some(String::from_utf8_lossy(data).into_owned()), None)
-            }));
+            return Err(self.error_chunk(data));
         }
         if let Some(value) = value {
-            self.read_vendor_fields(value)?;
-            for source in new_sources(value, self.setup.sources, &mut self.source_urls) {
-                out.push_back(StreamPart::Source(Box::new(source)));
-            }
+            self.on_value(value, out)?;
         }
         if let Some(counts) = &chunk.usage {
-            // Copied out of the event (once a stream): sharing it would keep the chunk alive.
-            let raw = JsonBody::member_of(&bytes::Bytes::copy_from_slice(data), "usage");
-            self.usage = Some(counted_usage(counts, raw, &self.setup.usage, is_default_usage(&self.setup.usage)));
+            self.on_usage(data, counts);
         }
         // Only the first choice is mapped; further choices (`n > 1`) are not.
         // The choice is read in place: moving the borrowed structs costs a copy of each.
@@ -211,23 +208,78 @@ impl ChatStreamState {
             self.on_delta(delta, value, out)?;
         }
         if let Some(logprobs) = choice.logprobs.as_ref().filter(|logprobs| !logprobs.content.is_empty()) {
-            self.logprobs.get_or_insert_with(Vec::new).extend(logprobs_metadata(logprobs));
+            self.on_logprobs(logprobs);
         }
         if let Some(reason) = choice.finish_reason.take() {
-            self.finish_reason = Some(reason.0.into_owned());
-            self.end_blocks(out)?;
+            self.on_finish_reason(reason, out)?;
         }
         Ok(())
+    }
+
+    /// A chunk that did not decode: the vendor's error event, if it is one.
+    #[cold]
+    #[inline(never)]
+    fn decode_error(&self, data: &[u8], error: Error) -> Error {
+        self.error_event(data).unwrap_or(error)
+    }
+
+    /// A chunk with an `error` member.
+    #[cold]
+    #[inline(never)]
+    fn error_chunk(&self, data: &[u8]) -> Error {
+        self.error_event(data).unwrap_or_else(|| {
+            Error::invalid_response("an error event without a message", Some(String::from_utf8_lossy(data).into_owned()), None)
+        })
+    }
+
+    /// The vendor fields and sources of a mapping that reads the chunk as a JSON value.
+    #[inline(never)]
+    fn on_value(&mut self, value: &Value, out: &mut VecDeque<StreamPart>) -> Result<()> {
+        self.read_vendor_fields(value)?;
+        for source in new_sources(value, self.setup.sources, &mut self.source_urls) {
+            out.push_back(StreamPart::Source(Box::new(source)));
+        }
+        Ok(())
+    }
+
+    /// The usage object (once a stream).
+    #[cold]
+    #[inline(never)]
+    fn on_usage(&mut self, data: &[u8], counts: &lean::CompletionUsage<'_>) {
+        // Copied out of the event: sharing it would keep the chunk alive.
+        let raw = JsonBody::member_of(&bytes::Bytes::copy_from_slice(data), "usage");
+        self.usage = Some(counted_usage(counts, raw, &self.setup.usage, is_default_usage(&self.setup.usage)));
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn on_logprobs(&mut self, logprobs: &lean::ChatChoiceLogprobs<'_>) {
+        self.logprobs.get_or_insert_with(Vec::new).extend(logprobs_metadata(logprobs));
+    }
+
+    /// The finish reason (once a stream) ends the open blocks.
+    #[cold]
+    #[inline(never)]
+    fn on_finish_reason(&mut self, reason: lean::CowStr<'_>, out: &mut VecDeque<StreamPart>) -> Result<()> {
+        self.finish_reason = Some(reason.0.into_owned());
+        self.end_blocks(out)
     }
 
     /// Decodes a chunk; `id`, `model` and `created` are constant for a stream, so once they
     /// have been read, later chunks are decoded into the lean type that skips them.
     #[inline]
     fn decode<'a>(&mut self, data: &'a [u8], out: &mut VecDeque<StreamPart>) -> Result<Chunk<'a>> {
-        if self.metadata_sent {
-            let chunk: lean::CreateChatCompletionStreamResponseContinued<'_> = decode_json(data).map_err(|error| malformed(data, error))?;
-            return Ok(Chunk { choices: chunk.choices, usage: chunk.usage, has_error: chunk.error.is_some() });
+        if !self.metadata_sent {
+            return self.decode_first(data, out);
         }
+        let chunk: lean::CreateChatCompletionStreamResponseContinued<'_> = decode_json(data).map_err(|error| malformed(data, error))?;
+        Ok(Chunk { choices: chunk.choices, usage: chunk.usage, has_error: chunk.error.is_some() })
+    }
+
+    /// Decodes a chunk before the stream's metadata came, and sends the metadata.
+    #[cold]
+    #[inline(never)]
+    fn decode_first<'a>(&mut self, data: &'a [u8], out: &mut VecDeque<StreamPart>) -> Result<Chunk<'a>> {
         let chunk: lean::CreateChatCompletionStreamResponse<'_> = decode_json(data).map_err(|error| malformed(data, error))?;
         if chunk.error.is_none() && (chunk.id.is_some() || chunk.model.is_some()) {
             self.metadata_sent = true;
@@ -294,6 +346,28 @@ impl ChatStreamState {
 
     #[inline]
     fn on_delta(&mut self, delta: &mut lean::ChatCompletionStreamResponseDelta<'_>, value: Option<&Value>, out: &mut VecDeque<StreamPart>) -> Result<()> {
+        if !self.setup.reasoning.fields.is_empty() {
+            self.on_reasoning(delta, value, out);
+        }
+        if let Some(content) = delta.content.take().filter(|text| !text.is_empty()) {
+            if self.reasoning_id.is_some() {
+                self.end_reasoning(out);
+            }
+            let id = match &self.text_id {
+                Some(id) => id.clone(),
+                None => self.start_text(out),
+            };
+            out.push_back(StreamPart::TextDelta { id, delta: content.0.into_owned() });
+        }
+        if !delta.tool_calls.is_empty() {
+            self.on_tool_calls(delta, out)?;
+        }
+        Ok(())
+    }
+
+    /// The reasoning text of a delta, at the fields the mapping names.
+    #[inline(never)]
+    fn on_reasoning(&mut self, delta: &lean::ChatCompletionStreamResponseDelta<'_>, value: Option<&Value>, out: &mut VecDeque<StreamPart>) {
         if let Some(reasoning) = self.reasoning_text(delta, value) {
             let id = self.reasoning_id.get_or_insert_with(|| {
                 let id: BlockId = Arc::from(REASONING_ID);
@@ -302,15 +376,20 @@ impl ChatStreamState {
             });
             out.push_back(StreamPart::ReasoningDelta { id: id.clone(), delta: reasoning, provider_metadata: None });
         }
-        if let Some(content) = delta.content.take().filter(|text| !text.is_empty()) {
-            self.end_reasoning(out);
-            let id = self.text_id.get_or_insert_with(|| {
-                let id: BlockId = Arc::from(TEXT_ID);
-                out.push_back(StreamPart::TextStart { id: id.clone(), provider_metadata: None });
-                id
-            });
-            out.push_back(StreamPart::TextDelta { id: id.clone(), delta: content.0.into_owned() });
-        }
+    }
+
+    /// Opens the text block (once a stream).
+    #[cold]
+    #[inline(never)]
+    fn start_text(&mut self, out: &mut VecDeque<StreamPart>) -> BlockId {
+        let id: BlockId = Arc::from(TEXT_ID);
+        out.push_back(StreamPart::TextStart { id: id.clone(), provider_metadata: None });
+        self.text_id = Some(id.clone());
+        id
+    }
+
+    #[inline(never)]
+    fn on_tool_calls(&mut self, delta: &mut lean::ChatCompletionStreamResponseDelta<'_>, out: &mut VecDeque<StreamPart>) -> Result<()> {
         for fragment in std::mem::take(&mut delta.tool_calls) {
             self.end_reasoning(out);
             self.on_tool_call_fragment(fragment, out)?;
@@ -434,6 +513,8 @@ impl ChatStreamState {
     }
 }
 
+#[cold]
+#[inline(never)]
 fn malformed(data: &[u8], error: serde_json::Error) -> Error {
     Error::invalid_response(
         format!("malformed chat completion chunk: {error}"),
