@@ -16,7 +16,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::task::{Context, Poll, ready};
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -127,6 +127,9 @@ pin_project! {
         idle: Option<Duration>,
         // Created at the first wait, so a body that is ready at once costs no timer.
         sleep: Option<Pin<Box<Sleep>>>,
+        // The waker the timer holds, from its last poll: while it is this poll's and the timer
+        // has not fired, the timer need not be polled again (about 100 instructions a wait).
+        registered: Option<Waker>,
         progressed: bool,
     }
 }
@@ -134,7 +137,7 @@ pin_project! {
 impl<S> IdleTimeoutStream<S> {
     /// Wraps a body stream; `None` never times out.
     pub fn new(inner: S, idle: Option<Duration>) -> Self {
-        IdleTimeoutStream { inner, idle, sleep: None, progressed: false }
+        IdleTimeoutStream { inner, idle, sleep: None, registered: None, progressed: false }
     }
 }
 
@@ -150,7 +153,15 @@ impl<S: Stream<Item = reqwest::Result<Bytes>>> Stream for IdleTimeoutStream<S> {
         let Some(idle) = *this.idle else { return Poll::Pending };
         loop {
             let sleep = this.sleep.get_or_insert_with(|| Box::pin(tokio::time::sleep(idle)));
-            ready!(sleep.as_mut().poll(context));
+            if this.registered.as_ref().is_some_and(|waker| waker.will_wake(context.waker())) && !sleep.is_elapsed() {
+                return Poll::Pending;
+            }
+            if sleep.as_mut().poll(context).is_pending() {
+                *this.registered = Some(context.waker().clone());
+                return Poll::Pending;
+            }
+            // The timer fired, and took its waker.
+            *this.registered = None;
             if !std::mem::take(this.progressed) {
                 *this.idle = None;
                 return Poll::Ready(Some(Err(BodyError::Idle(idle))));
@@ -203,6 +214,19 @@ mod tests {
             chunks += 1;
         }
         assert_eq!(chunks, 30);
+    }
+
+    /// The timer is polled again only when another task polls the stream: the task that waits
+    /// at the end must be the one woken.
+    #[tokio::test(start_paused = true)]
+    async fn a_stream_moved_to_another_task_still_times_out_there() {
+        let (_sender, receiver) = futures::channel::mpsc::unbounded::<reqwest::Result<Bytes>>();
+        let mut stream = IdleTimeoutStream::new(receiver, Some(Duration::from_secs(10)));
+        // Polled once here, so the timer holds this task's waker.
+        assert!(futures::poll!(stream.next()).is_pending());
+        let waiting = tokio::spawn(async move { stream.next().await.map(|item| item.map(|_| ())) });
+        let outcome = tokio::time::timeout(Duration::from_secs(60), waiting).await.expect("the other task is woken").unwrap();
+        assert!(matches!(outcome, Some(Err(BodyError::Idle(_)))));
     }
 
     #[tokio::test(start_paused = true)]
