@@ -276,7 +276,8 @@ impl ChatStreamState {
         Ok(Chunk { choices: chunk.choices, usage: chunk.usage, has_error: chunk.error.is_some() })
     }
 
-    /// Decodes a chunk before the stream's metadata came, and sends the metadata.
+    /// Decodes a chunk before the stream's metadata came, and sends the metadata. Usually the
+    /// first chunk only; every chunk of a vendor that sends neither id nor model.
     #[cold]
     #[inline(never)]
     fn decode_first<'a>(&mut self, data: &'a [u8], out: &mut VecDeque<StreamPart>) -> Result<Chunk<'a>> {
