@@ -277,8 +277,8 @@ impl ChatStreamState {
     }
 
     /// Decodes a chunk before the stream's metadata came, and sends the metadata. Usually the
-    /// first chunk only; every chunk of a vendor that sends neither id nor model.
-    #[cold]
+    /// first chunk only; every chunk of a vendor that sends neither id nor model (so not marked
+    /// cold, which would have it compiled for size).
     #[inline(never)]
     fn decode_first<'a>(&mut self, data: &'a [u8], out: &mut VecDeque<StreamPart>) -> Result<Chunk<'a>> {
         let chunk: lean::CreateChatCompletionStreamResponse<'_> = decode_json(data).map_err(|error| malformed(data, error))?;
