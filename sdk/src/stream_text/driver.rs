@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::output::{OutputSpec, TextOutput};
 use crate::prepare_step::ConversationLoan;
 use crate::prompt::download_unsupported_urls;
-use crate::provider::{CallOptions, LanguageModel, PartStream, ResponseFormat, StreamPart, StreamResponse, ToolCall};
+use crate::provider::{BlockId, CallOptions, LanguageModel, PartStream, ResponseFormat, StreamPart, StreamResponse, ToolCall};
 use crate::retry::{RetryPolicy, retry_with_backoff};
 use crate::step::{ParsedToolCall, StepContent, ToolCallError};
 use crate::step_engine::{ApprovalAnswers, StepLoop, TextRequest, response_format_of, start_tool_call};
@@ -172,11 +172,7 @@ impl<O: OutputSpec> StreamTextResult<O> {
             && let Phase::Streaming(stream) = &mut self.phase
         {
             match stream.poll_next_unpin(context) {
-                Poll::Ready(Some(Ok(StreamPart::TextDelta { id, delta }))) => {
-                    self.telemetry.chunk();
-                    self.recorder.text_delta(&id, &delta);
-                    return Poll::Ready(Some(Ok(TextStreamPart::TextDelta { id, delta })));
-                }
+                Poll::Ready(Some(Ok(StreamPart::TextDelta { id, delta }))) => return Poll::Ready(Some(Ok(self.pass_delta(id, delta)))),
                 // No guard to wake for: nothing else to poll.
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(polled) => return self.poll_driver_slow(context, Some(polled)),
@@ -249,9 +245,7 @@ impl<O: OutputSpec> StreamTextResult<O> {
                     Some(Ok(StreamPart::TextDelta { id, delta }))
                         if self.recorder.announced && !self.deadlines.chunk_is_armed() =>
                     {
-                        self.telemetry.chunk();
-                        self.recorder.text_delta(&id, &delta);
-                        Event::Delta(TextStreamPart::TextDelta { id, delta })
+                        Event::Delta(self.pass_delta(id, delta))
                     }
                     Some(part) => Event::Part(part),
                     None => Event::StreamEnded,
@@ -263,6 +257,14 @@ impl<O: OutputSpec> StreamTextResult<O> {
             },
         };
         Poll::Ready(Some(event))
+    }
+
+    /// A text delta on either hot path: counted, appended once to the step's text, passed on.
+    #[inline]
+    fn pass_delta(&mut self, id: BlockId, delta: String) -> TextStreamPart {
+        self.telemetry.chunk();
+        self.recorder.text_delta(&id, &delta);
+        TextStreamPart::TextDelta { id, delta }
     }
 
     /// Acts on an event; returns what the caller sees next, if anything.

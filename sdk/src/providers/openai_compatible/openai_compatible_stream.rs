@@ -351,9 +351,7 @@ impl ChatStreamState {
             self.on_reasoning(delta, value, out);
         }
         if let Some(content) = delta.content.take().filter(|text| !text.is_empty()) {
-            if self.reasoning_id.is_some() {
-                self.end_reasoning(out);
-            }
+            self.end_reasoning(out);
             let id = match &self.text_id {
                 Some(id) => id.clone(),
                 None => self.start_text(out),
