@@ -33,6 +33,8 @@ mod hand_written;
 #[path = "throughput/specai.rs"]
 mod specai_clients;
 
+use specai_clients::Calling;
+
 /// Characters per text delta.
 const DELTA: &str = "abcd";
 const SMALL_REQUESTS: usize = 2_000;
@@ -98,6 +100,9 @@ enum Client {
     SpecaiText,
     /// `stream_text(..).full_stream()`.
     SpecaiFull,
+    /// [`Client::SpecaiText`] with a total timeout and a cancellation token, as production code
+    /// sets them: the guards the stream checks as it goes.
+    SpecaiGuarded,
     /// The provider's model alone (`LanguageModel::do_stream` / `do_generate`), without the
     /// generation layer: how specai's cost splits between the provider engine and the step loop.
     SpecaiModel,
@@ -105,8 +110,15 @@ enum Client {
 }
 
 impl Client {
-    const ALL: [Client; 6] =
-        [Client::Raw, Client::HandWritten, Client::SpecaiText, Client::SpecaiFull, Client::SpecaiModel, Client::AsyncOpenAi];
+    const ALL: [Client; 7] = [
+        Client::Raw,
+        Client::HandWritten,
+        Client::SpecaiText,
+        Client::SpecaiFull,
+        Client::SpecaiGuarded,
+        Client::SpecaiModel,
+        Client::AsyncOpenAi,
+    ];
 
     fn key(self) -> &'static str {
         match self {
@@ -114,6 +126,7 @@ impl Client {
             Client::HandWritten => "hand-written",
             Client::SpecaiText => "specai",
             Client::SpecaiFull => "specai-full-stream",
+            Client::SpecaiGuarded => "specai-guarded",
             Client::SpecaiModel => "specai-model",
             Client::AsyncOpenAi => "async-openai",
         }
@@ -397,8 +410,9 @@ fn child(client: Client, work: Work, base_url: String, deltas: usize) {
         let task = match client {
             Client::Raw => tokio::spawn(run_raw(work, base_url, deltas)),
             Client::HandWritten => tokio::spawn(hand_written::run(work, base_url, deltas)),
-            Client::SpecaiText => tokio::spawn(specai_clients::run(work, base_url, deltas, false)),
-            Client::SpecaiFull => tokio::spawn(specai_clients::run(work, base_url, deltas, true)),
+            Client::SpecaiText => tokio::spawn(specai_clients::run(work, base_url, deltas, Calling::TextStream)),
+            Client::SpecaiFull => tokio::spawn(specai_clients::run(work, base_url, deltas, Calling::FullStream)),
+            Client::SpecaiGuarded => tokio::spawn(specai_clients::run(work, base_url, deltas, Calling::Guarded)),
             Client::SpecaiModel => tokio::spawn(specai_clients::run_model(work, base_url, deltas)),
             Client::AsyncOpenAi => tokio::spawn(run_async_openai(work, base_url, deltas)),
         };

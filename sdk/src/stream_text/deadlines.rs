@@ -1,8 +1,12 @@
 //! The guards of a stream: cancellation and the total, step and chunk deadlines, each armed only
 //! when configured, and polled by the driver before each phase.
+//!
+//! A guard that was polled keeps the task's waker and wakes it when it fires, so between text
+//! deltas the driver only asks whether one fired ([`Deadlines::quiet`]), which is a few loads,
+//! instead of polling each again (a timer poll is about a hundred instructions).
 
 use std::pin::Pin;
-use std::task::Context;
+use std::task::{Context, Waker};
 use std::time::Duration;
 
 use tokio::time::{Instant, Sleep};
@@ -13,23 +17,30 @@ use crate::error::{Error, TimeoutKind};
 
 /// The armed guards of a stream.
 pub(super) struct Deadlines {
+    /// The token, asked whether it was cancelled; its future below is what wakes the task.
+    token: Option<CancellationToken>,
     cancelled: Option<Pin<Box<WaitForCancellationFutureOwned>>>,
     total: Option<Pin<Box<Sleep>>>,
     step: Option<Pin<Box<Sleep>>>,
     /// The first-chunk or between-chunks deadline, with its kind and duration.
     chunk: Option<(Pin<Box<Sleep>>, TimeoutKind, Duration)>,
+    /// The waker every armed guard was last polled with; `None` until they are polled, and
+    /// again after one is armed.
+    registered: Option<Waker>,
 }
 
 impl Deadlines {
     /// Guards that watch the token, if any; the deadlines are armed as the stream goes.
     pub(super) fn new(token: Option<CancellationToken>) -> Self {
-        Deadlines { cancelled: token.map(|token| Box::pin(token.cancelled_owned())), total: None, step: None, chunk: None }
+        let cancelled = token.clone().map(|token| Box::pin(token.cancelled_owned()));
+        Deadlines { token, cancelled, total: None, step: None, chunk: None, registered: None }
     }
 
     /// Arms the total deadline, when there is one.
     pub(super) fn start_total(&mut self, timeouts: &Timeouts) {
         if let Some(total) = timeouts.total {
             self.total = Some(Box::pin(tokio::time::sleep(total)));
+            self.registered = None;
         }
     }
 
@@ -37,13 +48,20 @@ impl Deadlines {
     pub(super) fn start_step(&mut self, timeouts: &Timeouts) {
         if let Some(step) = timeouts.step {
             self.step = Some(Box::pin(tokio::time::sleep(step)));
+            self.registered = None;
         }
         self.chunk = timeouts.first_chunk.map(|duration| (sleep(duration), TimeoutKind::FirstChunk, duration));
     }
 
-    /// Checks cancellation and the total and step deadlines (only those armed).
+    /// Checks cancellation and the total and step deadlines (only those armed), which then wake
+    /// this task when they fire.
     #[inline]
     pub(super) fn poll(&mut self, context: &mut Context<'_>, timeouts: &Timeouts) -> Option<Error> {
+        if (self.cancelled.is_some() || self.total.is_some() || self.step.is_some())
+            && !self.registered.as_ref().is_some_and(|waker| waker.will_wake(context.waker()))
+        {
+            self.registered = Some(context.waker().clone());
+        }
         if let Some(cancelled) = &mut self.cancelled
             && cancelled.as_mut().poll(context).is_ready()
         {
@@ -75,10 +93,27 @@ impl Deadlines {
         None
     }
 
-    /// Whether no guard is armed: nothing to poll besides the stream.
+    /// Whether the stream may be polled without polling the guards: no chunk deadline is armed
+    /// (each part re-arms it), and the other armed guards were polled since they were armed,
+    /// with this task's waker, and none has fired.
     #[inline]
-    pub(super) fn none_armed(&self) -> bool {
-        self.cancelled.is_none() && self.total.is_none() && self.step.is_none() && self.chunk.is_none()
+    pub(super) fn quiet(&self, waker: &Waker) -> bool {
+        self.chunk.is_none() && (self.unguarded() || self.guards_quiet(waker))
+    }
+
+    /// Whether no cancellation, total or step guard is armed.
+    #[inline]
+    fn unguarded(&self) -> bool {
+        self.cancelled.is_none() && self.total.is_none() && self.step.is_none()
+    }
+
+    /// [`Self::quiet`] for a stream with guards; out of line, as only such a stream asks.
+    #[inline(never)]
+    fn guards_quiet(&self, waker: &Waker) -> bool {
+        self.registered.as_ref().is_some_and(|registered| registered.will_wake(waker))
+            && !self.token.as_ref().is_some_and(CancellationToken::is_cancelled)
+            && !self.total.as_ref().is_some_and(|deadline| deadline.is_elapsed())
+            && !self.step.as_ref().is_some_and(|deadline| deadline.is_elapsed())
     }
 
     /// Whether a chunk deadline is armed.
@@ -115,7 +150,7 @@ impl Deadlines {
 
     /// Disarms every guard: the generation is over.
     pub(super) fn clear(&mut self) {
-        *self = Deadlines { cancelled: None, total: None, step: None, chunk: None };
+        *self = Deadlines { token: None, cancelled: None, total: None, step: None, chunk: None, registered: None };
     }
 }
 

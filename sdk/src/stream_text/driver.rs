@@ -159,7 +159,7 @@ impl<O: OutputSpec> StreamTextResult<O> {
 
     /// Polls the state machine for its next part; the heart of the generation.
     ///
-    /// A text delta while the model streams, with nothing queued and no guard armed, takes the
+    /// A text delta while the model streams, with nothing queued and no guard due, takes the
     /// few lines at the top; everything else is out of line in [`Self::poll_driver_slow`], so
     /// that the code each delta runs stays small (every line of it that a delta touches is
     /// fetched into the instruction cache again, as the whole pipeline's code does not fit).
@@ -168,12 +168,12 @@ impl<O: OutputSpec> StreamTextResult<O> {
         if self.pending.is_empty()
             && self.recorder.announced
             && self.running_tools.is_empty()
-            && self.deadlines.none_armed()
+            && self.deadlines.quiet(context.waker())
             && let Phase::Streaming(stream) = &mut self.phase
         {
             match stream.poll_next_unpin(context) {
                 Poll::Ready(Some(Ok(StreamPart::TextDelta { id, delta }))) => return Poll::Ready(Some(Ok(self.pass_delta(id, delta)))),
-                // No guard to wake for: nothing else to poll.
+                // The guards (if any) will wake this task: nothing else to poll.
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(polled) => return self.poll_driver_slow(context, Some(polled)),
             }

@@ -359,6 +359,69 @@ async fn cancellation_token_ends_the_stream() {
     assert_eq!(model.streams_dropped_early(), 1);
 }
 
+#[tokio::test]
+async fn cancellation_stops_deltas_that_are_already_there() {
+    // Every delta is ready at once: the guards are asked between them, not only when waiting.
+    let model = MockLanguageModel::new().with_stream(MockStream::text(["a", "b", "c", "d"]));
+    let token = CancellationToken::new();
+    let mut result = stream_text(model.clone()).prompt("hi").cancellation_token(token.clone()).start();
+    let mut deltas = result.text_stream();
+    assert_eq!(deltas.next().await.unwrap().unwrap(), "a");
+    assert_eq!(deltas.next().await.unwrap().unwrap(), "b");
+    token.cancel();
+    assert!(matches!(deltas.next().await, Some(Err(Error::Cancelled))));
+    assert!(deltas.next().await.is_none());
+    assert_eq!(model.streams_dropped_early(), 1);
+}
+
+/// A text block whose second delta comes an hour after the first.
+fn stalled_stream() -> MockStream {
+    let id: crate::provider::BlockId = Arc::from("t");
+    MockStream::new()
+        .part(StreamPart::StreamStart { warnings: Vec::new() })
+        .part(StreamPart::TextStart { id: id.clone(), provider_metadata: None })
+        .part(StreamPart::TextDelta { id: id.clone(), delta: "a".into() })
+        .delay(Duration::from_secs(3_600))
+        .part(StreamPart::TextDelta { id, delta: "b".into() })
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_total_timeout_fires_while_a_delta_is_awaited() {
+    let model = MockLanguageModel::new().with_stream(stalled_stream());
+    let started = tokio::time::Instant::now();
+    let mut result = stream_text(model.clone()).prompt("hi").timeout(Duration::from_secs(2)).start();
+    let mut deltas = result.text_stream();
+    assert_eq!(deltas.next().await.unwrap().unwrap(), "a");
+    let error = deltas.next().await.unwrap().unwrap_err();
+    assert!(matches!(error, Error::Timeout { kind: TimeoutKind::Total, .. }), "{error:?}");
+    assert_eq!(started.elapsed(), Duration::from_secs(2));
+    assert_eq!(model.streams_dropped_early(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_stream_moved_to_another_task_is_woken_there_by_its_timeout() {
+    let model = MockLanguageModel::new().with_stream(stalled_stream());
+    let started = tokio::time::Instant::now();
+    let mut result = stream_text(model).prompt("hi").timeout(Duration::from_secs(2)).start();
+    // Up to the first delta and one wait in this task: the guards know this task's waker.
+    while !matches!(futures::poll!(result.next()), std::task::Poll::Ready(Some(Ok(TextStreamPart::TextDelta { .. })))) {}
+    assert!(futures::poll!(result.next()).is_pending());
+    let error = tokio::spawn(async move {
+        loop {
+            match result.next().await {
+                Some(Ok(_)) => continue,
+                Some(Err(error)) => return error,
+                None => panic!("the stream ended without the timeout"),
+            }
+        }
+    })
+    .await
+    .unwrap();
+    assert!(matches!(error, Error::Timeout { kind: TimeoutKind::Total, .. }), "{error:?}");
+    // Not an hour: the other task was woken by the deadline, not by the model's next delta.
+    assert_eq!(started.elapsed(), Duration::from_secs(2));
+}
+
 #[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
 struct Recipe {
     name: String,

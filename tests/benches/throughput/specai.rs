@@ -1,11 +1,12 @@
 //! specai's clients: the generation functions, and the provider's model alone.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use futures::StreamExt;
 use specai::openai::{OpenAiSettings, create_openai};
 use specai::provider::{CallOptions, LanguageModel, Message, StreamPart};
-use specai::{TextStreamPart, generate_text, stream_text};
+use specai::{CancellationToken, TextStreamPart, generate_text, stream_text};
 
 use super::{DELTA, Measured, Stopwatch, Work, run_requests};
 
@@ -13,15 +14,34 @@ fn chat_model(base_url: String) -> specai::openai_compatible::OpenAiCompatibleCh
     create_openai(OpenAiSettings::default().with_api_key("sk-bench").with_base_url(base_url)).chat("gpt-4o-mini")
 }
 
+/// The guarded client's total timeout: far beyond the run, set as production code sets one.
+const GUARD_TIMEOUT: Duration = Duration::from_secs(3_600);
+
+/// How the generation functions are called.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Calling {
+    /// `stream_text`'s text stream, and `generate_text`.
+    TextStream,
+    /// `stream_text`'s full stream (requests as [`Calling::TextStream`]).
+    FullStream,
+    /// As [`Calling::TextStream`], with a total timeout and a cancellation token.
+    Guarded,
+}
+
 /// `stream_text` (its text stream, or its full stream) and `generate_text`.
-pub(super) async fn run(work: Work, base_url: String, deltas: usize, full_stream: bool) -> Measured {
+pub(super) async fn run(work: Work, base_url: String, deltas: usize, calling: Calling) -> Measured {
     let model = Arc::new(chat_model(base_url));
+    let guarded = calling == Calling::Guarded;
     match work {
         Work::Stream(_) => {
             let started = Stopwatch::start();
-            let mut result = stream_text(model).prompt("Say something.").max_retries(0).start();
+            let mut request = stream_text(model).prompt("Say something.").max_retries(0);
+            if guarded {
+                request = request.timeout(GUARD_TIMEOUT).cancellation_token(CancellationToken::new());
+            }
+            let mut result = request.start();
             let mut text = String::new();
-            if full_stream {
+            if calling == Calling::FullStream {
                 let mut parts = result.full_stream();
                 while let Some(part) = parts.next().await {
                     if let TextStreamPart::TextDelta { delta, .. } = part.expect("specai part") {
@@ -41,7 +61,10 @@ pub(super) async fn run(work: Work, base_url: String, deltas: usize, full_stream
         }
         Work::Sequential | Work::Concurrent => {
             run_requests(work, || {
-                let request = generate_text(model.clone()).prompt("Say something.").max_retries(0);
+                let mut request = generate_text(model.clone()).prompt("Say something.").max_retries(0);
+                if guarded {
+                    request = request.timeout(GUARD_TIMEOUT).cancellation_token(CancellationToken::new());
+                }
                 async move {
                     let result = request.await.expect("specai request");
                     assert!(result.text().len() > 200);
