@@ -19,12 +19,18 @@
 # with the same count per item takes more CPU time. This VM exposes no hardware counters
 # (`perf stat` reports cycles as "not supported"), so the simulation is the only such view here;
 # it models neither the op cache nor the real predictors, so read it as a direction, not a cost.
+#
+# HOT_CODE=1 adds a column: the code run for every item, in distinct 64-byte lines executed at
+# least once per item (`hot_code.py`, from a profile with `--dump-instr=yes`). Unlike the
+# simulated misses, which move with where the linker puts each function, it measures the client's
+# code itself; against the 32 KiB first-level instruction cache it tells whether an item's code
+# fits. `python3 tests/benches/hot_code.py PROFILE ITEMS 30` names the functions it is in.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 works=("$@")
 [ ${#works[@]} -gt 0 ] || works=(stream-event stream-64k sequential concurrent)
-read -r -a clients <<<"${CLIENTS:-raw hand-written specai specai-full-stream specai-model async-openai}"
+read -r -a clients <<<"${CLIENTS:-raw hand-written specai specai-full-stream specai-guarded specai-model async-openai}"
 deltas=20000
 requests=2000
 
@@ -48,14 +54,17 @@ per_event=$(sed -n 's/^per-event framing: *//p' "$out/serve.txt")
 large=$(sed -n 's/^64 KiB framing: *//p' "$out/serve.txt")
 
 simulation=()
+header="| work | client | instructions per item | to hand-written |"
 if [ -n "${SIMULATE:-}" ]; then
-  simulation=(--cache-sim=yes --branch-sim=yes)
-  echo "| work | client | instructions per item | to hand-written | L1i misses | L1d misses | mispredicted conditional | mispredicted indirect |"
-  echo "|---|---|---|---|---|---|---|---|"
-else
-  echo "| work | client | instructions per item | to hand-written |"
-  echo "|---|---|---|---|"
+  simulation+=(--cache-sim=yes --branch-sim=yes)
+  header+=" L1i misses | L1d misses | mispredicted conditional | mispredicted indirect |"
 fi
+if [ -n "${HOT_CODE:-}" ]; then
+  simulation+=(--dump-instr=yes)
+  header+=" code run per item |"
+fi
+echo "$header"
+echo "$header" | sed 's/[^|]\+/---/g'
 for work in "${works[@]}"; do
   case "$work" in
     stream-64k) url=$large; items=$deltas ;;
@@ -83,14 +92,16 @@ for work in "${works[@]}"; do
     [ -n "$floor" ] || floor=$per_item
     if [[ " ${clients[*]} " == *" $client "* ]]; then
       ratio=$(python3 -c "print(f'{$per_item / $floor:.3f}')")
-      if [ ${#simulation[@]} -gt 0 ]; then
+      row="| $work | $client | $per_item | $ratio |"
+      if [ -n "${SIMULATE:-}" ]; then
         declare -A event=()
         for index in "${!names[@]}"; do event[${names[$index]}]=${totals[$index]}; done
-        simulated=$(python3 -c "print(' | '.join(f'{count / $items:.1f}' for count in (${event[I1mr]}, ${event[D1mr]} + ${event[D1mw]}, ${event[Bcm]}, ${event[Bim]})))")
-        echo "| $work | $client | $per_item | $ratio | $simulated |"
-      else
-        echo "| $work | $client | $per_item | $ratio |"
+        row+=" $(python3 -c "print(' | '.join(f'{count / $items:.1f}' for count in (${event[I1mr]}, ${event[D1mr]} + ${event[D1mw]}, ${event[Bcm]}, ${event[Bim]})))") |"
       fi
+      if [ -n "${HOT_CODE:-}" ]; then
+        row+=" $(python3 tests/benches/hot_code.py "$profile" "$items") |"
+      fi
+      echo "$row"
     fi
   done
 done
