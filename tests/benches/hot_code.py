@@ -19,6 +19,9 @@ LINE_BITS = 6
 
 def parse(path):
     """Self cost per instruction address, and the function of each address."""
+    header = open(path).read(4096)
+    # `positions: instr line` puts a source line between the address and the costs.
+    first_cost = 2 if re.search(r"^positions: instr line", header, re.M) else 1
     cost = collections.Counter()
     function_of = {}
     names = {}
@@ -45,9 +48,8 @@ def parse(path):
         if skip_call_cost:
             skip_call_cost = False
             continue
-        # `positions: instr line`: address, source line, then the Ir count.
-        if len(tokens) > 2:
-            cost[address] += int(tokens[2])
+        if len(tokens) > first_cost:
+            cost[address] += int(tokens[first_cost])
             function_of[address] = function
     return cost, function_of
 
