@@ -4,7 +4,7 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use futures::future::join_all;
@@ -31,8 +31,8 @@ use crate::tool::{ToolEvent, parse_or_repair_tool_call};
 
 /// Runs `future` under the total deadline and the cancellation token, when there are any.
 pub(super) fn guard<T, F: Future<Output = Result<T>>>(future: F, total: Option<Duration>, token: Option<CancellationToken>) -> Guarded<F> {
-    let cancelled = token.map(|token| Box::pin(token.cancelled_owned()));
-    Guarded { future, total, deadline: None, cancelled }
+    let cancelled = token.clone().map(|token| Box::pin(token.cancelled_owned()));
+    Guarded { future, total, deadline: None, token, cancelled, registered: None }
 }
 
 pin_project! {
@@ -43,12 +43,19 @@ pin_project! {
     /// future (the whole run) twice: as its argument and inside the select. The timer and the
     /// token's future are boxed, allocated only for a call that has them: inline (184 bytes)
     /// they would take the run's future past the allocator's small-block cache.
+    ///
+    /// A polled guard keeps the task's waker and wakes it when it fires, so while the same task
+    /// polls, the guards are only asked whether they fired (`is_cancelled`, `is_elapsed`), not
+    /// polled again.
     pub(super) struct Guarded<F> {
         #[pin]
         future: F,
         total: Option<Duration>,
         deadline: Option<Pin<Box<tokio::time::Sleep>>>,
+        token: Option<CancellationToken>,
         cancelled: Option<Pin<Box<WaitForCancellationFutureOwned>>>,
+        // The waker the guards were last polled with.
+        registered: Option<Waker>,
     }
 }
 
@@ -57,6 +64,17 @@ impl<T, F: Future<Output = Result<T>>> Future for Guarded<F> {
 
     fn poll(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Result<T>> {
         let this = self.project();
+        if this.registered.as_ref().is_some_and(|waker| waker.will_wake(context.waker())) {
+            if this.token.as_ref().is_some_and(CancellationToken::is_cancelled) {
+                return Poll::Ready(Err(Error::Cancelled));
+            }
+            if let (Some(duration), Some(deadline)) = (*this.total, this.deadline.as_ref())
+                && deadline.is_elapsed()
+            {
+                return Poll::Ready(Err(Error::Timeout { kind: TimeoutKind::Total, duration }));
+            }
+            return this.future.poll(context);
+        }
         if let Some(cancelled) = this.cancelled
             && cancelled.as_mut().poll(context).is_ready()
         {
@@ -68,6 +86,7 @@ impl<T, F: Future<Output = Result<T>>> Future for Guarded<F> {
                 return Poll::Ready(Err(Error::Timeout { kind: TimeoutKind::Total, duration }));
             }
         }
+        *this.registered = Some(context.waker().clone());
         this.future.poll(context)
     }
 }

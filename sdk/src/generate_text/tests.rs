@@ -347,6 +347,19 @@ async fn cancellation_token_cancels() {
     assert!(matches!(error, Error::Cancelled));
 }
 
+#[tokio::test(start_paused = true)]
+async fn a_call_moved_to_another_task_is_woken_there_by_its_timeout() {
+    let model = MockLanguageModel::new().with_delayed_response(Duration::from_secs(3_600), text_response("late"));
+    let started = tokio::time::Instant::now();
+    let mut call = generate_text(model).prompt("hi").timeout(Duration::from_secs(2)).into_future();
+    // One wait in this task: the guards know its waker.
+    assert!(futures::poll!(&mut call).is_pending());
+    let error = tokio::spawn(call).await.unwrap().unwrap_err();
+    assert!(matches!(error, Error::Timeout { kind: TimeoutKind::Total, .. }), "{error:?}");
+    // Not an hour: the other task was woken by the deadline, not by the model's answer.
+    assert_eq!(started.elapsed(), Duration::from_secs(2));
+}
+
 #[tokio::test]
 async fn invalid_arguments_fail_before_calling() {
     let model = MockLanguageModel::new().with_response(text_response("x"));
