@@ -57,8 +57,7 @@ impl Deadlines {
     /// this task when they fire.
     #[inline]
     pub(super) fn poll(&mut self, context: &mut Context<'_>, timeouts: &Timeouts) -> Option<Error> {
-        if (self.cancelled.is_some() || self.total.is_some() || self.step.is_some())
-            && !self.registered.as_ref().is_some_and(|waker| waker.will_wake(context.waker()))
+        if !self.unguarded() && !self.registered.as_ref().is_some_and(|waker| waker.will_wake(context.waker()))
         {
             self.registered = Some(context.waker().clone());
         }
