@@ -193,8 +193,6 @@ pub struct StepResult {
     pub request: RequestMetadata,
     /// What came back besides the content.
     pub response: ResponseMetadata,
-    /// The messages this step adds to the conversation.
-    pub response_messages: Vec<Message>,
     /// Provider metadata of the response.
     pub provider_metadata: Option<ProviderMetadata>,
 }
@@ -231,6 +229,26 @@ impl StepResult {
         files: File(GeneratedFile);
         /// The cited sources.
         sources: Source(Source);
+    }
+
+    /// The messages this step adds to the conversation: the assistant's output, then the results
+    /// of the tools the application ran.
+    ///
+    /// Built from [`content`](Self::content) when asked for, not kept: most steps are never
+    /// continued, and building them for every step cost each request three allocations.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
+    /// use specai::provider::Message;
+    /// use specai::test_util::{MockLanguageModel, text_response};
+    ///
+    /// let model = MockLanguageModel::new().with_response(text_response("Hi!"));
+    /// let result = specai::generate_text(model).prompt("Hello").await?;
+    /// assert_eq!(result.final_step().response_messages(), vec![Message::assistant("Hi!")]);
+    /// # Ok(()) }
+    /// ```
+    pub fn response_messages(&self) -> Vec<Message> {
+        response_messages(&self.content)
     }
 
     /// The tool calls waiting for approval.

@@ -20,7 +20,7 @@ use crate::prepare_step::PreparedStep;
 use crate::prompt::download_unsupported_urls;
 use crate::provider::{CallOptions, Content, GenerateResponse, LanguageModel, Message, ResponseFormat, ToolCall};
 use crate::retry::retry_with_backoff;
-use crate::step::{StepContent, StepResult, response_messages};
+use crate::step::{StepContent, StepResult};
 use crate::step_engine::{
     ApprovalAnswers, GenerateTextResult, StepLoop, TextRequest, parse_output, provider_tool_result, response_format_of,
     start_tool_call, tool_call_input,
@@ -229,7 +229,6 @@ async fn call_model(prepared: &mut PreparedStep, settings: &CallSettings) -> Res
 /// A step of `content` (the model's output with the tools' results appended) and the rest of
 /// the model's response.
 fn step_result(step_number: usize, content: Vec<StepContent>, response: GenerateResponse) -> StepResult {
-    let response_messages = response_messages(&content);
     StepResult {
         step_number,
         content,
@@ -239,7 +238,6 @@ fn step_result(step_number: usize, content: Vec<StepContent>, response: Generate
         warnings: response.warnings,
         request: response.request,
         response: response.response,
-        response_messages,
         provider_metadata: response.provider_metadata,
     }
 }

@@ -111,8 +111,8 @@ impl<T> GenerateTextResult<T> {
     /// The messages this generation added, to append to the conversation for the next turn: the
     /// answers to the caller's tool approvals (if any), then every step's messages.
     pub fn response_messages(&self) -> Vec<Message> {
-        let steps = self.steps.iter().flat_map(|step| step.response_messages.iter());
-        self.initial_response_messages.iter().chain(steps).cloned().collect()
+        let steps = self.steps.iter().flat_map(StepResult::response_messages);
+        self.initial_response_messages.iter().cloned().chain(steps).collect()
     }
 
     /// The final step's tool calls that wait for approval: answer them with

@@ -91,8 +91,8 @@ impl StepLoop {
 
     /// The messages added to the conversation: the answers to approvals, then every step's.
     pub(crate) fn response_messages(&self) -> Vec<Message> {
-        let steps = self.steps.iter().flat_map(|step| step.response_messages.iter());
-        self.initial_response_messages.iter().chain(steps).cloned().collect()
+        let steps = self.steps.iter().flat_map(StepResult::response_messages);
+        self.initial_response_messages.iter().cloned().chain(steps).collect()
     }
 
     /// The number of the next step.
@@ -113,7 +113,7 @@ impl StepLoop {
         // The conversation grows only for a step that follows: the last step's messages are
         // read from the steps, never from the conversation.
         if go_on && let Some(step) = self.steps.last() {
-            self.conversation.extend(step.response_messages.iter().cloned());
+            self.conversation.extend(step.response_messages());
         }
         go_on
     }

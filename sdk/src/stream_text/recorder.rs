@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::provider::{BlockId, GeneratedFile, Message, ProviderMetadata, Source, StreamPart, ToolCall, Warning};
-use crate::step::{StepContent, StepResult, response_messages};
+use crate::step::{StepContent, StepResult};
 use crate::step_engine::{provider_tool_result, tool_call_input};
 
 use super::part::TextStreamPart;
@@ -162,11 +162,10 @@ impl StepRecorder {
         self.open_reasoning = None;
     }
 
-    /// The finished step, numbered, with the messages it adds to the conversation.
+    /// The finished step, numbered.
     pub(super) fn into_step(self, step_number: usize) -> StepResult {
         let mut step = self.step;
         step.step_number = step_number;
-        step.response_messages = response_messages(&step.content);
         step
     }
 
