@@ -10,7 +10,8 @@
 #
 # Usage: tests/benches/build_weight.sh. Prints wall and CPU (user + system) time of each build and
 # the size of each stripped binary, with the ratio of specai's to async-openai's, then the ten longest
-# crate builds of each (from `cargo build --timings`). The crates and
+# crate builds of each (from `cargo build --timings`), then where each binary's code goes
+# (`code_size.py`: code by crate, and drop glue, all copies and distinct). The crates and
 # their targets stay in target/build-weight/ (delete it afterwards: about 1 GB).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -136,3 +137,6 @@ for unit in units[:10]:
     print(f"  {unit['duration']:7.1f}  {unit['name']} {unit['version']}{' (build script)' if unit.get('mode') == 'run-custom-build' else ''}")
 PY
 done
+# Where the size goes: each unstripped binary's code by crate, and its drop glue.
+echo
+python3 "$root/tests/benches/code_size.py" "$work/specai/target/release/on-specai" "$work/async-openai/target/release/on-async-openai"
