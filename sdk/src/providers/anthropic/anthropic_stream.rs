@@ -44,7 +44,9 @@ enum Block {
 /// The state machine, separate from the transport so it can be tested on events alone.
 #[derive(Debug)]
 pub(crate) struct StreamState {
-    blocks: Vec<Option<Block>>,
+    /// The open blocks by their index, in the order they started. Not a vector indexed by it:
+    /// the index is the wire's to give, and one far out of line would size the vector.
+    blocks: Vec<(u32, Block)>,
     usage: UsageCounts,
     /// The usage object as sent (`message_start`'s, updated by `message_delta`).
     raw_usage: Option<types::Usage>,
@@ -81,15 +83,16 @@ impl StreamState {
     }
 
     fn block_mut(&mut self, index: u32) -> Option<&mut Block> {
-        self.blocks.get_mut(index as usize).and_then(Option::as_mut)
+        // From the last: a delta is almost always for the block started last.
+        self.blocks.iter_mut().rev().find(|(open, _)| *open == index).map(|(_, block)| block)
     }
 
+    /// Starts a block; a second start of an open index replaces its block, as before.
     fn start_block(&mut self, index: u32, block: Block) {
-        let index = index as usize;
-        if self.blocks.len() <= index {
-            self.blocks.resize_with(index + 1, || None);
+        match self.block_mut(index) {
+            Some(open) => *open = block,
+            None => self.blocks.push((index, block)),
         }
-        self.blocks[index] = Some(block);
     }
 
     /// Maps one event, pushing the parts it yields; `raw` is the event's data (for errors).
@@ -259,14 +262,12 @@ impl StreamState {
     /// The body ended before `message_stop`: close the open text and reasoning, end unfinished
     /// tool inputs without calling the tool, and finish with what was counted.
     fn end_early(&mut self, parts: &mut VecDeque<StreamPart>) {
-        for index in 0..self.blocks.len() {
-            match self.blocks[index].take() {
-                Some(Block::ToolInput { id, .. }) => parts.push_back(StreamPart::ToolInputEnd { id, provider_metadata: None }),
-                Some(block) => {
-                    self.blocks[index] = Some(block);
-                    self.stop(index as u32, parts);
-                }
-                None => {}
+        let mut open = std::mem::take(&mut self.blocks);
+        open.sort_by_key(|(index, _)| *index);
+        for (_, block) in open {
+            match block {
+                Block::ToolInput { id, .. } => parts.push_back(StreamPart::ToolInputEnd { id, provider_metadata: None }),
+                block => Self::end_block(block, parts),
             }
         }
         parts.push_back(self.finish());
@@ -284,7 +285,13 @@ impl StreamState {
     }
 
     fn stop(&mut self, index: u32, parts: &mut VecDeque<StreamPart>) {
-        let Some(block) = self.blocks.get_mut(index as usize).and_then(Option::take) else { return };
+        let Some(position) = self.blocks.iter().rposition(|(open, _)| *open == index) else { return };
+        let (_, block) = self.blocks.remove(position);
+        Self::end_block(block, parts);
+    }
+
+    /// The parts that end a block: its end, and for a tool input the call.
+    fn end_block(block: Block, parts: &mut VecDeque<StreamPart>) {
         match block {
             Block::Text { id } | Block::JsonText { id } => parts.push_back(StreamPart::TextEnd { id, provider_metadata: None }),
             Block::Reasoning { id, signature, redacted_data } => {
@@ -395,6 +402,29 @@ mod tests {
     }
 
     const START: &str = r#"{"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"claude-x","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":10,"output_tokens":1}}}"#;
+
+    /// A block index far out of line is one block. The blocks were a vector indexed by it, so
+    /// a server's index of 2^32 - 1 sized the vector to four billion entries.
+    #[test]
+    fn a_block_index_far_out_of_line_is_one_block() {
+        let (parts, error) = run(
+            &[
+                START,
+                r#"{"type":"content_block_start","index":4294967295,"content_block":{"type":"text","text":""}}"#,
+                r#"{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"#,
+                r#"{"type":"content_block_delta","index":4294967295,"delta":{"type":"text_delta","text":"Hi"}}"#,
+                r#"{"type":"content_block_stop","index":4294967295}"#,
+            ],
+            false,
+        );
+        assert!(error.is_none());
+        let (far, near) = (BlockId::from("4294967295"), BlockId::from("0"));
+        assert_eq!(parts[1], StreamPart::TextStart { id: far.clone(), provider_metadata: None });
+        assert_eq!(parts[2], StreamPart::TextStart { id: near, provider_metadata: None });
+        assert_eq!(parts[3], StreamPart::TextDelta { id: far.clone(), delta: "Hi".into() });
+        assert_eq!(parts[4], StreamPart::TextEnd { id: far, provider_metadata: None });
+        assert_eq!(parts.len(), 5);
+    }
 
     #[test]
     fn text_blocks_by_index() {

@@ -37,6 +37,15 @@ struct OpenCall {
     call_id: BlockId,
 }
 
+/// A reasoning item and the summary blocks opened for it, in the order they were opened.
+#[derive(Debug)]
+struct OpenReasoning {
+    item_id: BlockId,
+    /// The block of each summary index the stream named. Only those: the index is the wire's to
+    /// give, and one far out of line opens one block, not one for every index before it.
+    blocks: Vec<(usize, BlockId)>,
+}
+
 /// What the stream remembers between events.
 #[derive(Debug)]
 pub(crate) struct ResponsesStreamState {
@@ -47,7 +56,7 @@ pub(crate) struct ResponsesStreamState {
     open_texts: Vec<BlockId>,
     open_calls: Vec<OpenCall>,
     /// Reasoning items with their open summary blocks.
-    open_reasoning: Vec<(BlockId, Vec<BlockId>)>,
+    open_reasoning: Vec<OpenReasoning>,
     has_function_calls: bool,
     source_count: usize,
     incomplete_reason: Option<String>,
@@ -194,23 +203,21 @@ impl ResponsesStreamState {
 
     /// The block of one reasoning summary part, opening it (and its item) when new.
     fn summary_block(&mut self, item_id: &str, summary_index: usize, out: &mut VecDeque<StreamPart>) -> BlockId {
-        let position = match self.open_reasoning.iter().position(|(id, _)| **id == *item_id) {
+        let position = match self.open_reasoning.iter().position(|open| *open.item_id == *item_id) {
             Some(position) => position,
             None => {
-                self.open_reasoning.push((Arc::from(item_id), Vec::new()));
+                self.open_reasoning.push(OpenReasoning { item_id: Arc::from(item_id), blocks: Vec::new() });
                 self.open_reasoning.len() - 1
             }
         };
-        let (item, blocks) = &mut self.open_reasoning[position];
-        while blocks.len() <= summary_index {
-            let id: BlockId = Arc::from(format!("{item}:{}", blocks.len()).as_str());
-            out.push_back(StreamPart::ReasoningStart {
-                id: id.clone(),
-                provider_metadata: Some(reasoning_metadata(item, None)),
-            });
-            blocks.push(id);
+        let OpenReasoning { item_id, blocks } = &mut self.open_reasoning[position];
+        if let Some((_, id)) = blocks.iter().find(|(index, _)| *index == summary_index) {
+            return id.clone();
         }
-        blocks[summary_index].clone()
+        let id: BlockId = Arc::from(format!("{item_id}:{summary_index}").as_str());
+        out.push_back(StreamPart::ReasoningStart { id: id.clone(), provider_metadata: Some(reasoning_metadata(item_id, None)) });
+        blocks.push((summary_index, id.clone()));
+        id
     }
 
     fn on_item_added(&mut self, item: api::OutputItem, output_index: usize, out: &mut VecDeque<StreamPart>) {
@@ -276,12 +283,12 @@ impl ResponsesStreamState {
                 ));
             }
             api::OutputItem::Reasoning { id, encrypted_content, .. } => {
-                let blocks = match self.open_reasoning.iter().position(|(open, _)| **open == *id) {
-                    Some(position) => self.open_reasoning.remove(position).1,
+                let blocks = match self.open_reasoning.iter().position(|open| *open.item_id == *id) {
+                    Some(position) => self.open_reasoning.remove(position).blocks,
                     None => Vec::new(),
                 };
                 let metadata = reasoning_metadata(&id, encrypted_content.as_deref());
-                for block in blocks {
+                for (_, block) in blocks {
                     out.push_back(StreamPart::ReasoningEnd { id: block, provider_metadata: Some(metadata.clone()) });
                 }
             }
@@ -297,8 +304,8 @@ impl ResponsesStreamState {
         for id in self.open_texts.drain(..) {
             out.push_back(StreamPart::TextEnd { id, provider_metadata: None });
         }
-        for (_, blocks) in self.open_reasoning.drain(..) {
-            for id in blocks {
+        for open in self.open_reasoning.drain(..) {
+            for (_, id) in open.blocks {
                 out.push_back(StreamPart::ReasoningEnd { id, provider_metadata: None });
             }
         }
@@ -366,5 +373,34 @@ mod tests {
         let mapper = || ResponsesStreamState::new(Vec::new(), false, "http://x".into());
         // The opening gives the stream start, the response metadata and the text start.
         assert_eq!(crate::provider_utils::allocation_count::allocations_of_hundred_text_deltas(mapper, &opening, 3, &repeated), 100);
+    }
+
+    /// A summary index far out of line opens one block. It opened one block for every index up
+    /// to it, so a server's `summary_index` of 2^62 ran the client out of memory (found by the
+    /// `responses_stream` fuzz target).
+    #[test]
+    fn a_summary_index_far_out_of_line_opens_one_block() {
+        let events = [
+            r#"{"type":"response.output_item.added","sequence_number":1,"output_index":0,"item":{"id":"rs_1","type":"reasoning","summary":[]}}"#,
+            r#"{"type":"response.reasoning_summary_part.added","sequence_number":2,"item_id":"rs_1","output_index":0,"summary_index":4611686018427387904,"part":{"type":"summary_text","text":""}}"#,
+            r#"{"type":"response.reasoning_summary_text.delta","sequence_number":3,"item_id":"rs_1","output_index":0,"summary_index":4611686018427387904,"delta":"Plan"}"#,
+            r#"{"type":"response.output_item.done","sequence_number":4,"output_index":0,"item":{"id":"rs_1","type":"reasoning","summary":[]}}"#,
+        ];
+        let mut state = ResponsesStreamState::new(Vec::new(), false, "http://x".into());
+        let mut parts = VecDeque::new();
+        for event in events {
+            state.on_data(event.as_bytes(), &mut parts).unwrap();
+        }
+        let far = "rs_1:4611686018427387904";
+        let blocks: Vec<(&str, &str)> = parts
+            .iter()
+            .filter_map(|part| match part {
+                StreamPart::ReasoningStart { id, .. } => Some(("start", &**id)),
+                StreamPart::ReasoningDelta { id, .. } => Some(("delta", &**id)),
+                StreamPart::ReasoningEnd { id, .. } => Some(("end", &**id)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(blocks, [("start", "rs_1:0"), ("start", far), ("delta", far), ("end", "rs_1:0"), ("end", far)]);
     }
 }
