@@ -111,8 +111,7 @@ impl<T> GenerateTextResult<T> {
     /// The messages this generation added, to append to the conversation for the next turn: the
     /// answers to the caller's tool approvals (if any), then every step's messages.
     pub fn response_messages(&self) -> Vec<Message> {
-        let steps = self.steps.iter().flat_map(StepResult::response_messages);
-        self.initial_response_messages.iter().cloned().chain(steps).collect()
+        response_messages(&self.initial_response_messages, &self.steps)
     }
 
     /// The final step's tool calls that wait for approval: answer them with
@@ -126,4 +125,11 @@ impl<T> GenerateTextResult<T> {
     pub fn into_output(self) -> T {
         self.output
     }
+}
+
+/// The messages a generation added: the answers to the caller's approvals, then every step's. One
+/// function for the finished result and for the loop still running (`StepLoop`).
+pub(crate) fn response_messages(initial: &[Message], steps: &[StepResult]) -> Vec<Message> {
+    let steps = steps.iter().flat_map(StepResult::response_messages);
+    initial.iter().cloned().chain(steps).collect()
 }

@@ -91,8 +91,7 @@ impl StepLoop {
 
     /// The messages added to the conversation: the answers to approvals, then every step's.
     pub(crate) fn response_messages(&self) -> Vec<Message> {
-        let steps = self.steps.iter().flat_map(StepResult::response_messages);
-        self.initial_response_messages.iter().cloned().chain(steps).collect()
+        super::result::response_messages(&self.initial_response_messages, &self.steps)
     }
 
     /// The number of the next step.
