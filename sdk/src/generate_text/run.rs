@@ -10,7 +10,7 @@ use std::time::Duration;
 use futures::future::join_all;
 use futures::stream::{BoxStream, StreamExt};
 use pin_project_lite::pin_project;
-use tokio_util::sync::{CancellationToken, WaitForCancellationFutureOwned};
+use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
 use crate::call_settings::CallSettings;
@@ -22,7 +22,7 @@ use crate::provider::{CallOptions, Content, GenerateResponse, LanguageModel, Mes
 use crate::retry::retry_with_backoff;
 use crate::step::{StepContent, StepResult};
 use crate::step_engine::{
-    ApprovalAnswers, GenerateTextResult, StepLoop, TextRequest, parse_output, provider_tool_result, response_format_of,
+    ApprovalAnswers, Cancellation, GenerateTextResult, StepLoop, TextRequest, parse_output, provider_tool_result, response_format_of,
     start_tool_call, tool_call_input,
 };
 use crate::telemetry::attributes::{self, operation};
@@ -31,8 +31,7 @@ use crate::tool::{ToolEvent, parse_or_repair_tool_call};
 
 /// Runs `future` under the total deadline and the cancellation token, when there are any.
 pub(super) fn guard<T, F: Future<Output = Result<T>>>(future: F, total: Option<Duration>, token: Option<CancellationToken>) -> Guarded<F> {
-    let cancelled = token.clone().map(|token| Box::pin(token.cancelled_owned()));
-    Guarded { future, total, deadline: None, token, cancelled, registered: None }
+    Guarded { future, total, deadline: None, cancellation: Cancellation::watch(token), registered: None }
 }
 
 pin_project! {
@@ -52,8 +51,7 @@ pin_project! {
         future: F,
         total: Option<Duration>,
         deadline: Option<Pin<Box<tokio::time::Sleep>>>,
-        token: Option<CancellationToken>,
-        cancelled: Option<Pin<Box<WaitForCancellationFutureOwned>>>,
+        cancellation: Option<Cancellation>,
         // The waker the guards were last polled with.
         registered: Option<Waker>,
     }
@@ -65,7 +63,7 @@ impl<T, F: Future<Output = Result<T>>> Future for Guarded<F> {
     fn poll(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Result<T>> {
         let this = self.project();
         if this.registered.as_ref().is_some_and(|waker| waker.will_wake(context.waker())) {
-            if this.token.as_ref().is_some_and(CancellationToken::is_cancelled) {
+            if this.cancellation.as_ref().is_some_and(Cancellation::is_cancelled) {
                 return Poll::Ready(Err(Error::Cancelled));
             }
             if let (Some(duration), Some(deadline)) = (*this.total, this.deadline.as_ref())
@@ -75,8 +73,8 @@ impl<T, F: Future<Output = Result<T>>> Future for Guarded<F> {
             }
             return this.future.poll(context);
         }
-        if let Some(cancelled) = this.cancelled
-            && cancelled.as_mut().poll(context).is_ready()
+        if let Some(cancellation) = this.cancellation
+            && cancellation.poll(context)
         {
             return Poll::Ready(Err(Error::Cancelled));
         }

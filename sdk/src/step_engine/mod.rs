@@ -9,6 +9,7 @@
 //! result of a whole generation.
 
 mod callbacks;
+mod cancellation;
 mod output;
 mod result;
 mod step_loop;
@@ -16,6 +17,7 @@ mod step_tools;
 mod text_request;
 mod tool_approvals;
 
+pub(crate) use cancellation::Cancellation;
 pub(crate) use output::{parse_output, response_format_of};
 pub use result::GenerateTextResult;
 pub(crate) use step_loop::StepLoop;

@@ -10,16 +10,15 @@ use std::task::{Context, Waker};
 use std::time::Duration;
 
 use tokio::time::{Instant, Sleep};
-use tokio_util::sync::{CancellationToken, WaitForCancellationFutureOwned};
+use tokio_util::sync::CancellationToken;
 
 use crate::call_settings::Timeouts;
 use crate::error::{Error, TimeoutKind};
+use crate::step_engine::Cancellation;
 
 /// The armed guards of a stream.
 pub(super) struct Deadlines {
-    /// The token, asked whether it was cancelled; its future below is what wakes the task.
-    token: Option<CancellationToken>,
-    cancelled: Option<Pin<Box<WaitForCancellationFutureOwned>>>,
+    cancellation: Option<Cancellation>,
     total: Option<Pin<Box<Sleep>>>,
     step: Option<Pin<Box<Sleep>>>,
     /// The first-chunk or between-chunks deadline, with its kind and duration.
@@ -32,8 +31,7 @@ pub(super) struct Deadlines {
 impl Deadlines {
     /// Guards that watch the token, if any; the deadlines are armed as the stream goes.
     pub(super) fn new(token: Option<CancellationToken>) -> Self {
-        let cancelled = token.clone().map(|token| Box::pin(token.cancelled_owned()));
-        Deadlines { token, cancelled, total: None, step: None, chunk: None, registered: None }
+        Deadlines { cancellation: Cancellation::watch(token), total: None, step: None, chunk: None, registered: None }
     }
 
     /// Arms the total deadline, when there is one.
@@ -61,8 +59,8 @@ impl Deadlines {
         {
             self.registered = Some(context.waker().clone());
         }
-        if let Some(cancelled) = &mut self.cancelled
-            && cancelled.as_mut().poll(context).is_ready()
+        if let Some(cancellation) = &mut self.cancellation
+            && cancellation.poll(context)
         {
             return Some(Error::Cancelled);
         }
@@ -103,14 +101,14 @@ impl Deadlines {
     /// Whether no cancellation, total or step guard is armed.
     #[inline]
     fn unguarded(&self) -> bool {
-        self.cancelled.is_none() && self.total.is_none() && self.step.is_none()
+        self.cancellation.is_none() && self.total.is_none() && self.step.is_none()
     }
 
     /// [`Self::quiet`] for a stream with guards; out of line, as only such a stream asks.
     #[inline(never)]
     fn guards_quiet(&self, waker: &Waker) -> bool {
         self.registered.as_ref().is_some_and(|registered| registered.will_wake(waker))
-            && !self.token.as_ref().is_some_and(CancellationToken::is_cancelled)
+            && !self.cancellation.as_ref().is_some_and(Cancellation::is_cancelled)
             && !self.total.as_ref().is_some_and(|deadline| deadline.is_elapsed())
             && !self.step.as_ref().is_some_and(|deadline| deadline.is_elapsed())
     }
@@ -149,7 +147,7 @@ impl Deadlines {
 
     /// Disarms every guard: the generation is over.
     pub(super) fn clear(&mut self) {
-        *self = Deadlines { token: None, cancelled: None, total: None, step: None, chunk: None, registered: None };
+        *self = Deadlines { cancellation: None, total: None, step: None, chunk: None, registered: None };
     }
 }
 
