@@ -23,12 +23,14 @@ impl Cancellation {
 
     /// Polls the token's future, which then wakes this task when the token is cancelled;
     /// whether it was.
+    #[inline]
     pub(crate) fn poll(&mut self, context: &mut Context<'_>) -> bool {
         self.cancelled.as_mut().poll(context).is_ready()
     }
 
     /// Whether the token was cancelled, without polling (for a task already registered by
     /// [`poll`](Self::poll)).
+    #[inline]
     pub(crate) fn is_cancelled(&self) -> bool {
         self.token.is_cancelled()
     }
