@@ -4,7 +4,8 @@
 //! The decoders are crate-private; these functions build each with a harmless configuration
 //! (raw chunks on, so that every event is also parsed as a JSON value) and run it exactly as a
 //! model's stream does ([`PartsStream`] over [`SseStream`]), with a small event limit so that
-//! the limit's error path is reached too.
+//! the limit's error path is reached too. The non-streaming path is fuzzed whole, through each
+//! model's public API against a server on 127.0.0.1 ([`generate()`]).
 
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
@@ -15,6 +16,10 @@ use futures::Stream;
 use crate::error::Result;
 use crate::provider::StreamPart;
 use crate::provider_utils::{EventMapper, PartsStream, SseEvent, SseStream};
+
+mod generate;
+
+pub use generate::{Generator, STATUSES, generate};
 
 /// The event limit of the fuzzed readers.
 pub const MAX_EVENT_BYTES: usize = 4096;
