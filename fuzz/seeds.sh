@@ -47,25 +47,35 @@ for file in "$fixtures"/cohere/*.sse; do seed cohere_stream "$file" sse; done
 for file in "$fixtures"/gateway/*.chunks.txt; do seed gateway_stream "$file" chunks; done
 for file in "$fixtures"/bedrock/*.events.jsonl; do seed bedrock_stream "$file" lines; done
 for file in "$fixtures"/*/*.json; do seed partial_json "$file" plain; done
-# Non-streaming answers: a model byte (the order of `Generator::ALL`) and a status byte (0: 200,
-# 1: 400) in front of each JSON fixture of the providers the target calls.
-generator_seed() {
-    local model="$1" file="$2" status=0 out
+# Non-streaming answers: an endpoint byte (the order of `Endpoint::ALL`) and a status byte (0:
+# 200, 1: 400) in front of each JSON fixture of the providers the target calls.
+answer_seed() {
+    local endpoint="$1" file="$2" status=0 out
     case "$(basename "$file")" in error_*) status=1 ;; esac
     mkdir -p "$corpus/generate_response"
     out="$corpus/generate_response/$(basename "$(dirname "$file")")_$(basename "$file")"
-    { printf "\\$(printf '%03o' "$model")\\$(printf '%03o' "$status")"; cat "$file"; } > "$out"
+    { printf "\\$(printf '%03o' "$endpoint")\\$(printf '%03o' "$status")"; cat "$file"; } > "$out"
 }
 for file in "$fixtures"/openai/*.json; do
-    case "$(basename "$file")" in completion_*) model=2 ;; responses_*) model=3 ;; *) model=0 ;; esac
-    generator_seed "$model" "$file"
+    case "$(basename "$file")" in
+        completion_*) endpoint=2 ;; responses_*) endpoint=3 ;; embedding*) endpoint=9 ;; image_*) endpoint=12 ;; *) endpoint=0 ;;
+    esac
+    answer_seed "$endpoint" "$file"
 done
-for file in "$fixtures"/groq/*.json; do generator_seed 1 "$file"; done
-for file in "$fixtures"/anthropic/*.json; do generator_seed 4 "$file"; done
-for file in "$fixtures"/google/*.json; do generator_seed 5 "$file"; done
-for file in "$fixtures"/cohere/*.json; do generator_seed 6 "$file"; done
-for file in "$fixtures"/gateway/*.json; do generator_seed 7 "$file"; done
-for file in "$fixtures"/bedrock/*.json; do generator_seed 8 "$file"; done
+for file in "$fixtures"/groq/*.json; do
+    case "$(basename "$file")" in transcription_*) answer_seed 14 "$file" ;; *) answer_seed 1 "$file" ;; esac
+done
+for file in "$fixtures"/anthropic/*.json; do answer_seed 4 "$file"; done
+for file in "$fixtures"/google/*.json; do
+    case "$(basename "$file")" in *embed*) endpoint=10 ;; imagen_*) endpoint=13 ;; *) endpoint=5 ;; esac
+    answer_seed "$endpoint" "$file"
+done
+for file in "$fixtures"/cohere/*.json; do
+    case "$(basename "$file")" in embed*) endpoint=11 ;; rerank*) endpoint=15 ;; *) endpoint=6 ;; esac
+    answer_seed "$endpoint" "$file"
+done
+for file in "$fixtures"/gateway/*.json; do answer_seed 7 "$file"; done
+for file in "$fixtures"/bedrock/*.json; do answer_seed 8 "$file"; done
 for file in "$root"/specs/*/provider.toml; do
     mkdir -p "$corpus/mapping_file"
     cp "$file" "$corpus/mapping_file/$(basename "$(dirname "$file")").toml"

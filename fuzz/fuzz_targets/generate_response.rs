@@ -1,19 +1,20 @@
-//! Each language model's non-streaming path, from the HTTP status and body to its result, on
-//! arbitrary answers served over 127.0.0.1: never panics, and an error status is always an error.
+//! Each model's non-streaming path, from the HTTP status and body to its result, on arbitrary
+//! answers served over 127.0.0.1: language models, embeddings, images, transcription and rerank.
+//! Never panics, and an error status is always an error.
 //!
-//! The first byte picks the model (`Generator::ALL`), the second the status (`STATUSES`); the
+//! The first byte picks the endpoint (`Endpoint::ALL`), the second the status (`STATUSES`); the
 //! rest is the body.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use specai::fuzzing::{Generator, STATUSES, generate};
+use specai::fuzzing::{Endpoint, STATUSES, call};
 
 fuzz_target!(|data: &[u8]| {
-    let [model, status, body @ ..] = data else { return };
-    let generator = Generator::ALL[usize::from(*model) % Generator::ALL.len()];
+    let [endpoint, status, body @ ..] = data else { return };
+    let endpoint = Endpoint::ALL[usize::from(*endpoint) % Endpoint::ALL.len()];
     let status = STATUSES[usize::from(*status) % STATUSES.len()];
-    let result = generate(generator, status, body);
+    let result = call(endpoint, status, body);
     if status >= 400 {
-        assert!(result.is_err(), "{generator:?} took a {status} answer for a result: {result:?}");
+        assert!(result.is_err(), "{endpoint:?} took a {status} answer for a result: {result:?}");
     }
 });

@@ -13,12 +13,15 @@ use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 use std::time::Duration;
 
 use crate::error::Result;
-use crate::provider::{CallOptions, GenerateResponse, LanguageModel, Message};
+use crate::provider::{
+    CallOptions, EmbedOptions, EmbeddingModel, GenerateResponse, ImageModel, ImageOptions, LanguageModel, Message, RerankOptions,
+    RerankingModel, TranscriptionModel, TranscriptionOptions,
+};
 
-/// A model whose non-streaming answers to fuzz.
+/// A model call whose answers to fuzz.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum Generator {
+pub enum Endpoint {
     /// OpenAI's chat completions.
     OpenAiChat,
     /// A compatible vendor's chat completions (Groq: usage and metadata at vendor paths).
@@ -37,20 +40,45 @@ pub enum Generator {
     Gateway,
     /// Bedrock's Converse (with an API key, so unsigned).
     Bedrock,
+    /// OpenAI's embeddings.
+    OpenAiEmbedding,
+    /// Gemini's embeddings (a batch of two values).
+    GoogleEmbedding,
+    /// Cohere's embeddings.
+    CohereEmbedding,
+    /// OpenAI's images (base64 in JSON).
+    OpenAiImage,
+    /// Imagen's predictions.
+    GoogleImage,
+    /// OpenAI's transcriptions.
+    OpenAiTranscription,
+    /// Cohere's rerank.
+    CohereReranking,
+    /// Bedrock's rerank.
+    BedrockReranking,
 }
 
-impl Generator {
-    /// Every generator, in the order a fuzz input's first byte picks them.
-    pub const ALL: [Generator; 9] = [
-        Generator::OpenAiChat,
-        Generator::CompatibleChat,
-        Generator::Completion,
-        Generator::Responses,
-        Generator::Anthropic,
-        Generator::Google,
-        Generator::Cohere,
-        Generator::Gateway,
-        Generator::Bedrock,
+impl Endpoint {
+    /// Every endpoint, in the order a fuzz input's first byte picks them: the language models
+    /// first.
+    pub const ALL: [Endpoint; 17] = [
+        Endpoint::OpenAiChat,
+        Endpoint::CompatibleChat,
+        Endpoint::Completion,
+        Endpoint::Responses,
+        Endpoint::Anthropic,
+        Endpoint::Google,
+        Endpoint::Cohere,
+        Endpoint::Gateway,
+        Endpoint::Bedrock,
+        Endpoint::OpenAiEmbedding,
+        Endpoint::GoogleEmbedding,
+        Endpoint::CohereEmbedding,
+        Endpoint::OpenAiImage,
+        Endpoint::GoogleImage,
+        Endpoint::OpenAiTranscription,
+        Endpoint::CohereReranking,
+        Endpoint::BedrockReranking,
     ];
 }
 
@@ -58,20 +86,59 @@ impl Generator {
 /// parses a body for (429 and 5xx retryable, 529 Anthropic's overload).
 pub const STATUSES: [u16; 8] = [200, 400, 401, 404, 429, 500, 503, 529];
 
-/// What `generator`'s model makes of an answer with this status and body.
-pub fn generate(generator: Generator, status: u16, body: &[u8]) -> Result<GenerateResponse> {
+/// What the endpoint's model makes of an answer with this status and body (the response's
+/// `Debug` text, so that every field of it is read).
+pub fn call(endpoint: Endpoint, status: u16, body: &[u8]) -> Result<String> {
     let harness = &*HARNESS;
     *harness.answer.lock().unwrap_or_else(PoisonError::into_inner) = (status, body.to_vec());
-    let model = &harness.models[Generator::ALL.iter().position(|each| *each == generator).unwrap_or_default()];
-    harness.runtime.block_on(model.do_generate(&harness.options))
+    let model = &harness.models[Endpoint::ALL.iter().position(|each| *each == endpoint).unwrap_or_default()];
+    let options = &harness.options;
+    harness.runtime.block_on(async {
+        Ok(match model {
+            Model::Language(model) => format!("{:?}", model.do_generate(&options.language).await?),
+            Model::Embedding(model) => format!("{:?}", model.do_embed(&options.embedding).await?),
+            Model::Image(model) => format!("{:?}", model.do_generate(&options.image).await?),
+            Model::Transcription(model) => format!("{:?}", model.do_generate(&options.transcription).await?),
+            Model::Reranking(model) => format!("{:?}", model.do_rerank(&options.reranking).await?),
+        })
+    })
 }
 
-/// What every run shares: the server, one model per generator (their connections kept alive
+/// What a language model makes of an answer with this status and body.
+pub fn generate(endpoint: Endpoint, status: u16, body: &[u8]) -> Result<GenerateResponse> {
+    let harness = &*HARNESS;
+    *harness.answer.lock().unwrap_or_else(PoisonError::into_inner) = (status, body.to_vec());
+    let position = Endpoint::ALL.iter().position(|each| *each == endpoint).unwrap_or_default();
+    let Model::Language(model) = &harness.models[position] else {
+        return Err(crate::error::Error::invalid_argument("endpoint", format!("{endpoint:?} is not a language model")));
+    };
+    harness.runtime.block_on(model.do_generate(&harness.options.language))
+}
+
+/// The model of an endpoint, by kind.
+enum Model {
+    Language(Arc<dyn LanguageModel>),
+    Embedding(Arc<dyn EmbeddingModel>),
+    Image(Arc<dyn ImageModel>),
+    Transcription(Arc<dyn TranscriptionModel>),
+    Reranking(Arc<dyn RerankingModel>),
+}
+
+/// The options of each kind of call.
+struct Options {
+    language: CallOptions,
+    embedding: EmbedOptions,
+    image: ImageOptions,
+    transcription: TranscriptionOptions,
+    reranking: RerankOptions,
+}
+
+/// What every run shares: the server, one model per endpoint (their connections kept alive
 /// from run to run) and the runtime they run on.
 struct Harness {
     answer: Arc<Mutex<(u16, Vec<u8>)>>,
-    models: Vec<Arc<dyn LanguageModel>>,
-    options: CallOptions,
+    models: Vec<Model>,
+    options: Options,
     runtime: tokio::runtime::Runtime,
 }
 
@@ -81,43 +148,55 @@ static HARNESS: LazyLock<Harness> = LazyLock::new(|| {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a current-thread runtime starts");
     // A run waits on loopback only; a hang past this is a bug the fuzzer should see as an error.
     let client = reqwest::Client::builder().timeout(Duration::from_secs(5)).build().expect("a plain HTTP client builds");
-    let models = Generator::ALL.iter().map(|generator| model(*generator, &format!("http://{address}"), &client)).collect();
-    Harness { answer, models, options: CallOptions::new(vec![Message::user("Hello")]), runtime }
+    let models = Endpoint::ALL.iter().map(|endpoint| model(*endpoint, &format!("http://{address}"), &client)).collect();
+    let options = Options {
+        language: CallOptions::new(vec![Message::user("Hello")]),
+        embedding: EmbedOptions::new(vec!["one".to_owned(), "two".to_owned()]),
+        image: ImageOptions::new("a lighthouse", 1),
+        transcription: TranscriptionOptions::new(&b"RIFF\0\0\0\0WAVE"[..], "audio/wav"),
+        reranking: RerankOptions::new("which?", vec![serde_json::json!("first"), serde_json::json!("second")]),
+    };
+    Harness { answer, models, options, runtime }
 });
 
-/// The model of `generator`, reaching the server at `base`.
-fn model(generator: Generator, base: &str, client: &reqwest::Client) -> Arc<dyn LanguageModel> {
+/// The model of `endpoint`, reaching the server at `base`.
+fn model(endpoint: Endpoint, base: &str, client: &reqwest::Client) -> Model {
     use crate::providers::{anthropic, bedrock, cohere, gateway, google, openai, openai_compatible};
     let openai = || openai::create_openai(openai::OpenAiSettings::default().with_api_key("k").with_base_url(base).with_client(client.clone()));
-    match generator {
-        Generator::OpenAiChat => Arc::new(openai().chat("gpt-4o-mini")),
-        Generator::Completion => Arc::new(openai().completion("gpt-3.5-turbo-instruct")),
-        Generator::Responses => Arc::new(openai().responses("gpt-4o-mini")),
-        Generator::CompatibleChat => {
+    let google = || google::create_google(google::GoogleSettings::default().with_api_key("k").with_base_url(base).with_client(client.clone()));
+    let cohere = || cohere::create_cohere(cohere::CohereSettings::default().with_api_key("k").with_base_url(base).with_client(client.clone()));
+    let bedrock = || {
+        let settings = bedrock::BedrockSettings::default().with_region("us-east-1").with_api_key("k").with_base_url(base);
+        bedrock::create_bedrock(settings.with_client(client.clone()))
+    };
+    match endpoint {
+        Endpoint::OpenAiChat => Model::Language(Arc::new(openai().chat("gpt-4o-mini"))),
+        Endpoint::Completion => Model::Language(Arc::new(openai().completion("gpt-3.5-turbo-instruct"))),
+        Endpoint::Responses => Model::Language(Arc::new(openai().responses("gpt-4o-mini"))),
+        Endpoint::CompatibleChat => {
             let settings = openai_compatible::OpenAiCompatibleSettings::default().with_api_key("k").with_base_url(base).with_client(client.clone());
-            Arc::new(openai_compatible::create_openai_compatible("groq", settings).expect("groq has a mapping").chat("llama-3.3-70b-versatile"))
+            let groq = openai_compatible::create_openai_compatible("groq", settings).expect("groq has a mapping");
+            Model::Language(Arc::new(groq.chat("llama-3.3-70b-versatile")))
         }
-        Generator::Anthropic => {
+        Endpoint::Anthropic => {
             let settings = anthropic::AnthropicSettings::default().with_api_key("k").with_base_url(base).with_client(client.clone());
-            Arc::new(anthropic::create_anthropic(settings).language_model("claude-sonnet-4-5"))
+            Model::Language(Arc::new(anthropic::create_anthropic(settings).language_model("claude-sonnet-4-5")))
         }
-        Generator::Google => {
-            let settings = google::GoogleSettings::default().with_api_key("k").with_base_url(base).with_client(client.clone());
-            Arc::new(google::create_google(settings).language_model("gemini-2.5-flash"))
-        }
-        Generator::Cohere => {
-            let settings = cohere::CohereSettings::default().with_api_key("k").with_base_url(base).with_client(client.clone());
-            Arc::new(cohere::create_cohere(settings).language_model("command-a-03-2025"))
-        }
-        Generator::Gateway => {
+        Endpoint::Google => Model::Language(Arc::new(google().language_model("gemini-2.5-flash"))),
+        Endpoint::Cohere => Model::Language(Arc::new(cohere().language_model("command-a-03-2025"))),
+        Endpoint::Gateway => {
             let settings = gateway::GatewaySettings::default().with_api_key("k").with_base_url(base).with_client(client.clone());
-            Arc::new(gateway::create_gateway(settings).language_model("openai/gpt-4o-mini"))
+            Model::Language(Arc::new(gateway::create_gateway(settings).language_model("openai/gpt-4o-mini")))
         }
-        Generator::Bedrock => {
-            let settings =
-                bedrock::BedrockSettings::default().with_region("us-east-1").with_api_key("k").with_base_url(base).with_client(client.clone());
-            Arc::new(bedrock::create_bedrock(settings).language_model("amazon.nova-lite-v1:0"))
-        }
+        Endpoint::Bedrock => Model::Language(Arc::new(bedrock().language_model("amazon.nova-lite-v1:0"))),
+        Endpoint::OpenAiEmbedding => Model::Embedding(Arc::new(openai().embedding("text-embedding-3-small"))),
+        Endpoint::GoogleEmbedding => Model::Embedding(Arc::new(google().embedding_model("gemini-embedding-001"))),
+        Endpoint::CohereEmbedding => Model::Embedding(Arc::new(cohere().embedding_model("embed-v4.0"))),
+        Endpoint::OpenAiImage => Model::Image(Arc::new(openai().image("gpt-image-1"))),
+        Endpoint::GoogleImage => Model::Image(Arc::new(google().image_model("imagen-4.0-generate-001"))),
+        Endpoint::OpenAiTranscription => Model::Transcription(Arc::new(openai().transcription("whisper-1"))),
+        Endpoint::CohereReranking => Model::Reranking(Arc::new(cohere().reranking_model("rerank-v3.5"))),
+        Endpoint::BedrockReranking => Model::Reranking(Arc::new(bedrock().reranking_model("amazon.rerank-v1:0"))),
     }
 }
 
@@ -173,17 +252,20 @@ mod tests {
     use crate::provider::Content;
 
     #[test]
-    fn each_generator_reads_its_own_answer_and_fails_on_an_error_status() {
+    fn each_endpoint_reads_its_own_answer_and_fails_on_an_error_status() {
         let chat = br#"{"id":"c","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}]}"#;
-        let response = generate(Generator::OpenAiChat, 200, chat).unwrap();
+        let response = generate(Endpoint::OpenAiChat, 200, chat).unwrap();
         assert!(matches!(response.content.as_slice(), [Content::Text { text, .. }] if text == "hi"), "{:?}", response.content);
         let anthropic = br#"{"id":"msg_1","type":"message","role":"assistant","model":"claude","content":[{"type":"text","text":"hello"}],"stop_reason":"end_turn","usage":{"input_tokens":1,"output_tokens":1}}"#;
-        let response = generate(Generator::Anthropic, 200, anthropic).unwrap();
+        let response = generate(Endpoint::Anthropic, 200, anthropic).unwrap();
         assert!(matches!(response.content.as_slice(), [Content::Text { text, .. }] if text == "hello"), "{:?}", response.content);
-        for generator in Generator::ALL {
-            let error = generate(generator, 429, br#"{"error":{"message":"slow down"}}"#).unwrap_err();
-            assert!(matches!(&error, Error::ApiCall(call) if call.status == 429), "{generator:?}: {error:?}");
-            assert!(generate(generator, 200, b"not json").is_err(), "{generator:?}");
+        for endpoint in Endpoint::ALL {
+            let error = call(endpoint, 429, br#"{"error":{"message":"slow down"}}"#).unwrap_err();
+            assert!(matches!(&error, Error::ApiCall(call) if call.status == 429), "{endpoint:?}: {error:?}");
+            assert!(call(endpoint, 200, b"not json").is_err(), "{endpoint:?}");
         }
+        let embeddings = br#"{"object":"list","data":[{"object":"embedding","index":0,"embedding":[0.5]},{"object":"embedding","index":1,"embedding":[0.25]}],"model":"m","usage":{"prompt_tokens":2,"total_tokens":2}}"#;
+        let answer = call(Endpoint::OpenAiEmbedding, 200, embeddings).unwrap();
+        assert!(answer.contains("0.25"), "{answer}");
     }
 }

@@ -5,7 +5,7 @@
 //! (raw chunks on, so that every event is also parsed as a JSON value) and run it exactly as a
 //! model's stream does ([`PartsStream`] over [`SseStream`]), with a small event limit so that
 //! the limit's error path is reached too. The non-streaming path is fuzzed whole, through each
-//! model's public API against a server on 127.0.0.1 ([`generate()`]).
+//! model's public API against a server on 127.0.0.1 ([`call()`]).
 
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
@@ -19,7 +19,7 @@ use crate::provider_utils::{EventMapper, PartsStream, SseEvent, SseStream};
 
 mod generate;
 
-pub use generate::{Generator, STATUSES, generate};
+pub use generate::{Endpoint, STATUSES, call, generate};
 
 /// The event limit of the fuzzed readers.
 pub const MAX_EVENT_BYTES: usize = 4096;
