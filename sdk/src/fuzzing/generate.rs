@@ -12,6 +12,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 use std::time::Duration;
 
+use super::Decoder;
 use crate::error::Result;
 use crate::provider::{
     CallOptions, EmbedOptions, EmbeddingModel, GenerateResponse, ImageModel, ImageOptions, LanguageModel, Message, RerankOptions,
@@ -22,24 +23,8 @@ use crate::provider::{
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Endpoint {
-    /// OpenAI's chat completions.
-    OpenAiChat,
-    /// A compatible vendor's chat completions (Groq: usage and metadata at vendor paths).
-    CompatibleChat,
-    /// Text completions.
-    Completion,
-    /// OpenAI's Responses.
-    Responses,
-    /// Anthropic's Messages.
-    Anthropic,
-    /// Gemini.
-    Google,
-    /// Cohere's chat.
-    Cohere,
-    /// The AI Gateway.
-    Gateway,
-    /// Bedrock's Converse (with an API key, so unsigned).
-    Bedrock,
+    /// A language model's `do_generate`, by its wire dialect.
+    Language(Decoder),
     /// OpenAI's embeddings.
     OpenAiEmbedding,
     /// Gemini's embeddings (a batch of two values).
@@ -62,15 +47,15 @@ impl Endpoint {
     /// Every endpoint, in the order a fuzz input's first byte picks them: the language models
     /// first.
     pub const ALL: [Endpoint; 17] = [
-        Endpoint::OpenAiChat,
-        Endpoint::CompatibleChat,
-        Endpoint::Completion,
-        Endpoint::Responses,
-        Endpoint::Anthropic,
-        Endpoint::Google,
-        Endpoint::Cohere,
-        Endpoint::Gateway,
-        Endpoint::Bedrock,
+        Endpoint::Language(Decoder::OpenAiChat),
+        Endpoint::Language(Decoder::CompatibleChat),
+        Endpoint::Language(Decoder::Completion),
+        Endpoint::Language(Decoder::Responses),
+        Endpoint::Language(Decoder::Anthropic),
+        Endpoint::Language(Decoder::Google),
+        Endpoint::Language(Decoder::Cohere),
+        Endpoint::Language(Decoder::Gateway),
+        Endpoint::Language(Decoder::Bedrock),
         Endpoint::OpenAiEmbedding,
         Endpoint::GoogleEmbedding,
         Endpoint::CohereEmbedding,
@@ -104,14 +89,15 @@ pub fn call(endpoint: Endpoint, status: u16, body: &[u8]) -> Result<String> {
     })
 }
 
-/// What a language model makes of an answer with this status and body.
-pub fn generate(endpoint: Endpoint, status: u16, body: &[u8]) -> Result<GenerateResponse> {
+/// What the language model of this dialect makes of an answer with this status and body.
+pub fn generate(dialect: Decoder, status: u16, body: &[u8]) -> Result<GenerateResponse> {
     let harness = &*HARNESS;
     *harness.answer.lock().unwrap_or_else(PoisonError::into_inner) = (status, body.to_vec());
-    let position = Endpoint::ALL.iter().position(|each| *each == endpoint).unwrap_or_default();
-    let Model::Language(model) = &harness.models[position] else {
-        return Err(crate::error::Error::invalid_argument("endpoint", format!("{endpoint:?} is not a language model")));
-    };
+    let model = Endpoint::ALL.iter().zip(&harness.models).find_map(|(endpoint, model)| match (endpoint, model) {
+        (Endpoint::Language(each), Model::Language(model)) if *each == dialect => Some(model),
+        _ => None,
+    });
+    let model = model.ok_or_else(|| crate::error::Error::invalid_argument("dialect", format!("no {dialect:?} model")))?;
     harness.runtime.block_on(model.do_generate(&harness.options.language))
 }
 
@@ -170,25 +156,25 @@ fn model(endpoint: Endpoint, base: &str, client: &reqwest::Client) -> Model {
         bedrock::create_bedrock(settings.with_client(client.clone()))
     };
     match endpoint {
-        Endpoint::OpenAiChat => Model::Language(Arc::new(openai().chat("gpt-4o-mini"))),
-        Endpoint::Completion => Model::Language(Arc::new(openai().completion("gpt-3.5-turbo-instruct"))),
-        Endpoint::Responses => Model::Language(Arc::new(openai().responses("gpt-4o-mini"))),
-        Endpoint::CompatibleChat => {
+        Endpoint::Language(Decoder::OpenAiChat) => Model::Language(Arc::new(openai().chat("gpt-4o-mini"))),
+        Endpoint::Language(Decoder::Completion) => Model::Language(Arc::new(openai().completion("gpt-3.5-turbo-instruct"))),
+        Endpoint::Language(Decoder::Responses) => Model::Language(Arc::new(openai().responses("gpt-4o-mini"))),
+        Endpoint::Language(Decoder::CompatibleChat) => {
             let settings = openai_compatible::OpenAiCompatibleSettings::default().with_api_key("k").with_base_url(base).with_client(client.clone());
             let groq = openai_compatible::create_openai_compatible("groq", settings).expect("groq has a mapping");
             Model::Language(Arc::new(groq.chat("llama-3.3-70b-versatile")))
         }
-        Endpoint::Anthropic => {
+        Endpoint::Language(Decoder::Anthropic) => {
             let settings = anthropic::AnthropicSettings::default().with_api_key("k").with_base_url(base).with_client(client.clone());
             Model::Language(Arc::new(anthropic::create_anthropic(settings).language_model("claude-sonnet-4-5")))
         }
-        Endpoint::Google => Model::Language(Arc::new(google().language_model("gemini-2.5-flash"))),
-        Endpoint::Cohere => Model::Language(Arc::new(cohere().language_model("command-a-03-2025"))),
-        Endpoint::Gateway => {
+        Endpoint::Language(Decoder::Google) => Model::Language(Arc::new(google().language_model("gemini-2.5-flash"))),
+        Endpoint::Language(Decoder::Cohere) => Model::Language(Arc::new(cohere().language_model("command-a-03-2025"))),
+        Endpoint::Language(Decoder::Gateway) => {
             let settings = gateway::GatewaySettings::default().with_api_key("k").with_base_url(base).with_client(client.clone());
             Model::Language(Arc::new(gateway::create_gateway(settings).language_model("openai/gpt-4o-mini")))
         }
-        Endpoint::Bedrock => Model::Language(Arc::new(bedrock().language_model("amazon.nova-lite-v1:0"))),
+        Endpoint::Language(Decoder::Bedrock) => Model::Language(Arc::new(bedrock().language_model("amazon.nova-lite-v1:0"))),
         Endpoint::OpenAiEmbedding => Model::Embedding(Arc::new(openai().embedding("text-embedding-3-small"))),
         Endpoint::GoogleEmbedding => Model::Embedding(Arc::new(google().embedding_model("gemini-embedding-001"))),
         Endpoint::CohereEmbedding => Model::Embedding(Arc::new(cohere().embedding_model("embed-v4.0"))),
@@ -254,10 +240,10 @@ mod tests {
     #[test]
     fn each_endpoint_reads_its_own_answer_and_fails_on_an_error_status() {
         let chat = br#"{"id":"c","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}]}"#;
-        let response = generate(Endpoint::OpenAiChat, 200, chat).unwrap();
+        let response = generate(Decoder::OpenAiChat, 200, chat).unwrap();
         assert!(matches!(response.content.as_slice(), [Content::Text { text, .. }] if text == "hi"), "{:?}", response.content);
         let anthropic = br#"{"id":"msg_1","type":"message","role":"assistant","model":"claude","content":[{"type":"text","text":"hello"}],"stop_reason":"end_turn","usage":{"input_tokens":1,"output_tokens":1}}"#;
-        let response = generate(Endpoint::Anthropic, 200, anthropic).unwrap();
+        let response = generate(Decoder::Anthropic, 200, anthropic).unwrap();
         assert!(matches!(response.content.as_slice(), [Content::Text { text, .. }] if text == "hello"), "{:?}", response.content);
         for endpoint in Endpoint::ALL {
             let error = call(endpoint, 429, br#"{"error":{"message":"slow down"}}"#).unwrap_err();

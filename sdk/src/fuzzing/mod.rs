@@ -24,8 +24,9 @@ pub use generate::{Endpoint, STATUSES, call, generate};
 /// The event limit of the fuzzed readers.
 pub const MAX_EVENT_BYTES: usize = 4096;
 
-/// A stream decoder to fuzz.
-#[derive(Debug, Clone, Copy)]
+/// A language model's wire dialect: its stream decoder to fuzz, and its non-streaming answer
+/// ([`Endpoint::Language`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decoder {
     /// OpenAI's chat completions.
     OpenAiChat,
@@ -43,6 +44,8 @@ pub enum Decoder {
     Cohere,
     /// The AI Gateway's stream parts.
     Gateway,
+    /// Bedrock's Converse: event-stream frames (here with an API key, so unsigned).
+    Bedrock,
 }
 
 /// `data` without its first byte, cut into chunks of the length that byte picks (1 to 64).
@@ -100,6 +103,7 @@ pub fn decode_stream(decoder: Decoder, chunks: Vec<Bytes>) -> Vec<Result<StreamP
         Decoder::Google => run(crate::providers::google::fuzz_mapper(), chunks),
         Decoder::Cohere => run(crate::providers::cohere::fuzz_mapper(), chunks),
         Decoder::Gateway => run(crate::providers::gateway::fuzz_mapper(), chunks),
+        Decoder::Bedrock => decode_bedrock_stream(chunks, false),
     }
 }
 
