@@ -1,6 +1,6 @@
-//! The non-streaming path of each language model, fuzzed through its public API: a model built
-//! with a base URL on 127.0.0.1 calls `do_generate`, and a small server answers with the status
-//! and body under test. So the whole path a real answer takes is covered (status, error body
+//! The non-streaming path of each model, fuzzed through its public API: a model built with a
+//! base URL on 127.0.0.1 makes its call (`do_generate`, `do_embed`...), and a small server
+//! answers with the status and body under test. So the whole path a real answer takes is covered (status, error body
 //! parsing, the body's decoding and its mapping to content, usage and metadata), not a decoder
 //! taken out of it.
 //!
@@ -74,9 +74,7 @@ pub const STATUSES: [u16; 8] = [200, 400, 401, 404, 429, 500, 503, 529];
 /// What the endpoint's model makes of an answer with this status and body (the response's
 /// `Debug` text, so that every field of it is read).
 pub fn call(endpoint: Endpoint, status: u16, body: &[u8]) -> Result<String> {
-    let harness = &*HARNESS;
-    *harness.answer.lock().unwrap_or_else(PoisonError::into_inner) = (status, body.to_vec());
-    let model = &harness.models[Endpoint::ALL.iter().position(|each| *each == endpoint).unwrap_or_default()];
+    let (harness, model) = answer_with(endpoint, status, body);
     let options = &harness.options;
     harness.runtime.block_on(async {
         Ok(match model {
@@ -91,14 +89,17 @@ pub fn call(endpoint: Endpoint, status: u16, body: &[u8]) -> Result<String> {
 
 /// What the language model of this dialect makes of an answer with this status and body.
 pub fn generate(dialect: Decoder, status: u16, body: &[u8]) -> Result<GenerateResponse> {
+    let (harness, Model::Language(model)) = answer_with(Endpoint::Language(dialect), status, body) else {
+        return Err(crate::error::Error::invalid_argument("dialect", format!("no {dialect:?} language model")));
+    };
+    harness.runtime.block_on(model.do_generate(&harness.options.language))
+}
+
+/// Sets the server's next answer; the harness, and the model of `endpoint`.
+fn answer_with(endpoint: Endpoint, status: u16, body: &[u8]) -> (&'static Harness, &'static Model) {
     let harness = &*HARNESS;
     *harness.answer.lock().unwrap_or_else(PoisonError::into_inner) = (status, body.to_vec());
-    let model = Endpoint::ALL.iter().zip(&harness.models).find_map(|(endpoint, model)| match (endpoint, model) {
-        (Endpoint::Language(each), Model::Language(model)) if *each == dialect => Some(model),
-        _ => None,
-    });
-    let model = model.ok_or_else(|| crate::error::Error::invalid_argument("dialect", format!("no {dialect:?} model")))?;
-    harness.runtime.block_on(model.do_generate(&harness.options.language))
+    (harness, &harness.models[Endpoint::ALL.iter().position(|each| *each == endpoint).unwrap_or_default()])
 }
 
 /// The model of an endpoint, by kind.
@@ -195,7 +196,11 @@ fn serve(answer: Arc<Mutex<(u16, Vec<u8>)>>) -> SocketAddr {
         for stream in listener.incoming().flatten() {
             let answer = answer.clone();
             let _ = stream.set_nodelay(true);
-            std::thread::spawn(move || while answer_one(&stream, &answer).is_ok() {});
+            std::thread::spawn(move || {
+                // One reader for the connection: what it reads ahead belongs to the next request.
+                let mut reader = BufReader::new(&stream);
+                while answer_one(&mut reader, &stream, &answer).is_ok() {}
+            });
         }
     });
     address
@@ -203,8 +208,7 @@ fn serve(answer: Arc<Mutex<(u16, Vec<u8>)>>) -> SocketAddr {
 
 /// Reads one request (its head, then as many body bytes as its `content-length` says) and
 /// writes the answer; an error once the client closes the connection.
-fn answer_one(stream: &TcpStream, answer: &Mutex<(u16, Vec<u8>)>) -> std::io::Result<()> {
-    let mut reader = BufReader::new(stream);
+fn answer_one(reader: &mut BufReader<&TcpStream>, stream: &TcpStream, answer: &Mutex<(u16, Vec<u8>)>) -> std::io::Result<()> {
     let mut length = 0;
     let mut line = String::new();
     loop {
