@@ -66,7 +66,7 @@ impl ChunkMapper {
     /// Invalid calls whose error never came (the stream ended first) still reach the client.
     pub(crate) fn flush_invalid_calls(&mut self, output: &mut VecDeque<UiMessageChunk>) {
         for (_, call) in self.invalid_calls.drain() {
-            output.push_back(input_error(*call, "Invalid tool input.".to_owned()));
+            output.push_back(input_chunk(*call, Some("Invalid tool input.".to_owned())));
         }
     }
 
@@ -112,18 +112,7 @@ impl ChunkMapper {
                 self.invalid_calls.insert(call.tool_call_id.clone(), call);
                 return;
             }
-            TextStreamPart::ToolCall(call) => {
-                let call = *call;
-                UiMessageChunk::ToolInputAvailable {
-                    tool_call_id: call.tool_call_id,
-                    tool_name: call.tool_name,
-                    input: call.input,
-                    provider_executed: call.provider_executed.then_some(true),
-                    provider_metadata: call.provider_metadata,
-                    dynamic: None,
-                    title: None,
-                }
-            }
+            TextStreamPart::ToolCall(call) => input_chunk(*call, None),
             TextStreamPart::ToolResult(result) => UiMessageChunk::ToolOutputAvailable {
                 tool_call_id: result.tool_call_id,
                 output: result.output,
@@ -174,7 +163,7 @@ impl ChunkMapper {
     fn tool_error(&mut self, error: ToolCallError, output: &mut VecDeque<UiMessageChunk>) {
         let error_text = self.options.tool_error_text(&error.error);
         if let Some(call) = self.invalid_calls.remove(&error.tool_call_id) {
-            output.push_back(input_error(*call, error_text.clone()));
+            output.push_back(input_chunk(*call, Some(error_text.clone())));
         }
         output.push_back(UiMessageChunk::ToolOutputError {
             tool_call_id: error.tool_call_id,
@@ -186,17 +175,18 @@ impl ChunkMapper {
     }
 }
 
-/// The `tool-input-error` chunk of an invalid call.
-fn input_error(call: ParsedToolCall, error_text: String) -> UiMessageChunk {
-    UiMessageChunk::ToolInputError {
-        tool_call_id: call.tool_call_id,
-        tool_name: call.tool_name,
-        input: call.input,
-        provider_executed: call.provider_executed.then_some(true),
-        provider_metadata: call.provider_metadata,
-        dynamic: None,
-        error_text,
-        title: None,
+/// The chunk of a call's complete input: `tool-input-available`, or `tool-input-error` with
+/// `error_text` for an invalid call. One function, so that both carry the call's fields alike.
+fn input_chunk(call: ParsedToolCall, error_text: Option<String>) -> UiMessageChunk {
+    let ParsedToolCall { tool_call_id, tool_name, input, provider_executed, provider_metadata, .. } = call;
+    let provider_executed = provider_executed.then_some(true);
+    match error_text {
+        None => UiMessageChunk::ToolInputAvailable {
+            tool_call_id, tool_name, input, provider_executed, provider_metadata, dynamic: None, title: None,
+        },
+        Some(error_text) => UiMessageChunk::ToolInputError {
+            tool_call_id, tool_name, input, provider_executed, provider_metadata, dynamic: None, error_text, title: None,
+        },
     }
 }
 
