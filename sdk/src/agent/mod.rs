@@ -60,7 +60,9 @@ pub const DEFAULT_MAX_STEPS: usize = 20;
 /// # Ok(()) }
 /// ```
 pub struct Agent<C = (), O: OutputSpec = TextOutput> {
-    inner: Arc<AgentSettings<C, O>>,
+    /// An agent is its finished builder: the loop's request without a conversation, and the
+    /// settings, shared by every run.
+    inner: Arc<AgentBuilder<C, O>>,
 }
 
 impl<C, O: OutputSpec> Clone for Agent<C, O> {
@@ -79,16 +81,6 @@ impl<C, O: OutputSpec> std::fmt::Debug for Agent<C, O> {
             .field("tools", &self.inner.request.defaults.tools.names().collect::<Vec<_>>())
             .finish_non_exhaustive()
     }
-}
-
-/// What an agent holds: the loop's request without a conversation, and the settings.
-struct AgentSettings<C, O> {
-    request: TextRequest,
-    instructions: Option<String>,
-    settings: CallSettings,
-    output: O,
-    prepare_call: Option<PrepareCall<C>>,
-    error: Option<Error>,
 }
 
 /// What a run starts from: a prompt (one user message) or a conversation.
@@ -350,16 +342,7 @@ impl<C, O: OutputSpec> AgentBuilder<C, O> {
 
     /// The agent.
     pub fn build(self) -> Agent<C, O> {
-        Agent {
-            inner: Arc::new(AgentSettings {
-                request: self.request,
-                instructions: self.instructions,
-                settings: self.settings,
-                output: self.output,
-                prepare_call: self.prepare_call,
-                error: self.error,
-            }),
-        }
+        Agent { inner: Arc::new(self) }
     }
 }
 
