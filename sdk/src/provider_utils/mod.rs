@@ -96,7 +96,9 @@ pub(crate) use provider_settings::parse_header;
 pub(crate) use provider_settings::{ConnectionSettings, connection_setters};
 // Each provider uses some of them; which ones depends on the features built.
 #[allow(unused_imports)]
-pub(crate) use provider_settings::{connection_model, mapped_embedding_limits, mapped_provider, provider_models, provider_settings};
+pub(crate) use provider_settings::{
+    connection_model, mapped_embedding_limits, mapped_provider, provider_model_methods, provider_models, provider_settings,
+};
 #[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway", feature = "elevenlabs", feature = "deepgram", feature = "lmnt", feature = "hume", feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai"))]
 #[cfg_attr(not(all(feature = "cohere", feature = "deepgram", feature = "fal")), allow(unused_imports))]
 pub(crate) use provider_settings::{SharedConnection, connection_for_call, model_limits, shared_connection};

@@ -389,12 +389,9 @@ macro_rules! provider_models {
                     Err($error::NoSuchModel { model_id: model_id.to_owned(), model_type: $crate::error::ModelType::Language })
                 }
             )?
-            $(
-                $(#[cfg($cfg)])?
-                fn $trait_method(&self, model_id: &str) -> $crate::error::Result<std::sync::Arc<dyn $model_trait>> {
-                    Ok(std::sync::Arc::new($provider::$method(self, model_id)))
-                }
-            )*
+            $crate::provider_utils::provider_model_methods! {
+                $( $trait_method: $model_trait = $method $(if $cfg)?; )*
+            }
         }
     };
     (@new $model:ident $self:ident $model_id:ident []) => {
@@ -407,6 +404,27 @@ macro_rules! provider_models {
 
 #[allow(unused_imports)]
 pub(crate) use provider_models;
+
+/// `Provider` methods that hand out the model of one of the provider's own methods as the model
+/// trait named, each only `if <cfg>` when it says so: `embedding_model: EmbeddingModel =
+/// embedding if feature = "embedding";`. [`provider_models!`] writes them for the models it
+/// declares; a provider that implements `Provider` itself (another default language model,
+/// models of another engine) writes the plain ones with it, so every provider hands out its
+/// models the same way.
+#[allow(unused_macros)]
+macro_rules! provider_model_methods {
+    ($( $trait_method:ident: $model_trait:ident = $method:ident $(if $cfg:meta)?; )*) => {
+        $(
+            $(#[cfg($cfg)])?
+            fn $trait_method(&self, model_id: &str) -> $crate::error::Result<std::sync::Arc<dyn $model_trait>> {
+                Ok(std::sync::Arc::new(Self::$method(self, model_id)))
+            }
+        )*
+    };
+}
+
+#[allow(unused_imports)]
+pub(crate) use provider_model_methods;
 
 /// A model type of a vendor whose models hold only their id, their provider name and the
 /// provider's connection: the struct and its `new(model_id, connection)`, the provider name being

@@ -49,7 +49,7 @@ use crate::openai_compatible::{
 #[cfg(feature = "embedding")]
 use crate::provider::EmbeddingModel;
 use crate::provider::{ImageModel, LanguageModel, Provider};
-use crate::provider_utils::{PollSettings, SharedConnection, provider_settings, shared_connection};
+use crate::provider_utils::{PollSettings, SharedConnection, provider_model_methods, provider_settings, shared_connection};
 
 /// The provider id image models report (with `.image`) and read their options under.
 const PROVIDER_ID: &str = "fireworks";
@@ -178,7 +178,7 @@ impl Provider for FireworksProvider {
         Provider::embedding_model(&self.compatible, model_id)
     }
 
-    fn image_model(&self, model_id: &str) -> Result<Arc<dyn ImageModel>> {
-        Ok(Arc::new(self.image(model_id)))
+    provider_model_methods! {
+        image_model: ImageModel = image;
     }
 }

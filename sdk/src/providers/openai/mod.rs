@@ -74,7 +74,7 @@ use crate::providers::openai_compatible::OpenAiCompatibleEmbeddingModel;
 #[cfg(feature = "transcription")]
 use crate::providers::openai_compatible::OpenAiCompatibleTranscriptionModel;
 use crate::providers::openai_compatible::{self, Config, OpenAiCompatibleChatLanguageModel, OpenAiCompatibleCompletionLanguageModel};
-use crate::provider_utils::{ConnectionSettings, combine_headers, connection_setters};
+use crate::provider_utils::{ConnectionSettings, combine_headers, connection_setters, provider_model_methods};
 
 /// OpenAI's chat-completions model: the one chat-completions engine with OpenAI's mapping.
 pub type OpenAiChatLanguageModel = OpenAiCompatibleChatLanguageModel;
@@ -294,24 +294,11 @@ impl Provider for OpenAiProvider {
         Err(responses_not_built(model_id))
     }
 
-    #[cfg(feature = "embedding")]
-    fn embedding_model(&self, model_id: &str) -> Result<Arc<dyn EmbeddingModel>> {
-        Ok(Arc::new(self.embedding(model_id)))
-    }
-
-    #[cfg(feature = "image")]
-    fn image_model(&self, model_id: &str) -> Result<Arc<dyn ImageModel>> {
-        Ok(Arc::new(self.image(model_id)))
-    }
-
-    #[cfg(feature = "speech")]
-    fn speech_model(&self, model_id: &str) -> Result<Arc<dyn SpeechModel>> {
-        Ok(Arc::new(self.speech(model_id)))
-    }
-
-    #[cfg(feature = "transcription")]
-    fn transcription_model(&self, model_id: &str) -> Result<Arc<dyn TranscriptionModel>> {
-        Ok(Arc::new(self.transcription(model_id)))
+    provider_model_methods! {
+        embedding_model: EmbeddingModel = embedding if feature = "embedding";
+        image_model: ImageModel = image if feature = "image";
+        speech_model: SpeechModel = speech if feature = "speech";
+        transcription_model: TranscriptionModel = transcription if feature = "transcription";
     }
 }
 

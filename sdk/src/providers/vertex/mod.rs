@@ -68,7 +68,10 @@ use crate::provider::EmbeddingModel;
 #[cfg(feature = "image")]
 use crate::provider::ImageModel;
 use crate::provider::{LanguageModel, Provider};
-use crate::provider_utils::{ApiKey, ConnectionSettings, MappedConnection, TokenProvider, connection_setters, fill_base_url, load_setting};
+use crate::provider_utils::{
+    ApiKey, ConnectionSettings, MappedConnection, TokenProvider, connection_setters, fill_base_url, load_setting,
+    provider_model_methods,
+};
 use crate::provider_utils::SharedConnection;
 #[cfg(any(feature = "embedding", feature = "image"))]
 use crate::provider_utils::connection_for_call;
@@ -300,13 +303,8 @@ impl Provider for VertexProvider {
         Ok(Arc::new(VertexProvider::language_model(self, model_id)))
     }
 
-    #[cfg(feature = "embedding")]
-    fn embedding_model(&self, model_id: &str) -> Result<Arc<dyn EmbeddingModel>> {
-        Ok(Arc::new(self.embedding(model_id)))
-    }
-
-    #[cfg(feature = "image")]
-    fn image_model(&self, model_id: &str) -> Result<Arc<dyn ImageModel>> {
-        Ok(Arc::new(self.image(model_id)))
+    provider_model_methods! {
+        embedding_model: EmbeddingModel = embedding if feature = "embedding";
+        image_model: ImageModel = image if feature = "image";
     }
 }
