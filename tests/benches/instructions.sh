@@ -20,6 +20,10 @@
 # (`perf stat` reports cycles as "not supported"), so the simulation is the only such view here;
 # it models neither the op cache nor the real predictors, so read it as a direction, not a cost.
 #
+# I1=SIZE,ASSOCIATIVITY,LINE (with SIMULATE=1) simulates another first-level instruction cache,
+# e.g. I1=65536,8,64: whether a client's misses come from its code outgrowing the cache (they
+# vanish in a larger one) or from where its functions lie (they stay).
+#
 # HOT_CODE=1 adds a column: the code run for every item, in distinct 64-byte lines executed at
 # least once per item (`hot_code.py`, from a profile with `--dump-instr=yes`). Unlike the
 # simulated misses, which move with where the linker puts each function, it measures the client's
@@ -56,7 +60,7 @@ large=$(sed -n 's/^64 KiB framing: *//p' "$out/serve.txt")
 simulation=()
 header="| work | client | instructions per item | to hand-written |"
 if [ -n "${SIMULATE:-}" ]; then
-  simulation+=(--cache-sim=yes --branch-sim=yes)
+  simulation+=(--cache-sim=yes --branch-sim=yes ${I1:+--I1=$I1})
   header+=" L1i misses | L1d misses | mispredicted conditional | mispredicted indirect |"
 fi
 if [ -n "${HOT_CODE:-}" ]; then
