@@ -38,6 +38,7 @@ use crate::provider::{
     CallOptions, ImageModel, ImageOptions, Message, Provider, ProviderOptions, SpeechModel,
     TranscriptionModel, TranscriptionOptions, TranscriptionResponse, Warning,
 };
+use crate::provider_utils::fault_server::{FaultRequest, FaultServer, FaultStep, json_head};
 use crate::provider_utils::{MappedConnection, PollSettings};
 use crate::provider_utils::test_server::{RecordedRequest, TestResponse, TestServer};
 
@@ -100,6 +101,30 @@ pub(crate) async fn server_with(answers: impl FnOnce(&TestServer) -> Vec<TestRes
 /// Poll settings for tests: 1 ms, then 2 ms between polls; 10 s in all.
 pub(crate) fn fast_poll() -> PollSettings {
     PollSettings::default().with_intervals(Duration::from_millis(1), Duration::from_millis(2)).with_total_timeout(Duration::from_secs(10))
+}
+
+/// Asserts that a provider's idle timeout reaches the poll, a request of its own after the
+/// submission: against a server that accepts the submission (a JSON answer, `status` and `body`)
+/// and then never answers, `call` (a model call by a provider of the base URL with the idle
+/// timeout given) ends with an idle timeout long before the server would. The requests read.
+pub(crate) async fn assert_idle_timeout_after_submission<Call, Running>(status: u16, body: &str, call: Call) -> Vec<FaultRequest>
+where
+    Call: FnOnce(String, Duration) -> Running,
+    Running: Future<Output = Result<()>>,
+{
+    let reason = http::StatusCode::from_u16(status).ok().and_then(|code| code.canonical_reason()).unwrap_or("");
+    let head = json_head(body.len()).replacen("200 OK", &format!("{status} {reason}"), 1);
+    let server = FaultServer::start([
+        vec![FaultStep::write(head), FaultStep::write(body.to_owned())],
+        // The poll never answers.
+        vec![FaultStep::Pause(Duration::from_secs(5))],
+    ])
+    .await;
+    let started = Instant::now();
+    let error = call(server.base_url(), Duration::from_millis(60)).await.unwrap_err();
+    assert!(matches!(error, Error::Timeout { kind: TimeoutKind::Idle, .. }), "{error:?}");
+    assert!(started.elapsed() < Duration::from_secs(3), "ended by the idle timeout, not the server");
+    server.requests()
 }
 
 /// The first request `matches` accepts, waiting for it to arrive (a cancel sent in the background).

@@ -4,8 +4,6 @@
 //! there too. Each test asserts every request the server received (method, path, bearer key,
 //! body) and what was parsed.
 
-use std::time::Duration;
-
 use bytes::Bytes;
 use serde_json::{Value, json};
 
@@ -13,8 +11,8 @@ use super::*;
 use crate::provider::{FileData, FilePart, ImageOptions, ProviderOptions, Warning};
 use crate::provider_utils::test_server::{TestResponse, TestServer};
 use crate::providers::vendor_test_support::{
-    PolledJob, PolledJobVendor, fast_poll, fixture_on_server, fixture_text, generate_image_with,
-    polled_job_tests, server_with,
+    PolledJob, PolledJobVendor, assert_idle_timeout_after_submission, fast_poll, fixture_on_server, fixture_text,
+    generate_image_with, polled_job_tests, server_with,
 };
 
 const ID: &str = "8e4f0a5c-2b7e-4a41-9c3f-1d5e6f7a8b90";
@@ -117,20 +115,12 @@ fn the_key_is_not_in_debug_output_and_only_image_models_are_offered() {
 
 #[tokio::test]
 async fn the_providers_idle_timeout_reaches_the_status_request() {
-    use crate::provider_utils::fault_server::{FaultServer, FaultStep, json_head};
     let queued = fixture_text(PROVIDER_ID, "generation_queued.json");
-    let server = FaultServer::start([
-        vec![FaultStep::write(json_head(queued.len()).replace("200 OK", "201 Created")), FaultStep::write(queued)],
-        // The status endpoint never answers.
-        vec![FaultStep::Pause(Duration::from_secs(5))],
-    ])
+    let requests = assert_idle_timeout_after_submission(201, &queued, |base_url, idle_timeout| async move {
+        let settings = LumaSettings::default().with_api_key("luma-test").with_base_url(base_url).with_poll_settings(fast_poll()).with_idle_timeout(Some(idle_timeout));
+        create_luma(settings).image("photon-1").do_generate(&options()).await.map(drop)
+    })
     .await;
-    let settings = LumaSettings::default().with_api_key("luma-test").with_base_url(server.base_url()).with_poll_settings(fast_poll()).with_idle_timeout(Some(Duration::from_millis(60)));
-    let started = std::time::Instant::now();
-    let error = create_luma(settings).image("photon-1").do_generate(&options()).await.unwrap_err();
-    assert!(matches!(error, Error::Timeout { kind: crate::error::TimeoutKind::Idle, .. }), "{error:?}");
-    assert!(started.elapsed() < Duration::from_secs(3), "ended by the idle timeout, not the server");
-    let requests = server.requests();
     assert_eq!(requests[1].path, format!("/dream-machine/v1/generations/{ID}"));
     assert!(requests[1].head.to_ascii_lowercase().contains("authorization: bearer luma-test"), "the connection's headers: {}", requests[1].head);
     assert!(requests[1].head.to_ascii_lowercase().contains("user-agent: specai"), "the connection's user agent: {}", requests[1].head);
