@@ -76,6 +76,23 @@ for file in "$fixtures"/cohere/*.json; do
 done
 for file in "$fixtures"/gateway/*.json; do answer_seed 7 "$file"; done
 for file in "$fixtures"/bedrock/*.json; do answer_seed 8 "$file"; done
+# stream_text: a decoder byte (the order of `Decoder::ALL`) and a consumer byte in front of each
+# stream target's seeds (not what the fuzzer added to those corpora), the consumer bytes taken in
+# turn: none, tools, tools over two steps, the UI stream, both, JSON output, each smoothing.
+consumers=(0 1 65 4 5 2 8 16 24 32 69 3)
+turn=0
+decoder=0
+mkdir -p "$corpus/stream_text"
+for target in openai_chat_stream compatible_chat_stream completion_stream responses_stream anthropic_stream google_stream \
+    cohere_stream gateway_stream bedrock_stream; do
+    for file in "$corpus/$target"/*; do
+        [[ "$(basename "$file")" =~ ^[0-9a-f]{40}$ ]] && continue
+        consumer=${consumers[turn % ${#consumers[@]}]}
+        turn=$((turn + 1))
+        { printf "\\$(printf '%03o' "$decoder")\\$(printf '%03o' "$consumer")"; cat "$file"; } > "$corpus/stream_text/${target}_$(basename "$file")"
+    done
+    decoder=$((decoder + 1))
+done
 for file in "$root"/specs/*/provider.toml; do
     mkdir -p "$corpus/mapping_file"
     cp "$file" "$corpus/mapping_file/$(basename "$(dirname "$file")").toml"

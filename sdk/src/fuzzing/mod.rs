@@ -5,7 +5,8 @@
 //! (raw chunks on, so that every event is also parsed as a JSON value) and run it exactly as a
 //! model's stream does ([`PartsStream`] over [`SseStream`]), with a small event limit so that
 //! the limit's error path is reached too. The non-streaming path is fuzzed whole, through each
-//! model's public API against a server on 127.0.0.1 ([`call()`]).
+//! model's public API against a server on 127.0.0.1 ([`call()`]), and the parts a decoder makes
+//! are run on through `stream_text` ([`stream_text()`]).
 
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
@@ -18,8 +19,10 @@ use crate::provider::StreamPart;
 use crate::provider_utils::{EventMapper, PartsStream, SseEvent, SseStream};
 
 mod generate;
+mod text_stream;
 
 pub use generate::{Endpoint, STATUSES, call, generate};
+pub use text_stream::{Consumer, stream_text};
 
 /// The event limit of the fuzzed readers.
 pub const MAX_EVENT_BYTES: usize = 4096;
@@ -46,6 +49,21 @@ pub enum Decoder {
     Gateway,
     /// Bedrock's Converse: event-stream frames (here with an API key, so unsigned).
     Bedrock,
+}
+
+impl Decoder {
+    /// Every decoder, in the order of [`Endpoint::ALL`]'s language models.
+    pub const ALL: [Decoder; 9] = [
+        Decoder::OpenAiChat,
+        Decoder::CompatibleChat,
+        Decoder::Completion,
+        Decoder::Responses,
+        Decoder::Anthropic,
+        Decoder::Google,
+        Decoder::Cohere,
+        Decoder::Gateway,
+        Decoder::Bedrock,
+    ];
 }
 
 /// `data` without its first byte, cut into chunks of the length that byte picks (1 to 64).
