@@ -93,6 +93,24 @@ for target in openai_chat_stream compatible_chat_stream completion_stream respon
     done
     decoder=$((decoder + 1))
 done
+# chat_request: `useChat` bodies (the UI message parts of the AI SDK's UI protocol), each with a
+# dialect byte in front, the dialects taken in turn.
+mkdir -p "$corpus/chat_request"
+dialect=0
+while IFS= read -r body; do
+    printf "\\$(printf '%03o' $((dialect % 9)))%s" "$body" > "$corpus/chat_request/body_$dialect.json"
+    dialect=$((dialect + 1))
+done <<'BODIES'
+{"id":"c","trigger":"submit-message","messages":[{"id":"u","role":"user","parts":[{"type":"text","text":"Hi"}]}]}
+{"id":"c","messages":[{"id":"s","role":"system","parts":[{"type":"text","text":"Be brief."}]},{"id":"u","role":"user","metadata":{"at":1},"parts":[{"type":"text","text":"What is this?"},{"type":"file","mediaType":"image/png","filename":"a.png","url":"data:image/png;base64,iVBORw0KGgo="}]}]}
+{"messages":[{"id":"u","role":"user","parts":[{"type":"text","text":"Weather?"}]},{"id":"a","role":"assistant","parts":[{"type":"step-start"},{"type":"reasoning","text":"Look it up.","providerMetadata":{"anthropic":{"signature":"s"}}},{"type":"tool-weather","toolCallId":"c1","state":"output-available","input":{"city":"Paris"},"output":{"celsius":21}},{"type":"step-start"},{"type":"text","text":"21 degrees."}]},{"id":"u2","role":"user","parts":[{"type":"text","text":"And tomorrow?"}]}]}
+{"trigger":"regenerate-message","messageId":"a","messages":[{"id":"u","role":"user","parts":[{"type":"text","text":"Hi"}]},{"id":"a","role":"assistant","parts":[{"type":"tool-weather","toolCallId":"c1","state":"output-error","input":{"city":"?"},"errorText":"unknown city"},{"type":"dynamic-tool","toolName":"search","toolCallId":"c2","state":"input-available","input":{"q":"x"}}]}]}
+{"messages":[{"id":"u","role":"user","parts":[{"type":"file","mediaType":"application/pdf","url":"https://example.com/a.pdf"},{"type":"data-note","id":"n","data":{"text":"kept out"}},{"type":"source-url","sourceId":"s","url":"https://example.com"},{"type":"source-document","sourceId":"d","mediaType":"text/plain","title":"Doc"}]}]}
+{"messages":[{"id":"u","role":"user","parts":[{"type":"text","text":"Go"}]},{"id":"a","role":"assistant","parts":[{"type":"tool-delete","toolCallId":"c1","state":"approval-responded","input":{"path":"/tmp/x"},"approval":{"id":"ap1","approved":true,"reason":"ok"}}]}]}
+{"messages":[{"id":"a","role":"assistant","parts":[{"type":"tool-weather","toolCallId":"c1","state":"input-streaming","input":{"ci"}}]}]}
+{"messages":[{"id":"u","role":"user","parts":[{"type":"text","text":"\u00e9t\u00e9 \ud83d\ude00","state":"done"}]}],"model":"fast","extra":[1,2]}
+{"messages":[]}
+BODIES
 for file in "$root"/specs/*/provider.toml; do
     mkdir -p "$corpus/mapping_file"
     cp "$file" "$corpus/mapping_file/$(basename "$(dirname "$file")").toml"

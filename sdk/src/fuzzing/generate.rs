@@ -9,7 +9,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::{Arc, LazyLock, Mutex, PoisonError};
+use std::sync::{Arc, LazyLock, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use super::Decoder;
@@ -74,7 +74,7 @@ pub const STATUSES: [u16; 8] = [200, 400, 401, 404, 429, 500, 503, 529];
 /// What the endpoint's model makes of an answer with this status and body (the response's
 /// `Debug` text, so that every field of it is read).
 pub fn call(endpoint: Endpoint, status: u16, body: &[u8]) -> Result<String> {
-    let (harness, model) = answer_with(endpoint, status, body);
+    let (_turn, harness, model) = answer_with(endpoint, status, body);
     let options = &harness.options;
     harness.runtime.block_on(async {
         Ok(match model {
@@ -89,17 +89,28 @@ pub fn call(endpoint: Endpoint, status: u16, body: &[u8]) -> Result<String> {
 
 /// What the language model of this dialect makes of an answer with this status and body.
 pub fn generate(dialect: Decoder, status: u16, body: &[u8]) -> Result<GenerateResponse> {
-    let (harness, Model::Language(model)) = answer_with(Endpoint::Language(dialect), status, body) else {
+    let (_turn, harness, Model::Language(model)) = answer_with(Endpoint::Language(dialect), status, body) else {
         return Err(crate::error::Error::invalid_argument("dialect", format!("no {dialect:?} language model")));
     };
     harness.runtime.block_on(model.do_generate(&harness.options.language))
 }
 
-/// Sets the server's next answer; the harness, and the model of `endpoint`.
-fn answer_with(endpoint: Endpoint, status: u16, body: &[u8]) -> (&'static Harness, &'static Model) {
+/// What the language model of this dialect makes of these messages: its request is built and
+/// sent, and the server answers with an empty object.
+pub(super) fn send_messages(dialect: Decoder, messages: Vec<Message>) -> Result<String> {
+    let (_turn, harness, Model::Language(model)) = answer_with(Endpoint::Language(dialect), 200, b"{}") else {
+        return Err(crate::error::Error::invalid_argument("dialect", format!("no {dialect:?} language model")));
+    };
+    Ok(format!("{:?}", harness.runtime.block_on(model.do_generate(&CallOptions::new(messages)))?))
+}
+
+/// Sets the server's next answer; the caller's turn (the answer stays until it is dropped:
+/// tests call from several threads), the harness, and the model of `endpoint`.
+fn answer_with(endpoint: Endpoint, status: u16, body: &[u8]) -> (MutexGuard<'static, ()>, &'static Harness, &'static Model) {
     let harness = &*HARNESS;
+    let turn = harness.turn.lock().unwrap_or_else(PoisonError::into_inner);
     *harness.answer.lock().unwrap_or_else(PoisonError::into_inner) = (status, body.to_vec());
-    (harness, &harness.models[Endpoint::ALL.iter().position(|each| *each == endpoint).unwrap_or_default()])
+    (turn, harness, &harness.models[Endpoint::ALL.iter().position(|each| *each == endpoint).unwrap_or_default()])
 }
 
 /// The model of an endpoint, by kind.
@@ -123,6 +134,7 @@ struct Options {
 /// What every run shares: the server, one model per endpoint (their connections kept alive
 /// from run to run) and the runtime they run on.
 struct Harness {
+    turn: Mutex<()>,
     answer: Arc<Mutex<(u16, Vec<u8>)>>,
     models: Vec<Model>,
     options: Options,
@@ -143,7 +155,7 @@ static HARNESS: LazyLock<Harness> = LazyLock::new(|| {
         transcription: TranscriptionOptions::new(&b"RIFF\0\0\0\0WAVE"[..], "audio/wav"),
         reranking: RerankOptions::new("which?", vec![serde_json::json!("first"), serde_json::json!("second")]),
     };
-    Harness { answer, models, options, runtime }
+    Harness { turn: Mutex::new(()), answer, models, options, runtime }
 });
 
 /// The model of `endpoint`, reaching the server at `base`.

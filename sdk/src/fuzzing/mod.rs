@@ -6,7 +6,8 @@
 //! model's stream does ([`PartsStream`] over [`SseStream`]), with a small event limit so that
 //! the limit's error path is reached too. The non-streaming path is fuzzed whole, through each
 //! model's public API against a server on 127.0.0.1 ([`call()`]), and the parts a decoder makes
-//! are run on through `stream_text` ([`stream_text()`]).
+//! are run on through `stream_text` ([`stream_text()`]). A `useChat` request body, which comes
+//! from browsers rather than providers, is fuzzed on its way to a model ([`chat_request()`]).
 
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
@@ -18,9 +19,11 @@ use crate::error::Result;
 use crate::provider::StreamPart;
 use crate::provider_utils::{EventMapper, PartsStream, SseEvent, SseStream};
 
+mod chat_request;
 mod generate;
 mod text_stream;
 
+pub use chat_request::chat_request;
 pub use generate::{Endpoint, STATUSES, call, generate};
 pub use text_stream::{Consumer, stream_text};
 
