@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use bytes::Bytes;
 
 use crate::error::{ApiCallError, Error, Result};
-use crate::provider::{FileData, FilePart, Message, SupportedUrl, UserPart};
+use crate::provider::{AssistantPart, FileData, FilePart, Message, SupportedUrl, UserPart};
 
 /// The user's turn: a text or several parts (text and files).
 #[derive(Debug, Clone, PartialEq)]
@@ -84,6 +84,37 @@ impl PromptInput {
         };
         Ok(StandardizedPrompt { system: self.system, messages })
     }
+}
+
+/// Checks that every tool call the application executes is answered before the next user or
+/// system message and by the end of the conversation, as the AI SDK does
+/// (`MissingToolResultsError`): a model would reject the conversation with a less clear error.
+/// `answered` are the calls the caller's approval answers settle (the loop runs or denies them
+/// before the first step). A chat front end's unfinished calls can be left out when converting
+/// (`ConvertOptions::ignore_incomplete_tool_calls`).
+pub(crate) fn check_tool_results(messages: &[Message], answered: &[&str]) -> Result<()> {
+    let mut pending: Vec<&str> = Vec::new();
+    for message in messages {
+        match message {
+            Message::Assistant { content, .. } => pending.extend(content.iter().filter_map(|part| match part {
+                AssistantPart::ToolCall(call) if !call.provider_executed => Some(call.tool_call_id.as_str()),
+                _ => None,
+            })),
+            Message::Tool { content, .. } => pending.retain(|id| !content.iter().any(|result| result.tool_call_id == *id)),
+            Message::User { .. } | Message::System { .. } => no_pending_calls(&mut pending, answered)?,
+            _ => {}
+        }
+    }
+    no_pending_calls(&mut pending, answered)
+}
+
+/// An error naming the pending calls that are not `answered`.
+fn no_pending_calls(pending: &mut Vec<&str>, answered: &[&str]) -> Result<()> {
+    pending.retain(|id| !answered.contains(id));
+    if pending.is_empty() {
+        return Ok(());
+    }
+    Err(Error::MissingToolResults { tool_call_ids: pending.iter().map(|id| (*id).to_owned()).collect() })
 }
 
 /// The user file parts given by a URL the model does not read itself.
@@ -185,6 +216,33 @@ mod tests {
         assert!(matches!(PromptInput::default().standardize(), Err(Error::InvalidArgument { .. })));
         let empty = PromptInput { messages: Some(Vec::new()), ..Default::default() };
         assert!(matches!(empty.standardize(), Err(Error::InvalidArgument { .. })));
+    }
+
+    #[test]
+    fn a_tool_call_needs_its_result_before_the_next_user_message_and_at_the_end() {
+        use crate::provider::{ToolCallPart, ToolResultOutput, ToolResultPart};
+        let call = |id: &str| {
+            let mut call = ToolCallPart::new(id, "weather", serde_json::json!({}));
+            call.provider_executed = id.starts_with("provider");
+            AssistantPart::ToolCall(call)
+        };
+        let result = |id: &str| Message::tool(vec![ToolResultPart::new(id, "weather", ToolResultOutput::text("sunny"))]);
+        let missing = |messages: &[Message], answered: &[&str]| match check_tool_results(messages, answered) {
+            Err(Error::MissingToolResults { tool_call_ids }) => tool_call_ids,
+            other => panic!("{other:?}"),
+        };
+
+        let answered = [Message::user("hi"), Message::assistant_parts(vec![call("a"), call("b")]), result("b"), result("a"), Message::user("and?")];
+        assert!(check_tool_results(&answered, &[]).is_ok());
+        let unanswered = [Message::user("hi"), Message::assistant_parts(vec![call("a"), call("b")]), result("b"), Message::user("and?")];
+        assert_eq!(missing(&unanswered, &[]), ["a"]);
+        let at_the_end = [Message::user("hi"), Message::assistant_parts(vec![call("c")])];
+        assert_eq!(missing(&at_the_end, &["other"]), ["c"]);
+        let error = check_tool_results(&at_the_end, &[]).unwrap_err();
+        assert_eq!(error.to_string(), "tool results are missing for tool calls: c");
+        // An approval answer settles its call; the provider answers its own calls.
+        assert!(check_tool_results(&at_the_end, &["c"]).is_ok());
+        assert!(check_tool_results(&[Message::user("hi"), Message::assistant_parts(vec![call("provider-1")]), Message::user("ok")], &[]).is_ok());
     }
 
     #[tokio::test]

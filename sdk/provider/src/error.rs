@@ -133,6 +133,14 @@ pub enum Error {
         message: String,
     },
 
+    /// The conversation has tool calls without results before a user or system message, or at
+    /// its end (the AI SDK's `MissingToolResultsError`).
+    #[error("tool results are missing for tool calls: {}", tool_call_ids.join(", "))]
+    MissingToolResults {
+        /// The calls without results, in order.
+        tool_call_ids: Vec<String>,
+    },
+
     /// Every attempt failed with a retryable error.
     #[error("failed after {} attempts; last error: {}", errors.len(), errors.last().map(ToString::to_string).unwrap_or_default())]
     RetriesExhausted {

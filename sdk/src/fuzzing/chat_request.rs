@@ -6,8 +6,10 @@
 
 use super::Decoder;
 use super::generate::send_messages;
-use crate::prompt::{PromptInput, StandardizedPrompt};
+use crate::prompt::{PromptInput, StandardizedPrompt, check_tool_results};
 use crate::provider::Message;
+use crate::step_engine::take_approval_answers;
+use crate::tool::ToolSet;
 use crate::ui_message_stream::{ChatRequest, ConvertOptions, convert_to_model_messages};
 
 /// What becomes of `body` on the way to the `dialect`'s language model, as text: the error that
@@ -29,9 +31,12 @@ pub fn chat_request(dialect: Decoder, body: &[u8]) -> String {
         .join("\n")
 }
 
-/// The conversation as the step loop sends it: checked, with the system text first.
+/// The conversation as the step loop sends it (with no tools, so an approved call is an
+/// error): checked, the approval answers taken out, the system text first.
 fn standardized(messages: Vec<Message>) -> crate::Result<Vec<Message>> {
-    let StandardizedPrompt { system, messages } = PromptInput { messages: Some(messages), ..PromptInput::default() }.standardize()?;
+    let StandardizedPrompt { system, mut messages } = PromptInput { messages: Some(messages), ..PromptInput::default() }.standardize()?;
+    let answers = take_approval_answers(&mut messages, &ToolSet::default())?;
+    check_tool_results(&messages, &answers.call_ids())?;
     Ok(system.map(Message::system).into_iter().chain(messages).collect())
 }
 
@@ -49,6 +54,12 @@ mod tests {
         // Both conversions reach the model, whose empty answer is not a completion.
         let outcome = chat_request(Decoder::OpenAiChat, body);
         assert_eq!(outcome.matches("has no choices").count(), 2, "{outcome}");
+        // A call still running: refused unless left out.
+        let running = String::from_utf8_lossy(body).replace(r#""state":"output-available""#, r#""state":"input-available""#);
+        let outcome = chat_request(Decoder::Cohere, running.as_bytes());
+        let (refused, ignored) = outcome.split_once('\n').expect("two conversions");
+        assert_eq!(refused, "tool results are missing for tool calls: c1");
+        assert!(ignored.contains("invalid response"), "{ignored}");
         assert!(chat_request(Decoder::Anthropic, b"{\"messages\": 3}").contains("messages"));
         assert!(chat_request(Decoder::Google, b"not json").contains("not JSON"));
     }

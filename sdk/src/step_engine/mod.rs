@@ -24,4 +24,4 @@ pub(crate) use step_loop::StepLoop;
 pub(crate) use step_tools::{provider_tool_result, start_tool_call, tool_call_input};
 pub(crate) use text_request::{TextRequest, loop_methods, text_request_methods};
 pub use callbacks::{OnFinish, OnStart, OnStepFinish, OnStepStart, StartEvent, StepStartEvent};
-pub(crate) use tool_approvals::ApprovalAnswers;
+pub(crate) use tool_approvals::{ApprovalAnswers, take_approval_answers};

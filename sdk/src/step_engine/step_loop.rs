@@ -4,7 +4,7 @@
 use crate::call_settings::CallSettings;
 use crate::error::{Error, Result};
 use crate::prepare_step::{ConversationLoan, PreparedStep, StepInputs, prepare_step};
-use crate::prompt::StandardizedPrompt;
+use crate::prompt::{StandardizedPrompt, check_tool_results};
 use crate::provider::{CallOptions, Message, ResponseFormat, Usage};
 use crate::step::{StepContent, StepResult};
 use crate::stop_condition::is_stop_condition_met;
@@ -36,6 +36,7 @@ impl StepLoop {
         settings.validate()?;
         let StandardizedPrompt { system, mut messages } = std::mem::take(&mut request.prompt).standardize()?;
         let answers = take_approval_answers(&mut messages, &request.defaults.tools)?;
+        check_tool_results(&messages, &answers.call_ids())?;
         if let Some(callback) = &request.callbacks.on_start {
             callback(&StartEvent { model: &request.defaults.model, system: system.as_deref(), messages: &messages });
         }

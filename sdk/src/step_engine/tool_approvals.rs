@@ -27,6 +27,12 @@ impl ApprovalAnswers {
         self.approved.is_empty() && self.denied.is_empty()
     }
 
+    /// The ids of the calls these answers settle, approved or denied.
+    pub(crate) fn call_ids(&self) -> Vec<&str> {
+        let approved = self.approved.iter().map(|call| call.tool_call_id.as_str());
+        approved.chain(self.denied.iter().map(|(id, _, _)| id.as_str())).collect()
+    }
+
     /// The tool message that answers the calls: the approved calls' outcomes (results or errors),
     /// then the denials.
     pub(crate) fn into_tool_message(self, outcomes: &[StepContent]) -> Option<Message> {

@@ -62,6 +62,7 @@ pub(crate) fn error_type(error: &Error) -> String {
         Error::NoObjectGenerated(_) => "no_object_generated",
         Error::Unsupported { .. } => "unsupported",
         Error::InvalidArgument { .. } => "invalid_argument",
+        Error::MissingToolResults { .. } => "missing_tool_results",
         Error::MissingApiKey { .. } => "missing_api_key",
         Error::NoSuchModel { .. } => "no_such_model",
         Error::NoSuchProvider { .. } => "no_such_provider",
