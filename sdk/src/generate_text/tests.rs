@@ -483,3 +483,15 @@ fn the_run_future_fits_the_allocators_small_block_cache() {
     let traced = crate::telemetry::in_operation(tracing::Span::none(), guarded, record);
     assert!(std::mem::size_of_val(&traced) <= SMALL_BLOCK, "guarded, traced run: {} bytes", std::mem::size_of_val(&traced));
 }
+
+/// A conversation whose tool call has no result is refused before any call, as the AI SDK
+/// refuses it (`MissingToolResultsError`), rather than sent for the provider to reject.
+#[tokio::test]
+async fn a_tool_call_without_its_result_is_refused_before_the_model_is_called() {
+    let call = AssistantPart::ToolCall(crate::provider::ToolCallPart::new("call_1", "weather", json!({"city": "Paris"})));
+    let messages = vec![Message::user("Weather?"), Message::assistant_parts(vec![call]), Message::user("And tomorrow?")];
+    let model = MockLanguageModel::new().with_response(text_response("no"));
+    let error = generate_text(model.clone()).messages(messages).await.unwrap_err();
+    assert!(matches!(&error, Error::MissingToolResults { tool_call_ids } if tool_call_ids == &["call_1"]), "{error:?}");
+    assert_eq!(model.call_count(), 0);
+}
