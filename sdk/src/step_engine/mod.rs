@@ -24,4 +24,6 @@ pub(crate) use step_loop::StepLoop;
 pub(crate) use step_tools::{provider_tool_result, start_tool_call, tool_call_input};
 pub(crate) use text_request::{TextRequest, loop_methods, text_request_methods};
 pub use callbacks::{OnFinish, OnStart, OnStepFinish, OnStepStart, StartEvent, StepStartEvent};
-pub(crate) use tool_approvals::{ApprovalAnswers, take_approval_answers};
+pub(crate) use tool_approvals::ApprovalAnswers;
+#[cfg(feature = "fuzzing")]
+pub(crate) use tool_approvals::take_approval_answers;
