@@ -6,9 +6,9 @@
 
 use super::Decoder;
 use super::generate::send_messages;
-use crate::prompt::{PromptInput, StandardizedPrompt, check_tool_results};
+use crate::prompt::{PromptInput, StandardizedPrompt};
 use crate::provider::Message;
-use crate::step_engine::take_approval_answers;
+use crate::step_engine::checked_conversation;
 use crate::tool::ToolSet;
 use crate::ui_message_stream::{ChatRequest, ConvertOptions, convert_to_model_messages};
 
@@ -32,11 +32,10 @@ pub fn chat_request(dialect: Decoder, body: &[u8]) -> String {
 }
 
 /// The conversation as the step loop sends it (with no tools, so an approved call is an
-/// error): checked, the approval answers taken out, the system text first.
+/// error): checked as every generation checks it, the system text first.
 fn standardized(messages: Vec<Message>) -> crate::Result<Vec<Message>> {
-    let StandardizedPrompt { system, mut messages } = PromptInput { messages: Some(messages), ..PromptInput::default() }.standardize()?;
-    let answers = take_approval_answers(&mut messages, &ToolSet::default())?;
-    check_tool_results(&messages, &answers.call_ids())?;
+    let prompt = PromptInput { messages: Some(messages), ..PromptInput::default() };
+    let (StandardizedPrompt { system, messages }, _) = checked_conversation(prompt, &ToolSet::default())?;
     Ok(system.map(Message::system).into_iter().chain(messages).collect())
 }
 

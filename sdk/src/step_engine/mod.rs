@@ -26,4 +26,4 @@ pub(crate) use text_request::{TextRequest, loop_methods, text_request_methods};
 pub use callbacks::{OnFinish, OnStart, OnStepFinish, OnStepStart, StartEvent, StepStartEvent};
 pub(crate) use tool_approvals::ApprovalAnswers;
 #[cfg(feature = "fuzzing")]
-pub(crate) use tool_approvals::take_approval_answers;
+pub(crate) use step_loop::checked_conversation;

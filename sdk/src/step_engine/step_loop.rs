@@ -4,15 +4,26 @@
 use crate::call_settings::CallSettings;
 use crate::error::{Error, Result};
 use crate::prepare_step::{ConversationLoan, PreparedStep, StepInputs, prepare_step};
-use crate::prompt::{StandardizedPrompt, check_tool_results};
+use crate::prompt::{PromptInput, StandardizedPrompt, check_tool_results};
 use crate::provider::{CallOptions, Message, ResponseFormat, Usage};
 use crate::step::{StepContent, StepResult};
 use crate::stop_condition::is_stop_condition_met;
+use crate::tool::ToolSet;
 
 use super::callbacks::{StartEvent, StepStartEvent};
 use super::result::GenerateTextResult;
 use super::tool_approvals::{ApprovalAnswers, take_approval_answers};
 use super::text_request::TextRequest;
+
+/// The caller's conversation as every generation takes it: standardized, the answers to approval
+/// requests taken out (see [`take_approval_answers`]), and every tool call the application runs
+/// answered by a result or by those answers ([`check_tool_results`]).
+pub(crate) fn checked_conversation(prompt: PromptInput, tools: &ToolSet) -> Result<(StandardizedPrompt, ApprovalAnswers)> {
+    let mut conversation = prompt.standardize()?;
+    let answers = take_approval_answers(&mut conversation.messages, tools)?;
+    check_tool_results(&conversation.messages, &answers.call_ids())?;
+    Ok((conversation, answers))
+}
 
 /// The state of a generation between its steps.
 #[derive(Default)]
@@ -34,9 +45,8 @@ impl StepLoop {
     /// [`finish_approvals`](Self::finish_approvals)); reports the start.
     pub(crate) fn start(request: &mut TextRequest, settings: &CallSettings) -> Result<(Self, ApprovalAnswers)> {
         settings.validate()?;
-        let StandardizedPrompt { system, mut messages } = std::mem::take(&mut request.prompt).standardize()?;
-        let answers = take_approval_answers(&mut messages, &request.defaults.tools)?;
-        check_tool_results(&messages, &answers.call_ids())?;
+        let (StandardizedPrompt { system, messages }, answers) =
+            checked_conversation(std::mem::take(&mut request.prompt), &request.defaults.tools)?;
         if let Some(callback) = &request.callbacks.on_start {
             callback(&StartEvent { model: &request.defaults.model, system: system.as_deref(), messages: &messages });
         }
