@@ -1,13 +1,18 @@
+// Imports that only the tests of typed tools and outputs use are unused without `schemars`.
+#![cfg_attr(not(feature = "schemars"), allow(unused_imports))]
+
 use serde::Deserialize;
 
 use super::*;
 
+#[cfg(feature = "schemars")]
 #[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 struct Recipe {
     name: String,
     steps: Vec<String>,
 }
 
+#[cfg(feature = "schemars")]
 #[test]
 fn object_output_sends_the_schema_and_parses_the_type() {
     let output = Output::object::<Recipe>().name("recipe");
@@ -36,6 +41,7 @@ fn object_output_sends_the_schema_and_parses_the_type() {
     }
 }
 
+#[cfg(feature = "schemars")]
 #[test]
 fn object_partials_grow_on_every_prefix() {
     let output = Output::object::<Recipe>();
@@ -55,6 +61,7 @@ fn object_partials_grow_on_every_prefix() {
     assert_eq!(output.parse_partial("```json\n{\"name\": \"te").unwrap()["name"], "te");
 }
 
+#[cfg(feature = "schemars")]
 #[test]
 fn array_output_wraps_elements_and_streams_each_element_once() {
     let output = Output::array::<Recipe>();

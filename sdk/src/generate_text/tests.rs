@@ -1,3 +1,6 @@
+// Imports that only the tests of typed tools and outputs use are unused without `schemars`.
+#![cfg_attr(not(feature = "schemars"), allow(unused_imports))]
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -17,11 +20,13 @@ use crate::stop_condition::{has_tool_call, step_count_is};
 use crate::test_util::{MockLanguageModel, text_response, tool_calls_response};
 use crate::tool::{Tool, ToolError, ToolSet};
 
+#[cfg(feature = "schemars")]
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 struct CityInput {
     city: String,
 }
 
+#[cfg(feature = "schemars")]
 /// Two tools that both wait on one barrier: they finish only if they run at the same time.
 fn barrier_tools() -> ToolSet {
     let barrier = Arc::new(tokio::sync::Barrier::new(2));
@@ -64,6 +69,7 @@ async fn single_step_text() {
     assert_eq!(calls[0].response_format, None);
 }
 
+#[cfg(feature = "schemars")]
 #[tokio::test]
 async fn three_step_loop_runs_two_tools_concurrently() {
     let model = MockLanguageModel::new()
@@ -152,6 +158,7 @@ async fn failing_tool_goes_back_to_the_model_as_an_error_result() {
     }
 }
 
+#[cfg(feature = "schemars")]
 #[tokio::test]
 async fn unknown_tool_is_repaired_by_the_hook() {
     let model = MockLanguageModel::new()
@@ -186,6 +193,7 @@ async fn unknown_tool_is_repaired_by_the_hook() {
     assert_eq!(result.text(), "Cold.");
 }
 
+#[cfg(feature = "schemars")]
 #[tokio::test]
 async fn unrepaired_invalid_input_becomes_an_error_result() {
     let model = MockLanguageModel::new()
@@ -222,6 +230,7 @@ async fn has_tool_call_stops_the_loop() {
     assert_eq!(model.call_count(), 2);
 }
 
+#[cfg(feature = "schemars")]
 #[tokio::test]
 async fn tool_without_execute_ends_the_loop_with_the_call() {
     let model = MockLanguageModel::new().with_response(tool_calls_response([("c1", "ask_user", json!({"city": "Oslo"}))]));
@@ -236,6 +245,7 @@ async fn tool_without_execute_ends_the_loop_with_the_call() {
     assert!(result.tool_results().next().is_none());
 }
 
+#[cfg(feature = "schemars")]
 #[tokio::test]
 async fn the_results_content_accessors_are_iterators_as_a_steps_are() {
     fn call_ids<'a>(calls: impl Iterator<Item = &'a crate::step::ParsedToolCall>) -> Vec<&'a str> {
@@ -411,12 +421,14 @@ async fn callbacks_see_every_step_and_the_total() {
     assert_eq!(*finished.lock().unwrap(), Some((1, Some(15))));
 }
 
+#[cfg(feature = "schemars")]
 #[derive(Debug, PartialEq, Deserialize, schemars::JsonSchema)]
 struct Forecast {
     city: String,
     celsius: f64,
 }
 
+#[cfg(feature = "schemars")]
 #[tokio::test]
 async fn typed_structured_output() {
     let model = MockLanguageModel::new().with_response(text_response(r#"{"city":"Oslo","celsius":-3.5}"#));
@@ -428,6 +440,7 @@ async fn typed_structured_output() {
     }
 }
 
+#[cfg(feature = "schemars")]
 #[tokio::test]
 async fn unparseable_output_is_no_object_generated() {
     let model = MockLanguageModel::new().with_response(text_response("It is cold."));

@@ -479,7 +479,7 @@ impl ModelOperation {
     }
 
     /// The URL built when the model was made, if any.
-    #[cfg(test)]
+    #[cfg(all(test, feature = "anthropic"))]
     pub fn url(&self) -> Option<&ModelUrl> {
         self.url.as_ref()
     }

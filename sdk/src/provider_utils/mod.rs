@@ -28,7 +28,7 @@
 //! # Ok(()) }
 //! ```
 
-#[cfg(test)]
+#[cfg(all(test, any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway")))]
 pub(crate) mod allocation_count;
 mod api_key;
 #[cfg(any(feature = "azure", feature = "vertex"))]

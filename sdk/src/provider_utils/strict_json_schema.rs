@@ -204,11 +204,13 @@ fn make_nullable(property: &mut Value) {
 
 #[cfg(test)]
 mod tests {
+    #[cfg(feature = "schemars")]
     use schemars::JsonSchema;
     use serde_json::json;
 
     use super::*;
 
+    #[cfg(feature = "schemars")]
     #[allow(dead_code)]
     #[derive(JsonSchema)]
     struct Address {
@@ -216,6 +218,7 @@ mod tests {
         zip: Option<String>,
     }
 
+    #[cfg(feature = "schemars")]
     #[allow(dead_code)]
     #[derive(JsonSchema)]
     enum Mood {
@@ -223,6 +226,7 @@ mod tests {
         Sad,
     }
 
+    #[cfg(feature = "schemars")]
     #[allow(dead_code)]
     #[derive(JsonSchema)]
     struct Person {
@@ -234,6 +238,7 @@ mod tests {
         nickname: Option<Address>,
     }
 
+    #[cfg(feature = "schemars")]
     /// Every object is closed with every property required, recursively (through `$defs` and
     /// `$ref`s), optional fields are nullable, and non-strict formats are gone.
     fn assert_strict(node: &Value) {
@@ -256,6 +261,7 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "schemars")]
     #[test]
     fn a_derived_struct_with_options_nested_structs_enums_and_vecs() {
         let schema = serde_json::to_value(schemars::schema_for!(Person)).unwrap();
@@ -288,6 +294,7 @@ mod tests {
         assert_eq!(strict["properties"]["shape"], json!({"anyOf": [{"type": "string"}, {"type": "integer"}]}));
     }
 
+    #[cfg(feature = "schemars")]
     #[test]
     fn maps_tuples_and_open_schemas_have_no_strict_form() {
         let map = serde_json::to_value(schemars::schema_for!(std::collections::HashMap<String, u8>)).unwrap();

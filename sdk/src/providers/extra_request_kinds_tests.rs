@@ -81,6 +81,7 @@ mod openai {
         create_openai(OpenAiSettings::default().with_api_key("k").with_base_url(server.url("/v1")))
     }
 
+    #[cfg(feature = "embedding")]
     #[tokio::test]
     async fn embed_many_sends_the_extras_and_keeps_the_raw_body() {
         let server = fixture_server(&["openai/embedding.json"]).await;
@@ -93,6 +94,7 @@ mod openai {
         assert_eq!(raw["model"], "text-embedding-3-small");
     }
 
+    #[cfg(feature = "image")]
     #[tokio::test]
     async fn image_generation_sends_the_extras_and_keeps_the_raw_body() {
         let server = fixture_server(&["openai/image_b64.json"]).await;
@@ -102,6 +104,7 @@ mod openai {
         assert_raw_body_kept(&result.responses[0]);
     }
 
+    #[cfg(feature = "image")]
     #[tokio::test]
     async fn image_edits_send_the_extras_as_form_fields() {
         let server = fixture_server(&["openai/image_b64.json"]).await;
@@ -113,6 +116,7 @@ mod openai {
         assert_form_members(&request, "quality");
     }
 
+    #[cfg(feature = "speech")]
     #[tokio::test]
     async fn speech_sends_the_extras() {
         let server = TestServer::start([TestResponse::bytes(200, vec![0xFF, 0xFB], "audio/mpeg")]).await;
@@ -121,6 +125,7 @@ mod openai {
         assert_json_members(&request, "voice");
     }
 
+    #[cfg(feature = "transcription")]
     #[tokio::test]
     async fn transcription_sends_the_extras_as_form_fields_and_keeps_the_raw_body() {
         let server = fixture_server(&["openai/transcription_text.json"]).await;
@@ -138,6 +143,7 @@ mod cohere {
     use super::*;
     use crate::cohere::{CohereSettings, create_cohere};
 
+    #[cfg(all(feature = "embedding", feature = "reranking"))]
     #[tokio::test]
     async fn embed_and_rerank_send_the_extras() {
         let server = fixture_server(&["cohere/embed.json", "cohere/rerank.json"]).await;
@@ -161,6 +167,7 @@ mod google {
     use super::*;
     use crate::google::{GoogleSettings, create_google};
 
+    #[cfg(all(feature = "embedding", feature = "image"))]
     #[tokio::test]
     async fn embeddings_and_imagen_send_the_extras() {
         let server = fixture_server(&["google/batch_embed_contents.json", "google/imagen_predict.json"]).await;
@@ -258,6 +265,7 @@ mod bedrock {
     use super::*;
     use crate::bedrock::{BedrockSettings, create_bedrock};
 
+    #[cfg(all(feature = "embedding", feature = "reranking"))]
     #[tokio::test]
     async fn embeddings_and_rerank_send_the_extras_signed() {
         let server = TestServer::start([

@@ -49,12 +49,15 @@ async fn chat_completions_and_responses_send_the_extras() {
     let provider = create_openai(OpenAiSettings::default().with_api_key("k").with_base_url(server.url("/v1")));
     assert_extras_reach_the_wire(&provider.chat("gpt-4o-mini"), &server, "/temperature").await;
 
-    let responses = json!({"id": "r", "object": "response", "created_at": 1, "status": "completed", "model": "m",
-        "output": [{"type": "message", "id": "m1", "status": "completed", "role": "assistant",
-                    "content": [{"type": "output_text", "text": "ok", "annotations": []}]}]});
-    let server = TestServer::start(answers(responses)).await;
-    let provider = create_openai(OpenAiSettings::default().with_api_key("k").with_base_url(server.url("/v1")));
-    assert_extras_reach_the_wire(&provider.responses("gpt-4o-mini"), &server, "/temperature").await;
+    #[cfg(feature = "openai-responses")]
+    {
+        let responses = json!({"id": "r", "object": "response", "created_at": 1, "status": "completed", "model": "m",
+            "output": [{"type": "message", "id": "m1", "status": "completed", "role": "assistant",
+                        "content": [{"type": "output_text", "text": "ok", "annotations": []}]}]});
+        let server = TestServer::start(answers(responses)).await;
+        let provider = create_openai(OpenAiSettings::default().with_api_key("k").with_base_url(server.url("/v1")));
+        assert_extras_reach_the_wire(&provider.responses("gpt-4o-mini"), &server, "/temperature").await;
+    }
 }
 
 #[cfg(feature = "anthropic")]

@@ -1,3 +1,6 @@
+// Imports that only the tests of typed tools and outputs use are unused without `schemars`.
+#![cfg_attr(not(feature = "schemars"), allow(unused_imports))]
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -16,6 +19,7 @@ use crate::stop_condition::step_count_is;
 use crate::test_util::{MockLanguageModel, MockStream};
 use crate::tool::{Tool, ToolError};
 
+#[cfg(feature = "schemars")]
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 struct CityInput {
     city: String,
@@ -116,6 +120,7 @@ async fn awaiting_a_final_value_drives_the_stream() {
     assert!(result.text_stream().next().await.is_none());
 }
 
+#[cfg(feature = "schemars")]
 #[tokio::test]
 async fn tool_loop_streams_results_and_runs_tools_concurrently() {
     let barrier = Arc::new(tokio::sync::Barrier::new(2));
@@ -259,6 +264,7 @@ async fn stream_loop_honours_prepare_step_stop_conditions_and_callbacks() {
     assert_eq!(result.finish_reason().await.unwrap(), FinishReason::ToolCalls);
 }
 
+#[cfg(feature = "schemars")]
 #[tokio::test]
 async fn repair_hook_fixes_a_streamed_call() {
     let model = MockLanguageModel::new()
@@ -422,12 +428,14 @@ async fn a_stream_moved_to_another_task_is_woken_there_by_its_timeout() {
     assert_eq!(started.elapsed(), Duration::from_secs(2));
 }
 
+#[cfg(feature = "schemars")]
 #[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
 struct Recipe {
     name: String,
     steps: Vec<String>,
 }
 
+#[cfg(feature = "schemars")]
 #[tokio::test]
 async fn partial_output_streams_and_final_output_parses() {
     let model = MockLanguageModel::new().with_stream(MockStream::text([
@@ -443,11 +451,13 @@ async fn partial_output_streams_and_final_output_parses() {
     assert!(matches!(model.calls()[0].response_format, Some(ResponseFormat::Json { .. })));
 }
 
+#[cfg(feature = "schemars")]
 #[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
 struct Hero {
     name: String,
 }
 
+#[cfg(feature = "schemars")]
 #[tokio::test]
 async fn element_stream_yields_each_element_once() {
     let model = MockLanguageModel::new().with_stream(MockStream::text([

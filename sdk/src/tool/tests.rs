@@ -1,3 +1,6 @@
+// Imports that only the tests of typed tools and outputs use are unused without `schemars`.
+#![cfg_attr(not(feature = "schemars"), allow(unused_imports))]
+
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -8,6 +11,7 @@ use crate::error::{Error, TimeoutKind};
 use crate::provider::ToolCall;
 use crate::step::{ParsedToolCall, StepContent, ToolCallResult};
 
+#[cfg(feature = "schemars")]
 #[derive(Debug, Deserialize, JsonSchema)]
 struct WeatherInput {
     /// The city.
@@ -50,6 +54,7 @@ async fn run(tools: &ToolSet, call: &ParsedToolCall, timeout: Option<Duration>) 
     run_with(tools, call, timeout, &ToolCallHooks::default()).await.1
 }
 
+#[cfg(feature = "schemars")]
 fn weather_tools() -> ToolSet {
     ToolSet::new().with(
         "weather",
@@ -58,6 +63,7 @@ fn weather_tools() -> ToolSet {
     )
 }
 
+#[cfg(feature = "schemars")]
 #[test]
 fn typed_tools_derive_their_schema() {
     let tools = weather_tools();
@@ -68,6 +74,7 @@ fn typed_tools_derive_their_schema() {
     assert!(function.input_schema.get("$schema").is_none());
 }
 
+#[cfg(feature = "schemars")]
 #[test]
 fn parsing_checks_name_activity_and_input() {
     let tools = weather_tools();
@@ -114,6 +121,7 @@ async fn execution_errors_and_timeouts_become_tool_errors() {
     }
 }
 
+#[cfg(feature = "schemars")]
 #[tokio::test]
 async fn typed_tools_receive_the_deserialized_input() {
     let tools = weather_tools();
@@ -179,6 +187,7 @@ fn dynamic_tools_check_input_against_their_schema() {
     }
 }
 
+#[cfg(feature = "schemars")]
 /// Regression: `.execute(|input, _| async move { Ok(..) })` failed with E0283 (the error type
 /// was generic); it compiles as written, and `?` works on common error types.
 #[tokio::test]
@@ -211,6 +220,7 @@ async fn execute_closures_need_no_turbofish_and_take_question_marks() {
     assert!(run(with_reqwest, json!({})).await.unwrap_err().to_string().contains("builder error"));
 }
 
+#[cfg(feature = "schemars")]
 #[tokio::test]
 async fn streaming_tools_report_each_output_as_preliminary_and_the_last_as_the_result() {
     let tools = ToolSet::new().with(
@@ -253,6 +263,7 @@ async fn a_streaming_tool_that_fails_or_yields_nothing_is_a_tool_error() {
     }
 }
 
+#[cfg(feature = "schemars")]
 #[tokio::test]
 async fn calls_that_need_approval_are_not_executed() {
     let executions = Arc::new(std::sync::atomic::AtomicUsize::new(0));
@@ -301,6 +312,7 @@ async fn calls_that_need_approval_are_not_executed() {
     assert!(matches!(events.as_slice(), [ToolEvent::Outcome(StepContent::ToolResult(_))]));
 }
 
+#[cfg(feature = "schemars")]
 #[tokio::test]
 async fn tool_call_hooks_see_each_execution_start_and_finish() {
     let seen = Arc::new(std::sync::Mutex::new(Vec::new()));

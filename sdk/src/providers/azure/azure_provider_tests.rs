@@ -8,7 +8,9 @@ use std::time::Duration;
 use serde_json::json;
 
 use super::*;
-use crate::provider::{CallOptions, EmbeddingModel, EmbedOptions, LanguageModel, Message};
+use crate::provider::{CallOptions, LanguageModel, Message};
+#[cfg(feature = "embedding")]
+use crate::provider::{EmbedOptions, EmbeddingModel};
 use crate::provider_utils::test_server::{TestResponse, TestServer};
 use crate::provider_utils::{AccessToken, token_provider_fn};
 
@@ -40,12 +42,14 @@ async fn v1_urls_carry_the_default_api_version_and_the_api_key_header() {
     let model = provider.chat("my-gpt-4o");
     assert_eq!(model.provider(), "azure.chat");
     model.do_generate(&call()).await.unwrap();
+    #[cfg(feature = "embedding")]
     provider.embedding("my-embedder").do_embed(&EmbedOptions::new(vec!["a".into()])).await.unwrap();
     let requests = server.requests();
     assert_eq!(requests[0].path, "/openai/v1/chat/completions?api-version=v1");
     assert_eq!(requests[0].header("api-key"), Some("azure-key"));
     assert_eq!(requests[0].header("authorization"), None);
     assert_eq!(requests[0].json()["model"], "my-gpt-4o");
+    #[cfg(feature = "embedding")]
     assert_eq!(requests[1].path, "/openai/v1/embeddings?api-version=v1");
 }
 

@@ -260,7 +260,8 @@ impl OpenAiCompatibleChatLanguageModel {
     }
 }
 
-#[cfg(test)]
+// The tests build most models from OpenAI's mapping.
+#[cfg(all(test, feature = "openai"))]
 mod tests {
     use serde_json::json;
 

@@ -87,6 +87,7 @@ async fn the_registry_routes_claude_ids_to_anthropic_and_others_to_gemini() {
     let provider = create_vertex(VertexSettings::default().with_project("p").with_location("us-east5").with_credentials(credentials()));
     assert_eq!(Provider::language_model(&provider, "claude-opus-4-1@20250805").unwrap().provider(), "vertex.anthropic.messages");
     assert_eq!(Provider::language_model(&provider, "gemini-2.5-flash").unwrap().provider(), "google.vertex.chat");
+    #[cfg(feature = "embedding")]
     assert_eq!(Provider::embedding_model(&provider, "text-embedding-005").unwrap().provider(), "google.vertex.embedding");
 }
 

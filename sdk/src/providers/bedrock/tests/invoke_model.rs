@@ -1,9 +1,11 @@
 //! InvokeModel (embeddings, images) and the agent runtime's Rerank.
 
+#[cfg(any(feature = "embedding", feature = "image", feature = "reranking"))]
 use serde_json::json;
 
 use super::*;
 
+#[cfg(feature = "embedding")]
 #[tokio::test]
 async fn titan_and_cohere_embeddings() {
     let server = TestServer::start([
@@ -42,6 +44,7 @@ async fn titan_and_cohere_embeddings() {
     );
 }
 
+#[cfg(feature = "image")]
 #[tokio::test]
 async fn nova_canvas_images() {
     let server = TestServer::start([TestResponse::json(
@@ -75,6 +78,7 @@ async fn nova_canvas_images() {
     );
 }
 
+#[cfg(feature = "reranking")]
 #[tokio::test]
 async fn rerank_through_the_agent_runtime() {
     let server = TestServer::start([TestResponse::json(200, json!({"results": [{"index": 1, "relevanceScore": 0.92}, {"index": 0, "relevanceScore": 0.13}]}))]).await;

@@ -13,9 +13,14 @@ use super::bedrock_signing::{SigningScope, sign_request};
 use super::*;
 use crate::error::Error;
 use crate::provider::{
-    CallOptions, Content, EmbedOptions, FinishReason, FunctionTool, ImageOptions, Message,
-    ProviderOptions, RerankOptions, ResponseFormat, StreamPart, ToolDefinition,
+    CallOptions, Content, FinishReason, FunctionTool, Message, ProviderOptions, ResponseFormat, StreamPart, ToolDefinition,
 };
+#[cfg(feature = "embedding")]
+use crate::provider::EmbedOptions;
+#[cfg(feature = "image")]
+use crate::provider::ImageOptions;
+#[cfg(feature = "reranking")]
+use crate::provider::RerankOptions;
 use crate::provider_utils::test_server::{RecordedRequest, TestResponse, TestServer};
 
 pub(super) const ACCESS_KEY: &str = "AKIDEXAMPLE";
