@@ -26,8 +26,8 @@ struct CityInput {
     city: String,
 }
 
-#[cfg(feature = "schemars")]
 /// Two tools that both wait on one barrier: they finish only if they run at the same time.
+#[cfg(feature = "schemars")]
 fn barrier_tools() -> ToolSet {
     let barrier = Arc::new(tokio::sync::Barrier::new(2));
     let weather_barrier = barrier.clone();

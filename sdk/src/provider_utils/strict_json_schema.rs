@@ -238,9 +238,9 @@ mod tests {
         nickname: Option<Address>,
     }
 
-    #[cfg(feature = "schemars")]
     /// Every object is closed with every property required, recursively (through `$defs` and
     /// `$ref`s), optional fields are nullable, and non-strict formats are gone.
+    #[cfg(feature = "schemars")]
     fn assert_strict(node: &Value) {
         match node {
             Value::Object(object) => {

@@ -187,9 +187,9 @@ fn dynamic_tools_check_input_against_their_schema() {
     }
 }
 
-#[cfg(feature = "schemars")]
 /// Regression: `.execute(|input, _| async move { Ok(..) })` failed with E0283 (the error type
 /// was generic); it compiles as written, and `?` works on common error types.
+#[cfg(feature = "schemars")]
 #[tokio::test]
 async fn execute_closures_need_no_turbofish_and_take_question_marks() {
     #[derive(Deserialize, schemars::JsonSchema)]
