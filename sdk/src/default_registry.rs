@@ -24,7 +24,8 @@ use crate::registry::{ProviderRegistry, ProviderRegistryBuilder, create_provider
 /// Building it reads no key and sends nothing: a model id resolves offline, and a missing key
 /// fails that model's first call only.
 ///
-/// ```
+#[cfg_attr(feature = "openai-responses", doc = " ```")]
+#[cfg_attr(not(feature = "openai-responses"), doc = " ```ignore")]
 /// let registry = specai::default_registry();
 /// assert!(registry.provider_ids().contains(&"openai".to_owned()));
 /// let model = registry.language_model("openai:gpt-4o-mini")?;

@@ -72,7 +72,8 @@
 //! parameters, and API keys as `ApiKey(<redacted>)`; errors and traces do the same.
 //!
 //! # Example
-//! ```
+#![cfg_attr(feature = "schemars", doc = " ```")]
+#![cfg_attr(not(feature = "schemars"), doc = " ```ignore")]
 //! use futures::StreamExt;
 //! use schemars::JsonSchema;
 //! use serde::Deserialize;

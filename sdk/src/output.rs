@@ -86,7 +86,8 @@ pub trait OutputSpec: Send + Sync + 'static {
 
 /// The final text did not parse (or validate) as the requested output.
 ///
-/// ```
+#[cfg_attr(feature = "schemars", doc = " ```")]
+#[cfg_attr(not(feature = "schemars"), doc = " ```ignore")]
 /// use specai::{Output, OutputSpec};
 ///
 /// #[derive(Debug, serde::Deserialize, schemars::JsonSchema)]
@@ -128,7 +129,8 @@ impl OutputParseError {
 
 /// Builders of the usual output specs.
 ///
-/// ```
+#[cfg_attr(feature = "schemars", doc = " ```")]
+#[cfg_attr(not(feature = "schemars"), doc = " ```ignore")]
 /// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
 /// use specai::Output;
 /// use specai::test_util::{MockLanguageModel, text_response};

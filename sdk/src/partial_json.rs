@@ -54,7 +54,8 @@ pub fn parse_partial_json(text: &str) -> Option<PartialJson> {
 /// top-level object (`Some("elements")` for `{"elements": [...]}`), telling which elements are
 /// finished. `None` when the array has not started or the text is not a JSON prefix.
 ///
-/// ```
+#[cfg_attr(feature = "schemars", doc = " ```")]
+#[cfg_attr(not(feature = "schemars"), doc = " ```ignore")]
 /// use specai::{Output, OutputSpec};
 ///
 /// #[derive(Debug, Clone, PartialEq, serde::Deserialize, schemars::JsonSchema)]

@@ -31,7 +31,8 @@ use crate::telemetry::TelemetrySettings;
 
 /// Headers, provider options, retries and cancellation of a model call.
 ///
-/// ```
+#[cfg_attr(feature = "embedding", doc = " ```")]
+#[cfg_attr(not(feature = "embedding"), doc = " ```ignore")]
 /// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
 /// use specai::provider::ProviderOptions;
 /// use specai::test_util::MockEmbeddingModel;

@@ -35,7 +35,8 @@ pub fn default_http_client() -> reqwest::Client {
 
 /// A client with these timeouts (`None`: no limit).
 ///
-/// ```
+#[cfg_attr(feature = "openai", doc = " ```")]
+#[cfg_attr(not(feature = "openai"), doc = " ```ignore")]
 /// use std::time::Duration;
 ///
 /// let client = specai::provider_utils::client_with_timeouts(Some(Duration::from_secs(5)), None);

@@ -13,7 +13,8 @@ use crate::provider::{FileData, GeneratedImage, ImageModel, ImageOptions, ImageR
 /// PNG-labelled images whose bytes name the call and index (`call0-image1`); it records every
 /// call.
 ///
-/// ```
+#[cfg_attr(feature = "image", doc = " ```")]
+#[cfg_attr(not(feature = "image"), doc = " ```ignore")]
 /// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
 /// use specai::test_util::MockImageModel;
 /// let model = MockImageModel::new().with_max_images_per_call(Some(1));

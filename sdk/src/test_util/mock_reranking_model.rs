@@ -11,7 +11,8 @@ scripted_mock! {
     /// each document by how many of the query's words its JSON text contains; it records every
     /// call.
     ///
-    /// ```
+    #[cfg_attr(feature = "reranking", doc = " ```")]
+    #[cfg_attr(not(feature = "reranking"), doc = " ```ignore")]
     /// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
     /// use specai::test_util::MockRerankingModel;
     /// let model = MockRerankingModel::new();

@@ -7,7 +7,8 @@ scripted_mock! {
     /// A speech model that answers with scripted responses in order, and otherwise with the
     /// text's bytes as `audio/mpeg`; it records every call.
     ///
-    /// ```
+    #[cfg_attr(feature = "speech", doc = " ```")]
+    #[cfg_attr(not(feature = "speech"), doc = " ```ignore")]
     /// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
     /// use specai::test_util::MockSpeechModel;
     /// let model = MockSpeechModel::new();

@@ -7,7 +7,8 @@ scripted_mock! {
     /// A transcription model that answers with scripted responses in order, and otherwise with
     /// the audio bytes read as UTF-8 text; it records every call.
     ///
-    /// ```
+    #[cfg_attr(feature = "transcription", doc = " ```")]
+    #[cfg_attr(not(feature = "transcription"), doc = " ```ignore")]
     /// # #[tokio::main(flavor = "current_thread")] async fn main() -> specai::Result<()> {
     /// use specai::test_util::MockTranscriptionModel;
     /// let model = MockTranscriptionModel::new();

@@ -49,7 +49,8 @@ pub use tool_set::ToolSet;
 /// The error a tool's execute function returns; any error type converts into it, and so do
 /// `String` and `&str`.
 ///
-/// ```
+#[cfg_attr(feature = "schemars", doc = " ```")]
+#[cfg_attr(not(feature = "schemars"), doc = " ```ignore")]
 /// use specai::{Tool, ToolError};
 ///
 /// #[derive(serde::Deserialize, schemars::JsonSchema)]

@@ -2,7 +2,8 @@
 //! Responses model, the chat-completions engine, completions, embeddings, images, speech and
 //! transcription) with Azure's URLs and auth.
 //!
-//! ```no_run
+#![cfg_attr(feature = "openai-responses", doc = " ```no_run")]
+#![cfg_attr(not(feature = "openai-responses"), doc = " ```ignore")]
 //! # async fn run() -> specai::Result<()> {
 //! use specai::azure::{AzureSettings, azure, create_azure};
 //!

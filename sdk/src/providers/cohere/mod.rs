@@ -1,7 +1,8 @@
 //! Cohere (API v2): language models over `/v2/chat`, embedding models over `/v2/embed` and
 //! reranking models over `/v2/rerank`.
 //!
-//! ```no_run
+#![cfg_attr(feature = "reranking", doc = " ```no_run")]
+#![cfg_attr(not(feature = "reranking"), doc = " ```ignore")]
 //! # async fn example() -> specai::Result<()> {
 //! use specai::cohere::{CohereSettings, create_cohere};
 //!

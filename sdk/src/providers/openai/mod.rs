@@ -1,7 +1,8 @@
 //! OpenAI: the Responses API (the default language model), chat completions, legacy completions,
 //! embeddings, images, speech and transcription.
 //!
-//! ```no_run
+#![cfg_attr(feature = "openai-responses", doc = " ```no_run")]
+#![cfg_attr(not(feature = "openai-responses"), doc = " ```ignore")]
 //! # async fn run() -> specai::Result<()> {
 //! use specai::openai::{create_openai, openai, OpenAiSettings};
 //!

@@ -2,7 +2,8 @@
 //! models (the Anthropic provider's code over `rawPredict`/`streamRawPredict`), text embedding
 //! models and Imagen (over `predict`), with Google Cloud credentials or an express-mode API key.
 //!
-//! ```no_run
+#![cfg_attr(feature = "embedding", doc = " ```no_run")]
+#![cfg_attr(not(feature = "embedding"), doc = " ```ignore")]
 //! # async fn run() -> specai::Result<()> {
 //! use specai::vertex::{VertexSettings, create_vertex, vertex};
 //!
