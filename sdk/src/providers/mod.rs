@@ -46,7 +46,8 @@ pub mod gladia;
 #[cfg(feature = "revai")]
 pub mod revai;
 
-/// Declares the test helpers that the providers' tests share. A build with some providers alone
+/// Declares the test helpers that the providers' tests share, compiled when any provider is (they
+/// build on the mapping-driven connection). A build with some providers alone
 /// (`cargo test --no-default-features --features luma`) leaves some helpers unused, so dead code
 /// is allowed there; with every provider and model kind (CI's clippy run) each must be used.
 macro_rules! shared_test_helpers {
