@@ -437,7 +437,10 @@ mod tests {
         ));
         // Without the model kind, the lookup names the feature that brings it.
         #[cfg(not(feature = "embedding"))]
-        assert!(matches!(registry.embedding_model("acme:e").err().unwrap(), Error::Unsupported { .. }));
+        match registry.embedding_model("acme:e").err().unwrap() {
+            Error::Unsupported { message: Some(message), .. } => assert!(message.contains("`embedding` feature"), "{message}"),
+            other => panic!("{other:?}"),
+        }
         assert!(matches!(registry.language_model("no-separator").err().unwrap(), Error::InvalidArgument { .. }));
     }
 
