@@ -28,14 +28,14 @@
 //! # Ok(()) }
 //! ```
 
-#[cfg(all(test, any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway")))]
+#[cfg(all(test, feature = "__chat-provider"))]
 pub(crate) mod allocation_count;
 mod api_key;
 #[cfg(any(feature = "azure", feature = "vertex"))]
 mod base_url_template;
 mod default_client;
 mod download;
-#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway", feature = "elevenlabs", feature = "deepgram", feature = "lmnt", feature = "hume", feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai"))]
+#[cfg(feature = "__provider")]
 pub(crate) mod extra_request;
 #[cfg(any(test, feature = "test-util"))]
 pub mod fault_server;
@@ -44,14 +44,14 @@ mod idle_timeout;
 mod json_event_stream;
 mod json_instruction;
 // A vendor job's requests (status, result, cancel, upload) over the mapped connection, and its output files.
-#[cfg(any(feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai", feature = "openai-compatible"))]
+#[cfg(any(feature = "__job-provider", feature = "openai-compatible"))]
 mod job_requests;
 // The mapping-driven connection, for the providers built on it.
-#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway", feature = "elevenlabs", feature = "deepgram", feature = "lmnt", feature = "hume", feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai"))]
+#[cfg(feature = "__provider")]
 pub(crate) mod json_path;
-#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway", feature = "elevenlabs", feature = "deepgram", feature = "lmnt", feature = "hume", feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai"))]
+#[cfg(feature = "__provider")]
 mod mapped_connection;
-#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway", feature = "elevenlabs", feature = "deepgram", feature = "lmnt", feature = "hume", feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai"))]
+#[cfg(feature = "__provider")]
 mod mapping_error_parser;
 pub(crate) mod parts_stream;
 mod poll_job;
@@ -80,7 +80,7 @@ pub use download::{DEFAULT_MAX_DOWNLOAD_BYTES, Download, detect_audio_media_type
 pub(crate) use download::audio_file_extension;
 pub use poll_job::{Job, JobStatus, PollSettings};
 pub use replayed_stream::replayed_stream;
-#[cfg_attr(not(any(feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai")), allow(unused_imports))]
+#[cfg_attr(not(feature = "__job-provider"), allow(unused_imports))]
 pub(crate) use poll_job::with_poll_overrides;
 #[cfg(any(feature = "azure", feature = "vertex"))]
 pub(crate) use base_url_template::fill_base_url;
@@ -92,18 +92,18 @@ pub(crate) use json_event_stream::invalid_event;
 #[cfg_attr(not(feature = "anthropic"), allow(unused_imports))]
 pub(crate) use json_event_stream::invalid_json_event;
 pub(crate) use provider_settings::parse_header;
-#[cfg_attr(not(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway", feature = "elevenlabs", feature = "deepgram", feature = "lmnt", feature = "hume", feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai")), allow(unused_imports))]
+#[cfg_attr(not(feature = "__provider"), allow(unused_imports))]
 pub(crate) use provider_settings::{ConnectionSettings, connection_setters};
 // Each provider uses some of them; which ones depends on the features built.
 #[allow(unused_imports)]
 pub(crate) use provider_settings::{
     connection_model, mapped_embedding_limits, mapped_provider, provider_model_methods, provider_models, provider_settings,
 };
-#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway", feature = "elevenlabs", feature = "deepgram", feature = "lmnt", feature = "hume", feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai"))]
+#[cfg(feature = "__provider")]
 #[cfg_attr(not(all(feature = "cohere", feature = "deepgram", feature = "fal")), allow(unused_imports))]
 pub(crate) use provider_settings::{SharedConnection, connection_for_call, model_limits, shared_connection};
 pub use provider_settings::{HeaderNameInput, HeaderValueInput};
-#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway", feature = "elevenlabs", feature = "deepgram", feature = "lmnt", feature = "hume", feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai"))]
+#[cfg(feature = "__provider")]
 #[cfg_attr(not(any(feature = "openai-compatible", feature = "anthropic", feature = "google")), allow(unused_imports))]
 pub(crate) use mapped_connection::{MappedConnection, ModelOperation};
 #[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "bedrock"))]
@@ -112,10 +112,10 @@ pub(crate) use mapped_connection::operation_body;
 pub(crate) use mapped_connection::send_prepared;
 #[cfg(any(feature = "anthropic", feature = "bedrock"))]
 pub(crate) use thinking_budget::thinking_budget;
-#[cfg(any(feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai", feature = "openai-compatible"))]
+#[cfg(any(feature = "__job-provider", feature = "openai-compatible"))]
 #[cfg_attr(not(all(feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai")), allow(unused_imports))]
 pub(crate) use job_requests::{fetch_output, job_id_segment, job_operation_url, poll_job_status, send_to_job, sniff_image_media_type};
-#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway", feature = "elevenlabs", feature = "deepgram", feature = "lmnt", feature = "hume", feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai"))]
+#[cfg(feature = "__provider")]
 #[cfg_attr(not(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "gateway")), allow(unused_imports))]
 pub(crate) use mapping_error_parser::MappingErrorParser;
 pub use json_instruction::{emulate_json_response_format, inject_json_instruction, json_instruction};

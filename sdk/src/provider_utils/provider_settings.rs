@@ -9,7 +9,7 @@
 //! configuration error, so that building settings never fails or panics.
 
 // A build with no provider (only `mcp` or `axum`, say) uses none of it.
-#![cfg_attr(not(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway")), allow(dead_code, unused_macros))]
+#![cfg_attr(not(feature = "__chat-provider"), allow(dead_code, unused_macros))]
 
 use http::{HeaderMap, HeaderName, HeaderValue};
 
@@ -218,19 +218,19 @@ pub(crate) use connection_setters;
 
 /// The connection every model of one provider shares: the one its mapping and settings
 /// describe, or the error building it gave, which every call of its models reports.
-#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway", feature = "elevenlabs", feature = "deepgram", feature = "lmnt", feature = "hume", feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai"))]
+#[cfg(feature = "__provider")]
 #[cfg_attr(not(any(feature = "openai-compatible", feature = "google", feature = "cohere", feature = "gateway", feature = "elevenlabs", feature = "deepgram", feature = "lmnt", feature = "hume", feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai")), allow(dead_code))]
 pub(crate) type SharedConnection = Result<std::sync::Arc<super::MappedConnection>>;
 
 /// The shared connection of a provider following `mapping` with these settings.
-#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway", feature = "elevenlabs", feature = "deepgram", feature = "lmnt", feature = "hume", feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai"))]
+#[cfg(feature = "__provider")]
 #[cfg_attr(not(any(all(feature = "openai-compatible", feature = "image"), feature = "cohere", feature = "elevenlabs", feature = "deepgram", feature = "lmnt", feature = "hume", feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai")), allow(dead_code))]
 pub(crate) fn shared_connection(mapping: specai_generated::mappings::ProviderMapping, settings: ConnectionSettings) -> SharedConnection {
     super::MappedConnection::new(mapping, settings, None).map(std::sync::Arc::new)
 }
 
 /// The connection for a call, or the error building it gave.
-#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway", feature = "elevenlabs", feature = "deepgram", feature = "lmnt", feature = "hume", feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai"))]
+#[cfg(feature = "__provider")]
 #[cfg_attr(not(any(feature = "google", feature = "cohere", feature = "gateway", feature = "elevenlabs", feature = "deepgram", feature = "lmnt", feature = "hume")), allow(dead_code))]
 pub(crate) fn connection_for_call(connection: &SharedConnection) -> Result<&super::MappedConnection> {
     connection.as_deref().map_err(Clone::clone)
@@ -238,7 +238,7 @@ pub(crate) fn connection_for_call(connection: &SharedConnection) -> Result<&supe
 
 /// The limits the mapping states for `model_id` (`[limits]` and the overrides). None are known
 /// when the connection could not be built; the model's calls report that error.
-#[cfg(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway", feature = "elevenlabs", feature = "deepgram", feature = "lmnt", feature = "hume", feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai"))]
+#[cfg(feature = "__provider")]
 #[allow(dead_code)]
 pub(crate) fn model_limits(connection: &SharedConnection, model_id: &str) -> specai_generated::mappings::Limits {
     connection.as_deref().map(|connection| connection.mapping.limits_for(model_id)).unwrap_or_default()

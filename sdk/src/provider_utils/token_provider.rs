@@ -8,7 +8,7 @@
 //! token source.
 
 // A build with no provider (only `mcp` or `axum`, say) uses only the public trait.
-#![cfg_attr(not(any(feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere", feature = "gateway")), allow(dead_code))]
+#![cfg_attr(not(feature = "__chat-provider"), allow(dead_code))]
 
 use std::future::Future;
 use std::sync::Arc;

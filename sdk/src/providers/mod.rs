@@ -52,11 +52,7 @@ pub mod revai;
 /// is allowed there; with every provider and model kind (CI's clippy run) each must be used.
 macro_rules! shared_test_helpers {
     ($($module:ident),*) => {$(
-        #[cfg(all(test, any(
-            feature = "openai-compatible", feature = "anthropic", feature = "google", feature = "bedrock", feature = "cohere",
-            feature = "gateway", feature = "elevenlabs", feature = "deepgram", feature = "lmnt", feature = "hume", feature = "fal",
-            feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai"
-        )))]
+        #[cfg(all(test, feature = "__provider"))]
         #[cfg_attr(
             not(all(
                 feature = "openai", feature = "openai-responses", feature = "anthropic", feature = "google",
