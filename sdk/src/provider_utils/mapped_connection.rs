@@ -381,14 +381,14 @@ impl MappedConnection {
 
     /// Sends a request this connection built (a job's request), within its idle timeout; the
     /// response carries the connection's limits.
-    #[cfg_attr(not(any(feature = "__job-provider", feature = "openai-compatible")), allow(dead_code))]
+    #[cfg_attr(not(feature = "__job-provider"), allow(dead_code))]
     pub fn send<'a>(&'a self, request: reqwest::RequestBuilder, url: &'a str, body: Option<bytes::Bytes>) -> impl Future<Output = Result<ApiResponse>> + 'a {
         self.send_for_call(request, url, body, None)
     }
 
     /// [`MappedConnection::send`] with a call's own idle timeout over the connection's (`None`:
     /// the connection's; `Some(None)`: no limit).
-    #[cfg_attr(not(any(feature = "__job-provider", feature = "bedrock", feature = "openai-compatible")), allow(dead_code))]
+    #[cfg_attr(not(any(feature = "__job-provider", feature = "bedrock")), allow(dead_code))]
     pub fn send_for_call<'a>(
         &'a self,
         request: reqwest::RequestBuilder,

@@ -44,7 +44,7 @@ mod idle_timeout;
 mod json_event_stream;
 mod json_instruction;
 // A vendor job's requests (status, result, cancel, upload) over the mapped connection, and its output files.
-#[cfg(any(feature = "__job-provider", feature = "openai-compatible"))]
+#[cfg(feature = "__job-provider")]
 mod job_requests;
 // The mapping-driven connection, for the providers built on it.
 #[cfg(feature = "__provider")]
@@ -80,7 +80,8 @@ pub use download::{DEFAULT_MAX_DOWNLOAD_BYTES, Download, detect_audio_media_type
 pub(crate) use download::audio_file_extension;
 pub use poll_job::{Job, JobStatus, PollSettings};
 pub use replayed_stream::replayed_stream;
-#[cfg_attr(not(feature = "__job-provider"), allow(unused_imports))]
+// Used by the job vendors' options; Fireworks' image models (`__job-provider` too) have none.
+#[cfg_attr(not(any(feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai")), allow(unused_imports))]
 pub(crate) use poll_job::with_poll_overrides;
 #[cfg(any(feature = "azure", feature = "vertex"))]
 pub(crate) use base_url_template::fill_base_url;
@@ -112,7 +113,7 @@ pub(crate) use mapped_connection::operation_body;
 pub(crate) use mapped_connection::send_prepared;
 #[cfg(any(feature = "anthropic", feature = "bedrock"))]
 pub(crate) use thinking_budget::thinking_budget;
-#[cfg(any(feature = "__job-provider", feature = "openai-compatible"))]
+#[cfg(feature = "__job-provider")]
 #[cfg_attr(not(all(feature = "fal", feature = "replicate", feature = "luma", feature = "assemblyai", feature = "gladia", feature = "revai")), allow(unused_imports))]
 pub(crate) use job_requests::{fetch_output, job_id_segment, job_operation_url, poll_job_status, send_to_job, sniff_image_media_type};
 #[cfg(feature = "__provider")]

@@ -207,7 +207,7 @@ pub(crate) fn assert_debug_hides_the_key(provider: &impl std::fmt::Debug) {
 }
 
 /// The URL of a job's operation (`status`, `result`) on `connection`, built from the mapping.
-#[cfg(any(feature = "__job-provider", feature = "openai-compatible"))]
+#[cfg(feature = "__job-provider")]
 pub(crate) fn job_url(
     connection: &MappedConnection,
     operation: Option<&Operation>,
