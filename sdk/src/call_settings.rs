@@ -136,9 +136,17 @@ impl CallSettings {
         options.seed = self.seed;
         options.reasoning_effort = self.reasoning_effort;
         options.include_raw_chunks = self.include_raw_chunks;
-        options.headers.clone_from(&self.headers);
-        options.provider_options.clone_from(&self.provider_options);
-        options.extra.clone_from(&self.extra);
+        // Most calls set none of these three: cloning an empty one still drops the default and
+        // copies the empty parts.
+        if !self.headers.is_empty() {
+            options.headers.clone_from(&self.headers);
+        }
+        if !self.provider_options.is_empty() {
+            options.provider_options.clone_from(&self.provider_options);
+        }
+        if self.extra != ExtraRequest::default() {
+            options.extra.clone_from(&self.extra);
+        }
         if self.timeouts.idle.is_some() {
             options.extra.idle_timeout = self.timeouts.idle;
         }
@@ -238,9 +246,15 @@ mod tests {
             temperature: Some(0.5),
             seed: Some(7),
             stop_sequences: vec!["END".into()],
+            headers: HeaderMap::from_iter([(http::header::HeaderName::from_static("x-call"), http::HeaderValue::from_static("1"))]),
+            provider_options: ProviderOptions::new().with("openai", serde_json::json!({"user": "u"})),
+            extra: ExtraRequest::default().with_body_member("x", 1),
             ..Default::default()
         };
         let options = settings.call_options(vec![Message::user("hi")], Vec::new(), Some(ToolChoice::Auto), None);
+        assert_eq!(options.headers["x-call"], "1");
+        assert_eq!(options.provider_options, settings.provider_options);
+        assert_eq!(options.extra, settings.extra);
         assert_eq!(options.max_output_tokens, Some(10));
         assert_eq!(options.temperature, Some(0.5));
         assert_eq!(options.seed, Some(7));
