@@ -37,6 +37,8 @@ mod default_client;
 mod download;
 #[cfg(feature = "__provider")]
 pub(crate) mod extra_request;
+#[cfg(any(feature = "google", feature = "cohere", feature = "openai-compatible"))]
+mod generate_id;
 #[cfg(any(test, feature = "test-util"))]
 pub mod fault_server;
 mod headers;
@@ -86,6 +88,8 @@ pub(crate) use poll_job::with_poll_overrides;
 #[cfg(any(feature = "azure", feature = "vertex"))]
 pub(crate) use base_url_template::fill_base_url;
 pub use api_key::{ApiKey, load_api_key, load_setting, sensitive_header_value, without_trailing_slash};
+#[cfg(any(feature = "google", feature = "cohere", feature = "openai-compatible"))]
+pub(crate) use generate_id::generate_id;
 pub use headers::{LazyHeaders, combine_headers};
 pub use json_event_stream::{JsonEvent, JsonEventStream, json_events_from_response};
 #[cfg_attr(not(any(feature = "bedrock", feature = "cohere", feature = "google", feature = "openai-responses")), allow(unused_imports))]

@@ -1,7 +1,6 @@
 //! The Cohere chat model: the mapping's `chat` operation (`POST /v2/chat`), answered with one
 //! JSON body or, with `stream: true`, server-sent events (mapped in `cohere_stream`).
 
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use async_trait::async_trait;
 use serde_json::{Map, Value, json};
@@ -18,7 +17,7 @@ use crate::provider::{
     CallOptions, Content, GenerateResponse, InputTokens, JsonBody, LanguageModel, OutputTokens, ProviderMetadata, ReasoningEffort,
     RequestMetadata, ResponseMetadata, Source, StreamPart, StreamResponse, SupportedUrl, ToolCall, Usage, Warning,
 };
-use crate::provider_utils::{ModelOperation, PartsStream, shortest_decimal};
+use crate::provider_utils::{ModelOperation, PartsStream, generate_id, shortest_decimal};
 
 /// A Cohere chat model, e.g. `command-a-03-2025`.
 #[derive(Debug, Clone)]
@@ -108,15 +107,6 @@ fn thinking(cohere: &CohereOptions, effort: Option<ReasoningEffort>, warnings: &
         Some(_) => 32768,
     };
     Ok(Some(Thinking { type_: ThinkingType::Enabled, token_budget: Some(budget), extra: Map::new() }))
-}
-
-static NEXT_ID: AtomicU64 = AtomicU64::new(0);
-
-/// A process-unique id for the sources Cohere does not name.
-pub(crate) fn generate_id(prefix: &str) -> String {
-    let count = NEXT_ID.fetch_add(1, Ordering::Relaxed);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
-    format!("{prefix}_{nanos:08x}{count:04x}")
 }
 
 /// Cohere's usage as the unified usage: `tokens` are what the model read and wrote (billed

@@ -12,13 +12,13 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::cohere_language_model::{citation_source, convert_usage, generate_id, response_metadata, tool_input};
+use super::cohere_language_model::{citation_source, convert_usage, response_metadata, tool_input};
 use super::map_cohere_finish_reason::map_cohere_finish_reason;
 use super::lean;
 use super::wire::{ChatStreamEvent, ToolCall, Usage};
 use crate::error::Result;
 use crate::provider::{BlockId, ResponseMetadata, StreamPart, ToolCall as CompletedToolCall};
-use crate::provider_utils::{EventMapper, SseEvent, decode_json, invalid_event};
+use crate::provider_utils::{EventMapper, SseEvent, decode_json, generate_id, invalid_event};
 
 /// A tool call whose arguments are still streaming.
 #[derive(Debug)]

@@ -1,7 +1,6 @@
 //! The Gemini language model: the mapping's `chat` operation (`generateContent`) and its
 //! `chat_stream` operation (`streamGenerateContent?alt=sse`).
 
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use async_trait::async_trait;
 use serde_json::{Map, Value, json};
@@ -24,7 +23,7 @@ use crate::provider::{
     OutputTokens, ProviderMetadata, ReasoningEffort, RequestMetadata, ResponseFormat, ResponseMetadata, Source,
     StreamPart, StreamResponse, SupportedUrl, ToolCall, ToolResult, Usage, Warning,
 };
-use crate::provider_utils::{ModelOperation, PartsStream, shortest_decimal};
+use crate::provider_utils::{ModelOperation, PartsStream, generate_id, shortest_decimal};
 
 /// A Gemini model, e.g. `gemini-2.5-flash`.
 #[derive(Debug, Clone)]
@@ -209,15 +208,6 @@ fn thinking_budget_for(effort: ReasoningEffort) -> i32 {
 
 fn saturating_i32(value: u32) -> i32 {
     i32::try_from(value).unwrap_or(i32::MAX)
-}
-
-static NEXT_ID: AtomicU64 = AtomicU64::new(0);
-
-/// A process-unique id for tool calls and sources that Gemini does not name.
-pub(crate) fn generate_id(prefix: &str) -> String {
-    let count = NEXT_ID.fetch_add(1, Ordering::Relaxed);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
-    format!("{prefix}_{nanos:08x}{count:04x}")
 }
 
 /// Gemini's usage as the unified usage: thoughts count as output (reasoning) tokens, cached

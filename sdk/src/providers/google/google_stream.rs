@@ -23,7 +23,7 @@ use specai_generated::google::lean::{GenerateContentResponse, Part};
 
 use super::google_error::{google_stream_error, is_error_event};
 use super::google_language_model::{
-    code_execution_call, code_execution_result, convert_usage, function_call_metadata, generate_id, grounding_sources,
+    code_execution_call, code_execution_result, convert_usage, function_call_metadata, grounding_sources,
     response_provider_metadata, signature_metadata,
 };
 use super::map_google_finish_reason::map_google_finish_reason;
@@ -32,7 +32,7 @@ use crate::error::Result;
 use crate::provider::{
     BlockId, FileData, FinishReason, GeneratedFile, ProviderMetadata, ResponseMetadata, Source, StreamPart, ToolCall,
 };
-use crate::provider_utils::{EventMapper, MappingErrorParser, invalid_event, map_events_by_data};
+use crate::provider_utils::{EventMapper, MappingErrorParser, generate_id, invalid_event, map_events_by_data};
 
 /// What the stream remembers between events.
 #[derive(Debug, Default)]

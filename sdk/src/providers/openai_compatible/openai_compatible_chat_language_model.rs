@@ -22,7 +22,7 @@ use crate::provider::{
     CallOptions, Content, GenerateResponse, JsonBody, LanguageModel, ProviderMetadata, RequestMetadata, ResponseMetadata, Source,
     StreamPart, StreamResponse, SupportedUrl, ToolCall, Warning,
 };
-use crate::provider_utils::{ApiResponse, ModelOperation, PartsStream, ReadResponse, api_call_error, operation_body, replayed_stream};
+use crate::provider_utils::{ApiResponse, ModelOperation, PartsStream, ReadResponse, api_call_error, generate_id, operation_body, replayed_stream};
 
 /// A chat-completions model: OpenAI's ([`crate::openai::OpenAiProvider::chat`]) or an
 /// OpenAI-compatible vendor's.
@@ -117,12 +117,13 @@ fn message_content(config: &Config, message: lean::ChatCompletionResponseMessage
     if let Some(text) = message.content.filter(|text| !text.is_empty()) {
         content.push(Content::text(text.0.into_owned()));
     }
-    for (index, call) in message.tool_calls.into_iter().enumerate() {
+    for call in message.tool_calls {
         let function = call.function.unwrap_or_default();
         let arguments = function.arguments.map(|arguments| arguments.0.into_owned()).unwrap_or_default();
+        // Unique, not `call_{index}`: the step loop keys calls by id across the conversation.
         let tool_call_id = match call.id {
             Some(id) if !id.is_empty() => id.0.into_owned(),
-            _ => format!("call_{index}"),
+            _ => generate_id("call"),
         };
         let tool_name = function.name.map(|name| name.0.into_owned()).unwrap_or_default();
         let input = if arguments.trim().is_empty() { "{}".to_owned() } else { arguments };

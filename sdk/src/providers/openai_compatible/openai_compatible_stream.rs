@@ -11,15 +11,19 @@
 //! a chunk hook) pays for a `serde_json::Value` of each chunk as well; OpenAI does not.
 //!
 //! Tool calls arrive as fragments keyed by `index`: the first fragment usually carries the id
-//! and the name, later ones only argument text. Some servers send no `index` (a new id then starts
-//! a new call), send the id and arguments before the name (the input block starts once the name
-//! is known, with the arguments so far), repeat the id and name in every fragment, or send the
-//! whole arguments at once. A call is completed when the choice's `finish_reason` arrives (or the
-//! stream ends), so tools can run before the usage-only final chunk. Errors sent as an event
-//! (`{"error": ...}` in any shape the mapping's error paths read) end the stream with
-//! [`Error::ApiCall`], retryable when the server says it failed; a cut connection ends it with
-//! [`Error::Connection`]; a malformed chunk is skipped as a [`StreamPart::Error`] (see
-//! [`PartsStream`](crate::provider_utils::PartsStream) for these rules).
+//! and the name, later ones only argument text. A fragment continues the call of its id, else
+//! the call of its `index`, else the latest call, as in the AI SDK: some servers send no `index`,
+//! give every call `index` 0 and tell them apart by id (Ollama), start at `index` 1 after text,
+//! send the id and arguments before the name (the input block starts once the name is known,
+//! with the arguments so far), repeat the id and name in every fragment, or send the whole
+//! arguments at once. A call without an id gets a unique one. A call is completed when the
+//! choice's `finish_reason` arrives (or the stream ends), so tools can run before the usage-only
+//! final chunk; an empty `finish_reason`, which some servers send on every chunk, is no finish.
+//!
+//! Errors sent as an event (`{"error": ...}` in any shape the mapping's error paths read) end the
+//! stream with [`Error::ApiCall`], retryable when the server says it failed; a cut connection
+//! ends it with [`Error::Connection`]; a malformed chunk is skipped as a [`StreamPart::Error`]
+//! (see [`PartsStream`](crate::provider_utils::PartsStream) for these rules).
 
 use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
@@ -40,7 +44,7 @@ use crate::error::{Error, Result};
 use crate::provider::{
     BlockId, JsonBody, ProviderMetadata, ResponseMetadata, StreamPart, ToolCall,
 };
-use crate::provider_utils::{EventMapper, api_call_error, decode_json, map_events_by_data};
+use crate::provider_utils::{EventMapper, api_call_error, decode_json, generate_id, map_events_by_data};
 
 /// Everything the stream needs from the provider configuration, copied once per call.
 pub(crate) struct StreamSetup {
@@ -96,6 +100,8 @@ pub(super) fn reads_vendor_fields(metadata_paths: &[MetadataPath], usage_path: &
 #[derive(Debug)]
 struct ToolCallState {
     id: BlockId,
+    /// The `index` the server gave the call's fragments, when it gave one.
+    wire_index: Option<i64>,
     name: Option<String>,
     arguments: String,
     /// Whether `ToolInputStart` was sent (it waits for the name).
@@ -210,7 +216,7 @@ impl ChatStreamState {
         if let Some(logprobs) = choice.logprobs.as_ref().filter(|logprobs| !logprobs.content.is_empty()) {
             self.on_logprobs(logprobs);
         }
-        if let Some(reason) = choice.finish_reason.take() {
+        if let Some(reason) = choice.finish_reason.take().filter(|reason| !reason.0.is_empty()) {
             self.on_finish_reason(reason, out)?;
         }
         Ok(())
@@ -401,27 +407,18 @@ impl ChatStreamState {
             Some(function) => (function.name.map(|name| name.0), function.arguments.map(|arguments| arguments.0)),
             None => (None, None),
         };
-        let fragment_id = fragment.id.map(|id| id.0);
-        // Servers without `index` send one fragment stream per call: a new id starts a new call.
-        let index = fragment.index.and_then(|index| usize::try_from(index).ok()).unwrap_or_else(|| match (&fragment_id, self.tool_calls.last()) {
-            (Some(id), Some(last)) if *last.id != **id => self.tool_calls.len(),
-            (_, Some(_)) => self.tool_calls.len() - 1,
-            (_, None) => 0,
-        });
-        if index > self.tool_calls.len() {
-            return Err(Error::invalid_response(
-                format!("tool call fragment with index {index} before index {}", self.tool_calls.len()),
-                None,
-                None,
-            ));
-        }
-        if index == self.tool_calls.len() {
-            let id: BlockId = match fragment_id {
-                Some(id) if !id.is_empty() => Arc::from(id.as_ref()),
-                _ => Arc::from(format!("call_{index}").as_str()),
-            };
-            self.tool_calls.push(ToolCallState { id, name: None, arguments: String::new(), started: false, finished: false });
-        }
+        let fragment_id = fragment.id.map(|id| id.0).filter(|id| !id.is_empty());
+        let index = match self.tool_call_position(fragment_id.as_deref(), fragment.index) {
+            Some(index) => index,
+            None => {
+                let id: BlockId = match fragment_id {
+                    Some(id) => Arc::from(id.as_ref()),
+                    None => Arc::from(generate_id("call").as_str()),
+                };
+                self.tool_calls.push(ToolCallState { id, wire_index: fragment.index, name: None, arguments: String::new(), started: false, finished: false });
+                self.tool_calls.len() - 1
+            }
+        };
         let call = &mut self.tool_calls[index];
         if call.finished {
             return Ok(());
@@ -455,6 +452,18 @@ impl ChatStreamState {
             }
         }
         Ok(())
+    }
+
+    /// The call a fragment continues, as the AI SDK finds it: by its id when it has one (servers
+    /// such as Ollama give every call `index` 0 and tell them apart by id), else by its `index`
+    /// (which need not start at 0: a call may follow a text block at index 1), else the latest
+    /// call. `None`: the fragment starts a new call.
+    fn tool_call_position(&self, id: Option<&str>, wire_index: Option<i64>) -> Option<usize> {
+        match (id, wire_index) {
+            (Some(id), _) => self.tool_calls.iter().rposition(|call| &*call.id == id),
+            (None, Some(wire_index)) => self.tool_calls.iter().rposition(|call| call.wire_index == Some(wire_index)),
+            (None, None) => self.tool_calls.len().checked_sub(1),
+        }
     }
 
     fn end_reasoning(&mut self, out: &mut VecDeque<StreamPart>) {

@@ -161,22 +161,96 @@ fn fragments_without_index_split_by_id() {
         ],
     )
     .unwrap();
-    let calls: Vec<(&str, &str)> = parts
-        .iter()
-        .filter_map(|part| match part {
-            StreamPart::ToolCall(call) => Some((call.tool_name.as_str(), call.input.as_str())),
-            _ => None,
-        })
-        .collect();
-    assert_eq!(calls, [("f", "{}"), ("g", "{\"x\":1}")]);
+    let expected = [("a", "f", "{}"), ("b", "g", "{\"x\":1}")].map(|(id, name, input)| (id.to_owned(), name.to_owned(), input.to_owned()));
+    assert_eq!(calls(&parts), expected);
 }
 
 #[test]
-fn a_tool_call_without_a_name_or_with_a_gap_in_indices_is_an_error() {
+fn a_tool_call_without_a_name_is_an_error() {
     let missing_name = run(&OPENAI, &[r#"{"choices":[{"delta":{"tool_calls":[{"index":0,"id":"c","function":{"arguments":"{}"}}]}}]}"#]);
     assert!(matches!(missing_name, Err(Error::InvalidResponse { .. })));
-    let gap = run(&OPENAI, &[r#"{"choices":[{"delta":{"tool_calls":[{"index":2,"id":"c","function":{"name":"f"}}]}}]}"#]);
-    assert!(matches!(gap, Err(Error::InvalidResponse { .. })));
+}
+
+/// The tool calls of a stream, as (id, name, input).
+fn calls(parts: &[StreamPart]) -> Vec<(String, String, String)> {
+    parts
+        .iter()
+        .filter_map(|part| match part {
+            StreamPart::ToolCall(call) => Some((call.tool_call_id.clone(), call.tool_name.clone(), call.input.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Anthropic's OpenAI-compatible stream (and LiteLLM in front of Claude) numbers a call after a
+/// text block from 1: the call is kept, not refused as a gap.
+#[test]
+fn a_first_tool_call_at_index_one_is_a_call() {
+    let parts = run(
+        &OPENAI_COMPATIBLE,
+        &[
+            r#"{"choices":[{"delta":{"content":"Let me look."}}]}"#,
+            r#"{"choices":[{"delta":{"tool_calls":[{"index":1,"id":"toolu_1","type":"function","function":{"name":"weather","arguments":""}}]}}]}"#,
+            r#"{"choices":[{"delta":{"tool_calls":[{"index":1,"function":{"arguments":"{\"city\":"}}]}}]}"#,
+            r#"{"choices":[{"delta":{"tool_calls":[{"index":1,"function":{"arguments":"\"Paris\"}"}}]}}]}"#,
+            r#"{"choices":[{"delta":{},"finish_reason":"tool_calls"}]}"#,
+        ],
+    )
+    .unwrap();
+    assert_eq!(calls(&parts), [("toolu_1".to_owned(), "weather".to_owned(), r#"{"city":"Paris"}"#.to_owned())]);
+    assert!(!parts.iter().any(|part| matches!(part, StreamPart::Error { .. })));
+}
+
+/// Ollama gives every call `index` 0 and tells them apart by id: two calls, not one whose
+/// arguments run together.
+#[test]
+fn calls_that_share_an_index_are_told_apart_by_id() {
+    let parts = run(
+        &OPENAI_COMPATIBLE,
+        &[
+            r#"{"choices":[{"delta":{"tool_calls":[{"index":0,"id":"a","function":{"name":"f","arguments":"{\"x\":1}"}}]}}]}"#,
+            r#"{"choices":[{"delta":{"tool_calls":[{"index":0,"id":"b","function":{"name":"g","arguments":"{\"y\":2}"}}]}}]}"#,
+            r#"{"choices":[{"delta":{},"finish_reason":"tool_calls"}]}"#,
+        ],
+    )
+    .unwrap();
+    let expected = [("a", "f", r#"{"x":1}"#), ("b", "g", r#"{"y":2}"#)].map(|(id, name, input)| (id.to_owned(), name.to_owned(), input.to_owned()));
+    assert_eq!(calls(&parts), expected);
+}
+
+/// A server that names no call: each gets an id of its own, unique beyond this stream (the step
+/// loop keys calls by id across the conversation, so `call_0` in every step would collide).
+#[test]
+fn calls_without_ids_get_unique_ids() {
+    let events = [
+        r#"{"choices":[{"delta":{"tool_calls":[{"index":0,"function":{"name":"f","arguments":"{}"}}]}}]}"#,
+        r#"{"choices":[{"delta":{"tool_calls":[{"index":1,"function":{"name":"g","arguments":"{}"}}]}}]}"#,
+    ];
+    let first = calls(&run(&OPENAI_COMPATIBLE, &events).unwrap());
+    let second = calls(&run(&OPENAI_COMPATIBLE, &events).unwrap());
+    let ids: std::collections::HashSet<&str> = first.iter().chain(&second).map(|(id, _, _)| id.as_str()).collect();
+    assert_eq!(ids.len(), 4, "{first:?} {second:?}");
+    assert!(ids.iter().all(|id| id.starts_with("call_")));
+}
+
+/// Some servers (older Ollama, SGLang) send `"finish_reason": ""` on every chunk: that is no
+/// finish, so the text stays one block and the call keeps its later arguments.
+#[test]
+fn an_empty_finish_reason_ends_nothing() {
+    let parts = run(
+        &OPENAI_COMPATIBLE,
+        &[
+            r#"{"choices":[{"delta":{"content":"a"},"finish_reason":""}]}"#,
+            r#"{"choices":[{"delta":{"content":"b"},"finish_reason":""}]}"#,
+            r#"{"choices":[{"delta":{"tool_calls":[{"index":0,"id":"c","function":{"name":"f","arguments":"{\"x\":"}}]},"finish_reason":""}]}"#,
+            r#"{"choices":[{"delta":{"tool_calls":[{"index":0,"function":{"arguments":"1}"}}]},"finish_reason":""}]}"#,
+            r#"{"choices":[{"delta":{},"finish_reason":"tool_calls"}]}"#,
+        ],
+    )
+    .unwrap();
+    assert_eq!(kinds(&parts).iter().filter(|kind| *kind == "TextStart").count(), 1, "{:?}", kinds(&parts));
+    assert_eq!(calls(&parts), [("c".to_owned(), "f".to_owned(), r#"{"x":1}"#.to_owned())]);
+    assert!(matches!(parts.last(), Some(StreamPart::Finish { finish_reason: FinishReason::ToolCalls, .. })));
 }
 
 /// Regression: llama-cpp-python's stream deltas carry `"tool_calls": null`, which a `Vec`

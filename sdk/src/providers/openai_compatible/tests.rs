@@ -93,3 +93,28 @@ async fn model_overrides_change_capabilities_and_renames() {
     ))];
     assert!(matches!(provider.chat("o-mini").do_generate(&options).await, Err(Error::Unsupported { .. })));
 }
+
+/// A server that names no tool call: each call gets a unique id, so the next step's calls do not
+/// take this step's ids (the step loop keys calls and results by id across the conversation).
+#[tokio::test]
+async fn tool_calls_without_ids_get_unique_ids() {
+    let unnamed = || {
+        TestResponse::json(
+            200,
+            json!({"choices": [{"index": 0, "finish_reason": "tool_calls", "message": {"role": "assistant", "content": null,
+                   "tool_calls": [{"type": "function", "function": {"name": "f", "arguments": "{}"}},
+                                  {"type": "function", "function": {"name": "g", "arguments": "{}"}}]}}]}),
+        )
+    };
+    let server = TestServer::start(vec![unnamed(), unnamed()]).await;
+    let model = create_openai_compatible("openai-compatible", OpenAiCompatibleSettings::default().with_api_key("k").with_base_url(server.url("/v1"))).unwrap().chat("m");
+    let mut ids = std::collections::HashSet::new();
+    for _ in 0..2 {
+        for part in model.do_generate(&call()).await.unwrap().content {
+            let crate::provider::Content::ToolCall(call) = part else { panic!("a tool call: {part:?}") };
+            assert!(call.tool_call_id.starts_with("call_"), "{}", call.tool_call_id);
+            ids.insert(call.tool_call_id);
+        }
+    }
+    assert_eq!(ids.len(), 4, "{ids:?}");
+}
