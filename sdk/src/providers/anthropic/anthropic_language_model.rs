@@ -126,6 +126,15 @@ impl AnthropicLanguageModel {
             }
             (temperature, top_p, top_k) = (None, None, None);
         }
+        // Anthropic's temperature runs from 0 to 1 and a higher one is a 400: clamped, as the AI
+        // SDK does.
+        if let Some(requested) = temperature.filter(|temperature| *temperature > 1.0) {
+            temperature = Some(1.0);
+            warnings.push(Warning::unsupported(
+                "temperature",
+                Some(format!("{requested} is above Anthropic's maximum of 1; 1 was sent")),
+            ));
+        }
         // Current Claude models reject a request with both ("temperature and top_p cannot both
         // be specified for this model"): temperature is sent, as the AI SDK does.
         if temperature.is_some() && top_p.take().is_some() {

@@ -57,6 +57,16 @@ fn temperature_and_top_p_together_send_temperature_only() {
     assert!(matches!(&prepared.warnings[..], [Warning::Unsupported { feature, .. }] if feature == "top_p"), "{:?}", prepared.warnings);
 }
 
+/// Anthropic's temperature runs to 1; a higher one (fine for OpenAI, up to 2) would be a 400.
+#[test]
+fn a_temperature_above_one_is_clamped_with_a_warning() {
+    let mut options = CallOptions::new(vec![Message::user("hi")]);
+    options.temperature = Some(1.5);
+    let prepared = model("claude-sonnet-4-5").prepare(&options, false).unwrap();
+    assert_eq!(body(&prepared)["temperature"], json!(1.0));
+    assert!(matches!(&prepared.warnings[..], [Warning::Unsupported { feature, .. }] if feature == "temperature"), "{:?}", prepared.warnings);
+}
+
 #[test]
 fn thinking_adds_its_budget_and_drops_sampling() {
     let mut options = CallOptions::new(vec![Message::user("hi")]);

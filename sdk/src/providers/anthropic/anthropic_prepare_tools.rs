@@ -109,7 +109,15 @@ pub fn prepare_tools(
     }
 
     prepared.tool_choice = match tool_choice {
-        None if disable_parallel_tool_use.is_some() && !prepared.tools.is_empty() => {
+        // The API rejects a tool choice without tools (an agent's default choice, or tools that
+        // were all left out above); a choice that asks for a tool is said to be dropped.
+        _ if prepared.tools.is_empty() => {
+            if let Some(choice @ (ToolChoice::Required | ToolChoice::Tool { .. })) = tool_choice {
+                warnings.push(Warning::unsupported("tool_choice", Some(format!("{choice:?} without tools to choose from; no tool choice was sent"))));
+            }
+            None
+        }
+        None if disable_parallel_tool_use.is_some() => {
             Some(types::ToolChoice::Auto { disable_parallel_tool_use })
         }
         None => None,
@@ -196,6 +204,18 @@ mod tests {
         );
         assert_eq!(choice(None, Some(true)), json!({"type": "auto", "disable_parallel_tool_use": true}));
         assert_eq!(choice(None, None), Value::Null);
+    }
+
+    /// The API rejects a tool choice without tools: none is sent, and a choice that asks for a
+    /// tool says so in a warning.
+    #[test]
+    fn no_tool_choice_without_tools() {
+        for (choice, warned) in [(ToolChoice::Auto, false), (ToolChoice::None, false), (ToolChoice::Required, true)] {
+            let mut warnings = Vec::new();
+            let prepared = prepare_tools(&[], Some(&choice), Some(true), &mut warnings).unwrap();
+            assert!(prepared.tool_choice.is_none(), "{choice:?}");
+            assert_eq!(warnings.len(), usize::from(warned), "{choice:?}: {warnings:?}");
+        }
     }
 
     #[test]

@@ -124,12 +124,20 @@ impl GoogleStreamState {
                 self.raw_finish_reason = Some(reason.to_string());
             }
         }
-        // Prompt feedback, safety ratings and URL context metadata of the last chunk go into
-        // the finish part's metadata.
-        let candidate = chunk.candidates.into_iter().next();
-        self.url_context_metadata = candidate.as_ref().and_then(|candidate| candidate.url_context_metadata).map(|raw| raw.0.to_owned());
-        self.safety_ratings = candidate.map(|candidate| candidate.safety_ratings);
-        self.prompt_feedback = chunk.prompt_feedback;
+        // The last prompt feedback, safety ratings and URL context metadata sent go into the
+        // finish part's metadata. Each is kept until a later chunk brings another: Google sends
+        // URL context metadata in an early chunk, and a trailing chunk may have no candidate.
+        if let Some(candidate) = chunk.candidates.into_iter().next() {
+            if let Some(raw) = candidate.url_context_metadata {
+                self.url_context_metadata = Some(raw.0.to_owned());
+            }
+            if !candidate.safety_ratings.is_empty() || self.safety_ratings.is_none() {
+                self.safety_ratings = Some(candidate.safety_ratings);
+            }
+        }
+        if chunk.prompt_feedback.is_some() {
+            self.prompt_feedback = chunk.prompt_feedback;
+        }
     }
 
     /// The id of the open reasoning or text block, opening one (with its start part) if none is.
@@ -319,6 +327,24 @@ mod tests {
         assert_eq!(google["safetyRatings"][0]["category"], "HARM_CATEGORY_HARASSMENT");
         assert_eq!(google["promptFeedback"]["safetyRatings"][0]["probability"], "LOW");
         assert_eq!(google["usageMetadata"]["totalTokenCount"], 7);
+    }
+
+    /// Google sends URL context metadata in an early chunk, and may end with a chunk without a
+    /// candidate: what was sent stays in the finish metadata.
+    #[test]
+    fn metadata_of_an_early_chunk_is_kept_to_the_finish() {
+        let url_context = json!({"urlMetadata": [{"retrievedUrl": "https://a.example/", "urlRetrievalStatus": "URL_RETRIEVAL_STATUS_SUCCESS"}]});
+        let (parts, finished) = run(&[
+            json!({"candidates": [{"content": {"parts": [{"text": "Hi"}]}, "urlContextMetadata": url_context,
+                   "safetyRatings": [{"category": "HARM_CATEGORY_HARASSMENT", "probability": "NEGLIGIBLE"}]}]}),
+            json!({"candidates": [{"content": {"parts": [{"text": "!"}]}, "finishReason": "STOP"}]}),
+            json!({"usageMetadata": {"promptTokenCount": 5, "candidatesTokenCount": 2, "totalTokenCount": 7}}),
+        ]);
+        finished.unwrap();
+        let Some(StreamPart::Finish { provider_metadata: Some(metadata), .. }) = parts.last() else { panic!("{parts:?}") };
+        let google = metadata.get("google").unwrap();
+        assert_eq!(google["urlContextMetadata"], url_context);
+        assert_eq!(google["safetyRatings"][0]["category"], "HARM_CATEGORY_HARASSMENT");
     }
 
     #[test]
