@@ -186,6 +186,25 @@ async fn overloaded_529_is_retried_then_succeeds() {
     assert_eq!(server.requests().len(), 2);
 }
 
+/// Anthropic answers an overload with 200 and an `overloaded_error` event before anything else:
+/// the call fails, so it is retried as a 529 is, and the second answer streams.
+#[tokio::test]
+async fn an_overload_before_the_first_event_is_retried_then_streams() {
+    let server = TestServer::start([
+        raw_sse_response(PROVIDER, "stream_error_overloaded_first", 4096),
+        raw_sse_response(PROVIDER, "text_stream", 4096),
+    ])
+    .await;
+
+    let mut result = stream_text(provider(&server).language_model(MODEL))
+        .prompt("Hello!")
+        .retry_policy(RetryPolicy { initial_delay: Duration::from_millis(10), ..RetryPolicy::with_max_retries(2) })
+        .start();
+
+    assert_eq!(result.text().await.unwrap(), "Hello! How can I help you today? ✨");
+    assert_eq!(server.requests().len(), 2);
+}
+
 #[tokio::test]
 async fn mid_stream_overloaded_error_reaches_the_caller() {
     let server = TestServer::start([raw_sse_response(PROVIDER, "stream_error_overloaded", 4096)]).await;

@@ -186,6 +186,18 @@ async fn mid_stream_overloaded_error_is_a_retryable_api_error() {
     assert!(error.url.ends_with("/v1/messages"));
 }
 
+/// An overload sent as the stream's first event fails the call itself, as a 529 does.
+#[tokio::test]
+async fn an_overload_event_before_the_message_fails_the_call() {
+    let server = TestServer::start([raw_sse_response(PROVIDER, "stream_error_overloaded_first", 4096)]).await;
+    let model = provider(&server).language_model(MODEL);
+
+    let error = model.do_stream(&CallOptions::new(vec![Message::user("Hi")])).await.expect_err("the call fails");
+
+    assert!(error.is_retryable(), "{error:?}");
+    assert_eq!(error.as_api_call().unwrap().error_type.as_deref(), Some("overloaded_error"));
+}
+
 #[tokio::test]
 async fn http_529_before_the_stream_is_retryable() {
     let server = TestServer::start([error_response(PROVIDER, "error_overloaded", 529)]).await;

@@ -16,7 +16,7 @@ use serde_json::Map;
 use super::anthropic_api::{count, types};
 use super::anthropic_options::{AnthropicOptions, AnthropicToolOptions, PROVIDER_KEY, ThinkingOptions};
 use super::anthropic_prepare_tools::{custom_tool, prepare_tools};
-use super::anthropic_stream::anthropic_stream;
+use super::anthropic_stream::{anthropic_stream, fail_before_the_first_part};
 use super::convert_to_anthropic_messages::{CitedDocument, convert_to_anthropic_messages};
 use super::map_anthropic_finish_reason::map_anthropic_finish_reason;
 use crate::error::{Error, Result};
@@ -367,7 +367,8 @@ impl LanguageModel for AnthropicLanguageModel {
             options.include_raw_chunks,
             errors,
         );
-        Ok(StreamResponse::new(Box::pin(stream), request, metadata))
+        let stream = fail_before_the_first_part(Box::pin(stream)).await?;
+        Ok(StreamResponse::new(stream, request, metadata))
     }
 }
 

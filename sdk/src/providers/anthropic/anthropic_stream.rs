@@ -16,6 +16,7 @@
 
 use std::collections::VecDeque;
 
+use futures::StreamExt;
 use serde_json::Value;
 
 use super::anthropic_api::{StreamEvent, count, types};
@@ -26,7 +27,7 @@ use super::anthropic_language_model::{
 use super::convert_to_anthropic_messages::CitedDocument;
 use super::map_anthropic_finish_reason::map_anthropic_finish_reason;
 use crate::error::{Error, Result};
-use crate::provider::{BlockId, ResponseMetadata, StreamPart, ToolCall, Warning};
+use crate::provider::{BlockId, PartStream, ResponseMetadata, StreamPart, ToolCall, Warning};
 use crate::provider_utils::{EventMapper, PartsStream, SseEvent, SseStream, invalid_json_event};
 
 /// What a started content block is, by its index.
@@ -350,6 +351,22 @@ pub(crate) fn anthropic_stream<S>(
 ) -> PartsStream<S, AnthropicEventMapper> {
     let mapper = AnthropicEventMapper::new(uses_json_response_tool, documents, include_raw_chunks, errors);
     PartsStream::starting_with(events, mapper, StreamPart::StreamStart { warnings })
+}
+
+/// Waits for the stream's first part after `StreamStart` (the message's start, which Anthropic
+/// sends at once) and fails the call if an error comes first. Anthropic answers an overload with
+/// 200 and then an `overloaded_error` event; as an error of the call rather than of its stream,
+/// it is retried like a 529 (the AI SDK does the same).
+pub(crate) async fn fail_before_the_first_part(mut stream: PartStream) -> Result<PartStream> {
+    let mut head = Vec::with_capacity(2);
+    while let Some(part) = stream.next().await {
+        let started = matches!(part, Ok(StreamPart::StreamStart { .. }));
+        head.push(Ok(part?));
+        if !started {
+            break;
+        }
+    }
+    Ok(Box::pin(futures::stream::iter(head).chain(stream)))
 }
 
 /// Decodes each event (the SSE name picks the decoder) and hands it to the state machine.
