@@ -227,8 +227,14 @@ impl<'a> Converter<'a> {
     }
 
     fn convert_enum(&mut self, values: &[Value], result: &mut Map<String, Value>, path: &str) {
-        if values.iter().all(Value::is_string) {
-            result.insert("enum".into(), Value::Array(values.to_vec()));
+        // `null` among the values (OpenAI's strict form of an optional enum, and what schemars
+        // writes for an `Option` of an inlined enum) is `nullable`; the rest stay the enum.
+        let strings: Vec<Value> = values.iter().filter(|value| !value.is_null()).cloned().collect();
+        if strings.iter().all(Value::is_string) && !strings.is_empty() {
+            if strings.len() < values.len() {
+                result.insert("nullable".into(), Value::Bool(true));
+            }
+            result.insert("enum".into(), Value::Array(strings));
             result.entry("type").or_insert_with(|| Value::String("STRING".into()));
         } else {
             // Gemini's enum holds strings only.
@@ -264,6 +270,19 @@ impl<'a> Converter<'a> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// An optional enum as OpenAI's strict mode and schemars write it: `null` among the values.
+    /// Gemini's enum holds strings only, so `null` becomes `nullable`; before, the whole enum
+    /// was dropped and any string was allowed.
+    #[test]
+    fn null_in_an_enum_is_nullable() {
+        let converted = convert_json_schema_to_openapi_schema(&json!({"type": ["string", "null"], "enum": ["a", "b", null]}));
+        assert_eq!(converted.schema, Some(json!({"type": "STRING", "nullable": true, "enum": ["a", "b"]})));
+        assert!(converted.removed.is_empty(), "{:?}", converted.removed);
+        let numbers = convert_json_schema_to_openapi_schema(&json!({"type": "integer", "enum": [1, 2, null]}));
+        assert_eq!(numbers.schema, Some(json!({"type": "INTEGER"})));
+        assert_eq!(numbers.removed.len(), 1, "{:?}", numbers.removed);
+    }
 
     #[test]
     fn converts_types_properties_and_nullable() {
