@@ -71,6 +71,7 @@ pub struct RawMapping {
 pub const MODEL_FAMILIES: &[(ApiKind, &str, &str)] = &[
     (ApiKind::Google, "imagen", "Imagen models: images on `predict`, as the Google provider's image model serves them."),
     (ApiKind::Google, "gemma", "Gemma models: no system instruction, so system text goes into the first user message."),
+    (ApiKind::Google, "gemini_3", "Gemini 3 models: the first function call of each model turn sent back must carry a thought signature."),
     (ApiKind::Google, "anthropic", "Claude on Vertex: served by the Anthropic adapter over specs/vertex-anthropic."),
     (ApiKind::OpenaiCompatible, "kontext", "Fireworks' FLUX Kontext image models: queued, then polled."),
     (ApiKind::OpenaiCompatible, "image_generation", "Fireworks' SDXL-family image models: the `image_generation` endpoint, with a size."),

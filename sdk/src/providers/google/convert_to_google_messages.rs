@@ -66,6 +66,26 @@ fn google_option<'a>(options: &'a ProviderOptions, key: &str) -> Option<&'a str>
     options.get("google").and_then(|google| google.get(key)).and_then(Value::as_str)
 }
 
+/// The thought signature Google documents for a function call whose own was not kept.
+const SKIP_SIGNATURE_VALIDATION: &str = "skip_thought_signature_validator";
+
+/// Signs the first function call of each model turn that has none, for Gemini 3, which
+/// rejects a turn whose first call is unsigned (a call from another model's history, or one kept
+/// without its provider options); later calls of a turn are unsigned by design (Gemini signs the
+/// first of parallel calls). Returns whether any call was signed so, for a warning.
+pub(crate) fn sign_unsigned_function_calls(contents: &mut [Content]) -> bool {
+    let mut signed_any = false;
+    for content in contents.iter_mut().filter(|content| content.role.as_deref() == Some("model")) {
+        if let Some(first) = content.parts.iter_mut().find(|part| part.function_call.is_some())
+            && first.thought_signature.is_none()
+        {
+            first.thought_signature = Some(SKIP_SIGNATURE_VALIDATION.to_owned());
+            signed_any = true;
+        }
+    }
+    signed_any
+}
+
 /// Converts the prompt; `is_gemma` folds system messages into the first user message.
 pub fn convert_to_google_messages(prompt: &[Message], is_gemma: bool) -> Result<GooglePrompt> {
     let mut system_parts: Vec<Part> = Vec::new();

@@ -8,7 +8,7 @@ use specai_generated::mappings::families;
 
 use super::{PROVIDER_ID, SharedConnection, connection_for_call};
 use super::convert_json_schema_to_openapi_schema::convert_json_schema_to_openapi_schema;
-use super::convert_to_google_messages::{convert_to_google_messages, wire_enum};
+use super::convert_to_google_messages::{convert_to_google_messages, sign_unsigned_function_calls, wire_enum};
 use super::google_options::GoogleOptions;
 use super::google_prepare_tools::{google_prepare_tools, to_wire_schema};
 use super::google_stream::GoogleEventMapper;
@@ -43,10 +43,15 @@ impl GoogleLanguageModel {
         GoogleLanguageModel { model_id: model_id.to_owned(), connection, generate, stream }
     }
 
+    /// The model's family in the mapping.
+    fn family(&self) -> Option<&'static str> {
+        self.connection.as_deref().ok().and_then(|connection| connection.mapping.family_of(&self.model_id))
+    }
+
     /// Whether the model takes no system instruction (the mapping's `gemma` family): its system
     /// text opens the first user message instead.
     fn folds_system_text(&self) -> bool {
-        self.connection.as_deref().is_ok_and(|connection| connection.mapping.family_of(&self.model_id) == Some(families::GEMMA))
+        self.family() == Some(families::GEMMA)
     }
 
     /// The request body for these options, and the warnings about what it could not express.
@@ -54,7 +59,13 @@ impl GoogleLanguageModel {
         let google: GoogleOptions = options.provider_options.parse("google")?.unwrap_or_default();
         let mut warnings = Vec::new();
 
-        let prompt = convert_to_google_messages(&options.prompt, self.folds_system_text())?;
+        let mut prompt = convert_to_google_messages(&options.prompt, self.folds_system_text())?;
+        if self.family() == Some(families::GEMINI_3) && sign_unsigned_function_calls(&mut prompt.contents) {
+            warnings.push(Warning::compatibility(
+                "tool call",
+                Some("a function call without its thought signature was sent with Google's skip value; Gemini 3 checks signatures".to_owned()),
+            ));
+        }
         let prepared = google_prepare_tools(&options.tools, options.tool_choice.as_ref())?;
         warnings.extend(prepared.warnings);
 
@@ -445,6 +456,25 @@ mod tests {
 
     fn model() -> GoogleLanguageModel {
         super::super::create_google(Default::default()).language_model("gemini-2.5-flash")
+    }
+
+    /// Gemini 3 rejects a model turn whose first function call has no thought signature (history
+    /// from another model): that call gets Google's skip value, the turn's later calls stay
+    /// unsigned as Gemini leaves them, and earlier Gemini models are sent the history unchanged.
+    #[test]
+    fn gemini_3_signs_an_unsigned_first_function_call() {
+        use crate::provider::{AssistantPart, ToolCallPart};
+        let call = |id: &str| AssistantPart::ToolCall(ToolCallPart::new(id, "weather", json!({"city": "Paris"})));
+        let options = CallOptions::new(vec![Message::user("Weather?"), Message::assistant_parts(vec![call("a"), call("b")])]);
+        let signatures = |model_id: &str| {
+            let model = super::super::create_google(Default::default()).language_model(model_id);
+            let (body, warnings) = model.request_body(&options).unwrap();
+            let body = serde_json::to_value(&body).unwrap();
+            let parts = body["contents"][1]["parts"].as_array().unwrap().clone();
+            (parts.iter().map(|part| part["thoughtSignature"].clone()).collect::<Vec<_>>(), warnings.len())
+        };
+        assert_eq!(signatures("gemini-3-pro-preview"), (vec![json!("skip_thought_signature_validator"), Value::Null], 1));
+        assert_eq!(signatures("gemini-2.5-flash"), (vec![Value::Null, Value::Null], 0));
     }
 
     #[test]

@@ -683,6 +683,8 @@ pub mod families {
     pub const IMAGEN: &str = "imagen";
     ///Gemma models: no system instruction, so system text goes into the first user message.
     pub const GEMMA: &str = "gemma";
+    ///Gemini 3 models: the first function call of each model turn sent back must carry a thought signature.
+    pub const GEMINI_3: &str = "gemini_3";
     ///Claude on Vertex: served by the Anthropic adapter over specs/vertex-anthropic.
     pub const ANTHROPIC: &str = "anthropic";
     ///Fireworks' FLUX Kontext image models: queued, then polled.
