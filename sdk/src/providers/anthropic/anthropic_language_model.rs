@@ -111,11 +111,6 @@ impl AnthropicLanguageModel {
             Some(ThinkingOptions::Disabled) => None,
             None => options.reasoning_effort.and_then(thinking_budget),
         };
-        let thinking = match (anthropic.thinking, thinking_budget) {
-            (_, Some(budget_tokens)) => Some(types::ThinkingConfig::Enabled(i64::from(budget_tokens))),
-            (Some(ThinkingOptions::Disabled), None) => Some(types::ThinkingConfig::Disabled),
-            _ => None,
-        };
 
         let (mut temperature, mut top_p, mut top_k) = (options.temperature, options.top_p, options.top_k);
         if thinking_budget.is_some() {
@@ -169,6 +164,25 @@ impl AnthropicLanguageModel {
             }
             max_tokens = known;
         }
+        // The API takes a budget only below max_tokens. Clamped to the model's limit, a large
+        // budget (ExtraHigh's 32,000 on a 32,000-token model) would reach it: it is cut to 90% of
+        // max_tokens, the share the AI SDK gives its highest effort, leaving room for the answer.
+        let thinking_budget = thinking_budget.map(|budget| {
+            if budget < max_tokens {
+                return budget;
+            }
+            let most = max_tokens / 10 * 9;
+            warnings.push(Warning::compatibility(
+                "thinking budget",
+                Some(format!("{budget} tokens is not below max_tokens ({max_tokens}); {most} was sent")),
+            ));
+            most
+        });
+        let thinking = match (anthropic.thinking, thinking_budget) {
+            (_, Some(budget_tokens)) => Some(types::ThinkingConfig::Enabled(i64::from(budget_tokens))),
+            (Some(ThinkingOptions::Disabled), None) => Some(types::ThinkingConfig::Disabled),
+            _ => None,
+        };
 
         let send_reasoning = anthropic.send_reasoning.unwrap_or(true);
         let json_schema = match &options.response_format {

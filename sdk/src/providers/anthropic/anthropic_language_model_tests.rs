@@ -1,7 +1,7 @@
 use serde_json::json;
 
 use super::*;
-use crate::provider::{FunctionTool, Message, ProviderOptions, ToolDefinition};
+use crate::provider::{FunctionTool, Message, ProviderOptions, ReasoningEffort, ToolDefinition};
 
 fn model(id: &str) -> AnthropicLanguageModel {
     super::super::create_anthropic(super::super::AnthropicSettings::default().with_api_key("k"))
@@ -79,6 +79,19 @@ fn thinking_adds_its_budget_and_drops_sampling() {
     assert_eq!(body["thinking"], json!({"type": "enabled", "budget_tokens": 2048}));
     assert!(body.get("temperature").is_none());
     assert_eq!(prepared.warnings.len(), 1);
+}
+
+/// ExtraHigh's 32,000-token budget on a 32,000-token model: max_tokens is clamped to the limit,
+/// and the budget, which the API takes only below max_tokens, to 90% of it.
+#[test]
+fn a_budget_that_reaches_the_clamped_max_tokens_is_cut() {
+    let mut options = CallOptions::new(vec![Message::user("hi")]);
+    options.reasoning_effort = Some(ReasoningEffort::ExtraHigh);
+    let prepared = model("claude-opus-4-1").prepare(&options, false).unwrap();
+    let body = body(&prepared);
+    assert_eq!(body["max_tokens"], 32_000);
+    assert_eq!(body["thinking"], json!({"type": "enabled", "budget_tokens": 28_800}));
+    assert!(prepared.warnings.iter().any(|warning| matches!(warning, Warning::Compatibility { feature, .. } if feature == "thinking budget")), "{:?}", prepared.warnings);
 }
 
 #[test]
