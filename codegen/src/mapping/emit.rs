@@ -229,6 +229,7 @@ fn model_override(o: &RawModelOverride) -> TokenStream {
         SystemMessageMode::Developer => quote! { SystemMessageMode::Developer },
         SystemMessageMode::Remove => quote! { SystemMessageMode::Remove },
     }));
+    let max_output_tokens = optional(o.max_output_tokens.map(proc_macro2::Literal::u32_unsuffixed));
     let limits = limits(o.embeddings_per_call, o.images_per_call);
     quote! {
         ModelOverride {
@@ -236,7 +237,8 @@ fn model_override(o: &RawModelOverride) -> TokenStream {
             structured_outputs: #structured_outputs, image_input: #image_input,
             pdf_input: #pdf_input, reasoning: #reasoning, parallel_tool_calls: #parallel,
             renames: #renames, unsupported_fields: #unsupported_fields,
-            system_message_mode: #system_message_mode, limits: #limits,
+            system_message_mode: #system_message_mode, max_output_tokens: #max_output_tokens,
+            limits: #limits,
         }
     }
 }

@@ -348,6 +348,8 @@ pub struct RawModelOverride {
     pub unsupported_fields: Vec<String>,
     /// How system messages are sent to these models.
     pub system_message_mode: Option<SystemMessageMode>,
+    /// The most output tokens these models write in one call.
+    pub max_output_tokens: Option<u32>,
     /// These models' `[limits]`.
     pub embeddings_per_call: Option<usize>,
     pub images_per_call: Option<usize>,

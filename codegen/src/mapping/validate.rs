@@ -287,6 +287,7 @@ fn check_model_override(file: &str, key: &str, model_override: &RawModelOverride
         && o.renames.is_empty()
         && o.unsupported_fields.is_empty()
         && o.system_message_mode.is_none()
+        && o.max_output_tokens.is_none()
         && o.embeddings_per_call.is_none()
         && o.images_per_call.is_none()
     {

@@ -169,6 +169,14 @@ async fn editing_the_openai_option_rules_changes_which_image_format_is_asked_for
     assert!(result.warnings.is_empty(), "{:?}", result.warnings);
 }
 
+/// A Messages API answer.
+#[cfg(feature = "anthropic")]
+fn anthropic_answer() -> Value {
+    json!({"id": "msg_1", "type": "message", "role": "assistant", "model": "claude-sonnet-4-5",
+        "content": [{"type": "text", "text": "ok"}], "stop_reason": "end_turn", "stop_sequence": null,
+        "usage": {"input_tokens": 1, "output_tokens": 1}})
+}
+
 #[cfg(feature = "anthropic")]
 #[tokio::test]
 async fn editing_the_anthropic_mapping_changes_what_anthropic_sends() {
@@ -176,9 +184,7 @@ async fn editing_the_anthropic_mapping_changes_what_anthropic_sends() {
 
     use crate::anthropic::{AnthropicSettings, create_anthropic_from_mapping};
 
-    let answer = json!({"id": "msg_1", "type": "message", "role": "assistant", "model": "claude-sonnet-4-5",
-        "content": [{"type": "text", "text": "ok"}], "stop_reason": "end_turn", "stop_sequence": null,
-        "usage": {"input_tokens": 1, "output_tokens": 1}});
+    let answer = anthropic_answer();
     let server = TestServer::start(vec![TestResponse::json(200, answer.clone())]).await;
     let mut mapping = edited(&ANTHROPIC, &server, &[("anthropic-version", "2099-01-01"), ("x-edited", "anthropic")]);
     mapping.auth = Auth::Header { name: "x-edited-key", scheme: None };
@@ -199,6 +205,26 @@ async fn editing_the_anthropic_mapping_changes_what_anthropic_sends() {
     assert_retries_follow_the_mapping(&server, &model, error_body, answer).await;
     let keyless = create_anthropic_from_mapping(mapping, AnthropicSettings::default());
     assert_missing_key_names_the_mapping_variable(&keyless.language_model("claude-sonnet-4-5")).await;
+}
+
+/// The default `max_tokens` of a Claude model is the mapping's `max_output_tokens` for it.
+#[cfg(feature = "anthropic")]
+#[tokio::test]
+async fn editing_the_anthropic_model_overrides_changes_the_default_max_tokens() {
+    use specai_generated::mappings::{ANTHROPIC, ModelOverride};
+
+    use crate::anthropic::{AnthropicSettings, create_anthropic_from_mapping};
+
+    let server = TestServer::start(vec![TestResponse::json(200, anthropic_answer()), TestResponse::json(200, anthropic_answer())]).await;
+    let mut mapping = edited(&ANTHROPIC, &server, &[]);
+    let model = |mapping| create_anthropic_from_mapping(mapping, AnthropicSettings::default().with_api_key(KEY)).language_model("claude-sonnet-4-5");
+    let sent_max_tokens = |request: RecordedRequest| request.json()["max_tokens"].clone();
+    assert_eq!(sent_max_tokens(first_request(&model(mapping), &server).await), json!(64_000));
+
+    let sonnet = mapping.override_for("claude-sonnet-4-5").copied().expect("the mapping names Sonnet 4.5");
+    mapping.model_overrides = Box::leak(Box::new([ModelOverride { max_output_tokens: Some(1_000), ..sonnet }]));
+    model(mapping).do_generate(&CallOptions::new(vec![Message::user("hi")])).await.unwrap();
+    assert_eq!(sent_max_tokens(server.requests().remove(1)), json!(1_000));
 }
 
 #[cfg(feature = "google")]

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde_json::{Value, json};
+use specai_generated::mappings::ProviderMapping;
 
 use super::AnthropicConfig;
 use serde_json::Map;
@@ -34,7 +35,8 @@ pub(crate) const JSON_TOOL_NAME: &str = "json";
 const FALLBACK_MAX_TOKENS: u32 = 4096;
 
 /// The most output tokens a known model takes, which is also the default `max_tokens` (the API
-/// requires one). `None` for models this SDK does not know.
+/// requires one): the `max_output_tokens` of the Anthropic mapping's `[[model_overrides]]`
+/// (specs/anthropic/provider.toml). `None` for models the mapping does not know.
 ///
 /// ```
 /// use specai::anthropic::known_max_output_tokens;
@@ -44,21 +46,12 @@ const FALLBACK_MAX_TOKENS: u32 = 4096;
 /// assert_eq!(known_max_output_tokens("my-fine-tune"), None); // the call's max_output_tokens, or 4096
 /// ```
 pub fn known_max_output_tokens(model_id: &str) -> Option<u32> {
-    const TABLE: &[(&str, u32)] = &[
-        ("claude-opus-4-5", 64_000),
-        ("claude-opus-4-1", 32_000),
-        ("claude-opus-4", 32_000),
-        ("claude-sonnet-4-5", 64_000),
-        ("claude-sonnet-4", 64_000),
-        ("claude-haiku-4-5", 64_000),
-        ("claude-3-7-sonnet", 64_000),
-        ("claude-3-5-sonnet", 8_192),
-        ("claude-3-5-haiku", 8_192),
-        ("claude-3-opus", 4_096),
-        ("claude-3-sonnet", 4_096),
-        ("claude-3-haiku", 4_096),
-    ];
-    TABLE.iter().find(|(prefix, _)| model_id.starts_with(prefix)).map(|(_, max)| *max)
+    max_output_tokens_in(&specai_generated::mappings::ANTHROPIC, model_id)
+}
+
+/// The most output tokens of `model_id` that `mapping` states.
+fn max_output_tokens_in(mapping: &ProviderMapping, model_id: &str) -> Option<u32> {
+    mapping.override_for(model_id).and_then(|entry| entry.max_output_tokens)
 }
 
 /// A Messages API model.
@@ -139,7 +132,11 @@ impl AnthropicLanguageModel {
             ));
         }
 
-        let known_max = known_max_output_tokens(&self.model_id);
+        // The mapping of this model's connection: Vertex's states its own model ids.
+        let known_max = match self.config.as_deref() {
+            Ok(config) => max_output_tokens_in(&config.connection.mapping, &self.model_id),
+            Err(_) => known_max_output_tokens(&self.model_id),
+        };
         let requested = match (options.max_output_tokens, known_max) {
             (Some(max), _) => max,
             (None, Some(known)) => known,

@@ -68,6 +68,7 @@ async fn model_overrides_change_capabilities_and_renames() {
         renames: &[("max_tokens", "max_completion_tokens")],
         unsupported_fields: &["temperature"],
         system_message_mode: Some(specai_generated::mappings::SystemMessageMode::Developer),
+        max_output_tokens: None,
         limits: specai_generated::mappings::Limits { embeddings_per_call: None, images_per_call: None },
     }];
     mapping.model_overrides = OVERRIDES;

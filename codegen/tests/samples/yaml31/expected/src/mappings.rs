@@ -267,6 +267,9 @@ pub struct ModelOverride {
     pub unsupported_fields: &'static [&'static str],
     /// How system messages are sent to these models (default: as `system`).
     pub system_message_mode: Option<SystemMessageMode>,
+    /// The most output tokens these models write in one call (what an adapter that must send a
+    /// maximum, Anthropic's `max_tokens`, sends by default and clamps to); `None`: not stated.
+    pub max_output_tokens: Option<u32>,
     /// These models' limits; `None` in a field keeps the provider's.
     pub limits: Limits,
 }
