@@ -52,11 +52,15 @@ pub fn cache_control_slot(block: &mut types::ContentBlockParam) -> Option<&mut O
     }
 }
 
-/// A JSON value as an object (tool inputs and schemas); anything else is an empty object.
-pub fn into_object(value: Value) -> Map<String, Value> {
+/// A tool call's input as the object the API takes. `null` is no input; any other non-object
+/// (the input of an invalid call, kept as the model wrote it) is wrapped as
+/// `{"rawInvalidInput": ...}`, as the AI SDK sends it, so the history the model reads back still
+/// holds what it wrote rather than an empty object.
+pub fn tool_input(value: &Value) -> Map<String, Value> {
     match value {
-        Value::Object(map) => map,
-        _ => Map::new(),
+        Value::Object(map) => map.clone(),
+        Value::Null => Map::new(),
+        other => Map::from_iter([("rawInvalidInput".to_owned(), other.clone())]),
     }
 }
 

@@ -11,7 +11,7 @@
 use base64::Engine as _;
 use serde_json::Map;
 
-use super::anthropic_api::{cache_control, cache_control_slot, image_media_type, into_object, types};
+use super::anthropic_api::{cache_control, cache_control_slot, image_media_type, tool_input, types};
 use super::anthropic_options::AnthropicPartOptions;
 use crate::error::{Error, Result};
 use crate::provider::{
@@ -375,7 +375,7 @@ fn convert_assistant_part(
         }
         AssistantPart::ToolCall(call) => {
             let cache_control = part_options(&call.provider_options)?.cache_control.as_ref().map(cache_control);
-            let (id, name, input) = (call.tool_call_id.clone(), call.tool_name.clone(), into_object(call.input.clone()));
+            let (id, name, input) = (call.tool_call_id.clone(), call.tool_name.clone(), tool_input(&call.input));
             Some(if call.provider_executed {
                 Block::ServerToolUse { cache_control, id, input, name }
             } else {

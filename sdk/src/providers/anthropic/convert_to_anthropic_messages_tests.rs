@@ -150,6 +150,22 @@ fn tool_round_trip_with_reasoning_signatures() {
     );
 }
 
+/// A call whose input was not an object (an invalid call, kept as the model wrote it) goes
+/// back as `{"rawInvalidInput": ...}`, not as an empty object that rewrites the history.
+#[test]
+fn a_tool_input_that_is_not_an_object_is_wrapped() {
+    let call = |input: Value| {
+        let (converted, _) = convert(&[
+            Message::user("q"),
+            Message::assistant_parts(vec![AssistantPart::ToolCall(ToolCallPart::new("toolu_1", "f", input))]),
+        ]);
+        serde_json::to_value(&converted.messages).unwrap()[1]["content"][0]["input"].clone()
+    };
+    assert_eq!(call(json!("{\"city\": \"Par")), json!({"rawInvalidInput": "{\"city\": \"Par"}));
+    assert_eq!(call(Value::Null), json!({}));
+    assert_eq!(call(json!({"city": "Paris"})), json!({"city": "Paris"}));
+}
+
 #[test]
 fn reasoning_without_signature_is_left_out_with_a_warning() {
     let (converted, warnings) = convert(&[

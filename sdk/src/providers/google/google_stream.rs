@@ -207,6 +207,10 @@ impl GoogleStreamState {
             let id = self.last_code_id.take().unwrap_or_else(|| generate_id("code"));
             out.push_back(StreamPart::ToolResult(Box::new(code_execution_result(id, &result))));
         } else if let Some(blob) = part.inline_data {
+            // Open blocks end before the file, so text after it is a block of its own and the
+            // step keeps text and images in the order they came, as a generated answer does.
+            self.close_reasoning(out);
+            self.close_text(out);
             let file = GeneratedFile::new(FileData::Base64(blob.data), blob.mime_type);
             out.push_back(StreamPart::File(Box::new(file.with_provider_metadata(signature_metadata(signature.as_deref())))));
         }
@@ -345,6 +349,29 @@ mod tests {
         let google = metadata.get("google").unwrap();
         assert_eq!(google["urlContextMetadata"], url_context);
         assert_eq!(google["safetyRatings"][0]["category"], "HARM_CATEGORY_HARASSMENT");
+    }
+
+    /// An image model's text, image, text: the image ends the first text block.
+    #[test]
+    fn a_file_ends_the_open_text_block() {
+        let (parts, finished) = run(&[
+            json!({"candidates": [{"content": {"parts": [{"text": "Here:"}]}}]}),
+            json!({"candidates": [{"content": {"parts": [{"inlineData": {"mimeType": "image/png", "data": "iVBO"}}]}}]}),
+            json!({"candidates": [{"content": {"parts": [{"text": "Done."}]}, "finishReason": "STOP"}]}),
+        ]);
+        finished.unwrap();
+        let kinds: Vec<&str> = parts
+            .iter()
+            .map(|part| match part {
+                StreamPart::TextStart { .. } => "start",
+                StreamPart::TextDelta { .. } => "delta",
+                StreamPart::TextEnd { .. } => "end",
+                StreamPart::File(_) => "file",
+                _ => "other",
+            })
+            .filter(|kind| *kind != "other")
+            .collect();
+        assert_eq!(kinds, ["start", "delta", "end", "file", "start", "delta", "end"]);
     }
 
     #[test]
