@@ -52,6 +52,34 @@ pub fn cache_control_slot(block: &mut types::ContentBlockParam) -> Option<&mut O
     }
 }
 
+/// The most `cache_control` breakpoints one request may carry.
+pub const MAX_CACHE_BREAKPOINTS: usize = 4;
+
+/// Keeps the first [`MAX_CACHE_BREAKPOINTS`] `cache_control` breakpoints of a request, in the
+/// order the API reads its prefix (tools, system, messages), and removes the rest: the API
+/// rejects a request with more. Returns how many were removed, for a warning.
+pub fn limit_cache_breakpoints(body: &mut types::CreateMessageParams) -> usize {
+    let tools = body.tools.iter_mut().map(|tool| match tool {
+        types::Tool::CustomTool(tool) => &mut tool.cache_control,
+        types::Tool::WebSearchTool(tool) => &mut tool.cache_control,
+    });
+    let system = match &mut body.system {
+        Some(types::CreateMessageParamsSystem::Array(blocks)) => Some(blocks.iter_mut().map(|block| &mut block.cache_control)),
+        _ => None,
+    };
+    let messages = body.messages.iter_mut().flat_map(|message| match &mut message.content {
+        types::InputMessageContent::Array(blocks) => Some(blocks.iter_mut().filter_map(cache_control_slot)),
+        types::InputMessageContent::String(_) => None,
+    });
+    let slots = tools.chain(system.into_iter().flatten()).chain(messages.flatten());
+    let mut removed = 0;
+    for slot in slots.filter(|slot| slot.is_some()).skip(MAX_CACHE_BREAKPOINTS) {
+        *slot = None;
+        removed += 1;
+    }
+    removed
+}
+
 /// A tool call's input as the object the API takes. `null` is no input; any other non-object
 /// (the input of an invalid call, kept as the model wrote it) is wrapped as
 /// `{"rawInvalidInput": ...}`, as the AI SDK sends it, so the history the model reads back still

@@ -14,7 +14,7 @@ use specai_generated::mappings::ProviderMapping;
 use super::AnthropicConfig;
 use serde_json::Map;
 
-use super::anthropic_api::{count, types};
+use super::anthropic_api::{MAX_CACHE_BREAKPOINTS, count, limit_cache_breakpoints, types};
 use super::anthropic_options::{AnthropicOptions, AnthropicToolOptions, PROVIDER_KEY, ThinkingOptions};
 use super::anthropic_prepare_tools::{custom_tool, prepare_tools};
 use super::anthropic_stream::{anthropic_stream, fail_before_the_first_part};
@@ -245,7 +245,7 @@ impl AnthropicLanguageModel {
             }
         };
 
-        let body = types::CreateMessageParams {
+        let mut body = types::CreateMessageParams {
             max_tokens: i64::from(max_tokens),
             messages: prompt.messages,
             metadata: anthropic
@@ -264,6 +264,13 @@ impl AnthropicLanguageModel {
             top_p: top_p.map(shortest_decimal),
             extra: Map::new(),
         };
+        let removed = limit_cache_breakpoints(&mut body);
+        if removed > 0 {
+            warnings.push(Warning::unsupported(
+                "cache_control",
+                Some(format!("Anthropic takes at most {MAX_CACHE_BREAKPOINTS} cache breakpoints a request; the last {removed} were not sent")),
+            ));
+        }
         Ok(PreparedRequest { body, warnings, betas, uses_json_response_tool, documents })
     }
 }

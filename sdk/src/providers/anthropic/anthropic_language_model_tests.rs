@@ -94,6 +94,23 @@ fn a_budget_that_reaches_the_clamped_max_tokens_is_cut() {
     assert!(prepared.warnings.iter().any(|warning| matches!(warning, Warning::Compatibility { feature, .. } if feature == "thinking budget")), "{:?}", prepared.warnings);
 }
 
+/// The API takes four cache breakpoints a request: the first four (tools, system, then
+/// messages, the order it reads the prefix in) are sent, the rest dropped with a warning.
+#[test]
+fn cache_breakpoints_past_the_fourth_are_dropped_with_a_warning() {
+    let cached = || ProviderOptions::new().with("anthropic", json!({"cache_control": {"type": "ephemeral"}}));
+    let user = |text: &str| Message::User { content: vec![crate::provider::UserPart::Text(crate::provider::TextPart::new(text))], provider_options: cached() };
+    let mut options = CallOptions::new(vec![user("a"), Message::assistant("b"), user("c"), Message::assistant("d"), user("e"), Message::assistant("f"), user("g")]);
+    options.tools = vec![ToolDefinition::Function(FunctionTool::new("x", json!({"type": "object"})).with_provider_options(cached()))];
+    let prepared = model("claude-sonnet-4-5").prepare(&options, false).unwrap();
+    let body = body(&prepared);
+    let breakpoints = body.to_string().matches("\"cache_control\"").count();
+    assert_eq!(breakpoints, 4, "{body}");
+    assert!(body["tools"][0].get("cache_control").is_some(), "the tool comes first: {body}");
+    assert!(body["messages"][6]["content"][0].get("cache_control").is_none(), "the last is dropped: {body}");
+    assert!(prepared.warnings.iter().any(|warning| matches!(warning, Warning::Unsupported { feature, .. } if feature == "cache_control")), "{:?}", prepared.warnings);
+}
+
 #[test]
 fn json_output_is_a_forced_tool_with_a_compatibility_warning() {
     let mut options = CallOptions::new(vec![Message::user("recipe")]);
