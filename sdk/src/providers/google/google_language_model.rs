@@ -118,12 +118,14 @@ impl GoogleLanguageModel {
                 Some(ThinkingConfig {
                     include_thoughts: config.include_thoughts,
                     thinking_budget: config.thinking_budget,
+                    thinking_level: config.thinking_level.clone(),
                     extra: Map::new(),
                 })
             }
             (None, Some(effort)) => Some(ThinkingConfig {
                 include_thoughts: None,
                 thinking_budget: Some(thinking_budget_for(effort)),
+                thinking_level: None,
                 extra: Map::new(),
             }),
             (None, None) => None,
@@ -475,6 +477,17 @@ mod tests {
         };
         assert_eq!(signatures("gemini-3-pro-preview"), (vec![json!("skip_thought_signature_validator"), Value::Null], 1));
         assert_eq!(signatures("gemini-2.5-flash"), (vec![Value::Null, Value::Null], 0));
+    }
+
+    /// Gemini 3's `thinkingLevel` is taken and sent (it was rejected as an unknown option).
+    #[test]
+    fn a_thinking_level_is_sent() {
+        let mut options = CallOptions::new(vec![Message::user("hi")]);
+        options.provider_options = ProviderOptions::new().with("google", json!({"thinkingConfig": {"thinkingLevel": "low", "includeThoughts": true}}));
+        let (body, warnings) = model().request_body(&options).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let body = serde_json::to_value(&body).unwrap();
+        assert_eq!(body["generationConfig"]["thinkingConfig"], json!({"thinkingLevel": "low", "includeThoughts": true}));
     }
 
     #[test]

@@ -44,13 +44,16 @@ optional_fields! {
         pub thinking_budget: Option<i32>,
         /// Return thought summaries as reasoning parts.
         pub include_thoughts: Option<bool>,
+        /// Gemini 3's thinking effort in place of a budget: `minimal`, `low`, `medium` or
+        /// `high`, as the model takes them (sent as given).
+        pub thinking_level: Option<String>,
     }
 }
 
 impl GoogleThinkingConfig {
     /// A thinking config with a budget and thoughts included.
     pub fn new(thinking_budget: Option<i32>, include_thoughts: Option<bool>) -> Self {
-        GoogleThinkingConfig { thinking_budget, include_thoughts }
+        GoogleThinkingConfig { thinking_budget, include_thoughts, thinking_level: None }
     }
 }
 
