@@ -11,7 +11,7 @@ use http::HeaderMap;
 use super::post_to_api::get;
 use super::response_handler::JsonErrorParser;
 use crate::error::{Error, Result};
-use crate::provider::TranscriptionOptions;
+use crate::provider::{FileData, TranscriptionOptions};
 
 /// The largest download accepted by default: 100 MiB, above every transcription vendor's upload
 /// limit that takes bytes (OpenAI 25 MB, Groq 100 MB with a paid plan).
@@ -138,6 +138,41 @@ pub fn detect_audio_media_type(audio: &[u8]) -> Option<&'static str> {
         Some("audio/mp4")
     } else if starts(&[0x1A, 0x45, 0xDF, 0xA3]) {
         Some("audio/webm")
+    } else {
+        None
+    }
+}
+
+/// The media type of an image, from its signature bytes: PNG, JPEG, GIF or WebP. Files typed
+/// `image/*` (type unknown) are sent with it, since the APIs want a concrete type and reject an
+/// image whose declared type its bytes contradict; `None` for a URL or other bytes.
+///
+/// ```
+/// use specai::provider::FileData;
+/// use specai::provider_utils::detect_image_media_type;
+///
+/// let png = FileData::Bytes(bytes::Bytes::from_static(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"));
+/// assert_eq!(detect_image_media_type(&png), Some("image/png"));
+/// assert_eq!(detect_image_media_type(&FileData::Base64("/9j/4AAQSkZJRg==".into())), Some("image/jpeg"));
+/// assert_eq!(detect_image_media_type(&FileData::Url("https://example.com/cat".into())), None);
+/// ```
+pub fn detect_image_media_type(data: &FileData) -> Option<&'static str> {
+    use base64::Engine as _;
+    let head: Bytes = match data {
+        FileData::Bytes(bytes) => bytes.slice(..bytes.len().min(16)),
+        // 16 characters decode to 12 bytes, enough for every signature.
+        FileData::Base64(text) => base64::engine::general_purpose::STANDARD.decode(text.get(..16).unwrap_or(text)).ok()?.into(),
+        _ => return None,
+    };
+    let starts = |signature: &[u8]| head.starts_with(signature);
+    if starts(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if starts(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if starts(b"GIF87a") || starts(b"GIF89a") {
+        Some("image/gif")
+    } else if starts(b"RIFF") && head.get(8..12) == Some(b"WEBP") {
+        Some("image/webp")
     } else {
         None
     }

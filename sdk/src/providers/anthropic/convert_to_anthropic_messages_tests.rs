@@ -85,6 +85,15 @@ fn images_and_pdfs_inline_or_by_url() {
     assert_eq!(converted.betas, vec![PDF_BETA]);
 }
 
+/// `image/*` is sent as the type the bytes tell (a PNG labelled JPEG is a 400), else as JPEG.
+#[test]
+fn an_image_of_unknown_type_is_sent_as_its_bytes_tell() {
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    let (converted, _) = convert(&[Message::user_parts(vec![UserPart::file(png, "image/*"), UserPart::file(vec![1u8, 2, 3], "image/*")])]);
+    let content = serde_json::to_value(&converted.messages[0].content).unwrap();
+    assert_eq!((&content[0]["source"]["media_type"], &content[1]["source"]["media_type"]), (&json!("image/png"), &json!("image/jpeg")));
+}
+
 /// The text source's media type is `text/plain` (the generated enum once held only `application/pdf`).
 #[test]
 fn plain_text_is_a_text_document_source() {

@@ -17,6 +17,7 @@ use crate::provider::{
     AssistantPart, FileData as PromptFileData, FilePart, Message, ProviderOptions, ToolResultContent,
     ToolResultOutput, ToolResultPart, UserPart,
 };
+use crate::provider_utils::detect_image_media_type;
 
 /// The converted prompt.
 #[derive(Debug, Clone, PartialEq)]
@@ -245,13 +246,17 @@ pub fn convert_to_google_messages(prompt: &[Message], is_gemma: bool) -> Result<
     Ok(GooglePrompt { system_instruction, contents })
 }
 
-/// Gemini wants a concrete media type; `image/*` (type unknown) is sent as JPEG, as the AI SDK does.
-fn concrete_media_type(media_type: &str) -> &str {
-    if media_type == "image/*" { "image/jpeg" } else { media_type }
+/// Gemini wants a concrete media type: `image/*` (type unknown) is sent as the type its bytes
+/// tell, or as JPEG when they do not (a URL), as the AI SDK does.
+fn concrete_media_type(file: &FilePart) -> &str {
+    match file.media_type.as_str() {
+        "image/*" => detect_image_media_type(&file.data).unwrap_or("image/jpeg"),
+        media_type => media_type,
+    }
 }
 
 fn convert_file(file: &FilePart) -> Result<Part> {
-    let media_type = concrete_media_type(&file.media_type);
+    let media_type = concrete_media_type(file);
     Ok(match &file.data {
         PromptFileData::Url(url) => match url.strip_prefix("data:").and_then(|rest| rest.split_once(";base64,")) {
             Some((data_media_type, data)) => Part {
@@ -345,6 +350,7 @@ mod tests {
                 UserPart::text("what is this?"),
                 UserPart::file(vec![1u8, 2, 3], "image/*"),
                 UserPart::file_url("https://example.com/a.pdf", "application/pdf"),
+                UserPart::file(b"GIF89a\x01\x00".to_vec(), "image/*"),
             ]),
         ];
         let converted = convert_to_google_messages(&prompt, false).unwrap();
@@ -354,7 +360,8 @@ mod tests {
             json!([{"role": "user", "parts": [
                 {"text": "what is this?"},
                 {"inlineData": {"mimeType": "image/jpeg", "data": "AQID"}},
-                {"fileData": {"mimeType": "application/pdf", "fileUri": "https://example.com/a.pdf"}}
+                {"fileData": {"mimeType": "application/pdf", "fileUri": "https://example.com/a.pdf"}},
+                {"inlineData": {"mimeType": "image/gif", "data": "R0lGODlhAQA="}}
             ]}])
         );
     }
