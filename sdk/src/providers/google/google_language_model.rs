@@ -15,7 +15,7 @@ use super::google_stream::GoogleEventMapper;
 use super::map_google_finish_reason::map_google_finish_reason;
 use super::wire::{
     CodeExecutionResult, ExecutableCode, GenerateContentRequest, GenerateContentResponse, GenerationConfig,
-    GroundingMetadata, Part, SafetyRating, SafetySetting, ThinkingConfig, ToolConfig, UsageMetadata,
+    GroundingMetadata, ImageConfig, Part, SafetyRating, SafetySetting, ThinkingConfig, ToolConfig, UsageMetadata,
 };
 use crate::error::{Error, Result};
 use crate::provider::{
@@ -142,7 +142,11 @@ impl GoogleLanguageModel {
         });
         let generation_config = GenerationConfig {
             candidate_count: None,
-            image_config: None,
+            image_config: google.image_config.as_ref().map(|config| ImageConfig {
+                aspect_ratio: config.aspect_ratio.clone(),
+                image_size: config.image_size.clone(),
+                extra: Map::new(),
+            }),
             speech_config: None,
             logprobs: None,
             media_resolution: google.media_resolution.as_deref().map(wire_enum).transpose()?,
@@ -479,15 +483,20 @@ mod tests {
         assert_eq!(signatures("gemini-2.5-flash"), (vec![Value::Null, Value::Null], 0));
     }
 
-    /// Gemini 3's `thinkingLevel` is taken and sent (it was rejected as an unknown option).
+    /// Gemini 3's `thinkingLevel` and an image model's `imageConfig` are taken and sent (both
+    /// were rejected as unknown options).
     #[test]
-    fn a_thinking_level_is_sent() {
+    fn a_thinking_level_and_an_image_config_are_sent() {
         let mut options = CallOptions::new(vec![Message::user("hi")]);
-        options.provider_options = ProviderOptions::new().with("google", json!({"thinkingConfig": {"thinkingLevel": "low", "includeThoughts": true}}));
+        options.provider_options = ProviderOptions::new().with(
+            "google",
+            json!({"thinkingConfig": {"thinkingLevel": "low", "includeThoughts": true}, "imageConfig": {"aspectRatio": "16:9", "imageSize": "2K"}}),
+        );
         let (body, warnings) = model().request_body(&options).unwrap();
         assert!(warnings.is_empty(), "{warnings:?}");
         let body = serde_json::to_value(&body).unwrap();
         assert_eq!(body["generationConfig"]["thinkingConfig"], json!({"thinkingLevel": "low", "includeThoughts": true}));
+        assert_eq!(body["generationConfig"]["imageConfig"], json!({"aspectRatio": "16:9", "imageSize": "2K"}));
     }
 
     #[test]

@@ -30,6 +30,22 @@ optional_fields! {
         /// Location context for Google Search and Maps grounding: `{"latLng": {"latitude", "longitude"},
         /// "languageCode"}`, sent as `toolConfig.retrievalConfig`.
         pub retrieval_config: Option<serde_json::Value>,
+        /// The images a Gemini image model writes in its answer: `{"aspectRatio": "16:9",
+        /// "imageSize": "2K"}`, sent as `generationConfig.imageConfig`.
+        pub image_config: Option<GoogleImageConfig>,
+    }
+}
+
+optional_fields! {
+    /// Gemini's `ImageConfig`: the shape of the images an image model writes.
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    #[non_exhaustive]
+    pub struct GoogleImageConfig {
+        /// The aspect ratio, e.g. `1:1`, `16:9`, `9:16`.
+        pub aspect_ratio: Option<String>,
+        /// The size, e.g. `1K`, `2K`, `4K`.
+        pub image_size: Option<String>,
     }
 }
 

@@ -59,7 +59,8 @@ pub use google_image_model::GoogleImageModel;
 pub(crate) use google_imagen::{ImagenCaller, imagen_predict};
 pub use google_language_model::GoogleLanguageModel;
 pub use google_options::{
-    GoogleEmbeddingOptions, GoogleImageOptions, GoogleOptions, GoogleSafetySetting, GoogleSpeechOptions, GoogleThinkingConfig,
+    GoogleEmbeddingOptions, GoogleImageConfig, GoogleImageOptions, GoogleOptions, GoogleSafetySetting, GoogleSpeechOptions,
+    GoogleThinkingConfig,
 };
 #[cfg(feature = "speech")]
 pub use google_speech_model::GoogleSpeechModel;
