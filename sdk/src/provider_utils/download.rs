@@ -143,9 +143,19 @@ pub fn detect_audio_media_type(audio: &[u8]) -> Option<&'static str> {
     }
 }
 
-/// The media type of an image, from its signature bytes: PNG, JPEG, GIF or WebP. Files typed
-/// `image/*` (type unknown) are sent with it, since the APIs want a concrete type and reject an
-/// image whose declared type its bytes contradict; `None` for a URL or other bytes.
+/// The media type to send for an image declared as `media_type`: the declared one, but for
+/// `image/*` (type unknown) the type its bytes tell, else JPEG (a URL, unknown bytes), as the AI
+/// SDK sends it. The APIs want a concrete type and reject one its bytes contradict.
+#[cfg(any(feature = "anthropic", feature = "google", feature = "openai-compatible"))]
+pub(crate) fn concrete_image_media_type<'a>(media_type: &'a str, data: &FileData) -> &'a str {
+    match media_type {
+        "image/*" => detect_image_media_type(data).unwrap_or("image/jpeg"),
+        declared => declared,
+    }
+}
+
+/// The media type of an image, from its signature bytes: PNG, JPEG, GIF or WebP; `None` for a
+/// URL or other bytes.
 ///
 /// ```
 /// use specai::provider::FileData;

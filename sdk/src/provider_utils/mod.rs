@@ -78,6 +78,8 @@ pub use idle_timeout::{BodyError, DEFAULT_IDLE_TIMEOUT, IdleTimeoutStream};
 #[cfg_attr(not(feature = "bedrock"), allow(unused_imports))]
 pub(crate) use idle_timeout::body_error;
 pub use download::{DEFAULT_MAX_DOWNLOAD_BYTES, Download, detect_audio_media_type, detect_image_media_type, download, transcription_audio};
+#[cfg(any(feature = "anthropic", feature = "google", feature = "openai-compatible"))]
+pub(crate) use download::concrete_image_media_type;
 #[cfg_attr(not(any(feature = "gladia", all(feature = "openai-compatible", feature = "transcription"))), allow(unused_imports))]
 pub(crate) use download::audio_file_extension;
 pub use poll_job::{Job, JobStatus, PollSettings};

@@ -18,7 +18,7 @@ use crate::provider::{
     AssistantPart, FileData, FilePart, Message, ProviderOptions, ToolResultContent, ToolResultOutput, ToolResultPart,
     UserPart, Warning,
 };
-use crate::provider_utils::detect_image_media_type;
+use crate::provider_utils::concrete_image_media_type;
 
 use types::ContentBlockParam as Block;
 
@@ -178,8 +178,7 @@ fn convert_file(file: &FilePart, betas: &mut Vec<&'static str>, documents: &mut 
     let media_type = file.media_type.as_str();
     let control = options.cache_control.as_ref().map(cache_control);
     if media_type.starts_with("image/") {
-        // A type the bytes tell for `image/*`; JPEG when they do not (a URL), as the AI SDK sends.
-        let media_type = if media_type == "image/*" { detect_image_media_type(&file.data).unwrap_or("image/jpeg") } else { media_type };
+        let media_type = concrete_image_media_type(media_type, &file.data);
         let source = match inline_or_url(&file.data)? {
             Inline::Base64 { media_type: data_media_type, data } => types::ImageSource::Base64 {
                 data,

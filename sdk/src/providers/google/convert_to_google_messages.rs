@@ -17,7 +17,7 @@ use crate::provider::{
     AssistantPart, FileData as PromptFileData, FilePart, Message, ProviderOptions, ToolResultContent,
     ToolResultOutput, ToolResultPart, UserPart,
 };
-use crate::provider_utils::detect_image_media_type;
+use crate::provider_utils::concrete_image_media_type;
 
 /// The converted prompt.
 #[derive(Debug, Clone, PartialEq)]
@@ -246,17 +246,9 @@ pub fn convert_to_google_messages(prompt: &[Message], is_gemma: bool) -> Result<
     Ok(GooglePrompt { system_instruction, contents })
 }
 
-/// Gemini wants a concrete media type: `image/*` (type unknown) is sent as the type its bytes
-/// tell, or as JPEG when they do not (a URL), as the AI SDK does.
-fn concrete_media_type(file: &FilePart) -> &str {
-    match file.media_type.as_str() {
-        "image/*" => detect_image_media_type(&file.data).unwrap_or("image/jpeg"),
-        media_type => media_type,
-    }
-}
-
 fn convert_file(file: &FilePart) -> Result<Part> {
-    let media_type = concrete_media_type(file);
+    // Gemini wants a concrete media type.
+    let media_type = concrete_image_media_type(&file.media_type, &file.data);
     Ok(match &file.data {
         PromptFileData::Url(url) => match url.strip_prefix("data:").and_then(|rest| rest.split_once(";base64,")) {
             Some((data_media_type, data)) => Part {

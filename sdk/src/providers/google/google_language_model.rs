@@ -48,19 +48,15 @@ impl GoogleLanguageModel {
         self.connection.as_deref().ok().and_then(|connection| connection.mapping.family_of(&self.model_id))
     }
 
-    /// Whether the model takes no system instruction (the mapping's `gemma` family): its system
-    /// text opens the first user message instead.
-    fn folds_system_text(&self) -> bool {
-        self.family() == Some(families::GEMMA)
-    }
-
     /// The request body for these options, and the warnings about what it could not express.
     pub(crate) fn request_body(&self, options: &CallOptions) -> Result<(GenerateContentRequest, Vec<Warning>)> {
         let google: GoogleOptions = options.provider_options.parse("google")?.unwrap_or_default();
         let mut warnings = Vec::new();
 
-        let mut prompt = convert_to_google_messages(&options.prompt, self.folds_system_text())?;
-        if self.family() == Some(families::GEMINI_3) && sign_unsigned_function_calls(&mut prompt.contents) {
+        // Gemma takes no system instruction: its system text opens the first user message.
+        let family = self.family();
+        let mut prompt = convert_to_google_messages(&options.prompt, family == Some(families::GEMMA))?;
+        if family == Some(families::GEMINI_3) && sign_unsigned_function_calls(&mut prompt.contents) {
             warnings.push(Warning::compatibility(
                 "tool call",
                 Some("a function call without its thought signature was sent with Google's skip value; Gemini 3 checks signatures".to_owned()),

@@ -17,7 +17,7 @@ use specai_generated::openai_compatible::types as api;
 use super::openai_compatible_options::SystemMessageMode;
 use crate::error::{Error, Result};
 use crate::provider::{AssistantPart, FileData, FilePart, Message, ToolResultContent, ToolResultOutput, UserPart, Warning};
-use crate::provider_utils::detect_image_media_type;
+use crate::provider_utils::concrete_image_media_type;
 
 /// What the conversion needs to know about the provider and the model.
 #[derive(Debug, Clone, Copy)]
@@ -179,7 +179,7 @@ fn file_part(file: &FilePart, index: usize, rules: &MessageRules<'_>) -> Result<
         if !rules.capabilities.image_input {
             return Err(Error::unsupported("image input", Some("this provider's mapping does not declare image input for the model".to_owned())));
         }
-        let media_type = if media_type == "image/*" { detect_image_media_type(&file.data).unwrap_or("image/jpeg") } else { media_type };
+        let media_type = concrete_image_media_type(media_type, &file.data);
         return Ok(api::ChatCompletionRequestUserMessageContentPart::ImageUrl {
             image_url: api::ChatCompletionRequestUserMessageContentPartImageUrl {
                 url: file.data.to_data_url(media_type),
